@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+// cordon: a sandboxed execution runner for AI agents (Linux only).
+// No SwiftPM package dependencies by design: the toolchain plus Debian's C libraries.
+import PackageDescription
+
+let package = Package(
+    name: "cordon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cordon", targets: ["cordon"]),
+        .executable(name: "cordon-bench", targets: ["CordonBench"]),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian: libseccomp-dev, libyaml-dev, libssl-dev).
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The only code that runs between clone and execve, plus syscall shims Swift cannot call.
+        .target(name: "CSandbox", cSettings: [.unsafeFlags(["-O2", "-fno-stack-protector"])]),
+        .target(name: "CordonPolicy", dependencies: ["CYAML", "CCrypto"]),
+        .target(name: "CordonGate", dependencies: ["CordonPolicy"]),
+        .target(name: "CordonSandbox", dependencies: ["CordonPolicy", "CSandbox", "CSeccomp"]),
+        .target(name: "CordonAudit", dependencies: ["CordonPolicy", "CordonGate", "CCrypto"]),
+        .target(name: "CordonCLI", dependencies: ["CordonPolicy", "CordonGate", "CordonSandbox", "CordonAudit"]),
+        .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
+        .executableTarget(name: "CordonBench", dependencies: ["CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
+        .testTarget(name: "CordonPolicyTests", dependencies: ["CordonPolicy"]),
+        .testTarget(name: "CordonGateTests", dependencies: ["CordonGate", "CordonPolicy"]),
+        .testTarget(name: "CordonSandboxTests", dependencies: ["CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(name: "CordonCLITests", dependencies: ["CordonCLI", "CordonPolicy"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+#include "csandbox.h"
+int cs_placeholder(void) { return 0; }

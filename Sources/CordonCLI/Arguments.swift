@@ -1,0 +1,116 @@
+// A small argument parser: long options with values (`--x V` or `--x=V`), flags, repeated
+// options, `--` ending options, and positionals. No package dependencies by design.
+
+public struct OptionSpec: Sendable {
+    public var name: String
+    public var takesValue: Bool
+    public var short: Character?
+    public init(_ name: String, value: Bool = true, short: Character? = nil) {
+        self.name = name
+        self.takesValue = value
+        self.short = short
+    }
+}
+
+public struct ParsedArguments: Sendable {
+    public var values: [String: [String]] = [:]
+    public var flags: Set<String> = []
+    public var positionals: [String] = []
+    /// Everything after the first positional when `stopAtPositional` is set, or after `--`.
+    public var rest: [String] = []
+
+    public func value(_ name: String) -> String? { values[name]?.last }
+    public func all(_ name: String) -> [String] { values[name] ?? [] }
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
+}
+
+public enum ArgumentParser {
+    /// - Parameter stopAtPositional: for `run`/`check`: the first positional starts the
+    ///   command, and everything from it on is passed through untouched.
+    public static func parse(
+        _ args: [String], options: [OptionSpec], command: String, stopAtPositional: Bool = false
+    ) throws(CLIError) -> ParsedArguments {
+        var out = ParsedArguments()
+        var i = 0
+        let all = options + [OptionSpec("help", value: false, short: "h")]
+        func spec(_ name: String) -> OptionSpec? { all.first { $0.name == name } }
+        while i < args.count {
+            let a = args[i]
+            if a == "--" {
+                out.rest = Array(args[(i + 1)...])
+                return out
+            }
+            if a.hasPrefix("--") && a.count > 2 {
+                var name = String(a.dropFirst(2))
+                var inline: String?
+                if let eq = name.firstIndex(of: "=") {
+                    inline = String(name[name.index(after: eq)...])
+                    name = String(name[..<eq])
+                }
+                guard let s = spec(name) else {
+                    let known = all.map(\.name)
+                    let hint = Suggest.closest(name, in: known).map { " (did you mean --\($0)?)" } ?? ""
+                    throw .usage("unknown option --\(name)\(hint)", command: command)
+                }
+                if s.takesValue {
+                    if let inline {
+                        out.values[name, default: []].append(inline)
+                    } else {
+                        guard i + 1 < args.count else { throw .usage("option --\(name) needs a value", command: command) }
+                        i += 1
+                        out.values[name, default: []].append(args[i])
+                    }
+                } else {
+                    if inline != nil { throw .usage("option --\(name) takes no value", command: command) }
+                    out.flags.insert(name)
+                }
+            } else if a.hasPrefix("-") && a.count == 2, let c = a.last, c != "-" {
+                guard let s = all.first(where: { $0.short == c }) else {
+                    throw .usage("unknown option \(a)", command: command)
+                }
+                if s.takesValue {
+                    guard i + 1 < args.count else { throw .usage("option \(a) needs a value", command: command) }
+                    i += 1
+                    out.values[s.name, default: []].append(args[i])
+                } else {
+                    out.flags.insert(s.name)
+                }
+            } else if stopAtPositional {
+                out.rest = Array(args[i...])
+                return out
+            } else {
+                out.positionals.append(a)
+            }
+            i += 1
+        }
+        return out
+    }
+}
+
+/// Closest candidate by edit distance, for "did you mean" hints.
+public enum Suggest {
+    public static func closest(_ word: String, in candidates: [String]) -> String? {
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(word, c)
+            if d <= max(2, word.count / 3), best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var prev = Array(0...y.count)
+        var cur = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            cur[0] = i
+            for j in 1...y.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[y.count]
+    }
+}

@@ -1,0 +1,245 @@
+// The validated policy model. Every section of DESIGN's policy shape is represented here, even
+// those a later component acts on, so a policy file is fully checked the day it is written.
+// Loading (YAML/JSON, positions, defaults, extends) lives in PolicyLoader; this file is data only.
+
+/// Where a policy came from: shown in traces and `policy show`, hashed for the seccomp cache.
+public struct PolicySource: Sendable, Equatable {
+    /// Path as given, or `<embedded default>`.
+    public var path: String
+    /// Lower-case hex SHA-256 of the policy text as read (before `${VAR}` expansion).
+    public var sha256: String
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
+    }
+}
+
+/// A position in a policy file, 1-based, for `FILE:LINE:COL` messages.
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+public struct Policy: Sendable, Equatable {
+    public var agentId: String?
+    public var version: String?
+    public var environment: String?
+    public var scan = ScanPolicy()
+    public var monitor = MonitorPolicy()
+    public var gate = GatePolicy()
+    public var sandbox = SandboxPolicy()
+    public var log = LogPolicy()
+    public var approvals = ApprovalPolicy()
+    public var source = PolicySource(path: "<none>", sha256: "")
+    public init() {}
+}
+
+public struct ScanPolicy: Sendable, Equatable {
+    public var minScore: Int?
+    /// Levels that fail a scan, upper-case as in AgentCop files: CRITICAL, HIGH, MEDIUM, LOW.
+    public var failOn: [String] = []
+    public init() {}
+}
+
+public struct AlertChannel: Sendable, Equatable {
+    public var type: String
+    /// Remaining keys of the channel (url, channel, ...), after `${VAR}` expansion.
+    public var settings: [String: String] = [:]
+    public init(type: String, settings: [String: String] = [:]) {
+        self.type = type
+        self.settings = settings
+    }
+}
+
+public struct MonitorPolicy: Sendable, Equatable {
+    public var enabled = true
+    /// low | medium | high
+    public var sensitivity = "medium"
+    public var alertChannels: [AlertChannel] = []
+    /// Event kinds the monitor asks the kernel about (nil = the monitor's default set).
+    public var events: [String]?
+    public init() {}
+}
+
+/// The three answers the gate can give. Raw values are the wire format everywhere.
+public enum DecisionKind: String, Sendable, Equatable, Comparable, CaseIterable {
+    case allow
+    case requiresApproval = "requires_approval"
+    case block
+
+    /// Strictness order: the strictest decision wins.
+    public var strictness: Int {
+        switch self {
+        case .allow: 0
+        case .requiresApproval: 1
+        case .block: 2
+        }
+    }
+    public static func < (a: DecisionKind, b: DecisionKind) -> Bool { a.strictness < b.strictness }
+}
+
+public struct CommandLists: Sendable, Equatable {
+    /// Program names or token prefixes with `|` alternatives, e.g. `git push --force|-f`.
+    public var allow: [String] = []
+    public var requireApproval: [String] = []
+    public var block: [String] = []
+    public init() {}
+}
+
+public struct Thresholds: Sendable, Equatable {
+    public var requireApproval = 60
+    public var block = 80
+    public init() {}
+}
+
+/// One example attached to a rule: a shell command, or a set of action fields
+/// (`action_type`, `environment`, `tool`, context keys) for non-shell actions.
+public enum RuleExample: Sendable, Equatable {
+    case command(String)
+    case fields([String: String])
+}
+
+public struct RuleMatch: Sendable, Equatable {
+    /// Glob on the tool name (`shell` for commands from `cordon run`).
+    public var tool: String?
+    public var actionType: String?
+    public var environment: String?
+    /// Exact matches on request context fields.
+    public var context: [String: String] = [:]
+    /// Program/token prefix with `|` alternatives, as in `gate.commands`.
+    public var command: String?
+    public init() {}
+}
+
+public struct GateRule: Sendable, Equatable {
+    public var id: String
+    public var match = RuleMatch()
+    public var decision: DecisionKind
+    public var score: Int?
+    public var reason: String?
+    public var examplesMatch: [RuleExample] = []
+    public var examplesNotMatch: [RuleExample] = []
+    public var location: SourceLocation?
+    public init(id: String, decision: DecisionKind) {
+        self.id = id
+        self.decision = decision
+    }
+}
+
+/// Silences one named detector for actions matching `match` (a command prefix like the
+/// `gate.commands` syntax, e.g. `rm -rf build/`). The only way to quiet a detector.
+public struct GateException: Sendable, Equatable {
+    public var detector: String
+    public var match: String
+    public var reason: String?
+    public var location: SourceLocation?
+    public init(detector: String, match: String) {
+        self.detector = detector
+        self.match = match
+    }
+}
+
+public struct GatePolicy: Sendable, Equatable {
+    /// Tool-name globs.
+    public var allow: [String] = []
+    public var requireApproval: [String] = []
+    public var block: [String] = []
+    public var commands = CommandLists()
+    /// AgentCop's `on_block`: raise | raise_and_alert | log.
+    public var onBlock: String?
+    public var thresholds = Thresholds()
+    public var rules: [GateRule] = []
+    public var exceptions: [GateException] = []
+    public init() {}
+}
+
+public enum SandboxMode: String, Sendable, Equatable {
+    case namespaces
+    case landlock
+    case rootfs
+}
+
+public enum NetworkMode: String, Sendable, Equatable {
+    case none
+    case host
+    case allowList = "allow-list"
+}
+
+public struct FilesystemPolicy: Sendable, Equatable {
+    /// Read-write workspace, mounted at its own absolute path. Relative to the cwd.
+    public var workspace = "."
+    /// Host paths bound read-only into the sandbox (system paths).
+    public var readOnly: [String] = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/opt"]
+    /// Extra host paths bound read-write.
+    public var readWrite: [String] = []
+    public var tmpfs: [String] = ["/tmp"]
+    /// Covered by empty read-only mounts; `~` is the invoking user's home.
+    public var hide: [String] = ["~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.config/gcloud", "~/.netrc"]
+    /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
+    public var exec: [String]?
+    public init() {}
+}
+
+public struct Limits: Sendable, Equatable {
+    /// Bytes of address space (RLIMIT_AS) and, as root, the cgroup memory limit.
+    public var memory: UInt64? = 4 << 30
+    public var processes: Int? = 256
+    public var openFiles: Int? = 1024
+    public var fileSize: UInt64? = 1 << 30
+    /// CPU seconds (RLIMIT_CPU).
+    public var cpu: Int?
+    /// Bytes of stdout+stderr passed through before the rest is dropped.
+    public var output: UInt64? = 16 << 20
+    public init() {}
+}
+
+public struct EnvPolicy: Sendable, Equatable {
+    /// Host variables passed through by name.
+    public var pass: [String] = []
+    /// Variables set explicitly.
+    public var set: [String: String] = [:]
+    public init() {}
+}
+
+public struct SandboxPolicy: Sendable, Equatable {
+    public var mode = SandboxMode.namespaces
+    /// For `mode: rootfs`: an unpacked image directory.
+    public var root: String?
+    /// Layers that must be present or the run is refused (e.g. `namespaces`).
+    public var require: [String] = []
+    /// Wall-clock seconds.
+    public var timeout: Double = 60
+    /// Seconds between SIGTERM and SIGKILL at timeout.
+    public var grace: Double = 2
+    public var network = NetworkMode.none
+    /// `host:port`, `CIDR:port` entries for `network: allow-list`.
+    public var networkAllow: [String] = []
+    public var filesystem = FilesystemPolicy()
+    public var limits = Limits()
+    /// A profile name from `sandbox/seccomp/`.
+    public var seccomp = "default"
+    public var env = EnvPolicy()
+    /// Host uid/gid the sandbox user maps to when cordon runs as root.
+    public var uid: UInt32 = 65534
+    public var gid: UInt32 = 65534
+    public init() {}
+}
+
+public struct LogPolicy: Sendable, Equatable {
+    public var maxSize: UInt64 = 64 << 20
+    public var keep = 5
+    public init() {}
+}
+
+public struct ApprovalPolicy: Sendable, Equatable {
+    /// Seconds to wait for an approval before denying (0 for non-interactive runs).
+    public var timeout: Double = 0
+    public init() {}
+}

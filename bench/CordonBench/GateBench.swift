@@ -1,0 +1,1 @@
+enum GateBench { static func main(_ args: [String]) -> Int32 { print("not yet"); return 1 } }

@@ -1,0 +1,18 @@
+// cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
+// Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let areas: [(String, String, ([String]) -> Int32)] = [
+    ("gate", "gate decisions over ../shared/corpora (detection rates, speed)", GateBench.main),
+    ("log", "gate.log appends and trace replay throughput", AuditBench.main),
+    ("startup", "cordon run -- /bin/true vs bare exec vs bwrap", SandboxBench.main),
+]
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {
+    print("usage: cordon-bench AREA [options]\n")
+    for a in areas { print("  \(a.0)\t\(a.1)") }
+    exit(64)
+}
+exit(area.2(Array(args.dropFirst())))
