@@ -4,6 +4,7 @@
 #include "csandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -59,6 +60,8 @@ int cs_seccomp_notify_available(void) {
     return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) < 0 ? -errno : 0;
 }
 
+int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0; }
+
 int cs_close_range(unsigned first, unsigned last, unsigned flags) {
     return syscall(SYS_close_range, first, last, flags) < 0 ? -errno : 0;
 }
@@ -82,6 +85,13 @@ int cs_signalfd_for(const int *sigs, int n) {
     if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -EINVAL;
     int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     return fd < 0 ? -errno : fd;
+}
+
+int cs_signalfd_read(int fd) {
+    struct signalfd_siginfo si;
+    ssize_t n = read(fd, &si, sizeof si);
+    if (n != (ssize_t)sizeof si) return n < 0 ? -errno : -EIO;
+    return (int)si.ssi_signo;
 }
 
 int cs_wstatus_exited(int s) { return WIFEXITED(s); }
