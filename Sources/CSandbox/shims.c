@@ -4,6 +4,8 @@
 #include "csandbox.h"
 
 #include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
@@ -129,3 +131,12 @@ static int do_seccomp(const void *arg) {
 }
 
 int cs_probe_seccomp(const struct sock_fprog *prog) { return probe_child(do_seccomp, prog); }
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+int cs_remove_tree(const char *path) {
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
+}

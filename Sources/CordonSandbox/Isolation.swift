@@ -14,7 +14,7 @@ public struct Probe: Sendable {
 
     public init(environment: [String: String]) {
         let raw = environment["CORDON_DISABLE"] ?? ""
-        disabled = Set(raw.split(separator: ",").map { $0.trimmingCharacters() })
+        disabled = Set(raw.split(separator: ",").map { String($0).trimmingCharacters() })
     }
 
     public func landlockABI() -> Int? {
@@ -137,8 +137,7 @@ public enum Isolation {
     }
 
     static func removeTree(_ path: String) {
-        // Only a directory cordon made itself; nftw keeps this short and symlink-safe.
-        _ = nftw(path, { p, _, _, _ in remove(p!) }, 16, FTW_DEPTH | FTW_PHYS)
+        _ = cs_remove_tree(path)
     }
 }
 

@@ -182,6 +182,15 @@ public enum PlanBuilder {
             }
         }
 
+        // Scratch tmpfs before the read-write binds: a workspace under /tmp must be bound on top
+        // of the new /tmp, not hidden by it. Directories made under a tmpfs mount point before
+        // it was mounted are gone afterwards, so they are forgotten and made again.
+        for t in req.policy.sandbox.filesystem.tmpfs {
+            let p = PathTools.normalize(t)
+            mkdirs(p)
+            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p, data: "mode=1777"))
+            made = made.filter { !PathTools.isUnder($0, p) || $0 == p }
+        }
         // Read-write places: extra binds, then the workspace at its own absolute path so
         // relative paths in the agent's commands keep working.
         for p in req.policy.sandbox.filesystem.readWrite {
@@ -194,11 +203,6 @@ public enum PlanBuilder {
         ops.append(MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + req.workspace, target: "/newroot" + req.workspace))
         visible.append((req.workspace, req.workspace))
 
-        for t in req.policy.sandbox.filesystem.tmpfs {
-            let p = PathTools.normalize(t)
-            mkdirs(p)
-            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p, data: "mode=1777"))
-        }
 
         // A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even
         // though the user namespace owns the pid namespace.
@@ -265,6 +269,9 @@ public enum PlanBuilder {
         for p in system {
             rules.append(LandlockRule(path: p, access: llRead | (canExec(p) ? llExecute : 0)))
         }
+        // In namespaces mode the root holds only what the plan mounted, all of it meant to be
+        // readable; in landlock-only mode "/" is the host's and stays out of reach.
+        if namespaces { rules.append(LandlockRule(path: "/", access: llRead)) }
         rules.append(LandlockRule(path: req.workspace, access: llRead | llWrite | (canExec(req.workspace) ? llExecute : 0)))
         for p in fs.readWrite { rules.append(LandlockRule(path: PathTools.normalize(p), access: llRead | llWrite)) }
         // Files the run creates in scratch space are not executable: a downloaded payload

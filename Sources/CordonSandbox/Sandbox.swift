@@ -88,6 +88,9 @@ public enum Sandbox {
         var stdoutR: Int32
         var stderrR: Int32
         var statusR: Int32
+        /// Kept open for the whole run: the child checks for a hang-up to see that cordon died
+        /// before its parent-death signal was armed.
+        var syncW: Int32
         var cgroup: CgroupSet?
     }
 
@@ -209,7 +212,6 @@ public enum Sandbox {
             var one: UInt8 = 1
             _ = write(syncW, &one, 1)
         }
-        close(syncW)
         closeInParent.removeAll { $0 == syncR }
         close(syncR)
         closeInParent.removeAll { $0 == errW }
@@ -237,7 +239,7 @@ public enum Sandbox {
             }
             throw abort(SpawnFailure(stage: stage, errno: rec.err, detail: detail, isExec: rec.stage == 24))
         }
-        return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, cgroup: cgroup)
+        return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, cgroup: cgroup)
     }
 
     /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only

@@ -102,6 +102,7 @@ struct Supervisor {
             if read(child.statusR, &ws, 4) == 4 { status = ws }
         }
         close(child.statusR)
+        close(child.syncW)
         let duration = Sandbox.monotonicNow() - start
         let usage = ResourceUsage(
             userSeconds: Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6,

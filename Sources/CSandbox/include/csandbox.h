@@ -151,6 +151,8 @@ int cs_sigmask_restore(const void *oldset);
 int cs_signalfd_for(const int *sigs, int n);   // blocks them and returns a signalfd
 /// Reads one signal from a signalfd: its number, or -errno.
 int cs_signalfd_read(int fd);
+/// Removes a directory tree cordon created itself, not following symlinks (nftw FTW_PHYS).
+int cs_remove_tree(const char *path);
 int cs_wstatus_exited(int s);
 int cs_wstatus_code(int s);
 int cs_wstatus_signaled(int s);

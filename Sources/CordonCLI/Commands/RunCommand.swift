@@ -99,7 +99,7 @@ enum RunCommand: Subcommand {
         // cordon's own state is never visible to the command, even inside the workspace.
         req.hide = [workspace + "/.cordon"]
         let probe = Probe(environment: ctx.environment)
-        do {
+        do throws(SandboxError) {
             let outcome = try Isolation.run(req, probe: probe) { ctx.output.err($0 + "\n") }
             if case .timedOut = outcome.status {
                 ctx.output.err("cordon: timed out after \(PolicyUnits.formatDuration(policy.sandbox.timeout)); the whole process tree was killed\n")
