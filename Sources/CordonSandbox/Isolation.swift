@@ -105,6 +105,7 @@ public enum Isolation {
             }
             do {
                 if !useNS, let dir = try? makePrivateTmp() {
+                    if plan.hostIsRoot { _ = chown(dir, plan.uid, plan.gid) }
                     // Landlock-only mode has no tmpfs of its own: a private directory stands in
                     // for /tmp and HOME, and is the only writable place besides the workspace.
                     plan.environment.removeAll { $0.hasPrefix("HOME=") || $0.hasPrefix("TMPDIR=") }

@@ -137,8 +137,10 @@ public enum Sandbox {
             p.sync_fd = -1
             p.sync_write_fd = -1
             p.status_fd = -1
-            // Without a user namespace there is nothing to map and no privilege to drop.
-            p.change_ids = 0
+            // Without a user namespace there is nothing to map; as root the worker still drops
+            // to the unprivileged uid (a real host setuid, which also clears its capabilities).
+            p.change_ids = plan.hostIsRoot ? 1 : 0
+            p.drop_groups = plan.hostIsRoot ? 1 : 0
         }
         p.err_fd = errW
         p.uid = plan.uid
