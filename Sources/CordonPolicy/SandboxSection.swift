@@ -47,7 +47,7 @@ extension PolicyDecoder {
         assign(&s.networkAllow, f["network_allow"]) { d, n in
             d.list(n, "sandbox.network_allow") { d, item, path in d.endpoint(item, path) }
         }
-        if s.network == .allowList, s.networkAllow.isEmpty {
+        if s.network == .allowList, s.networkAllow.isEmpty, f["network_allow"]?.sequence?.isEmpty ?? true {
             fail(f["network"] ?? node, "sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)")
         }
         if s.network != .allowList, !s.networkAllow.isEmpty, let a = f["network_allow"] {
