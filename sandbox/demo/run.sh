@@ -12,7 +12,7 @@ if [ -n "$missing" ]; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq $missing
   else sudo apt-get update -qq && sudo apt-get install -y -qq $missing; fi
 fi
-swift build -c release --static-swift-stdlib --product cordon
+swift build -c release -Xswiftc -static-executable --product cordon
 bin=.build/release/cordon
 echo
 "$bin" doctor || true
