@@ -5,8 +5,8 @@
 // 1. The action is analysed: shell text is parsed, argv taken as is, a tool call's `command`
 //    (or `cmd`, `script`) argument parsed as shell. Detectors raise signals (ScoreTable.swift).
 // 2. `gate.exceptions` silence named detectors for matching commands.
-// 3. Score = strongest signal, + 5 per further distinct detector at 40 or more (at most +10),
-//    + 15 when the strongest runs elevated (sudo...), + 10 in environment `production` (when
+// 3. Score = strongest signal, + 5 per further distinct detector at 60 or more (at most +10),
+//    + 10 when the strongest runs elevated (sudo...), + 10 in environment `production` (when
 //    the score is 20 or more); capped at 100.
 // 4. Candidates: the thresholds over that score; tool lists (`gate.allow/require_approval/
 //    block`, globs on the tool name, `shell` for commands); command lists (`gate.commands`);

@@ -12,6 +12,9 @@ struct Hit {
     var elevated: Bool
 }
 
+/// Redirection targets that move no data anywhere.
+let quietDevices: Set<String> = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-"]
+
 final class Analysis {
     static let maxBytes = 1 << 20
     static let maxInvocations = 20_000
@@ -75,6 +78,9 @@ final class Analysis {
 
     private func finish() {
         normaliseAll()
+        let before = sink.script.commands.count
+        payloads()
+        normaliseAll(from: before)
         byPipeline = Array(repeating: [], count: sink.script.pipelines.count)
         for (k, inv) in invocations.enumerated() {
             byPipeline[sink.script.commands[inv.command].pipeline].append(k)
@@ -116,11 +122,11 @@ final class Analysis {
     /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
     func outputTargets(_ inv: Int) -> [String] {
         command(inv).redirects.filter { $0.isOutput && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber))) }
-            .map(\.target.value)
+            .map(\.target.value).filter { !quietDevices.contains($0) }
     }
 
     func inputTargets(_ inv: Int) -> [String] {
-        command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value)
+        command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value).filter { !quietDevices.contains($0) }
     }
 
     /// Files an invocation writes: redirections plus the destination arguments of writers.

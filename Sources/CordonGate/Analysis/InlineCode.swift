@@ -15,12 +15,12 @@ private let shellOutCalls = [
 private let socketMarkers = [
     "socket.socket", "socket(", "fsockopen", "TCPSocket", "IO::Socket", "net.Socket", "net.connect", "createConnection",
     "require(\"socket\")", "require('socket')", "socket.tcp", "Socket.new", "new Socket(", "UDPSocket", "stream_socket_client",
-    "Socket::", "connect((",
+    "Socket::", "connect((", "using Sockets", "[socket ", "java.net.Socket", "socket.connect",
 ]
 private let listenMarkers = ["bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
 private let spawnMarkers = [
     "/bin/sh", "/bin/bash", "pty.spawn", "dup2", "subprocess", "exec(", "system(", "popen", "os.execute", "spawn(",
-    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'",
+    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "ProcessBuilder", "getRuntime().exec",
 ]
 private let networkMarkers = [
     "urllib", "urlopen", "urlretrieve", "http.client", "requests.", "http.server", "SimpleHTTPServer", "socketserver",
@@ -65,6 +65,8 @@ extension Analysis {
                 pieces.append(contentsOf: editorCommand(inv.args[j + 1]))
             }
             for a in inv.args where a.hasPrefix("+") && a.utf8.count > 1 { pieces.append(contentsOf: editorCommand(String(a.dropFirst()))) }
+        } else if p == "gimp" {
+            if let c = inv.value(of: "-b", "--batch") { pieces.append(("python", c)) }
         } else if p == "gdb" {
             for (j, a) in inv.args.enumerated() where (a == "-ex" || a == "--eval-command") && j + 1 < inv.args.count {
                 let c = inv.args[j + 1]
@@ -86,9 +88,12 @@ extension Analysis {
         }
     }
 
-    private func analyseCode(_ code: String, language: String, invocation index: Int, under k: Int, context: Inherited) {
+    func analyseCode(_ code: String, language: String, invocation index: Int, under k: Int, context: Inherited, payload: Bool = false) {
         let short = code.utf8.count > 80 ? String(decoding: code.utf8.prefix(80), as: UTF8.self) + "..." : code
-        hit(.inlineCode, index, evidence: short, reason: "runs inline \(language) code")
+        if !payload { hit(.inlineCode, index, evidence: short, reason: "runs inline \(language) code") }
+        if code.hasAny(["LoadLibrary", "dlopen", "cdll.", "ffi.load", "DynaLoader", "Fiddle", "System.load(", "ctypes.CDLL"]) {
+            hit(.libraryLoad, index, evidence: short, reason: "inline \(language) code loads a native library")
+        }
         if code.hasAny(setuidMarkers) {
             hit(.setuidInCode, index, evidence: short, reason: "inline \(language) code switches to uid 0")
         }
@@ -107,7 +112,7 @@ extension Analysis {
             readable = true
             parseNested(literal, under: k, context: context)
         }
-        if !readable && code.hasAny(shellOutCalls) && language != "awk" {
+        if !readable && code.hasAny(shellOutCalls) && language != "awk" && !payload {
             hit(.inlineShellOut, index, evidence: short, reason: "inline \(language) code runs commands that cannot be read statically")
         }
     }
@@ -226,3 +231,50 @@ func shellOutLiterals(_ code: String, awk: Bool) -> [String] {
     var seen = Set<String>()
     return out.filter { seen.insert($0).inserted }
 }
+
+extension Analysis {
+    /// Code handed to an interpreter on standard input (`echo '...' | jjs`, `python <<EOF`) is
+    /// inline code; text an `echo` writes to a file (`echo 'os.execute("/bin/sh")' > $TF`) is a
+    /// payload, checked for shells, sockets and shell-outs.
+    func payloads() {
+        var invocationOf: [Int: Int] = [:]
+        for (k, inv) in invocations.enumerated() { invocationOf[inv.command] = k }
+        let count = invocations.count
+        for k in 0..<count {
+            let inv = invocations[k]
+            let cmd = sink.script.commands[inv.command]
+            var ctx = inherited[inv.command] ?? Inherited()
+            ctx.wrappers.append(inv.program)
+            if let here = cmd.redirects.compactMap(\.hereText).first, Programs.readsScriptFromStdin(inv) {
+                if shellNames.contains(inv.program) {
+                    parseNested(here, under: inv.command, context: ctx)
+                } else {
+                    inlineCode.append((k, inv.program, here))
+                    analyseCode(here, language: inv.program, invocation: k, under: inv.command, context: ctx)
+                }
+                continue
+            }
+            guard inv.program == "echo" || inv.program == "printf" else { continue }
+            let text = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
+            guard text.utf8.count >= 8 else { continue }
+            let line = sink.script.pipelines[cmd.pipeline]
+            if let next = line.first(where: { sink.script.commands[$0].position == cmd.position + 1 }), let n = invocationOf[next] {
+                let target = invocations[n]
+                if Programs.readsScriptFromStdin(target) || jvmScripting.contains(target.program) {
+                    var c = inherited[next] ?? Inherited()
+                    c.wrappers.append(target.program)
+                    if shellNames.contains(target.program) { continue }  // `echo cmd | sh` is parsed by RemoteExecution's rules
+                    inlineCode.append((n, target.program, text))
+                    analyseCode(text, language: target.program, invocation: n, under: next, context: c)
+                    continue
+                }
+            }
+            if outputTargets(k).contains(where: { !$0.hasPrefix("/dev/") }) {
+                analyseCode(text, language: "payload", invocation: k, under: inv.command, context: ctx, payload: true)
+            }
+        }
+    }
+}
+
+/// Script hosts that read a program on standard input though they are not general interpreters.
+let jvmScripting: Set<String> = ["jjs", "jrunscript", "tclsh", "wish", "expect", "gdb", "irb", "php", "node", "lua"]

@@ -35,15 +35,15 @@ private let wrapperOptions: [String: Set<String>] = [
 /// Shells whose `-c STRING` argument is a script, and whose bare invocation is an interactive shell.
 let shellNames: Set<String> = [
     "sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "tcsh", "csh", "rbash", "yash", "posh", "pdksh",
-    "ksh93", "busybox-sh", "sash", "oksh",
+    "ksh93", "busybox-sh", "sash", "oksh", "elvish", "pwsh", "xonsh", "nu", "ion", "rc", "es",
 ]
 
 private let elevating: Set<String> = ["sudo", "doas", "pkexec", "run0"]
 
 extension Analysis {
     /// Normalises every command, including the ones nested strings add while this runs.
-    func normaliseAll() {
-        var k = 0
+    func normaliseAll(from start: Int = 0) {
+        var k = start
         while k < sink.script.commands.count {
             if invocations.count >= Self.maxInvocations {
                 sink.fail("more than \(Self.maxInvocations) programs", at: 0)
@@ -100,9 +100,7 @@ extension Analysis {
                     }
                 }
                 if base == "sudo", vals.contains("-e") || vals.contains("--edit") { break unwrapping }
-                if base == "timeout" || base == "chroot" || base == "flock" || base == "taskset" || base == "chrt"
-                    || base == "cpulimit"
-                {
+                if base == "timeout" || base == "chroot" || base == "flock" || base == "taskset" || base == "chrt" {
                     q += 1  // the duration, new root, lock file, cpu mask or priority
                 }
                 if base == "flock", let c = valueOf(vals, "-c", "--command") {
@@ -223,8 +221,32 @@ extension Analysis {
                     parseNested(String(kv.dropFirst(key.count)), under: k, context: ctx)
                 }
             }
+        case "make", "gmake":
+            // `make --eval=$'x:\n\t-CMD'`: recipe lines run as shell commands.
+            if let e = inv.value(of: "--eval", "-E") {
+                for line in e.split(separator: "\n") where line.hasPrefix("\t") {
+                    parseNested(String(line.dropFirst().drop(while: { $0 == "-" || $0 == "@" || $0 == "+" })), under: k, context: ctx)
+                }
+            }
+        case "rpm":
+            if let c = inv.value(of: "--pipe") { parseNested(c, under: k, context: ctx) }
+            if let e = inv.value(of: "--eval"), e.has("lua:") {
+                inlineCode.append((index, "lua", e))
+                for s in shellOutLiterals(e, awk: false) { parseNested(s, under: k, context: ctx) }
+            }
         default:
             inlineScripts(of: inv, index: index, under: k, context: context)
+            // `in-toto-run ... -- /bin/sh -c "..."`, `srun bash -c ...`: a wrapped script.
+            if !Programs.interpreters.contains(inv.program) {
+                for j in a.indices.dropLast(2) where shellNames.contains(a[j].basename) && a[j + 1] == "-c" {
+                    parseNested(a[j + 2], under: k, context: ctx)
+                    break
+                }
+            }
+        }
+        // `PAGER='sh -c "exec sh 0<&1"' git -p help`: pager and editor variables name programs.
+        for (name, value) in inv.environment where ["PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "SYSTEMD_PAGER", "LESSOPEN", "GIT_SSH_COMMAND"].contains(name) && !value.isEmpty {
+            parseNested(value, under: k, context: ctx)
         }
         if inv.program == "ssh" || inv.program == "scp" || inv.program == "sftp" {
             for (j, x) in a.enumerated() where x == "-o" && j + 1 < a.count || x.hasPrefix("-o") && x.utf8.count > 2 {

@@ -62,8 +62,10 @@ enum Destruction {
                 a.hit(.deviceWrite, k, reason: "dd writes straight to the device \(of)")
             }
         case _ where p.hasPrefix("mkfs") || p == "wipefs" || p == "mkswap" || p == "mke2fs" || p == "mkdosfs":
-            if p != "wipefs" || !inv.args.isEmpty && !(inv.args.allSatisfy { !$0.hasPrefix("-") } && !inv.hasAny(["-a", "--all", "-o"])) || inv.hasAny(["-a", "--all"]) {
-                a.hit(.makeFilesystem, k, reason: "\(p) erases a device")
+            // An image file (`mkfs.erofs image.erofs root/`) is not a device; listing (`wipefs /dev/sdb`) erases nothing.
+            let device = inv.args.first { $0.hasPrefix("/dev/") }
+            if let device, p != "wipefs" || inv.hasAny(["-a", "--all", "-o", "--offset"]) {
+                a.hit(.makeFilesystem, k, reason: "\(p) erases \(device)")
             }
         case "fdisk", "sfdisk", "cfdisk", "parted", "sgdisk", "gdisk", "blkdiscard":
             let readOnly = inv.hasAny(["-l", "--list", "-p", "--print"]) || (p == "parted" && (inv.args.contains("print") || inv.has("-l")))
@@ -81,7 +83,7 @@ enum Destruction {
                 if p == "cp" || p == "mv" || p == "ln" || p == "install" || p == "rsync" || p == "sed" || p == "touch" || p == "truncate" || p == "dd" {
                     a.hit(.overwriteSystemFile, k, score: 60, reason: "\(p) changes the system file \(t)")
                 } else {
-                    a.hit(.overwriteSystemFile, k, reason: "overwrites the system file \(t)")
+                    a.hit(.overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? nil : 85, reason: "overwrites the system file \(t)")
                 }
             }
         }

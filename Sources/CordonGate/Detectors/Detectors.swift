@@ -4,6 +4,11 @@
 enum Detectors {
     static func run(_ a: Analysis) {
         for k in a.invocations.indices {
+            let args = a.invocations[k].args
+            // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
+            if args.contains("--help") || args.contains("--version") || args == ["-h"] || args == ["-V"] {
+                continue
+            }
             ShellAccess.check(a, k)
             RemoteExecution.check(a, k)
             Obfuscation.check(a, k)
@@ -40,7 +45,7 @@ enum Programs {
     ]
     static let interpreters: Set<String> = shellNames.union([
         "python", "python2", "python3", "pypy", "pypy3", "perl", "ruby", "node", "nodejs", "php", "lua", "luajit", "tclsh",
-        "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell",
+        "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell", "jjs", "jrunscript", "expect", "irb",
     ])
     static let netClients: Set<String> = [
         "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet", "openssl", "cryptcat", "pwncat", "sbd",
@@ -52,10 +57,10 @@ enum Programs {
     ])
     /// Programs whose arguments name files or programs without running them.
     static let informational: Set<String> = [
-        "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "man", "info", "ldd", "chsh", "usermod",
+        "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "info", "ldd",
         "update-alternatives", "command", "hash", "apropos", "whatis", "strings", "objdump", "nm", "sha256sum", "md5sum",
-        "sha1sum", "dpkg", "rpm", "dpkg-query", "apt", "apt-get", "apt-cache", "dnf", "yum", "pacman", "grep", "rg",
-        "echo", "printf", "test", "[", "basename", "dirname", "du", "wc", "ldconfig", "tldr", "namei", "getfacl", "lsattr",
+        "sha1sum", "dpkg", "dpkg-query", "apt", "apt-get", "apt-cache", "dnf", "yum", "pacman", "grep", "rg",
+        "echo", "printf", "test", "[", "basename", "dirname", "du", "wc", "ldconfig", "tldr", "namei", "getfacl", "lsattr", "chsh",
         "checkbashisms", "shellcheck", "shfmt", "bat", "diff", "cmp", "head", "tail", "hexdump", "xxd", "od", "cat",
         "readelf", "chmod", "chown", "cp", "mv", "ln", "install", "docker", "podman", "kubectl", "systemd-analyze",
     ]

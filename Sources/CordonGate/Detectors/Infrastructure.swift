@@ -22,7 +22,9 @@ enum Infrastructure {
                 a.hit(.infraChange, k, reason: "helm \(sub) changes the cluster")
             }
         case "terraform", "tofu", "terragrunt", "pulumi":
-            if sub == "destroy" || args.contains("-destroy") || (p == "pulumi" && sub == "destroy") {
+            if sub == "plan" || sub == "preview" {
+                break  // a plan changes nothing
+            } else if sub == "destroy" || args.contains("-destroy") || (p == "pulumi" && sub == "destroy") {
                 a.hit(.infraDelete, k, score: 85, reason: "\(p) destroy tears down infrastructure")
             } else if sub == "apply" || sub == "import" || (p == "pulumi" && sub == "up") || sub == "taint" || sub == "state" && args.contains("rm") {
                 a.hit(.infraChange, k, score: args.contains("-auto-approve") ? 65 : 50, reason: "\(p) \(sub) changes real infrastructure")

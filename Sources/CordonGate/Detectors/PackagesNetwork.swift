@@ -44,6 +44,10 @@ enum Network {
     static func check(_ a: Analysis, _ k: Int) {
         let inv = a.invocations[k]
         let p = inv.program
+        // Serving on every interface, said explicitly, is for other machines to reach.
+        if inv.args.contains(where: { $0.has("0.0.0.0") }) && (inv.has("-S") || p == "kubectl" || inv.args.contains(where: { $0.hasPrefix("--address") || $0.hasPrefix("--bind") || $0.hasPrefix("--host") })) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) serves on every network interface (0.0.0.0)")
+        }
         switch p {
         case "nmap", "masscan", "zmap", "rustscan", "unicornscan", "hping3", "nikto", "sqlmap", "gobuster", "dirb", "wfuzz", "hydra", "medusa", "ncrack", "arp-scan", "netdiscover":
             a.hit(.scanner, k, reason: "\(p) scans or attacks hosts")

@@ -8,7 +8,7 @@ enum Secrets {
         ".gnupg/", ".password-store", ".mozilla/firefox", ".config/google-chrome", ".config/chromium",
         "Login Data", "logins.json", "key4.db", ".local/share/keyrings", "login.keyring", ".vault-token",
         ".config/gcloud/credentials.db", "application_default_credentials.json", ".azure/accessTokens.json",
-        "/var/run/secrets/kubernetes.io", "/run/secrets/", "/proc/self/environ", "/environ", ".ssh/identity",
+        "/var/run/secrets/kubernetes.io", "/run/secrets/", "/proc/self/environ", ".ssh/identity",
         "/etc/ssl/private", ".config/gh/hosts.yml", ".terraformrc", ".cargo/credentials", ".bash_history",
         "/etc/krb5.keytab", "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa",
     ]
@@ -26,6 +26,7 @@ enum Secrets {
         if n.basename == ".env" || n.basename.hasPrefix(".env.") && !n.hasSuffix(".example") && !n.hasSuffix(".sample") && !n.hasSuffix(".template") {
             return true
         }
+        if n.hasPrefix("/proc/") && n.hasSuffix("/environ") { return true }
         return secretFragments.contains { n.has($0) }
     }
 
@@ -108,7 +109,14 @@ enum Exfiltration {
         case "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "smbclient", "rclone":
             let pos = inv.positionals
             let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
-            if remoteDest || (p == "sftp" || p == "ftp" || p == "tftp" || p == "lftp" || p == "smbclient") && !pos.isEmpty {
+            let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
+            let batch = inv.hasAny(["-b", "-c", "-e", "-f"]) || p == "rclone"
+            if p == "rclone" && !["copy", "sync", "move", "copyto", "moveto"].contains(inv.subcommand ?? "") {
+                break
+            }
+            if interactive && !batch {
+                a.hit(.networkTool, k, score: 30, reason: "\(p) opens an interactive file-transfer session")
+            } else if remoteDest || interactive && !pos.isEmpty {
                 a.hit(.remoteCopy, k, reason: "copies files to or from another host with \(p)")
             } else if pos.count >= 2 && pos.dropLast().contains(where: isRemote) && (p == "scp" || p == "rsync") {
                 a.hit(.remoteCopy, k, score: 40, reason: "copies files from another host with \(p)")
@@ -126,6 +134,20 @@ enum Exfiltration {
         case "whois", "finger", "rlogin", "cancel", "lp":
             if inv.argWords.contains(where: { !$0.substitutions.isEmpty }) || !a.outputTargets(k).isEmpty || p == "lp" && inv.has("-h") || p == "cancel" && inv.has("-h") {
                 a.hit(.rawSocketTransfer, k, reason: "moves data through \(p) to another host")
+            }
+        case "ab":
+            if inv.hasAny(["-p", "-u"]) { a.hit(.fileUpload, k, reason: "ab posts a local file") }
+        case "ssh":
+            if !a.inputTargets(k).isEmpty { a.hit(.remoteCopy, k, reason: "ssh sends a local file to a remote command") }
+        case "tar", "gtar":
+            if let f = inv.value(of: "-f", "--file") ?? inv.args.dropFirst().first, isRemote(f), inv.args.contains(where: { $0.hasPrefix("--rsh-command") }) || f.has("@") {
+                a.hit(.remoteCopy, k, reason: "tar reads or writes an archive on another host")
+            } else if let f = inv.args.first(where: { !$0.hasPrefix("-") && $0.has("@") && $0.has(":") }), inv.args.first.map({ !$0.hasPrefix("-") && ($0.has("f")) }) == true, isRemote(f) {
+                a.hit(.remoteCopy, k, reason: "tar reads or writes an archive on another host")
+            }
+        case "restic", "borg", "duplicity":
+            if inv.args.contains(where: { $0.hasPrefix("rest:http") || $0.hasPrefix("sftp:") || $0.hasPrefix("s3:") || $0.hasPrefix("ssh://") || ($0.has("@") && $0.has(":")) }) {
+                a.hit(.remoteCopy, k, reason: "\(p) backs files up to another host")
             }
         case "dig", "nslookup", "host", "drill":
             if inv.argWords.contains(where: { !$0.substitutions.isEmpty && !$0.isStatic }) {

@@ -11,14 +11,16 @@ enum ShellAccess {
         if !sockets.isEmpty || inv.args.contains(where: { $0.hasPrefix("/dev/tcp/") || $0.hasPrefix("/dev/udp/") }) {
             let wiresStdio = cmd.redirects.contains { ($0.op == ">&" || $0.op == "<&" || $0.op == "&>") }
                 || sockets.contains { $0.op == "<>" || $0.op == "&>" || $0.op == ">&" }
-            if shellNames.contains(p) || p == "exec" && wiresStdio || (wiresStdio && cmd.redirects.count >= 2) {
+            let stdio = cmd.redirects.contains { $0.fd == nil || $0.fd == 0 || $0.fd == 1 || $0.fd == 2 }
+            if shellNames.contains(p) || p == "exec" && wiresStdio && stdio && cmd.redirects.count >= 2 || (wiresStdio && cmd.redirects.count >= 2 && stdio && p != "exec") {
                 a.hit(.devTcpShell, k, reason: "reverse shell: \(p) wired to \(sockets.first?.target.value ?? "/dev/tcp")")
             } else {
                 a.hit(.rawSocketTransfer, k, reason: "data sent or received through \(sockets.first?.target.value ?? "/dev/tcp")")
             }
         }
 
-        if Programs.netClients.contains(p) && p != "socat" && p != "openssl" {
+        // telnet's -e sets the escape character; only netcat-style -e/-c runs a program.
+        if Programs.netClients.contains(p) && p != "socat" && p != "openssl" && p != "telnet" {
             if inv.hasAny(["-e", "-c", "--exec", "--sh-exec", "--lua-exec"]) {
                 if inv.hasAny(["-l", "--listen"]) {
                     a.hit(.bindShell, k, reason: "bind shell: \(p) -l serving a program to whoever connects")
@@ -55,7 +57,11 @@ enum ShellAccess {
         }
         if shellNames.contains(p) {
             let script = a.shellScriptArgument(inv.args) != nil || inv.positionals.first.map { $0 != "-" } == true
-            let fed = cmd.position > 0 || cmd.redirects.contains { $0.isInput || $0.op.hasPrefix("<<") }
+            // Fed a script: from a pipe, a file, a here-document. Not fed: a terminal (`<$(tty)`,
+            // `</dev/tty`) or a descriptor dup (`0<&1`), which is how escapes wire a shell up.
+            let fed = cmd.position > 0 || cmd.redirects.contains { r in
+                (r.op == "<" || r.op.hasPrefix("<<")) && !r.target.value.has("tty") && !r.target.value.hasPrefix("/dev/pts")
+            }
             if !script && !fed {
                 let nested = !inv.wrappers.filter({ !["sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec", "command", "builtin"].contains($0) }).isEmpty
                 if inv.remote != nil {
@@ -69,9 +75,44 @@ enum ShellAccess {
             return
         }
         if !Programs.informational.contains(p) && !Programs.interpreters.contains(p) && !editorNames.contains(p) {
-            if let arg = inv.args.first(where: { Programs.isShellPath($0) }) {
+            // `useradd -s /bin/zsh`, `su --shell /bin/zsh`: a login shell setting, not a spawn;
+            // `X -- /bin/sh -c '...'` is a wrapped script, parsed as one.
+            let shellSetting: Set<String> = ["-s", "--shell", "-S", "--login-shell"]
+            let setsShell = ["useradd", "usermod", "adduser", "su", "runuser", "apptainer", "singularity", "login", "newusers", "sudo"].contains(p)
+            let spawned = inv.args.enumerated().first { j, x in
+                Programs.isShellPath(x) && !(setsShell && j > 0 && shellSetting.contains(inv.args[j - 1])) && !(setsShell && x.hasPrefix("--shell="))
+                    && !(j + 1 < inv.args.count && inv.args[j + 1] == "-c")
+            }
+            if let arg = spawned?.element {
                 a.hit(.shellEscape, k, reason: "\(p) is given a shell to run (\(arg.utf8.count > 60 ? String(decoding: arg.utf8.prefix(60), as: UTF8.self) + "..." : arg))")
             }
+        }
+        // Programs that open a shell when given nothing to run.
+        let bare = inv.args.filter { !$0.hasPrefix("-") }
+        switch p {
+        case "screen", "byobu", "zellij":
+            if bare.isEmpty || inv.args == ["-S"] { a.hit(.interactiveShell, k, reason: "\(p) starts an interactive shell") }
+        case "tmux":
+            if bare.isEmpty || ["new", "new-session"].contains(bare.first ?? "") && bare.count == 1 { a.hit(.interactiveShell, k, reason: "tmux starts an interactive shell") }
+        case "script":
+            if !inv.hasAny(["-c", "--command"]) { a.hit(.interactiveShell, k, reason: "script starts an interactive shell") }
+        case "capsh":
+            if inv.args.isEmpty || inv.args.last == "--" { a.hit(.shellEscape, k, reason: "capsh starts a shell") }
+        case "sg", "newgrp":
+            if bare.count <= 1 { a.hit(.shellEscape, k, reason: "\(p) starts a shell with another group") }
+        case "sed", "gsed":
+            // GNU sed's `e` command and `s///e` flag execute text as commands.
+            if inv.args.contains(where: sedExecutes) { a.hit(.shellEscape, k, reason: "sed executes commands (e command or s///e)") }
+        case "minicom":
+            if inv.has("-D") && inv.args.contains("/dev/null") { a.hit(.shellEscape, k, reason: "minicom on /dev/null: a shell escape") }
+        default:
+            break
+        }
+        // Native libraries loaded into ordinary programs.
+        if p == "enable" && inv.has("-f") || p == "openssl" && inv.has("-engine") && inv.args.contains(where: { $0.hasSuffix(".so") })
+            || p == "ssh-keygen" && inv.has("-D") || p == "ssh-agent" && inv.has("-P") || (p == "mysql" || p == "mariadb") && inv.hasAny(["--default-auth", "--plugin-dir"])
+        {
+            a.hit(.libraryLoad, k, reason: "\(p) loads a native library")
         }
         if (p == "echo" || p == "printf") && inv.args.contains(where: { Programs.isShellPath($0) || $0.has("os.execute(") || $0.has("system(") })
             && !a.outputTargets(k).isEmpty
@@ -113,4 +154,16 @@ enum ShellAccess {
             }
         }
     }
+}
+
+/// `1e exec sh`, `e`, `s/x/y/e`: sed expressions that run commands.
+func sedExecutes(_ expr: String) -> Bool {
+    var s = Substring(expr)
+    while let c = s.first, c.isNumber || c == "$" || c == "," || c == " " { s = s.dropFirst() }
+    if s == "e" || s.hasPrefix("e ") { return true }
+    if s.hasPrefix("s"), s.count > 3, let d = s.dropFirst().first {
+        let parts = s.dropFirst(2).split(separator: d, omittingEmptySubsequences: false)
+        if parts.count == 3, parts[2].contains("e") && parts[2].allSatisfy({ "gipeIMw0123456789".contains($0) }) { return true }
+    }
+    return false
 }

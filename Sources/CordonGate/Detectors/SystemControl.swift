@@ -14,8 +14,12 @@ enum SystemControl {
                 a.hit(.powerControl, k, reason: "systemctl \(inv.subcommand ?? "") takes the machine down")
             }
         case "kill":
-            let targets = inv.args.filter { !$0.hasPrefix("-") || $0 == "-1" }
-            if targets.contains("-1") || targets.contains("1") && !inv.has("-0") {
+            // The first dash argument is the signal (`kill -1 1234` is SIGHUP to 1234); a
+            // target of -1 is every process, 1 is init.
+            var rest = inv.args[...]
+            if let f = rest.first, f == "-s" || f == "-n" { rest = rest.dropFirst(2) } else if let f = rest.first, f.hasPrefix("-"), f != "-1" || rest.count > 1 { rest = rest.dropFirst() }
+            if rest.first == "--" { rest = rest.dropFirst() }
+            if rest.contains("-1") || rest.contains("1") {
                 a.hit(.killAll, k, reason: "kill \(inv.args.joined(separator: " ")) signals every process or init")
             }
         case "killall5":
@@ -29,7 +33,8 @@ enum SystemControl {
                 a.hit(.kernelTuning, k, reason: "sysctl changes kernel parameters")
             }
         case "insmod", "rmmod", "modprobe", "kmod":
-            if !(p == "modprobe" && inv.hasAny(["-n", "--dry-run", "-c", "--showconfig", "-D", "--show-depends"])) {
+            let listing = p == "kmod" && ["list", "static-nodes"].contains(inv.subcommand ?? "list")
+            if !(p == "modprobe" && inv.hasAny(["-n", "--dry-run", "-c", "--showconfig", "-D", "--show-depends"])) && !listing {
                 a.hit(.kernelModule, k, reason: "\(p) changes kernel modules")
             }
         case "swapoff":

@@ -100,7 +100,7 @@ extension Gate {
         guard let top = hits.max(by: { $0.score < $1.score }) else { return 0 }
         var score = top.score
         var detectors = Set<String>()
-        for h in hits where h.score >= 40 { detectors.insert(h.signal.detector) }
+        for h in hits where h.score >= 60 && h.signal != .sudo { detectors.insert(h.signal.detector) }
         detectors.remove(top.signal.detector)
         score += min(10, 5 * detectors.count)
         if top.elevated && top.signal != .sudo && top.score >= 20 { score += Signal.elevatedBonus.score }

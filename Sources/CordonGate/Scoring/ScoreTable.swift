@@ -24,7 +24,7 @@ public enum Signal: String, CaseIterable, Sendable {
     case gitForcePush, gitHistoryRewrite, gitDiscard, gitDeleteRemote
     // Privilege escalation.
     case sudo, switchUser, setuidBit, setCapability, sudoersWrite, accountFileWrite, setuidInCode
-    case shellEscape, interactiveShell, systemBinaryCopy
+    case shellEscape, interactiveShell, systemBinaryCopy, libraryLoad
     // Persistence.
     case cronJob, atJob, systemdUnit, shellStartupFile, authorizedKeys, preload, gitHook, promptCommand,
         pythonStartup
@@ -63,6 +63,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .sudo, .switchUser, .setuidBit, .setCapability, .sudoersWrite, .accountFileWrite, .setuidInCode,
             .systemBinaryCopy:
             "privilege-escalation"
+        case .libraryLoad: "library-load"
         case .shellEscape, .interactiveShell: "shell-escape"
         case .cronJob, .atJob, .systemdUnit, .shellStartupFile, .authorizedKeys, .preload, .gitHook, .promptCommand,
             .pythonStartup:
@@ -112,7 +113,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .deleteBroad: 60
         case .shred: 65
         case .truncateFile: 30
-        case .overwriteSystemFile: 85
+        case .overwriteSystemFile: 70
         case .deviceWrite: 95
         case .makeFilesystem: 90
         case .partitionWrite: 85
@@ -130,6 +131,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .shellEscape: 75
         case .interactiveShell: 60
         case .systemBinaryCopy: 60
+        case .libraryLoad: 65
         case .cronJob: 65
         case .atJob: 65
         case .systemdUnit: 65
@@ -147,7 +149,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .powerControl: 85
         case .killAll: 90
         case .kernelTuning: 60
-        case .kernelModule: 75
+        case .kernelModule: 65
         case .swapOff: 60
         case .forkBomb: 95
         case .diskFill: 70
@@ -165,7 +167,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .inlineCode: 20
         case .inlineShellOut: 60
         case .unknownProgram: 5
-        case .elevatedBonus: 15
+        case .elevatedBonus: 10
         case .productionBonus: 10
         }
     }
@@ -208,7 +210,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .deleteBroad: "find -delete / -exec rm over a broad tree; rm -rf of a whole directory tree"
         case .shred: "shred, srm, wipe: unrecoverable deletion"
         case .truncateFile: "truncate to zero"
-        case .overwriteSystemFile: "redirect or tee into /etc, /boot, /usr, /bin, /lib"
+        case .overwriteSystemFile: "redirect or tee into /etc (70); into /boot, /usr, /bin, /sbin, /lib (85); cp/mv/sed -i there (60)"
         case .deviceWrite: "dd of=/dev/sd*, cat > /dev/nvme*, writes to a block device"
         case .makeFilesystem: "mkfs*, wipefs, mkswap on a device"
         case .partitionWrite: "fdisk/parted/sgdisk/sfdisk changing a partition table"
@@ -226,6 +228,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .shellEscape: "a shell spawned from an ordinary program (GTFOBins: find -exec sh, awk system, vi :!sh, less !sh, tar --checkpoint-action, zip -TT, ssh ProxyCommand)"
         case .interactiveShell: "an interactive shell with no script: whatever is typed next is unchecked"
         case .systemBinaryCopy: "a system program run from a copy in the working directory (./find, ./vim): the setuid-copy pattern"
+        case .libraryLoad: "a native library loaded into a program (enable -f, -engine x.so, ssh-keygen -D, ctypes/dlopen in inline code)"
         case .cronJob: "crontab edits or installs"
         case .atJob: "at/batch: deferred commands"
         case .systemdUnit: "systemd units and timers created or enabled"

@@ -198,6 +198,24 @@ extension ShellParser {
         }
         while i < b.count && !sink.abandoned {
             let c = b[i]
+            if c == UInt8(ascii: "("), v.last == UInt8(ascii: "="), let f = v.first, isNameStart(f) {
+                // `declare -a X=(a b)`, `local X=(a b)`: an array value, not a subshell.
+                var level = 0
+                let open = i
+                while i < b.count {
+                    if b[i] == UInt8(ascii: "(") { level += 1 }
+                    if b[i] == UInt8(ascii: ")") { level -= 1; if level == 0 { break } }
+                    i += 1
+                }
+                if i >= b.count {
+                    sink.fail("unterminated array value", at: base + open)
+                    break
+                }
+                i += 1
+                v.append(contentsOf: b[open..<i])
+                w.isStatic = false
+                continue
+            }
             if isWordBreak(c) { break }
             switch c {
             case UInt8(ascii: "\\"):

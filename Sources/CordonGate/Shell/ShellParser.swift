@@ -79,7 +79,7 @@ struct ShellParser {
             skipBlanksAndNewlines()
             if atEnd { return }
             if stop.contains(")") && peek() == UInt8(ascii: ")") { return }
-            if stop.contains(";;") && peek() == UInt8(ascii: ";") && peek(1) == UInt8(ascii: ";") { return }
+            if stop.contains(";;") && peek() == UInt8(ascii: ";") && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&")) { return }
             if let w = peekReservedWord(), stop.contains(w) { return }
             let before = i
             let firstCommand = sink.script.commands.count
@@ -88,7 +88,7 @@ struct ShellParser {
             if peek() == UInt8(ascii: "&") && peek(1) != UInt8(ascii: "&") && peek(1) != UInt8(ascii: ">") {
                 i += 1
                 for k in firstCommand..<sink.script.commands.count { sink.script.commands[k].background = true }
-            } else if peek() == UInt8(ascii: ";") && peek(1) != UInt8(ascii: ";") {
+            } else if peek() == UInt8(ascii: ";") && peek(1) != UInt8(ascii: ";") && !(stop.contains(";;") && peek(1) == UInt8(ascii: "&")) {
                 i += 1
             }
             if i == before && !atEnd {
@@ -258,7 +258,7 @@ struct ShellParser {
             if atEnd { break }
             i += 1
             parseList(stop: [";;", "esac"])
-            if peek() == UInt8(ascii: ";") && peek(1) == UInt8(ascii: ";") {
+            if peek() == UInt8(ascii: ";") && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&")) {
                 i += 2
                 if peek() == UInt8(ascii: "&") { i += 1 }
             }
