@@ -341,8 +341,9 @@ struct ShellParser {
                 }
             }
         }
-        let end = min(i, b.count)
+        var end = min(i, b.count)
         let s = min(start, end)
+        while end > s && (b[end - 1] == UInt8(ascii: " ") || b[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
         let cut = min(end, s + 200)
         cmd.text = String(decoding: b[s..<cut], as: UTF8.self) + (cut < end ? "..." : "")
         cmd.inLoop = loopDepth > 0
