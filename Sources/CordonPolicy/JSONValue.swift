@@ -1,4 +1,6 @@
 // A JSON value without Foundation: tool arguments, request context, trace fields.
+// Parsing lives in JSONParser.swift; this file is the value, its accessors and its
+// compact serialisation.
 
 public enum JSONValue: Sendable, Equatable {
     case null
@@ -6,6 +8,7 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double)
     case string(String)
     case array([JSONValue])
+    /// Key order is kept as written: traces and `policy show` stay diffable.
     case object([(String, JSONValue)])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
@@ -26,8 +29,149 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    public subscript(index: Int) -> JSONValue? {
+        if case let .array(items) = self, items.indices.contains(index) { return items[index] }
+        return nil
+    }
+
     public var stringValue: String? {
         if case let .string(s) = self { return s }
         return nil
+    }
+
+    public var doubleValue: Double? {
+        if case let .number(d) = self { return d }
+        return nil
+    }
+
+    /// The number as an `Int` when it is integral and representable; nil otherwise
+    /// (so `1.5` or `1e300` never silently truncate).
+    public var intValue: Int? {
+        guard case let .number(d) = self, d.rounded(.towardZero) == d,
+            d >= -9_007_199_254_740_992, d <= 9_007_199_254_740_992
+        else { return nil }
+        return Int(d)
+    }
+
+    public var boolValue: Bool? {
+        if case let .bool(b) = self { return b }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case let .array(a) = self { return a }
+        return nil
+    }
+
+    public var objectValue: [(String, JSONValue)]? {
+        if case let .object(o) = self { return o }
+        return nil
+    }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Dictionary literals keep their written order, unlike `[String: JSONValue]`.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+}
+
+// MARK: - Serialisation
+
+extension JSONValue {
+    /// Compact JSON (no spaces), object keys in stored order. Control characters are escaped
+    /// as `\u00XX` (short forms for \b \f \n \r \t); `/` and non-ASCII are written as is.
+    /// Integral numbers within ±2^53 print without a fraction; NaN and infinities, which JSON
+    /// cannot carry, print as `null`.
+    public func serialized() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        serialize(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the compact serialisation as UTF-8, for writers that batch lines.
+    public func serialize(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let d): Self.appendNumber(d, to: &out)
+        case .string(let s): Self.appendString(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.serialize(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            out.append(UInt8(ascii: "{"))
+            for (i, (k, v)) in pairs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendString(k, to: &out)
+                out.append(UInt8(ascii: ":"))
+                v.serialize(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func appendNumber(_ d: Double, to out: inout [UInt8]) {
+        guard d.isFinite else {
+            out.append(contentsOf: "null".utf8)
+            return
+        }
+        // 2^53: beyond it not every integer is a double, so `Int(d)` would print digits the
+        // value does not really have; Swift's shortest round-trip form is used instead.
+        if d.rounded(.towardZero) == d, abs(d) <= 9_007_199_254_740_992 {
+            out.append(contentsOf: String(Int64(d)).utf8)
+        } else {
+            // Swift prints e.g. `1e-07` and `1e+20`: both valid JSON numbers.
+            out.append(contentsOf: d.description.utf8)
+        }
+    }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                runStart = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                default:
+                    out.append(contentsOf: "u00".utf8)
+                    out.append(hexDigits[Int(b >> 4)])
+                    out.append(hexDigits[Int(b & 0xF)])
+                }
+            }
+            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

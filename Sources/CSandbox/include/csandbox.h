@@ -1,4 +1,153 @@
+// CSandbox: the only code that runs between clone and execve, and syscall shims Swift cannot
+// call (variadic syscall(2), macros, clone3 returning twice).
+//
+// Rules for everything in spawn.c that runs in a child (DESIGN "The fork/exec boundary"):
+// syscalls only, no malloc, no stdio, no glibc wrappers that take locks or broadcast to threads
+// (setuid & co signal every thread glibc believes exists: the Swift parent had several, the
+// child has one, so the broadcast would hang), leave with _exit. The parent prepares every
+// string and array; the child only reads them.
 #ifndef CSANDBOX_H
 #define CSANDBOX_H
-int cs_placeholder(void);
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/filter.h>
+
+// ---- the spawn plan -------------------------------------------------------------------------
+
+/// One step in building the sandbox's root filesystem. Paths are absolute and already
+/// prefixed by the parent: sources with the old root ("/oldroot/usr"), targets with the new
+/// root ("/newroot/usr").
+enum cs_op_kind {
+    CS_OP_MKDIR = 1,    // target, mode 0755 (EEXIST is fine)
+    CS_OP_MKFILE = 2,   // target: an empty regular file to bind a file onto
+    CS_OP_BIND = 3,     // source -> target, recursive
+    CS_OP_TMPFS = 4,    // target, data = mount options
+    CS_OP_PROC = 5,     // target
+    CS_OP_DEVPTS = 6,   // target
+    CS_OP_SYMLINK = 7,  // source = link text, target
+    CS_OP_SETATTR = 8,  // target: apply flags to an existing mount tree (read-only /proc/sys)
+};
+
+/// Flags for bind/tmpfs/setattr ops, applied recursively with mount_setattr(2).
+enum cs_op_flags {
+    CS_F_RDONLY = 1 << 0,
+    CS_F_NOEXEC = 1 << 1,
+    CS_F_NOSUID = 1 << 2,
+    CS_F_NODEV = 1 << 3,
+    CS_F_OPTIONAL = 1 << 4,  // a missing source is skipped, not an error
+};
+
+struct cs_op {
+    int32_t kind;
+    uint32_t flags;
+    const char *source;
+    const char *target;
+    const char *data;
+};
+
+struct cs_rlimit {
+    int32_t resource;
+    uint64_t soft;
+    uint64_t hard;
+};
+
+struct cs_landlock_rule {
+    const char *path;   // as seen inside the sandbox
+    uint64_t access;    // LANDLOCK_ACCESS_FS_* allowed beneath it
+};
+
+struct cs_landlock {
+    uint64_t handled_fs;
+    uint64_t handled_net;
+    uint64_t scoped;
+    const struct cs_landlock_rule *rules;
+    int32_t nrules;
+};
+
+/// Stages a child can fail at; the parent names them in its error message.
+enum cs_stage {
+    CS_STAGE_SYNC = 1, CS_STAGE_PDEATHSIG, CS_STAGE_SETSID, CS_STAGE_HOSTNAME, CS_STAGE_LOOPBACK,
+    CS_STAGE_MOUNT_PRIVATE, CS_STAGE_ROOT_TMPFS, CS_STAGE_PIVOT_ROOT, CS_STAGE_MOUNT_OP,
+    CS_STAGE_ENTER_ROOT, CS_STAGE_SPAWN_WORKER, CS_STAGE_RLIMIT, CS_STAGE_STDIO,
+    CS_STAGE_CLOSE_RANGE, CS_STAGE_SETGROUPS, CS_STAGE_SETGID, CS_STAGE_SETUID, CS_STAGE_CAPS,
+    CS_STAGE_NO_NEW_PRIVS, CS_STAGE_SIGNALS, CS_STAGE_CHDIR, CS_STAGE_LANDLOCK, CS_STAGE_SECCOMP,
+    CS_STAGE_EXEC, CS_STAGE_CLONE,
+};
+
+/// What a failed child writes on the error pipe: a fixed-size record, one write, atomic.
+struct cs_error {
+    int32_t stage;
+    int32_t err;
+    int32_t index;   // the op index for CS_STAGE_MOUNT_OP, the candidate for CS_STAGE_EXEC
+    int32_t reserved;
+};
+
+struct cs_plan {
+    // Namespaces for clone3 (CLONE_NEW*). With CLONE_NEWPID a small init stays pid 1.
+    uint64_t clone_flags;
+    int32_t use_init;           // run an init as pid 1 that reaps and reports the worker
+    int32_t sync_fd;            // child reads one byte once the parent wrote the id maps; -1: none
+    int32_t sync_write_fd;      // the parent's end, closed in the child so EOF means "parent died"
+    int32_t err_fd;             // close-on-exec write end: struct cs_error on failure
+    int32_t status_fd;          // init writes the worker's wait status (int32) here; -1: none
+    const char *hostname;       // NULL: keep
+    int32_t loopback_up;
+    // Root filesystem (mount namespace only).
+    int32_t build_root;
+    // An existing host directory the building tmpfs is mounted on (only in the child's mount
+    // namespace). Inside it the child makes "newroot" and "oldroot" and pivots, so ops name
+    // sources "/oldroot/<host path>" and targets "/newroot/<sandbox path>".
+    const char *root_base;
+    const struct cs_op *ops;
+    int32_t nops;
+    // Worker.
+    const struct cs_rlimit *rlimits;
+    int32_t nrlimits;
+    int32_t stdin_fd, stdout_fd, stderr_fd;
+    int32_t change_ids;         // setgroups(0), setresgid, setresuid to uid/gid
+    int32_t drop_groups;        // only when setgroups is allowed in the user namespace
+    uint32_t uid, gid;
+    const char *cwd;
+    const struct cs_landlock *landlock;     // NULL: none
+    const struct sock_fprog *seccomp;       // NULL: none
+    uint32_t seccomp_flags;
+    const char *const *exec_candidates;     // absolute paths tried in order
+    int32_t ncandidates;
+    char *const *argv;
+    char *const *envp;
+};
+
+/// clone3 + the child's whole life until execve. Returns the child's pid (and its pidfd in
+/// *pidfd) in the parent, or -errno. Call with all signals blocked; the child resets them.
+pid_t cs_spawn(const struct cs_plan *plan, int *pidfd);
+
+// ---- shims ----------------------------------------------------------------------------------
+
+int cs_pidfd_send_signal(int pidfd, int sig);
+int cs_pidfd_open(pid_t pid);
+/// waitid(P_PIDFD, ...): *status gets a wait(2)-style status; rusage filled when non-NULL.
+int cs_wait_pidfd(int pidfd, int *status, void *rusage, int nohang);
+int cs_memfd_create(const char *name);
+/// Landlock ABI version, or -errno (ENOSYS: not built in, EOPNOTSUPP: disabled at boot).
+int cs_landlock_abi(void);
+/// seccomp(SECCOMP_GET_ACTION_AVAIL) for SECCOMP_RET_USER_NOTIF: 0 when available.
+int cs_seccomp_notify_available(void);
+int cs_close_range(unsigned first, unsigned last, unsigned flags);
+int cs_sigfillset_block(void *oldset);   // blocks all signals, saves the old mask (sigset_t)
+int cs_sigmask_restore(const void *oldset);
+int cs_signalfd_for(const int *sigs, int n);   // blocks them and returns a signalfd
+int cs_wstatus_exited(int s);
+int cs_wstatus_code(int s);
+int cs_wstatus_signaled(int s);
+int cs_wstatus_signal(int s);
+size_t cs_sigset_size(void);
+/// Whether the calling process may create a user namespace with the given extra flags: forks
+/// a short-lived child that unshares and reports back. Returns 0 or -errno.
+int cs_probe_unshare(uint64_t flags);
+/// Installs the given BPF program in a forked child and tries `getpid`; 0 when the kernel took
+/// the filter.
+int cs_probe_seccomp(const struct sock_fprog *prog);
+
 #endif

@@ -1,0 +1,121 @@
+// Syscall shims Swift cannot call directly: syscall(2) is variadic, and the wait-status and
+// sigset helpers are macros. Each is a thin wrapper; errors come back as -errno.
+#define _GNU_SOURCE
+#include "csandbox.h"
+
+#include <errno.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+int cs_pidfd_send_signal(int pidfd, int sig) {
+    return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+}
+
+int cs_pidfd_open(pid_t pid) {
+    long r = syscall(SYS_pidfd_open, pid, 0);
+    return r < 0 ? -errno : (int)r;
+}
+
+int cs_wait_pidfd(int pidfd, int *status, void *rusage, int nohang) {
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    // The raw waitid takes a fifth argument, struct rusage *, which glibc's wrapper hides.
+    long r;
+    do {
+        r = syscall(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED | (nohang ? WNOHANG : 0), rusage);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) return -errno;
+    if (si.si_pid == 0) return -EAGAIN;  // WNOHANG and still running
+    if (si.si_code == CLD_EXITED) *status = (si.si_status & 0xff) << 8;
+    else *status = si.si_status & 0x7f;  // killed or dumped: the signal number, as wait(2) encodes it
+    return 0;
+}
+
+int cs_memfd_create(const char *name) {
+    long r = syscall(SYS_memfd_create, name, MFD_CLOEXEC);
+    return r < 0 ? -errno : (int)r;
+}
+
+int cs_landlock_abi(void) {
+    long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    return r < 0 ? -errno : (int)r;
+}
+
+int cs_seccomp_notify_available(void) {
+    unsigned action = SECCOMP_RET_USER_NOTIF;
+    return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) < 0 ? -errno : 0;
+}
+
+int cs_close_range(unsigned first, unsigned last, unsigned flags) {
+    return syscall(SYS_close_range, first, last, flags) < 0 ? -errno : 0;
+}
+
+int cs_sigfillset_block(void *oldset) {
+    sigset_t all;
+    sigfillset(&all);
+    return pthread_sigmask(SIG_SETMASK, &all, (sigset_t *)oldset) != 0 ? -EINVAL : 0;
+}
+
+int cs_sigmask_restore(const void *oldset) {
+    return pthread_sigmask(SIG_SETMASK, (const sigset_t *)oldset, NULL) != 0 ? -EINVAL : 0;
+}
+
+size_t cs_sigset_size(void) { return sizeof(sigset_t); }
+
+int cs_signalfd_for(const int *sigs, int n) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < n; i++) sigaddset(&set, sigs[i]);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -EINVAL;
+    int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    return fd < 0 ? -errno : fd;
+}
+
+int cs_wstatus_exited(int s) { return WIFEXITED(s); }
+int cs_wstatus_code(int s) { return WEXITSTATUS(s); }
+int cs_wstatus_signaled(int s) { return WIFSIGNALED(s); }
+int cs_wstatus_signal(int s) { return WTERMSIG(s); }
+
+// The probes fork a throwaway child so the calling process keeps its own namespaces and no
+// filter: a probe must never change the process that asks.
+static int probe_child(int (*fn)(const void *), const void *arg) {
+    pid_t pid = fork();
+    if (pid < 0) return -errno;
+    if (pid == 0) {
+        int r = fn(arg);
+        _exit(r < 0 ? -r : 0);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return -errno;
+    if (!WIFEXITED(st)) return -ECHILD;
+    return -WEXITSTATUS(st);
+}
+
+static int do_unshare(const void *arg) {
+    uint64_t flags = *(const uint64_t *)arg;
+    return unshare((int)flags) < 0 ? -errno : 0;
+}
+
+int cs_probe_unshare(uint64_t flags) { return probe_child(do_unshare, &flags); }
+
+static int do_seccomp(const void *arg) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -errno;
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, arg) < 0) return -errno;
+    return syscall(SYS_getpid) > 0 ? 0 : -EINVAL;
+}
+
+int cs_probe_seccomp(const struct sock_fprog *prog) { return probe_child(do_seccomp, prog); }

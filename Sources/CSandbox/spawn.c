@@ -1,0 +1,369 @@
+// The clone -> execve path. Everything below cs_spawn's clone3 runs in a child that shares
+// nothing with the Swift runtime but a copy of its memory: raw syscalls only (see csandbox.h).
+#define _GNU_SOURCE
+#include "csandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/landlock.h>
+#include <linux/mount.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+
+// Landlock's ruleset attributes grew after Debian 12's headers (ABI 4 net, ABI 6 scopes). The
+// kernel accepts a smaller struct for older ABIs, so the size passed follows what is handled.
+struct cs_ll_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+struct cs_ll_path_beneath {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+
+static long sys(long n, long a, long b, long c, long d, long e, long f) {
+    return syscall(n, a, b, c, d, e, f);
+}
+#define SYS0(n) sys(n, 0, 0, 0, 0, 0, 0)
+#define SYS1(n, a) sys(n, (long)(a), 0, 0, 0, 0, 0)
+#define SYS2(n, a, b) sys(n, (long)(a), (long)(b), 0, 0, 0, 0)
+#define SYS3(n, a, b, c) sys(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SYS4(n, a, b, c, d) sys(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define SYS5(n, a, b, c, d, e) sys(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
+
+/// Reports a failure on the error pipe and leaves. One write of a fixed record is atomic on a
+/// pipe, so the parent never reads half a record.
+static void __attribute__((noreturn)) fail(const struct cs_plan *p, int stage, int err, int index) {
+    struct cs_error e = {stage, err, index, 0};
+    if (p->err_fd >= 0) {
+        long r;
+        do { r = SYS3(SYS_write, p->err_fd, &e, sizeof e); } while (r < 0 && errno == EINTR);
+    }
+    SYS1(SYS_exit_group, 127);
+    __builtin_unreachable();
+}
+
+static int mount_flags_attr(uint32_t f) {
+    int a = 0;
+    if (f & CS_F_RDONLY) a |= MOUNT_ATTR_RDONLY;
+    if (f & CS_F_NOEXEC) a |= MOUNT_ATTR_NOEXEC;
+    if (f & CS_F_NOSUID) a |= MOUNT_ATTR_NOSUID;
+    if (f & CS_F_NODEV) a |= MOUNT_ATTR_NODEV;
+    return a;
+}
+
+/// Applies attributes to a whole mount tree at once. mount(MS_REMOUNT|MS_BIND|MS_RDONLY) is not
+/// recursive: a submount under a read-only bind (say /usr/local on its own filesystem) would
+/// stay writable, so mount_setattr(AT_RECURSIVE) is the only correct way (Linux >= 5.12).
+static int set_attr(const char *target, uint32_t flags) {
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = (uint64_t)mount_flags_attr(flags);
+    if (attr.attr_set == 0) return 0;
+    return (int)SYS5(SYS_mount_setattr, AT_FDCWD, target, AT_RECURSIVE, &attr, sizeof attr);
+}
+
+static int run_op(const struct cs_op *op) {
+    switch (op->kind) {
+    case CS_OP_MKDIR:
+        if (SYS2(SYS_mkdir, op->target, 0755) < 0 && errno != EEXIST) return -1;
+        return 0;
+    case CS_OP_MKFILE: {
+        long fd = SYS4(SYS_openat, AT_FDCWD, op->target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) return errno == EEXIST ? 0 : -1;
+        SYS1(SYS_close, fd);
+        return 0;
+    }
+    case CS_OP_BIND:
+        if (SYS5(SYS_mount, op->source, op->target, NULL, MS_BIND | MS_REC, NULL) < 0) {
+            if ((op->flags & CS_F_OPTIONAL) && errno == ENOENT) return 0;
+            return -1;
+        }
+        return set_attr(op->target, op->flags);
+    case CS_OP_TMPFS: {
+        unsigned long mf = MS_NOSUID | MS_NODEV;
+        if (op->flags & CS_F_NOEXEC) mf |= MS_NOEXEC;
+        if (op->flags & CS_F_RDONLY) mf |= MS_RDONLY;
+        return (int)SYS5(SYS_mount, "tmpfs", op->target, "tmpfs", mf, op->data);
+    }
+    case CS_OP_PROC:
+        return (int)SYS5(SYS_mount, "proc", op->target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    case CS_OP_DEVPTS:
+        return (int)SYS5(SYS_mount, "devpts", op->target, "devpts", MS_NOSUID | MS_NOEXEC,
+                         "newinstance,ptmxmode=0666,mode=620");
+    case CS_OP_SYMLINK:
+        if (SYS2(SYS_symlink, op->source, op->target) < 0 && errno != EEXIST) return -1;
+        return 0;
+    case CS_OP_SETATTR:
+        if (set_attr(op->target, op->flags) < 0) {
+            if ((op->flags & CS_F_OPTIONAL) && errno == ENOENT) return 0;
+            return -1;
+        }
+        return 0;
+    }
+    errno = EINVAL;
+    return -1;
+}
+
+/// Brings up `lo` in the new network namespace: it starts down, and many programs expect
+/// 127.0.0.1 to answer even when the network is cut off.
+static int loopback_up(void) {
+    long s = SYS3(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    ifr.ifr_flags = IFF_UP | IFF_RUNNING;
+    long r = SYS3(SYS_ioctl, s, SIOCSIFFLAGS, &ifr);
+    int saved = errno;
+    SYS1(SYS_close, s);
+    errno = saved;
+    return r < 0 ? -1 : 0;
+}
+
+/// Mounts a tmpfs on root_base, pivots into it (the host root moves to /oldroot), runs the
+/// plan's ops, then pivots into /newroot and detaches everything of the host that is left.
+static void build_root(const struct cs_plan *p) {
+    // Private propagation first: without it our mounts would propagate back to the host
+    // (shared is systemd's default) and the host's later mounts would leak in.
+    if (SYS5(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail(p, CS_STAGE_MOUNT_PRIVATE, errno, 0);
+    if (SYS5(SYS_mount, "tmpfs", p->root_base, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+        fail(p, CS_STAGE_ROOT_TMPFS, errno, 0);
+    if (SYS1(SYS_chdir, p->root_base) < 0) fail(p, CS_STAGE_ROOT_TMPFS, errno, 0);
+    if (SYS2(SYS_mkdir, "newroot", 0755) < 0 || SYS2(SYS_mkdir, "oldroot", 0755) < 0)
+        fail(p, CS_STAGE_ROOT_TMPFS, errno, 0);
+    // The new root must itself be a mount point for the final pivot_root.
+    if (SYS5(SYS_mount, "tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+        fail(p, CS_STAGE_ROOT_TMPFS, errno, 0);
+    if (SYS2(SYS_pivot_root, ".", "oldroot") < 0) fail(p, CS_STAGE_PIVOT_ROOT, errno, 0);
+    if (SYS1(SYS_chdir, "/") < 0) fail(p, CS_STAGE_PIVOT_ROOT, errno, 0);
+
+    for (int i = 0; i < p->nops; i++)
+        if (run_op(&p->ops[i]) < 0) fail(p, CS_STAGE_MOUNT_OP, errno, i);
+
+    // pivot_root(".", ".") stacks the old root on top of the new one; detaching "." then
+    // removes every host mount from this namespace, so nothing outside the plan stays
+    // reachable (not even through /proc/self/root of a process that kept an fd).
+    if (SYS1(SYS_chdir, "/newroot") < 0) fail(p, CS_STAGE_ENTER_ROOT, errno, 0);
+    if (SYS2(SYS_pivot_root, ".", ".") < 0) fail(p, CS_STAGE_ENTER_ROOT, errno, 0);
+    if (SYS2(SYS_umount2, ".", MNT_DETACH) < 0) fail(p, CS_STAGE_ENTER_ROOT, errno, 0);
+    if (SYS1(SYS_chdir, "/") < 0) fail(p, CS_STAGE_ENTER_ROOT, errno, 0);
+    // The tmpfs root itself is read-only: the command may write only where the plan mounted
+    // something writable.
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    if (SYS5(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof attr) < 0) fail(p, CS_STAGE_ENTER_ROOT, errno, 0);
+}
+
+static void apply_landlock(const struct cs_plan *p) {
+    const struct cs_landlock *ll = p->landlock;
+    struct cs_ll_ruleset_attr attr = {ll->handled_fs, ll->handled_net, ll->scoped};
+    size_t size = ll->scoped ? sizeof attr : ll->handled_net ? 16 : 8;
+    long rs = SYS3(SYS_landlock_create_ruleset, &attr, size, 0);
+    if (rs < 0) fail(p, CS_STAGE_LANDLOCK, errno, -1);
+    for (int i = 0; i < ll->nrules; i++) {
+        long fd = SYS4(SYS_openat, AT_FDCWD, ll->rules[i].path, O_PATH | O_CLOEXEC, 0);
+        if (fd < 0) {
+            if (errno == ENOENT) continue;  // e.g. /lib32 on a distribution without it
+            fail(p, CS_STAGE_LANDLOCK, errno, i);
+        }
+        struct cs_ll_path_beneath pb = {ll->rules[i].access & ll->handled_fs, (int32_t)fd};
+        // A rule on a non-directory may only carry file rights; the parent sends directory
+        // masks, so a file path gets its file subset.
+        struct stat st;
+        if (SYS2(SYS_fstat, fd, &st) == 0 && !S_ISDIR(st.st_mode))
+            pb.allowed_access &= (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+                                  LANDLOCK_ACCESS_FS_READ_FILE | (1ULL << 14) /* TRUNCATE */ |
+                                  (1ULL << 15) /* IOCTL_DEV */);
+        if (SYS4(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) fail(p, CS_STAGE_LANDLOCK, errno, i);
+        SYS1(SYS_close, fd);
+    }
+    if (SYS2(SYS_landlock_restrict_self, rs, 0) < 0) fail(p, CS_STAGE_LANDLOCK, errno, -1);
+    SYS1(SYS_close, rs);
+}
+
+/// Everything from resource limits to execve, in DESIGN's order. Never returns.
+static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
+    if (SYS0(SYS_setsid) < 0 && errno != EPERM) fail(p, CS_STAGE_SETSID, errno, 0);
+    for (int i = 0; i < p->nrlimits; i++) {
+        struct rlimit rl = {p->rlimits[i].soft, p->rlimits[i].hard};
+        if (SYS2(SYS_setrlimit, p->rlimits[i].resource, &rl) < 0) fail(p, CS_STAGE_RLIMIT, errno, i);
+    }
+    int fds[3] = {p->stdin_fd, p->stdout_fd, p->stderr_fd};
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] < 0 || fds[i] == i) continue;
+        if (SYS3(SYS_dup3, fds[i], i, 0) < 0) fail(p, CS_STAGE_STDIO, errno, i);
+    }
+    // Close every inherited descriptor but stdio and the error pipe, which is close-on-exec
+    // and must stay open until execve succeeds (then the kernel closes it: EOF = success).
+    int e = p->err_fd;
+    if (e > 3) {
+        if (SYS3(SYS_close_range, 3, e - 1, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, 0);
+    }
+    if (SYS3(SYS_close_range, (e >= 3 ? e + 1 : 3), ~0U, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, 1);
+
+    if (p->change_ids) {
+        // Drop the bounding set while we still hold CAP_SETPCAP (the uid change clears it).
+        for (int c = 0; c <= 63; c++)
+            if (SYS5(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) fail(p, CS_STAGE_CAPS, errno, c);
+        // gid before uid: after setresuid we could no longer change the gid. Supplementary
+        // groups go first, or host groups (root's gid 0 when cordon runs as root) would keep
+        // granting access to files through read-only binds.
+        if (p->drop_groups && SYS2(SYS_setgroups, 0, NULL) < 0) fail(p, CS_STAGE_SETGROUPS, errno, 0);
+        if (SYS3(SYS_setresgid, p->gid, p->gid, p->gid) < 0) fail(p, CS_STAGE_SETGID, errno, 0);
+        if (SYS3(SYS_setresuid, p->uid, p->uid, p->uid) < 0) fail(p, CS_STAGE_SETUID, errno, 0);
+    }
+    // No capabilities survive, whatever the uid: a process in a new user namespace holds a full
+    // set there, and execve keeps them when the inner uid is 0.
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (SYS2(SYS_capset, &hdr, data) < 0) fail(p, CS_STAGE_CAPS, errno, 64);
+    SYS5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    // After the uid change: the kernel clears the parent-death signal on credential changes.
+    if (SYS5(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail(p, CS_STAGE_PDEATHSIG, errno, 0);
+    if (SYS5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(p, CS_STAGE_NO_NEW_PRIVS, errno, 0);
+
+    // Handlers were never installed in this process image, so only the mask needs resetting.
+    uint64_t empty = 0;
+    if (SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, 8) < 0) fail(p, CS_STAGE_SIGNALS, errno, 0);
+    if (p->cwd && SYS1(SYS_chdir, p->cwd) < 0) fail(p, CS_STAGE_CHDIR, errno, 0);
+    if (p->landlock) apply_landlock(p);
+    // Seccomp last: the filter may deny calls the steps above need (mount, setgroups, ...).
+    if (p->seccomp) {
+        if (SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, p->seccomp) < 0)
+            fail(p, CS_STAGE_SECCOMP, errno, 0);
+    }
+    // Try each candidate like execvp does, remembering the most telling error: EACCES from
+    // one candidate beats ENOENT from a later one.
+    int best = ENOENT, besti = 0;
+    for (int i = 0; i < p->ncandidates; i++) {
+        SYS3(SYS_execve, p->exec_candidates[i], p->argv, p->envp);
+        int err = errno;
+        if (err != ENOENT && err != ENOTDIR) {
+            best = err;
+            besti = i;
+            if (err != EACCES) break;
+        }
+    }
+    fail(p, CS_STAGE_EXEC, best, besti);
+}
+
+static int worker_entry(void *arg) { worker((const struct cs_plan *)arg); }
+
+// The worker runs on this stack while init is suspended by CLONE_VFORK, so one static stack
+// serves: init never runs at the same time as the worker's pre-exec code.
+static char worker_stack[64 * 1024] __attribute__((aligned(16)));
+
+/// pid 1 of the new pid namespace: starts the worker, reaps everything, reports the worker's
+/// wait status, and forwards SIGTERM from outside to the whole namespace. When it exits, the
+/// kernel kills every process left in the namespace: nothing outlives the run.
+static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
+    pid_t w = clone(worker_entry, worker_stack + sizeof worker_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)p);
+    if (w < 0) fail(p, CS_STAGE_SPAWN_WORKER, errno, 0);
+    // The worker has exec'd or failed (it reported that itself). Init keeps no copy of the
+    // error pipe, so the parent sees EOF as soon as the command runs.
+    SYS1(SYS_close, p->err_fd);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    int worker_status = 0, worker_done = 0;
+    for (;;) {
+        for (;;) {
+            int st;
+            long r = SYS4(SYS_wait4, -1, &st, WNOHANG | __WALL, NULL);
+            if (r <= 0) {
+                if (r < 0 && errno == ECHILD && !worker_done) worker_done = 1;  // cannot happen; be safe
+                break;
+            }
+            if (r == w) {
+                worker_status = st;
+                worker_done = 1;
+            }
+        }
+        if (worker_done) break;
+        siginfo_t si;
+        long sig = SYS4(SYS_rt_sigtimedwait, &set, &si, NULL, 8);
+        if (sig < 0) continue;
+        // si_pid is 0 for a signal sent from outside this pid namespace (cordon itself). A
+        // process inside must not be able to make init signal every process in the sandbox.
+        if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) && si.si_pid == 0)
+            SYS2(SYS_kill, -1, sig);
+    }
+    if (p->status_fd >= 0) {
+        int32_t s = worker_status;
+        SYS3(SYS_write, p->status_fd, &s, sizeof s);
+    }
+    SYS1(SYS_exit_group, 0);
+    __builtin_unreachable();
+}
+
+static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
+    // Die with cordon. Init keeps its credentials, so the kernel never clears this setting; the
+    // worker sets its own after its uid change.
+    if (SYS5(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail(p, CS_STAGE_PDEATHSIG, errno, 0);
+    if (p->sync_fd >= 0) {
+        // Our copy of the write end must go, or a dead parent would never give us EOF.
+        if (p->sync_write_fd >= 0) SYS1(SYS_close, p->sync_write_fd);
+        char c;
+        long r;
+        do { r = SYS3(SYS_read, p->sync_fd, &c, 1); } while (r < 0 && errno == EINTR);
+        // EOF without the byte: the parent died (or gave up) before finishing the id maps.
+        if (r != 1) fail(p, CS_STAGE_SYNC, r < 0 ? errno : EPIPE, 0);
+        SYS1(SYS_close, p->sync_fd);
+    }
+    if (p->hostname && SYS2(SYS_sethostname, p->hostname, strlen(p->hostname)) < 0) fail(p, CS_STAGE_HOSTNAME, errno, 0);
+    if (p->loopback_up && loopback_up() < 0) fail(p, CS_STAGE_LOOPBACK, errno, 0);
+    if (p->build_root) build_root(p);
+    if (p->use_init) {
+        if (SYS0(SYS_setsid) < 0) fail(p, CS_STAGE_SETSID, errno, 0);
+        init_main(p);
+    }
+    worker(p);
+}
+
+pid_t cs_spawn(const struct cs_plan *plan, int *pidfd) {
+    struct clone_args args;
+    memset(&args, 0, sizeof args);
+    int fd = -1;
+    args.flags = plan->clone_flags | CLONE_PIDFD;
+    args.pidfd = (uint64_t)(uintptr_t)&fd;
+    args.exit_signal = SIGCHLD;
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) return -errno;
+    if (pid == 0) child_main(plan);
+    *pidfd = fd;
+    return (pid_t)pid;
+}

@@ -1,0 +1,412 @@
+// A strict RFC 8259 parser over UTF-8 bytes. Input comes from agents and harnesses, so it
+// is treated as hostile: nesting depth is bounded (no stack overflow), duplicate keys are
+// rejected (two parsers picking different duplicates is a classic policy bypass), strings
+// must be valid UTF-8 without raw control characters, and numbers must fit a double.
+
+/// A JSON syntax error with a 1-based position (column counts characters, not bytes).
+public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    /// Byte offset of the error in the input.
+    public var offset: Int
+    public var message: String
+    public init(line: Int, column: Int, offset: Int, message: String) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+        self.message = message
+    }
+    public var description: String { "\(line):\(column): \(message)" }
+}
+
+extension JSONValue {
+    /// Nesting limit for arrays and objects; deeper input is an error, not a crash.
+    public static let maxDepth = 512
+
+    public static func parse(_ text: String) throws(JSONError) -> JSONValue {
+        var text = text
+        // withUTF8 cannot forward a typed throw, so the error travels out in a Result.
+        let result: Result<JSONValue, JSONError> = text.withUTF8 { bytes in
+            var p = JSONParser(bytes)
+            return Result { () throws(JSONError) -> JSONValue in try p.parseDocument() }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+        let result: Result<JSONValue, JSONError> = bytes.withUnsafeBufferPointer { buf in
+            var p = JSONParser(buf)
+            return Result { () throws(JSONError) -> JSONValue in try p.parseDocument() }
+        }
+        return try result.get()
+    }
+}
+
+struct JSONParser {
+    let b: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var depth = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
+
+    mutating func parseDocument() throws(JSONError) -> JSONValue {
+        skipSpace()
+        if i == b.count { throw error("expected a JSON value, found end of input") }
+        let v = try parseValue()
+        skipSpace()
+        if i < b.count { throw error("expected end of input after the JSON value, found \(found())") }
+        return v
+    }
+
+    // MARK: values
+
+    mutating func parseValue() throws(JSONError) -> JSONValue {
+        guard i < b.count else { throw error("expected a JSON value, found end of input") }
+        switch b[i] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw error("expected a JSON value, found \(found())")
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(JSONError) {
+        let start = i
+        let n = word.utf8CodeUnitCount
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: n)
+        for k in 0..<n {
+            guard i < b.count, b[i] == w[k] else {
+                i = start
+                throw error("expected a JSON value, found \(found())")
+            }
+            i += 1
+        }
+    }
+
+    mutating func enter() throws(JSONError) {
+        depth += 1
+        if depth > JSONValue.maxDepth { throw error("nesting deeper than \(JSONValue.maxDepth) levels") }
+    }
+
+    mutating func parseArray() throws(JSONError) -> JSONValue {
+        try enter()
+        i += 1
+        var items: [JSONValue] = []
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return .array(items)
+        }
+        while true {
+            skipSpace()
+            items.append(try parseValue())
+            skipSpace()
+            guard i < b.count else { throw error("expected ',' or ']' in array, found end of input") }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "]") { break }
+            throw error("expected ',' or ']' in array, found \(found())")
+        }
+        i += 1
+        depth -= 1
+        return .array(items)
+    }
+
+    mutating func parseObject() throws(JSONError) -> JSONValue {
+        try enter()
+        i += 1
+        var pairs: [(String, JSONValue)] = []
+        var seen: Set<String> = []
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return .object(pairs)
+        }
+        while true {
+            skipSpace()
+            guard i < b.count, b[i] == UInt8(ascii: "\"") else {
+                throw error("expected a string key in object, found \(found())")
+            }
+            let keyStart = i
+            let key = try parseString()
+            if !seen.insert(key).inserted {
+                i = keyStart
+                throw error("duplicate key '\(key)' in object")
+            }
+            skipSpace()
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { throw error("expected ':' after object key, found \(found())") }
+            i += 1
+            skipSpace()
+            pairs.append((key, try parseValue()))
+            skipSpace()
+            guard i < b.count else { throw error("expected ',' or '}' in object, found end of input") }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "}") { break }
+            throw error("expected ',' or '}' in object, found \(found())")
+        }
+        i += 1
+        depth -= 1
+        return .object(pairs)
+    }
+
+    // MARK: strings
+
+    mutating func parseString() throws(JSONError) -> String {
+        let open = i
+        i += 1
+        let start = i
+        // Fast path: no escapes, so the bytes between the quotes are the string.
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") {
+                let s = try makeString(UnsafeBufferPointer(rebasing: b[start..<i]), at: start)
+                i += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)") }
+            i += 1
+        }
+        guard i < b.count else {
+            i = open
+            throw error("unterminated string")
+        }
+        var out = Array(UnsafeBufferPointer(rebasing: b[start..<i]))
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return try makeString(out, at: start, mapsToInput: false)
+            }
+            if c < 0x20 { throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)") }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                i += 1
+                continue
+            }
+            i += 1
+            guard i < b.count else { break }
+            switch b[i] {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                let escStart = i - 1
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    guard i + 2 < b.count, b[i + 1] == UInt8(ascii: "\\"), b[i + 2] == UInt8(ascii: "u") else {
+                        i = escStart
+                        throw error("unpaired surrogate \\u\(hex(scalar)) in string")
+                    }
+                    i += 2
+                    let low = try hex4()
+                    guard low >= 0xDC00 && low < 0xE000 else {
+                        i = escStart
+                        throw error("unpaired surrogate \\u\(hex(scalar)) in string")
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    i = escStart
+                    throw error("unpaired surrogate \\u\(hex(scalar)) in string")
+                }
+                guard let u = Unicode.Scalar(scalar) else {
+                    i = escStart
+                    throw error("invalid escape in string")
+                }
+                UTF8.encode(u) { out.append($0) }
+            default:
+                throw error("expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX), found \(found())")
+            }
+            i += 1
+        }
+        i = open
+        throw error("unterminated string")
+    }
+
+    /// Reads the 4 hex digits after `\u` (i is on the `u`); leaves i on the last digit.
+    mutating func hex4() throws(JSONError) -> UInt32 {
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            i += 1
+            guard i < b.count else { throw error("expected 4 hex digits after \\u, found end of input") }
+            let c = b[i]
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default: throw error("expected 4 hex digits after \\u, found \(found())")
+            }
+            v = v << 4 | UInt32(d)
+        }
+        return v
+    }
+
+    func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16, uppercase: false)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+
+    /// `mapsToInput`: the bytes are an unescaped slice of the input starting at `start`, so an
+    /// invalid byte can be pointed at exactly; otherwise the error points at the string.
+    func makeString<C: Collection<UInt8>>(_ bytes: C, at start: Int, mapsToInput: Bool = true) throws(JSONError) -> String {
+        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        var p = self
+        p.i = mapsToInput ? start + Self.firstInvalidUTF8(Array(bytes)) : start - 1
+        throw p.error("invalid UTF-8 in string")
+    }
+
+    /// Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no surrogates).
+    static func firstInvalidUTF8(_ s: [UInt8]) -> Int {
+        var k = 0
+        while k < s.count {
+            let c = s[k]
+            if c < 0x80 {
+                k += 1
+                continue
+            }
+            let n: Int
+            var lo: UInt8 = 0x80
+            var hi: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: n = 1
+            case 0xE0: n = 2; lo = 0xA0
+            case 0xED: n = 2; hi = 0x9F
+            case 0xE1...0xEF: n = 2
+            case 0xF0: n = 3; lo = 0x90
+            case 0xF4: n = 3; hi = 0x8F
+            case 0xF1...0xF3: n = 3
+            default: return k
+            }
+            for j in 1...n {
+                guard k + j < s.count else { return k }
+                let x = s[k + j]
+                if j == 1 ? (x < lo || x > hi) : (x & 0xC0 != 0x80) { return k }
+            }
+            k += n + 1
+        }
+        return s.count
+    }
+
+    // MARK: numbers
+
+    mutating func parseNumber() throws(JSONError) -> Double {
+        let start = i
+        var negative = false
+        if b[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
+        guard i < b.count, isDigit(b[i]) else { throw error("expected a digit in number, found \(found())") }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        if b[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < b.count, isDigit(b[i]) {
+                throw error("expected '.', 'e' or the end of the number after a leading 0, found \(found())")
+            }
+        } else {
+            while i < b.count, isDigit(b[i]) {
+                mantissa = mantissa &* 10 &+ UInt64(b[i] - UInt8(ascii: "0"))
+                digits += 1
+                i += 1
+            }
+        }
+        var simple = true
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            simple = false
+            i += 1
+            guard i < b.count, isDigit(b[i]) else { throw error("expected a digit after '.' in number, found \(found())") }
+            while i < b.count, isDigit(b[i]) { i += 1 }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            simple = false
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < b.count, isDigit(b[i]) else { throw error("expected a digit in the exponent, found \(found())") }
+            while i < b.count, isDigit(b[i]) { i += 1 }
+        }
+        // Up to 15 digits an integer is exact in a double; skip the slower decimal conversion.
+        if simple && digits <= 15 {
+            let d = Double(mantissa)
+            return negative ? -d : d
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+        guard let d = Double(text), d.isFinite else {
+            let end = i
+            i = start
+            defer { i = end }
+            throw error("number \(text) is out of range")
+        }
+        return d
+    }
+
+    func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
+    // MARK: positions
+
+    mutating func skipSpace() {
+        while i < b.count {
+            switch b[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
+    }
+
+    /// Describes the byte at i for "found ..." in messages.
+    func found() -> String {
+        guard i < b.count else { return "end of input" }
+        let c = b[i]
+        if c >= 0x21 && c < 0x7F { return "'\(Character(Unicode.Scalar(c)))'" }
+        switch c {
+        case 0x0A: return "a newline"
+        case 0x0D: return "a carriage return"
+        case 0x09: return "a tab"
+        case 0x20: return "a space"
+        default:
+            if c < 0x20 || c == 0x7F { return "control character 0x\(String(c, radix: 16))" }
+            // Show the whole character for non-ASCII input when it decodes.
+            var end = i + 1
+            while end < b.count, end - i < 4, b[end] & 0xC0 == 0x80 { end += 1 }
+            if let s = String(validating: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self) { return "'\(s)'" }
+            return "byte 0x\(String(c, radix: 16))"
+        }
+    }
+
+    /// The error at byte i; line and column are counted only now, off the hot path.
+    func error(_ message: String) -> JSONError {
+        var line = 1
+        var column = 1
+        var k = 0
+        let end = min(i, b.count)
+        while k < end {
+            let c = b[k]
+            if c == 0x0A {
+                line += 1
+                column = 1
+            } else if c & 0xC0 != 0x80 {
+                column += 1
+            }
+            k += 1
+        }
+        return JSONError(line: line, column: column, offset: i, message: message)
+    }
+}

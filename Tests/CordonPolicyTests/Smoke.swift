@@ -1,4 +1,0 @@
-import Testing
-@testable import CordonPolicy
-
-@Test("the CordonPolicy module links") func links() { #expect(Bool(true)) }
