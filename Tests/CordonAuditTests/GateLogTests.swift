@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import CordonPolicy
 @testable import CordonAudit
 
 @Suite("gate.log writing")
