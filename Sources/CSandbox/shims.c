@@ -4,6 +4,9 @@
 #include "csandbox.h"
 
 #include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -59,6 +62,8 @@ int cs_seccomp_notify_available(void) {
     return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) < 0 ? -errno : 0;
 }
 
+int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0; }
+
 int cs_close_range(unsigned first, unsigned last, unsigned flags) {
     return syscall(SYS_close_range, first, last, flags) < 0 ? -errno : 0;
 }
@@ -82,6 +87,13 @@ int cs_signalfd_for(const int *sigs, int n) {
     if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -EINVAL;
     int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     return fd < 0 ? -errno : fd;
+}
+
+int cs_signalfd_read(int fd) {
+    struct signalfd_siginfo si;
+    ssize_t n = read(fd, &si, sizeof si);
+    if (n != (ssize_t)sizeof si) return n < 0 ? -errno : -EIO;
+    return (int)si.ssi_signo;
 }
 
 int cs_wstatus_exited(int s) { return WIFEXITED(s); }
@@ -119,3 +131,12 @@ static int do_seccomp(const void *arg) {
 }
 
 int cs_probe_seccomp(const struct sock_fprog *prog) { return probe_child(do_seccomp, prog); }
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+int cs_remove_tree(const char *path) {
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
+}

@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -211,6 +212,15 @@ static void apply_landlock(const struct cs_plan *p) {
     SYS1(SYS_close, rs);
 }
 
+static void change_ids(const struct cs_plan *p) {
+    // gid before uid: after setresuid we could no longer change the gid. Supplementary
+    // groups go first, or host groups (root's gid 0 when cordon runs as root) would keep
+    // granting access to files through read-only binds.
+    if (p->drop_groups && SYS2(SYS_setgroups, 0, NULL) < 0) fail(p, CS_STAGE_SETGROUPS, errno, 0);
+    if (SYS3(SYS_setresgid, p->gid, p->gid, p->gid) < 0) fail(p, CS_STAGE_SETGID, errno, 0);
+    if (SYS3(SYS_setresuid, p->uid, p->uid, p->uid) < 0) fail(p, CS_STAGE_SETUID, errno, 0);
+}
+
 /// Everything from resource limits to execve, in DESIGN's order. Never returns.
 static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     if (SYS0(SYS_setsid) < 0 && errno != EPERM) fail(p, CS_STAGE_SETSID, errno, 0);
@@ -232,15 +242,12 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     if (SYS3(SYS_close_range, (e >= 3 ? e + 1 : 3), ~0U, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, 1);
 
     if (p->change_ids) {
-        // Drop the bounding set while we still hold CAP_SETPCAP (the uid change clears it).
+        // Drop the bounding set while we still hold CAP_SETPCAP in the namespace. Init already
+        // switched ids (the worker inherits them); doing it again is a no-op kept so the
+        // landlock-only path, which has no init, gets the same order.
         for (int c = 0; c <= 63; c++)
             if (SYS5(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) fail(p, CS_STAGE_CAPS, errno, c);
-        // gid before uid: after setresuid we could no longer change the gid. Supplementary
-        // groups go first, or host groups (root's gid 0 when cordon runs as root) would keep
-        // granting access to files through read-only binds.
-        if (p->drop_groups && SYS2(SYS_setgroups, 0, NULL) < 0) fail(p, CS_STAGE_SETGROUPS, errno, 0);
-        if (SYS3(SYS_setresgid, p->gid, p->gid, p->gid) < 0) fail(p, CS_STAGE_SETGID, errno, 0);
-        if (SYS3(SYS_setresuid, p->uid, p->uid, p->uid) < 0) fail(p, CS_STAGE_SETUID, errno, 0);
+        change_ids(p);
     }
     // No capabilities survive, whatever the uid: a process in a new user namespace holds a full
     // set there, and execve keeps them when the inner uid is 0.
@@ -331,9 +338,6 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
 }
 
 static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
-    // Die with cordon. Init keeps its credentials, so the kernel never clears this setting; the
-    // worker sets its own after its uid change.
-    if (SYS5(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail(p, CS_STAGE_PDEATHSIG, errno, 0);
     if (p->sync_fd >= 0) {
         // Our copy of the write end must go, or a dead parent would never give us EOF.
         if (p->sync_write_fd >= 0) SYS1(SYS_close, p->sync_write_fd);
@@ -342,6 +346,19 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
         do { r = SYS3(SYS_read, p->sync_fd, &c, 1); } while (r < 0 && errno == EINTR);
         // EOF without the byte: the parent died (or gave up) before finishing the id maps.
         if (r != 1) fail(p, CS_STAGE_SYNC, r < 0 ? errno : EPIPE, 0);
+    }
+    // Switch to the mapped, unprivileged ids before building the root: files and mounts are
+    // created as this uid, and an unmapped one (host root's uid 0 when cordon runs as root)
+    // makes the kernel refuse with EOVERFLOW. Inner uid 0 is not mapped, so the kernel does
+    // not treat this as leaving root and the namespace's capabilities stay for the mounts.
+    if (p->change_ids) change_ids(p);
+    // Die with cordon. Set after the id change, which clears it; init never changes ids again.
+    if (SYS5(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail(p, CS_STAGE_PDEATHSIG, errno, 0);
+    if (p->sync_fd >= 0) {
+        // The parent may have died before PR_SET_PDEATHSIG took effect. It keeps its end of
+        // the sync pipe open for the whole run, so a hang-up now means it is gone.
+        struct pollfd pfd = {p->sync_fd, 0, 0};
+        if (SYS3(SYS_poll, &pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR))) fail(p, CS_STAGE_SYNC, EPIPE, 1);
         SYS1(SYS_close, p->sync_fd);
     }
     if (p->hostname && SYS2(SYS_sethostname, p->hostname, strlen(p->hostname)) < 0) fail(p, CS_STAGE_HOSTNAME, errno, 0);

@@ -1,1 +1,151 @@
+// The flat, fully resolved description of one sandboxed run. Everything the child needs is
+// computed here, in the parent, from the policy and the request: the child only reads it.
 import CordonPolicy
+import Glibc
+
+/// Which isolation layers a run uses. Recorded in the trace and printed by `doctor`.
+public struct IsolationLayers: Sendable, Equatable, CustomStringConvertible {
+    public var namespaces: Bool
+    public var landlockABI: Int?
+    public var seccomp: Bool
+    public var rlimits: Bool
+    public var cgroups: Bool
+    public init(namespaces: Bool, landlockABI: Int?, seccomp: Bool, rlimits: Bool, cgroups: Bool) {
+        self.namespaces = namespaces
+        self.landlockABI = landlockABI
+        self.seccomp = seccomp
+        self.rlimits = rlimits
+        self.cgroups = cgroups
+    }
+    public var names: [String] {
+        var n: [String] = []
+        if namespaces { n.append("namespaces") }
+        if let abi = landlockABI { n.append("landlock(abi \(abi))") }
+        if seccomp { n.append("seccomp") }
+        if rlimits { n.append("rlimits") }
+        if cgroups { n.append("cgroups") }
+        return n
+    }
+    public var description: String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+}
+
+/// What a caller asks for: the command, where, and under which policy.
+public struct SandboxRequest: Sendable {
+    public var argv: [String]
+    public var policy: Policy
+    /// Absolute, symlinks resolved.
+    public var workspace: String
+    /// Absolute working directory for the command (the caller's cwd when inside the workspace).
+    public var cwd: String
+    /// The caller's environment: source of `--env-pass` values, `HOME` for `~` in hide paths.
+    public var hostEnvironment: [String: String]
+    /// Extra host paths to hide (cordon's own `.cordon/` state, log and trace directories).
+    public var hide: [String] = []
+    /// Variables to pass through besides the policy's `sandbox.env.pass`.
+    public var envPass: [String] = []
+    public init(argv: [String], policy: Policy, workspace: String, cwd: String, hostEnvironment: [String: String]) {
+        self.argv = argv
+        self.policy = policy
+        self.workspace = workspace
+        self.cwd = cwd
+        self.hostEnvironment = hostEnvironment
+    }
+}
+
+/// One mount-building step, in Swift form (see `struct cs_op`).
+public struct MountOp: Sendable, Equatable {
+    public enum Kind: Int32, Sendable { case mkdir = 1, mkfile, bind, tmpfs, proc, devpts, symlink, setattr }
+    public struct Flags: OptionSet, Sendable, Equatable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let readOnly = Flags(rawValue: 1 << 0)
+        public static let noExec = Flags(rawValue: 1 << 1)
+        public static let noSuid = Flags(rawValue: 1 << 2)
+        public static let noDev = Flags(rawValue: 1 << 3)
+        public static let optional = Flags(rawValue: 1 << 4)
+    }
+    public var kind: Kind
+    public var flags: Flags = []
+    public var source: String?
+    public var target: String
+    public var data: String?
+}
+
+public struct LandlockRule: Sendable, Equatable {
+    public var path: String
+    public var access: UInt64
+}
+
+public struct SpawnPlan: Sendable {
+    public var layers: IsolationLayers
+    public var argv: [String]
+    public var environment: [String]
+    public var execCandidates: [String]
+    public var cwd: String
+    public var mounts: [MountOp]
+    public var landlockRules: [LandlockRule]
+    public var landlockHandledFS: UInt64
+    public var landlockHandledNet: UInt64
+    public var landlockScoped: UInt64
+    public var rlimits: [(resource: Int32, value: UInt64)]
+    /// uid/gid inside the sandbox and the host ids they map to.
+    public var uid: UInt32
+    public var gid: UInt32
+    public var hostUID: UInt32
+    public var hostGID: UInt32
+    public var hostIsRoot: Bool
+    public var timeout: Double
+    public var grace: Double
+    public var outputLimit: UInt64?
+    public var memoryLimit: UInt64?
+    public var processLimit: Int?
+    public var network: NetworkMode
+    public var seccomp: SeccompProgram?
+}
+
+enum PathTools {
+    /// Joins and normalises `.`/`..` lexically (no symlink resolution).
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(c)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func isUnder(_ path: String, _ dir: String) -> Bool {
+        dir == "/" || path == dir || path.hasPrefix(dir + "/")
+    }
+
+    enum Kind { case missing, directory, file, symlink(String), other }
+
+    static func lkind(_ path: String) -> Kind {
+        var st = stat()
+        if lstat(path, &st) != 0 { return .missing }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .file
+        case S_IFLNK:
+            var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(path, &buf, buf.count - 1)
+            if n < 0 { return .missing }
+            return .symlink(String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        default: return .other
+        }
+    }
+
+    /// realpath(3), or nil when the path does not exist.
+    public static func real(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    static func expandHome(_ path: String, home: String?) -> String? {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home.map { $0 + String(path.dropFirst(1)) } }
+        return path
+    }
+}

@@ -123,6 +123,15 @@ struct cs_plan {
 /// *pidfd) in the parent, or -errno. Call with all signals blocked; the child resets them.
 pid_t cs_spawn(const struct cs_plan *plan, int *pidfd);
 
+// Constants Swift's Glibc module hides behind _GNU_SOURCE.
+enum {
+    CS_CLONE_NEWUSER = 0x10000000, CS_CLONE_NEWPID = 0x20000000, CS_CLONE_NEWNS = 0x00020000,
+    CS_CLONE_NEWNET = 0x40000000, CS_CLONE_NEWIPC = 0x08000000, CS_CLONE_NEWUTS = 0x04000000,
+    CS_CLONE_NEWCGROUP = 0x02000000,
+    CS_RLIMIT_CPU = 0, CS_RLIMIT_FSIZE = 1, CS_RLIMIT_CORE = 4, CS_RLIMIT_NPROC = 6,
+    CS_RLIMIT_NOFILE = 7, CS_RLIMIT_AS = 9,
+};
+
 // ---- shims ----------------------------------------------------------------------------------
 
 int cs_pidfd_send_signal(int pidfd, int sig);
@@ -134,10 +143,16 @@ int cs_memfd_create(const char *name);
 int cs_landlock_abi(void);
 /// seccomp(SECCOMP_GET_ACTION_AVAIL) for SECCOMP_RET_USER_NOTIF: 0 when available.
 int cs_seccomp_notify_available(void);
+/// pipe2(O_CLOEXEC).
+int cs_pipe_cloexec(int fds[2]);
 int cs_close_range(unsigned first, unsigned last, unsigned flags);
 int cs_sigfillset_block(void *oldset);   // blocks all signals, saves the old mask (sigset_t)
 int cs_sigmask_restore(const void *oldset);
 int cs_signalfd_for(const int *sigs, int n);   // blocks them and returns a signalfd
+/// Reads one signal from a signalfd: its number, or -errno.
+int cs_signalfd_read(int fd);
+/// Removes a directory tree cordon created itself, not following symlinks (nftw FTW_PHYS).
+int cs_remove_tree(const char *path);
 int cs_wstatus_exited(int s);
 int cs_wstatus_code(int s);
 int cs_wstatus_signaled(int s);

@@ -1,8 +1,181 @@
+// `cordon run`: gate the command, then run it inside the sandbox.
+import CordonGate
+import CordonPolicy
+import CordonSandbox
+import Glibc
+
 enum RunCommand: Subcommand {
     static let name = "run"
     static let summary = "gate a command and run it inside the sandbox"
-    static let help = "usage: cordon run [options] [--] CMD [ARG...]\n"
+    static let help = """
+        usage: cordon run [options] [--] CMD [ARG...]
+
+        Scores CMD with the gate, then runs it under namespaces, seccomp, Landlock, limits
+        and a timeout. Exit status: the command's own, 128+N if killed by signal N, 124 on
+        timeout, 77 if blocked, 75 if approval was needed and not given, 125 if the sandbox
+        could not be set up, 126/127 if CMD is not executable / not found.
+
+        options:
+          --policy FILE         policy file (default: the embedded default policy)
+          --workspace DIR       read-write directory, mounted at its own path (default: .)
+          --timeout DUR         wall-clock limit, e.g. 90s, 10m (overrides sandbox.timeout)
+          --network MODE        none | host (overrides sandbox.network)
+          --env-pass VAR        pass the host variable VAR through (repeatable)
+          --approval MODE       prompt | deny: what to do when the gate requires approval
+                                (default: prompt on a terminal, deny otherwise)
+          --unsandboxed         run WITHOUT any sandbox (the gate still decides); loud
+          -h, --help            this help
+
+        environment:
+          CORDON_DISABLE=userns,landlock,seccomp,cgroups   pretend a layer is unavailable
+
+        """
+
+    static let options = [
+        OptionSpec("policy"), OptionSpec("workspace"), OptionSpec("timeout"), OptionSpec("network"),
+        OptionSpec("env-pass"), OptionSpec("approval"), OptionSpec("unsandboxed", value: false),
+    ]
+
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        throw CLIError(.usage, "run: not implemented yet")
+        let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
+        let argv = parsed.rest
+        guard !argv.isEmpty else { throw .usage("run: no command given", command: name) }
+        var policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
+        if let t = parsed.value("timeout") {
+            guard let secs = PolicyUnits.parseDuration(t), secs > 0 else {
+                throw .usage("--timeout: '\(t)' is not a duration (examples: 30, 90s, 10m, 1h)", command: name)
+            }
+            policy.sandbox.timeout = secs
+        }
+        if let n = parsed.value("network") {
+            guard let mode = NetworkMode(rawValue: n), mode != .allowList else {
+                throw .usage("--network: '\(n)' is not one of none, host", command: name)
+            }
+            policy.sandbox.network = mode
+        }
+        let approval = parsed.value("approval") ?? (ctx.stdinIsTTY ? "prompt" : "deny")
+        guard approval == "prompt" || approval == "deny" else {
+            throw .usage("--approval: '\(approval)' is not one of prompt, deny", command: name)
+        }
+
+        // The gate decides before anything is spawned.
+        var action = Action(id: "a-1", payload: .argv(argv))
+        action.agentId = policy.agentId
+        let decision = Gate.evaluate(action, policy: policy)
+        switch decision.decision {
+        case .block:
+            ctx.output.err(describe(decision, verb: "blocked"))
+            return ExitCode.blocked.rawValue
+        case .requiresApproval:
+            if approval == "deny" {
+                ctx.output.err(describe(decision, verb: "requires approval") + "cordon: not approved (non-interactive; --approval deny)\n")
+                return ExitCode.approvalPending.rawValue
+            }
+            if !Approval.prompt(decision, command: argv, ctx) {
+                ctx.output.err("cordon: rejected by the operator\n")
+                return ExitCode.blocked.rawValue
+            }
+        case .allow:
+            break
+        }
+
+        let cwd = currentDirectory()
+        let wsArg = parsed.value("workspace") ?? policy.sandbox.filesystem.workspace
+        guard let workspace = PathResolution.real(wsArg.hasPrefix("/") ? wsArg : cwd + "/" + wsArg) else {
+            throw CLIError(.usage, "--workspace: \(wsArg): no such directory", hint: "create it, or pass an existing directory")
+        }
+        // Commands start in the caller's directory when it is inside the workspace (relative
+        // paths keep working), else at the workspace root.
+        let realCwd = PathResolution.real(cwd) ?? cwd
+        let startDir = realCwd == workspace || realCwd.hasPrefix(workspace + "/") ? realCwd : workspace
+
+        if parsed.flag("unsandboxed") {
+            ctx.output.err("cordon: WARNING: --unsandboxed: running '\(argv[0])' WITHOUT any sandbox (no namespaces, seccomp, Landlock or limits); only the gate decided\n")
+            return Unsandboxed.exec(argv, cwd: startDir)
+        }
+
+        var req = SandboxRequest(argv: argv, policy: policy, workspace: workspace, cwd: startDir, hostEnvironment: ctx.environment)
+        req.envPass = parsed.all("env-pass")
+        // cordon's own state is never visible to the command, even inside the workspace.
+        req.hide = [workspace + "/.cordon"]
+        let probe = Probe(environment: ctx.environment)
+        do throws(SandboxError) {
+            let outcome = try Isolation.run(req, probe: probe) { ctx.output.err($0 + "\n") }
+            if case .timedOut = outcome.status {
+                ctx.output.err("cordon: timed out after \(PolicyUnits.formatDuration(policy.sandbox.timeout)); the whole process tree was killed\n")
+            }
+            return outcome.exitCode
+        } catch {
+            if error.isExec {
+                let e = error.errno ?? ENOENT
+                let code: ExitCode = e == ENOENT ? .notFound : .notExecutable
+                let what = e == ENOENT ? "command not found" : "command not executable"
+                ctx.output.err("cordon: error: \(argv[0]): \(what) (\(Errno.text(e)))\n")
+                return code.rawValue
+            }
+            throw CLIError(.runnerFailed, error.description, hint: "run 'cordon doctor' to see which isolation layers work here")
+        }
+    }
+
+    static func describe(_ d: Decision, verb: String) -> String {
+        var s = "cordon: \(verb): score \(d.score) (\(d.level.rawValue))"
+        if let r = d.policyRule { s += ", rule \(r)" }
+        s += "\n"
+        for r in d.reasons { s += "  - \(r)\n" }
+        return s
+    }
+
+    static func currentDirectory() -> String {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buf, buf.count) != nil else { return "/" }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+enum PathResolution {
+    static func real(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        var st = stat()
+        guard stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return String(cString: p)
+    }
+}
+
+/// Asks on the terminal. Reads from /dev/tty, not stdin, so a piped-in script cannot answer.
+enum Approval {
+    static func prompt(_ d: Decision, command: [String], _ ctx: Context) -> Bool {
+        ctx.output.err(RunCommand.describe(d, verb: "requires approval"))
+        ctx.output.err("cordon: run '\(command.joined(separator: " "))'? [y/N] ")
+        let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 64)
+        let n = read(fd, &buf, buf.count)
+        guard n > 0 else { return false }
+        let answer = String(decoding: buf[0..<n], as: UTF8.self).lowercased()
+        return answer.hasPrefix("y")
+    }
+}
+
+/// Only with --unsandboxed: a plain fork/exec, so the user who asked for it gets the
+/// command's own exit status.
+enum Unsandboxed {
+    static func exec(_ argv: [String], cwd: String) -> Int32 {
+        var pid: pid_t = 0
+        var cargs = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        let old = RunCommand.currentDirectory()
+        chdir(cwd)
+        let rc = posix_spawnp(&pid, argv[0], nil, &attr, &cargs, environ)
+        chdir(old)
+        if rc != 0 { return rc == ENOENT ? ExitCode.notFound.rawValue : ExitCode.notExecutable.rawValue }
+        var st: Int32 = 0
+        while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+        if st & 0x7f == 0 { return (st >> 8) & 0xff }
+        return 128 + (st & 0x7f)
     }
 }

@@ -1,0 +1,113 @@
+// Memory and pids limits through cgroups when cordon runs as root: cgroup v2 when the unified
+// hierarchy has the controllers, else v1, nested under cordon's own cgroup in each hierarchy.
+// rlimits alone cannot bound a tree's total memory (RLIMIT_AS is per process) or its process
+// count precisely (RLIMIT_NPROC counts per user).
+import Glibc
+
+struct CgroupSet {
+    var dirs: [String]
+
+    static func ownPath(controller: String?) -> String? {
+        guard let f = fopen("/proc/self/cgroup", "r") else { return nil }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingNewline()
+            // "ID:controllers:path"
+            let parts = s.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            if let c = controller {
+                if parts[1].split(separator: ",").contains(Substring(c)) { return String(parts[2]) }
+            } else if parts[0] == "0" && parts[1].isEmpty {
+                return String(parts[2])
+            }
+        }
+        return nil
+    }
+
+    static func exists(_ p: String) -> Bool { access(p, F_OK) == 0 }
+
+    /// Whether cgroup limits can be applied here (root, and a usable hierarchy).
+    static func available() -> Bool {
+        guard geteuid() == 0 else { return false }
+        if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory"), c.contains("pids") {
+            return true
+        }
+        return exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids")
+    }
+
+    static func create(pid: Int32, memory: UInt64?, pids: Int?) throws(SpawnFailure) -> CgroupSet? {
+        guard memory != nil || pids != nil else { return nil }
+        let name = "cordon-\(getpid())-\(pid)"
+        var set = CgroupSet(dirs: [])
+        func mk(_ dir: String) throws(SpawnFailure) {
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+                throw SpawnFailure(stage: "cgroup mkdir \(dir)", errno: errno, detail: "", isExec: false)
+            }
+            set.dirs.append(dir)
+        }
+        func put(_ file: String, _ value: String) throws(SpawnFailure) {
+            try Sandbox.writeFile(file, value)
+        }
+        do throws(SpawnFailure) {
+            if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory") {
+                let dir = "/sys/fs/cgroup" + (ownPath(controller: nil) ?? "") + "/" + name
+                try mk(dir)
+                if let m = memory { try put(dir + "/memory.max", "\(m)"); try put(dir + "/memory.swap.max", "0") }
+                if let p = pids { try put(dir + "/pids.max", "\(p)") }
+                try put(dir + "/cgroup.procs", "\(pid)")
+            } else {
+                if let m = memory {
+                    let dir = "/sys/fs/cgroup/memory" + (ownPath(controller: "memory") ?? "") + "/" + name
+                    try mk(dir)
+                    try put(dir + "/memory.limit_in_bytes", "\(m)")
+                    try put(dir + "/cgroup.procs", "\(pid)")
+                }
+                if let p = pids {
+                    let dir = "/sys/fs/cgroup/pids" + (ownPath(controller: "pids") ?? "") + "/" + name
+                    try mk(dir)
+                    try put(dir + "/pids.max", "\(p)")
+                    try put(dir + "/cgroup.procs", "\(pid)")
+                }
+            }
+        } catch {
+            set.remove()
+            throw error
+        }
+        return set
+    }
+
+    /// rmdir succeeds once the group is empty; the pid namespace is gone by the time we get
+    /// here, but the kernel may need a moment to finish tearing tasks down.
+    func remove() {
+        for d in dirs.reversed() {
+            for _ in 0..<50 {
+                if rmdir(d) == 0 || errno == ENOENT { break }
+                usleep(2000)
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingNewline() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+
+    init(contentsOfFile path: String) throws(SpawnFailure) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw SpawnFailure(stage: "open \(path)", errno: errno, detail: "", isExec: false) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        self = String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,149 @@
+// Chooses the isolation layers for a run from the policy and what the kernel offers, and runs
+// the command under them. Falling back is explicit: the caller is told which layers are
+// active, and `sandbox.require` turns a missing layer into a refusal.
+import CSandbox
+import CordonPolicy
+import Glibc
+
+public struct Probe: Sendable {
+    /// Layers to report as unavailable whatever the kernel says (`CORDON_DISABLE`, tests of
+    /// the fallback paths and of `doctor`): userns, seccomp, notify, landlock, cgroups.
+    public var disabled: Set<String>
+
+    public init(disabled: Set<String> = []) { self.disabled = disabled }
+
+    public init(environment: [String: String]) {
+        let raw = environment["CORDON_DISABLE"] ?? ""
+        disabled = Set(raw.split(separator: ",").map { String($0).trimmingCharacters() })
+    }
+
+    public func landlockABI() -> Int? {
+        if disabled.contains("landlock") { return nil }
+        let v = cs_landlock_abi()
+        return v > 0 ? Int(v) : nil
+    }
+
+    public func landlockError() -> Int32 {
+        if disabled.contains("landlock") { return EPERM }
+        let v = cs_landlock_abi()
+        return v > 0 ? 0 : -v
+    }
+
+    /// 0 when an unprivileged user namespace with mount/pid/net can be created, else errno.
+    public func userNamespaces() -> Int32 {
+        if disabled.contains("userns") { return EPERM }
+        return -cs_probe_unshare(UInt64(CS_CLONE_NEWUSER))
+    }
+
+    public func allNamespaces() -> Int32 {
+        if disabled.contains("userns") { return EPERM }
+        let flags = CS_CLONE_NEWUSER | CS_CLONE_NEWNS | CS_CLONE_NEWPID | CS_CLONE_NEWNET | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
+        return -cs_probe_unshare(UInt64(flags))
+    }
+
+    public func seccompFilter(_ program: SeccompProgram) -> Int32 {
+        if disabled.contains("seccomp") { return EPERM }
+        var insns = program.instructions
+        return insns.withUnsafeMutableBufferPointer { buf in
+            var prog = sock_fprog(len: UInt16(buf.count), filter: buf.baseAddress)
+            return -cs_probe_seccomp(&prog)
+        }
+    }
+
+    public func seccompNotify() -> Int32 {
+        if disabled.contains("notify") { return EOPNOTSUPP }
+        return -cs_seccomp_notify_available()
+    }
+
+    public func cgroups() -> Bool {
+        if disabled.contains("cgroups") { return false }
+        return CgroupSet.available()
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
+
+public enum Isolation {
+    /// Spawns under the strongest layers available. A kernel that refuses a user namespace
+    /// (Ubuntu 24.04's AppArmor restriction, many containers) gets Landlock + seccomp +
+    /// rlimits instead, unless the policy requires namespaces.
+    public static func run(
+        _ req: SandboxRequest, probe: Probe, output: OutputTargets = OutputTargets(),
+        notice: (String) -> Void
+    ) throws(SandboxError) -> RunOutcome {
+        let sb = req.policy.sandbox
+        let program = try SeccompCompiler.compile(try SeccompProfiles.profile(named: sb.seccomp))
+        let seccompOK = !probe.disabled.contains("seccomp")
+        let abi = probe.landlockABI()
+        let cg = probe.cgroups()
+        var useNS = sb.mode != .landlock && !probe.disabled.contains("userns")
+        if sb.require.contains("landlock") && abi == nil {
+            throw SandboxError(stage: "landlock", "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
+        }
+        if sb.require.contains("seccomp") && !seccompOK {
+            throw SandboxError(stage: "seccomp", "the policy requires seccomp (sandbox.require) but it is unavailable")
+        }
+        while true {
+            if !useNS {
+                if sb.require.contains("namespaces") {
+                    throw SandboxError(stage: "namespaces", "the policy requires namespaces (sandbox.require) but user namespaces are unavailable here; refusing to run with weaker isolation")
+                }
+                if abi == nil && !seccompOK {
+                    throw SandboxError(stage: "isolation", "no isolation layer is available (no user namespaces, Landlock or seccomp); refusing to run. Use --unsandboxed to run without a sandbox")
+                }
+            }
+            var plan = try build(req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
+            if !useNS {
+                notice("cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)")
+            }
+            do {
+                if !useNS, let dir = try? makePrivateTmp() {
+                    // Landlock-only mode has no tmpfs of its own: a private directory stands in
+                    // for /tmp and HOME, and is the only writable place besides the workspace.
+                    plan.environment.removeAll { $0.hasPrefix("HOME=") || $0.hasPrefix("TMPDIR=") }
+                    plan.environment += ["HOME=" + dir, "TMPDIR=" + dir]
+                    plan.landlockRules.append(LandlockRule(path: dir, access: PlanBuilder.llRead | PlanBuilder.llWrite))
+                    defer { removeTree(dir) }
+                    return try Sandbox.run(plan, output: output)
+                }
+                return try Sandbox.run(plan, output: output)
+            } catch {
+                // clone3 refusing CLONE_NEWUSER: EPERM (AppArmor, sysctl), ENOSPC (max_user_namespaces
+                // is 0), EINVAL/ENOSYS (old kernel). Anything later is a real setup failure.
+                if useNS && error.stage == "clone3" && [EPERM, ENOSPC, EINVAL, ENOSYS, EACCES].contains(error.errno) {
+                    useNS = false
+                    continue
+                }
+                throw SandboxError(spawn: error)
+            }
+        }
+    }
+
+    static func build(_ req: SandboxRequest, namespaces: Bool, abi: Int?, program: SeccompProgram?, cgroups: Bool) throws(SandboxError) -> SpawnPlan {
+        try PlanBuilder.build(req, namespaces: namespaces, landlockABI: abi, seccomp: program, cgroups: cgroups)
+    }
+
+    static func makePrivateTmp() throws -> String {
+        var template = Array("/tmp/cordon-XXXXXX".utf8CString)
+        guard let p = mkdtemp(&template) else { throw SandboxError(stage: "mkdtemp", "", errno: errno) }
+        return String(cString: p)
+    }
+
+    static func removeTree(_ path: String) {
+        _ = cs_remove_tree(path)
+    }
+}
+
+extension SandboxError {
+    public init(spawn: SpawnFailure) {
+        self.init(stage: spawn.stage, spawn.detail, errno: spawn.errno)
+        self.isExec = spawn.isExec
+    }
+}

@@ -1,0 +1,287 @@
+// Policy + request -> SpawnPlan: the mount list, Landlock rules, limits, environment and the
+// executable candidates. Pure computation over the host's filesystem metadata (lstat,
+// readlink); nothing is mounted or spawned here.
+import CSandbox
+import CordonPolicy
+import Glibc
+
+public enum PlanBuilder {
+    /// Inside the sandbox: a PATH that finds the usual tools on merged-/usr and split systems.
+    public static let sandboxPATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
+    // Landlock access rights (linux/landlock.h; newer bits defined here because Debian 12's
+    // headers predate ABI 4-7).
+    static let llExecute: UInt64 = 1 << 0
+    static let llWriteFile: UInt64 = 1 << 1
+    static let llReadFile: UInt64 = 1 << 2
+    static let llReadDir: UInt64 = 1 << 3
+    static let llRemoveDir: UInt64 = 1 << 4
+    static let llRemoveFile: UInt64 = 1 << 5
+    static let llMakeChar: UInt64 = 1 << 6
+    static let llMakeDir: UInt64 = 1 << 7
+    static let llMakeReg: UInt64 = 1 << 8
+    static let llMakeSock: UInt64 = 1 << 9
+    static let llMakeFifo: UInt64 = 1 << 10
+    static let llMakeBlock: UInt64 = 1 << 11
+    static let llMakeSym: UInt64 = 1 << 12
+    static let llRefer: UInt64 = 1 << 13
+    static let llTruncate: UInt64 = 1 << 14
+    static let llIoctlDev: UInt64 = 1 << 15
+
+    static func handledAccessFS(abi: Int) -> UInt64 {
+        var h: UInt64 = (1 << 13) - 1
+        if abi >= 2 { h |= llRefer }
+        if abi >= 3 { h |= llTruncate }
+        if abi >= 5 { h |= llIoctlDev }
+        return h
+    }
+
+    static let llRead = llReadFile | llReadDir
+    static let llWrite =
+        llWriteFile | llRemoveDir | llRemoveFile | llMakeDir | llMakeReg | llMakeSock | llMakeFifo | llMakeSym
+        | llRefer | llTruncate
+
+    public static func build(
+        _ req: SandboxRequest, namespaces: Bool, landlockABI: Int?, seccomp: SeccompProgram?, cgroups: Bool
+    ) throws(SandboxError) -> SpawnPlan {
+        let policy = req.policy
+        let sb = policy.sandbox
+        guard let first = req.argv.first, !first.isEmpty else {
+            throw SandboxError(stage: "plan", "no command given")
+        }
+        let euid = geteuid(), egid = getegid()
+        let root = euid == 0
+        // As root the sandbox must not be root: host root-owned files stay unreadable through the
+        // read-only binds. We run as the workspace owner when that is not root (so the workspace
+        // is writable), else as the policy's uid (default 65534, nobody).
+        var uid = euid, gid = egid
+        if root {
+            var st = stat()
+            if stat(req.workspace, &st) == 0, st.st_uid != 0 {
+                uid = st.st_uid
+                gid = st.st_gid
+            } else {
+                uid = sb.uid
+                gid = sb.gid
+            }
+        }
+
+        var mounts: [MountOp] = []
+        if namespaces { mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil) }
+
+        var rules: [LandlockRule] = []
+        var handledFS: UInt64 = 0, handledNet: UInt64 = 0, scoped: UInt64 = 0
+        if let abi = landlockABI {
+            handledFS = handledAccessFS(abi: abi)
+            rules = landlockRules(req, namespaces: namespaces)
+            // Without a network namespace, Landlock's TCP rules (ABI 4) are what stops
+            // connect/bind when the policy says `network: none`.
+            if abi >= 4 && !namespaces && sb.network == .none { handledNet = 0b11 }
+            // ABI 6 scopes: no signals to, and no abstract unix sockets of, processes outside
+            // the sandbox (e.g. killing the user's editor in landlock-only mode).
+            if abi >= 6 { scoped = 0b11 }
+        }
+
+        var limits: [(Int32, UInt64)] = [(Int32(CS_RLIMIT_CORE), 0)]
+        let l = sb.limits
+        if let m = l.memory { limits.append((Int32(CS_RLIMIT_AS), m)) }
+        if let p = l.processes { limits.append((Int32(CS_RLIMIT_NPROC), UInt64(p))) }
+        if let f = l.openFiles { limits.append((Int32(CS_RLIMIT_NOFILE), UInt64(f))) }
+        if let f = l.fileSize { limits.append((Int32(CS_RLIMIT_FSIZE), f)) }
+        if let c = l.cpu { limits.append((Int32(CS_RLIMIT_CPU), UInt64(c))) }
+
+        return SpawnPlan(
+            layers: IsolationLayers(
+                namespaces: namespaces, landlockABI: landlockABI, seccomp: seccomp != nil, rlimits: true,
+                cgroups: cgroups),
+            argv: req.argv, environment: environment(req), execCandidates: candidates(first, req),
+            cwd: req.cwd, mounts: mounts, landlockRules: rules, landlockHandledFS: handledFS,
+            landlockHandledNet: handledNet, landlockScoped: scoped, rlimits: limits, uid: uid, gid: gid,
+            hostUID: uid, hostGID: gid, hostIsRoot: root, timeout: sb.timeout, grace: sb.grace,
+            outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
+            seccomp: seccomp)
+    }
+
+    /// A clean environment: PATH, HOME (writable), LANG, TERM, then what the policy and
+    /// `--env-pass` let through, then the policy's explicit values.
+    static func environment(_ req: SandboxRequest) -> [String] {
+        var env: [(String, String)] = [
+            ("PATH", sandboxPATH), ("HOME", "/tmp"), ("LANG", req.hostEnvironment["LANG"] ?? "C.UTF-8"),
+            ("TERM", req.hostEnvironment["TERM"] ?? "dumb"),
+        ]
+        func set(_ k: String, _ v: String) {
+            if let i = env.firstIndex(where: { $0.0 == k }) { env[i].1 = v } else { env.append((k, v)) }
+        }
+        for name in req.policy.sandbox.env.pass + req.envPass {
+            if let v = req.hostEnvironment[name] { set(name, v) }
+        }
+        for (k, v) in req.policy.sandbox.env.set.sorted(by: { $0.key < $1.key }) { set(k, v) }
+        return env.map { "\($0.0)=\($0.1)" }
+    }
+
+    /// Absolute paths execve tries, like execvp's PATH walk but computed in the parent.
+    static func candidates(_ cmd: String, _ req: SandboxRequest) -> [String] {
+        if cmd.contains("/") { return [cmd] }
+        let env = environment(req)
+        let path = env.first(where: { $0.hasPrefix("PATH=") }).map { String($0.dropFirst(5)) } ?? sandboxPATH
+        return path.split(separator: ":").map { ($0.isEmpty ? "." : String($0)) + "/" + cmd }
+    }
+
+    static func mountOps(_ req: SandboxRequest, rootfs: String?) throws(SandboxError) -> [MountOp] {
+        var ops: [MountOp] = []
+        var made: Set<String> = ["/"]
+        func mkdirs(_ path: String) {
+            var cur = ""
+            for c in path.split(separator: "/") {
+                cur += "/" + c
+                if made.insert(cur).inserted { ops.append(MountOp(kind: .mkdir, target: "/newroot" + cur)) }
+            }
+        }
+        func mkparents(_ path: String) {
+            if let i = path.lastIndex(of: "/"), i != path.startIndex { mkdirs(String(path[..<i])) }
+        }
+        let roFlags: MountOp.Flags = [.readOnly, .noSuid, .noDev]
+        // What the sandbox sees, host path -> sandbox path, so hide entries can be checked.
+        var visible: [(host: String, inside: String)] = []
+
+        // System paths: the policy's read-only list, or the entries of an unpacked image.
+        var system: [(host: String, inside: String)] = []
+        if let root = rootfs {
+            guard let r = PathTools.real(root), case .directory = PathTools.lkind(r) else {
+                throw SandboxError(stage: "plan", "rootfs \(root) is not a directory")
+            }
+            guard let d = opendir(r) else { throw SandboxError(stage: "plan", "opendir \(r)", errno: errno) }
+            var names: [String] = []
+            while let e = readdir(d) {
+                let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if ["." , "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
+                names.append(n)
+            }
+            closedir(d)
+            for n in names.sorted() { system.append((r + "/" + n, "/" + n)) }
+        } else {
+            for p in req.policy.sandbox.filesystem.readOnly { system.append((PathTools.normalize(p), PathTools.normalize(p))) }
+        }
+        for (host, inside) in system {
+            switch PathTools.lkind(host) {
+            case .missing, .other: continue
+            case .symlink(let text):
+                // Merged /usr: /bin -> usr/bin is recreated as the same symlink, not bound, so
+                // the sandbox sees the layout the host has.
+                mkparents(inside)
+                if made.insert(inside).inserted { ops.append(MountOp(kind: .symlink, source: text, target: "/newroot" + inside)) }
+            case .directory:
+                mkdirs(inside)
+                ops.append(MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
+                visible.append((host, inside))
+            case .file:
+                mkparents(inside)
+                ops.append(MountOp(kind: .mkfile, target: "/newroot" + inside))
+                ops.append(MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
+                visible.append((host, inside))
+            }
+        }
+
+        // Scratch tmpfs before the read-write binds: a workspace under /tmp must be bound on top
+        // of the new /tmp, not hidden by it. Directories made under a tmpfs mount point before
+        // it was mounted are gone afterwards, so they are forgotten and made again.
+        for t in req.policy.sandbox.filesystem.tmpfs {
+            let p = PathTools.normalize(t)
+            mkdirs(p)
+            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p, data: "mode=1777"))
+            made = made.filter { !PathTools.isUnder($0, p) || $0 == p }
+        }
+        // Read-write places: extra binds, then the workspace at its own absolute path so
+        // relative paths in the agent's commands keep working.
+        for p in req.policy.sandbox.filesystem.readWrite {
+            guard let real = PathTools.real(p) else { continue }
+            mkdirs(real)
+            ops.append(MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + real, target: "/newroot" + real))
+            visible.append((real, real))
+        }
+        mkdirs(req.workspace)
+        ops.append(MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + req.workspace, target: "/newroot" + req.workspace))
+        visible.append((req.workspace, req.workspace))
+
+
+        // A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even
+        // though the user namespace owns the pid namespace.
+        mkdirs("/proc")
+        ops.append(MountOp(kind: .proc, target: "/newroot/proc"))
+        for p in ["sys", "sysrq-trigger", "irq", "bus", "fs"] {
+            ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec, .optional],
+                               source: "/newroot/proc/" + p, target: "/newroot/proc/" + p))
+        }
+
+        // A minimal /dev: a few character devices bound from the host, a private devpts, shm.
+        mkdirs("/dev")
+        ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noExec], target: "/newroot/dev", data: "mode=0755"))
+        for d in ["null", "zero", "full", "random", "urandom", "tty"] {
+            ops.append(MountOp(kind: .mkfile, target: "/newroot/dev/" + d))
+            ops.append(MountOp(kind: .bind, flags: [.noSuid, .noExec, .optional], source: "/oldroot/dev/" + d, target: "/newroot/dev/" + d))
+        }
+        ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/pts"))
+        ops.append(MountOp(kind: .devpts, target: "/newroot/dev/pts"))
+        ops.append(MountOp(kind: .symlink, source: "pts/ptmx", target: "/newroot/dev/ptmx"))
+        ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/shm"))
+        ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm", data: "mode=1777"))
+        for (name, to) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")] {
+            ops.append(MountOp(kind: .symlink, source: to, target: "/newroot/dev/" + name))
+        }
+
+        // Hidden paths: covered by an empty read-only tmpfs (directories) or an empty read-only
+        // file (files), only where some bind made them visible in the first place.
+        let home = req.hostEnvironment["HOME"]
+        var hidden: Set<String> = []
+        ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
+        for h in req.policy.sandbox.filesystem.hide + req.hide {
+            guard let expanded = PathTools.expandHome(h, home: home) else { continue }
+            let host = PathTools.real(expanded) ?? PathTools.normalize(expanded)
+            guard let v = visible.last(where: { PathTools.isUnder(host, $0.host) }) else { continue }
+            let inside = v.inside + String(host.dropFirst(v.host == "/" ? 0 : v.host.count))
+            guard hidden.insert(inside).inserted else { continue }
+            switch PathTools.lkind(host) {
+            case .directory:
+                ops.append(MountOp(kind: .tmpfs, flags: [.readOnly, .noSuid, .noDev, .noExec], target: "/newroot" + inside, data: "mode=0555,size=0"))
+            case .file, .other:
+                ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty", target: "/newroot" + inside))
+            case .symlink, .missing:
+                continue
+            }
+        }
+        return ops
+    }
+
+    static func landlockRules(_ req: SandboxRequest, namespaces: Bool) -> [LandlockRule] {
+        let fs = req.policy.sandbox.filesystem
+        var rules: [LandlockRule] = []
+        let execPaths = fs.exec.map { $0.map(PathTools.normalize) }
+        func canExec(_ p: String) -> Bool {
+            guard let list = execPaths else { return true }
+            return list.contains { PathTools.isUnder(p, $0) }
+        }
+        let system: [String]
+        if namespaces, req.policy.sandbox.mode == .rootfs {
+            system = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/opt", "/var", "/srv", "/home", "/root"]
+        } else {
+            system = fs.readOnly.map(PathTools.normalize)
+        }
+        for p in system {
+            rules.append(LandlockRule(path: p, access: llRead | (canExec(p) ? llExecute : 0)))
+        }
+        // In namespaces mode the root holds only what the plan mounted, all of it meant to be
+        // readable; in landlock-only mode "/" is the host's and stays out of reach.
+        if namespaces { rules.append(LandlockRule(path: "/", access: llRead)) }
+        rules.append(LandlockRule(path: req.workspace, access: llRead | llWrite | (canExec(req.workspace) ? llExecute : 0)))
+        for p in fs.readWrite { rules.append(LandlockRule(path: PathTools.normalize(p), access: llRead | llWrite)) }
+        // Files the run creates in scratch space are not executable: a downloaded payload
+        // cannot be run from /tmp (Landlock, on top of the gate).
+        if namespaces {
+            for p in fs.tmpfs { rules.append(LandlockRule(path: PathTools.normalize(p), access: llRead | llWrite)) }
+            rules.append(LandlockRule(path: "/dev/shm", access: llRead | llWrite))
+        }
+        rules.append(LandlockRule(path: "/dev", access: llRead | llWriteFile | llTruncate | llIoctlDev))
+        rules.append(LandlockRule(path: "/proc", access: llRead))
+        return rules
+    }
+}

@@ -1,0 +1,269 @@
+// Runs a SpawnPlan: clone into the namespaces, write the id maps, put the child in its
+// cgroups, release it, stream its output, enforce the deadline, and collect its status.
+import CSandbox
+import CordonPolicy
+import Glibc
+
+public struct ResourceUsage: Sendable, Equatable {
+    public var userSeconds: Double
+    public var systemSeconds: Double
+    public var maxRSSKiB: Int
+    public var blockIn: Int
+    public var blockOut: Int
+}
+
+public struct RunOutcome: Sendable {
+    public enum Status: Sendable, Equatable {
+        case exited(Int32)
+        case signaled(Int32)
+        /// The deadline passed; the whole tree was killed.
+        case timedOut
+        /// cordon got SIGINT/SIGTERM/SIGHUP and tore the sandbox down.
+        case interrupted(Int32)
+    }
+    public var status: Status
+    public var durationSeconds: Double
+    public var usage: ResourceUsage?
+    public var outputTruncated: Bool
+    public var layers: IsolationLayers
+    public var pid: Int32
+
+    /// DESIGN's exit code table: the command's own, 128+signal, 124 on timeout.
+    public var exitCode: Int32 {
+        switch status {
+        case .exited(let c): c
+        case .signaled(let s): 128 + s
+        case .timedOut: 124
+        case .interrupted(let s): 128 + s
+        }
+    }
+}
+
+/// Where the child's output goes; the runner forwards it with the byte cap.
+public struct OutputTargets: Sendable {
+    public var stdoutFD: Int32
+    public var stderrFD: Int32
+    public init(stdoutFD: Int32 = 1, stderrFD: Int32 = 2) {
+        self.stdoutFD = stdoutFD
+        self.stderrFD = stderrFD
+    }
+}
+
+/// A failure before the command ran: the stage, the errno, and for exec failures whether the
+/// command was missing (127) or not executable (126).
+public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
+    public var stage: String
+    public var errno: Int32
+    public var detail: String
+    public var isExec: Bool
+    public var description: String { "\(stage)\(detail.isEmpty ? "" : " " + detail): \(Errno.text(errno))" }
+}
+
+public enum Sandbox {
+    static let stageNames: [Int32: String] = [
+        1: "sync with parent", 2: "parent-death signal", 3: "setsid", 4: "sethostname", 5: "loopback",
+        6: "mount (private propagation)", 7: "mount (root tmpfs)", 8: "pivot_root", 9: "mount",
+        10: "enter new root", 11: "clone (worker)", 12: "setrlimit", 13: "stdio", 14: "close_range",
+        15: "setgroups", 16: "setgid", 17: "setuid", 18: "drop capabilities", 19: "no_new_privs",
+        20: "signal reset", 21: "chdir", 22: "landlock", 23: "seccomp", 24: "execve", 25: "clone3",
+    ]
+
+    /// Spawns and supervises the plan to the end. Call from the main thread (or one permanent
+    /// thread): the parent-death signal follows the thread that spawned.
+    public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0) throws(SpawnFailure) -> RunOutcome {
+        let start = monotonicNow()
+        let child = try spawn(plan, stdinFD: stdinFD)
+        var cgroup = child.cgroup
+        defer { cgroup?.remove() }
+        var supervisor = Supervisor(plan: plan, child: child, output: output, start: start)
+        let result = supervisor.loop()
+        cgroup?.remove()
+        cgroup = nil
+        return result
+    }
+
+    struct Child {
+        var pid: Int32
+        var pidfd: Int32
+        var stdoutR: Int32
+        var stderrR: Int32
+        var statusR: Int32
+        /// Kept open for the whole run: the child checks for a hang-up to see that cordon died
+        /// before its parent-death signal was armed.
+        var syncW: Int32
+        var cgroup: CgroupSet?
+    }
+
+    static func pipe2(_ flags: Int32) throws(SpawnFailure) -> (Int32, Int32) {
+        var fds: [Int32] = [-1, -1]
+        let r = cs_pipe_cloexec(&fds)
+        if r != 0 { throw SpawnFailure(stage: "pipe", errno: -r, detail: "", isExec: false) }
+        return (fds[0], fds[1])
+    }
+
+    static func spawn(_ plan: SpawnPlan, stdinFD: Int32) throws(SpawnFailure) -> Child {
+        let a = CArena()
+        let (errR, errW) = try pipe2(O_CLOEXEC)
+        let (syncR, syncW) = try pipe2(O_CLOEXEC)
+        let (statusR, statusW) = try pipe2(O_CLOEXEC)
+        let (outR, outW) = try pipe2(O_CLOEXEC)
+        let (errOutR, errOutW) = try pipe2(O_CLOEXEC)
+        var closeInParent = [errW, syncR, statusW, outW, errOutW]
+        defer { for fd in closeInParent where fd >= 0 { close(fd) } }
+
+        let ns = plan.layers.namespaces
+        var p = cs_plan()
+        if ns {
+            p.clone_flags = UInt64(CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS | CS_CLONE_NEWCGROUP)
+            if plan.network == .none { p.clone_flags |= UInt64(CS_CLONE_NEWNET) }
+            p.use_init = 1
+            p.sync_fd = syncR
+            p.sync_write_fd = syncW
+            p.status_fd = statusW
+            p.hostname = a.string("cordon")
+            p.loopback_up = plan.network == .none ? 1 : 0
+            p.build_root = 1
+            p.root_base = a.string("/tmp")
+            let ops = a.allocate(cs_op.self, count: plan.mounts.count)
+            for (i, m) in plan.mounts.enumerated() {
+                ops[i] = cs_op(kind: m.kind.rawValue, flags: m.flags.rawValue, source: a.optionalString(m.source),
+                               target: a.string(m.target), data: a.optionalString(m.data))
+            }
+            p.ops = UnsafePointer(ops)
+            p.nops = Int32(plan.mounts.count)
+            p.change_ids = 1
+            p.drop_groups = plan.hostIsRoot ? 1 : 0
+        } else {
+            p.sync_fd = -1
+            p.sync_write_fd = -1
+            p.status_fd = -1
+            // Without a user namespace there is nothing to map and no privilege to drop.
+            p.change_ids = 0
+        }
+        p.err_fd = errW
+        p.uid = plan.uid
+        p.gid = plan.gid
+        let rl = a.allocate(cs_rlimit.self, count: plan.rlimits.count)
+        for (i, r) in plan.rlimits.enumerated() { rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: r.value) }
+        p.rlimits = UnsafePointer(rl)
+        p.nrlimits = Int32(plan.rlimits.count)
+        p.stdin_fd = stdinFD
+        p.stdout_fd = outW
+        p.stderr_fd = errOutW
+        p.cwd = a.string(plan.cwd)
+        if plan.layers.landlockABI != nil {
+            let rules = a.allocate(cs_landlock_rule.self, count: plan.landlockRules.count)
+            for (i, r) in plan.landlockRules.enumerated() { rules[i] = cs_landlock_rule(path: a.string(r.path), access: r.access) }
+            let ll = a.allocate(cs_landlock.self, count: 1)
+            ll.pointee = cs_landlock(handled_fs: plan.landlockHandledFS, handled_net: plan.landlockHandledNet,
+                                     scoped: plan.landlockScoped, rules: UnsafePointer(rules), nrules: Int32(plan.landlockRules.count))
+            p.landlock = UnsafePointer(ll)
+        }
+        var filter: [sock_filter] = plan.seccomp?.instructions ?? []
+        let fprog = a.allocate(sock_fprog.self, count: 1)
+        let spawnResult: (Int32, Int32) = filter.withUnsafeMutableBufferPointer { buf in
+            if plan.seccomp != nil {
+                fprog.pointee = sock_fprog(len: UInt16(buf.count), filter: buf.baseAddress)
+                p.seccomp = UnsafePointer(fprog)
+            }
+            let cands = a.allocate(UnsafePointer<CChar>?.self, count: plan.execCandidates.count)
+            for (i, c) in plan.execCandidates.enumerated() { cands[i] = a.string(c) }
+            p.exec_candidates = UnsafePointer(cands)
+            p.ncandidates = Int32(plan.execCandidates.count)
+            p.argv = UnsafePointer(a.stringArray(plan.argv))
+            p.envp = UnsafePointer(a.stringArray(plan.environment))
+            // All signals blocked across clone: a handler must never run in the child before it
+            // resets its mask, and the child inherits the blocked set it then waits on (init).
+            let old = UnsafeMutableRawPointer.allocate(byteCount: cs_sigset_size(), alignment: 8)
+            defer { old.deallocate() }
+            _ = cs_sigfillset_block(old)
+            var pidfd: Int32 = -1
+            let pid = withUnsafePointer(to: &p) { cs_spawn($0, &pidfd) }
+            _ = cs_sigmask_restore(old)
+            return (pid, pidfd)
+        }
+        let (pid, pidfd) = spawnResult
+        if pid < 0 {
+            close(errR); close(syncW); close(statusR); close(outR); close(errOutR)
+            throw SpawnFailure(stage: "clone3", errno: -pid, detail: "", isExec: false)
+        }
+
+        var cgroup: CgroupSet?
+        func abort(_ f: SpawnFailure) -> SpawnFailure {
+            _ = cs_pidfd_send_signal(pidfd, SIGKILL)
+            var st: Int32 = 0
+            _ = cs_wait_pidfd(pidfd, &st, nil, 0)
+            close(pidfd); close(errR); close(statusR); close(outR); close(errOutR)
+            if syncW >= 0 { close(syncW) }
+            cgroup?.remove()
+            return f
+        }
+        if ns {
+            do throws(SpawnFailure) {
+                try writeIDMaps(pid: pid, plan: plan)
+                if plan.hostIsRoot, plan.layers.cgroups {
+                    cgroup = try CgroupSet.create(pid: pid, memory: plan.memoryLimit, pids: plan.processLimit)
+                }
+            } catch {
+                throw abort(error)
+            }
+            // Release the child. Closing our end after the byte keeps the child's EOF check
+            // meaningful for the failure path only.
+            var one: UInt8 = 1
+            _ = write(syncW, &one, 1)
+        }
+        closeInParent.removeAll { $0 == syncR }
+        close(syncR)
+        closeInParent.removeAll { $0 == errW }
+        close(errW)
+
+        // Blocks until the command is running (EOF: execve closed the pipe) or setup failed.
+        var rec = cs_error()
+        var got = 0
+        while true {
+            let n = withUnsafeMutableBytes(of: &rec) { read(errR, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            got += n
+            if got == MemoryLayout<cs_error>.size { break }
+        }
+        close(errR)
+        if got == MemoryLayout<cs_error>.size {
+            let stage = stageNames[rec.stage] ?? "stage \(rec.stage)"
+            var detail = ""
+            if rec.stage == 9, rec.index >= 0, Int(rec.index) < plan.mounts.count {
+                let m = plan.mounts[Int(rec.index)]
+                detail = "(\(m.kind) \(m.source.map { $0 + " -> " } ?? "")\(m.target))"
+            } else if rec.stage == 24, rec.index >= 0, Int(rec.index) < plan.execCandidates.count {
+                detail = plan.execCandidates[Int(rec.index)]
+            }
+            throw abort(SpawnFailure(stage: stage, errno: rec.err, detail: detail, isExec: rec.stage == 24))
+        }
+        return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, cgroup: cgroup)
+    }
+
+    /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only
+    /// with setgroups denied; as root we map the unprivileged target ids and keep setgroups so
+    /// the child can drop root's supplementary groups.
+    static func writeIDMaps(pid: Int32, plan: SpawnPlan) throws(SpawnFailure) {
+        let base = "/proc/\(pid)/"
+        if !plan.hostIsRoot { try writeFile(base + "setgroups", "deny") }
+        try writeFile(base + "uid_map", "\(plan.uid) \(plan.hostUID) 1\n")
+        try writeFile(base + "gid_map", "\(plan.gid) \(plan.hostGID) 1\n")
+    }
+
+    static func writeFile(_ path: String, _ text: String) throws(SpawnFailure) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        if fd < 0 { throw SpawnFailure(stage: "write \(path)", errno: errno, detail: "", isExec: false) }
+        defer { close(fd) }
+        var t = text
+        let n = t.withUTF8 { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 { throw SpawnFailure(stage: "write \(path)", errno: errno, detail: "", isExec: false) }
+    }
+
+    static func monotonicNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

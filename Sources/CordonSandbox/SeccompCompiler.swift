@@ -1,0 +1,136 @@
+// Compiles a seccomp profile to classic BPF in the parent with libseccomp. The child only
+// installs the bytes (DESIGN: no libseccomp between clone and exec). libseccomp 2.5.4 can
+// export only to a file descriptor, so the program goes through a memfd.
+import CSandbox
+import CSeccomp
+import Glibc
+
+/// One deny entry of a profile: `syscall` fails with `errno` when every condition holds.
+public struct SeccompRule: Sendable, Equatable {
+    public struct Condition: Sendable, Equatable {
+        public var index: UInt32
+        /// The condition is `(arg & mask) == value`; `value` defaults to `mask` ("any of these
+        /// bits set" for a single-bit mask).
+        public var mask: UInt64
+        public var value: UInt64
+        public init(index: UInt32, mask: UInt64, value: UInt64? = nil) {
+            self.index = index
+            self.mask = mask
+            self.value = value ?? mask
+        }
+    }
+    public var syscall: String
+    public var errno: Int32
+    public var conditions: [Condition]
+    public var reason: String
+    public init(syscall: String, errno: Int32 = EPERM, conditions: [Condition] = [], reason: String) {
+        self.syscall = syscall
+        self.errno = errno
+        self.conditions = conditions
+        self.reason = reason
+    }
+}
+
+public struct SeccompProfile: Sendable, Equatable {
+    public var name: String
+    public var deny: [SeccompRule]
+    public init(name: String, deny: [SeccompRule]) {
+        self.name = name
+        self.deny = deny
+    }
+}
+
+/// A compiled filter: the raw `struct sock_filter` array, ready for `seccomp(2)`.
+public struct SeccompProgram: Sendable {
+    public var instructions: [sock_filter]
+    public var byteCount: Int { instructions.count * MemoryLayout<sock_filter>.stride }
+}
+
+public struct SandboxError: Error, Sendable, CustomStringConvertible {
+    public var stage: String
+    public var message: String
+    public var errno: Int32?
+    /// The failure was execve itself: ENOENT means "not found" (127), else "not executable" (126).
+    public var isExec = false
+    public init(stage: String, _ message: String, errno: Int32? = nil) {
+        self.stage = stage
+        self.message = message
+        self.errno = errno
+    }
+    public var description: String {
+        if let e = errno { return "\(stage): \(message)\(message.isEmpty ? "" : ": ")\(Errno.text(e))" }
+        return "\(stage): \(message)"
+    }
+}
+
+public enum Errno {
+    public static func text(_ e: Int32) -> String { String(cString: strerror(e)) }
+}
+
+public enum SeccompCompiler {
+    // AUDIT_ARCH_X86_64 / AUDIT_ARCH_AARCH64 and the x32 syscall bit.
+    static let auditArchX86_64: UInt32 = 0xC000_003E
+    static let auditArchAArch64: UInt32 = 0xC000_00B7
+    static let x32SyscallBit: UInt32 = 0x4000_0000
+
+    public static func compile(_ profile: SeccompProfile) throws(SandboxError) -> SeccompProgram {
+        guard let ctx = seccomp_init(SCMP_ACT_ALLOW) else {
+            throw SandboxError(stage: "seccomp", "seccomp_init failed")
+        }
+        defer { seccomp_release(ctx) }
+        // Other architectures (e.g. i386 calls through int 0x80 on x86_64) use other syscall
+        // numbers: a deny list for one arch means nothing there, so they are killed outright.
+        _ = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, UInt32(0x8000_0000))  // KILL_PROCESS
+        for rule in profile.deny {
+            let nr = seccomp_syscall_resolve_name(rule.syscall)
+            // __NR_SCMP_ERROR: this kernel/arch has no such call, so there is nothing to deny.
+            if nr == -1 { continue }
+            let action = 0x0005_0000 | (UInt32(bitPattern: rule.errno) & 0xffff)  // SCMP_ACT_ERRNO
+            var cmps = rule.conditions.map { c in
+                scmp_arg_cmp(arg: c.index, op: SCMP_CMP_MASKED_EQ, datum_a: c.mask, datum_b: c.value)
+            }
+            let rc = cmps.withUnsafeMutableBufferPointer { buf in
+                seccomp_rule_add_array(ctx, action, nr, UInt32(buf.count), buf.baseAddress)
+            }
+            if rc < 0 {
+                throw SandboxError(stage: "seccomp", "rule for \(rule.syscall)", errno: -rc)
+            }
+        }
+        let bytes = try export(ctx)
+        var prog = prefix()
+        prog.append(contentsOf: bytes)
+        return SeccompProgram(instructions: prog)
+    }
+
+    /// Instructions run before libseccomp's program: kill x32 calls, which share x86_64's
+    /// AUDIT_ARCH value, so libseccomp's arch check alone would let them through with
+    /// different numbers. Jumps in BPF are relative, so prepending keeps the rest valid.
+    static func prefix() -> [sock_filter] {
+        #if arch(x86_64)
+        let ldArch = sock_filter(code: 0x20, jt: 0, jf: 0, k: 4)  // ld [4]: seccomp_data.arch
+        let isX86 = sock_filter(code: 0x15, jt: 1, jf: 0, k: auditArchX86_64)  // jeq
+        let kill = sock_filter(code: 0x06, jt: 0, jf: 0, k: 0x8000_0000)  // ret KILL_PROCESS
+        let ldNr = sock_filter(code: 0x20, jt: 0, jf: 0, k: 0)  // ld [0]: seccomp_data.nr
+        let isX32 = sock_filter(code: 0x45, jt: 0, jf: 1, k: x32SyscallBit)  // jset
+        return [ldArch, isX86, kill, ldNr, isX32, kill]
+        #else
+        return []
+        #endif
+    }
+
+    static func export(_ ctx: scmp_filter_ctx) throws(SandboxError) -> [sock_filter] {
+        let fd = cs_memfd_create("cordon-seccomp")
+        if fd < 0 { throw SandboxError(stage: "seccomp", "memfd_create", errno: -fd) }
+        defer { close(fd) }
+        let rc = seccomp_export_bpf(ctx, fd)
+        if rc < 0 { throw SandboxError(stage: "seccomp", "export", errno: -rc) }
+        let size = Int(lseek(fd, 0, SEEK_END))
+        guard size > 0, size % MemoryLayout<sock_filter>.stride == 0 else {
+            throw SandboxError(stage: "seccomp", "export produced \(size) bytes, not whole instructions")
+        }
+        var out = [sock_filter](repeating: sock_filter(), count: size / MemoryLayout<sock_filter>.stride)
+        let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
+        if n != size { throw SandboxError(stage: "seccomp", "reading exported filter", errno: errno) }
+        return out
+    }
+}

@@ -1,0 +1,174 @@
+// The parent's loop while the command runs: one poll() over the output pipes, the pidfd, a
+// signalfd for cordon's own termination signals, and the deadline.
+import CSandbox
+import Glibc
+
+struct Supervisor {
+    let plan: SpawnPlan
+    let child: Sandbox.Child
+    let output: OutputTargets
+    let start: Double
+
+    private var written: UInt64 = 0
+    private var truncated = false
+
+    init(plan: SpawnPlan, child: Sandbox.Child, output: OutputTargets, start: Double) {
+        self.plan = plan
+        self.child = child
+        self.output = output
+        self.start = start
+    }
+
+    /// Sends `sig` to every process of the run. With a pid namespace, init forwards it to the
+    /// whole namespace (SIGKILL to init takes the namespace down with it); without one, the
+    /// command's process group is the best there is (a process that setsid()s escapes it).
+    private func signalTree(_ sig: Int32) {
+        if plan.layers.namespaces {
+            _ = cs_pidfd_send_signal(child.pidfd, sig)
+        } else {
+            _ = kill(-child.pid, sig)
+            _ = cs_pidfd_send_signal(child.pidfd, sig)
+        }
+    }
+
+    mutating func loop() -> RunOutcome {
+        let sigs: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+        let sfd = sigs.withUnsafeBufferPointer { cs_signalfd_for($0.baseAddress, Int32($0.count)) }
+        defer { if sfd >= 0 { close(sfd) } }
+        var outOpen = true, errOpen = true, exited = false
+        var timedOut = false
+        var interruptedBy: Int32?
+        let deadline = plan.timeout > 0 ? start + plan.timeout : Double.infinity
+        var killAt = Double.infinity
+        var buf = [UInt8](repeating: 0, count: 65536)
+
+        while outOpen || errOpen || !exited {
+            let now = Sandbox.monotonicNow()
+            if !timedOut && interruptedBy == nil && now >= deadline {
+                timedOut = true
+                signalTree(SIGTERM)
+                killAt = now + plan.grace
+            }
+            if now >= killAt {
+                signalTree(SIGKILL)
+                killAt = .infinity
+            }
+            var fds: [pollfd] = []
+            if outOpen { fds.append(pollfd(fd: child.stdoutR, events: Int16(POLLIN), revents: 0)) }
+            if errOpen { fds.append(pollfd(fd: child.stderrR, events: Int16(POLLIN), revents: 0)) }
+            if !exited { fds.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)) }
+            if sfd >= 0 { fds.append(pollfd(fd: sfd, events: Int16(POLLIN), revents: 0)) }
+            let next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
+            let waitMs: Int32 = next.isInfinite ? -1 : Int32(max(0, min(Double(Int32.max), ((next - now) * 1000).rounded(.up))))
+            let n = poll(&fds, nfds_t(fds.count), waitMs)
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for f in fds where f.revents != 0 {
+                if f.fd == child.stdoutR || f.fd == child.stderrR {
+                    let r = read(f.fd, &buf, buf.count)
+                    if r > 0 {
+                        forward(buf, count: r, to: f.fd == child.stdoutR ? output.stdoutFD : output.stderrFD)
+                    } else if r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN) {
+                        if f.fd == child.stdoutR { outOpen = false } else { errOpen = false }
+                    }
+                } else if f.fd == child.pidfd {
+                    exited = true
+                    // Init is gone, and with it every process of the pid namespace; in
+                    // landlock-only mode stragglers may still hold the pipes, so stop waiting
+                    // for EOF after what is already buffered.
+                    if !plan.layers.namespaces { drainAndClose(&outOpen, &errOpen, &buf) }
+                } else if f.fd == sfd {
+                    let signo = cs_signalfd_read(sfd)
+                    if signo > 0, interruptedBy == nil {
+                        interruptedBy = signo
+                        signalTree(SIGTERM)
+                        killAt = Sandbox.monotonicNow() + plan.grace
+                    }
+                }
+            }
+        }
+        var status: Int32 = 0
+        var ru = rusage()
+        _ = cs_wait_pidfd(child.pidfd, &status, &ru, 0)
+        close(child.pidfd)
+        close(child.stdoutR)
+        close(child.stderrR)
+        if plan.layers.namespaces {
+            // Init reports the worker's status; its absence means init itself was killed (the
+            // timeout's SIGKILL, or an external kill).
+            var ws: Int32 = 0
+            if read(child.statusR, &ws, 4) == 4 { status = ws }
+        }
+        close(child.statusR)
+        close(child.syncW)
+        let duration = Sandbox.monotonicNow() - start
+        let usage = ResourceUsage(
+            userSeconds: Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6,
+            systemSeconds: Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6,
+            maxRSSKiB: Int(ru.ru_maxrss), blockIn: Int(ru.ru_inblock), blockOut: Int(ru.ru_oublock))
+        let st: RunOutcome.Status
+        if timedOut {
+            st = .timedOut
+        } else if let s = interruptedBy {
+            st = .interrupted(s)
+        } else if cs_wstatus_exited(status) != 0 {
+            st = .exited(cs_wstatus_code(status))
+        } else {
+            st = .signaled(cs_wstatus_signal(status))
+        }
+        return RunOutcome(status: st, durationSeconds: duration, usage: usage, outputTruncated: truncated,
+                          layers: plan.layers, pid: child.pid)
+    }
+
+    private mutating func drainAndClose(_ outOpen: inout Bool, _ errOpen: inout Bool, _ buf: inout [UInt8]) {
+        for (fd, to) in [(child.stdoutR, output.stdoutFD), (child.stderrR, output.stderrFD)] {
+            let fl = fcntl(fd, F_GETFL)
+            _ = fcntl(fd, F_SETFL, fl | O_NONBLOCK)
+            while true {
+                let r = read(fd, &buf, buf.count)
+                if r <= 0 { break }
+                forward(buf, count: r, to: to)
+            }
+        }
+        outOpen = false
+        errOpen = false
+    }
+
+    /// Passes output through until `limits.output` bytes, then drops the rest with one notice.
+    private mutating func forward(_ buf: [UInt8], count: Int, to fd: Int32) {
+        var n = count
+        if let cap = plan.outputLimit {
+            if written >= cap {
+                n = 0
+            } else if written + UInt64(n) > cap {
+                n = Int(cap - written)
+            }
+            if n < count && !truncated {
+                truncated = true
+                writeAll(fd, buf, n)
+                written += UInt64(n)
+                let note = "\ncordon: output limit of \(cap) bytes reached; the rest of the command's output is dropped\n"
+                var s = note
+                s.withUTF8 { p in _ = write(output.stderrFD, p.baseAddress, p.count) }
+                return
+            }
+        }
+        if n > 0 {
+            writeAll(fd, buf, n)
+            written += UInt64(n)
+        }
+    }
+
+    private func writeAll(_ fd: Int32, _ buf: [UInt8], _ count: Int) {
+        var off = 0
+        buf.withUnsafeBytes { p in
+            while off < count {
+                let w = write(fd, p.baseAddress! + off, count - off)
+                if w < 0 { if errno == EINTR { continue }; return }
+                off += w
+            }
+        }
+    }
+}

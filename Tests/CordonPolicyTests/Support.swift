@@ -1,0 +1,31 @@
+import CordonPolicy
+
+/// The repository root, found from this file's path (Tests/CordonPolicyTests/Support.swift).
+let repositoryRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+/// A loader over an in-memory file tree, so extends and read errors are tested without disk.
+func memoryLoader(_ files: [String: String], environment: [String: String] = [:]) -> PolicyLoader {
+    PolicyLoader(environment: environment) { path in
+        if let text = files[path] { return .success(Array(text.utf8)) }
+        return .failure(PolicyFileError("No such file or directory"))
+    }
+}
+
+/// Loads `text` as `test.yaml` and returns the error lines (empty when it loaded).
+func errorLines(_ text: String, path: String = "test.yaml", environment: [String: String] = [:]) -> [String] {
+    do {
+        _ = try memoryLoader([:], environment: environment).load(text: text, path: path)
+        return []
+    } catch {
+        return error.errors.map(\.description)
+    }
+}
+
+/// Loads `text`, failing the calling test with every error when it does not load.
+func load(_ text: String, path: String = "test.yaml", environment: [String: String] = [:]) throws -> Policy {
+    try memoryLoader([:], environment: environment).load(text: text, path: path)
+}
