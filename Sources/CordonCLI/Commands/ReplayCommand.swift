@@ -115,7 +115,11 @@ func shown(_ command: String, max: Int) -> String {
     var bytes: [UInt8] = []
     Logfmt.appendValue(command, to: &bytes)
     var s = String(decoding: bytes, as: UTF8.self)
-    if s.hasPrefix("\"") && s.hasSuffix("\"") && s.count >= 2 { s = String(s.dropFirst().dropLast()) }
+    if s.hasPrefix("\"") && s.hasSuffix("\"") && s.count >= 2 {
+        // Quoted only for spaces or quotes: a table cell needs neither, only the escapes that
+        // keep control bytes and line breaks visible.
+        s = String(s.dropFirst().dropLast()).split(separator: "\\\"", omittingEmptySubsequences: false).joined(separator: "\"")
+    }
     return s.count > max ? String(s.prefix(max - 3)) + "..." : s
 }
 
