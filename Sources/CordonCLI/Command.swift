@@ -54,7 +54,7 @@ public enum CordonCommand {
 
     /// Registered subcommands, in the order `--help` lists them.
     nonisolated(unsafe) static var commands: [any Subcommand.Type] = [
-        RunCommand.self, DoctorCommand.self, PolicyCommand.self, LogCommand.self, ReplayCommand.self, TestCommand.self,
+        RunCommand.self, DoctorCommand.self, PolicyCommand.self, LogCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self,
     ]
 
     static var usage: String {
