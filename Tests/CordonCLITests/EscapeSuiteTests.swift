@@ -78,11 +78,18 @@ struct EscapeSuiteTests {
                       ["unlink", ".cordon/gate.log"], ["rename", ".cordon/gate.log", "stolen.log"], ["write", ".cordon/new"]])
     func stateHidden(_ args: [String]) throws {
         let ws = try Workspace()
-        try FileManager.default.createDirectory(atPath: ws.path + "/.cordon", withIntermediateDirectories: true)
-        try "line\n".write(toFile: ws.path + "/.cordon/gate.log", atomically: false, encoding: .utf8)
+        // cordon creates .cordon/gate.log itself on the first run; the second run attacks it.
+        let first = try ws.run(["true"])
+        #expect(first.status == 0)
+        let before = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
         let r = try ws.attempt(args)
-        #expect(r.stdout.contains("errno="), "\(args): \(r.stdout)")
-        #expect(try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8) == "line\n")
+        #expect(r.stdout.contains("errno="), "\(args): \(r.stdout)\(r.stderr)")
+        let after = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        // Only cordon's own line for the second run was appended.
+        #expect(after.hasPrefix(before))
+        #expect(after.split(separator: "\n").count == 2)
+        let verify = try Shell.cordon(["log", "verify", ws.path + "/.cordon/gate.log"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/stolen.log"))
     }
 
