@@ -66,9 +66,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a JSON value, found \(found())")
         }
@@ -175,7 +181,9 @@ struct JSONParser {
                 return s
             }
             if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)") }
+            if c < 0x20 {
+                throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)")
+            }
             i += 1
         }
         guard i < b.count else {
@@ -189,7 +197,9 @@ struct JSONParser {
                 i += 1
                 return try makeString(out, at: start, mapsToInput: false)
             }
-            if c < 0x20 { throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)") }
+            if c < 0x20 {
+                throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)")
+            }
             if c != UInt8(ascii: "\\") {
                 out.append(c)
                 i += 1
@@ -287,11 +297,19 @@ struct JSONParser {
             var hi: UInt8 = 0xBF
             switch c {
             case 0xC2...0xDF: n = 1
-            case 0xE0: n = 2; lo = 0xA0
-            case 0xED: n = 2; hi = 0x9F
+            case 0xE0:
+                n = 2
+                lo = 0xA0
+            case 0xED:
+                n = 2
+                hi = 0x9F
             case 0xE1...0xEF: n = 2
-            case 0xF0: n = 3; lo = 0x90
-            case 0xF4: n = 3; hi = 0x8F
+            case 0xF0:
+                n = 3
+                lo = 0x90
+            case 0xF4:
+                n = 3
+                hi = 0x8F
             case 0xF1...0xF3: n = 3
             default: return k
             }

@@ -14,57 +14,57 @@ public enum JSONValue: Sendable, Equatable {
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.number(x), .number(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)):
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
 
     public subscript(key: String) -> JSONValue? {
-        if case let .object(pairs) = self { return pairs.first(where: { $0.0 == key })?.1 }
+        if case .object(let pairs) = self { return pairs.first(where: { $0.0 == key })?.1 }
         return nil
     }
 
     public subscript(index: Int) -> JSONValue? {
-        if case let .array(items) = self, items.indices.contains(index) { return items[index] }
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
         return nil
     }
 
     public var stringValue: String? {
-        if case let .string(s) = self { return s }
+        if case .string(let s) = self { return s }
         return nil
     }
 
     public var doubleValue: Double? {
-        if case let .number(d) = self { return d }
+        if case .number(let d) = self { return d }
         return nil
     }
 
     /// The number as an `Int` when it is integral and representable; nil otherwise
     /// (so `1.5` or `1e300` never silently truncate).
     public var intValue: Int? {
-        guard case let .number(d) = self, d.rounded(.towardZero) == d,
+        guard case .number(let d) = self, d.rounded(.towardZero) == d,
             d >= -9_007_199_254_740_992, d <= 9_007_199_254_740_992
         else { return nil }
         return Int(d)
     }
 
     public var boolValue: Bool? {
-        if case let .bool(b) = self { return b }
+        if case .bool(let b) = self { return b }
         return nil
     }
 
     public var arrayValue: [JSONValue]? {
-        if case let .array(a) = self { return a }
+        if case .array(let a) = self { return a }
         return nil
     }
 
     public var objectValue: [(String, JSONValue)]? {
-        if case let .object(o) = self { return o }
+        if case .object(let o) = self { return o }
         return nil
     }
 

@@ -62,7 +62,9 @@ struct PolicyDecoder {
                     "environment variable \(name) is not set (used in \(path); write ${\(name):-default} for an optional value)"
                 )
             case .badName(let name):
-                fail(node, "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
+                fail(
+                    node,
+                    "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
             case .unterminated:
                 fail(node, "'${' without a closing '}' in \(path) (write $${ for a literal ${)")
             }
@@ -83,7 +85,9 @@ struct PolicyDecoder {
 
     mutating func int(_ node: YAMLNode, _ path: String, _ range: ClosedRange<Int>) -> Int? {
         guard let s = node.scalar, let n = Int(s), range.contains(n) else {
-            let bounds = range.upperBound == Int.max ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            let bounds =
+                range.upperBound == Int.max
+                ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
             fail(node, "\(path) must be an integer \(bounds), found \(found(node))")
             return nil
         }
@@ -214,7 +218,8 @@ struct PolicyDecoder {
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var prev = Array(0...y.count)

@@ -34,7 +34,9 @@ public struct PolicyLoader: Sendable {
         switch readFile(path) {
         case .success(let bytes): return try load(bytes: bytes, path: path)
         case .failure(let e):
-            throw PolicyLoadFailure([PolicyError(SourceLocation(file: path, line: 1, column: 1), "cannot read policy: \(e.reason)")])
+            throw PolicyLoadFailure([
+                PolicyError(SourceLocation(file: path, line: 1, column: 1), "cannot read policy: \(e.reason)")
+            ])
         }
     }
 
@@ -78,7 +80,9 @@ public struct PolicyLoader: Sendable {
             do {
                 _ = try JSONValue.parse(bytes)
             } catch {
-                errors.append(PolicyError(SourceLocation(file: path, line: error.line, column: error.column), "invalid JSON: \(error.message)"))
+                errors.append(
+                    PolicyError(
+                        SourceLocation(file: path, line: error.line, column: error.column), "invalid JSON: \(error.message)"))
                 return (empty, "")
             }
         }
@@ -90,7 +94,9 @@ public struct PolicyLoader: Sendable {
         root.content = .mapping(pairs.filter { $0.key.scalar != "extends" })
 
         guard let name = ext.scalar, !ext.isNull, !name.isEmpty else {
-            errors.append(PolicyError(ext.location, "extends must be default, strict or a path to a policy file, found \(ext.kindDescription)"))
+            errors.append(
+                PolicyError(
+                    ext.location, "extends must be default, strict or a path to a policy file, found \(ext.kindDescription)"))
             return (root, hash)
         }
         let parent: (bytes: [UInt8], path: String, id: String)

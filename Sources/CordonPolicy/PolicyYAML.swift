@@ -23,9 +23,11 @@ public enum PolicyYAML {
         w.section("monitor")
         w.line("enabled", p.monitor.enabled ? "true" : "false")
         w.line("sensitivity", text(p.monitor.sensitivity))
-        w.items("alert_channels", p.monitor.alertChannels.map { c in
-            [("type", text(c.type))] + c.settings.sorted { $0.key < $1.key }.map { (key($0.key), text($0.value)) }
-        })
+        w.items(
+            "alert_channels",
+            p.monitor.alertChannels.map { c in
+                [("type", text(c.type))] + c.settings.sorted { $0.key < $1.key }.map { (key($0.key), text($0.value)) }
+            })
         if let events = p.monitor.events { w.list("events", events.map(text)) }
         w.end()
 
@@ -59,9 +61,11 @@ public enum PolicyYAML {
         w.line("block", String(g.thresholds.block))
         w.end()
         w.items("rules", g.rules.map(rule))
-        w.items("exceptions", g.exceptions.map { e in
-            [("detector", text(e.detector)), ("match", raw(e.match))] + (e.reason.map { [("reason", text($0))] } ?? [])
-        })
+        w.items(
+            "exceptions",
+            g.exceptions.map { e in
+                [("detector", text(e.detector)), ("match", raw(e.match))] + (e.reason.map { [("reason", text($0))] } ?? [])
+            })
         w.end()
     }
 
@@ -77,10 +81,14 @@ public enum PolicyYAML {
         if let s = r.score { lines.append(("score", String(s))) }
         if let reason = r.reason { lines.append(("reason", text(reason))) }
         if !r.examplesMatch.isEmpty || !r.examplesNotMatch.isEmpty {
-            lines.append((
-                "examples",
-                flowMap([("match", flowList(r.examplesMatch.map(example))), ("not_match", flowList(r.examplesNotMatch.map(example)))])
-            ))
+            lines.append(
+                (
+                    "examples",
+                    flowMap([
+                        ("match", flowList(r.examplesMatch.map(example))),
+                        ("not_match", flowList(r.examplesNotMatch.map(example))),
+                    ])
+                ))
         }
         return lines
     }
@@ -150,7 +158,8 @@ public enum PolicyYAML {
                 || c == UInt8(ascii: "_") || c == UInt8(ascii: "/") || c == UInt8(ascii: ".") || c == UInt8(ascii: "~")
                 || c == UInt8(ascii: "-") || c == UInt8(ascii: "@") || c == UInt8(ascii: "+")
         }
-        if safe, let first = s.unicodeScalars.first, first.properties.isAlphabetic || first == "_" || first == "/" || first == "~",
+        if safe, let first = s.unicodeScalars.first,
+            first.properties.isAlphabetic || first == "_" || first == "/" || first == "~",
             !reserved.contains(s.lowercased())
         {
             return s
@@ -169,7 +178,8 @@ public enum PolicyYAML {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x7F || u.value == 0x85 || u.value == 0x2028 || u.value == 0x2029
+            case _
+            where u.value < 0x20 || u.value == 0x7F || u.value == 0x85 || u.value == 0x2028 || u.value == 0x2029
                 || u.value == 0xFEFF:
                 let h = String(u.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - h.count) + h

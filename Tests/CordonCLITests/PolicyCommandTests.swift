@@ -37,7 +37,7 @@ private func temporaryPolicy(_ name: String, _ text: String) throws -> String {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("cordon policy")
@@ -59,12 +59,13 @@ struct PolicyCommandTests {
         let (status, out, err) = cordon(["policy", "lint", bad, good])
         #expect(status == 78)
         #expect(out == "\(good): ok\n")
-        #expect(err == """
-            \(bad):2:3: unknown key 'timout' in sandbox (did you mean 'timeout'?)
-            \(bad):3:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)
-            cordon: error: 1 of 2 policies invalid
+        #expect(
+            err == """
+                \(bad):2:3: unknown key 'timout' in sandbox (did you mean 'timeout'?)
+                \(bad):3:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)
+                cordon: error: 1 of 2 policies invalid
 
-            """)
+                """)
     }
 
     @Test("lint of a missing file is an invalid policy, not a crash")
@@ -116,7 +117,9 @@ struct PolicyCommandTests {
 
     @Test(
         "usage mistakes exit 64",
-        arguments: [["policy"], ["policy", "lnt", "x"], ["policy", "lint"], ["policy", "show", "a", "b"], ["policy", "lint", "--bogus"]])
+        arguments: [
+            ["policy"], ["policy", "lnt", "x"], ["policy", "lint"], ["policy", "show", "a", "b"], ["policy", "lint", "--bogus"],
+        ])
     func usage(args: [String]) {
         let (status, _, err) = cordon(args)
         #expect(status == 64)

@@ -45,22 +45,26 @@ struct JSONPolicyTests {
 
     @Test("invalid JSON is reported by the strict parser, with position")
     func invalid() {
-        #expect(errorLines(#"{"sandbox": {"timeout": 10,}}"#, path: "p.json") == [
-            "p.json:1:28: invalid JSON: expected a string key in object, found '}'"
-        ])
+        #expect(
+            errorLines(#"{"sandbox": {"timeout": 10,}}"#, path: "p.json") == [
+                "p.json:1:28: invalid JSON: expected a string key in object, found '}'"
+            ])
         // YAML would accept this; a .json file must be JSON.
-        #expect(errorLines("{'agent_id': 'x'}", path: "p.json") == [
-            "p.json:1:2: invalid JSON: expected a string key in object, found '''"
-        ])
-        #expect(errorLines(#"{"agent_id": "a", "agent_id": "b"}"#, path: "P.JSON") == [
-            "P.JSON:1:19: invalid JSON: duplicate key 'agent_id' in object"
-        ])
+        #expect(
+            errorLines("{'agent_id': 'x'}", path: "p.json") == [
+                "p.json:1:2: invalid JSON: expected a string key in object, found '''"
+            ])
+        #expect(
+            errorLines(#"{"agent_id": "a", "agent_id": "b"}"#, path: "P.JSON") == [
+                "P.JSON:1:19: invalid JSON: duplicate key 'agent_id' in object"
+            ])
     }
 
     @Test("schema errors in JSON carry positions too")
     func schemaErrors() {
-        #expect(errorLines("{\n  \"sandbox\": {\"timout\": 5}\n}", path: "p.json") == [
-            "p.json:2:15: unknown key 'timout' in sandbox (did you mean 'timeout'?)"
-        ])
+        #expect(
+            errorLines("{\n  \"sandbox\": {\"timout\": 5}\n}", path: "p.json") == [
+                "p.json:2:15: unknown key 'timout' in sandbox (did you mean 'timeout'?)"
+            ])
     }
 }

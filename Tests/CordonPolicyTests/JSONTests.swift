@@ -170,7 +170,8 @@ struct JSONSerialisationTests {
 
     @Test("compact input serialises back to the same text")
     func compactIdentity() throws {
-        let text = #"{"v":1,"ts":"2026-11-21T12:00:00.123Z","run":"r-1","seq":7,"type":"exec","argv":["sh","-c","echo \"hi\"\n"]}"#
+        let text =
+            #"{"v":1,"ts":"2026-11-21T12:00:00.123Z","run":"r-1","seq":7,"type":"exec","argv":["sh","-c","echo \"hi\"\n"]}"#
         #expect(try JSONValue.parse(text).serialized() == text)
     }
 }

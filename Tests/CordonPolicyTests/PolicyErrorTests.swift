@@ -68,7 +68,9 @@ struct PolicyErrorTests {
             errors: ["test.yaml:2:16: monitor.sensitivity: unknown value 'extreme' (valid: low, medium, high)"]),
         BadPolicy(
             name: "a near-miss enum value gets a suggestion", yaml: "sandbox:\n  network: nones\n",
-            errors: ["test.yaml:2:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)"]),
+            errors: [
+                "test.yaml:2:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)"
+            ]),
         BadPolicy(
             name: "scores above 100", yaml: "scan:\n  min_score: 101\n",
             errors: ["test.yaml:2:14: scan.min_score must be an integer from 0 to 100, found '101'"]),
@@ -115,7 +117,8 @@ struct PolicyErrorTests {
             errors: ["test.yaml:2:18: sandbox.network_allow only applies to network: allow-list (the network here is none)"]),
         BadPolicy(
             name: "malformed endpoints",
-            yaml: "sandbox:\n  network: allow-list\n  network_allow: [a.com, \"b.com:99999\", \"10.0.0.0/33:5432\", \"::1:443\"]\n",
+            yaml:
+                "sandbox:\n  network: allow-list\n  network_allow: [a.com, \"b.com:99999\", \"10.0.0.0/33:5432\", \"::1:443\"]\n",
             errors: [
                 "test.yaml:3:19: sandbox.network_allow[0] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found 'a.com': no port",
                 "test.yaml:3:26: sandbox.network_allow[1] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found 'b.com:99999': port must be 1-65535 or *",
@@ -245,16 +248,20 @@ struct PolicyErrorTests {
             """
         let lines = errorLines(yaml)
         #expect(lines.count == 5)
-        #expect(lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") } == [
-            "test.yaml:2:12", "test.yaml:3:20", "test.yaml:5:23", "test.yaml:7:16", "test.yaml:8:1",
-        ])
+        #expect(
+            lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") } == [
+                "test.yaml:2:12", "test.yaml:3:20", "test.yaml:5:23", "test.yaml:7:16", "test.yaml:8:1",
+            ])
     }
 
     @Test("an unreadable policy file is an error naming the file")
     func unreadable() {
-        #expect(throws: PolicyLoadFailure([
-            PolicyError(SourceLocation(file: "missing.yaml", line: 1, column: 1), "cannot read policy: No such file or directory")
-        ])) {
+        #expect(
+            throws: PolicyLoadFailure([
+                PolicyError(
+                    SourceLocation(file: "missing.yaml", line: 1, column: 1), "cannot read policy: No such file or directory")
+            ])
+        ) {
             try memoryLoader([:]).load(path: "missing.yaml")
         }
     }

@@ -75,7 +75,8 @@ struct PolicyYAMLTests {
         approvals: {timeout: 1h30m}
         """#
 
-    @Test("rendering a policy and loading it again gives an equal policy", arguments: ["default", "strict", "agent", "everything"])
+    @Test(
+        "rendering a policy and loading it again gives an equal policy", arguments: ["default", "strict", "agent", "everything"])
     func roundTrip(name: String) throws {
         let env = ["HOOK": "${not-expanded-twice}"]
         let original: Policy
@@ -125,6 +126,7 @@ struct PolicyYAMLTests {
         let a = try load("sandbox:\n  env: {set: {Z: z, A: a, M: m}}\n")
         let b = try load("sandbox:\n  env: {set: {M: m, Z: z, A: a}}\n")
         #expect(PolicyYAML.render(a).contains("set: {A: a, M: m, Z: z}"))
-        #expect(PolicyYAML.render(a).split(separator: "\n").dropFirst(2) == PolicyYAML.render(b).split(separator: "\n").dropFirst(2))
+        #expect(
+            PolicyYAML.render(a).split(separator: "\n").dropFirst(2) == PolicyYAML.render(b).split(separator: "\n").dropFirst(2))
     }
 }

@@ -33,7 +33,10 @@ struct ShippedPolicyTests {
         #expect(p.monitor == MonitorPolicy())
         #expect(p.gate.allow == ["shell"])
         #expect(p.gate.requireApproval == ["send_email", "http_post"])
-        #expect(p.gate.block == ["execute_shell", "run_command", "bash", "system", "delete_file", "rm", "rmdir", "kill_process", "terminate"])
+        #expect(
+            p.gate.block == [
+                "execute_shell", "run_command", "bash", "system", "delete_file", "rm", "rmdir", "kill_process", "terminate",
+            ])
         #expect(p.gate.thresholds.requireApproval == 60)
         #expect(p.gate.thresholds.block == 80)
         #expect(p.source.path == "<embedded default>")
@@ -80,6 +83,9 @@ struct ShippedPolicyTests {
         #expect(rule.location == SourceLocation(file: path, line: 39, column: 7))
 
         let withHook = try PolicyLoader(environment: ["SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X"]).load(path: path)
-        #expect(withHook.monitor.alertChannels == [AlertChannel(type: "webhook", settings: ["url": "https://hooks.slack.com/services/T/B/X"])])
+        #expect(
+            withHook.monitor.alertChannels == [
+                AlertChannel(type: "webhook", settings: ["url": "https://hooks.slack.com/services/T/B/X"])
+            ])
     }
 }
