@@ -59,7 +59,8 @@ extension PolicyDecoder {
         if let n = f["filesystem"] { s.filesystem = filesystem(n) }
         if let n = f["limits"] { s.limits = limits(n) }
         assign(&s.seccomp, f["seccomp"]) { d, n in
-            guard let name = d.string(n, "sandbox.seccomp") else { return nil }
+            // Not expanded: the profile decides the seccomp cache key, which is the policy hash.
+            guard let name = d.string(n, "sandbox.seccomp", expand: false) else { return nil }
             // A name, never a path: profiles come from sandbox/seccomp/ only.
             guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else {
                 d.fail(

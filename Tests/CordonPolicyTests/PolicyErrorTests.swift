@@ -134,6 +134,11 @@ struct PolicyErrorTests {
                 "test.yaml:2:12: sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '../../etc/x'"
             ]),
         BadPolicy(
+            name: "a seccomp profile is never taken from the environment", yaml: "sandbox:\n  seccomp: ${PROFILE}\n",
+            errors: [
+                "test.yaml:2:12: sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '${PROFILE}'"
+            ], environment: ["PROFILE": "default"]),
+        BadPolicy(
             name: "a sandbox that maps to host root", yaml: "sandbox:\n  uid: 0\n",
             errors: ["test.yaml:2:8: sandbox.uid must be an integer from 1 to 4294967294, found '0'"]),
         BadPolicy(
@@ -252,6 +257,16 @@ struct PolicyErrorTests {
             lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") } == [
                 "test.yaml:2:12", "test.yaml:3:20", "test.yaml:5:23", "test.yaml:7:16", "test.yaml:8:1",
             ])
+    }
+
+    @Test("an empty file, or a comment only, is the built-in defaults")
+    func empty() throws {
+        for text in ["", "# nothing\n", "---\n"] {
+            var p = try load(text)
+            #expect(p.source.sha256 == SHA256.hex(text))
+            p.source = Policy().source
+            #expect(p == Policy())
+        }
     }
 
     @Test("an unreadable policy file is an error naming the file")
