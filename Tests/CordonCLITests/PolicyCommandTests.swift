@@ -11,13 +11,13 @@ private final class CapturedOutput: OutputSink {
     func err(_ s: String) { stderr += s }
 }
 
-private let root: String = {
+private let checkoutRoot: String = {
     var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
     parts.removeLast(3)
     return parts.joined(separator: "/")
 }()
 
-private func cordon(_ args: [String], environment: [String: String] = [:]) -> (Int32, String, String) {
+private func runCordonInProcess(_ args: [String], environment: [String: String] = [:]) -> (Int32, String, String) {
     let output = CapturedOutput()
     let ctx = Context(output: output, environment: environment, stdoutIsTTY: false, stdinIsTTY: false)
     let status = CordonCommand.main(["cordon"] + args, ctx)
@@ -44,8 +44,8 @@ private func temporaryPolicy(_ name: String, _ text: String) throws -> String {
 struct PolicyCommandTests {
     @Test("lint says ok for each shipped policy and exits 0")
     func lintOK() {
-        let files = ["default", "strict", "agent"].map { root + "/policies/\($0).yaml" }
-        let (status, out, err) = cordon(["policy", "lint"] + files)
+        let files = ["default", "strict", "agent"].map { checkoutRoot + "/policies/\($0).yaml" }
+        let (status, out, err) = runCordonInProcess(["policy", "lint"] + files)
         #expect(status == 0)
         #expect(out == files.map { "\($0): ok\n" }.joined())
         #expect(err.isEmpty)
@@ -55,8 +55,8 @@ struct PolicyCommandTests {
     func lintErrors() throws {
         let bad = try temporaryPolicy("bad.yaml", "sandbox:\n  timout: 1s\n  network: nones\n")
         defer { unlink(bad) }
-        let good = root + "/policies/default.yaml"
-        let (status, out, err) = cordon(["policy", "lint", bad, good])
+        let good = checkoutRoot + "/policies/default.yaml"
+        let (status, out, err) = runCordonInProcess(["policy", "lint", bad, good])
         #expect(status == 78)
         #expect(out == "\(good): ok\n")
         #expect(
@@ -70,7 +70,7 @@ struct PolicyCommandTests {
 
     @Test("lint of a missing file is an invalid policy, not a crash")
     func lintMissing() {
-        let (status, _, err) = cordon(["policy", "lint", "/nonexistent/p.yaml"])
+        let (status, _, err) = runCordonInProcess(["policy", "lint", "/nonexistent/p.yaml"])
         #expect(status == 78)
         #expect(err.hasPrefix("/nonexistent/p.yaml:1:1: cannot read policy: No such file or directory\n"))
     }
@@ -79,13 +79,13 @@ struct PolicyCommandTests {
     func lintEnvironment() throws {
         let file = try temporaryPolicy("env.yaml", "agent_id: ${AGENT}\n")
         defer { unlink(file) }
-        #expect(cordon(["policy", "lint", file]).0 == 78)
-        #expect(cordon(["policy", "lint", file], environment: ["AGENT": "a"]).0 == 0)
+        #expect(runCordonInProcess(["policy", "lint", file]).0 == 78)
+        #expect(runCordonInProcess(["policy", "lint", file], environment: ["AGENT": "a"]).0 == 0)
     }
 
     @Test("show without a file prints the embedded default, which loads again to the same policy")
     func showDefault() throws {
-        let (status, out, err) = cordon(["policy", "show"])
+        let (status, out, err) = runCordonInProcess(["policy", "show"])
         #expect(status == 0)
         #expect(err.isEmpty)
         #expect(out.hasPrefix("# effective policy: <embedded default>\n"))
@@ -96,7 +96,7 @@ struct PolicyCommandTests {
 
     @Test("show of a file prints the policy after extends")
     func showFile() {
-        let (status, out, _) = cordon(["policy", "show", root + "/policies/strict.yaml"])
+        let (status, out, _) = runCordonInProcess(["policy", "show", checkoutRoot + "/policies/strict.yaml"])
         #expect(status == 0)
         #expect(out.contains("\n    block: 70\n"))
         #expect(out.contains("\n  require: [namespaces]\n"))
@@ -108,7 +108,7 @@ struct PolicyCommandTests {
     func showBad() throws {
         let bad = try temporaryPolicy("bad.json", "{\"sandbox\": 5}")
         defer { unlink(bad) }
-        let (status, out, err) = cordon(["policy", "show", bad])
+        let (status, out, err) = runCordonInProcess(["policy", "show", bad])
         #expect(status == 78)
         #expect(out.isEmpty)
         #expect(err.contains("\n\(bad):1:13: sandbox must be a mapping, found '5'\n"))
@@ -121,7 +121,7 @@ struct PolicyCommandTests {
             ["policy"], ["policy", "lnt", "x"], ["policy", "lint"], ["policy", "show", "a", "b"], ["policy", "lint", "--bogus"],
         ])
     func usage(args: [String]) {
-        let (status, _, err) = cordon(args)
+        let (status, _, err) = runCordonInProcess(args)
         #expect(status == 64)
         #expect(err.hasPrefix("cordon: error: "))
     }
