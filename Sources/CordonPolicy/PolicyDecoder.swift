@@ -122,6 +122,8 @@ struct PolicyDecoder {
         return .some(n)
     }
 
+    static let maxDuration: Double = 3650 * 86400
+
     /// Seconds. `positive`: zero is refused too (a zero timeout kills everything at once).
     mutating func duration(_ node: YAMLNode, _ path: String, positive: Bool = false) -> Double? {
         guard let s = node.scalar, let d = PolicyUnits.parseDuration(s) else {
@@ -130,6 +132,11 @@ struct PolicyDecoder {
         }
         if positive && d <= 0 {
             fail(node, "\(path) must be longer than 0s")
+            return nil
+        }
+        // Consumers turn seconds into integer nanoseconds; Int(Double) traps past 2^63.
+        if d > Self.maxDuration {
+            fail(node, "\(path) must be at most 3650 days, found \(found(node))")
             return nil
         }
         return d

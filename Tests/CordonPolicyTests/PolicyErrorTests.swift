@@ -41,6 +41,12 @@ struct PolicyErrorTests {
                 "test.yaml:2:12: sandbox.timeout must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found 'soon'"
             ]),
         BadPolicy(
+            name: "an absurd timeout", yaml: "sandbox:\n  timeout: 99999999999h\n",
+            errors: ["test.yaml:2:12: sandbox.timeout must be at most 3650 days, found '99999999999h'"]),
+        BadPolicy(
+            name: "nesting beyond any sensible policy", yaml: "a: " + String(repeating: "[", count: 100) + "\n",
+            errors: ["test.yaml:1:67: nesting deeper than 64 levels"]),
+        BadPolicy(
             name: "a zero timeout", yaml: "sandbox:\n  timeout: 0s\n",
             errors: ["test.yaml:2:12: sandbox.timeout must be longer than 0s"]),
         BadPolicy(
