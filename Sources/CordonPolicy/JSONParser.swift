@@ -129,7 +129,9 @@ struct JSONParser {
         try enter()
         i += 1
         var pairs: [(String, JSONValue)] = []
-        var seen: Set<String> = []
+        // Small objects (nearly all of them) check duplicates by a scan, which beats hashing
+        // every key; a set is built only once an object grows large.
+        var seen: Set<String>?
         skipSpace()
         if i < b.count, b[i] == UInt8(ascii: "}") {
             i += 1
@@ -143,7 +145,14 @@ struct JSONParser {
             }
             let keyStart = i
             let key = try parseString()
-            if !seen.insert(key).inserted {
+            let duplicate: Bool
+            if pairs.count < 16 {
+                duplicate = pairs.contains { $0.0 == key }
+            } else {
+                if seen == nil { seen = Set(pairs.map(\.0)) }
+                duplicate = !(seen?.insert(key).inserted ?? true)
+            }
+            if duplicate {
                 i = keyStart
                 throw error("duplicate key '\(key)' in object")
             }
@@ -173,13 +182,15 @@ struct JSONParser {
         i += 1
         let start = i
         // Fast path: no escapes, so the bytes between the quotes are the string.
+        var high: UInt8 = 0
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
-                let s = try makeString(UnsafeBufferPointer(rebasing: b[start..<i]), at: start)
+                let s = try makeString(UnsafeBufferPointer(rebasing: b[start..<i]), at: start, ascii: high < 0x80)
                 i += 1
                 return s
             }
+            high |= c
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 {
                 throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)")
@@ -195,7 +206,9 @@ struct JSONParser {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                return try makeString(out, at: start, mapsToInput: false)
+                return try out.withUnsafeBufferPointer { buf throws(JSONError) in
+                    try makeString(buf, at: start, ascii: false, mapsToInput: false)
+                }
             }
             if c < 0x20 {
                 throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)")
@@ -276,15 +289,24 @@ struct JSONParser {
 
     /// `mapsToInput`: the bytes are an unescaped slice of the input starting at `start`, so an
     /// invalid byte can be pointed at exactly; otherwise the error points at the string.
-    func makeString<C: Collection<UInt8>>(_ bytes: C, at start: Int, mapsToInput: Bool = true) throws(JSONError) -> String {
-        if let s = String(validating: bytes, as: UTF8.self) { return s }
-        var p = self
-        p.i = mapsToInput ? start + Self.firstInvalidUTF8(Array(bytes)) : start - 1
-        throw p.error("invalid UTF-8 in string")
+    /// Validation is done here, not by `String(validating:)`, whose generic entry point costs
+    /// a runtime metadata lookup per call: over a third of the parse time on trace lines.
+    func makeString(
+        _ bytes: UnsafeBufferPointer<UInt8>, at start: Int, ascii: Bool, mapsToInput: Bool = true
+    ) throws(JSONError) -> String {
+        if !ascii {
+            let bad = Self.firstInvalidUTF8(bytes)
+            if bad < bytes.count {
+                var p = self
+                p.i = mapsToInput ? start + bad : start - 1
+                throw p.error("invalid UTF-8 in string")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no surrogates).
-    static func firstInvalidUTF8(_ s: [UInt8]) -> Int {
+    static func firstInvalidUTF8(_ s: UnsafeBufferPointer<UInt8>) -> Int {
         var k = 0
         while k < s.count {
             let c = s[k]

@@ -84,6 +84,22 @@ struct JSONParsingTests {
         }
     }
 
+    @Test("duplicate keys are found in large objects too")
+    func largeObjectDuplicates() throws {
+        let keys = (0..<40).map { "\"k\($0)\":\($0)" }
+        let unique = try JSONValue.parse("{" + keys.joined(separator: ",") + "}")
+        #expect(unique.objectValue?.count == 40)
+        #expect(unique["k39"] == 39)
+        let text = "{" + keys.joined(separator: ",") + ",\"k3\":0}"
+        #expect(throws: JSONError.self) { try JSONValue.parse(text) }
+        do {
+            _ = try JSONValue.parse(text)
+        } catch {
+            #expect(error.message == "duplicate key 'k3' in object")
+            #expect(error.offset == text.utf8.count - 7)
+        }
+    }
+
     @Test("invalid UTF-8 inside a string is rejected at the offending byte")
     func invalidUTF8() {
         let bytes: [UInt8] = Array("[\"ab".utf8) + [0xC3, 0x28] + Array("\"]".utf8)
