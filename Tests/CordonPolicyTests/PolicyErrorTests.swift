@@ -236,6 +236,45 @@ struct PolicyErrorTests {
             name: "two documents", yaml: "agent_id: a\n---\nagent_id: b\n",
             errors: ["test.yaml:2:1: a policy file holds one YAML document; found a second '---'"]),
         BadPolicy(
+            name: "a key that is not a string", yaml: "? [a]\n: b\n",
+            errors: ["test.yaml:1:3: mapping keys must be plain strings, found a list"]),
+        BadPolicy(
+            name: "a rule id with spaces", yaml: "gate:\n  rules:\n    - {id: my rule, match: {tool: x}, decision: block}\n",
+            errors: ["test.yaml:3:12: gate.rules[0].id must be a non-empty name without spaces, found 'my rule'"]),
+        BadPolicy(
+            name: "an alert channel written as a string", yaml: "monitor:\n  alert_channels: [webhook]\n",
+            errors: ["test.yaml:2:20: monitor.alert_channels[0] must be a mapping with a type, found 'webhook'"]),
+        BadPolicy(
+            name: "a webhook without a url", yaml: "monitor:\n  alert_channels: [{type: webhook, secret: s}]\n",
+            errors: ["test.yaml:2:20: monitor.alert_channels[0]: a webhook channel needs 'url'"]),
+        BadPolicy(
+            name: "a channel setting that does not belong to its type", yaml: "monitor:\n  alert_channels: [{type: stderr, url: x}]\n",
+            errors: ["test.yaml:2:35: unknown key 'url' in monitor.alert_channels[0]"]),
+        BadPolicy(
+            name: "context that is not a mapping",
+            yaml: "gate:\n  rules:\n    - {id: r, match: {context: [a]}, decision: block}\n",
+            errors: ["test.yaml:3:32: gate.rules[0].match.context must be a mapping, found a list"]),
+        BadPolicy(
+            name: "a mapping in a list of names", yaml: "gate:\n  block: [rm, {x: 1}]\n",
+            errors: ["test.yaml:2:15: gate.block[1] must be a string, found a mapping"]),
+        BadPolicy(
+            name: "an IPv6 prefix too long", yaml: "sandbox:\n  network: allow-list\n  network_allow: [\"[fd00::/129]:443\"]\n",
+            errors: [
+                "test.yaml:3:19: sandbox.network_allow[0] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '[fd00::/129]:443': prefix length must be 0-128"
+            ]),
+        BadPolicy(
+            name: "an empty workspace", yaml: "sandbox:\n  filesystem: {workspace: \"\"}\n",
+            errors: ["test.yaml:2:27: sandbox.filesystem.workspace must not be empty (use . for the working directory)"]),
+        BadPolicy(
+            name: "an env value that is not a string", yaml: "sandbox:\n  env: {set: {A: [1]}}\n",
+            errors: ["test.yaml:2:18: sandbox.env.set.A must be a string, found a list"]),
+        BadPolicy(
+            name: "an unknown monitor event", yaml: "monitor:\n  events: [exec, fork]\n",
+            errors: ["test.yaml:2:18: monitor.events[1]: unknown value 'fork' (valid: exec, connect, file_write, unlink)"]),
+        BadPolicy(
+            name: "an unknown on_block action", yaml: "gate:\n  on_block: raise_alert\n",
+            errors: ["test.yaml:2:13: gate.on_block: unknown value 'raise_alert' (valid: raise, raise_and_alert, log)"]),
+        BadPolicy(
             name: "extends with a list", yaml: "extends: [default]\n",
             errors: ["test.yaml:1:10: extends must be default, strict or a path to a policy file, found a list"]),
     ]
