@@ -68,6 +68,43 @@ struct PolicyCommandTests {
                 """)
     }
 
+    @Test("lint --json prints one object per file with the errors split into fields")
+    func lintJSON() throws {
+        let bad = try temporaryPolicy("bad.yaml", "sandbox:\n  timout: 1s\n")
+        defer { unlink(bad) }
+        let good = checkoutRoot + "/policies/default.yaml"
+        let (status, out, err) = runCordonInProcess(["policy", "lint", "--json", good, bad])
+        #expect(status == 78)
+        #expect(err.isEmpty)
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(try JSONValue.parse(lines[0]) == ["file": .string(good), "ok": true, "errors": []])
+        let second = try JSONValue.parse(lines[1])
+        #expect(second["ok"] == false)
+        #expect(
+            second["errors"] == [
+                [
+                    "file": .string(bad), "line": 2, "column": 3,
+                    "message": "unknown key 'timout' in sandbox (did you mean 'timeout'?)",
+                ]
+            ])
+    }
+
+    @Test("show --json prints the effective policy as JSON that loads again")
+    func showJSON() throws {
+        let (status, out, _) = runCordonInProcess(["policy", "show", "--json", checkoutRoot + "/policies/agent.yaml"])
+        #expect(status == 0)
+        let tree = try JSONValue.parse(out)
+        #expect(tree["agent_id"] == "production-agent")
+        #expect(tree["sandbox"]?["limits"]?["memory"] == "1GiB")
+        var reloaded = try PolicyLoader().load(text: out, path: "shown.json")
+        var original = try PolicyLoader().load(path: checkoutRoot + "/policies/agent.yaml")
+        reloaded.source = original.source
+        reloaded.gate.rules[0].location = nil
+        original.gate.rules[0].location = nil
+        #expect(reloaded == original)
+    }
+
     @Test("lint of a missing file is an invalid policy, not a crash")
     func lintMissing() {
         let (status, _, err) = runCordonInProcess(["policy", "lint", "/nonexistent/p.yaml"])

@@ -60,6 +60,15 @@ struct JSONPolicyTests {
             ])
     }
 
+    @Test("a raw line separator in a JSON policy is refused, since YAML would fold it")
+    func rawLineSeparator() {
+        #expect(
+            errorLines("{\n  \"agent_id\": \"a\u{2028}b\"\n}", path: "p.json") == [
+                "p.json:2:17: write U+2028 as \\u2028 in a JSON policy"
+            ])
+        #expect(errorLines(#"{"agent_id": "a\u2028b"}"#, path: "p.json").isEmpty)
+    }
+
     @Test("schema errors in JSON carry positions too")
     func schemaErrors() {
         #expect(

@@ -163,6 +163,7 @@ struct JSONSerialisationTests {
             ("\n\r\t\u{8}\u{c}", #""\n\r\t\b\f""#),
             ("\u{0}\u{1f}\u{7f}", #""\u0000\u001f"# + "\u{7f}\""),
             ("é✓😀", "\"é✓😀\""),
+            ("a\u{2028}b\u{2029}c\u{85}d", #""a\u2028b\u2029c\u0085d""#),
             ([1, "x", nil, [:], []], #"[1,"x",null,{},[]]"#),
             (["b": 1, "a": ["c": true]], #"{"b":1,"a":{"c":true}}"#),
         ] as [(JSONValue, String)])

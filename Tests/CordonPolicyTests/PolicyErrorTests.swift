@@ -248,7 +248,8 @@ struct PolicyErrorTests {
             name: "a webhook without a url", yaml: "monitor:\n  alert_channels: [{type: webhook, secret: s}]\n",
             errors: ["test.yaml:2:20: monitor.alert_channels[0]: a webhook channel needs 'url'"]),
         BadPolicy(
-            name: "a channel setting that does not belong to its type", yaml: "monitor:\n  alert_channels: [{type: stderr, url: x}]\n",
+            name: "a channel setting that does not belong to its type",
+            yaml: "monitor:\n  alert_channels: [{type: stderr, url: x}]\n",
             errors: ["test.yaml:2:35: unknown key 'url' in monitor.alert_channels[0]"]),
         BadPolicy(
             name: "context that is not a mapping",
