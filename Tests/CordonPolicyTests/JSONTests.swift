@@ -217,3 +217,28 @@ struct DigestTests {
         #expect(SHA256.digest(input).count == 32)
     }
 }
+
+@Suite("UTF-8 validation")
+struct UTF8ValidationTests {
+    @Test(
+        "the first invalid byte is found; valid input gives its length",
+        arguments: [
+            ([0x61, 0x62], 2),
+            ([0xC3, 0xA9], 2),  // é
+            ([0xE2, 0x9C, 0x93], 3),  // ✓
+            ([0xF0, 0x9F, 0x98, 0x80], 4),  // 😀
+            ([0xF4, 0x8F, 0xBF, 0xBF], 4),  // U+10FFFF
+            ([0x61, 0x80], 1),  // lone continuation byte
+            ([0xC0, 0xAF], 0),  // overlong '/'
+            ([0xE0, 0x80, 0xAF], 0),  // overlong, 3 bytes
+            ([0xED, 0xA0, 0x80], 0),  // surrogate D800
+            ([0xF4, 0x90, 0x80, 0x80], 0),  // above U+10FFFF
+            ([0xF5, 0x80, 0x80, 0x80], 0),
+            ([0x61, 0xE2, 0x9C], 1),  // truncated
+            ([0xC3, 0x28], 0),
+            ([0xFF], 0),
+        ] as [([UInt8], Int)])
+    func firstInvalid(bytes: [UInt8], offset: Int) {
+        #expect(bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) } == offset)
+    }
+}
