@@ -327,10 +327,12 @@ struct PolicyErrorTests {
         }
     }
 
-    @Test("a directory or a huge file is not read as a policy")
+    @Test("a directory, a missing file or an endless one is not read as a policy")
     func notAPolicyFile() {
         #expect(throws: PolicyFileError("is a directory")) { try PolicyFiles.read(repositoryRoot).get() }
         #expect(throws: PolicyFileError("No such file or directory")) { try PolicyFiles.read("/nonexistent/p.yaml").get() }
+        // An endless file stops at the size cap instead of filling memory.
+        #expect(throws: PolicyFileError("larger than 1MiB; not a policy file")) { try PolicyFiles.read("/dev/zero").get() }
     }
 
     @Test("the error description is FILE:LINE:COL: message, one per line")
