@@ -110,6 +110,8 @@ extension PolicyDecoder {
         if let n = f["examples"], let ex = fields(n, "\(name).examples", known: ["match", "not_match"]) {
             assign(&rule.examplesMatch, ex["match"]) { $0.examples($1, "\(name).examples.match") }
             assign(&rule.examplesNotMatch, ex["not_match"]) { $0.examples($1, "\(name).examples.not_match") }
+            rule.examplesMatchLocations = ex["match"]?.sequence?.map(\.location) ?? []
+            rule.examplesNotMatchLocations = ex["not_match"]?.sequence?.map(\.location) ?? []
         }
         return errors.count == before ? rule : nil
     }

@@ -128,6 +128,11 @@ public struct GateRule: Sendable, Equatable {
     public var reason: String?
     public var examplesMatch: [RuleExample] = []
     public var examplesNotMatch: [RuleExample] = []
+    /// Where each example was written, index for index with `examplesMatch` and
+    /// `examplesNotMatch` (empty for rules built in code), so a violated example is
+    /// reported at its own line rather than the rule's.
+    public var examplesMatchLocations: [SourceLocation] = []
+    public var examplesNotMatchLocations: [SourceLocation] = []
     public var location: SourceLocation?
     public init(id: String, decision: DecisionKind) {
         self.id = id

@@ -1,4 +1,5 @@
 // `cordon policy lint|show` driven in-process through CordonCommand.main, output captured.
+import CordonGate
 import CordonPolicy
 import Testing
 
@@ -100,8 +101,14 @@ struct PolicyCommandTests {
         var reloaded = try PolicyLoader().load(text: out, path: "shown.json")
         var original = try PolicyLoader().load(path: checkoutRoot + "/policies/agent.yaml")
         reloaded.source = original.source
-        reloaded.gate.rules[0].location = nil
-        original.gate.rules[0].location = nil
+        for p in [\Policy.gate.rules[0].location] {
+            reloaded[keyPath: p] = nil
+            original[keyPath: p] = nil
+        }
+        for p in [\Policy.gate.rules[0].examplesMatchLocations, \Policy.gate.rules[0].examplesNotMatchLocations] {
+            reloaded[keyPath: p] = []
+            original[keyPath: p] = []
+        }
         #expect(reloaded == original)
     }
 
@@ -176,5 +183,30 @@ struct PolicyCommandTests {
             #expect(error.message.hasPrefix("invalid policy \(bad) (2 errors):\n\(bad):1:13: "))
         }
         #expect(try loadPolicy(path: nil, environment: [:]).source.path == "<embedded default>")
+    }
+}
+
+@Suite("rule example positions")
+struct RuleExamplePositionTests {
+    @Test("a violated example is reported at its own line, not the rule's")
+    func placedAtExample() throws {
+        let text = """
+            gate:
+              rules:
+                - id: r
+                  match: {tool: deploy}
+                  decision: block
+                  examples:
+                    match:
+                      - {tool: deploy}
+                      - {tool: read}
+            """
+        let policy = try PolicyLoader().load(text: text, path: "p.yaml")
+        let rule = try #require(policy.gate.rules.first)
+        let v = ExampleViolation(ruleId: "r", example: .fields(["tool": "read"]), expectedMatch: true, location: rule.location)
+        #expect(atExample(v, in: policy).location == SourceLocation(file: "p.yaml", line: 9, column: 13))
+        // Unknown rule or example: left where the gate put it.
+        let other = ExampleViolation(ruleId: "zz", example: .command("x"), expectedMatch: true, location: rule.location)
+        #expect(atExample(other, in: policy).location == rule.location)
     }
 }

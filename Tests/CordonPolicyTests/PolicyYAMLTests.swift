@@ -8,7 +8,11 @@ struct PolicyYAMLTests {
     static func comparable(_ p: Policy) -> Policy {
         var p = p
         p.source = PolicySource(path: "", sha256: "")
-        for i in p.gate.rules.indices { p.gate.rules[i].location = nil }
+        for i in p.gate.rules.indices {
+            p.gate.rules[i].location = nil
+            p.gate.rules[i].examplesMatchLocations = []
+            p.gate.rules[i].examplesNotMatchLocations = []
+        }
         for i in p.gate.exceptions.indices { p.gate.exceptions[i].location = nil }
         return p
     }

@@ -82,6 +82,8 @@ struct ShippedPolicyTests {
         #expect(rule.reason == "Production deployment requires approval")
         #expect(rule.examplesMatch == [.fields(["action_type": "production_deploy", "environment": "production"])])
         #expect(rule.examplesNotMatch.count == 2)
+        #expect(rule.examplesMatchLocations.map(\.line) == [49])
+        #expect(rule.examplesNotMatchLocations.map(\.line) == [51, 52])
         #expect(rule.location == SourceLocation(file: path, line: 39, column: 7))
 
         let withHook = try PolicyLoader(environment: ["SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X"]).load(path: path)

@@ -78,7 +78,7 @@ enum PolicyCommand: Subcommand {
             var errors: [JSONValue] = []
             do {
                 let policy = try PolicyLoader(environment: ctx.environment).load(path: file)
-                errors = Gate.exampleViolations(in: policy).map { v in
+                errors = Gate.exampleViolations(in: policy).map { atExample($0, in: policy) }.map { v in
                     error(v.location ?? SourceLocation(file: file, line: 1, column: 1), v.messageWithoutLocation)
                 }
             } catch {
