@@ -15,7 +15,7 @@ private let shellOutCalls = [
 private let socketMarkers = [
     "socket.socket", "socket(", "fsockopen", "TCPSocket", "IO::Socket", "net.Socket", "net.connect", "createConnection",
     "require(\"socket\")", "require('socket')", "socket.tcp", "Socket.new", "new Socket(", "UDPSocket", "stream_socket_client",
-    "Socket::", "connect((", "using Sockets", "[socket ", "java.net.Socket", "socket.connect",
+    "Socket::", "connect((", "using Sockets", "[socket ", "require(\"net\")", "require('net')", "java.net.Socket", "socket.connect",
 ]
 private let listenMarkers = ["bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
 private let spawnMarkers = [
@@ -110,7 +110,7 @@ extension Analysis {
         var readable = false
         for literal in shellOutLiterals(code, awk: language == "awk") {
             readable = true
-            parseNested(literal, under: k, context: context)
+            parseNested(literal, under: k, context: context, guessed: true)
         }
         if !readable && code.hasAny(shellOutCalls) && language != "awk" && !payload {
             hit(.inlineShellOut, index, evidence: short, reason: "inline \(language) code runs commands that cannot be read statically")
@@ -240,6 +240,9 @@ extension Analysis {
         var invocationOf: [Int: Int] = [:]
         for (k, inv) in invocations.enumerated() { invocationOf[inv.command] = k }
         let count = invocations.count
+        let schedulesStdin = invocations.contains { i in
+            (i.program == "crontab" && (i.args.last == "-" || i.positionals.isEmpty && !i.hasAny(["-l", "-e", "-r"]))) || i.program == "at" || i.program == "batch"
+        }
         for k in 0..<count {
             let inv = invocations[k]
             let cmd = sink.script.commands[inv.command]
@@ -255,6 +258,12 @@ extension Analysis {
                 continue
             }
             guard inv.program == "echo" || inv.program == "printf" else { continue }
+            // Lines echoed into `crontab -` or `at` are commands that will run later.
+            if schedulesStdin {
+                let textArgs = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
+                parseNested(cronCommand(textArgs), under: inv.command, context: ctx, guessed: true)
+                continue
+            }
             let text = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
             guard text.utf8.count >= 8 else { continue }
             let line = sink.script.pipelines[cmd.pipeline]
@@ -278,3 +287,11 @@ extension Analysis {
 
 /// Script hosts that read a program on standard input though they are not general interpreters.
 let jvmScripting: Set<String> = ["jjs", "jrunscript", "tclsh", "wish", "expect", "gdb", "irb", "php", "node", "lua"]
+
+/// A crontab line without its five schedule fields (or `@reboot`-style nickname).
+func cronCommand(_ line: String) -> String {
+    let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+    if let f = fields.first, f.hasPrefix("@") { return line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+    let schedule = fields.prefix(5).allSatisfy { $0.allSatisfy { c in c.isNumber || "*/,-".contains(c) } }
+    return schedule && fields.count == 6 ? String(fields[5]) : line
+}

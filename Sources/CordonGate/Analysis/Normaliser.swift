@@ -55,9 +55,20 @@ extension Analysis {
     }
 
     /// Parses `text` as a script one level below command `k`, inheriting its context.
-    func parseNested(_ text: String, under k: Int, context: Inherited) {
+    /// - Parameter guessed: the text was lifted out of code or data by a heuristic (a string
+    ///   literal in `os.system(...)`, an echoed cron line); if it does not parse, that says
+    ///   nothing about the command, so its parse problems are dropped and analysis goes on.
+    func parseNested(_ text: String, under k: Int, context: Inherited, guessed: Bool = false) {
+        guard !sink.abandoned else { return }
         let before = sink.script.commands.count
+        let problems = sink.script.problems.count
         ShellParser.parse(text, into: sink, depth: sink.script.commands[k].depth + 1, vars: variables)
+        if guessed && sink.abandoned && sink.script.problems.count > problems
+            && !sink.script.problems[problems].message.hasPrefix("nesting deeper") && !sink.script.problems[problems].message.hasPrefix("more than")
+        {
+            sink.script.problems.removeSubrange(problems...)
+            sink.abandoned = false
+        }
         for j in before..<sink.script.commands.count { inherited[j] = context }
     }
 
@@ -232,7 +243,7 @@ extension Analysis {
             if let c = inv.value(of: "--pipe") { parseNested(c, under: k, context: ctx) }
             if let e = inv.value(of: "--eval"), e.has("lua:") {
                 inlineCode.append((index, "lua", e))
-                for s in shellOutLiterals(e, awk: false) { parseNested(s, under: k, context: ctx) }
+                for s in shellOutLiterals(e, awk: false) { parseNested(s, under: k, context: ctx, guessed: true) }
             }
         default:
             inlineScripts(of: inv, index: index, under: k, context: context)

@@ -27,6 +27,10 @@ enum Secrets {
             return true
         }
         if n.hasPrefix("/proc/") && n.hasSuffix("/environ") { return true }
+        // Whole credential directories (`tar czf - ~/.ssh`).
+        if ["~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.password-store", "~/.config/gcloud"].contains(n.hasSuffix("/") ? String(n.dropLast()) : n) {
+            return true
+        }
         return secretFragments.contains { n.has($0) }
     }
 

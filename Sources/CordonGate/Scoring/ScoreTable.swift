@@ -104,7 +104,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .fileUpload: 65
         case .remoteCopy: 60
         case .netcatSendFile: 75
-        case .pasteSite: 75
+        case .pasteSite: 80
         case .dnsTunnel: 80
         case .secretSentOut: 95
         case .rawSocketTransfer: 70
