@@ -29,6 +29,7 @@ final class Analysis {
     var inlineCode: [(Int, String, String)] = []
     /// Invocations per pipeline, built once normalisation is done.
     var byPipeline: [[Int]] = []
+    var writtenCache: [[String]?] = []
 
     var script: ParsedScript { sink.script }
 
@@ -130,11 +131,20 @@ final class Analysis {
     }
 
     /// Files an invocation writes: redirections plus the destination arguments of writers.
+    /// Several detectors ask; it is computed once per invocation.
     func writtenFiles(_ k: Int) -> [String] {
+        if writtenCache.count != invocations.count { writtenCache = Array(repeating: nil, count: invocations.count) }
+        if let w = writtenCache[k] { return w }
+        let w = computeWrittenFiles(k)
+        writtenCache[k] = w
+        return w
+    }
+
+    private func computeWrittenFiles(_ k: Int) -> [String] {
         let inv = invocations[k]
         var out = outputTargets(k)
         let pos = inv.positionals
-        switch inv.program {
+        switch Name(inv.program) {
         case "tee": out += pos
         case "cp", "mv", "install", "ln", "rsync": if let last = pos.last, pos.count >= 2 { out.append(last) }
         case "dd": out += inv.args.filter { $0.hasPrefix("of=") }.map { String($0.dropFirst(3)) }

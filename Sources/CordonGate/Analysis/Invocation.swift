@@ -100,8 +100,8 @@ public struct Invocation: Sendable {
 /// Classifies a program word and reduces it to its basename.
 func programName(_ written: String, isStatic: Bool) -> (String, PathClass) {
     guard isStatic else { return (written, .dynamic) }
-    guard let slash = written.lastIndex(of: "/") else { return (written, .bare) }
-    let base = String(written[written.index(after: slash)...])
+    guard let slash = written.utf8.lastIndex(of: 0x2F) else { return (written, .bare) }
+    let base = String(Substring(written.utf8[written.utf8.index(after: slash)...]))
     if written.hasPrefix("/") {
         for dir in ["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/libexec/"]
         where written.hasPrefix(dir) {

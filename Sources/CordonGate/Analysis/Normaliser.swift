@@ -90,7 +90,7 @@ extension Analysis {
             }
             let (base, _) = programName(name, isStatic: words[p].isStatic)
             let vals = words[p...].map(\.value)
-            switch base {
+            switch Name(base) {
             case _ where wrapperOptions[base] != nil && base != "watch" && base != "sg":
                 if elevating.contains(base) { ctx.elevated = true }
                 if base == "command" || base == "builtin",
@@ -164,7 +164,7 @@ extension Analysis {
         var ctx = context
         ctx.wrappers.append(inv.program)
         let a = inv.args
-        switch inv.program {
+        switch Name(inv.program) {
         case _ where shellNames.contains(inv.program):
             if let c = shellScriptArgument(a) { parseNested(c, under: k, context: ctx) }
         case "eval":

@@ -11,8 +11,7 @@ enum RemoteExecution {
         return false
     }
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         if isDownloader(inv) {
             if let s = a.downstream(of: k).first(where: { Programs.readsScriptFromStdin(a.invocations[$0]) }) {
                 let target = a.invocations[s]
@@ -77,8 +76,7 @@ enum RemoteExecution {
 }
 
 enum Obfuscation {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let words = a.command(k).words
         if let first = words.first, first.hexEscaped {
             a.hit(.hexEscapedCommand, k, reason: "program name hidden in escapes: $'...' decodes to '\(inv.program)'")
@@ -108,7 +106,7 @@ enum Obfuscation {
     }
 
     static func isDecoding(_ inv: Invocation) -> Bool {
-        switch inv.program {
+        switch Name(inv.program) {
         case "base64", "base32", "basenc": return inv.hasAny(["-d", "--decode", "-D"])
         case "xxd": return inv.has("-r")
         case "rev", "uudecode": return true

@@ -1,8 +1,10 @@
 // Reverse shells, bind shells, and shells spawned out of ordinary programs (GTFOBins).
 
 enum ShellAccess {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static let shellSetting: Set<String> = ["-s", "--shell", "-S", "--login-shell"]
+    static let shellSetters: Set<String> = ["useradd", "usermod", "adduser", "su", "runuser", "apptainer", "singularity", "login", "newusers", "sudo"]
+    static let transparent: Set<String> = ["sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec", "command", "builtin"]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let cmd = a.command(k)
 
@@ -63,7 +65,7 @@ enum ShellAccess {
                 (r.op == "<" || r.op.hasPrefix("<<")) && !r.target.value.has("tty") && !r.target.value.hasPrefix("/dev/pts")
             }
             if !script && !fed {
-                let nested = !inv.wrappers.filter({ !["sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec", "command", "builtin"].contains($0) }).isEmpty
+                let nested = inv.wrappers.contains { !transparent.contains($0) }
                 if inv.remote != nil {
                     // An interactive shell inside a container or on another host: not this machine.
                 } else if nested || inv.has("-p") || inv.pathClass == .relative {
@@ -77,8 +79,7 @@ enum ShellAccess {
         if !Programs.informational.contains(p) && !Programs.interpreters.contains(p) && !editorNames.contains(p) {
             // `useradd -s /bin/zsh`, `su --shell /bin/zsh`: a login shell setting, not a spawn;
             // `X -- /bin/sh -c '...'` is a wrapped script, parsed as one.
-            let shellSetting: Set<String> = ["-s", "--shell", "-S", "--login-shell"]
-            let setsShell = ["useradd", "usermod", "adduser", "su", "runuser", "apptainer", "singularity", "login", "newusers", "sudo"].contains(p)
+            let setsShell = shellSetters.contains(p)
             let spawned = inv.args.enumerated().first { j, x in
                 Programs.isShellPath(x) && !(setsShell && j > 0 && shellSetting.contains(inv.args[j - 1])) && !(setsShell && x.hasPrefix("--shell="))
                     && !(j + 1 < inv.args.count && inv.args[j + 1] == "-c")
@@ -89,7 +90,7 @@ enum ShellAccess {
         }
         // Programs that open a shell when given nothing to run.
         let bare = inv.args.filter { !$0.hasPrefix("-") }
-        switch p {
+        switch Name(p) {
         case "screen", "byobu", "zellij":
             if bare.isEmpty || inv.args == ["-S"] { a.hit(.interactiveShell, k, reason: "\(p) starts an interactive shell") }
         case "tmux":

@@ -97,6 +97,12 @@ extension ShellParser {
     // MARK: redirections
 
     mutating func readRedirect() -> ShellRedirect? {
+        // Fast path: most words start with a letter, a dash or a quote.
+        guard i < b.count else { return nil }
+        let c0 = b[i]
+        guard c0 == UInt8(ascii: "<") || c0 == UInt8(ascii: ">") || c0 == UInt8(ascii: "&") || c0 == UInt8(ascii: "{") || isDigit(c0) else {
+            return nil
+        }
         var k = i
         var fd: Int?
         if k < b.count && b[k] == UInt8(ascii: "{") {
