@@ -237,6 +237,10 @@ extension Analysis {
     /// inline code; text an `echo` writes to a file (`echo 'os.execute("/bin/sh")' > $TF`) is a
     /// payload, checked for shells, sockets and shell-outs.
     func payloads() {
+        // Most commands echo nothing into anything: skip the bookkeeping below.
+        guard invocations.contains(where: { $0.program == "echo" || $0.program == "printf" })
+            || sink.script.commands.contains(where: { c in c.redirects.contains { $0.hereText != nil } })
+        else { return }
         var invocationOf: [Int: Int] = [:]
         for (k, inv) in invocations.enumerated() { invocationOf[inv.command] = k }
         let count = invocations.count

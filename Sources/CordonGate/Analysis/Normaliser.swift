@@ -161,11 +161,13 @@ extension Analysis {
 
     /// Arguments that are scripts in their own right.
     func nestedScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
+        // The context nested commands inherit; built only when something is nested (this runs
+        // for every program, and most have nothing inside).
         var ctx = context
-        ctx.wrappers.append(inv.program)
+        if !inv.args.isEmpty || !inv.environment.isEmpty { ctx.wrappers.append(inv.program) } else { return }
         let a = inv.args
         switch Name(inv.program) {
-        case _ where shellNames.contains(inv.program):
+        case _ where inv.kind.contains(.shell):
             if let c = shellScriptArgument(a) { parseNested(c, under: k, context: ctx) }
         case "eval":
             parseNested(a.joined(separator: " "), under: k, context: ctx)
@@ -248,7 +250,7 @@ extension Analysis {
         default:
             inlineScripts(of: inv, index: index, under: k, context: context)
             // `in-toto-run ... -- /bin/sh -c "..."`, `srun bash -c ...`: a wrapped script.
-            if !Programs.interpreters.contains(inv.program) {
+            if !inv.kind.contains(.interpreter) {
                 for j in a.indices.dropLast(2) where shellNames.contains(a[j].basename) && a[j + 1] == "-c" {
                     parseNested(a[j + 2], under: k, context: ctx)
                     break

@@ -24,7 +24,7 @@ enum Detectors {
             Packages.check(a, k, inv)
             Network.check(a, k, inv)
             Infrastructure.check(a, k, inv)
-            if inv.pathClass != .dynamic && !KnownPrograms.contains(inv.program) {
+            if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
                 a.hit(.unknownProgram, k, reason: "'\(inv.program)' is not a program the gate knows")
             }
         }
@@ -71,7 +71,7 @@ enum Programs {
         let p = inv.program
         guard interpreters.contains(p) else { return false }
         let a = inv.args
-        if shellNames.contains(p) {
+        if inv.kind.contains(.shell) {
             if a.contains(where: { $0 == "-s" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("s") && !$0.contains("c")) }) { return true }
             if inv.hasAny(["-c"]) || a.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") }) { return false }
         } else {

@@ -68,20 +68,21 @@ enum Secrets {
             a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
         }
         // Secret files read.
-        var candidates: [String] = a.inputTargets(k)
-        if !keyUsers.contains(p) {
+        var found: String?
+        if p == "scp" || p == "rsync" {
+            // Copying a key to a remote host is exfiltration even though scp "uses" keys.
+            found = inv.positionals.dropLast().first(where: secretPath)
+        } else if !keyUsers.contains(p) {
             var skipNext = false
             for arg in inv.args {
                 if skipNext { skipNext = false; continue }
-                if (p == "ssh" || p == "scp" || p == "curl") && skipFlagValues.contains(arg) { skipNext = true; continue }
-                candidates.append(arg.hasPrefix("@") ? String(arg.dropFirst()) : arg)
+                if (p == "ssh" || p == "curl") && skipFlagValues.contains(arg) { skipNext = true; continue }
+                let path = arg.utf8.first == UInt8(ascii: "@") ? String(arg.dropFirst()) : arg
+                if secretPath(path) { found = path; break }
             }
         }
-        if p == "scp" || p == "rsync" {
-            // Copying a key to a remote host is exfiltration even though scp "uses" keys.
-            candidates = inv.positionals.dropLast().map { $0 }
-        }
-        if let s = candidates.first(where: secretPath) {
+        if found == nil { found = a.inputTargets(k).first(where: secretPath) }
+        if let s = found {
             a.hit(.secretFileRead, k, reason: "reads a secret: \(s)")
         }
     }
@@ -92,7 +93,7 @@ enum Secrets {
         guard let r = readers.first else { return }
         let sender = a.invocations.indices.first { k in
             let inv = a.invocations[k]
-            if Programs.senders.contains(inv.program) && inv.program != "dig" || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") }) {
+            if inv.kind.contains(.sender) && inv.program != "dig" || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") }) {
                 return !(r.invocation == k && inv.program == "ssh")
             }
             return false
@@ -174,7 +175,7 @@ enum Exfiltration {
         default:
             break
         }
-        if Programs.senders.contains(p), let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } }) {
+        if inv.kind.contains(.sender), let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } }) {
             a.hit(.pasteSite, k, reason: "sends data to the paste/file-drop site \(site)")
         }
     }
