@@ -16,6 +16,8 @@ struct Hit {
 let quietDevices: Set<String> = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-"]
 
 final class Analysis {
+    /// Programs whose arguments name files they write.
+    static let writers: Set<String> = ["tee", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl", "truncate", "touch"]
     static let maxBytes = 1 << 20
     static let maxInvocations = 20_000
 
@@ -142,6 +144,7 @@ final class Analysis {
 
     private func computeWrittenFiles(_ k: Int) -> [String] {
         let inv = invocations[k]
+        if sink.script.commands[inv.command].redirects.isEmpty && !Self.writers.contains(inv.program) { return [] }
         var out = outputTargets(k)
         let pos = inv.positionals
         switch Name(inv.program) {

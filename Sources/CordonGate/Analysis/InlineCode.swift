@@ -15,12 +15,12 @@ private let shellOutCalls = [
 private let socketMarkers = [
     "socket.socket", "socket(", "fsockopen", "TCPSocket", "IO::Socket", "net.Socket", "net.connect", "createConnection",
     "require(\"socket\")", "require('socket')", "socket.tcp", "Socket.new", "new Socket(", "UDPSocket", "stream_socket_client",
-    "Socket::", "connect((", "using Sockets", "[socket ", "require(\"net\")", "require('net')", "java.net.Socket", "socket.connect",
+    "Socket::", "connect((", "using Sockets", "[socket ", "require(\"net\")", "require('net')", "/inet/tcp/", "/inet/udp/", "java.net.Socket", "socket.connect",
 ]
-private let listenMarkers = ["bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
+private let listenMarkers = ["/0/0\"", "bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
 private let spawnMarkers = [
     "/bin/sh", "/bin/bash", "pty.spawn", "dup2", "subprocess", "exec(", "system(", "popen", "os.execute", "spawn(",
-    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "ProcessBuilder", "getRuntime().exec",
+    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "ProcessBuilder", "getRuntime().exec", "|& getline", "Cmd(", "`sh`", "`bash", "run(pipeline(",
 ]
 private let networkMarkers = [
     "urllib", "urlopen", "urlretrieve", "http.client", "requests.", "http.server", "SimpleHTTPServer", "socketserver",
@@ -41,6 +41,8 @@ extension Analysis {
     /// Records inline code carried by `inv` and parses the commands it shells out to.
     func inlineScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
         let p = inv.program
+        // Only interpreters, awk, editors, gimp and gdb carry inline code.
+        guard inv.kind.contains(.interpreter) || inv.kind.contains(.editor) || pythonNames.contains(p) || awkNames.contains(p) || p == "gdb" || p == "gimp" else { return }
         var pieces: [(String, String)] = []  // (language, code)
         if pythonNames.contains(p) {
             if let c = inv.value(of: "-c") { pieces.append(("python", c)) }

@@ -251,7 +251,7 @@ extension Analysis {
             inlineScripts(of: inv, index: index, under: k, context: context)
             // `in-toto-run ... -- /bin/sh -c "..."`, `srun bash -c ...`: a wrapped script.
             if !inv.kind.contains(.interpreter) {
-                for j in a.indices.dropLast(2) where shellNames.contains(a[j].basename) && a[j + 1] == "-c" {
+                for j in a.indices.dropLast(2) where a[j + 1] == "-c" && shellNames.contains(a[j].basename) {
                     parseNested(a[j + 2], under: k, context: ctx)
                     break
                 }
