@@ -74,7 +74,7 @@ final class Analysis {
                 reason: "command contains a NUL byte, which no argv can carry")
         }
         // Invalid UTF-8 arrives here already repaired to U+FFFD (String guarantees valid UTF-8).
-        if text.unicodeScalars.contains("\u{FFFD}") {
+        if text.has("\u{FFFD}") {
             hit(.invalidUTF8, evidence: "U+FFFD", reason: "command contained invalid UTF-8 (replaced before analysis)")
         }
     }
@@ -124,12 +124,14 @@ final class Analysis {
 
     /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
     func outputTargets(_ inv: Int) -> [String] {
-        command(inv).redirects.filter { $0.isOutput && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber))) }
+        if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+        return command(inv).redirects.filter { $0.isOutput && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber))) }
             .map(\.target.value).filter { !quietDevices.contains($0) }
     }
 
     func inputTargets(_ inv: Int) -> [String] {
-        command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value).filter { !quietDevices.contains($0) }
+        if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+        return command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value).filter { !quietDevices.contains($0) }
     }
 
     /// Files an invocation writes: redirections plus the destination arguments of writers.

@@ -7,7 +7,9 @@ enum Detectors {
             let inv = a.invocations[k]
             let args = inv.args
             // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
-            if args.contains("--help") || args.contains("--version") || args == ["-h"] || args == ["-V"] {
+            if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
+                || args.contains(where: { ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version") })
+            {
                 continue
             }
             ShellAccess.check(a, k, inv)
