@@ -20,7 +20,7 @@ private let socketMarkers = [
 private let listenMarkers = ["/0/0\"", "bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
 private let spawnMarkers = [
     "/bin/sh", "/bin/bash", "pty.spawn", "dup2", "subprocess", "exec(", "system(", "popen", "os.execute", "spawn(",
-    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "ProcessBuilder", "getRuntime().exec", "|& getline", "Cmd(", "`sh`", "`bash", "run(pipeline(",
+    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "spawn ", "ProcessBuilder", "getRuntime().exec", "|& getline", "Cmd(", "`sh`", "`bash", "run(pipeline(",
 ]
 private let networkMarkers = [
     "urllib", "urlopen", "urlretrieve", "http.client", "requests.", "http.server", "SimpleHTTPServer", "socketserver",
@@ -52,6 +52,8 @@ extension Analysis {
             {
                 pieces.append(("perl", inv.args[j + 1]))
             }
+        } else if p == "expect" {
+            if let c = inv.value(of: "-c") { pieces.append(("expect", c)) }
         } else if p == "ruby" || p == "lua" || p == "luajit" || p == "jrunscript" || p == "julia" || p == "Rscript"
             || p == "osascript" || p == "tclsh"
         {
@@ -108,6 +110,8 @@ extension Analysis {
             }
         } else if code.hasAny(networkMarkers) {
             hit(.rawSocketTransfer, index, evidence: short, reason: "inline \(language) code moves data over the network")
+        } else if !payload && Programs.isShellPath(code) && code.hasAny(spawnMarkers) {
+            hit(.shellEscape, index, evidence: short, reason: "inline \(language) code starts a shell")
         }
         var readable = false
         for literal in shellOutLiterals(code, awk: language == "awk") {

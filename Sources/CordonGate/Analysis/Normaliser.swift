@@ -144,8 +144,12 @@ extension Analysis {
             }
         }
         guard p < words.count else { return }
-        let (program, pathClass) = programName(
+        var (program, pathClass) = programName(
             typedEscape && p == 0 ? String(words[p].value.dropFirst()) : words[p].value, isStatic: words[p].isStatic)
+        if program == "$SHELL" || program == "${SHELL}" {
+            // The user's login shell: a shell, whichever it is.
+            (program, pathClass) = ("sh", .bare)
+        }
         var inv = Invocation(program: program, written: words[p].value, pathClass: pathClass, command: k)
         inv.argWords = Array(words[(p + 1)...])
         inv.args = inv.argWords.map(\.value)

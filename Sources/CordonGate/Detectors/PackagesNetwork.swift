@@ -43,7 +43,7 @@ enum Network {
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         // Serving on every interface, said explicitly, is for other machines to reach.
-        if inv.args.contains(where: { $0.has("0.0.0.0") }) && (inv.has("-S") || p == "kubectl" || inv.args.contains(where: { $0.hasPrefix("--address") || $0.hasPrefix("--bind") || $0.hasPrefix("--host") })) {
+        if inv.args.contains(where: { $0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0") }) && (inv.has("-S") || p == "kubectl" || inv.args.contains(where: { $0.hasPrefix("--address") || $0.hasPrefix("--bind") || $0.hasPrefix("--host") })) {
             a.hit(.networkListener, k, score: 60, reason: "\(p) serves on every network interface (0.0.0.0)")
         }
         switch Name(p) {

@@ -63,10 +63,11 @@ enum ShellAccess {
             // `</dev/tty`) or a descriptor dup (`0<&1`), which is how escapes wire a shell up.
             let fed = cmd.position > 0 || cmd.redirects.contains { r in
                 (r.op == "<" || r.op.hasPrefix("<<")) && !r.target.value.has("tty") && !r.target.value.hasPrefix("/dev/pts")
+                    && !r.target.value.hasPrefix("@")  // Tcl's `<@stdin` channel syntax, typed into tclsh
             }
             if !script && !fed {
                 let nested = inv.wrappers.contains { !transparent.contains($0) }
-                if inv.remote != nil {
+                if let r = inv.remote, r != "localhost" && r != "127.0.0.1" && !r.hasSuffix("@localhost") {
                     // An interactive shell inside a container or on another host: not this machine.
                 } else if nested || inv.has("-p") || inv.pathClass == .relative {
                     a.hit(.shellEscape, k, reason: "shell spawned through \(inv.wrappers.last ?? inv.written)\(inv.has("-p") ? " with -p (keeps setuid privileges)" : "")")
@@ -94,7 +95,10 @@ enum ShellAccess {
         case "screen", "byobu", "zellij":
             if bare.isEmpty || inv.args == ["-S"] { a.hit(.interactiveShell, k, reason: "\(p) starts an interactive shell") }
         case "tmux":
-            if bare.isEmpty || ["new", "new-session"].contains(bare.first ?? "") && bare.count == 1 { a.hit(.interactiveShell, k, reason: "tmux starts an interactive shell") }
+            let rest = Array(inv.args[skipOptions(inv.args, from: 0, withValue: ["-S", "-L", "-f", "-c", "-T"])...])
+            if rest.isEmpty || rest.count == 1 && (rest[0] == "new" || rest[0] == "new-session") {
+                a.hit(.interactiveShell, k, reason: "tmux starts an interactive shell")
+            }
         case "script":
             if !inv.hasAny(["-c", "--command"]) { a.hit(.interactiveShell, k, reason: "script starts an interactive shell") }
         case "capsh":
@@ -107,7 +111,10 @@ enum ShellAccess {
         case "minicom":
             if inv.has("-D") && inv.args.contains("/dev/null") { a.hit(.shellEscape, k, reason: "minicom on /dev/null: a shell escape") }
         default:
-            break
+            // `ansible-test shell`, `poetry shell`, `pipenv shell`: a subcommand that opens a shell.
+            if inv.positionals == ["shell"] && inv.kind.contains(.known) || inv.positionals == ["shell"] && p.hasPrefix("ansible") {
+                a.hit(.interactiveShell, k, reason: "\(p) shell starts an interactive shell")
+            }
         }
         // Native libraries loaded into ordinary programs.
         if p == "enable" && inv.has("-f") || p == "openssl" && inv.has("-engine") && inv.args.contains(where: { $0.hasSuffix(".so") })

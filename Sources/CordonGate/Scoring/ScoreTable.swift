@@ -156,7 +156,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .packageInstall: 35
         case .packageFromURL: 65
         case .networkTool: 10
-        case .networkListener: 45
+        case .networkListener: 60
         case .scanner: 60
         case .packetCapture: 50
         case .infraDelete: 70
@@ -253,7 +253,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .packageInstall: "pip/npm/gem/cargo/go/apt/... install (supply chain; sudo adds)"
         case .packageFromURL: "install from a URL, git+, a tarball or a local wheel from elsewhere"
         case .networkTool: "curl, wget and friends (10); ssh (20); nc, interactive ftp/sftp/smbclient sessions (30)"
-        case .networkListener: "opens a listening port (nc -l, python -m http.server, php -S) (45); explicitly on 0.0.0.0 (60)"
+        case .networkListener: "opens a listening port reachable from other machines (nc -l, python -m http.server, php -S, ruby httpd, --address 0.0.0.0)"
         case .scanner: "nmap, masscan, zmap: scanning"
         case .packetCapture: "tcpdump, tshark: capturing traffic"
         case .infraDelete: "kubectl delete/drain, helm uninstall, aws/gcloud/az delete (70); terraform/pulumi destroy (85); aws s3 sync --delete (60); docker rm -f / rmi -f (50)"
