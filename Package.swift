@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "CordonCLI", dependencies: ["CordonPolicy", "CordonGate", "CordonSandbox", "CordonAudit"]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(name: "CordonBench", dependencies: ["CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
+        // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
+        .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try"),
         .testTarget(name: "CordonPolicyTests", dependencies: ["CordonPolicy"]),
         .testTarget(name: "CordonGateTests", dependencies: ["CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonSandboxTests", dependencies: ["CordonSandbox", "CordonPolicy", "CSandbox"]),

@@ -351,7 +351,9 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     // created as this uid, and an unmapped one (host root's uid 0 when cordon runs as root)
     // makes the kernel refuse with EOVERFLOW. Inner uid 0 is not mapped, so the kernel does
     // not treat this as leaving root and the namespace's capabilities stay for the mounts.
-    if (p->change_ids) change_ids(p);
+    // Only in a new user namespace: on the host, leaving root here would drop the capability
+    // the worker needs to empty its bounding set first.
+    if (p->change_ids && (p->clone_flags & CLONE_NEWUSER)) change_ids(p);
     // Die with cordon. Set after the id change, which clears it; init never changes ids again.
     if (SYS5(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail(p, CS_STAGE_PDEATHSIG, errno, 0);
     if (p->sync_fd >= 0) {

@@ -54,7 +54,8 @@ public enum CordonCommand {
 
     /// Registered subcommands, in the order `--help` lists them.
     nonisolated(unsafe) static var commands: [any Subcommand.Type] = [
-        RunCommand.self, DoctorCommand.self, PolicyCommand.self, LogCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self,
+        RunCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self, LogCommand.self,
+        ReplayCommand.self, TestCommand.self, ReportCommand.self, PolicyCommand.self, DoctorCommand.self,
     ]
 
     static var usage: String {

@@ -1,43 +1,70 @@
-// Placeholder entry point; the real gate (parser, detectors, scoring) replaces this body.
+// The gate: action + policy -> decision. Pure and deterministic: no I/O, no clocks, no
+// randomness; the same action and policy always give the same decision.
+//
+// How a decision is made (docs/gate.md has the long form):
+// 1. The action is analysed: shell text is parsed, argv taken as is, a tool call's `command`
+//    (or `cmd`, `script`) argument parsed as shell. Detectors raise signals (ScoreTable.swift).
+// 2. `gate.exceptions` silence named detectors for matching commands.
+// 3. Score = strongest signal, + 5 per further distinct detector at 60 or more (at most +10),
+//    + 10 when the strongest runs elevated (sudo...), + 10 in environment `production` (when
+//    the score is 20 or more); capped at 100.
+// 4. Candidates: the thresholds over that score; tool lists (`gate.allow/require_approval/
+//    block`, globs on the tool name, `shell` for commands); command lists (`gate.commands`);
+//    every matching rule. The strictest decision wins; among equals an explicit rule sets the
+//    score, otherwise the highest score does. An allow never silences a detector.
 import CordonPolicy
 
 public enum Gate {
     /// Deterministic: the same action and policy always give the same decision.
     public static func evaluate(_ action: Action, policy: Policy) -> Decision {
-        Decision(actionId: action.id, decision: .allow, score: 0, policyRule: nil, reasons: [], findings: [],
-                 agentId: action.agentId, sessionId: action.sessionId, source: action.source)
+        let subject = Subject(action)
+        let analysis = subject.analysis
+        if let analysis { Detectors.run(analysis) }
+        let environment = action.environment ?? policy.environment
+        return decide(action: action, subject: subject, analysis: analysis, policy: policy, environment: environment)
     }
 }
 
-/// A rule example that the rule does not honour: a `match` example the rule does not match,
-/// or a `not_match` example it does. A policy with any of these does not load (exit 78).
-public struct ExampleViolation: Sendable, Equatable, CustomStringConvertible {
-    public var ruleId: String
-    public var example: RuleExample
-    /// true: listed under `match` but did not match; false: listed under `not_match` but matched.
-    public var expectedMatch: Bool
-    public var location: SourceLocation?
-    public init(ruleId: String, example: RuleExample, expectedMatch: Bool, location: SourceLocation?) {
-        self.ruleId = ruleId
-        self.example = example
-        self.expectedMatch = expectedMatch
-        self.location = location
-    }
-    public var description: String {
-        let ex: String
-        switch example {
-        case .command(let c): ex = "'\(c)'"
-        case .fields(let f): ex = "{" + f.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+/// What the policy matches against: the tool name and the analysed command, if any.
+struct Subject {
+    var tool: String
+    var analysis: Analysis?
+
+    init(_ action: Action) {
+        switch action.payload {
+        case .shell(let s):
+            tool = "shell"
+            analysis = Analysis(shell: s)
+        case .argv(let a):
+            tool = "shell"
+            analysis = a.isEmpty ? Analysis(shell: "") : Analysis(argv: a)
+        case .tool(let name, let args):
+            tool = name
+            analysis = Subject.command(in: args).map { cmd -> Analysis in
+                switch cmd {
+                case .left(let s): return Analysis(shell: s)
+                case .right(let a): return Analysis(argv: a)
+                }
+            }
         }
-        let loc = location.map { "\($0): " } ?? ""
-        return expectedMatch
-            ? "\(loc)rule '\(ruleId)': example \(ex) is listed under match but the rule does not match it"
-            : "\(loc)rule '\(ruleId)': example \(ex) is listed under not_match but the rule matches it"
     }
-}
 
-extension Gate {
-    /// Checks every rule's examples against the rule (DESIGN: policies contradicting their own
-    /// examples do not load). Placeholder until the rule matcher exists.
-    public static func exampleViolations(in policy: Policy) -> [ExampleViolation] { [] }
+    enum Either { case left(String), right([String]) }
+
+    /// A command carried inside tool arguments: `{"command": "..."}`, `{"cmd": ...}`,
+    /// `{"script": ...}`, or `{"argv": [...]}` (also as a JSON array under `command`).
+    static func command(in args: JSONValue) -> Either? {
+        for key in ["command", "cmd", "script", "shell", "commandLine", "command_line", "code"] {
+            if let s = args[key]?.stringValue { return .left(s) }
+            if case .array(let items)? = args[key] {
+                let strings = items.compactMap(\.stringValue)
+                if strings.count == items.count, !strings.isEmpty { return .right(strings) }
+            }
+        }
+        if case .array(let items)? = args["argv"] {
+            let strings = items.compactMap(\.stringValue)
+            if strings.count == items.count, !strings.isEmpty { return .right(strings) }
+        }
+        return nil
+    }
 }

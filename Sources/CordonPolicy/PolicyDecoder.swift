@@ -139,7 +139,7 @@ struct PolicyDecoder {
         }
         if valid.contains(s) { return s }
         let hint = Self.closest(s, in: valid).map { "; did you mean '\($0)'?" } ?? ""
-        fail(node, "unknown \(path) '\(s)' (valid: \(valid.joined(separator: ", "))\(hint))")
+        fail(node, "\(path): unknown value '\(s)' (valid: \(valid.joined(separator: ", "))\(hint))")
         return nil
     }
 

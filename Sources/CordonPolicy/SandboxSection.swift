@@ -14,13 +14,13 @@ extension PolicyDecoder {
         var s = SandboxPolicy()
         guard let f = fields(node, "sandbox", known: Self.sandboxKeys) else { return s }
 
-        if let m = f["mode"], m.scalar == "container" {
+        if let m = f["mode"], let text = m.scalar, text == "container" || Self.distance(text, "container") <= 2 {
             // AgentCop files say `mode: container` with `image:`; cordon runs no image
             // runtime, but an unpacked image works as a root directory.
             let image = f["image"]?.scalar ?? "IMAGE"
             fail(
                 m,
-                "sandbox.mode 'container' is not supported: cordon does not run container images. Unpack the image into a directory with `docker export $(docker create \(image)) | tar -x -C DIR` (or build one with `debootstrap stable DIR`), then use `mode: rootfs` with `root: DIR`"
+                "sandbox.mode '\(text)' is not supported: cordon does not run container images. Unpack the image into a directory with `docker export $(docker create \(image)) | tar -x -C DIR` (or build one with `debootstrap stable DIR`), then use `mode: rootfs` with `root: DIR`"
             )
         } else {
             assign(&s.mode, f["mode"]) { d, n in d.choice(n, "sandbox.mode", Self.sandboxModes).flatMap(SandboxMode.init) }
@@ -47,7 +47,7 @@ extension PolicyDecoder {
         assign(&s.networkAllow, f["network_allow"]) { d, n in
             d.list(n, "sandbox.network_allow") { d, item, path in d.endpoint(item, path) }
         }
-        if s.network == .allowList, s.networkAllow.isEmpty {
+        if s.network == .allowList, s.networkAllow.isEmpty, f["network_allow"]?.sequence?.isEmpty ?? true {
             fail(f["network"] ?? node, "sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)")
         }
         if s.network != .allowList, !s.networkAllow.isEmpty, let a = f["network_allow"] {

@@ -79,8 +79,9 @@ public enum Isolation {
         notice: (String) -> Void
     ) throws(SandboxError) -> RunOutcome {
         let sb = req.policy.sandbox
-        let program = try SeccompCompiler.compile(try SeccompProfiles.profile(named: sb.seccomp))
+        let program = try SeccompCache.program(named: sb.seccomp, environment: req.hostEnvironment)
         let seccompOK = !probe.disabled.contains("seccomp")
+        PhaseTimer.shared.mark("seccomp compiled")
         let abi = probe.landlockABI()
         let cg = probe.cgroups()
         var useNS = sb.mode != .landlock && !probe.disabled.contains("userns")
@@ -100,11 +101,13 @@ public enum Isolation {
                 }
             }
             var plan = try build(req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
+            PhaseTimer.shared.mark("plan built")
             if !useNS {
                 notice("cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)")
             }
             do {
                 if !useNS, let dir = try? makePrivateTmp() {
+                    if plan.hostIsRoot { _ = chown(dir, plan.uid, plan.gid) }
                     // Landlock-only mode has no tmpfs of its own: a private directory stands in
                     // for /tmp and HOME, and is the only writable place besides the workspace.
                     plan.environment.removeAll { $0.hasPrefix("HOME=") || $0.hasPrefix("TMPDIR=") }

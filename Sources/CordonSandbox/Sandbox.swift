@@ -73,12 +73,15 @@ public enum Sandbox {
     public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0) throws(SpawnFailure) -> RunOutcome {
         let start = monotonicNow()
         let child = try spawn(plan, stdinFD: stdinFD)
+        PhaseTimer.shared.mark("command exec'd")
         var cgroup = child.cgroup
         defer { cgroup?.remove() }
         var supervisor = Supervisor(plan: plan, child: child, output: output, start: start)
         let result = supervisor.loop()
+        PhaseTimer.shared.mark("command exited")
         cgroup?.remove()
         cgroup = nil
+        PhaseTimer.shared.mark("cleaned up")
         return result
     }
 
@@ -137,8 +140,10 @@ public enum Sandbox {
             p.sync_fd = -1
             p.sync_write_fd = -1
             p.status_fd = -1
-            // Without a user namespace there is nothing to map and no privilege to drop.
-            p.change_ids = 0
+            // Without a user namespace there is nothing to map; as root the worker still drops
+            // to the unprivileged uid (a real host setuid, which also clears its capabilities).
+            p.change_ids = plan.hostIsRoot ? 1 : 0
+            p.drop_groups = plan.hostIsRoot ? 1 : 0
         }
         p.err_fd = errW
         p.uid = plan.uid
@@ -183,6 +188,7 @@ public enum Sandbox {
             return (pid, pidfd)
         }
         let (pid, pidfd) = spawnResult
+        PhaseTimer.shared.mark("clone3")
         if pid < 0 {
             close(errR); close(syncW); close(statusR); close(outR); close(errOutR)
             throw SpawnFailure(stage: "clone3", errno: -pid, detail: "", isExec: false)
@@ -217,6 +223,7 @@ public enum Sandbox {
         closeInParent.removeAll { $0 == errW }
         close(errW)
 
+        PhaseTimer.shared.mark("id maps, cgroups, released")
         // Blocks until the command is running (EOF: execve closed the pipe) or setup failed.
         var rec = cs_error()
         var got = 0

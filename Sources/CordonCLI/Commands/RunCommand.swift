@@ -37,10 +37,12 @@ enum RunCommand: Subcommand {
     ]
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
+        PhaseTimer.shared.mark("start")
         let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
         let argv = parsed.rest
         guard !argv.isEmpty else { throw .usage("run: no command given", command: name) }
         var policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
+        PhaseTimer.shared.mark("policy loaded")
         if let t = parsed.value("timeout") {
             guard let secs = PolicyUnits.parseDuration(t), secs > 0 else {
                 throw .usage("--timeout: '\(t)' is not a duration (examples: 30, 90s, 10m, 1h)", command: name)
@@ -62,6 +64,7 @@ enum RunCommand: Subcommand {
         var action = Action(id: "a-1", payload: .argv(argv))
         action.agentId = policy.agentId
         let decision = Gate.evaluate(action, policy: policy)
+        PhaseTimer.shared.mark("gate decided")
         switch decision.decision {
         case .block:
             ctx.output.err(describe(decision, verb: "blocked"))

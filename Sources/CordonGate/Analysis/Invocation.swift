@@ -1,0 +1,113 @@
+// A program that would really run, after seeing through wrappers (`sudo env nice rm` is `rm`,
+// elevated). Detectors read invocations, not raw words.
+
+public enum PathClass: String, Sendable, Equatable {
+    /// `rm`: looked up on PATH.
+    case bare
+    /// `/bin/rm`, `/usr/sbin/x`: a system directory.
+    case system
+    /// `./rm`, `bin/x`: relative to the working directory (a copied binary, a built tool).
+    case relative
+    /// `/tmp/x`, `/home/u/x`: some other absolute path.
+    case absolute
+    /// `$CMD`, `$(...)`: decided only at run time.
+    case dynamic
+}
+
+public struct Invocation: Sendable {
+    /// Basename of the program, e.g. `rm` for `/usr/bin/rm` and `\rm`.
+    public var program: String
+    /// The program word as written (after quote removal).
+    public var written: String
+    public var pathClass: PathClass
+    /// Argument values after the program.
+    public var args: [String]
+    /// The argument words, for substitution and quoting details.
+    public var argWords: [ShellWord]
+    /// Index of the simple command it came from.
+    public var command: Int
+    /// Wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`, `ssh`...).
+    public var wrappers: [String]
+    /// Runs as another user: `sudo`, `doas`, `su`, `pkexec`, `run0`.
+    public var elevated: Bool
+    /// Runs elsewhere: `ssh HOST`, `docker exec C`, `kubectl exec P`.
+    public var remote: String?
+    /// `NAME=value` set for this program (prefix assignments, `env NAME=value`).
+    public var environment: [(String, String)]
+    /// Written as a line typed into an interactive program: `!/bin/sh` in `less`, `vi`.
+    public var typedEscape: Bool
+    /// Arguments come from standard input (`xargs`): unknown at check time.
+    public var argsFromInput: Bool
+
+    init(program: String, written: String, pathClass: PathClass, command: Int) {
+        self.program = program
+        self.written = written
+        self.pathClass = pathClass
+        self.args = []
+        self.argWords = []
+        self.command = command
+        self.wrappers = []
+        self.elevated = false
+        self.remote = nil
+        self.environment = []
+        self.typedEscape = false
+        self.argsFromInput = false
+    }
+
+    /// Whether any argument equals one of `options`, or (for single-letter short options)
+    /// appears inside a bundle like `-rf`.
+    public func has(_ options: String...) -> Bool { hasAny(options) }
+
+    public func hasAny(_ options: [String]) -> Bool {
+        for a in args {
+            for o in options {
+                if a == o { return true }
+                if o.hasPrefix("--"), a.hasPrefix(o + "=") { return true }
+                // `-rf` contains `-r` and `-f`; only for short options, not `--long` or `-exec`.
+                if o.utf8.count == 2, o.hasPrefix("-"), a.hasPrefix("-"), !a.hasPrefix("--"), a.utf8.count > 2,
+                    a.utf8.count <= 6, a.utf8.dropFirst().allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x41 && $0 <= 0x5a) }),
+                    let letter = o.utf8.last, a.utf8.dropFirst().contains(letter)
+                {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// The value of an option: `-o V`, `-oV`, `--opt V`, `--opt=V`.
+    public func value(of options: String...) -> String? {
+        for (k, a) in args.enumerated() {
+            for o in options {
+                if a == o { return k + 1 < args.count ? args[k + 1] : nil }
+                if o.hasPrefix("--") {
+                    if a.hasPrefix(o + "=") { return String(a.dropFirst(o.count + 1)) }
+                } else if o.utf8.count == 2, a.hasPrefix(o), a.utf8.count > 2, !a.hasPrefix("--") {
+                    return String(a.dropFirst(2))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Arguments that do not start with `-` (a rough positional list).
+    public var positionals: [String] { args.filter { !$0.hasPrefix("-") } }
+
+    /// The first argument that is not an option: the subcommand of `git`, `kubectl`, `docker`.
+    public var subcommand: String? { args.first { !$0.hasPrefix("-") } }
+}
+
+/// Classifies a program word and reduces it to its basename.
+func programName(_ written: String, isStatic: Bool) -> (String, PathClass) {
+    guard isStatic else { return (written, .dynamic) }
+    guard let slash = written.lastIndex(of: "/") else { return (written, .bare) }
+    let base = String(written[written.index(after: slash)...])
+    if written.hasPrefix("/") {
+        for dir in ["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/libexec/"]
+        where written.hasPrefix(dir) {
+            return (base, .system)
+        }
+        return (base, .absolute)
+    }
+    return (base, .relative)
+}

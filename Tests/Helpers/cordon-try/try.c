@@ -1,0 +1,157 @@
+// cordon-try ACTION [ARGS]: attempts exactly one thing and reports what the kernel said, as
+// "ACTION: ok" or "ACTION: errno=NAME (text)", exiting with the errno (0 on success). The
+// escape suite runs it inside the sandbox, so a test reads "was it really tried, and how did it
+// fail" from one line instead of guessing from a shell's message.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const char *errname(int e) {
+    switch (e) {
+    case EPERM: return "EPERM"; case ENOENT: return "ENOENT"; case EACCES: return "EACCES";
+    case EROFS: return "EROFS"; case ENOSYS: return "ENOSYS"; case EINVAL: return "EINVAL";
+    case ENETUNREACH: return "ENETUNREACH"; case ECONNREFUSED: return "ECONNREFUSED";
+    case EAGAIN: return "EAGAIN"; case ENOMEM: return "ENOMEM"; case ENOTTY: return "ENOTTY";
+    case ESRCH: return "ESRCH"; case EBADF: return "EBADF"; case EEXIST: return "EEXIST";
+    case EXDEV: return "EXDEV"; case EOPNOTSUPP: return "EOPNOTSUPP"; case EFBIG: return "EFBIG";
+    case EMFILE: return "EMFILE"; case EIO: return "EIO";
+    default: return "E?";
+    }
+}
+
+static int report(const char *what, long r) {
+    int e = r < 0 ? errno : 0;
+    if (e == 0) printf("%s: ok\n", what);
+    else printf("%s: errno=%s (%s)\n", what, errname(e), strerror(e));
+    fflush(stdout);
+    return e;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: cordon-try ACTION [ARGS]\n"); return 64; }
+    const char *a = argv[1];
+    const char *arg = argc > 2 ? argv[2] : NULL;
+    if (!strcmp(a, "ptrace")) return report(a, ptrace(PTRACE_ATTACH, arg ? atoi(arg) : 1, 0, 0));
+    if (!strcmp(a, "mount")) return report(a, mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+    if (!strcmp(a, "umount")) return report(a, umount2(arg ? arg : "/usr", MNT_DETACH));
+    if (!strcmp(a, "unshare")) return report(a, unshare(CLONE_NEWUSER));
+    if (!strcmp(a, "setns")) {
+        int fd = open("/proc/self/ns/net", O_RDONLY);
+        return report(a, setns(fd, 0));
+    }
+    if (!strcmp(a, "clone-newuser")) {
+        long r = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (r == 0) _exit(0);
+        if (r > 0) waitpid((pid_t)r, NULL, 0);
+        return report(a, r < 0 ? -1 : 0);
+    }
+    if (!strcmp(a, "clone3")) {
+        char buf[88] = {0};
+        long r = syscall(SYS_clone3, buf, sizeof buf);
+        if (r == 0) _exit(0);
+        return report(a, r < 0 ? -1 : 0);
+    }
+    if (!strcmp(a, "kexec_load")) return report(a, syscall(SYS_kexec_load, 0, 0, 0, 0));
+    if (!strcmp(a, "bpf")) return report(a, syscall(SYS_bpf, 0, 0, 0));
+    if (!strcmp(a, "keyctl")) return report(a, syscall(SYS_keyctl, 0, 0, 0, 0, 0));
+    if (!strcmp(a, "perf_event_open")) {
+        struct perf_event_attr pa;
+        memset(&pa, 0, sizeof pa);
+        pa.size = sizeof pa;
+        pa.type = PERF_TYPE_SOFTWARE;
+        pa.config = PERF_COUNT_SW_CPU_CLOCK;
+        return report(a, syscall(SYS_perf_event_open, &pa, 0, -1, -1, 0));
+    }
+    if (!strcmp(a, "io_uring_setup")) {
+        char params[120] = {0};
+        return report(a, syscall(SYS_io_uring_setup, 4, params));
+    }
+    if (!strcmp(a, "tiocsti")) {
+        // Upper bits set on purpose: the kernel ignores them, so must the filter.
+        char c = 'x';
+        int fd = arg ? open(arg, O_RDWR) : 0;
+        return report(a, syscall(SYS_ioctl, fd, 0xdead00000000UL | TIOCSTI, &c));
+    }
+    if (!strcmp(a, "read")) {
+        int fd = open(arg, O_RDONLY);
+        if (fd < 0) return report(a, -1);
+        char b[64];
+        return report(a, read(fd, b, sizeof b));
+    }
+    if (!strcmp(a, "list")) {
+        int fd = open(arg, O_RDONLY | O_DIRECTORY);
+        if (fd < 0) return report(a, -1);
+        char b[4096];
+        long n = syscall(SYS_getdents64, fd, b, sizeof b);
+        if (n < 0) return report(a, -1);
+        // Count entries other than . and ..: a hidden directory must look empty.
+        int count = 0;
+        for (long off = 0; off < n;) {
+            unsigned short reclen = *(unsigned short *)(b + off + 16);
+            const char *name = b + off + 19;
+            if (strcmp(name, ".") && strcmp(name, "..")) count++;
+            off += reclen;
+        }
+        printf("%s: ok entries=%d\n", a, count);
+        return 0;
+    }
+    if (!strcmp(a, "write")) {
+        int fd = open(arg, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd < 0) return report(a, -1);
+        return report(a, write(fd, "x\n", 2));
+    }
+    if (!strcmp(a, "truncate")) return report(a, truncate(arg, 0));
+    if (!strcmp(a, "unlink")) return report(a, unlink(arg));
+    if (!strcmp(a, "rename")) return report(a, rename(arg, argc > 3 ? argv[3] : "/tmp/renamed"));
+    if (!strcmp(a, "mknod")) return report(a, mknod(arg ? arg : "/tmp/blk", S_IFBLK | 0600, makedev(8, 0)));
+    if (!strcmp(a, "rawsock")) return report(a, socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    if (!strcmp(a, "connect")) {
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(argc > 3 ? atoi(argv[3]) : 80)};
+        inet_pton(AF_INET, arg ? arg : "127.0.0.1", &sa.sin_addr);
+        return report(a, connect(s, (struct sockaddr *)&sa, sizeof sa));
+    }
+    if (!strcmp(a, "kill")) return report(a, kill(atoi(arg), SIGKILL));
+    if (!strcmp(a, "forkbomb")) {
+        // Fork until the kernel says no, then report that errno. Children just wait; they die
+        // with the sandbox's pid namespace when this process exits.
+        for (int i = 0; i < 100000; i++) {
+            pid_t p = fork();
+            if (p == 0) { pause(); _exit(0); }
+            if (p < 0) { printf("forked %d\n", i); return report(a, -1); }
+        }
+        printf("forkbomb: ok (not stopped)\n");
+        return 0;
+    }
+    if (!strcmp(a, "membomb")) {
+        size_t total = 0;
+        for (;;) {
+            size_t chunk = 64UL << 20;
+            char *p = malloc(chunk);
+            if (!p) { printf("allocated %zu MiB\n", total >> 20); errno = ENOMEM; return report(a, -1); }
+            memset(p, 1, chunk);
+            total += chunk;
+            if (total > (64UL << 30)) { printf("membomb: ok (not stopped)\n"); return 0; }
+        }
+    }
+    fprintf(stderr, "cordon-try: unknown action %s\n", a);
+    return 64;
+}
