@@ -123,7 +123,7 @@ public final class RunRecorder: Sendable {
         }
         let chain = try result.get()
         var fields: [(String, JSONValue)] = [
-            ("action", ActionCoding.json(action)), ("decision", decisionJSON(d)), ("chain", .string(chain)),
+            ("action", ActionCoding.json(action)), ("decision", d.jsonValue), ("chain", .string(chain)),
         ]
         if let pid { fields.append(("pid", .number(Double(pid)))) }
         try trace.write("decision", fields)
