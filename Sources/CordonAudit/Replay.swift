@@ -108,11 +108,31 @@ public struct ReplayResult: Sendable {
 
 public enum Replay {
     /// Deterministic: the same actions and policy always give the same result.
-    public static func run(_ actions: [RecordedAction], policy: Policy) -> ReplayResult {
+    ///
+    /// - Parameter memoize: evaluate identical actions once. The gate is a pure function of
+    ///   the action and the policy (DESIGN: same input, same policy, same answer), and real
+    ///   traces repeat themselves (`git status`, `ls`), so this changes speed, never results.
+    ///   Everything but the action's id is part of the key.
+    public static func run(_ actions: [RecordedAction], policy: Policy, memoize: Bool = true) -> ReplayResult {
         var result = ReplayResult()
         result.total = actions.count
+        var cache: [String: Decision] = [:]
         for r in actions {
-            let d = Gate.evaluate(r.action, policy: policy)
+            var d: Decision
+            if memoize {
+                var keyed = r.action
+                keyed.id = ""
+                let key = ActionCoding.json(keyed).serialized()
+                if let hit = cache[key] {
+                    d = hit
+                    d.actionId = r.action.id
+                } else {
+                    d = Gate.evaluate(r.action, policy: policy)
+                    cache[key] = d
+                }
+            } else {
+                d = Gate.evaluate(r.action, policy: policy)
+            }
             result.transitions[r.oldDecision, default: [:]][d.decision.rawValue, default: 0] += 1
             if d.decision.rawValue != r.oldDecision { result.changed.append(ReplayChange(recorded: r, new: d)) }
         }
