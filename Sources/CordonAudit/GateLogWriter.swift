@@ -7,7 +7,7 @@
 // with one `write` on an O_APPEND fd; unlock. Any failure throws an AuditError naming the file
 // and the reason, and the caller must not run the command (fail closed).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class GateLogWriter {
@@ -85,10 +85,13 @@ public final class GateLogWriter {
         var sleepNs = 20_000
         while true {
             let e = errno
-            if e != EWOULDBLOCK && e != EINTR { throw AuditError.system(.write, "lock", path: directory.lockFile, errno: e) }
+            if e != EWOULDBLOCK && e != EINTR {
+                throw AuditError.system(.write, "lock", path: directory.lockFile, errno: e)
+            }
             if Timestamp.monotonicSeconds() - start > lockTimeout {
                 throw AuditError(
-                    .write, "lock \(directory.lockFile): held by another process for more than \(formatSeconds(lockTimeout))",
+                    .write,
+                    "lock \(directory.lockFile): held by another process for more than \(formatSeconds(lockTimeout))",
                     path: directory.lockFile, errno: EWOULDBLOCK)
             }
             var ts = timespec(tv_sec: 0, tv_nsec: sleepNs)

@@ -3,7 +3,7 @@
 // now points at a new file: finish the old one, then read the new one from its start),
 // deletion (warn once, wait for the name to come back) and truncation (warn, read from 0).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class LogFollower {
@@ -63,7 +63,9 @@ public final class LogFollower {
         var now = stat()
         if stat(path, &now) != 0 {
             drain(into: &lines)
-            if !missingWarned { warnings.append("\(path): disappeared (deleted or moved); waiting for it to come back") }
+            if !missingWarned {
+                warnings.append("\(path): disappeared (deleted or moved); waiting for it to come back")
+            }
             missingWarned = true
             close(fd)
             fd = -1

@@ -1,7 +1,7 @@
 // `cordon log verify`: walks the chain through a set of gate.log files and names the first line
 // that does not follow, and why (edited, dropped, inserted, reordered, truncated, malformed).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct VerifyReport: Sendable, Equatable {
@@ -57,11 +57,14 @@ public enum LogVerifier {
             }
             if !l.complete { return fail("truncated: the last line has no newline (cut short or a torn write)") }
             if l.body.isEmpty && l.chain == nil { return fail("empty line (inserted by hand?)") }
-            guard let chain = l.chain else { return fail("no chain value at the end of the line (truncated, garbage or edited)") }
+            guard let chain = l.chain else {
+                return fail("no chain value at the end of the line (truncated, garbage or edited)")
+            }
             if Chain.next(previous: prev, body: Array(l.body)) != chain {
                 if i == 0 && continuesEarlierFile(l.file) {
                     report.notes.append(
-                        "\(l.file):1 continues the chain of a file that is not in the set (rotated away?); that line is taken as given")
+                        "\(l.file):1 continues the chain of a file that is not in the set (rotated away?); that line is taken as given"
+                    )
                 } else {
                     return fail(diagnose(i, lines))
                 }

@@ -70,15 +70,18 @@ public enum ReplayReader {
                     _ = try LogRecord.parse(raw)
                 } catch {
                     throw AuditError(
-                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(error.reason))", path: path, line: n)
+                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(error.reason))", path: path,
+                        line: n)
                 }
             }
-            guard let e = LogReader.parseEntry(raw, file: path, line: n, onError: { input.warnings.append($0.message) }) else {
+            guard let e = LogReader.parseEntry(raw, file: path, line: n, onError: { input.warnings.append($0.message) })
+            else {
                 continue
             }
             let r = e.record
             if let cut = r.cut {
-                input.skipped.append("\(path):\(n): command was cut at 4 KiB (\(cut.bytes) bytes); replay its trace instead")
+                input.skipped.append(
+                    "\(path):\(n): command was cut at 4 KiB (\(cut.bytes) bytes); replay its trace instead")
                 continue
             }
             var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: .shell(r.commandText))

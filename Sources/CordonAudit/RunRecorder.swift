@@ -47,7 +47,9 @@ public struct RunStart: Sendable {
 
 public struct RunEnd: Sendable {
     public enum Outcome: String, Sendable {
-        case exited, signaled, blocked, approvalPending = "approval_pending", timeout, failed
+        case exited, signaled, blocked
+        case approvalPending = "approval_pending"
+        case timeout, failed
     }
     /// The command's own exit code; nil when it was killed or never started.
     public var exitCode: Int32?
@@ -163,6 +165,6 @@ public final class RunRecorder: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
-func getpidValue() -> Int32 { getpid() }
+    import Glibc
+    func getpidValue() -> Int32 { getpid() }
 #endif

