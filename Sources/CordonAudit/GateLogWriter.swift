@@ -6,6 +6,8 @@
 // the file (not the whole file); rotate if the line would pass `maxSize`; write the whole line
 // with one `write` on an O_APPEND fd; unlock. Any failure throws an AuditError naming the file
 // and the reason, and the caller must not run the command (fail closed).
+import CordonGate
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -157,6 +159,16 @@ public final class GateLogWriter {
             }
         }
         try openCurrent()
+    }
+}
+
+extension GateLogWriter {
+    /// One decision as a gate.log line, for `check`/`inspect`/`validate --log` (no trace).
+    @discardableResult
+    public func append(_ d: Decision, for action: Action, run: String = "", pid: Int32? = getpid()) throws(AuditError)
+        -> String
+    {
+        try append(LogRecord(d, command: ActionCoding.commandBytes(action), run: run, pid: pid))
     }
 }
 

@@ -84,7 +84,7 @@ public enum ReplayReader {
                     "\(path):\(n): command was cut at 4 KiB (\(cut.bytes) bytes); replay its trace instead")
                 continue
             }
-            var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: .shell(r.commandText))
+            var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: payload(of: r))
             a.agentId = r.agent.isEmpty ? nil : r.agent
             a.sessionId = r.session.isEmpty ? nil : r.session
             a.source = r.source
@@ -94,6 +94,22 @@ public enum ReplayReader {
                     origin: "\(path):\(n)", command: r.commandText))
         }
         return input
+    }
+}
+
+extension ReplayReader {
+    /// What the gate saw, as far as a gate.log line tells: tool calls from `inspect`/`validate`/
+    /// `check` are logged as `name {json args}` and replay as tool calls; everything else as a
+    /// shell line.
+    static func payload(of r: LogRecord) -> Action.Payload {
+        let text = r.commandText
+        if ["inspect", "validate", "check"].contains(r.source), let sp = text.firstIndex(of: " "),
+            text[text.index(after: sp)...].hasPrefix("{"),
+            case .object(let args)? = try? JSONValue.parse(String(text[text.index(after: sp)...]))
+        {
+            return .tool(name: String(text[..<sp]), args: .object(args))
+        }
+        return .shell(text)
     }
 }
 

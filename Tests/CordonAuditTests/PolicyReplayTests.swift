@@ -132,3 +132,30 @@ struct ReplayTests {
         #expect(once.transitions == each.transitions)
     }
 }
+
+@Suite("replay from gate.log")
+struct ReplayFromLogTests {
+    @Test("tool calls logged by inspect replay as tool calls, commands as shell lines")
+    func toolCalls() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        let w = try GateLogWriter(directory: LogDirectory(path: dir))
+        var tool = Action(id: "a-1", payload: .tool(name: "send_email", args: ["to": "x@example.com"]))
+        tool.source = "inspect"
+        try w.append(
+            Decision(
+                actionId: "a-1", decision: .requiresApproval, score: 60, policyRule: "send_email", reasons: [],
+                findings: [], source: "inspect"),
+            for: tool)
+        let shell = Action(id: "a-2", payload: .argv(["sh", "-c", "echo {x}"]))
+        try w.append(
+            Decision(actionId: "a-2", decision: .allow, score: 0, policyRule: nil, reasons: [], findings: []),
+            for: shell)
+        let input = try ReplayReader.read(dir + "/gate.log")
+        #expect(
+            input.actions.map(\.action.payload) == [
+                .tool(name: "send_email", args: ["to": "x@example.com"]), .shell("sh -c 'echo {x}'"),
+            ])
+        #expect(input.actions.map(\.action.id) == ["a-1", "a-2"])
+    }
+}
