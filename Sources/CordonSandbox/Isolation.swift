@@ -74,9 +74,19 @@ public enum Isolation {
     /// Spawns under the strongest layers available. A kernel that refuses a user namespace
     /// (Ubuntu 24.04's AppArmor restriction, many containers) gets Landlock + seccomp +
     /// rlimits instead, unless the policy requires namespaces.
+    /// The layers a run under this policy will use, before anything is spawned (for run_start).
+    /// `run` may still fall back from namespaces when the kernel refuses them at clone time;
+    /// it then calls `fallback` with the layers actually used.
+    public static func intendedLayers(_ policy: Policy, probe: Probe) -> IsolationLayers {
+        let ns = policy.sandbox.mode != .landlock && !probe.disabled.contains("userns")
+        return IsolationLayers(
+            namespaces: ns, landlockABI: probe.landlockABI(), seccomp: !probe.disabled.contains("seccomp"),
+            rlimits: true, cgroups: ns && probe.cgroups())
+    }
+
     public static func run(
         _ req: SandboxRequest, probe: Probe, output: OutputTargets = OutputTargets(),
-        notice: (String) -> Void
+        notice: (String) -> Void, fallback: (IsolationLayers) -> Void = { _ in }
     ) throws(SandboxError) -> RunOutcome {
         let sb = req.policy.sandbox
         let program = try SeccompCache.program(named: sb.seccomp, environment: req.hostEnvironment)
@@ -104,6 +114,7 @@ public enum Isolation {
             PhaseTimer.shared.mark("plan built")
             if !useNS {
                 notice("cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)")
+                if sb.mode != .landlock && !probe.disabled.contains("userns") { fallback(plan.layers) }
             }
             do {
                 if !useNS, let dir = try? makePrivateTmp() {

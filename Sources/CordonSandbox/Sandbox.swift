@@ -4,14 +4,6 @@ import CSandbox
 import CordonPolicy
 import Glibc
 
-public struct ResourceUsage: Sendable, Equatable {
-    public var userSeconds: Double
-    public var systemSeconds: Double
-    public var maxRSSKiB: Int
-    public var blockIn: Int
-    public var blockOut: Int
-}
-
 public struct RunOutcome: Sendable {
     public enum Status: Sendable, Equatable {
         case exited(Int32)
@@ -23,7 +15,8 @@ public struct RunOutcome: Sendable {
     }
     public var status: Status
     public var durationSeconds: Double
-    public var usage: ResourceUsage?
+    /// The sandbox's resource usage as waitid reported it (init and everything it reaped).
+    public var usage: rusage
     public var outputTruncated: Bool
     public var layers: IsolationLayers
     public var pid: Int32
@@ -268,7 +261,7 @@ public enum Sandbox {
         if n < 0 { throw SpawnFailure(stage: "write \(path)", errno: errno, detail: "", isExec: false) }
     }
 
-    static func monotonicNow() -> Double {
+    public static func monotonicNow() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9

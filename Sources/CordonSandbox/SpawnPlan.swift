@@ -27,6 +27,17 @@ public struct IsolationLayers: Sendable, Equatable, CustomStringConvertible {
         return n
     }
     public var description: String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+    /// The trace's vocabulary (docs/trace.schema.json, run_start.isolation).
+    public var traceNames: [String] {
+        var n: [String] = []
+        if namespaces { n += ["user-ns", "pid-ns", "mount-ns", "net-ns", "ipc-ns", "uts-ns", "cgroup-ns"] }
+        if seccomp { n.append("seccomp") }
+        if landlockABI != nil { n.append("landlock") }
+        if rlimits { n.append("rlimits") }
+        if cgroups { n.append("cgroups") }
+        n.append("timeout")
+        return n
+    }
 }
 
 /// What a caller asks for: the command, where, and under which policy.

@@ -104,10 +104,6 @@ struct Supervisor {
         close(child.statusR)
         close(child.syncW)
         let duration = Sandbox.monotonicNow() - start
-        let usage = ResourceUsage(
-            userSeconds: Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6,
-            systemSeconds: Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6,
-            maxRSSKiB: Int(ru.ru_maxrss), blockIn: Int(ru.ru_inblock), blockOut: Int(ru.ru_oublock))
         let st: RunOutcome.Status
         if timedOut {
             st = .timedOut
@@ -118,7 +114,7 @@ struct Supervisor {
         } else {
             st = .signaled(cs_wstatus_signal(status))
         }
-        return RunOutcome(status: st, durationSeconds: duration, usage: usage, outputTruncated: truncated,
+        return RunOutcome(status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
                           layers: plan.layers, pid: child.pid)
     }
 

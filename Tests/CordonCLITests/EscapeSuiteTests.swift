@@ -41,7 +41,7 @@ struct EscapeSuiteTests {
     @Test("an attempt from inside fails", arguments: syscallAttempts)
     func attempt(_ a: Attempt) throws {
         let ws = try Workspace()
-        let r = try ws.run(["./cordon-try"] + a.args)
+        let r = try ws.attempt(a.args)
         let line = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
         #expect(line.hasPrefix(a.args[0] + ": "), "the helper did not run: \(r.stderr)")
         #expect(line.contains(a.expected), "\(a): got '\(line)'")
@@ -65,11 +65,11 @@ struct EscapeSuiteTests {
         // A fake home inside the workspace, so its ~/.ssh is visible to the sandbox unless hidden.
         try FileManager.default.createDirectory(atPath: ws.path + "/home/.ssh", withIntermediateDirectories: true)
         try "PRIVATE KEY".write(toFile: ws.path + "/home/.ssh/id_ed25519", atomically: false, encoding: .utf8)
-        let read = try ws.run(["./cordon-try", "read", ws.path + "/home/.ssh/id_ed25519"], env: ["HOME": ws.path + "/home"])
+        let read = try ws.attempt(["read", ws.path + "/home/.ssh/id_ed25519"], env: ["HOME": ws.path + "/home"])
         #expect(read.stdout.contains("errno=ENOENT"), "\(read.stdout)\(read.stderr)")
-        let list = try ws.run(["./cordon-try", "list", ws.path + "/home/.ssh"], env: ["HOME": ws.path + "/home"])
+        let list = try ws.attempt(["list", ws.path + "/home/.ssh"], env: ["HOME": ws.path + "/home"])
         #expect(list.stdout == "list: ok entries=0\n")
-        let write = try ws.run(["./cordon-try", "write", ws.path + "/home/.ssh/authorized_keys"], env: ["HOME": ws.path + "/home"])
+        let write = try ws.attempt(["write", ws.path + "/home/.ssh/authorized_keys"], env: ["HOME": ws.path + "/home"])
         #expect(write.stdout.contains("errno="))
     }
 
@@ -78,11 +78,18 @@ struct EscapeSuiteTests {
                       ["unlink", ".cordon/gate.log"], ["rename", ".cordon/gate.log", "stolen.log"], ["write", ".cordon/new"]])
     func stateHidden(_ args: [String]) throws {
         let ws = try Workspace()
-        try FileManager.default.createDirectory(atPath: ws.path + "/.cordon", withIntermediateDirectories: true)
-        try "line\n".write(toFile: ws.path + "/.cordon/gate.log", atomically: false, encoding: .utf8)
-        let r = try ws.run(["./cordon-try"] + args)
-        #expect(r.stdout.contains("errno="), "\(args): \(r.stdout)")
-        #expect(try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8) == "line\n")
+        // cordon creates .cordon/gate.log itself on the first run; the second run attacks it.
+        let first = try ws.run(["true"])
+        #expect(first.status == 0)
+        let before = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        let r = try ws.attempt(args)
+        #expect(r.stdout.contains("errno="), "\(args): \(r.stdout)\(r.stderr)")
+        let after = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        // Only cordon's own line for the second run was appended.
+        #expect(after.hasPrefix(before))
+        #expect(after.split(separator: "\n").count == 2)
+        let verify = try Shell.cordon(["log", "verify", ws.path + "/.cordon/gate.log"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/stolen.log"))
     }
 
@@ -105,7 +112,7 @@ struct EscapeSuiteTests {
         let outside = try Shell.run(Binaries.tryHelper, ["connect", "127.0.0.1", port])
         #expect(outside.stdout == "connect: ok\n", "control: the listener must be reachable from the host")
         let ws = try Workspace()
-        let r = try ws.run(["./cordon-try", "connect", "127.0.0.1", port], options: ["--network", "none"])
+        let r = try ws.attempt(["connect", "127.0.0.1", port], options: ["--network", "none"])
         #expect(r.stdout == "connect: errno=ECONNREFUSED (Connection refused)\n")
     }
 
@@ -113,7 +120,7 @@ struct EscapeSuiteTests {
     func forkBomb() throws {
         let ws = try Workspace()
         try ws.write("p.yaml", "extends: default\nsandbox:\n  limits:\n    processes: 64\n")
-        let r = try ws.run(["./cordon-try", "forkbomb"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
+        let r = try ws.attempt(["forkbomb"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
         #expect(r.stdout.contains("forkbomb: errno=EAGAIN"), "\(r.stdout)")
         #expect(r.seconds < 20)
     }
@@ -122,7 +129,7 @@ struct EscapeSuiteTests {
     func memoryBomb() throws {
         let ws = try Workspace()
         try ws.write("p.yaml", "extends: default\nsandbox:\n  limits:\n    memory: 256MiB\n")
-        let r = try ws.run(["./cordon-try", "membomb"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
+        let r = try ws.attempt(["membomb"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
         #expect(r.stdout.contains("membomb: errno=ENOMEM") || r.status == 137, "\(r.stdout) status \(r.status)")
         #expect(!r.stdout.contains("not stopped"))
     }

@@ -85,7 +85,7 @@ struct RunExitCodeTests {
 
     @Test("without user namespaces cordon falls back to Landlock + seccomp and says so") func fallback() throws {
         let ws = try Workspace()
-        let r = try ws.run(["./cordon-try", "mount"], env: ["CORDON_DISABLE": "userns"])
+        let r = try ws.attempt(["mount"], env: ["CORDON_DISABLE": "userns"])
         #expect(r.stderr.contains("user namespaces unavailable"))
         #expect(r.stderr.contains("landlock"))
         #expect(r.stdout == "mount: errno=EPERM (Operation not permitted)\n")
