@@ -45,7 +45,9 @@ public enum RunReport {
         if let e = end {
             rows.append(("Ended", HTML.escape(e.ts.description)))
             rows.append(("Duration", ReportTimeline.duration(e["durationMs"]?.doubleValue ?? 0)))
-            var exit = "exit code \(e["exitCode"]?.intValue.map(String.init) ?? "none")"
+            let ran = e["exitCode"]?.intValue != nil || e["signal"]?.intValue != nil
+            var exit =
+                ran ? "exit code \(e["exitCode"]?.intValue.map(String.init) ?? "none")" : "the command did not run"
             if let sig = e["signal"]?.intValue { exit += ", signal \(sig)" }
             if let c = e["cordonExit"]?.intValue { exit += ", cordon exited \(c)" }
             rows.append(("Exit", HTML.escape(exit)))

@@ -96,18 +96,21 @@ enum ReportTimeline {
             let row = lx - half > lastLabelEnd[0] + 4 ? 0 : (lx - half > lastLabelEnd[1] + 4 ? 1 : 0)
             lastLabelEnd[row] = lx + half
             let ly = row == 0 ? 14.0 : 28.0
+            // Keep labels inside the drawing near either edge.
+            let anchor = lx + half > width - 4 ? "end" : (lx - half < 4 ? "start" : "middle")
+            let tx = anchor == "end" ? lx + 6 : lx
             let c = color(level: e["decision"]?["level"]?.stringValue ?? "")
             s +=
                 "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly + 3))\" x2=\"\(fmt(lx))\" y2=\"\(top + laneHeight / 2 - 8)\" stroke=\"\(c)\" stroke-width=\"1\"/>\n"
             s +=
-                "<text x=\"\(fmt(lx))\" y=\"\(ly)\" text-anchor=\"middle\" fill=\"\(c)\" font-size=\"10.5\" font-weight=\"600\">\(HTML.escape(label))</text>\n"
+                "<text x=\"\(fmt(tx))\" y=\"\(ly)\" text-anchor=\"\(anchor)\" fill=\"\(c)\" font-size=\"10.5\" font-weight=\"600\">\(HTML.escape(label))</text>\n"
         }
         // The end of the run: where the exit happened.
         if let end = events.last(where: { $0.type == "run_end" }) {
             let ex = fmt(x(end.ts))
             let what =
                 end["exitCode"]?.intValue.map { "exit \($0)" } ?? end["signal"]?.intValue.map { "signal \($0)" }
-                ?? "end"
+                ?? end["outcome"]?.stringValue?.replacingUnderscores() ?? "end"
             s +=
                 "<line x1=\"\(ex)\" y1=\"\(top)\" x2=\"\(ex)\" y2=\"\(axisY)\" stroke=\"#263238\" stroke-width=\"1.5\"/>\n"
             s +=
@@ -172,6 +175,7 @@ enum ReportTimeline {
     }
 
     static func duration(_ ms: Double) -> String {
+        if ms < 10 && ms != ms.rounded() { return "\(fmt(ms, places: 2)) ms" }
         if ms < 1000 { return "\(Int(ms.rounded())) ms" }
         if ms < 60_000 { return "\(fmt(ms / 1000, places: ms < 10_000 ? 2 : 1)) s" }
         return "\(Int(ms / 60_000)) min \(Int(ms.truncatingRemainder(dividingBy: 60_000) / 1000)) s"
