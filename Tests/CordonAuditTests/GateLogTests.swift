@@ -154,16 +154,39 @@ struct GateLogFailureTests {
         #expect(e.message == "open \(dir)/gate.log: Is a directory")
     }
 
-    @Test("a full disk is an error naming the file, and no partial line is left")
+    @Test("a write the kernel refuses half-way is an error naming the file, and no partial line is left")
     func fullDisk() throws {
         let dir = makeTempDir()
         defer { removeTree(dir) }
-        // /dev/full answers every write with ENOSPC, as a full file system does.
-        symlink("/dev/full", dir + "/gate.log")
+        let w = try GateLogWriter(directory: LogDirectory(path: dir))
+        try w.append(sampleRecord(1))
+        let size = readText(dir + "/gate.log").utf8.count
+        // RLIMIT_FSIZE makes write(2) stop at the limit (short write, then EFBIG), as a full
+        // file system stops with ENOSPC; SIGXFSZ is ignored so the error comes back to cordon.
+        let limit = size + 600  // one ~420-byte line fits, the second is cut
+        let r = runProcess([
+            "/bin/sh", "-c", "trap '' XFSZ; exec prlimit --fsize=\(limit) \"$0\" \"$@\"", cordonBinary(), "log",
+            "append",
+            "--log-dir", dir, "--decision", "allow", "--cmd", String(repeating: "x", count: 200), "--repeat", "5",
+        ])
+        #expect(r.status == 125)
+        #expect(r.stderr.contains("cordon: error: append to \(dir)/gate.log: File too large"))
+        let report = try LogVerifier.verify(files: [dir + "/gate.log"])
+        #expect(report.ok, "the half-written line was taken back: \(String(describing: report.problem))")
+        #expect(report.lines == 2)
+    }
+
+    @Test("a symlinked gate.log is refused rather than followed")
+    func symlinkRefused() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        writeText(dir + "/victim", "precious\n")
+        symlink(dir + "/victim", dir + "/gate.log")
         let w = try GateLogWriter(directory: LogDirectory(path: dir))
         let e = try #require(throws: AuditError.self) { try w.append(sampleRecord(1)) }
-        #expect(e.message == "append to \(dir)/gate.log: No space left on device")
-        #expect(e.kind == .write)
+        #expect(
+            e.message == "open \(dir)/gate.log: is a symbolic link (refused: the log is written only to regular files)")
+        #expect(readText(dir + "/victim") == "precious\n")
     }
 
     @Test("a lock held past the timeout is an error naming the lock file")
