@@ -38,7 +38,7 @@ public struct PolicyTestFile: Sendable {
         do {
             bytes = try FileIO.readFile(path)
         } catch {
-            throw PolicyError(start, error.message)
+            throw PolicyError(start, "cannot read the test file: \(error.errno.map(errnoString) ?? error.message)")
         }
         let root = try TestYAML.parse(bytes, file: path)
         guard case .mapping(let top, _) = root else {
