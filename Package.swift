@@ -20,8 +20,9 @@ let package = Package(
         .target(name: "CordonPolicy", dependencies: ["CYAML", "CCrypto"]),
         .target(name: "CordonGate", dependencies: ["CordonPolicy"]),
         .target(name: "CordonSandbox", dependencies: ["CordonPolicy", "CSandbox", "CSeccomp"]),
+        .target(name: "CordonMonitor", dependencies: ["CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonPolicy", "CordonGate", "CCrypto"]),
-        .target(name: "CordonCLI", dependencies: ["CordonPolicy", "CordonGate", "CordonSandbox", "CordonAudit"]),
+        .target(name: "CordonCLI", dependencies: ["CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(name: "CordonBench", dependencies: ["CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).

@@ -59,6 +59,8 @@ public struct RunEnd: Sendable {
     public var outcome: Outcome
     /// What cordon itself exited with (DESIGN's exit codes), when it differs from exitCode.
     public var cordonExit: Int32?
+    /// The monitor's summary of what the run did (programs, endpoints, files, denials).
+    public var summary: JSONValue?
 
     public init(
         exitCode: Int32?, signal: Int32?, durationMs: Double, rusage: ResourceUsage?, outcome: Outcome,
@@ -160,6 +162,7 @@ public final class RunRecorder: Sendable {
         ]
         if let c = e.cordonExit { fields.append(("cordonExit", .number(Double(c)))) }
         if let r = e.rusage { fields.append(("rusage", r.json)) }
+        if let sm = e.summary { fields.append(("summary", sm)) }
         try trace.write("run_end", fields)
     }
 }

@@ -93,13 +93,13 @@ public enum PlanBuilder {
         return SpawnPlan(
             layers: IsolationLayers(
                 namespaces: namespaces, landlockABI: landlockABI, seccomp: seccomp != nil, rlimits: true,
-                cgroups: cgroups),
+                cgroups: cgroups, monitor: false),
             argv: req.argv, environment: environment(req), execCandidates: candidates(first, req),
             cwd: req.cwd, mounts: mounts, landlockRules: rules, landlockHandledFS: handledFS,
             landlockHandledNet: handledNet, landlockScoped: scoped, rlimits: limits, uid: uid, gid: gid,
             hostUID: uid, hostGID: gid, hostIsRoot: root, timeout: sb.timeout, grace: sb.grace,
             outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
-            seccomp: seccomp)
+            seccomp: seccomp, monitor: nil)
     }
 
     /// A clean environment: PATH, HOME (writable), LANG, TERM, then what the policy and

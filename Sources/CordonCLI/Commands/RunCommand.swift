@@ -1,6 +1,7 @@
 // `cordon run`: gate the command, then run it inside the sandbox.
 import CordonAudit
 import CordonGate
+import CordonMonitor
 import CordonPolicy
 import CordonSandbox
 import Glibc
@@ -30,6 +31,8 @@ enum RunCommand: Subcommand {
           --project NAME        project name (default: the directory name)
           --log-dir DIR         where gate.log and traces/ go (default: ./.cordon, or $CORDON_HOME)
           --trace FILE          write this run's JSON trace to FILE instead of the log directory
+          --no-monitor          do not gate execs inside the sandbox (same as monitor.enabled: false)
+          --summary             print what the run did (programs, endpoints, files, denials) on stderr
           -h, --help            this help
 
         environment:
@@ -41,6 +44,7 @@ enum RunCommand: Subcommand {
         OptionSpec("policy"), OptionSpec("workspace"), OptionSpec("timeout"), OptionSpec("network"),
         OptionSpec("env-pass"), OptionSpec("approval"), OptionSpec("unsandboxed", value: false),
         OptionSpec("agent"), OptionSpec("session"), OptionSpec("project"), OptionSpec("log-dir"), OptionSpec("trace"),
+        OptionSpec("no-monitor", value: false), OptionSpec("summary", value: false),
     ]
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
@@ -77,6 +81,7 @@ enum RunCommand: Subcommand {
         let startDir = realCwd == workspace || realCwd.hasPrefix(workspace + "/") ? realCwd : workspace
         let probe = Probe(environment: ctx.environment)
         let unsandboxed = parsed.flag("unsandboxed")
+        if parsed.flag("no-monitor") { policy.monitor.enabled = false }
 
         // Evidence first: if gate.log or the trace cannot be written, nothing runs (fail closed).
         let logDir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd)
@@ -91,10 +96,15 @@ enum RunCommand: Subcommand {
             sandbox: sandboxSummary(policy, workspace: workspace))
         try evidence { () throws(AuditError) in try rec.start(start) }
         let began = Sandbox.monotonicNow()
+        var monitor: Monitor?
         func finish(_ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil) throws(CLIError) -> Int32 {
-            let end = RunEnd(
+            var end = RunEnd(
                 exitCode: exit, signal: signal, durationMs: (Sandbox.monotonicNow() - began) * 1000,
                 rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit)
+            if let m = monitor {
+                end.summary = m.summary.json
+                if parsed.flag("summary") { ctx.output.err(m.summary.text) }
+            }
             try evidence { () throws(AuditError) in try rec.end(end) }
             return cordonExit
         }
@@ -141,9 +151,29 @@ enum RunCommand: Subcommand {
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
         req.hide = [workspace + "/.cordon", logDir.path]
         if let t = parsed.value("trace") { req.hide.append(t) }
+        // Execs inside the sandbox go back through the gate; what the monitor decides and sees
+        // lands in the same gate.log and trace. A write failure there is noted once on stderr:
+        // the monitor is mid-run and stopping it would leave the command unwatched.
+        var evidenceLost = false
+        if policy.monitor.enabled {
+            monitor = Monitor(
+                policy: policy, agentId: agent, sessionId: start.session, interactive: approval == "prompt" && ctx.stdinIsTTY,
+                sink: Monitor.Sink(
+                    decision: { d, a, pid in
+                        do throws(AuditError) { try rec.record(d, for: a, pid: pid) } catch {
+                            if !evidenceLost { evidenceLost = true; ctx.output.err("cordon: error: cannot record a monitor decision: \(error)\n") }
+                        }
+                        if d.decision != .allow { ctx.output.err(describe(d, verb: "blocked inside the sandbox")) }
+                    },
+                    event: { type, fields in
+                        do throws(AuditError) { try rec.event(type, fields) } catch {
+                            if !evidenceLost { evidenceLost = true; ctx.output.err("cordon: error: cannot record a monitor event: \(error)\n") }
+                        }
+                    }))
+        }
         let result: Result<RunOutcome, SandboxError>
         do throws(SandboxError) {
-            result = .success(try Isolation.run(req, probe: probe, notice: { ctx.output.err($0 + "\n") }, fallback: { used in
+            result = .success(try Isolation.run(req, probe: probe, monitor: monitor, notice: { ctx.output.err($0 + "\n") }, fallback: { used in
                 try? rec.event("isolation_fallback", [
                     ("isolation", .array(used.traceNames.map { .string($0) })),
                     ("reason", .string("user namespaces refused by the kernel")),
@@ -162,6 +192,9 @@ enum RunCommand: Subcommand {
             case .interrupted(let sig):
                 ctx.output.err("cordon: interrupted by signal \(sig); the sandbox was torn down\n")
                 return try finish(.signaled, exit: nil, signal: sig, cordonExit: outcome.exitCode, usage: outcome.usage)
+            case .monitorFailed(let why):
+                ctx.output.err("cordon: error: monitor: \(why); the sandbox was killed (fail closed)\n")
+                return try finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue, usage: outcome.usage)
             case .timedOut:
                 ctx.output.err("cordon: timed out after \(PolicyUnits.formatDuration(policy.sandbox.timeout)); the whole process tree was killed\n")
                 try evidence { () throws(AuditError) in try rec.timeout(afterSeconds: policy.sandbox.timeout, signal: SIGKILL) }
