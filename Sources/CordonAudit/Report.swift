@@ -140,8 +140,10 @@ public enum RunReport {
         h += "</section>\n"
 
         h +=
-            "<section><h2>Processes and execs</h2>\n" + processTree(events, rootPid: start?["pid"]?.intValue)
+            "<section><h2>Processes and execs</h2>\n" + ReportSections.processTree(events, command: argv)
             + "</section>\n"
+
+        h += ReportSections.runSummary(end?["summary"])
 
         // Every decision.
         h +=
@@ -176,40 +178,6 @@ public enum RunReport {
         return h
     }
 
-    /// Execs grouped by pid (a pid that execs twice shows both images), nested under their parent.
-    static func processTree(_ events: [TraceEvent], rootPid: Int?) -> String {
-        let execs = events.filter { $0.type == "exec" }
-        guard !execs.isEmpty else {
-            return
-                "<p class=\"muted\">No exec events recorded (the monitor was off, or the command ran no programs).</p>\n"
-        }
-        var order: [Int] = []
-        var images: [Int: [String]] = [:]
-        var parent: [Int: Int] = [:]
-        for e in execs {
-            guard let pid = e["pid"]?.intValue else { continue }
-            if images[pid] == nil { order.append(pid) }
-            let argv = e["argv"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let shown =
-                argv.isEmpty
-                ? (e["path"]?.stringValue ?? "?") : argv.map(ActionCoding.shellQuote).joined(separator: " ")
-            var label = shown
-            if let r = e["result"]?.stringValue, !r.isEmpty { label += " [\(r)]" }
-            images[pid, default: []].append(label)
-            if let pp = e["ppid"]?.intValue, parent[pid] == nil { parent[pid] = pp }
-        }
-        func render(_ pid: Int, depth: Int) -> String {
-            guard depth < 64 else { return "" }
-            var s = "<li><span class=\"pid\">pid \(pid)</span> "
-            s += (images[pid] ?? []).map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " → ")
-            let kids = order.filter { parent[$0] == pid && $0 != pid }
-            if !kids.isEmpty { s += "<ul>" + kids.map { render($0, depth: depth + 1) }.joined() + "</ul>" }
-            return s + "</li>"
-        }
-        let roots = order.filter { p in parent[p].map { images[$0] == nil || $0 == p } ?? true }
-        return "<ul class=\"tree\">" + roots.map { render($0, depth: 0) }.joined() + "</ul>\n"
-    }
-
     static let css = """
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#263238;margin:0;background:#eceff1}
         header{background:#263238;color:#fff;padding:16px 28px}header h1{margin:0;font-size:20px}
@@ -230,10 +198,12 @@ public enum RunReport {
         article.item p{margin:4px 0}article.item ul{margin:4px 0 6px 18px;padding:0}
         table{border-collapse:collapse;width:100%;font-size:13px}
         th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eceff1;vertical-align:top}
-        th{color:#607d8b;font-weight:600}td code{overflow-wrap:anywhere}
+        th{color:#607d8b;font-weight:600}td code{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
         ul.tree,ul.tree ul{list-style:none;padding-left:18px;margin:2px 0}ul.tree{padding-left:0}
         ul.tree li{margin:2px 0}ul.tree ul{border-left:1px dashed #b0bec5}
-        .pid{color:#78909c;font-size:12px}.muted{color:#78909c}
+        .pid{color:#78909c;font-size:12px}.muted{color:#78909c}.denied{color:#c62828;font-weight:600;font-size:12px}
+        .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:4px 24px}
+        .cols h3{font-size:13px;color:#607d8b;margin:6px 0 2px}.cols ul{margin:0;padding-left:16px}
         footer{text-align:center;color:#78909c;font-size:12px;padding:0 0 24px}
         summary{cursor:pointer;font-weight:600;color:#37474f}
         """

@@ -41,8 +41,8 @@ enum ReportTimeline {
     static func color(of e: TraceEvent) -> String {
         switch e.type {
         case "decision": return color(level: e["decision"]?["level"]?.stringValue ?? "")
-        case "exec": return "#1565c0"
-        case "connect": return e["result"]?.stringValue == "denied" ? "#c62828" : "#6a1b9a"
+        case "exec": return ReportSections.denied(e) ? "#c62828" : "#1565c0"
+        case "connect": return ReportSections.denied(e) ? "#c62828" : "#6a1b9a"
         case "file_write", "unlink": return "#00838f"
         case "limit", "timeout", "violation": return "#c62828"
         case "anomaly": return "#ef6c00"

@@ -57,6 +57,49 @@ struct ReportTests {
         #expect(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     }
 
+    @Test("the process tree nests execs under a parent that never exec'd, and marks blocked execs once with a count")
+    func processTree() throws {
+        func ev(_ seq: Int, _ fields: [(String, JSONValue)]) -> TraceEvent {
+            TraceEvent(ts: Timestamp(milliseconds: Int64(seq)), run: "r-1", seq: seq, type: "exec", fields: fields)
+        }
+        let events = [
+            ev(
+                0,
+                [
+                    ("pid", 11), ("ppid", 10), ("path", "/usr/bin/git"), ("argv", ["git", "status"]),
+                    ("decision", "allow"),
+                ]),
+            ev(
+                1,
+                [("pid", 12), ("ppid", 10), ("path", "/usr/bin/dash"), ("argv", ["sh", "-i"]), ("decision", "block")]),
+            ev(
+                2,
+                [("pid", 12), ("ppid", 10), ("path", "/usr/bin/dash"), ("argv", ["sh", "-i"]), ("decision", "block")]),
+            ev(3, [("pid", 13), ("ppid", 11), ("path", "/usr/bin/less"), ("argv", ["less"]), ("decision", "allow")]),
+        ]
+        let h = ReportSections.processTree(events, command: ["./agent.sh"])
+        #expect(
+            h.hasPrefix(
+                "<ul class=\"tree\"><li><span class=\"pid\">pid 10</span> <code>./agent.sh (the run&#39;s command)</code><ul>"
+            ))
+        #expect(h.contains("<code>sh -i</code> ×2 <span class=\"denied\">blocked</span>"))
+        #expect(h.contains("<code>git status</code><ul><li><span class=\"pid\">pid 13</span> <code>less</code>"))
+    }
+
+    @Test("the monitor's run summary is shown as lists")
+    func runSummary() {
+        let sm: JSONValue = [
+            "programs": ["/usr/bin/git": 2], "endpoints": ["203.0.113.7:80": 1], "filesWritten": ["/w": ["a.txt": 1]],
+            "filesDeleted": [:], "denials": 3, "tamper": 1,
+        ]
+        let h = ReportSections.runSummary(sm)
+        #expect(h.contains("denied actions: <b>3</b>"))
+        #expect(h.contains("tamper events: 1"))
+        #expect(h.contains("2× <code>/usr/bin/git</code>"))
+        #expect(h.contains("1× <code>/w/ a.txt</code>"))
+        #expect(ReportSections.runSummary(nil).isEmpty)
+    }
+
     @Test("timeline ticks fall on round steps")
     func ticks() {
         #expect(ReportTimeline.niceStep(1100) == 2000)

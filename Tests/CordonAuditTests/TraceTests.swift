@@ -40,17 +40,27 @@ func recordSampleRun(_ dir: String, run: String = RunID.make()) throws -> RunRec
         source: "monitor")
     try rec.record(d2, for: a2, pid: 101)
     try rec.event(
-        "exec", [("pid", 101), ("ppid", 100), ("path", "/usr/bin/curl"), ("argv", ["curl", "http://203.0.113.7/x"])])
+        "exec",
+        [
+            ("pid", 101), ("ppid", 100), ("path", "/usr/bin/curl"), ("argv", ["curl", "http://203.0.113.7/x"]),
+            ("decision", "allow"),
+        ])
     try rec.event(
-        "connect", [("pid", 101), ("address", "203.0.113.7"), ("port", 80), ("family", "inet"), ("result", "denied")])
+        "connect", [("pid", 101), ("address", "203.0.113.7"), ("port", 80), ("family", "inet"), ("decision", "block")])
+    try rec.event("connect", [("pid", 101), ("family", "unix")])
     try rec.event("file_write", [("pid", 101), ("path", "/work/proj/out.txt")])
     try rec.limit("processes", value: "256", detail: "fork failed with EAGAIN", pid: 101)
     try rec.timeout(afterSeconds: 60, signal: 9)
-    try rec.end(
-        RunEnd(
-            exitCode: nil, signal: 9, durationMs: 60012.5,
-            rusage: ResourceUsage(userMs: 12, systemMs: 3.5, maxRSSKiB: 5120, blocksIn: 0, blocksOut: 8),
-            outcome: .timeout, cordonExit: 124))
+    var end = RunEnd(
+        exitCode: nil, signal: 9, durationMs: 60012.5,
+        rusage: ResourceUsage(userMs: 12, systemMs: 3.5, maxRSSKiB: 5120, blocksIn: 0, blocksOut: 8),
+        outcome: .timeout, cordonExit: 124)
+    end.summary = [
+        "programs": ["/usr/bin/curl": 1], "endpoints": ["203.0.113.7:80": 1],
+        "filesWritten": ["/work/proj": ["out.txt": 1]],
+        "filesDeleted": [:], "denials": 1, "tamper": 0,
+    ]
+    try rec.end(end)
     return rec
 }
 
@@ -67,10 +77,10 @@ struct TraceTests {
         #expect(
             t.events.map(\.type) == [
                 "run_start", "decision", "approval_approved", "isolation_fallback", "decision", "exec", "connect",
-                "file_write",
+                "connect", "file_write",
                 "limit", "timeout", "run_end",
             ])
-        #expect(t.events.map(\.seq) == Array(0..<11))
+        #expect(t.events.map(\.seq) == Array(0..<12))
         #expect(t.events.allSatisfy { $0.run == rec.run })
         #expect(t.start?["agent"]?.stringValue == "ci-agent")
         #expect(t.start?["project"]?.stringValue == "proj")
