@@ -34,6 +34,11 @@ public enum ReplayReader {
     static func fromTrace(_ bytes: [UInt8], path: String) throws(AuditError) -> ReplayInput {
         let trace = try TraceReader.parse(bytes, path: path)
         var input = ReplayInput(warnings: trace.warnings)
+        // An action that went to a person was `requires_approval` at the gate, whatever the
+        // person (or a non-interactive run) then made of it: replay compares gate answers.
+        let approvalTypes: Set<String> = ["approval_requested", "approval_approved", "approval_rejected"]
+        let wentToApproval = Set(
+            trace.events.filter { approvalTypes.contains($0.type) }.compactMap { $0["actionId"]?.stringValue })
         // Events carry their line implicitly: seq + 1 is the line in a well-formed trace, but
         // count lines instead so a trace with gaps still points at the right place.
         for (i, e) in trace.events.enumerated() where e.type == "decision" {
@@ -51,7 +56,10 @@ public enum ReplayReader {
             }
             input.actions.append(
                 RecordedAction(
-                    action: action, oldDecision: d["decision"]?.stringValue ?? "?", oldScore: d["score"]?.intValue ?? 0,
+                    action: action,
+                    oldDecision: wentToApproval.contains(action.id)
+                        ? DecisionKind.requiresApproval.rawValue : d["decision"]?.stringValue ?? "?",
+                    oldScore: d["score"]?.intValue ?? 0,
                     oldRule: d["policyRule"]?.stringValue, origin: origin,
                     command: String(decoding: ActionCoding.commandBytes(action), as: UTF8.self)))
         }

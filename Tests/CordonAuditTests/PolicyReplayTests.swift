@@ -159,3 +159,24 @@ struct ReplayFromLogTests {
         #expect(input.actions.map(\.action.id) == ["a-1", "a-2"])
     }
 }
+
+@Suite("replay from traces")
+struct ReplayFromTraceTests {
+    @Test("an action that went to approval replays as requires_approval, whatever the approval made of it")
+    func approvals() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        let rec = try RunRecorder(directory: LogDirectory(path: dir))
+        try rec.start(
+            RunStart(policy: PolicySource(path: "p", sha256: ""), agent: "a", command: ["sh"], cwd: dir, isolation: []))
+        let a = Action(id: "a-4", payload: .argv(["/bin/sh"]))
+        try rec.event("approval_rejected", [("actionId", "a-4"), ("by", "non-interactive")])
+        // The monitor records the verdict after the (refused) approval: block.
+        try rec.record(
+            Decision(
+                actionId: "a-4", decision: .block, score: 60, policyRule: "shell-escape", reasons: [], findings: []),
+            for: a)
+        let input = try ReplayReader.read(rec.tracePath)
+        #expect(input.actions.map(\.oldDecision) == ["requires_approval"])
+    }
+}
