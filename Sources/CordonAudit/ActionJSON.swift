@@ -65,10 +65,12 @@ public enum ActionCoding {
     }
 
     static func shellQuote(_ s: String) -> String {
-        if !s.isEmpty && s.utf8.allSatisfy({ c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-                || "-_./=:,+@%".utf8.contains(c)
-        }) {
+        if !s.isEmpty
+            && s.utf8.allSatisfy({ c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+                    || "-_./=:,+@%".utf8.contains(c)
+            })
+        {
             return s
         }
         return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"

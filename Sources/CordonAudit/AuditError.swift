@@ -1,7 +1,7 @@
 // The one error type of the audit boundary: what failed, on which file (and line), and why.
 // The CLI maps `kind` to an exit code; the message is already the sentence a person reads.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -7,7 +7,7 @@
 // later line. Someone who rewrites the file from the edit on can forge it; keep a copy of a
 // recent chain value elsewhere (CI logs, a ticket) to pin the history up to that point.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public enum Chain {
@@ -31,7 +31,8 @@ public enum Chain {
         }
         guard tail.last == 0x0a else {
             throw AuditError(
-                .write, "continue hash chain in \(path): the last line is incomplete (torn write or edit); run 'cordon log verify'",
+                .write,
+                "continue hash chain in \(path): the last line is incomplete (torn write or edit); run 'cordon log verify'",
                 path: path)
         }
         let marker = Array(" chain=".utf8)
@@ -40,7 +41,8 @@ public enum Chain {
             tail[valueStart..<(tail.count - 1)].allSatisfy({ Logfmt.hexValue($0) != nil })
         else {
             throw AuditError(
-                .write, "continue hash chain in \(path): the last line has no chain value (edited by hand?); run 'cordon log verify'",
+                .write,
+                "continue hash chain in \(path): the last line has no chain value (edited by hand?); run 'cordon log verify'",
                 path: path)
         }
         return String(decoding: tail[valueStart..<(tail.count - 1)], as: UTF8.self)

@@ -2,7 +2,7 @@
 // place and reporting failures as AuditError naming the path. Glibc only: `cordon run` calls
 // into this before every command, so nothing here may pull in Foundation's start-up cost.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum FileIO {
@@ -35,7 +35,9 @@ enum FileIO {
         var buf = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
-            let n = buf.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(offset + got)) }
+            let n = buf.withUnsafeMutableBytes {
+                Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(offset + got))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 return nil
@@ -54,7 +56,9 @@ enum FileIO {
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw AuditError.system(.read, "stat", path: path, errno: errno) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw AuditError(.read, "read \(path): is a directory", path: path, errno: EISDIR) }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw AuditError(.read, "read \(path): is a directory", path: path, errno: EISDIR)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(Int(st.st_size) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

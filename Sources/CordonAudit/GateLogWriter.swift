@@ -6,8 +6,10 @@
 // the file (not the whole file); rotate if the line would pass `maxSize`; write the whole line
 // with one `write` on an O_APPEND fd; unlock. Any failure throws an AuditError naming the file
 // and the reason, and the caller must not run the command (fail closed).
+import CordonGate
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class GateLogWriter {
@@ -36,8 +38,8 @@ public final class GateLogWriter {
         self.keep = max(keep, 0)
         self.lockTimeout = lockTimeout
         try directory.create()
-        lockFD = FileIO.open(directory.lockFile, O_RDWR | O_CREAT, 0o600)
-        if lockFD < 0 { throw AuditError.system(.write, "open lock file", path: directory.lockFile, errno: errno) }
+        lockFD = FileIO.open(directory.lockFile, O_RDWR | O_CREAT | O_NOFOLLOW, 0o600)
+        if lockFD < 0 { throw Self.openError("open lock file", directory.lockFile, errno) }
     }
 
     deinit {
@@ -77,6 +79,15 @@ public final class GateLogWriter {
         return chain
     }
 
+    static func openError(_ op: String, _ path: String, _ e: Int32) -> AuditError {
+        if e == ELOOP {
+            return AuditError(
+                .write, "\(op) \(path): is a symbolic link (refused: the log is written only to regular files)",
+                path: path, errno: e)
+        }
+        return AuditError.system(.write, op, path: path, errno: e)
+    }
+
     private func lock() throws(AuditError) {
         if flock(lockFD, LOCK_EX | LOCK_NB) == 0 { return }
         // flock has no timeout: poll with a growing sleep (20 µs up to 2 ms), which under
@@ -85,10 +96,13 @@ public final class GateLogWriter {
         var sleepNs = 20_000
         while true {
             let e = errno
-            if e != EWOULDBLOCK && e != EINTR { throw AuditError.system(.write, "lock", path: directory.lockFile, errno: e) }
+            if e != EWOULDBLOCK && e != EINTR {
+                throw AuditError.system(.write, "lock", path: directory.lockFile, errno: e)
+            }
             if Timestamp.monotonicSeconds() - start > lockTimeout {
                 throw AuditError(
-                    .write, "lock \(directory.lockFile): held by another process for more than \(formatSeconds(lockTimeout))",
+                    .write,
+                    "lock \(directory.lockFile): held by another process for more than \(formatSeconds(lockTimeout))",
                     path: directory.lockFile, errno: EWOULDBLOCK)
             }
             var ts = timespec(tv_sec: 0, tv_nsec: sleepNs)
@@ -109,9 +123,11 @@ public final class GateLogWriter {
             logFD = -1
             knownSize = -1
         }
-        let fd = FileIO.open(directory.gateLog, O_RDWR | O_APPEND | O_CREAT, 0o600)
-        if fd < 0 { throw AuditError.system(.write, "open", path: directory.gateLog, errno: errno) }
-        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFCHR {
+        // O_NOFOLLOW: a `.cordon/gate.log` symlink (say, committed to the repository being
+        // worked on) must not turn our appends into writes to ~/.bashrc or anywhere else.
+        let fd = FileIO.open(directory.gateLog, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600)
+        if fd < 0 { throw Self.openError("open", directory.gateLog, errno) }
+        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
             close(fd)
             throw AuditError(.write, "open \(directory.gateLog): not a regular file", path: directory.gateLog)
         }
@@ -154,6 +170,16 @@ public final class GateLogWriter {
             }
         }
         try openCurrent()
+    }
+}
+
+extension GateLogWriter {
+    /// One decision as a gate.log line, for `check`/`inspect`/`validate --log` (no trace).
+    @discardableResult
+    public func append(_ d: Decision, for action: Action, run: String = "", pid: Int32? = getpid()) throws(AuditError)
+        -> String
+    {
+        try append(LogRecord(d, command: ActionCoding.commandBytes(action), run: run, pid: pid))
     }
 }
 

@@ -3,7 +3,7 @@
 // `traces/`. Created 0700: decisions name commands, agents and sometimes secrets they tried to
 // use, so other local users must not read them.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct LogDirectory: Sendable, Equatable {
@@ -42,7 +42,9 @@ public struct LogDirectory: Sendable, Equatable {
                 let e = errno
                 if e == EEXIST {
                     if FileIO.isDirectory(prefix) { continue }
-                    throw AuditError(.write, "create log directory \(path): \(prefix) exists and is not a directory", path: path, errno: ENOTDIR)
+                    throw AuditError(
+                        .write, "create log directory \(path): \(prefix) exists and is not a directory", path: path,
+                        errno: ENOTDIR)
                 }
                 throw AuditError(.write, "create log directory \(path): \(errnoString(e))", path: path, errno: e)
             }
@@ -73,7 +75,8 @@ public struct LogDirectory: Sendable, Equatable {
         var firstIndex: [String: Int] = [:]
         for x in indexed where firstIndex[x.k.0] == nil { firstIndex[x.k.0] = x.i }
         return indexed.sorted {
-            let a = firstIndex[$0.k.0] ?? 0, b = firstIndex[$1.k.0] ?? 0
+            let a = firstIndex[$0.k.0] ?? 0
+            let b = firstIndex[$1.k.0] ?? 0
             if a != b { return a < b }
             return $0.k.1 > $1.k.1
         }.map(\.p)

@@ -3,7 +3,7 @@
 // now points at a new file: finish the old one, then read the new one from its start),
 // deletion (warn once, wait for the name to come back) and truncation (warn, read from 0).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class LogFollower {
@@ -62,17 +62,45 @@ public final class LogFollower {
         drain(into: &lines)
         var now = stat()
         if stat(path, &now) != 0 {
-            if !missingWarned { warnings.append("\(path): disappeared (deleted or moved); waiting for it to come back") }
+            drain(into: &lines)
+            if !missingWarned {
+                warnings.append("\(path): disappeared (deleted or moved); waiting for it to come back")
+            }
             missingWarned = true
             close(fd)
             fd = -1
         } else if UInt64(now.st_dev) != dev || UInt64(now.st_ino) != ino {
-            // Rotated: what was written to the old file before the rename has been drained.
+            // Rotated. Writers rename under the lock, so nothing more lands in our old file once
+            // the name has moved on: finish it, then read every file rotated since (a fast writer
+            // can rotate several times between two polls), then the new file.
+            drain(into: &lines)
             close(fd)
             fd = -1
+            for older in rotatedSince() { lines += Self.wholeLines(older) }
             if open() { drain(into: &lines) }
         }
         return (lines, warnings)
+    }
+
+    /// `path.N ... path.1` that are newer than the file we were reading, oldest first. If ours
+    /// was already dropped (keep exceeded), every rotated file is newer.
+    private func rotatedSince() -> [String] {
+        var newer: [String] = []
+        var n = 1
+        while n <= 10_000 {
+            let p = "\(path).\(n)"
+            var st = stat()
+            guard stat(p, &st) == 0 else { break }
+            if UInt64(st.st_dev) == dev && UInt64(st.st_ino) == ino { break }
+            newer.append(p)
+            n += 1
+        }
+        return newer.reversed()
+    }
+
+    private static func wholeLines(_ p: String) -> [[UInt8]] {
+        guard let bytes = try? FileIO.readFile(p) else { return [] }
+        return bytes.split(separator: 0x0a).map(Array.init)
     }
 
     private func drain(into lines: inout [[UInt8]]) {

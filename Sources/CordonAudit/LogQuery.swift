@@ -106,7 +106,8 @@ extension Collection where Element == UInt8 {
         var i = startIndex
         while i != endIndex {
             if self[i] == first {
-                var a = i, b = 0
+                var a = i
+                var b = 0
                 while b < needle.count && a != endIndex && self[a] == needle[b] {
                     a = index(after: a)
                     b += 1
@@ -145,7 +146,9 @@ public struct LogStats: Sendable {
 
     /// Highest count first, then name, so output is stable.
     public static func ranked(_ d: [String: Int], limit: Int = .max) -> [(String, Int)] {
-        Array(d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)).map { ($0.key, $0.value) }
+        Array(d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)).map {
+            ($0.key, $0.value)
+        }
     }
 
     public func text(top: Int = 10) -> String {
@@ -180,7 +183,13 @@ public struct LogStats: Sendable {
             ("last", last.map { .string($0.description) } ?? .null),
             ("byDecision", obj(byDecision)), ("byLevel", obj(byLevel)), ("byRule", obj(byRule)),
             ("byAgent", obj(byAgent)),
-            ("topBlocked", .array(Self.ranked(blockedCommands, limit: top).map { .object([("cmd", .string($0.0)), ("count", .number(Double($0.1)))]) })),
+            (
+                "topBlocked",
+                .array(
+                    Self.ranked(blockedCommands, limit: top).map {
+                        .object([("cmd", .string($0.0)), ("count", .number(Double($0.1)))])
+                    })
+            ),
         ])
     }
 }
@@ -197,7 +206,9 @@ extension LogEntry {
             ("rule", r.rule.isEmpty ? .null : .string(r.rule)), ("cmd", .string(r.commandText)),
             ("reasons", .array(r.reasons.map { .string($0) })),
         ]
-        if let c = r.cut { pairs.append(("cmdCut", .object([("bytes", .number(Double(c.bytes))), ("sha256", .string(c.sha256))]))) }
+        if let c = r.cut {
+            pairs.append(("cmdCut", .object([("bytes", .number(Double(c.bytes))), ("sha256", .string(c.sha256))])))
+        }
         pairs += [("chain", .string(r.chain)), ("file", .string(file)), ("line", .number(Double(line)))]
         return .object(pairs)
     }

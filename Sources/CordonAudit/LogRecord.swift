@@ -121,7 +121,11 @@ public struct LogRecord: Sendable, Equatable {
         let marker = Array("...[cut: ".utf8)
         var i = command.count - 64 - 20
         while i >= 0 {
-            if command[i] == marker[0], command.count - i >= marker.count, Array(command[i..<(i + marker.count)]) == marker { break }
+            if command[i] == marker[0], command.count - i >= marker.count,
+                Array(command[i..<(i + marker.count)]) == marker
+            {
+                break
+            }
             i -= 1
         }
         guard i >= 0 else { return nil }
@@ -155,16 +159,21 @@ public struct LogRecord: Sendable, Equatable {
         }
         let names = fields.map(\.key)
         guard names == keys else {
-            let firstOff = (0..<min(names.count, keys.count)).first { names[$0] != keys[$0] } ?? min(names.count, keys.count)
+            let firstOff =
+                (0..<min(names.count, keys.count)).first { names[$0] != keys[$0] } ?? min(names.count, keys.count)
             let want = firstOff < keys.count ? keys[firstOff] : "end of line"
             let got = firstOff < names.count ? names[firstOff] : "end of line"
             throw ParseError(column: sp + 2 - line.startIndex, reason: "expected field \(want), found \(got)")
         }
         func text(_ i: Int) -> String { fields[i].text }
-        guard let score = Int(text(1)) else { throw ParseError(column: sp + 2 - line.startIndex, reason: "score is not a number") }
+        guard let score = Int(text(1)) else {
+            throw ParseError(column: sp + 2 - line.startIndex, reason: "score is not a number")
+        }
         var pid: Int32?
         if !fields[8].value.isEmpty {
-            guard let p = Int32(text(8)) else { throw ParseError(column: sp + 2 - line.startIndex, reason: "pid is not a number") }
+            guard let p = Int32(text(8)) else {
+                throw ParseError(column: sp + 2 - line.startIndex, reason: "pid is not a number")
+            }
             pid = p
         }
         let reasonsText = text(11)

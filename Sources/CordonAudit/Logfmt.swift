@@ -44,9 +44,15 @@ public enum Logfmt {
                 continue
             }
             switch c {
-            case 0x0a: out.append(backslash); out.append(UInt8(ascii: "n"))
-            case 0x0d: out.append(backslash); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(backslash); out.append(UInt8(ascii: "t"))
+            case 0x0a:
+                out.append(backslash)
+                out.append(UInt8(ascii: "n"))
+            case 0x0d:
+                out.append(backslash)
+                out.append(UInt8(ascii: "r"))
+            case 0x09:
+                out.append(backslash)
+                out.append(UInt8(ascii: "t"))
             default: appendHex(c, to: &out)
             }
             i += 1
@@ -113,25 +119,38 @@ public enum Logfmt {
                         guard i + 1 < line.endIndex else { break }
                         let e = line[i + 1]
                         switch e {
-                        case backslash, quote: value.append(e); i += 2
-                        case UInt8(ascii: "n"): value.append(0x0a); i += 2
-                        case UInt8(ascii: "r"): value.append(0x0d); i += 2
-                        case UInt8(ascii: "t"): value.append(0x09); i += 2
+                        case backslash, quote:
+                            value.append(e)
+                            i += 2
+                        case UInt8(ascii: "n"):
+                            value.append(0x0a)
+                            i += 2
+                        case UInt8(ascii: "r"):
+                            value.append(0x0d)
+                            i += 2
+                        case UInt8(ascii: "t"):
+                            value.append(0x09)
+                            i += 2
                         case UInt8(ascii: "x"):
-                            guard i + 3 < line.endIndex, let h = hexValue(line[i + 2]), let l = hexValue(line[i + 3]) else {
+                            guard i + 3 < line.endIndex, let h = hexValue(line[i + 2]), let l = hexValue(line[i + 3])
+                            else {
                                 throw ParseError(column: i - base + 1, reason: "bad \\x escape in \(key)")
                             }
                             value.append(h << 4 | l)
                             i += 4
                         default:
-                            throw ParseError(column: i - base + 1, reason: "unknown escape \\\(Character(Unicode.Scalar(e))) in \(key)")
+                            throw ParseError(
+                                column: i - base + 1,
+                                reason: "unknown escape \\\(Character(Unicode.Scalar(e))) in \(key)")
                         }
                         continue
                     }
                     value.append(c)
                     i += 1
                 }
-                guard closed else { throw ParseError(column: line.count + 1, reason: "unterminated quoted value for \(key)") }
+                guard closed else {
+                    throw ParseError(column: line.count + 1, reason: "unterminated quoted value for \(key)")
+                }
             } else {
                 while i < line.endIndex && line[i] != space {
                     if line[i] == quote { throw ParseError(column: i - base + 1, reason: "stray quote in \(key)") }
@@ -167,15 +186,24 @@ enum UTF8Check {
     static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
         let c = b[i]
         let n: Int
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xbf
+        var lo: UInt8 = 0x80
+        var hi: UInt8 = 0xbf
         switch c {
         case 0xc2...0xdf: n = 2
-        case 0xe0: n = 3; lo = 0xa0
+        case 0xe0:
+            n = 3
+            lo = 0xa0
         case 0xe1...0xec, 0xee...0xef: n = 3
-        case 0xed: n = 3; hi = 0x9f
-        case 0xf0: n = 4; lo = 0x90
+        case 0xed:
+            n = 3
+            hi = 0x9f
+        case 0xf0:
+            n = 4
+            lo = 0x90
         case 0xf1...0xf3: n = 4
-        case 0xf4: n = 4; hi = 0x8f
+        case 0xf4:
+            n = 4
+            hi = 0x8f
         default: return 0
         }
         guard i + n <= b.count else { return 0 }
@@ -189,7 +217,8 @@ enum UTF8Check {
     static func mustEscape(_ b: [UInt8], at i: Int, length n: Int) -> Bool {
         if n == 2 { return b[i] == 0xc2 && b[i + 1] <= 0x9f }
         if n == 3 && b[i] == 0xe2 {
-            let b1 = b[i + 1], b2 = b[i + 2]
+            let b1 = b[i + 1]
+            let b2 = b[i + 2]
             if b1 == 0x80 && (0xa8...0xae).contains(b2) { return true }  // U+2028-U+202E
             if b1 == 0x81 && (0xa6...0xa9).contains(b2) { return true }  // U+2066-U+2069
             if b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f) { return true }  // LRM, RLM

@@ -38,14 +38,18 @@ public struct PolicyTestFile: Sendable {
         do {
             bytes = try FileIO.readFile(path)
         } catch {
-            throw PolicyError(start, error.message)
+            throw PolicyError(start, "cannot read the test file: \(error.errno.map(errnoString) ?? error.message)")
         }
         let root = try TestYAML.parse(bytes, file: path)
-        guard case let .mapping(top, _) = root else { throw PolicyError(root.location, "a test file is a mapping with policy: and cases:") }
+        guard case .mapping(let top, _) = root else {
+            throw PolicyError(root.location, "a test file is a mapping with policy: and cases:")
+        }
         for (k, v) in top where k != "policy" && k != "cases" {
             throw PolicyError(v.location, "unknown key '\(k)' (expected policy, cases)")
         }
-        guard let p = root["policy"]?.scalar, !p.isEmpty else { throw PolicyError(root.location, "missing 'policy:' (a path, or 'default')") }
+        guard let p = root["policy"]?.scalar, !p.isEmpty else {
+            throw PolicyError(root.location, "missing 'policy:' (a path, or 'default')")
+        }
         let policyPath: String?
         if p == "default" {
             policyPath = nil
@@ -55,7 +59,7 @@ public struct PolicyTestFile: Sendable {
             let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             policyPath = normalize(dir.isEmpty ? p : dir + "/" + p)
         }
-        guard case let .sequence(items, _)? = root["cases"] else {
+        guard case .sequence(let items, _)? = root["cases"] else {
             throw PolicyError(root["cases"]?.location ?? root.location, "'cases:' must be a list of cases")
         }
         var cases: [PolicyTestCase] = []
@@ -79,9 +83,13 @@ public struct PolicyTestFile: Sendable {
     }
 
     static func parseCase(_ node: TestYAML, index: Int) throws(PolicyError) -> PolicyTestCase {
-        guard case let .mapping(pairs, loc) = node else { throw PolicyError(node.location, "a case must be a mapping") }
+        guard case .mapping(let pairs, let loc) = node else {
+            throw PolicyError(node.location, "a case must be a mapping")
+        }
         for (k, v) in pairs where !caseKeys.contains(k) {
-            throw PolicyError(v.location, "unknown key '\(k)' in a case (expected one of \(caseKeys.sorted().joined(separator: ", ")))")
+            throw PolicyError(
+                v.location,
+                "unknown key '\(k)' in a case (expected one of \(caseKeys.sorted().joined(separator: ", ")))")
         }
         func string(_ k: String) throws(PolicyError) -> String? {
             guard let v = node[k] else { return nil }
@@ -90,7 +98,9 @@ public struct PolicyTestFile: Sendable {
         }
         func int(_ k: String) throws(PolicyError) -> Int? {
             guard let s = try string(k) else { return nil }
-            guard let n = Int(s), (0...100).contains(n) else { throw PolicyError(node[k]!.location, "'\(k)' must be 0-100") }
+            guard let n = Int(s), (0...100).contains(n) else {
+                throw PolicyError(node[k]!.location, "'\(k)' must be 0-100")
+            }
             return n
         }
         let id = "t-\(loc.line)"
@@ -100,7 +110,9 @@ public struct PolicyTestFile: Sendable {
         if let c = try string("command") {
             payload = .shell(c)
         } else if let a = node["argv"] {
-            guard case let .sequence(items, _) = a, !items.isEmpty else { throw PolicyError(a.location, "'argv' must be a non-empty list") }
+            guard case .sequence(let items, _) = a, !items.isEmpty else {
+                throw PolicyError(a.location, "'argv' must be a non-empty list")
+            }
             var argv: [String] = []
             for i in items {
                 guard let s = i.scalar else { throw PolicyError(i.location, "'argv' items must be strings") }
@@ -114,10 +126,12 @@ public struct PolicyTestFile: Sendable {
         action.environment = try string("environment")
         action.actionType = try string("action_type")
         if let ctx = node["context"] {
-            guard case let .mapping(cp, _) = ctx else { throw PolicyError(ctx.location, "'context' must be a mapping") }
+            guard case .mapping(let cp, _) = ctx else { throw PolicyError(ctx.location, "'context' must be a mapping") }
             for (k, v) in cp { action.context[k] = v.scalar ?? v.json.serialized() }
         }
-        guard let e = try string("expect") else { throw PolicyError(loc, "missing 'expect:' (allow, requires_approval or block)") }
+        guard let e = try string("expect") else {
+            throw PolicyError(loc, "missing 'expect:' (allow, requires_approval or block)")
+        }
         guard let expect = DecisionKind(rawValue: e) else {
             throw PolicyError(node["expect"]!.location, "'expect: \(e)' must be allow, requires_approval or block")
         }

@@ -34,6 +34,11 @@ public enum ReplayReader {
     static func fromTrace(_ bytes: [UInt8], path: String) throws(AuditError) -> ReplayInput {
         let trace = try TraceReader.parse(bytes, path: path)
         var input = ReplayInput(warnings: trace.warnings)
+        // An action that went to a person was `requires_approval` at the gate, whatever the
+        // person (or a non-interactive run) then made of it: replay compares gate answers.
+        let approvalTypes: Set<String> = ["approval_requested", "approval_approved", "approval_rejected"]
+        let wentToApproval = Set(
+            trace.events.filter { approvalTypes.contains($0.type) }.compactMap { $0["actionId"]?.stringValue })
         // Events carry their line implicitly: seq + 1 is the line in a well-formed trace, but
         // count lines instead so a trace with gaps still points at the right place.
         for (i, e) in trace.events.enumerated() where e.type == "decision" {
@@ -51,7 +56,10 @@ public enum ReplayReader {
             }
             input.actions.append(
                 RecordedAction(
-                    action: action, oldDecision: d["decision"]?.stringValue ?? "?", oldScore: d["score"]?.intValue ?? 0,
+                    action: action,
+                    oldDecision: wentToApproval.contains(action.id)
+                        ? DecisionKind.requiresApproval.rawValue : d["decision"]?.stringValue ?? "?",
+                    oldScore: d["score"]?.intValue ?? 0,
                     oldRule: d["policyRule"]?.stringValue, origin: origin,
                     command: String(decoding: ActionCoding.commandBytes(action), as: UTF8.self)))
         }
@@ -70,18 +78,21 @@ public enum ReplayReader {
                     _ = try LogRecord.parse(raw)
                 } catch {
                     throw AuditError(
-                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(error.reason))", path: path, line: n)
+                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(error.reason))", path: path,
+                        line: n)
                 }
             }
-            guard let e = LogReader.parseEntry(raw, file: path, line: n, onError: { input.warnings.append($0.message) }) else {
+            guard let e = LogReader.parseEntry(raw, file: path, line: n, onError: { input.warnings.append($0.message) })
+            else {
                 continue
             }
             let r = e.record
             if let cut = r.cut {
-                input.skipped.append("\(path):\(n): command was cut at 4 KiB (\(cut.bytes) bytes); replay its trace instead")
+                input.skipped.append(
+                    "\(path):\(n): command was cut at 4 KiB (\(cut.bytes) bytes); replay its trace instead")
                 continue
             }
-            var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: .shell(r.commandText))
+            var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: payload(of: r))
             a.agentId = r.agent.isEmpty ? nil : r.agent
             a.sessionId = r.session.isEmpty ? nil : r.session
             a.source = r.source
@@ -91,6 +102,22 @@ public enum ReplayReader {
                     origin: "\(path):\(n)", command: r.commandText))
         }
         return input
+    }
+}
+
+extension ReplayReader {
+    /// What the gate saw, as far as a gate.log line tells: tool calls from `inspect`/`validate`/
+    /// `check` are logged as `name {json args}` and replay as tool calls; everything else as a
+    /// shell line.
+    static func payload(of r: LogRecord) -> Action.Payload {
+        let text = r.commandText
+        if ["inspect", "validate", "check"].contains(r.source), let sp = text.firstIndex(of: " "),
+            text[text.index(after: sp)...].hasPrefix("{"),
+            case .object(let args)? = try? JSONValue.parse(String(text[text.index(after: sp)...]))
+        {
+            return .tool(name: String(text[..<sp]), args: .object(args))
+        }
+        return .shell(text)
     }
 }
 
@@ -108,11 +135,31 @@ public struct ReplayResult: Sendable {
 
 public enum Replay {
     /// Deterministic: the same actions and policy always give the same result.
-    public static func run(_ actions: [RecordedAction], policy: Policy) -> ReplayResult {
+    ///
+    /// - Parameter memoize: evaluate identical actions once. The gate is a pure function of
+    ///   the action and the policy (DESIGN: same input, same policy, same answer), and real
+    ///   traces repeat themselves (`git status`, `ls`), so this changes speed, never results.
+    ///   Everything but the action's id is part of the key.
+    public static func run(_ actions: [RecordedAction], policy: Policy, memoize: Bool = true) -> ReplayResult {
         var result = ReplayResult()
         result.total = actions.count
+        var cache: [String: Decision] = [:]
         for r in actions {
-            let d = Gate.evaluate(r.action, policy: policy)
+            var d: Decision
+            if memoize {
+                var keyed = r.action
+                keyed.id = ""
+                let key = ActionCoding.json(keyed).serialized()
+                if let hit = cache[key] {
+                    d = hit
+                    d.actionId = r.action.id
+                } else {
+                    d = Gate.evaluate(r.action, policy: policy)
+                    cache[key] = d
+                }
+            } else {
+                d = Gate.evaluate(r.action, policy: policy)
+            }
             result.transitions[r.oldDecision, default: [:]][d.decision.rawValue, default: 0] += 1
             if d.decision.rawValue != r.oldDecision { result.changed.append(ReplayChange(recorded: r, new: d)) }
         }

@@ -38,22 +38,46 @@ public enum RunReport {
         rows.append(("Session", HTML.escape(str(start, "session"))))
         rows.append(("Project", HTML.escape(str(start, "project"))))
         let argv = start?["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        rows.append(("Command", "<code>\(HTML.escape(argv.map(ActionCoding.shellQuote).joined(separator: " ")))</code>"))
+        rows.append(
+            ("Command", "<code>\(HTML.escape(argv.map(ActionCoding.shellQuote).joined(separator: " ")))</code>"))
         rows.append(("Working directory", "<code>\(HTML.escape(str(start, "cwd")))</code>"))
         if let f = events.first { rows.append(("Started", HTML.escape(f.ts.description))) }
         if let e = end {
             rows.append(("Ended", HTML.escape(e.ts.description)))
             rows.append(("Duration", ReportTimeline.duration(e["durationMs"]?.doubleValue ?? 0)))
-            var exit = "exit code \(e["exitCode"]?.intValue.map(String.init) ?? "none")"
+            let ran = e["exitCode"]?.intValue != nil || e["signal"]?.intValue != nil
+            var exit =
+                ran ? "exit code \(e["exitCode"]?.intValue.map(String.init) ?? "none")" : "the command did not run"
             if let sig = e["signal"]?.intValue { exit += ", signal \(sig)" }
             if let c = e["cordonExit"]?.intValue { exit += ", cordon exited \(c)" }
             rows.append(("Exit", HTML.escape(exit)))
         }
         if let p = start?["policy"] {
-            rows.append(("Policy", "<code>\(HTML.escape(p["path"]?.stringValue ?? ""))</code><br><small>sha256 <code>\(HTML.escape(p["sha256"]?.stringValue ?? ""))</code></small>"))
+            rows.append(
+                (
+                    "Policy",
+                    "<code>\(HTML.escape(p["path"]?.stringValue ?? ""))</code><br><small>sha256 <code>\(HTML.escape(p["sha256"]?.stringValue ?? ""))</code></small>"
+                ))
         }
         let layers = start?["isolation"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        rows.append(("Isolation", layers.isEmpty ? "<span class=\"badge bad\">none recorded</span>" : layers.map { "<span class=\"chip\">\(HTML.escape($0))</span>" }.joined(separator: " ")))
+        rows.append(
+            (
+                "Isolation",
+                layers.isEmpty
+                    ? "<span class=\"badge bad\">none recorded</span>"
+                    : layers.map { "<span class=\"chip\">\(HTML.escape($0))</span>" }.joined(separator: " ")
+            ))
+        // The layers actually used, when the kernel refused some and the run went on with fewer.
+        if let fb = events.last(where: { $0.type == "isolation_fallback" }) {
+            let used = fb["isolation"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let why = fb["reason"]?.stringValue ?? "a layer was refused"
+            rows.append(
+                (
+                    "Isolation used",
+                    "<span class=\"badge warn\">fell back</span> \(HTML.escape(why)): "
+                        + used.map { "<span class=\"chip\">\(HTML.escape($0))</span>" }.joined(separator: " ")
+                ))
+        }
         if let sb = start?["sandbox"] { rows.append(("Sandbox", "<code>\(HTML.escape(sb.serialized()))</code>")) }
         if let r = end?["rusage"] {
             let cpu = "user \(r["userMs"]?.doubleValue ?? 0) ms, sys \(r["sysMs"]?.doubleValue ?? 0) ms"
@@ -63,7 +87,12 @@ public enum RunReport {
         }
         var counts: [String: Int] = [:]
         for d in decisions { counts[d["decision"]?["decision"]?.stringValue ?? "?", default: 0] += 1 }
-        rows.append(("Decisions", ["allow", "requires_approval", "block"].map { "\(counts[$0] ?? 0) \($0.replacingUnderscores())" }.joined(separator: " · ")))
+        rows.append(
+            (
+                "Decisions",
+                ["allow", "requires_approval", "block"].map { "\(counts[$0] ?? 0) \($0.replacingUnderscores())" }
+                    .joined(separator: " · ")
+            ))
         rows.append(("Events", "\(events.count)"))
         h += "<section><h2>Summary</h2><dl class=\"summary\">\n"
         for (k, v) in rows { h += "<dt>\(k)</dt><dd>\(v)</dd>\n" }
@@ -85,10 +114,15 @@ public enum RunReport {
             let d = e["decision"]
             let kind = d?["decision"]?.stringValue ?? "?"
             let level = d?["level"]?.stringValue ?? ""
-            let cmd = e["action"].flatMap { try? ActionCoding.action($0) }.map { String(decoding: ActionCoding.commandBytes($0), as: UTF8.self) } ?? ""
+            let cmd =
+                e["action"].flatMap { try? ActionCoding.action($0) }.map {
+                    String(decoding: ActionCoding.commandBytes($0), as: UTF8.self)
+                } ?? ""
             h += "<article class=\"item\" style=\"border-left-color:\(ReportTimeline.color(level: level))\">\n"
-            h += "<p><span class=\"badge \(kind == "block" ? "bad" : "warn")\">\(HTML.escape(kind.replacingUnderscores()))</span> "
-            h += "score <b>\(d?["score"]?.intValue ?? 0)</b> (\(HTML.escape(level))) · rule <code>\(HTML.escape(d?["policyRule"]?.stringValue ?? "none"))</code> · \(rel(e)) · source \(HTML.escape(e["action"]?["source"]?.stringValue ?? ""))</p>\n"
+            h +=
+                "<p><span class=\"badge \(kind == "block" ? "bad" : "warn")\">\(HTML.escape(kind.replacingUnderscores()))</span> "
+            h +=
+                "score <b>\(d?["score"]?.intValue ?? 0)</b> (\(HTML.escape(level))) · rule <code>\(HTML.escape(d?["policyRule"]?.stringValue ?? "none"))</code> · \(rel(e)) · source \(HTML.escape(e["action"]?["source"]?.stringValue ?? ""))</p>\n"
             h += "<pre>\(HTML.escape(cmd))</pre>\n"
             let reasons = d?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if !reasons.isEmpty { h += "<ul>" + reasons.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n" }
@@ -96,7 +130,8 @@ public enum RunReport {
             if !findings.isEmpty {
                 h += "<table><tr><th>detector</th><th>score</th><th>evidence</th></tr>\n"
                 for f in findings {
-                    h += "<tr><td>\(HTML.escape(f["detector"]?.stringValue ?? ""))</td><td>\(f["score"]?.intValue ?? 0)</td><td><code>\(HTML.escape(f["evidence"]?.stringValue ?? ""))</code></td></tr>\n"
+                    h +=
+                        "<tr><td>\(HTML.escape(f["detector"]?.stringValue ?? ""))</td><td>\(f["score"]?.intValue ?? 0)</td><td><code>\(HTML.escape(f["evidence"]?.stringValue ?? ""))</code></td></tr>\n"
                 }
                 h += "</table>\n"
             }
@@ -104,58 +139,43 @@ public enum RunReport {
         }
         h += "</section>\n"
 
-        h += "<section><h2>Processes and execs</h2>\n" + processTree(events, rootPid: start?["pid"]?.intValue) + "</section>\n"
+        h +=
+            "<section><h2>Processes and execs</h2>\n" + ReportSections.processTree(events, command: argv)
+            + "</section>\n"
+
+        h += ReportSections.runSummary(end?["summary"])
 
         // Every decision.
-        h += "<section><h2>All decisions (\(decisions.count))</h2>\n<table><tr><th>time</th><th>decision</th><th>score</th><th>rule</th><th>command</th></tr>\n"
+        h +=
+            "<section><h2>All decisions (\(decisions.count))</h2>\n<table><tr><th>time</th><th>decision</th><th>score</th><th>rule</th><th>command</th></tr>\n"
         for e in decisions {
             let d = e["decision"]
-            let cmd = e["action"].flatMap { try? ActionCoding.action($0) }.map { String(decoding: ActionCoding.commandBytes($0), as: UTF8.self) } ?? ""
+            let cmd =
+                e["action"].flatMap { try? ActionCoding.action($0) }.map {
+                    String(decoding: ActionCoding.commandBytes($0), as: UTF8.self)
+                } ?? ""
             let lv = d?["level"]?.stringValue ?? ""
-            h += "<tr><td>\(rel(e))</td><td><i class=\"dot\" style=\"background:\(ReportTimeline.color(level: lv))\"></i>\(HTML.escape(d?["decision"]?.stringValue ?? ""))</td><td>\(d?["score"]?.intValue ?? 0)</td><td>\(HTML.escape(d?["policyRule"]?.stringValue ?? ""))</td><td><code>\(HTML.escape(cmd))</code></td></tr>\n"
+            h +=
+                "<tr><td>\(rel(e))</td><td><i class=\"dot\" style=\"background:\(ReportTimeline.color(level: lv))\"></i>\(HTML.escape(d?["decision"]?.stringValue ?? ""))</td><td>\(d?["score"]?.intValue ?? 0)</td><td>\(HTML.escape(d?["policyRule"]?.stringValue ?? ""))</td><td><code>\(HTML.escape(cmd))</code></td></tr>\n"
         }
         h += "</table></section>\n"
 
         // Raw events, folded.
-        h += "<section><details><summary>All events (\(events.count))</summary><table><tr><th>seq</th><th>time</th><th>type</th><th>details</th></tr>\n"
+        h +=
+            "<section><details><summary>All events (\(events.count))</summary><table><tr><th>seq</th><th>time</th><th>type</th><th>details</th></tr>\n"
         for e in events {
-            h += "<tr><td>\(e.seq)</td><td>\(rel(e))</td><td>\(HTML.escape(e.type))</td><td><code>\(HTML.escape(JSONValue.object(e.fields).serialized()))</code></td></tr>\n"
+            h +=
+                "<tr><td>\(e.seq)</td><td>\(rel(e))</td><td>\(HTML.escape(e.type))</td><td><code>\(HTML.escape(JSONValue.object(e.fields).serialized()))</code></td></tr>\n"
         }
         h += "</table></details></section>\n"
         if !trace.warnings.isEmpty {
-            h += "<section><h2>Warnings</h2><ul>" + trace.warnings.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul></section>\n"
+            h +=
+                "<section><h2>Warnings</h2><ul>" + trace.warnings.map { "<li>\(HTML.escape($0))</li>" }.joined()
+                + "</ul></section>\n"
         }
-        h += "</main><footer>Generated by \(HTML.escape(generator)) from <code>\(HTML.escape(trace.path))</code>. Times are UTC.</footer>\n</body></html>\n"
+        h +=
+            "</main><footer>Generated by \(HTML.escape(generator)) from <code>\(HTML.escape(trace.path))</code>. Times are UTC.</footer>\n</body></html>\n"
         return h
-    }
-
-    /// Execs grouped by pid (a pid that execs twice shows both images), nested under their parent.
-    static func processTree(_ events: [TraceEvent], rootPid: Int?) -> String {
-        let execs = events.filter { $0.type == "exec" }
-        guard !execs.isEmpty else { return "<p class=\"muted\">No exec events recorded (the monitor was off, or the command ran no programs).</p>\n" }
-        var order: [Int] = []
-        var images: [Int: [String]] = [:]
-        var parent: [Int: Int] = [:]
-        for e in execs {
-            guard let pid = e["pid"]?.intValue else { continue }
-            if images[pid] == nil { order.append(pid) }
-            let argv = e["argv"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let shown = argv.isEmpty ? (e["path"]?.stringValue ?? "?") : argv.map(ActionCoding.shellQuote).joined(separator: " ")
-            var label = shown
-            if let r = e["result"]?.stringValue, !r.isEmpty { label += " [\(r)]" }
-            images[pid, default: []].append(label)
-            if let pp = e["ppid"]?.intValue, parent[pid] == nil { parent[pid] = pp }
-        }
-        func render(_ pid: Int, depth: Int) -> String {
-            guard depth < 64 else { return "" }
-            var s = "<li><span class=\"pid\">pid \(pid)</span> "
-            s += (images[pid] ?? []).map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " → ")
-            let kids = order.filter { parent[$0] == pid && $0 != pid }
-            if !kids.isEmpty { s += "<ul>" + kids.map { render($0, depth: depth + 1) }.joined() + "</ul>" }
-            return s + "</li>"
-        }
-        let roots = order.filter { p in parent[p].map { images[$0] == nil || $0 == p } ?? true }
-        return "<ul class=\"tree\">" + roots.map { render($0, depth: 0) }.joined() + "</ul>\n"
     }
 
     static let css = """
@@ -178,10 +198,12 @@ public enum RunReport {
         article.item p{margin:4px 0}article.item ul{margin:4px 0 6px 18px;padding:0}
         table{border-collapse:collapse;width:100%;font-size:13px}
         th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eceff1;vertical-align:top}
-        th{color:#607d8b;font-weight:600}td code{overflow-wrap:anywhere}
+        th{color:#607d8b;font-weight:600}td code{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
         ul.tree,ul.tree ul{list-style:none;padding-left:18px;margin:2px 0}ul.tree{padding-left:0}
         ul.tree li{margin:2px 0}ul.tree ul{border-left:1px dashed #b0bec5}
-        .pid{color:#78909c;font-size:12px}.muted{color:#78909c}
+        .pid{color:#78909c;font-size:12px}.muted{color:#78909c}.denied{color:#c62828;font-weight:600;font-size:12px}
+        .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:4px 24px}
+        .cols h3{font-size:13px;color:#607d8b;margin:6px 0 2px}.cols ul{margin:0;padding-left:16px}
         footer{text-align:center;color:#78909c;font-size:12px;padding:0 0 24px}
         summary{cursor:pointer;font-weight:600;color:#37474f}
         """

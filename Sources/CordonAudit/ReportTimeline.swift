@@ -12,7 +12,8 @@ enum ReportTimeline {
     static let top = 38.0
 
     static let lanes: [(id: String, label: String)] = [
-        ("decision", "gate"), ("exec", "exec"), ("network", "network"), ("files", "files"), ("limits", "limits / timeout"),
+        ("decision", "gate"), ("exec", "exec"), ("network", "network"), ("files", "files"),
+        ("limits", "limits / timeout"),
     ]
 
     static func lane(of type: String) -> String? {
@@ -40,8 +41,8 @@ enum ReportTimeline {
     static func color(of e: TraceEvent) -> String {
         switch e.type {
         case "decision": return color(level: e["decision"]?["level"]?.stringValue ?? "")
-        case "exec": return "#1565c0"
-        case "connect": return e["result"]?.stringValue == "denied" ? "#c62828" : "#6a1b9a"
+        case "exec": return ReportSections.denied(e) ? "#c62828" : "#1565c0"
+        case "connect": return ReportSections.denied(e) ? "#c62828" : "#6a1b9a"
         case "file_write", "unlink": return "#00838f"
         case "limit", "timeout", "violation": return "#c62828"
         case "anomaly": return "#ef6c00"
@@ -66,7 +67,8 @@ enum ReportTimeline {
             let y = top + Double(i) * laneHeight
             let fill = i % 2 == 0 ? "#f5f7fa" : "#ffffff"
             s += "<rect x=\"\(left)\" y=\"\(y)\" width=\"\(plot)\" height=\"\(laneHeight)\" fill=\"\(fill)\"/>\n"
-            s += "<text x=\"\(left - 8)\" y=\"\(y + laneHeight / 2 + 4)\" text-anchor=\"end\" fill=\"#37474f\">\(HTML.escape(l.label))</text>\n"
+            s +=
+                "<text x=\"\(left - 8)\" y=\"\(y + laneHeight / 2 + 4)\" text-anchor=\"end\" fill=\"#37474f\">\(HTML.escape(l.label))</text>\n"
         }
         // Ticks: about six, at round intervals.
         let axisY = top + Double(lanes.count) * laneHeight
@@ -76,8 +78,10 @@ enum ReportTimeline {
         // No tick in the last stretch: the end marker is labelled there.
         while t <= span * 0.92 {
             let tx = left + t / span * plot
-            s += "<line x1=\"\(fmt(tx))\" y1=\"\(top)\" x2=\"\(fmt(tx))\" y2=\"\(axisY + 4)\" stroke=\"#cfd8dc\" stroke-dasharray=\"2,3\"/>\n"
-            s += "<text x=\"\(fmt(tx))\" y=\"\(axisY + 18)\" text-anchor=\"middle\" fill=\"#546e7a\">+\(duration(t))</text>\n"
+            s +=
+                "<line x1=\"\(fmt(tx))\" y1=\"\(top)\" x2=\"\(fmt(tx))\" y2=\"\(axisY + 4)\" stroke=\"#cfd8dc\" stroke-dasharray=\"2,3\"/>\n"
+            s +=
+                "<text x=\"\(fmt(tx))\" y=\"\(axisY + 18)\" text-anchor=\"middle\" fill=\"#546e7a\">+\(duration(t))</text>\n"
             t += step
         }
         // Labels for what a responder looks for first: blocks and approvals, named by rule. When
@@ -92,31 +96,44 @@ enum ReportTimeline {
             let row = lx - half > lastLabelEnd[0] + 4 ? 0 : (lx - half > lastLabelEnd[1] + 4 ? 1 : 0)
             lastLabelEnd[row] = lx + half
             let ly = row == 0 ? 14.0 : 28.0
+            // Keep labels inside the drawing near either edge.
+            let anchor = lx + half > width - 4 ? "end" : (lx - half < 4 ? "start" : "middle")
+            let tx = anchor == "end" ? lx + 6 : lx
             let c = color(level: e["decision"]?["level"]?.stringValue ?? "")
-            s += "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly + 3))\" x2=\"\(fmt(lx))\" y2=\"\(top + laneHeight / 2 - 8)\" stroke=\"\(c)\" stroke-width=\"1\"/>\n"
-            s += "<text x=\"\(fmt(lx))\" y=\"\(ly)\" text-anchor=\"middle\" fill=\"\(c)\" font-size=\"10.5\" font-weight=\"600\">\(HTML.escape(label))</text>\n"
+            s +=
+                "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly + 3))\" x2=\"\(fmt(lx))\" y2=\"\(top + laneHeight / 2 - 8)\" stroke=\"\(c)\" stroke-width=\"1\"/>\n"
+            s +=
+                "<text x=\"\(fmt(tx))\" y=\"\(ly)\" text-anchor=\"\(anchor)\" fill=\"\(c)\" font-size=\"10.5\" font-weight=\"600\">\(HTML.escape(label))</text>\n"
         }
         // The end of the run: where the exit happened.
         if let end = events.last(where: { $0.type == "run_end" }) {
             let ex = fmt(x(end.ts))
-            let what = end["exitCode"]?.intValue.map { "exit \($0)" } ?? end["signal"]?.intValue.map { "signal \($0)" } ?? "end"
-            s += "<line x1=\"\(ex)\" y1=\"\(top)\" x2=\"\(ex)\" y2=\"\(axisY)\" stroke=\"#263238\" stroke-width=\"1.5\"/>\n"
-            s += "<text x=\"\(ex)\" y=\"\(axisY + 18)\" text-anchor=\"end\" fill=\"#263238\" font-weight=\"600\">\(HTML.escape(what)) </text>\n"
+            let what =
+                end["exitCode"]?.intValue.map { "exit \($0)" } ?? end["signal"]?.intValue.map { "signal \($0)" }
+                ?? end["outcome"]?.stringValue?.replacingUnderscores() ?? "end"
+            s +=
+                "<line x1=\"\(ex)\" y1=\"\(top)\" x2=\"\(ex)\" y2=\"\(axisY)\" stroke=\"#263238\" stroke-width=\"1.5\"/>\n"
+            s +=
+                "<text x=\"\(ex)\" y=\"\(axisY + 18)\" text-anchor=\"end\" fill=\"#263238\" font-weight=\"600\">\(HTML.escape(what)) </text>\n"
         }
         for e in marked {
             guard let laneID = lane(of: e.type), let li = lanes.firstIndex(where: { $0.id == laneID }) else { continue }
-            let cx = fmt(x(e.ts)), cy = fmt(top + Double(li) * laneHeight + laneHeight / 2)
+            let cx = fmt(x(e.ts))
+            let cy = fmt(top + Double(li) * laneHeight + laneHeight / 2)
             let c = color(of: e)
             let title = HTML.escape(tooltip(e, t0: t0))
             if e.type == "decision" {
                 let d = e["decision"]?["decision"]?.stringValue ?? ""
                 let r = d == "block" ? 8.0 : d == "requires_approval" ? 7.0 : 5.5
-                s += "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"\(r)\" fill=\"\(c)\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(title)</title></circle>\n"
+                s +=
+                    "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"\(r)\" fill=\"\(c)\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(title)</title></circle>\n"
                 if d == "block" {
-                    s += "<text x=\"\(cx)\" y=\"\(fmt(top + Double(li) * laneHeight + laneHeight / 2 + 3.5))\" text-anchor=\"middle\" fill=\"#fff\" font-size=\"10\" font-weight=\"bold\">×</text>\n"
+                    s +=
+                        "<text x=\"\(cx)\" y=\"\(fmt(top + Double(li) * laneHeight + laneHeight / 2 + 3.5))\" text-anchor=\"middle\" fill=\"#fff\" font-size=\"10\" font-weight=\"bold\">×</text>\n"
                 }
             } else {
-                s += "<rect x=\"\(fmt(x(e.ts) - 5))\" y=\"\(fmt(top + Double(li) * laneHeight + laneHeight / 2 - 5))\" width=\"10\" height=\"10\" rx=\"2\" fill=\"\(c)\"><title>\(title)</title></rect>\n"
+                s +=
+                    "<rect x=\"\(fmt(x(e.ts) - 5))\" y=\"\(fmt(top + Double(li) * laneHeight + laneHeight / 2 - 5))\" width=\"10\" height=\"10\" rx=\"2\" fill=\"\(c)\"><title>\(title)</title></rect>\n"
             }
         }
         s += "</svg>\n"
@@ -132,8 +149,13 @@ enum ReportTimeline {
             if let a = e["action"], let act = try? ActionCoding.action(a) {
                 s += " " + String(decoding: ActionCoding.commandBytes(act), as: UTF8.self)
             }
-        case "exec": s += ": " + (e["argv"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ") ?? e["path"]?.stringValue ?? "")
-        case "connect": s += ": \(e["address"]?.stringValue ?? "?"):\(e["port"]?.intValue ?? 0) \(e["result"]?.stringValue ?? "")"
+        case "exec":
+            s +=
+                ": "
+                + (e["argv"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ") ?? e["path"]?.stringValue
+                    ?? "")
+        case "connect":
+            s += ": \(e["address"]?.stringValue ?? "?"):\(e["port"]?.intValue ?? 0) \(e["result"]?.stringValue ?? "")"
         case "file_write", "unlink": s += ": " + (e["path"]?.stringValue ?? "")
         case "limit": s += ": \(e["limit"]?.stringValue ?? "") \(e["value"]?.stringValue ?? "")"
         case "timeout": s += " after \(e["afterSeconds"]?.doubleValue ?? 0) s"
@@ -153,6 +175,7 @@ enum ReportTimeline {
     }
 
     static func duration(_ ms: Double) -> String {
+        if ms < 10 && ms != ms.rounded() { return "\(fmt(ms, places: 2)) ms" }
         if ms < 1000 { return "\(Int(ms.rounded())) ms" }
         if ms < 60_000 { return "\(fmt(ms / 1000, places: ms < 10_000 ? 2 : 1)) s" }
         return "\(Int(ms / 60_000)) min \(Int(ms.truncatingRemainder(dividingBy: 60_000) / 1000)) s"

@@ -2,7 +2,7 @@
 import CordonPolicy
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct ResourceUsage: Sendable, Equatable {

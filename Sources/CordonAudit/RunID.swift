@@ -8,7 +8,8 @@ public enum RunID {
     public static func make(prefix: String = "r-", at time: Timestamp = .now()) -> String {
         // The stdlib generator reads getrandom(2), which glibc's headers hide from Swift.
         var g = SystemRandomNumberGenerator()
-        let r1: UInt64 = g.next(), r2: UInt64 = g.next()
+        let r1: UInt64 = g.next()
+        let r2: UInt64 = g.next()
         let random = (0..<10).map { k in UInt8(truncatingIfNeeded: k < 8 ? r1 >> (8 * k) : r2 >> (8 * (k - 8))) }
         // 128 bits: 48 of time then 80 of randomness, written as 26 base32 digits (130 bits).
         var hi = UInt64(max(0, time.milliseconds)) << 16 | UInt64(random[0]) << 8 | UInt64(random[1])

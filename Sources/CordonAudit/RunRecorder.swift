@@ -47,7 +47,9 @@ public struct RunStart: Sendable {
 
 public struct RunEnd: Sendable {
     public enum Outcome: String, Sendable {
-        case exited, signaled, blocked, approvalPending = "approval_pending", timeout, failed
+        case exited, signaled, blocked
+        case approvalPending = "approval_pending"
+        case timeout, failed
     }
     /// The command's own exit code; nil when it was killed or never started.
     public var exitCode: Int32?
@@ -125,7 +127,7 @@ public final class RunRecorder: Sendable {
         }
         let chain = try result.get()
         var fields: [(String, JSONValue)] = [
-            ("action", ActionCoding.json(action)), ("decision", decisionJSON(d)), ("chain", .string(chain)),
+            ("action", ActionCoding.json(action)), ("decision", d.jsonValue), ("chain", .string(chain)),
         ]
         if let pid { fields.append(("pid", .number(Double(pid)))) }
         try trace.write("decision", fields)
@@ -166,6 +168,6 @@ public final class RunRecorder: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
-func getpidValue() -> Int32 { getpid() }
+    import Glibc
+    func getpidValue() -> Int32 { getpid() }
 #endif

@@ -18,12 +18,12 @@ public indirect enum TestYAML: Sendable {
     }
 
     public var scalar: String? {
-        if case let .scalar(s, _, _) = self { return s }
+        if case .scalar(let s, _, _) = self { return s }
         return nil
     }
 
     public subscript(key: String) -> TestYAML? {
-        if case let .mapping(pairs, _) = self { return pairs.first { $0.0 == key }?.1 }
+        if case .mapping(let pairs, _) = self { return pairs.first { $0.0 == key }?.1 }
         return nil
     }
 
@@ -31,15 +31,15 @@ public indirect enum TestYAML: Sendable {
     /// become those; quoted ones stay strings.
     public var json: JSONValue {
         switch self {
-        case let .scalar(s, plain, _):
+        case .scalar(let s, let plain, _):
             guard plain else { return .string(s) }
             if s == "true" { return .bool(true) }
             if s == "false" { return .bool(false) }
             if s.isEmpty || s == "null" || s == "~" { return .null }
             if let d = Double(s), s.first.map({ $0.isNumber || $0 == "-" }) == true { return .number(d) }
             return .string(s)
-        case let .sequence(items, _): return .array(items.map(\.json))
-        case let .mapping(pairs, _): return .object(pairs.map { ($0.0, $0.1.json) })
+        case .sequence(let items, _): return .array(items.map(\.json))
+        case .mapping(let pairs, _): return .object(pairs.map { ($0.0, $0.1.json) })
         }
     }
 
@@ -64,7 +64,9 @@ public indirect enum TestYAML: Sendable {
             var pairs: [(String, TestYAML)] = []
             var key: String?
         }
-        func loc(_ m: yaml_mark_t) -> SourceLocation { SourceLocation(file: file, line: Int(m.line) + 1, column: Int(m.column) + 1) }
+        func loc(_ m: yaml_mark_t) -> SourceLocation {
+            SourceLocation(file: file, line: Int(m.line) + 1, column: Int(m.column) + 1)
+        }
         var stack: [Frame] = []
         var root: TestYAML?
         var event = yaml_event_t()
@@ -79,7 +81,9 @@ public indirect enum TestYAML: Sendable {
             }
             guard let k = stack[top].key else {
                 guard let s = n.scalar else { return PolicyError(n.location, "mapping keys must be plain strings") }
-                if stack[top].pairs.contains(where: { $0.0 == s }) { return PolicyError(n.location, "duplicate key '\(s)'") }
+                if stack[top].pairs.contains(where: { $0.0 == s }) {
+                    return PolicyError(n.location, "duplicate key '\(s)'")
+                }
                 stack[top].key = s
                 return nil
             }

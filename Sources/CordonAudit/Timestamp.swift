@@ -1,7 +1,7 @@
 // UTC timestamps with milliseconds, `2026-11-21T12:00:00.123Z`: what gate.log and the trace
 // carry, and what `--since`/`--until` compare against. Glibc only (no Foundation Date).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct Timestamp: Sendable, Equatable, Comparable, Hashable, CustomStringConvertible {
@@ -40,13 +40,20 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable, CustomString
             }
             out.append(contentsOf: d)
         }
-        digits(Int(tm.tm_year) + 1900, 4); out.append(UInt8(ascii: "-"))
-        digits(Int(tm.tm_mon) + 1, 2); out.append(UInt8(ascii: "-"))
-        digits(Int(tm.tm_mday), 2); out.append(UInt8(ascii: "T"))
-        digits(Int(tm.tm_hour), 2); out.append(UInt8(ascii: ":"))
-        digits(Int(tm.tm_min), 2); out.append(UInt8(ascii: ":"))
-        digits(Int(tm.tm_sec), 2); out.append(UInt8(ascii: "."))
-        digits(ms, 3); out.append(UInt8(ascii: "Z"))
+        digits(Int(tm.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(tm.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(tm.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(tm.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(tm.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(tm.tm_sec), 2)
+        out.append(UInt8(ascii: "."))
+        digits(ms, 3)
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fff...](Z|±HH:MM)`; also a bare date
@@ -65,13 +72,19 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable, CustomString
         guard let y = num(0, 4), b.count >= 10, b[4] == UInt8(ascii: "-"), let mo = num(5, 2),
             b[7] == UInt8(ascii: "-"), let d = num(8, 2), (1...12).contains(mo), (1...31).contains(d)
         else { return nil }
-        var h = 0, mi = 0, sec = 0, ms = 0, offset = 0
+        var h = 0
+        var mi = 0
+        var sec = 0
+        var ms = 0
+        var offset = 0
         if b.count > 10 {
             guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
                 let hh = num(11, 2), b.count > 13, b[13] == UInt8(ascii: ":"), let mm = num(14, 2),
                 b.count > 16, b[16] == UInt8(ascii: ":"), let ss = num(17, 2), hh < 24, mm < 60, ss < 61
             else { return nil }
-            h = hh; mi = mm; sec = ss
+            h = hh
+            mi = mm
+            sec = ss
             var i = 19
             if i < b.count && b[i] == UInt8(ascii: ".") {
                 i += 1

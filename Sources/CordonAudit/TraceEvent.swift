@@ -9,7 +9,7 @@ public struct TraceEvent: Sendable, Equatable {
     /// Event types DESIGN names. Readers accept others (a newer writer) and show them as-is.
     public static let knownTypes: Set<String> = [
         "run_start", "decision", "exec", "connect", "file_write", "unlink", "violation", "anomaly",
-        "approval_requested", "approval_approved", "approval_rejected", "limit", "timeout", "run_end",
+        "approval_requested", "approval_approved", "approval_rejected", "limit", "timeout", "isolation_fallback", "run_end",
     ]
 
     public var v: Int = TraceEvent.version
@@ -37,13 +37,15 @@ public struct TraceEvent: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(
-            [("v", .number(Double(v))), ("ts", .string(ts.description)), ("run", .string(run)),
-             ("seq", .number(Double(seq))), ("type", .string(type))] + fields)
+            [
+                ("v", .number(Double(v))), ("ts", .string(ts.description)), ("run", .string(run)),
+                ("seq", .number(Double(seq))), ("type", .string(type)),
+            ] + fields)
     }
 
     /// Reads one event from its JSON object. The reason string names what is wrong.
     public init(json: JSONValue) throws(TraceFormatError) {
-        guard case let .object(pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
+        guard case .object(let pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
         guard let vv = json["v"] else { throw TraceFormatError("missing \"v\" (not a cordon trace?)") }
         guard let v = vv.intValue else { throw TraceFormatError("\"v\" must be an integer") }
         guard v == TraceEvent.version else {

@@ -32,14 +32,16 @@ public enum TraceReader {
                 throw AuditError(.malformed, "\(path):\(n): empty line", path: path, line: n)
             }
             if raw.contains(0) || raw.first != UInt8(ascii: "{") {
-                throw AuditError(.malformed, "\(path):\(n): not a JSON trace line (binary or other data)", path: path, line: n)
+                throw AuditError(
+                    .malformed, "\(path):\(n): not a JSON trace line (binary or other data)", path: path, line: n)
             }
             let value: JSONValue
             do {
                 value = try JSONValue.parse(Array(raw))
             } catch {
                 if isLast {
-                    trace.warnings.append("\(path):\(n): truncated last line skipped (the run was cut off?): \(error.message)")
+                    trace.warnings.append(
+                        "\(path):\(n): truncated last line skipped (the run was cut off?): \(error.message)")
                     break
                 }
                 throw AuditError(.malformed, "\(path):\(n):\(error.column): \(error.message)", path: path, line: n)
@@ -56,7 +58,8 @@ public enum TraceReader {
             let want = expectedSeq[event.run] ?? 0
             if event.seq != want {
                 trace.warnings.append(
-                    "\(path):\(n): seq \(event.seq) where \(want) was expected (\(event.seq > want ? "events missing" : "events repeated or reordered"))")
+                    "\(path):\(n): seq \(event.seq) where \(want) was expected (\(event.seq > want ? "events missing" : "events repeated or reordered"))"
+                )
             }
             expectedSeq[event.run] = event.seq + 1
             trace.events.append(event)

@@ -5,7 +5,7 @@ import CordonPolicy
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class TraceWriter: Sendable {

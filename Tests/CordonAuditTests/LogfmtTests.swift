@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CordonAudit
 
 @Suite("logfmt values")
@@ -58,9 +59,11 @@ struct LogfmtTests {
         #expect(enc("a=b") == "\"a=b\"")
     }
 
-    @Test("malformed fields are rejected with a column", arguments: [
-        "k", "k=\"open", "k=a  j=b", "k=\"\\q\"", "k=\"\\x4\"", "k=a\"b",
-    ])
+    @Test(
+        "malformed fields are rejected with a column",
+        arguments: [
+            "k", "k=\"open", "k=a  j=b", "k=\"\\q\"", "k=\"\\x4\"", "k=a\"b",
+        ])
     func malformed(_ text: String) {
         #expect(throws: Logfmt.ParseError.self) { try Logfmt.parseFields(Array(text.utf8)[...]) }
     }

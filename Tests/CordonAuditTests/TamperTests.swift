@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import CordonAudit
 
 /// A log of `n` good lines, returned as lines (without newlines) for tampering.

@@ -1,5 +1,6 @@
 // Real directories and files for tests: each test gets its own temporary directory.
 import Glibc
+
 @testable import CordonAudit
 
 func makeTempDir(_ tag: String = #function) -> String {
@@ -53,7 +54,8 @@ struct ProcessResult {
 func runProcess(_ argv: [String], env: [String: String] = [:]) -> ProcessResult {
     let dir = makeTempDir("proc")
     defer { removeTree(dir) }
-    let outPath = dir + "/out", errPath = dir + "/err"
+    let outPath = dir + "/out"
+    let errPath = dir + "/err"
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

@@ -5,7 +5,7 @@ import CordonGate
 import CordonPolicy
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum LogCommand: Subcommand {
@@ -53,7 +53,8 @@ enum LogCommand: Subcommand {
     static let filterOptions: [OptionSpec] = [
         OptionSpec("agent"), OptionSpec("session"), OptionSpec("run"), OptionSpec("decision"), OptionSpec("level"),
         OptionSpec("rule"), OptionSpec("source"), OptionSpec("since"), OptionSpec("until"), OptionSpec("grep"),
-        OptionSpec("json", value: false), OptionSpec("stats", value: false), OptionSpec("follow", value: false, short: "f"),
+        OptionSpec("json", value: false), OptionSpec("stats", value: false),
+        OptionSpec("follow", value: false, short: "f"),
         OptionSpec("log-dir"),
     ]
 
@@ -75,7 +76,9 @@ enum LogCommand: Subcommand {
         let d = directory(p, ctx)
         let set = d.logFiles()
         if set.isEmpty && !allowMissing {
-            throw CLIError(.failure, "read \(d.gateLog): no gate.log in \(d.path)", hint: "pass FILE, --log-dir DIR or set CORDON_HOME")
+            throw CLIError(
+                .failure, "read \(d.gateLog): no gate.log in \(d.path)",
+                hint: "pass FILE, --log-dir DIR or set CORDON_HOME")
         }
         return set
     }
@@ -100,7 +103,9 @@ enum LogCommand: Subcommand {
         for (opt, keyPath) in [("since", \LogFilter.since), ("until", \LogFilter.until)] {
             guard let v = p.value(opt) else { continue }
             guard let t = LogFilter.parseTime(v) else {
-                throw .usage("--\(opt) \(v): expected RFC 3339 (2026-11-21T12:00:00Z), a date or an age like 15m, 2h, 3d", command: name)
+                throw .usage(
+                    "--\(opt) \(v): expected RFC 3339 (2026-11-21T12:00:00Z), a date or an age like 15m, 2h, 3d",
+                    command: name)
             }
             f[keyPath: keyPath] = t
         }
@@ -111,7 +116,9 @@ enum LogCommand: Subcommand {
     static func query(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let p = try ArgumentParser.parse(args, options: filterOptions, command: name)
         let filter = try parseFilter(p)
-        let json = p.flag("json"), statsMode = p.flag("stats"), follow = p.flag("follow")
+        let json = p.flag("json")
+        let statsMode = p.flag("stats")
+        let follow = p.flag("follow")
         if statsMode && follow { throw .usage("--stats and --follow do not go together", command: name) }
         let paths = try files(p, ctx, allowMissing: follow)
         var stats = LogStats()
@@ -158,7 +165,8 @@ enum LogCommand: Subcommand {
     }
 
     static func verify(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let p = try ArgumentParser.parse(args, options: [OptionSpec("log-dir"), OptionSpec("json", value: false)], command: "log verify")
+        let p = try ArgumentParser.parse(
+            args, options: [OptionSpec("log-dir"), OptionSpec("json", value: false)], command: "log verify")
         let paths = try files(p, ctx)
         let report: VerifyReport
         do {
@@ -169,23 +177,33 @@ enum LogCommand: Subcommand {
         for n in report.notes { ctx.output.err("cordon: note: \(n)\n") }
         if p.flag("json") {
             var pairs: [(String, JSONValue)] = [
-                ("ok", .bool(report.ok)), ("files", .array(paths.map { .string($0) })), ("lines", .number(Double(report.lines))),
+                ("ok", .bool(report.ok)), ("files", .array(paths.map { .string($0) })),
+                ("lines", .number(Double(report.lines))),
             ]
             if let pr = report.problem {
-                pairs.append(("problem", .object([("file", .string(pr.file)), ("line", .number(Double(pr.line))), ("reason", .string(pr.reason))])))
+                pairs.append(
+                    (
+                        "problem",
+                        .object([
+                            ("file", .string(pr.file)), ("line", .number(Double(pr.line))),
+                            ("reason", .string(pr.reason)),
+                        ])
+                    ))
             }
             ctx.output.out(JSONValue.object(pairs).serialized() + "\n")
         } else if let pr = report.problem {
             ctx.output.err("cordon: error: \(pr)\n")
         } else {
-            ctx.output.out("ok: \(report.lines) lines in \(paths.count) file\(paths.count == 1 ? "" : "s"), chain intact\n")
+            ctx.output.out(
+                "ok: \(report.lines) lines in \(paths.count) file\(paths.count == 1 ? "" : "s"), chain intact\n")
         }
         return report.ok ? 0 : ExitCode.failure.rawValue
     }
 
     static func append(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let opts = [
-            OptionSpec("log-dir"), OptionSpec("decision"), OptionSpec("score"), OptionSpec("level"), OptionSpec("agent"),
+            OptionSpec("log-dir"), OptionSpec("decision"), OptionSpec("score"), OptionSpec("level"),
+            OptionSpec("agent"),
             OptionSpec("session"), OptionSpec("run"), OptionSpec("action"), OptionSpec("source"), OptionSpec("pid"),
             OptionSpec("rule"), OptionSpec("reason"), OptionSpec("cmd"), OptionSpec("repeat"), OptionSpec("max-size"),
             OptionSpec("keep"),
@@ -197,7 +215,9 @@ enum LogCommand: Subcommand {
         }
         func int(_ k: String, _ def: Int) throws(CLIError) -> Int {
             guard let v = p.value(k) else { return def }
-            guard let n = Int(v), n >= 0 else { throw .usage("--\(k) \(v): expected a non-negative number", command: cmdName) }
+            guard let n = Int(v), n >= 0 else {
+                throw .usage("--\(k) \(v): expected a non-negative number", command: cmdName)
+            }
             return n
         }
         let score = try int("score", 0)
@@ -205,7 +225,8 @@ enum LogCommand: Subcommand {
         let repeatCount = try int("repeat", 1)
         let level = p.value("level") ?? Level(score: score).rawValue
         let policy = LogPolicy()
-        let maxSize = UInt64(try int("max-size", Int(policy.maxSize))), keep = try int("keep", policy.keep)
+        let maxSize = UInt64(try int("max-size", Int(policy.maxSize)))
+        let keep = try int("keep", policy.keep)
         let writer: GateLogWriter
         do {
             writer = try GateLogWriter(directory: directory(p, ctx), maxSize: maxSize, keep: keep)
@@ -215,7 +236,8 @@ enum LogCommand: Subcommand {
         let pid = p.value("pid").flatMap { Int32($0) } ?? getpid()
         for i in 0..<repeatCount {
             let r = LogRecord(
-                decision: d, score: score, level: level, agent: p.value("agent") ?? "", session: p.value("session") ?? "",
+                decision: d, score: score, level: level, agent: p.value("agent") ?? "",
+                session: p.value("session") ?? "",
                 run: p.value("run") ?? "", action: p.value("action") ?? (repeatCount > 1 ? "a-\(i + 1)" : ""),
                 source: p.value("source") ?? "external", pid: pid, rule: p.value("rule") ?? "",
                 command: Array((p.value("cmd") ?? "").utf8), reasons: p.all("reason"))

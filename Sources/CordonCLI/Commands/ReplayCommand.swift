@@ -28,7 +28,10 @@ enum ReplayCommand: Subcommand {
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let p = try ArgumentParser.parse(
-            args, options: [OptionSpec("policy"), OptionSpec("json", value: false), OptionSpec("fail-on-change", value: false)],
+            args,
+            options: [
+                OptionSpec("policy"), OptionSpec("json", value: false), OptionSpec("fail-on-change", value: false),
+            ],
             command: name)
         guard !p.positionals.isEmpty else { throw .usage("give at least one trace or gate.log file", command: name) }
         let policy = try loadPolicy(path: p.value("policy"), environment: ctx.environment)
@@ -76,7 +79,8 @@ enum ReplayCommand: Subcommand {
             for c in r.changed {
                 let rule = c.new.policyRule ?? "-"
                 rows.append([
-                    c.recorded.oldDecision, "->", c.new.decision.rawValue, "\(c.recorded.oldScore)->\(c.new.score)", rule,
+                    c.recorded.oldDecision, "->", c.new.decision.rawValue, "\(c.recorded.oldScore)->\(c.new.score)",
+                    rule,
                     shown(c.recorded.command, max: 60), c.recorded.origin,
                 ])
             }
@@ -84,7 +88,9 @@ enum ReplayCommand: Subcommand {
         }
         s += "\ntotals (old -> new):\n"
         for (old, new, n) in sortedTransitions(r) {
-            s += "  " + old.padding(to: 18) + "-> " + new.padding(to: 18) + String(n).leftPad(8) + (old == new ? "" : "  changed") + "\n"
+            s +=
+                "  " + old.padding(to: 18) + "-> " + new.padding(to: 18) + String(n).leftPad(8)
+                + (old == new ? "" : "  changed") + "\n"
         }
         return s
     }
@@ -94,18 +100,41 @@ enum ReplayCommand: Subcommand {
             ("policy", .object([("path", .string(policy.source.path)), ("sha256", .string(policy.source.sha256))])),
             ("total", .number(Double(r.total))), ("changed", .number(Double(r.changed.count))),
             ("skipped", .number(Double(skipped))),
-            ("transitions", .array(sortedTransitions(r).map { .object([("old", .string($0.0)), ("new", .string($0.1)), ("count", .number(Double($0.2)))]) })),
-            ("changes", .array(r.changed.map { c in
-                .object([
-                    ("recordedAt", .string(c.recorded.origin)), ("actionId", .string(c.recorded.action.id)),
-                    ("command", .string(c.recorded.command)),
-                    ("old", .object([("decision", .string(c.recorded.oldDecision)), ("score", .number(Double(c.recorded.oldScore))),
-                                     ("policyRule", c.recorded.oldRule.map { .string($0) } ?? .null)])),
-                    ("new", .object([("decision", .string(c.new.decision.rawValue)), ("score", .number(Double(c.new.score))),
-                                     ("level", .string(c.new.level.rawValue)), ("policyRule", c.new.policyRule.map { .string($0) } ?? .null),
-                                     ("reasons", .array(c.new.reasons.map { .string($0) }))])),
-                ])
-            })),
+            (
+                "transitions",
+                .array(
+                    sortedTransitions(r).map {
+                        .object([("old", .string($0.0)), ("new", .string($0.1)), ("count", .number(Double($0.2)))])
+                    })
+            ),
+            (
+                "changes",
+                .array(
+                    r.changed.map { c in
+                        .object([
+                            ("recordedAt", .string(c.recorded.origin)), ("actionId", .string(c.recorded.action.id)),
+                            ("command", .string(c.recorded.command)),
+                            (
+                                "old",
+                                .object([
+                                    ("decision", .string(c.recorded.oldDecision)),
+                                    ("score", .number(Double(c.recorded.oldScore))),
+                                    ("policyRule", c.recorded.oldRule.map { .string($0) } ?? .null),
+                                ])
+                            ),
+                            (
+                                "new",
+                                .object([
+                                    ("decision", .string(c.new.decision.rawValue)),
+                                    ("score", .number(Double(c.new.score))),
+                                    ("level", .string(c.new.level.rawValue)),
+                                    ("policyRule", c.new.policyRule.map { .string($0) } ?? .null),
+                                    ("reasons", .array(c.new.reasons.map { .string($0) })),
+                                ])
+                            ),
+                        ])
+                    })
+            ),
         ])
     }
 }
@@ -118,7 +147,8 @@ func shown(_ command: String, max: Int) -> String {
     if s.hasPrefix("\"") && s.hasSuffix("\"") && s.count >= 2 {
         // Quoted only for spaces or quotes: a table cell needs neither, only the escapes that
         // keep control bytes and line breaks visible.
-        s = String(s.dropFirst().dropLast()).split(separator: "\\\"", omittingEmptySubsequences: false).joined(separator: "\"")
+        s = String(s.dropFirst().dropLast()).split(separator: "\\\"", omittingEmptySubsequences: false).joined(
+            separator: "\"")
     }
     return s.count > max ? String(s.prefix(max - 3)) + "..." : s
 }

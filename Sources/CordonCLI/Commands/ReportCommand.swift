@@ -2,7 +2,7 @@
 import CordonAudit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum ReportCommand: Subcommand {

@@ -42,7 +42,8 @@ enum TestCommand: Subcommand {
                 throw CLIError(.usage, "no test files given and none in policies/tests/", hint: "cordon test FILE...")
             }
         }
-        var passed = 0, failed = 0
+        var passed = 0
+        var failed = 0
         var jsonCases: [JSONValue] = []
         let json = p.flag("json")
         for file in files {
@@ -66,21 +67,26 @@ enum TestCommand: Subcommand {
                 var s = ""
                 for f in o.failures { s += "         \(f)\n" }
                 let d = o.decision
-                s += "         got: \(d.decision.rawValue), score \(d.score) (\(d.level.rawValue)), rule \(d.policyRule ?? "none")\n"
+                s +=
+                    "         got: \(d.decision.rawValue), score \(d.score) (\(d.level.rawValue)), rule \(d.policyRule ?? "none")\n"
                 for r in d.reasons { s += "         reason: \(r)\n" }
                 if d.findings.isEmpty {
                     s += "         findings: none\n"
                 } else {
-                    for f in d.findings { s += "         finding: \(f.detector) \(f.score): \(shown(f.evidence, max: 80))\n" }
+                    for f in d.findings {
+                        s += "         finding: \(f.detector) \(f.score): \(shown(f.evidence, max: 80))\n"
+                    }
                 }
                 s += "         at \(c.location)\n"
                 ctx.output.out(s)
             }
         }
         if json {
-            ctx.output.out(JSONValue.object([
-                ("passed", .number(Double(passed))), ("failed", .number(Double(failed))), ("cases", .array(jsonCases)),
-            ]).serialized() + "\n")
+            ctx.output.out(
+                JSONValue.object([
+                    ("passed", .number(Double(passed))), ("failed", .number(Double(failed))),
+                    ("cases", .array(jsonCases)),
+                ]).serialized() + "\n")
         } else {
             ctx.output.out("\n\(passed) passed, \(failed) failed\n")
         }
@@ -89,7 +95,8 @@ enum TestCommand: Subcommand {
 
     static func caseJSON(_ o: PolicyTestOutcome, file: String) -> JSONValue {
         .object([
-            ("file", .string(file)), ("line", .number(Double(o.testCase.location.line))), ("name", .string(o.testCase.name)),
+            ("file", .string(file)), ("line", .number(Double(o.testCase.location.line))),
+            ("name", .string(o.testCase.name)),
             ("passed", .bool(o.passed)), ("expect", .string(o.testCase.expect.rawValue)),
             ("got", .string(o.decision.decision.rawValue)), ("score", .number(Double(o.decision.score))),
             ("rule", o.decision.policyRule.map { .string($0) } ?? .null),
@@ -113,5 +120,5 @@ enum TestCommand: Subcommand {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
