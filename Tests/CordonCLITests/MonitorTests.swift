@@ -63,7 +63,7 @@ struct MonitorTests {
     @Test("a second thread rewriting the exec path never gets the rewritten program run: 0 of 500")
     func argvRace() throws {
         let ws = try setUp()
-        let r = try ws.attempt(["race", "500", "/usr/bin/true", "./forbidden"], options: ["--policy", ws.path + "/policy.yaml"], limit: 120)
+        let r = try ws.attempt(["race", "500", "/usr/bin/true", "./forbidden"], options: ["--policy", ws.path + "/policy.yaml"], limit: 120, monitor: true)
         let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("race:") }.map(String.init) ?? ""
         #expect(line.contains("attempts=500"), "\(r.stdout)\(r.stderr)")
         #expect(line.contains("forbidden-ran=0"), "\(line)")
