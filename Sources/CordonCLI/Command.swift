@@ -1,4 +1,5 @@
 // Subcommand registry and dispatch. Each subcommand lives in its own file under Commands/.
+import CordonPolicy
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -5,18 +5,7 @@ import Glibc
 
 enum MonitorBench {
     static func main(_ args: [String]) -> Int32 {
-        var runs = 15
-        var cordon = ".build-static/release/cordon"
-        var i = 0
-        while i < args.count {
-            if args[i] == "--runs", i + 1 < args.count { runs = Int(args[i + 1]) ?? runs; i += 1 }
-            else if args[i] == "--cordon", i + 1 < args.count { cordon = args[i + 1]; i += 1 }
-            i += 1
-        }
-        guard access(cordon, X_OK) == 0 else {
-            print("cordon binary not found at \(cordon): build it with swift build -c release --scratch-path .build-static -Xswiftc -static-executable --product cordon")
-            return 1
-        }
+        guard let (runs, cordon) = SandboxBench.options(args, runs: 15) else { return 1 }
         let loop = ["sh", "-c", "for i in $(seq 500); do /bin/true; done"]
         let find = ["sh", "-c", "find /usr > /dev/null 2>&1; exit 0"]
         let sandbox = [cordon, "run", "--log-dir", "/tmp/cordon-bench-log", "--"]

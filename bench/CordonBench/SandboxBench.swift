@@ -5,18 +5,7 @@ import Glibc
 
 enum SandboxBench {
     static func main(_ args: [String]) -> Int32 {
-        var runs = 300
-        var cordon = ".build-static/release/cordon"
-        var i = 0
-        while i < args.count {
-            if args[i] == "--runs", i + 1 < args.count { runs = Int(args[i + 1]) ?? runs; i += 1 }
-            else if args[i] == "--cordon", i + 1 < args.count { cordon = args[i + 1]; i += 1 }
-            i += 1
-        }
-        guard access(cordon, X_OK) == 0 else {
-            print("cordon binary not found at \(cordon): build it with swift build -c release --scratch-path .build-static -Xswiftc -static-executable --product cordon")
-            return 1
-        }
+        guard let (runs, cordon) = options(args, runs: 300) else { return 1 }
         let bwrap = ["/usr/bin/bwrap", "/bin/bwrap"].first { (p: String) in access(p, X_OK) == 0 }
         var cases: [(String, [String])] = [
             ("bare /bin/true", ["/bin/true"]),
@@ -53,6 +42,25 @@ enum SandboxBench {
             print("bubblewrap not installed: no ratio (apt-get install bubblewrap)")
         }
         return 0
+    }
+
+    /// `--runs N` and `--cordon PATH` (default: the static release build), shared by the
+    /// runners that time whole `cordon run` invocations. nil (after saying why) if the binary
+    /// is missing.
+    static func options(_ args: [String], runs defaultRuns: Int) -> (Int, String)? {
+        var runs = defaultRuns
+        var cordon = ".build-static/release/cordon"
+        var i = 0
+        while i < args.count {
+            if args[i] == "--runs", i + 1 < args.count { runs = Int(args[i + 1]) ?? runs; i += 1 }
+            else if args[i] == "--cordon", i + 1 < args.count { cordon = args[i + 1]; i += 1 }
+            i += 1
+        }
+        guard access(cordon, X_OK) == 0 else {
+            print("cordon binary not found at \(cordon): build it with swift build -c release --scratch-path .build-static -Xswiftc -static-executable --product cordon")
+            return nil
+        }
+        return (runs, cordon)
     }
 
     static func fmt(_ x: Double) -> String {
