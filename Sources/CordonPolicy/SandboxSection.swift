@@ -14,7 +14,7 @@ extension PolicyDecoder {
         var s = SandboxPolicy()
         guard let f = fields(node, "sandbox", known: Self.sandboxKeys) else { return s }
 
-        if let m = f["mode"], let text = m.scalar, text == "container" || Self.distance(text, "container") <= 2 {
+        if let m = f["mode"], let text = m.scalar, text == "container" || Suggest.distance(text, "container") <= 2 {
             // AgentCop files say `mode: container` with `image:`; cordon runs no image
             // runtime, but an unpacked image works as a root directory.
             let image = f["image"]?.scalar ?? "IMAGE"
