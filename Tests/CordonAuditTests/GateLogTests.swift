@@ -113,6 +113,20 @@ struct GateLogTests {
         #expect(try LogVerifier.verify(files: d.logFiles()).ok)
     }
 
+    @Test("lowering log.keep removes the files beyond it at the next rotation")
+    func keepShrinks() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        let d = LogDirectory(path: dir)
+        let big = try GateLogWriter(directory: d, maxSize: 4096, keep: 5)
+        for i in 0..<200 { try big.append(sampleRecord(i)) }
+        #expect(d.logFiles().count == 6)
+        let small = try GateLogWriter(directory: d, maxSize: 4096, keep: 2)
+        for i in 0..<40 { try small.append(sampleRecord(1000 + i)) }
+        #expect(d.logFiles() == [d.rotated(2), d.rotated(1), d.gateLog])
+        #expect(try LogVerifier.verify(files: d.logFiles()).ok)
+    }
+
     @Test("a second writer in the same process continues the other's chain")
     func twoWriters() throws {
         let dir = makeTempDir()
