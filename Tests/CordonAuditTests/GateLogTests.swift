@@ -63,6 +63,10 @@ struct GateLogTests {
         #expect(String(validating: back.command, as: UTF8.self) != nil)
         #expect(try LogVerifier.verify(files: [dir + "/gate.log"]).ok)
         #expect(sampleRecord(2).cut == nil)
+        // Reasons quoting a huge command are bounded too.
+        var long = sampleRecord(3)
+        long.reasons = [String(repeating: "y", count: 20_000)]
+        #expect(long.body().count < 2 * 4096 + 400)
     }
 
     @Test("the directory is created with mode 0700, traces/ inside it")
