@@ -45,8 +45,8 @@ enum LogCommand: Subcommand {
           --log-dir DIR       the log directory (default: $CORDON_HOME, else ./.cordon)
 
         example: what did agent X try in the last hour, and what was blocked?
-          cordon log --agent X --since 1h
-          cordon log --agent X --since 1h --decision block --stats
+          cordon log --agent X --since 1h --stats     (counts by decision, the blocked commands)
+          cordon log --agent X --since 1h             (every line)
 
         """
 
