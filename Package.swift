@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(name: "CordonBench", dependencies: ["CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
-        .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try"),
+        .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
         .testTarget(name: "CordonPolicyTests", dependencies: ["CordonPolicy"]),
         .testTarget(name: "CordonGateTests", dependencies: ["CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonSandboxTests", dependencies: ["CordonSandbox", "CordonPolicy", "CSandbox"]),

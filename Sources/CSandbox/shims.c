@@ -252,3 +252,7 @@ int cs_open_exec_target(pid_t pid, int dirfd, const char *path, int empty_path) 
     close(bfd);
     return fd < 0 ? -err : (int)fd;
 }
+
+int cs_tgkill(pid_t tgid, pid_t tid, int sig) {
+    return syscall(SYS_tgkill, tgid, tid, sig) < 0 ? -errno : 0;
+}

@@ -76,10 +76,17 @@ extension Monitor {
         var stopped: [Int32] = []
         if race {
             stopped = [status.tgid] + sharers
-            for p in stopped { kill(p, SIGSTOP) }
+            // Thread-directed: a process-directed SIGSTOP is handed to one thread, and when the
+            // kernel picks the one waiting in execve (a killable sleep, which a stop does not
+            // wake) the other threads never notice it and keep running. Each thread gets its
+            // own, including the exec'ing one: its pending SIGSTOP survives execve and stops the
+            // new image before its first instruction, so it can be checked.
+            for p in stopped { for t in ProcessView.tasks(p) { _ = cs_tgkill(p, t, SIGSTOP) } }
             if !ExecRace.waitStopped(tgid: status.tgid, except: tid, others: sharers) {
                 for p in stopped { kill(p, SIGCONT) }
-                return .fatal("could not stop the threads of pid \(tid) to read its exec safely")
+                let states = ProcessView.tasks(status.tgid).map { "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")" }
+                    + sharers.map { "sharer \($0):\(ProcessView.state($0).map(String.init) ?? "?")" }
+                return .fatal("could not stop the threads of pid \(tid) to read its exec safely (\(states.joined(separator: ", ")))")
             }
         }
         defer { if race { for p in stopped.reversed() { kill(p, SIGCONT) } } }
@@ -96,7 +103,7 @@ extension Monitor {
         sink.event("exec", [
             ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
             ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
-            ("decision", .string(decision.rawValue)),
+            ("result", .string(decision == .allow ? "allowed" : "denied")),
         ])
         summary.exec(target.resolved ?? target.pathArg, denied: decision != .allow)
         guard decision == .allow else { return .deny(EPERM) }

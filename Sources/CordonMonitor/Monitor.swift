@@ -99,10 +99,10 @@ public final class Monitor: NotificationHandler {
         }
         let ep = Endpoint(sockaddr: raw)
         var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
-        if let a = ep.address { fields.append(("address", .string(a))) }
+        fields.append(("address", .string(ep.address ?? ep.family)))
         if let p = ep.port { fields.append(("port", .number(Double(p)))) }
         let allowed = network.allows(ep)
-        fields.append(("decision", .string(allowed ? "allow" : "block")))
+        fields.append(("result", .string(allowed ? "allowed" : "denied")))
         sink.event("connect", fields)
         summary.endpoint(ep.description, denied: !allowed)
         return allowed ? .allow : .deny(EPERM)

@@ -22,7 +22,9 @@ extension PolicyDecoder {
         for item in f["rules"]?.sequence ?? [] {
             guard let idNode = item["id"], let id = idNode.scalar, !idNode.isNull else { continue }
             if let first = seen[id] {
-                errors.append(PolicyError(idNode.location, "duplicate rule id '\(id)' (first at line \(first.line), column \(first.column))"))
+                errors.append(
+                    PolicyError(
+                        idNode.location, "duplicate rule id '\(id)' (first at line \(first.line), column \(first.column))"))
             } else {
                 seen[id] = idNode.location
             }
@@ -108,6 +110,8 @@ extension PolicyDecoder {
         if let n = f["examples"], let ex = fields(n, "\(name).examples", known: ["match", "not_match"]) {
             assign(&rule.examplesMatch, ex["match"]) { $0.examples($1, "\(name).examples.match") }
             assign(&rule.examplesNotMatch, ex["not_match"]) { $0.examples($1, "\(name).examples.not_match") }
+            rule.examplesMatchLocations = ex["match"]?.sequence?.map(\.location) ?? []
+            rule.examplesNotMatchLocations = ex["not_match"]?.sequence?.map(\.location) ?? []
         }
         return errors.count == before ? rule : nil
     }
@@ -116,7 +120,10 @@ extension PolicyDecoder {
         var m = RuleMatch()
         guard let f = fields(node, path, known: Self.matchKeys) else { return m }
         if f.isEmpty {
-            fail(node, "\(path) must name at least one of \(Self.matchKeys.joined(separator: ", ")) (an empty match would match every action)")
+            fail(
+                node,
+                "\(path) must name at least one of \(Self.matchKeys.joined(separator: ", ")) (an empty match would match every action)"
+            )
         }
         assignOptional(&m.tool, f["tool"]) { $0.string($1, "\(path).tool") }
         assignOptional(&m.actionType, f["action_type"]) { $0.string($1, "\(path).action_type") }

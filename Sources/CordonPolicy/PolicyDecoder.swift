@@ -62,7 +62,9 @@ struct PolicyDecoder {
                     "environment variable \(name) is not set (used in \(path); write ${\(name):-default} for an optional value)"
                 )
             case .badName(let name):
-                fail(node, "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
+                fail(
+                    node,
+                    "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
             case .unterminated:
                 fail(node, "'${' without a closing '}' in \(path) (write $${ for a literal ${)")
             }
@@ -83,7 +85,9 @@ struct PolicyDecoder {
 
     mutating func int(_ node: YAMLNode, _ path: String, _ range: ClosedRange<Int>) -> Int? {
         guard let s = node.scalar, let n = Int(s), range.contains(n) else {
-            let bounds = range.upperBound == Int.max ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            let bounds =
+                range.upperBound == Int.max
+                ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
             fail(node, "\(path) must be an integer \(bounds), found \(found(node))")
             return nil
         }
@@ -118,6 +122,8 @@ struct PolicyDecoder {
         return .some(n)
     }
 
+    static let maxDuration: Double = 3650 * 86400
+
     /// Seconds. `positive`: zero is refused too (a zero timeout kills everything at once).
     mutating func duration(_ node: YAMLNode, _ path: String, positive: Bool = false) -> Double? {
         guard let s = node.scalar, let d = PolicyUnits.parseDuration(s) else {
@@ -126,6 +132,11 @@ struct PolicyDecoder {
         }
         if positive && d <= 0 {
             fail(node, "\(path) must be longer than 0s")
+            return nil
+        }
+        // Consumers turn seconds into integer nanoseconds; Int(Double) traps past 2^63.
+        if d > Self.maxDuration {
+            fail(node, "\(path) must be at most 3650 days, found \(found(node))")
             return nil
         }
         return d
@@ -214,7 +225,8 @@ struct PolicyDecoder {
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var prev = Array(0...y.count)

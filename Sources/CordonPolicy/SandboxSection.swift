@@ -25,7 +25,9 @@ extension PolicyDecoder {
         } else {
             assign(&s.mode, f["mode"]) { d, n in d.choice(n, "sandbox.mode", Self.sandboxModes).flatMap(SandboxMode.init) }
             if let image = f["image"] {
-                fail(image, "sandbox.image only goes with mode: container, which cordon does not run; use mode: rootfs with root: DIR")
+                fail(
+                    image,
+                    "sandbox.image only goes with mode: container, which cordon does not run; use mode: rootfs with root: DIR")
             }
         }
         assignOptional(&s.root, f["root"]) { $0.string($1, "sandbox.root") }
@@ -57,10 +59,12 @@ extension PolicyDecoder {
         if let n = f["filesystem"] { s.filesystem = filesystem(n) }
         if let n = f["limits"] { s.limits = limits(n) }
         assign(&s.seccomp, f["seccomp"]) { d, n in
-            guard let name = d.string(n, "sandbox.seccomp") else { return nil }
+            // Not expanded: the profile decides the seccomp cache key, which is the policy hash.
+            guard let name = d.string(n, "sandbox.seccomp", expand: false) else { return nil }
             // A name, never a path: profiles come from sandbox/seccomp/ only.
             guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else {
-                d.fail(n, "sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '\(name)'")
+                d.fail(
+                    n, "sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '\(name)'")
                 return nil
             }
             return name
@@ -79,7 +83,9 @@ extension PolicyDecoder {
     mutating func endpoint(_ node: YAMLNode, _ path: String) -> String? {
         guard let text = string(node, path) else { return nil }
         func bad(_ why: String) -> String? {
-            fail(node, "\(path) must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '\(text)': \(why)")
+            fail(
+                node,
+                "\(path) must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '\(text)': \(why)")
             return nil
         }
         guard let colon = text.lastIndex(of: ":") else { return bad("no port") }

@@ -229,11 +229,25 @@ public enum PlanBuilder {
             ops.append(MountOp(kind: .symlink, source: to, target: "/newroot/dev/" + name))
         }
 
+        // Programs the policy bans outright (a bare name in gate.commands.block) are not
+        // executable at all: each copy on the sandbox's PATH is covered by an empty read-only
+        // noexec file, so the kernel refuses it whatever the gate sees, and `cp` of it yields
+        // an empty file.
+        ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
+        var covered: Set<String> = []
+        for name in bannedPrograms(req.policy) {
+            for dir in sandboxPATH.split(separator: ":") {
+                guard let real = PathTools.real(String(dir) + "/" + name), case .file = PathTools.lkind(real),
+                      visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
+                else { continue }
+                ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty", target: "/newroot" + real))
+            }
+        }
+
         // Hidden paths: covered by an empty read-only tmpfs (directories) or an empty read-only
         // file (files), only where some bind made them visible in the first place.
         let home = req.hostEnvironment["HOME"]
         var hidden: Set<String> = []
-        ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
         for h in req.policy.sandbox.filesystem.hide + req.hide {
             guard let expanded = PathTools.expandHome(h, home: home) else { continue }
             let host = PathTools.real(expanded) ?? PathTools.normalize(expanded)
@@ -250,6 +264,11 @@ public enum PlanBuilder {
             }
         }
         return ops
+    }
+
+    /// Bare program names (no spaces, no alternatives) in gate.commands.block.
+    public static func bannedPrograms(_ p: Policy) -> [String] {
+        p.gate.commands.block.filter { !$0.contains(" ") && !$0.contains("|") && !$0.contains("/") && !$0.isEmpty }
     }
 
     static func landlockRules(_ req: SandboxRequest, namespaces: Bool) -> [LandlockRule] {

@@ -92,12 +92,13 @@ final class Workspace {
         if geteuid() == 0 { chown(path + "/" + name, 65534, 65534) }
     }
 
-    /// Runs `cordon-try ARGS` hidden inside a script, so the gate sees only `sh ./attempt.sh`:
-    /// the escape suite tests the sandbox, the layer that must hold when the gate is fooled.
-    func attempt(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60) throws -> Result {
+    /// Runs `cordon-try ARGS` hidden inside a script, so the gate sees only `sh ./attempt.sh`,
+    /// and (unless `monitor`) without the monitor, which would gate the helper's exec: the
+    /// escape suite tests the kernel boundary, the layer that must hold when both are fooled.
+    func attempt(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60, monitor: Bool = false) throws -> Result {
         let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         try write("attempt.sh", "exec ./cordon-try \(quoted)\n")
-        return try run(["sh", "./attempt.sh"], options: options, env: env, limit: limit)
+        return try run(["sh", "./attempt.sh"], options: options + (monitor ? [] : ["--no-monitor"]), env: env, limit: limit)
     }
 
     /// `cordon run --workspace WS [extra] -- ARGS` from inside the workspace.

@@ -20,14 +20,14 @@ struct ExtendsTests {
         let files = [
             "dir/base.yaml": Self.base,
             "dir/child.yaml": """
-                extends: base.yaml
-                gate:
-                  allow: [c]
-                  thresholds: {block: 95}
-                sandbox:
-                  limits: {processes: 20}
-                  env: {set: {B: "3"}}
-                """,
+            extends: base.yaml
+            gate:
+              allow: [c]
+              thresholds: {block: 95}
+            sandbox:
+              limits: {processes: 20}
+              env: {set: {B: "3"}}
+            """,
         ]
         let p = try memoryLoader(files).load(path: "dir/child.yaml")
         #expect(p.agentId == "base")
@@ -43,7 +43,10 @@ struct ExtendsTests {
 
     @Test("null in the child resets a value: unset for optional ones, the built-in default otherwise")
     func nullResets() throws {
-        let files = ["base.yaml": Self.base, "child.yaml": "extends: base.yaml\nagent_id: ~\nsandbox:\n  timeout:\n  limits: {memory: null}\n"]
+        let files = [
+            "base.yaml": Self.base,
+            "child.yaml": "extends: base.yaml\nagent_id: ~\nsandbox:\n  timeout:\n  limits: {memory: null}\n",
+        ]
         let p = try memoryLoader(files).load(path: "child.yaml")
         #expect(p.agentId == nil)
         #expect(p.sandbox.timeout == SandboxPolicy().timeout)
@@ -81,37 +84,45 @@ struct ExtendsTests {
     @Test("cycles are detected and named")
     func cycles() {
         let files = ["a.yaml": "extends: b.yaml\n", "b.yaml": "agent_id: b\nextends: ./a.yaml\n"]
-        #expect(throws: PolicyLoadFailure([
-            PolicyError(SourceLocation(file: "b.yaml", line: 2, column: 10), "extends cycle: a.yaml -> b.yaml -> a.yaml")
-        ])) {
+        #expect(
+            throws: PolicyLoadFailure([
+                PolicyError(SourceLocation(file: "b.yaml", line: 2, column: 10), "extends cycle: a.yaml -> b.yaml -> a.yaml")
+            ])
+        ) {
             try memoryLoader(files).load(path: "a.yaml")
         }
-        #expect(throws: PolicyLoadFailure([
-            PolicyError(SourceLocation(file: "self.yaml", line: 1, column: 10), "extends cycle: self.yaml -> self.yaml")
-        ])) {
+        #expect(
+            throws: PolicyLoadFailure([
+                PolicyError(SourceLocation(file: "self.yaml", line: 1, column: 10), "extends cycle: self.yaml -> self.yaml")
+            ])
+        ) {
             try memoryLoader(["self.yaml": "extends: self.yaml\n"]).load(path: "self.yaml")
         }
     }
 
     @Test("a missing parent is an error at the extends line")
     func missingParent() {
-        #expect(errorLines("agent_id: x\nextends: nope.yaml\n", path: "p/c.yaml") == [
-            "p/c.yaml:2:10: cannot read parent policy 'p/nope.yaml': No such file or directory"
-        ])
-        #expect(errorLines("extends: defualt\n") == [
-            "test.yaml:1:10: cannot read parent policy 'defualt': No such file or directory (the built-in parents are default and strict)"
-        ])
+        #expect(
+            errorLines("agent_id: x\nextends: nope.yaml\n", path: "p/c.yaml") == [
+                "p/c.yaml:2:10: cannot read parent policy 'p/nope.yaml': No such file or directory"
+            ])
+        #expect(
+            errorLines("extends: defualt\n") == [
+                "test.yaml:1:10: cannot read parent policy 'defualt': No such file or directory (the built-in parents are default and strict)"
+            ])
     }
 
     @Test("errors in a parent are reported at the parent's positions, after the child's")
     func parentErrors() {
         let files = ["base.yaml": "sandbox:\n  timeout: never\n", "child.yaml": "extends: base.yaml\nagnet: 1\n"]
-        #expect(throws: PolicyLoadFailure([
-            PolicyError(SourceLocation(file: "child.yaml", line: 2, column: 1), "unknown key 'agnet' at the top level"),
-            PolicyError(
-                SourceLocation(file: "base.yaml", line: 2, column: 12),
-                "sandbox.timeout must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found 'never'"),
-        ])) {
+        #expect(
+            throws: PolicyLoadFailure([
+                PolicyError(SourceLocation(file: "child.yaml", line: 2, column: 1), "unknown key 'agnet' at the top level"),
+                PolicyError(
+                    SourceLocation(file: "base.yaml", line: 2, column: 12),
+                    "sandbox.timeout must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found 'never'"),
+            ])
+        ) {
             try memoryLoader(files).load(path: "child.yaml")
         }
     }

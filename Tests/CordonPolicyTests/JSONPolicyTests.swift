@@ -32,6 +32,7 @@ struct JSONPolicyTests {
         fromJSON.source = fromYAML.source
         fromJSON.gate.rules[0].location = nil
         fromYAML.gate.rules[0].location = nil
+        // Neither has examples, so the example locations are empty on both sides.
         #expect(fromJSON == fromYAML)
     }
 
@@ -45,22 +46,35 @@ struct JSONPolicyTests {
 
     @Test("invalid JSON is reported by the strict parser, with position")
     func invalid() {
-        #expect(errorLines(#"{"sandbox": {"timeout": 10,}}"#, path: "p.json") == [
-            "p.json:1:28: invalid JSON: expected a string key in object, found '}'"
-        ])
+        #expect(
+            errorLines(#"{"sandbox": {"timeout": 10,}}"#, path: "p.json") == [
+                "p.json:1:28: invalid JSON: expected a string key in object, found '}'"
+            ])
         // YAML would accept this; a .json file must be JSON.
-        #expect(errorLines("{'agent_id': 'x'}", path: "p.json") == [
-            "p.json:1:2: invalid JSON: expected a string key in object, found '''"
-        ])
-        #expect(errorLines(#"{"agent_id": "a", "agent_id": "b"}"#, path: "P.JSON") == [
-            "P.JSON:1:19: invalid JSON: duplicate key 'agent_id' in object"
-        ])
+        #expect(
+            errorLines("{'agent_id': 'x'}", path: "p.json") == [
+                "p.json:1:2: invalid JSON: expected a string key in object, found '''"
+            ])
+        #expect(
+            errorLines(#"{"agent_id": "a", "agent_id": "b"}"#, path: "P.JSON") == [
+                "P.JSON:1:19: invalid JSON: duplicate key 'agent_id' in object"
+            ])
+    }
+
+    @Test("a raw line separator in a JSON policy is refused, since YAML would fold it")
+    func rawLineSeparator() {
+        #expect(
+            errorLines("{\n  \"agent_id\": \"a\u{2028}b\"\n}", path: "p.json") == [
+                "p.json:2:17: write U+2028 as \\u2028 in a JSON policy"
+            ])
+        #expect(errorLines(#"{"agent_id": "a\u2028b"}"#, path: "p.json").isEmpty)
     }
 
     @Test("schema errors in JSON carry positions too")
     func schemaErrors() {
-        #expect(errorLines("{\n  \"sandbox\": {\"timout\": 5}\n}", path: "p.json") == [
-            "p.json:2:15: unknown key 'timout' in sandbox (did you mean 'timeout'?)"
-        ])
+        #expect(
+            errorLines("{\n  \"sandbox\": {\"timout\": 5}\n}", path: "p.json") == [
+                "p.json:2:15: unknown key 'timout' in sandbox (did you mean 'timeout'?)"
+            ])
     }
 }

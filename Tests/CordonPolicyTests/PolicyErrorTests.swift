@@ -41,6 +41,12 @@ struct PolicyErrorTests {
                 "test.yaml:2:12: sandbox.timeout must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found 'soon'"
             ]),
         BadPolicy(
+            name: "an absurd timeout", yaml: "sandbox:\n  timeout: 99999999999h\n",
+            errors: ["test.yaml:2:12: sandbox.timeout must be at most 3650 days, found '99999999999h'"]),
+        BadPolicy(
+            name: "nesting beyond any sensible policy", yaml: "a: " + String(repeating: "[", count: 100) + "\n",
+            errors: ["test.yaml:1:67: nesting deeper than 64 levels"]),
+        BadPolicy(
             name: "a zero timeout", yaml: "sandbox:\n  timeout: 0s\n",
             errors: ["test.yaml:2:12: sandbox.timeout must be longer than 0s"]),
         BadPolicy(
@@ -68,7 +74,9 @@ struct PolicyErrorTests {
             errors: ["test.yaml:2:16: monitor.sensitivity: unknown value 'extreme' (valid: low, medium, high)"]),
         BadPolicy(
             name: "a near-miss enum value gets a suggestion", yaml: "sandbox:\n  network: nones\n",
-            errors: ["test.yaml:2:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)"]),
+            errors: [
+                "test.yaml:2:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)"
+            ]),
         BadPolicy(
             name: "scores above 100", yaml: "scan:\n  min_score: 101\n",
             errors: ["test.yaml:2:14: scan.min_score must be an integer from 0 to 100, found '101'"]),
@@ -115,7 +123,8 @@ struct PolicyErrorTests {
             errors: ["test.yaml:2:18: sandbox.network_allow only applies to network: allow-list (the network here is none)"]),
         BadPolicy(
             name: "malformed endpoints",
-            yaml: "sandbox:\n  network: allow-list\n  network_allow: [a.com, \"b.com:99999\", \"10.0.0.0/33:5432\", \"::1:443\"]\n",
+            yaml:
+                "sandbox:\n  network: allow-list\n  network_allow: [a.com, \"b.com:99999\", \"10.0.0.0/33:5432\", \"::1:443\"]\n",
             errors: [
                 "test.yaml:3:19: sandbox.network_allow[0] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found 'a.com': no port",
                 "test.yaml:3:26: sandbox.network_allow[1] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found 'b.com:99999': port must be 1-65535 or *",
@@ -130,6 +139,11 @@ struct PolicyErrorTests {
             errors: [
                 "test.yaml:2:12: sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '../../etc/x'"
             ]),
+        BadPolicy(
+            name: "a seccomp profile is never taken from the environment", yaml: "sandbox:\n  seccomp: ${PROFILE}\n",
+            errors: [
+                "test.yaml:2:12: sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '${PROFILE}'"
+            ], environment: ["PROFILE": "default"]),
         BadPolicy(
             name: "a sandbox that maps to host root", yaml: "sandbox:\n  uid: 0\n",
             errors: ["test.yaml:2:8: sandbox.uid must be an integer from 1 to 4294967294, found '0'"]),
@@ -222,6 +236,46 @@ struct PolicyErrorTests {
             name: "two documents", yaml: "agent_id: a\n---\nagent_id: b\n",
             errors: ["test.yaml:2:1: a policy file holds one YAML document; found a second '---'"]),
         BadPolicy(
+            name: "a key that is not a string", yaml: "? [a]\n: b\n",
+            errors: ["test.yaml:1:3: mapping keys must be plain strings, found a list"]),
+        BadPolicy(
+            name: "a rule id with spaces", yaml: "gate:\n  rules:\n    - {id: my rule, match: {tool: x}, decision: block}\n",
+            errors: ["test.yaml:3:12: gate.rules[0].id must be a non-empty name without spaces, found 'my rule'"]),
+        BadPolicy(
+            name: "an alert channel written as a string", yaml: "monitor:\n  alert_channels: [webhook]\n",
+            errors: ["test.yaml:2:20: monitor.alert_channels[0] must be a mapping with a type, found 'webhook'"]),
+        BadPolicy(
+            name: "a webhook without a url", yaml: "monitor:\n  alert_channels: [{type: webhook, secret: s}]\n",
+            errors: ["test.yaml:2:20: monitor.alert_channels[0]: a webhook channel needs 'url'"]),
+        BadPolicy(
+            name: "a channel setting that does not belong to its type",
+            yaml: "monitor:\n  alert_channels: [{type: stderr, url: x}]\n",
+            errors: ["test.yaml:2:35: unknown key 'url' in monitor.alert_channels[0]"]),
+        BadPolicy(
+            name: "context that is not a mapping",
+            yaml: "gate:\n  rules:\n    - {id: r, match: {context: [a]}, decision: block}\n",
+            errors: ["test.yaml:3:32: gate.rules[0].match.context must be a mapping, found a list"]),
+        BadPolicy(
+            name: "a mapping in a list of names", yaml: "gate:\n  block: [rm, {x: 1}]\n",
+            errors: ["test.yaml:2:15: gate.block[1] must be a string, found a mapping"]),
+        BadPolicy(
+            name: "an IPv6 prefix too long", yaml: "sandbox:\n  network: allow-list\n  network_allow: [\"[fd00::/129]:443\"]\n",
+            errors: [
+                "test.yaml:3:19: sandbox.network_allow[0] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '[fd00::/129]:443': prefix length must be 0-128"
+            ]),
+        BadPolicy(
+            name: "an empty workspace", yaml: "sandbox:\n  filesystem: {workspace: \"\"}\n",
+            errors: ["test.yaml:2:27: sandbox.filesystem.workspace must not be empty (use . for the working directory)"]),
+        BadPolicy(
+            name: "an env value that is not a string", yaml: "sandbox:\n  env: {set: {A: [1]}}\n",
+            errors: ["test.yaml:2:18: sandbox.env.set.A must be a string, found a list"]),
+        BadPolicy(
+            name: "an unknown monitor event", yaml: "monitor:\n  events: [exec, fork]\n",
+            errors: ["test.yaml:2:18: monitor.events[1]: unknown value 'fork' (valid: exec, connect, file_write, unlink)"]),
+        BadPolicy(
+            name: "an unknown on_block action", yaml: "gate:\n  on_block: raise_alert\n",
+            errors: ["test.yaml:2:13: gate.on_block: unknown value 'raise_alert' (valid: raise, raise_and_alert, log)"]),
+        BadPolicy(
             name: "extends with a list", yaml: "extends: [default]\n",
             errors: ["test.yaml:1:10: extends must be default, strict or a path to a policy file, found a list"]),
     ]
@@ -245,24 +299,40 @@ struct PolicyErrorTests {
             """
         let lines = errorLines(yaml)
         #expect(lines.count == 5)
-        #expect(lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") } == [
-            "test.yaml:2:12", "test.yaml:3:20", "test.yaml:5:23", "test.yaml:7:16", "test.yaml:8:1",
-        ])
+        #expect(
+            lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") } == [
+                "test.yaml:2:12", "test.yaml:3:20", "test.yaml:5:23", "test.yaml:7:16", "test.yaml:8:1",
+            ])
+    }
+
+    @Test("an empty file, or a comment only, is the built-in defaults")
+    func empty() throws {
+        for text in ["", "# nothing\n", "---\n"] {
+            var p = try load(text)
+            #expect(p.source.sha256 == SHA256.hex(text))
+            p.source = Policy().source
+            #expect(p == Policy())
+        }
     }
 
     @Test("an unreadable policy file is an error naming the file")
     func unreadable() {
-        #expect(throws: PolicyLoadFailure([
-            PolicyError(SourceLocation(file: "missing.yaml", line: 1, column: 1), "cannot read policy: No such file or directory")
-        ])) {
+        #expect(
+            throws: PolicyLoadFailure([
+                PolicyError(
+                    SourceLocation(file: "missing.yaml", line: 1, column: 1), "cannot read policy: No such file or directory")
+            ])
+        ) {
             try memoryLoader([:]).load(path: "missing.yaml")
         }
     }
 
-    @Test("a directory or a huge file is not read as a policy")
+    @Test("a directory, a missing file or an endless one is not read as a policy")
     func notAPolicyFile() {
         #expect(throws: PolicyFileError("is a directory")) { try PolicyFiles.read(repositoryRoot).get() }
         #expect(throws: PolicyFileError("No such file or directory")) { try PolicyFiles.read("/nonexistent/p.yaml").get() }
+        // An endless file stops at the size cap instead of filling memory.
+        #expect(throws: PolicyFileError("larger than 1MiB; not a policy file")) { try PolicyFiles.read("/dev/zero").get() }
     }
 
     @Test("the error description is FILE:LINE:COL: message, one per line")

@@ -48,7 +48,8 @@ struct UnitsTests {
     @Test(
         "formatting picks the largest exact unit",
         arguments: [
-            (UInt64(1) << 30, "1GiB"), (16 << 20, "16MiB"), (3072, "3KiB"), (1536, "1536"), (1500, "1500"), (0, "0"), (3 << 40, "3TiB"),
+            (UInt64(1) << 30, "1GiB"), (16 << 20, "16MiB"), (3072, "3KiB"), (1536, "1536"), (1500, "1500"), (0, "0"),
+            (3 << 40, "3TiB"),
         ])
     func formatSize(bytes: UInt64, text: String) {
         #expect(PolicyUnits.formatSize(bytes) == text)

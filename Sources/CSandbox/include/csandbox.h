@@ -197,6 +197,7 @@ long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
 /// kcmp(KCMP_VM): 0 when both processes share one address space.
 int cs_same_vm(pid_t a, pid_t b);
 int cs_socketpair_cloexec(int fds[2]);
+int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 /// Opens (O_PATH) what an exec in `pid` names, resolved the way the kernel would for it:
 /// absolute paths inside the process's root (openat2 RESOLVE_IN_ROOT, so `..` and absolute
 /// symlinks cannot leave it), relative ones from its cwd or `dirfd`; AT_EMPTY_PATH with an

@@ -16,6 +16,8 @@ struct Hit {
 let quietDevices: Set<String> = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-"]
 
 final class Analysis {
+    /// Programs whose arguments name files they write.
+    static let writers: Set<String> = ["tee", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl", "truncate", "touch"]
     static let maxBytes = 1 << 20
     static let maxInvocations = 20_000
 
@@ -29,6 +31,7 @@ final class Analysis {
     var inlineCode: [(Int, String, String)] = []
     /// Invocations per pipeline, built once normalisation is done.
     var byPipeline: [[Int]] = []
+    var writtenCache: [[String]?] = []
 
     var script: ParsedScript { sink.script }
 
@@ -71,7 +74,7 @@ final class Analysis {
                 reason: "command contains a NUL byte, which no argv can carry")
         }
         // Invalid UTF-8 arrives here already repaired to U+FFFD (String guarantees valid UTF-8).
-        if text.unicodeScalars.contains("\u{FFFD}") {
+        if text.has("\u{FFFD}") {
             hit(.invalidUTF8, evidence: "U+FFFD", reason: "command contained invalid UTF-8 (replaced before analysis)")
         }
     }
@@ -121,20 +124,32 @@ final class Analysis {
 
     /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
     func outputTargets(_ inv: Int) -> [String] {
-        command(inv).redirects.filter { $0.isOutput && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber))) }
+        if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+        return command(inv).redirects.filter { $0.isOutput && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber))) }
             .map(\.target.value).filter { !quietDevices.contains($0) }
     }
 
     func inputTargets(_ inv: Int) -> [String] {
-        command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value).filter { !quietDevices.contains($0) }
+        if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+        return command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value).filter { !quietDevices.contains($0) }
     }
 
     /// Files an invocation writes: redirections plus the destination arguments of writers.
+    /// Several detectors ask; it is computed once per invocation.
     func writtenFiles(_ k: Int) -> [String] {
+        if writtenCache.count != invocations.count { writtenCache = Array(repeating: nil, count: invocations.count) }
+        if let w = writtenCache[k] { return w }
+        let w = computeWrittenFiles(k)
+        writtenCache[k] = w
+        return w
+    }
+
+    private func computeWrittenFiles(_ k: Int) -> [String] {
         let inv = invocations[k]
+        if sink.script.commands[inv.command].redirects.isEmpty && !Self.writers.contains(inv.program) { return [] }
         var out = outputTargets(k)
         let pos = inv.positionals
-        switch inv.program {
+        switch Name(inv.program) {
         case "tee": out += pos
         case "cp", "mv", "install", "ln", "rsync": if let last = pos.last, pos.count >= 2 { out.append(last) }
         case "dd": out += inv.args.filter { $0.hasPrefix("of=") }.map { String($0.dropFirst(3)) }

@@ -15,12 +15,12 @@ private let shellOutCalls = [
 private let socketMarkers = [
     "socket.socket", "socket(", "fsockopen", "TCPSocket", "IO::Socket", "net.Socket", "net.connect", "createConnection",
     "require(\"socket\")", "require('socket')", "socket.tcp", "Socket.new", "new Socket(", "UDPSocket", "stream_socket_client",
-    "Socket::", "connect((", "using Sockets", "[socket ", "java.net.Socket", "socket.connect",
+    "Socket::", "connect((", "using Sockets", "[socket ", "require(\"net\")", "require('net')", "/inet/tcp/", "/inet/udp/", "java.net.Socket", "socket.connect",
 ]
-private let listenMarkers = ["bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
+private let listenMarkers = ["/0/0\"", "bind(", "listen(", "accept(", "TCPServer", "stream_socket_server", "createServer", "k.bind("]
 private let spawnMarkers = [
     "/bin/sh", "/bin/bash", "pty.spawn", "dup2", "subprocess", "exec(", "system(", "popen", "os.execute", "spawn(",
-    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "ProcessBuilder", "getRuntime().exec",
+    "cmd.exe", "sh -i", "proc_open", "shell_exec", "\"sh\"", "'sh'", "run(`", "exec $", "spawn ", "ProcessBuilder", "getRuntime().exec", "|& getline", "Cmd(", "`sh`", "`bash", "run(pipeline(",
 ]
 private let networkMarkers = [
     "urllib", "urlopen", "urlretrieve", "http.client", "requests.", "http.server", "SimpleHTTPServer", "socketserver",
@@ -41,6 +41,8 @@ extension Analysis {
     /// Records inline code carried by `inv` and parses the commands it shells out to.
     func inlineScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
         let p = inv.program
+        // Only interpreters, awk, editors, gimp and gdb carry inline code.
+        guard inv.kind.contains(.interpreter) || inv.kind.contains(.editor) || pythonNames.contains(p) || awkNames.contains(p) || p == "gdb" || p == "gimp" else { return }
         var pieces: [(String, String)] = []  // (language, code)
         if pythonNames.contains(p) {
             if let c = inv.value(of: "-c") { pieces.append(("python", c)) }
@@ -50,6 +52,8 @@ extension Analysis {
             {
                 pieces.append(("perl", inv.args[j + 1]))
             }
+        } else if p == "expect" {
+            if let c = inv.value(of: "-c") { pieces.append(("expect", c)) }
         } else if p == "ruby" || p == "lua" || p == "luajit" || p == "jrunscript" || p == "julia" || p == "Rscript"
             || p == "osascript" || p == "tclsh"
         {
@@ -106,11 +110,13 @@ extension Analysis {
             }
         } else if code.hasAny(networkMarkers) {
             hit(.rawSocketTransfer, index, evidence: short, reason: "inline \(language) code moves data over the network")
+        } else if !payload && Programs.isShellPath(code) && code.hasAny(spawnMarkers) {
+            hit(.shellEscape, index, evidence: short, reason: "inline \(language) code starts a shell")
         }
         var readable = false
         for literal in shellOutLiterals(code, awk: language == "awk") {
             readable = true
-            parseNested(literal, under: k, context: context)
+            parseNested(literal, under: k, context: context, guessed: true)
         }
         if !readable && code.hasAny(shellOutCalls) && language != "awk" && !payload {
             hit(.inlineShellOut, index, evidence: short, reason: "inline \(language) code runs commands that cannot be read statically")
@@ -237,9 +243,16 @@ extension Analysis {
     /// inline code; text an `echo` writes to a file (`echo 'os.execute("/bin/sh")' > $TF`) is a
     /// payload, checked for shells, sockets and shell-outs.
     func payloads() {
+        // Most commands echo nothing into anything: skip the bookkeeping below.
+        guard invocations.contains(where: { $0.program == "echo" || $0.program == "printf" })
+            || sink.script.commands.contains(where: { c in c.redirects.contains { $0.hereText != nil } })
+        else { return }
         var invocationOf: [Int: Int] = [:]
         for (k, inv) in invocations.enumerated() { invocationOf[inv.command] = k }
         let count = invocations.count
+        let schedulesStdin = invocations.contains { i in
+            (i.program == "crontab" && (i.args.last == "-" || i.positionals.isEmpty && !i.hasAny(["-l", "-e", "-r"]))) || i.program == "at" || i.program == "batch"
+        }
         for k in 0..<count {
             let inv = invocations[k]
             let cmd = sink.script.commands[inv.command]
@@ -255,6 +268,12 @@ extension Analysis {
                 continue
             }
             guard inv.program == "echo" || inv.program == "printf" else { continue }
+            // Lines echoed into `crontab -` or `at` are commands that will run later.
+            if schedulesStdin {
+                let textArgs = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
+                parseNested(cronCommand(textArgs), under: inv.command, context: ctx, guessed: true)
+                continue
+            }
             let text = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
             guard text.utf8.count >= 8 else { continue }
             let line = sink.script.pipelines[cmd.pipeline]
@@ -278,3 +297,11 @@ extension Analysis {
 
 /// Script hosts that read a program on standard input though they are not general interpreters.
 let jvmScripting: Set<String> = ["jjs", "jrunscript", "tclsh", "wish", "expect", "gdb", "irb", "php", "node", "lua"]
+
+/// A crontab line without its five schedule fields (or `@reboot`-style nickname).
+func cronCommand(_ line: String) -> String {
+    let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+    if let f = fields.first, f.hasPrefix("@") { return line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+    let schedule = fields.prefix(5).allSatisfy { $0.allSatisfy { c in c.isNumber || "*/,-".contains(c) } }
+    return schedule && fields.count == 6 ? String(fields[5]) : line
+}

@@ -14,6 +14,36 @@ public enum PathClass: String, Sendable, Equatable {
     case dynamic
 }
 
+/// Program families the detectors ask about again and again, looked up once per invocation.
+public struct ProgramKind: OptionSet, Sendable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    static let shell = ProgramKind(rawValue: 1 << 0)
+    static let interpreter = ProgramKind(rawValue: 1 << 1)
+    static let netClient = ProgramKind(rawValue: 1 << 2)
+    static let informational = ProgramKind(rawValue: 1 << 3)
+    static let known = ProgramKind(rawValue: 1 << 4)
+    static let editor = ProgramKind(rawValue: 1 << 5)
+    static let downloader = ProgramKind(rawValue: 1 << 6)
+    static let sender = ProgramKind(rawValue: 1 << 7)
+
+    nonisolated(unsafe) static let table: [String: ProgramKind] = {
+        var t: [String: ProgramKind] = [:]
+        func add(_ names: Set<String>, _ k: ProgramKind) { for n in names { t[n, default: []].insert(k) } }
+        add(shellNames, .shell)
+        add(Programs.interpreters, .interpreter)
+        add(Programs.netClients, .netClient)
+        add(Programs.informational, .informational)
+        add(KnownPrograms.names, .known)
+        add(editorNames, .editor)
+        add(Programs.downloaders, .downloader)
+        add(Programs.senders, .sender)
+        return t
+    }()
+
+    static func of(_ program: String) -> ProgramKind { table[program] ?? [] }
+}
+
 public struct Invocation: Sendable {
     /// Basename of the program, e.g. `rm` for `/usr/bin/rm` and `\rm`.
     public var program: String
@@ -38,8 +68,11 @@ public struct Invocation: Sendable {
     public var typedEscape: Bool
     /// Arguments come from standard input (`xargs`): unknown at check time.
     public var argsFromInput: Bool
+    /// Which program families it belongs to.
+    public var kind: ProgramKind
 
     init(program: String, written: String, pathClass: PathClass, command: Int) {
+        self.kind = ProgramKind.of(program)
         self.program = program
         self.written = written
         self.pathClass = pathClass
@@ -100,8 +133,8 @@ public struct Invocation: Sendable {
 /// Classifies a program word and reduces it to its basename.
 func programName(_ written: String, isStatic: Bool) -> (String, PathClass) {
     guard isStatic else { return (written, .dynamic) }
-    guard let slash = written.lastIndex(of: "/") else { return (written, .bare) }
-    let base = String(written[written.index(after: slash)...])
+    guard let slash = written.utf8.lastIndex(of: 0x2F) else { return (written, .bare) }
+    let base = String(Substring(written.utf8[written.utf8.index(after: slash)...]))
     if written.hasPrefix("/") {
         for dir in ["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/libexec/"]
         where written.hasPrefix(dir) {

@@ -55,9 +55,20 @@ extension Analysis {
     }
 
     /// Parses `text` as a script one level below command `k`, inheriting its context.
-    func parseNested(_ text: String, under k: Int, context: Inherited) {
+    /// - Parameter guessed: the text was lifted out of code or data by a heuristic (a string
+    ///   literal in `os.system(...)`, an echoed cron line); if it does not parse, that says
+    ///   nothing about the command, so its parse problems are dropped and analysis goes on.
+    func parseNested(_ text: String, under k: Int, context: Inherited, guessed: Bool = false) {
+        guard !sink.abandoned else { return }
         let before = sink.script.commands.count
+        let problems = sink.script.problems.count
         ShellParser.parse(text, into: sink, depth: sink.script.commands[k].depth + 1, vars: variables)
+        if guessed && sink.abandoned && sink.script.problems.count > problems
+            && !sink.script.problems[problems].message.hasPrefix("nesting deeper") && !sink.script.problems[problems].message.hasPrefix("more than")
+        {
+            sink.script.problems.removeSubrange(problems...)
+            sink.abandoned = false
+        }
         for j in before..<sink.script.commands.count { inherited[j] = context }
     }
 
@@ -79,7 +90,7 @@ extension Analysis {
             }
             let (base, _) = programName(name, isStatic: words[p].isStatic)
             let vals = words[p...].map(\.value)
-            switch base {
+            switch Name(base) {
             case _ where wrapperOptions[base] != nil && base != "watch" && base != "sg":
                 if elevating.contains(base) { ctx.elevated = true }
                 if base == "command" || base == "builtin",
@@ -133,8 +144,12 @@ extension Analysis {
             }
         }
         guard p < words.count else { return }
-        let (program, pathClass) = programName(
+        var (program, pathClass) = programName(
             typedEscape && p == 0 ? String(words[p].value.dropFirst()) : words[p].value, isStatic: words[p].isStatic)
+        if program == "$SHELL" || program == "${SHELL}" {
+            // The user's login shell: a shell, whichever it is.
+            (program, pathClass) = ("sh", .bare)
+        }
         var inv = Invocation(program: program, written: words[p].value, pathClass: pathClass, command: k)
         inv.argWords = Array(words[(p + 1)...])
         inv.args = inv.argWords.map(\.value)
@@ -150,11 +165,13 @@ extension Analysis {
 
     /// Arguments that are scripts in their own right.
     func nestedScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
+        // The context nested commands inherit; built only when something is nested (this runs
+        // for every program, and most have nothing inside).
         var ctx = context
-        ctx.wrappers.append(inv.program)
+        if !inv.args.isEmpty || !inv.environment.isEmpty { ctx.wrappers.append(inv.program) } else { return }
         let a = inv.args
-        switch inv.program {
-        case _ where shellNames.contains(inv.program):
+        switch Name(inv.program) {
+        case _ where inv.kind.contains(.shell):
             if let c = shellScriptArgument(a) { parseNested(c, under: k, context: ctx) }
         case "eval":
             parseNested(a.joined(separator: " "), under: k, context: ctx)
@@ -232,13 +249,13 @@ extension Analysis {
             if let c = inv.value(of: "--pipe") { parseNested(c, under: k, context: ctx) }
             if let e = inv.value(of: "--eval"), e.has("lua:") {
                 inlineCode.append((index, "lua", e))
-                for s in shellOutLiterals(e, awk: false) { parseNested(s, under: k, context: ctx) }
+                for s in shellOutLiterals(e, awk: false) { parseNested(s, under: k, context: ctx, guessed: true) }
             }
         default:
             inlineScripts(of: inv, index: index, under: k, context: context)
             // `in-toto-run ... -- /bin/sh -c "..."`, `srun bash -c ...`: a wrapped script.
-            if !Programs.interpreters.contains(inv.program) {
-                for j in a.indices.dropLast(2) where shellNames.contains(a[j].basename) && a[j + 1] == "-c" {
+            if !inv.kind.contains(.interpreter) {
+                for j in a.indices.dropLast(2) where a[j + 1] == "-c" && shellNames.contains(a[j].basename) {
                     parseNested(a[j + 2], under: k, context: ctx)
                     break
                 }

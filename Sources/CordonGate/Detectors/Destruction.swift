@@ -11,10 +11,9 @@ enum Destruction {
     static let systemPrefixes = ["/etc/", "/boot/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/var/lib/", "/sys/",
                                  "/proc/sys/"]
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        switch p {
+        switch Name(p) {
         case "rm", "unlink", "rmdir":
             let recursive = inv.hasAny(["-r", "-R", "--recursive"])
             let targets = inv.argWords.filter { !$0.value.hasPrefix("-") || $0.value == "-" }
@@ -100,8 +99,7 @@ enum Destruction {
 }
 
 enum GitSafety {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         guard inv.program == "git" else { return }
         // Skip `-C dir`, `-c k=v` global options to find the subcommand.
         var j = 0
@@ -110,7 +108,7 @@ enum GitSafety {
         let sub = inv.args[j]
         let rest = Array(inv.args[(j + 1)...])
         let has = { (xs: [String]) in xs.contains { o in rest.contains { $0 == o || $0.hasPrefix(o + "=") } } }
-        switch sub {
+        switch Name(sub) {
         case "push":
             if has(["--force", "-f", "--mirror", "--force-with-lease", "--prune"]) || rest.contains(where: { $0.hasPrefix("+") }) {
                 a.hit(.gitForcePush, k, reason: "git push rewrites remote history (\(rest.first { $0.hasPrefix("-") || $0.hasPrefix("+") } ?? "force"))")

@@ -4,27 +4,30 @@
 enum Detectors {
     static func run(_ a: Analysis) {
         for k in a.invocations.indices {
-            let args = a.invocations[k].args
+            let inv = a.invocations[k]
+            let args = inv.args
             // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
-            if args.contains("--help") || args.contains("--version") || args == ["-h"] || args == ["-V"] {
+            if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
+                || args.contains(where: { ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version") })
+            {
                 continue
             }
-            ShellAccess.check(a, k)
-            RemoteExecution.check(a, k)
-            Obfuscation.check(a, k)
-            Secrets.check(a, k)
-            Exfiltration.check(a, k)
-            Destruction.check(a, k)
-            GitSafety.check(a, k)
-            Privilege.check(a, k)
-            Persistence.check(a, k)
-            Evasion.check(a, k)
-            SystemControl.check(a, k)
-            Packages.check(a, k)
-            Network.check(a, k)
-            Infrastructure.check(a, k)
-            if a.invocations[k].pathClass != .dynamic && !KnownPrograms.contains(a.invocations[k].program) {
-                a.hit(.unknownProgram, k, reason: "'\(a.invocations[k].program)' is not a program the gate knows")
+            ShellAccess.check(a, k, inv)
+            RemoteExecution.check(a, k, inv)
+            Obfuscation.check(a, k, inv)
+            Secrets.check(a, k, inv)
+            Exfiltration.check(a, k, inv)
+            Destruction.check(a, k, inv)
+            GitSafety.check(a, k, inv)
+            Privilege.check(a, k, inv)
+            Persistence.check(a, k, inv)
+            Evasion.check(a, k, inv)
+            SystemControl.check(a, k, inv)
+            Packages.check(a, k, inv)
+            Network.check(a, k, inv)
+            Infrastructure.check(a, k, inv)
+            if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
+                a.hit(.unknownProgram, k, reason: "'\(inv.program)' is not a program the gate knows")
             }
         }
         // Script-wide signals: combinations and structures spanning several commands.
@@ -70,7 +73,7 @@ enum Programs {
         let p = inv.program
         guard interpreters.contains(p) else { return false }
         let a = inv.args
-        if shellNames.contains(p) {
+        if inv.kind.contains(.shell) {
             if a.contains(where: { $0 == "-s" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("s") && !$0.contains("c")) }) { return true }
             if inv.hasAny(["-c"]) || a.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") }) { return false }
         } else {
@@ -81,6 +84,7 @@ enum Programs {
     }
 
     static func isShellPath(_ s: String) -> Bool {
+        guard s.utf8.count >= 7, s.has("/bin/") else { return false }
         for sh in ["/bin/sh", "/bin/bash", "/bin/dash", "/bin/zsh", "/bin/ksh", "/bin/ash", "/bin/csh", "/bin/tcsh",
                    "/bin/mksh", "/bin/fish", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/zsh", "/usr/bin/dash"]
         where s.has(sh) {

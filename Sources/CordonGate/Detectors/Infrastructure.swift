@@ -1,12 +1,11 @@
 // Cloud and infrastructure changes: Kubernetes, Helm, Terraform, cloud CLIs, Docker, databases.
 
 enum Infrastructure {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let args = inv.args
         let sub = inv.subcommand ?? ""
-        switch p {
+        switch Name(p) {
         case "kubectl", "oc":
             if ["delete", "drain", "cordon", "replace"].contains(sub) || sub == "replace" && inv.has("--force") {
                 a.hit(.infraDelete, k, reason: "\(p) \(sub) removes cluster resources")

@@ -1,12 +1,11 @@
 // Package installation and network tools.
 
 enum Packages {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let sub = inv.subcommand ?? ""
         var installs = false
-        switch p {
+        switch Name(p) {
         case "pip", "pip3", "pip2", "pipx", "uv", "poetry", "pdm", "conda", "mamba", "micromamba":
             installs = sub == "install" || sub == "add" || (p == "uv" && inv.args.prefix(2) == ["pip", "install"])
                 || (p == "uv" && sub == "tool" && inv.args.contains("install"))
@@ -41,14 +40,13 @@ enum Packages {
 }
 
 enum Network {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         // Serving on every interface, said explicitly, is for other machines to reach.
-        if inv.args.contains(where: { $0.has("0.0.0.0") }) && (inv.has("-S") || p == "kubectl" || inv.args.contains(where: { $0.hasPrefix("--address") || $0.hasPrefix("--bind") || $0.hasPrefix("--host") })) {
+        if inv.args.contains(where: { $0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0") }) && (inv.has("-S") || p == "kubectl" || inv.args.contains(where: { $0.hasPrefix("--address") || $0.hasPrefix("--bind") || $0.hasPrefix("--host") })) {
             a.hit(.networkListener, k, score: 60, reason: "\(p) serves on every network interface (0.0.0.0)")
         }
-        switch p {
+        switch Name(p) {
         case "nmap", "masscan", "zmap", "rustscan", "unicornscan", "hping3", "nikto", "sqlmap", "gobuster", "dirb", "wfuzz", "hydra", "medusa", "ncrack", "arp-scan", "netdiscover":
             a.hit(.scanner, k, reason: "\(p) scans or attacks hosts")
         case "tcpdump", "tshark", "dumpcap", "ettercap", "bettercap", "arpspoof", "dsniff":

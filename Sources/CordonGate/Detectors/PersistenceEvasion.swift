@@ -8,10 +8,9 @@ enum Persistence {
         "/etc/profile.d/", "~/.inputrc",
     ]
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        switch p {
+        switch Name(p) {
         case "crontab":
             // Listing (`-l`) is harmless; installing a file, editing, or removing changes jobs.
             if !inv.has("-l") || a.command(k).position > 0 {
@@ -79,10 +78,9 @@ enum Evasion {
                                    "snort", "suricata", "ossec", "tetragon", "sentinelone", "cbagentd", "rsyslog", "syslog-ng",
                                    "systemd-journald", "iptables", "nftables", "fail2ban"]
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        switch p {
+        switch Name(p) {
         case "history":
             if inv.hasAny(["-c", "-w"]) && inv.has("-c") || inv.has("-d") { a.hit(.historyTamper, k, reason: "clears shell history") }
         case "unset":

@@ -2,21 +2,21 @@
 // account files, and system programs run from copies in the working directory.
 
 enum Privilege {
+    static let elevators: Set<String> = ["sudo", "doas", "pkexec", "run0"]
     /// Names agents commonly give their own executables, which are not copies of system programs.
     static let projectScripts: Set<String> = [
         "configure", "gradlew", "mvnw", "manage.py", "setup.py", "build.sh", "run.sh", "test.sh", "install.sh",
         "bootstrap", "autogen.sh", "main", "app", "server", "a.out", "start.sh", "deploy.sh",
     ]
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        if let w = inv.wrappers.first(where: { ["sudo", "doas", "pkexec", "run0"].contains($0) }) {
+        if inv.elevated, let w = inv.wrappers.first(where: { elevators.contains($0) }) {
             a.hit(.sudo, k, reason: "runs \(p) as root through \(w)")
-        } else if ["sudo", "doas", "pkexec", "run0", "sudoedit"].contains(p) {
+        } else if elevators.contains(p) || p == "sudoedit" {
             a.hit(.sudo, k, reason: "\(p) \(inv.args.joined(separator: " ")): a root shell or edit")
         }
-        switch p {
+        switch Name(p) {
         case "su":
             a.hit(.switchUser, k, reason: "su switches to \(inv.positionals.first ?? "root")")
         case "chmod":

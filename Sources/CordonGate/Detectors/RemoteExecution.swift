@@ -6,13 +6,12 @@ enum RemoteExecution {
                                         "zcat", "bzcat", "xzcat", "tr", "printf", "echo", "perl", "python", "python3"]
 
     static func isDownloader(_ inv: Invocation) -> Bool {
-        if Programs.downloaders.contains(inv.program) { return true }
+        if inv.kind.contains(.downloader) { return true }
         if inv.program == "nc" || inv.program == "ncat" || inv.program == "telnet" { return true }
         return false
     }
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         if isDownloader(inv) {
             if let s = a.downstream(of: k).first(where: { Programs.readsScriptFromStdin(a.invocations[$0]) }) {
                 let target = a.invocations[s]
@@ -21,7 +20,7 @@ enum RemoteExecution {
             }
         }
         // An interpreter or `source` reading a process substitution or `$(...)` that downloads.
-        if Programs.interpreters.contains(inv.program) || inv.program == "source" || inv.program == "." || inv.program == "eval" {
+        if inv.kind.contains(.interpreter) || inv.program == "source" || inv.program == "." || inv.program == "eval" {
             for w in inv.argWords where !w.substitutions.isEmpty {
                 let inner = a.invocationsIn(word: w)
                 if inner.contains(where: { isDownloader(a.invocations[$0]) }) {
@@ -48,7 +47,7 @@ enum RemoteExecution {
                 ran = inv.positionals.dropFirst().first { downloaded[$0.basename] != nil }
             } else if inv.pathClass == .relative || inv.pathClass == .absolute, downloaded[inv.program] != nil {
                 ran = inv.program
-            } else if Programs.interpreters.contains(inv.program), let f = inv.positionals.first, downloaded[f.basename] != nil {
+            } else if inv.kind.contains(.interpreter), let f = inv.positionals.first, downloaded[f.basename] != nil {
                 ran = f
             }
             if let ran, let d = downloaded[ran.basename] {
@@ -77,8 +76,7 @@ enum RemoteExecution {
 }
 
 enum Obfuscation {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let words = a.command(k).words
         if let first = words.first, first.hexEscaped {
             a.hit(.hexEscapedCommand, k, reason: "program name hidden in escapes: $'...' decodes to '\(inv.program)'")
@@ -97,7 +95,7 @@ enum Obfuscation {
             }
         }
         // `eval "$(echo ... | base64 -d)"`, `sh -c "$(... | xxd -r -p)"`, `bash <(... base64 -d)`.
-        if Programs.interpreters.contains(inv.program) || inv.program == "eval" || inv.program == "source" || inv.program == "." {
+        if inv.kind.contains(.interpreter) || inv.program == "eval" || inv.program == "source" || inv.program == "." {
             for w in inv.argWords where !w.substitutions.isEmpty {
                 if a.invocationsIn(word: w).contains(where: { isDecoding(a.invocations[$0]) }) {
                     a.hit(.decodeToInterpreter, k, reason: "obfuscated code: \(inv.program) runs decoded text")
@@ -108,7 +106,7 @@ enum Obfuscation {
     }
 
     static func isDecoding(_ inv: Invocation) -> Bool {
-        switch inv.program {
+        switch Name(inv.program) {
         case "base64", "base32", "basenc": return inv.hasAny(["-d", "--decode", "-D"])
         case "xxd": return inv.has("-r")
         case "rev", "uudecode": return true

@@ -1,17 +1,7 @@
 // Credential and secret access, exfiltration, and the combination of the two.
 
 enum Secrets {
-    /// Path fragments of secrets, matched against home-normalised arguments and redirect targets.
-    static let secretFragments = [
-        "/.ssh/id_", "~/.ssh/id_", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json", ".netrc",
-        ".pgpass", ".git-credentials", ".pypirc", ".npmrc", "/etc/shadow", "/etc/gshadow", "/etc/master.passwd",
-        ".gnupg/", ".password-store", ".mozilla/firefox", ".config/google-chrome", ".config/chromium",
-        "Login Data", "logins.json", "key4.db", ".local/share/keyrings", "login.keyring", ".vault-token",
-        ".config/gcloud/credentials.db", "application_default_credentials.json", ".azure/accessTokens.json",
-        "/var/run/secrets/kubernetes.io", "/run/secrets/", "/proc/self/environ", ".ssh/identity",
-        "/etc/ssl/private", ".config/gh/hosts.yml", ".terraformrc", ".cargo/credentials", ".bash_history",
-        "/etc/krb5.keytab", "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa",
-    ]
+    static let skipFlagValues: Set<String> = ["-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E"]
     /// Programs that use a key or credential file without revealing it.
     static let keyUsers: Set<String> = [
         "ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "chmod", "chown", "chgrp", "ls", "stat", "test", "[", "file",
@@ -20,18 +10,48 @@ enum Secrets {
         "echo", "mv", "sshfs", "autossh", "mosh", "dotenv",
     ]
 
+    /// File names that are secrets wherever they are.
+    static let secretNames: Set<String> = [
+        "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "identity", ".netrc", "_netrc", ".pgpass", ".git-credentials", ".pypirc",
+        ".npmrc", "shadow", "gshadow", "master.passwd", "logins.json", "key4.db", "Login Data", "login.keyring",
+        ".vault-token", "credentials.db", "application_default_credentials.json", "accessTokens.json", ".terraformrc",
+        ".bash_history", ".zsh_history", "krb5.keytab", ".env",
+    ]
+    /// Directories whose contents are secrets.
+    static let secretDirectories = [
+        ".gnupg/", ".password-store", ".mozilla/firefox", ".config/google-chrome", ".config/chromium", ".local/share/keyrings",
+        "/var/run/secrets/", "/run/secrets/", "/etc/ssl/private", ".ssh/id_",
+    ]
+
     static func secretPath(_ s: String) -> Bool {
+        let u = s.utf8
+        // Every secret path has a dot or a slash; flags and plain words are rejected here.
+        guard u.count >= 4, u.contains(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
+        let name = s.basename
+        if secretNames.contains(name) {
+            // `shadow` only as /etc/shadow; the rest anywhere.
+            return name != "shadow" && name != "gshadow" || s.hasPrefix("/etc/")
+        }
+        if name.hasPrefix("id_") && (name.hasPrefix("id_rsa") || name.hasPrefix("id_ed25519") || name.hasPrefix("id_ecdsa") || name.hasPrefix("id_dsa")) {
+            return !name.hasSuffix(".pub")
+        }
+        if name.hasPrefix(".env.") {
+            return !name.hasSuffix(".example") && !name.hasSuffix(".sample") && !name.hasSuffix(".template") && !name.hasSuffix(".dist")
+        }
+        guard u.contains(0x2F) else { return false }
         let n = s.homeNormalised
-        if n.has(".pub") && !n.has(".pub/") { return false }
-        if n.basename == ".env" || n.basename.hasPrefix(".env.") && !n.hasSuffix(".example") && !n.hasSuffix(".sample") && !n.hasSuffix(".template") {
-            return true
+        if name == "credentials" || name == "config" || name == "config.json" || name == "hosts.yml" {
+            return n.has(".aws/") || n.has(".kube/") || n.has(".docker/") || n.has("gh/hosts") || n.has(".cargo/")
         }
         if n.hasPrefix("/proc/") && n.hasSuffix("/environ") { return true }
-        return secretFragments.contains { n.has($0) }
+        // Whole credential directories (`tar czf - ~/.ssh`).
+        if n.hasPrefix("~/."), ["~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.password-store", "~/.config/gcloud"].contains(n.hasSuffix("/") ? String(n.dropLast()) : n) {
+            return true
+        }
+        return secretDirectories.contains { n.has($0) }
     }
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         // gpg --export-secret-keys.
         if p == "gpg" || p == "gpg2" {
@@ -48,21 +68,21 @@ enum Secrets {
             a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
         }
         // Secret files read.
-        let skipFlagValues: Set<String> = ["-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E"]
-        var candidates: [String] = a.inputTargets(k)
-        if !keyUsers.contains(p) {
+        var found: String?
+        if p == "scp" || p == "rsync" {
+            // Copying a key to a remote host is exfiltration even though scp "uses" keys.
+            found = inv.positionals.dropLast().first(where: secretPath)
+        } else if !keyUsers.contains(p) {
             var skipNext = false
             for arg in inv.args {
                 if skipNext { skipNext = false; continue }
-                if (p == "ssh" || p == "scp" || p == "curl") && skipFlagValues.contains(arg) { skipNext = true; continue }
-                candidates.append(arg.hasPrefix("@") ? String(arg.dropFirst()) : arg)
+                if (p == "ssh" || p == "curl") && skipFlagValues.contains(arg) { skipNext = true; continue }
+                let path = arg.utf8.first == UInt8(ascii: "@") ? String(arg.dropFirst()) : arg
+                if secretPath(path) { found = path; break }
             }
         }
-        if p == "scp" || p == "rsync" {
-            // Copying a key to a remote host is exfiltration even though scp "uses" keys.
-            candidates = inv.positionals.dropLast().map { $0 }
-        }
-        if let s = candidates.first(where: secretPath) {
+        if found == nil { found = a.inputTargets(k).first(where: secretPath) }
+        if let s = found {
             a.hit(.secretFileRead, k, reason: "reads a secret: \(s)")
         }
     }
@@ -73,7 +93,7 @@ enum Secrets {
         guard let r = readers.first else { return }
         let sender = a.invocations.indices.first { k in
             let inv = a.invocations[k]
-            if Programs.senders.contains(inv.program) && inv.program != "dig" || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") }) {
+            if inv.kind.contains(.sender) && inv.program != "dig" || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") }) {
                 return !(r.invocation == k && inv.program == "ssh")
             }
             return false
@@ -91,10 +111,9 @@ enum Exfiltration {
                              "file.io", "sprunge.us", "paste.rs", "gofile.io", "anonfiles", "webhook.site", "requestbin",
                              "pipedream.net", "ngrok.io", "dpaste", "catbox.moe", "temp.sh", "bashupload.com"]
 
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        switch p {
+        switch Name(p) {
         case "curl", "http", "https", "xh", "curlie":
             let fileData = inv.args.enumerated().contains { j, x in
                 (["-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form", "--json"].contains(x)
@@ -156,7 +175,7 @@ enum Exfiltration {
         default:
             break
         }
-        if Programs.senders.contains(p), let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } }) {
+        if inv.kind.contains(.sender), let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } }) {
             a.hit(.pasteSite, k, reason: "sends data to the paste/file-drop site \(site)")
         }
     }

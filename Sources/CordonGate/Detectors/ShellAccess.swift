@@ -1,8 +1,10 @@
 // Reverse shells, bind shells, and shells spawned out of ordinary programs (GTFOBins).
 
 enum ShellAccess {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static let shellSetting: Set<String> = ["-s", "--shell", "-S", "--login-shell"]
+    static let shellSetters: Set<String> = ["useradd", "usermod", "adduser", "su", "runuser", "apptainer", "singularity", "login", "newusers", "sudo"]
+    static let transparent: Set<String> = ["sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec", "command", "builtin"]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let cmd = a.command(k)
 
@@ -12,7 +14,7 @@ enum ShellAccess {
             let wiresStdio = cmd.redirects.contains { ($0.op == ">&" || $0.op == "<&" || $0.op == "&>") }
                 || sockets.contains { $0.op == "<>" || $0.op == "&>" || $0.op == ">&" }
             let stdio = cmd.redirects.contains { $0.fd == nil || $0.fd == 0 || $0.fd == 1 || $0.fd == 2 }
-            if shellNames.contains(p) || p == "exec" && wiresStdio && stdio && cmd.redirects.count >= 2 || (wiresStdio && cmd.redirects.count >= 2 && stdio && p != "exec") {
+            if inv.kind.contains(.shell) || p == "exec" && wiresStdio && stdio && cmd.redirects.count >= 2 || (wiresStdio && cmd.redirects.count >= 2 && stdio && p != "exec") {
                 a.hit(.devTcpShell, k, reason: "reverse shell: \(p) wired to \(sockets.first?.target.value ?? "/dev/tcp")")
             } else {
                 a.hit(.rawSocketTransfer, k, reason: "data sent or received through \(sockets.first?.target.value ?? "/dev/tcp")")
@@ -20,7 +22,7 @@ enum ShellAccess {
         }
 
         // telnet's -e sets the escape character; only netcat-style -e/-c runs a program.
-        if Programs.netClients.contains(p) && p != "socat" && p != "openssl" && p != "telnet" {
+        if inv.kind.contains(.netClient) && p != "socat" && p != "openssl" && p != "telnet" {
             if inv.hasAny(["-e", "-c", "--exec", "--sh-exec", "--lua-exec"]) {
                 if inv.hasAny(["-l", "--listen"]) {
                     a.hit(.bindShell, k, reason: "bind shell: \(p) -l serving a program to whoever connects")
@@ -43,28 +45,29 @@ enum ShellAccess {
         }
 
         // A network client's output fed to a shell: `telnet h p | /bin/sh | telnet h p2`.
-        if Programs.netClients.contains(p) || p == "telnet" {
-            if let s = a.downstream(of: k).first(where: { Programs.readsScriptFromStdin(a.invocations[$0]) && shellNames.contains(a.invocations[$0].program) }) {
+        if inv.kind.contains(.netClient) || p == "telnet" {
+            if let s = a.downstream(of: k).first(where: { Programs.readsScriptFromStdin(a.invocations[$0]) && a.invocations[$0].kind.contains(.shell) }) {
                 a.hit(.telnetPipeShell, k, evidence: a.evidence(k) + " | " + a.invocations[s].program,
                       reason: "reverse shell: network input piped into \(a.invocations[s].program)")
             }
         }
 
         // Shells spawned from other programs.
-        if inv.typedEscape && (shellNames.contains(p) || inv.written.hasPrefix("/")) {
+        if inv.typedEscape && (inv.kind.contains(.shell) || inv.written.hasPrefix("/")) {
             a.hit(.shellEscape, k, reason: "shell escape typed into an interactive program: !\(inv.written)")
             return
         }
-        if shellNames.contains(p) {
+        if inv.kind.contains(.shell) {
             let script = a.shellScriptArgument(inv.args) != nil || inv.positionals.first.map { $0 != "-" } == true
             // Fed a script: from a pipe, a file, a here-document. Not fed: a terminal (`<$(tty)`,
             // `</dev/tty`) or a descriptor dup (`0<&1`), which is how escapes wire a shell up.
             let fed = cmd.position > 0 || cmd.redirects.contains { r in
                 (r.op == "<" || r.op.hasPrefix("<<")) && !r.target.value.has("tty") && !r.target.value.hasPrefix("/dev/pts")
+                    && !r.target.value.hasPrefix("@")  // Tcl's `<@stdin` channel syntax, typed into tclsh
             }
             if !script && !fed {
-                let nested = !inv.wrappers.filter({ !["sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec", "command", "builtin"].contains($0) }).isEmpty
-                if inv.remote != nil {
+                let nested = inv.wrappers.contains { !transparent.contains($0) }
+                if let r = inv.remote, r != "localhost" && r != "127.0.0.1" && !r.hasSuffix("@localhost") {
                     // An interactive shell inside a container or on another host: not this machine.
                 } else if nested || inv.has("-p") || inv.pathClass == .relative {
                     a.hit(.shellEscape, k, reason: "shell spawned through \(inv.wrappers.last ?? inv.written)\(inv.has("-p") ? " with -p (keeps setuid privileges)" : "")")
@@ -74,11 +77,10 @@ enum ShellAccess {
             }
             return
         }
-        if !Programs.informational.contains(p) && !Programs.interpreters.contains(p) && !editorNames.contains(p) {
+        if inv.kind.isDisjoint(with: [.informational, .interpreter, .editor]) {
             // `useradd -s /bin/zsh`, `su --shell /bin/zsh`: a login shell setting, not a spawn;
             // `X -- /bin/sh -c '...'` is a wrapped script, parsed as one.
-            let shellSetting: Set<String> = ["-s", "--shell", "-S", "--login-shell"]
-            let setsShell = ["useradd", "usermod", "adduser", "su", "runuser", "apptainer", "singularity", "login", "newusers", "sudo"].contains(p)
+            let setsShell = shellSetters.contains(p)
             let spawned = inv.args.enumerated().first { j, x in
                 Programs.isShellPath(x) && !(setsShell && j > 0 && shellSetting.contains(inv.args[j - 1])) && !(setsShell && x.hasPrefix("--shell="))
                     && !(j + 1 < inv.args.count && inv.args[j + 1] == "-c")
@@ -88,12 +90,15 @@ enum ShellAccess {
             }
         }
         // Programs that open a shell when given nothing to run.
-        let bare = inv.args.filter { !$0.hasPrefix("-") }
-        switch p {
+        var bare: [String] { inv.args.filter { !$0.hasPrefix("-") } }
+        switch Name(p) {
         case "screen", "byobu", "zellij":
             if bare.isEmpty || inv.args == ["-S"] { a.hit(.interactiveShell, k, reason: "\(p) starts an interactive shell") }
         case "tmux":
-            if bare.isEmpty || ["new", "new-session"].contains(bare.first ?? "") && bare.count == 1 { a.hit(.interactiveShell, k, reason: "tmux starts an interactive shell") }
+            let rest = Array(inv.args[skipOptions(inv.args, from: 0, withValue: ["-S", "-L", "-f", "-c", "-T"])...])
+            if rest.isEmpty || rest.count == 1 && (rest[0] == "new" || rest[0] == "new-session") {
+                a.hit(.interactiveShell, k, reason: "tmux starts an interactive shell")
+            }
         case "script":
             if !inv.hasAny(["-c", "--command"]) { a.hit(.interactiveShell, k, reason: "script starts an interactive shell") }
         case "capsh":
@@ -106,7 +111,10 @@ enum ShellAccess {
         case "minicom":
             if inv.has("-D") && inv.args.contains("/dev/null") { a.hit(.shellEscape, k, reason: "minicom on /dev/null: a shell escape") }
         default:
-            break
+            // `ansible-test shell`, `poetry shell`, `pipenv shell`: a subcommand that opens a shell.
+            if inv.positionals == ["shell"] && inv.kind.contains(.known) || inv.positionals == ["shell"] && p.hasPrefix("ansible") {
+                a.hit(.interactiveShell, k, reason: "\(p) shell starts an interactive shell")
+            }
         }
         // Native libraries loaded into ordinary programs.
         if p == "enable" && inv.has("-f") || p == "openssl" && inv.has("-engine") && inv.args.contains(where: { $0.hasSuffix(".so") })
@@ -119,7 +127,7 @@ enum ShellAccess {
         {
             a.hit(.shellEscape, k, reason: "writes a shell-spawning payload to a file")
         }
-        if editorNames.contains(p) || p == "less" || p == "more" || p == "man" {
+        if inv.kind.contains(.editor) || p == "less" || p == "more" || p == "man" {
             if inv.environment.contains(where: { $0.0 == "PAGER" || $0.0 == "MANPAGER" || $0.0 == "EDITOR" || $0.0 == "VISUAL" }) {
                 a.hit(.shellEscape, k, reason: "\(p) with a pager or editor variable set to a program")
             }
@@ -131,7 +139,7 @@ enum ShellAccess {
         let fifo = a.invocations.indices.first { a.invocations[$0].program == "mkfifo" || (a.invocations[$0].program == "mknod" && a.invocations[$0].args.contains("p")) }
         if let f = fifo {
             let net = a.invocations.contains { Programs.netClients.contains($0.program) }
-            let shell = a.invocations.contains { shellNames.contains($0.program) }
+            let shell = a.invocations.contains { $0.kind.contains(.shell) }
             if net && shell {
                 a.hit(.fifoRelay, f, evidence: a.script.text.utf8.count > 200 ? String(decoding: a.script.text.utf8.prefix(200), as: UTF8.self) : a.script.text,
                       reason: "reverse shell: a named pipe relays a shell through a network client")

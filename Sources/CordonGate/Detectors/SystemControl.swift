@@ -1,10 +1,9 @@
 // System control (power, kill everything, kernel) and resource abuse (fork bombs, disk fill).
 
 enum SystemControl {
-    static func check(_ a: Analysis, _ k: Int) {
-        let inv = a.invocations[k]
+    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        switch p {
+        switch Name(p) {
         case "shutdown", "reboot", "halt", "poweroff":
             if !inv.hasAny(["-c", "--help", "--show"]) { a.hit(.powerControl, k, reason: "\(p) takes the machine down") }
         case "init", "telinit":

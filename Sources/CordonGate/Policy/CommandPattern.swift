@@ -55,6 +55,9 @@ private func trimSlash(_ s: String) -> String {
 
 /// Shell-style glob with `*` and `?` over bytes; used for tool names and pattern tokens.
 public func globMatch(_ pattern: String, _ text: String) -> Bool {
+    // Most list entries are plain names that differ from the text in the first byte.
+    if let p0 = pattern.utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != text.utf8.first { return false }
+    if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) { return pattern == text }
     let p = Array(pattern.utf8), t = Array(text.utf8)
     var pi = 0, ti = 0, star = -1, mark = 0
     while ti < t.count {

@@ -104,7 +104,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .fileUpload: 65
         case .remoteCopy: 60
         case .netcatSendFile: 75
-        case .pasteSite: 75
+        case .pasteSite: 80
         case .dnsTunnel: 80
         case .secretSentOut: 95
         case .rawSocketTransfer: 70
@@ -156,7 +156,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .packageInstall: 35
         case .packageFromURL: 65
         case .networkTool: 10
-        case .networkListener: 45
+        case .networkListener: 60
         case .scanner: 60
         case .packetCapture: 50
         case .infraDelete: 70
@@ -199,13 +199,13 @@ public enum Signal: String, CaseIterable, Sendable {
         case .cloudMetadata: "touches the cloud metadata address 169.254.169.254 / metadata.google.internal"
         case .environmentDump: "env/printenv: prints every secret in the environment"
         case .fileUpload: "curl -d @file / -F / -T / --data-binary @, wget --post-file: a local file sent out"
-        case .remoteCopy: "scp/rsync/sftp/ftp to a remote host"
+        case .remoteCopy: "scp/rsync/sftp/ftp/tar/restic to a remote host, ssh fed a local file (60); copying from a remote host (40)"
         case .netcatSendFile: "nc/ncat/socat/openssl HOST PORT < file"
         case .pasteSite: "upload to a paste or file-drop site (pastebin, transfer.sh, 0x0.st...)"
         case .dnsTunnel: "DNS lookup of a name built from command output (DNS tunnelling)"
         case .secretSentOut: "a secret read and sent to the network in one pipeline or script"
         case .rawSocketTransfer: "file sent or received through /dev/tcp, whois, finger, openssl s_client"
-        case .deleteCritical: "rm -rf of /, /*, ~, $HOME, .., or a system directory"
+        case .deleteCritical: "rm -rf of /, /*, ~, $HOME, .., or a system directory (95); of a path under /etc, /usr, /var/lib... (85); find -delete over / (90)"
         case .deleteUnsetVariable: "rm -rf of a path built on a variable that may be empty (\"$DIR/\"*)"
         case .deleteBroad: "find -delete / -exec rm over a broad tree; rm -rf of a whole directory tree"
         case .shred: "shred, srm, wipe: unrecoverable deletion"
@@ -215,15 +215,15 @@ public enum Signal: String, CaseIterable, Sendable {
         case .makeFilesystem: "mkfs*, wipefs, mkswap on a device"
         case .partitionWrite: "fdisk/parted/sgdisk/sfdisk changing a partition table"
         case .gitForcePush: "git push --force/-f/--mirror/+refspec"
-        case .gitHistoryRewrite: "git filter-branch / filter-repo"
-        case .gitDiscard: "git reset --hard, clean -fdx, branch -D, checkout -- ., stash clear"
+        case .gitHistoryRewrite: "git filter-branch / filter-repo (70); reflog expire/delete (60); gc --prune=now (45)"
+        case .gitDiscard: "git reset --hard, clean -fdx, branch -D, update-ref -d (60); checkout/restore of local changes, stash drop/clear (45); tag -d (40)"
         case .gitDeleteRemote: "git push --delete / :branch, deleting remote branches or tags"
         case .sudo: "sudo/doas/pkexec: runs as root (and adds to whatever it runs)"
         case .switchUser: "su: a shell as another user"
         case .setuidBit: "chmod u+s / 4755: a setuid binary"
         case .setCapability: "setcap: file capabilities"
-        case .sudoersWrite: "writes to /etc/sudoers or sudoers.d"
-        case .accountFileWrite: "writes to /etc/passwd, /etc/shadow, /etc/group; useradd/usermod to root groups"
+        case .sudoersWrite: "writes to /etc/sudoers or sudoers.d (95); visudo (60)"
+        case .accountFileWrite: "writes to /etc/passwd, /etc/shadow, /etc/group; useradd/usermod into root-equivalent groups (90); passwd root, chpasswd (60)"
         case .setuidInCode: "setuid(0)/os.setuid(0) in inline code"
         case .shellEscape: "a shell spawned from an ordinary program (GTFOBins: find -exec sh, awk system, vi :!sh, less !sh, tar --checkpoint-action, zip -TT, ssh ProxyCommand)"
         case .interactiveShell: "an interactive shell with no script: whatever is typed next is unchecked"
@@ -234,30 +234,30 @@ public enum Signal: String, CaseIterable, Sendable {
         case .systemdUnit: "systemd units and timers created or enabled"
         case .shellStartupFile: "writes to shell rc/profile files"
         case .authorizedKeys: "writes to ~/.ssh/authorized_keys"
-        case .preload: "LD_PRELOAD / /etc/ld.so.preload"
+        case .preload: "LD_PRELOAD / LD_AUDIT for a program (85); /etc/ld.so.preload (95)"
         case .gitHook: "writes into .git/hooks or sets core.hooksPath"
         case .promptCommand: "PROMPT_COMMAND set"
-        case .pythonStartup: "sitecustomize/usercustomize/.pth files or PYTHONSTARTUP"
+        case .pythonStartup: "sitecustomize/usercustomize/.pth files (65); PYTHONSTARTUP, LD_LIBRARY_PATH=/tmp... (60)"
         case .historyTamper: "history -c, unset HISTFILE, HISTFILE=/dev/null, rm ~/.bash_history"
-        case .logTamper: "deleting or truncating files under /var/log, journalctl --vacuum, wtmp/btmp"
+        case .logTamper: "deleting or truncating files under /var/log, wtmp/btmp (85); journalctl --vacuum (60)"
         case .securityDisabled: "disabling firewall, SELinux, AppArmor, auditd"
         case .securityAgentKilled: "killing or stopping security agents (auditd, falco, osquery, EDR)"
         case .timestomp: "touch -r / -d / -t: changing timestamps"
         case .powerControl: "shutdown, reboot, halt, poweroff, init 0/6, systemctl reboot"
-        case .killAll: "kill -9 -1, kill 1, killall5, pkill -9 -u root"
+        case .killAll: "kill -9 -1, kill 1, killall5 (90); pkill -u root, killall . (80)"
         case .kernelTuning: "sysctl -w, writes to /proc/sys"
         case .kernelModule: "insmod, modprobe, rmmod"
         case .swapOff: "swapoff -a"
         case .forkBomb: "a function that pipes itself into itself in the background"
-        case .diskFill: "yes/cat /dev/zero or /dev/urandom into a file; endless loops writing disk"
+        case .diskFill: "yes/cat /dev/zero into a file, dd with no count, endless loops appending to a file (70); fallocate/truncate of terabytes (60)"
         case .packageInstall: "pip/npm/gem/cargo/go/apt/... install (supply chain; sudo adds)"
         case .packageFromURL: "install from a URL, git+, a tarball or a local wheel from elsewhere"
-        case .networkTool: "curl, wget and friends: network access"
-        case .networkListener: "opens a listening port (nc -l, python -m http.server, php -S)"
+        case .networkTool: "curl, wget and friends (10); ssh (20); nc, interactive ftp/sftp/smbclient sessions (30)"
+        case .networkListener: "opens a listening port reachable from other machines (nc -l, python -m http.server, php -S, ruby httpd, --address 0.0.0.0)"
         case .scanner: "nmap, masscan, zmap: scanning"
         case .packetCapture: "tcpdump, tshark: capturing traffic"
-        case .infraDelete: "kubectl delete, helm uninstall, terraform destroy, aws/gcloud/az delete, docker rm -f"
-        case .infraChange: "kubectl apply/scale/patch, terraform apply, helm install/upgrade"
+        case .infraDelete: "kubectl delete/drain, helm uninstall, aws/gcloud/az delete (70); terraform/pulumi destroy (85); aws s3 sync --delete (60); docker rm -f / rmi -f (50)"
+        case .infraChange: "kubectl apply/scale/patch, helm install/upgrade, terraform apply (50; 65 with -auto-approve)"
         case .containerPrivileged: "docker run --privileged, --pid=host, mounting / or docker.sock"
         case .containerPrune: "docker system/volume prune"
         case .databaseDestroy: "DROP/TRUNCATE/DELETE without WHERE via psql/mysql/sqlite3, redis FLUSHALL"

@@ -82,21 +82,30 @@ extension ShellParser {
     func peekReservedWord() -> String? {
         guard i < b.count else { return nil }
         let c = b[i]
-        guard isNameStart(c) || c == UInt8(ascii: "{") || c == UInt8(ascii: "}") || c == UInt8(ascii: "!") else {
+        if c == UInt8(ascii: "{") || c == UInt8(ascii: "}") || c == UInt8(ascii: "!") {
+            let next = i + 1 < b.count ? b[i + 1] : newline
+            if isWordBreak(next) || (c == UInt8(ascii: "}") && next == UInt8(ascii: "}")) { return String(Character(Unicode.Scalar(c))) }
             return nil
         }
-        for w in reservedWords {
-            let u = w.utf8
-            guard i + u.count <= b.count, b[i..<(i + u.count)].elementsEqual(u) else { continue }
-            let next = i + u.count < b.count ? b[i + u.count] : newline
-            if isWordBreak(next) || (w == "}" && next == UInt8(ascii: "}")) { return w }
-        }
+        // Reserved words are 2-6 lower-case letters followed by a word break.
+        guard c >= 0x61 && c <= 0x7a else { return nil }
+        var e = i + 1
+        while e < b.count && e - i <= 6 && b[e] >= 0x61 && b[e] <= 0x7a { e += 1 }
+        let n = e - i
+        guard n >= 2 && n <= 6, e >= b.count || isWordBreak(b[e]) else { return nil }
+        for w in reservedWords where w.utf8.count == n && b[i..<e].elementsEqual(w.utf8) { return w }
         return nil
     }
 
     // MARK: redirections
 
     mutating func readRedirect() -> ShellRedirect? {
+        // Fast path: most words start with a letter, a dash or a quote.
+        guard i < b.count else { return nil }
+        let c0 = b[i]
+        guard c0 == UInt8(ascii: "<") || c0 == UInt8(ascii: ">") || c0 == UInt8(ascii: "&") || c0 == UInt8(ascii: "{") || isDigit(c0) else {
+            return nil
+        }
         var k = i
         var fd: Int?
         if k < b.count && b[k] == UInt8(ascii: "{") {

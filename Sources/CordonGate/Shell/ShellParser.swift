@@ -101,12 +101,18 @@ struct ShellParser {
     }
 
     mutating func parseAndOr(stop: Set<String>) {
+        var before = i
         parsePipeline(stop: stop)
         while !atEnd {
             skipBlanks()
             let c0 = peek(), c1 = peek(1)
             guard (c0 == UInt8(ascii: "&") && c1 == c0) || (c0 == UInt8(ascii: "|") && c1 == c0) else { return }
+            if i == before {
+                sink.fail("'\(c0 == UInt8(ascii: "&") ? "&&" : "||")' with no command before it", at: base + i)
+                return
+            }
             i += 2
+            before = i
             skipBlanksAndNewlines()
             parsePipeline(stop: stop)
         }
@@ -117,10 +123,17 @@ struct ShellParser {
         sink.script.pipelines.append([])
         var position = 0
         while !atEnd {
+            skipBlanks()
+            let start = i
             parseCommand(pipeline: id, position: position, stop: stop)
             position += 1
+            let empty = i == start
             skipBlanks()
             if peek() == UInt8(ascii: "|") && peek(1) != UInt8(ascii: "|") {
+                if empty {
+                    sink.fail("'|' with no command before it", at: base + i)
+                    return
+                }
                 i += peek(1) == UInt8(ascii: "&") ? 2 : 1
                 skipBlanksAndNewlines()
                 continue
