@@ -64,7 +64,11 @@ extension Monitor {
 
     func exec(_ n: cs_notif, name: String, listener: Int32) -> Verdict {
         let tid = Int32(bitPattern: n.pid)
-        guard let status = ProcessView.status(tid) else { return .allow }  // gone already
+        guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone already
+        // A single-threaded process is its own thread group; only threads need the slower
+        // /proc/PID/status to learn their group leader.
+        var status = ProcessView.Status(tgid: tid, ppid: quick.ppid, threads: quick.threads, state: quick.state)
+        if quick.threads > 1, let full = ProcessView.status(tid) { status = full }
         // Who else could rewrite this memory while we read it: other threads of the process,
         // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
         // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
@@ -178,7 +182,7 @@ enum ExecRace {
     /// and posix_spawn start every command that way): it shares the memory but cannot run a
     /// single instruction until the child execs or exits, so it cannot rewrite anything.
     static func blockedInVfork(_ pid: Int32) -> Bool {
-        guard let st = ProcessView.status(pid), st.threads == 1,
+        guard let st = ProcessView.quickStat(pid), st.threads == 1,
               let b = ProcessView.readFile("/proc/\(pid)/syscall", limit: 256),
               let nr = Int(String(decoding: b.prefix { $0 != UInt8(ascii: " ") && $0 != 10 }, as: UTF8.self))
         else { return false }

@@ -98,6 +98,18 @@ enum ProcessView {
         return st
     }
 
+    /// state, ppid and thread count from one short read of /proc/PID/stat (fields 3, 4, 20).
+    /// Cheaper than /proc/PID/status, which the kernel formats line by line.
+    static func quickStat(_ pid: Int32) -> (state: Character, ppid: Int32, threads: Int)? {
+        guard let b = readFile("/proc/\(pid)/stat", limit: 1024), let close = b.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = b[(close + 2)...].split(separator: UInt8(ascii: " "))
+        guard fields.count > 17, let st = fields.first?.first else { return nil }
+        func int(_ i: Int) -> Int? { Int(String(decoding: fields[i], as: UTF8.self)) }
+        // After ")": state(3) ppid(4) ... num_threads(20) -> indexes 0, 1, 17.
+        guard let ppid = int(1), let threads = int(17) else { return nil }
+        return (Character(UnicodeScalar(st)), Int32(ppid), threads)
+    }
+
     /// The one-letter scheduler state from /proc/PID/stat (after the parenthesised name, which
     /// may itself contain spaces and parentheses).
     static func state(_ pid: Int32, task: Int32? = nil) -> Character? {

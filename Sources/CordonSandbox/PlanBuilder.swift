@@ -7,7 +7,17 @@ import Glibc
 
 public enum PlanBuilder {
     /// Inside the sandbox: a PATH that finds the usual tools on merged-/usr and split systems.
-    public static let sandboxPATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+    /// Directories that resolve to one already listed (/bin -> usr/bin) are dropped: a shell
+    /// tries every PATH entry, and each exec attempt costs a monitor round trip.
+    public static let sandboxPATH: String = {
+        var seen: Set<String> = []
+        var out: [String] = []
+        for d in ["/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"] {
+            let real = PathTools.real(d) ?? d
+            if seen.insert(real).inserted { out.append(d) }
+        }
+        return out.joined(separator: ":")
+    }()
 
     // Landlock access rights (linux/landlock.h; newer bits defined here because Debian 12's
     // headers predate ABI 4-7).

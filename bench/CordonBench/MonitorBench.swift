@@ -18,7 +18,7 @@ enum MonitorBench {
             return 1
         }
         let loop = ["sh", "-c", "for i in $(seq 500); do /bin/true; done"]
-        let find = ["sh", "-c", "find /usr > /dev/null"]
+        let find = ["sh", "-c", "find /usr > /dev/null 2>&1; exit 0"]
         let sandbox = [cordon, "run", "--log-dir", "/tmp/cordon-bench-log", "--"]
         let noMon = [cordon, "run", "--no-monitor", "--log-dir", "/tmp/cordon-bench-log", "--"]
         var cases: [(String, [String])] = [

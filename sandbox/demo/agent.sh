@@ -1,43 +1,26 @@
 #!/bin/sh
 # A tiny stand-in for an AI agent's tool calls, run by `cordon run` inside the sandbox with the
-# embedded default policy. Each step tries one thing and prints what happened, so a newcomer
-# sees the boundary: what the command could do, and what the kernel refused.
+# embedded default policy. Each step tries one thing and prints what really happened (the
+# error text it got), so a newcomer sees the layers: the monitor refusing a command through
+# the gate ("Operation not permitted" from exec), or the kernel refusing the action itself.
 # Usage: cordon run --timeout 3 -- sh sandbox/demo/agent.sh
 
-step() { printf '%-44s' "$1"; }
-ok() { echo "yes  $1"; }
-no() { echo "no   $1"; }
+check() {  # check LABEL EXPECTED(ok|refused) CMD...
+  label=$1; want=$2; shift 2
+  if out=$("$@" 2>&1); then got=ok; else got=refused; fi
+  msg=$(printf '%s' "$out" | head -n 1 | cut -c1-60)
+  [ "$got" = "$want" ] && mark="" || mark="   <-- UNEXPECTED"
+  printf '%-40s %-8s %s%s\n' "$label" "$got" "$msg" "$mark"
+}
 
-echo "demo agent: running as uid $(id -u) on host '$(hostname)' in $(pwd)"
-
-step "read the workspace (README.md)"
-if head -n 1 README.md >/dev/null 2>&1; then ok "$(head -c 40 README.md | head -n 1)"; else no "could not read it"; fi
-
-step "write to /tmp"
-if echo scratch > /tmp/demo.txt 2>/dev/null; then ok "/tmp is a private tmpfs"; else no "refused"; fi
-
-step "read ~/.ssh of the user who ran cordon"
-if [ -n "${CORDON_DEMO_HOME:-}" ] && ls "$CORDON_DEMO_HOME/.ssh" >/dev/null 2>&1 && [ -n "$(ls -A "$CORDON_DEMO_HOME/.ssh" 2>/dev/null)" ]; then
-  no "GOT IN (this is a bug)"
-else
-  ok "not visible (home is not mounted; ~/.ssh is hidden where it would be)"
-fi
-
-step "read /etc/shadow"
-if cat /etc/shadow >/dev/null 2>&1; then no "GOT IN (this is a bug)"; else ok "permission denied (not root in here)"; fi
-
-step "reach the network (TCP to 1.1.1.1:53)"
-if command -v timeout >/dev/null && timeout 2 sh -c 'exec 3<>/dev/tcp/1.1.1.1/53' 2>/dev/null; then no "CONNECTED (this is a bug)"
-elif command -v bash >/dev/null && bash -c 'exec 3<>/dev/tcp/1.1.1.1/53' 2>/dev/null; then no "CONNECTED (this is a bug)"
-else ok "no route: the network namespace has only loopback"; fi
-
-step "write to /usr"
-if touch /usr/demo-was-here 2>/dev/null; then no "WROTE IT (this is a bug)"; else ok "read-only file system"; fi
-
-step "mount a filesystem"
-if mount -t tmpfs none /tmp 2>/dev/null; then no "MOUNTED (this is a bug)"; else ok "operation not permitted (seccomp)"; fi
-
-step "run past the timeout"
-echo "sleeping 60s; cordon kills the whole tree at its timeout (exit 124)"
+echo "demo agent: uid $(id -u), host '$(hostname)', in $(pwd)"
+check "read the workspace (README.md)"        ok      head -n 1 README.md
+check "write /tmp"                            ok      sh -c 'echo scratch > /tmp/demo.txt && echo "wrote /tmp/demo.txt"'
+check "list ~/.ssh of the invoking user"      refused ls "${CORDON_DEMO_HOME:-/root}/.ssh"
+check "read /etc/shadow"                      refused cat /etc/shadow
+check "reach the network (1.1.1.1:53)"        refused bash -c 'exec 3<>/dev/tcp/1.1.1.1/53'
+check "write to /usr"                         refused touch /usr/demo-was-here
+check "mount a filesystem"                    refused mount -t tmpfs none /tmp
+echo "run past the timeout: sleeping 60s; cordon kills the whole tree at its timeout (exit 124)"
 sleep 60
-echo "still alive: the timeout did not fire (this is a bug)"
+echo "still alive: the timeout did not fire   <-- UNEXPECTED"

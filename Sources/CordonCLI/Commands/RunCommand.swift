@@ -163,7 +163,11 @@ enum RunCommand: Subcommand {
                         do throws(AuditError) { try rec.record(d, for: a, pid: pid) } catch {
                             if !evidenceLost { evidenceLost = true; ctx.output.err("cordon: error: cannot record a monitor decision: \(error)\n") }
                         }
-                        if d.decision != .allow { ctx.output.err(describe(d, verb: "blocked inside the sandbox")) }
+                        if d.decision != .allow {
+                            let cmd: String
+                            if case .argv(let v) = a.payload { cmd = v.joined(separator: " ") } else { cmd = a.id }
+                            ctx.output.err("cordon: refused inside the sandbox: \(cmd) (score \(d.score), \(d.level.rawValue), \(d.policyRule ?? "-"): \(d.reasons.first ?? ""))\n")
+                        }
                     },
                     event: { type, fields in
                         do throws(AuditError) { try rec.event(type, fields) } catch {
