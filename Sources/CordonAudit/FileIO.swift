@@ -17,9 +17,10 @@ enum FileIO {
     /// write(2) of the whole buffer. Returns the number of bytes written before an error, and
     /// the errno of that error (0 when everything was written).
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
+        guard let base = bytes.baseAddress else { return (0, 0) }
         var off = 0
         while off < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            let n = Glibc.write(fd, base + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
                 return (off, errno)
@@ -36,7 +37,7 @@ enum FileIO {
         var got = 0
         while got < count {
             let n = buf.withUnsafeMutableBytes {
-                Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(offset + got))
+                Glibc.pread(fd, $0.baseAddress.map { $0 + got }, count - got, off_t(offset + got))
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -63,7 +64,7 @@ enum FileIO {
         out.reserveCapacity(Int(st.st_size) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw AuditError.system(.read, "read", path: path, errno: errno)

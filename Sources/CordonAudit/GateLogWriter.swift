@@ -157,7 +157,10 @@ public final class GateLogWriter {
                 throw AuditError.system(.write, "rotate (remove)", path: directory.gateLog, errno: errno)
             }
         } else {
+            // The oldest goes, and so does anything beyond it left by a larger `log.keep` before.
             _ = unlink(directory.rotated(keep))
+            var n = keep + 1
+            while unlink(directory.rotated(n)) == 0 { n += 1 }
             if keep > 1 {
                 for n in stride(from: keep - 1, through: 1, by: -1) where FileIO.exists(directory.rotated(n)) {
                     if rename(directory.rotated(n), directory.rotated(n + 1)) != 0 {

@@ -123,7 +123,7 @@ extension FileIO {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var off = offset
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress!, $0.count, off_t(off)) }
+            let n = chunk.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, $0.count, off_t(off)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return out.isEmpty ? nil : out

@@ -140,8 +140,8 @@ public struct LogStats: Sendable {
         byRule[r.rule.isEmpty ? "-" : r.rule, default: 0] += 1
         byAgent[r.agent.isEmpty ? "-" : r.agent, default: 0] += 1
         if r.decision == DecisionKind.block.rawValue { blockedCommands[r.commandText, default: 0] += 1 }
-        if first == nil || r.timestamp < first! { first = r.timestamp }
-        if last == nil || r.timestamp > last! { last = r.timestamp }
+        first = min(first ?? r.timestamp, r.timestamp)
+        last = max(last ?? r.timestamp, r.timestamp)
     }
 
     /// Highest count first, then name, so output is stable.

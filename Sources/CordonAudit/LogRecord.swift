@@ -93,7 +93,7 @@ public struct LogRecord: Sendable, Equatable {
         field("pid", pid.map { String($0) } ?? "")
         field("rule", rule)
         field("cmd", Self.cutCommand(command))
-        field("reasons", reasons.joined(separator: Self.reasonSeparator))
+        field("reasons", Self.capReasons(Array(reasons.joined(separator: Self.reasonSeparator).utf8)))
         return out
     }
 
@@ -111,6 +111,15 @@ public struct LogRecord: Sendable, Equatable {
         var out = Array(command[0..<end])
         out.append(contentsOf: "...[cut: \(command.count) bytes, sha256=\(sha256Hex(command))]".utf8)
         return out
+    }
+
+    /// Reasons quote evidence, so a huge command could make them huge too: keep a line
+    /// bounded (the trace has them whole).
+    static func capReasons(_ r: [UInt8]) -> [UInt8] {
+        guard r.count > maxCommandBytes else { return r }
+        var end = maxCommandBytes
+        while end > 0 && r[end] & 0xc0 == 0x80 { end -= 1 }
+        return Array(r[0..<end]) + Array("...[cut]".utf8)
     }
 
     /// When the command was cut on writing: its full length and SHA-256.

@@ -99,7 +99,7 @@ public struct PolicyTestFile: Sendable {
         func int(_ k: String) throws(PolicyError) -> Int? {
             guard let s = try string(k) else { return nil }
             guard let n = Int(s), (0...100).contains(n) else {
-                throw PolicyError(node[k]!.location, "'\(k)' must be 0-100")
+                throw PolicyError(node[k]?.location ?? loc, "'\(k)' must be 0-100")
             }
             return n
         }
@@ -133,7 +133,8 @@ public struct PolicyTestFile: Sendable {
             throw PolicyError(loc, "missing 'expect:' (allow, requires_approval or block)")
         }
         guard let expect = DecisionKind(rawValue: e) else {
-            throw PolicyError(node["expect"]!.location, "'expect: \(e)' must be allow, requires_approval or block")
+            throw PolicyError(
+                node["expect"]?.location ?? loc, "'expect: \(e)' must be allow, requires_approval or block")
         }
         let name = try string("name") ?? String(decoding: ActionCoding.commandBytes(action), as: UTF8.self)
         return PolicyTestCase(

@@ -9,7 +9,8 @@ public struct TraceEvent: Sendable, Equatable {
     /// Event types DESIGN names. Readers accept others (a newer writer) and show them as-is.
     public static let knownTypes: Set<String> = [
         "run_start", "decision", "exec", "connect", "file_write", "unlink", "violation", "anomaly",
-        "approval_requested", "approval_approved", "approval_rejected", "limit", "timeout", "isolation_fallback", "run_end",
+        "approval_requested", "approval_approved", "approval_rejected", "limit", "timeout", "isolation_fallback",
+        "run_end",
     ]
 
     public var v: Int = TraceEvent.version

@@ -131,6 +131,10 @@ struct CLITests {
         #expect(r.status == 0, "\(r.stderr)")
         let j = try JSONValue.parse(r.stdout.trimmingNewline())
         #expect(j["total"]?.intValue == 4)
+        // A directory stands for its traces.
+        let fromDir = cordon(["replay", dir + "/traces", "--json"])
+        #expect(fromDir.status == 0)
+        #expect(try JSONValue.parse(fromDir.stdout.trimmingNewline())["total"]?.intValue == 2)
         let neither = cordon(["replay", "/etc/hostname"])
         #expect(neither.status == 65)
         #expect(neither.stderr.contains("/etc/hostname:1: neither a JSON trace nor a gate.log"))

@@ -63,6 +63,10 @@ struct GateLogTests {
         #expect(String(validating: back.command, as: UTF8.self) != nil)
         #expect(try LogVerifier.verify(files: [dir + "/gate.log"]).ok)
         #expect(sampleRecord(2).cut == nil)
+        // Reasons quoting a huge command are bounded too.
+        var long = sampleRecord(3)
+        long.reasons = [String(repeating: "y", count: 20_000)]
+        #expect(long.body().count < 2 * 4096 + 400)
     }
 
     @Test("the directory is created with mode 0700, traces/ inside it")
@@ -110,6 +114,20 @@ struct GateLogTests {
         // A writer that starts fresh on a rotated directory picks the chain up from the files.
         let w2 = try GateLogWriter(directory: d, maxSize: 4096, keep: 3)
         try w2.append(sampleRecord(999))
+        #expect(try LogVerifier.verify(files: d.logFiles()).ok)
+    }
+
+    @Test("lowering log.keep removes the files beyond it at the next rotation")
+    func keepShrinks() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        let d = LogDirectory(path: dir)
+        let big = try GateLogWriter(directory: d, maxSize: 4096, keep: 5)
+        for i in 0..<200 { try big.append(sampleRecord(i)) }
+        #expect(d.logFiles().count == 6)
+        let small = try GateLogWriter(directory: d, maxSize: 4096, keep: 2)
+        for i in 0..<40 { try small.append(sampleRecord(1000 + i)) }
+        #expect(d.logFiles() == [d.rotated(2), d.rotated(1), d.gateLog])
         #expect(try LogVerifier.verify(files: d.logFiles()).ok)
     }
 

@@ -45,8 +45,8 @@ enum LogCommand: Subcommand {
           --log-dir DIR       the log directory (default: $CORDON_HOME, else ./.cordon)
 
         example: what did agent X try in the last hour, and what was blocked?
-          cordon log --agent X --since 1h
-          cordon log --agent X --since 1h --decision block --stats
+          cordon log --agent X --since 1h --stats     (counts by decision, the blocked commands)
+          cordon log --agent X --since 1h             (every line)
 
         """
 
@@ -248,5 +248,24 @@ enum LogCommand: Subcommand {
             }
         }
         return 0
+    }
+}
+
+/// For `check`/`inspect`/`validate --log`: appends each decision to gate.log in the log
+/// directory (`--log-dir`, else `CORDON_HOME`, else ./.cordon), one line each, with the
+/// policy's rotation settings. Fails like `cordon run` does when evidence cannot be written:
+/// exit 125 naming the file. The caller adds `--log` and `--log-dir` to its options and calls
+/// this after deciding.
+func appendToGateLog(
+    _ items: [(Decision, Action)], logDir: String?, environment: [String: String], policy: Policy
+) throws(CLIError) {
+    let dir = LogDirectory.resolve(option: logDir, environment: environment)
+    do throws(AuditError) {
+        let w = try GateLogWriter(directory: dir, maxSize: policy.log.maxSize, keep: policy.log.keep)
+        for (d, a) in items { try w.append(d, for: a) }
+    } catch {
+        throw CLIError(
+            .runnerFailed, "cannot write gate.log: \(error.message)",
+            hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
     }
 }

@@ -3,11 +3,15 @@ import CordonAudit
 import CordonGate
 import CordonPolicy
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 enum ReplayCommand: Subcommand {
     static let name = "replay"
     static let summary = "re-score recorded actions under a policy and show what changed"
     static let help = """
-        usage: cordon replay TRACE_OR_LOG... [--policy FILE] [--json] [--fail-on-change]
+        usage: cordon replay TRACE_OR_LOG_OR_DIR... [--policy FILE] [--json] [--fail-on-change]
 
         Re-scores every recorded action (decision events of traces, lines of gate.log files)
         under the policy (default: the embedded default policy) and prints the actions whose
@@ -18,11 +22,11 @@ enum ReplayCommand: Subcommand {
           --json              one JSON object: totals and every change
           --fail-on-change    exit 1 when any decision changed (for CI)
 
-        Traces replay exactly what the gate saw (argv or tool call). gate.log lines replay the
+        A directory means every *.jsonl trace in it. Traces replay exactly what the gate saw (argv or tool call). gate.log lines replay the
         cmd field as a shell line; commands cut at 4 KiB are skipped (replay the trace).
 
         example: does the new policy change anything we have seen this week?
-          cordon replay .cordon/traces/*.jsonl --policy policies/strict.yaml --fail-on-change
+          cordon replay .cordon/traces --policy policies/strict.yaml --fail-on-change
 
         """
 
@@ -37,7 +41,19 @@ enum ReplayCommand: Subcommand {
         let policy = try loadPolicy(path: p.value("policy"), environment: ctx.environment)
         var actions: [RecordedAction] = []
         var skipped: [String] = []
+        // A directory stands for the traces in it (`cordon replay .cordon/traces`), oldest first.
+        var inputs: [String] = []
         for path in p.positionals {
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                let traces = TestCommand.listFiles(path, suffixes: [".jsonl"])
+                if traces.isEmpty { throw CLIError(.failure, "replay: \(path): no *.jsonl traces in this directory") }
+                inputs += traces
+            } else {
+                inputs.append(path)
+            }
+        }
+        for path in inputs {
             do {
                 let input = try ReplayReader.read(path)
                 for w in input.warnings { ctx.output.err("cordon: warning: \(w)\n") }
@@ -52,7 +68,7 @@ enum ReplayCommand: Subcommand {
         if p.flag("json") {
             ctx.output.out(json(result, policy: policy, skipped: skipped.count).serialized() + "\n")
         } else {
-            ctx.output.out(text(result, policy: policy, files: p.positionals.count, skipped: skipped.count))
+            ctx.output.out(text(result, policy: policy, files: inputs.count, skipped: skipped.count))
         }
         return p.flag("fail-on-change") && !result.changed.isEmpty ? ExitCode.failure.rawValue : 0
     }

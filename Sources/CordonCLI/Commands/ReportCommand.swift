@@ -45,7 +45,7 @@ enum ReportCommand: Subcommand {
         var bytes = Array(html.utf8)
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
+            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress.map { $0 + off }, $0.count - off) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CLIError(.failure, "report: write \(out): \(String(cString: strerror(errno)))")

@@ -37,7 +37,7 @@ enum TestCommand: Subcommand {
         let p = try ArgumentParser.parse(args, options: [OptionSpec("json", value: false)], command: name)
         var files = p.positionals
         if files.isEmpty {
-            files = listYAML("policies/tests")
+            files = listFiles("policies/tests", suffixes: [".yaml", ".yml"])
             if files.isEmpty {
                 throw CLIError(.usage, "no test files given and none in policies/tests/", hint: "cordon test FILE...")
             }
@@ -104,8 +104,8 @@ enum TestCommand: Subcommand {
         ])
     }
 
-    /// `*.yaml` and `*.yml` in `dir`, sorted.
-    static func listYAML(_ dir: String) -> [String] {
+    /// Files in `dir` whose names end in one of `suffixes`, sorted (run ids sort by time).
+    static func listFiles(_ dir: String, suffixes: [String]) -> [String] {
         guard let d = opendir(dir) else { return [] }
         defer { closedir(d) }
         var out: [String] = []
@@ -113,7 +113,7 @@ enum TestCommand: Subcommand {
             let name = withUnsafePointer(to: e.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { out.append(dir + "/" + name) }
+            if suffixes.contains(where: { name.hasSuffix($0) }) { out.append(dir + "/" + name) }
         }
         return out.sorted()
     }
