@@ -103,7 +103,7 @@ extension Monitor {
             // our look and the kernel's would otherwise run without ever being gated.
             return .deny(target.openError)
         }
-        let decision = decide(target, pid: tid, status: status)
+        let decision = decide(target, pid: tid)
         sink.event("exec", [
             ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
             ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
@@ -131,34 +131,36 @@ extension Monitor {
         return .answered
     }
 
-    func decide(_ t: ExecTarget, pid: Int32, status: ProcessView.Status) -> DecisionKind {
+    func decide(_ t: ExecTarget, pid: Int32) -> DecisionKind {
         let key = "\(t.identity.map { "\($0.0):\($0.1)" } ?? "?")|\(t.pathArg)\u{0}" + t.argv.joined(separator: "\u{0}")
-        if let d = cache[key] { return d.decision }
+        if let d = cache[key] { return d }
         var strictest: (Decision, Action)?
         for a in actions(for: t, pid: pid) {
             var d = Gate.evaluate(a, policy: policy)
             d.source = "monitor"
             d.agentId = agentId
             d.sessionId = sessionId
-            if strictest == nil || d.decision > strictest!.0.decision
-                || (d.decision == strictest!.0.decision && d.score > strictest!.0.score) {
-                strictest = (d, a)
+            if let (best, _) = strictest, d.decision < best.decision || (d.decision == best.decision && d.score <= best.score) {
+                continue
             }
+            strictest = (d, a)
         }
-        guard var (d, a) = strictest else { return .allow }
+        guard let (d, a) = strictest else { return .allow }
+        // gate.log and the trace get the gate's own decision; an approval (or its absence) is
+        // a separate event, so replay and `cordon log` see what the gate said, not the outcome.
+        sink.decision(d, a, pid)
+        var effective = d.decision
         if d.decision == .requiresApproval {
-            // Interactive runs ask; otherwise approvals.timeout is 0 for non-interactive
-            // runs and the exec is denied (DESIGN: the process waits inside execve meanwhile).
+            // Interactive runs ask; otherwise approvals.timeout is 0 for non-interactive runs
+            // and the exec is denied (DESIGN: the process waits inside execve meanwhile).
             let approved = interactive && Prompt.ask(d, argv: t.argv)
             sink.event(approved ? "approval_approved" : "approval_rejected", [
                 ("actionId", .string(a.id)), ("by", .string(interactive ? "terminal" : "non-interactive")),
             ])
-            if approved { d.decision = .allow } else { d.decision = .block; d.reasons.append("requires approval; not approved") }
-            a.id = d.actionId
+            effective = approved ? .allow : .block
         }
-        sink.decision(d, a, pid)
-        cache[key] = d
-        return d.decision
+        cache[key] = effective
+        return effective
     }
 }
 
@@ -230,7 +232,7 @@ enum ExecRace {
         guard let exe = ProcessView.identity("/proc/\(tgid)/exe") else { return .execFailed }
         let cmd = ProcessView.cmdline(tgid) ?? []
         let running = ProcessView.link("/proc/\(tgid)/exe") ?? "?"
-        if expected.identity == nil || exe == expected.identity! {
+        if expected.identity.map({ exe == $0 }) ?? true {
             // A binary: the kernel passes argv through unchanged.
             if cmd != expected.argv { return .mismatch("approved argv \(expected.argv), running \(cmd)") }
         } else {

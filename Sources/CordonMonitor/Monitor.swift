@@ -26,7 +26,8 @@ public final class Monitor: NotificationHandler {
     /// Ask on the terminal for requires_approval; otherwise such execs are denied.
     let interactive: Bool
     let network: NetworkRules
-    var cache: [String: Decision] = [:]
+    /// Effective decisions (after any approval) per (device, inode, argv) within the run.
+    var cache: [String: DecisionKind] = [:]
     var actionCount = 1
     public internal(set) var summary = RunSummary()
 
