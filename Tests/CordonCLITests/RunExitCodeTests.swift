@@ -91,6 +91,29 @@ struct RunExitCodeTests {
         #expect(r.stdout == "mount: errno=EPERM (Operation not permitted)\n")
     }
 
+    @Test("sandbox.mode landlock runs without namespaces, says so, and still confines writes")
+    func landlockMode() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  mode: landlock\n")
+        try ws.write("s.sh", "hostname; ./cordon-try write ./ok.txt; ./cordon-try write /etc/cordon-x\n")
+        let r = try ws.run(["sh", "./s.sh"], options: ["--policy", ws.path + "/p.yaml", "--no-monitor"])
+        #expect(r.stderr.contains("sandbox.mode landlock"))
+        #expect(!r.stderr.contains("unavailable"))
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first != "cordon", "no UTS namespace in landlock mode: the host name shows")
+        #expect(lines.contains("write: ok"))
+        #expect(lines.contains { $0.hasPrefix("write: errno=") })
+    }
+
+    @Test("--unsandboxed runs without any sandbox, loudly, and passes the exit status through")
+    func unsandboxed() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "hostname; exit 5"], options: ["--unsandboxed"])
+        #expect(r.status == 5)
+        #expect(r.stderr.contains("WITHOUT any sandbox"))
+        #expect(r.stdout != "cordon\n")
+    }
+
     @Test("a policy requiring namespaces refuses to fall back (125)") func requireNamespaces() throws {
         let ws = try Workspace()
         try ws.write("p.yaml", "extends: default\nsandbox:\n  require: [namespaces]\n")
