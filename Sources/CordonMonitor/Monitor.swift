@@ -50,7 +50,7 @@ public final class Monitor: NotificationHandler {
         // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.
         if r == -ENOENT { return .handled }
         if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(String(cString: strerror(-r)))") }
-        let name = SeccompCompiler.syscallName(n.nr) ?? "syscall \(n.nr)"
+        let name = syscallName(n.nr)
         let verdict: Verdict
         switch name {
         case "execve", "execveat": verdict = exec(n, name: name, listener: listener)
@@ -58,6 +58,17 @@ public final class Monitor: NotificationHandler {
         default: verdict = file(n, name: name, listener: listener)
         }
         return respond(listener, n.id, verdict)
+    }
+
+    /// Syscall numbers seen so far and their names: libseccomp's lookup allocates, and this is
+    /// the hot path (one call per notification).
+    var names: [Int32: String] = [:]
+
+    func syscallName(_ nr: Int32) -> String {
+        if let n = names[nr] { return n }
+        let n = SeccompCompiler.syscallName(nr) ?? "syscall \(nr)"
+        names[nr] = n
+        return n
     }
 
     enum Verdict {
