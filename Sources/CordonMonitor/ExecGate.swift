@@ -26,7 +26,8 @@ extension Monitor {
         let dirfd = at ? Int32(truncatingIfNeeded: n.arg(0)) : AT_FDCWD
         let emptyPath = at && (n.arg(4) & 0x1000) != 0  // AT_EMPTY_PATH
         var t = ExecTarget(pathArg: path, argv: argv)
-        let fd = cs_open_exec_target(pid, dirfd, path, emptyPath ? 1 : 0)
+        if rootFD < 0 && path.hasPrefix("/") { rootFD = open("/proc/\(pid)/root", oPath | O_DIRECTORY | O_CLOEXEC) }
+        let fd = cs_open_exec_target(pid, rootFD, dirfd, path, emptyPath ? 1 : 0)
         if fd >= 0 {
             var st = stat()
             if fstat(fd, &st) == 0 { t.identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
@@ -64,6 +65,8 @@ extension Monitor {
 
     func exec(_ n: cs_notif, name: String, listener: Int32) -> Verdict {
         let tid = Int32(bitPattern: n.pid)
+        var tm = Sandbox.monotonicNow()
+        func lap(_ i: Int) { let now = Sandbox.monotonicNow(); phase[i] += now - tm; tm = now }
         guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone already
         // A single-threaded process is its own thread group; only threads need the slower
         // /proc/PID/status to learn their group leader.
@@ -73,10 +76,11 @@ extension Monitor {
         // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
         // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
         var sharers: [Int32] = []
-        var candidates = ProcessView.children(status.tgid).filter { $0 != tid }
+        var candidates = ProcessView.children(status.tgid, singleThreaded: status.threads == 1).filter { $0 != tid }
         if status.ppid > 1 { candidates.append(status.ppid) }
         for c in candidates where cs_same_vm(tid, c) == 0 && !ExecRace.blockedInVfork(c) { sharers.append(c) }
         let race = status.threads > 1 || !sharers.isEmpty
+        lap(0)
         var stopped: [Int32] = []
         if race {
             stopped = [status.tgid] + sharers
@@ -97,6 +101,7 @@ extension Monitor {
         guard let target = readExec(n, name: name, pid: tid), stillValid(listener, n.id) else {
             return race ? .answered : .allow
         }
+        lap(1)
         if target.openError != 0 {
             // Nothing there to run (a shell walking PATH tries every directory). Answer with the
             // error ourselves instead of letting the kernel look again: a file created between
@@ -104,6 +109,8 @@ extension Monitor {
             return .deny(target.openError)
         }
         let decision = decide(target, pid: tid)
+        lap(2)
+        defer { lap(3) }
         sink.event("exec", [
             ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
             ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
@@ -246,3 +253,6 @@ enum ExecRace {
         return .ok
     }
 }
+
+/// O_PATH (Glibc hides it behind _GNU_SOURCE): an fd that names a file without opening it.
+let oPath: Int32 = 0o10000000

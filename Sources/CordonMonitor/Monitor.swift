@@ -28,6 +28,12 @@ public final class Monitor: NotificationHandler {
     let network: NetworkRules
     /// Effective decisions (after any approval) per (device, inode, argv) within the run.
     var cache: [String: DecisionKind] = [:]
+    /// The sandbox's root, opened once: every process in it shares one mount namespace and
+    /// root (unshare, setns and chroot are denied inside), so absolute exec paths resolve
+    /// beneath this fd.
+    var rootFD: Int32 = -1
+
+    deinit { if rootFD >= 0 { close(rootFD) } }
     var actionCount = 1
     public internal(set) var summary = RunSummary()
 
@@ -44,7 +50,18 @@ public final class Monitor: NotificationHandler {
         InitialExec.allow(listener: listener)
     }
 
+    /// Time spent answering notifications, for CORDON_DEBUG_TIMING.
+    public internal(set) var handled = 0
+    public internal(set) var handlingSeconds = 0.0
+    /// Exec phases (CORDON_DEBUG_TIMING): writers, read+open, gate, event.
+    public internal(set) var phase = [0.0, 0.0, 0.0, 0.0]
+
     public func handle(listener: Int32) -> NotifyOutcome {
+        let t0 = Sandbox.monotonicNow()
+        defer {
+            handled += 1
+            handlingSeconds += Sandbox.monotonicNow() - t0
+        }
         var n = cs_notif()
         let r = cs_notif_recv(listener, &n)
         // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.

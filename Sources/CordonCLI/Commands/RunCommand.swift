@@ -103,6 +103,8 @@ enum RunCommand: Subcommand {
                 rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit)
             if let m = monitor {
                 end.summary = m.summary.json
+                let per = { (x: Double) in m.handled == 0 ? 0 : Int(x / Double(m.handled) * 1e6) }
+                PhaseTimer.shared.mark("monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (writers \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))")
                 if parsed.flag("summary") { ctx.output.err(m.summary.text) }
             }
             try evidence { () throws(AuditError) in try rec.end(end) }
