@@ -95,6 +95,7 @@ enum RunCommand: Subcommand {
             project: parsed.value("project"), command: argv, cwd: startDir, isolation: layers,
             sandbox: sandboxSummary(policy, workspace: workspace))
         try evidence { () throws(AuditError) in try rec.start(start) }
+        PhaseTimer.shared.mark("evidence opened")
         let began = Sandbox.monotonicNow()
         var monitor: Monitor?
         func finish(_ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil) throws(CLIError) -> Int32 {
@@ -120,6 +121,7 @@ enum RunCommand: Subcommand {
         decision.sessionId = start.session
         PhaseTimer.shared.mark("gate decided")
         try evidence { () throws(AuditError) in try rec.record(decision, for: action, pid: getpid()) }
+        PhaseTimer.shared.mark("decision recorded")
         switch decision.decision {
         case .block:
             ctx.output.err(describe(decision, verb: "blocked"))
