@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
@@ -263,4 +264,108 @@ int cs_open_exec_target(pid_t pid, int rootfd, int dirfd, const char *path, int 
 
 int cs_tgkill(pid_t tgid, pid_t tid, int sig) {
     return syscall(SYS_tgkill, tgid, tid, sig) < 0 ? -errno : 0;
+}
+
+// ---- /proc on the monitor's hot path ------------------------------------------------------
+
+static long read_small_at(int dirfd, const char *path, char *buf, size_t cap) {
+    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    ssize_t n;
+    do { n = read(fd, buf, cap - 1); } while (n < 0 && errno == EINTR);
+    int err = errno;
+    close(fd);
+    if (n < 0) return -err;
+    buf[n] = 0;
+    return n;
+}
+
+static long read_small(const char *path, char *buf, size_t cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    ssize_t n;
+    do { n = read(fd, buf, cap - 1); } while (n < 0 && errno == EINTR);
+    int err = errno;
+    close(fd);
+    if (n < 0) return -err;
+    buf[n] = 0;
+    return n;
+}
+
+static int parse_stat(char *buf, char *state, int32_t *ppid, int32_t *threads);
+
+int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    long n = read_small(path, buf, sizeof buf);
+    if (n < 0) return (int)n;
+    return parse_stat(buf, state, ppid, threads);
+}
+
+static int parse_children(char *p, int32_t *out, int n) {
+    int count = 0;
+    while (*p && count < n) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p) break;
+        out[count++] = (int32_t)v;
+        p = end;
+        while (*p == ' ' || *p == '\n') p++;
+    }
+    return count;
+}
+
+int cs_proc_exec_probe(pid_t pid, char *state, int32_t *ppid, int32_t *threads, int32_t *children, int n) {
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d", pid);
+    int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -errno;
+    long r = read_small_at(dir, "stat", buf, sizeof buf);
+    if (r >= 0) r = parse_stat(buf, state, ppid, threads);
+    if (r >= 0 && *threads == 1) {
+        char rel[48];
+        snprintf(rel, sizeof rel, "task/%d/children", pid);
+        r = read_small_at(dir, rel, buf, sizeof buf);
+        if (r >= 0) r = parse_children(buf, children, n);
+    } else if (r >= 0) {
+        r = 0;  // threaded: the caller walks every task
+    }
+    close(dir);
+    return (int)r;
+}
+
+static int parse_stat(char *buf, char *state, int32_t *ppid, int32_t *threads) {
+    // The name (field 2) is in parentheses and may contain anything: parse after the last ')'.
+    char *p = strrchr(buf, ')');
+    if (!p || p[1] != ' ') return -EINVAL;
+    p += 2;
+    *state = *p;
+    // Fields after the state: ppid is field 4, num_threads field 20.
+    int field = 3;
+    long value = 0;
+    for (char *q = p; *q; q++) {
+        if (*q == ' ') {
+            field++;
+            if (field == 4) *ppid = (int32_t)strtol(q + 1, NULL, 10);
+            if (field == 20) { value = strtol(q + 1, NULL, 10); *threads = (int32_t)value; return 0; }
+        }
+    }
+    return -EINVAL;
+}
+
+long cs_proc_syscall(pid_t pid) {
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/syscall", pid);
+    long n = read_small(path, buf, sizeof buf);
+    if (n < 0) return n;
+    if (buf[0] == 'r') return -2;  // "running"
+    return strtol(buf, NULL, 10);
+}
+
+int cs_proc_children(pid_t pid, pid_t tid, int32_t *out, int n) {
+    char path[96], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
+    long len = read_small(path, buf, sizeof buf);
+    if (len < 0) return (int)len;
+    return parse_children(buf, out, n);
 }

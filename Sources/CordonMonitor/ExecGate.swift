@@ -67,16 +67,20 @@ extension Monitor {
         let tid = Int32(bitPattern: n.pid)
         var tm = Sandbox.monotonicNow()
         func lap(_ i: Int) { let now = Sandbox.monotonicNow(); phase[i] += now - tm; tm = now }
-        guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone already
+        var st: CChar = 0
+        var ppid: Int32 = 0, threads: Int32 = 0
+        var kids = [Int32](repeating: 0, count: 64)
+        let nkids = cs_proc_exec_probe(tid, &st, &ppid, &threads, &kids, Int32(kids.count))
+        if nkids < 0 { return .allow }  // gone already: the kernel fails the exec itself
         // A single-threaded process is its own thread group; only threads need the slower
         // /proc/PID/status to learn their group leader.
-        var status = ProcessView.Status(tgid: tid, ppid: quick.ppid, threads: quick.threads, state: quick.state)
-        if quick.threads > 1, let full = ProcessView.status(tid) { status = full }
+        var status = ProcessView.Status(tgid: tid, ppid: ppid, threads: Int(threads), state: Character(UnicodeScalar(UInt8(bitPattern: st))))
+        if threads > 1, let full = ProcessView.status(tid) { status = full }
         // Who else could rewrite this memory while we read it: other threads of the process,
         // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
         // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
         var sharers: [Int32] = []
-        var candidates = ProcessView.children(status.tgid, singleThreaded: status.threads == 1).filter { $0 != tid }
+        var candidates = status.threads == 1 ? Array(kids[0..<Int(nkids)]) : ProcessView.children(status.tgid).filter { $0 != tid }
         if status.ppid > 1 { candidates.append(status.ppid) }
         for c in candidates where cs_same_vm(tid, c) == 0 && !ExecRace.blockedInVfork(c) { sharers.append(c) }
         let race = status.threads > 1 || !sharers.isEmpty
@@ -191,11 +195,9 @@ enum ExecRace {
     /// and posix_spawn start every command that way): it shares the memory but cannot run a
     /// single instruction until the child execs or exits, so it cannot rewrite anything.
     static func blockedInVfork(_ pid: Int32) -> Bool {
-        guard let st = ProcessView.quickStat(pid), st.threads == 1,
-              let b = ProcessView.readFile("/proc/\(pid)/syscall", limit: 256),
-              let nr = Int(String(decoding: b.prefix { $0 != UInt8(ascii: " ") && $0 != 10 }, as: UTF8.self))
-        else { return false }
+        guard let st = ProcessView.quickStat(pid), st.threads == 1 else { return false }
         #if arch(x86_64)
+        let nr = cs_proc_syscall(pid)
         return nr == 56 || nr == 58 || nr == 435  // clone, vfork, clone3
         #else
         return false

@@ -105,16 +105,13 @@ enum ProcessView {
         return st
     }
 
-    /// state, ppid and thread count from one short read of /proc/PID/stat (fields 3, 4, 20).
-    /// Cheaper than /proc/PID/status, which the kernel formats line by line.
+    /// state, ppid and thread count from one short read of /proc/PID/stat (fields 3, 4, 20),
+    /// parsed in C on a stack buffer: this runs for every exec.
     static func quickStat(_ pid: Int32) -> (state: Character, ppid: Int32, threads: Int)? {
-        guard let b = readFile("/proc/\(pid)/stat", limit: 1024), let close = b.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = b[(close + 2)...].split(separator: UInt8(ascii: " "))
-        guard fields.count > 17, let st = fields.first?.first else { return nil }
-        func int(_ i: Int) -> Int? { Int(String(decoding: fields[i], as: UTF8.self)) }
-        // After ")": state(3) ppid(4) ... num_threads(20) -> indexes 0, 1, 17.
-        guard let ppid = int(1), let threads = int(17) else { return nil }
-        return (Character(UnicodeScalar(st)), Int32(ppid), threads)
+        var st: CChar = 0
+        var ppid: Int32 = 0, threads: Int32 = 0
+        guard cs_proc_stat(pid, &st, &ppid, &threads) == 0 else { return nil }
+        return (Character(UnicodeScalar(UInt8(bitPattern: st))), ppid, Int(threads))
     }
 
     /// The one-letter scheduler state from /proc/PID/stat (after the parenthesised name, which
@@ -139,8 +136,13 @@ enum ProcessView {
     }
 
     static func children(_ pid: Int32, singleThreaded: Bool = false) -> [Int32] {
+        if singleThreaded {
+            var buf = [Int32](repeating: 0, count: 256)
+            let n = cs_proc_children(pid, pid, &buf, Int32(buf.count))
+            return n > 0 ? Array(buf[0..<Int(n)]) : []
+        }
         var out: [Int32] = []
-        for t in singleThreaded ? [pid] : tasks(pid) {
+        for t in tasks(pid) {
             guard let b = readFile("/proc/\(pid)/task/\(t)/children") else { continue }
             out += String(decoding: b, as: UTF8.self).split(separator: " ").compactMap { Int32($0.trimmingSpaces()) }
         }

@@ -198,6 +198,17 @@ long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
 int cs_same_vm(pid_t a, pid_t b);
 int cs_socketpair_cloexec(int fds[2]);
 int cs_tgkill(pid_t tgid, pid_t tid, int sig);
+// /proc reads on the monitor's hot path (one per exec), parsed in place on a stack buffer.
+/// State letter, ppid and thread count from /proc/PID/stat. 0 or -errno.
+int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads);
+/// The syscall number a blocked task is in (/proc/PID/syscall); -2 if it is running; -errno.
+long cs_proc_syscall(pid_t pid);
+/// Children of task `tid` of `pid` (/proc/PID/task/TID/children), up to n; count or -errno.
+int cs_proc_children(pid_t pid, pid_t tid, int32_t *out, int n);
+/// One walk into /proc/PID for a new process: stat (state, ppid, threads) and, when it is
+/// single-threaded, its children. Each /proc path walk of a pid not seen before instantiates
+/// dentries (~15-30 us here); this pays it once. Returns the child count or -errno.
+int cs_proc_exec_probe(pid_t pid, char *state, int32_t *ppid, int32_t *threads, int32_t *children, int n);
 /// Opens (O_PATH) what an exec in `pid` names, resolved the way the kernel would for it:
 /// absolute paths inside the process's root (openat2 RESOLVE_IN_ROOT, so `..` and absolute
 /// symlinks cannot leave it), relative ones from its cwd or `dirfd`; AT_EMPTY_PATH with an
