@@ -135,16 +135,14 @@ enum ProcessView {
         return out
     }
 
-    static func children(_ pid: Int32, singleThreaded: Bool = false) -> [Int32] {
-        if singleThreaded {
-            var buf = [Int32](repeating: 0, count: 256)
-            let n = cs_proc_children(pid, pid, &buf, Int32(buf.count))
-            return n > 0 ? Array(buf[0..<Int(n)]) : []
-        }
+    /// Children of every thread of `pid` (a threaded process; single-threaded ones come from
+    /// cs_proc_exec_probe).
+    static func children(_ pid: Int32) -> [Int32] {
         var out: [Int32] = []
+        var buf = [Int32](repeating: 0, count: 256)
         for t in tasks(pid) {
-            guard let b = readFile("/proc/\(pid)/task/\(t)/children") else { continue }
-            out += String(decoding: b, as: UTF8.self).split(separator: " ").compactMap { Int32($0.trimmingSpaces()) }
+            let n = cs_proc_children(pid, t, &buf, Int32(buf.count))
+            if n > 0 { out += buf[0..<Int(n)] }
         }
         return out
     }
