@@ -32,6 +32,18 @@ enum GateBench {
             return 1
         }
         let misses = value(args, "--misses")
+        if args.contains("--micro") {
+            for c in (args.contains("--one") ? ["git status"] : ["git status", "ls -la | grep foo > out.txt", "ffmpeg -i in.mkv -c copy out.mp4", "sudo apt install htop"]) {
+                let a = Action(id: "m", payload: .shell(c))
+                let t0 = now()
+                for _ in 0..<100_000 { _ = Gate.evaluate(a, policy: policy) }
+                print("\(c): \(Double(now() - t0) / 100_000 / 1000) µs")
+                let t1 = now()
+                for _ in 0..<100_000 { _ = Shell.parse(c) }
+                print("  parse only: \(Double(now() - t1) / 100_000 / 1000) µs")
+            }
+            return 0
+        }
         if args.contains("--speed-only") {
             speed(gtfo + tldr, policy: policy, rounds: 5)
             return 0

@@ -137,6 +137,7 @@ final class Analysis {
     /// Files an invocation writes: redirections plus the destination arguments of writers.
     /// Several detectors ask; it is computed once per invocation.
     func writtenFiles(_ k: Int) -> [String] {
+        if sink.script.commands[invocations[k].command].redirects.isEmpty && !Self.writers.contains(invocations[k].program) { return [] }
         if writtenCache.count != invocations.count { writtenCache = Array(repeating: nil, count: invocations.count) }
         if let w = writtenCache[k] { return w }
         let w = computeWrittenFiles(k)

@@ -73,9 +73,9 @@ extension Gate {
         } ?? candidates[0]
 
         // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
-        var seen = Set<String>()
+        let sortedHits = hits.count > 1 ? hits.sorted(by: { $0.score > $1.score }) : hits
         var detectorReasons: [String] = []
-        for h in hits.sorted(by: { $0.score > $1.score }) where h.score >= 20 && seen.insert(h.reason).inserted {
+        for h in sortedHits where h.score >= 20 && !detectorReasons.contains(h.reason) {
             detectorReasons.append(h.reason)
         }
         let ruleReasons = reasons
@@ -86,7 +86,7 @@ extension Gate {
             reasons.insert(reasons.remove(at: i), at: 0)
         }
 
-        let findings = hits.sorted { $0.score > $1.score }.map {
+        let findings = sortedHits.map {
             Finding(detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
         }
         let policyRule = winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20 ? winner.rule : nil
@@ -99,9 +99,12 @@ extension Gate {
     static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
         guard let top = hits.max(by: { $0.score < $1.score }) else { return 0 }
         var score = top.score
-        var detectors = Set<String>()
-        for h in hits where h.score >= 60 && h.signal != .sudo { detectors.insert(h.signal.detector) }
-        detectors.remove(top.signal.detector)
+        // Few hits per action: a linear list beats a Set here.
+        var detectors: [String] = []
+        for h in hits where h.score >= 60 && h.signal != .sudo {
+            let d = h.signal.detector
+            if d != top.signal.detector && !detectors.contains(d) { detectors.append(d) }
+        }
         score += min(10, 5 * detectors.count)
         if top.elevated && top.signal != .sudo && top.score >= 20 { score += Signal.elevatedBonus.score }
         if production && score >= 20 { score += Signal.productionBonus.score }

@@ -197,7 +197,7 @@ extension ShellParser {
         if i + 1 < b.count && (b[i] == UInt8(ascii: "<") || b[i] == UInt8(ascii: ">")) && b[i + 1] == UInt8(ascii: "(") {
             i += 2
             let before = sink.script.pipelines.count
-            nested { $0.parseList(stop: [")"]) }
+            nested { $0.parseList(stop: .paren) }
             expect(")", openedAt: start)
             w.substitutions.append(contentsOf: before..<sink.script.pipelines.count)
             w.isProcessSubstitution = true
@@ -317,7 +317,7 @@ extension ShellParser {
             } else {
                 i += 2
                 let before = sink.script.pipelines.count
-                nested { $0.parseList(stop: [")"]) }
+                nested { $0.parseList(stop: .paren) }
                 expect(")", openedAt: start)
                 w.substitutions.append(contentsOf: before..<sink.script.pipelines.count)
             }

@@ -74,13 +74,13 @@ struct ShellParser {
     // MARK: lists, and-or lists, pipelines
 
     /// Terminators: ")" (subshell, substitution), "}" (group), ";;" and "esac" (case arm).
-    mutating func parseList(stop: Set<String>) {
+    mutating func parseList(stop: Terminators) {
         while true {
             skipBlanksAndNewlines()
             if atEnd { return }
-            if stop.contains(")") && peek() == UInt8(ascii: ")") { return }
-            if stop.contains(";;") && peek() == UInt8(ascii: ";") && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&")) { return }
-            if let w = peekReservedWord(), stop.contains(w) { return }
+            if stop.contains(.paren) && peek() == UInt8(ascii: ")") { return }
+            if stop.contains(.caseArm) && peek() == UInt8(ascii: ";") && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&")) { return }
+            if let w = peekReservedWord(), stop.stops(at: w) { return }
             let before = i
             let firstCommand = sink.script.commands.count
             parseAndOr(stop: stop)
@@ -88,7 +88,7 @@ struct ShellParser {
             if peek() == UInt8(ascii: "&") && peek(1) != UInt8(ascii: "&") && peek(1) != UInt8(ascii: ">") {
                 i += 1
                 for k in firstCommand..<sink.script.commands.count { sink.script.commands[k].background = true }
-            } else if peek() == UInt8(ascii: ";") && peek(1) != UInt8(ascii: ";") && !(stop.contains(";;") && peek(1) == UInt8(ascii: "&")) {
+            } else if peek() == UInt8(ascii: ";") && peek(1) != UInt8(ascii: ";") && !(stop.contains(.caseArm) && peek(1) == UInt8(ascii: "&")) {
                 i += 1
             }
             if i == before && !atEnd {
@@ -100,7 +100,7 @@ struct ShellParser {
         }
     }
 
-    mutating func parseAndOr(stop: Set<String>) {
+    mutating func parseAndOr(stop: Terminators) {
         var before = i
         parsePipeline(stop: stop)
         while !atEnd {
@@ -118,7 +118,7 @@ struct ShellParser {
         }
     }
 
-    mutating func parsePipeline(stop: Set<String>) {
+    mutating func parsePipeline(stop: Terminators) {
         let id = sink.script.pipelines.count
         sink.script.pipelines.append([])
         var position = 0
@@ -144,7 +144,7 @@ struct ShellParser {
 
     // MARK: commands
 
-    mutating func parseCommand(pipeline: Int, position: Int, stop: Set<String>) {
+    mutating func parseCommand(pipeline: Int, position: Int, stop: Terminators) {
         skipBlanks()
         if atEnd { return }
         let start = i
@@ -154,7 +154,7 @@ struct ShellParser {
                 return
             }
             i += 1
-            nested { $0.parseList(stop: [")"]) }
+            nested { $0.parseList(stop: .paren) }
             expect(")", openedAt: start)
             emit(SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth), start: start, redirectsOnly: true)
             return
@@ -184,7 +184,7 @@ struct ShellParser {
             }
             if cmd.words.isEmpty {
                 if let w = peekReservedWord() {
-                    if stop.contains(w) { break }
+                    if stop.stops(at: w) { break }
                     if handleReservedWord(w, stop: stop) { continue }
                 }
                 if let (name, value) = readAssignment() {
@@ -208,7 +208,7 @@ struct ShellParser {
 
     /// Reserved words are flattened away: the commands inside `if`, `while`, `{ }` are analysed
     /// as if written in sequence, which is what matters for intent. Returns true if consumed.
-    mutating func handleReservedWord(_ w: String, stop: Set<String>) -> Bool {
+    mutating func handleReservedWord(_ w: String, stop: Terminators) -> Bool {
         switch w {
         case "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "esac":
             i += w.utf8.count
@@ -270,7 +270,7 @@ struct ShellParser {
             }
             if atEnd { break }
             i += 1
-            parseList(stop: [";;", "esac"])
+            parseList(stop: [.caseArm, .esac])
             if peek() == UInt8(ascii: ";") && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&")) {
                 i += 2
                 if peek() == UInt8(ascii: "&") { i += 1 }
@@ -285,14 +285,14 @@ struct ShellParser {
         if peekReservedWord() == "{" {
             let open = i
             i += 1
-            nested { $0.parseList(stop: ["}"]) }
+            nested { $0.parseList(stop: .brace) }
             if peekReservedWord() == "}" { i += 1 } else if !sink.abandoned {
                 sink.fail("unterminated '{' (no '}')", at: base + open)
             }
         } else if peek() == UInt8(ascii: "(") {
             let open = i
             i += 1
-            nested { $0.parseList(stop: [")"]) }
+            nested { $0.parseList(stop: .paren) }
             expect(")", openedAt: open)
         } else {
             let id = sink.script.pipelines.count
@@ -375,4 +375,17 @@ extension SimpleCommand {
             assignments: [], words: [], redirects: [], pipeline: pipeline, position: position, depth: depth,
             text: "", inLoop: false, background: false)
     }
+}
+
+/// Where a nested list ends: `)` (subshell, substitution), `}` (group, function body), `;;`
+/// and `esac` (a case arm).
+struct Terminators: OptionSet {
+    let rawValue: UInt8
+    static let paren = Terminators(rawValue: 1)
+    static let brace = Terminators(rawValue: 2)
+    static let caseArm = Terminators(rawValue: 4)
+    static let esac = Terminators(rawValue: 8)
+
+    /// Whether the reserved word `w` ends the list.
+    func stops(at w: String) -> Bool { (w == "}" && contains(.brace)) || (w == "esac" && contains(.esac)) }
 }
