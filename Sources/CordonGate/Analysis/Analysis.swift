@@ -95,9 +95,11 @@ final class Analysis {
 
     // MARK: reporting
 
-    func hit(_ signal: Signal, _ inv: Int? = nil, evidence: String? = nil, score: Int? = nil, reason: String) {
+    /// - Parameter elevated: override for signals about a redirection: in `sudo cmd > /etc/x`
+    ///   the shell opens /etc/x as the user, so sudo does not make that write stronger.
+    func hit(_ signal: Signal, _ inv: Int? = nil, evidence: String? = nil, score: Int? = nil, elevated: Bool? = nil, reason: String) {
         let ev = evidence ?? inv.map { self.evidence($0) } ?? ""
-        let elevated = inv.map { invocations[$0].elevated } ?? false
+        let elevated = elevated ?? inv.map { invocations[$0].elevated } ?? false
         hits.append(Hit(signal: signal, score: score ?? signal.score, evidence: ev, reason: reason, invocation: inv, elevated: elevated))
     }
 

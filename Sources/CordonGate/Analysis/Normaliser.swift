@@ -93,6 +93,8 @@ extension Analysis {
             switch Name(base) {
             case _ where wrapperOptions[base] != nil && base != "watch" && base != "sg":
                 if elevating.contains(base) { ctx.elevated = true }
+                // `runuser USER -c CMD` names a user, not a program; only `runuser -u USER -- CMD` wraps.
+                if base == "runuser" && !vals.contains("-u") && !vals.contains("--user") { break unwrapping }
                 if base == "command" || base == "builtin",
                     vals.dropFirst().first.map({ $0 == "-v" || $0 == "-V" }) == true
                 {

@@ -67,13 +67,16 @@ enum Destruction {
                 a.hit(.makeFilesystem, k, reason: "\(p) erases \(device)")
             }
         case "fdisk", "sfdisk", "cfdisk", "parted", "sgdisk", "gdisk", "blkdiscard":
-            let readOnly = inv.hasAny(["-l", "--list", "-p", "--print"]) || (p == "parted" && (inv.args.contains("print") || inv.has("-l")))
+            let readOnly = inv.hasAny(["-l", "--list", "-p", "--print", "-L", "--list-types", "-v", "--verify", "-i", "--info", "-d", "--dump", "-b", "--backup"])
+                || (p == "parted" && (inv.args.contains("print") || inv.has("-l")))
             if !readOnly { a.hit(.partitionWrite, k, reason: "\(p) changes a partition table") }
         default:
             break
         }
         // Redirections and tee into system files or block devices.
+        let redirected = a.outputTargets(k)
         for t in a.writtenFiles(k) {
+            let viaShell: Bool? = redirected.contains(t) ? false : nil
             if isBlockDevice(t) {
                 a.hit(.deviceWrite, k, reason: "writes straight to the device \(t)")
             } else if systemPrefixes.contains(where: { t.hasPrefix($0) }) && !t.hasPrefix("/proc/sys/") && !t.hasPrefix("/etc/sudoers")
@@ -82,7 +85,9 @@ enum Destruction {
                 if p == "cp" || p == "mv" || p == "ln" || p == "install" || p == "rsync" || p == "sed" || p == "touch" || p == "truncate" || p == "dd" {
                     a.hit(.overwriteSystemFile, k, score: 60, reason: "\(p) changes the system file \(t)")
                 } else {
-                    a.hit(.overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? nil : 85, reason: "overwrites the system file \(t)")
+                    // Appending a line to /etc config (`| sudo tee -a /etc/fstab`) asks; replacing binaries blocks.
+                    let appends = a.command(k).redirects.contains { $0.op == ">>" && $0.target.value == t } || (p == "tee" && inv.hasAny(["-a", "--append"]))
+                    a.hit(.overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? (appends ? 60 : nil) : 85, elevated: viaShell, reason: "\(appends ? "appends to" : "overwrites") the system file \(t)")
                 }
             }
         }

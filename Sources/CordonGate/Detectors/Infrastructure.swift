@@ -53,7 +53,8 @@ enum Infrastructure {
                 a.hit(.databaseDestroy, k, reason: "\(p) runs destructive SQL: \(sql.utf8.count > 60 ? String(decoding: sql.utf8.prefix(60), as: UTF8.self) + "..." : sql)")
             }
         case "dropdb", "dropuser":
-            a.hit(.databaseDestroy, k, reason: "\(p) drops a database or role")
+            // Dropping a role loses no data; dropping a database does.
+            a.hit(.databaseDestroy, k, score: p == "dropuser" ? 70 : nil, reason: "\(p) drops a \(p == "dropuser" ? "role" : "database")")
         case "redis-cli":
             if args.contains(where: { ["flushall", "flushdb"].contains($0.asciiLowercased) }) {
                 a.hit(.databaseDestroy, k, reason: "redis-cli FLUSHALL deletes every key")

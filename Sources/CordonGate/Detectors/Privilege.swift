@@ -17,8 +17,8 @@ enum Privilege {
             a.hit(.sudo, k, reason: "\(p) \(inv.args.joined(separator: " ")): a root shell or edit")
         }
         switch Name(p) {
-        case "su":
-            a.hit(.switchUser, k, reason: "su switches to \(inv.positionals.first ?? "root")")
+        case "su", "runuser":
+            a.hit(.switchUser, k, reason: "\(p) switches to \(inv.positionals.first ?? "root")")
         case "chmod":
             if let mode = inv.args.first(where: { !$0.hasPrefix("-") || $0.hasPrefix("-s") == false && $0.has("+s") }), isSetuidMode(mode) {
                 a.hit(.setuidBit, k, reason: "chmod \(mode) makes a setuid/setgid program")

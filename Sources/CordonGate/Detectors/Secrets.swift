@@ -142,7 +142,9 @@ enum Exfiltration {
             }
         case "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat":
             if !a.inputTargets(k).isEmpty || inv.args.contains(where: { $0.asciiLowercased.hasPrefix("file:") || $0.asciiLowercased.hasPrefix("open:") }) {
-                a.hit(.netcatSendFile, k, reason: "sends a file over a raw network connection with \(p)")
+                // Serving a file to whoever connects (`nc -l < f`) asks; pushing it to a host (75) too, louder.
+                let listening = inv.hasAny(["-l", "--listen"])
+                a.hit(.netcatSendFile, k, score: listening ? 65 : nil, reason: "sends a file over a raw network connection with \(p)\(listening ? " to whoever connects" : "")")
             } else if !a.outputTargets(k).isEmpty {
                 a.hit(.rawSocketTransfer, k, reason: "writes what arrives on a raw network connection to a file")
             }

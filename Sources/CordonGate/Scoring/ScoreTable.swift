@@ -122,7 +122,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .gitDiscard: 60
         case .gitDeleteRemote: 70
         case .sudo: 60
-        case .switchUser: 70
+        case .switchUser: 65
         case .setuidBit: 85
         case .setCapability: 75
         case .sudoersWrite: 95
@@ -200,7 +200,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .environmentDump: "env/printenv: prints every secret in the environment"
         case .fileUpload: "curl -d @file / -F / -T / --data-binary @, wget --post-file: a local file sent out"
         case .remoteCopy: "scp/rsync/sftp/ftp/tar/restic to a remote host, ssh fed a local file (60); copying from a remote host (40)"
-        case .netcatSendFile: "nc/ncat/socat/openssl HOST PORT < file"
+        case .netcatSendFile: "nc/ncat/socat HOST PORT < file (75); nc -l < file, served to whoever connects (65)"
         case .pasteSite: "upload to a paste or file-drop site (pastebin, transfer.sh, 0x0.st...)"
         case .dnsTunnel: "DNS lookup of a name built from command output (DNS tunnelling)"
         case .secretSentOut: "a secret read and sent to the network in one pipeline or script"
@@ -210,7 +210,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .deleteBroad: "find -delete / -exec rm over a broad tree; rm -rf of a whole directory tree"
         case .shred: "shred, srm, wipe: unrecoverable deletion"
         case .truncateFile: "truncate to zero"
-        case .overwriteSystemFile: "redirect or tee into /etc (70); into /boot, /usr, /bin, /sbin, /lib (85); cp/mv/sed -i there (60)"
+        case .overwriteSystemFile: "redirect or tee into /etc (70; appending 60); into /boot, /usr, /bin, /sbin, /lib (85); cp/mv/sed -i there (60)"
         case .deviceWrite: "dd of=/dev/sd*, cat > /dev/nvme*, writes to a block device"
         case .makeFilesystem: "mkfs*, wipefs, mkswap on a device"
         case .partitionWrite: "fdisk/parted/sgdisk/sfdisk changing a partition table"
@@ -219,7 +219,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .gitDiscard: "git reset --hard, clean -fdx, branch -D, update-ref -d (60); checkout/restore of local changes, stash drop/clear (45); tag -d (40)"
         case .gitDeleteRemote: "git push --delete / :branch, deleting remote branches or tags"
         case .sudo: "sudo/doas/pkexec: runs as root (and adds to whatever it runs)"
-        case .switchUser: "su: a shell as another user"
+        case .switchUser: "su, runuser USER: a shell or command as another user"
         case .setuidBit: "chmod u+s / 4755: a setuid binary"
         case .setCapability: "setcap: file capabilities"
         case .sudoersWrite: "writes to /etc/sudoers or sudoers.d (95); visudo (60)"
@@ -260,7 +260,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .infraChange: "kubectl apply/scale/patch, helm install/upgrade, terraform apply (50; 65 with -auto-approve)"
         case .containerPrivileged: "docker run --privileged, --pid=host, mounting / or docker.sock"
         case .containerPrune: "docker system/volume prune"
-        case .databaseDestroy: "DROP/TRUNCATE/DELETE without WHERE via psql/mysql/sqlite3, redis FLUSHALL"
+        case .databaseDestroy: "DROP/TRUNCATE/DELETE without WHERE via psql/mysql/sqlite3, dropdb, redis FLUSHALL (80); dropuser (70)"
         case .inlineCode: "inline interpreter code (python -c, perl -e, node -e, awk program)"
         case .inlineShellOut: "inline code that runs commands we cannot read"
         case .unknownProgram: "a program the gate has no knowledge of (never decides alone)"
