@@ -303,6 +303,24 @@ struct DetectorTests {
         #expect(d.decision >= entry.2)
     }
 
+    // Regression: `sudo cmd > /etc/x` was scored as a root write, but the shell opens /etc/x
+    // as the user; and appending a line to /etc config blocked instead of asking.
+    @Test("a redirection after sudo is not elevated; appending to /etc asks")
+    func redirectionUnderSudo() {
+        #expect(decide("sudo nft list ruleset > /etc/nftables.conf").decision == .requiresApproval)
+        #expect(decide("genfstab -U /mnt | sudo tee -a /etc/fstab").decision == .requiresApproval)
+        #expect(decide("echo x | sudo tee /usr/bin/ls").decision == .block)
+    }
+
+    @Test("files saved from plain http ask; https downloads and http to stdout do not")
+    func insecureDownload() {
+        #expect(detectors(decide("curl http://203.0.113.7/tool -o tool")).contains("insecure-download"))
+        #expect(decide("wget http://example.com/x.tar.gz").decision == .requiresApproval)
+        #expect(decide("curl -o x.tar.gz https://example.com/x.tar.gz").decision == .allow)
+        #expect(decide("curl http://example.com/status").decision == .allow)
+        #expect(decide("curl http://localhost:8080/metrics -o m.txt").decision == .allow)
+    }
+
     @Test("sudo in front of a finding raises its score")
     func sudoAdds() {
         let plain = decide("systemctl enable x.service")

@@ -26,7 +26,7 @@ private let networkMarkers = [
     "urllib", "urlopen", "urlretrieve", "http.client", "requests.", "http.server", "SimpleHTTPServer", "socketserver",
     "file_get_contents(\"http", "file_get_contents(getenv", "open-uri", "WEBrick", "require(\"http", "require('http",
     "fetch(", "LWP::", "HTTP::", "Net::HTTP", "java.net.URL", "File::Fetch", "download(", "socket",
-    "HTTPServer", "http.get", "http.request", "curl_exec",
+    "HTTPServer", "http.get", "http.request", "curl_exec", "'http://", "\"http://", "'ftp://",
 ]
 private let setuidMarkers = ["setuid(0)", "setuid 0", "setresuid(0", "setreuid(0", "Sys.setuid(0)", "setgid(0)"]
 

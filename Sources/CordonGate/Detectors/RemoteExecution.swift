@@ -13,6 +13,9 @@ enum RemoteExecution {
 
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         if isDownloader(inv) {
+            if let url = inv.args.first(where: isPlainURL), savesToFile(a, k, inv) {
+                a.hit(.insecureDownload, k, reason: "saves \(url) to a file over an unencrypted connection")
+            }
             if let s = a.downstream(of: k).first(where: { Programs.readsScriptFromStdin(a.invocations[$0]) }) {
                 let target = a.invocations[s]
                 a.hit(.pipeToInterpreter, k, evidence: a.evidence(k) + " | " + a.evidence(s),
@@ -29,6 +32,24 @@ enum RemoteExecution {
                     break
                 }
             }
+        }
+    }
+
+    /// `http://host/...` or `ftp://...`, not to this machine.
+    static func isPlainURL(_ s: String) -> Bool {
+        guard s.hasPrefix("http://") || s.hasPrefix("ftp://") else { return false }
+        let rest = s.hasPrefix("http://") ? s.dropFirst(7) : s.dropFirst(6)
+        return !(rest.hasPrefix("localhost") || rest.hasPrefix("127.") || rest.hasPrefix("[::1]"))
+    }
+
+    /// Whether a download is written to disk rather than to standard output.
+    static func savesToFile(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        if a.outputTargets(k).contains(where: { !$0.hasPrefix("/dev/") }) { return true }
+        switch Name(inv.program) {
+        case "curl", "curlie": return inv.hasAny(["-o", "--output", "-O", "--remote-name", "--remote-name-all", "-J"])
+        case "wget", "wget2": return inv.value(of: "-O", "--output-document").map { $0 != "-" } ?? true
+        case "aria2c", "lwp-download", "axel", "fetch": return true
+        default: return inv.hasAny(["--download", "-d", "-o", "--output"])
         }
     }
 

@@ -153,7 +153,12 @@ enum Exfiltration {
                 a.hit(.rawSocketTransfer, k, reason: "moves a file through openssl s_client")
             }
         case "whois", "finger", "rlogin", "cancel", "lp":
-            if inv.argWords.contains(where: { !$0.substitutions.isEmpty }) || !a.outputTargets(k).isEmpty || p == "lp" && inv.has("-h") || p == "cancel" && inv.has("-h") {
+            // Data smuggled in arguments, saved from the reply, decoded from it, or a whois
+            // server on a port of the caller's choosing.
+            let decoded = a.downstream(of: k).contains { Obfuscation.isDecoding(a.invocations[$0]) }
+            if inv.argWords.contains(where: { !$0.substitutions.isEmpty }) || !a.outputTargets(k).isEmpty || decoded
+                || p == "whois" && inv.has("-p") || p == "lp" && inv.has("-h") || p == "cancel" && inv.has("-h")
+            {
                 a.hit(.rawSocketTransfer, k, reason: "moves data through \(p) to another host")
             }
         case "ab":

