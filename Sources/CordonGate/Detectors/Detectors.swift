@@ -37,6 +37,7 @@ enum Detectors {
         Evasion.checkScript(a)
         SystemControl.checkScript(a)
         Secrets.checkScript(a)
+        Exfiltration.checkScript(a)
     }
 }
 

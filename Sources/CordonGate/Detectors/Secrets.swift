@@ -187,6 +187,18 @@ enum Exfiltration {
         }
     }
 
+    /// `ftp HOST` then `put FILE` on the next line: the transfer is typed into the session
+    /// (GTFOBins writes snippets this way; an agent feeds such lines on stdin or a here-doc).
+    static func checkScript(_ a: Analysis) {
+        guard let session = a.invocations.firstIndex(where: { ["ftp", "sftp", "tftp", "lftp", "smbclient"].contains($0.program) }) else { return }
+        let typed = a.invocations.indices.filter { $0 > session && ["put", "get", "mput", "mget", "reput", "reget"].contains(a.invocations[$0].program) }
+        for t in typed {
+            let verb = a.invocations[t].program
+            a.hit(.remoteCopy, t, score: verb.hasSuffix("put") ? nil : 40,
+                  reason: "\(verb) typed into a \(a.invocations[session].program) session \(verb.hasSuffix("put") ? "sends a file to" : "fetches a file from") another host")
+        }
+    }
+
     /// `host:path`, `user@host:path`, `rsync://`, `s3://`, `ftp://`.
     static func isRemote(_ s: String) -> Bool {
         if s.hasPrefix("rsync://") || s.hasPrefix("s3://") || s.hasPrefix("gs://") || s.hasPrefix("ftp://") || s.hasPrefix("sftp://") { return true }

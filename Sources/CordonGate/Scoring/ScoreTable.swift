@@ -202,7 +202,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .cloudMetadata: "touches the cloud metadata address 169.254.169.254 / metadata.google.internal"
         case .environmentDump: "env/printenv: prints every secret in the environment"
         case .fileUpload: "curl -d @file / -F / -T / --data-binary @, wget --post-file: a local file sent out"
-        case .remoteCopy: "scp/rsync/sftp/ftp/tar/restic to a remote host, ssh fed a local file (60); copying from a remote host (40)"
+        case .remoteCopy: "scp/rsync/sftp/ftp/tar/restic to a remote host, ssh fed a local file, put typed into an ftp/sftp/tftp session (60); copying or get from a remote host (40)"
         case .netcatSendFile: "nc/ncat/socat HOST PORT < file (75); nc -l < file, served to whoever connects (65)"
         case .pasteSite: "upload to a paste or file-drop site (pastebin, transfer.sh, 0x0.st...)"
         case .dnsTunnel: "DNS lookup of a name built from command output (DNS tunnelling)"
