@@ -1,107 +1,150 @@
 // Credential and secret access, and the combination of a secret read with a network send.
 
 enum Secrets {
-    static let skipFlagValues: Set<String> = ["-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E"]
-    /// Programs that use a key or credential file without revealing it.
-    static let keyUsers: Set<String> = [
-        "ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "chmod", "chown", "chgrp", "ls", "stat", "test", "[", "file",
-        "touch", "mkdir", "git", "sftp", "ssh-keyscan", "gpg", "aws", "kubectl", "docker", "helm", "gcloud", "az", "vault",
-        "pass", "keychain", "setfacl", "getfacl", "restorecon", "chattr", "lsattr", "rm", "shred", "export", "unset", "secret-tool",
-        "echo", "mv", "sshfs", "autossh", "mosh", "dotenv",
-    ]
+  static let skipFlagValues: Set<String> = [
+    "-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E",
+  ]
+  /// Programs that use a key or credential file without revealing it.
+  static let keyUsers: Set<String> = [
+    "ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "chmod", "chown", "chgrp", "ls", "stat", "test",
+    "[", "file",
+    "touch", "mkdir", "git", "sftp", "ssh-keyscan", "gpg", "aws", "kubectl", "docker", "helm",
+    "gcloud", "az", "vault",
+    "pass", "keychain", "setfacl", "getfacl", "restorecon", "chattr", "lsattr", "rm", "shred",
+    "export", "unset", "secret-tool",
+    "echo", "mv", "sshfs", "autossh", "mosh", "dotenv",
+  ]
 
-    /// File names that are secrets wherever they are.
-    static let secretNames: Set<String> = [
-        "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "identity", ".netrc", "_netrc", ".pgpass", ".git-credentials", ".pypirc",
-        ".npmrc", "shadow", "gshadow", "master.passwd", "logins.json", "key4.db", "Login Data", "login.keyring",
-        ".vault-token", "credentials.db", "application_default_credentials.json", "accessTokens.json", ".terraformrc",
-        ".bash_history", ".zsh_history", "krb5.keytab", ".env",
-    ]
-    /// Directories whose contents are secrets.
-    static let secretDirectories = [
-        ".gnupg/", ".password-store", ".mozilla/firefox", ".config/google-chrome", ".config/chromium", ".local/share/keyrings",
-        "/var/run/secrets/", "/run/secrets/", "/etc/ssl/private", ".ssh/id_",
-    ]
+  /// File names that are secrets wherever they are.
+  static let secretNames: Set<String> = [
+    "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "identity", ".netrc", "_netrc", ".pgpass",
+    ".git-credentials", ".pypirc",
+    ".npmrc", "shadow", "gshadow", "master.passwd", "logins.json", "key4.db", "Login Data",
+    "login.keyring",
+    ".vault-token", "credentials.db", "application_default_credentials.json", "accessTokens.json",
+    ".terraformrc",
+    ".bash_history", ".zsh_history", "krb5.keytab", ".env",
+  ]
+  /// Directories whose contents are secrets.
+  static let secretDirectories = [
+    ".gnupg/", ".password-store", ".mozilla/firefox", ".config/google-chrome", ".config/chromium",
+    ".local/share/keyrings",
+    "/var/run/secrets/", "/run/secrets/", "/etc/ssl/private", ".ssh/id_",
+  ]
 
-    static func secretPath(_ s: String) -> Bool {
-        let u = s.utf8
-        // Every secret path has a dot or a slash; flags and plain words are rejected here.
-        guard u.count >= 4, u.contains(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
-        let name = s.basename
-        if secretNames.contains(name) {
-            // `shadow` only as /etc/shadow; the rest anywhere.
-            return name != "shadow" && name != "gshadow" || s.hasPrefix("/etc/")
-        }
-        if name.hasPrefix("id_") && (name.hasPrefix("id_rsa") || name.hasPrefix("id_ed25519") || name.hasPrefix("id_ecdsa") || name.hasPrefix("id_dsa")) {
-            return !name.hasSuffix(".pub")
-        }
-        if name.hasPrefix(".env.") {
-            return !name.hasSuffix(".example") && !name.hasSuffix(".sample") && !name.hasSuffix(".template") && !name.hasSuffix(".dist")
-        }
-        guard u.contains(0x2F) else { return false }
-        let n = s.homeNormalised
-        if name == "credentials" || name == "config" || name == "config.json" || name == "hosts.yml" {
-            return n.has(".aws/") || n.has(".kube/") || n.has(".docker/") || n.has("gh/hosts") || n.has(".cargo/")
-        }
-        if n.hasPrefix("/proc/") && n.hasSuffix("/environ") { return true }
-        // Whole credential directories (`tar czf - ~/.ssh`).
-        if n.hasPrefix("~/."), ["~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.password-store", "~/.config/gcloud"].contains(n.hasSuffix("/") ? String(n.dropLast()) : n) {
-            return true
-        }
-        return secretDirectories.contains { n.has($0) }
+  static func secretPath(_ s: String) -> Bool {
+    let u = s.utf8
+    // Every secret path has a dot or a slash; flags and plain words are rejected here.
+    guard u.count >= 4, u.contains(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
+    let name = s.basename
+    if secretNames.contains(name) {
+      // `shadow` only as /etc/shadow; the rest anywhere.
+      return name != "shadow" && name != "gshadow" || s.hasPrefix("/etc/")
     }
-
-    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        // gpg --export-secret-keys.
-        if p == "gpg" || p == "gpg2" {
-            if inv.hasAny(["--export-secret-keys", "--export-secret-subkeys"]) {
-                a.hit(.secretKeyExport, k, reason: "exports private GPG keys")
-            }
-        }
-        if p == "env" || p == "printenv" || (p == "set" && inv.args.isEmpty) || (p == "export" && (inv.args.isEmpty || inv.args == ["-p"])) {
-            if inv.args.filter({ !$0.hasPrefix("-") }).isEmpty || p == "env" && inv.args.allSatisfy({ $0.hasPrefix("-") }) {
-                a.hit(.environmentDump, k, reason: "prints the whole environment (tokens and keys included)")
-            }
-        }
-        if inv.args.contains(where: { $0.has("169.254.169.254") || $0.has("metadata.google.internal") || $0.has("fd00:ec2::254") || $0.has("100.100.100.200") }) {
-            a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
-        }
-        // Secret files read.
-        var found: String?
-        if p == "scp" || p == "rsync" {
-            // Copying a key to a remote host is exfiltration even though scp "uses" keys.
-            found = inv.positionals.dropLast().first(where: secretPath)
-        } else if !keyUsers.contains(p) {
-            var skipNext = false
-            for arg in inv.args {
-                if skipNext { skipNext = false; continue }
-                if (p == "ssh" || p == "curl") && skipFlagValues.contains(arg) { skipNext = true; continue }
-                let path = arg.utf8.first == UInt8(ascii: "@") ? String(arg.dropFirst()) : arg
-                if secretPath(path) { found = path; break }
-            }
-        }
-        if found == nil { found = a.inputTargets(k).first(where: secretPath) }
-        if let s = found {
-            a.hit(.secretFileRead, k, reason: "reads a secret: \(s)")
-        }
+    if name.hasPrefix("id_")
+      && (name.hasPrefix("id_rsa") || name.hasPrefix("id_ed25519") || name.hasPrefix("id_ecdsa")
+        || name.hasPrefix("id_dsa"))
+    {
+      return !name.hasSuffix(".pub")
     }
-
-    static func checkScript(_ a: Analysis) {
-        // A secret read (or the environment dumped) and something sent out, in one script.
-        let readers = a.hits.filter { [.secretFileRead, .environmentDump, .secretKeyExport, .cloudMetadata].contains($0.signal) }
-        guard let r = readers.first else { return }
-        let sender = a.invocations.indices.first { k in
-            let inv = a.invocations[k]
-            if inv.kind.contains(.sender) && inv.program != "dig" || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") }) {
-                return !(r.invocation == k && inv.program == "ssh")
-            }
-            return false
-        }
-        guard let s = sender else { return }
-        // The metadata address is itself reached by curl; only a second sender exfiltrates it.
-        if r.signal == .cloudMetadata && r.invocation == s { return }
-        a.hit(.secretSentOut, s, evidence: r.evidence + " -> " + a.evidence(s),
-              reason: "exfiltration: a secret (\(r.reason)) and a network send (\(a.invocations[s].program)) in one command")
+    if name.hasPrefix(".env.") {
+      return !name.hasSuffix(".example") && !name.hasSuffix(".sample")
+        && !name.hasSuffix(".template") && !name.hasSuffix(".dist")
     }
+    guard u.contains(0x2F) else { return false }
+    let n = s.homeNormalised
+    if name == "credentials" || name == "config" || name == "config.json" || name == "hosts.yml" {
+      return n.has(".aws/") || n.has(".kube/") || n.has(".docker/") || n.has("gh/hosts")
+        || n.has(".cargo/")
+    }
+    if n.hasPrefix("/proc/") && n.hasSuffix("/environ") { return true }
+    // Whole credential directories (`tar czf - ~/.ssh`).
+    if n.hasPrefix("~/."),
+      [
+        "~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.password-store",
+        "~/.config/gcloud",
+      ].contains(n.hasSuffix("/") ? String(n.dropLast()) : n)
+    {
+      return true
+    }
+    return secretDirectories.contains { n.has($0) }
+  }
+
+  static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    let p = inv.program
+    // gpg --export-secret-keys.
+    if p == "gpg" || p == "gpg2" {
+      if inv.hasAny(["--export-secret-keys", "--export-secret-subkeys"]) {
+        a.hit(.secretKeyExport, k, reason: "exports private GPG keys")
+      }
+    }
+    if p == "env" || p == "printenv" || (p == "set" && inv.args.isEmpty)
+      || (p == "export" && (inv.args.isEmpty || inv.args == ["-p"]))
+    {
+      if inv.args.filter({ !$0.hasPrefix("-") }).isEmpty
+        || p == "env" && inv.args.allSatisfy({ $0.hasPrefix("-") })
+      {
+        a.hit(
+          .environmentDump, k, reason: "prints the whole environment (tokens and keys included)")
+      }
+    }
+    if inv.args.contains(where: {
+      $0.has("169.254.169.254") || $0.has("metadata.google.internal") || $0.has("fd00:ec2::254")
+        || $0.has("100.100.100.200")
+    }) {
+      a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
+    }
+    // Secret files read.
+    var found: String?
+    if p == "scp" || p == "rsync" {
+      // Copying a key to a remote host is exfiltration even though scp "uses" keys.
+      found = inv.positionals.dropLast().first(where: secretPath)
+    } else if !keyUsers.contains(p) {
+      var skipNext = false
+      for arg in inv.args {
+        if skipNext {
+          skipNext = false
+          continue
+        }
+        if (p == "ssh" || p == "curl") && skipFlagValues.contains(arg) {
+          skipNext = true
+          continue
+        }
+        let path = arg.utf8.first == UInt8(ascii: "@") ? String(arg.dropFirst()) : arg
+        if secretPath(path) {
+          found = path
+          break
+        }
+      }
+    }
+    if found == nil { found = a.inputTargets(k).first(where: secretPath) }
+    if let s = found {
+      a.hit(.secretFileRead, k, reason: "reads a secret: \(s)")
+    }
+  }
+
+  static func checkScript(_ a: Analysis) {
+    // A secret read (or the environment dumped) and something sent out, in one script.
+    let readers = a.hits.filter {
+      [.secretFileRead, .environmentDump, .secretKeyExport, .cloudMetadata].contains($0.signal)
+    }
+    guard let r = readers.first else { return }
+    let sender = a.invocations.indices.first { k in
+      let inv = a.invocations[k]
+      if inv.kind.contains(.sender) && inv.program != "dig"
+        || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") })
+      {
+        return !(r.invocation == k && inv.program == "ssh")
+      }
+      return false
+    }
+    guard let s = sender else { return }
+    // The metadata address is itself reached by curl; only a second sender exfiltrates it.
+    if r.signal == .cloudMetadata && r.invocation == s { return }
+    a.hit(
+      .secretSentOut, s, evidence: r.evidence + " -> " + a.evidence(s),
+      reason:
+        "exfiltration: a secret (\(r.reason)) and a network send (\(a.invocations[s].program)) in one command"
+    )
+  }
 }
