@@ -13,6 +13,9 @@ out="$root/Sources/CordonSandbox/EmbeddedSeccomp.swift"
         if grep -q '"""#' "$f"; then echo "embed-seccomp: $f contains \"\"\"#" >&2; exit 1; fi
         echo "        \"$(basename "$f" .yaml)\": #\"\"\""
         cat "$f"
+        # A multi-line literal drops the line break before its closing delimiter: add one so
+        # the embedded text keeps the file's final newline.
+        echo ''
         echo '"""#,'
     done
     echo '    ]'

@@ -140,3 +140,119 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 int cs_remove_tree(const char *path) {
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
 }
+
+// ---- seccomp user notification ----------------------------------------------------------
+
+#include <linux/kcmp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/ioctl.h>
+
+static struct seccomp_notif_sizes notif_sizes;
+static char notif_buf[4096] __attribute__((aligned(16)));
+static char resp_buf[4096] __attribute__((aligned(16)));
+
+int cs_notif_init(void) {
+    if (notif_sizes.seccomp_notif) return 0;
+    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &notif_sizes) < 0) return -errno;
+    if (notif_sizes.seccomp_notif > sizeof notif_buf || notif_sizes.seccomp_notif_resp > sizeof resp_buf) return -E2BIG;
+    return 0;
+}
+
+int cs_notif_recv(int listener, struct cs_notif *out) {
+    int init = cs_notif_init();
+    if (init < 0) return init;
+    // The kernel rejects a request buffer that is not zeroed (EINVAL), and a stale one would
+    // leak the previous notification's fields into this one.
+    memset(notif_buf, 0, notif_sizes.seccomp_notif);
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, notif_buf) < 0) return -errno;
+    const struct seccomp_notif *n = (const struct seccomp_notif *)notif_buf;
+    out->id = n->id;
+    out->pid = n->pid;
+    out->nr = n->data.nr;
+    out->arch = n->data.arch;
+    out->ip = n->data.instruction_pointer;
+    for (int i = 0; i < 6; i++) out->args[i] = n->data.args[i];
+    return 0;
+}
+
+int cs_notif_respond(int listener, uint64_t id, int err, int cont) {
+    int init = cs_notif_init();
+    if (init < 0) return init;
+    memset(resp_buf, 0, notif_sizes.seccomp_notif_resp);
+    struct seccomp_notif_resp *r = (struct seccomp_notif_resp *)resp_buf;
+    r->id = id;
+    if (cont) r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    else r->error = -err;
+    return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, r) < 0 ? -errno : 0;
+}
+
+int cs_notif_id_valid(int listener, uint64_t id) {
+    return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 ? -errno : 0;
+}
+
+int cs_recv_fd(int sock) {
+    char dummy;
+    struct iovec iov = {&dummy, 1};
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    ssize_t n;
+    do { n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
+    if (n == 0) return -EPIPE;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -EBADMSG;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len) {
+    struct iovec local = {buf, len};
+    struct iovec remote = {(void *)(uintptr_t)addr, len};
+    ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    return n < 0 ? -errno : n;
+}
+
+int cs_same_vm(pid_t a, pid_t b) {
+    long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
+    return r < 0 ? -errno : (int)r;
+}
+
+int cs_socketpair_cloexec(int fds[2]) {
+    return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
+}
+
+#include <linux/openat2.h>
+
+int cs_open_exec_target(pid_t pid, int dirfd, const char *path, int empty_path) {
+    char base[64];
+    if (empty_path && path[0] == 0) {
+        snprintf(base, sizeof base, "/proc/%d/fd/%d", pid, dirfd);
+        int fd = open(base, O_PATH | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+    }
+    int absolute = path[0] == '/';
+    if (absolute) snprintf(base, sizeof base, "/proc/%d/root", pid);
+    else if (dirfd == AT_FDCWD) snprintf(base, sizeof base, "/proc/%d/cwd", pid);
+    else snprintf(base, sizeof base, "/proc/%d/fd/%d", pid, dirfd);
+    int bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (bfd < 0) return -errno;
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = absolute ? RESOLVE_IN_ROOT : RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, bfd, absolute ? path + 1 : path, &how, sizeof how);
+    int err = errno;
+    close(bfd);
+    return fd < 0 ? -err : (int)fd;
+}
+
+int cs_tgkill(pid_t tgid, pid_t tid, int sig) {
+    return syscall(SYS_tgkill, tgid, tid, sig) < 0 ? -errno : 0;
+}

@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -235,11 +236,16 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     }
     // Close every inherited descriptor but stdio and the error pipe, which is close-on-exec
     // and must stay open until execve succeeds (then the kernel closes it: EOF = success).
-    int e = p->err_fd;
-    if (e > 3) {
-        if (SYS3(SYS_close_range, 3, e - 1, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, 0);
+    // The notify socket is spared the same way until the listener has been sent.
+    int keep[2] = {p->err_fd, p->notify_sock};
+    if (keep[1] >= 0 && keep[1] < keep[0]) { int t = keep[0]; keep[0] = keep[1]; keep[1] = t; }
+    unsigned from = 3;
+    for (int k = 0; k < 2; k++) {
+        if (keep[k] < 3) continue;
+        if ((unsigned)keep[k] > from && SYS3(SYS_close_range, from, keep[k] - 1, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, k);
+        from = (unsigned)keep[k] + 1;
     }
-    if (SYS3(SYS_close_range, (e >= 3 ? e + 1 : 3), ~0U, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, 1);
+    if (SYS3(SYS_close_range, from, ~0U, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, 2);
 
     if (p->change_ids) {
         // Drop the bounding set while we still hold CAP_SETPCAP in the namespace. Init already
@@ -267,8 +273,32 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     if (p->landlock) apply_landlock(p);
     // Seccomp last: the filter may deny calls the steps above need (mount, setgroups, ...).
     if (p->seccomp) {
-        if (SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, p->seccomp) < 0)
-            fail(p, CS_STAGE_SECCOMP, errno, 0);
+        long listener = SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, p->seccomp);
+        if (listener < 0) fail(p, CS_STAGE_SECCOMP, errno, 0);
+        if (p->notify_sock >= 0) {
+            // Hand the listener to cordon before anything else happens: the very next
+            // syscall of interest is our own execve, and it waits for an answer.
+            char dummy = 'L';
+            struct iovec iov = {&dummy, 1};
+            union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+            memset(&u, 0, sizeof u);
+            struct msghdr msg;
+            memset(&msg, 0, sizeof msg);
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            msg.msg_control = u.buf;
+            msg.msg_controllen = sizeof u.buf;
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            int lfd = (int)listener;
+            memcpy(CMSG_DATA(c), &lfd, sizeof lfd);
+            if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 1);
+            // The command must not hold its own listener (it could answer its own requests).
+            SYS1(SYS_close, lfd);
+            SYS1(SYS_close, p->notify_sock);
+        }
     }
     // Try each candidate like execvp does, remembering the most telling error: EACCES from
     // one candidate beats ENOENT from a later one.

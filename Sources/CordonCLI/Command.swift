@@ -1,4 +1,5 @@
 // Subcommand registry and dispatch. Each subcommand lives in its own file under Commands/.
+import CordonPolicy
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,7 +55,8 @@ public enum CordonCommand {
 
     /// Registered subcommands, in the order `--help` lists them.
     nonisolated(unsafe) static var commands: [any Subcommand.Type] = [
-        RunCommand.self, DoctorCommand.self, PolicyCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self,
+        RunCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self, LogCommand.self,
+        ReplayCommand.self, TestCommand.self, ReportCommand.self, PolicyCommand.self, DoctorCommand.self,
     ]
 
     static var usage: String {

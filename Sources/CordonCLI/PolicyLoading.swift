@@ -13,7 +13,7 @@ func loadPolicy(path: String?, environment: [String: String]) throws(CLIError) -
     } catch {
         throw invalidPolicy(path, error.errors.map(\.description))
     }
-    let violations = Gate.exampleViolations(in: policy)
+    let violations = Gate.exampleViolations(in: policy).map { atExample($0, in: policy) }
     guard violations.isEmpty else {
         throw invalidPolicy(path, violations.map { v in v.location == nil ? "\(policy.source.path): \(v)" : v.description })
     }
@@ -28,4 +28,17 @@ func invalidPolicy(_ path: String?, _ lines: [String]) -> CLIError {
     return CLIError(
         .invalidPolicy, "invalid policy \(name) (\(count)):\n" + lines.joined(separator: "\n"),
         hint: "see docs/policy.md; 'cordon policy lint \(path ?? "FILE")' checks a policy without running anything")
+}
+
+/// The violation placed at the example's own line when the loader recorded it (the gate
+/// knows only the rule's position).
+func atExample(_ v: ExampleViolation, in policy: Policy) -> ExampleViolation {
+    guard let rule = policy.gate.rules.first(where: { $0.id == v.ruleId }) else { return v }
+    let (examples, locations) =
+        v.expectedMatch
+        ? (rule.examplesMatch, rule.examplesMatchLocations) : (rule.examplesNotMatch, rule.examplesNotMatchLocations)
+    guard let i = examples.firstIndex(of: v.example), i < locations.count else { return v }
+    var placed = v
+    placed.location = locations[i]
+    return placed
 }

@@ -1,7 +1,18 @@
 // SHA-256 through libcrypto: policy hashes (the seccomp cache key) and the gate.log hash
-// chain. One-shot SHA256() is used rather than EVP contexts: every input here is already
-// in memory, and it avoids an allocation per call on the gate.log append path.
+// chain. The low-level SHA256_Init/Update/Final API is used on purpose: in OpenSSL 3 both
+// SHA256() and EVP fetch the algorithm from a provider, and the first fetch in a process
+// initialises the provider machinery and reads openssl.cnf: 0.4-0.8 ms measured here, paid
+// by every `cordon run` (its budget is a few ms). The low-level API computes the same digest
+// with no fetch (5 us for the first call). It is deprecated in OpenSSL 3 but still shipped.
 import CCrypto
+
+@inline(__always)
+private func sha256(_ p: UnsafeRawPointer?, _ n: Int, _ out: UnsafeMutablePointer<UInt8>?) {
+    var ctx = SHA256_CTX()
+    _ = SHA256_Init(&ctx)
+    _ = SHA256_Update(&ctx, p, n)
+    _ = SHA256_Final(out, &ctx)
+}
 
 public enum SHA256 {
     /// The 32-byte digest.
@@ -9,7 +20,7 @@ public enum SHA256 {
         var md = [UInt8](repeating: 0, count: 32)
         bytes.withUnsafeBufferPointer { src in
             md.withUnsafeMutableBufferPointer { dst in
-                _ = CCrypto.SHA256(src.baseAddress, src.count, dst.baseAddress)
+                sha256(src.baseAddress, src.count, dst.baseAddress)
             }
         }
         return md
@@ -20,7 +31,7 @@ public enum SHA256 {
         return s.withUTF8 { buf in
             var md = [UInt8](repeating: 0, count: 32)
             md.withUnsafeMutableBufferPointer { dst in
-                _ = CCrypto.SHA256(buf.baseAddress, buf.count, dst.baseAddress)
+                sha256(buf.baseAddress, buf.count, dst.baseAddress)
             }
             return md
         }

@@ -17,13 +17,16 @@ extension PolicyDecoder {
         assignOptional(&g.onBlock, f["on_block"]) { $0.choice($1, "gate.on_block", Self.onBlockActions) }
         if let n = f["thresholds"] { g.thresholds = thresholds(n) }
         assign(&g.rules, f["rules"]) { d, n in d.list(n, "gate.rules") { d, item, path in d.rule(item, path) } }
+        // On the nodes, not the decoded rules: a rule with another error still has its id.
         var seen: [String: SourceLocation] = [:]
-        for r in g.rules {
-            guard let at = r.location else { continue }
-            if let first = seen[r.id] {
-                errors.append(PolicyError(at, "duplicate rule id '\(r.id)' (first at line \(first.line), column \(first.column))"))
+        for item in f["rules"]?.sequence ?? [] {
+            guard let idNode = item["id"], let id = idNode.scalar, !idNode.isNull else { continue }
+            if let first = seen[id] {
+                errors.append(
+                    PolicyError(
+                        idNode.location, "duplicate rule id '\(id)' (first at line \(first.line), column \(first.column))"))
             } else {
-                seen[r.id] = at
+                seen[id] = idNode.location
             }
         }
         assign(&g.exceptions, f["exceptions"]) { d, n in
@@ -58,9 +61,10 @@ extension PolicyDecoder {
     mutating func thresholds(_ node: YAMLNode) -> Thresholds {
         var t = Thresholds()
         guard let f = fields(node, "gate.thresholds", known: ["require_approval", "block"]) else { return t }
+        let before = errors.count
         assign(&t.requireApproval, f["require_approval"]) { $0.int($1, "gate.thresholds.require_approval", 0...100) }
         assign(&t.block, f["block"]) { $0.int($1, "gate.thresholds.block", 0...100) }
-        if t.requireApproval > t.block {
+        if errors.count == before, t.requireApproval > t.block {
             fail(
                 f["require_approval"] ?? f["block"] ?? node,
                 "gate.thresholds.require_approval (\(t.requireApproval)) must not be above gate.thresholds.block (\(t.block))"
@@ -85,27 +89,29 @@ extension PolicyDecoder {
         } else if f["id"] == nil {
             fail(node, "\(path) needs an id")
         }
-        let name = id.map { "rule '\($0)'" } ?? path
+        let name = path
         var decision: DecisionKind?
         if let n = f["decision"] {
-            decision = choice(n, "\(name): decision", Self.decisions).flatMap(DecisionKind.init)
+            decision = choice(n, "\(name).decision", Self.decisions).flatMap(DecisionKind.init)
         } else {
             fail(node, "\(name) needs a decision (\(Self.decisions.joined(separator: ", ")))")
         }
         var match = RuleMatch()
         if let n = f["match"] {
-            match = ruleMatch(n, "\(name): match")
+            match = ruleMatch(n, "\(name).match")
         } else {
             fail(node, "\(name) needs a match (one or more of \(Self.matchKeys.joined(separator: ", ")))")
         }
         var rule = GateRule(id: id ?? "", decision: decision ?? .block)
         rule.match = match
         rule.location = node.location
-        assignOptional(&rule.score, f["score"]) { $0.int($1, "\(name): score", 0...100) }
-        assignOptional(&rule.reason, f["reason"]) { $0.string($1, "\(name): reason") }
-        if let n = f["examples"], let ex = fields(n, "\(name): examples", known: ["match", "not_match"]) {
-            assign(&rule.examplesMatch, ex["match"]) { $0.examples($1, "\(name): examples.match") }
-            assign(&rule.examplesNotMatch, ex["not_match"]) { $0.examples($1, "\(name): examples.not_match") }
+        assignOptional(&rule.score, f["score"]) { $0.int($1, "\(name).score", 0...100) }
+        assignOptional(&rule.reason, f["reason"]) { $0.string($1, "\(name).reason") }
+        if let n = f["examples"], let ex = fields(n, "\(name).examples", known: ["match", "not_match"]) {
+            assign(&rule.examplesMatch, ex["match"]) { $0.examples($1, "\(name).examples.match") }
+            assign(&rule.examplesNotMatch, ex["not_match"]) { $0.examples($1, "\(name).examples.not_match") }
+            rule.examplesMatchLocations = ex["match"]?.sequence?.map(\.location) ?? []
+            rule.examplesNotMatchLocations = ex["not_match"]?.sequence?.map(\.location) ?? []
         }
         return errors.count == before ? rule : nil
     }
@@ -114,7 +120,10 @@ extension PolicyDecoder {
         var m = RuleMatch()
         guard let f = fields(node, path, known: Self.matchKeys) else { return m }
         if f.isEmpty {
-            fail(node, "\(path) must name at least one of \(Self.matchKeys.joined(separator: ", ")) (an empty match would match every action)")
+            fail(
+                node,
+                "\(path) must name at least one of \(Self.matchKeys.joined(separator: ", ")) (an empty match would match every action)"
+            )
         }
         assignOptional(&m.tool, f["tool"]) { $0.string($1, "\(path).tool") }
         assignOptional(&m.actionType, f["action_type"]) { $0.string($1, "\(path).action_type") }

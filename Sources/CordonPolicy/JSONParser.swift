@@ -66,9 +66,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a JSON value, found \(found())")
         }
@@ -123,7 +129,9 @@ struct JSONParser {
         try enter()
         i += 1
         var pairs: [(String, JSONValue)] = []
-        var seen: Set<String> = []
+        // Small objects (nearly all of them) check duplicates by a scan, which beats hashing
+        // every key; a set is built only once an object grows large.
+        var seen: Set<String>?
         skipSpace()
         if i < b.count, b[i] == UInt8(ascii: "}") {
             i += 1
@@ -137,7 +145,14 @@ struct JSONParser {
             }
             let keyStart = i
             let key = try parseString()
-            if !seen.insert(key).inserted {
+            let duplicate: Bool
+            if pairs.count < 16 {
+                duplicate = pairs.contains { $0.0 == key }
+            } else {
+                if seen == nil { seen = Set(pairs.map(\.0)) }
+                duplicate = !(seen?.insert(key).inserted ?? true)
+            }
+            if duplicate {
                 i = keyStart
                 throw error("duplicate key '\(key)' in object")
             }
@@ -167,15 +182,19 @@ struct JSONParser {
         i += 1
         let start = i
         // Fast path: no escapes, so the bytes between the quotes are the string.
+        var high: UInt8 = 0
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
-                let s = try makeString(UnsafeBufferPointer(rebasing: b[start..<i]), at: start)
+                let s = try makeString(UnsafeBufferPointer(rebasing: b[start..<i]), at: start, ascii: high < 0x80)
                 i += 1
                 return s
             }
+            high |= c
             if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)") }
+            if c < 0x20 {
+                throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)")
+            }
             i += 1
         }
         guard i < b.count else {
@@ -187,9 +206,13 @@ struct JSONParser {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                return try makeString(out, at: start, mapsToInput: false)
+                return try out.withUnsafeBufferPointer { buf throws(JSONError) in
+                    try makeString(buf, at: start, ascii: false, mapsToInput: false)
+                }
             }
-            if c < 0x20 { throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)") }
+            if c < 0x20 {
+                throw error("expected '\"' to close the string, found \(found()) (control characters must be escaped)")
+            }
             if c != UInt8(ascii: "\\") {
                 out.append(c)
                 i += 1
@@ -266,43 +289,20 @@ struct JSONParser {
 
     /// `mapsToInput`: the bytes are an unescaped slice of the input starting at `start`, so an
     /// invalid byte can be pointed at exactly; otherwise the error points at the string.
-    func makeString<C: Collection<UInt8>>(_ bytes: C, at start: Int, mapsToInput: Bool = true) throws(JSONError) -> String {
-        if let s = String(validating: bytes, as: UTF8.self) { return s }
-        var p = self
-        p.i = mapsToInput ? start + Self.firstInvalidUTF8(Array(bytes)) : start - 1
-        throw p.error("invalid UTF-8 in string")
-    }
-
-    /// Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no surrogates).
-    static func firstInvalidUTF8(_ s: [UInt8]) -> Int {
-        var k = 0
-        while k < s.count {
-            let c = s[k]
-            if c < 0x80 {
-                k += 1
-                continue
+    /// Validation is done here, not by `String(validating:)`, whose generic entry point costs
+    /// a runtime metadata lookup per call: over a third of the parse time on trace lines.
+    func makeString(
+        _ bytes: UnsafeBufferPointer<UInt8>, at start: Int, ascii: Bool, mapsToInput: Bool = true
+    ) throws(JSONError) -> String {
+        if !ascii {
+            let bad = UTF8Validation.firstInvalid(bytes)
+            if bad < bytes.count {
+                var p = self
+                p.i = mapsToInput ? start + bad : start - 1
+                throw p.error("invalid UTF-8 in string")
             }
-            let n: Int
-            var lo: UInt8 = 0x80
-            var hi: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: n = 1
-            case 0xE0: n = 2; lo = 0xA0
-            case 0xED: n = 2; hi = 0x9F
-            case 0xE1...0xEF: n = 2
-            case 0xF0: n = 3; lo = 0x90
-            case 0xF4: n = 3; hi = 0x8F
-            case 0xF1...0xF3: n = 3
-            default: return k
-            }
-            for j in 1...n {
-                guard k + j < s.count else { return k }
-                let x = s[k + j]
-                if j == 1 ? (x < lo || x > hi) : (x & 0xC0 != 0x80) { return k }
-            }
-            k += n + 1
         }
-        return s.count
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: numbers

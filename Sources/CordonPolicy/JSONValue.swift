@@ -14,57 +14,57 @@ public enum JSONValue: Sendable, Equatable {
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.number(x), .number(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)):
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
 
     public subscript(key: String) -> JSONValue? {
-        if case let .object(pairs) = self { return pairs.first(where: { $0.0 == key })?.1 }
+        if case .object(let pairs) = self { return pairs.first(where: { $0.0 == key })?.1 }
         return nil
     }
 
     public subscript(index: Int) -> JSONValue? {
-        if case let .array(items) = self, items.indices.contains(index) { return items[index] }
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
         return nil
     }
 
     public var stringValue: String? {
-        if case let .string(s) = self { return s }
+        if case .string(let s) = self { return s }
         return nil
     }
 
     public var doubleValue: Double? {
-        if case let .number(d) = self { return d }
+        if case .number(let d) = self { return d }
         return nil
     }
 
     /// The number as an `Int` when it is integral and representable; nil otherwise
     /// (so `1.5` or `1e300` never silently truncate).
     public var intValue: Int? {
-        guard case let .number(d) = self, d.rounded(.towardZero) == d,
+        guard case .number(let d) = self, d.rounded(.towardZero) == d,
             d >= -9_007_199_254_740_992, d <= 9_007_199_254_740_992
         else { return nil }
         return Int(d)
     }
 
     public var boolValue: Bool? {
-        if case let .bool(b) = self { return b }
+        if case .bool(let b) = self { return b }
         return nil
     }
 
     public var arrayValue: [JSONValue]? {
-        if case let .array(a) = self { return a }
+        if case .array(let a) = self { return a }
         return nil
     }
 
     public var objectValue: [(String, JSONValue)]? {
-        if case let .object(o) = self { return o }
+        if case .object(let o) = self { return o }
         return nil
     }
 
@@ -92,7 +92,8 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 
 extension JSONValue {
     /// Compact JSON (no spaces), object keys in stored order. Control characters are escaped
-    /// as `\u00XX` (short forms for \b \f \n \r \t); `/` and non-ASCII are written as is.
+    /// as `\u00XX` (short forms for \b \f \n \r \t), and U+0085, U+2028, U+2029 as `\uXXXX`;
+    /// `/` and other non-ASCII characters are written as is.
     /// Integral numbers within ±2^53 print without a fraction; NaN and infinities, which JSON
     /// cannot carry, print as `null`.
     public func serialized() -> String {
@@ -150,25 +151,46 @@ extension JSONValue {
         var s = s
         s.withUTF8 { bytes in
             var runStart = 0
-            for i in 0..<bytes.count {
+            var i = 0
+            while i < bytes.count {
                 let b = bytes[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigits[Int(b >> 4)])
-                    out.append(hexDigits[Int(b & 0xF)])
+                // NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are valid raw in JSON, but YAML
+                // readers (libyaml reading a JSON policy) fold them into line breaks, and
+                // JavaScript before ES2019 rejects them in strings: escape them too.
+                var width = 0
+                if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                    width = 2
+                } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                    width = 3
                 }
+                guard width > 0 || b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else {
+                    i += 1
+                    continue
+                }
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                out.append(UInt8(ascii: "\\"))
+                if width == 2 {
+                    out.append(contentsOf: "u0085".utf8)
+                } else if width == 3 {
+                    out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "u2028" : "u2029").utf8)
+                } else {
+                    width = 1
+                    switch b {
+                    case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                    case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                    case 0x0A: out.append(UInt8(ascii: "n"))
+                    case 0x0D: out.append(UInt8(ascii: "r"))
+                    case 0x09: out.append(UInt8(ascii: "t"))
+                    case 0x08: out.append(UInt8(ascii: "b"))
+                    case 0x0C: out.append(UInt8(ascii: "f"))
+                    default:
+                        out.append(contentsOf: "u00".utf8)
+                        out.append(hexDigits[Int(b >> 4)])
+                        out.append(hexDigits[Int(b & 0xF)])
+                    }
+                }
+                i += width
+                runStart = i
             }
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }

@@ -6,7 +6,9 @@
 public struct PolicySource: Sendable, Equatable {
     /// Path as given, or `<embedded default>`.
     public var path: String
-    /// Lower-case hex SHA-256 of the policy text as read (before `${VAR}` expansion).
+    /// Lower-case hex SHA-256 of the policy text as read (before `${VAR}` expansion). For a
+    /// policy that `extends` another: of its text followed by `\nextends:` and the parent's
+    /// hash, so editing a parent changes the child's hash too.
     public var sha256: String
     public init(path: String, sha256: String) {
         self.path = path
@@ -126,6 +128,11 @@ public struct GateRule: Sendable, Equatable {
     public var reason: String?
     public var examplesMatch: [RuleExample] = []
     public var examplesNotMatch: [RuleExample] = []
+    /// Where each example was written, index for index with `examplesMatch` and
+    /// `examplesNotMatch` (empty for rules built in code), so a violated example is
+    /// reported at its own line rather than the rule's.
+    public var examplesMatchLocations: [SourceLocation] = []
+    public var examplesNotMatchLocations: [SourceLocation] = []
     public var location: SourceLocation?
     public init(id: String, decision: DecisionKind) {
         self.id = id

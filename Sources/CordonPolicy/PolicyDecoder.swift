@@ -62,7 +62,9 @@ struct PolicyDecoder {
                     "environment variable \(name) is not set (used in \(path); write ${\(name):-default} for an optional value)"
                 )
             case .badName(let name):
-                fail(node, "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
+                fail(
+                    node,
+                    "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
             case .unterminated:
                 fail(node, "'${' without a closing '}' in \(path) (write $${ for a literal ${)")
             }
@@ -83,7 +85,9 @@ struct PolicyDecoder {
 
     mutating func int(_ node: YAMLNode, _ path: String, _ range: ClosedRange<Int>) -> Int? {
         guard let s = node.scalar, let n = Int(s), range.contains(n) else {
-            let bounds = range.upperBound == Int.max ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            let bounds =
+                range.upperBound == Int.max
+                ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
             fail(node, "\(path) must be an integer \(bounds), found \(found(node))")
             return nil
         }
@@ -118,6 +122,8 @@ struct PolicyDecoder {
         return .some(n)
     }
 
+    static let maxDuration: Double = 3650 * 86400
+
     /// Seconds. `positive`: zero is refused too (a zero timeout kills everything at once).
     mutating func duration(_ node: YAMLNode, _ path: String, positive: Bool = false) -> Double? {
         guard let s = node.scalar, let d = PolicyUnits.parseDuration(s) else {
@@ -126,6 +132,11 @@ struct PolicyDecoder {
         }
         if positive && d <= 0 {
             fail(node, "\(path) must be longer than 0s")
+            return nil
+        }
+        // Consumers turn seconds into integer nanoseconds; Int(Double) traps past 2^63.
+        if d > Self.maxDuration {
+            fail(node, "\(path) must be at most 3650 days, found \(found(node))")
             return nil
         }
         return d
@@ -139,7 +150,7 @@ struct PolicyDecoder {
         }
         if valid.contains(s) { return s }
         let hint = Self.closest(s, in: valid).map { "; did you mean '\($0)'?" } ?? ""
-        fail(node, "unknown \(path) '\(s)' (valid: \(valid.joined(separator: ", "))\(hint))")
+        fail(node, "\(path): unknown value '\(s)' (valid: \(valid.joined(separator: ", "))\(hint))")
         return nil
     }
 
@@ -203,29 +214,5 @@ struct PolicyDecoder {
 
     // MARK: suggestions
 
-    /// The nearest candidate within a small edit distance, for "did you mean" hints.
-    static func closest(_ word: String, in candidates: [String]) -> String? {
-        var best: (String, Int)?
-        for c in candidates {
-            let d = distance(word, c)
-            if d <= max(2, word.count / 3), d < (best?.1 ?? Int.max) { best = (c, d) }
-        }
-        return best?.0
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var prev = Array(0...y.count)
-        var cur = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            cur[0] = i
-            for j in 1...y.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[y.count]
-    }
+    static func closest(_ word: String, in candidates: [String]) -> String? { Suggest.closest(word, in: candidates) }
 }

@@ -1,7 +1,7 @@
 // Reading policy files from disk: the one place CordonPolicy touches the filesystem, and
 // only as the default `PolicyLoader.readFile` (tests hand in their own).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why a policy file could not be read, in strerror's words.

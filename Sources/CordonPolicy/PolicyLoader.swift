@@ -34,7 +34,9 @@ public struct PolicyLoader: Sendable {
         switch readFile(path) {
         case .success(let bytes): return try load(bytes: bytes, path: path)
         case .failure(let e):
-            throw PolicyLoadFailure([PolicyError(SourceLocation(file: path, line: 1, column: 1), "cannot read policy: \(e.reason)")])
+            throw PolicyLoadFailure([
+                PolicyError(SourceLocation(file: path, line: 1, column: 1), "cannot read policy: \(e.reason)")
+            ])
         }
     }
 
@@ -77,8 +79,19 @@ public struct PolicyLoader: Sendable {
             // single quotes, trailing text); the strict parser decides what is JSON.
             do {
                 _ = try JSONValue.parse(bytes)
+                if let at = Self.firstYAMLLineBreak(in: bytes) {
+                    // Raw, libyaml would fold it into a line break, so the string read would
+                    // not be the string written.
+                    errors.append(
+                        PolicyError(
+                            SourceLocation(file: path, line: at.line, column: at.column),
+                            "write U+\(at.code) as \\u\(at.code) in a JSON policy"))
+                    return (empty, "")
+                }
             } catch {
-                errors.append(PolicyError(SourceLocation(file: path, line: error.line, column: error.column), "invalid JSON: \(error.message)"))
+                errors.append(
+                    PolicyError(
+                        SourceLocation(file: path, line: error.line, column: error.column), "invalid JSON: \(error.message)"))
                 return (empty, "")
             }
         }
@@ -90,7 +103,9 @@ public struct PolicyLoader: Sendable {
         root.content = .mapping(pairs.filter { $0.key.scalar != "extends" })
 
         guard let name = ext.scalar, !ext.isNull, !name.isEmpty else {
-            errors.append(PolicyError(ext.location, "extends must be default, strict or a path to a policy file, found \(ext.kindDescription)"))
+            errors.append(
+                PolicyError(
+                    ext.location, "extends must be default, strict or a path to a policy file, found \(ext.kindDescription)"))
             return (root, hash)
         }
         let parent: (bytes: [UInt8], path: String, id: String)
@@ -120,6 +135,30 @@ public struct PolicyLoader: Sendable {
         let (base, parentHash) = tree(parent.bytes, path: parent.path, id: parent.id, chain: chain, errors: &errors)
         hash = SHA256.hex(bytes + Array("\nextends:\(parentHash)".utf8))
         return (Self.merge(base, root), hash)
+    }
+
+    /// The first raw NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR: JSON allows them raw in
+    /// strings, YAML treats them as line breaks.
+    static func firstYAMLLineBreak(in b: [UInt8]) -> (line: Int, column: Int, code: String)? {
+        var line = 1
+        var column = 1
+        var i = 0
+        while i < b.count {
+            var code: String?
+            if b[i] == 0xC2, i + 1 < b.count, b[i + 1] == 0x85 { code = "0085" }
+            if b[i] == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 {
+                code = b[i + 2] == 0xA8 ? "2028" : "2029"
+            }
+            if let code { return (line, column, code) }
+            if b[i] == 0x0A {
+                line += 1
+                column = 1
+            } else if b[i] & 0xC0 != 0x80 {
+                column += 1
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The child over the parent: mappings merge key by key (recursively); anything else,

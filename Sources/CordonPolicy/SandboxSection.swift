@@ -14,18 +14,20 @@ extension PolicyDecoder {
         var s = SandboxPolicy()
         guard let f = fields(node, "sandbox", known: Self.sandboxKeys) else { return s }
 
-        if let m = f["mode"], m.scalar == "container" {
+        if let m = f["mode"], let text = m.scalar, text == "container" || Suggest.distance(text, "container") <= 2 {
             // AgentCop files say `mode: container` with `image:`; cordon runs no image
             // runtime, but an unpacked image works as a root directory.
             let image = f["image"]?.scalar ?? "IMAGE"
             fail(
                 m,
-                "sandbox.mode 'container' is not supported: cordon does not run container images. Unpack the image into a directory with `docker export $(docker create \(image)) | tar -x -C DIR` (or build one with `debootstrap stable DIR`), then use `mode: rootfs` with `root: DIR`"
+                "sandbox.mode '\(text)' is not supported: cordon does not run container images. Unpack the image into a directory with `docker export $(docker create \(image)) | tar -x -C DIR` (or build one with `debootstrap stable DIR`), then use `mode: rootfs` with `root: DIR`"
             )
         } else {
             assign(&s.mode, f["mode"]) { d, n in d.choice(n, "sandbox.mode", Self.sandboxModes).flatMap(SandboxMode.init) }
             if let image = f["image"] {
-                fail(image, "sandbox.image only goes with mode: container, which cordon does not run; use mode: rootfs with root: DIR")
+                fail(
+                    image,
+                    "sandbox.image only goes with mode: container, which cordon does not run; use mode: rootfs with root: DIR")
             }
         }
         assignOptional(&s.root, f["root"]) { $0.string($1, "sandbox.root") }
@@ -47,7 +49,7 @@ extension PolicyDecoder {
         assign(&s.networkAllow, f["network_allow"]) { d, n in
             d.list(n, "sandbox.network_allow") { d, item, path in d.endpoint(item, path) }
         }
-        if s.network == .allowList, s.networkAllow.isEmpty {
+        if s.network == .allowList, s.networkAllow.isEmpty, f["network_allow"]?.sequence?.isEmpty ?? true {
             fail(f["network"] ?? node, "sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)")
         }
         if s.network != .allowList, !s.networkAllow.isEmpty, let a = f["network_allow"] {
@@ -57,10 +59,12 @@ extension PolicyDecoder {
         if let n = f["filesystem"] { s.filesystem = filesystem(n) }
         if let n = f["limits"] { s.limits = limits(n) }
         assign(&s.seccomp, f["seccomp"]) { d, n in
-            guard let name = d.string(n, "sandbox.seccomp") else { return nil }
+            // Not expanded: the profile decides the seccomp cache key, which is the policy hash.
+            guard let name = d.string(n, "sandbox.seccomp", expand: false) else { return nil }
             // A name, never a path: profiles come from sandbox/seccomp/ only.
             guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else {
-                d.fail(n, "sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '\(name)'")
+                d.fail(
+                    n, "sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '\(name)'")
                 return nil
             }
             return name
@@ -79,7 +83,9 @@ extension PolicyDecoder {
     mutating func endpoint(_ node: YAMLNode, _ path: String) -> String? {
         guard let text = string(node, path) else { return nil }
         func bad(_ why: String) -> String? {
-            fail(node, "\(path) must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '\(text)': \(why)")
+            fail(
+                node,
+                "\(path) must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '\(text)': \(why)")
             return nil
         }
         guard let colon = text.lastIndex(of: ":") else { return bad("no port") }

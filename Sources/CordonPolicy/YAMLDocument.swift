@@ -17,7 +17,7 @@ struct YAMLNode: Sendable {
     var location: SourceLocation
 
     var isNull: Bool {
-        guard case let .scalar(s, plain) = content, plain else { return false }
+        guard case .scalar(let s, let plain) = content, plain else { return false }
         return s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL"
     }
 
@@ -31,17 +31,17 @@ struct YAMLNode: Sendable {
     }
 
     var scalar: String? {
-        if case let .scalar(s, _) = content { return s }
+        if case .scalar(let s, _) = content { return s }
         return nil
     }
 
     var mapping: [(key: YAMLNode, value: YAMLNode)]? {
-        if case let .mapping(m) = content { return m }
+        if case .mapping(let m) = content { return m }
         return nil
     }
 
     var sequence: [YAMLNode]? {
-        if case let .sequence(s) = content { return s }
+        if case .sequence(let s) = content { return s }
         return nil
     }
 
@@ -143,7 +143,9 @@ enum YAMLReader {
                     if !push(Frame(isMapping: true, location: here)) { return (nil, errors) }
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     if let done = stack.popLast() {
-                        add(YAMLNode(content: done.isMapping ? .mapping(done.pairs) : .sequence(done.items), location: done.location))
+                        add(
+                            YAMLNode(
+                                content: done.isMapping ? .mapping(done.pairs) : .sequence(done.items), location: done.location))
                     }
                 default:
                     break

@@ -68,6 +68,7 @@ deny:
   # kernel ignores the upper half of the command and a filter must not be fooled by it.
   - {syscall: ioctl, args: [{index: 1, mask: 0xffffffff, value: 0x5412}], reason: "TIOCSTI injects input into the terminal"}
   - {syscall: ioctl, args: [{index: 1, mask: 0xffffffff, value: 0x541c}], reason: "TIOCLINUX can inject input on a virtual console"}
+
 """#,
     ]
 }

@@ -74,13 +74,31 @@ public enum Isolation {
     /// Spawns under the strongest layers available. A kernel that refuses a user namespace
     /// (Ubuntu 24.04's AppArmor restriction, many containers) gets Landlock + seccomp +
     /// rlimits instead, unless the policy requires namespaces.
+    /// The layers a run under this policy will use, before anything is spawned (for run_start).
+    /// `run` may still fall back from namespaces when the kernel refuses them at clone time;
+    /// it then calls `fallback` with the layers actually used.
+    public static func intendedLayers(_ policy: Policy, probe: Probe) -> IsolationLayers {
+        let ns = policy.sandbox.mode != .landlock && !probe.disabled.contains("userns")
+        return IsolationLayers(
+            namespaces: ns, landlockABI: probe.landlockABI(), seccomp: !probe.disabled.contains("seccomp"),
+            rlimits: true, cgroups: ns && probe.cgroups(),
+            monitor: policy.monitor.enabled && !probe.disabled.contains("seccomp") && probe.seccompNotify() == 0)
+    }
+
     public static func run(
         _ req: SandboxRequest, probe: Probe, output: OutputTargets = OutputTargets(),
-        notice: (String) -> Void
+        monitor: NotificationHandler? = nil, notice: (String) -> Void, fallback: (IsolationLayers) -> Void = { _ in }
     ) throws(SandboxError) -> RunOutcome {
         let sb = req.policy.sandbox
-        let program = try SeccompCompiler.compile(try SeccompProfiles.profile(named: sb.seccomp))
+        var monitor = monitor
+        if monitor != nil && probe.seccompNotify() != 0 {
+            notice("cordon: warning: seccomp user notification unavailable; execs inside the sandbox are not gated (only the command itself was)")
+            monitor = nil
+        }
+        let events = monitor == nil ? [] : (req.policy.monitor.events ?? MonitorEvents.all)
+        let program = try SeccompCache.program(named: sb.seccomp, monitor: events, environment: req.hostEnvironment)
         let seccompOK = !probe.disabled.contains("seccomp")
+        PhaseTimer.shared.mark("seccomp compiled")
         let abi = probe.landlockABI()
         let cg = probe.cgroups()
         var useNS = sb.mode != .landlock && !probe.disabled.contains("userns")
@@ -100,8 +118,12 @@ public enum Isolation {
                 }
             }
             var plan = try build(req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
+            // The listener rides on the seccomp filter: no filter, no monitor.
+            plan.monitor = seccompOK ? monitor : nil
+            PhaseTimer.shared.mark("plan built")
             if !useNS {
                 notice("cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)")
+                if sb.mode != .landlock && !probe.disabled.contains("userns") { fallback(plan.layers) }
             }
             do {
                 if !useNS, let dir = try? makePrivateTmp() {

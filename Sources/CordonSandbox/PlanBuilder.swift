@@ -7,7 +7,17 @@ import Glibc
 
 public enum PlanBuilder {
     /// Inside the sandbox: a PATH that finds the usual tools on merged-/usr and split systems.
-    public static let sandboxPATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+    /// Directories that resolve to one already listed (/bin -> usr/bin) are dropped: a shell
+    /// tries every PATH entry, and each exec attempt costs a monitor round trip.
+    public static let sandboxPATH: String = {
+        var seen: Set<String> = []
+        var out: [String] = []
+        for d in ["/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"] {
+            let real = PathTools.real(d) ?? d
+            if seen.insert(real).inserted { out.append(d) }
+        }
+        return out.joined(separator: ":")
+    }()
 
     // Landlock access rights (linux/landlock.h; newer bits defined here because Debian 12's
     // headers predate ABI 4-7).
@@ -93,13 +103,13 @@ public enum PlanBuilder {
         return SpawnPlan(
             layers: IsolationLayers(
                 namespaces: namespaces, landlockABI: landlockABI, seccomp: seccomp != nil, rlimits: true,
-                cgroups: cgroups),
+                cgroups: cgroups, monitor: false),
             argv: req.argv, environment: environment(req), execCandidates: candidates(first, req),
             cwd: req.cwd, mounts: mounts, landlockRules: rules, landlockHandledFS: handledFS,
             landlockHandledNet: handledNet, landlockScoped: scoped, rlimits: limits, uid: uid, gid: gid,
             hostUID: uid, hostGID: gid, hostIsRoot: root, timeout: sb.timeout, grace: sb.grace,
             outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
-            seccomp: seccomp)
+            seccomp: seccomp, monitor: nil)
     }
 
     /// A clean environment: PATH, HOME (writable), LANG, TERM, then what the policy and
@@ -229,11 +239,25 @@ public enum PlanBuilder {
             ops.append(MountOp(kind: .symlink, source: to, target: "/newroot/dev/" + name))
         }
 
+        // Programs the policy bans outright (a bare name in gate.commands.block) are not
+        // executable at all: each copy on the sandbox's PATH is covered by an empty read-only
+        // noexec file, so the kernel refuses it whatever the gate sees, and `cp` of it yields
+        // an empty file.
+        ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
+        var covered: Set<String> = []
+        for name in bannedPrograms(req.policy) {
+            for dir in sandboxPATH.split(separator: ":") {
+                guard let real = PathTools.real(String(dir) + "/" + name), case .file = PathTools.lkind(real),
+                      visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
+                else { continue }
+                ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty", target: "/newroot" + real))
+            }
+        }
+
         // Hidden paths: covered by an empty read-only tmpfs (directories) or an empty read-only
         // file (files), only where some bind made them visible in the first place.
         let home = req.hostEnvironment["HOME"]
         var hidden: Set<String> = []
-        ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
         for h in req.policy.sandbox.filesystem.hide + req.hide {
             guard let expanded = PathTools.expandHome(h, home: home) else { continue }
             let host = PathTools.real(expanded) ?? PathTools.normalize(expanded)
@@ -250,6 +274,11 @@ public enum PlanBuilder {
             }
         }
         return ops
+    }
+
+    /// Bare program names (no spaces, no alternatives) in gate.commands.block.
+    public static func bannedPrograms(_ p: Policy) -> [String] {
+        p.gate.commands.block.filter { !$0.contains(" ") && !$0.contains("|") && !$0.contains("/") && !$0.isEmpty }
     }
 
     static func landlockRules(_ req: SandboxRequest, namespaces: Bool) -> [LandlockRule] {

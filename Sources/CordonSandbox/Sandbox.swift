@@ -4,14 +4,6 @@ import CSandbox
 import CordonPolicy
 import Glibc
 
-public struct ResourceUsage: Sendable, Equatable {
-    public var userSeconds: Double
-    public var systemSeconds: Double
-    public var maxRSSKiB: Int
-    public var blockIn: Int
-    public var blockOut: Int
-}
-
 public struct RunOutcome: Sendable {
     public enum Status: Sendable, Equatable {
         case exited(Int32)
@@ -20,10 +12,13 @@ public struct RunOutcome: Sendable {
         case timedOut
         /// cordon got SIGINT/SIGTERM/SIGHUP and tore the sandbox down.
         case interrupted(Int32)
+        /// The monitor failed and killed the sandbox rather than let it run unwatched.
+        case monitorFailed(String)
     }
     public var status: Status
     public var durationSeconds: Double
-    public var usage: ResourceUsage?
+    /// The sandbox's resource usage as waitid reported it (init and everything it reaped).
+    public var usage: rusage
     public var outputTruncated: Bool
     public var layers: IsolationLayers
     public var pid: Int32
@@ -35,6 +30,7 @@ public struct RunOutcome: Sendable {
         case .signaled(let s): 128 + s
         case .timedOut: 124
         case .interrupted(let s): 128 + s
+        case .monitorFailed: 125
         }
     }
 }
@@ -71,14 +67,19 @@ public enum Sandbox {
     /// Spawns and supervises the plan to the end. Call from the main thread (or one permanent
     /// thread): the parent-death signal follows the thread that spawned.
     public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0) throws(SpawnFailure) -> RunOutcome {
+        var plan = plan
+        plan.layers.monitor = plan.monitor != nil
         let start = monotonicNow()
         let child = try spawn(plan, stdinFD: stdinFD)
+        PhaseTimer.shared.mark("command exec'd")
         var cgroup = child.cgroup
         defer { cgroup?.remove() }
         var supervisor = Supervisor(plan: plan, child: child, output: output, start: start)
         let result = supervisor.loop()
+        PhaseTimer.shared.mark("command exited")
         cgroup?.remove()
         cgroup = nil
+        PhaseTimer.shared.mark("cleaned up")
         return result
     }
 
@@ -91,6 +92,8 @@ public enum Sandbox {
         /// Kept open for the whole run: the child checks for a hang-up to see that cordon died
         /// before its parent-death signal was armed.
         var syncW: Int32
+        /// The seccomp notification listener, when monitored; -1 otherwise.
+        var listener: Int32
         var cgroup: CgroupSet?
     }
 
@@ -108,7 +111,15 @@ public enum Sandbox {
         let (statusR, statusW) = try pipe2(O_CLOEXEC)
         let (outR, outW) = try pipe2(O_CLOEXEC)
         let (errOutR, errOutW) = try pipe2(O_CLOEXEC)
-        var closeInParent = [errW, syncR, statusW, outW, errOutW]
+        var notifyParent: Int32 = -1, notifyChild: Int32 = -1
+        if plan.monitor != nil {
+            var sp: [Int32] = [-1, -1]
+            let r = cs_socketpair_cloexec(&sp)
+            if r < 0 { throw SpawnFailure(stage: "socketpair", errno: -r, detail: "", isExec: false) }
+            notifyParent = sp[0]
+            notifyChild = sp[1]
+        }
+        var closeInParent = [errW, syncR, statusW, outW, errOutW, notifyChild]
         defer { for fd in closeInParent where fd >= 0 { close(fd) } }
 
         let ns = plan.layers.namespaces
@@ -143,6 +154,13 @@ public enum Sandbox {
             p.drop_groups = plan.hostIsRoot ? 1 : 0
         }
         p.err_fd = errW
+        p.notify_sock = notifyChild
+        if plan.monitor != nil {
+            // NEW_LISTENER (1<<3) | WAIT_KILLABLE_RECV (1<<5): once the monitor has received a
+            // notification, only a fatal signal interrupts the wait, so a signal handler in the
+            // command cannot make the kernel restart the syscall behind the monitor's back.
+            p.seccomp_flags = (1 << 3) | (1 << 5)
+        }
         p.uid = plan.uid
         p.gid = plan.gid
         let rl = a.allocate(cs_rlimit.self, count: plan.rlimits.count)
@@ -185,18 +203,23 @@ public enum Sandbox {
             return (pid, pidfd)
         }
         let (pid, pidfd) = spawnResult
+        PhaseTimer.shared.mark("clone3")
         if pid < 0 {
             close(errR); close(syncW); close(statusR); close(outR); close(errOutR)
+            if notifyParent >= 0 { close(notifyParent) }
             throw SpawnFailure(stage: "clone3", errno: -pid, detail: "", isExec: false)
         }
 
         var cgroup: CgroupSet?
+        var listener: Int32 = -1
         func abort(_ f: SpawnFailure) -> SpawnFailure {
             _ = cs_pidfd_send_signal(pidfd, SIGKILL)
             var st: Int32 = 0
             _ = cs_wait_pidfd(pidfd, &st, nil, 0)
             close(pidfd); close(errR); close(statusR); close(outR); close(errOutR)
             if syncW >= 0 { close(syncW) }
+            if notifyParent >= 0 { close(notifyParent) }
+            if listener >= 0 { close(listener) }
             cgroup?.remove()
             return f
         }
@@ -219,16 +242,43 @@ public enum Sandbox {
         closeInParent.removeAll { $0 == errW }
         close(errW)
 
+        PhaseTimer.shared.mark("id maps, cgroups, released")
         // Blocks until the command is running (EOF: execve closed the pipe) or setup failed.
+        // With a monitor, the worker first sends the listener, then its execve attempts wait
+        // for answers, so the error pipe, the socket and the listener are polled together.
         var rec = cs_error()
         var got = 0
+        var waitingForListener = notifyParent >= 0
         while true {
+            if waitingForListener || listener >= 0 {
+                var fds = [pollfd(fd: errR, events: Int16(POLLIN), revents: 0)]
+                fds.append(pollfd(fd: waitingForListener ? notifyParent : listener, events: Int16(POLLIN), revents: 0))
+                if poll(&fds, 2, -1) < 0 {
+                    if errno == EINTR { continue }
+                    throw abort(SpawnFailure(stage: "poll", errno: errno, detail: "", isExec: false))
+                }
+                if fds[1].revents & Int16(POLLIN) != 0 {
+                    if waitingForListener {
+                        let fd = cs_recv_fd(notifyParent)
+                        if fd < 0 { throw abort(SpawnFailure(stage: "receive seccomp listener", errno: -fd, detail: "", isExec: false)) }
+                        listener = fd
+                        waitingForListener = false
+                        close(notifyParent)
+                        notifyParent = -1
+                    } else if case .fatal(let why) = plan.monitor!.initialExec(listener: listener) {
+                        throw abort(SpawnFailure(stage: "monitor", errno: EIO, detail: why, isExec: false))
+                    }
+                    continue
+                }
+                if fds[0].revents == 0 { continue }
+            }
             let n = withUnsafeMutableBytes(of: &rec) { read(errR, $0.baseAddress! + got, $0.count - got) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             got += n
             if got == MemoryLayout<cs_error>.size { break }
         }
+        if notifyParent >= 0 { close(notifyParent) }
         close(errR)
         if got == MemoryLayout<cs_error>.size {
             let stage = stageNames[rec.stage] ?? "stage \(rec.stage)"
@@ -241,7 +291,7 @@ public enum Sandbox {
             }
             throw abort(SpawnFailure(stage: stage, errno: rec.err, detail: detail, isExec: rec.stage == 24))
         }
-        return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, cgroup: cgroup)
+        return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, listener: listener, cgroup: cgroup)
     }
 
     /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only
@@ -263,7 +313,7 @@ public enum Sandbox {
         if n < 0 { throw SpawnFailure(stage: "write \(path)", errno: errno, detail: "", isExec: false) }
     }
 
-    static func monotonicNow() -> Double {
+    public static func monotonicNow() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9

@@ -23,11 +23,14 @@ public struct SeccompRule: Sendable, Equatable {
     public var errno: Int32
     public var conditions: [Condition]
     public var reason: String
-    public init(syscall: String, errno: Int32 = EPERM, conditions: [Condition] = [], reason: String) {
+    /// SECCOMP_RET_USER_NOTIF instead of an errno: the monitor decides.
+    public var notify: Bool
+    public init(syscall: String, errno: Int32 = EPERM, conditions: [Condition] = [], reason: String, notify: Bool = false) {
         self.syscall = syscall
         self.errno = errno
         self.conditions = conditions
         self.reason = reason
+        self.notify = notify
     }
 }
 
@@ -73,7 +76,7 @@ public enum SeccompCompiler {
     static let auditArchAArch64: UInt32 = 0xC000_00B7
     static let x32SyscallBit: UInt32 = 0x4000_0000
 
-    public static func compile(_ profile: SeccompProfile) throws(SandboxError) -> SeccompProgram {
+    public static func compile(_ profile: SeccompProfile, notify: [SeccompRule] = []) throws(SandboxError) -> SeccompProgram {
         guard let ctx = seccomp_init(SCMP_ACT_ALLOW) else {
             throw SandboxError(stage: "seccomp", "seccomp_init failed")
         }
@@ -81,11 +84,12 @@ public enum SeccompCompiler {
         // Other architectures (e.g. i386 calls through int 0x80 on x86_64) use other syscall
         // numbers: a deny list for one arch means nothing there, so they are killed outright.
         _ = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, UInt32(0x8000_0000))  // KILL_PROCESS
-        for rule in profile.deny {
+        for rule in profile.deny + notify {
             let nr = seccomp_syscall_resolve_name(rule.syscall)
             // __NR_SCMP_ERROR: this kernel/arch has no such call, so there is nothing to deny.
             if nr == -1 { continue }
-            let action = 0x0005_0000 | (UInt32(bitPattern: rule.errno) & 0xffff)  // SCMP_ACT_ERRNO
+            // SCMP_ACT_NOTIFY, or SCMP_ACT_ERRNO(errno).
+            let action = rule.notify ? UInt32(0x7fc0_0000) : 0x0005_0000 | (UInt32(bitPattern: rule.errno) & 0xffff)
             var cmps = rule.conditions.map { c in
                 scmp_arg_cmp(arg: c.index, op: SCMP_CMP_MASKED_EQ, datum_a: c.mask, datum_b: c.value)
             }
@@ -132,5 +136,14 @@ public enum SeccompCompiler {
         let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
         if n != size { throw SandboxError(stage: "seccomp", "reading exported filter", errno: errno) }
         return out
+    }
+}
+
+extension SeccompCompiler {
+    /// The native architecture's name for a syscall number (for monitor events), via libseccomp.
+    public static func syscallName(_ nr: Int32) -> String? {
+        guard let p = seccomp_syscall_resolve_num_arch(0, nr) else { return nil }  // 0: SCMP_ARCH_NATIVE
+        defer { free(p) }
+        return String(cString: p)
     }
 }

@@ -10,12 +10,14 @@ public struct IsolationLayers: Sendable, Equatable, CustomStringConvertible {
     public var seccomp: Bool
     public var rlimits: Bool
     public var cgroups: Bool
-    public init(namespaces: Bool, landlockABI: Int?, seccomp: Bool, rlimits: Bool, cgroups: Bool) {
+    public var monitor: Bool
+    public init(namespaces: Bool, landlockABI: Int?, seccomp: Bool, rlimits: Bool, cgroups: Bool, monitor: Bool = false) {
         self.namespaces = namespaces
         self.landlockABI = landlockABI
         self.seccomp = seccomp
         self.rlimits = rlimits
         self.cgroups = cgroups
+        self.monitor = monitor
     }
     public var names: [String] {
         var n: [String] = []
@@ -24,9 +26,22 @@ public struct IsolationLayers: Sendable, Equatable, CustomStringConvertible {
         if seccomp { n.append("seccomp") }
         if rlimits { n.append("rlimits") }
         if cgroups { n.append("cgroups") }
+        if monitor { n.append("monitor") }
         return n
     }
     public var description: String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+    /// The trace's vocabulary (docs/trace.schema.json, run_start.isolation).
+    public var traceNames: [String] {
+        var n: [String] = []
+        if namespaces { n += ["user-ns", "pid-ns", "mount-ns", "net-ns", "ipc-ns", "uts-ns", "cgroup-ns"] }
+        if seccomp { n.append("seccomp") }
+        if landlockABI != nil { n.append("landlock") }
+        if rlimits { n.append("rlimits") }
+        if cgroups { n.append("cgroups") }
+        n.append("timeout")
+        if monitor { n.append("monitor") }
+        return n
+    }
 }
 
 /// What a caller asks for: the command, where, and under which policy.
@@ -76,7 +91,7 @@ public struct LandlockRule: Sendable, Equatable {
     public var access: UInt64
 }
 
-public struct SpawnPlan: Sendable {
+public struct SpawnPlan {
     public var layers: IsolationLayers
     public var argv: [String]
     public var environment: [String]
@@ -101,6 +116,8 @@ public struct SpawnPlan: Sendable {
     public var processLimit: Int?
     public var network: NetworkMode
     public var seccomp: SeccompProgram?
+    /// Install the filter with a notification listener and hand it to this handler.
+    public var monitor: NotificationHandler?
 }
 
 enum PathTools {

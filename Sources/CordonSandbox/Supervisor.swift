@@ -36,6 +36,8 @@ struct Supervisor {
         let sfd = sigs.withUnsafeBufferPointer { cs_signalfd_for($0.baseAddress, Int32($0.count)) }
         defer { if sfd >= 0 { close(sfd) } }
         var outOpen = true, errOpen = true, exited = false
+        var listenerOpen = child.listener >= 0
+        var monitorFailure: String?
         var timedOut = false
         var interruptedBy: Int32?
         let deadline = plan.timeout > 0 ? start + plan.timeout : Double.infinity
@@ -58,6 +60,7 @@ struct Supervisor {
             if errOpen { fds.append(pollfd(fd: child.stderrR, events: Int16(POLLIN), revents: 0)) }
             if !exited { fds.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)) }
             if sfd >= 0 { fds.append(pollfd(fd: sfd, events: Int16(POLLIN), revents: 0)) }
+            if listenerOpen { fds.append(pollfd(fd: child.listener, events: Int16(POLLIN), revents: 0)) }
             let next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
             let waitMs: Int32 = next.isInfinite ? -1 : Int32(max(0, min(Double(Int32.max), ((next - now) * 1000).rounded(.up))))
             let n = poll(&fds, nfds_t(fds.count), waitMs)
@@ -66,7 +69,18 @@ struct Supervisor {
                 break
             }
             for f in fds where f.revents != 0 {
-                if f.fd == child.stdoutR || f.fd == child.stderrR {
+                if f.fd == child.listener && listenerOpen {
+                    if f.revents & Int16(POLLIN) != 0, let handler = plan.monitor {
+                        if case .fatal(let why) = handler.handle(listener: child.listener), monitorFailure == nil {
+                            // Fail closed: a sandbox the monitor cannot watch does not go on.
+                            monitorFailure = why
+                            signalTree(SIGKILL)
+                        }
+                    } else if f.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                        // Every filtered process is gone: nothing more will be notified.
+                        listenerOpen = false
+                    }
+                } else if f.fd == child.stdoutR || f.fd == child.stderrR {
                     let r = read(f.fd, &buf, buf.count)
                     if r > 0 {
                         forward(buf, count: r, to: f.fd == child.stdoutR ? output.stdoutFD : output.stderrFD)
@@ -103,13 +117,12 @@ struct Supervisor {
         }
         close(child.statusR)
         close(child.syncW)
+        if child.listener >= 0 { close(child.listener) }
         let duration = Sandbox.monotonicNow() - start
-        let usage = ResourceUsage(
-            userSeconds: Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6,
-            systemSeconds: Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6,
-            maxRSSKiB: Int(ru.ru_maxrss), blockIn: Int(ru.ru_inblock), blockOut: Int(ru.ru_oublock))
         let st: RunOutcome.Status
-        if timedOut {
+        if let why = monitorFailure {
+            st = .monitorFailed(why)
+        } else if timedOut {
             st = .timedOut
         } else if let s = interruptedBy {
             st = .interrupted(s)
@@ -118,7 +131,7 @@ struct Supervisor {
         } else {
             st = .signaled(cs_wstatus_signal(status))
         }
-        return RunOutcome(status: st, durationSeconds: duration, usage: usage, outputTruncated: truncated,
+        return RunOutcome(status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
                           layers: plan.layers, pid: child.pid)
     }
 

@@ -84,6 +84,22 @@ struct JSONParsingTests {
         }
     }
 
+    @Test("duplicate keys are found in large objects too")
+    func largeObjectDuplicates() throws {
+        let keys = (0..<40).map { "\"k\($0)\":\($0)" }
+        let unique = try JSONValue.parse("{" + keys.joined(separator: ",") + "}")
+        #expect(unique.objectValue?.count == 40)
+        #expect(unique["k39"] == 39)
+        let text = "{" + keys.joined(separator: ",") + ",\"k3\":0}"
+        #expect(throws: JSONError.self) { try JSONValue.parse(text) }
+        do {
+            _ = try JSONValue.parse(text)
+        } catch {
+            #expect(error.message == "duplicate key 'k3' in object")
+            #expect(error.offset == text.utf8.count - 7)
+        }
+    }
+
     @Test("invalid UTF-8 inside a string is rejected at the offending byte")
     func invalidUTF8() {
         let bytes: [UInt8] = Array("[\"ab".utf8) + [0xC3, 0x28] + Array("\"]".utf8)
@@ -147,6 +163,7 @@ struct JSONSerialisationTests {
             ("\n\r\t\u{8}\u{c}", #""\n\r\t\b\f""#),
             ("\u{0}\u{1f}\u{7f}", #""\u0000\u001f"# + "\u{7f}\""),
             ("é✓😀", "\"é✓😀\""),
+            ("a\u{2028}b\u{2029}c\u{85}d", #""a\u2028b\u2029c\u0085d""#),
             ([1, "x", nil, [:], []], #"[1,"x",null,{},[]]"#),
             (["b": 1, "a": ["c": true]], #"{"b":1,"a":{"c":true}}"#),
         ] as [(JSONValue, String)])
@@ -170,7 +187,8 @@ struct JSONSerialisationTests {
 
     @Test("compact input serialises back to the same text")
     func compactIdentity() throws {
-        let text = #"{"v":1,"ts":"2026-11-21T12:00:00.123Z","run":"r-1","seq":7,"type":"exec","argv":["sh","-c","echo \"hi\"\n"]}"#
+        let text =
+            #"{"v":1,"ts":"2026-11-21T12:00:00.123Z","run":"r-1","seq":7,"type":"exec","argv":["sh","-c","echo \"hi\"\n"]}"#
         #expect(try JSONValue.parse(text).serialized() == text)
     }
 }
@@ -197,5 +215,30 @@ struct DigestTests {
         let input = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
         #expect(SHA256.hex(input) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
         #expect(SHA256.digest(input).count == 32)
+    }
+}
+
+@Suite("UTF-8 validation")
+struct UTF8ValidationTests {
+    @Test(
+        "the first invalid byte is found; valid input gives its length",
+        arguments: [
+            ([0x61, 0x62], 2),
+            ([0xC3, 0xA9], 2),  // é
+            ([0xE2, 0x9C, 0x93], 3),  // ✓
+            ([0xF0, 0x9F, 0x98, 0x80], 4),  // 😀
+            ([0xF4, 0x8F, 0xBF, 0xBF], 4),  // U+10FFFF
+            ([0x61, 0x80], 1),  // lone continuation byte
+            ([0xC0, 0xAF], 0),  // overlong '/'
+            ([0xE0, 0x80, 0xAF], 0),  // overlong, 3 bytes
+            ([0xED, 0xA0, 0x80], 0),  // surrogate D800
+            ([0xF4, 0x90, 0x80, 0x80], 0),  // above U+10FFFF
+            ([0xF5, 0x80, 0x80, 0x80], 0),
+            ([0x61, 0xE2, 0x9C], 1),  // truncated
+            ([0xC3, 0x28], 0),
+            ([0xFF], 0),
+        ] as [([UInt8], Int)])
+    func firstInvalid(bytes: [UInt8], offset: Int) {
+        #expect(bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) } == offset)
     }
 }

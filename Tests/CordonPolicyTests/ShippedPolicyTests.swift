@@ -33,7 +33,10 @@ struct ShippedPolicyTests {
         #expect(p.monitor == MonitorPolicy())
         #expect(p.gate.allow == ["shell"])
         #expect(p.gate.requireApproval == ["send_email", "http_post"])
-        #expect(p.gate.block == ["execute_shell", "run_command", "bash", "system", "delete_file", "rm", "rmdir", "kill_process", "terminate"])
+        #expect(
+            p.gate.block == [
+                "execute_shell", "run_command", "bash", "system", "delete_file", "rm", "rmdir", "kill_process", "terminate",
+            ])
         #expect(p.gate.thresholds.requireApproval == 60)
         #expect(p.gate.thresholds.block == 80)
         #expect(p.source.path == "<embedded default>")
@@ -67,7 +70,9 @@ struct ShippedPolicyTests {
         #expect(p.scan.failOn == ["CRITICAL", "HIGH"])
         #expect(p.monitor.alertChannels.isEmpty)
         #expect(p.gate.onBlock == "raise_and_alert")
-        #expect(p.sandbox.timeout == 600)
+        #expect(p.sandbox.timeout == 60)
+        #expect(p.sandbox.limits.memory == 1 << 30)
+        #expect(p.sandbox.limits.output == 1 << 20)
         let rule = try #require(p.gate.rules.first)
         #expect(rule.id == "requires_approval_production_deploy")
         #expect(rule.match.actionType == "production_deploy")
@@ -77,9 +82,14 @@ struct ShippedPolicyTests {
         #expect(rule.reason == "Production deployment requires approval")
         #expect(rule.examplesMatch == [.fields(["action_type": "production_deploy", "environment": "production"])])
         #expect(rule.examplesNotMatch.count == 2)
+        #expect(rule.examplesMatchLocations.map(\.line) == [49])
+        #expect(rule.examplesNotMatchLocations.map(\.line) == [51, 52])
         #expect(rule.location == SourceLocation(file: path, line: 39, column: 7))
 
         let withHook = try PolicyLoader(environment: ["SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X"]).load(path: path)
-        #expect(withHook.monitor.alertChannels == [AlertChannel(type: "webhook", settings: ["url": "https://hooks.slack.com/services/T/B/X"])])
+        #expect(
+            withHook.monitor.alertChannels == [
+                AlertChannel(type: "webhook", settings: ["url": "https://hooks.slack.com/services/T/B/X"])
+            ])
     }
 }

@@ -1,1 +1,94 @@
-enum SandboxBench { static func main(_ args: [String]) -> Int32 { print("not yet"); return 1 } }
+// cordon-bench startup [--runs N] [--cordon PATH]: medians of bare `/bin/true`, `cordon run --
+// /bin/true` (default policy, full isolation) and bubblewrap with comparable isolation, all
+// measured in the same run, interleaved so drift hits each equally.
+import Glibc
+
+enum SandboxBench {
+    static func main(_ args: [String]) -> Int32 {
+        guard let (runs, cordon) = options(args, runs: 300) else { return 1 }
+        let bwrap = ["/usr/bin/bwrap", "/bin/bwrap"].first { (p: String) in access(p, X_OK) == 0 }
+        var cases: [(String, [String])] = [
+            ("bare /bin/true", ["/bin/true"]),
+            ("cordon run -- /bin/true", [cordon, "run", "--", "/bin/true"]),
+        ]
+        if let b = bwrap {
+            cases.append(("bwrap (comparable isolation)", [
+                b, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
+                "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "/bin/true",
+            ]))
+        }
+        // Warm up: page cache, dynamic loader caches.
+        for c in cases { for _ in 0..<10 { _ = time(c.1) } }
+        var samples = [[Double]](repeating: [], count: cases.count)
+        for _ in 0..<runs {
+            for (k, c) in cases.enumerated() {
+                guard let t = time(c.1) else { print("\(c.0) failed"); return 1 }
+                samples[k].append(t)
+            }
+        }
+        print("startup, \(runs) runs each, interleaved (uid \(geteuid()))")
+        print("case".padded(34) + "median ms".padded(11) + "p90 ms".padded(9) + "min ms")
+        var medians: [Double] = []
+        for (k, c) in cases.enumerated() {
+            let s = samples[k].sorted()
+            let med = s[s.count / 2], p90 = s[s.count * 9 / 10], mn = s[0]
+            medians.append(med)
+            print(c.0.padded(34) + fmt(med * 1000).padded(11) + fmt(p90 * 1000).padded(9) + fmt(mn * 1000))
+        }
+        if medians.count == 3 {
+            print("cordon / bwrap median ratio: \(fmt(medians[1] / medians[2])) (budget <= 0.80)")
+        } else {
+            print("bubblewrap not installed: no ratio (apt-get install bubblewrap)")
+        }
+        return 0
+    }
+
+    /// `--runs N` and `--cordon PATH` (default: the static release build), shared by the
+    /// runners that time whole `cordon run` invocations. nil (after saying why) if the binary
+    /// is missing.
+    static func options(_ args: [String], runs defaultRuns: Int) -> (Int, String)? {
+        var runs = defaultRuns
+        var cordon = ".build-static/release/cordon"
+        var i = 0
+        while i < args.count {
+            if args[i] == "--runs", i + 1 < args.count { runs = Int(args[i + 1]) ?? runs; i += 1 }
+            else if args[i] == "--cordon", i + 1 < args.count { cordon = args[i + 1]; i += 1 }
+            i += 1
+        }
+        guard access(cordon, X_OK) == 0 else {
+            print("cordon binary not found at \(cordon): build it with swift build -c release --scratch-path .build-static -Xswiftc -static-executable --product cordon")
+            return nil
+        }
+        return (runs, cordon)
+    }
+
+    static func fmt(_ x: Double) -> String {
+        let v = (x * 1000).rounded() / 1000
+        return String(v)
+    }
+
+    /// One posix_spawn + wait, stdout/stderr to /dev/null; nil if the command failed.
+    static func time(_ argv: [String]) -> Double? {
+        var fa = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fa)
+        defer { posix_spawn_file_actions_destroy(&fa) }
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0)
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &fa, nil, &cargs, environ) == 0 else { return nil }
+        var st: Int32 = 0
+        while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        guard st == 0 else { return nil }
+        return Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+    }
+}
+
+extension String {
+    func padded(_ n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+}

@@ -8,6 +8,7 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("gate", "gate decisions over ../shared/corpora (detection rates, speed)", GateBench.main),
     ("log", "gate.log appends and trace replay throughput", AuditBench.main),
     ("startup", "cordon run -- /bin/true vs bare exec vs bwrap", SandboxBench.main),
+    ("monitor", "cost of exec gating and event recording inside the sandbox", MonitorBench.main),
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {

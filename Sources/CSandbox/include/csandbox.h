@@ -113,6 +113,10 @@ struct cs_plan {
     const struct cs_landlock *landlock;     // NULL: none
     const struct sock_fprog *seccomp;       // NULL: none
     uint32_t seccomp_flags;
+    // With SECCOMP_FILTER_FLAG_NEW_LISTENER in seccomp_flags: the worker sends the listener
+    // fd over this unix socket (SCM_RIGHTS) before execve, whose notification the parent
+    // must then answer. -1: no monitor.
+    int32_t notify_sock;
     const char *const *exec_candidates;     // absolute paths tried in order
     int32_t ncandidates;
     char *const *argv;
@@ -164,5 +168,40 @@ int cs_probe_unshare(uint64_t flags);
 /// Installs the given BPF program in a forked child and tries `getpid`; 0 when the kernel took
 /// the filter.
 int cs_probe_seccomp(const struct sock_fprog *prog);
+
+// ---- seccomp user notification (the monitor) --------------------------------------------
+
+/// What the monitor needs from one notification, copied out of the kernel's struct.
+struct cs_notif {
+    uint64_t id;
+    uint32_t pid;
+    int32_t nr;
+    uint32_t arch;
+    uint64_t ip;
+    uint64_t args[6];
+};
+
+/// Sizes the kernel uses for its notification structs (they may be larger than our headers').
+int cs_notif_init(void);
+/// SECCOMP_IOCTL_NOTIF_RECV into a zeroed buffer (libseccomp 2.5 does not zero it, and the
+/// kernel requires it). 0, or -errno (ENOENT: the target died before we read it).
+int cs_notif_recv(int listener, struct cs_notif *out);
+/// Answers a notification: continue the syscall (flags = CONTINUE) or fail it with -err.
+int cs_notif_respond(int listener, uint64_t id, int err, int cont);
+/// SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while the target still waits in that syscall.
+int cs_notif_id_valid(int listener, uint64_t id);
+/// Receives one fd sent with SCM_RIGHTS; returns it (close-on-exec) or -errno.
+int cs_recv_fd(int sock);
+/// process_vm_readv of up to len bytes at addr in pid; returns bytes read or -errno.
+long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
+/// kcmp(KCMP_VM): 0 when both processes share one address space.
+int cs_same_vm(pid_t a, pid_t b);
+int cs_socketpair_cloexec(int fds[2]);
+int cs_tgkill(pid_t tgid, pid_t tid, int sig);
+/// Opens (O_PATH) what an exec in `pid` names, resolved the way the kernel would for it:
+/// absolute paths inside the process's root (openat2 RESOLVE_IN_ROOT, so `..` and absolute
+/// symlinks cannot leave it), relative ones from its cwd or `dirfd`; AT_EMPTY_PATH with an
+/// empty path names `dirfd` itself. Returns the fd or -errno.
+int cs_open_exec_target(pid_t pid, int dirfd, const char *path, int empty_path);
 
 #endif

@@ -1,18 +1,109 @@
+import CordonGate
 import CordonPolicy
 
 enum PolicyCommand: Subcommand {
     static let name = "policy"
     static let summary = "lint or show policy files"
     static let help = """
-        usage: cordon policy lint FILE...
-               cordon policy show [FILE]
+        usage: cordon policy lint [--json] FILE...
+               cordon policy show [--json] [FILE]
 
-        lint   check each file; exit 0, or 78 with every error as FILE:LINE:COL: message
+        lint   check each file; print 'FILE: ok' for each good one, or exit 78 with every
+               error on stderr as FILE:LINE:COL: message (rule examples are checked too)
         show   print the effective policy (after extends and defaults) as YAML;
                without FILE, the embedded default policy
 
+        --json lint: one JSON object per file on stdout, {"file", "ok", "errors": [{"file",
+               "line", "column", "message"}]}; show: the policy as JSON (loads as a .json policy)
+
+        ${VAR} in a policy is expanded from cordon's environment. See docs/policy.md.
+
         """
+
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        throw CLIError(.usage, "policy: not implemented yet")
+        guard let sub = args.first else { throw .usage("policy: missing subcommand (lint or show)", command: name) }
+        let parsed = try ArgumentParser.parse(
+            Array(args.dropFirst()), options: [OptionSpec("json", value: false)], command: "\(name) \(sub)")
+        let json = parsed.flag("json")
+        let files = parsed.positionals + parsed.rest
+        switch sub {
+        case "lint":
+            if parsed.flag("help") {
+                ctx.output.out(help)
+                return 0
+            }
+            guard !files.isEmpty else { throw .usage("policy lint: no files given", command: name) }
+            return json ? lintJSON(files, ctx) : lint(files, ctx)
+        case "show":
+            if parsed.flag("help") {
+                ctx.output.out(help)
+                return 0
+            }
+            guard files.count <= 1 else { throw .usage("policy show: give at most one file", command: name) }
+            let policy = try loadPolicy(path: files.first, environment: ctx.environment)
+            ctx.output.out(json ? PolicyDocument.tree(policy).serialized() + "\n" : PolicyYAML.render(policy))
+            return 0
+        default:
+            let hint = Suggest.closest(sub, in: ["lint", "show"]).map { "did you mean 'cordon policy \($0)'?" }
+            throw CLIError(.usage, "policy: unknown subcommand '\(sub)'", hint: hint ?? "see 'cordon policy --help'")
+        }
+    }
+
+    /// Checks every file (one bad file does not hide the next) and lists every error.
+    static func lint(_ files: [String], _ ctx: Context) -> Int32 {
+        var failed = 0
+        for file in files {
+            do {
+                _ = try loadPolicy(path: file, environment: ctx.environment)
+                ctx.output.out("\(file): ok\n")
+            } catch {
+                failed += 1
+                // The message's first line is a summary; the rest are FILE:LINE:COL lines.
+                let lines = error.message.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+                ctx.output.err(lines.joined(separator: "\n") + "\n")
+            }
+        }
+        if failed > 0 {
+            ctx.output.err("cordon: error: \(failed) of \(files.count) polic\(files.count == 1 ? "y" : "ies") invalid\n")
+            return ExitCode.invalidPolicy.rawValue
+        }
+        return 0
+    }
+
+    /// Machine-readable lint: the same checks, one JSON object per file, errors split into
+    /// fields. The exit code is the same as without --json.
+    static func lintJSON(_ files: [String], _ ctx: Context) -> Int32 {
+        var failed = false
+        for file in files {
+            var errors: [JSONValue] = []
+            do {
+                let policy = try PolicyLoader(environment: ctx.environment).load(path: file)
+                errors = Gate.exampleViolations(in: policy).map { atExample($0, in: policy) }.map { v in
+                    error(v.location ?? SourceLocation(file: file, line: 1, column: 1), v.messageWithoutLocation)
+                }
+            } catch {
+                errors = error.errors.map { PolicyCommand.error($0.location, $0.message) }
+            }
+            failed = failed || !errors.isEmpty
+            let line: JSONValue = .object([("file", .string(file)), ("ok", .bool(errors.isEmpty)), ("errors", .array(errors))])
+            ctx.output.out(line.serialized() + "\n")
+        }
+        return failed ? ExitCode.invalidPolicy.rawValue : 0
+    }
+
+    static func error(_ at: SourceLocation, _ message: String) -> JSONValue {
+        .object([
+            ("file", .string(at.file)), ("line", .number(Double(at.line))), ("column", .number(Double(at.column))),
+            ("message", .string(message)),
+        ])
+    }
+}
+
+extension ExampleViolation {
+    /// The description without its `FILE:LINE:COL: ` prefix, for JSON, which has fields for it.
+    var messageWithoutLocation: String {
+        var copy = self
+        copy.location = nil
+        return copy.description
     }
 }

@@ -1,5 +1,7 @@
 // `cordon run`: gate the command, then run it inside the sandbox.
+import CordonAudit
 import CordonGate
+import CordonMonitor
 import CordonPolicy
 import CordonSandbox
 import Glibc
@@ -24,6 +26,13 @@ enum RunCommand: Subcommand {
           --approval MODE       prompt | deny: what to do when the gate requires approval
                                 (default: prompt on a terminal, deny otherwise)
           --unsandboxed         run WITHOUT any sandbox (the gate still decides); loud
+          --agent ID            agent id for gate.log and the trace (default: the policy's agent_id)
+          --session ID          session id (default: a new one per run)
+          --project NAME        project name (default: the directory name)
+          --log-dir DIR         where gate.log and traces/ go (default: ./.cordon, or $CORDON_HOME)
+          --trace FILE          write this run's JSON trace to FILE instead of the log directory
+          --no-monitor          do not gate execs inside the sandbox (same as monitor.enabled: false)
+          --summary             print what the run did (programs, endpoints, files, denials) on stderr
           -h, --help            this help
 
         environment:
@@ -34,13 +43,17 @@ enum RunCommand: Subcommand {
     static let options = [
         OptionSpec("policy"), OptionSpec("workspace"), OptionSpec("timeout"), OptionSpec("network"),
         OptionSpec("env-pass"), OptionSpec("approval"), OptionSpec("unsandboxed", value: false),
+        OptionSpec("agent"), OptionSpec("session"), OptionSpec("project"), OptionSpec("log-dir"), OptionSpec("trace"),
+        OptionSpec("no-monitor", value: false), OptionSpec("summary", value: false),
     ]
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
+        PhaseTimer.shared.mark("start")
         let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
         let argv = parsed.rest
         guard !argv.isEmpty else { throw .usage("run: no command given", command: name) }
         var policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
+        PhaseTimer.shared.mark("policy loaded")
         if let t = parsed.value("timeout") {
             guard let secs = PolicyUnits.parseDuration(t), secs > 0 else {
                 throw .usage("--timeout: '\(t)' is not a duration (examples: 30, 90s, 10m, 1h)", command: name)
@@ -57,28 +70,6 @@ enum RunCommand: Subcommand {
         guard approval == "prompt" || approval == "deny" else {
             throw .usage("--approval: '\(approval)' is not one of prompt, deny", command: name)
         }
-
-        // The gate decides before anything is spawned.
-        var action = Action(id: "a-1", payload: .argv(argv))
-        action.agentId = policy.agentId
-        let decision = Gate.evaluate(action, policy: policy)
-        switch decision.decision {
-        case .block:
-            ctx.output.err(describe(decision, verb: "blocked"))
-            return ExitCode.blocked.rawValue
-        case .requiresApproval:
-            if approval == "deny" {
-                ctx.output.err(describe(decision, verb: "requires approval") + "cordon: not approved (non-interactive; --approval deny)\n")
-                return ExitCode.approvalPending.rawValue
-            }
-            if !Approval.prompt(decision, command: argv, ctx) {
-                ctx.output.err("cordon: rejected by the operator\n")
-                return ExitCode.blocked.rawValue
-            }
-        case .allow:
-            break
-        }
-
         let cwd = currentDirectory()
         let wsArg = parsed.value("workspace") ?? policy.sandbox.filesystem.workspace
         guard let workspace = PathResolution.real(wsArg.hasPrefix("/") ? wsArg : cwd + "/" + wsArg) else {
@@ -88,33 +79,162 @@ enum RunCommand: Subcommand {
         // paths keep working), else at the workspace root.
         let realCwd = PathResolution.real(cwd) ?? cwd
         let startDir = realCwd == workspace || realCwd.hasPrefix(workspace + "/") ? realCwd : workspace
+        let probe = Probe(environment: ctx.environment)
+        let unsandboxed = parsed.flag("unsandboxed")
+        if parsed.flag("no-monitor") { policy.monitor.enabled = false }
 
-        if parsed.flag("unsandboxed") {
+        // Evidence first: if gate.log or the trace cannot be written, nothing runs (fail closed).
+        let logDir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd)
+        let rec = try evidence { () throws(AuditError) in
+            try RunRecorder(directory: logDir, logPolicy: policy.log, tracePath: parsed.value("trace"))
+        }
+        let agent = parsed.value("agent") ?? policy.agentId ?? "unknown"
+        let layers = unsandboxed ? [] : Isolation.intendedLayers(policy, probe: probe).traceNames
+        let start = RunStart(
+            policy: policy.source, agent: agent, session: parsed.value("session") ?? RunID.make(prefix: "s-"),
+            project: parsed.value("project"), command: argv, cwd: startDir, isolation: layers,
+            sandbox: sandboxSummary(policy, workspace: workspace))
+        try evidence { () throws(AuditError) in try rec.start(start) }
+        let began = Sandbox.monotonicNow()
+        var monitor: Monitor?
+        func finish(_ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil) throws(CLIError) -> Int32 {
+            var end = RunEnd(
+                exitCode: exit, signal: signal, durationMs: (Sandbox.monotonicNow() - began) * 1000,
+                rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit)
+            if let m = monitor {
+                end.summary = m.summary.json
+                if parsed.flag("summary") { ctx.output.err(m.summary.text) }
+            }
+            try evidence { () throws(AuditError) in try rec.end(end) }
+            return cordonExit
+        }
+
+        // The gate decides before anything is spawned.
+        var action = Action(id: "a-1", payload: .argv(argv))
+        action.agentId = agent
+        action.sessionId = start.session
+        var decision = Gate.evaluate(action, policy: policy)
+        decision.agentId = agent
+        decision.sessionId = start.session
+        PhaseTimer.shared.mark("gate decided")
+        try evidence { () throws(AuditError) in try rec.record(decision, for: action, pid: getpid()) }
+        switch decision.decision {
+        case .block:
+            ctx.output.err(describe(decision, verb: "blocked"))
+            return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
+        case .requiresApproval:
+            if approval == "deny" {
+                ctx.output.err(describe(decision, verb: "requires approval") + "cordon: not approved (non-interactive; --approval deny)\n")
+                return try finish(.approvalPending, exit: nil, cordonExit: ExitCode.approvalPending.rawValue)
+            }
+            let yes = Approval.prompt(decision, command: argv, ctx)
+            try evidence { () throws(AuditError) in
+                try rec.event(yes ? "approval_approved" : "approval_rejected", [("actionId", .string(action.id)), ("by", .string("terminal"))])
+            }
+            if !yes {
+                ctx.output.err("cordon: rejected by the operator\n")
+                return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
+            }
+        case .allow:
+            break
+        }
+
+        if unsandboxed {
             ctx.output.err("cordon: WARNING: --unsandboxed: running '\(argv[0])' WITHOUT any sandbox (no namespaces, seccomp, Landlock or limits); only the gate decided\n")
-            return Unsandboxed.exec(argv, cwd: startDir)
+            let code = Unsandboxed.exec(argv, cwd: startDir)
+            return try finish(code > 128 ? .signaled : .exited, exit: code > 128 ? nil : code, signal: code > 128 ? code - 128 : nil, cordonExit: code)
         }
 
         var req = SandboxRequest(argv: argv, policy: policy, workspace: workspace, cwd: startDir, hostEnvironment: ctx.environment)
         req.envPass = parsed.all("env-pass")
-        // cordon's own state is never visible to the command, even inside the workspace.
-        req.hide = [workspace + "/.cordon"]
-        let probe = Probe(environment: ctx.environment)
+        // cordon's own state is never visible to the command, even inside the workspace: the
+        // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
+        req.hide = [workspace + "/.cordon", logDir.path]
+        if let t = parsed.value("trace") { req.hide.append(t) }
+        // Execs inside the sandbox go back through the gate; what the monitor decides and sees
+        // lands in the same gate.log and trace. A write failure there is noted once on stderr:
+        // the monitor is mid-run and stopping it would leave the command unwatched.
+        var evidenceLost = false
+        if policy.monitor.enabled {
+            monitor = Monitor(
+                policy: policy, agentId: agent, sessionId: start.session, interactive: approval == "prompt" && ctx.stdinIsTTY,
+                sink: Monitor.Sink(
+                    decision: { d, a, pid in
+                        do throws(AuditError) { try rec.record(d, for: a, pid: pid) } catch {
+                            if !evidenceLost { evidenceLost = true; ctx.output.err("cordon: error: cannot record a monitor decision: \(error)\n") }
+                        }
+                        if d.decision != .allow {
+                            let cmd: String
+                            if case .argv(let v) = a.payload { cmd = v.joined(separator: " ") } else { cmd = a.id }
+                            ctx.output.err("cordon: refused inside the sandbox: \(cmd) (score \(d.score), \(d.level.rawValue), \(d.policyRule ?? "-"): \(d.reasons.first ?? ""))\n")
+                        }
+                    },
+                    event: { type, fields in
+                        do throws(AuditError) { try rec.event(type, fields) } catch {
+                            if !evidenceLost { evidenceLost = true; ctx.output.err("cordon: error: cannot record a monitor event: \(error)\n") }
+                        }
+                    }))
+        }
+        let result: Result<RunOutcome, SandboxError>
         do throws(SandboxError) {
-            let outcome = try Isolation.run(req, probe: probe) { ctx.output.err($0 + "\n") }
-            if case .timedOut = outcome.status {
-                ctx.output.err("cordon: timed out after \(PolicyUnits.formatDuration(policy.sandbox.timeout)); the whole process tree was killed\n")
-            }
-            return outcome.exitCode
+            result = .success(try Isolation.run(req, probe: probe, monitor: monitor, notice: { ctx.output.err($0 + "\n") }, fallback: { used in
+                try? rec.event("isolation_fallback", [
+                    ("isolation", .array(used.traceNames.map { .string($0) })),
+                    ("reason", .string("user namespaces refused by the kernel")),
+                ])
+            }))
         } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let outcome):
+            switch outcome.status {
+            case .exited(let c):
+                return try finish(.exited, exit: c, cordonExit: c, usage: outcome.usage)
+            case .signaled(let sig):
+                return try finish(.signaled, exit: nil, signal: sig, cordonExit: outcome.exitCode, usage: outcome.usage)
+            case .interrupted(let sig):
+                ctx.output.err("cordon: interrupted by signal \(sig); the sandbox was torn down\n")
+                return try finish(.signaled, exit: nil, signal: sig, cordonExit: outcome.exitCode, usage: outcome.usage)
+            case .monitorFailed(let why):
+                ctx.output.err("cordon: error: monitor: \(why); the sandbox was killed (fail closed)\n")
+                return try finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue, usage: outcome.usage)
+            case .timedOut:
+                ctx.output.err("cordon: timed out after \(PolicyUnits.formatDuration(policy.sandbox.timeout)); the whole process tree was killed\n")
+                try evidence { () throws(AuditError) in try rec.timeout(afterSeconds: policy.sandbox.timeout, signal: SIGKILL) }
+                return try finish(.timeout, exit: nil, cordonExit: ExitCode.timedOut.rawValue, usage: outcome.usage)
+            }
+        case .failure(let error):
             if error.isExec {
                 let e = error.errno ?? ENOENT
                 let code: ExitCode = e == ENOENT ? .notFound : .notExecutable
                 let what = e == ENOENT ? "command not found" : "command not executable"
                 ctx.output.err("cordon: error: \(argv[0]): \(what) (\(Errno.text(e)))\n")
-                return code.rawValue
+                return try finish(.failed, exit: nil, cordonExit: code.rawValue)
             }
+            _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
             throw CLIError(.runnerFailed, error.description, hint: "run 'cordon doctor' to see which isolation layers work here")
         }
+    }
+
+    /// Runs an evidence step; failure to record is a runner failure (125) naming the file.
+    static func evidence<T>(_ body: () throws(AuditError) -> T) throws(CLIError) -> T {
+        do throws(AuditError) {
+            return try body()
+        } catch {
+            throw CLIError(.runnerFailed, "cannot record evidence, so the command was not run: \(error)",
+                           hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
+        }
+    }
+
+    static func sandboxSummary(_ p: Policy, workspace: String) -> JSONValue {
+        let sb = p.sandbox
+        return .object([
+            ("mode", .string(sb.mode.rawValue)), ("network", .string(sb.network.rawValue)),
+            ("timeout", .number(sb.timeout)), ("workspace", .string(workspace)), ("seccomp", .string(sb.seccomp)),
+            ("memory", sb.limits.memory.map { .number(Double($0)) } ?? .null),
+            ("processes", sb.limits.processes.map { .number(Double($0)) } ?? .null),
+        ])
     }
 
     static func describe(_ d: Decision, verb: String) -> String {

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <pthread.h>
 
 static const char *errname(int e) {
     switch (e) {
@@ -45,10 +46,63 @@ static int report(const char *what, long r) {
     return e;
 }
 
+// The exec race: one thread flips a shared path (and argv[0]) between an allowed program and a
+// forbidden one while the main thread execs it, so the monitor reads one and the kernel might
+// run the other. `race N ALLOWED FORBIDDEN` forks N attempts and prints how each ended.
+static char race_path[256];
+static const char *race_a, *race_b;
+static volatile int race_go;
+
+static void *flipper(void *arg) {
+    (void)arg;
+    size_t la = strlen(race_a) + 1, lb = strlen(race_b) + 1;
+    while (race_go) {
+        memcpy(race_path, race_b, lb);
+        memcpy(race_path, race_a, la);
+    }
+    return NULL;
+}
+
+static int race(int n, const char *allowed, const char *forbidden) {
+    int ran_allowed = 0, refused = 0, killed = 0, other = 0;
+    race_a = allowed;
+    race_b = forbidden;
+    for (int i = 0; i < n; i++) {
+        pid_t p = fork();
+        if (p == 0) {
+            memcpy(race_path, allowed, strlen(allowed) + 1);
+            race_go = 1;
+            pthread_t t;
+            pthread_create(&t, NULL, flipper, NULL);
+            char *av[] = {race_path, NULL};
+            char *ev[] = {NULL};
+            execve(race_path, av, ev);
+            _exit(100);  // the exec was refused
+        }
+        int st;
+        waitpid(p, &st, 0);
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) ran_allowed++;
+        else if (WIFEXITED(st) && WEXITSTATUS(st) == 100) refused++;
+        else if (WIFSIGNALED(st)) killed++;
+        else other++;  // the forbidden program ran (it exits 42)
+    }
+    printf("race: attempts=%d allowed-ran=%d refused=%d killed=%d forbidden-ran=%d\n", n, ran_allowed, refused, killed, other);
+    return other == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: cordon-try ACTION [ARGS]\n"); return 64; }
     const char *a = argv[1];
     const char *arg = argc > 2 ? argv[2] : NULL;
+    if (!strcmp(a, "race") && argc > 4) return race(atoi(argv[2]), argv[3], argv[4]);
+    if (!strcmp(a, "execveat")) {
+        // exec through an fd, the way fexecve does: the monitor must resolve the fd.
+        int fd = open(arg, O_PATH | O_CLOEXEC);
+        char *av[] = {(char *)arg, NULL};
+        char *ev[] = {NULL};
+        syscall(SYS_execveat, fd, "", av, ev, AT_EMPTY_PATH);
+        return report(a, -1);
+    }
     if (!strcmp(a, "ptrace")) return report(a, ptrace(PTRACE_ATTACH, arg ? atoi(arg) : 1, 0, 0));
     if (!strcmp(a, "mount")) return report(a, mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
     if (!strcmp(a, "umount")) return report(a, umount2(arg ? arg : "/usr", MNT_DETACH));

@@ -1,0 +1,108 @@
+// Thin wrappers over the few file syscalls the audit code needs, each retrying EINTR in one
+// place and reporting failures as AuditError naming the path. Glibc only: `cordon run` calls
+// into this before every command, so nothing here may pull in Foundation's start-up cost.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+enum FileIO {
+    /// open(2), retried on EINTR.
+    static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0o600) -> Int32 {
+        while true {
+            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EINTR { return fd }
+        }
+    }
+
+    /// write(2) of the whole buffer. Returns the number of bytes written before an error, and
+    /// the errno of that error (0 when everything was written).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
+        guard let base = bytes.baseAddress else { return (0, 0) }
+        var off = 0
+        while off < bytes.count {
+            let n = Glibc.write(fd, base + off, bytes.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return (off, errno)
+            }
+            if n == 0 { return (off, ENOSPC) }
+            off += n
+        }
+        return (off, 0)
+    }
+
+    /// pread(2) of up to `count` bytes at `offset`.
+    static func pread(_ fd: Int32, count: Int, at offset: Int) -> [UInt8]? {
+        var buf = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let n = buf.withUnsafeMutableBytes {
+                Glibc.pread(fd, $0.baseAddress.map { $0 + got }, count - got, off_t(offset + got))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            got += n
+        }
+        buf.removeLast(count - got)
+        return buf
+    }
+
+    /// The whole file, read through one fd. Throws naming the path.
+    static func readFile(_ path: String) throws(AuditError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw AuditError.system(.read, "open", path: path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw AuditError.system(.read, "stat", path: path, errno: errno) }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw AuditError(.read, "read \(path): is a directory", path: path, errno: EISDIR)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(st.st_size) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AuditError.system(.read, "read", path: path, errno: errno)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Directory entries (names only, without `.` and `..`).
+    static func list(_ dir: String) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The current working directory, or "." when it cannot be read (deleted cwd).
+    static func cwd() -> String {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buf, buf.count) != nil else { return "." }
+        return String(cString: buf)
+    }
+}

@@ -1,0 +1,199 @@
+// Appends hash-chained lines to gate.log, safely from many processes at once.
+//
+// Per append: take `flock` on `gate.log.lock` (a file that never rotates, so the lock does not
+// move with a rename) with a bounded wait; make sure our fd is still the file named gate.log
+// (another process may have rotated it); read the previous chain value from the last bytes of
+// the file (not the whole file); rotate if the line would pass `maxSize`; write the whole line
+// with one `write` on an O_APPEND fd; unlock. Any failure throws an AuditError naming the file
+// and the reason, and the caller must not run the command (fail closed).
+import CordonGate
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+public final class GateLogWriter {
+    public let directory: LogDirectory
+    public let maxSize: UInt64
+    public let keep: Int
+    /// Seconds to wait for the lock before failing.
+    public let lockTimeout: Double
+
+    private var lockFD: Int32 = -1
+    private var logFD: Int32 = -1
+    private var logDev: UInt64 = 0
+    private var logIno: UInt64 = 0
+    /// The file's size and last chain value right after our own last write: when both still
+    /// hold, nobody else appended and the tail need not be read again.
+    private var knownSize: Int = -1
+    private var knownChain = ""
+
+    /// Creates the directory (0700) and opens the lock file. Throws if either is impossible,
+    /// so `cordon run` fails before the command starts.
+    public init(directory: LogDirectory, maxSize: UInt64 = 64 << 20, keep: Int = 5, lockTimeout: Double = 5)
+        throws(AuditError)
+    {
+        self.directory = directory
+        self.maxSize = max(maxSize, 4096)
+        self.keep = max(keep, 0)
+        self.lockTimeout = lockTimeout
+        try directory.create()
+        lockFD = FileIO.open(directory.lockFile, O_RDWR | O_CREAT | O_NOFOLLOW, 0o600)
+        if lockFD < 0 { throw Self.openError("open lock file", directory.lockFile, errno) }
+    }
+
+    deinit {
+        if logFD >= 0 { close(logFD) }
+        if lockFD >= 0 { close(lockFD) }
+    }
+
+    /// Appends one record; returns its chain value.
+    @discardableResult
+    public func append(_ record: LogRecord) throws(AuditError) -> String {
+        try lock()
+        defer { flock(lockFD, LOCK_UN) }
+        try openCurrent()
+        var st = stat()
+        if fstat(logFD, &st) != 0 { throw AuditError.system(.write, "stat", path: directory.gateLog, errno: errno) }
+        var size = Int(st.st_size)
+        let prev = try previousChain(size: size)
+        var body = record.body()
+        let chain = Chain.next(previous: prev, body: body)
+        body.append(contentsOf: " chain=".utf8)
+        body.append(contentsOf: chain.utf8)
+        body.append(0x0a)
+        if size > 0 && UInt64(size + body.count) > maxSize {
+            try rotate()
+            size = 0
+        }
+        let (written, err) = body.withUnsafeBytes { FileIO.writeAll(logFD, $0) }
+        if err != 0 {
+            // A partial line would break every later append and verify: take it back while we
+            // still hold the lock. If even that fails, the tail is torn and the next append says so.
+            if written > 0 { _ = ftruncate(logFD, off_t(size)) }
+            knownSize = -1
+            throw AuditError.system(.write, "append to", path: directory.gateLog, errno: err)
+        }
+        knownSize = size + body.count
+        knownChain = chain
+        return chain
+    }
+
+    static func openError(_ op: String, _ path: String, _ e: Int32) -> AuditError {
+        if e == ELOOP {
+            return AuditError(
+                .write, "\(op) \(path): is a symbolic link (refused: the log is written only to regular files)",
+                path: path, errno: e)
+        }
+        return AuditError.system(.write, op, path: path, errno: e)
+    }
+
+    private func lock() throws(AuditError) {
+        if flock(lockFD, LOCK_EX | LOCK_NB) == 0 { return }
+        // flock has no timeout: poll with a growing sleep (20 µs up to 2 ms), which under
+        // contention costs little next to a write and keeps the wait bounded.
+        let start = Timestamp.monotonicSeconds()
+        var sleepNs = 20_000
+        while true {
+            let e = errno
+            if e != EWOULDBLOCK && e != EINTR {
+                throw AuditError.system(.write, "lock", path: directory.lockFile, errno: e)
+            }
+            if Timestamp.monotonicSeconds() - start > lockTimeout {
+                throw AuditError(
+                    .write,
+                    "lock \(directory.lockFile): held by another process for more than \(formatSeconds(lockTimeout))",
+                    path: directory.lockFile, errno: EWOULDBLOCK)
+            }
+            var ts = timespec(tv_sec: 0, tv_nsec: sleepNs)
+            nanosleep(&ts, nil)
+            sleepNs = min(sleepNs * 2, 2_000_000)
+            if flock(lockFD, LOCK_EX | LOCK_NB) == 0 { return }
+        }
+    }
+
+    /// Opens gate.log if needed, or reopens it when the name now points at another file.
+    private func openCurrent() throws(AuditError) {
+        var st = stat()
+        if logFD >= 0, stat(directory.gateLog, &st) == 0, UInt64(st.st_dev) == logDev, UInt64(st.st_ino) == logIno {
+            return
+        }
+        if logFD >= 0 {
+            close(logFD)
+            logFD = -1
+            knownSize = -1
+        }
+        // O_NOFOLLOW: a `.cordon/gate.log` symlink (say, committed to the repository being
+        // worked on) must not turn our appends into writes to ~/.bashrc or anywhere else.
+        let fd = FileIO.open(directory.gateLog, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600)
+        if fd < 0 { throw Self.openError("open", directory.gateLog, errno) }
+        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
+            close(fd)
+            throw AuditError(.write, "open \(directory.gateLog): not a regular file", path: directory.gateLog)
+        }
+        logFD = fd
+        logDev = UInt64(st.st_dev)
+        logIno = UInt64(st.st_ino)
+    }
+
+    /// The chain value of the last line: the tail of gate.log, or of gate.log.1 when gate.log is
+    /// new after a rotation, or "" at the very start.
+    private func previousChain(size: Int) throws(AuditError) -> String {
+        if size == knownSize { return knownChain }
+        if size > 0 { return try Chain.lastValue(fd: logFD, size: size, path: directory.gateLog) }
+        let older = directory.rotated(1)
+        let fd = FileIO.open(older, O_RDONLY)
+        if fd < 0 { return Chain.genesis }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size > 0 else { return Chain.genesis }
+        return try Chain.lastValue(fd: fd, size: Int(st.st_size), path: older)
+    }
+
+    /// gate.log → gate.log.1 → ... → gate.log.keep (the oldest dropped). Called with the lock held.
+    private func rotate() throws(AuditError) {
+        if keep == 0 {
+            if unlink(directory.gateLog) != 0 && errno != ENOENT {
+                throw AuditError.system(.write, "rotate (remove)", path: directory.gateLog, errno: errno)
+            }
+        } else {
+            // The oldest goes, and so does anything beyond it left by a larger `log.keep` before.
+            _ = unlink(directory.rotated(keep))
+            var n = keep + 1
+            while unlink(directory.rotated(n)) == 0 { n += 1 }
+            if keep > 1 {
+                for n in stride(from: keep - 1, through: 1, by: -1) where FileIO.exists(directory.rotated(n)) {
+                    if rename(directory.rotated(n), directory.rotated(n + 1)) != 0 {
+                        throw AuditError.system(.write, "rotate (rename)", path: directory.rotated(n), errno: errno)
+                    }
+                }
+            }
+            if rename(directory.gateLog, directory.rotated(1)) != 0 {
+                throw AuditError.system(.write, "rotate (rename)", path: directory.gateLog, errno: errno)
+            }
+        }
+        try openCurrent()
+    }
+}
+
+extension GateLogWriter {
+    /// One decision as a gate.log line, for `check`/`inspect`/`validate --log` (no trace).
+    @discardableResult
+    public func append(_ d: Decision, for action: Action, run: String = "", pid: Int32? = getpid()) throws(AuditError)
+        -> String
+    {
+        try append(LogRecord(d, command: ActionCoding.commandBytes(action), run: run, pid: pid))
+    }
+}
+
+func formatSeconds(_ s: Double) -> String {
+    s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+}
+
+extension Timestamp {
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

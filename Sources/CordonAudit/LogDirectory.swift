@@ -1,0 +1,84 @@
+// Where evidence lives: `.cordon/` in the current directory, or `CORDON_HOME`, or `--log-dir`.
+// It holds `gate.log` (plus `gate.log.1`...`gate.log.N` after rotation), `gate.log.lock` and
+// `traces/`. Created 0700: decisions name commands, agents and sometimes secrets they tried to
+// use, so other local users must not read them.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+public struct LogDirectory: Sendable, Equatable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// `--log-dir` wins, then `CORDON_HOME`, then `.cordon` under `cwd`.
+    public static func resolve(option: String?, environment: [String: String], cwd: String? = nil) -> LogDirectory {
+        if let o = option, !o.isEmpty { return LogDirectory(path: o) }
+        if let h = environment["CORDON_HOME"], !h.isEmpty { return LogDirectory(path: h) }
+        let base = cwd ?? FileIO.cwd()
+        return LogDirectory(path: base == "/" ? "/.cordon" : base + "/.cordon")
+    }
+
+    public var gateLog: String { path + "/gate.log" }
+    public var lockFile: String { path + "/gate.log.lock" }
+    public var traces: String { path + "/traces" }
+
+    /// `gate.log.N`, the Nth newest rotated file.
+    public func rotated(_ n: Int) -> String { "\(gateLog).\(n)" }
+
+    /// Creates the directory (and missing parents) and `traces/`, mode 0700. An existing
+    /// directory is kept as it is.
+    public func create() throws(AuditError) {
+        try Self.makeDirectories(path)
+        try Self.makeDirectories(traces)
+    }
+
+    static func makeDirectories(_ path: String) throws(AuditError) {
+        if FileIO.isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for comp in path.split(separator: "/") {
+            prefix += "/" + comp
+            if mkdir(prefix, 0o700) != 0 {
+                let e = errno
+                if e == EEXIST {
+                    if FileIO.isDirectory(prefix) { continue }
+                    throw AuditError(
+                        .write, "create log directory \(path): \(prefix) exists and is not a directory", path: path,
+                        errno: ENOTDIR)
+                }
+                throw AuditError(.write, "create log directory \(path): \(errnoString(e))", path: path, errno: e)
+            }
+        }
+    }
+
+    /// The gate.log set on disk, oldest first: `gate.log.N` ... `gate.log.1`, `gate.log`.
+    public func logFiles() -> [String] {
+        var rotatedNumbers: [Int] = []
+        for name in FileIO.list(path) where name.hasPrefix("gate.log.") {
+            if let n = Int(name.dropFirst("gate.log.".count)), n > 0 { rotatedNumbers.append(n) }
+        }
+        var out = rotatedNumbers.sorted(by: >).map { rotated($0) }
+        if FileIO.exists(gateLog) { out.append(gateLog) }
+        return out
+    }
+
+    /// Orders log file paths given on a command line as a rotated set: `X.3`, `X.2`, `X.1`, `X`.
+    /// Files of different sets keep their relative order.
+    public static func orderAsSet(_ paths: [String]) -> [String] {
+        func key(_ p: String) -> (String, Int) {
+            if let dot = p.lastIndex(of: "."), let n = Int(p[p.index(after: dot)...]), n > 0 {
+                return (String(p[..<dot]), n)
+            }
+            return (p, 0)
+        }
+        let indexed = paths.enumerated().map { (i: $0.offset, p: $0.element, k: key($0.element)) }
+        var firstIndex: [String: Int] = [:]
+        for x in indexed where firstIndex[x.k.0] == nil { firstIndex[x.k.0] = x.i }
+        return indexed.sorted {
+            let a = firstIndex[$0.k.0] ?? 0
+            let b = firstIndex[$1.k.0] ?? 0
+            if a != b { return a < b }
+            return $0.k.1 > $1.k.1
+        }.map(\.p)
+    }
+}

@@ -1,0 +1,173 @@
+// The API `cordon run` (and later the monitor) uses to leave evidence: one object per run that
+// writes gate.log lines and the run's JSON trace. Every method throws AuditError when the
+// evidence cannot be written; the caller must then not run (or stop) the command and exit 125.
+//
+//   let rec = try RunRecorder(directory: dir, logPolicy: policy.log)      // creates .cordon/, opens files
+//   try rec.start(RunStart(policy: policy.source, agent: ..., command: argv, cwd: cwd, isolation: layers))
+//   let d = Gate.evaluate(action, policy: policy)
+//   try rec.record(d, for: action, pid: getpid())                         // gate.log line + trace event
+//   ... spawn if allowed; monitor events via rec.event("exec", [...]); rec.limit(...); rec.timeout(...)
+//   try rec.end(RunEnd(exitCode: 0, signal: nil, durationMs: ms, rusage: .children(), outcome: .exited))
+import CordonGate
+import CordonPolicy
+import Synchronization
+
+public struct RunStart: Sendable {
+    public var policy: PolicySource
+    public var agent: String
+    public var session: String
+    public var project: String
+    public var command: [String]
+    public var cwd: String
+    /// The isolation layers actually in force, e.g. `user-ns`, `pid-ns`, `mount-ns`, `net-ns`,
+    /// `ipc-ns`, `uts-ns`, `cgroup-ns`, `seccomp`, `landlock`, `rlimits`, `timeout`, `monitor`.
+    public var isolation: [String]
+    /// A summary of the sandbox settings for the report (network, timeout, limits, ...).
+    public var sandbox: JSONValue?
+
+    public init(
+        policy: PolicySource, agent: String, session: String = RunID.make(prefix: "s-"), project: String? = nil,
+        command: [String], cwd: String, isolation: [String], sandbox: JSONValue? = nil
+    ) {
+        self.policy = policy
+        self.agent = agent
+        self.session = session
+        self.project = project ?? RunStart.defaultProject(cwd: cwd)
+        self.command = command
+        self.cwd = cwd
+        self.isolation = isolation
+        self.sandbox = sandbox
+    }
+
+    /// The last component of the working directory (DESIGN: the project defaults to it).
+    public static func defaultProject(cwd: String) -> String {
+        cwd.split(separator: "/").last.map(String.init) ?? "/"
+    }
+}
+
+public struct RunEnd: Sendable {
+    public enum Outcome: String, Sendable {
+        case exited, signaled, blocked
+        case approvalPending = "approval_pending"
+        case timeout, failed
+    }
+    /// The command's own exit code; nil when it was killed or never started.
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var durationMs: Double
+    public var rusage: ResourceUsage?
+    public var outcome: Outcome
+    /// What cordon itself exited with (DESIGN's exit codes), when it differs from exitCode.
+    public var cordonExit: Int32?
+    /// The monitor's summary of what the run did (programs, endpoints, files, denials).
+    public var summary: JSONValue?
+
+    public init(
+        exitCode: Int32?, signal: Int32?, durationMs: Double, rusage: ResourceUsage?, outcome: Outcome,
+        cordonExit: Int32? = nil
+    ) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.durationMs = durationMs
+        self.rusage = rusage
+        self.outcome = outcome
+        self.cordonExit = cordonExit
+    }
+}
+
+public final class RunRecorder: Sendable {
+    public let run: String
+    public let directory: LogDirectory
+    public let tracePath: String
+    private let log: Mutex<GateLogWriter>
+    private let trace: TraceWriter
+    private let identity: Mutex<(agent: String, session: String)>
+
+    /// Creates the log directory (0700), opens gate.log's lock and creates the trace
+    /// (`<dir>/traces/<run>.jsonl`, or `tracePath`). Throws naming the file that failed.
+    public init(
+        directory: LogDirectory, logPolicy: LogPolicy = LogPolicy(), tracePath: String? = nil,
+        run: String = RunID.make(), lockTimeout: Double = 5
+    ) throws(AuditError) {
+        self.run = run
+        self.directory = directory
+        let writer = try GateLogWriter(
+            directory: directory, maxSize: logPolicy.maxSize, keep: logPolicy.keep, lockTimeout: lockTimeout)
+        self.log = Mutex(writer)
+        let path = tracePath ?? "\(directory.traces)/\(run).jsonl"
+        self.tracePath = path
+        self.trace = try TraceWriter(path: path, run: run)
+        self.identity = Mutex(("", ""))
+    }
+
+    /// `run_start`: who, what, where, under which policy and isolation.
+    public func start(_ s: RunStart) throws(AuditError) {
+        identity.withLock { $0 = (s.agent, s.session) }
+        var fields: [(String, JSONValue)] = [
+            ("policy", .object([("path", .string(s.policy.path)), ("sha256", .string(s.policy.sha256))])),
+            ("agent", .string(s.agent)), ("session", .string(s.session)), ("project", .string(s.project)),
+            ("command", .array(s.command.map { .string($0) })), ("cwd", .string(s.cwd)),
+            ("isolation", .array(s.isolation.map { .string($0) })),
+        ]
+        if let sb = s.sandbox { fields.append(("sandbox", sb)) }
+        fields.append(("pid", .number(Double(getpidValue()))))
+        try trace.write("run_start", fields)
+    }
+
+    /// One gate decision (before the run, or the monitor's on an exec): a gate.log line, then a
+    /// `decision` event with the action and the full Decision. `pid` is the process the action
+    /// belongs to (cordon itself before the run; the exec'ing process for the monitor).
+    public func record(_ d: Decision, for action: Action, pid: Int32? = nil) throws(AuditError) {
+        let (agent, session) = identity.withLock { $0 }
+        var r = LogRecord(d, command: ActionCoding.commandBytes(action), run: run, pid: pid)
+        if r.agent.isEmpty { r.agent = agent }
+        if r.session.isEmpty { r.session = session }
+        let result: Result<String, AuditError> = log.withLock { w in
+            do throws(AuditError) { return .success(try w.append(r)) } catch { return .failure(error) }
+        }
+        let chain = try result.get()
+        var fields: [(String, JSONValue)] = [
+            ("action", ActionCoding.json(action)), ("decision", d.jsonValue), ("chain", .string(chain)),
+        ]
+        if let pid { fields.append(("pid", .number(Double(pid)))) }
+        try trace.write("decision", fields)
+    }
+
+    /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
+    /// `approval_*`): the monitor's vocabulary, described in docs/trace.schema.json.
+    public func event(_ type: String, _ fields: [(String, JSONValue)]) throws(AuditError) {
+        try trace.write(type, fields)
+    }
+
+    /// A resource limit was hit: `limit` is memory | processes | open_files | file_size | cpu | output.
+    public func limit(_ limit: String, value: String, detail: String? = nil, pid: Int32? = nil) throws(AuditError) {
+        var fields: [(String, JSONValue)] = [("limit", .string(limit)), ("value", .string(value))]
+        if let detail { fields.append(("detail", .string(detail))) }
+        if let pid { fields.append(("pid", .number(Double(pid)))) }
+        try trace.write("limit", fields)
+    }
+
+    /// The wall-clock timeout fired and the tree was killed with `signal`.
+    public func timeout(afterSeconds: Double, signal: Int32) throws(AuditError) {
+        try trace.write("timeout", [("afterSeconds", .number(afterSeconds)), ("signal", .number(Double(signal)))])
+    }
+
+    /// `run_end`: how it finished and what it cost.
+    public func end(_ e: RunEnd) throws(AuditError) {
+        var fields: [(String, JSONValue)] = [
+            ("outcome", .string(e.outcome.rawValue)),
+            ("exitCode", e.exitCode.map { .number(Double($0)) } ?? .null),
+            ("signal", e.signal.map { .number(Double($0)) } ?? .null),
+            ("durationMs", .number(e.durationMs.roundedTo(3))),
+        ]
+        if let c = e.cordonExit { fields.append(("cordonExit", .number(Double(c)))) }
+        if let r = e.rusage { fields.append(("rusage", r.json)) }
+        if let sm = e.summary { fields.append(("summary", sm)) }
+        try trace.write("run_end", fields)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+    func getpidValue() -> Int32 { getpid() }
+#endif

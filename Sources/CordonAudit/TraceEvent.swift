@@ -1,0 +1,69 @@
+// One event of the JSON trace: `{"v":1,"ts":...,"run":...,"seq":N,"type":...,<fields>}`.
+// The envelope is fixed; the fields depend on the type (docs/trace.schema.json).
+import CordonPolicy
+
+public struct TraceEvent: Sendable, Equatable {
+    /// The trace format version this cordon writes and reads.
+    public static let version = 1
+
+    /// Event types DESIGN names. Readers accept others (a newer writer) and show them as-is.
+    public static let knownTypes: Set<String> = [
+        "run_start", "decision", "exec", "connect", "file_write", "unlink", "violation", "anomaly",
+        "approval_requested", "approval_approved", "approval_rejected", "limit", "timeout", "isolation_fallback",
+        "run_end",
+    ]
+
+    public var v: Int = TraceEvent.version
+    public var ts: Timestamp
+    public var run: String
+    public var seq: Int
+    public var type: String
+    /// Type-specific fields, in written order.
+    public var fields: [(String, JSONValue)]
+
+    public init(ts: Timestamp, run: String, seq: Int, type: String, fields: [(String, JSONValue)]) {
+        self.ts = ts
+        self.run = run
+        self.seq = seq
+        self.type = type
+        self.fields = fields
+    }
+
+    public static func == (a: TraceEvent, b: TraceEvent) -> Bool {
+        a.v == b.v && a.ts == b.ts && a.run == b.run && a.seq == b.seq && a.type == b.type
+            && JSONValue.object(a.fields) == JSONValue.object(b.fields)
+    }
+
+    public subscript(key: String) -> JSONValue? { fields.first { $0.0 == key }?.1 }
+
+    public var json: JSONValue {
+        .object(
+            [
+                ("v", .number(Double(v))), ("ts", .string(ts.description)), ("run", .string(run)),
+                ("seq", .number(Double(seq))), ("type", .string(type)),
+            ] + fields)
+    }
+
+    /// Reads one event from its JSON object. The reason string names what is wrong.
+    public init(json: JSONValue) throws(TraceFormatError) {
+        guard case .object(let pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
+        guard let vv = json["v"] else { throw TraceFormatError("missing \"v\" (not a cordon trace?)") }
+        guard let v = vv.intValue else { throw TraceFormatError("\"v\" must be an integer") }
+        guard v == TraceEvent.version else {
+            throw TraceFormatError("unknown trace version v=\(v); this cordon reads v=\(TraceEvent.version)")
+        }
+        guard let tsText = json["ts"]?.stringValue, let ts = Timestamp(rfc3339: tsText) else {
+            throw TraceFormatError("missing or bad \"ts\" (RFC 3339 expected)")
+        }
+        guard let run = json["run"]?.stringValue else { throw TraceFormatError("missing \"run\"") }
+        guard let seq = json["seq"]?.intValue, seq >= 0 else { throw TraceFormatError("missing or bad \"seq\"") }
+        guard let type = json["type"]?.stringValue, !type.isEmpty else { throw TraceFormatError("missing \"type\"") }
+        let envelope: Set<String> = ["v", "ts", "run", "seq", "type"]
+        self.init(ts: ts, run: run, seq: seq, type: type, fields: pairs.filter { !envelope.contains($0.0) })
+    }
+}
+
+public struct TraceFormatError: Error, Sendable, Equatable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}

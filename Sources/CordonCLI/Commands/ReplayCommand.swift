@@ -1,0 +1,190 @@
+// `cordon replay`: what would this policy have decided about everything we have seen?
+import CordonAudit
+import CordonGate
+import CordonPolicy
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+enum ReplayCommand: Subcommand {
+    static let name = "replay"
+    static let summary = "re-score recorded actions under a policy and show what changed"
+    static let help = """
+        usage: cordon replay TRACE_OR_LOG_OR_DIR... [--policy FILE] [--json] [--fail-on-change]
+
+        Re-scores every recorded action (decision events of traces, lines of gate.log files)
+        under the policy (default: the embedded default policy) and prints the actions whose
+        decision changed (old -> new, score, rule, command, where it was recorded), then
+        totals per old/new decision.
+
+          --policy FILE       the policy to score under
+          --json              one JSON object: totals and every change
+          --fail-on-change    exit 1 when any decision changed (for CI)
+
+        A directory means every *.jsonl trace in it. Traces replay exactly what the gate saw (argv or tool call). gate.log lines replay the
+        cmd field as a shell line; commands cut at 4 KiB are skipped (replay the trace).
+
+        example: does the new policy change anything we have seen this week?
+          cordon replay .cordon/traces --policy policies/strict.yaml --fail-on-change
+
+        """
+
+    static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
+        let p = try ArgumentParser.parse(
+            args,
+            options: [
+                OptionSpec("policy"), OptionSpec("json", value: false), OptionSpec("fail-on-change", value: false),
+            ],
+            command: name)
+        guard !p.positionals.isEmpty else { throw .usage("give at least one trace or gate.log file", command: name) }
+        let policy = try loadPolicy(path: p.value("policy"), environment: ctx.environment)
+        var actions: [RecordedAction] = []
+        var skipped: [String] = []
+        // A directory stands for the traces in it (`cordon replay .cordon/traces`), oldest first.
+        var inputs: [String] = []
+        for path in p.positionals {
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                let traces = TestCommand.listFiles(path, suffixes: [".jsonl"])
+                if traces.isEmpty { throw CLIError(.failure, "replay: \(path): no *.jsonl traces in this directory") }
+                inputs += traces
+            } else {
+                inputs.append(path)
+            }
+        }
+        for path in inputs {
+            do {
+                let input = try ReplayReader.read(path)
+                for w in input.warnings { ctx.output.err("cordon: warning: \(w)\n") }
+                actions += input.actions
+                skipped += input.skipped
+            } catch {
+                throw CLIError(error.kind == .malformed ? .malformedInput : .failure, "replay: \(error.message)")
+            }
+        }
+        for s in skipped { ctx.output.err("cordon: note: \(s)\n") }
+        let result = Replay.run(actions, policy: policy)
+        if p.flag("json") {
+            ctx.output.out(json(result, policy: policy, skipped: skipped.count).serialized() + "\n")
+        } else {
+            ctx.output.out(text(result, policy: policy, files: inputs.count, skipped: skipped.count))
+        }
+        return p.flag("fail-on-change") && !result.changed.isEmpty ? ExitCode.failure.rawValue : 0
+    }
+
+    static let order = ["allow", "requires_approval", "block"]
+
+    static func sortedTransitions(_ r: ReplayResult) -> [(String, String, Int)] {
+        func rank(_ s: String) -> Int { order.firstIndex(of: s) ?? order.count }
+        var out: [(String, String, Int)] = []
+        for (old, news) in r.transitions { for (new, n) in news { out.append((old, new, n)) } }
+        return out.sorted { (rank($0.0), rank($0.1), $0.0, $0.1) < (rank($1.0), rank($1.1), $1.0, $1.1) }
+    }
+
+    static func text(_ r: ReplayResult, policy: Policy, files: Int, skipped: Int) -> String {
+        var s = "replayed \(r.total) action\(r.total == 1 ? "" : "s") from \(files) file\(files == 1 ? "" : "s") under "
+        s += "\(policy.source.path) (sha256 \(policy.source.sha256.prefix(12)))"
+        if skipped > 0 { s += "; \(skipped) skipped" }
+        s += "\n\n"
+        if r.changed.isEmpty {
+            s += "no decision changed\n"
+        } else {
+            s += "\(r.changed.count) changed:\n"
+            var rows = [["OLD", "", "NEW", "SCORE", "RULE", "COMMAND", "RECORDED AT"]]
+            for c in r.changed {
+                let rule = c.new.policyRule ?? "-"
+                rows.append([
+                    c.recorded.oldDecision, "->", c.new.decision.rawValue, "\(c.recorded.oldScore)->\(c.new.score)",
+                    rule,
+                    shown(c.recorded.command, max: 60), c.recorded.origin,
+                ])
+            }
+            s += table(rows)
+        }
+        s += "\ntotals (old -> new):\n"
+        for (old, new, n) in sortedTransitions(r) {
+            s +=
+                "  " + old.padding(to: 18) + "-> " + new.padding(to: 18) + String(n).leftPad(8)
+                + (old == new ? "" : "  changed") + "\n"
+        }
+        return s
+    }
+
+    static func json(_ r: ReplayResult, policy: Policy, skipped: Int) -> JSONValue {
+        .object([
+            ("policy", .object([("path", .string(policy.source.path)), ("sha256", .string(policy.source.sha256))])),
+            ("total", .number(Double(r.total))), ("changed", .number(Double(r.changed.count))),
+            ("skipped", .number(Double(skipped))),
+            (
+                "transitions",
+                .array(
+                    sortedTransitions(r).map {
+                        .object([("old", .string($0.0)), ("new", .string($0.1)), ("count", .number(Double($0.2)))])
+                    })
+            ),
+            (
+                "changes",
+                .array(
+                    r.changed.map { c in
+                        .object([
+                            ("recordedAt", .string(c.recorded.origin)), ("actionId", .string(c.recorded.action.id)),
+                            ("command", .string(c.recorded.command)),
+                            (
+                                "old",
+                                .object([
+                                    ("decision", .string(c.recorded.oldDecision)),
+                                    ("score", .number(Double(c.recorded.oldScore))),
+                                    ("policyRule", c.recorded.oldRule.map { .string($0) } ?? .null),
+                                ])
+                            ),
+                            (
+                                "new",
+                                .object([
+                                    ("decision", .string(c.new.decision.rawValue)),
+                                    ("score", .number(Double(c.new.score))),
+                                    ("level", .string(c.new.level.rawValue)),
+                                    ("policyRule", c.new.policyRule.map { .string($0) } ?? .null),
+                                    ("reasons", .array(c.new.reasons.map { .string($0) })),
+                                ])
+                            ),
+                        ])
+                    })
+            ),
+        ])
+    }
+}
+
+/// A command for a one-line table cell: escaped like gate.log, cut to `max` characters.
+func shown(_ command: String, max: Int) -> String {
+    var bytes: [UInt8] = []
+    Logfmt.appendValue(command, to: &bytes)
+    var s = String(decoding: bytes, as: UTF8.self)
+    if s.hasPrefix("\"") && s.hasSuffix("\"") && s.count >= 2 {
+        // Quoted only for spaces or quotes: a table cell needs neither, only the escapes that
+        // keep control bytes and line breaks visible.
+        s = String(s.dropFirst().dropLast()).split(separator: "\\\"", omittingEmptySubsequences: false).joined(
+            separator: "\"")
+    }
+    return s.count > max ? String(s.prefix(max - 3)) + "..." : s
+}
+
+/// Left-aligned columns separated by two spaces; the last column is not padded.
+func table(_ rows: [[String]]) -> String {
+    guard let cols = rows.first?.count else { return "" }
+    var widths = [Int](repeating: 0, count: cols)
+    for r in rows { for (i, c) in r.enumerated() where i < cols - 1 { widths[i] = max(widths[i], c.count) } }
+    var s = ""
+    for r in rows {
+        var line = "  "
+        for (i, c) in r.enumerated() {
+            line += i < cols - 1 ? c + String(repeating: " ", count: widths[i] - c.count + 2) : c
+        }
+        s += line + "\n"
+    }
+    return s
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

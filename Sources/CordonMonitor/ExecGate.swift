@@ -1,0 +1,246 @@
+// Exec gating: every exec after the first goes back through the gate with its real argv and
+// the binary it really names. The race (another thread rewriting the path or argv between our
+// read and the kernel's) is closed by stopping every writer first and checking the result
+// before the new program runs a single instruction.
+import CSandbox
+import CordonGate
+import CordonPolicy
+import CordonSandbox
+import Glibc
+
+extension Monitor {
+    struct ExecTarget {
+        var pathArg: String
+        var argv: [String]
+        var resolved: String?
+        var identity: (UInt64, UInt64)?
+        /// Why the target could not be opened (ENOENT for a PATH candidate that is not there).
+        var openError: Int32 = 0
+    }
+
+    func readExec(_ n: cs_notif, name: String, pid: Int32) -> ExecTarget? {
+        let at = name == "execveat"
+        guard let path = ProcessView.string(pid: pid, at: n.arg(at ? 1 : 0)),
+              let argv = ProcessView.stringArray(pid: pid, at: n.arg(at ? 2 : 1))
+        else { return nil }
+        let dirfd = at ? Int32(truncatingIfNeeded: n.arg(0)) : AT_FDCWD
+        let emptyPath = at && (n.arg(4) & 0x1000) != 0  // AT_EMPTY_PATH
+        var t = ExecTarget(pathArg: path, argv: argv)
+        let fd = cs_open_exec_target(pid, dirfd, path, emptyPath ? 1 : 0)
+        if fd >= 0 {
+            var st = stat()
+            if fstat(fd, &st) == 0 { t.identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
+            t.resolved = ProcessView.link("/proc/self/fd/\(fd)")
+            close(fd)
+        } else {
+            t.openError = -fd
+        }
+        return t
+    }
+
+    /// The actions the gate judges for one exec: the command as the process wrote it (with
+    /// the path it exec'd, not the argv[0] it chose, which may lie), and, when the binary's
+    /// real name differs (a symlink or copy named `ls` that is really `curl`), the command with
+    /// the real name. The strictest decision of the two stands.
+    func actions(for t: ExecTarget, pid: Int32) -> [Action] {
+        let rest = Array(t.argv.dropFirst())
+        var list: [[String]] = [[t.pathArg.isEmpty ? (t.argv.first ?? "") : t.pathArg] + rest]
+        if let r = t.resolved, let real = r.split(separator: "/").last.map(String.init) {
+            let given = t.pathArg.split(separator: "/").last.map(String.init) ?? t.pathArg
+            if real != given {
+                // busybox-style binaries pick their applet from argv[0].
+                let argv0 = t.argv.first.flatMap { $0.split(separator: "/").last.map(String.init) }
+                if real == "busybox", let a0 = argv0, a0 != "busybox" { list.append([real, a0] + rest) } else { list.append([r] + rest) }
+            }
+        }
+        return list.map { argv in
+            var a = Action(id: nextActionId(), payload: .argv(argv))
+            a.agentId = agentId
+            a.sessionId = sessionId
+            a.source = "monitor"
+            return a
+        }
+    }
+
+    func exec(_ n: cs_notif, name: String, listener: Int32) -> Verdict {
+        let tid = Int32(bitPattern: n.pid)
+        guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone already
+        // A single-threaded process is its own thread group; only threads need the slower
+        // /proc/PID/status to learn their group leader.
+        var status = ProcessView.Status(tgid: tid, ppid: quick.ppid, threads: quick.threads, state: quick.state)
+        if quick.threads > 1, let full = ProcessView.status(tid) { status = full }
+        // Who else could rewrite this memory while we read it: other threads of the process,
+        // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
+        // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
+        var sharers: [Int32] = []
+        var candidates = ProcessView.children(status.tgid).filter { $0 != tid }
+        if status.ppid > 1 { candidates.append(status.ppid) }
+        for c in candidates where cs_same_vm(tid, c) == 0 && !ExecRace.blockedInVfork(c) { sharers.append(c) }
+        let race = status.threads > 1 || !sharers.isEmpty
+        var stopped: [Int32] = []
+        if race {
+            stopped = [status.tgid] + sharers
+            // Thread-directed: a process-directed SIGSTOP is handed to one thread, and when the
+            // kernel picks the one waiting in execve (a killable sleep, which a stop does not
+            // wake) the other threads never notice it and keep running. Each thread gets its
+            // own, including the exec'ing one: its pending SIGSTOP survives execve and stops the
+            // new image before its first instruction, so it can be checked.
+            for p in stopped { for t in ProcessView.tasks(p) { _ = cs_tgkill(p, t, SIGSTOP) } }
+            if !ExecRace.waitStopped(tgid: status.tgid, except: tid, others: sharers) {
+                for p in stopped { kill(p, SIGCONT) }
+                let states = ProcessView.tasks(status.tgid).map { "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")" }
+                    + sharers.map { "sharer \($0):\(ProcessView.state($0).map(String.init) ?? "?")" }
+                return .fatal("could not stop the threads of pid \(tid) to read its exec safely (\(states.joined(separator: ", ")))")
+            }
+        }
+        defer { if race { for p in stopped.reversed() { kill(p, SIGCONT) } } }
+        guard let target = readExec(n, name: name, pid: tid), stillValid(listener, n.id) else {
+            return race ? .answered : .allow
+        }
+        if target.openError != 0 {
+            // Nothing there to run (a shell walking PATH tries every directory). Answer with the
+            // error ourselves instead of letting the kernel look again: a file created between
+            // our look and the kernel's would otherwise run without ever being gated.
+            return .deny(target.openError)
+        }
+        let decision = decide(target, pid: tid, status: status)
+        sink.event("exec", [
+            ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
+            ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
+            ("result", .string(decision == .allow ? "allowed" : "denied")),
+        ])
+        summary.exec(target.resolved ?? target.pathArg, denied: decision != .allow)
+        guard decision == .allow else { return .deny(EPERM) }
+        if !race { return .allow }
+        // Continue the exec while everything that could have rewritten the memory is stopped;
+        // the SIGSTOP stays pending across execve, so the new program stops before its first
+        // instruction. Then check it is what we approved.
+        let r = cs_notif_respond(listener, n.id, 0, 1)
+        if r < 0 { return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(String(cString: strerror(-r)))") }
+        switch ExecRace.verify(tgid: status.tgid, tid: tid, expected: target) {
+        case .ok, .execFailed:
+            break
+        case .mismatch(let what):
+            kill(status.tgid, SIGKILL)
+            summary.tamper += 1
+            sink.event("violation", [
+                ("kind", .string("tamper")), ("pid", .number(Double(tid))),
+                ("detail", .string("exec changed after the gate approved it: \(what)")),
+            ])
+        }
+        return .answered
+    }
+
+    func decide(_ t: ExecTarget, pid: Int32, status: ProcessView.Status) -> DecisionKind {
+        let key = "\(t.identity.map { "\($0.0):\($0.1)" } ?? "?")|\(t.pathArg)\u{0}" + t.argv.joined(separator: "\u{0}")
+        if let d = cache[key] { return d.decision }
+        var strictest: (Decision, Action)?
+        for a in actions(for: t, pid: pid) {
+            var d = Gate.evaluate(a, policy: policy)
+            d.source = "monitor"
+            d.agentId = agentId
+            d.sessionId = sessionId
+            if strictest == nil || d.decision > strictest!.0.decision
+                || (d.decision == strictest!.0.decision && d.score > strictest!.0.score) {
+                strictest = (d, a)
+            }
+        }
+        guard var (d, a) = strictest else { return .allow }
+        if d.decision == .requiresApproval {
+            // Interactive runs ask; otherwise approvals.timeout is 0 for non-interactive
+            // runs and the exec is denied (DESIGN: the process waits inside execve meanwhile).
+            let approved = interactive && Prompt.ask(d, argv: t.argv)
+            sink.event(approved ? "approval_approved" : "approval_rejected", [
+                ("actionId", .string(a.id)), ("by", .string(interactive ? "terminal" : "non-interactive")),
+            ])
+            if approved { d.decision = .allow } else { d.decision = .block; d.reasons.append("requires approval; not approved") }
+            a.id = d.actionId
+        }
+        sink.decision(d, a, pid)
+        cache[key] = d
+        return d.decision
+    }
+}
+
+enum Prompt {
+    static func ask(_ d: Decision, argv: [String]) -> Bool {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var q = "cordon: the sandboxed command wants to run '\(argv.joined(separator: " "))' (score \(d.score), \(d.level.rawValue))\n"
+        for r in d.reasons { q += "  - \(r)\n" }
+        q += "allow it? [y/N] "
+        q.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
+        var buf = [UInt8](repeating: 0, count: 16)
+        let n = read(fd, &buf, buf.count)
+        return n > 0 && (buf[0] == UInt8(ascii: "y") || buf[0] == UInt8(ascii: "Y"))
+    }
+}
+
+enum ExecRace {
+    /// A single-threaded process blocked in vfork/clone/clone3 is the parent of a vfork (dash
+    /// and posix_spawn start every command that way): it shares the memory but cannot run a
+    /// single instruction until the child execs or exits, so it cannot rewrite anything.
+    static func blockedInVfork(_ pid: Int32) -> Bool {
+        guard let st = ProcessView.quickStat(pid), st.threads == 1,
+              let b = ProcessView.readFile("/proc/\(pid)/syscall", limit: 256),
+              let nr = Int(String(decoding: b.prefix { $0 != UInt8(ascii: " ") && $0 != 10 }, as: UTF8.self))
+        else { return false }
+        #if arch(x86_64)
+        return nr == 56 || nr == 58 || nr == 435  // clone, vfork, clone3
+        #else
+        return false
+        #endif
+    }
+
+    /// States in which a thread runs no user code until it has handled the pending SIGSTOP:
+    /// stopped, dead, or in an uninterruptible wait (it stops on its way back to user mode).
+    static func quiet(_ s: Character?) -> Bool { s == nil || s == "T" || s == "t" || s == "Z" || s == "X" || s == "D" }
+
+    /// Waits (up to ~250 ms) until every thread of `tgid` but `except`, and every thread of
+    /// every process in `others`, runs no user code. The thread in execve stays in the kernel
+    /// waiting for our answer.
+    static func waitStopped(tgid: Int32, except: Int32, others: [Int32]) -> Bool {
+        for attempt in 0..<5000 {
+            var all = ProcessView.tasks(tgid).allSatisfy { $0 == except || quiet(ProcessView.state(tgid, task: $0)) }
+            if all {
+                all = others.allSatisfy { p in ProcessView.tasks(p).allSatisfy { quiet(ProcessView.state(p, task: $0)) } }
+            }
+            if all { return true }
+            if attempt > 20 { usleep(50) }
+        }
+        return false
+    }
+
+    enum Check { case ok, execFailed, mismatch(String) }
+
+    /// After the exec was allowed to continue: wait until the process stopped on the pending
+    /// SIGSTOP (the new image before its first instruction, or the old one if execve failed),
+    /// then compare /proc/PID/exe and cmdline with what the gate approved.
+    static func verify(tgid: Int32, tid: Int32, expected: Monitor.ExecTarget) -> Check {
+        for attempt in 0..<20000 {
+            let leader = ProcessView.state(tgid)
+            if leader == nil || leader == "Z" || leader == "X" { return .execFailed }  // killed or exited
+            let single = ProcessView.tasks(tgid).count == 1
+            if (leader == "T" || leader == "t") && single { break }
+            // execve failed: the calling thread comes back and stops; the others stay stopped.
+            if tid != tgid, let s = ProcessView.state(tgid, task: tid), s == "T" || s == "t" { return .execFailed }
+            if attempt > 20 { usleep(25) }
+        }
+        guard let exe = ProcessView.identity("/proc/\(tgid)/exe") else { return .execFailed }
+        let cmd = ProcessView.cmdline(tgid) ?? []
+        let running = ProcessView.link("/proc/\(tgid)/exe") ?? "?"
+        if expected.identity == nil || exe == expected.identity! {
+            // A binary: the kernel passes argv through unchanged.
+            if cmd != expected.argv { return .mismatch("approved argv \(expected.argv), running \(cmd)") }
+        } else {
+            // A script: exe is its interpreter and the kernel rewrote argv to
+            // [interpreter, (optional arg), path as passed, argv[1]...].
+            let tail = Array(expected.argv.dropFirst())
+            guard cmd.count >= tail.count + 2, Array(cmd.suffix(tail.count)) == tail,
+                  cmd[cmd.count - tail.count - 1] == expected.pathArg
+            else { return .mismatch("approved \(expected.resolved ?? expected.pathArg) \(tail), running \(running) \(cmd)") }
+        }
+        return .ok
+    }
+}

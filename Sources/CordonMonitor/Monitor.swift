@@ -1,0 +1,151 @@
+// The monitor: answers every seccomp notification from the sandbox. Execs go back through the
+// gate (allow: the exec continues; block: EPERM; requires approval: the terminal, or denied);
+// connects and file changes are recorded (and connects enforced against an allow-list).
+// One thread: the supervisor's poll loop calls `handle` whenever the listener is readable.
+import CSandbox
+import CordonGate
+import CordonPolicy
+import CordonSandbox
+import Glibc
+
+public final class Monitor: NotificationHandler {
+    /// Where decisions and events go (gate.log and the trace, in cordon run).
+    public struct Sink {
+        public var decision: (Decision, Action, Int32) -> Void
+        public var event: (String, [(String, JSONValue)]) -> Void
+        public init(decision: @escaping (Decision, Action, Int32) -> Void, event: @escaping (String, [(String, JSONValue)]) -> Void) {
+            self.decision = decision
+            self.event = event
+        }
+    }
+
+    let policy: Policy
+    let agentId: String?
+    let sessionId: String?
+    let sink: Sink
+    /// Ask on the terminal for requires_approval; otherwise such execs are denied.
+    let interactive: Bool
+    let network: NetworkRules
+    var cache: [String: Decision] = [:]
+    var actionCount = 1
+    public internal(set) var summary = RunSummary()
+
+    public init(policy: Policy, agentId: String?, sessionId: String?, interactive: Bool, sink: Sink) {
+        self.policy = policy
+        self.agentId = agentId
+        self.sessionId = sessionId
+        self.interactive = interactive
+        self.sink = sink
+        self.network = NetworkRules(policy.sandbox)
+    }
+
+    public func initialExec(listener: Int32) -> NotifyOutcome {
+        InitialExec.allow(listener: listener)
+    }
+
+    public func handle(listener: Int32) -> NotifyOutcome {
+        var n = cs_notif()
+        let r = cs_notif_recv(listener, &n)
+        // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.
+        if r == -ENOENT { return .handled }
+        if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(String(cString: strerror(-r)))") }
+        let name = SeccompCompiler.syscallName(n.nr) ?? "syscall \(n.nr)"
+        let verdict: Verdict
+        switch name {
+        case "execve", "execveat": verdict = exec(n, name: name, listener: listener)
+        case "connect": verdict = connect(n, listener: listener)
+        default: verdict = file(n, name: name, listener: listener)
+        }
+        return respond(listener, n.id, verdict)
+    }
+
+    enum Verdict {
+        case allow
+        case deny(Int32)
+        /// Already answered (the exec race path answers itself).
+        case answered
+        case fatal(String)
+    }
+
+    func respond(_ listener: Int32, _ id: UInt64, _ v: Verdict) -> NotifyOutcome {
+        let r: Int32
+        switch v {
+        case .allow: r = cs_notif_respond(listener, id, 0, 1)
+        case .deny(let e): r = cs_notif_respond(listener, id, e, 0)
+        case .answered: return .handled
+        case .fatal(let why): return .fatal(why)
+        }
+        // ENOENT: the target is gone; nothing to answer. Anything else means we can no longer
+        // answer notifications, and the sandbox would hang or run unwatched: fail closed.
+        if r < 0 && r != -ENOENT { return .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(String(cString: strerror(-r)))") }
+        return .handled
+    }
+
+    /// After reading target memory: is the notification still the one we read for?
+    func stillValid(_ listener: Int32, _ id: UInt64) -> Bool { cs_notif_id_valid(listener, id) == 0 }
+
+    func nextActionId() -> String {
+        actionCount += 1
+        return "a-\(actionCount)"
+    }
+
+    // MARK: connect
+
+    func connect(_ n: cs_notif, listener: Int32) -> Verdict {
+        let pid = Int32(bitPattern: n.pid)
+        let len = Int(min(n.arg(2), 128))
+        guard let raw = ProcessView.bytes(pid: pid, at: n.arg(1), count: len), stillValid(listener, n.id) else {
+            return .allow  // target gone or bad pointer: the kernel will fail the call itself
+        }
+        let ep = Endpoint(sockaddr: raw)
+        var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
+        fields.append(("address", .string(ep.address ?? ep.family)))
+        if let p = ep.port { fields.append(("port", .number(Double(p)))) }
+        let allowed = network.allows(ep)
+        fields.append(("result", .string(allowed ? "allowed" : "denied")))
+        sink.event("connect", fields)
+        summary.endpoint(ep.description, denied: !allowed)
+        return allowed ? .allow : .deny(EPERM)
+    }
+
+    // MARK: file events
+
+    func file(_ n: cs_notif, name: String, listener: Int32) -> Verdict {
+        let pid = Int32(bitPattern: n.pid)
+        // (dirfd arg, path arg) per syscall; dirfd -1 means "relative to cwd".
+        let layout: (Int, Int)
+        switch name {
+        case "openat", "openat2", "unlinkat", "renameat", "renameat2", "fchmodat", "fchmodat2", "fchownat", "linkat", "mknodat":
+            layout = (0, 1)
+        case "symlinkat": layout = (1, 2)
+        case "symlink", "link": layout = (-1, 1)
+        default: layout = (-1, 0)
+        }
+        guard let path = ProcessView.string(pid: pid, at: n.arg(layout.1)), stillValid(listener, n.id) else { return .allow }
+        let dirfd = layout.0 >= 0 ? Int32(truncatingIfNeeded: n.arg(layout.0)) : AT_FDCWD
+        let full = absolute(path, pid: pid, dirfd: dirfd)
+        let type: String
+        switch name {
+        case "unlink", "unlinkat", "rmdir": type = "unlink"
+        case "rename", "renameat", "renameat2": type = "rename"
+        case "chmod", "fchmodat", "fchmodat2": type = "chmod"
+        case "chown", "lchown", "fchownat": type = "chown"
+        case "truncate": type = "truncate"
+        case "link", "linkat", "symlink", "symlinkat": type = "link"
+        case "mknod", "mknodat": type = "mknod"
+        default: type = "file_write"
+        }
+        sink.event(type, [("pid", .number(Double(pid))), ("path", .string(full)), ("syscall", .string(name))])
+        summary.file(full, deleted: type == "unlink")
+        return .allow
+    }
+
+    /// The path as the process meant it: relative paths joined to its cwd (or dirfd's path).
+    func absolute(_ path: String, pid: Int32, dirfd: Int32) -> String {
+        if path.hasPrefix("/") { return path }
+        let base = dirfd == AT_FDCWD ? ProcessView.link("/proc/\(pid)/cwd") : ProcessView.link("/proc/\(pid)/fd/\(dirfd)")
+        return (base ?? "?") + "/" + path
+    }
+}
+
+let AT_FDCWD: Int32 = -100

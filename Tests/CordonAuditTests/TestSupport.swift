@@ -1,0 +1,96 @@
+// Real directories and files for tests: each test gets its own temporary directory.
+import Glibc
+
+@testable import CordonAudit
+
+func makeTempDir(_ tag: String = #function) -> String {
+    let clean = tag.filter { $0.isLetter || $0.isNumber }
+    var template = Array("/tmp/cordon-audit-\(clean.prefix(30))-XXXXXX".utf8CString)
+    let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    precondition(p != nil, "mkdtemp failed")
+    return String(cString: p!)
+}
+
+func removeTree(_ path: String) {
+    // `rm -rf` in a subprocess: simpler than nftw, and only tests use it.
+    var pid: pid_t = 0
+    let args: [String] = ["rm", "-rf", "--", path]
+    var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    guard posix_spawnp(&pid, "rm", nil, nil, &argv, environ) == 0 else { return }
+    var st: Int32 = 0
+    while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+}
+
+func readText(_ path: String) -> String {
+    (try? FileIO.readFile(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+}
+
+func writeBytes(_ path: String, _ bytes: [UInt8]) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    precondition(fd >= 0, "open \(path)")
+    _ = bytes.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+    close(fd)
+}
+
+func writeText(_ path: String, _ s: String) { writeBytes(path, Array(s.utf8)) }
+
+func sampleRecord(_ n: Int, decision: String = "allow", score: Int = 5, agent: String = "ci-agent") -> LogRecord {
+    LogRecord(
+        timestamp: Timestamp(milliseconds: 1_795_000_000_000 + Int64(n)), decision: decision, score: score,
+        level: "safe", agent: agent, session: "s-1", run: "r-1", action: "a-\(n)", source: "gate", pid: 4242,
+        rule: "", command: Array("echo \(n)".utf8), reasons: [])
+}
+
+/// Result of running a process to completion.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `argv` with `env` added to the environment, capturing stdout and stderr through files
+/// (no pipes to drain, so no deadlock on large output).
+func runProcess(_ argv: [String], env: [String: String] = [:]) -> ProcessResult {
+    let dir = makeTempDir("proc")
+    defer { removeTree(dir) }
+    let outPath = dir + "/out"
+    let errPath = dir + "/err"
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    var envList: [String] = []
+    var p = environ
+    while let e = p.pointee {
+        let s = String(cString: e)
+        let k = s.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+        if env[k] == nil { envList.append(s) }
+        p += 1
+    }
+    for (k, v) in env { envList.append("\(k)=\(v)") }
+    var cargv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+    var cenv: [UnsafeMutablePointer<CChar>?] = envList.map { strdup($0) } + [nil]
+    defer {
+        for a in cargv { free(a) }
+        for e in cenv { free(e) }
+    }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, argv[0], &actions, nil, &cargv, &cenv)
+    precondition(rc == 0, "posix_spawn \(argv[0]): \(rc)")
+    var st: Int32 = 0
+    while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+    let status = (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f)
+    return ProcessResult(status: status, stdout: readText(outPath), stderr: readText(errPath))
+}
+
+/// The built `cordon` binary, next to the test bundle in the build directory.
+func cordonBinary() -> String {
+    var buf = [CChar](repeating: 0, count: 4096)
+    let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+    precondition(n > 0)
+    let exe = String(cString: buf)
+    let dir = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    return dir + "/cordon"
+}

@@ -1,0 +1,174 @@
+// The escape suite: each case is one way out of the sandbox, attempted from inside by
+// `cordon-try`, which prints the errno it got. A case passes only when the attempt was made
+// (the helper's line is there) and failed the expected way.
+import Foundation
+import Testing
+
+@Suite("escape suite", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct EscapeSuiteTests {
+    struct Attempt: CustomStringConvertible, Sendable {
+        var args: [String]
+        var expected: String
+        var description: String { args.joined(separator: " ") }
+    }
+
+    static let syscallAttempts: [Attempt] = [
+        // ptrace of pid 1 (init, a process the command did not create) and of the host's pid 1.
+        Attempt(args: ["ptrace", "1"], expected: "errno=EPERM"),
+        Attempt(args: ["mount"], expected: "errno=EPERM"),
+        Attempt(args: ["umount", "/usr"], expected: "errno=EPERM"),
+        Attempt(args: ["unshare"], expected: "errno=EPERM"),
+        Attempt(args: ["setns"], expected: "errno=EPERM"),
+        Attempt(args: ["clone-newuser"], expected: "errno=EPERM"),
+        // clone3's flags are in memory BPF cannot read: ENOSYS sends libc back to clone.
+        Attempt(args: ["clone3"], expected: "errno=ENOSYS"),
+        Attempt(args: ["kexec_load"], expected: "errno=EPERM"),
+        Attempt(args: ["bpf"], expected: "errno=EPERM"),
+        Attempt(args: ["keyctl"], expected: "errno=EPERM"),
+        Attempt(args: ["perf_event_open"], expected: "errno=EPERM"),
+        Attempt(args: ["io_uring_setup"], expected: "errno=EPERM"),
+        // TIOCSTI with junk in the upper 32 bits of the command: the filter must still match.
+        Attempt(args: ["tiocsti"], expected: "errno=EPERM"),
+        Attempt(args: ["read", "/etc/shadow"], expected: "errno=EACCES"),
+        Attempt(args: ["write", "/usr/cordon-escape"], expected: "errno=EROFS"),
+        Attempt(args: ["write", "/etc/passwd"], expected: "errno="),
+        Attempt(args: ["write", "/proc/sys/kernel/hostname"], expected: "errno="),
+        Attempt(args: ["write", "/proc/sysrq-trigger"], expected: "errno="),
+        Attempt(args: ["mknod", "/tmp/blk"], expected: "errno="),
+        Attempt(args: ["rawsock"], expected: "errno=EPERM"),
+    ]
+
+    @Test("an attempt from inside fails", arguments: syscallAttempts)
+    func attempt(_ a: Attempt) throws {
+        let ws = try Workspace()
+        let r = try ws.attempt(a.args)
+        let line = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(line.hasPrefix(a.args[0] + ": "), "the helper did not run: \(r.stderr)")
+        #expect(line.contains(a.expected), "\(a): got '\(line)'")
+        #expect(!line.hasSuffix(": ok"))
+    }
+
+    @Test("the helper really succeeds outside the sandbox, so a failure inside is the sandbox's doing")
+    func controlOutside() throws {
+        let ws = try Workspace()
+        let r = try Shell.run(ws.path + "/cordon-try", ["write", ws.path + "/control"])
+        #expect(r.stdout == "write: ok\n")
+        if geteuid() == 0 {
+            let io = try Shell.run(ws.path + "/cordon-try", ["io_uring_setup"])
+            #expect(io.stdout == "io_uring_setup: ok\n")
+        }
+    }
+
+    @Test("a hidden directory inside a visible tree is empty and its files are unreadable")
+    func hiddenDirectory() throws {
+        let ws = try Workspace()
+        // A fake home inside the workspace, so its ~/.ssh is visible to the sandbox unless hidden.
+        try FileManager.default.createDirectory(atPath: ws.path + "/home/.ssh", withIntermediateDirectories: true)
+        try "PRIVATE KEY".write(toFile: ws.path + "/home/.ssh/id_ed25519", atomically: false, encoding: .utf8)
+        let read = try ws.attempt(["read", ws.path + "/home/.ssh/id_ed25519"], env: ["HOME": ws.path + "/home"])
+        #expect(read.stdout.contains("errno=ENOENT"), "\(read.stdout)\(read.stderr)")
+        let list = try ws.attempt(["list", ws.path + "/home/.ssh"], env: ["HOME": ws.path + "/home"])
+        #expect(list.stdout == "list: ok entries=0\n")
+        let write = try ws.attempt(["write", ws.path + "/home/.ssh/authorized_keys"], env: ["HOME": ws.path + "/home"])
+        #expect(write.stdout.contains("errno="))
+    }
+
+    @Test("cordon's own .cordon directory in the workspace is invisible and untouchable",
+          arguments: [["read", ".cordon/gate.log"], ["write", ".cordon/gate.log"], ["truncate", ".cordon/gate.log"],
+                      ["unlink", ".cordon/gate.log"], ["rename", ".cordon/gate.log", "stolen.log"], ["write", ".cordon/new"]])
+    func stateHidden(_ args: [String]) throws {
+        let ws = try Workspace()
+        // cordon creates .cordon/gate.log itself on the first run; the second run attacks it.
+        let first = try ws.run(["true"])
+        #expect(first.status == 0)
+        let before = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        let r = try ws.attempt(args)
+        #expect(r.stdout.contains("errno="), "\(args): \(r.stdout)\(r.stderr)")
+        let after = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        // Only cordon's own line for the second run was appended.
+        #expect(after.hasPrefix(before))
+        #expect(after.split(separator: "\n").count == 2)
+        let verify = try Shell.cordon(["log", "verify", ws.path + "/.cordon/gate.log"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/stolen.log"))
+    }
+
+    @Test("with --network none a listener on the host's 127.0.0.1 cannot be reached")
+    func hostLoopbackUnreachable() throws {
+        // A real listener on the host's loopback; the sandbox has its own, empty, loopback.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        #expect(bound)
+        #expect(listen(fd, 4) == 0)
+        let port = String(UInt16(bigEndian: addr.sin_port))
+        let outside = try Shell.run(Binaries.tryHelper, ["connect", "127.0.0.1", port])
+        #expect(outside.stdout == "connect: ok\n", "control: the listener must be reachable from the host")
+        let ws = try Workspace()
+        let r = try ws.attempt(["connect", "127.0.0.1", port], options: ["--network", "none"])
+        #expect(r.stdout == "connect: errno=ECONNREFUSED (Connection refused)\n")
+    }
+
+    @Test("a fork bomb is stopped by the process limit and cordon returns")
+    func forkBomb() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  limits:\n    processes: 64\n")
+        let r = try ws.attempt(["forkbomb"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
+        #expect(r.stdout.contains("forkbomb: errno=EAGAIN"), "\(r.stdout)")
+        #expect(r.seconds < 20)
+    }
+
+    @Test("a memory bomb is stopped by the memory limit")
+    func memoryBomb() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  limits:\n    memory: 256MiB\n")
+        let r = try ws.attempt(["membomb"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
+        #expect(r.stdout.contains("membomb: errno=ENOMEM") || r.status == 137, "\(r.stdout) status \(r.status)")
+        #expect(!r.stdout.contains("not stopped"))
+    }
+
+    @Test("a setsid double fork does not outlive the timeout")
+    func doubleForkOutlivesTimeout() throws {
+        let ws = try Workspace()
+        let marker = "cordon-escape-\(UUID().uuidString.prefix(6))"
+        let script = "( setsid sh -c '( exec -a \(marker) sleep 300 ) &' & ) ; sleep 300"
+        let r = try ws.run(["sh", "-c", script], options: ["--timeout", "1"], limit: 15)
+        #expect(r.status == 124)
+        let ps = try Shell.run("/usr/bin/pgrep", ["-f", marker])
+        #expect(ps.stdout.isEmpty, "survivors after cordon returned: \(ps.stdout)")
+    }
+
+    @Test("SIGKILL of cordon while the command runs: the command is gone within a second")
+    func killCordon() throws {
+        let ws = try Workspace()
+        let marker = "cordon-orphan-\(UUID().uuidString.prefix(6))"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
+        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker) sleep 300"]
+        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var seen = false
+        for _ in 0..<200 where !seen {
+            seen = !(try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty)
+            if !seen { usleep(20000) }
+        }
+        #expect(seen, "the command never started")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        var gone = false
+        for _ in 0..<50 where !gone {
+            gone = try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty
+            if !gone { usleep(20000) }
+        }
+        #expect(gone, "the sandboxed command outlived cordon by more than a second")
+    }
+}

@@ -1,0 +1,178 @@
+// End-to-end: the built `cordon` binary, its exit codes, stdout and stderr (DESIGN's table).
+import Foundation
+import Testing
+
+@Suite("cordon run exit codes", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct RunExitCodeTests {
+    @Test("the command's own exit status comes back") func ownStatus() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "echo out; echo err >&2; exit 3"])
+        #expect(r.status == 3)
+        #expect(r.stdout == "out\n")
+        #expect(r.stderr.contains("err"))
+    }
+
+    @Test("a child killed by SIGSEGV gives 139") func segv() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "kill -SEGV $$"])
+        #expect(r.status == 139)
+    }
+
+    @Test("a missing command gives 127 and says so") func notFound() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["no-such-command-xyz"])
+        #expect(r.status == 127)
+        #expect(r.stderr.contains("no-such-command-xyz: command not found"))
+    }
+
+    @Test("a file without execute permission gives 126") func notExecutable() throws {
+        let ws = try Workspace()
+        try ws.write("script.sh", "#!/bin/sh\necho hi\n")
+        let r = try ws.run(["./script.sh"])
+        #expect(r.status == 126)
+        #expect(r.stderr.contains("not executable"))
+    }
+
+    @Test("a timeout kills the whole tree, even a setsid'd grandchild, and returns 124 within 3 s")
+    func timeoutKillsTree() throws {
+        let ws = try Workspace()
+        let marker = "cordon-timeout-\(UUID().uuidString.prefix(6))"
+        // A unique argv lets us look for survivors on the host afterwards.
+        let r = try ws.run(["sh", "-c", "setsid sh -c 'exec -a \(marker) sleep 100' & sleep 100"], options: ["--timeout", "1"], limit: 10)
+        #expect(r.status == 124)
+        #expect(r.seconds < 3)
+        #expect(r.stderr.contains("timed out"))
+        let ps = try Shell.run("/usr/bin/pgrep", ["-f", marker])
+        #expect(ps.stdout.isEmpty, "survivors: \(ps.stdout)")
+    }
+
+    @Test("the sandbox runs as an unprivileged user with no capabilities") func unprivileged() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "id -u; grep CapEff /proc/self/status; hostname"])
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(r.status == 0)
+        #expect(lines.first != "0", "the sandbox must never be root")
+        #expect(lines.contains("CapEff:\t0000000000000000"))
+        #expect(lines.last == "cordon")
+    }
+
+    @Test("the environment is clean: PATH, HOME, LANG, TERM, and only passed variables")
+    func cleanEnvironment() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "env | cut -d= -f1 | sort | tr '\\n' ' '"], options: ["--env-pass", "CORDON_TEST_PASS"],
+                           env: ["CORDON_TEST_PASS": "yes", "CORDON_TEST_SECRET": "no"])
+        #expect(r.stdout.contains("CORDON_TEST_PASS"))
+        #expect(!r.stdout.contains("CORDON_TEST_SECRET"))
+        for v in ["HOME", "LANG", "PATH", "TERM"] { #expect(r.stdout.contains(v)) }
+    }
+
+    @Test("output past limits.output is dropped with one notice") func outputCap() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  limits:\n    output: 1000\n")
+        let r = try ws.run(["sh", "-c", "yes | head -c 100000"], options: ["--policy", ws.path + "/p.yaml"])
+        #expect(r.status == 0)
+        #expect(r.stdout.utf8.count == 1000)
+        #expect(r.stderr.components(separatedBy: "output limit").count == 2)
+    }
+
+    @Test("relative paths work: the workspace is mounted at its own path and is the cwd") func workspacePath() throws {
+        let ws = try Workspace()
+        try ws.write("data.txt", "payload\n")
+        let r = try ws.run(["sh", "-c", "pwd; cat ./data.txt; echo new > ./made.txt"])
+        #expect(r.stdout == ws.path + "\npayload\n")
+        #expect(FileManager.default.fileExists(atPath: ws.path + "/made.txt"))
+    }
+
+    @Test("without user namespaces cordon falls back to Landlock + seccomp and says so") func fallback() throws {
+        let ws = try Workspace()
+        let r = try ws.attempt(["mount"], env: ["CORDON_DISABLE": "userns"])
+        #expect(r.stderr.contains("user namespaces unavailable"))
+        #expect(r.stderr.contains("landlock"))
+        #expect(r.stdout == "mount: errno=EPERM (Operation not permitted)\n")
+    }
+
+    @Test("a policy requiring namespaces refuses to fall back (125)") func requireNamespaces() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  require: [namespaces]\n")
+        let r = try ws.run(["true"], options: ["--policy", ws.path + "/p.yaml"], env: ["CORDON_DISABLE": "userns"])
+        #expect(r.status == 125)
+        #expect(r.stderr.contains("requires namespaces"))
+    }
+}
+
+@Suite("cordon CLI")
+struct CLITests {
+    @Test("--version prints the version") func version() throws {
+        let r = try Shell.cordon(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("cordon "))
+    }
+
+    @Test("--help lists the subcommands, and every subcommand has --help", arguments: ["run", "doctor", "policy"])
+    func help(_ sub: String) throws {
+        let top = try Shell.cordon(["--help"])
+        #expect(top.status == 0)
+        #expect(top.stdout.contains(sub))
+        let r = try Shell.cordon([sub, "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("usage: cordon \(sub)"))
+    }
+
+    @Test("usage errors exit 64 with 'cordon: error:' and a hint",
+          arguments: [["frobnicate"], ["run"], ["run", "--no-such-option", "--", "true"], ["run", "--timeout", "soon", "--", "true"], ["run", "--network", "wifi", "--", "true"]])
+    func usageErrors(_ args: [String]) throws {
+        let r = try Shell.cordon(args)
+        #expect(r.status == 64)
+        #expect(r.stderr.hasPrefix("cordon: error: "))
+        #expect(r.stderr.contains("hint:") || r.stderr.contains("usage"))
+    }
+
+    @Test("a misspelt subcommand gets a suggestion") func suggestion() throws {
+        let r = try Shell.cordon(["doctr"])
+        #expect(r.stderr.contains("did you mean 'cordon doctor'"))
+    }
+
+    @Test("a malformed policy gives 78 with FILE:LINE:COL") func malformedPolicy() throws {
+        let ws = try Workspace()
+        try ws.write("bad.yaml", "sandbox:\n  timout: 5s\n")
+        let r = try ws.run(["true"], options: ["--policy", ws.path + "/bad.yaml"])
+        #expect(r.status == 78)
+        #expect(r.stderr.contains(ws.path + "/bad.yaml:2:3:"))
+        #expect(r.stderr.contains("timeout"))
+    }
+
+    @Test("-- ends options: what follows is the command, even if it looks like an option") func doubleDash() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "echo --policy"])
+        #expect(r.stdout == "--policy\n")
+    }
+}
+
+@Suite("cordon doctor")
+struct DoctorTests {
+    @Test("each forced probe failure is reported with what cordon does instead",
+          arguments: [("userns", "user namespaces"), ("seccomp", "seccomp filter"), ("notify", "seccomp user notification"),
+                      ("landlock", "landlock"), ("cgroups", "cgroups")])
+    func forcedFailure(_ layer: String, _ label: String) throws {
+        let r = try Shell.cordon(["doctor"], env: ["CORDON_DISABLE": layer])
+        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("no  \(label)") }
+        #expect(line != nil, "no failure line for \(label) in:\n\(r.stdout)")
+        #expect(r.stdout.contains("->"))
+    }
+
+    @Test("doctor exits 1 when no isolation at all is possible, 2 when degraded") func exitCodes() throws {
+        let none = try Shell.cordon(["doctor"], env: ["CORDON_DISABLE": "userns,seccomp,landlock"])
+        #expect(none.status == 1)
+        #expect(none.stdout.contains("no isolation is possible"))
+        let degraded = try Shell.cordon(["doctor", "--json"], env: ["CORDON_DISABLE": "userns"])
+        #expect(degraded.status == 2)
+        #expect(degraded.stdout.contains("\"isolation\":\"degraded\""))
+    }
+
+    @Test("cordon run refuses when no layer is available") func runRefuses() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["true"], env: ["CORDON_DISABLE": "userns,seccomp,landlock"])
+        #expect(r.status == 125)
+        #expect(r.stderr.contains("no isolation layer is available"))
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import CordonCLI
-
-@Test("the CordonCLI module links") func links() { #expect(Bool(true)) }

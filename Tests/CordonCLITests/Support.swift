@@ -1,0 +1,123 @@
+// Shared support for end-to-end tests: locate the built binaries, run them with a time bound,
+// make throwaway workspaces, and decide whether sandbox tests may run here.
+import Foundation
+import Testing
+
+enum Binaries {
+    /// The directory holding the test bundle, which is also where SwiftPM put `cordon` and
+    /// `cordon-try` (.build/debug or .build/release).
+    static let directory: String = {
+        if let d = ProcessInfo.processInfo.environment["CORDON_BIN_DIR"] { return d }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("cordon").path) { return url.path }
+        }
+        return ".build/debug"
+    }()
+    static var cordon: String { directory + "/cordon" }
+    static var tryHelper: String { directory + "/cordon-try" }
+}
+
+struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+}
+
+enum Shell {
+    /// Runs `path args` and waits at most `limit` seconds (then kills it and records -9).
+    @discardableResult
+    static func run(
+        _ path: String, _ args: [String], cwd: String? = nil, env: [String: String]? = nil, stdin: String? = nil,
+        limit: Double = 60
+    ) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env ?? [:] { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        let start = Date()
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        // Read both pipes while the process runs so a chatty child cannot block on a full pipe.
+        nonisolated(unsafe) var o = Data(), e = Data()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { o = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { e = err.fileHandleForReading.readDataToEndOfFile() }
+        let deadline = Date().addingTimeInterval(limit)
+        while p.isRunning && Date() < deadline { usleep(5000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        group.wait()
+        return Result(
+            status: p.terminationReason == .uncaughtSignal ? -p.terminationStatus : p.terminationStatus,
+            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+            seconds: Date().timeIntervalSince(start))
+    }
+
+    static func cordon(_ args: [String], cwd: String? = nil, env: [String: String]? = nil, stdin: String? = nil, limit: Double = 60) throws -> Result {
+        try run(Binaries.cordon, args, cwd: cwd, env: env, stdin: stdin, limit: limit)
+    }
+}
+
+/// A fresh directory the sandbox user can write (as root that user is nobody, so the
+/// directory is handed to it), with `cordon-try` copied in.
+final class Workspace {
+    let path: String
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-test-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.resolvingSymlinksInPath().path
+        try FileManager.default.copyItem(atPath: Binaries.tryHelper, toPath: path + "/cordon-try")
+        if geteuid() == 0 {
+            chown(path, 65534, 65534)
+            chown(path + "/cordon-try", 65534, 65534)
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: path + "/" + name, atomically: false, encoding: .utf8)
+        if geteuid() == 0 { chown(path + "/" + name, 65534, 65534) }
+    }
+
+    /// Runs `cordon-try ARGS` hidden inside a script, so the gate sees only `sh ./attempt.sh`,
+    /// and (unless `monitor`) without the monitor, which would gate the helper's exec: the
+    /// escape suite tests the kernel boundary, the layer that must hold when both are fooled.
+    func attempt(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60, monitor: Bool = false) throws -> Result {
+        let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        try write("attempt.sh", "exec ./cordon-try \(quoted)\n")
+        return try run(["sh", "./attempt.sh"], options: options + (monitor ? [] : ["--no-monitor"]), env: env, limit: limit)
+    }
+
+    /// `cordon run --workspace WS [extra] -- ARGS` from inside the workspace.
+    func run(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60) throws -> Result {
+        try Shell.cordon(["run", "--workspace", path] + options + ["--"] + args, cwd: path, env: env, limit: limit)
+    }
+}
+
+enum SandboxSupport {
+    /// CI sets CORDON_REQUIRE_SANDBOX=1: sandbox tests must run (and fail if the sandbox
+    /// cannot be made), never skip.
+    static let required = ProcessInfo.processInfo.environment["CORDON_REQUIRE_SANDBOX"] == "1"
+
+    /// Whether `cordon doctor` reports full isolation, probed once by running the binary.
+    static let available: Bool = {
+        if required { return true }
+        guard let r = try? Shell.cordon(["doctor"]) else { return false }
+        return r.status == 0
+    }()
+
+    static let skipReason: Comment = "sandbox unavailable here (cordon doctor did not report full isolation); CI sets CORDON_REQUIRE_SANDBOX=1 to make this a failure"
+}
