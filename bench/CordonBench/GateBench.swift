@@ -36,9 +36,8 @@ enum GateBench {
     let misses = value(args, "--misses")
     if args.contains("--micro") {
       for c
-        in (args.contains("--one")
-        ? ["git status"]
-        : [
+        in (value(args, "--one").map { [$0] }
+        ?? [
           "git status", "ls -la | grep foo > out.txt", "ffmpeg -i in.mkv -c copy out.mp4",
           "sudo apt install htop",
         ])

@@ -95,3 +95,38 @@ struct Name {
 @inline(__always) func ~= (pattern: String, name: Name) -> Bool {
   pattern.utf8.count == name.count && pattern == name.value
 }
+
+/// A fixed set of byte strings searched for in one pass over the haystack (instead of one pass
+/// per needle): the per-argument checks run for every argument of every command.
+struct Needles: Sendable {
+  let needles: [[UInt8]]
+  /// For each byte value, whether some needle starts with it.
+  let starts: [Bool]
+
+  init(_ strings: [String]) {
+    needles = strings.map { Array($0.utf8) }
+    var s = [Bool](repeating: false, count: 256)
+    for n in needles where !n.isEmpty { s[Int(n[0])] = true }
+    starts = s
+  }
+}
+
+extension String {
+  func containsAny(_ n: Needles) -> Bool {
+    var h = self
+    return h.withUTF8 { hb in
+      var k = 0
+      while k < hb.count {
+        if n.starts[Int(hb[k])] {
+          for needle in n.needles where needle[0] == hb[k] && k + needle.count <= hb.count {
+            var m = 1
+            while m < needle.count && hb[k + m] == needle[m] { m += 1 }
+            if m == needle.count { return true }
+          }
+        }
+        k += 1
+      }
+      return false
+    }
+  }
+}

@@ -6,7 +6,7 @@ enum Network {
     let p = inv.program
     // Serving on every interface, said explicitly, is for other machines to reach.
     if inv.args.contains(where: {
-      $0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0")
+      $0.utf8.count >= 7 && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
     })
       && (inv.has("-S") || p == "kubectl"
         || inv.args.contains(where: {

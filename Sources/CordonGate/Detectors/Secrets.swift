@@ -1,6 +1,9 @@
 // Credential and secret access, and the combination of a secret read with a network send.
 
 enum Secrets {
+  static let metadataAddresses = Needles([
+    "169.254.169.254", "metadata.google.internal", "fd00:ec2::254", "100.100.100.200",
+  ])
   static let skipFlagValues: Set<String> = [
     "-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E",
   ]
@@ -88,10 +91,7 @@ enum Secrets {
           .environmentDump, k, reason: "prints the whole environment (tokens and keys included)")
       }
     }
-    if inv.args.contains(where: {
-      $0.has("169.254.169.254") || $0.has("metadata.google.internal") || $0.has("fd00:ec2::254")
-        || $0.has("100.100.100.200")
-    }) {
+    if inv.args.contains(where: { $0.containsAny(Secrets.metadataAddresses) }) {
       a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
     }
     // Secret files read.
