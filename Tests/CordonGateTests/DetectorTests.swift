@@ -204,6 +204,10 @@ struct DetectorTests {
   static let nearMisses: [String] = [
     "echo /dev/tcp is a bash feature",  // reverse-shell
     "nc -zv example.com 443",  // reverse-shell: a port check
+    "nc -l 127.0.0.1 8080",  // bind-shell: a loopback listener, no program served
+    "python3 -m http.server --bind 127.0.0.1 8000",  // network-tool: loopback only
+    "gcc -shared -fPIC -o libfoo.so foo.c",  // library-load: building a library, not loading it
+    "ldd ./libfoo.so",  // library-load
     "socat - TCP:example.com:80",  // reverse-shell: no exec
     "curl -s https://example.com/data.json | jq .items",  // rce: not an interpreter
     "curl -s https://example.com/data.json | python3 -m json.tool",  // rce: a module, not stdin code

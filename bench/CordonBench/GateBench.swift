@@ -34,6 +34,14 @@ enum GateBench {
       return 1
     }
     let misses = value(args, "--misses")
+    if args.contains("--score-table") {
+      // The table in docs/gate.md, generated from the code (DocsTests checks they agree).
+      for sig in Signal.allCases {
+        let summary = sig.summary.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+        print("| `\(sig.rawValue)` | \(sig.detector) | \(sig.score) | \(summary) |")
+      }
+      return 0
+    }
     if args.contains("--micro") {
       for c
         in (value(args, "--one").map { [$0] }

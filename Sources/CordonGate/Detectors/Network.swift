@@ -4,6 +4,11 @@
 enum Network {
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
+    // A listener bound to loopback is for this machine only (`--bind 127.0.0.1`).
+    let loopbackOnly = inv.args.contains {
+      $0 == "127.0.0.1" || $0 == "localhost" || $0 == "::1" || $0.hasPrefix("127.0.0.1:") || $0.hasSuffix("=127.0.0.1")
+        || $0.hasSuffix("=localhost")
+    }
     // Serving on every interface, said explicitly, is for other machines to reach.
     if inv.args.contains(where: {
       $0.utf8.count >= 7 && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
@@ -29,7 +34,7 @@ enum Network {
             || $0.asciiLowercased.hasPrefix("udp-listen")
         })
       {
-        a.hit(.networkListener, k, reason: "\(p) opens a listening port")
+        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "\(p) opens a listening port")
       } else {
         a.hit(.networkTool, k, score: 30, reason: "\(p) opens a raw network connection")
       }
@@ -37,31 +42,31 @@ enum Network {
       if let m = inv.value(of: "-m"),
         ["http.server", "SimpleHTTPServer", "smtpd", "pyftpdlib", "uploadserver"].contains(m)
       {
-        a.hit(.networkListener, k, reason: "python -m \(m) serves files on a port")
+        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "python -m \(m) serves files on a port")
       }
     case "php":
-      if inv.has("-S") { a.hit(.networkListener, k, reason: "php -S serves files on a port") }
+      if inv.has("-S") { a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "php -S serves files on a port") }
     case "ruby":
       if inv.args.contains("-run") || inv.args.contains("httpd") {
-        a.hit(.networkListener, k, reason: "ruby serves files on a port")
+        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "ruby serves files on a port")
       }
     case "busybox":
       break
     case "httpd":
       if inv.wrappers.contains("busybox") {
-        a.hit(.networkListener, k, reason: "busybox httpd serves files on a port")
+        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "busybox httpd serves files on a port")
       }
     case "kubectl":
       if inv.subcommand == "proxy"
         && inv.args.contains(where: { $0.has("0.0.0.0") || $0.hasPrefix("--www") })
       {
-        a.hit(.networkListener, k, reason: "kubectl proxy exposes the cluster API")
+        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "kubectl proxy exposes the cluster API")
       }
     case "ssh":
       if inv.hasAny(["-R", "-D"])
         || inv.args.contains(where: { $0.hasPrefix("-R") || $0.hasPrefix("-D") })
       {
-        a.hit(.networkListener, k, reason: "ssh opens a tunnel (remote or dynamic forwarding)")
+        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "ssh opens a tunnel (remote or dynamic forwarding)")
       } else {
         a.hit(.networkTool, k, score: 20, reason: "ssh connects to another host")
       }

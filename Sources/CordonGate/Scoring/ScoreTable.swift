@@ -290,7 +290,7 @@ public enum Signal: String, CaseIterable, Sendable {
     case .networkTool:
       "curl, wget and friends (10); ssh (20); nc, interactive ftp/sftp/smbclient sessions (30)"
     case .networkListener:
-      "opens a listening port reachable from other machines (nc -l, python -m http.server, php -S, ruby httpd, --address 0.0.0.0)"
+      "opens a listening port reachable from other machines (nc -l, python -m http.server, php -S, ruby httpd, --address 0.0.0.0) (60); bound to 127.0.0.1 or localhost (30)"
     case .scanner: "nmap, masscan, zmap: scanning"
     case .packetCapture: "tcpdump, tshark: capturing traffic"
     case .infraDelete:
