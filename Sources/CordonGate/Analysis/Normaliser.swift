@@ -101,6 +101,10 @@ extension Analysis {
         typedEscape = true
       }
       let (base, _) = programName(name, isStatic: words[p].isStatic)
+      // Only wrappers need the remaining words as strings; most programs are not wrappers.
+      guard wrapperOptions[base] != nil || base == "busybox" || base == "toybox" else {
+        break unwrapping
+      }
       let vals = words[p...].map(\.value)
       switch Name(base) {
       case _ where wrapperOptions[base] != nil && base != "watch" && base != "sg":
@@ -187,12 +191,13 @@ extension Analysis {
   func nestedScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
     // The context nested commands inherit; built only when something is nested (this runs
     // for every program, and most have nothing inside).
-    var ctx = context
-    if !inv.args.isEmpty || !inv.environment.isEmpty {
-      ctx.wrappers.append(inv.program)
-    } else {
-      return
-    }
+    guard !inv.args.isEmpty || !inv.environment.isEmpty else { return }
+    // Built only when a case below nests something: most programs nest nothing.
+    lazy var ctx: Inherited = {
+      var c = context
+      c.wrappers.append(inv.program)
+      return c
+    }()
     let a = inv.args
     switch Name(inv.program) {
     case _ where inv.kind.contains(.shell):
@@ -296,8 +301,8 @@ extension Analysis {
       inlineScripts(of: inv, index: index, under: k, context: context)
       // `in-toto-run ... -- /bin/sh -c "..."`, `srun bash -c ...`: a wrapped script.
       if !inv.kind.contains(.interpreter) {
-        for j in a.indices.dropLast(2) where a[j + 1] == "-c" && shellNames.contains(a[j].basename)
-        {
+        for j in a.indices.dropLast(2)
+        where a[j + 1].utf8.count == 2 && a[j + 1] == "-c" && shellNames.contains(a[j].basename) {
           parseNested(a[j + 2], under: k, context: ctx)
           break
         }
