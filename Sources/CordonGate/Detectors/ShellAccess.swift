@@ -167,21 +167,35 @@ enum ShellAccess {
       }
     default:
       // `ansible-test shell`, `poetry shell`, `pipenv shell`: a subcommand that opens a shell.
-      if inv.positionals == ["shell"] && inv.kind.contains(.known)
-        || inv.positionals == ["shell"] && p.hasPrefix("ansible")
+      if inv.args.contains(where: { $0.utf8.count == 5 && $0 == "shell" })
+        && inv.positionals.count == 1
+        && (inv.kind.contains(.known) || p.hasPrefix("ansible"))
       {
         a.hit(.interactiveShell, k, reason: "\(p) shell starts an interactive shell")
       }
     }
-    // Native libraries loaded into ordinary programs.
-    if p == "enable" && inv.has("-f")
-      || p == "openssl" && inv.has("-engine") && inv.args.contains(where: { $0.hasSuffix(".so") })
-      || p == "ssh-keygen" && inv.has("-D") || p == "ssh-agent" && inv.has("-P")
-      || (p == "mysql" || p == "mariadb") && inv.hasAny(["--default-auth", "--plugin-dir"])
-    {
+    // Native libraries loaded into ordinary programs; payloads echoed into files; pagers.
+    let loads: Bool
+    var echoes = false
+    var pages = inv.kind.contains(.editor)
+    switch Name(p) {
+    case "enable": loads = inv.has("-f")
+    case "openssl": loads = inv.has("-engine") && inv.args.contains(where: { $0.hasSuffix(".so") })
+    case "ssh-keygen": loads = inv.has("-D")
+    case "ssh-agent": loads = inv.has("-P")
+    case "mysql", "mariadb": loads = inv.hasAny(["--default-auth", "--plugin-dir"])
+    case "echo", "printf":
+      loads = false
+      echoes = true
+    case "less", "more", "man":
+      loads = false
+      pages = true
+    default: loads = false
+    }
+    if loads {
       a.hit(.libraryLoad, k, reason: "\(p) loads a native library")
     }
-    if (p == "echo" || p == "printf")
+    if echoes
       && inv.args.contains(where: {
         Programs.isShellPath($0) || $0.has("os.execute(") || $0.has("system(")
       })
@@ -189,7 +203,7 @@ enum ShellAccess {
     {
       a.hit(.shellEscape, k, reason: "writes a shell-spawning payload to a file")
     }
-    if inv.kind.contains(.editor) || p == "less" || p == "more" || p == "man" {
+    if pages {
       if inv.environment.contains(where: {
         $0.0 == "PAGER" || $0.0 == "MANPAGER" || $0.0 == "EDITOR" || $0.0 == "VISUAL"
       }) {

@@ -38,6 +38,7 @@ extension Gate {
     let score = combinedScore(hits, production: environment == "production")
     let top = hits.max { $0.score < $1.score }
     var candidates: [Candidate] = []
+    candidates.reserveCapacity(4)
     let t = gate.thresholds
     let byScore: DecisionKind =
       score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
