@@ -34,7 +34,14 @@ final class Analysis {
   /// Invocations whose arguments carry inline interpreter code: (invocation, language, code).
   var inlineCode: [(Int, String, String)] = []
   /// Invocations per pipeline, built once normalisation is done.
-  var byPipeline: [[Int]] = []
+  /// Invocations per pipeline, built on first use (most decisions never ask).
+  lazy var byPipeline: [[Int]] = {
+    var out = [[Int]](repeating: [], count: sink.script.pipelines.count)
+    for (k, inv) in invocations.enumerated() {
+      out[sink.script.commands[inv.command].pipeline].append(k)
+    }
+    return out
+  }()
   var writtenCache: [[String]?] = []
 
   var script: ParsedScript { sink.script }
@@ -95,10 +102,6 @@ final class Analysis {
     let before = sink.script.commands.count
     payloads()
     normaliseAll(from: before)
-    byPipeline = Array(repeating: [], count: sink.script.pipelines.count)
-    for (k, inv) in invocations.enumerated() {
-      byPipeline[sink.script.commands[inv.command].pipeline].append(k)
-    }
     for problem in sink.script.problems {
       hit(
         .parseError, evidence: problem.description,
