@@ -205,6 +205,26 @@ extension ShellParser {
   // MARK: words
 
   mutating func readWord() -> ShellWord {
+    // Fast path: a plain word (no quotes, escapes, expansions) is its own bytes; most words
+    // are, and this skips the intermediate buffer.
+    var e = i
+    while e < b.count {
+      let c = b[e]
+      if isWordBreak(c) || c == UInt8(ascii: "\\") || c == UInt8(ascii: "'")
+        || c == UInt8(ascii: "\"")
+        || c == UInt8(ascii: "$") || c == UInt8(ascii: "`")
+      {
+        break
+      }
+      e += 1
+    }
+    if e > i && (e == b.count || isWordBreak(b[e]))
+      && !(b[e - 1] == UInt8(ascii: "=") && e < b.count && b[e] == UInt8(ascii: "("))
+    {
+      let w = ShellWord(value: String(decoding: b[i..<e], as: UTF8.self))
+      i = e
+      return w
+    }
     var w = ShellWord(value: "")
     var v: [UInt8] = []
     let start = i

@@ -175,6 +175,7 @@ struct ShellParser {
       return
     }
     var cmd = SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth)
+    cmd.words.reserveCapacity(4)
     while !atEnd {
       skipBlanks()
       let c = peek()
