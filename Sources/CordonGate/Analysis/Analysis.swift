@@ -166,7 +166,7 @@ final class Analysis {
   /// Several detectors ask; it is computed once per invocation.
   func writtenFiles(_ k: Int) -> [String] {
     if sink.script.commands[invocations[k].command].redirects.isEmpty
-      && !Self.writers.contains(invocations[k].program)
+      && !invocations[k].kind.contains(.writer)
     {
       return []
     }
@@ -181,7 +181,7 @@ final class Analysis {
 
   private func computeWrittenFiles(_ k: Int) -> [String] {
     let inv = invocations[k]
-    if sink.script.commands[inv.command].redirects.isEmpty && !Self.writers.contains(inv.program) {
+    if sink.script.commands[inv.command].redirects.isEmpty && !inv.kind.contains(.writer) {
       return []
     }
     var out = outputTargets(k)

@@ -26,6 +26,7 @@ public struct ProgramKind: OptionSet, Sendable {
   static let editor = ProgramKind(rawValue: 1 << 5)
   static let downloader = ProgramKind(rawValue: 1 << 6)
   static let sender = ProgramKind(rawValue: 1 << 7)
+  static let writer = ProgramKind(rawValue: 1 << 8)
 
   nonisolated(unsafe) static let table: [String: ProgramKind] = {
     var t: [String: ProgramKind] = [:]
@@ -40,6 +41,7 @@ public struct ProgramKind: OptionSet, Sendable {
     add(editorNames, .editor)
     add(Programs.downloaders, .downloader)
     add(Programs.senders, .sender)
+    add(Analysis.writers, .writer)
     return t
   }()
 

@@ -5,9 +5,13 @@ enum Network {
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
     // A listener bound to loopback is for this machine only (`--bind 127.0.0.1`).
-    let loopbackOnly = inv.args.contains {
-      $0 == "127.0.0.1" || $0 == "localhost" || $0 == "::1" || $0.hasPrefix("127.0.0.1:") || $0.hasSuffix("=127.0.0.1")
-        || $0.hasSuffix("=localhost")
+    // Computed only when a listener is found (this runs for every program).
+    var loopbackOnly: Bool {
+      inv.args.contains {
+        $0 == "127.0.0.1" || $0 == "localhost" || $0 == "::1" || $0.hasPrefix("127.0.0.1:")
+          || $0.hasSuffix("=127.0.0.1")
+          || $0.hasSuffix("=localhost")
+      }
     }
     // Serving on every interface, said explicitly, is for other machines to reach.
     if inv.args.contains(where: {
@@ -34,7 +38,9 @@ enum Network {
             || $0.asciiLowercased.hasPrefix("udp-listen")
         })
       {
-        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "\(p) opens a listening port")
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil, reason: "\(p) opens a listening port"
+        )
       } else {
         a.hit(.networkTool, k, score: 30, reason: "\(p) opens a raw network connection")
       }
@@ -42,31 +48,45 @@ enum Network {
       if let m = inv.value(of: "-m"),
         ["http.server", "SimpleHTTPServer", "smtpd", "pyftpdlib", "uploadserver"].contains(m)
       {
-        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "python -m \(m) serves files on a port")
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil,
+          reason: "python -m \(m) serves files on a port")
       }
     case "php":
-      if inv.has("-S") { a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "php -S serves files on a port") }
+      if inv.has("-S") {
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil,
+          reason: "php -S serves files on a port")
+      }
     case "ruby":
       if inv.args.contains("-run") || inv.args.contains("httpd") {
-        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "ruby serves files on a port")
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil, reason: "ruby serves files on a port"
+        )
       }
     case "busybox":
       break
     case "httpd":
       if inv.wrappers.contains("busybox") {
-        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "busybox httpd serves files on a port")
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil,
+          reason: "busybox httpd serves files on a port")
       }
     case "kubectl":
       if inv.subcommand == "proxy"
         && inv.args.contains(where: { $0.has("0.0.0.0") || $0.hasPrefix("--www") })
       {
-        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "kubectl proxy exposes the cluster API")
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil,
+          reason: "kubectl proxy exposes the cluster API")
       }
     case "ssh":
       if inv.hasAny(["-R", "-D"])
         || inv.args.contains(where: { $0.hasPrefix("-R") || $0.hasPrefix("-D") })
       {
-        a.hit(.networkListener, k, score: loopbackOnly ? 30 : nil, reason: "ssh opens a tunnel (remote or dynamic forwarding)")
+        a.hit(
+          .networkListener, k, score: loopbackOnly ? 30 : nil,
+          reason: "ssh opens a tunnel (remote or dynamic forwarding)")
       } else {
         a.hit(.networkTool, k, score: 20, reason: "ssh connects to another host")
       }

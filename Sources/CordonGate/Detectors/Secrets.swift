@@ -4,6 +4,14 @@ enum Secrets {
   static let metadataAddresses = Needles([
     "169.254.169.254", "metadata.google.internal", "fd00:ec2::254", "100.100.100.200",
   ])
+  static let secretHints = Needles([
+    "id_", "ident", ".env", "ssh", "aws", "kube", "docker", "netrc", "pgpass", "credential",
+    "pypirc", "npmrc", "shadow",
+    "passwd", "gnupg", "password", "firefox", "chrom", "Login", "logins", "key4", "keyring",
+    "vault", "gcloud", "azure",
+    "secrets", "environ", "private", "hosts.yml", "terraformrc", "cargo", "history", "krb5",
+    "accessTokens",
+  ])
   static let skipFlagValues: Set<String> = [
     "-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E",
   ]
@@ -39,6 +47,9 @@ enum Secrets {
     let u = s.utf8
     // Every secret path has a dot or a slash; flags and plain words are rejected here.
     guard u.count >= 4, u.contains(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
+    // Every secret name or directory below contains one of these fragments: one pass to
+    // reject the rest (source files, URLs, globs) without splitting the path.
+    guard s.containsAny(secretHints) else { return false }
     let name = s.basename
     if secretNames.contains(name) {
       // `shadow` only as /etc/shadow; the rest anywhere.
