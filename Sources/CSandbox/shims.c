@@ -230,7 +230,7 @@ int cs_socketpair_cloexec(int fds[2]) {
 
 #include <linux/openat2.h>
 
-int cs_open_exec_target(pid_t pid, int dirfd, const char *path, int empty_path) {
+int cs_open_exec_target(pid_t pid, int rootfd, int dirfd, const char *path, int empty_path) {
     char base[64];
     if (empty_path && path[0] == 0) {
         snprintf(base, sizeof base, "/proc/%d/fd/%d", pid, dirfd);
@@ -238,6 +238,14 @@ int cs_open_exec_target(pid_t pid, int dirfd, const char *path, int empty_path) 
         return fd < 0 ? -errno : fd;
     }
     int absolute = path[0] == '/';
+    if (absolute && rootfd >= 0) {
+        struct open_how how;
+        memset(&how, 0, sizeof how);
+        how.flags = O_PATH | O_CLOEXEC;
+        how.resolve = RESOLVE_IN_ROOT;
+        long fd = syscall(SYS_openat2, rootfd, path + 1, &how, sizeof how);
+        return fd < 0 ? -errno : (int)fd;
+    }
     if (absolute) snprintf(base, sizeof base, "/proc/%d/root", pid);
     else if (dirfd == AT_FDCWD) snprintf(base, sizeof base, "/proc/%d/cwd", pid);
     else snprintf(base, sizeof base, "/proc/%d/fd/%d", pid, dirfd);

@@ -19,7 +19,8 @@ public final class StandardOutput: OutputSink {
         s.withUTF8 { buf in
             var off = 0
             while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                guard let base = buf.baseAddress else { return }
+                let n = Glibc.write(fd, base + off, buf.count - off)
                 if n < 0 { if errno == EINTR { continue }; return }
                 off += n
             }

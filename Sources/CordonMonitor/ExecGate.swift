@@ -26,7 +26,8 @@ extension Monitor {
         let dirfd = at ? Int32(truncatingIfNeeded: n.arg(0)) : AT_FDCWD
         let emptyPath = at && (n.arg(4) & 0x1000) != 0  // AT_EMPTY_PATH
         var t = ExecTarget(pathArg: path, argv: argv)
-        let fd = cs_open_exec_target(pid, dirfd, path, emptyPath ? 1 : 0)
+        if rootFD < 0 && path.hasPrefix("/") { rootFD = open("/proc/\(pid)/root", oPath | O_DIRECTORY | O_CLOEXEC) }
+        let fd = cs_open_exec_target(pid, rootFD, dirfd, path, emptyPath ? 1 : 0)
         if fd >= 0 {
             var st = stat()
             if fstat(fd, &st) == 0 { t.identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
@@ -64,6 +65,8 @@ extension Monitor {
 
     func exec(_ n: cs_notif, name: String, listener: Int32) -> Verdict {
         let tid = Int32(bitPattern: n.pid)
+        var tm = Sandbox.monotonicNow()
+        func lap(_ i: Int) { let now = Sandbox.monotonicNow(); phase[i] += now - tm; tm = now }
         guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone already
         // A single-threaded process is its own thread group; only threads need the slower
         // /proc/PID/status to learn their group leader.
@@ -73,10 +76,11 @@ extension Monitor {
         // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
         // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
         var sharers: [Int32] = []
-        var candidates = ProcessView.children(status.tgid).filter { $0 != tid }
+        var candidates = ProcessView.children(status.tgid, singleThreaded: status.threads == 1).filter { $0 != tid }
         if status.ppid > 1 { candidates.append(status.ppid) }
         for c in candidates where cs_same_vm(tid, c) == 0 && !ExecRace.blockedInVfork(c) { sharers.append(c) }
         let race = status.threads > 1 || !sharers.isEmpty
+        lap(0)
         var stopped: [Int32] = []
         if race {
             stopped = [status.tgid] + sharers
@@ -97,13 +101,16 @@ extension Monitor {
         guard let target = readExec(n, name: name, pid: tid), stillValid(listener, n.id) else {
             return race ? .answered : .allow
         }
+        lap(1)
         if target.openError != 0 {
             // Nothing there to run (a shell walking PATH tries every directory). Answer with the
             // error ourselves instead of letting the kernel look again: a file created between
             // our look and the kernel's would otherwise run without ever being gated.
             return .deny(target.openError)
         }
-        let decision = decide(target, pid: tid, status: status)
+        let decision = decide(target, pid: tid)
+        lap(2)
+        defer { lap(3) }
         sink.event("exec", [
             ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
             ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
@@ -131,34 +138,36 @@ extension Monitor {
         return .answered
     }
 
-    func decide(_ t: ExecTarget, pid: Int32, status: ProcessView.Status) -> DecisionKind {
+    func decide(_ t: ExecTarget, pid: Int32) -> DecisionKind {
         let key = "\(t.identity.map { "\($0.0):\($0.1)" } ?? "?")|\(t.pathArg)\u{0}" + t.argv.joined(separator: "\u{0}")
-        if let d = cache[key] { return d.decision }
+        if let d = cache[key] { return d }
         var strictest: (Decision, Action)?
         for a in actions(for: t, pid: pid) {
             var d = Gate.evaluate(a, policy: policy)
             d.source = "monitor"
             d.agentId = agentId
             d.sessionId = sessionId
-            if strictest == nil || d.decision > strictest!.0.decision
-                || (d.decision == strictest!.0.decision && d.score > strictest!.0.score) {
-                strictest = (d, a)
+            if let (best, _) = strictest, d.decision < best.decision || (d.decision == best.decision && d.score <= best.score) {
+                continue
             }
+            strictest = (d, a)
         }
-        guard var (d, a) = strictest else { return .allow }
+        guard let (d, a) = strictest else { return .allow }
+        // gate.log and the trace get the gate's own decision; an approval (or its absence) is
+        // a separate event, so replay and `cordon log` see what the gate said, not the outcome.
+        sink.decision(d, a, pid)
+        var effective = d.decision
         if d.decision == .requiresApproval {
-            // Interactive runs ask; otherwise approvals.timeout is 0 for non-interactive
-            // runs and the exec is denied (DESIGN: the process waits inside execve meanwhile).
+            // Interactive runs ask; otherwise approvals.timeout is 0 for non-interactive runs
+            // and the exec is denied (DESIGN: the process waits inside execve meanwhile).
             let approved = interactive && Prompt.ask(d, argv: t.argv)
             sink.event(approved ? "approval_approved" : "approval_rejected", [
                 ("actionId", .string(a.id)), ("by", .string(interactive ? "terminal" : "non-interactive")),
             ])
-            if approved { d.decision = .allow } else { d.decision = .block; d.reasons.append("requires approval; not approved") }
-            a.id = d.actionId
+            effective = approved ? .allow : .block
         }
-        sink.decision(d, a, pid)
-        cache[key] = d
-        return d.decision
+        cache[key] = effective
+        return effective
     }
 }
 
@@ -230,7 +239,7 @@ enum ExecRace {
         guard let exe = ProcessView.identity("/proc/\(tgid)/exe") else { return .execFailed }
         let cmd = ProcessView.cmdline(tgid) ?? []
         let running = ProcessView.link("/proc/\(tgid)/exe") ?? "?"
-        if expected.identity == nil || exe == expected.identity! {
+        if expected.identity.map({ exe == $0 }) ?? true {
             // A binary: the kernel passes argv through unchanged.
             if cmd != expected.argv { return .mismatch("approved argv \(expected.argv), running \(cmd)") }
         } else {
@@ -244,3 +253,6 @@ enum ExecRace {
         return .ok
     }
 }
+
+/// O_PATH (Glibc hides it behind _GNU_SOURCE): an fd that names a file without opening it.
+let oPath: Int32 = 0o10000000

@@ -26,7 +26,14 @@ public final class Monitor: NotificationHandler {
     /// Ask on the terminal for requires_approval; otherwise such execs are denied.
     let interactive: Bool
     let network: NetworkRules
-    var cache: [String: Decision] = [:]
+    /// Effective decisions (after any approval) per (device, inode, argv) within the run.
+    var cache: [String: DecisionKind] = [:]
+    /// The sandbox's root, opened once: every process in it shares one mount namespace and
+    /// root (unshare, setns and chroot are denied inside), so absolute exec paths resolve
+    /// beneath this fd.
+    var rootFD: Int32 = -1
+
+    deinit { if rootFD >= 0 { close(rootFD) } }
     var actionCount = 1
     public internal(set) var summary = RunSummary()
 
@@ -43,13 +50,24 @@ public final class Monitor: NotificationHandler {
         InitialExec.allow(listener: listener)
     }
 
+    /// Time spent answering notifications, for CORDON_DEBUG_TIMING.
+    public internal(set) var handled = 0
+    public internal(set) var handlingSeconds = 0.0
+    /// Exec phases (CORDON_DEBUG_TIMING): writers, read+open, gate, event.
+    public internal(set) var phase = [0.0, 0.0, 0.0, 0.0]
+
     public func handle(listener: Int32) -> NotifyOutcome {
+        let t0 = Sandbox.monotonicNow()
+        defer {
+            handled += 1
+            handlingSeconds += Sandbox.monotonicNow() - t0
+        }
         var n = cs_notif()
         let r = cs_notif_recv(listener, &n)
         // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.
         if r == -ENOENT { return .handled }
         if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(String(cString: strerror(-r)))") }
-        let name = SeccompCompiler.syscallName(n.nr) ?? "syscall \(n.nr)"
+        let name = syscallName(n.nr)
         let verdict: Verdict
         switch name {
         case "execve", "execveat": verdict = exec(n, name: name, listener: listener)
@@ -57,6 +75,17 @@ public final class Monitor: NotificationHandler {
         default: verdict = file(n, name: name, listener: listener)
         }
         return respond(listener, n.id, verdict)
+    }
+
+    /// Syscall numbers seen so far and their names: libseccomp's lookup allocates, and this is
+    /// the hot path (one call per notification).
+    var names: [Int32: String] = [:]
+
+    func syscallName(_ nr: Int32) -> String {
+        if let n = names[nr] { return n }
+        let n = SeccompCompiler.syscallName(nr) ?? "syscall \(nr)"
+        names[nr] = n
+        return n
     }
 
     enum Verdict {

@@ -30,22 +30,29 @@ enum ProcessView {
         return nil
     }
 
-    /// A NULL-terminated array of string pointers (argv).
+    /// A NULL-terminated array of string pointers (argv). Pointers are read a page-bounded
+    /// block at a time, not one syscall per pointer: exec is the monitor's hot path.
     static func stringArray(pid: Int32, at addr: UInt64) -> [String]? {
         if addr == 0 { return [] }
         var out: [String] = []
         var total = 0
         var a = addr
+        var block = [UInt64](repeating: 0, count: 512)
         while out.count < maxArgs {
-            var ptr: UInt64 = 0
-            let n = withUnsafeMutableBytes(of: &ptr) { cs_read_mem(pid, a, $0.baseAddress, 8) }
-            if n != 8 { return nil }
-            if ptr == 0 { return out }
-            guard let s = string(pid: pid, at: ptr) else { return nil }
-            total += s.utf8.count
-            if total > maxArgBytes { return out + ["…(argv truncated)"] }
-            out.append(s)
-            a += 8
+            let toPageEnd = 4096 - Int(a % 4096)
+            let want = max(8, min(toPageEnd, block.count * 8)) / 8 * 8
+            let n = block.withUnsafeMutableBytes { cs_read_mem(pid, a, $0.baseAddress, want) }
+            if n < 8 { return nil }
+            for i in 0..<(n / 8) {
+                let ptr = block[i]
+                if ptr == 0 { return out }
+                guard let s = string(pid: pid, at: ptr) else { return nil }
+                total += s.utf8.count
+                if total > maxArgBytes { return out + ["…(argv truncated)"] }
+                out.append(s)
+                if out.count >= maxArgs { return out }
+            }
+            a += UInt64(n / 8 * 8)
         }
         return out
     }
@@ -131,9 +138,9 @@ enum ProcessView {
         return out
     }
 
-    static func children(_ pid: Int32) -> [Int32] {
+    static func children(_ pid: Int32, singleThreaded: Bool = false) -> [Int32] {
         var out: [Int32] = []
-        for t in tasks(pid) {
+        for t in singleThreaded ? [pid] : tasks(pid) {
             guard let b = readFile("/proc/\(pid)/task/\(t)/children") else { continue }
             out += String(decoding: b, as: UTF8.self).split(separator: " ").compactMap { Int32($0.trimmingSpaces()) }
         }

@@ -5,16 +5,16 @@
 // should be, so YAML 1.1 surprises (`no` as false, `010` as octal) never happen.
 import CYAML
 
-struct YAMLNode: Sendable {
-    enum Content: Sendable {
+public struct YAMLNode: Sendable {
+    public enum Content: Sendable {
         /// `plain`: written without quotes (only plain scalars can mean null).
         case scalar(String, plain: Bool)
         case sequence([YAMLNode])
         case mapping([(key: YAMLNode, value: YAMLNode)])
     }
 
-    var content: Content
-    var location: SourceLocation
+    public var content: Content
+    public var location: SourceLocation
 
     var isNull: Bool {
         guard case .scalar(let s, let plain) = content, plain else { return false }
@@ -63,13 +63,13 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(location): \(message)" }
 }
 
-enum YAMLReader {
+public enum YAMLReader {
     /// Deeper than any sensible policy; bounds the builder's stack against hostile input.
     static let maxDepth = 64
 
     /// Parses one YAML document. Syntax errors stop libyaml, so they come back alone;
     /// structural problems (duplicate keys, aliases) are collected and parsing goes on.
-    static func read(_ bytes: [UInt8], file: String) -> (YAMLNode?, [PolicyError]) {
+    public static func read(_ bytes: [UInt8], file: String) -> (YAMLNode?, [PolicyError]) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return (nil, [PolicyError(SourceLocation(file: file, line: 1, column: 1), "cannot initialise the YAML parser")])

@@ -8,7 +8,8 @@ final class CArena {
     deinit { for b in blocks { free(b) } }
 
     func string(_ s: String) -> UnsafePointer<CChar> {
-        let p = strdup(s)!
+        // Allocation failure here is unrecoverable (the spawn cannot be described): say so.
+        guard let p = strdup(s) else { fatalError("cordon: out of memory preparing the spawn plan") }
         blocks.append(UnsafeMutableRawPointer(p))
         return UnsafePointer(p)
     }
@@ -24,7 +25,7 @@ final class CArena {
     }
 
     func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        let raw = calloc(max(count, 1), MemoryLayout<T>.stride)!
+        guard let raw = calloc(max(count, 1), MemoryLayout<T>.stride) else { fatalError("cordon: out of memory preparing the spawn plan") }
         blocks.append(raw)
         return raw.bindMemory(to: T.self, capacity: max(count, 1))
     }

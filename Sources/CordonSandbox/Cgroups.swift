@@ -41,6 +41,7 @@ struct CgroupSet {
         let name = "cordon-\(getpid())-\(pid)"
         var set = CgroupSet(dirs: [])
         func mk(_ dir: String) throws(SpawnFailure) {
+            sweepStale(in: String(dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)]))
             if mkdir(dir, 0o755) != 0 && errno != EEXIST {
                 throw SpawnFailure(stage: "cgroup mkdir \(dir)", errno: errno, detail: "", isExec: false)
             }
@@ -75,6 +76,21 @@ struct CgroupSet {
             throw error
         }
         return set
+    }
+
+    /// Removes groups left by a cordon that was killed before it could clean up (SIGKILL gives
+    /// it no chance): `cordon-<pid>-<child>` whose <pid> no longer exists. Their tasks died with
+    /// that cordon's pid namespace, so they are empty and rmdir succeeds.
+    static func sweepStale(in parent: String) {
+        guard let d = opendir(parent) else { return }
+        defer { closedir(d) }
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("cordon-") else { continue }
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, let owner = Int32(parts[1]), owner != getpid() else { continue }
+            if kill(owner, 0) != 0 && errno == ESRCH { _ = rmdir(parent + "/" + name) }
+        }
     }
 
     /// rmdir succeeds once the group is empty; the pid namespace is gone by the time we get

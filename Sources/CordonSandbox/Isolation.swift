@@ -121,9 +121,11 @@ public enum Isolation {
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
             PhaseTimer.shared.mark("plan built")
-            if !useNS {
+            if !useNS && sb.mode == .landlock {
+                notice("cordon: sandbox.mode landlock: running with \(plan.layers) (no namespaces: no private filesystem view, pid or network isolation)")
+            } else if !useNS {
                 notice("cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)")
-                if sb.mode != .landlock && !probe.disabled.contains("userns") { fallback(plan.layers) }
+                if !probe.disabled.contains("userns") { fallback(plan.layers) }
             }
             do {
                 if !useNS, let dir = try? makePrivateTmp() {

@@ -163,7 +163,7 @@ public enum PlanBuilder {
             guard let d = opendir(r) else { throw SandboxError(stage: "plan", "opendir \(r)", errno: errno) }
             var names: [String] = []
             while let e = readdir(d) {
-                let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                 if ["." , "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
                 names.append(n)
             }

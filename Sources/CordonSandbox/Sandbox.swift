@@ -265,14 +265,14 @@ public enum Sandbox {
                         waitingForListener = false
                         close(notifyParent)
                         notifyParent = -1
-                    } else if case .fatal(let why) = plan.monitor!.initialExec(listener: listener) {
+                    } else if let m = plan.monitor, case .fatal(let why) = m.initialExec(listener: listener) {
                         throw abort(SpawnFailure(stage: "monitor", errno: EIO, detail: why, isExec: false))
                     }
                     continue
                 }
                 if fds[0].revents == 0 { continue }
             }
-            let n = withUnsafeMutableBytes(of: &rec) { read(errR, $0.baseAddress! + got, $0.count - got) }
+            let n = withUnsafeMutableBytes(of: &rec) { b in b.baseAddress.map { read(errR, $0 + got, b.count - got) } ?? -1 }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             got += n

@@ -178,7 +178,8 @@ struct Supervisor {
         var off = 0
         buf.withUnsafeBytes { p in
             while off < count {
-                let w = write(fd, p.baseAddress! + off, count - off)
+                guard let base = p.baseAddress else { return }
+                let w = write(fd, base + off, count - off)
                 if w < 0 { if errno == EINTR { continue }; return }
                 off += w
             }

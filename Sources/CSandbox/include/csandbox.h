@@ -202,6 +202,7 @@ int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 /// absolute paths inside the process's root (openat2 RESOLVE_IN_ROOT, so `..` and absolute
 /// symlinks cannot leave it), relative ones from its cwd or `dirfd`; AT_EMPTY_PATH with an
 /// empty path names `dirfd` itself. Returns the fd or -errno.
-int cs_open_exec_target(pid_t pid, int dirfd, const char *path, int empty_path);
+/// rootfd: the process's root opened O_PATH (or -1 to open /proc/PID/root for this call).
+int cs_open_exec_target(pid_t pid, int rootfd, int dirfd, const char *path, int empty_path);
 
 #endif

@@ -95,6 +95,7 @@ enum RunCommand: Subcommand {
             project: parsed.value("project"), command: argv, cwd: startDir, isolation: layers,
             sandbox: sandboxSummary(policy, workspace: workspace))
         try evidence { () throws(AuditError) in try rec.start(start) }
+        PhaseTimer.shared.mark("evidence opened")
         let began = Sandbox.monotonicNow()
         var monitor: Monitor?
         func finish(_ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil) throws(CLIError) -> Int32 {
@@ -103,6 +104,8 @@ enum RunCommand: Subcommand {
                 rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit)
             if let m = monitor {
                 end.summary = m.summary.json
+                let per = { (x: Double) in m.handled == 0 ? 0 : Int(x / Double(m.handled) * 1e6) }
+                PhaseTimer.shared.mark("monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (writers \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))")
                 if parsed.flag("summary") { ctx.output.err(m.summary.text) }
             }
             try evidence { () throws(AuditError) in try rec.end(end) }
@@ -118,6 +121,7 @@ enum RunCommand: Subcommand {
         decision.sessionId = start.session
         PhaseTimer.shared.mark("gate decided")
         try evidence { () throws(AuditError) in try rec.record(decision, for: action, pid: getpid()) }
+        PhaseTimer.shared.mark("decision recorded")
         switch decision.decision {
         case .block:
             ctx.output.err(describe(decision, verb: "blocked"))
