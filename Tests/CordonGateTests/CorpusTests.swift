@@ -7,72 +7,86 @@ import Testing
 
 @Suite("corpus rates", .enabled(if: Corpus.available))
 struct CorpusTests {
-    /// Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl: id, label (safe | approval | block)
-    /// and a one-line reason. Commands are joined from the corpus by id, never copied here.
-    static func labelled() -> [(id: String, label: String, command: String)] {
-        guard let text = readText("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl") else { return [] }
-        return text.split(separator: "\n").compactMap { line in
-            guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue, let label = v["label"]?.stringValue,
-                let command = Corpus.tldrById[id]
-            else { return nil }
-            return (id, label, command)
-        }
+  /// Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl: id, label (safe | approval | block)
+  /// and a one-line reason. Commands are joined from the corpus by id, never copied here.
+  static func labelled() -> [(id: String, label: String, command: String)] {
+    guard let text = readText("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl") else {
+      return []
     }
+    return text.split(separator: "\n").compactMap { line in
+      guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
+        let label = v["label"]?.stringValue,
+        let command = Corpus.tldrById[id]
+      else { return nil }
+      return (id, label, command)
+    }
+  }
 
-    @Test("the labelled sample has at least 300 commands, each with a label and a reason")
-    func sampleShape() throws {
-        let text = try #require(readText("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl"))
-        let lines = text.split(separator: "\n")
-        #expect(lines.count >= 300)
-        for line in lines {
-            let v = try JSONValue.parse(String(line))
-            #expect(["safe", "approval", "block"].contains(v["label"]?.stringValue ?? ""))
-            #expect((v["reason"]?.stringValue ?? "").count > 10)
-        }
-        #expect(Self.labelled().count == lines.count, "every labelled id is in tldr.jsonl")
+  @Test("the labelled sample has at least 300 commands, each with a label and a reason")
+  func sampleShape() throws {
+    let text = try #require(readText("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl"))
+    let lines = text.split(separator: "\n")
+    #expect(lines.count >= 300)
+    for line in lines {
+      let v = try JSONValue.parse(String(line))
+      #expect(["safe", "approval", "block"].contains(v["label"]?.stringValue ?? ""))
+      #expect((v["reason"]?.stringValue ?? "").count > 10)
     }
+    #expect(Self.labelled().count == lines.count, "every labelled id is in tldr.jsonl")
+  }
 
-    @Test("at most 5% of the commands labelled safe are flagged")
-    func falsePositives() {
-        let safe = Self.labelled().filter { $0.label == "safe" }
-        let flagged = safe.filter { decide($0.command).decision != .allow }
-        #expect(!safe.isEmpty)
-        #expect(Double(flagged.count) <= 0.05 * Double(safe.count), "flagged: \(flagged.map(\.id))")
-    }
+  @Test("at most 5% of the commands labelled safe are flagged")
+  func falsePositives() {
+    let safe = Self.labelled().filter { $0.label == "safe" }
+    let flagged = safe.filter { decide($0.command).decision != .allow }
+    #expect(!safe.isEmpty)
+    #expect(Double(flagged.count) <= 0.05 * Double(safe.count), "flagged: \(flagged.map(\.id))")
+  }
 
-    @Test("commands labelled block are never allowed")
-    func blockLabelled() {
-        for r in Self.labelled() where r.label == "block" {
-            #expect(decide(r.command).decision != .allow, "\(r.id): \(r.command)")
-        }
+  @Test("commands labelled block are never allowed")
+  func blockLabelled() {
+    for r in Self.labelled() where r.label == "block" {
+      #expect(decide(r.command).decision != .allow, "\(r.id): \(r.command)")
     }
+  }
 
-    @Test("at most 1% of tldr is blocked")
-    func tldrBlocked() {
-        let usable = Corpus.load("tldr.jsonl", group: "page").filter { !$0.command.hasPrefix("tldr ") && !$0.command.hasPrefix("<") }
-        let blocked = usable.filter { decide($0.command).decision == .block }
-        #expect(usable.count > 28_000)
-        #expect(Double(blocked.count) <= 0.01 * Double(usable.count))
+  @Test("at most 1% of tldr is blocked")
+  func tldrBlocked() {
+    let usable = Corpus.load("tldr.jsonl", group: "page").filter {
+      !$0.command.hasPrefix("tldr ") && !$0.command.hasPrefix("<")
     }
+    let blocked = usable.filter { decide($0.command).decision == .block }
+    #expect(usable.count > 28_000)
+    #expect(Double(blocked.count) <= 0.01 * Double(usable.count))
+  }
 
-    @Test("GTFOBins shell, reverse/bind shell, sudo/suid, capability and library-load snippets are flagged (>= 95% together)")
-    func gtfobins() {
-        let goal: Set<String> = ["shell", "reverse-shell", "non-interactive-reverse-shell", "bind-shell", "non-interactive-bind-shell",
-                                 "sudo", "suid", "limited-suid", "capabilities", "library-load", "file-upload", "file-download"]
-        let records = Corpus.load("gtfobins.jsonl", group: "function").filter { goal.contains($0.group) }
-        let flagged = records.filter { decide($0.command).decision != .allow }
-        #expect(records.count > 1_000)
-        #expect(Double(flagged.count) >= 0.95 * Double(records.count), "\(flagged.count)/\(records.count)")
-        // Every reverse and bind shell is caught.
-        for r in records where r.group.hasSuffix("bind-shell") || r.group == "reverse-shell" {
-            #expect(decide(r.command).decision != .allow, "\(r.id)")
-        }
+  @Test(
+    "GTFOBins shell, reverse/bind shell, sudo/suid, capability and library-load snippets are flagged (>= 95% together)"
+  )
+  func gtfobins() {
+    let goal: Set<String> = [
+      "shell", "reverse-shell", "non-interactive-reverse-shell", "bind-shell",
+      "non-interactive-bind-shell",
+      "sudo", "suid", "limited-suid", "capabilities", "library-load", "file-upload",
+      "file-download",
+    ]
+    let records = Corpus.load("gtfobins.jsonl", group: "function").filter {
+      goal.contains($0.group)
     }
+    let flagged = records.filter { decide($0.command).decision != .allow }
+    #expect(records.count > 1_000)
+    #expect(
+      Double(flagged.count) >= 0.95 * Double(records.count), "\(flagged.count)/\(records.count)")
+    // Every reverse and bind shell is caught.
+    for r in records where r.group.hasSuffix("bind-shell") || r.group == "reverse-shell" {
+      #expect(decide(r.command).decision != .allow, "\(r.id)")
+    }
+  }
 
-    @Test("every corpus record gets a decision (no crash, no hang) and the same one twice")
-    func everyRecord() {
-        for r in Corpus.load("gtfobins.jsonl", group: "function") {
-            #expect(decide(r.command) == decide(r.command))
-        }
+  @Test("every corpus record gets a decision (no crash, no hang) and the same one twice")
+  func everyRecord() {
+    for r in Corpus.load("gtfobins.jsonl", group: "function") {
+      #expect(decide(r.command) == decide(r.command))
     }
+  }
 }

@@ -3,160 +3,201 @@
 
 /// A signal raised by a detector, before policy exceptions and scoring.
 struct Hit {
-    var signal: Signal
-    var score: Int
-    var evidence: String
-    var reason: String
-    /// The invocation it is about, if any (exceptions match on its command).
-    var invocation: Int?
-    var elevated: Bool
+  var signal: Signal
+  var score: Int
+  var evidence: String
+  var reason: String
+  /// The invocation it is about, if any (exceptions match on its command).
+  var invocation: Int?
+  var elevated: Bool
 }
 
 /// Redirection targets that move no data anywhere.
-let quietDevices: Set<String> = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-"]
+let quietDevices: Set<String> = [
+  "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-",
+]
 
 final class Analysis {
-    /// Programs whose arguments name files they write.
-    static let writers: Set<String> = ["tee", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl", "truncate", "touch"]
-    static let maxBytes = 1 << 20
-    static let maxInvocations = 20_000
+  /// Programs whose arguments name files they write.
+  static let writers: Set<String> = [
+    "tee", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl", "truncate", "touch",
+  ]
+  static let maxBytes = 1 << 20
+  static let maxInvocations = 20_000
 
-    let sink: ScriptSink
-    var invocations: [Invocation] = []
-    var inherited: [Int: Inherited] = [:]
-    /// Variables with static values at the end of the top-level parse, for nested scripts.
-    var variables: [String: String] = [:]
-    var hits: [Hit] = []
-    /// Invocations whose arguments carry inline interpreter code: (invocation, language, code).
-    var inlineCode: [(Int, String, String)] = []
-    /// Invocations per pipeline, built once normalisation is done.
-    var byPipeline: [[Int]] = []
-    var writtenCache: [[String]?] = []
-
-    var script: ParsedScript { sink.script }
-
-    /// Analyses a shell command line or script.
-    init(shell text: String) {
-        var text = text
-        var oversized = false
-        if text.utf8.count > Self.maxBytes {
-            // Analyse the first MiB; the rest cannot lower the score, and the size itself is a finding.
-            text = String(decoding: text.utf8.prefix(Self.maxBytes), as: UTF8.self)
-            oversized = true
-        }
-        sink = ScriptSink(text: text)
-        inputChecks(text, oversized: oversized)
-        var p = ShellParser(bytes: Array(text.utf8), sink: sink, depth: 0, vars: [:])
-        p.parseScript()
-        variables = p.vars
-        finish()
+  let sink: ScriptSink
+  var invocations: [Invocation] = []
+  var inherited: [Int: Inherited] = [:]
+  /// Variables with static values at the end of the top-level parse, for nested scripts.
+  var variables: [String: String] = [:]
+  var hits: [Hit] = []
+  /// Invocations whose arguments carry inline interpreter code: (invocation, language, code).
+  var inlineCode: [(Int, String, String)] = []
+  /// Invocations per pipeline, built once normalisation is done.
+  /// Invocations per pipeline, built on first use (most decisions never ask).
+  lazy var byPipeline: [[Int]] = {
+    var out = [[Int]](repeating: [], count: sink.script.pipelines.count)
+    for (k, inv) in invocations.enumerated() {
+      out[sink.script.commands[inv.command].pipeline].append(k)
     }
+    return out
+  }()
+  var writtenCache: [[String]?] = []
 
-    /// Analyses an argv as `cordon run` received it: no word splitting, no quote removal.
-    init(argv: [String]) {
-        sink = ScriptSink(text: quoteJoin(argv))
-        let joined = argv.joined(separator: " ")
-        inputChecks(joined, oversized: joined.utf8.count > Self.maxBytes)
-        var cmd = SimpleCommand.empty(pipeline: 0, position: 0, depth: 0)
-        cmd.words = argv.map { ShellWord(value: $0) }
-        cmd.text = String(decoding: sink.script.text.utf8.prefix(200), as: UTF8.self)
-        sink.script.pipelines = [[0]]
-        sink.script.commands = [cmd]
-        finish()
+  var script: ParsedScript { sink.script }
+
+  /// Analyses a shell command line or script.
+  init(shell text: String) {
+    var text = text
+    var oversized = false
+    if text.utf8.count > Self.maxBytes {
+      // Analyse the first MiB; the rest cannot lower the score, and the size itself is a finding.
+      text = String(decoding: text.utf8.prefix(Self.maxBytes), as: UTF8.self)
+      oversized = true
     }
+    sink = ScriptSink(text: text)
+    inputChecks(text, oversized: oversized)
+    var p = ShellParser(bytes: Array(text.utf8), sink: sink, depth: 0, vars: [:])
+    p.parseScript()
+    variables = p.vars
+    finish()
+  }
 
-    private func inputChecks(_ text: String, oversized: Bool) {
-        if oversized {
-            hit(.oversized, evidence: "\(text.utf8.count) bytes", reason: "command longer than 1 MiB; only the first MiB was analysed")
-        }
-        if text.utf8.contains(0) {
-            hit(.nulByte, evidence: "NUL at byte \(text.utf8.firstIndex(of: 0).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? 0)",
-                reason: "command contains a NUL byte, which no argv can carry")
-        }
-        // Invalid UTF-8 arrives here already repaired to U+FFFD (String guarantees valid UTF-8).
-        if text.has("\u{FFFD}") {
-            hit(.invalidUTF8, evidence: "U+FFFD", reason: "command contained invalid UTF-8 (replaced before analysis)")
-        }
+  /// Analyses an argv as `cordon run` received it: no word splitting, no quote removal.
+  init(argv: [String]) {
+    sink = ScriptSink(text: quoteJoin(argv))
+    let joined = argv.joined(separator: " ")
+    inputChecks(joined, oversized: joined.utf8.count > Self.maxBytes)
+    var cmd = SimpleCommand.empty(pipeline: 0, position: 0, depth: 0)
+    cmd.words = argv.map { ShellWord(value: $0) }
+    cmd.text = String(decoding: sink.script.text.utf8.prefix(200), as: UTF8.self)
+    sink.script.pipelines = [[0]]
+    sink.script.commands = [cmd]
+    finish()
+  }
+
+  private func inputChecks(_ text: String, oversized: Bool) {
+    if oversized {
+      hit(
+        .oversized, evidence: "\(text.utf8.count) bytes",
+        reason: "command longer than 1 MiB; only the first MiB was analysed")
     }
-
-    private func finish() {
-        normaliseAll()
-        let before = sink.script.commands.count
-        payloads()
-        normaliseAll(from: before)
-        byPipeline = Array(repeating: [], count: sink.script.pipelines.count)
-        for (k, inv) in invocations.enumerated() {
-            byPipeline[sink.script.commands[inv.command].pipeline].append(k)
-        }
-        for problem in sink.script.problems {
-            hit(.parseError, evidence: problem.description, reason: "could not parse the command: \(problem.message) at byte \(problem.offset)")
-        }
+    if text.utf8.contains(0) {
+      hit(
+        .nulByte,
+        evidence:
+          "NUL at byte \(text.utf8.firstIndex(of: 0).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? 0)",
+        reason: "command contains a NUL byte, which no argv can carry")
     }
-
-    // MARK: reporting
-
-    func hit(_ signal: Signal, _ inv: Int? = nil, evidence: String? = nil, score: Int? = nil, reason: String) {
-        let ev = evidence ?? inv.map { self.evidence($0) } ?? ""
-        let elevated = inv.map { invocations[$0].elevated } ?? false
-        hits.append(Hit(signal: signal, score: score ?? signal.score, evidence: ev, reason: reason, invocation: inv, elevated: elevated))
+    // Invalid UTF-8 arrives here already repaired to U+FFFD (String guarantees valid UTF-8).
+    if text.has("\u{FFFD}") {
+      hit(
+        .invalidUTF8, evidence: "U+FFFD",
+        reason: "command contained invalid UTF-8 (replaced before analysis)")
     }
+  }
 
-    /// The source text of the command an invocation came from.
-    func evidence(_ inv: Int) -> String { sink.script.commands[invocations[inv].command].text }
-
-    func command(_ inv: Int) -> SimpleCommand { sink.script.commands[invocations[inv].command] }
-
-    /// Invocations in the same pipeline as `inv`, after it, in order.
-    func downstream(of inv: Int) -> [Int] {
-        let c = command(inv)
-        return invocationsIn(pipeline: c.pipeline).filter { command($0).position > c.position }
+  private func finish() {
+    normaliseAll()
+    let before = sink.script.commands.count
+    payloads()
+    normaliseAll(from: before)
+    for problem in sink.script.problems {
+      hit(
+        .parseError, evidence: problem.description,
+        reason: "could not parse the command: \(problem.message) at byte \(problem.offset)")
     }
+  }
 
-    func invocationsIn(pipeline: Int) -> [Int] {
-        pipeline < byPipeline.count ? byPipeline[pipeline] : []
-    }
+  // MARK: reporting
 
-    /// Invocations inside the substitutions (`$(...)`, backticks, `<(...)`) of a word.
-    func invocationsIn(word: ShellWord) -> [Int] {
-        guard !word.substitutions.isEmpty else { return [] }
-        return word.substitutions.flatMap { invocationsIn(pipeline: $0) }
-    }
+  /// - Parameter elevated: override for signals about a redirection: in `sudo cmd > /etc/x`
+  ///   the shell opens /etc/x as the user, so sudo does not make that write stronger.
+  func hit(
+    _ signal: Signal, _ inv: Int? = nil, evidence: String? = nil, score: Int? = nil,
+    elevated: Bool? = nil, reason: String
+  ) {
+    let ev = evidence ?? inv.map { self.evidence($0) } ?? ""
+    let elevated = elevated ?? inv.map { invocations[$0].elevated } ?? false
+    hits.append(
+      Hit(
+        signal: signal, score: score ?? signal.score, evidence: ev, reason: reason, invocation: inv,
+        elevated: elevated))
+  }
 
-    /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
-    func outputTargets(_ inv: Int) -> [String] {
-        if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-        return command(inv).redirects.filter { $0.isOutput && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber))) }
-            .map(\.target.value).filter { !quietDevices.contains($0) }
-    }
+  /// The source text of the command an invocation came from.
+  func evidence(_ inv: Int) -> String { sink.script.commands[invocations[inv].command].text }
 
-    func inputTargets(_ inv: Int) -> [String] {
-        if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-        return command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value).filter { !quietDevices.contains($0) }
-    }
+  func command(_ inv: Int) -> SimpleCommand { sink.script.commands[invocations[inv].command] }
 
-    /// Files an invocation writes: redirections plus the destination arguments of writers.
-    /// Several detectors ask; it is computed once per invocation.
-    func writtenFiles(_ k: Int) -> [String] {
-        if writtenCache.count != invocations.count { writtenCache = Array(repeating: nil, count: invocations.count) }
-        if let w = writtenCache[k] { return w }
-        let w = computeWrittenFiles(k)
-        writtenCache[k] = w
-        return w
-    }
+  /// Invocations in the same pipeline as `inv`, after it, in order.
+  func downstream(of inv: Int) -> [Int] {
+    let c = command(inv)
+    return invocationsIn(pipeline: c.pipeline).filter { command($0).position > c.position }
+  }
 
-    private func computeWrittenFiles(_ k: Int) -> [String] {
-        let inv = invocations[k]
-        if sink.script.commands[inv.command].redirects.isEmpty && !Self.writers.contains(inv.program) { return [] }
-        var out = outputTargets(k)
-        let pos = inv.positionals
-        switch Name(inv.program) {
-        case "tee": out += pos
-        case "cp", "mv", "install", "ln", "rsync": if let last = pos.last, pos.count >= 2 { out.append(last) }
-        case "dd": out += inv.args.filter { $0.hasPrefix("of=") }.map { String($0.dropFirst(3)) }
-        case "sed", "perl": if inv.has("-i") || inv.args.contains(where: { $0.hasPrefix("-i") }) { out += pos.dropFirst() }
-        case "truncate", "touch": out += pos
-        default: break
-        }
-        return out
+  func invocationsIn(pipeline: Int) -> [Int] {
+    pipeline < byPipeline.count ? byPipeline[pipeline] : []
+  }
+
+  /// Invocations inside the substitutions (`$(...)`, backticks, `<(...)`) of a word.
+  func invocationsIn(word: ShellWord) -> [Int] {
+    guard !word.substitutions.isEmpty else { return [] }
+    return word.substitutions.flatMap { invocationsIn(pipeline: $0) }
+  }
+
+  /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
+  func outputTargets(_ inv: Int) -> [String] {
+    if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+    return command(inv).redirects.filter {
+      $0.isOutput
+        && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber)))
     }
+    .map(\.target.value).filter { !quietDevices.contains($0) }
+  }
+
+  func inputTargets(_ inv: Int) -> [String] {
+    if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+    return command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value)
+      .filter { !quietDevices.contains($0) }
+  }
+
+  /// Files an invocation writes: redirections plus the destination arguments of writers.
+  /// Several detectors ask; it is computed once per invocation.
+  func writtenFiles(_ k: Int) -> [String] {
+    if sink.script.commands[invocations[k].command].redirects.isEmpty
+      && !invocations[k].kind.contains(.writer)
+    {
+      return []
+    }
+    if writtenCache.count != invocations.count {
+      writtenCache = Array(repeating: nil, count: invocations.count)
+    }
+    if let w = writtenCache[k] { return w }
+    let w = computeWrittenFiles(k)
+    writtenCache[k] = w
+    return w
+  }
+
+  private func computeWrittenFiles(_ k: Int) -> [String] {
+    let inv = invocations[k]
+    if sink.script.commands[inv.command].redirects.isEmpty && !inv.kind.contains(.writer) {
+      return []
+    }
+    var out = outputTargets(k)
+    let pos = inv.positionals
+    switch Name(inv.program) {
+    case "tee": out += pos
+    case "cp", "mv", "install", "ln", "rsync":
+      if let last = pos.last, pos.count >= 2 { out.append(last) }
+    case "dd": out += inv.args.filter { $0.hasPrefix("of=") }.map { String($0.dropFirst(3)) }
+    case "sed", "perl":
+      if inv.has("-i") || inv.args.contains(where: { $0.hasPrefix("-i") }) {
+        out += pos.dropFirst()
+      }
+    case "truncate", "touch": out += pos
+    default: break
+    }
+    return out
+  }
 }

@@ -2,145 +2,155 @@
 // elevated). Detectors read invocations, not raw words.
 
 public enum PathClass: String, Sendable, Equatable {
-    /// `rm`: looked up on PATH.
-    case bare
-    /// `/bin/rm`, `/usr/sbin/x`: a system directory.
-    case system
-    /// `./rm`, `bin/x`: relative to the working directory (a copied binary, a built tool).
-    case relative
-    /// `/tmp/x`, `/home/u/x`: some other absolute path.
-    case absolute
-    /// `$CMD`, `$(...)`: decided only at run time.
-    case dynamic
+  /// `rm`: looked up on PATH.
+  case bare
+  /// `/bin/rm`, `/usr/sbin/x`: a system directory.
+  case system
+  /// `./rm`, `bin/x`: relative to the working directory (a copied binary, a built tool).
+  case relative
+  /// `/tmp/x`, `/home/u/x`: some other absolute path.
+  case absolute
+  /// `$CMD`, `$(...)`: decided only at run time.
+  case dynamic
 }
 
 /// Program families the detectors ask about again and again, looked up once per invocation.
 public struct ProgramKind: OptionSet, Sendable {
-    public let rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
-    static let shell = ProgramKind(rawValue: 1 << 0)
-    static let interpreter = ProgramKind(rawValue: 1 << 1)
-    static let netClient = ProgramKind(rawValue: 1 << 2)
-    static let informational = ProgramKind(rawValue: 1 << 3)
-    static let known = ProgramKind(rawValue: 1 << 4)
-    static let editor = ProgramKind(rawValue: 1 << 5)
-    static let downloader = ProgramKind(rawValue: 1 << 6)
-    static let sender = ProgramKind(rawValue: 1 << 7)
+  public let rawValue: UInt16
+  public init(rawValue: UInt16) { self.rawValue = rawValue }
+  static let shell = ProgramKind(rawValue: 1 << 0)
+  static let interpreter = ProgramKind(rawValue: 1 << 1)
+  static let netClient = ProgramKind(rawValue: 1 << 2)
+  static let informational = ProgramKind(rawValue: 1 << 3)
+  static let known = ProgramKind(rawValue: 1 << 4)
+  static let editor = ProgramKind(rawValue: 1 << 5)
+  static let downloader = ProgramKind(rawValue: 1 << 6)
+  static let sender = ProgramKind(rawValue: 1 << 7)
+  static let writer = ProgramKind(rawValue: 1 << 8)
 
-    nonisolated(unsafe) static let table: [String: ProgramKind] = {
-        var t: [String: ProgramKind] = [:]
-        func add(_ names: Set<String>, _ k: ProgramKind) { for n in names { t[n, default: []].insert(k) } }
-        add(shellNames, .shell)
-        add(Programs.interpreters, .interpreter)
-        add(Programs.netClients, .netClient)
-        add(Programs.informational, .informational)
-        add(KnownPrograms.names, .known)
-        add(editorNames, .editor)
-        add(Programs.downloaders, .downloader)
-        add(Programs.senders, .sender)
-        return t
-    }()
+  nonisolated(unsafe) static let table: [String: ProgramKind] = {
+    var t: [String: ProgramKind] = [:]
+    func add(_ names: Set<String>, _ k: ProgramKind) {
+      for n in names { t[n, default: []].insert(k) }
+    }
+    add(shellNames, .shell)
+    add(Programs.interpreters, .interpreter)
+    add(Programs.netClients, .netClient)
+    add(Programs.informational, .informational)
+    add(KnownPrograms.names, .known)
+    add(editorNames, .editor)
+    add(Programs.downloaders, .downloader)
+    add(Programs.senders, .sender)
+    add(Analysis.writers, .writer)
+    return t
+  }()
 
-    static func of(_ program: String) -> ProgramKind { table[program] ?? [] }
+  static func of(_ program: String) -> ProgramKind { table[program] ?? [] }
 }
 
 public struct Invocation: Sendable {
-    /// Basename of the program, e.g. `rm` for `/usr/bin/rm` and `\rm`.
-    public var program: String
-    /// The program word as written (after quote removal).
-    public var written: String
-    public var pathClass: PathClass
-    /// Argument values after the program.
-    public var args: [String]
-    /// The argument words, for substitution and quoting details.
-    public var argWords: [ShellWord]
-    /// Index of the simple command it came from.
-    public var command: Int
-    /// Wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`, `ssh`...).
-    public var wrappers: [String]
-    /// Runs as another user: `sudo`, `doas`, `su`, `pkexec`, `run0`.
-    public var elevated: Bool
-    /// Runs elsewhere: `ssh HOST`, `docker exec C`, `kubectl exec P`.
-    public var remote: String?
-    /// `NAME=value` set for this program (prefix assignments, `env NAME=value`).
-    public var environment: [(String, String)]
-    /// Written as a line typed into an interactive program: `!/bin/sh` in `less`, `vi`.
-    public var typedEscape: Bool
-    /// Arguments come from standard input (`xargs`): unknown at check time.
-    public var argsFromInput: Bool
-    /// Which program families it belongs to.
-    public var kind: ProgramKind
+  /// Basename of the program, e.g. `rm` for `/usr/bin/rm` and `\rm`.
+  public var program: String
+  /// The program word as written (after quote removal).
+  public var written: String
+  public var pathClass: PathClass
+  /// Argument values after the program.
+  public var args: [String]
+  /// The argument words, for substitution and quoting details.
+  public var argWords: [ShellWord]
+  /// Index of the simple command it came from.
+  public var command: Int
+  /// Wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`, `ssh`...).
+  public var wrappers: [String]
+  /// Runs as another user: `sudo`, `doas`, `su`, `pkexec`, `run0`.
+  public var elevated: Bool
+  /// Runs elsewhere: `ssh HOST`, `docker exec C`, `kubectl exec P`.
+  public var remote: String?
+  /// `NAME=value` set for this program (prefix assignments, `env NAME=value`).
+  public var environment: [(String, String)]
+  /// Written as a line typed into an interactive program: `!/bin/sh` in `less`, `vi`.
+  public var typedEscape: Bool
+  /// Arguments come from standard input (`xargs`): unknown at check time.
+  public var argsFromInput: Bool
+  /// Which program families it belongs to.
+  public var kind: ProgramKind
 
-    init(program: String, written: String, pathClass: PathClass, command: Int) {
-        self.kind = ProgramKind.of(program)
-        self.program = program
-        self.written = written
-        self.pathClass = pathClass
-        self.args = []
-        self.argWords = []
-        self.command = command
-        self.wrappers = []
-        self.elevated = false
-        self.remote = nil
-        self.environment = []
-        self.typedEscape = false
-        self.argsFromInput = false
-    }
+  init(program: String, written: String, pathClass: PathClass, command: Int) {
+    self.kind = ProgramKind.of(program)
+    self.program = program
+    self.written = written
+    self.pathClass = pathClass
+    self.args = []
+    self.argWords = []
+    self.command = command
+    self.wrappers = []
+    self.elevated = false
+    self.remote = nil
+    self.environment = []
+    self.typedEscape = false
+    self.argsFromInput = false
+  }
 
-    /// Whether any argument equals one of `options`, or (for single-letter short options)
-    /// appears inside a bundle like `-rf`.
-    public func has(_ options: String...) -> Bool { hasAny(options) }
+  /// Whether any argument equals one of `options`, or (for single-letter short options)
+  /// appears inside a bundle like `-rf`.
+  public func has(_ options: String...) -> Bool { hasAny(options) }
 
-    public func hasAny(_ options: [String]) -> Bool {
-        for a in args {
-            for o in options {
-                if a == o { return true }
-                if o.hasPrefix("--"), a.hasPrefix(o + "=") { return true }
-                // `-rf` contains `-r` and `-f`; only for short options, not `--long` or `-exec`.
-                if o.utf8.count == 2, o.hasPrefix("-"), a.hasPrefix("-"), !a.hasPrefix("--"), a.utf8.count > 2,
-                    a.utf8.count <= 6, a.utf8.dropFirst().allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x41 && $0 <= 0x5a) }),
-                    let letter = o.utf8.last, a.utf8.dropFirst().contains(letter)
-                {
-                    return true
-                }
-            }
+  public func hasAny(_ options: [String]) -> Bool {
+    for a in args {
+      for o in options {
+        if a == o { return true }
+        if o.hasPrefix("--"), a.hasPrefix(o + "=") { return true }
+        // `-rf` contains `-r` and `-f`; only for short options, not `--long` or `-exec`.
+        if o.utf8.count == 2, o.hasPrefix("-"), a.hasPrefix("-"), !a.hasPrefix("--"),
+          a.utf8.count > 2,
+          a.utf8.count <= 6,
+          a.utf8.dropFirst().allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x41 && $0 <= 0x5a) }
+          ),
+          let letter = o.utf8.last, a.utf8.dropFirst().contains(letter)
+        {
+          return true
         }
-        return false
+      }
     }
+    return false
+  }
 
-    /// The value of an option: `-o V`, `-oV`, `--opt V`, `--opt=V`.
-    public func value(of options: String...) -> String? {
-        for (k, a) in args.enumerated() {
-            for o in options {
-                if a == o { return k + 1 < args.count ? args[k + 1] : nil }
-                if o.hasPrefix("--") {
-                    if a.hasPrefix(o + "=") { return String(a.dropFirst(o.count + 1)) }
-                } else if o.utf8.count == 2, a.hasPrefix(o), a.utf8.count > 2, !a.hasPrefix("--") {
-                    return String(a.dropFirst(2))
-                }
-            }
+  /// The value of an option: `-o V`, `-oV`, `--opt V`, `--opt=V`.
+  public func value(of options: String...) -> String? {
+    for (k, a) in args.enumerated() {
+      for o in options {
+        if a == o { return k + 1 < args.count ? args[k + 1] : nil }
+        if o.hasPrefix("--") {
+          if a.hasPrefix(o + "=") { return String(a.dropFirst(o.count + 1)) }
+        } else if o.utf8.count == 2, a.hasPrefix(o), a.utf8.count > 2, !a.hasPrefix("--") {
+          return String(a.dropFirst(2))
         }
-        return nil
+      }
     }
+    return nil
+  }
 
-    /// Arguments that do not start with `-` (a rough positional list).
-    public var positionals: [String] { args.filter { !$0.hasPrefix("-") } }
+  /// Arguments that do not start with `-` (a rough positional list).
+  public var positionals: [String] { args.filter { !$0.hasPrefix("-") } }
 
-    /// The first argument that is not an option: the subcommand of `git`, `kubectl`, `docker`.
-    public var subcommand: String? { args.first { !$0.hasPrefix("-") } }
+  /// The first argument that is not an option: the subcommand of `git`, `kubectl`, `docker`.
+  public var subcommand: String? { args.first { !$0.hasPrefix("-") } }
 }
 
 /// Classifies a program word and reduces it to its basename.
 func programName(_ written: String, isStatic: Bool) -> (String, PathClass) {
-    guard isStatic else { return (written, .dynamic) }
-    guard let slash = written.utf8.lastIndex(of: 0x2F) else { return (written, .bare) }
-    let base = String(Substring(written.utf8[written.utf8.index(after: slash)...]))
-    if written.hasPrefix("/") {
-        for dir in ["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/libexec/"]
-        where written.hasPrefix(dir) {
-            return (base, .system)
-        }
-        return (base, .absolute)
+  guard isStatic else { return (written, .dynamic) }
+  guard let slash = written.utf8.lastIndex(of: 0x2F) else { return (written, .bare) }
+  let base = String(Substring(written.utf8[written.utf8.index(after: slash)...]))
+  if written.hasPrefix("/") {
+    for dir in [
+      "/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/",
+      "/usr/libexec/",
+    ]
+    where written.hasPrefix(dir) {
+      return (base, .system)
     }
-    return (base, .relative)
+    return (base, .absolute)
+  }
+  return (base, .relative)
 }

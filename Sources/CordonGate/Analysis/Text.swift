@@ -2,94 +2,131 @@
 // search short ASCII needles in command text, which plain byte loops do in nanoseconds.
 
 extension String {
-    /// Whether `needle` occurs in this string (byte comparison).
-    @inline(__always) func has(_ needle: String) -> Bool { byteRange(of: needle) != nil }
+  /// Whether `needle` occurs in this string (byte comparison).
+  @inline(__always) func has(_ needle: String) -> Bool { byteRange(of: needle) != nil }
 
-    /// Whether any of `needles` occurs.
-    func hasAny(_ needles: [String]) -> Bool { needles.contains { has($0) } }
+  /// Whether any of `needles` occurs.
+  func hasAny(_ needles: [String]) -> Bool { needles.contains { has($0) } }
 
-    /// Byte offsets of the first occurrence of `needle`.
-    func byteRange(of needle: String, from: Int = 0) -> Range<Int>? {
-        var h = self, n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                guard nb.count > 0, hb.count >= nb.count else { return nb.count == 0 ? 0..<0 : nil }
-                let first = nb[0]
-                var k = from
-                let last = hb.count - nb.count
-                while k <= last {
-                    if hb[k] == first {
-                        var m = 1
-                        while m < nb.count && hb[k + m] == nb[m] { m += 1 }
-                        if m == nb.count { return k..<(k + nb.count) }
-                    }
-                    k += 1
-                }
-                return nil
-            }
+  /// Byte offsets of the first occurrence of `needle`.
+  func byteRange(of needle: String, from: Int = 0) -> Range<Int>? {
+    var h = self
+    var n = needle
+    return h.withUTF8 { hb in
+      n.withUTF8 { nb in
+        guard nb.count > 0, hb.count >= nb.count else { return nb.count == 0 ? 0..<0 : nil }
+        let first = nb[0]
+        var k = from
+        let last = hb.count - nb.count
+        while k <= last {
+          if hb[k] == first {
+            var m = 1
+            while m < nb.count && hb[k + m] == nb[m] { m += 1 }
+            if m == nb.count { return k..<(k + nb.count) }
+          }
+          k += 1
         }
+        return nil
+      }
     }
+  }
 
-    /// ASCII lower-casing (program names and flags are ASCII; other bytes stay as they are).
-    var asciiLowercased: String {
-        guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return self }
-        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 32 : $0 }, as: UTF8.self)
-    }
+  /// ASCII lower-casing (program names and flags are ASCII; other bytes stay as they are).
+  var asciiLowercased: String {
+    guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return self }
+    return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 32 : $0 }, as: UTF8.self)
+  }
 
-    func replacingAll(_ a: String, with b: String) -> String {
-        var out: [UInt8] = []
-        let u = Array(utf8), n = Array(a.utf8)
-        var k = 0
-        while k < u.count {
-            if !n.isEmpty, k + n.count <= u.count, u[k..<(k + n.count)].elementsEqual(n) {
-                out.append(contentsOf: b.utf8)
-                k += n.count
-            } else {
-                out.append(u[k])
-                k += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+  func replacingAll(_ a: String, with b: String) -> String {
+    var out: [UInt8] = []
+    let u = Array(utf8)
+    let n = Array(a.utf8)
+    var k = 0
+    while k < u.count {
+      if !n.isEmpty, k + n.count <= u.count, u[k..<(k + n.count)].elementsEqual(n) {
+        out.append(contentsOf: b.utf8)
+        k += n.count
+      } else {
+        out.append(u[k])
+        k += 1
+      }
     }
+    return String(decoding: out, as: UTF8.self)
+  }
 
-    /// The part after the last `/`.
-    var basename: String {
-        var u = utf8
-        guard let s = u.lastIndex(of: 0x2F) else { return self }
-        u = utf8
-        return String(Substring(self.utf8[u.index(after: s)...]))
-    }
+  /// The part after the last `/`.
+  var basename: String {
+    var u = utf8
+    guard let s = u.lastIndex(of: 0x2F) else { return self }
+    u = utf8
+    return String(Substring(self.utf8[u.index(after: s)...]))
+  }
 
-    /// `~/x`, `$HOME/x` and `/home/NAME/x` and `/root/x` all become `~/x`, so one table of
-    /// home-relative secrets covers every spelling.
-    var homeNormalised: String {
-        if hasPrefix("$HOME/") { return "~/" + dropFirst(6) }
-        if hasPrefix("${HOME}/") { return "~/" + dropFirst(8) }
-        if hasPrefix("/root/") { return "~/" + dropFirst(6) }
-        if hasPrefix("/home/") {
-            let rest = dropFirst(6)
-            if let s = rest.firstIndex(of: "/") { return "~" + rest[s...] }
-        }
-        if hasPrefix("/Users/") {
-            let rest = dropFirst(7)
-            if let s = rest.firstIndex(of: "/") { return "~" + rest[s...] }
-        }
-        return self
+  /// `~/x`, `$HOME/x` and `/home/NAME/x` and `/root/x` all become `~/x`, so one table of
+  /// home-relative secrets covers every spelling.
+  var homeNormalised: String {
+    if hasPrefix("$HOME/") { return "~/" + dropFirst(6) }
+    if hasPrefix("${HOME}/") { return "~/" + dropFirst(8) }
+    if hasPrefix("/root/") { return "~/" + dropFirst(6) }
+    if hasPrefix("/home/") {
+      let rest = dropFirst(6)
+      if let s = rest.firstIndex(of: "/") { return "~" + rest[s...] }
     }
+    if hasPrefix("/Users/") {
+      let rest = dropFirst(7)
+      if let s = rest.firstIndex(of: "/") { return "~" + rest[s...] }
+    }
+    return self
+  }
 }
 
 /// A program or subcommand name for `switch` statements. Detectors switch over dozens of
 /// string literals per program; comparing lengths first turns almost every case into one
 /// integer compare instead of a call into the string runtime (measured: ~8% of decision time).
 struct Name {
-    let value: String
-    let count: Int
-    @inline(__always) init(_ value: String) {
-        self.value = value
-        self.count = value.utf8.count
-    }
+  let value: String
+  let count: Int
+  @inline(__always) init(_ value: String) {
+    self.value = value
+    self.count = value.utf8.count
+  }
 }
 
 @inline(__always) func ~= (pattern: String, name: Name) -> Bool {
-    pattern.utf8.count == name.count && pattern == name.value
+  pattern.utf8.count == name.count && pattern == name.value
+}
+
+/// A fixed set of byte strings searched for in one pass over the haystack (instead of one pass
+/// per needle): the per-argument checks run for every argument of every command.
+struct Needles: Sendable {
+  let needles: [[UInt8]]
+  /// For each byte value, whether some needle starts with it.
+  let starts: [Bool]
+
+  init(_ strings: [String]) {
+    needles = strings.map { Array($0.utf8) }
+    var s = [Bool](repeating: false, count: 256)
+    for n in needles where !n.isEmpty { s[Int(n[0])] = true }
+    starts = s
+  }
+}
+
+extension String {
+  func containsAny(_ n: Needles) -> Bool {
+    var h = self
+    return h.withUTF8 { hb in
+      var k = 0
+      while k < hb.count {
+        if n.starts[Int(hb[k])] {
+          for needle in n.needles where needle[0] == hb[k] && k + needle.count <= hb.count {
+            var m = 1
+            while m < needle.count && hb[k + m] == needle[m] { m += 1 }
+            if m == needle.count { return true }
+          }
+        }
+        k += 1
+      }
+      return false
+    }
+  }
 }

@@ -1,148 +1,142 @@
-// Destructive file operations, disk and device writes, and destructive git.
+// Destructive file operations and disk or device writes.
 
 enum Destruction {
-    /// Paths whose recursive deletion destroys the system or the user's home.
-    static let criticalPaths: Set<String> = [
-        "/", "/*", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*", "${HOME}", "${HOME}/", "..", "../", "../*", ".", "./",
-        "*", ".*", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root", "/sbin", "/srv",
-        "/sys", "/usr", "/var", "/usr/bin", "/usr/lib", "/usr/local", "/var/lib", "/etc/*", "/usr/*", "/var/*", "/home/*",
-        "/boot/*", "C:\\", "/mnt", "/media", "/snap",
+  /// Paths whose recursive deletion destroys the system or the user's home.
+  static let criticalPaths: Set<String> = [
+    "/", "/*", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*", "${HOME}", "${HOME}/", "..", "../",
+    "../*", ".", "./",
+    "*", ".*", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root",
+    "/sbin", "/srv",
+    "/sys", "/usr", "/var", "/usr/bin", "/usr/lib", "/usr/local", "/var/lib", "/etc/*", "/usr/*",
+    "/var/*", "/home/*",
+    "/boot/*", "C:\\", "/mnt", "/media", "/snap",
+  ]
+  static let systemPrefixes = [
+    "/etc/", "/boot/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/var/lib/", "/sys/",
+    "/proc/sys/",
+  ]
+
+  static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    let p = inv.program
+    switch Name(p) {
+    case "rm", "unlink", "rmdir":
+      let recursive = inv.hasAny(["-r", "-R", "--recursive"])
+      let targets = inv.argWords.filter { !$0.value.hasPrefix("-") || $0.value == "-" }
+      for t in targets {
+        let v = t.value.homeNormalised
+        let trimmed = v.count > 1 && v.hasSuffix("/") ? String(v.dropLast()) : v
+        if recursive && (criticalPaths.contains(v) || criticalPaths.contains(trimmed)) {
+          a.hit(.deleteCritical, k, reason: "deletes \(t.value) recursively")
+          return
+        }
+        // `rm -rf "$DIR/"*`: an empty variable turns this into `rm -rf /*`.
+        if recursive && !t.isStatic && (v.hasPrefix("$") || v.hasPrefix("${"))
+          && (v.has("/") || v.hasSuffix("*"))
+        {
+          a.hit(
+            .deleteUnsetVariable, k,
+            reason: "deletes a path built on a variable that may be empty (\(t.value))")
+          return
+        }
+        if recursive && systemPrefixes.contains(where: { v.hasPrefix($0) }) {
+          a.hit(
+            .deleteCritical, k, score: 85,
+            reason: "deletes the system directory \(t.value) recursively")
+          return
+        }
+      }
+      if inv.argsFromInput && recursive && inv.has("-f") {
+        a.hit(.deleteBroad, k, reason: "force-deletes whatever paths arrive on standard input")
+      }
+    case "find":
+      let deletes =
+        inv.has("-delete")
+        || inv.args.enumerated().contains { j, x in
+          ["-exec", "-execdir"].contains(x) && j + 1 < inv.args.count
+            && ["rm", "/bin/rm", "shred", "unlink"].contains(inv.args[j + 1])
+        }
+      if deletes {
+        let root = inv.args.first { !$0.hasPrefix("-") } ?? "."
+        let narrowed = inv.hasAny([
+          "-name", "-iname", "-path", "-ipath", "-regex", "-mtime", "-mmin", "-newer", "-size",
+          "-empty", "-user", "-type",
+        ])
+        if criticalPaths.contains(root.homeNormalised) && !narrowed || root == "/" {
+          a.hit(.deleteCritical, k, score: 90, reason: "find deletes everything under \(root)")
+        } else if !narrowed {
+          a.hit(
+            .deleteBroad, k,
+            reason: "find deletes a whole tree (\(root)) with no name or age filter")
+        }
+      }
+    case "shred", "srm", "wipe":
+      a.hit(.shred, k, reason: "\(p) destroys file contents beyond recovery")
+    case "truncate":
+      if inv.value(of: "-s", "--size").map({ $0 == "0" }) == true {
+        a.hit(.truncateFile, k, reason: "truncates files to zero bytes")
+      }
+    case "dd":
+      if let of = inv.args.first(where: { $0.hasPrefix("of=") }).map({ String($0.dropFirst(3)) }),
+        isBlockDevice(of)
+      {
+        a.hit(.deviceWrite, k, reason: "dd writes straight to the device \(of)")
+      }
+    case _
+    where p.hasPrefix("mkfs") || p == "wipefs" || p == "mkswap" || p == "mke2fs" || p == "mkdosfs":
+      // An image file (`mkfs.erofs image.erofs root/`) is not a device; listing (`wipefs /dev/sdb`) erases nothing.
+      let device = inv.args.first { $0.hasPrefix("/dev/") }
+      if let device, p != "wipefs" || inv.hasAny(["-a", "--all", "-o", "--offset"]) {
+        a.hit(.makeFilesystem, k, reason: "\(p) erases \(device)")
+      }
+    case "fdisk", "sfdisk", "cfdisk", "parted", "sgdisk", "gdisk", "blkdiscard":
+      let readOnly =
+        inv.hasAny([
+          "-l", "--list", "-p", "--print", "-L", "--list-types", "-v", "--verify", "-i", "--info",
+          "-d", "--dump", "-b", "--backup",
+        ])
+        || (p == "parted" && (inv.args.contains("print") || inv.has("-l")))
+      if !readOnly { a.hit(.partitionWrite, k, reason: "\(p) changes a partition table") }
+    default:
+      break
+    }
+    // Redirections and tee into system files or block devices.
+    let redirected = a.outputTargets(k)
+    for t in a.writtenFiles(k) {
+      let viaShell: Bool? = redirected.contains(t) ? false : nil
+      if isBlockDevice(t) {
+        a.hit(.deviceWrite, k, reason: "writes straight to the device \(t)")
+      } else if systemPrefixes.contains(where: { t.hasPrefix($0) }) && !t.hasPrefix("/proc/sys/")
+        && !t.hasPrefix("/etc/sudoers")
+        && t != "/etc/passwd" && t != "/etc/shadow" && t != "/etc/group"
+        && t != "/etc/ld.so.preload"
+      {
+        if p == "cp" || p == "mv" || p == "ln" || p == "install" || p == "rsync" || p == "sed"
+          || p == "touch" || p == "truncate" || p == "dd"
+        {
+          a.hit(.overwriteSystemFile, k, score: 60, reason: "\(p) changes the system file \(t)")
+        } else {
+          // Appending a line to /etc config (`| sudo tee -a /etc/fstab`) asks; replacing binaries blocks.
+          let appends =
+            a.command(k).redirects.contains { $0.op == ">>" && $0.target.value == t }
+            || (p == "tee" && inv.hasAny(["-a", "--append"]))
+          a.hit(
+            .overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? (appends ? 60 : nil) : 85,
+            elevated: viaShell,
+            reason: "\(appends ? "appends to" : "overwrites") the system file \(t)")
+        }
+      }
+    }
+  }
+
+  static func isBlockDevice(_ s: String) -> Bool {
+    guard s.hasPrefix("/dev/") else { return false }
+    for d in [
+      "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/disk",
+      "/dev/mapper/", "/dev/md", "/dev/loop", "/dev/dm-", "/dev/mem", "/dev/kmem", "/dev/port",
     ]
-    static let systemPrefixes = ["/etc/", "/boot/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/var/lib/", "/sys/",
-                                 "/proc/sys/"]
-
-    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        switch Name(p) {
-        case "rm", "unlink", "rmdir":
-            let recursive = inv.hasAny(["-r", "-R", "--recursive"])
-            let targets = inv.argWords.filter { !$0.value.hasPrefix("-") || $0.value == "-" }
-            for t in targets {
-                let v = t.value.homeNormalised
-                let trimmed = v.count > 1 && v.hasSuffix("/") ? String(v.dropLast()) : v
-                if recursive && (criticalPaths.contains(v) || criticalPaths.contains(trimmed)) {
-                    a.hit(.deleteCritical, k, reason: "deletes \(t.value) recursively")
-                    return
-                }
-                // `rm -rf "$DIR/"*`: an empty variable turns this into `rm -rf /*`.
-                if recursive && !t.isStatic && (v.hasPrefix("$") || v.hasPrefix("${")) && (v.has("/") || v.hasSuffix("*")) {
-                    a.hit(.deleteUnsetVariable, k, reason: "deletes a path built on a variable that may be empty (\(t.value))")
-                    return
-                }
-                if recursive && systemPrefixes.contains(where: { v.hasPrefix($0) }) {
-                    a.hit(.deleteCritical, k, score: 85, reason: "deletes the system directory \(t.value) recursively")
-                    return
-                }
-            }
-            if inv.argsFromInput && recursive && inv.has("-f") {
-                a.hit(.deleteBroad, k, reason: "force-deletes whatever paths arrive on standard input")
-            }
-        case "find":
-            let deletes = inv.has("-delete") || inv.args.enumerated().contains { j, x in
-                ["-exec", "-execdir"].contains(x) && j + 1 < inv.args.count && ["rm", "/bin/rm", "shred", "unlink"].contains(inv.args[j + 1])
-            }
-            if deletes {
-                let root = inv.args.first { !$0.hasPrefix("-") } ?? "."
-                let narrowed = inv.hasAny(["-name", "-iname", "-path", "-ipath", "-regex", "-mtime", "-mmin", "-newer", "-size", "-empty", "-user", "-type"])
-                if criticalPaths.contains(root.homeNormalised) && !narrowed || root == "/" {
-                    a.hit(.deleteCritical, k, score: 90, reason: "find deletes everything under \(root)")
-                } else if !narrowed {
-                    a.hit(.deleteBroad, k, reason: "find deletes a whole tree (\(root)) with no name or age filter")
-                }
-            }
-        case "shred", "srm", "wipe":
-            a.hit(.shred, k, reason: "\(p) destroys file contents beyond recovery")
-        case "truncate":
-            if inv.value(of: "-s", "--size").map({ $0 == "0" }) == true {
-                a.hit(.truncateFile, k, reason: "truncates files to zero bytes")
-            }
-        case "dd":
-            if let of = inv.args.first(where: { $0.hasPrefix("of=") }).map({ String($0.dropFirst(3)) }), isBlockDevice(of) {
-                a.hit(.deviceWrite, k, reason: "dd writes straight to the device \(of)")
-            }
-        case _ where p.hasPrefix("mkfs") || p == "wipefs" || p == "mkswap" || p == "mke2fs" || p == "mkdosfs":
-            // An image file (`mkfs.erofs image.erofs root/`) is not a device; listing (`wipefs /dev/sdb`) erases nothing.
-            let device = inv.args.first { $0.hasPrefix("/dev/") }
-            if let device, p != "wipefs" || inv.hasAny(["-a", "--all", "-o", "--offset"]) {
-                a.hit(.makeFilesystem, k, reason: "\(p) erases \(device)")
-            }
-        case "fdisk", "sfdisk", "cfdisk", "parted", "sgdisk", "gdisk", "blkdiscard":
-            let readOnly = inv.hasAny(["-l", "--list", "-p", "--print"]) || (p == "parted" && (inv.args.contains("print") || inv.has("-l")))
-            if !readOnly { a.hit(.partitionWrite, k, reason: "\(p) changes a partition table") }
-        default:
-            break
-        }
-        // Redirections and tee into system files or block devices.
-        for t in a.writtenFiles(k) {
-            if isBlockDevice(t) {
-                a.hit(.deviceWrite, k, reason: "writes straight to the device \(t)")
-            } else if systemPrefixes.contains(where: { t.hasPrefix($0) }) && !t.hasPrefix("/proc/sys/") && !t.hasPrefix("/etc/sudoers")
-                && t != "/etc/passwd" && t != "/etc/shadow" && t != "/etc/group" && t != "/etc/ld.so.preload"
-            {
-                if p == "cp" || p == "mv" || p == "ln" || p == "install" || p == "rsync" || p == "sed" || p == "touch" || p == "truncate" || p == "dd" {
-                    a.hit(.overwriteSystemFile, k, score: 60, reason: "\(p) changes the system file \(t)")
-                } else {
-                    a.hit(.overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? nil : 85, reason: "overwrites the system file \(t)")
-                }
-            }
-        }
+    where s.hasPrefix(d) {
+      return true
     }
-
-    static func isBlockDevice(_ s: String) -> Bool {
-        guard s.hasPrefix("/dev/") else { return false }
-        for d in ["/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/disk", "/dev/mapper/", "/dev/md", "/dev/loop", "/dev/dm-", "/dev/mem", "/dev/kmem", "/dev/port"]
-        where s.hasPrefix(d) {
-            return true
-        }
-        return false
-    }
-}
-
-enum GitSafety {
-    static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        guard inv.program == "git" else { return }
-        // Skip `-C dir`, `-c k=v` global options to find the subcommand.
-        var j = 0
-        while j < inv.args.count, inv.args[j].hasPrefix("-") { j += ["-C", "-c", "--git-dir", "--work-tree", "--namespace"].contains(inv.args[j]) ? 2 : 1 }
-        guard j < inv.args.count else { return }
-        let sub = inv.args[j]
-        let rest = Array(inv.args[(j + 1)...])
-        let has = { (xs: [String]) in xs.contains { o in rest.contains { $0 == o || $0.hasPrefix(o + "=") } } }
-        switch Name(sub) {
-        case "push":
-            if has(["--force", "-f", "--mirror", "--force-with-lease", "--prune"]) || rest.contains(where: { $0.hasPrefix("+") }) {
-                a.hit(.gitForcePush, k, reason: "git push rewrites remote history (\(rest.first { $0.hasPrefix("-") || $0.hasPrefix("+") } ?? "force"))")
-            }
-            if has(["--delete", "-d"]) || rest.contains(where: { $0.hasPrefix(":") && $0.utf8.count > 1 }) {
-                a.hit(.gitDeleteRemote, k, reason: "git push deletes a remote branch or tag")
-            }
-        case "reset":
-            if has(["--hard"]) { a.hit(.gitDiscard, k, reason: "git reset --hard discards uncommitted work") }
-        case "clean":
-            let flags = rest.filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }.joined()
-            if flags.has("f") && (flags.has("d") || flags.has("x")) || has(["--force"]) && flags.has("x") {
-                a.hit(.gitDiscard, k, reason: "git clean deletes untracked files")
-            }
-        case "branch":
-            if has(["-D"]) || has(["--delete"]) && has(["--force"]) { a.hit(.gitDiscard, k, reason: "git branch -D deletes an unmerged branch") }
-        case "checkout", "restore":
-            if rest.contains("--") && rest.last == "." || has(["--force", "-f"]) && sub == "checkout" {
-                a.hit(.gitDiscard, k, score: 45, reason: "git \(sub) discards local changes")
-            }
-        case "stash":
-            if rest.first == "clear" || rest.first == "drop" { a.hit(.gitDiscard, k, score: 45, reason: "git stash \(rest[0]) discards stashed work") }
-        case "filter-branch", "filter-repo":
-            a.hit(.gitHistoryRewrite, k, reason: "git \(sub) rewrites the whole history")
-        case "tag":
-            if has(["-d", "--delete"]) { a.hit(.gitDiscard, k, score: 40, reason: "git tag -d deletes a tag") }
-        case "update-ref":
-            if has(["-d"]) { a.hit(.gitDiscard, k, reason: "git update-ref -d deletes a ref") }
-        case "reflog":
-            if rest.first == "expire" || rest.first == "delete" { a.hit(.gitHistoryRewrite, k, score: 60, reason: "git reflog \(rest[0]) drops recovery points") }
-        case "gc":
-            if has(["--prune=now"]) || rest.contains("--prune=all") { a.hit(.gitHistoryRewrite, k, score: 45, reason: "git gc --prune=now drops unreachable objects") }
-        default:
-            break
-        }
-    }
+    return false
+  }
 }

@@ -2,94 +2,119 @@
 // file and raises signals from ScoreTable.swift; none of them decides anything alone.
 
 enum Detectors {
-    static func run(_ a: Analysis) {
-        for k in a.invocations.indices {
-            let inv = a.invocations[k]
-            let args = inv.args
-            // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
-            if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
-                || args.contains(where: { ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version") })
-            {
-                continue
-            }
-            ShellAccess.check(a, k, inv)
-            RemoteExecution.check(a, k, inv)
-            Obfuscation.check(a, k, inv)
-            Secrets.check(a, k, inv)
-            Exfiltration.check(a, k, inv)
-            Destruction.check(a, k, inv)
-            GitSafety.check(a, k, inv)
-            Privilege.check(a, k, inv)
-            Persistence.check(a, k, inv)
-            Evasion.check(a, k, inv)
-            SystemControl.check(a, k, inv)
-            Packages.check(a, k, inv)
-            Network.check(a, k, inv)
-            Infrastructure.check(a, k, inv)
-            if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
-                a.hit(.unknownProgram, k, reason: "'\(inv.program)' is not a program the gate knows")
-            }
-        }
-        // Script-wide signals: combinations and structures spanning several commands.
-        ShellAccess.checkScript(a)
-        RemoteExecution.checkScript(a)
-        Persistence.checkScript(a)
-        Evasion.checkScript(a)
-        SystemControl.checkScript(a)
-        Secrets.checkScript(a)
+  static func run(_ a: Analysis) {
+    for k in a.invocations.indices {
+      let inv = a.invocations[k]
+      let args = inv.args
+      // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
+      if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
+        || args.contains(where: {
+          ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version")
+        })
+      {
+        continue
+      }
+      ShellAccess.check(a, k, inv)
+      RemoteExecution.check(a, k, inv)
+      Obfuscation.check(a, k, inv)
+      Secrets.check(a, k, inv)
+      Exfiltration.check(a, k, inv)
+      Destruction.check(a, k, inv)
+      GitSafety.check(a, k, inv)
+      Privilege.check(a, k, inv)
+      Persistence.check(a, k, inv)
+      Evasion.check(a, k, inv)
+      SystemControl.check(a, k, inv)
+      Packages.check(a, k, inv)
+      Network.check(a, k, inv)
+      Infrastructure.check(a, k, inv)
+      if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
+        a.hit(.unknownProgram, k, reason: "'\(inv.program)' is not a program the gate knows")
+      }
     }
+    // Script-wide signals: combinations and structures spanning several commands.
+    ShellAccess.checkScript(a)
+    RemoteExecution.checkScript(a)
+    Persistence.checkScript(a)
+    Evasion.checkScript(a)
+    SystemControl.checkScript(a)
+    Secrets.checkScript(a)
+    Exfiltration.checkScript(a)
+  }
 }
 
 /// Program families the detectors share.
 enum Programs {
-    static let downloaders: Set<String> = [
-        "curl", "wget", "wget2", "fetch", "aria2c", "lwp-download", "lwp-request", "GET", "http", "https", "xh", "axel",
-        "curlie", "httpie",
-    ]
-    static let interpreters: Set<String> = shellNames.union([
-        "python", "python2", "python3", "pypy", "pypy3", "perl", "ruby", "node", "nodejs", "php", "lua", "luajit", "tclsh",
-        "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell", "jjs", "jrunscript", "expect", "irb",
-    ])
-    static let netClients: Set<String> = [
-        "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet", "openssl", "cryptcat", "pwncat", "sbd",
-    ]
-    /// Programs that send data to another host when they run.
-    static let senders: Set<String> = downloaders.union(netClients).union([
-        "ssh", "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "mail", "mailx", "sendmail", "mutt", "smbclient", "whois",
-        "finger", "dig", "nslookup", "host", "aws", "gsutil", "rclone", "s3cmd", "az", "gcloud",
-    ])
-    /// Programs whose arguments name files or programs without running them.
-    static let informational: Set<String> = [
-        "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "info", "ldd",
-        "update-alternatives", "command", "hash", "apropos", "whatis", "strings", "objdump", "nm", "sha256sum", "md5sum",
-        "sha1sum", "dpkg", "dpkg-query", "apt", "apt-get", "apt-cache", "dnf", "yum", "pacman", "grep", "rg",
-        "echo", "printf", "test", "[", "basename", "dirname", "du", "wc", "ldconfig", "tldr", "namei", "getfacl", "lsattr", "chsh",
-        "checkbashisms", "shellcheck", "shfmt", "bat", "diff", "cmp", "head", "tail", "hexdump", "xxd", "od", "cat",
-        "readelf", "chmod", "chown", "cp", "mv", "ln", "install", "docker", "podman", "kubectl", "systemd-analyze",
-    ]
+  static let downloaders: Set<String> = [
+    "curl", "wget", "wget2", "fetch", "aria2c", "lwp-download", "lwp-request", "GET", "http",
+    "https", "xh", "axel",
+    "curlie", "httpie",
+  ]
+  static let interpreters: Set<String> = shellNames.union([
+    "python", "python2", "python3", "pypy", "pypy3", "perl", "ruby", "node", "nodejs", "php", "lua",
+    "luajit", "tclsh",
+    "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell", "jjs",
+    "jrunscript", "expect", "irb",
+  ])
+  static let netClients: Set<String> = [
+    "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet", "openssl",
+    "cryptcat", "pwncat", "sbd",
+  ]
+  /// Programs that send data to another host when they run.
+  static let senders: Set<String> = downloaders.union(netClients).union([
+    "ssh", "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "mail", "mailx", "sendmail", "mutt",
+    "smbclient", "whois",
+    "finger", "dig", "nslookup", "host", "aws", "gsutil", "rclone", "s3cmd", "az", "gcloud",
+  ])
+  /// Programs whose arguments name files or programs without running them.
+  static let informational: Set<String> = [
+    "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "info", "ldd",
+    "update-alternatives", "command", "hash", "apropos", "whatis", "strings", "objdump", "nm",
+    "sha256sum", "md5sum",
+    "sha1sum", "dpkg", "dpkg-query", "apt", "apt-get", "apt-cache", "dnf", "yum", "pacman", "grep",
+    "rg",
+    "echo", "printf", "test", "[", "basename", "dirname", "du", "wc", "ldconfig", "tldr", "namei",
+    "getfacl", "lsattr", "chsh",
+    "checkbashisms", "shellcheck", "shfmt", "bat", "diff", "cmp", "head", "tail", "hexdump", "xxd",
+    "od", "cat",
+    "readelf", "chmod", "chown", "cp", "mv", "ln", "install", "docker", "podman", "kubectl",
+    "systemd-analyze",
+  ]
 
-    /// Whether `inv` would execute a script read from standard input (`curl | sh`).
-    static func readsScriptFromStdin(_ inv: Invocation) -> Bool {
-        let p = inv.program
-        guard interpreters.contains(p) else { return false }
-        let a = inv.args
-        if inv.kind.contains(.shell) {
-            if a.contains(where: { $0 == "-s" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("s") && !$0.contains("c")) }) { return true }
-            if inv.hasAny(["-c"]) || a.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") }) { return false }
-        } else {
-            if inv.hasAny(["-c", "-e", "-E", "-m", "-r", "--eval", "-p", "--print"]) { return false }
-        }
-        guard let first = a.first(where: { !$0.hasPrefix("-") }) else { return true }
-        return first == "-" || first == "/dev/stdin"
-    }
-
-    static func isShellPath(_ s: String) -> Bool {
-        guard s.utf8.count >= 7, s.has("/bin/") else { return false }
-        for sh in ["/bin/sh", "/bin/bash", "/bin/dash", "/bin/zsh", "/bin/ksh", "/bin/ash", "/bin/csh", "/bin/tcsh",
-                   "/bin/mksh", "/bin/fish", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/zsh", "/usr/bin/dash"]
-        where s.has(sh) {
-            return true
-        }
+  /// Whether `inv` would execute a script read from standard input (`curl | sh`).
+  static func readsScriptFromStdin(_ inv: Invocation) -> Bool {
+    let p = inv.program
+    guard interpreters.contains(p) else { return false }
+    let a = inv.args
+    if inv.kind.contains(.shell) {
+      if a.contains(where: {
+        $0 == "-s"
+          || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("s") && !$0.contains("c"))
+      }) {
+        return true
+      }
+      if inv.hasAny(["-c"])
+        || a.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") })
+      {
         return false
+      }
+    } else {
+      if inv.hasAny(["-c", "-e", "-E", "-m", "-r", "--eval", "-p", "--print"]) { return false }
     }
+    guard let first = a.first(where: { !$0.hasPrefix("-") }) else { return true }
+    return first == "-" || first == "/dev/stdin"
+  }
+
+  static func isShellPath(_ s: String) -> Bool {
+    guard s.utf8.count >= 7, s.has("/bin/") else { return false }
+    for sh in [
+      "/bin/sh", "/bin/bash", "/bin/dash", "/bin/zsh", "/bin/ksh", "/bin/ash", "/bin/csh",
+      "/bin/tcsh",
+      "/bin/mksh", "/bin/fish", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/zsh", "/usr/bin/dash",
+    ]
+    where s.has(sh) {
+      return true
+    }
+    return false
+  }
 }

@@ -4,22 +4,29 @@
 // is a copy of a system program (the setuid-copy pattern).
 
 enum KnownPrograms {
-    static let names: Set<String> = Set(list.split(separator: " ").map(String.init)).union(builtins)
+  static let names: Set<String> = Set(list.split(separator: " ").map(String.init)).union(builtins)
 
-    /// Shell builtins and keywords: not files on disk, but certainly known.
-    static let builtins: Set<String> = [
-        "export", "cd", "source", ".", "set", "unset", "alias", "unalias", "read", "local", "declare", "eval", "exec",
-        "exit", "return", "shift", "trap", "wait", "true", "false", ":", "test", "[", "[[", "echo", "printf", "pushd",
-        "popd", "type", "ulimit", "umask", "history", "jobs", "fg", "bg", "builtin", "command", "let", "readonly",
-        "typeset", "getopts", "hash", "times", "enable", "shopt", "complete", "mapfile", "readarray", "disown", "suspend",
-        "logout", "break", "continue", "compgen", "dirs", "help", "bind", "caller", "coproc", "fc", "kill", "select",
-        "function", "time", "setopt", "unsetopt", "autoload", "zle", "bindkey", "compdef", "emulate", "print", "whence",
-        "where", "rehash", "abbr", "funced", "funcsave", "set_color", "string", "math", "status", "contains",
-    ]
+  /// Shell builtins and keywords: not files on disk, but certainly known.
+  static let builtins: Set<String> = [
+    "export", "cd", "source", ".", "set", "unset", "alias", "unalias", "read", "local", "declare",
+    "eval", "exec",
+    "exit", "return", "shift", "trap", "wait", "true", "false", ":", "test", "[", "[[", "echo",
+    "printf", "pushd",
+    "popd", "type", "ulimit", "umask", "history", "jobs", "fg", "bg", "builtin", "command", "let",
+    "readonly",
+    "typeset", "getopts", "hash", "times", "enable", "shopt", "complete", "mapfile", "readarray",
+    "disown", "suspend",
+    "logout", "break", "continue", "compgen", "dirs", "help", "bind", "caller", "coproc", "fc",
+    "kill", "select",
+    "function", "time", "setopt", "unsetopt", "autoload", "zle", "bindkey", "compdef", "emulate",
+    "print", "whence",
+    "where", "rehash", "abbr", "funced", "funcsave", "set_color", "string", "math", "status",
+    "contains",
+  ]
 
-    static func contains(_ name: String) -> Bool { names.contains(name) }
+  static func contains(_ name: String) -> Bool { names.contains(name) }
 
-    private static let list = """
+  private static let list = """
     7z 7za 7zr FileCheck-14 LICENSE.txt X11 aa-exec ab accessdb ack add-apt-repository add-shell addgnupghome
     addgroup addpart addr2line adduser ag age agetty alpine ansible ansible-galaxy ansible-playbook ansible-test
     anthoscli aoss apache2ctl apk applygnupgdefaults appres appstreamcli apropos apt apt-add-repository apt-cache

@@ -4,146 +4,190 @@ import CordonPolicy
 
 /// One way the policy could decide; the strictest wins.
 struct Candidate {
-    var decision: DecisionKind
-    var score: Int
-    var rule: String?
-    /// 2 = explicit rule, 1 = tool or command list, 0 = thresholds over detector scores.
-    var explicitness: Int
+  var decision: DecisionKind
+  var score: Int
+  var rule: String?
+  /// 2 = explicit rule, 1 = tool or command list, 0 = thresholds over detector scores.
+  var explicitness: Int
 }
 
 extension Gate {
-    static func decide(action: Action, subject: Subject, analysis: Analysis?, policy: Policy, environment: String?) -> Decision {
-        let gate = policy.gate
-        var hits = analysis?.hits ?? []
-        var reasons: [String] = []
+  static func decide(
+    action: Action, subject: Subject, analysis: Analysis?, policy: Policy, environment: String?
+  ) -> Decision {
+    let gate = policy.gate
+    var hits = analysis?.hits ?? []
+    var reasons: [String] = []
 
-        // Exceptions: the only way to quiet a detector.
-        if let analysis, !gate.exceptions.isEmpty {
-            hits = hits.filter { h in
-                for e in gate.exceptions where e.detector == h.signal.detector || e.detector == h.signal.rawValue {
-                    if exceptionMatches(e, hit: h, analysis: analysis) {
-                        reasons.append("exception: \(h.signal.detector) silenced for '\(e.match)'" + (e.reason.map { " (\($0))" } ?? ""))
-                        return false
-                    }
-                }
-                return true
-            }
-        }
-
-        let score = combinedScore(hits, production: environment == "production")
-        let top = hits.max { $0.score < $1.score }
-        var candidates: [Candidate] = []
-        let t = gate.thresholds
-        let byScore: DecisionKind = score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
-        candidates.append(Candidate(decision: byScore, score: score, rule: top.map { $0.signal.detector }, explicitness: 0))
-
-        // Tool lists (globs on the tool name; `shell` for commands).
-        for (list, kind) in [(gate.block, DecisionKind.block), (gate.requireApproval, .requiresApproval), (gate.allow, .allow)] {
-            if let g = list.first(where: { globMatch($0, subject.tool) }) {
-                candidates.append(Candidate(decision: kind, score: floor(kind, score, t), rule: "tool:\(g)", explicitness: 1))
-                if kind != .allow { reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))") }
-            }
-        }
-        // Command lists, on every program that would run.
-        if let analysis {
-            let lists = [(gate.commands.block, DecisionKind.block), (gate.commands.requireApproval, .requiresApproval),
-                         (gate.commands.allow, .allow)]
-            for (list, kind) in lists {
-                for entry in list {
-                    let pattern = CommandPattern(entry)
-                    if let k = analysis.invocations.indices.first(where: { pattern.matches(analysis.invocations[$0]) }) {
-                        candidates.append(Candidate(decision: kind, score: floor(kind, score, t), rule: "command:\(entry)", explicitness: 1))
-                        if kind != .allow {
-                            reasons.append("'\(analysis.invocations[k].program)' matches gate.commands.\(listName(kind)) entry '\(entry)'")
-                        }
-                    }
-                }
-            }
-        }
-        // Rules: every matching rule is reported.
-        for rule in gate.rules where ruleMatches(rule, action: action, subject: subject, analysis: analysis, environment: environment) {
-            let s = rule.score ?? floor(rule.decision, score, t)
-            candidates.append(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
-            reasons.append(rule.reason ?? "matched rule \(rule.id)")
-        }
-
-        let strictest = candidates.map(\.decision).max() ?? .allow
-        let winner = candidates.filter { $0.decision == strictest }.max {
-            ($0.explicitness == 2 ? 1 : 0, $0.score) < ($1.explicitness == 2 ? 1 : 0, $1.score)
-        } ?? candidates[0]
-
-        // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
-        var seen = Set<String>()
-        var detectorReasons: [String] = []
-        for h in hits.sorted(by: { $0.score > $1.score }) where h.score >= 20 && seen.insert(h.reason).inserted {
-            detectorReasons.append(h.reason)
-        }
-        let ruleReasons = reasons
-        reasons = ruleReasons + detectorReasons
-        if winner.explicitness == 2, let i = reasons.firstIndex(where: { r in
-            gate.rules.first(where: { $0.id == winner.rule })?.reason == r
-        }), i != 0 {
-            reasons.insert(reasons.remove(at: i), at: 0)
-        }
-
-        let findings = hits.sorted { $0.score > $1.score }.map {
-            Finding(detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
-        }
-        let policyRule = winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20 ? winner.rule : nil
-        return Decision(
-            actionId: action.id, decision: winner.decision, score: winner.score, policyRule: policyRule, reasons: reasons,
-            findings: findings, agentId: action.agentId, sessionId: action.sessionId, source: action.source)
-    }
-
-    /// The strongest signal, plus bonuses (see ScoreTable: elevatedBonus, productionBonus).
-    static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
-        guard let top = hits.max(by: { $0.score < $1.score }) else { return 0 }
-        var score = top.score
-        var detectors = Set<String>()
-        for h in hits where h.score >= 60 && h.signal != .sudo { detectors.insert(h.signal.detector) }
-        detectors.remove(top.signal.detector)
-        score += min(10, 5 * detectors.count)
-        if top.elevated && top.signal != .sudo && top.score >= 20 { score += Signal.elevatedBonus.score }
-        if production && score >= 20 { score += Signal.productionBonus.score }
-        return min(100, score)
-    }
-
-    /// A list entry or rule without a score still lands at least on the threshold its decision
-    /// needs, so the level and the decision agree.
-    static func floor(_ kind: DecisionKind, _ score: Int, _ t: Thresholds) -> Int {
-        switch kind {
-        case .allow: score
-        case .requiresApproval: max(score, t.requireApproval)
-        case .block: max(score, t.block)
-        }
-    }
-
-    static func listName(_ kind: DecisionKind) -> String {
-        switch kind {
-        case .allow: "allow"
-        case .requiresApproval: "require_approval"
-        case .block: "block"
-        }
-    }
-
-    static func exceptionMatches(_ e: GateException, hit: Hit, analysis: Analysis) -> Bool {
-        let pattern = CommandPattern(e.match)
-        if let k = hit.invocation { return pattern.matches(analysis.invocations[k]) }
-        // Script-level signals (parse errors, combinations): match any program in the script.
-        return analysis.invocations.contains { pattern.matches($0) }
-    }
-
-    static func ruleMatches(_ rule: GateRule, action: Action, subject: Subject, analysis: Analysis?, environment: String?) -> Bool {
-        let m = rule.match
-        if let tool = m.tool, !globMatch(tool, subject.tool) { return false }
-        if let t = m.actionType, t != action.actionType { return false }
-        if let env = m.environment, env != environment { return false }
-        for (key, value) in m.context where action.context[key] != value { return false }
-        if let c = m.command {
-            guard let analysis else { return false }
-            let pattern = CommandPattern(c)
-            if !analysis.invocations.contains(where: { pattern.matches($0) }) { return false }
+    // Exceptions: the only way to quiet a detector.
+    if let analysis, !gate.exceptions.isEmpty {
+      hits = hits.filter { h in
+        for e in gate.exceptions
+        where e.detector == h.signal.detector || e.detector == h.signal.rawValue {
+          if exceptionMatches(e, hit: h, analysis: analysis) {
+            reasons.append(
+              "exception: \(h.signal.detector) silenced for '\(e.match)'"
+                + (e.reason.map { " (\($0))" } ?? ""))
+            return false
+          }
         }
         return true
+      }
     }
+
+    let score = combinedScore(hits, production: environment == "production")
+    let top = hits.max { $0.score < $1.score }
+    var candidates: [Candidate] = []
+    candidates.reserveCapacity(4)
+    let t = gate.thresholds
+    let byScore: DecisionKind =
+      score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
+    candidates.append(
+      Candidate(
+        decision: byScore, score: score, rule: top.map { $0.signal.detector }, explicitness: 0))
+
+    // Tool lists (globs on the tool name; `shell` for commands).
+    for (list, kind) in [
+      (gate.block, DecisionKind.block), (gate.requireApproval, .requiresApproval),
+      (gate.allow, .allow),
+    ] {
+      if let g = list.first(where: { globMatch($0, subject.tool) }) {
+        candidates.append(
+          Candidate(
+            decision: kind, score: floor(kind, score, t), rule: "tool:\(g)", explicitness: 1))
+        if kind != .allow {
+          reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
+        }
+      }
+    }
+    // Command lists, on every program that would run.
+    if let analysis {
+      let lists = [
+        (gate.commands.block, DecisionKind.block),
+        (gate.commands.requireApproval, .requiresApproval),
+        (gate.commands.allow, .allow),
+      ]
+      for (list, kind) in lists {
+        for entry in list {
+          let pattern = CommandPattern(entry)
+          if let k = analysis.invocations.indices.first(where: {
+            pattern.matches(analysis.invocations[$0])
+          }) {
+            candidates.append(
+              Candidate(
+                decision: kind, score: floor(kind, score, t), rule: "command:\(entry)",
+                explicitness: 1))
+            if kind != .allow {
+              reasons.append(
+                "'\(analysis.invocations[k].program)' matches gate.commands.\(listName(kind)) entry '\(entry)'"
+              )
+            }
+          }
+        }
+      }
+    }
+    // Rules: every matching rule is reported.
+    for rule in gate.rules
+    where ruleMatches(
+      rule, action: action, subject: subject, analysis: analysis, environment: environment)
+    {
+      let s = rule.score ?? floor(rule.decision, score, t)
+      candidates.append(
+        Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
+      reasons.append(rule.reason ?? "matched rule \(rule.id)")
+    }
+
+    let strictest = candidates.map(\.decision).max() ?? .allow
+    let winner =
+      candidates.filter { $0.decision == strictest }.max {
+        ($0.explicitness == 2 ? 1 : 0, $0.score) < ($1.explicitness == 2 ? 1 : 0, $1.score)
+      } ?? candidates[0]
+
+    // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
+    let sortedHits = hits.count > 1 ? hits.sorted(by: { $0.score > $1.score }) : hits
+    var detectorReasons: [String] = []
+    for h in sortedHits where h.score >= 20 && !detectorReasons.contains(h.reason) {
+      detectorReasons.append(h.reason)
+    }
+    let ruleReasons = reasons
+    reasons = ruleReasons + detectorReasons
+    if winner.explicitness == 2,
+      let i = reasons.firstIndex(where: { r in
+        gate.rules.first(where: { $0.id == winner.rule })?.reason == r
+      }), i != 0
+    {
+      reasons.insert(reasons.remove(at: i), at: 0)
+    }
+
+    let findings = sortedHits.map {
+      Finding(
+        detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
+    }
+    let policyRule =
+      winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20 ? winner.rule : nil
+    return Decision(
+      actionId: action.id, decision: winner.decision, score: winner.score, policyRule: policyRule,
+      reasons: reasons,
+      findings: findings, agentId: action.agentId, sessionId: action.sessionId,
+      source: action.source)
+  }
+
+  /// The strongest signal, plus bonuses (see ScoreTable: elevatedBonus, productionBonus).
+  static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
+    guard let top = hits.max(by: { $0.score < $1.score }) else { return 0 }
+    var score = top.score
+    // Few hits per action: a linear list beats a Set here.
+    var detectors: [String] = []
+    for h in hits where h.score >= 60 && h.signal != .sudo {
+      let d = h.signal.detector
+      if d != top.signal.detector && !detectors.contains(d) { detectors.append(d) }
+    }
+    score += min(10, 5 * detectors.count)
+    if top.elevated && top.signal != .sudo && top.score >= 20 {
+      score += Signal.elevatedBonus.score
+    }
+    if production && score >= 20 { score += Signal.productionBonus.score }
+    return min(100, score)
+  }
+
+  /// A list entry or rule without a score still lands at least on the threshold its decision
+  /// needs, so the level and the decision agree.
+  static func floor(_ kind: DecisionKind, _ score: Int, _ t: Thresholds) -> Int {
+    switch kind {
+    case .allow: score
+    case .requiresApproval: max(score, t.requireApproval)
+    case .block: max(score, t.block)
+    }
+  }
+
+  static func listName(_ kind: DecisionKind) -> String {
+    switch kind {
+    case .allow: "allow"
+    case .requiresApproval: "require_approval"
+    case .block: "block"
+    }
+  }
+
+  static func exceptionMatches(_ e: GateException, hit: Hit, analysis: Analysis) -> Bool {
+    let pattern = CommandPattern(e.match)
+    if let k = hit.invocation { return pattern.matches(analysis.invocations[k]) }
+    // Script-level signals (parse errors, combinations): match any program in the script.
+    return analysis.invocations.contains { pattern.matches($0) }
+  }
+
+  static func ruleMatches(
+    _ rule: GateRule, action: Action, subject: Subject, analysis: Analysis?, environment: String?
+  ) -> Bool {
+    let m = rule.match
+    if let tool = m.tool, !globMatch(tool, subject.tool) { return false }
+    if let t = m.actionType, t != action.actionType { return false }
+    if let env = m.environment, env != environment { return false }
+    for (key, value) in m.context where action.context[key] != value { return false }
+    if let c = m.command {
+      guard let analysis else { return false }
+      let pattern = CommandPattern(c)
+      if !analysis.invocations.contains(where: { pattern.matches($0) }) { return false }
+    }
+    return true
+  }
 }

@@ -1,0 +1,156 @@
+// Exfiltration: local data sent to other hosts (uploads, remote copies, raw sockets, paste
+// sites, DNS tunnels). The secret + network combination lives in Secrets.checkScript.
+
+enum Exfiltration {
+  static let pasteSites = [
+    "pastebin.com", "transfer.sh", "0x0.st", "termbin.com", "paste.ee", "hastebin", "ix.io",
+    "file.io", "sprunge.us", "paste.rs", "gofile.io", "anonfiles", "webhook.site", "requestbin",
+    "pipedream.net", "ngrok.io", "dpaste", "catbox.moe", "temp.sh", "bashupload.com",
+  ]
+
+  static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    let p = inv.program
+    switch Name(p) {
+    case "curl", "http", "https", "xh", "curlie":
+      let fileData = inv.args.enumerated().contains { j, x in
+        ([
+          "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form",
+          "--json",
+        ].contains(x)
+          && j + 1 < inv.args.count && (inv.args[j + 1].has("@") || inv.args[j + 1].has("<")))
+          || (x.hasPrefix("--data") && x.has("=@")) || (x.hasPrefix("-d@"))
+      }
+      if fileData || inv.hasAny(["-T", "--upload-file"]) {
+        a.hit(.fileUpload, k, reason: "uploads a local file with \(p)")
+      }
+    case "wget", "wget2":
+      if inv.hasAny(["--post-file", "--body-file"]) {
+        a.hit(.fileUpload, k, reason: "uploads a local file with wget")
+      }
+    case "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "smbclient", "rclone":
+      let pos = inv.positionals
+      let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
+      let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
+      let batch = inv.hasAny(["-b", "-c", "-e", "-f"]) || p == "rclone"
+      if p == "rclone"
+        && !["copy", "sync", "move", "copyto", "moveto"].contains(inv.subcommand ?? "")
+      {
+        break
+      }
+      if interactive && !batch {
+        a.hit(.networkTool, k, score: 30, reason: "\(p) opens an interactive file-transfer session")
+      } else if remoteDest || interactive && !pos.isEmpty {
+        a.hit(.remoteCopy, k, reason: "copies files to or from another host with \(p)")
+      } else if pos.count >= 2 && pos.dropLast().contains(where: isRemote)
+        && (p == "scp" || p == "rsync")
+      {
+        a.hit(.remoteCopy, k, score: 40, reason: "copies files from another host with \(p)")
+      }
+    case "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat":
+      if !a.inputTargets(k).isEmpty
+        || inv.args.contains(where: {
+          $0.asciiLowercased.hasPrefix("file:") || $0.asciiLowercased.hasPrefix("open:")
+        })
+      {
+        // Serving a file to whoever connects (`nc -l < f`) asks; pushing it to a host (75) too, louder.
+        let listening = inv.hasAny(["-l", "--listen"])
+        a.hit(
+          .netcatSendFile, k, score: listening ? 65 : nil,
+          reason:
+            "sends a file over a raw network connection with \(p)\(listening ? " to whoever connects" : "")"
+        )
+      } else if !a.outputTargets(k).isEmpty {
+        a.hit(
+          .rawSocketTransfer, k, reason: "writes what arrives on a raw network connection to a file"
+        )
+      }
+    case "openssl":
+      if inv.subcommand == "s_client" && (!a.inputTargets(k).isEmpty || !a.outputTargets(k).isEmpty)
+      {
+        a.hit(.rawSocketTransfer, k, reason: "moves a file through openssl s_client")
+      }
+    case "whois", "finger", "rlogin", "cancel", "lp":
+      // Data smuggled in arguments, saved from the reply, decoded from it, or a whois
+      // server on a port of the caller's choosing.
+      let decoded = a.downstream(of: k).contains { Obfuscation.isDecoding(a.invocations[$0]) }
+      if inv.argWords.contains(where: { !$0.substitutions.isEmpty }) || !a.outputTargets(k).isEmpty
+        || decoded
+        || p == "whois" && inv.has("-p") || p == "lp" && inv.has("-h")
+        || p == "cancel" && inv.has("-h")
+      {
+        a.hit(.rawSocketTransfer, k, reason: "moves data through \(p) to another host")
+      }
+    case "ab":
+      if inv.hasAny(["-p", "-u"]) { a.hit(.fileUpload, k, reason: "ab posts a local file") }
+    case "ssh":
+      if !a.inputTargets(k).isEmpty {
+        a.hit(.remoteCopy, k, reason: "ssh sends a local file to a remote command")
+      }
+    case "tar", "gtar":
+      if let f = inv.value(of: "-f", "--file") ?? inv.args.dropFirst().first, isRemote(f),
+        inv.args.contains(where: { $0.hasPrefix("--rsh-command") }) || f.has("@")
+      {
+        a.hit(.remoteCopy, k, reason: "tar reads or writes an archive on another host")
+      } else if let f = inv.args.first(where: { !$0.hasPrefix("-") && $0.has("@") && $0.has(":") }),
+        inv.args.first.map({ !$0.hasPrefix("-") && ($0.has("f")) }) == true, isRemote(f)
+      {
+        a.hit(.remoteCopy, k, reason: "tar reads or writes an archive on another host")
+      }
+    case "restic", "borg", "duplicity":
+      if inv.args.contains(where: {
+        $0.hasPrefix("rest:http") || $0.hasPrefix("sftp:") || $0.hasPrefix("s3:")
+          || $0.hasPrefix("ssh://") || ($0.has("@") && $0.has(":"))
+      }) {
+        a.hit(.remoteCopy, k, reason: "\(p) backs files up to another host")
+      }
+    case "dig", "nslookup", "host", "drill":
+      if inv.argWords.contains(where: { !$0.substitutions.isEmpty && !$0.isStatic }) {
+        a.hit(
+          .dnsTunnel, k, reason: "DNS lookup of a name built from command output (DNS tunnelling)")
+      }
+    default:
+      break
+    }
+    if inv.kind.contains(.sender),
+      let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } })
+    {
+      a.hit(.pasteSite, k, reason: "sends data to the paste/file-drop site \(site)")
+    }
+  }
+
+  /// `ftp HOST` then `put FILE` on the next line: the transfer is typed into the session
+  /// (GTFOBins writes snippets this way; an agent feeds such lines on stdin or a here-doc).
+  static func checkScript(_ a: Analysis) {
+    guard
+      let session = a.invocations.firstIndex(where: {
+        ["ftp", "sftp", "tftp", "lftp", "smbclient"].contains($0.program)
+      })
+    else { return }
+    let typed = a.invocations.indices.filter {
+      $0 > session
+        && ["put", "get", "mput", "mget", "reput", "reget"].contains(a.invocations[$0].program)
+    }
+    for t in typed {
+      let verb = a.invocations[t].program
+      a.hit(
+        .remoteCopy, t, score: verb.hasSuffix("put") ? nil : 40,
+        reason:
+          "\(verb) typed into a \(a.invocations[session].program) session \(verb.hasSuffix("put") ? "sends a file to" : "fetches a file from") another host"
+      )
+    }
+  }
+
+  /// `host:path`, `user@host:path`, `rsync://`, `s3://`, `ftp://`.
+  static func isRemote(_ s: String) -> Bool {
+    if s.hasPrefix("rsync://") || s.hasPrefix("s3://") || s.hasPrefix("gs://")
+      || s.hasPrefix("ftp://") || s.hasPrefix("sftp://")
+    {
+      return true
+    }
+    guard let colon = s.firstIndex(of: ":"), !s.hasPrefix("/"), !s.hasPrefix("./") else {
+      return false
+    }
+    let host = s[..<colon]
+    return !host.isEmpty && !host.contains("/")
+  }
+}
