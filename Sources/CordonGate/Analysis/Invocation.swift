@@ -37,7 +37,6 @@ public struct ProgramKind: OptionSet, Sendable {
     add(Programs.interpreters, .interpreter)
     add(Programs.netClients, .netClient)
     add(Programs.informational, .informational)
-    add(KnownPrograms.names, .known)
     add(editorNames, .editor)
     add(Programs.downloaders, .downloader)
     add(Programs.senders, .sender)
@@ -45,7 +44,13 @@ public struct ProgramKind: OptionSet, Sendable {
     return t
   }()
 
-  static func of(_ program: String) -> ProgramKind { table[program] ?? [] }
+  static func of(_ program: String) -> ProgramKind {
+    var k = table[program] ?? []
+    // The known-program list is a sorted literal searched directly (see KnownPrograms), not
+    // part of this table: hashing ~1,500 names made the table cost ~1 ms per process.
+    if KnownPrograms.contains(program) { k.insert(.known) }
+    return k
+  }
 }
 
 public struct Invocation: Sendable {
