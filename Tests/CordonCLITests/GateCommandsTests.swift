@@ -1,4 +1,5 @@
 // End-to-end tests of `cordon check`, `inspect` and `validate`, in process with captured output.
+import Foundation
 import CordonPolicy
 import Testing
 
@@ -160,4 +161,41 @@ struct GateCommandsTests {
     #expect(err.contains("cordon: error: request"))
     #expect(cordon(["check"]).0 == 64)
   }
+}
+
+@Suite("--log on check, inspect and validate")
+struct DecisionLogTests {
+    @Test("check --log, --batch --log, inspect --log and validate --log append chained lines to gate.log")
+    func logs() throws {
+        let ws = try Workspace()
+        let dir = ws.path + "/logs"
+        let a = try Shell.cordon(["check", "--log-dir", dir, "--shell", "rm -rf /"], cwd: ws.path)
+        #expect(a.status == 77)
+        let b = try Shell.cordon(["check", "--log", "--batch"], cwd: ws.path, env: ["CORDON_HOME": dir],
+                                 stdin: "{\"id\":1,\"command\":\"ls\"}\n{\"id\":2,\"tool\":\"send_email\",\"args\":{}}\n")
+        #expect(b.status == 0)
+        let c = try Shell.cordon(["inspect", "--log-dir", dir], cwd: ws.path,
+                                 stdin: "{\"id\":\"x\",\"actionType\":\"production_deploy\",\"environment\":\"production\"}")
+        #expect(c.status == 0, "the default policy has no production_deploy rule: \(c.stdout)")
+        let v = try Shell.cordon(["validate", "--log-dir", dir], cwd: ws.path,
+                                 stdin: "{\"tool_name\":\"bash\",\"tool_args\":{\"command\":\"ls\"}}")
+        #expect(v.status == 77, "the default policy blocks the tool name bash: \(v.stdout)")
+        let log = try String(contentsOfFile: dir + "/gate.log", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 5, "\(log)")
+        #expect(log.first?.contains("decision=block") == true)
+        let verify = try Shell.cordon(["log", "verify", dir + "/gate.log"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test("without --log nothing is written; an unwritable log directory fails closed with 125")
+    func failClosed() throws {
+        let ws = try Workspace()
+        let plain = try Shell.cordon(["check", "--shell", "ls"], cwd: ws.path)
+        #expect(plain.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/.cordon"))
+        try "x".write(toFile: ws.path + "/file", atomically: false, encoding: .utf8)
+        let r = try Shell.cordon(["check", "--log-dir", ws.path + "/file/sub", "--shell", "ls"], cwd: ws.path)
+        #expect(r.status == 125)
+        #expect(r.stderr.contains("cannot write gate.log"))
+    }
 }

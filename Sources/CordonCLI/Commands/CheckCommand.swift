@@ -22,6 +22,8 @@ enum CheckCommand: Subcommand {
 
     options:
       --policy FILE      policy file (default: the embedded default policy)
+      --log              also append the decision to gate.log (exit 125 if it cannot)
+      --log-dir DIR      gate.log's directory (default ./.cordon or $CORDON_HOME)
       --env NAME         environment (e.g. production; overrides the policy's)
       --json             print the Decision as one JSON line
       --shell STRING     score STRING as shell text (pipes, quotes, substitutions)
@@ -41,17 +43,19 @@ enum CheckCommand: Subcommand {
     OptionSpec("policy"), OptionSpec("env"), OptionSpec("json", value: false), OptionSpec("shell"),
     OptionSpec("batch", value: false), OptionSpec("input"), OptionSpec("agent"),
     OptionSpec("session"),
+  ] + DecisionLog.options + [
   ]
 
   static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
     let parsed = try ArgumentParser.parse(
       args, options: options, command: name, stopAtPositional: true)
     let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
+    let log = try DecisionLog.open(parsed, ctx, policy: policy)
     if parsed.flag("batch") {
       guard parsed.rest.isEmpty, parsed.value("shell") == nil else {
         throw .usage("check: --batch reads actions from stdin; give no command", command: name)
       }
-      return try batch(parsed, policy: policy, ctx)
+      return try batch(parsed, policy: policy, log: log, ctx)
     }
     let payload: Action.Payload
     let text: String
@@ -71,6 +75,7 @@ enum CheckCommand: Subcommand {
     action.agentId = parsed.value("agent")
     action.sessionId = parsed.value("session")
     let d = Gate.evaluate(action, policy: policy)
+    try log?.append(d, for: action)
     ctx.output.out((parsed.flag("json") ? d.json : d.summary) + "\n")
     return exitCode(d.decision)
   }
@@ -85,7 +90,7 @@ enum CheckCommand: Subcommand {
 
   /// One output line per input line, in order; a malformed line gets
   /// `{"id":...,"error":"line N: ..."}` and the batch goes on.
-  static func batch(_ parsed: ParsedArguments, policy: Policy, _ ctx: Context) throws(CLIError)
+  static func batch(_ parsed: ParsedArguments, policy: Policy, log: DecisionLog?, _ ctx: Context) throws(CLIError)
     -> Int32
   {
     let input = try InputFile.read(parsed.value("input"))
@@ -95,8 +100,8 @@ enum CheckCommand: Subcommand {
     for line in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-      let result = BatchLine.evaluate(
-        Array(line), number: lineNumber, policy: policy, defaults: parsed)
+      let result = try BatchLine.evaluate(
+        Array(line), number: lineNumber, policy: policy, defaults: parsed, log: log)
       result.serialize(into: &out)
       out.append(UInt8(ascii: "\n"))
       if out.count >= 1 << 16 {
@@ -111,8 +116,8 @@ enum CheckCommand: Subcommand {
 
 /// One `check --batch` line: a JSON object naming a command, an argv or a tool call.
 enum BatchLine {
-  static func evaluate(_ line: [UInt8], number: Int, policy: Policy, defaults: ParsedArguments)
-    -> JSONValue
+  static func evaluate(_ line: [UInt8], number: Int, policy: Policy, defaults: ParsedArguments, log: DecisionLog? = nil)
+    throws(CLIError) -> JSONValue
   {
     let value: JSONValue
     do throws(JSONError) {
@@ -154,6 +159,7 @@ enum BatchLine {
       for (k, v) in ctx { if let s = v.stringValue { action.context[k] = s } }
     }
     let d = Gate.evaluate(action, policy: policy)
+    try log?.append(d, for: action)
     guard case .object(let fields) = d.jsonValue else { return d.jsonValue }
     return .object([("id", id)] + fields)
   }

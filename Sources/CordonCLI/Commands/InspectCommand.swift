@@ -24,13 +24,15 @@ enum InspectCommand: Subcommand {
 
     options:
       --policy FILE    policy file (default: the embedded default policy)
+      --log            also append the decision to gate.log (exit 125 if it cannot)
+      --log-dir DIR    gate.log's directory (default ./.cordon or $CORDON_HOME)
       --env NAME       environment when the request has none
       --request FILE   read the request from FILE instead of stdin
       -h, --help       this help
 
     """
 
-  static let options = [OptionSpec("policy"), OptionSpec("env"), OptionSpec("request")]
+  static let options = [OptionSpec("policy"), OptionSpec("env"), OptionSpec("request")] + DecisionLog.options
 
   static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
     let parsed = try ArgumentParser.parse(args, options: options, command: name)
@@ -55,6 +57,7 @@ enum InspectCommand: Subcommand {
     action.context = RequestInput.strings(context)
     action.source = "inspect"
     let d = Gate.evaluate(action, policy: policy)
+    try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
     ctx.output.out(response(d).serialized() + "\n")
     return CheckCommand.exitCode(d.decision)
   }

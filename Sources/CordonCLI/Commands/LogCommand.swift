@@ -251,21 +251,33 @@ enum LogCommand: Subcommand {
     }
 }
 
-/// For `check`/`inspect`/`validate --log`: appends each decision to gate.log in the log
-/// directory (`--log-dir`, else `CORDON_HOME`, else ./.cordon), one line each, with the
-/// policy's rotation settings. Fails like `cordon run` does when evidence cannot be written:
-/// exit 125 naming the file. The caller adds `--log` and `--log-dir` to its options and calls
-/// this after deciding.
-func appendToGateLog(
-    _ items: [(Decision, Action)], logDir: String?, environment: [String: String], policy: Policy
-) throws(CLIError) {
-    let dir = LogDirectory.resolve(option: logDir, environment: environment)
-    do throws(AuditError) {
-        let w = try GateLogWriter(directory: dir, maxSize: policy.log.maxSize, keep: policy.log.keep)
-        for (d, a) in items { try w.append(d, for: a) }
-    } catch {
-        throw CLIError(
-            .runnerFailed, "cannot write gate.log: \(error.message)",
-            hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
+/// `--log` on check, inspect and validate: their decisions go to gate.log too, through one
+/// writer for the whole process (a batch of 30,000 lines takes the lock once per line, not a
+/// new file handle each). Fails closed: if gate.log cannot be written the command exits 125
+/// instead of answering without evidence.
+final class DecisionLog {
+    let writer: GateLogWriter
+
+    private init(_ writer: GateLogWriter) { self.writer = writer }
+
+    /// nil unless `--log` (or `--log-dir`) was given.
+    static func open(_ parsed: ParsedArguments, _ ctx: Context, policy: Policy) throws(CLIError) -> DecisionLog? {
+        guard parsed.flag("log") || parsed.value("log-dir") != nil else { return nil }
+        let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment)
+        do throws(AuditError) {
+            return DecisionLog(try GateLogWriter(directory: dir, maxSize: policy.log.maxSize, keep: policy.log.keep))
+        } catch {
+            throw failure(error)
+        }
     }
+
+    func append(_ d: Decision, for a: Action) throws(CLIError) {
+        do throws(AuditError) { _ = try writer.append(d, for: a) } catch { throw Self.failure(error) }
+    }
+
+    static func failure(_ e: AuditError) -> CLIError {
+        CLIError(.runnerFailed, "cannot write gate.log: \(e.message)", hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
+    }
+
+    static let options = [OptionSpec("log", value: false), OptionSpec("log-dir")]
 }
