@@ -53,12 +53,7 @@ struct PolicyReplayTests {
 
     /// Cases the gate gets wrong today, each with why. `withKnownIssue` fails the test when one
     /// of them starts passing, so this list cannot go stale silently.
-    static let knownGateIssues: [String: String] = [
-        // strict.yaml lists `sudo` under gate.commands.block, but the gate matches command
-        // lists against the command sudo runs (ls), so only the privilege-escalation detector
-        // (60: requires_approval) applies.
-        "sudo ls /root": "gate.commands.block does not match the sudo wrapper itself"
-    ]
+    static let knownGateIssues: [String: String] = [:]
 
     @Test("every shipped policy passes its policies/tests file", arguments: ["default", "agent", "strict"])
     func shippedPolicyTests(_ name: String) throws {

@@ -27,6 +27,16 @@ public struct CommandPattern: Sendable, Equatable {
   }
 
   public func matches(_ inv: Invocation) -> Bool {
+    // A bare name (`sudo`) also matches a wrapper the gate saw through: `sudo ls` normalises
+    // to `ls`, yet a policy that lists `sudo` under commands.block means sudo itself.
+    if flags.isEmpty && positionals.isEmpty,
+      inv.wrappers.contains(where: { w in
+        let name = w.split(separator: " ").first.map(String.init) ?? w
+        return program.contains { globMatch($0, name) }
+      })
+    {
+      return true
+    }
     guard program.contains(where: { globMatch($0, inv.program) || globMatch($0, inv.written) })
     else { return false }
     for alternatives in flags where !alternatives.contains(where: { flagPresent($0, inv) }) {
