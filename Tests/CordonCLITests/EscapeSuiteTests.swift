@@ -149,26 +149,8 @@ struct EscapeSuiteTests {
     func killCordon() throws {
         let ws = try Workspace()
         let marker = "cordon-orphan-\(UUID().uuidString.prefix(6))"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
-        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker) sleep 300"]
-        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        var seen = false
-        for _ in 0..<200 where !seen {
-            seen = !(try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty)
-            if !seen { usleep(20000) }
-        }
-        #expect(seen, "the command never started")
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        var gone = false
-        for _ in 0..<50 where !gone {
-            gone = try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty
-            if !gone { usleep(20000) }
-        }
-        #expect(gone, "the sandboxed command outlived cordon by more than a second")
+        let r = try KillCordon.run(ws, command: ["sh", "-c", "exec -a \(marker) sleep 300"], marker: marker)
+        #expect(r.started, "the command never started")
+        #expect(r.goneInTime, "the sandboxed command outlived cordon by more than a second")
     }
 }

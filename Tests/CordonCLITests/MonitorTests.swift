@@ -121,28 +121,9 @@ struct MonitorTests {
         // exec -a names the loop so it can be found on the host; it execs constantly, so
         // notifications are in flight when the loop dies.
         try ws.write("loop.sh", "exec -a \(marker) sh -c 'while :; do /bin/true; done'\n")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
-        p.arguments = ["run", "--workspace", ws.path, "--", "bash", "./loop.sh"]
-        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        var seen = false
-        for _ in 0..<200 where !seen {
-            seen = !(try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty)
-            if !seen { usleep(20000) }
-        }
-        #expect(seen, "the loop never started")
-        usleep(200_000)
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        var gone = false
-        for _ in 0..<50 where !gone {
-            gone = try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty
-            if !gone { usleep(20000) }
-        }
-        #expect(gone, "the sandbox outlived its monitor")
+        let r = try KillCordon.run(ws, command: ["bash", "./loop.sh"], marker: marker, settle: 200_000)
+        #expect(r.started, "the loop never started")
+        #expect(r.goneInTime, "the sandbox outlived its monitor")
     }
 
     func listener() throws -> (Int32, UInt16) {

@@ -107,6 +107,41 @@ final class Workspace {
     }
 }
 
+/// Starts `cordon run` in the background on a command whose argv carries `marker` (via
+/// `exec -a`), waits until that process shows up on the host, SIGKILLs cordon, and reports
+/// whether the marked process was gone within `within` seconds.
+enum KillCordon {
+    struct Outcome {
+        var started: Bool
+        var goneInTime: Bool
+    }
+
+    static func run(_ ws: Workspace, command: [String], marker: String, settle: useconds_t = 0, within: Double = 1) throws -> Outcome {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
+        p.arguments = ["run", "--workspace", ws.path, "--"] + command
+        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let started = try waitFor(marker, present: true, seconds: 4)
+        if settle > 0 { usleep(settle) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        return Outcome(started: started, goneInTime: try waitFor(marker, present: false, seconds: within))
+    }
+
+    static func waitFor(_ marker: String, present: Bool, seconds: Double) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            let found = !(try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty)
+            if found == present { return true }
+            usleep(20000)
+        } while Date() < deadline
+        return false
+    }
+}
+
 enum SandboxSupport {
     /// CI sets CORDON_REQUIRE_SANDBOX=1: sandbox tests must run (and fail if the sandbox
     /// cannot be made), never skip.
