@@ -32,15 +32,8 @@ enum InspectCommand: Subcommand {
 
     """
 
-  static let options = [OptionSpec("policy"), OptionSpec("env"), OptionSpec("request")] + DecisionLog.options
-
   static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-    let parsed = try ArgumentParser.parse(args, options: options, command: name)
-    guard parsed.positionals.isEmpty else {
-      throw .usage("inspect: unexpected argument '\(parsed.positionals[0])'", command: name)
-    }
-    let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
-    let request = try RequestInput.object(parsed.value("request"), what: "request")
+    let (parsed, policy, request) = try RequestInput.prepare(args, ctx, command: name)
     guard let actionType = request["actionType"]?.stringValue, !actionType.isEmpty else {
       throw CLIError(
         .malformedInput, "inspect: the request has no actionType",
@@ -92,6 +85,22 @@ enum InspectCommand: Subcommand {
 
 /// Reads one JSON object from a file or stdin; anything else is malformed input (exit 65).
 enum RequestInput {
+  /// The options inspect and validate share.
+  static let options = [OptionSpec("policy"), OptionSpec("env"), OptionSpec("request")] + DecisionLog.options
+
+  /// What inspect and validate both do first: parse the options (no positionals), load the
+  /// policy, read the request object from --request or stdin.
+  static func prepare(_ args: [String], _ ctx: Context, command: String) throws(CLIError)
+    -> (ParsedArguments, Policy, JSONValue)
+  {
+    let parsed = try ArgumentParser.parse(args, options: options, command: command)
+    guard parsed.positionals.isEmpty else {
+      throw .usage("\(command): unexpected argument '\(parsed.positionals[0])'", command: command)
+    }
+    let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
+    return (parsed, policy, try object(parsed.value("request"), what: "request"))
+  }
+
   static func object(_ path: String?, what: String) throws(CLIError) -> JSONValue {
     let bytes = try InputFile.read(path)
     let value: JSONValue

@@ -30,15 +30,8 @@ enum ValidateCommand: Subcommand {
 
     """
 
-  static let options = [OptionSpec("policy"), OptionSpec("env"), OptionSpec("request")] + DecisionLog.options
-
   static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-    let parsed = try ArgumentParser.parse(args, options: options, command: name)
-    guard parsed.positionals.isEmpty else {
-      throw .usage("validate: unexpected argument '\(parsed.positionals[0])'", command: name)
-    }
-    let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
-    let request = try RequestInput.object(parsed.value("request"), what: "request")
+    let (parsed, policy, request) = try RequestInput.prepare(args, ctx, command: name)
     guard let tool = request["tool_name"]?.stringValue, !tool.isEmpty else {
       throw CLIError(
         .malformedInput, "validate: the request has no tool_name",
