@@ -93,6 +93,19 @@ struct EscapeSuiteTests {
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/stolen.log"))
     }
 
+    @Test("the policy file a run uses is neither readable nor writable from inside, even in the workspace")
+    func policyHidden() throws {
+        let ws = try Workspace()
+        try ws.write("policy.yaml", "extends: default\n")
+        // Covered by an empty read-only file: the content is not there to read.
+        try ws.write("show.sh", "cat policy.yaml; echo end\n")
+        let read = try ws.run(["sh", "./show.sh"], options: ["--policy", "policy.yaml", "--no-monitor"])
+        #expect(read.stdout == "end\n", "\(read.stdout)\(read.stderr)")
+        let write = try ws.attempt(["write", "policy.yaml"], options: ["--policy", ws.path + "/policy.yaml"])
+        #expect(write.stdout.contains("errno="), "\(write.stdout)")
+        #expect(try String(contentsOfFile: ws.path + "/policy.yaml", encoding: .utf8) == "extends: default\n")
+    }
+
     @Test("with --network none a listener on the host's 127.0.0.1 cannot be reached")
     func hostLoopbackUnreachable() throws {
         // A real listener on the host's loopback; the sandbox has its own, empty, loopback.

@@ -155,6 +155,9 @@ enum RunCommand: Subcommand {
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
         req.hide = [workspace + "/.cordon", logDir.path]
         if let t = parsed.value("trace") { req.hide.append(t) }
+        // Nor the policy it runs under (DESIGN): a policy kept in the workspace would otherwise
+        // be rewritable by the command it constrains, loosening every later run.
+        if let p = parsed.value("policy") { req.hide.append(p.hasPrefix("/") ? p : cwd + "/" + p) }
         // Execs inside the sandbox go back through the gate; what the monitor decides and sees
         // lands in the same gate.log and trace. A write failure there is noted once on stderr:
         // the monitor is mid-run and stopping it would leave the command unwatched.
