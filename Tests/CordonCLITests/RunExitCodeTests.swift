@@ -126,6 +126,16 @@ struct RunExitCodeTests {
         #expect(log.contains("decision=block") && log.contains("rule=remote-code-execution"))
     }
 
+    // Regression: with fd 1 closed when cordon started, a pipe could take number 1 and the
+    // child's stdio wiring would clobber it.
+    @Test("cordon started with stdout closed still runs the command and reports on stderr")
+    func closedStdout() throws {
+        let ws = try Workspace()
+        let r = try Shell.run("/bin/sh", ["-c", "'\(Binaries.cordon)' run --workspace '\(ws.path)' -- sh -c 'echo err >&2; exit 4' >&-"], cwd: ws.path)
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("err"))
+    }
+
     @Test("--unsandboxed runs without any sandbox, loudly, and passes the exit status through")
     func unsandboxed() throws {
         let ws = try Workspace()
