@@ -126,14 +126,20 @@ struct RunExitCodeTests {
         #expect(log.contains("decision=block") && log.contains("rule=remote-code-execution"))
     }
 
-    // Regression: with fd 1 closed when cordon started, a pipe could take number 1 and the
-    // child's stdio wiring would clobber it.
-    @Test("cordon started with stdout closed still runs the command and reports on stderr")
+    // Regression: with fd 1 closed when cordon started, the first file cordon opened
+    // (gate.log's lock) took number 1, and the command's output was forwarded into it.
+    @Test("cordon started with stdout closed never writes the command's output into its own files")
     func closedStdout() throws {
         let ws = try Workspace()
-        let r = try Shell.run("/bin/sh", ["-c", "'\(Binaries.cordon)' run --workspace '\(ws.path)' -- sh -c 'echo err >&2; exit 4' >&-"], cwd: ws.path)
+        // The marker is computed by the shell, so the command text in gate.log cannot match.
+        let r = try Shell.run("/bin/sh", ["-c", "'\(Binaries.cordon)' run --workspace '\(ws.path)' -- sh -c 'echo LEAK$((40+2)); echo err >&2; exit 4' >&-"], cwd: ws.path)
         #expect(r.status == 4)
         #expect(r.stderr.contains("err"))
+        let state = ws.path + "/.cordon"
+        for f in try FileManager.default.subpathsOfDirectory(atPath: state) {
+            let text = (try? String(contentsOfFile: state + "/" + f, encoding: .utf8)) ?? ""
+            #expect(!text.contains("LEAK42"), "the command's output landed in .cordon/\(f)")
+        }
     }
 
     @Test("--unsandboxed runs without any sandbox, loudly, and passes the exit status through")
