@@ -281,15 +281,7 @@ static long read_small_at(int dirfd, const char *path, char *buf, size_t cap) {
 }
 
 static long read_small(const char *path, char *buf, size_t cap) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -errno;
-    ssize_t n;
-    do { n = read(fd, buf, cap - 1); } while (n < 0 && errno == EINTR);
-    int err = errno;
-    close(fd);
-    if (n < 0) return -err;
-    buf[n] = 0;
-    return n;
+    return read_small_at(AT_FDCWD, path, buf, cap);
 }
 
 static int parse_stat(char *buf, char *state, int32_t *ppid, int32_t *threads);
