@@ -28,7 +28,8 @@ let package = Package(
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
         .testTarget(name: "CordonPolicyTests", dependencies: ["CordonPolicy"]),
-        .testTarget(name: "CordonGateTests", dependencies: ["CordonGate", "CordonPolicy"]),
+        // Fixtures are read from the source tree by path (#filePath), not bundled.
+        .testTarget(name: "CordonGateTests", dependencies: ["CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
         .testTarget(name: "CordonSandboxTests", dependencies: ["CordonSandbox", "CordonPolicy", "CSandbox"]),
         .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonCLITests", dependencies: ["CordonCLI", "CordonPolicy"]),
