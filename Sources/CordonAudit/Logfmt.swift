@@ -7,6 +7,8 @@
 // controls, U+2028/2029, the bidi overrides of "Trojan Source", CVE-2021-42574). Everything else,
 // valid UTF-8 included, is written as is so `grep` finds it.
 
+import CordonPolicy
+
 public enum Logfmt {
     static let quote = UInt8(ascii: "\"")
     static let backslash = UInt8(ascii: "\\")
@@ -32,7 +34,7 @@ public enum Logfmt {
                 continue
             }
             if c >= 0x80 {
-                let n = UTF8Check.sequenceLength(b, at: i)
+                let n = UTF8Validation.sequenceLength(b, at: i)
                 if n > 0 && !UTF8Check.mustEscape(b, at: i, length: n) {
                     out.append(contentsOf: b[i..<(i + n)])
                     i += n
@@ -179,39 +181,9 @@ public enum Logfmt {
     }
 }
 
-/// Just enough UTF-8 to decide what can be written raw.
+/// Which valid UTF-8 may still not be written raw (validity itself: CordonPolicy's
+/// UTF8Validation, shared with the JSON parser).
 enum UTF8Check {
-    /// Length of the well-formed UTF-8 sequence at `i` (2...4), or 0 if it is not one
-    /// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut short).
-    static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
-        let c = b[i]
-        let n: Int
-        var lo: UInt8 = 0x80
-        var hi: UInt8 = 0xbf
-        switch c {
-        case 0xc2...0xdf: n = 2
-        case 0xe0:
-            n = 3
-            lo = 0xa0
-        case 0xe1...0xec, 0xee...0xef: n = 3
-        case 0xed:
-            n = 3
-            hi = 0x9f
-        case 0xf0:
-            n = 4
-            lo = 0x90
-        case 0xf1...0xf3: n = 4
-        case 0xf4:
-            n = 4
-            hi = 0x8f
-        default: return 0
-        }
-        guard i + n <= b.count else { return 0 }
-        guard b[i + 1] >= lo && b[i + 1] <= hi else { return 0 }
-        for j in 2..<n where b[i + j] & 0xc0 != 0x80 { return 0 }
-        return n
-    }
-
     /// Valid but unsafe to show raw: C1 controls (U+0080-U+009F, NEL among them), line and
     /// paragraph separators, and the bidi embedding/override/isolate characters.
     static func mustEscape(_ b: [UInt8], at i: Int, length n: Int) -> Bool {

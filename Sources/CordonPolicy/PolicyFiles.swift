@@ -15,6 +15,11 @@ public enum PolicyFiles {
     public static let maxSize = 1 << 20
 
     @Sendable public static func read(_ path: String) -> Result<[UInt8], PolicyFileError> {
+        readAll(path, limit: maxSize, what: "a policy file")
+    }
+
+    /// A whole file, refused past `limit` bytes (`what` names the kind of file in the error).
+    public static func readAll(_ path: String, limit: Int, what: String = "this file") -> Result<[UInt8], PolicyFileError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return .failure(PolicyFileError(String(cString: strerror(errno)))) }
         defer { close(fd) }
@@ -30,7 +35,7 @@ public enum PolicyFiles {
             }
             if n == 0 { return .success(out) }
             out.append(contentsOf: chunk[0..<n])
-            if out.count > maxSize { return .failure(PolicyFileError("larger than 1MiB; not a policy file")) }
+            if out.count > limit { return .failure(PolicyFileError("larger than \(PolicyUnits.formatSize(UInt64(limit))); not \(what)")) }
         }
     }
 }

@@ -227,15 +227,7 @@ enum GateBench {
   }
 
   static func readFile(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = fread(&buf, 1, buf.count, f)
-      if n <= 0 { break }
-      bytes.append(contentsOf: buf[0..<n])
-    }
+    guard case .success(let bytes) = PolicyFiles.readAll(path, limit: 256 << 20) else { return nil }
     return String(decoding: bytes, as: UTF8.self)
   }
 

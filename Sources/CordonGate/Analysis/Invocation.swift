@@ -28,7 +28,7 @@ public struct ProgramKind: OptionSet, Sendable {
   static let sender = ProgramKind(rawValue: 1 << 7)
   static let writer = ProgramKind(rawValue: 1 << 8)
 
-  nonisolated(unsafe) static let table: [String: ProgramKind] = {
+  static let table: [String: ProgramKind] = {
     var t: [String: ProgramKind] = [:]
     func add(_ names: Set<String>, _ k: ProgramKind) {
       for n in names { t[n, default: []].insert(k) }

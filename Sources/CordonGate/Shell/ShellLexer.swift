@@ -32,6 +32,23 @@ private let reservedWords: [String] = [
 ]
 
 extension ShellParser {
+  /// Where the bracket open at nesting `level` closes, scanning from `from` (brackets only:
+  /// array elements and `${...}` contents are skipped for nesting, not parsed), or b.count
+  /// when the input ends first.
+  func matchingClose(from: Int, level start: Int, open: UInt8, close: UInt8) -> Int {
+    var level = start
+    var k = from
+    while k < b.count {
+      if b[k] == open { level += 1 }
+      if b[k] == close {
+        level -= 1
+        if level == 0 { return k }
+      }
+      k += 1
+    }
+    return b.count
+  }
+
   // MARK: blanks, comments, newlines
 
   mutating func skipBlanks() {
@@ -181,15 +198,7 @@ extension ShellParser {
     if i < b.count && b[i] == UInt8(ascii: "(") {
       // Array assignment `X=(a b c)`: the elements are words, none of them runs.
       let open = i
-      var level = 0
-      while i < b.count {
-        if b[i] == UInt8(ascii: "(") { level += 1 }
-        if b[i] == UInt8(ascii: ")") {
-          level -= 1
-          if level == 0 { break }
-        }
-        i += 1
-      }
+      i = matchingClose(from: i, level: 0, open: UInt8(ascii: "("), close: UInt8(ascii: ")"))
       if i >= b.count {
         sink.fail("unterminated array assignment", at: base + open)
         return nil
@@ -367,16 +376,7 @@ extension ShellParser {
       return
     }
     if n == UInt8(ascii: "{") {
-      var e = i + 2
-      var level = 1
-      while e < b.count {
-        if b[e] == UInt8(ascii: "{") { level += 1 }
-        if b[e] == UInt8(ascii: "}") {
-          level -= 1
-          if level == 0 { break }
-        }
-        e += 1
-      }
+      let e = matchingClose(from: i + 2, level: 1, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"))
       if e >= b.count {
         sink.fail("unterminated '${'", at: base + start)
         i = b.count
