@@ -231,6 +231,18 @@ int cs_socketpair_cloexec(int fds[2]) {
 
 #include <linux/openat2.h>
 
+// openat2 with RESOLVE_IN_ROOT/BENEATH fails with EAGAIN when any mount or rename happens
+// anywhere on the system during the lookup (it cannot prove the walk stayed inside). Other
+// sandboxes mounting is enough, so retry as openat2(2) says; a persistent EAGAIN is returned.
+static long openat2_retry(int dirfd, const char *path, struct open_how *how) {
+    long fd = -1;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        fd = syscall(SYS_openat2, dirfd, path, how, sizeof *how);
+        if (fd >= 0 || errno != EAGAIN) break;
+    }
+    return fd;
+}
+
 int cs_open_exec_target(pid_t pid, int rootfd, int dirfd, const char *path, int empty_path) {
     char base[64];
     if (empty_path && path[0] == 0) {
@@ -244,7 +256,7 @@ int cs_open_exec_target(pid_t pid, int rootfd, int dirfd, const char *path, int 
         memset(&how, 0, sizeof how);
         how.flags = O_PATH | O_CLOEXEC;
         how.resolve = RESOLVE_IN_ROOT;
-        long fd = syscall(SYS_openat2, rootfd, path + 1, &how, sizeof how);
+        long fd = openat2_retry(rootfd, path + 1, &how);
         return fd < 0 ? -errno : (int)fd;
     }
     if (absolute) snprintf(base, sizeof base, "/proc/%d/root", pid);
@@ -256,7 +268,7 @@ int cs_open_exec_target(pid_t pid, int rootfd, int dirfd, const char *path, int 
     memset(&how, 0, sizeof how);
     how.flags = O_PATH | O_CLOEXEC;
     how.resolve = absolute ? RESOLVE_IN_ROOT : RESOLVE_NO_MAGICLINKS;
-    long fd = syscall(SYS_openat2, bfd, absolute ? path + 1 : path, &how, sizeof how);
+    long fd = openat2_retry(bfd, absolute ? path + 1 : path, &how);
     int err = errno;
     close(bfd);
     return fd < 0 ? -err : (int)fd;
