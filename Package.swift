@@ -18,7 +18,9 @@ let package = Package(
         // The only code that runs between clone and execve, plus syscall shims Swift cannot call.
         .target(name: "CSandbox", cSettings: [.unsafeFlags(["-O2", "-fno-stack-protector"])]),
         .target(name: "CordonPolicy", dependencies: ["CYAML", "CCrypto"]),
-        .target(name: "CordonGate", dependencies: ["CordonPolicy"]),
+        // The gate is pure, single-threaded code run ~30,000 times a second: dynamic exclusivity
+        // checks on its working state cost ~7% of a decision (perf). Static checks still apply.
+        .target(name: "CordonGate", dependencies: ["CordonPolicy"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "CordonSandbox", dependencies: ["CordonPolicy", "CSandbox", "CSeccomp"]),
         .target(name: "CordonMonitor", dependencies: ["CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonPolicy", "CordonGate", "CCrypto"]),

@@ -13,13 +13,13 @@ struct Hit {
 }
 
 /// Redirection targets that move no data anywhere.
-let quietDevices: Set<String> = [
+let quietDevices: NameSet = [
   "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-",
 ]
 
 final class Analysis {
   /// Programs whose arguments name files they write.
-  static let writers: Set<String> = [
+  static let writers: NameSet = [
     "tee", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl", "truncate", "touch",
   ]
   static let maxBytes = 1 << 20

@@ -47,13 +47,13 @@ private let setuidMarkers = [
   "setuid(0)", "setuid 0", "setresuid(0", "setreuid(0", "Sys.setuid(0)", "setgid(0)",
 ]
 
-private let pythonNames: Set<String> = [
+private let pythonNames: NameSet = [
   "python", "python2", "python3", "pypy", "pypy3", "python2.7", "python3.8", "python3.9",
   "python3.10", "python3.11",
   "python3.12", "python3.13",
 ]
-let awkNames: Set<String> = ["awk", "gawk", "mawk", "nawk", "busybox-awk"]
-let editorNames: Set<String> = [
+let awkNames: NameSet = ["awk", "gawk", "mawk", "nawk", "busybox-awk"]
+let editorNames: NameSet = [
   "vi", "vim", "view", "rvim", "rview", "vimdiff", "ex", "nvim", "gvim", "evim",
 ]
 
@@ -364,7 +364,7 @@ extension Analysis {
 }
 
 /// Script hosts that read a program on standard input though they are not general interpreters.
-let jvmScripting: Set<String> = [
+let jvmScripting: NameSet = [
   "jjs", "jrunscript", "tclsh", "wish", "expect", "gdb", "irb", "php", "node", "lua",
 ]
 

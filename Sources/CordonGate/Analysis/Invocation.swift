@@ -28,10 +28,18 @@ public struct ProgramKind: OptionSet, Sendable {
   static let sender = ProgramKind(rawValue: 1 << 7)
   static let writer = ProgramKind(rawValue: 1 << 8)
 
-  static let table: [String: ProgramKind] = {
-    var t: [String: ProgramKind] = [:]
-    func add(_ names: Set<String>, _ k: ProgramKind) {
-      for n in names { t[n, default: []].insert(k) }
+  static let table: NameTable<ProgramKind> = {
+    var t: [(String, ProgramKind)] = []
+    var seen: [String: Int] = [:]
+    func add(_ names: NameSet, _ k: ProgramKind) {
+      for n in names {
+        if let i = seen[n] {
+          t[i].1.insert(k)
+        } else {
+          seen[n] = t.count
+          t.append((n, k))
+        }
+      }
     }
     add(shellNames, .shell)
     add(Programs.interpreters, .interpreter)
@@ -41,7 +49,7 @@ public struct ProgramKind: OptionSet, Sendable {
     add(Programs.downloaders, .downloader)
     add(Programs.senders, .sender)
     add(Analysis.writers, .writer)
-    return t
+    return NameTable(t)
   }()
 
   static func of(_ program: String) -> ProgramKind {
@@ -62,7 +70,7 @@ public struct Invocation: Sendable {
   /// Argument values after the program.
   public var args: [String]
   /// The argument words, for substitution and quoting details.
-  public var argWords: [ShellWord]
+  public var argWords: ArraySlice<ShellWord>
   /// Index of the simple command it came from.
   public var command: Int
   /// Wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`, `ssh`...).

@@ -11,45 +11,82 @@ struct Inherited {
 }
 
 /// Options taking a value, per wrapper (so the value is not mistaken for the program).
-private let wrapperOptions: [String: Set<String>] = [
-  "sudo": [
-    "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group", "--chdir",
-    "--prompt",
-    "--close-from", "--host", "--role", "--type", "--other-user", "--command-timeout",
-  ],
-  "doas": ["-u", "-C"], "pkexec": ["--user", "-u"], "run0": ["--user", "-u", "--group", "-g"],
-  "env": ["-u", "-C", "--unset", "--chdir", "-S", "--split-string"],
-  "nice": ["-n", "--adjustment"], "ionice": ["-c", "-n", "-t", "-p", "-P", "-u"],
-  "timeout": ["-s", "-k", "--signal", "--kill-after"],
-  "time": ["-f", "-o", "--format", "--output"],
-  "stdbuf": ["-i", "-o", "-e", "--input", "--output", "--error"], "setsid": [], "nohup": [],
-  "chroot": ["--userspec", "--groups"], "exec": ["-a"], "command": [], "builtin": [],
-  "flock": ["-w", "--timeout", "-E", "--conflict-exit-code"],
-  "xargs": [
-    "-I", "-i", "-n", "-P", "-d", "-L", "-l", "-s", "-a", "-E", "-e", "--max-args", "--max-procs",
-    "--delimiter", "--arg-file", "--max-lines", "--replace", "--process-slot-var",
-  ],
-  "runuser": ["-u", "-g", "-G", "--user", "--group"], "unbuffer": [], "torsocks": [],
-  "proxychains": ["-f"],
-  "proxychains4": ["-f"], "firejail": [], "strace": ["-o", "-e", "-p", "-s", "-u", "-E", "-a"],
-  "ltrace": ["-o", "-e", "-p", "-s", "-u", "-a"], "catchsegv": [], "fakeroot": [], "chrt": ["-p"],
-  "taskset": ["-c", "--cpu-list"], "caffeinate": [],
-  "systemd-run": ["-p", "--property", "-u", "--unit", "--uid", "--gid"],
-  "watch": ["-n", "--interval", "-d", "--differences", "-q", "-g"], "sg": [],
-  "cpulimit": ["-l", "-p", "--limit"],
-  "nsenter": ["-t", "--target", "-S", "-G", "--setuid", "--setgid"], "unshare": [],
-  "aa-exec": ["-p", "-n", "--profile"],
-  "stdbuf.": [],
+private let wrapperOptionLists: [(String, NameSet)] = [
+  (
+    "sudo",
+    [
+      "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group", "--chdir",
+      "--prompt", "--close-from", "--host", "--role", "--type", "--other-user",
+      "--command-timeout",
+    ]
+  ),
+  ("doas", ["-u", "-C"]),
+  ("pkexec", ["--user", "-u"]),
+  ("run0", ["--user", "-u", "--group", "-g"]),
+  ("env", ["-u", "-C", "--unset", "--chdir", "-S", "--split-string"]),
+  ("nice", ["-n", "--adjustment"]),
+  ("ionice", ["-c", "-n", "-t", "-p", "-P", "-u"]),
+  ("timeout", ["-s", "-k", "--signal", "--kill-after"]),
+  ("time", ["-f", "-o", "--format", "--output"]),
+  ("stdbuf", ["-i", "-o", "-e", "--input", "--output", "--error"]),
+  ("setsid", []),
+  ("nohup", []),
+  ("chroot", ["--userspec", "--groups"]),
+  ("exec", ["-a"]),
+  ("command", []),
+  ("builtin", []),
+  ("flock", ["-w", "--timeout", "-E", "--conflict-exit-code"]),
+  (
+    "xargs",
+    [
+      "-I", "-i", "-n", "-P", "-d", "-L", "-l", "-s", "-a", "-E", "-e", "--max-args",
+      "--max-procs", "--delimiter", "--arg-file", "--max-lines", "--replace", "--process-slot-var",
+    ]
+  ),
+  ("runuser", ["-u", "-g", "-G", "--user", "--group"]),
+  ("unbuffer", []),
+  ("torsocks", []),
+  ("proxychains", ["-f"]),
+  ("proxychains4", ["-f"]),
+  ("firejail", []),
+  ("strace", ["-o", "-e", "-p", "-s", "-u", "-E", "-a"]),
+  ("ltrace", ["-o", "-e", "-p", "-s", "-u", "-a"]),
+  ("catchsegv", []),
+  ("fakeroot", []),
+  ("chrt", ["-p"]),
+  ("taskset", ["-c", "--cpu-list"]),
+  ("caffeinate", []),
+  ("systemd-run", ["-p", "--property", "-u", "--unit", "--uid", "--gid"]),
+  ("watch", ["-n", "--interval", "-d", "--differences", "-q", "-g"]),
+  ("sg", []),
+  ("cpulimit", ["-l", "-p", "--limit"]),
+  ("nsenter", ["-t", "--target", "-S", "-G", "--setuid", "--setgid"]),
+  ("unshare", []),
+  ("aa-exec", ["-p", "-n", "--profile"]),
+  ("stdbuf.", []),
+]
+private let wrapperOptions = NameTable(wrapperOptionLists)
+/// `ssh` options that take a value (the host comes after them).
+private let sshOptionsWithValue: NameSet = [
+  "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q",
+  "-R", "-S", "-W", "-w", "-B",
+]
+/// `docker|podman|nerdctl exec|run` options that take a value (the image or container follows).
+private let containerOptionsWithValue: NameSet = [
+  "-e", "--env", "-u", "--user", "-w", "--workdir", "-v", "--volume", "-p", "--publish", "--name",
+  "--network", "--net", "--entrypoint", "--mount", "-l", "--label", "--env-file", "-h",
+  "--hostname", "--platform", "--cap-add", "--cap-drop", "--device", "--pid", "--ipc",
+  "--security-opt", "-m", "--memory", "--cpus", "--restart", "--add-host", "--gpus",
 ]
 
 /// Shells whose `-c STRING` argument is a script, and whose bare invocation is an interactive shell.
-let shellNames: Set<String> = [
+let shellNames: NameSet = [
   "sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "tcsh", "csh", "rbash", "yash", "posh",
   "pdksh",
   "ksh93", "busybox-sh", "sash", "oksh", "elvish", "pwsh", "xonsh", "nu", "ion", "rc", "es",
 ]
 
-private let elevating: Set<String> = ["sudo", "doas", "pkexec", "run0"]
+private let elevating: NameSet = ["sudo", "doas", "pkexec", "run0"]
 
 extension Analysis {
   /// Normalises every command, including the ones nested strings add while this runs.
@@ -175,7 +212,7 @@ extension Analysis {
     }
     var inv = Invocation(
       program: program, written: words[p].value, pathClass: pathClass, command: k)
-    inv.argWords = Array(words[(p + 1)...])
+    inv.argWords = words[(p + 1)...]
     inv.args = inv.argWords.map(\.value)
     inv.wrappers = ctx.wrappers
     inv.elevated = ctx.elevated
@@ -210,13 +247,7 @@ extension Analysis {
         parseNested(c, under: k, context: ctx)
       }
     case "ssh":
-      let q = skipOptions(
-        a, from: 0,
-        withValue: [
-          "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p",
-          "-Q",
-          "-R", "-S", "-W", "-w", "-B",
-        ])
+      let q = skipOptions(a, from: 0, withValue: sshOptionsWithValue)
       if q + 1 < a.count {
         ctx.remote = a[q]
         parseNested(a[(q + 1)...].joined(separator: " "), under: k, context: ctx)
@@ -224,15 +255,7 @@ extension Analysis {
     case "docker", "podman", "nerdctl":
       guard let sub = inv.subcommand, sub == "exec" || sub == "run", let s = a.firstIndex(of: sub)
       else { return }
-      let q = skipOptions(
-        a, from: s + 1,
-        withValue: [
-          "-e", "--env", "-u", "--user", "-w", "--workdir", "-v", "--volume", "-p", "--publish",
-          "--name",
-          "--network", "--net", "--entrypoint", "--mount", "-l", "--label", "--env-file", "-h",
-          "--hostname", "--platform", "--cap-add", "--cap-drop", "--device", "--pid", "--ipc",
-          "--security-opt", "-m", "--memory", "--cpus", "--restart", "--add-host", "--gpus",
-        ])
+      let q = skipOptions(a, from: s + 1, withValue: containerOptionsWithValue)
       if q + 1 < a.count {
         ctx.remote = "\(inv.program):\(a[q])"
         parseNested(quoteJoin(a[(q + 1)...]), under: k, context: ctx)
@@ -341,7 +364,7 @@ extension Analysis {
 }
 
 /// Index of the first argument after `from` that is not an option (or after `--`).
-func skipOptions(_ vals: [String], from: Int, withValue: Set<String>) -> Int {
+func skipOptions(_ vals: [String], from: Int, withValue: NameSet) -> Int {
   var q = from
   while q < vals.count {
     let v = vals[q]

@@ -130,3 +130,119 @@ extension String {
     }
   }
 }
+
+/// An immutable set of short names (programs, flags, paths) looked up by their bytes.
+///
+/// `Set<String>` hashes with SipHash through the string runtime: callgrind counted ~400
+/// instructions per lookup, and the detectors ask dozens of such questions per command. This
+/// table hashes the UTF-8 bytes with FNV-1a and compares bytes directly (~40 instructions).
+/// Lookups are exact byte comparisons, so the answer is the same as `Set<String>.contains` for
+/// the ASCII names these sets hold (no Unicode normalisation is involved).
+struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
+  /// The names in insertion order, without duplicates.
+  let members: [String]
+  /// All names' bytes back to back; name `i` is `bytes[starts[i]..<starts[i + 1]]`.
+  private let bytes: [UInt8]
+  private let starts: [Int32]
+  /// Open addressing, load factor at most 1/2: a name index, or -1 for an empty slot.
+  private let slots: [Int32]
+  private let mask: Int
+
+  init<S: Sequence>(_ names: S) where S.Element == String {
+    var seen = Set<String>()
+    var uniq: [String] = []
+    for n in names where seen.insert(n).inserted { uniq.append(n) }
+    members = uniq
+    var b: [UInt8] = []
+    var st: [Int32] = [0]
+    for n in uniq {
+      b.append(contentsOf: n.utf8)
+      st.append(Int32(b.count))
+    }
+    bytes = b
+    starts = st
+    var capacity = 8
+    while capacity < uniq.count * 2 { capacity <<= 1 }
+    mask = capacity - 1
+    var s = [Int32](repeating: -1, count: capacity)
+    b.withUnsafeBufferPointer { all in
+      for i in uniq.indices {
+        let key = UnsafeBufferPointer(rebasing: all[Int(st[i])..<Int(st[i + 1])])
+        var h = NameSet.hash(key) & (capacity - 1)
+        while s[h] >= 0 { h = (h + 1) & (capacity - 1) }
+        s[h] = Int32(i)
+      }
+    }
+    slots = s
+  }
+
+  init(arrayLiteral elements: String...) { self.init(elements) }
+
+  @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for c in key {
+      h ^= UInt64(c)
+      h = h &* 0x100_0000_01b3
+    }
+    return Int(truncatingIfNeeded: h ^ (h >> 29))
+  }
+
+  /// The position of `name` in `members`, if it is one.
+  func index(of name: String) -> Int? {
+    let found: Int? = name.utf8.withContiguousStorageIfAvailable { key in
+      var h = NameSet.hash(key) & mask
+      return bytes.withUnsafeBufferPointer { all in
+        while true {
+          let i = Int(slots[h])
+          if i < 0 { return -1 }
+          let s = Int(starts[i])
+          let e = Int(starts[i + 1])
+          if e - s == key.count {
+            var m = 0
+            while m < key.count && all[s + m] == key[m] { m += 1 }
+            if m == key.count { return i }
+          }
+          h = (h + 1) & mask
+        }
+      }
+    }
+    // Strings without contiguous UTF-8 (bridged ones, never seen on Linux) take the slow path.
+    guard let found else { return members.firstIndex(of: name) }
+    return found >= 0 ? found : nil
+  }
+
+  @inline(__always) func contains(_ name: String) -> Bool { index(of: name) != nil }
+
+  func union<S: Sequence>(_ other: S) -> NameSet where S.Element == String {
+    NameSet(members + Array(other))
+  }
+
+  func makeIterator() -> IndexingIterator<[String]> { members.makeIterator() }
+}
+
+/// A NameSet with a value per name: `table[name]`.
+struct NameTable<Value: Sendable>: Sendable {
+  private let names: NameSet
+  private let values: [Value]
+
+  init(_ pairs: [(String, Value)]) {
+    var merged: [String: Int] = [:]
+    var order: [String] = []
+    var vals: [Value] = []
+    for (k, v) in pairs {
+      if let i = merged[k] {
+        vals[i] = v
+      } else {
+        merged[k] = order.count
+        order.append(k)
+        vals.append(v)
+      }
+    }
+    names = NameSet(order)
+    values = vals
+  }
+
+  @inline(__always) subscript(_ name: String) -> Value? {
+    names.index(of: name).map { values[$0] }
+  }
+}

@@ -2,7 +2,7 @@
 
 enum Destruction {
   /// Paths whose recursive deletion destroys the system or the user's home.
-  static let criticalPaths: Set<String> = [
+  static let criticalPaths: NameSet = [
     "/", "/*", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*", "${HOME}", "${HOME}/", "..", "../",
     "../*", ".", "./",
     "*", ".*", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root",

@@ -45,29 +45,29 @@ enum Detectors {
 
 /// Program families the detectors share.
 enum Programs {
-  static let downloaders: Set<String> = [
+  static let downloaders: NameSet = [
     "curl", "wget", "wget2", "fetch", "aria2c", "lwp-download", "lwp-request", "GET", "http",
     "https", "xh", "axel",
     "curlie", "httpie",
   ]
-  static let interpreters: Set<String> = shellNames.union([
+  static let interpreters: NameSet = shellNames.union([
     "python", "python2", "python3", "pypy", "pypy3", "perl", "ruby", "node", "nodejs", "php", "lua",
     "luajit", "tclsh",
     "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell", "jjs",
     "jrunscript", "expect", "irb",
   ])
-  static let netClients: Set<String> = [
+  static let netClients: NameSet = [
     "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet", "openssl",
     "cryptcat", "pwncat", "sbd",
   ]
   /// Programs that send data to another host when they run.
-  static let senders: Set<String> = downloaders.union(netClients).union([
+  static let senders: NameSet = downloaders.union(netClients).union([
     "ssh", "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "mail", "mailx", "sendmail", "mutt",
     "smbclient", "whois",
     "finger", "dig", "nslookup", "host", "aws", "gsutil", "rclone", "s3cmd", "az", "gcloud",
   ])
   /// Programs whose arguments name files or programs without running them.
-  static let informational: Set<String> = [
+  static let informational: NameSet = [
     "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "info", "ldd",
     "update-alternatives", "command", "hash", "apropos", "whatis", "strings", "objdump", "nm",
     "sha256sum", "md5sum",

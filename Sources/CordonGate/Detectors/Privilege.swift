@@ -2,9 +2,9 @@
 // account files, and system programs run from copies in the working directory.
 
 enum Privilege {
-  static let elevators: Set<String> = ["sudo", "doas", "pkexec", "run0"]
+  static let elevators: NameSet = ["sudo", "doas", "pkexec", "run0"]
   /// Names agents commonly give their own executables, which are not copies of system programs.
-  static let projectScripts: Set<String> = [
+  static let projectScripts: NameSet = [
     "configure", "gradlew", "mvnw", "manage.py", "setup.py", "build.sh", "run.sh", "test.sh",
     "install.sh",
     "bootstrap", "autogen.sh", "main", "app", "server", "a.out", "start.sh", "deploy.sh",

@@ -2,7 +2,7 @@
 // run; and files saved over plain http.
 
 enum RemoteExecution {
-  static let decoders: Set<String> = [
+  static let decoders: NameSet = [
     "base64", "base32", "basenc", "xxd", "rev", "openssl", "uudecode", "gzip", "gunzip",
     "zcat", "bzcat", "xzcat", "tr", "printf", "echo", "perl", "python", "python3",
   ]

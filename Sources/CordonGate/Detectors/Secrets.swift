@@ -12,11 +12,11 @@ enum Secrets {
     "secrets", "environ", "private", "hosts.yml", "terraformrc", "cargo", "history", "krb5",
     "accessTokens",
   ])
-  static let skipFlagValues: Set<String> = [
+  static let skipFlagValues: NameSet = [
     "-i", "-f", "--identity", "-o", "-k", "--key", "--cert", "-E",
   ]
   /// Programs that use a key or credential file without revealing it.
-  static let keyUsers: Set<String> = [
+  static let keyUsers: NameSet = [
     "ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "chmod", "chown", "chgrp", "ls", "stat", "test",
     "[", "file",
     "touch", "mkdir", "git", "sftp", "ssh-keyscan", "gpg", "aws", "kubectl", "docker", "helm",
@@ -27,7 +27,7 @@ enum Secrets {
   ]
 
   /// File names that are secrets wherever they are.
-  static let secretNames: Set<String> = [
+  static let secretNames: NameSet = [
     "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "identity", ".netrc", "_netrc", ".pgpass",
     ".git-credentials", ".pypirc",
     ".npmrc", "shadow", "gshadow", "master.passwd", "logins.json", "key4.db", "Login Data",

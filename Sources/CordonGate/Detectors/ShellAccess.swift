@@ -1,12 +1,13 @@
 // Reverse shells, bind shells, and shells spawned out of ordinary programs (GTFOBins).
 
 enum ShellAccess {
-  static let shellSetting: Set<String> = ["-s", "--shell", "-S", "--login-shell"]
-  static let shellSetters: Set<String> = [
+  static let socatLikeOptions: NameSet = ["-S", "-L", "-f", "-c", "-T"]
+  static let shellSetting: NameSet = ["-s", "--shell", "-S", "--login-shell"]
+  static let shellSetters: NameSet = [
     "useradd", "usermod", "adduser", "su", "runuser", "apptainer", "singularity", "login",
     "newusers", "sudo",
   ]
-  static let transparent: Set<String> = [
+  static let transparent: NameSet = [
     "sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec",
     "command", "builtin",
   ]
@@ -140,7 +141,7 @@ enum ShellAccess {
       }
     case "tmux":
       let rest = Array(
-        inv.args[skipOptions(inv.args, from: 0, withValue: ["-S", "-L", "-f", "-c", "-T"])...])
+        inv.args[skipOptions(inv.args, from: 0, withValue: ShellAccess.socatLikeOptions)...])
       if rest.isEmpty || rest.count == 1 && (rest[0] == "new" || rest[0] == "new-session") {
         a.hit(.interactiveShell, k, reason: "tmux starts an interactive shell")
       }

@@ -37,45 +37,48 @@ extension Gate {
 
     let score = combinedScore(hits, production: environment == "production")
     let top = hits.max { $0.score < $1.score }
-    var candidates: [Candidate] = []
-    candidates.reserveCapacity(4)
     let t = gate.thresholds
     let byScore: DecisionKind =
       score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
-    candidates.append(
-      Candidate(
-        decision: byScore, score: score, rule: top.map { $0.signal.detector }, explicitness: 0))
+    // The candidates are folded as they come instead of collected: the strictest decision
+    // wins; among equals an explicit rule beats a list or the thresholds, then the higher
+    // score; on a full tie the earlier candidate stays (same order as listed in Gate.swift).
+    // No array is built: this runs for every decision, and most have one or two candidates.
+    var winner = Candidate(
+      decision: byScore, score: score, rule: top.map { $0.signal.detector }, explicitness: 0)
+    func consider(_ c: Candidate) {
+      if c.decision != winner.decision {
+        if c.decision > winner.decision { winner = c }
+        return
+      }
+      let ck = c.explicitness == 2 ? 1 : 0
+      let wk = winner.explicitness == 2 ? 1 : 0
+      if ck > wk || (ck == wk && c.score > winner.score) { winner = c }
+    }
 
     // Tool lists (globs on the tool name; `shell` for commands).
-    for (list, kind) in [
-      (gate.block, DecisionKind.block), (gate.requireApproval, .requiresApproval),
-      (gate.allow, .allow),
-    ] {
-      if let g = list.first(where: { globMatch($0, subject.tool) }) {
-        candidates.append(
-          Candidate(
-            decision: kind, score: floor(kind, score, t), rule: "tool:\(g)", explicitness: 1))
-        if kind != .allow {
-          reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
-        }
+    func toolList(_ list: [String], _ kind: DecisionKind) {
+      guard let g = list.first(where: { globMatch($0, subject.tool) }) else { return }
+      consider(
+        Candidate(decision: kind, score: floor(kind, score, t), rule: "tool:" + g, explicitness: 1))
+      if kind != .allow {
+        reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
       }
     }
+    toolList(gate.block, .block)
+    toolList(gate.requireApproval, .requiresApproval)
+    toolList(gate.allow, .allow)
     // Command lists, on every program that would run.
     if let analysis {
-      let lists = [
-        (gate.commands.block, DecisionKind.block),
-        (gate.commands.requireApproval, .requiresApproval),
-        (gate.commands.allow, .allow),
-      ]
-      for (list, kind) in lists {
+      func commandList(_ list: [String], _ kind: DecisionKind) {
         for entry in list {
           let pattern = CommandPattern(entry)
           if let k = analysis.invocations.indices.first(where: {
             pattern.matches(analysis.invocations[$0])
           }) {
-            candidates.append(
+            consider(
               Candidate(
-                decision: kind, score: floor(kind, score, t), rule: "command:\(entry)",
+                decision: kind, score: floor(kind, score, t), rule: "command:" + entry,
                 explicitness: 1))
             if kind != .allow {
               reasons.append(
@@ -85,6 +88,9 @@ extension Gate {
           }
         }
       }
+      commandList(gate.commands.block, .block)
+      commandList(gate.commands.requireApproval, .requiresApproval)
+      commandList(gate.commands.allow, .allow)
     }
     // Rules: every matching rule is reported.
     for rule in gate.rules
@@ -92,16 +98,9 @@ extension Gate {
       rule, action: action, subject: subject, analysis: analysis, environment: environment)
     {
       let s = rule.score ?? floor(rule.decision, score, t)
-      candidates.append(
-        Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
+      consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
       reasons.append(rule.reason ?? "matched rule \(rule.id)")
     }
-
-    let strictest = candidates.map(\.decision).max() ?? .allow
-    let winner =
-      candidates.filter { $0.decision == strictest }.max {
-        ($0.explicitness == 2 ? 1 : 0, $0.score) < ($1.explicitness == 2 ? 1 : 0, $1.score)
-      } ?? candidates[0]
 
     // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
     let sortedHits = hits.count > 1 ? hits.sorted(by: { $0.score > $1.score }) : hits
@@ -109,8 +108,11 @@ extension Gate {
     for h in sortedHits where h.score >= 20 && !detectorReasons.contains(h.reason) {
       detectorReasons.append(h.reason)
     }
-    let ruleReasons = reasons
-    reasons = ruleReasons + detectorReasons
+    if reasons.isEmpty {
+      reasons = detectorReasons
+    } else {
+      reasons += detectorReasons
+    }
     if winner.explicitness == 2,
       let i = reasons.firstIndex(where: { r in
         gate.rules.first(where: { $0.id == winner.rule })?.reason == r

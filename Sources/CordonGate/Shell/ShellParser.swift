@@ -384,7 +384,8 @@ struct ShellParser {
       end -= 1
     }
     let cut = min(end, s + 200)
-    cmd.text = String(decoding: b[s..<cut], as: UTF8.self) + (cut < end ? "..." : "")
+    cmd.text = String(decoding: b[s..<cut], as: UTF8.self)
+    if cut < end { cmd.text += "..." }
     cmd.inLoop = loopDepth > 0
     let index = sink.script.commands.count
     sink.script.commands.append(cmd)
