@@ -140,26 +140,40 @@ public enum Replay {
     ///   the action and the policy (DESIGN: same input, same policy, same answer), and real
     ///   traces repeat themselves (`git status`, `ls`), so this changes speed, never results.
     ///   Everything but the action's id is part of the key.
-    public static func run(_ actions: [RecordedAction], policy: Policy, memoize: Bool = true) -> ReplayResult {
+    /// - Parameter threads: decide on this many threads (`Gate.evaluate(_:policy:threads:)`:
+    ///   the same answers as one by one, in order).
+    public static func run(
+        _ actions: [RecordedAction], policy: Policy, memoize: Bool = true,
+        threads: Int = Gate.availableThreads
+    ) -> ReplayResult {
         var result = ReplayResult()
         result.total = actions.count
-        var cache: [String: Decision] = [:]
-        for r in actions {
-            var d: Decision
-            if memoize {
+        // Which distinct action each recorded one is; the distinct ones are decided once.
+        var slot: [Int] = []
+        var distinct: [Action] = []
+        if memoize {
+            var index: [String: Int] = [:]
+            slot.reserveCapacity(actions.count)
+            for r in actions {
                 var keyed = r.action
                 keyed.id = ""
                 let key = ActionCoding.json(keyed).serialized()
-                if let hit = cache[key] {
-                    d = hit
-                    d.actionId = r.action.id
+                if let k = index[key] {
+                    slot.append(k)
                 } else {
-                    d = Gate.evaluate(r.action, policy: policy)
-                    cache[key] = d
+                    index[key] = distinct.count
+                    slot.append(distinct.count)
+                    distinct.append(r.action)
                 }
-            } else {
-                d = Gate.evaluate(r.action, policy: policy)
             }
+        } else {
+            distinct = actions.map(\.action)
+            slot = Array(distinct.indices)
+        }
+        let decisions = Gate.evaluate(distinct, policy: policy, threads: threads)
+        for (r, k) in zip(actions, slot) {
+            var d = decisions[k]
+            d.actionId = r.action.id
             result.transitions[r.oldDecision, default: [:]][d.decision.rawValue, default: 0] += 1
             if d.decision.rawValue != r.oldDecision { result.changed.append(ReplayChange(recorded: r, new: d)) }
         }

@@ -162,7 +162,11 @@ enum AuditBench {
             // The embedded default policy: what replay runs under without --policy.
             let policy = try PolicyLoader(environment: [:]).loadEmbedded()
             t = now()
-            let result = Replay.run(input.actions, policy: policy, memoize: false)
+            let single = Replay.run(input.actions, policy: policy, memoize: false, threads: 1)
+            let singleSecs = now() - t
+            let threads = Gate.availableThreads
+            t = now()
+            let result = Replay.run(input.actions, policy: policy, memoize: false, threads: threads)
             let evalSecs = now() - t
             t = now()
             let memo = Replay.run(input.actions, policy: policy, memoize: true)
@@ -174,16 +178,18 @@ enum AuditBench {
                     return ActionCoding.json(k).serialized()
                 }
             ).count
+            let singleRate = Double(single.total) / singleSecs
             let rate = Double(result.total) / evalSecs
             let memoRate = Double(memo.total) / memoSecs
             print("replay of a \(n)-action trace, \(distinct) distinct actions, embedded default policy")
             print("  read + parse trace                    \(fmt(Double(n) / readSecs)) actions/s")
+            print("  re-score every action, one thread     \(fmt(singleRate)) actions/s")
             print(
-                "  re-score, Gate.evaluate every action  \(fmt(rate)) actions/s   budget >= 200,000   \(rate >= 200_000 ? "ok" : "OVER BUDGET")"
+                "  re-score every action, \(threads) threads     \(fmt(rate)) actions/s   budget >= 200,000   \(rate >= 200_000 ? "ok" : "OVER BUDGET")"
             )
             print("  re-score, identical actions once      \(fmt(memoRate)) actions/s   (what cordon replay does)")
             print("  end to end (read + re-score once)     \(fmt(Double(n) / (readSecs + memoSecs))) actions/s")
-            print("  changed: \(result.changed.count) (memoized: \(memo.changed.count))\n")
+            print("  changed: \(result.changed.count) (one thread: \(single.changed.count), memoized: \(memo.changed.count))\n")
             return rate >= 200_000 ? 0 : 1
         } catch {
             print("replay bench failed: \(error)")

@@ -96,19 +96,50 @@ enum CheckCommand: Subcommand {
     let input = try InputFile.read(parsed.value("input"))
     var out: [UInt8] = []
     out.reserveCapacity(1 << 16)
+    // Lines are read into blocks and each block's actions are decided on every processor
+    // (Gate.evaluate(_:policy:threads:): the same answers as one by one); the answers, and
+    // the gate.log lines with --log, are then written strictly in input order.
+    let threads = Gate.availableThreads
+    var block: [(id: JSONValue, action: Action)?] = []
+    var errors: [JSONValue?] = []
+    func flush() throws(CLIError) {
+      let decisions = Gate.evaluate(block.compactMap { $0?.action }, policy: policy, threads: threads)
+      var next = 0
+      for (k, entry) in block.enumerated() {
+        let result: JSONValue
+        if let entry {
+          let d = decisions[next]
+          next += 1
+          try log?.append(d, for: entry.action)
+          result = BatchLine.response(id: entry.id, decision: d)
+        } else {
+          result = errors[k] ?? .null
+        }
+        result.serialize(into: &out)
+        out.append(UInt8(ascii: "\n"))
+        if out.count >= 1 << 16 {
+          ctx.output.out(String(decoding: out, as: UTF8.self))
+          out.removeAll(keepingCapacity: true)
+        }
+      }
+      block.removeAll(keepingCapacity: true)
+      errors.removeAll(keepingCapacity: true)
+    }
     var lineNumber = 0
     for line in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-      let result = try BatchLine.evaluate(
-        Array(line), number: lineNumber, policy: policy, defaults: parsed, log: log)
-      result.serialize(into: &out)
-      out.append(UInt8(ascii: "\n"))
-      if out.count >= 1 << 16 {
-        ctx.output.out(String(decoding: out, as: UTF8.self))
-        out.removeAll(keepingCapacity: true)
+      switch BatchLine.parse(Array(line), number: lineNumber, defaults: parsed) {
+      case .success(let parsedLine):
+        block.append(parsedLine)
+        errors.append(nil)
+      case .failure(let error):
+        block.append(nil)
+        errors.append(error.json)
       }
+      if block.count == 4096 { try flush() }
     }
+    try flush()
     if !out.isEmpty { ctx.output.out(String(decoding: out, as: UTF8.self)) }
     return ExitCode.success.rawValue
   }
@@ -116,17 +147,29 @@ enum CheckCommand: Subcommand {
 
 /// One `check --batch` line: a JSON object naming a command, an argv or a tool call.
 enum BatchLine {
-  static func evaluate(_ line: [UInt8], number: Int, policy: Policy, defaults: ParsedArguments, log: DecisionLog? = nil)
-    throws(CLIError) -> JSONValue
+  /// A line that is not an action: the error object it answers with.
+  struct Failure: Error {
+    var json: JSONValue
+  }
+
+  /// The Decision JSON with the line's `id` first.
+  static func response(id: JSONValue, decision d: Decision) -> JSONValue {
+    guard case .object(let fields) = d.jsonValue else { return d.jsonValue }
+    return .object([("id", id)] + fields)
+  }
+
+  /// The action a line asks about, or the error object for it.
+  static func parse(_ line: [UInt8], number: Int, defaults: ParsedArguments)
+    -> Result<(id: JSONValue, action: Action), Failure>
   {
     let value: JSONValue
     do throws(JSONError) {
       value = try JSONValue.parse(line)
     } catch {
-      return failure(.null, "line \(number): malformed JSON: \(error)")
+      return .failure(Failure(json: failure(.null, "line \(number): malformed JSON: \(error)")))
     }
     guard case .object = value else {
-      return failure(.null, "line \(number): expected a JSON object")
+      return .failure(Failure(json: failure(.null, "line \(number): expected a JSON object")))
     }
     let id = value["id"] ?? .null
     let payload: Action.Payload
@@ -135,14 +178,17 @@ enum BatchLine {
     } else if let items = value["argv"]?.arrayValue {
       let argv = items.compactMap(\.stringValue)
       guard argv.count == items.count, !argv.isEmpty else {
-        return failure(id, "line \(number): argv must be a non-empty array of strings")
+        return .failure(
+          Failure(json: failure(id, "line \(number): argv must be a non-empty array of strings")))
       }
       payload = .argv(argv)
     } else if let tool = value["tool"]?.stringValue {
       payload = .tool(name: tool, args: value["args"] ?? .object([]))
     } else {
-      return failure(
-        id, "line \(number): needs one of command (string), argv (array) or tool (string)")
+      return .failure(
+        Failure(
+          json: failure(
+            id, "line \(number): needs one of command (string), argv (array) or tool (string)")))
     }
     let actionId: String
     switch id {
@@ -158,10 +204,7 @@ enum BatchLine {
     if let ctx = value["context"]?.objectValue {
       for (k, v) in ctx { if let s = v.stringValue { action.context[k] = s } }
     }
-    let d = Gate.evaluate(action, policy: policy)
-    try log?.append(d, for: action)
-    guard case .object(let fields) = d.jsonValue else { return d.jsonValue }
-    return .object([("id", id)] + fields)
+    return .success((id, action))
   }
 
   static func failure(_ id: JSONValue, _ message: String) -> JSONValue {
