@@ -61,7 +61,9 @@ enum GateBench {
       return 0
     }
     if args.contains("--speed-only") {
-      speed(gtfo + tldr, policy: policy, rounds: value(args, "--rounds").flatMap { Int($0) } ?? 5)
+      speed(
+        gtfo + tldr, policy: policy, rounds: value(args, "--rounds").flatMap { Int($0) } ?? 5,
+        batch: !args.contains("--one-thread"))
       return 0
     }
 
@@ -182,7 +184,7 @@ enum GateBench {
     for f in flaggedSafe { print("  - FP \(f)") }
   }
 
-  static func speed(_ records: [Record], policy: Policy, rounds: Int = 1) {
+  static func speed(_ records: [Record], policy: Policy, rounds: Int = 1, batch: Bool = true) {
     // Warm up (first-use tables), then time each decision and the whole pass.
     for r in records.prefix(200) {
       _ = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
@@ -211,6 +213,7 @@ enum GateBench {
     print(
       "- \(Int(perSecond)) decisions/s on one thread (budget: median < 20 µs, >= 200,000/s)  [checksum \(sink)]")
 
+    guard batch else { return }
     // The same records through the batch API `cordon check --batch` and `cordon replay` use:
     // one process, every processor it may run on. Same answers (checksum), in order.
     let threads = Gate.availableThreads

@@ -82,15 +82,26 @@ final class Analysis {
         .oversized, evidence: "\(text.utf8.count) bytes",
         reason: "command longer than 1 MiB; only the first MiB was analysed")
     }
-    if text.utf8.contains(0) {
-      hit(
-        .nulByte,
-        evidence:
-          "NUL at byte \(text.utf8.firstIndex(of: 0).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? 0)",
-        reason: "command contains a NUL byte, which no argv can carry")
+    // One pass over the bytes for both: a NUL, and U+FFFD (EF BF BD), which is what invalid
+    // UTF-8 became when the text was made a String (String guarantees valid UTF-8).
+    var copy = text
+    let (nul, replacement): (Int?, Bool) = copy.withUTF8 { b in
+      var nul: Int?
+      var replacement = false
+      var k = 0
+      while k < b.count {
+        let c = b[k]
+        if c == 0 && nul == nil { nul = k }
+        if c == 0xEF && k + 2 < b.count && b[k + 1] == 0xBF && b[k + 2] == 0xBD { replacement = true }
+        if nul != nil && replacement { break }
+        k += 1
+      }
+      return (nul, replacement)
     }
-    // Invalid UTF-8 arrives here already repaired to U+FFFD (String guarantees valid UTF-8).
-    if text.has("\u{FFFD}") {
+    if let nul {
+      hit(.nulByte, evidence: "NUL at byte \(nul)", reason: "command contains a NUL byte, which no argv can carry")
+    }
+    if replacement {
       hit(
         .invalidUTF8, evidence: "U+FFFD",
         reason: "command contained invalid UTF-8 (replaced before analysis)")

@@ -64,12 +64,12 @@ extension Analysis {
     // Only interpreters, awk, editors, gimp and gdb carry inline code.
     guard
       inv.kind.contains(.interpreter) || inv.kind.contains(.editor) || pythonNames.contains(p)
-        || awkNames.contains(p) || p == "gdb" || p == "gimp"
+        || awkNames.contains(p) || p.eq("gdb") || p.eq("gimp")
     else { return }
     var pieces: [(String, String)] = []  // (language, code)
     if pythonNames.contains(p) {
       if let c = inv.value(of: "-c") { pieces.append(("python", c)) }
-    } else if p == "perl" {
+    } else if p.eq("perl") {
       if let j = inv.args.firstIndex(where: {
         $0.hasPrefix("-") && !$0.hasPrefix("--") && ($0.hasSuffix("e") || $0.hasSuffix("E"))
       }),
@@ -77,18 +77,18 @@ extension Analysis {
       {
         pieces.append(("perl", inv.args[j + 1]))
       }
-    } else if p == "expect" {
+    } else if p.eq("expect") {
       if let c = inv.value(of: "-c") { pieces.append(("expect", c)) }
-    } else if p == "ruby" || p == "lua" || p == "luajit" || p == "jrunscript" || p == "julia"
-      || p == "Rscript"
-      || p == "osascript" || p == "tclsh"
+    } else if p.eq("ruby") || p.eq("lua") || p.eq("luajit") || p.eq("jrunscript") || p.eq("julia")
+      || p.eq("Rscript")
+      || p.eq("osascript") || p.eq("tclsh")
     {
       for (j, a) in inv.args.enumerated() where a == "-e" && j + 1 < inv.args.count {
         pieces.append((p, inv.args[j + 1]))
       }
-    } else if p == "node" || p == "nodejs" || p == "deno" || p == "bun" {
+    } else if p.eq("node") || p.eq("nodejs") || p.eq("deno") || p.eq("bun") {
       if let c = inv.value(of: "-e", "--eval", "-p", "--print") { pieces.append(("node", c)) }
-    } else if p == "php" {
+    } else if p.eq("php") {
       if let c = inv.value(of: "-r") { pieces.append(("php", c)) }
     } else if awkNames.contains(p) {
       if !inv.has("-f"), let prog = awkProgram(inv.args) { pieces.append(("awk", prog)) }
@@ -100,9 +100,9 @@ extension Analysis {
       for a in inv.args where a.hasPrefix("+") && a.utf8.count > 1 {
         pieces.append(contentsOf: editorCommand(String(a.dropFirst())))
       }
-    } else if p == "gimp" {
+    } else if p.eq("gimp") {
       if let c = inv.value(of: "-b", "--batch") { pieces.append(("python", c)) }
-    } else if p == "gdb" {
+    } else if p.eq("gdb") {
       for (j, a) in inv.args.enumerated()
       where (a == "-ex" || a == "--eval-command") && j + 1 < inv.args.count {
         let c = inv.args[j + 1]
@@ -331,7 +331,7 @@ extension Analysis {
         }
         continue
       }
-      guard inv.program == "echo" || inv.program == "printf" else { continue }
+      guard inv.program.eq("echo") || inv.program.eq("printf") else { continue }
       // Lines echoed into `crontab -` or `at` are commands that will run later.
       if schedulesStdin {
         let textArgs = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(

@@ -144,10 +144,10 @@ public struct Invocation: Sendable {
   }
 
   /// Arguments that do not start with `-` (a rough positional list).
-  public var positionals: [String] { args.filter { !$0.hasPrefix("-") } }
+  public var positionals: [String] { args.filter { !$0.isOptionLike } }
 
   /// The first argument that is not an option: the subcommand of `git`, `kubectl`, `docker`.
-  public var subcommand: String? { args.first { !$0.hasPrefix("-") } }
+  public var subcommand: String? { args.first { !$0.isOptionLike } }
 }
 
 /// Classifies a program word and reduces it to its basename.

@@ -31,6 +31,24 @@ extension String {
     }
   }
 
+  /// `==` that compares lengths first. String's `==` calls into the runtime for every unequal
+  /// pair (~30 instructions); detectors compare program names with dozens of literals per
+  /// command, and almost all differ in length. Same answer as `==` for the ASCII literals
+  /// used here.
+  @inline(__always) func eq(_ other: String) -> Bool {
+    utf8.count == other.utf8.count && self == other
+  }
+
+  /// Starts with `-` (same as `hasPrefix("-")`, without the general prefix machinery: asked
+  /// for every argument of most commands).
+  @inline(__always) var isOptionLike: Bool { utf8.first == UInt8(ascii: "-") }
+
+  /// `/dev/tcp/...` or `/dev/udp/...`: bash opens a socket when it redirects to these.
+  var isDevSocketPath: Bool {
+    guard utf8.first == UInt8(ascii: "/"), utf8.count > 9 else { return false }
+    return hasPrefix("/dev/tcp/") || hasPrefix("/dev/udp/")
+  }
+
   /// ASCII lower-casing (program names and flags are ASCII; other bytes stay as they are).
   var asciiLowercased: String {
     guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return self }

@@ -82,10 +82,10 @@ enum Destruction {
         a.hit(.deviceWrite, k, reason: "dd writes straight to the device \(of)")
       }
     case _
-    where p.hasPrefix("mkfs") || p == "wipefs" || p == "mkswap" || p == "mke2fs" || p == "mkdosfs":
+    where p.hasPrefix("mkfs") || p.eq("wipefs") || p.eq("mkswap") || p.eq("mke2fs") || p.eq("mkdosfs"):
       // An image file (`mkfs.erofs image.erofs root/`) is not a device; listing (`wipefs /dev/sdb`) erases nothing.
       let device = inv.args.first { $0.hasPrefix("/dev/") }
-      if let device, p != "wipefs" || inv.hasAny(["-a", "--all", "-o", "--offset"]) {
+      if let device, !p.eq("wipefs") || inv.hasAny(["-a", "--all", "-o", "--offset"]) {
         a.hit(.makeFilesystem, k, reason: "\(p) erases \(device)")
       }
     case "fdisk", "sfdisk", "cfdisk", "parted", "sgdisk", "gdisk", "blkdiscard":
@@ -94,7 +94,7 @@ enum Destruction {
           "-l", "--list", "-p", "--print", "-L", "--list-types", "-v", "--verify", "-i", "--info",
           "-d", "--dump", "-b", "--backup",
         ])
-        || (p == "parted" && (inv.args.contains("print") || inv.has("-l")))
+        || (p.eq("parted") && (inv.args.contains("print") || inv.has("-l")))
       if !readOnly { a.hit(.partitionWrite, k, reason: "\(p) changes a partition table") }
     default:
       break
@@ -110,15 +110,15 @@ enum Destruction {
         && t != "/etc/passwd" && t != "/etc/shadow" && t != "/etc/group"
         && t != "/etc/ld.so.preload"
       {
-        if p == "cp" || p == "mv" || p == "ln" || p == "install" || p == "rsync" || p == "sed"
-          || p == "touch" || p == "truncate" || p == "dd"
+        if p.eq("cp") || p.eq("mv") || p.eq("ln") || p.eq("install") || p.eq("rsync") || p.eq("sed")
+          || p.eq("touch") || p.eq("truncate") || p.eq("dd")
         {
           a.hit(.overwriteSystemFile, k, score: 60, reason: "\(p) changes the system file \(t)")
         } else {
           // Appending a line to /etc config (`| sudo tee -a /etc/fstab`) asks; replacing binaries blocks.
           let appends =
             a.command(k).redirects.contains { $0.op == ">>" && $0.target.value == t }
-            || (p == "tee" && inv.hasAny(["-a", "--append"]))
+            || (p.eq("tee") && inv.hasAny(["-a", "--append"]))
           a.hit(
             .overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? (appends ? 60 : nil) : 85,
             elevated: viaShell,

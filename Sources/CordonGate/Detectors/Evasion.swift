@@ -82,7 +82,7 @@ enum Evasion {
     }
     for t in a.outputTargets(k) where t.hasPrefix("/var/log/") || t.homeNormalised.has("_history") {
       let cmd = a.command(k)
-      if cmd.words.isEmpty || p == "echo" || p == "cat" || p == "printf" || p == ":" || p == "true"
+      if cmd.words.isEmpty || p.eq("echo") || p.eq("cat") || p.eq("printf") || p.eq(":") || p.eq("true")
       {
         a.hit(.logTamper, k, reason: "overwrites \(t)")
       }

@@ -2,7 +2,7 @@
 
 enum GitSafety {
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-    guard inv.program == "git" else { return }
+    guard inv.program.eq("git") else { return }
     // Skip `-C dir`, `-c k=v` global options to find the subcommand.
     var j = 0
     while j < inv.args.count, inv.args[j].hasPrefix("-") {

@@ -30,10 +30,10 @@ enum Infrastructure {
     case "terraform", "tofu", "terragrunt", "pulumi":
       if sub == "plan" || sub == "preview" {
         break  // a plan changes nothing
-      } else if sub == "destroy" || args.contains("-destroy") || (p == "pulumi" && sub == "destroy")
+      } else if sub == "destroy" || args.contains("-destroy") || (p.eq("pulumi") && sub == "destroy")
       {
         a.hit(.infraDelete, k, score: 85, reason: "\(p) destroy tears down infrastructure")
-      } else if sub == "apply" || sub == "import" || (p == "pulumi" && sub == "up")
+      } else if sub == "apply" || sub == "import" || (p.eq("pulumi") && sub == "up")
         || sub == "taint" || sub == "state" && args.contains("rm")
       {
         a.hit(
@@ -51,7 +51,7 @@ enum Infrastructure {
         ].contains { w == $0 || w.hasPrefix($0 + "-") }
       }) {
         a.hit(.infraDelete, k, reason: "\(p) \(v) deletes cloud resources")
-      } else if p == "aws" && verbs.first == "s3" && verbs.dropFirst().first == "sync"
+      } else if p.eq("aws") && verbs.first == "s3" && verbs.dropFirst().first == "sync"
         && args.contains("--delete")
       {
         a.hit(.infraDelete, k, score: 60, reason: "aws s3 sync --delete removes objects")
@@ -83,7 +83,7 @@ enum Infrastructure {
       "clickhouse-client", "duckdb":
       let sql =
         (inv.value(of: "-c", "--command", "-e", "--execute", "--eval", "-Q")
-        ?? (p == "sqlite3" || p == "duckdb" ? args.last ?? "" : "")).asciiLowercased
+        ?? (p.eq("sqlite3") || p.eq("duckdb") ? args.last ?? "" : "")).asciiLowercased
       if isDestructiveSQL(sql) {
         a.hit(
           .databaseDestroy, k,
@@ -94,8 +94,8 @@ enum Infrastructure {
     case "dropdb", "dropuser":
       // Dropping a role loses no data; dropping a database does.
       a.hit(
-        .databaseDestroy, k, score: p == "dropuser" ? 70 : nil,
-        reason: "\(p) drops a \(p == "dropuser" ? "role" : "database")")
+        .databaseDestroy, k, score: p.eq("dropuser") ? 70 : nil,
+        reason: "\(p) drops a \(p.eq("dropuser") ? "role" : "database")")
     case "redis-cli":
       if args.contains(where: { ["flushall", "flushdb"].contains($0.asciiLowercased) }) {
         a.hit(.databaseDestroy, k, reason: "redis-cli FLUSHALL deletes every key")

@@ -17,7 +17,7 @@ enum Network {
     if inv.args.contains(where: {
       $0.utf8.count >= 7 && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
     })
-      && (inv.has("-S") || p == "kubectl"
+      && (inv.has("-S") || p.eq("kubectl")
         || inv.args.contains(where: {
           $0.hasPrefix("--address") || $0.hasPrefix("--bind") || $0.hasPrefix("--host")
         }))

@@ -12,7 +12,7 @@ enum Obfuscation {
     if inv.pathClass == .dynamic {
       a.hit(.dynamicCommandName, k, reason: "program name is computed at run time (\(inv.written))")
     }
-    if inv.program == "eval" && inv.argWords.contains(where: { !$0.isStatic }) {
+    if inv.program.eq("eval") && inv.argWords.contains(where: { !$0.isStatic }) {
       a.hit(.evalComputed, k, reason: "eval of a computed string")
     }
     // A decoder whose output an interpreter runs: `echo ... | base64 -d | sh`.
@@ -28,8 +28,8 @@ enum Obfuscation {
       }
     }
     // `eval "$(echo ... | base64 -d)"`, `sh -c "$(... | xxd -r -p)"`, `bash <(... base64 -d)`.
-    if inv.kind.contains(.interpreter) || inv.program == "eval" || inv.program == "source"
-      || inv.program == "."
+    if inv.kind.contains(.interpreter) || inv.program.eq("eval") || inv.program.eq("source")
+      || inv.program.eq(".")
     {
       for w in inv.argWords where !w.substitutions.isEmpty {
         if a.invocationsIn(word: w).contains(where: { isDecoding(a.invocations[$0]) }) {

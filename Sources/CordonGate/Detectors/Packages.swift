@@ -8,27 +8,27 @@ enum Packages {
     switch Name(p) {
     case "pip", "pip3", "pip2", "pipx", "uv", "poetry", "pdm", "conda", "mamba", "micromamba":
       installs =
-        sub == "install" || sub == "add" || (p == "uv" && inv.args.prefix(2) == ["pip", "install"])
-        || (p == "uv" && sub == "tool" && inv.args.contains("install"))
+        sub == "install" || sub == "add" || (p.eq("uv") && inv.args.prefix(2) == ["pip", "install"])
+        || (p.eq("uv") && sub == "tool" && inv.args.contains("install"))
     case "npm", "pnpm", "yarn", "bun", "npx":
       installs =
         ["install", "i", "add", "ci"].contains(sub) && inv.args.count > 1
-        || (p == "npm" && sub == "install" && inv.has("-g"))
+        || (p.eq("npm") && sub == "install" && inv.has("-g"))
     case "gem", "cargo", "go", "composer", "cpan", "cpanm", "luarocks", "opam", "stack", "cabal",
       "nimble", "dotnet", "helm":
       installs =
-        sub == "install" || (p == "composer" && sub == "require")
-        || (p == "dotnet" && sub == "tool" && inv.args.contains("install"))
-      if p == "helm" { installs = false }
+        sub == "install" || (p.eq("composer") && sub == "require")
+        || (p.eq("dotnet") && sub == "tool" && inv.args.contains("install"))
+      if p.eq("helm") { installs = false }
     case "apt", "apt-get", "aptitude", "dnf", "yum", "zypper", "apk", "pacman", "brew", "snap",
       "flatpak", "port", "pkg", "emerge", "nix-env":
       installs =
         sub == "install" || sub == "add" || sub == "reinstall"
-        || (p == "pacman"
+        || (p.eq("pacman")
           && inv.args.contains(where: {
             $0.hasPrefix("-S") && !$0.hasPrefix("-Ss") && !$0.hasPrefix("-Si")
           }))
-        || (p == "nix-env" && inv.has("-i"))
+        || (p.eq("nix-env") && inv.has("-i"))
     case "dpkg", "rpm":
       installs = inv.hasAny(["-i", "--install", "-U", "--upgrade"])
     case "easy_install":
@@ -43,10 +43,10 @@ enum Packages {
         || $0.hasSuffix(".tar.gz") || $0.hasSuffix(".whl") || $0.hasSuffix(".rpm")
         || $0.hasSuffix(".deb") && $0.has("://")
     }
-    if let u = fromURL, !(p == "go" && !u.has("://")) {
+    if let u = fromURL, !(p.eq("go") && !u.has("://")) {
       a.hit(.packageFromURL, k, reason: "\(p) installs code straight from \(u)")
     } else if inv.hasAny(["--index-url", "-i", "--extra-index-url", "--trusted-host", "--registry"])
-      && (p.hasPrefix("pip") || p == "npm" || p == "uv")
+      && (p.hasPrefix("pip") || p.eq("npm") || p.eq("uv"))
     {
       a.hit(.packageFromURL, k, reason: "\(p) installs from a non-default index")
     } else {

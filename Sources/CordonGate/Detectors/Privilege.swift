@@ -14,7 +14,7 @@ enum Privilege {
     let p = inv.program
     if inv.elevated, let w = inv.wrappers.first(where: { elevators.contains($0) }) {
       a.hit(.sudo, k, reason: "runs \(p) as root through \(w)")
-    } else if elevators.contains(p) || p == "sudoedit" {
+    } else if elevators.contains(p) || p.eq("sudoedit") {
       a.hit(.sudo, k, reason: "\(p) \(inv.args.joined(separator: " ")): a root shell or edit")
     }
     switch Name(p) {
@@ -40,7 +40,7 @@ enum Privilege {
         a.hit(.accountFileWrite, k, reason: "\(p) gives an account root-equivalent groups or uid 0")
       }
     case "passwd", "chpasswd":
-      if inv.positionals.contains("root") || p == "chpasswd" {
+      if inv.positionals.contains("root") || p.eq("chpasswd") {
         a.hit(.accountFileWrite, k, score: 60, reason: "\(p) changes account passwords")
       }
     default:

