@@ -51,6 +51,12 @@ let shellNames: Set<String> = [
 
 private let elevating: Set<String> = ["sudo", "doas", "pkexec", "run0"]
 
+/// ssh options that take a value: what follows them is the host, then the remote command.
+let sshOptionsWithValue: Set<String> = [
+  "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q",
+  "-R", "-S", "-W", "-w", "-B",
+]
+
 extension Analysis {
   /// Normalises every command, including the ones nested strings add while this runs.
   func normaliseAll(from start: Int = 0) {
@@ -210,13 +216,7 @@ extension Analysis {
         parseNested(c, under: k, context: ctx)
       }
     case "ssh":
-      let q = skipOptions(
-        a, from: 0,
-        withValue: [
-          "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p",
-          "-Q",
-          "-R", "-S", "-W", "-w", "-B",
-        ])
+      let q = skipOptions(a, from: 0, withValue: sshOptionsWithValue)
       if q + 1 < a.count {
         ctx.remote = a[q]
         parseNested(a[(q + 1)...].joined(separator: " "), under: k, context: ctx)
