@@ -67,6 +67,7 @@ struct IndirectAccessTests {
     "xz -d backup.tar.xz",
     "xxd firmware.bin | head -20",
     "comm -23 old.txt new.txt",
+    "comm <(sort a.txt) /dev/null",  // sort reads the file, in the open; comm reads a pipe
     "join -a 1 users.txt groups.txt",
     "join -a 1 /dev/null users.txt",  // unpaired lines of the empty side: nothing printed
     "diff -u /dev/null src/new.c > add-new.c.patch",  // a patch that creates a file

@@ -61,14 +61,14 @@ enum IndirectAccess {
       return
     }
     let evidence = a.evidence(k) + " | " + a.evidence(d)
-    if let read = readOperand(enc, inOperands), !quietDevices.contains(read) {
+    if let read = readOperand(enc, inOperands), opensFile(read) {
       a.hit(
         .indirectFileAccess, k, evidence: evidence,
         reason:
           "\(enc.program) encodes \(read) and \(dec.program) decodes it straight back: cat \(read) done through \(enc.program)"
       )
     } else if let written = writtenOperand(dec, decOperands, encoder: enc, encOperands: inOperands),
-      !quietDevices.contains(written)
+      opensFile(written)
     {
       a.hit(
         .indirectFileAccess, d, evidence: evidence,
@@ -188,6 +188,12 @@ enum IndirectAccess {
     return out
   }
 
+  /// A file the program opens: not a terminal or standard stream, not `<(cmd)` (the shell
+  /// runs cmd, which is checked on its own; comm only reads a pipe).
+  static func opensFile(_ s: String) -> Bool {
+    !quietDevices.contains(s) && !s.hasPrefix("<(") && !s.hasPrefix(">(")
+  }
+
   /// Programs that only compare or summarise what they read.
   static let verifiers: Set<String> = [
     "cmp", "diff", "wc", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum", "sum",
@@ -240,7 +246,7 @@ enum IndirectAccess {
     // The other operand: the file (`-` is standard input, read by the shell's pipe).
     guard
       let file = pos.enumerated().first(where: {
-        $0.offset != empty && !quietDevices.contains($0.element)
+        $0.offset != empty && opensFile($0.element)
       })?.element
     else { return }
     a.hit(
