@@ -32,14 +32,15 @@ enum Exfiltration {
       let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
       let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
       let batch = inv.hasAny(["-b", "-c", "-e", "-f"]) || p == "rclone"
-      // `sftp host:file`, `ftp ftp://host/file`: fetched at once, no session.
-      let fetch = (p == "sftp" || p == "ftp") && pos.first.map(namesRemoteFile) == true
+      let fetch = fetchesAtOnce(inv)
       if p == "rclone"
         && !["copy", "sync", "move", "copyto", "moveto"].contains(inv.subcommand ?? "")
       {
         break
       }
-      if interactive && !batch && !fetch {
+      if interactive && !batch && !fetch, let line = fedTransfer(a, k) {
+        a.hit(.remoteCopy, k, reason: "'\(line)' is fed to \(p)'s session: \(direction(line))")
+      } else if interactive && !batch && !fetch {
         a.hit(.networkTool, k, score: 30, reason: "\(p) opens an interactive file-transfer session")
       } else if remoteDest || interactive && !pos.isEmpty {
         a.hit(.remoteCopy, k, reason: "copies files to or from another host with \(p)")
@@ -153,32 +154,6 @@ enum Exfiltration {
           "\(verb) typed into a \(a.invocations[session].program) session \(verb.hasSuffix("put") ? "sends a file to" : "fetches a file from") another host"
       )
     }
-  }
-
-  /// Where a program's standard output is saved: `> F`, `>> F`, `&> F`, or a `tee F` right
-  /// after it in the pipeline. Not `2> F` (error messages) and not /dev/null.
-  static func savedOutput(_ a: Analysis, _ k: Int) -> String? {
-    if let r = a.command(k).redirects.first(where: {
-      ($0.op == ">" || $0.op == ">>" || $0.op == ">|" || $0.op == "&>" || $0.op == "&>>")
-        && ($0.fd == nil || $0.fd == 1) && !quietDevices.contains($0.target.value)
-    }) {
-      return r.target.value
-    }
-    let position = a.command(k).position
-    if let next = a.downstream(of: k).first(where: { a.command($0).position == position + 1 }),
-      a.invocations[next].program == "tee"
-    {
-      return a.invocations[next].positionals.first { !quietDevices.contains($0) }
-    }
-    return nil
-  }
-
-  /// `host:file`, `user@host:dir/file`, `ftp://host/dir/file`: a remote path naming a file
-  /// (not `host:`, `host:dir/`, `ftp://host`), which sftp and ftp fetch without a session.
-  static func namesRemoteFile(_ s: String) -> Bool {
-    guard isRemote(s), !s.hasSuffix("/"), !s.hasSuffix(":") else { return false }
-    guard let scheme = s.byteRange(of: "://") else { return true }
-    return s.byteRange(of: "/", from: scheme.upperBound) != nil
   }
 
   /// `host:path`, `user@host:path`, `rsync://`, `s3://`, `ftp://`.

@@ -226,7 +226,7 @@ public enum Signal: String, CaseIterable, Sendable {
     case .fileUpload:
       "curl -d @file / -F / -T / --data-binary @, wget --post-file: a local file sent out"
     case .remoteCopy:
-      "scp/rsync/sftp/ftp/tar/restic to or from another host, get/put typed into an ftp/sftp/tftp session, ssh fed a local file or a remote command's output saved to one: files moved between machines (the other one's data leaves it either way)"
+      "scp/rsync/sftp/ftp/tar/restic to or from another host, get/put typed into or fed to an ftp/sftp/tftp session, ssh fed a local file or a remote command's output saved to one: files moved between machines (the other one's data leaves it either way)"
     case .netcatSendFile:
       "nc/ncat/socat HOST PORT < file (75); nc -l < file, served to whoever connects (65)"
     case .pasteSite: "upload to a paste or file-drop site (pastebin, transfer.sh, 0x0.st...)"
