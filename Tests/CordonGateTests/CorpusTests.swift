@@ -61,7 +61,7 @@ struct CorpusTests {
   }
 
   @Test(
-    "GTFOBins shell, reverse/bind shell, sudo/suid, capability and library-load snippets are flagged (>= 95% together)"
+    "GTFOBins shell, reverse/bind shell, sudo/suid, capability, library-load and file-transfer snippets are flagged (>= 97% of each function)"
   )
   func gtfobins() {
     let goal: Set<String> = [
@@ -76,7 +76,18 @@ struct CorpusTests {
     let flagged = records.filter { decide($0.command).decision != .allow }
     #expect(records.count > 1_000)
     #expect(
-      Double(flagged.count) >= 0.95 * Double(records.count), "\(flagged.count)/\(records.count)")
+      Double(flagged.count) >= 0.97 * Double(records.count), "\(flagged.count)/\(records.count)")
+    // Each function on its own, so one cannot hide behind the others (suid and file-download
+    // sat at 95.0% and 87.8% while the total passed).
+    for function in goal {
+      let of = records.filter { $0.group == function }
+      let caught = flagged.filter { $0.group == function }
+      #expect(!of.isEmpty, "no GTFOBins records for \(function)")
+      #expect(
+        Double(caught.count) >= 0.97 * Double(of.count),
+        "\(function): \(caught.count)/\(of.count); allowed: \(of.filter { r in !caught.contains { $0.id == r.id } }.map(\.id))"
+      )
+    }
     // Every reverse and bind shell is caught.
     for r in records where r.group.hasSuffix("bind-shell") || r.group == "reverse-shell" {
       #expect(decide(r.command).decision != .allow, "\(r.id)")

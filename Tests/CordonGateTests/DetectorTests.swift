@@ -218,7 +218,6 @@ struct DetectorTests {
     "cat .env.example",  // credentials: a template
     "cp .env.example .env.sample",  // credentials
     "curl -d 'name=x' https://api.example.com",  // exfiltration: inline data, no file
-    "scp deploy@example.com:/var/log/app.log .",  // exfiltration: download
     "rm -rf build/",  // destructive-delete: a project directory
     "rm -rf node_modules dist",  // destructive-delete
     "find . -name '*.pyc' -delete",  // destructive-delete: filtered

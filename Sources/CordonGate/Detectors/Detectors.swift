@@ -17,6 +17,7 @@ enum Detectors {
       ShellAccess.check(a, k, inv)
       RemoteExecution.check(a, k, inv)
       Obfuscation.check(a, k, inv)
+      IndirectAccess.check(a, k, inv)
       Secrets.check(a, k, inv)
       Exfiltration.check(a, k, inv)
       Destruction.check(a, k, inv)

@@ -32,19 +32,24 @@ enum Exfiltration {
       let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
       let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
       let batch = inv.hasAny(["-b", "-c", "-e", "-f"]) || p == "rclone"
+      let fetch = fetchesAtOnce(inv)
       if p == "rclone"
         && !["copy", "sync", "move", "copyto", "moveto"].contains(inv.subcommand ?? "")
       {
         break
       }
-      if interactive && !batch {
+      if interactive && !batch && !fetch, let line = fedTransfer(a, k) {
+        a.hit(.remoteCopy, k, reason: "'\(line)' is fed to \(p)'s session: \(direction(line))")
+      } else if interactive && !batch && !fetch {
         a.hit(.networkTool, k, score: 30, reason: "\(p) opens an interactive file-transfer session")
       } else if remoteDest || interactive && !pos.isEmpty {
         a.hit(.remoteCopy, k, reason: "copies files to or from another host with \(p)")
       } else if pos.count >= 2 && pos.dropLast().contains(where: isRemote)
         && (p == "scp" || p == "rsync")
       {
-        a.hit(.remoteCopy, k, score: 40, reason: "copies files from another host with \(p)")
+        // The other direction is the same act seen from the other machine: its files (a
+        // server's logs, dumps, keys) leave it, fetched with the user's SSH identity.
+        a.hit(.remoteCopy, k, reason: "copies files from another host with \(p)")
       }
     case "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat":
       if !a.inputTargets(k).isEmpty
@@ -85,6 +90,14 @@ enum Exfiltration {
     case "ssh":
       if !a.inputTargets(k).isEmpty {
         a.hit(.remoteCopy, k, reason: "ssh sends a local file to a remote command")
+      } else if let saved = savedOutput(a, k),
+        skipOptions(inv.args, from: 0, withValue: sshOptionsWithValue) + 1 < inv.args.count
+      {
+        // `ssh HOST "cat F" > F` is `scp HOST:F F` spelt another way (GTFOBins ssh
+        // file-download); printing remote output without saving it stays a plain ssh (20).
+        a.hit(
+          .remoteCopy, k,
+          reason: "ssh saves the output of a command run on another host to \(saved)")
       }
     case "tar", "gtar":
       if let f = inv.value(of: "-f", "--file") ?? inv.args.dropFirst().first, isRemote(f),
@@ -132,8 +145,11 @@ enum Exfiltration {
     }
     for t in typed {
       let verb = a.invocations[t].program
+      // Both directions: a put sends a file out; a get brings one in from a host the gate
+      // cannot vouch for (plain ftp and tftp: readable and replaceable on the way, like an
+      // http:// download), and takes that host's data off it.
       a.hit(
-        .remoteCopy, t, score: verb.hasSuffix("put") ? nil : 40,
+        .remoteCopy, t,
         reason:
           "\(verb) typed into a \(a.invocations[session].program) session \(verb.hasSuffix("put") ? "sends a file to" : "fetches a file from") another host"
       )

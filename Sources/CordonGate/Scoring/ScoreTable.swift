@@ -13,7 +13,8 @@ public enum Signal: String, CaseIterable, Sendable {
   case pipeToInterpreter, processSubstitutionDownload, downloadThenExecute, evalDownload,
     insecureDownload
   // Obfuscation.
-  case decodeToInterpreter, hexEscapedCommand, dynamicCommandName, evalComputed
+  case decodeToInterpreter, hexEscapedCommand, dynamicCommandName, evalComputed,
+    indirectFileAccess
   // Credentials and secrets.
   case secretFileRead, secretKeyExport, cloudMetadata, environmentDump
   // Exfiltration.
@@ -59,7 +60,9 @@ public enum Signal: String, CaseIterable, Sendable {
     case .insecureDownload: "insecure-download"
     case .pipeToInterpreter, .processSubstitutionDownload, .downloadThenExecute, .evalDownload:
       "remote-code-execution"
-    case .decodeToInterpreter, .hexEscapedCommand, .dynamicCommandName, .evalComputed: "obfuscation"
+    case .decodeToInterpreter, .hexEscapedCommand, .dynamicCommandName, .evalComputed,
+      .indirectFileAccess:
+      "obfuscation"
     case .secretFileRead, .secretKeyExport, .cloudMetadata, .environmentDump: "credential-access"
     case .fileUpload, .remoteCopy, .netcatSendFile, .pasteSite, .dnsTunnel, .secretSentOut,
       .rawSocketTransfer:
@@ -111,6 +114,7 @@ public enum Signal: String, CaseIterable, Sendable {
     case .hexEscapedCommand: 70
     case .dynamicCommandName: 45
     case .evalComputed: 50
+    case .indirectFileAccess: 60
     case .secretFileRead: 70
     case .secretKeyExport: 80
     case .cloudMetadata: 80
@@ -211,6 +215,8 @@ public enum Signal: String, CaseIterable, Sendable {
     case .hexEscapedCommand: "program name written with $'\\x..' escapes"
     case .dynamicCommandName: "program name built from variables or substitutions"
     case .evalComputed: "eval of a computed string"
+    case .indirectFileAccess:
+      "a file read or written through a program that gives it back unchanged (base64 F | base64 -d, gzip -c F | gzip -d, comm F /dev/null, openssl enc with no cipher): cat or cp in disguise, how a file is reached through an allowlisted, sudo or setuid program"
     case .secretFileRead:
       "reads a private key, cloud/kube/docker credentials, .netrc, .env, /etc/shadow, browser profiles, keyrings"
     case .secretKeyExport: "gpg --export-secret-keys, ssh private keys copied out"
@@ -220,7 +226,7 @@ public enum Signal: String, CaseIterable, Sendable {
     case .fileUpload:
       "curl -d @file / -F / -T / --data-binary @, wget --post-file: a local file sent out"
     case .remoteCopy:
-      "scp/rsync/sftp/ftp/tar/restic to a remote host, ssh fed a local file, put typed into an ftp/sftp/tftp session (60); copying or get from a remote host (40)"
+      "scp/rsync/sftp/ftp/tar/restic to or from another host, get/put typed into or fed to an ftp/sftp/tftp session, ssh fed a local file or a remote command's output saved to one: files moved between machines (the other one's data leaves it either way)"
     case .netcatSendFile:
       "nc/ncat/socat HOST PORT < file (75); nc -l < file, served to whoever connects (65)"
     case .pasteSite: "upload to a paste or file-drop site (pastebin, transfer.sh, 0x0.st...)"
