@@ -153,8 +153,8 @@ public struct Invocation: Sendable {
 /// Classifies a program word and reduces it to its basename.
 func programName(_ written: String, isStatic: Bool) -> (String, PathClass) {
   guard isStatic else { return (written, .dynamic) }
-  guard let slash = written.utf8.lastIndex(of: 0x2F) else { return (written, .bare) }
-  let base = String(Substring(written.utf8[written.utf8.index(after: slash)...]))
+  guard let slash = written.lastSlashOffset else { return (written, .bare) }
+  let base = String(decoding: written.utf8.dropFirst(slash + 1), as: UTF8.self)
   if written.hasPrefix("/") {
     for dir in [
       "/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/",

@@ -66,8 +66,8 @@ private let wrapperOptionLists: [(String, NameSet)] = [
   ("stdbuf.", []),
 ]
 private let wrapperOptions = NameTable(wrapperOptionLists)
-/// `ssh` options that take a value (the host comes after them).
-private let sshOptionsWithValue: NameSet = [
+/// ssh options that take a value: what follows them is the host, then the remote command.
+let sshOptionsWithValue: NameSet = [
   "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q",
   "-R", "-S", "-W", "-w", "-B",
 ]
@@ -87,12 +87,6 @@ let shellNames: NameSet = [
 ]
 
 private let elevating: NameSet = ["sudo", "doas", "pkexec", "run0"]
-
-/// ssh options that take a value: what follows them is the host, then the remote command.
-let sshOptionsWithValue: Set<String> = [
-  "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q",
-  "-R", "-S", "-W", "-w", "-B",
-]
 
 extension Analysis {
   /// Normalises every command, including the ones nested strings add while this runs.

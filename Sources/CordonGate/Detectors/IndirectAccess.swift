@@ -195,14 +195,14 @@ enum IndirectAccess {
   }
 
   /// Programs that only compare or summarise what they read.
-  static let verifiers: Set<String> = [
+  static let verifiers: NameSet = [
     "cmp", "diff", "wc", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum", "sum",
   ]
 
   // MARK: openssl enc with no cipher
 
   /// `openssl enc` options that are not a cipher or an encoding; `-none` is the null cipher.
-  static let encOptions: Set<String> = [
+  static let encOptions: NameSet = [
     "-in", "-out", "-pass", "-e", "-d", "-p", "-P", "-v", "-nopad", "-salt", "-nosalt", "-iter",
     "-pbkdf2", "-md", "-k", "-kfile", "-K", "-iv", "-S", "-bufsize", "-none", "-debug", "-rand",
     "-writerand", "-provider", "-provider-path", "-propquery", "-engine", "-saltlen",

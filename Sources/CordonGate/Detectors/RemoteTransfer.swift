@@ -5,10 +5,10 @@
 
 extension Exfiltration {
   /// sftp/ftp options that take a value: the first word after them is the destination.
-  static let sftpOptionsWithValue: Set<String> = [
+  static let sftpOptionsWithValue: NameSet = [
     "-B", "-b", "-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-R", "-S", "-X",
   ]
-  static let ftpOptionsWithValue: Set<String> = ["-o", "-P", "-r", "-s", "-T", "-u"]
+  static let ftpOptionsWithValue: NameSet = ["-o", "-P", "-r", "-s", "-T", "-u"]
 
   /// `sftp host:file`, `ftp ftp://host/dir/file`: a remote path naming a file is fetched at
   /// once, with no session (`sftp host:dir/` opens one in that directory).
@@ -29,8 +29,8 @@ extension Exfiltration {
   }
 
   /// Commands of ftp, sftp, tftp and lftp sessions that move a file.
-  static let sendVerbs: Set<String> = ["put", "mput", "reput", "append", "send"]
-  static let fetchVerbs: Set<String> = ["get", "mget", "reget", "recv"]
+  static let sendVerbs: NameSet = ["put", "mput", "reput", "append", "send"]
+  static let fetchVerbs: NameSet = ["get", "mget", "reget", "recv"]
 
   /// A transfer command fed to a session on standard input: a here-document, a here-string,
   /// or `echo`/`printf` piped in. An agent cannot type into a session; this is how it drives

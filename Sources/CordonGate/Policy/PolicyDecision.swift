@@ -9,6 +9,9 @@ struct Candidate {
   var rule: String?
   /// 2 = explicit rule, 1 = tool or command list, 0 = thresholds over detector scores.
   var explicitness: Int
+  /// Prepended to `rule` for the winner only (`tool:`, `command:`): building the string for
+  /// every candidate cost more than the rest of the tool-list check.
+  var rulePrefix: String = ""
 }
 
 extension Gate {
@@ -60,7 +63,9 @@ extension Gate {
     func toolList(_ list: [String], _ kind: DecisionKind) {
       guard let g = list.first(where: { globMatch($0, subject.tool) }) else { return }
       consider(
-        Candidate(decision: kind, score: floor(kind, score, t), rule: "tool:" + g, explicitness: 1))
+        Candidate(
+          decision: kind, score: floor(kind, score, t), rule: g, explicitness: 1,
+          rulePrefix: "tool:"))
       if kind != .allow {
         reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
       }
@@ -78,8 +83,8 @@ extension Gate {
           }) {
             consider(
               Candidate(
-                decision: kind, score: floor(kind, score, t), rule: "command:" + entry,
-                explicitness: 1))
+                decision: kind, score: floor(kind, score, t), rule: entry, explicitness: 1,
+                rulePrefix: "command:"))
             if kind != .allow {
               reasons.append(
                 "'\(analysis.invocations[k].program)' matches gate.commands.\(listName(kind)) entry '\(entry)'"
@@ -126,7 +131,8 @@ extension Gate {
         detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
     }
     let policyRule =
-      winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20 ? winner.rule : nil
+      winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20
+      ? winner.rule.map { winner.rulePrefix + $0 } : nil
     return Decision(
       actionId: action.id, decision: winner.decision, score: winner.score, policyRule: policyRule,
       reasons: reasons,
