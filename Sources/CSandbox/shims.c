@@ -18,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef P_PIDFD
@@ -233,12 +234,24 @@ int cs_socketpair_cloexec(int fds[2]) {
 
 // openat2 with RESOLVE_IN_ROOT/BENEATH fails with EAGAIN when any mount or rename happens
 // anywhere on the system during the lookup (it cannot prove the walk stayed inside). Other
-// sandboxes mounting is enough, so retry as openat2(2) says; a persistent EAGAIN is returned.
+// sandboxes mounting is enough, so retry as openat2(2) says. Immediate retries lose against a
+// burst of mounts (another sandbox being set up does dozens): 64 of them in a row failed
+// once in 10,000 execs while other tests ran, and the exec was refused with EAGAIN. So after
+// the quick retries, back off (yield, then sleep up to 1 ms) for at most about two seconds;
+// a still persistent EAGAIN is returned and the exec is refused (fail closed).
 static long openat2_retry(int dirfd, const char *path, struct open_how *how) {
     long fd = -1;
-    for (int attempt = 0; attempt < 64; attempt++) {
+    long slept_ns = 0;
+    for (int attempt = 0; ; attempt++) {
         fd = syscall(SYS_openat2, dirfd, path, how, sizeof *how);
         if (fd >= 0 || errno != EAGAIN) break;
+        if (attempt < 64) continue;
+        if (attempt < 128) { sched_yield(); continue; }
+        long ns = 20000L << ((attempt - 128) < 6 ? (attempt - 128) : 6);  // 20 us .. 1.28 ms
+        if (slept_ns + ns > 2000000000L) { errno = EAGAIN; break; }
+        struct timespec ts = { 0, ns };
+        nanosleep(&ts, NULL);
+        slept_ns += ns;
     }
     return fd;
 }

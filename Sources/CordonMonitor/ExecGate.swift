@@ -102,9 +102,21 @@ extension Monitor {
             }
         }
         defer { if race { for p in stopped.reversed() { kill(p, SIGCONT) } } }
-        guard let target = readExec(n, name: name, pid: tid), stillValid(listener, n.id) else {
-            return race ? .answered : .allow
+        guard let target = readExec(n, name: name, pid: tid) else {
+            // Gone: the kernel fails the exec itself (and the race path has nothing to answer).
+            guard stillValid(listener, n.id) else { return race ? .answered : .allow }
+            // The path or argv could not be read (a bad pointer, or more than the kernel's own
+            // limits): it cannot be gated, so it does not run. Answering allow here would let
+            // the kernel read what we could not and run it unchecked.
+            sink.event("exec", [
+                ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
+                ("path", .string("(unreadable exec path or argv)")), ("argv", .array([])),
+                ("result", .string("denied")),
+            ])
+            summary.exec("(unreadable exec path or argv)", denied: true)
+            return .deny(EPERM)
         }
+        guard stillValid(listener, n.id) else { return race ? .answered : .allow }
         lap(1)
         if target.openError != 0 {
             // Nothing there to run (a shell walking PATH tries every directory). Answer with the

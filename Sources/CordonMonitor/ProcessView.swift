@@ -5,9 +5,13 @@ import CSandbox
 import Glibc
 
 enum ProcessView {
-    static let maxString = 4096 * 8
-    static let maxArgs = 4096
-    static let maxArgBytes = 256 * 1024
+    // At least what the kernel accepts, so every exec it would run can be read whole: one
+    // string up to MAX_ARG_STRLEN (32 pages), and argv within 3/4 of the 8 MiB stack cap
+    // (fs/exec.c). More than that cannot be exec'd, and a read that would exceed it fails
+    // (the exec is then refused) instead of being gated on a truncated argv.
+    static let maxString = 32 * 4096
+    static let maxArgs = 1 << 20
+    static let maxArgBytes = 6 << 20
 
     /// A NUL-terminated string at `addr`, read a page at a time so an unmapped page after a
     /// short string does not fail the whole read.
@@ -48,13 +52,12 @@ enum ProcessView {
                 if ptr == 0 { return out }
                 guard let s = string(pid: pid, at: ptr) else { return nil }
                 total += s.utf8.count
-                if total > maxArgBytes { return out + ["…(argv truncated)"] }
+                if total > maxArgBytes { return nil }
                 out.append(s)
-                if out.count >= maxArgs { return out }
             }
             a += UInt64(n / 8 * 8)
         }
-        return out
+        return nil  // more than maxArgs pointers without the terminating NULL
     }
 
     static func bytes(pid: Int32, at addr: UInt64, count: Int) -> [UInt8]? {

@@ -72,6 +72,21 @@ struct MonitorTests {
         #expect(!line.contains("allowed-ran=0 "), "\(line)")
     }
 
+    @Test("an exec with a 100 KiB argument is read whole and gated, not waved through")
+    func longArgument() throws {
+        // Up to the kernel's MAX_ARG_STRLEN (128 KiB) per string: before, anything over 32 KiB
+        // made the argv unreadable and the exec was allowed without a decision or an event.
+        let ws = try setUp()
+        let trace = ws.path + "/long.jsonl"
+        let r = try ws.run(["sh", "-c", "x=$(head -c 100000 /dev/zero | tr '\\0' a); /bin/echo \"$x\" | wc -c"],
+                           options: ["--trace", trace], limit: 60)
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "100001", "\(r.stderr)")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        let echo = lines.filter { $0.contains("\"type\":\"exec\"") && $0.contains("/echo\"") }
+        #expect(echo.count == 1)
+        #expect(echo.first.map { $0.contains(String(repeating: "a", count: 100_000)) } == true)
+    }
+
     @Test("a storm of 10,000 execs neither hangs nor loses events")
     func storm() throws {
         let ws = try setUp()
