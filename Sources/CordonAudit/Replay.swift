@@ -171,11 +171,31 @@ public enum Replay {
             slot = Array(distinct.indices)
         }
         let decisions = Gate.evaluate(distinct, policy: policy, threads: threads)
+        // Tallied per (old decision, new decision) in a short list and turned into the nested
+        // dictionary once: a dictionary update per action cost about as much as re-scoring a
+        // simple command. A recorded decision is one of a handful of strings.
+        var olds: [String] = []
+        var counts: [[Int]] = []
+        let kinds: [DecisionKind] = [.allow, .requiresApproval, .block]
         for (r, k) in zip(actions, slot) {
-            var d = decisions[k]
-            d.actionId = r.action.id
-            result.transitions[r.oldDecision, default: [:]][d.decision.rawValue, default: 0] += 1
-            if d.decision.rawValue != r.oldDecision { result.changed.append(ReplayChange(recorded: r, new: d)) }
+            let d = decisions[k]
+            var o = 0
+            while o < olds.count && olds[o] != r.oldDecision { o += 1 }
+            if o == olds.count {
+                olds.append(r.oldDecision)
+                counts.append([0, 0, 0])
+            }
+            counts[o][kinds.firstIndex(of: d.decision) ?? 0] += 1
+            if d.decision.rawValue != r.oldDecision {
+                var changed = d
+                changed.actionId = r.action.id
+                result.changed.append(ReplayChange(recorded: r, new: changed))
+            }
+        }
+        for (o, old) in olds.enumerated() {
+            for (n, kind) in kinds.enumerated() where counts[o][n] > 0 {
+                result.transitions[old, default: [:]][kind.rawValue] = counts[o][n]
+            }
         }
         return result
     }

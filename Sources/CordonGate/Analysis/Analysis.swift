@@ -84,8 +84,7 @@ final class Analysis {
     }
     // One pass over the bytes for both: a NUL, and U+FFFD (EF BF BD), which is what invalid
     // UTF-8 became when the text was made a String (String guarantees valid UTF-8).
-    var copy = text
-    let (nul, replacement): (Int?, Bool) = copy.withUTF8 { b in
+    let (nul, replacement): (Int?, Bool) = text.withBytes { b in
       var nul: Int?
       var replacement = false
       var k = 0

@@ -46,7 +46,7 @@ enum Secrets {
   static func secretPath(_ s: String) -> Bool {
     let u = s.utf8
     // Every secret path has a dot or a slash; flags and plain words are rejected here.
-    guard u.count >= 4, u.contains(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
+    guard u.count >= 4, s.pathPunctuation & 3 != 0 else { return false }
     // Every secret name or directory below contains one of these fragments: one pass to
     // reject the rest (source files, URLs, globs) without splitting the path.
     guard s.containsAny(secretHints) else { return false }
@@ -102,7 +102,9 @@ enum Secrets {
           .environmentDump, k, reason: "prints the whole environment (tokens and keys included)")
       }
     }
-    if inv.args.contains(where: { $0.containsAny(Secrets.metadataAddresses) }) {
+    if inv.args.contains(where: {
+      $0.pathPunctuation & 5 != 0 && $0.containsAny(Secrets.metadataAddresses)
+    }) {
       a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
     }
     // Secret files read.

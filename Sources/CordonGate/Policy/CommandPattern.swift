@@ -75,9 +75,7 @@ private func trimSlash(_ s: String) -> String {
 public func globMatch(_ pattern: String, _ text: String) -> Bool {
   // Over the bytes in place: the policy's tool lists are globbed on every decision, and
   // String's UTF8View iteration cost ~170 instructions per call (callgrind).
-  var pattern = pattern
-  var text = text
-  return pattern.withUTF8 { p in text.withUTF8 { t in globMatchBytes(p, t) } }
+  pattern.withBytes { p in text.withBytes { t in globMatchBytes(p, t) } }
 }
 
 private func globMatchBytes(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>)
