@@ -16,6 +16,18 @@ struct Caught: CustomTestStringConvertible, Sendable {
     self.atLeast = atLeast
   }
   var testDescription: String { command }
+
+  /// The command raises `detector` (at `minScore` or more) and is decided `atLeast`.
+  func expectCaught(minScore: Int = 0, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let d = decide(command)
+    #expect(
+      d.findings.contains { $0.detector == detector && $0.score >= minScore },
+      "findings: \(d.findings.map { "\($0.detector):\($0.score)" })",
+      sourceLocation: sourceLocation)
+    #expect(
+      d.decision >= atLeast, "decision \(d.decision) score \(d.score)",
+      sourceLocation: sourceLocation)
+  }
 }
 
 @Suite("detectors")
@@ -192,13 +204,7 @@ struct DetectorTests {
   ]
 
   @Test("dangerous commands are caught by the right detector", arguments: caught)
-  func catches(_ c: Caught) {
-    let d = decide(c.command)
-    #expect(
-      detectors(d).contains(c.detector),
-      "findings: \(d.findings.map { "\($0.detector):\($0.score)" })")
-    #expect(d.decision >= c.atLeast, "decision \(d.decision) score \(d.score)")
-  }
+  func catches(_ c: Caught) { c.expectCaught() }
 
   /// Near misses: they look like the above, and must stay allowed.
   static let nearMisses: [String] = [

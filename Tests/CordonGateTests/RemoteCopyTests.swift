@@ -39,13 +39,7 @@ struct RemoteCopyTests {
   ]
 
   @Test("files copied to or from another host ask", arguments: caught)
-  func catches(_ c: Caught) {
-    let d = decide(c.command)
-    #expect(
-      d.findings.contains { $0.detector == c.detector && $0.score >= 60 },
-      "findings: \(d.findings.map { "\($0.detector):\($0.score)" })")
-    #expect(d.decision >= c.atLeast, "decision \(d.decision) score \(d.score)")
-  }
+  func catches(_ c: Caught) { c.expectCaught(minScore: 60) }
 
   @Test("the ssh finding names the file the remote output is saved to")
   func sshEvidence() throws {
