@@ -73,12 +73,7 @@ struct IndirectAccessTests {
   ]
 
   @Test("ordinary encoding, compression and comparison stay allowed", arguments: nearMisses)
-  func nearMiss(_ command: String) {
-    let d = decide(command)
-    #expect(
-      d.decision == .allow,
-      "score \(d.score): \(d.findings.map { "\($0.detector):\($0.score) \($0.reason)" })")
-  }
+  func nearMiss(_ command: String) { expectAllowed(command) }
 
   /// GTFOBins records, read at test time. The suid ones were allowed before this detector.
   static let cited: [String] = [
@@ -94,10 +89,6 @@ struct IndirectAccessTests {
     .enabled(if: Corpus.available), arguments: cited)
   func corpusCaught(_ id: String) throws {
     let command = try #require(Corpus.command(id), "corpus record \(id) missing")
-    let d = decide(command)
-    #expect(
-      d.findings.contains { $0.detector == "obfuscation" && $0.score >= 60 },
-      "\(id): \(d.findings.map { "\($0.detector):\($0.score)" })")
-    #expect(d.decision >= .requiresApproval)
+    Caught(command, "obfuscation").expectCaught(minScore: 60)
   }
 }

@@ -66,12 +66,7 @@ struct RemoteCopyTests {
   ]
 
   @Test("remote access that moves no file stays allowed", arguments: nearMisses)
-  func nearMiss(_ command: String) {
-    let d = decide(command)
-    #expect(
-      d.decision == .allow,
-      "score \(d.score): \(d.findings.map { "\($0.detector):\($0.score) \($0.reason)" })")
-  }
+  func nearMiss(_ command: String) { expectAllowed(command) }
 
   /// GTFOBins file-download records (allowed before), and the tldr scp and rsync pulls that
   /// now ask.
@@ -86,10 +81,6 @@ struct RemoteCopyTests {
     .enabled(if: Corpus.available), arguments: cited)
   func corpusCaught(_ id: String) throws {
     let command = try #require(Corpus.command(id), "corpus record \(id) missing")
-    let d = decide(command)
-    #expect(
-      d.findings.contains { $0.detector == "exfiltration" && $0.score >= 60 },
-      "\(id): \(d.findings.map { "\($0.detector):\($0.score)" })")
-    #expect(d.decision >= .requiresApproval)
+    Caught(command, "exfiltration").expectCaught(minScore: 60)
   }
 }

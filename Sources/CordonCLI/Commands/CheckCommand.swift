@@ -100,20 +100,21 @@ enum CheckCommand: Subcommand {
     // (Gate.evaluate(_:policy:threads:): the same answers as one by one); the answers, and
     // the gate.log lines with --log, are then written strictly in input order.
     let threads = Gate.availableThreads
-    var block: [(id: JSONValue, action: Action)?] = []
-    var errors: [JSONValue?] = []
+    var block: [Result<(id: JSONValue, action: Action), BatchLine.Failure>] = []
     func flush() throws(CLIError) {
-      let decisions = Gate.evaluate(block.compactMap { $0?.action }, policy: policy, threads: threads)
+      let actions = block.compactMap { try? $0.get().action }
+      let decisions = Gate.evaluate(actions, policy: policy, threads: threads)
       var next = 0
-      for (k, entry) in block.enumerated() {
+      for line in block {
         let result: JSONValue
-        if let entry {
+        switch line {
+        case .success(let entry):
           let d = decisions[next]
           next += 1
           try log?.append(d, for: entry.action)
           result = BatchLine.response(id: entry.id, decision: d)
-        } else {
-          result = errors[k] ?? .null
+        case .failure(let f):
+          result = f.json
         }
         result.serialize(into: &out)
         out.append(UInt8(ascii: "\n"))
@@ -123,20 +124,12 @@ enum CheckCommand: Subcommand {
         }
       }
       block.removeAll(keepingCapacity: true)
-      errors.removeAll(keepingCapacity: true)
     }
     var lineNumber = 0
     for line in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-      switch BatchLine.parse(Array(line), number: lineNumber, defaults: parsed) {
-      case .success(let parsedLine):
-        block.append(parsedLine)
-        errors.append(nil)
-      case .failure(let error):
-        block.append(nil)
-        errors.append(error.json)
-      }
+      block.append(BatchLine.parse(Array(line), number: lineNumber, defaults: parsed))
       if block.count == 4096 { try flush() }
     }
     try flush()

@@ -33,7 +33,6 @@ final class Analysis {
   var hits: [Hit] = []
   /// Invocations whose arguments carry inline interpreter code: (invocation, language, code).
   var inlineCode: [(Int, String, String)] = []
-  /// Invocations per pipeline, built once normalisation is done.
   /// Invocations per pipeline, built on first use (most decisions never ask).
   lazy var byPipeline: [[Int]] = {
     var out = [[Int]](repeating: [], count: sink.script.pipelines.count)
