@@ -10,10 +10,35 @@ public struct RecordedAction: Sendable {
     public var oldDecision: String
     public var oldScore: Int
     public var oldRule: String?
-    /// `FILE:LINE` of the record.
-    public var origin: String
-    /// The command as a person reads it (gate.log's form).
-    public var command: String
+    /// Where the record is: its file and 1-based line.
+    public var file: String
+    public var line: Int
+    /// The command as gate.log wrote it, for actions read from gate.log.
+    var loggedCommand: String?
+
+    /// - Parameter command: the command as recorded, when there is a text form (gate.log's
+    ///   `cmd`); without it the command is shown as gate.log would show the action.
+    public init(
+        action: Action, oldDecision: String, oldScore: Int, oldRule: String?, file: String, line: Int,
+        command: String? = nil
+    ) {
+        self.action = action
+        self.oldDecision = oldDecision
+        self.oldScore = oldScore
+        self.oldRule = oldRule
+        self.file = file
+        self.line = line
+        self.loggedCommand = command
+    }
+
+    /// `FILE:LINE` of the record (built when shown, like `command`).
+    public var origin: String { "\(file):\(line)" }
+
+    /// The command as a person reads it (gate.log's form). Built when asked for: replay shows
+    /// only the changed actions, and a trace holds hundreds of thousands.
+    public var command: String {
+        loggedCommand ?? String(decoding: ActionCoding.commandBytes(action), as: UTF8.self)
+    }
 }
 
 public struct ReplayInput: Sendable {
@@ -31,39 +56,64 @@ public enum ReplayReader {
         return try fromLog(bytes, path: path)
     }
 
+    /// What replay keeps of one trace event; the rest of it is dropped on the thread that
+    /// parsed it.
+    struct TraceItem: Sendable {
+        /// A decision event's action, or why it cannot be replayed.
+        var action: Result<RecordedAction, TraceFormatError>?
+        /// The action of an `approval_*` event: it went to a person.
+        var approvalOf: String?
+        var line: Int
+    }
+
+    static let approvalTypes: Set<String> = ["approval_requested", "approval_approved", "approval_rejected"]
+
     static func fromTrace(_ bytes: [UInt8], path: String) throws(AuditError) -> ReplayInput {
-        let trace = try TraceReader.parse(bytes, path: path)
-        var input = ReplayInput(warnings: trace.warnings)
+        var (items, warnings) = try TraceReader.scan(bytes, path: path) { e, line -> TraceItem in
+            if e.type == "decision" { return TraceItem(action: recorded(e, file: path, line: line), line: line) }
+            if approvalTypes.contains(e.type) { return TraceItem(approvalOf: e["actionId"]?.stringValue, line: line) }
+            return TraceItem(line: line)
+        }
+        var input = ReplayInput(warnings: warnings)
         // An action that went to a person was `requires_approval` at the gate, whatever the
         // person (or a non-interactive run) then made of it: replay compares gate answers.
-        let approvalTypes: Set<String> = ["approval_requested", "approval_approved", "approval_rejected"]
-        let wentToApproval = Set(
-            trace.events.filter { approvalTypes.contains($0.type) }.compactMap { $0["actionId"]?.stringValue })
-        // Events carry their line implicitly: seq + 1 is the line in a well-formed trace, but
-        // count lines instead so a trace with gaps still points at the right place.
-        for (i, e) in trace.events.enumerated() where e.type == "decision" {
-            let origin = "\(path):\(i + 1)"
-            guard let aj = e["action"], let d = e["decision"] else {
-                input.warnings.append("\(origin): decision event without action or decision; skipped")
-                continue
+        var wentToApproval: Set<String> = []
+        for i in items.indices { if let id = items[i].approvalOf { wentToApproval.insert(id) } }
+        input.actions.reserveCapacity(items.count)
+        // Moved out, not copied (as in `TraceReader.scan`).
+        items.withUnsafeMutableBufferPointer { buf in
+            for i in buf.indices {
+                var taken: Result<RecordedAction, TraceFormatError>?
+                swap(&taken, &buf[i].action)
+                switch taken {
+                case .success(var a)?:
+                    if wentToApproval.contains(a.action.id) { a.oldDecision = DecisionKind.requiresApproval.rawValue }
+                    input.actions.append(a)
+                case .failure(let e)?:
+                    // Events carry their line implicitly (seq + 1 in a well-formed trace); the
+                    // counted line is right even in a trace with gaps.
+                    input.warnings.append("\(path):\(buf[i].line): \(e.reason); skipped")
+                case nil: break
+                }
             }
-            let action: Action
-            do {
-                action = try ActionCoding.action(aj)
-            } catch {
-                input.warnings.append("\(origin): \(error.reason); skipped")
-                continue
-            }
-            input.actions.append(
-                RecordedAction(
-                    action: action,
-                    oldDecision: wentToApproval.contains(action.id)
-                        ? DecisionKind.requiresApproval.rawValue : d["decision"]?.stringValue ?? "?",
-                    oldScore: d["score"]?.intValue ?? 0,
-                    oldRule: d["policyRule"]?.stringValue, origin: origin,
-                    command: String(decoding: ActionCoding.commandBytes(action), as: UTF8.self)))
         }
         return input
+    }
+
+    static func recorded(_ e: TraceEvent, file: String, line: Int) -> Result<RecordedAction, TraceFormatError> {
+        guard let aj = e["action"], let d = e["decision"] else {
+            return .failure(TraceFormatError("decision event without action or decision"))
+        }
+        let action: Action
+        do throws(TraceFormatError) {
+            action = try ActionCoding.action(aj)
+        } catch {
+            return .failure(error)
+        }
+        return .success(
+            RecordedAction(
+                action: action, oldDecision: d["decision"]?.stringValue ?? "?", oldScore: d["score"]?.intValue ?? 0,
+                oldRule: d["policyRule"]?.stringValue, file: file, line: line))
     }
 
     static func fromLog(_ bytes: [UInt8], path: String) throws(AuditError) -> ReplayInput {
@@ -99,7 +149,7 @@ public enum ReplayReader {
             input.actions.append(
                 RecordedAction(
                     action: a, oldDecision: r.decision, oldScore: r.score, oldRule: r.rule.isEmpty ? nil : r.rule,
-                    origin: "\(path):\(n)", command: r.commandText))
+                    file: path, line: n, command: r.commandText))
         }
         return input
     }
@@ -152,12 +202,10 @@ public enum Replay {
         var slot: [Int] = []
         var distinct: [Action] = []
         if memoize {
-            var index: [String: Int] = [:]
+            var index: [SameAction: Int] = [:]
             slot.reserveCapacity(actions.count)
             for r in actions {
-                var keyed = r.action
-                keyed.id = ""
-                let key = ActionCoding.json(keyed).serialized()
+                let key = SameAction(r.action)
                 if let k = index[key] {
                     slot.append(k)
                 } else {
@@ -198,5 +246,42 @@ public enum Replay {
             }
         }
         return result
+    }
+}
+
+/// An action as the gate judges it: everything but its id (`Gate.evaluate` never reads the
+/// id except to copy it into the decision). Two actions that are `SameAction` get the same
+/// decision, so replay decides one of them.
+struct SameAction: Hashable {
+    let action: Action
+
+    init(_ a: Action) {
+        var keyed = a
+        keyed.id = ""
+        action = keyed
+    }
+
+    static func == (x: SameAction, y: SameAction) -> Bool { x.action == y.action }
+
+    func hash(into h: inout Hasher) {
+        switch action.payload {
+        case .shell(let c):
+            h.combine(0)
+            h.combine(c)
+        case .argv(let argv):
+            h.combine(1)
+            h.combine(argv)
+        case .tool(let name, let args):
+            // Equal JSON values serialise alike (same keys in the same order, same numbers).
+            h.combine(2)
+            h.combine(name)
+            h.combine(args.serialized())
+        }
+        h.combine(action.actionType)
+        h.combine(action.environment)
+        h.combine(action.context)
+        h.combine(action.agentId)
+        h.combine(action.sessionId)
+        h.combine(action.source)
     }
 }

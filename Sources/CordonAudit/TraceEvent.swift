@@ -47,19 +47,33 @@ public struct TraceEvent: Sendable, Equatable {
     /// Reads one event from its JSON object. The reason string names what is wrong.
     public init(json: JSONValue) throws(TraceFormatError) {
         guard case .object(let pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
-        guard let vv = json["v"] else { throw TraceFormatError("missing \"v\" (not a cordon trace?)") }
+        // One pass: the envelope's keys are picked out, the rest are the fields (the parser
+        // has already refused duplicate keys).
+        var vv, tsv, runv, seqv, typev: JSONValue?
+        var fields: [(String, JSONValue)] = []
+        fields.reserveCapacity(max(0, pairs.count - 5))
+        for (k, value) in pairs {
+            switch k {
+            case "v": vv = value
+            case "ts": tsv = value
+            case "run": runv = value
+            case "seq": seqv = value
+            case "type": typev = value
+            default: fields.append((k, value))
+            }
+        }
+        guard let vv else { throw TraceFormatError("missing \"v\" (not a cordon trace?)") }
         guard let v = vv.intValue else { throw TraceFormatError("\"v\" must be an integer") }
         guard v == TraceEvent.version else {
             throw TraceFormatError("unknown trace version v=\(v); this cordon reads v=\(TraceEvent.version)")
         }
-        guard let tsText = json["ts"]?.stringValue, let ts = Timestamp(rfc3339: tsText) else {
+        guard let tsText = tsv?.stringValue, let ts = Timestamp(rfc3339: tsText) else {
             throw TraceFormatError("missing or bad \"ts\" (RFC 3339 expected)")
         }
-        guard let run = json["run"]?.stringValue else { throw TraceFormatError("missing \"run\"") }
-        guard let seq = json["seq"]?.intValue, seq >= 0 else { throw TraceFormatError("missing or bad \"seq\"") }
-        guard let type = json["type"]?.stringValue, !type.isEmpty else { throw TraceFormatError("missing \"type\"") }
-        let envelope: Set<String> = ["v", "ts", "run", "seq", "type"]
-        self.init(ts: ts, run: run, seq: seq, type: type, fields: pairs.filter { !envelope.contains($0.0) })
+        guard let run = runv?.stringValue else { throw TraceFormatError("missing \"run\"") }
+        guard let seq = seqv?.intValue, seq >= 0 else { throw TraceFormatError("missing or bad \"seq\"") }
+        guard let type = typev?.stringValue, !type.isEmpty else { throw TraceFormatError("missing \"type\"") }
+        self.init(ts: ts, run: run, seq: seq, type: type, fields: fields)
     }
 }
 

@@ -25,7 +25,11 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        if case .object(let pairs) = self { return pairs.first(where: { $0.0 == key })?.1 }
+        // Length first: most keys differ in length, and that test is far cheaper than `==`.
+        if case .object(let pairs) = self {
+            let n = key.utf8.count
+            return pairs.first(where: { $0.0.utf8.count == n && $0.0 == key })?.1
+        }
         return nil
     }
 

@@ -118,7 +118,7 @@ struct ReplayTests {
             a.agentId = i % 2 == 0 ? "x" : "y"
             actions.append(
                 RecordedAction(
-                    action: a, oldDecision: "allow", oldScore: 0, oldRule: nil, origin: "t:\(i)", command: ""))
+                    action: a, oldDecision: "allow", oldScore: 0, oldRule: nil, file: "t", line: i, command: ""))
         }
         let once = Replay.run(actions, policy: policy, memoize: true)
         let each = Replay.run(actions, policy: policy, memoize: false)

@@ -205,6 +205,56 @@ struct BadTraceTests {
         #expect(t.warnings == ["t.jsonl:2: seq 2 where 1 was expected (events missing)"])
     }
 
+    /// A trace long enough to be read on several threads (each takes 512 lines or more).
+    func long(_ n: Int, run: String = "r-1", seqs: (Int) -> Int = { $0 }) -> [String] {
+        (0..<n).map { i in
+            good.replacingFirst("\"seq\":0", "\"seq\":\(seqs(i))").replacingFirst("\"r-1\"", "\"\(run)\"")
+        }
+    }
+
+    @Test("a long trace read on every processor keeps the order and names the first bad line")
+    func longTraces() throws {
+        var lines = long(5000)
+        let t = try read(lines.joined(separator: "\n") + "\n")
+        #expect(t.events.map(\.seq) == Array(0..<5000))
+        #expect(t.warnings.isEmpty)
+        // Two bad lines: the error is about the first, whichever thread parsed it.
+        lines[4200] = "garbage"
+        lines[3001] = #"{"v":1,"ts":"#
+        let e = try #require(throws: AuditError.self) { try read(lines.joined(separator: "\n") + "\n") }
+        #expect(e.line == 3002 && e.message.hasPrefix("t.jsonl:3002:"))
+        // Torn at the end: a warning, every event before it kept.
+        let torn = try read(long(3000).joined(separator: "\n") + "\n" + #"{"v":1,"ts":"#)
+        #expect(torn.events.count == 3000)
+        #expect(torn.warnings.count == 1 && torn.warnings[0].hasPrefix("t.jsonl:3001: truncated last line"))
+    }
+
+    @Test("seq is followed per run across a long trace with two runs interleaved")
+    func longTwoRuns() throws {
+        let a = long(2000, run: "r-a")
+        var b = long(2000, run: "r-b")
+        b[1500] = b[1500].replacingFirst("\"seq\":1500", "\"seq\":1501")
+        var lines: [String] = []
+        for i in 0..<2000 { lines += [a[i], b[i]] }
+        let t = try read(lines.joined(separator: "\n"))
+        #expect(t.events.count == 4000)
+        #expect(
+            t.warnings == [
+                "t.jsonl:3002: seq 1501 where 1500 was expected (events missing)",
+                "t.jsonl:3004: seq 1501 where 1502 was expected (events repeated or reordered)",
+                "t.jsonl:4000: last line has no newline (the run was cut off?)",
+            ])
+    }
+
+    @Test(
+        "lines are found as split(separator:omittingEmptySubsequences: false) finds them",
+        arguments: ["", "\n", "a", "a\n", "a\nb", "\n\na\n\n", "ab\ncd\n\nef"])
+    func lineRanges(_ text: String) {
+        let bytes = Array(text.utf8)
+        let ranges = TraceReader.lineRanges(bytes)
+        #expect(ranges.map { Array(bytes[$0]) } == bytes.split(separator: 0x0a, omittingEmptySubsequences: false).map(Array.init))
+    }
+
     @Test(
         "gate.log or JSON that is not an event is rejected with the reason",
         arguments: [

@@ -2,6 +2,7 @@
 // throughput over a 100,000-action trace. Each figure is printed next to a baseline measured
 // in the same run, so the machine's speed cancels out.
 import CordonAudit
+import CordonCLI
 import CordonGate
 import CordonPolicy
 
@@ -45,7 +46,19 @@ enum AuditBench {
         var lines = 100_000
         var actions = 100_000
         var i = 0
+        var replayOnly = false
         while i < args.count {
+            if args[i] == "--replay-only" { replayOnly = true }
+            // Leaves the two replay traces in DIR, for timing `cordon replay` as a process.
+            if args[i] == "--write-traces", i + 1 < args.count {
+                do {
+                    try writeTraces(args[i + 1], actions)
+                    return 0
+                } catch {
+                    print("cannot write traces: \(error)")
+                    return 1
+                }
+            }
             if args[i] == "--lines", i + 1 < args.count, let n = Int(args[i + 1]) {
                 lines = n
                 i += 1
@@ -56,6 +69,7 @@ enum AuditBench {
             }
             i += 1
         }
+        if replayOnly { return replayBench(actions) }
         print("cordon-bench log (\(lines) lines, \(actions) actions)\n")
         return appendBench(lines) | concurrentBench(lines) | replayBench(actions)
     }
@@ -137,27 +151,17 @@ enum AuditBench {
         return failed || report?.ok != true || report?.lines != per * procs ? 1 : 0
     }
 
-    /// Writes a trace of n decision events, then times reading it and re-scoring every action.
+    /// Writes a trace of n decision events, then times reading it, re-scoring every action,
+    /// and the whole `cordon replay TRACE` command (in process, output counted, not printed).
+    /// The budget is judged on the command, end to end, on two traces: one where half the
+    /// actions repeat (as `git status` does in real traces) and one where every action differs.
     static func replayBench(_ n: Int) -> Int32 {
         let dir = tempDir()
         defer { _ = system("rm -rf '\(dir)'") }
-        let path = dir + "/trace.jsonl"
         do {
-            let tw = try TraceWriter(path: path, run: "r-bench")
-            for i in 0..<n {
-                // Half the actions repeat (as `git status` does in real traces), half are unique.
-                let cmd = commands[i % commands.count] + (i % 2 == 0 ? "" : " x\(i)")
-                let a: JSONValue = .object([
-                    ("id", .string("a-\(i)")), ("kind", "shell"), ("command", .string(cmd)), ("source", "monitor"),
-                ])
-                let d: JSONValue = .object([
-                    ("actionId", .string("a-\(i)")), ("decision", "allow"), ("score", 5), ("level", "safe"),
-                    ("policyRule", .null), ("reasons", .array([])), ("findings", .array([])), ("source", "monitor"),
-                ])
-                try tw.write("decision", [("action", a), ("decision", d)])
-            }
+            let (half, unique) = try writeTraces(dir, n)
             var t = now()
-            let input = try ReplayReader.read(path)
+            let input = try ReplayReader.read(half)
             let readSecs = now() - t
             // The embedded default policy: what replay runs under without --policy.
             let policy = try PolicyLoader(environment: [:]).loadEmbedded()
@@ -178,23 +182,65 @@ enum AuditBench {
                     return ActionCoding.json(k).serialized()
                 }
             ).count
-            let singleRate = Double(single.total) / singleSecs
-            let rate = Double(result.total) / evalSecs
-            let memoRate = Double(memo.total) / memoSecs
-            print("replay of a \(n)-action trace, \(distinct) distinct actions, embedded default policy")
+            print("replay of a \(n)-action trace, \(distinct) distinct actions, embedded default policy, \(threads) threads")
             print("  read + parse trace                    \(fmt(Double(n) / readSecs)) actions/s")
-            print("  re-score every action, one thread     \(fmt(singleRate)) actions/s")
-            print(
-                "  re-score every action, \(threads) threads     \(fmt(rate)) actions/s   budget >= 200,000   \(rate >= 200_000 ? "ok" : "OVER BUDGET")"
-            )
-            print("  re-score, identical actions once      \(fmt(memoRate)) actions/s   (what cordon replay does)")
-            print("  end to end (read + re-score once)     \(fmt(Double(n) / (readSecs + memoSecs))) actions/s")
-            print("  changed: \(result.changed.count) (one thread: \(single.changed.count), memoized: \(memo.changed.count))\n")
-            return rate >= 200_000 ? 0 : 1
+            print("  re-score every action, one thread     \(fmt(Double(single.total) / singleSecs)) actions/s")
+            print("  re-score every action, \(threads) threads     \(fmt(Double(result.total) / evalSecs)) actions/s")
+            print("  re-score, identical actions once      \(fmt(Double(memo.total) / memoSecs)) actions/s")
+            print("  changed: \(result.changed.count) (one thread: \(single.changed.count), identical once: \(memo.changed.count))")
+            var status: Int32 = 0
+            for (label, path) in [("half the actions repeated", half), ("every action distinct    ", unique)] {
+                let (secs, code) = timeCommand(["replay", path])
+                let rate = Double(n) / secs
+                print(
+                    "  cordon replay, \(label)  \(fmt(rate)) actions/s   budget >= 200,000   \(rate >= 200_000 ? "ok" : "OVER BUDGET")   (exit \(code))"
+                )
+                if rate < 200_000 || code != 0 { status = 1 }
+            }
+            print("")
+            return status
         } catch {
             print("replay bench failed: \(error)")
             return 1
         }
+    }
+
+    /// The replay traces: half the actions repeated, and every action distinct.
+    @discardableResult
+    static func writeTraces(_ dir: String, _ n: Int) throws -> (half: String, unique: String) {
+        let half = dir + "/half-repeated.jsonl"
+        let unique = dir + "/all-distinct.jsonl"
+        try writeTrace(half, n) { i in commands[i % commands.count] + (i % 2 == 0 ? "" : " x\(i)") }
+        try writeTrace(unique, n) { i in commands[i % commands.count] + " x\(i)" }
+        return (half, unique)
+    }
+
+    static func writeTrace(_ path: String, _ n: Int, command: (Int) -> String) throws {
+        let tw = try TraceWriter(path: path, run: "r-bench")
+        for i in 0..<n {
+            let a: JSONValue = .object([
+                ("id", .string("a-\(i)")), ("kind", "shell"), ("command", .string(command(i))), ("source", "monitor"),
+            ])
+            let d: JSONValue = .object([
+                ("actionId", .string("a-\(i)")), ("decision", "allow"), ("score", 5), ("level", "safe"),
+                ("policyRule", .null), ("reasons", .array([])), ("findings", .array([])), ("source", "monitor"),
+            ])
+            try tw.write("decision", [("action", a), ("decision", d)])
+        }
+    }
+
+    /// Seconds taken by `cordon ARGS` in this process (parse, load policy, read, decide, print
+    /// into a counter), and its exit code.
+    static func timeCommand(_ args: [String]) -> (Double, Int32) {
+        final class Count: OutputSink {
+            var bytes = 0
+            func out(_ s: String) { bytes += s.utf8.count }
+            func err(_ s: String) { bytes += s.utf8.count }
+        }
+        let ctx = Context(output: Count(), environment: [:], stdoutIsTTY: false, stdinIsTTY: false)
+        let t = now()
+        let code = CordonCommand.main(["cordon"] + args, ctx)
+        return (now() - t, code)
     }
 
     static func fmt(_ v: Double) -> String {

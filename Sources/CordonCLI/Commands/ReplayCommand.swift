@@ -2,6 +2,7 @@
 import CordonAudit
 import CordonGate
 import CordonPolicy
+import CordonSandbox
 
 #if canImport(Glibc)
     import Glibc
@@ -38,7 +39,10 @@ enum ReplayCommand: Subcommand {
             ],
             command: name)
         guard !p.positionals.isEmpty else { throw .usage("give at least one trace or gate.log file", command: name) }
+        // CORDON_DEBUG_TIMING=1 shows where a long replay spends its time.
+        PhaseTimer.shared.mark("replay: start")
         let policy = try loadPolicy(path: p.value("policy"), environment: ctx.environment)
+        PhaseTimer.shared.mark("replay: policy loaded")
         var actions: [RecordedAction] = []
         var skipped: [String] = []
         // A directory stands for the traces in it (`cordon replay .cordon/traces`), oldest first.
@@ -64,12 +68,15 @@ enum ReplayCommand: Subcommand {
             }
         }
         for s in skipped { ctx.output.err("cordon: note: \(s)\n") }
+        PhaseTimer.shared.mark("replay: \(actions.count) actions read from \(inputs.count) files")
         let result = Replay.run(actions, policy: policy)
+        PhaseTimer.shared.mark("replay: re-scored (\(result.changed.count) changed)")
         if p.flag("json") {
             ctx.output.out(json(result, policy: policy, skipped: skipped.count).serialized() + "\n")
         } else {
             ctx.output.out(text(result, policy: policy, files: inputs.count, skipped: skipped.count))
         }
+        PhaseTimer.shared.mark("replay: printed")
         return p.flag("fail-on-change") && !result.changed.isEmpty ? ExitCode.failure.rawValue : 0
     }
 
