@@ -166,28 +166,48 @@ enum ReplayCommand: Subcommand {
 func shown(_ command: String, max: Int) -> String {
     var bytes: [UInt8] = []
     Logfmt.appendValue(command, to: &bytes)
-    var s = String(decoding: bytes, as: UTF8.self)
-    if s.hasPrefix("\"") && s.hasSuffix("\"") && s.count >= 2 {
+    if bytes.count >= 2 && bytes.first == UInt8(ascii: "\"") && bytes.last == UInt8(ascii: "\"") {
         // Quoted only for spaces or quotes: a table cell needs neither, only the escapes that
-        // keep control bytes and line breaks visible.
-        s = String(s.dropFirst().dropLast()).split(separator: "\\\"", omittingEmptySubsequences: false).joined(
-            separator: "\"")
+        // keep control bytes and line breaks visible. Every `\"` becomes `"`, left to right.
+        var unquoted: [UInt8] = []
+        unquoted.reserveCapacity(bytes.count - 2)
+        var i = 1
+        while i < bytes.count - 1 {
+            if bytes[i] == UInt8(ascii: "\\") && i + 1 < bytes.count - 1 && bytes[i + 1] == UInt8(ascii: "\"") {
+                unquoted.append(UInt8(ascii: "\""))
+                i += 2
+            } else {
+                unquoted.append(bytes[i])
+                i += 1
+            }
+        }
+        bytes = unquoted
     }
+    // ASCII (nearly every command): a byte is a character, so the cut needs no String walk.
+    if !bytes.contains(where: { $0 >= 0x80 }) {
+        return bytes.count > max
+            ? String(decoding: bytes.prefix(max - 3), as: UTF8.self) + "..." : String(decoding: bytes, as: UTF8.self)
+    }
+    let s = String(decoding: bytes, as: UTF8.self)
     return s.count > max ? String(s.prefix(max - 3)) + "..." : s
 }
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 func table(_ rows: [[String]]) -> String {
     guard let cols = rows.first?.count else { return "" }
+    // Characters are counted once per cell (counting walks the string; a replay can list
+    // thousands of rows).
+    let counts = rows.map { r in r.enumerated().map { i, c in i < cols - 1 ? c.count : 0 } }
     var widths = [Int](repeating: 0, count: cols)
-    for r in rows { for (i, c) in r.enumerated() where i < cols - 1 { widths[i] = max(widths[i], c.count) } }
+    for r in counts { for (i, n) in r.enumerated() { widths[i] = max(widths[i], n) } }
     var s = ""
-    for r in rows {
-        var line = "  "
-        for (i, c) in r.enumerated() {
-            line += i < cols - 1 ? c + String(repeating: " ", count: widths[i] - c.count + 2) : c
+    for (r, row) in rows.enumerated() {
+        s += "  "
+        for (i, c) in row.enumerated() {
+            s += c
+            if i < cols - 1 { s += String(repeating: " ", count: widths[i] - counts[r][i] + 2) }
         }
-        s += line + "\n"
+        s += "\n"
     }
     return s
 }
