@@ -38,12 +38,68 @@ extension JSONValue {
     }
 
     /// Parses a slice in place (a line of a file read whole); positions count from its start.
-    public static func parse(_ bytes: ArraySlice<UInt8>) throws(JSONError) -> JSONValue {
+    /// - Parameter keys: object keys the caller expects on every line (a trace's field
+    ///   names): taken from the table instead of built as new strings. Same result either way.
+    public static func parse(_ bytes: ArraySlice<UInt8>, keys: JSONKeyTable? = nil) throws(JSONError) -> JSONValue {
         let result: Result<JSONValue, JSONError> = bytes.withUnsafeBufferPointer { buf in
             var p = JSONParser(buf)
+            p.keys = keys
             return Result { () throws(JSONError) -> JSONValue in try p.parseDocument() }
         }
         return try result.get()
+    }
+}
+
+/// Short strings known in advance (up to 15 bytes), found by their bytes packed into two
+/// words: building a `String` from bytes costs ~200 instructions, and a trace line has two
+/// dozen keys.
+public struct JSONKeyTable: Sendable {
+    struct Slot: Sendable {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var key: String?
+    }
+    /// Open addressing, a power of two long and at most a quarter full.
+    let slots: [Slot]
+
+    public init(_ keys: [String]) {
+        var n = 8
+        while n < keys.count * 4 { n *= 2 }
+        var t = [Slot](repeating: Slot(), count: n)
+        for k in keys {
+            let bytes = Array(k.utf8)
+            guard bytes.count <= 15 else { continue }
+            let (w0, w1) = bytes.withUnsafeBufferPointer { Self.pack($0) }
+            var p = Self.slot(w0, w1, n)
+            while let existing = t[p].key, existing != k { p = (p + 1) & (n - 1) }
+            t[p] = Slot(w0: w0, w1: w1, key: k)
+        }
+        slots = t
+    }
+
+    /// Bytes 0-7 little-endian in w0, bytes 8-14 in w1 with the length in its top byte.
+    static func pack(_ raw: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var w0: UInt64 = 0
+        var w1 = UInt64(raw.count) << 56
+        for k in 0..<min(raw.count, 8) { w0 |= UInt64(raw[k]) << (8 * UInt64(k)) }
+        if raw.count > 8 { for k in 8..<raw.count { w1 |= UInt64(raw[k]) << (8 * UInt64(k - 8)) } }
+        return (w0, w1)
+    }
+
+    static func slot(_ w0: UInt64, _ w1: UInt64, _ n: Int) -> Int {
+        Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & (n - 1)
+    }
+
+    func lookup(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        guard raw.count <= 15 else { return nil }
+        let (w0, w1) = Self.pack(raw)
+        let n = slots.count
+        var p = Self.slot(w0, w1, n)
+        while let key = slots[p].key {
+            if slots[p].w0 == w0 && slots[p].w1 == w1 { return key }
+            p = (p + 1) & (n - 1)
+        }
+        return nil
     }
 }
 
@@ -51,6 +107,7 @@ struct JSONParser {
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
     var depth = 0
+    var keys: JSONKeyTable?
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
@@ -152,7 +209,7 @@ struct JSONParser {
                 throw error("expected a string key in object, found \(found())")
             }
             let keyStart = i
-            let key = try parseString()
+            let key = try parseKey()
             let duplicate: Bool
             if pairs.count < 16 {
                 duplicate = pairs.contains { $0.0 == key }
@@ -184,6 +241,21 @@ struct JSONParser {
     }
 
     // MARK: strings
+
+    /// A key: from the key table when it is a short plain (unescaped, printable ASCII)
+    /// string found there; otherwise read like any string.
+    mutating func parseKey() throws(JSONError) -> String {
+        if let keys {
+            var j = i + 1
+            let end = min(b.count, i + 17)
+            while j < end, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20, b[j] < 0x80 { j += 1 }
+            if j < end, b[j] == UInt8(ascii: "\""), let k = keys.lookup(UnsafeBufferPointer(rebasing: b[(i + 1)..<j])) {
+                i = j + 1
+                return k
+            }
+        }
+        return try parseString()
+    }
 
     mutating func parseString() throws(JSONError) -> String {
         let open = i

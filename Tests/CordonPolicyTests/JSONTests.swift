@@ -141,6 +141,34 @@ struct JSONParsingTests {
     }
 }
 
+@Suite("JSON key tables")
+struct JSONKeyTableTests {
+    static let table = JSONKeyTable(["v", "ts", "seq", "decision", "exactly15bytes!", "much-longer-than-15-bytes"])
+
+    @Test(
+        "a key table never changes what a document parses to, or which documents are refused",
+        arguments: [
+            #"{"v":1,"ts":"x","seq":2,"decision":{"decision":"allow"}}"#,
+            #"{"exactly15bytes!":1,"exactly15bytes":2,"much-longer-than-15-bytes":3}"#,
+            #"{"v\u0031":1,"\u0076":2,"vv":3,"":4,"é":5,"v\"":6}"#,
+            #"{"v":1,"\u0076":2}"#,
+            #"{"ts":1,"ts":2}"#,
+            #"{"v":1,"seq"#,
+            "{\"v\u{1}\":1}",
+            #"{"decision":{"v":[{"v":1}],"seq":{"ts":null}}}"#,
+        ])
+    func sameResult(_ text: String) {
+        let bytes = Array(text.utf8)
+        let plain = Result { () throws(JSONError) -> JSONValue in try JSONValue.parse(bytes[...]) }
+        let keyed = Result { () throws(JSONError) -> JSONValue in try JSONValue.parse(bytes[...], keys: Self.table) }
+        switch (plain, keyed) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect(a == b)
+        default: Issue.record("with and without the table differ: \(plain) vs \(keyed)")
+        }
+    }
+}
+
 @Suite("JSON serialisation")
 struct JSONSerialisationTests {
     @Test(
