@@ -116,40 +116,59 @@ public enum ReplayReader {
                 oldRule: d["policyRule"]?.stringValue, file: file, line: line))
     }
 
+    /// What one gate.log line gives replay.
+    enum LogItem: Sendable {
+        case blank
+        case action(RecordedAction)
+        /// A command cut at 4 KiB (its full length): it cannot be replayed faithfully.
+        case cut(Int)
+        /// Not a gate.log line: where in it, and why.
+        case bad(column: Int, reason: String)
+    }
+
     static func fromLog(_ bytes: [UInt8], path: String) throws(AuditError) -> ReplayInput {
         var input = ReplayInput()
-        var n = 0
-        for raw in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
-            n += 1
-            if raw.isEmpty { continue }
-            // A first line that is neither JSON nor gate.log: the wrong file, not a damaged one.
-            if input.actions.isEmpty && input.warnings.isEmpty && input.skipped.isEmpty {
-                do {
-                    _ = try LogRecord.parse(raw)
-                } catch {
-                    throw AuditError(
-                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(error.reason))", path: path,
-                        line: n)
-                }
+        let lines = TraceReader.lineRanges(bytes)
+        // Lines are read on every processor, as trace lines are, and taken in order below.
+        let items = ParallelMap.map(count: lines.count, threads: Gate.availableThreads, minimumPerThread: 512) {
+            i -> LogItem in
+            let raw = bytes[lines[i]]
+            let n = i + 1
+            if raw.isEmpty { return .blank }
+            let r: LogRecord
+            do throws(LogRecord.ParseError) {
+                r = try LogRecord.parse(raw)
+            } catch {
+                return .bad(column: error.column, reason: error.reason)
             }
-            guard let e = LogReader.parseEntry(raw, file: path, line: n, onError: { input.warnings.append($0.message) })
-            else {
-                continue
-            }
-            let r = e.record
-            if let cut = r.cut {
-                input.skipped.append(
-                    "\(path):\(n): command was cut at 4 KiB (\(cut.bytes) bytes); replay its trace instead")
-                continue
-            }
+            if let cut = r.cut { return .cut(cut.bytes) }
             var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: payload(of: r))
             a.agentId = r.agent.isEmpty ? nil : r.agent
             a.sessionId = r.session.isEmpty ? nil : r.session
             a.source = r.source
-            input.actions.append(
+            return .action(
                 RecordedAction(
                     action: a, oldDecision: r.decision, oldScore: r.score, oldRule: r.rule.isEmpty ? nil : r.rule,
                     file: path, line: n, command: r.commandText))
+        }
+        input.actions.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            let n = i + 1
+            switch item {
+            case .blank: continue
+            case .bad(let column, let reason):
+                // A first line that is neither JSON nor gate.log: the wrong file, not a damaged one.
+                if input.actions.isEmpty && input.warnings.isEmpty && input.skipped.isEmpty {
+                    throw AuditError(
+                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(reason))", path: path, line: n)
+                }
+                input.warnings.append("\(path):\(n):\(column): \(reason)")
+            case .cut(let length):
+                input.skipped.append(
+                    "\(path):\(n): command was cut at 4 KiB (\(length) bytes); replay its trace instead")
+            case .action(let a):
+                input.actions.append(a)
+            }
         }
         return input
     }

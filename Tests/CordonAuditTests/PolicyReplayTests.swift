@@ -1,3 +1,4 @@
+import Foundation
 // Replay and policy tests that need the real gate. Until the gate branch is merged,
 // Gate.evaluate is a placeholder that allows everything; these tests say so and are disabled
 // then, instead of passing vacuously or failing for a reason that is not theirs.
@@ -192,6 +193,27 @@ struct ReplayFromLogTests {
                 .tool(name: "send_email", args: ["to": "x@example.com"]), .shell("sh -c 'echo {x}'"),
             ])
         #expect(input.actions.map(\.action.id) == ["a-1", "a-2"])
+    }
+
+    @Test("a long gate.log is read on every processor: order kept, a damaged line named, a cut command skipped")
+    func longLog() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        let w = try GateLogWriter(directory: LogDirectory(path: dir))
+        for i in 0..<3000 {
+            let a = Action(id: "a-\(i)", payload: .shell(i == 2500 ? "echo " + String(repeating: "x", count: 5000) : "ls \(i)"))
+            try w.append(
+                Decision(actionId: a.id, decision: .allow, score: 0, policyRule: nil, reasons: [], findings: []), for: a)
+        }
+        var lines = try #require(String(validating: try FileIO.readFile(dir + "/gate.log"), as: UTF8.self))
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        lines[1999] = "garbage"
+        #expect(FileManager.default.createFile(atPath: dir + "/edited.log", contents: Data(lines.joined(separator: "\n").utf8)))
+        let input = try ReplayReader.read(dir + "/edited.log")
+        #expect(input.actions.count == 2998)
+        #expect(input.actions.map(\.action.id) == (0..<3000).filter { $0 != 1999 && $0 != 2500 }.map { "a-\($0)" })
+        #expect(input.warnings.count == 1 && input.warnings[0].hasPrefix(dir + "/edited.log:2000:"))
+        #expect(input.skipped.count == 1 && input.skipped[0].hasPrefix(dir + "/edited.log:2501: command was cut"))
     }
 }
 
