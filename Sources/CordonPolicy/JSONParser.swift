@@ -212,7 +212,9 @@ struct JSONParser {
             let key = try parseKey()
             let duplicate: Bool
             if pairs.count < 16 {
-                duplicate = pairs.contains { $0.0 == key }
+                // Length first: most keys of an object differ in length, a cheaper test than `==`.
+                let n = key.utf8.count
+                duplicate = pairs.contains { $0.0.utf8.count == n && $0.0 == key }
             } else {
                 if seen == nil { seen = Set(pairs.map(\.0)) }
                 duplicate = !(seen?.insert(key).inserted ?? true)

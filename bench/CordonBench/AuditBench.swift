@@ -189,7 +189,19 @@ enum AuditBench {
             print("  re-score, identical actions once      \(fmt(Double(memo.total) / memoSecs)) actions/s")
             print("  changed: \(result.changed.count) (one thread: \(single.changed.count), identical once: \(memo.changed.count))")
             var status: Int32 = 0
-            for (label, path) in [("half the actions repeated", half), ("every action distinct    ", unique)] {
+            // The same half-repeated actions as gate.log lines (what `cordon check --log` and the
+            // monitor write), one file: large enough not to rotate.
+            let logDir = dir + "/log"
+            let w = try GateLogWriter(directory: LogDirectory(path: logDir), maxSize: 1 << 30)
+            for a in input.actions {
+                try w.append(
+                    Decision(actionId: a.action.id, decision: .allow, score: 5, policyRule: nil, reasons: [], findings: []),
+                    for: a.action)
+            }
+            for (label, path) in [
+                ("half the actions repeated", half), ("every action distinct    ", unique),
+                ("gate.log, half repeated   ", logDir + "/gate.log"),
+            ] {
                 let (secs, code) = timeCommand(["replay", path])
                 let rate = Double(n) / secs
                 print(
