@@ -87,7 +87,9 @@ public enum ReplayReader {
                 swap(&taken, &buf[i].action)
                 switch taken {
                 case .success(var a)?:
-                    if wentToApproval.contains(a.action.id) { a.oldDecision = DecisionKind.requiresApproval.rawValue }
+                    if !wentToApproval.isEmpty && wentToApproval.contains(a.action.id) {
+                        a.oldDecision = DecisionKind.requiresApproval.rawValue
+                    }
                     input.actions.append(a)
                 case .failure(let e)?:
                     // Events carry their line implicitly (seq + 1 in a well-formed trace); the

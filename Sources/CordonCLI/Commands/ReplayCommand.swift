@@ -61,7 +61,9 @@ enum ReplayCommand: Subcommand {
             do {
                 let input = try ReplayReader.read(path)
                 for w in input.warnings { ctx.output.err("cordon: warning: \(w)\n") }
-                actions += input.actions
+                // The first file's actions are taken over, not copied (a copy retains and
+                // later releases every string of every action, on this one thread).
+                if actions.isEmpty { actions = input.actions } else { actions += input.actions }
                 skipped += input.skipped
             } catch {
                 throw CLIError(error.kind == .malformed ? .malformedInput : .failure, "replay: \(error.message)")
