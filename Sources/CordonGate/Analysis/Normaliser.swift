@@ -86,6 +86,12 @@ let shellNames: NameSet = [
   "ksh93", "busybox-sh", "sash", "oksh", "elvish", "pwsh", "xonsh", "nu", "ion", "rc", "es",
 ]
 
+/// Environment variables whose value is a command line some program runs.
+private let programVariables: NameSet = [
+  "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "SYSTEMD_PAGER",
+  "LESSOPEN", "GIT_SSH_COMMAND",
+]
+
 private let elevating: NameSet = ["sudo", "doas", "pkexec", "run0"]
 
 extension Analysis {
@@ -332,11 +338,7 @@ extension Analysis {
       }
     }
     // `PAGER='sh -c "exec sh 0<&1"' git -p help`: pager and editor variables name programs.
-    for (name, value) in inv.environment
-    where [
-      "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "SYSTEMD_PAGER",
-      "LESSOPEN", "GIT_SSH_COMMAND",
-    ].contains(name) && !value.isEmpty {
+    for (name, value) in inv.environment where programVariables.contains(name) && !value.isEmpty {
       parseNested(value, under: k, context: ctx)
     }
     if inv.program == "ssh" || inv.program == "scp" || inv.program == "sftp" {

@@ -8,6 +8,13 @@ enum Exfiltration {
     "pipedream.net", "ngrok.io", "dpaste", "catbox.moe", "temp.sh", "bashupload.com",
   ]
 
+  /// The same sites, searched in one pass per argument before the per-site search that names
+  /// the site (most senders' arguments contain none of them).
+  static let pasteSiteNeedles = Needles(pasteSites)
+  /// Interactive file-transfer sessions that `put`/`get` lines can be typed into.
+  static let sessionClients: NameSet = ["ftp", "sftp", "tftp", "lftp", "smbclient"]
+  static let sessionVerbs: NameSet = ["put", "get", "mput", "mget", "reput", "reget"]
+
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
     switch Name(p) {
@@ -124,7 +131,7 @@ enum Exfiltration {
     default:
       break
     }
-    if inv.kind.contains(.sender),
+    if inv.kind.contains(.sender), inv.args.contains(where: { $0.containsAny(pasteSiteNeedles) }),
       let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } })
     {
       a.hit(.pasteSite, k, reason: "sends data to the paste/file-drop site \(site)")
@@ -135,13 +142,11 @@ enum Exfiltration {
   /// (GTFOBins writes snippets this way; an agent feeds such lines on stdin or a here-doc).
   static func checkScript(_ a: Analysis) {
     guard
-      let session = a.invocations.firstIndex(where: {
-        ["ftp", "sftp", "tftp", "lftp", "smbclient"].contains($0.program)
-      })
+      let session = a.invocations.firstIndex(where: { sessionClients.contains($0.program) })
     else { return }
     let typed = a.invocations.indices.filter {
       $0 > session
-        && ["put", "get", "mput", "mget", "reput", "reget"].contains(a.invocations[$0].program)
+        && sessionVerbs.contains(a.invocations[$0].program)
     }
     for t in typed {
       let verb = a.invocations[t].program

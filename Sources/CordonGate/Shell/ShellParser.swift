@@ -366,9 +366,7 @@ struct ShellParser {
         if value.isStatic { vars[name] = value.value } else { vars[name] = nil }
       }
     }
-    if let first = cmd.words.first?.value,
-      ["export", "declare", "local", "readonly", "typeset"].contains(first)
-    {
+    if let first = cmd.words.first?.value, isDeclarationBuiltin(first) {
       for w in cmd.words.dropFirst() {
         if let eq = w.value.firstIndex(of: "="), eq != w.value.startIndex {
           let name = String(w.value[..<eq])
@@ -393,6 +391,16 @@ struct ShellParser {
     for (k, r) in cmd.redirects.enumerated() where r.op == "<<" || r.op == "<<-" {
       pendingHeredocs.append((index, k, r.target.value, r.op == "<<-"))
     }
+  }
+}
+
+/// `export`, `declare`, `local`, `readonly`, `typeset`: their `NAME=value` arguments assign.
+/// A switch over the names instead of an array literal, which was built, searched and
+/// destroyed for every command parsed.
+private func isDeclarationBuiltin(_ w: String) -> Bool {
+  switch Name(w) {
+  case "export", "declare", "local", "readonly", "typeset": true
+  default: false
   }
 }
 
