@@ -35,7 +35,7 @@ final class Analysis {
   var inlineCode: [(Int, String, String)] = []
   /// Invocations per pipeline, built on first use (most decisions never ask).
   lazy var byPipeline: [[Int]] = {
-    var out = [[Int]](repeating: [], count: sink.script.pipelines.count)
+    var out = [[Int]](repeating: [], count: sink.script.pipelineCount)
     for (k, inv) in invocations.enumerated() {
       out[sink.script.commands[inv.command].pipeline].append(k)
     }
@@ -43,7 +43,9 @@ final class Analysis {
   }()
   var writtenCache: [[String]?] = []
 
-  var script: ParsedScript { sink.script }
+  /// Borrowed in place (`_read`): a plain getter copied the whole script struct (six arrays and
+  /// the text, each retained and released) on every use.
+  var script: ParsedScript { _read { yield sink.script } }
 
   /// Analyses a shell command line or script.
   init(shell text: String) {
@@ -70,7 +72,7 @@ final class Analysis {
     var cmd = SimpleCommand.empty(pipeline: 0, position: 0, depth: 0)
     cmd.words = argv.map { ShellWord(value: $0) }
     cmd.text = String(decoding: sink.script.text.utf8.prefix(200), as: UTF8.self)
-    sink.script.pipelines = [[0]]
+    sink.script.pipelineCount = 1
     sink.script.commands = [cmd]
     finish()
   }
@@ -137,12 +139,17 @@ final class Analysis {
   /// The source text of the command an invocation came from.
   func evidence(_ inv: Int) -> String { sink.script.commands[invocations[inv].command].text }
 
-  func command(_ inv: Int) -> SimpleCommand { sink.script.commands[invocations[inv].command] }
+  /// The simple command invocation `inv` came from, borrowed in place (`_read`). A function
+  /// returning it copied the command (words, redirects, assignments, text: four retains and
+  /// four releases) on each of the ~10 uses per decision, most of which read one field.
+  subscript(commandOf inv: Int) -> SimpleCommand {
+    _read { yield sink.script.commands[invocations[inv].command] }
+  }
 
   /// Invocations in the same pipeline as `inv`, after it, in order.
   func downstream(of inv: Int) -> [Int] {
-    let c = command(inv)
-    return invocationsIn(pipeline: c.pipeline).filter { command($0).position > c.position }
+    let c = self[commandOf: inv]
+    return invocationsIn(pipeline: c.pipeline).filter { self[commandOf: $0].position > c.position }
   }
 
   func invocationsIn(pipeline: Int) -> [Int] {
@@ -158,7 +165,7 @@ final class Analysis {
   /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
   func outputTargets(_ inv: Int) -> [String] {
     if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-    return command(inv).redirects.filter {
+    return self[commandOf: inv].redirects.filter {
       $0.isOutput
         && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber)))
     }
@@ -167,7 +174,7 @@ final class Analysis {
 
   func inputTargets(_ inv: Int) -> [String] {
     if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-    return command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value)
+    return self[commandOf: inv].redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value)
       .filter { !quietDevices.contains($0) }
   }
 

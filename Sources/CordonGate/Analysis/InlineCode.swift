@@ -341,8 +341,10 @@ extension Analysis {
       }
       let text = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
       guard text.utf8.count >= 8 else { continue }
-      let line = sink.script.pipelines[cmd.pipeline]
-      if let next = line.first(where: { sink.script.commands[$0].position == cmd.position + 1 }),
+      if let next = sink.script.commands.indices.first(where: {
+        sink.script.commands[$0].pipeline == cmd.pipeline
+          && sink.script.commands[$0].position == cmd.position + 1
+      }),
         let n = invocationOf[next]
       {
         let target = invocations[n]

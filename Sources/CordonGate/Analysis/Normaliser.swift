@@ -216,18 +216,20 @@ extension Analysis {
       // The user's login shell: a shell, whichever it is.
       (program, pathClass) = ("sh", .bare)
     }
-    var inv = Invocation(
-      program: program, written: words[p].value, pathClass: pathClass, command: k)
-    inv.argWords = words[(p + 1)...]
-    inv.args = inv.argWords.map(\.value)
-    inv.wrappers = ctx.wrappers
-    inv.elevated = ctx.elevated
-    inv.remote = ctx.remote
-    inv.environment = env
-    inv.typedEscape = typedEscape
-    inv.argsFromInput = fromInput
-    invocations.append(inv)
-    nestedScripts(of: inv, index: invocations.count - 1, under: k, context: ctx)
+    // Built in place in the array: building it in a local and appending that copied it (seven
+    // reference-counted fields) on top of the copy nestedScripts is given below.
+    let index = invocations.count
+    invocations.append(
+      Invocation(program: program, written: words[p].value, pathClass: pathClass, command: k))
+    invocations[index].argWords = words[(p + 1)...]
+    invocations[index].args = words[(p + 1)...].map(\.value)
+    invocations[index].wrappers = ctx.wrappers
+    invocations[index].elevated = ctx.elevated
+    invocations[index].remote = ctx.remote
+    invocations[index].environment = env
+    invocations[index].typedEscape = typedEscape
+    invocations[index].argsFromInput = fromInput
+    nestedScripts(of: invocations[index], index: index, under: k, context: ctx)
   }
 
   /// Arguments that are scripts in their own right.

@@ -128,6 +128,36 @@ extension String {
   }
 }
 
+/// Lexicographic order of two byte strings: negative, zero or positive.
+@inline(__always) func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>)
+  -> Int
+{
+  let n = min(a.count, b.count)
+  var k = 0
+  while k < n {
+    if a[k] != b[k] { return Int(a[k]) - Int(b[k]) }
+    k += 1
+  }
+  return a.count - b.count
+}
+
+/// `a + b + c` built in one allocation of the exact size (same result as interpolation).
+func concat(_ a: String, _ b: String, _ c: String) -> String {
+  a.withBytes { x in
+    b.withBytes { y in
+      c.withBytes { z in
+        let n = x.count + y.count + z.count
+        return String(unsafeUninitializedCapacity: n) { out in
+          for (k, byte) in x.enumerated() { out[k] = byte }
+          for (k, byte) in y.enumerated() { out[x.count + k] = byte }
+          for (k, byte) in z.enumerated() { out[x.count + y.count + k] = byte }
+          return n
+        }
+      }
+    }
+  }
+}
+
 /// A program or subcommand name for `switch` statements. Detectors switch over dozens of
 /// string literals per program; comparing lengths first turns almost every case into one
 /// integer compare instead of a call into the string runtime (measured: ~8% of decision time).
@@ -240,6 +270,11 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
     var seen = Set<String>()
     var uniq: [String] = []
     for n in names where seen.insert(n).inserted { uniq.append(n) }
+    self.init(unique: uniq)
+  }
+
+  /// For names known to hold no duplicate (a long sorted literal list): skips the `Set`.
+  init(unique uniq: [String]) {
     members = uniq
     var b: [UInt8] = []
     var st: [Int32] = [0]

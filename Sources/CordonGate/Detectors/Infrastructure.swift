@@ -112,7 +112,7 @@ enum Infrastructure {
     }
     // Here-documents and here-strings fed to a database client.
     if p.eq("psql") || p.eq("mysql") || p.eq("mariadb") || p.eq("sqlite3"),
-      let text = a.command(k).redirects.compactMap(\.hereText).first,
+      let text = a[commandOf: k].redirects.compactMap(\.hereText).first,
       isDestructiveSQL(text.asciiLowercased)
     {
       a.hit(.databaseDestroy, k, reason: "\(p) is fed destructive SQL")

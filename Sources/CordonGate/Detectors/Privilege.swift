@@ -58,8 +58,8 @@ enum Privilege {
     // `./find . -exec /bin/sh -p \;`: running a copy of a system program from the cwd is
     // how setuid copies and planted binaries are used.
     // The copy may be a wrapper that was seen through (`./nohup /bin/sh -p`).
-    if let first = a.command(k).words.first?.value,
-      a.command(k).depth == 0 || inv.pathClass == .relative
+    if let first = a[commandOf: k].words.first?.value,
+      a[commandOf: k].depth == 0 || inv.pathClass == .relative
     {
       let w = inv.pathClass == .relative ? inv.written : first
       let name = w.basename

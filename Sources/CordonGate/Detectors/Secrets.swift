@@ -145,7 +145,7 @@ enum Secrets {
     let sender = a.invocations.indices.first { k in
       let inv = a.invocations[k]
       if inv.kind.contains(.sender) && !inv.program.eq("dig")
-        || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") })
+        || a[commandOf: k].redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") })
       {
         return !(r.invocation == k && inv.program.eq("ssh"))
       }

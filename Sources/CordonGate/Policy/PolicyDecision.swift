@@ -39,7 +39,7 @@ extension Gate {
     }
 
     let score = combinedScore(hits, production: environment == "production")
-    let top = hits.max { $0.score < $1.score }
+    let top = strongest(hits).map { hits[$0] }
     let t = gate.thresholds
     let byScore: DecisionKind =
       score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
@@ -61,7 +61,14 @@ extension Gate {
 
     // Tool lists (globs on the tool name; `shell` for commands).
     func toolList(_ list: [String], _ kind: DecisionKind) {
-      guard let g = list.first(where: { globMatch($0, subject.tool) }) else { return }
+      // An index loop: `first(where:)` retained and released every entry it passed.
+      var found: Int?
+      for i in list.indices where globMatch(list[i], subject.tool) {
+        found = i
+        break
+      }
+      guard let found else { return }
+      let g = list[found]
       consider(
         Candidate(
           decision: kind, score: floor(kind, score, t), rule: g, explicitness: 1,
@@ -141,16 +148,32 @@ extension Gate {
   }
 
   /// The strongest signal, plus bonuses (see ScoreTable: elevatedBonus, productionBonus).
+  /// The index of the first hit with the highest score (what `max(by:)` on the scores
+  /// returns), found without copying hits out of the array.
+  static func strongest(_ hits: [Hit]) -> Int? {
+    guard !hits.isEmpty else { return nil }
+    var best = 0
+    for i in hits.indices.dropFirst() where hits[i].score > hits[best].score { best = i }
+    return best
+  }
+
   static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
-    guard let top = hits.max(by: { $0.score < $1.score }) else { return 0 }
+    guard let t = strongest(hits) else { return 0 }
+    let top = hits[t]
     var score = top.score
-    // Few hits per action: a linear list beats a Set here.
-    var detectors: [String] = []
-    for h in hits where h.score >= 60 && h.signal != .sudo {
-      let d = h.signal.detector
-      if d != top.signal.detector && !detectors.contains(d) { detectors.append(d) }
+    // Distinct detectors (other than the top one's) scoring 60 or more, other than sudo. Only
+    // the first two count (+5 each, at most +10), so counting stops there; most decisions
+    // have no hit at 60, and no array is built for them.
+    let topDetector = top.signal.detector
+    var first: String?
+    var distinct = 0
+    for i in hits.indices where distinct < 2 && hits[i].score >= 60 && hits[i].signal != .sudo {
+      let d = hits[i].signal.detector
+      if d == topDetector || d == first { continue }
+      if first == nil { first = d }
+      distinct += 1
     }
-    score += min(10, 5 * detectors.count)
+    score += 5 * distinct
     if top.elevated && top.signal != .sudo && top.score >= 20 {
       score += Signal.elevatedBonus.score
     }

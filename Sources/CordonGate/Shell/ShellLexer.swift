@@ -251,10 +251,10 @@ extension ShellParser {
       && b[i + 1] == UInt8(ascii: "(")
     {
       i += 2
-      let before = sink.script.pipelines.count
+      let before = sink.script.pipelineCount
       nested { $0.parseList(stop: .paren) }
       expect(")", openedAt: start)
-      w.substitutions.append(contentsOf: before..<sink.script.pipelines.count)
+      w.substitutions.append(contentsOf: before..<sink.script.pipelineCount)
       w.isProcessSubstitution = true
       w.isStatic = false
       w.value = String(decoding: b[start..<min(i, b.count)], as: UTF8.self)
@@ -376,10 +376,10 @@ extension ShellParser {
         skipArithmetic(from: i + 3)
       } else {
         i += 2
-        let before = sink.script.pipelines.count
+        let before = sink.script.pipelineCount
         nested { $0.parseList(stop: .paren) }
         expect(")", openedAt: start)
-        w.substitutions.append(contentsOf: before..<sink.script.pipelines.count)
+        w.substitutions.append(contentsOf: before..<sink.script.pipelineCount)
       }
       w.isStatic = false
       v.append(contentsOf: b[start..<min(i, b.count)])
