@@ -59,7 +59,7 @@ let editorNames: NameSet = [
 
 extension Analysis {
   /// Records inline code carried by `inv` and parses the commands it shells out to.
-  func inlineScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
+  func inlineScripts(of inv: borrowing Invocation, index: Int, under k: Int, context: Inherited) {
     let p = inv.program
     // Only interpreters, awk, editors, gimp and gdb carry inline code.
     guard

@@ -233,14 +233,16 @@ extension Analysis {
   }
 
   /// Arguments that are scripts in their own right.
-  func nestedScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
+  /// `inv` is borrowed (it is read in place from `invocations`; taking it owned copied it).
+  func nestedScripts(of inv: borrowing Invocation, index: Int, under k: Int, context: Inherited) {
     // The context nested commands inherit; built only when something is nested (this runs
     // for every program, and most have nothing inside).
     guard !inv.args.isEmpty || !inv.environment.isEmpty else { return }
     // Built only when a case below nests something: most programs nest nothing.
+    let program = inv.program
     lazy var ctx: Inherited = {
       var c = context
-      c.wrappers.append(inv.program)
+      c.wrappers.append(program)
       return c
     }()
     let a = inv.args

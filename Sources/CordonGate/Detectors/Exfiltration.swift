@@ -142,7 +142,10 @@ enum Exfiltration {
   /// (GTFOBins writes snippets this way; an agent feeds such lines on stdin or a here-doc).
   static func checkScript(_ a: Analysis) {
     guard
-      let session = a.invocations.firstIndex(where: { sessionClients.contains($0.program) })
+      // By index: `firstIndex(where:)` copied every invocation out to test its name.
+      let session = a.invocations.indices.first(where: {
+        sessionClients.contains(a.invocations[$0].program)
+      })
     else { return }
     let typed = a.invocations.indices.filter {
       $0 > session

@@ -62,10 +62,18 @@ extension Gate {
     // Tool lists (globs on the tool name; `shell` for commands).
     func toolList(_ list: [String], _ kind: DecisionKind) {
       // An index loop: `first(where:)` retained and released every entry it passed.
+      // The first-byte test is globMatch's own first step, done before reaching the bytes of
+      // both strings: most entries differ from the tool name in the first byte.
+      let t0 = subject.tool.utf8.first
       var found: Int?
-      for i in list.indices where globMatch(list[i], subject.tool) {
-        found = i
-        break
+      for i in list.indices {
+        if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
+          continue
+        }
+        if globMatch(list[i], subject.tool) {
+          found = i
+          break
+        }
       }
       guard let found else { return }
       let g = list[found]
