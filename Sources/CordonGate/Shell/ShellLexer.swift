@@ -36,6 +36,12 @@ private let packedReservedWords: [(UInt64, String)] = reservedWords.filter {
   $0.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7a }
 }.map { w in (w.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, w) }
 
+/// Longest first, so `>>` is not read as `>`. A constant: the array literal was built for every
+/// word starting with a digit, `<`, `>`, `&` or `{`.
+private let redirectOperators = [
+  "&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", "<", ">",
+]
+
 extension ShellParser {
   /// Where the bracket open at nesting `level` closes, scanning from `from` (brackets only:
   /// array elements and `${...}` contents are skipped for nesting, not parsed), or b.count
@@ -164,9 +170,8 @@ extension ShellParser {
       if k > i { fd = n }
     }
     guard k < b.count else { return nil }
-    let ops = ["&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", "<", ">"]
     var op: String?
-    for o in ops {
+    for o in redirectOperators {
       let u = o.utf8
       if k + u.count <= b.count && b[k..<(k + u.count)].elementsEqual(u) {
         op = o

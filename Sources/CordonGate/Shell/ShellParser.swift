@@ -345,8 +345,8 @@ struct ShellParser {
     }
   }
 
-  mutating func emit(_ cmd: SimpleCommand, start: Int, redirectsOnly: Bool) {
-    var cmd = cmd
+  /// `cmd` is consumed: it is moved into the script (an owned copy then an append copied it twice).
+  mutating func emit(_ cmd: consuming SimpleCommand, start: Int, redirectsOnly: Bool) {
     if redirectsOnly {
       // Redirections after a subshell: `( ... ) > /etc/x` still writes /etc/x.
       while !atEnd {
@@ -387,10 +387,10 @@ struct ShellParser {
     if cut < end { cmd.text += "..." }
     cmd.inLoop = loopDepth > 0
     let index = sink.script.commands.count
-    sink.script.commands.append(cmd)
     for (k, r) in cmd.redirects.enumerated() where r.op == "<<" || r.op == "<<-" {
       pendingHeredocs.append((index, k, r.target.value, r.op == "<<-"))
     }
+    sink.script.commands.append(cmd)
   }
 }
 
