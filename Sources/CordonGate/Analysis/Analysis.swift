@@ -90,6 +90,18 @@ final class Analysis {
       var replacement = false
       var k = 0
       while k < b.count {
+        // Eight bytes at a time while they hold neither 0x00 nor 0xEF (the usual case): the
+        // zero-byte test below has no false negatives, so no NUL or U+FFFD start is skipped;
+        // a flagged word is then walked byte by byte as before.
+        if k + 8 <= b.count, let base = b.baseAddress {
+          let v = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+          let e = v ^ 0xEFEF_EFEF_EFEF_EFEF
+          let ones: UInt64 = 0x0101_0101_0101_0101
+          if ((v &- ones) & ~v | (e &- ones) & ~e) & 0x8080_8080_8080_8080 == 0 {
+            k += 8
+            continue
+          }
+        }
         let c = b[k]
         if c == 0 && nul == nil { nul = k }
         if c == 0xEF && k + 2 < b.count && b[k + 1] == 0xBF && b[k + 2] == 0xBD { replacement = true }

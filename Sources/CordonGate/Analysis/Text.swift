@@ -18,7 +18,11 @@ extension String {
     withBytes { b in
       var f: UInt8 = 0
       for c in b {
-        if c == 0x2E { f |= 1 } else if c == 0x2F { f |= 2 } else if c == 0x3A { f |= 4 }
+        // `.` 0x2E, `/` 0x2F and `:` 0x3A lie within 12 of each other: one range test rules
+        // out letters and most other bytes.
+        let d = c &- 0x2E
+        if d > 12 { continue }
+        if d == 0 { f |= 1 } else if d == 1 { f |= 2 } else if d == 12 { f |= 4 }
       }
       return f
     }
@@ -148,9 +152,12 @@ func concat(_ a: String, _ b: String, _ c: String) -> String {
       c.withBytes { z in
         let n = x.count + y.count + z.count
         return String(unsafeUninitializedCapacity: n) { out in
-          for (k, byte) in x.enumerated() { out[k] = byte }
-          for (k, byte) in y.enumerated() { out[x.count + k] = byte }
-          for (k, byte) in z.enumerated() { out[x.count + y.count + k] = byte }
+          guard let o = out.baseAddress else { return 0 }
+          var at = o
+          for part in [x, y, z] {
+            if let p = part.baseAddress { at.initialize(from: p, count: part.count) }
+            at += part.count
+          }
           return n
         }
       }
@@ -189,6 +196,9 @@ struct Needles: Sendable {
   /// For byte value `c`: the needles starting with `c` are `byFirst[first[c]..<first[c + 1]]`.
   private let first: [Int]
   private let byFirst: [Int]
+  /// 65,536 bits: bit `a << 8 | b` is set when some needle starts with bytes `a, b` (or is the
+  /// one byte `a`). Most haystack positions fail this test, so the candidates are not walked.
+  private let pairs: [UInt64]
 
   init(_ strings: [String]) {
     let needles = strings.map { Array($0.utf8) }.filter { !$0.isEmpty }
@@ -209,6 +219,19 @@ struct Needles: Sendable {
     f[256] = order.count
     first = f
     byFirst = order
+    var p = [UInt64](repeating: 0, count: 1024)
+    func mark(_ a: UInt8, _ b: UInt8) {
+      let key = Int(a) << 8 | Int(b)
+      p[key >> 6] |= 1 << UInt64(key & 63)
+    }
+    for n in needles {
+      if n.count == 1 {
+        for b in 0...255 { mark(n[0], UInt8(b)) }
+      } else {
+        mark(n[0], n[1])
+      }
+    }
+    pairs = p
   }
 
   /// Whether some needle occurs in `hb`.
@@ -217,25 +240,34 @@ struct Needles: Sendable {
       starts.withUnsafeBufferPointer { st in
         first.withUnsafeBufferPointer { fi in
           byFirst.withUnsafeBufferPointer { bf in
-            var k = 0
-            while k < hb.count {
-              let c = Int(hb[k])
-              var j = fi[c]
-              let e = fi[c + 1]
-              while j < e {
-                let n = bf[j]
-                let s = st[n]
-                let len = st[n + 1] - s
-                if k + len <= hb.count {
-                  var m = 1
-                  while m < len && hb[k + m] == nb[s + m] { m += 1 }
-                  if m == len { return true }
+            pairs.withUnsafeBufferPointer { pairs in
+              var k = 0
+              while k < hb.count {
+                let c = Int(hb[k])
+                if k + 1 < hb.count {
+                  let key = c << 8 | Int(hb[k + 1])
+                  if pairs[key >> 6] & (1 << UInt64(key & 63)) == 0 {
+                    k += 1
+                    continue
+                  }
                 }
-                j += 1
+                var j = fi[c]
+                let e = fi[c + 1]
+                while j < e {
+                  let n = bf[j]
+                  let s = st[n]
+                  let len = st[n + 1] - s
+                  if k + len <= hb.count {
+                    var m = 1
+                    while m < len && hb[k + m] == nb[s + m] { m += 1 }
+                    if m == len { return true }
+                  }
+                  j += 1
+                }
+                k += 1
               }
-              k += 1
+              return false
             }
-            return false
           }
         }
       }
@@ -265,6 +297,12 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
   /// Open addressing, load factor at most 1/2: a name index, or -1 for an empty slot.
   private let slots: [Int32]
   private let mask: Int
+  /// Bit `min(n, 63)` is set when some name is `n` bytes long, and bit `c` of `first0...3`
+  /// (256 bits) when some name starts with byte `c`. Most lookups are misses (a program name
+  /// asked against a family it is not in), and these reject them before hashing. Exact: they
+  /// only rule out keys that no member can equal byte for byte.
+  private let lengths: UInt64
+  private let first0, first1, first2, first3: UInt64
 
   init<S: Sequence>(_ names: S) where S.Element == String {
     var seen = Set<String>()
@@ -297,6 +335,20 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
       }
     }
     slots = s
+    var l: UInt64 = 0
+    var f: [UInt64] = [0, 0, 0, 0]
+    for n in uniq {
+      l |= 1 << UInt64(Swift.min(n.utf8.count, 63))
+      if let c = n.utf8.first { f[Int(c >> 6)] |= 1 << UInt64(c & 63) }
+    }
+    lengths = l
+    (first0, first1, first2, first3) = (f[0], f[1], f[2], f[3])
+  }
+
+  /// Whether some member starts with byte `c`.
+  @inline(__always) private func mayStart(with c: UInt8) -> Bool {
+    let word = c < 128 ? (c < 64 ? first0 : first1) : (c < 192 ? first2 : first3)
+    return word & (1 << UInt64(c & 63)) != 0
   }
 
   init(arrayLiteral elements: String...) { self.init(elements) }
@@ -312,7 +364,9 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
 
   /// The position of `name` in `members`, if it is one.
   func index(of name: String) -> Int? {
+    guard lengths & (1 << UInt64(Swift.min(name.utf8.count, 63))) != 0 else { return nil }
     let found: Int? = name.utf8.withContiguousStorageIfAvailable { key in
+      if let c = key.first, !mayStart(with: c) { return -1 }
       var h = NameSet.hash(key) & mask
       return bytes.withUnsafeBufferPointer { all in
         while true {
