@@ -176,7 +176,7 @@ final class Analysis {
 
   /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
   func outputTargets(_ inv: Int) -> [String] {
-    if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
+    if !invocations[inv].hasRedirects { return [] }
     return self[commandOf: inv].redirects.filter {
       $0.isOutput
         && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber)))
@@ -185,19 +185,15 @@ final class Analysis {
   }
 
   func inputTargets(_ inv: Int) -> [String] {
-    if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-    return self[commandOf: inv].redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value)
-      .filter { !quietDevices.contains($0) }
+    if !invocations[inv].hasRedirects { return [] }
+    return self[commandOf: inv].redirects.filter { $0.op == "<" || $0.op == "<>" }
+      .map(\.target.value).filter { !quietDevices.contains($0) }
   }
 
   /// Files an invocation writes: redirections plus the destination arguments of writers.
   /// Several detectors ask; it is computed once per invocation.
   func writtenFiles(_ k: Int) -> [String] {
-    if sink.script.commands[invocations[k].command].redirects.isEmpty
-      && !invocations[k].kind.contains(.writer)
-    {
-      return []
-    }
+    if !invocations[k].hasRedirects && !invocations[k].kind.contains(.writer) { return [] }
     if writtenCache.count != invocations.count {
       writtenCache = Array(repeating: nil, count: invocations.count)
     }
@@ -209,7 +205,7 @@ final class Analysis {
 
   private func computeWrittenFiles(_ k: Int) -> [String] {
     let inv = invocations[k]
-    if sink.script.commands[inv.command].redirects.isEmpty && !inv.kind.contains(.writer) {
+    if !inv.hasRedirects && !inv.kind.contains(.writer) {
       return []
     }
     var out = outputTargets(k)

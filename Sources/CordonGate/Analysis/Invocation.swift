@@ -87,6 +87,10 @@ public struct Invocation: Sendable {
   public var argsFromInput: Bool
   /// Which program families it belongs to.
   public var kind: ProgramKind
+  /// Its command has redirections (set once when normalised). The redirection helpers ask
+  /// this first: reaching the command's redirections through the script from the analysis
+  /// cost ~100 instructions per question, asked ~7 times per program.
+  var hasRedirects = false
 
   init(program: String, written: String, pathClass: PathClass, command: Int) {
     self.kind = ProgramKind.of(program)

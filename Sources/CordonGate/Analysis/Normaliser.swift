@@ -229,6 +229,7 @@ extension Analysis {
     invocations[index].environment = env
     invocations[index].typedEscape = typedEscape
     invocations[index].argsFromInput = fromInput
+    invocations[index].hasRedirects = !cmd.redirects.isEmpty
     nestedScripts(of: invocations[index], index: index, under: k, context: ctx)
   }
 

@@ -189,7 +189,10 @@ struct Name {
 /// there. (Walking every needle per candidate byte, as an array of arrays, cost ~3,900
 /// instructions per secret-path check on callgrind, most of it retain/release of the inner
 /// arrays.) The answer is the same: whether some needle occurs at some offset.
-struct Needles: Sendable {
+///
+/// A class: the value is shared, not copied (as a struct, every search through a static set
+/// retained and released its five arrays).
+final class Needles: Sendable {
   /// All needles' bytes back to back; needle `i` is `bytes[starts[i]..<starts[i + 1]]`.
   private let bytes: [UInt8]
   private let starts: [Int]

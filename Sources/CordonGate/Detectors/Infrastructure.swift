@@ -11,7 +11,9 @@ enum Infrastructure {
 
   /// `delete`, `rm`, ... or one of them followed by `-` (`delete-bucket`, `rm-foo`).
   static func isCloudDeleteVerb(_ w: String) -> Bool {
-    cloudDeleteVerbs.contains(w) || cloudDeleteVerbPrefixes.contains { w.hasPrefix($0) }
+    // A prefix ending in `-` needs a `-` byte somewhere (no other spelling of `-` exists).
+    cloudDeleteVerbs.contains(w)
+      || w.utf8.contains(UInt8(ascii: "-")) && cloudDeleteVerbPrefixes.contains { w.hasPrefix($0) }
   }
 
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {

@@ -20,7 +20,9 @@ enum Network {
     }
     // Serving on every interface, said explicitly, is for other machines to reach.
     if inv.args.contains(where: {
-      $0.utf8.count >= 7 && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
+      // Each of the three spellings holds the bytes 0.0.0.0: looked for first, once.
+      $0.utf8.count >= 7 && $0.has("0.0.0.0")
+        && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
     })
       && (inv.has("-S") || p.eq("kubectl")
         || inv.args.contains(where: {

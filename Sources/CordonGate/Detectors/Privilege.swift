@@ -62,9 +62,9 @@ enum Privilege {
       a[commandOf: k].depth == 0 || inv.pathClass == .relative
     {
       let w = inv.pathClass == .relative ? inv.written : first
-      let name = w.basename
-      if w.hasPrefix("./") && !w.dropFirst(2).contains("/") && KnownPrograms.contains(name)
-        && !projectScripts.contains(name)
+      // `./` tested before the basename is cut (most commands are not run from `./`).
+      if w.hasPrefix("./"), !w.dropFirst(2).contains("/"), case let name = w.basename,
+        KnownPrograms.contains(name) && !projectScripts.contains(name)
       {
         a.hit(.systemBinaryCopy, k, reason: "runs \(w), a local copy of the system program \(name)")
       }
