@@ -216,25 +216,17 @@ extension Analysis {
       // The user's login shell: a shell, whichever it is.
       (program, pathClass) = ("sh", .bare)
     }
-    // Built in place in the array: building it in a local and appending that copied it (seven
-    // reference-counted fields) on top of the copy nestedScripts is given below.
     let index = invocations.count
     invocations.append(
-      Invocation(program: program, written: words[p].value, pathClass: pathClass, command: k))
-    invocations[index].argWords = words[(p + 1)...]
-    invocations[index].args = words[(p + 1)...].map(\.value)
-    invocations[index].wrappers = ctx.wrappers
-    invocations[index].elevated = ctx.elevated
-    invocations[index].remote = ctx.remote
-    invocations[index].environment = env
-    invocations[index].typedEscape = typedEscape
-    invocations[index].argsFromInput = fromInput
-    invocations[index].hasRedirects = !cmd.redirects.isEmpty
+      Invocation(
+        program: program, written: words[p].value, pathClass: pathClass, command: k,
+        argWords: words[(p + 1)...], wrappers: ctx.wrappers, elevated: ctx.elevated,
+        remote: ctx.remote, environment: env, typedEscape: typedEscape, argsFromInput: fromInput,
+        hasRedirects: !cmd.redirects.isEmpty))
     nestedScripts(of: invocations[index], index: index, under: k, context: ctx)
   }
 
   /// Arguments that are scripts in their own right.
-  /// `inv` is borrowed (it is read in place from `invocations`; taking it owned copied it).
   func nestedScripts(of inv: borrowing Invocation, index: Int, under k: Int, context: Inherited) {
     // The context nested commands inherit; built only when something is nested (this runs
     // for every program, and most have nothing inside).

@@ -3,13 +3,9 @@
 
 enum Detectors {
   static func run(_ a: Analysis) {
-    // Detectors only read the invocations (they append hits, never invocations). Each one is
-    // borrowed from this +1 copy of the array instead of copied out (seven reference-counted
-    // fields retained and released per program).
+    // Detectors append hits, never invocations: one +1 copy of the array serves the loop.
     let invocations = a.invocations
-    invocations.withUnsafeBufferPointer { all in
-      for k in all.indices { runPerProgram(a, k, all[k]) }
-    }
+    for k in invocations.indices { runPerProgram(a, k, invocations[k]) }
     // Script-wide signals: combinations and structures spanning several commands.
     ShellAccess.checkScript(a)
     RemoteExecution.checkScript(a)
