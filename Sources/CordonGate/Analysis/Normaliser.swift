@@ -128,11 +128,13 @@ extension Analysis {
   }
 
   func normalise(command k: Int) {
-    let cmd = sink.script.commands[k]
-    guard !cmd.words.isEmpty else { return }
+    // The fields it needs, read one by one (binding the whole command copied it).
+    let words = sink.script.commands[k].words
+    guard !words.isEmpty else { return }
     var ctx = inherited[k] ?? Inherited()
-    var env: [(String, String)] = cmd.assignments.map { ($0.name, $0.value.value) }
-    let words = cmd.words
+    var env: [(String, String)] = sink.script.commands[k].assignments.map {
+      ($0.name, $0.value.value)
+    }
     var p = 0
     var typedEscape = false
     var fromInput = false
@@ -222,7 +224,7 @@ extension Analysis {
         program: program, written: words[p].value, pathClass: pathClass, command: k,
         argWords: words[(p + 1)...], wrappers: ctx.wrappers, elevated: ctx.elevated,
         remote: ctx.remote, environment: env, typedEscape: typedEscape, argsFromInput: fromInput,
-        hasRedirects: !cmd.redirects.isEmpty))
+        hasRedirects: !sink.script.commands[k].redirects.isEmpty))
     nestedScripts(of: invocations[index], index: index, under: k, context: ctx)
   }
 

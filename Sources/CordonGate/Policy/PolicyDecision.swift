@@ -39,7 +39,7 @@ extension Gate {
     }
 
     let score = combinedScore(hits, production: environment == "production")
-    let top = strongest(hits).map { hits[$0] }
+    let topSignal = strongest(hits).map { hits[$0].signal }
     let t = gate.thresholds
     let byScore: DecisionKind =
       score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
@@ -48,7 +48,7 @@ extension Gate {
     // score; on a full tie the earlier candidate stays (same order as listed in Gate.swift).
     // No array is built: this runs for every decision, and most have one or two candidates.
     var winner = Candidate(
-      decision: byScore, score: score, rule: top.map { $0.signal.detector }, explicitness: 0)
+      decision: byScore, score: score, rule: topSignal.map { $0.detector }, explicitness: 0)
     func consider(_ c: Candidate) {
       if c.decision != winner.decision {
         if c.decision > winner.decision { winner = c }
@@ -167,12 +167,11 @@ extension Gate {
 
   static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
     guard let t = strongest(hits) else { return 0 }
-    let top = hits[t]
-    var score = top.score
+    var score = hits[t].score
     // Distinct detectors (other than the top one's) scoring 60 or more, other than sudo. Only
     // the first two count (+5 each, at most +10), so counting stops there; most decisions
     // have no hit at 60, and no array is built for them.
-    let topDetector = top.signal.detector
+    let topDetector = hits[t].signal.detector
     var first: String?
     var distinct = 0
     for i in hits.indices where distinct < 2 && hits[i].score >= 60 && hits[i].signal != .sudo {
@@ -182,7 +181,7 @@ extension Gate {
       distinct += 1
     }
     score += 5 * distinct
-    if top.elevated && top.signal != .sudo && top.score >= 20 {
+    if hits[t].elevated && hits[t].signal != .sudo && hits[t].score >= 20 {
       score += Signal.elevatedBonus.score
     }
     if production && score >= 20 { score += Signal.productionBonus.score }
