@@ -165,7 +165,8 @@ extension Analysis {
         }
         var q = skipOptions(vals, from: 1, withValue: wrapperOptions[base] ?? [])
         if base == "env" || base == "sudo" {
-          while q < vals.count, let eq = vals[q].firstIndex(of: "="), eq != vals[q].startIndex,
+          while q < vals.count, vals[q].containsByte(UInt8(ascii: "=")),
+            let eq = vals[q].firstIndex(of: "="), eq != vals[q].startIndex,
             !vals[q].hasPrefix("-")
           {
             env.append((String(vals[q][..<eq]), String(vals[q][vals[q].index(after: eq)...])))

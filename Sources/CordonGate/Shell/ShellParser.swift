@@ -369,7 +369,9 @@ struct ShellParser {
     }
     if let first = cmd.words.first?.value, isDeclarationBuiltin(first) {
       for w in cmd.words.dropFirst() {
-        if let eq = w.value.firstIndex(of: "="), eq != w.value.startIndex {
+        if w.value.containsByte(UInt8(ascii: "=")), let eq = w.value.firstIndex(of: "="),
+          eq != w.value.startIndex
+        {
           let name = String(w.value[..<eq])
           let value = ShellWord(value: String(w.value[w.value.index(after: eq)...]))
           sink.script.bareAssignments.append((name, value))
