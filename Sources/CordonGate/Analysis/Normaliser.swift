@@ -215,7 +215,7 @@ extension Analysis {
     var (program, pathClass) = programName(
       typedEscape && p == 0 ? String(words[p].value.dropFirst()) : words[p].value,
       isStatic: words[p].isStatic)
-    if program == "$SHELL" || program == "${SHELL}" {
+    if program.eq("$SHELL") || program.eq("${SHELL}") {
       // The user's login shell: a shell, whichever it is.
       (program, pathClass) = ("sh", .bare)
     }
@@ -341,7 +341,7 @@ extension Analysis {
     for (name, value) in inv.environment where programVariables.contains(name) && !value.isEmpty {
       parseNested(value, under: k, context: ctx)
     }
-    if inv.program == "ssh" || inv.program == "scp" || inv.program == "sftp" {
+    if inv.program.eq("ssh") || inv.program.eq("scp") || inv.program.eq("sftp") {
       for (j, x) in a.enumerated()
       where x == "-o" && j + 1 < a.count || x.hasPrefix("-o") && x.utf8.count > 2 {
         let o = x == "-o" ? a[j + 1] : String(x.dropFirst(2))

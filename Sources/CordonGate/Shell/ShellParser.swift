@@ -210,7 +210,7 @@ struct ShellParser {
         }
       }
       let w = readWord()
-      if w.value == "function" && cmd.words.isEmpty && !w.quoted {
+      if w.value.eq("function") && cmd.words.isEmpty && !w.quoted {
         skipBlanks()
         let name = readWord().value
         skipBlanks()
