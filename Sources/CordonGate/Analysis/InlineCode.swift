@@ -315,7 +315,7 @@ extension Analysis {
   func payloads() {
     // Most commands echo nothing into anything: skip the bookkeeping below.
     guard
-      invocations.contains(where: { $0.program == "echo" || $0.program == "printf" })
+      invocations.contains(where: { $0.program.eq("echo") || $0.program.eq("printf") })
         || sink.script.commands.contains(where: { c in c.redirects.contains { $0.hereText != nil } }
         )
     else { return }
@@ -323,9 +323,9 @@ extension Analysis {
     for (k, inv) in invocations.enumerated() { invocationOf[inv.command] = k }
     let count = invocations.count
     let schedulesStdin = invocations.contains { i in
-      (i.program == "crontab"
+      (i.program.eq("crontab")
         && (i.args.last == "-" || i.positionals.isEmpty && !i.hasAny(["-l", "-e", "-r"])))
-        || i.program == "at" || i.program == "batch"
+        || i.program.eq("at") || i.program.eq("batch")
     }
     for k in 0..<count {
       let inv = invocations[k]
