@@ -43,6 +43,18 @@ struct LookupTableTests {
     }
   }
 
+  @Test("every reserved word is recognised, and words of the same shape are not")
+  func reservedWordSwitch() {
+    func peek(_ w: String) -> String? {
+      ShellParser(bytes: Array((w + " x").utf8), sink: ScriptSink(text: ""), depth: 0, vars: [:])
+        .peekReservedWord()
+    }
+    for w in reservedWords { #expect(peek(w) == w, "\(w)") }
+    for w in ["iff", "git", "esacs", "dos", "fo", "selects", "thenx", "ls", "Do", "IF", "a"] {
+      #expect(peek(w) == nil, "\(w)")
+    }
+  }
+
   @Test("pipelines are the commands' indices grouped by pipeline, in order, empty ones kept")
   func pipelines() {
     let s = Shell.parse("a | b $(c | d) | e; f && (g | h); x=$(( 1 + 2 ))")

@@ -15,10 +15,36 @@ enum Exfiltration {
   static let sessionClients: NameSet = ["ftp", "sftp", "tftp", "lftp", "smbclient"]
   static let sessionVerbs: NameSet = ["put", "get", "mput", "mget", "reput", "reget"]
 
+  /// How a program can carry data off the machine.
+  private enum Channel {
+    case httpClient, wget, fileTransfer, netcat, openssl, smuggler, apacheBench, ssh, tar, backup
+    case dns
+  }
+
+  /// Each program's channel, looked up once. (A switch over these 39 names compared every
+  /// program with each name of its length, ~150 instructions per program. Byte equality
+  /// answers as the switch did: no name holds K, `;` or a backquote.)
+  private static let channels: NameTable<Channel> = {
+    var t: [(String, Channel)] = []
+    func add(_ names: [String], _ c: Channel) { t += names.map { ($0, c) } }
+    add(["curl", "http", "https", "xh", "curlie"], .httpClient)
+    add(["wget", "wget2"], .wget)
+    add(["scp", "sftp", "rsync", "ftp", "tftp", "lftp", "smbclient", "rclone"], .fileTransfer)
+    add(["nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat"], .netcat)
+    add(["openssl"], .openssl)
+    add(["whois", "finger", "rlogin", "cancel", "lp"], .smuggler)
+    add(["ab"], .apacheBench)
+    add(["ssh"], .ssh)
+    add(["tar", "gtar"], .tar)
+    add(["restic", "borg", "duplicity"], .backup)
+    add(["dig", "nslookup", "host", "drill"], .dns)
+    return NameTable(t)
+  }()
+
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
-    switch Name(p) {
-    case "curl", "http", "https", "xh", "curlie":
+    switch channels[p] {
+    case .httpClient?:
       let fileData = inv.args.enumerated().contains { j, x in
         ([
           "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form",
@@ -30,11 +56,11 @@ enum Exfiltration {
       if fileData || inv.hasAny(["-T", "--upload-file"]) {
         a.hit(.fileUpload, k, reason: "uploads a local file with \(p)")
       }
-    case "wget", "wget2":
+    case .wget?:
       if inv.hasAny(["--post-file", "--body-file"]) {
         a.hit(.fileUpload, k, reason: "uploads a local file with wget")
       }
-    case "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "smbclient", "rclone":
+    case .fileTransfer?:
       let pos = inv.positionals
       let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
       let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
@@ -58,7 +84,7 @@ enum Exfiltration {
         // server's logs, dumps, keys) leave it, fetched with the user's SSH identity.
         a.hit(.remoteCopy, k, reason: "copies files from another host with \(p)")
       }
-    case "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat":
+    case .netcat?:
       if !a.inputTargets(k).isEmpty
         || inv.args.contains(where: {
           $0.asciiLowercased.hasPrefix("file:") || $0.asciiLowercased.hasPrefix("open:")
@@ -76,12 +102,12 @@ enum Exfiltration {
           .rawSocketTransfer, k, reason: "writes what arrives on a raw network connection to a file"
         )
       }
-    case "openssl":
+    case .openssl?:
       if inv.subcommand == "s_client" && (!a.inputTargets(k).isEmpty || !a.outputTargets(k).isEmpty)
       {
         a.hit(.rawSocketTransfer, k, reason: "moves a file through openssl s_client")
       }
-    case "whois", "finger", "rlogin", "cancel", "lp":
+    case .smuggler?:
       // Data smuggled in arguments, saved from the reply, decoded from it, or a whois
       // server on a port of the caller's choosing.
       let decoded = a.downstream(of: k).contains { Obfuscation.isDecoding(a.invocations[$0]) }
@@ -92,9 +118,9 @@ enum Exfiltration {
       {
         a.hit(.rawSocketTransfer, k, reason: "moves data through \(p) to another host")
       }
-    case "ab":
+    case .apacheBench?:
       if inv.hasAny(["-p", "-u"]) { a.hit(.fileUpload, k, reason: "ab posts a local file") }
-    case "ssh":
+    case .ssh?:
       if !a.inputTargets(k).isEmpty {
         a.hit(.remoteCopy, k, reason: "ssh sends a local file to a remote command")
       } else if let saved = savedOutput(a, k),
@@ -106,7 +132,7 @@ enum Exfiltration {
           .remoteCopy, k,
           reason: "ssh saves the output of a command run on another host to \(saved)")
       }
-    case "tar", "gtar":
+    case .tar?:
       if let f = inv.value(of: "-f", "--file") ?? inv.args.dropFirst().first, isRemote(f),
         inv.args.contains(where: { $0.hasPrefix("--rsh-command") }) || f.has("@")
       {
@@ -116,19 +142,19 @@ enum Exfiltration {
       {
         a.hit(.remoteCopy, k, reason: "tar reads or writes an archive on another host")
       }
-    case "restic", "borg", "duplicity":
+    case .backup?:
       if inv.args.contains(where: {
         $0.hasPrefix("rest:http") || $0.hasPrefix("sftp:") || $0.hasPrefix("s3:")
           || $0.hasPrefix("ssh://") || ($0.has("@") && $0.has(":"))
       }) {
         a.hit(.remoteCopy, k, reason: "\(p) backs files up to another host")
       }
-    case "dig", "nslookup", "host", "drill":
+    case .dns?:
       if inv.argWords.contains(where: { !$0.substitutions.isEmpty && !$0.isStatic }) {
         a.hit(
           .dnsTunnel, k, reason: "DNS lookup of a name built from command output (DNS tunnelling)")
       }
-    default:
+    case nil:
       break
     }
     if inv.kind.contains(.sender), inv.args.contains(where: { $0.containsAny(pasteSiteNeedles) }),
