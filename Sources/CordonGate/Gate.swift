@@ -32,7 +32,7 @@ struct Subject {
   var tool: String
   var analysis: Analysis?
 
-  init(_ action: Action) {
+  @inline(__always) init(_ action: Action) {
     switch action.payload {
     case .shell(let s):
       tool = "shell"

@@ -3,7 +3,8 @@
 // GTFOBins function, tldr decision shares with every blocked command listed, the false-positive
 // rate on the labelled safe commands, and speed (median per decision, decisions per second).
 // Options: --corpora DIR, --misses FUNCTION|all (print GTFOBins records under the threshold),
-// --approvals (print every tldr command that requires approval).
+// --approvals (print every tldr command that requires approval), --decisions-out FILE (every
+// corpus decision as a JSON line, to check that a speed change kept every decision).
 import CordonGate
 import CordonPolicy
 
@@ -58,6 +59,20 @@ enum GateBench {
         for _ in 0..<100_000 { _ = Shell.parse(c) }
         print("  parse only: \(Double(now() - t1) / 100_000 / 1000) µs")
       }
+      return 0
+    }
+    if let out = value(args, "--decisions-out") {
+      // Every corpus decision as one JSON line: a change meant to keep behaviour (speed work)
+      // must leave this file byte-identical (the speed checksum only sums scores).
+      guard let f = fopen(out, "w") else {
+        print("gate: cannot write \(out)")
+        return 1
+      }
+      for r in gtfo + tldr {
+        let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+        fputs(d.json + "\n", f)
+      }
+      fclose(f)
       return 0
     }
     if args.contains("--speed-only") {

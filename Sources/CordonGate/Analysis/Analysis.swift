@@ -35,7 +35,7 @@ final class Analysis {
   var inlineCode: [(Int, String, String)] = []
   /// Invocations per pipeline, built on first use (most decisions never ask).
   lazy var byPipeline: [[Int]] = {
-    var out = [[Int]](repeating: [], count: sink.script.pipelines.count)
+    var out = [[Int]](repeating: [], count: sink.script.pipelineCount)
     for (k, inv) in invocations.enumerated() {
       out[sink.script.commands[inv.command].pipeline].append(k)
     }
@@ -43,7 +43,9 @@ final class Analysis {
   }()
   var writtenCache: [[String]?] = []
 
-  var script: ParsedScript { sink.script }
+  /// Borrowed in place (`_read`): a plain getter copied the whole script struct (six arrays and
+  /// the text, each retained and released) on every use.
+  var script: ParsedScript { _read { yield sink.script } }
 
   /// Analyses a shell command line or script.
   init(shell text: String) {
@@ -70,7 +72,7 @@ final class Analysis {
     var cmd = SimpleCommand.empty(pipeline: 0, position: 0, depth: 0)
     cmd.words = argv.map { ShellWord(value: $0) }
     cmd.text = String(decoding: sink.script.text.utf8.prefix(200), as: UTF8.self)
-    sink.script.pipelines = [[0]]
+    sink.script.pipelineCount = 1
     sink.script.commands = [cmd]
     finish()
   }
@@ -88,6 +90,18 @@ final class Analysis {
       var replacement = false
       var k = 0
       while k < b.count {
+        // Eight bytes at a time while they hold neither 0x00 nor 0xEF (the usual case): the
+        // zero-byte test below has no false negatives, so no NUL or U+FFFD start is skipped;
+        // a flagged word is then walked byte by byte as before.
+        if k + 8 <= b.count, let base = b.baseAddress {
+          let v = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+          let e = v ^ 0xEFEF_EFEF_EFEF_EFEF
+          let ones: UInt64 = 0x0101_0101_0101_0101
+          if ((v &- ones) & ~v | (e &- ones) & ~e) & 0x8080_8080_8080_8080 == 0 {
+            k += 8
+            continue
+          }
+        }
         let c = b[k]
         if c == 0 && nul == nil { nul = k }
         if c == 0xEF && k + 2 < b.count && b[k + 1] == 0xBF && b[k + 2] == 0xBD { replacement = true }
@@ -137,12 +151,17 @@ final class Analysis {
   /// The source text of the command an invocation came from.
   func evidence(_ inv: Int) -> String { sink.script.commands[invocations[inv].command].text }
 
-  func command(_ inv: Int) -> SimpleCommand { sink.script.commands[invocations[inv].command] }
+  /// The simple command invocation `inv` came from, borrowed in place (`_read`). A function
+  /// returning it copied the command (words, redirects, assignments, text: four retains and
+  /// four releases) on each of the ~10 uses per decision, most of which read one field.
+  subscript(commandOf inv: Int) -> SimpleCommand {
+    _read { yield sink.script.commands[invocations[inv].command] }
+  }
 
   /// Invocations in the same pipeline as `inv`, after it, in order.
   func downstream(of inv: Int) -> [Int] {
-    let c = command(inv)
-    return invocationsIn(pipeline: c.pipeline).filter { command($0).position > c.position }
+    let c = self[commandOf: inv]
+    return invocationsIn(pipeline: c.pipeline).filter { self[commandOf: $0].position > c.position }
   }
 
   func invocationsIn(pipeline: Int) -> [Int] {
@@ -157,8 +176,8 @@ final class Analysis {
 
   /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).
   func outputTargets(_ inv: Int) -> [String] {
-    if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-    return command(inv).redirects.filter {
+    if !invocations[inv].hasRedirects { return [] }
+    return self[commandOf: inv].redirects.filter {
       $0.isOutput
         && !($0.op == ">&" && ($0.target.value == "-" || $0.target.value.allSatisfy(\.isNumber)))
     }
@@ -166,19 +185,15 @@ final class Analysis {
   }
 
   func inputTargets(_ inv: Int) -> [String] {
-    if sink.script.commands[invocations[inv].command].redirects.isEmpty { return [] }
-    return command(inv).redirects.filter { $0.op == "<" || $0.op == "<>" }.map(\.target.value)
-      .filter { !quietDevices.contains($0) }
+    if !invocations[inv].hasRedirects { return [] }
+    return self[commandOf: inv].redirects.filter { $0.op == "<" || $0.op == "<>" }
+      .map(\.target.value).filter { !quietDevices.contains($0) }
   }
 
   /// Files an invocation writes: redirections plus the destination arguments of writers.
   /// Several detectors ask; it is computed once per invocation.
   func writtenFiles(_ k: Int) -> [String] {
-    if sink.script.commands[invocations[k].command].redirects.isEmpty
-      && !invocations[k].kind.contains(.writer)
-    {
-      return []
-    }
+    if !invocations[k].hasRedirects && !invocations[k].kind.contains(.writer) { return [] }
     if writtenCache.count != invocations.count {
       writtenCache = Array(repeating: nil, count: invocations.count)
     }
@@ -190,7 +205,7 @@ final class Analysis {
 
   private func computeWrittenFiles(_ k: Int) -> [String] {
     let inv = invocations[k]
-    if sink.script.commands[inv.command].redirects.isEmpty && !inv.kind.contains(.writer) {
+    if !inv.hasRedirects && !inv.kind.contains(.writer) {
       return []
     }
     var out = outputTargets(k)

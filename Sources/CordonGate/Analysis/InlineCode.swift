@@ -47,6 +47,17 @@ private let setuidMarkers = [
   "setuid(0)", "setuid 0", "setresuid(0", "setreuid(0", "Sys.setuid(0)", "setgid(0)",
 ]
 
+/// The marker lists above as `Needles` (same answers as `hasAny` over the list: none is empty).
+private let markerNeedles = (
+  library: Needles([
+    "LoadLibrary", "dlopen", "cdll.", "ffi.load", "DynaLoader", "Fiddle", "System.load(",
+    "ctypes.CDLL",
+  ]),
+  setuid: Needles(setuidMarkers), socket: Needles(socketMarkers), spawn: Needles(spawnMarkers),
+  listen: Needles(listenMarkers), network: Needles(networkMarkers),
+  shellOut: Needles(shellOutCalls)
+)
+
 private let pythonNames: NameSet = [
   "python", "python2", "python3", "pypy", "pypy3", "python2.7", "python3.8", "python3.9",
   "python3.10", "python3.11",
@@ -59,7 +70,7 @@ let editorNames: NameSet = [
 
 extension Analysis {
   /// Records inline code carried by `inv` and parses the commands it shells out to.
-  func inlineScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
+  func inlineScripts(of inv: borrowing Invocation, index: Int, under k: Int, context: Inherited) {
     let p = inv.program
     // Only interpreters, awk, editors, gimp and gdb carry inline code.
     guard
@@ -131,21 +142,20 @@ extension Analysis {
     let short =
       code.utf8.count > 80 ? String(decoding: code.utf8.prefix(80), as: UTF8.self) + "..." : code
     if !payload { hit(.inlineCode, index, evidence: short, reason: "runs inline \(language) code") }
-    if code.hasAny([
-      "LoadLibrary", "dlopen", "cdll.", "ffi.load", "DynaLoader", "Fiddle", "System.load(",
-      "ctypes.CDLL",
-    ]) {
+    // Each marker list is searched in one pass over the code (`Needles`): code can be long,
+    // and a pass per marker cost ~9,000 instructions a list.
+    if code.containsAny(markerNeedles.library) {
       hit(
         .libraryLoad, index, evidence: short,
         reason: "inline \(language) code loads a native library")
     }
-    if code.hasAny(setuidMarkers) {
+    if code.containsAny(markerNeedles.setuid) {
       hit(
         .setuidInCode, index, evidence: short, reason: "inline \(language) code switches to uid 0")
     }
-    let socket = code.hasAny(socketMarkers)
-    if socket && code.hasAny(spawnMarkers) {
-      if code.hasAny(listenMarkers) && !code.has("connect") {
+    let socket = code.containsAny(markerNeedles.socket)
+    if socket && code.containsAny(markerNeedles.spawn) {
+      if code.containsAny(markerNeedles.listen) && !code.has("connect") {
         hit(
           .bindShell, index, evidence: short,
           reason: "inline \(language) code serves a shell on a listening socket")
@@ -154,11 +164,11 @@ extension Analysis {
           .scriptingSocketShell, index, evidence: short,
           reason: "inline \(language) code connects a socket to a shell")
       }
-    } else if code.hasAny(networkMarkers) {
+    } else if code.containsAny(markerNeedles.network) {
       hit(
         .rawSocketTransfer, index, evidence: short,
         reason: "inline \(language) code moves data over the network")
-    } else if !payload && Programs.isShellPath(code) && code.hasAny(spawnMarkers) {
+    } else if !payload && Programs.isShellPath(code) && code.containsAny(markerNeedles.spawn) {
       hit(.shellEscape, index, evidence: short, reason: "inline \(language) code starts a shell")
     }
     var readable = false
@@ -166,7 +176,7 @@ extension Analysis {
       readable = true
       parseNested(literal, under: k, context: context, guessed: true)
     }
-    if !readable && code.hasAny(shellOutCalls) && language != "awk" && !payload {
+    if !readable && code.containsAny(markerNeedles.shellOut) && language != "awk" && !payload {
       hit(
         .inlineShellOut, index, evidence: short,
         reason: "inline \(language) code runs commands that cannot be read statically")
@@ -305,7 +315,7 @@ extension Analysis {
   func payloads() {
     // Most commands echo nothing into anything: skip the bookkeeping below.
     guard
-      invocations.contains(where: { $0.program == "echo" || $0.program == "printf" })
+      invocations.contains(where: { $0.program.eq("echo") || $0.program.eq("printf") })
         || sink.script.commands.contains(where: { c in c.redirects.contains { $0.hereText != nil } }
         )
     else { return }
@@ -313,9 +323,9 @@ extension Analysis {
     for (k, inv) in invocations.enumerated() { invocationOf[inv.command] = k }
     let count = invocations.count
     let schedulesStdin = invocations.contains { i in
-      (i.program == "crontab"
+      (i.program.eq("crontab")
         && (i.args.last == "-" || i.positionals.isEmpty && !i.hasAny(["-l", "-e", "-r"])))
-        || i.program == "at" || i.program == "batch"
+        || i.program.eq("at") || i.program.eq("batch")
     }
     for k in 0..<count {
       let inv = invocations[k]
@@ -341,8 +351,10 @@ extension Analysis {
       }
       let text = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
       guard text.utf8.count >= 8 else { continue }
-      let line = sink.script.pipelines[cmd.pipeline]
-      if let next = line.first(where: { sink.script.commands[$0].position == cmd.position + 1 }),
+      if let next = sink.script.commands.indices.first(where: {
+        sink.script.commands[$0].pipeline == cmd.pipeline
+          && sink.script.commands[$0].position == cmd.position + 1
+      }),
         let n = invocationOf[next]
       {
         let target = invocations[n]

@@ -54,54 +54,67 @@ public struct ProgramKind: OptionSet, Sendable {
 
   static func of(_ program: String) -> ProgramKind {
     var k = table[program] ?? []
-    // The known-program list is a sorted literal searched directly (see KnownPrograms), not
-    // part of this table: hashing ~1,500 names made the table cost ~1 ms per process.
+    // The known-program list is its own table (see KnownPrograms), kept apart from this one
+    // so the ~1,500 names are hashed without the duplicate merging done here.
     if KnownPrograms.contains(program) { k.insert(.known) }
     return k
   }
 }
 
-public struct Invocation: Sendable {
+/// Immutable once normalised, and a class: detectors pass invocations around and read them
+/// out of `Analysis.invocations` many times per decision, and as a struct each copy retained
+/// and released its seven reference-counted fields (callgrind: ~1,300 instructions per
+/// decision, more than the one allocation per program a class costs).
+public final class Invocation: Sendable {
   /// Basename of the program, e.g. `rm` for `/usr/bin/rm` and `\rm`.
-  public var program: String
+  public let program: String
   /// The program word as written (after quote removal).
-  public var written: String
-  public var pathClass: PathClass
+  public let written: String
+  public let pathClass: PathClass
   /// Argument values after the program.
-  public var args: [String]
+  public let args: [String]
   /// The argument words, for substitution and quoting details.
-  public var argWords: ArraySlice<ShellWord>
+  public let argWords: ArraySlice<ShellWord>
   /// Index of the simple command it came from.
-  public var command: Int
+  public let command: Int
   /// Wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`, `ssh`...).
-  public var wrappers: [String]
+  public let wrappers: [String]
   /// Runs as another user: `sudo`, `doas`, `su`, `pkexec`, `run0`.
-  public var elevated: Bool
+  public let elevated: Bool
   /// Runs elsewhere: `ssh HOST`, `docker exec C`, `kubectl exec P`.
-  public var remote: String?
+  public let remote: String?
   /// `NAME=value` set for this program (prefix assignments, `env NAME=value`).
-  public var environment: [(String, String)]
+  public let environment: [(String, String)]
   /// Written as a line typed into an interactive program: `!/bin/sh` in `less`, `vi`.
-  public var typedEscape: Bool
+  public let typedEscape: Bool
   /// Arguments come from standard input (`xargs`): unknown at check time.
-  public var argsFromInput: Bool
+  public let argsFromInput: Bool
   /// Which program families it belongs to.
-  public var kind: ProgramKind
+  public let kind: ProgramKind
+  /// Its command has redirections. The redirection helpers ask this first: reaching the
+  /// command's redirections through the script from the analysis cost ~100 instructions per
+  /// question, asked ~7 times per program.
+  let hasRedirects: Bool
 
-  init(program: String, written: String, pathClass: PathClass, command: Int) {
+  init(
+    program: String, written: String, pathClass: PathClass, command: Int,
+    argWords: ArraySlice<ShellWord>, wrappers: [String], elevated: Bool, remote: String?,
+    environment: [(String, String)], typedEscape: Bool, argsFromInput: Bool, hasRedirects: Bool
+  ) {
     self.kind = ProgramKind.of(program)
     self.program = program
     self.written = written
     self.pathClass = pathClass
-    self.args = []
-    self.argWords = []
+    self.args = argWords.map(\.value)
+    self.argWords = argWords
     self.command = command
-    self.wrappers = []
-    self.elevated = false
-    self.remote = nil
-    self.environment = []
-    self.typedEscape = false
-    self.argsFromInput = false
+    self.wrappers = wrappers
+    self.elevated = elevated
+    self.remote = remote
+    self.environment = environment
+    self.typedEscape = typedEscape
+    self.argsFromInput = argsFromInput
+    self.hasRedirects = hasRedirects
   }
 
   /// Whether any argument equals one of `options`, or (for single-letter short options)

@@ -86,6 +86,12 @@ let shellNames: NameSet = [
   "ksh93", "busybox-sh", "sash", "oksh", "elvish", "pwsh", "xonsh", "nu", "ion", "rc", "es",
 ]
 
+/// Environment variables whose value is a command line some program runs.
+private let programVariables: NameSet = [
+  "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "SYSTEMD_PAGER",
+  "LESSOPEN", "GIT_SSH_COMMAND",
+]
+
 private let elevating: NameSet = ["sudo", "doas", "pkexec", "run0"]
 
 extension Analysis {
@@ -122,11 +128,13 @@ extension Analysis {
   }
 
   func normalise(command k: Int) {
-    let cmd = sink.script.commands[k]
-    guard !cmd.words.isEmpty else { return }
+    // The fields it needs, read one by one (binding the whole command copied it).
+    let words = sink.script.commands[k].words
+    guard !words.isEmpty else { return }
     var ctx = inherited[k] ?? Inherited()
-    var env: [(String, String)] = cmd.assignments.map { ($0.name, $0.value.value) }
-    let words = cmd.words
+    var env: [(String, String)] = sink.script.commands[k].assignments.map {
+      ($0.name, $0.value.value)
+    }
     var p = 0
     var typedEscape = false
     var fromInput = false
@@ -157,7 +165,8 @@ extension Analysis {
         }
         var q = skipOptions(vals, from: 1, withValue: wrapperOptions[base] ?? [])
         if base == "env" || base == "sudo" {
-          while q < vals.count, let eq = vals[q].firstIndex(of: "="), eq != vals[q].startIndex,
+          while q < vals.count, vals[q].containsByte(UInt8(ascii: "=")),
+            let eq = vals[q].firstIndex(of: "="), eq != vals[q].startIndex,
             !vals[q].hasPrefix("-")
           {
             env.append((String(vals[q][..<eq]), String(vals[q][vals[q].index(after: eq)...])))
@@ -206,33 +215,30 @@ extension Analysis {
     var (program, pathClass) = programName(
       typedEscape && p == 0 ? String(words[p].value.dropFirst()) : words[p].value,
       isStatic: words[p].isStatic)
-    if program == "$SHELL" || program == "${SHELL}" {
+    if program.eq("$SHELL") || program.eq("${SHELL}") {
       // The user's login shell: a shell, whichever it is.
       (program, pathClass) = ("sh", .bare)
     }
-    var inv = Invocation(
-      program: program, written: words[p].value, pathClass: pathClass, command: k)
-    inv.argWords = words[(p + 1)...]
-    inv.args = inv.argWords.map(\.value)
-    inv.wrappers = ctx.wrappers
-    inv.elevated = ctx.elevated
-    inv.remote = ctx.remote
-    inv.environment = env
-    inv.typedEscape = typedEscape
-    inv.argsFromInput = fromInput
-    invocations.append(inv)
-    nestedScripts(of: inv, index: invocations.count - 1, under: k, context: ctx)
+    let index = invocations.count
+    invocations.append(
+      Invocation(
+        program: program, written: words[p].value, pathClass: pathClass, command: k,
+        argWords: words[(p + 1)...], wrappers: ctx.wrappers, elevated: ctx.elevated,
+        remote: ctx.remote, environment: env, typedEscape: typedEscape, argsFromInput: fromInput,
+        hasRedirects: !sink.script.commands[k].redirects.isEmpty))
+    nestedScripts(of: invocations[index], index: index, under: k, context: ctx)
   }
 
   /// Arguments that are scripts in their own right.
-  func nestedScripts(of inv: Invocation, index: Int, under k: Int, context: Inherited) {
+  func nestedScripts(of inv: borrowing Invocation, index: Int, under k: Int, context: Inherited) {
     // The context nested commands inherit; built only when something is nested (this runs
     // for every program, and most have nothing inside).
     guard !inv.args.isEmpty || !inv.environment.isEmpty else { return }
     // Built only when a case below nests something: most programs nest nothing.
+    let program = inv.program
     lazy var ctx: Inherited = {
       var c = context
-      c.wrappers.append(inv.program)
+      c.wrappers.append(program)
       return c
     }()
     let a = inv.args
@@ -332,14 +338,10 @@ extension Analysis {
       }
     }
     // `PAGER='sh -c "exec sh 0<&1"' git -p help`: pager and editor variables name programs.
-    for (name, value) in inv.environment
-    where [
-      "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "SYSTEMD_PAGER",
-      "LESSOPEN", "GIT_SSH_COMMAND",
-    ].contains(name) && !value.isEmpty {
+    for (name, value) in inv.environment where programVariables.contains(name) && !value.isEmpty {
       parseNested(value, under: k, context: ctx)
     }
-    if inv.program == "ssh" || inv.program == "scp" || inv.program == "sftp" {
+    if inv.program.eq("ssh") || inv.program.eq("scp") || inv.program.eq("sftp") {
       for (j, x) in a.enumerated()
       where x == "-o" && j + 1 < a.count || x.hasPrefix("-o") && x.utf8.count > 2 {
         let o = x == "-o" ? a[j + 1] : String(x.dropFirst(2))

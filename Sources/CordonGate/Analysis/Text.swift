@@ -18,11 +18,21 @@ extension String {
     withBytes { b in
       var f: UInt8 = 0
       for c in b {
-        if c == 0x2E { f |= 1 } else if c == 0x2F { f |= 2 } else if c == 0x3A { f |= 4 }
+        // `.` 0x2E, `/` 0x2F and `:` 0x3A lie within 12 of each other: one range test rules
+        // out letters and most other bytes.
+        let d = c &- 0x2E
+        if d > 12 { continue }
+        if d == 0 { f |= 1 } else if d == 1 { f |= 2 } else if d == 12 { f |= 4 }
       }
       return f
     }
   }
+
+  /// Whether the byte `c` occurs. For an ASCII `c` this is a necessary condition for the
+  /// Character `c` to occur (no other spelling of an ASCII character exists but K, `;` and
+  /// a backquote, never asked here), so it can rule out a `firstIndex(of:)` over Characters,
+  /// which cost ~2,700 instructions on an argument.
+  func containsByte(_ c: UInt8) -> Bool { withBytes { $0.contains(c) } }
 
   /// Whether `needle` occurs in this string (byte comparison).
   @inline(__always) func has(_ needle: String) -> Bool { byteRange(of: needle) != nil }
@@ -128,6 +138,39 @@ extension String {
   }
 }
 
+/// Lexicographic order of two byte strings: negative, zero or positive.
+@inline(__always) func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>)
+  -> Int
+{
+  let n = min(a.count, b.count)
+  var k = 0
+  while k < n {
+    if a[k] != b[k] { return Int(a[k]) - Int(b[k]) }
+    k += 1
+  }
+  return a.count - b.count
+}
+
+/// `a + b + c` built in one allocation of the exact size (same result as interpolation).
+func concat(_ a: String, _ b: String, _ c: String) -> String {
+  a.withBytes { x in
+    b.withBytes { y in
+      c.withBytes { z in
+        let n = x.count + y.count + z.count
+        return String(unsafeUninitializedCapacity: n) { out in
+          guard let o = out.baseAddress else { return 0 }
+          var at = o
+          for part in [x, y, z] {
+            if let p = part.baseAddress { at.initialize(from: p, count: part.count) }
+            at += part.count
+          }
+          return n
+        }
+      }
+    }
+  }
+}
+
 /// A program or subcommand name for `switch` statements. Detectors switch over dozens of
 /// string literals per program; comparing lengths first turns almost every case into one
 /// integer compare instead of a call into the string runtime (measured: ~8% of decision time).
@@ -146,35 +189,104 @@ struct Name {
 
 /// A fixed set of byte strings searched for in one pass over the haystack (instead of one pass
 /// per needle): the per-argument checks run for every argument of every command.
-struct Needles: Sendable {
-  let needles: [[UInt8]]
-  /// For each byte value, whether some needle starts with it.
-  let starts: [Bool]
+///
+/// The needles' bytes are stored back to back, and for each possible first byte the needles
+/// starting with it are listed, so a haystack byte only tries the needles that can start
+/// there. (Walking every needle per candidate byte, as an array of arrays, cost ~3,900
+/// instructions per secret-path check on callgrind, most of it retain/release of the inner
+/// arrays.) The answer is the same: whether some needle occurs at some offset.
+///
+/// A class: the value is shared, not copied (as a struct, every search through a static set
+/// retained and released its five arrays).
+final class Needles: Sendable {
+  /// All needles' bytes back to back; needle `i` is `bytes[starts[i]..<starts[i + 1]]`.
+  private let bytes: [UInt8]
+  private let starts: [Int]
+  /// For byte value `c`: the needles starting with `c` are `byFirst[first[c]..<first[c + 1]]`.
+  private let first: [Int]
+  private let byFirst: [Int]
+  /// 65,536 bits: bit `a << 8 | b` is set when some needle starts with bytes `a, b` (or is the
+  /// one byte `a`). Most haystack positions fail this test, so the candidates are not walked.
+  private let pairs: [UInt64]
 
   init(_ strings: [String]) {
-    needles = strings.map { Array($0.utf8) }
-    var s = [Bool](repeating: false, count: 256)
-    for n in needles where !n.isEmpty { s[Int(n[0])] = true }
-    starts = s
+    let needles = strings.map { Array($0.utf8) }.filter { !$0.isEmpty }
+    var b: [UInt8] = []
+    var st: [Int] = [0]
+    for n in needles {
+      b.append(contentsOf: n)
+      st.append(b.count)
+    }
+    bytes = b
+    starts = st
+    var f = [Int](repeating: 0, count: 257)
+    var order: [Int] = []
+    for c in 0..<256 {
+      f[c] = order.count
+      for (i, n) in needles.enumerated() where Int(n[0]) == c { order.append(i) }
+    }
+    f[256] = order.count
+    first = f
+    byFirst = order
+    var p = [UInt64](repeating: 0, count: 1024)
+    func mark(_ a: UInt8, _ b: UInt8) {
+      let key = Int(a) << 8 | Int(b)
+      p[key >> 6] |= 1 << UInt64(key & 63)
+    }
+    for n in needles {
+      if n.count == 1 {
+        for b in 0...255 { mark(n[0], UInt8(b)) }
+      } else {
+        mark(n[0], n[1])
+      }
+    }
+    pairs = p
+  }
+
+  /// Whether some needle occurs in `hb`.
+  func occurs(in hb: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.withUnsafeBufferPointer { nb in
+      starts.withUnsafeBufferPointer { st in
+        first.withUnsafeBufferPointer { fi in
+          byFirst.withUnsafeBufferPointer { bf in
+            pairs.withUnsafeBufferPointer { pairs in
+              var k = 0
+              while k < hb.count {
+                let c = Int(hb[k])
+                if k + 1 < hb.count {
+                  let key = c << 8 | Int(hb[k + 1])
+                  if pairs[key >> 6] & (1 << UInt64(key & 63)) == 0 {
+                    k += 1
+                    continue
+                  }
+                }
+                var j = fi[c]
+                let e = fi[c + 1]
+                while j < e {
+                  let n = bf[j]
+                  let s = st[n]
+                  let len = st[n + 1] - s
+                  if k + len <= hb.count {
+                    var m = 1
+                    while m < len && hb[k + m] == nb[s + m] { m += 1 }
+                    if m == len { return true }
+                  }
+                  j += 1
+                }
+                k += 1
+              }
+              return false
+            }
+          }
+        }
+      }
+    }
   }
 }
 
 extension String {
   func containsAny(_ n: Needles) -> Bool {
-    return withBytes { hb in
-      var k = 0
-      while k < hb.count {
-        if n.starts[Int(hb[k])] {
-          for needle in n.needles where needle[0] == hb[k] && k + needle.count <= hb.count {
-            var m = 1
-            while m < needle.count && hb[k + m] == needle[m] { m += 1 }
-            if m == needle.count { return true }
-          }
-        }
-        k += 1
-      }
-      return false
-    }
+    withBytes { n.occurs(in: $0) }
   }
 }
 
@@ -194,11 +306,22 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
   /// Open addressing, load factor at most 1/2: a name index, or -1 for an empty slot.
   private let slots: [Int32]
   private let mask: Int
+  /// Bit `min(n, 63)` is set when some name is `n` bytes long, and bit `c` of `first0...3`
+  /// (256 bits) when some name starts with byte `c`. Most lookups are misses (a program name
+  /// asked against a family it is not in), and these reject them before hashing. Exact: they
+  /// only rule out keys that no member can equal byte for byte.
+  private let lengths: UInt64
+  private let first0, first1, first2, first3: UInt64
 
   init<S: Sequence>(_ names: S) where S.Element == String {
     var seen = Set<String>()
     var uniq: [String] = []
     for n in names where seen.insert(n).inserted { uniq.append(n) }
+    self.init(unique: uniq)
+  }
+
+  /// For names known to hold no duplicate (a long sorted literal list): skips the `Set`.
+  init(unique uniq: [String]) {
     members = uniq
     var b: [UInt8] = []
     var st: [Int32] = [0]
@@ -221,6 +344,20 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
       }
     }
     slots = s
+    var l: UInt64 = 0
+    var f: [UInt64] = [0, 0, 0, 0]
+    for n in uniq {
+      l |= 1 << UInt64(Swift.min(n.utf8.count, 63))
+      if let c = n.utf8.first { f[Int(c >> 6)] |= 1 << UInt64(c & 63) }
+    }
+    lengths = l
+    (first0, first1, first2, first3) = (f[0], f[1], f[2], f[3])
+  }
+
+  /// Whether some member starts with byte `c`.
+  @inline(__always) private func mayStart(with c: UInt8) -> Bool {
+    let word = c < 128 ? (c < 64 ? first0 : first1) : (c < 192 ? first2 : first3)
+    return word & (1 << UInt64(c & 63)) != 0
   }
 
   init(arrayLiteral elements: String...) { self.init(elements) }
@@ -236,7 +373,9 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
 
   /// The position of `name` in `members`, if it is one.
   func index(of name: String) -> Int? {
+    guard lengths & (1 << UInt64(Swift.min(name.utf8.count, 63))) != 0 else { return nil }
     let found: Int? = name.utf8.withContiguousStorageIfAvailable { key in
+      if let c = key.first, !mayStart(with: c) { return -1 }
       var h = NameSet.hash(key) & mask
       return bytes.withUnsafeBufferPointer { all in
         while true {

@@ -117,7 +117,7 @@ enum Destruction {
         } else {
           // Appending a line to /etc config (`| sudo tee -a /etc/fstab`) asks; replacing binaries blocks.
           let appends =
-            a.command(k).redirects.contains { $0.op == ">>" && $0.target.value == t }
+            a[commandOf: k].redirects.contains { $0.op == ">>" && $0.target.value == t }
             || (p.eq("tee") && inv.hasAny(["-a", "--append"]))
           a.hit(
             .overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? (appends ? 60 : nil) : 85,

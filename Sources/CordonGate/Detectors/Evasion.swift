@@ -81,7 +81,7 @@ enum Evasion {
       break
     }
     for t in a.outputTargets(k) where t.hasPrefix("/var/log/") || t.homeNormalised.has("_history") {
-      let cmd = a.command(k)
+      let cmd = a[commandOf: k]
       if cmd.words.isEmpty || p.eq("echo") || p.eq("cat") || p.eq("printf") || p.eq(":") || p.eq("true")
       {
         a.hit(.logTamper, k, reason: "overwrites \(t)")

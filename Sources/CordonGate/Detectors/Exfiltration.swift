@@ -8,10 +8,43 @@ enum Exfiltration {
     "pipedream.net", "ngrok.io", "dpaste", "catbox.moe", "temp.sh", "bashupload.com",
   ]
 
+  /// The same sites, searched in one pass per argument before the per-site search that names
+  /// the site (most senders' arguments contain none of them).
+  static let pasteSiteNeedles = Needles(pasteSites)
+  /// Interactive file-transfer sessions that `put`/`get` lines can be typed into.
+  static let sessionClients: NameSet = ["ftp", "sftp", "tftp", "lftp", "smbclient"]
+  static let sessionVerbs: NameSet = ["put", "get", "mput", "mget", "reput", "reget"]
+
+  /// How a program can carry data off the machine.
+  private enum Channel {
+    case httpClient, wget, fileTransfer, netcat, openssl, smuggler, apacheBench, ssh, tar, backup
+    case dns
+  }
+
+  /// Each program's channel, looked up once. (A switch over these 39 names compared every
+  /// program with each name of its length, ~150 instructions per program. Byte equality
+  /// answers as the switch did: no name holds K, `;` or a backquote.)
+  private static let channels: NameTable<Channel> = {
+    var t: [(String, Channel)] = []
+    func add(_ names: [String], _ c: Channel) { t += names.map { ($0, c) } }
+    add(["curl", "http", "https", "xh", "curlie"], .httpClient)
+    add(["wget", "wget2"], .wget)
+    add(["scp", "sftp", "rsync", "ftp", "tftp", "lftp", "smbclient", "rclone"], .fileTransfer)
+    add(["nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat"], .netcat)
+    add(["openssl"], .openssl)
+    add(["whois", "finger", "rlogin", "cancel", "lp"], .smuggler)
+    add(["ab"], .apacheBench)
+    add(["ssh"], .ssh)
+    add(["tar", "gtar"], .tar)
+    add(["restic", "borg", "duplicity"], .backup)
+    add(["dig", "nslookup", "host", "drill"], .dns)
+    return NameTable(t)
+  }()
+
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
-    switch Name(p) {
-    case "curl", "http", "https", "xh", "curlie":
+    switch channels[p] {
+    case .httpClient?:
       let fileData = inv.args.enumerated().contains { j, x in
         ([
           "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form",
@@ -23,11 +56,11 @@ enum Exfiltration {
       if fileData || inv.hasAny(["-T", "--upload-file"]) {
         a.hit(.fileUpload, k, reason: "uploads a local file with \(p)")
       }
-    case "wget", "wget2":
+    case .wget?:
       if inv.hasAny(["--post-file", "--body-file"]) {
         a.hit(.fileUpload, k, reason: "uploads a local file with wget")
       }
-    case "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "smbclient", "rclone":
+    case .fileTransfer?:
       let pos = inv.positionals
       let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
       let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
@@ -51,7 +84,7 @@ enum Exfiltration {
         // server's logs, dumps, keys) leave it, fetched with the user's SSH identity.
         a.hit(.remoteCopy, k, reason: "copies files from another host with \(p)")
       }
-    case "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "cryptcat":
+    case .netcat?:
       if !a.inputTargets(k).isEmpty
         || inv.args.contains(where: {
           $0.asciiLowercased.hasPrefix("file:") || $0.asciiLowercased.hasPrefix("open:")
@@ -69,12 +102,12 @@ enum Exfiltration {
           .rawSocketTransfer, k, reason: "writes what arrives on a raw network connection to a file"
         )
       }
-    case "openssl":
+    case .openssl?:
       if inv.subcommand == "s_client" && (!a.inputTargets(k).isEmpty || !a.outputTargets(k).isEmpty)
       {
         a.hit(.rawSocketTransfer, k, reason: "moves a file through openssl s_client")
       }
-    case "whois", "finger", "rlogin", "cancel", "lp":
+    case .smuggler?:
       // Data smuggled in arguments, saved from the reply, decoded from it, or a whois
       // server on a port of the caller's choosing.
       let decoded = a.downstream(of: k).contains { Obfuscation.isDecoding(a.invocations[$0]) }
@@ -85,9 +118,9 @@ enum Exfiltration {
       {
         a.hit(.rawSocketTransfer, k, reason: "moves data through \(p) to another host")
       }
-    case "ab":
+    case .apacheBench?:
       if inv.hasAny(["-p", "-u"]) { a.hit(.fileUpload, k, reason: "ab posts a local file") }
-    case "ssh":
+    case .ssh?:
       if !a.inputTargets(k).isEmpty {
         a.hit(.remoteCopy, k, reason: "ssh sends a local file to a remote command")
       } else if let saved = savedOutput(a, k),
@@ -99,7 +132,7 @@ enum Exfiltration {
           .remoteCopy, k,
           reason: "ssh saves the output of a command run on another host to \(saved)")
       }
-    case "tar", "gtar":
+    case .tar?:
       if let f = inv.value(of: "-f", "--file") ?? inv.args.dropFirst().first, isRemote(f),
         inv.args.contains(where: { $0.hasPrefix("--rsh-command") }) || f.has("@")
       {
@@ -109,22 +142,22 @@ enum Exfiltration {
       {
         a.hit(.remoteCopy, k, reason: "tar reads or writes an archive on another host")
       }
-    case "restic", "borg", "duplicity":
+    case .backup?:
       if inv.args.contains(where: {
         $0.hasPrefix("rest:http") || $0.hasPrefix("sftp:") || $0.hasPrefix("s3:")
           || $0.hasPrefix("ssh://") || ($0.has("@") && $0.has(":"))
       }) {
         a.hit(.remoteCopy, k, reason: "\(p) backs files up to another host")
       }
-    case "dig", "nslookup", "host", "drill":
+    case .dns?:
       if inv.argWords.contains(where: { !$0.substitutions.isEmpty && !$0.isStatic }) {
         a.hit(
           .dnsTunnel, k, reason: "DNS lookup of a name built from command output (DNS tunnelling)")
       }
-    default:
+    case nil:
       break
     }
-    if inv.kind.contains(.sender),
+    if inv.kind.contains(.sender), inv.args.contains(where: { $0.containsAny(pasteSiteNeedles) }),
       let site = pasteSites.first(where: { s in inv.args.contains { $0.has(s) } })
     {
       a.hit(.pasteSite, k, reason: "sends data to the paste/file-drop site \(site)")
@@ -135,13 +168,14 @@ enum Exfiltration {
   /// (GTFOBins writes snippets this way; an agent feeds such lines on stdin or a here-doc).
   static func checkScript(_ a: Analysis) {
     guard
-      let session = a.invocations.firstIndex(where: {
-        ["ftp", "sftp", "tftp", "lftp", "smbclient"].contains($0.program)
+      // By index: `firstIndex(where:)` copied every invocation out to test its name.
+      let session = a.invocations.indices.first(where: {
+        sessionClients.contains(a.invocations[$0].program)
       })
     else { return }
     let typed = a.invocations.indices.filter {
       $0 > session
-        && ["put", "get", "mput", "mget", "reput", "reget"].contains(a.invocations[$0].program)
+        && sessionVerbs.contains(a.invocations[$0].program)
     }
     for t in typed {
       let verb = a.invocations[t].program

@@ -43,9 +43,9 @@ enum IndirectAccess {
   static func roundTrip(_ a: Analysis, _ k: Int) {
     let enc = a.invocations[k]
     guard let (format, decodes) = codec(enc), !decodes else { return }
-    let position = a.command(k).position
+    let position = a[commandOf: k].position
     guard
-      let d = a.downstream(of: k).first(where: { a.command($0).position == position + 1 }),
+      let d = a.downstream(of: k).first(where: { a[commandOf: $0].position == position + 1 }),
       let (dFormat, dDecodes) = codec(a.invocations[d]), dDecodes, dFormat == format
     else { return }
     let dec = a.invocations[d]
@@ -55,7 +55,7 @@ enum IndirectAccess {
     guard decOperands.first.map({ $0 == "-" }) ?? true else { return }
     // Piped on into a compare or a checksum: a round-trip test of the codec, the content
     // never comes out (`gzip -c f | gzip -d | cmp - f`).
-    if let after = a.downstream(of: d).first(where: { a.command($0).position == position + 2 }),
+    if let after = a.downstream(of: d).first(where: { a[commandOf: $0].position == position + 2 }),
       verifiers.contains(a.invocations[after].program)
     {
       return

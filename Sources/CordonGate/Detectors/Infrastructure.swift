@@ -1,6 +1,21 @@
 // Cloud and infrastructure changes: Kubernetes, Helm, Terraform, cloud CLIs, Docker, databases.
 
 enum Infrastructure {
+  static let cloudDeleteVerbs: [String] = [
+    "delete", "rm", "terminate", "destroy", "remove", "purge", "rb", "deregister",
+    "delete-bucket", "delete-stack", "terminate-instances", "delete-cluster",
+    "delete-db-instance", "purge",
+  ]
+  /// The verbs with a `-` appended, built once (they were concatenated per verb per argument).
+  static let cloudDeleteVerbPrefixes: [String] = cloudDeleteVerbs.map { $0 + "-" }
+
+  /// `delete`, `rm`, ... or one of them followed by `-` (`delete-bucket`, `rm-foo`).
+  static func isCloudDeleteVerb(_ w: String) -> Bool {
+    // A prefix ending in `-` needs a `-` byte somewhere (no other spelling of `-` exists).
+    cloudDeleteVerbs.contains(w)
+      || w.utf8.contains(UInt8(ascii: "-")) && cloudDeleteVerbPrefixes.contains { w.hasPrefix($0) }
+  }
+
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
     let args = inv.args
@@ -43,13 +58,7 @@ enum Infrastructure {
     case "aws", "gcloud", "az", "doctl", "linode-cli", "hcloud", "ibmcloud", "oci", "gsutil",
       "s3cmd", "rclone":
       let verbs = args.filter { !$0.hasPrefix("-") }
-      if let v = verbs.first(where: { w in
-        [
-          "delete", "rm", "terminate", "destroy", "remove", "purge", "rb", "deregister",
-          "delete-bucket", "delete-stack", "terminate-instances", "delete-cluster",
-          "delete-db-instance", "purge",
-        ].contains { w == $0 || w.hasPrefix($0 + "-") }
-      }) {
+      if let v = verbs.first(where: isCloudDeleteVerb) {
         a.hit(.infraDelete, k, reason: "\(p) \(v) deletes cloud resources")
       } else if p.eq("aws") && verbs.first == "s3" && verbs.dropFirst().first == "sync"
         && args.contains("--delete")
@@ -104,8 +113,8 @@ enum Infrastructure {
       break
     }
     // Here-documents and here-strings fed to a database client.
-    if ["psql", "mysql", "mariadb", "sqlite3"].contains(p),
-      let text = a.command(k).redirects.compactMap(\.hereText).first,
+    if p.eq("psql") || p.eq("mysql") || p.eq("mariadb") || p.eq("sqlite3"),
+      let text = a[commandOf: k].redirects.compactMap(\.hereText).first,
       isDestructiveSQL(text.asciiLowercased)
     {
       a.hit(.databaseDestroy, k, reason: "\(p) is fed destructive SQL")

@@ -5,19 +5,22 @@
 
 enum KnownPrograms {
   /// Shell builtins and keywords are in the list too: not files on disk, but certainly known.
-  /// Sorted by UTF-8 bytes (all ASCII), so a lookup is a binary search over string literals:
-  /// no parsing or hashing at start-up. Building a Set from a split string here cost ~1 ms
-  /// of every `cordon run`'s start-up (perf), and the split on spaces alone fused the names at
-  /// line ends with the next line's first name.
-  static func contains(_ name: String) -> Bool {
-    var lo = 0
-    var hi = sorted.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if sorted[mid] < name { lo = mid + 1 } else { hi = mid }
-    }
-    return lo < sorted.count && sorted[lo] == name
-  }
+  /// The list is a sorted literal (no parsing at start-up: building a Set from a split string
+  /// here cost ~1 ms of every `cordon run`'s start-up (perf), and the split on spaces alone
+  /// fused the names at line ends with the next line's first name).
+  ///
+  /// Membership is exact byte equality (`NameSet`), asked for every program: a binary search
+  /// with String's `<` cost ~650 instructions a lookup, the hash ~110. For these ASCII names
+  /// bytes and String's `==` differ only for a non-ASCII spelling that Unicode maps to ASCII
+  /// (U+212A KELVIN SIGN is `K`, U+037E is `;`, U+1FEF is a backquote), and no name here holds
+  /// `K`, `;` or a backquote (a test checks), so the answers are the same; were they not, a
+  /// name would only become unknown, which scores higher, never lower.
+  static func contains(_ name: String) -> Bool { table.contains(name) }
+
+  /// Hashed on first use: `NameSet(unique:)` over the sorted literals (no duplicate check,
+  /// the list has none; a test keeps it so) costs ~0.05 ms once, against ~500 instructions
+  /// per binary search over String comparisons on every program.
+  private static let table = NameSet(unique: sorted)
 
   static let sorted: [String] = [
     ".", "7z", "7za", "7zr", ":", "FileCheck-14", "LICENSE.txt", "X11", "[", "[[", "aa-exec", "ab", "abbr",

@@ -2,6 +2,11 @@
 // network access (a small score).
 
 enum Network {
+  /// File-transfer and remote-login clients scored as plain network use (a static set: an
+  /// array literal here was built and destroyed for every program that reached this case).
+  static let transferClients: NameSet = [
+    "ftp", "tftp", "telnet", "lftp", "rsync", "scp", "sftp", "smbclient",
+  ]
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
     // A listener bound to loopback is for this machine only (`--bind 127.0.0.1`).
@@ -15,7 +20,9 @@ enum Network {
     }
     // Serving on every interface, said explicitly, is for other machines to reach.
     if inv.args.contains(where: {
-      $0.utf8.count >= 7 && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
+      // Each of the three spellings holds the bytes 0.0.0.0: looked for first, once.
+      $0.utf8.count >= 7 && $0.has("0.0.0.0")
+        && ($0 == "0.0.0.0" || $0.hasPrefix("0.0.0.0:") || $0.has("=0.0.0.0"))
     })
       && (inv.has("-S") || p.eq("kubectl")
         || inv.args.contains(where: {
@@ -92,7 +99,7 @@ enum Network {
       }
     case _
     where Programs.downloaders.contains(p)
-      || ["ftp", "tftp", "telnet", "lftp", "rsync", "scp", "sftp", "smbclient"].contains(p):
+      || transferClients.contains(p):
       a.hit(.networkTool, k, reason: "\(p) uses the network")
     default:
       break

@@ -3,7 +3,7 @@
 
 enum Obfuscation {
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-    let words = a.command(k).words
+    let words = a[commandOf: k].words
     if let first = words.first, first.hexEscaped {
       a.hit(
         .hexEscapedCommand, k,

@@ -17,7 +17,7 @@ enum Persistence {
     switch Name(p) {
     case "crontab":
       // Listing (`-l`) is harmless; installing a file, editing, or removing changes jobs.
-      if !inv.has("-l") || a.command(k).position > 0 {
+      if !inv.has("-l") || a[commandOf: k].position > 0 {
         a.hit(
           .cronJob, k, reason: "crontab \(inv.args.joined(separator: " ")): changes scheduled jobs")
       }

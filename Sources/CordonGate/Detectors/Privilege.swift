@@ -58,13 +58,13 @@ enum Privilege {
     // `./find . -exec /bin/sh -p \;`: running a copy of a system program from the cwd is
     // how setuid copies and planted binaries are used.
     // The copy may be a wrapper that was seen through (`./nohup /bin/sh -p`).
-    if let first = a.command(k).words.first?.value,
-      a.command(k).depth == 0 || inv.pathClass == .relative
+    if let first = a[commandOf: k].words.first?.value,
+      a[commandOf: k].depth == 0 || inv.pathClass == .relative
     {
       let w = inv.pathClass == .relative ? inv.written : first
-      let name = w.basename
-      if w.hasPrefix("./") && !w.dropFirst(2).contains("/") && KnownPrograms.contains(name)
-        && !projectScripts.contains(name)
+      // `./` tested before the basename is cut (most commands are not run from `./`).
+      if w.hasPrefix("./"), !w.dropFirst(2).contains("/"), case let name = w.basename,
+        KnownPrograms.contains(name) && !projectScripts.contains(name)
       {
         a.hit(.systemBinaryCopy, k, reason: "runs \(w), a local copy of the system program \(name)")
       }

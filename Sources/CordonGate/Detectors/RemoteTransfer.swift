@@ -36,11 +36,11 @@ extension Exfiltration {
   /// or `echo`/`printf` piped in. An agent cannot type into a session; this is how it drives
   /// one (`ftp -n host <<EOF` ... `put f` ... `EOF`), so the session is no longer unseen.
   static func fedTransfer(_ a: Analysis, _ k: Int) -> String? {
-    let c = a.command(k)
+    let c = a[commandOf: k]
     var texts = c.redirects.compactMap(\.hereText)
     if c.position > 0,
       let prev = a.invocationsIn(pipeline: c.pipeline).last(where: {
-        a.command($0).position == c.position - 1
+        a[commandOf: $0].position == c.position - 1
       }),
       a.invocations[prev].program == "echo" || a.invocations[prev].program == "printf"
     {
@@ -69,14 +69,14 @@ extension Exfiltration {
   /// Where a program's standard output is saved: `> F`, `>> F`, `&> F`, or a `tee F` right
   /// after it in the pipeline. Not `2> F` (error messages) and not /dev/null.
   static func savedOutput(_ a: Analysis, _ k: Int) -> String? {
-    if let r = a.command(k).redirects.first(where: {
+    if let r = a[commandOf: k].redirects.first(where: {
       ($0.op == ">" || $0.op == ">>" || $0.op == ">|" || $0.op == "&>" || $0.op == "&>>")
         && ($0.fd == nil || $0.fd == 1) && !quietDevices.contains($0.target.value)
     }) {
       return r.target.value
     }
-    let position = a.command(k).position
-    if let next = a.downstream(of: k).first(where: { a.command($0).position == position + 1 }),
+    let position = a[commandOf: k].position
+    if let next = a.downstream(of: k).first(where: { a[commandOf: $0].position == position + 1 }),
       a.invocations[next].program == "tee"
     {
       return a.invocations[next].positionals.first { !quietDevices.contains($0) }

@@ -138,14 +138,21 @@ enum Secrets {
 
   static func checkScript(_ a: Analysis) {
     // A secret read (or the environment dumped) and something sent out, in one script.
-    let readers = a.hits.filter {
-      [.secretFileRead, .environmentDump, .secretKeyExport, .cloudMetadata].contains($0.signal)
-    }
-    guard let r = readers.first else { return }
+    // The first such hit, found by index (filtering copied every hit, two strings each).
+    let hits = a.hits
+    guard
+      let ri = hits.indices.first(where: {
+        switch hits[$0].signal {
+        case .secretFileRead, .environmentDump, .secretKeyExport, .cloudMetadata: true
+        default: false
+        }
+      })
+    else { return }
+    let r = hits[ri]
     let sender = a.invocations.indices.first { k in
       let inv = a.invocations[k]
       if inv.kind.contains(.sender) && !inv.program.eq("dig")
-        || a.command(k).redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") })
+        || a[commandOf: k].redirects.contains(where: { $0.target.value.hasPrefix("/dev/tcp/") })
       {
         return !(r.invocation == k && inv.program.eq("ssh"))
       }

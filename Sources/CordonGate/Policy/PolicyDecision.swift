@@ -39,7 +39,7 @@ extension Gate {
     }
 
     let score = combinedScore(hits, production: environment == "production")
-    let top = hits.max { $0.score < $1.score }
+    let topSignal = strongest(hits).map { hits[$0].signal }
     let t = gate.thresholds
     let byScore: DecisionKind =
       score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
@@ -48,7 +48,7 @@ extension Gate {
     // score; on a full tie the earlier candidate stays (same order as listed in Gate.swift).
     // No array is built: this runs for every decision, and most have one or two candidates.
     var winner = Candidate(
-      decision: byScore, score: score, rule: top.map { $0.signal.detector }, explicitness: 0)
+      decision: byScore, score: score, rule: topSignal.map { $0.detector }, explicitness: 0)
     func consider(_ c: Candidate) {
       if c.decision != winner.decision {
         if c.decision > winner.decision { winner = c }
@@ -61,7 +61,22 @@ extension Gate {
 
     // Tool lists (globs on the tool name; `shell` for commands).
     func toolList(_ list: [String], _ kind: DecisionKind) {
-      guard let g = list.first(where: { globMatch($0, subject.tool) }) else { return }
+      // An index loop: `first(where:)` retained and released every entry it passed.
+      // The first-byte test is globMatch's own first step, done before reaching the bytes of
+      // both strings: most entries differ from the tool name in the first byte.
+      let t0 = subject.tool.utf8.first
+      var found: Int?
+      for i in list.indices {
+        if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
+          continue
+        }
+        if globMatch(list[i], subject.tool) {
+          found = i
+          break
+        }
+      }
+      guard let found else { return }
+      let g = list[found]
       consider(
         Candidate(
           decision: kind, score: floor(kind, score, t), rule: g, explicitness: 1,
@@ -141,17 +156,32 @@ extension Gate {
   }
 
   /// The strongest signal, plus bonuses (see ScoreTable: elevatedBonus, productionBonus).
+  /// The index of the first hit with the highest score (what `max(by:)` on the scores
+  /// returns), found without copying hits out of the array.
+  static func strongest(_ hits: [Hit]) -> Int? {
+    guard !hits.isEmpty else { return nil }
+    var best = 0
+    for i in hits.indices.dropFirst() where hits[i].score > hits[best].score { best = i }
+    return best
+  }
+
   static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
-    guard let top = hits.max(by: { $0.score < $1.score }) else { return 0 }
-    var score = top.score
-    // Few hits per action: a linear list beats a Set here.
-    var detectors: [String] = []
-    for h in hits where h.score >= 60 && h.signal != .sudo {
-      let d = h.signal.detector
-      if d != top.signal.detector && !detectors.contains(d) { detectors.append(d) }
+    guard let t = strongest(hits) else { return 0 }
+    var score = hits[t].score
+    // Distinct detectors (other than the top one's) scoring 60 or more, other than sudo. Only
+    // the first two count (+5 each, at most +10), so counting stops there; most decisions
+    // have no hit at 60, and no array is built for them.
+    let topDetector = hits[t].signal.detector
+    var first: String?
+    var distinct = 0
+    for i in hits.indices where distinct < 2 && hits[i].score >= 60 && hits[i].signal != .sudo {
+      let d = hits[i].signal.detector
+      if d == topDetector || d == first { continue }
+      if first == nil { first = d }
+      distinct += 1
     }
-    score += min(10, 5 * detectors.count)
-    if top.elevated && top.signal != .sudo && top.score >= 20 {
+    score += 5 * distinct
+    if hits[t].elevated && hits[t].signal != .sudo && hits[t].score >= 20 {
       score += Signal.elevatedBonus.score
     }
     if production && score >= 20 { score += Signal.productionBonus.score }

@@ -90,11 +90,11 @@ extension ShellParser {
       sink.fail("nesting deeper than \(Self.maxDepth) levels", at: base + open)
       return
     }
-    let before = sink.script.pipelines.count
+    let before = sink.script.pipelineCount
     var sub = ShellParser(
       bytes: content, sink: sink, depth: depth + 1, vars: vars, base: base + open + 1)
     sub.parseScript()
-    w.substitutions.append(contentsOf: before..<sink.script.pipelines.count)
+    w.substitutions.append(contentsOf: before..<sink.script.pipelineCount)
   }
 
   /// `((...))` and `$((...))`: arithmetic runs no command; skip to the matching `))`.

@@ -132,8 +132,8 @@ struct ShellParser {
   }
 
   mutating func parsePipeline(stop: Terminators) {
-    let id = sink.script.pipelines.count
-    sink.script.pipelines.append([])
+    let id = sink.script.pipelineCount
+    sink.script.pipelineCount += 1
     var position = 0
     while !atEnd {
       skipBlanks()
@@ -175,7 +175,8 @@ struct ShellParser {
       return
     }
     var cmd = SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth)
-    cmd.words.reserveCapacity(4)
+    // Room for most commands' words at once: growing past 4 reallocated for ~40% of commands.
+    cmd.words.reserveCapacity(8)
     while !atEnd {
       skipBlanks()
       let c = peek()
@@ -209,7 +210,7 @@ struct ShellParser {
         }
       }
       let w = readWord()
-      if w.value == "function" && cmd.words.isEmpty && !w.quoted {
+      if w.value.eq("function") && cmd.words.isEmpty && !w.quoted {
         skipBlanks()
         let name = readWord().value
         skipBlanks()
@@ -316,8 +317,8 @@ struct ShellParser {
       nested { $0.parseList(stop: .paren) }
       expect(")", openedAt: open)
     } else {
-      let id = sink.script.pipelines.count
-      sink.script.pipelines.append([])
+      let id = sink.script.pipelineCount
+      sink.script.pipelineCount += 1
       parseCommand(pipeline: id, position: 0, stop: [])
     }
     sink.script.functions.append(
@@ -344,8 +345,8 @@ struct ShellParser {
     }
   }
 
-  mutating func emit(_ cmd: SimpleCommand, start: Int, redirectsOnly: Bool) {
-    var cmd = cmd
+  /// `cmd` is consumed: it is moved into the script (an owned copy then an append copied it twice).
+  mutating func emit(_ cmd: consuming SimpleCommand, start: Int, redirectsOnly: Bool) {
     if redirectsOnly {
       // Redirections after a subshell: `( ... ) > /etc/x` still writes /etc/x.
       while !atEnd {
@@ -366,11 +367,11 @@ struct ShellParser {
         if value.isStatic { vars[name] = value.value } else { vars[name] = nil }
       }
     }
-    if let first = cmd.words.first?.value,
-      ["export", "declare", "local", "readonly", "typeset"].contains(first)
-    {
+    if let first = cmd.words.first?.value, isDeclarationBuiltin(first) {
       for w in cmd.words.dropFirst() {
-        if let eq = w.value.firstIndex(of: "="), eq != w.value.startIndex {
+        if w.value.containsByte(UInt8(ascii: "=")), let eq = w.value.firstIndex(of: "="),
+          eq != w.value.startIndex
+        {
           let name = String(w.value[..<eq])
           let value = ShellWord(value: String(w.value[w.value.index(after: eq)...]))
           sink.script.bareAssignments.append((name, value))
@@ -388,11 +389,20 @@ struct ShellParser {
     if cut < end { cmd.text += "..." }
     cmd.inLoop = loopDepth > 0
     let index = sink.script.commands.count
-    sink.script.commands.append(cmd)
-    sink.script.pipelines[cmd.pipeline].append(index)
     for (k, r) in cmd.redirects.enumerated() where r.op == "<<" || r.op == "<<-" {
       pendingHeredocs.append((index, k, r.target.value, r.op == "<<-"))
     }
+    sink.script.commands.append(cmd)
+  }
+}
+
+/// `export`, `declare`, `local`, `readonly`, `typeset`: their `NAME=value` arguments assign.
+/// A switch over the names instead of an array literal, which was built, searched and
+/// destroyed for every command parsed.
+private func isDeclarationBuiltin(_ w: String) -> Bool {
+  switch Name(w) {
+  case "export", "declare", "local", "readonly", "typeset": true
+  default: false
   }
 }
 

@@ -85,8 +85,17 @@ public struct ParsedScript: Sendable {
   /// The source the offsets point into.
   public var text: String
   public var commands: [SimpleCommand] = []
-  /// For each pipeline: the indices of its commands, in order.
-  public var pipelines: [[Int]] = []
+  /// How many pipelines were opened (some hold no command: `$(( ))`, a function body).
+  public var pipelineCount = 0
+  /// For each pipeline: the indices of its commands, in order. Computed from the commands'
+  /// `pipeline` (commands are appended in order, so each list is ascending, as when it was
+  /// stored): storing it allocated an array per pipeline on every parse, and only nested
+  /// payload analysis ever reads it.
+  public var pipelines: [[Int]] {
+    var out = [[Int]](repeating: [], count: pipelineCount)
+    for (k, c) in commands.enumerated() { out[c.pipeline].append(k) }
+    return out
+  }
   public var functions: [ShellFunction] = []
   public var problems: [ParseProblem] = []
   /// Commands that are only an assignment (`X=1`), kept for the persistence and evasion
