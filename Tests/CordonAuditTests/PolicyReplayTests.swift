@@ -121,8 +121,14 @@ struct ReplayTests {
                 RecordedAction(
                     action: a, oldDecision: "allow", oldScore: 0, oldRule: nil, file: "t", line: i, command: ""))
         }
-        let once = Replay.run(actions, policy: policy, memoize: true)
-        let each = Replay.run(actions, policy: policy, memoize: false)
+        expectOnceMatchesEach(actions, policy: policy)
+    }
+
+    /// Deciding identical actions once (on every processor) gives what deciding each one by
+    /// one on one thread gives.
+    func expectOnceMatchesEach(_ actions: [RecordedAction], policy: Policy) {
+        let once = Replay.run(actions, policy: policy, memoize: true, threads: 2)
+        let each = Replay.run(actions, policy: policy, memoize: false, threads: 1)
         #expect(once.changed.map(\.new) == each.changed.map(\.new))
         #expect(once.changed.map(\.new.actionId) == each.changed.map(\.recorded.action.id))
         #expect(once.transitions == each.transitions)
@@ -162,10 +168,7 @@ extension ReplayTests {
         #expect(first.count == Set(actions.map(key)).count)
         for i in actions.indices { #expect(key(actions[i]) == key(actions[first[slot[i]]])) }
         #expect(Set(first.map { key(actions[$0]) }).count == first.count)
-        let once = Replay.run(actions, policy: policy, memoize: true, threads: 2)
-        let each = Replay.run(actions, policy: policy, memoize: false, threads: 1)
-        #expect(once.changed.map(\.new) == each.changed.map(\.new))
-        #expect(once.transitions == each.transitions)
+        expectOnceMatchesEach(actions, policy: policy)
     }
 }
 
