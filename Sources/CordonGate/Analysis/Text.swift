@@ -138,19 +138,6 @@ extension String {
   }
 }
 
-/// Lexicographic order of two byte strings: negative, zero or positive.
-@inline(__always) func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>)
-  -> Int
-{
-  let n = min(a.count, b.count)
-  var k = 0
-  while k < n {
-    if a[k] != b[k] { return Int(a[k]) - Int(b[k]) }
-    k += 1
-  }
-  return a.count - b.count
-}
-
 /// `a + b + c` built in one allocation of the exact size (same result as interpolation).
 func concat(_ a: String, _ b: String, _ c: String) -> String {
   a.withBytes { x in
