@@ -6,7 +6,9 @@ import Testing
 
 @Suite("lookup tables")
 struct LookupTableTests {
-  @Test("the known-program list is sorted, has no duplicate, and no name that Unicode can spell differently")
+  @Test(
+    "the known-program list is sorted, has no duplicate, and no name that Unicode can spell differently"
+  )
   func knownProgramList() {
     let names = KnownPrograms.sorted
     #expect(Set(names).count == names.count)
@@ -38,7 +40,9 @@ struct LookupTableTests {
 
   @Test("concat is the three strings one after the other")
   func concatenation() {
-    for (a, b, c) in [("'", "rm", "' is not"), ("", "", ""), ("é", "a very long program name ", "x")] {
+    for (a, b, c) in [
+      ("'", "rm", "' is not"), ("", "", ""), ("é", "a very long program name ", "x"),
+    ] {
       #expect(concat(a, b, c) == a + b + c)
     }
   }

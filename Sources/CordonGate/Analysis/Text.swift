@@ -138,19 +138,6 @@ extension String {
   }
 }
 
-/// Lexicographic order of two byte strings: negative, zero or positive.
-@inline(__always) func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>)
-  -> Int
-{
-  let n = min(a.count, b.count)
-  var k = 0
-  while k < n {
-    if a[k] != b[k] { return Int(a[k]) - Int(b[k]) }
-    k += 1
-  }
-  return a.count - b.count
-}
-
 /// `a + b + c` built in one allocation of the exact size (same result as interpolation).
 func concat(_ a: String, _ b: String, _ c: String) -> String {
   a.withBytes { x in
@@ -297,7 +284,10 @@ extension String {
 /// table hashes the UTF-8 bytes with FNV-1a and compares bytes directly (~40 instructions).
 /// Lookups are exact byte comparisons, so the answer is the same as `Set<String>.contains` for
 /// the ASCII names these sets hold (no Unicode normalisation is involved).
-struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
+///
+/// A class: sets are passed around (`skipOptions(_:from:withValue:)`) and read from statics
+/// on every lookup, and as a struct each pass retained and released its four arrays.
+final class NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
   /// The names in insertion order, without duplicates.
   let members: [String]
   /// All names' bytes back to back; name `i` is `bytes[starts[i]..<starts[i + 1]]`.
@@ -313,7 +303,7 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
   private let lengths: UInt64
   private let first0, first1, first2, first3: UInt64
 
-  init<S: Sequence>(_ names: S) where S.Element == String {
+  convenience init<S: Sequence>(_ names: S) where S.Element == String {
     var seen = Set<String>()
     var uniq: [String] = []
     for n in names where seen.insert(n).inserted { uniq.append(n) }
@@ -360,7 +350,7 @@ struct NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
     return word & (1 << UInt64(c & 63)) != 0
   }
 
-  init(arrayLiteral elements: String...) { self.init(elements) }
+  required convenience init(arrayLiteral elements: String...) { self.init(elements) }
 
   @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325

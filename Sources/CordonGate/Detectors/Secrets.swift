@@ -44,9 +44,14 @@ enum Secrets {
   ]
 
   static func secretPath(_ s: String) -> Bool {
+    s.utf8.count >= 4 && secretPath(s, punctuation: s.pathPunctuation)
+  }
+
+  /// - Parameter punctuation: `s.pathPunctuation`, when the caller has it already.
+  static func secretPath(_ s: String, punctuation: UInt8) -> Bool {
     let u = s.utf8
     // Every secret path has a dot or a slash; flags and plain words are rejected here.
-    guard u.count >= 4, s.pathPunctuation & 3 != 0 else { return false }
+    guard u.count >= 4, punctuation & 3 != 0 else { return false }
     // Every secret name or directory below contains one of these fragments: one pass to
     // reject the rest (source files, URLs, globs) without splitting the path.
     guard s.containsAny(secretHints) else { return false }
@@ -102,33 +107,38 @@ enum Secrets {
           .environmentDump, k, reason: "prints the whole environment (tokens and keys included)")
       }
     }
-    if inv.args.contains(where: {
-      $0.pathPunctuation & 5 != 0 && $0.containsAny(Secrets.metadataAddresses)
-    }) {
+    // One pass over the arguments for both searches below (the metadata address in any
+    // argument; the first secret path among the arguments read), so each argument's
+    // punctuation is computed once. Dropping a leading `@` leaves it unchanged.
+    let copies = p.eq("scp") || p.eq("rsync")
+    let readsArguments = !copies && !keyUsers.contains(p)
+    var metadata = false
+    var found: String?
+    var skipNext = false
+    for arg in inv.args {
+      let punctuation = arg.pathPunctuation
+      if !metadata && punctuation & 5 != 0 && arg.containsAny(Secrets.metadataAddresses) {
+        metadata = true
+      }
+      guard readsArguments && found == nil else { continue }
+      if skipNext {
+        skipNext = false
+        continue
+      }
+      if (p.eq("ssh") || p.eq("curl")) && skipFlagValues.contains(arg) {
+        skipNext = true
+        continue
+      }
+      let path = arg.utf8.first == UInt8(ascii: "@") ? String(arg.dropFirst()) : arg
+      if secretPath(path, punctuation: punctuation) { found = path }
+    }
+    if metadata {
       a.hit(.cloudMetadata, k, reason: "reaches the cloud metadata service (instance credentials)")
     }
     // Secret files read.
-    var found: String?
-    if p.eq("scp") || p.eq("rsync") {
+    if copies {
       // Copying a key to a remote host is exfiltration even though scp "uses" keys.
       found = inv.positionals.dropLast().first(where: secretPath)
-    } else if !keyUsers.contains(p) {
-      var skipNext = false
-      for arg in inv.args {
-        if skipNext {
-          skipNext = false
-          continue
-        }
-        if (p.eq("ssh") || p.eq("curl")) && skipFlagValues.contains(arg) {
-          skipNext = true
-          continue
-        }
-        let path = arg.utf8.first == UInt8(ascii: "@") ? String(arg.dropFirst()) : arg
-        if secretPath(path) {
-          found = path
-          break
-        }
-      }
     }
     if found == nil { found = a.inputTargets(k).first(where: secretPath) }
     if let s = found {
