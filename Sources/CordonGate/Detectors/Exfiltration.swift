@@ -63,7 +63,7 @@ enum Exfiltration {
     case .fileTransfer?:
       let pos = inv.positionals
       let remoteDest = pos.count >= 2 && (pos.last.map(isRemote) ?? false)
-      let interactive = ["sftp", "ftp", "tftp", "lftp", "smbclient"].contains(p)
+      let interactive = sessionClients.contains(p)
       let batch = inv.hasAny(["-b", "-c", "-e", "-f"]) || p == "rclone"
       let fetch = fetchesAtOnce(inv)
       if p == "rclone"
