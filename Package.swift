@@ -17,24 +17,27 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The only code that runs between clone and execve, plus syscall shims Swift cannot call.
         .target(name: "CSandbox", cSettings: [.unsafeFlags(["-O2", "-fno-stack-protector"])]),
-        .target(name: "CordonPolicy", dependencies: ["CYAML", "CCrypto"]),
+        // What every target uses: typed errno, whole-file reads, wait statuses, JSON, SHA-256, ParallelMap.
+        .target(name: "CordonBase", dependencies: ["CCrypto"]),
+        .target(name: "CordonPolicy", dependencies: ["CordonBase", "CYAML"]),
         // The gate is pure, single-threaded code run ~30,000 times a second: dynamic exclusivity
         // checks on its working state cost ~7% of a decision (perf). Static checks still apply.
-        .target(name: "CordonGate", dependencies: ["CordonPolicy"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "CordonSandbox", dependencies: ["CordonPolicy", "CSandbox", "CSeccomp"]),
-        .target(name: "CordonMonitor", dependencies: ["CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
-        .target(name: "CordonAudit", dependencies: ["CordonPolicy", "CordonGate", "CCrypto"]),
-        .target(name: "CordonCLI", dependencies: ["CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
+        .target(name: "CordonGate", dependencies: ["CordonBase", "CordonPolicy"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "CordonSandbox", dependencies: ["CordonBase", "CordonPolicy", "CSandbox", "CSeccomp"]),
+        .target(name: "CordonMonitor", dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
+        .target(name: "CordonCLI", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
-        .executableTarget(name: "CordonBench", dependencies: ["CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
+        .executableTarget(name: "CordonBench", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
-        .testTarget(name: "CordonPolicyTests", dependencies: ["CordonPolicy"]),
+        .testTarget(name: "CordonBaseTests", dependencies: ["CordonBase", "CCrypto"]),
+        .testTarget(name: "CordonPolicyTests", dependencies: ["CordonBase", "CordonPolicy"]),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "CordonGateTests", dependencies: ["CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
-        .testTarget(name: "CordonSandboxTests", dependencies: ["CordonSandbox", "CordonPolicy", "CSandbox"]),
-        .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonGate", "CordonPolicy"]),
-        .testTarget(name: "CordonCLITests", dependencies: ["CordonCLI", "CordonPolicy"]),
+        .testTarget(name: "CordonGateTests", dependencies: ["CordonBase", "CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
+        .testTarget(name: "CordonSandboxTests", dependencies: ["CordonBase", "CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .testTarget(name: "CordonAuditTests", dependencies: ["CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(name: "CordonCLITests", dependencies: ["CordonBase", "CordonCLI", "CordonPolicy"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 // An Action as the trace stores it, and back: replay re-scores exactly what the gate saw.
 //   {"id":"a-..","kind":"argv","argv":[..]} | {"kind":"shell","command":".."} |
 //   {"kind":"tool","tool":"send_email","args":{..}}  (+ actionType, environment, context, ...)
+import CordonBase
 import CordonGate
 import CordonPolicy
 

@@ -1,8 +1,6 @@
 // The one error type of the audit boundary: what failed, on which file (and line), and why.
 // The CLI maps `kind` to an exit code; the message is already the sentence a person reads.
-#if canImport(Glibc)
-    import Glibc
-#endif
+import CordonBase
 
 public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -36,11 +34,21 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `operation PATH: strerror(errno)`, the shape every syscall failure takes here.
     static func system(_ kind: Kind, _ operation: String, path: String, errno e: Int32) -> AuditError {
-        AuditError(kind, "\(operation) \(path): \(errnoString(e))", path: path, errno: e)
+        AuditError(kind, SystemError(operation, path: path, errno: Errno(e)).description, path: path, errno: e)
+    }
+
+    init(_ kind: Kind, _ failure: SystemError) {
+        self.init(kind, failure.description, path: failure.path, errno: failure.errno.rawValue)
+    }
+
+    /// A whole input file (trace, gate.log, policy test), its failure as a read error.
+    static func readFile(_ path: String) throws(AuditError) -> [UInt8] {
+        do throws(SystemError) {
+            return try FileIO.readFile(path)
+        } catch {
+            throw AuditError(.read, error)
+        }
     }
 }
 
-func errnoString(_ e: Int32) -> String {
-    guard let s = strerror(e) else { return "errno \(e)" }
-    return String(cString: s)
-}
+func errnoString(_ e: Int32) -> String { Errno.text(e) }

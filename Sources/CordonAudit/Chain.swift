@@ -6,6 +6,7 @@
 // Unkeyed: it shows edits, drops, inserts and reordering by anyone who does not recompute every
 // later line. Someone who rewrites the file from the edit on can forge it; keep a copy of a
 // recent chain value elsewhere (CI logs, a ticket) to pin the history up to that point.
+import CordonBase
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -19,7 +20,7 @@ public enum Chain {
         var input = Array(previous.utf8)
         input.reserveCapacity(previous.utf8.count + body.count)
         input.append(contentsOf: body)
-        return String(sha256Hex(input).prefix(length))
+        return String(SHA256.hex(input).prefix(length))
     }
 
     /// Reads the chain value at the end of a file from its last bytes only: a well-formed line

@@ -6,6 +6,7 @@
 // the file (not the whole file); rotate if the line would pass `maxSize`; write the whole line
 // with one `write` on an O_APPEND fd; unlock. Any failure throws an AuditError naming the file
 // and the reason, and the caller must not run the command (fail closed).
+import CordonBase
 import CordonGate
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@
 // It holds `gate.log` (plus `gate.log.1`...`gate.log.N` after rotation), `gate.log.lock` and
 // `traces/`. Created 0700: decisions name commands, agents and sometimes secrets they tried to
 // use, so other local users must not read them.
+import CordonBase
 #if canImport(Glibc)
     import Glibc
 #endif

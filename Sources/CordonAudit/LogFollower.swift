@@ -2,6 +2,7 @@
 // the same on every file system and survives what happens to the name: rotation (the name
 // now points at a new file: finish the old one, then read the new one from its start),
 // deletion (warn once, wait for the name to come back) and truncation (warn, read from 0).
+import CordonBase
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -99,7 +100,7 @@ public final class LogFollower {
     }
 
     private static func wholeLines(_ p: String) -> [[UInt8]] {
-        guard let bytes = try? FileIO.readFile(p) else { return [] }
+        guard let bytes = try? AuditError.readFile(p) else { return [] }
         return bytes.split(separator: 0x0a).map(Array.init)
     }
 

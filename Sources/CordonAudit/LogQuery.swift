@@ -1,6 +1,7 @@
 // Reading gate.log for people: every line with its file and line number, the filters of
 // `cordon log`, and the `--stats` summary. Malformed lines are reported (file:line, why) and
 // skipped, so one hand-edited line does not hide the rest of an incident.
+import CordonBase
 import CordonGate
 import CordonPolicy
 
@@ -19,7 +20,7 @@ public enum LogReader {
         files: [String], onError: (AuditError) -> Void, _ body: (LogEntry) -> Void
     ) throws(AuditError) {
         for f in files {
-            let bytes = try FileIO.readFile(f)
+            let bytes = try AuditError.readFile(f)
             var n = 0
             for raw in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
                 n += 1

@@ -4,6 +4,7 @@
 //
 // Every field is always present (empty ones as `""`), so columns line up for `grep`/`cut` and a
 // missing field is itself a sign of a hand-edited line.
+import CordonBase
 import CordonGate
 import CordonPolicy
 
@@ -109,7 +110,7 @@ public struct LogRecord: Sendable, Equatable {
             back += 1
         }
         var out = Array(command[0..<end])
-        out.append(contentsOf: "...[cut: \(command.count) bytes, sha256=\(sha256Hex(command))]".utf8)
+        out.append(contentsOf: "...[cut: \(command.count) bytes, sha256=\(SHA256.hex(command))]".utf8)
         return out
     }
 

@@ -1,5 +1,6 @@
 // `cordon log verify`: walks the chain through a set of gate.log files and names the first line
 // that does not follow, and why (edited, dropped, inserted, reordered, truncated, malformed).
+import CordonBase
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -45,7 +46,7 @@ public enum LogVerifier {
         var prev = Chain.genesis
         var failure: Failure?
         for f in files {
-            let bytes = try FileIO.readFile(f)
+            let bytes = try AuditError.readFile(f)
             var start = 0
             var n = 0
             while start < bytes.count {

@@ -7,6 +7,7 @@
 // controls, U+2028/2029, the bidi overrides of "Trojan Source", CVE-2021-42574). Everything else,
 // valid UTF-8 included, is written as is so `grep` finds it.
 
+import CordonBase
 import CordonPolicy
 
 public enum Logfmt {

@@ -36,7 +36,7 @@ public struct PolicyTestFile: Sendable {
         let start = SourceLocation(file: path, line: 1, column: 1)
         let bytes: [UInt8]
         do {
-            bytes = try FileIO.readFile(path)
+            bytes = try AuditError.readFile(path)
         } catch {
             throw PolicyError(start, "cannot read the test file: \(error.errno.map(errnoString) ?? error.message)")
         }

@@ -2,6 +2,7 @@
 // changed. Inputs are traces (every `decision` event, with the exact Action the gate saw) or
 // gate.log files (the `cmd` field, re-read as a shell line; cut commands cannot be replayed
 // faithfully and are counted as skipped).
+import CordonBase
 import CordonGate
 import CordonPolicy
 
@@ -51,7 +52,7 @@ public struct ReplayInput: Sendable {
 public enum ReplayReader {
     /// Reads one trace or gate.log file; the kind is told by the first byte (`{` is a trace).
     public static func read(_ path: String) throws(AuditError) -> ReplayInput {
-        let bytes = try FileIO.readFile(path)
+        let bytes = try AuditError.readFile(path)
         if bytes.first == UInt8(ascii: "{") { return try fromTrace(bytes, path: path) }
         return try fromLog(bytes, path: path)
     }
@@ -132,7 +133,7 @@ public enum ReplayReader {
         var input = ReplayInput()
         let lines = TraceReader.lineRanges(bytes)
         // Lines are read on every processor, as trace lines are, and taken in order below.
-        let items = ParallelMap.map(count: lines.count, threads: Gate.availableThreads, minimumPerThread: 512) {
+        let items = ParallelMap.map(count: lines.count, threads: ParallelMap.availableThreads, minimumPerThread: 512) {
             i -> LogItem in
             let raw = bytes[lines[i]]
             let n = i + 1
@@ -215,7 +216,7 @@ public enum Replay {
     ///   the same answers as one by one, in order).
     public static func run(
         _ actions: [RecordedAction], policy: Policy, memoize: Bool = true,
-        threads: Int = Gate.availableThreads
+        threads: Int = ParallelMap.availableThreads
     ) -> ReplayResult {
         var result = ReplayResult()
         result.total = actions.count

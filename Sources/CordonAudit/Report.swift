@@ -1,6 +1,7 @@
 // `cordon report`: one self-contained HTML page for an incident responder: who ran what, when,
 // under which policy and isolation, how it ended, a timeline, the blocked and approval items
 // with their evidence, and the tree of processes. No scripts, no network, no external assets.
+import CordonBase
 import CordonPolicy
 
 public enum RunReport {

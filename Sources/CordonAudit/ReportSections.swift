@@ -1,5 +1,6 @@
 // Two sections of the HTML report built from the monitor's events: the tree of processes and
 // the programs they ran, and the run summary (programs, endpoints, files, denials).
+import CordonBase
 import CordonPolicy
 
 enum ReportSections {

@@ -1,4 +1,5 @@
 // What a run cost, from the kernel's accounting (getrusage / wait4): CPU, peak memory, block I/O.
+import CordonBase
 import CordonPolicy
 
 #if canImport(Glibc)

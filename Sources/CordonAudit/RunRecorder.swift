@@ -8,6 +8,7 @@
 //   try rec.record(d, for: action, pid: getpid())                         // gate.log line + trace event
 //   ... spawn if allowed; monitor events via rec.event("exec", [...]); rec.limit(...); rec.timeout(...)
 //   try rec.end(RunEnd(exitCode: 0, signal: nil, durationMs: ms, rusage: .children(), outcome: .exited))
+import CordonBase
 import CordonGate
 import CordonPolicy
 import Synchronization

@@ -1,5 +1,6 @@
 // A YAML tree with positions for policy test files (`cordon test`): a small view of
 // CordonPolicy's YAMLReader tree, so test files report `FILE:LINE:COL` like policies do.
+import CordonBase
 import CordonPolicy
 
 public indirect enum TestYAML: Sendable {

@@ -1,5 +1,6 @@
 // One event of the JSON trace: `{"v":1,"ts":...,"run":...,"seq":N,"type":...,<fields>}`.
 // The envelope is fixed; the fields depend on the type (docs/trace.schema.json).
+import CordonBase
 import CordonPolicy
 
 public struct TraceEvent: Sendable, Equatable {

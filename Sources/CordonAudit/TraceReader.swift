@@ -1,6 +1,7 @@
 // Reads a JSON trace back, with errors that name the file and line: torn lines, unknown
 // versions, garbage. A torn *last* line is what a killed cordon leaves behind, so it is a
 // warning and the events before it are kept; anything else wrong is an error.
+import CordonBase
 import CordonGate
 import CordonPolicy
 
@@ -21,7 +22,7 @@ public struct Trace: Sendable {
 
 public enum TraceReader {
     public static func read(_ path: String) throws(AuditError) -> Trace {
-        let bytes = try FileIO.readFile(path)
+        let bytes = try AuditError.readFile(path)
         return try parse(bytes, path: path)
     }
 
@@ -42,7 +43,7 @@ public enum TraceReader {
         var items: [T] = []
         var warnings: [String] = []
         let lines = lineRanges(bytes)
-        var parsed = ParallelMap.map(count: lines.count, threads: Gate.availableThreads, minimumPerThread: 512) {
+        var parsed = ParallelMap.map(count: lines.count, threads: ParallelMap.availableThreads, minimumPerThread: 512) {
             i -> Scanned<T> in
             switch parseLine(bytes[lines[i]]) {
             case .success(let e): return Scanned(problem: nil, run: e.run, seq: e.seq, item: transform(e, i + 1))

@@ -1,6 +1,7 @@
 // Writes one run's JSON trace: one event per line, each with one `write` on an O_APPEND fd, so
 // a crash leaves at most the last line torn, and the monitor thread and the main thread can
 // both record (a mutex orders `seq`).
+import CordonBase
 import CordonPolicy
 import Synchronization
 

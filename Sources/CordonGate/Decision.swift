@@ -1,4 +1,5 @@
 // The gate's answer, the same shape everywhere: `check --json`, the trace, `inspect`.
+import CordonBase
 import CordonPolicy
 
 /// Risk level by score: safe 0-19, low 20-39, medium 40-59, high 60-79, critical 80-100.

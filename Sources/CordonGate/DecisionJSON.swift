@@ -1,5 +1,6 @@
 // The Decision's JSON shape (DESIGN "Decision"), in one place so `check --json`, `check
 // --batch`, the trace writer and replay all print the same thing. Key order is fixed.
+import CordonBase
 import CordonPolicy
 
 extension Finding {

@@ -12,6 +12,7 @@
 //    block`, globs on the tool name, `shell` for commands); command lists (`gate.commands`);
 //    every matching rule. The strictest decision wins; among equals an explicit rule sets the
 //    score, otherwise the highest score does. An allow never silences a detector.
+import CordonBase
 import CordonPolicy
 
 public enum Gate {

@@ -2,6 +2,7 @@
 // gate (allow: the exec continues; block: EPERM; requires approval: the terminal, or denied);
 // connects and file changes are recorded (and connects enforced against an allow-list).
 // One thread: the supervisor's poll loop calls `handle` whenever the listener is readable.
+import CordonBase
 import CSandbox
 import CordonGate
 import CordonPolicy

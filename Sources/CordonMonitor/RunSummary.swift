@@ -1,5 +1,6 @@
 // What a run did, in the shape of nsjail's per-path report: programs executed with counts,
 // endpoints contacted, files written or deleted grouped by directory, denials, tampering.
+import CordonBase
 import CordonPolicy
 
 public struct RunSummary: Sendable {

@@ -5,6 +5,7 @@
 //  - sizes and durations in their largest exact unit (`4GiB`, `10m`), as the file would;
 //  - unset limits are `unlimited`, since null would mean "not set here" to a reader;
 //  - `${` in values that are expanded on load is written `$${`, so nothing expands twice.
+import CordonBase
 
 public enum PolicyDocument {
     public static func tree(_ p: Policy) -> JSONValue {

@@ -3,6 +3,7 @@
 //
 // Merging happens on the YAML trees, before decoding, so each value keeps the position of
 // the file it came from and a problem in a parent is reported against the parent.
+import CordonBase
 
 /// Every problem found in a policy, in file order. Thrown by `PolicyLoader`.
 public struct PolicyLoadFailure: Error, Sendable, Equatable, CustomStringConvertible {

@@ -2,6 +2,7 @@
 // block mappings, with short lists and anything nested inside a list item in flow style.
 // Strings are plain only when no YAML reader could take them for anything else (a number,
 // a boolean, null, an indicator); otherwise double-quoted with escapes.
+import CordonBase
 
 public enum PolicyYAML {
     public static func render(_ p: Policy) -> String {

@@ -1,5 +1,6 @@
 // The seam between the supervisor's poll loop (here) and the monitor (CordonMonitor): the
 // loop owns the listener fd and calls the handler whenever it is readable.
+import CordonBase
 import CSandbox
 
 public enum NotifyOutcome: Sendable {

@@ -1,5 +1,6 @@
 // Runs a SpawnPlan: clone into the namespaces, write the id maps, put the child in its
 // cgroups, release it, stream its output, enforce the deadline, and collect its status.
+import CordonBase
 import CSandbox
 import CordonPolicy
 import Glibc

@@ -2,6 +2,7 @@
 // architecture and this cache's format: compiling through libseccomp (and parsing the profile)
 // costs ~0.4 ms per run, reading 700 bytes back costs ~20 us. The cache lives in the invoking
 // user's cache directory, which the sandbox never mounts, so the command cannot poison it.
+import CordonBase
 import CSandbox
 import CordonPolicy
 import Glibc

@@ -1,6 +1,7 @@
 // Compiles a seccomp profile to classic BPF in the parent with libseccomp. The child only
 // installs the bytes (DESIGN: no libseccomp between clone and exec). libseccomp 2.5.4 can
 // export only to a file descriptor, so the program goes through a memfd.
+import CordonBase
 import CSandbox
 import CSeccomp
 import Glibc
@@ -64,10 +65,6 @@ public struct SandboxError: Error, Sendable, CustomStringConvertible {
         if let e = errno { return "\(stage): \(message)\(message.isEmpty ? "" : ": ")\(Errno.text(e))" }
         return "\(stage): \(message)"
     }
-}
-
-public enum Errno {
-    public static func text(_ e: Int32) -> String { String(cString: strerror(e)) }
 }
 
 public enum SeccompCompiler {

@@ -1,4 +1,5 @@
 // End-to-end tests of the built `cordon` binary: exit codes, stdout, stderr, files.
+import CordonBase
 import CordonPolicy
 import Glibc
 import Testing

@@ -1,3 +1,4 @@
+import CordonBase
 import Glibc
 import Testing
 

@@ -1,3 +1,4 @@
+import CordonBase
 import Foundation
 // Replay and policy tests that need the real gate. Until the gate branch is merged,
 // Gate.evaluate is a placeholder that allows everything; these tests say so and are disabled

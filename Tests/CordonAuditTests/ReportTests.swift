@@ -1,3 +1,4 @@
+import CordonBase
 import CordonGate
 import CordonPolicy
 import Testing

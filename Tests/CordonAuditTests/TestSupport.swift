@@ -1,4 +1,5 @@
 // Real directories and files for tests: each test gets its own temporary directory.
+import CordonBase
 import Glibc
 
 @testable import CordonAudit

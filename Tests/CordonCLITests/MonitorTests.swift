@@ -1,4 +1,5 @@
 // The monitor, end to end: execs inside the sandbox go back through the gate.
+import CordonBase
 import Foundation
 import Testing
 

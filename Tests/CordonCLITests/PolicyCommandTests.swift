@@ -1,4 +1,5 @@
 // `cordon policy lint|show` driven in-process through CordonCommand.main, output captured.
+import CordonBase
 import CordonGate
 import CordonPolicy
 import Testing

@@ -1,5 +1,6 @@
 // Rates over the real corpora (../shared/corpora, read at test time; skipped when absent).
 // The benchmark prints the same figures; these tests keep them from regressing.
+import CordonBase
 import CordonPolicy
 import Testing
 

@@ -1,5 +1,6 @@
 // Policy semantics: tool globs, command prefix lists, rules and their examples, exceptions,
 // thresholds, environments, strictest-wins, and the AgentSec example.
+import CordonBase
 import CordonPolicy
 import Testing
 

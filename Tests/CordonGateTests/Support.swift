@@ -1,5 +1,6 @@
 // Shared helpers for the gate tests: a policy like the shipped default, built in code, and
 // access to the real corpora in ../shared/corpora (tests that need them skip when absent).
+import CordonBase
 import CordonPolicy
 import Testing
 
@@ -70,6 +71,6 @@ enum Corpus {
 }
 
 func readText(_ path: String) -> String? {
-  guard case .success(let bytes) = PolicyFiles.readAll(path, limit: 256 << 20) else { return nil }
+  guard let bytes = try? FileIO.readFile(path) else { return nil }
   return String(decoding: bytes, as: UTF8.self)
 }

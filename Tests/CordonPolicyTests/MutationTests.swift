@@ -1,5 +1,6 @@
 // Seeded mutations of valid documents: whatever the bytes, the parsers answer (a value or an
 // error, never a crash), and whatever loads survives its own serialisation unchanged.
+import CordonBase
 import Testing
 
 @testable import CordonPolicy

@@ -1,3 +1,4 @@
+import CordonBase
 import Testing
 
 @testable import CordonPolicy

@@ -1,6 +1,7 @@
 // cordon-bench log: gate.log appends (chain + flock, one process and four at once) and replay
 // throughput over a 100,000-action trace. Each figure is printed next to a baseline measured
 // in the same run, so the machine's speed cancels out.
+import CordonBase
 import CordonAudit
 import CordonCLI
 import CordonGate
@@ -168,7 +169,7 @@ enum AuditBench {
             t = now()
             let single = Replay.run(input.actions, policy: policy, memoize: false, threads: 1)
             let singleSecs = now() - t
-            let threads = Gate.availableThreads
+            let threads = ParallelMap.availableThreads
             t = now()
             let result = Replay.run(input.actions, policy: policy, memoize: false, threads: threads)
             let evalSecs = now() - t

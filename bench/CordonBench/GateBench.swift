@@ -5,6 +5,7 @@
 // Options: --corpora DIR, --misses FUNCTION|all (print GTFOBins records under the threshold),
 // --approvals (print every tldr command that requires approval), --decisions-out FILE (every
 // corpus decision as a JSON line, to check that a speed change kept every decision).
+import CordonBase
 import CordonGate
 import CordonPolicy
 
@@ -231,7 +232,7 @@ enum GateBench {
     guard batch else { return }
     // The same records through the batch API `cordon check --batch` and `cordon replay` use:
     // one process, every processor it may run on. Same answers (checksum), in order.
-    let threads = Gate.availableThreads
+    let threads = ParallelMap.availableThreads
     let actions = records.map { Action(id: $0.id, payload: .shell($0.command)) }
     var batchSink = 0
     let b0 = now()
@@ -260,7 +261,7 @@ enum GateBench {
   }
 
   static func readFile(_ path: String) -> String? {
-    guard case .success(let bytes) = PolicyFiles.readAll(path, limit: 256 << 20) else { return nil }
+    guard let bytes = try? FileIO.readFile(path) else { return nil }
     return String(decoding: bytes, as: UTF8.self)
   }
 

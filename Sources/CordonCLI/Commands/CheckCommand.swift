@@ -1,5 +1,6 @@
 // `cordon check`: ask the gate about a command (argv or shell text) or a batch of actions,
 // without running anything. Exit 0 allow, 75 requires_approval, 77 block.
+import CordonBase
 import CordonGate
 import CordonPolicy
 
@@ -99,7 +100,7 @@ enum CheckCommand: Subcommand {
     // Lines are read into blocks and each block's actions are decided on every processor
     // (Gate.evaluate(_:policy:threads:): the same answers as one by one); the answers, and
     // the gate.log lines with --log, are then written strictly in input order.
-    let threads = Gate.availableThreads
+    let threads = ParallelMap.availableThreads
     var block: [Result<(id: JSONValue, action: Action), BatchLine.Failure>] = []
     func flush() throws(CLIError) {
       let actions = block.compactMap { try? $0.get().action }

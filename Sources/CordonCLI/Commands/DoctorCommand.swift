@@ -1,5 +1,6 @@
 // `cordon doctor`: which isolation layers work on this machine, why not, and what cordon does
 // instead. Every probe really tries the thing (in a throwaway child), it does not read config.
+import CordonBase
 import CordonPolicy
 import CordonSandbox
 import Glibc

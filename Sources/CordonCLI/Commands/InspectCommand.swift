@@ -2,6 +2,7 @@
 // Request:  {id, agentId, agentName, actionType, description, context, timestamp, environment}
 // Response: {actionId, decision, policyRule, riskAssessment: {level, score, reasons},
 //            approvalId, approvalUrl, message}
+import CordonBase
 import CordonGate
 import CordonPolicy
 

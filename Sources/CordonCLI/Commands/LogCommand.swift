@@ -1,5 +1,6 @@
 // `cordon log`: read, filter, summarise, follow and verify gate.log; `cordon log append`
 // records a decision made elsewhere (and drives the concurrency tests and benchmarks).
+import CordonBase
 import CordonAudit
 import CordonGate
 import CordonPolicy

@@ -1,4 +1,5 @@
 // `cordon replay`: what would this policy have decided about everything we have seen?
+import CordonBase
 import CordonAudit
 import CordonGate
 import CordonPolicy

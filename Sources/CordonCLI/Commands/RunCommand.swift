@@ -1,4 +1,5 @@
 // `cordon run`: gate the command, then run it inside the sandbox.
+import CordonBase
 import CordonAudit
 import CordonGate
 import CordonMonitor

@@ -1,4 +1,5 @@
 // `cordon test`: policy as code. Runs policy test files and reports like a test runner.
+import CordonBase
 import CordonAudit
 import CordonGate
 import CordonPolicy

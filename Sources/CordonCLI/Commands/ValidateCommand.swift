@@ -1,6 +1,7 @@
 // `cordon validate`: the AgentCop-style tool-call check.
 // Request:  {tool_name, tool_args, agent_id, session_id, project_id}
 // Response: {allowed, decision, risk_level, risk_score (0.0-1.0), reasons, policy_rule}
+import CordonBase
 import CordonGate
 import CordonPolicy
 

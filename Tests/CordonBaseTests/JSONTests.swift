@@ -1,7 +1,7 @@
 import CCrypto
 import Testing
 
-@testable import CordonPolicy
+@testable import CordonBase
 
 @Suite("JSON parsing")
 struct JSONParsingTests {

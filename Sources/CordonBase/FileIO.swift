@@ -1,13 +1,13 @@
-// Thin wrappers over the few file syscalls the audit code needs, each retrying EINTR in one
-// place and reporting failures as AuditError naming the path. Glibc only: `cordon run` calls
-// into this before every command, so nothing here may pull in Foundation's start-up cost.
+// Thin wrappers over the few file syscalls cordon needs, each retrying EINTR in one place and
+// reporting failures as a SystemError naming the path. Glibc only: `cordon run` calls into
+// this before every command, so nothing here may pull in Foundation's start-up cost.
 #if canImport(Glibc)
     import Glibc
 #endif
 
-enum FileIO {
+public enum FileIO {
     /// open(2), retried on EINTR.
-    static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0o600) -> Int32 {
+    public static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0o600) -> Int32 {
         while true {
             let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
             if fd >= 0 || errno != EINTR { return fd }
@@ -16,7 +16,7 @@ enum FileIO {
 
     /// write(2) of the whole buffer. Returns the number of bytes written before an error, and
     /// the errno of that error (0 when everything was written).
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
         guard let base = bytes.baseAddress else { return (0, 0) }
         var off = 0
         while off < bytes.count {
@@ -32,7 +32,7 @@ enum FileIO {
     }
 
     /// pread(2) of up to `count` bytes at `offset`.
-    static func pread(_ fd: Int32, count: Int, at offset: Int) -> [UInt8]? {
+    public static func pread(_ fd: Int32, count: Int, at offset: Int) -> [UInt8]? {
         var buf = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
@@ -50,43 +50,43 @@ enum FileIO {
         return buf
     }
 
-    /// The whole file, read through one fd. Throws naming the path.
-    static func readFile(_ path: String) throws(AuditError) -> [UInt8] {
+    /// The whole file, read through one fd. With `limit`, a file that grows past it is refused
+    /// (a wrong path given where a small hand-written file was expected) with EFBIG.
+    public static func readFile(_ path: String, limit: Int? = nil) throws(SystemError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
-        if fd < 0 { throw AuditError.system(.read, "open", path: path, errno: errno) }
+        if fd < 0 { throw SystemError("open", path: path, errno: .current) }
         defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) != 0 { throw AuditError.system(.read, "stat", path: path, errno: errno) }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw AuditError(.read, "read \(path): is a directory", path: path, errno: EISDIR)
-        }
+        if fstat(fd, &st) != 0 { throw SystemError("stat", path: path, errno: .current) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw SystemError("read", path: path, errno: .isDirectory) }
         var out: [UInt8] = []
-        out.reserveCapacity(Int(st.st_size) + 1)
+        out.reserveCapacity(min(Int(st.st_size), limit ?? Int.max) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw AuditError.system(.read, "read", path: path, errno: errno)
+                throw SystemError("read", path: path, errno: .current)
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
+            if let limit, out.count > limit { throw SystemError("read", path: path, errno: .fileTooLarge) }
         }
         return out
     }
 
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Directory entries (names only, without `.` and `..`).
-    static func list(_ dir: String) -> [String] {
+    public static func list(_ dir: String) -> [String] {
         guard let d = opendir(dir) else { return [] }
         defer { closedir(d) }
         var names: [String] = []
@@ -100,7 +100,7 @@ enum FileIO {
     }
 
     /// The current working directory, or "." when it cannot be read (deleted cwd).
-    static func cwd() -> String {
+    public static func cwd() -> String {
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buf, buf.count) != nil else { return "." }
         return String(cString: buf)
