@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "CordonSandbox", dependencies: ["CordonBase", "CordonPolicy", "CSandbox", "CSeccomp"]),
         .target(name: "CordonMonitor", dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
-        .target(name: "CordonCLI", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
+        // The `run` use case: evidence, decision, approval, isolation, monitor sink, outcome.
+        .target(name: "CordonRun", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
+        .target(name: "CordonCLI", dependencies: ["CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(name: "CordonBench", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).

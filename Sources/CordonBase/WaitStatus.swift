@@ -7,19 +7,12 @@ public enum WaitStatus: Sendable, Equatable {
     case exited(Int32)
     /// The process was killed by the signal (core dumped or not).
     case signaled(Int32)
-    /// Stopped or continued: not an end, reported for completeness.
-    case other(Int32)
 
-    /// The layout glibc's WIFEXITED/WEXITSTATUS/WIFSIGNALED/WTERMSIG macros decode on Linux:
-    /// low 7 bits 0 = exited (code in bits 8-15); 0x7f = stopped; otherwise the signal number.
+    /// The layout glibc's WIFEXITED/WEXITSTATUS/WTERMSIG macros decode on Linux: low 7 bits 0
+    /// means exited (code in bits 8-15), otherwise they are the signal number. A stopped child
+    /// (0x7f) is never reported here: every caller waits with WEXITED only.
     public init(raw s: Int32) {
         let low = s & 0x7f
-        if low == 0 {
-            self = .exited((s >> 8) & 0xff)
-        } else if low != 0x7f {
-            self = .signaled(low)
-        } else {
-            self = .other(s)
-        }
+        self = low == 0 ? .exited((s >> 8) & 0xff) : .signaled(low)
     }
 }

@@ -1,5 +1,6 @@
 // A small argument parser: long options with values (`--x V` or `--x=V`), flags, repeated
 // options, `--` ending options, and positionals. No package dependencies by design.
+import CordonRun
 import CordonPolicy
 
 public struct OptionSpec: Sendable {

@@ -1,4 +1,5 @@
 // Subcommand registry and dispatch. Each subcommand lives in its own file under Commands/.
+import CordonRun
 import CordonPolicy
 #if canImport(Glibc)
 import Glibc
@@ -84,11 +85,11 @@ public enum CordonCommand {
         }
         if first == "--help" || first == "-h" || first == "help" {
             ctx.output.out(usage)
-            return 0
+            return ExitCode.success.rawValue
         }
         if first == "--version" {
             ctx.output.out("cordon \(version)\n")
-            return 0
+            return ExitCode.success.rawValue
         }
         guard let cmd = commands.first(where: { $0.name == first }) else {
             let hint = Suggest.closest(first, in: commands.map { $0.name }).map { "did you mean 'cordon \($0)'?" }
@@ -99,7 +100,7 @@ public enum CordonCommand {
         let rest = Array(args.dropFirst())
         if rest.first == "--help" || rest.first == "-h" {
             ctx.output.out(cmd.help)
-            return 0
+            return ExitCode.success.rawValue
         }
         do {
             return try cmd.run(rest, ctx)

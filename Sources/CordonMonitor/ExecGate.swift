@@ -108,7 +108,7 @@ extension Monitor {
             // The path or argv could not be read (a bad pointer, or more than the kernel's own
             // limits): it cannot be gated, so it does not run. Answering allow here would let
             // the kernel read what we could not and run it unchecked.
-            sink.event("exec", [
+            sink.monitorObserved("exec", [
                 ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
                 ("path", .string("(unreadable exec path or argv)")), ("argv", .array([])),
                 ("result", .string("denied")),
@@ -127,7 +127,7 @@ extension Monitor {
         let decision = decide(target, pid: tid)
         lap(2)
         defer { lap(3) }
-        sink.event("exec", [
+        sink.monitorObserved("exec", [
             ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
             ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
             ("result", .string(decision == .allow ? "allowed" : "denied")),
@@ -146,7 +146,7 @@ extension Monitor {
         case .mismatch(let what):
             kill(status.tgid, SIGKILL)
             summary.tamper += 1
-            sink.event("violation", [
+            sink.monitorObserved("violation", [
                 ("kind", .string("tamper")), ("pid", .number(Double(tid))),
                 ("detail", .string("exec changed after the gate approved it: \(what)")),
             ])
@@ -171,34 +171,20 @@ extension Monitor {
         guard let (d, a) = strictest else { return .allow }
         // gate.log and the trace get the gate's own decision; an approval (or its absence) is
         // a separate event, so replay and `cordon log` see what the gate said, not the outcome.
-        sink.decision(d, a, pid)
+        sink.monitorDecided(d, for: a, pid: pid)
         var effective = d.decision
         if d.decision == .requiresApproval {
-            // Interactive runs ask; otherwise approvals.timeout is 0 for non-interactive runs
-            // and the exec is denied (DESIGN: the process waits inside execve meanwhile).
-            let approved = interactive && Prompt.ask(d, argv: t.argv)
-            sink.event(approved ? "approval_approved" : "approval_rejected", [
-                ("actionId", .string(a.id)), ("by", .string(interactive ? "terminal" : "non-interactive")),
+            // Interactive runs ask (the process waits inside execve meanwhile); a run nobody
+            // can answer for refuses the exec.
+            let answer = sink.monitorAsks(d, argv: t.argv)
+            let approved = answer ?? false
+            sink.monitorObserved(approved ? "approval_approved" : "approval_rejected", [
+                ("actionId", .string(a.id)), ("by", .string(answer == nil ? "non-interactive" : "terminal")),
             ])
             effective = approved ? .allow : .block
         }
         cache[key] = effective
         return effective
-    }
-}
-
-enum Prompt {
-    static func ask(_ d: Decision, argv: [String]) -> Bool {
-        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var q = "cordon: the sandboxed command wants to run '\(argv.joined(separator: " "))' (score \(d.score), \(d.level.rawValue))\n"
-        for r in d.reasons { q += "  - \(r)\n" }
-        q += "allow it? [y/N] "
-        q.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
-        var buf = [UInt8](repeating: 0, count: 16)
-        let n = read(fd, &buf, buf.count)
-        return n > 0 && (buf[0] == UInt8(ascii: "y") || buf[0] == UInt8(ascii: "Y"))
     }
 }
 

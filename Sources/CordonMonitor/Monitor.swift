@@ -9,23 +9,23 @@ import CordonPolicy
 import CordonSandbox
 import Glibc
 
-public final class Monitor: NotificationHandler {
-    /// Where decisions and events go (gate.log and the trace, in cordon run).
-    public struct Sink {
-        public var decision: (Decision, Action, Int32) -> Void
-        public var event: (String, [(String, JSONValue)]) -> Void
-        public init(decision: @escaping (Decision, Action, Int32) -> Void, event: @escaping (String, [(String, JSONValue)]) -> Void) {
-            self.decision = decision
-            self.event = event
-        }
-    }
+/// Where the monitor reports: the run that owns it (CordonRun's Runner writes gate.log and the
+/// trace, and asks a person). The monitor never reaches the CLI or the evidence files itself.
+public protocol MonitorSink: AnyObject {
+    /// The gate's own decision on an exec inside the sandbox (before any approval).
+    func monitorDecided(_ decision: Decision, for action: Action, pid: Int32)
+    /// Something the sandbox did: an exec, a connect, a file event, a violation, an approval.
+    func monitorObserved(_ type: String, _ fields: [(String, JSONValue)])
+    /// A requires-approval exec waits in execve for this answer: true to let it run, false to
+    /// refuse it, nil when nobody can be asked (a non-interactive run: refused).
+    func monitorAsks(_ decision: Decision, argv: [String]) -> Bool?
+}
 
+public final class Monitor: NotificationHandler {
     let policy: Policy
     let agentId: String?
     let sessionId: String?
-    let sink: Sink
-    /// Ask on the terminal for requires_approval; otherwise such execs are denied.
-    let interactive: Bool
+    let sink: MonitorSink
     let network: NetworkRules
     /// Effective decisions (after any approval) per (device, inode, argv) within the run.
     var cache: [String: DecisionKind] = [:]
@@ -38,11 +38,10 @@ public final class Monitor: NotificationHandler {
     var actionCount = 1
     public internal(set) var summary = RunSummary()
 
-    public init(policy: Policy, agentId: String?, sessionId: String?, interactive: Bool, sink: Sink) {
+    public init(policy: Policy, agentId: String?, sessionId: String?, sink: MonitorSink) {
         self.policy = policy
         self.agentId = agentId
         self.sessionId = sessionId
-        self.interactive = interactive
         self.sink = sink
         self.network = NetworkRules(policy.sandbox)
     }
@@ -133,7 +132,7 @@ public final class Monitor: NotificationHandler {
         if let p = ep.port { fields.append(("port", .number(Double(p)))) }
         let allowed = network.allows(ep)
         fields.append(("result", .string(allowed ? "allowed" : "denied")))
-        sink.event("connect", fields)
+        sink.monitorObserved("connect", fields)
         summary.endpoint(ep.description, denied: !allowed)
         return allowed ? .allow : .deny(EPERM)
     }
@@ -165,7 +164,7 @@ public final class Monitor: NotificationHandler {
         case "mknod", "mknodat": type = "mknod"
         default: type = "file_write"
         }
-        sink.event(type, [("pid", .number(Double(pid))), ("path", .string(full)), ("syscall", .string(name))])
+        sink.monitorObserved(type, [("pid", .number(Double(pid))), ("path", .string(full)), ("syscall", .string(name))])
         summary.file(full, deleted: type == "unlink")
         return .allow
     }

@@ -36,21 +36,21 @@ struct CgroupSet {
         return exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids")
     }
 
-    static func create(pid: Int32, memory: UInt64?, pids: Int?) throws(SpawnFailure) -> CgroupSet? {
+    static func create(pid: Int32, memory: UInt64?, pids: Int?) throws(SandboxError) -> CgroupSet? {
         guard memory != nil || pids != nil else { return nil }
         let name = "cordon-\(getpid())-\(pid)"
         var set = CgroupSet(dirs: [])
-        func mk(_ dir: String) throws(SpawnFailure) {
+        func mk(_ dir: String) throws(SandboxError) {
             sweepStale(in: String(dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)]))
             if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-                throw SpawnFailure(stage: "cgroup mkdir \(dir)", errno: errno, detail: "", isExec: false)
+                throw SandboxError(.setup("cgroup mkdir \(dir)"), errno: .current)
             }
             set.dirs.append(dir)
         }
-        func put(_ file: String, _ value: String) throws(SpawnFailure) {
+        func put(_ file: String, _ value: String) throws(SandboxError) {
             try Sandbox.writeFile(file, value)
         }
-        do throws(SpawnFailure) {
+        do throws(SandboxError) {
             if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory") {
                 let dir = "/sys/fs/cgroup" + (ownPath(controller: nil) ?? "") + "/" + name
                 try mk(dir)
@@ -112,9 +112,9 @@ extension String {
         return s
     }
 
-    init(contentsOfFile path: String) throws(SpawnFailure) {
+    init(contentsOfFile path: String) throws(SandboxError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw SpawnFailure(stage: "open \(path)", errno: errno, detail: "", isExec: false) }
+        if fd < 0 { throw SandboxError(.setup("open \(path)"), errno: .current) }
         defer { close(fd) }
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)

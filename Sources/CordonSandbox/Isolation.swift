@@ -70,7 +70,25 @@ extension String {
     }
 }
 
+/// How much of the sandbox this machine allows (`cordon doctor`'s verdict).
+public enum IsolationLevel: String, Sendable {
+    /// Namespaces and the seccomp filter: every layer `cordon run` wants.
+    case full
+    /// cordon falls back to what is left (Landlock and/or seccomp and rlimits, or namespaces
+    /// without the filter); a policy with `sandbox.require` refuses instead.
+    case degraded
+    /// Nothing to confine a command with: `cordon run` refuses (unless --unsandboxed).
+    case none
+}
+
 public enum Isolation {
+    /// The verdict from what the probes found: the same rule `run` follows when it falls back
+    /// (no namespaces: Landlock + seccomp; neither Landlock nor seccomp: refuse).
+    public static func level(namespaces: Bool, seccomp: Bool, landlock: Bool) -> IsolationLevel {
+        if namespaces && seccomp { return .full }
+        return namespaces || seccomp || landlock ? .degraded : .none
+    }
+
     /// Spawns under the strongest layers available. A kernel that refuses a user namespace
     /// (Ubuntu 24.04's AppArmor restriction, many containers) gets Landlock + seccomp +
     /// rlimits instead, unless the policy requires namespaces.
@@ -103,18 +121,18 @@ public enum Isolation {
         let cg = probe.cgroups()
         var useNS = sb.mode != .landlock && !probe.disabled.contains("userns")
         if sb.require.contains("landlock") && abi == nil {
-            throw SandboxError(stage: "landlock", "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
+            throw SandboxError(.landlock, "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
         }
         if sb.require.contains("seccomp") && !seccompOK {
-            throw SandboxError(stage: "seccomp", "the policy requires seccomp (sandbox.require) but it is unavailable")
+            throw SandboxError(.seccomp, "the policy requires seccomp (sandbox.require) but it is unavailable")
         }
         while true {
             if !useNS {
                 if sb.require.contains("namespaces") {
-                    throw SandboxError(stage: "namespaces", "the policy requires namespaces (sandbox.require) but user namespaces are unavailable here; refusing to run with weaker isolation")
+                    throw SandboxError(.namespaces, "the policy requires namespaces (sandbox.require) but user namespaces are unavailable here; refusing to run with weaker isolation")
                 }
                 if abi == nil && !seccompOK {
-                    throw SandboxError(stage: "isolation", "no isolation layer is available (no user namespaces, Landlock or seccomp); refusing to run. Use --unsandboxed to run without a sandbox")
+                    throw SandboxError(.isolation, "no isolation layer is available (no user namespaces, Landlock or seccomp); refusing to run. Use --unsandboxed to run without a sandbox")
                 }
             }
             var plan = try build(req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
@@ -142,11 +160,11 @@ public enum Isolation {
             } catch {
                 // clone3 refusing CLONE_NEWUSER: EPERM (AppArmor, sysctl), ENOSPC (max_user_namespaces
                 // is 0), EINVAL/ENOSYS (old kernel). Anything later is a real setup failure.
-                if useNS && error.stage == "clone3" && [EPERM, ENOSPC, EINVAL, ENOSYS, EACCES].contains(error.errno) {
+                if useNS, error.stage == .clone, let e = error.errno, [EPERM, ENOSPC, EINVAL, ENOSYS, EACCES].contains(e.rawValue) {
                     useNS = false
                     continue
                 }
-                throw SandboxError(spawn: error)
+                throw error
             }
         }
     }
@@ -157,18 +175,11 @@ public enum Isolation {
 
     static func makePrivateTmp() throws -> String {
         var template = Array("/tmp/cordon-XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw SandboxError(stage: "mkdtemp", "", errno: errno) }
+        guard let p = mkdtemp(&template) else { throw SandboxError(.setup("mkdtemp"), "", errno: .current) }
         return String(cString: p)
     }
 
     static func removeTree(_ path: String) {
         _ = cs_remove_tree(path)
-    }
-}
-
-extension SandboxError {
-    public init(spawn: SpawnFailure) {
-        self.init(stage: spawn.stage, spawn.detail, errno: spawn.errno)
-        self.isExec = spawn.isExec
     }
 }

@@ -57,7 +57,7 @@ public enum PlanBuilder {
         let policy = req.policy
         let sb = policy.sandbox
         guard let first = req.argv.first, !first.isEmpty else {
-            throw SandboxError(stage: "plan", "no command given")
+            throw SandboxError(.plan, "no command given")
         }
         let euid = geteuid(), egid = getegid()
         let root = euid == 0
@@ -158,9 +158,9 @@ public enum PlanBuilder {
         var system: [(host: String, inside: String)] = []
         if let root = rootfs {
             guard let r = PathTools.real(root), case .directory = PathTools.lkind(r) else {
-                throw SandboxError(stage: "plan", "rootfs \(root) is not a directory")
+                throw SandboxError(.plan, "rootfs \(root) is not a directory")
             }
-            guard let d = opendir(r) else { throw SandboxError(stage: "plan", "opendir \(r)", errno: errno) }
+            guard let d = opendir(r) else { throw SandboxError(.plan, "opendir \(r)", errno: .current) }
             var names: [String] = []
             while let e = readdir(d) {
                 let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

@@ -23,17 +23,6 @@ public struct RunOutcome: Sendable {
     public var outputTruncated: Bool
     public var layers: IsolationLayers
     public var pid: Int32
-
-    /// DESIGN's exit code table: the command's own, 128+signal, 124 on timeout.
-    public var exitCode: Int32 {
-        switch status {
-        case .exited(let c): c
-        case .signaled(let s): 128 + s
-        case .timedOut: 124
-        case .interrupted(let s): 128 + s
-        case .monitorFailed: 125
-        }
-    }
 }
 
 /// Where the child's output goes; the runner forwards it with the byte cap.
@@ -46,28 +35,10 @@ public struct OutputTargets: Sendable {
     }
 }
 
-/// A failure before the command ran: the stage, the errno, and for exec failures whether the
-/// command was missing (127) or not executable (126).
-public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
-    public var stage: String
-    public var errno: Int32
-    public var detail: String
-    public var isExec: Bool
-    public var description: String { "\(stage)\(detail.isEmpty ? "" : " " + detail): \(Errno.text(errno))" }
-}
-
 public enum Sandbox {
-    static let stageNames: [Int32: String] = [
-        1: "sync with parent", 2: "parent-death signal", 3: "setsid", 4: "sethostname", 5: "loopback",
-        6: "mount (private propagation)", 7: "mount (root tmpfs)", 8: "pivot_root", 9: "mount",
-        10: "enter new root", 11: "clone (worker)", 12: "setrlimit", 13: "stdio", 14: "close_range",
-        15: "setgroups", 16: "setgid", 17: "setuid", 18: "drop capabilities", 19: "no_new_privs",
-        20: "signal reset", 21: "chdir", 22: "landlock", 23: "seccomp", 24: "execve", 25: "clone3",
-    ]
-
     /// Spawns and supervises the plan to the end. Call from the main thread (or one permanent
     /// thread): the parent-death signal follows the thread that spawned.
-    public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0) throws(SpawnFailure) -> RunOutcome {
+    public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0) throws(SandboxError) -> RunOutcome {
         var plan = plan
         plan.layers.monitor = plan.monitor != nil
         let start = monotonicNow()
@@ -98,14 +69,14 @@ public enum Sandbox {
         var cgroup: CgroupSet?
     }
 
-    static func pipe2(_ flags: Int32) throws(SpawnFailure) -> (Int32, Int32) {
+    static func pipe2(_ flags: Int32) throws(SandboxError) -> (Int32, Int32) {
         var fds: [Int32] = [-1, -1]
         let r = cs_pipe_cloexec(&fds)
-        if r != 0 { throw SpawnFailure(stage: "pipe", errno: -r, detail: "", isExec: false) }
+        if r != 0 { throw SandboxError(.setup("pipe"), errno: Errno(-r)) }
         return (fds[0], fds[1])
     }
 
-    static func spawn(_ plan: SpawnPlan, stdinFD: Int32) throws(SpawnFailure) -> Child {
+    static func spawn(_ plan: SpawnPlan, stdinFD: Int32) throws(SandboxError) -> Child {
         let a = CArena()
         let (errR, errW) = try pipe2(O_CLOEXEC)
         let (syncR, syncW) = try pipe2(O_CLOEXEC)
@@ -116,7 +87,7 @@ public enum Sandbox {
         if plan.monitor != nil {
             var sp: [Int32] = [-1, -1]
             let r = cs_socketpair_cloexec(&sp)
-            if r < 0 { throw SpawnFailure(stage: "socketpair", errno: -r, detail: "", isExec: false) }
+            if r < 0 { throw SandboxError(.setup("socketpair"), errno: Errno(-r)) }
             notifyParent = sp[0]
             notifyChild = sp[1]
         }
@@ -208,12 +179,12 @@ public enum Sandbox {
         if pid < 0 {
             close(errR); close(syncW); close(statusR); close(outR); close(errOutR)
             if notifyParent >= 0 { close(notifyParent) }
-            throw SpawnFailure(stage: "clone3", errno: -pid, detail: "", isExec: false)
+            throw SandboxError(.clone, errno: Errno(-pid))
         }
 
         var cgroup: CgroupSet?
         var listener: Int32 = -1
-        func abort(_ f: SpawnFailure) -> SpawnFailure {
+        func abort(_ f: SandboxError) -> SandboxError {
             _ = cs_pidfd_send_signal(pidfd, SIGKILL)
             var st: Int32 = 0
             _ = cs_wait_pidfd(pidfd, &st, nil, 0)
@@ -225,7 +196,7 @@ public enum Sandbox {
             return f
         }
         if ns {
-            do throws(SpawnFailure) {
+            do throws(SandboxError) {
                 try writeIDMaps(pid: pid, plan: plan)
                 if plan.hostIsRoot, plan.layers.cgroups {
                     cgroup = try CgroupSet.create(pid: pid, memory: plan.memoryLimit, pids: plan.processLimit)
@@ -256,18 +227,18 @@ public enum Sandbox {
                 fds.append(pollfd(fd: waitingForListener ? notifyParent : listener, events: Int16(POLLIN), revents: 0))
                 if poll(&fds, 2, -1) < 0 {
                     if errno == EINTR { continue }
-                    throw abort(SpawnFailure(stage: "poll", errno: errno, detail: "", isExec: false))
+                    throw abort(SandboxError(.setup("poll"), errno: .current))
                 }
                 if fds[1].revents & Int16(POLLIN) != 0 {
                     if waitingForListener {
                         let fd = cs_recv_fd(notifyParent)
-                        if fd < 0 { throw abort(SpawnFailure(stage: "receive seccomp listener", errno: -fd, detail: "", isExec: false)) }
+                        if fd < 0 { throw abort(SandboxError(.setup("receive seccomp listener"), errno: Errno(-fd))) }
                         listener = fd
                         waitingForListener = false
                         close(notifyParent)
                         notifyParent = -1
                     } else if let m = plan.monitor, case .fatal(let why) = m.initialExec(listener: listener) {
-                        throw abort(SpawnFailure(stage: "monitor", errno: EIO, detail: why, isExec: false))
+                        throw abort(SandboxError(.monitor, why, errno: Errno(EIO)))
                     }
                     continue
                 }
@@ -282,15 +253,16 @@ public enum Sandbox {
         if notifyParent >= 0 { close(notifyParent) }
         close(errR)
         if got == MemoryLayout<cs_error>.size {
-            let stage = stageNames[rec.stage] ?? "stage \(rec.stage)"
+            let stage = ChildStage(rawValue: rec.stage)
             var detail = ""
-            if rec.stage == 9, rec.index >= 0, Int(rec.index) < plan.mounts.count {
+            // The record's index names the mount op or exec candidate that failed (csandbox.h).
+            if stage == .mount, rec.index >= 0, Int(rec.index) < plan.mounts.count {
                 let m = plan.mounts[Int(rec.index)]
                 detail = "(\(m.kind) \(m.source.map { $0 + " -> " } ?? "")\(m.target))"
-            } else if rec.stage == 24, rec.index >= 0, Int(rec.index) < plan.execCandidates.count {
+            } else if stage == .exec, rec.index >= 0, Int(rec.index) < plan.execCandidates.count {
                 detail = plan.execCandidates[Int(rec.index)]
             }
-            throw abort(SpawnFailure(stage: stage, errno: rec.err, detail: detail, isExec: rec.stage == 24))
+            throw abort(SandboxError(.child(stage), detail, errno: Errno(rec.err)))
         }
         return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, listener: listener, cgroup: cgroup)
     }
@@ -298,20 +270,20 @@ public enum Sandbox {
     /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only
     /// with setgroups denied; as root we map the unprivileged target ids and keep setgroups so
     /// the child can drop root's supplementary groups.
-    static func writeIDMaps(pid: Int32, plan: SpawnPlan) throws(SpawnFailure) {
+    static func writeIDMaps(pid: Int32, plan: SpawnPlan) throws(SandboxError) {
         let base = "/proc/\(pid)/"
         if !plan.hostIsRoot { try writeFile(base + "setgroups", "deny") }
         try writeFile(base + "uid_map", "\(plan.uid) \(plan.hostUID) 1\n")
         try writeFile(base + "gid_map", "\(plan.gid) \(plan.hostGID) 1\n")
     }
 
-    static func writeFile(_ path: String, _ text: String) throws(SpawnFailure) {
+    static func writeFile(_ path: String, _ text: String) throws(SandboxError) {
         let fd = open(path, O_WRONLY | O_CLOEXEC)
-        if fd < 0 { throw SpawnFailure(stage: "write \(path)", errno: errno, detail: "", isExec: false) }
+        if fd < 0 { throw SandboxError(.setup("write \(path)"), errno: .current) }
         defer { close(fd) }
         var t = text
         let n = t.withUTF8 { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 { throw SpawnFailure(stage: "write \(path)", errno: errno, detail: "", isExec: false) }
+        if n < 0 { throw SandboxError(.setup("write \(path)"), errno: .current) }
     }
 
     public static func monotonicNow() -> Double {

@@ -19,7 +19,7 @@ public enum SeccompCache {
     /// The compiled program for a named profile, from the cache when it holds a valid copy.
     public static func program(named name: String, monitor: [String] = [], environment: [String: String]) throws(SandboxError) -> SeccompProgram {
         guard let text = EmbeddedSeccomp.profiles[name] else {
-            throw SandboxError(stage: "seccomp", "unknown profile '\(name)' (available: \(SeccompProfiles.names.joined(separator: ", ")))")
+            throw SandboxError(.seccomp, "unknown profile '\(name)' (available: \(SeccompProfiles.names.joined(separator: ", ")))")
         }
         #if arch(x86_64)
         let arch = "x86_64"

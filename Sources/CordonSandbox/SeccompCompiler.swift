@@ -50,23 +50,6 @@ public struct SeccompProgram: Sendable {
     public var byteCount: Int { instructions.count * MemoryLayout<sock_filter>.stride }
 }
 
-public struct SandboxError: Error, Sendable, CustomStringConvertible {
-    public var stage: String
-    public var message: String
-    public var errno: Int32?
-    /// The failure was execve itself: ENOENT means "not found" (127), else "not executable" (126).
-    public var isExec = false
-    public init(stage: String, _ message: String, errno: Int32? = nil) {
-        self.stage = stage
-        self.message = message
-        self.errno = errno
-    }
-    public var description: String {
-        if let e = errno { return "\(stage): \(message)\(message.isEmpty ? "" : ": ")\(Errno.text(e))" }
-        return "\(stage): \(message)"
-    }
-}
-
 public enum SeccompCompiler {
     // AUDIT_ARCH_X86_64 / AUDIT_ARCH_AARCH64 and the x32 syscall bit.
     static let auditArchX86_64: UInt32 = 0xC000_003E
@@ -75,7 +58,7 @@ public enum SeccompCompiler {
 
     public static func compile(_ profile: SeccompProfile, notify: [SeccompRule] = []) throws(SandboxError) -> SeccompProgram {
         guard let ctx = seccomp_init(SCMP_ACT_ALLOW) else {
-            throw SandboxError(stage: "seccomp", "seccomp_init failed")
+            throw SandboxError(.seccomp, "seccomp_init failed")
         }
         defer { seccomp_release(ctx) }
         // Other architectures (e.g. i386 calls through int 0x80 on x86_64) use other syscall
@@ -94,7 +77,7 @@ public enum SeccompCompiler {
                 seccomp_rule_add_array(ctx, action, nr, UInt32(buf.count), buf.baseAddress)
             }
             if rc < 0 {
-                throw SandboxError(stage: "seccomp", "rule for \(rule.syscall)", errno: -rc)
+                throw SandboxError(.seccomp, "rule for \(rule.syscall)", errno: Errno(-rc))
             }
         }
         let bytes = try export(ctx)
@@ -121,17 +104,17 @@ public enum SeccompCompiler {
 
     static func export(_ ctx: scmp_filter_ctx) throws(SandboxError) -> [sock_filter] {
         let fd = cs_memfd_create("cordon-seccomp")
-        if fd < 0 { throw SandboxError(stage: "seccomp", "memfd_create", errno: -fd) }
+        if fd < 0 { throw SandboxError(.seccomp, "memfd_create", errno: Errno(-fd)) }
         defer { close(fd) }
         let rc = seccomp_export_bpf(ctx, fd)
-        if rc < 0 { throw SandboxError(stage: "seccomp", "export", errno: -rc) }
+        if rc < 0 { throw SandboxError(.seccomp, "export", errno: Errno(-rc)) }
         let size = Int(lseek(fd, 0, SEEK_END))
         guard size > 0, size % MemoryLayout<sock_filter>.stride == 0 else {
-            throw SandboxError(stage: "seccomp", "export produced \(size) bytes, not whole instructions")
+            throw SandboxError(.seccomp, "export produced \(size) bytes, not whole instructions")
         }
         var out = [sock_filter](repeating: sock_filter(), count: size / MemoryLayout<sock_filter>.stride)
         let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
-        if n != size { throw SandboxError(stage: "seccomp", "reading exported filter", errno: errno) }
+        if n != size { throw SandboxError(.seccomp, "reading exported filter", errno: .current) }
         return out
     }
 }

@@ -8,13 +8,13 @@ public enum SeccompProfiles {
 
     public static func profile(named name: String) throws(SandboxError) -> SeccompProfile {
         guard let text = EmbeddedSeccomp.profiles[name] else {
-            throw SandboxError(stage: "seccomp", "unknown profile '\(name)' (available: \(names.joined(separator: ", ")))")
+            throw SandboxError(.seccomp, "unknown profile '\(name)' (available: \(names.joined(separator: ", ")))")
         }
         let spec: SeccompProfileSpec
         do {
             spec = try SeccompProfileReader.parse(text: text, file: "sandbox/seccomp/\(name).yaml")
         } catch {
-            throw SandboxError(stage: "seccomp", "profile \(name): \(error.description)")
+            throw SandboxError(.seccomp, "profile \(name): \(error.description)")
         }
         return SeccompProfile(name: spec.name, deny: spec.deny.map { e in
             SeccompRule(syscall: e.syscall, errno: errnoValue(e.errno),

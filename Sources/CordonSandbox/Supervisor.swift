@@ -1,5 +1,6 @@
 // The parent's loop while the command runs: one poll() over the output pipes, the pidfd, a
 // signalfd for cordon's own termination signals, and the deadline.
+import CordonBase
 import CSandbox
 import Glibc
 
@@ -126,10 +127,11 @@ struct Supervisor {
             st = .timedOut
         } else if let s = interruptedBy {
             st = .interrupted(s)
-        } else if cs_wstatus_exited(status) != 0 {
-            st = .exited(cs_wstatus_code(status))
         } else {
-            st = .signaled(cs_wstatus_signal(status))
+            switch WaitStatus(raw: status) {
+            case .exited(let code): st = .exited(code)
+            case .signaled(let signal): st = .signaled(signal)
+            }
         }
         return RunOutcome(status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
                           layers: plan.layers, pid: child.pid)

@@ -1,4 +1,5 @@
 // End-to-end tests of `cordon check`, `inspect` and `validate`, in process with captured output.
+import CordonRun
 import CordonBase
 import Foundation
 import CordonPolicy

@@ -1,6 +1,7 @@
 // `cordon policy lint|show` driven in-process through CordonCommand.main, output captured.
+import CordonRun
 import CordonBase
-import CordonGate
+@testable import CordonGate
 import CordonPolicy
 import Testing
 
@@ -205,9 +206,9 @@ struct RuleExamplePositionTests {
         let policy = try PolicyLoader().load(text: text, path: "p.yaml")
         let rule = try #require(policy.gate.rules.first)
         let v = ExampleViolation(ruleId: "r", example: .fields(["tool": "read"]), expectedMatch: true, location: rule.location)
-        #expect(atExample(v, in: policy).location == SourceLocation(file: "p.yaml", line: 9, column: 13))
+        #expect(CheckedPolicy.placed(v, in: policy).location == SourceLocation(file: "p.yaml", line: 9, column: 13))
         // Unknown rule or example: left where the gate put it.
         let other = ExampleViolation(ruleId: "zz", example: .command("x"), expectedMatch: true, location: rule.location)
-        #expect(atExample(other, in: policy).location == rule.location)
+        #expect(CheckedPolicy.placed(other, in: policy).location == rule.location)
     }
 }

@@ -1,4 +1,5 @@
 // End-to-end: the built `cordon` binary, its exit codes, stdout and stderr (DESIGN's table).
+import CordonRun
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 // `cordon check`: ask the gate about a command (argv or shell text) or a batch of actions,
 // without running anything. Exit 0 allow, 75 requires_approval, 77 block.
+import CordonRun
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -78,15 +79,7 @@ enum CheckCommand: Subcommand {
     let d = Gate.evaluate(action, policy: policy)
     try log?.append(d, for: action)
     ctx.output.out((parsed.flag("json") ? d.json : d.summary) + "\n")
-    return exitCode(d.decision)
-  }
-
-  static func exitCode(_ k: DecisionKind) -> Int32 {
-    switch k {
-    case .allow: ExitCode.success.rawValue
-    case .requiresApproval: ExitCode.approvalPending.rawValue
-    case .block: ExitCode.blocked.rawValue
-    }
+    return ExitCode.of(d.decision).rawValue
   }
 
   /// One output line per input line, in order; a malformed line gets

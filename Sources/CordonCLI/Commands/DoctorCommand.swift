@@ -1,5 +1,6 @@
 // `cordon doctor`: which isolation layers work on this machine, why not, and what cordon does
 // instead. Every probe really tries the thing (in a throwaway child), it does not read config.
+import CordonRun
 import CordonBase
 import CordonPolicy
 import CordonSandbox
@@ -34,16 +35,17 @@ enum DoctorCommand: Subcommand {
         if let extra = parsed.positionals.first { throw .usage("doctor: unexpected argument '\(extra)'", command: name) }
         let probe = Probe(environment: ctx.environment)
         let checks = probeAll(probe)
-        let userns = checks[0].ok && checks[1].ok
-        let fallbackOK = checks[2].ok || checks[4].ok
-        let code: Int32 = userns && checks[2].ok ? 0 : (userns || fallbackOK ? 2 : 1)
+        func ok(_ layer: String) -> Bool { checks.contains { $0.layer == layer && $0.ok } }
+        let level = Isolation.level(
+            namespaces: ok(Layer.userNamespaces) && ok(Layer.namespaces), seccomp: ok(Layer.seccomp),
+            landlock: ok(Layer.landlock))
+        let code = ExitCode.of(level).rawValue
         if parsed.flag("json") {
             let items = checks.map { c in
                 JSONValue.object([("layer", .string(c.layer)), ("ok", .bool(c.ok)), ("detail", .string(c.detail)),
                                   ("fallback", c.ok ? .null : .string(c.fallback))])
             }
-            let mode = code == 0 ? "full" : code == 2 ? "degraded" : "none"
-            ctx.output.out(JSONValue.object([("isolation", .string(mode)), ("checks", .array(items))]).serialized() + "\n")
+            ctx.output.out(JSONValue.object([("isolation", .string(level.rawValue)), ("checks", .array(items))]).serialized() + "\n")
             return code
         }
         let tty = ctx.stdoutIsTTY
@@ -53,24 +55,32 @@ enum DoctorCommand: Subcommand {
             if !c.ok { line += "    -> " + c.fallback + "\n" }
             ctx.output.out(line)
         }
-        switch code {
-        case 0: ctx.output.out("\nfull isolation available: cordon run uses namespaces, seccomp and Landlock\n")
-        case 2: ctx.output.out("\ndegraded: cordon run falls back to the layers marked ok (a policy with sandbox.require: [namespaces] refuses to run)\n")
-        default: ctx.output.out("\nno isolation is possible here: cordon run refuses to run commands (unless --unsandboxed)\n")
+        switch level {
+        case .full: ctx.output.out("\nfull isolation available: cordon run uses namespaces, seccomp and Landlock\n")
+        case .degraded: ctx.output.out("\ndegraded: cordon run falls back to the layers marked ok (a policy with sandbox.require: [namespaces] refuses to run)\n")
+        case .none: ctx.output.out("\nno isolation is possible here: cordon run refuses to run commands (unless --unsandboxed)\n")
         }
         return code
+    }
+
+    /// The layers the verdict is decided on, named as the report prints them.
+    enum Layer {
+        static let userNamespaces = "user namespaces"
+        static let namespaces = "mount/pid/net namespaces"
+        static let seccomp = "seccomp filter"
+        static let landlock = "landlock"
     }
 
     static func probeAll(_ probe: Probe) -> [Check] {
         var checks: [Check] = []
         let u = probe.userNamespaces()
         checks.append(Check(
-            layer: "user namespaces", ok: u == 0,
+            layer: Layer.userNamespaces, ok: u == 0,
             detail: u == 0 ? "unprivileged user namespaces can be created" : "unshare(CLONE_NEWUSER): \(Errno.text(u))" + usernsHint(u),
             fallback: "Landlock + seccomp + rlimits only: no private filesystem view, pid or network isolation"))
         let all = u == 0 ? probe.allNamespaces() : u
         checks.append(Check(
-            layer: "mount/pid/net namespaces", ok: all == 0,
+            layer: Layer.namespaces, ok: all == 0,
             detail: all == 0 ? "mount, pid, net, ipc and uts namespaces inside a user namespace" : "unshare: \(Errno.text(all))",
             fallback: "same as above: Landlock + seccomp + rlimits"))
         var seccompOK = false
@@ -83,7 +93,7 @@ enum DoctorCommand: Subcommand {
         } catch {
             seccompDetail = error.description
         }
-        checks.append(Check(layer: "seccomp filter", ok: seccompOK, detail: seccompDetail,
+        checks.append(Check(layer: Layer.seccomp, ok: seccompOK, detail: seccompDetail,
                             fallback: "dangerous syscalls (mount, ptrace, bpf, io_uring, ...) are not filtered"))
         let n = probe.seccompNotify()
         checks.append(Check(
@@ -92,7 +102,7 @@ enum DoctorCommand: Subcommand {
             fallback: "the monitor cannot gate execs inside the sandbox; only the first command is gated"))
         let abi = probe.landlockABI()
         checks.append(Check(
-            layer: "landlock", ok: abi != nil,
+            layer: Layer.landlock, ok: abi != nil,
             detail: abi.map { "ABI \($0)" } ?? "landlock_create_ruleset: \(Errno.text(probe.landlockError()))",
             fallback: "no second filesystem layer; with namespaces, the mount view still confines writes"))
         let root = geteuid() == 0

@@ -2,6 +2,7 @@
 // Request:  {id, agentId, agentName, actionType, description, context, timestamp, environment}
 // Response: {actionId, decision, policyRule, riskAssessment: {level, score, reasons},
 //            approvalId, approvalUrl, message}
+import CordonRun
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -53,7 +54,7 @@ enum InspectCommand: Subcommand {
     let d = Gate.evaluate(action, policy: policy)
     try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
     ctx.output.out(response(d).serialized() + "\n")
-    return CheckCommand.exitCode(d.decision)
+    return ExitCode.of(d.decision).rawValue
   }
 
   static func response(_ d: Decision) -> JSONValue {

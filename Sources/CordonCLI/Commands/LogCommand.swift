@@ -1,5 +1,6 @@
 // `cordon log`: read, filter, summarise, follow and verify gate.log; `cordon log append`
 // records a decision made elsewhere (and drives the concurrency tests and benchmarks).
+import CordonRun
 import CordonBase
 import CordonAudit
 import CordonGate
@@ -162,7 +163,7 @@ enum LogCommand: Subcommand {
                 nanosleep(&ts, nil)
             }
         }
-        return malformed > 0 && !statsMode ? ExitCode.failure.rawValue : 0
+        return malformed > 0 && !statsMode ? ExitCode.failure.rawValue : ExitCode.success.rawValue
     }
 
     static func verify(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
@@ -198,7 +199,7 @@ enum LogCommand: Subcommand {
             ctx.output.out(
                 "ok: \(report.lines) lines in \(paths.count) file\(paths.count == 1 ? "" : "s"), chain intact\n")
         }
-        return report.ok ? 0 : ExitCode.failure.rawValue
+        return report.ok ? ExitCode.success.rawValue : ExitCode.failure.rawValue
     }
 
     static func append(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
@@ -248,7 +249,7 @@ enum LogCommand: Subcommand {
                 throw CLIError(.runnerFailed, error.message)
             }
         }
-        return 0
+        return ExitCode.success.rawValue
     }
 }
 

@@ -1,3 +1,4 @@
+import CordonRun
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -31,19 +32,19 @@ enum PolicyCommand: Subcommand {
         case "lint":
             if parsed.flag("help") {
                 ctx.output.out(help)
-                return 0
+                return ExitCode.success.rawValue
             }
             guard !files.isEmpty else { throw .usage("policy lint: no files given", command: name) }
             return json ? lintJSON(files, ctx) : lint(files, ctx)
         case "show":
             if parsed.flag("help") {
                 ctx.output.out(help)
-                return 0
+                return ExitCode.success.rawValue
             }
             guard files.count <= 1 else { throw .usage("policy show: give at most one file", command: name) }
             let policy = try loadPolicy(path: files.first, environment: ctx.environment)
             ctx.output.out(json ? PolicyDocument.tree(policy).serialized() + "\n" : PolicyYAML.render(policy))
-            return 0
+            return ExitCode.success.rawValue
         default:
             let hint = Suggest.closest(sub, in: ["lint", "show"]).map { "did you mean 'cordon policy \($0)'?" }
             throw CLIError(.usage, "policy: unknown subcommand '\(sub)'", hint: hint ?? "see 'cordon policy --help'")
@@ -68,7 +69,7 @@ enum PolicyCommand: Subcommand {
             ctx.output.err("cordon: error: \(failed) of \(files.count) polic\(files.count == 1 ? "y" : "ies") invalid\n")
             return ExitCode.invalidPolicy.rawValue
         }
-        return 0
+        return ExitCode.success.rawValue
     }
 
     /// Machine-readable lint: the same checks, one JSON object per file, errors split into
@@ -77,19 +78,18 @@ enum PolicyCommand: Subcommand {
         var failed = false
         for file in files {
             var errors: [JSONValue] = []
-            do {
-                let policy = try PolicyLoader(environment: ctx.environment).load(path: file)
-                errors = Gate.exampleViolations(in: policy).map { atExample($0, in: policy) }.map { v in
-                    error(v.location ?? SourceLocation(file: file, line: 1, column: 1), v.messageWithoutLocation)
-                }
+            do throws(InvalidPolicy) {
+                _ = try CheckedPolicy.load(path: file, environment: ctx.environment)
             } catch {
-                errors = error.errors.map { PolicyCommand.error($0.location, $0.message) }
+                errors = error.problems.map { p in
+                    PolicyCommand.error(p.location ?? SourceLocation(file: file, line: 1, column: 1), p.message)
+                }
             }
             failed = failed || !errors.isEmpty
             let line: JSONValue = .object([("file", .string(file)), ("ok", .bool(errors.isEmpty)), ("errors", .array(errors))])
             ctx.output.out(line.serialized() + "\n")
         }
-        return failed ? ExitCode.invalidPolicy.rawValue : 0
+        return failed ? ExitCode.invalidPolicy.rawValue : ExitCode.success.rawValue
     }
 
     static func error(_ at: SourceLocation, _ message: String) -> JSONValue {
@@ -97,14 +97,5 @@ enum PolicyCommand: Subcommand {
             ("file", .string(at.file)), ("line", .number(Double(at.line))), ("column", .number(Double(at.column))),
             ("message", .string(message)),
         ])
-    }
-}
-
-extension ExampleViolation {
-    /// The description without its `FILE:LINE:COL: ` prefix, for JSON, which has fields for it.
-    var messageWithoutLocation: String {
-        var copy = self
-        copy.location = nil
-        return copy.description
     }
 }

@@ -1,4 +1,5 @@
 // `cordon replay`: what would this policy have decided about everything we have seen?
+import CordonRun
 import CordonBase
 import CordonAudit
 import CordonGate
@@ -80,7 +81,7 @@ enum ReplayCommand: Subcommand {
             ctx.output.out(text(result, policy: policy, files: inputs.count, skipped: skipped.count))
         }
         PhaseTimer.shared.mark("replay: printed")
-        return p.flag("fail-on-change") && !result.changed.isEmpty ? ExitCode.failure.rawValue : 0
+        return p.flag("fail-on-change") && !result.changed.isEmpty ? ExitCode.failure.rawValue : ExitCode.success.rawValue
     }
 
     static let order = ["allow", "requires_approval", "block"]

@@ -1,4 +1,5 @@
 // `cordon report`: a self-contained HTML page from one trace.
+import CordonRun
 import CordonAudit
 
 #if canImport(Glibc)
@@ -37,7 +38,7 @@ enum ReportCommand: Subcommand {
         let out = p.value("output") ?? "report.html"
         if out == "-" {
             ctx.output.out(html)
-            return 0
+            return ExitCode.success.rawValue
         }
         let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError(.failure, "report: open \(out): \(String(cString: strerror(errno)))") }
@@ -53,6 +54,6 @@ enum ReportCommand: Subcommand {
             off += n
         }
         ctx.output.err("wrote \(out)\n")
-        return 0
+        return ExitCode.success.rawValue
     }
 }

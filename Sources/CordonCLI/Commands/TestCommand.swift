@@ -1,4 +1,5 @@
 // `cordon test`: policy as code. Runs policy test files and reports like a test runner.
+import CordonRun
 import CordonBase
 import CordonAudit
 import CordonGate
@@ -91,7 +92,7 @@ enum TestCommand: Subcommand {
         } else {
             ctx.output.out("\n\(passed) passed, \(failed) failed\n")
         }
-        return failed == 0 ? 0 : ExitCode.failure.rawValue
+        return failed == 0 ? ExitCode.success.rawValue : ExitCode.failure.rawValue
     }
 
     static func caseJSON(_ o: PolicyTestOutcome, file: String) -> JSONValue {

@@ -1,6 +1,7 @@
 // `cordon validate`: the AgentCop-style tool-call check.
 // Request:  {tool_name, tool_args, agent_id, session_id, project_id}
 // Response: {allowed, decision, risk_level, risk_score (0.0-1.0), reasons, policy_rule}
+import CordonRun
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -50,7 +51,7 @@ enum ValidateCommand: Subcommand {
     let d = Gate.evaluate(action, policy: policy)
     try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
     ctx.output.out(response(d).serialized() + "\n")
-    return CheckCommand.exitCode(d.decision)
+    return ExitCode.of(d.decision).rawValue
   }
 
   static func response(_ d: Decision) -> JSONValue {

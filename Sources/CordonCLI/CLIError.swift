@@ -1,18 +1,5 @@
-// The one map from failures to exit codes (DESIGN "Exit codes of cordon run").
-
-public enum ExitCode: Int32, Sendable {
-    case success = 0
-    case failure = 1
-    case usage = 64
-    case malformedInput = 65
-    case approvalPending = 75
-    case blocked = 77
-    case invalidPolicy = 78
-    case timedOut = 124
-    case runnerFailed = 125
-    case notExecutable = 126
-    case notFound = 127
-}
+// The error every subcommand reports: an exit code (from CordonRun's one map), a message and a hint.
+import CordonRun
 
 /// Every error a subcommand reports: a code, a lower-case message naming the operation and
 /// the object, and an optional hint printed on its own line.

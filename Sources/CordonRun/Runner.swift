@@ -1,0 +1,263 @@
+// The `run` use case: evidence first, then the gate's decision, approval, isolation with the
+// monitor, and the outcome with its exit code. The CLI parses options into a RunRequest, calls
+// `Runner.run` and prints; everything a run decides or records happens here, so the approval
+// queue, anomaly scoring, harness hooks and a server can plug into one flow.
+//
+//   CLI ──► Runner ──► Gate (decision) ──► Recorder (gate.log + trace)
+//                 └──► Isolation / Sandbox ◄── Monitor ──► Runner's MonitorSink ──► Recorder
+import CordonAudit
+import CordonBase
+import CordonGate
+import CordonMonitor
+import CordonPolicy
+import CordonSandbox
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where the Runner talks to the person running cordon (the CLI writes it to stderr).
+public protocol RunObserver: AnyObject {
+    /// A message, complete with its newline(s).
+    func notice(_ text: String)
+}
+
+/// cordon itself could not do what was asked; the run's evidence says so (`run_end` failed)
+/// whenever it could still be written.
+public struct RunFailure: Error, Sendable {
+    public var code: ExitCode
+    public var message: String
+    public var hint: String?
+}
+
+public struct RunResult: Sendable {
+    /// What cordon exits with (DESIGN's table, through ExitCode).
+    public var exitCode: Int32
+    /// The monitor's account of what the run did, when it was monitored.
+    public var summary: RunSummary?
+}
+
+public final class Runner {
+    let request: RunRequest
+    let observer: RunObserver
+    let recorder: RunRecorder
+    let start: RunStart
+    let began: Double
+    var monitor: Monitor?
+
+    /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
+    /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
+    /// or set up the sandbox, after recording what it could.
+    public static func run(_ request: RunRequest, observer: RunObserver) throws(RunFailure) -> RunResult {
+        let runner = try Runner(request, observer: observer)
+        return try runner.run()
+    }
+
+    /// Evidence first: if gate.log or the trace cannot be written, nothing runs (fail closed).
+    init(_ request: RunRequest, observer: RunObserver) throws(RunFailure) {
+        self.request = request
+        self.observer = observer
+        let policy = request.policy
+        recorder = try Self.evidence { () throws(AuditError) in
+            try RunRecorder(directory: request.logDirectory, logPolicy: policy.log, tracePath: request.tracePath)
+        }
+        let layers = request.unsandboxed ? [] : Isolation.intendedLayers(policy, probe: request.probe).traceNames
+        start = RunStart(
+            policy: policy.source, agent: request.agent, session: request.session, project: request.project,
+            command: request.argv, cwd: request.startDirectory, isolation: layers,
+            sandbox: Self.sandboxSummary(policy, workspace: request.workspace))
+        let recorder = recorder, start = start
+        try Self.evidence { () throws(AuditError) in try recorder.start(start) }
+        PhaseTimer.shared.mark("evidence opened")
+        began = Sandbox.monotonicNow()
+    }
+
+    func run() throws(RunFailure) -> RunResult {
+        let decision = try decide()
+        if let refused = try gateRefusal(decision) { return refused }
+        if request.unsandboxed { return try runUnsandboxed() }
+        return try runSandboxed()
+    }
+
+    // MARK: - The gate
+
+    /// The gate decides before anything is spawned; the decision is recorded first.
+    func decide() throws(RunFailure) -> (Decision, Action) {
+        var action = Action(id: "a-1", payload: .argv(request.argv))
+        action.agentId = request.agent
+        action.sessionId = start.session
+        var decision = Gate.evaluate(action, policy: request.policy)
+        decision.agentId = request.agent
+        decision.sessionId = start.session
+        PhaseTimer.shared.mark("gate decided")
+        let recorder = recorder
+        try Self.evidence { () throws(AuditError) in try recorder.record(decision, for: action, pid: getpid()) }
+        PhaseTimer.shared.mark("decision recorded")
+        return (decision, action)
+    }
+
+    /// The run's end when the gate (or the person asked) refused it; nil when it may run.
+    func gateRefusal(_ decided: (Decision, Action)) throws(RunFailure) -> RunResult? {
+        let (decision, action) = decided
+        switch decision.decision {
+        case .allow:
+            return nil
+        case .block:
+            observer.notice(TerminalApproval.describe(decision, verb: "blocked"))
+            return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
+        case .requiresApproval:
+            if request.approval == .deny {
+                observer.notice(
+                    TerminalApproval.describe(decision, verb: "requires approval")
+                        + "cordon: not approved (non-interactive; --approval deny)\n")
+                return try finish(.approvalPending, exit: nil, cordonExit: ExitCode.approvalPending.rawValue)
+            }
+            let yes = TerminalApproval.askToRun(decision, command: request.argv, notice: observer.notice)
+            let recorder = recorder
+            try Self.evidence { () throws(AuditError) in
+                try recorder.event(
+                    yes ? "approval_approved" : "approval_rejected",
+                    [("actionId", .string(action.id)), ("by", .string("terminal"))])
+            }
+            if yes { return nil }
+            observer.notice("cordon: rejected by the operator\n")
+            return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
+        }
+    }
+
+    // MARK: - Running
+
+    func runUnsandboxed() throws(RunFailure) -> RunResult {
+        observer.notice(
+            "cordon: WARNING: --unsandboxed: running '\(request.argv[0])' WITHOUT any sandbox (no namespaces, seccomp, Landlock or limits); only the gate decided\n"
+        )
+        switch Unsandboxed.run(request.argv, cwd: request.startDirectory) {
+        case .ended(.exited(let code)):
+            return try finish(.exited, exit: code, cordonExit: code)
+        case .ended(let status):
+            guard case .signaled(let signal) = status else { return try finish(.failed, exit: nil, cordonExit: ExitCode.of(status)) }
+            return try finish(.signaled, exit: nil, signal: signal, cordonExit: ExitCode.of(status))
+        case .notStarted(let e):
+            let code = ExitCode.ofExec(e)
+            observer.notice("cordon: error: \(request.argv[0]): \(code == .notFound ? "command not found" : "command not executable") (\(e))\n")
+            return try finish(.failed, exit: nil, cordonExit: code.rawValue)
+        }
+    }
+
+    func runSandboxed() throws(RunFailure) -> RunResult {
+        let policy = request.policy
+        if policy.monitor.enabled {
+            let sink = EvidenceSink(
+                recorder: recorder, observer: observer, interactive: request.approval == .prompt && request.terminal)
+            monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
+        }
+        let recorder = recorder, observer = observer
+        let outcome: RunOutcome
+        do throws(SandboxError) {
+            outcome = try Isolation.run(
+                sandboxRequest(), probe: request.probe, monitor: monitor, notice: { observer.notice($0 + "\n") },
+                fallback: { used in
+                    try? recorder.event(
+                        "isolation_fallback",
+                        [
+                            ("isolation", .array(used.traceNames.map { .string($0) })),
+                            ("reason", .string("user namespaces refused by the kernel")),
+                        ])
+                })
+        } catch {
+            if error.isExec {
+                let e = error.errno ?? .notFound
+                let code = ExitCode.ofExec(e)
+                let what = code == .notFound ? "command not found" : "command not executable"
+                observer.notice("cordon: error: \(request.argv[0]): \(what) (\(e))\n")
+                return try finish(.failed, exit: nil, cordonExit: code.rawValue)
+            }
+            _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
+            throw RunFailure(
+                code: .runnerFailed, message: error.description,
+                hint: "run 'cordon doctor' to see which isolation layers work here")
+        }
+        return try ended(outcome)
+    }
+
+    /// The sandbox's view: the workspace, the environment, and what it must never see.
+    func sandboxRequest() -> SandboxRequest {
+        var req = SandboxRequest(
+            argv: request.argv, policy: request.policy, workspace: request.workspace, cwd: request.startDirectory,
+            hostEnvironment: request.hostEnvironment)
+        req.envPass = request.envPass
+        // cordon's own state is never visible to the command, even inside the workspace: the
+        // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
+        req.hide = [request.workspace + "/.cordon", request.logDirectory.path]
+        if let t = request.tracePath { req.hide.append(t) }
+        // Nor the policy it runs under (DESIGN): a policy kept in the workspace would otherwise
+        // be rewritable by the command it constrains, loosening every later run.
+        if let p = request.policyFile { req.hide.append(p) }
+        return req
+    }
+
+    /// A sandboxed run's end, told to the person and recorded.
+    func ended(_ outcome: RunOutcome) throws(RunFailure) -> RunResult {
+        let code = ExitCode.of(outcome.status)
+        switch outcome.status {
+        case .exited(let c):
+            return try finish(.exited, exit: c, cordonExit: code, usage: outcome.usage)
+        case .signaled(let sig):
+            return try finish(.signaled, exit: nil, signal: sig, cordonExit: code, usage: outcome.usage)
+        case .interrupted(let sig):
+            observer.notice("cordon: interrupted by signal \(sig); the sandbox was torn down\n")
+            return try finish(.signaled, exit: nil, signal: sig, cordonExit: code, usage: outcome.usage)
+        case .monitorFailed(let why):
+            observer.notice("cordon: error: monitor: \(why); the sandbox was killed (fail closed)\n")
+            return try finish(.failed, exit: nil, cordonExit: code, usage: outcome.usage)
+        case .timedOut:
+            let timeout = request.policy.sandbox.timeout
+            observer.notice(
+                "cordon: timed out after \(PolicyUnits.formatDuration(timeout)); the whole process tree was killed\n")
+            let recorder = recorder
+            try Self.evidence { () throws(AuditError) in try recorder.timeout(afterSeconds: timeout, signal: SIGKILL) }
+            return try finish(.timeout, exit: nil, cordonExit: code, usage: outcome.usage)
+        }
+    }
+
+    // MARK: - Evidence
+
+    /// `run_end`: the outcome, what cordon exits with, rusage and the monitor's summary.
+    func finish(
+        _ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil
+    ) throws(RunFailure) -> RunResult {
+        var end = RunEnd(
+            exitCode: exit, signal: signal, durationMs: (Sandbox.monotonicNow() - began) * 1000,
+            rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit)
+        if let m = monitor {
+            end.summary = m.summary.json
+            let per = { (x: Double) in m.handled == 0 ? 0 : Int(x / Double(m.handled) * 1e6) }
+            PhaseTimer.shared.mark(
+                "monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (writers \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))"
+            )
+        }
+        let recorder = recorder
+        try Self.evidence { () throws(AuditError) in try recorder.end(end) }
+        return RunResult(exitCode: cordonExit, summary: monitor?.summary)
+    }
+
+    /// Runs an evidence step; failure to record is a runner failure (125) naming the file.
+    static func evidence<T>(_ body: () throws(AuditError) -> T) throws(RunFailure) -> T {
+        do throws(AuditError) {
+            return try body()
+        } catch {
+            throw RunFailure(
+                code: .runnerFailed, message: "cannot record evidence, so the command was not run: \(error)",
+                hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
+        }
+    }
+
+    static func sandboxSummary(_ p: Policy, workspace: String) -> JSONValue {
+        let sb = p.sandbox
+        return .object([
+            ("mode", .string(sb.mode.rawValue)), ("network", .string(sb.network.rawValue)),
+            ("timeout", .number(sb.timeout)), ("workspace", .string(workspace)), ("seccomp", .string(sb.seccomp)),
+            ("memory", sb.limits.memory.map { .number(Double($0)) } ?? .null),
+            ("processes", sb.limits.processes.map { .number(Double($0)) } ?? .null),
+        ])
+    }
+}

@@ -1,0 +1,48 @@
+// Asking a person: the only approval channel until the approval queue lands. Answers are read
+// from /dev/tty, never stdin, so a piped-in script (or the sandboxed command, whose stdin may
+// be ours) cannot answer for the person.
+import CordonGate
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+enum TerminalApproval {
+    /// `cordon: blocked: score 92 (critical), rule R` and one `  - reason` line each.
+    static func describe(_ d: Decision, verb: String) -> String {
+        var s = "cordon: \(verb): score \(d.score) (\(d.level.rawValue))"
+        if let r = d.policyRule { s += ", rule \(r)" }
+        s += "\n"
+        for r in d.reasons { s += "  - \(r)\n" }
+        return s
+    }
+
+    /// Before the run: the question goes to cordon's stderr (through `notice`), the answer
+    /// comes from /dev/tty. No terminal, no answer: not approved.
+    static func askToRun(_ d: Decision, command: [String], notice: (String) -> Void) -> Bool {
+        notice(describe(d, verb: "requires approval"))
+        notice("cordon: run '\(command.joined(separator: " "))'? [y/N] ")
+        let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return readYes(fd, capacity: 64)
+    }
+
+    /// During the run, for an exec inside the sandbox: question and answer both on /dev/tty,
+    /// since the command's output shares cordon's stderr.
+    static func askInside(_ d: Decision, argv: [String]) -> Bool {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var q = "cordon: the sandboxed command wants to run '\(argv.joined(separator: " "))' (score \(d.score), \(d.level.rawValue))\n"
+        for r in d.reasons { q += "  - \(r)\n" }
+        q += "allow it? [y/N] "
+        q.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
+        return readYes(fd, capacity: 16)
+    }
+
+    static func readYes(_ fd: Int32, capacity: Int) -> Bool {
+        var buf = [UInt8](repeating: 0, count: capacity)
+        let n = read(fd, &buf, buf.count)
+        return n > 0 && (buf[0] == UInt8(ascii: "y") || buf[0] == UInt8(ascii: "Y"))
+    }
+}
