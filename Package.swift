@@ -33,13 +33,15 @@ let package = Package(
         .executableTarget(name: "CordonBench", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
-        .testTarget(name: "CordonBaseTests", dependencies: ["CordonBase", "CCrypto"]),
-        .testTarget(name: "CordonPolicyTests", dependencies: ["CordonBase", "CordonPolicy"]),
+        // Shared by the test targets: the repository root and the corpora, found from #filePath.
+        .target(name: "CordonTestSupport", path: "Tests/CordonTestSupport"),
+        .testTarget(name: "CordonBaseTests", dependencies: ["CordonTestSupport", "CordonBase", "CCrypto"]),
+        .testTarget(name: "CordonPolicyTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonPolicy"]),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "CordonGateTests", dependencies: ["CordonBase", "CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
-        .testTarget(name: "CordonSandboxTests", dependencies: ["CordonBase", "CordonSandbox", "CordonPolicy", "CSandbox"]),
-        .testTarget(name: "CordonAuditTests", dependencies: ["CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
-        .testTarget(name: "CordonCLITests", dependencies: ["CordonBase", "CordonCLI", "CordonPolicy"]),
+        .testTarget(name: "CordonGateTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
+        .testTarget(name: "CordonSandboxTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .testTarget(name: "CordonAuditTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,7 +28,7 @@ func seedLog(_ dir: String) {
     ])
 }
 
-@Suite("cordon log, verify, replay, test and report as commands")
+@Suite("cordon log, verify, replay, test and report as commands", .timeLimit(.minutes(10)))
 struct CLITests {
     @Test("filters answer 'what did agent X try, and what was blocked'")
     func filters() throws {

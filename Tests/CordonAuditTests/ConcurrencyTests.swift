@@ -4,7 +4,7 @@ import Testing
 
 @testable import CordonAudit
 
-@Suite("gate.log under concurrent writers")
+@Suite("gate.log under concurrent writers", .timeLimit(.minutes(10)))
 struct ConcurrencyTests {
     @Test("8 processes × 1,000 decisions into one gate.log: none torn, none lost, the chain verifies")
     func eightProcesses() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import CordonAudit
 
-@Suite("cordon log --follow")
+@Suite("cordon log --follow", .timeLimit(.minutes(10)))
 struct FollowTests {
     func texts(_ lines: [[UInt8]]) -> [String] { lines.map { String(decoding: $0, as: UTF8.self) } }
 
@@ -91,21 +91,19 @@ struct FollowTests {
             var st: Int32 = 0
             waitpid(pid, &st, 0)
         }
-        usleep(300_000)
-        // 60 lines with a 4 KiB limit: several rotations while the follower polls.
+        func batchLines() -> Int { readText(out).split(separator: "\n").filter { $0.contains("\"cmd\":\"batch-") }.count }
+        // Synchronise on what the follower printed, not on time: it is following once the line
+        // written before it started is out, and it has read a batch once the batch is out.
+        try #require(waitUntil(seconds: 10) { readText(out).contains("\"cmd\":\"before\"") }, "the follower never started")
+        // 60 lines with a 4 KiB limit: several rotations, each batch read before the next.
         for i in 0..<3 {
             _ = cordon([
                 "log", "append", "--log-dir", dir, "--decision", "allow", "--cmd", "batch-\(i)", "--repeat", "20",
                 "--max-size", "4096", "--keep", "50",
             ])
-            usleep(100_000)
+            _ = waitUntil(seconds: 10) { batchLines() >= 20 * (i + 1) }
         }
-        var seen = 0
-        for _ in 0..<40 {
-            usleep(100_000)
-            seen = readText(out).split(separator: "\n").filter { $0.contains("\"cmd\":\"batch-") }.count
-            if seen >= 60 { break }
-        }
+        let seen = batchLines()
         #expect(LogDirectory(path: dir).logFiles().count > 2, "rotation happened")
         #expect(readText(out).split(separator: "\n").first?.contains("\"cmd\":\"before\"") == true)
         #expect(seen == 60, "every line once, across rotations; stderr: \(readText(dir + "/follow.err"))")

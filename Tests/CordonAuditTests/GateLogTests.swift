@@ -5,7 +5,7 @@ import Testing
 
 @testable import CordonAudit
 
-@Suite("gate.log writing")
+@Suite("gate.log writing", .timeLimit(.minutes(10)))
 struct GateLogTests {
     @Test("lines carry DESIGN's fields in order and read back as written")
     func fieldsInOrder() throws {
@@ -148,7 +148,7 @@ struct GateLogTests {
     }
 }
 
-@Suite("gate.log fails closed")
+@Suite("gate.log fails closed", .timeLimit(.minutes(10)))
 struct GateLogFailureTests {
     @Test("a log directory under a regular file is an error naming it")
     func unwritableDirectory() throws {

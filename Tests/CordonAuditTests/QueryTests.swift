@@ -2,7 +2,7 @@ import Testing
 
 @testable import CordonAudit
 
-@Suite("log queries")
+@Suite("log queries", .timeLimit(.minutes(10)))
 struct QueryTests {
     @Test("--since and --until take RFC 3339, dates and ages")
     func times() {

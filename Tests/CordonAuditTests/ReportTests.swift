@@ -5,7 +5,7 @@ import Testing
 
 @testable import CordonAudit
 
-@Suite("the HTML report")
+@Suite("the HTML report", .timeLimit(.minutes(10)))
 struct ReportTests {
     func sampleHTML() throws -> String {
         let dir = makeTempDir()

@@ -19,7 +19,7 @@ func saveLines(_ path: String, _ lines: [[UInt8]], finalNewline: Bool = true) {
     writeBytes(path, out)
 }
 
-@Suite("gate.log verify names the first bad line")
+@Suite("gate.log verify names the first bad line", .timeLimit(.minutes(10)))
 struct TamperTests {
     func verify(_ dir: String) throws -> VerifyReport { try LogVerifier.verify(files: [dir + "/gate.log"]) }
 

@@ -95,3 +95,18 @@ func cordonBinary() -> String {
     let dir = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
     return dir + "/cordon"
 }
+
+/// Polls `condition` until it holds or `seconds` pass; true when it held. For waiting on another
+/// process's visible effect (a file's content), never as a fixed sleep standing in for one.
+func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    let deadline = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 + seconds
+    while true {
+        if condition() { return true }
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        if Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 > deadline { return false }
+        var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+        nanosleep(&pause, nil)
+    }
+}

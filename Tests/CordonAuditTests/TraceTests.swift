@@ -2,14 +2,13 @@ import Foundation
 import CordonGate
 import CordonPolicy
 import Glibc
+import CordonTestSupport
 import Testing
 
 @testable import CordonAudit
 
-/// The repository root, found from this file's path (Tests/CordonAuditTests/...).
-func repoRoot(_ file: String = #filePath) -> String {
-    file.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
-}
+/// The repository root (CordonTestSupport finds it from its own path).
+func repoRoot() -> String { Repository.root }
 
 /// Records a small but complete run: start, two decisions, monitor events, a limit, a timeout, end.
 @discardableResult
@@ -65,7 +64,7 @@ func recordSampleRun(_ dir: String, run: String = RunID.make()) throws -> RunRec
     return rec
 }
 
-@Suite("the JSON trace")
+@Suite("the JSON trace", .timeLimit(.minutes(10)))
 struct TraceTests {
     @Test("a recorded run reads back event by event with seq 0, 1, 2 ...")
     func roundTrip() throws {
@@ -163,7 +162,7 @@ struct TraceTests {
     }
 }
 
-@Suite("reading bad traces")
+@Suite("reading bad traces", .timeLimit(.minutes(10)))
 struct BadTraceTests {
     let good = #"{"v":1,"ts":"2026-11-21T12:00:00.000Z","run":"r-1","seq":0,"type":"run_start"}"#
 

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CordonBase
 
-@Suite("JSON parsing")
+@Suite("JSON parsing", .timeLimit(.minutes(10)))
 struct JSONParsingTests {
     @Test(
         "valid documents parse to the expected value",
@@ -141,7 +141,7 @@ struct JSONParsingTests {
     }
 }
 
-@Suite("JSON key tables")
+@Suite("JSON key tables", .timeLimit(.minutes(10)))
 struct JSONKeyTableTests {
     static let table = JSONKeyTable(["v", "ts", "seq", "decision", "exactly15bytes!", "much-longer-than-15-bytes"])
 
@@ -169,7 +169,7 @@ struct JSONKeyTableTests {
     }
 }
 
-@Suite("JSON serialisation")
+@Suite("JSON serialisation", .timeLimit(.minutes(10)))
 struct JSONSerialisationTests {
     @Test(
         "values serialise compactly",
@@ -221,7 +221,7 @@ struct JSONSerialisationTests {
     }
 }
 
-@Suite("SHA-256")
+@Suite("SHA-256", .timeLimit(.minutes(10)))
 struct DigestTests {
     @Test(
         "hex digests match the FIPS 180-2 test vectors",
@@ -246,7 +246,7 @@ struct DigestTests {
     }
 }
 
-@Suite("UTF-8 validation")
+@Suite("UTF-8 validation", .timeLimit(.minutes(10)))
 struct UTF8ValidationTests {
     @Test(
         "the first invalid byte is found; valid input gives its length",

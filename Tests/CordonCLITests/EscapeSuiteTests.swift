@@ -4,7 +4,7 @@
 import Foundation
 import Testing
 
-@Suite("escape suite", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+@Suite("escape suite", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
 struct EscapeSuiteTests {
     struct Attempt: CustomStringConvertible, Sendable {
         var args: [String]

@@ -3,6 +3,7 @@ import CordonRun
 import CordonBase
 import Foundation
 import CordonPolicy
+import CordonTestSupport
 import Testing
 
 @testable import CordonCLI
@@ -36,7 +37,7 @@ func temporaryFile(_ text: String) -> String {
   return path
 }
 
-@Suite("gate commands")
+@Suite("gate commands", .timeLimit(.minutes(10)))
 struct GateCommandsTests {
   @Test("check exits 0 for an allowed argv, 75 for one needing approval, 77 for a blocked one")
   func checkExitCodes() {
@@ -92,9 +93,9 @@ struct GateCommandsTests {
 
   @Test(
     "check --batch gets through the whole tldr corpus without an error line",
-    .enabled(if: access("../shared/corpora/tldr.jsonl", R_OK) == 0))
-  func batchCorpus() {
-    let (code, out, _) = cordon(["check", "--batch", "--input", "../shared/corpora/tldr.jsonl"])
+    .enabled(if: Corpora.shouldRun))
+  func batchCorpus() throws {
+    let (code, out, _) = cordon(["check", "--batch", "--input", try Corpora.file("tldr.jsonl")])
     #expect(code == 0)
     let lines = out.split(separator: "\n")
     #expect(lines.count == 29_496)
@@ -165,7 +166,7 @@ struct GateCommandsTests {
   }
 }
 
-@Suite("--log on check, inspect and validate")
+@Suite("--log on check, inspect and validate", .timeLimit(.minutes(10)))
 struct DecisionLogTests {
     @Test("check --log, --batch --log, inspect --log and validate --log append chained lines to gate.log")
     func logs() throws {

@@ -3,7 +3,7 @@ import CordonBase
 import Foundation
 import Testing
 
-@Suite("monitor", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+@Suite("monitor", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
 struct MonitorTests {
     /// A workspace with a program the policy bans by name (`forbidden`, which leaves a mark if
     /// it ever runs), a policy saying so, and a victim directory.
@@ -137,7 +137,10 @@ struct MonitorTests {
         // exec -a names the loop so it can be found on the host; it execs constantly, so
         // notifications are in flight when the loop dies.
         try ws.write("loop.sh", "exec -a \(marker) sh -c 'while :; do /bin/true; done'\n")
-        let r = try KillCordon.run(ws, command: ["bash", "./loop.sh"], marker: marker, settle: 200_000)
+        // Kill cordon once the monitor is answering the loop's execs (its decisions are in gate.log).
+        let r = try KillCordon.run(ws, command: ["bash", "./loop.sh"], marker: marker) {
+            gateLog(ws).contains { $0.contains("source=monitor") }
+        }
         #expect(r.started, "the loop never started")
         #expect(r.goneInTime, "the sandbox outlived its monitor")
     }

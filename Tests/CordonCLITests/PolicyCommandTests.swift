@@ -43,7 +43,7 @@ private func temporaryPolicy(_ name: String, _ text: String) throws -> String {
     import Glibc
 #endif
 
-@Suite("cordon policy")
+@Suite("cordon policy", .timeLimit(.minutes(10)))
 struct PolicyCommandTests {
     @Test("lint says ok for each shipped policy and exits 0")
     func lintOK() {
@@ -188,7 +188,7 @@ struct PolicyCommandTests {
     }
 }
 
-@Suite("rule example positions")
+@Suite("rule example positions", .timeLimit(.minutes(10)))
 struct RuleExamplePositionTests {
     @Test("a violated example is reported at its own line, not the rule's")
     func placedAtExample() throws {

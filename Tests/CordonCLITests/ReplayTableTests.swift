@@ -3,7 +3,7 @@ import Testing
 
 @testable import CordonCLI
 
-@Suite("replay table cells")
+@Suite("replay table cells", .timeLimit(.minutes(10)))
 struct ReplayTableTests {
   @Test(
     "commands are escaped, unquoted and cut like gate.log shows them",

@@ -4,7 +4,7 @@
 import Foundation
 import Testing
 
-@Suite("rootfs mode", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+@Suite("rootfs mode", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
 struct RootfsTests {
     @Test("a rootfs run sees the image's files, not the host's /usr")
     func rootfs() throws {

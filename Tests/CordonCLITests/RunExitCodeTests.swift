@@ -3,7 +3,7 @@ import CordonRun
 import Foundation
 import Testing
 
-@Suite("cordon run exit codes", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+@Suite("cordon run exit codes", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
 struct RunExitCodeTests {
     @Test("the command's own exit status comes back") func ownStatus() throws {
         let ws = try Workspace()
@@ -161,7 +161,7 @@ struct RunExitCodeTests {
     }
 }
 
-@Suite("cordon CLI")
+@Suite("cordon CLI", .timeLimit(.minutes(10)))
 struct CLITests {
     @Test("--version prints the version") func version() throws {
         let r = try Shell.cordon(["--version"])
@@ -210,7 +210,7 @@ struct CLITests {
     }
 }
 
-@Suite("cordon doctor")
+@Suite("cordon doctor", .timeLimit(.minutes(10)))
 struct DoctorTests {
     @Test("each forced probe failure is reported with what cordon does instead",
           arguments: [("userns", "user namespaces"), ("seccomp", "seccomp filter"), ("notify", "seccomp user notification"),

@@ -116,7 +116,9 @@ enum KillCordon {
         var goneInTime: Bool
     }
 
-    static func run(_ ws: Workspace, command: [String], marker: String, settle: useconds_t = 0, within: Double = 1) throws -> Outcome {
+    /// `ready`, when given, must hold (polled for up to 4 s) before cordon is killed: the state
+    /// the test wants to kill cordon in, observed rather than waited for.
+    static func run(_ ws: Workspace, command: [String], marker: String, ready: (() -> Bool)? = nil, within: Double = 1) throws -> Outcome {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binaries.cordon)
         p.arguments = ["run", "--workspace", ws.path, "--"] + command
@@ -125,17 +127,21 @@ enum KillCordon {
         p.standardError = FileHandle.nullDevice
         try p.run()
         let started = try waitFor(marker, present: true, seconds: 4)
-        if settle > 0 { usleep(settle) }
+        if let ready { _ = poll(seconds: 4, ready) }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         return Outcome(started: started, goneInTime: try waitFor(marker, present: false, seconds: within))
     }
 
     static func waitFor(_ marker: String, present: Bool, seconds: Double) throws -> Bool {
+        poll(seconds: seconds) { ((try? Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty) ?? true) != present }
+    }
+
+    /// Polls `condition` every 20 ms until it holds (true) or `seconds` pass (false).
+    static func poll(seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         repeat {
-            let found = !(try Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty)
-            if found == present { return true }
+            if condition() { return true }
             usleep(20000)
         } while Date() < deadline
         return false

@@ -6,7 +6,7 @@ import Testing
 
 @testable import CordonGate
 
-@Suite("indirect file access")
+@Suite("indirect file access", .timeLimit(.minutes(10)))
 struct IndirectAccessTests {
   static let caught: [Caught] = [
     Caught("base32 notes.txt | base32 --decode", "obfuscation"),
@@ -88,7 +88,7 @@ struct IndirectAccessTests {
     "GTFOBins round-trip reads and writes are caught (skips without ../shared/corpora)",
     .enabled(if: Corpus.available), arguments: cited)
   func corpusCaught(_ id: String) throws {
-    let command = try #require(Corpus.command(id), "corpus record \(id) missing")
+    let command = try Corpus.command(id)
     Caught(command, "obfuscation").expectCaught(minScore: 60)
   }
 }

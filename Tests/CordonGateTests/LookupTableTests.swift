@@ -4,7 +4,7 @@ import Testing
 
 @testable import CordonGate
 
-@Suite("lookup tables")
+@Suite("lookup tables", .timeLimit(.minutes(10)))
 struct LookupTableTests {
   @Test(
     "the known-program list is sorted, has no duplicate, and no name that Unicode can spell differently"

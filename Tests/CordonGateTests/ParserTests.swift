@@ -4,7 +4,7 @@ import Testing
 
 @testable import CordonGate
 
-@Suite("shell parser")
+@Suite("shell parser", .timeLimit(.minutes(10)))
 struct ParserTests {
   func words(_ s: String) -> [[String]] { Shell.parse(s).commands.map { $0.words.map(\.value) } }
 

@@ -6,7 +6,7 @@ import Testing
 
 @testable import CordonGate
 
-@Suite("policy")
+@Suite("policy", .timeLimit(.minutes(10)))
 struct PolicyTests {
   func tool(_ name: String, _ args: JSONValue = .object([]), policy: Policy = .testDefault)
     -> Decision

@@ -1,7 +1,9 @@
 // Shared helpers for the gate tests: a policy like the shipped default, built in code, and
-// access to the real corpora in ../shared/corpora (tests that need them skip when absent).
+// access to the real corpora in ../shared/corpora (skipped when absent, failing when absent
+// under CORDON_REQUIRE_CORPUS=1).
 import CordonBase
 import CordonPolicy
+import CordonTestSupport
 import Testing
 
 @testable import CordonGate
@@ -34,7 +36,9 @@ func decide(_ shell: String, policy: Policy = .testDefault, environment: String?
 
 func detectors(_ d: Decision) -> Set<String> { Set(d.findings.map(\.detector)) }
 
-/// Test data read at test time; never copied into the project.
+/// Test data read at test time; never copied into the project. Suites that use it are enabled
+/// by `Corpus.available` (the corpora are here, or CORDON_REQUIRE_CORPUS=1 makes them required)
+/// and fail with a clear message when required but absent.
 enum Corpus {
   struct Record: Sendable {
     var id: String
@@ -42,17 +46,11 @@ enum Corpus {
     var group: String
   }
 
-  static let directory: String? = {
-    // Tests run from the package root; the corpora live beside it.
-    for d in ["../shared/corpora", "../../shared/corpora"]
-    where access(d + "/tldr.jsonl", R_OK) == 0 { return d }
-    return nil
-  }()
+  static var available: Bool { Corpora.shouldRun }
 
-  static var available: Bool { directory != nil }
-
-  static func load(_ file: String, group: String) -> [Record] {
-    guard let dir = directory, let text = readText(dir + "/" + file) else { return [] }
+  static func load(_ file: String, group: String) throws -> [Record] {
+    let path = try Corpora.file(file)
+    guard let text = readText(path) else { throw Corpora.Missing(description: "cannot read \(path)") }
     return text.split(separator: "\n").compactMap { line -> Record? in
       guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
         let c = v["command"]?.stringValue
@@ -61,13 +59,24 @@ enum Corpus {
     }
   }
 
-  static func command(_ id: String) -> String? { tldrById[id] ?? gtfoById[id] }
+  /// The command of a corpus record by id; throws when the corpora are absent or the id is not
+  /// in them.
+  static func command(_ id: String) throws -> String {
+    let (tldr, gtfo) = try byId.get()
+    guard let c = tldr[id] ?? gtfo[id] else {
+      throw Corpora.Missing(description: "corpus record \(id) is not in \(Corpora.expectedDirectory)")
+    }
+    return c
+  }
 
-  static let tldrById: [String: String] = Dictionary(
-    load("tldr.jsonl", group: "page").map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a })
-  static let gtfoById: [String: String] = Dictionary(
-    load("gtfobins.jsonl", group: "function").map { ($0.id, $0.command) },
-    uniquingKeysWith: { a, _ in a })
+  static var tldrById: [String: String] { get throws { try byId.get().0 } }
+
+  static let byId: Result<([String: String], [String: String]), Error> = Result {
+    (
+      Dictionary(try load("tldr.jsonl", group: "page").map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a }),
+      Dictionary(try load("gtfobins.jsonl", group: "function").map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a })
+    )
+  }
 }
 
 func readText(_ path: String) -> String? {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CordonPolicy
 
-@Suite("${VAR} expansion")
+@Suite("${VAR} expansion", .timeLimit(.minutes(10)))
 struct EnvExpansionTests {
     static let env = ["HOME": "/home/a", "EMPTY": "", "HOOK": "https://h/x"]
 

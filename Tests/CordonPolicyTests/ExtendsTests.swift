@@ -3,7 +3,7 @@ import Testing
 
 @testable import CordonPolicy
 
-@Suite("extends")
+@Suite("extends", .timeLimit(.minutes(10)))
 struct ExtendsTests {
     static let base = """
         agent_id: base

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CordonPolicy
 
-@Suite("JSON policies")
+@Suite("JSON policies", .timeLimit(.minutes(10)))
 struct JSONPolicyTests {
     @Test("a JSON policy loads like the same policy in YAML")
     func sameAsYAML() throws {

@@ -17,7 +17,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("mutated input")
+@Suite("mutated input", .timeLimit(.minutes(10)))
 struct MutationTests {
     static let alphabet: [UInt8] =
         Array("{}[]:,\"\\u0123456789eE+-.tfnrl \n\t#&*!|>?%@`'~$".utf8) + [0xC3, 0xA9, 0xE2, 0x80, 0xA8, 0xFF, 0x00]

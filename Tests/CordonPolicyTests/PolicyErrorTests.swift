@@ -12,7 +12,7 @@ struct BadPolicy: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 }
 
-@Suite("policy errors")
+@Suite("policy errors", .timeLimit(.minutes(10)))
 struct PolicyErrorTests {
     static let cases: [BadPolicy] = [
         BadPolicy(

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CordonPolicy
 
-@Suite("policy show round trip")
+@Suite("policy show round trip", .timeLimit(.minutes(10)))
 struct PolicyYAMLTests {
     /// Positions and the source differ between a file and its rendering by design.
     static func comparable(_ p: Policy) -> Policy {

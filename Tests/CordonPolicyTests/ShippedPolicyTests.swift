@@ -3,7 +3,7 @@ import Testing
 
 @testable import CordonPolicy
 
-@Suite("shipped policies")
+@Suite("shipped policies", .timeLimit(.minutes(10)))
 struct ShippedPolicyTests {
     @Test("the embedded default policy is byte-identical to policies/default.yaml")
     func embeddedDefaultMatchesFile() throws {

@@ -1,11 +1,8 @@
+import CordonTestSupport
 @testable import CordonPolicy
 
-/// The repository root, found from this file's path (Tests/CordonPolicyTests/Support.swift).
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
+/// The repository root (CordonTestSupport finds it from its own path).
+let repositoryRoot = Repository.root
 
 /// A loader over an in-memory file tree, so extends and read errors are tested without disk.
 func memoryLoader(_ files: [String: String], environment: [String: String] = [:]) -> PolicyLoader {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CordonPolicy
 
-@Suite("sizes and durations")
+@Suite("sizes and durations", .timeLimit(.minutes(10)))
 struct UnitsTests {
     @Test(
         "sizes parse in bytes, decimal and binary units",

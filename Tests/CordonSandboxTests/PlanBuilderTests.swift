@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import CordonSandbox
 
-@Suite("spawn plan")
+@Suite("spawn plan", .timeLimit(.minutes(10)))
 struct PlanBuilderTests {
     func request(workspace: String = "/tmp", env: [String: String] = [:]) -> SandboxRequest {
         SandboxRequest(argv: ["sh", "-c", "true"], policy: Policy(), workspace: workspace, cwd: workspace, hostEnvironment: env)

@@ -1,11 +1,12 @@
 import CordonPolicy
+import CordonTestSupport
 import Foundation
 import Testing
 @testable import CordonSandbox
 
-@Suite("seccomp profiles")
+@Suite("seccomp profiles", .timeLimit(.minutes(10)))
 struct SeccompTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: Repository.root)
 
     @Test("each embedded profile is byte-identical to its file in sandbox/seccomp")
     func embeddedMatchesFiles() throws {
