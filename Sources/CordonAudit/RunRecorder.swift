@@ -6,7 +6,7 @@
 //   try rec.start(RunStart(policy: policy.source, agent: ..., command: argv, cwd: cwd, isolation: layers))
 //   let d = Gate.evaluate(action, policy: policy)
 //   try rec.record(d, for: action, pid: getpid())                         // gate.log line + trace event
-//   ... spawn if allowed; monitor events via rec.event("exec", [...]); rec.limit(...); rec.timeout(...)
+//   ... spawn if allowed; monitor events via rec.event(.exec, [...]); rec.limit(...); rec.timeout(...)
 //   try rec.end(RunEnd(exitCode: 0, signal: nil, durationMs: ms, rusage: .children(), outcome: .exited))
 import CordonBase
 import CordonGate
@@ -112,7 +112,7 @@ public final class RunRecorder: Sendable {
         ]
         if let sb = s.sandbox { fields.append(("sandbox", sb)) }
         fields.append(("pid", .number(Double(getpidValue()))))
-        try trace.write("run_start", fields)
+        try trace.write(TraceEventType.runStart.rawValue, fields)
     }
 
     /// One gate decision (before the run, or the monitor's on an exec): a gate.log line, then a
@@ -131,13 +131,13 @@ public final class RunRecorder: Sendable {
             ("action", ActionCoding.json(action)), ("decision", d.jsonValue), ("chain", .string(chain)),
         ]
         if let pid { fields.append(("pid", .number(Double(pid)))) }
-        try trace.write("decision", fields)
+        try trace.write(TraceEventType.decision.rawValue, fields)
     }
 
     /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
     /// `approval_*`): the monitor's vocabulary, described in docs/trace.schema.json.
-    public func event(_ type: String, _ fields: [(String, JSONValue)]) throws(AuditError) {
-        try trace.write(type, fields)
+    public func event(_ type: TraceEventType, _ fields: [(String, JSONValue)]) throws(AuditError) {
+        try trace.write(type.rawValue, fields)
     }
 
     /// A resource limit was hit: `limit` is memory | processes | open_files | file_size | cpu | output.
@@ -145,12 +145,12 @@ public final class RunRecorder: Sendable {
         var fields: [(String, JSONValue)] = [("limit", .string(limit)), ("value", .string(value))]
         if let detail { fields.append(("detail", .string(detail))) }
         if let pid { fields.append(("pid", .number(Double(pid)))) }
-        try trace.write("limit", fields)
+        try trace.write(TraceEventType.limit.rawValue, fields)
     }
 
     /// The wall-clock timeout fired and the tree was killed with `signal`.
     public func timeout(afterSeconds: Double, signal: Int32) throws(AuditError) {
-        try trace.write("timeout", [("afterSeconds", .number(afterSeconds)), ("signal", .number(Double(signal)))])
+        try trace.write(TraceEventType.timeout.rawValue, [("afterSeconds", .number(afterSeconds)), ("signal", .number(Double(signal)))])
     }
 
     /// `run_end`: how it finished and what it cost.
@@ -164,7 +164,7 @@ public final class RunRecorder: Sendable {
         if let c = e.cordonExit { fields.append(("cordonExit", .number(Double(c)))) }
         if let r = e.rusage { fields.append(("rusage", r.json)) }
         if let sm = e.summary { fields.append(("summary", sm)) }
-        try trace.write("run_end", fields)
+        try trace.write(TraceEventType.runEnd.rawValue, fields)
     }
 }
 

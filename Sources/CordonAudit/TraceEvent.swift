@@ -7,12 +7,9 @@ public struct TraceEvent: Sendable, Equatable {
     /// The trace format version this cordon writes and reads.
     public static let version = 1
 
-    /// Event types DESIGN names. Readers accept others (a newer writer) and show them as-is.
-    public static let knownTypes: Set<String> = [
-        "run_start", "decision", "exec", "connect", "file_write", "unlink", "violation", "anomaly",
-        "approval_requested", "approval_approved", "approval_rejected", "limit", "timeout", "isolation_fallback",
-        "run_end",
-    ]
+    /// Event types cordon writes (TraceEventType, the one list). Readers accept others (a newer
+    /// writer) and show them as-is.
+    public static let knownTypes: Set<String> = Set(TraceEventType.allCases.map(\.rawValue))
 
     public var v: Int = TraceEvent.version
     public var ts: Timestamp

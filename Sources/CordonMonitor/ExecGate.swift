@@ -108,10 +108,10 @@ extension Monitor {
             // The path or argv could not be read (a bad pointer, or more than the kernel's own
             // limits): it cannot be gated, so it does not run. Answering allow here would let
             // the kernel read what we could not and run it unchecked.
-            sink.monitorObserved("exec", [
+            sink.monitorObserved(.exec, [
                 ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
                 ("path", .string("(unreadable exec path or argv)")), ("argv", .array([])),
-                ("result", .string("denied")),
+                ("decision", .string(DecisionKind.block.rawValue)),
             ])
             summary.exec("(unreadable exec path or argv)", denied: true)
             return .deny(EPERM)
@@ -127,10 +127,10 @@ extension Monitor {
         let decision = decide(target, pid: tid)
         lap(2)
         defer { lap(3) }
-        sink.monitorObserved("exec", [
+        sink.monitorObserved(.exec, [
             ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
             ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
-            ("result", .string(decision == .allow ? "allowed" : "denied")),
+            ("decision", .string(decision == .allow ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)),
         ])
         summary.exec(target.resolved ?? target.pathArg, denied: decision != .allow)
         guard decision == .allow else { return .deny(EPERM) }
@@ -146,7 +146,7 @@ extension Monitor {
         case .mismatch(let what):
             kill(status.tgid, SIGKILL)
             summary.tamper += 1
-            sink.monitorObserved("violation", [
+            sink.monitorObserved(.violation, [
                 ("kind", .string("tamper")), ("pid", .number(Double(tid))),
                 ("detail", .string("exec changed after the gate approved it: \(what)")),
             ])
@@ -178,7 +178,7 @@ extension Monitor {
             // can answer for refuses the exec.
             let answer = sink.monitorAsks(d, argv: t.argv)
             let approved = answer ?? false
-            sink.monitorObserved(approved ? "approval_approved" : "approval_rejected", [
+            sink.monitorObserved(approved ? .approvalApproved : .approvalRejected, [
                 ("actionId", .string(a.id)), ("by", .string(answer == nil ? "non-interactive" : "terminal")),
             ])
             effective = approved ? .allow : .block

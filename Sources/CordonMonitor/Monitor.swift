@@ -15,7 +15,7 @@ public protocol MonitorSink: AnyObject {
     /// The gate's own decision on an exec inside the sandbox (before any approval).
     func monitorDecided(_ decision: Decision, for action: Action, pid: Int32)
     /// Something the sandbox did: an exec, a connect, a file event, a violation, an approval.
-    func monitorObserved(_ type: String, _ fields: [(String, JSONValue)])
+    func monitorObserved(_ type: TraceEventType, _ fields: [(String, JSONValue)])
     /// A requires-approval exec waits in execve for this answer: true to let it run, false to
     /// refuse it, nil when nobody can be asked (a non-interactive run: refused).
     func monitorAsks(_ decision: Decision, argv: [String]) -> Bool?
@@ -131,8 +131,8 @@ public final class Monitor: NotificationHandler {
         fields.append(("address", .string(ep.address ?? ep.family)))
         if let p = ep.port { fields.append(("port", .number(Double(p)))) }
         let allowed = network.allows(ep)
-        fields.append(("result", .string(allowed ? "allowed" : "denied")))
-        sink.monitorObserved("connect", fields)
+        fields.append(("decision", .string(allowed ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)))
+        sink.monitorObserved(.connect, fields)
         summary.endpoint(ep.description, denied: !allowed)
         return allowed ? .allow : .deny(EPERM)
     }
@@ -153,19 +153,19 @@ public final class Monitor: NotificationHandler {
         guard let path = ProcessView.string(pid: pid, at: n.arg(layout.1)), stillValid(listener, n.id) else { return .allow }
         let dirfd = layout.0 >= 0 ? Int32(truncatingIfNeeded: n.arg(layout.0)) : AT_FDCWD
         let full = absolute(path, pid: pid, dirfd: dirfd)
-        let type: String
+        let type: TraceEventType
         switch name {
-        case "unlink", "unlinkat", "rmdir": type = "unlink"
-        case "rename", "renameat", "renameat2": type = "rename"
-        case "chmod", "fchmodat", "fchmodat2": type = "chmod"
-        case "chown", "lchown", "fchownat": type = "chown"
-        case "truncate": type = "truncate"
-        case "link", "linkat", "symlink", "symlinkat": type = "link"
-        case "mknod", "mknodat": type = "mknod"
-        default: type = "file_write"
+        case "unlink", "unlinkat", "rmdir": type = .unlink
+        case "rename", "renameat", "renameat2": type = .rename
+        case "chmod", "fchmodat", "fchmodat2": type = .chmod
+        case "chown", "lchown", "fchownat": type = .chown
+        case "truncate": type = .truncate
+        case "link", "linkat", "symlink", "symlinkat": type = .link
+        case "mknod", "mknodat": type = .mknod
+        default: type = .fileWrite
         }
         sink.monitorObserved(type, [("pid", .number(Double(pid))), ("path", .string(full)), ("syscall", .string(name))])
-        summary.file(full, deleted: type == "unlink")
+        summary.file(full, deleted: type == .unlink)
         return .allow
     }
 

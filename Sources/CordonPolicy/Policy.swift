@@ -60,6 +60,17 @@ public struct AlertChannel: Sendable, Equatable {
     }
 }
 
+/// What the monitor can be asked to report (`monitor.events`): the one list the policy
+/// accepts, the sandbox turns into notify rules, and the monitor names its trace events by.
+public enum MonitorEventKind: String, CaseIterable, Sendable {
+    case exec, connect
+    case fileWrite = "file_write"
+    case unlink, rename, chmod, chown, truncate, link, mknod
+
+    /// Every kind, by name: the default when a policy names none.
+    public static var allNames: [String] { allCases.map(\.rawValue) }
+}
+
 public struct MonitorPolicy: Sendable, Equatable {
     public var enabled = true
     /// low | medium | high

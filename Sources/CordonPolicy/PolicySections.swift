@@ -42,7 +42,7 @@ extension PolicyDecoder {
     }
 
     static let sensitivities = ["low", "medium", "high"]
-    static let monitorEvents = ["exec", "connect", "file_write", "unlink"]
+    static let monitorEvents = MonitorEventKind.allNames
 
     mutating func monitor(_ node: YAMLNode) -> MonitorPolicy {
         var m = MonitorPolicy()

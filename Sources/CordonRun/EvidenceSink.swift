@@ -32,7 +32,7 @@ final class EvidenceSink: MonitorSink {
         }
     }
 
-    func monitorObserved(_ type: String, _ fields: [(String, JSONValue)]) {
+    func monitorObserved(_ type: TraceEventType, _ fields: [(String, JSONValue)]) {
         do throws(AuditError) { try recorder.event(type, fields) } catch { lost("a monitor event", error) }
     }
 

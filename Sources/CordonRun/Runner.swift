@@ -115,7 +115,7 @@ public final class Runner {
             let recorder = recorder
             try Self.evidence { () throws(AuditError) in
                 try recorder.event(
-                    yes ? "approval_approved" : "approval_rejected",
+                    yes ? .approvalApproved : .approvalRejected,
                     [("actionId", .string(action.id)), ("by", .string("terminal"))])
             }
             if yes { return nil }
@@ -157,7 +157,7 @@ public final class Runner {
                 sandboxRequest(), probe: request.probe, monitor: monitor, notice: { observer.notice($0 + "\n") },
                 fallback: { used in
                     try? recorder.event(
-                        "isolation_fallback",
+                        .isolationFallback,
                         [
                             ("isolation", .array(used.traceNames.map { .string($0) })),
                             ("reason", .string("user namespaces refused by the kernel")),

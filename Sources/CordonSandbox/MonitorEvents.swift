@@ -1,10 +1,11 @@
 // Which syscalls the monitor asks the kernel to notify, per event kind, narrowed by register
 // values so the hot ones (every read-only open) never leave the kernel.
+import CordonPolicy
 import Glibc
 
 public enum MonitorEvents {
-    /// Event kinds `monitor.events` may name; the default set is all of them.
-    public static let all = ["exec", "connect", "file_write", "unlink", "rename", "chmod", "chown", "truncate", "link", "mknod"]
+    /// Event kinds `monitor.events` may name (MonitorEventKind); the default set is all of them.
+    public static let all = MonitorEventKind.allNames
 
     // O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: an open with any of these may write. libseccomp
     // compares (arg & mask) == value, so "any bit" is one rule per bit.
@@ -16,14 +17,14 @@ public enum MonitorEvents {
         func notify(_ sc: String, _ why: String, _ c: [SeccompRule.Condition] = []) {
             r.append(SeccompRule(syscall: sc, errno: 0, conditions: c, reason: why, notify: true))
         }
-        for k in kinds {
+        for k in kinds.compactMap(MonitorEventKind.init(rawValue:)) {
             switch k {
-            case "exec":
+            case .exec:
                 notify("execve", "every exec goes back through the gate")
                 notify("execveat", "every exec goes back through the gate")
-            case "connect":
+            case .connect:
                 notify("connect", "record (and with an allow-list, enforce) outgoing connections")
-            case "file_write":
+            case .fileWrite:
                 for b in writeBits {
                     notify("openat", "opens that may write", [.init(index: 2, mask: b)])
                     notify("open", "opens that may write", [.init(index: 1, mask: b)])
@@ -31,22 +32,20 @@ public enum MonitorEvents {
                 // openat2's flags live in a struct in memory, out of BPF's reach.
                 notify("openat2", "flags in memory: every openat2 is looked at")
                 notify("creat", "creates a file")
-            case "unlink":
+            case .unlink:
                 for s in ["unlink", "unlinkat", "rmdir"] { notify(s, "deletes") }
-            case "rename":
+            case .rename:
                 for s in ["rename", "renameat", "renameat2"] { notify(s, "renames") }
-            case "chmod":
+            case .chmod:
                 for s in ["chmod", "fchmodat", "fchmodat2"] { notify(s, "permission changes") }
-            case "chown":
+            case .chown:
                 for s in ["chown", "lchown", "fchownat"] { notify(s, "ownership changes") }
-            case "truncate":
+            case .truncate:
                 notify("truncate", "truncates a file by path")
-            case "link":
+            case .link:
                 for s in ["link", "linkat", "symlink", "symlinkat"] { notify(s, "links") }
-            case "mknod":
+            case .mknod:
                 for s in ["mknod", "mknodat"] { notify(s, "device and fifo nodes") }
-            default:
-                break
             }
         }
         return r

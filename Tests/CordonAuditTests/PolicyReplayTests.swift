@@ -222,7 +222,7 @@ struct ReplayFromTraceTests {
         try rec.start(
             RunStart(policy: PolicySource(path: "p", sha256: ""), agent: "a", command: ["sh"], cwd: dir, isolation: []))
         let a = Action(id: "a-4", payload: .argv(["/bin/sh"]))
-        try rec.event("approval_rejected", [("actionId", "a-4"), ("by", "non-interactive")])
+        try rec.event(.approvalRejected, [("actionId", "a-4"), ("by", "non-interactive")])
         // The monitor records the verdict after the (refused) approval: block.
         try rec.record(
             Decision(

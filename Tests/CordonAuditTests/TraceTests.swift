@@ -1,3 +1,4 @@
+import CordonBase
 import Foundation
 import CordonGate
 import CordonPolicy
@@ -27,9 +28,9 @@ func recordSampleRun(_ dir: String, run: String = RunID.make()) throws -> RunRec
         actionId: "a-1", decision: .allow, score: 10, policyRule: nil, reasons: [], findings: [], agentId: "ci-agent",
         sessionId: "s-1")
     try rec.record(d1, for: a1, pid: 100)
-    try rec.event("approval_approved", [("actionId", "a-1"), ("by", "terminal")])
+    try rec.event(.approvalApproved, [("actionId", "a-1"), ("by", "terminal")])
     try rec.event(
-        "isolation_fallback",
+        .isolationFallback,
         [("isolation", ["seccomp", "landlock", "rlimits"]), ("reason", "user namespaces refused by the kernel")])
     var a2 = Action(id: "a-2", payload: .argv(["/bin/sh", "-i"]))
     a2.source = "monitor"
@@ -40,15 +41,15 @@ func recordSampleRun(_ dir: String, run: String = RunID.make()) throws -> RunRec
         source: "monitor")
     try rec.record(d2, for: a2, pid: 101)
     try rec.event(
-        "exec",
+        .exec,
         [
             ("pid", 101), ("ppid", 100), ("path", "/usr/bin/curl"), ("argv", ["curl", "http://203.0.113.7/x"]),
             ("decision", "allow"),
         ])
     try rec.event(
-        "connect", [("pid", 101), ("address", "203.0.113.7"), ("port", 80), ("family", "inet"), ("decision", "block")])
-    try rec.event("connect", [("pid", 101), ("family", "unix")])
-    try rec.event("file_write", [("pid", 101), ("path", "/work/proj/out.txt")])
+        .connect, [("pid", 101), ("address", "203.0.113.7"), ("port", 80), ("family", "inet"), ("decision", "block")])
+    try rec.event(.connect, [("pid", 101), ("family", "unix"), ("decision", "allow")])
+    try rec.event(.fileWrite, [("pid", 101), ("path", "/work/proj/out.txt")])
     try rec.limit("processes", value: "256", detail: "fork failed with EAGAIN", pid: 101)
     try rec.timeout(afterSeconds: 60, signal: 9)
     var end = RunEnd(
@@ -125,19 +126,7 @@ struct TraceTests {
         let dir = makeTempDir()
         defer { removeTree(dir) }
         let rec = try recordSampleRun(dir)
-        let script = """
-            import json, sys, jsonschema
-            schema = json.load(open(sys.argv[1]))
-            v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-            bad = 0
-            for n, line in enumerate(open(sys.argv[2]), 1):
-                for e in v.iter_errors(json.loads(line)):
-                    print(f"{sys.argv[2]}:{n}: {e.message}")
-                    bad += 1
-            sys.exit(1 if bad else 0)
-            """
-        let schema = repoRoot() + "/docs/trace.schema.json"
-        let ok = runProcess(["/usr/bin/env", "python3", "-c", script, schema, rec.tracePath])
+        let ok = runProcess(["/usr/bin/env"] + TraceSchema.validatorArguments(trace: rec.tracePath))
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         // The check can fail: a run_end without its exit code must be rejected.
         let broken = dir + "/broken.jsonl"
@@ -145,9 +134,28 @@ struct TraceTests {
             broken,
             #"{"v":1,"ts":"2026-11-21T12:00:00.000Z","run":"r-1","seq":0,"type":"run_end","outcome":"exited","signal":null,"durationMs":1}"#
                 + "\n")
-        let bad = runProcess(["/usr/bin/env", "python3", "-c", script, schema, broken])
+        let bad = runProcess(["/usr/bin/env"] + TraceSchema.validatorArguments(trace: broken))
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("'exitCode' is a required property"))
+    }
+
+    @Test("the schema names exactly the event types cordon writes, and every monitor event kind is one of them")
+    func schemaTypesAreTheCodesList() throws {
+        let schema = try JSONValue.parse(try FileIO.readFile(TraceSchema.path))
+        let listed = try #require(schema["properties"]?["type"]?["enum"]?.arrayValue).compactMap { $0.stringValue }
+        #expect(listed == TraceEventType.allCases.map { $0.rawValue })
+        #expect(TraceEvent.knownTypes == Set(listed))
+        // Every type the schema gives fields for is a listed type (no stale names).
+        for rule in try #require(schema["allOf"]?.arrayValue) {
+            let t: JSONValue? = rule["if"]?["properties"]?["type"]
+            var names: [String] = []
+            if let one = t?["const"]?.stringValue { names = [one] }
+            if let many = t?["enum"]?.arrayValue { names = many.compactMap { $0.stringValue } }
+            #expect(!names.isEmpty && names.allSatisfy { listed.contains($0) }, "\(names)")
+        }
+        for kind in MonitorEventKind.allCases {
+            #expect(TraceEventType(rawValue: kind.rawValue) != nil, "monitor kind \(kind.rawValue) has no trace type")
+        }
     }
 
     @Test("a second trace for the same run id is refused, naming the file")
