@@ -40,6 +40,7 @@ let package = Package(
         // Fixtures are read from the source tree by path (#filePath), not bundled.
         .testTarget(name: "CordonGateTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
         .testTarget(name: "CordonSandboxTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .testTarget(name: "CordonMonitorTests", dependencies: ["CordonTestSupport", "CordonMonitor", "CordonPolicy"]),
         .testTarget(name: "CordonAuditTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
     ],

@@ -22,12 +22,11 @@ public enum InitialExec {
     public static func allow(listener: Int32) -> NotifyOutcome {
         var n = cs_notif()
         let r = cs_notif_recv(listener, &n)
-        if r == -ENOENT_ { return .handled }
+        if r == -Errno.notFound.rawValue { return .handled }
         if r < 0 { return .fatal("receiving a notification: \(Errno.text(-r))") }
         let s = cs_notif_respond(listener, n.id, 0, 1)
-        if s < 0 && s != -ENOENT_ { return .fatal("answering a notification: \(Errno.text(-s))") }
+        if s < 0 && s != -Errno.notFound.rawValue { return .fatal("answering a notification: \(Errno.text(-s))") }
         return .handled
     }
 }
 
-let ENOENT_: Int32 = 2

@@ -128,10 +128,10 @@ public enum Sandbox {
         p.err_fd = errW
         p.notify_sock = notifyChild
         if plan.monitor != nil {
-            // NEW_LISTENER (1<<3) | WAIT_KILLABLE_RECV (1<<5): once the monitor has received a
-            // notification, only a fatal signal interrupts the wait, so a signal handler in the
+            // The listener for the monitor, and (WAIT_KILLABLE_RECV) once the monitor has received
+            // a notification only a fatal signal interrupts the wait, so a signal handler in the
             // command cannot make the kernel restart the syscall behind the monitor's back.
-            p.seccomp_flags = (1 << 3) | (1 << 5)
+            p.seccomp_flags = UInt32(CS_SECCOMP_FLAG_NEW_LISTENER | CS_SECCOMP_FLAG_WAIT_KILLABLE_RECV)
         }
         p.uid = plan.uid
         p.gid = plan.gid

@@ -1,5 +1,6 @@
 // The flat, fully resolved description of one sandboxed run. Everything the child needs is
 // computed here, in the parent, from the policy and the request: the child only reads it.
+import CSandbox
 import CordonPolicy
 import Glibc
 
@@ -69,15 +70,34 @@ public struct SandboxRequest: Sendable {
 
 /// One mount-building step, in Swift form (see `struct cs_op`).
 public struct MountOp: Sendable, Equatable {
-    public enum Kind: Int32, Sendable { case mkdir = 1, mkfile, bind, tmpfs, proc, devpts, symlink, setattr }
+    public enum Kind: Sendable {
+        case mkdir, mkfile, bind, tmpfs, proc, devpts, symlink, setattr
+
+        /// csandbox.h's `enum cs_op_kind` value for this step.
+        public var rawValue: Int32 {
+            let c: cs_op_kind
+            switch self {
+            case .mkdir: c = CS_OP_MKDIR
+            case .mkfile: c = CS_OP_MKFILE
+            case .bind: c = CS_OP_BIND
+            case .tmpfs: c = CS_OP_TMPFS
+            case .proc: c = CS_OP_PROC
+            case .devpts: c = CS_OP_DEVPTS
+            case .symlink: c = CS_OP_SYMLINK
+            case .setattr: c = CS_OP_SETATTR
+            }
+            return Int32(c.rawValue)
+        }
+    }
     public struct Flags: OptionSet, Sendable, Equatable {
         public let rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
-        public static let readOnly = Flags(rawValue: 1 << 0)
-        public static let noExec = Flags(rawValue: 1 << 1)
-        public static let noSuid = Flags(rawValue: 1 << 2)
-        public static let noDev = Flags(rawValue: 1 << 3)
-        public static let optional = Flags(rawValue: 1 << 4)
+        // The bits of csandbox.h's `enum cs_op_flags`, read from the header.
+        public static let readOnly = Flags(rawValue: CS_F_RDONLY.rawValue)
+        public static let noExec = Flags(rawValue: CS_F_NOEXEC.rawValue)
+        public static let noSuid = Flags(rawValue: CS_F_NOSUID.rawValue)
+        public static let noDev = Flags(rawValue: CS_F_NODEV.rawValue)
+        public static let optional = Flags(rawValue: CS_F_OPTIONAL.rawValue)
     }
     public var kind: Kind
     public var flags: Flags = []

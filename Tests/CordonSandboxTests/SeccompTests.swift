@@ -74,11 +74,20 @@ struct SeccompTests {
         #expect(files.count == 1)
         let path = dir.path + "/cordon/" + files[0]
         let again = try SeccompCache.program(named: "default", environment: env)
-        #expect(again.instructions.count == first.instructions.count)
+        #expect(same(again, first), "the cached program is the compiled one, instruction for instruction")
+        // The file is what is used on the second run: a valid program written there comes back.
+        var marked = first.instructions
+        marked[marked.count - 1].k ^= 1
+        try marked.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
+        #expect(same(try SeccompCache.program(named: "default", environment: env), SeccompProgram(instructions: marked)))
         // Truncated to a non-multiple of the instruction size: must be ignored.
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
         let recompiled = try SeccompCache.program(named: "default", environment: env)
-        #expect(recompiled.instructions.count == first.instructions.count)
-        #expect(zip(recompiled.instructions, first.instructions).allSatisfy { $0.code == $1.code && $0.k == $1.k })
+        #expect(same(recompiled, first))
+    }
+
+    func same(_ a: SeccompProgram, _ b: SeccompProgram) -> Bool {
+        a.instructions.count == b.instructions.count
+            && zip(a.instructions, b.instructions).allSatisfy { $0.code == $1.code && $0.jt == $1.jt && $0.jf == $1.jf && $0.k == $1.k }
     }
 }

@@ -136,6 +136,16 @@ enum {
     CS_RLIMIT_NOFILE = 7, CS_RLIMIT_AS = 9,
 };
 
+// seccomp(2) filter flags for cs_plan.seccomp_flags (linux/seccomp.h names; spelled out here
+// so Swift reads them from one header). NEW_LISTENER returns the notification fd the monitor
+// answers; WAIT_KILLABLE_RECV (Linux 5.19) makes a notified syscall interruptible only by a
+// fatal signal once the monitor has received it, so a signal handler in the sandbox cannot
+// make the kernel restart the call behind the monitor's back.
+enum {
+    CS_SECCOMP_FLAG_NEW_LISTENER = 1u << 3,
+    CS_SECCOMP_FLAG_WAIT_KILLABLE_RECV = 1u << 5,
+};
+
 // ---- shims ----------------------------------------------------------------------------------
 
 int cs_pidfd_send_signal(int pidfd, int sig);
