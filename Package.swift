@@ -22,27 +22,49 @@ let package = Package(
         .target(name: "CordonPolicy", dependencies: ["CordonBase", "CYAML"]),
         // The gate is pure, single-threaded code run ~30,000 times a second: dynamic exclusivity
         // checks on its working state cost ~7% of a decision (perf). Static checks still apply.
-        .target(name: "CordonGate", dependencies: ["CordonBase", "CordonPolicy"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(
+            name: "CordonGate", dependencies: ["CordonBase", "CordonPolicy"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "CordonSandbox", dependencies: ["CordonBase", "CordonPolicy", "CSandbox", "CSeccomp"]),
-        .target(name: "CordonMonitor", dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .target(
+            name: "CordonMonitor",
+            dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
         // The `run` use case: evidence, decision, approval, isolation, monitor sink, outcome.
-        .target(name: "CordonRun", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
-        .target(name: "CordonCLI", dependencies: ["CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
+        .target(
+            name: "CordonRun",
+            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
+        .target(
+            name: "CordonCLI",
+            dependencies: [
+                "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
+                "CordonAudit",
+            ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
-        .executableTarget(name: "CordonBench", dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"], path: "bench/CordonBench"),
+        .executableTarget(
+            name: "CordonBench",
+            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"],
+            path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
-        .executableTarget(name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
+        .executableTarget(
+            name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
         // Shared by the test targets: the repository root and the corpora, found from #filePath.
         .target(name: "CordonTestSupport", path: "Tests/CordonTestSupport"),
         .testTarget(name: "CordonBaseTests", dependencies: ["CordonTestSupport", "CordonBase", "CCrypto"]),
         .testTarget(name: "CordonPolicyTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonPolicy"]),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "CordonGateTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonGate", "CordonPolicy"], exclude: ["Fixtures"]),
-        .testTarget(name: "CordonSandboxTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonSandbox", "CordonPolicy", "CSandbox"]),
+        .testTarget(
+            name: "CordonGateTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonGate", "CordonPolicy"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CordonSandboxTests",
+            dependencies: ["CordonTestSupport", "CordonBase", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .testTarget(name: "CordonMonitorTests", dependencies: ["CordonTestSupport", "CordonMonitor", "CordonPolicy"]),
-        .testTarget(name: "CordonAuditTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
-        .testTarget(name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
+        .testTarget(
+            name: "CordonAuditTests",
+            dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(
+            name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,7 @@
 // later line. Someone who rewrites the file from the edit on can forge it; keep a copy of a
 // recent chain value elsewhere (CI logs, a ticket) to pin the history up to that point.
 import CordonBase
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -3,6 +3,7 @@
 // `traces/`. Created 0700: decisions name commands, agents and sometimes secrets they tried to
 // use, so other local users must not read them.
 import CordonBase
+
 #if canImport(Glibc)
     import Glibc
 #endif

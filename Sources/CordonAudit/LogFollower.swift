@@ -3,6 +3,7 @@
 // now points at a new file: finish the old one, then read the new one from its start),
 // deletion (warn once, wait for the name to come back) and truncation (warn, read from 0).
 import CordonBase
+
 #if canImport(Glibc)
     import Glibc
 #endif

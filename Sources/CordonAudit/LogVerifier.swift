@@ -1,6 +1,7 @@
 // `cordon log verify`: walks the chain through a set of gate.log files and names the first line
 // that does not follow, and why (edited, dropped, inserted, reordered, truncated, malformed).
 import CordonBase
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -163,7 +163,8 @@ public enum ReplayReader {
                 // A first line that is neither JSON nor gate.log: the wrong file, not a damaged one.
                 if input.actions.isEmpty && input.warnings.isEmpty && input.skipped.isEmpty {
                     throw AuditError(
-                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(reason))", path: path, line: n)
+                        .malformed, "\(path):\(n): neither a JSON trace nor a gate.log (\(reason))", path: path, line: n
+                    )
                 }
                 input.warnings.append("\(path):\(n):\(column): \(reason)")
             case .cut(let length):
@@ -222,7 +223,8 @@ public enum Replay {
         result.total = actions.count
         // Which distinct action each recorded one is (`slot`), and the first recorded action of
         // each distinct one (`first`); the distinct ones are decided once.
-        let (slot, first) = memoize ? distinctActions(actions, threads: threads) : (Array(actions.indices), Array(actions.indices))
+        let (slot, first) =
+            memoize ? distinctActions(actions, threads: threads) : (Array(actions.indices), Array(actions.indices))
         let decisions = ParallelMap.map(count: first.count, threads: threads, minimumPerThread: 128) {
             Gate.evaluate(actions[first[$0]].action, policy: policy)
         }

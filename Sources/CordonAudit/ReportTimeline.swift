@@ -155,7 +155,8 @@ enum ReportTimeline {
                 + (e["argv"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ") ?? e["path"]?.stringValue
                     ?? "")
         case "connect":
-            s += ": \(e["address"]?.stringValue ?? "?"):\(e["port"]?.intValue ?? 0) \(e["decision"]?.stringValue ?? e["result"]?.stringValue ?? "")"
+            s +=
+                ": \(e["address"]?.stringValue ?? "?"):\(e["port"]?.intValue ?? 0) \(e["decision"]?.stringValue ?? e["result"]?.stringValue ?? "")"
         case "file_write", "unlink": s += ": " + (e["path"]?.stringValue ?? "")
         case "limit": s += ": \(e["limit"]?.stringValue ?? "") \(e["value"]?.stringValue ?? "")"
         case "timeout": s += " after \(e["afterSeconds"]?.doubleValue ?? 0) s"

@@ -150,7 +150,9 @@ public final class RunRecorder: Sendable {
 
     /// The wall-clock timeout fired and the tree was killed with `signal`.
     public func timeout(afterSeconds: Double, signal: Int32) throws(AuditError) {
-        try trace.write(TraceEventType.timeout.rawValue, [("afterSeconds", .number(afterSeconds)), ("signal", .number(Double(signal)))])
+        try trace.write(
+            TraceEventType.timeout.rawValue,
+            [("afterSeconds", .number(afterSeconds)), ("signal", .number(Double(signal)))])
     }
 
     /// `run_end`: how it finished and what it cost.

@@ -54,10 +54,11 @@ public indirect enum TestYAML: Sendable {
         case .scalar(let s, let plain): return .scalar(s, plain: plain, n.location)
         case .sequence(let items): return .sequence(items.map(view), n.location)
         case .mapping(let pairs):
-            return .mapping(pairs.map { p in
-                if case .scalar(let k, _) = p.key.content { return (k, view(p.value)) }
-                return ("", view(p.value))
-            }, n.location)
+            return .mapping(
+                pairs.map { p in
+                    if case .scalar(let k, _) = p.key.content { return (k, view(p.value)) }
+                    return ("", view(p.value))
+                }, n.location)
         }
     }
 }

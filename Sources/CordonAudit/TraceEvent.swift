@@ -47,7 +47,11 @@ public struct TraceEvent: Sendable, Equatable {
         guard case .object(let pairs) = json else { throw TraceFormatError("an event must be a JSON object") }
         // One pass: the envelope's keys are picked out, the rest are the fields (the parser
         // has already refused duplicate keys).
-        var vv, tsv, runv, seqv, typev: JSONValue?
+        var vv: JSONValue?
+        var tsv: JSONValue?
+        var runv: JSONValue?
+        var seqv: JSONValue?
+        var typev: JSONValue?
         var fields: [(String, JSONValue)] = []
         fields.reserveCapacity(max(0, pairs.count - 5))
         for (k, value) in pairs {

@@ -164,7 +164,9 @@ public enum TraceReader {
 
     static func parseLine(_ raw: ArraySlice<UInt8>) -> Result<TraceEvent, Problem> {
         if raw.isEmpty { return .failure(.empty) }
-        if raw.first != UInt8(ascii: "{") || raw.withUnsafeBufferPointer({ b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false }) {
+        if raw.first != UInt8(ascii: "{")
+            || raw.withUnsafeBufferPointer({ b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false })
+        {
             return .failure(.notJSON)
         }
         let value: JSONValue

@@ -224,7 +224,9 @@ struct JSONParser {
                 throw error("duplicate key '\(key)' in object")
             }
             skipSpace()
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { throw error("expected ':' after object key, found \(found())") }
+            guard i < b.count, b[i] == UInt8(ascii: ":") else {
+                throw error("expected ':' after object key, found \(found())")
+            }
             i += 1
             skipSpace()
             pairs.append((key, try parseValue()))
@@ -415,7 +417,9 @@ struct JSONParser {
         if i < b.count, b[i] == UInt8(ascii: ".") {
             simple = false
             i += 1
-            guard i < b.count, isDigit(b[i]) else { throw error("expected a digit after '.' in number, found \(found())") }
+            guard i < b.count, isDigit(b[i]) else {
+                throw error("expected a digit after '.' in number, found \(found())")
+            }
             while i < b.count, isDigit(b[i]) { i += 1 }
         }
         if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {

@@ -164,7 +164,9 @@ extension JSONValue {
                 var width = 0
                 if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
                     width = 2
-                } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80,
+                    bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9
+                {
                     width = 3
                 }
                 guard width > 0 || b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else {

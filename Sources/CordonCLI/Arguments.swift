@@ -1,7 +1,7 @@
+import CordonPolicy
 // A small argument parser: long options with values (`--x V` or `--x=V`), flags, repeated
 // options, `--` ending options, and positionals. No package dependencies by design.
 import CordonRun
-import CordonPolicy
 
 public struct OptionSpec: Sendable {
     public var name: String
@@ -58,7 +58,9 @@ public enum ArgumentParser {
                     if let inline {
                         out.values[name, default: []].append(inline)
                     } else {
-                        guard i + 1 < args.count else { throw .usage("option --\(name) needs a value", command: command) }
+                        guard i + 1 < args.count else {
+                            throw .usage("option --\(name) needs a value", command: command)
+                        }
                         i += 1
                         out.values[name, default: []].append(args[i])
                     }

@@ -1,8 +1,9 @@
+import CordonPolicy
 // Subcommand registry and dispatch. Each subcommand lives in its own file under Commands/.
 import CordonRun
-import CordonPolicy
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a subcommand writes. Tests capture; the binary writes to fds 1 and 2.
@@ -22,7 +23,10 @@ public final class StandardOutput: OutputSink {
             while off < buf.count {
                 guard let base = buf.baseAddress else { return }
                 let n = Glibc.write(fd, base + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
                 off += n
             }
         }
@@ -92,7 +96,8 @@ public enum CordonCommand {
             return ExitCode.success.rawValue
         }
         guard let cmd = commands.first(where: { $0.name == first }) else {
-            let hint = Suggest.closest(first, in: commands.map { $0.name }).map { "did you mean 'cordon \($0)'?" }
+            let hint =
+                Suggest.closest(first, in: commands.map { $0.name }).map { "did you mean 'cordon \($0)'?" }
                 ?? "see 'cordon --help'"
             report(CLIError(.usage, "unknown subcommand '\(first)'", hint: hint), ctx)
             return ExitCode.usage.rawValue

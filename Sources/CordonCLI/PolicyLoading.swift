@@ -1,9 +1,9 @@
+import CordonGate
+import CordonPolicy
 // Subcommands get their Policy from CheckedPolicy (CordonGate: load + rule examples); this file
 // only turns its error into the CLI's: every problem on its own line under one
 // `cordon: error:` line, exit 78.
 import CordonRun
-import CordonGate
-import CordonPolicy
 
 /// Loads the policy at `path`, or the embedded default when `path` is nil.
 func loadPolicy(path: String?, environment: [String: String]) throws(CLIError) -> Policy {

@@ -16,61 +16,61 @@ import CordonBase
 import CordonPolicy
 
 public enum Gate {
-  /// Deterministic: the same action and policy always give the same decision.
-  public static func evaluate(_ action: Action, policy: Policy) -> Decision {
-    let subject = Subject(action)
-    let analysis = subject.analysis
-    if let analysis { Detectors.run(analysis) }
-    let environment = action.environment ?? policy.environment
-    return decide(
-      action: action, subject: subject, analysis: analysis, policy: policy, environment: environment
-    )
-  }
+    /// Deterministic: the same action and policy always give the same decision.
+    public static func evaluate(_ action: Action, policy: Policy) -> Decision {
+        let subject = Subject(action)
+        let analysis = subject.analysis
+        if let analysis { Detectors.run(analysis) }
+        let environment = action.environment ?? policy.environment
+        return decide(
+            action: action, subject: subject, analysis: analysis, policy: policy, environment: environment
+        )
+    }
 }
 
 /// What the policy matches against: the tool name and the analysed command, if any.
 struct Subject {
-  var tool: String
-  var analysis: Analysis?
+    var tool: String
+    var analysis: Analysis?
 
-  @inline(__always) init(_ action: Action) {
-    switch action.payload {
-    case .shell(let s):
-      tool = "shell"
-      analysis = Analysis(shell: s)
-    case .argv(let a):
-      tool = "shell"
-      analysis = a.isEmpty ? Analysis(shell: "") : Analysis(argv: a)
-    case .tool(let name, let args):
-      tool = name
-      analysis = Subject.command(in: args).map { cmd -> Analysis in
-        switch cmd {
-        case .left(let s): return Analysis(shell: s)
-        case .right(let a): return Analysis(argv: a)
+    @inline(__always) init(_ action: Action) {
+        switch action.payload {
+        case .shell(let s):
+            tool = "shell"
+            analysis = Analysis(shell: s)
+        case .argv(let a):
+            tool = "shell"
+            analysis = a.isEmpty ? Analysis(shell: "") : Analysis(argv: a)
+        case .tool(let name, let args):
+            tool = name
+            analysis = Subject.command(in: args).map { cmd -> Analysis in
+                switch cmd {
+                case .left(let s): return Analysis(shell: s)
+                case .right(let a): return Analysis(argv: a)
+                }
+            }
         }
-      }
     }
-  }
 
-  enum Either {
-    case left(String)
-    case right([String])
-  }
+    enum Either {
+        case left(String)
+        case right([String])
+    }
 
-  /// A command carried inside tool arguments: `{"command": "..."}`, `{"cmd": ...}`,
-  /// `{"script": ...}`, or `{"argv": [...]}` (also as a JSON array under `command`).
-  static func command(in args: JSONValue) -> Either? {
-    for key in ["command", "cmd", "script", "shell", "commandLine", "command_line", "code"] {
-      if let s = args[key]?.stringValue { return .left(s) }
-      if case .array(let items)? = args[key] {
-        let strings = items.compactMap(\.stringValue)
-        if strings.count == items.count, !strings.isEmpty { return .right(strings) }
-      }
+    /// A command carried inside tool arguments: `{"command": "..."}`, `{"cmd": ...}`,
+    /// `{"script": ...}`, or `{"argv": [...]}` (also as a JSON array under `command`).
+    static func command(in args: JSONValue) -> Either? {
+        for key in ["command", "cmd", "script", "shell", "commandLine", "command_line", "code"] {
+            if let s = args[key]?.stringValue { return .left(s) }
+            if case .array(let items)? = args[key] {
+                let strings = items.compactMap(\.stringValue)
+                if strings.count == items.count, !strings.isEmpty { return .right(strings) }
+            }
+        }
+        if case .array(let items)? = args["argv"] {
+            let strings = items.compactMap(\.stringValue)
+            if strings.count == items.count, !strings.isEmpty { return .right(strings) }
+        }
+        return nil
     }
-    if case .array(let items)? = args["argv"] {
-      let strings = items.compactMap(\.stringValue)
-      if strings.count == items.count, !strings.isEmpty { return .right(strings) }
-    }
-    return nil
-  }
 }

@@ -6,14 +6,13 @@ import CordonBase
 import CordonPolicy
 
 extension Gate {
-  /// Decides every action, on up to `threads` threads; `result[i]` is `evaluate(actions[i])`.
-  ///
-  /// Below 256 actions, or with one thread, it runs inline: a thread costs more than that many
-  /// decisions.
-  public static func evaluate(_ actions: [Action], policy: Policy, threads: Int) -> [Decision] {
-    ParallelMap.map(count: actions.count, threads: threads, minimumPerThread: 128) {
-      evaluate(actions[$0], policy: policy)
+    /// Decides every action, on up to `threads` threads; `result[i]` is `evaluate(actions[i])`.
+    ///
+    /// Below 256 actions, or with one thread, it runs inline: a thread costs more than that many
+    /// decisions.
+    public static func evaluate(_ actions: [Action], policy: Policy, threads: Int) -> [Decision] {
+        ParallelMap.map(count: actions.count, threads: threads, minimumPerThread: 128) {
+            evaluate(actions[$0], policy: policy)
+        }
     }
-  }
 }
-

@@ -21,9 +21,9 @@ extension Monitor {
     func readExec(_ n: cs_notif, name: String, pid: Int32) -> ExecTarget? {
         let at = name == "execveat"
         guard let path = ProcessView.string(pid: pid, at: n.arg(at ? 1 : 0)),
-              let argv = ProcessView.stringArray(pid: pid, at: n.arg(at ? 2 : 1))
+            let argv = ProcessView.stringArray(pid: pid, at: n.arg(at ? 2 : 1))
         else { return nil }
-        let dirfd = at ? Int32(truncatingIfNeeded: n.arg(0)) : AT_FDCWD
+        let dirfd = at ? Int32(truncatingIfNeeded: n.arg(0)) : atCurrentDirectory
         let emptyPath = at && (n.arg(4) & 0x1000) != 0  // AT_EMPTY_PATH
         var t = ExecTarget(pathArg: path, argv: argv)
         if rootFD < 0 && path.hasPrefix("/") { rootFD = open("/proc/\(pid)/root", oPath | O_DIRECTORY | O_CLOEXEC) }
@@ -51,7 +51,11 @@ extension Monitor {
             if real != given {
                 // busybox-style binaries pick their applet from argv[0].
                 let argv0 = t.argv.first.flatMap { $0.split(separator: "/").last.map(String.init) }
-                if real == "busybox", let a0 = argv0, a0 != "busybox" { list.append([real, a0] + rest) } else { list.append([r] + rest) }
+                if real == "busybox", let a0 = argv0, a0 != "busybox" {
+                    list.append([real, a0] + rest)
+                } else {
+                    list.append([r] + rest)
+                }
             }
         }
         return list.map { argv in
@@ -66,21 +70,28 @@ extension Monitor {
     func exec(_ n: cs_notif, name: String, listener: Int32) -> Verdict {
         let tid = Int32(bitPattern: n.pid)
         var tm = Sandbox.monotonicNow()
-        func lap(_ i: Int) { let now = Sandbox.monotonicNow(); phase[i] += now - tm; tm = now }
+        func lap(_ i: Int) {
+            let now = Sandbox.monotonicNow()
+            phase[i] += now - tm
+            tm = now
+        }
         var st: CChar = 0
-        var ppid: Int32 = 0, threads: Int32 = 0
+        var ppid: Int32 = 0
+        var threads: Int32 = 0
         var kids = [Int32](repeating: 0, count: 64)
         let nkids = cs_proc_exec_probe(tid, &st, &ppid, &threads, &kids, Int32(kids.count))
         if nkids < 0 { return .allow }  // gone already: the kernel fails the exec itself
         // A single-threaded process is its own thread group; only threads need the slower
         // /proc/PID/status to learn their group leader.
-        var status = ProcessView.Status(tgid: tid, ppid: ppid, threads: Int(threads), state: Character(UnicodeScalar(UInt8(bitPattern: st))))
+        var status = ProcessView.Status(
+            tgid: tid, ppid: ppid, threads: Int(threads), state: Character(UnicodeScalar(UInt8(bitPattern: st))))
         if threads > 1, let full = ProcessView.status(tid) { status = full }
         // Who else could rewrite this memory while we read it: other threads of the process,
         // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
         // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
         var sharers: [Int32] = []
-        var candidates = status.threads == 1 ? Array(kids[0..<Int(nkids)]) : ProcessView.children(status.tgid).filter { $0 != tid }
+        var candidates =
+            status.threads == 1 ? Array(kids[0..<Int(nkids)]) : ProcessView.children(status.tgid).filter { $0 != tid }
         if status.ppid > 1 { candidates.append(status.ppid) }
         for c in candidates where cs_same_vm(tid, c) == 0 && !ExecRace.blockedInVfork(c) { sharers.append(c) }
         let race = status.threads > 1 || !sharers.isEmpty
@@ -96,9 +107,14 @@ extension Monitor {
             for p in stopped { for t in ProcessView.tasks(p) { _ = cs_tgkill(p, t, SIGSTOP) } }
             if !ExecRace.waitStopped(tgid: status.tgid, except: tid, others: sharers) {
                 for p in stopped { kill(p, SIGCONT) }
-                let states = ProcessView.tasks(status.tgid).map { "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")" }
+                let states =
+                    ProcessView.tasks(status.tgid).map {
+                        "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")"
+                    }
                     + sharers.map { "sharer \($0):\(ProcessView.state($0).map(String.init) ?? "?")" }
-                return .fatal("could not stop the threads of pid \(tid) to read its exec safely (\(states.joined(separator: ", ")))")
+                return .fatal(
+                    "could not stop the threads of pid \(tid) to read its exec safely (\(states.joined(separator: ", ")))"
+                )
             }
         }
         defer { if race { for p in stopped.reversed() { kill(p, SIGCONT) } } }
@@ -108,11 +124,13 @@ extension Monitor {
             // The path or argv could not be read (a bad pointer, or more than the kernel's own
             // limits): it cannot be gated, so it does not run. Answering allow here would let
             // the kernel read what we could not and run it unchecked.
-            sink.monitorObserved(.exec, [
-                ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
-                ("path", .string("(unreadable exec path or argv)")), ("argv", .array([])),
-                ("decision", .string(DecisionKind.block.rawValue)),
-            ])
+            sink.monitorObserved(
+                .exec,
+                [
+                    ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
+                    ("path", .string("(unreadable exec path or argv)")), ("argv", .array([])),
+                    ("decision", .string(DecisionKind.block.rawValue)),
+                ])
             summary.exec("(unreadable exec path or argv)", denied: true)
             return .deny(EPERM)
         }
@@ -127,11 +145,13 @@ extension Monitor {
         let decision = decide(target, pid: tid)
         lap(2)
         defer { lap(3) }
-        sink.monitorObserved(.exec, [
-            ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
-            ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
-            ("decision", .string(decision == .allow ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)),
-        ])
+        sink.monitorObserved(
+            .exec,
+            [
+                ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
+                ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
+                ("decision", .string(decision == .allow ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)),
+            ])
         summary.exec(target.resolved ?? target.pathArg, denied: decision != .allow)
         guard decision == .allow else { return .deny(EPERM) }
         if !race { return .allow }
@@ -139,17 +159,21 @@ extension Monitor {
         // the SIGSTOP stays pending across execve, so the new program stops before its first
         // instruction. Then check it is what we approved.
         let r = cs_notif_respond(listener, n.id, 0, 1)
-        if r < 0 { return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(String(cString: strerror(-r)))") }
+        if r < 0 {
+            return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(String(cString: strerror(-r)))")
+        }
         switch ExecRace.verify(tgid: status.tgid, tid: tid, expected: target) {
         case .ok, .execFailed:
             break
         case .mismatch(let what):
             kill(status.tgid, SIGKILL)
             summary.tamper += 1
-            sink.monitorObserved(.violation, [
-                ("kind", .string("tamper")), ("pid", .number(Double(tid))),
-                ("detail", .string("exec changed after the gate approved it: \(what)")),
-            ])
+            sink.monitorObserved(
+                .violation,
+                [
+                    ("kind", .string("tamper")), ("pid", .number(Double(tid))),
+                    ("detail", .string("exec changed after the gate approved it: \(what)")),
+                ])
         }
         return .answered
     }
@@ -163,7 +187,9 @@ extension Monitor {
             d.source = "monitor"
             d.agentId = agentId
             d.sessionId = sessionId
-            if let (best, _) = strictest, d.decision < best.decision || (d.decision == best.decision && d.score <= best.score) {
+            if let (best, _) = strictest,
+                d.decision < best.decision || (d.decision == best.decision && d.score <= best.score)
+            {
                 continue
             }
             strictest = (d, a)
@@ -178,9 +204,11 @@ extension Monitor {
             // can answer for refuses the exec.
             let answer = sink.monitorAsks(d, argv: t.argv)
             let approved = answer ?? false
-            sink.monitorObserved(approved ? .approvalApproved : .approvalRejected, [
-                ("actionId", .string(a.id)), ("by", .string(answer == nil ? "non-interactive" : "terminal")),
-            ])
+            sink.monitorObserved(
+                approved ? .approvalApproved : .approvalRejected,
+                [
+                    ("actionId", .string(a.id)), ("by", .string(answer == nil ? "non-interactive" : "terminal")),
+                ])
             effective = approved ? .allow : .block
         }
         cache[key] = effective
@@ -195,10 +223,10 @@ enum ExecRace {
     static func blockedInVfork(_ pid: Int32) -> Bool {
         guard let st = ProcessView.quickStat(pid), st.threads == 1 else { return false }
         #if arch(x86_64)
-        let nr = cs_proc_syscall(pid)
-        return nr == 56 || nr == 58 || nr == 435  // clone, vfork, clone3
+            let nr = cs_proc_syscall(pid)
+            return nr == 56 || nr == 58 || nr == 435  // clone, vfork, clone3
         #else
-        return false
+            return false
         #endif
     }
 
@@ -213,7 +241,8 @@ enum ExecRace {
         for attempt in 0..<5000 {
             var all = ProcessView.tasks(tgid).allSatisfy { $0 == except || quiet(ProcessView.state(tgid, task: $0)) }
             if all {
-                all = others.allSatisfy { p in ProcessView.tasks(p).allSatisfy { quiet(ProcessView.state(p, task: $0)) } }
+                all = others.allSatisfy { p in ProcessView.tasks(p).allSatisfy { quiet(ProcessView.state(p, task: $0)) }
+                }
             }
             if all { return true }
             if attempt > 20 { usleep(50) }
@@ -221,7 +250,11 @@ enum ExecRace {
         return false
     }
 
-    enum Check { case ok, execFailed, mismatch(String) }
+    enum Check {
+        case ok
+        case execFailed
+        case mismatch(String)
+    }
 
     /// After the exec was allowed to continue: wait until the process stopped on the pending
     /// SIGSTOP (the new image before its first instruction, or the old one if execve failed),
@@ -247,8 +280,10 @@ enum ExecRace {
             // [interpreter, (optional arg), path as passed, argv[1]...].
             let tail = Array(expected.argv.dropFirst())
             guard cmd.count >= tail.count + 2, Array(cmd.suffix(tail.count)) == tail,
-                  cmd[cmd.count - tail.count - 1] == expected.pathArg
-            else { return .mismatch("approved \(expected.resolved ?? expected.pathArg) \(tail), running \(running) \(cmd)") }
+                cmd[cmd.count - tail.count - 1] == expected.pathArg
+            else {
+                return .mismatch("approved \(expected.resolved ?? expected.pathArg) \(tail), running \(running) \(cmd)")
+            }
         }
         return .ok
     }

@@ -1,9 +1,9 @@
+import CSandbox
 // The monitor: answers every seccomp notification from the sandbox. Execs go back through the
 // gate (allow: the exec continues; block: EPERM; requires approval: the terminal, or denied);
 // connects and file changes are recorded (and connects enforced against an allow-list).
 // One thread: the supervisor's poll loop calls `handle` whenever the listener is readable.
 import CordonBase
-import CSandbox
 import CordonGate
 import CordonPolicy
 import CordonSandbox
@@ -144,14 +144,17 @@ public final class Monitor: NotificationHandler {
         // (dirfd arg, path arg) per syscall; dirfd -1 means "relative to cwd".
         let layout: (Int, Int)
         switch name {
-        case "openat", "openat2", "unlinkat", "renameat", "renameat2", "fchmodat", "fchmodat2", "fchownat", "linkat", "mknodat":
+        case "openat", "openat2", "unlinkat", "renameat", "renameat2", "fchmodat", "fchmodat2", "fchownat", "linkat",
+            "mknodat":
             layout = (0, 1)
         case "symlinkat": layout = (1, 2)
         case "symlink", "link": layout = (-1, 1)
         default: layout = (-1, 0)
         }
-        guard let path = ProcessView.string(pid: pid, at: n.arg(layout.1)), stillValid(listener, n.id) else { return .allow }
-        let dirfd = layout.0 >= 0 ? Int32(truncatingIfNeeded: n.arg(layout.0)) : AT_FDCWD
+        guard let path = ProcessView.string(pid: pid, at: n.arg(layout.1)), stillValid(listener, n.id) else {
+            return .allow
+        }
+        let dirfd = layout.0 >= 0 ? Int32(truncatingIfNeeded: n.arg(layout.0)) : atCurrentDirectory
         let full = absolute(path, pid: pid, dirfd: dirfd)
         let type: TraceEventType
         switch name {
@@ -164,7 +167,8 @@ public final class Monitor: NotificationHandler {
         case "mknod", "mknodat": type = .mknod
         default: type = .fileWrite
         }
-        sink.monitorObserved(type, [("pid", .number(Double(pid))), ("path", .string(full)), ("syscall", .string(name))])
+        sink.monitorObserved(
+            type, [("pid", .number(Double(pid))), ("path", .string(full)), ("syscall", .string(name))])
         summary.file(full, deleted: type == .unlink)
         return .allow
     }
@@ -172,9 +176,12 @@ public final class Monitor: NotificationHandler {
     /// The path as the process meant it: relative paths joined to its cwd (or dirfd's path).
     func absolute(_ path: String, pid: Int32, dirfd: Int32) -> String {
         if path.hasPrefix("/") { return path }
-        let base = dirfd == AT_FDCWD ? ProcessView.link("/proc/\(pid)/cwd") : ProcessView.link("/proc/\(pid)/fd/\(dirfd)")
+        let base =
+            dirfd == atCurrentDirectory
+            ? ProcessView.link("/proc/\(pid)/cwd") : ProcessView.link("/proc/\(pid)/fd/\(dirfd)")
         return (base ?? "?") + "/" + path
     }
 }
 
-let AT_FDCWD: Int32 = -100
+/// AT_FDCWD (fcntl.h): "relative to the current directory" as a dirfd argument.
+let atCurrentDirectory: Int32 = -100

@@ -13,7 +13,10 @@ struct Endpoint: CustomStringConvertible {
     var port: Int?
 
     init(sockaddr raw: [UInt8]) {
-        guard raw.count >= 2 else { family = "unknown"; return }
+        guard raw.count >= 2 else {
+            family = "unknown"
+            return
+        }
         let fam = Int32(UInt16(raw[0]) | UInt16(raw[1]) << 8)
         switch fam {
         case AF_INET where raw.count >= 8:
@@ -24,7 +27,9 @@ struct Endpoint: CustomStringConvertible {
             family = "inet6"
             port = Int(raw[2]) << 8 | Int(raw[3])
             var groups: [String] = []
-            for i in stride(from: 8, to: 24, by: 2) { groups.append(String(Int(raw[i]) << 8 | Int(raw[i + 1]), radix: 16)) }
+            for i in stride(from: 8, to: 24, by: 2) {
+                groups.append(String(Int(raw[i]) << 8 | Int(raw[i + 1]), radix: 16))
+            }
             address = groups.joined(separator: ":")
         case AF_UNIX:
             family = "unix"
@@ -41,8 +46,8 @@ struct Endpoint: CustomStringConvertible {
 
     var description: String {
         switch (address, port) {
-        case let (a?, p?): return family == "inet6" ? "[\(a)]:\(p)" : "\(a):\(p)"
-        case let (a?, nil): return a
+        case (let a?, let p?): return family == "inet6" ? "[\(a)]:\(p)" : "\(a):\(p)"
+        case (let a?, nil): return a
         default: return family
         }
     }
@@ -58,7 +63,10 @@ struct NetworkRules {
     var rules: [Rule]?
 
     init(_ sb: SandboxPolicy) {
-        guard sb.network == .allowList else { rules = nil; return }
+        guard sb.network == .allowList else {
+            rules = nil
+            return
+        }
         var out: [Rule] = []
         for entry in sb.networkAllow {
             // host:port, CIDR:port, [v6]:port; port `*` or absent means any.
@@ -118,9 +126,13 @@ struct NetworkRules {
         var p = res
         while let ai = p {
             if ai.pointee.ai_family == AF_INET {
-                ai.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { out.append(withUnsafeBytes(of: $0.pointee.sin_addr) { Array($0) }) }
+                ai.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    out.append(withUnsafeBytes(of: $0.pointee.sin_addr) { Array($0) })
+                }
             } else if ai.pointee.ai_family == AF_INET6 {
-                ai.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { out.append(withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) }) }
+                ai.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    out.append(withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) })
+                }
             }
             p = ai.pointee.ai_next
         }

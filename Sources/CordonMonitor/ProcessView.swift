@@ -100,10 +100,15 @@ enum ProcessView {
         guard let b = readFile("/proc/\(pid)/status") else { return nil }
         var st = Status(tgid: pid, ppid: 0, threads: 1, state: "?")
         for line in String(decoding: b, as: UTF8.self).split(separator: "\n") {
-            if line.hasPrefix("Tgid:") { st.tgid = Int32(line.dropFirst(5).trimmingSpaces()) ?? pid }
-            else if line.hasPrefix("PPid:") { st.ppid = Int32(line.dropFirst(5).trimmingSpaces()) ?? 0 }
-            else if line.hasPrefix("Threads:") { st.threads = Int(line.dropFirst(8).trimmingSpaces()) ?? 1 }
-            else if line.hasPrefix("State:") { st.state = line.dropFirst(6).trimmingSpaces().first ?? "?" }
+            if line.hasPrefix("Tgid:") {
+                st.tgid = Int32(line.dropFirst(5).trimmingSpaces()) ?? pid
+            } else if line.hasPrefix("PPid:") {
+                st.ppid = Int32(line.dropFirst(5).trimmingSpaces()) ?? 0
+            } else if line.hasPrefix("Threads:") {
+                st.threads = Int(line.dropFirst(8).trimmingSpaces()) ?? 1
+            } else if line.hasPrefix("State:") {
+                st.state = line.dropFirst(6).trimmingSpaces().first ?? "?"
+            }
         }
         return st
     }
@@ -112,7 +117,8 @@ enum ProcessView {
     /// parsed in C on a stack buffer: this runs for every exec.
     static func quickStat(_ pid: Int32) -> (state: Character, ppid: Int32, threads: Int)? {
         var st: CChar = 0
-        var ppid: Int32 = 0, threads: Int32 = 0
+        var ppid: Int32 = 0
+        var threads: Int32 = 0
         guard cs_proc_stat(pid, &st, &ppid, &threads) == 0 else { return nil }
         return (Character(UnicodeScalar(UInt8(bitPattern: st))), ppid, Int(threads))
     }
@@ -121,7 +127,8 @@ enum ProcessView {
     /// may itself contain spaces and parentheses).
     static func state(_ pid: Int32, task: Int32? = nil) -> Character? {
         let path = task.map { "/proc/\(pid)/task/\($0)/stat" } ?? "/proc/\(pid)/stat"
-        guard let b = readFile(path, limit: 1024), let close = b.lastIndex(of: UInt8(ascii: ")")), close + 2 < b.count else { return nil }
+        guard let b = readFile(path, limit: 1024), let close = b.lastIndex(of: UInt8(ascii: ")")), close + 2 < b.count
+        else { return nil }
         return Character(UnicodeScalar(b[close + 2]))
     }
 

@@ -31,17 +31,26 @@ public struct RunSummary: Sendable {
             dir = "."
             name = path
         }
-        if isDelete { deleted[dir, default: [:]][name, default: 0] += 1 } else { written[dir, default: [:]][name, default: 0] += 1 }
+        if isDelete {
+            deleted[dir, default: [:]][name, default: 0] += 1
+        } else {
+            written[dir, default: [:]][name, default: 0] += 1
+        }
     }
 
     public var isEmpty: Bool { programs.isEmpty && endpoints.isEmpty && written.isEmpty && deleted.isEmpty }
 
     public var json: JSONValue {
-        func counts(_ d: [String: Int]) -> JSONValue { .object(d.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) }) }
-        func grouped(_ d: [String: [String: Int]]) -> JSONValue { .object(d.sorted { $0.key < $1.key }.map { ($0.key, counts($0.value)) }) }
+        func counts(_ d: [String: Int]) -> JSONValue {
+            .object(d.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
+        }
+        func grouped(_ d: [String: [String: Int]]) -> JSONValue {
+            .object(d.sorted { $0.key < $1.key }.map { ($0.key, counts($0.value)) })
+        }
         return .object([
             ("programs", counts(programs)), ("endpoints", counts(endpoints)), ("filesWritten", grouped(written)),
-            ("filesDeleted", grouped(deleted)), ("denials", .number(Double(denials))), ("tamper", .number(Double(tamper))),
+            ("filesDeleted", grouped(deleted)), ("denials", .number(Double(denials))),
+            ("tamper", .number(Double(tamper))),
         ])
     }
 
@@ -57,7 +66,9 @@ public struct RunSummary: Sendable {
         for (title, d) in [("files written", written), ("files deleted", deleted)] where !d.isEmpty {
             s += "  \(title):\n"
             for (dir, files) in d.sorted(by: { $0.key < $1.key }) {
-                s += "    \(dir)/ (\(files.values.reduce(0, +))): " + files.keys.sorted().prefix(8).joined(separator: ", ")
+                s +=
+                    "    \(dir)/ (\(files.values.reduce(0, +))): "
+                    + files.keys.sorted().prefix(8).joined(separator: ", ")
                 s += files.count > 8 ? ", ...\n" : "\n"
             }
         }

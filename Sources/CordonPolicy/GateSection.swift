@@ -3,7 +3,9 @@
 // expansion): `${HOME}` there is shell text the gate has to see.
 
 extension PolicyDecoder {
-    static let gateKeys = ["allow", "require_approval", "block", "commands", "on_block", "thresholds", "rules", "exceptions"]
+    static let gateKeys = [
+        "allow", "require_approval", "block", "commands", "on_block", "thresholds", "rules", "exceptions",
+    ]
     static let onBlockActions = ["raise", "raise_and_alert", "log"]
     static let decisions = DecisionKind.allCases.map(\.rawValue)
 
@@ -24,7 +26,8 @@ extension PolicyDecoder {
             if let first = seen[id] {
                 errors.append(
                     PolicyError(
-                        idNode.location, "duplicate rule id '\(id)' (first at line \(first.line), column \(first.column))"))
+                        idNode.location,
+                        "duplicate rule id '\(id)' (first at line \(first.line), column \(first.column))"))
             } else {
                 seen[id] = idNode.location
             }
@@ -150,7 +153,11 @@ extension PolicyDecoder {
         let before = errors.count
         var detector: String?
         var match: String?
-        if let n = f["detector"] { detector = string(n, "\(path).detector") } else { fail(node, "\(path) needs a detector") }
+        if let n = f["detector"] {
+            detector = string(n, "\(path).detector")
+        } else {
+            fail(node, "\(path) needs a detector")
+        }
         if let n = f["match"] {
             match = pattern(n, "\(path).match")
         } else {

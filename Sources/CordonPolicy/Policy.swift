@@ -199,7 +199,9 @@ public struct FilesystemPolicy: Sendable, Equatable {
     public var readWrite: [String] = []
     public var tmpfs: [String] = ["/tmp"]
     /// Covered by empty read-only mounts; `~` is the invoking user's home.
-    public var hide: [String] = ["~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.config/gcloud", "~/.netrc"]
+    public var hide: [String] = [
+        "~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.config/gcloud", "~/.netrc",
+    ]
     /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
     public var exec: [String]?
     public init() {}

@@ -64,7 +64,8 @@ struct PolicyDecoder {
             case .badName(let name):
                 fail(
                     node,
-                    "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)")
+                    "'${\(name)}' in \(path) is not a valid variable name (letters, digits and _; write $${ for a literal ${)"
+                )
             case .unterminated:
                 fail(node, "'${' without a closing '}' in \(path) (write $${ for a literal ${)")
             }
@@ -106,7 +107,9 @@ struct PolicyDecoder {
     mutating func sizeLimit(_ node: YAMLNode, _ path: String) -> UInt64?? {
         if node.scalar == "unlimited" { return .some(nil) }
         guard let s = node.scalar, let n = PolicyUnits.parseSize(s) else {
-            fail(node, "\(path) must be a size like 512MiB, 1GiB, 10MB, a number of bytes, or unlimited, found \(found(node))")
+            fail(
+                node,
+                "\(path) must be a size like 512MiB, 1GiB, 10MB, a number of bytes, or unlimited, found \(found(node))")
             return nil
         }
         return .some(n)
@@ -127,7 +130,10 @@ struct PolicyDecoder {
     /// Seconds. `positive`: zero is refused too (a zero timeout kills everything at once).
     mutating func duration(_ node: YAMLNode, _ path: String, positive: Bool = false) -> Double? {
         guard let s = node.scalar, let d = PolicyUnits.parseDuration(s) else {
-            fail(node, "\(path) must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found \(found(node))")
+            fail(
+                node,
+                "\(path) must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found \(found(node))"
+            )
             return nil
         }
         if positive && d <= 0 {
@@ -203,7 +209,9 @@ struct PolicyDecoder {
     }
 
     /// Sets an optional value: absent keeps it, null clears it.
-    mutating func assignOptional<T>(_ target: inout T?, _ node: YAMLNode?, _ read: (inout PolicyDecoder, YAMLNode) -> T??) {
+    mutating func assignOptional<T>(
+        _ target: inout T?, _ node: YAMLNode?, _ read: (inout PolicyDecoder, YAMLNode) -> T??
+    ) {
         guard let node else { return }
         if node.isNull {
             target = nil

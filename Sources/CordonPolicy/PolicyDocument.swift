@@ -26,7 +26,9 @@ public enum PolicyDocument {
                 "alert_channels",
                 .array(
                     p.monitor.alertChannels.map { c in
-                        .object([("type", text(c.type))] + c.settings.sorted { $0.key < $1.key }.map { ($0.key, text($0.value)) })
+                        .object(
+                            [("type", text(c.type))]
+                                + c.settings.sorted { $0.key < $1.key }.map { ($0.key, text($0.value)) })
                     })
             ),
         ]
@@ -91,7 +93,8 @@ public enum PolicyDocument {
                 (
                     "examples",
                     .object([
-                        ("match", .array(r.examplesMatch.map(example))), ("not_match", .array(r.examplesNotMatch.map(example))),
+                        ("match", .array(r.examplesMatch.map(example))),
+                        ("not_match", .array(r.examplesNotMatch.map(example))),
                     ])
                 ))
         }

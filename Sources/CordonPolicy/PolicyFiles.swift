@@ -19,7 +19,8 @@ public enum PolicyFiles {
             switch error.errno {
             case .isDirectory: return .failure(PolicyFileError("is a directory"))
             case .fileTooLarge:
-                return .failure(PolicyFileError("larger than \(PolicyUnits.formatSize(UInt64(maxSize))); not a policy file"))
+                return .failure(
+                    PolicyFileError("larger than \(PolicyUnits.formatSize(UInt64(maxSize))); not a policy file"))
             default: return .failure(PolicyFileError(error.errno.description))
             }
         }

@@ -61,7 +61,9 @@ public struct PolicyLoader: Sendable {
     public func loadEmbedded(_ name: String = "default") throws(PolicyLoadFailure) -> Policy {
         guard let text = EmbeddedPolicies.text(named: name) else {
             throw PolicyLoadFailure([
-                PolicyError(SourceLocation(file: "<embedded \(name)>", line: 1, column: 1), "no embedded policy named '\(name)'")
+                PolicyError(
+                    SourceLocation(file: "<embedded \(name)>", line: 1, column: 1), "no embedded policy named '\(name)'"
+                )
             ])
         }
         return try load(text: text, path: EmbeddedPolicies.displayPath(name))
@@ -72,7 +74,9 @@ public struct PolicyLoader: Sendable {
     /// The merged tree of a file and its parents, and the hash that identifies the result:
     /// SHA-256 of the text, or for a file that extends another, of the text followed by
     /// `\nextends:` and the parent's hash (so editing a parent changes the child's hash).
-    func tree(_ bytes: [UInt8], path: String, id: String, chain: [String], errors: inout [PolicyError]) -> (YAMLNode, String) {
+    func tree(_ bytes: [UInt8], path: String, id: String, chain: [String], errors: inout [PolicyError]) -> (
+        YAMLNode, String
+    ) {
         let start = SourceLocation(file: path, line: 1, column: 1)
         let empty = YAMLNode(content: .scalar("", plain: true), location: start)
         if path.lowercased().hasSuffix(".json") {
@@ -92,7 +96,8 @@ public struct PolicyLoader: Sendable {
             } catch {
                 errors.append(
                     PolicyError(
-                        SourceLocation(file: path, line: error.line, column: error.column), "invalid JSON: \(error.message)"))
+                        SourceLocation(file: path, line: error.line, column: error.column),
+                        "invalid JSON: \(error.message)"))
                 return (empty, "")
             }
         }
@@ -106,7 +111,8 @@ public struct PolicyLoader: Sendable {
         guard let name = ext.scalar, !ext.isNull, !name.isEmpty else {
             errors.append(
                 PolicyError(
-                    ext.location, "extends must be default, strict or a path to a policy file, found \(ext.kindDescription)"))
+                    ext.location,
+                    "extends must be default, strict or a path to a policy file, found \(ext.kindDescription)"))
             return (root, hash)
         }
         let parent: (bytes: [UInt8], path: String, id: String)
@@ -114,11 +120,13 @@ public struct PolicyLoader: Sendable {
             let display = EmbeddedPolicies.displayPath(name)
             parent = (Array(text.utf8), display, display)
         } else {
-            let resolved = name.hasPrefix("/") || EmbeddedPolicies.isEmbedded(path) ? name : Self.directory(of: path) + name
+            let resolved =
+                name.hasPrefix("/") || EmbeddedPolicies.isEmbedded(path) ? name : Self.directory(of: path) + name
             switch readFile(resolved) {
             case .success(let b): parent = (b, resolved, Self.normalize(resolved))
             case .failure(let e):
-                let hint = name.contains("/") || name.contains(".") ? "" : " (the built-in parents are default and strict)"
+                let hint =
+                    name.contains("/") || name.contains(".") ? "" : " (the built-in parents are default and strict)"
                 errors.append(PolicyError(ext.location, "cannot read parent policy '\(resolved)': \(e.reason)\(hint)"))
                 return (root, hash)
             }

@@ -46,11 +46,15 @@ extension PolicyDecoder {
 
     mutating func monitor(_ node: YAMLNode) -> MonitorPolicy {
         var m = MonitorPolicy()
-        guard let f = fields(node, "monitor", known: ["enabled", "sensitivity", "alert_channels", "events"]) else { return m }
+        guard let f = fields(node, "monitor", known: ["enabled", "sensitivity", "alert_channels", "events"]) else {
+            return m
+        }
         assign(&m.enabled, f["enabled"]) { $0.bool($1, "monitor.enabled") }
         assign(&m.sensitivity, f["sensitivity"]) { $0.choice($1, "monitor.sensitivity", Self.sensitivities) }
         assign(&m.alertChannels, f["alert_channels"]) { d, n in
-            d.list(n, "monitor.alert_channels") { d, item, path in d.alertChannel(item, path) }.map { $0.compactMap { $0 } }
+            d.list(n, "monitor.alert_channels") { d, item, path in d.alertChannel(item, path) }.map {
+                $0.compactMap { $0 }
+            }
         }
         assignOptional(&m.events, f["events"]) { d, n in
             d.list(n, "monitor.events") { d, item, path in d.choice(item, path, Self.monitorEvents) }

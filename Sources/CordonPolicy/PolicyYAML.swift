@@ -83,7 +83,9 @@ public enum PolicyYAML {
         return quoted(s)
     }
 
-    static let unitSuffixes: Set<String> = ["b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "ms", "s", "m", "h"]
+    static let unitSuffixes: Set<String> = [
+        "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "ms", "s", "m", "h",
+    ]
 
     /// `4GiB`, `1.5s`: a number with a unit suffix is no YAML number (1.1 or 1.2), so it can
     /// stay plain and read like the policy files do.

@@ -23,11 +23,14 @@ extension PolicyDecoder {
                 "sandbox.mode '\(text)' is not supported: cordon does not run container images. Unpack the image into a directory with `docker export $(docker create \(image)) | tar -x -C DIR` (or build one with `debootstrap stable DIR`), then use `mode: rootfs` with `root: DIR`"
             )
         } else {
-            assign(&s.mode, f["mode"]) { d, n in d.choice(n, "sandbox.mode", Self.sandboxModes).flatMap(SandboxMode.init) }
+            assign(&s.mode, f["mode"]) { d, n in
+                d.choice(n, "sandbox.mode", Self.sandboxModes).flatMap(SandboxMode.init)
+            }
             if let image = f["image"] {
                 fail(
                     image,
-                    "sandbox.image only goes with mode: container, which cordon does not run; use mode: rootfs with root: DIR")
+                    "sandbox.image only goes with mode: container, which cordon does not run; use mode: rootfs with root: DIR"
+                )
             }
         }
         assignOptional(&s.root, f["root"]) { $0.string($1, "sandbox.root") }
@@ -38,22 +41,30 @@ extension PolicyDecoder {
             fail(r, "sandbox.root only applies to mode: rootfs (the mode here is \(s.mode.rawValue))")
         }
 
-        assign(&s.require, f["require"]) { d, n in d.list(n, "sandbox.require") { d, i, p in d.choice(i, p, Self.layers) } }
+        assign(&s.require, f["require"]) { d, n in
+            d.list(n, "sandbox.require") { d, i, p in d.choice(i, p, Self.layers) }
+        }
         if s.mode == .landlock, s.require.contains("namespaces"), let r = f["require"] {
             fail(r, "sandbox.require lists namespaces, but mode: landlock runs without namespaces")
         }
         assign(&s.timeout, f["timeout"]) { $0.duration($1, "sandbox.timeout", positive: true) }
         assign(&s.grace, f["grace"]) { $0.duration($1, "sandbox.grace") }
 
-        assign(&s.network, f["network"]) { d, n in d.choice(n, "sandbox.network", Self.networkModes).flatMap(NetworkMode.init) }
+        assign(&s.network, f["network"]) { d, n in
+            d.choice(n, "sandbox.network", Self.networkModes).flatMap(NetworkMode.init)
+        }
         assign(&s.networkAllow, f["network_allow"]) { d, n in
             d.list(n, "sandbox.network_allow") { d, item, path in d.endpoint(item, path) }
         }
         if s.network == .allowList, s.networkAllow.isEmpty, f["network_allow"]?.sequence?.isEmpty ?? true {
-            fail(f["network"] ?? node, "sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)")
+            fail(
+                f["network"] ?? node,
+                "sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)")
         }
         if s.network != .allowList, !s.networkAllow.isEmpty, let a = f["network_allow"] {
-            fail(a, "sandbox.network_allow only applies to network: allow-list (the network here is \(s.network.rawValue))")
+            fail(
+                a,
+                "sandbox.network_allow only applies to network: allow-list (the network here is \(s.network.rawValue))")
         }
 
         if let n = f["filesystem"] { s.filesystem = filesystem(n) }
@@ -64,7 +75,9 @@ extension PolicyDecoder {
             // A name, never a path: profiles come from sandbox/seccomp/ only.
             guard !name.isEmpty, name.utf8.allSatisfy({ Self.isNameByte($0) }) else {
                 d.fail(
-                    n, "sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '\(name)'")
+                    n,
+                    "sandbox.seccomp must be a profile name from sandbox/seccomp/ (letters, digits, - and _), found '\(name)'"
+                )
                 return nil
             }
             return name
@@ -85,7 +98,8 @@ extension PolicyDecoder {
         func bad(_ why: String) -> String? {
             fail(
                 node,
-                "\(path) must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '\(text)': \(why)")
+                "\(path) must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '\(text)': \(why)"
+            )
             return nil
         }
         guard let colon = text.lastIndex(of: ":") else { return bad("no port") }
@@ -117,7 +131,9 @@ extension PolicyDecoder {
         guard let f = fields(node, "sandbox.filesystem", known: known) else { return fs }
         assign(&fs.workspace, f["workspace"]) { d, n in
             guard let w = d.string(n, "sandbox.filesystem.workspace") else { return nil }
-            if w.isEmpty { d.fail(n, "sandbox.filesystem.workspace must not be empty (use . for the working directory)") }
+            if w.isEmpty {
+                d.fail(n, "sandbox.filesystem.workspace must not be empty (use . for the working directory)")
+            }
             return w.isEmpty ? nil : w
         }
         assign(&fs.readOnly, f["read_only"]) { $0.paths($1, "sandbox.filesystem.read_only") }
@@ -156,7 +172,8 @@ extension PolicyDecoder {
             guard let s = n.scalar, let secs = PolicyUnits.parseDuration(s), secs >= 1, secs.rounded() == secs,
                 secs <= 1e9
             else {
-                d.fail(n, "sandbox.limits.cpu must be whole CPU seconds (e.g. 30, 5m) or unlimited, found \(d.found(n))")
+                d.fail(
+                    n, "sandbox.limits.cpu must be whole CPU seconds (e.g. 30, 5m) or unlimited, found \(d.found(n))")
                 return nil
             }
             return .some(Int(secs))

@@ -29,7 +29,9 @@ public enum SeccompProfileReader {
         var errors = syntax
         let start = SourceLocation(file: file, line: 1, column: 1)
         guard let root, let top = root.mapping else {
-            if errors.isEmpty { errors.append(PolicyError(start, "a seccomp profile must be a mapping with 'name' and 'deny'")) }
+            if errors.isEmpty {
+                errors.append(PolicyError(start, "a seccomp profile must be a mapping with 'name' and 'deny'"))
+            }
             throw PolicyLoadFailure(errors)
         }
         var name = ""
@@ -46,7 +48,9 @@ public enum SeccompProfileReader {
                     if let e = entry(item, &errors) { deny.append(e) }
                 }
             default:
-                errors.append(PolicyError(k.location, "unknown key '\(k.scalar ?? "?")' in seccomp profile (expected name, deny)"))
+                errors.append(
+                    PolicyError(k.location, "unknown key '\(k.scalar ?? "?")' in seccomp profile (expected name, deny)")
+                )
             }
         }
         if !errors.isEmpty { throw PolicyLoadFailure(errors) }
@@ -58,7 +62,8 @@ public enum SeccompProfileReader {
             errors.append(PolicyError(node.location, "a deny entry must be a mapping, found \(node.kindDescription)"))
             return nil
         }
-        var e = SeccompProfileSpec.Entry(syscall: "", errno: "EPERM", conditions: [], reason: "", location: node.location)
+        var e = SeccompProfileSpec.Entry(
+            syscall: "", errno: "EPERM", conditions: [], reason: "", location: node.location)
         for (k, v) in m {
             switch k.scalar ?? "" {
             case "syscall": e.syscall = v.scalar ?? ""
@@ -66,27 +71,35 @@ public enum SeccompProfileReader {
             case "errno":
                 let s = v.scalar ?? ""
                 if !errnoNames.contains(s) {
-                    errors.append(PolicyError(v.location, "unknown errno '\(s)' (expected one of \(errnoNames.joined(separator: ", ")))"))
+                    errors.append(
+                        PolicyError(
+                            v.location, "unknown errno '\(s)' (expected one of \(errnoNames.joined(separator: ", ")))"))
                 }
                 e.errno = s
             case "args":
                 for c in v.sequence ?? [] {
                     guard let idx = c["index"]?.scalar.flatMap({ UInt32($0) }), idx < 6,
-                          let mask = c["mask"]?.scalar.flatMap(number)
+                        let mask = c["mask"]?.scalar.flatMap(number)
                     else {
-                        errors.append(PolicyError(c.location, "an args condition needs 'index' (0-5) and 'mask' (a number)"))
+                        errors.append(
+                            PolicyError(c.location, "an args condition needs 'index' (0-5) and 'mask' (a number)"))
                         continue
                     }
                     let value = c["value"]?.scalar.flatMap(number)
                     e.conditions.append(.init(index: idx, mask: mask, value: value))
                 }
             default:
-                errors.append(PolicyError(k.location, "unknown key '\(k.scalar ?? "?")' in deny entry (expected syscall, errno, args, reason)"))
+                errors.append(
+                    PolicyError(
+                        k.location,
+                        "unknown key '\(k.scalar ?? "?")' in deny entry (expected syscall, errno, args, reason)"))
             }
         }
         if e.syscall.isEmpty { errors.append(PolicyError(node.location, "deny entry without 'syscall'")) }
         // The profile is reviewed like code: every entry says why it is there.
-        if e.reason.isEmpty { errors.append(PolicyError(node.location, "deny entry for '\(e.syscall)' has no 'reason'")) }
+        if e.reason.isEmpty {
+            errors.append(PolicyError(node.location, "deny entry for '\(e.syscall)' has no 'reason'"))
+        }
         return e
     }
 

@@ -13,7 +13,8 @@ public enum Suggest {
     }
 
     public static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var prev = Array(0...y.count)

@@ -46,7 +46,8 @@ public enum PolicyUnits {
         var rest = Substring(t)
         while !rest.isEmpty {
             let numberEnd = rest.firstIndex(where: { !($0.isASCII && ($0.isNumber || $0 == ".")) }) ?? rest.endIndex
-            let unitEnd = rest[numberEnd...].firstIndex(where: { $0.isASCII && ($0.isNumber || $0 == ".") }) ?? rest.endIndex
+            let unitEnd =
+                rest[numberEnd...].firstIndex(where: { $0.isASCII && ($0.isNumber || $0 == ".") }) ?? rest.endIndex
             guard numberEnd > rest.startIndex, let n = Double(rest[..<numberEnd]), n.isFinite else { return nil }
             switch rest[numberEnd..<unitEnd] {
             case "ms": total += n / 1000

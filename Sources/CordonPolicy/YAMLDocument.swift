@@ -72,7 +72,9 @@ public enum YAMLReader {
     public static func read(_ bytes: [UInt8], file: String) -> (YAMLNode?, [PolicyError]) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return (nil, [PolicyError(SourceLocation(file: file, line: 1, column: 1), "cannot initialise the YAML parser")])
+            return (
+                nil, [PolicyError(SourceLocation(file: file, line: 1, column: 1), "cannot initialise the YAML parser")]
+            )
         }
         defer { yaml_parser_delete(&parser) }
         return bytes.withUnsafeBufferPointer { buf in
@@ -130,11 +132,13 @@ public enum YAMLReader {
                 case YAML_ALIAS_EVENT:
                     // Aliases let a few lines expand into exponentially many nodes, and a
                     // policy is easier to review when every value is written where it applies.
-                    errors.append(PolicyError(here, "aliases (*name) are not supported in policies; write the value out"))
+                    errors.append(
+                        PolicyError(here, "aliases (*name) are not supported in policies; write the value out"))
                     add(YAMLNode(content: .scalar("", plain: true), location: here))
                 case YAML_SCALAR_EVENT:
                     let s = event.data.scalar
-                    let text = String(decoding: UnsafeBufferPointer(start: s.value, count: Int(s.length)), as: UTF8.self)
+                    let text = String(
+                        decoding: UnsafeBufferPointer(start: s.value, count: Int(s.length)), as: UTF8.self)
                     let plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil
                     add(YAMLNode(content: .scalar(text, plain: plain), location: here))
                 case YAML_SEQUENCE_START_EVENT:
@@ -145,7 +149,8 @@ public enum YAMLReader {
                     if let done = stack.popLast() {
                         add(
                             YAMLNode(
-                                content: done.isMapping ? .mapping(done.pairs) : .sequence(done.items), location: done.location))
+                                content: done.isMapping ? .mapping(done.pairs) : .sequence(done.items),
+                                location: done.location))
                     }
                 default:
                     break
@@ -177,7 +182,8 @@ public enum YAMLReader {
             }
             stack[top].pendingKey = nil
             if key.scalar == nil {
-                errors.append(PolicyError(key.location, "mapping keys must be plain strings, found \(key.kindDescription)"))
+                errors.append(
+                    PolicyError(key.location, "mapping keys must be plain strings, found \(key.kindDescription)"))
             } else if let first = stack[top].pairs.first(where: { $0.key.scalar == key.scalar }) {
                 errors.append(
                     PolicyError(

@@ -4,6 +4,7 @@ import CordonBase
 import CordonGate
 import CordonPolicy
 import CordonSandbox
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -11,6 +11,7 @@ import CordonGate
 import CordonMonitor
 import CordonPolicy
 import CordonSandbox
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -65,7 +66,8 @@ public final class Runner {
             policy: policy.source, agent: request.agent, session: request.session, project: request.project,
             command: request.argv, cwd: request.startDirectory, isolation: layers,
             sandbox: Self.sandboxSummary(policy, workspace: request.workspace))
-        let recorder = recorder, start = start
+        let recorder = recorder
+        let start = start
         try Self.evidence { () throws(AuditError) in try recorder.start(start) }
         PhaseTimer.shared.mark("evidence opened")
         began = Sandbox.monotonicNow()
@@ -134,11 +136,15 @@ public final class Runner {
         case .ended(.exited(let code)):
             return try finish(.exited, exit: code, cordonExit: code)
         case .ended(let status):
-            guard case .signaled(let signal) = status else { return try finish(.failed, exit: nil, cordonExit: ExitCode.of(status)) }
+            guard case .signaled(let signal) = status else {
+                return try finish(.failed, exit: nil, cordonExit: ExitCode.of(status))
+            }
             return try finish(.signaled, exit: nil, signal: signal, cordonExit: ExitCode.of(status))
         case .notStarted(let e):
             let code = ExitCode.ofExec(e)
-            observer.notice("cordon: error: \(request.argv[0]): \(code == .notFound ? "command not found" : "command not executable") (\(e))\n")
+            observer.notice(
+                "cordon: error: \(request.argv[0]): \(code == .notFound ? "command not found" : "command not executable") (\(e))\n"
+            )
             return try finish(.failed, exit: nil, cordonExit: code.rawValue)
         }
     }
@@ -150,7 +156,8 @@ public final class Runner {
                 recorder: recorder, observer: observer, interactive: request.approval == .prompt && request.terminal)
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
         }
-        let recorder = recorder, observer = observer
+        let recorder = recorder
+        let observer = observer
         let outcome: RunOutcome
         do throws(SandboxError) {
             outcome = try Isolation.run(
@@ -227,7 +234,8 @@ public final class Runner {
     ) throws(RunFailure) -> RunResult {
         var end = RunEnd(
             exitCode: exit, signal: signal, durationMs: (Sandbox.monotonicNow() - began) * 1000,
-            rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit)
+            rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit
+        )
         if let m = monitor {
             end.summary = m.summary.json
             let per = { (x: Double) in m.handled == 0 ? 0 : Int(x / Double(m.handled) * 1e6) }

@@ -2,6 +2,7 @@
 // from /dev/tty, never stdin, so a piped-in script (or the sandboxed command, whose stdin may
 // be ours) cannot answer for the person.
 import CordonGate
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -33,7 +34,8 @@ enum TerminalApproval {
         let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var q = "cordon: the sandboxed command wants to run '\(argv.joined(separator: " "))' (score \(d.score), \(d.level.rawValue))\n"
+        var q =
+            "cordon: the sandboxed command wants to run '\(argv.joined(separator: " "))' (score \(d.score), \(d.level.rawValue))\n"
         for r in d.reasons { q += "  - \(r)\n" }
         q += "allow it? [y/N] "
         q.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }

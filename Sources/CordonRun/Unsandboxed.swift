@@ -2,6 +2,7 @@
 // own exit status. The status is decoded by CordonBase's WaitStatus, the same decoding the
 // sandbox's supervisor uses: an `exit 130` is an exit, not a signal.
 import CordonBase
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -25,7 +25,9 @@ final class CArena {
     }
 
     func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = calloc(max(count, 1), MemoryLayout<T>.stride) else { fatalError("cordon: out of memory preparing the spawn plan") }
+        guard let raw = calloc(max(count, 1), MemoryLayout<T>.stride) else {
+            fatalError("cordon: out of memory preparing the spawn plan")
+        }
         blocks.append(raw)
         return raw.bindMemory(to: T.self, capacity: max(count, 1))
     }

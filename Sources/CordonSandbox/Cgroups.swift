@@ -12,7 +12,8 @@ struct CgroupSet {
         defer { fclose(f) }
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), f) != nil {
-            let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingNewline()
+            let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                .trimmingNewline()
             // "ID:controllers:path"
             let parts = s.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3 else { continue }
@@ -30,7 +31,9 @@ struct CgroupSet {
     /// Whether cgroup limits can be applied here (root, and a usable hierarchy).
     static func available() -> Bool {
         guard geteuid() == 0 else { return false }
-        if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory"), c.contains("pids") {
+        if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory"),
+            c.contains("pids")
+        {
             return true
         }
         return exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids")
@@ -54,7 +57,10 @@ struct CgroupSet {
             if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory") {
                 let dir = "/sys/fs/cgroup" + (ownPath(controller: nil) ?? "") + "/" + name
                 try mk(dir)
-                if let m = memory { try put(dir + "/memory.max", "\(m)"); try put(dir + "/memory.swap.max", "0") }
+                if let m = memory {
+                    try put(dir + "/memory.max", "\(m)")
+                    try put(dir + "/memory.swap.max", "0")
+                }
                 if let p = pids { try put(dir + "/pids.max", "\(p)") }
                 try put(dir + "/cgroup.procs", "\(pid)")
             } else {

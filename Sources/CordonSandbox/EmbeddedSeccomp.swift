@@ -3,72 +3,72 @@
 public enum EmbeddedSeccomp {
     public static let profiles: [String: String] = [
         "default": #"""
-# cordon's base seccomp deny list. Decided on register values only: the kernel never reads
-# user memory for these checks, so there is no TOCTOU race. A denied call returns the errno
-# named here; calls from another architecture, and x32 calls, kill the process (see
-# SeccompCompiler: both are checked before this list).
-# Each entry: syscall, errno (EPERM unless said), optional args conditions, and why.
-name: default
-deny:
-  # Mount family: the sandbox's view of the filesystem is fixed before exec.
-  - {syscall: mount, reason: "remounting could make read-only binds writable or reveal hidden paths"}
-  - {syscall: umount2, reason: "unmounting a hide mount would reveal what it covers"}
-  - {syscall: fsopen, reason: "new mount API: same power as mount"}
-  - {syscall: fsconfig, reason: "new mount API: same power as mount"}
-  - {syscall: fsmount, reason: "new mount API: same power as mount"}
-  - {syscall: fspick, reason: "new mount API: reconfigure an existing mount"}
-  - {syscall: open_tree, reason: "clones mount trees, e.g. to re-attach an unhidden copy"}
-  - {syscall: move_mount, reason: "attaches detached mount trees"}
-  - {syscall: mount_setattr, reason: "could clear the read-only attribute of a bind"}
-  - {syscall: pivot_root, reason: "changing the root is setup's job only"}
-  - {syscall: chroot, reason: "chroot games are a classic escape path with leftover fds"}
-  # Namespace escapes: a new user namespace grants a fresh capability set to play with.
-  - {syscall: unshare, reason: "new namespaces give back capabilities (user ns) and hide processes"}
-  - {syscall: setns, reason: "joining another namespace through an fd is an escape"}
-  - {syscall: clone, args: [{index: 0, mask: 0x10000000}], reason: "clone with CLONE_NEWUSER"}
-  - {syscall: clone, args: [{index: 0, mask: 0x20000000}], reason: "clone with CLONE_NEWPID"}
-  - {syscall: clone, args: [{index: 0, mask: 0x40000000}], reason: "clone with CLONE_NEWNET"}
-  - {syscall: clone, args: [{index: 0, mask: 0x00020000}], reason: "clone with CLONE_NEWNS"}
-  - {syscall: clone, args: [{index: 0, mask: 0x08000000}], reason: "clone with CLONE_NEWIPC"}
-  - {syscall: clone, args: [{index: 0, mask: 0x04000000}], reason: "clone with CLONE_NEWUTS"}
-  - {syscall: clone, args: [{index: 0, mask: 0x02000000}], reason: "clone with CLONE_NEWCGROUP"}
-  - {syscall: clone, args: [{index: 0, mask: 0x00000080}], reason: "clone with CLONE_NEWTIME"}
-  - {syscall: clone3, errno: ENOSYS, reason: "flags live in memory BPF cannot read; ENOSYS makes libc fall back to clone, which is checked"}
-  # Looking into or changing other processes.
-  - {syscall: ptrace, reason: "tracing another process reads and writes its memory"}
-  - {syscall: process_vm_readv, reason: "reads another process's memory"}
-  - {syscall: process_vm_writev, reason: "writes another process's memory"}
-  # Kernel attack surface with a long CVE history, needed by no tool an agent runs.
-  - {syscall: kexec_load, reason: "loads a new kernel"}
-  - {syscall: kexec_file_load, reason: "loads a new kernel"}
-  - {syscall: init_module, reason: "loads kernel code"}
-  - {syscall: finit_module, reason: "loads kernel code"}
-  - {syscall: delete_module, reason: "unloads kernel code"}
-  - {syscall: bpf, reason: "eBPF verifier bugs are a recurring privilege escalation path"}
-  - {syscall: perf_event_open, reason: "perf has been a frequent source of kernel exploits and side channels"}
-  - {syscall: keyctl, reason: "kernel keyrings are not namespaced; they can leak host secrets"}
-  - {syscall: add_key, reason: "kernel keyrings are not namespaced"}
-  - {syscall: request_key, reason: "kernel keyrings are not namespaced"}
-  - {syscall: userfaultfd, reason: "used to win kernel races in exploits"}
-  - {syscall: io_uring_setup, reason: "io_uring bypasses seccomp for the operations it performs"}
-  - {syscall: io_uring_enter, reason: "io_uring bypasses seccomp for the operations it performs"}
-  - {syscall: io_uring_register, reason: "io_uring bypasses seccomp for the operations it performs"}
-  - {syscall: open_by_handle_at, reason: "opens files by handle, around mount boundaries (the shocker escape)"}
-  - {syscall: name_to_handle_at, reason: "pairs with open_by_handle_at"}
-  - {syscall: swapon, reason: "system administration"}
-  - {syscall: swapoff, reason: "system administration"}
-  - {syscall: reboot, reason: "system administration"}
-  - {syscall: acct, reason: "process accounting to an arbitrary file"}
-  - {syscall: quotactl, reason: "filesystem quota administration"}
-  - {syscall: quotactl_fd, reason: "filesystem quota administration"}
-  - {syscall: lookup_dcookie, reason: "kernel profiling interface"}
-  - {syscall: vhangup, reason: "hangs up the terminal of other processes"}
-  # Terminal injection: TIOCSTI pushes keystrokes into the controlling terminal's input, which
-  # the user's shell reads after cordon exits. Compared on the low 32 bits only, since the
-  # kernel ignores the upper half of the command and a filter must not be fooled by it.
-  - {syscall: ioctl, args: [{index: 1, mask: 0xffffffff, value: 0x5412}], reason: "TIOCSTI injects input into the terminal"}
-  - {syscall: ioctl, args: [{index: 1, mask: 0xffffffff, value: 0x541c}], reason: "TIOCLINUX can inject input on a virtual console"}
+        # cordon's base seccomp deny list. Decided on register values only: the kernel never reads
+        # user memory for these checks, so there is no TOCTOU race. A denied call returns the errno
+        # named here; calls from another architecture, and x32 calls, kill the process (see
+        # SeccompCompiler: both are checked before this list).
+        # Each entry: syscall, errno (EPERM unless said), optional args conditions, and why.
+        name: default
+        deny:
+          # Mount family: the sandbox's view of the filesystem is fixed before exec.
+          - {syscall: mount, reason: "remounting could make read-only binds writable or reveal hidden paths"}
+          - {syscall: umount2, reason: "unmounting a hide mount would reveal what it covers"}
+          - {syscall: fsopen, reason: "new mount API: same power as mount"}
+          - {syscall: fsconfig, reason: "new mount API: same power as mount"}
+          - {syscall: fsmount, reason: "new mount API: same power as mount"}
+          - {syscall: fspick, reason: "new mount API: reconfigure an existing mount"}
+          - {syscall: open_tree, reason: "clones mount trees, e.g. to re-attach an unhidden copy"}
+          - {syscall: move_mount, reason: "attaches detached mount trees"}
+          - {syscall: mount_setattr, reason: "could clear the read-only attribute of a bind"}
+          - {syscall: pivot_root, reason: "changing the root is setup's job only"}
+          - {syscall: chroot, reason: "chroot games are a classic escape path with leftover fds"}
+          # Namespace escapes: a new user namespace grants a fresh capability set to play with.
+          - {syscall: unshare, reason: "new namespaces give back capabilities (user ns) and hide processes"}
+          - {syscall: setns, reason: "joining another namespace through an fd is an escape"}
+          - {syscall: clone, args: [{index: 0, mask: 0x10000000}], reason: "clone with CLONE_NEWUSER"}
+          - {syscall: clone, args: [{index: 0, mask: 0x20000000}], reason: "clone with CLONE_NEWPID"}
+          - {syscall: clone, args: [{index: 0, mask: 0x40000000}], reason: "clone with CLONE_NEWNET"}
+          - {syscall: clone, args: [{index: 0, mask: 0x00020000}], reason: "clone with CLONE_NEWNS"}
+          - {syscall: clone, args: [{index: 0, mask: 0x08000000}], reason: "clone with CLONE_NEWIPC"}
+          - {syscall: clone, args: [{index: 0, mask: 0x04000000}], reason: "clone with CLONE_NEWUTS"}
+          - {syscall: clone, args: [{index: 0, mask: 0x02000000}], reason: "clone with CLONE_NEWCGROUP"}
+          - {syscall: clone, args: [{index: 0, mask: 0x00000080}], reason: "clone with CLONE_NEWTIME"}
+          - {syscall: clone3, errno: ENOSYS, reason: "flags live in memory BPF cannot read; ENOSYS makes libc fall back to clone, which is checked"}
+          # Looking into or changing other processes.
+          - {syscall: ptrace, reason: "tracing another process reads and writes its memory"}
+          - {syscall: process_vm_readv, reason: "reads another process's memory"}
+          - {syscall: process_vm_writev, reason: "writes another process's memory"}
+          # Kernel attack surface with a long CVE history, needed by no tool an agent runs.
+          - {syscall: kexec_load, reason: "loads a new kernel"}
+          - {syscall: kexec_file_load, reason: "loads a new kernel"}
+          - {syscall: init_module, reason: "loads kernel code"}
+          - {syscall: finit_module, reason: "loads kernel code"}
+          - {syscall: delete_module, reason: "unloads kernel code"}
+          - {syscall: bpf, reason: "eBPF verifier bugs are a recurring privilege escalation path"}
+          - {syscall: perf_event_open, reason: "perf has been a frequent source of kernel exploits and side channels"}
+          - {syscall: keyctl, reason: "kernel keyrings are not namespaced; they can leak host secrets"}
+          - {syscall: add_key, reason: "kernel keyrings are not namespaced"}
+          - {syscall: request_key, reason: "kernel keyrings are not namespaced"}
+          - {syscall: userfaultfd, reason: "used to win kernel races in exploits"}
+          - {syscall: io_uring_setup, reason: "io_uring bypasses seccomp for the operations it performs"}
+          - {syscall: io_uring_enter, reason: "io_uring bypasses seccomp for the operations it performs"}
+          - {syscall: io_uring_register, reason: "io_uring bypasses seccomp for the operations it performs"}
+          - {syscall: open_by_handle_at, reason: "opens files by handle, around mount boundaries (the shocker escape)"}
+          - {syscall: name_to_handle_at, reason: "pairs with open_by_handle_at"}
+          - {syscall: swapon, reason: "system administration"}
+          - {syscall: swapoff, reason: "system administration"}
+          - {syscall: reboot, reason: "system administration"}
+          - {syscall: acct, reason: "process accounting to an arbitrary file"}
+          - {syscall: quotactl, reason: "filesystem quota administration"}
+          - {syscall: quotactl_fd, reason: "filesystem quota administration"}
+          - {syscall: lookup_dcookie, reason: "kernel profiling interface"}
+          - {syscall: vhangup, reason: "hangs up the terminal of other processes"}
+          # Terminal injection: TIOCSTI pushes keystrokes into the controlling terminal's input, which
+          # the user's shell reads after cordon exits. Compared on the low 32 bits only, since the
+          # kernel ignores the upper half of the command and a filter must not be fooled by it.
+          - {syscall: ioctl, args: [{index: 1, mask: 0xffffffff, value: 0x5412}], reason: "TIOCSTI injects input into the terminal"}
+          - {syscall: ioctl, args: [{index: 1, mask: 0xffffffff, value: 0x541c}], reason: "TIOCLINUX can inject input on a virtual console"}
 
-"""#,
+        """#
     ]
 }

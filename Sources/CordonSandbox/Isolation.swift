@@ -37,7 +37,8 @@ public struct Probe: Sendable {
 
     public func allNamespaces() -> Int32 {
         if disabled.contains("userns") { return EPERM }
-        let flags = CS_CLONE_NEWUSER | CS_CLONE_NEWNS | CS_CLONE_NEWPID | CS_CLONE_NEWNET | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
+        let flags =
+            CS_CLONE_NEWUSER | CS_CLONE_NEWNS | CS_CLONE_NEWPID | CS_CLONE_NEWNET | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
         return -cs_probe_unshare(UInt64(flags))
     }
 
@@ -110,7 +111,9 @@ public enum Isolation {
         let sb = req.policy.sandbox
         var monitor = monitor
         if monitor != nil && probe.seccompNotify() != 0 {
-            notice("cordon: warning: seccomp user notification unavailable; execs inside the sandbox are not gated (only the command itself was)")
+            notice(
+                "cordon: warning: seccomp user notification unavailable; execs inside the sandbox are not gated (only the command itself was)"
+            )
             monitor = nil
         }
         let events = monitor == nil ? [] : (req.policy.monitor.events ?? MonitorEvents.all)
@@ -121,7 +124,8 @@ public enum Isolation {
         let cg = probe.cgroups()
         var useNS = sb.mode != .landlock && !probe.disabled.contains("userns")
         if sb.require.contains("landlock") && abi == nil {
-            throw SandboxError(.landlock, "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
+            throw SandboxError(
+                .landlock, "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
         }
         if sb.require.contains("seccomp") && !seccompOK {
             throw SandboxError(.seccomp, "the policy requires seccomp (sandbox.require) but it is unavailable")
@@ -129,20 +133,31 @@ public enum Isolation {
         while true {
             if !useNS {
                 if sb.require.contains("namespaces") {
-                    throw SandboxError(.namespaces, "the policy requires namespaces (sandbox.require) but user namespaces are unavailable here; refusing to run with weaker isolation")
+                    throw SandboxError(
+                        .namespaces,
+                        "the policy requires namespaces (sandbox.require) but user namespaces are unavailable here; refusing to run with weaker isolation"
+                    )
                 }
                 if abi == nil && !seccompOK {
-                    throw SandboxError(.isolation, "no isolation layer is available (no user namespaces, Landlock or seccomp); refusing to run. Use --unsandboxed to run without a sandbox")
+                    throw SandboxError(
+                        .isolation,
+                        "no isolation layer is available (no user namespaces, Landlock or seccomp); refusing to run. Use --unsandboxed to run without a sandbox"
+                    )
                 }
             }
-            var plan = try build(req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
+            var plan = try build(
+                req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
             PhaseTimer.shared.mark("plan built")
             if !useNS && sb.mode == .landlock {
-                notice("cordon: sandbox.mode landlock: running with \(plan.layers) (no namespaces: no private filesystem view, pid or network isolation)")
+                notice(
+                    "cordon: sandbox.mode landlock: running with \(plan.layers) (no namespaces: no private filesystem view, pid or network isolation)"
+                )
             } else if !useNS {
-                notice("cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)")
+                notice(
+                    "cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)"
+                )
                 if !probe.disabled.contains("userns") { fallback(plan.layers) }
             }
             do {
@@ -160,7 +175,9 @@ public enum Isolation {
             } catch {
                 // clone3 refusing CLONE_NEWUSER: EPERM (AppArmor, sysctl), ENOSPC (max_user_namespaces
                 // is 0), EINVAL/ENOSYS (old kernel). Anything later is a real setup failure.
-                if useNS, error.stage == .clone, let e = error.errno, [EPERM, ENOSPC, EINVAL, ENOSYS, EACCES].contains(e.rawValue) {
+                if useNS, error.stage == .clone, let e = error.errno,
+                    [EPERM, ENOSPC, EINVAL, ENOSYS, EACCES].contains(e.rawValue)
+                {
                     useNS = false
                     continue
                 }
@@ -169,7 +186,9 @@ public enum Isolation {
         }
     }
 
-    static func build(_ req: SandboxRequest, namespaces: Bool, abi: Int?, program: SeccompProgram?, cgroups: Bool) throws(SandboxError) -> SpawnPlan {
+    static func build(_ req: SandboxRequest, namespaces: Bool, abi: Int?, program: SeccompProgram?, cgroups: Bool)
+        throws(SandboxError) -> SpawnPlan
+    {
         try PlanBuilder.build(req, namespaces: namespaces, landlockABI: abi, seccomp: program, cgroups: cgroups)
     }
 

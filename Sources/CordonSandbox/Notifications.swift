@@ -1,7 +1,7 @@
+import CSandbox
 // The seam between the supervisor's poll loop (here) and the monitor (CordonMonitor): the
 // loop owns the listener fd and calls the handler whenever it is readable.
 import CordonBase
-import CSandbox
 
 public enum NotifyOutcome: Sendable {
     case handled
@@ -29,4 +29,3 @@ public enum InitialExec {
         return .handled
     }
 }
-

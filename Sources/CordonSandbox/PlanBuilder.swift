@@ -59,12 +59,14 @@ public enum PlanBuilder {
         guard let first = req.argv.first, !first.isEmpty else {
             throw SandboxError(.plan, "no command given")
         }
-        let euid = geteuid(), egid = getegid()
+        let euid = geteuid()
+        let egid = getegid()
         let root = euid == 0
         // As root the sandbox must not be root: host root-owned files stay unreadable through the
         // read-only binds. We run as the workspace owner when that is not root (so the workspace
         // is writable), else as the policy's uid (default 65534, nobody).
-        var uid = euid, gid = egid
+        var uid = euid
+        var gid = egid
         if root {
             var st = stat()
             if stat(req.workspace, &st) == 0, st.st_uid != 0 {
@@ -80,7 +82,9 @@ public enum PlanBuilder {
         if namespaces { mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil) }
 
         var rules: [LandlockRule] = []
-        var handledFS: UInt64 = 0, handledNet: UInt64 = 0, scoped: UInt64 = 0
+        var handledFS: UInt64 = 0
+        var handledNet: UInt64 = 0
+        var scoped: UInt64 = 0
         if let abi = landlockABI {
             handledFS = handledAccessFS(abi: abi)
             rules = landlockRules(req, namespaces: namespaces)
@@ -164,13 +168,15 @@ public enum PlanBuilder {
             var names: [String] = []
             while let e = readdir(d) {
                 let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if ["." , "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
+                if [".", "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
                 names.append(n)
             }
             closedir(d)
             for n in names.sorted() { system.append((r + "/" + n, "/" + n)) }
         } else {
-            for p in req.policy.sandbox.filesystem.readOnly { system.append((PathTools.normalize(p), PathTools.normalize(p))) }
+            for p in req.policy.sandbox.filesystem.readOnly {
+                system.append((PathTools.normalize(p), PathTools.normalize(p)))
+            }
         }
         for (host, inside) in system {
             switch PathTools.lkind(host) {
@@ -179,7 +185,9 @@ public enum PlanBuilder {
                 // Merged /usr: /bin -> usr/bin is recreated as the same symlink, not bound, so
                 // the sandbox sees the layout the host has.
                 mkparents(inside)
-                if made.insert(inside).inserted { ops.append(MountOp(kind: .symlink, source: text, target: "/newroot" + inside)) }
+                if made.insert(inside).inserted {
+                    ops.append(MountOp(kind: .symlink, source: text, target: "/newroot" + inside))
+                }
             case .directory:
                 mkdirs(inside)
                 ops.append(MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
@@ -206,21 +214,26 @@ public enum PlanBuilder {
         for p in req.policy.sandbox.filesystem.readWrite {
             guard let real = PathTools.real(p) else { continue }
             mkdirs(real)
-            ops.append(MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + real, target: "/newroot" + real))
+            ops.append(
+                MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + real, target: "/newroot" + real))
             visible.append((real, real))
         }
         mkdirs(req.workspace)
-        ops.append(MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + req.workspace, target: "/newroot" + req.workspace))
+        ops.append(
+            MountOp(
+                kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + req.workspace,
+                target: "/newroot" + req.workspace))
         visible.append((req.workspace, req.workspace))
-
 
         // A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even
         // though the user namespace owns the pid namespace.
         mkdirs("/proc")
         ops.append(MountOp(kind: .proc, target: "/newroot/proc"))
         for p in ["sys", "sysrq-trigger", "irq", "bus", "fs"] {
-            ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec, .optional],
-                               source: "/newroot/proc/" + p, target: "/newroot/proc/" + p))
+            ops.append(
+                MountOp(
+                    kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec, .optional],
+                    source: "/newroot/proc/" + p, target: "/newroot/proc/" + p))
         }
 
         // A minimal /dev: a few character devices bound from the host, a private devpts, shm.
@@ -228,14 +241,20 @@ public enum PlanBuilder {
         ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noExec], target: "/newroot/dev", data: "mode=0755"))
         for d in ["null", "zero", "full", "random", "urandom", "tty"] {
             ops.append(MountOp(kind: .mkfile, target: "/newroot/dev/" + d))
-            ops.append(MountOp(kind: .bind, flags: [.noSuid, .noExec, .optional], source: "/oldroot/dev/" + d, target: "/newroot/dev/" + d))
+            ops.append(
+                MountOp(
+                    kind: .bind, flags: [.noSuid, .noExec, .optional], source: "/oldroot/dev/" + d,
+                    target: "/newroot/dev/" + d))
         }
         ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/pts"))
         ops.append(MountOp(kind: .devpts, target: "/newroot/dev/pts"))
         ops.append(MountOp(kind: .symlink, source: "pts/ptmx", target: "/newroot/dev/ptmx"))
         ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/shm"))
         ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm", data: "mode=1777"))
-        for (name, to) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")] {
+        for (name, to) in [
+            ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"),
+        ] {
             ops.append(MountOp(kind: .symlink, source: to, target: "/newroot/dev/" + name))
         }
 
@@ -248,9 +267,12 @@ public enum PlanBuilder {
         for name in bannedPrograms(req.policy) {
             for dir in sandboxPATH.split(separator: ":") {
                 guard let real = PathTools.real(String(dir) + "/" + name), case .file = PathTools.lkind(real),
-                      visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
+                    visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
                 else { continue }
-                ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty", target: "/newroot" + real))
+                ops.append(
+                    MountOp(
+                        kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty",
+                        target: "/newroot" + real))
             }
         }
 
@@ -266,9 +288,15 @@ public enum PlanBuilder {
             guard hidden.insert(inside).inserted else { continue }
             switch PathTools.lkind(host) {
             case .directory:
-                ops.append(MountOp(kind: .tmpfs, flags: [.readOnly, .noSuid, .noDev, .noExec], target: "/newroot" + inside, data: "mode=0555,size=0"))
+                ops.append(
+                    MountOp(
+                        kind: .tmpfs, flags: [.readOnly, .noSuid, .noDev, .noExec], target: "/newroot" + inside,
+                        data: "mode=0555,size=0"))
             case .file, .other:
-                ops.append(MountOp(kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty", target: "/newroot" + inside))
+                ops.append(
+                    MountOp(
+                        kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty",
+                        target: "/newroot" + inside))
             case .symlink, .missing:
                 continue
             }
@@ -301,7 +329,8 @@ public enum PlanBuilder {
         // In namespaces mode the root holds only what the plan mounted, all of it meant to be
         // readable; in landlock-only mode "/" is the host's and stays out of reach.
         if namespaces { rules.append(LandlockRule(path: "/", access: llRead)) }
-        rules.append(LandlockRule(path: req.workspace, access: llRead | llWrite | (canExec(req.workspace) ? llExecute : 0)))
+        rules.append(
+            LandlockRule(path: req.workspace, access: llRead | llWrite | (canExec(req.workspace) ? llExecute : 0)))
         for p in fs.readWrite { rules.append(LandlockRule(path: PathTools.normalize(p), access: llRead | llWrite)) }
         // Files the run creates in scratch space are not executable: a downloaded payload
         // cannot be run from /tmp (Landlock, on top of the gate).

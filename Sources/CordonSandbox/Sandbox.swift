@@ -1,7 +1,7 @@
+import CSandbox
 // Runs a SpawnPlan: clone into the namespaces, write the id maps, put the child in its
 // cgroups, release it, stream its output, enforce the deadline, and collect its status.
 import CordonBase
-import CSandbox
 import CordonPolicy
 import Glibc
 
@@ -38,7 +38,9 @@ public struct OutputTargets: Sendable {
 public enum Sandbox {
     /// Spawns and supervises the plan to the end. Call from the main thread (or one permanent
     /// thread): the parent-death signal follows the thread that spawned.
-    public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0) throws(SandboxError) -> RunOutcome {
+    public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0)
+        throws(SandboxError) -> RunOutcome
+    {
         var plan = plan
         plan.layers.monitor = plan.monitor != nil
         let start = monotonicNow()
@@ -83,7 +85,8 @@ public enum Sandbox {
         let (statusR, statusW) = try pipe2(O_CLOEXEC)
         let (outR, outW) = try pipe2(O_CLOEXEC)
         let (errOutR, errOutW) = try pipe2(O_CLOEXEC)
-        var notifyParent: Int32 = -1, notifyChild: Int32 = -1
+        var notifyParent: Int32 = -1
+        var notifyChild: Int32 = -1
         if plan.monitor != nil {
             var sp: [Int32] = [-1, -1]
             let r = cs_socketpair_cloexec(&sp)
@@ -97,7 +100,9 @@ public enum Sandbox {
         let ns = plan.layers.namespaces
         var p = cs_plan()
         if ns {
-            p.clone_flags = UInt64(CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS | CS_CLONE_NEWCGROUP)
+            p.clone_flags = UInt64(
+                CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
+                    | CS_CLONE_NEWCGROUP)
             if plan.network == .none { p.clone_flags |= UInt64(CS_CLONE_NEWNET) }
             p.use_init = 1
             p.sync_fd = syncR
@@ -109,8 +114,9 @@ public enum Sandbox {
             p.root_base = a.string("/tmp")
             let ops = a.allocate(cs_op.self, count: plan.mounts.count)
             for (i, m) in plan.mounts.enumerated() {
-                ops[i] = cs_op(kind: m.kind.rawValue, flags: m.flags.rawValue, source: a.optionalString(m.source),
-                               target: a.string(m.target), data: a.optionalString(m.data))
+                ops[i] = cs_op(
+                    kind: m.kind.rawValue, flags: m.flags.rawValue, source: a.optionalString(m.source),
+                    target: a.string(m.target), data: a.optionalString(m.data))
             }
             p.ops = UnsafePointer(ops)
             p.nops = Int32(plan.mounts.count)
@@ -136,7 +142,9 @@ public enum Sandbox {
         p.uid = plan.uid
         p.gid = plan.gid
         let rl = a.allocate(cs_rlimit.self, count: plan.rlimits.count)
-        for (i, r) in plan.rlimits.enumerated() { rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: r.value) }
+        for (i, r) in plan.rlimits.enumerated() {
+            rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: r.value)
+        }
         p.rlimits = UnsafePointer(rl)
         p.nrlimits = Int32(plan.rlimits.count)
         p.stdin_fd = stdinFD
@@ -145,10 +153,13 @@ public enum Sandbox {
         p.cwd = a.string(plan.cwd)
         if plan.layers.landlockABI != nil {
             let rules = a.allocate(cs_landlock_rule.self, count: plan.landlockRules.count)
-            for (i, r) in plan.landlockRules.enumerated() { rules[i] = cs_landlock_rule(path: a.string(r.path), access: r.access) }
+            for (i, r) in plan.landlockRules.enumerated() {
+                rules[i] = cs_landlock_rule(path: a.string(r.path), access: r.access)
+            }
             let ll = a.allocate(cs_landlock.self, count: 1)
-            ll.pointee = cs_landlock(handled_fs: plan.landlockHandledFS, handled_net: plan.landlockHandledNet,
-                                     scoped: plan.landlockScoped, rules: UnsafePointer(rules), nrules: Int32(plan.landlockRules.count))
+            ll.pointee = cs_landlock(
+                handled_fs: plan.landlockHandledFS, handled_net: plan.landlockHandledNet,
+                scoped: plan.landlockScoped, rules: UnsafePointer(rules), nrules: Int32(plan.landlockRules.count))
             p.landlock = UnsafePointer(ll)
         }
         var filter: [sock_filter] = plan.seccomp?.instructions ?? []
@@ -177,7 +188,11 @@ public enum Sandbox {
         let (pid, pidfd) = spawnResult
         PhaseTimer.shared.mark("clone3")
         if pid < 0 {
-            close(errR); close(syncW); close(statusR); close(outR); close(errOutR)
+            close(errR)
+            close(syncW)
+            close(statusR)
+            close(outR)
+            close(errOutR)
             if notifyParent >= 0 { close(notifyParent) }
             throw SandboxError(.clone, errno: Errno(-pid))
         }
@@ -188,7 +203,11 @@ public enum Sandbox {
             _ = cs_pidfd_send_signal(pidfd, SIGKILL)
             var st: Int32 = 0
             _ = cs_wait_pidfd(pidfd, &st, nil, 0)
-            close(pidfd); close(errR); close(statusR); close(outR); close(errOutR)
+            close(pidfd)
+            close(errR)
+            close(statusR)
+            close(outR)
+            close(errOutR)
             if syncW >= 0 { close(syncW) }
             if notifyParent >= 0 { close(notifyParent) }
             if listener >= 0 { close(listener) }
@@ -244,7 +263,9 @@ public enum Sandbox {
                 }
                 if fds[0].revents == 0 { continue }
             }
-            let n = withUnsafeMutableBytes(of: &rec) { b in b.baseAddress.map { read(errR, $0 + got, b.count - got) } ?? -1 }
+            let n = withUnsafeMutableBytes(of: &rec) { b in
+                b.baseAddress.map { read(errR, $0 + got, b.count - got) } ?? -1
+            }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             got += n
@@ -264,7 +285,9 @@ public enum Sandbox {
             }
             throw abort(SandboxError(.child(stage), detail, errno: Errno(rec.err)))
         }
-        return Child(pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, listener: listener, cgroup: cgroup)
+        return Child(
+            pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, listener: listener,
+            cgroup: cgroup)
     }
 
     /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only

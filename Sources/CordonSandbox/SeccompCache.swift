@@ -1,9 +1,9 @@
+import CSandbox
 // Compiled seccomp programs cached on disk, keyed by SHA-256 of the profile text, the
 // architecture and this cache's format: compiling through libseccomp (and parsing the profile)
 // costs ~0.4 ms per run, reading 700 bytes back costs ~20 us. The cache lives in the invoking
 // user's cache directory, which the sandbox never mounts, so the command cannot poison it.
 import CordonBase
-import CSandbox
 import CordonPolicy
 import Glibc
 
@@ -17,20 +17,24 @@ public enum SeccompCache {
     }
 
     /// The compiled program for a named profile, from the cache when it holds a valid copy.
-    public static func program(named name: String, monitor: [String] = [], environment: [String: String]) throws(SandboxError) -> SeccompProgram {
+    public static func program(named name: String, monitor: [String] = [], environment: [String: String])
+        throws(SandboxError) -> SeccompProgram
+    {
         guard let text = EmbeddedSeccomp.profiles[name] else {
-            throw SandboxError(.seccomp, "unknown profile '\(name)' (available: \(SeccompProfiles.names.joined(separator: ", ")))")
+            throw SandboxError(
+                .seccomp, "unknown profile '\(name)' (available: \(SeccompProfiles.names.joined(separator: ", ")))")
         }
         #if arch(x86_64)
-        let arch = "x86_64"
+            let arch = "x86_64"
         #else
-        let arch = "other"
+            let arch = "other"
         #endif
         let key = SHA256.hex(format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + text)
         let dir = directory(environment)
         let path = dir.map { $0 + "/seccomp-" + key + ".bpf" }
         if let path, let cached = read(path) { return cached }
-        let program = try SeccompCompiler.compile(try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor))
+        let program = try SeccompCompiler.compile(
+            try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor))
         if let dir, let path { store(program, dir: dir, path: path) }
         return program
     }
@@ -44,7 +48,7 @@ public enum SeccompCache {
         // A program is whole instructions, at most BPF_MAXINSNS (4096) of them; anything else
         // is a damaged file and is recompiled rather than trusted.
         guard fstat(fd, &st) == 0, st.st_size > 0, Int(st.st_size) % stride == 0, Int(st.st_size) / stride <= 4096,
-              st.st_uid == geteuid()
+            st.st_uid == geteuid()
         else { return nil }
         var insns = [sock_filter](repeating: sock_filter(), count: Int(st.st_size) / stride)
         let n = insns.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }

@@ -1,9 +1,9 @@
+import CSandbox
+import CSeccomp
 // Compiles a seccomp profile to classic BPF in the parent with libseccomp. The child only
 // installs the bytes (DESIGN: no libseccomp between clone and exec). libseccomp 2.5.4 can
 // export only to a file descriptor, so the program goes through a memfd.
 import CordonBase
-import CSandbox
-import CSeccomp
 import Glibc
 
 /// One deny entry of a profile: `syscall` fails with `errno` when every condition holds.
@@ -26,7 +26,9 @@ public struct SeccompRule: Sendable, Equatable {
     public var reason: String
     /// SECCOMP_RET_USER_NOTIF instead of an errno: the monitor decides.
     public var notify: Bool
-    public init(syscall: String, errno: Int32 = EPERM, conditions: [Condition] = [], reason: String, notify: Bool = false) {
+    public init(
+        syscall: String, errno: Int32 = EPERM, conditions: [Condition] = [], reason: String, notify: Bool = false
+    ) {
         self.syscall = syscall
         self.errno = errno
         self.conditions = conditions
@@ -52,11 +54,13 @@ public struct SeccompProgram: Sendable {
 
 public enum SeccompCompiler {
     // AUDIT_ARCH_X86_64 / AUDIT_ARCH_AARCH64 and the x32 syscall bit.
-    static let auditArchX86_64: UInt32 = 0xC000_003E
+    static let auditArchAMD64: UInt32 = 0xC000_003E
     static let auditArchAArch64: UInt32 = 0xC000_00B7
     static let x32SyscallBit: UInt32 = 0x4000_0000
 
-    public static func compile(_ profile: SeccompProfile, notify: [SeccompRule] = []) throws(SandboxError) -> SeccompProgram {
+    public static func compile(_ profile: SeccompProfile, notify: [SeccompRule] = []) throws(SandboxError)
+        -> SeccompProgram
+    {
         guard let ctx = seccomp_init(SCMP_ACT_ALLOW) else {
             throw SandboxError(.seccomp, "seccomp_init failed")
         }
@@ -91,14 +95,14 @@ public enum SeccompCompiler {
     /// different numbers. Jumps in BPF are relative, so prepending keeps the rest valid.
     static func prefix() -> [sock_filter] {
         #if arch(x86_64)
-        let ldArch = sock_filter(code: 0x20, jt: 0, jf: 0, k: 4)  // ld [4]: seccomp_data.arch
-        let isX86 = sock_filter(code: 0x15, jt: 1, jf: 0, k: auditArchX86_64)  // jeq
-        let kill = sock_filter(code: 0x06, jt: 0, jf: 0, k: 0x8000_0000)  // ret KILL_PROCESS
-        let ldNr = sock_filter(code: 0x20, jt: 0, jf: 0, k: 0)  // ld [0]: seccomp_data.nr
-        let isX32 = sock_filter(code: 0x45, jt: 0, jf: 1, k: x32SyscallBit)  // jset
-        return [ldArch, isX86, kill, ldNr, isX32, kill]
+            let ldArch = sock_filter(code: 0x20, jt: 0, jf: 0, k: 4)  // ld [4]: seccomp_data.arch
+            let isX86 = sock_filter(code: 0x15, jt: 1, jf: 0, k: auditArchAMD64)  // jeq
+            let kill = sock_filter(code: 0x06, jt: 0, jf: 0, k: 0x8000_0000)  // ret KILL_PROCESS
+            let ldNr = sock_filter(code: 0x20, jt: 0, jf: 0, k: 0)  // ld [0]: seccomp_data.nr
+            let isX32 = sock_filter(code: 0x45, jt: 0, jf: 1, k: x32SyscallBit)  // jset
+            return [ldArch, isX86, kill, ldNr, isX32, kill]
         #else
-        return []
+            return []
         #endif
     }
 

@@ -16,11 +16,14 @@ public enum SeccompProfiles {
         } catch {
             throw SandboxError(.seccomp, "profile \(name): \(error.description)")
         }
-        return SeccompProfile(name: spec.name, deny: spec.deny.map { e in
-            SeccompRule(syscall: e.syscall, errno: errnoValue(e.errno),
-                        conditions: e.conditions.map { .init(index: $0.index, mask: $0.mask, value: $0.value) },
-                        reason: e.reason)
-        })
+        return SeccompProfile(
+            name: spec.name,
+            deny: spec.deny.map { e in
+                SeccompRule(
+                    syscall: e.syscall, errno: errnoValue(e.errno),
+                    conditions: e.conditions.map { .init(index: $0.index, mask: $0.mask, value: $0.value) },
+                    reason: e.reason)
+            })
     }
 
     static func errnoValue(_ name: String) -> Int32 {

@@ -12,7 +12,8 @@ public struct IsolationLayers: Sendable, Equatable, CustomStringConvertible {
     public var rlimits: Bool
     public var cgroups: Bool
     public var monitor: Bool
-    public init(namespaces: Bool, landlockABI: Int?, seccomp: Bool, rlimits: Bool, cgroups: Bool, monitor: Bool = false) {
+    public init(namespaces: Bool, landlockABI: Int?, seccomp: Bool, rlimits: Bool, cgroups: Bool, monitor: Bool = false)
+    {
         self.namespaces = namespaces
         self.landlockABI = landlockABI
         self.seccomp = seccomp
@@ -146,7 +147,10 @@ enum PathTools {
         var parts: [Substring] = []
         for c in path.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
-            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            if c == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
             parts.append(c)
         }
         return "/" + parts.joined(separator: "/")
@@ -156,7 +160,13 @@ enum PathTools {
         dir == "/" || path == dir || path.hasPrefix(dir + "/")
     }
 
-    enum Kind { case missing, directory, file, symlink(String), other }
+    enum Kind {
+        case missing
+        case directory
+        case file
+        case symlink(String)
+        case other
+    }
 
     static func lkind(_ path: String) -> Kind {
         var st = stat()

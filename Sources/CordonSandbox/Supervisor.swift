@@ -1,7 +1,7 @@
+import CSandbox
 // The parent's loop while the command runs: one poll() over the output pipes, the pidfd, a
 // signalfd for cordon's own termination signals, and the deadline.
 import CordonBase
-import CSandbox
 import Glibc
 
 struct Supervisor {
@@ -36,7 +36,9 @@ struct Supervisor {
         let sigs: [Int32] = [SIGINT, SIGTERM, SIGHUP]
         let sfd = sigs.withUnsafeBufferPointer { cs_signalfd_for($0.baseAddress, Int32($0.count)) }
         defer { if sfd >= 0 { close(sfd) } }
-        var outOpen = true, errOpen = true, exited = false
+        var outOpen = true
+        var errOpen = true
+        var exited = false
         var listenerOpen = child.listener >= 0
         var monitorFailure: String?
         var timedOut = false
@@ -63,7 +65,8 @@ struct Supervisor {
             if sfd >= 0 { fds.append(pollfd(fd: sfd, events: Int16(POLLIN), revents: 0)) }
             if listenerOpen { fds.append(pollfd(fd: child.listener, events: Int16(POLLIN), revents: 0)) }
             let next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
-            let waitMs: Int32 = next.isInfinite ? -1 : Int32(max(0, min(Double(Int32.max), ((next - now) * 1000).rounded(.up))))
+            let waitMs: Int32 =
+                next.isInfinite ? -1 : Int32(max(0, min(Double(Int32.max), ((next - now) * 1000).rounded(.up))))
             let n = poll(&fds, nfds_t(fds.count), waitMs)
             if n < 0 {
                 if errno == EINTR { continue }
@@ -133,8 +136,9 @@ struct Supervisor {
             case .signaled(let signal): st = .signaled(signal)
             }
         }
-        return RunOutcome(status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
-                          layers: plan.layers, pid: child.pid)
+        return RunOutcome(
+            status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
+            layers: plan.layers, pid: child.pid)
     }
 
     private mutating func drainAndClose(_ outOpen: inout Bool, _ errOpen: inout Bool, _ buf: inout [UInt8]) {
@@ -164,7 +168,8 @@ struct Supervisor {
                 truncated = true
                 writeAll(fd, buf, n)
                 written += UInt64(n)
-                let note = "\ncordon: output limit of \(cap) bytes reached; the rest of the command's output is dropped\n"
+                let note =
+                    "\ncordon: output limit of \(cap) bytes reached; the rest of the command's output is dropped\n"
                 var s = note
                 s.withUTF8 { p in _ = write(output.stderrFD, p.baseAddress, p.count) }
                 return
@@ -182,7 +187,10 @@ struct Supervisor {
             while off < count {
                 guard let base = p.baseAddress else { return }
                 let w = write(fd, base + off, count - off)
-                if w < 0 { if errno == EINTR { continue }; return }
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
                 off += w
             }
         }

@@ -1,6 +1,7 @@
 import CordonCLI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // A closed stdin/stdout/stderr at start would let the next open or pipe take its number, and

@@ -10,7 +10,9 @@ let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr
     access($0, X_OK) == 0
 }
 
-@Suite("the report in headless Chromium", .enabled(if: chromium != nil, "chromium is not installed"), .timeLimit(.minutes(10)))
+@Suite(
+    "the report in headless Chromium", .enabled(if: chromium != nil, "chromium is not installed"),
+    .timeLimit(.minutes(10)))
 struct BrowserTests {
     @Test("Chromium parses every timeline marker and renders a full page")
     func renders() throws {

@@ -91,10 +91,13 @@ struct FollowTests {
             var st: Int32 = 0
             waitpid(pid, &st, 0)
         }
-        func batchLines() -> Int { readText(out).split(separator: "\n").filter { $0.contains("\"cmd\":\"batch-") }.count }
+        func batchLines() -> Int {
+            readText(out).split(separator: "\n").filter { $0.contains("\"cmd\":\"batch-") }.count
+        }
         // Synchronise on what the follower printed, not on time: it is following once the line
         // written before it started is out, and it has read a batch once the batch is out.
-        try #require(waitUntil(seconds: 10) { readText(out).contains("\"cmd\":\"before\"") }, "the follower never started")
+        try #require(
+            waitUntil(seconds: 10) { readText(out).contains("\"cmd\":\"before\"") }, "the follower never started")
         // 60 lines with a 4 KiB limit: several rotations, each batch read before the next.
         for i in 0..<3 {
             _ = cordon([

@@ -1,8 +1,8 @@
 import CordonBase
-import Foundation
 // Replay and policy tests against the real gate and the shipped policies.
 import CordonGate
 import CordonPolicy
+import Foundation
 import Glibc
 import Testing
 
@@ -148,7 +148,8 @@ extension ReplayTests {
             default: a = Action(id: "a-\(i)", payload: .shell("echo \(i % 700)"))
             }
             a.agentId = i % 7 == 0 ? "y" : "x"
-            actions.append(RecordedAction(action: a, oldDecision: "allow", oldScore: 0, oldRule: nil, file: "t", line: i))
+            actions.append(
+                RecordedAction(action: a, oldDecision: "allow", oldScore: 0, oldRule: nil, file: "t", line: i))
         }
         let (slot, first) = Replay.distinctActions(actions, threads: 4)
         // The reference: the trace form of the action without its id.
@@ -196,14 +197,18 @@ struct ReplayFromLogTests {
         defer { removeTree(dir) }
         let w = try GateLogWriter(directory: LogDirectory(path: dir))
         for i in 0..<3000 {
-            let a = Action(id: "a-\(i)", payload: .shell(i == 2500 ? "echo " + String(repeating: "x", count: 5000) : "ls \(i)"))
+            let a = Action(
+                id: "a-\(i)", payload: .shell(i == 2500 ? "echo " + String(repeating: "x", count: 5000) : "ls \(i)"))
             try w.append(
-                Decision(actionId: a.id, decision: .allow, score: 0, policyRule: nil, reasons: [], findings: []), for: a)
+                Decision(actionId: a.id, decision: .allow, score: 0, policyRule: nil, reasons: [], findings: []), for: a
+            )
         }
         var lines = try #require(String(validating: try FileIO.readFile(dir + "/gate.log"), as: UTF8.self))
             .split(separator: "\n", omittingEmptySubsequences: false)
         lines[1999] = "garbage"
-        #expect(FileManager.default.createFile(atPath: dir + "/edited.log", contents: Data(lines.joined(separator: "\n").utf8)))
+        #expect(
+            FileManager.default.createFile(
+                atPath: dir + "/edited.log", contents: Data(lines.joined(separator: "\n").utf8)))
         let input = try ReplayReader.read(dir + "/edited.log")
         #expect(input.actions.count == 2998)
         #expect(input.actions.map(\.action.id) == (0..<3000).filter { $0 != 1999 && $0 != 2500 }.map { "a-\($0)" })

@@ -1,9 +1,9 @@
 import CordonBase
-import Foundation
 import CordonGate
 import CordonPolicy
-import Glibc
 import CordonTestSupport
+import Foundation
+import Glibc
 import Testing
 
 @testable import CordonAudit
@@ -120,8 +120,9 @@ struct TraceTests {
         return runProcess(["/usr/bin/env", "python3", "-c", "import jsonschema"]).status == 0
     }()
 
-    @Test("produced traces validate against docs/trace.schema.json (python3 jsonschema)",
-          .enabled(if: validatorAvailable, "python3 has no jsonschema module here (pip install jsonschema)"))
+    @Test(
+        "produced traces validate against docs/trace.schema.json (python3 jsonschema)",
+        .enabled(if: validatorAvailable, "python3 has no jsonschema module here (pip install jsonschema)"))
     func schema() throws {
         let dir = makeTempDir()
         defer { removeTree(dir) }
@@ -259,7 +260,9 @@ struct BadTraceTests {
     func lineRanges(_ text: String) {
         let bytes = Array(text.utf8)
         let ranges = TraceReader.lineRanges(bytes)
-        #expect(ranges.map { Array(bytes[$0]) } == bytes.split(separator: 0x0a, omittingEmptySubsequences: false).map(Array.init))
+        #expect(
+            ranges.map { Array(bytes[$0]) }
+                == bytes.split(separator: 0x0a, omittingEmptySubsequences: false).map(Array.init))
     }
 
     @Test(

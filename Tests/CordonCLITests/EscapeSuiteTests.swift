@@ -4,7 +4,9 @@
 import Foundation
 import Testing
 
-@Suite("escape suite", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
+@Suite(
+    "escape suite", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason),
+    .timeLimit(.minutes(10)))
 struct EscapeSuiteTests {
     struct Attempt: CustomStringConvertible, Sendable {
         var args: [String]
@@ -73,9 +75,12 @@ struct EscapeSuiteTests {
         #expect(write.stdout.contains("errno="))
     }
 
-    @Test("cordon's own .cordon directory in the workspace is invisible and untouchable",
-          arguments: [["read", ".cordon/gate.log"], ["write", ".cordon/gate.log"], ["truncate", ".cordon/gate.log"],
-                      ["unlink", ".cordon/gate.log"], ["rename", ".cordon/gate.log", "stolen.log"], ["write", ".cordon/new"]])
+    @Test(
+        "cordon's own .cordon directory in the workspace is invisible and untouchable",
+        arguments: [
+            ["read", ".cordon/gate.log"], ["write", ".cordon/gate.log"], ["truncate", ".cordon/gate.log"],
+            ["unlink", ".cordon/gate.log"], ["rename", ".cordon/gate.log", "stolen.log"], ["write", ".cordon/new"],
+        ])
     func stateHidden(_ args: [String]) throws {
         let ws = try Workspace()
         // cordon creates .cordon/gate.log itself on the first run; the second run attacks it.
@@ -117,7 +122,9 @@ struct EscapeSuiteTests {
         addr.sin_port = 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
         }
         #expect(bound)
         #expect(listen(fd, 4) == 0)

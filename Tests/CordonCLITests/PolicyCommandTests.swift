@@ -1,11 +1,11 @@
+import CordonBase
+import CordonPolicy
 // `cordon policy lint|show` driven in-process through CordonCommand.main, output captured.
 import CordonRun
-import CordonBase
-@testable import CordonGate
-import CordonPolicy
 import Testing
 
 @testable import CordonCLI
+@testable import CordonGate
 
 private final class CapturedOutput: OutputSink {
     var stdout = ""
@@ -164,7 +164,8 @@ struct PolicyCommandTests {
     @Test(
         "usage mistakes exit 64",
         arguments: [
-            ["policy"], ["policy", "lnt", "x"], ["policy", "lint"], ["policy", "show", "a", "b"], ["policy", "lint", "--bogus"],
+            ["policy"], ["policy", "lnt", "x"], ["policy", "lint"], ["policy", "show", "a", "b"],
+            ["policy", "lint", "--bogus"],
         ])
     func usage(args: [String]) {
         let (status, _, err) = runCordonInProcess(args)
@@ -205,7 +206,8 @@ struct RuleExamplePositionTests {
             """
         let policy = try PolicyLoader().load(text: text, path: "p.yaml")
         let rule = try #require(policy.gate.rules.first)
-        let v = ExampleViolation(ruleId: "r", example: .fields(["tool": "read"]), expectedMatch: true, location: rule.location)
+        let v = ExampleViolation(
+            ruleId: "r", example: .fields(["tool": "read"]), expectedMatch: true, location: rule.location)
         #expect(CheckedPolicy.placed(v, in: policy).location == SourceLocation(file: "p.yaml", line: 9, column: 13))
         // Unknown rule or example: left where the gate put it.
         let other = ExampleViolation(ruleId: "zz", example: .command("x"), expectedMatch: true, location: rule.location)

@@ -4,7 +4,9 @@
 import Foundation
 import Testing
 
-@Suite("rootfs mode", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
+@Suite(
+    "rootfs mode", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason),
+    .timeLimit(.minutes(10)))
 struct RootfsTests {
     @Test("a rootfs run sees the image's files, not the host's /usr")
     func rootfs() throws {
@@ -21,7 +23,8 @@ struct RootfsTests {
             return 0;
         }
         """.write(toFile: ws.path + "/probe.c", atomically: false, encoding: .utf8)
-        let cc = try Shell.run("/usr/bin/env", ["cc", "-static", "-O1", "-o", image + "/bin/probe", ws.path + "/probe.c"])
+        let cc = try Shell.run(
+            "/usr/bin/env", ["cc", "-static", "-O1", "-o", image + "/bin/probe", ws.path + "/probe.c"])
         try #require(cc.status == 0, "cc -static failed: \(cc.stderr)")
         try ws.write("rootfs.yaml", "extends: default\nsandbox:\n  mode: rootfs\n  root: \(image)\n")
         if geteuid() == 0 { chown(image, 65534, 65534) }

@@ -3,7 +3,9 @@ import CordonRun
 import Foundation
 import Testing
 
-@Suite("cordon run exit codes", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
+@Suite(
+    "cordon run exit codes", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason),
+    .timeLimit(.minutes(10)))
 struct RunExitCodeTests {
     @Test("the command's own exit status comes back") func ownStatus() throws {
         let ws = try Workspace()
@@ -39,7 +41,9 @@ struct RunExitCodeTests {
         let ws = try Workspace()
         let marker = "cordon-timeout-\(UUID().uuidString.prefix(6))"
         // A unique argv lets us look for survivors on the host afterwards.
-        let r = try ws.run(["sh", "-c", "setsid sh -c 'exec -a \(marker) sleep 100' & sleep 100"], options: ["--timeout", "1"], limit: 10)
+        let r = try ws.run(
+            ["sh", "-c", "setsid sh -c 'exec -a \(marker) sleep 100' & sleep 100"], options: ["--timeout", "1"],
+            limit: 10)
         #expect(r.status == 124)
         #expect(r.seconds < 3)
         #expect(r.stderr.contains("timed out"))
@@ -60,8 +64,9 @@ struct RunExitCodeTests {
     @Test("the environment is clean: PATH, HOME, LANG, TERM, and only passed variables")
     func cleanEnvironment() throws {
         let ws = try Workspace()
-        let r = try ws.run(["sh", "-c", "env | cut -d= -f1 | sort | tr '\\n' ' '"], options: ["--env-pass", "CORDON_TEST_PASS"],
-                           env: ["CORDON_TEST_PASS": "yes", "CORDON_TEST_SECRET": "no"])
+        let r = try ws.run(
+            ["sh", "-c", "env | cut -d= -f1 | sort | tr '\\n' ' '"], options: ["--env-pass", "CORDON_TEST_PASS"],
+            env: ["CORDON_TEST_PASS": "yes", "CORDON_TEST_SECRET": "no"])
         #expect(r.stdout.contains("CORDON_TEST_PASS"))
         #expect(!r.stdout.contains("CORDON_TEST_SECRET"))
         for v in ["HOME", "LANG", "PATH", "TERM"] { #expect(r.stdout.contains(v)) }
@@ -133,7 +138,12 @@ struct RunExitCodeTests {
     func closedStdout() throws {
         let ws = try Workspace()
         // The marker is computed by the shell, so the command text in gate.log cannot match.
-        let r = try Shell.run("/bin/sh", ["-c", "'\(Binaries.cordon)' run --workspace '\(ws.path)' -- sh -c 'echo LEAK$((40+2)); echo err >&2; exit 4' >&-"], cwd: ws.path)
+        let r = try Shell.run(
+            "/bin/sh",
+            [
+                "-c",
+                "'\(Binaries.cordon)' run --workspace '\(ws.path)' -- sh -c 'echo LEAK$((40+2)); echo err >&2; exit 4' >&-",
+            ], cwd: ws.path)
         #expect(r.status == 4)
         #expect(r.stderr.contains("err"))
         let state = ws.path + "/.cordon"
@@ -169,8 +179,9 @@ struct CLITests {
         #expect(r.stdout.hasPrefix("cordon "))
     }
 
-    @Test("--help lists the subcommands, and every subcommand has --help",
-          arguments: ["run", "check", "inspect", "validate", "log", "replay", "test", "report", "policy", "doctor"])
+    @Test(
+        "--help lists the subcommands, and every subcommand has --help",
+        arguments: ["run", "check", "inspect", "validate", "log", "replay", "test", "report", "policy", "doctor"])
     func help(_ sub: String) throws {
         let top = try Shell.cordon(["--help"])
         #expect(top.status == 0)
@@ -180,8 +191,12 @@ struct CLITests {
         #expect(r.stdout.hasPrefix("usage: cordon \(sub)"))
     }
 
-    @Test("usage errors exit 64 with 'cordon: error:' and a hint",
-          arguments: [["frobnicate"], ["run"], ["run", "--no-such-option", "--", "true"], ["run", "--timeout", "soon", "--", "true"], ["run", "--network", "wifi", "--", "true"]])
+    @Test(
+        "usage errors exit 64 with 'cordon: error:' and a hint",
+        arguments: [
+            ["frobnicate"], ["run"], ["run", "--no-such-option", "--", "true"],
+            ["run", "--timeout", "soon", "--", "true"], ["run", "--network", "wifi", "--", "true"],
+        ])
     func usageErrors(_ args: [String]) throws {
         let r = try Shell.cordon(args)
         #expect(r.status == 64)
@@ -212,9 +227,12 @@ struct CLITests {
 
 @Suite("cordon doctor", .timeLimit(.minutes(10)))
 struct DoctorTests {
-    @Test("each forced probe failure is reported with what cordon does instead",
-          arguments: [("userns", "user namespaces"), ("seccomp", "seccomp filter"), ("notify", "seccomp user notification"),
-                      ("landlock", "landlock"), ("cgroups", "cgroups")])
+    @Test(
+        "each forced probe failure is reported with what cordon does instead",
+        arguments: [
+            ("userns", "user namespaces"), ("seccomp", "seccomp filter"), ("notify", "seccomp user notification"),
+            ("landlock", "landlock"), ("cgroups", "cgroups"),
+        ])
     func forcedFailure(_ layer: String, _ label: String) throws {
         let r = try Shell.cordon(["doctor"], env: ["CORDON_DISABLE": layer])
         let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("no  \(label)") }

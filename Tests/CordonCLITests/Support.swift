@@ -11,7 +11,9 @@ enum Binaries {
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         while url.path != "/" {
             url.deleteLastPathComponent()
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("cordon").path) { return url.path }
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("cordon").path) {
+                return url.path
+            }
         }
         return ".build/debug"
     }()
@@ -40,7 +42,9 @@ enum Shell {
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env ?? [:] { environment[k] = v }
         p.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = input
@@ -49,7 +53,8 @@ enum Shell {
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
         // Read both pipes while the process runs so a chatty child cannot block on a full pipe.
-        nonisolated(unsafe) var o = Data(), e = Data()
+        nonisolated(unsafe) var o = Data()
+        nonisolated(unsafe) var e = Data()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { o = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { e = err.fileHandleForReading.readDataToEndOfFile() }
@@ -64,7 +69,9 @@ enum Shell {
             seconds: Date().timeIntervalSince(start))
     }
 
-    static func cordon(_ args: [String], cwd: String? = nil, env: [String: String]? = nil, stdin: String? = nil, limit: Double = 60) throws -> Result {
+    static func cordon(
+        _ args: [String], cwd: String? = nil, env: [String: String]? = nil, stdin: String? = nil, limit: Double = 60
+    ) throws -> Result {
         try run(Binaries.cordon, args, cwd: cwd, env: env, stdin: stdin, limit: limit)
     }
 }
@@ -75,7 +82,8 @@ final class Workspace {
     let path: String
 
     init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-test-\(UUID().uuidString.prefix(8))")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cordon-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         path = base.resolvingSymlinksInPath().path
         try FileManager.default.copyItem(atPath: Binaries.tryHelper, toPath: path + "/cordon-try")
@@ -95,14 +103,20 @@ final class Workspace {
     /// Runs `cordon-try ARGS` hidden inside a script, so the gate sees only `sh ./attempt.sh`,
     /// and (unless `monitor`) without the monitor, which would gate the helper's exec: the
     /// escape suite tests the kernel boundary, the layer that must hold when both are fooled.
-    func attempt(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60, monitor: Bool = false) throws -> Result {
+    func attempt(
+        _ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60,
+        monitor: Bool = false
+    ) throws -> Result {
         let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         try write("attempt.sh", "exec ./cordon-try \(quoted)\n")
-        return try run(["sh", "./attempt.sh"], options: options + (monitor ? [] : ["--no-monitor"]), env: env, limit: limit)
+        return try run(
+            ["sh", "./attempt.sh"], options: options + (monitor ? [] : ["--no-monitor"]), env: env, limit: limit)
     }
 
     /// `cordon run --workspace WS [extra] -- ARGS` from inside the workspace.
-    func run(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60) throws -> Result {
+    func run(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60) throws
+        -> Result
+    {
         try Shell.cordon(["run", "--workspace", path] + options + ["--"] + args, cwd: path, env: env, limit: limit)
     }
 }
@@ -118,7 +132,9 @@ enum KillCordon {
 
     /// `ready`, when given, must hold (polled for up to 4 s) before cordon is killed: the state
     /// the test wants to kill cordon in, observed rather than waited for.
-    static func run(_ ws: Workspace, command: [String], marker: String, ready: (() -> Bool)? = nil, within: Double = 1) throws -> Outcome {
+    static func run(_ ws: Workspace, command: [String], marker: String, ready: (() -> Bool)? = nil, within: Double = 1)
+        throws -> Outcome
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binaries.cordon)
         p.arguments = ["run", "--workspace", ws.path, "--"] + command
@@ -134,7 +150,9 @@ enum KillCordon {
     }
 
     static func waitFor(_ marker: String, present: Bool, seconds: Double) throws -> Bool {
-        poll(seconds: seconds) { ((try? Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty) ?? true) != present }
+        poll(seconds: seconds) {
+            ((try? Shell.run("/usr/bin/pgrep", ["-f", marker]).stdout.isEmpty) ?? true) != present
+        }
     }
 
     /// Polls `condition` every 20 ms until it holds (true) or `seconds` pass (false).
@@ -160,5 +178,6 @@ enum SandboxSupport {
         return r.status == 0
     }()
 
-    static let skipReason: Comment = "sandbox unavailable here (cordon doctor did not report full isolation); CI sets CORDON_REQUIRE_SANDBOX=1 to make this a failure"
+    static let skipReason: Comment =
+        "sandbox unavailable here (cordon doctor did not report full isolation); CI sets CORDON_REQUIRE_SANDBOX=1 to make this a failure"
 }

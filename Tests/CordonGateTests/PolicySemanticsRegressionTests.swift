@@ -5,8 +5,9 @@ import Testing
 
 // Regression: strict.yaml lists `sudo` under gate.commands.block, but command lists were only
 // matched against the program sudo runs, so `sudo ls /root` came out requires_approval.
-@Test("a bare name in gate.commands.block also matches the wrapper itself (sudo ls is blocked)",
-      arguments: ["sudo ls /root", "sudo -u root env FOO=1 ls", "nice -n 5 sudo true"])
+@Test(
+    "a bare name in gate.commands.block also matches the wrapper itself (sudo ls is blocked)",
+    arguments: ["sudo ls /root", "sudo -u root env FOO=1 ls", "nice -n 5 sudo true"])
 func bareNameMatchesWrapper(_ command: String) {
     var policy = Policy()
     policy.gate.commands.block = ["sudo"]

@@ -12,7 +12,8 @@ struct MonitorPartsTests {
     /// A sockaddr as the kernel hands it over: family in host order, port and address in
     /// network order.
     func inet(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, port: UInt16) -> [UInt8] {
-        [UInt8(AF_INET & 0xff), UInt8(AF_INET >> 8), UInt8(port >> 8), UInt8(port & 0xff), a, b, c, d] + [UInt8](repeating: 0, count: 8)
+        [UInt8(AF_INET & 0xff), UInt8(AF_INET >> 8), UInt8(port >> 8), UInt8(port & 0xff), a, b, c, d]
+            + [UInt8](repeating: 0, count: 8)
     }
 
     @Test("an IPv4 sockaddr decodes to its address and port")

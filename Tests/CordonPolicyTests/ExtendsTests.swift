@@ -87,14 +87,16 @@ struct ExtendsTests {
         let files = ["a.yaml": "extends: b.yaml\n", "b.yaml": "agent_id: b\nextends: ./a.yaml\n"]
         #expect(
             throws: PolicyLoadFailure([
-                PolicyError(SourceLocation(file: "b.yaml", line: 2, column: 10), "extends cycle: a.yaml -> b.yaml -> a.yaml")
+                PolicyError(
+                    SourceLocation(file: "b.yaml", line: 2, column: 10), "extends cycle: a.yaml -> b.yaml -> a.yaml")
             ])
         ) {
             try memoryLoader(files).load(path: "a.yaml")
         }
         #expect(
             throws: PolicyLoadFailure([
-                PolicyError(SourceLocation(file: "self.yaml", line: 1, column: 10), "extends cycle: self.yaml -> self.yaml")
+                PolicyError(
+                    SourceLocation(file: "self.yaml", line: 1, column: 10), "extends cycle: self.yaml -> self.yaml")
             ])
         ) {
             try memoryLoader(["self.yaml": "extends: self.yaml\n"]).load(path: "self.yaml")
@@ -118,10 +120,12 @@ struct ExtendsTests {
         let files = ["base.yaml": "sandbox:\n  timeout: never\n", "child.yaml": "extends: base.yaml\nagnet: 1\n"]
         #expect(
             throws: PolicyLoadFailure([
-                PolicyError(SourceLocation(file: "child.yaml", line: 2, column: 1), "unknown key 'agnet' at the top level"),
+                PolicyError(
+                    SourceLocation(file: "child.yaml", line: 2, column: 1), "unknown key 'agnet' at the top level"),
                 PolicyError(
                     SourceLocation(file: "base.yaml", line: 2, column: 12),
-                    "sandbox.timeout must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found 'never'"),
+                    "sandbox.timeout must be a duration like 90s, 10m, 1h or 1.5s (a plain number is seconds), found 'never'"
+                ),
             ])
         ) {
             try memoryLoader(files).load(path: "child.yaml")
@@ -130,7 +134,9 @@ struct ExtendsTests {
 
     @Test("a parent's value that the child overrides is not validated")
     func overriddenParentValue() throws {
-        let files = ["base.yaml": "sandbox:\n  timeout: never\n", "child.yaml": "extends: base.yaml\nsandbox: {timeout: 5s}\n"]
+        let files = [
+            "base.yaml": "sandbox:\n  timeout: never\n", "child.yaml": "extends: base.yaml\nsandbox: {timeout: 5s}\n",
+        ]
         #expect(try memoryLoader(files).load(path: "child.yaml").sandbox.timeout == 5)
     }
 

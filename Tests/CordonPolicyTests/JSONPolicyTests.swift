@@ -38,7 +38,8 @@ struct JSONPolicyTests {
 
     @Test("numbers in JSON are read where numbers belong")
     func numbers() throws {
-        let p = try load(#"{"sandbox": {"timeout": 1.5, "limits": {"memory": 1048576}}, "version": "3"}"#, path: "p.json")
+        let p = try load(
+            #"{"sandbox": {"timeout": 1.5, "limits": {"memory": 1048576}}, "version": "3"}"#, path: "p.json")
         #expect(p.sandbox.timeout == 1.5)
         #expect(p.sandbox.limits.memory == 1 << 20)
         #expect(p.version == "3")

@@ -57,10 +57,14 @@ struct PolicyErrorTests {
             ]),
         BadPolicy(
             name: "a zero process limit", yaml: "sandbox:\n  limits: {processes: 0}\n",
-            errors: ["test.yaml:2:23: sandbox.limits.processes must be an integer from 1 to 4194304, or unlimited, found '0'"]),
+            errors: [
+                "test.yaml:2:23: sandbox.limits.processes must be an integer from 1 to 4194304, or unlimited, found '0'"
+            ]),
         BadPolicy(
             name: "fractional CPU seconds", yaml: "sandbox:\n  limits: {cpu: 1.5s}\n",
-            errors: ["test.yaml:2:17: sandbox.limits.cpu must be whole CPU seconds (e.g. 30, 5m) or unlimited, found '1.5s'"]),
+            errors: [
+                "test.yaml:2:17: sandbox.limits.cpu must be whole CPU seconds (e.g. 30, 5m) or unlimited, found '1.5s'"
+            ]),
         BadPolicy(
             name: "a tiny log size", yaml: "log:\n  max_size: 100\n",
             errors: ["test.yaml:2:13: log.max_size must be at least 4KiB, found '100'"]),
@@ -86,7 +90,9 @@ struct PolicyErrorTests {
             errors: ["test.yaml:2:23: scan.fail_on[1]: unknown value 'SEVERE' (valid: CRITICAL, HIGH, MEDIUM, LOW)"]),
         BadPolicy(
             name: "thresholds out of order", yaml: "gate:\n  thresholds:\n    require_approval: 90\n    block: 70\n",
-            errors: ["test.yaml:3:23: gate.thresholds.require_approval (90) must not be above gate.thresholds.block (70)"]),
+            errors: [
+                "test.yaml:3:23: gate.thresholds.require_approval (90) must not be above gate.thresholds.block (70)"
+            ]),
         BadPolicy(
             name: "a threshold out of range does not also report the order",
             yaml: "gate:\n  thresholds: {require_approval: 90, block: 150}\n",
@@ -109,7 +115,8 @@ struct PolicyErrorTests {
             name: "a root without rootfs", yaml: "sandbox:\n  root: /srv/img\n",
             errors: ["test.yaml:2:9: sandbox.root only applies to mode: rootfs (the mode here is namespaces)"]),
         BadPolicy(
-            name: "landlock mode cannot require namespaces", yaml: "sandbox:\n  mode: landlock\n  require: [namespaces]\n",
+            name: "landlock mode cannot require namespaces",
+            yaml: "sandbox:\n  mode: landlock\n  require: [namespaces]\n",
             errors: ["test.yaml:3:12: sandbox.require lists namespaces, but mode: landlock runs without namespaces"]),
         BadPolicy(
             name: "an unknown layer", yaml: "sandbox:\n  require: [namespace]\n",
@@ -118,10 +125,14 @@ struct PolicyErrorTests {
             ]),
         BadPolicy(
             name: "an allow-list without entries", yaml: "sandbox:\n  network: allow-list\n",
-            errors: ["test.yaml:2:12: sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)"]),
+            errors: [
+                "test.yaml:2:12: sandbox.network allow-list needs sandbox.network_allow entries (host:port or CIDR:port)"
+            ]),
         BadPolicy(
             name: "entries without an allow-list", yaml: "sandbox:\n  network_allow: [\"a.com:443\"]\n",
-            errors: ["test.yaml:2:18: sandbox.network_allow only applies to network: allow-list (the network here is none)"]),
+            errors: [
+                "test.yaml:2:18: sandbox.network_allow only applies to network: allow-list (the network here is none)"
+            ]),
         BadPolicy(
             name: "malformed endpoints",
             yaml:
@@ -134,7 +145,9 @@ struct PolicyErrorTests {
             ]),
         BadPolicy(
             name: "relative host paths", yaml: "sandbox:\n  filesystem:\n    tmpfs: [tmp]\n",
-            errors: ["test.yaml:3:13: sandbox.filesystem.tmpfs[0] must be an absolute path or start with ~/, found 'tmp'"]),
+            errors: [
+                "test.yaml:3:13: sandbox.filesystem.tmpfs[0] must be an absolute path or start with ~/, found 'tmp'"
+            ]),
         BadPolicy(
             name: "a seccomp profile given as a path", yaml: "sandbox:\n  seccomp: ../../etc/x\n",
             errors: [
@@ -149,7 +162,8 @@ struct PolicyErrorTests {
             name: "a sandbox that maps to host root", yaml: "sandbox:\n  uid: 0\n",
             errors: ["test.yaml:2:8: sandbox.uid must be an integer from 1 to 4294967294, found '0'"]),
         BadPolicy(
-            name: "bad environment variable names", yaml: "sandbox:\n  env:\n    pass: [PATH, 1X]\n    set: {\"A-B\": x}\n",
+            name: "bad environment variable names",
+            yaml: "sandbox:\n  env:\n    pass: [PATH, 1X]\n    set: {\"A-B\": x}\n",
             errors: [
                 "test.yaml:3:18: sandbox.env.pass[1] must be a variable name (letters, digits and _), found '1X'",
                 "test.yaml:4:11: sandbox.env.set: 'A-B' is not a variable name (letters, digits and _)",
@@ -215,7 +229,9 @@ struct PolicyErrorTests {
             ]),
         BadPolicy(
             name: "empty command patterns", yaml: "gate:\n  commands:\n    block: [\"  \"]\n",
-            errors: ["test.yaml:3:13: gate.commands.block[0] must not be empty (an empty pattern would match every command)"]),
+            errors: [
+                "test.yaml:3:13: gate.commands.block[0] must not be empty (an empty pattern would match every command)"
+            ]),
         BadPolicy(
             name: "exceptions without detector or match", yaml: "gate:\n  exceptions:\n    - reason: trust me\n",
             errors: [
@@ -240,7 +256,8 @@ struct PolicyErrorTests {
             name: "a key that is not a string", yaml: "? [a]\n: b\n",
             errors: ["test.yaml:1:3: mapping keys must be plain strings, found a list"]),
         BadPolicy(
-            name: "a rule id with spaces", yaml: "gate:\n  rules:\n    - {id: my rule, match: {tool: x}, decision: block}\n",
+            name: "a rule id with spaces",
+            yaml: "gate:\n  rules:\n    - {id: my rule, match: {tool: x}, decision: block}\n",
             errors: ["test.yaml:3:12: gate.rules[0].id must be a non-empty name without spaces, found 'my rule'"]),
         BadPolicy(
             name: "an alert channel written as a string", yaml: "monitor:\n  alert_channels: [webhook]\n",
@@ -260,19 +277,23 @@ struct PolicyErrorTests {
             name: "a mapping in a list of names", yaml: "gate:\n  block: [rm, {x: 1}]\n",
             errors: ["test.yaml:2:15: gate.block[1] must be a string, found a mapping"]),
         BadPolicy(
-            name: "an IPv6 prefix too long", yaml: "sandbox:\n  network: allow-list\n  network_allow: [\"[fd00::/129]:443\"]\n",
+            name: "an IPv6 prefix too long",
+            yaml: "sandbox:\n  network: allow-list\n  network_allow: [\"[fd00::/129]:443\"]\n",
             errors: [
                 "test.yaml:3:19: sandbox.network_allow[0] must be host:port or CIDR:port (e.g. api.example.com:443, 10.0.0.0/8:5432), found '[fd00::/129]:443': prefix length must be 0-128"
             ]),
         BadPolicy(
             name: "an empty workspace", yaml: "sandbox:\n  filesystem: {workspace: \"\"}\n",
-            errors: ["test.yaml:2:27: sandbox.filesystem.workspace must not be empty (use . for the working directory)"]),
+            errors: ["test.yaml:2:27: sandbox.filesystem.workspace must not be empty (use . for the working directory)"]
+        ),
         BadPolicy(
             name: "an env value that is not a string", yaml: "sandbox:\n  env: {set: {A: [1]}}\n",
             errors: ["test.yaml:2:18: sandbox.env.set.A must be a string, found a list"]),
         BadPolicy(
             name: "an unknown monitor event", yaml: "monitor:\n  events: [exec, fork]\n",
-            errors: ["test.yaml:2:18: monitor.events[1]: unknown value 'fork' (valid: exec, connect, file_write, unlink)"]),
+            errors: [
+                "test.yaml:2:18: monitor.events[1]: unknown value 'fork' (valid: exec, connect, file_write, unlink, rename, chmod, chown, truncate, link, mknod)"
+            ]),
         BadPolicy(
             name: "an unknown on_block action", yaml: "gate:\n  on_block: raise_alert\n",
             errors: ["test.yaml:2:13: gate.on_block: unknown value 'raise_alert' (valid: raise, raise_and_alert, log)"]),
@@ -321,7 +342,8 @@ struct PolicyErrorTests {
         #expect(
             throws: PolicyLoadFailure([
                 PolicyError(
-                    SourceLocation(file: "missing.yaml", line: 1, column: 1), "cannot read policy: No such file or directory")
+                    SourceLocation(file: "missing.yaml", line: 1, column: 1),
+                    "cannot read policy: No such file or directory")
             ])
         ) {
             try memoryLoader([:]).load(path: "missing.yaml")
@@ -331,9 +353,13 @@ struct PolicyErrorTests {
     @Test("a directory, a missing file or an endless one is not read as a policy")
     func notAPolicyFile() {
         #expect(throws: PolicyFileError("is a directory")) { try PolicyFiles.read(repositoryRoot).get() }
-        #expect(throws: PolicyFileError("No such file or directory")) { try PolicyFiles.read("/nonexistent/p.yaml").get() }
+        #expect(throws: PolicyFileError("No such file or directory")) {
+            try PolicyFiles.read("/nonexistent/p.yaml").get()
+        }
         // An endless file stops at the size cap instead of filling memory.
-        #expect(throws: PolicyFileError("larger than 1MiB; not a policy file")) { try PolicyFiles.read("/dev/zero").get() }
+        #expect(throws: PolicyFileError("larger than 1MiB; not a policy file")) {
+            try PolicyFiles.read("/dev/zero").get()
+        }
     }
 
     @Test("the error description is FILE:LINE:COL: message, one per line")

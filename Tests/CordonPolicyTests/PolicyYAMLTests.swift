@@ -80,7 +80,8 @@ struct PolicyYAMLTests {
         """#
 
     @Test(
-        "rendering a policy and loading it again gives an equal policy", arguments: ["default", "strict", "agent", "everything"])
+        "rendering a policy and loading it again gives an equal policy",
+        arguments: ["default", "strict", "agent", "everything"])
     func roundTrip(name: String) throws {
         let env = ["HOOK": "${not-expanded-twice}"]
         let original: Policy
@@ -98,7 +99,8 @@ struct PolicyYAMLTests {
             return
         }
         #expect(Self.comparable(reloaded) == Self.comparable(original), "\(yaml)")
-        #expect(PolicyYAML.render(reloaded).split(separator: "\n").dropFirst(2) == yaml.split(separator: "\n").dropFirst(2))
+        #expect(
+            PolicyYAML.render(reloaded).split(separator: "\n").dropFirst(2) == yaml.split(separator: "\n").dropFirst(2))
     }
 
     @Test(
@@ -131,10 +133,12 @@ struct PolicyYAMLTests {
         "scalars are plain only when nothing could misread them",
         arguments: [
             ("shell", "shell"), ("/usr/bin", "/usr/bin"), ("~/.ssh", "~/.ssh"), ("web_search", "web_search"),
-            ("", #""""#), ("yes", #""yes""#), ("Null", #""Null""#), ("~", #""~""#), ("2.1", #""2.1""#), ("-f", #""-f""#),
+            ("", #""""#), ("yes", #""yes""#), ("Null", #""Null""#), ("~", #""~""#), ("2.1", #""2.1""#),
+            ("-f", #""-f""#),
             ("a b", #""a b""#), ("a: b", #""a: b""#), ("#x", ##""#x""##), ("*", #""*""#), ("a\u{85}b", #""a\u0085b""#),
             ("q\"", #""q\"""#), ("\u{1}", #""\u0001""#), ("4GiB", "4GiB"), ("1.5s", "1.5s"), ("10m", "10m"),
-            ("1500", #""1500""#), ("1e3", #""1e3""#), ("0x1F", #""0x1F""#), ("1.2.3s", #""1.2.3s""#), ("5 s", #""5 s""#),
+            ("1500", #""1500""#), ("1e3", #""1e3""#), ("0x1F", #""0x1F""#), ("1.2.3s", #""1.2.3s""#),
+            ("5 s", #""5 s""#),
         ])
     func quoting(value: String, rendered: String) {
         #expect(PolicyYAML.scalar(value) == rendered)
@@ -146,6 +150,7 @@ struct PolicyYAMLTests {
         let b = try load("sandbox:\n  env: {set: {M: m, Z: z, A: a}}\n")
         #expect(PolicyYAML.render(a).contains("\n    set:\n      A: a\n      M: m\n      Z: z\n"))
         #expect(
-            PolicyYAML.render(a).split(separator: "\n").dropFirst(2) == PolicyYAML.render(b).split(separator: "\n").dropFirst(2))
+            PolicyYAML.render(a).split(separator: "\n").dropFirst(2)
+                == PolicyYAML.render(b).split(separator: "\n").dropFirst(2))
     }
 }

@@ -36,7 +36,8 @@ struct ShippedPolicyTests {
         #expect(p.gate.requireApproval == ["send_email", "http_post"])
         #expect(
             p.gate.block == [
-                "execute_shell", "run_command", "bash", "system", "delete_file", "rm", "rmdir", "kill_process", "terminate",
+                "execute_shell", "run_command", "bash", "system", "delete_file", "rm", "rmdir", "kill_process",
+                "terminate",
             ])
         #expect(p.gate.thresholds.requireApproval == 60)
         #expect(p.gate.thresholds.block == 80)
@@ -87,7 +88,8 @@ struct ShippedPolicyTests {
         #expect(rule.examplesNotMatchLocations.map(\.line) == [51, 52])
         #expect(rule.location == SourceLocation(file: path, line: 39, column: 7))
 
-        let withHook = try PolicyLoader(environment: ["SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X"]).load(path: path)
+        let withHook = try PolicyLoader(environment: ["SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X"]).load(
+            path: path)
         #expect(
             withHook.monitor.alertChannels == [
                 AlertChannel(type: "webhook", settings: ["url": "https://hooks.slack.com/services/T/B/X"])

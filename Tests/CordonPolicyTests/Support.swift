@@ -1,4 +1,5 @@
 import CordonTestSupport
+
 @testable import CordonPolicy
 
 /// The repository root (CordonTestSupport finds it from its own path).

@@ -25,7 +25,9 @@ struct UnitsTests {
 
     @Test(
         "malformed sizes are refused",
-        arguments: ["", "MiB", "1.0001", "-1", "1XB", "1 M", "0x10", "1e3", "99999999999999999999", "20000000TiB", "1.2.3KiB"])
+        arguments: [
+            "", "MiB", "1.0001", "-1", "1XB", "1 M", "0x10", "1e3", "99999999999999999999", "20000000TiB", "1.2.3KiB",
+        ])
     func badSizes(text: String) {
         #expect(PolicyUnits.parseSize(text) == nil)
     }
@@ -40,7 +42,8 @@ struct UnitsTests {
         #expect(PolicyUnits.parseDuration(text) == seconds)
     }
 
-    @Test("malformed durations are refused", arguments: ["", "s", "10x", "-1s", "1e3", "inf", "nan", "0x10", "1 h", "m5"])
+    @Test(
+        "malformed durations are refused", arguments: ["", "s", "10x", "-1s", "1e3", "inf", "nan", "0x10", "1 h", "m5"])
     func badDurations(text: String) {
         #expect(PolicyUnits.parseDuration(text) == nil)
     }
@@ -58,7 +61,9 @@ struct UnitsTests {
 
     @Test(
         "durations format exactly and parse back",
-        arguments: [(3600.0, "1h"), (600, "10m"), (90, "90s"), (1.5, "1.5s"), (0, "0s"), (0.25, "0.25s"), (5400, "90m")])
+        arguments: [
+            (3600.0, "1h"), (600, "10m"), (90, "90s"), (1.5, "1.5s"), (0, "0s"), (0.25, "0.25s"), (5400, "90m"),
+        ])
     func formatDuration(seconds: Double, text: String) {
         #expect(PolicyUnits.formatDuration(seconds) == text)
         #expect(PolicyUnits.parseDuration(text) == seconds)

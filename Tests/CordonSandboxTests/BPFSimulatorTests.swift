@@ -40,18 +40,22 @@ struct BPFMachine {
 
     /// Runs the program on one call; returns the 32-bit SECCOMP_RET_* value.
     static func run(_ program: [sock_filter], _ data: Data) throws -> UInt32 {
-        var a: UInt32 = 0, x: UInt32 = 0
+        var a: UInt32 = 0
+        var x: UInt32 = 0
         var mem = [UInt32](repeating: 0, count: 16)
         var pc = 0
         while pc < program.count {
             let i = program[pc]
-            let code = i.code, k = i.k
+            let code = i.code
+            let k = i.k
             pc += 1
             switch code & 0x07 {
             case 0x00:  // BPF_LD
                 switch code & 0xe0 {
                 case 0x20:  // BPF_ABS
-                    guard code & 0x18 == 0x00, let w = data.word(at: k) else { throw Fault(description: "bad load at \(pc - 1)") }
+                    guard code & 0x18 == 0x00, let w = data.word(at: k) else {
+                        throw Fault(description: "bad load at \(pc - 1)")
+                    }
                     a = w
                 case 0x00: a = k  // BPF_IMM
                 case 0x60: a = mem[Int(k)]  // BPF_MEM
@@ -125,14 +129,18 @@ enum SeccompAction {
         static let clone3: Int32 = 435, ioctl: Int32 = 16, execve: Int32 = 59, openat: Int32 = 257
         static let unshare: Int32 = 272, bpf: Int32 = 321, ioUringSetup: Int32 = 425, read: Int32 = 0
 
-        static let plain = Result { try SeccompCompiler.compile(try SeccompProfiles.profile(named: "default")).instructions }
+        static let plain = Result {
+            try SeccompCompiler.compile(try SeccompProfiles.profile(named: "default")).instructions
+        }
         static let monitored = Result {
             try SeccompCompiler.compile(
                 try SeccompProfiles.profile(named: "default"), notify: MonitorEvents.rules(for: MonitorEvents.all)
             ).instructions
         }
 
-        func action(_ nr: Int32, _ args: [UInt64] = [], arch: UInt32 = 0xC000_003E, monitored: Bool = false) throws -> UInt32 {
+        func action(_ nr: Int32, _ args: [UInt64] = [], arch: UInt32 = 0xC000_003E, monitored: Bool = false) throws
+            -> UInt32
+        {
             var data = BPFMachine.Data(nr: nr, arch: arch)
             for (i, v) in args.enumerated() { data.args[i] = v }
             return try BPFMachine.run(try (monitored ? Self.monitored : Self.plain).get(), data)
@@ -175,7 +183,8 @@ enum SeccompAction {
         @Test("with the monitor, execs and writing opens go to the listener; read-only opens stay in the kernel")
         func monitorRules() throws {
             #expect(try action(Self.execve, monitored: true) == SeccompAction.userNotif)
-            #expect(try action(Self.openat, [0, 0, UInt64(O_WRONLY | O_CREAT)], monitored: true) == SeccompAction.userNotif)
+            #expect(
+                try action(Self.openat, [0, 0, UInt64(O_WRONLY | O_CREAT)], monitored: true) == SeccompAction.userNotif)
             #expect(try action(Self.openat, [0, 0, UInt64(O_RDONLY)], monitored: true) == SeccompAction.allow)
             #expect(try action(Self.execve) == SeccompAction.allow, "no listener without the monitor")
             // The deny list still wins over notification.

@@ -1,12 +1,14 @@
 import CordonPolicy
 import Foundation
 import Testing
+
 @testable import CordonSandbox
 
 @Suite("spawn plan", .timeLimit(.minutes(10)))
 struct PlanBuilderTests {
     func request(workspace: String = "/tmp", env: [String: String] = [:]) -> SandboxRequest {
-        SandboxRequest(argv: ["sh", "-c", "true"], policy: Policy(), workspace: workspace, cwd: workspace, hostEnvironment: env)
+        SandboxRequest(
+            argv: ["sh", "-c", "true"], policy: Policy(), workspace: workspace, cwd: workspace, hostEnvironment: env)
     }
 
     @Test("merged-/usr symlinks on the host are recreated as symlinks, not bound")
@@ -19,7 +21,8 @@ struct PlanBuilderTests {
 
     @Test("a workspace under /tmp is bound after the /tmp tmpfs, so the tmpfs cannot hide it")
     func tmpfsBeforeWorkspace() throws {
-        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-plan-\(UUID().uuidString.prefix(6))")
+        let ws = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cordon-plan-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: ws) }
         let path = ws.resolvingSymlinksInPath().path
@@ -32,15 +35,19 @@ struct PlanBuilderTests {
 
     @Test("hide paths are covered only where a bind made them visible, and .cordon in the workspace is hidden")
     func hides() throws {
-        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-plan-\(UUID().uuidString.prefix(6))")
-        try FileManager.default.createDirectory(at: ws.appendingPathComponent(".cordon"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: ws.appendingPathComponent("home/.ssh"), withIntermediateDirectories: true)
+        let ws = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cordon-plan-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(
+            at: ws.appendingPathComponent(".cordon"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: ws.appendingPathComponent("home/.ssh"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: ws) }
         let path = ws.resolvingSymlinksInPath().path
         var req = request(workspace: path, env: ["HOME": path + "/home"])
         req.hide = [path + "/.cordon", "/nonexistent/place"]
         let ops = try PlanBuilder.mountOps(req, rootfs: nil)
-        let hidden = ops.filter { $0.flags.contains(.readOnly) && ($0.kind == .tmpfs || $0.source == "/hidden-empty") }.map(\.target)
+        let hidden = ops.filter { $0.flags.contains(.readOnly) && ($0.kind == .tmpfs || $0.source == "/hidden-empty") }
+            .map(\.target)
         #expect(hidden.contains("/newroot" + path + "/.cordon"))
         #expect(hidden.contains("/newroot" + path + "/home/.ssh"))
         #expect(!hidden.contains { $0.contains("nonexistent") })

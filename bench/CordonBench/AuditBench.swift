@@ -1,8 +1,8 @@
+import CordonAudit
 // cordon-bench log: gate.log appends (chain + flock, one process and four at once) and replay
 // throughput over a 100,000-action trace. Each figure is printed next to a baseline measured
 // in the same run, so the machine's speed cancels out.
 import CordonBase
-import CordonAudit
 import CordonCLI
 import CordonGate
 import CordonPolicy
@@ -127,14 +127,14 @@ enum AuditBench {
         let per = n / procs
         var exe = [CChar](repeating: 0, count: 4096)
         _ = readlink("/proc/self/exe", &exe, exe.count - 1)
-        let self_ = String(cString: exe)
+        let selfPath = String(cString: exe)
         let t = now()
         var pids: [pid_t] = []
         for _ in 0..<procs {
-            let args = [self_, "log", "--worker", dir, String(per)]
+            let args = [selfPath, "log", "--worker", dir, String(per)]
             var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
             var pid: pid_t = 0
-            posix_spawn(&pid, self_, nil, nil, &argv, environ)
+            posix_spawn(&pid, selfPath, nil, nil, &argv, environ)
             for a in argv { free(a) }
             pids.append(pid)
         }
@@ -183,12 +183,16 @@ enum AuditBench {
                     return ActionCoding.json(k).serialized()
                 }
             ).count
-            print("replay of a \(n)-action trace, \(distinct) distinct actions, embedded default policy, \(threads) threads")
+            print(
+                "replay of a \(n)-action trace, \(distinct) distinct actions, embedded default policy, \(threads) threads"
+            )
             print("  read + parse trace                    \(fmt(Double(n) / readSecs)) actions/s")
             print("  re-score every action, one thread     \(fmt(Double(single.total) / singleSecs)) actions/s")
             print("  re-score every action, \(threads) threads     \(fmt(Double(result.total) / evalSecs)) actions/s")
             print("  re-score, identical actions once      \(fmt(Double(memo.total) / memoSecs)) actions/s")
-            print("  changed: \(result.changed.count) (one thread: \(single.changed.count), identical once: \(memo.changed.count))")
+            print(
+                "  changed: \(result.changed.count) (one thread: \(single.changed.count), identical once: \(memo.changed.count))"
+            )
             var status: Int32 = 0
             // The same half-repeated actions as gate.log lines (what `cordon check --log` and the
             // monitor write), one file: large enough not to rotate.
@@ -196,7 +200,8 @@ enum AuditBench {
             let w = try GateLogWriter(directory: LogDirectory(path: logDir), maxSize: 1 << 30)
             for a in input.actions {
                 try w.append(
-                    Decision(actionId: a.action.id, decision: .allow, score: 5, policyRule: nil, reasons: [], findings: []),
+                    Decision(
+                        actionId: a.action.id, decision: .allow, score: 5, policyRule: nil, reasons: [], findings: []),
                     for: a.action)
             }
             for (label, path) in [

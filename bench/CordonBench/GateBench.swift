@@ -10,284 +10,285 @@ import CordonGate
 import CordonPolicy
 
 #if canImport(Glibc)
-  import Glibc
+    import Glibc
 #endif
 
 enum GateBench {
-  struct Record {
-    var id: String
-    var command: String
-    var group: String
-  }
-
-  static func main(_ args: [String]) -> Int32 {
-    let dir = value(args, "--corpora") ?? "../shared/corpora"
-    guard let gtfo = load("\(dir)/gtfobins.jsonl", group: "function"),
-      let tldr = load("\(dir)/tldr.jsonl", group: "page")
-    else {
-      print("gate: corpora not found under \(dir); skipping (pass --corpora DIR)")
-      return 0
-    }
-    let policy: Policy
-    do throws(PolicyLoadFailure) {
-      policy = try PolicyLoader().loadEmbedded()
-    } catch {
-      print("gate: cannot load the embedded default policy: \(error.errors.map(\.description))")
-      return 1
-    }
-    let misses = value(args, "--misses")
-    if args.contains("--score-table") {
-      // The table in docs/gate.md, generated from the code (DocsTests checks they agree).
-      for sig in Signal.allCases {
-        let summary = sig.summary.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
-        print("| `\(sig.rawValue)` | \(sig.detector) | \(sig.score) | \(summary) |")
-      }
-      return 0
-    }
-    if args.contains("--micro") {
-      for c
-        in (value(args, "--one").map { [$0] }
-        ?? [
-          "git status", "ls -la | grep foo > out.txt", "ffmpeg -i in.mkv -c copy out.mp4",
-          "sudo apt install htop",
-        ])
-      {
-        let a = Action(id: "m", payload: .shell(c))
-        let t0 = now()
-        for _ in 0..<100_000 { _ = Gate.evaluate(a, policy: policy) }
-        print("\(c): \(Double(now() - t0) / 100_000 / 1000) µs")
-        let t1 = now()
-        for _ in 0..<100_000 { _ = Shell.parse(c) }
-        print("  parse only: \(Double(now() - t1) / 100_000 / 1000) µs")
-      }
-      return 0
-    }
-    if let out = value(args, "--decisions-out") {
-      // Every corpus decision as one JSON line: a change meant to keep behaviour (speed work)
-      // must leave this file byte-identical (the speed checksum only sums scores).
-      guard let f = fopen(out, "w") else {
-        print("gate: cannot write \(out)")
-        return 1
-      }
-      for r in gtfo + tldr {
-        let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
-        fputs(d.json + "\n", f)
-      }
-      fclose(f)
-      return 0
-    }
-    if args.contains("--speed-only") {
-      speed(
-        gtfo + tldr, policy: policy, rounds: value(args, "--rounds").flatMap { Int($0) } ?? 5,
-        batch: !args.contains("--one-thread"))
-      return 0
+    struct Record {
+        var id: String
+        var command: String
+        var group: String
     }
 
-    print("# gate benchmark (embedded default policy, thresholds 60/80)\n")
-    print("## GTFOBins (\(gtfo.count) snippets): share with decision >= requires_approval\n")
-    print("| function | snippets | flagged | share | goal |")
-    print("| --- | ---: | ---: | ---: | --- |")
-    let goalFunctions: Set<String> = [
-      "shell", "reverse-shell", "non-interactive-reverse-shell", "bind-shell",
-      "non-interactive-bind-shell", "sudo", "suid", "limited-suid", "capabilities",
-      "library-load", "file-upload", "file-download",
-    ]
-    var byFunction: [String: (Int, Int)] = [:]
-    var goalTotal = (0, 0)
-    var missed: [(Record, Decision)] = []
-    for r in gtfo {
-      let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
-      let flagged = d.decision != .allow
-      byFunction[r.group, default: (0, 0)].0 += 1
-      if flagged { byFunction[r.group, default: (0, 0)].1 += 1 }
-      if goalFunctions.contains(r.group) {
-        goalTotal.0 += 1
-        if flagged { goalTotal.1 += 1 }
-      }
-      if !flagged && (misses == "all" || misses == r.group) { missed.append((r, d)) }
-    }
-    for f in byFunction.keys.sorted(by: {
-      goalFunctions.contains($0) == goalFunctions.contains($1)
-        ? $0 < $1 : goalFunctions.contains($0)
-    }) {
-      let (n, k) = byFunction[f] ?? (0, 0)
-      print(
-        "| \(f) | \(n) | \(k) | \(pct(k, n)) | \(goalFunctions.contains(f) ? ">= 97%" : "reported") |"
-      )
-    }
-    print(
-      "| **goal functions together** | \(goalTotal.0) | \(goalTotal.1) | \(pct(goalTotal.1, goalTotal.0)) | >= 97% |\n"
-    )
-    for (r, d) in missed {
-      print(
-        "MISS \(r.id) score=\(d.score) \(d.findings.map { "\($0.detector):\($0.score)" }.joined(separator: ",")) :: \(r.command.replacingNewlines)"
-      )
-    }
-
-    let usable = tldr.filter { !$0.command.hasPrefix("tldr ") && !$0.command.hasPrefix("<") }
-    print(
-      "## tldr (\(tldr.count) records, \(usable.count) after skipping page pointers and keystrokes)\n"
-    )
-    var counts: [DecisionKind: Int] = [:]
-    var blocked: [(Record, Decision)] = []
-    var approvals: [(Record, Decision)] = []
-    for r in usable {
-      let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
-      counts[d.decision, default: 0] += 1
-      if d.decision == .block { blocked.append((r, d)) }
-      if d.decision == .requiresApproval { approvals.append((r, d)) }
-    }
-    print("| decision | commands | share |")
-    print("| --- | ---: | ---: |")
-    for k in DecisionKind.allCases {
-      print("| \(k.rawValue) | \(counts[k] ?? 0) | \(pct(counts[k] ?? 0, usable.count)) |")
-    }
-    print("\nBlocked tldr commands (goal: at most 1%, each genuinely destructive):\n")
-    for (r, d) in blocked {
-      print("- `\(r.id)` score \(d.score) \(d.policyRule ?? ""): `\(r.command.replacingNewlines)`")
-    }
-    if args.contains("--approvals") {
-      print("\nRequires approval:\n")
-      for (r, d) in approvals {
-        print(
-          "- `\(r.id)` \(d.score) \(d.findings.first.map { "\($0.detector)" } ?? ""): `\(r.command.replacingNewlines)`"
-        )
-      }
-    }
-
-    labelled(tldr, policy: policy)
-    speed(gtfo + tldr, policy: policy)
-    return 0
-  }
-
-  /// The hand-labelled sample: false positives are safe commands the gate does not allow.
-  static func labelled(_ tldr: [Record], policy: Policy) {
-    guard let text = readFile("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl") else {
-      print("\n(labelled sample not found; run from the package root)")
-      return
-    }
-    let byId = Dictionary(tldr.map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a })
-    var safe = 0
-    var safeFlagged = 0
-    var risky = 0
-    var riskyCaught = 0
-    var total = 0
-    var flaggedSafe: [String] = []
-    for line in text.split(separator: "\n") {
-      guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
-        let label = v["label"]?.stringValue,
-        let command = byId[id]
-      else { continue }
-      total += 1
-      let d = Gate.evaluate(Action(id: id, payload: .shell(command)), policy: policy)
-      if label == "safe" {
-        safe += 1
-        if d.decision != .allow {
-          safeFlagged += 1
-          flaggedSafe.append(
-            "\(id) (\(d.decision.rawValue) \(d.score)): \(command.replacingNewlines)")
+    static func main(_ args: [String]) -> Int32 {
+        let dir = value(args, "--corpora") ?? "../shared/corpora"
+        guard let gtfo = load("\(dir)/gtfobins.jsonl", group: "function"),
+            let tldr = load("\(dir)/tldr.jsonl", group: "page")
+        else {
+            print("gate: corpora not found under \(dir); skipping (pass --corpora DIR)")
+            return 0
         }
-      } else {
-        risky += 1
-        if d.decision != .allow { riskyCaught += 1 }
-      }
+        let policy: Policy
+        do throws(PolicyLoadFailure) {
+            policy = try PolicyLoader().loadEmbedded()
+        } catch {
+            print("gate: cannot load the embedded default policy: \(error.errors.map(\.description))")
+            return 1
+        }
+        let misses = value(args, "--misses")
+        if args.contains("--score-table") {
+            // The table in docs/gate.md, generated from the code (DocsTests checks they agree).
+            for sig in Signal.allCases {
+                let summary = sig.summary.split(separator: "|", omittingEmptySubsequences: false).joined(
+                    separator: "\\|")
+                print("| `\(sig.rawValue)` | \(sig.detector) | \(sig.score) | \(summary) |")
+            }
+            return 0
+        }
+        if args.contains("--micro") {
+            for c
+                in (value(args, "--one").map { [$0] }
+                ?? [
+                    "git status", "ls -la | grep foo > out.txt", "ffmpeg -i in.mkv -c copy out.mp4",
+                    "sudo apt install htop",
+                ])
+            {
+                let a = Action(id: "m", payload: .shell(c))
+                let t0 = now()
+                for _ in 0..<100_000 { _ = Gate.evaluate(a, policy: policy) }
+                print("\(c): \(Double(now() - t0) / 100_000 / 1000) µs")
+                let t1 = now()
+                for _ in 0..<100_000 { _ = Shell.parse(c) }
+                print("  parse only: \(Double(now() - t1) / 100_000 / 1000) µs")
+            }
+            return 0
+        }
+        if let out = value(args, "--decisions-out") {
+            // Every corpus decision as one JSON line: a change meant to keep behaviour (speed work)
+            // must leave this file byte-identical (the speed checksum only sums scores).
+            guard let f = fopen(out, "w") else {
+                print("gate: cannot write \(out)")
+                return 1
+            }
+            for r in gtfo + tldr {
+                let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+                fputs(d.json + "\n", f)
+            }
+            fclose(f)
+            return 0
+        }
+        if args.contains("--speed-only") {
+            speed(
+                gtfo + tldr, policy: policy, rounds: value(args, "--rounds").flatMap { Int($0) } ?? 5,
+                batch: !args.contains("--one-thread"))
+            return 0
+        }
+
+        print("# gate benchmark (embedded default policy, thresholds 60/80)\n")
+        print("## GTFOBins (\(gtfo.count) snippets): share with decision >= requires_approval\n")
+        print("| function | snippets | flagged | share | goal |")
+        print("| --- | ---: | ---: | ---: | --- |")
+        let goalFunctions: Set<String> = [
+            "shell", "reverse-shell", "non-interactive-reverse-shell", "bind-shell",
+            "non-interactive-bind-shell", "sudo", "suid", "limited-suid", "capabilities",
+            "library-load", "file-upload", "file-download",
+        ]
+        var byFunction: [String: (Int, Int)] = [:]
+        var goalTotal = (0, 0)
+        var missed: [(Record, Decision)] = []
+        for r in gtfo {
+            let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+            let flagged = d.decision != .allow
+            byFunction[r.group, default: (0, 0)].0 += 1
+            if flagged { byFunction[r.group, default: (0, 0)].1 += 1 }
+            if goalFunctions.contains(r.group) {
+                goalTotal.0 += 1
+                if flagged { goalTotal.1 += 1 }
+            }
+            if !flagged && (misses == "all" || misses == r.group) { missed.append((r, d)) }
+        }
+        for f in byFunction.keys.sorted(by: {
+            goalFunctions.contains($0) == goalFunctions.contains($1)
+                ? $0 < $1 : goalFunctions.contains($0)
+        }) {
+            let (n, k) = byFunction[f] ?? (0, 0)
+            print(
+                "| \(f) | \(n) | \(k) | \(pct(k, n)) | \(goalFunctions.contains(f) ? ">= 97%" : "reported") |"
+            )
+        }
+        print(
+            "| **goal functions together** | \(goalTotal.0) | \(goalTotal.1) | \(pct(goalTotal.1, goalTotal.0)) | >= 97% |\n"
+        )
+        for (r, d) in missed {
+            print(
+                "MISS \(r.id) score=\(d.score) \(d.findings.map { "\($0.detector):\($0.score)" }.joined(separator: ",")) :: \(r.command.replacingNewlines)"
+            )
+        }
+
+        let usable = tldr.filter { !$0.command.hasPrefix("tldr ") && !$0.command.hasPrefix("<") }
+        print(
+            "## tldr (\(tldr.count) records, \(usable.count) after skipping page pointers and keystrokes)\n"
+        )
+        var counts: [DecisionKind: Int] = [:]
+        var blocked: [(Record, Decision)] = []
+        var approvals: [(Record, Decision)] = []
+        for r in usable {
+            let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+            counts[d.decision, default: 0] += 1
+            if d.decision == .block { blocked.append((r, d)) }
+            if d.decision == .requiresApproval { approvals.append((r, d)) }
+        }
+        print("| decision | commands | share |")
+        print("| --- | ---: | ---: |")
+        for k in DecisionKind.allCases {
+            print("| \(k.rawValue) | \(counts[k] ?? 0) | \(pct(counts[k] ?? 0, usable.count)) |")
+        }
+        print("\nBlocked tldr commands (goal: at most 1%, each genuinely destructive):\n")
+        for (r, d) in blocked {
+            print("- `\(r.id)` score \(d.score) \(d.policyRule ?? ""): `\(r.command.replacingNewlines)`")
+        }
+        if args.contains("--approvals") {
+            print("\nRequires approval:\n")
+            for (r, d) in approvals {
+                print(
+                    "- `\(r.id)` \(d.score) \(d.findings.first.map { "\($0.detector)" } ?? ""): `\(r.command.replacingNewlines)`"
+                )
+            }
+        }
+
+        labelled(tldr, policy: policy)
+        speed(gtfo + tldr, policy: policy)
+        return 0
     }
-    print("\n## Labelled tldr sample (\(total) commands: \(safe) safe, \(risky) approval/block)\n")
-    print(
-      "- safe commands flagged (false positives): \(safeFlagged)/\(safe) = \(pct(safeFlagged, safe)) (goal <= 5%)"
-    )
-    print("- risky commands flagged: \(riskyCaught)/\(risky) = \(pct(riskyCaught, risky))")
-    for f in flaggedSafe { print("  - FP \(f)") }
-  }
 
-  static func speed(_ records: [Record], policy: Policy, rounds: Int = 1, batch: Bool = true) {
-    // Warm up (first-use tables), then time each decision and the whole pass.
-    for r in records.prefix(200) {
-      _ = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+    /// The hand-labelled sample: false positives are safe commands the gate does not allow.
+    static func labelled(_ tldr: [Record], policy: Policy) {
+        guard let text = readFile("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl") else {
+            print("\n(labelled sample not found; run from the package root)")
+            return
+        }
+        let byId = Dictionary(tldr.map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a })
+        var safe = 0
+        var safeFlagged = 0
+        var risky = 0
+        var riskyCaught = 0
+        var total = 0
+        var flaggedSafe: [String] = []
+        for line in text.split(separator: "\n") {
+            guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
+                let label = v["label"]?.stringValue,
+                let command = byId[id]
+            else { continue }
+            total += 1
+            let d = Gate.evaluate(Action(id: id, payload: .shell(command)), policy: policy)
+            if label == "safe" {
+                safe += 1
+                if d.decision != .allow {
+                    safeFlagged += 1
+                    flaggedSafe.append(
+                        "\(id) (\(d.decision.rawValue) \(d.score)): \(command.replacingNewlines)")
+                }
+            } else {
+                risky += 1
+                if d.decision != .allow { riskyCaught += 1 }
+            }
+        }
+        print("\n## Labelled tldr sample (\(total) commands: \(safe) safe, \(risky) approval/block)\n")
+        print(
+            "- safe commands flagged (false positives): \(safeFlagged)/\(safe) = \(pct(safeFlagged, safe)) (goal <= 5%)"
+        )
+        print("- risky commands flagged: \(riskyCaught)/\(risky) = \(pct(riskyCaught, risky))")
+        for f in flaggedSafe { print("  - FP \(f)") }
     }
-    var samples: [UInt64] = []
-    samples.reserveCapacity(records.count)
-    var sink = 0
-    let start = now()
-    for _ in 0..<rounds {
-      for r in records {
-        let t0 = now()
-        let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
-        samples.append(now() - t0)
-        sink &+= d.score
-      }
+
+    static func speed(_ records: [Record], policy: Policy, rounds: Int = 1, batch: Bool = true) {
+        // Warm up (first-use tables), then time each decision and the whole pass.
+        for r in records.prefix(200) {
+            _ = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+        }
+        var samples: [UInt64] = []
+        samples.reserveCapacity(records.count)
+        var sink = 0
+        let start = now()
+        for _ in 0..<rounds {
+            for r in records {
+                let t0 = now()
+                let d = Gate.evaluate(Action(id: r.id, payload: .shell(r.command)), policy: policy)
+                samples.append(now() - t0)
+                sink &+= d.score
+            }
+        }
+        let total = now() - start
+        samples.sort()
+        let median = Double(samples[samples.count / 2]) / 1000
+        let p99 = Double(samples[samples.count * 99 / 100]) / 1000
+        let perSecond = Double(records.count * rounds) / (Double(total) / 1e9)
+        print("\n## Speed (one process, one thread, \(records.count) corpus records)\n")
+        print(
+            "- median \(fmt(median)) µs per decision, p99 \(fmt(p99)) µs, max \(fmt(Double(samples.last ?? 0) / 1000)) µs"
+        )
+        print(
+            "- \(Int(perSecond)) decisions/s on one thread (budget: median < 20 µs, >= 200,000/s)  [checksum \(sink)]")
+
+        guard batch else { return }
+        // The same records through the batch API `cordon check --batch` and `cordon replay` use:
+        // one process, every processor it may run on. Same answers (checksum), in order.
+        let threads = ParallelMap.availableThreads
+        let actions = records.map { Action(id: $0.id, payload: .shell($0.command)) }
+        var batchSink = 0
+        let b0 = now()
+        for _ in 0..<rounds {
+            for d in Gate.evaluate(actions, policy: policy, threads: threads) { batchSink &+= d.score }
+        }
+        let batchTotal = now() - b0
+        let batchPerSecond = Double(records.count * rounds) / (Double(batchTotal) / 1e9)
+        print(
+            "- \(Int(batchPerSecond)) decisions/s in one process on \(threads) threads (Gate.evaluate(_:policy:threads:))  [checksum \(batchSink)\(batchSink == sink ? "" : " MISMATCH")]"
+        )
     }
-    let total = now() - start
-    samples.sort()
-    let median = Double(samples[samples.count / 2]) / 1000
-    let p99 = Double(samples[samples.count * 99 / 100]) / 1000
-    let perSecond = Double(records.count * rounds) / (Double(total) / 1e9)
-    print("\n## Speed (one process, one thread, \(records.count) corpus records)\n")
-    print(
-      "- median \(fmt(median)) µs per decision, p99 \(fmt(p99)) µs, max \(fmt(Double(samples.last ?? 0) / 1000)) µs"
-    )
-    print(
-      "- \(Int(perSecond)) decisions/s on one thread (budget: median < 20 µs, >= 200,000/s)  [checksum \(sink)]")
 
-    guard batch else { return }
-    // The same records through the batch API `cordon check --batch` and `cordon replay` use:
-    // one process, every processor it may run on. Same answers (checksum), in order.
-    let threads = ParallelMap.availableThreads
-    let actions = records.map { Action(id: $0.id, payload: .shell($0.command)) }
-    var batchSink = 0
-    let b0 = now()
-    for _ in 0..<rounds {
-      for d in Gate.evaluate(actions, policy: policy, threads: threads) { batchSink &+= d.score }
+    // MARK: helpers
+
+    static func load(_ path: String, group: String) -> [Record]? {
+        guard let text = readFile(path) else { return nil }
+        var out: [Record] = []
+        for line in text.split(separator: "\n") {
+            guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
+                let c = v["command"]?.stringValue
+            else { continue }
+            out.append(Record(id: id, command: c, group: v[group]?.stringValue ?? ""))
+        }
+        return out
     }
-    let batchTotal = now() - b0
-    let batchPerSecond = Double(records.count * rounds) / (Double(batchTotal) / 1e9)
-    print(
-      "- \(Int(batchPerSecond)) decisions/s in one process on \(threads) threads (Gate.evaluate(_:policy:threads:))  [checksum \(batchSink)\(batchSink == sink ? "" : " MISMATCH")]"
-    )
-  }
 
-  // MARK: helpers
-
-  static func load(_ path: String, group: String) -> [Record]? {
-    guard let text = readFile(path) else { return nil }
-    var out: [Record] = []
-    for line in text.split(separator: "\n") {
-      guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
-        let c = v["command"]?.stringValue
-      else { continue }
-      out.append(Record(id: id, command: c, group: v[group]?.stringValue ?? ""))
+    static func readFile(_ path: String) -> String? {
+        guard let bytes = try? FileIO.readFile(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
-    return out
-  }
 
-  static func readFile(_ path: String) -> String? {
-    guard let bytes = try? FileIO.readFile(path) else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
-  }
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
 
-  static func now() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-  }
+    static func value(_ args: [String], _ name: String) -> String? {
+        guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+        return args[i + 1]
+    }
 
-  static func value(_ args: [String], _ name: String) -> String? {
-    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-    return args[i + 1]
-  }
+    static func pct(_ k: Int, _ n: Int) -> String {
+        n == 0 ? "n/a" : fmt(Double(k) * 100 / Double(n)) + "%"
+    }
 
-  static func pct(_ k: Int, _ n: Int) -> String {
-    n == 0 ? "n/a" : fmt(Double(k) * 100 / Double(n)) + "%"
-  }
-
-  static func fmt(_ x: Double) -> String {
-    let r = (x * 10).rounded() / 10
-    return String(r)
-  }
+    static func fmt(_ x: Double) -> String {
+        let r = (x * 10).rounded() / 10
+        return String(r)
+    }
 }
 
 extension String {
-  var replacingNewlines: String {
-    split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ⏎ ")
-  }
+    var replacingNewlines: String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ⏎ ")
+    }
 }

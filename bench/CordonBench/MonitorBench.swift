@@ -19,13 +19,20 @@ enum MonitorBench {
             ("find /usr: cordon (monitor)", sandbox + find),
         ]
         if access("/usr/bin/strace", X_OK) == 0 {
-            cases.append(("find /usr: strace -f (reference)", ["/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "/bin/sh", "-c", find[2]]))
+            cases.append(
+                (
+                    "find /usr: strace -f (reference)",
+                    ["/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "/bin/sh", "-c", find[2]]
+                ))
         }
         for c in cases { _ = SandboxBench.time(c.1) }
         var samples = [[Double]](repeating: [], count: cases.count)
         for _ in 0..<runs {
             for (k, c) in cases.enumerated() {
-                guard let t = SandboxBench.time(c.1) else { print("\(c.0) failed"); return 1 }
+                guard let t = SandboxBench.time(c.1) else {
+                    print("\(c.0) failed")
+                    return 1
+                }
                 samples[k].append(t)
             }
         }

@@ -12,18 +12,26 @@ enum SandboxBench {
             ("cordon run -- /bin/true", [cordon, "run", "--", "/bin/true"]),
         ]
         if let b = bwrap {
-            cases.append(("bwrap (comparable isolation)", [
-                b, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
-                "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "/bin/true",
-            ]))
+            cases.append(
+                (
+                    "bwrap (comparable isolation)",
+                    [
+                        b, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
+                        "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
+                        "/lib64",
+                        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "/bin/true",
+                    ]
+                ))
         }
         // Warm up: page cache, dynamic loader caches.
         for c in cases { for _ in 0..<10 { _ = time(c.1) } }
         var samples = [[Double]](repeating: [], count: cases.count)
         for _ in 0..<runs {
             for (k, c) in cases.enumerated() {
-                guard let t = time(c.1) else { print("\(c.0) failed"); return 1 }
+                guard let t = time(c.1) else {
+                    print("\(c.0) failed")
+                    return 1
+                }
                 samples[k].append(t)
             }
         }
@@ -32,7 +40,9 @@ enum SandboxBench {
         var medians: [Double] = []
         for (k, c) in cases.enumerated() {
             let s = samples[k].sorted()
-            let med = s[s.count / 2], p90 = s[s.count * 9 / 10], mn = s[0]
+            let med = s[s.count / 2]
+            let p90 = s[s.count * 9 / 10]
+            let mn = s[0]
             medians.append(med)
             print(c.0.padded(34) + fmt(med * 1000).padded(11) + fmt(p90 * 1000).padded(9) + fmt(mn * 1000))
         }
@@ -52,12 +62,19 @@ enum SandboxBench {
         var cordon = ".build-static/release/cordon"
         var i = 0
         while i < args.count {
-            if args[i] == "--runs", i + 1 < args.count { runs = Int(args[i + 1]) ?? runs; i += 1 }
-            else if args[i] == "--cordon", i + 1 < args.count { cordon = args[i + 1]; i += 1 }
+            if args[i] == "--runs", i + 1 < args.count {
+                runs = Int(args[i + 1]) ?? runs
+                i += 1
+            } else if args[i] == "--cordon", i + 1 < args.count {
+                cordon = args[i + 1]
+                i += 1
+            }
             i += 1
         }
         guard access(cordon, X_OK) == 0 else {
-            print("cordon binary not found at \(cordon): build it with swift build -c release --scratch-path .build-static -Xswiftc -static-executable --product cordon")
+            print(
+                "cordon binary not found at \(cordon): build it with swift build -c release --scratch-path .build-static -Xswiftc -static-executable --product cordon"
+            )
             return nil
         }
         return (runs, cordon)
@@ -77,7 +94,8 @@ enum SandboxBench {
         posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0)
         var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
-        var t0 = timespec(), t1 = timespec()
+        var t0 = timespec()
+        var t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
         var pid: pid_t = 0
         guard posix_spawn(&pid, argv[0], &fa, nil, &cargs, environ) == 0 else { return nil }

@@ -1,7 +1,7 @@
 // cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
 // Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let areas: [(String, String, ([String]) -> Int32)] = [

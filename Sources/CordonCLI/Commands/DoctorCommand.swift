@@ -1,8 +1,8 @@
+import CordonBase
+import CordonPolicy
 // `cordon doctor`: which isolation layers work on this machine, why not, and what cordon does
 // instead. Every probe really tries the thing (in a throwaway child), it does not read config.
 import CordonRun
-import CordonBase
-import CordonPolicy
 import CordonSandbox
 import Glibc
 
@@ -32,7 +32,9 @@ enum DoctorCommand: Subcommand {
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let parsed = try ArgumentParser.parse(args, options: [OptionSpec("json", value: false)], command: name)
-        if let extra = parsed.positionals.first { throw .usage("doctor: unexpected argument '\(extra)'", command: name) }
+        if let extra = parsed.positionals.first {
+            throw .usage("doctor: unexpected argument '\(extra)'", command: name)
+        }
         let probe = Probe(environment: ctx.environment)
         let checks = probeAll(probe)
         func ok(_ layer: String) -> Bool { checks.contains { $0.layer == layer && $0.ok } }
@@ -42,10 +44,14 @@ enum DoctorCommand: Subcommand {
         let code = ExitCode.of(level).rawValue
         if parsed.flag("json") {
             let items = checks.map { c in
-                JSONValue.object([("layer", .string(c.layer)), ("ok", .bool(c.ok)), ("detail", .string(c.detail)),
-                                  ("fallback", c.ok ? .null : .string(c.fallback))])
+                JSONValue.object([
+                    ("layer", .string(c.layer)), ("ok", .bool(c.ok)), ("detail", .string(c.detail)),
+                    ("fallback", c.ok ? .null : .string(c.fallback)),
+                ])
             }
-            ctx.output.out(JSONValue.object([("isolation", .string(level.rawValue)), ("checks", .array(items))]).serialized() + "\n")
+            ctx.output.out(
+                JSONValue.object([("isolation", .string(level.rawValue)), ("checks", .array(items))]).serialized()
+                    + "\n")
             return code
         }
         let tty = ctx.stdoutIsTTY
@@ -57,8 +63,13 @@ enum DoctorCommand: Subcommand {
         }
         switch level {
         case .full: ctx.output.out("\nfull isolation available: cordon run uses namespaces, seccomp and Landlock\n")
-        case .degraded: ctx.output.out("\ndegraded: cordon run falls back to the layers marked ok (a policy with sandbox.require: [namespaces] refuses to run)\n")
-        case .none: ctx.output.out("\nno isolation is possible here: cordon run refuses to run commands (unless --unsandboxed)\n")
+        case .degraded:
+            ctx.output.out(
+                "\ndegraded: cordon run falls back to the layers marked ok (a policy with sandbox.require: [namespaces] refuses to run)\n"
+            )
+        case .none:
+            ctx.output.out(
+                "\nno isolation is possible here: cordon run refuses to run commands (unless --unsandboxed)\n")
         }
         return code
     }
@@ -74,47 +85,68 @@ enum DoctorCommand: Subcommand {
     static func probeAll(_ probe: Probe) -> [Check] {
         var checks: [Check] = []
         let u = probe.userNamespaces()
-        checks.append(Check(
-            layer: Layer.userNamespaces, ok: u == 0,
-            detail: u == 0 ? "unprivileged user namespaces can be created" : "unshare(CLONE_NEWUSER): \(Errno.text(u))" + usernsHint(u),
-            fallback: "Landlock + seccomp + rlimits only: no private filesystem view, pid or network isolation"))
+        checks.append(
+            Check(
+                layer: Layer.userNamespaces, ok: u == 0,
+                detail: u == 0
+                    ? "unprivileged user namespaces can be created"
+                    : "unshare(CLONE_NEWUSER): \(Errno.text(u))" + usernsHint(u),
+                fallback: "Landlock + seccomp + rlimits only: no private filesystem view, pid or network isolation"))
         let all = u == 0 ? probe.allNamespaces() : u
-        checks.append(Check(
-            layer: Layer.namespaces, ok: all == 0,
-            detail: all == 0 ? "mount, pid, net, ipc and uts namespaces inside a user namespace" : "unshare: \(Errno.text(all))",
-            fallback: "same as above: Landlock + seccomp + rlimits"))
+        checks.append(
+            Check(
+                layer: Layer.namespaces, ok: all == 0,
+                detail: all == 0
+                    ? "mount, pid, net, ipc and uts namespaces inside a user namespace" : "unshare: \(Errno.text(all))",
+                fallback: "same as above: Landlock + seccomp + rlimits"))
         var seccompOK = false
         var seccompDetail = ""
         do throws(SandboxError) {
             let program = try SeccompCompiler.compile(try SeccompProfiles.profile(named: "default"))
             let r = probe.seccompFilter(program)
             seccompOK = r == 0
-            seccompDetail = r == 0 ? "default deny list (\(program.instructions.count) BPF instructions) installs" : "seccomp(SET_MODE_FILTER): \(Errno.text(r))"
+            seccompDetail =
+                r == 0
+                ? "default deny list (\(program.instructions.count) BPF instructions) installs"
+                : "seccomp(SET_MODE_FILTER): \(Errno.text(r))"
         } catch {
             seccompDetail = error.description
         }
-        checks.append(Check(layer: Layer.seccomp, ok: seccompOK, detail: seccompDetail,
-                            fallback: "dangerous syscalls (mount, ptrace, bpf, io_uring, ...) are not filtered"))
+        checks.append(
+            Check(
+                layer: Layer.seccomp, ok: seccompOK, detail: seccompDetail,
+                fallback: "dangerous syscalls (mount, ptrace, bpf, io_uring, ...) are not filtered"))
         let n = probe.seccompNotify()
-        checks.append(Check(
-            layer: "seccomp user notification", ok: n == 0,
-            detail: n == 0 ? "SECCOMP_RET_USER_NOTIF available (exec gating by the monitor)" : "SECCOMP_GET_ACTION_AVAIL: \(Errno.text(n))",
-            fallback: "the monitor cannot gate execs inside the sandbox; only the first command is gated"))
+        checks.append(
+            Check(
+                layer: "seccomp user notification", ok: n == 0,
+                detail: n == 0
+                    ? "SECCOMP_RET_USER_NOTIF available (exec gating by the monitor)"
+                    : "SECCOMP_GET_ACTION_AVAIL: \(Errno.text(n))",
+                fallback: "the monitor cannot gate execs inside the sandbox; only the first command is gated"))
         let abi = probe.landlockABI()
-        checks.append(Check(
-            layer: Layer.landlock, ok: abi != nil,
-            detail: abi.map { "ABI \($0)" } ?? "landlock_create_ruleset: \(Errno.text(probe.landlockError()))",
-            fallback: "no second filesystem layer; with namespaces, the mount view still confines writes"))
+        checks.append(
+            Check(
+                layer: Layer.landlock, ok: abi != nil,
+                detail: abi.map { "ABI \($0)" } ?? "landlock_create_ruleset: \(Errno.text(probe.landlockError()))",
+                fallback: "no second filesystem layer; with namespaces, the mount view still confines writes"))
         let root = geteuid() == 0
         let cg = probe.cgroups()
-        checks.append(Check(
-            layer: "cgroups", ok: cg,
-            detail: cg ? "memory and pids limits per run" : (root ? "no writable cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" : "needs root"),
-            fallback: "rlimits only: address space per process, processes per user"))
-        checks.append(Check(
-            layer: "running as root", ok: true,
-            detail: root ? "yes: the sandbox user maps to an unprivileged uid (sandbox.uid, default 65534)" : "no (uid \(geteuid())): the sandbox user is you, without capabilities",
-            fallback: ""))
+        checks.append(
+            Check(
+                layer: "cgroups", ok: cg,
+                detail: cg
+                    ? "memory and pids limits per run"
+                    : (root
+                        ? "no writable cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" : "needs root"),
+                fallback: "rlimits only: address space per process, processes per user"))
+        checks.append(
+            Check(
+                layer: "running as root", ok: true,
+                detail: root
+                    ? "yes: the sandbox user maps to an unprivileged uid (sandbox.uid, default 65534)"
+                    : "no (uid \(geteuid())): the sandbox user is you, without capabilities",
+                fallback: ""))
         return checks
     }
 

@@ -1,10 +1,10 @@
+import CordonAudit
+import CordonBase
+import CordonGate
+import CordonPolicy
 // `cordon log`: read, filter, summarise, follow and verify gate.log; `cordon log append`
 // records a decision made elsewhere (and drives the concurrency tests and benchmarks).
 import CordonRun
-import CordonBase
-import CordonAudit
-import CordonGate
-import CordonPolicy
 
 #if canImport(Glibc)
     import Glibc
@@ -278,7 +278,9 @@ final class DecisionLog {
     }
 
     static func failure(_ e: AuditError) -> CLIError {
-        CLIError(.runnerFailed, "cannot write gate.log: \(e.message)", hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
+        CLIError(
+            .runnerFailed, "cannot write gate.log: \(e.message)",
+            hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
     }
 
     static let options = [OptionSpec("log", value: false), OptionSpec("log-dir")]

@@ -1,7 +1,7 @@
-import CordonRun
 import CordonBase
 import CordonGate
 import CordonPolicy
+import CordonRun
 
 enum PolicyCommand: Subcommand {
     static let name = "policy"
@@ -66,7 +66,8 @@ enum PolicyCommand: Subcommand {
             }
         }
         if failed > 0 {
-            ctx.output.err("cordon: error: \(failed) of \(files.count) polic\(files.count == 1 ? "y" : "ies") invalid\n")
+            ctx.output.err(
+                "cordon: error: \(failed) of \(files.count) polic\(files.count == 1 ? "y" : "ies") invalid\n")
             return ExitCode.invalidPolicy.rawValue
         }
         return ExitCode.success.rawValue
@@ -86,7 +87,9 @@ enum PolicyCommand: Subcommand {
                 }
             }
             failed = failed || !errors.isEmpty
-            let line: JSONValue = .object([("file", .string(file)), ("ok", .bool(errors.isEmpty)), ("errors", .array(errors))])
+            let line: JSONValue = .object([
+                ("file", .string(file)), ("ok", .bool(errors.isEmpty)), ("errors", .array(errors)),
+            ])
             ctx.output.out(line.serialized() + "\n")
         }
         return failed ? ExitCode.invalidPolicy.rawValue : ExitCode.success.rawValue

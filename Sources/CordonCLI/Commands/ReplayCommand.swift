@@ -1,9 +1,9 @@
-// `cordon replay`: what would this policy have decided about everything we have seen?
-import CordonRun
-import CordonBase
 import CordonAudit
+import CordonBase
 import CordonGate
 import CordonPolicy
+// `cordon replay`: what would this policy have decided about everything we have seen?
+import CordonRun
 import CordonSandbox
 
 #if canImport(Glibc)
@@ -81,7 +81,8 @@ enum ReplayCommand: Subcommand {
             ctx.output.out(text(result, policy: policy, files: inputs.count, skipped: skipped.count))
         }
         PhaseTimer.shared.mark("replay: printed")
-        return p.flag("fail-on-change") && !result.changed.isEmpty ? ExitCode.failure.rawValue : ExitCode.success.rawValue
+        return p.flag("fail-on-change") && !result.changed.isEmpty
+            ? ExitCode.failure.rawValue : ExitCode.success.rawValue
     }
 
     static let order = ["allow", "requires_approval", "block"]

@@ -1,6 +1,6 @@
+import CordonAudit
 // `cordon report`: a self-contained HTML page from one trace.
 import CordonRun
-import CordonAudit
 
 #if canImport(Glibc)
     import Glibc

@@ -1,9 +1,9 @@
+import CordonAudit
 // `cordon run`: gate the command, then run it inside the sandbox.
 import CordonBase
-import CordonAudit
-import CordonRun
 import CordonGate
 import CordonPolicy
+import CordonRun
 import CordonSandbox
 import Glibc
 
@@ -88,14 +88,16 @@ enum RunCommand: Subcommand {
         let cwd = FileIO.cwd()
         let wsArg = parsed.value("workspace") ?? policy.sandbox.filesystem.workspace
         guard let workspace = PathResolution.realDirectory(wsArg.hasPrefix("/") ? wsArg : cwd + "/" + wsArg) else {
-            throw CLIError(.usage, "--workspace: \(wsArg): no such directory", hint: "create it, or pass an existing directory")
+            throw CLIError(
+                .usage, "--workspace: \(wsArg): no such directory", hint: "create it, or pass an existing directory")
         }
         // Commands start in the caller's directory when it is inside the workspace (relative
         // paths keep working), else at the workspace root.
         let realCwd = PathResolution.realDirectory(cwd) ?? cwd
         let startDir = realCwd == workspace || realCwd.hasPrefix(workspace + "/") ? realCwd : workspace
         var request = RunRequest(
-            argv: argv, policy: policy, policyFile: parsed.value("policy").map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 },
+            argv: argv, policy: policy,
+            policyFile: parsed.value("policy").map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 },
             workspace: workspace, startDirectory: startDir,
             logDirectory: LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd),
             tracePath: parsed.value("trace"), agent: parsed.value("agent") ?? policy.agentId ?? "unknown",

@@ -1,9 +1,9 @@
-// `cordon test`: policy as code. Runs policy test files and reports like a test runner.
-import CordonRun
-import CordonBase
 import CordonAudit
+import CordonBase
 import CordonGate
 import CordonPolicy
+// `cordon test`: policy as code. Runs policy test files and reports like a test runner.
+import CordonRun
 
 enum TestCommand: Subcommand {
     static let name = "test"

@@ -2,126 +2,126 @@
 // file and raises signals from ScoreTable.swift; none of them decides anything alone.
 
 enum Detectors {
-  static func run(_ a: Analysis) {
-    // Detectors append hits, never invocations: one +1 copy of the array serves the loop.
-    let invocations = a.invocations
-    for k in invocations.indices { runPerProgram(a, k, invocations[k]) }
-    // Script-wide signals: combinations and structures spanning several commands.
-    ShellAccess.checkScript(a)
-    RemoteExecution.checkScript(a)
-    Persistence.checkScript(a)
-    Evasion.checkScript(a)
-    SystemControl.checkScript(a)
-    Secrets.checkScript(a)
-    Exfiltration.checkScript(a)
-  }
+    static func run(_ a: Analysis) {
+        // Detectors append hits, never invocations: one +1 copy of the array serves the loop.
+        let invocations = a.invocations
+        for k in invocations.indices { runPerProgram(a, k, invocations[k]) }
+        // Script-wide signals: combinations and structures spanning several commands.
+        ShellAccess.checkScript(a)
+        RemoteExecution.checkScript(a)
+        Persistence.checkScript(a)
+        Evasion.checkScript(a)
+        SystemControl.checkScript(a)
+        Secrets.checkScript(a)
+        Exfiltration.checkScript(a)
+    }
 
-  private static func runPerProgram(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-    let args = inv.args
-    // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
-    if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
-      || args.contains(where: {
-        ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version")
-      })
-    {
-      return
+    private static func runPerProgram(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let args = inv.args
+        // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
+        if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
+            || args.contains(where: {
+                ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version")
+            })
+        {
+            return
+        }
+        ShellAccess.check(a, k, inv)
+        RemoteExecution.check(a, k, inv)
+        Obfuscation.check(a, k, inv)
+        IndirectAccess.check(a, k, inv)
+        Secrets.check(a, k, inv)
+        Exfiltration.check(a, k, inv)
+        Destruction.check(a, k, inv)
+        GitSafety.check(a, k, inv)
+        Privilege.check(a, k, inv)
+        Persistence.check(a, k, inv)
+        Evasion.check(a, k, inv)
+        SystemControl.check(a, k, inv)
+        Packages.check(a, k, inv)
+        Network.check(a, k, inv)
+        Infrastructure.check(a, k, inv)
+        if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
+            // Raised for about half of all commands: concatenated into one exact-size buffer
+            // (interpolation grew the string twice, ~800 instructions a hit).
+            a.hit(
+                .unknownProgram, k, reason: concat("'", inv.program, "' is not a program the gate knows"))
+        }
     }
-    ShellAccess.check(a, k, inv)
-    RemoteExecution.check(a, k, inv)
-    Obfuscation.check(a, k, inv)
-    IndirectAccess.check(a, k, inv)
-    Secrets.check(a, k, inv)
-    Exfiltration.check(a, k, inv)
-    Destruction.check(a, k, inv)
-    GitSafety.check(a, k, inv)
-    Privilege.check(a, k, inv)
-    Persistence.check(a, k, inv)
-    Evasion.check(a, k, inv)
-    SystemControl.check(a, k, inv)
-    Packages.check(a, k, inv)
-    Network.check(a, k, inv)
-    Infrastructure.check(a, k, inv)
-    if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
-      // Raised for about half of all commands: concatenated into one exact-size buffer
-      // (interpolation grew the string twice, ~800 instructions a hit).
-      a.hit(
-        .unknownProgram, k, reason: concat("'", inv.program, "' is not a program the gate knows"))
-    }
-  }
 }
 
 /// Program families the detectors share.
 enum Programs {
-  static let downloaders: NameSet = [
-    "curl", "wget", "wget2", "fetch", "aria2c", "lwp-download", "lwp-request", "GET", "http",
-    "https", "xh", "axel",
-    "curlie", "httpie",
-  ]
-  static let interpreters: NameSet = shellNames.union([
-    "python", "python2", "python3", "pypy", "pypy3", "perl", "ruby", "node", "nodejs", "php", "lua",
-    "luajit", "tclsh",
-    "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell", "jjs",
-    "jrunscript", "expect", "irb",
-  ])
-  static let netClients: NameSet = [
-    "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet", "openssl",
-    "cryptcat", "pwncat", "sbd",
-  ]
-  /// Programs that send data to another host when they run.
-  static let senders: NameSet = downloaders.union(netClients).union([
-    "ssh", "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "mail", "mailx", "sendmail", "mutt",
-    "smbclient", "whois",
-    "finger", "dig", "nslookup", "host", "aws", "gsutil", "rclone", "s3cmd", "az", "gcloud",
-  ])
-  /// Programs whose arguments name files or programs without running them.
-  static let informational: NameSet = [
-    "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "info", "ldd",
-    "update-alternatives", "command", "hash", "apropos", "whatis", "strings", "objdump", "nm",
-    "sha256sum", "md5sum",
-    "sha1sum", "dpkg", "dpkg-query", "apt", "apt-get", "apt-cache", "dnf", "yum", "pacman", "grep",
-    "rg",
-    "echo", "printf", "test", "[", "basename", "dirname", "du", "wc", "ldconfig", "tldr", "namei",
-    "getfacl", "lsattr", "chsh",
-    "checkbashisms", "shellcheck", "shfmt", "bat", "diff", "cmp", "head", "tail", "hexdump", "xxd",
-    "od", "cat",
-    "readelf", "chmod", "chown", "cp", "mv", "ln", "install", "docker", "podman", "kubectl",
-    "systemd-analyze",
-  ]
-
-  /// Whether `inv` would execute a script read from standard input (`curl | sh`).
-  static func readsScriptFromStdin(_ inv: Invocation) -> Bool {
-    let p = inv.program
-    guard interpreters.contains(p) else { return false }
-    let a = inv.args
-    if inv.kind.contains(.shell) {
-      if a.contains(where: {
-        $0 == "-s"
-          || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("s") && !$0.contains("c"))
-      }) {
-        return true
-      }
-      if inv.hasAny(["-c"])
-        || a.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") })
-      {
-        return false
-      }
-    } else {
-      if inv.hasAny(["-c", "-e", "-E", "-m", "-r", "--eval", "-p", "--print"]) { return false }
-    }
-    guard let first = a.first(where: { !$0.hasPrefix("-") }) else { return true }
-    return first == "-" || first == "/dev/stdin"
-  }
-
-  static func isShellPath(_ s: String) -> Bool {
-    guard s.utf8.count >= 7, s.has("/bin/") else { return false }
-    for sh in [
-      "/bin/sh", "/bin/bash", "/bin/dash", "/bin/zsh", "/bin/ksh", "/bin/ash", "/bin/csh",
-      "/bin/tcsh",
-      "/bin/mksh", "/bin/fish", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/zsh", "/usr/bin/dash",
+    static let downloaders: NameSet = [
+        "curl", "wget", "wget2", "fetch", "aria2c", "lwp-download", "lwp-request", "GET", "http",
+        "https", "xh", "axel",
+        "curlie", "httpie",
     ]
-    where s.has(sh) {
-      return true
+    static let interpreters: NameSet = shellNames.union([
+        "python", "python2", "python3", "pypy", "pypy3", "perl", "ruby", "node", "nodejs", "php", "lua",
+        "luajit", "tclsh",
+        "wish", "Rscript", "julia", "deno", "bun", "osascript", "pwsh", "powershell", "jjs",
+        "jrunscript", "expect", "irb",
+    ])
+    static let netClients: NameSet = [
+        "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet", "openssl",
+        "cryptcat", "pwncat", "sbd",
+    ]
+    /// Programs that send data to another host when they run.
+    static let senders: NameSet = downloaders.union(netClients).union([
+        "ssh", "scp", "sftp", "rsync", "ftp", "tftp", "lftp", "mail", "mailx", "sendmail", "mutt",
+        "smbclient", "whois",
+        "finger", "dig", "nslookup", "host", "aws", "gsutil", "rclone", "s3cmd", "az", "gcloud",
+    ])
+    /// Programs whose arguments name files or programs without running them.
+    static let informational: NameSet = [
+        "which", "type", "whereis", "file", "ls", "stat", "readlink", "realpath", "info", "ldd",
+        "update-alternatives", "command", "hash", "apropos", "whatis", "strings", "objdump", "nm",
+        "sha256sum", "md5sum",
+        "sha1sum", "dpkg", "dpkg-query", "apt", "apt-get", "apt-cache", "dnf", "yum", "pacman", "grep",
+        "rg",
+        "echo", "printf", "test", "[", "basename", "dirname", "du", "wc", "ldconfig", "tldr", "namei",
+        "getfacl", "lsattr", "chsh",
+        "checkbashisms", "shellcheck", "shfmt", "bat", "diff", "cmp", "head", "tail", "hexdump", "xxd",
+        "od", "cat",
+        "readelf", "chmod", "chown", "cp", "mv", "ln", "install", "docker", "podman", "kubectl",
+        "systemd-analyze",
+    ]
+
+    /// Whether `inv` would execute a script read from standard input (`curl | sh`).
+    static func readsScriptFromStdin(_ inv: Invocation) -> Bool {
+        let p = inv.program
+        guard interpreters.contains(p) else { return false }
+        let a = inv.args
+        if inv.kind.contains(.shell) {
+            if a.contains(where: {
+                $0 == "-s"
+                    || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("s") && !$0.contains("c"))
+            }) {
+                return true
+            }
+            if inv.hasAny(["-c"])
+                || a.contains(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") })
+            {
+                return false
+            }
+        } else {
+            if inv.hasAny(["-c", "-e", "-E", "-m", "-r", "--eval", "-p", "--print"]) { return false }
+        }
+        guard let first = a.first(where: { !$0.hasPrefix("-") }) else { return true }
+        return first == "-" || first == "/dev/stdin"
     }
-    return false
-  }
+
+    static func isShellPath(_ s: String) -> Bool {
+        guard s.utf8.count >= 7, s.has("/bin/") else { return false }
+        for sh in [
+            "/bin/sh", "/bin/bash", "/bin/dash", "/bin/zsh", "/bin/ksh", "/bin/ash", "/bin/csh",
+            "/bin/tcsh",
+            "/bin/mksh", "/bin/fish", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/zsh", "/usr/bin/dash",
+        ]
+        where s.has(sh) {
+            return true
+        }
+        return false
+    }
 }

@@ -8,103 +8,103 @@
 //   trailing `/` is optional).
 
 public struct CommandPattern: Sendable, Equatable {
-  public var program: [String]
-  public var flags: [[String]]
-  public var positionals: [[String]]
+    public var program: [String]
+    public var flags: [[String]]
+    public var positionals: [[String]]
 
-  public init(_ text: String) {
-    let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
-      $0.split(separator: "|", omittingEmptySubsequences: true).map(String.init)
+    public init(_ text: String) {
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
+            $0.split(separator: "|", omittingEmptySubsequences: true).map(String.init)
+        }
+        program = tokens.first ?? []
+        var f: [[String]] = []
+        var p: [[String]] = []
+        for t in tokens.dropFirst() {
+            if t.first?.hasPrefix("-") == true { f.append(t) } else { p.append(t) }
+        }
+        flags = f
+        positionals = p
     }
-    program = tokens.first ?? []
-    var f: [[String]] = []
-    var p: [[String]] = []
-    for t in tokens.dropFirst() {
-      if t.first?.hasPrefix("-") == true { f.append(t) } else { p.append(t) }
-    }
-    flags = f
-    positionals = p
-  }
 
-  public func matches(_ inv: Invocation) -> Bool {
-    // A bare name (`sudo`) also matches a wrapper the gate saw through: `sudo ls` normalises
-    // to `ls`, yet a policy that lists `sudo` under commands.block means sudo itself.
-    if flags.isEmpty && positionals.isEmpty,
-      inv.wrappers.contains(where: { w in
-        let name = w.split(separator: " ").first.map(String.init) ?? w
-        return program.contains { globMatch($0, name) }
-      })
-    {
-      return true
+    public func matches(_ inv: Invocation) -> Bool {
+        // A bare name (`sudo`) also matches a wrapper the gate saw through: `sudo ls` normalises
+        // to `ls`, yet a policy that lists `sudo` under commands.block means sudo itself.
+        if flags.isEmpty && positionals.isEmpty,
+            inv.wrappers.contains(where: { w in
+                let name = w.split(separator: " ").first.map(String.init) ?? w
+                return program.contains { globMatch($0, name) }
+            })
+        {
+            return true
+        }
+        guard program.contains(where: { globMatch($0, inv.program) || globMatch($0, inv.written) })
+        else { return false }
+        for alternatives in flags where !alternatives.contains(where: { flagPresent($0, inv) }) {
+            return false
+        }
+        let pos = inv.positionals
+        guard pos.count >= positionals.count else { return false }
+        for (k, alternatives) in positionals.enumerated() {
+            let a = pos[k]
+            if !alternatives.contains(where: {
+                globMatch($0, a) || globMatch(trimSlash($0), trimSlash(a))
+            }) {
+                return false
+            }
+        }
+        return true
     }
-    guard program.contains(where: { globMatch($0, inv.program) || globMatch($0, inv.written) })
-    else { return false }
-    for alternatives in flags where !alternatives.contains(where: { flagPresent($0, inv) }) {
-      return false
-    }
-    let pos = inv.positionals
-    guard pos.count >= positionals.count else { return false }
-    for (k, alternatives) in positionals.enumerated() {
-      let a = pos[k]
-      if !alternatives.contains(where: {
-        globMatch($0, a) || globMatch(trimSlash($0), trimSlash(a))
-      }) {
+
+    private func flagPresent(_ flag: String, _ inv: Invocation) -> Bool {
+        if inv.hasAny([flag]) { return true }
+        // `-rf` as a bundle: every letter present as a short option somewhere.
+        if !flag.hasPrefix("--"), flag.utf8.count > 2 {
+            return flag.dropFirst().allSatisfy { inv.hasAny(["-" + String($0)]) }
+        }
         return false
-      }
     }
-    return true
-  }
-
-  private func flagPresent(_ flag: String, _ inv: Invocation) -> Bool {
-    if inv.hasAny([flag]) { return true }
-    // `-rf` as a bundle: every letter present as a short option somewhere.
-    if !flag.hasPrefix("--"), flag.utf8.count > 2 {
-      return flag.dropFirst().allSatisfy { inv.hasAny(["-" + String($0)]) }
-    }
-    return false
-  }
 }
 
 private func trimSlash(_ s: String) -> String {
-  var s = Substring(s)
-  while s.count > 1 && s.hasSuffix("/") { s = s.dropLast() }
-  return String(s)
+    var s = Substring(s)
+    while s.count > 1 && s.hasSuffix("/") { s = s.dropLast() }
+    return String(s)
 }
 
 /// Shell-style glob with `*` and `?` over bytes; used for tool names and pattern tokens.
 public func globMatch(_ pattern: String, _ text: String) -> Bool {
-  // Over the bytes in place: the policy's tool lists are globbed on every decision, and
-  // String's UTF8View iteration cost ~170 instructions per call (callgrind).
-  pattern.withBytes { p in text.withBytes { t in globMatchBytes(p, t) } }
+    // Over the bytes in place: the policy's tool lists are globbed on every decision, and
+    // String's UTF8View iteration cost ~170 instructions per call (callgrind).
+    pattern.withBytes { p in text.withBytes { t in globMatchBytes(p, t) } }
 }
 
 private func globMatchBytes(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>)
-  -> Bool
+    -> Bool
 {
-  // Most list entries are plain names that differ from the text in the first byte.
-  if let p0 = p.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t.first {
-    return false
-  }
-  var pi = 0
-  var ti = 0
-  var star = -1
-  var mark = 0
-  while ti < t.count {
-    if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {
-      pi += 1
-      ti += 1
-    } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
-      star = pi
-      mark = ti
-      pi += 1
-    } else if star >= 0 {
-      pi = star + 1
-      mark += 1
-      ti = mark
-    } else {
-      return false
+    // Most list entries are plain names that differ from the text in the first byte.
+    if let p0 = p.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t.first {
+        return false
     }
-  }
-  while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
-  return pi == p.count
+    var pi = 0
+    var ti = 0
+    var star = -1
+    var mark = 0
+    while ti < t.count {
+        if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {
+            pi += 1
+            ti += 1
+        } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
+            star = pi
+            mark = ti
+            pi += 1
+        } else if star >= 0 {
+            pi = star + 1
+            mark += 1
+            ti = mark
+        } else {
+            return false
+        }
+    }
+    while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+    return pi == p.count
 }

@@ -4,228 +4,228 @@ import CordonPolicy
 
 /// One way the policy could decide; the strictest wins.
 struct Candidate {
-  var decision: DecisionKind
-  var score: Int
-  var rule: String?
-  /// 2 = explicit rule, 1 = tool or command list, 0 = thresholds over detector scores.
-  var explicitness: Int
-  /// Prepended to `rule` for the winner only (`tool:`, `command:`): building the string for
-  /// every candidate cost more than the rest of the tool-list check.
-  var rulePrefix: String = ""
+    var decision: DecisionKind
+    var score: Int
+    var rule: String?
+    /// 2 = explicit rule, 1 = tool or command list, 0 = thresholds over detector scores.
+    var explicitness: Int
+    /// Prepended to `rule` for the winner only (`tool:`, `command:`): building the string for
+    /// every candidate cost more than the rest of the tool-list check.
+    var rulePrefix: String = ""
 }
 
 extension Gate {
-  static func decide(
-    action: Action, subject: Subject, analysis: Analysis?, policy: Policy, environment: String?
-  ) -> Decision {
-    let gate = policy.gate
-    var hits = analysis?.hits ?? []
-    var reasons: [String] = []
+    static func decide(
+        action: Action, subject: Subject, analysis: Analysis?, policy: Policy, environment: String?
+    ) -> Decision {
+        let gate = policy.gate
+        var hits = analysis?.hits ?? []
+        var reasons: [String] = []
 
-    // Exceptions: the only way to quiet a detector.
-    if let analysis, !gate.exceptions.isEmpty {
-      hits = hits.filter { h in
-        for e in gate.exceptions
-        where e.detector == h.signal.detector || e.detector == h.signal.rawValue {
-          if exceptionMatches(e, hit: h, analysis: analysis) {
-            reasons.append(
-              "exception: \(h.signal.detector) silenced for '\(e.match)'"
-                + (e.reason.map { " (\($0))" } ?? ""))
-            return false
-          }
+        // Exceptions: the only way to quiet a detector.
+        if let analysis, !gate.exceptions.isEmpty {
+            hits = hits.filter { h in
+                for e in gate.exceptions
+                where e.detector == h.signal.detector || e.detector == h.signal.rawValue {
+                    if exceptionMatches(e, hit: h, analysis: analysis) {
+                        reasons.append(
+                            "exception: \(h.signal.detector) silenced for '\(e.match)'"
+                                + (e.reason.map { " (\($0))" } ?? ""))
+                        return false
+                    }
+                }
+                return true
+            }
+        }
+
+        let score = combinedScore(hits, production: environment == "production")
+        let topSignal = strongest(hits).map { hits[$0].signal }
+        let t = gate.thresholds
+        let byScore: DecisionKind =
+            score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
+        // The candidates are folded as they come instead of collected: the strictest decision
+        // wins; among equals an explicit rule beats a list or the thresholds, then the higher
+        // score; on a full tie the earlier candidate stays (same order as listed in Gate.swift).
+        // No array is built: this runs for every decision, and most have one or two candidates.
+        var winner = Candidate(
+            decision: byScore, score: score, rule: topSignal.map { $0.detector }, explicitness: 0)
+        func consider(_ c: Candidate) {
+            if c.decision != winner.decision {
+                if c.decision > winner.decision { winner = c }
+                return
+            }
+            let ck = c.explicitness == 2 ? 1 : 0
+            let wk = winner.explicitness == 2 ? 1 : 0
+            if ck > wk || (ck == wk && c.score > winner.score) { winner = c }
+        }
+
+        // Tool lists (globs on the tool name; `shell` for commands).
+        func toolList(_ list: [String], _ kind: DecisionKind) {
+            // An index loop: `first(where:)` retained and released every entry it passed.
+            // The first-byte test is globMatch's own first step, done before reaching the bytes of
+            // both strings: most entries differ from the tool name in the first byte.
+            let t0 = subject.tool.utf8.first
+            var found: Int?
+            for i in list.indices {
+                if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
+                    continue
+                }
+                if globMatch(list[i], subject.tool) {
+                    found = i
+                    break
+                }
+            }
+            guard let found else { return }
+            let g = list[found]
+            consider(
+                Candidate(
+                    decision: kind, score: floor(kind, score, t), rule: g, explicitness: 1,
+                    rulePrefix: "tool:"))
+            if kind != .allow {
+                reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
+            }
+        }
+        toolList(gate.block, .block)
+        toolList(gate.requireApproval, .requiresApproval)
+        toolList(gate.allow, .allow)
+        // Command lists, on every program that would run.
+        if let analysis {
+            func commandList(_ list: [String], _ kind: DecisionKind) {
+                for entry in list {
+                    let pattern = CommandPattern(entry)
+                    if let k = analysis.invocations.indices.first(where: {
+                        pattern.matches(analysis.invocations[$0])
+                    }) {
+                        consider(
+                            Candidate(
+                                decision: kind, score: floor(kind, score, t), rule: entry, explicitness: 1,
+                                rulePrefix: "command:"))
+                        if kind != .allow {
+                            reasons.append(
+                                "'\(analysis.invocations[k].program)' matches gate.commands.\(listName(kind)) entry '\(entry)'"
+                            )
+                        }
+                    }
+                }
+            }
+            commandList(gate.commands.block, .block)
+            commandList(gate.commands.requireApproval, .requiresApproval)
+            commandList(gate.commands.allow, .allow)
+        }
+        // Rules: every matching rule is reported.
+        for rule in gate.rules
+        where ruleMatches(
+            rule, action: action, subject: subject, analysis: analysis, environment: environment)
+        {
+            let s = rule.score ?? floor(rule.decision, score, t)
+            consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
+            reasons.append(rule.reason ?? "matched rule \(rule.id)")
+        }
+
+        // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
+        let sortedHits = hits.count > 1 ? hits.sorted(by: { $0.score > $1.score }) : hits
+        var detectorReasons: [String] = []
+        for h in sortedHits where h.score >= 20 && !detectorReasons.contains(h.reason) {
+            detectorReasons.append(h.reason)
+        }
+        if reasons.isEmpty {
+            reasons = detectorReasons
+        } else {
+            reasons += detectorReasons
+        }
+        if winner.explicitness == 2,
+            let i = reasons.firstIndex(where: { r in
+                gate.rules.first(where: { $0.id == winner.rule })?.reason == r
+            }), i != 0
+        {
+            reasons.insert(reasons.remove(at: i), at: 0)
+        }
+
+        let findings = sortedHits.map {
+            Finding(
+                detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
+        }
+        let policyRule =
+            winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20
+            ? winner.rule.map { winner.rulePrefix + $0 } : nil
+        return Decision(
+            actionId: action.id, decision: winner.decision, score: winner.score, policyRule: policyRule,
+            reasons: reasons,
+            findings: findings, agentId: action.agentId, sessionId: action.sessionId,
+            source: action.source)
+    }
+
+    /// The strongest signal, plus bonuses (see ScoreTable: elevatedBonus, productionBonus).
+    /// The index of the first hit with the highest score (what `max(by:)` on the scores
+    /// returns), found without copying hits out of the array.
+    static func strongest(_ hits: [Hit]) -> Int? {
+        guard !hits.isEmpty else { return nil }
+        var best = 0
+        for i in hits.indices.dropFirst() where hits[i].score > hits[best].score { best = i }
+        return best
+    }
+
+    static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
+        guard let t = strongest(hits) else { return 0 }
+        var score = hits[t].score
+        // Distinct detectors (other than the top one's) scoring 60 or more, other than sudo. Only
+        // the first two count (+5 each, at most +10), so counting stops there; most decisions
+        // have no hit at 60, and no array is built for them.
+        let topDetector = hits[t].signal.detector
+        var first: String?
+        var distinct = 0
+        for i in hits.indices where distinct < 2 && hits[i].score >= 60 && hits[i].signal != .sudo {
+            let d = hits[i].signal.detector
+            if d == topDetector || d == first { continue }
+            if first == nil { first = d }
+            distinct += 1
+        }
+        score += 5 * distinct
+        if hits[t].elevated && hits[t].signal != .sudo && hits[t].score >= 20 {
+            score += Signal.elevatedBonus.score
+        }
+        if production && score >= 20 { score += Signal.productionBonus.score }
+        return min(100, score)
+    }
+
+    /// A list entry or rule without a score still lands at least on the threshold its decision
+    /// needs, so the level and the decision agree.
+    static func floor(_ kind: DecisionKind, _ score: Int, _ t: Thresholds) -> Int {
+        switch kind {
+        case .allow: score
+        case .requiresApproval: max(score, t.requireApproval)
+        case .block: max(score, t.block)
+        }
+    }
+
+    static func listName(_ kind: DecisionKind) -> String {
+        switch kind {
+        case .allow: "allow"
+        case .requiresApproval: "require_approval"
+        case .block: "block"
+        }
+    }
+
+    static func exceptionMatches(_ e: GateException, hit: Hit, analysis: Analysis) -> Bool {
+        let pattern = CommandPattern(e.match)
+        if let k = hit.invocation { return pattern.matches(analysis.invocations[k]) }
+        // Script-level signals (parse errors, combinations): match any program in the script.
+        return analysis.invocations.contains { pattern.matches($0) }
+    }
+
+    static func ruleMatches(
+        _ rule: GateRule, action: Action, subject: Subject, analysis: Analysis?, environment: String?
+    ) -> Bool {
+        let m = rule.match
+        if let tool = m.tool, !globMatch(tool, subject.tool) { return false }
+        if let t = m.actionType, t != action.actionType { return false }
+        if let env = m.environment, env != environment { return false }
+        for (key, value) in m.context where action.context[key] != value { return false }
+        if let c = m.command {
+            guard let analysis else { return false }
+            let pattern = CommandPattern(c)
+            if !analysis.invocations.contains(where: { pattern.matches($0) }) { return false }
         }
         return true
-      }
     }
-
-    let score = combinedScore(hits, production: environment == "production")
-    let topSignal = strongest(hits).map { hits[$0].signal }
-    let t = gate.thresholds
-    let byScore: DecisionKind =
-      score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
-    // The candidates are folded as they come instead of collected: the strictest decision
-    // wins; among equals an explicit rule beats a list or the thresholds, then the higher
-    // score; on a full tie the earlier candidate stays (same order as listed in Gate.swift).
-    // No array is built: this runs for every decision, and most have one or two candidates.
-    var winner = Candidate(
-      decision: byScore, score: score, rule: topSignal.map { $0.detector }, explicitness: 0)
-    func consider(_ c: Candidate) {
-      if c.decision != winner.decision {
-        if c.decision > winner.decision { winner = c }
-        return
-      }
-      let ck = c.explicitness == 2 ? 1 : 0
-      let wk = winner.explicitness == 2 ? 1 : 0
-      if ck > wk || (ck == wk && c.score > winner.score) { winner = c }
-    }
-
-    // Tool lists (globs on the tool name; `shell` for commands).
-    func toolList(_ list: [String], _ kind: DecisionKind) {
-      // An index loop: `first(where:)` retained and released every entry it passed.
-      // The first-byte test is globMatch's own first step, done before reaching the bytes of
-      // both strings: most entries differ from the tool name in the first byte.
-      let t0 = subject.tool.utf8.first
-      var found: Int?
-      for i in list.indices {
-        if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
-          continue
-        }
-        if globMatch(list[i], subject.tool) {
-          found = i
-          break
-        }
-      }
-      guard let found else { return }
-      let g = list[found]
-      consider(
-        Candidate(
-          decision: kind, score: floor(kind, score, t), rule: g, explicitness: 1,
-          rulePrefix: "tool:"))
-      if kind != .allow {
-        reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
-      }
-    }
-    toolList(gate.block, .block)
-    toolList(gate.requireApproval, .requiresApproval)
-    toolList(gate.allow, .allow)
-    // Command lists, on every program that would run.
-    if let analysis {
-      func commandList(_ list: [String], _ kind: DecisionKind) {
-        for entry in list {
-          let pattern = CommandPattern(entry)
-          if let k = analysis.invocations.indices.first(where: {
-            pattern.matches(analysis.invocations[$0])
-          }) {
-            consider(
-              Candidate(
-                decision: kind, score: floor(kind, score, t), rule: entry, explicitness: 1,
-                rulePrefix: "command:"))
-            if kind != .allow {
-              reasons.append(
-                "'\(analysis.invocations[k].program)' matches gate.commands.\(listName(kind)) entry '\(entry)'"
-              )
-            }
-          }
-        }
-      }
-      commandList(gate.commands.block, .block)
-      commandList(gate.commands.requireApproval, .requiresApproval)
-      commandList(gate.commands.allow, .allow)
-    }
-    // Rules: every matching rule is reported.
-    for rule in gate.rules
-    where ruleMatches(
-      rule, action: action, subject: subject, analysis: analysis, environment: environment)
-    {
-      let s = rule.score ?? floor(rule.decision, score, t)
-      consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
-      reasons.append(rule.reason ?? "matched rule \(rule.id)")
-    }
-
-    // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
-    let sortedHits = hits.count > 1 ? hits.sorted(by: { $0.score > $1.score }) : hits
-    var detectorReasons: [String] = []
-    for h in sortedHits where h.score >= 20 && !detectorReasons.contains(h.reason) {
-      detectorReasons.append(h.reason)
-    }
-    if reasons.isEmpty {
-      reasons = detectorReasons
-    } else {
-      reasons += detectorReasons
-    }
-    if winner.explicitness == 2,
-      let i = reasons.firstIndex(where: { r in
-        gate.rules.first(where: { $0.id == winner.rule })?.reason == r
-      }), i != 0
-    {
-      reasons.insert(reasons.remove(at: i), at: 0)
-    }
-
-    let findings = sortedHits.map {
-      Finding(
-        detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
-    }
-    let policyRule =
-      winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20
-      ? winner.rule.map { winner.rulePrefix + $0 } : nil
-    return Decision(
-      actionId: action.id, decision: winner.decision, score: winner.score, policyRule: policyRule,
-      reasons: reasons,
-      findings: findings, agentId: action.agentId, sessionId: action.sessionId,
-      source: action.source)
-  }
-
-  /// The strongest signal, plus bonuses (see ScoreTable: elevatedBonus, productionBonus).
-  /// The index of the first hit with the highest score (what `max(by:)` on the scores
-  /// returns), found without copying hits out of the array.
-  static func strongest(_ hits: [Hit]) -> Int? {
-    guard !hits.isEmpty else { return nil }
-    var best = 0
-    for i in hits.indices.dropFirst() where hits[i].score > hits[best].score { best = i }
-    return best
-  }
-
-  static func combinedScore(_ hits: [Hit], production: Bool) -> Int {
-    guard let t = strongest(hits) else { return 0 }
-    var score = hits[t].score
-    // Distinct detectors (other than the top one's) scoring 60 or more, other than sudo. Only
-    // the first two count (+5 each, at most +10), so counting stops there; most decisions
-    // have no hit at 60, and no array is built for them.
-    let topDetector = hits[t].signal.detector
-    var first: String?
-    var distinct = 0
-    for i in hits.indices where distinct < 2 && hits[i].score >= 60 && hits[i].signal != .sudo {
-      let d = hits[i].signal.detector
-      if d == topDetector || d == first { continue }
-      if first == nil { first = d }
-      distinct += 1
-    }
-    score += 5 * distinct
-    if hits[t].elevated && hits[t].signal != .sudo && hits[t].score >= 20 {
-      score += Signal.elevatedBonus.score
-    }
-    if production && score >= 20 { score += Signal.productionBonus.score }
-    return min(100, score)
-  }
-
-  /// A list entry or rule without a score still lands at least on the threshold its decision
-  /// needs, so the level and the decision agree.
-  static func floor(_ kind: DecisionKind, _ score: Int, _ t: Thresholds) -> Int {
-    switch kind {
-    case .allow: score
-    case .requiresApproval: max(score, t.requireApproval)
-    case .block: max(score, t.block)
-    }
-  }
-
-  static func listName(_ kind: DecisionKind) -> String {
-    switch kind {
-    case .allow: "allow"
-    case .requiresApproval: "require_approval"
-    case .block: "block"
-    }
-  }
-
-  static func exceptionMatches(_ e: GateException, hit: Hit, analysis: Analysis) -> Bool {
-    let pattern = CommandPattern(e.match)
-    if let k = hit.invocation { return pattern.matches(analysis.invocations[k]) }
-    // Script-level signals (parse errors, combinations): match any program in the script.
-    return analysis.invocations.contains { pattern.matches($0) }
-  }
-
-  static func ruleMatches(
-    _ rule: GateRule, action: Action, subject: Subject, analysis: Analysis?, environment: String?
-  ) -> Bool {
-    let m = rule.match
-    if let tool = m.tool, !globMatch(tool, subject.tool) { return false }
-    if let t = m.actionType, t != action.actionType { return false }
-    if let env = m.environment, env != environment { return false }
-    for (key, value) in m.context where action.context[key] != value { return false }
-    if let c = m.command {
-      guard let analysis else { return false }
-      let pattern = CommandPattern(c)
-      if !analysis.invocations.contains(where: { pattern.matches($0) }) { return false }
-    }
-    return true
-  }
 }

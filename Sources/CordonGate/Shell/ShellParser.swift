@@ -5,427 +5,424 @@
 
 /// Accumulates commands from a parser and its nested parsers (backticks, `sh -c` strings).
 final class ScriptSink {
-  var script: ParsedScript
-  /// Once a limit is hit, every parser sharing this sink stops: one problem, not thousands.
-  var abandoned = false
-  init(text: String) { script = ParsedScript(text: text) }
+    var script: ParsedScript
+    /// Once a limit is hit, every parser sharing this sink stops: one problem, not thousands.
+    var abandoned = false
+    init(text: String) { script = ParsedScript(text: text) }
 
-  func fail(_ message: String, at offset: Int) {
-    if !abandoned { script.problems.append(ParseProblem(message: message, offset: offset)) }
-    abandoned = true
-  }
+    func fail(_ message: String, at offset: Int) {
+        if !abandoned { script.problems.append(ParseProblem(message: message, offset: offset)) }
+        abandoned = true
+    }
 }
 
 public enum Shell {
-  /// Parses a whole text and returns the flattened script. Never fails: what it cannot read
-  /// is listed in `problems`.
-  public static func parse(_ text: String) -> ParsedScript {
-    let sink = ScriptSink(text: text)
-    ShellParser.parse(text, into: sink, depth: 0)
-    return sink.script
-  }
+    /// Parses a whole text and returns the flattened script. Never fails: what it cannot read
+    /// is listed in `problems`.
+    public static func parse(_ text: String) -> ParsedScript {
+        let sink = ScriptSink(text: text)
+        ShellParser.parse(text, into: sink, depth: 0)
+        return sink.script
+    }
 }
 
 struct ShellParser {
-  static let maxDepth = 64
-  static let maxCommands = 20_000
+    static let maxDepth = 64
+    static let maxCommands = 20_000
 
-  let b: [UInt8]
-  var i = 0
-  let sink: ScriptSink
-  var depth: Int
-  /// Static values of variables assigned earlier in the script (`LFILE=/etc/shadow`).
-  var vars: [String: String]
-  /// Here-documents waiting for the next newline: (command, redirect, delimiter, strip tabs).
-  var pendingHeredocs: [(Int, Int, String, Bool)] = []
-  /// Offset of this text inside the top-level text, for problem positions.
-  let base: Int
-  var loopDepth = 0
+    let b: [UInt8]
+    var i = 0
+    let sink: ScriptSink
+    var depth: Int
+    /// Static values of variables assigned earlier in the script (`LFILE=/etc/shadow`).
+    var vars: [String: String]
+    /// Here-documents waiting for the next newline: (command, redirect, delimiter, strip tabs).
+    var pendingHeredocs: [(Int, Int, String, Bool)] = []
+    /// Offset of this text inside the top-level text, for problem positions.
+    let base: Int
+    var loopDepth = 0
 
-  init(bytes: [UInt8], sink: ScriptSink, depth: Int, vars: [String: String], base: Int = 0) {
-    self.b = bytes
-    self.sink = sink
-    self.depth = depth
-    self.vars = vars
-    self.base = base
-  }
-
-  /// Parses `text` (at nesting `depth`) and appends its commands to `sink`.
-  static func parse(_ text: String, into sink: ScriptSink, depth: Int, vars: [String: String] = [:])
-  {
-    var p = ShellParser(bytes: Array(text.utf8), sink: sink, depth: depth, vars: vars)
-    p.parseScript()
-  }
-
-  var atEnd: Bool { i >= b.count || sink.abandoned }
-  func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
-
-  mutating func parseScript() {
-    if depth > Self.maxDepth {
-      sink.fail("nesting deeper than \(Self.maxDepth) levels", at: base + i)
-      return
+    init(bytes: [UInt8], sink: ScriptSink, depth: Int, vars: [String: String], base: Int = 0) {
+        self.b = bytes
+        self.sink = sink
+        self.depth = depth
+        self.vars = vars
+        self.base = base
     }
-    parseList(stop: [])
-    if !atEnd {
-      sink.fail("unexpected '\(Character(Unicode.Scalar(peek())))'", at: base + i)
+
+    /// Parses `text` (at nesting `depth`) and appends its commands to `sink`.
+    static func parse(_ text: String, into sink: ScriptSink, depth: Int, vars: [String: String] = [:]) {
+        var p = ShellParser(bytes: Array(text.utf8), sink: sink, depth: depth, vars: vars)
+        p.parseScript()
     }
-  }
 
-  // MARK: lists, and-or lists, pipelines
+    var atEnd: Bool { i >= b.count || sink.abandoned }
+    func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
 
-  /// Terminators: ")" (subshell, substitution), "}" (group), ";;" and "esac" (case arm).
-  mutating func parseList(stop: Terminators) {
-    while true {
-      skipBlanksAndNewlines()
-      if atEnd { return }
-      if stop.contains(.paren) && peek() == UInt8(ascii: ")") { return }
-      if stop.contains(.caseArm) && peek() == UInt8(ascii: ";")
-        && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&"))
-      {
-        return
-      }
-      if let w = peekReservedWord(), stop.stops(at: w) { return }
-      let before = i
-      let firstCommand = sink.script.commands.count
-      parseAndOr(stop: stop)
-      skipBlanks()
-      if peek() == UInt8(ascii: "&") && peek(1) != UInt8(ascii: "&") && peek(1) != UInt8(ascii: ">")
-      {
-        i += 1
-        for k in firstCommand..<sink.script.commands.count {
-          sink.script.commands[k].background = true
+    mutating func parseScript() {
+        if depth > Self.maxDepth {
+            sink.fail("nesting deeper than \(Self.maxDepth) levels", at: base + i)
+            return
         }
-      } else if peek() == UInt8(ascii: ";") && peek(1) != UInt8(ascii: ";")
-        && !(stop.contains(.caseArm) && peek(1) == UInt8(ascii: "&"))
-      {
-        i += 1
-      }
-      if i == before && !atEnd {
-        // Nothing consumed: an operator in a place the grammar does not allow. Report it
-        // and stop rather than loop.
-        sink.fail("unexpected '\(Character(Unicode.Scalar(peek())))'", at: base + i)
-        return
-      }
-    }
-  }
-
-  mutating func parseAndOr(stop: Terminators) {
-    var before = i
-    parsePipeline(stop: stop)
-    while !atEnd {
-      skipBlanks()
-      let c0 = peek()
-      let c1 = peek(1)
-      guard (c0 == UInt8(ascii: "&") && c1 == c0) || (c0 == UInt8(ascii: "|") && c1 == c0) else {
-        return
-      }
-      if i == before {
-        sink.fail(
-          "'\(c0 == UInt8(ascii: "&") ? "&&" : "||")' with no command before it", at: base + i)
-        return
-      }
-      i += 2
-      before = i
-      skipBlanksAndNewlines()
-      parsePipeline(stop: stop)
-    }
-  }
-
-  mutating func parsePipeline(stop: Terminators) {
-    let id = sink.script.pipelineCount
-    sink.script.pipelineCount += 1
-    var position = 0
-    while !atEnd {
-      skipBlanks()
-      let start = i
-      parseCommand(pipeline: id, position: position, stop: stop)
-      position += 1
-      let empty = i == start
-      skipBlanks()
-      if peek() == UInt8(ascii: "|") && peek(1) != UInt8(ascii: "|") {
-        if empty {
-          sink.fail("'|' with no command before it", at: base + i)
-          return
+        parseList(stop: [])
+        if !atEnd {
+            sink.fail("unexpected '\(Character(Unicode.Scalar(peek())))'", at: base + i)
         }
-        i += peek(1) == UInt8(ascii: "&") ? 2 : 1
+    }
+
+    // MARK: lists, and-or lists, pipelines
+
+    /// Terminators: ")" (subshell, substitution), "}" (group), ";;" and "esac" (case arm).
+    mutating func parseList(stop: Terminators) {
+        while true {
+            skipBlanksAndNewlines()
+            if atEnd { return }
+            if stop.contains(.paren) && peek() == UInt8(ascii: ")") { return }
+            if stop.contains(.caseArm) && peek() == UInt8(ascii: ";")
+                && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&"))
+            {
+                return
+            }
+            if let w = peekReservedWord(), stop.stops(at: w) { return }
+            let before = i
+            let firstCommand = sink.script.commands.count
+            parseAndOr(stop: stop)
+            skipBlanks()
+            if peek() == UInt8(ascii: "&") && peek(1) != UInt8(ascii: "&") && peek(1) != UInt8(ascii: ">") {
+                i += 1
+                for k in firstCommand..<sink.script.commands.count {
+                    sink.script.commands[k].background = true
+                }
+            } else if peek() == UInt8(ascii: ";") && peek(1) != UInt8(ascii: ";")
+                && !(stop.contains(.caseArm) && peek(1) == UInt8(ascii: "&"))
+            {
+                i += 1
+            }
+            if i == before && !atEnd {
+                // Nothing consumed: an operator in a place the grammar does not allow. Report it
+                // and stop rather than loop.
+                sink.fail("unexpected '\(Character(Unicode.Scalar(peek())))'", at: base + i)
+                return
+            }
+        }
+    }
+
+    mutating func parseAndOr(stop: Terminators) {
+        var before = i
+        parsePipeline(stop: stop)
+        while !atEnd {
+            skipBlanks()
+            let c0 = peek()
+            let c1 = peek(1)
+            guard (c0 == UInt8(ascii: "&") && c1 == c0) || (c0 == UInt8(ascii: "|") && c1 == c0) else {
+                return
+            }
+            if i == before {
+                sink.fail(
+                    "'\(c0 == UInt8(ascii: "&") ? "&&" : "||")' with no command before it", at: base + i)
+                return
+            }
+            i += 2
+            before = i
+            skipBlanksAndNewlines()
+            parsePipeline(stop: stop)
+        }
+    }
+
+    mutating func parsePipeline(stop: Terminators) {
+        let id = sink.script.pipelineCount
+        sink.script.pipelineCount += 1
+        var position = 0
+        while !atEnd {
+            skipBlanks()
+            let start = i
+            parseCommand(pipeline: id, position: position, stop: stop)
+            position += 1
+            let empty = i == start
+            skipBlanks()
+            if peek() == UInt8(ascii: "|") && peek(1) != UInt8(ascii: "|") {
+                if empty {
+                    sink.fail("'|' with no command before it", at: base + i)
+                    return
+                }
+                i += peek(1) == UInt8(ascii: "&") ? 2 : 1
+                skipBlanksAndNewlines()
+                continue
+            }
+            return
+        }
+    }
+
+    // MARK: commands
+
+    mutating func parseCommand(pipeline: Int, position: Int, stop: Terminators) {
+        skipBlanks()
+        if atEnd { return }
+        let start = i
+        if peek() == UInt8(ascii: "(") {
+            if peek(1) == UInt8(ascii: "(") {
+                skipArithmetic(from: i + 2)
+                return
+            }
+            i += 1
+            nested { $0.parseList(stop: .paren) }
+            expect(")", openedAt: start)
+            emit(
+                SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth), start: start,
+                redirectsOnly: true)
+            return
+        }
+        var cmd = SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth)
+        // Room for most commands' words at once: growing past 4 reallocated for ~40% of commands.
+        cmd.words.reserveCapacity(8)
+        while !atEnd {
+            skipBlanks()
+            let c = peek()
+            if atEnd || c == UInt8(ascii: "\n") || c == UInt8(ascii: ";") || c == UInt8(ascii: "|")
+                || c == UInt8(ascii: ")") || (c == UInt8(ascii: "&") && peek(1) != UInt8(ascii: ">"))
+            {
+                break
+            }
+            if c == UInt8(ascii: "(") {
+                // `name() { ...; }`: a function definition.
+                if peek(1) == UInt8(ascii: ")"), cmd.words.count == 1 {
+                    i += 2
+                    parseFunctionBody(name: cmd.words[0].value)
+                    return
+                }
+                sink.fail("unexpected '('", at: base + i)
+                return
+            }
+            if let r = readRedirect() {
+                cmd.redirects.append(r)
+                continue
+            }
+            if cmd.words.isEmpty {
+                if let w = peekReservedWord() {
+                    if stop.stops(at: w) { break }
+                    if handleReservedWord(w, stop: stop) { continue }
+                }
+                if let (name, value) = readAssignment() {
+                    cmd.assignments.append((name, value))
+                    continue
+                }
+            }
+            let w = readWord()
+            if w.value.eq("function") && cmd.words.isEmpty && !w.quoted {
+                skipBlanks()
+                let name = readWord().value
+                skipBlanks()
+                if peek() == UInt8(ascii: "(") && peek(1) == UInt8(ascii: ")") { i += 2 }
+                parseFunctionBody(name: name)
+                return
+            }
+            cmd.words.append(w)
+        }
+        emit(cmd, start: start, redirectsOnly: false)
+    }
+
+    /// Reserved words are flattened away: the commands inside `if`, `while`, `{ }` are analysed
+    /// as if written in sequence, which is what matters for intent. Returns true if consumed.
+    mutating func handleReservedWord(_ w: String, stop: Terminators) -> Bool {
+        switch w {
+        case "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "esac":
+            i += w.utf8.count
+            if w == "while" || w == "until" || w == "do" { loopDepth += 1 }
+            if w == "done" { loopDepth = max(0, loopDepth - 1) }
+            return true
+        case "for", "select":
+            // `for NAME in WORDS;` : the loop header runs nothing.
+            i += w.utf8.count
+            if peek() == UInt8(ascii: " ") && peek(1) == UInt8(ascii: "(") && peek(2) == UInt8(ascii: "(") {
+                i += 1
+            }
+            if peek() == UInt8(ascii: "(") && peek(1) == UInt8(ascii: "(") { skipArithmetic(from: i + 2) }
+            while !atEnd {
+                skipBlanks()
+                let c = peek()
+                if c == UInt8(ascii: ";") || c == UInt8(ascii: "\n") || atEnd { break }
+                if peekReservedWord() == "do" { break }
+                _ = readWord()
+            }
+            if peek() == UInt8(ascii: ";") { i += 1 }
+            loopDepth += 1
+            return true
+        case "case":
+            i += 4
+            parseCase()
+            return true
+        default:
+            return false
+        }
+    }
+
+    mutating func parseCase() {
+        skipBlanks()
+        _ = readWord()
         skipBlanksAndNewlines()
-        continue
-      }
-      return
-    }
-  }
-
-  // MARK: commands
-
-  mutating func parseCommand(pipeline: Int, position: Int, stop: Terminators) {
-    skipBlanks()
-    if atEnd { return }
-    let start = i
-    if peek() == UInt8(ascii: "(") {
-      if peek(1) == UInt8(ascii: "(") {
-        skipArithmetic(from: i + 2)
-        return
-      }
-      i += 1
-      nested { $0.parseList(stop: .paren) }
-      expect(")", openedAt: start)
-      emit(
-        SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth), start: start,
-        redirectsOnly: true)
-      return
-    }
-    var cmd = SimpleCommand.empty(pipeline: pipeline, position: position, depth: depth)
-    // Room for most commands' words at once: growing past 4 reallocated for ~40% of commands.
-    cmd.words.reserveCapacity(8)
-    while !atEnd {
-      skipBlanks()
-      let c = peek()
-      if atEnd || c == UInt8(ascii: "\n") || c == UInt8(ascii: ";") || c == UInt8(ascii: "|")
-        || c == UInt8(ascii: ")") || (c == UInt8(ascii: "&") && peek(1) != UInt8(ascii: ">"))
-      {
-        break
-      }
-      if c == UInt8(ascii: "(") {
-        // `name() { ...; }`: a function definition.
-        if peek(1) == UInt8(ascii: ")"), cmd.words.count == 1 {
-          i += 2
-          parseFunctionBody(name: cmd.words[0].value)
-          return
+        if peekReservedWord() == "in" { i += 2 }
+        while !atEnd {
+            skipBlanksAndNewlines()
+            if peekReservedWord() == "esac" {
+                i += 4
+                return
+            }
+            if peek() == UInt8(ascii: "(") { i += 1 }
+            // Pattern words up to `)`.
+            while !atEnd && peek() != UInt8(ascii: ")") {
+                skipBlanks()
+                if peek() == UInt8(ascii: "|") || peek() == UInt8(ascii: "\n") {
+                    i += 1
+                    continue
+                }
+                if peek() == UInt8(ascii: ")") { break }
+                let before = i
+                _ = readWord()
+                if i == before {
+                    sink.fail("malformed case pattern", at: base + i)
+                    return
+                }
+            }
+            if atEnd { break }
+            i += 1
+            parseList(stop: [.caseArm, .esac])
+            if peek() == UInt8(ascii: ";")
+                && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&"))
+            {
+                i += 2
+                if peek() == UInt8(ascii: "&") { i += 1 }
+            }
         }
-        sink.fail("unexpected '('", at: base + i)
-        return
-      }
-      if let r = readRedirect() {
-        cmd.redirects.append(r)
-        continue
-      }
-      if cmd.words.isEmpty {
-        if let w = peekReservedWord() {
-          if stop.stops(at: w) { break }
-          if handleReservedWord(w, stop: stop) { continue }
+        if !sink.abandoned { sink.fail("unterminated case (no esac)", at: base + i) }
+    }
+
+    mutating func parseFunctionBody(name: String) {
+        skipBlanksAndNewlines()
+        let first = sink.script.commands.count
+        if peekReservedWord() == "{" {
+            let open = i
+            i += 1
+            nested { $0.parseList(stop: .brace) }
+            if peekReservedWord() == "}" {
+                i += 1
+            } else if !sink.abandoned {
+                sink.fail("unterminated '{' (no '}')", at: base + open)
+            }
+        } else if peek() == UInt8(ascii: "(") {
+            let open = i
+            i += 1
+            nested { $0.parseList(stop: .paren) }
+            expect(")", openedAt: open)
+        } else {
+            let id = sink.script.pipelineCount
+            sink.script.pipelineCount += 1
+            parseCommand(pipeline: id, position: 0, stop: [])
         }
-        if let (name, value) = readAssignment() {
-          cmd.assignments.append((name, value))
-          continue
+        sink.script.functions.append(
+            ShellFunction(name: name, commands: Array(first..<sink.script.commands.count)))
+    }
+
+    /// Runs `body` one nesting level deeper, failing cleanly past the limit.
+    mutating func nested(_ body: (inout ShellParser) -> Void) {
+        if depth >= Self.maxDepth {
+            sink.fail("nesting deeper than \(Self.maxDepth) levels", at: base + i)
+            return
         }
-      }
-      let w = readWord()
-      if w.value.eq("function") && cmd.words.isEmpty && !w.quoted {
-        skipBlanks()
-        let name = readWord().value
-        skipBlanks()
-        if peek() == UInt8(ascii: "(") && peek(1) == UInt8(ascii: ")") { i += 2 }
-        parseFunctionBody(name: name)
-        return
-      }
-      cmd.words.append(w)
+        depth += 1
+        body(&self)
+        depth -= 1
     }
-    emit(cmd, start: start, redirectsOnly: false)
-  }
 
-  /// Reserved words are flattened away: the commands inside `if`, `while`, `{ }` are analysed
-  /// as if written in sequence, which is what matters for intent. Returns true if consumed.
-  mutating func handleReservedWord(_ w: String, stop: Terminators) -> Bool {
-    switch w {
-    case "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "esac":
-      i += w.utf8.count
-      if w == "while" || w == "until" || w == "do" { loopDepth += 1 }
-      if w == "done" { loopDepth = max(0, loopDepth - 1) }
-      return true
-    case "for", "select":
-      // `for NAME in WORDS;` : the loop header runs nothing.
-      i += w.utf8.count
-      if peek() == UInt8(ascii: " ") && peek(1) == UInt8(ascii: "(") && peek(2) == UInt8(ascii: "(")
-      {
-        i += 1
-      }
-      if peek() == UInt8(ascii: "(") && peek(1) == UInt8(ascii: "(") { skipArithmetic(from: i + 2) }
-      while !atEnd {
-        skipBlanks()
-        let c = peek()
-        if c == UInt8(ascii: ";") || c == UInt8(ascii: "\n") || atEnd { break }
-        if peekReservedWord() == "do" { break }
-        _ = readWord()
-      }
-      if peek() == UInt8(ascii: ";") { i += 1 }
-      loopDepth += 1
-      return true
-    case "case":
-      i += 4
-      parseCase()
-      return true
-    default:
-      return false
-    }
-  }
-
-  mutating func parseCase() {
-    skipBlanks()
-    _ = readWord()
-    skipBlanksAndNewlines()
-    if peekReservedWord() == "in" { i += 2 }
-    while !atEnd {
-      skipBlanksAndNewlines()
-      if peekReservedWord() == "esac" {
-        i += 4
-        return
-      }
-      if peek() == UInt8(ascii: "(") { i += 1 }
-      // Pattern words up to `)`.
-      while !atEnd && peek() != UInt8(ascii: ")") {
-        skipBlanks()
-        if peek() == UInt8(ascii: "|") || peek() == UInt8(ascii: "\n") {
-          i += 1
-          continue
+    mutating func expect(_ close: Character, openedAt: Int) {
+        if sink.abandoned { return }
+        if let a = close.asciiValue, peek() == a, i < b.count {
+            i += 1
+        } else {
+            sink.fail("unterminated '\(close == ")" ? "(" : "{")' (no '\(close)')", at: base + openedAt)
         }
-        if peek() == UInt8(ascii: ")") { break }
-        let before = i
-        _ = readWord()
-        if i == before {
-          sink.fail("malformed case pattern", at: base + i)
-          return
+    }
+
+    /// `cmd` is consumed: it is moved into the script (an owned copy then an append copied it twice).
+    mutating func emit(_ cmd: consuming SimpleCommand, start: Int, redirectsOnly: Bool) {
+        if redirectsOnly {
+            // Redirections after a subshell: `( ... ) > /etc/x` still writes /etc/x.
+            while !atEnd {
+                skipBlanks()
+                guard let r = readRedirect() else { break }
+                cmd.redirects.append(r)
+            }
+            if cmd.redirects.isEmpty { return }
         }
-      }
-      if atEnd { break }
-      i += 1
-      parseList(stop: [.caseArm, .esac])
-      if peek() == UInt8(ascii: ";")
-        && (peek(1) == UInt8(ascii: ";") || peek(1) == UInt8(ascii: "&"))
-      {
-        i += 2
-        if peek() == UInt8(ascii: "&") { i += 1 }
-      }
-    }
-    if !sink.abandoned { sink.fail("unterminated case (no esac)", at: base + i) }
-  }
-
-  mutating func parseFunctionBody(name: String) {
-    skipBlanksAndNewlines()
-    let first = sink.script.commands.count
-    if peekReservedWord() == "{" {
-      let open = i
-      i += 1
-      nested { $0.parseList(stop: .brace) }
-      if peekReservedWord() == "}" {
-        i += 1
-      } else if !sink.abandoned {
-        sink.fail("unterminated '{' (no '}')", at: base + open)
-      }
-    } else if peek() == UInt8(ascii: "(") {
-      let open = i
-      i += 1
-      nested { $0.parseList(stop: .paren) }
-      expect(")", openedAt: open)
-    } else {
-      let id = sink.script.pipelineCount
-      sink.script.pipelineCount += 1
-      parseCommand(pipeline: id, position: 0, stop: [])
-    }
-    sink.script.functions.append(
-      ShellFunction(name: name, commands: Array(first..<sink.script.commands.count)))
-  }
-
-  /// Runs `body` one nesting level deeper, failing cleanly past the limit.
-  mutating func nested(_ body: (inout ShellParser) -> Void) {
-    if depth >= Self.maxDepth {
-      sink.fail("nesting deeper than \(Self.maxDepth) levels", at: base + i)
-      return
-    }
-    depth += 1
-    body(&self)
-    depth -= 1
-  }
-
-  mutating func expect(_ close: Character, openedAt: Int) {
-    if sink.abandoned { return }
-    if let a = close.asciiValue, peek() == a, i < b.count {
-      i += 1
-    } else {
-      sink.fail("unterminated '\(close == ")" ? "(" : "{")' (no '\(close)')", at: base + openedAt)
-    }
-  }
-
-  /// `cmd` is consumed: it is moved into the script (an owned copy then an append copied it twice).
-  mutating func emit(_ cmd: consuming SimpleCommand, start: Int, redirectsOnly: Bool) {
-    if redirectsOnly {
-      // Redirections after a subshell: `( ... ) > /etc/x` still writes /etc/x.
-      while !atEnd {
-        skipBlanks()
-        guard let r = readRedirect() else { break }
-        cmd.redirects.append(r)
-      }
-      if cmd.redirects.isEmpty { return }
-    }
-    if cmd.words.isEmpty && cmd.redirects.isEmpty && cmd.assignments.isEmpty { return }
-    if sink.script.commands.count >= Self.maxCommands {
-      sink.fail("more than \(Self.maxCommands) commands", at: base + i)
-      return
-    }
-    if cmd.words.isEmpty && cmd.redirects.isEmpty {
-      for (name, value) in cmd.assignments {
-        sink.script.bareAssignments.append((name, value))
-        if value.isStatic { vars[name] = value.value } else { vars[name] = nil }
-      }
-    }
-    if let first = cmd.words.first?.value, isDeclarationBuiltin(first) {
-      for w in cmd.words.dropFirst() {
-        if w.value.containsByte(UInt8(ascii: "=")), let eq = w.value.firstIndex(of: "="),
-          eq != w.value.startIndex
-        {
-          let name = String(w.value[..<eq])
-          let value = ShellWord(value: String(w.value[w.value.index(after: eq)...]))
-          sink.script.bareAssignments.append((name, value))
-          vars[name] = w.isStatic ? value.value : nil
+        if cmd.words.isEmpty && cmd.redirects.isEmpty && cmd.assignments.isEmpty { return }
+        if sink.script.commands.count >= Self.maxCommands {
+            sink.fail("more than \(Self.maxCommands) commands", at: base + i)
+            return
         }
-      }
+        if cmd.words.isEmpty && cmd.redirects.isEmpty {
+            for (name, value) in cmd.assignments {
+                sink.script.bareAssignments.append((name, value))
+                if value.isStatic { vars[name] = value.value } else { vars[name] = nil }
+            }
+        }
+        if let first = cmd.words.first?.value, isDeclarationBuiltin(first) {
+            for w in cmd.words.dropFirst() {
+                if w.value.containsByte(UInt8(ascii: "=")), let eq = w.value.firstIndex(of: "="),
+                    eq != w.value.startIndex
+                {
+                    let name = String(w.value[..<eq])
+                    let value = ShellWord(value: String(w.value[w.value.index(after: eq)...]))
+                    sink.script.bareAssignments.append((name, value))
+                    vars[name] = w.isStatic ? value.value : nil
+                }
+            }
+        }
+        var end = min(i, b.count)
+        let s = min(start, end)
+        while end > s && (b[end - 1] == UInt8(ascii: " ") || b[end - 1] == UInt8(ascii: "\t")) {
+            end -= 1
+        }
+        let cut = min(end, s + 200)
+        cmd.text = String(decoding: b[s..<cut], as: UTF8.self)
+        if cut < end { cmd.text += "..." }
+        cmd.inLoop = loopDepth > 0
+        let index = sink.script.commands.count
+        for (k, r) in cmd.redirects.enumerated() where r.op == "<<" || r.op == "<<-" {
+            pendingHeredocs.append((index, k, r.target.value, r.op == "<<-"))
+        }
+        sink.script.commands.append(cmd)
     }
-    var end = min(i, b.count)
-    let s = min(start, end)
-    while end > s && (b[end - 1] == UInt8(ascii: " ") || b[end - 1] == UInt8(ascii: "\t")) {
-      end -= 1
-    }
-    let cut = min(end, s + 200)
-    cmd.text = String(decoding: b[s..<cut], as: UTF8.self)
-    if cut < end { cmd.text += "..." }
-    cmd.inLoop = loopDepth > 0
-    let index = sink.script.commands.count
-    for (k, r) in cmd.redirects.enumerated() where r.op == "<<" || r.op == "<<-" {
-      pendingHeredocs.append((index, k, r.target.value, r.op == "<<-"))
-    }
-    sink.script.commands.append(cmd)
-  }
 }
 
 /// `export`, `declare`, `local`, `readonly`, `typeset`: their `NAME=value` arguments assign.
 /// A switch over the names instead of an array literal, which was built, searched and
 /// destroyed for every command parsed.
 private func isDeclarationBuiltin(_ w: String) -> Bool {
-  switch Name(w) {
-  case "export", "declare", "local", "readonly", "typeset": true
-  default: false
-  }
+    switch Name(w) {
+    case "export", "declare", "local", "readonly", "typeset": true
+    default: false
+    }
 }
 
 extension SimpleCommand {
-  static func empty(pipeline: Int, position: Int, depth: Int) -> SimpleCommand {
-    SimpleCommand(
-      assignments: [], words: [], redirects: [], pipeline: pipeline, position: position,
-      depth: depth,
-      text: "", inLoop: false, background: false)
-  }
+    static func empty(pipeline: Int, position: Int, depth: Int) -> SimpleCommand {
+        SimpleCommand(
+            assignments: [], words: [], redirects: [], pipeline: pipeline, position: position,
+            depth: depth,
+            text: "", inLoop: false, background: false)
+    }
 }
 
 /// Where a nested list ends: `)` (subshell, substitution), `}` (group, function body), `;;`
 /// and `esac` (a case arm).
 struct Terminators: OptionSet {
-  let rawValue: UInt8
-  static let paren = Terminators(rawValue: 1)
-  static let brace = Terminators(rawValue: 2)
-  static let caseArm = Terminators(rawValue: 4)
-  static let esac = Terminators(rawValue: 8)
+    let rawValue: UInt8
+    static let paren = Terminators(rawValue: 1)
+    static let brace = Terminators(rawValue: 2)
+    static let caseArm = Terminators(rawValue: 4)
+    static let esac = Terminators(rawValue: 8)
 
-  /// Whether the reserved word `w` ends the list.
-  func stops(at w: String) -> Bool {
-    (w == "}" && contains(.brace)) || (w == "esac" && contains(.esac))
-  }
+    /// Whether the reserved word `w` ends the list.
+    func stops(at w: String) -> Bool {
+        (w == "}" && contains(.brace)) || (w == "esac" && contains(.esac))
+    }
 }
