@@ -59,18 +59,25 @@ public enum FileIO {
         var st = stat()
         if fstat(fd, &st) != 0 { throw SystemError("stat", path: path, errno: .current) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw SystemError("read", path: path, errno: .isDirectory) }
+        return try readAll(fd, name: path, limit: limit, sizeHint: Int(st.st_size))
+    }
+
+    /// Everything left on `fd` (a file, a pipe, standard input); `name` says what it is in errors.
+    public static func readAll(_ fd: Int32, name: String, limit: Int? = nil, sizeHint: Int = 0) throws(SystemError)
+        -> [UInt8]
+    {
         var out: [UInt8] = []
-        out.reserveCapacity(min(Int(st.st_size), limit ?? Int.max) + 1)
+        out.reserveCapacity(min(sizeHint, limit ?? Int.max) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw SystemError("read", path: path, errno: .current)
+                throw SystemError("read", path: name, errno: .current)
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
-            if let limit, out.count > limit { throw SystemError("read", path: path, errno: .fileTooLarge) }
+            if let limit, out.count > limit { throw SystemError("read", path: name, errno: .fileTooLarge) }
         }
         return out
     }

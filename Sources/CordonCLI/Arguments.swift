@@ -3,14 +3,26 @@ import CordonPolicy
 // options, `--` ending options, and positionals. No package dependencies by design.
 import CordonRun
 
+/// One option: what the parser accepts and what `--help` says about it (HelpText renders the
+/// options section from these, so the two cannot disagree).
 public struct OptionSpec: Sendable {
     public var name: String
-    public var takesValue: Bool
+    /// The value's placeholder in help (`FILE`, `DUR`), or nil for a flag.
+    public var valueName: String?
     public var short: Character?
-    public init(_ name: String, value: Bool = true, short: Character? = nil) {
-        self.name = name
-        self.takesValue = value
-        self.short = short
+    /// What it does; `\n` starts a continuation line.
+    public var help: String
+    public var takesValue: Bool { valueName != nil }
+
+    /// `--name VALUE`.
+    public static func value(_ name: String, _ valueName: String, _ help: String, short: Character? = nil) -> OptionSpec
+    {
+        OptionSpec(name: name, valueName: valueName, short: short, help: help)
+    }
+
+    /// `--name`, no value.
+    public static func flag(_ name: String, _ help: String, short: Character? = nil) -> OptionSpec {
+        OptionSpec(name: name, valueName: nil, short: short, help: help)
     }
 }
 
@@ -34,7 +46,7 @@ public enum ArgumentParser {
     ) throws(CLIError) -> ParsedArguments {
         var out = ParsedArguments()
         var i = 0
-        let all = options + [OptionSpec("help", value: false, short: "h")]
+        let all = options + [HelpText.helpOption]
         func spec(_ name: String) -> OptionSpec? { all.first { $0.name == name } }
         while i < args.count {
             let a = args[i]

@@ -51,9 +51,14 @@ public protocol Subcommand {
     static var name: String { get }
     /// One line for `cordon --help`.
     static var summary: String { get }
-    /// The full text for `cordon NAME --help`.
-    static var help: String { get }
+    /// Usage, description and the option table the parser uses: `cordon NAME --help`.
+    static var helpText: HelpText { get }
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32
+}
+
+extension Subcommand {
+    /// The full text for `cordon NAME --help`, rendered from `helpText`.
+    static var help: String { helpText.rendered }
 }
 
 public enum CordonCommand {

@@ -1,8 +1,9 @@
+import CSandbox
 // Exec gating: every exec after the first goes back through the gate with its real argv and
 // the binary it really names. The race (another thread rewriting the path or argv between our
 // read and the kernel's) is closed by stopping every writer first and checking the result
 // before the new program runs a single instruction.
-import CSandbox
+import CordonBase
 import CordonGate
 import CordonPolicy
 import CordonSandbox
@@ -160,7 +161,7 @@ extension Monitor {
         // instruction. Then check it is what we approved.
         let r = cs_notif_respond(listener, n.id, 0, 1)
         if r < 0 {
-            return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(String(cString: strerror(-r)))")
+            return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))")
         }
         switch ExecRace.verify(tgid: status.tgid, tid: tid, expected: target) {
         case .ok, .execFailed:

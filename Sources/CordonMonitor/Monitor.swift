@@ -66,7 +66,7 @@ public final class Monitor: NotificationHandler {
         let r = cs_notif_recv(listener, &n)
         // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.
         if r == -ENOENT { return .handled }
-        if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(String(cString: strerror(-r)))") }
+        if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(Errno(-r))") }
         let name = syscallName(n.nr)
         let verdict: Verdict
         switch name {
@@ -106,7 +106,7 @@ public final class Monitor: NotificationHandler {
         }
         // ENOENT: the target is gone; nothing to answer. Anything else means we can no longer
         // answer notifications, and the sandbox would hang or run unwatched: fail closed.
-        if r < 0 && r != -ENOENT { return .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(String(cString: strerror(-r)))") }
+        if r < 0 && r != -ENOENT { return .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))") }
         return .handled
     }
 

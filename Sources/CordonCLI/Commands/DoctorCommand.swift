@@ -9,19 +9,20 @@ import Glibc
 enum DoctorCommand: Subcommand {
     static let name = "doctor"
     static let summary = "report which isolation layers work on this machine"
-    static let help = """
-        usage: cordon doctor [--json]
-
-        Probes each isolation layer (user namespaces; mount, pid and net namespaces; the
-        seccomp filter; seccomp user notification; Landlock; cgroups; whether cordon runs as
-        root) and says whether it works here, and if not why and what cordon does instead.
-        Exits 0 when the full sandbox is available, 2 when cordon must fall back to weaker
-        isolation, 1 when no isolation is possible at all.
-
-        environment:
-          CORDON_DISABLE=userns,seccomp,notify,landlock,cgroups   report a layer as missing
-
-        """
+    static let helpText = HelpText(
+        usage: ["cordon doctor [--json]"],
+        about: """
+            Probes each isolation layer (user namespaces; mount, pid and net namespaces; the
+            seccomp filter; seccomp user notification; Landlock; cgroups; whether cordon runs as
+            root) and says whether it works here, and if not why and what cordon does instead.
+            Exits 0 when the full sandbox is available, 2 when cordon must fall back to weaker
+            isolation, 1 when no isolation is possible at all.
+            """,
+        sections: [("options", [.flag("json", "one JSON object: the verdict and every check")])],
+        footer: """
+            environment:
+              CORDON_DISABLE=userns,seccomp,notify,landlock,cgroups   report a layer as missing
+            """)
 
     struct Check {
         var layer: String
@@ -31,7 +32,7 @@ enum DoctorCommand: Subcommand {
     }
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let parsed = try ArgumentParser.parse(args, options: [OptionSpec("json", value: false)], command: name)
+        let parsed = try ArgumentParser.parse(args, options: helpText.options, command: name)
         if let extra = parsed.positionals.first {
             throw .usage("doctor: unexpected argument '\(extra)'", command: name)
         }

@@ -13,52 +13,73 @@ import CordonRun
 enum LogCommand: Subcommand {
     static let name = "log"
     static let summary = "read, filter, follow and verify gate.log"
-    static let help = """
-        usage: cordon log [FILE...] [filters] [--json | --stats] [--follow]
-               cordon log verify [FILE...]
-               cordon log append --decision D [--score N] [--cmd TEXT] [fields] [--repeat N]
-
-        Reads gate.log and its rotated files (gate.log.N ... gate.log.1, gate.log) from the log
-        directory, or the FILEs given, and prints the matching lines as they are.
-
-        filters (repeat an option to accept several values):
-          --agent ID          --session ID       --run ID         --rule ID
-          --decision D        allow | requires_approval | block
-          --level L           this level and above: safe | low | medium | high | critical
-          --source S          gate | monitor | inspect | validate | check
-          --since T, --until T
-                              RFC 3339 (2026-11-21T12:00:00Z), a date, or an age: 30s, 15m, 2h, 3d
-          --grep TEXT         substring of the command, the reasons or the line
-
-        output:
-          --json              one JSON object per line
-          --stats             counts by decision, level, rule and agent; top blocked commands;
-                              first and last timestamp (with --json: one object)
-          --follow, -f        after the existing lines, print new ones as they are written;
-                              survives rotation and waits if the file disappears
-
-        verify                check the hash chain; exit 0, or 1 naming the first line that was
-                              edited, dropped, inserted, reordered or truncated, and why
-        append                write one decision line (for harnesses that decide elsewhere);
-                              --agent --session --run --action --source --pid --rule --reason
-                              (repeatable) --level (default: from the score) --repeat N
-
-        common:
-          --log-dir DIR       the log directory (default: $CORDON_HOME, else ./.cordon)
-
-        example: what did agent X try in the last hour, and what was blocked?
-          cordon log --agent X --since 1h --stats     (counts by decision, the blocked commands)
-          cordon log --agent X --since 1h             (every line)
-
-        """
-
-    static let filterOptions: [OptionSpec] = [
-        OptionSpec("agent"), OptionSpec("session"), OptionSpec("run"), OptionSpec("decision"), OptionSpec("level"),
-        OptionSpec("rule"), OptionSpec("source"), OptionSpec("since"), OptionSpec("until"), OptionSpec("grep"),
-        OptionSpec("json", value: false), OptionSpec("stats", value: false),
-        OptionSpec("follow", value: false, short: "f"),
-        OptionSpec("log-dir"),
-    ]
+    static let helpText = HelpText(
+        usage: [
+            "cordon log [FILE...] [filters] [--json | --stats] [--follow]", "cordon log verify [FILE...] [--json]",
+            "cordon log append --decision D [--score N] [--cmd TEXT] [fields] [--repeat N]",
+        ],
+        about: """
+            Reads gate.log and its rotated files (gate.log.N ... gate.log.1, gate.log) from the log
+            directory, or the FILEs given, and prints the matching lines as they are.
+            verify checks the hash chain: exit 0, or 1 naming the first line that was edited,
+            dropped, inserted, reordered or truncated, and why. append writes decision lines (for
+            harnesses that decide elsewhere).
+            """,
+        sections: [
+            (
+                "filters (repeat an option to accept several values)",
+                [
+                    .value("agent", "ID", "lines of this agent"), .value("session", "ID", "lines of this session"),
+                    .value("run", "ID", "lines of this run"), .value("rule", "ID", "lines decided by this rule"),
+                    .value("decision", "D", "allow | requires_approval | block"),
+                    .value("level", "L", "this level and above: safe | low | medium | high | critical"),
+                    .value("source", "S", "gate | monitor | inspect | validate | check"),
+                    .value("since", "T", "RFC 3339 (2026-11-21T12:00:00Z), a date, or an age: 30s, 15m, 2h, 3d"),
+                    .value("until", "T", "the same forms as --since"),
+                    .value("grep", "TEXT", "substring of the command, the reasons or the line"),
+                ]
+            ),
+            (
+                "output",
+                [
+                    .flag("json", "one JSON object per line (verify: one report object)"),
+                    .flag(
+                        "stats",
+                        "counts by decision, level, rule and agent; top blocked commands;\nfirst and last timestamp (with --json: one object)"
+                    ),
+                    .flag(
+                        "follow",
+                        "after the existing lines, print new ones as they are written;\nsurvives rotation and waits if the file disappears",
+                        short: "f"),
+                ]
+            ),
+            (
+                "append",
+                [
+                    .value("decision", "D", "allow | requires_approval | block (required)"),
+                    .value("score", "N", "0-100"), .value("level", "L", "default: from the score"),
+                    .value("agent", "ID", "agent id"), .value("session", "ID", "session id"),
+                    .value("run", "ID", "run id"),
+                    .value("action", "ID", "action id"), .value("source", "S", "who decided (default: external)"),
+                    .value("pid", "N", "process id"), .value("rule", "ID", "the rule that decided"),
+                    .value("reason", "TEXT", "a reason (repeatable)"), .value("cmd", "TEXT", "the command"),
+                    .value("repeat", "N", "write the line N times"),
+                    .value("max-size", "BYTES", "rotate gate.log past this size"),
+                    .value("keep", "N", "rotated files to keep"),
+                ]
+            ),
+            ("common", [.value("log-dir", "DIR", "the log directory (default: $CORDON_HOME, else ./.cordon)")]),
+        ],
+        footer: """
+            example: what did agent X try in the last hour, and what was blocked?
+              cordon log --agent X --since 1h --stats     (counts by decision, the blocked commands)
+              cordon log --agent X --since 1h             (every line)
+            """)
+    static let filterOptions =
+        helpText.options("filters (repeat an option to accept several values)")
+        + helpText.options("output") + helpText.options("common")
+    static let verifyOptions = helpText.options("output").filter { $0.name == "json" } + helpText.options("common")
+    static let appendOptions = helpText.options("append") + helpText.options("common")
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         switch args.first {
@@ -168,7 +189,7 @@ enum LogCommand: Subcommand {
 
     static func verify(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let p = try ArgumentParser.parse(
-            args, options: [OptionSpec("log-dir"), OptionSpec("json", value: false)], command: "log verify")
+            args, options: verifyOptions, command: "log verify")
         let paths = try files(p, ctx)
         let report: VerifyReport
         do {
@@ -203,15 +224,8 @@ enum LogCommand: Subcommand {
     }
 
     static func append(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let opts = [
-            OptionSpec("log-dir"), OptionSpec("decision"), OptionSpec("score"), OptionSpec("level"),
-            OptionSpec("agent"),
-            OptionSpec("session"), OptionSpec("run"), OptionSpec("action"), OptionSpec("source"), OptionSpec("pid"),
-            OptionSpec("rule"), OptionSpec("reason"), OptionSpec("cmd"), OptionSpec("repeat"), OptionSpec("max-size"),
-            OptionSpec("keep"),
-        ]
         let cmdName = "log append"
-        let p = try ArgumentParser.parse(args, options: opts, command: cmdName)
+        let p = try ArgumentParser.parse(args, options: appendOptions, command: cmdName)
         guard let d = p.value("decision"), DecisionKind(rawValue: d) != nil else {
             throw .usage("--decision allow|requires_approval|block is required", command: cmdName)
         }
@@ -283,5 +297,8 @@ final class DecisionLog {
             hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
     }
 
-    static let options = [OptionSpec("log", value: false), OptionSpec("log-dir")]
+    static let options: [OptionSpec] = [
+        .flag("log", "also append the decision to gate.log (exit 125 if it cannot)"),
+        .value("log-dir", "DIR", "gate.log's directory (default ./.cordon or $CORDON_HOME)"),
+    ]
 }

@@ -6,26 +6,33 @@ import CordonRun
 enum PolicyCommand: Subcommand {
     static let name = "policy"
     static let summary = "lint or show policy files"
-    static let help = """
-        usage: cordon policy lint [--json] FILE...
-               cordon policy show [--json] [FILE]
-
-        lint   check each file; print 'FILE: ok' for each good one, or exit 78 with every
-               error on stderr as FILE:LINE:COL: message (rule examples are checked too)
-        show   print the effective policy (after extends and defaults) as YAML;
-               without FILE, the embedded default policy
-
-        --json lint: one JSON object per file on stdout, {"file", "ok", "errors": [{"file",
-               "line", "column", "message"}]}; show: the policy as JSON (loads as a .json policy)
-
-        ${VAR} in a policy is expanded from cordon's environment. See docs/policy.md.
-
-        """
+    static let helpText = HelpText(
+        usage: ["cordon policy lint [--json] FILE...", "cordon policy show [--json] [FILE]"],
+        about: """
+            lint   check each file; print 'FILE: ok' for each good one, or exit 78 with every
+                   error on stderr as FILE:LINE:COL: message (rule examples are checked too)
+            show   print the effective policy (after extends and defaults) as YAML;
+                   without FILE, the embedded default policy
+            """,
+        sections: [
+            (
+                "options",
+                [
+                    .flag(
+                        "json",
+                        """
+                        lint: one JSON object per file on stdout, {"file", "ok", "errors": [{"file",
+                        "line", "column", "message"}]}; show: the policy as JSON (loads as a .json policy)
+                        """)
+                ]
+            )
+        ],
+        footer: "${VAR} in a policy is expanded from cordon's environment. See docs/policy.md.")
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         guard let sub = args.first else { throw .usage("policy: missing subcommand (lint or show)", command: name) }
         let parsed = try ArgumentParser.parse(
-            Array(args.dropFirst()), options: [OptionSpec("json", value: false)], command: "\(name) \(sub)")
+            Array(args.dropFirst()), options: helpText.options, command: "\(name) \(sub)")
         let json = parsed.flag("json")
         let files = parsed.positionals + parsed.rest
         switch sub {

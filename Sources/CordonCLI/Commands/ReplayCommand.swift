@@ -13,33 +13,34 @@ import CordonSandbox
 enum ReplayCommand: Subcommand {
     static let name = "replay"
     static let summary = "re-score recorded actions under a policy and show what changed"
-    static let help = """
-        usage: cordon replay TRACE_OR_LOG_OR_DIR... [--policy FILE] [--json] [--fail-on-change]
-
-        Re-scores every recorded action (decision events of traces, lines of gate.log files)
-        under the policy (default: the embedded default policy) and prints the actions whose
-        decision changed (old -> new, score, rule, command, where it was recorded), then
-        totals per old/new decision.
-
-          --policy FILE       the policy to score under
-          --json              one JSON object: totals and every change
-          --fail-on-change    exit 1 when any decision changed (for CI)
-
-        A directory means every *.jsonl trace in it. Traces replay exactly what the gate saw (argv or tool call). gate.log lines replay the
-        cmd field as a shell line; commands cut at 4 KiB are skipped (replay the trace).
-
-        example: does the new policy change anything we have seen this week?
-          cordon replay .cordon/traces --policy policies/strict.yaml --fail-on-change
-
-        """
+    static let helpText = HelpText(
+        usage: ["cordon replay TRACE_OR_LOG_OR_DIR... [--policy FILE] [--json] [--fail-on-change]"],
+        about: """
+            Re-scores every recorded action (decision events of traces, lines of gate.log files)
+            under the policy (default: the embedded default policy) and prints the actions whose
+            decision changed (old -> new, score, rule, command, where it was recorded), then
+            totals per old/new decision.
+            A directory means every *.jsonl trace in it. Traces replay exactly what the gate saw
+            (argv or tool call). gate.log lines replay the cmd field as a shell line; commands cut
+            at 4 KiB are skipped (replay the trace).
+            """,
+        sections: [
+            (
+                "options",
+                [
+                    .value("policy", "FILE", "the policy to score under"),
+                    .flag("json", "one JSON object: totals and every change"),
+                    .flag("fail-on-change", "exit 1 when any decision changed (for CI)"),
+                ]
+            )
+        ],
+        footer: """
+            example: does the new policy change anything we have seen this week?
+              cordon replay .cordon/traces --policy policies/strict.yaml --fail-on-change
+            """)
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let p = try ArgumentParser.parse(
-            args,
-            options: [
-                OptionSpec("policy"), OptionSpec("json", value: false), OptionSpec("fail-on-change", value: false),
-            ],
-            command: name)
+        let p = try ArgumentParser.parse(args, options: helpText.options, command: name)
         guard !p.positionals.isEmpty else { throw .usage("give at least one trace or gate.log file", command: name) }
         // CORDON_DEBUG_TIMING=1 shows where a long replay spends its time.
         PhaseTimer.shared.mark("replay: start")

@@ -1,5 +1,6 @@
 import CordonAudit
 // `cordon report`: a self-contained HTML page from one trace.
+import CordonBase
 import CordonRun
 
 #if canImport(Glibc)
@@ -9,20 +10,20 @@ import CordonRun
 enum ReportCommand: Subcommand {
     static let name = "report"
     static let summary = "write an HTML incident report (summary, timeline, evidence) for a trace"
-    static let help = """
-        usage: cordon report TRACE [--output FILE]
-
-        Writes one self-contained HTML file (no scripts, no network, no external assets): the
-        run's summary (who, what, when, policy and its SHA-256, isolation layers, exit), a
-        timeline of decisions and events coloured by level, the blocked and approval items with
-        their reasons and evidence, and the tree of processes and execs.
-
-          --output FILE, -o FILE   where to write (default: report.html; '-' for stdout)
-
-        """
+    static let helpText = HelpText(
+        usage: ["cordon report TRACE [--output FILE]"],
+        about: """
+            Writes one self-contained HTML file (no scripts, no network, no external assets): the
+            run's summary (who, what, when, policy and its SHA-256, isolation layers, exit), a
+            timeline of decisions and events coloured by level, the blocked and approval items with
+            their reasons and evidence, and the tree of processes and execs.
+            """,
+        sections: [
+            ("options", [.value("output", "FILE", "where to write (default: report.html; '-' for stdout)", short: "o")])
+        ])
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let p = try ArgumentParser.parse(args, options: [OptionSpec("output", short: "o")], command: name)
+        let p = try ArgumentParser.parse(args, options: helpText.options, command: name)
         guard p.positionals.count == 1, let path = p.positionals.first else {
             throw .usage("give exactly one trace file", command: name)
         }
@@ -40,19 +41,11 @@ enum ReportCommand: Subcommand {
             ctx.output.out(html)
             return ExitCode.success.rawValue
         }
-        let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CLIError(.failure, "report: open \(out): \(String(cString: strerror(errno)))") }
+        let fd = FileIO.open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw CLIError(.failure, "report: open \(out): \(Errno.current)") }
         defer { close(fd) }
-        var bytes = Array(html.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress.map { $0 + off }, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CLIError(.failure, "report: write \(out): \(String(cString: strerror(errno)))")
-            }
-            off += n
-        }
+        let (_, failed) = Array(html.utf8).withUnsafeBytes { FileIO.writeAll(fd, $0) }
+        if failed != 0 { throw CLIError(.failure, "report: write \(out): \(Errno(failed))") }
         ctx.output.err("wrote \(out)\n")
         return ExitCode.success.rawValue
     }

