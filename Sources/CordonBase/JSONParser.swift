@@ -51,8 +51,9 @@ extension JSONValue {
 }
 
 /// Short strings known in advance (up to 15 bytes), found by their bytes packed into two
-/// words: building a `String` from bytes costs ~200 instructions, and a trace line has two
-/// dozen keys.
+/// words, so a trace line's two dozen keys reuse these strings instead of building new ones.
+/// Bytes and length are both packed: a hit is the key with exactly the bytes looked up.
+/// Figures: docs/benchmarks-gate.md.
 public struct JSONKeyTable: Sendable {
     struct Slot: Sendable {
         var w0: UInt64 = 0

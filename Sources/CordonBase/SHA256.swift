@@ -1,9 +1,9 @@
 // SHA-256 through libcrypto: policy hashes (the seccomp cache key) and the gate.log hash
 // chain. The low-level SHA256_Init/Update/Final API is used on purpose: in OpenSSL 3 both
 // SHA256() and EVP fetch the algorithm from a provider, and the first fetch in a process
-// initialises the provider machinery and reads openssl.cnf: 0.4-0.8 ms measured here, paid
-// by every `cordon run` (its budget is a few ms). The low-level API computes the same digest
-// with no fetch (5 us for the first call). It is deprecated in OpenSSL 3 but still shipped.
+// initialises the provider machinery and reads openssl.cnf, a cost every `cordon run` would
+// pay inside its few-ms budget. The low-level API computes the same digest with no fetch. It
+// is deprecated in OpenSSL 3 but still shipped. Figures: docs/benchmarks-gate.md.
 import CCrypto
 
 @inline(__always)

@@ -61,10 +61,10 @@ public struct ProgramKind: OptionSet, Sendable {
     }
 }
 
-/// Immutable once normalised, and a class: detectors pass invocations around and read them
-/// out of `Analysis.invocations` many times per decision, and as a struct each copy retained
-/// and released its seven reference-counted fields (callgrind: ~1,300 instructions per
-/// decision, more than the one allocation per program a class costs).
+/// Immutable once normalised (every field a `let`), so sharing one reads the same as a copy.
+/// A class: detectors pass invocations around and read them out of `Analysis.invocations` many
+/// times per decision, and a struct copy retains and releases each reference-counted field.
+/// Figures: docs/benchmarks-gate.md.
 public final class Invocation: Sendable {
     /// Basename of the program, e.g. `rm` for `/usr/bin/rm` and `\rm`.
     public let program: String
@@ -91,9 +91,9 @@ public final class Invocation: Sendable {
     public let argsFromInput: Bool
     /// Which program families it belongs to.
     public let kind: ProgramKind
-    /// Its command has redirections. The redirection helpers ask this first: reaching the
-    /// command's redirections through the script from the analysis cost ~100 instructions per
-    /// question, asked ~7 times per program.
+    /// Its command has redirections: `!redirects.isEmpty` of the command it came from. The
+    /// redirection helpers, asked several times per program, test this before reaching the
+    /// command's redirections through the script. Figures: docs/benchmarks-gate.md.
     let hasRedirects: Bool
 
     init(

@@ -21,9 +21,9 @@ enum Exfiltration {
         case dns
     }
 
-    /// Each program's channel, looked up once. (A switch over these 39 names compared every
-    /// program with each name of its length, ~150 instructions per program. Byte equality
-    /// answers as the switch did: no name holds K, `;` or a backquote.)
+    /// Each program's channel, found by one table lookup (asked for every program) rather than
+    /// a switch over these 39 names. Byte equality answers as that switch would: no name holds
+    /// K, `;` or a backquote. Figures: docs/benchmarks-gate.md.
     private static let channels: NameTable<Channel> = {
         var t: [(String, Channel)] = []
         func add(_ names: [String], _ c: Channel) { t += names.map { ($0, c) } }

@@ -5,21 +5,19 @@
 
 enum KnownPrograms {
     /// Shell builtins and keywords are in the list too: not files on disk, but certainly known.
-    /// The list is a sorted literal (no parsing at start-up: building a Set from a split string
-    /// here cost ~1 ms of every `cordon run`'s start-up (perf), and the split on spaces alone
-    /// fused the names at line ends with the next line's first name).
+    /// The list is a sorted literal, so `cordon run`'s start-up parses nothing here (and a split
+    /// on spaces would fuse the names at line ends with the next line's first name).
     ///
-    /// Membership is exact byte equality (`NameSet`), asked for every program: a binary search
-    /// with String's `<` cost ~650 instructions a lookup, the hash ~110. For these ASCII names
+    /// Membership is exact byte equality (`NameSet`), asked for every program, so it is hashed
+    /// rather than a binary search with String's `<`. For these ASCII names
     /// bytes and String's `==` differ only for a non-ASCII spelling that Unicode maps to ASCII
     /// (U+212A KELVIN SIGN is `K`, U+037E is `;`, U+1FEF is a backquote), and no name here holds
     /// `K`, `;` or a backquote (a test checks), so the answers are the same; were they not, a
     /// name would only become unknown, which scores higher, never lower.
     static func contains(_ name: String) -> Bool { table.contains(name) }
 
-    /// Hashed on first use: `NameSet(unique:)` over the sorted literals (no duplicate check,
-    /// the list has none; a test keeps it so) costs ~0.05 ms once, against ~500 instructions
-    /// per binary search over String comparisons on every program.
+    /// Hashed once, on first use: `NameSet(unique:)` over the sorted literals skips the
+    /// duplicate check (the list has none; a test keeps it so). Figures: docs/benchmarks-gate.md.
     private static let table = NameSet(unique: sorted)
 
     static let sorted: [String] = [

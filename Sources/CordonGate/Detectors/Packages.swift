@@ -3,9 +3,9 @@
 enum Packages {
     private enum Installer { case python, node, language, system, archive, easyInstall }
 
-    /// Each installer's family, looked up once. (A switch over these 46 names compared a program
-    /// with every name of its length: ~300 instructions for a three-letter program that installs
-    /// nothing. Byte equality answers as the switch did: no name holds K, `;` or a backquote.)
+    /// Each installer's family, found by one table lookup (asked for every program, and most
+    /// install nothing) rather than a switch over these 46 names. Byte equality answers as that
+    /// switch would: no name holds K, `;` or a backquote. Figures: docs/benchmarks-gate.md.
     private static let installers: NameTable<Installer> = {
         var t: [(String, Installer)] = []
         func add(_ names: [String], _ f: Installer) { t += names.map { ($0, f) } }

@@ -36,7 +36,8 @@ let reservedWords: [String] = [
 extension ShellParser {
     /// The redirection operator at `k`, longest first (`&>>` before `&>`, `<<<` and `<<-` before
     /// `<<`): the first of `&>> &> <<< <<- << <> <& >> >& >| < >` that the bytes at `k` spell.
-    /// Decided on the bytes (comparing each operator as a slice cost ~50 instructions apiece).
+    /// Decided by a switch on the bytes, not by comparing each operator as a slice in turn
+    /// (figures: docs/benchmarks-gate.md).
     /// Past the end reads as 0, which no operator holds, as the bounds test did.
     func redirectOperator(at k: Int) -> String? {
         let c0 = k < b.count ? b[k] : 0
@@ -151,13 +152,13 @@ extension ShellParser {
         while e < b.count && e - i <= 6 && b[e] >= 0x61 && b[e] <= 0x7a { e += 1 }
         let n = e - i
         guard n >= 2 && n <= 6, e >= b.count || isWordBreak(b[e]) else { return nil }
-        // The word's bytes packed into one integer and compared with the packed reserved words:
-        // asked at the start of every command, where a generic slice comparison cost ~100
-        // instructions per reserved word (callgrind).
+        // The word's bytes packed into one integer and compared with the packed reserved words
+        // (asked at the start of every command): no slice comparison per reserved word.
+        // Figures: docs/benchmarks-gate.md.
         var key: UInt64 = 0
         for k in i..<e { key = key << 8 | UInt64(b[k]) }
-        // One switch over the packed words (walking a table of them cost ~60 instructions a call;
-        // a test checks each constant against its word's bytes).
+        // One switch over the packed words, not a walk over a table of them; a test checks each
+        // constant against its word's bytes, so it answers as `reservedWords` does.
         switch key {
         case 0x6966: return "if"
         case 0x6669: return "fi"
