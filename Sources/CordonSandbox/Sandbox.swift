@@ -78,36 +78,137 @@ public enum Sandbox {
         return (fds[0], fds[1])
     }
 
-    static func spawn(_ plan: SpawnPlan, stdinFD: Int32) throws(SandboxError) -> Child {
-        let a = CArena()
-        let (errR, errW) = try pipe2(O_CLOEXEC)
-        let (syncR, syncW) = try pipe2(O_CLOEXEC)
-        let (statusR, statusW) = try pipe2(O_CLOEXEC)
-        let (outR, outW) = try pipe2(O_CLOEXEC)
-        let (errOutR, errOutW) = try pipe2(O_CLOEXEC)
-        var notifyParent: Int32 = -1
-        var notifyChild: Int32 = -1
-        if plan.monitor != nil {
-            var sp: [Int32] = [-1, -1]
-            let r = cs_socketpair_cloexec(&sp)
-            if r < 0 { throw SandboxError(.setup("socketpair"), errno: Errno(-r)) }
-            notifyParent = sp[0]
-            notifyChild = sp[1]
-        }
-        var closeInParent = [errW, syncR, statusW, outW, errOutW, notifyChild]
-        defer { for fd in closeInParent where fd >= 0 { close(fd) } }
+    /// The pipes (and, with a monitor, the socket) between cordon and the child. Each pair is
+    /// close-on-exec; the child's ends are dup'ed or used by the C code before execve.
+    struct Channels {
+        /// The child's `{stage, errno}` record on failure; EOF on `errR` means execve succeeded,
+        /// which needs the parent's copy of `errW` closed before it waits.
+        var errR: Int32 = -1, errW: Int32 = -1
+        /// One byte releases the child once the id maps are written; `syncW` stays open for the
+        /// run (EOF tells the child cordon died before its parent-death signal was armed).
+        var syncR: Int32 = -1, syncW: Int32 = -1
+        /// Init reports the worker's wait status here.
+        var statusR: Int32 = -1, statusW: Int32 = -1
+        var outR: Int32 = -1, outW: Int32 = -1
+        var errOutR: Int32 = -1, errOutW: Int32 = -1
+        /// The worker sends the seccomp listener over this unix socket; -1 without a monitor.
+        var notifyParent: Int32 = -1, notifyChild: Int32 = -1
 
-        let ns = plan.layers.namespaces
+        /// Opens every channel, or none: a failure closes what was already opened.
+        init(monitor: Bool) throws(SandboxError) {
+            do throws(SandboxError) {
+                (errR, errW) = try pipe2(O_CLOEXEC)
+                (syncR, syncW) = try pipe2(O_CLOEXEC)
+                (statusR, statusW) = try pipe2(O_CLOEXEC)
+                (outR, outW) = try pipe2(O_CLOEXEC)
+                (errOutR, errOutW) = try pipe2(O_CLOEXEC)
+                if monitor {
+                    var sp: [Int32] = [-1, -1]
+                    let r = cs_socketpair_cloexec(&sp)
+                    if r < 0 { throw SandboxError(.setup("socketpair"), errno: Errno(-r)) }
+                    (notifyParent, notifyChild) = (sp[0], sp[1])
+                }
+            } catch {
+                for fd in childEnds + parentEnds where fd >= 0 { close(fd) }
+                throw error
+            }
+        }
+
+        /// The ends the child uses; the parent closes its copies once the child exists.
+        var childEnds: [Int32] { [errW, syncR, statusW, outW, errOutW, notifyChild] }
+        /// The ends cordon keeps.
+        var parentEnds: [Int32] { [errR, syncW, statusR, outR, errOutR, notifyParent] }
+    }
+
+    /// clone3 and the child's whole setup, then the wait until the command runs: on any
+    /// failure the child is killed and reaped and every descriptor closed, so a failed spawn
+    /// leaves nothing behind.
+    static func spawn(_ plan: SpawnPlan, stdinFD: Int32) throws(SandboxError) -> Child {
+        var ch = try Channels(monitor: plan.monitor != nil)
+        // The parent's copies of the child's ends go when spawn returns, except errW and syncR,
+        // closed as soon as the child is released (below). notifyChild stays open until then on
+        // purpose: were it closed, a child that fails setup before sending the listener would
+        // make the socket readable (EOF) next to its error record, and the real stage error
+        // would be reported as a failed listener transfer.
+        var closeAtExit = [ch.syncR, ch.errW, ch.statusW, ch.outW, ch.errOutW, ch.notifyChild]
+        defer { for fd in closeAtExit where fd >= 0 { close(fd) } }
+        let (pid, pidfd) = clone(plan, ch, stdinFD: stdinFD)
+        PhaseTimer.shared.mark("clone3")
+        if pid < 0 {
+            for fd in ch.parentEnds where fd >= 0 { close(fd) }
+            throw SandboxError(.clone, errno: Errno(-pid))
+        }
+        var child = Child(
+            pid: pid, pidfd: pidfd, stdoutR: ch.outR, stderrR: ch.errOutR, statusR: ch.statusR, syncW: ch.syncW,
+            listener: -1, cgroup: nil)
+        do throws(SandboxError) {
+            if plan.layers.namespaces { try release(&child, plan) }
+            // EOF on the error pipe (execve closed the child's copy) is only seen once no copy
+            // of errW is left here.
+            close(ch.syncR)
+            close(ch.errW)
+            closeAtExit.removeAll { $0 == ch.syncR || $0 == ch.errW }
+            PhaseTimer.shared.mark("id maps, cgroups, released")
+            try awaitExec(plan, &child, errR: ch.errR, notify: &ch.notifyParent)
+        } catch {
+            abort(child, errR: ch.errR, notify: ch.notifyParent)
+            throw error
+        }
+        if ch.notifyParent >= 0 { close(ch.notifyParent) }
+        close(ch.errR)
+        return child
+    }
+
+    /// Kills and reaps a child whose setup failed, and closes everything cordon held for it.
+    static func abort(_ child: Child, errR: Int32, notify: Int32) {
+        _ = cs_pidfd_send_signal(child.pidfd, SIGKILL)
+        var st: Int32 = 0
+        _ = cs_wait_pidfd(child.pidfd, &st, nil, 0)
+        for fd in [child.pidfd, errR, child.statusR, child.stdoutR, child.stderrR, child.syncW, notify, child.listener]
+        where fd >= 0 {
+            close(fd)
+        }
+        child.cgroup?.remove()
+    }
+
+    /// The flat C plan from the Swift one, then clone3 with every signal blocked. Returns the
+    /// pid and pidfd, or -errno as the pid. Every pointer in the C plan lives in `arena` (and
+    /// the filter buffer), which outlive `cs_spawn`: the child reads them before it execs.
+    static func clone(_ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32) -> (Int32, Int32) {
+        let a = CArena()
+        var p = cPlan(plan, ch, stdinFD: stdinFD, arena: a)
+        var filter: [sock_filter] = plan.seccomp?.instructions ?? []
+        let fprog = a.allocate(sock_fprog.self, count: 1)
+        return filter.withUnsafeMutableBufferPointer { buf in
+            if plan.seccomp != nil {
+                fprog.pointee = sock_fprog(len: UInt16(buf.count), filter: buf.baseAddress)
+                p.seccomp = UnsafePointer(fprog)
+            }
+            // All signals blocked across clone: a handler must never run in the child before it
+            // resets its mask, and the child inherits the blocked set it then waits on (init).
+            let old = UnsafeMutableRawPointer.allocate(byteCount: cs_sigset_size(), alignment: 8)
+            defer { old.deallocate() }
+            _ = cs_sigfillset_block(old)
+            var pidfd: Int32 = -1
+            let pid = withUnsafePointer(to: &p) { cs_spawn($0, &pidfd) }
+            _ = cs_sigmask_restore(old)
+            return (pid, pidfd)
+        }
+    }
+
+    /// `struct cs_plan` for the C child: namespaces and the root's mount ops, ids, limits,
+    /// stdio, Landlock, the listener flags, the exec candidates, argv and envp.
+    static func cPlan(_ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, arena a: CArena) -> cs_plan {
         var p = cs_plan()
-        if ns {
+        if plan.layers.namespaces {
             p.clone_flags = UInt64(
                 CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
                     | CS_CLONE_NEWCGROUP)
             if plan.network == .none { p.clone_flags |= UInt64(CS_CLONE_NEWNET) }
             p.use_init = 1
-            p.sync_fd = syncR
-            p.sync_write_fd = syncW
-            p.status_fd = statusW
+            p.sync_fd = ch.syncR
+            p.sync_write_fd = ch.syncW
+            p.status_fd = ch.statusW
             p.hostname = a.string("cordon")
             p.loopback_up = plan.network == .none ? 1 : 0
             p.build_root = 1
@@ -131,8 +232,8 @@ public enum Sandbox {
             p.change_ids = plan.hostIsRoot ? 1 : 0
             p.drop_groups = plan.hostIsRoot ? 1 : 0
         }
-        p.err_fd = errW
-        p.notify_sock = notifyChild
+        p.err_fd = ch.errW
+        p.notify_sock = ch.notifyChild
         if plan.monitor != nil {
             // The listener for the monitor, and (WAIT_KILLABLE_RECV) once the monitor has received
             // a notification only a fatal signal interrupts the wait, so a signal handler in the
@@ -148,8 +249,8 @@ public enum Sandbox {
         p.rlimits = UnsafePointer(rl)
         p.nrlimits = Int32(plan.rlimits.count)
         p.stdin_fd = stdinFD
-        p.stdout_fd = outW
-        p.stderr_fd = errOutW
+        p.stdout_fd = ch.outW
+        p.stderr_fd = ch.errOutW
         p.cwd = a.string(plan.cwd)
         if plan.layers.landlockABI != nil {
             let rules = a.allocate(cs_landlock_rule.self, count: plan.landlockRules.count)
@@ -162,102 +263,56 @@ public enum Sandbox {
                 scoped: plan.landlockScoped, rules: UnsafePointer(rules), nrules: Int32(plan.landlockRules.count))
             p.landlock = UnsafePointer(ll)
         }
-        var filter: [sock_filter] = plan.seccomp?.instructions ?? []
-        let fprog = a.allocate(sock_fprog.self, count: 1)
-        let spawnResult: (Int32, Int32) = filter.withUnsafeMutableBufferPointer { buf in
-            if plan.seccomp != nil {
-                fprog.pointee = sock_fprog(len: UInt16(buf.count), filter: buf.baseAddress)
-                p.seccomp = UnsafePointer(fprog)
-            }
-            let cands = a.allocate(UnsafePointer<CChar>?.self, count: plan.execCandidates.count)
-            for (i, c) in plan.execCandidates.enumerated() { cands[i] = a.string(c) }
-            p.exec_candidates = UnsafePointer(cands)
-            p.ncandidates = Int32(plan.execCandidates.count)
-            p.argv = UnsafePointer(a.stringArray(plan.argv))
-            p.envp = UnsafePointer(a.stringArray(plan.environment))
-            // All signals blocked across clone: a handler must never run in the child before it
-            // resets its mask, and the child inherits the blocked set it then waits on (init).
-            let old = UnsafeMutableRawPointer.allocate(byteCount: cs_sigset_size(), alignment: 8)
-            defer { old.deallocate() }
-            _ = cs_sigfillset_block(old)
-            var pidfd: Int32 = -1
-            let pid = withUnsafePointer(to: &p) { cs_spawn($0, &pidfd) }
-            _ = cs_sigmask_restore(old)
-            return (pid, pidfd)
-        }
-        let (pid, pidfd) = spawnResult
-        PhaseTimer.shared.mark("clone3")
-        if pid < 0 {
-            close(errR)
-            close(syncW)
-            close(statusR)
-            close(outR)
-            close(errOutR)
-            if notifyParent >= 0 { close(notifyParent) }
-            throw SandboxError(.clone, errno: Errno(-pid))
-        }
+        let cands = a.allocate(UnsafePointer<CChar>?.self, count: plan.execCandidates.count)
+        for (i, c) in plan.execCandidates.enumerated() { cands[i] = a.string(c) }
+        p.exec_candidates = UnsafePointer(cands)
+        p.ncandidates = Int32(plan.execCandidates.count)
+        p.argv = UnsafePointer(a.stringArray(plan.argv))
+        p.envp = UnsafePointer(a.stringArray(plan.environment))
+        return p
+    }
 
-        var cgroup: CgroupSet?
-        var listener: Int32 = -1
-        func abort(_ f: SandboxError) -> SandboxError {
-            _ = cs_pidfd_send_signal(pidfd, SIGKILL)
-            var st: Int32 = 0
-            _ = cs_wait_pidfd(pidfd, &st, nil, 0)
-            close(pidfd)
-            close(errR)
-            close(statusR)
-            close(outR)
-            close(errOutR)
-            if syncW >= 0 { close(syncW) }
-            if notifyParent >= 0 { close(notifyParent) }
-            if listener >= 0 { close(listener) }
-            cgroup?.remove()
-            return f
+    /// Writes the id maps, puts the child in its cgroups (as root), and releases it with one
+    /// byte on the sync pipe. The parent keeps `syncW` open: the child's EOF check stays
+    /// meaningful for the "cordon died" case only.
+    static func release(_ child: inout Child, _ plan: SpawnPlan) throws(SandboxError) {
+        try writeIDMaps(pid: child.pid, plan: plan)
+        if plan.hostIsRoot, plan.layers.cgroups {
+            child.cgroup = try CgroupSet.create(pid: child.pid, memory: plan.memoryLimit, pids: plan.processLimit)
         }
-        if ns {
-            do throws(SandboxError) {
-                try writeIDMaps(pid: pid, plan: plan)
-                if plan.hostIsRoot, plan.layers.cgroups {
-                    cgroup = try CgroupSet.create(pid: pid, memory: plan.memoryLimit, pids: plan.processLimit)
-                }
-            } catch {
-                throw abort(error)
-            }
-            // Release the child. Closing our end after the byte keeps the child's EOF check
-            // meaningful for the failure path only.
-            var one: UInt8 = 1
-            _ = write(syncW, &one, 1)
-        }
-        closeInParent.removeAll { $0 == syncR }
-        close(syncR)
-        closeInParent.removeAll { $0 == errW }
-        close(errW)
+        var one: UInt8 = 1
+        _ = write(child.syncW, &one, 1)
+    }
 
-        PhaseTimer.shared.mark("id maps, cgroups, released")
-        // Blocks until the command is running (EOF: execve closed the pipe) or setup failed.
-        // With a monitor, the worker first sends the listener, then its execve attempts wait
-        // for answers, so the error pipe, the socket and the listener are polled together.
+    /// Blocks until the command is running (EOF: execve closed the pipe) or setup failed (a
+    /// `{stage, errno, index}` record). With a monitor, the worker first sends the listener,
+    /// then its execve attempts wait for answers, so the error pipe, the socket and the
+    /// listener are polled together.
+    static func awaitExec(_ plan: SpawnPlan, _ child: inout Child, errR: Int32, notify: inout Int32)
+        throws(SandboxError)
+    {
         var rec = cs_error()
         var got = 0
-        var waitingForListener = notifyParent >= 0
+        var waitingForListener = notify >= 0
         while true {
-            if waitingForListener || listener >= 0 {
+            if waitingForListener || child.listener >= 0 {
                 var fds = [pollfd(fd: errR, events: Int16(POLLIN), revents: 0)]
-                fds.append(pollfd(fd: waitingForListener ? notifyParent : listener, events: Int16(POLLIN), revents: 0))
+                fds.append(
+                    pollfd(fd: waitingForListener ? notify : child.listener, events: Int16(POLLIN), revents: 0))
                 if poll(&fds, 2, -1) < 0 {
                     if errno == EINTR { continue }
-                    throw abort(SandboxError(.setup("poll"), errno: .current))
+                    throw SandboxError(.setup("poll"), errno: .current)
                 }
                 if fds[1].revents & Int16(POLLIN) != 0 {
                     if waitingForListener {
-                        let fd = cs_recv_fd(notifyParent)
-                        if fd < 0 { throw abort(SandboxError(.setup("receive seccomp listener"), errno: Errno(-fd))) }
-                        listener = fd
+                        let fd = cs_recv_fd(notify)
+                        if fd < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-fd)) }
+                        child.listener = fd
                         waitingForListener = false
-                        close(notifyParent)
-                        notifyParent = -1
-                    } else if let m = plan.monitor, case .fatal(let why) = m.initialExec(listener: listener) {
-                        throw abort(SandboxError(.monitor, why, errno: Errno(EIO)))
+                        close(notify)
+                        notify = -1
+                    } else if let m = plan.monitor, case .fatal(let why) = m.initialExec(listener: child.listener) {
+                        throw SandboxError(.monitor, why, errno: Errno(EIO))
                     }
                     continue
                 }
@@ -271,23 +326,17 @@ public enum Sandbox {
             got += n
             if got == MemoryLayout<cs_error>.size { break }
         }
-        if notifyParent >= 0 { close(notifyParent) }
-        close(errR)
-        if got == MemoryLayout<cs_error>.size {
-            let stage = ChildStage(rawValue: rec.stage)
-            var detail = ""
-            // The record's index names the mount op or exec candidate that failed (csandbox.h).
-            if stage == .mount, rec.index >= 0, Int(rec.index) < plan.mounts.count {
-                let m = plan.mounts[Int(rec.index)]
-                detail = "(\(m.kind) \(m.source.map { $0 + " -> " } ?? "")\(m.target))"
-            } else if stage == .exec, rec.index >= 0, Int(rec.index) < plan.execCandidates.count {
-                detail = plan.execCandidates[Int(rec.index)]
-            }
-            throw abort(SandboxError(.child(stage), detail, errno: Errno(rec.err)))
+        guard got == MemoryLayout<cs_error>.size else { return }
+        let stage = ChildStage(rawValue: rec.stage)
+        var detail = ""
+        // The record's index names the mount op or exec candidate that failed (csandbox.h).
+        if stage == .mount, rec.index >= 0, Int(rec.index) < plan.mounts.count {
+            let m = plan.mounts[Int(rec.index)]
+            detail = "(\(m.kind) \(m.source.map { $0 + " -> " } ?? "")\(m.target))"
+        } else if stage == .exec, rec.index >= 0, Int(rec.index) < plan.execCandidates.count {
+            detail = plan.execCandidates[Int(rec.index)]
         }
-        return Child(
-            pid: pid, pidfd: pidfd, stdoutR: outR, stderrR: errOutR, statusR: statusR, syncW: syncW, listener: listener,
-            cgroup: cgroup)
+        throw SandboxError(.child(stage), detail, errno: Errno(rec.err))
     }
 
     /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only

@@ -1,8 +1,11 @@
 import CSandbox
-// Compiled seccomp programs cached on disk, keyed by SHA-256 of the profile text, the
-// architecture and this cache's format: compiling through libseccomp (and parsing the profile)
-// costs ~0.4 ms per run, reading 700 bytes back costs ~20 us. The cache lives in the invoking
-// user's cache directory, which the sandbox never mounts, so the command cannot poison it.
+// Compiled seccomp programs cached on disk: every sandboxed run needs one, and parsing the
+// profile and compiling it through libseccomp cost far more than reading a compiled program
+// back. The key is SHA-256 of everything the compile depends on (this cache's format, the
+// architecture, the monitored events, the profile text), so a cached program is the one a
+// compile would produce; `format` must change whenever the compiler's output for the same
+// input does. The cache lives in the invoking user's cache directory, which the sandbox never
+// mounts, so the command cannot poison it. Figures: docs/benchmarks-gate.md.
 import CordonBase
 import CordonPolicy
 import Glibc

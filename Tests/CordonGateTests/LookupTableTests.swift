@@ -1,5 +1,6 @@
 // The byte-level tables and helpers the gate's fast paths use must give the same answers as
 // the plain String operations they replace (see docs/benchmarks-gate.md, Speed).
+import CordonTestSupport
 import Testing
 
 @testable import CordonGate
@@ -22,6 +23,22 @@ struct LookupTableTests {
         for n in ["", "gi", "gitt", "Git", "rm ", "zzz", "\u{212A}ill", "7", "[[["] {
             #expect(KnownPrograms.contains(n) == names.contains(n), "\(n)")
         }
+    }
+
+    @Test(
+        "KnownPrograms.swift holds exactly the names of scripts/known-programs.txt (run scripts/gen-known-programs.sh)")
+    func knownProgramsGenerated() throws {
+        let text = try #require(readText(Repository.path("scripts/known-programs.txt")))
+        var listed: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            listed += code.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        }
+        let sorted = listed.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(Set(listed).count == listed.count, "a name is listed twice")
+        #expect(KnownPrograms.sorted == sorted)
+        // Files that only sit in a bin directory are not programs anyone runs.
+        for junk in ["LICENSE.txt", "X11", "FileCheck-14"] { #expect(!KnownPrograms.contains(junk)) }
     }
 
     @Test("Needles finds a needle exactly when some needle is a substring")

@@ -261,11 +261,12 @@ public enum Replay {
 
 extension Replay {
     /// Groups identical actions (`SameAction`): `slot[i]` is the group of `actions[i]`, and
-    /// `first[g]` the first action of group g. Hashes are computed on every processor; the
-    /// table is an open-addressing one over them, and a match is confirmed with `==`, so a
-    /// hash collision costs a comparison, never a wrong answer. (A `Dictionary` keyed by the
-    /// action re-hashed and compared on one thread: 9,000 instructions an action, as much as
-    /// a fifth of deciding it.)
+    /// `first[g]` the first action of group g. The hashes are computed on every processor, and
+    /// the one-thread part is an open-addressing table over them, not a `Dictionary` keyed by
+    /// the action, which would hash every action again on one thread while the other processors
+    /// wait. A match is confirmed with `SameAction.same`, so a hash collision costs a comparison,
+    /// never a wrong answer. The groups must stay those of `SameAction.same`, numbered in order
+    /// of first appearance. Figures: docs/benchmarks-gate.md.
     static func distinctActions(_ actions: [RecordedAction], threads: Int) -> (slot: [Int], first: [Int]) {
         let hashes = ParallelMap.map(count: actions.count, threads: threads, minimumPerThread: 2048) {
             SameAction.hash(actions[$0].action)

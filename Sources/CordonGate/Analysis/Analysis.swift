@@ -43,8 +43,9 @@ final class Analysis {
     }()
     var writtenCache: [[String]?] = []
 
-    /// Borrowed in place (`_read`): a plain getter copied the whole script struct (six arrays and
-    /// the text, each retained and released) on every use.
+    /// Borrowed in place (`_read`), not returned by a plain getter, which would copy the whole
+    /// script struct (its arrays and the text, each retained and released) on every use. Read
+    /// only: it is always `sink.script` itself.
     var script: ParsedScript { _read { yield sink.script } }
 
     /// Analyses a shell command line or script.
@@ -153,9 +154,11 @@ final class Analysis {
     /// The source text of the command an invocation came from.
     func evidence(_ inv: Int) -> String { sink.script.commands[invocations[inv].command].text }
 
-    /// The simple command invocation `inv` came from, borrowed in place (`_read`). A function
-    /// returning it copied the command (words, redirects, assignments, text: four retains and
-    /// four releases) on each of the ~10 uses per decision, most of which read one field.
+    /// The simple command invocation `inv` came from, borrowed in place (`_read`), not returned
+    /// by a function, which would copy the command (words, redirects, assignments, text: four
+    /// retains and four releases) on every use; the detectors ask for it several times per
+    /// decision, mostly to read one field. Read only: it is always the command in `sink.script`.
+    /// Figures: docs/benchmarks-gate.md.
     subscript(commandOf inv: Int) -> SimpleCommand {
         _read { yield sink.script.commands[invocations[inv].command] }
     }

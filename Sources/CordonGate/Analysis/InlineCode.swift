@@ -142,9 +142,8 @@ extension Analysis {
         let short =
             code.utf8.count > 80 ? String(decoding: code.utf8.prefix(80), as: UTF8.self) + "..." : code
         if !payload { hit(.inlineCode, index, evidence: short, reason: "runs inline \(language) code") }
-        // Each marker list is searched in one pass over the code (`Needles`), not a pass per
-        // marker: code can be long. Same answer as `has` over each marker. Figures:
-        // docs/benchmarks-gate.md.
+        // One pass over the code per marker list (`Needles`), not one per marker: code can be
+        // long. Same answer as `has` over each marker. Figures: docs/benchmarks-gate.md.
         if code.containsAny(markerNeedles.library) {
             hit(
                 .libraryLoad, index, evidence: short,

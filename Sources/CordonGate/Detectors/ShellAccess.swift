@@ -138,8 +138,10 @@ enum ShellAccess {
             }
         }
         // Programs that open a shell when given nothing to run.
-        // (Computed in the two cases that ask: a local computed property capturing `inv` cost a
-        // heap-allocated closure context for every program.)
+        // The `screen` and `sg` cases each test the arguments not starting with `-` in place, not
+        // through a shared local computed property: one capturing `inv` needs a heap-allocated
+        // closure context for every program, though only these two cases read it. Both must keep
+        // that one definition of a bare argument.
         switch Name(p) {
         case "screen", "byobu", "zellij":
             if !inv.args.contains(where: { !$0.hasPrefix("-") }) || inv.args == ["-S"] {

@@ -9,8 +9,10 @@ struct Candidate {
     var rule: String?
     /// 2 = explicit rule, 1 = tool or command list, 0 = thresholds over detector scores.
     var explicitness: Int
-    /// Prepended to `rule` for the winner only (`tool:`, `command:`): building the string for
-    /// every candidate cost more than the rest of the tool-list check.
+    /// Prepended to `rule` for the winner only (`tool:`, `command:`): only the winner's rule is
+    /// reported, so the prefixed string is built once, not for every candidate. Choosing the
+    /// winner never reads `rule`, so the decision and its rule (`rulePrefix + rule`) are the
+    /// same as if every candidate carried the prefixed string.
     var rulePrefix: String = ""
 }
 
@@ -61,9 +63,11 @@ extension Gate {
 
         // Tool lists (globs on the tool name; `shell` for commands).
         func toolList(_ list: [String], _ kind: DecisionKind) {
-            // An index loop: `first(where:)` retained and released every entry it passed.
-            // The first-byte test is globMatch's own first step, done before reaching the bytes of
-            // both strings: most entries differ from the tool name in the first byte.
+            // An index loop, not `first(where:)`, which retains and releases every entry it passes.
+            // Most entries differ from the tool name in the first byte, so that is tested before
+            // reaching the bytes of both strings. It must stay globMatch's own first step (an entry
+            // not starting with `*`, `?` or the tool name's first byte cannot match), so the entry
+            // found is the one `first(where:)` with globMatch would find.
             let t0 = subject.tool.utf8.first
             var found: Int?
             for i in list.indices {

@@ -157,8 +157,9 @@ extension ShellParser {
         // Figures: docs/benchmarks-gate.md.
         var key: UInt64 = 0
         for k in i..<e { key = key << 8 | UInt64(b[k]) }
-        // One switch over the packed words, not a walk over a table of them; a test checks each
-        // constant against its word's bytes, so it answers as `reservedWords` does.
+        // One switch over the packed words, not a walk over a table of them. It must recognise
+        // every lower-case word of `reservedWords` and nothing else (a test checks every word
+        // and some near misses).
         switch key {
         case 0x6966: return "if"
         case 0x6669: return "fi"

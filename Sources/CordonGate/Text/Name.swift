@@ -2,8 +2,8 @@
 
 /// A program or subcommand name for `switch` statements. Detectors switch over dozens of
 /// string literals per program; comparing lengths first turns almost every case into one
-/// integer compare instead of a call into the string runtime. Same answer as `==` for the
-/// ASCII literals used as cases, as with `eq`. Figures: docs/benchmarks-gate.md.
+/// integer compare instead of a call into the string runtime. Same answer as `==` for ASCII
+/// case literals without K, `;` or a backquote (as `eq`). Figures: docs/benchmarks-gate.md.
 struct Name {
     let value: String
     let count: Int

@@ -4,12 +4,12 @@
 ///
 /// The detectors ask dozens of such questions per command, so this table hashes the UTF-8
 /// bytes with FNV-1a and compares bytes directly instead of going through the string runtime
-/// as `Set<String>` does (SipHash). Figures: docs/benchmarks-gate.md.
-/// Lookups are exact byte comparisons, so the answer is the same as `Set<String>.contains` for
-/// the ASCII names these sets hold (no Unicode normalisation is involved).
+/// as `Set<String>` does (SipHash). Lookups are exact byte comparisons, so the answer is the
+/// same as `Set<String>.contains` for the ASCII names these sets hold (no Unicode
+/// normalisation is involved). Figures: docs/benchmarks-gate.md.
 ///
 /// A class: sets are passed around (`skipOptions(_:from:withValue:)`) and read from statics
-/// on every lookup, and a shared immutable instance is not retained array by array per pass.
+/// on every lookup, and a reference is shared where a struct would retain each of its arrays.
 final class NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
     /// The names in insertion order, without duplicates.
     let members: [String]

@@ -8,8 +8,8 @@
 /// there, and no array of arrays is walked. The answer is the same as trying every needle at
 /// every offset: whether some needle occurs at some offset. Figures: docs/benchmarks-gate.md.
 ///
-/// A class: the value is shared, not copied, so a search through a static set retains and
-/// releases none of its arrays. Immutable, so sharing cannot change an answer.
+/// A class: the value is shared, not copied, where a struct would retain and release each of
+/// its arrays on every search through a static set. Immutable, so sharing changes no answer.
 final class Needles: Sendable {
     /// All needles' bytes back to back; needle `i` is `bytes[starts[i]..<starts[i + 1]]`.
     private let bytes: [UInt8]

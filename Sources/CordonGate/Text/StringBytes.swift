@@ -63,8 +63,8 @@ extension String {
 
     /// `==` that compares lengths first, so an unequal length never calls into the string
     /// runtime; detectors compare program names with dozens of literals per command, and almost
-    /// all differ in length. Same answer as `==` for the ASCII literals used here. Figures:
-    /// docs/benchmarks-gate.md.
+    /// all differ in length. Same answer as `==` for the ASCII literals used here.
+    /// Figures: docs/benchmarks-gate.md.
     @inline(__always) func eq(_ other: String) -> Bool {
         utf8.count == other.utf8.count && self == other
     }
