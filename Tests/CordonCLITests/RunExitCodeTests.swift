@@ -162,6 +162,26 @@ struct RunExitCodeTests {
         #expect(r.stdout != "cordon\n")
     }
 
+    // Regression: --unsandboxed decoded wait statuses by hand and took any exit above 128 for
+    // a signal, so `exit 130` was recorded as killed by signal 2.
+    @Test("--unsandboxed tells an exit above 128 from a death by signal, in the exit code and in run_end")
+    func unsandboxedStatuses() throws {
+        let ws = try Workspace()
+        let trace = ws.path + "/t.jsonl"
+        let exited = try ws.run(["sh", "-c", "exit 130"], options: ["--unsandboxed", "--trace", trace])
+        #expect(exited.status == 130)
+        let end = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").last ?? ""
+        #expect(end.contains("\"outcome\":\"exited\"") && end.contains("\"exitCode\":130"), "\(end)")
+        let trace2 = ws.path + "/t2.jsonl"
+        let killed = try ws.run(["sh", "-c", "kill -TERM $$"], options: ["--unsandboxed", "--trace", trace2])
+        #expect(killed.status == 128 + 15)
+        let end2 = try String(contentsOfFile: trace2, encoding: .utf8).split(separator: "\n").last ?? ""
+        #expect(end2.contains("\"outcome\":\"signaled\"") && end2.contains("\"signal\":15"), "\(end2)")
+        let missing = try ws.run(["no-such-program-here"], options: ["--unsandboxed"])
+        #expect(missing.status == 127)
+        #expect(missing.stderr.contains("command not found"), "\(missing.stderr)")
+    }
+
     @Test("a policy requiring namespaces refuses to fall back (125)") func requireNamespaces() throws {
         let ws = try Workspace()
         try ws.write("p.yaml", "extends: default\nsandbox:\n  require: [namespaces]\n")
