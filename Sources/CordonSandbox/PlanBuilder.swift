@@ -141,167 +141,200 @@ public enum PlanBuilder {
         return path.split(separator: ":").map { ($0.isEmpty ? "." : String($0)) + "/" + cmd }
     }
 
+    /// The steps that build the sandbox's root, in the order the child performs them.
     static func mountOps(_ req: SandboxRequest, rootfs: String?) throws(SandboxError) -> [MountOp] {
+        var root = RootBuilder()
+        root.system(try systemPaths(req, rootfs: rootfs))
+        root.scratch(req.policy.sandbox.filesystem.tmpfs)
+        root.readWrite(req.policy.sandbox.filesystem.readWrite, workspace: req.workspace)
+        root.proc()
+        root.dev()
+        root.coverBanned(bannedPrograms(req.policy))
+        root.hide(req.policy.sandbox.filesystem.hide + req.hide, home: req.hostEnvironment["HOME"])
+        return root.ops
+    }
+
+    /// System paths as (host, inside) pairs: the policy's read-only list, or the entries of an
+    /// unpacked image (without the places the sandbox makes its own: proc, dev, tmp, sys, run).
+    static func systemPaths(_ req: SandboxRequest, rootfs: String?) throws(SandboxError) -> [(String, String)] {
+        guard let root = rootfs else {
+            return req.policy.sandbox.filesystem.readOnly.map { (PathTools.normalize($0), PathTools.normalize($0)) }
+        }
+        guard let r = PathTools.real(root), case .directory = PathTools.lkind(r) else {
+            throw SandboxError(.plan, "rootfs \(root) is not a directory")
+        }
+        guard let d = opendir(r) else { throw SandboxError(.plan, "opendir \(r)", errno: .current) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if [".", "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
+            names.append(n)
+        }
+        closedir(d)
+        return names.sorted().map { (r + "/" + $0, "/" + $0) }
+    }
+
+    /// The mount ops under construction, the directories already made, and what the sandbox
+    /// sees (host path -> sandbox path), so later steps only hide or cover visible paths.
+    struct RootBuilder {
         var ops: [MountOp] = []
         var made: Set<String> = ["/"]
-        func mkdirs(_ path: String) {
+        var visible: [(host: String, inside: String)] = []
+        let roFlags: MountOp.Flags = [.readOnly, .noSuid, .noDev]
+
+        mutating func mkdirs(_ path: String) {
             var cur = ""
             for c in path.split(separator: "/") {
                 cur += "/" + c
                 if made.insert(cur).inserted { ops.append(MountOp(kind: .mkdir, target: "/newroot" + cur)) }
             }
         }
-        func mkparents(_ path: String) {
+
+        mutating func mkparents(_ path: String) {
             if let i = path.lastIndex(of: "/"), i != path.startIndex { mkdirs(String(path[..<i])) }
         }
-        let roFlags: MountOp.Flags = [.readOnly, .noSuid, .noDev]
-        // What the sandbox sees, host path -> sandbox path, so hide entries can be checked.
-        var visible: [(host: String, inside: String)] = []
 
-        // System paths: the policy's read-only list, or the entries of an unpacked image.
-        var system: [(host: String, inside: String)] = []
-        if let root = rootfs {
-            guard let r = PathTools.real(root), case .directory = PathTools.lkind(r) else {
-                throw SandboxError(.plan, "rootfs \(root) is not a directory")
-            }
-            guard let d = opendir(r) else { throw SandboxError(.plan, "opendir \(r)", errno: .current) }
-            var names: [String] = []
-            while let e = readdir(d) {
-                let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if [".", "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
-                names.append(n)
-            }
-            closedir(d)
-            for n in names.sorted() { system.append((r + "/" + n, "/" + n)) }
-        } else {
-            for p in req.policy.sandbox.filesystem.readOnly {
-                system.append((PathTools.normalize(p), PathTools.normalize(p)))
-            }
-        }
-        for (host, inside) in system {
-            switch PathTools.lkind(host) {
-            case .missing, .other: continue
-            case .symlink(let text):
-                // Merged /usr: /bin -> usr/bin is recreated as the same symlink, not bound, so
-                // the sandbox sees the layout the host has.
-                mkparents(inside)
-                if made.insert(inside).inserted {
-                    ops.append(MountOp(kind: .symlink, source: text, target: "/newroot" + inside))
+        /// Read-only binds of the system paths; symlinks recreated as symlinks.
+        mutating func system(_ paths: [(String, String)]) {
+            for (host, inside) in paths {
+                switch PathTools.lkind(host) {
+                case .missing, .other: continue
+                case .symlink(let text):
+                    // Merged /usr: /bin -> usr/bin is recreated as the same symlink, not bound, so
+                    // the sandbox sees the layout the host has.
+                    mkparents(inside)
+                    if made.insert(inside).inserted {
+                        ops.append(MountOp(kind: .symlink, source: text, target: "/newroot" + inside))
+                    }
+                case .directory:
+                    mkdirs(inside)
+                    ops.append(
+                        MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
+                    visible.append((host, inside))
+                case .file:
+                    mkparents(inside)
+                    ops.append(MountOp(kind: .mkfile, target: "/newroot" + inside))
+                    ops.append(
+                        MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
+                    visible.append((host, inside))
                 }
-            case .directory:
-                mkdirs(inside)
-                ops.append(MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
-                visible.append((host, inside))
-            case .file:
-                mkparents(inside)
-                ops.append(MountOp(kind: .mkfile, target: "/newroot" + inside))
-                ops.append(MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
-                visible.append((host, inside))
             }
         }
 
-        // Scratch tmpfs before the read-write binds: a workspace under /tmp must be bound on top
-        // of the new /tmp, not hidden by it. Directories made under a tmpfs mount point before
-        // it was mounted are gone afterwards, so they are forgotten and made again.
-        for t in req.policy.sandbox.filesystem.tmpfs {
-            let p = PathTools.normalize(t)
-            mkdirs(p)
-            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p, data: "mode=1777"))
-            made = made.filter { !PathTools.isUnder($0, p) || $0 == p }
+        /// Scratch tmpfs before the read-write binds: a workspace under /tmp must be bound on
+        /// top of the new /tmp, not hidden by it. Directories made under a tmpfs mount point
+        /// before it was mounted are gone afterwards, so they are forgotten and made again.
+        mutating func scratch(_ tmpfs: [String]) {
+            for t in tmpfs {
+                let p = PathTools.normalize(t)
+                mkdirs(p)
+                ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p, data: "mode=1777"))
+                made = made.filter { !PathTools.isUnder($0, p) || $0 == p }
+            }
         }
-        // Read-write places: extra binds, then the workspace at its own absolute path so
-        // relative paths in the agent's commands keep working.
-        for p in req.policy.sandbox.filesystem.readWrite {
-            guard let real = PathTools.real(p) else { continue }
-            mkdirs(real)
-            ops.append(
-                MountOp(kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + real, target: "/newroot" + real))
-            visible.append((real, real))
-        }
-        mkdirs(req.workspace)
-        ops.append(
-            MountOp(
-                kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + req.workspace,
-                target: "/newroot" + req.workspace))
-        visible.append((req.workspace, req.workspace))
 
-        // A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even
-        // though the user namespace owns the pid namespace.
-        mkdirs("/proc")
-        ops.append(MountOp(kind: .proc, target: "/newroot/proc"))
-        for p in ["sys", "sysrq-trigger", "irq", "bus", "fs"] {
+        /// Read-write places: extra binds, then the workspace at its own absolute path so
+        /// relative paths in the agent's commands keep working.
+        mutating func readWrite(_ extra: [String], workspace: String) {
+            for p in extra {
+                guard let real = PathTools.real(p) else { continue }
+                mkdirs(real)
+                ops.append(
+                    MountOp(
+                        kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + real, target: "/newroot" + real))
+                visible.append((real, real))
+            }
+            mkdirs(workspace)
             ops.append(
                 MountOp(
-                    kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec, .optional],
-                    source: "/newroot/proc/" + p, target: "/newroot/proc/" + p))
+                    kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + workspace,
+                    target: "/newroot" + workspace))
+            visible.append((workspace, workspace))
         }
 
-        // A minimal /dev: a few character devices bound from the host, a private devpts, shm.
-        mkdirs("/dev")
-        ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noExec], target: "/newroot/dev", data: "mode=0755"))
-        for d in ["null", "zero", "full", "random", "urandom", "tty"] {
-            ops.append(MountOp(kind: .mkfile, target: "/newroot/dev/" + d))
-            ops.append(
-                MountOp(
-                    kind: .bind, flags: [.noSuid, .noExec, .optional], source: "/oldroot/dev/" + d,
-                    target: "/newroot/dev/" + d))
-        }
-        ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/pts"))
-        ops.append(MountOp(kind: .devpts, target: "/newroot/dev/pts"))
-        ops.append(MountOp(kind: .symlink, source: "pts/ptmx", target: "/newroot/dev/ptmx"))
-        ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/shm"))
-        ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm", data: "mode=1777"))
-        for (name, to) in [
-            ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-            ("stderr", "/proc/self/fd/2"),
-        ] {
-            ops.append(MountOp(kind: .symlink, source: to, target: "/newroot/dev/" + name))
-        }
-
-        // Programs the policy bans outright (a bare name in gate.commands.block) are not
-        // executable at all: each copy on the sandbox's PATH is covered by an empty read-only
-        // noexec file, so the kernel refuses it whatever the gate sees, and `cp` of it yields
-        // an empty file.
-        ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
-        var covered: Set<String> = []
-        for name in bannedPrograms(req.policy) {
-            for dir in sandboxPATH.split(separator: ":") {
-                guard let real = PathTools.real(String(dir) + "/" + name), case .file = PathTools.lkind(real),
-                    visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
-                else { continue }
+        /// A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even
+        /// though the user namespace owns the pid namespace.
+        mutating func proc() {
+            mkdirs("/proc")
+            ops.append(MountOp(kind: .proc, target: "/newroot/proc"))
+            for p in ["sys", "sysrq-trigger", "irq", "bus", "fs"] {
                 ops.append(
                     MountOp(
-                        kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty",
-                        target: "/newroot" + real))
+                        kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec, .optional],
+                        source: "/newroot/proc/" + p, target: "/newroot/proc/" + p))
             }
         }
 
-        // Hidden paths: covered by an empty read-only tmpfs (directories) or an empty read-only
-        // file (files), only where some bind made them visible in the first place.
-        let home = req.hostEnvironment["HOME"]
-        var hidden: Set<String> = []
-        for h in req.policy.sandbox.filesystem.hide + req.hide {
-            guard let expanded = PathTools.expandHome(h, home: home) else { continue }
-            let host = PathTools.real(expanded) ?? PathTools.normalize(expanded)
-            guard let v = visible.last(where: { PathTools.isUnder(host, $0.host) }) else { continue }
-            let inside = v.inside + String(host.dropFirst(v.host == "/" ? 0 : v.host.count))
-            guard hidden.insert(inside).inserted else { continue }
-            switch PathTools.lkind(host) {
-            case .directory:
+        /// A minimal /dev: a few character devices bound from the host, a private devpts, shm.
+        mutating func dev() {
+            mkdirs("/dev")
+            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noExec], target: "/newroot/dev", data: "mode=0755"))
+            for d in ["null", "zero", "full", "random", "urandom", "tty"] {
+                ops.append(MountOp(kind: .mkfile, target: "/newroot/dev/" + d))
                 ops.append(
                     MountOp(
-                        kind: .tmpfs, flags: [.readOnly, .noSuid, .noDev, .noExec], target: "/newroot" + inside,
-                        data: "mode=0555,size=0"))
-            case .file, .other:
-                ops.append(
-                    MountOp(
-                        kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty",
-                        target: "/newroot" + inside))
-            case .symlink, .missing:
-                continue
+                        kind: .bind, flags: [.noSuid, .noExec, .optional], source: "/oldroot/dev/" + d,
+                        target: "/newroot/dev/" + d))
+            }
+            ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/pts"))
+            ops.append(MountOp(kind: .devpts, target: "/newroot/dev/pts"))
+            ops.append(MountOp(kind: .symlink, source: "pts/ptmx", target: "/newroot/dev/ptmx"))
+            ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/shm"))
+            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm", data: "mode=1777"))
+            for (name, to) in [
+                ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                ("stderr", "/proc/self/fd/2"),
+            ] {
+                ops.append(MountOp(kind: .symlink, source: to, target: "/newroot/dev/" + name))
             }
         }
-        return ops
+
+        /// Programs the policy bans outright (a bare name in gate.commands.block) are not
+        /// executable at all: each copy on the sandbox's PATH is covered by an empty read-only
+        /// noexec file, so the kernel refuses it whatever the gate sees, and `cp` of it yields
+        /// an empty file.
+        mutating func coverBanned(_ names: [String]) {
+            ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
+            var covered: Set<String> = []
+            for name in names {
+                for dir in sandboxPATH.split(separator: ":") {
+                    guard let real = PathTools.real(String(dir) + "/" + name), case .file = PathTools.lkind(real),
+                        visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
+                    else { continue }
+                    ops.append(
+                        MountOp(
+                            kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty",
+                            target: "/newroot" + real))
+                }
+            }
+        }
+
+        /// Hidden paths: covered by an empty read-only tmpfs (directories) or an empty read-only
+        /// file (files), only where some bind made them visible in the first place.
+        mutating func hide(_ paths: [String], home: String?) {
+            var hidden: Set<String> = []
+            for h in paths {
+                guard let expanded = PathTools.expandHome(h, home: home) else { continue }
+                let host = PathTools.real(expanded) ?? PathTools.normalize(expanded)
+                guard let v = visible.last(where: { PathTools.isUnder(host, $0.host) }) else { continue }
+                let inside = v.inside + String(host.dropFirst(v.host == "/" ? 0 : v.host.count))
+                guard hidden.insert(inside).inserted else { continue }
+                switch PathTools.lkind(host) {
+                case .directory:
+                    ops.append(
+                        MountOp(
+                            kind: .tmpfs, flags: [.readOnly, .noSuid, .noDev, .noExec], target: "/newroot" + inside,
+                            data: "mode=0555,size=0"))
+                case .file, .other:
+                    ops.append(
+                        MountOp(
+                            kind: .bind, flags: [.readOnly, .noSuid, .noDev, .noExec], source: "/hidden-empty",
+                            target: "/newroot" + inside))
+                case .symlink, .missing:
+                    continue
+                }
+            }
+        }
     }
 
     /// Bare program names (no spaces, no alternatives) in gate.commands.block.
