@@ -16,6 +16,73 @@ struct Candidate {
     var rulePrefix: String = ""
 }
 
+/// The candidates folded as they come instead of collected: the strictest decision wins; among
+/// equals an explicit rule beats a list or the thresholds, then the higher score; on a full tie
+/// the earlier candidate stays (same order as listed in Gate.swift). No array is built: this
+/// runs for every decision, and most have one or two candidates.
+struct Verdict {
+    var winner: Candidate
+    /// Why, in the order found: exceptions, then list and rule reasons.
+    var reasons: [String]
+    /// The combined detector score, and the thresholds that turn it into a floor for lists.
+    let score: Int
+    let thresholds: Thresholds
+
+    mutating func consider(_ c: Candidate) {
+        if c.decision != winner.decision {
+            if c.decision > winner.decision { winner = c }
+            return
+        }
+        let ck = c.explicitness == 2 ? 1 : 0
+        let wk = winner.explicitness == 2 ? 1 : 0
+        if ck > wk || (ck == wk && c.score > winner.score) { winner = c }
+    }
+
+    /// A tool list (globs on the tool name; `shell` for commands): the first matching entry.
+    mutating func toolList(_ list: [String], _ kind: DecisionKind, tool: String) {
+        // An index loop, not `first(where:)`, which retains and releases every entry it passes.
+        // Most entries differ from the tool name in the first byte, so that is tested before
+        // reaching the bytes of both strings. It must stay globMatch's own first step (an entry
+        // not starting with `*`, `?` or the tool name's first byte cannot match), so the entry
+        // found is the one `first(where:)` with globMatch would find.
+        let t0 = tool.utf8.first
+        var found: Int?
+        for i in list.indices {
+            if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
+                continue
+            }
+            if globMatch(list[i], tool) {
+                found = i
+                break
+            }
+        }
+        guard let found else { return }
+        consider(
+            Candidate(
+                decision: kind, score: Gate.floor(kind, score, thresholds), rule: list[found], explicitness: 1,
+                rulePrefix: "tool:"))
+        if kind != .allow { reasons.append("tool '\(tool)' is listed under gate.\(Gate.listName(kind))") }
+    }
+
+    /// A command list, on every program that would run: each entry that matches some program.
+    mutating func commandList(_ list: [String], _ kind: DecisionKind, analysis: Analysis) {
+        for entry in list {
+            let pattern = CommandPattern(entry)
+            guard let k = analysis.invocations.indices.first(where: { pattern.matches(analysis.invocations[$0]) })
+            else { continue }
+            consider(
+                Candidate(
+                    decision: kind, score: Gate.floor(kind, score, thresholds), rule: entry, explicitness: 1,
+                    rulePrefix: "command:"))
+            if kind != .allow {
+                reasons.append(
+                    "'\(analysis.invocations[k].program)' matches gate.commands.\(Gate.listName(kind)) entry '\(entry)'"
+                )
+            }
+        }
+    }
+}
+
 extension Gate {
     static func decide(
         action: Action, subject: Subject, analysis: Analysis?, policy: Policy, environment: String?
@@ -23,110 +90,59 @@ extension Gate {
         let gate = policy.gate
         var hits = analysis?.hits ?? []
         var reasons: [String] = []
-
-        // Exceptions: the only way to quiet a detector.
         if let analysis, !gate.exceptions.isEmpty {
-            hits = hits.filter { h in
-                for e in gate.exceptions
-                where e.detector == h.signal.detector || e.detector == h.signal.rawValue {
-                    if exceptionMatches(e, hit: h, analysis: analysis) {
-                        reasons.append(
-                            "exception: \(h.signal.detector) silenced for '\(e.match)'"
-                                + (e.reason.map { " (\($0))" } ?? ""))
-                        return false
-                    }
-                }
-                return true
-            }
+            hits = silenced(hits, by: gate.exceptions, analysis: analysis, reasons: &reasons)
         }
-
         let score = combinedScore(hits, production: environment == "production")
-        let topSignal = strongest(hits).map { hits[$0].signal }
         let t = gate.thresholds
         let byScore: DecisionKind =
             score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
-        // The candidates are folded as they come instead of collected: the strictest decision
-        // wins; among equals an explicit rule beats a list or the thresholds, then the higher
-        // score; on a full tie the earlier candidate stays (same order as listed in Gate.swift).
-        // No array is built: this runs for every decision, and most have one or two candidates.
-        var winner = Candidate(
-            decision: byScore, score: score, rule: topSignal.map { $0.detector }, explicitness: 0)
-        func consider(_ c: Candidate) {
-            if c.decision != winner.decision {
-                if c.decision > winner.decision { winner = c }
-                return
-            }
-            let ck = c.explicitness == 2 ? 1 : 0
-            let wk = winner.explicitness == 2 ? 1 : 0
-            if ck > wk || (ck == wk && c.score > winner.score) { winner = c }
-        }
-
-        // Tool lists (globs on the tool name; `shell` for commands).
-        func toolList(_ list: [String], _ kind: DecisionKind) {
-            // An index loop, not `first(where:)`, which retains and releases every entry it passes.
-            // Most entries differ from the tool name in the first byte, so that is tested before
-            // reaching the bytes of both strings. It must stay globMatch's own first step (an entry
-            // not starting with `*`, `?` or the tool name's first byte cannot match), so the entry
-            // found is the one `first(where:)` with globMatch would find.
-            let t0 = subject.tool.utf8.first
-            var found: Int?
-            for i in list.indices {
-                if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
-                    continue
-                }
-                if globMatch(list[i], subject.tool) {
-                    found = i
-                    break
-                }
-            }
-            guard let found else { return }
-            let g = list[found]
-            consider(
-                Candidate(
-                    decision: kind, score: floor(kind, score, t), rule: g, explicitness: 1,
-                    rulePrefix: "tool:"))
-            if kind != .allow {
-                reasons.append("tool '\(subject.tool)' is listed under gate.\(listName(kind))")
-            }
-        }
-        toolList(gate.block, .block)
-        toolList(gate.requireApproval, .requiresApproval)
-        toolList(gate.allow, .allow)
-        // Command lists, on every program that would run.
+        var verdict = Verdict(
+            winner: Candidate(
+                decision: byScore, score: score, rule: strongest(hits).map { hits[$0].signal.detector },
+                explicitness: 0),
+            reasons: reasons, score: score, thresholds: t)
+        verdict.toolList(gate.block, .block, tool: subject.tool)
+        verdict.toolList(gate.requireApproval, .requiresApproval, tool: subject.tool)
+        verdict.toolList(gate.allow, .allow, tool: subject.tool)
         if let analysis {
-            func commandList(_ list: [String], _ kind: DecisionKind) {
-                for entry in list {
-                    let pattern = CommandPattern(entry)
-                    if let k = analysis.invocations.indices.first(where: {
-                        pattern.matches(analysis.invocations[$0])
-                    }) {
-                        consider(
-                            Candidate(
-                                decision: kind, score: floor(kind, score, t), rule: entry, explicitness: 1,
-                                rulePrefix: "command:"))
-                        if kind != .allow {
-                            reasons.append(
-                                "'\(analysis.invocations[k].program)' matches gate.commands.\(listName(kind)) entry '\(entry)'"
-                            )
-                        }
-                    }
-                }
-            }
-            commandList(gate.commands.block, .block)
-            commandList(gate.commands.requireApproval, .requiresApproval)
-            commandList(gate.commands.allow, .allow)
+            verdict.commandList(gate.commands.block, .block, analysis: analysis)
+            verdict.commandList(gate.commands.requireApproval, .requiresApproval, analysis: analysis)
+            verdict.commandList(gate.commands.allow, .allow, analysis: analysis)
         }
         // Rules: every matching rule is reported.
         for rule in gate.rules
-        where ruleMatches(
-            rule, action: action, subject: subject, analysis: analysis, environment: environment)
-        {
+        where ruleMatches(rule, action: action, subject: subject, analysis: analysis, environment: environment) {
             let s = rule.score ?? floor(rule.decision, score, t)
-            consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
-            reasons.append(rule.reason ?? "matched rule \(rule.id)")
+            verdict.consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
+            verdict.reasons.append(rule.reason ?? "matched rule \(rule.id)")
         }
+        return decision(verdict, hits: hits, gate: gate, action: action)
+    }
 
-        // Rule reasons first (they are what the policy author wrote), then detector reasons by score.
+    /// Exceptions: the only way to quiet a detector. The hits left, each silenced one noted.
+    static func silenced(_ hits: [Hit], by exceptions: [GateException], analysis: Analysis, reasons: inout [String])
+        -> [Hit]
+    {
+        hits.filter { h in
+            for e in exceptions where e.detector == h.signal.detector || e.detector == h.signal.rawValue {
+                if exceptionMatches(e, hit: h, analysis: analysis) {
+                    reasons.append(
+                        "exception: \(h.signal.detector) silenced for '\(e.match)'"
+                            + (e.reason.map { " (\($0))" } ?? ""))
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// The Decision: rule reasons first (they are what the policy author wrote, the winning
+    /// rule's own first), then detector reasons by score; findings by score; the rule named
+    /// when it decided something.
+    static func decision(_ verdict: Verdict, hits: [Hit], gate: GatePolicy, action: Action) -> Decision {
+        let winner = verdict.winner
+        var reasons = verdict.reasons
         let sortedHits = hits.count > 1 ? hits.sorted(by: { $0.score > $1.score }) : hits
         var detectorReasons: [String] = []
         for h in sortedHits where h.score >= 20 && !detectorReasons.contains(h.reason) {
@@ -144,18 +160,15 @@ extension Gate {
         {
             reasons.insert(reasons.remove(at: i), at: 0)
         }
-
         let findings = sortedHits.map {
-            Finding(
-                detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
+            Finding(detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
         }
         let policyRule =
             winner.explicitness > 0 || winner.decision != .allow || winner.score >= 20
             ? winner.rule.map { winner.rulePrefix + $0 } : nil
         return Decision(
             actionId: action.id, decision: winner.decision, score: winner.score, policyRule: policyRule,
-            reasons: reasons,
-            findings: findings, agentId: action.agentId, sessionId: action.sessionId,
+            reasons: reasons, findings: findings, agentId: action.agentId, sessionId: action.sessionId,
             source: action.source)
     }
 
