@@ -16,11 +16,20 @@ enum ShellAccess {
     static let notSpawners: ProgramKind = [.informational, .interpreter, .editor]
 
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        // Only the redirections are needed; binding the whole command copied it.
+        // Only the redirections are needed: a borrowed read of one field of the command.
         let redirects = a[commandOf: k].redirects
+        socketRedirections(a, k, inv, redirects)
+        networkPrograms(a, k, inv)
+        if spawnedShell(a, k, inv, redirects) { return }
+        shellPathArgument(a, k, inv)
+        shellOpeners(a, k, inv)
+        librariesPayloadsPagers(a, k, inv)
+    }
 
-        // /dev/tcp and /dev/udp: bash opens a socket on redirection.
+    /// /dev/tcp and /dev/udp: bash opens a socket on redirection; wired to a shell's stdio it is
+    /// a reverse shell, otherwise a raw transfer.
+    static func socketRedirections(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ redirects: [ShellRedirect]) {
+        let p = inv.program
         let sockets = redirects.filter {
             $0.target.value.isDevSocketPath
         }
@@ -44,6 +53,11 @@ enum ShellAccess {
             }
         }
 
+    }
+
+    /// netcat-style `-e`/`-c`, socat's exec addresses, and a network client piped into a shell.
+    static func networkPrograms(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
         // telnet's -e sets the escape character; only netcat-style -e/-c runs a program.
         if inv.kind.contains(.netClient) && !p.eq("socat") && !p.eq("openssl") && !p.eq("telnet") {
             if inv.hasAny(["-e", "-c", "--exec", "--sh-exec", "--lua-exec"]) {
@@ -84,11 +98,19 @@ enum ShellAccess {
             }
         }
 
-        // Shells spawned from other programs.
+    }
+
+    /// A shell escape typed into an interactive program, or a shell started with nothing to
+    /// run (interactive, or through another program). True when the invocation is a shell (or
+    /// an escape), which ends the checks for it.
+    static func spawnedShell(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ redirects: [ShellRedirect])
+        -> Bool
+    {
+        let p = inv.program
         if inv.typedEscape && (inv.kind.contains(.shell) || inv.written.hasPrefix("/")) {
             a.hit(
                 .shellEscape, k, reason: "shell escape typed into an interactive program: !\(inv.written)")
-            return
+            return true
         }
         if inv.kind.contains(.shell) {
             let script =
@@ -118,8 +140,14 @@ enum ShellAccess {
                         reason: "starts an interactive \(p): what is typed next is not checked")
                 }
             }
-            return
+            return true
         }
+        return false
+    }
+
+    /// A program handed a shell's path to run: `find -exec /bin/sh`, `X -- /bin/sh`.
+    static func shellPathArgument(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
         if inv.kind.isDisjoint(with: notSpawners) {
             // `useradd -s /bin/zsh`, `su --shell /bin/zsh`: a login shell setting, not a spawn;
             // `X -- /bin/sh -c '...'` is a wrapped script, parsed as one.
@@ -137,7 +165,11 @@ enum ShellAccess {
                 )
             }
         }
-        // Programs that open a shell when given nothing to run.
+    }
+
+    /// Programs that open a shell when given nothing to run, and sed's executing commands.
+    static func shellOpeners(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
         // The `screen` and `sg` cases each test the arguments not starting with `-` in place, not
         // through a shared local computed property: one capturing `inv` needs a heap-allocated
         // closure context for every program, though only these two cases read it. Both must keep
@@ -183,7 +215,12 @@ enum ShellAccess {
                 a.hit(.interactiveShell, k, reason: "\(p) shell starts an interactive shell")
             }
         }
-        // Native libraries loaded into ordinary programs; payloads echoed into files; pagers.
+    }
+
+    /// Native libraries loaded into ordinary programs; payloads echoed into files; pagers and
+    /// editors told to run a program.
+    static func librariesPayloadsPagers(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
         let loads: Bool
         var echoes = false
         var pages = inv.kind.contains(.editor)
