@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "cordon-try", path: "Tests/Helpers/cordon-try", linkerSettings: [.linkedLibrary("pthread")]),
         // Shared by the test targets: the repository root and the corpora, found from #filePath.
-        .target(name: "CordonTestSupport", path: "Tests/CordonTestSupport"),
+        .target(name: "CordonTestSupport", dependencies: ["CordonBase"], path: "Tests/CordonTestSupport"),
         .testTarget(name: "CordonBaseTests", dependencies: ["CordonTestSupport", "CordonBase", "CCrypto"]),
         .testTarget(name: "CordonPolicyTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonPolicy"]),
         // Fixtures are read from the source tree by path (#filePath), not bundled.

@@ -1,6 +1,7 @@
 // The report in a real browser. Skipped (saying why) where Chromium is not installed; on the
 // project machine and in CI it is (`apt-get install chromium`).
 import CordonBase
+import CordonTestSupport
 import Glibc
 import Testing
 

@@ -1,6 +1,7 @@
 // End-to-end tests of the built `cordon` binary: exit codes, stdout, stderr, files.
 import CordonBase
 import CordonPolicy
+import CordonTestSupport
 import Glibc
 import Testing
 

@@ -1,4 +1,5 @@
 import CordonBase
+import CordonTestSupport
 import Glibc
 import Testing
 

@@ -1,5 +1,6 @@
 import CordonBase
 import CordonPolicy
+import CordonTestSupport
 import Glibc
 import Testing
 

@@ -2,6 +2,7 @@ import CordonBase
 // Replay and policy tests against the real gate and the shipped policies.
 import CordonGate
 import CordonPolicy
+import CordonTestSupport
 import Foundation
 import Glibc
 import Testing

@@ -1,5 +1,6 @@
 // Real directories and files for tests: each test gets its own temporary directory.
 import CordonBase
+import CordonTestSupport
 import Glibc
 
 @testable import CordonAudit
@@ -43,58 +44,13 @@ func sampleRecord(_ n: Int, decision: String = "allow", score: Int = 5, agent: S
         rule: "", command: Array("echo \(n)".utf8), reasons: [])
 }
 
-/// Result of running a process to completion.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs `argv` with `env` added to the environment, capturing stdout and stderr through files
-/// (no pipes to drain, so no deadlock on large output).
+/// Runs `argv` with `env` added to the environment (CordonTestSupport's one process runner).
 func runProcess(_ argv: [String], env: [String: String] = [:]) -> ProcessResult {
-    let dir = makeTempDir("proc")
-    defer { removeTree(dir) }
-    let outPath = dir + "/out"
-    let errPath = dir + "/err"
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    var envList: [String] = []
-    var p = environ
-    while let e = p.pointee {
-        let s = String(cString: e)
-        let k = s.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-        if env[k] == nil { envList.append(s) }
-        p += 1
-    }
-    for (k, v) in env { envList.append("\(k)=\(v)") }
-    var cargv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    var cenv: [UnsafeMutablePointer<CChar>?] = envList.map { strdup($0) } + [nil]
-    defer {
-        for a in cargv { free(a) }
-        for e in cenv { free(e) }
-    }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, argv[0], &actions, nil, &cargv, &cenv)
-    precondition(rc == 0, "posix_spawn \(argv[0]): \(rc)")
-    var st: Int32 = 0
-    while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
-    let status = (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f)
-    return ProcessResult(status: status, stdout: readText(outPath), stderr: readText(errPath))
+    TestProcess.run(argv, env: env)
 }
 
 /// The built `cordon` binary, next to the test bundle in the build directory.
-func cordonBinary() -> String {
-    var buf = [CChar](repeating: 0, count: 4096)
-    let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-    precondition(n > 0)
-    let exe = String(cString: buf)
-    let dir = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    return dir + "/cordon"
-}
+func cordonBinary() -> String { TestProcess.cordon }
 
 /// Polls `condition` until it holds or `seconds` pass; true when it held. For waiting on another
 /// process's visible effect (a file's content), never as a fixed sleep standing in for one.

@@ -266,11 +266,16 @@ struct BadTraceTests {
     }
 
     @Test(
-        "gate.log or JSON that is not an event is rejected with the reason",
+        "gate.log or JSON that is not an event is rejected with the reason, at its line",
         arguments: [
-            #"{"ts":"x"}"#, #"[1,2]"#, #"{"v":1,"ts":"2026-11-21T12:00:00.000Z","run":"r","seq":-1,"type":"x"}"#,
+            (#"{"ts":"x"}"#, #"missing "v""#),
+            (#"[1,2]"#, "not a JSON trace line"),
+            (#"{"v":1,"ts":"2026-11-21T12:00:00.000Z","run":"r","seq":-1,"type":"x"}"#, #""seq""#),
         ])
-    func notEvents(_ line: String) throws {
-        #expect(throws: AuditError.self) { try read(line + "\n") }
+    func notEvents(_ line: String, _ reason: String) throws {
+        let e = try #require(throws: AuditError.self) { try read(line + "\n") }
+        #expect(e.kind == .malformed)
+        #expect(e.message.hasPrefix("t.jsonl:1"), "\(e.message)")
+        #expect(e.message.contains(reason), "\(e.message)")
     }
 }

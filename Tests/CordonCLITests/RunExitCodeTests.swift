@@ -255,9 +255,12 @@ struct DoctorTests {
         ])
     func forcedFailure(_ layer: String, _ label: String) throws {
         let r = try Shell.cordon(["doctor"], env: ["CORDON_DISABLE": layer])
-        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("no  \(label)") }
-        #expect(line != nil, "no failure line for \(label) in:\n\(r.stdout)")
-        #expect(r.stdout.contains("->"))
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let at = try #require(
+            lines.firstIndex { $0.hasPrefix("no  \(label)") }, "no failure line for \(label) in:\n\(r.stdout)")
+        // The line right after names the fallback.
+        let next = at + 1 < lines.count ? lines[at + 1] : ""
+        #expect(next.hasPrefix("    -> ") && next.count > 12, "no fallback after the \(label) line:\n\(r.stdout)")
     }
 
     @Test("doctor exits 1 when no isolation at all is possible, 2 when degraded") func exitCodes() throws {

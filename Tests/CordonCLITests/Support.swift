@@ -1,32 +1,17 @@
-// Shared support for end-to-end tests: locate the built binaries, run them with a time bound,
-// make throwaway workspaces, and decide whether sandbox tests may run here.
+// Shared support for end-to-end tests: the built binaries and a runner (CordonTestSupport),
+// throwaway workspaces, and whether sandbox tests may run here.
+import CordonTestSupport
 import Foundation
 import Testing
 
 enum Binaries {
-    /// The directory holding the test bundle, which is also where SwiftPM put `cordon` and
-    /// `cordon-try` (.build/debug or .build/release).
-    static let directory: String = {
-        if let d = ProcessInfo.processInfo.environment["CORDON_BIN_DIR"] { return d }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("cordon").path) {
-                return url.path
-            }
-        }
-        return ".build/debug"
-    }()
-    static var cordon: String { directory + "/cordon" }
+    /// Where SwiftPM put `cordon` and `cordon-try` (CordonTestSupport finds it).
+    static var directory: String { TestProcess.binaryDirectory }
+    static var cordon: String { TestProcess.cordon }
     static var tryHelper: String { directory + "/cordon-try" }
 }
 
-struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var seconds: Double
-}
+typealias Result = ProcessResult
 
 enum Shell {
     /// Runs `path args` and waits at most `limit` seconds (then kills it and records -9).
@@ -35,38 +20,7 @@ enum Shell {
         _ path: String, _ args: [String], cwd: String? = nil, env: [String: String]? = nil, stdin: String? = nil,
         limit: Double = 60
     ) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in env ?? [:] { environment[k] = v }
-        p.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        let start = Date()
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        // Read both pipes while the process runs so a chatty child cannot block on a full pipe.
-        nonisolated(unsafe) var o = Data()
-        nonisolated(unsafe) var e = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { o = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { e = err.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = Date().addingTimeInterval(limit)
-        while p.isRunning && Date() < deadline { usleep(5000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-        group.wait()
-        return Result(
-            status: p.terminationReason == .uncaughtSignal ? -p.terminationStatus : p.terminationStatus,
-            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-            seconds: Date().timeIntervalSince(start))
+        TestProcess.run([path] + args, cwd: cwd, env: env ?? [:], stdin: stdin, limit: limit)
     }
 
     static func cordon(
