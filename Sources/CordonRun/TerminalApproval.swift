@@ -11,9 +11,10 @@ enum TerminalApproval {
     /// `cordon: blocked: score 92 (critical), rule R` and one `  - reason` line each.
     static func describe(_ d: Decision, verb: String) -> String {
         var s = "cordon: \(verb): score \(d.score) (\(d.level.rawValue))"
-        if let r = d.policyRule { s += ", rule \(r)" }
+        if let r = d.policyRule { s += ", rule \(TerminalText.escaped(r))" }
         s += "\n"
-        for r in d.reasons { s += "  - \(r)\n" }
+        // Reasons quote the command: escaped, like everything from the sandbox.
+        for r in d.reasons { s += "  - \(TerminalText.escaped(r))\n" }
         return s
     }
 
@@ -21,7 +22,7 @@ enum TerminalApproval {
     /// comes from /dev/tty. No terminal, no answer: not approved.
     static func askToRun(_ d: Decision, command: [String], notice: (String) -> Void) -> Bool {
         notice(describe(d, verb: "requires approval"))
-        notice("cordon: run '\(command.joined(separator: " "))'? [y/N] ")
+        notice("cordon: run '\(TerminalText.command(command))'? [y/N] ")
         let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }

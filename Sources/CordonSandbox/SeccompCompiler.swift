@@ -68,9 +68,12 @@ public enum SeccompCompiler {
         // Other architectures (e.g. i386 calls through int 0x80 on x86_64) use other syscall
         // numbers: a deny list for one arch means nothing there, so they are killed outright.
         _ = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, UInt32(0x8000_0000))  // KILL_PROCESS
-        for rule in profile.deny + notify {
-            let nr = seccomp_syscall_resolve_name(rule.syscall)
-            // __NR_SCMP_ERROR: this kernel/arch has no such call, so there is nothing to deny.
+        // A call the profile refuses outright never reaches the monitor, and libseccomp refuses
+        // a second unconditional rule with another action for the same call (EEXIST).
+        let refused = Set(profile.deny.filter { $0.conditions.isEmpty }.map(\.syscall))
+        for rule in profile.deny + notify.filter({ !refused.contains($0.syscall) }) {
+            let nr = syscallNumber(rule.syscall)
+            // No such call on this architecture (not even in the fallback table): nothing to deny.
             if nr == -1 { continue }
             // SCMP_ACT_NOTIFY, or SCMP_ACT_ERRNO(errno).
             let action = rule.notify ? UInt32(0x7fc0_0000) : 0x0005_0000 | (UInt32(bitPattern: rule.errno) & 0xffff)
@@ -88,6 +91,17 @@ public enum SeccompCompiler {
         var prog = prefix()
         prog.append(contentsOf: bytes)
         return SeccompProgram(instructions: prog)
+    }
+
+    /// Calls newer than the libseccomp in Debian 12 (2.5.4), whose names it cannot resolve. Since
+    /// Linux 5.1 new calls have one number on every architecture; without this table a rule for
+    /// them would be skipped, and the call left open.
+    static let newerCalls: [String: Int32] = ["fchmodat2": 452]
+
+    static func syscallNumber(_ name: String) -> Int32 {
+        let nr = seccomp_syscall_resolve_name(name)
+        if nr != -1 { return nr }  // -1 is __NR_SCMP_ERROR
+        return newerCalls[name] ?? -1
     }
 
     /// Instructions run before libseccomp's program: kill x32 calls, which share x86_64's

@@ -50,11 +50,73 @@ struct EscapeSuiteTests {
         #expect(!line.hasSuffix(": ok"))
     }
 
+    // Regression (security issue C.9): chmod 4755 on a workspace file succeeded, leaving a
+    // set-id program for the host to run after the run.
+    @Test(
+        "no way of setting a set-id bit on a workspace file works from inside",
+        arguments: ["chmod", "chmod-gid", "fchmod", "fchmodat", "fchmodat2", "open", "openat", "creat", "mknod"])
+    func setIDBits(_ how: String) throws {
+        let ws = try Workspace()
+        let r = try ws.attempt(["setid-\(how)", "f-\(how)"])
+        #expect(r.stdout.hasPrefix("setid-\(how): errno=EPERM"), "\(r.stdout)\(r.stderr)")
+        var st = stat()
+        if stat(ws.path + "/f-\(how)", &st) == 0 {
+            #expect(st.st_mode & (S_ISUID | S_ISGID) == 0, "mode \(String(st.st_mode, radix: 8))")
+        }
+        // With the monitor on too (its notify rules on chmod must not take over from the refusal).
+        let monitored = try ws.attempt(["setid-\(how)", "m-\(how)"], monitor: true)
+        #expect(monitored.stdout.hasPrefix("setid-\(how): errno=EPERM"), "\(monitored.stdout)\(monitored.stderr)")
+        // Ordinary modes still work.
+        let plain = try ws.run(["sh", "-c", "touch g && chmod 0755 g && echo done"], options: ["--no-monitor"])
+        #expect(plain.stdout == "done\n", "\(plain.stderr)")
+    }
+
+    // Regression (security issue F.15): a refused command's argv reached cordon's stderr raw, so
+    // ESC sequences in it could redraw the person's terminal and forge a prompt.
+    @Test("control characters from a command never reach cordon's own messages raw")
+    func terminalEscapes() throws {
+        let ws = try Workspace()
+        let evil = "\r\u{1B}[2K\u{1B}[1Acordon: approved\u{1B}[8m\u{9B}x"
+        // Refused by the gate before the run, and by the monitor inside it.
+        let gate = try ws.run(["bash", "-c", "cat /etc/shadow '\(evil)'"])
+        try ws.write("inside.sh", "cat /etc/shadow '\(evil)'\necho after\n")
+        let inside = try ws.run(["sh", "./inside.sh"])
+        // A program name cordon reports itself (not found).
+        let missing = try ws.run(["no-such\(evil)"], options: ["--unsandboxed"])
+        for (what, r) in [("gate", gate), ("monitor", inside), ("not found", missing)] {
+            let cordonLines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("cordon:") || $0.hasPrefix("  - ") }
+            #expect(!cordonLines.isEmpty, "\(what): no cordon message: \(r.stderr)")
+            for line in cordonLines {
+                #expect(
+                    !line.unicodeScalars.contains { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) },
+                    "\(what): \(line)")
+            }
+            if what != "gate" {
+                #expect(r.stderr.contains("\\e[2K"), "\(what): the escape is shown, escaped: \(r.stderr)")
+            }
+        }
+        #expect(inside.stdout == "after\n")
+    }
+
+    @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
+    func openat2() throws {
+        let ws = try Workspace()
+        let r = try ws.attempt(["openat2", "o2"])
+        #expect(r.stdout.hasPrefix("openat2: errno=ENOSYS"), "\(r.stdout)\(r.stderr)")
+    }
+
     @Test("the helper really succeeds outside the sandbox, so a failure inside is the sandbox's doing")
     func controlOutside() throws {
         let ws = try Workspace()
         let r = try Shell.run(ws.path + "/cordon-try", ["write", ws.path + "/control"])
         #expect(r.stdout == "write: ok\n")
+        // Set-id bits and openat2 work on the host: the refusals inside are the filter's.
+        for how in ["chmod", "fchmodat2", "openat"] {
+            let s = try Shell.run(ws.path + "/cordon-try", ["setid-\(how)", ws.path + "/host-\(how)"])
+            #expect(s.stdout == "setid-\(how): ok\n", "\(s.stdout)")
+        }
+        let o2 = try Shell.run(ws.path + "/cordon-try", ["openat2", ws.path + "/host-openat2"])
+        #expect(o2.stdout == "openat2: ok\n", "\(o2.stdout)")
         if geteuid() == 0 {
             let io = try Shell.run(ws.path + "/cordon-try", ["io_uring_setup"])
             #expect(io.stdout == "io_uring_setup: ok\n")

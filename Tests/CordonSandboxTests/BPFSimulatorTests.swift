@@ -128,6 +128,8 @@ enum SeccompAction {
         static let getpid: Int32 = 39, mount: Int32 = 165, ptrace: Int32 = 101, clone: Int32 = 56
         static let clone3: Int32 = 435, ioctl: Int32 = 16, execve: Int32 = 59, openat: Int32 = 257
         static let unshare: Int32 = 272, bpf: Int32 = 321, ioUringSetup: Int32 = 425, read: Int32 = 0
+        static let chmod: Int32 = 90, fchmod: Int32 = 91, fchmodat: Int32 = 268, fchmodat2: Int32 = 452
+        static let open: Int32 = 2, creat: Int32 = 85, mknodat: Int32 = 259, openat2: Int32 = 437
 
         static let plain = Result {
             try SeccompCompiler.compile(try SeccompProfiles.profile(named: "default")).instructions
@@ -172,6 +174,25 @@ enum SeccompAction {
             #expect(try action(Self.ioctl, [0, 0x5412]) == SeccompAction.errno(EPERM), "TIOCSTI")
             #expect(try action(Self.ioctl, [0, 0x541C]) == SeccompAction.errno(EPERM), "TIOCLINUX")
             #expect(try action(Self.ioctl, [0, 0x5401]) == SeccompAction.allow, "TCGETS")
+        }
+
+        @Test("set-id mode bits are refused on every mode-setting call; other modes pass")
+        func setID() throws {
+            let creating = UInt64(O_WRONLY | O_CREAT)
+            for (nr, args) in [
+                (Self.chmod, [0, 0o4755]), (Self.chmod, [0, 0o2755]), (Self.fchmod, [3, 0o4755]),
+                (Self.fchmodat, [0, 0, 0o4755]), (Self.fchmodat2, [0, 0, 0o6755]), (Self.creat, [0, 0o2755]),
+                (Self.open, [0, creating, 0o4755]), (Self.openat, [0, 0, creating, 0o4755]),
+                (Self.mknodat, [0, 0, UInt64(S_IFREG) | 0o4755, 0]),
+            ] as [(Int32, [UInt64])] {
+                #expect(try action(nr, args) == SeccompAction.errno(EPERM), "syscall \(nr) \(args)")
+                #expect(try action(nr, args, monitored: true) == SeccompAction.errno(EPERM), "monitored \(nr) \(args)")
+            }
+            #expect(try action(Self.chmod, [0, 0o755]) == SeccompAction.allow)
+            #expect(try action(Self.openat, [0, 0, creating, 0o644]) == SeccompAction.allow)
+            #expect(try action(Self.openat, [0, 0, UInt64(O_RDONLY), 0]) == SeccompAction.allow)
+            #expect(try action(Self.openat2) == SeccompAction.errno(ENOSYS))
+            #expect(try action(Self.openat2, monitored: true) == SeccompAction.errno(ENOSYS))
         }
 
         @Test("a foreign architecture or an x32 call kills the process")

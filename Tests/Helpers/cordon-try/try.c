@@ -172,6 +172,31 @@ int main(int argc, char **argv) {
         if (fd < 0) return report(a, -1);
         return report(a, write(fd, "x\n", 2));
     }
+    // Set-id files left behind for the host: each way of setting S_ISUID/S_ISGID on a file in
+    // the workspace. The file is made first (0755) so only the mode change can fail.
+    if (!strncmp(a, "setid-", 6)) {
+        const char *how = a + 6;
+        if (strcmp(how, "open") && strcmp(how, "openat") && strcmp(how, "creat")) {
+            int fd = open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+            if (fd < 0) return report(a, -1);
+            if (!strcmp(how, "fchmod")) return report(a, fchmod(fd, 04755));
+            close(fd);
+        }
+        if (!strcmp(how, "chmod")) return report(a, chmod(arg, 04755));
+        if (!strcmp(how, "chmod-gid")) return report(a, chmod(arg, 02755));
+        if (!strcmp(how, "fchmodat")) return report(a, fchmodat(AT_FDCWD, arg, 04755, 0));
+        if (!strcmp(how, "fchmodat2")) return report(a, syscall(452, AT_FDCWD, arg, 04755, 0));
+        if (!strcmp(how, "open")) return report(a, syscall(SYS_open, arg, O_WRONLY | O_CREAT, 04755));
+        if (!strcmp(how, "openat")) return report(a, openat(AT_FDCWD, arg, O_WRONLY | O_CREAT, 04755));
+        if (!strcmp(how, "creat")) return report(a, creat(arg, 02755));
+        if (!strcmp(how, "mknod")) return report(a, mknod(arg, S_IFREG | 04755, 0));
+        return report(a, -1);
+    }
+    // openat2 keeps its flags in memory: refused with ENOSYS so callers fall back to openat.
+    if (!strcmp(a, "openat2")) {
+        struct { unsigned long long flags, mode, resolve; } how = {O_WRONLY | O_CREAT, 04755, 0};
+        return report(a, syscall(437, AT_FDCWD, arg ? arg : "openat2-file", &how, sizeof how));
+    }
     if (!strcmp(a, "truncate")) return report(a, truncate(arg, 0));
     if (!strcmp(a, "unlink")) return report(a, unlink(arg));
     if (!strcmp(a, "rename")) return report(a, rename(arg, argc > 3 ? argv[3] : "/tmp/renamed"));

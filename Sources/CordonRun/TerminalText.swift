@@ -1,0 +1,41 @@
+// Text cordon prints on a terminal that came from the sandboxed command (argv, paths, the
+// gate's reasons, which quote the command). A command may carry control characters in its
+// argv: printed raw, `\r`, ESC sequences (`\e[2K`, `\e[1A`, `\e[8m`) or C1 controls redraw the
+// person's screen, draw a fake prompt, or hide the real one. Everything such a value holds
+// below 0x20, DEL and the C1 range is shown escaped, as gate.log does.
+
+enum TerminalText {
+    /// `value` with every control character written as `\n`, `\t`, `\r`, `\e` or `\xHH` (C1
+    /// controls as `\u{HH}`), and a backslash as `\\`, so the escape form cannot be forged.
+    static func escaped(_ value: String) -> String {
+        var needs = false
+        for s in value.unicodeScalars where s.value < 0x20 || (s.value >= 0x7f && s.value <= 0x9f) || s == "\\" {
+            needs = true
+            break
+        }
+        guard needs else { return value }
+        var out = ""
+        out.reserveCapacity(value.utf8.count + 8)
+        for s in value.unicodeScalars {
+            switch s.value {
+            case 0x0a: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0x0d: out += "\\r"
+            case 0x1b: out += "\\e"
+            case 0x5c: out += "\\\\"
+            case 0..<0x20, 0x7f: out += "\\x" + hex(s.value)
+            case 0x80...0x9f: out += "\\u{" + hex(s.value) + "}"
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
+
+    static func hex(_ v: UInt32) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(v >> 4 & 0xf)], digits[Int(v & 0xf)]])
+    }
+
+    /// argv as one escaped line (arguments separated by spaces).
+    static func command(_ argv: [String]) -> String { argv.map(escaped).joined(separator: " ") }
+}
