@@ -46,8 +46,33 @@ public final class Monitor: NotificationHandler {
         self.network = NetworkRules(policy.sandbox)
     }
 
-    public func initialExec(listener: Int32) -> NotifyOutcome {
-        InitialExec.allow(listener: listener)
+    public func initialExec(listener: Int32, candidates: [String], argv: [String]) -> NotifyOutcome {
+        var n = cs_notif()
+        let r = cs_notif_recv(listener, &n)
+        if r == -ENOENT { return .handled }
+        if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(Errno(-r))") }
+        let name = syscallName(n.nr)
+        if name == "execve", isWorkerExec(n, candidates: candidates, argv: argv, listener: listener) {
+            return respond(listener, n.id, .allow)
+        }
+        return answer(n, name: name, listener: listener)
+    }
+
+    /// cordon's own binary: the image init and the worker run until the worker's execve.
+    static let ownImage = ProcessView.identity("/proc/self/exe")
+
+    /// The worker trying one of the approved command's candidates: the process still runs
+    /// cordon's image (only the C code between clone and execve does, one thread in a vfork
+    /// child whose memory nothing else writes, so what is read cannot change before the kernel
+    /// reads it), the path is a candidate and the argv is the approved one. Anything else,
+    /// including the command re-exec'ing itself once running, goes through the gate.
+    func isWorkerExec(_ n: cs_notif, candidates: [String], argv: [String], listener: Int32) -> Bool {
+        let pid = Int32(bitPattern: n.pid)
+        guard let own = Self.ownImage, let exe = ProcessView.identity("/proc/\(pid)/exe"), exe == own,
+            let path = ProcessView.string(pid: pid, at: n.arg(0)), candidates.contains(path),
+            let args = ProcessView.stringArray(pid: pid, at: n.arg(1)), args == argv
+        else { return false }
+        return stillValid(listener, n.id)
     }
 
     /// Time spent answering notifications, for CORDON_DEBUG_TIMING.
@@ -67,7 +92,11 @@ public final class Monitor: NotificationHandler {
         // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.
         if r == -ENOENT { return .handled }
         if r < 0 { return .fatal("SECCOMP_IOCTL_NOTIF_RECV: \(Errno(-r))") }
-        let name = syscallName(n.nr)
+        return answer(n, name: syscallName(n.nr), listener: listener)
+    }
+
+    /// Judges and answers one received notification.
+    func answer(_ n: cs_notif, name: String, listener: Int32) -> NotifyOutcome {
         let verdict: Verdict
         switch name {
         case "execve", "execveat": verdict = exec(n, name: name, listener: listener)

@@ -12,20 +12,10 @@ public enum NotifyOutcome: Sendable {
 public protocol NotificationHandler: AnyObject {
     /// Receives and answers one notification from `listener`.
     func handle(listener: Int32) -> NotifyOutcome
-    /// Every notification before the command's first successful execve is the worker trying
-    /// the exec candidates of the command cordon already gated: answered "continue".
-    func initialExec(listener: Int32) -> NotifyOutcome
-}
-
-/// The default handling of the setup phase, shared by every handler.
-public enum InitialExec {
-    public static func allow(listener: Int32) -> NotifyOutcome {
-        var n = cs_notif()
-        let r = cs_notif_recv(listener, &n)
-        if r == -Errno.notFound.rawValue { return .handled }
-        if r < 0 { return .fatal("receiving a notification: \(Errno.text(-r))") }
-        let s = cs_notif_respond(listener, n.id, 0, 1)
-        if s < 0 && s != -Errno.notFound.rawValue { return .fatal("answering a notification: \(Errno.text(-s))") }
-        return .handled
-    }
+    /// Before the command's first successful execve. The worker's own attempts at the exec
+    /// candidates of the command cordon already gated are answered "continue" — identified
+    /// exactly (cordon's own image, a candidate path, the approved argv), because the command
+    /// that starts running before cordon sees the error pipe's EOF may notify too, and its
+    /// first exec or connect must be judged like any other (security issue A.1).
+    func initialExec(listener: Int32, candidates: [String], argv: [String]) -> NotifyOutcome
 }

@@ -98,6 +98,45 @@ struct EscapeSuiteTests {
         #expect(inside.stdout == "after\n")
     }
 
+    // Regression (security issue A.1): a program whose first act was an exec got the setup
+    // phase's "continue" when its notification beat the error pipe's EOF: `cat .env` ran
+    // ungated in about half the runs, and the trace did not show it.
+    @Test("the command's very first exec is gated and recorded, every time")
+    func firstExecGated() throws {
+        let ws = try Workspace()
+        try ws.write(".env", "SECRET=hunter2\n")
+        try ws.write("argv.txt", "/usr/bin/cat\ncat\n.env\n")
+        for i in 0..<10 {
+            let trace = ws.path + "/first-\(i).jsonl"
+            // The pause keeps cordon in its setup phase while the command already runs.
+            let r = try ws.run(
+                ["./cordon-try", "exec-file", "argv.txt"], options: ["--trace", trace],
+                env: ["CORDON_TEST_SETUP_PAUSE_MS": "100"])
+            #expect(!r.stdout.contains("hunter2"), "run \(i): the secret was printed")
+            #expect(r.stdout.contains("exec-file: errno=EPERM"), "run \(i): \(r.stdout)\(r.stderr)")
+            let t = try String(contentsOfFile: trace, encoding: .utf8)
+            #expect(
+                t.contains("\"type\":\"exec\"") && t.contains("\".env\""), "run \(i): the exec is not in the trace")
+        }
+    }
+
+    @Test("the command's very first connect is checked against the allow-list and recorded")
+    func firstConnectChecked() throws {
+        let ws = try Workspace()
+        try ws.write(
+            "net.yaml", "extends: default\nsandbox:\n  network: allow-list\n  network_allow: [\"127.0.0.1:1\"]\n")
+        for i in 0..<5 {
+            let trace = ws.path + "/connect-\(i).jsonl"
+            let r = try ws.run(
+                ["./cordon-try", "connect", "127.0.0.1", "9"],
+                options: ["--policy", ws.path + "/net.yaml", "--trace", trace],
+                env: ["CORDON_TEST_SETUP_PAUSE_MS": "100"])
+            #expect(r.stdout.hasPrefix("connect: errno=EPERM"), "run \(i): \(r.stdout)\(r.stderr)")
+            let t = try String(contentsOfFile: trace, encoding: .utf8)
+            #expect(t.contains("\"type\":\"connect\"") && t.contains("\"decision\":\"block\""), "run \(i): \(t)")
+        }
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()
