@@ -4,142 +4,174 @@
 public enum EmbeddedPolicies {
     /// The policy `cordon run` applies without --policy: policies/default.yaml.
     public static let `default` = #"""
-        # cordon's default policy.
-        #
-        # It applies whenever `cordon run` is given no --policy, and it is compiled into the binary
-        # byte for byte (scripts/embed-policies.sh regenerates Sources/CordonPolicy/EmbeddedPolicies.swift;
-        # a test fails when the two differ). Other policies build on it with `extends: default`:
-        # mappings merge key by key, lists replace the parent's list whole.
-        # Reference: docs/policy.md.
+# cordon's default policy.
+#
+# It applies whenever `cordon run` is given no --policy, and it is compiled into the binary
+# byte for byte (scripts/embed-policies.sh regenerates Sources/CordonPolicy/EmbeddedPolicies.swift;
+# a test fails when the two differ). Other policies build on it with `extends: default`:
+# mappings merge key by key, lists replace the parent's list whole.
+# Reference: docs/policy.md.
 
-        # The gate scores every action before it runs: allow, requires_approval or block.
-        gate:
-          # Tool names (for `cordon check` / `inspect` on tool calls). `shell` is the tool name of
-          # every command `cordon run` is asked to execute: allowing it here means each command is
-          # judged on its content by the gate's detectors, thresholds and rules below.
-          allow: [shell]
-          require_approval: [send_email, http_post]
-          # Generic "run anything" and destructive tools: an agent should call a narrower tool.
-          block:
-            - execute_shell
-            - run_command
-            - bash
-            - system
-            - delete_file
-            - rm
-            - rmdir
-            - kill_process
-            - terminate
-          # Scores (0-100) from the detectors: at or above require_approval the action waits for a
-          # human; at or above block it is refused.
-          thresholds:
-            require_approval: 60
-            block: 80
+# The gate scores every action before it runs: allow, requires_approval or block.
+gate:
+  # Tool names (for `cordon check` / `inspect` on tool calls). `shell` is the tool name of
+  # every command `cordon run` is asked to execute: allowing it here means each command is
+  # judged on its content by the gate's detectors, thresholds and rules below.
+  allow: [shell]
+  require_approval: [send_email, http_post]
+  # Generic "run anything" and destructive tools: an agent should call a narrower tool.
+  block:
+    - execute_shell
+    - run_command
+    - bash
+    - system
+    - delete_file
+    - rm
+    - rmdir
+    - kill_process
+    - terminate
+  # Scores (0-100) from the detectors: at or above require_approval the action waits for a
+  # human; at or above block it is refused.
+  thresholds:
+    require_approval: 60
+    block: 80
 
-        monitor:
-          enabled: true
-          sensitivity: medium
+monitor:
+  enabled: true
+  sensitivity: medium
 
-        sandbox:
-          # namespaces: user, pid, mount, net, ipc, uts and cgroup namespaces, seccomp, Landlock.
-          mode: namespaces
-          timeout: 60s          # wall clock; then SIGTERM to the whole tree ...
-          grace: 2s             # ... and SIGKILL this long after
-          network: none         # only loopback inside
-          filesystem:
-            workspace: .        # read-write, at its own absolute path
-            read_only: [/usr, /etc, /bin, /sbin, /lib, /lib64, /lib32, /libx32, /opt]
-            tmpfs: [/tmp]
-            # Credentials the command never needs to see: covered by empty read-only mounts.
-            hide: [~/.ssh, ~/.aws, ~/.gnupg, ~/.kube, ~/.docker, ~/.config/gcloud, ~/.netrc]
-          limits:
-            memory: 4GiB        # address space (RLIMIT_AS); also the cgroup limit when run as root
-            processes: 256
-            open_files: 1024
-            file_size: 1GiB
-            output: 16MiB       # stdout + stderr passed through; the rest is dropped
-          seccomp: default      # sandbox/seccomp/default.yaml
-          # When cordon runs as root, the sandbox user maps to this unprivileged host uid/gid.
-          uid: 65534
-          gid: 65534
+sandbox:
+  # namespaces: user, pid, mount, net, ipc, uts and cgroup namespaces, seccomp, Landlock.
+  mode: namespaces
+  timeout: 60s          # wall clock; then SIGTERM to the whole tree ...
+  grace: 2s             # ... and SIGKILL this long after
+  network: none         # only loopback inside
+  filesystem:
+    workspace: .        # read-write, at its own absolute path
+    read_only: [/usr, /etc, /bin, /sbin, /lib, /lib64, /lib32, /libx32, /opt]
+    tmpfs: [/tmp]
+    # Credentials the command never needs to see, covered by empty read-only mounts: keys,
+    # cloud logins, git and registry tokens, password stores, keyrings, shell histories.
+    hide:
+      - ~/.ssh
+      - ~/.aws
+      - ~/.gnupg
+      - ~/.kube
+      - ~/.docker
+      - ~/.config/gcloud
+      - ~/.netrc
+      - ~/.git-credentials
+      - ~/.config/git/credentials
+      - ~/.config/gh
+      - ~/.npmrc
+      - ~/.yarnrc.yml
+      - ~/.pypirc
+      - ~/.cargo/credentials
+      - ~/.cargo/credentials.toml
+      - ~/.gem/credentials
+      - ~/.terraform.d/credentials.tfrc.json
+      - ~/.azure
+      - ~/.vault-token
+      - ~/.pgpass
+      - ~/.my.cnf
+      - ~/.m2/settings.xml
+      - ~/.password-store
+      - ~/.local/share/keyrings
+      - ~/.bash_history
+      - ~/.zsh_history
+      - ~/.python_history
+      - ~/.psql_history
+      - ~/.mysql_history
+      - ~/.node_repl_history
+      - ~/.sqlite_history
+  limits:
+    memory: 4GiB        # address space (RLIMIT_AS); also the cgroup limit when run as root
+    processes: 256
+    open_files: 1024
+    file_size: 1GiB
+    output: 16MiB       # stdout + stderr passed through; the rest is dropped
+  seccomp: default      # sandbox/seccomp/default.yaml
+  # When cordon runs as root, the sandbox user maps to this unprivileged host uid/gid.
+  uid: 65534
+  gid: 65534
 
-        log:
-          max_size: 64MiB       # gate.log is rotated at this size ...
-          keep: 5               # ... keeping this many old files
+log:
+  max_size: 64MiB       # gate.log is rotated at this size ...
+  keep: 5               # ... keeping this many old files
 
-        approvals:
-          timeout: 0s           # no waiting: a pending approval exits 75 at once (poll it later)
+approvals:
+  timeout: 0s           # no waiting: a pending approval exits 75 at once (poll it later)
 
-        """#
+"""#
 
     /// `extends: strict`: policies/strict.yaml.
     public static let strict = #"""
-        # A stricter policy for untrusted agents. Everything not set here comes from the default
-        # policy (`cordon policy show policies/strict.yaml` prints the result). Lists set here
-        # replace the default's lists; mappings merge key by key.
-        extends: default
+# A stricter policy for untrusted agents. Everything not set here comes from the default
+# policy (`cordon policy show policies/strict.yaml` prints the result). Lists set here
+# replace the default's lists; mappings merge key by key.
+extends: default
 
-        gate:
-          # Lower scores already need a human, and block sooner.
-          thresholds:
-            require_approval: 40
-            block: 70
-          require_approval: [send_email, http_post, write_file, call_external_api]
-          commands:
-            # Installing software changes what the agent can do next: a human decides.
-            require_approval:
-              - apt
-              - apt-get
-              - dpkg
-              - pip
-              - pip3
-              - npm
-              - yarn
-              - pnpm
-              - gem
-              - cargo install
-              - go install
-              - curl
-              - wget
-            block:
-              - sudo
-              - su
-              - "git push --force|-f"
-              - "chmod 777"
+gate:
+  # Lower scores already need a human, and block sooner.
+  thresholds:
+    require_approval: 40
+    block: 70
+  require_approval: [send_email, http_post, write_file, call_external_api]
+  commands:
+    # Installing software changes what the agent can do next: a human decides.
+    require_approval:
+      - apt
+      - apt-get
+      - dpkg
+      - pip
+      - pip3
+      - npm
+      - yarn
+      - pnpm
+      - gem
+      - cargo install
+      - go install
+      - curl
+      - wget
+    block:
+      - sudo
+      - su
+      - "git push --force|-f"
+      - "chmod 777"
 
-        monitor:
-          sensitivity: high
+monitor:
+  sensitivity: high
 
-        sandbox:
-          # Refuse to run at all where user namespaces are unavailable, instead of falling back
-          # to Landlock + seccomp + rlimits only.
-          require: [namespaces]
-          timeout: 30s
-          grace: 1s
-          network: none
-          filesystem:
-            # No /opt: third-party software stays out unless a policy adds it back.
-            read_only: [/usr, /etc, /bin, /sbin, /lib, /lib64]
-            hide:
-              - ~/.ssh
-              - ~/.aws
-              - ~/.gnupg
-              - ~/.kube
-              - ~/.docker
-              - ~/.config
-              - ~/.netrc
-              - ~/.npmrc
-              - ~/.pypirc
-              - ~/.git-credentials
-          limits:
-            memory: 1GiB
-            processes: 64
-            open_files: 256
-            file_size: 256MiB
-            cpu: 60
-            output: 1MiB
+sandbox:
+  # Refuse to run at all where user namespaces are unavailable, instead of falling back
+  # to Landlock + seccomp + rlimits only.
+  require: [namespaces]
+  timeout: 30s
+  grace: 1s
+  network: none
+  filesystem:
+    # No /opt: third-party software stays out unless a policy adds it back.
+    read_only: [/usr, /etc, /bin, /sbin, /lib, /lib64]
+    hide:
+      - ~/.ssh
+      - ~/.aws
+      - ~/.gnupg
+      - ~/.kube
+      - ~/.docker
+      - ~/.config
+      - ~/.netrc
+      - ~/.npmrc
+      - ~/.pypirc
+      - ~/.git-credentials
+  limits:
+    memory: 1GiB
+    processes: 64
+    open_files: 256
+    file_size: 256MiB
+    cpu: 60
+    output: 1MiB
 
-        """#
+"""#
 
     /// The names `extends:` accepts without a path.
     public static let names = ["default", "strict"]

@@ -199,8 +199,20 @@ public struct FilesystemPolicy: Sendable, Equatable {
     public var readWrite: [String] = []
     public var tmpfs: [String] = ["/tmp"]
     /// Covered by empty read-only mounts; `~` is the invoking user's home.
-    public var hide: [String] = [
-        "~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.config/gcloud", "~/.netrc",
+    public var hide: [String] = FilesystemPolicy.defaultHide
+
+    /// Credentials and secrets a command has no business reading, even with the workspace at
+    /// `$HOME`: keys and cloud logins, git and package-registry tokens, password stores and
+    /// keyrings, and shell and REPL histories (which hold pasted tokens). A shell builtin such as
+    /// `read l < ~/.git-credentials` is no command the gate sees, so these are hidden from the
+    /// filesystem itself. Only paths that exist are covered (docs/policy.md).
+    public static let defaultHide: [String] = [
+        "~/.ssh", "~/.aws", "~/.gnupg", "~/.kube", "~/.docker", "~/.config/gcloud", "~/.netrc", "~/.git-credentials",
+        "~/.config/git/credentials", "~/.config/gh", "~/.npmrc", "~/.yarnrc.yml", "~/.pypirc",
+        "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
+        "~/.terraform.d/credentials.tfrc.json", "~/.azure", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+        "~/.m2/settings.xml", "~/.password-store", "~/.local/share/keyrings", "~/.bash_history", "~/.zsh_history",
+        "~/.python_history", "~/.psql_history", "~/.mysql_history", "~/.node_repl_history", "~/.sqlite_history",
     ]
     /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
     public var exec: [String]?

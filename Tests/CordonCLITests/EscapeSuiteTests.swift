@@ -137,6 +137,23 @@ struct EscapeSuiteTests {
         }
     }
 
+    // Regression (security issue C.8): with the workspace at $HOME, `read -r l < .git-credentials`
+    // printed tokens: a shell builtin is no command for the gate, and the file was not hidden.
+    @Test(
+        "with the workspace at $HOME, credential files, registry tokens and shell histories are hidden",
+        arguments: [".git-credentials", ".config/gh/hosts.yml", ".npmrc", ".pypirc", ".bash_history", ".pgpass"])
+    func credentialsHidden(_ file: String) throws {
+        let ws = try Workspace()
+        let dir = (ws.path + "/" + file).split(separator: "/").dropLast().joined(separator: "/")
+        try FileManager.default.createDirectory(atPath: "/" + dir, withIntermediateDirectories: true)
+        try ws.write(file, "https://user:tok-\(file.count)-secret@git.example.com\n")
+        // In a script, so the gate sees only `sh ./read.sh`: the filesystem must hold.
+        try ws.write("read.sh", "read -r l < '\(file)'; echo \"got:$l\"\n")
+        let r = try ws.run(["sh", "./read.sh"], env: ["HOME": ws.path])
+        #expect(r.stdout.hasPrefix("got:"), "the script did not run: \(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.contains("secret"), "\(file) was readable: \(r.stdout)")
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()
