@@ -91,6 +91,7 @@ sandbox:
     open_files: 1024
     file_size: 1GiB
     output: 16MiB       # stdout + stderr passed through; the rest is dropped
+    tmpfs: 1GiB         # each scratch tmpfs (/tmp, /dev/shm): host memory, outside every rlimit
   seccomp: default      # sandbox/seccomp/default.yaml
   # When cordon runs as root, the sandbox user maps to this unprivileged host uid/gid.
   uid: 65534

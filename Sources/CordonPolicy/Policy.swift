@@ -229,6 +229,9 @@ public struct Limits: Sendable, Equatable {
     public var cpu: Int?
     /// Bytes of stdout+stderr passed through before the rest is dropped.
     public var output: UInt64? = 16 << 20
+    /// Bytes each scratch tmpfs (/tmp, /dev/shm, `filesystem.tmpfs`) may hold. A tmpfs is host
+    /// memory outside every rlimit: without a size the kernel allows half of RAM per mount.
+    public var tmpfs: UInt64? = 1 << 30
     public init() {}
 }
 

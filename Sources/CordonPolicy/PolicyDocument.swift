@@ -138,6 +138,7 @@ public enum PolicyDocument {
                     ("file_size", l.fileSize.map(size) ?? "unlimited"),
                     ("cpu", l.cpu.map(int) ?? "unlimited"),
                     ("output", l.output.map(size) ?? "unlimited"),
+                    ("tmpfs", l.tmpfs.map(size) ?? "unlimited"),
                 ])
             ))
         // Not expanded on load (it keys the seccomp cache), so written as is.

@@ -159,13 +159,14 @@ extension PolicyDecoder {
 
     mutating func limits(_ node: YAMLNode) -> Limits {
         var l = Limits()
-        let known = ["memory", "processes", "open_files", "file_size", "cpu", "output"]
+        let known = ["memory", "processes", "open_files", "file_size", "cpu", "output", "tmpfs"]
         guard let f = fields(node, "sandbox.limits", known: known) else { return l }
         assignOptional(&l.memory, f["memory"]) { $0.sizeLimit($1, "sandbox.limits.memory") }
         assignOptional(&l.processes, f["processes"]) { $0.countLimit($1, "sandbox.limits.processes", max: 4_194_304) }
         assignOptional(&l.openFiles, f["open_files"]) { $0.countLimit($1, "sandbox.limits.open_files", max: 1_048_576) }
         assignOptional(&l.fileSize, f["file_size"]) { $0.sizeLimit($1, "sandbox.limits.file_size") }
         assignOptional(&l.output, f["output"]) { $0.sizeLimit($1, "sandbox.limits.output") }
+        assignOptional(&l.tmpfs, f["tmpfs"]) { $0.sizeLimit($1, "sandbox.limits.tmpfs") }
         assignOptional(&l.cpu, f["cpu"]) { d, n -> Int?? in
             if n.scalar == "unlimited" { return .some(nil) }
             // RLIMIT_CPU counts whole seconds.

@@ -145,10 +145,10 @@ public enum PlanBuilder {
     static func mountOps(_ req: SandboxRequest, rootfs: String?) throws(SandboxError) -> [MountOp] {
         var root = RootBuilder()
         root.system(try systemPaths(req, rootfs: rootfs))
-        root.scratch(req.policy.sandbox.filesystem.tmpfs)
+        root.scratch(req.policy.sandbox.filesystem.tmpfs, size: req.policy.sandbox.limits.tmpfs)
         root.readWrite(req.policy.sandbox.filesystem.readWrite, workspace: req.workspace)
         root.proc()
-        root.dev()
+        root.dev(shmSize: req.policy.sandbox.limits.tmpfs)
         root.coverBanned(bannedPrograms(req.policy))
         root.hide(req.policy.sandbox.filesystem.hide + req.hide, home: req.hostEnvironment["HOME"])
         return root.ops
@@ -224,11 +224,14 @@ public enum PlanBuilder {
         /// Scratch tmpfs before the read-write binds: a workspace under /tmp must be bound on
         /// top of the new /tmp, not hidden by it. Directories made under a tmpfs mount point
         /// before it was mounted are gone afterwards, so they are forgotten and made again.
-        mutating func scratch(_ tmpfs: [String]) {
+        mutating func scratch(_ tmpfs: [String], size: UInt64?) {
             for t in tmpfs {
                 let p = PathTools.normalize(t)
                 mkdirs(p)
-                ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p, data: "mode=1777"))
+                ops.append(
+                    MountOp(
+                        kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p,
+                        data: "mode=1777" + RootBuilder.sizeOption(size)))
                 made = made.filter { !PathTools.isUnder($0, p) || $0 == p }
             }
         }
@@ -266,7 +269,11 @@ public enum PlanBuilder {
         }
 
         /// A minimal /dev: a few character devices bound from the host, a private devpts, shm.
-        mutating func dev() {
+        /// `,size=N` for a sized tmpfs: its pages are host memory that no rlimit counts, so an
+        /// unsized one lets a run fill half of the host's RAM per mount.
+        static func sizeOption(_ size: UInt64?) -> String { size.map { ",size=\($0)" } ?? "" }
+
+        mutating func dev(shmSize: UInt64?) {
             mkdirs("/dev")
             ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noExec], target: "/newroot/dev", data: "mode=0755"))
             for d in ["null", "zero", "full", "random", "urandom", "tty"] {
@@ -280,7 +287,10 @@ public enum PlanBuilder {
             ops.append(MountOp(kind: .devpts, target: "/newroot/dev/pts"))
             ops.append(MountOp(kind: .symlink, source: "pts/ptmx", target: "/newroot/dev/ptmx"))
             ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/shm"))
-            ops.append(MountOp(kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm", data: "mode=1777"))
+            ops.append(
+                MountOp(
+                    kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm",
+                    data: "mode=1777" + RootBuilder.sizeOption(shmSize)))
             for (name, to) in [
                 ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                 ("stderr", "/proc/self/fd/2"),

@@ -154,6 +154,23 @@ struct EscapeSuiteTests {
         #expect(!r.stdout.contains("secret"), "\(file) was readable: \(r.stdout)")
     }
 
+    // Regression (security issue E.14): /tmp and /dev/shm were tmpfs without size=, so a run
+    // could fill half of the host's RAM per mount, outside every rlimit.
+    @Test("each scratch tmpfs holds no more than limits.tmpfs")
+    func tmpfsSized() throws {
+        let ws = try Workspace()
+        try ws.write("small.yaml", "extends: default\nsandbox:\n  limits:\n    tmpfs: 8MiB\n")
+        try ws.write(
+            "fill.sh",
+            """
+            for d in /tmp /dev/shm; do
+              if dd if=/dev/zero of=$d/fill bs=1M count=16 2>/dev/null; then echo "$d: filled"; else echo "$d: full"; fi
+            done
+            """)
+        let r = try ws.run(["sh", "./fill.sh"], options: ["--policy", ws.path + "/small.yaml"])
+        #expect(r.stdout == "/tmp: full\n/dev/shm: full\n", "\(r.stdout)\(r.stderr)")
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()
