@@ -104,6 +104,13 @@ public struct PolicyLoader: Sendable {
         let (parsed, yamlErrors) = YAMLReader.read(bytes, file: path)
         errors += yamlErrors
         var root = parsed ?? empty
+        if yamlErrors.isEmpty, let problem = Self.notAPolicy(root) {
+            // Said in one line without quoting the file: a file that is no policy (a planted
+            // `extends: /etc/shadow`, a symlink swapped in for a policy) must not have its text
+            // printed line by line as "unknown keys" to whoever runs cordon (security issue D.10).
+            errors.append(PolicyError(start, problem))
+            return (empty, "")
+        }
         var hash = SHA256.hex(bytes)
         guard let ext = root["extends"], let pairs = root.mapping else { return (root, hash) }
         root.content = .mapping(pairs.filter { $0.key.scalar != "extends" })
@@ -144,6 +151,28 @@ public struct PolicyLoader: Sendable {
         let (base, parentHash) = tree(parent.bytes, path: parent.path, id: parent.id, chain: chain, errors: &errors)
         hash = SHA256.hex(bytes + Array("\nextends:\(parentHash)".utf8))
         return (Self.merge(base, root), hash)
+    }
+
+    /// Why a parsed document is no cordon policy at all, or nil when it may be one: a mapping
+    /// with at least one policy key or a near miss of one (unknown keys are then typos worth
+    /// naming), or an empty document.
+    static func notAPolicy(_ root: YAMLNode) -> String? {
+        if root.isNull { return nil }
+        guard let pairs = root.mapping else {
+            return "not a cordon policy: the document is \(root.kindDescription), not a mapping of policy keys"
+        }
+        // A key that is a policy key, or close enough to be a typo of one (`sandox:`), makes it
+        // a policy with mistakes, reported key by key with suggestions.
+        let keys = PolicyDecoder.topLevelKeys
+        if pairs.isEmpty
+            || pairs.contains(where: { p in
+                p.key.scalar.map { keys.contains($0) || PolicyDecoder.closest($0, in: keys) != nil } == true
+            })
+        {
+            return nil
+        }
+        return "not a cordon policy: none of its \(pairs.count) top-level keys is a policy key"
+            + " (\(PolicyDecoder.topLevelKeys.joined(separator: ", ")))"
     }
 
     /// The first raw NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR: JSON allows them raw in

@@ -26,7 +26,7 @@ struct PolicyErrorTests {
             errors: ["test.yaml:2:3: unknown key 'frobnicate' in gate"]),
         BadPolicy(
             name: "a policy that is a list", yaml: "- a\n- b\n",
-            errors: ["test.yaml:1:1: a policy must be a mapping, found a list"]),
+            errors: ["test.yaml:1:1: not a cordon policy: the document is a list, not a mapping of policy keys"]),
         BadPolicy(
             name: "a section that is a list", yaml: "sandbox: [1]\n",
             errors: ["test.yaml:1:10: sandbox must be a mapping, found a list"]),
@@ -369,5 +369,29 @@ struct PolicyErrorTests {
             PolicyError(SourceLocation(file: "a.yaml", line: 4, column: 1), "y"),
         ])
         #expect(failure.description == "a.yaml:3:5: x\na.yaml:4:1: y")
+    }
+
+    // Regression (security issue D.10): a writable `extends:` parent rewritten to name
+    // /etc/shadow made `cordon run` as root print every line of it as an "unknown key".
+    @Test(
+        "a file that is no policy is refused in one line, without its text",
+        arguments: [
+            "root:$6$salt$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+            "just some text\nsecond line with a token\n",
+            "- alpha\n- beta\n",
+        ])
+    func notAPolicy(_ text: String) {
+        let loader = memoryLoader(["secret.txt": text, "p.yaml": "extends: secret.txt\n"])
+        do {
+            _ = try loader.load(path: "p.yaml")
+            Issue.record("a non-policy parent loaded")
+        } catch {
+            #expect(error.errors.count == 1, "\(error.errors)")
+            let message = error.errors.map(\.description).joined()
+            #expect(message.contains("not a cordon policy"), "\(message)")
+            for word in ["root", "hash", "daemon", "token", "text", "alpha"] {
+                #expect(!message.contains(word), "the file's text is in the error: \(message)")
+            }
+        }
     }
 }
