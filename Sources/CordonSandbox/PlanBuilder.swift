@@ -143,7 +143,7 @@ public enum PlanBuilder {
 
     /// The steps that build the sandbox's root, in the order the child performs them.
     static func mountOps(_ req: SandboxRequest, rootfs: String?) throws(SandboxError) -> [MountOp] {
-        var root = RootBuilder()
+        var root = RootBuilder(exec: ExecPlaces(req.policy.sandbox.filesystem))
         root.system(try systemPaths(req, rootfs: rootfs))
         root.scratch(req.policy.sandbox.filesystem.tmpfs, size: req.policy.sandbox.limits.tmpfs)
         root.readWrite(req.policy.sandbox.filesystem.readWrite, workspace: req.workspace)
@@ -176,7 +176,24 @@ public enum PlanBuilder {
 
     /// The mount ops under construction, the directories already made, and what the sandbox
     /// sees (host path -> sandbox path), so later steps only hide or cover visible paths.
+    /// Where the policy lets the run execute: `filesystem.exec`, or (unset) the read-only system
+    /// paths and the workspace. Scratch space (tmpfs, /dev/shm) and extra read-write places hold
+    /// no programs unless `filesystem.exec` names them.
+    struct ExecPlaces {
+        let list: [String]?
+        init(_ fs: FilesystemPolicy) { list = fs.exec.map { $0.map(PathTools.normalize) } }
+        /// The default rule: anywhere, unless a list narrows it.
+        func allows(_ p: String) -> Bool { list.map { l in l.contains { PathTools.isUnder(p, $0) } } ?? true }
+        /// Only where the list names it (scratch and extra writable places).
+        func names(_ p: String) -> Bool { list?.contains { PathTools.isUnder(p, $0) } ?? false }
+    }
+
     struct RootBuilder {
+        /// Where writable places may hold programs. Elsewhere their mount is noexec as well as
+        /// Landlock's rule says so: Landlock's execute right governs execve only, while the
+        /// dynamic loader (`ld.so /tmp/x`) or a memfd maps code with mmap(PROT_EXEC), which only
+        /// noexec refuses (security issue A.4).
+        let exec: ExecPlaces
         var ops: [MountOp] = []
         var made: Set<String> = ["/"]
         var visible: [(host: String, inside: String)] = []
@@ -230,8 +247,8 @@ public enum PlanBuilder {
                 mkdirs(p)
                 ops.append(
                     MountOp(
-                        kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot" + p,
-                        data: "mode=1777" + RootBuilder.sizeOption(size)))
+                        kind: .tmpfs, flags: RootBuilder.writable(executable: exec.names(p)),
+                        target: "/newroot" + p, data: "mode=1777" + RootBuilder.sizeOption(size)))
                 made = made.filter { !PathTools.isUnder($0, p) || $0 == p }
             }
         }
@@ -244,14 +261,15 @@ public enum PlanBuilder {
                 mkdirs(real)
                 ops.append(
                     MountOp(
-                        kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + real, target: "/newroot" + real))
+                        kind: .bind, flags: RootBuilder.writable(executable: exec.names(real)),
+                        source: "/oldroot" + real, target: "/newroot" + real))
                 visible.append((real, real))
             }
             mkdirs(workspace)
             ops.append(
                 MountOp(
-                    kind: .bind, flags: [.noSuid, .noDev], source: "/oldroot" + workspace,
-                    target: "/newroot" + workspace))
+                    kind: .bind, flags: RootBuilder.writable(executable: exec.allows(workspace)),
+                    source: "/oldroot" + workspace, target: "/newroot" + workspace))
             visible.append((workspace, workspace))
         }
 
@@ -269,6 +287,12 @@ public enum PlanBuilder {
         }
 
         /// A minimal /dev: a few character devices bound from the host, a private devpts, shm.
+        /// A writable place's mount flags: never set-id or device files; noexec unless it may
+        /// hold programs.
+        static func writable(executable: Bool) -> MountOp.Flags {
+            executable ? [.noSuid, .noDev] : [.noSuid, .noDev, .noExec]
+        }
+
         /// `,size=N` for a sized tmpfs: its pages are host memory that no rlimit counts, so an
         /// unsized one lets a run fill half of the host's RAM per mount.
         static func sizeOption(_ size: UInt64?) -> String { size.map { ",size=\($0)" } ?? "" }
@@ -289,8 +313,8 @@ public enum PlanBuilder {
             ops.append(MountOp(kind: .mkdir, target: "/newroot/dev/shm"))
             ops.append(
                 MountOp(
-                    kind: .tmpfs, flags: [.noSuid, .noDev], target: "/newroot/dev/shm",
-                    data: "mode=1777" + RootBuilder.sizeOption(shmSize)))
+                    kind: .tmpfs, flags: RootBuilder.writable(executable: exec.names("/dev/shm")),
+                    target: "/newroot/dev/shm", data: "mode=1777" + RootBuilder.sizeOption(shmSize)))
             for (name, to) in [
                 ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                 ("stderr", "/proc/self/fd/2"),
@@ -355,11 +379,8 @@ public enum PlanBuilder {
     static func landlockRules(_ req: SandboxRequest, namespaces: Bool) -> [LandlockRule] {
         let fs = req.policy.sandbox.filesystem
         var rules: [LandlockRule] = []
-        let execPaths = fs.exec.map { $0.map(PathTools.normalize) }
-        func canExec(_ p: String) -> Bool {
-            guard let list = execPaths else { return true }
-            return list.contains { PathTools.isUnder(p, $0) }
-        }
+        let exec = ExecPlaces(fs)
+        func canExec(_ p: String) -> Bool { exec.allows(p) }
         let system: [String]
         if namespaces, req.policy.sandbox.mode == .rootfs {
             system = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/opt", "/var", "/srv", "/home", "/root"]
@@ -374,12 +395,18 @@ public enum PlanBuilder {
         if namespaces { rules.append(LandlockRule(path: "/", access: llRead)) }
         rules.append(
             LandlockRule(path: req.workspace, access: llRead | llWrite | (canExec(req.workspace) ? llExecute : 0)))
-        for p in fs.readWrite { rules.append(LandlockRule(path: PathTools.normalize(p), access: llRead | llWrite)) }
-        // Files the run creates in scratch space are not executable: a downloaded payload
-        // cannot be run from /tmp (Landlock, on top of the gate).
+        for p in fs.readWrite.map(PathTools.normalize) {
+            rules.append(LandlockRule(path: p, access: llRead | llWrite | (exec.names(p) ? llExecute : 0)))
+        }
+        // Files the run creates in scratch space are not executable unless filesystem.exec names
+        // the place: a downloaded payload cannot be run from /tmp (Landlock for execve, the
+        // noexec mount for mmap(PROT_EXEC), on top of the gate).
         if namespaces {
-            for p in fs.tmpfs { rules.append(LandlockRule(path: PathTools.normalize(p), access: llRead | llWrite)) }
-            rules.append(LandlockRule(path: "/dev/shm", access: llRead | llWrite))
+            for p in fs.tmpfs.map(PathTools.normalize) {
+                rules.append(LandlockRule(path: p, access: llRead | llWrite | (exec.names(p) ? llExecute : 0)))
+            }
+            rules.append(
+                LandlockRule(path: "/dev/shm", access: llRead | llWrite | (exec.names("/dev/shm") ? llExecute : 0)))
         }
         rules.append(LandlockRule(path: "/dev", access: llRead | llWriteFile | llTruncate | llIoctlDev))
         rules.append(LandlockRule(path: "/proc", access: llRead))

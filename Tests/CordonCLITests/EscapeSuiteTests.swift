@@ -171,6 +171,32 @@ struct EscapeSuiteTests {
         #expect(r.stdout == "/tmp: full\n/dev/shm: full\n", "\(r.stdout)\(r.stderr)")
     }
 
+    // Regression (security issue A.4): Landlock's execute right covers execve only, so the
+    // dynamic loader ran a program copied to /tmp (`ld.so /tmp/x` maps it with mmap(PROT_EXEC)).
+    #if arch(x86_64)
+        @Test("nothing the run writes to scratch space runs, not even through the dynamic loader")
+        func scratchNoExec() throws {
+            let ws = try Workspace()
+            try ws.write(
+                "ldso.sh",
+                """
+                for d in /tmp /dev/shm; do
+                  cp /bin/true $d/t
+                  if /lib64/ld-linux-x86-64.so.2 $d/t 2>/dev/null; then echo "$d: ran"; else echo "$d: refused"; fi
+                done
+                cp /bin/true ./mytool && ./mytool && echo "workspace: ran"
+                """)
+            let r = try ws.run(["sh", "./ldso.sh"])
+            #expect(r.stdout == "/tmp: refused\n/dev/shm: refused\nworkspace: ran\n", "\(r.stdout)\(r.stderr)")
+            // A policy whose filesystem.exec leaves the workspace out: not through the loader either.
+            try ws.write(
+                "noexec.yaml", "extends: default\nsandbox:\n  filesystem:\n    exec: [/usr, /bin, /lib, /lib64]\n")
+            try ws.write("ws.sh", "/lib64/ld-linux-x86-64.so.2 ./mytool 2>/dev/null && echo ran || echo refused\n")
+            let narrowed = try ws.run(["sh", "./ws.sh"], options: ["--policy", ws.path + "/noexec.yaml"])
+            #expect(narrowed.stdout == "refused\n", "\(narrowed.stdout)\(narrowed.stderr)")
+        }
+    #endif
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()
