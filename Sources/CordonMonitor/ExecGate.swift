@@ -212,7 +212,12 @@ extension Monitor {
                 ])
             effective = approved ? .allow : .block
         }
+        if cacheBytes + key.utf8.count > Self.cacheLimit {
+            cache.removeAll()
+            cacheBytes = 0
+        }
         cache[key] = effective
+        cacheBytes += key.utf8.count
         return effective
     }
 }

@@ -29,6 +29,11 @@ public final class Monitor: NotificationHandler {
     let network: NetworkRules
     /// Effective decisions (after any approval) per (device, inode, argv) within the run.
     var cache: [String: DecisionKind] = [:]
+    /// Bytes of the cache's keys: a run exec'ing ever new long argvs must not grow cordon's
+    /// memory without bound (security issue E.13). Past `cacheLimit` the cache starts over:
+    /// a miss only costs a gate decision.
+    var cacheBytes = 0
+    static let cacheLimit = 4 << 20
     /// The sandbox's root, opened once: every process in it shares one mount namespace and
     /// root (unshare, setns and chroot are denied inside), so absolute exec paths resolve
     /// beneath this fd.

@@ -10,14 +10,40 @@ public struct RunSummary: Sendable {
     var deleted: [String: [String: Int]] = [:]
     public internal(set) var denials = 0
     public internal(set) var tamper = 0
+    /// Occurrences not itemised because a table was full (see `maxEntries`).
+    public internal(set) var omitted = 0
+
+    /// Distinct programs, endpoints, directories, and files per directory, itemised: a run that
+    /// execs or writes ever new names must not grow cordon's memory or its run_end event
+    /// without bound (security issue E.13). Past it, occurrences are only counted in `omitted`.
+    static let maxEntries = 128
+    /// Files itemised per directory.
+    static let maxFilesPerDirectory = 32
+
+    /// `table[key] += 1`, unless the key is new and the table (of `limit` keys) full.
+    static func count(_ table: inout [String: Int], _ key: String, limit: Int = maxEntries, omitted: inout Int) {
+        if table[key] == nil && table.count >= limit {
+            omitted += 1
+            return
+        }
+        table[key, default: 0] += 1
+    }
+
+    static func count(_ table: inout [String: [String: Int]], _ dir: String, _ name: String, omitted: inout Int) {
+        if table[dir] == nil && table.count >= maxEntries {
+            omitted += 1
+            return
+        }
+        count(&table[dir, default: [:]], name, limit: maxFilesPerDirectory, omitted: &omitted)
+    }
 
     mutating func exec(_ path: String, denied: Bool) {
-        programs[path, default: 0] += 1
+        Self.count(&programs, path, omitted: &omitted)
         if denied { denials += 1 }
     }
 
     mutating func endpoint(_ ep: String, denied: Bool) {
-        endpoints[ep, default: 0] += 1
+        Self.count(&endpoints, ep, omitted: &omitted)
         if denied { denials += 1 }
     }
 
@@ -32,9 +58,9 @@ public struct RunSummary: Sendable {
             name = path
         }
         if isDelete {
-            deleted[dir, default: [:]][name, default: 0] += 1
+            Self.count(&deleted, dir, name, omitted: &omitted)
         } else {
-            written[dir, default: [:]][name, default: 0] += 1
+            Self.count(&written, dir, name, omitted: &omitted)
         }
     }
 
@@ -50,7 +76,7 @@ public struct RunSummary: Sendable {
         return .object([
             ("programs", counts(programs)), ("endpoints", counts(endpoints)), ("filesWritten", grouped(written)),
             ("filesDeleted", grouped(deleted)), ("denials", .number(Double(denials))),
-            ("tamper", .number(Double(tamper))),
+            ("tamper", .number(Double(tamper))), ("omitted", .number(Double(omitted))),
         ])
     }
 
@@ -73,6 +99,7 @@ public struct RunSummary: Sendable {
             }
         }
         s += "  denials: \(denials), tamper events: \(tamper)\n"
+        if omitted > 0 { s += "  (\(omitted) more occurrences counted but not itemised)\n" }
         return s
     }
 }

@@ -92,6 +92,7 @@ sandbox:
     file_size: 1GiB
     output: 16MiB       # stdout + stderr passed through; the rest is dropped
     tmpfs: 1GiB         # each scratch tmpfs (/tmp, /dev/shm): host memory, outside every rlimit
+    trace: 64MiB        # the JSON trace's record of what the run did; then dropped and counted
   seccomp: default      # sandbox/seccomp/default.yaml
   # When cordon runs as root, the sandbox user maps to this unprivileged host uid/gid.
   uid: 65534

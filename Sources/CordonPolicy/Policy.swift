@@ -232,6 +232,9 @@ public struct Limits: Sendable, Equatable {
     /// Bytes each scratch tmpfs (/tmp, /dev/shm, `filesystem.tmpfs`) may hold. A tmpfs is host
     /// memory outside every rlimit: without a size the kernel allows half of RAM per mount.
     public var tmpfs: UInt64? = 1 << 30
+    /// Bytes of the run's JSON trace for what it did (decisions, execs, connects, file changes);
+    /// past it those events are dropped and counted (gate.log keeps every decision).
+    public var trace: UInt64? = 64 << 20
     public init() {}
 }
 

@@ -139,6 +139,7 @@ public enum PolicyDocument {
                     ("cpu", l.cpu.map(int) ?? "unlimited"),
                     ("output", l.output.map(size) ?? "unlimited"),
                     ("tmpfs", l.tmpfs.map(size) ?? "unlimited"),
+                    ("trace", l.trace.map(size) ?? "unlimited"),
                 ])
             ))
         // Not expanded on load (it keys the seccomp cache), so written as is.

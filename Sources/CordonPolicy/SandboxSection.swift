@@ -159,7 +159,7 @@ extension PolicyDecoder {
 
     mutating func limits(_ node: YAMLNode) -> Limits {
         var l = Limits()
-        let known = ["memory", "processes", "open_files", "file_size", "cpu", "output", "tmpfs"]
+        let known = ["memory", "processes", "open_files", "file_size", "cpu", "output", "tmpfs", "trace"]
         guard let f = fields(node, "sandbox.limits", known: known) else { return l }
         assignOptional(&l.memory, f["memory"]) { $0.sizeLimit($1, "sandbox.limits.memory") }
         assignOptional(&l.processes, f["processes"]) { $0.countLimit($1, "sandbox.limits.processes", max: 4_194_304) }
@@ -167,6 +167,7 @@ extension PolicyDecoder {
         assignOptional(&l.fileSize, f["file_size"]) { $0.sizeLimit($1, "sandbox.limits.file_size") }
         assignOptional(&l.output, f["output"]) { $0.sizeLimit($1, "sandbox.limits.output") }
         assignOptional(&l.tmpfs, f["tmpfs"]) { $0.sizeLimit($1, "sandbox.limits.tmpfs") }
+        assignOptional(&l.trace, f["trace"]) { $0.sizeLimit($1, "sandbox.limits.trace") }
         assignOptional(&l.cpu, f["cpu"]) { d, n -> Int?? in
             if n.scalar == "unlimited" { return .some(nil) }
             // RLIMIT_CPU counts whole seconds.

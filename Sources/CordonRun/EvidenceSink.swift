@@ -25,9 +25,9 @@ final class EvidenceSink: MonitorSink {
         do throws(AuditError) { try recorder.record(d, for: a, pid: pid) } catch { lost("a monitor decision", error) }
         if d.decision != .allow {
             let cmd: String
-            if case .argv(let v) = a.payload { cmd = TerminalText.command(v) } else { cmd = TerminalText.escaped(a.id) }
+            if case .argv(let v) = a.payload { cmd = TerminalText.command(v) } else { cmd = TerminalText.line(a.id) }
             let rule = TerminalText.escaped(d.policyRule ?? "-")
-            let reason = TerminalText.escaped(d.reasons.first ?? "")
+            let reason = TerminalText.line(d.reasons.first ?? "")
             observer.notice(
                 "cordon: refused inside the sandbox: \(cmd) (score \(d.score), \(d.level.rawValue), \(rule): \(reason))\n"
             )

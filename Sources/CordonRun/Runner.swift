@@ -59,7 +59,9 @@ public final class Runner {
         self.observer = observer
         let policy = request.policy
         recorder = try Self.evidence { () throws(AuditError) in
-            try RunRecorder(directory: request.logDirectory, logPolicy: policy.log, tracePath: request.tracePath)
+            try RunRecorder(
+                directory: request.logDirectory, logPolicy: policy.log, tracePath: request.tracePath,
+                traceBudget: policy.sandbox.limits.trace)
         }
         let layers = request.unsandboxed ? [] : Isolation.intendedLayers(policy, probe: request.probe).traceNames
         start = RunStart(
@@ -130,7 +132,7 @@ public final class Runner {
 
     func runUnsandboxed() throws(RunFailure) -> RunResult {
         observer.notice(
-            "cordon: WARNING: --unsandboxed: running '\(TerminalText.escaped(request.argv[0]))' WITHOUT any sandbox (no namespaces, seccomp, Landlock or limits); only the gate decided\n"
+            "cordon: WARNING: --unsandboxed: running '\(TerminalText.line(request.argv[0]))' WITHOUT any sandbox (no namespaces, seccomp, Landlock or limits); only the gate decided\n"
         )
         switch Unsandboxed.run(request.argv, cwd: request.startDirectory) {
         case .ended(.exited(let code)):
@@ -143,7 +145,7 @@ public final class Runner {
         case .notStarted(let e):
             let code = ExitCode.ofExec(e)
             observer.notice(
-                "cordon: error: \(TerminalText.escaped(request.argv[0])): \(code == .notFound ? "command not found" : "command not executable") (\(e))\n"
+                "cordon: error: \(TerminalText.line(request.argv[0])): \(code == .notFound ? "command not found" : "command not executable") (\(e))\n"
             )
             return try finish(.failed, exit: nil, cordonExit: code.rawValue)
         }
@@ -175,7 +177,7 @@ public final class Runner {
                 let e = error.errno ?? .notFound
                 let code = ExitCode.ofExec(e)
                 let what = code == .notFound ? "command not found" : "command not executable"
-                observer.notice("cordon: error: \(TerminalText.escaped(request.argv[0])): \(what) (\(e))\n")
+                observer.notice("cordon: error: \(TerminalText.line(request.argv[0])): \(what) (\(e))\n")
                 return try finish(.failed, exit: nil, cordonExit: code.rawValue)
             }
             _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)

@@ -11,10 +11,10 @@ enum TerminalApproval {
     /// `cordon: blocked: score 92 (critical), rule R` and one `  - reason` line each.
     static func describe(_ d: Decision, verb: String) -> String {
         var s = "cordon: \(verb): score \(d.score) (\(d.level.rawValue))"
-        if let r = d.policyRule { s += ", rule \(TerminalText.escaped(r))" }
+        if let r = d.policyRule { s += ", rule \(TerminalText.line(r))" }
         s += "\n"
         // Reasons quote the command: escaped, like everything from the sandbox.
-        for r in d.reasons { s += "  - \(TerminalText.escaped(r))\n" }
+        for r in d.reasons { s += "  - \(TerminalText.line(r))\n" }
         return s
     }
 

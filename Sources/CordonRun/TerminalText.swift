@@ -1,3 +1,5 @@
+import CordonBase
+
 // Text cordon prints on a terminal that came from the sandboxed command (argv, paths, the
 // gate's reasons, which quote the command). A command may carry control characters in its
 // argv: printed raw, `\r`, ESC sequences (`\e[2K`, `\e[1A`, `\e[8m`) or C1 controls redraw the
@@ -36,6 +38,22 @@ enum TerminalText {
         return String([digits[Int(v >> 4 & 0xf)], digits[Int(v & 0xf)]])
     }
 
-    /// argv as one escaped line (arguments separated by spaces).
-    static func command(_ argv: [String]) -> String { argv.map(escaped).joined(separator: " ") }
+    /// argv as one escaped line (arguments separated by spaces), cut to `limit` bytes.
+    static func command(_ argv: [String], limit: Int = 2048) -> String {
+        cut(argv.map(escaped).joined(separator: " "), limit: limit)
+    }
+
+    /// Escaped and cut to `limit` bytes: a command may carry megabytes of argv, and cordon's
+    /// own messages must not pass that on to the terminal once per refusal (security issue
+    /// E.13). The cut names the full length and its SHA-256 prefix, as gate.log's cut does.
+    static func line(_ value: String, limit: Int = 1024) -> String { cut(escaped(value), limit: limit) }
+
+    static func cut(_ text: String, limit: Int) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count > limit else { return text }
+        var end = limit
+        while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+        return String(decoding: bytes[..<end], as: UTF8.self)
+            + "...[cut: \(bytes.count) bytes, sha256=\(SHA256.hex(bytes).prefix(12))]"
+    }
 }

@@ -197,6 +197,33 @@ struct EscapeSuiteTests {
         }
     #endif
 
+    // Regression (security issue E.13): a write loop made a 66 MB trace in 10 s, and 40 refused
+    // execs with 1.2 MB argvs made cordon write 48 MB to stderr.
+    @Test("what cordon writes for a run is bounded: the trace by limits.trace, messages by length")
+    func boundedEvidence() throws {
+        let ws = try Workspace()
+        try ws.write("small.yaml", "extends: default\nsandbox:\n  limits:\n    trace: 64KiB\n")
+        try ws.write("loop.sh", "i=0; while [ $i -lt 3000 ]; do echo x > f$i; i=$((i+1)); done; echo done\n")
+        let trace = ws.path + "/bounded.jsonl"
+        let r = try ws.run(["sh", "./loop.sh"], options: ["--policy", ws.path + "/small.yaml", "--trace", trace])
+        #expect(r.stdout == "done\n", "\(r.stderr)")
+        let text = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(text.utf8.count < 72 * 1024, "trace is \(text.utf8.count) bytes")
+        #expect(text.contains("\"limit\":\"trace\""), "no limit event")
+        let end = text.split(separator: "\n").last ?? ""
+        #expect(end.contains("\"type\":\"run_end\"") && end.contains("\"droppedEvents\":"), "\(end)")
+        // Refusals of execs with a 1 MB argument: each message is cut, with the length and a hash.
+        try ws.write(
+            "big.sh",
+            "a=$(head -c 100000 /dev/zero | tr '\\0' a); i=0; while [ $i -lt 10 ]; do cat /etc/shadow $a $a $a $a $a $a $a $a $a $a$i 2>/dev/null; i=$((i+1)); done; echo end\n"
+        )
+        let big = try ws.run(["sh", "./big.sh"])
+        #expect(big.stdout == "end\n", "\(big.stderr.prefix(500))")
+        #expect(big.stderr.utf8.count < 64 * 1024, "stderr is \(big.stderr.utf8.count) bytes")
+        #expect(big.stderr.contains("[cut: 10000"), "\(big.stderr.prefix(3000))")
+        #expect(big.stderr.components(separatedBy: "refused inside the sandbox").count == 11, "one message per refusal")
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()

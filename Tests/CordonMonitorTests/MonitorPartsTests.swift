@@ -90,6 +90,20 @@ struct MonitorPartsTests {
         #expect(s.text.contains("2x /usr/bin/git") && s.text.contains("denials: 2"))
     }
 
+    @Test("the summary itemises a bounded number of names and counts the rest")
+    func summaryBounded() {
+        var s = RunSummary()
+        for i in 0..<1000 { s.exec("/bin/p\(i)", denied: false) }
+        for i in 0..<1000 { s.file("/work/f\(i)", deleted: false) }
+        for i in 0..<1000 { s.file("/d\(i)/x", deleted: true) }
+        #expect(s.json["programs"]?.objectValue?.count == RunSummary.maxEntries)
+        #expect(s.json["filesWritten"]?["/work"]?.objectValue?.count == RunSummary.maxFilesPerDirectory)
+        #expect(s.json["filesDeleted"]?.objectValue?.count == RunSummary.maxEntries)
+        let kept = RunSummary.maxEntries + RunSummary.maxFilesPerDirectory + RunSummary.maxEntries
+        #expect(s.omitted == 3000 - kept)
+        #expect(s.json["omitted"] == .number(Double(3000 - kept)))
+    }
+
     @Test("stopped, dead and uninterruptible threads are quiet for the exec race; running ones are not")
     func quietStates() {
         for s: Character in ["T", "t", "Z", "X", "D"] { #expect(ExecRace.quiet(s), "\(s)") }

@@ -86,9 +86,11 @@ public final class RunRecorder: Sendable {
 
     /// Creates the log directory (0700), opens gate.log's lock and creates the trace
     /// (`<dir>/traces/<run>.jsonl`, or `tracePath`). Throws naming the file that failed.
+    /// - Parameter traceBudget: bytes the trace's observed events (decisions, monitor events)
+    ///   may take; past it they are dropped, and gate.log still gets every decision.
     public init(
         directory: LogDirectory, logPolicy: LogPolicy = LogPolicy(), tracePath: String? = nil,
-        run: String = RunID.make(), lockTimeout: Double = 5
+        run: String = RunID.make(), lockTimeout: Double = 5, traceBudget: UInt64? = nil
     ) throws(AuditError) {
         self.run = run
         self.directory = directory
@@ -97,7 +99,7 @@ public final class RunRecorder: Sendable {
         self.log = Mutex(writer)
         let path = tracePath ?? "\(directory.traces)/\(run).jsonl"
         self.tracePath = path
-        self.trace = try TraceWriter(path: path, run: run)
+        self.trace = try TraceWriter(path: path, run: run, budget: traceBudget)
         self.identity = Mutex(("", ""))
     }
 
@@ -131,14 +133,20 @@ public final class RunRecorder: Sendable {
             ("action", ActionCoding.json(action)), ("decision", d.jsonValue), ("chain", .string(chain)),
         ]
         if let pid { fields.append(("pid", .number(Double(pid)))) }
-        try trace.write(TraceEventType.decision.rawValue, fields)
+        try trace.write(TraceEventType.decision.rawValue, fields, bounded: true)
     }
 
     /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
     /// `approval_*`): the monitor's vocabulary, described in docs/trace.schema.json.
     public func event(_ type: TraceEventType, _ fields: [(String, JSONValue)]) throws(AuditError) {
-        try trace.write(type.rawValue, fields)
+        try trace.write(type.rawValue, fields, bounded: Self.observed.contains(type))
     }
+
+    /// What the run did, as the monitor saw it: bounded by the trace budget (a loop makes any
+    /// number of these). Approvals, violations and fallbacks are always written.
+    static let observed: Set<TraceEventType> = [
+        .exec, .connect, .fileWrite, .unlink, .rename, .chmod, .chown, .truncate, .link, .mknod,
+    ]
 
     /// A resource limit was hit: `limit` is memory | processes | open_files | file_size | cpu | output.
     public func limit(_ limit: String, value: String, detail: String? = nil, pid: Int32? = nil) throws(AuditError) {
@@ -166,6 +174,8 @@ public final class RunRecorder: Sendable {
         if let c = e.cordonExit { fields.append(("cordonExit", .number(Double(c)))) }
         if let r = e.rusage { fields.append(("rusage", r.json)) }
         if let sm = e.summary { fields.append(("summary", sm)) }
+        let dropped = trace.dropped
+        if dropped > 0 { fields.append(("droppedEvents", .number(Double(dropped)))) }
         try trace.write(TraceEventType.runEnd.rawValue, fields)
     }
 }

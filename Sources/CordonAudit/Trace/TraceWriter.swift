@@ -12,16 +12,24 @@ import Synchronization
 public final class TraceWriter: Sendable {
     public let path: String
     public let run: String
-    private let state: Mutex<(fd: Int32, seq: Int)>
+    /// Bytes the run's observed events may take (nil: no bound). Past it they are dropped and
+    /// counted: a run that execs or writes in a loop must not fill the host's disk through
+    /// cordon (security issue E.13).
+    public let budget: UInt64?
+    private let state: Mutex<(fd: Int32, seq: Int, bytes: UInt64, dropped: Int)>
 
     /// Creates the file (0600; it must not exist yet: a trace is one run).
-    public init(path: String, run: String) throws(AuditError) {
+    public init(path: String, run: String, budget: UInt64? = nil) throws(AuditError) {
         self.path = path
         self.run = run
+        self.budget = budget
         let fd = FileIO.open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o600)
         if fd < 0 { throw AuditError.system(.write, "create trace", path: path, errno: errno) }
-        state = Mutex((fd, 0))
+        state = Mutex((fd, 0, 0, 0))
     }
+
+    /// Events dropped past the budget so far.
+    public var dropped: Int { state.withLock { $0.dropped } }
 
     deinit {
         state.withLock { s in
@@ -30,17 +38,33 @@ public final class TraceWriter: Sendable {
         }
     }
 
-    /// Appends one event; returns it (with its `seq`).
+    /// Appends one event; returns it (with its `seq`). With `bounded`, an event that would take
+    /// the trace past its budget is dropped instead (nil is returned): the first drop writes one
+    /// `limit` event saying so. Unbounded events (run_start, run_end, limits) are always written.
     @discardableResult
-    public func write(_ type: String, _ fields: [(String, JSONValue)], at ts: Timestamp = .now()) throws(AuditError)
-        -> TraceEvent
-    {
-        let result: Result<TraceEvent, AuditError> = state.withLock { s in
-            let e = TraceEvent(ts: ts, run: run, seq: s.seq, type: type, fields: fields)
+    public func write(
+        _ type: String, _ fields: [(String, JSONValue)], at ts: Timestamp = .now(), bounded: Bool = false
+    ) throws(AuditError) -> TraceEvent? {
+        let result: Result<TraceEvent?, AuditError> = state.withLock { s in
             var line: [UInt8] = []
             line.reserveCapacity(256)
+            var e = TraceEvent(ts: ts, run: run, seq: s.seq, type: type, fields: fields)
             e.json.serialize(into: &line)
             line.append(0x0a)
+            if bounded, let budget, s.bytes + UInt64(line.count) > budget {
+                s.dropped += 1
+                guard s.dropped == 1 else { return .success(nil) }
+                // Said once, in place of the first dropped event.
+                e = TraceEvent(
+                    ts: ts, run: run, seq: s.seq, type: TraceEventType.limit.rawValue,
+                    fields: [
+                        ("limit", .string("trace")), ("value", .string(PolicyUnits.formatSize(budget))),
+                        ("detail", .string("later observed events are dropped; gate.log keeps every decision")),
+                    ])
+                line.removeAll(keepingCapacity: true)
+                e.json.serialize(into: &line)
+                line.append(0x0a)
+            }
             let (written, err) = line.withUnsafeBytes { FileIO.writeAll(s.fd, $0) }
             if err != 0 {
                 if written > 0 {
@@ -50,7 +74,8 @@ public final class TraceWriter: Sendable {
                 return .failure(AuditError.system(.write, "append to trace", path: path, errno: err))
             }
             s.seq += 1
-            return .success(e)
+            s.bytes += UInt64(line.count)
+            return .success(e.type == type ? e : nil)
         }
         return try result.get()
     }
