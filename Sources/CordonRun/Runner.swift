@@ -134,7 +134,10 @@ public final class Runner {
         observer.notice(
             "cordon: WARNING: --unsandboxed: running '\(TerminalText.line(request.argv[0]))' WITHOUT any sandbox (no namespaces, seccomp, Landlock or limits); only the gate decided\n"
         )
-        switch Unsandboxed.run(request.argv, cwd: request.startDirectory) {
+        let terminal = TerminalState.save()
+        let ended = Unsandboxed.run(request.argv, cwd: request.startDirectory)
+        terminal?.restore()
+        switch ended {
         case .ended(.exited(let code)):
             return try finish(.exited, exit: code, cordonExit: code)
         case .ended(let status):
@@ -160,6 +163,8 @@ public final class Runner {
         }
         let recorder = recorder
         let observer = observer
+        let terminal = TerminalState.save()
+        defer { terminal?.restore() }
         let outcome: RunOutcome
         do throws(SandboxError) {
             outcome = try Isolation.run(

@@ -97,6 +97,11 @@ deny:
   # openat2 keeps its flags and mode in memory, out of BPF's reach, so a set-id create could not
   # be refused there. ENOSYS: callers (glibc does not use it for open) fall back to openat.
   - {syscall: openat2, errno: ENOSYS, reason: "flags and mode live in memory BPF cannot read; ENOSYS makes callers fall back to openat, which is checked"}
+  # TCP Fast Open sends the SYN (with data) from sendto/sendmsg, with no connect call for the
+  # monitor to check against network_allow. MSG_FASTOPEN (0x20000000) is a register argument.
+  - {syscall: sendto, args: [{index: 3, mask: 0x20000000}], reason: "MSG_FASTOPEN connects without connect(), around the network allow-list"}
+  - {syscall: sendmsg, args: [{index: 2, mask: 0x20000000}], reason: "MSG_FASTOPEN connects without connect(), around the network allow-list"}
+  - {syscall: sendmmsg, args: [{index: 3, mask: 0x20000000}], reason: "MSG_FASTOPEN connects without connect(), around the network allow-list"}
 
 """#,
     ]

@@ -120,6 +120,18 @@ struct EscapeSuiteTests {
         }
     }
 
+    // Regression (security issue B.5): sendto(MSG_FASTOPEN) on a TCP socket reached a port the
+    // allow-list forbids without any connect() for the monitor to check.
+    @Test("TCP Fast Open cannot connect around the network allow-list")
+    func fastOpenRefused() throws {
+        let ws = try Workspace()
+        try ws.write(
+            "net.yaml", "extends: default\nsandbox:\n  network: allow-list\n  network_allow: [\"127.0.0.1:1\"]\n")
+        let r = try ws.attempt(
+            ["fastopen", "127.0.0.1", "9"], options: ["--policy", ws.path + "/net.yaml"], monitor: true)
+        #expect(r.stdout.hasPrefix("fastopen: errno=EPERM"), "\(r.stdout)\(r.stderr)")
+    }
+
     @Test("the command's very first connect is checked against the allow-list and recorded")
     func firstConnectChecked() throws {
         let ws = try Workspace()
@@ -222,6 +234,33 @@ struct EscapeSuiteTests {
         #expect(big.stderr.utf8.count < 64 * 1024, "stderr is \(big.stderr.utf8.count) bytes")
         #expect(big.stderr.contains("[cut: 10000"), "\(big.stderr.prefix(3000))")
         #expect(big.stderr.components(separatedBy: "refused inside the sandbox").count == 11, "one message per refusal")
+    }
+
+    // Regression (security issue F.16): `stty -echo -icanon` and `stty cols 7 rows 3` inside
+    // stayed on the caller's terminal after cordon exited.
+    @Test("the caller's terminal is as it was when the run ends (echo, line mode, window size)")
+    func terminalRestored() throws {
+        let ws = try Workspace()
+        // A pseudo-terminal from python3 stands in for the person's terminal.
+        let script = """
+            import fcntl, os, pty, struct, subprocess, sys, termios
+            master, slave = pty.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+            p = subprocess.run(sys.argv[1:], stdin=slave, stdout=slave, stderr=slave)
+            lflag = termios.tcgetattr(slave)[3]
+            rows, cols = struct.unpack("HHHH", fcntl.ioctl(slave, termios.TIOCGWINSZ, bytes(8)))[:2]
+            print("echo=%d icanon=%d size=%dx%d rc=%d" % (bool(lflag & termios.ECHO), bool(lflag & termios.ICANON), rows, cols, p.returncode))
+            """
+        try ws.write("change.sh", "stty -echo -icanon; stty cols 7 rows 3\n")
+        for extra in [[], ["--unsandboxed"]] {
+            let r = try Shell.run(
+                "/usr/bin/env",
+                ["python3", "-c", script, Binaries.cordon, "run", "--workspace", ws.path] + extra + [
+                    "--", "sh", "./change.sh",
+                ],
+                cwd: ws.path)
+            #expect(r.stdout == "echo=1 icanon=1 size=24x80 rc=0\n", "\(extra): \(r.stdout)\(r.stderr)")
+        }
     }
 
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")

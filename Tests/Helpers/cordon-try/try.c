@@ -225,6 +225,13 @@ int main(int argc, char **argv) {
         inet_pton(AF_INET, arg ? arg : "127.0.0.1", &sa.sin_addr);
         return report(a, connect(s, (struct sockaddr *)&sa, sizeof sa));
     }
+    // TCP Fast Open: the SYN goes out from sendto, with no connect() for the monitor to see.
+    if (!strcmp(a, "fastopen")) {
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(argc > 3 ? atoi(argv[3]) : 80)};
+        inet_pton(AF_INET, arg ? arg : "127.0.0.1", &sa.sin_addr);
+        return report(a, sendto(s, "x", 1, 0x20000000 /* MSG_FASTOPEN */, (struct sockaddr *)&sa, sizeof sa));
+    }
     if (!strcmp(a, "kill")) return report(a, kill(atoi(arg), SIGKILL));
     if (!strcmp(a, "forkbomb")) {
         // Fork until the kernel says no, then report that errno. Children just wait; they die
