@@ -19,6 +19,9 @@ public protocol MonitorSink: AnyObject {
     /// A requires-approval exec waits in execve for this answer: true to let it run, false to
     /// refuse it, nil when nobody can be asked (a non-interactive run: refused).
     func monitorAsks(_ decision: Decision, argv: [String]) -> Bool?
+    /// Why a decision or event could not be recorded, once one could not: the run is then
+    /// stopped, since going on would let the sandbox act unrecorded (security issue D.11).
+    var evidenceFailure: String? { get }
 }
 
 public final class Monitor: NotificationHandler {
@@ -108,6 +111,9 @@ public final class Monitor: NotificationHandler {
         case "connect": verdict = connect(n, listener: listener)
         default: verdict = file(n, name: name, listener: listener)
         }
+        // Fail closed: what the sandbox does must land in gate.log and the trace. The
+        // notification is left unanswered; the supervisor kills the sandbox on .fatal.
+        if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
         return respond(listener, n.id, verdict)
     }
 

@@ -11,9 +11,9 @@ final class EvidenceSink: MonitorSink {
     let observer: RunObserver
     /// Someone can answer on the terminal (`--approval prompt` and a TTY).
     let interactive: Bool
-    /// A write failure is told once: the monitor is mid-run, and stopping it would leave the
-    /// command unwatched, so the run goes on and the person is warned the evidence is incomplete.
-    var evidenceLost = false
+    /// The first write failure: the monitor then stops the run (fail closed), since every later
+    /// exec, connect or write would go unrecorded.
+    var evidenceFailure: String?
 
     init(recorder: RunRecorder, observer: RunObserver, interactive: Bool) {
         self.recorder = recorder
@@ -44,8 +44,7 @@ final class EvidenceSink: MonitorSink {
     }
 
     func lost(_ what: String, _ error: AuditError) {
-        guard !evidenceLost else { return }
-        evidenceLost = true
-        observer.notice("cordon: error: cannot record \(what): \(error)\n")
+        guard evidenceFailure == nil else { return }
+        evidenceFailure = "\(what): \(error)"
     }
 }

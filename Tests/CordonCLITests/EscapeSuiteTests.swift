@@ -263,6 +263,29 @@ struct EscapeSuiteTests {
         }
     }
 
+    // Regression (security issue D.11): when the trace could no longer be written mid-run, cordon
+    // said so once and let the run go on, unrecorded.
+    @Test("when evidence cannot be written any more, the run is stopped, not continued unrecorded")
+    func evidenceFailClosed() throws {
+        let ws = try Workspace()
+        try ws.write("loop.sh", "i=0; while [ $i -lt 3000 ]; do echo x > f$i; i=$((i+1)); done; echo finished\n")
+        // cordon's own files may not grow past 64 KiB (RLIMIT_FSIZE, SIGXFSZ ignored): the trace
+        // hits that partway through the loop. The sandbox sets its own limit from the policy.
+        let script = """
+            import resource, signal, os, sys
+            resource.setrlimit(resource.RLIMIT_FSIZE, (65536, resource.RLIM_INFINITY))
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """
+        let r = try Shell.run(
+            "/usr/bin/env",
+            ["python3", "-c", script, Binaries.cordon, "run", "--workspace", ws.path, "--", "sh", "./loop.sh"],
+            cwd: ws.path)
+        #expect(r.status == 125, "\(r.status): \(r.stderr)")
+        #expect(r.stderr.contains("cannot record evidence"), "\(r.stderr)")
+        #expect(!r.stdout.contains("finished"), "the loop ran to its end unrecorded")
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()
