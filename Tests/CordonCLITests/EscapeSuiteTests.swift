@@ -286,6 +286,52 @@ struct EscapeSuiteTests {
         #expect(!r.stdout.contains("finished"), "the loop ran to its end unrecorded")
     }
 
+    // Regression (security issue D.11): with cwd in a workspace subdirectory, the sandbox renamed
+    // that directory and planted a fresh .cordon/ with a forged chain; later decisions went into
+    // the planted file and `cordon log verify` said ok.
+    @Test("renaming the directory that holds .cordon mid-run does not redirect the evidence")
+    func evidenceNotRedirected() throws {
+        let ws = try Workspace()
+        let sub = ws.path + "/sub"
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        if geteuid() == 0 { chown(sub, 65534, 65534) }
+        try ws.write(
+            "sub/swap.sh",
+            """
+            cd .. && mv sub moved && mkdir -p sub/.cordon && echo forged > sub/.cordon/gate.log
+            /bin/echo after-swap
+            """)
+        let r = try Shell.cordon(["run", "--workspace", ws.path, "--", "sh", "./swap.sh"], cwd: sub)
+        #expect(r.stdout.contains("after-swap"), "\(r.stdout)\(r.stderr)")
+        let planted = (try? String(contentsOfFile: sub + "/.cordon/gate.log", encoding: .utf8)) ?? ""
+        #expect(planted == "forged\n", "cordon wrote into the planted log: \(planted)")
+        let real = try String(contentsOfFile: ws.path + "/moved/.cordon/gate.log", encoding: .utf8)
+        #expect(real.contains("after-swap") || real.contains("/bin/echo"), "the later decision is missing: \(real)")
+        let verify = try Shell.cordon(["log", "verify", ws.path + "/moved/.cordon/gate.log"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test("a .cordon (or traces) symlink in place of the log directory is refused before anything runs")
+    func evidenceSymlinkRefused() throws {
+        let ws = try Workspace()
+        let elsewhere = ws.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere + "/traces", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: ws.path + "/.cordon", withDestinationPath: elsewhere)
+        let r = try ws.run(["/bin/echo", "ran"])
+        #expect(r.status == 125, "\(r.status) \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("is a symbolic link"), "\(r.stderr)")
+        #expect(!r.stdout.contains("ran"))
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/gate.log"), "a log was written through the link")
+        // The same for traces/ inside a real .cordon.
+        try FileManager.default.removeItem(atPath: ws.path + "/.cordon")
+        try FileManager.default.createDirectory(atPath: ws.path + "/.cordon", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: ws.path + "/.cordon/traces", withDestinationPath: elsewhere + "/traces")
+        let t = try ws.run(["/bin/echo", "ran"])
+        #expect(t.status == 125 && t.stderr.contains("is a symbolic link"), "\(t.status) \(t.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: elsewhere + "/traces")) ?? []).isEmpty)
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()

@@ -20,6 +20,8 @@ public final class GateLogWriter {
     /// Seconds to wait for the lock before failing.
     public let lockTimeout: Double
 
+    /// The log directory, opened once: every file is named relative to it (see LogDirectory).
+    private var dirFD: Int32 = -1
     private var lockFD: Int32 = -1
     private var logFD: Int32 = -1
     private var logDev: UInt64 = 0
@@ -39,13 +41,32 @@ public final class GateLogWriter {
         self.keep = max(keep, 0)
         self.lockTimeout = lockTimeout
         try directory.create()
-        lockFD = FileIO.open(directory.lockFile, O_RDWR | O_CREAT | O_NOFOLLOW, 0o600)
-        if lockFD < 0 { throw Self.openError("open lock file", directory.lockFile, errno) }
+        dirFD = try directory.openDirectory()
+        lockFD = Self.openAt(dirFD, "gate.log.lock", O_RDWR | O_CREAT | O_NOFOLLOW)
+        if lockFD < 0 {
+            let e = errno
+            close(dirFD)
+            throw Self.openError("open lock file", directory.lockFile, e)
+        }
     }
 
     deinit {
         if logFD >= 0 { close(logFD) }
         if lockFD >= 0 { close(lockFD) }
+        if dirFD >= 0 { close(dirFD) }
+    }
+
+    /// openat(2) relative to the log directory, close-on-exec, retried on EINTR.
+    static func openAt(_ dir: Int32, _ name: String, _ flags: Int32) -> Int32 {
+        Errno.retryingEINTR { openat(dir, name, flags | O_CLOEXEC, mode_t(0o600)) }
+    }
+
+    /// The file name of `gate.log.N` (0: gate.log) inside the directory.
+    static func logName(_ n: Int) -> String { n == 0 ? "gate.log" : "gate.log.\(n)" }
+
+    private func exists(_ name: String) -> Bool {
+        var st = stat()
+        return fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0
     }
 
     /// Appends one record; returns its chain value.
@@ -116,7 +137,9 @@ public final class GateLogWriter {
     /// Opens gate.log if needed, or reopens it when the name now points at another file.
     private func openCurrent() throws(AuditError) {
         var st = stat()
-        if logFD >= 0, stat(directory.gateLog, &st) == 0, UInt64(st.st_dev) == logDev, UInt64(st.st_ino) == logIno {
+        if logFD >= 0, fstatat(dirFD, Self.logName(0), &st, AT_SYMLINK_NOFOLLOW) == 0, UInt64(st.st_dev) == logDev,
+            UInt64(st.st_ino) == logIno
+        {
             return
         }
         if logFD >= 0 {
@@ -126,7 +149,7 @@ public final class GateLogWriter {
         }
         // O_NOFOLLOW: a `.cordon/gate.log` symlink (say, committed to the repository being
         // worked on) must not turn our appends into writes to ~/.bashrc or anywhere else.
-        let fd = FileIO.open(directory.gateLog, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600)
+        let fd = Self.openAt(dirFD, Self.logName(0), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW)
         if fd < 0 { throw Self.openError("open", directory.gateLog, errno) }
         if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
             close(fd)
@@ -143,7 +166,7 @@ public final class GateLogWriter {
         if size == knownSize { return knownChain }
         if size > 0 { return try Chain.lastValue(fd: logFD, size: size, path: directory.gateLog) }
         let older = directory.rotated(1)
-        let fd = FileIO.open(older, O_RDONLY)
+        let fd = Self.openAt(dirFD, Self.logName(1), O_RDONLY | O_NOFOLLOW)
         if fd < 0 { return Chain.genesis }
         defer { close(fd) }
         var st = stat()
@@ -154,22 +177,22 @@ public final class GateLogWriter {
     /// gate.log → gate.log.1 → ... → gate.log.keep (the oldest dropped). Called with the lock held.
     private func rotate() throws(AuditError) {
         if keep == 0 {
-            if unlink(directory.gateLog) != 0 && errno != ENOENT {
+            if unlinkat(dirFD, Self.logName(0), 0) != 0 && errno != ENOENT {
                 throw AuditError.system(.write, "rotate (remove)", path: directory.gateLog, errno: errno)
             }
         } else {
             // The oldest goes, and so does anything beyond it left by a larger `log.keep` before.
-            _ = unlink(directory.rotated(keep))
+            _ = unlinkat(dirFD, Self.logName(keep), 0)
             var n = keep + 1
-            while unlink(directory.rotated(n)) == 0 { n += 1 }
+            while unlinkat(dirFD, Self.logName(n), 0) == 0 { n += 1 }
             if keep > 1 {
-                for n in stride(from: keep - 1, through: 1, by: -1) where FileIO.exists(directory.rotated(n)) {
-                    if rename(directory.rotated(n), directory.rotated(n + 1)) != 0 {
+                for n in stride(from: keep - 1, through: 1, by: -1) where exists(Self.logName(n)) {
+                    if renameat(dirFD, Self.logName(n), dirFD, Self.logName(n + 1)) != 0 {
                         throw AuditError.system(.write, "rotate (rename)", path: directory.rotated(n), errno: errno)
                     }
                 }
             }
-            if rename(directory.gateLog, directory.rotated(1)) != 0 {
+            if renameat(dirFD, Self.logName(0), dirFD, Self.logName(1)) != 0 {
                 throw AuditError.system(.write, "rotate (rename)", path: directory.gateLog, errno: errno)
             }
         }

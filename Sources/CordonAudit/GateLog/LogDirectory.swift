@@ -25,6 +25,36 @@ public struct LogDirectory: Sendable, Equatable {
     public var lockFile: String { path + "/gate.log.lock" }
     public var traces: String { path + "/traces" }
 
+    /// Opens the directory itself, refusing a symbolic link in its place. Writers keep this
+    /// descriptor and name their files relative to it, so a sandbox that renames a parent
+    /// directory mid-run and plants a fresh `.cordon/` there cannot redirect or split the
+    /// evidence, and a `.cordon` symlink left by an earlier run cannot send a root run's writes
+    /// into a directory of its choosing (security issue D.11).
+    public func openDirectory() throws(AuditError) -> Int32 {
+        try Self.openDirectory(path, at: AT_FDCWD, name: path)
+    }
+
+    /// `traces/` under the directory open as `fd`, refusing a symbolic link the same way.
+    public func openTraces(in fd: Int32) throws(AuditError) -> Int32 {
+        try Self.openDirectory("traces", at: fd, name: traces)
+    }
+
+    static func openDirectory(_ path: String, at dirFD: Int32, name: String) throws(AuditError) -> Int32 {
+        let fd = Errno.retryingEINTR { openat(dirFD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        if fd >= 0 { return fd }
+        let e = errno
+        if e == ELOOP || e == ENOTDIR {
+            var st = stat()
+            if fstatat(dirFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+                throw AuditError(
+                    .write,
+                    "open log directory \(name): is a symbolic link (refused: evidence is written only to a real directory)",
+                    path: name, errno: e)
+            }
+        }
+        throw AuditError.system(.write, "open log directory", path: name, errno: e)
+    }
+
     /// `gate.log.N`, the Nth newest rotated file.
     public func rotated(_ n: Int) -> String { "\(gateLog).\(n)" }
 

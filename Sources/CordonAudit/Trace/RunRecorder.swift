@@ -99,7 +99,17 @@ public final class RunRecorder: Sendable {
         self.log = Mutex(writer)
         let path = tracePath ?? "\(directory.traces)/\(run).jsonl"
         self.tracePath = path
-        self.trace = try TraceWriter(path: path, run: run, budget: traceBudget)
+        if tracePath == nil {
+            // In traces/ as opened through the log directory's descriptor (LogDirectory).
+            let dir = try directory.openDirectory()
+            defer { close(dir) }
+            let traces = try directory.openTraces(in: dir)
+            defer { close(traces) }
+            self.trace = try TraceWriter(
+                path: path, run: run, budget: traceBudget, directory: traces, name: "\(run).jsonl")
+        } else {
+            self.trace = try TraceWriter(path: path, run: run, budget: traceBudget)
+        }
         self.identity = Mutex(("", ""))
     }
 

@@ -18,12 +18,22 @@ public final class TraceWriter: Sendable {
     public let budget: UInt64?
     private let state: Mutex<(fd: Int32, seq: Int, bytes: UInt64, dropped: Int)>
 
-    /// Creates the file (0600; it must not exist yet: a trace is one run).
-    public init(path: String, run: String, budget: UInt64? = nil) throws(AuditError) {
+    /// Creates the file (0600; it must not exist yet: a trace is one run). With `directory`,
+    /// `name` is created in that open directory and `path` only names it in messages.
+    public init(path: String, run: String, budget: UInt64? = nil, directory: Int32? = nil, name: String? = nil)
+        throws(AuditError)
+    {
         self.path = path
         self.run = run
         self.budget = budget
-        let fd = FileIO.open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o600)
+        // O_EXCL: never an existing file, nor a symlink planted in its place.
+        let flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC
+        let fd: Int32
+        if let directory, let name {
+            fd = Errno.retryingEINTR { openat(directory, name, flags, mode_t(0o600)) }
+        } else {
+            fd = FileIO.open(path, flags, 0o600)
+        }
         if fd < 0 { throw AuditError.system(.write, "create trace", path: path, errno: errno) }
         state = Mutex((fd, 0, 0, 0))
     }
