@@ -159,6 +159,8 @@ extension Monitor {
         // Continue the exec while everything that could have rewritten the memory is stopped;
         // the SIGSTOP stays pending across execve, so the new program stops before its first
         // instruction. Then check it is what we approved.
+        // Fail closed before letting it run: a decision that could not be recorded stops the run.
+        if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
         let r = cs_notif_respond(listener, n.id, 0, 1)
         if r < 0 {
             return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))")

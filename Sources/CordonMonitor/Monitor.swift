@@ -76,12 +76,19 @@ public final class Monitor: NotificationHandler {
     /// including the command re-exec'ing itself once running, goes through the gate.
     func isWorkerExec(_ n: cs_notif, candidates: [String], argv: [String], listener: Int32) -> Bool {
         let pid = Int32(bitPattern: n.pid)
+        // The worker is one process: the first that qualifies; no other pid is let through.
+        if let w = workerPID, w != pid { return false }
         guard let own = Self.ownImage, let exe = ProcessView.identity("/proc/\(pid)/exe"), exe == own,
             let path = ProcessView.string(pid: pid, at: n.arg(0)), candidates.contains(path),
             let args = ProcessView.stringArray(pid: pid, at: n.arg(1)), args == argv
         else { return false }
-        return stillValid(listener, n.id)
+        guard stillValid(listener, n.id) else { return false }
+        workerPID = pid
+        return true
     }
+
+    /// The worker's pid once its first exec attempt was recognised.
+    var workerPID: Int32?
 
     /// Time spent answering notifications, for CORDON_DEBUG_TIMING.
     public internal(set) var handled = 0

@@ -94,7 +94,9 @@ public final class Runner {
         decision.sessionId = start.session
         PhaseTimer.shared.mark("gate decided")
         let recorder = recorder
-        try Self.evidence { () throws(AuditError) in try recorder.record(decision, for: action, pid: getpid()) }
+        try Self.evidence { () throws(AuditError) in
+            try recorder.record(decision, for: action, pid: getpid(), bounded: false)
+        }
         PhaseTimer.shared.mark("decision recorded")
         return (decision, action)
     }

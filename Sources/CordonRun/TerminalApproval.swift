@@ -36,8 +36,8 @@ enum TerminalApproval {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var q =
-            "cordon: the sandboxed command wants to run '\(argv.joined(separator: " "))' (score \(d.score), \(d.level.rawValue))\n"
-        for r in d.reasons { q += "  - \(r)\n" }
+            "cordon: the sandboxed command wants to run '\(TerminalText.command(argv))' (score \(d.score), \(d.level.rawValue))\n"
+        for r in d.reasons { q += "  - \(TerminalText.line(r))\n" }
         q += "allow it? [y/N] "
         q.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
         return readYes(fd, capacity: 16)

@@ -24,10 +24,26 @@ struct TerminalState {
         return nil
     }
 
-    /// Puts both back. TCSADRAIN: output the command wrote is still shown as it expected.
+    /// Puts both back, when they changed. TCSADRAIN: output the command wrote is still shown
+    /// as it expected. Only from the terminal's foreground process group: from the background
+    /// (`cordon run ... &`) tcsetattr would stop cordon with SIGTTOU before run_end is written.
     func restore() {
+        // tcgetpgrp fails when this is not cordon's controlling terminal: then no SIGTTOU either.
+        let foreground = tcgetpgrp(fd)
+        guard foreground < 0 || foreground == getpgrp() else { return }
+        var now = termios()
         var t = attributes
-        _ = tcsetattr(fd, TCSADRAIN, &t)
-        if var ws = size { _ = ioctl(fd, UInt(TIOCSWINSZ), &ws) }
+        if tcgetattr(fd, &now) != 0 || !Self.same(now, t) { _ = tcsetattr(fd, TCSADRAIN, &t) }
+        var current = winsize()
+        if var ws = size,
+            ioctl(fd, UInt(TIOCGWINSZ), &current) != 0 || current.ws_row != ws.ws_row
+                || current.ws_col != ws.ws_col
+        {
+            _ = ioctl(fd, UInt(TIOCSWINSZ), &ws)
+        }
+    }
+
+    static func same(_ a: termios, _ b: termios) -> Bool {
+        withUnsafeBytes(of: a) { x in withUnsafeBytes(of: b) { y in x.elementsEqual(y) } }
     }
 }

@@ -20,6 +20,12 @@ public enum MonitorEvents {
         SeccompRule.Condition(index: index, mask: 0o6000, value: 0)
     }
 
+    /// Only modes without S_ISUID (04000): the chmod family, where the profile refuses the
+    /// set-user-id bit only (a directory keeps its set-group-id bit through chmod).
+    static func noSetUID(_ index: UInt32) -> SeccompRule.Condition {
+        SeccompRule.Condition(index: index, mask: 0o4000, value: 0)
+    }
+
     /// The notify rules for the chosen kinds (SeccompRule with errno 0 = notify).
     public static func rules(for kinds: [String]) -> [SeccompRule] {
         var r: [SeccompRule] = []
@@ -46,8 +52,8 @@ public enum MonitorEvents {
             case .rename:
                 for s in ["rename", "renameat", "renameat2"] { notify(s, "renames") }
             case .chmod:
-                notify("chmod", "permission changes", [noSetID(1)])
-                for s in ["fchmodat", "fchmodat2"] { notify(s, "permission changes", [noSetID(2)]) }
+                notify("chmod", "permission changes", [noSetUID(1)])
+                for s in ["fchmodat", "fchmodat2"] { notify(s, "permission changes", [noSetUID(2)]) }
             case .chown:
                 for s in ["chown", "lchown", "fchownat"] { notify(s, "ownership changes") }
             case .truncate:

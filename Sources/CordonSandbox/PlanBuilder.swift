@@ -295,7 +295,10 @@ public enum PlanBuilder {
 
         /// `,size=N` for a sized tmpfs: its pages are host memory that no rlimit counts, so an
         /// unsized one lets a run fill half of the host's RAM per mount.
-        static func sizeOption(_ size: UInt64?) -> String { size.map { ",size=\($0)" } ?? "" }
+        static func sizeOption(_ size: UInt64?) -> String {
+            // size=0 means "unlimited" to tmpfs: the smallest size given is one page.
+            size.map { ",size=\(max($0, 4096))" } ?? ""
+        }
 
         mutating func dev(shmSize: UInt64?) {
             mkdirs("/dev")

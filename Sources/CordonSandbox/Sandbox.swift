@@ -303,7 +303,12 @@ public enum Sandbox {
                     if errno == EINTR { continue }
                     throw SandboxError(.setup("poll"), errno: .current)
                 }
-                if fds[1].revents & Int16(POLLIN) != 0 {
+                // Once the listener is here, the error pipe goes first: EOF there means the
+                // worker's exec succeeded, and every notification after it is the command's, to
+                // be judged by the supervisor's loop, never answered in setup mode.
+                if !waitingForListener && fds[0].revents != 0 {
+                    // Read the error pipe below.
+                } else if fds[1].revents & Int16(POLLIN) != 0 {
                     if waitingForListener {
                         let fd = cs_recv_fd(notify)
                         if fd < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-fd)) }
@@ -318,8 +323,9 @@ public enum Sandbox {
                         setupPause()
                     }
                     continue
+                } else if fds[0].revents == 0 {
+                    continue
                 }
-                if fds[0].revents == 0 { continue }
             }
             let n = withUnsafeMutableBytes(of: &rec) { b in
                 b.baseAddress.map { read(errR, $0 + got, b.count - got) } ?? -1
@@ -329,7 +335,14 @@ public enum Sandbox {
             got += n
             if got == MemoryLayout<cs_error>.size { break }
         }
-        guard got == MemoryLayout<cs_error>.size else { return }
+        guard got == MemoryLayout<cs_error>.size else {
+            // Running without the listener cordon asked for would leave every watched call
+            // waiting for an answer nobody gives, or unwatched: fail closed.
+            if plan.monitor != nil && child.listener < 0 {
+                throw SandboxError(.monitor, "the command started before its seccomp listener reached cordon")
+            }
+            return
+        }
         let stage = ChildStage(rawValue: rec.stage)
         var detail = ""
         // The record's index names the mount op or exec candidate that failed (csandbox.h).

@@ -180,7 +180,7 @@ enum SeccompAction {
         func setID() throws {
             let creating = UInt64(O_WRONLY | O_CREAT)
             for (nr, args) in [
-                (Self.chmod, [0, 0o4755]), (Self.chmod, [0, 0o2755]), (Self.fchmod, [3, 0o4755]),
+                (Self.chmod, [0, 0o4755]), (Self.chmod, [0, 0o6755]), (Self.fchmod, [3, 0o4755]),
                 (Self.fchmodat, [0, 0, 0o4755]), (Self.fchmodat2, [0, 0, 0o6755]), (Self.creat, [0, 0o2755]),
                 (Self.open, [0, creating, 0o4755]), (Self.openat, [0, 0, creating, 0o4755]),
                 (Self.mknodat, [0, 0, UInt64(S_IFREG) | 0o4755, 0]),
@@ -189,6 +189,9 @@ enum SeccompAction {
                 #expect(try action(nr, args, monitored: true) == SeccompAction.errno(EPERM), "monitored \(nr) \(args)")
             }
             #expect(try action(Self.chmod, [0, 0o755]) == SeccompAction.allow)
+            // chmod keeps a directory's set-group-id bit: allowed, and seen by the monitor.
+            #expect(try action(Self.chmod, [0, 0o2775]) == SeccompAction.allow)
+            #expect(try action(Self.fchmodat, [0, 0, 0o2775], monitored: true) == SeccompAction.userNotif)
             #expect(try action(Self.openat, [0, 0, creating, 0o644]) == SeccompAction.allow)
             #expect(try action(Self.openat, [0, 0, UInt64(O_RDONLY), 0]) == SeccompAction.allow)
             #expect(try action(Self.openat2) == SeccompAction.errno(ENOSYS))

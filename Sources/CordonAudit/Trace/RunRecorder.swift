@@ -130,7 +130,9 @@ public final class RunRecorder: Sendable {
     /// One gate decision (before the run, or the monitor's on an exec): a gate.log line, then a
     /// `decision` event with the action and the full Decision. `pid` is the process the action
     /// belongs to (cordon itself before the run; the exec'ing process for the monitor).
-    public func record(_ d: Decision, for action: Action, pid: Int32? = nil) throws(AuditError) {
+    /// `bounded`: whether the trace budget applies (the run's own decision, written first, is
+    /// always kept).
+    public func record(_ d: Decision, for action: Action, pid: Int32? = nil, bounded: Bool = true) throws(AuditError) {
         let (agent, session) = identity.withLock { $0 }
         var r = LogRecord(d, command: ActionCoding.commandBytes(action), run: run, pid: pid)
         if r.agent.isEmpty { r.agent = agent }
@@ -143,7 +145,7 @@ public final class RunRecorder: Sendable {
             ("action", ActionCoding.json(action)), ("decision", d.jsonValue), ("chain", .string(chain)),
         ]
         if let pid { fields.append(("pid", .number(Double(pid)))) }
-        try trace.write(TraceEventType.decision.rawValue, fields, bounded: true)
+        try trace.write(TraceEventType.decision.rawValue, fields, bounded: bounded)
     }
 
     /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
@@ -156,6 +158,8 @@ public final class RunRecorder: Sendable {
     /// number of these). Approvals, violations and fallbacks are always written.
     static let observed: Set<TraceEventType> = [
         .exec, .connect, .fileWrite, .unlink, .rename, .chmod, .chown, .truncate, .link, .mknod,
+        // One per exec that needed approval: a loop of those must be bounded too.
+        .approvalApproved, .approvalRejected,
     ]
 
     /// A resource limit was hit: `limit` is memory | processes | open_files | file_size | cpu | output.

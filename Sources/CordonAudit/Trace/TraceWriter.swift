@@ -61,7 +61,9 @@ public final class TraceWriter: Sendable {
             var e = TraceEvent(ts: ts, run: run, seq: s.seq, type: type, fields: fields)
             e.json.serialize(into: &line)
             line.append(0x0a)
-            if bounded, let budget, s.bytes + UInt64(line.count) > budget {
+            // Sticky: once one event was dropped, every later bounded one is too, so the trace
+            // says "later events are dropped" truthfully.
+            if bounded, let budget, s.dropped > 0 || s.bytes + UInt64(line.count) > budget {
                 s.dropped += 1
                 guard s.dropped == 1 else { return .success(nil) }
                 // Said once, in place of the first dropped event.
