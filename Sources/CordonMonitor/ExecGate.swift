@@ -17,6 +17,35 @@ extension Monitor {
         var identity: (UInt64, UInt64)?
         /// Why the target could not be opened (ENOENT for a PATH candidate that is not there).
         var openError: Int32 = 0
+        /// A script's `#!` line as the kernel reads it: the interpreter and its one optional
+        /// argument. The kernel then runs `interpreter [arg] path args...`.
+        var shebang: [String]?
+    }
+
+    /// The `#!` line of the regular file open (O_PATH) as `fd`, split the way the kernel's
+    /// binfmt_script does: up to 255 bytes, the interpreter up to the first blank, the rest of
+    /// the line (trimmed) one argument. nil for a binary, or anything that cannot be read.
+    static func shebang(_ fd: Int32) -> [String]? {
+        // Reopened for reading through /proc: O_NONBLOCK and the regular-file check keep a FIFO
+        // named as the exec target from blocking the monitor.
+        let rfd = open("/proc/self/fd/\(fd)", O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard rfd >= 0 else { return nil }
+        defer { close(rfd) }
+        var st = stat()
+        guard fstat(rfd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var buf = [UInt8](repeating: 0, count: 256)
+        let n = pread(rfd, &buf, buf.count, 0)
+        guard n > 2, buf[0] == UInt8(ascii: "#"), buf[1] == UInt8(ascii: "!") else { return nil }
+        var line = buf[2..<n].prefix { $0 != 0x0a }
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        while let f = line.first, blank(f) { line.removeFirst() }
+        while let l = line.last, blank(l) || l == 0x0d { line.removeLast() }
+        guard !line.isEmpty else { return nil }
+        let interpreter = line.prefix { !blank($0) }
+        var rest = line.dropFirst(interpreter.count)
+        while let f = rest.first, blank(f) { rest.removeFirst() }
+        let parts = [interpreter] + (rest.isEmpty ? [] : [rest])
+        return parts.map { String(decoding: $0, as: UTF8.self) }
     }
 
     func readExec(_ n: cs_notif, name: String, pid: Int32) -> ExecTarget? {
@@ -33,6 +62,7 @@ extension Monitor {
             var st = stat()
             if fstat(fd, &st) == 0 { t.identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
             t.resolved = ProcessView.link("/proc/self/fd/\(fd)")
+            t.shebang = Self.shebang(fd)
             close(fd)
         } else {
             t.openError = -fd
@@ -58,6 +88,11 @@ extension Monitor {
                     list.append([r] + rest)
                 }
             }
+        }
+        // A script runs as its interpreter: `#!/usr/bin/rm -rf` makes `./zap DIR` an
+        // `rm -rf ./zap DIR` (security issue A.3).
+        if let interpreter = t.shebang {
+            list.append(interpreter + [t.pathArg.isEmpty ? (t.argv.first ?? "") : t.pathArg] + rest)
         }
         return list.map { argv in
             var a = Action(id: nextActionId(), payload: .argv(argv))

@@ -333,6 +333,29 @@ struct EscapeSuiteTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: elsewhere + "/traces")) ?? []).isEmpty)
     }
 
+    // Regression (security issue A.3): a program was judged by its name only, so running it
+    // through the dynamic loader, or as the interpreter of a `#!` line, went around the gate.
+    @Test("the monitor judges what really runs: the loader's program, a script's interpreter")
+    func judgedByWhatRuns() throws {
+        let ws = try Workspace()
+        try ws.write("zap", "#!/bin/cat /etc/shadow\n")
+        chmod(ws.path + "/zap", 0o755)
+        try ws.write(
+            "run.sh",
+            """
+            /lib64/ld-linux-x86-64.so.2 /usr/bin/cat /etc/shadow 2>/dev/null; echo "loader rc=$?"
+            ./zap 2>/dev/null; echo "script rc=$?"
+            /lib64/ld-linux-x86-64.so.2 /bin/echo plain-ok
+            """)
+        let r = try ws.run(["sh", "./run.sh"])
+        #expect(
+            r.stdout.contains("plain-ok"), "an ordinary program through the loader still runs: \(r.stdout)\(r.stderr)")
+        let refusals = r.stderr.split(separator: "\n").filter { $0.contains("refused inside the sandbox") }
+        #expect(refusals.contains { $0.contains("ld-linux") && $0.contains("/etc/shadow") }, "\(r.stderr)")
+        #expect(refusals.contains { $0.contains("zap") }, "\(r.stderr)")
+        #expect(!r.stdout.contains("loader rc=0") && !r.stdout.contains("script rc=0"), "\(r.stdout)")
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()

@@ -391,4 +391,17 @@ struct DetectorTests {
         #expect(d.decision == .block, "\(d.findings.map { "\($0.detector):\($0.score)" })")
         #expect(detectors(d).contains("destructive-delete"))
     }
+
+    // Regression (security issue A.3): `ld.so /usr/bin/dd ...` was judged as the loader.
+    @Test(
+        "the dynamic loader is a wrapper: its program argument is what runs",
+        arguments: [
+            "/lib64/ld-linux-x86-64.so.2 /usr/bin/dd if=/dev/zero of=/dev/sda",
+            "/lib64/ld-linux-x86-64.so.2 --argv0 ls /usr/bin/dd if=/dev/zero of=/dev/sda",
+            "/lib/ld-linux-aarch64.so.1 --library-path /tmp /bin/dd if=/dev/zero of=/dev/nvme0n1",
+        ])
+    func loaderWrapper(_ command: String) {
+        #expect(decide(command).decision == .block, "\(command)")
+        #expect(decide("/lib64/ld-linux-x86-64.so.2 /bin/ls -la").decision == .allow)
+    }
 }

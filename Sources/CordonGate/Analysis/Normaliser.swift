@@ -64,6 +64,24 @@ private let wrapperOptionLists: [(String, NameSet)] = [
     ("unshare", []),
     ("aa-exec", ["-p", "-n", "--profile"]),
     ("stdbuf.", []),
+    // The dynamic loader runs the program named by its first argument: `ld.so /usr/bin/dd ...`
+    // is dd, whatever the loader is called (security issue A.3).
+    ("ld.so", loaderOptions),
+    ("ld-linux.so.2", loaderOptions),
+    ("ld-linux-x86-64.so.2", loaderOptions),
+    ("ld-linux-aarch64.so.1", loaderOptions),
+    ("ld-linux-armhf.so.3", loaderOptions),
+    ("ld64.so.1", loaderOptions),
+    ("ld64.so.2", loaderOptions),
+    ("ld-linux-riscv64-lp64d.so.1", loaderOptions),
+    ("ld-musl-x86_64.so.1", loaderOptions),
+    ("ld-musl-aarch64.so.1", loaderOptions),
+]
+
+/// The loader's options that take a value (`--argv0 NAME` chooses the argv[0] the program sees).
+private let loaderOptions: NameSet = [
+    "--argv0", "--library-path", "--preload", "--audit", "--inhibit-rpath", "--glibc-hwcaps-prepend",
+    "--glibc-hwcaps-mask",
 ]
 private let wrapperOptions = NameTable(wrapperOptionLists)
 /// ssh options that take a value: what follows them is the host, then the remote command.
