@@ -33,11 +33,11 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 
     /// `operation PATH: strerror(errno)`, the shape every syscall failure takes here.
-    static func system(_ kind: Kind, _ operation: String, path: String, errno e: Int32) -> AuditError {
+    public static func system(_ kind: Kind, _ operation: String, path: String, errno e: Int32) -> AuditError {
         AuditError(kind, SystemError(operation, path: path, errno: Errno(e)).description, path: path, errno: e)
     }
 
-    init(_ kind: Kind, _ failure: SystemError) {
+    public init(_ kind: Kind, _ failure: SystemError) {
         self.init(kind, failure.description, path: failure.path, errno: failure.errno.rawValue)
     }
 

@@ -10,6 +10,9 @@ public struct PolicySource: Sendable, Equatable {
     /// policy that `extends` another: of its text followed by `\nextends:` and the parent's
     /// hash, so editing a parent changes the child's hash too.
     public var sha256: String
+    /// The parent files read from disk for `extends` (embedded parents are not files), in the
+    /// order read. With `path`, every file the policy depends on.
+    public var parents: [String] = []
     public init(path: String, sha256: String) {
         self.path = path
         self.sha256 = sha256

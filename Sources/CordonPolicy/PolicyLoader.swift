@@ -48,12 +48,15 @@ public struct PolicyLoader: Sendable {
 
     public func load(bytes: [UInt8], path: String) throws(PolicyLoadFailure) -> Policy {
         var errors: [PolicyError] = []
-        let (tree, hash) = self.tree(bytes, path: path, id: Self.normalize(path), chain: [], errors: &errors)
+        var parents: [String] = []
+        let (tree, hash) = self.tree(
+            bytes, path: path, id: Self.normalize(path), chain: [], errors: &errors, parents: &parents)
         var decoder = PolicyDecoder(environment: environment)
         var policy = decoder.policy(tree)
         errors += decoder.errors
         guard errors.isEmpty else { throw PolicyLoadFailure(Self.ordered(errors)) }
         policy.source = PolicySource(path: path, sha256: hash)
+        policy.source.parents = parents
         return policy
     }
 
@@ -74,7 +77,10 @@ public struct PolicyLoader: Sendable {
     /// The merged tree of a file and its parents, and the hash that identifies the result:
     /// SHA-256 of the text, or for a file that extends another, of the text followed by
     /// `\nextends:` and the parent's hash (so editing a parent changes the child's hash).
-    func tree(_ bytes: [UInt8], path: String, id: String, chain: [String], errors: inout [PolicyError]) -> (
+    func tree(
+        _ bytes: [UInt8], path: String, id: String, chain: [String], errors: inout [PolicyError],
+        parents: inout [String]
+    ) -> (
         YAMLNode, String
     ) {
         let start = SourceLocation(file: path, line: 1, column: 1)
@@ -130,7 +136,9 @@ public struct PolicyLoader: Sendable {
             let resolved =
                 name.hasPrefix("/") || EmbeddedPolicies.isEmbedded(path) ? name : Self.directory(of: path) + name
             switch readFile(resolved) {
-            case .success(let b): parent = (b, resolved, Self.normalize(resolved))
+            case .success(let b):
+                parent = (b, resolved, Self.normalize(resolved))
+                parents.append(resolved)
             case .failure(let e):
                 let hint =
                     name.contains("/") || name.contains(".") ? "" : " (the built-in parents are default and strict)"
@@ -148,7 +156,8 @@ public struct PolicyLoader: Sendable {
             errors.append(PolicyError(ext.location, "extends chain is deeper than \(Self.maxExtendsDepth) files"))
             return (root, hash)
         }
-        let (base, parentHash) = tree(parent.bytes, path: parent.path, id: parent.id, chain: chain, errors: &errors)
+        let (base, parentHash) = tree(
+            parent.bytes, path: parent.path, id: parent.id, chain: chain, errors: &errors, parents: &parents)
         hash = SHA256.hex(bytes + Array("\nextends:\(parentHash)".utf8))
         return (Self.merge(base, root), hash)
     }

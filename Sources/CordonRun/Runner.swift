@@ -58,6 +58,7 @@ public final class Runner {
         self.request = request
         self.observer = observer
         let policy = request.policy
+        try Self.checkPin(request, observer: observer)
         recorder = try Self.evidence { () throws(AuditError) in
             try RunRecorder(
                 directory: request.logDirectory, logPolicy: policy.log, tracePath: request.tracePath,
@@ -255,6 +256,32 @@ public final class Runner {
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
         return RunResult(exitCode: cordonExit, summary: monitor?.summary)
+    }
+
+    /// A policy the sandbox could rewrite runs only as it was when a person first ran (or
+    /// trusted) it (PolicyPins).
+    static func checkPin(_ request: RunRequest, observer: RunObserver) throws(RunFailure) {
+        guard request.policyFile != nil else { return }
+        let policy = request.policy
+        let writable = [request.workspace] + policy.sandbox.filesystem.readWrite
+        let exposed = PolicyPins.exposed(policy, writable: writable)
+        guard !exposed.isEmpty else { return }
+        let verdict = try evidence { () throws(AuditError) in try PolicyPins.check(policy, in: request.logDirectory) }
+        let path = TerminalText.line(policy.source.path)
+        switch verdict {
+        case .trusted:
+            return
+        case .firstUse:
+            observer.notice(
+                "cordon: note: trusting policy \(path) as it is now: it lies where the command can write (\(exposed.map { TerminalText.line($0) }.joined(separator: ", "))), so a later change is refused until 'cordon policy trust \(path)'\n"
+            )
+        case .changed:
+            throw RunFailure(
+                code: .invalidPolicy,
+                message:
+                    "policy \(path) changed since it was trusted, and it lies where a sandboxed command can write (\(exposed.map { TerminalText.line($0) }.joined(separator: ", "))); refusing to run under it",
+                hint: "review the policy (and its extends: parents), then run 'cordon policy trust \(path)'")
+        }
     }
 
     /// Runs an evidence step; failure to record is a runner failure (125) naming the file.

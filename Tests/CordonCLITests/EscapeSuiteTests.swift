@@ -356,6 +356,34 @@ struct EscapeSuiteTests {
         #expect(!r.stdout.contains("loader rc=0") && !r.stdout.contains("script rc=0"), "\(r.stdout)")
     }
 
+    // Regression (security issue D.10): a policy in the workspace (or a writable extends: parent)
+    // could be replaced for the next run, e.g. with network: host.
+    @Test(
+        "a policy the command could rewrite runs only as it was trusted; a changed one is refused until trusted again")
+    func policyPinned() throws {
+        let ws = try Workspace()
+        try FileManager.default.createDirectory(atPath: ws.path + "/conf", withIntermediateDirectories: true)
+        try ws.write("conf/base.yaml", "extends: default\n")
+        try ws.write("conf/policy.yaml", "extends: ./base.yaml\nagent_id: pinned\n")
+        let policy = ws.path + "/conf/policy.yaml"
+        let first = try ws.run(["/bin/echo", "one"], options: ["--policy", policy])
+        #expect(first.stdout == "one\n" && first.stderr.contains("trusting policy"), "\(first.stderr)")
+        let second = try ws.run(["/bin/echo", "two"], options: ["--policy", policy])
+        #expect(second.stdout == "two\n" && !second.stderr.contains("trusting"), "\(second.stderr)")
+        // What a command could have done between runs: the parent now opens the network.
+        try ws.write("conf/base.yaml", "extends: default\nsandbox:\n  network: host\n")
+        let changed = try ws.run(["/bin/echo", "three"], options: ["--policy", policy])
+        #expect(changed.status == 78, "\(changed.status) \(changed.stderr)")
+        #expect(changed.stderr.contains("changed since it was trusted") && !changed.stdout.contains("three"))
+        let trust = try Shell.cordon(["policy", "trust", policy], cwd: ws.path)
+        #expect(trust.status == 0 && trust.stdout.contains("trusted"), "\(trust.stdout)\(trust.stderr)")
+        let after = try ws.run(["/bin/echo", "four"], options: ["--policy", policy])
+        #expect(after.stdout == "four\n", "\(after.stderr)")
+        // A policy outside every writable place is not pinned.
+        let outside = try ws.run(["/bin/echo", "five"])
+        #expect(!outside.stderr.contains("trusting"))
+    }
+
     @Test("openat2, whose mode BPF cannot see, is refused with ENOSYS so callers fall back to openat")
     func openat2() throws {
         let ws = try Workspace()

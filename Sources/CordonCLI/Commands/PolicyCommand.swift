@@ -1,3 +1,4 @@
+import CordonAudit
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -5,14 +6,20 @@ import CordonRun
 
 enum PolicyCommand: Subcommand {
     static let name = "policy"
-    static let summary = "lint or show policy files"
+    static let summary = "lint, show or trust policy files"
     static let helpText = HelpText(
-        usage: ["cordon policy lint [--json] FILE...", "cordon policy show [--json] [FILE]"],
+        usage: [
+            "cordon policy lint [--json] FILE...", "cordon policy show [--json] [FILE]",
+            "cordon policy trust [--log-dir DIR] FILE...",
+        ],
         about: """
             lint   check each file; print 'FILE: ok' for each good one, or exit 78 with every
                    error on stderr as FILE:LINE:COL: message (rule examples are checked too)
             show   print the effective policy (after extends and defaults) as YAML;
                    without FILE, the embedded default policy
+            trust  accept each policy as it is now: a policy that lies where the command can
+                   write (the workspace) runs only as it was when first run or trusted; after a
+                   change, `cordon run` refuses it (exit 78) until it is trusted again
             """,
         sections: [
             (
@@ -23,7 +30,8 @@ enum PolicyCommand: Subcommand {
                         """
                         lint: one JSON object per file on stdout, {"file", "ok", "errors": [{"file",
                         "line", "column", "message"}]}; show: the policy as JSON (loads as a .json policy)
-                        """)
+                        """),
+                    .value("log-dir", "DIR", "trust: where the pins are kept (default ./.cordon, or $CORDON_HOME)"),
                 ]
             )
         ],
@@ -52,8 +60,22 @@ enum PolicyCommand: Subcommand {
             let policy = try loadPolicy(path: files.first, environment: ctx.environment)
             ctx.output.out(json ? PolicyDocument.tree(policy).serialized() + "\n" : PolicyYAML.render(policy))
             return ExitCode.success.rawValue
+        case "trust":
+            guard !files.isEmpty else { throw .usage("policy trust: no files given", command: name) }
+            let directory = LogDirectory.resolve(
+                option: parsed.value("log-dir"), environment: ctx.environment, cwd: FileIO.cwd())
+            for file in files {
+                let policy = try loadPolicy(path: file, environment: ctx.environment)
+                do throws(AuditError) {
+                    try PolicyPins.trust(policy, in: directory)
+                } catch {
+                    throw CLIError(.runnerFailed, "cannot record the trust: \(error)")
+                }
+                ctx.output.out("\(file): trusted (sha256 \(policy.source.sha256.prefix(16)))\n")
+            }
+            return ExitCode.success.rawValue
         default:
-            let hint = Suggest.closest(sub, in: ["lint", "show"]).map { "did you mean 'cordon policy \($0)'?" }
+            let hint = Suggest.closest(sub, in: ["lint", "show", "trust"]).map { "did you mean 'cordon policy \($0)'?" }
             throw CLIError(.usage, "policy: unknown subcommand '\(sub)'", hint: hint ?? "see 'cordon policy --help'")
         }
     }
