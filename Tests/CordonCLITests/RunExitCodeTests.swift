@@ -177,7 +177,9 @@ struct RunExitCodeTests {
         #expect(killed.status == 128 + 15)
         let end2 = try String(contentsOfFile: trace2, encoding: .utf8).split(separator: "\n").last ?? ""
         #expect(end2.contains("\"outcome\":\"signaled\"") && end2.contains("\"signal\":15"), "\(end2)")
-        let missing = try ws.run(["no-such-program-here"], options: ["--unsandboxed"])
+        // A PATH of searchable directories only: one the caller cannot search (EACCES) makes
+        // execvp report "not executable" (126) for a name found nowhere, as shells do.
+        let missing = try ws.run(["no-such-program-here"], options: ["--unsandboxed"], env: ["PATH": "/usr/bin:/bin"])
         #expect(missing.status == 127)
         #expect(missing.stderr.contains("command not found"), "\(missing.stderr)")
     }
