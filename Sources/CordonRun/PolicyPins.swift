@@ -28,15 +28,15 @@ public enum PolicyPins {
     /// The real paths of the policy's files (the file and its `extends:` parents) that lie
     /// under one of `writable` (the workspace, `read_write` paths): the ones a run could change.
     public static func exposed(_ policy: Policy, writable: [String]) -> [String] {
-        let places = writable.compactMap(real)
-        return ([policy.source.path] + policy.source.parents).compactMap(real).filter { f in
+        let places = writable.compactMap(FileIO.realPath)
+        return ([policy.source.path] + policy.source.parents).compactMap(FileIO.realPath).filter { f in
             places.contains { f == $0 || f.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
     }
 
     /// Compares the policy's hash with its pin, pinning it when it has none.
     public static func check(_ policy: Policy, in directory: LogDirectory) throws(AuditError) -> Verdict {
-        guard let key = real(policy.source.path) else { return .trusted }
+        guard let key = FileIO.realPath(policy.source.path) else { return .trusted }
         let pins = try read(directory)
         guard let pinned = pins[key] else {
             try pin(key, policy.source.sha256, in: directory)
@@ -47,7 +47,7 @@ public enum PolicyPins {
 
     /// Pins the policy as it is now (`cordon policy trust`).
     public static func trust(_ policy: Policy, in directory: LogDirectory) throws(AuditError) {
-        guard let key = real(policy.source.path) else { return }
+        guard let key = FileIO.realPath(policy.source.path) else { return }
         try pin(key, policy.source.sha256, in: directory)
     }
 
@@ -93,9 +93,4 @@ public enum PolicyPins {
         if e != 0 { throw AuditError.system(.write, "append to", path: name, errno: e) }
     }
 
-    static func real(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
-        defer { free(p) }
-        return String(cString: p)
-    }
 }

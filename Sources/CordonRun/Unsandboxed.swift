@@ -21,17 +21,7 @@ enum Unsandboxed {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
-        // The command starts with no signal blocked and every signal at its default action, as
-        // the sandbox's worker does ("signal reset"): cordon may have been started from a
-        // thread that blocks signals (a thread pool, a harness), and posix_spawn would pass that
-        // mask on, so the command could not be stopped with SIGTERM or SIGINT.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        SpawnAttributes.resetSignals(&attr)
         // posix_spawn has no portable chdir action in glibc 2.36; cordon is single-threaded here.
         let old = FileIO.cwd()
         _ = chdir(cwd)

@@ -1,6 +1,7 @@
 // The flat, fully resolved description of one sandboxed run. Everything the child needs is
 // computed here, in the parent, from the policy and the request: the child only reads it.
 import CSandbox
+import CordonBase
 import CordonPolicy
 import Glibc
 
@@ -184,11 +185,7 @@ enum PathTools {
     }
 
     /// realpath(3), or nil when the path does not exist.
-    public static func real(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
-        defer { free(p) }
-        return String(cString: p)
-    }
+    public static func real(_ path: String) -> String? { FileIO.realPath(path) }
 
     static func expandHome(_ path: String, home: String?) -> String? {
         if path == "~" { return home }

@@ -120,10 +120,7 @@ final class StderrObserver: RunObserver {
 enum PathResolution {
     /// The real path of a directory, or nil when it is not one.
     static func realDirectory(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
-        defer { free(p) }
-        var st = stat()
-        guard stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { return nil }
-        return String(cString: p)
+        guard let p = FileIO.realPath(path), FileIO.isDirectory(p) else { return nil }
+        return p
     }
 }
