@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The only code that runs between clone and execve, plus syscall shims Swift cannot call.
         .target(name: "CSandbox", cSettings: [.unsafeFlags(["-O2", "-fno-stack-protector"])]),
         // What every target uses: typed errno, whole-file reads, wait statuses, JSON, SHA-256, ParallelMap.
@@ -30,15 +31,20 @@ let package = Package(
             name: "CordonMonitor",
             dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
+        // `.cordon/state.db`: approvals, remembered rules, approver keys (SQLite behind a protocol).
+        .target(name: "CordonStore", dependencies: ["CordonBase", "CSQLite"]),
         // The `run` use case: evidence, decision, approval, isolation, monitor sink, outcome.
         .target(
             name: "CordonRun",
-            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit"]),
+            dependencies: [
+                "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
+                "CordonStore",
+            ]),
         .target(
             name: "CordonCLI",
             dependencies: [
                 "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
-                "CordonAudit",
+                "CordonAudit", "CordonStore",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
         .testTarget(
             name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
     ],

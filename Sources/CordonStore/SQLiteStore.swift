@@ -1,0 +1,310 @@
+// The CordonStore on SQLite: `.cordon/state.db`, WAL mode (readers never wait for the writer),
+// a busy timeout (many cordon processes at once queue instead of failing with "database is
+// locked"), and numbered forward migrations under `PRAGMA user_version`. All of cordon's SQL
+// is in this file.
+import CSQLite
+import CordonBase
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+public final class SQLiteStore: CordonStore {
+    public let path: String
+    let db: SQLiteConnection
+
+    /// Milliseconds a connection waits for another process's write transaction. Transitions
+    /// are a few statements long, so even 20 waiting runs and two approvers pass well inside.
+    static let busyTimeoutMs: Int32 = 15_000
+
+    /// Each entry moves the schema from version N to N+1; never edit a shipped one.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE approvals(
+            id TEXT PRIMARY KEY, action_id TEXT NOT NULL, run_id TEXT NOT NULL, session TEXT NOT NULL,
+            agent TEXT NOT NULL, project TEXT NOT NULL, command TEXT NOT NULL, command_kind TEXT NOT NULL,
+            score INTEGER NOT NULL, level TEXT NOT NULL, rule TEXT NOT NULL, reasons TEXT NOT NULL,
+            source TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL, deadline REAL,
+            decided_at REAL, decided_by TEXT, note TEXT, remember TEXT,
+            waiter_pid INTEGER, waiter_start INTEGER, waiter_boot TEXT);
+        CREATE INDEX approvals_by_status ON approvals(status, created_at);
+        CREATE INDEX approvals_by_action ON approvals(action_id);
+        CREATE TABLE rules(
+            id TEXT PRIMARY KEY, scope TEXT NOT NULL, session TEXT NOT NULL, agent TEXT NOT NULL,
+            project TEXT NOT NULL, prefix TEXT NOT NULL, max_score INTEGER NOT NULL, approval_id TEXT NOT NULL,
+            created_at REAL NOT NULL, created_by TEXT NOT NULL);
+        CREATE TABLE approver_keys(hash TEXT PRIMARY KEY, created_at REAL NOT NULL, created_by TEXT NOT NULL);
+        """
+    ]
+
+    static var schemaVersion: Int { migrations.count }
+
+    /// The store in `directory` (a log directory cordon already created and checked), created
+    /// on first use when `create`; nil when it does not exist and `create` is false.
+    public static func open(directory: String, create: Bool) throws(StoreError) -> SQLiteStore? {
+        let path = directory + "/state.db"
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            guard errno == ENOENT else {
+                throw StoreError(.unreadable, "stat: \(Errno(errno))", path: path)
+            }
+            guard create else { return nil }
+            // Made here, mode 0600, so SQLite (which would use 0644) never creates it, and
+            // O_EXCL|O_NOFOLLOW so a planted link is not followed; -wal and -shm copy this mode.
+            let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(0o600))
+            if fd < 0 && errno != EEXIST { throw StoreError(.unreadable, "create: \(Errno(errno))", path: path) }
+            if fd >= 0 { close(fd) }
+        } else if (st.st_mode & S_IFMT) != S_IFREG {
+            throw StoreError(
+                .unreadable, "not a regular file (refused: cordon keeps its state only in regular files)", path: path)
+        }
+        return try SQLiteStore(path: path)
+    }
+
+    init(path: String) throws(StoreError) {
+        self.path = path
+        db = try SQLiteConnection(path: path, create: false)
+        sqlite3_busy_timeout(db.handle, Self.busyTimeoutMs)
+        try setUp()
+    }
+
+    /// WAL, then migrations. A file that is not a database fails here, on the first read.
+    func setUp() throws(StoreError) {
+        var mode = ""
+        let s = try db.prepare("PRAGMA journal_mode=WAL")
+        if try s.step() { mode = s.text(0) }
+        s.reset()
+        if mode.lowercased() != "wal" {
+            throw StoreError(.io, "could not switch to WAL mode (journal mode stays \(mode))", path: path)
+        }
+        try db.exec("PRAGMA synchronous=NORMAL")
+        let version = try userVersion()
+        if version > Self.schemaVersion {
+            throw StoreError(
+                .newerSchema,
+                "state store \(path) has schema version \(version), newer than this cordon's \(Self.schemaVersion); use the newer cordon",
+                path: path)
+        }
+        guard version < Self.schemaVersion else { return }
+        try write { () throws(StoreError) in
+            // Another process may have migrated while we waited for the write lock.
+            let now = try userVersion()
+            for k in now..<Self.schemaVersion {
+                try db.exec(Self.migrations[k])
+                try db.exec("PRAGMA user_version=\(k + 1)")
+            }
+        }
+    }
+
+    func userVersion() throws(StoreError) -> Int {
+        let s = try db.prepare("PRAGMA user_version")
+        defer { s.reset() }
+        return try s.step() ? s.int(0) : 0
+    }
+
+    /// A write transaction. BEGIN IMMEDIATE takes the write lock up front (waiting up to the
+    /// busy timeout), so a transaction never fails half-way on a lock upgrade.
+    func write<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try db.exec("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try db.exec("COMMIT")
+            return value
+        } catch {
+            try? db.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: approvals
+
+    static let approvalColumns = """
+        id, action_id, run_id, session, agent, project, command, command_kind, score, level, rule, reasons,
+        source, status, created_at, deadline, decided_at, decided_by, note, remember, waiter_pid, waiter_start,
+        waiter_boot
+        """
+
+    func approvalRow(_ s: Statement) -> Approval {
+        var a = Approval(
+            id: s.text(0), actionId: s.text(1), runId: s.text(2), session: s.text(3), agent: s.text(4),
+            project: s.text(5), command: s.text(6), commandKind: s.text(7), score: s.int(8), level: s.text(9),
+            rule: s.text(10), reasons: Self.strings(s.text(11)), source: s.text(12),
+            status: ApprovalStatus(rawValue: s.text(13)) ?? .pending, createdAt: s.double(14),
+            deadline: s.optionalDouble(15))
+        a.decidedAt = s.optionalDouble(16)
+        a.decidedBy = s.optionalText(17)
+        a.note = s.optionalText(18)
+        a.remember = s.optionalText(19).flatMap(RememberScope.init(rawValue:))
+        if let pid = s.optionalInt(20) {
+            a.waiter = Waiter(pid: Int32(pid), startTicks: UInt64(s.int64(21)), bootID: s.text(22))
+        }
+        return a
+    }
+
+    static func json(_ strings: [String]) -> String { JSONValue.array(strings.map { .string($0) }).serialized() }
+    static func strings(_ json: String) -> [String] {
+        guard let v = try? JSONValue.parse(json), let items = v.arrayValue else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+
+    public func create(_ approval: Approval, record: (Approval) -> String?) throws(StoreError) -> Approval {
+        try write { () throws(StoreError) -> Approval in
+            var a = approval
+            let insert = try db.prepare("INSERT OR IGNORE INTO approvals(\(Self.approvalColumns)) VALUES(\(marks(23)))")
+            // 32^5 ids: retry on the rare collision.
+            for _ in 0..<16 {
+                a.id = ShortID.make(prefix: "A-")
+                let w = a.waiter
+                try insert.bind([
+                    .text(a.id), .text(a.actionId), .text(a.runId), .text(a.session), .text(a.agent), .text(a.project),
+                    .text(a.command), .text(a.commandKind), .int(Int64(a.score)), .text(a.level), .text(a.rule),
+                    .text(Self.json(a.reasons)), .text(a.source), .text(a.status.rawValue), .real(a.createdAt),
+                    a.deadline.map { .real($0) } ?? .null, a.decidedAt.map { .real($0) } ?? .null,
+                    a.decidedBy.map { .text($0) } ?? .null, a.note.map { .text($0) } ?? .null,
+                    a.remember.map { .text($0.rawValue) } ?? .null, w.map { .int(Int64($0.pid)) } ?? .null,
+                    w.map { .int(Int64(bitPattern: $0.startTicks)) } ?? .null, w.map { .text($0.bootID) } ?? .null,
+                ]).run()
+                if db.changes == 1 {
+                    if let why = record(a) { throw StoreError(.evidence, why, path: path) }
+                    return a
+                }
+            }
+            throw StoreError(.io, "could not find a free approval id", path: path)
+        }
+    }
+
+    func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
+
+    public func approval(_ id: String) throws(StoreError) -> Approval? {
+        let s = try db.prepare("SELECT \(Self.approvalColumns) FROM approvals WHERE id = ?").bind([.text(id)])
+        defer { s.reset() }
+        return try s.step() ? approvalRow(s) : nil
+    }
+
+    public func approvals(actionId: String) throws(StoreError) -> [Approval] {
+        let s = try db.prepare(
+            "SELECT \(Self.approvalColumns) FROM approvals WHERE action_id = ? ORDER BY created_at DESC, rowid DESC"
+        ).bind([.text(actionId)])
+        var out: [Approval] = []
+        while try s.step() { out.append(approvalRow(s)) }
+        return out
+    }
+
+    public func approvals(status: ApprovalStatus?, agent: String?) throws(StoreError) -> [Approval] {
+        var sql = "SELECT \(Self.approvalColumns) FROM approvals WHERE 1=1"
+        var values: [Statement.Value] = []
+        if let status {
+            sql += " AND status = ?"
+            values.append(.text(status.rawValue))
+        }
+        if let agent {
+            sql += " AND agent = ?"
+            values.append(.text(agent))
+        }
+        let s = try db.prepare(sql + " ORDER BY created_at, rowid").bind(values)
+        var out: [Approval] = []
+        while try s.step() { out.append(approvalRow(s)) }
+        return out
+    }
+
+    public func transition(_ id: String, to d: ApprovalDecision, record: (Approval) -> String?) throws(StoreError)
+        -> TransitionResult
+    {
+        try write { () throws(StoreError) -> TransitionResult in
+            // The status check is in the UPDATE itself: of two processes deciding at once, the
+            // second changes no row and learns it was too late.
+            try db.prepare(
+                "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, note = ?, remember = ? WHERE id = ? AND status = 'pending'"
+            ).bind([
+                .text(d.status.rawValue), .real(d.at), .text(d.by), d.note.map { .text($0) } ?? .null,
+                d.remember.map { .text($0.rawValue) } ?? .null, .text(id),
+            ]).run()
+            let changed = db.changes == 1
+            guard let now = try approval(id) else { return .unknown }
+            guard changed else { return .alreadyDecided(now) }
+            if let r = d.rule {
+                try db.prepare(
+                    "INSERT INTO rules(id, scope, session, agent, project, prefix, max_score, approval_id, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?)"
+                ).bind([
+                    .text(r.id), .text(r.scope.rawValue), .text(r.session), .text(r.agent), .text(r.project),
+                    .text(Self.json(r.prefix)), .int(Int64(r.maxScore)), .text(r.approvalId), .real(r.createdAt),
+                    .text(r.createdBy),
+                ]).run()
+            }
+            if let why = record(now) { throw StoreError(.evidence, why, path: path) }
+            return .done(now)
+        }
+    }
+
+    // MARK: remembered rules
+
+    public func rules() throws(StoreError) -> [RememberedRule] {
+        let s = try db.prepare(
+            "SELECT id, scope, session, agent, project, prefix, max_score, approval_id, created_at, created_by FROM rules ORDER BY created_at, rowid"
+        )
+        var out: [RememberedRule] = []
+        while try s.step() {
+            out.append(
+                RememberedRule(
+                    id: s.text(0), scope: RememberScope(rawValue: s.text(1)) ?? .once, session: s.text(2),
+                    agent: s.text(3), project: s.text(4), prefix: Self.strings(s.text(5)), maxScore: s.int(6),
+                    approvalId: s.text(7), createdAt: s.double(8), createdBy: s.text(9)))
+        }
+        return out
+    }
+
+    public func removeRule(_ id: String, record: (RememberedRule) -> String?) throws(StoreError) -> RememberedRule? {
+        try write { () throws(StoreError) -> RememberedRule? in
+            guard let rule = try rules().first(where: { $0.id == id }) else { return nil }
+            try db.prepare("DELETE FROM rules WHERE id = ?").bind([.text(id)]).run()
+            if let why = record(rule) { throw StoreError(.evidence, why, path: path) }
+            return rule
+        }
+    }
+
+    // MARK: approver keys
+
+    public func addApproverKey(hash: String, by: String, at: Double) throws(StoreError) {
+        try write { () throws(StoreError) in
+            try db.prepare("INSERT OR IGNORE INTO approver_keys(hash, created_at, created_by) VALUES(?,?,?)")
+                .bind([.text(hash), .real(at), .text(by)]).run()
+        }
+    }
+
+    public func isApproverKey(hash: String) throws(StoreError) -> Bool {
+        let s = try db.prepare("SELECT 1 FROM approver_keys WHERE hash = ?").bind([.text(hash)])
+        defer { s.reset() }
+        return try s.step()
+    }
+
+    public func changeCounter() throws(StoreError) -> Int64 { try db.dataVersion() }
+}
+
+/// Short ids people type: a prefix and five Crockford base32 digits (no I, L, O, U), e.g. `A-7K2Q9`.
+public enum ShortID {
+    static let alphabet: [UInt8] = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    public static func make(prefix: String) -> String {
+        // The stdlib generator reads getrandom(2).
+        var g = SystemRandomNumberGenerator()
+        var r: UInt64 = g.next()
+        var digits: [UInt8] = []
+        for _ in 0..<5 {
+            digits.append(alphabet[Int(r & 31)])
+            r >>= 5
+        }
+        return prefix + String(decoding: digits, as: UTF8.self)
+    }
+
+    /// Ids are typed by people: accept lower case and the letters Crockford reads as digits.
+    public static func normalise(_ id: String) -> String {
+        String(
+            id.uppercased().map { c -> Character in
+                switch c {
+                case "O": return "0"
+                case "I", "L": return "1"
+                default: return c
+                }
+            })
+    }
+}
