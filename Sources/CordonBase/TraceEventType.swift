@@ -15,6 +15,9 @@ public enum TraceEventType: String, CaseIterable, Sendable {
     case approvalRequested = "approval_requested"
     case approvalApproved = "approval_approved"
     case approvalRejected = "approval_rejected"
+    /// An approval's transition (requested, approved, rejected, expired, cancelled) with its
+    /// id and who moved it; the three above are read from older traces only.
+    case approval
     case limit, timeout
     case isolationFallback = "isolation_fallback"
     case runEnd = "run_end"

@@ -74,3 +74,13 @@ struct Subject {
         return nil
     }
 }
+
+extension Gate {
+    /// The programs an action would run, wrappers seen through (`sudo env git push` is `git
+    /// push`, `sh -c '…'` its inner commands), each as its program's basename and arguments.
+    /// An approval covers exactly these, and a remembered rule matches against them.
+    public static func commands(of action: Action) -> [[String]] {
+        guard let analysis = Subject(action).analysis else { return [] }
+        return analysis.invocations.map { [$0.program] + $0.args }
+    }
+}

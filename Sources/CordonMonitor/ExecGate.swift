@@ -178,18 +178,30 @@ extension Monitor {
             // our look and the kernel's would otherwise run without ever being gated.
             return .deny(target.openError)
         }
-        let decision = decide(target, pid: tid)
+        let effective = decide(target, pid: tid)
         lap(2)
         defer { lap(3) }
+        let word: String
+        switch effective {
+        case .allow: word = DecisionKind.allow.rawValue
+        case .block: word = DecisionKind.block.rawValue
+        case .hold: word = "held"
+        }
         sink.monitorObserved(
             .exec,
             [
                 ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
                 ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
-                ("decision", .string(decision == .allow ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)),
+                ("decision", .string(word)),
             ])
-        summary.exec(target.resolved ?? target.pathArg, denied: decision != .allow)
-        guard decision == .allow else { return .deny(EPERM) }
+        if case .hold(let id, let key) = effective {
+            // Left unanswered: the process waits in execve (its stopped threads and sharers are
+            // let go by the defer above) until `tick` sees the approval decided.
+            held.append(Held(notification: n, name: name, key: key, approval: id))
+            return .answered
+        }
+        summary.exec(target.resolved ?? target.pathArg, denied: effective != .allow)
+        guard effective == .allow else { return .deny(EPERM) }
         if !race { return .allow }
         // Continue the exec while everything that could have rewritten the memory is stopped;
         // the SIGSTOP stays pending across execve, so the new program stops before its first
@@ -216,9 +228,16 @@ extension Monitor {
         return .answered
     }
 
-    func decide(_ t: ExecTarget, pid: Int32) -> DecisionKind {
+    enum Effective: Equatable {
+        case allow, block
+        /// Held while approval `id` is pending; `key` is the exec's cache key.
+        case hold(String, String)
+    }
+
+    func decide(_ t: ExecTarget, pid: Int32) -> Effective {
         let key = "\(t.identity.map { "\($0.0):\($0.1)" } ?? "?")|\(t.pathArg)\u{0}" + t.argv.joined(separator: "\u{0}")
-        if let d = cache[key] { return d }
+        if let d = cache[key] { return d == .allow ? .allow : .block }
+        if let id = pendingByKey[key] { return .hold(id, key) }
         var strictest: (Decision, Action)?
         for a in actions(for: t, pid: pid) {
             var d = Gate.evaluate(a, policy: policy)
@@ -238,24 +257,26 @@ extension Monitor {
         sink.monitorDecided(d, for: a, pid: pid)
         var effective = d.decision
         if d.decision == .requiresApproval {
-            // Interactive runs ask (the process waits inside execve meanwhile); a run nobody
-            // can answer for refuses the exec.
-            let answer = sink.monitorAsks(d, argv: t.argv)
-            let approved = answer ?? false
-            sink.monitorObserved(
-                approved ? .approvalApproved : .approvalRejected,
-                [
-                    ("actionId", .string(a.id)), ("by", .string(answer == nil ? "non-interactive" : "terminal")),
-                ])
-            effective = approved ? .allow : .block
+            switch sink.monitorNeedsApproval(d, for: a, argv: t.argv, pid: pid) {
+            case .allow: effective = .allow
+            case .deny: effective = .block
+            case .pending(let id):
+                pendingByKey[key] = id
+                return .hold(id, key)
+            }
         }
+        remember(key, effective)
+        return effective == .allow ? .allow : .block
+    }
+
+    /// The effective decision for an exec key, for the rest of the run.
+    func remember(_ key: String, _ effective: DecisionKind) {
         if cacheBytes + key.utf8.count > Self.cacheLimit {
             cache.removeAll()
             cacheBytes = 0
         }
         cache[key] = effective
         cacheBytes += key.utf8.count
-        return effective
     }
 }
 

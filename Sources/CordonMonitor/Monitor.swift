@@ -16,15 +16,84 @@ public protocol MonitorSink: AnyObject {
     func monitorDecided(_ decision: Decision, for action: Action, pid: Int32)
     /// Something the sandbox did: an exec, a connect, a file event, a violation, an approval.
     func monitorObserved(_ type: TraceEventType, _ fields: [(String, JSONValue)])
-    /// A requires-approval exec waits in execve for this answer: true to let it run, false to
-    /// refuse it, nil when nobody can be asked (a non-interactive run: refused).
-    func monitorAsks(_ decision: Decision, argv: [String]) -> Bool?
+    /// A requires-approval exec: let it run, refuse it, or hold it in execve (the notification
+    /// unanswered, the rest of the sandbox running) while approval `id` is pending.
+    func monitorNeedsApproval(_ decision: Decision, for action: Action, argv: [String], pid: Int32) -> ApprovalAnswer
+    /// A held exec's approval now (`.pending` while nobody has decided). Called on every tick,
+    /// so it must be cheap when nothing changed.
+    func monitorApprovalState(_ id: String) -> ApprovalAnswer
+    /// A held exec's process is gone (killed, or its thread group exec'd elsewhere): nobody is
+    /// waiting for approval `id` any more.
+    func monitorHoldAbandoned(_ id: String)
     /// Why a decision or event could not be recorded, once one could not: the run is then
     /// stopped, since going on would let the sandbox act unrecorded (security issue D.11).
     var evidenceFailure: String? { get }
 }
 
+public enum ApprovalAnswer: Sendable, Equatable {
+    case allow
+    case deny
+    /// Held while approval `id` is pending.
+    case pending(String)
+}
+
 public final class Monitor: NotificationHandler {
+    /// An exec held in execve while a person decides: its notification stays unanswered (the
+    /// target waits killably, so the run's timeout and kill still end it).
+    struct Held {
+        var notification: cs_notif
+        var name: String
+        var key: String
+        var approval: String
+    }
+    var held: [Held] = []
+    /// The approval a held exec waits for, per cache key: the same exec again (a retry, another
+    /// process) joins it instead of asking twice.
+    var pendingByKey: [String: String] = [:]
+
+    /// How often held execs are looked at: a decision reaches the held exec within this (plus
+    /// the store read), well inside the 50 ms the approvals issue asks for.
+    static let heldTick = 0.005
+
+    public var tickInterval: Double? { held.isEmpty ? nil : Self.heldTick }
+
+    public func tick(listener: Int32) -> NotifyOutcome {
+        let waiting = held
+        held = []
+        var still: [Held] = []
+        defer { held = still + held }
+        for (k, h) in waiting.enumerated() {
+            guard stillValid(listener, h.notification.id) else {
+                // The process was killed in execve: nobody waits for this approval any more.
+                pendingByKey[h.key] = nil
+                sink.monitorHoldAbandoned(h.approval)
+                continue
+            }
+            let state = sink.monitorApprovalState(h.approval)
+            if case .pending = state {
+                still.append(h)
+                continue
+            }
+            pendingByKey[h.key] = nil
+            remember(h.key, state == .allow ? .allow : .block)
+            // Approved: judged again from the start, so the argv-race protections apply to what
+            // the process holds now; the approved key is in the cache, anything else is gated anew.
+            let outcome =
+                state == .allow
+                ? answer(h.notification, name: h.name, listener: listener)
+                : respond(listener, h.notification.id, .deny(EPERM))
+            if case .fatal = outcome {
+                still.append(contentsOf: waiting[(k + 1)...])
+                return outcome
+            }
+        }
+        if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
+        return .handled
+    }
+
+    /// The approvals still pending for held execs.
+    public var heldApprovals: [String] { held.map(\.approval) }
+
     let policy: Policy
     let agentId: String?
     let sessionId: String?

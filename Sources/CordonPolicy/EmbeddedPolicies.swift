@@ -31,6 +31,10 @@ gate:
     - rmdir
     - kill_process
     - terminate
+  # Programs by name or leading words. Pushing publishes work beyond the machine (and cannot
+  # be taken back by the sandbox): a person approves it (../shared/gate-classes.md, A5).
+  commands:
+    require_approval: ["git push"]
   # Scores (0-100) from the detectors: at or above require_approval the action waits for a
   # human; at or above block it is refused.
   thresholds:
@@ -103,7 +107,7 @@ log:
   keep: 5               # ... keeping this many old files
 
 approvals:
-  timeout: 0s           # no waiting: a pending approval exits 75 at once (poll it later)
+  timeout: 15m          # how long a queued approval waits for a person (0s: do not wait; exit 75 at once)
 
 """#
 

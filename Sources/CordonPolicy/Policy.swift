@@ -280,7 +280,8 @@ public struct LogPolicy: Sendable, Equatable {
 }
 
 public struct ApprovalPolicy: Sendable, Equatable {
-    /// Seconds to wait for an approval before denying (0 for non-interactive runs).
-    public var timeout: Double = 0
+    /// Seconds a pending approval waits for a person before it expires (a run then exits 75, a
+    /// held exec gets EPERM); 0 = do not wait (expired at once, still recorded to look up).
+    public var timeout: Double = 15 * 60
     public init() {}
 }

@@ -1,6 +1,6 @@
 // The monitor reports to the Runner through this sink: decisions and events go to gate.log and
-// the trace, refusals are told to the person, and requires-approval execs are asked on the
-// terminal when someone is there.
+// the trace, refusals are told to the person, and requires-approval execs go to the run's
+// approvals (asked on the terminal, or held in execve while queued).
 import CordonAudit
 import CordonBase
 import CordonGate
@@ -9,21 +9,23 @@ import CordonMonitor
 final class EvidenceSink: MonitorSink {
     let recorder: RunRecorder
     let observer: RunObserver
-    /// Someone can answer on the terminal (`--approval prompt` and a TTY).
-    let interactive: Bool
+    /// The run's approvals: asked, queued or refused as `--approval` says.
+    let approvals: RunApprovals
     /// The first write failure: the monitor then stops the run (fail closed), since every later
     /// exec, connect or write would go unrecorded.
-    var evidenceFailure: String?
+    var recordFailure: String?
 
-    init(recorder: RunRecorder, observer: RunObserver, interactive: Bool) {
+    var evidenceFailure: String? { recordFailure ?? approvals.failure }
+
+    init(recorder: RunRecorder, observer: RunObserver, approvals: RunApprovals) {
         self.recorder = recorder
         self.observer = observer
-        self.interactive = interactive
+        self.approvals = approvals
     }
 
     func monitorDecided(_ d: Decision, for a: Action, pid: Int32) {
         do throws(AuditError) { try recorder.record(d, for: a, pid: pid) } catch { lost("a monitor decision", error) }
-        if d.decision != .allow {
+        if d.decision == .block {
             let cmd: String
             if case .argv(let v) = a.payload { cmd = TerminalText.command(v) } else { cmd = TerminalText.line(a.id) }
             let rule = TerminalText.escaped(d.policyRule ?? "-")
@@ -38,13 +40,31 @@ final class EvidenceSink: MonitorSink {
         do throws(AuditError) { try recorder.event(type, fields) } catch { lost("a monitor event", error) }
     }
 
-    func monitorAsks(_ decision: Decision, argv: [String]) -> Bool? {
-        guard interactive else { return nil }
-        return TerminalApproval.askInside(decision, argv: argv)
+    func monitorNeedsApproval(_ d: Decision, for a: Action, argv: [String], pid: Int32) -> ApprovalAnswer {
+        let answer = approvals.execNeedsApproval(d, a, argv: argv)
+        switch answer {
+        case .allow: return .allow
+        case .deny:
+            observer.notice(
+                "cordon: refused inside the sandbox: \(TerminalText.command(argv)) (score \(d.score), \(d.level.rawValue): not approved)\n"
+            )
+            return .deny
+        case .pending(let id): return .pending(id)
+        }
     }
 
+    func monitorApprovalState(_ id: String) -> ApprovalAnswer {
+        switch approvals.state(id) {
+        case .allow: return .allow
+        case .deny: return .deny
+        case .pending(let id): return .pending(id)
+        }
+    }
+
+    func monitorHoldAbandoned(_ id: String) { approvals.abandoned(id) }
+
     func lost(_ what: String, _ error: AuditError) {
-        guard evidenceFailure == nil else { return }
-        evidenceFailure = "\(what): \(error)"
+        guard recordFailure == nil else { return }
+        recordFailure = "\(what): \(error)"
     }
 }

@@ -6,9 +6,11 @@ import CordonSandbox
 
 /// What to do when the gate says requires_approval.
 public enum ApprovalMode: String, Sendable, CaseIterable {
-    /// Ask a person on the terminal (/dev/tty).
+    /// Ask a person on the terminal (/dev/tty); without one, queue.
     case prompt
-    /// Refuse: the run exits 75 and execs inside are refused.
+    /// Queue the approval in the store and wait for `cordon approvals approve|reject`.
+    case queue
+    /// Refuse: the run exits 75 and execs inside are refused (recorded as expired approvals).
     case deny
 }
 

@@ -44,6 +44,8 @@ public final class Runner {
     let start: RunStart
     let began: Double
     var monitor: Monitor?
+    /// The run's approvals (its own command's, and held execs').
+    let approvals: RunApprovals
 
     /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
     /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
@@ -72,6 +74,7 @@ public final class Runner {
         let recorder = recorder
         let start = start
         try Self.evidence { () throws(AuditError) in try recorder.start(start) }
+        approvals = RunApprovals(request: request, recorder: recorder, observer: observer, project: start.project)
         PhaseTimer.shared.mark("evidence opened")
         began = Sandbox.monotonicNow()
     }
@@ -112,22 +115,31 @@ public final class Runner {
             observer.notice(TerminalApproval.describe(decision, verb: "blocked"))
             return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
         case .requiresApproval:
-            if request.approval == .deny {
-                observer.notice(
-                    TerminalApproval.describe(decision, verb: "requires approval")
-                        + "cordon: not approved (non-interactive; --approval deny)\n")
+            let outcome: RunApprovals.Outcome
+            do throws(ApprovalError) {
+                outcome = try approvals.approveRun(decision, action)
+            } catch {
+                _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
+                throw RunFailure(
+                    code: .runnerFailed, message: "approvals: \(error)",
+                    hint: "check the state store in \(request.logDirectory.path) (state.db)")
+            }
+            if let why = approvals.failure {
+                _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
+                throw RunFailure(code: .runnerFailed, message: "cannot record evidence: \(why)", hint: nil)
+            }
+            switch outcome {
+            case .approved:
+                return nil
+            case .rejected:
+                observer.notice("cordon: rejected; the command was not run\n")
+                return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
+            case .expired:
                 return try finish(.approvalPending, exit: nil, cordonExit: ExitCode.approvalPending.rawValue)
+            case .interrupted(let sig):
+                observer.notice("cordon: interrupted by signal \(sig) while waiting for approval; it was cancelled\n")
+                return try finish(.signaled, exit: nil, signal: sig, cordonExit: ExitCode.of(WaitStatus.signaled(sig)))
             }
-            let yes = TerminalApproval.askToRun(decision, command: request.argv, notice: observer.notice)
-            let recorder = recorder
-            try Self.evidence { () throws(AuditError) in
-                try recorder.event(
-                    yes ? .approvalApproved : .approvalRejected,
-                    [("actionId", .string(action.id)), ("by", .string("terminal"))])
-            }
-            if yes { return nil }
-            observer.notice("cordon: rejected by the operator\n")
-            return try finish(.blocked, exit: nil, cordonExit: ExitCode.blocked.rawValue)
         }
     }
 
@@ -160,8 +172,7 @@ public final class Runner {
     func runSandboxed() throws(RunFailure) -> RunResult {
         let policy = request.policy
         if policy.monitor.enabled {
-            let sink = EvidenceSink(
-                recorder: recorder, observer: observer, interactive: request.approval == .prompt && request.terminal)
+            let sink = EvidenceSink(recorder: recorder, observer: observer, approvals: approvals)
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
         }
         let recorder = recorder
@@ -246,6 +257,8 @@ public final class Runner {
             exitCode: exit, signal: signal, durationMs: (Sandbox.monotonicNow() - began) * 1000,
             rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit
         )
+        // Held execs and a wait that did not end: nobody will act on these approvals now.
+        approvals.cancelOutstanding(why: "cordon (the run ended: \(outcome.rawValue))")
         if let m = monitor {
             end.summary = m.summary.json
             let per = { (x: Double) in m.handled == 0 ? 0 : Int(x / Double(m.handled) * 1e6) }

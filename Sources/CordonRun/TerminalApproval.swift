@@ -1,4 +1,4 @@
-// Asking a person: the only approval channel until the approval queue lands. Answers are read
+// Asking a person on the terminal (`--approval prompt`); the answer is recorded as an approval. Answers are read
 // from /dev/tty, never stdin, so a piped-in script (or the sandboxed command, whose stdin may
 // be ours) cannot answer for the person.
 import CordonGate
@@ -19,21 +19,21 @@ enum TerminalApproval {
     }
 
     /// Before the run: the question goes to cordon's stderr (through `notice`), the answer
-    /// comes from /dev/tty. No terminal, no answer: not approved.
-    static func askToRun(_ d: Decision, command: [String], notice: (String) -> Void) -> Bool {
+    /// comes from /dev/tty. nil: there is no terminal to ask on.
+    static func askToRun(_ d: Decision, command: [String], notice: (String) -> Void) -> Bool? {
+        let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
         notice(describe(d, verb: "requires approval"))
         notice("cordon: run '\(TerminalText.command(command))'? [y/N] ")
-        let fd = open("/dev/tty", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
         return readYes(fd, capacity: 64)
     }
 
     /// During the run, for an exec inside the sandbox: question and answer both on /dev/tty,
     /// since the command's output shares cordon's stderr.
-    static func askInside(_ d: Decision, argv: [String]) -> Bool {
+    static func askInside(_ d: Decision, argv: [String]) -> Bool? {
         let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var q =
             "cordon: the sandboxed command wants to run '\(TerminalText.command(argv))' (score \(d.score), \(d.level.rawValue))\n"

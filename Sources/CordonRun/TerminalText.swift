@@ -6,10 +6,10 @@ import CordonBase
 // person's screen, draw a fake prompt, or hide the real one. Everything such a value holds
 // below 0x20, DEL and the C1 range is shown escaped, as gate.log does.
 
-enum TerminalText {
+public enum TerminalText {
     /// `value` with every control character written as `\n`, `\t`, `\r`, `\e` or `\xHH` (C1
     /// controls as `\u{HH}`), and a backslash as `\\`, so the escape form cannot be forged.
-    static func escaped(_ value: String) -> String {
+    public static func escaped(_ value: String) -> String {
         var needs = false
         for s in value.unicodeScalars where s.value < 0x20 || (s.value >= 0x7f && s.value <= 0x9f) || s == "\\" {
             needs = true
@@ -39,14 +39,14 @@ enum TerminalText {
     }
 
     /// argv as one escaped line (arguments separated by spaces), cut to `limit` bytes.
-    static func command(_ argv: [String], limit: Int = 2048) -> String {
+    public static func command(_ argv: [String], limit: Int = 2048) -> String {
         cut(argv.map(escaped).joined(separator: " "), limit: limit)
     }
 
     /// Escaped and cut to `limit` bytes: a command may carry megabytes of argv, and cordon's
     /// own messages must not pass that on to the terminal once per refusal (security issue
     /// E.13). The cut names the full length and its SHA-256 prefix, as gate.log's cut does.
-    static func line(_ value: String, limit: Int = 1024) -> String { cut(escaped(value), limit: limit) }
+    public static func line(_ value: String, limit: Int = 1024) -> String { cut(escaped(value), limit: limit) }
 
     static func cut(_ text: String, limit: Int) -> String {
         let bytes = Array(text.utf8)

@@ -18,4 +18,9 @@ public protocol NotificationHandler: AnyObject {
     /// that starts running before cordon sees the error pipe's EOF may notify too, and its
     /// first exec or connect must be judged like any other (security issue A.1).
     func initialExec(listener: Int32, candidates: [String], argv: [String]) -> NotifyOutcome
+    /// Seconds until the handler wants `tick` called (it holds notifications unanswered while a
+    /// person decides); nil when it holds none.
+    var tickInterval: Double? { get }
+    /// Called every `tickInterval` while the run goes on: answers what has been decided.
+    func tick(listener: Int32) -> NotifyOutcome
 }

@@ -64,13 +64,22 @@ struct Supervisor {
             if !exited { fds.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)) }
             if sfd >= 0 { fds.append(pollfd(fd: sfd, events: Int16(POLLIN), revents: 0)) }
             if listenerOpen { fds.append(pollfd(fd: child.listener, events: Int16(POLLIN), revents: 0)) }
-            let next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
+            var next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
+            // Held execs (waiting for a person's approval) are looked at again on each tick.
+            let tickInterval = listenerOpen ? plan.monitor?.tickInterval : nil
+            if let t = tickInterval { next = min(next, now + t) }
             let waitMs: Int32 =
                 next.isInfinite ? -1 : Int32(max(0, min(Double(Int32.max), ((next - now) * 1000).rounded(.up))))
             let n = poll(&fds, nfds_t(fds.count), waitMs)
             if n < 0 {
                 if errno == EINTR { continue }
                 break
+            }
+            if tickInterval != nil, let handler = plan.monitor,
+                case .fatal(let why) = handler.tick(listener: child.listener), monitorFailure == nil
+            {
+                monitorFailure = why
+                signalTree(SIGKILL)
             }
             for f in fds where f.revents != 0 {
                 if f.fd == child.listener && listenerOpen {

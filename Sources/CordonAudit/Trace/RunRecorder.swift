@@ -159,7 +159,7 @@ public final class RunRecorder: Sendable {
     static let observed: Set<TraceEventType> = [
         .exec, .connect, .fileWrite, .unlink, .rename, .chmod, .chown, .truncate, .link, .mknod,
         // One per exec that needed approval: a loop of those must be bounded too.
-        .approvalApproved, .approvalRejected,
+        .approvalApproved, .approvalRejected, .approval,
     ]
 
     /// A resource limit was hit: `limit` is memory | processes | open_files | file_size | cpu | output.

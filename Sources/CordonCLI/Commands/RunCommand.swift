@@ -15,7 +15,8 @@ enum RunCommand: Subcommand {
         about: """
             Scores CMD with the gate, then runs it under namespaces, seccomp, Landlock, limits
             and a timeout. Exit status: the command's own, 128+N if killed by signal N, 124 on
-            timeout, 77 if blocked, 75 if approval was needed and not given, 125 if the sandbox
+            timeout, 77 if blocked or rejected, 75 if approval was needed and not given in time,
+            125 if the sandbox
             could not be set up, 126/127 if CMD is not executable / not found.
             """,
         sections: [
@@ -29,8 +30,9 @@ enum RunCommand: Subcommand {
                     .value("env-pass", "VAR", "pass the host variable VAR through (repeatable)"),
                     .value(
                         "approval", "MODE",
-                        "prompt | deny: what to do when the gate requires approval\n(default: prompt on a terminal, deny otherwise)"
+                        "prompt | queue | deny: when the gate requires approval, ask on the terminal,\nwait for 'cordon approvals approve ID', or refuse (exit 75)\n(default: prompt on a terminal, queue otherwise)"
                     ),
+                    .value("approval-timeout", "DUR", "how long a queued approval waits (overrides approvals.timeout; 0: no wait)"),
                     .flag("unsandboxed", "run WITHOUT any sandbox (the gate still decides); loud"),
                     .value("agent", "ID", "agent id for gate.log and the trace (default: the policy's agent_id)"),
                     .value("session", "ID", "session id (default: a new one per run)"),
@@ -81,9 +83,15 @@ enum RunCommand: Subcommand {
             policy.sandbox.network = mode
         }
         if parsed.flag("no-monitor") { policy.monitor.enabled = false }
-        let approvalName = parsed.value("approval") ?? (ctx.stdinIsTTY ? "prompt" : "deny")
+        let approvalName = parsed.value("approval") ?? (ctx.stdinIsTTY ? "prompt" : "queue")
         guard let approval = ApprovalMode(rawValue: approvalName) else {
-            throw .usage("--approval: '\(approvalName)' is not one of prompt, deny", command: name)
+            throw .usage("--approval: '\(approvalName)' is not one of prompt, queue, deny", command: name)
+        }
+        if let t = parsed.value("approval-timeout") {
+            guard let secs = PolicyUnits.parseDuration(t), secs >= 0 else {
+                throw .usage("--approval-timeout: '\(t)' is not a duration (examples: 0, 30s, 15m)", command: name)
+            }
+            policy.approvals.timeout = secs
         }
         let cwd = FileIO.cwd()
         let wsArg = parsed.value("workspace") ?? policy.sandbox.filesystem.workspace
