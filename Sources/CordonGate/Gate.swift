@@ -81,6 +81,12 @@ extension Gate {
     /// An approval covers exactly these, and a remembered rule matches against them.
     public static func commands(of action: Action) -> [[String]] {
         guard let analysis = Subject(action).analysis else { return [] }
-        return analysis.invocations.map { [$0.program] + $0.args }
+        // `sh -c 'TEXT'` is a wrapper: the commands of TEXT are listed, not the shell itself.
+        return analysis.invocations.compactMap { inv in
+            let shellWithText =
+                ProgramKind.of(inv.program).contains(.shell)
+                && inv.args.contains { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("c") }
+            return shellWithText ? nil : [inv.program] + inv.args
+        }
     }
 }

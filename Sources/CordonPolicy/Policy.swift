@@ -216,6 +216,8 @@ public struct FilesystemPolicy: Sendable, Equatable {
         "~/.terraform.d/credentials.tfrc.json", "~/.azure", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
         "~/.m2/settings.xml", "~/.password-store", "~/.local/share/keyrings", "~/.bash_history", "~/.zsh_history",
         "~/.python_history", "~/.psql_history", "~/.mysql_history", "~/.node_repl_history", "~/.sqlite_history",
+        // cordon's own approver key: whoever reads it can approve (docs/approvals.md).
+        "~/.config/cordon",
     ]
     /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
     public var exec: [String]?

@@ -111,15 +111,22 @@ struct RunExitCodeTests {
         #expect(lines.contains { $0.hasPrefix("write: errno=") })
     }
 
-    @Test("a command that requires approval, run without a terminal, exits 75 and runs nothing")
-    func approvalNonInteractive() throws {
+    @Test(
+        "a command that requires approval with --approval deny, or a zero approval timeout, exits 75 at once, runs nothing, and leaves an expired approval",
+        arguments: [["--approval", "deny"], ["--approval", "queue", "--approval-timeout", "0"]])
+    func approvalNotWaitedFor(options: [String]) throws {
         let ws = try Workspace()
-        let r = try ws.run(["sh", "-c", "touch ran; git push --force origin main"])
+        let r = try ws.run(["sh", "-c", "touch ran; git push --force origin main"], options: options)
         #expect(r.status == 75)
         #expect(r.stderr.contains("requires approval"))
+        #expect(r.stderr.contains("expired without waiting"))
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/ran"))
         let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
         #expect(log.contains("decision=requires_approval"))
+        #expect(log.contains("decision=requested") && log.contains("decision=expired"))
+        let listed = try Shell.cordon(["approvals", "list", "--status", "expired", "--json"], cwd: ws.path)
+        #expect(listed.status == 0)
+        #expect(listed.stdout.split(separator: "\n").count == 1)
     }
 
     @Test("a blocked command exits 77 without running anything, and the block is in gate.log")

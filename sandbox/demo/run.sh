@@ -18,11 +18,11 @@ bin=.build/release/cordon
 echo
 "$bin" doctor || true
 echo
-echo "\$ cordon run --timeout 3 -- sh sandbox/demo/agent.sh"
+echo "\$ cordon run --timeout 3 --approval deny -- sh sandbox/demo/agent.sh"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 set +e
-CORDON_DEMO_HOME="$HOME" "$bin" run --timeout 3 --env-pass CORDON_DEMO_HOME -- sh sandbox/demo/agent.sh >"$out" 2>&1
+CORDON_DEMO_HOME="$HOME" "$bin" run --timeout 3 --approval deny --env-pass CORDON_DEMO_HOME -- sh sandbox/demo/agent.sh >"$out" 2>&1
 code=$?
 set -e
 cat "$out"

@@ -77,7 +77,8 @@ enum ApprovalsCommand: Subcommand {
         case "forget": return try forget(try one(args, sub), dir, ctx)
         default:
             let hint = Suggest.closest(sub, in: subcommands).map { "did you mean 'cordon approvals \($0)'?" }
-            throw CLIError(.usage, "approvals: unknown subcommand '\(sub)'", hint: hint ?? "see 'cordon approvals --help'")
+            throw CLIError(
+                .usage, "approvals: unknown subcommand '\(sub)'", hint: hint ?? "see 'cordon approvals --help'")
         }
     }
 
@@ -121,7 +122,8 @@ enum ApprovalsCommand: Subcommand {
             ("level", .string(a.level)), ("rule", a.rule.isEmpty ? .null : .string(a.rule)),
             ("reasons", .array(a.reasons.map { .string($0) })), ("createdAt", time(a.createdAt)),
             ("decidedAt", time(a.decidedAt)), ("decidedBy", a.decidedBy.map { .string($0) } ?? .null),
-            ("note", a.note.map { .string($0) } ?? .null), ("remember", a.remember.map { .string($0.rawValue) } ?? .null),
+            ("note", a.note.map { .string($0) } ?? .null),
+            ("remember", a.remember.map { .string($0.rawValue) } ?? .null),
             ("source", .string(a.source)), ("expiresAt", time(a.deadline)),
         ])
     }
@@ -191,7 +193,8 @@ enum ApprovalsCommand: Subcommand {
         guard let desk = try desk(dir, create: false),
             let a = try call({ () throws(ApprovalError) in try desk.find(id) })
         else {
-            throw CLIError(.malformedInput, "no approval \(id) in \(dir.path)", hint: "see 'cordon approvals list --status all'")
+            throw CLIError(
+                .malformedInput, "no approval \(id) in \(dir.path)", hint: "see 'cordon approvals list --status all'")
         }
         ctx.output.out(parsed.flag("json") ? json(a).serialized() + "\n" : describe(a))
         return ExitCode.success.rawValue
@@ -275,7 +278,8 @@ enum ApprovalsCommand: Subcommand {
             }
             return ExitCode.success.rawValue
         case .alreadyDecided(let now):
-            throw CLIError(.malformedInput, "approval \(now.id) was \(now.status.rawValue) first; the first decision stands")
+            throw CLIError(
+                .malformedInput, "approval \(now.id) was \(now.status.rawValue) first; the first decision stands")
         case .unknown:
             throw CLIError(.malformedInput, "no approval \(id) in \(dir.path)")
         }
@@ -285,7 +289,8 @@ enum ApprovalsCommand: Subcommand {
 
     static func watch(_ dir: LogDirectory, _ parsed: ParsedArguments, _ ctx: Context) throws(CLIError) -> Int32 {
         guard let tty = Approver.openTerminal() else {
-            throw CLIError(.usage, "approvals watch needs a terminal", hint: "use 'cordon approvals list' and approve --key")
+            throw CLIError(
+                .usage, "approvals watch needs a terminal", hint: "use 'cordon approvals list' and approve --key")
         }
         defer { close(tty) }
         guard let desk = try desk(dir, create: true, reading: false) else { return ExitCode.runnerFailed.rawValue }
@@ -297,7 +302,9 @@ enum ApprovalsCommand: Subcommand {
             let pending = try call { () throws(ApprovalError) in try desk.list(status: .pending, agent: nil) }
             for a in pending where !seen.contains(a.id) {
                 seen.insert(a.id)
-                guard let answer = Approver.ask(tty, describe(a) + "approve? [y]es / [n]o / [a]lways for this agent / [s]kip: ")
+                guard
+                    let answer = Approver.ask(
+                        tty, describe(a) + "approve? [y]es / [n]o / [a]lways for this agent / [s]kip: ")
                 else { return ExitCode.success.rawValue }
                 let c = answer.lowercased().first
                 guard c == "y" || c == "n" || c == "a" else { continue }
@@ -328,7 +335,8 @@ enum ApprovalsCommand: Subcommand {
             try Approver.makeKey(at: path, desk: desk, by: Person.current())
         }
         ctx.output.out(
-            "\(path): \(created ? "new approver key (mode 0600)" : "existing key") registered with \(dir.path)/state.db\n")
+            "\(path): \(created ? "new approver key (mode 0600)" : "existing key") registered with \(dir.path)/state.db\n"
+        )
         ctx.output.err(
             "cordon: whoever can read \(path) can approve; keep it from unsandboxed agents (docs/approvals.md)\n")
         return ExitCode.success.rawValue
@@ -396,7 +404,9 @@ enum ActionsCommand: Subcommand {
             return ExitCode.success.rawValue
         }
         let rest = parsed.positionals + parsed.rest
-        guard rest.count == 2, rest[0] == "show" else { throw .usage("actions: usage: cordon actions show ID", command: name) }
+        guard rest.count == 2, rest[0] == "show" else {
+            throw .usage("actions: usage: cordon actions show ID", command: name)
+        }
         let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: FileIO.cwd())
         guard let desk = try ApprovalsCommand.desk(dir, create: false),
             let a = try ApprovalsCommand.call({ () throws(ApprovalError) in try desk.find(rest[1]) })
@@ -418,14 +428,18 @@ enum ActionsCommand: Subcommand {
         var note = a.note
         switch a.status {
         case .expired: note = "expired: not decided in time" + (a.note.map { "; \($0)" } ?? "")
-        case .cancelled: note = "cancelled: \(a.decidedBy ?? "the waiting run ended")" + (a.note.map { "; \($0)" } ?? "")
+        case .cancelled:
+            note = "cancelled: \(a.decidedBy ?? "the waiting run ended")" + (a.note.map { "; \($0)" } ?? "")
         default: break
         }
         var audit: [JSONValue] = [
-            .string("\(stamp(a.createdAt)) requested by \(a.agent.isEmpty ? "an agent" : a.agent) (\(a.source)): score \(a.score), \(a.level)")
+            .string(
+                "\(stamp(a.createdAt)) requested by \(a.agent.isEmpty ? "an agent" : a.agent) (\(a.source)): score \(a.score), \(a.level)"
+            )
         ]
         if let d = a.decidedAt {
-            audit.append(.string("\(stamp(d)) \(a.status.rawValue) by \(a.decidedBy ?? "?")" + (a.note.map { ": \($0)" } ?? "")))
+            audit.append(
+                .string("\(stamp(d)) \(a.status.rawValue) by \(a.decidedBy ?? "?")" + (a.note.map { ": \($0)" } ?? "")))
         }
         return .object([
             ("approvalId", .string(a.id)), ("actionId", .string(a.actionId)), ("status", .string(a.status.agentSec)),

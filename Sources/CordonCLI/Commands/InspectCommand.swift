@@ -1,10 +1,11 @@
-import CordonBase
-import CordonGate
-import CordonPolicy
 // `cordon inspect`: the AgentSec-style request/response for non-shell tool calls.
 // Request:  {id, agentId, agentName, actionType, description, context, timestamp, environment}
 // Response: {actionId, decision, policyRule, riskAssessment: {level, score, reasons},
 //            approvalId, approvalUrl, message}
+import CordonAudit
+import CordonBase
+import CordonGate
+import CordonPolicy
 import CordonRun
 
 enum InspectCommand: Subcommand {
@@ -19,7 +20,11 @@ enum InspectCommand: Subcommand {
             and prints one response:
               {"actionId":"act-1","decision":"requires_approval","policyRule":"...",
                "riskAssessment":{"level":"critical","score":85,"reasons":[...]},
-               "approvalId":null,"approvalUrl":null,"message":"Action requires human approval. ..."}
+               "approvalId":"A-7K2Q9","approvalUrl":"cordon://approvals/A-7K2Q9",
+               "message":"Action requires human approval. ..."}
+            A requires_approval answer is queued as a pending approval in the state store
+            (.cordon/state.db, or --log-dir): poll it with 'cordon actions show ID --json',
+            decide it with 'cordon approvals approve|reject ID'.
             The actionType is matched as the tool name (gate.allow/require_approval/block) and by
             rules' match.action_type; a command in context.command is analysed as shell.
             Exit status: 0 allow, 75 requires_approval, 77 block, 65 malformed request.
@@ -33,7 +38,8 @@ enum InspectCommand: Subcommand {
         }
         let d = Gate.evaluate(action, policy: policy)
         try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
-        ctx.output.out(ActionRequest.inspectResponse(d).serialized() + "\n")
+        let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)
+        ctx.output.out(ActionRequest.inspectResponse(d, approvalId: approval).serialized() + "\n")
         return ExitCode.of(d.decision).rawValue
     }
 }
@@ -83,6 +89,31 @@ enum RequestInput {
             return try read()
         } catch {
             throw CLIError(.malformedInput, error.message, hint: "see 'cordon \(command) --help'")
+        }
+    }
+}
+
+/// A requires_approval answer of inspect or validate waits as a pending approval in the store
+/// (nobody's process waits for it: it expires after approvals.timeout, if that is not 0).
+enum RequestApproval {
+    static func queue(_ d: Decision, _ action: Action, _ parsed: ParsedArguments, _ ctx: Context, policy: Policy)
+        throws(CLIError) -> String?
+    {
+        guard d.decision == .requiresApproval else { return nil }
+        let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: FileIO.cwd())
+        do throws(ApprovalError) {
+            guard let desk = try ApprovalDesk.open(dir, create: true, logPolicy: policy.log) else { return nil }
+            var a = action
+            if a.sessionId == nil { a.sessionId = d.sessionId }
+            let project = a.context["project_id"] ?? RunStart.defaultProject(cwd: FileIO.cwd())
+            return try desk.request(
+                d, action: a, run: "", project: project, waiter: nil, timeout: policy.approvals.timeout
+            )
+            .id
+        } catch {
+            throw CLIError(
+                .runnerFailed, "cannot queue the approval: \(error)",
+                hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
         }
     }
 }

@@ -32,7 +32,9 @@ enum RunCommand: Subcommand {
                         "approval", "MODE",
                         "prompt | queue | deny: when the gate requires approval, ask on the terminal,\nwait for 'cordon approvals approve ID', or refuse (exit 75)\n(default: prompt on a terminal, queue otherwise)"
                     ),
-                    .value("approval-timeout", "DUR", "how long a queued approval waits (overrides approvals.timeout; 0: no wait)"),
+                    .value(
+                        "approval-timeout", "DUR",
+                        "how long a queued approval waits (overrides approvals.timeout; 0: no wait)"),
                     .flag("unsandboxed", "run WITHOUT any sandbox (the gate still decides); loud"),
                     .value("agent", "ID", "agent id for gate.log and the trace (default: the policy's agent_id)"),
                     .value("session", "ID", "session id (default: a new one per run)"),

@@ -31,7 +31,8 @@ enum ValidateCommand: Subcommand {
         }
         let d = Gate.evaluate(action, policy: policy)
         try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
-        ctx.output.out(ActionRequest.validateResponse(d).serialized() + "\n")
+        let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)
+        ctx.output.out(ActionRequest.validateResponse(d, approvalId: approval).serialized() + "\n")
         return ExitCode.of(d.decision).rawValue
     }
 }

@@ -35,7 +35,9 @@ public enum ActionRequest {
 
     /// `{actionId, decision, policyRule, riskAssessment: {level, score, reasons}, approvalId,
     /// approvalUrl, message}`.
-    public static func inspectResponse(_ d: Decision) -> JSONValue {
+    /// `approvalId`: the pending approval a requires_approval answer waits in (`cordon actions
+    /// show ID` polls it); its URL is `cordon://approvals/ID` until an HTTP server serves it.
+    public static func inspectResponse(_ d: Decision, approvalId: String? = nil) -> JSONValue {
         let verb: String
         switch d.decision {
         case .allow: verb = "Action allowed."
@@ -53,9 +55,8 @@ public enum ActionRequest {
                     ("reasons", .array(d.reasons.map(JSONValue.string))),
                 ])
             ),
-            // Null until the approval queue exists (the approvals issue).
-            ("approvalId", .null),
-            ("approvalUrl", .null),
+            ("approvalId", approvalId.map(JSONValue.string) ?? .null),
+            ("approvalUrl", approvalId.map { .string("cordon://approvals/\($0)") } ?? .null),
             ("message", .string("\(verb) Risk score: \(d.score)/100 (\(d.level.rawValue.uppercased())).")),
         ])
     }
@@ -80,15 +81,17 @@ public enum ActionRequest {
     }
 
     /// `{allowed, decision, risk_level, risk_score (0.0-1.0), reasons, policy_rule}`.
-    public static func validateResponse(_ d: Decision) -> JSONValue {
-        .object([
+    public static func validateResponse(_ d: Decision, approvalId: String? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
             ("allowed", .bool(d.decision == .allow)),
             ("decision", .string(d.decision.rawValue)),
             ("risk_level", .string(d.level.rawValue)),
             ("risk_score", .number(Double(d.score) / 100)),
             ("reasons", .array(d.reasons.map(JSONValue.string))),
             ("policy_rule", d.policyRule.map(JSONValue.string) ?? .null),
-        ])
+        ]
+        if d.decision == .requiresApproval { fields.append(("approval_id", approvalId.map(JSONValue.string) ?? .null)) }
+        return .object(fields)
     }
 
     // MARK: - `check --batch` lines

@@ -70,7 +70,9 @@ public final class ApprovalDesk {
     /// The rule stored with a decision, named on its gate.log line.
     func ruleDetail(_ r: RememberedRule?) -> [String] {
         guard let r else { return [] }
-        return ["remembered as \(r.id): '\(r.prefix.joined(separator: " "))' for this \(r.scope.rawValue), up to score \(r.maxScore)"]
+        return [
+            "remembered as \(r.id): '\(r.prefix.joined(separator: " "))' for this \(r.scope.rawValue), up to score \(r.maxScore)"
+        ]
     }
 
     func append(_ r: LogRecord) -> String? {

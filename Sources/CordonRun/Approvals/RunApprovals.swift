@@ -87,13 +87,15 @@ final class RunApprovals {
     func preApproved(_ d: Decision, _ action: Action) throws(ApprovalError) -> Bool {
         let parts = Gate.commands(of: action)
         if !covered.isEmpty, !parts.isEmpty, parts.allSatisfy({ covered.contains($0) }) {
-            trace("approved", nil, actionId: action.id, by: nil, extra: [("covered", .string("covered by \(coveredBy)"))])
+            trace(
+                "approved", nil, actionId: action.id, by: nil, extra: [("covered", .string("covered by \(coveredBy)"))])
             return true
         }
         guard let rule = try desk().remembered(d, action: action, project: project, policy: request.policy) else {
             return false
         }
-        let why = "remembered: \(rule.approvalId) by \(rule.createdBy), \(rule.scope.rawValue) \(rule.id) (\(rule.prefix.joined(separator: " ")))"
+        let why =
+            "remembered: \(rule.approvalId) by \(rule.createdBy), \(rule.scope.rawValue) \(rule.id) (\(rule.prefix.joined(separator: " ")))"
         trace("approved", nil, actionId: action.id, by: nil, extra: [("covered", .string(why))])
         observer.notice("cordon: approved by a remembered decision: \(TerminalText.line(why))\n")
         return true
@@ -214,7 +216,8 @@ final class RunApprovals {
                         return .rejected
                     default:
                         observer.notice(
-                            "cordon: approval \(a.id) \(cur.status.rawValue) (\(TerminalText.line(cur.decidedBy ?? "")))\n")
+                            "cordon: approval \(a.id) \(cur.status.rawValue) (\(TerminalText.line(cur.decidedBy ?? "")))\n"
+                        )
                         return .expired
                     }
                 }
@@ -264,7 +267,8 @@ final class RunApprovals {
             }
             let a = try queue(d, action)
             if mode == .deny || timeout <= 0 {
-                _ = try expireNow(a, why: mode == .deny ? "cordon (--approval deny)" : "cordon (approvals.timeout is 0)")
+                _ = try expireNow(
+                    a, why: mode == .deny ? "cordon (--approval deny)" : "cordon (approvals.timeout is 0)")
                 return .deny
             }
             observer.notice(waitingNotice(a, d, TerminalText.command(argv)))
@@ -292,7 +296,8 @@ final class RunApprovals {
             if known == nil { known = try desk.approval(id) }
             guard var a = known else { return .deny }
             if a.status == .pending, let dl = a.deadline, now >= dl {
-                let r = try desk.decide(id, ApprovalDecision(status: .expired, by: "cordon (not decided in time)", at: now))
+                let r = try desk.decide(
+                    id, ApprovalDecision(status: .expired, by: "cordon (not decided in time)", at: now))
                 if let x = r.approval { a = x }
             }
             lastKnown[id] = a
