@@ -1,5 +1,5 @@
 // cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
-// Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift.
+// Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift, StatsBench.swift.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -9,6 +9,7 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("log", "gate.log appends and trace replay throughput", AuditBench.main),
     ("startup", "cordon run -- /bin/true vs bare exec vs bwrap", SandboxBench.main),
     ("monitor", "cost of exec gating and event recording inside the sandbox", MonitorBench.main),
+    ("stats", "cordon stats over a generated 1,000,000-line gate.log", StatsBench.main),
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {
