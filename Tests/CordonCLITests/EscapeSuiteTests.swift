@@ -302,7 +302,8 @@ struct EscapeSuiteTests {
             cd .. && mv sub moved && mkdir -p sub/.cordon && echo forged > sub/.cordon/gate.log
             /bin/echo after-swap
             """)
-        let r = try Shell.cordon(["run", "--workspace", ws.path, "--", "sh", "./swap.sh"], cwd: sub)
+        let r = try Shell.cordon(
+            ["run", "--workspace", ws.path, "--approval", "deny", "--", "sh", "./swap.sh"], cwd: sub)
         #expect(r.stdout.contains("after-swap"), "\(r.stdout)\(r.stderr)")
         let planted = (try? String(contentsOfFile: sub + "/.cordon/gate.log", encoding: .utf8)) ?? ""
         #expect(planted == "forged\n", "cordon wrote into the planted log: \(planted)")

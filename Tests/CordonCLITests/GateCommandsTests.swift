@@ -126,13 +126,17 @@ struct GateCommandsTests {
             unlink(policy)
             unlink(request)
         }
-        let (code, out, err) = cordon(["inspect", "--policy", policy, "--request", request])
+        // The pending approval goes to the store of a throwaway log directory.
+        let logDir = temporaryFile("") + ".d"
+        let (code, out, err) = cordon(["inspect", "--policy", policy, "--request", request, "--log-dir", logDir])
         #expect(code == 75, "\(err)")
+        let id = (try? JSONValue.parse(out))?["approvalId"]?.stringValue ?? "?"
+        #expect(id.hasPrefix("A-") && id.count == 7)
         #expect(
             out == """
                 {"actionId":"act-1","decision":"requires_approval","policyRule":"requires_approval_production_deploy",\
                 "riskAssessment":{"level":"critical","score":85,"reasons":["Production deployment requires approval"]},\
-                "approvalId":null,"approvalUrl":null,"message":"Action requires human approval. Risk score: 85/100 (CRITICAL)."}
+                "approvalId":"\(id)","approvalUrl":"cordon://approvals/\(id)","message":"Action requires human approval. Risk score: 85/100 (CRITICAL)."}
 
                 """)
     }

@@ -23,7 +23,7 @@ enum InspectCommand: Subcommand {
                "approvalId":"A-7K2Q9","approvalUrl":"cordon://approvals/A-7K2Q9",
                "message":"Action requires human approval. ..."}
             A requires_approval answer is queued as a pending approval in the state store
-            (.cordon/state.db, or --log-dir): poll it with 'cordon actions show ID --json',
+            (.cordon/state.db, or --log-dir): poll it with 'cordon actions show ID',
             decide it with 'cordon approvals approve|reject ID'.
             The actionType is matched as the tool name (gate.allow/require_approval/block) and by
             rules' match.action_type; a command in context.command is analysed as shell.
