@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <linux/mount.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -133,6 +134,80 @@ static int do_seccomp(const void *arg) {
 }
 
 int cs_probe_seccomp(const struct sock_fprog *prog) { return probe_child(do_seccomp, prog); }
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+
+int cs_open_tree_clone(const char *path) {
+    // AT_SYMLINK_NOFOLLOW: the path was resolved by the caller; a symlink swapped in since
+    // then is refused (ELOOP-free: the link itself would be cloned, which is not a directory).
+    long fd = syscall(SYS_open_tree, AT_FDCWD, path,
+                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+static int write_all(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    ssize_t n = write(fd, text, strlen(text));
+    int e = errno;
+    close(fd);
+    return n < 0 ? -e : 0;
+}
+
+int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) return -errno;
+    // A child in a fresh user namespace that only waits for EOF; its maps are written from
+    // here (root may map any host id), its namespace kept as an fd, then it is let go. Raw
+    // clone without CLONE_VM: the child runs two syscalls and never returns into Swift.
+    long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        return -e;
+    }
+    if (pid == 0) {
+        char c;
+        syscall(SYS_close, p[1]);
+        syscall(SYS_read, p[0], &c, 1);
+        syscall(SYS_exit_group, 0);
+    }
+    close(p[0]);
+    char path[64], text[64];
+    int r = 0;
+    snprintf(path, sizeof path, "/proc/%ld/uid_map", pid);
+    snprintf(text, sizeof text, "%u %u 1\n", inner_uid, outer_uid);
+    r = write_all(path, text);
+    if (r == 0) {
+        snprintf(path, sizeof path, "/proc/%ld/gid_map", pid);
+        snprintf(text, sizeof text, "%u %u 1\n", inner_gid, outer_gid);
+        r = write_all(path, text);
+    }
+    int fd = -1;
+    if (r == 0) {
+        snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) r = -errno;
+    }
+    close(p[1]);
+    while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR) {}
+    return r < 0 ? r : fd;
+}
+
+int cs_mount_idmap(int tree_fd, int userns_fd) {
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.userns_fd = (uint64_t)userns_fd;
+    if (syscall(SYS_mount_setattr, tree_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) return -errno;
+    return 0;
+}
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st; (void)flag; (void)ftw;

@@ -32,6 +32,9 @@
 #define MOUNT_ATTR_NODEV 0x00000004
 #define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
@@ -124,6 +127,22 @@ static int run_op(const struct cs_op *op) {
     case CS_OP_SYMLINK:
         if (SYS2(SYS_symlink, op->source, op->target) < 0 && errno != EEXIST) return -1;
         return 0;
+    case CS_OP_ATTACH: {
+        // The parent (root on the host) cloned, and possibly idmapped, this tree: only a
+        // process privileged over the filesystem's own user namespace may, and the child is
+        // not. Moving a detached tree into our mount namespace needs CAP_SYS_ADMIN here only.
+        // No path of the host is walked, so a mode-700 parent of the workspace (mktemp -d,
+        // /root) does not stand in the way of the unprivileged sandbox uid.
+        long r = SYS5(SYS_move_mount, op->fd, "", AT_FDCWD, op->target, MOVE_MOUNT_F_EMPTY_PATH);
+        int saved = errno;
+        // The command must not inherit a handle on the host's tree.
+        SYS1(SYS_close, op->fd);
+        if (r < 0) {
+            errno = saved;
+            return -1;
+        }
+        return set_attr(op->target, op->flags);
+    }
     case CS_OP_SETATTR:
         if (set_attr(op->target, op->flags) < 0) {
             if ((op->flags & CS_F_OPTIONAL) && errno == ENOENT) return 0;

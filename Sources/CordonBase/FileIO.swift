@@ -119,4 +119,25 @@ public enum FileIO {
         guard getcwd(&buf, buf.count) != nil else { return "." }
         return String(cString: buf)
     }
+
+    /// Evidence belongs to whoever owns the directory it is written in. When root runs cordon in
+    /// a user's project, every file and directory it creates under `.cordon/` is given to the
+    /// directory's owner, or that user's next `cordon run` could not write its own evidence
+    /// (and could not read its gate.log). A no-op unless running as root and the directory
+    /// belongs to someone else; fchown on the open descriptor, so no path is followed.
+    public static func adoptOwner(_ fd: Int32, directory dirFD: Int32) {
+        guard geteuid() == 0 else { return }
+        var st = stat()
+        guard fstat(dirFD, &st) == 0, st.st_uid != 0 else { return }
+        _ = fchown(fd, st.st_uid, st.st_gid)
+    }
+
+    /// The same, for a directory named by path (a freshly made `.cordon/` takes its parent's
+    /// owner). The entry itself is not followed if it is a symlink.
+    public static func adoptOwner(of path: String, directory: String) {
+        guard geteuid() == 0 else { return }
+        var st = stat()
+        guard stat(directory, &st) == 0, st.st_uid != 0 else { return }
+        _ = fchownat(AT_FDCWD, path, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW)
+    }
 }

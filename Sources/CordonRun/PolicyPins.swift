@@ -88,6 +88,7 @@ public enum PolicyPins {
         }
         if fd < 0 { throw AuditError.system(.write, "open", path: name, errno: errno) }
         defer { close(fd) }
+        FileIO.adoptOwner(fd, directory: dir)
         let line = Array("\(hash) \(path)\n".utf8)
         let (_, e) = line.withUnsafeBytes { FileIO.writeAll(fd, $0) }
         if e != 0 { throw AuditError.system(.write, "append to", path: name, errno: e) }

@@ -56,6 +56,22 @@ public struct Probe: Sendable {
         return -cs_seccomp_notify_available()
     }
 
+    /// 0 when an idmapped clone of the mount tree at `path` can be made (how `cordon run` as
+    /// root makes the workspace writable to the unprivileged sandbox), else errno. Really makes
+    /// one, mapping the directory's owner to uid/gid 65534, and throws it away.
+    public func idmappedMount(_ path: String) -> Int32 {
+        if disabled.contains("idmap") { return EOPNOTSUPP }
+        let tree = cs_open_tree_clone(path)
+        if tree < 0 { return -tree }
+        defer { close(tree) }
+        var st = stat()
+        if fstat(tree, &st) != 0 { return errno }
+        let ns = cs_idmap_userns(st.st_uid, 65534, st.st_gid, 65534)
+        if ns < 0 { return -ns }
+        defer { close(ns) }
+        return -cs_mount_idmap(tree, ns)
+    }
+
     public func cgroups() -> Bool {
         if disabled.contains("cgroups") { return false }
         return CgroupSet.available()
@@ -169,9 +185,9 @@ public enum Isolation {
                     plan.environment += ["HOME=" + dir, "TMPDIR=" + dir]
                     plan.landlockRules.append(LandlockRule(path: dir, access: PlanBuilder.llRead | PlanBuilder.llWrite))
                     defer { removeTree(dir) }
-                    return try Sandbox.run(plan, output: output)
+                    return try Sandbox.run(plan, output: output, notice: notice)
                 }
-                return try Sandbox.run(plan, output: output)
+                return try Sandbox.run(plan, output: output, notice: notice)
             } catch {
                 // clone3 refusing CLONE_NEWUSER: EPERM (AppArmor, sysctl), ENOSPC (max_user_namespaces
                 // is 0), EINVAL/ENOSYS (old kernel). Anything later is a real setup failure.

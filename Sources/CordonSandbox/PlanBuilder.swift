@@ -63,13 +63,17 @@ public enum PlanBuilder {
         let egid = getegid()
         let root = euid == 0
         // As root the sandbox must not be root: host root-owned files stay unreadable through the
-        // read-only binds. We run as the workspace owner when that is not root (so the workspace
-        // is writable), else as the policy's uid (default 65534, nobody).
+        // read-only binds. With namespaces it runs as the policy's uid (default 65534, nobody),
+        // and each writable place is an idmapped mount that shows its owner's files as the
+        // sandbox's (Sandbox.prepareAttachments): files the command creates belong to the
+        // workspace's owner on the host, root's stay root's. Without namespaces there is no
+        // idmapping: the worker becomes the workspace's owner when that is not root (so the
+        // workspace is writable), else the policy's uid.
         var uid = euid
         var gid = egid
         if root {
             var st = stat()
-            if stat(req.workspace, &st) == 0, st.st_uid != 0 {
+            if !namespaces, stat(req.workspace, &st) == 0, st.st_uid != 0 {
                 uid = st.st_uid
                 gid = st.st_gid
             } else {
@@ -79,7 +83,7 @@ public enum PlanBuilder {
         }
 
         var mounts: [MountOp] = []
-        if namespaces { mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil) }
+        if namespaces { mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil, attach: root) }
 
         var rules: [LandlockRule] = []
         var handledFS: UInt64 = 0
@@ -111,7 +115,8 @@ public enum PlanBuilder {
             argv: req.argv, environment: environment(req), execCandidates: candidates(first, req),
             cwd: req.cwd, mounts: mounts, landlockRules: rules, landlockHandledFS: handledFS,
             landlockHandledNet: handledNet, landlockScoped: scoped, rlimits: limits, uid: uid, gid: gid,
-            hostUID: uid, hostGID: gid, hostIsRoot: root, timeout: sb.timeout, grace: sb.grace,
+            hostUID: uid, hostGID: gid, hostIsRoot: root, workspace: req.workspace, timeout: sb.timeout,
+            grace: sb.grace,
             outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
             seccomp: seccomp, monitor: nil)
     }
@@ -142,8 +147,10 @@ public enum PlanBuilder {
     }
 
     /// The steps that build the sandbox's root, in the order the child performs them.
-    static func mountOps(_ req: SandboxRequest, rootfs: String?) throws(SandboxError) -> [MountOp] {
-        var root = RootBuilder(exec: ExecPlaces(req.policy.sandbox.filesystem))
+    static func mountOps(_ req: SandboxRequest, rootfs: String?, attach: Bool = false) throws(SandboxError)
+        -> [MountOp]
+    {
+        var root = RootBuilder(exec: ExecPlaces(req.policy.sandbox.filesystem), attach: attach)
         root.system(try systemPaths(req, rootfs: rootfs))
         root.scratch(req.policy.sandbox.filesystem.tmpfs, size: req.policy.sandbox.limits.tmpfs)
         root.readWrite(req.policy.sandbox.filesystem.readWrite, workspace: req.workspace)
@@ -194,6 +201,9 @@ public enum PlanBuilder {
         /// dynamic loader (`ld.so /tmp/x`) or a memfd maps code with mmap(PROT_EXEC), which only
         /// noexec refuses (security issue A.4).
         let exec: ExecPlaces
+        /// Root on the host: writable places are attached from trees the parent prepared
+        /// (idmapped), not bound by the child (MountOp.Kind.attach).
+        var attach = false
         var ops: [MountOp] = []
         var made: Set<String> = ["/"]
         var visible: [(host: String, inside: String)] = []
@@ -258,19 +268,19 @@ public enum PlanBuilder {
         mutating func readWrite(_ extra: [String], workspace: String) {
             for p in extra {
                 guard let real = PathTools.real(p) else { continue }
-                mkdirs(real)
-                ops.append(
-                    MountOp(
-                        kind: .bind, flags: RootBuilder.writable(executable: exec.names(real)),
-                        source: "/oldroot" + real, target: "/newroot" + real))
-                visible.append((real, real))
+                writable(real, executable: exec.names(real))
             }
-            mkdirs(workspace)
+            writable(workspace, executable: exec.allows(workspace))
+        }
+
+        mutating func writable(_ path: String, executable: Bool) {
+            mkdirs(path)
+            let flags = RootBuilder.writable(executable: executable)
             ops.append(
-                MountOp(
-                    kind: .bind, flags: RootBuilder.writable(executable: exec.allows(workspace)),
-                    source: "/oldroot" + workspace, target: "/newroot" + workspace))
-            visible.append((workspace, workspace))
+                attach
+                    ? MountOp(kind: .attach, flags: flags, source: path, target: "/newroot" + path)
+                    : MountOp(kind: .bind, flags: flags, source: "/oldroot" + path, target: "/newroot" + path))
+            visible.append((path, path))
         }
 
         /// A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even

@@ -38,13 +38,17 @@ public struct OutputTargets: Sendable {
 public enum Sandbox {
     /// Spawns and supervises the plan to the end. Call from the main thread (or one permanent
     /// thread): the parent-death signal follows the thread that spawned.
-    public static func run(_ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0)
-        throws(SandboxError) -> RunOutcome
-    {
+    public static func run(
+        _ plan: SpawnPlan, output: OutputTargets = OutputTargets(), stdinFD: Int32 = 0,
+        notice: (String) -> Void = { _ in }
+    ) throws(SandboxError) -> RunOutcome {
         var plan = plan
         plan.layers.monitor = plan.monitor != nil
         let start = monotonicNow()
-        let child = try spawn(plan, stdinFD: stdinFD)
+        let attachments = try prepareAttachments(&plan, notice: notice)
+        // The child holds its own copies from clone on; ours go whatever spawn's outcome.
+        defer { attachments.close() }
+        let child = try spawn(plan, stdinFD: stdinFD, attachments: attachments)
         PhaseTimer.shared.mark("command exec'd")
         var cgroup = child.cgroup
         defer { cgroup?.remove() }
@@ -123,7 +127,9 @@ public enum Sandbox {
     /// clone3 and the child's whole setup, then the wait until the command runs: on any
     /// failure the child is killed and reaped and every descriptor closed, so a failed spawn
     /// leaves nothing behind.
-    static func spawn(_ plan: SpawnPlan, stdinFD: Int32) throws(SandboxError) -> Child {
+    static func spawn(_ plan: SpawnPlan, stdinFD: Int32, attachments: Attachments = Attachments())
+        throws(SandboxError) -> Child
+    {
         var ch = try Channels(monitor: plan.monitor != nil)
         // The parent's copies of the child's ends go when spawn returns, except errW and syncR,
         // closed as soon as the child is released (below). notifyChild stays open until then on
@@ -132,7 +138,7 @@ public enum Sandbox {
         // would be reported as a failed listener transfer.
         var closeAtExit = [ch.syncR, ch.errW, ch.statusW, ch.outW, ch.errOutW, ch.notifyChild]
         defer { for fd in closeAtExit where fd >= 0 { close(fd) } }
-        let (pid, pidfd) = clone(plan, ch, stdinFD: stdinFD)
+        let (pid, pidfd) = clone(plan, ch, stdinFD: stdinFD, attachments: attachments)
         PhaseTimer.shared.mark("clone3")
         if pid < 0 {
             for fd in ch.parentEnds where fd >= 0 { close(fd) }
@@ -174,9 +180,9 @@ public enum Sandbox {
     /// The flat C plan from the Swift one, then clone3 with every signal blocked. Returns the
     /// pid and pidfd, or -errno as the pid. Every pointer in the C plan lives in `arena` (and
     /// the filter buffer), which outlive `cs_spawn`: the child reads them before it execs.
-    static func clone(_ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32) -> (Int32, Int32) {
+    static func clone(_ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, attachments: Attachments) -> (Int32, Int32) {
         let a = CArena()
-        var p = cPlan(plan, ch, stdinFD: stdinFD, arena: a)
+        var p = cPlan(plan, ch, stdinFD: stdinFD, arena: a, attachments: attachments)
         var filter: [sock_filter] = plan.seccomp?.instructions ?? []
         let fprog = a.allocate(sock_fprog.self, count: 1)
         return filter.withUnsafeMutableBufferPointer { buf in
@@ -198,7 +204,9 @@ public enum Sandbox {
 
     /// `struct cs_plan` for the C child: namespaces and the root's mount ops, ids, limits,
     /// stdio, Landlock, the listener flags, the exec candidates, argv and envp.
-    static func cPlan(_ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, arena a: CArena) -> cs_plan {
+    static func cPlan(
+        _ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, arena a: CArena, attachments: Attachments = Attachments()
+    ) -> cs_plan {
         var p = cs_plan()
         if plan.layers.namespaces {
             p.clone_flags = UInt64(
@@ -217,7 +225,7 @@ public enum Sandbox {
             for (i, m) in plan.mounts.enumerated() {
                 ops[i] = cs_op(
                     kind: m.kind.rawValue, flags: m.flags.rawValue, source: a.optionalString(m.source),
-                    target: a.string(m.target), data: a.optionalString(m.data))
+                    target: a.string(m.target), data: a.optionalString(m.data), fd: attachments.fds[i] ?? -1)
             }
             p.ops = UnsafePointer(ops)
             p.nops = Int32(plan.mounts.count)
@@ -369,6 +377,85 @@ public enum Sandbox {
         guard setupPauseMicroseconds > 0 else { return }
         var t = timespec(tv_sec: 0, tv_nsec: setupPauseMicroseconds * 1000)
         nanosleep(&t, nil)
+    }
+
+    /// Detached mount trees for the plan's attach ops, by op index. The child moves each onto
+    /// its target and closes its copy; cordon closes its own once the child exists.
+    struct Attachments {
+        var fds: [Int: Int32] = [:]
+        func close() { for fd in fds.values { Glibc.close(fd) } }
+    }
+
+    /// As root, each writable place (the workspace first) is cloned here, on the host, and
+    /// idmapped from its owner to the sandbox's host uid: the unprivileged sandbox writes the
+    /// owner's files, what it creates lands on disk as the owner's, and nothing else of the
+    /// owner's (root's /etc/shadow, /root/.ssh) becomes readable, because the idmapping covers
+    /// this mount only. The child could not do it: creating an idmapped mount needs
+    /// CAP_SYS_ADMIN in the filesystem's user namespace (the host's). A filesystem that cannot
+    /// be idmapped falls back without ever running as host root: a workspace owned by a
+    /// non-root user is run as that user (the old mapping), anything else is attached as it is
+    /// (the command may write only what the sandbox uid may there), and stderr says which.
+    static func prepareAttachments(_ plan: inout SpawnPlan, notice: (String) -> Void) throws(SandboxError)
+        -> Attachments
+    {
+        var out = Attachments()
+        let indices = plan.mounts.indices.filter { plan.mounts[$0].kind == .attach }
+        guard !indices.isEmpty else { return out }
+        // The workspace decides the fallback mapping, so it is prepared before the others.
+        let ordered = indices.sorted { a, b in
+            (plan.mounts[a].source == plan.workspace ? 0 : 1) < (plan.mounts[b].source == plan.workspace ? 0 : 1)
+        }
+        var namespaces: [String: Int32] = [:]
+        defer { for fd in namespaces.values { Glibc.close(fd) } }
+        do throws(SandboxError) {
+            for i in ordered {
+                guard let source = plan.mounts[i].source else { continue }
+                let fd = cs_open_tree_clone(source)
+                if fd < 0 { throw SandboxError(.setup("open_tree \(source)"), errno: Errno(-fd)) }
+                out.fds[i] = fd
+                // The tree's own root, not a second lookup of the path: what is mapped is what
+                // was cloned.
+                var st = stat()
+                if fstat(fd, &st) != 0 { throw SandboxError(.setup("fstat \(source)"), errno: .current) }
+                if st.st_uid == plan.hostUID && st.st_gid == plan.hostGID { continue }
+                let key = "\(st.st_uid):\(st.st_gid)"
+                var ns = namespaces[key] ?? -1
+                if ns < 0 {
+                    ns = cs_idmap_userns(st.st_uid, plan.hostUID, st.st_gid, plan.hostGID)
+                    if ns < 0 {
+                        throw SandboxError(.setup("user namespace for idmapping \(source)"), errno: Errno(-ns))
+                    }
+                    namespaces[key] = ns
+                }
+                let r = cs_mount_idmap(fd, ns)
+                if r == 0 { continue }
+                let why = "\(source) cannot be idmapped (\(Errno(-r)); its filesystem may not support idmapped mounts)"
+                if source == plan.workspace && st.st_uid != 0 {
+                    // Nothing was mapped yet (the workspace goes first): the sandbox's one uid
+                    // maps to the owner instead. Still not host root, and never host group 0
+                    // (a root-group directory keeps the sandbox's own gid): group root opens
+                    // files all over the read-only system binds.
+                    plan.hostUID = st.st_uid
+                    if st.st_gid != 0 { plan.hostGID = st.st_gid }
+                    notice("cordon: notice: \(why); the command runs as its owner, host uid \(st.st_uid)")
+                } else if st.st_mode & S_IXOTH == 0 {
+                    // The sandbox uid would not even get into it: refuse with the cause rather
+                    // than fail later on a mount inside it with a bare EACCES.
+                    throw SandboxError(
+                        .setup("idmap \(source)"),
+                        "\(why), and it is owned by uid \(st.st_uid) with no access for others, so the sandbox (host uid \(plan.hostUID)) cannot use it. Give it to a non-root user (chown) or use a filesystem with idmapped mounts (ext4, xfs, btrfs, tmpfs)"
+                    )
+                } else {
+                    notice(
+                        "cordon: notice: \(why); the command runs as host uid \(plan.hostUID) and can write there only what that uid may (the owner is uid \(st.st_uid)). Give the directory to a non-root user or use a filesystem with idmapped mounts (ext4, xfs, btrfs, tmpfs)"
+                    )
+                }
+            }
+        } catch {
+            out.close()
+            throw error
+        }
+        return out
     }
 
     /// Maps exactly one uid and gid. Unprivileged, the kernel allows only our own ids and only

@@ -74,6 +74,10 @@ public struct SandboxRequest: Sendable {
 public struct MountOp: Sendable, Equatable {
     public enum Kind: Sendable {
         case mkdir, mkfile, bind, tmpfs, proc, devpts, symlink, setattr
+        /// A writable place as root: `source` is the host path (no /oldroot prefix). The parent
+        /// clones its mount tree, idmapped from its owner to the sandbox's host uid, and the
+        /// child moves it onto `target` (Sandbox.prepareAttachments).
+        case attach
 
         /// csandbox.h's `enum cs_op_kind` value for this step.
         public var rawValue: Int32 {
@@ -87,6 +91,7 @@ public struct MountOp: Sendable, Equatable {
             case .devpts: c = CS_OP_DEVPTS
             case .symlink: c = CS_OP_SYMLINK
             case .setattr: c = CS_OP_SETATTR
+            case .attach: c = CS_OP_ATTACH
             }
             return Int32(c.rawValue)
         }
@@ -131,6 +136,9 @@ public struct SpawnPlan {
     public var hostUID: UInt32
     public var hostGID: UInt32
     public var hostIsRoot: Bool
+    /// The workspace's host path: as root, the fallback when its filesystem cannot idmap is
+    /// decided for it (Sandbox.prepareAttachments).
+    public var workspace: String = ""
     public var timeout: Double
     public var grace: Double
     public var outputLimit: UInt64?

@@ -53,7 +53,16 @@ public final class SQLiteStore: CordonStore {
             // O_EXCL|O_NOFOLLOW so a planted link is not followed; -wal and -shm copy this mode.
             let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(0o600))
             if fd < 0 && errno != EEXIST { throw StoreError(.unreadable, "create: \(Errno(errno))", path: path) }
-            if fd >= 0 { close(fd) }
+            if fd >= 0 {
+                // Root writing in a user's project gives the store to the directory's owner;
+                // SQLite gives its -wal and -shm files the database file's owner itself.
+                let dirFD = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if dirFD >= 0 {
+                    FileIO.adoptOwner(fd, directory: dirFD)
+                    close(dirFD)
+                }
+                close(fd)
+            }
         } else if (st.st_mode & S_IFMT) != S_IFREG {
             throw StoreError(
                 .unreadable, "not a regular file (refused: cordon keeps its state only in regular files)", path: path)

@@ -302,8 +302,15 @@ struct EscapeSuiteTests {
             cd .. && mv sub moved && mkdir -p sub/.cordon && echo forged > sub/.cordon/gate.log
             /bin/echo after-swap
             """)
+        // Evidence goes to the workspace's .cordon/ by default, whose directory (the workspace
+        // root, a mount point) the sandbox cannot rename; --log-dir puts it in a subdirectory
+        // the sandbox can, which is the case the directory descriptor must cover.
         let r = try Shell.cordon(
-            ["run", "--workspace", ws.path, "--approval", "deny", "--", "sh", "./swap.sh"], cwd: sub)
+            [
+                "run", "--workspace", ws.path, "--log-dir", sub + "/.cordon", "--approval", "deny", "--", "sh",
+                "./swap.sh",
+            ],
+            cwd: sub)
         #expect(r.stdout.contains("after-swap"), "\(r.stdout)\(r.stderr)")
         let planted = (try? String(contentsOfFile: sub + "/.cordon/gate.log", encoding: .utf8)) ?? ""
         #expect(planted == "forged\n", "cordon wrote into the planted log: \(planted)")

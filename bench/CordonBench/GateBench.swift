@@ -1,5 +1,5 @@
 // cordon-bench gate: the gate over the real corpora in ../shared/corpora (GTFOBins, tldr) and
-// the labelled tldr sample in Tests/CordonGateTests/Fixtures. Prints detection rates per
+// the labelled set in Tests/CordonGateTests/Fixtures (labelled.jsonl). Prints detection rates per
 // GTFOBins function, tldr decision shares with every blocked command listed, the false-positive
 // rate on the labelled safe commands, and speed (median per decision, decisions per second).
 // Options: --corpora DIR, --misses FUNCTION|all (print GTFOBins records under the threshold),
@@ -156,49 +156,69 @@ enum GateBench {
             }
         }
 
-        labelled(tldr, policy: policy)
+        labelled(tldr + gtfo, policy: policy, misses: args.contains("--labelled-misses"))
         speed(gtfo + tldr, policy: policy)
         return 0
     }
 
-    /// The hand-labelled sample: false positives are safe commands the gate does not allow.
-    static func labelled(_ tldr: [Record], policy: Policy) {
-        guard let text = readFile("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl") else {
-            print("\n(labelled sample not found; run from the package root)")
+    /// The hand-labelled set (Tests/CordonGateTests/Fixtures/labelled.jsonl: tldr and GTFOBins
+    /// ids labelled by ../shared/gate-classes.md), reported per split: `tune` is what the gate
+    /// was tuned against, `holdout` was labelled with it and never looked at while tuning.
+    /// `--labelled-misses` lists every disagreement of the tune split.
+    static func labelled(_ records: [Record], policy: Policy, misses: Bool) {
+        guard let text = readFile("Tests/CordonGateTests/Fixtures/labelled.jsonl") else {
+            print("\n(labelled set not found; run from the package root)")
             return
         }
-        let byId = Dictionary(tldr.map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a })
-        var safe = 0
-        var safeFlagged = 0
-        var risky = 0
-        var riskyCaught = 0
-        var total = 0
-        var flaggedSafe: [String] = []
+        let byId = Dictionary(records.map { ($0.id, $0.command) }, uniquingKeysWith: { a, _ in a })
+        struct Tally {
+            var n: [String: Int] = [:]
+            var flagged: [String: Int] = [:]
+            var blocked: [String: Int] = [:]
+            var exact = 0
+            var total = 0
+        }
+        var tallies: [String: Tally] = ["tune": Tally(), "holdout": Tally()]
+        var wrong: [String] = []
         for line in text.split(separator: "\n") {
             guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
-                let label = v["label"]?.stringValue,
-                let command = byId[id]
+                let label = v["label"]?.stringValue, let split = v["split"]?.stringValue, let command = byId[id]
             else { continue }
-            total += 1
             let d = Gate.evaluate(Action(id: id, payload: .shell(command)), policy: policy)
-            if label == "safe" {
-                safe += 1
-                if d.decision != .allow {
-                    safeFlagged += 1
-                    flaggedSafe.append(
-                        "\(id) (\(d.decision.rawValue) \(d.score)): \(command.replacingNewlines)")
-                }
-            } else {
-                risky += 1
-                if d.decision != .allow { riskyCaught += 1 }
+            let got: String
+            switch d.decision {
+            case .allow: got = "allow"
+            case .requiresApproval: got = "approve"
+            case .block: got = "block"
+            }
+            var t = tallies[split] ?? Tally()
+            t.total += 1
+            t.n[label, default: 0] += 1
+            if d.decision != .allow { t.flagged[label, default: 0] += 1 }
+            if d.decision == .block { t.blocked[label, default: 0] += 1 }
+            if got == label { t.exact += 1 }
+            tallies[split] = t
+            if misses, split == "tune", got != label, (got == "allow") != (label == "allow") || label == "block" {
+                let rule = v["rule"]?.stringValue ?? ""
+                wrong.append(
+                    "- `\(id)` labelled \(label) (\(rule)), gate \(got) \(d.score): `\(command.replacingNewlines)`")
             }
         }
-        print("\n## Labelled tldr sample (\(total) commands: \(safe) safe, \(risky) approval/block)\n")
-        print(
-            "- safe commands flagged (false positives): \(safeFlagged)/\(safe) = \(pct(safeFlagged, safe)) (goal <= 5%)"
-        )
-        print("- risky commands flagged: \(riskyCaught)/\(risky) = \(pct(riskyCaught, risky))")
-        for f in flaggedSafe { print("  - FP \(f)") }
+        print("\n## Labelled set (gate-classes.md): tuned part and untouched part\n")
+        print("| measure | goal | tune | holdout |")
+        print("| --- | --- | --- | --- |")
+        func row(_ name: String, _ goal: String, _ f: (Tally) -> (Int, Int)) {
+            let a = f(tallies["tune"] ?? Tally())
+            let b = f(tallies["holdout"] ?? Tally())
+            print("| \(name) | \(goal) | \(a.0)/\(a.1) = \(pct(a.0, a.1)) | \(b.0)/\(b.1) = \(pct(b.0, b.1)) |")
+        }
+        row("safe commands flagged (allow-labelled)", "<= 5%") { ($0.flagged["allow"] ?? 0, $0.n["allow"] ?? 0) }
+        row("safe commands blocked", "<= 0.5%") { ($0.blocked["allow"] ?? 0, $0.n["allow"] ?? 0) }
+        row("approval-worthy commands flagged", ">= 90%") { ($0.flagged["approve"] ?? 0, $0.n["approve"] ?? 0) }
+        row("block-worthy commands flagged", "100%") { ($0.flagged["block"] ?? 0, $0.n["block"] ?? 0) }
+        row("block-worthy commands blocked", "") { ($0.blocked["block"] ?? 0, $0.n["block"] ?? 0) }
+        row("exact class", "") { ($0.exact, $0.total) }
+        for w in wrong { print(w) }
     }
 
     static func speed(_ records: [Record], policy: Policy, rounds: Int = 1, batch: Bool = true) {

@@ -28,6 +28,8 @@ enum cs_op_kind {
     CS_OP_DEVPTS = 6,   // target
     CS_OP_SYMLINK = 7,  // source = link text, target
     CS_OP_SETATTR = 8,  // target: apply flags to an existing mount tree (read-only /proc/sys)
+    CS_OP_ATTACH = 9,   // fd: a detached mount tree the parent prepared (cs_open_tree_clone),
+                        // moved onto target; flags then applied recursively
 };
 
 /// Flags for bind/tmpfs/setattr ops, applied recursively with mount_setattr(2).
@@ -45,6 +47,7 @@ struct cs_op {
     const char *source;
     const char *target;
     const char *data;
+    int32_t fd;         // CS_OP_ATTACH only; closed by the child once attached
 };
 
 struct cs_rlimit {
@@ -165,6 +168,18 @@ int cs_sigmask_restore(const void *oldset);
 int cs_signalfd_for(const int *sigs, int n);   // blocks them and returns a signalfd
 /// Reads one signal from a signalfd: its number, or -errno.
 int cs_signalfd_read(int fd);
+/// A detached copy of the mount tree at `path` (open_tree(2) with OPEN_TREE_CLONE and
+/// AT_RECURSIVE, the last component not followed), close-on-exec. Needs CAP_SYS_ADMIN (root).
+/// Returns the fd or -errno.
+int cs_open_tree_clone(const char *path);
+/// A user namespace whose only mappings are uid `inner_uid` -> host `outer_uid` and gid
+/// `inner_gid` -> host `outer_gid`, as an fd of /proc/PID/ns/user (the process that made it is
+/// gone when this returns). Needs root. Returns the fd or -errno.
+int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid);
+/// Makes the detached tree `tree_fd` an idmapped mount through the user namespace `userns_fd`
+/// (mount_setattr MOUNT_ATTR_IDMAP, recursive). 0 or -errno (EINVAL: a filesystem in the tree
+/// does not support idmapped mounts).
+int cs_mount_idmap(int tree_fd, int userns_fd);
 /// Removes a directory tree cordon created itself, not following symlinks (nftw FTW_PHYS).
 int cs_remove_tree(const char *path);
 int cs_wstatus_exited(int s);

@@ -48,6 +48,7 @@ public final class GateLogWriter {
             close(dirFD)
             throw Self.openError("open lock file", directory.lockFile, e)
         }
+        FileIO.adoptOwner(lockFD, directory: dirFD)
     }
 
     deinit {
@@ -155,6 +156,7 @@ public final class GateLogWriter {
             close(fd)
             throw AuditError(.write, "open \(directory.gateLog): not a regular file", path: directory.gateLog)
         }
+        FileIO.adoptOwner(fd, directory: dirFD)
         logFD = fd
         logDev = UInt64(st.st_dev)
         logIno = UInt64(st.st_ino)

@@ -59,18 +59,37 @@ public struct LogDirectory: Sendable, Equatable {
     public func rotated(_ n: Int) -> String { "\(gateLog).\(n)" }
 
     /// Creates the directory (and missing parents) and `traces/`, mode 0700. An existing
-    /// directory is kept as it is.
+    /// directory is kept as it is. A new one gets a `.gitignore` of `*`: `.cordon/` usually sits
+    /// in the user's repository, and a host-side `git add -A` must not commit gate.log, traces
+    /// and the approval store.
     public func create() throws(AuditError) {
-        try Self.makeDirectories(path)
+        if try Self.makeDirectories(path) { Self.writeGitignore(in: path) }
         try Self.makeDirectories(traces)
     }
 
-    static func makeDirectories(_ path: String) throws(AuditError) {
-        if FileIO.isDirectory(path) { return }
+    static func writeGitignore(in dir: String) {
+        // O_EXCL|O_NOFOLLOW: never through a planted link; an existing file is left alone.
+        let fd = FileIO.open(dir + "/.gitignore", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let text = Array("# cordon's evidence (gate.log, traces, state.db): never committed\n*\n".utf8)
+        _ = text.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+        FileIO.adoptOwner(of: dir + "/.gitignore", directory: dir)
+    }
+
+    /// Makes the missing directories of `path`; true when the last one was made here. Each new
+    /// one takes its parent's owner (FileIO.adoptOwner: root writing in a user's project).
+    @discardableResult
+    static func makeDirectories(_ path: String) throws(AuditError) -> Bool {
+        if FileIO.isDirectory(path) { return false }
         var prefix = path.hasPrefix("/") ? "" : "."
+        var parent = prefix.isEmpty ? "/" : "."
         for comp in path.split(separator: "/") {
             prefix += "/" + comp
-            if mkdir(prefix, 0o700) != 0 {
+            defer { parent = prefix }
+            if mkdir(prefix, 0o700) == 0 {
+                FileIO.adoptOwner(of: prefix, directory: parent)
+            } else {
                 let e = errno
                 if e == EEXIST {
                     if FileIO.isDirectory(prefix) { continue }
@@ -81,6 +100,7 @@ public struct LogDirectory: Sendable, Equatable {
                 throw AuditError(.write, "create log directory \(path): \(errnoString(e))", path: path, errno: e)
             }
         }
+        return true
     }
 
     /// The gate.log set on disk, oldest first: `gate.log.N` ... `gate.log.1`, `gate.log`.

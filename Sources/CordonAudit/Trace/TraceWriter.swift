@@ -31,6 +31,7 @@ public final class TraceWriter: Sendable {
         let fd: Int32
         if let directory, let name {
             fd = Errno.retryingEINTR { openat(directory, name, flags, mode_t(0o600)) }
+            if fd >= 0 { FileIO.adoptOwner(fd, directory: directory) }
         } else {
             fd = FileIO.open(path, flags, 0o600)
         }

@@ -141,6 +141,21 @@ enum DoctorCommand: Subcommand {
                     : (root
                         ? "no writable cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" : "needs root"),
                 fallback: "rlimits only: address space per process, processes per user"))
+        if root {
+            // As root the workspace is an idmapped mount (docs/environment.md): probe the
+            // filesystem of the directory cordon would use, by making one.
+            let cwd = FileIO.cwd()
+            let r = probe.idmappedMount(cwd)
+            checks.append(
+                Check(
+                    layer: "idmapped mounts", ok: r == 0,
+                    detail: r == 0
+                        ? "the workspace (\(cwd)) can be idmapped: the sandbox writes it, files keep their owner"
+                        : "mount_setattr(MOUNT_ATTR_IDMAP) on \(cwd): \(Errno.text(r))",
+                    fallback:
+                        "a workspace owned by a user runs as that user; one owned by root is only as writable as its mode allows uid 65534 (never host root)"
+                ))
+        }
         checks.append(
             Check(
                 layer: "running as root", ok: true,

@@ -109,7 +109,10 @@ enum RunCommand: Subcommand {
             argv: argv, policy: policy,
             policyFile: parsed.value("policy").map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 },
             workspace: workspace, startDirectory: startDir,
-            logDirectory: LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd),
+            // Evidence belongs to the workspace (its `.cordon/`), not to wherever cordon was
+            // started, unless --log-dir or CORDON_HOME says otherwise.
+            logDirectory: LogDirectory.resolve(
+                option: parsed.value("log-dir"), environment: ctx.environment, cwd: workspace),
             tracePath: parsed.value("trace"), agent: parsed.value("agent") ?? policy.agentId ?? "unknown",
             session: parsed.value("session") ?? RunID.make(prefix: "s-"), project: parsed.value("project"),
             approval: approval, terminal: ctx.stdinIsTTY, hostEnvironment: ctx.environment,
