@@ -106,6 +106,7 @@ public final class Invocation: Sendable {
         self.written = written
         self.pathClass = pathClass
         self.args = argWords.map(\.value)
+        self.positionals = self.args.filter { !$0.isOptionLike }
         self.argWords = argWords
         self.command = command
         self.wrappers = wrappers
@@ -156,8 +157,71 @@ public final class Invocation: Sendable {
         return nil
     }
 
-    /// Arguments that do not start with `-` (a rough positional list).
-    public var positionals: [String] { args.filter { !$0.isOptionLike } }
+    /// Arguments that do not start with `-` (a rough positional list). Computed once: the
+    /// detectors ask for it many times per invocation.
+    public let positionals: [String]
+
+    /// Global options that take their value as the next word, per program: skipped with
+    /// their value before the subcommand, so `git -C dir push` is `push`.
+    static let globalValueOptions: [String: Set<String>] = [
+        "git": [
+            "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env",
+        ],
+        "docker": [
+            "--context", "-c", "-H", "--host", "--config", "--log-level", "-l", "--tlscacert", "--tlscert", "--tlskey",
+        ],
+        "podman": [
+            "--connection", "-c", "--url", "--root", "--runroot", "--log-level", "--storage-driver", "--cgroup-manager",
+        ],
+        "nerdctl": ["--namespace", "-n", "--address", "-a", "--host", "-H", "--snapshotter"],
+        "kubectl": [
+            "-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token",
+            "--as", "--as-group", "--request-timeout", "-v", "--v", "--certificate-authority", "--client-key",
+            "--client-certificate",
+        ],
+        "oc": ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token"],
+        "helm": ["-n", "--namespace", "--kube-context", "--kubeconfig", "--registry-config", "--repository-config"],
+        "npm": ["--prefix", "-C", "--workspace", "-w", "--userconfig", "--globalconfig", "--cache", "--registry"],
+        "pnpm": ["--dir", "-C", "--filter", "-F", "--workspace-dir"],
+        "yarn": ["--cwd", "--modules-folder"],
+        "cargo": ["-C", "--config", "-Z", "--manifest-path", "--color"],
+        "gh": ["-R", "--repo", "--hostname"],
+        "glab": ["-R", "--repo"],
+        "aws": ["--profile", "--region", "--output", "--endpoint-url", "--query", "--ca-bundle", "--cli-read-timeout"],
+        "gcloud": [
+            "--project", "--account", "--configuration", "--format", "--verbosity", "--impersonate-service-account",
+        ],
+        "az": ["--subscription", "--output", "-o", "--query"],
+        "systemctl": ["-H", "--host", "-M", "--machine", "--root", "-t", "--type", "-p", "--property", "--state"],
+        "terraform": [],
+        "make": ["-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-I", "--include-dir"],
+        "go": ["-C"],
+        "svn": ["--username", "--password", "--config-dir"],
+        "hg": ["-R", "--repository", "--cwd", "--config"],
+        "ssh": [
+            "-p", "-i", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-E", "-e", "-m", "-O", "-Q", "-S", "-W",
+            "-w", "-B", "-I",
+        ],
+    ]
+
+    /// The positional words that follow the program's global options (and a cargo/rustup
+    /// `+toolchain`): what subcommand patterns match.
+    public var commandWords: [String] {
+        let values = Invocation.globalValueOptions[program] ?? []
+        var j = 0
+        while j < args.count {
+            let a = args[j]
+            if a.hasPrefix("-") {
+                j += values.contains(a) ? 2 : 1
+            } else if a.hasPrefix("+") && (program == "cargo" || program == "rustup") {
+                j += 1
+            } else {
+                break
+            }
+        }
+        guard j < args.count else { return [] }
+        return [args[j]] + args[(j + 1)...].filter { !$0.isOptionLike }
+    }
 
     /// The first argument that is not an option: the subcommand of `git`, `kubectl`, `docker`.
     public var subcommand: String? { args.first { !$0.isOptionLike } }

@@ -41,6 +41,7 @@ enum Detectors {
         Packages.check(a, k, inv)
         Network.check(a, k, inv)
         Infrastructure.check(a, k, inv)
+        Effects.check(a, k, inv)
         if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
             // Raised for about half of all commands: concatenated into one exact-size buffer
             // instead of interpolated; the text is the same. Figures: docs/benchmarks-gate.md.

@@ -1,14 +1,43 @@
 // Destructive git: history rewrites, force pushes, discarded work, deleted remote refs.
 
 enum GitSafety {
+    /// git's global options that take a value as the next word (`git -C dir push`).
+    static let valueOptions: Set<String> = [
+        "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env",
+        "--list-cmds",
+    ]
+
+    /// Index of the subcommand in `inv.args`, past git's global options.
+    static func subcommandIndex(_ inv: borrowing Invocation) -> Int? {
+        var j = 0
+        while j < inv.args.count, inv.args[j].hasPrefix("-") {
+            j += valueOptions.contains(inv.args[j]) ? 2 : 1
+        }
+        return j < inv.args.count ? j : nil
+    }
+
+    /// The subcommand and the words after it that are not options (`stash drop`, `remote add`).
+    static func subcommandWords(_ inv: borrowing Invocation) -> [String] {
+        guard inv.program.eq("git") else { return inv.positionals }
+        guard let j = subcommandIndex(inv) else { return [] }
+        return [inv.args[j]] + inv.args[(j + 1)...].filter { !$0.isOptionLike }
+    }
+
+    /// A path-looking argument of checkout (`src/main.swift`, `.`), as opposed to a branch name
+    /// (`main`, `feature/login`): a dot in its last component, or a leading `./`.
+    static func looksLikePath(_ w: String) -> Bool {
+        if w == "." || w.hasPrefix("./") || w.hasPrefix("../") || w.contains("*") { return true }
+        let last = w.split(separator: "/").last ?? Substring(w)
+        guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return false }
+        let ext = last[last.index(after: dot)...]
+        return !ext.isEmpty && ext.utf8.count <= 6 && ext.allSatisfy { $0.isLetter || $0.isNumber }
+            && !ext.allSatisfy(\.isNumber)
+    }
+
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         guard inv.program.eq("git") else { return }
         // Skip `-C dir`, `-c k=v` global options to find the subcommand.
-        var j = 0
-        while j < inv.args.count, inv.args[j].hasPrefix("-") {
-            j += ["-C", "-c", "--git-dir", "--work-tree", "--namespace"].contains(inv.args[j]) ? 2 : 1
-        }
-        guard j < inv.args.count else { return }
+        guard let j = subcommandIndex(inv) else { return }
         let sub = inv.args[j]
         let rest = Array(inv.args[(j + 1)...])
         let has = { (xs: [String]) in
@@ -42,18 +71,39 @@ enum GitSafety {
                 a.hit(.gitDiscard, k, reason: "git branch -D deletes an unmerged branch")
             }
         case "checkout", "restore":
-            if rest.contains("--") && rest.last == "." || has(["--force", "-f"]) && sub == "checkout" {
-                a.hit(.gitDiscard, k, score: 45, reason: "git \(sub) discards local changes")
+            // A5: putting files back over local changes loses them (`checkout -- path`,
+            // `checkout src/main.swift`, `restore path`); switching branches does not, and
+            // `restore --staged` only unstages.
+            let paths = rest.filter { !$0.hasPrefix("-") }
+            let discards =
+                sub == "restore"
+                ? !paths.isEmpty && !(has(["--staged", "-S"]) && !has(["--worktree", "-W"]))
+                : rest.contains("--") && rest.last != "--" || has(["--force", "-f"])
+                    || paths.contains(where: looksLikePath)
+            if discards {
+                a.hit(.gitDiscard, k, reason: "git \(sub) discards local changes")
+            }
+        case "switch":
+            if has(["--discard-changes", "--force", "-f"]) {
+                a.hit(.gitDiscard, k, reason: "git switch --discard-changes drops local changes")
+            }
+        case "rebase":
+            if !has(["--abort", "--show-current-patch", "--edit-todo"]) {
+                a.hit(.gitHistoryRewrite, k, score: 60, reason: "git rebase rewrites commits")
+            }
+        case "commit":
+            if has(["--amend"]) {
+                a.hit(.gitHistoryRewrite, k, score: 60, reason: "git commit --amend rewrites the last commit")
             }
         case "stash":
             if rest.first == "clear" || rest.first == "drop" {
-                a.hit(.gitDiscard, k, score: 45, reason: "git stash \(rest[0]) discards stashed work")
+                a.hit(.gitDiscard, k, reason: "git stash \(rest[0]) discards stashed work")
             }
         case "filter-branch", "filter-repo":
             a.hit(.gitHistoryRewrite, k, reason: "git \(sub) rewrites the whole history")
         case "tag":
             if has(["-d", "--delete"]) {
-                a.hit(.gitDiscard, k, score: 40, reason: "git tag -d deletes a tag")
+                a.hit(.gitDiscard, k, reason: "git tag -d deletes a tag")
             }
         case "update-ref":
             if has(["-d"]) { a.hit(.gitDiscard, k, reason: "git update-ref -d deletes a ref") }
@@ -65,7 +115,7 @@ enum GitSafety {
         case "gc":
             if has(["--prune=now"]) || rest.contains("--prune=all") {
                 a.hit(
-                    .gitHistoryRewrite, k, score: 45, reason: "git gc --prune=now drops unreachable objects")
+                    .gitHistoryRewrite, k, score: 60, reason: "git gc --prune=now drops unreachable objects")
             }
         default:
             break

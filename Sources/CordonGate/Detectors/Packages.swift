@@ -61,7 +61,10 @@ enum Packages {
         case .easyInstall:
             installs = true
         }
-        guard installs else { return }
+        // R7: dry runs and simulations change nothing.
+        guard installs, !inv.hasAny(["--dry-run", "--simulate", "--just-print", "--no-act", "--print-uris"]),
+            !(p.hasPrefix("apt") && inv.has("-s"))
+        else { return }
         let fromURL = inv.args.first {
             $0.hasPrefix("git+") || $0.hasPrefix("http://") || $0.hasPrefix("https://")
                 || $0.hasPrefix("ftp://") || $0.has("github.com/")

@@ -7,7 +7,23 @@
 // - other tokens must match the positional arguments in order from the first (`*` globs; a
 //   trailing `/` is optional).
 
+import Synchronization
+
 public struct CommandPattern: Sendable, Equatable {
+    /// Patterns parsed once per text: the policy's lists are matched on every decision.
+    private static let cache = Mutex<[String: CommandPattern]>([:])
+
+    /// The pattern for `text`, parsed on first use.
+    public static func cached(_ text: String) -> CommandPattern {
+        if let p = cache.withLock({ $0[text] }) { return p }
+        let p = CommandPattern(text)
+        cache.withLock { c in
+            if c.count > 4096 { c.removeAll() }
+            c[text] = p
+        }
+        return p
+    }
+
     public var program: [String]
     public var flags: [[String]]
     public var positionals: [[String]]
@@ -42,7 +58,9 @@ public struct CommandPattern: Sendable, Equatable {
         for alternatives in flags where !alternatives.contains(where: { flagPresent($0, inv) }) {
             return false
         }
-        let pos = inv.positionals
+        // The words after the program's global options: `git -C . push` and `git -c k=v push`
+        // are `push` to a pattern, as `kubectl -n prod delete` is `delete` (issue 12.7).
+        let pos = positionals.isEmpty ? [] : inv.commandWords
         guard pos.count >= positionals.count else { return false }
         for (k, alternatives) in positionals.enumerated() {
             let a = pos[k]

@@ -67,7 +67,7 @@ struct Verdict {
     /// A command list, on every program that would run: each entry that matches some program.
     mutating func commandList(_ list: [String], _ kind: DecisionKind, analysis: Analysis) {
         for entry in list {
-            let pattern = CommandPattern(entry)
+            let pattern = CommandPattern.cached(entry)
             guard let k = analysis.invocations.indices.first(where: { pattern.matches(analysis.invocations[$0]) })
             else { continue }
             consider(

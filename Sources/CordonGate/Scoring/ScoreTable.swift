@@ -45,6 +45,9 @@ public enum Signal: String, CaseIterable, Sendable {
     case networkTool, networkListener, scanner, packetCapture
     // Cloud and infrastructure.
     case infraDelete, infraChange, containerPrivileged, containerPrune, databaseDestroy
+    // What a command does beyond the workspace (gate-classes.md A1-A14): the approval band.
+    case egress, remoteStateChange, systemChange, softwareChange, permissionChange, fileDelete, bulkChange,
+        databaseSession, outsideWrite, rawDisk, inputCapture, thirdPartyCode, thirdPartyService
     // Inline code and unknown programs.
     case inlineCode, inlineShellOut, unknownProgram
     // Combinations and context (applied by Scoring, not by a single detector).
@@ -92,6 +95,19 @@ public enum Signal: String, CaseIterable, Sendable {
             "cloud-infra"
         case .inlineCode, .inlineShellOut: "inline-code"
         case .unknownProgram: "unknown-program"
+        case .egress: "network-egress"
+        case .remoteStateChange: "cloud-infra"
+        case .systemChange: "system-change"
+        case .softwareChange: "package-install"
+        case .permissionChange: "permissions"
+        case .fileDelete: "file-delete"
+        case .bulkChange: "bulk-change"
+        case .databaseSession: "database"
+        case .outsideWrite: "outside-write"
+        case .rawDisk: "disk-write"
+        case .inputCapture: "input-capture"
+        case .thirdPartyCode: "third-party-code"
+        case .thirdPartyService: "third-party-service"
         case .elevatedBonus: "elevated"
         case .productionBonus: "environment"
         }
@@ -171,20 +187,24 @@ public enum Signal: String, CaseIterable, Sendable {
         case .swapOff: 60
         case .forkBomb: 95
         case .diskFill: 70
-        case .packageInstall: 35
+        case .packageInstall: 60
         case .packageFromURL: 65
         case .networkTool: 10
         case .networkListener: 60
         case .scanner: 60
-        case .packetCapture: 50
+        case .packetCapture: 60
         case .infraDelete: 70
-        case .infraChange: 50
+        case .infraChange: 60
         case .containerPrivileged: 75
         case .containerPrune: 60
         case .databaseDestroy: 80
         case .inlineCode: 20
         case .inlineShellOut: 60
         case .unknownProgram: 5
+        case .egress, .remoteStateChange, .systemChange, .softwareChange, .permissionChange, .fileDelete,
+            .bulkChange, .databaseSession, .outsideWrite, .rawDisk, .inputCapture, .thirdPartyCode,
+            .thirdPartyService:
+            60
         case .elevatedBonus: 10
         case .productionBonus: 10
         }
@@ -310,6 +330,27 @@ public enum Signal: String, CaseIterable, Sendable {
         case .inlineCode: "inline interpreter code (python -c, perl -e, node -e, awk program)"
         case .inlineShellOut: "inline code that runs commands we cannot read"
         case .unknownProgram: "a program the gate has no knowledge of (never decides alone)"
+        case .egress:
+            "content to or from another host: a URL or user@host naming a non-loopback machine, a network client (curl, ssh, mail, yt-dlp...), git clone/fetch/pull/push (A3)"
+        case .remoteStateChange:
+            "a cloud, cluster, hypervisor, platform or forge CLI asked to create, change, start, stop or delete something (A9, R3)"
+        case .systemChange:
+            "processes signalled, services, kernel modules, sysctl, clock, hostname, mounts, network and firewall configuration, users and groups (A8)"
+        case .softwareChange: "packages removed, upgraded or published; toolchains and plugins installed (A4)"
+        case .permissionChange: "chmod, chown, chgrp, setfacl, chattr (A6)"
+        case .fileDelete:
+            "rm, find -delete, truncate -s 0, git clean/rm of anything but scratch and build output (A1)"
+        case .bulkChange:
+            "many files moved, renamed or edited in place at once (mv *, rename, find -exec mv, sed -i on many) (A2)"
+        case .databaseSession: "a database session or a database changed (psql, mysql, redis-cli, dropdb...) (A10)"
+        case .outsideWrite:
+            "writes outside the workspace: dotfiles, system paths, global tool configuration, logins, keys, cron and at jobs (A11)"
+        case .rawDisk: "raw disks, partitions, file system checks and firmware flashing (A12)"
+        case .inputCapture:
+            "screen, camera, microphone, keyboard or clipboard captured; synthetic input; password stores read; screen locks and radios (A13, R10)"
+        case .thirdPartyCode: "someone else's package fetched and run: npx, pipx run, uvx, go run x@v, nix run (A14)"
+        case .thirdPartyService:
+            "text or code sent to a third-party service: LLM and translation CLIs, messaging, code scanners (R4)"
         case .elevatedBonus: "added to the strongest finding when it runs under sudo/doas/su"
         case .productionBonus: "added to any score of 20 or more when the environment is production"
         }
