@@ -40,11 +40,13 @@ let package = Package(
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
                 "CordonStore",
             ]),
+        // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
+        .target(name: "CordonScan", dependencies: ["CordonBase"]),
         .target(
             name: "CordonCLI",
             dependencies: [
                 "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
-                "CordonAudit", "CordonStore",
+                "CordonAudit", "CordonStore", "CordonScan",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
@@ -70,6 +72,9 @@ let package = Package(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
+        .testTarget(
+            name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
     ],
