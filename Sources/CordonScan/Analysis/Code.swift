@@ -14,6 +14,9 @@ final class Scope {
     let parent: Scope?
     let name: String
     var params: Set<String>
+    /// Parameters of expression-bodied arrow functions inside this scope that are tools
+    /// (`tool({ execute: async ({ url }) => fetch(url) })`): they have no block of their own.
+    var toolParams: Set<String> = []
     /// A tool function: its parameters are chosen by the model.
     var isTool: Bool
     var env: [String: Origin] = [:]
@@ -51,6 +54,7 @@ final class Scope {
         var s: Scope? = self
         while let cur = s {
             if cur.params.contains(name) { return (true, cur.isTool) }
+            if cur.toolParams.contains(name) { return (true, true) }
             if cur.env[name] != nil { return (false, false) }
             s = cur.parent
         }
