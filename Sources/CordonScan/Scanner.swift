@@ -34,7 +34,11 @@ public enum FileScanner {
             findings = rules.findings
             comments = lexed.comments
         case .shell, .dockerfile, .compose, .env, .mcpConfig, .cordonPolicy:
-            findings = ConfigRules.scan(kind: kind, bytes: bytes)
+            let (f, skipped) = ConfigRules.scan(kind: kind, bytes: bytes)
+            if let skipped {
+                return FileReport(path: path, language: kind, bytes: bytes.count, findings: [], skipped: skipped)
+            }
+            findings = f
         }
         let lines = Lines(bytes)
         var masks: [Int: [Range<Int>]] = [:]
