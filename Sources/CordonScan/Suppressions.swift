@@ -72,3 +72,27 @@ extension String {
         return nil
     }
 }
+
+extension String {
+    /// Whether `needle` occurs in this string, comparing UTF-8 bytes (the standard library's
+    /// generic substring search costs more than a whole file's tokenising here).
+    func has(_ needle: String) -> Bool {
+        var h = self
+        var n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard nb.count <= hb.count, let first = nb.first else { return nb.isEmpty }
+                var i = 0
+                while i + nb.count <= hb.count {
+                    if hb[i] == first {
+                        var j = 1
+                        while j < nb.count && hb[i + j] == nb[j] { j += 1 }
+                        if j == nb.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+}

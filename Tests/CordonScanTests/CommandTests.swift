@@ -281,3 +281,56 @@ extension String {
         return nil
     }
 }
+
+@Suite("scan on start")
+struct ScanOnStartTests {
+    @Test("below the policy's thresholds cordon run does not start: exit 77, findings on stderr, a source=scan line")
+    func blocks() throws {
+        let s = Scratch()
+        try s.copy("python/eval_vulnerable.py", as: "agent/calc.py")
+        s.write(
+            "p.yaml",
+            "extends: default\nscan: {on_start: true, min_score: 80, fail_on: [CRITICAL, HIGH], paths: [agent]}\n")
+        s.write("marker.sh", "#!/bin/sh\ntouch ran\n")
+        let r = TestProcess.run(
+            [
+                TestProcess.cordon, "run", "--policy", "p.yaml", "--approval", "deny", "--unsandboxed", "--",
+                "/bin/touch", "ran",
+            ],
+            cwd: s.path)
+        #expect(r.status == 77, "\(r.stderr)")
+        #expect(r.stderr.contains("agent/calc.py:13:9: HIGH eval-injection"), "\(r.stderr)")
+        #expect(r.stderr.contains("the command was not run"))
+        #expect(access(s.path + "/ran", F_OK) != 0)
+        let log = s.read(".cordon/gate.log")
+        #expect(log.contains("decision=block"), "\(log)")
+        #expect(log.contains(" source=scan ") && log.contains(" rule=scan "), "\(log)")
+        #expect(s.read(".cordon/scan-cache.jsonl").contains("scan-1"))
+    }
+
+    @Test("on_fail: warn prints the findings and runs; a clean tree runs silently")
+    func warns() throws {
+        let s = Scratch()
+        try s.copy("python/eval_vulnerable.py", as: "agent/calc.py")
+        s.write("w.yaml", "extends: default\nscan: {on_start: true, min_score: 80, on_fail: warn, paths: [agent]}\n")
+        let r = TestProcess.run(
+            [
+                TestProcess.cordon, "run", "--policy", "w.yaml", "--approval", "deny", "--unsandboxed", "--",
+                "/bin/touch", "ran",
+            ],
+            cwd: s.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("scan.on_fail: warn, so the run starts"))
+        #expect(access(s.path + "/ran", F_OK) == 0)
+        #expect(s.read(".cordon/gate.log").contains("decision=allow score=100 level=critical"))
+        try s.copy("python/eval_safe.py", as: "agent/calc.py")
+        let clean = TestProcess.run(
+            [
+                TestProcess.cordon, "run", "--policy", "w.yaml", "--approval", "deny", "--unsandboxed", "--",
+                "/bin/true",
+            ],
+            cwd: s.path)
+        #expect(clean.status == 0)
+        #expect(!clean.stderr.contains("trust score"), "\(clean.stderr)")
+    }
+}

@@ -25,6 +25,9 @@ public struct ScanRequest: Sendable {
     public var excludes: [String] = []
     /// Where the result cache lives (`.cordon`); nil: no cache.
     public var cacheDirectory: String?
+    /// A directory prefix left out of reported paths (`cordon run` scans absolute paths in its
+    /// workspace and reports them relative to it).
+    public var base: String?
     public init(paths: [String]) { self.paths = paths }
 }
 
@@ -107,7 +110,7 @@ public enum ProjectScanner {
             let results = ParallelMap.map(
                 count: slice.count, threads: ParallelMap.availableThreads, minimumPerThread: 8
             ) { i -> (FileReport?, String?) in
-                scanOne(slice[i], explicit: explicit.contains(slice[i]), cached: known)
+                scanOne(slice[i], explicit: explicit.contains(slice[i]), cached: known, base: req.base)
             }
             for (r, key) in results {
                 guard let r else { continue }
@@ -122,8 +125,11 @@ public enum ProjectScanner {
     }
 
     /// One file: its report (nil when it is not a kind the scanner reads) and its cache key.
-    static func scanOne(_ path: String, explicit: Bool, cached: [String: [Finding]]) -> (FileReport?, String?) {
-        let rel = reported(path)
+    static func scanOne(_ path: String, explicit: Bool, cached: [String: [Finding]], base: String?) -> (
+        FileReport?, String?
+    ) {
+        var rel = reported(path)
+        if let b = base, rel.hasPrefix(b + "/") { rel = String(rel.dropFirst(b.count + 1)) }
         var st = stat()
         guard stat(path, &st) == 0 else {
             return (FileReport(path: rel, language: .python, bytes: 0, findings: [], skipped: "\(Errno.current)"), nil)

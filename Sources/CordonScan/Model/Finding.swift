@@ -64,7 +64,9 @@ public struct FileReport: Sendable {
 
     /// 100 minus the penalty of every counted finding (Severity.penalty), at least 0.
     public var score: Int {
-        max(0, 100 - findings.filter(\.counts).reduce(0) { $0 + $1.severity.penalty })
+        var penalty = 0
+        for f in findings where f.counts { penalty += f.severity.penalty }
+        return max(0, 100 - penalty)
     }
 }
 

@@ -338,7 +338,7 @@ struct CodeRules: CodeVisitor {
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
-                return l.contains("session") || l.contains("client") || l.contains("http")
+                return l.has("session") || l.has("client") || l.has("http")
             })
         {
             url = c.arg(0, "url")
@@ -550,7 +550,7 @@ struct CodeRules: CodeVisitor {
                 let left = toks[i - 1]
                 let l = left.text.lowercased()
                 if left.isOp(")")
-                    || ["dir", "path", "root", "base", "folder", "workspace"].contains(where: l.contains),
+                    || ["dir", "path", "root", "base", "folder", "workspace"].contains(where: { l.has($0) }),
                     code.origin((i + 1)..<(i + 2), scope) == .untrusted
                 {
                     facts[id, default: Facts()].joins.append((left, left.text + " / " + (next?.text ?? "")))
@@ -640,7 +640,7 @@ struct CodeRules: CodeVisitor {
             guard t.kind == .name else { continue }
             let l = t.text.lowercased()
             if ["allow", "whitelist", "permit", "trusted", "safe_url", "is_safe", "validate_url", "check_url"].contains(
-                where: l.contains)
+                where: { l.has($0) })
             {
                 return true
             }
@@ -656,7 +656,7 @@ struct CodeRules: CodeVisitor {
             guard t.kind == .name || t.kind == .string else { continue }
             let l = t.text.lowercased()
             if t.kind == .name && (l == "input" || l == "confirm" || l == "prompt_toolkit") { return true }
-            if ["approv", "confirm", "consent", "human", "interrupt", "cordon"].contains(where: l.contains) {
+            if ["approv", "confirm", "consent", "human", "interrupt", "cordon"].contains(where: { l.has($0) }) {
                 return true
             }
         }
@@ -688,7 +688,7 @@ struct CodeRules: CodeVisitor {
         ]
         for i in body where toks[i].kind == .name {
             let l = toks[i].text.lowercased()
-            if limits.contains(where: l.contains) { return }
+            if limits.contains(where: { l.has($0) }) { return }
         }
         add(
             RuleID.unboundedLoop, nil, at,

@@ -73,13 +73,21 @@ enum Secrets {
         return Set(s).count <= 3
     }
 
+    /// Bytes a finding can start with: a table, since this runs over every byte of every file.
+    static let firstBytes: [Bool] = {
+        var t = [Bool](repeating: false, count: 256)
+        for s in shapes { t[Int(s.prefix.utf8.first ?? 0)] = true }
+        t[0x2D] = true
+        t[0x3A] = true
+        return t
+    }()
+
     static func scan(_ b: [UInt8]) -> [Hit] {
         var hits: [Hit] = []
         var line = 1
         var lineStart = 0
         var i = 0
         let n = b.count
-        let firstBytes = Set(shapes.map { $0.prefix.utf8.first ?? 0 } + [0x2D, 0x3A])
         while i < n {
             let c = b[i]
             if c == 0x0A {
@@ -88,7 +96,7 @@ enum Secrets {
                 i += 1
                 continue
             }
-            guard firstBytes.contains(c) else {
+            guard firstBytes[Int(c)] else {
                 i += 1
                 continue
             }
