@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
             name: "CordonBench",
-            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"],
+            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan"],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(

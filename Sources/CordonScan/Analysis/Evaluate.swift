@@ -184,6 +184,13 @@ extension Code {
         let p = scope.param(head)
         if p.found {
             if p.tool { return .untrusted }
+            // A web handler's request: `req.query.q`, `request.json["x"]`, `event.body`.
+            if ["req", "request", "event"].contains(head), segs.count > 1,
+                ["query", "body", "params", "args", "form", "json", "headers", "cookies", "files", "data"].contains(
+                    segs[1])
+            {
+                return .untrusted
+            }
             return segs.contains(where: TaintWords.strong) ? .untrusted : .unknown
         }
         if head == "self" || head == "this" || head == "cls" {

@@ -200,7 +200,16 @@ enum PythonWalker {
             segs.insert(toks[j - 2].text, at: 0)
             j -= 2
         }
-        let onExpression = j - 1 >= lower && (toks[j - 1].isOp(".") || toks[j - 1].isOp("?."))
+        var onExpression = j - 1 >= lower && (toks[j - 1].isOp(".") || toks[j - 1].isOp("?."))
+        // `require("child_process").exec(cmd)`: the module is named right there.
+        if onExpression, j - 5 >= lower, toks[j - 2].isOp(")"), toks[j - 3].kind == .string, toks[j - 4].isOp("("),
+            toks[j - 5].isName("require") || toks[j - 5].isName("import")
+        {
+            let m = toks[j - 3].text.hasPrefix("node:") ? String(toks[j - 3].text.dropFirst(5)) : toks[j - 3].text
+            segs.insert(m, at: 0)
+            onExpression = false
+            j -= 4
+        }
         let close = Code.close(toks, k, toks.count)
         let (args, kws) = code.arguments(k, close)
         return Call(

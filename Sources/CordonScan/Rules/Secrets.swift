@@ -131,8 +131,22 @@ enum Secrets {
         return true
     }
 
+    /// Shapes by the first byte of their prefix, with the prefix as bytes: checking a byte is
+    /// one table lookup and a few byte compares, not a loop over every provider.
+    static let byFirstByte: [[(prefix: [UInt8], shape: Shape)]] = {
+        var t = [[(prefix: [UInt8], shape: Shape)]](repeating: [], count: 256)
+        for s in shapes { t[Int(s.prefix.utf8.first ?? 0)].append((Array(s.prefix.utf8), s)) }
+        return t
+    }()
+
+    static func starts(_ b: [UInt8], _ i: Int, _ p: [UInt8]) -> Bool {
+        guard i + p.count <= b.count else { return false }
+        for k in 0..<p.count where b[i + k] != p[k] { return false }
+        return true
+    }
+
     static func shape(_ b: [UInt8], _ i: Int, line: Int, lineStart: Int) -> Hit? {
-        for s in shapes where starts(b, i, s.prefix) {
+        for (prefix, s) in byFirstByte[Int(b[i])] where starts(b, i, prefix) {
             let from = i + s.prefix.utf8.count
             var j = from
             while j < b.count && s.body(b[j]) && j - from <= s.maximum { j += 1 }
