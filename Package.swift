@@ -38,18 +38,20 @@ let package = Package(
             name: "CordonRun",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
-                "CordonStore",
+                "CordonStore", "CordonScan",
             ]),
+        // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
+        .target(name: "CordonScan", dependencies: ["CordonBase"]),
         .target(
             name: "CordonCLI",
             dependencies: [
                 "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
-                "CordonAudit", "CordonStore",
+                "CordonAudit", "CordonStore", "CordonScan",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
             name: "CordonBench",
-            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI"],
+            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan"],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(
@@ -70,6 +72,9 @@ let package = Package(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
+        .testTarget(
+            name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
     ],

@@ -50,6 +50,11 @@ public struct ScanPolicy: Sendable, Equatable {
     public var minScore: Int?
     /// Levels that fail a scan, upper-case as in AgentCop files: CRITICAL, HIGH, MEDIUM, LOW.
     public var failOn: [String] = []
+    /// `cordon run` scans `paths` (relative to the workspace) before starting the command.
+    public var onStart = false
+    public var paths: [String] = ["."]
+    /// `block` (the run does not start, exit 77) or `warn` (findings on stderr, it starts).
+    public var onFail = "block"
     public init() {}
 }
 

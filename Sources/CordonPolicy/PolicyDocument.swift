@@ -17,6 +17,9 @@ public enum PolicyDocument {
         var scan: [(String, JSONValue)] = []
         if let s = p.scan.minScore { scan.append(("min_score", int(s))) }
         scan.append(("fail_on", .array(p.scan.failOn.map(text))))
+        scan.append(("on_start", .bool(p.scan.onStart)))
+        scan.append(("paths", .array(p.scan.paths.map(text))))
+        scan.append(("on_fail", text(p.scan.onFail)))
         top.append(("scan", .object(scan)))
 
         var monitor: [(String, JSONValue)] = [

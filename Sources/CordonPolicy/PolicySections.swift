@@ -27,7 +27,12 @@ extension PolicyDecoder {
 
     mutating func scan(_ node: YAMLNode) -> ScanPolicy {
         var s = ScanPolicy()
-        guard let f = fields(node, "scan", known: ["min_score", "fail_on"]) else { return s }
+        guard let f = fields(node, "scan", known: ["min_score", "fail_on", "on_start", "paths", "on_fail"]) else {
+            return s
+        }
+        assign(&s.onStart, f["on_start"]) { $0.bool($1, "scan.on_start") }
+        assign(&s.paths, f["paths"]) { d, n in d.list(n, "scan.paths") { d, item, path in d.string(item, path) } }
+        assign(&s.onFail, f["on_fail"]) { $0.choice($1, "scan.on_fail", ["block", "warn"]) }
         assignOptional(&s.minScore, f["min_score"]) { $0.int($1, "scan.min_score", 0...100) }
         assign(&s.failOn, f["fail_on"]) { d, n in
             // AgentCop files write levels upper-case; accept any case, store upper-case.

@@ -80,6 +80,7 @@ public final class Runner {
     }
 
     func run() throws(RunFailure) -> RunResult {
+        if let refused = try scanOnStart() { return refused }
         let decision = try decide()
         if let refused = try gateRefusal(decision) { return refused }
         if request.unsandboxed { return try runUnsandboxed() }

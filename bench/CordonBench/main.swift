@@ -1,5 +1,6 @@
 // cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
-// Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift, StatsBench.swift.
+// Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift, StatsBench.swift,
+// ScanBench.swift.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -10,6 +11,7 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("startup", "cordon run -- /bin/true vs bare exec vs bwrap", SandboxBench.main),
     ("monitor", "cost of exec gating and event recording inside the sandbox", MonitorBench.main),
     ("stats", "cordon stats over a generated 1,000,000-line gate.log", StatsBench.main),
+    ("scan", "cordon scan throughput over source trees (MB/s per core, files/s, cache)", ScanBench.main),
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {

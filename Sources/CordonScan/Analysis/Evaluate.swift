@@ -1,0 +1,252 @@
+// The origin of an expression: the strongest origin of anything in it, with escaping calls
+// (`shlex.quote(x)`) making their argument safe, model calls (`llm.invoke(...)`) making their
+// result untrusted, and names looked up in the assignments seen so far.
+
+enum Known {
+    static let pythonKeywords: Set<String> = [
+        "and", "or", "not", "in", "is", "if", "else", "lambda", "await", "yield", "None", "True", "False", "async",
+        "from", "as", "return", "del", "assert", "raise", "elif", "while", "with", "print",
+    ]
+    static let jsKeywords: Set<String> = [
+        "true", "false", "null", "undefined", "new", "typeof", "void", "await", "in", "of", "instanceof", "return",
+        "const", "let", "var", "async", "function", "yield", "delete", "throw", "as", "satisfies", "NaN",
+    ]
+
+    /// Calls whose result is escaped, converted to a number, or reduced to a file name.
+    static let sanitizers: Set<String> = [
+        "shlex.quote", "shlex.join", "pipes.quote", "int", "float", "bool", "len", "abs", "round", "html.escape",
+        "markupsafe.escape", "escape", "re.escape", "urllib.parse.quote", "urllib.parse.quote_plus", "quote_plus",
+        "os.path.basename", "basename", "secure_filename", "werkzeug.utils.secure_filename", "shell_quote",
+        "shellescape", "shellEscape", "shell-quote.quote", "Number", "parseInt", "parseFloat", "encodeURIComponent",
+        "path.basename", "sqlstring.escape", "mysql.escape", "pg-format", "uuid.uuid4", "hashlib.sha256",
+        "ast.literal_eval", "sanitize", "sanitize_filename",
+    ]
+    /// Method names that escape (`conn.escape(x)`, `db.literal(x)`).
+    static let sanitizerMethods: Set<String> = ["quote", "escape", "escape_string", "literal", "escapeId"]
+
+    /// Method names that return a model's output.
+    static let modelMethods: Set<String> = [
+        "invoke", "ainvoke", "predict", "apredict", "generate", "agenerate", "generate_content",
+        "generate_content_async", "complete", "acomplete", "chat", "achat", "predict_messages", "stream",
+        "generateText", "generateObject", "streamText", "kickoff", "run_sync", "call_llm", "ask_llm", "query_llm",
+    ]
+
+    /// Functions and attributes whose value is the operator's configuration, not input.
+    static let configReads: Set<String> = [
+        "os.environ", "os.getenv", "os.environ.get", "process.env", "os.sep", "os.getcwd", "os.path.dirname",
+        "os.path.expanduser", "sys.platform", "sys.executable", "process.cwd", "__file__", "__dirname",
+        "__filename",
+    ]
+
+    /// Reads of request or process input.
+    static let inputReads: Set<String> = [
+        "sys.argv", "sys.stdin", "input", "raw_input", "flask.request", "request.args", "request.form", "request.json",
+        "request.values", "request.data", "request.files", "request.get_json", "process.argv", "process.stdin",
+        "fastapi.Request", "readline.question",
+    ]
+
+    /// Calls that fetch from the network: their result is web content.
+    static let webReads: Set<String> = [
+        "requests.get", "requests.post", "httpx.get", "httpx.post", "urllib.request.urlopen", "urlopen", "fetch",
+        "axios.get", "axios.post",
+    ]
+
+    /// Calls whose result keeps the origin of their arguments.
+    static let passThrough: Set<String> = [
+        "str", "repr", "list", "tuple", "dict", "set", "sorted", "reversed", "format", "os.path.join",
+        "os.path.normpath", "os.path.abspath", "os.path.realpath", "pathlib.Path", "Path", "json.loads", "json.dumps",
+        "open", "String", "JSON.parse", "JSON.stringify", "path.join", "path.resolve", "path.normalize", "Array.from",
+        "textwrap.dedent", "f", "sum", "min", "max", "map", "filter", "zip", "enumerate", "range", "print",
+        "Buffer.from", "encodeURI", "Object.values", "Object.keys",
+    ]
+
+    static func isAllCaps(_ s: String) -> Bool {
+        var letters = 0
+        for c in s.utf8 {
+            if c >= 0x61 && c <= 0x7A { return false }
+            if c >= 0x41 && c <= 0x5A { letters += 1 }
+        }
+        return letters >= 2
+    }
+}
+
+extension Code {
+    func origin(_ r: Range<Int>, _ scope: Scope) -> Origin { origin(tokens, r, scope) }
+
+    func origin(of toks: [Token], _ scope: Scope) -> Origin { origin(toks, 0..<toks.count, scope) }
+
+    func origin(_ toks: [Token], _ r: Range<Int>, _ scope: Scope) -> Origin {
+        var o = Origin.constant
+        var i = r.lowerBound
+        let b = r.upperBound
+        let keywords = language == .python ? Known.pythonKeywords : Known.jsKeywords
+        while i < b {
+            let t = toks[i]
+            switch t.kind {
+            case .string:
+                var so = Origin.constant
+                for p in t.parts { so = max(so, origin(of: p, scope)) }
+                let (po, next) = postfix(toks, i + 1, b, scope, start: so, segs: [])
+                o = max(o, po)
+                i = next
+            case .name:
+                if t.text == "for" && language == .python {
+                    // A comprehension: its value is the element expression before `for`; the
+                    // iterable only says how many there are.
+                    return o
+                }
+                if t.text == "lambda" {
+                    while i < b && !toks[i].isOp(":") { i += 1 }
+                    i += 1
+                    continue
+                }
+                if keywords.contains(t.text) {
+                    i += 1
+                    continue
+                }
+                // `key=value` keyword arguments and `key: value` object keys are not values.
+                if i + 1 < b,
+                    i == r.lowerBound || toks[i - 1].isOp(",") || toks[i - 1].isOp("(")
+                        || toks[i - 1].isOp("{"),
+                    toks[i + 1].isOp("=") || (language == .javascript && toks[i + 1].isOp(":"))
+                {
+                    i += 2
+                    continue
+                }
+                let (po, next) = postfix(toks, i + 1, b, scope, start: nil, segs: [t.text])
+                o = max(o, po)
+                i = next
+            case .op where t.text == "(" || t.text == "[" || t.text == "{":
+                let c = Code.close(toks, i, b)
+                let inner = origin(toks, (i + 1)..<min(c, b), scope)
+                let (po, next) = postfix(toks, min(c + 1, b), b, scope, start: inner, segs: [])
+                o = max(o, po)
+                i = next
+            default:
+                i += 1
+            }
+            if o == .untrusted { return o }
+        }
+        return o
+    }
+
+    /// Reads `.name`, calls and subscripts after a primary; `start` is the value so far (nil
+    /// while it is still a chain of names).
+    func postfix(_ toks: [Token], _ from: Int, _ b: Int, _ scope: Scope, start: Origin?, segs: [String])
+        -> (Origin, Int)
+    {
+        var cur = start
+        var segs = segs
+        var j = from
+        while j < b {
+            let t = toks[j]
+            if (t.isOp(".") || t.isOp("?.")) && j + 1 < b && toks[j + 1].kind == .name {
+                segs.append(toks[j + 1].text)
+                j += 2
+                continue
+            }
+            if t.isOp("(") {
+                let c = Code.close(toks, j, b)
+                let args = origin(toks, (j + 1)..<min(c, b), scope)
+                cur = callOrigin(cur, segs, args, scope)
+                segs = []
+                j = min(c + 1, b)
+                continue
+            }
+            if t.isOp("[") {
+                let c = Code.close(toks, j, b)
+                cur = value(cur, segs, scope)
+                segs = []
+                j = min(c + 1, b)
+                continue
+            }
+            break
+        }
+        return (value(cur, segs, scope), j)
+    }
+
+    /// A chain of names read as a value (no call): a variable and its attributes.
+    func value(_ cur: Origin?, _ segs: [String], _ scope: Scope) -> Origin {
+        guard let cur else { return reference(segs, scope) }
+        if segs.isEmpty || cur == .untrusted { return cur }
+        // `resp.choices[0].message.content`: attributes that hold a model's text.
+        if segs.contains(where: { TaintWords.strong($0) || $0 == "content" || $0 == "text" || $0 == "arguments" }),
+            cur != .constant
+        {
+            return .untrusted
+        }
+        return cur
+    }
+
+    func reference(_ segs: [String], _ scope: Scope) -> Origin {
+        guard let head = segs.first else { return .unknown }
+        if let o = scope.lookup(head) { return o }
+        let p = scope.param(head)
+        if p.found {
+            if p.tool { return .untrusted }
+            // A web handler's request: `req.query.q`, `request.json["x"]`, `event.body`.
+            if ["req", "request", "event"].contains(head), segs.count > 1,
+                ["query", "body", "params", "args", "form", "json", "headers", "cookies", "files", "data"].contains(
+                    segs[1])
+            {
+                return .untrusted
+            }
+            return segs.contains(where: TaintWords.strong) ? .untrusted : .unknown
+        }
+        if head == "self" || head == "this" || head == "cls" {
+            return segs.dropFirst().contains(where: TaintWords.strong) ? .untrusted : .unknown
+        }
+        let resolved = resolve(segs)
+        for c in Known.configReads where resolved == c || resolved.hasPrefix(c + ".") { return .constant }
+        for c in Known.inputReads where resolved == c || resolved.hasPrefix(c + ".") { return .untrusted }
+        if modules.contains(head) || aliases[head] != nil {
+            return Known.isAllCaps(segs.last ?? "") ? .constant : .unknown
+        }
+        if Known.isAllCaps(head) { return .constant }
+        return segs.contains(where: TaintWords.tainted) ? .untrusted : .unknown
+    }
+
+    /// The result of calling `segs` (on `cur`, when the callee follows an expression).
+    func callOrigin(_ cur: Origin?, _ segs: [String], _ args: Origin, _ scope: Scope) -> Origin {
+        let last = segs.last ?? ""
+        if let cur {
+            // A method on a value: `x.strip()`, `resp.json()`, `" ".join(parts)`.
+            if segs.isEmpty { return max(cur, args, .unknown) }
+            if Known.sanitizerMethods.contains(last) { return .sanitized }
+            if Known.modelMethods.contains(last) { return .untrusted }
+            return max(value(cur, Array(segs.dropLast()), scope), args)
+        }
+        let callee = resolve(segs)
+        if Known.sanitizers.contains(callee) || (segs.count > 1 && Known.sanitizerMethods.contains(last)) {
+            return .sanitized
+        }
+        if isModelCall(segs, callee) { return .untrusted }
+        for c in Known.inputReads where callee == c || callee.hasPrefix(c + ".") { return .untrusted }
+        if Known.webReads.contains(callee) { return .untrusted }
+        for c in Known.configReads where callee == c || callee.hasPrefix(c + ".") { return .constant }
+        if Known.passThrough.contains(callee) { return args }
+        if segs.count == 1, let r = returns[last] { return max(r, args == .untrusted ? .untrusted : r) }
+        if segs.count > 1, let head = segs.first, !modules.contains(head), aliases[head] == nil {
+            // A method on a variable keeps the variable's origin: `cmd.split()`, `q.format(x)`.
+            return max(reference(Array(segs.dropLast()), scope), args)
+        }
+        return max(.unknown, args)
+    }
+
+    /// A call that returns a model's output: `llm.invoke(...)`,
+    /// `client.chat.completions.create(...)`, `client.messages.create(...)`, `chain.run(...)`.
+    func isModelCall(_ segs: [String], _ callee: String) -> Bool {
+        let last = segs.last ?? ""
+        if Known.modelMethods.contains(last) && segs.count > 1 { return true }
+        if last == "create" || last == "parse" || last == "acreate" {
+            return segs.contains { $0 == "completions" || $0 == "messages" || $0 == "responses" || $0 == "chat" }
+        }
+        if last == "run" || last == "arun" || last == "call" || last == "__call__" {
+            return segs.dropLast().contains { s in
+                let w = TaintWords.split(s)
+                return w.contains { ["llm", "chain", "agent", "model", "crew", "executor", "assistant"].contains($0) }
+            }
+        }
+        return false
+    }
+}

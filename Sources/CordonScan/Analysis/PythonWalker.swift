@@ -1,0 +1,304 @@
+// Reads a Python file's logical lines in order: imports and aliases, function scopes by
+// indentation (with their parameters and whether they are tools), simple assignments
+// (`cmd = llm_output`, `a, b = x`, `with open(p) as f`, `for c in cmds`), calls, and loops
+// that have no condition of their own. Reports each to a CodeVisitor.
+
+enum PythonWalker {
+    static let notCalls: Set<String> = [
+        "if", "elif", "while", "for", "return", "and", "or", "not", "in", "is", "with", "assert", "del", "except",
+        "lambda", "yield", "await", "def", "class", "import", "from", "raise", "else", "print",
+    ]
+    static let toolMethods: Set<String> = [
+        "_run", "_arun", "run", "arun", "invoke", "ainvoke", "__call__", "execute", "forward", "call", "_call",
+    ]
+
+    enum BlockKind {
+        case function(Scope)
+        case klass(isTool: Bool)
+        case loop(Token, Int, Scope)
+    }
+
+    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V) -> Code {
+        let toks = lexed.tokens
+        var code = Code(language: .python, tokens: toks)
+        let toolNames = ToolNames.collect(toks)
+        let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
+        var blocks: [(kind: BlockKind, indent: Int)] = []
+        var decorators: [[String]] = []
+        let n = toks.count
+
+        func scope() -> Scope {
+            for b in blocks.reversed() { if case .function(let s) = b.kind { return s } }
+            return module
+        }
+        func close(_ b: BlockKind, _ end: Int) {
+            switch b {
+            case .function(let s):
+                s.bodyEnd = end
+                if let r = s.returns { code.returns[s.name] = max(r, code.returns[s.name] ?? r) }
+                visitor.functionEnd(s, code)
+            case .loop(let at, let start, let s): visitor.unboundedLoop(at, body: start..<end, s, code)
+            case .klass: break
+            }
+        }
+
+        var i = 0
+        while i < n {
+            var e = i
+            while e < n && toks[e].kind != .newline { e += 1 }
+            if e == i {
+                i += 1
+                continue
+            }
+            let indent = toks[i].column
+            while let last = blocks.last, indent <= last.indent {
+                close(last.kind, i)
+                blocks.removeLast()
+            }
+            let first = toks[i]
+            var k = i
+            if first.isName("async") && i + 1 < e { k += 1 }
+            let head = toks[k]
+            if first.isOp("@") {
+                decorators.append(code.names((i + 1)..<(toks[(i + 1)..<e].firstIndex { $0.isOp("(") } ?? e)))
+            } else if head.isName("def") && k + 2 < e && toks[k + 2].isOp("(") {
+                let name = toks[k + 1].text
+                let c = Code.close(toks, k + 2, e)
+                let params = parameters(toks, k + 2, c)
+                var isTool =
+                    decorators.contains(where: ToolNames.isToolDecorator) || toolNames.contains(name)
+                if !isTool, toolMethods.contains(name) {
+                    for b in blocks.reversed() {
+                        if case .klass(let t) = b.kind {
+                            isTool = t
+                            break
+                        }
+                    }
+                }
+                decorators = []
+                let s = Scope(
+                    parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
+                    bodyStart: e + 1)
+                blocks.append((.function(s), indent))
+                // `def f(x): return eval(x)` on one line.
+                var colon = c + 1
+                while colon < e && !toks[colon].isOp(":") { colon += 1 }
+                if colon + 1 < e { statement(&code, (colon + 1)..<e, s, &visitor) }
+            } else if head.isName("class") {
+                let bases = k + 2 < e && toks[k + 2].isOp("(") ? code.names((k + 3)..<Code.close(toks, k + 2, e)) : []
+                decorators = []
+                blocks.append((.klass(isTool: bases.contains { $0.contains("Tool") }), indent))
+            } else if head.isName("import") || (head.isName("from") && i + 1 < e) {
+                imports(&code, i, e)
+            } else {
+                if head.isName("while"), k + 2 < e, toks[k + 2].isOp(":"),
+                    toks[k + 1].isName("True") || toks[k + 1].text == "1"
+                {
+                    blocks.append((.loop(head, e + 1, scope()), indent))
+                }
+                statement(&code, i..<e, scope(), &visitor)
+            }
+            i = e + 1
+        }
+        while let last = blocks.popLast() { close(last.kind, n) }
+        module.bodyEnd = n
+        visitor.functionEnd(module, code)
+        return code
+    }
+
+    /// Parameter names between the parentheses at `open` and `close` (not self/cls, not
+    /// annotations or defaults).
+    static func parameters(_ toks: [Token], _ open: Int, _ close: Int) -> Set<String> {
+        var out: Set<String> = []
+        var depth = 0
+        var expectName = true
+        for j in (open + 1)..<close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.text {
+                case "(", "[", "{": depth += 1
+                case ")", "]", "}": depth -= 1
+                case "," where depth == 0: expectName = true
+                case "*", "**", "/": break
+                default: if depth == 0 { expectName = false }
+                }
+                continue
+            }
+            if depth == 0 && expectName && t.kind == .name {
+                if t.text != "self" && t.text != "cls" { out.insert(t.text) }
+                expectName = false
+            }
+        }
+        return out
+    }
+
+    static func imports(_ code: inout Code, _ i: Int, _ e: Int) {
+        let toks = code.tokens
+        if toks[i].isName("import") {
+            // import a.b.c, d as e
+            var j = i + 1
+            while j < e {
+                var path: [String] = []
+                while j < e && (toks[j].kind == .name && !toks[j].isName("as") || toks[j].isOp(".")) {
+                    if toks[j].kind == .name { path.append(toks[j].text) }
+                    j += 1
+                }
+                if j + 1 < e && toks[j].isName("as") {
+                    code.aliases[toks[j + 1].text] = path.joined(separator: ".")
+                    code.modules.insert(toks[j + 1].text)
+                    j += 2
+                } else if let h = path.first {
+                    code.modules.insert(h)
+                }
+                while j < e && !toks[j].isOp(",") { j += 1 }
+                j += 1
+            }
+            return
+        }
+        // from m.n import x as y, z
+        var j = i + 1
+        var path: [String] = []
+        while j < e && !toks[j].isName("import") {
+            if toks[j].kind == .name { path.append(toks[j].text) }
+            j += 1
+        }
+        let module = path.joined(separator: ".")
+        j += 1
+        while j < e {
+            let t = toks[j]
+            if t.kind == .name && t.text != "as" {
+                var local = t.text
+                if j + 2 < e && toks[j + 1].isName("as") {
+                    local = toks[j + 2].text
+                    j += 2
+                }
+                code.aliases[local] = module.isEmpty ? t.text : module + "." + t.text
+            }
+            j += 1
+        }
+    }
+
+    static func statement<V: CodeVisitor>(_ code: inout Code, _ r: Range<Int>, _ scope: Scope, _ visitor: inout V) {
+        let toks = code.tokens
+        for k in r where toks[k].isOp("(") && k > r.lowerBound && toks[k - 1].kind == .name {
+            guard !notCalls.contains(toks[k - 1].text) || toks[k - 1].text == "print" else { continue }
+            visitor.call(call(code, at: k, lower: r.lowerBound), scope, code)
+        }
+        visitor.statement(r, scope, code)
+        if toks[r.lowerBound].isName("return") && r.count > 1 {
+            let o = code.origin((r.lowerBound + 1)..<r.upperBound, scope)
+            scope.returns = max(o, scope.returns ?? o)
+        }
+        assign(&code, r, scope)
+    }
+
+    static func call(_ code: Code, at k: Int, lower: Int) -> Call {
+        let toks = code.tokens
+        var j = k - 1
+        var segs = [toks[j].text]
+        while j - 2 >= lower && (toks[j - 1].isOp(".") || toks[j - 1].isOp("?.")) && toks[j - 2].kind == .name {
+            segs.insert(toks[j - 2].text, at: 0)
+            j -= 2
+        }
+        var onExpression = j - 1 >= lower && (toks[j - 1].isOp(".") || toks[j - 1].isOp("?."))
+        // `require("child_process").exec(cmd)`: the module is named right there.
+        if onExpression, j - 5 >= lower, toks[j - 2].isOp(")"), toks[j - 3].kind == .string, toks[j - 4].isOp("("),
+            toks[j - 5].isName("require") || toks[j - 5].isName("import")
+        {
+            let m = toks[j - 3].text.hasPrefix("node:") ? String(toks[j - 3].text.dropFirst(5)) : toks[j - 3].text
+            segs.insert(m, at: 0)
+            onExpression = false
+            j -= 4
+        }
+        let close = Code.close(toks, k, toks.count)
+        let (args, kws) = code.arguments(k, close)
+        return Call(
+            segments: segs, callee: onExpression ? "." + segs.joined(separator: ".") : code.resolve(segs),
+            onExpression: onExpression, nameIndex: k - 1, first: onExpression ? j - 1 : j, open: k, close: close,
+            args: args, keywords: kws)
+    }
+
+    /// `a = expr`, `a, b = expr`, `a: T = expr`, `a += expr`, `x = y = expr`, `with e as a`,
+    /// `for a in e`; `run = subprocess.run` makes `run` an alias.
+    static func assign(_ code: inout Code, _ r: Range<Int>, _ scope: Scope) {
+        let toks = code.tokens
+        let first = toks[r.lowerBound]
+        if first.isName("for") {
+            guard let inAt = r.first(where: { toks[$0].isName("in") }) else { return }
+            let o = code.origin((inAt + 1)..<(r.last ?? inAt), scope)
+            for n in code.names((r.lowerBound + 1)..<inAt) { scope.env[n] = o }
+            return
+        }
+        if first.isName("with") || (first.isName("async") && r.count > 1 && toks[r.lowerBound + 1].isName("with")) {
+            var j = r.lowerBound
+            while j < r.upperBound {
+                if toks[j].isName("as"), j + 1 < r.upperBound, toks[j + 1].kind == .name {
+                    var s = j - 1
+                    var depth = 0
+                    while s > r.lowerBound {
+                        let t = toks[s]
+                        if t.isOp(")") || t.isOp("]") { depth += 1 }
+                        if t.isOp("(") || t.isOp("[") { depth -= 1 }
+                        if depth == 0 && (t.isOp(",") || t.isName("with")) { break }
+                        s -= 1
+                    }
+                    scope.env[toks[j + 1].text] = code.origin((s + 1)..<j, scope)
+                }
+                j += 1
+            }
+            return
+        }
+        var depth = 0
+        var eqs: [Int] = []
+        var augmented = false
+        for j in r {
+            let t = toks[j]
+            guard t.kind == .op else { continue }
+            switch t.text {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "=" where depth == 0: eqs.append(j)
+            case "+=", "|=",
+                "%=" where depth == 0:
+                eqs.append(j)
+                augmented = true
+            default: break
+            }
+        }
+        guard let lastEq = eqs.last else { return }
+        let value = (lastEq + 1)..<r.upperBound
+        var origin = code.origin(value, scope)
+        // `run = subprocess.run`: an alias, not a value.
+        let valueNames = value.allSatisfy { toks[$0].kind == .name || toks[$0].isOp(".") }
+        var aliasTarget: String?
+        if valueNames, let h = toks[value.lowerBound].kind == .name ? toks[value.lowerBound].text : nil,
+            code.modules.contains(h) || code.aliases[h] != nil
+        {
+            aliasTarget = code.resolve(code.names(value))
+        }
+        var start = r.lowerBound
+        for eq in eqs {
+            var j = start
+            var d = 0
+            while j < eq {
+                let t = toks[j]
+                if t.isOp("(") || t.isOp("[") { d += 1 }
+                if t.isOp(")") || t.isOp("]") { d -= 1 }
+                if t.isOp(":") && d == 0 { break }  // annotation
+                if t.kind == .name && d == 0 && !(j > start && toks[j - 1].isOp("."))
+                    && !(j + 1 < eq && toks[j + 1].isOp("."))
+                    && !(j + 1 < eq && toks[j + 1].isOp("["))
+                {
+                    if let a = aliasTarget {
+                        code.aliases[t.text] = a
+                    } else {
+                        if augmented { origin = max(origin, scope.lookup(t.text) ?? .constant) }
+                        scope.env[t.text] = origin
+                    }
+                }
+                j += 1
+            }
+            start = eq + 1
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// What a walker reports to the rules as it reads a file in order.
+
+protocol CodeVisitor {
+    /// A call, with the scope as it is at that point (assignments above it applied).
+    mutating func call(_ c: Call, _ scope: Scope, _ code: Code)
+    /// One statement's tokens (a Python logical line; a JavaScript statement or declaration).
+    mutating func statement(_ r: Range<Int>, _ scope: Scope, _ code: Code)
+    /// A function's body has ended (`scope.bodyStart..<scope.bodyEnd`).
+    mutating func functionEnd(_ scope: Scope, _ code: Code)
+    /// A loop with no condition of its own (`while True:`, `while (true)`, `for (;;)`) ended.
+    mutating func unboundedLoop(_ at: Token, body: Range<Int>, _ scope: Scope, _ code: Code)
+}
+
+enum ToolNames {
+    /// Callees that register a function as a tool, whatever framework: LangChain `Tool(...)`,
+    /// `StructuredTool.from_function(...)`, LlamaIndex `FunctionTool.from_defaults(...)`,
+    /// AutoGen `register_function(...)`, `agent.add_tool(...)`, `tools=[...]`.
+    static let registrars: Set<String> = [
+        "Tool", "StructuredTool", "from_function", "from_defaults", "FunctionTool", "register_function", "add_tool",
+        "register_for_llm", "register_for_execution", "DynamicTool", "DynamicStructuredTool",
+    ]
+
+    /// Names of functions handed to a tool registrar or listed in `tools=[...]`, anywhere in
+    /// the file: their parameters are chosen by the model.
+    static func collect(_ toks: [Token]) -> Set<String> {
+        var out: Set<String> = []
+        var i = 1
+        while i < toks.count {
+            let t = toks[i]
+            if t.isOp("(") && toks[i - 1].kind == .name && registrars.contains(toks[i - 1].text) {
+                let c = Code.close(toks, i, toks.count)
+                for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
+            }
+            if t.isOp("[") && i >= 2 && toks[i - 1].isOp("=") || t.isOp("[") && i >= 2 && toks[i - 1].isOp(":") {
+                let key = toks[i - 2].text
+                if toks[i - 2].kind == .name || toks[i - 2].kind == .string, key == "tools" || key == "functions" {
+                    let c = Code.close(toks, i, toks.count)
+                    for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
+                }
+            }
+            if t.isOp("=") && toks[i - 1].isName("func") && i + 1 < toks.count && toks[i + 1].kind == .name {
+                out.insert(toks[i + 1].text)
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// A decorator that makes a function a tool: `@tool`, `@tool("name")`, `@function_tool`,
+    /// `@mcp.tool()`, `@server.tool`, `@kernel_function`, `@agent.tool_plain`.
+    static func isToolDecorator(_ segs: [String]) -> Bool {
+        guard let last = segs.last?.lowercased() else { return false }
+        return last == "tool" || last.hasSuffix("_tool") || last.hasPrefix("tool_") || last == "function_tool"
+            || last == "kernel_function" || last == "ai_callable" || last == "ai_function" || last == "register_tool"
+            || last == "llm_tool" || last == "tool_plain"
+    }
+}

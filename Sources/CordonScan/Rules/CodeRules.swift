@@ -1,0 +1,703 @@
+// The rules over Python and JavaScript code, as a visitor of the walkers: each call is judged
+// by what its API means (APIs) and where its arguments come from (Origin); function-level
+// rules (path traversal, SSRF without an allow-list, dangerous tools without approval) collect
+// facts while the body is read and decide when it ends, because the check that makes a call
+// safe (`realpath` + `startswith`, an allow-list) may come before or after it.
+
+struct CodeRules: CodeVisitor {
+    var findings: [Finding] = []
+    let language: Language
+    /// Approval machinery anywhere in the file (LangGraph interrupts, approval callbacks,
+    /// `needsApproval`): tools in it are not "without approval".
+    let fileHasApproval: Bool
+
+    struct Facts {
+        var joins: [(Token, String)] = []
+        var fileOp = false
+        var fetches: [(Token, String)] = []
+        var dangerous: [(Token, String, Severity)] = []
+    }
+    var facts: [ObjectIdentifier: Facts] = [:]
+    /// Per scope: names holding SQL built by formatting from non-constant values.
+    var sqlVars: [ObjectIdentifier: [String: Origin]] = [:]
+    /// Names bound to a jinja2 SandboxedEnvironment.
+    var sandboxedTemplates: Set<String> = []
+
+    init(language: Language, tokens: [Token]) {
+        self.language = language
+        var approval = false
+        for i in tokens.indices where tokens[i].kind == .name || tokens[i].kind == .string {
+            // Cheap length filter before hashing: every marker is 5 to 30 bytes.
+            let n = tokens[i].text.utf8.count
+            if n >= 5 && n <= 30 && Self.fileApprovalMarkers.contains(tokens[i].text) {
+                approval = true
+                break
+            }
+        }
+        self.fileHasApproval = approval
+    }
+
+    static let fileApprovalMarkers: Set<String> = [
+        "HumanApprovalCallbackHandler", "interrupt_before", "interrupt_after", "interrupt", "needsApproval",
+        "requireApproval", "require_approval", "human_in_the_loop", "HumanInTheLoopMiddleware", "approval_required",
+        "requires_approval", "ALWAYS",
+    ]
+
+    mutating func add(_ rule: String, _ severity: Severity? = nil, _ at: Token, _ message: String, length: Int? = nil) {
+        let sev = severity ?? RuleCatalog.rule(rule)?.severity ?? .medium
+        findings.append(
+            Finding(
+                rule: rule, severity: sev, line: at.line, column: at.column, length: length ?? at.length,
+                message: message))
+    }
+
+    func text(_ code: Code, _ r: Range<Int>, limit: Int = 60) -> String {
+        var s = ""
+        for i in r {
+            let t = code.tokens[i]
+            switch t.kind {
+            case .string: s += t.formatted ? "`\(t.text)`" : "\"\(t.text)\""
+            case .newline: continue
+            default:
+                if !s.isEmpty, t.kind == .name, let l = s.last, l.isLetter || l.isNumber || l == "_" { s += " " }
+                s += t.text
+            }
+            if s.count > limit { return String(s.prefix(limit)) + "…" }
+        }
+        return s
+    }
+
+    /// The callee as the source writes it, for messages.
+    func written(_ c: Call) -> String { c.segments.joined(separator: ".") }
+
+    static func describe(_ o: Origin) -> String {
+        o == .untrusted ? "model output or tool input" : "a value that is not constant"
+    }
+
+    // MARK: calls
+
+    mutating func call(_ c: Call, _ scope: Scope, _ code: Code) {
+        let at = code.tokens[c.first]
+        let nameTok = code.tokens[c.nameIndex]
+        let len = nameTok.line == at.line ? nameTok.column + nameTok.length - at.column : at.length
+        let id = ObjectIdentifier(scope)
+        let last = c.last
+        let callee = c.callee
+
+        // Processes and shells.
+        var reportedShell = false
+        if APIs.matches(callee, APIs.alwaysShell) || APIs.matches(callee, APIs.spawn) {
+            if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
+                add(
+                    RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
+                    "\(written(c))\(how) runs a command built from \(Self.describe(o)): \(text(code, r))", length: len)
+                reportedShell = true
+            } else if let argv = c.arg(0, "args"), case let o = code.origin(argv, scope), o == .untrusted,
+                !fixedProgram(argv, code)
+            {
+                add(
+                    RuleID.shellInjection, .critical, at,
+                    "\(written(c)) runs a program chosen by model output or tool input: \(text(code, argv))",
+                    length: len)
+                reportedShell = true
+            }
+            if !reportedShell, scope.inTool, let argv = c.arg(0, "args"), !code.origin(argv, scope).isSafe,
+                !fixedProgram(argv, code)
+            {
+                facts[id, default: Facts()].dangerous.append((at, "runs commands", .high))
+            }
+        }
+
+        evaluation(c, scope, code, at, len)
+        tooling(c, scope, code, at, len)
+        sql(c, scope, code, at, len)
+        files(c, scope, code, at)
+        fetches(c, scope, code, at)
+        templates(c, scope, code, at, len)
+        deserialisation(c, scope, code, at, len)
+        tls(c, scope, code, at, len)
+        systemPrompt(c, scope, code)
+
+        if scope.inTool {
+            if APIs.matches(callee, APIs.deletes) || (last == "unlink" || last == "rmtree" || last == "rmdir"),
+                let p = c.arg(0), !code.origin(p, scope).isSafe
+            {
+                facts[id, default: Facts()].dangerous.append((at, "deletes files", .medium))
+            }
+            if APIs.email.contains(last) || callee.hasPrefix("smtplib.") {
+                facts[id, default: Facts()].dangerous.append((at, "sends email", .medium))
+            }
+            if APIs.payments.contains(callee) || (callee.hasPrefix("stripe.") && last == "create") {
+                facts[id, default: Facts()].dangerous.append((at, "moves money", .high))
+            }
+        }
+    }
+
+    /// The command line a shell will parse, and how the call says so (`, shell=True`); nil
+    /// when the call runs no shell.
+    func shellCommand(_ c: Call, _ code: Code) -> (Range<Int>, String)? {
+        if APIs.matches(c.callee, APIs.alwaysShell) {
+            guard let r = c.arg(0, "cmd") ?? c.arg(0, "command") else { return nil }
+            return (r, "")
+        }
+        // shell=True (Python) or { shell: true } (JavaScript options).
+        if let s = c.keyword("shell"), !code.isFalse(s), !(s.count == 1 && code.tokens[s.lowerBound].isName("None")) {
+            return c.arg(0, "args").map { ($0, " with shell=True") }
+        }
+        if language == .javascript {
+            for a in c.args.dropFirst() {
+                if let v = code.property("shell", in: a), !code.isFalse(v) {
+                    return (c.args[0], " with { shell: true }")
+                }
+            }
+        }
+        // An explicit shell: ["sh", "-c", cmd] or spawn("bash", ["-c", cmd]).
+        guard let a0 = c.arg(0, "args") else { return nil }
+        let toks = code.tokens
+        if toks[a0.lowerBound].isOp("[") || toks[a0.lowerBound].isOp("("), a0.count > 2 {
+            let items = code.arguments(a0.lowerBound, Code.close(toks, a0.lowerBound, a0.upperBound)).args
+            if items.count >= 3, let p = code.literal(items[0]), APIs.shells.contains(p),
+                let flag = code.literal(items[1]), ["-c", "/c", "-Command", "-lc", "-ec"].contains(flag)
+            {
+                return (items[2].lowerBound..<items[items.count - 1].upperBound, " via \(p) \(flag)")
+            }
+        }
+        if let p = code.literal(a0), APIs.shells.contains(p), c.args.count >= 2 {
+            let r = c.args[1]
+            if toks[r.lowerBound].isOp("[") {
+                let items = code.arguments(r.lowerBound, Code.close(toks, r.lowerBound, r.upperBound)).args
+                if items.count >= 2, let flag = code.literal(items[0]), ["-c", "/c", "-Command", "-lc"].contains(flag) {
+                    return (items[1].lowerBound..<items[items.count - 1].upperBound, " via \(p) \(flag)")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// An argv list whose program is a constant: `["git", "log", ref]`.
+    func fixedProgram(_ argv: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        if toks[argv.lowerBound].isOp("[") || toks[argv.lowerBound].isOp("(") {
+            let items = code.arguments(argv.lowerBound, Code.close(toks, argv.lowerBound, argv.upperBound)).args
+            if let first = items.first, code.literal(first) != nil { return true }
+        }
+        return code.literal(argv) != nil
+    }
+
+    mutating func evaluation(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let last = c.last
+        var target: Range<Int>?
+        if language == .python {
+            if !c.onExpression && c.segments.count == 1 && code.aliases[last] == nil && APIs.pythonEval.contains(last) {
+                target = c.arg(0, "source") ?? c.arg(0, "object")
+            } else if c.callee == "builtins.eval" || c.callee == "builtins.exec" {
+                target = c.arg(0)
+            } else if APIs.replMethods.contains(last),
+                receiverNames(c, code).contains(where: { $0.lowercased().contains("repl") })
+            {
+                target = c.arg(0, "command")
+            } else if c.callee == "numexpr.evaluate", let a = c.arg(0), code.origin(a, scope) == .untrusted {
+                target = a
+            }
+        } else {
+            if !c.onExpression && c.segments.count == 1 && (last == "eval" || last == "Function")
+                && code.aliases[last] == nil
+            {
+                target = c.args.isEmpty ? nil : c.args[0].lowerBound..<c.args[c.args.count - 1].upperBound
+            } else if APIs.jsEval.contains(c.callee) || (c.callee.hasPrefix("vm.") && APIs.jsEval.contains(c.callee)) {
+                target = c.arg(0)
+            }
+        }
+        guard let r = target else { return }
+        let o = code.origin(r, scope)
+        guard !o.isSafe else { return }
+        add(
+            RuleID.evalInjection, o == .untrusted ? .critical : .high, at,
+            "\(written(c))() evaluates \(Self.describe(o)) as code: \(text(code, r))", length: len)
+    }
+
+    /// Names on the receiver side of a method call: `repl.run` → [repl]; `PythonREPL().run` →
+    /// [PythonREPL].
+    func receiverNames(_ c: Call, _ code: Code) -> [String] {
+        if !c.onExpression { return Array(c.segments.dropLast()) + [code.resolve(Array(c.segments.dropLast()))] }
+        // `c.first` is the '.' after the receiver expression.
+        var j = c.first - 1
+        guard j > 0 else { return [] }
+        let toks = code.tokens
+        if toks[j].isOp(")") {
+            var depth = 0
+            while j >= 0 {
+                if toks[j].isOp(")") { depth += 1 }
+                if toks[j].isOp("(") {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                j -= 1
+            }
+            if j > 0 && toks[j - 1].kind == .name { return [toks[j - 1].text] }
+        }
+        return []
+    }
+
+    mutating func tooling(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let last = c.last
+        if APIs.shellTools.contains(last) {
+            add(
+                RuleID.shellTool, nil, at, "\(written(c)) gives the agent a Python/shell interpreter on the host",
+                length: len)
+        }
+        if last == "load_tools", let a = c.arg(0, "tool_names") {
+            let named = code.strings(a).filter { APIs.shellToolNames.contains($0) }
+            if !named.isEmpty {
+                add(
+                    RuleID.shellTool, nil, at,
+                    "load_tools registers \(named.joined(separator: ", ")): a shell/REPL the model drives", length: len)
+            }
+        }
+        if APIs.localExecutors.contains(last) {
+            add(
+                RuleID.unsandboxedInterpreter, nil, at, "\(written(c)) runs generated code directly on the host",
+                length: len)
+        }
+        if let r = c.keyword("executor_type"), code.literal(r) == "local" {
+            add(
+                RuleID.unsandboxedInterpreter, nil, at, "executor_type=\"local\" runs generated code on the host",
+                length: len)
+        }
+        if let r = c.keyword("code_execution_mode"), code.literal(r) == "unsafe" {
+            add(
+                RuleID.unsandboxedInterpreter, nil, at,
+                "code_execution_mode=\"unsafe\" runs generated code on the host", length: len)
+        }
+        for (k, r) in c.keywords
+        where ["max_iterations", "max_turns", "max_steps", "max_rounds", "max_consecutive_auto_reply", "max_iter"]
+            .contains(k)
+        {
+            if unbounded(r, code) {
+                add(
+                    RuleID.unboundedLoop, nil, code.tokens[r.lowerBound],
+                    "\(k)=\(text(code, r)) lets the agent loop without a limit")
+            }
+        }
+    }
+
+    func unbounded(_ r: Range<Int>, _ code: Code) -> Bool {
+        let s = text(code, r)
+        return s == "None" || s == "-1" || s == "float(\"inf\")" || s == "math.inf" || s == "Infinity"
+            || s == "Number.POSITIVE_INFINITY" || s == "sys.maxsize"
+    }
+
+    mutating func sql(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let last = c.last
+        guard APIs.sqlMethods.contains(last), c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
+            !c.callee.hasPrefix("child_process"), let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query")
+        else { return }
+        var o: Origin = .constant
+        if code.isBuilt(q) && containsSQL(q, code) {
+            o = code.origin(q, scope)
+        } else if q.count == 1, code.tokens[q.lowerBound].kind == .name,
+            let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text]
+        {
+            o = built
+        }
+        guard !o.isSafe else { return }
+        add(
+            RuleID.sqlInjection, o == .untrusted ? .high : .medium, at,
+            "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))", length: len)
+    }
+
+    func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
+        for i in r where code.tokens[i].kind == .string {
+            let s = code.tokens[i].text.lowercased()
+            if APIs.sqlKeywords.contains(where: { s.contains($0) }) { return true }
+        }
+        return false
+    }
+
+    mutating func files(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
+        let id = ObjectIdentifier(scope)
+        if APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
+            for a in c.args.dropFirst() where code.origin(a, scope) == .untrusted {
+                facts[id, default: Facts()].joins.append((at, text(code, a)))
+                break
+            }
+        }
+        let isFileOp =
+            APIs.matches(c.callee, APIs.fileOps)
+            || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
+        if isFileOp {
+            facts[id, default: Facts()].fileOp = true
+            if let p = c.arg(0), code.isBuilt(p),
+                code.strings(p).contains(where: { $0.contains("/") })
+                    || code.tokens[p].contains(where: { $0.formatted && $0.text.contains("/") }),
+                code.origin(p, scope) == .untrusted
+            {
+                facts[id, default: Facts()].joins.append((at, text(code, p)))
+            }
+        }
+    }
+
+    mutating func fetches(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
+        var url: Range<Int>?
+        if APIs.matches(c.callee, APIs.http) {
+            url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
+        } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last),
+            c.segments.dropLast().contains(where: { s in
+                let l = s.lowercased()
+                return l.has("session") || l.has("client") || l.has("http")
+            })
+        {
+            url = c.arg(0, "url")
+        }
+        guard let u = url, code.origin(u, scope) == .untrusted else { return }
+        facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
+    }
+
+    mutating func templates(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        var target: Range<Int>?
+        let callee = c.callee
+        if APIs.matches(callee, APIs.templates) || callee == "jinja2.Template" {
+            target = c.arg(0, "source")
+        } else if c.last == "from_string" {
+            let recv = receiverNames(c, code)
+            if !recv.contains(where: { sandboxedTemplates.contains($0) || $0.contains("Sandboxed") }) {
+                target = c.arg(0, "source")
+            }
+        } else if ["PromptTemplate", "from_template", "ChatPromptTemplate"].contains(c.last),
+            let f = c.keyword("template_format"), code.literal(f) == "jinja2"
+        {
+            target = c.arg(0, "template")
+        }
+        guard let r = target else { return }
+        let o = code.origin(r, scope)
+        guard !o.isSafe else { return }
+        add(
+            RuleID.templateInjection, o == .untrusted ? .high : .medium, at,
+            "\(written(c))() compiles a template from \(Self.describe(o)): \(text(code, r))", length: len)
+    }
+
+    mutating func deserialisation(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let callee = c.callee
+        let isUnserialize = callee == "node-serialize.unserialize"
+        guard APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
+        let data = c.arg(0)
+        let o = data.map { code.origin($0, scope) } ?? .unknown
+        var severity: Severity?
+        var why = ""
+        switch callee {
+        case "yaml.load", "yaml.load_all":
+            let loader = c.arg(1, "Loader")
+            if let l = loader, code.names(l).contains(where: { APIs.safeYAMLLoaders.contains($0) }) { return }
+            severity = o == .constant ? .medium : .high
+            why = "yaml.load without a safe Loader constructs arbitrary Python objects"
+        case "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load":
+            severity = o == .constant ? .medium : .high
+            why = "\(written(c)) constructs arbitrary Python objects"
+        case "torch.load":
+            if let w = c.keyword("weights_only"), code.isTrue(w, scope) { return }
+            guard o != .constant else { return }
+            severity = .high
+            why = "torch.load without weights_only=True unpickles \(Self.describe(o))"
+        case "numpy.load":
+            guard let a = c.keyword("allow_pickle"), code.isTrue(a, scope), o != .constant else { return }
+            severity = .high
+            why = "numpy.load(allow_pickle=True) unpickles \(Self.describe(o))"
+        case "keras.models.load_model", "tensorflow.keras.models.load_model":
+            guard let s = c.keyword("safe_mode"), code.isFalse(s) else { return }
+            severity = .high
+            why = "load_model(safe_mode=False) runs Lambda-layer code from the file"
+        case "shelve.open":
+            guard o != .constant else { return }
+            severity = o == .untrusted ? .high : .medium
+            why = "shelve.open unpickles whatever the file at \(Self.describe(o)) holds"
+        default:
+            guard o != .constant else { return }
+            severity = o == .untrusted ? .critical : .high
+            why = "\(written(c)) runs code embedded in \(Self.describe(o))"
+        }
+        if let s = severity {
+            add(RuleID.unsafeDeserialization, s, at, why + (data.map { ": " + text(code, $0) } ?? ""), length: len)
+        }
+    }
+
+    mutating func tls(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        for (k, r) in c.keywords {
+            if (k == "verify" || k == "verify_ssl") && code.isFalse(r) {
+                add(
+                    RuleID.tlsDisabled, nil, code.tokens[r.lowerBound - 2],
+                    "\(k)=False turns off certificate checks for \(written(c))()")
+            }
+            if k == "ssl" && code.isFalse(r)
+                && (c.callee.hasPrefix("aiohttp") || APIs.httpMethods.contains(c.last) || c.last == "TCPConnector")
+            {
+                add(
+                    RuleID.tlsDisabled, nil, code.tokens[r.lowerBound - 2],
+                    "ssl=False turns off certificate checks for \(written(c))()")
+            }
+        }
+        if c.callee == "ssl._create_unverified_context" || c.callee == "ssl._create_stdlib_context" {
+            add(
+                RuleID.tlsDisabled, nil, at, "\(written(c))() makes a context that accepts any certificate", length: len
+            )
+        }
+    }
+
+    mutating func systemPrompt(_ c: Call, _ scope: Scope, _ code: Code) {
+        var candidates: [Range<Int>] = []
+        if c.last == "SystemMessage", let a = c.arg(0, "content") { candidates.append(a) }
+        for (k, r) in c.keywords where ["system", "system_prompt", "system_message", "instructions"].contains(k) {
+            candidates.append(r)
+        }
+        if language == .javascript {
+            for a in c.args {
+                for key in ["system", "instructions", "systemPrompt", "systemMessage"] {
+                    if let v = code.property(key, in: a) { candidates.append(v) }
+                }
+            }
+        }
+        for r in candidates where !r.isEmpty && code.origin(r, scope) == .untrusted {
+            add(
+                RuleID.systemPromptInjection, nil, code.tokens[r.lowerBound],
+                "the system prompt of \(written(c))() includes model output or outside input: \(text(code, r))")
+        }
+    }
+
+    // MARK: statements
+
+    mutating func statement(_ r: Range<Int>, _ scope: Scope, _ code: Code) {
+        let toks = code.tokens
+        let id = ObjectIdentifier(scope)
+        // Assignments that later rules need: SQL built by formatting, sandboxed template
+        // environments, system prompts built from untrusted text.
+        if r.count >= 3, toks[r.lowerBound].kind == .name,
+            toks[r.lowerBound + 1].isOp("=") || toks[r.lowerBound + 1].isOp("+=")
+        {
+            let name = toks[r.lowerBound].text
+            let value = (r.lowerBound + 2)..<r.upperBound
+            if code.isBuilt(value) && containsSQL(value, code) {
+                let o = code.origin(value, scope)
+                if !o.isSafe { sqlVars[id, default: [:]][name] = max(o, sqlVars[id]?[name] ?? .constant) }
+            } else if toks[r.lowerBound + 1].isOp("=") {
+                sqlVars[id]?[name] = nil
+            }
+            if value.contains(where: { toks[$0].isName("SandboxedEnvironment") }) { sandboxedTemplates.insert(name) }
+            if name.lowercased().contains("system"), code.isBuilt(value), code.origin(value, scope) == .untrusted {
+                add(
+                    RuleID.systemPromptInjection, nil, toks[r.lowerBound],
+                    "\(name) is built from model output or outside input: \(text(code, value))")
+            }
+        }
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let t = toks[i]
+            let next = i + 1 < r.upperBound ? toks[i + 1] : nil
+            let isKey = (t.kind == .name || t.kind == .string) && next.map { $0.isOp("=") || $0.isOp(":") } == true
+            if isKey, i + 2 < r.upperBound {
+                let v = i + 2
+                let value = toks[v]
+                let isTrue = value.isName("True") || value.isName("true")
+                let isFalse = value.isName("False") || value.isName("false")
+                switch t.text {
+                case "allow_dangerous_code", "allowDangerousCode":
+                    if isTrue {
+                        add(
+                            RuleID.allowDangerousCode, nil, t,
+                            "\(t.text)=True lets the agent execute model-written code on the host")
+                    }
+                case "allow_dangerous_requests", "allowDangerousRequests":
+                    if isTrue {
+                        add(RuleID.allowDangerousRequests, nil, t, "\(t.text)=True lets the model request any URL")
+                    }
+                case "trust_remote_code", "trustRemoteCode":
+                    if isTrue {
+                        add(RuleID.trustRemoteCode, nil, t, "trust_remote_code=True runs Python shipped with the model")
+                    }
+                case "use_docker":
+                    if isFalse {
+                        add(
+                            RuleID.unsandboxedInterpreter, nil, t,
+                            "use_docker=False runs generated code directly on the host")
+                    }
+                case "unsafe_mode":
+                    if isTrue {
+                        add(
+                            RuleID.unsandboxedInterpreter, nil, t,
+                            "unsafe_mode=True runs generated code directly on the host")
+                    }
+                case "auto_run":
+                    if isTrue {
+                        add(
+                            RuleID.unsandboxedInterpreter, nil, t,
+                            "auto_run=True executes generated code without asking")
+                    }
+                case "rejectUnauthorized", "strictSSL", "check_hostname", "verifySsl":
+                    if isFalse { add(RuleID.tlsDisabled, nil, t, "\(t.text): false accepts any certificate") }
+                case "maxSteps", "maxIterations", "maxTurns", "recursionLimit":
+                    if value.isName("Infinity") {
+                        add(RuleID.unboundedLoop, nil, t, "\(t.text): Infinity lets the agent loop without a limit")
+                    }
+                case "role" where value.kind == .string && value.text == "system":
+                    systemRole(at: i, r, scope, code)
+                default: break
+                }
+            }
+            if t.text == "NODE_TLS_REJECT_UNAUTHORIZED" || t.text == "PYTHONHTTPSVERIFY" {
+                // process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0", os.environ["…"] = "0".
+                var j = i + 1
+                while j < r.upperBound && (toks[j].isOp("]") || toks[j].isOp(")")) { j += 1 }
+                if j + 1 < r.upperBound, toks[j].isOp("=") || toks[j].isOp(","), code.isFalse(j + 1..<j + 2) {
+                    add(RuleID.tlsDisabled, nil, t, "\(t.text)=0 turns off certificate checks for the whole process")
+                }
+            }
+            if t.isName("CERT_NONE") && i > r.lowerBound && toks[i - 1].isOp(".") {
+                add(RuleID.tlsDisabled, nil, t, "ssl.CERT_NONE accepts any certificate")
+            }
+            if language == .python, t.isOp("/"), i > r.lowerBound, next?.kind == .name {
+                let left = toks[i - 1]
+                let l = left.text.lowercased()
+                if left.isOp(")")
+                    || ["dir", "path", "root", "base", "folder", "workspace"].contains(where: { l.has($0) }),
+                    code.origin((i + 1)..<(i + 2), scope) == .untrusted
+                {
+                    facts[id, default: Facts()].joins.append((left, left.text + " / " + (next?.text ?? "")))
+                }
+            }
+            if t.kind == .string, t.text == "system", i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
+                // ("system", f"... {x}") message tuples.
+                let c = Code.close(toks, i - 1, r.upperBound)
+                let v = (i + 2)..<c
+                if code.isBuilt(v), code.origin(v, scope) == .untrusted {
+                    add(
+                        RuleID.systemPromptInjection, nil, toks[i + 2],
+                        "a system message is built from model output or outside input: \(text(code, v))")
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// `{"role": "system", "content": f"... {x}"}`: the content of a system message.
+    mutating func systemRole(at i: Int, _ r: Range<Int>, _ scope: Scope, _ code: Code) {
+        let toks = code.tokens
+        var o = i
+        var depth = 0
+        while o > r.lowerBound {
+            o -= 1
+            if toks[o].isOp("}") { depth += 1 }
+            if toks[o].isOp("{") {
+                if depth == 0 { break }
+                depth -= 1
+            }
+        }
+        guard toks[o].isOp("{") else { return }
+        let c = Code.close(toks, o, r.upperBound)
+        guard let v = code.property("content", in: o..<(c + 1 <= r.upperBound ? c + 1 : c)), !v.isEmpty else { return }
+        if code.origin(v, scope) == .untrusted {
+            add(
+                RuleID.systemPromptInjection, nil, toks[v.lowerBound],
+                "a system message's content is model output or outside input: \(text(code, v))")
+        }
+    }
+
+    // MARK: function ends
+
+    mutating func functionEnd(_ scope: Scope, _ code: Code) {
+        let id = ObjectIdentifier(scope)
+        sqlVars[id] = nil
+        guard let f = facts.removeValue(forKey: id) else { return }
+        let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
+        let names = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
+        if !f.joins.isEmpty && f.fileOp && !contained(names) {
+            for (at, what) in f.joins.prefix(1) {
+                add(
+                    RuleID.pathTraversal, nil, at,
+                    "\(what) joins model-chosen input to a path that is used without normalising and checking it stays inside the base"
+                )
+            }
+        }
+        if !f.fetches.isEmpty && !allowListed(body, code) {
+            for (at, what) in f.fetches {
+                add(RuleID.ssrf, nil, at, "fetches a URL from model output or tool input with no allow-list: \(what)")
+            }
+        }
+        if scope.isTool, !f.dangerous.isEmpty, !fileHasApproval, !approves(body, code) {
+            let kinds = Array(Set(f.dangerous.map(\.1))).sorted()
+            let sev = f.dangerous.map(\.2).max() ?? .medium
+            add(
+                RuleID.dangerousTool, sev, f.dangerous[0].0,
+                "tool \(scope.name)() \(kinds.joined(separator: " and ")) with no approval step")
+        }
+    }
+
+    /// Normalised and checked: `realpath`/`resolve` and a prefix test in the same function.
+    func contained(_ names: Set<String>) -> Bool {
+        let normalise = ["realpath", "abspath", "resolve", "normpath", "normalize", "canonicalize"]
+        let check = [
+            "startswith", "startsWith", "is_relative_to", "commonpath", "relative_to", "relative", "commonprefix",
+        ]
+        return normalise.contains(where: names.contains) && check.contains(where: names.contains)
+    }
+
+    func allowListed(_ body: Range<Int>, _ code: Code) -> Bool {
+        var hostCheck = false
+        var membership = false
+        for i in body {
+            let t = code.tokens[i]
+            guard t.kind == .name else { continue }
+            let l = t.text.lowercased()
+            if ["allow", "whitelist", "permit", "trusted", "safe_url", "is_safe", "validate_url", "check_url"].contains(
+                where: { l.has($0) })
+            {
+                return true
+            }
+            if l == "hostname" || l == "netloc" || l == "host" || l == "origin" { hostCheck = true }
+            if l == "in" || l == "includes" || l == "endswith" || l == "endsWith" || l == "has" { membership = true }
+        }
+        return hostCheck && membership
+    }
+
+    func approves(_ body: Range<Int>, _ code: Code) -> Bool {
+        for i in body {
+            let t = code.tokens[i]
+            guard t.kind == .name || t.kind == .string else { continue }
+            let l = t.text.lowercased()
+            if t.kind == .name && (l == "input" || l == "confirm" || l == "prompt_toolkit") { return true }
+            if ["approv", "confirm", "consent", "human", "interrupt", "cordon"].contains(where: { l.has($0) }) {
+                return true
+            }
+        }
+        return false
+    }
+
+    mutating func unboundedLoop(_ at: Token, body: Range<Int>, _ scope: Scope, _ code: Code) {
+        let toks = code.tokens
+        var callsModel = false
+        for i in body where toks[i].isOp("(") && i > body.lowerBound && toks[i - 1].kind == .name {
+            var segs = [toks[i - 1].text]
+            var j = i - 1
+            while j - 2 >= body.lowerBound && toks[j - 1].isOp(".") && toks[j - 2].kind == .name {
+                segs.insert(toks[j - 2].text, at: 0)
+                j -= 2
+            }
+            if code.isModelCall(segs, code.resolve(segs))
+                || (segs.count >= 2 && ["step", "run", "invoke", "chat"].contains(segs.last ?? "")
+                    && segs.dropLast().contains(where: { $0.lowercased().contains("agent") }))
+            {
+                callsModel = true
+                break
+            }
+        }
+        guard callsModel else { return }
+        let limits = [
+            "max", "limit", "budget", "iteration", "turn", "attempt", "retr", "cost", "deadline", "timeout",
+            "remaining", "count", "tries", "round", "elapsed",
+        ]
+        for i in body where toks[i].kind == .name {
+            let l = toks[i].text.lowercased()
+            if limits.contains(where: { l.has($0) }) { return }
+        }
+        add(
+            RuleID.unboundedLoop, nil, at,
+            "the loop calls the model until it stops by itself: no iteration, cost or time limit")
+    }
+}

@@ -1,0 +1,21 @@
+import ast
+import json
+import re
+
+import torch
+
+model = torch.nn.Linear(2, 2)
+model.eval()  # a PyTorch module in evaluation mode, not builtins.eval
+pattern = re.compile(r"\d+")
+
+
+def parse(reply):
+    return ast.literal_eval(reply)
+
+
+def parse_json(reply):
+    return json.loads(reply)
+
+
+def constant():
+    return eval("1 + 2")
