@@ -89,6 +89,9 @@ public struct Action: Sendable, Equatable {
     public var sessionId: String?
     /// Who asked: gate (cordon run/check), monitor, inspect, validate.
     public var source = "gate"
+    /// The sandbox the action will run in, when it is known (`cordon run`, the monitor,
+    /// `check --sandboxed`): findings whose effect it already prevents do not ask a person.
+    public var sandbox: SandboxFacts?
 
     public init(id: String, payload: Payload) {
         self.id = id

@@ -42,15 +42,23 @@ struct Subject {
             tool = "shell"
             analysis = a.isEmpty ? Analysis(shell: "") : Analysis(argv: a)
         case .tool(let name, let args):
-            tool = name
-            analysis = Subject.command(in: args).map { cmd -> Analysis in
-                switch cmd {
-                case .left(let s): return Analysis(shell: s)
-                case .right(let a): return Analysis(argv: a)
-                }
+            // `Bash`, `bash` and `run_shell_command` are one tool to the policy (ToolNames).
+            tool = ToolNames.canonical(name)
+            let extra = ToolArguments.script(tool: name, args: args)
+            switch Subject.command(in: args) {
+            case .left(let s)?: analysis = Analysis(shell: extra.map { s + "\n" + $0 } ?? s)
+            case .right(let a)?:
+                analysis =
+                    extra.map { Analysis(shell: a.map(ToolArguments.quote).joined(separator: " ") + "\n" + $0) }
+                    ?? Analysis(argv: a)
+            case nil: analysis = extra.map { Analysis(shell: $0) }
             }
         }
     }
+
+    static let commandKeys: Set<String> = [
+        "command", "cmd", "script", "shell", "commandLine", "command_line", "code", "argv",
+    ]
 
     enum Either {
         case left(String)
@@ -60,7 +68,7 @@ struct Subject {
     /// A command carried inside tool arguments: `{"command": "..."}`, `{"cmd": ...}`,
     /// `{"script": ...}`, or `{"argv": [...]}` (also as a JSON array under `command`).
     static func command(in args: JSONValue) -> Either? {
-        for key in ["command", "cmd", "script", "shell", "commandLine", "command_line", "code"] {
+        for key in ["command", "cmd", "script", "shell", "commandLine", "command_line", "code"] where args[key] != nil {
             if let s = args[key]?.stringValue { return .left(s) }
             if case .array(let items)? = args[key] {
                 let strings = items.compactMap(\.stringValue)

@@ -99,6 +99,7 @@ extension Monitor {
             a.agentId = agentId
             a.sessionId = sessionId
             a.source = "monitor"
+            a.sandbox = sandboxFacts
             return a
         }
     }

@@ -95,6 +95,8 @@ public final class Monitor: NotificationHandler {
     public var heldApprovals: [String] { held.map(\.approval) }
 
     let policy: Policy
+    /// The run's sandbox, for the sandbox-aware decision (Gate: SandboxFacts).
+    public var sandboxFacts: SandboxFacts?
     let agentId: String?
     let sessionId: String?
     let sink: MonitorSink

@@ -40,6 +40,44 @@ gate:
   thresholds:
     require_approval: 60
     block: 80
+  # AgentSec actions (`cordon inspect`/`validate`) by what their actionType does: deploying,
+  # deleting, moving money, sending messages and changing permissions are high risk; in
+  # production a person approves them with a critical score (../shared/gate-classes.md A1,
+  # A3, A6, A9; R3: remote deletions ask, they do not block).
+  rules:
+    - id: requires_approval_production_deploy
+      match: { action_type: "*deploy*|*release*|*rollout*|*rollback*|*publish*|*promote*|*migrate*", environment: production }
+      decision: requires_approval
+      score: 85
+      reason: Production deployment requires approval
+      examples:
+        match: [{ action_type: production_deploy, environment: production }]
+        not_match: [{ action_type: production_deploy, environment: staging }]
+    - id: requires_approval_production_delete
+      match: { action_type: "*delete*|*drop*|*destroy*|*remove*|*purge*|*truncate*|*wipe*|*erase*", environment: production }
+      decision: requires_approval
+      score: 85
+      reason: Production deletion requires approval
+    - id: requires_approval_production_transfer
+      match: { action_type: "*transfer*|*payment*|*payout*|*refund*|*charge*|*withdraw*|*wire_*|pay_*|*_pay", environment: production }
+      decision: requires_approval
+      score: 85
+      reason: Production money transfer requires approval
+    - id: requires_approval_production_message
+      match: { action_type: "*send*|*email*|*mail*|*message*|*notify*|*notification*|*sms*|post_*|*_post|*tweet*", environment: production }
+      decision: requires_approval
+      score: 85
+      reason: Production messaging requires approval
+    - id: requires_approval_production_permissions
+      match: { action_type: "*permission*|*grant*|*revoke*|*role*|*acl*|*chmod*|*chown*|*privilege*|*_access|set_access*", environment: production }
+      decision: requires_approval
+      score: 85
+      reason: Production permission change requires approval
+    - id: requires_approval_high_risk_action
+      match: { action_type: "*deploy*|*release*|*rollout*|*delete*|*drop*|*destroy*|*purge*|*transfer*|*payment*|*payout*|*refund*|*send*|*email*|*message*|*notify*|*permission*|*grant*|*revoke*|*role*", environment: "!production" }
+      decision: requires_approval
+      score: 70
+      reason: A deployment, deletion, money transfer, message or permission change requires approval
 
 monitor:
   enabled: true

@@ -87,6 +87,11 @@ public final class Runner {
         return try runSandboxed()
     }
 
+    /// The facts of this run's sandbox the gate may rely on (SandboxFacts).
+    var sandboxFacts: SandboxFacts {
+        SandboxFacts(policy: request.policy, workspace: request.workspace, home: request.hostEnvironment["HOME"])
+    }
+
     // MARK: - The gate
 
     /// The gate decides before anything is spawned; the decision is recorded first.
@@ -94,6 +99,9 @@ public final class Runner {
         var action = Action(id: "a-1", payload: .argv(request.argv))
         action.agentId = request.agent
         action.sessionId = start.session
+        // What this run's sandbox already prevents is reported, not asked about (issue 12.6);
+        // an unsandboxed run is judged as if nothing stood in the way.
+        if !request.unsandboxed { action.sandbox = sandboxFacts }
         var decision = Gate.evaluate(action, policy: request.policy)
         decision.agentId = request.agent
         decision.sessionId = start.session
@@ -175,6 +183,7 @@ public final class Runner {
         if policy.monitor.enabled {
             let sink = EvidenceSink(recorder: recorder, observer: observer, approvals: approvals)
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
+            monitor?.sandboxFacts = sandboxFacts
         }
         let recorder = recorder
         let observer = observer

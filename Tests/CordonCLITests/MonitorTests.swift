@@ -170,8 +170,21 @@ struct MonitorTests {
             except OSError as e:
                 print("connect", e.errno)
             """)
+        // chmod and rm of workspace files ask for approval under the default policy
+        // (gate-classes.md A1, A6); this run is about the events they leave, so it allows them.
+        try ws.write(
+            "events.yaml",
+            """
+            extends: default
+            gate:
+              commands:
+                block: [forbidden, shred]
+              exceptions:
+                - { detector: permissions, match: chmod }
+                - { detector: file-delete, match: rm }
+            """)
         let trace = ws.path + "/run-trace.jsonl"
-        let r = try ws.run(["sh", "./work.sh"], options: ["--policy", ws.path + "/policy.yaml", "--trace", trace])
+        let r = try ws.run(["sh", "./work.sh"], options: ["--policy", ws.path + "/events.yaml", "--trace", trace])
         #expect(r.stdout.contains("forbidden-rc=126") && r.stdout.contains("connect"), "\(r.stdout)\(r.stderr)")
         let text = try String(contentsOfFile: trace, encoding: .utf8)
         for type in [

@@ -137,7 +137,19 @@ struct PolicyCommandTests {
         #expect(out.hasPrefix("# effective policy: <embedded default>\n"))
         var shown = try PolicyLoader().load(text: out, path: "shown.yaml")
         shown.source = PolicySource(path: "<embedded default>", sha256: SHA256.hex(EmbeddedPolicies.default))
-        #expect(shown == (try PolicyLoader().loadEmbedded()))
+        // Where each rule and example was written differs between the two texts (line
+        // numbers); what they say must not.
+        func located(_ p: Policy) -> Policy {
+            var p = p
+            for i in p.gate.rules.indices {
+                p.gate.rules[i].location = nil
+                p.gate.rules[i].examplesMatchLocations = []
+                p.gate.rules[i].examplesNotMatchLocations = []
+            }
+            for i in p.gate.exceptions.indices { p.gate.exceptions[i].location = nil }
+            return p
+        }
+        #expect(located(shown) == located(try PolicyLoader().loadEmbedded()))
     }
 
     @Test("show of a file prints the policy after extends")

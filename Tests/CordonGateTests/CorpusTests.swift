@@ -10,47 +10,81 @@ import Testing
 
 @Suite("corpus rates", .enabled(if: Corpus.available), .timeLimit(.minutes(10)))
 struct CorpusTests {
-    /// Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl: id, label (safe | approval | block)
-    /// and a one-line reason. Commands are joined from the corpus by id, never copied here.
-    static let fixture = Repository.path("Tests/CordonGateTests/Fixtures/tldr-labelled.jsonl")
+    /// Tests/CordonGateTests/Fixtures/labelled.jsonl: id, label (allow | approve | block, by
+    /// ../shared/gate-classes.md), the rule that decided, split (tune | holdout) and a
+    /// one-line reason. Commands are joined from the corpora by id, never copied here.
+    static let fixture = Repository.path("Tests/CordonGateTests/Fixtures/labelled.jsonl")
 
-    static func labelled() throws -> [(id: String, label: String, command: String)] {
+    struct Labelled {
+        var id: String
+        var label: String
+        var split: String
+        var command: String
+    }
+
+    static func labelled() throws -> [Labelled] {
         let text = try #require(readText(fixture), "\(fixture) is missing")
-        let tldr = try Corpus.tldrById
+        let commands = try Corpus.tldrById.merging(
+            Corpus.load("gtfobins.jsonl", group: "function").map { ($0.id, $0.command) },
+            uniquingKeysWith: { a, _ in a })
         return text.split(separator: "\n").compactMap { line in
             guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
-                let label = v["label"]?.stringValue,
-                let command = tldr[id]
+                let label = v["label"]?.stringValue, let split = v["split"]?.stringValue, let command = commands[id]
             else { return nil }
-            return (id, label, command)
+            return Labelled(id: id, label: label, split: split, command: command)
         }
     }
 
-    @Test("the labelled sample has at least 300 commands, each with a label and a reason")
+    @Test(
+        "the labelled set has at least 1,500 commands from tldr and GTFOBins, each with a class, a rule, a split and a reason"
+    )
     func sampleShape() throws {
         let text = try #require(readText(Self.fixture))
         let lines = text.split(separator: "\n")
-        #expect(lines.count >= 300)
+        #expect(lines.count >= 1_500)
+        var splits: [String: Int] = [:]
         for line in lines {
             let v = try JSONValue.parse(String(line))
-            #expect(["safe", "approval", "block"].contains(v["label"]?.stringValue ?? ""))
-            #expect((v["reason"]?.stringValue ?? "").count > 10)
+            #expect(["allow", "approve", "block"].contains(v["label"]?.stringValue ?? ""), "\(line)")
+            #expect((v["rule"]?.stringValue ?? "").count >= 2, "\(line)")
+            splits[v["split"]?.stringValue ?? "?", default: 0] += 1
+            #expect((v["reason"]?.stringValue ?? "").count >= 5, "\(line)")
         }
-        #expect(try Self.labelled().count == lines.count, "every labelled id is in tldr.jsonl")
+        #expect(splits.keys.sorted() == ["holdout", "tune"])
+        #expect((splits["holdout"] ?? 0) >= 500, "an untouched part of at least 500")
+        #expect(try Self.labelled().count == lines.count, "every labelled id is in the corpora")
     }
 
-    @Test("at most 5% of the commands labelled safe are flagged")
+    @Test("at most 5% of the commands labelled allow are flagged, none blocked")
     func falsePositives() throws {
-        let safe = try Self.labelled().filter { $0.label == "safe" }
-        let flagged = safe.filter { decide($0.command).decision != .allow }
+        let safe = try Self.labelled().filter { $0.label == "allow" }
+        let decided = safe.map { ($0, decide($0.command).decision) }
+        let flagged = decided.filter { $0.1 != .allow }
         #expect(!safe.isEmpty)
-        #expect(Double(flagged.count) <= 0.05 * Double(safe.count), "flagged: \(flagged.map(\.id))")
+        #expect(Double(flagged.count) <= 0.05 * Double(safe.count), "flagged: \(flagged.map(\.0.id))")
+        let blocked = decided.filter { $0.1 == .block }
+        #expect(Double(blocked.count) <= 0.005 * Double(safe.count), "blocked: \(blocked.map(\.0.id))")
     }
 
     @Test("commands labelled block are never allowed")
     func blockLabelled() throws {
         for r in try Self.labelled() where r.label == "block" {
             #expect(decide(r.command).decision != .allow, "\(r.id): \(r.command)")
+        }
+    }
+
+    // The goal is 90% (issue 12); these floors are what the gate reaches now (BENCHMARKS.md),
+    // kept so it cannot slip back.
+    @Test("commands labelled approve are flagged: at least 87% of the tuned part, 70% of the untouched part")
+    func approvalLabelled() throws {
+        let all = try Self.labelled().filter { $0.label == "approve" }
+        for (split, goal) in [("tune", 0.87), ("holdout", 0.70)] {
+            let of = all.filter { $0.split == split }
+            let missed = of.filter { decide($0.command).decision == .allow }
+            #expect(!of.isEmpty)
+            #expect(
+                Double(of.count - missed.count) >= goal * Double(of.count),
+                "\(split): \(of.count - missed.count)/\(of.count); missed e.g. \(missed.prefix(20).map(\.id))")
         }
     }
 

@@ -87,7 +87,8 @@ struct DetectorTests {
         Caught("base64 ~/.kube/config", "credential-access"),
         Caught("cat .env", "credential-access"),
         Caught("sudo cat /etc/shadow", "credential-access", .block),
-        Caught("gpg --export-secret-keys -a me@example.com > k.asc", "credential-access", .block),
+        // Reading a secret locally asks (gate-classes.md A13); sending it out blocks.
+        Caught("gpg --export-secret-keys -a me@example.com > k.asc", "credential-access", .requiresApproval),
         Caught(
             "curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/",
             "credential-access", .block),
@@ -287,8 +288,32 @@ struct DetectorTests {
         "grep -rn 'TODO' src/ | wc -l",
     ]
 
-    @Test("near misses stay allowed", arguments: nearMisses)
-    func nearMiss(_ command: String) { expectAllowed(command) }
+    /// Each near miss must not raise the block-class finding its comment names. Under the
+    /// default policy's classes (gate-classes.md) several of them still ask a person for
+    /// another reason (egress, A3; permissions, A6; service control, A8...): none is blocked.
+    @Test("near misses are never blocked, and the ordinary ones stay allowed", arguments: nearMisses)
+    func nearMiss(_ command: String) {
+        let d = decide(command)
+        #expect(d.decision != .block, "\(command): \(d.summary)")
+        if Self.stillAllowed.contains(command) { expectAllowed(command) }
+    }
+
+    static let stillAllowed: Set<String> = [
+        "echo /dev/tcp is a bash feature", "nc -l 127.0.0.1 8080", "python3 -m http.server --bind 127.0.0.1 8000",
+        "gcc -shared -fPIC -o libfoo.so foo.c", "ldd ./libfoo.so", "echo aGVsbG8= | base64 -d", "cat .env.example",
+        "cp .env.example .env.sample", "rm -rf build/", "rm -rf node_modules dist", "find . -name '*.pyc' -delete",
+        "rm -f \"$TMPDIR/out.txt\"", "dd if=/dev/zero of=disk.img bs=1M count=100", "mkfs.ext4 disk.img", "fdisk -l",
+        "git reset --soft HEAD~1", "git clean -n", "git branch -d merged-feature", "getcap /usr/bin/ping",
+        "which bash", "bash script.sh", "sh -c 'ls -la'", "awk '{print $1}' access.log",
+        "vim -c 'set number' notes.txt",
+        "crontab -l", "cat ~/.bashrc", "systemctl status nginx", "atq", "history | tail -20",
+        "tail -f /var/log/syslog", "touch newfile.txt", "sysctl net.ipv4.ip_forward", "shutdown --help",
+        "yes | head -5",
+        "while read line; do echo \"$line\"; done < in.txt", "pip list", "nslookup example.com",
+        "ping -c 1 example.com",
+        "kubectl get pods -A", "terraform plan -destroy", "docker ps -a", "ls -la", "git status && git diff --stat",
+        "swift build -c release", "python3 -m pytest -q", "make -j4 test", "grep -rn 'TODO' src/ | wc -l",
+    ]
 
     /// Real commands from the corpora (read at test time by id).
     static let cited: [(String, String, DecisionKind)] = [
@@ -354,8 +379,11 @@ struct DetectorTests {
     func insecureDownload() {
         #expect(detectors(decide("curl http://203.0.113.7/tool -o tool")).contains("insecure-download"))
         #expect(decide("wget http://example.com/x.tar.gz").decision == .requiresApproval)
-        #expect(decide("curl -o x.tar.gz https://example.com/x.tar.gz").decision == .allow)
-        #expect(decide("curl http://example.com/status").decision == .allow)
+        // Any download from another host asks (gate-classes.md A3), but only plain http is an
+        // insecure download.
+        #expect(!detectors(decide("curl -o x.tar.gz https://example.com/x.tar.gz")).contains("insecure-download"))
+        #expect(decide("curl -o x.tar.gz https://example.com/x.tar.gz").decision == .requiresApproval)
+        #expect(!detectors(decide("curl http://example.com/status")).contains("insecure-download"))
         #expect(decide("curl http://localhost:8080/metrics -o m.txt").decision == .allow)
     }
 

@@ -76,8 +76,10 @@ struct PolicyTests {
         arguments: [
             ("git push --force origin main", DecisionKind.block),
             ("sudo /usr/bin/git push origin -f", .block),
-            ("git push origin main", .allow),
-            ("git pull", .allow),
+            // An allow entry never silences a detector: pushing and pulling talk to a remote (A3/A5).
+            ("git push origin main", .requiresApproval),
+            ("git pull", .requiresApproval),
+            ("git status", .allow),
         ])
     func commandLists(_ c: (String, DecisionKind)) {
         var p = Policy.testDefault
@@ -99,9 +101,13 @@ struct PolicyTests {
         broad.gate.exceptions = [
             GateException(detector: "destructive-git", match: "git push --force|-f")
         ]
+        // The force push's own detector is silenced; pushing still talks to a remote (its own
+        // detector, network-egress), which only a second exception would quiet.
         let d = decide("git push -f", policy: broad)
-        #expect(d.decision == .allow)
+        #expect(d.decision == .requiresApproval && d.score < 70)
         #expect(d.reasons.contains { $0.contains("exception") })
+        broad.gate.exceptions.append(GateException(detector: "network-egress", match: "git push"))
+        #expect(decide("git push -f", policy: broad).decision == .allow)
         // An exception for one detector leaves the others in place.
         #expect(decide("sudo git push -f", policy: broad).decision == .requiresApproval)
     }
@@ -111,7 +117,7 @@ struct PolicyTests {
         var p = Policy.testDefault
         p.gate.thresholds.requireApproval = 30
         p.gate.thresholds.block = 65
-        #expect(decide("ssh -R 8080:localhost:80 host", policy: p).decision == .requiresApproval)
+        #expect(decide("git reset --hard", policy: p).decision == .requiresApproval)
         #expect(decide("git push -f", policy: p).decision == .block)
         #expect(decide("ls", policy: p).decision == .allow)
     }

@@ -49,8 +49,9 @@ struct RemoteCopyTests {
         #expect(f.evidence.contains("ssh deploy@example.com"))
     }
 
-    /// Near misses: remote access that moves no file, and local copies.
-    static let nearMisses: [String] = [
+    /// Remote access that moves no file: egress all the same (gate-classes.md A3 asks for ssh,
+    /// sftp, ftp and git clone), but not a file copy, and never a block.
+    static let remoteSessions: [String] = [
         "ssh deploy@example.com uptime",  // output shown, not saved
         "ssh deploy@example.com 'systemctl status app' 2> ssh-errors.log",  // only errors saved
         "ssh deploy@example.com 'systemctl restart app' > /dev/null",
@@ -60,12 +61,24 @@ struct RemoteCopyTests {
         "ftp ftp.example.com",
         "ftp -n ftp.example.com <<EOF\nuser anonymous x\nls\nEOF",  // a listing moves no file
         "echo quit | sftp deploy@example.com",
-        "scp notes.txt backup/notes.txt",  // a local copy
-        "rsync -av src/ dst/",
         "git clone git@github.com:example/app.git",
     ]
 
-    @Test("remote access that moves no file stays allowed", arguments: nearMisses)
+    @Test("remote access that moves no file asks as network egress, not as a file copy", arguments: remoteSessions)
+    func remoteSession(_ command: String) {
+        let d = decide(command)
+        #expect(d.decision == .requiresApproval, "\(command): \(d.summary)")
+        #expect(!detectors(d).contains("exfiltration"), "\(command): \(d.summary)")
+    }
+
+    /// Near misses: local copies.
+    static let nearMisses: [String] = [
+        "scp notes.txt backup/notes.txt",  // a local copy
+        "rsync -av src/ dst/",
+        "cp -r src/ backup/",
+    ]
+
+    @Test("local copies stay allowed", arguments: nearMisses)
     func nearMiss(_ command: String) { expectAllowed(command) }
 
     /// GTFOBins file-download records (allowed before), and the tldr scp and rsync pulls that

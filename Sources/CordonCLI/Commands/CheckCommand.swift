@@ -43,6 +43,7 @@ enum CheckCommand: Subcommand {
                         .value("input", "FILE", "read the batch from FILE instead of stdin"),
                         .value("agent", "ID", "agent id recorded in the decision"),
                         .value("session", "ID", "session id recorded in the decision"),
+                        RequestInput.sandboxedOption,
                     ]
             )
         ])
@@ -76,6 +77,7 @@ enum CheckCommand: Subcommand {
         action.environment = parsed.value("env")
         action.agentId = parsed.value("agent")
         action.sessionId = parsed.value("session")
+        RequestInput.applySandbox(&action, parsed, policy: policy, ctx)
         let d = Gate.evaluate(action, policy: policy)
         try log?.append(d, for: action)
         ctx.output.out((parsed.flag("json") ? d.json : d.summary) + "\n")

@@ -33,9 +33,10 @@ enum InspectCommand: Subcommand {
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let (parsed, policy, request) = try RequestInput.prepare(args, ctx, command: name, options: helpText.options)
-        let action = try RequestInput.action(command: name) { () throws(RequestError) in
+        var action = try RequestInput.action(command: name) { () throws(RequestError) in
             try ActionRequest.inspect(request, environment: parsed.value("env"))
         }
+        RequestInput.applySandbox(&action, parsed, policy: policy, ctx)
         let d = Gate.evaluate(action, policy: policy)
         try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
         let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)
@@ -51,7 +52,19 @@ enum RequestInput {
         [.value("policy", "FILE", "policy file (default: the embedded default policy)")] + DecisionLog.options + [
             .value("env", "NAME", environment),
             .value("request", "FILE", "read the request from FILE instead of stdin"),
+            RequestInput.sandboxedOption,
         ]
+    }
+
+    static let sandboxedOption = OptionSpec.flag(
+        "sandboxed",
+        "judge as if run by `cordon run` in the policy's sandbox: findings it prevents (network with network: none, writes to read-only paths, reads of hidden paths) do not ask"
+    )
+
+    /// `--sandboxed`: the policy's sandbox, for a run in the current directory (SandboxFacts).
+    static func applySandbox(_ action: inout Action, _ parsed: ParsedArguments, policy: Policy, _ ctx: Context) {
+        guard parsed.flag("sandboxed") else { return }
+        action.sandbox = SandboxFacts(policy: policy, workspace: FileIO.cwd(), home: ctx.environment["HOME"])
     }
 
     /// What inspect and validate both do first: parse the options (no positionals), load the

@@ -26,9 +26,10 @@ enum ValidateCommand: Subcommand {
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let (parsed, policy, request) = try RequestInput.prepare(args, ctx, command: name, options: helpText.options)
-        let action = try RequestInput.action(command: name) { () throws(RequestError) in
+        var action = try RequestInput.action(command: name) { () throws(RequestError) in
             try ActionRequest.validate(request, environment: parsed.value("env"))
         }
+        RequestInput.applySandbox(&action, parsed, policy: policy, ctx)
         let d = Gate.evaluate(action, policy: policy)
         try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
         let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)

@@ -10,6 +10,9 @@ struct Hit {
     /// The invocation it is about, if any (exceptions match on its command).
     var invocation: Int?
     var elevated: Bool
+    /// The path or host the finding is about, when a detector knows it (the sandbox-aware
+    /// decision asks whether this run's sandbox already prevents it).
+    var target: String? = nil
 }
 
 /// Redirection targets that move no data anywhere.
@@ -141,14 +144,14 @@ final class Analysis {
     ///   the shell opens /etc/x as the user, so sudo does not make that write stronger.
     func hit(
         _ signal: Signal, _ inv: Int? = nil, evidence: String? = nil, score: Int? = nil,
-        elevated: Bool? = nil, reason: String
+        elevated: Bool? = nil, target: String? = nil, reason: String
     ) {
         let ev = evidence ?? inv.map { self.evidence($0) } ?? ""
         let elevated = elevated ?? inv.map { invocations[$0].elevated } ?? false
         hits.append(
             Hit(
                 signal: signal, score: score ?? signal.score, evidence: ev, reason: reason, invocation: inv,
-                elevated: elevated))
+                elevated: elevated, target: target))
     }
 
     /// The source text of the command an invocation came from.

@@ -164,7 +164,9 @@ extension Analysis {
                     .scriptingSocketShell, index, evidence: short,
                     reason: "inline \(language) code connects a socket to a shell")
             }
-        } else if code.containsAny(markerNeedles.network) {
+        } else if code.containsAny(markerNeedles.network), !Effects.codeTargetsOnlyLoopback(code) {
+            // A client of a local dev server (urllib to localhost) is ordinary work, not
+            // egress (gate-classes.md A3).
             hit(
                 .rawSocketTransfer, index, evidence: short,
                 reason: "inline \(language) code moves data over the network")

@@ -95,7 +95,14 @@ enum Destruction {
                     "-d", "--dump", "-b", "--backup",
                 ])
                 || (p.eq("parted") && (inv.args.contains("print") || inv.has("-l")))
-            if !readOnly { a.hit(.partitionWrite, k, reason: "\(p) changes a partition table") }
+            // Naming only a device opens the interactive editor: raw disk access that asks
+            // (gate-classes.md A12); a scripted change (`sfdisk < layout`, `parted mklabel`,
+            // `sgdisk --zap-all`) rewrites the table and blocks (B1).
+            let interactive =
+                ["fdisk", "gdisk", "cfdisk", "parted"].contains(p) && inv.positionals.count == 1
+                && !a[commandOf: k].redirects.contains { $0.op == "<" || $0.op == "<<" || $0.op == "<<<" }
+                && a[commandOf: k].position == 0
+            if !readOnly && !interactive { a.hit(.partitionWrite, k, reason: "\(p) changes a partition table") }
         default:
             break
         }
@@ -113,7 +120,7 @@ enum Destruction {
                 if p.eq("cp") || p.eq("mv") || p.eq("ln") || p.eq("install") || p.eq("rsync") || p.eq("sed")
                     || p.eq("touch") || p.eq("truncate") || p.eq("dd")
                 {
-                    a.hit(.overwriteSystemFile, k, score: 60, reason: "\(p) changes the system file \(t)")
+                    a.hit(.overwriteSystemFile, k, score: 60, target: t, reason: "\(p) changes the system file \(t)")
                 } else {
                     // Appending a line to /etc config (`| sudo tee -a /etc/fstab`) asks; replacing binaries blocks.
                     let appends =
@@ -121,7 +128,7 @@ enum Destruction {
                         || (p.eq("tee") && inv.hasAny(["-a", "--append"]))
                     a.hit(
                         .overwriteSystemFile, k, score: t.hasPrefix("/etc/") ? (appends ? 60 : nil) : 85,
-                        elevated: viaShell,
+                        elevated: viaShell, target: t,
                         reason: "\(appends ? "appends to" : "overwrites") the system file \(t)")
                 }
             }

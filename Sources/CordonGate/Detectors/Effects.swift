@@ -52,8 +52,8 @@ enum Effects {
         "fierce", "theHarvester", "cariddi", "gau", "waybackurls", "katana", "hakrawler", "ffuf", "feroxbuster",
         "nuclei", "httpx", "naabu", "vinmap", "nxc", "netexec", "crackmapexec", "enum4linux", "torsocks",
         "proxychains", "proxychains4", "tsocks", "cs", "coursier", "git-ftp", "vcsh", "yadm", "mr", "b4",
-        "esearch", "efetch", "elink", "koji", "rhpkg", "fedpkg", "crane", "skopeo", "regctl", "oras",
-        "apptainer", "singularity", "hf", "huggingface-cli", "kaggle", "gdown", "rclone", "s3cmd", "mc",
+        "esearch", "efetch", "elink", "rhpkg", "fedpkg", "crane", "skopeo", "regctl", "oras",
+        "hf", "huggingface-cli", "kaggle", "gdown", "rclone", "s3cmd", "mc",
         "dbclient", "autossh", "sshpass", "et", "nettacker", "wpscan", "whatweb", "wafw00f", "nikto", "zgrab",
         "zgrab2", "smbmap", "kerbrute", "joomscan", "droopescan", "dirsearch", "gospider", "paramspider",
         "gsutil", "azcopy", "xeyes", "xclock", "asciinema", "php-coveralls", "coveralls", "codecov",
@@ -80,18 +80,18 @@ enum Effects {
         "kustomize", "minikube", "kind", "k3d", "k3s", "microk8s", "eksctl", "kops", "rancher", "docker",
         "podman", "nerdctl", "ctr", "crictl", "buildah", "apptainer", "singularity", "vagrant", "qm", "pct",
         "pvesh", "pvecm", "virsh", "virt-install", "VBoxManage", "vboxmanage", "multipass", "lxc", "lxd",
-        "incus", "nova", "openstack", "glance", "cinder", "neutron", "swift", "heat", "terraform", "tofu",
+        "incus", "nova", "openstack", "glance", "cinder", "neutron", "heat", "terraform", "tofu",
         "terragrunt", "pulumi", "ansible", "ansible-playbook", "puppet", "salt", "salt-call", "salt-ssh",
         "chef", "knife", "gh", "glab", "hub", "tea", "bitbucket", "jira", "linear", "mc", "rclone", "s3cmd",
         "azcopy", "devspace", "skaffold", "tilt", "okteto", "garden", "waypoint", "packer", "cf", "kn",
-        "func", "gcloud-beta", "ecs-cli", "copilot", "lightsail", "elastic-beanstalk", "kubeseal", "velero",
+        "gcloud-beta", "ecs-cli", "copilot", "lightsail", "elastic-beanstalk", "kubeseal", "velero",
         "istioctl", "linkerd", "cilium", "mongocli", "atlas", "confluent", "ccloud", "stripe", "twilio",
         "auth0", "okta", "databricks", "snowsql", "dbt", "prefect", "airflow", "dagster", "mlflow", "wandb",
         "modal", "replicate", "runpod", "vast", "salloc", "sbatch", "srun", "scancel", "qsub", "qdel",
         "bsub", "condor_submit", "schroot", "tmt", "testing-farm", "mock", "copr-cli", "osc", "koji",
         "exo-compute", "sky", "runai", "juju", "lxc-start", "lxc-stop", "lxc-create", "lxc-destroy",
         "docker-compose", "podman-compose", "compose", "kubecolor", "k9s", "ibm", "ionosctl", "upcloud",
-        "civo", "scaleway", "ovhcloud", "gandi", "wp", "drush", "magento", "artisan-remote",
+        "civo", "scaleway", "ovhcloud", "gandi", "wp", "koji", "brew-koji", "cbs", "drush", "magento", "artisan-remote",
     ]
 
     /// Verbs that read or print; a CLI call whose verbs are all of this kind changes nothing.
@@ -122,7 +122,7 @@ enum Effects {
         "authorize", "rotate", "reset", "restore", "snapshot-delete", "migrate", "cancel", "retry", "trigger",
         "dispatch", "submit", "shell", "ssh", "connect", "port-forward", "proxy", "tunnel", "mount", "umount",
         "assign", "unassign", "associate", "disassociate", "cr", "des", "resize", "clear", "flush", "wipe",
-        "write", "new", "init", "dev", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
+        "write", "new", "init", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
         "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh",
     ]
@@ -192,6 +192,53 @@ enum Effects {
         return nil
     }
 
+    /// Whether an argument names this machine: `localhost:8080`, `http://127.0.0.1/x`,
+    /// `user@localhost`.
+    static func isLoopbackTarget(_ w: String) -> Bool {
+        var s = Substring(w)
+        if let r = w.byteRange(of: "://") {
+            s = Substring(w.utf8.dropFirst(r.upperBound))
+            if let end = s.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { s = s[..<end] }
+        }
+        if let at = s.lastIndex(of: "@") { s = s[s.index(after: at)...] }
+        return isLocal(String(hostOnly(s)))
+    }
+
+    /// Inline code whose only network peers are loopback: it names localhost / 127.0.0.1 /
+    /// ::1 and no other URL or host name.
+    static func codeTargetsOnlyLoopback(_ code: String) -> Bool {
+        guard code.has("localhost") || code.has("127.0.0.1") || code.has("[::1]") else { return false }
+        var word: [UInt8] = []
+        var remote = false
+        func flush() {
+            if !word.isEmpty {
+                let w = String(decoding: word, as: UTF8.self)
+                if remoteHost(w) != nil || isBareRemoteHost(w) { remote = true }
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        for c in code.utf8 {
+            if c == 0x22 || c == 0x27 || c == 0x20 || c == 0x28 || c == 0x29 || c == 0x2C || c == 0x0A || c == 0x60
+                || c == 0x3B || c == 0x7B || c == 0x7D
+            {
+                flush()
+                if remote { return false }
+            } else {
+                word.append(c)
+            }
+        }
+        flush()
+        return !remote
+    }
+
+    /// Every URL or host the client names is this machine (and it names at least one).
+    static func onlyLoopback(_ inv: borrowing Invocation) -> Bool {
+        let targets = inv.positionals.filter {
+            $0.contains("://") || looksLikeHost($0) || $0.hasPrefix("localhost") || $0.hasPrefix("127.")
+        }
+        return !targets.isEmpty && targets.allSatisfy(isLoopbackTarget)
+    }
+
     static func hostOnly(_ h: Substring) -> Substring {
         if h.hasPrefix("[") { return h.firstIndex(of: "]").map { h[h.startIndex...$0] } ?? h }
         return h.firstIndex(of: ":").map { h[..<$0] } ?? h
@@ -224,12 +271,12 @@ enum Effects {
     /// Top-level domains seen in real host names: a bare `name.tld` argument of any program is
     /// taken as a host only with one of these (`com.example.App`, `http.server` are not hosts).
     static let commonTLDs: Set<String> = [
-        "com", "org", "net", "io", "dev", "app", "co", "uk", "de", "fr", "ai", "cloud", "edu", "gov", "info",
-        "biz", "me", "us", "ca", "au", "jp", "cn", "ru", "nl", "se", "no", "fi", "ch", "at", "be", "es", "it",
-        "pl", "cz", "br", "in", "xyz", "tech", "site", "online", "local", "internal", "lan", "corp", "home",
-        "intranet", "example", "sh", "so", "gg", "tv", "cc", "ly", "to", "nz", "ie", "dk", "kr", "tw", "hk",
+        "com", "org", "net", "io", "dev", "app", "co", "uk", "de", "fr", "cloud", "edu", "gov", "info",
+        "biz", "us", "ca", "au", "jp", "cn", "ru", "nl", "se", "no", "fi", "ch", "at", "be", "es", "it",
+        "cz", "br", "xyz", "tech", "site", "online", "local", "internal", "lan", "corp", "home",
+        "intranet", "example", "gg", "tv", "nz", "ie", "dk", "kr", "tw", "hk",
         "sg", "mx", "ar", "za", "il", "tr", "gr", "pt", "hu", "ro", "ua", "eu", "asia", "mil", "int", "arpa",
-        "run", "page", "services", "network", "systems", "host", "space", "website", "club", "store", "zone",
+        "zone",
     ]
 
     /// A host name written bare as an argument of any program (`showmount -e nfs.example.com`,
@@ -237,7 +284,7 @@ enum Effects {
     /// in a config value is not a connection).
     /// Names of lookups and diagnostics (`x ping host`, `tool dig host`): a host named to them
     /// is asked about, not sent anything.
-    static let diagnosticWords: Set<String> = [
+    static let diagnosticWords: NameSet = [
         "ping", "dig", "lookup", "resolve", "traceroute", "trace", "whois", "nslookup", "host", "query", "calc",
     ]
 
@@ -247,13 +294,15 @@ enum Effects {
         else { return false }
         // The TLD first, from the bytes after the last dot (before a `:port`): most dotted
         // arguments are file names, rejected here without splitting anything.
-        let bytes = Array(w.utf8)
-        guard let lastDot = bytes.lastIndex(of: UInt8(ascii: ".")), lastDot > 0 else { return false }
-        var end = bytes.count
-        if let colon = bytes[lastDot...].firstIndex(of: UInt8(ascii: ":")) { end = colon }
-        guard end - lastDot - 1 >= 2,
-            tldSet.contains(String(decoding: bytes[(lastDot + 1)..<end], as: UTF8.self).asciiLowercased)
-        else { return false }
+        let u = w.utf8
+        guard let lastDot = u.lastIndex(of: UInt8(ascii: ".")), lastDot != u.startIndex else { return false }
+        let afterDot = u.index(after: lastDot)
+        let end = u[afterDot...].firstIndex(of: UInt8(ascii: ":")) ?? u.endIndex
+        let tldLen = u.distance(from: afterDot, to: end)
+        guard tldLen >= 2, tldLen <= 12 else { return false }
+        var tld = String(Substring(u[afterDot..<end]))
+        if tld.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { tld = tld.asciiLowercased }
+        guard tldSet.contains(tld) else { return false }
         let host = hostOnly(Substring(w))
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         // Addresses are data as often as destinations (ipcalc, GeoIP lookups, `ip route get`):
@@ -285,6 +334,80 @@ enum Effects {
             || inv.args.last == "--version" || inv.positionals.first == "help"
     }
 
+    /// Which of the families above a program belongs to, in one lookup: the check runs for
+    /// every program, and most belong to none.
+    struct Family: OptionSet, Sendable {
+        let rawValue: UInt32
+        static let textOnly = Family(rawValue: 1 << 0)
+        static let opener = Family(rawValue: 1 << 1)
+        static let diagnostic = Family(rawValue: 1 << 2)
+        static let remoteClient = Family(rawValue: 1 << 3)
+        static let remoteState = Family(rawValue: 1 << 4)
+        static let system = Family(rawValue: 1 << 5)
+        static let package = Family(rawValue: 1 << 6)
+        static let deletion = Family(rawValue: 1 << 7)
+        static let capture = Family(rawValue: 1 << 8)
+        static let disk = Family(rawValue: 1 << 9)
+        static let database = Family(rawValue: 1 << 10)
+        static let service = Family(rawValue: 1 << 11)
+        static let server = Family(rawValue: 1 << 12)
+        static let attack = Family(rawValue: 1 << 13)
+        static let recon = Family(rawValue: 1 << 14)
+        static let localVerbs = Family(rawValue: 1 << 15)
+        static let locker = Family(rawValue: 1 << 16)
+        static let rootSwitch = Family(rawValue: 1 << 17)
+        static let login = Family(rawValue: 1 << 18)
+        static let destructive = Family(rawValue: 1 << 19)
+        /// Other programs localSystem has rules for (killers, accounts, dd, runners, chmod...).
+        static let local = Family(rawValue: 1 << 20)
+        static let anyLocal: Family = [.system, .disk, .capture, .database, .service, .package, .local]
+        static let noEgress: Family = [.textOnly, .opener, .diagnostic]
+    }
+
+    static let families: NameTable<Family> = {
+        var merged: [String: Family] = [:]
+        var order: [String] = []
+        func add(_ set: NameSet, _ f: Family) {
+            for n in set {
+                if merged[n] == nil { order.append(n) }
+                merged[n, default: []].insert(f)
+            }
+        }
+        add(textOnly, .textOnly)
+        add(browserOpeners, .opener)
+        add(diagnostics, .diagnostic)
+        add(remoteClients, .remoteClient)
+        add(remoteStateCLIs, .remoteState)
+        add(systemPrograms, .system)
+        add(packagePrograms, .package)
+        add(deletionPrograms, .deletion)
+        add(captureTools, .capture)
+        add(diskTools, .disk)
+        add(databaseClients, .database)
+        add(thirdPartyServices, .service)
+        add(fileServers, .server)
+        add(attackTools, .attack)
+        add(reconTools, .recon)
+        add(localVerbTools, .localVerbs)
+        add(lockers, .locker)
+        add(rootSwitchers, .rootSwitch)
+        add(loginCLIs, .login)
+        add(processKillers, .local)
+        add(accountTools, .local)
+        add(
+            [
+                "dd", "npx", "bunx", "pnpx", "uvx", "pipx", "uv", "pnpm", "yarn", "npm", "go", "deno", "nix",
+                "nix-shell",
+                "gem", "dotnet", "chmod", "chown", "chgrp", "setfacl", "chattr", "chcon", "lchown",
+            ], .local)
+        add(
+            [
+                "lvremove", "vgremove", "pvremove", "zpool", "zfs", "ykman", "gpg-card", "opensc-tool", "pkcs15-init",
+                "fido2-token", "solo", "nitropy", "yubico-piv-tool",
+            ], .destructive)
+        return NameTable(order.map { ($0, merged[$0]!) })
+    }()
+
     static let dryRunFlags: NameSet = [
         "--dry-run", "--dryrun", "--simulate", "--what-if", "--whatif", "--noop", "--no-act", "--just-print",
     ]
@@ -299,13 +422,78 @@ enum Effects {
             return
         }
         let before = a.hits.count
-        egress(a, k, inv)
-        if remoteStateCLIs.contains(p) { remoteState(a, k, inv) }
-        localSystem(a, k, inv)
-        deletion(a, k, inv)
+        // One lookup says which families the program is in; most programs are in none, and
+        // only the checks that can apply run.
+        let fam = families[p] ?? []
+        if fam.isDisjoint(with: .noEgress) { egress(a, k, inv) }
+        if fam.contains(.remoteState) { remoteState(a, k, inv) }
+        if !fam.isDisjoint(with: .anyLocal) { localSystem(a, k, inv) }
+        if fam.contains(.deletion) { deletion(a, k, inv) }
         writesOutside(a, k, inv)
-        services(a, k, inv)
-        if a.hits.count == before { strongVerb(a, k, inv) }
+        if fam.contains(.server) { services(a, k, inv) }
+        if !fam.isDisjoint(with: [.attack, .recon, .destructive]) || p.has("firewall") { destructive(a, k, inv) }
+        if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv) }
+    }
+
+    /// Attack tooling that acts on another host with stolen or forged credentials (R1: pass the
+    /// hash, Kerberos ticket abuse, remote execution, credential dumps): block.
+    static let attackTools: NameSet = [
+        "psexec.py", "wmiexec.py", "smbexec.py", "atexec.py", "dcomexec.py", "secretsdump.py", "GetUserSPNs.py",
+        "GetNPUsers.py", "getTGT.py", "getST.py", "ticketer.py", "raiseChild.py", "goldenPac.py", "mimikatz",
+        "pypykatz", "lsassy", "impacket-psexec", "impacket-wmiexec", "impacket-smbexec", "impacket-secretsdump",
+        "impacket-GetUserSPNs", "impacket-GetNPUsers", "impacket-getTGT", "impacket-ticketer", "kerberoast",
+        "rubeus", "Rubeus.exe", "ntlmrelayx.py", "impacket-ntlmrelayx", "pth-winexe", "pth-smbclient", "evil-winrm",
+    ]
+    /// Reconnaissance of other hosts (R1): asks.
+    static let reconTools: NameSet = [
+        "rpcdump.py", "lookupsid.py", "samrdump.py", "netview.py", "reg.py", "services.py", "smbclient.py",
+        "impacket-rpcdump", "impacket-lookupsid", "impacket-samrdump", "enum4linux-ng", "ldapdomaindump",
+        "bloodhound-python", "windapsearch", "massdns", "shuffledns", "puredns", "dnsgen", "patator",
+        "prowler", "scoutsuite", "pacu", "cloudfox", "trivy-remote", "rustscan", "zmap", "masscan", "ike-scan",
+    ]
+
+    /// Block-class destruction the other detectors do not name: volumes and pools destroyed,
+    /// hardware keys reset, firewalls stopped, attack tools run.
+    static func destructive(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        if attackTools.contains(p) {
+            // evil-winrm with a password is a login (asks); with a hash it is pass-the-hash.
+            if p.eq("evil-winrm") && !inv.hasAny(["-H", "--hash"]) {
+                a.hit(.egress, k, reason: "evil-winrm logs in to another host")
+            } else {
+                a.hit(
+                    .secretSentOut, k, score: 90, reason: "\(p) attacks another host with stolen or forged credentials")
+            }
+            return
+        }
+        if reconTools.contains(p) {
+            a.hit(.scanner, k, reason: "\(p) probes other hosts or cloud accounts")
+            return
+        }
+        let pos = inv.positionals
+        let sub = pos.first ?? ""
+        switch Name(p) {
+        case "lvremove", "vgremove", "pvremove":
+            a.hit(.makeFilesystem, k, reason: "\(p) destroys volumes and the data on them")
+        case "zpool":
+            if ["create", "destroy", "labelclear"].contains(sub) {
+                a.hit(.makeFilesystem, k, reason: "zpool \(sub) overwrites or destroys disks")
+            }
+        case "zfs":
+            if sub == "destroy" { a.hit(.makeFilesystem, k, reason: "zfs destroy deletes datasets and their data") }
+        case "ykman", "gpg-card", "opensc-tool", "pkcs15-init", "fido2-token", "solo", "nitropy", "yubico-piv-tool":
+            if pos.contains(where: { $0 == "reset" || $0 == "factory-reset" || $0 == "erase" })
+                || inv.hasAny(["--reset", "--erase", "-R"]) && p.eq("fido2-token")
+            {
+                a.hit(.deleteCritical, k, score: 85, reason: "\(p) resets a hardware key: its keys are gone for good")
+            }
+        default:
+            if p.has("firewall"),
+                pos.contains(where: { ["stop", "disable", "off", "flush"].contains($0) }) || inv.hasAny(["--panic-on"])
+            {
+                a.hit(.securityDisabled, k, reason: "\(p) stops the firewall")
+            }
+        }
     }
 
     /// Verbs that, as a subcommand of any program, install, remove, publish, deploy, stop,
@@ -330,7 +518,8 @@ enum Effects {
         "duckdb", "ffmpeg", "convert", "magick", "pandoc", "latexmk", "xelatex", "pdflatex", "gpg", "pass",
         "cordon", "tig", "lazygit", "watch", "timeout", "time", "nice", "env", "xargs", "parallel", "alias",
         "unalias", "set", "export", "shopt", "bindkey", "complete", "fc", "history", "trap", "ulimit",
-        "fzf", "bat", "ripgrep", "rg", "fd", "tree", "stow", "ln", "cp", "mv", "mkdir", "touch", "ledger",
+        "fzf", "bat", "ripgrep", "rg", "fd", "tree", "stow", "ln", "cp", "mv", "mkdir", "touch", "ledger", "quilt",
+        "stg", "guilt", "topgit", "git-crypt", "sg",
         "hledger", "task", "todo.sh", "timew", "jrnl", "nb", "khal", "calcurse", "remind", "when",
     ]
 
@@ -339,6 +528,7 @@ enum Effects {
         "--install", "--uninstall", "--upgrade", "--purge", "--erase", "--deploy", "--publish", "--push",
         "--upload", "--kill", "--restart", "--mount", "--unmount", "--umount", "--wipe", "--flash",
         "--shutdown", "--reboot", "--login", "--logout", "--daemon", "--daemonize", "-daemon",
+        "--roll-back", "--rollback", "--factory-reset",
     ]
 
     /// Screen and console lockers (R10).
@@ -372,7 +562,7 @@ enum Effects {
             return
         }
         let pos = inv.positionals.prefix(2)
-        if let v = pos.first(where: { strongVerbs.contains($0.asciiLowercased) }) {
+        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) }) {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }
@@ -389,7 +579,9 @@ enum Effects {
         // `user@host` given to an unknown client is a login to another machine (dbclient, autossh).
         if inv.kind.contains(.known) == false,
             let h = inv.positionals.first(where: { w in
-                guard let at = w.firstIndex(of: "@"), at != w.startIndex else { return false }
+                guard w.utf8.contains(UInt8(ascii: "@")), let at = w.firstIndex(of: "@"), at != w.startIndex else {
+                    return false
+                }
                 return isBareRemoteHost(String(w[w.index(after: at)...]))
             })
         {
@@ -398,13 +590,37 @@ enum Effects {
         }
         // Inline credentials: a tool handed a password or token talks to a service as someone (R5).
         if inv.args.contains(where: { w in
-            credentialFlags.contains { w == $0 || w.hasPrefix($0 + "=") }
+            guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
+            let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+            return credentialFlags.contains(name)
         }) {
             a.hit(.egress, k, reason: "\(p) is given inline credentials for a service")
         }
     }
 
-    static let notDaemons: Set<String> = [
+    /// A compound verb with a strong part: `kill-pane`, `daily-upgrade`, `db:migrate`.
+    static func hasStrongPart(_ w: String) -> Bool {
+        guard w.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A || $0 == 0x5F }), w.utf8.count <= 40,
+            !w.contains("/"), !w.contains(".")
+        else { return false }
+        var start = w.utf8.startIndex
+        let u = w.utf8
+        var i = start
+        while true {
+            let atEnd = i == u.endIndex
+            if atEnd || u[i] == 0x2D || u[i] == 0x3A || u[i] == 0x5F {
+                if i != start {
+                    let part = String(Substring(u[start..<i]))
+                    if strongVerbs.contains(part) || part == "migrate" { return true }
+                }
+                if atEnd { return false }
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+    }
+
+    static let notDaemons: NameSet = [
         "find", "sed", "pwd", "mold", "gold", "dd", "od", "fd", "cmd", "ld", "lld", "head", "word", "bind",
         "kind", "mkd", "xxd", "rapid", "ssd", "hd", "nvd", "cd", "read", "unload", "load", "build", "shred",
         "upload", "download", "record", "fold", "expand", "grid", "cloud", "send", "add", "tod", "pushd",
@@ -412,11 +628,12 @@ enum Effects {
     ]
 
     static func isDaemonName(_ p: String) -> Bool {
-        p.utf8.count >= 4 && p.hasSuffix("d") && !notDaemons.contains(p) && !p.hasSuffix("ed") && !p.hasSuffix("ld")
+        p.utf8.count >= 4 && p.utf8.last == UInt8(ascii: "d") && !notDaemons.contains(p) && !p.hasSuffix("ed")
+            && !p.hasSuffix("ld")
             && !p.hasSuffix("nd") && !p.hasSuffix("rd") && !p.hasSuffix("oad") && !p.hasSuffix("md")
     }
 
-    static let credentialFlags = [
+    static let credentialFlags: NameSet = [
         "--password", "--passwd", "--pass", "--token", "--api-key", "--apikey", "--api-token", "--secret",
         "--client-secret", "--access-key", "--secret-key", "--auth-token", "--dbpassword", "--db-password",
         "--credentials", "--bearer",
@@ -433,17 +650,15 @@ enum Effects {
         let args = inv.args
         // Recording an address in configuration is not a connection (`poetry source add N URL`,
         // `pip config set global.index-url URL`, `npm config set registry URL`).
-        let configures = inv.positionals.prefix(2).contains {
-            ["source", "remote", "config", "set-url", "registry", "mirror", "repo-add", "add-repo"].contains($0)
-        }
+        let configures = inv.positionals.prefix(2).contains { configWords.contains($0) }
         if !configures, let host = args.lazy.compactMap(remoteHost).first {
             a.hit(.egress, k, reason: "\(p) talks to another host (\(host))")
             return
         }
         guard remoteClients.contains(p) else {
-            if !configures, !inv.positionals.prefix(2).contains(where: { diagnosticWords.contains($0) }),
-                !p.contains("ping"), !p.contains("dig"), !p.contains("lookup"),
-                let h = inv.args.first(where: isBareRemoteHost)
+            if let h = inv.args.first(where: isBareRemoteHost), !configures,
+                !inv.positionals.prefix(2).contains(where: { diagnosticWords.contains($0) }),
+                !p.has("ping"), !p.has("dig"), !p.has("lookup")
             {
                 a.hit(.egress, k, reason: "\(p) is pointed at another host (\(h))")
             }
@@ -472,11 +687,7 @@ enum Effects {
         }
         // Loopback only (`curl localhost:8080`, `ssh localhost`): A3's exception.
         let hosts = pos.filter { looksLikeHost($0) }
-        let local = pos.contains { w in
-            var h = Substring(w)
-            if let at = h.lastIndex(of: "@") { h = h[h.index(after: at)...] }
-            return isLocal(String(hostOnly(h)))
-        }
+        let local = pos.contains(where: isLoopbackTarget)
         if !hosts.isEmpty {
             a.hit(.egress, k, reason: "\(p) talks to \(hosts[0])")
         } else if !local && (!pos.isEmpty || inv.argsFromInput || !inv.hasRedirects || !args.isEmpty) {
@@ -491,6 +702,10 @@ enum Effects {
         }
     }
 
+    static let configWords: NameSet = [
+        "source", "remote", "config", "set-url", "registry", "mirror", "repo-add", "add-repo",
+    ]
+
     static let gitRemoteVerbs: NameSet = [
         "clone", "fetch", "pull", "push", "ls-remote", "send-email", "svn", "p4",
     ]
@@ -503,9 +718,20 @@ enum Effects {
         switch Name(p) {
         case "git":
             if gitRemoteVerbs.contains(sub)
+                || verbs.dropFirst().first.map({ ["pull", "push", "fetch"].contains($0) }) == true
+                    && ["subtree", "lfs", "annex", "svn", "p4", "remote"].contains(sub)
+                || ["sync", "up", "town"].contains(sub) && verbs.count <= 3
                 || sub == "submodule" && verbs.contains(where: { $0 == "update" || $0 == "add" || $0 == "sync" })
                 || sub == "remote" && verbs.contains("update")
             {
+                // A bundle or a local path is not a remote (`git pull ../other`, `x.bundle`).
+                if let target = verbs.dropFirst().first, sub != "push",
+                    target.hasSuffix(".bundle")
+                        || (target.hasPrefix(".") || target.hasPrefix("/") || target.hasPrefix("~"))
+                            && !target.contains(":")
+                {
+                    return
+                }
                 // Push too: the policy's `commands.require_approval: ["git push"]` matches the
                 // words, and this matches the meaning (`git -C . push`, `git -c k=v push`).
                 a.hit(.egress, k, reason: "git \(sub) talks to a remote repository")
@@ -548,6 +774,11 @@ enum Effects {
     static func remoteState(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let verbs = inv.positionals.prefix(4).map { $0.asciiLowercased }
+        // Inner-loop dev servers and sessions of these tools run against a cluster (A9).
+        if ["devspace", "skaffold", "okteto", "tilt", "garden"].contains(p) && verbs.first == "dev" {
+            a.hit(.remoteStateChange, k, reason: "\(p) dev syncs and deploys to a cluster")
+            return
+        }
         guard !verbs.isEmpty else {
             // `vercel`, `netlify`, `flyctl` alone deploy; most others print usage.
             if ["vercel", "netlify", "devspace", "skaffold", "tilt", "tmt", "okteto", "ngrok", "cloudflared"]
@@ -597,7 +828,8 @@ enum Effects {
         "reset-failed", "set-property", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate",
         "emergency", "rescue", "default", "condrestart", "force-reload", "set-environment", "unset-environment",
         "import-environment", "add-wants", "add-requires", "freeze", "thaw", "clean", "bind", "mount-image", "cancel",
-        "soft-reboot", "kexec", "poweroff", "reboot", "halt", "switch-root",
+        "soft-reboot", "kexec", "poweroff", "reboot", "halt", "switch-root", "service-log-level",
+        "service-log-target", "log-level", "log-target", "set-log-level",
     ]
     static let diskTools: NameSet = [
         "fdisk", "gdisk", "cfdisk", "cgdisk", "sfdisk", "parted", "hdparm", "sdparm", "fsck", "e2fsck",
@@ -666,6 +898,7 @@ enum Effects {
         "etckeeper", "chroot", "unshare", "nsenter", "setarch", "prlimit", "cpupower", "tuned-adm",
         "powerprofilesctl", "x86_energy_perf_policy", "nvidia-smi", "nvidia-settings", "xrandr", "brightnessctl",
         "light", "rtcwake", "pm-suspend", "pm-hibernate", "systemd-run", "run0", "kexec",
+        "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt",
     ]
 
     /// Every program packages' switch has a case for.
@@ -713,7 +946,7 @@ enum Effects {
         case "systemctl", "service", "rc-service", "sv", "launchctl", "supervisorctl", "pm2", "initctl",
             "update-rc.d", "chkconfig", "rc-update", "loginctl", "busctl", "snap", "runsvctrl":
             if p.eq("service") {
-                if pos.count >= 2 && serviceVerbs.contains(pos[1]) || pos.contains("--full-restart") {
+                if pos.count >= 2 && serviceVerbs.contains(pos[1]) || args.contains("--full-restart") {
                     a.hit(.systemChange, k, reason: "service \(pos[0]) \(pos.count > 1 ? pos[1] : "")")
                 }
             } else if p.eq("snap") {
@@ -742,6 +975,8 @@ enum Effects {
             {
                 a.hit(.systemChange, k, reason: "jj \(sub) rewrites or discards changes, or talks to the remote")
             }
+        case "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt":
+            a.hit(.systemChange, k, reason: "\(p) changes processes or kernel objects")
         case "tomb":
             if [
                 "open", "close", "slam", "dig", "forge", "lock", "resize", "passwd", "setkey", "engrave", "bury",
@@ -772,7 +1007,9 @@ enum Effects {
                 || p.eq("hciconfig") && pos.count <= 1
             if !readOnly { a.hit(.systemChange, k, reason: "\(p) changes devices or system state") }
         case "modprobe", "insmod", "rmmod", "depmod", "kmod":
-            if !inv.hasAny(["-n", "--dry-run", "--show-depends", "-c"]) {
+            if !inv.hasAny(["-n", "--dry-run", "--show-depends", "-c"])
+                && !(p.eq("kmod") && ["list", "static-nodes", "help"].contains(sub))
+            {
                 a.hit(.systemChange, k, reason: "\(p) loads or unloads kernel modules")
             }
         case "sysctl":
@@ -817,8 +1054,11 @@ enum Effects {
                 p.eq("ifconfig") && pos.count <= 1 || p.eq("route") && (pos.isEmpty || sub == "-n")
                 || p.eq("iwconfig") && pos.count <= 1
                 || p.eq("ethtool") && !inv.hasAny(["-s", "-K", "-G", "-A", "-C", "-E", "-L"])
-                || ["show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general"]
-                    .contains(sub)
+                || [
+                    "show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general",
+                    "phy", "event",
+                ]
+                .contains(sub)
                     && !pos.dropFirst().contains(where: {
                         ["set", "connect", "disconnect", "up", "down", "modify", "add", "delete", "del", "on", "off"]
                             .contains($0)
@@ -1291,7 +1531,12 @@ enum Effects {
         default:
             return
         }
-        if changes.contains(sub) || inv.args.contains(where: { $0.isOptionLike && changes.contains($0) }) {
+        let second = pos.dropFirst().first ?? ""
+        if changes.contains(sub) || inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
+            || ["group", "groups", "module", "env", "extension", "plugin", "platform", "profile"].contains(sub)
+                && changes.contains(second)
+            || sub == "builddep"
+        {
             // Packages already scored the plain installs; this covers the rest.
             a.hit(
                 .softwareChange, k,
@@ -1359,7 +1604,11 @@ enum Effects {
                     ["-exec", "-execdir", "-ok", "-okdir"].contains(x) && j + 1 < args.count
                         && ["rm", "/bin/rm", "/usr/bin/rm", "shred", "unlink", "rmdir", "srm"].contains(args[j + 1])
                 }
-            if deletes { targets = [args.first { !$0.isOptionLike } ?? "."] }
+            // A name filter that only matches build or cache output (`-name '*.pyc'`) deletes
+            // nothing of value, whatever the root.
+            if deletes, !(inv.value(of: "-name", "-iname").map(isDisposable) ?? false) {
+                targets = [args.first { !$0.isOptionLike } ?? "."]
+            }
             // find -exec mv / sed -i / chmod over many files: A2 bulk change.
             if let j = args.firstIndex(where: { ["-exec", "-execdir"].contains($0) }), j + 1 < args.count {
                 let cmd = args[j + 1]
@@ -1450,7 +1699,7 @@ enum Effects {
         }
         for f in a.writtenFiles(k) {
             if let why = outsideTarget(f) {
-                a.hit(.outsideWrite, k, reason: "\(p) writes \(f) (\(why))")
+                a.hit(.outsideWrite, k, target: f, reason: "\(p) writes \(f) (\(why))")
                 return
             }
         }
@@ -1520,8 +1769,13 @@ enum Effects {
         if loopback && !["tmate", "chisel", "bore", "localtunnel", "lt", "ngrok", "croc", "wormhole"].contains(p) {
             return
         }
-        if ["mysqld", "postgres", "pg_ctl", "redis-server", "mongod", "caddy", "nginx", "apache2", "httpd"].contains(p)
-            && inv.hasAny(["-t", "--version", "-v", "-V", "-T", "configtest", "status", "validate", "fmt", "adapt"])
+        if inv.hasAny([
+            "-t", "--version", "-v", "-V", "-T", "-c", "-check", "--check", "--test", "configtest", "status",
+            "validate", "fmt", "adapt",
+        ])
+            || inv.positionals.first.map({
+                ["configtest", "status", "validate", "fmt", "adapt", "version", "check"].contains($0)
+            }) == true
         {
             return
         }

@@ -53,11 +53,12 @@ enum Exfiltration {
                     && j + 1 < inv.args.count && (inv.args[j + 1].has("@") || inv.args[j + 1].has("<")))
                     || (x.hasPrefix("--data") && x.has("=@")) || (x.hasPrefix("-d@"))
             }
-            if fileData || inv.hasAny(["-T", "--upload-file"]) {
+            // Loopback is not egress (gate-classes.md A3): posting to a local dev server stays here.
+            if fileData || inv.hasAny(["-T", "--upload-file"]), !Effects.onlyLoopback(inv) {
                 a.hit(.fileUpload, k, reason: "uploads a local file with \(p)")
             }
         case .wget?:
-            if inv.hasAny(["--post-file", "--body-file"]) {
+            if inv.hasAny(["--post-file", "--body-file"]), !Effects.onlyLoopback(inv) {
                 a.hit(.fileUpload, k, reason: "uploads a local file with wget")
             }
         case .fileTransfer?:

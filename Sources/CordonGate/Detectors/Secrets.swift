@@ -142,7 +142,7 @@ enum Secrets {
         }
         if found == nil { found = a.inputTargets(k).first(where: secretPath) }
         if let s = found {
-            a.hit(.secretFileRead, k, reason: "reads a secret: \(s)")
+            a.hit(.secretFileRead, k, target: s, reason: "reads a secret: \(s)")
         }
     }
 

@@ -47,13 +47,18 @@ struct Verdict {
         // found is the one `first(where:)` with globMatch would find.
         let t0 = tool.utf8.first
         var found: Int?
-        for i in list.indices {
-            if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
-                continue
-            }
-            if globMatch(list[i], tool) {
-                found = i
-                break
+        if tool != "shell" {
+            // A tool call: entries compared in canonical form too (`Bash` in a policy is `bash`).
+            found = list.indices.first { globMatch(list[$0], tool) || globMatch(ToolNames.canonical(list[$0]), tool) }
+        } else {
+            for i in list.indices {
+                if let p0 = list[i].utf8.first, p0 != UInt8(ascii: "*"), p0 != UInt8(ascii: "?"), p0 != t0 {
+                    continue
+                }
+                if globMatch(list[i], tool) {
+                    found = i
+                    break
+                }
             }
         }
         guard let found else { return }
@@ -93,8 +98,25 @@ extension Gate {
         if let analysis, !gate.exceptions.isEmpty {
             hits = silenced(hits, by: gate.exceptions, analysis: analysis, reasons: &reasons)
         }
-        let score = combinedScore(hits, production: environment == "production")
         let t = gate.thresholds
+        // The sandbox-aware decision: what the sandbox prevents is reported, not asked about.
+        // Only below the block threshold: a block is never downgraded.
+        var prevented: [Hit] = []
+        if let sb = action.sandbox, !hits.isEmpty,
+            combinedScore(hits, production: environment == "production") < t.block
+        {
+            var kept: [Hit] = []
+            for h in hits {
+                if let why = sb.prevents(h), h.score >= t.requireApproval {
+                    prevented.append(h)
+                    reasons.append("would need approval; not asked: \(why) (\(h.reason))")
+                } else {
+                    kept.append(h)
+                }
+            }
+            hits = kept
+        }
+        let score = combinedScore(hits, production: environment == "production")
         let byScore: DecisionKind =
             score >= t.block ? .block : (score >= t.requireApproval ? .requiresApproval : .allow)
         var verdict = Verdict(
@@ -117,7 +139,11 @@ extension Gate {
             verdict.consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
             verdict.reasons.append(rule.reason ?? "matched rule \(rule.id)")
         }
-        return decision(verdict, hits: hits, gate: gate, action: action)
+        var d = decision(verdict, hits: hits, gate: gate, action: action)
+        d.findings += prevented.map {
+            Finding(detector: $0.signal.detector, score: $0.score, evidence: $0.evidence, reason: $0.reason)
+        }
+        return d
     }
 
     /// Exceptions: the only way to quiet a detector. The hits left, each silenced one noted.
@@ -234,9 +260,23 @@ extension Gate {
         _ rule: GateRule, action: Action, subject: Subject, analysis: Analysis?, environment: String?
     ) -> Bool {
         let m = rule.match
-        if let tool = m.tool, !globMatch(tool, subject.tool) { return false }
-        if let t = m.actionType, t != action.actionType { return false }
-        if let env = m.environment, env != environment { return false }
+        if let tool = m.tool, !globMatch(tool, subject.tool), !globMatch(ToolNames.canonical(tool), subject.tool) {
+            return false
+        }
+        // `action_type: "*deploy*|*release*"`: alternatives, each a glob.
+        if let t = m.actionType {
+            guard let at = action.actionType?.asciiLowercased,
+                t.split(separator: "|").contains(where: { globMatch(String($0), at) })
+            else { return false }
+        }
+        // `environment: "!production"`: any environment but that one (or none).
+        if let env = m.environment {
+            if env.hasPrefix("!") {
+                if String(env.dropFirst()) == environment { return false }
+            } else if env != environment {
+                return false
+            }
+        }
         for (key, value) in m.context where action.context[key] != value { return false }
         if let c = m.command {
             guard let analysis else { return false }

@@ -132,7 +132,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .evalComputed: 50
         case .indirectFileAccess: 60
         case .secretFileRead: 70
-        case .secretKeyExport: 80
+        case .secretKeyExport: 70
         case .cloudMetadata: 80
         case .environmentDump: 25
         case .fileUpload: 65
