@@ -355,6 +355,10 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    sigaddset(&set, SIGWINCH);
     int worker_status = 0, worker_done = 0;
     for (;;) {
         for (;;) {
@@ -375,8 +379,18 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
         if (sig < 0) continue;
         // si_pid is 0 for a signal sent from outside this pid namespace (cordon itself). A
         // process inside must not be able to make init signal every process in the sandbox.
-        if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) && si.si_pid == 0)
+        if (sig == SIGCHLD || si.si_pid != 0) continue;
+        if (sig == SIGTERM) {
+            // cordon's teardown (timeout, a second Ctrl-C, cordon itself terminated): every
+            // process of the namespace, wherever its process group.
             SYS2(SYS_kill, -1, sig);
+        } else {
+            // A signal the person sent to cordon (Ctrl-C, a hang-up, a window resize, ...):
+            // to the command's process group, as a terminal delivers it to its foreground
+            // group. The worker called setsid(), so its pid is its group's id. A group left
+            // by a daemonising child does not get it, just as on a terminal.
+            if (SYS2(SYS_kill, -w, sig) < 0) SYS2(SYS_kill, w, sig);
+        }
     }
     if (p->status_fd >= 0) {
         int32_t s = worker_status;

@@ -4,6 +4,14 @@
 // count precisely (RLIMIT_NPROC counts per user).
 import Glibc
 
+/// The cgroup counters that tell a limit was hit.
+struct CgroupEvents: Sendable, Equatable {
+    /// Processes the OOM killer ended under memory.max (memory.limit_in_bytes).
+    var oomKills: Int?
+    /// Forks refused at pids.max.
+    var pidsMax: Int?
+}
+
 struct CgroupSet {
     var dirs: [String]
 
@@ -82,6 +90,29 @@ struct CgroupSet {
             throw error
         }
         return set
+    }
+
+    /// What the kernel counted against the limits: read before the groups are removed.
+    func events() -> CgroupEvents {
+        var ev = CgroupEvents()
+        for d in dirs {
+            // v2: memory.events and pids.events; v1: memory.oom_control and pids.events.
+            for file in ["memory.events", "memory.oom_control"] {
+                if let n = Self.counter(d + "/" + file, "oom_kill") { ev.oomKills = (ev.oomKills ?? 0) + n }
+            }
+            if let n = Self.counter(d + "/pids.events", "max") { ev.pidsMax = (ev.pidsMax ?? 0) + n }
+        }
+        return ev
+    }
+
+    /// The value of `key N` in a flat-keyed cgroup file, or nil.
+    static func counter(_ path: String, _ key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path) else { return nil }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, parts[0] == key { return Int(parts[1]) }
+        }
+        return nil
     }
 
     /// Removes groups left by a cordon that was killed before it could clean up (SIGKILL gives

@@ -23,6 +23,16 @@ public struct RunOutcome: Sendable {
     public var outputTruncated: Bool
     public var layers: IsolationLayers
     public var pid: Int32
+    /// How the command itself ended (its wait status; killed by SIGKILL when cordon had to
+    /// kill the whole sandbox), whatever the reason in `status`.
+    public var ended: WaitStatus
+    /// The last signal cordon sent to end the run (SIGTERM when it sufficed, SIGKILL after the
+    /// grace period); nil when cordon did not end it.
+    public var endSignal: Int32?
+    /// Signals cordon received and passed on to the command (Ctrl-C, hang-up, ...), in order.
+    public var forwarded: [Int32] = []
+    /// The resource limits the run ran into (LimitHits.swift).
+    public var limits: [LimitHit] = []
 }
 
 /// Where the child's output goes; the runner forwards it with the byte cap.
@@ -53,7 +63,11 @@ public enum Sandbox {
         var cgroup = child.cgroup
         defer { cgroup?.remove() }
         var supervisor = Supervisor(plan: plan, child: child, output: output, start: start)
-        let result = supervisor.loop()
+        var result = supervisor.loop()
+        // The counters are final once the namespace is gone, and go with the group.
+        result.limits = LimitDetection.hits(
+            plan: plan, ended: result.ended, outputCut: result.outputTruncated, cgroup: cgroup?.events(),
+            hints: supervisor.hints.seen)
         PhaseTimer.shared.mark("command exited")
         cgroup?.remove()
         cgroup = nil
@@ -252,7 +266,11 @@ public enum Sandbox {
         p.gid = plan.gid
         let rl = a.allocate(cs_rlimit.self, count: plan.rlimits.count)
         for (i, r) in plan.rlimits.enumerated() {
-            rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: r.value)
+            // RLIMIT_CPU: at the soft limit the kernel sends SIGXCPU, at the hard one SIGKILL, and
+            // with the two equal SIGKILL comes first. One second more of hard limit lets the
+            // command die of SIGXCPU, which tells everyone (and LimitDetection) why.
+            let hard = r.resource == Int32(CS_RLIMIT_CPU) ? r.value + 1 : r.value
+            rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: hard)
         }
         p.rlimits = UnsafePointer(rl)
         p.nrlimits = Int32(plan.rlimits.count)
