@@ -214,7 +214,10 @@ static void apply_landlock(const struct cs_plan *p) {
     for (int i = 0; i < ll->nrules; i++) {
         long fd = SYS4(SYS_openat, AT_FDCWD, ll->rules[i].path, O_PATH | O_CLOEXEC, 0);
         if (fd < 0) {
-            if (errno == ENOENT) continue;  // e.g. /lib32 on a distribution without it
+            // e.g. /lib32 on a distribution without it, or a path the (unprivileged) worker
+            // cannot reach: a rule that cannot be opened would grant nothing it could use, so
+            // skipping it only ever means less access.
+            if (errno == ENOENT || errno == EACCES) continue;
             fail(p, CS_STAGE_LANDLOCK, errno, i);
         }
         struct cs_ll_path_beneath pb = {ll->rules[i].access & ll->handled_fs, (int32_t)fd};

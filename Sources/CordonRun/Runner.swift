@@ -179,7 +179,9 @@ public final class Runner {
     func runSandboxed() throws(RunFailure) -> RunResult {
         let policy = request.policy
         if policy.monitor.enabled {
-            let sink = EvidenceSink(recorder: recorder, observer: observer, approvals: approvals)
+            let sink = EvidenceSink(
+                recorder: recorder, observer: observer, approvals: approvals,
+                networkOff: policy.sandbox.network == .none)
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
         }
         let recorder = recorder

@@ -161,8 +161,15 @@ public enum Isolation {
                     )
                 }
             }
+            // A private HOME with the caller's harmless configuration (PrivateHome), made
+            // for this attempt and removed after it.
+            var req = req
+            let home = try PrivateHome.make(req)
+            defer { home.remove() }
+            req.home = home.path
             var plan = try build(
                 req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
+            PrivateHome.own(home.path, uid: plan.hostUID, gid: plan.hostGID)
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
             PhaseTimer.shared.mark("plan built")
@@ -180,9 +187,10 @@ public enum Isolation {
                 if !useNS, let dir = try? makePrivateTmp() {
                     if plan.hostIsRoot { _ = chown(dir, plan.uid, plan.gid) }
                     // Landlock-only mode has no tmpfs of its own: a private directory stands in
-                    // for /tmp and HOME, and is the only writable place besides the workspace.
-                    plan.environment.removeAll { $0.hasPrefix("HOME=") || $0.hasPrefix("TMPDIR=") }
-                    plan.environment += ["HOME=" + dir, "TMPDIR=" + dir]
+                    // for /tmp, and it and the private HOME are the only writable places
+                    // besides the workspace.
+                    plan.environment.removeAll { $0.hasPrefix("TMPDIR=") }
+                    plan.environment += ["TMPDIR=" + dir]
                     plan.landlockRules.append(LandlockRule(path: dir, access: PlanBuilder.llRead | PlanBuilder.llWrite))
                     defer { removeTree(dir) }
                     return try Sandbox.run(plan, output: output, notice: notice)

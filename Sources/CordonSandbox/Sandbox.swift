@@ -428,6 +428,9 @@ public enum Sandbox {
         do throws(SandboxError) {
             for i in ordered {
                 guard let source = plan.mounts[i].source else { continue }
+                // The private HOME was handed to the sandbox uid before the workspace's
+                // fallback may have changed that uid: follow it.
+                if let home = plan.home, source == home { PrivateHome.own(home, uid: plan.hostUID, gid: plan.hostGID) }
                 let fd = cs_open_tree_clone(source)
                 if fd < 0 { throw SandboxError(.setup("open_tree \(source)"), errno: Errno(-fd)) }
                 out.fds[i] = fd
@@ -436,6 +439,9 @@ public enum Sandbox {
                 var st = stat()
                 if fstat(fd, &st) != 0 { throw SandboxError(.setup("fstat \(source)"), errno: .current) }
                 if st.st_uid == plan.hostUID && st.st_gid == plan.hostGID { continue }
+                // Read-only trees (toolchains) keep their ownership: the sandbox reads them as
+                // their modes allow anyone, and gets nothing more of the owner's.
+                if plan.mounts[i].flags.contains(.readOnly) { continue }
                 let key = "\(st.st_uid):\(st.st_gid)"
                 var ns = namespaces[key] ?? -1
                 if ns < 0 {
