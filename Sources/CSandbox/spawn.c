@@ -447,6 +447,15 @@ pid_t cs_spawn(const struct cs_plan *plan, int *pidfd) {
     args.pidfd = (uint64_t)(uintptr_t)&fd;
     args.exit_signal = SIGCHLD;
     long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0 && errno == ENOSYS) {
+        // Docker's default seccomp profile answers clone3 with ENOSYS (it cannot inspect the
+        // flags behind a pointer), expecting libc to fall back to clone: so do we. clone
+        // takes the flags in a register (the filter can refuse namespace flags there) and
+        // returns the pidfd through parent_tid with CLONE_PIDFD. A null stack without CLONE_VM
+        // means the child runs on its copy of ours, as after fork.
+        fd = -1;
+        pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | CLONE_PIDFD | SIGCHLD), 0L, &fd, 0L, 0L);
+    }
     if (pid < 0) return -errno;
     if (pid == 0) child_main(plan);
     *pidfd = fd;

@@ -47,9 +47,27 @@ struct CgroupSet {
         return exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids")
     }
 
-    static func create(pid: Int32, memory: UInt64?, pids: Int?) throws(SandboxError) -> CgroupSet? {
+    /// Whether cordon can really limit a run here: creates a throwaway group where a run's
+    /// would go, writes its limits, and removes it. A read-only cgroup mount (Docker's
+    /// default), a delegated tree we do not own or missing controllers fail here, by doing,
+    /// instead of at the first run. nil when it works, else what failed.
+    static func probe() -> String? {
+        guard geteuid() == 0 else { return "needs root" }
+        guard available() else { return "no cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" }
+        do throws(SandboxError) {
+            // Our own pid as the group's "child": the stale-group sweep never takes it for a
+            // dead cordon's, and it is removed before this returns.
+            guard let set = try create(pid: nil, memory: 64 << 20, pids: 64) else { return "nothing to create" }
+            set.remove()
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    static func create(pid: Int32?, memory: UInt64?, pids: Int?) throws(SandboxError) -> CgroupSet? {
         guard memory != nil || pids != nil else { return nil }
-        let name = "cordon-\(getpid())-\(pid)"
+        let name = "cordon-\(getpid())-\(pid.map { String($0) } ?? "probe")"
         var set = CgroupSet(dirs: [])
         func mk(_ dir: String) throws(SandboxError) {
             sweepStale(in: String(dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)]))
@@ -70,19 +88,19 @@ struct CgroupSet {
                     try put(dir + "/memory.swap.max", "0")
                 }
                 if let p = pids { try put(dir + "/pids.max", "\(p)") }
-                try put(dir + "/cgroup.procs", "\(pid)")
+                if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
             } else {
                 if let m = memory {
                     let dir = "/sys/fs/cgroup/memory" + (ownPath(controller: "memory") ?? "") + "/" + name
                     try mk(dir)
                     try put(dir + "/memory.limit_in_bytes", "\(m)")
-                    try put(dir + "/cgroup.procs", "\(pid)")
+                    if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
                 }
                 if let p = pids {
                     let dir = "/sys/fs/cgroup/pids" + (ownPath(controller: "pids") ?? "") + "/" + name
                     try mk(dir)
                     try put(dir + "/pids.max", "\(p)")
-                    try put(dir + "/cgroup.procs", "\(pid)")
+                    if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
                 }
             }
         } catch {

@@ -83,6 +83,18 @@ public enum PlanBuilder {
         }
 
         let caller = CallerEnvironment.resolve(req, namespaces: namespaces)
+        if root && !namespaces {
+            // No user namespace of our own: the worker changes ids for real, which needs the
+            // target ids mapped in the namespace cordon runs in (a rootless container, bwrap
+            // --unshare-user map only a few). Staying uid 0 would give the command root's
+            // ownership of every root-owned file it can reach: refuse instead (fail closed).
+            for (kind, id) in [("uid", uid), ("gid", gid)] where !IDMap.maps(id, file: "/proc/self/\(kind)_map") {
+                throw SandboxError(
+                    .isolation,
+                    "without user namespaces the command must run as an unprivileged \(kind) (\(id), sandbox.\(kind)), but this user namespace does not map it (/proc/self/\(kind)_map); refusing to run it as uid 0. Map that id (e.g. a container's subuid/subgid range), set sandbox.uid/sandbox.gid to a mapped id, or run cordon as an ordinary user"
+                )
+            }
+        }
         var mounts: [MountOp] = []
         if namespaces {
             mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil, attach: root, caller: caller)
@@ -454,5 +466,25 @@ public enum PlanBuilder {
         rules.append(LandlockRule(path: "/dev", access: llRead | llWriteFile | llTruncate | llIoctlDev))
         rules.append(LandlockRule(path: "/proc", access: llRead))
         return rules
+    }
+}
+
+/// The id maps of the user namespace cordon runs in.
+enum IDMap {
+    /// Whether `/proc/self/{uid,gid}_map` maps `id` (lines of "inside outside count").
+    static func maps(_ id: UInt32, file: String) -> Bool {
+        guard let text = try? String(contentsOfFile: file) else { return true }
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ").compactMap { UInt64($0) }
+            if f.count == 3, UInt64(id) >= f[0], UInt64(id) < f[0] + f[2] { return true }
+        }
+        return false
+    }
+
+    /// setgroups(2) is allowed here: "deny" in /proc/self/setgroups (an unprivileged user
+    /// namespace, bwrap) makes it fail with EPERM whatever our capabilities.
+    static func setgroupsAllowed() -> Bool {
+        guard let text = try? String(contentsOfFile: "/proc/self/setgroups") else { return true }
+        return text.trimmingNewline() != "deny"
     }
 }

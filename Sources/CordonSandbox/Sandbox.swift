@@ -251,8 +251,11 @@ public enum Sandbox {
             p.status_fd = -1
             // Without a user namespace there is nothing to map; as root the worker still drops
             // to the unprivileged uid (a real host setuid, which also clears its capabilities).
+            // Where setgroups is denied (a user namespace made without it: rootless containers,
+            // bwrap) the supplementary groups cannot be changed by anyone, so none are dropped
+            // rather than failing the run (issue 13: "setgroups: Operation not permitted").
             p.change_ids = plan.hostIsRoot ? 1 : 0
-            p.drop_groups = plan.hostIsRoot ? 1 : 0
+            p.drop_groups = plan.hostIsRoot && IDMap.setgroupsAllowed() ? 1 : 0
         }
         p.err_fd = ch.errW
         p.notify_sock = ch.notifyChild
