@@ -214,7 +214,10 @@ static void apply_landlock(const struct cs_plan *p) {
     for (int i = 0; i < ll->nrules; i++) {
         long fd = SYS4(SYS_openat, AT_FDCWD, ll->rules[i].path, O_PATH | O_CLOEXEC, 0);
         if (fd < 0) {
-            if (errno == ENOENT) continue;  // e.g. /lib32 on a distribution without it
+            // e.g. /lib32 on a distribution without it, or a path the (unprivileged) worker
+            // cannot reach: a rule that cannot be opened would grant nothing it could use, so
+            // skipping it only ever means less access.
+            if (errno == ENOENT || errno == EACCES) continue;
             fail(p, CS_STAGE_LANDLOCK, errno, i);
         }
         struct cs_ll_path_beneath pb = {ll->rules[i].access & ll->handled_fs, (int32_t)fd};
@@ -355,6 +358,10 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    sigaddset(&set, SIGWINCH);
     int worker_status = 0, worker_done = 0;
     for (;;) {
         for (;;) {
@@ -375,8 +382,18 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
         if (sig < 0) continue;
         // si_pid is 0 for a signal sent from outside this pid namespace (cordon itself). A
         // process inside must not be able to make init signal every process in the sandbox.
-        if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) && si.si_pid == 0)
+        if (sig == SIGCHLD || si.si_pid != 0) continue;
+        if (sig == SIGTERM) {
+            // cordon's teardown (timeout, a second Ctrl-C, cordon itself terminated): every
+            // process of the namespace, wherever its process group.
             SYS2(SYS_kill, -1, sig);
+        } else {
+            // A signal the person sent to cordon (Ctrl-C, a hang-up, a window resize, ...):
+            // to the command's process group, as a terminal delivers it to its foreground
+            // group. The worker called setsid(), so its pid is its group's id. A group left
+            // by a daemonising child does not get it, just as on a terminal.
+            if (SYS2(SYS_kill, -w, sig) < 0) SYS2(SYS_kill, w, sig);
+        }
     }
     if (p->status_fd >= 0) {
         int32_t s = worker_status;
@@ -430,6 +447,15 @@ pid_t cs_spawn(const struct cs_plan *plan, int *pidfd) {
     args.pidfd = (uint64_t)(uintptr_t)&fd;
     args.exit_signal = SIGCHLD;
     long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0 && errno == ENOSYS) {
+        // Docker's default seccomp profile answers clone3 with ENOSYS (it cannot inspect the
+        // flags behind a pointer), expecting libc to fall back to clone: so do we. clone
+        // takes the flags in a register (the filter can refuse namespace flags there) and
+        // returns the pidfd through parent_tid with CLONE_PIDFD. A null stack without CLONE_VM
+        // means the child runs on its copy of ours, as after fork.
+        fd = -1;
+        pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | CLONE_PIDFD | SIGCHLD), 0L, &fd, 0L, 0L);
+    }
     if (pid < 0) return -errno;
     if (pid == 0) child_main(plan);
     *pidfd = fd;

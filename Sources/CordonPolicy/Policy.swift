@@ -253,7 +253,28 @@ public struct EnvPolicy: Sendable, Equatable {
     public var pass: [String] = []
     /// Variables set explicitly.
     public var set: [String: String] = [:]
+    /// The caller's variables the command gets by default (`NAME`, or `PREFIX_*`): PATH (only
+    /// its entries the sandbox can see), locale, timezone and who the user is.
+    public var inherit: [String] = EnvPolicy.defaultInherit
+    /// Toolchain roots made visible read-only when an entry of the caller's PATH lies under
+    /// them (`/opt`: the directory below it, e.g. /opt/swift). Never a hidden path.
+    public var toolchains: [String] = EnvPolicy.defaultToolchains
     public init() {}
+
+    public static let defaultInherit = [
+        "PATH", "LANG", "LANGUAGE", "LC_*", "TZ", "USER", "LOGNAME", "TERM", "COLORTERM", "NO_COLOR", "TMPDIR",
+    ]
+    public static let defaultToolchains = ["/opt", "~/.pyenv", "~/.cargo/bin", "~/.local/bin", "~/.nvm"]
+}
+
+/// The command's private, writable HOME and what of the caller's home it holds.
+public struct HomePolicy: Sendable, Equatable {
+    /// Files or directories under the caller's home copied (read-only) into the private HOME,
+    /// unless hidden (`filesystem.hide`) or holding credentials.
+    public var copy: [String] = HomePolicy.defaultCopy
+    public init() {}
+
+    public static let defaultCopy = ["~/.gitconfig", "~/.config/git", "~/.npmrc", "~/.pypirc", "~/.config/pip"]
 }
 
 public struct SandboxPolicy: Sendable, Equatable {
@@ -274,6 +295,7 @@ public struct SandboxPolicy: Sendable, Equatable {
     /// A profile name from `sandbox/seccomp/`.
     public var seccomp = "default"
     public var env = EnvPolicy()
+    public var home = HomePolicy()
     /// Host uid/gid the sandbox user maps to when cordon runs as root.
     public var uid: UInt32 = 65534
     public var gid: UInt32 = 65534

@@ -147,7 +147,15 @@ public enum PolicyDocument {
             ))
         // Not expanded on load (it keys the seccomp cache), so written as is.
         out.append(("seccomp", raw(s.seccomp)))
-        out.append(("env", .object([("pass", .array(s.env.pass.map(raw))), ("set", sorted(s.env.set, text))])))
+        out.append(
+            (
+                "env",
+                .object([
+                    ("pass", .array(s.env.pass.map(raw))), ("set", sorted(s.env.set, text)),
+                    ("inherit", .array(s.env.inherit.map(raw))), ("toolchains", .array(s.env.toolchains.map(text))),
+                ])
+            ))
+        out.append(("home", .object([("copy", .array(s.home.copy.map(text)))])))
         out.append(("uid", int(Int(s.uid))))
         out.append(("gid", int(Int(s.gid))))
         return .object(out)

@@ -4,7 +4,7 @@
 extension PolicyDecoder {
     static let sandboxKeys = [
         "mode", "root", "image", "require", "timeout", "grace", "network", "network_allow", "filesystem", "limits",
-        "seccomp", "env", "uid", "gid",
+        "seccomp", "env", "home", "uid", "gid",
     ]
     static let sandboxModes = ["namespaces", "landlock", "rootfs"]
     static let layers = ["namespaces", "landlock", "seccomp", "cgroups"]
@@ -83,6 +83,7 @@ extension PolicyDecoder {
             return name
         }
         if let n = f["env"] { s.env = env(n) }
+        if let n = f["home"] { s.home = home(n) }
         assign(&s.uid, f["uid"]) { d, n in d.int(n, "sandbox.uid", 1...4_294_967_294).map { UInt32($0) } }
         assign(&s.gid, f["gid"]) { d, n in d.int(n, "sandbox.gid", 1...4_294_967_294).map { UInt32($0) } }
         return s
@@ -185,7 +186,19 @@ extension PolicyDecoder {
 
     mutating func env(_ node: YAMLNode) -> EnvPolicy {
         var e = EnvPolicy()
-        guard let f = fields(node, "sandbox.env", known: ["pass", "set"]) else { return e }
+        guard let f = fields(node, "sandbox.env", known: ["pass", "set", "inherit", "toolchains"]) else { return e }
+        assign(&e.inherit, f["inherit"]) { d, n in
+            d.list(n, "sandbox.env.inherit") { d, item, p in
+                guard let name = d.string(item, p, expand: false) else { return nil }
+                let stem = name.hasSuffix("_*") ? String(name.dropLast(2)) : name
+                guard EnvExpansion.isName(Substring(stem)) else {
+                    d.fail(item, "\(p) must be a variable name or a PREFIX_* pattern, found '\(name)'")
+                    return nil
+                }
+                return name
+            }
+        }
+        assign(&e.toolchains, f["toolchains"]) { $0.paths($1, "sandbox.env.toolchains") }
         assign(&e.pass, f["pass"]) { d, n in
             d.list(n, "sandbox.env.pass") { d, item, p in
                 guard let name = d.string(item, p, expand: false) else { return nil }
@@ -204,5 +217,20 @@ extension PolicyDecoder {
             return map
         }
         return e
+    }
+
+    mutating func home(_ node: YAMLNode) -> HomePolicy {
+        var h = HomePolicy()
+        guard let f = fields(node, "sandbox.home", known: ["copy"]) else { return h }
+        assign(&h.copy, f["copy"]) { d, n in
+            guard let list = d.paths(n, "sandbox.home.copy") else { return nil }
+            for (i, p) in list.enumerated() where !(p.hasPrefix("~/") && p.count > 2) {
+                d.fail(
+                    n.sequence?[i] ?? n,
+                    "sandbox.home.copy entries must lie under the home directory (~/...), found '\(p)'")
+            }
+            return list
+        }
+        return h
     }
 }

@@ -14,13 +14,18 @@ final class EvidenceSink: MonitorSink {
     /// The first write failure: the monitor then stops the run (fail closed), since every later
     /// exec, connect or write would go unrecorded.
     var recordFailure: String?
+    /// `sandbox.network: none`: the first attempt to reach the network is worth one line on
+    /// stderr, since the command itself only sees DNS failures or ENETUNREACH and retries.
+    let networkOff: Bool
+    var toldNetworkOff = false
 
     var evidenceFailure: String? { recordFailure ?? approvals.failure }
 
-    init(recorder: RunRecorder, observer: RunObserver, approvals: RunApprovals) {
+    init(recorder: RunRecorder, observer: RunObserver, approvals: RunApprovals, networkOff: Bool = false) {
         self.recorder = recorder
         self.observer = observer
         self.approvals = approvals
+        self.networkOff = networkOff
     }
 
     func monitorDecided(_ d: Decision, for a: Action, pid: Int32) {
@@ -38,6 +43,24 @@ final class EvidenceSink: MonitorSink {
 
     func monitorObserved(_ type: TraceEventType, _ fields: [(String, JSONValue)]) {
         do throws(AuditError) { try recorder.event(type, fields) } catch { lost("a monitor event", error) }
+        if type == .connect && networkOff && !toldNetworkOff && Self.reachesOut(fields) {
+            toldNetworkOff = true
+            observer.notice(
+                "cordon: network is off in this sandbox (policy sandbox.network: none): use --network host or a network allow-list\n"
+            )
+        }
+    }
+
+    /// A connect that needs a network: an internet address other than loopback, or any DNS
+    /// server (a resolver on 127.0.0.53 is the host's, not reachable from the sandbox's own
+    /// loopback). Loopback servers the command started itself are fine.
+    static func reachesOut(_ fields: [(String, JSONValue)]) -> Bool {
+        func value(_ k: String) -> JSONValue? { fields.first { $0.0 == k }?.1 }
+        guard let family = value("family")?.stringValue, family == "inet" || family == "inet6" else { return false }
+        if value("port")?.intValue == 53 { return true }
+        guard let address = value("address")?.stringValue else { return false }
+        let loopback = address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+        return !loopback
     }
 
     func monitorNeedsApproval(_ d: Decision, for a: Action, argv: [String], pid: Int32) -> ApprovalAnswer {

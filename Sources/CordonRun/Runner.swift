@@ -128,14 +128,18 @@ public final class Runner {
             do throws(ApprovalError) {
                 outcome = try approvals.approveRun(decision, action)
             } catch {
-                _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
+                let message = "approvals: \(error)"
+                _ = try? finish(
+                    .failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue, details: .init(error: message))
                 throw RunFailure(
-                    code: .runnerFailed, message: "approvals: \(error)",
+                    code: .runnerFailed, message: message,
                     hint: "check the state store in \(request.logDirectory.path) (state.db)")
             }
             if let why = approvals.failure {
-                _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
-                throw RunFailure(code: .runnerFailed, message: "cannot record evidence: \(why)", hint: nil)
+                let message = "cannot record evidence: \(why)"
+                _ = try? finish(
+                    .failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue, details: .init(error: message))
+                throw RunFailure(code: .runnerFailed, message: message, hint: nil)
             }
             switch outcome {
             case .approved:
@@ -147,7 +151,9 @@ public final class Runner {
                 return try finish(.approvalPending, exit: nil, cordonExit: ExitCode.approvalPending.rawValue)
             case .interrupted(let sig):
                 observer.notice("cordon: interrupted by signal \(sig) while waiting for approval; it was cancelled\n")
-                return try finish(.signaled, exit: nil, signal: sig, cordonExit: ExitCode.of(WaitStatus.signaled(sig)))
+                return try finish(
+                    .interrupted, exit: nil, cordonExit: ExitCode.of(WaitStatus.signaled(sig)),
+                    details: .init(interruptedBy: sig))
             }
         }
     }
@@ -171,17 +177,20 @@ public final class Runner {
             return try finish(.signaled, exit: nil, signal: signal, cordonExit: ExitCode.of(status))
         case .notStarted(let e):
             let code = ExitCode.ofExec(e)
-            observer.notice(
-                "cordon: error: \(TerminalText.line(request.argv[0])): \(code == .notFound ? "command not found" : "command not executable") (\(e))\n"
-            )
-            return try finish(.failed, exit: nil, cordonExit: code.rawValue)
+            let what = code == .notFound ? "command not found" : "command not executable"
+            observer.notice("cordon: error: \(TerminalText.line(request.argv[0])): \(what) (\(e))\n")
+            return try finish(
+                .failed, exit: nil, cordonExit: code.rawValue,
+                details: .init(error: "\(request.argv[0]): \(what) (\(e))"))
         }
     }
 
     func runSandboxed() throws(RunFailure) -> RunResult {
         let policy = request.policy
         if policy.monitor.enabled {
-            let sink = EvidenceSink(recorder: recorder, observer: observer, approvals: approvals)
+            let sink = EvidenceSink(
+                recorder: recorder, observer: observer, approvals: approvals,
+                networkOff: policy.sandbox.network == .none)
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
         }
@@ -207,9 +216,13 @@ public final class Runner {
                 let code = ExitCode.ofExec(e)
                 let what = code == .notFound ? "command not found" : "command not executable"
                 observer.notice("cordon: error: \(TerminalText.line(request.argv[0])): \(what) (\(e))\n")
-                return try finish(.failed, exit: nil, cordonExit: code.rawValue)
+                return try finish(
+                    .failed, exit: nil, cordonExit: code.rawValue,
+                    details: .init(error: "\(request.argv[0]): \(what) (\(e))"))
             }
-            _ = try? finish(.failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue)
+            _ = try? finish(
+                .failed, exit: nil, cordonExit: ExitCode.runnerFailed.rawValue, details: .init(error: error.description)
+            )
             throw RunFailure(
                 code: .runnerFailed, message: error.description,
                 hint: "run 'cordon doctor' to see which isolation layers work here")
@@ -233,40 +246,77 @@ public final class Runner {
         return req
     }
 
-    /// A sandboxed run's end, told to the person and recorded.
-    func ended(_ outcome: RunOutcome) throws(RunFailure) -> RunResult {
-        let code = ExitCode.of(outcome.status)
-        switch outcome.status {
-        case .exited(let c):
-            return try finish(.exited, exit: c, cordonExit: code, usage: outcome.usage)
-        case .signaled(let sig):
-            return try finish(.signaled, exit: nil, signal: sig, cordonExit: code, usage: outcome.usage)
+    /// A sandboxed run's end, told to the person and recorded: the limits it hit (a `limit`
+    /// event and one stderr line each), then `run_end` with the reason it ended and how the
+    /// command itself ended (its exit code, or the signal that actually killed it).
+    func ended(_ o: RunOutcome) throws(RunFailure) -> RunResult {
+        let code = ExitCode.of(o.status)
+        let recorder = recorder
+        for hit in o.limits {
+            // The output cap was told the moment it was reached (Supervisor); the rest now.
+            if hit.limit != "output" {
+                observer.notice(
+                    "cordon: limit: \(hit.name) limit of \(hit.valueText) reached (\(hit.policyKey)): \(hit.detail); raise \(hit.policyKey) in the policy if the command needs more\n"
+                )
+            }
+            try Self.evidence { () throws(AuditError) in
+                try recorder.limit(hit.limit, value: hit.valueText, detail: hit.detail)
+            }
+        }
+        let (exit, signal): (Int32?, Int32?)
+        switch o.ended {
+        case .exited(let c): (exit, signal) = (c, nil)
+        case .signaled(let s): (exit, signal) = (nil, s)
+        }
+        var end = RunEndDetails(limits: o.limits.map(\.limit), forwarded: o.forwarded)
+        switch o.status {
+        case .exited, .signaled:
+            let outcome: RunEnd.Outcome = !o.limits.isEmpty ? .limit : signal == nil ? .exited : .signaled
+            return try finish(outcome, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
         case .interrupted(let sig):
             observer.notice("cordon: interrupted by signal \(sig); the sandbox was torn down\n")
-            return try finish(.signaled, exit: nil, signal: sig, cordonExit: code, usage: outcome.usage)
+            end.interruptedBy = sig
+            return try finish(.interrupted, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
         case .monitorFailed(let why):
-            observer.notice("cordon: error: monitor: \(why); the sandbox was killed (fail closed)\n")
-            return try finish(.failed, exit: nil, cordonExit: code, usage: outcome.usage)
+            let message = "monitor: \(why); the sandbox was killed (fail closed)"
+            observer.notice("cordon: error: \(message)\n")
+            end.error = message
+            return try finish(.failed, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
         case .timedOut:
             let timeout = request.policy.sandbox.timeout
+            // The signal that ended it: SIGTERM when the tree went within the grace period.
+            let sent = o.endSignal ?? SIGKILL
             observer.notice(
-                "cordon: timed out after \(PolicyUnits.formatDuration(timeout)); the whole process tree was killed\n")
-            let recorder = recorder
-            try Self.evidence { () throws(AuditError) in try recorder.timeout(afterSeconds: timeout, signal: SIGKILL) }
-            return try finish(.timeout, exit: nil, cordonExit: code, usage: outcome.usage)
+                "cordon: timed out after \(PolicyUnits.formatDuration(timeout)) (sandbox.timeout, --timeout); the whole process tree was ended with \(sent == SIGKILL ? "SIGKILL" : "SIGTERM")\n"
+            )
+            try Self.evidence { () throws(AuditError) in try recorder.timeout(afterSeconds: timeout, signal: sent) }
+            return try finish(.timeout, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
         }
+    }
+
+    /// What `run_end` says beyond the outcome and the command's own end.
+    struct RunEndDetails {
+        var limits: [String] = []
+        var forwarded: [Int32] = []
+        var interruptedBy: Int32?
+        var error: String?
     }
 
     // MARK: - Evidence
 
     /// `run_end`: the outcome, what cordon exits with, rusage and the monitor's summary.
     func finish(
-        _ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil
+        _ outcome: RunEnd.Outcome, exit: Int32?, signal: Int32? = nil, cordonExit: Int32, usage: rusage? = nil,
+        details: RunEndDetails = RunEndDetails()
     ) throws(RunFailure) -> RunResult {
         var end = RunEnd(
             exitCode: exit, signal: signal, durationMs: (Sandbox.monotonicNow() - began) * 1000,
             rusage: usage.map { ResourceUsage($0) }, outcome: outcome, cordonExit: cordonExit == exit ? nil : cordonExit
         )
+        end.limits = details.limits
+        end.forwardedSignals = details.forwarded
+        end.interruptedBy = details.interruptedBy
+        end.error = details.error
         // Held execs and a wait that did not end: nobody will act on these approvals now.
         approvals.cancelOutstanding(why: "cordon (the run ended: \(outcome.rawValue))")
         if let m = monitor {

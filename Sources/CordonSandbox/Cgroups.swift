@@ -4,6 +4,14 @@
 // count precisely (RLIMIT_NPROC counts per user).
 import Glibc
 
+/// The cgroup counters that tell a limit was hit.
+struct CgroupEvents: Sendable, Equatable {
+    /// Processes the OOM killer ended under memory.max (memory.limit_in_bytes).
+    var oomKills: Int?
+    /// Forks refused at pids.max.
+    var pidsMax: Int?
+}
+
 struct CgroupSet {
     var dirs: [String]
 
@@ -39,9 +47,27 @@ struct CgroupSet {
         return exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids")
     }
 
-    static func create(pid: Int32, memory: UInt64?, pids: Int?) throws(SandboxError) -> CgroupSet? {
+    /// Whether cordon can really limit a run here: creates a throwaway group where a run's
+    /// would go, writes its limits, and removes it. A read-only cgroup mount (Docker's
+    /// default), a delegated tree we do not own or missing controllers fail here, by doing,
+    /// instead of at the first run. nil when it works, else what failed.
+    static func probe() -> String? {
+        guard geteuid() == 0 else { return "needs root" }
+        guard available() else { return "no cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" }
+        do throws(SandboxError) {
+            // Our own pid as the group's "child": the stale-group sweep never takes it for a
+            // dead cordon's, and it is removed before this returns.
+            guard let set = try create(pid: nil, memory: 64 << 20, pids: 64) else { return "nothing to create" }
+            set.remove()
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    static func create(pid: Int32?, memory: UInt64?, pids: Int?) throws(SandboxError) -> CgroupSet? {
         guard memory != nil || pids != nil else { return nil }
-        let name = "cordon-\(getpid())-\(pid)"
+        let name = "cordon-\(getpid())-\(pid.map { String($0) } ?? "probe")"
         var set = CgroupSet(dirs: [])
         func mk(_ dir: String) throws(SandboxError) {
             sweepStale(in: String(dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)]))
@@ -62,19 +88,19 @@ struct CgroupSet {
                     try put(dir + "/memory.swap.max", "0")
                 }
                 if let p = pids { try put(dir + "/pids.max", "\(p)") }
-                try put(dir + "/cgroup.procs", "\(pid)")
+                if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
             } else {
                 if let m = memory {
                     let dir = "/sys/fs/cgroup/memory" + (ownPath(controller: "memory") ?? "") + "/" + name
                     try mk(dir)
                     try put(dir + "/memory.limit_in_bytes", "\(m)")
-                    try put(dir + "/cgroup.procs", "\(pid)")
+                    if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
                 }
                 if let p = pids {
                     let dir = "/sys/fs/cgroup/pids" + (ownPath(controller: "pids") ?? "") + "/" + name
                     try mk(dir)
                     try put(dir + "/pids.max", "\(p)")
-                    try put(dir + "/cgroup.procs", "\(pid)")
+                    if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
                 }
             }
         } catch {
@@ -82,6 +108,29 @@ struct CgroupSet {
             throw error
         }
         return set
+    }
+
+    /// What the kernel counted against the limits: read before the groups are removed.
+    func events() -> CgroupEvents {
+        var ev = CgroupEvents()
+        for d in dirs {
+            // v2: memory.events and pids.events; v1: memory.oom_control and pids.events.
+            for file in ["memory.events", "memory.oom_control"] {
+                if let n = Self.counter(d + "/" + file, "oom_kill") { ev.oomKills = (ev.oomKills ?? 0) + n }
+            }
+            if let n = Self.counter(d + "/pids.events", "max") { ev.pidsMax = (ev.pidsMax ?? 0) + n }
+        }
+        return ev
+    }
+
+    /// The value of `key N` in a flat-keyed cgroup file, or nil.
+    static func counter(_ path: String, _ key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path) else { return nil }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, parts[0] == key { return Int(parts[1]) }
+        }
+        return nil
     }
 
     /// Removes groups left by a cordon that was killed before it could clean up (SIGKILL gives

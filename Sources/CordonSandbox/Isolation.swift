@@ -4,6 +4,7 @@
 import CSandbox
 import CordonPolicy
 import Glibc
+import Synchronization
 
 public struct Probe: Sendable {
     /// Layers to report as unavailable whatever the kernel says (`CORDON_DISABLE`, tests of
@@ -34,6 +35,34 @@ public struct Probe: Sendable {
         if disabled.contains("userns") { return EPERM }
         return -cs_probe_unshare(UInt64(CS_CLONE_NEWUSER))
     }
+
+    /// Whether a run should try namespaces: true unless they are disabled or known to be
+    /// refused here. Probing costs a fork, so it is done only where a refusal is likely: inside
+    /// a user namespace already (rootless containers, bwrap --disable-userns: uid_map is not
+    /// the identity), under a seccomp filter (Docker's default profile refuses CLONE_NEWUSER),
+    /// with user.max_user_namespaces 0, or (unprivileged) with the Debian/Ubuntu switches off.
+    /// On a plain host nothing is forked; a refusal at clone time still falls back.
+    public func namespacesUsable() -> Bool {
+        if disabled.contains("userns") { return false }
+        if let cached = Self.usable.withLock({ $0 }) { return cached }
+        func read(_ p: String) -> String {
+            (try? String(contentsOfFile: p))?.trimmingNewline().trimmingCharacters() ?? ""
+        }
+        let root = geteuid() == 0
+        let identityMap = read("/proc/self/uid_map").split(separator: " ").map(String.init) == ["0", "0", "4294967295"]
+        let filtered = read("/proc/self/status").split(separator: "\n").contains {
+            $0.hasPrefix("Seccomp:") && !$0.hasSuffix("0")
+        }
+        let suspicious =
+            !identityMap || filtered || read("/proc/sys/user/max_user_namespaces") == "0"
+            || (!root && read("/proc/sys/kernel/unprivileged_userns_clone") == "0")
+            || (!root && read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1")
+        let ok = !suspicious || allNamespaces() == 0
+        Self.usable.withLock { $0 = ok }
+        return ok
+    }
+
+    private static let usable = Mutex<Bool?>(nil)
 
     public func allNamespaces() -> Int32 {
         if disabled.contains("userns") { return EPERM }
@@ -72,10 +101,20 @@ public struct Probe: Sendable {
         return -cs_mount_idmap(tree, ns)
     }
 
-    public func cgroups() -> Bool {
-        if disabled.contains("cgroups") { return false }
-        return CgroupSet.available()
+    public func cgroups() -> Bool { cgroupsProblem() == nil }
+
+    /// nil when cgroup limits really work here (CgroupSet.probe makes and removes a group),
+    /// else why not. Probed once per process.
+    public func cgroupsProblem() -> String? {
+        if disabled.contains("cgroups") { return "disabled (CORDON_DISABLE)" }
+        if let cached = Self.cgroupProbe.withLock({ $0 }) { return cached.problem }
+        let problem = CgroupSet.probe()
+        Self.cgroupProbe.withLock { $0 = CachedProblem(problem: problem) }
+        return problem
     }
+
+    struct CachedProblem: Sendable { var problem: String? }
+    private static let cgroupProbe = Mutex<CachedProblem?>(nil)
 }
 
 extension String {
@@ -113,7 +152,7 @@ public enum Isolation {
     /// `run` may still fall back from namespaces when the kernel refuses them at clone time;
     /// it then calls `fallback` with the layers actually used.
     public static func intendedLayers(_ policy: Policy, probe: Probe) -> IsolationLayers {
-        let ns = policy.sandbox.mode != .landlock && !probe.disabled.contains("userns")
+        let ns = policy.sandbox.mode != .landlock && probe.namespacesUsable()
         return IsolationLayers(
             namespaces: ns, landlockABI: probe.landlockABI(), seccomp: !probe.disabled.contains("seccomp"),
             rlimits: true, cgroups: ns && probe.cgroups(),
@@ -138,7 +177,10 @@ public enum Isolation {
         PhaseTimer.shared.mark("seccomp compiled")
         let abi = probe.landlockABI()
         let cg = probe.cgroups()
-        var useNS = sb.mode != .landlock && !probe.disabled.contains("userns")
+        var useNS = sb.mode != .landlock && probe.namespacesUsable()
+        // Known before spawning: run_start already names the fallback layers, and
+        // `isolation_fallback` is for a refusal only clone itself revealed.
+        let knownUnusable = sb.mode != .landlock && !useNS
         if sb.require.contains("landlock") && abi == nil {
             throw SandboxError(
                 .landlock, "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
@@ -161,8 +203,15 @@ public enum Isolation {
                     )
                 }
             }
+            // A private HOME with the caller's harmless configuration (PrivateHome), made
+            // for this attempt and removed after it.
+            var req = req
+            let home = try PrivateHome.make(req)
+            defer { home.remove() }
+            req.home = home.path
             var plan = try build(
                 req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
+            PrivateHome.own(home.path, uid: plan.hostUID, gid: plan.hostGID)
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
             PhaseTimer.shared.mark("plan built")
@@ -174,15 +223,16 @@ public enum Isolation {
                 notice(
                     "cordon: warning: user namespaces unavailable; running with \(plan.layers) only (no filesystem view, pid or network isolation)"
                 )
-                if !probe.disabled.contains("userns") { fallback(plan.layers) }
+                if !probe.disabled.contains("userns") && !knownUnusable { fallback(plan.layers) }
             }
             do {
                 if !useNS, let dir = try? makePrivateTmp() {
                     if plan.hostIsRoot { _ = chown(dir, plan.uid, plan.gid) }
                     // Landlock-only mode has no tmpfs of its own: a private directory stands in
-                    // for /tmp and HOME, and is the only writable place besides the workspace.
-                    plan.environment.removeAll { $0.hasPrefix("HOME=") || $0.hasPrefix("TMPDIR=") }
-                    plan.environment += ["HOME=" + dir, "TMPDIR=" + dir]
+                    // for /tmp, and it and the private HOME are the only writable places
+                    // besides the workspace.
+                    plan.environment.removeAll { $0.hasPrefix("TMPDIR=") }
+                    plan.environment += ["TMPDIR=" + dir]
                     plan.landlockRules.append(LandlockRule(path: dir, access: PlanBuilder.llRead | PlanBuilder.llWrite))
                     defer { removeTree(dir) }
                     return try Sandbox.run(plan, output: output, notice: notice)
@@ -193,6 +243,17 @@ public enum Isolation {
                 // is 0), EINVAL/ENOSYS (old kernel). Anything later is a real setup failure.
                 if useNS, error.stage == .clone, let e = error.errno,
                     [EPERM, ENOSPC, EINVAL, ENOSYS, EACCES].contains(e.rawValue)
+                {
+                    useNS = false
+                    continue
+                }
+                // As root the writable places are cloned (open_tree) before clone3: without
+                // CAP_SYS_ADMIN over our mount namespace (Docker drops it) that fails first.
+                // When user namespaces are refused too, this is the same fallback.
+                if useNS, case .setup(let what) = error.stage,
+                    what.hasPrefix("open_tree")
+                        || what.hasPrefix("user namespace for idmapping"),
+                    error.errno?.rawValue == EPERM, probe.allNamespaces() != 0
                 {
                     useNS = false
                     continue

@@ -82,8 +82,23 @@ public enum PlanBuilder {
             }
         }
 
+        let caller = CallerEnvironment.resolve(req, namespaces: namespaces)
+        if root && !namespaces {
+            // No user namespace of our own: the worker changes ids for real, which needs the
+            // target ids mapped in the namespace cordon runs in (a rootless container, bwrap
+            // --unshare-user map only a few). Staying uid 0 would give the command root's
+            // ownership of every root-owned file it can reach: refuse instead (fail closed).
+            for (kind, id) in [("uid", uid), ("gid", gid)] where !IDMap.maps(id, file: "/proc/self/\(kind)_map") {
+                throw SandboxError(
+                    .isolation,
+                    "without user namespaces the command must run as an unprivileged \(kind) (\(id), sandbox.\(kind)), but this user namespace does not map it (/proc/self/\(kind)_map); refusing to run it as uid 0. Map that id (e.g. a container's subuid/subgid range), set sandbox.uid/sandbox.gid to a mapped id, or run cordon as an ordinary user"
+                )
+            }
+        }
         var mounts: [MountOp] = []
-        if namespaces { mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil, attach: root) }
+        if namespaces {
+            mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil, attach: root, caller: caller)
+        }
 
         var rules: [LandlockRule] = []
         var handledFS: UInt64 = 0
@@ -91,7 +106,7 @@ public enum PlanBuilder {
         var scoped: UInt64 = 0
         if let abi = landlockABI {
             handledFS = handledAccessFS(abi: abi)
-            rules = landlockRules(req, namespaces: namespaces)
+            rules = landlockRules(req, namespaces: namespaces, toolchains: caller.toolchains)
             // Without a network namespace, Landlock's TCP rules (ABI 4) are what stops
             // connect/bind when the policy says `network: none`.
             if abi >= 4 && !namespaces && sb.network == .none { handledNet = 0b11 }
@@ -112,25 +127,30 @@ public enum PlanBuilder {
             layers: IsolationLayers(
                 namespaces: namespaces, landlockABI: landlockABI, seccomp: seccomp != nil, rlimits: true,
                 cgroups: cgroups, monitor: false),
-            argv: req.argv, environment: environment(req), execCandidates: candidates(first, req),
+            argv: req.argv, environment: environment(req, caller: caller),
+            execCandidates: candidates(first, req, caller: caller),
             cwd: req.cwd, mounts: mounts, landlockRules: rules, landlockHandledFS: handledFS,
             landlockHandledNet: handledNet, landlockScoped: scoped, rlimits: limits, uid: uid, gid: gid,
             hostUID: uid, hostGID: gid, hostIsRoot: root, workspace: req.workspace, timeout: sb.timeout,
             grace: sb.grace,
             outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
-            seccomp: seccomp, monitor: nil)
+            seccomp: seccomp, monitor: nil, home: req.home)
     }
 
-    /// A clean environment: PATH, HOME (writable), LANG, TERM, then what the policy and
-    /// `--env-pass` let through, then the policy's explicit values.
-    static func environment(_ req: SandboxRequest) -> [String] {
+    /// A clean environment: PATH (the caller's entries the sandbox can see), HOME (private,
+    /// writable), LANG, TERM, the caller's variables `sandbox.env.inherit` names (locale,
+    /// timezone, USER, LOGNAME), then what the policy and `--env-pass` let through, then the
+    /// policy's explicit values.
+    static func environment(_ req: SandboxRequest, caller: CallerEnvironment? = nil) -> [String] {
+        let caller = caller ?? CallerEnvironment.resolve(req, namespaces: true)
         var env: [(String, String)] = [
-            ("PATH", sandboxPATH), ("HOME", "/tmp"), ("LANG", req.hostEnvironment["LANG"] ?? "C.UTF-8"),
+            ("PATH", caller.path), ("HOME", req.home ?? "/tmp"), ("LANG", req.hostEnvironment["LANG"] ?? "C.UTF-8"),
             ("TERM", req.hostEnvironment["TERM"] ?? "dumb"),
         ]
         func set(_ k: String, _ v: String) {
             if let i = env.firstIndex(where: { $0.0 == k }) { env[i].1 = v } else { env.append((k, v)) }
         }
+        for (k, v) in caller.variables { set(k, v) }
         for name in req.policy.sandbox.env.pass + req.envPass {
             if let v = req.hostEnvironment[name] { set(name, v) }
         }
@@ -139,24 +159,28 @@ public enum PlanBuilder {
     }
 
     /// Absolute paths execve tries, like execvp's PATH walk but computed in the parent.
-    static func candidates(_ cmd: String, _ req: SandboxRequest) -> [String] {
+    static func candidates(_ cmd: String, _ req: SandboxRequest, caller: CallerEnvironment? = nil) -> [String] {
         if cmd.contains("/") { return [cmd] }
-        let env = environment(req)
+        let env = environment(req, caller: caller)
         let path = env.first(where: { $0.hasPrefix("PATH=") }).map { String($0.dropFirst(5)) } ?? sandboxPATH
         return path.split(separator: ":").map { ($0.isEmpty ? "." : String($0)) + "/" + cmd }
     }
 
     /// The steps that build the sandbox's root, in the order the child performs them.
-    static func mountOps(_ req: SandboxRequest, rootfs: String?, attach: Bool = false) throws(SandboxError)
-        -> [MountOp]
-    {
+    static func mountOps(
+        _ req: SandboxRequest, rootfs: String?, attach: Bool = false, caller: CallerEnvironment? = nil
+    ) throws(SandboxError) -> [MountOp] {
+        let caller = caller ?? CallerEnvironment.resolve(req, namespaces: true)
         var root = RootBuilder(exec: ExecPlaces(req.policy.sandbox.filesystem), attach: attach)
         root.system(try systemPaths(req, rootfs: rootfs))
         root.scratch(req.policy.sandbox.filesystem.tmpfs, size: req.policy.sandbox.limits.tmpfs)
-        root.readWrite(req.policy.sandbox.filesystem.readWrite, workspace: req.workspace)
+        // After the scratch tmpfs: a toolchain under /tmp must not be covered by it.
+        root.toolchains(caller.toolchains)
+        root.readWrite(
+            req.policy.sandbox.filesystem.readWrite + (req.home.map { [$0] } ?? []), workspace: req.workspace)
         root.proc()
         root.dev(shmSize: req.policy.sandbox.limits.tmpfs)
-        root.coverBanned(bannedPrograms(req.policy))
+        root.coverBanned(bannedPrograms(req.policy), path: caller.path)
         root.hide(req.policy.sandbox.filesystem.hide + req.hide, home: req.hostEnvironment["HOME"])
         return root.ops
     }
@@ -245,6 +269,22 @@ public enum PlanBuilder {
                         MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + host, target: "/newroot" + inside))
                     visible.append((host, inside))
                 }
+            }
+        }
+
+        /// The caller's toolchains on PATH (CallerEnvironment), read-only at their own paths. As
+        /// root they are attached from trees the parent cloned (not idmapped: read-only, and
+        /// readable as their modes allow the sandbox uid), because the child, an unprivileged
+        /// uid, may not walk a mode-700 /root to bind ~/.pyenv.
+        mutating func toolchains(_ paths: [String]) {
+            for p in paths {
+                guard case .directory = PathTools.lkind(p) else { continue }
+                mkdirs(p)
+                ops.append(
+                    attach
+                        ? MountOp(kind: .attach, flags: roFlags, source: p, target: "/newroot" + p)
+                        : MountOp(kind: .bind, flags: roFlags, source: "/oldroot" + p, target: "/newroot" + p))
+                visible.append((p, p))
             }
         }
 
@@ -340,11 +380,12 @@ public enum PlanBuilder {
         /// executable at all: each copy on the sandbox's PATH is covered by an empty read-only
         /// noexec file, so the kernel refuses it whatever the gate sees, and `cp` of it yields
         /// an empty file.
-        mutating func coverBanned(_ names: [String]) {
+        mutating func coverBanned(_ names: [String], path: String = sandboxPATH) {
             ops.append(MountOp(kind: .mkfile, target: "/hidden-empty"))
             var covered: Set<String> = []
             for name in names {
-                for dir in sandboxPATH.split(separator: ":") {
+                // Every directory of the command's PATH, the caller's toolchains included.
+                for dir in path.split(separator: ":") {
                     guard let real = PathTools.real(String(dir) + "/" + name), case .file = PathTools.lkind(real),
                         visible.contains(where: { PathTools.isUnder(real, $0.host) }), covered.insert(real).inserted
                     else { continue }
@@ -389,7 +430,7 @@ public enum PlanBuilder {
         p.gate.commands.block.filter { !$0.contains(" ") && !$0.contains("|") && !$0.contains("/") && !$0.isEmpty }
     }
 
-    static func landlockRules(_ req: SandboxRequest, namespaces: Bool) -> [LandlockRule] {
+    static func landlockRules(_ req: SandboxRequest, namespaces: Bool, toolchains: [String] = []) -> [LandlockRule] {
         let fs = req.policy.sandbox.filesystem
         var rules: [LandlockRule] = []
         let exec = ExecPlaces(fs)
@@ -400,9 +441,10 @@ public enum PlanBuilder {
         } else {
             system = fs.readOnly.map(PathTools.normalize)
         }
-        for p in system {
+        for p in system + toolchains {
             rules.append(LandlockRule(path: p, access: llRead | (canExec(p) ? llExecute : 0)))
         }
+        if let h = req.home { rules.append(LandlockRule(path: h, access: llRead | llWrite)) }
         // In namespaces mode the root holds only what the plan mounted, all of it meant to be
         // readable; in landlock-only mode "/" is the host's and stays out of reach.
         if namespaces { rules.append(LandlockRule(path: "/", access: llRead)) }
@@ -424,5 +466,25 @@ public enum PlanBuilder {
         rules.append(LandlockRule(path: "/dev", access: llRead | llWriteFile | llTruncate | llIoctlDev))
         rules.append(LandlockRule(path: "/proc", access: llRead))
         return rules
+    }
+}
+
+/// The id maps of the user namespace cordon runs in.
+enum IDMap {
+    /// Whether `/proc/self/{uid,gid}_map` maps `id` (lines of "inside outside count").
+    static func maps(_ id: UInt32, file: String) -> Bool {
+        guard let text = try? String(contentsOfFile: file) else { return true }
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ").compactMap { UInt64($0) }
+            if f.count == 3, UInt64(id) >= f[0], UInt64(id) < f[0] + f[2] { return true }
+        }
+        return false
+    }
+
+    /// setgroups(2) is allowed here: "deny" in /proc/self/setgroups (an unprivileged user
+    /// namespace, bwrap) makes it fail with EPERM whatever our capabilities.
+    static func setgroupsAllowed() -> Bool {
+        guard let text = try? String(contentsOfFile: "/proc/self/setgroups") else { return true }
+        return text.trimmingNewline() != "deny"
     }
 }

@@ -23,6 +23,16 @@ public struct RunOutcome: Sendable {
     public var outputTruncated: Bool
     public var layers: IsolationLayers
     public var pid: Int32
+    /// How the command itself ended (its wait status; killed by SIGKILL when cordon had to
+    /// kill the whole sandbox), whatever the reason in `status`.
+    public var ended: WaitStatus
+    /// The last signal cordon sent to end the run (SIGTERM when it sufficed, SIGKILL after the
+    /// grace period); nil when cordon did not end it.
+    public var endSignal: Int32?
+    /// Signals cordon received and passed on to the command (Ctrl-C, hang-up, ...), in order.
+    public var forwarded: [Int32] = []
+    /// The resource limits the run ran into (LimitHits.swift).
+    public var limits: [LimitHit] = []
 }
 
 /// Where the child's output goes; the runner forwards it with the byte cap.
@@ -53,7 +63,11 @@ public enum Sandbox {
         var cgroup = child.cgroup
         defer { cgroup?.remove() }
         var supervisor = Supervisor(plan: plan, child: child, output: output, start: start)
-        let result = supervisor.loop()
+        var result = supervisor.loop()
+        // The counters are final once the namespace is gone, and go with the group.
+        result.limits = LimitDetection.hits(
+            plan: plan, ended: result.ended, outputCut: result.outputTruncated, cgroup: cgroup?.events(),
+            hints: supervisor.hints.seen)
         PhaseTimer.shared.mark("command exited")
         cgroup?.remove()
         cgroup = nil
@@ -237,8 +251,11 @@ public enum Sandbox {
             p.status_fd = -1
             // Without a user namespace there is nothing to map; as root the worker still drops
             // to the unprivileged uid (a real host setuid, which also clears its capabilities).
+            // Where setgroups is denied (a user namespace made without it: rootless containers,
+            // bwrap) the supplementary groups cannot be changed by anyone, so none are dropped
+            // rather than failing the run (issue 13: "setgroups: Operation not permitted").
             p.change_ids = plan.hostIsRoot ? 1 : 0
-            p.drop_groups = plan.hostIsRoot ? 1 : 0
+            p.drop_groups = plan.hostIsRoot && IDMap.setgroupsAllowed() ? 1 : 0
         }
         p.err_fd = ch.errW
         p.notify_sock = ch.notifyChild
@@ -252,7 +269,11 @@ public enum Sandbox {
         p.gid = plan.gid
         let rl = a.allocate(cs_rlimit.self, count: plan.rlimits.count)
         for (i, r) in plan.rlimits.enumerated() {
-            rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: r.value)
+            // RLIMIT_CPU: at the soft limit the kernel sends SIGXCPU, at the hard one SIGKILL, and
+            // with the two equal SIGKILL comes first. One second more of hard limit lets the
+            // command die of SIGXCPU, which tells everyone (and LimitDetection) why.
+            let hard = r.resource == Int32(CS_RLIMIT_CPU) ? r.value + 1 : r.value
+            rl[i] = cs_rlimit(resource: r.resource, soft: r.value, hard: hard)
         }
         p.rlimits = UnsafePointer(rl)
         p.nrlimits = Int32(plan.rlimits.count)
@@ -410,6 +431,9 @@ public enum Sandbox {
         do throws(SandboxError) {
             for i in ordered {
                 guard let source = plan.mounts[i].source else { continue }
+                // The private HOME was handed to the sandbox uid before the workspace's
+                // fallback may have changed that uid: follow it.
+                if let home = plan.home, source == home { PrivateHome.own(home, uid: plan.hostUID, gid: plan.hostGID) }
                 let fd = cs_open_tree_clone(source)
                 if fd < 0 { throw SandboxError(.setup("open_tree \(source)"), errno: Errno(-fd)) }
                 out.fds[i] = fd
@@ -418,6 +442,9 @@ public enum Sandbox {
                 var st = stat()
                 if fstat(fd, &st) != 0 { throw SandboxError(.setup("fstat \(source)"), errno: .current) }
                 if st.st_uid == plan.hostUID && st.st_gid == plan.hostGID { continue }
+                // Read-only trees (toolchains) keep their ownership: the sandbox reads them as
+                // their modes allow anyone, and gets nothing more of the owner's.
+                if plan.mounts[i].flags.contains(.readOnly) { continue }
                 let key = "\(st.st_uid):\(st.st_gid)"
                 var ns = namespaces[key] ?? -1
                 if ns < 0 {

@@ -61,6 +61,8 @@ public struct SandboxRequest: Sendable {
     public var hide: [String] = []
     /// Variables to pass through besides the policy's `sandbox.env.pass`.
     public var envPass: [String] = []
+    /// The run's private HOME on the host (PrivateHome), bound writable at its own path.
+    public var home: String?
     public init(argv: [String], policy: Policy, workspace: String, cwd: String, hostEnvironment: [String: String]) {
         self.argv = argv
         self.policy = policy
@@ -148,6 +150,8 @@ public struct SpawnPlan {
     public var seccomp: SeccompProgram?
     /// Install the filter with a notification listener and hand it to this handler.
     public var monitor: NotificationHandler?
+    /// The run's private HOME on the host, owned by the sandbox's host uid (PrivateHome).
+    public var home: String?
 }
 
 enum PathTools {

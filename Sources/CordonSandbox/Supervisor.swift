@@ -2,6 +2,7 @@ import CSandbox
 // The parent's loop while the command runs: one poll() over the output pipes, the pidfd, a
 // signalfd for cordon's own termination signals, and the deadline.
 import CordonBase
+import CordonPolicy
 import Glibc
 
 struct Supervisor {
@@ -12,18 +13,45 @@ struct Supervisor {
 
     private var written: UInt64 = 0
     private var truncated = false
+    /// Limit messages seen on the command's stderr (LimitHits.swift).
+    private(set) var hints: StderrHints
+    /// The last signal sent to end the run (SIGTERM, then SIGKILL).
+    private var endSignal: Int32?
+    private var forwardedSignals: [Int32] = []
+
+    /// Signals a person sends to cordon that the command gets as they are, to its process
+    /// group, as a terminal would deliver them: a Ctrl-C must reach Python as SIGINT (its
+    /// KeyboardInterrupt handler), a resize as SIGWINCH. SIGTERM is cordon's own teardown.
+    static let forwarded: [Int32] = [SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]
 
     init(plan: SpawnPlan, child: Sandbox.Child, output: OutputTargets, start: Double) {
         self.plan = plan
         self.child = child
         self.output = output
         self.start = start
+        var limits: Set<String> = []
+        for r in plan.rlimits where r.resource == Int32(CS_RLIMIT_NOFILE) { limits.insert("open_files") }
+        if plan.memoryLimit != nil { limits.insert("memory") }
+        if plan.processLimit != nil { limits.insert("processes") }
+        hints = StderrHints(limits: limits)
+    }
+
+    /// Passes a signal cordon received on to the command's process group. With a pid namespace
+    /// init does the delivery (it alone can name the group inside); without one, the worker
+    /// called setsid(), so its pid is its group.
+    private func forward(_ sig: Int32) {
+        if plan.layers.namespaces {
+            _ = cs_pidfd_send_signal(child.pidfd, sig)
+        } else {
+            _ = kill(-child.pid, sig)
+        }
     }
 
     /// Sends `sig` to every process of the run. With a pid namespace, init forwards it to the
     /// whole namespace (SIGKILL to init takes the namespace down with it); without one, the
     /// command's process group is the best there is (a process that setsid()s escapes it).
-    private func signalTree(_ sig: Int32) {
+    private mutating func signalTree(_ sig: Int32) {
+        endSignal = sig
         if plan.layers.namespaces {
             _ = cs_pidfd_send_signal(child.pidfd, sig)
         } else {
@@ -33,7 +61,7 @@ struct Supervisor {
     }
 
     mutating func loop() -> RunOutcome {
-        let sigs: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+        let sigs: [Int32] = Self.forwarded + [SIGTERM]
         let sfd = sigs.withUnsafeBufferPointer { cs_signalfd_for($0.baseAddress, Int32($0.count)) }
         defer { if sfd >= 0 { close(sfd) } }
         var outOpen = true
@@ -96,6 +124,7 @@ struct Supervisor {
                 } else if f.fd == child.stdoutR || f.fd == child.stderrR {
                     let r = read(f.fd, &buf, buf.count)
                     if r > 0 {
+                        if f.fd == child.stderrR { buf.withUnsafeBytes { hints.scan(.init(rebasing: $0[0..<r])) } }
                         forward(buf, count: r, to: f.fd == child.stdoutR ? output.stdoutFD : output.stderrFD)
                     } else if r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN) {
                         if f.fd == child.stdoutR { outOpen = false } else { errOpen = false }
@@ -108,10 +137,22 @@ struct Supervisor {
                     if !plan.layers.namespaces { drainAndClose(&outOpen, &errOpen, &buf) }
                 } else if f.fd == sfd {
                     let signo = cs_signalfd_read(sfd)
-                    if signo > 0, interruptedBy == nil {
-                        interruptedBy = signo
-                        signalTree(SIGTERM)
-                        killAt = Sandbox.monotonicNow() + plan.grace
+                    if signo <= 0 || exited { continue }
+                    if interruptedBy != nil && (signo == SIGINT || signo == SIGTERM) {
+                        // Asked again while tearing down: no more grace.
+                        signalTree(SIGKILL)
+                        killAt = .infinity
+                    } else if signo == SIGTERM || (signo == SIGINT && forwardedSignals.contains(SIGINT)) {
+                        // cordon itself is told to stop, or a second Ctrl-C: the timeout's
+                        // sequence, SIGTERM to every process, SIGKILL after the grace period.
+                        if interruptedBy == nil {
+                            interruptedBy = signo
+                            signalTree(SIGTERM)
+                            killAt = Sandbox.monotonicNow() + plan.grace
+                        }
+                    } else if interruptedBy == nil && !timedOut {
+                        forwardedSignals.append(signo)
+                        forward(signo)
                     }
                 }
             }
@@ -147,7 +188,8 @@ struct Supervisor {
         }
         return RunOutcome(
             status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
-            layers: plan.layers, pid: child.pid)
+            layers: plan.layers, pid: child.pid, ended: WaitStatus(raw: status), endSignal: endSignal,
+            forwarded: forwardedSignals)
     }
 
     private mutating func drainAndClose(_ outOpen: inout Bool, _ errOpen: inout Bool, _ buf: inout [UInt8]) {
@@ -157,6 +199,7 @@ struct Supervisor {
             while true {
                 let r = read(fd, &buf, buf.count)
                 if r <= 0 { break }
+                if fd == child.stderrR { buf.withUnsafeBytes { hints.scan(.init(rebasing: $0[0..<r])) } }
                 forward(buf, count: r, to: to)
             }
         }
@@ -178,7 +221,7 @@ struct Supervisor {
                 writeAll(fd, buf, n)
                 written += UInt64(n)
                 let note =
-                    "\ncordon: output limit of \(cap) bytes reached; the rest of the command's output is dropped\n"
+                    "\ncordon: limit: output limit of \(PolicyUnits.formatSize(cap)) reached (sandbox.limits.output); the rest of the command's output is dropped; raise sandbox.limits.output in the policy to see more\n"
                 var s = note
                 s.withUTF8 { p in _ = write(output.stderrFD, p.baseAddress, p.count) }
                 return

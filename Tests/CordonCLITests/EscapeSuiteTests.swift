@@ -448,7 +448,8 @@ struct EscapeSuiteTests {
         let after = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
         // Only cordon's own line for the second run was appended.
         #expect(after.hasPrefix(before))
-        #expect(after.split(separator: "\n").count == 2)
+        // Each run adds its decision and its run-end line (source=run): two runs, four lines.
+        #expect(after.split(separator: "\n").count == 4)
         let verify = try Shell.cordon(["log", "verify", ws.path + "/.cordon/gate.log"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/stolen.log"))

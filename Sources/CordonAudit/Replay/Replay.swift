@@ -144,6 +144,8 @@ public enum ReplayReader {
             } catch {
                 return .bad(column: error.column, reason: error.reason)
             }
+            // A run's end line (source=run) records an outcome, not something the gate scored.
+            if r.source == "run" { return .blank }
             if let cut = r.cut { return .cut(cut.bytes) }
             var a = Action(id: r.action.isEmpty ? "\(path):\(n)" : r.action, payload: payload(of: r))
             a.agentId = r.agent.isEmpty ? nil : r.agent

@@ -51,6 +51,10 @@ public struct RunEnd: Sendable {
         case exited, signaled, blocked
         case approvalPending = "approval_pending"
         case timeout, failed
+        /// It ran into a resource limit (`limits` says which); exitCode/signal say how it ended.
+        case limit
+        /// cordon was told to stop (SIGTERM, a second Ctrl-C) and tore the sandbox down.
+        case interrupted
     }
     /// The command's own exit code; nil when it was killed or never started.
     public var exitCode: Int32?
@@ -62,6 +66,14 @@ public struct RunEnd: Sendable {
     public var cordonExit: Int32?
     /// The monitor's summary of what the run did (programs, endpoints, files, denials).
     public var summary: JSONValue?
+    /// The resource limits the run hit (`sandbox.limits` keys), each also a `limit` event.
+    public var limits: [String] = []
+    /// Why cordon failed (outcome `failed`): the message it printed.
+    public var error: String?
+    /// Signals cordon received and passed on to the command as they were (Ctrl-C, ...).
+    public var forwardedSignals: [Int32] = []
+    /// The signal that made cordon tear the run down (outcome `interrupted`).
+    public var interruptedBy: Int32?
 
     public init(
         exitCode: Int32?, signal: Int32?, durationMs: Double, rusage: ResourceUsage?, outcome: Outcome,
@@ -83,6 +95,8 @@ public final class RunRecorder: Sendable {
     private let log: Mutex<GateLogWriter>
     private let trace: TraceWriter
     private let identity: Mutex<(agent: String, session: String)>
+    /// The command as run_start named it, for the run's gate.log line.
+    private let command: Mutex<[UInt8]>
 
     /// Creates the log directory (0700), opens gate.log's lock and creates the trace
     /// (`<dir>/traces/<run>.jsonl`, or `tracePath`). Throws naming the file that failed.
@@ -111,11 +125,13 @@ public final class RunRecorder: Sendable {
             self.trace = try TraceWriter(path: path, run: run, budget: traceBudget)
         }
         self.identity = Mutex(("", ""))
+        self.command = Mutex([])
     }
 
     /// `run_start`: who, what, where, under which policy and isolation.
     public func start(_ s: RunStart) throws(AuditError) {
         identity.withLock { $0 = (s.agent, s.session) }
+        command.withLock { $0 = Array(s.command.joined(separator: " ").utf8) }
         var fields: [(String, JSONValue)] = [
             ("policy", .object([("path", .string(s.policy.path)), ("sha256", .string(s.policy.sha256))])),
             ("agent", .string(s.agent)), ("session", .string(s.session)), ("project", .string(s.project)),
@@ -177,8 +193,17 @@ public final class RunRecorder: Sendable {
             [("afterSeconds", .number(afterSeconds)), ("signal", .number(Double(signal)))])
     }
 
-    /// `run_end`: how it finished and what it cost.
+    /// `run_end`: how it finished and what it cost, in the trace and as one gate.log line
+    /// (`source=run`), so the log alone tells every run's outcome.
     public func end(_ e: RunEnd) throws(AuditError) {
+        let (agent, session) = identity.withLock { $0 }
+        let line = LogRecord(
+            decision: e.outcome.rawValue, score: 0, level: "", agent: agent, session: session, run: run,
+            source: "run", pid: getpidValue(), command: command.withLock { $0 }, reasons: e.logReasons)
+        let result: Result<String, AuditError> = log.withLock { w in
+            do throws(AuditError) { return .success(try w.append(line)) } catch { return .failure(error) }
+        }
+        _ = try result.get()
         var fields: [(String, JSONValue)] = [
             ("outcome", .string(e.outcome.rawValue)),
             ("exitCode", e.exitCode.map { .number(Double($0)) } ?? .null),
@@ -186,6 +211,12 @@ public final class RunRecorder: Sendable {
             ("durationMs", .number(e.durationMs.roundedTo(3))),
         ]
         if let c = e.cordonExit { fields.append(("cordonExit", .number(Double(c)))) }
+        if !e.limits.isEmpty { fields.append(("limits", .array(e.limits.map { .string($0) }))) }
+        if let why = e.error { fields.append(("error", .string(why))) }
+        if !e.forwardedSignals.isEmpty {
+            fields.append(("forwardedSignals", .array(e.forwardedSignals.map { .number(Double($0)) })))
+        }
+        if let s = e.interruptedBy { fields.append(("interruptedBy", .number(Double(s)))) }
         if let r = e.rusage { fields.append(("rusage", r.json)) }
         if let sm = e.summary { fields.append(("summary", sm)) }
         let dropped = trace.dropped
@@ -198,3 +229,20 @@ public final class RunRecorder: Sendable {
     import Glibc
     func getpidValue() -> Int32 { getpid() }
 #endif
+
+extension RunEnd {
+    /// The run's gate.log line in `reasons`: `exit=N` or `signal=N`, `duration_ms=`, and the
+    /// limits hit, interruption and error when there are any. `key=value` pieces, so
+    /// `grep 'source=run' gate.log | grep 'limits='` works.
+    var logReasons: [String] {
+        var r: [String] = []
+        if let c = exitCode { r.append("exit=\(c)") }
+        if let s = signal { r.append("signal=\(s)") }
+        if let c = cordonExit { r.append("cordon_exit=\(c)") }
+        r.append("duration_ms=\(Int(durationMs.rounded()))")
+        if !limits.isEmpty { r.append("limits=" + limits.joined(separator: ",")) }
+        if let s = interruptedBy { r.append("interrupted_by=\(s)") }
+        if let why = error { r.append("error=" + why) }
+        return r
+    }
+}

@@ -114,6 +114,7 @@ public enum TraceReader {
     static let fieldNames = JSONKeyTable([
         "v", "ts", "run", "seq", "type", "action", "actionId", "actionType", "address", "afterSeconds", "agent",
         "agentId", "args", "argv", "blocksIn", "blocksOut", "by", "chain", "command", "context", "cordonExit", "cwd",
+        "error", "interruptedBy", "limits",
         "decision", "denials", "detail", "detector", "durationMs", "endpoints", "environment", "evidence", "exitCode",
         "family", "filesDeleted", "filesWritten", "findings", "id", "isolation", "kind", "level", "limit", "maxRssKiB",
         "outcome", "path", "pid", "policy", "policyRule", "port", "ppid", "programs", "project", "reason", "reasons",

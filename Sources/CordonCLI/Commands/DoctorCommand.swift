@@ -132,14 +132,13 @@ enum DoctorCommand: Subcommand {
                 detail: abi.map { "ABI \($0)" } ?? "landlock_create_ruleset: \(Errno.text(probe.landlockError()))",
                 fallback: "no second filesystem layer; with namespaces, the mount view still confines writes"))
         let root = geteuid() == 0
-        let cg = probe.cgroups()
+        // By doing: a group is created, limited and removed, as a run's would be.
+        let cgProblem = probe.cgroupsProblem()
         checks.append(
             Check(
-                layer: "cgroups", ok: cg,
-                detail: cg
-                    ? "memory and pids limits per run"
-                    : (root
-                        ? "no writable cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" : "needs root"),
+                layer: "cgroups", ok: cgProblem == nil,
+                detail: cgProblem == nil
+                    ? "memory and pids limits per run (a test group was created and removed)" : cgProblem ?? "",
                 fallback: "rlimits only: address space per process, processes per user"))
         if root {
             // As root the workspace is an idmapped mount (docs/environment.md): probe the

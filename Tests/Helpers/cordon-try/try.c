@@ -4,6 +4,10 @@
 // fail" from one line instead of guessing from a shell's message.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <netinet/in.h>
@@ -90,10 +94,40 @@ static int race(int n, const char *allowed, const char *forbidden) {
     return other == 0 ? 0 : 1;
 }
 
+/// `cordon-try no-userns CMD [ARG...]`: runs CMD under the filter Docker's default seccomp
+/// profile applies to a container without CAP_SYS_ADMIN: clone3 fails with ENOSYS (so libc
+/// falls back to clone), and unshare or clone with any namespace flag fail with EPERM. The
+/// way tests put cordon where user namespaces are refused.
+static int no_userns(char **cmd) {
+    const unsigned ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+                        CLONE_NEWCGROUP;
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_unshare, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ns, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof f / sizeof f[0], f};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+        perror("cordon-try no-userns: seccomp");
+        return 125;
+    }
+    execvp(cmd[0], cmd);
+    perror("cordon-try no-userns: exec");
+    return 127;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: cordon-try ACTION [ARGS]\n"); return 64; }
     const char *a = argv[1];
     const char *arg = argc > 2 ? argv[2] : NULL;
+    if (!strcmp(a, "no-userns") && argc > 2) return no_userns(argv + 2);
     if (!strcmp(a, "race") && argc > 4) return race(atoi(argv[2]), argv[3], argv[4]);
     // The program's very first act is an exec whose argv comes from a file (one argument a
     // line), so the gate sees only `cordon-try exec-file F` before the run.

@@ -1,0 +1,140 @@
+// The command's HOME: a private, writable directory made for the run and removed after it,
+// holding copies of the harmless configuration a tool needs from the caller's home
+// (`sandbox.home.copy`: ~/.gitconfig, ~/.config/git/, ...), so `git commit` has the caller's
+// identity. Copies, not binds: what the command writes there (`git config --global`) never
+// reaches the caller's files. A file is never copied when it is hidden
+// (`filesystem.hide`) or when it holds credentials (CredentialMarkers), and a name that
+// looks like a credential store (credentials, *token*, ...) is skipped whatever it holds.
+import CSandbox
+import CordonBase
+import CordonPolicy
+import Glibc
+
+public struct PrivateHome: Sendable {
+    public let path: String
+    /// What was copied and what was left out (and why), relative to the caller's home.
+    public var copied: [String] = []
+    public var skipped: [(String, String)] = []
+
+    /// Creates the directory (0700, in the host's /tmp) and copies what the policy lists.
+    static func make(_ req: SandboxRequest) throws(SandboxError) -> PrivateHome {
+        var template = Array("/tmp/cordon-home-XXXXXX".utf8CString)
+        guard let p = mkdtemp(&template) else {
+            throw SandboxError(.setup("mkdtemp /tmp/cordon-home-XXXXXX"), errno: .current)
+        }
+        var home = PrivateHome(path: String(cString: p))
+        guard let callerHome = req.hostEnvironment["HOME"].flatMap(PathTools.real) else { return home }
+        let hidden = (req.policy.sandbox.filesystem.hide + req.hide).compactMap { h -> String? in
+            guard let e = PathTools.expandHome(h, home: callerHome) else { return nil }
+            return PathTools.real(e) ?? PathTools.normalize(e)
+        }
+        for entry in req.policy.sandbox.home.copy {
+            guard let host = PathTools.expandHome(entry, home: callerHome) else { continue }
+            home.copy(PathTools.normalize(host), callerHome: callerHome, hidden: hidden, depth: 0)
+        }
+        return home
+    }
+
+    mutating func copy(_ host: String, callerHome: String, hidden: [String], depth: Int) {
+        guard PathTools.isUnder(host, callerHome), host != callerHome, depth < 4 else { return }
+        let rel = String(host.dropFirst(callerHome.count + 1))
+        if hidden.contains(where: { PathTools.isUnder(host, $0) }) {
+            skipped.append((rel, "hidden by sandbox.filesystem.hide"))
+            return
+        }
+        switch PathTools.lkind(host) {
+        case .directory:
+            for name in FileIO.list(host).sorted() {
+                copy(host + "/" + name, callerHome: callerHome, hidden: hidden, depth: depth + 1)
+            }
+        case .file:
+            let name = String(host.split(separator: "/").last ?? "")
+            if CredentialMarkers.nameLooksSecret(name) {
+                skipped.append((rel, "its name is a credential store's"))
+                return
+            }
+            // Config files are small; a big one is not configuration.
+            guard let bytes = try? FileIO.readFile(host, limit: 1 << 20) else {
+                skipped.append((rel, "unreadable or over 1 MiB"))
+                return
+            }
+            if let marker = CredentialMarkers.find(bytes) {
+                skipped.append((rel, "it holds credentials (\(marker))"))
+                return
+            }
+            let dest = path + "/" + rel
+            makeParents(dest)
+            let fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o444)
+            guard fd >= 0 else { return }
+            _ = bytes.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+            close(fd)
+            copied.append(rel)
+        default:
+            return
+        }
+    }
+
+    func makeParents(_ file: String) {
+        var cur = path
+        let rel = file.dropFirst(path.count + 1).split(separator: "/").dropLast()
+        for c in rel {
+            cur += "/" + c
+            _ = mkdir(cur, 0o700)
+        }
+    }
+
+    /// As root the directory and its copies are handed to the sandbox's host uid, so the
+    /// unprivileged command can write its own HOME (files stay 0444: copies, read-only by
+    /// default, but the command may replace them).
+    static func own(_ path: String, uid: UInt32, gid: UInt32) {
+        guard geteuid() == 0 else { return }
+        func walk(_ p: String) {
+            _ = lchown(p, uid, gid)
+            if case .directory = PathTools.lkind(p) { for n in FileIO.list(p) { walk(p + "/" + n) } }
+        }
+        walk(path)
+    }
+
+    func remove() { _ = cs_remove_tree(path) }
+}
+
+/// How a config file gives away that it holds a secret. Lower-cased substring matches: a
+/// false positive only means a harmless file is not copied (and `doctor`/stderr say so).
+enum CredentialMarkers {
+    static let markers = [
+        "_authtoken", "_auth", "_password", "password", "passwd", "token", "secret", "extraheader",
+        "authorization", "api_key", "apikey", "private key",
+    ]
+
+    static func find(_ bytes: [UInt8]) -> String? {
+        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        for m in markers where StderrHints.contains(lower, Array(m.utf8)) { return m }
+        // A URL with a user and password in it: https://user:secret@host
+        if let u = userinfoURL(lower) { return u }
+        return nil
+    }
+
+    /// `scheme://user:password@`: finds "://", then a ':' and an '@' before the next '/' or space.
+    static func userinfoURL(_ b: [UInt8]) -> String? {
+        var i = 0
+        while i + 3 < b.count {
+            if b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F {
+                var j = i + 3
+                var colon = false
+                while j < b.count, ![0x2F, 0x20, 0x0A, 0x09, 0x22, 0x27].contains(b[j]) {
+                    if b[j] == 0x3A { colon = true }
+                    if b[j] == 0x40 && colon { return "a URL with a password" }
+                    j += 1
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func nameLooksSecret(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return n.contains("credential") || n.contains("token") || n.contains("secret") || n.hasSuffix(".pem")
+            || n.hasSuffix(".key")
+    }
+}
