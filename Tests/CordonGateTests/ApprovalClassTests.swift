@@ -73,6 +73,15 @@ struct ApprovalClassTests {
         ("R6", "python3 -m http.server 8000"), ("R6", "http-server -p 8080"),
         ("R6", "ssh -R 80:localhost:3000 serveo.net"),
         ("R6", "ngrok http 3000"), ("R10", "xdotool type hello"), ("R10", "rfkill block wifi"),
+        // ATT&CK for Linux techniques: key hunting (T1552.004), another process's memory
+        // (T1055), encryption for impact (T1486), archiving collected data (T1560)
+        ("T1552", "find / -name id_rsa 2>/dev/null"), ("T1552", "grep -r 'BEGIN RSA PRIVATE KEY' /home"),
+        ("T1552", "locate '*.kdbx'"), ("T1055", "dd if=/proc/1234/mem bs=1 skip=4096 count=100"),
+        ("T1055", "strace -p 1234"), ("T1055", "cat < /proc/1234/mem"),
+        ("T1486", "for f in ~/Documents/*; do openssl enc -aes-256-cbc -in $f -out $f.enc -k x; done"),
+        ("T1486", "gpg --batch --passphrase x -c /home/alice/report.pdf"),
+        ("T1560", "zip -r /tmp/exfil.zip /home/alice/.mozilla"), ("T1560", "tar czf /tmp/etc.tgz /etc"),
+        ("T1222", "chmod -R 777 /srv/app"), ("T1222", "setfacl -m u:nobody:rwx secrets.txt"),
     ]
 
     static let allow: [(String, String)] = [
@@ -99,7 +108,14 @@ struct ApprovalClassTests {
         ("L5", "echo https://example.com"), ("L5", "date"), ("L5", "sort names.txt | uniq -c"),
         ("L5", "kubectl --help"), ("L8", "vim src/main.swift"), ("L8", "htop"), ("R6", "uvicorn app:main --reload"),
         ("R6", "python3 -m http.server 8000 --bind 127.0.0.1"), ("L1", "pip --version"),
+        ("L1", "find . -name '*.swift'"), ("L1", "grep -rn password src/"), ("L8", "gdb ./a.out"), ("L2", "strace ls"),
+        ("L4", "gpg -c report.pdf"), ("L4", "zip -r site.zip public"),
     ]
+
+    @Test("injecting code into another process blocks")
+    func injection() {
+        #expect(decide("gdb -p 1234 -batch -ex 'call system(\"id\")'").decision == .block)
+    }
 
     @Test("commands of the approval class ask for approval", arguments: approve)
     func asks(_ rule: String, _ command: String) {

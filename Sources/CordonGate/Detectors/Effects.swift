@@ -362,6 +362,8 @@ enum Effects {
         static let local = Family(rawValue: 1 << 20)
         static let anyLocal: Family = [.system, .disk, .capture, .database, .service, .package, .local]
         static let noEgress: Family = [.textOnly, .opener, .diagnostic]
+        /// Searchers, encrypters, archivers, debuggers (Effects.techniques).
+        static let technique = Family(rawValue: 1 << 21)
     }
 
     static let families: NameTable<Family> = {
@@ -392,6 +394,10 @@ enum Effects {
         add(lockers, .locker)
         add(rootSwitchers, .rootSwitch)
         add(loginCLIs, .login)
+        add(searchers, .technique)
+        add(encrypters, .technique)
+        add(archivers, .technique)
+        add(["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace", "dd"], .technique)
         add(processKillers, .local)
         add(accountTools, .local)
         add(
@@ -425,14 +431,104 @@ enum Effects {
         // One lookup says which families the program is in; most programs are in none, and
         // only the checks that can apply run.
         let fam = families[p] ?? []
-        if fam.isDisjoint(with: .noEgress) { egress(a, k, inv) }
+        if fam.isDisjoint(with: .noEgress) { egress(a, k, inv, fam) }
         if fam.contains(.remoteState) { remoteState(a, k, inv) }
         if !fam.isDisjoint(with: .anyLocal) { localSystem(a, k, inv) }
         if fam.contains(.deletion) { deletion(a, k, inv) }
-        writesOutside(a, k, inv)
+        writesOutside(a, k, inv, fam)
         if fam.contains(.server) { services(a, k, inv) }
         if !fam.isDisjoint(with: [.attack, .recon, .destructive]) || p.has("firewall") { destructive(a, k, inv) }
-        if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv) }
+        if !fam.isDisjoint(with: .technique) || inv.hasRedirects || inv.argsFromInput
+            || inv.args.contains(where: { $0.utf8.count > 9 && $0.has("/proc/") })
+        {
+            techniques(a, k, inv)
+        }
+        if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+    }
+
+    /// Names of private keys and credential stores: what a key hunt looks for.
+    static let secretNames = [
+        "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".pem", ".key", ".p12", ".pfx", ".kdbx", ".keychain",
+        ".netrc", "credentials", ".pgpass", "private key", "private_key", "wallet.dat", ".ovpn",
+        "authorized_keys", ".git-credentials", ".jks", ".keystore",
+    ]
+    static let searchers: NameSet = [
+        "find", "locate", "plocate", "mlocate", "fd", "fdfind", "grep", "egrep", "rg", "ag", "ack",
+    ]
+    static let encrypters: NameSet = [
+        "openssl", "gpg", "gpg2", "ccrypt", "ccencrypt", "age", "7z", "7za", "zip", "aescrypt", "mcrypt", "scrypt",
+    ]
+    static let archivers: NameSet = ["tar", "zip", "7z", "7za", "rar", "bsdtar", "cpio"]
+    static let collected = [
+        "~", "$HOME", "/home", "/root", "/etc", ".mozilla", "google-chrome", "chromium", ".ssh", ".gnupg", ".aws",
+        ".kube", ".docker", "Library/Keychains", ".password-store", "keyrings", "/var/log", "/var/mail",
+    ]
+
+    /// ATT&CK techniques without a family of their own (gate-classes.md: asks).
+    static func techniques(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        let args = inv.args
+        if searchers.contains(p) {
+            // `find / -name id_rsa`, `grep -r 'BEGIN RSA PRIVATE KEY' /home`: hunting keys.
+            let isFind = p.eq("find") || p.eq("locate") || p.eq("plocate") || p.eq("mlocate")
+            let patterns = isFind ? args : Array(inv.positionals.prefix(1)) + [inv.value(of: "-e", "--regexp") ?? ""]
+            if let hit = patterns.first(where: { w in
+                let l = w.asciiLowercased
+                return secretNames.contains { l.has($0) } && !l.hasSuffix(".example") && !l.has("template")
+            }) {
+                a.hit(.secretSearch, k, reason: "\(p) searches for private keys or credentials (\(hit))")
+                return
+            }
+        }
+        // Another process's memory: attaching to it, or reading /proc/PID/mem.
+        if args.contains(where: { $0.has("/proc/") && ($0.hasSuffix("/mem") || $0.has("/mem ")) })
+            || a.inputTargets(k).contains(where: { $0.has("/proc/") && $0.hasSuffix("/mem") })
+        {
+            a.hit(.processInjection, k, reason: "\(p) reads or writes another process's memory")
+            return
+        }
+        if ["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace"].contains(p),
+            inv.hasAny(["-p", "--pid", "--attach", "-pid"]) || (p.eq("gdb") && inv.positionals.count >= 2)
+        {
+            let injects = args.contains { $0.has("call ") || $0.has("dlopen") || $0.has("system(") }
+            a.hit(
+                .processInjection, k, score: injects ? 85 : nil,
+                reason: injects ? "\(p) injects code into another process" : "\(p) attaches to another process")
+            return
+        }
+        if encrypters.contains(p) {
+            let encrypts: Bool
+            if p.eq("openssl") {
+                encrypts = inv.positionals.first.map { $0 == "enc" || $0.hasPrefix("aes") || $0 == "smime" } ?? false
+            } else if p.eq("gpg") || p.eq("gpg2") {
+                encrypts = inv.hasAny(["-c", "--symmetric", "-e", "--encrypt"])
+            } else if p.eq("7z") || p.eq("7za") || p.eq("zip") {
+                encrypts = args.contains { $0.hasPrefix("-p") || $0 == "-P" || $0 == "-e" || $0 == "--encrypt" }
+            } else {
+                encrypts = true
+            }
+            let bulk =
+                inv.argWords.contains { !$0.isStatic }
+                || args.contains {
+                    $0.contains("*") || $0.hasPrefix("~") || $0.hasPrefix("/home") || $0.hasPrefix("/etc")
+                        || $0.hasPrefix("/var") || $0 == "/"
+                }
+            if encrypts && bulk {
+                a.hit(.encryptForImpact, k, reason: "\(p) encrypts files in bulk or outside the workspace")
+                return
+            }
+        }
+        if archivers.contains(p) {
+            if let src = inv.positionals.first(where: { w in
+                collected.contains { c in
+                    w == c || w.hasPrefix(c + "/") || (c.hasPrefix(".") || c.hasPrefix("/")) && w.has(c)
+                        || c == "keyrings" && w.has(c) || c == "google-chrome" && w.has(c)
+                        || c == "chromium" && w.has(c)
+                }
+            }) {
+                a.hit(.collection, k, reason: "\(p) archives \(src) (homes, browser profiles, keys or system files)")
+            }
+        }
     }
 
     /// Attack tooling that acts on another host with stolen or forged credentials (R1: pass the
@@ -542,18 +638,18 @@ enum Effects {
         "arch-chroot", "systemd-nspawn", "schroot", "proot", "fakechroot", "chroot", "xchroot", "genfstab",
     ]
 
-    static func strongVerb(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    static func strongVerb(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
         if textOnly.contains(p) || localVerbTools.contains(p) || inv.kind.contains(.informational)
             || inv.kind.contains(.shell) || inv.kind.contains(.interpreter) || inv.kind.contains(.editor)
         {
             return
         }
-        if lockers.contains(p) {
+        if fam.contains(.locker) {
             a.hit(.inputCapture, k, reason: "\(p) locks the screen or consoles")
             return
         }
-        if rootSwitchers.contains(p) {
+        if fam.contains(.rootSwitch) {
             a.hit(.systemChange, k, reason: "\(p) runs commands in another root")
             return
         }
@@ -640,9 +736,8 @@ enum Effects {
     ]
 
     /// A3 and R4: content leaves the machine or comes in from another one.
-    static func egress(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    static func egress(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
-        if diagnostics.contains(p) || browserOpeners.contains(p) || textOnly.contains(p) { return }
         if p.eq("git") || p.eq("gh") || p.eq("glab") || p.eq("hub") || p.eq("svn") || p.eq("hg") {
             vcsEgress(a, k, inv)
             return
@@ -655,7 +750,7 @@ enum Effects {
             a.hit(.egress, k, reason: "\(p) talks to another host (\(host))")
             return
         }
-        guard remoteClients.contains(p) else {
+        guard fam.contains(.remoteClient) else {
             if let h = inv.args.first(where: isBareRemoteHost), !configures,
                 !inv.positionals.prefix(2).contains(where: { diagnosticWords.contains($0) }),
                 !p.has("ping"), !p.has("dig"), !p.has("lookup")
@@ -1670,7 +1765,7 @@ enum Effects {
     }
 
     /// A11: writes outside the workspace (dotfiles, system configuration, other absolute paths).
-    static func writesOutside(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    static func writesOutside(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
         if p.eq("git") {
             if GitSafety.subcommandWords(inv).first == "config" && inv.hasAny(["--global", "--system"])
@@ -1687,7 +1782,7 @@ enum Effects {
             if v != "token" { a.hit(.outsideWrite, k, reason: "\(p) auth \(v) changes stored credentials") }
             return
         }
-        if loginCLIs.contains(p) {
+        if fam.contains(.login) {
             let w = inv.positionals.prefix(2)
             if w.contains("configure") || w.contains("login") || w.contains("logout")
                 || w.contains("auth") && !w.contains("list")

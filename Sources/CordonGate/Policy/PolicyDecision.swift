@@ -133,8 +133,14 @@ extension Gate {
             verdict.commandList(gate.commands.allow, .allow, analysis: analysis)
         }
         // Rules: every matching rule is reported.
-        for rule in gate.rules
-        where ruleMatches(rule, action: action, subject: subject, analysis: analysis, environment: environment) {
+        // By index, and rules for an action type skipped at once when the action has none (a
+        // shell command): a `for rule in` copy of each rule retains every field it holds.
+        for i in gate.rules.indices
+        where (action.actionType != nil || gate.rules[i].match.actionType == nil)
+            && ruleMatches(
+                gate.rules[i], action: action, subject: subject, analysis: analysis, environment: environment)
+        {
+            let rule = gate.rules[i]
             let s = rule.score ?? floor(rule.decision, score, t)
             verdict.consider(Candidate(decision: rule.decision, score: s, rule: rule.id, explicitness: 2))
             verdict.reasons.append(rule.reason ?? "matched rule \(rule.id)")

@@ -48,6 +48,9 @@ public enum Signal: String, CaseIterable, Sendable {
     // What a command does beyond the workspace (gate-classes.md A1-A14): the approval band.
     case egress, remoteStateChange, systemChange, softwareChange, permissionChange, fileDelete, bulkChange,
         databaseSession, outsideWrite, rawDisk, inputCapture, thirdPartyCode, thirdPartyService
+    // Attack techniques (MITRE ATT&CK for Linux) with no other family: key hunting, another
+    // process's memory, encryption for impact, archiving collected data.
+    case secretSearch, processInjection, encryptForImpact, collection
     // Inline code and unknown programs.
     case inlineCode, inlineShellOut, unknownProgram
     // Combinations and context (applied by Scoring, not by a single detector).
@@ -108,6 +111,11 @@ public enum Signal: String, CaseIterable, Sendable {
         case .inputCapture: "input-capture"
         case .thirdPartyCode: "third-party-code"
         case .thirdPartyService: "third-party-service"
+        case .secretSearch: "credential-access"
+        case .processInjection: "process-injection"
+        case .encryptForImpact: "impact"
+        case .collection: "collection"
+
         case .elevatedBonus: "elevated"
         case .productionBonus: "environment"
         }
@@ -205,6 +213,11 @@ public enum Signal: String, CaseIterable, Sendable {
             .bulkChange, .databaseSession, .outsideWrite, .rawDisk, .inputCapture, .thirdPartyCode,
             .thirdPartyService:
             60
+        case .secretSearch: 60
+        case .processInjection: 65
+        case .encryptForImpact: 65
+        case .collection: 60
+
         case .elevatedBonus: 10
         case .productionBonus: 10
         }
@@ -351,6 +364,14 @@ public enum Signal: String, CaseIterable, Sendable {
         case .thirdPartyCode: "someone else's package fetched and run: npx, pipx run, uvx, go run x@v, nix run (A14)"
         case .thirdPartyService:
             "text or code sent to a third-party service: LLM and translation CLIs, messaging, code scanners (R4)"
+        case .secretSearch:
+            "a search for private keys and credentials: find/locate -name id_rsa|*.pem|*.kdbx, grep -r 'PRIVATE KEY' (T1552.004)"
+        case .processInjection:
+            "another process's memory: /proc/PID/mem, gdb/strace/ltrace -p PID (65); code injected with gdb call (85) (T1055)"
+        case .encryptForImpact:
+            "files encrypted in bulk or outside the workspace: openssl enc, gpg -c, ccrypt, age, 7z/zip -p over globs, loops, ~ or / (T1486)"
+        case .collection:
+            "an archive of homes, browser profiles, key or system directories: tar/zip/7z of ~, /home, /root, .mozilla, .ssh (T1560)"
         case .elevatedBonus: "added to the strongest finding when it runs under sudo/doas/su"
         case .productionBonus: "added to any score of 20 or more when the environment is production"
         }
