@@ -82,6 +82,11 @@ struct ApprovalClassTests {
         ("T1486", "gpg --batch --passphrase x -c /home/alice/report.pdf"),
         ("T1560", "zip -r /tmp/exfil.zip /home/alice/.mozilla"), ("T1560", "tar czf /tmp/etc.tgz /etc"),
         ("T1222", "chmod -R 777 /srv/app"), ("T1222", "setfacl -m u:nobody:rwx secrets.txt"),
+        // GTFOBins `command`: a command run through another program's option or variable
+        ("cmd", "split --filter=$CMD input.txt"), ("cmd", "tcpdump -ln -i lo -w /dev/null -W 1 -G 1 -z $TF"),
+        ("cmd", "CRASHPAGER=/usr/bin/id crash -h"),
+        ("cmd", "tar -cf /dev/null x --checkpoint=1 --checkpoint-action=exec=id"),
+        ("cmd", "nohup \"$CMD\""),
     ]
 
     static let allow: [(String, String)] = [
@@ -110,6 +115,8 @@ struct ApprovalClassTests {
         ("R6", "python3 -m http.server 8000 --bind 127.0.0.1"), ("L1", "pip --version"),
         ("L1", "find . -name '*.swift'"), ("L1", "grep -rn password src/"), ("L8", "gdb ./a.out"), ("L2", "strace ls"),
         ("L4", "gpg -c report.pdf"), ("L4", "zip -r site.zip public"),
+        ("L4", "tar --use-compress-program=zstd -cf out.tar.zst src"), ("L6", "PAGER=cat git log"),
+        ("L4", "split -l 1000 data.csv part-"), ("L2", "pytest --exec-timeout 5"),
     ]
 
     @Test("injecting code into another process blocks")

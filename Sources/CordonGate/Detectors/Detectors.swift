@@ -18,6 +18,9 @@ enum Detectors {
 
     private static func runPerProgram(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let args = inv.args
+        // A pager or editor variable set for the program runs whatever it names, even for
+        // `X -h` (GTFOBins `command`: `CRASHPAGER=CMD crash -h`).
+        if !inv.environment.isEmpty { Effects.programVariable(a, k, inv) }
         // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
         if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
             || args.contains(where: {

@@ -420,7 +420,16 @@ enum Effects {
 
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        if inv.pathClass == .dynamic || asksForHelp(inv) { return }
+        if inv.pathClass == .dynamic {
+            // `nohup "$CMD"`, `timeout 5 $PROG`: a computed program behind a launcher is how a
+            // command is hidden from an allow-list (GTFOBins `command`).
+            if !inv.wrappers.isEmpty {
+                a.hit(.indirectExec, k, reason: "a computed program runs through \(inv.wrappers[0])")
+            }
+            return
+        }
+        if asksForHelp(inv) { return }
+        indirect(a, k, inv)
         // R7: dry runs, previews and simulations change nothing.
         if inv.args.contains(where: {
             $0.utf8.count >= 6 && $0.hasPrefix("--") && (dryRunFlags.contains($0) || $0.hasPrefix("--dry-run="))
@@ -444,6 +453,99 @@ enum Effects {
             techniques(a, k, inv)
         }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+    }
+
+    /// Variables whose value is a program other programs run (pagers, editors, ssh, askpass).
+    static let programVariables: NameSet = [
+        "PAGER", "MANPAGER", "CRASHPAGER", "SYSTEMD_PAGER", "GIT_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
+        "SUDO_EDITOR", "SVN_EDITOR", "BROWSER", "GIT_SSH", "GIT_SSH_COMMAND", "RSYNC_RSH", "LESSOPEN", "LESSCLOSE",
+        "SHELL", "BASH_ENV", "ENV", "SUDO_ASKPASS", "SSH_ASKPASS", "GIT_ASKPASS", "PERL5OPT", "RUBYOPT",
+        "NODE_OPTIONS", "GIT_EXTERNAL_DIFF", "GIT_EXEC_PATH", "TAR_RSH", "DPKG_PAGER", "PROMPT_COMMAND",
+    ]
+    /// Values those variables commonly hold for ordinary work (`GIT_EDITOR=true`, `PAGER=cat`).
+    static let plainPrograms: Set<String> = [
+        "cat", "less", "more", "most", "true", "false", "vim", "vi", "nvim", "nano", "emacs", "code --wait", "code -w",
+        "ed", "tee", "less -R", "less -FRX", "", "ssh", "delta", "bat", "diff-so-fancy", "xdg-open", "firefox",
+    ]
+    /// What exec options usually name: compressors, ssh, pagers, editors, formatters.
+    static let benignHelpers: Set<String> = [
+        "gzip", "gunzip", "bzip2", "xz", "zstd", "lz4", "pigz", "pbzip2", "lzma", "lzip", "lzop", "brotli", "zstdmt",
+        "ssh", "cat", "less", "more", "true", "false", "vim", "vi", "nano", "code", "git", "npm", "node", "python3",
+        "python", "make", "prettier", "black", "eslint", "tee", "sort", "uniq", "head", "tail", "jq", "none", "auto",
+        "always", "never", "default", "yes", "no", "0", "1", "delta", "bat", "xdg-open",
+    ]
+
+    /// Long options whose value is a program or command line that the program runs.
+    static let execOptionWords = [
+        "command", "exec", "program", "-cmd", "hook", "pager", "editor", "rsh", "askpass", "interpreter",
+    ]
+    /// Long options that exist to run a program (any value but the usual helper asks).
+    static let execLongOptions: Set<String> = [
+        "--to-command", "--use-compress-program", "--checkpoint-action", "--rsh", "--rsh-command", "--rsh-cmd",
+        "--on-download-complete", "--on-download-error", "--on-download-start", "--on-download-stop",
+        "--on-download-pause", "--on-bt-download-complete", "--curl-bin", "--upload-pack", "--receive-pack",
+        "--askpass", "--use-askpass", "--pager", "--editor", "--exec-path", "--info-command", "--postrotate",
+        "--ssh-command", "--proxy-command", "--run-command", "--hook", "--pre-hook", "--post-hook",
+    ]
+    /// Short options that run their value, per program.
+    static let execShortOptions: [String: Set<String>] = [
+        "tcpdump": ["-z"], "pidstat": ["-e"], "rsync": ["-e"], "scp": ["-S"], "sftp": ["-S", "-D"], "zip": ["-TT"],
+        "tar": ["-I"], "man": ["-P", "-H"], "ssh": ["-o"], "flock": ["-c"], "su": ["-c"], "runuser": ["-c"],
+        "script": ["-c"], "strace": ["-o"], "valgrind": ["--log-file"], "rlwrap": ["-z"], "tmux": [], "screen": [],
+        "watch": [], "unbuffer": [], "expect": ["-c"], "gdb": ["-ex"], "ionice": [], "cpulimit": ["-f"],
+    ]
+
+    /// A pager/editor/ssh variable set for this program to something other than the usual.
+    static func programVariable(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        if let (name, value) = inv.environment.first(where: { programVariables.contains($0.0) }),
+            !plainPrograms.contains(value)
+        {
+            a.hit(.indirectExec, k, reason: "\(inv.program) runs \(name)=\(value)")
+        }
+    }
+
+    /// GTFOBins `command`: a command run through another program's option, hook or variable.
+    static func indirect(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        if a.hits.contains(where: { $0.invocation == k && $0.signal == .indirectExec }) { return }
+        let args = inv.args
+        let words = inv.argWords
+        for (j, w) in args.enumerated() {
+            guard w.hasPrefix("-") else { continue }
+            var value: String?
+            var dynamic = false
+            var precise = false
+            if w.hasPrefix("--") {
+                let name = w.split(separator: "=", maxSplits: 1).first.map(String.init) ?? w
+                precise = execLongOptions.contains(name) || (p.eq("split") && name == "--filter")
+                guard precise || execOptionWords.contains(where: { name.has($0) }) else { continue }
+                if let eq = w.firstIndex(of: "=") {
+                    value = String(w[w.index(after: eq)...])
+                    dynamic = words.count > j && !words[words.startIndex + j].isStatic
+                } else if j + 1 < args.count, !args[j + 1].hasPrefix("-") {
+                    value = args[j + 1]
+                    dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
+                }
+            } else if let shorts = execShortOptions[p], shorts.contains(w), j + 1 < args.count {
+                precise = true
+                value = args[j + 1]
+                dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
+                if p.eq("ssh"), let v = value, !v.lowercased().has("command") { value = nil }
+            }
+            // Numbers, durations and switches are settings, not programs (`--exec-timeout 5`).
+            guard let v = value, !v.isEmpty, !(v.first?.isNumber ?? false) else { continue }
+            // Anything but the usual helpers for that option (a compressor for tar, ssh for rsync,
+            // a pager): the option exists to run a program, and this one is not the usual.
+            let first = v.split(separator: " ").first.map(String.init) ?? v
+            let kind = ProgramKind.of(first)
+            let runs =
+                dynamic || v.hasPrefix("$") || v.hasPrefix("/tmp/") || kind.contains(.shell)
+                || kind.contains(.interpreter) || precise && !benignHelpers.contains(first)
+            if runs {
+                a.hit(.indirectExec, k, reason: "\(p) \(w) runs \(v)")
+                return
+            }
+        }
     }
 
     /// Names of private keys and credential stores: what a key hunt looks for.

@@ -51,6 +51,8 @@ public enum Signal: String, CaseIterable, Sendable {
     // Attack techniques (MITRE ATT&CK for Linux) with no other family: key hunting, another
     // process's memory, encryption for impact, archiving collected data.
     case secretSearch, processInjection, encryptForImpact, collection
+    // A command run through another program's option, hook or variable (GTFOBins `command`).
+    case indirectExec
     // Inline code and unknown programs.
     case inlineCode, inlineShellOut, unknownProgram
     // Combinations and context (applied by Scoring, not by a single detector).
@@ -115,6 +117,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .processInjection: "process-injection"
         case .encryptForImpact: "impact"
         case .collection: "collection"
+        case .indirectExec: "indirect-exec"
 
         case .elevatedBonus: "elevated"
         case .productionBonus: "environment"
@@ -217,6 +220,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .processInjection: 65
         case .encryptForImpact: 65
         case .collection: 60
+        case .indirectExec: 60
 
         case .elevatedBonus: 10
         case .productionBonus: 10
@@ -370,6 +374,8 @@ public enum Signal: String, CaseIterable, Sendable {
             "another process's memory: /proc/PID/mem, gdb/strace/ltrace -p PID (65); code injected with gdb call (85) (T1055)"
         case .encryptForImpact:
             "files encrypted in bulk or outside the workspace: openssl enc, gpg -c, ccrypt, age, 7z/zip -p over globs, loops, ~ or / (T1486)"
+        case .indirectExec:
+            "a command run through another program: an option or hook that executes its value (--filter=, --to-command=, --on-download-complete=, tcpdump -z, rsync -e), a pager/editor/ssh variable naming a program, a computed program behind a launcher (nohup \"$CMD\")"
         case .collection:
             "an archive of homes, browser profiles, key or system directories: tar/zip/7z of ~, /home, /root, .mozilla, .ssh (T1560)"
         case .elevatedBonus: "added to the strongest finding when it runs under sudo/doas/su"
