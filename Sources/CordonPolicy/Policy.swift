@@ -226,6 +226,20 @@ public struct FilesystemPolicy: Sendable, Equatable {
     ]
     /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
     public var exec: [String]?
+    /// Files and directories in the workspace (relative to it) that the command may read but
+    /// not change: code there runs later on the host, outside any sandbox (git hooks and
+    /// config, CI and editor task files, shell start-up files). Mounted read-only when they
+    /// exist (security issue C.7; docs/policy.md).
+    public var protect: [String] = FilesystemPolicy.defaultProtect
+
+    public static let defaultProtect: [String] = [
+        ".git/hooks", ".git/config", ".git/info/attributes", ".gitmodules", ".github/workflows", ".gitlab-ci.yml",
+        ".circleci", ".travis.yml", "Jenkinsfile", "azure-pipelines.yml", ".buildkite", ".drone.yml",
+        ".vscode/tasks.json", ".vscode/launch.json", ".vscode/settings.json", ".idea/workspace.xml", ".envrc",
+        ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin",
+        ".config/fish/config.fish", ".config/autostart", ".config/systemd/user", ".pre-commit-config.yaml",
+        ".husky",
+    ]
     public init() {}
 }
 

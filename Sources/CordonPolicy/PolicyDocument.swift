@@ -127,6 +127,7 @@ public enum PolicyDocument {
             ("read_write", .array(s.filesystem.readWrite.map(text))),
             ("tmpfs", .array(s.filesystem.tmpfs.map(text))),
             ("hide", .array(s.filesystem.hide.map(text))),
+            ("protect", .array(s.filesystem.protect.map(text))),
         ]
         if let exec = s.filesystem.exec { fs.append(("exec", .array(exec.map(text)))) }
         out.append(("filesystem", .object(fs)))

