@@ -176,9 +176,12 @@ enum Effects {
             if let end = host.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { host = host[..<end] }
             if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
             let h = String(hostOnly(host))
+            if isLocal(h) { return nil }
             // `docker://nginx`, `library://user/x`, `s3://bucket`: registries and buckets are
-            // remote even without a dot.
-            return isLocal(h) ? nil : (h.isEmpty ? String(scheme) : h)
+            // remote even without a dot. An application's own scheme (`steam://open/console`,
+            // `vscode://file/...`) names a host only when it looks like one.
+            if networkSchemes.contains(scheme.lowercased()) { return h.isEmpty ? String(scheme) : h }
+            return h.contains(".") && !h.contains("/") ? h : nil
         }
         // scp style: user@host:path (an @ before the first colon, no slash before the @).
         if let at = s.firstIndex(of: "@"), let colon = s[at...].firstIndex(of: ":"),
@@ -238,6 +241,16 @@ enum Effects {
         }
         return !targets.isEmpty && targets.allSatisfy(isLoopbackTarget)
     }
+
+    static let networkSchemes: Set<String> = [
+        "http", "https", "ftp", "ftps", "sftp", "ssh", "git", "rsync", "rtmp", "rtmps", "rtsp", "ws", "wss", "s3",
+        "gs", "gcs", "docker", "library", "oras", "oci", "smb", "cifs", "nfs", "telnet", "ldap", "ldaps", "mqtt",
+        "irc", "ircs", "hdfs", "svn", "svn+ssh", "hg", "amqp", "amqps", "redis", "rediss", "postgres", "postgresql",
+        "mysql", "mongodb", "mongodb+srv", "socks5", "socks5h", "socks4", "tcp", "udp", "webdav", "dav", "davs",
+        "abfs", "abfss", "wasb", "wasbs", "r2", "b2", "git+ssh", "git+https", "git+http", "ssh+git", "scp", "tftp",
+        "nntp", "gopher", "magnet", "ipfs", "ipns", "dns", "grpc", "grpcs", "jdbc", "rabbitmq", "kafka", "nats",
+        "sip", "xmpp", "vnc", "rdp", "spice", "imap", "imaps", "pop3", "pop3s", "smtp", "smtps", "ws+unix",
+    ]
 
     static func hostOnly(_ h: Substring) -> Substring {
         if h.hasPrefix("[") { return h.firstIndex(of: "]").map { h[h.startIndex...$0] } ?? h }
@@ -770,7 +783,7 @@ enum Effects {
         }
         // A daemon (Unix names them `…d`: knockd, cupsd, nagios2 -d) started in the
         // foreground or background serves something to the machine or network (R6).
-        if isDaemonName(p), inv.hasAny(["-d", "-D", "-f", "-F", "--foreground", "--nodaemon", "--no-daemon"]) {
+        if isDaemonName(p), inv.hasAny(["-d", "-D", "--daemon", "--foreground", "--nodaemon", "--no-daemon"]) {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon")
             return
         }
@@ -786,12 +799,19 @@ enum Effects {
             a.hit(.egress, k, reason: "\(p) connects to \(h)")
             return
         }
-        // Inline credentials: a tool handed a password or token talks to a service as someone (R5).
-        if inv.args.contains(where: { w in
-            guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
-            let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
-            return credentialFlags.contains(name)
-        }) {
+        // Inline credentials for a remote service (R5): a password or token, and a host, URL
+        // or server the tool is pointed at. A local tool prompting or decrypting is not one.
+        let remoteTarget = inv.args.contains {
+            remoteHost($0) != nil || isBareRemoteHost($0) || $0 == "--host" || $0 == "--server" || $0 == "--url"
+                || $0.hasPrefix("--host=") || $0.hasPrefix("--server=") || $0.hasPrefix("--url=") || $0 == "-H"
+        }
+        if remoteTarget,
+            inv.args.contains(where: { w in
+                guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
+                let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+                return credentialFlags.contains(name)
+            })
+        {
             a.hit(.egress, k, reason: "\(p) is given inline credentials for a service")
         }
     }
@@ -848,7 +868,12 @@ enum Effects {
         // Recording an address in configuration is not a connection (`poetry source add N URL`,
         // `pip config set global.index-url URL`, `npm config set registry URL`).
         let configures = inv.positionals.prefix(2).contains { configWords.contains($0) }
-        if !configures, let host = args.lazy.compactMap(remoteHost).first {
+        // A read-only query of an already-configured service stays allowed (L7), URL or not.
+        let readOnlyQuery =
+            fam.contains(.remoteState)
+            && inv.positionals.prefix(4).contains { readVerbs.contains($0) }
+            && !inv.positionals.prefix(4).contains(where: isMutatingVerb)
+        if !configures, !readOnlyQuery, let host = args.lazy.compactMap(remoteHost).first {
             a.hit(.egress, k, reason: "\(p) talks to another host (\(host))")
             return
         }
