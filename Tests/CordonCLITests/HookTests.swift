@@ -207,7 +207,7 @@ struct HookTests {
                 message: "cannot write gate.log"),
             FailureCase(
                 args: ["hook", "codex", "--approval", "ask"], fixture: "codex/approval",
-                message: "hook codex: --approval ask: codex cannot ask its user"),
+                message: "--approval ask: codex cannot ask its user"),
             FailureCase(
                 args: ["hook", "claude", "--bogus"], fixture: "claude/harmless", message: "unknown option --bogus"),
         ])
@@ -265,6 +265,43 @@ struct HookTests {
         #expect(log.count == 2)
         #expect(log.last?.contains(" agent=agent-explore-1 session=3f2c9a1e-claude-session ") == true, "\(log)")
         #expect(log.last?.contains(" action=toolu_01read ") == true)
+    }
+
+    @Test("--allow-answer none leaves an allowed call to Claude Code's own prompts; a block is still denied")
+    func quietAllow() throws {
+        let p = try HookProject()
+        let allowed = try p.hook("claude", "harmless", ["--allow-answer", "none"])
+        #expect(allowed.stdout == "")
+        #expect(allowed.status == 0)
+        #expect(p.gateLog.first?.contains(" decision=allow ") == true)
+        let blocked = try p.hook("claude", "blocked", ["--allow-answer", "none"])
+        #expect(blocked.stdout == claudeOutput("deny", blockedReason))
+        let gemini = try p.hook("gemini", "harmless", ["--allow-answer", "none"])
+        #expect(gemini.status == 2)
+        #expect(gemini.stderr.hasPrefix("cordon: error: hook gemini: --allow-answer is for claude"))
+    }
+
+    @Test("--approval queue answers deny when a person rejects, with their note")
+    func queueRejected() throws {
+        let p = try HookProject()
+        let key = p.path + "/approver.key"
+        #expect(try p.cordon(["approvals", "key", "--output", key]).status == 0)
+        let approver = Thread {
+            for _ in 0..<200 {
+                if let id = try? p.pendingApprovals().first {
+                    _ = try? p.cordon(["approvals", "reject", id, "--key", key, "--note", "not today"])
+                    return
+                }
+                usleep(50_000)
+            }
+        }
+        approver.start()
+        let r = try p.hook("claude", "approval", ["--approval", "queue", "--wait", "20"])
+        let (out, _) = maskingApproval(r.stdout)
+        #expect(
+            out.hasPrefix(claudeOutput("deny", "cordon: approval A-XXXXX rejected by key (").dropLast(4)), "\(r.stdout)"
+        )
+        #expect(out.contains("): not today (score 60, high, rule network-egress)"), "\(r.stdout)")
     }
 
     @Test("Claude's PermissionRequest dialog is denied for a blocked command")

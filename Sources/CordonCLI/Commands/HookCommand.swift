@@ -59,6 +59,12 @@ enum HookCommand: Subcommand {
                         """),
                     .value(
                         "wait", "SECONDS", "queue: answer deny after this long (default 540, under the hook timeout)"),
+                    .value(
+                        "allow-answer", "A",
+                        """
+                        claude: what an allow says: allow (default: skips Claude Code's own
+                        prompt) or none (no answer: Claude Code's permission rules still ask)
+                        """),
                     .value("input", "FILE", "read the payload from FILE instead of stdin"),
                     RequestInput.sandboxedOption,
                 ]
@@ -119,7 +125,6 @@ enum HookCommand: Subcommand {
     }
 
     static func answer(_ dialect: HookDialect, _ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let command = "hook \(dialect.rawValue)"
         let parsed = try ArgumentParser.parse(args, options: helpText.options("options"), command: name)
         if parsed.flag("help") {
             ctx.output.out(help)
@@ -127,10 +132,11 @@ enum HookCommand: Subcommand {
         }
         guard parsed.positionals.isEmpty, parsed.rest.isEmpty else {
             throw .usage(
-                "\(command): unexpected argument '\((parsed.positionals + parsed.rest)[0])'", command: name)
+                "unexpected argument '\((parsed.positionals + parsed.rest)[0])'", command: name)
         }
         let mode = try approvalMode(parsed, dialect)
         let wait = try waitSeconds(parsed)
+        let quietAllow = try allowAnswer(parsed, dialect)
         let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
         let source = parsed.value("input") ?? "<stdin>"
         let bytes = try InputFile.read(parsed.value("input"))
@@ -167,7 +173,9 @@ enum HookCommand: Subcommand {
         }
         let answer = try decide(
             d, action, mode: mode, wait: wait, dir: dir, parsed: parsed, policy: policy, ctx)
-        let (out, status) = dialect.render(answer, event: call.event)
+        var given = answer
+        if quietAllow && given.kind == .allow { given.kind = .pass }
+        let (out, status) = dialect.render(given, event: call.event)
         ctx.output.out(out)
         return status
     }
@@ -187,20 +195,34 @@ enum HookCommand: Subcommand {
     static func approvalMode(_ parsed: ParsedArguments, _ dialect: HookDialect) throws(CLIError) -> ApprovalMode {
         guard let v = parsed.value("approval") else { return dialect.canAsk ? .ask : .deny }
         guard let m = ApprovalMode(rawValue: v) else {
-            throw .usage("hook \(dialect.rawValue): --approval \(v): expected ask, deny or queue", command: name)
+            throw .usage("--approval \(v): expected ask, deny or queue", command: name)
         }
         if m == .ask && !dialect.canAsk {
             throw .usage(
-                "hook \(dialect.rawValue): --approval ask: \(dialect.harness) cannot ask its user from a hook; use deny or queue",
+                "--approval ask: \(dialect.harness) cannot ask its user from a hook; use deny or queue",
                 command: name)
         }
         return m
     }
 
+    /// `--allow-answer none`: true when an allow should leave Claude Code's prompts in place.
+    static func allowAnswer(_ parsed: ParsedArguments, _ dialect: HookDialect) throws(CLIError) -> Bool {
+        guard let v = parsed.value("allow-answer") else { return false }
+        guard v == "allow" || v == "none" else {
+            throw .usage("--allow-answer \(v): expected allow or none", command: name)
+        }
+        guard dialect == .claude else {
+            throw .usage(
+                "--allow-answer is for claude (the others' allow skips no prompt of theirs)",
+                command: name)
+        }
+        return v == "none"
+    }
+
     static func waitSeconds(_ parsed: ParsedArguments) throws(CLIError) -> Double {
         guard let v = parsed.value("wait") else { return 540 }
         guard let s = Double(v), s >= 0, s.isFinite else {
-            throw .usage("hook: --wait \(v): expected a number of seconds", command: name)
+            throw .usage("--wait \(v): expected a number of seconds", command: name)
         }
         return s
     }

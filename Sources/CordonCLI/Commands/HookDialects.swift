@@ -185,7 +185,9 @@ extension HookDialect {
 
 /// What cordon tells the harness.
 struct HookAnswer: Equatable {
-    enum Kind: String { case allow, deny, ask }
+    /// `pass`: no objection, and no answer either, so the harness's own permission flow
+    /// (Claude Code's prompts and rules) decides (`--allow-answer none`).
+    enum Kind: String { case allow, deny, ask, pass }
     var kind: Kind
     var reason: String
 }
@@ -198,7 +200,7 @@ extension HookDialect {
             if event == "PermissionRequest" {
                 // The permission dialog: allow or deny it; `ask` leaves the dialog to the user.
                 switch a.kind {
-                case .ask: return ("", 0)
+                case .ask, .pass: return ("", 0)
                 case .allow:
                     return (line(hookOutput(event, [("decision", .object([("behavior", .string("allow"))]))])), 0)
                 case .deny:
@@ -216,7 +218,7 @@ extension HookDialect {
                 }
             }
             // Codex enforces deny only: for anything else it hears nothing (no objection).
-            if self == .codex && a.kind != .deny { return ("", 0) }
+            if (self == .codex && a.kind != .deny) || a.kind == .pass { return ("", 0) }
             return (
                 line(
                     hookOutput(
@@ -228,10 +230,10 @@ extension HookDialect {
                     )), 0
             )
         case .gemini:
-            if a.kind == .allow { return (line(.object([("decision", .string("allow"))])), 0) }
+            if a.kind == .allow || a.kind == .pass { return (line(.object([("decision", .string("allow"))])), 0) }
             return (line(.object([("decision", .string("deny")), ("reason", .string(a.reason))])), 0)
         case .cline:
-            if a.kind == .allow { return (line(.object([("cancel", .bool(false))])), 0) }
+            if a.kind == .allow || a.kind == .pass { return (line(.object([("cancel", .bool(false))])), 0) }
             return (line(.object([("cancel", .bool(true)), ("errorMessage", .string(a.reason))])), 0)
         }
     }
