@@ -76,7 +76,8 @@ let package = Package(
             name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"]),
+            name: "CordonCLITests", dependencies: ["CordonTestSupport", "CordonBase", "CordonCLI", "CordonPolicy"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -68,7 +68,7 @@ public enum CordonCommand {
     nonisolated(unsafe) static var commands: [any Subcommand.Type] = [
         RunCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self, LogCommand.self,
         StatsCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self, PolicyCommand.self,
-        ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self,
+        ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self, HookCommand.self,
     ]
 
     static var usage: String {
