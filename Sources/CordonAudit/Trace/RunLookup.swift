@@ -64,7 +64,7 @@ public enum RunLookup {
         guard FileIO.isDirectory(directory.traces) else {
             throw RunLookupError(
                 kind: .unknown,
-                message: "no run \(text): there is no traces directory at \(directory.traces)",
+                message: "no run matches '\(text)': there is no traces directory at \(directory.traces)",
                 hint: "give the log directory the run used with --log-dir DIR (or set CORDON_HOME)", candidates: [])
         }
         let files = RunIndex.traceFiles(in: directory)

@@ -203,11 +203,19 @@ enum RunsCommand: Subcommand {
         }
     }
 
-    /// What a positional naming a trace means: an existing file as is; otherwise, when it reads
+    /// What a positional naming a trace means: an existing path as is; otherwise, when it reads
     /// as a run id or prefix, that run's trace in the log directory.
     static func tracePath(_ arg: String, in directory: LogDirectory) throws(CLIError) -> String {
         if FileIO.exists(arg) || !RunLookup.looksLikeRunID(arg) { return arg }
-        return try trace(of: arg, in: directory).path
+        do throws(RunLookupError) {
+            return try RunLookup.resolve(arg, in: directory).path
+        } catch {
+            guard error.kind == .unknown else { throw CLIError(.usage, error.message, hint: error.hint) }
+            // A mistyped file name can read as a run prefix too (letters and digits): say both.
+            throw CLIError(
+                .malformedInput, "'\(arg)' is neither a file nor a run: no such file, and \(error.message)",
+                hint: error.hint)
+        }
     }
 }
 
