@@ -283,6 +283,7 @@ public enum RunIndex {
     static func isCordonAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         guard let comm = try? FileIO.readFile("/proc/\(pid)/comm", limit: 64) else { return false }
-        return String(decoding: comm, as: UTF8.self).hasPrefix("cordon")
+        // Exactly `cordon`: a prefix would take the test runner (`cordonPackageTe...`) for it.
+        return comm == Array("cordon\n".utf8)
     }
 }

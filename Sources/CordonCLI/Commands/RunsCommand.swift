@@ -14,9 +14,10 @@ enum RunsCommand: Subcommand {
             newest first: run id, start (UTC), agent, session, outcome, how many decisions
             allowed, asked for approval and blocked, duration, and the command. Outcomes:
             exit N, signal N, timeout, limit (and which), interrupted, blocked, approval
-            pending, failed; running (no run_end yet, its cordon alive) or unfinished (no
-            run_end: cordon was killed or the trace was cut off). A damaged trace is listed
-            with notes under the table saying what is wrong with it.
+            pending, failed; running (no run_end yet, its cordon alive), unfinished (no
+            run_end: cordon was killed or the trace was cut off) or damaged (no readable
+            run_start either). A damaged trace is listed, marked *, with notes under the table
+            saying what is wrong with it; a failed run's error is shown there too.
             Only the first line, the last lines and the decision lines of each trace are parsed.
             Any command that takes a run (report, replay, log --run) accepts its id or a unique
             prefix of it (r- and at least 4 digits; the r- and the case are optional).
@@ -69,8 +70,13 @@ enum RunsCommand: Subcommand {
         return ExitCode.success.rawValue
     }
 
-    /// `run_end.outcome`, or `running` / `unfinished` when there is none.
-    static func outcome(_ r: RecordedRun) -> String { r.outcome ?? (r.running ? "running" : "unfinished") }
+    /// `run_end.outcome`; without one, `running` (its cordon is alive), `unfinished` (run_start
+    /// but no run_end) or `damaged` (not even a readable run_start).
+    static func outcome(_ r: RecordedRun) -> String {
+        if let o = r.outcome { return o }
+        if r.running { return "running" }
+        return r.agent == nil && r.command == nil ? "damaged" : "unfinished"
+    }
 
     static func json(_ r: RecordedRun) -> JSONValue {
         func int(_ v: Int?) -> JSONValue { v.map { .number(Double($0)) } ?? .null }
@@ -107,9 +113,7 @@ enum RunsCommand: Subcommand {
         case "limit": return "limit: " + (r.limits.isEmpty ? "?" : r.limits.joined(separator: ","))
         case "approval_pending": return "approval pending"
         case .some(let o): return o
-        case nil:
-            if r.running { return "running" }
-            return r.start == nil && r.agent == nil ? "damaged" : "unfinished"
+        case nil: return outcome(r)
         }
     }
 
@@ -156,7 +160,7 @@ enum RunsCommand: Subcommand {
             let d = r.decisions
             rows.append([
                 r.run, startText(r.start), r.agent ?? "-", r.session ?? "-",
-                outcomeText(r) + (r.notes.isEmpty ? "" : " *"),
+                outcomeText(r) + (r.notes.isEmpty && r.error == nil ? "" : " *"),
                 "\(d.allow)/\(d.requiresApproval)/\(d.block)", duration(r.durationMs),
                 r.commandLine.map { shown($0, max: 60) } ?? "-",
             ])
@@ -181,8 +185,9 @@ enum RunsCommand: Subcommand {
         if !damaged.isEmpty {
             s += "\nnotes (* above):\n"
             for r in damaged {
-                if let e = r.error { s += "  \(r.run): error: \(shown(e, max: 200))\n" }
-                for n in r.notes { s += "  \(r.run): \(n) (\(r.path))\n" }
+                s += "  \(r.run) (\(r.path))\n"
+                if let e = r.error { s += "    error: \(shown(e, max: 200))\n" }
+                for n in r.notes { s += "    \(n)\n" }
             }
         }
         let n = runs.count
