@@ -157,6 +157,28 @@ struct RunsCommandTests {
         #expect(objects[2]["outcome"] as? String == "timeout", "the intact runs are unchanged")
     }
 
+    @Test("a run in progress is listed as running, and as interrupted once cordon is told to stop")
+    func running() throws {
+        let ws = try Workspace()
+        try ws.write("s.sh", "touch ready\nwhile :; do sleep 0.05; done\n")
+        let run = try BackgroundRun(ws, ["sh", "./s.sh"])
+        #expect(RunEvidence.waitForFile(ws.path + "/ready"))
+        func only() throws -> [String: Any] {
+            let r = try Shell.cordon(["runs", "--json"], cwd: ws.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+        }
+        let during = try only()
+        #expect(during["outcome"] as? String == "running", "\(during)")
+        #expect((during["notes"] as? [String]) == [])
+        run.signal(SIGTERM)
+        let r = run.finish()
+        #expect(r.status != 0, "\(r.stderr)")
+        let after = try only()
+        #expect(after["outcome"] as? String == "interrupted", "\(after)")
+        #expect(after["durationMs"] as? Double != nil)
+    }
+
     @Test("a log directory without traces lists nothing and says so")
     func noTraces() throws {
         let ws = try Workspace()
