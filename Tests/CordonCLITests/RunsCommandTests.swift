@@ -57,6 +57,13 @@ struct RunsCommandTests {
         #expect(rows[2].contains("exit 0") && rows[2].contains("runs-test") && rows[2].hasSuffix("true"))
         #expect(lines.last == "3 runs")
         #expect(!r.stdout.contains("\u{1B}["), "no colour without a terminal")
+        // On a terminal (script(1) gives cordon a pty): the outcomes and the block count coloured.
+        let tty = try Shell.run(
+            "/usr/bin/script", ["-qec", "env -u NO_COLOR \(Binaries.cordon) runs", "/dev/null"], cwd: runs.ws.path)
+        #expect(tty.status == 0, "\(tty.stdout)\(tty.stderr)")
+        #expect(tty.stdout.contains("\u{1B}[32mexit 0\u{1B}[0m"), "\(tty.stdout)")
+        #expect(tty.stdout.contains("\u{1B}[31mblocked\u{1B}[0m"), "\(tty.stdout)")
+        #expect(tty.stdout.contains("\u{1B}[31m0/0/1\u{1B}[0m"), "\(tty.stdout)")
     }
 
     @Test("cordon runs --json gives one object per run with outcome, exit, decisions, agent, session and start")

@@ -4,6 +4,10 @@
 
 import CordonBase
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Why a run id or prefix did not name exactly one run.
 public struct RunLookupError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -66,6 +70,11 @@ public enum RunLookup {
                 kind: .unknown,
                 message: "no run matches '\(text)': there is no traces directory at \(directory.traces)",
                 hint: "give the log directory the run used with --log-dir DIR (or set CORDON_HOME)", candidates: [])
+        }
+        if access(directory.traces, R_OK | X_OK) != 0 {
+            throw RunLookupError(
+                kind: .unknown, message: "no run \(text): cannot read \(directory.traces): \(Errno.current)",
+                hint: "run as the user whose runs these are, or pass --log-dir DIR", candidates: [])
         }
         let files = RunIndex.traceFiles(in: directory)
         if let exact = files.first(where: { $0.run.uppercased() == want.uppercased() }) { return exact }

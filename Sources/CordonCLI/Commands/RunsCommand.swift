@@ -4,6 +4,10 @@ import CordonBase
 // the CLI turns a run id or prefix into a trace (report, replay and log --run use it).
 import CordonRun
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 enum RunsCommand: Subcommand {
     static let name = "runs"
     static let summary = "list recorded runs (id, start, agent, outcome, decisions), newest first"
@@ -21,7 +25,8 @@ enum RunsCommand: Subcommand {
             Only the first line, the last lines and the decision lines of each trace are parsed.
             Any command that takes a run (report, replay, log --run) accepts its id or a unique
             prefix of it (r- and at least 4 digits; the r- and the case are optional).
-            Exit 0; 64 on a usage error. No traces yet: nothing listed, a note on stderr.
+            Exit 0; 1 when traces/ cannot be read; 64 on a usage error. No traces yet: nothing
+            listed, a note on stderr.
             """,
         sections: [
             (
@@ -57,6 +62,12 @@ enum RunsCommand: Subcommand {
         guard FileIO.isDirectory(dir.traces) else {
             ctx.output.err("cordon: note: no runs recorded in \(dir.path) yet (no \(dir.traces))\n")
             return ExitCode.success.rawValue
+        }
+        // FileIO.list gives nothing for a directory it cannot open: say why instead of "no runs".
+        if access(dir.traces, R_OK | X_OK) != 0 {
+            throw CLIError(
+                .failure, "runs: read \(dir.traces): \(Errno.current)",
+                hint: "run as the user whose runs these are, or pass --log-dir DIR")
         }
         let runs = RunIndex.list(dir, limit: limit)
         if runs.isEmpty { ctx.output.err("cordon: note: no runs recorded in \(dir.traces) yet\n") }
@@ -159,7 +170,10 @@ enum RunsCommand: Subcommand {
         for r in runs {
             let d = r.decisions
             rows.append([
-                r.run, startText(r.start), r.agent ?? "-", r.session ?? "-",
+                // Ids and names come from files anyone with the log directory could write:
+                // control bytes are shown escaped, never sent to the terminal.
+                shown(r.run, max: 80), startText(r.start), r.agent.map { shown($0, max: 40) } ?? "-",
+                r.session.map { shown($0, max: 40) } ?? "-",
                 outcomeText(r) + (r.notes.isEmpty && r.error == nil ? "" : " *"),
                 "\(d.allow)/\(d.requiresApproval)/\(d.block)", duration(r.durationMs),
                 r.commandLine.map { shown($0, max: 60) } ?? "-",
@@ -185,9 +199,9 @@ enum RunsCommand: Subcommand {
         if !damaged.isEmpty {
             s += "\nnotes (* above):\n"
             for r in damaged {
-                s += "  \(r.run) (\(r.path))\n"
+                s += "  \(shown(r.run, max: 80)) (\(shown(r.path, max: 300)))\n"
                 if let e = r.error { s += "    error: \(shown(e, max: 200))\n" }
-                for n in r.notes { s += "    \(n)\n" }
+                for n in r.notes { s += "    \(shown(n, max: 300))\n" }
             }
         }
         let n = runs.count
