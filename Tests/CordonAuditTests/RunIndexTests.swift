@@ -148,4 +148,49 @@ struct RunIndexTests {
         #expect(g.notes.contains { $0.contains("line 1 unreadable (not JSON)") })
         #expect(runs[ids[2]]?.notes.isEmpty == true)
     }
+
+    @Test("a trace without run_end is running only while a cordon that started before the run is alive")
+    func runningNeedsItsWriter() throws {
+        let dir = makeTempDir()
+        defer { removeTree(dir) }
+        // A process named cordon: sleep(1), copied under that name.
+        let fake = dir + "/cordon"
+        writeBytes(fake, try FileIO.readFile("/bin/sleep"))
+        chmod(fake, 0o755)
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = [strdup(fake), strdup("30"), nil]
+        defer {
+            for a in argv { free(a) }
+            if pid > 0 {
+                kill(pid, SIGKILL)
+                waitpid(pid, nil, 0)
+            }
+        }
+        try #require(posix_spawn(&pid, fake, nil, nil, &argv, environ) == 0)
+        #expect(Eventually.until { (try? FileIO.readFile("/proc/\(pid)/comm")) == Array("cordon\n".utf8) })
+        func started(_ ts: Timestamp, pid: Int32) -> RecordedRun {
+            var r = RecordedRun(run: "r-x", path: dir + "/r-x.jsonl")
+            let line =
+                "{\"v\":1,\"ts\":\"\(ts)\",\"run\":\"r-x\",\"seq\":0,\"type\":\"run_start\",\"agent\":\"a\",\"pid\":\(pid)}\n"
+            RunIndex.summarize(Array(line.utf8), into: &r)
+            return r
+        }
+        let now = Timestamp.now().milliseconds
+        #expect(started(Timestamp(milliseconds: now + 5000), pid: pid).running, "its writer, alive")
+        let recycled = started(Timestamp(milliseconds: now - 60_000), pid: pid)
+        #expect(!recycled.running, "a cordon that started after the run is not its writer")
+        #expect(recycled.notes.contains { $0.contains("no run_end") })
+        #expect(!started(Timestamp(milliseconds: now + 5000), pid: getpid()).running, "the test runner is not cordon")
+    }
+}
+
+/// Polls a condition every 10 ms for up to 2 s.
+enum Eventually {
+    static func until(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<200 {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return false
+    }
 }

@@ -171,7 +171,7 @@ public enum RunIndex {
         r.session = e["session"]?.stringValue
         r.project = e["project"]?.stringValue
         r.command = e["command"]?.arrayValue?.compactMap(\.stringValue)
-        if let pid = e["pid"]?.intValue, pid > 0 { r.running = isCordonAlive(Int32(clamping: pid)) }
+        if let pid = e["pid"]?.intValue, pid > 0 { r.running = isCordonAlive(Int32(clamping: pid), since: e.ts) }
     }
 
     /// The last line that is a complete event; a torn last line (a killed cordon, a full disk)
@@ -278,12 +278,35 @@ public enum RunIndex {
         }
     }
 
-    /// Whether `pid` is a live process named cordon (the writer of a trace without run_end;
-    /// the name check keeps a recycled pid from passing for it).
-    static func isCordonAlive(_ pid: Int32) -> Bool {
+    /// Whether `pid` is a live process named cordon that was already running at `since` (the
+    /// writer of a trace without run_end). The name and the start time keep a recycled pid, or
+    /// a later cordon that got the same pid, from passing for it.
+    static func isCordonAlive(_ pid: Int32, since: Timestamp) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         guard let comm = try? FileIO.readFile("/proc/\(pid)/comm", limit: 64) else { return false }
         // Exactly `cordon`: a prefix would take the test runner (`cordonPackageTe...`) for it.
-        return comm == Array("cordon\n".utf8)
+        guard comm == Array("cordon\n".utf8) else { return false }
+        guard let started = processStart(pid) else { return true }
+        // Clock ticks are 10 ms and btime is whole seconds: a second of slack.
+        return started.milliseconds <= since.milliseconds + 1000
+    }
+
+    /// When `pid` started: /proc/stat's btime plus field 22 of /proc/PID/stat (clock ticks).
+    static func processStart(_ pid: Int32) -> Timestamp? {
+        guard let stat = try? FileIO.readFile("/proc/\(pid)/stat", limit: 4096),
+            let boot = try? FileIO.readFile("/proc/stat", limit: 1 << 20)
+        else { return nil }
+        // The command name (field 2) is in parentheses and may hold spaces: count after the last ')'.
+        guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+        // Field 3 (state) is the first after ')', so field 22 is at index 19.
+        guard fields.count > 19, let ticks = Int64(String(decoding: fields[19], as: UTF8.self)) else { return nil }
+        let text = String(decoding: boot, as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+            let btime = Int64(line.dropFirst(6).trimmingPrefix(while: { $0 == " " }))
+        else { return nil }
+        let hz = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        guard hz > 0 else { return nil }
+        return Timestamp(milliseconds: btime * 1000 + ticks * 1000 / hz)
     }
 }

@@ -23,7 +23,7 @@ enum RunsCommand: Subcommand {
             run_start either). A damaged trace is listed, marked *, with notes under the table
             saying what is wrong with it; a failed run's error is shown there too.
             Only the first line, the last lines and the decision lines of each trace are parsed.
-            Any command that takes a run (report, replay, log --run) accepts its id or a unique
+            Every command that takes a run (report, replay, log) accepts its id or a unique
             prefix of it (r- and at least 4 digits; the r- and the case are optional).
             Exit 0; 1 when traces/ cannot be read; 64 on a usage error. No traces yet: nothing
             listed, a note on stderr.
@@ -44,7 +44,7 @@ enum RunsCommand: Subcommand {
         footer: """
             example: what ran today, and what did the last run decide?
               cordon runs -n 20
-              cordon report r-01M94SZ9TD --output last.html
+              cordon report r-01M94SZ9TD -o last.html
               cordon runs --json | jq -r 'select(.decisions.block > 0) | .run'
             """)
 
