@@ -89,6 +89,14 @@ struct RunsCommandTests {
         #expect(starts.count == 3 && starts == starts.sorted(by: >), "newest first: \(starts)")
         for o in objects { #expect((o["notes"] as? [String]) == []) }
         #expect(try runs.jsonLines(["runs", "--json", "--limit", "1"]).map { $0["run"] as? String } == [runs.ids[2]])
+        // --since: the timed-out run started after the other two (which took under a second).
+        let lastStart = try #require(timeout["start"] as? String)
+        #expect(
+            try runs.jsonLines(["runs", "--json", "--since", lastStart]).map { $0["run"] as? String } == [runs.ids[2]])
+        #expect(try runs.jsonLines(["runs", "--json", "--since", "1h"]).count == 3)
+        let future = try runs.cordon(["runs", "--since", "2999-01-01T00:00:00Z"])
+        #expect(future.status == 0 && future.stdout.isEmpty && future.stderr.contains("no runs recorded"))
+        #expect(try runs.cordon(["runs", "--since", "yesterday"]).status == 64)
     }
 
     @Test("report, replay --run and log --run take a unique prefix of a run id, lower case and without r- too")

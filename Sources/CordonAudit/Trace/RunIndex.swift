@@ -88,17 +88,34 @@ public enum RunIndex {
         }
     }
 
-    /// Every run of `directory`, newest first; at most `limit` (the newest), reading only those.
-    public static func list(_ directory: LogDirectory, limit: Int? = nil) -> [RecordedRun] {
+    /// Every run of `directory`, newest first; at most `limit` (the newest), and with `since`
+    /// only those whose `run_start` is at or after it. Only the traces that can qualify are
+    /// read: the id is made a moment before `run_start` is written, so an id older than
+    /// `since` by more than `idSlack` rules its run out unread.
+    public static func list(_ directory: LogDirectory, limit: Int? = nil, since: Timestamp? = nil) -> [RecordedRun] {
         var files = traceFiles(in: directory)
-        if let limit, files.count > limit { files.removeLast(files.count - limit) }
+        if let since {
+            let earliest = Timestamp(milliseconds: since.milliseconds - idSlack)
+            files = files.filter { ($0.startedAt ?? since) >= earliest }
+        } else if let limit, files.count > limit {
+            files.removeLast(files.count - limit)
+        }
         let chosen = files
         // Independent files: read on every processor (a few thousand traces is a few thousand
         // opens and reads, and the parsing of three lines each).
-        return ParallelMap.map(count: chosen.count, threads: ParallelMap.availableThreads, minimumPerThread: 64) {
+        var runs = ParallelMap.map(count: chosen.count, threads: ParallelMap.availableThreads, minimumPerThread: 64) {
             summarize(chosen[$0])
         }
+        if let since {
+            runs = runs.filter { ($0.start ?? since) >= since }
+            if let limit, runs.count > limit { runs.removeLast(runs.count - limit) }
+        }
+        return runs
     }
+
+    /// How long before its `run_start` a run's id may have been made (policy loading, a scan on
+    /// start): generous, since it only costs reading a few more traces.
+    static let idSlack: Int64 = 10 * 60 * 1000
 
     /// The start time a ULID run id carries: `r-` and 26 Crockford base32 digits, the first ten
     /// the milliseconds since 1970 (RunID.make).

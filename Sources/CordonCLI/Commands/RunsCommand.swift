@@ -12,7 +12,7 @@ enum RunsCommand: Subcommand {
     static let name = "runs"
     static let summary = "list recorded runs (id, start, agent, outcome, decisions), newest first"
     static let helpText = HelpText(
-        usage: ["cordon runs [--json] [--limit N] [--log-dir DIR]"],
+        usage: ["cordon runs [--json] [--limit N] [--since T] [--log-dir DIR]"],
         about: """
             Lists the runs whose traces are in the log directory's traces/ (one trace per run),
             newest first: run id, start (UTC), agent, session, outcome, how many decisions
@@ -37,6 +37,10 @@ enum RunsCommand: Subcommand {
                         "one JSON object per run and per line (JSON Lines), newest first:\nrun, path, start, agent, session, project, command[], outcome,\nexitCode, signal, cordonExit, limits[], error, durationMs,\ndecisions{allow,requires_approval,block}, notes[]"
                     ),
                     .value("limit", "N", "the N newest runs only (reads only their traces)", short: "n"),
+                    .value(
+                        "since", "T",
+                        "runs started at or after T: RFC 3339, a date, or an age: 30m, 24h, 7d\n(only the traces of runs whose id is that recent are read)"
+                    ),
                     .value("log-dir", "DIR", "the log directory (default: $CORDON_HOME, else ./.cordon)"),
                 ]
             )
@@ -58,6 +62,15 @@ enum RunsCommand: Subcommand {
             guard let n = Int(v), n > 0 else { throw .usage("--limit \(v): expected a positive number", command: name) }
             limit = n
         }
+        var since: Timestamp?
+        if let v = p.value("since") {
+            guard let t = LogFilter.parseTime(v) else {
+                throw .usage(
+                    "--since \(v): expected RFC 3339 (2026-11-21T12:00:00Z), a date or an age like 15m, 24h, 7d",
+                    command: name)
+            }
+            since = t
+        }
         let dir = LogDirectory.resolve(option: p.value("log-dir"), environment: ctx.environment)
         guard FileIO.isDirectory(dir.traces) else {
             ctx.output.err("cordon: note: no runs recorded in \(dir.path) yet (no \(dir.traces))\n")
@@ -69,8 +82,11 @@ enum RunsCommand: Subcommand {
                 .failure, "runs: read \(dir.traces): \(Errno.current)",
                 hint: "run as the user whose runs these are, or pass --log-dir DIR")
         }
-        let runs = RunIndex.list(dir, limit: limit)
-        if runs.isEmpty { ctx.output.err("cordon: note: no runs recorded in \(dir.traces) yet\n") }
+        let runs = RunIndex.list(dir, limit: limit, since: since)
+        if runs.isEmpty {
+            let when = since.map { " since \($0)" } ?? " yet"
+            ctx.output.err("cordon: note: no runs recorded in \(dir.traces)\(when)\n")
+        }
         if p.flag("json") {
             var s = ""
             for r in runs { s += json(r).serialized() + "\n" }
