@@ -68,8 +68,7 @@ public enum CordonCommand {
     nonisolated(unsafe) static var commands: [any Subcommand.Type] = [
         RunCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self, LogCommand.self,
         StatsCommand.self, RunsCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self,
-        PolicyCommand.self,
-        ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self,
+        PolicyCommand.self, ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self,
     ]
 
     static var usage: String {
