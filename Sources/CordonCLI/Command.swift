@@ -67,8 +67,9 @@ public enum CordonCommand {
     /// Registered subcommands, in the order `--help` lists them.
     nonisolated(unsafe) static var commands: [any Subcommand.Type] = [
         RunCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self, LogCommand.self,
-        StatsCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self, PolicyCommand.self,
-        ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self, HookCommand.self,
+        StatsCommand.self, RunsCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self,
+        PolicyCommand.self, ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self,
+        HookCommand.self,
     ]
 
     static var usage: String {

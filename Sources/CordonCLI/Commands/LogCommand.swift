@@ -30,7 +30,8 @@ enum LogCommand: Subcommand {
                 "filters (repeat an option to accept several values)",
                 [
                     .value("agent", "ID", "lines of this agent"), .value("session", "ID", "lines of this session"),
-                    .value("run", "ID", "lines of this run"), .value("rule", "ID", "lines decided by this rule"),
+                    .value("run", "RUN", "lines of this run: its id or a unique prefix (as 'cordon runs' lists)"),
+                    .value("rule", "ID", "lines decided by this rule"),
                     .value("decision", "D", "allow | requires_approval | block"),
                     .value("level", "L", "this level and above: safe | low | medium | high | critical"),
                     .value("source", "S", "gate | monitor | inspect | validate | check"),
@@ -106,11 +107,11 @@ enum LogCommand: Subcommand {
         return set
     }
 
-    static func parseFilter(_ p: ParsedArguments) throws(CLIError) -> LogFilter {
+    static func parseFilter(_ p: ParsedArguments, _ ctx: Context) throws(CLIError) -> LogFilter {
         var f = LogFilter()
         f.agents = p.all("agent")
         f.sessions = p.all("session")
-        f.runs = p.all("run")
+        f.runs = try p.all("run").map { r throws(CLIError) in try runID(r, p, ctx) }
         f.rules = p.all("rule")
         f.sources = p.all("source")
         f.decisions = p.all("decision")
@@ -136,9 +137,16 @@ enum LogCommand: Subcommand {
         return f
     }
 
+    /// `--run`: a whole run id is taken as it is (gate.log can name runs whose traces are
+    /// elsewhere or gone); a prefix is completed from the log directory's traces.
+    static func runID(_ text: String, _ p: ParsedArguments, _ ctx: Context) throws(CLIError) -> String {
+        if text.count == 28, RunIndex.startTime(ofRunID: text) != nil { return text }
+        return try RunsCommand.trace(of: text, in: directory(p, ctx)).run
+    }
+
     static func query(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let p = try ArgumentParser.parse(args, options: filterOptions, command: name)
-        let filter = try parseFilter(p)
+        let filter = try parseFilter(p, ctx)
         let json = p.flag("json")
         let statsMode = p.flag("stats")
         let follow = p.flag("follow")

@@ -14,7 +14,9 @@ enum ReplayCommand: Subcommand {
     static let name = "replay"
     static let summary = "re-score recorded actions under a policy and show what changed"
     static let helpText = HelpText(
-        usage: ["cordon replay TRACE_OR_LOG_OR_DIR... [--policy FILE] [--json] [--fail-on-change]"],
+        usage: [
+            "cordon replay TRACE_OR_LOG_OR_DIR_OR_RUN... [--run RUN]... [--policy FILE] [--json] [--fail-on-change]"
+        ],
         about: """
             Re-scores every recorded action (decision events of traces, lines of gate.log files)
             under the policy (default: the embedded default policy) and prints the actions whose
@@ -23,6 +25,9 @@ enum ReplayCommand: Subcommand {
             A directory means every *.jsonl trace in it. Traces replay exactly what the gate saw
             (argv or tool call). gate.log lines replay the cmd field as a shell line; commands cut
             at 4 KiB are skipped (replay the trace).
+            A RUN (as an argument that is not an existing path, or with --run) is a run id or a
+            unique prefix of one (see 'cordon runs'): that run's trace in the log directory. An
+            ambiguous prefix exits 64 listing the candidates; one that matches nothing exits 65.
             """,
         sections: [
             (
@@ -31,6 +36,8 @@ enum ReplayCommand: Subcommand {
                     .value("policy", "FILE", "the policy to score under"),
                     .flag("json", "one JSON object: totals and every change"),
                     .flag("fail-on-change", "exit 1 when any decision changed (for CI)"),
+                    .value("run", "RUN", "the trace of this run: an id or a unique prefix (repeatable)"),
+                    .value("log-dir", "DIR", "where runs are looked up (default: $CORDON_HOME, else ./.cordon)"),
                 ]
             )
         ],
@@ -41,7 +48,10 @@ enum ReplayCommand: Subcommand {
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         let p = try ArgumentParser.parse(args, options: helpText.options, command: name)
-        guard !p.positionals.isEmpty else { throw .usage("give at least one trace or gate.log file", command: name) }
+        guard !p.positionals.isEmpty || !p.all("run").isEmpty else {
+            throw .usage("give at least one trace or gate.log file, or --run RUN", command: name)
+        }
+        let logDir = LogDirectory.resolve(option: p.value("log-dir"), environment: ctx.environment)
         // CORDON_DEBUG_TIMING=1 shows where a long replay spends its time.
         PhaseTimer.shared.mark("replay: start")
         let policy = try loadPolicy(path: p.value("policy"), environment: ctx.environment)
@@ -50,7 +60,9 @@ enum ReplayCommand: Subcommand {
         var skipped: [String] = []
         // A directory stands for the traces in it (`cordon replay .cordon/traces`), oldest first.
         var inputs: [String] = []
-        for path in p.positionals {
+        for run in p.all("run") { inputs.append(try RunsCommand.trace(of: run, in: logDir).path) }
+        for arg in p.positionals {
+            let path = try RunsCommand.tracePath(arg, in: logDir)
             var st = stat()
             if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
                 let traces = TestCommand.listFiles(path, suffixes: [".jsonl"])
