@@ -493,7 +493,7 @@ enum Effects {
         "command", "exec", "program", "-cmd", "hook", "pager", "editor", "rsh", "askpass", "interpreter",
     ]
     /// Long options that exist to run a program (any value but the usual helper asks).
-    static let execLongOptions: Set<String> = [
+    static let execLongOptions: NameSet = [
         "--to-command", "--use-compress-program", "--checkpoint-action", "--rsh", "--rsh-command", "--rsh-cmd",
         "--on-download-complete", "--on-download-error", "--on-download-start", "--on-download-stop",
         "--on-download-pause", "--on-bt-download-complete", "--curl-bin", "--upload-pack", "--receive-pack",
@@ -523,15 +523,20 @@ enum Effects {
         if a.hits.contains(where: { $0.invocation == k && $0.signal == .indirectExec }) { return }
         let args = inv.args
         let words = inv.argWords
+        // Looked up once, not per argument.
+        let shorts = execShortOptions[p]
         for (j, w) in args.enumerated() {
-            guard w.hasPrefix("-") else { continue }
+            guard w.utf8.first == UInt8(ascii: "-"), w.utf8.count >= 2 else { continue }
             var value: String?
             var dynamic = false
             var precise = false
             if w.hasPrefix("--") {
-                let name = w.split(separator: "=", maxSplits: 1).first.map(String.init) ?? w
+                let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
                 precise = execLongOptions.contains(name) || (p.eq("split") && name == "--filter")
-                guard precise || execOptionWords.contains(where: { name.has($0) }) else { continue }
+                // The generic words only for an option long enough to hold one.
+                guard precise || name.utf8.count >= 6 && execOptionWords.contains(where: { name.has($0) }) else {
+                    continue
+                }
                 if let eq = w.firstIndex(of: "=") {
                     value = String(w[w.index(after: eq)...])
                     dynamic = words.count > j && !words[words.startIndex + j].isStatic
@@ -539,7 +544,7 @@ enum Effects {
                     value = args[j + 1]
                     dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
                 }
-            } else if let shorts = execShortOptions[p], shorts.contains(w), j + 1 < args.count {
+            } else if let shorts, shorts.contains(w), j + 1 < args.count {
                 precise = true
                 value = args[j + 1]
                 dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
