@@ -49,7 +49,7 @@ struct Subject {
             case .left(let s)?: analysis = Analysis(shell: extra.map { s + "\n" + $0 } ?? s)
             case .right(let a)?:
                 analysis =
-                    extra.map { Analysis(shell: a.map(ToolArguments.quote).joined(separator: " ") + "\n" + $0) }
+                    extra.map { Analysis(shell: quoteJoin(a) + "\n" + $0) }
                     ?? Analysis(argv: a)
             case nil: analysis = extra.map { Analysis(shell: $0) }
             }

@@ -166,6 +166,7 @@ public final class Invocation: Sendable {
     static let globalValueOptions: [String: Set<String>] = [
         "git": [
             "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env",
+            "--list-cmds",
         ],
         "docker": [
             "--context", "-c", "-H", "--host", "--config", "--log-level", "-l", "--tlscacert", "--tlscert", "--tlskey",

@@ -1,26 +1,20 @@
 // Destructive git: history rewrites, force pushes, discarded work, deleted remote refs.
 
 enum GitSafety {
-    /// git's global options that take a value as the next word (`git -C dir push`).
-    static let valueOptions: Set<String> = [
-        "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env",
-        "--list-cmds",
-    ]
-
-    /// Index of the subcommand in `inv.args`, past git's global options.
+    /// Index of the subcommand in `inv.args`, past git's global options (the one table:
+    /// `Invocation.globalValueOptions`).
     static func subcommandIndex(_ inv: borrowing Invocation) -> Int? {
+        let values = Invocation.globalValueOptions["git"] ?? []
         var j = 0
         while j < inv.args.count, inv.args[j].hasPrefix("-") {
-            j += valueOptions.contains(inv.args[j]) ? 2 : 1
+            j += values.contains(inv.args[j]) ? 2 : 1
         }
         return j < inv.args.count ? j : nil
     }
 
     /// The subcommand and the words after it that are not options (`stash drop`, `remote add`).
     static func subcommandWords(_ inv: borrowing Invocation) -> [String] {
-        guard inv.program.eq("git") else { return inv.positionals }
-        guard let j = subcommandIndex(inv) else { return [] }
-        return [inv.args[j]] + inv.args[(j + 1)...].filter { !$0.isOptionLike }
+        inv.program.eq("git") ? inv.commandWords : inv.positionals
     }
 
     /// A path-looking argument of checkout (`src/main.swift`, `.`), as opposed to a branch name

@@ -122,7 +122,6 @@ enum ToolArguments {
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
-    static func quote(_ s: String) -> String {
-        "'" + s.replacingAll("'", with: "'\\''") + "'"
-    }
+    /// One word, quoted for the shell where it needs it (the Normaliser's `quoteJoin`).
+    static func quote(_ s: String) -> String { quoteJoin([s]) }
 }

@@ -1,0 +1,402 @@
+// Effects: commands run through other programs (GTFOBins `command`), ATT&CK techniques with no
+// family of their own, the block-class additions (attack tools, volume and key destruction,
+// firewall stops), and the tie-breaker for unknown tools with a strong verb.
+
+extension Effects {
+
+    /// Variables whose value is a program other programs run (pagers, editors, ssh, askpass).
+    static let programVariables: NameSet = [
+        "PAGER", "MANPAGER", "CRASHPAGER", "SYSTEMD_PAGER", "GIT_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
+        "SUDO_EDITOR", "SVN_EDITOR", "BROWSER", "GIT_SSH", "GIT_SSH_COMMAND", "RSYNC_RSH", "LESSOPEN", "LESSCLOSE",
+        "SHELL", "BASH_ENV", "ENV", "SUDO_ASKPASS", "SSH_ASKPASS", "GIT_ASKPASS", "PERL5OPT", "RUBYOPT",
+        "NODE_OPTIONS", "GIT_EXTERNAL_DIFF", "GIT_EXEC_PATH", "TAR_RSH", "DPKG_PAGER", "PROMPT_COMMAND",
+    ]
+    /// Values those variables commonly hold for ordinary work (`GIT_EDITOR=true`, `PAGER=cat`).
+    static let plainPrograms: Set<String> = [
+        "cat", "less", "more", "most", "true", "false", "vim", "vi", "nvim", "nano", "emacs", "code --wait", "code -w",
+        "ed", "tee", "less -R", "less -FRX", "", "ssh", "delta", "bat", "diff-so-fancy", "xdg-open", "firefox",
+    ]
+    /// What exec options usually name: compressors, ssh, pagers, editors, formatters.
+    static let benignHelpers: Set<String> = [
+        "gzip", "gunzip", "bzip2", "xz", "zstd", "lz4", "pigz", "pbzip2", "lzma", "lzip", "lzop", "brotli", "zstdmt",
+        "ssh", "cat", "less", "more", "true", "false", "vim", "vi", "nano", "code", "git", "npm", "node", "python3",
+        "python", "make", "prettier", "black", "eslint", "tee", "sort", "uniq", "head", "tail", "jq", "none", "auto",
+        "always", "never", "default", "yes", "no", "0", "1", "delta", "bat", "xdg-open",
+    ]
+
+    /// Long options whose value is a program or command line that the program runs.
+    static let execOptionWords = [
+        "command", "exec", "program", "-cmd", "hook", "pager", "editor", "rsh", "askpass", "interpreter",
+    ]
+    /// Long options that exist to run a program (any value but the usual helper asks).
+    static let execLongOptions: NameSet = [
+        "--to-command", "--use-compress-program", "--checkpoint-action", "--rsh", "--rsh-command", "--rsh-cmd",
+        "--on-download-complete", "--on-download-error", "--on-download-start", "--on-download-stop",
+        "--on-download-pause", "--on-bt-download-complete", "--curl-bin", "--upload-pack", "--receive-pack",
+        "--askpass", "--use-askpass", "--pager", "--editor", "--exec-path", "--info-command", "--postrotate",
+        "--ssh-command", "--proxy-command", "--run-command", "--hook", "--pre-hook", "--post-hook",
+    ]
+    /// Short options that run their value, per program.
+    static let execShortOptions: [String: Set<String>] = [
+        "tcpdump": ["-z"], "pidstat": ["-e"], "rsync": ["-e"], "scp": ["-S"], "sftp": ["-S", "-D"], "zip": ["-TT"],
+        "tar": ["-I"], "man": ["-P", "-H"], "ssh": ["-o"], "flock": ["-c"], "su": ["-c"], "runuser": ["-c"],
+        "script": ["-c"], "strace": ["-o"], "valgrind": ["--log-file"], "rlwrap": ["-z"], "tmux": [], "screen": [],
+        "watch": [], "unbuffer": [], "expect": ["-c"], "gdb": ["-ex"], "ionice": [], "cpulimit": ["-f"],
+    ]
+
+    /// A pager/editor/ssh variable set for this program to something other than the usual.
+    static func programVariable(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        if let (name, value) = inv.environment.first(where: { programVariables.contains($0.0) }),
+            !plainPrograms.contains(value)
+        {
+            a.hit(.indirectExec, k, reason: "\(inv.program) runs \(name)=\(value)")
+        }
+    }
+
+    /// GTFOBins `command`: a command run through another program's option, hook or variable.
+    static func indirect(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        if a.hits.contains(where: { $0.invocation == k && $0.signal == .indirectExec }) { return }
+        let args = inv.args
+        let words = inv.argWords
+        // Looked up once, not per argument.
+        let shorts = execShortOptions[p]
+        for (j, w) in args.enumerated() {
+            guard w.utf8.first == UInt8(ascii: "-"), w.utf8.count >= 2 else { continue }
+            var value: String?
+            var dynamic = false
+            var precise = false
+            if w.hasPrefix("--") {
+                let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+                precise = execLongOptions.contains(name) || (p.eq("split") && name == "--filter")
+                // The generic words only for an option long enough to hold one.
+                guard precise || name.utf8.count >= 6 && execOptionWords.contains(where: { name.has($0) }) else {
+                    continue
+                }
+                if let eq = w.firstIndex(of: "=") {
+                    value = String(w[w.index(after: eq)...])
+                    dynamic = words.count > j && !words[words.startIndex + j].isStatic
+                } else if j + 1 < args.count, !args[j + 1].hasPrefix("-") {
+                    value = args[j + 1]
+                    dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
+                }
+            } else if let shorts, shorts.contains(w), j + 1 < args.count {
+                precise = true
+                value = args[j + 1]
+                dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
+                if p.eq("ssh"), let v = value, !v.lowercased().has("command") { value = nil }
+            }
+            // Numbers, durations and switches are settings, not programs (`--exec-timeout 5`).
+            guard let v = value, !v.isEmpty, !(v.first?.isNumber ?? false) else { continue }
+            // Anything but the usual helpers for that option (a compressor for tar, ssh for rsync,
+            // a pager): the option exists to run a program, and this one is not the usual.
+            let first = v.split(separator: " ").first.map(String.init) ?? v
+            let kind = ProgramKind.of(first)
+            let runs =
+                dynamic || v.hasPrefix("$") || v.hasPrefix("/tmp/") || kind.contains(.shell)
+                || kind.contains(.interpreter) || precise && !benignHelpers.contains(first)
+            if runs {
+                a.hit(.indirectExec, k, reason: "\(p) \(w) runs \(v)")
+                return
+            }
+        }
+    }
+
+    /// Names of private keys and credential stores: what a key hunt looks for.
+    static let secretNames = [
+        "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".pem", ".key", ".p12", ".pfx", ".kdbx", ".keychain",
+        ".netrc", "credentials", ".pgpass", "private key", "private_key", "wallet.dat", ".ovpn",
+        "authorized_keys", ".git-credentials", ".jks", ".keystore",
+    ]
+    static let searchers: NameSet = [
+        "find", "locate", "plocate", "mlocate", "fd", "fdfind", "grep", "egrep", "rg", "ag", "ack",
+    ]
+    static let encrypters: NameSet = [
+        "openssl", "gpg", "gpg2", "ccrypt", "ccencrypt", "age", "7z", "7za", "zip", "aescrypt", "mcrypt", "scrypt",
+    ]
+    static let archivers: NameSet = ["tar", "zip", "7z", "7za", "rar", "bsdtar", "cpio"]
+    static let collected = [
+        "~", "$HOME", "/home", "/root", "/etc", ".mozilla", "google-chrome", "chromium", ".ssh", ".gnupg", ".aws",
+        ".kube", ".docker", "Library/Keychains", ".password-store", "keyrings", "/var/log", "/var/mail",
+    ]
+
+    /// ATT&CK techniques without a family of their own (gate-classes.md: asks).
+    static func techniques(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        let args = inv.args
+        if searchers.contains(p) {
+            // `find / -name id_rsa`, `grep -r 'BEGIN RSA PRIVATE KEY' /home`: hunting keys.
+            let isFind = p.eq("find") || p.eq("locate") || p.eq("plocate") || p.eq("mlocate")
+            let patterns = isFind ? args : Array(inv.positionals.prefix(1)) + [inv.value(of: "-e", "--regexp") ?? ""]
+            if let hit = patterns.first(where: { w in
+                let l = w.asciiLowercased
+                return secretNames.contains { l.has($0) } && !l.hasSuffix(".example") && !l.has("template")
+            }) {
+                a.hit(.secretSearch, k, reason: "\(p) searches for private keys or credentials (\(hit))")
+                return
+            }
+        }
+        // Another process's memory: attaching to it, or reading /proc/PID/mem.
+        if args.contains(where: { $0.has("/proc/") && ($0.hasSuffix("/mem") || $0.has("/mem ")) })
+            || a.inputTargets(k).contains(where: { $0.has("/proc/") && $0.hasSuffix("/mem") })
+        {
+            a.hit(.processInjection, k, reason: "\(p) reads or writes another process's memory")
+            return
+        }
+        if ["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace"].contains(p),
+            inv.hasAny(["-p", "--pid", "--attach", "-pid"]) || (p.eq("gdb") && inv.positionals.count >= 2)
+        {
+            let injects = args.contains { $0.has("call ") || $0.has("dlopen") || $0.has("system(") }
+            a.hit(
+                .processInjection, k, score: injects ? 85 : nil,
+                reason: injects ? "\(p) injects code into another process" : "\(p) attaches to another process")
+            return
+        }
+        if encrypters.contains(p) {
+            let encrypts: Bool
+            if p.eq("openssl") {
+                encrypts = inv.positionals.first.map { $0 == "enc" || $0.hasPrefix("aes") || $0 == "smime" } ?? false
+            } else if p.eq("gpg") || p.eq("gpg2") {
+                encrypts = inv.hasAny(["-c", "--symmetric", "-e", "--encrypt"])
+            } else if p.eq("7z") || p.eq("7za") || p.eq("zip") {
+                encrypts = args.contains { $0.hasPrefix("-p") || $0 == "-P" || $0 == "-e" || $0 == "--encrypt" }
+            } else {
+                encrypts = true
+            }
+            let bulk =
+                inv.argWords.contains { !$0.isStatic }
+                || args.contains {
+                    $0.contains("*") || $0.hasPrefix("~") || $0.hasPrefix("/home") || $0.hasPrefix("/etc")
+                        || $0.hasPrefix("/var") || $0 == "/"
+                }
+            if encrypts && bulk {
+                a.hit(.encryptForImpact, k, reason: "\(p) encrypts files in bulk or outside the workspace")
+                return
+            }
+        }
+        if archivers.contains(p) {
+            if let src = inv.positionals.first(where: { w in
+                collected.contains { c in
+                    w == c || w.hasPrefix(c + "/") || (c.hasPrefix(".") || c.hasPrefix("/")) && w.has(c)
+                        || c == "keyrings" && w.has(c) || c == "google-chrome" && w.has(c)
+                        || c == "chromium" && w.has(c)
+                }
+            }) {
+                a.hit(.collection, k, reason: "\(p) archives \(src) (homes, browser profiles, keys or system files)")
+            }
+        }
+    }
+
+    /// Attack tooling that acts on another host with stolen or forged credentials (R1: pass the
+    /// hash, Kerberos ticket abuse, remote execution, credential dumps): block.
+    static let attackTools: NameSet = [
+        "psexec.py", "wmiexec.py", "smbexec.py", "atexec.py", "dcomexec.py", "secretsdump.py", "GetUserSPNs.py",
+        "GetNPUsers.py", "getTGT.py", "getST.py", "ticketer.py", "raiseChild.py", "goldenPac.py", "mimikatz",
+        "pypykatz", "lsassy", "impacket-psexec", "impacket-wmiexec", "impacket-smbexec", "impacket-secretsdump",
+        "impacket-GetUserSPNs", "impacket-GetNPUsers", "impacket-getTGT", "impacket-ticketer", "kerberoast",
+        "rubeus", "Rubeus.exe", "ntlmrelayx.py", "impacket-ntlmrelayx", "pth-winexe", "pth-smbclient", "evil-winrm",
+    ]
+    /// Reconnaissance of other hosts (R1): asks.
+    static let reconTools: NameSet = [
+        "rpcdump.py", "lookupsid.py", "samrdump.py", "netview.py", "reg.py", "services.py", "smbclient.py",
+        "impacket-rpcdump", "impacket-lookupsid", "impacket-samrdump", "enum4linux-ng", "ldapdomaindump",
+        "bloodhound-python", "windapsearch", "massdns", "shuffledns", "puredns", "dnsgen", "patator",
+        "prowler", "scoutsuite", "pacu", "cloudfox", "trivy-remote", "rustscan", "zmap", "masscan", "ike-scan",
+    ]
+
+    /// Block-class destruction the other detectors do not name: volumes and pools destroyed,
+    /// hardware keys reset, firewalls stopped, attack tools run.
+    static func destructive(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        if attackTools.contains(p) {
+            // evil-winrm with a password is a login (asks); with a hash it is pass-the-hash.
+            if p.eq("evil-winrm") && !inv.hasAny(["-H", "--hash"]) {
+                a.hit(.egress, k, reason: "evil-winrm logs in to another host")
+            } else {
+                a.hit(
+                    .secretSentOut, k, score: 90, reason: "\(p) attacks another host with stolen or forged credentials")
+            }
+            return
+        }
+        if reconTools.contains(p) {
+            a.hit(.scanner, k, reason: "\(p) probes other hosts or cloud accounts")
+            return
+        }
+        let pos = inv.positionals
+        let sub = pos.first ?? ""
+        switch Name(p) {
+        case "lvremove", "vgremove", "pvremove":
+            a.hit(.makeFilesystem, k, reason: "\(p) destroys volumes and the data on them")
+        case "zpool":
+            if ["create", "destroy", "labelclear"].contains(sub) {
+                a.hit(.makeFilesystem, k, reason: "zpool \(sub) overwrites or destroys disks")
+            }
+        case "zfs":
+            if sub == "destroy" { a.hit(.makeFilesystem, k, reason: "zfs destroy deletes datasets and their data") }
+        case "ykman", "gpg-card", "opensc-tool", "pkcs15-init", "fido2-token", "solo", "nitropy", "yubico-piv-tool":
+            if pos.contains(where: { $0 == "reset" || $0 == "factory-reset" || $0 == "erase" })
+                || inv.hasAny(["--reset", "--erase", "-R"]) && p.eq("fido2-token")
+            {
+                a.hit(.deleteCritical, k, score: 85, reason: "\(p) resets a hardware key: its keys are gone for good")
+            }
+        default:
+            if p.has("firewall"),
+                pos.contains(where: { ["stop", "disable", "off", "flush"].contains($0) }) || inv.hasAny(["--panic-on"])
+            {
+                a.hit(.securityDisabled, k, reason: "\(p) stops the firewall")
+            }
+        }
+    }
+
+    /// Verbs that, as a subcommand of any program, install, remove, publish, deploy, stop,
+    /// log in or otherwise change state beyond the workspace: the tie-breaker's "unknown tool
+    /// that clearly mutates remote/system state" (`wajig purge`, `meteor remove`, `scancel`).
+    static let strongVerbs: NameSet = [
+        "install", "uninstall", "reinstall", "remove", "purge", "delete", "destroy", "deploy", "undeploy",
+        "publish", "unpublish", "push", "upload", "kill", "enable", "disable", "stop", "restart", "drop",
+        "login", "logout", "auth", "flash", "wipe", "erase", "format", "mount", "umount", "unmount", "attach",
+        "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
+        "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
+        "deregister", "register", "submit", "provision", "rm", "del", "send", "switch",
+    ]
+    /// Strong verbs that, for these everyday local tools, mean something local.
+    static let localVerbTools: NameSet = [
+        "make", "cmake", "ninja", "meson", "bazel", "just", "task", "cargo", "go", "npm", "pnpm", "yarn", "bun",
+        "pip", "pip3", "python", "python3", "node", "deno", "swift", "dotnet", "mvn", "gradle", "jj", "hg", "fossil",
+        "svn", "git", "tmux", "screen", "zellij", "vim", "nvim", "emacs", "code", "docker", "podman",
+        "kubectl", "helm", "terraform", "ansible", "poetry", "uv", "conda", "rustup", "gem", "bundle",
+        "composer", "flutter", "dart", "hugo", "jekyll", "zola", "mkdocs", "sphinx-build", "pytest", "tox",
+        "nox", "pre-commit", "direnv", "asdf", "mise", "nvm", "pyenv", "rbenv", "sdk", "jq", "yq", "sqlite3",
+        "duckdb", "ffmpeg", "convert", "magick", "pandoc", "latexmk", "xelatex", "pdflatex", "gpg", "pass",
+        "cordon", "tig", "lazygit", "watch", "timeout", "time", "nice", "env", "xargs", "parallel", "alias",
+        "unalias", "set", "export", "shopt", "bindkey", "complete", "fc", "history", "trap", "ulimit",
+        "fzf", "bat", "ripgrep", "rg", "fd", "tree", "stow", "ln", "cp", "mv", "mkdir", "touch", "ledger", "quilt",
+        "stg", "guilt", "topgit", "git-crypt", "sg",
+        "hledger", "task", "todo.sh", "timew", "jrnl", "nb", "khal", "calcurse", "remind", "when",
+    ]
+
+    /// The same verbs as long options (`kpackagetool6 --upgrade`, `tool --uninstall x`).
+    static let strongFlags: NameSet = [
+        "--install", "--uninstall", "--upgrade", "--purge", "--erase", "--deploy", "--publish", "--push",
+        "--upload", "--kill", "--restart", "--mount", "--unmount", "--umount", "--wipe", "--flash",
+        "--shutdown", "--reboot", "--login", "--logout", "--daemon", "--daemonize", "-daemon",
+        "--roll-back", "--rollback", "--factory-reset",
+    ]
+
+    /// Screen and console lockers (R10).
+    static let lockers: NameSet = [
+        "physlock", "vlock", "slock", "xlock", "i3lock", "i3lock-fancy", "swaylock", "xsecurelock",
+        "betterlockscreen", "xtrlock", "alock", "light-locker", "xautolock", "hyprlock", "gtklock", "waylock",
+    ]
+
+    /// Programs that run a command in another root: `arch-chroot`, `systemd-nspawn`, `schroot`.
+    static let rootSwitchers: NameSet = [
+        "arch-chroot", "systemd-nspawn", "schroot", "proot", "fakechroot", "chroot", "xchroot", "genfstab",
+    ]
+
+    static func strongVerb(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
+        let p = inv.program
+        if textOnly.contains(p) || localVerbTools.contains(p) || inv.kind.contains(.informational)
+            || inv.kind.contains(.shell) || inv.kind.contains(.interpreter) || inv.kind.contains(.editor)
+        {
+            return
+        }
+        if fam.contains(.locker) {
+            a.hit(.inputCapture, k, reason: "\(p) locks the screen or consoles")
+            return
+        }
+        if fam.contains(.rootSwitch) {
+            a.hit(.systemChange, k, reason: "\(p) runs commands in another root")
+            return
+        }
+        if p.eq("xhost"), inv.args.contains(where: { $0.hasPrefix("+") }) {
+            a.hit(.systemChange, k, reason: "xhost + opens the X display to other hosts")
+            return
+        }
+        let pos = inv.positionals.prefix(2)
+        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) }) {
+            a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
+            return
+        }
+        if let f = inv.args.first(where: { $0.isOptionLike && strongFlags.contains($0) }) {
+            a.hit(.systemChange, k, score: 60, reason: "\(p) \(f) changes state beyond the workspace")
+            return
+        }
+        // A daemon (Unix names them `…d`: knockd, cupsd, nagios2 -d) started in the
+        // foreground or background serves something to the machine or network (R6).
+        if isDaemonName(p), inv.hasAny(["-d", "-D", "--daemon", "--foreground", "--nodaemon", "--no-daemon"]) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon")
+            return
+        }
+        // `user@host` given to an unknown client is a login to another machine (dbclient, autossh).
+        if inv.kind.contains(.known) == false,
+            let h = inv.positionals.first(where: { w in
+                guard w.utf8.contains(UInt8(ascii: "@")), let at = w.firstIndex(of: "@"), at != w.startIndex else {
+                    return false
+                }
+                return isBareRemoteHost(String(w[w.index(after: at)...]))
+            })
+        {
+            a.hit(.egress, k, reason: "\(p) connects to \(h)")
+            return
+        }
+        // Inline credentials for a remote service (R5): a password or token, and a host, URL
+        // or server the tool is pointed at. A local tool prompting or decrypting is not one.
+        let remoteTarget = inv.args.contains {
+            remoteHost($0) != nil || isBareRemoteHost($0) || $0 == "--host" || $0 == "--server" || $0 == "--url"
+                || $0.hasPrefix("--host=") || $0.hasPrefix("--server=") || $0.hasPrefix("--url=") || $0 == "-H"
+        }
+        if remoteTarget,
+            inv.args.contains(where: { w in
+                guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
+                let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+                return credentialFlags.contains(name)
+            })
+        {
+            a.hit(.egress, k, reason: "\(p) is given inline credentials for a service")
+        }
+    }
+
+    /// A compound verb with a strong part: `kill-pane`, `daily-upgrade`, `db:migrate`.
+    static func hasStrongPart(_ w: String) -> Bool {
+        guard w.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A || $0 == 0x5F }), w.utf8.count <= 40,
+            !w.contains("/"), !w.contains(".")
+        else { return false }
+        var start = w.utf8.startIndex
+        let u = w.utf8
+        var i = start
+        while true {
+            let atEnd = i == u.endIndex
+            if atEnd || u[i] == 0x2D || u[i] == 0x3A || u[i] == 0x5F {
+                if i != start {
+                    let part = String(Substring(u[start..<i]))
+                    if strongVerbs.contains(part) || part == "migrate" { return true }
+                }
+                if atEnd { return false }
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+    }
+
+    static let notDaemons: NameSet = [
+        "find", "sed", "pwd", "mold", "gold", "dd", "od", "fd", "cmd", "ld", "lld", "head", "word", "bind",
+        "kind", "mkd", "xxd", "rapid", "ssd", "hd", "nvd", "cd", "read", "unload", "load", "build", "shred",
+        "upload", "download", "record", "fold", "expand", "grid", "cloud", "send", "add", "tod", "pushd",
+        "popd", "sponged", "reload", "lspd",
+    ]
+
+    static func isDaemonName(_ p: String) -> Bool {
+        p.utf8.count >= 4 && p.utf8.last == UInt8(ascii: "d") && !notDaemons.contains(p) && !p.hasSuffix("ed")
+            && !p.hasSuffix("ld")
+            && !p.hasSuffix("nd") && !p.hasSuffix("rd") && !p.hasSuffix("oad") && !p.hasSuffix("md")
+    }
+
+    static let credentialFlags: NameSet = [
+        "--password", "--passwd", "--pass", "--token", "--api-key", "--apikey", "--api-token", "--secret",
+        "--client-secret", "--access-key", "--secret-key", "--auth-token", "--dbpassword", "--db-password",
+        "--credentials", "--bearer",
+    ]
+
+    /// A3 and R4: content leaves the machine or comes in from another one.
+}
