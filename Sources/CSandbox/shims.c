@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -414,7 +415,7 @@ int cs_proc_exec_probe(pid_t pid, char *state, int32_t *ppid, int32_t *threads, 
     if (dir < 0) return -errno;
     long r = read_small_at(dir, "stat", buf, sizeof buf);
     if (r >= 0) r = parse_stat(buf, state, ppid, threads);
-    if (r >= 0 && *threads == 1) {
+    if (r >= 0 && *threads == 1 && n > 0) {
         char rel[48];
         snprintf(rel, sizeof rel, "task/%d/children", pid);
         r = read_small_at(dir, rel, buf, sizeof buf);
@@ -443,6 +444,65 @@ static int parse_stat(char *buf, char *state, int32_t *ppid, int32_t *threads) {
         }
     }
     return -EINVAL;
+}
+
+// Exec verification through ptrace (security issue A.2). The monitor reads an exec's path and
+// argv from memory that other processes may share (a MAP_SHARED page written by a forked
+// process, a CLONE_VM sibling, /proc/PID/mem), so what it judged may not be what the kernel
+// later reads. Instead of trying to find every such writer, cordon checks the result: it
+// attaches to the exec'ing task before letting the exec continue, and PTRACE_O_TRACEEXEC stops
+// the new image inside execve, before its first instruction, where /proc/PID/exe and cmdline
+// show what the kernel really loaded. A ptrace stop, unlike a SIGSTOP, is reported to the
+// tracer only: a job-control shell waiting for the process never sees it stop.
+int cs_exec_watch_begin(pid_t tid) {
+    // EXITKILL: if cordon dies while attached, the kernel kills the tracee rather than leaving
+    // an unverified program to run.
+    if (ptrace(PTRACE_SEIZE, tid, 0, (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) < 0) return -errno;
+    // The interrupt is a trap taken on the way back to user mode: it stops the task when execve
+    // fails (there is no exec event then), so the wait below always ends. The task waits in the
+    // seccomp notification killably (WAIT_KILLABLE_RECV), so the wake-up does not abort it.
+    if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0) {
+        int e = errno;
+        ptrace(PTRACE_DETACH, tid, 0, 0);
+        return -e;
+    }
+    return 0;
+}
+
+int cs_exec_watch_wait(pid_t tid, pid_t tgid, pid_t *stopped) {
+    pid_t who = tid;
+    for (;;) {
+        int st = 0;
+        pid_t r = waitpid(who, &st, __WALL);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            // A thread that is not the leader takes the leader's pid when its exec succeeds;
+            // the exec stop is then reported under that pid.
+            if (errno == ECHILD && who != tgid) { who = tgid; continue; }
+            return -errno;
+        }
+        if (WIFEXITED(st) || WIFSIGNALED(st)) return -ESRCH;  // reaped as tracer: its parent is told now
+        if (!WIFSTOPPED(st)) continue;
+        *stopped = who;
+        int event = st >> 16;
+        if (event == PTRACE_EVENT_EXEC) return 1;
+        if (event == PTRACE_EVENT_STOP) return 0;  // back from a failed execve, in the old image
+        // A signal-delivery stop cannot come before the trap, but if one does, deliver it.
+        ptrace(PTRACE_CONT, who, 0, (void *)(long)WSTOPSIG(st));
+    }
+}
+
+void cs_exec_watch_end(pid_t pid, int kill_it) {
+    if (kill_it) {
+        kill(pid, SIGKILL);
+        // A traced task that dies is reported to its tracer first; reap it here so its real
+        // parent is told and can wait for it.
+        int st;
+        while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR) {}
+        return;
+    }
+    // Detaching resumes it and drops the pending interrupt trap.
+    ptrace(PTRACE_DETACH, pid, 0, 0);
 }
 
 long cs_proc_syscall(pid_t pid) {

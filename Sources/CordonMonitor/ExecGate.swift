@@ -1,7 +1,7 @@
 import CSandbox
 // Exec gating: every exec after the first goes back through the gate with its real argv and
-// the binary it really names. The race (another thread rewriting the path or argv between our
-// read and the kernel's) is closed by stopping every writer first and checking the result
+// the binary it really names. The race (anything that shares the memory rewriting the path or
+// argv between our read and the kernel's) is closed by checking every allowed exec's result
 // before the new program runs a single instruction.
 import CordonBase
 import CordonGate
@@ -20,6 +20,9 @@ extension Monitor {
         /// A script's `#!` line as the kernel reads it: the interpreter and its one optional
         /// argument. The kernel then runs `interpreter [arg] path args...`.
         var shebang: [String]?
+        /// Device and inode of the `#!` interpreter, resolved in the process's root: the binary
+        /// the kernel runs for the script.
+        var interpreterIdentity: (UInt64, UInt64)?
     }
 
     /// The `#!` line of the regular file open (O_PATH) as `fd`, split the way the kernel's
@@ -64,6 +67,15 @@ extension Monitor {
             t.resolved = ProcessView.link("/proc/self/fd/\(fd)")
             t.shebang = Self.shebang(fd)
             close(fd)
+            if let interp = t.shebang?.first {
+                // The kernel opens the interpreter like any path of the process: from its cwd.
+                let ifd = cs_open_exec_target(pid, rootFD, atCurrentDirectory, interp, 0)
+                var ist = stat()
+                if ifd >= 0 {
+                    if fstat(ifd, &ist) == 0 { t.interpreterIdentity = (UInt64(ist.st_dev), UInt64(ist.st_ino)) }
+                    close(ifd)
+                }
+            }
         } else {
             t.openError = -fd
         }
@@ -115,40 +127,35 @@ extension Monitor {
         var st: CChar = 0
         var ppid: Int32 = 0
         var threads: Int32 = 0
-        var kids = [Int32](repeating: 0, count: 64)
-        let nkids = cs_proc_exec_probe(tid, &st, &ppid, &threads, &kids, Int32(kids.count))
-        if nkids < 0 { return .allow }  // gone already: the kernel fails the exec itself
+        var none: Int32 = 0
+        if cs_proc_exec_probe(tid, &st, &ppid, &threads, &none, 0) < 0 { return .allow }  // gone: the kernel fails it
         // A single-threaded process is its own thread group; only threads need the slower
         // /proc/PID/status to learn their group leader.
         var status = ProcessView.Status(
             tgid: tid, ppid: ppid, threads: Int(threads), state: Character(UnicodeScalar(UInt8(bitPattern: st))))
         if threads > 1, let full = ProcessView.status(tid) { status = full }
-        // Who else could rewrite this memory while we read it: other threads of the process,
-        // and processes sharing its address space (CLONE_VM without CLONE_THREAD: vfork and
-        // posix_spawn children, or a deliberate clone). Found via kcmp(KCMP_VM).
-        var sharers: [Int32] = []
-        var candidates =
-            status.threads == 1 ? Array(kids[0..<Int(nkids)]) : ProcessView.children(status.tgid).filter { $0 != tid }
-        if status.ppid > 1 { candidates.append(status.ppid) }
-        for c in candidates where cs_same_vm(tid, c) == 0 && !ExecRace.blockedInVfork(c) { sharers.append(c) }
-        let race = status.threads > 1 || !sharers.isEmpty
+        // The memory we read may be rewritten before the kernel reads it, by a thread of the
+        // process or by anything else that shares those pages (a MAP_SHARED mapping written by
+        // another process, a CLONE_VM sibling, /proc/PID/mem). Writers are not searched for: every
+        // allowed exec is checked after the fact instead (`continueVerified`). Threads of the
+        // process itself are still stopped while we read: the exec'ing thread's SIGSTOP is what
+        // stops a multi-threaded process's new image (ptrace follows a thread's exec less simply).
+        let race = status.threads > 1
         lap(0)
         var stopped: [Int32] = []
         if race {
-            stopped = [status.tgid] + sharers
+            stopped = [status.tgid]
             // Thread-directed: a process-directed SIGSTOP is handed to one thread, and when the
             // kernel picks the one waiting in execve (a killable sleep, which a stop does not
             // wake) the other threads never notice it and keep running. Each thread gets its
             // own, including the exec'ing one: its pending SIGSTOP survives execve and stops the
             // new image before its first instruction, so it can be checked.
             for p in stopped { for t in ProcessView.tasks(p) { _ = cs_tgkill(p, t, SIGSTOP) } }
-            if !ExecRace.waitStopped(tgid: status.tgid, except: tid, others: sharers) {
+            if !ExecRace.waitStopped(tgid: status.tgid, except: tid, others: []) {
                 for p in stopped { kill(p, SIGCONT) }
-                let states =
-                    ProcessView.tasks(status.tgid).map {
-                        "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")"
-                    }
-                    + sharers.map { "sharer \($0):\(ProcessView.state($0).map(String.init) ?? "?")" }
+                let states = ProcessView.tasks(status.tgid).map {
+                    "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")"
+                }
                 return .fatal(
                     "could not stop the threads of pid \(tid) to read its exec safely (\(states.joined(separator: ", ")))"
                 )
@@ -196,28 +203,58 @@ extension Monitor {
                 ("decision", .string(word)),
             ])
         if case .hold(let id, let key) = effective {
-            // Left unanswered: the process waits in execve (its stopped threads and sharers are
+            // Left unanswered: the process waits in execve (its stopped threads are
             // let go by the defer above) until `tick` sees the approval decided.
             held.append(Held(notification: n, name: name, key: key, approval: id))
             return .answered
         }
         summary.exec(target.resolved ?? target.pathArg, denied: effective != .allow)
         guard effective == .allow else { return .deny(EPERM) }
-        if !race { return .allow }
-        // Continue the exec while everything that could have rewritten the memory is stopped;
-        // the SIGSTOP stays pending across execve, so the new program stops before its first
-        // instruction. Then check it is what we approved.
         // Fail closed before letting it run: a decision that could not be recorded stops the run.
         if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
+        return continueVerified(n, listener: listener, tid: tid, status: status, target: target, threadsStopped: race)
+    }
+
+    /// Lets an allowed exec continue and checks, before the new program runs one instruction,
+    /// that the kernel loaded what the gate approved: `/proc/PID/exe` (device and inode) and
+    /// `/proc/PID/cmdline` of the new image. After execve, the new image's memory is its own (no
+    /// writer of the old pages can reach it), so what these show is what really runs. A mismatch
+    /// kills it and is recorded as a `tamper` violation (security issue A.2).
+    ///
+    /// The new image is held by a ptrace exec stop where possible: it is invisible to the
+    /// process's parent. cordon's own child (the sandbox's init) and multi-threaded processes
+    /// are held by a pending SIGSTOP instead, whose stop their parent could see (cordon itself,
+    /// or a job-control shell for a rare threaded exec).
+    func continueVerified(
+        _ n: cs_notif, listener: Int32, tid: Int32, status: ProcessView.Status, target: ExecTarget,
+        threadsStopped: Bool
+    ) -> Verdict {
+        let watched = !threadsStopped && status.ppid != getpid() && cs_exec_watch_begin(tid) == 0
+        // For the SIGSTOP hold, execve's own failure is not reported: the image cordon then sees
+        // is the old one. It is told apart by its binary (see ExecRace.verify).
+        let before = watched ? nil : ProcessView.identity("/proc/\(status.tgid)/exe")
+        if !watched && !threadsStopped { _ = cs_tgkill(status.tgid, tid, SIGSTOP) }
         let r = cs_notif_respond(listener, n.id, 0, 1)
         if r < 0 {
+            // ENOENT: it was killed while waiting; as its tracer, reap it so its parent is told.
+            if watched { cs_exec_watch_end(tid, r == -ENOENT ? 1 : 0) } else if !threadsStopped { kill(tid, SIGCONT) }
             return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))")
         }
-        switch ExecRace.verify(tgid: status.tgid, tid: tid, expected: target) {
-        case .ok, .execFailed:
-            break
-        case .mismatch(let what):
-            kill(status.tgid, SIGKILL)
+        let check: ExecRace.Check
+        if watched {
+            var now: Int32 = tid
+            switch cs_exec_watch_wait(tid, status.tgid, &now) {
+            case 1: check = ExecRace.compare(pid: now, expected: target)
+            case 0: check = .execFailed
+            default: return .answered  // it died during execve
+            }
+            if case .mismatch = check { cs_exec_watch_end(now, 1) } else { cs_exec_watch_end(now, 0) }
+        } else {
+            check = ExecRace.verify(tgid: status.tgid, tid: tid, expected: target, before: before)
+            if case .mismatch = check { kill(status.tgid, SIGKILL) }
+            if !threadsStopped { kill(status.tgid, SIGCONT) }
+        }
+        if case .mismatch(let what) = check {
             summary.tamper += 1
             sink.monitorObserved(
                 .violation,
@@ -321,10 +358,12 @@ enum ExecRace {
         case mismatch(String)
     }
 
-    /// After the exec was allowed to continue: wait until the process stopped on the pending
-    /// SIGSTOP (the new image before its first instruction, or the old one if execve failed),
-    /// then compare /proc/PID/exe and cmdline with what the gate approved.
-    static func verify(tgid: Int32, tid: Int32, expected: Monitor.ExecTarget) -> Check {
+    /// After the exec was allowed to continue with a SIGSTOP pending: waits until the process
+    /// stopped (the new image before its first instruction, or the old one if execve failed),
+    /// then compares it with what the gate approved. `before` is the binary the process ran
+    /// before the exec: seeing it again means execve failed (ENOEXEC, EACCES...) or the process
+    /// re-ran its own program, which runs nothing the process could not already do.
+    static func verify(tgid: Int32, tid: Int32, expected: Monitor.ExecTarget, before: (UInt64, UInt64)?) -> Check {
         for attempt in 0..<20000 {
             let leader = ProcessView.state(tgid)
             if leader == nil || leader == "Z" || leader == "X" { return .execFailed }  // killed or exited
@@ -334,23 +373,31 @@ enum ExecRace {
             if tid != tgid, let s = ProcessView.state(tgid, task: tid), s == "T" || s == "t" { return .execFailed }
             if attempt > 20 { usleep(25) }
         }
-        guard let exe = ProcessView.identity("/proc/\(tgid)/exe") else { return .execFailed }
-        let cmd = ProcessView.cmdline(tgid) ?? []
-        let running = ProcessView.link("/proc/\(tgid)/exe") ?? "?"
-        if expected.identity.map({ exe == $0 }) ?? true {
-            // A binary: the kernel passes argv through unchanged.
-            if cmd != expected.argv { return .mismatch("approved argv \(expected.argv), running \(cmd)") }
-        } else {
-            // A script: exe is its interpreter and the kernel rewrote argv to
-            // [interpreter, (optional arg), path as passed, argv[1]...].
-            let tail = Array(expected.argv.dropFirst())
-            guard cmd.count >= tail.count + 2, Array(cmd.suffix(tail.count)) == tail,
-                cmd[cmd.count - tail.count - 1] == expected.pathArg
-            else {
-                return .mismatch("approved \(expected.resolved ?? expected.pathArg) \(tail), running \(running) \(cmd)")
-            }
+        let check = compare(pid: tgid, expected: expected)
+        if case .mismatch = check, let b = before, let exe = ProcessView.identity("/proc/\(tgid)/exe"), exe == b {
+            return .execFailed
         }
-        return .ok
+        return check
+    }
+
+    /// Compares the image `pid` is stopped in with the approved exec. A binary runs with the
+    /// approved argv unchanged; a script approved with a `#!` line runs as its interpreter with
+    /// argv `[interpreter, (optional arg), path as passed, argv[1]...]`, and only then.
+    static func compare(pid: Int32, expected: Monitor.ExecTarget) -> Check {
+        guard let exe = ProcessView.identity("/proc/\(pid)/exe") else { return .mismatch("its binary is unreadable") }
+        let cmd = ProcessView.cmdline(pid) ?? []
+        if let id = expected.identity, exe == id, cmd == expected.argv { return .ok }
+        if let interp = expected.shebang, let id = expected.interpreterIdentity, exe == id {
+            let tail = Array(expected.argv.dropFirst())
+            let head = cmd.count == interp.count + 1 + tail.count ? Array(cmd.prefix(interp.count)) : []
+            // execveat(fd, "", AT_EMPTY_PATH) of a script passes /dev/fd/N as its path.
+            let path = cmd.count > interp.count ? cmd[interp.count] : ""
+            let pathOK = expected.pathArg.isEmpty ? path.hasPrefix("/dev/fd/") : path == expected.pathArg
+            if head == interp, pathOK, Array(cmd.suffix(tail.count)) == tail { return .ok }
+        }
+        let running = ProcessView.link("/proc/\(pid)/exe") ?? "?"
+        return .mismatch(
+            "approved \(expected.resolved ?? expected.pathArg) \(expected.argv), running \(running) \(cmd)")
     }
 }
 

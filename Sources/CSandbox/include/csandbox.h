@@ -234,6 +234,15 @@ int cs_proc_children(pid_t pid, pid_t tid, int32_t *out, int n);
 /// single-threaded, its children. Each /proc path walk of a pid not seen before instantiates
 /// dentries (~15-30 us here); this pays it once. Returns the child count or -errno.
 int cs_proc_exec_probe(pid_t pid, char *state, int32_t *ppid, int32_t *threads, int32_t *children, int n);
+/// Attaches to the task about to exec (PTRACE_SEIZE with TRACEEXEC and EXITKILL, then
+/// PTRACE_INTERRUPT) so the exec's outcome can be checked before the new image runs. 0 or -errno.
+int cs_exec_watch_begin(pid_t tid);
+/// After the exec was let go: waits for the watched task's first stop. 1: stopped in the new
+/// image (exec event; *stopped is its pid now, the tgid if a thread exec'd); 0: execve failed,
+/// stopped in the old image; -ESRCH: it died (reaped as tracer); other -errno.
+int cs_exec_watch_wait(pid_t tid, pid_t tgid, pid_t *stopped);
+/// Ends the watch: detaches (the task runs on), or with kill_it kills and reaps it.
+void cs_exec_watch_end(pid_t pid, int kill_it);
 /// Opens (O_PATH) what an exec in `pid` names, resolved the way the kernel would for it:
 /// absolute paths inside the process's root (openat2 RESOLVE_IN_ROOT, so `..` and absolute
 /// symlinks cannot leave it), relative ones from its cwd or `dirfd`; AT_EMPTY_PATH with an

@@ -7,6 +7,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -94,6 +96,118 @@ static int race(int n, const char *allowed, const char *forbidden) {
     return other == 0 ? 0 : 1;
 }
 
+// Writers the monitor does not look for (security issue A.2): the exec's path and argv[0] sit in
+// memory another process rewrites. `race-shared`: a MAP_SHARED page flipped by a forked
+// process. `race-vm`: a CLONE_VM sibling flips it while the exec'ing process's parent is
+// blocked in vfork. `race-mem`: the parent writes the child's memory through /proc/PID/mem.
+static volatile int *race_stop;
+
+static void flip_forever(char *where) {
+    size_t la = strlen(race_a) + 1, lb = strlen(race_b) + 1;
+    while (!*race_stop) {
+        memcpy(where, race_b, lb);
+        memcpy(where, race_a, la);
+    }
+}
+
+static int vm_flipper(void *arg) {
+    flip_forever((char *)arg);
+    return 0;
+}
+
+static int tally(int n, int *counts) {
+    printf("race: attempts=%d allowed-ran=%d refused=%d killed=%d forbidden-ran=%d\n", n, counts[0], counts[1],
+           counts[2], counts[3]);
+    fflush(stdout);
+    return counts[3] == 0 ? 0 : 1;
+}
+
+static void count(int st, int *counts) {
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) counts[0]++;
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == 100) counts[1]++;
+    else if (WIFSIGNALED(st)) counts[2]++;
+    else counts[3]++;  // the forbidden program ran (it exits 42)
+}
+
+static int race_writers(const char *mode, int n, const char *allowed, const char *forbidden) {
+    race_a = allowed;
+    race_b = forbidden;
+    int counts[4] = {0, 0, 0, 0};
+    char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) return report("mmap", -1);
+    race_stop = (volatile int *)(page + 4096);
+    char *ev[] = {NULL};
+    for (int i = 0; i < n; i++) {
+        memcpy(page, allowed, strlen(allowed) + 1);
+        *race_stop = 0;
+        if (!strcmp(mode, "race-shared")) {
+            pid_t w = fork();
+            if (w == 0) { flip_forever(page); _exit(0); }
+            pid_t e = fork();
+            if (e == 0) {
+                char *av[] = {page, NULL};
+                execve(page, av, ev);
+                _exit(100);
+            }
+            int st;
+            waitpid(e, &st, 0);
+            count(st, counts);
+            *race_stop = 1;
+            waitpid(w, NULL, 0);
+        } else if (!strcmp(mode, "race-vm")) {
+            // P: a CLONE_VM sibling flips P's memory, then P vforks a child that execs from it.
+            pid_t p = fork();
+            if (p == 0) {
+                static char path[256];
+                memcpy(path, allowed, strlen(allowed) + 1);
+                static char stack[65536];
+                pid_t w = clone(vm_flipper, stack + sizeof stack, CLONE_VM | SIGCHLD, path);
+                if (w < 0) _exit(101);
+                pid_t c = vfork();
+                if (c == 0) {
+                    char *av[] = {path, NULL};
+                    execve(path, av, ev);
+                    _exit(100);
+                }
+                int st;
+                waitpid(c, &st, 0);
+                *race_stop = 1;
+                waitpid(w, NULL, __WALL);
+                if (WIFEXITED(st)) _exit(WEXITSTATUS(st));
+                _exit(99);  // killed: passed on as "killed" below
+            }
+            int st;
+            waitpid(p, &st, 0);
+            if (WIFEXITED(st) && WEXITSTATUS(st) == 99) counts[2]++;
+            else count(st, counts);
+        } else {  // race-mem
+            static char path[256];
+            memcpy(path, allowed, strlen(allowed) + 1);
+            pid_t e = fork();
+            if (e == 0) {
+                while (!*race_stop) {}  // until the writer has the child's memory open
+                char *av[] = {path, NULL};
+                execve(path, av, ev);
+                _exit(100);
+            }
+            char mem[64];
+            snprintf(mem, sizeof mem, "/proc/%d/mem", e);
+            int fd = open(mem, O_RDWR);
+            *race_stop = 1;
+            size_t la = strlen(allowed) + 1, lb = strlen(forbidden) + 1;
+            int st;
+            while (fd >= 0 && waitpid(e, &st, WNOHANG) == 0) {
+                pwrite(fd, forbidden, lb, (off_t)(uintptr_t)path);
+                pwrite(fd, allowed, la, (off_t)(uintptr_t)path);
+            }
+            if (fd < 0) { waitpid(e, &st, 0); printf("race-mem: open %s: %s\n", mem, strerror(errno)); }
+            else close(fd);
+            count(st, counts);
+        }
+    }
+    return tally(n, counts);
+}
+
 /// `cordon-try no-userns CMD [ARG...]`: runs CMD under the filter Docker's default seccomp
 /// profile applies to a container without CAP_SYS_ADMIN: clone3 fails with ENOSYS (so libc
 /// falls back to clone), and unshare or clone with any namespace flag fail with EPERM. The
@@ -129,6 +243,8 @@ int main(int argc, char **argv) {
     const char *arg = argc > 2 ? argv[2] : NULL;
     if (!strcmp(a, "no-userns") && argc > 2) return no_userns(argv + 2);
     if (!strcmp(a, "race") && argc > 4) return race(atoi(argv[2]), argv[3], argv[4]);
+    if ((!strcmp(a, "race-shared") || !strcmp(a, "race-vm") || !strcmp(a, "race-mem")) && argc > 4)
+        return race_writers(a, atoi(argv[2]), argv[3], argv[4]);
     // The program's very first act is an exec whose argv comes from a file (one argument a
     // line), so the gate sees only `cordon-try exec-file F` before the run.
     if (!strcmp(a, "exec-file")) {
