@@ -29,18 +29,15 @@ enum TerminalApproval {
         return readYes(fd, capacity: 64)
     }
 
-    /// During the run, for an exec inside the sandbox: question and answer both on /dev/tty,
-    /// since the command's output shares cordon's stderr.
-    static func askInside(_ d: Decision, argv: [String]) -> Bool? {
-        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+    /// During the run, for an exec inside the sandbox: the question shown on /dev/tty (the
+    /// command's output shares cordon's stderr). Answered without blocking (TerminalPrompts).
+    static func insideQuestion(_ d: Decision, argv: [String], id: String, hint: String) -> String {
         var q =
             "cordon: the sandboxed command wants to run '\(TerminalText.command(argv))' (score \(d.score), \(d.level.rawValue))\n"
         for r in d.reasons { q += "  - \(TerminalText.line(r))\n" }
+        q += "  (approval \(id); or from elsewhere: cordon approvals approve \(id)\(hint))\n"
         q += "allow it? [y/N] "
-        q.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
-        return readYes(fd, capacity: 16)
+        return q
     }
 
     static func readYes(_ fd: Int32, capacity: Int) -> Bool {

@@ -264,6 +264,35 @@ struct EscapeSuiteTests {
         }
     }
 
+    // Regression (security issue F.17): an exec's approval prompt that nobody answered blocked
+    // the supervisor in a read of /dev/tty: `--timeout 3s` was not enforced (a heartbeat ran 25 s
+    // past it) and every other exec inside hung until someone typed.
+    @Test("an unanswered approval prompt blocks nothing: other execs go on and the timeout still ends the run")
+    func promptNeverBlocks() throws {
+        let ws = try Workspace()
+        try ws.write("x", "")
+        // The heartbeat execs /bin/true and writes a line every 100 ms while chmod waits.
+        try ws.write(
+            "agent.sh",
+            "(while :; do /bin/true; echo b >> beat; sleep 0.1; done) &\nchmod 600 x\necho after-chmod\nwait\n")
+        let start = Date()
+        // script(1) gives cordon a terminal (/dev/tty) that nobody types on.
+        let r = try Shell.run(
+            "/usr/bin/script",
+            [
+                "-qec",
+                "\(Binaries.cordon) run --workspace \(ws.path) --approval prompt --timeout 3s -- sh ./agent.sh",
+                "/dev/null",
+            ], cwd: ws.path)
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(r.stdout.contains("wants to run 'chmod 600 x'") && r.stdout.contains("allow it? [y/N]"), "\(r.stdout)")
+        #expect(r.stdout.contains("timed out after 3s"), "\(r.stdout)")
+        #expect(elapsed < 10, "the run outlived its 3 s timeout by \(elapsed - 3) s")
+        let beats = ((try? String(contentsOfFile: ws.path + "/beat", encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(beats.count >= 10, "execs inside hung while the question waited: \(beats.count) heartbeats")
+        #expect(!r.stdout.contains("after-chmod"))
+    }
+
     // Regression (security issue D.11): when the trace could no longer be written mid-run, cordon
     // said so once and let the run go on, unrecorded.
     @Test("when evidence cannot be written any more, the run is stopped, not continued unrecorded")

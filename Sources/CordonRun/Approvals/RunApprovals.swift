@@ -35,6 +35,8 @@ final class RunApprovals {
     var lastKnown: [String: Approval] = [:]
     /// The first failure to reach the store or write evidence: the monitor then stops the run.
     var failure: String?
+    /// `--approval prompt` during the run: questions on /dev/tty, answered without blocking.
+    var prompts: TerminalPrompts?
 
     init(request: RunRequest, recorder: RunRecorder, observer: RunObserver, project: String) {
         self.request = request
@@ -257,15 +259,20 @@ final class RunApprovals {
     func execNeedsApproval(_ d: Decision, _ action: Action, argv: [String]) -> ApprovalAnswerKind {
         do throws(ApprovalError) {
             if try preApproved(d, action) { return .allow }
-            if mode == .prompt {
-                if let yes = TerminalApproval.askInside(d, argv: argv) {
-                    _ = try recordTerminal(d, action, yes: yes)
-                    return yes ? .allow : .deny
+            if mode == .prompt && prompts == nil {
+                prompts = TerminalPrompts()
+                if prompts == nil {
+                    observer.notice("cordon: no terminal to ask on (/dev/tty); queueing approvals instead\n")
+                    mode = .queue
                 }
-                observer.notice("cordon: no terminal to ask on (/dev/tty); queueing approvals instead\n")
-                mode = .queue
             }
             let a = try queue(d, action)
+            if mode == .prompt, let prompts, timeout > 0 {
+                // Never a blocking read: the exec is held like a queued one, and the answer is
+                // picked up by `state` while the loop goes on serving everything else.
+                prompts.ask(a.id, TerminalApproval.insideQuestion(d, argv: argv, id: a.id, hint: approveHint))
+                return .pending(a.id)
+            }
             if mode == .deny || timeout <= 0 {
                 _ = try expireNow(
                     a, why: mode == .deny ? "cordon (--approval deny)" : "cordon (approvals.timeout is 0)")
@@ -284,6 +291,16 @@ final class RunApprovals {
     func state(_ id: String) -> ApprovalAnswerKind {
         do throws(ApprovalError) {
             let desk = try desk()
+            if let prompts, let (answered, yes) = prompts.poll() {
+                let by = "terminal: \(Person.current())"
+                // Traced below, when the held exec's state is read back from the store.
+                _ = try desk.decide(
+                    answered, ApprovalDecision(status: yes ? .approved : .rejected, by: by, at: ApprovalDesk.now()))
+                // SQLite's data_version moves only for other connections' writes: forget what
+                // was read, or this very decision would stay unseen.
+                seenVersion = -1
+                lastKnown.removeAll()
+            }
             let now = ApprovalDesk.now()
             let v = try desk.changeCounter()
             if v == seenVersion, lastKnown[id] != nil, now - lastRead < 0.1 { return .pending(id) }
@@ -306,6 +323,7 @@ final class RunApprovals {
             lastKnown[id] = nil
             trace(a.status.rawValue, a, actionId: a.actionId, by: a.decidedBy)
             let verb = a.status == .approved ? "approved" : a.status.rawValue
+            prompts?.drop(id, because: "cordon: approval \(id) \(verb) elsewhere; the question is withdrawn")
             observer.notice(
                 "cordon: approval \(a.id) \(verb)\(a.decidedBy.map { " by \(TerminalText.line($0))" } ?? ""); the held exec \(a.status == .approved ? "continues" : "gets EPERM")\n"
             )
@@ -317,6 +335,7 @@ final class RunApprovals {
     }
 
     func abandoned(_ id: String) {
+        prompts?.drop(id, because: "cordon: the process that asked was killed; the question is withdrawn")
         guard outstanding.contains(id) else { return }
         outstanding.remove(id)
         guard let desk = openedDesk else { return }
