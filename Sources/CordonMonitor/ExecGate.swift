@@ -23,6 +23,10 @@ extension Monitor {
         /// Device and inode of the `#!` interpreter, resolved in the process's root: the binary
         /// the kernel runs for the script.
         var interpreterIdentity: (UInt64, UInt64)?
+        /// The system program this file is a byte-identical copy of (BinaryIndex), if any.
+        var copyOf: String?
+        /// An anonymous memory file (memfd_create): nothing on disk to judge it by.
+        var memfd: Bool { resolved?.hasPrefix("/memfd:") == true }
     }
 
     /// The `#!` line of the regular file open (O_PATH) as `fd`, split the way the kernel's
@@ -63,8 +67,12 @@ extension Monitor {
         let fd = cs_open_exec_target(pid, rootFD, dirfd, path, emptyPath ? 1 : 0)
         if fd >= 0 {
             var st = stat()
-            if fstat(fd, &st) == 0 { t.identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
+            let statOK = fstat(fd, &st) == 0
+            if statOK { t.identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
             t.resolved = ProcessView.link("/proc/self/fd/\(fd)")
+            if statOK, let r = t.resolved, !BinaryIndex.isSystem(r) {
+                t.copyOf = binaries.original(of: fd, st)
+            }
             t.shebang = Self.shebang(fd)
             close(fd)
             if let interp = t.shebang?.first {
@@ -99,6 +107,16 @@ extension Monitor {
                 } else {
                     list.append([r] + rest)
                 }
+            }
+        }
+        // A byte-identical copy of a system program (`cp /usr/bin/dd ./tool`) is also judged as
+        // that program, with busybox's applet taken from argv[0] as above.
+        if let original = t.copyOf {
+            let argv0 = t.argv.first.flatMap { $0.split(separator: "/").last.map(String.init) }
+            if original.hasSuffix("/busybox"), let a0 = argv0, a0 != "busybox" {
+                list.append(["busybox", a0] + rest)
+            } else {
+                list.append([original] + rest)
             }
         }
         // A script runs as its interpreter: `#!/usr/bin/rm -rf` makes `./zap DIR` an
@@ -276,6 +294,22 @@ extension Monitor {
         let key = "\(t.identity.map { "\($0.0):\($0.1)" } ?? "?")|\(t.pathArg)\u{0}" + t.argv.joined(separator: "\u{0}")
         if let d = cache[key] { return d == .allow ? .allow : .block }
         if let id = pendingByKey[key] { return .hold(id, key) }
+        if t.memfd && !policy.sandbox.filesystem.execMemfd {
+            // memfd_create + fexecve runs a program that exists nowhere on disk, under any argv[0]
+            // it likes: there is no file to judge (security issue A.3).
+            var a = Action(id: nextActionId(), payload: .argv([t.resolved ?? "memfd"] + t.argv.dropFirst()))
+            a.agentId = agentId
+            a.sessionId = sessionId
+            a.source = "monitor"
+            let d = Decision(
+                actionId: a.id, decision: .block, score: 90, policyRule: "monitor:memfd-exec",
+                reasons: [
+                    "runs a program from an anonymous memory file (memfd), which exists nowhere on disk to be judged (sandbox.filesystem.exec_memfd: true allows it)"
+                ], findings: [], agentId: agentId, sessionId: sessionId, source: "monitor")
+            sink.monitorDecided(d, for: a, pid: pid)
+            remember(key, .block)
+            return .block
+        }
         var strictest: (Decision, Action)?
         for a in actions(for: t, pid: pid) {
             var d = Gate.evaluate(a, policy: policy)

@@ -112,6 +112,8 @@ public final class Monitor: NotificationHandler {
     /// root (unshare, setns and chroot are denied inside), so absolute exec paths resolve
     /// beneath this fd.
     var rootFD: Int32 = -1
+    /// System programs by size, for recognising renamed copies (built on first use).
+    let binaries = BinaryIndex()
 
     deinit { if rootFD >= 0 { close(rootFD) } }
     var actionCount = 1

@@ -226,6 +226,9 @@ public struct FilesystemPolicy: Sendable, Equatable {
     ]
     /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
     public var exec: [String]?
+    /// Whether a program may run from an anonymous memory file (memfd_create + fexecve): off by
+    /// default, since such a program has no file to be judged by (security issue A.3).
+    public var execMemfd = false
     /// Files and directories in the workspace (relative to it) that the command may read but
     /// not change: code there runs later on the host, outside any sandbox (git hooks and
     /// config, CI and editor task files, shell start-up files). Mounted read-only when they

@@ -128,7 +128,7 @@ extension PolicyDecoder {
 
     mutating func filesystem(_ node: YAMLNode) -> FilesystemPolicy {
         var fs = FilesystemPolicy()
-        let known = ["workspace", "read_only", "read_write", "tmpfs", "hide", "exec", "protect"]
+        let known = ["workspace", "read_only", "read_write", "tmpfs", "hide", "exec", "exec_memfd", "protect"]
         guard let f = fields(node, "sandbox.filesystem", known: known) else { return fs }
         assign(&fs.workspace, f["workspace"]) { d, n in
             guard let w = d.string(n, "sandbox.filesystem.workspace") else { return nil }
@@ -142,6 +142,7 @@ extension PolicyDecoder {
         assign(&fs.tmpfs, f["tmpfs"]) { $0.paths($1, "sandbox.filesystem.tmpfs") }
         assign(&fs.hide, f["hide"]) { $0.paths($1, "sandbox.filesystem.hide") }
         assignOptional(&fs.exec, f["exec"]) { $0.paths($1, "sandbox.filesystem.exec") }
+        assign(&fs.execMemfd, f["exec_memfd"]) { $0.bool($1, "sandbox.filesystem.exec_memfd") }
         assign(&fs.protect, f["protect"]) { d, n in
             d.list(n, "sandbox.filesystem.protect") { d, item, p in
                 guard let s = d.string(item, p) else { return nil }

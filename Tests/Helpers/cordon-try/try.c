@@ -208,6 +208,23 @@ static int race_writers(const char *mode, int n, const char *allowed, const char
     return tally(n, counts);
 }
 
+// `memfd-exec PROG ARGV0 [ARG...]`: copies PROG into an anonymous memory file and runs it from
+// there under the argv[0] it likes (memfd_create + fexecve), the way fileless malware does.
+static int memfd_exec(char **argv) {
+    int src = open(argv[0], O_RDONLY | O_CLOEXEC);
+    if (src < 0) return report("memfd-exec: open", -1);
+    int m = memfd_create("x", MFD_CLOEXEC);
+    if (m < 0) return report("memfd-exec: memfd_create", -1);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(src, buf, sizeof buf)) > 0) {
+        if (write(m, buf, (size_t)n) != n) return report("memfd-exec: write", -1);
+    }
+    char *ev[] = {NULL};
+    fexecve(m, argv + 1, ev);
+    return report("memfd-exec", -1);
+}
+
 /// `cordon-try no-userns CMD [ARG...]`: runs CMD under the filter Docker's default seccomp
 /// profile applies to a container without CAP_SYS_ADMIN: clone3 fails with ENOSYS (so libc
 /// falls back to clone), and unshare or clone with any namespace flag fail with EPERM. The
@@ -242,6 +259,7 @@ int main(int argc, char **argv) {
     const char *a = argv[1];
     const char *arg = argc > 2 ? argv[2] : NULL;
     if (!strcmp(a, "no-userns") && argc > 2) return no_userns(argv + 2);
+    if (!strcmp(a, "memfd-exec") && argc > 3) return memfd_exec(argv + 2);
     if (!strcmp(a, "race") && argc > 4) return race(atoi(argv[2]), argv[3], argv[4]);
     if ((!strcmp(a, "race-shared") || !strcmp(a, "race-vm") || !strcmp(a, "race-mem")) && argc > 4)
         return race_writers(a, atoi(argv[2]), argv[3], argv[4]);
