@@ -1,6 +1,7 @@
 // The escape suite: each case is one way out of the sandbox, attempted from inside by
 // `cordon-try`, which prints the errno it got. A case passes only when the attempt was made
 // (the helper's line is there) and failed the expected way.
+import CordonBase
 import Foundation
 import Testing
 
@@ -391,6 +392,88 @@ struct EscapeSuiteTests {
         #expect(refusals.contains { $0.contains("ld-linux") && $0.contains("/etc/shadow") }, "\(r.stderr)")
         #expect(refusals.contains { $0.contains("zap") }, "\(r.stderr)")
         #expect(!r.stdout.contains("loader rc=0") && !r.stdout.contains("script rc=0"), "\(r.stdout)")
+    }
+
+    // Regression (security issue A.3): a program was judged by its name only. A copy of dd named
+    // ./tool wrote to a block device, a copy of rm named bin/ls deleted, and a program run from a
+    // memfd (fexecve, any argv[0]) was judged by the name it chose.
+    @Test("a renamed copy of a system program is judged as that program; a program run from a memfd is refused")
+    func judgedByContent() throws {
+        let ws = try Workspace()
+        try FileManager.default.createDirectory(atPath: ws.path + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/usr/bin/dd", toPath: ws.path + "/tool")
+        try FileManager.default.copyItem(atPath: "/usr/bin/rm", toPath: ws.path + "/bin/ls")
+        try ws.write("victim", "keep me\n")
+        try ws.write(
+            "run.sh",
+            """
+            ./tool if=/dev/zero of=/dev/sda count=1 2>/dev/null; echo "dd-copy rc=$?"
+            bin/ls -rf victim 2>/dev/null; echo "rm-copy rc=$?"
+            ./cordon-try memfd-exec /usr/bin/cat cat victim
+            ./cordon-try memfd-exec /usr/bin/rm ls -f victim
+            bin/ls --version >/dev/null; echo "harmless-copy rc=$?"
+            """)
+        let r = try ws.run(["sh", "./run.sh"], options: ["--approval", "deny"])
+        let refusals = r.stderr.split(separator: "\n").filter { $0.contains("refused inside the sandbox") }
+        #expect(refusals.contains { $0.contains("/usr/bin/dd") && $0.contains("/dev/sda") }, "\(r.stderr)")
+        #expect(r.stdout.contains("dd-copy rc=126") && r.stdout.contains("rm-copy rc=126"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "memfd-exec: errno=EPERM").count == 3, "\(r.stdout)")
+        #expect(!r.stdout.contains("keep me"), "the memfd program ran")
+        #expect(FileManager.default.fileExists(atPath: ws.path + "/victim"))
+        // A copy is judged as its original, not refused for being a copy.
+        #expect(r.stdout.contains("harmless-copy rc=0"), "\(r.stdout)")
+        let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        #expect(log.contains("monitor:memfd-exec"))
+    }
+
+    // Regression (security issue D.12): dropping the last lines of gate.log, emptying it, or
+    // rewriting it with a recomputed chain all passed `cordon log verify`.
+    @Test("a gate.log cut short, emptied or rewritten with a recomputed chain fails verify, even after later runs")
+    func logTruncationDetected() throws {
+        func chain(_ prev: String, _ body: String) -> String { String(SHA256.hex(prev + body).prefix(16)) }
+        func verify(_ ws: Workspace) throws -> Result {
+            try Shell.cordon(["log", "verify", ws.path + "/.cordon/gate.log"])
+        }
+        func fresh() throws -> (Workspace, [String]) {
+            let ws = try Workspace()
+            for _ in 0..<3 { _ = try ws.run(["true"]) }
+            let lines = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8).split(
+                separator: "\n"
+            ).map(String.init)
+            let ok = try verify(ws)
+            #expect(lines.count >= 3 && ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+            return (ws, lines)
+        }
+        // Cut short: the last line dropped (the chain of what is left still holds).
+        var (ws, lines) = try fresh()
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(
+            toFile: ws.path + "/.cordon/gate.log", atomically: false, encoding: .utf8)
+        var r = try verify(ws)
+        #expect(r.status == 1 && r.stderr.contains("truncated"), "\(r.stdout)\(r.stderr)")
+        // ... and still reported after another run appended to the cut log.
+        _ = try ws.run(["true"])
+        r = try verify(ws)
+        #expect(r.status == 1 && r.stderr.contains("outside cordon"), "\(r.stdout)\(r.stderr)")
+        // Emptied.
+        (ws, lines) = try fresh()
+        try "".write(toFile: ws.path + "/.cordon/gate.log", atomically: false, encoding: .utf8)
+        r = try verify(ws)
+        #expect(r.status == 1 && r.stderr.contains("emptied"), "\(r.stdout)\(r.stderr)")
+        // Rewritten: the first decision's score changed and every chain value recomputed.
+        (ws, lines) = try fresh()
+        var prev = ""
+        var forged: [String] = []
+        for (i, l) in lines.enumerated() {
+            guard let cut = l.range(of: " chain=", options: .backwards) else { continue }
+            var body = String(l[..<cut.lowerBound])
+            if i == 0 { body = body.replacingOccurrences(of: "score=0", with: "score=1") }
+            prev = chain(prev, body)
+            forged.append(body + " chain=" + prev)
+        }
+        try (forged.joined(separator: "\n") + "\n").write(
+            toFile: ws.path + "/.cordon/gate.log", atomically: false, encoding: .utf8)
+        r = try verify(ws)
+        #expect(r.status == 1 && r.stderr.contains("rewritten"), "\(r.stdout)\(r.stderr)")
     }
 
     // Regression (security issue D.10): a policy in the workspace (or a writable extends: parent)

@@ -30,6 +30,9 @@ public final class GateLogWriter {
     /// hold, nobody else appended and the tail need not be read again.
     private var knownSize: Int = -1
     private var knownChain = ""
+    /// `gate.log.anchor` (LogAnchor), and what it held after our own last write.
+    private var anchorFD: Int32 = -1
+    private var knownAnchor: LogAnchor?
 
     /// Creates the directory (0700) and opens the lock file. Throws if either is impossible,
     /// so `cordon run` fails before the command starts.
@@ -49,10 +52,21 @@ public final class GateLogWriter {
             throw Self.openError("open lock file", directory.lockFile, e)
         }
         FileIO.adoptOwner(lockFD, directory: dirFD)
+        anchorFD = Self.openAt(dirFD, LogAnchor.fileName, O_RDWR | O_CREAT | O_NOFOLLOW)
+        if anchorFD < 0 {
+            let e = errno
+            close(lockFD)
+            close(dirFD)
+            throw Self.openError("open", anchorPath, e)
+        }
+        FileIO.adoptOwner(anchorFD, directory: dirFD)
     }
+
+    var anchorPath: String { directory.path + "/" + LogAnchor.fileName }
 
     deinit {
         if logFD >= 0 { close(logFD) }
+        if anchorFD >= 0 { close(anchorFD) }
         if lockFD >= 0 { close(lockFD) }
         if dirFD >= 0 { close(dirFD) }
     }
@@ -80,6 +94,7 @@ public final class GateLogWriter {
         if fstat(logFD, &st) != 0 { throw AuditError.system(.write, "stat", path: directory.gateLog, errno: errno) }
         var size = Int(st.st_size)
         let prev = try previousChain(size: size)
+        var anchor = try currentAnchor(size: size, previous: prev)
         var body = record.body()
         let chain = Chain.next(previous: prev, body: body)
         body.append(contentsOf: " chain=".utf8)
@@ -88,6 +103,7 @@ public final class GateLogWriter {
         if size > 0 && UInt64(size + body.count) > maxSize {
             try rotate()
             size = 0
+            anchor = LogAnchor(lines: 0, bytes: 0, chain: "", broken: anchor.broken)
         }
         let (written, err) = body.withUnsafeBytes { FileIO.writeAll(logFD, $0) }
         if err != 0 {
@@ -97,9 +113,54 @@ public final class GateLogWriter {
             knownSize = -1
             throw AuditError.system(.write, "append to", path: directory.gateLog, errno: err)
         }
+        anchor.lines += 1
+        anchor.bytes = size + body.count
+        anchor.chain = chain
+        do throws(AuditError) { try anchor.write(fd: anchorFD, path: anchorPath) } catch {
+            knownSize = -1
+            knownAnchor = nil
+            throw error
+        }
+        knownAnchor = anchor
         knownSize = size + body.count
         knownChain = chain
         return chain
+    }
+
+    /// The anchor as it should be before this append. When the file no longer matches it (cut
+    /// short, emptied, rewritten or appended to by something other than cordon), that is noted
+    /// in the anchor for `log verify` and the anchor starts again from the file as it is.
+    private func currentAnchor(size: Int, previous: String) throws(AuditError) -> LogAnchor {
+        if size == knownSize, let a = knownAnchor { return a }
+        let found = LogAnchor.read(fd: anchorFD)
+        if let a = found, a.bytes == size, size == 0 || a.chain == previous { return a }
+        let lines = try countLines(size: size)
+        var a = LogAnchor(lines: lines, bytes: size, chain: size > 0 ? previous : "")
+        var st = stat()
+        let anchorHadContent = fstat(anchorFD, &st) == 0 && st.st_size > 0
+        if let old = found {
+            a.broken = old.broken
+            let what = size == 0 ? "emptied" : size < old.bytes ? "cut short" : "changed"
+            a.broken.append(
+                "\(Timestamp.now()) gate.log \(what) outside cordon: the anchor recorded \(old.lines) lines (\(old.bytes) bytes) ending in chain \(old.chain.isEmpty ? "-" : old.chain); found \(lines) lines (\(size) bytes) ending in chain \(size > 0 ? previous : "-")"
+            )
+        } else if anchorHadContent {
+            a.broken.append("\(Timestamp.now()) the anchor was unreadable (damaged outside cordon); started again")
+        }
+        return a
+    }
+
+    private func countLines(size: Int) throws(AuditError) -> Int {
+        var n = 0
+        var off = 0
+        while off < size {
+            guard let chunk = FileIO.pread(logFD, count: min(1 << 20, size - off), at: off), !chunk.isEmpty else {
+                throw AuditError.system(.write, "read", path: directory.gateLog, errno: errno)
+            }
+            n += chunk.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
+            off += chunk.count
+        }
+        return n
     }
 
     static func openError(_ op: String, _ path: String, _ e: Int32) -> AuditError {

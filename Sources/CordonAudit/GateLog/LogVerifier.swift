@@ -90,7 +90,49 @@ public enum LogVerifier {
             let l = lines[fl.index]
             report.problem = .init(file: l.file, line: l.number, reason: diagnose(fl, lines))
         }
+        if report.problem == nil, let current = files.last(where: { $0.hasSuffix("gate.log") }),
+            let (path, anchor) = LogAnchor.beside(current)
+        {
+            report.problem = checkAnchor(anchor, path: path, file: current, lines: lines.filter { $0.file == current })
+        }
         return report
+    }
+
+    /// The chain holds; does the current gate.log still end where cordon last wrote it?
+    static func checkAnchor(_ anchor: LogAnchor?, path: String, file: String, lines: [Line]) -> VerifyReport.Problem? {
+        guard let a = anchor else {
+            return .init(file: path, line: 0, reason: "the anchor is unreadable (damaged or replaced outside cordon)")
+        }
+        if let first = a.broken.first {
+            let more = a.broken.count > 1 ? " (and \(a.broken.count - 1) more)" : ""
+            return .init(
+                file: file, line: a.lines, reason: "changed outside cordon, as its writer found: \(first)\(more)")
+        }
+        let have = lines.count
+        let found = have == 0 ? "the file is empty" : "the file has \(have) lines"
+        if have < a.lines {
+            let how = have == 0 ? "emptied" : "truncated"
+            return .init(
+                file: file, line: have,
+                reason:
+                    "\(how): the anchor records \(a.lines) lines ending in chain \(a.chain); \(found) (last lines dropped)"
+            )
+        }
+        if a.lines > 0, lines[a.lines - 1].chain != a.chain {
+            return .init(
+                file: file, line: a.lines,
+                reason:
+                    "rewritten: line \(a.lines) ends in chain \(lines[a.lines - 1].chain ?? "-"), the anchor records \(a.chain) (the log was rewritten with a recomputed chain)"
+            )
+        }
+        if have > a.lines {
+            return .init(
+                file: file, line: a.lines + 1,
+                reason:
+                    "lines \(a.lines + 1)-\(have) were not written by cordon's writer (the anchor ends at line \(a.lines)): appended by hand?"
+            )
+        }
+        return nil
     }
 
     /// Splits `... chain=HEX16` into the hashed body and the value; no value when the line does
