@@ -70,7 +70,8 @@ public final class Runner {
         start = RunStart(
             policy: policy.source, agent: request.agent, session: request.session, project: request.project,
             command: request.argv, cwd: request.startDirectory, isolation: layers,
-            sandbox: Self.sandboxSummary(policy, workspace: request.workspace))
+            sandbox: Self.sandboxSummary(
+                policy, workspace: request.workspace, probe: request.unsandboxed ? nil : request.probe))
         let recorder = recorder
         let start = start
         try Self.evidence { () throws(AuditError) in try recorder.start(start) }
@@ -368,13 +369,28 @@ public final class Runner {
         }
     }
 
-    static func sandboxSummary(_ p: Policy, workspace: String) -> JSONValue {
+    static func sandboxSummary(_ p: Policy, workspace: String, probe: Probe? = nil) -> JSONValue {
         let sb = p.sandbox
-        return .object([
-            ("mode", .string(sb.mode.rawValue)), ("network", .string(sb.network.rawValue)),
-            ("timeout", .number(sb.timeout)), ("workspace", .string(workspace)), ("seccomp", .string(sb.seccomp)),
-            ("memory", sb.limits.memory.map { .number(Double($0)) } ?? .null),
-            ("processes", sb.limits.processes.map { .number(Double($0)) } ?? .null),
-        ])
+        // Whether limits.memory and limits.processes bound the whole run (a cgroup) or only each
+        // process (RLIMIT_AS, RLIMIT_NPROC per user): six processes of 2 GiB each pass a 4 GiB
+        // rlimit. Said plainly, so nobody reads a per-process limit as a run's (issue 11, E.14).
+        var scope: [(String, JSONValue)] = []
+        if let probe, sb.limits.memory != nil || sb.limits.processes != nil {
+            scope = [
+                (
+                    "limits_scope",
+                    .string(
+                        probe.cgroups()
+                            ? "run (cgroup)" : "process (rlimits only: \(probe.cgroupsProblem() ?? "no cgroup"))")
+                )
+            ]
+        }
+        return .object(
+            [
+                ("mode", .string(sb.mode.rawValue)), ("network", .string(sb.network.rawValue)),
+                ("timeout", .number(sb.timeout)), ("workspace", .string(workspace)), ("seccomp", .string(sb.seccomp)),
+                ("memory", sb.limits.memory.map { .number(Double($0)) } ?? .null),
+                ("processes", sb.limits.processes.map { .number(Double($0)) } ?? .null),
+            ] + scope)
     }
 }

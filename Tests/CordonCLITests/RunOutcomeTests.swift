@@ -73,6 +73,20 @@ enum RunEvidence {
     "cordon run signals, limits and outcomes", .serialized,
     .enabled(if: SandboxSupport.available, SandboxSupport.skipReason), .timeLimit(.minutes(10)))
 struct RunOutcomeTests {
+    // Regression (security issue E.14): as an ordinary user, limits.memory is RLIMIT_AS per
+    // process (six 2 GiB processes passed a 4 GiB limit) and nothing said so.
+    @Test("run_start says whether the memory and process limits bound the whole run or each process alone")
+    func limitsScope() throws {
+        let ws = try Workspace()
+        _ = try ws.run(["true"])
+        let start = RunEvidence.events(try RunEvidence.lastTrace(ws), "run_start").first
+        let sandbox = start?["sandbox"] as? [String: Any]
+        let scope = sandbox?["limits_scope"] as? String ?? ""
+        #expect(scope.hasPrefix("run (cgroup)") || scope.hasPrefix("process (rlimits only: "), "\(scope)")
+        // cgroup limits need root here (cgroup v1, or v2 without delegation).
+        if geteuid() != 0 { #expect(scope.hasPrefix("process"), "\(scope)") }
+    }
+
     // Regression: Ctrl-C reached the command as SIGTERM, so Python's KeyboardInterrupt
     // handler never ran.
     @Test(
