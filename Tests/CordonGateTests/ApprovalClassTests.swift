@@ -58,6 +58,11 @@ struct ApprovalClassTests {
         ("A11", "echo 'export X=1' >> ~/.bashrc"), ("A11", "cp app.conf /etc/nginx/conf.d/"),
         ("A11", "crontab backup.cron"), ("A11", "npm config set registry https://registry.example.com"),
         ("A11", "ssh-keygen -t ed25519"), ("A11", "ssh-add ~/.ssh/id_ed25519"), ("A11", "gh auth login"),
+        // Unknown tools (the tie-breaker): a machine-wide default, global configuration, a
+        // schedule, configuration applied to a system, a deployment taken down.
+        ("A11", "goenv global 1.22.0"), ("A11", "fooctl config --global theme dark"),
+        ("A11", "backupctl schedule nightly"), ("A9", "fleetctl apply --file infra.yaml"),
+        ("A9", "stackctl down --volumes"), ("A11", "toolbox settings unset proxy"),
         ("A11", "aws configure"),
         // A12 raw disks
         ("A12", "dd if=/dev/sdb of=disk.img"), ("A12", "fdisk /dev/sdb"), ("A12", "fsck /dev/sdb1"),

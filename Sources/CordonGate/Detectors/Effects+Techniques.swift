@@ -258,6 +258,10 @@ extension Effects {
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
         "deregister", "register", "submit", "provision", "rm", "del", "send", "switch",
+        // Applying configuration to a system or cluster, taking a deployment down, making a
+        // setting or version the machine-wide default, and scheduling (timers, cron) are
+        // all changes beyond the workspace (gate-classes A9, A11).
+        "apply", "down", "global", "schedule", "unschedule", "unset",
     ]
     /// Strong verbs that, for these everyday local tools, mean something local.
     static let localVerbTools: NameSet = [
@@ -281,6 +285,8 @@ extension Effects {
         "--upload", "--kill", "--restart", "--mount", "--unmount", "--umount", "--wipe", "--flash",
         "--shutdown", "--reboot", "--login", "--logout", "--daemon", "--daemonize", "-daemon",
         "--roll-back", "--rollback", "--factory-reset",
+        // Global (user- or machine-wide) configuration rather than the project's (A11).
+        "--global", "--system-wide",
     ]
 
     /// Screen and console lockers (R10).
