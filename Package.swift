@@ -79,7 +79,8 @@ let package = Package(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
         .testTarget(
-            name: "CordonAlertsTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAlerts", "CordonPolicy"]),
+            name: "CordonAlertsTests",
+            dependencies: ["CordonTestSupport", "CordonBase", "CordonAlerts", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
         .testTarget(
             name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],

@@ -113,10 +113,12 @@ public struct Alert: Sendable, Equatable {
 
     /// A word as a POSIX shell reads it back: bare when it is plain, else in single quotes.
     static func shellQuoted(_ s: String) -> String {
-        let plain = !s.isEmpty && s.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                || "/._-+=:,@".utf8.contains(c)
-        }
+        let plain =
+            !s.isEmpty
+            && s.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                    || "/._-+=:,@".utf8.contains(c)
+            }
         return plain ? s : "'" + s.replacing("'", with: "'\\''") + "'"
     }
 }

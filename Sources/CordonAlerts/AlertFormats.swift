@@ -29,8 +29,10 @@ extension Alert {
         if !reasons.isEmpty { t += "\nwhy:\n" + reasons.map { "  - \($0)\n" }.joined() }
         if !lastDecisions.isEmpty {
             t += "\nlast decisions:\n"
-            t += lastDecisions.map { "  \($0.decision) \($0.score) \($0.level)\($0.rule.map { " \($0)" } ?? ""): \($0.command)\n" }
-                .joined()
+            t += lastDecisions.map {
+                "  \($0.decision) \($0.score) \($0.level)\($0.rule.map { " \($0)" } ?? ""): \($0.command)\n"
+            }
+            .joined()
         }
         t += "\ntrace: \(tracePath)\nsee more:\n" + commands.map { "  \($0)\n" }.joined()
         return t
@@ -45,31 +47,42 @@ extension Alert {
             ["type": "mrkdwn", "text": .string("*\(name)*\n\(md(value, 1900))")]
         }
         var facts: [JSONValue] = [
-            field("Agent", agent), field("Project", project), field("Run", "`\(run)`"), field("Session", "`\(session)`"),
+            field("Agent", agent), field("Project", project), field("Run", "`\(run)`"),
+            field("Session", "`\(session)`"),
         ]
         if let s = score { facts.append(field("Score", Self.decimal(s))) }
         facts.append(field("Level", level.rawValue))
         var blocks: [JSONValue] = [
-            ["type": "header", "text": ["type": "plain_text", "text": .string(Self.cut("cordon alert: \(level.rawValue)", 150))]],
+            [
+                "type": "header",
+                "text": ["type": "plain_text", "text": .string(Self.cut("cordon alert: \(level.rawValue)", 150))],
+            ],
             ["type": "section", "text": ["type": "mrkdwn", "text": .string("*\(md(summary))*")]],
             ["type": "section", "fields": .array(facts)],
         ]
         if !reasons.isEmpty {
             let list = reasons.map { "• " + Self.slackEscaped($0) }.joined(separator: "\n")
-            blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": .string(Self.cut("*Why*\n" + list, 2900))]])
+            blocks.append([
+                "type": "section", "text": ["type": "mrkdwn", "text": .string(Self.cut("*Why*\n" + list, 2900))],
+            ])
         }
         if !lastDecisions.isEmpty {
             let list = lastDecisions.map {
                 "`\($0.decision) \($0.score)` \(Self.slackEscaped($0.level)): `\(Self.cut(Self.slackEscaped($0.command), 200))`"
             }.joined(separator: "\n")
             blocks.append(
-                ["type": "section", "text": ["type": "mrkdwn", "text": .string(Self.cut("*Last decisions*\n" + list, 2900))]])
+                [
+                    "type": "section",
+                    "text": ["type": "mrkdwn", "text": .string(Self.cut("*Last decisions*\n" + list, 2900))],
+                ])
         }
         let see = commands.map { "`\(Self.slackEscaped($0))`" }.joined(separator: "\n")
         blocks.append(
             [
                 "type": "context",
-                "elements": [["type": "mrkdwn", "text": .string(Self.cut("Trace: `\(md(tracePath, 500))`\n\(see)", 2900))]],
+                "elements": [
+                    ["type": "mrkdwn", "text": .string(Self.cut("Trace: `\(md(tracePath, 500))`\n\(see)", 2900))]
+                ],
             ])
         var out: [(String, JSONValue)] = [("text", .string(headline)), ("blocks", .array(blocks))]
         if let channel { out.append(("channel", .string(channel))) }

@@ -51,10 +51,12 @@ public struct ChannelSender: Sendable {
         case "slack":
             try post(Array(alert.slack(channel: channel.settings["channel"]).serialized().utf8), deadline: deadline)
         case "command":
-            try ChannelProcess.run(channel.argv, input: Array((alert.json.serialized() + "\n").utf8), deadline: deadline)
+            try ChannelProcess.run(
+                channel.argv, input: Array((alert.json.serialized() + "\n").utf8), deadline: deadline)
         case "email":
             guard let sendmail = ChannelProcess.sendmail() else {
-                throw DeliveryError("email: no sendmail on this machine (install an MTA such as msmtp-mta)", retry: false)
+                throw DeliveryError(
+                    "email: no sendmail on this machine (install an MTA such as msmtp-mta)", retry: false)
             }
             let to = channel.settings["to"] ?? ""
             let message = alert.email(to: to, from: channel.settings["from"])
@@ -62,7 +64,9 @@ public struct ChannelSender: Sendable {
         case "file":
             try append(Array((alert.json.serialized() + "\n").utf8))
         default:
-            let text = "cordon: alert: " + alert.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let text =
+                "cordon: alert: "
+                + alert.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\ncordon:   ") + "\n"
             _ = Array(text.utf8).withUnsafeBytes { FileIO.writeAll(2, $0) }
         }
@@ -72,7 +76,8 @@ public struct ChannelSender: Sendable {
         guard let url else {
             throw DeliveryError("\(label): the url is not a valid http(s) url", retry: false)
         }
-        let code = try HTTPPost.send(url, body: body, headers: headers, deadline: deadline, caFile: channel.settings["ca_file"])
+        let code = try HTTPPost.send(
+            url, body: body, headers: headers, deadline: deadline, caFile: channel.settings["ca_file"])
         switch code {
         case 200..<300: return
         case 429, 500...: throw DeliveryError("\(label) answered HTTP \(code)")

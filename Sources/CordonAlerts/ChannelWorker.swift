@@ -111,7 +111,10 @@ final class ChannelWorker: @unchecked Sendable {
                 let lost = queue
                 queue.removeAll()
                 for p in lost {
-                    failed(AlertFailure(alert: p.alert, channel: sender.label, error: "cannot start the alert thread: \(Errno(rc))", attempts: 0))
+                    failed(
+                        AlertFailure(
+                            alert: p.alert, channel: sender.label, error: "cannot start the alert thread: \(Errno(rc))",
+                            attempts: 0))
                 }
             }
         }
@@ -125,7 +128,8 @@ final class ChannelWorker: @unchecked Sendable {
                 failed(
                     AlertFailure(
                         alert: alert, channel: sender.label,
-                        error: "queue full: \(dropped) alert(s) dropped, oldest first (monitor.alert_delivery.queue is \(delivery.queue))",
+                        error:
+                            "queue full: \(dropped) alert(s) dropped, oldest first (monitor.alert_delivery.queue is \(delivery.queue))",
                         attempts: 0, dropped: dropped))
                 dropped = 0
                 lastDropped = nil

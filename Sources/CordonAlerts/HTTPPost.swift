@@ -62,8 +62,10 @@ public enum HTTPPost {
             ai = a.pointee.ai_next
             // Close-on-exec: the sandbox is spawned from another thread while this one sends, and
             // must never inherit a socket to the outside.
-            let fd = socket(a.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-                | Int32(SOCK_NONBLOCK.rawValue), 0)
+            let fd = socket(
+                a.pointee.ai_family,
+                Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                    | Int32(SOCK_NONBLOCK.rawValue), 0)
             if fd < 0 {
                 lastError = "socket: \(Errno.current)"
                 continue
@@ -102,7 +104,8 @@ extension ByteStream {
         while sent < bytes.count {
             let result: Result<Int, DeliveryError> = bytes.withUnsafeBytes { all in
                 do throws(DeliveryError) {
-                    return .success(try write(UnsafeRawBufferPointer(rebasing: all[sent...]), deadline: deadline, what: what))
+                    return .success(
+                        try write(UnsafeRawBufferPointer(rebasing: all[sent...]), deadline: deadline, what: what))
                 } catch { return .failure(error) }
             }
             sent += try result.get()

@@ -62,7 +62,8 @@ final class TLSConnection: ByteStream {
                 let why = String(cString: X509_verify_cert_error_string(verify))
                 throw DeliveryError("\(what): certificate not trusted: \(why)", retry: false)
             }
-            let detail = e == SSL_ERROR_SYSCALL ? (errno == 0 ? "connection closed" : "\(Errno.current)") : Self.lastError()
+            let detail =
+                e == SSL_ERROR_SYSCALL ? (errno == 0 ? "connection closed" : "\(Errno.current)") : Self.lastError()
             throw DeliveryError("\(what): \(detail)")
         }
     }

@@ -37,7 +37,9 @@ public struct WebhookURL: Sendable, Equatable {
             }
             hostPart = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
-            if after.first == ":" { portPart = after.dropFirst() } else if !after.isEmpty {
+            if after.first == ":" {
+                portPart = after.dropFirst()
+            } else if !after.isEmpty {
                 throw DeliveryError("url '\(text)': unexpected '\(after)' after the host", retry: false)
             }
         } else if let colon = authority.lastIndex(of: ":") {

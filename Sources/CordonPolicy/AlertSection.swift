@@ -37,7 +37,11 @@ extension PolicyDecoder {
         var channel = AlertChannel(type: type)
         var ok = true
         if let n = f["min_level"] {
-            if let level = choice(n, "\(path).min_level", Self.alertLevels) { channel.minLevel = level } else { ok = false }
+            if let level = choice(n, "\(path).min_level", Self.alertLevels) {
+                channel.minLevel = level
+            } else {
+                ok = false
+            }
         }
         for (k, _) in pairs {
             guard let key = k.scalar, key != "type", key != "min_level", key != "argv", let v = f[key] else { continue }

@@ -51,9 +51,13 @@ extension PolicyDecoder {
 
     mutating func monitor(_ node: YAMLNode) -> MonitorPolicy {
         var m = MonitorPolicy()
-        guard let f = fields(node, "monitor", known: [
-                "enabled", "sensitivity", "alert_channels", "alert_on", "alert_delivery", "events",
-            ]) else {
+        guard
+            let f = fields(
+                node, "monitor",
+                known: [
+                    "enabled", "sensitivity", "alert_channels", "alert_on", "alert_delivery", "events",
+                ])
+        else {
             return m
         }
         assign(&m.enabled, f["enabled"]) { $0.bool($1, "monitor.enabled") }

@@ -119,26 +119,31 @@ public final class RunAlerts: Sendable {
         let why = d.reasons.first.map { ": \($0)" } ?? ""
         raise(
             .criticalBlock, level: .critical,
-            summary: "cordon blocked \(d.source == "monitor" ? "inside the sandbox" : "a command") at critical level (score \(d.score))\(why): \(TerminalText.line(String(command.prefix(300))))",
+            summary:
+                "cordon blocked \(d.source == "monitor" ? "inside the sandbox" : "a command") at critical level (score \(d.score))\(why): \(TerminalText.line(String(command.prefix(300))))",
             score: Double(d.score) / 100, reasons: d.reasons)
     }
 
     /// The monitor saw tampering (`monitor.alert_on.tamper`).
     func tamper(_ detail: String) {
         guard triggers.tamper else { return }
-        raise(.tamper, level: .critical, summary: "tampering inside the sandbox: \(detail); the process was killed",
+        raise(
+            .tamper, level: .critical, summary: "tampering inside the sandbox: \(detail); the process was killed",
             reasons: [detail])
     }
 
     /// An approval has waited `seconds` for a person (`monitor.alert_on.approval_wait`).
     func approvalWaiting(_ id: String, seconds: Double, decision d: Decision?, command: String, hint: String) {
         let level = max(AlertLevel.medium, AlertLevel(gateScore: d?.score ?? 0))
-        var reasons = ["waiting for approval for \(PolicyUnits.formatDuration(seconds.rounded())) (monitor.alert_on.approval_wait is \(PolicyUnits.formatDuration(triggers.approvalWait ?? 0)))"]
+        var reasons = [
+            "waiting for approval for \(PolicyUnits.formatDuration(seconds.rounded())) (monitor.alert_on.approval_wait is \(PolicyUnits.formatDuration(triggers.approvalWait ?? 0)))"
+        ]
         reasons += d?.reasons ?? []
         reasons.append("approve with: cordon approvals approve \(id)\(hint)")
         raise(
             .approvalWait, level: level,
-            summary: "approval \(id) has waited \(PolicyUnits.formatDuration(seconds.rounded())) for a person: \(TerminalText.line(String(command.prefix(300))))",
+            summary:
+                "approval \(id) has waited \(PolicyUnits.formatDuration(seconds.rounded())) for a person: \(TerminalText.line(String(command.prefix(300))))",
             score: d.map { Double($0.score) / 100 }, reasons: reasons)
     }
 
