@@ -4,8 +4,8 @@
 // The queue is bounded: past `capacity` the oldest alert is dropped and counted (a loop that
 // raises alerts must not grow cordon's memory). A failed attempt is retried after 0.25s, 0.5s,
 // 1s, ... up to `retries` times, unless the failure will not change (a 4xx, a bad URL). When
-// the run ends, `drain` gives the queue until a deadline: alerts waiting for a retry get one
-// more attempt at once, every attempt ends by the deadline, and what is left is reported.
+// the run ends, `drain` gives the queue until a deadline: retries happen at once instead of
+// after their backoff, every attempt ends by the deadline, and what is left is reported.
 import CordonBase
 import CordonPolicy
 
@@ -158,8 +158,10 @@ final class ChannelWorker: @unchecked Sendable {
                 delivered += 1
                 continue
             }
-            if error.retry && p.attempts <= delivery.retries && drainDeadline == nil {
-                p.notBefore = Clock.now() + min(8, 0.25 * Double(1 << min(p.attempts - 1, 5)))
+            if error.retry && p.attempts <= delivery.retries {
+                // While draining there is no time for a backoff: retry at once, until the deadline.
+                p.notBefore =
+                    drainDeadline != nil ? 0 : Clock.now() + min(8, 0.25 * Double(1 << min(p.attempts - 1, 5)))
                 queue.append(p)
                 continue
             }
@@ -176,7 +178,7 @@ final class ChannelWorker: @unchecked Sendable {
     }
 
     /// The run is ending: everything must be done by `deadline`, and alerts waiting for a retry
-    /// get one last attempt now rather than after their backoff.
+    /// are tried now rather than after their backoff.
     func beginDrain(deadline: Double) {
         locked {
             drainDeadline = deadline
@@ -193,14 +195,15 @@ final class ChannelWorker: @unchecked Sendable {
                 wait(until: deadline)
             }
             closed = true
-            let why =
-                "not delivered before cordon exited (monitor.alert_delivery.drain \(PolicyUnits.formatDuration(delivery.drain)) passed)"
+            let drain = "monitor.alert_delivery.drain \(PolicyUnits.formatDuration(delivery.drain)) passed"
             if let p = inFlight {
                 failed(
                     AlertFailure(
-                        alert: p.alert, channel: sender.label, error: "still being sent when cordon exited: " + why,
-                        attempts: p.attempts + 1))
+                        alert: p.alert, channel: sender.label,
+                        error: "no answer before cordon exited (\(drain) during the attempt)", attempts: p.attempts + 1)
+                )
             }
+            let why = "not sent before cordon exited (\(drain))"
             for p in queue {
                 failed(AlertFailure(alert: p.alert, channel: sender.label, error: why, attempts: p.attempts))
             }
