@@ -50,7 +50,8 @@ let package = Package(
         .target(
             name: "CordonCLI",
             dependencies: [
-                "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
+                "CordonRun", "CordonAlerts", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox",
+                "CordonMonitor",
                 "CordonAudit", "CordonStore", "CordonScan",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),

@@ -169,4 +169,21 @@ struct AlertTests {
         let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
         #expect(!log.contains("source=alert"))
     }
+
+    @Test("an email channel on a machine without sendmail: the policy is valid, lint and run warn")
+    func emailWithoutSendmail() throws {
+        let ws = try Workspace()
+        defer { try? FileManager.default.removeItem(atPath: ws.path + ".policy.yaml") }
+        let policy = try Self.policy(ws, "  alert_channels: [{type: email, to: ops@example.com}]\n")
+        let hasSendmail = ["/usr/sbin/sendmail", "/usr/lib/sendmail", "/usr/bin/sendmail"].contains {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        let lint = try Shell.cordon(["policy", "lint", policy])
+        #expect(lint.status == 0)
+        let warning = "warning: monitor.alert_channels[0]: email to ops@example.com cannot be sent: no sendmail here"
+        #expect(lint.stderr.contains(warning) == !hasSendmail, "\(lint.stderr)")
+        let r = try ws.run(["true"], options: ["--policy", policy, "--unsandboxed"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("cordon: " + warning) == !hasSendmail, "\(r.stderr)")
+    }
 }
