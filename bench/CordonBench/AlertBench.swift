@@ -6,6 +6,7 @@
 //           a silent webhook: the command's own time (run_end durationMs) and cordon's wall
 //           time, which includes the bounded drain at exit (monitor.alert_delivery.drain).
 import CordonAlerts
+import CordonAudit
 import CordonBase
 import CordonPolicy
 import Glibc
@@ -18,6 +19,7 @@ enum AlertBench {
             return 1
         }
         sendCost(closed: closed, silent: silent.port)
+        raiseCost(closed: closed, silent: silent.port)
         return runCost(runs: runs, cordon: cordon, closed: closed, silent: silent.port)
     }
 
@@ -48,6 +50,53 @@ enum AlertBench {
         print(
             "  median \(Int(ns[ns.count / 2])) ns, p99 \(Int(ns[ns.count * 99 / 100])) ns, max \(Int(ns[ns.count - 1])) ns (first includes starting the channel threads)"
         )
+    }
+
+    /// What the run's own thread does per alert (RunAlerts.raise): the `alert` trace event, the
+    /// gate.log line (hash chain, flock) and the send, with both webhooks unreachable.
+    static func raiseCost(closed: UInt16, silent: UInt16) {
+        let dir = "/tmp/cordon-bench-alerts-raise"
+        _ = system("rm -rf \(dir)")
+        guard let recorder = try? RunRecorder(directory: LogDirectory(path: dir)) else {
+            print("cannot open a recorder in \(dir)")
+            return
+        }
+        var delivery = AlertDelivery()
+        delivery.timeout = 30
+        delivery.drain = 0
+        let d = AlertDispatcher(
+            channels: [
+                AlertChannel(type: "webhook", settings: ["url": "http://127.0.0.1:\(closed)/x"]),
+                AlertChannel(type: "webhook", settings: ["url": "http://127.0.0.1:\(silent)/x"]),
+            ], delivery: delivery, cwd: "/"
+        ) { _ in }
+        var us: [Double] = []
+        for n in 0..<2000 {
+            let alert = Alert(
+                id: "al-\(n)", time: "2026-12-06T00:00:00.000Z", kind: .criticalBlock, level: .critical,
+                summary: "cordon blocked inside the sandbox at critical level", agent: "a", project: "p",
+                run: recorder.run, session: "s-1", score: 1, reasons: ["reverse shell"], tracePath: recorder.tracePath)
+            let t0 = now()
+            try? recorder.event(
+                .alert,
+                [
+                    ("id", .string(alert.id)), ("kind", "critical_block"), ("level", "critical"),
+                    ("summary", .string(alert.summary)), ("score", 1), ("reasons", ["reverse shell"]),
+                    ("channels", ["webhook a", "webhook b"]),
+                ])
+            _ = try? recorder.log(
+                LogRecord(
+                    decision: "alert", score: 100, level: "critical", action: alert.id, source: "alert",
+                    rule: "critical_block", command: Array(alert.summary.utf8), reasons: ["reverse shell"]))
+            d.send(alert)
+            us.append((now() - t0) * 1e6)
+        }
+        d.drain()
+        us.sort()
+        print(
+            "one alert on the run's path (trace event + gate.log line + send), 2,000 alerts, both webhooks unreachable")
+        print("  median \(SandboxBench.fmt(us[us.count / 2])) us, p99 \(SandboxBench.fmt(us[us.count * 99 / 100])) us")
+        _ = system("rm -rf \(dir)")
     }
 
     // MARK: a run
