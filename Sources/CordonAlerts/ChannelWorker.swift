@@ -145,6 +145,11 @@ final class ChannelWorker: @unchecked Sendable {
                 continue
             }
             var p = queue.remove(at: next)
+            if let dd = drainDeadline, now >= dd {
+                // No time left: not attempted at all (an attempt would only time out at once).
+                failed(AlertFailure(alert: p.alert, channel: sender.label, error: notSent, attempts: p.attempts))
+                continue
+            }
             inFlight = p
             let deadline = min(now + delivery.timeout, drainDeadline ?? .infinity)
             pthread_mutex_unlock(mutex)
@@ -156,6 +161,11 @@ final class ChannelWorker: @unchecked Sendable {
             guard !closed else { break }
             guard let error = outcome else {
                 delivered += 1
+                continue
+            }
+            if let dd = drainDeadline, deadline >= dd, Clock.now() >= dd {
+                // Cut by the drain, not by the channel's own timeout: say so.
+                failed(AlertFailure(alert: p.alert, channel: sender.label, error: cutByDrain, attempts: p.attempts))
                 continue
             }
             if error.retry && p.attempts <= delivery.retries {
@@ -177,6 +187,10 @@ final class ChannelWorker: @unchecked Sendable {
         _ = pthread_cond_timedwait(cond, mutex, &ts)
     }
 
+    var drainText: String { "monitor.alert_delivery.drain \(PolicyUnits.formatDuration(delivery.drain)) passed" }
+    var notSent: String { "not sent before cordon exited (\(drainText))" }
+    var cutByDrain: String { "no answer before cordon exited (\(drainText) during the attempt)" }
+
     /// The run is ending: everything must be done by `deadline`, and alerts waiting for a retry
     /// are tried now rather than after their backoff.
     func beginDrain(deadline: Double) {
@@ -195,17 +209,11 @@ final class ChannelWorker: @unchecked Sendable {
                 wait(until: deadline)
             }
             closed = true
-            let drain = "monitor.alert_delivery.drain \(PolicyUnits.formatDuration(delivery.drain)) passed"
             if let p = inFlight {
-                failed(
-                    AlertFailure(
-                        alert: p.alert, channel: sender.label,
-                        error: "no answer before cordon exited (\(drain) during the attempt)", attempts: p.attempts + 1)
-                )
+                failed(AlertFailure(alert: p.alert, channel: sender.label, error: cutByDrain, attempts: p.attempts + 1))
             }
-            let why = "not sent before cordon exited (\(drain))"
             for p in queue {
-                failed(AlertFailure(alert: p.alert, channel: sender.label, error: why, attempts: p.attempts))
+                failed(AlertFailure(alert: p.alert, channel: sender.label, error: notSent, attempts: p.attempts))
             }
             queue.removeAll()
             pthread_cond_broadcast(cond)
