@@ -64,10 +64,16 @@ public struct ChannelSender: Sendable {
         case "file":
             try append(Array((alert.json.serialized() + "\n").utf8))
         default:
-            let text =
-                "cordon: alert: "
-                + alert.text.split(separator: "\n", omittingEmptySubsequences: false)
-                .joined(separator: "\ncordon:   ") + "\n"
+            // Control characters from the command or its evidence must not reach the terminal
+            // as such (an escape sequence could rewrite what the person sees).
+            let lines = alert.text.split(separator: "\n").map { line in
+                String(
+                    String.UnicodeScalarView(
+                        line.unicodeScalars.map { c in
+                            c.value < 0x20 || (c.value >= 0x7f && c.value < 0xa0) ? "?" : c
+                        }))
+            }
+            let text = "cordon: alert: " + lines.joined(separator: "\ncordon:   ") + "\n"
             _ = Array(text.utf8).withUnsafeBytes { FileIO.writeAll(2, $0) }
         }
     }

