@@ -15,6 +15,8 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libssl for https alert webhooks (CordonAlerts/TLSConnection.swift).
+        .systemLibrary(name: "CSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The only code that runs between clone and execve, plus syscall shims Swift cannot call.
         .target(name: "CSandbox", cSettings: [.unsafeFlags(["-O2", "-fno-stack-protector"])]),
@@ -33,25 +35,31 @@ let package = Package(
         .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
         // `.cordon/state.db`: approvals, remembered rules, approver keys (SQLite behind a protocol).
         .target(name: "CordonStore", dependencies: ["CordonBase", "CSQLite"]),
+        // Alerts: the alert value, its formats, the channels (HTTP/1.1 and TLS webhooks, commands,
+        // files, email) and the dispatcher's threads. Used by the Runner, outside the sandbox.
+        .target(name: "CordonAlerts", dependencies: ["CordonBase", "CordonPolicy", "CSSL", "CSandbox"]),
         // The `run` use case: evidence, decision, approval, isolation, monitor sink, outcome.
         .target(
             name: "CordonRun",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
-                "CordonStore", "CordonScan",
+                "CordonStore", "CordonScan", "CordonAlerts",
             ]),
         // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
         .target(name: "CordonScan", dependencies: ["CordonBase"]),
         .target(
             name: "CordonCLI",
             dependencies: [
-                "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
+                "CordonRun", "CordonAlerts", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox",
+                "CordonMonitor",
                 "CordonAudit", "CordonStore", "CordonScan",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
             name: "CordonBench",
-            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan"],
+            dependencies: [
+                "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan", "CordonAlerts",
+            ],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(
@@ -71,6 +79,9 @@ let package = Package(
         .testTarget(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(
+            name: "CordonAlertsTests",
+            dependencies: ["CordonTestSupport", "CordonBase", "CordonAlerts", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
         .testTarget(
             name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],

@@ -13,6 +13,7 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -67,6 +68,10 @@ int cs_seccomp_notify_available(void) {
 }
 
 int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0; }
+
+int cs_spawn_closefrom(void *file_actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)file_actions, from);
+}
 
 int cs_close_range(unsigned first, unsigned last, unsigned flags) {
     return syscall(SYS_close_range, first, last, flags) < 0 ? -errno : 0;

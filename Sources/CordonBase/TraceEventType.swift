@@ -18,6 +18,10 @@ public enum TraceEventType: String, CaseIterable, Sendable {
     /// An approval's transition (requested, approved, rejected, expired, cancelled) with its
     /// id and who moved it; the three above are read from older traces only.
     case approval
+    /// An alert was raised (what, for whom, which channels take it), and one a channel did not
+    /// take after its retries (or dropped from a full queue, or left at exit).
+    case alert
+    case alertFailed = "alert_failed"
     case limit, timeout
     case isolationFallback = "isolation_fallback"
     case runEnd = "run_end"

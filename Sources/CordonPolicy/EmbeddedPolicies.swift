@@ -82,6 +82,10 @@ gate:
 monitor:
   enabled: true
   sensitivity: medium
+  # Alerts go nowhere until a policy names channels (docs/anomaly.md, "Alerts").
+  alert_channels: []
+  alert_on: { critical_block: true, tamper: true, approval_wait: 5m }
+  alert_delivery: { timeout: 5s, retries: 3, drain: 2s, queue: 256 }
 
 sandbox:
   # namespaces: user, pid, mount, net, ipc, uts and cgroup namespaces, seccomp, Landlock.

@@ -60,12 +60,43 @@ public struct ScanPolicy: Sendable, Equatable {
 
 public struct AlertChannel: Sendable, Equatable {
     public var type: String
-    /// Remaining keys of the channel (url, channel, ...), after `${VAR}` expansion.
+    /// Remaining string keys of the channel (url, webhook, secret, to, path, ...), after
+    /// `${VAR}` expansion. A slack channel's `url` is stored as `webhook`.
     public var settings: [String: String] = [:]
-    public init(type: String, settings: [String: String] = [:]) {
+    /// A `command` channel's program and arguments (argv[0] a path or a name on PATH).
+    public var argv: [String] = []
+    /// Alerts below this level (`low medium high critical`) are not sent on this channel.
+    public var minLevel = "low"
+    public init(type: String, settings: [String: String] = [:], argv: [String] = [], minLevel: String = "low") {
         self.type = type
         self.settings = settings
+        self.argv = argv
+        self.minLevel = minLevel
     }
+}
+
+/// What raises an alert besides the anomaly detector (`monitor.alert_on`).
+public struct AlertTriggers: Sendable, Equatable {
+    /// A block of critical level (score 80-100), by the gate before the run or inside it.
+    public var criticalBlock = true
+    /// The monitor saw tampering (an exec changed after the gate approved it).
+    public var tamper = true
+    /// Seconds an approval may wait for a person before an alert says so (nil: never).
+    public var approvalWait: Double? = 5 * 60
+    public init() {}
+}
+
+/// How alerts are delivered (`monitor.alert_delivery`): never on the run's own path.
+public struct AlertDelivery: Sendable, Equatable {
+    /// Seconds one attempt may take (connect, send, answer) before it counts as failed.
+    public var timeout: Double = 5
+    /// Further attempts after a failed one, with growing pauses (0.25s, 0.5s, 1s, ...).
+    public var retries = 3
+    /// Seconds cordon waits at the run's end for alerts still queued or in flight.
+    public var drain: Double = 2
+    /// Alerts each channel holds while earlier ones are sent; past it the oldest is dropped.
+    public var queue = 256
+    public init() {}
 }
 
 /// What the monitor can be asked to report (`monitor.events`): the one list the policy
@@ -84,6 +115,8 @@ public struct MonitorPolicy: Sendable, Equatable {
     /// low | medium | high
     public var sensitivity = "medium"
     public var alertChannels: [AlertChannel] = []
+    public var alertOn = AlertTriggers()
+    public var alertDelivery = AlertDelivery()
     /// Event kinds the monitor asks the kernel about (nil = the monitor's default set).
     public var events: [String]?
     public init() {}

@@ -22,17 +22,24 @@ public enum PolicyDocument {
         scan.append(("on_fail", text(p.scan.onFail)))
         top.append(("scan", .object(scan)))
 
+        let m = p.monitor
         var monitor: [(String, JSONValue)] = [
-            ("enabled", .bool(p.monitor.enabled)),
-            ("sensitivity", text(p.monitor.sensitivity)),
+            ("enabled", .bool(m.enabled)),
+            ("sensitivity", text(m.sensitivity)),
+            ("alert_channels", .array(m.alertChannels.map(channel))),
             (
-                "alert_channels",
-                .array(
-                    p.monitor.alertChannels.map { c in
-                        .object(
-                            [("type", text(c.type))]
-                                + c.settings.sorted { $0.key < $1.key }.map { ($0.key, text($0.value)) })
-                    })
+                "alert_on",
+                .object([
+                    ("critical_block", .bool(m.alertOn.criticalBlock)), ("tamper", .bool(m.alertOn.tamper)),
+                    ("approval_wait", m.alertOn.approvalWait.map(duration) ?? "off"),
+                ])
+            ),
+            (
+                "alert_delivery",
+                .object([
+                    ("timeout", duration(m.alertDelivery.timeout)), ("retries", int(m.alertDelivery.retries)),
+                    ("drain", duration(m.alertDelivery.drain)), ("queue", int(m.alertDelivery.queue)),
+                ])
             ),
         ]
         if let events = p.monitor.events { monitor.append(("events", .array(events.map(text)))) }
@@ -43,6 +50,14 @@ public enum PolicyDocument {
         top.append(("log", .object([("max_size", size(p.log.maxSize)), ("keep", int(p.log.keep))])))
         top.append(("approvals", .object([("timeout", duration(p.approvals.timeout))])))
         return .object(top)
+    }
+
+    static func channel(_ c: AlertChannel) -> JSONValue {
+        var out: [(String, JSONValue)] = [("type", text(c.type))]
+        out += c.settings.sorted { $0.key < $1.key }.map { ($0.key, text($0.value)) }
+        if c.type == "command" { out.append(("argv", .array(c.argv.map(text)))) }
+        out.append(("min_level", text(c.minLevel)))
+        return .object(out)
     }
 
     static func gate(_ g: GatePolicy) -> JSONValue {

@@ -51,7 +51,13 @@ extension PolicyDecoder {
 
     mutating func monitor(_ node: YAMLNode) -> MonitorPolicy {
         var m = MonitorPolicy()
-        guard let f = fields(node, "monitor", known: ["enabled", "sensitivity", "alert_channels", "events"]) else {
+        guard
+            let f = fields(
+                node, "monitor",
+                known: [
+                    "enabled", "sensitivity", "alert_channels", "alert_on", "alert_delivery", "events",
+                ])
+        else {
             return m
         }
         assign(&m.enabled, f["enabled"]) { $0.bool($1, "monitor.enabled") }
@@ -61,57 +67,12 @@ extension PolicyDecoder {
                 $0.compactMap { $0 }
             }
         }
+        if let n = f["alert_on"] { m.alertOn = alertOn(n) }
+        if let n = f["alert_delivery"] { m.alertDelivery = alertDelivery(n) }
         assignOptional(&m.events, f["events"]) { d, n in
             d.list(n, "monitor.events") { d, item, path in d.choice(item, path, Self.monitorEvents) }
         }
         return m
-    }
-
-    /// Channel types, each with the setting that says where alerts go (nil: needs none)
-    /// and the settings it accepts.
-    static let channelTypes: [(type: String, target: String?, keys: [String])] = [
-        ("webhook", "url", ["url", "secret"]),
-        ("slack", "url", ["url", "channel"]),
-        ("email", "to", ["to"]),
-        ("file", "path", ["path"]),
-        ("stderr", nil, []),
-    ]
-
-    /// An alert channel, `.some(nil)` when its target expanded to the empty string: that is
-    /// how a policy names an optional channel (`url: ${SLACK_WEBHOOK:-}`) which is dropped
-    /// when the variable is not set.
-    mutating func alertChannel(_ node: YAMLNode, _ path: String) -> AlertChannel?? {
-        guard let pairs = node.mapping else {
-            fail(node, "\(path) must be a mapping with a type, found \(found(node))")
-            return nil
-        }
-        guard let typeNode = node["type"] else {
-            fail(node, "\(path) needs a type (\(Self.channelTypes.map(\.type).joined(separator: ", ")))")
-            return nil
-        }
-        guard let type = choice(typeNode, "\(path).type", Self.channelTypes.map(\.type)),
-            let spec = Self.channelTypes.first(where: { $0.type == type })
-        else { return nil }
-        guard let f = fields(node, path, known: ["type"] + spec.keys) else { return nil }
-        var settings: [String: String] = [:]
-        var ok = true
-        for (k, _) in pairs {
-            guard let key = k.scalar, key != "type", let v = f[key] else { continue }
-            if let s = string(v, "\(path).\(key)") { settings[key] = s } else { ok = false }
-        }
-        guard ok else { return nil }
-        if let target = spec.target {
-            guard let value = settings[target], let at = f[target] else {
-                fail(node, "\(path): a \(type) channel needs '\(target)'")
-                return nil
-            }
-            if value.isEmpty { return .some(nil) }
-            if target == "url" && !(value.hasPrefix("https://") || value.hasPrefix("http://")) {
-                fail(at, "\(path).url must start with https:// or http://, found '\(value)'")
-                return nil
-            }
-        }
-        return .some(AlertChannel(type: type, settings: settings))
     }
 
     mutating func log(_ node: YAMLNode) -> LogPolicy {

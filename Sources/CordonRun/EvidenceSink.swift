@@ -11,6 +11,8 @@ final class EvidenceSink: MonitorSink {
     let observer: RunObserver
     /// The run's approvals: asked, queued or refused as `--approval` says.
     let approvals: RunApprovals
+    /// Critical blocks and tamper raise alerts (RunAlerts); sent off the monitor's thread.
+    let alerts: RunAlerts
     /// The first write failure: the monitor then stops the run (fail closed), since every later
     /// exec, connect or write would go unrecorded.
     var recordFailure: String?
@@ -21,15 +23,20 @@ final class EvidenceSink: MonitorSink {
 
     var evidenceFailure: String? { recordFailure ?? approvals.failure }
 
-    init(recorder: RunRecorder, observer: RunObserver, approvals: RunApprovals, networkOff: Bool = false) {
+    init(
+        recorder: RunRecorder, observer: RunObserver, approvals: RunApprovals, alerts: RunAlerts,
+        networkOff: Bool = false
+    ) {
         self.recorder = recorder
         self.observer = observer
         self.approvals = approvals
+        self.alerts = alerts
         self.networkOff = networkOff
     }
 
     func monitorDecided(_ d: Decision, for a: Action, pid: Int32) {
         do throws(AuditError) { try recorder.record(d, for: a, pid: pid) } catch { lost("a monitor decision", error) }
+        alerts.decided(d, a)
         if d.decision == .block {
             let cmd: String
             if case .argv(let v) = a.payload { cmd = TerminalText.command(v) } else { cmd = TerminalText.line(a.id) }
@@ -43,6 +50,9 @@ final class EvidenceSink: MonitorSink {
 
     func monitorObserved(_ type: TraceEventType, _ fields: [(String, JSONValue)]) {
         do throws(AuditError) { try recorder.event(type, fields) } catch { lost("a monitor event", error) }
+        if type == .violation, fields.contains(where: { $0.0 == "kind" && $0.1.stringValue == "tamper" }) {
+            alerts.tamper(fields.first { $0.0 == "detail" }?.1.stringValue ?? "an exec changed after approval")
+        }
         if type == .connect && networkOff && !toldNetworkOff && Self.reachesOut(fields) {
             toldNetworkOff = true
             observer.notice(

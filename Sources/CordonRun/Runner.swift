@@ -5,6 +5,7 @@
 //
 //   CLI ──► Runner ──► Gate (decision) ──► Recorder (gate.log + trace)
 //                 └──► Isolation / Sandbox ◄── Monitor ──► Runner's MonitorSink ──► Recorder
+import CordonAlerts
 import CordonAudit
 import CordonBase
 import CordonGate
@@ -46,6 +47,8 @@ public final class Runner {
     var monitor: Monitor?
     /// The run's approvals (its own command's, and held execs').
     let approvals: RunApprovals
+    /// The run's alerts (RunAlerts): critical blocks, tamper, long approval waits, anomalies.
+    public let alerts: RunAlerts
 
     /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
     /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
@@ -75,7 +78,14 @@ public final class Runner {
         let recorder = recorder
         let start = start
         try Self.evidence { () throws(AuditError) in try recorder.start(start) }
-        approvals = RunApprovals(request: request, recorder: recorder, observer: observer, project: start.project)
+        alerts = RunAlerts(
+            policy: policy, recorder: recorder, start: start, logDirectory: request.logDirectory.path,
+            cwd: request.startDirectory)
+        for warning in AlertChannelWarnings.of(policy.monitor.alertChannels) {
+            observer.notice("cordon: warning: \(warning)\n")
+        }
+        approvals = RunApprovals(
+            request: request, recorder: recorder, observer: observer, project: start.project, alerts: alerts)
         PhaseTimer.shared.mark("evidence opened")
         began = Sandbox.monotonicNow()
     }
@@ -111,6 +121,7 @@ public final class Runner {
         try Self.evidence { () throws(AuditError) in
             try recorder.record(decision, for: action, pid: getpid(), bounded: false)
         }
+        alerts.decided(decision, action)
         PhaseTimer.shared.mark("decision recorded")
         return (decision, action)
     }
@@ -190,7 +201,7 @@ public final class Runner {
         let policy = request.policy
         if policy.monitor.enabled {
             let sink = EvidenceSink(
-                recorder: recorder, observer: observer, approvals: approvals,
+                recorder: recorder, observer: observer, approvals: approvals, alerts: alerts,
                 networkOff: policy.sandbox.network == .none)
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
@@ -327,6 +338,9 @@ public final class Runner {
                 "monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (writers \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))"
             )
         }
+        // Alerts still queued get a bounded time (monitor.alert_delivery.drain); durationMs above
+        // is the command's, without it. Their failures are written before run_end.
+        alerts.drain()
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
         return RunResult(exitCode: cordonExit, summary: monitor?.summary)

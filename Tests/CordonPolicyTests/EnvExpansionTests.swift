@@ -80,7 +80,7 @@ struct EnvExpansionTests {
         #expect(try load(yaml).monitor.alertChannels == [AlertChannel(type: "stderr")])
         #expect(
             try load(yaml, environment: ["SLACK": "https://s"]).monitor.alertChannels == [
-                AlertChannel(type: "slack", settings: ["url": "https://s"]), AlertChannel(type: "stderr"),
+                AlertChannel(type: "slack", settings: ["webhook": "https://s"]), AlertChannel(type: "stderr"),
             ])
     }
 

@@ -191,8 +191,8 @@ struct PolicyErrorTests {
                     - type: email
                 """,
             errors: [
-                "test.yaml:3:7: monitor.alert_channels[0] needs a type (webhook, slack, email, file, stderr)",
-                "test.yaml:4:13: monitor.alert_channels[1].type: unknown value 'pager' (valid: webhook, slack, email, file, stderr)",
+                "test.yaml:3:7: monitor.alert_channels[0] needs a type (webhook, slack, command, email, file, stderr)",
+                "test.yaml:4:13: monitor.alert_channels[1].type: unknown value 'pager' (valid: webhook, slack, command, email, file, stderr)",
                 "test.yaml:6:12: monitor.alert_channels[2].url must start with https:// or http://, found 'ftp://x'",
                 "test.yaml:7:7: monitor.alert_channels[3]: a email channel needs 'to'",
             ]),
@@ -269,6 +269,44 @@ struct PolicyErrorTests {
             name: "a channel setting that does not belong to its type",
             yaml: "monitor:\n  alert_channels: [{type: stderr, url: x}]\n",
             errors: ["test.yaml:2:35: unknown key 'url' in monitor.alert_channels[0]"]),
+        BadPolicy(
+            name: "alert channels in the AgentCop shape, each wrong in its own way",
+            yaml: """
+                monitor:
+                  alert_channels:
+                    - {type: slack, webhook: "hooks.slack.com/x"}
+                    - {type: slack, webhook: "https://a", url: "https://b"}
+                    - {type: command, argv: []}
+                    - {type: command, argv: notify}
+                    - {type: command}
+                    - {type: email, to: "ops"}
+                    - {type: file, path: /tmp/a, min_level: severe}
+                """,
+            errors: [
+                "test.yaml:3:30: monitor.alert_channels[0].webhook must start with https:// or http://, found 'hooks.slack.com/x'",
+                "test.yaml:4:48: monitor.alert_channels[1]: a slack channel takes 'webhook' or 'url', not both",
+                "test.yaml:5:29: monitor.alert_channels[2].argv must name a program (a path or a name on PATH), found an empty list",
+                "test.yaml:6:29: monitor.alert_channels[3].argv must be a list, found 'notify'",
+                "test.yaml:7:7: monitor.alert_channels[4]: a command channel needs 'argv' (a list: program and arguments)",
+                "test.yaml:8:25: monitor.alert_channels[5].to must be an email address like ops@example.com, found 'ops'",
+                "test.yaml:9:45: monitor.alert_channels[6].min_level: unknown value 'severe' (valid: low, medium, high, critical)",
+            ]),
+        BadPolicy(
+            name: "alert triggers and delivery out of range",
+            yaml: """
+                monitor:
+                  alert_on: {approval_wait: soon, tamper: yes, page: true}
+                  alert_delivery: {timeout: 0s, drain: 5m, retries: 11, queue: 0}
+                """,
+            errors: [
+                "test.yaml:2:29: monitor.alert_on.approval_wait must be a duration like 5m or 90s, or off, found 'soon'",
+                "test.yaml:2:43: monitor.alert_on.tamper must be true or false, found 'yes'",
+                "test.yaml:2:48: unknown key 'page' in monitor.alert_on",
+                "test.yaml:3:29: monitor.alert_delivery.timeout must be longer than 0s",
+                "test.yaml:3:40: monitor.alert_delivery.drain must be at most 1m, found '5m'",
+                "test.yaml:3:53: monitor.alert_delivery.retries must be an integer from 0 to 10, found '11'",
+                "test.yaml:3:64: monitor.alert_delivery.queue must be an integer from 1 to 100000, found '0'",
+            ]),
         BadPolicy(
             name: "context that is not a mapping",
             yaml: "gate:\n  rules:\n    - {id: r, match: {context: [a]}, decision: block}\n",

@@ -28,7 +28,12 @@ struct PolicyYAMLTests {
           sensitivity: low
           alert_channels:
             - {type: webhook, url: "https://h/x?a=1&b=${HOOK}", secret: "s#1"}
-            - {type: email, to: "ops@example.com"}
+            - {type: email, to: "ops@example.com", min_level: high}
+            - {type: slack, webhook: "https://hooks.slack.com/services/T/B/X", channel: "#ops"}
+            - {type: command, argv: [notify, "--to", "on call", "${HOOK}"], min_level: critical}
+            - {type: file, path: /var/log/cordon-alerts.jsonl}
+          alert_on: {critical_block: false, tamper: true, approval_wait: off}
+          alert_delivery: {timeout: 1.5s, retries: 0, drain: 0s, queue: 1}
           events: [exec, connect]
         gate:
           allow: ["web_*", "", "-dash", "null", "123", "tab\there"]

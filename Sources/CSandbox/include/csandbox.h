@@ -163,6 +163,9 @@ int cs_seccomp_notify_available(void);
 /// pipe2(O_CLOEXEC).
 int cs_pipe_cloexec(int fds[2]);
 int cs_close_range(unsigned first, unsigned last, unsigned flags);
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34, a GNU extension Swift's Glibc module
+/// does not show): the alert channels' programs get no descriptor of cordon's above `from`.
+int cs_spawn_closefrom(void *file_actions, int from);
 int cs_sigfillset_block(void *oldset);   // blocks all signals, saves the old mask (sigset_t)
 int cs_sigmask_restore(const void *oldset);
 int cs_signalfd_for(const int *sigs, int n);   // blocks them and returns a signalfd

@@ -164,6 +164,21 @@ public final class RunRecorder: Sendable {
         try trace.write(TraceEventType.decision.rawValue, fields, bounded: bounded)
     }
 
+    /// A gate.log line that is not a gate decision (`source=alert`, ...): the run's id, agent
+    /// and session are filled in where the record leaves them empty. Returns its chain value.
+    @discardableResult
+    public func log(_ record: LogRecord) throws(AuditError) -> String {
+        let (agent, session) = identity.withLock { $0 }
+        var r = record
+        if r.run.isEmpty { r.run = run }
+        if r.agent.isEmpty { r.agent = agent }
+        if r.session.isEmpty { r.session = session }
+        let result: Result<String, AuditError> = log.withLock { w in
+            do throws(AuditError) { return .success(try w.append(r)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
     /// `approval_*`): the monitor's vocabulary, described in docs/trace.schema.json.
     public func event(_ type: TraceEventType, _ fields: [(String, JSONValue)]) throws(AuditError) {

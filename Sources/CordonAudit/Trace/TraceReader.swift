@@ -113,7 +113,8 @@ public enum TraceReader {
     /// instead of built as new strings, line after line.
     static let fieldNames = JSONKeyTable([
         "v", "ts", "run", "seq", "type", "action", "actionId", "actionType", "address", "afterSeconds", "agent",
-        "agentId", "args", "argv", "blocksIn", "blocksOut", "by", "chain", "command", "context", "cordonExit", "cwd",
+        "agentId", "args", "argv", "attempts", "blocksIn", "blocksOut", "by", "chain", "channel", "channels", "command",
+        "context", "cordonExit", "cwd", "dropped",
         "error", "interruptedBy", "limits",
         "decision", "denials", "detail", "detector", "durationMs", "endpoints", "environment", "evidence", "exitCode",
         "family", "filesDeleted", "filesWritten", "findings", "id", "isolation", "kind", "level", "limit", "maxRssKiB",

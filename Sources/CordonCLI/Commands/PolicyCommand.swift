@@ -1,3 +1,4 @@
+import CordonAlerts
 import CordonAudit
 import CordonBase
 import CordonGate
@@ -85,8 +86,12 @@ enum PolicyCommand: Subcommand {
         var failed = 0
         for file in files {
             do {
-                _ = try loadPolicy(path: file, environment: ctx.environment)
+                let policy = try loadPolicy(path: file, environment: ctx.environment)
                 ctx.output.out("\(file): ok\n")
+                // Valid, but a channel this machine cannot use (email without sendmail).
+                for w in AlertChannelWarnings.of(policy.monitor.alertChannels) {
+                    ctx.output.err("\(file): warning: \(w)\n")
+                }
             } catch {
                 failed += 1
                 // The message's first line is a summary; the rest are FILE:LINE:COL lines.

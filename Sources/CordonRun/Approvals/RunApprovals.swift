@@ -37,13 +37,29 @@ final class RunApprovals {
     var failure: String?
     /// `--approval prompt` during the run: questions on /dev/tty, answered without blocking.
     var prompts: TerminalPrompts?
+    /// Pending approvals this run waits for, since when, for what: one alert each once the wait
+    /// passes `monitor.alert_on.approval_wait`.
+    let alerts: RunAlerts
+    var waiting: [String: (since: Double, decision: Decision, command: String)] = [:]
 
-    init(request: RunRequest, recorder: RunRecorder, observer: RunObserver, project: String) {
+    init(request: RunRequest, recorder: RunRecorder, observer: RunObserver, project: String, alerts: RunAlerts) {
         self.request = request
         self.recorder = recorder
         self.observer = observer
         self.project = project
+        self.alerts = alerts
         mode = request.approval
+    }
+
+    /// Raises the approval-wait alert for approvals still pending past the policy's limit.
+    func checkWaits(now: Double) {
+        guard !waiting.isEmpty, let limit = request.policy.monitor.alertOn.approvalWait else { return }
+        for (id, w) in waiting.sorted(by: { $0.key < $1.key }) where now - w.since >= limit {
+            waiting[id] = nil
+            guard outstanding.contains(id) else { continue }
+            alerts.approvalWaiting(
+                id, seconds: now - w.since, decision: w.decision, command: w.command, hint: approveHint)
+        }
     }
 
     var timeout: Double { request.policy.approvals.timeout }
@@ -123,6 +139,9 @@ final class RunApprovals {
             d, action: action, run: recorder.run, project: project, waiter: WaiterIdentity.current(), timeout: timeout)
         trace("requested", a, actionId: action.id, by: nil)
         outstanding.insert(a.id)
+        if alerts.enabled {
+            waiting[a.id] = (ApprovalDesk.now(), d, String(decoding: ActionCoding.commandBytes(action), as: UTF8.self))
+        }
         return a
     }
 
@@ -191,6 +210,7 @@ final class RunApprovals {
         while true {
             let v = try desk.changeCounter()
             let now = ApprovalDesk.now()
+            checkWaits(now: now)
             if v != version || (a.deadline.map { now >= $0 } ?? false) {
                 version = v
                 if let dl = a.deadline, now >= dl {
@@ -302,6 +322,7 @@ final class RunApprovals {
                 lastKnown.removeAll()
             }
             let now = ApprovalDesk.now()
+            checkWaits(now: now)
             let v = try desk.changeCounter()
             if v == seenVersion, lastKnown[id] != nil, now - lastRead < 0.1 { return .pending(id) }
             if v != seenVersion {
