@@ -23,6 +23,8 @@ public final class MCPProxy: Sendable {
         var readerDone = false
         /// The client closed stdin: `run` stops the server and returns.
         var clientDone = false
+        /// The proxy's exit status when the server ended before the client closed stdin.
+        var diedFirst: Int32?
     }
     let state = Mutex(State())
 
@@ -68,7 +70,11 @@ public final class MCPProxy: Sendable {
         let child = pid
         Thread.start { self.reap(child, server) }
         pumpClient(server)
-        state.withLock { $0.clientDone = true }
+        let diedFirst = state.withLock { s in
+            s.clientDone = true
+            return s.diedFirst
+        }
+        if let diedFirst { return diedFirst }
         // The client is gone: the server gets EOF on stdin and normally exits; one that does
         // not is stopped (SIGTERM, then SIGKILL) so no orphan outlives its client.
         server.close()
@@ -239,6 +245,7 @@ public final class MCPProxy: Sendable {
         let why = ended + " before answering"
         let (unanswered, clientDone): ([String], Bool) = state.withLock { s in
             s.gone = why
+            if !s.clientDone { s.diedFirst = ExitCode.of(ws) }
             let ids = Array(s.pending.keys)
             s.pending = [:]
             return (ids, s.clientDone)
