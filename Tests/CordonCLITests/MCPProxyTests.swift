@@ -29,12 +29,14 @@ private final class MCPClient: @unchecked Sendable {
     let errors = Pipe()
     var buffer: [UInt8] = []
 
-    init(extra: [String] = [], server: [String]? = nil) throws {
+    init(extra: [String] = [], server: [String]? = nil, copyServer: Bool = false) throws {
         // A proxy that exited (its server died) must fail the test, not kill the runner.
         signal(SIGPIPE, SIG_IGN)
         dir = NSTemporaryDirectory() + "cordon-mcp-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
+        // Under --sandbox only the workspace (this directory) is visible to the server.
+        if copyServer { try FileManager.default.copyItem(atPath: serverScript, toPath: dir + "/server.py") }
         process.executableURL = URL(fileURLWithPath: TestProcess.cordon)
         process.arguments =
             ["mcp-proxy", "--policy", "policy.yaml", "--name", "fixture"] + extra + ["--"]
@@ -212,6 +214,20 @@ struct MCPProxyTests {
         #expect(a["result"]?["isError"]?.boolValue == true)
         #expect(text(a)?.contains("Queued as approval A-") == true)
         #expect(c.finish() == 0)
+    }
+
+    @Test(
+        "--sandbox runs the server under cordon run, and the proxy still passes its answers",
+        .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+    func sandboxed() throws {
+        let c = try MCPClient(extra: ["--sandbox"], server: ["python3", "server.py"], copyServer: true)
+        let hello = try #require(try c.initialize())
+        #expect(hello["result"]?["serverInfo"]?["name"]?.stringValue == "fixture")
+        c.call(2, "echo", #"{"text":"inside"}"#)
+        #expect(text(try c.answer(2)) == "echo: inside")
+        #expect(c.finish() == 0)
+        // The run is in gate.log as cordon run's own: the server was started by the sandbox.
+        #expect(c.gateLog.contains("source=run"))
     }
 
     @Test("a server that cannot be started is exit 127 with the reason")

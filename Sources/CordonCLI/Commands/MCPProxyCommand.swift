@@ -68,6 +68,7 @@ enum MCPProxyCommand: Subcommand {
         let cwd = FileIO.cwd()
         let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd)
         let server = parsed.value("name") ?? serverName(command)
+        let display = command[0]
         if parsed.flag("sandbox") {
             var run = [selfPath(), "run"]
             if let p = parsed.value("policy") { run += ["--policy", p] }
@@ -83,7 +84,7 @@ enum MCPProxyCommand: Subcommand {
             approvalWait: wait, project: RunStart.defaultProject(cwd: cwd))
         signal(SIGPIPE, SIG_IGN)
         do throws(RequestFailure) {
-            return try MCPProxy(settings: settings, argv: command).run()
+            return try MCPProxy(settings: settings, argv: command, display: display).run()
         } catch {
             throw CLIError(error)
         }

@@ -28,9 +28,13 @@ public final class MCPProxy: Sendable {
     }
     let state = Mutex(State())
 
-    public init(settings: MCPGateSettings, argv: [String]) throws(RequestFailure) {
+    /// The server as messages name it (its own command, also under --sandbox).
+    let display: String
+
+    public init(settings: MCPGateSettings, argv: [String], display: String) throws(RequestFailure) {
         gate = try MCPGate(settings)
         self.argv = argv
+        self.display = display
     }
 
     /// Runs until the client closes stdin (exit 0 once the server has stopped) or the server
@@ -241,7 +245,7 @@ public final class MCPProxy: Sendable {
         let ws = WaitStatus(raw: status)
         let stop = MCPGate.now() + 0.5
         while !state.withLock({ $0.readerDone }) && MCPGate.now() < stop { usleep(5_000) }
-        let ended = "the MCP server '\(argv[0])' \(Self.describe(ws))"
+        let ended = "the MCP server '\(display)' \(Self.describe(ws))"
         let why = ended + " before answering"
         let (unanswered, clientDone): ([String], Bool) = state.withLock { s in
             s.gone = why
