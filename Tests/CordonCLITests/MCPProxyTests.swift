@@ -102,7 +102,8 @@ private final class MCPClient: @unchecked Sendable {
     func initialize() throws -> JSONValue? {
         request(
             1, "initialize",
-            #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"scripted-client","version":"1"}}"#)
+            #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"scripted-client","version":"1"}}"#
+        )
         let a = try answer(1)
         send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
         return a
@@ -128,7 +129,9 @@ struct MCPProxyTests {
         let hello = try #require(try c.initialize())
         #expect(hello["result"]?["serverInfo"]?["name"]?.stringValue == "fixture")
         c.request(2, "tools/list")
-        let names = try #require(try c.answer(2)?["result"]?["tools"]?.arrayValue).compactMap { $0["name"]?.stringValue }
+        let names = try #require(try c.answer(2)?["result"]?["tools"]?.arrayValue).compactMap {
+            $0["name"]?.stringValue
+        }
         #expect(Set(names) == ["echo", "read_file", "run_command", "big", "crash", "slow"])
         c.call(3, "echo", #"{"text":"hi"}"#)
         let echoed = try c.answer(3)
@@ -150,7 +153,9 @@ struct MCPProxyTests {
         #expect(log.contains(#"cmd="mcp__fixture__echo {\"text\":\"hi\"}""#))
     }
 
-    @Test("the server dying mid-call answers the pending call with an error within 1 s, and the proxy exits with its status")
+    @Test(
+        "the server dying mid-call answers the pending call with an error within 1 s, and the proxy exits with its status"
+    )
     func serverDeath() throws {
         let c = try MCPClient()
         _ = try #require(try c.initialize())
@@ -163,7 +168,8 @@ struct MCPProxyTests {
         #expect(c.finish(within: 5) == 3)
     }
 
-    @Test("a server that reads a request and exits without answering: the client gets an error and the proxy its status")
+    @Test(
+        "a server that reads a request and exits without answering: the client gets an error and the proxy its status")
     func serverExits() throws {
         let c = try MCPClient(server: ["sh", "-c", "read line; sleep 0.2; exit 4"])
         c.request(7, "tools/list")
@@ -195,7 +201,8 @@ struct MCPProxyTests {
         var id: String?
         _ = KillCordon.poll(seconds: 10) {
             let r = try? Shell.cordon(["approvals", "list", "--json"], cwd: c.dir)
-            id = r?.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["id"]?.stringValue }
+            id =
+                r?.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["id"]?.stringValue }
                 .first
             return id != nil
         }

@@ -41,7 +41,9 @@ enum ServeBench {
         let socket = dir + "/cordon.sock"
         var pid: pid_t = 0
         var argv: [UnsafeMutablePointer<CChar>?] =
-            [cordon, "serve", "--log-dir", dir, "--socket", socket, "--threads", String(threads)].map { strdup($0) }
+            [cordon, "serve", "--log-dir", dir, "--socket", socket, "--threads", String(threads)].map { s in
+                s.withCString { strdup($0) }
+            }
             + [nil]
         var fa = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
@@ -69,9 +71,10 @@ enum ServeBench {
             print("cordon serve did not answer the inspect request as expected")
             return 1
         }
+        let duration = seconds
         let counts = ParallelMap.map(count: connections, threads: connections, minimumPerThread: 1) { _ -> Int in
             guard let c = Connection(socket) else { return -1 }
-            let stop = now() + seconds
+            let stop = now() + duration
             var n = 0
             while now() < stop {
                 guard c.exchange(message) != nil else { return -1 }
