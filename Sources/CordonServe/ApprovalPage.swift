@@ -1,6 +1,7 @@
 // `GET /approvals/:id`: the approvalUrl of an inspect answer, a small page showing what is
 // asked and a form to approve or reject it with a token. Everything shown is escaped: the
 // command and reasons come from the agent, which must not be able to script the approver's page.
+import CordonAudit
 import CordonBase
 import CordonStore
 
@@ -57,19 +58,5 @@ enum ApprovalPage {
         return HTTPResponse(status: status, contentType: "text/html; charset=utf-8", body: Array(html.utf8))
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTML.escape(s) }
 }

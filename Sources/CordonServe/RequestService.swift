@@ -43,7 +43,7 @@ public final class RequestService {
     /// Where gate.log and state.db live (approvals are queued there even without `log`).
     public let directory: LogDirectory
     /// nil: decisions are not logged (the CLI without --log).
-    let log: GateLogWriter?
+    let log: SharedGateLog?
     /// The environment a request without one is judged in (`--env`).
     public var environment: String?
     /// `--sandboxed`: judged as if run in the policy's sandbox.
@@ -52,24 +52,17 @@ public final class RequestService {
     public var project: String
     private var desk: ApprovalDesk?
 
+    /// `log`: where decisions go (nil: not logged); the server's workers share one.
     public init(
-        policy: Policy, directory: LogDirectory, logging: Bool, environment: String?, sandbox: SandboxFacts?,
+        policy: Policy, directory: LogDirectory, log: SharedGateLog?, environment: String?, sandbox: SandboxFacts?,
         project: String
-    ) throws(RequestFailure) {
+    ) {
         self.policy = policy
         self.directory = directory
+        self.log = log
         self.environment = environment
         self.sandbox = sandbox
         self.project = project
-        if logging {
-            do throws(AuditError) {
-                log = try GateLogWriter(directory: directory, maxSize: policy.log.maxSize, keep: policy.log.keep)
-            } catch {
-                throw Self.logFailure(error)
-            }
-        } else {
-            log = nil
-        }
     }
 
     /// Parses `body` (`what` names it in errors: `<stdin>`, a file, `body`) and answers it.
@@ -90,9 +83,7 @@ public final class RequestService {
         }
         if let sandbox { action.sandbox = sandbox }
         let d = Gate.evaluate(action, policy: policy)
-        if let log {
-            do throws(AuditError) { _ = try log.append(d, for: action) } catch { throw Self.logFailure(error) }
-        }
+        try log?.append(d, for: action)
         let approval = try queue(d, action)
         switch shape {
         case .inspect:

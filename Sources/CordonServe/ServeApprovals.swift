@@ -88,7 +88,7 @@ extension ServeRoutes {
 
     /// A refused request as a gate.log line (source=serve, rule=serve-unauthorized).
     func refused(_ r: HTTPRequest, _ why: String) {
-        _ = try? log.append(
+        log.append(
             LogRecord(
                 decision: "block", score: 0, level: "safe", agent: "", session: "", run: "", action: "",
                 source: "serve", pid: getpid(), rule: "serve-unauthorized",

@@ -31,17 +31,12 @@ public struct ServeAccess: Sendable {
 public final class ServeRoutes: HTTPHandler {
     let service: RequestService
     let access: ServeAccess
-    let log: GateLogWriter
+    let log: SharedGateLog
 
-    public init(service: RequestService, access: ServeAccess) throws(RequestFailure) {
+    public init(service: RequestService, access: ServeAccess, log: SharedGateLog) {
         self.service = service
         self.access = access
-        do throws(AuditError) {
-            log = try GateLogWriter(
-                directory: service.directory, maxSize: service.policy.log.maxSize, keep: service.policy.log.keep)
-        } catch {
-            throw RequestService.logFailure(error)
-        }
+        self.log = log
     }
 
     public func handle(_ r: HTTPRequest) -> HTTPResponse {

@@ -148,7 +148,8 @@ struct MCPProxyTests {
         #expect(c.finish() == 0)
         let log = c.gateLog
         #expect(log.contains("decision=block score=80"))
-        #expect(log.contains("source=mcp"))
+        #expect(log.contains("source=mcp "))
+        #expect(log.contains("source=mcp-list"))
         #expect(log.contains("agent=scripted-client"))
         #expect(log.contains(#"cmd="mcp__fixture__echo {\"text\":\"hi\"}""#))
     }

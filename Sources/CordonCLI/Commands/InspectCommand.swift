@@ -94,13 +94,15 @@ enum RequestApproval {
         let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd)
         let sandbox =
             parsed.flag("sandboxed") ? SandboxFacts(policy: policy, workspace: cwd, home: ctx.environment["HOME"]) : nil
-        do throws(RequestFailure) {
-            return try RequestService(
-                policy: policy, directory: dir, logging: parsed.flag("log") || parsed.value("log-dir") != nil,
-                environment: parsed.value("env"), sandbox: sandbox, project: RunStart.defaultProject(cwd: cwd))
-        } catch {
-            throw CLIError(error)
+        var log: SharedGateLog?
+        if parsed.flag("log") || parsed.value("log-dir") != nil {
+            do throws(RequestFailure) { log = try SharedGateLog(directory: dir, policy: policy.log) } catch {
+                throw CLIError(error)
+            }
         }
+        return RequestService(
+            policy: policy, directory: dir, log: log, environment: parsed.value("env"), sandbox: sandbox,
+            project: RunStart.defaultProject(cwd: cwd))
     }
 
     static func queue(_ d: Decision, _ action: Action, _ parsed: ParsedArguments, _ ctx: Context, policy: Policy)

@@ -79,16 +79,15 @@ enum ServeCommand: Subcommand {
         let access = ServeAccess(token: token, tokenForAll: tcp != nil)
         let sandbox =
             parsed.flag("sandboxed") ? SandboxFacts(policy: policy, workspace: cwd, home: ctx.environment["HOME"]) : nil
-        var routes: [any HTTPHandler] = []
-        do throws(RequestFailure) {
-            for _ in 0..<threads {
-                let service = try RequestService(
-                    policy: policy, directory: dir, logging: true, environment: parsed.value("env"), sandbox: sandbox,
-                    project: RunStart.defaultProject(cwd: cwd))
-                routes.append(try ServeRoutes(service: service, access: access))
-            }
-        } catch {
+        let log: SharedGateLog
+        do throws(RequestFailure) { log = try SharedGateLog(directory: dir, policy: policy.log) } catch {
             throw CLIError(error)
+        }
+        let routes: [any HTTPHandler] = (0..<threads).map { _ in
+            let service = RequestService(
+                policy: policy, directory: dir, log: log, environment: parsed.value("env"), sandbox: sandbox,
+                project: RunStart.defaultProject(cwd: cwd))
+            return ServeRoutes(service: service, access: access, log: log)
         }
         // Signals are read by one thread with sigwait; blocked before the workers start, so
         // they inherit the mask and no worker is interrupted mid-answer.

@@ -46,19 +46,12 @@ final class MCPGate: Sendable {
     let settings: MCPGateSettings
     let session: String
     let clientName = Mutex<String?>(nil)
-    let log: Mutex<GateLogWriter>
+    let log: SharedGateLog
 
     init(_ settings: MCPGateSettings) throws(RequestFailure) {
         self.settings = settings
         session = "mcp-\(getpid())-\(Timestamp.now().milliseconds)"
-        do throws(AuditError) {
-            log = Mutex(
-                try GateLogWriter(
-                    directory: settings.directory, maxSize: settings.policy.log.maxSize,
-                    keep: settings.policy.log.keep))
-        } catch {
-            throw RequestService.logFailure(error)
-        }
+        log = try SharedGateLog(directory: settings.directory, policy: settings.policy.log)
     }
 
     enum Verdict {
@@ -111,8 +104,10 @@ final class MCPGate: Sendable {
                 kept.append(t)
                 continue
             }
-            let a = action(
+            var a = action(
                 id: "mcp-list-" + String(SHA256.hex(toolName(name)).prefix(12)), tool: name, arguments: .object([]))
+            // Not an action the agent took: `cordon stats` counts source=mcp, not mcp-list.
+            a.source = "mcp-list"
             let d = Gate.evaluate(a, policy: settings.policy)
             if d.decision == .block {
                 _ = record(d, a)
@@ -127,13 +122,11 @@ final class MCPGate: Sendable {
 
     /// Appends the decision to gate.log; a message when it could not.
     func record(_ d: Decision, _ a: Action) -> String? {
-        log.withLock { w in
-            do throws(AuditError) {
-                _ = try w.append(d, for: a)
-                return nil
-            } catch {
-                return "cannot write gate.log: \(error.message)"
-            }
+        do throws(RequestFailure) {
+            try log.append(d, for: a)
+            return nil
+        } catch {
+            return error.message
         }
     }
 
@@ -184,19 +177,24 @@ final class MCPGate: Sendable {
 
     static func now() -> Double { Double(Timestamp.now().milliseconds) / 1000 }
 
-    /// `(score 92, critical, rule R): reason; reason`.
-    static func summary(_ d: Decision) -> String {
-        var s = "(score \(d.score), \(d.level.rawValue)"
-        if let r = d.policyRule, !r.isEmpty { s += ", rule \(r)" }
-        s += ")"
-        if !d.reasons.isEmpty { s += ": " + d.reasons.joined(separator: "; ") }
-        return s
-    }
+    static func summary(_ d: Decision) -> String { DecisionText.summary(d) }
 }
 
 extension Action.Payload {
     var toolName: String? {
         if case .tool(let n, _) = self { return n }
         return nil
+    }
+}
+
+/// How a refusal or an approval names a decision, the same in hooks and the MCP proxy.
+public enum DecisionText {
+    /// `(score 92, critical, rule R): reason; reason`.
+    public static func summary(_ d: Decision) -> String {
+        var s = "(score \(d.score), \(d.level.rawValue)"
+        if let r = d.policyRule, !r.isEmpty { s += ", rule \(r)" }
+        s += ")"
+        if !d.reasons.isEmpty { s += ": " + d.reasons.joined(separator: "; ") }
+        return s
     }
 }
