@@ -16,7 +16,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence, Union
 
-DEFAULT_SOCKET = os.path.join(".cordon", "cordon.sock")
+def default_socket() -> str:
+    """Where `cordon serve` listens by default: its log directory's cordon.sock, the log
+    directory being $CORDON_HOME when set, else ./.cordon (as the CLI resolves it)."""
+    home = os.environ.get("CORDON_HOME")
+    return os.path.join(home if home else ".cordon", "cordon.sock")
 
 
 class CordonError(Exception):
@@ -170,7 +174,7 @@ class Cordon:
     """Asks cordon about agent actions.
 
     socket: `cordon serve`'s unix socket. When given it is used (an error if nothing answers);
-    when not, `.cordon/cordon.sock` is used if a server answers there and no `policy` was
+    when not, `.cordon/cordon.sock` ($CORDON_HOME/cordon.sock) is used if a server answers there and no `policy` was
     given, else the CLI. policy: a policy file for the CLI (the server has its own).
     binary: the `cordon` executable (default: $CORDON_BIN, else `cordon` on PATH).
     raise_on_block: a block raises Blocked (default) instead of returning the answer.
@@ -199,8 +203,8 @@ class Cordon:
         self._conn: Optional[_UnixConnection] = None
         if socket is not None:
             self.socket: Optional[str] = socket
-        elif policy is None and _answers(DEFAULT_SOCKET):
-            self.socket = DEFAULT_SOCKET
+        elif policy is None and _answers(default_socket()):
+            self.socket = default_socket()
         else:
             self.socket = None
 
