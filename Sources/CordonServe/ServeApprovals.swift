@@ -76,6 +76,21 @@ extension ServeRoutes {
         return Self.same(t, b)
     }
 
+    /// A browser cannot send a bearer header: over TCP the approval page and its form may carry
+    /// the server's token as `?token=` (GET) or the form's `token` field (POST).
+    func pageTokenMatches(_ r: HTTPRequest) -> Bool {
+        guard let t = access.token, r.path.hasPrefix("/approvals/") else { return false }
+        let given: String?
+        if r.method == "POST" {
+            given = Self.form(r)["token"]
+        } else {
+            given = r.query.split(separator: "&").first(where: { $0.hasPrefix("token=") }).map {
+                Self.decode(String($0.dropFirst(6)))
+            }
+        }
+        return given.map { Self.same(t, $0) } ?? false
+    }
+
     /// Compares in time independent of where the strings first differ (no timing oracle).
     static func same(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)

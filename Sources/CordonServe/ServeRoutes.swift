@@ -41,7 +41,7 @@ public final class ServeRoutes: HTTPHandler {
 
     public func handle(_ r: HTTPRequest) -> HTTPResponse {
         let parts = r.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if access.tokenForAll && !bearerMatches(r) {
+        if access.tokenForAll && !bearerMatches(r) && !pageTokenMatches(r) {
             refused(r, "missing or wrong bearer token")
             return Self.error(
                 401, "unauthorized: \(r.method) \(r.path) needs 'Authorization: Bearer TOKEN'",

@@ -176,6 +176,9 @@ struct ServeTests {
             headers: ["Authorization: Bearer 0123456789abcdef0123456789abcdef"])
         #expect(ok == 200)
         #expect(body == s.cli(["inspect"], stdin: harmless).stdout)
+        // A browser opens the approval page with ?token= (it cannot send a bearer header).
+        #expect(s.call("GET", "/approvals/A-NONE0?token=0123456789abcdef0123456789abcdef").0 == 404)
+        #expect(s.call("GET", "/approvals/A-NONE0?token=wrong").0 == 401)
     }
 
     @Test("--listen without --token-file is a usage error")

@@ -24,13 +24,13 @@ enum ServeCommand: Subcommand {
             instead, and every request needs 'Authorization: Bearer TOKEN' (TOKEN: the content of
             --token-file). Routes:
               POST /api/runtime/inspect          the request and answer of 'cordon inspect'
-              GET  /api/runtime/actions/ID       'cordon actions show ID --json'
+              GET  /api/runtime/actions/ID       the JSON of 'cordon actions show ID'
               GET  /approvals/ID                 a page to approve or reject (the approvalUrl)
               POST /approvals/ID/approve|reject  needs a token: the server's or an approver key
                                                  ('cordon approvals key'), as a Bearer header or
                                                  the form's token field; optional note
               POST /v1/validate                  the request and answer of 'cordon validate'
-              GET  /v1/agents/ID/stats           'cordon stats --agent ID --json'
+              GET  /v1/agents/ID/stats           that agent's counts, as 'cordon stats' gives them
               GET  /v1/alerts                    404 until anomaly detection lands
             Errors are JSON objects {"error":...,"hint":...}: 400 malformed request, 401 missing or
             wrong token, 404 unknown route or id, 405 wrong method, 413 body too large, 500
