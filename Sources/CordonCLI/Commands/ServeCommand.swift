@@ -65,16 +65,17 @@ enum ServeCommand: Subcommand {
         var limits = HTTPLimits()
         limits.maxBody = try number(parsed, "max-body", default: limits.maxBody, range: 1...(256 << 20))
         limits.timeout = Int32(try number(parsed, "timeout", default: Int(limits.timeout), range: 1...3600))
+        // Usage first: a wrong command line is reported before anything is created.
+        let token = try parsed.value("token-file").map { f throws(CLIError) in try readToken(f) }
+        let tcp = parsed.value("listen")
+        if tcp != nil && token == nil {
+            throw .usage("serve: --listen needs --token-file: over TCP anyone on the host could call", command: name)
+        }
         let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
         let cwd = FileIO.cwd()
         let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd)
         do throws(AuditError) { try dir.create() } catch {
             throw CLIError(.runnerFailed, "serve: cannot create the log directory \(dir.path): \(error.message)")
-        }
-        let token = try parsed.value("token-file").map { f throws(CLIError) in try readToken(f) }
-        let tcp = parsed.value("listen")
-        if tcp != nil && token == nil {
-            throw .usage("serve: --listen needs --token-file: over TCP anyone on the host could call", command: name)
         }
         let access = ServeAccess(token: token, tokenForAll: tcp != nil)
         let sandbox =
