@@ -18,6 +18,8 @@ let package = Package(
         // libssl for https alert webhooks (CordonAlerts/TLSConnection.swift).
         .systemLibrary(name: "CSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libevent's evhttp: the HTTP/1.1 parser and connection handling of `cordon serve`.
+        .systemLibrary(name: "CEvent", pkgConfig: "libevent_extra", providers: [.apt(["libevent-dev"])]),
         // The only code that runs between clone and execve, plus syscall shims Swift cannot call.
         .target(name: "CSandbox", cSettings: [.unsafeFlags(["-O2", "-fno-stack-protector"])]),
         // What every target uses: typed errno, whole-file reads, wait statuses, JSON, SHA-256, ParallelMap.
@@ -47,10 +49,17 @@ let package = Package(
             ]),
         // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
         .target(name: "CordonScan", dependencies: ["CordonBase"]),
+        // The gate served to agents: inspect/validate requests (one pipeline for the CLI and
+        // HTTP), `cordon serve` over libevent, and the MCP stdio proxy.
+        .target(
+            name: "CordonServe",
+            dependencies: [
+                "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonStore", "CordonRun", "CEvent",
+            ]),
         .target(
             name: "CordonCLI",
             dependencies: [
-                "CordonRun", "CordonAlerts", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox",
+                "CordonServe", "CordonRun", "CordonAlerts", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox",
                 "CordonMonitor",
                 "CordonAudit", "CordonStore", "CordonScan",
             ]),

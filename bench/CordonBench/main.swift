@@ -1,6 +1,6 @@
 // cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
 // Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift, StatsBench.swift,
-// ScanBench.swift, AlertBench.swift.
+// ScanBench.swift, AlertBench.swift, ServeBench.swift.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -13,6 +13,7 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("stats", "cordon stats over a generated 1,000,000-line gate.log", StatsBench.main),
     ("scan", "cordon scan throughput over source trees (MB/s per core, files/s, cache)", ScanBench.main),
     ("alerts", "what alerts cost a run: send() and a run with unreachable/silent webhooks", AlertBench.main),
+    ("serve", "cordon serve: inspect requests/s over the unix socket with keep-alive", ServeBench.main),
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {

@@ -5,7 +5,7 @@
 # checks got the answer it expects (no UNEXPECTED line) and it ended killed at its timeout (124).
 set -eu
 cd "$(dirname "$0")/../.."
-need="libseccomp-dev libyaml-dev libsqlite3-dev libssl-dev pkg-config"
+need="libseccomp-dev libyaml-dev libsqlite3-dev libssl-dev libevent-dev pkg-config"
 missing=""
 for p in $need; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -212,7 +212,7 @@ struct PieceTally: Sendable {
     /// Line numbers counted from 1 at the piece's start.
     var problems: [(line: Int, column: Int, reason: String)] = []
 
-    static let actionSources = ["gate", "monitor", "inspect", "validate", "check", "hook"].map { Array($0.utf8) }
+    static let actionSources = ["gate", "monitor", "inspect", "validate", "check", "hook", "mcp"].map { Array($0.utf8) }
     static let approvalSource = Array("approval".utf8)
     static let monitor = Array("monitor".utf8)
     static let allow = Array("allow".utf8)

@@ -188,8 +188,9 @@ enum ReportTimeline {
     }
 }
 
-enum HTML {
-    static func escape(_ s: String) -> String {
+/// Text for HTML element content and attribute values (reports, `cordon serve`'s approval page).
+public enum HTML {
+    public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

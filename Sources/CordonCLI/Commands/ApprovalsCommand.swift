@@ -5,6 +5,7 @@ import CordonAudit
 import CordonBase
 import CordonPolicy
 import CordonRun
+import CordonServe
 import CordonStore
 
 #if canImport(Glibc)
@@ -413,38 +414,12 @@ enum ActionsCommand: Subcommand {
         else {
             throw CLIError(.malformedInput, "no action or approval \(rest[1]) in \(dir.path)")
         }
-        let shape = agentSec(a)
+        let shape = ActionStatus.agentSec(a)
         if parsed.flag("json") {
             ctx.output.out(shape.serialized() + "\n")
         } else {
             ctx.output.out(ApprovalsCommand.describe(a))
         }
         return ExitCode.success.rawValue
-    }
-
-    static func stamp(_ t: Double) -> String { Timestamp(milliseconds: Int64((t * 1000).rounded())).description }
-
-    static func agentSec(_ a: Approval) -> JSONValue {
-        var note = a.note
-        switch a.status {
-        case .expired: note = "expired: not decided in time" + (a.note.map { "; \($0)" } ?? "")
-        case .cancelled:
-            note = "cancelled: \(a.decidedBy ?? "the waiting run ended")" + (a.note.map { "; \($0)" } ?? "")
-        default: break
-        }
-        var audit: [JSONValue] = [
-            .string(
-                "\(stamp(a.createdAt)) requested by \(a.agent.isEmpty ? "an agent" : a.agent) (\(a.source)): score \(a.score), \(a.level)"
-            )
-        ]
-        if let d = a.decidedAt {
-            audit.append(
-                .string("\(stamp(d)) \(a.status.rawValue) by \(a.decidedBy ?? "?")" + (a.note.map { ": \($0)" } ?? "")))
-        }
-        return .object([
-            ("approvalId", .string(a.id)), ("actionId", .string(a.actionId)), ("status", .string(a.status.agentSec)),
-            ("riskLevel", .string(a.level)), ("decidedAt", a.decidedAt.map { .string(stamp($0)) } ?? .null),
-            ("decisionNote", note.map { .string($0) } ?? .null), ("auditSummary", .array(audit)),
-        ])
     }
 }

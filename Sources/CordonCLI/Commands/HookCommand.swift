@@ -9,6 +9,7 @@ import CordonBase
 import CordonGate
 import CordonPolicy
 import CordonRun
+import CordonServe
 import CordonStore
 
 #if canImport(Glibc)
@@ -228,13 +229,7 @@ enum HookCommand: Subcommand {
     }
 
     /// `(score 92, critical, rule R): reason; reason`.
-    static func summary(_ d: Decision) -> String {
-        var s = "(score \(d.score), \(d.level.rawValue)"
-        if let r = d.policyRule, !r.isEmpty { s += ", rule \(r)" }
-        s += ")"
-        if !d.reasons.isEmpty { s += ": " + d.reasons.joined(separator: "; ") }
-        return s
-    }
+    static func summary(_ d: Decision) -> String { DecisionText.summary(d) }
 
     static func decide(
         _ d: Decision, _ action: Action, mode: ApprovalMode, wait: Double, dir: LogDirectory, parsed: ParsedArguments,

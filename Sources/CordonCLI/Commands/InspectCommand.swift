@@ -7,6 +7,7 @@ import CordonBase
 import CordonGate
 import CordonPolicy
 import CordonRun
+import CordonServe
 
 enum InspectCommand: Subcommand {
     static let name = "inspect"
@@ -32,16 +33,7 @@ enum InspectCommand: Subcommand {
         sections: [("options", RequestInput.options(environment: "environment when the request has none"))])
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let (parsed, policy, request) = try RequestInput.prepare(args, ctx, command: name, options: helpText.options)
-        var action = try RequestInput.action(command: name) { () throws(RequestError) in
-            try ActionRequest.inspect(request, environment: parsed.value("env"))
-        }
-        RequestInput.applySandbox(&action, parsed, policy: policy, ctx)
-        let d = Gate.evaluate(action, policy: policy)
-        try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
-        let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)
-        ctx.output.out(ActionRequest.inspectResponse(d, approvalId: approval).serialized() + "\n")
-        return ExitCode.of(d.decision).rawValue
+        try RequestInput.answer(.inspect, args, ctx, options: helpText.options)
     }
 }
 
@@ -67,66 +59,64 @@ enum RequestInput {
         action.sandbox = SandboxFacts(policy: policy, workspace: FileIO.cwd(), home: ctx.environment["HOME"])
     }
 
-    /// What inspect and validate both do first: parse the options (no positionals), load the
-    /// policy, read the request object from --request or stdin.
-    static func prepare(_ args: [String], _ ctx: Context, command: String, options: [OptionSpec]) throws(CLIError)
-        -> (ParsedArguments, Policy, JSONValue)
+    /// What inspect and validate do: parse the options (no positionals), load the policy, read
+    /// the request from --request or stdin, and answer it through the pipeline `cordon serve`
+    /// uses too (RequestService), so both give the same bytes.
+    static func answer(_ shape: RequestShape, _ args: [String], _ ctx: Context, options: [OptionSpec])
+        throws(CLIError) -> Int32
     {
+        let command = shape.rawValue
         let parsed = try ArgumentParser.parse(args, options: options, command: command)
         guard parsed.positionals.isEmpty else {
             throw .usage("\(command): unexpected argument '\(parsed.positionals[0])'", command: command)
         }
         let policy = try loadPolicy(path: parsed.value("policy"), environment: ctx.environment)
-        return (parsed, policy, try object(parsed.value("request"), what: "request"))
-    }
-
-    static func object(_ path: String?, what: String) throws(CLIError) -> JSONValue {
-        let bytes = try InputFile.read(path)
-        let value: JSONValue
-        do throws(JSONError) {
-            value = try JSONValue.parse(bytes)
+        let bytes = try InputFile.read(parsed.value("request"))
+        let service = try RequestApproval.service(parsed, ctx, policy: policy)
+        do throws(RequestFailure) {
+            let a = try service.answer(shape, body: bytes, what: parsed.value("request") ?? "<stdin>")
+            ctx.output.out(a.bytes)
+            return a.exitCode.rawValue
         } catch {
-            throw CLIError(
-                .malformedInput, "\(what) \(path ?? "<stdin>"):\(error)",
-                hint: "the \(what) must be one JSON object")
-        }
-        guard case .object = value else {
-            throw CLIError(.malformedInput, "\(what) \(path ?? "<stdin>"): expected a JSON object")
-        }
-        return value
-    }
-
-    /// The request as an Action (ActionRequest); a request that is not one is malformed input.
-    static func action(command: String, _ read: () throws(RequestError) -> Action) throws(CLIError) -> Action {
-        do throws(RequestError) {
-            return try read()
-        } catch {
-            throw CLIError(.malformedInput, error.message, hint: "see 'cordon \(command) --help'")
+            throw CLIError(error)
         }
     }
 }
 
-/// A requires_approval answer of inspect or validate waits as a pending approval in the store
-/// (nobody's process waits for it: it expires after approvals.timeout, if that is not 0).
+/// The request pipeline of inspect, validate and hook: gate.log only with --log or --log-dir;
+/// a requires_approval answer waits as a pending approval in the state store of the log
+/// directory (nobody's process waits for it: it expires after approvals.timeout, if not 0).
 enum RequestApproval {
+    static func service(_ parsed: ParsedArguments, _ ctx: Context, policy: Policy) throws(CLIError)
+        -> RequestService
+    {
+        let cwd = FileIO.cwd()
+        let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: cwd)
+        let sandbox =
+            parsed.flag("sandboxed") ? SandboxFacts(policy: policy, workspace: cwd, home: ctx.environment["HOME"]) : nil
+        var log: SharedGateLog?
+        if parsed.flag("log") || parsed.value("log-dir") != nil {
+            do throws(RequestFailure) { log = try SharedGateLog(directory: dir, policy: policy.log) } catch {
+                throw CLIError(error)
+            }
+        }
+        return RequestService(
+            policy: policy, directory: dir, log: log, environment: parsed.value("env"), sandbox: sandbox,
+            project: RunStart.defaultProject(cwd: cwd))
+    }
+
     static func queue(_ d: Decision, _ action: Action, _ parsed: ParsedArguments, _ ctx: Context, policy: Policy)
         throws(CLIError) -> String?
     {
-        guard d.decision == .requiresApproval else { return nil }
-        let dir = LogDirectory.resolve(option: parsed.value("log-dir"), environment: ctx.environment, cwd: FileIO.cwd())
-        do throws(ApprovalError) {
-            guard let desk = try ApprovalDesk.open(dir, create: true, logPolicy: policy.log) else { return nil }
-            var a = action
-            if a.sessionId == nil { a.sessionId = d.sessionId }
-            let project = a.context["project_id"] ?? RunStart.defaultProject(cwd: FileIO.cwd())
-            return try desk.request(
-                d, action: a, run: "", project: project, waiter: nil, timeout: policy.approvals.timeout
-            )
-            .id
+        let s = try service(parsed, ctx, policy: policy)
+        do throws(RequestFailure) {
+            return try s.queue(d, action)
         } catch {
-            throw CLIError(
-                .runnerFailed, "cannot queue the approval: \(error)",
-                hint: "check that the log directory is writable (--log-dir, CORDON_HOME)")
+            throw CLIError(error)
         }
     }
+}
+
+extension CLIError {
+    init(_ f: RequestFailure) { self.init(f.code, f.message, hint: f.hint) }
 }

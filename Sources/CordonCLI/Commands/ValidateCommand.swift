@@ -25,15 +25,6 @@ enum ValidateCommand: Subcommand {
         sections: [("options", RequestInput.options(environment: "environment (e.g. production)"))])
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
-        let (parsed, policy, request) = try RequestInput.prepare(args, ctx, command: name, options: helpText.options)
-        var action = try RequestInput.action(command: name) { () throws(RequestError) in
-            try ActionRequest.validate(request, environment: parsed.value("env"))
-        }
-        RequestInput.applySandbox(&action, parsed, policy: policy, ctx)
-        let d = Gate.evaluate(action, policy: policy)
-        try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
-        let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)
-        ctx.output.out(ActionRequest.validateResponse(d, approvalId: approval).serialized() + "\n")
-        return ExitCode.of(d.decision).rawValue
+        try RequestInput.answer(.validate, args, ctx, options: helpText.options)
     }
 }
