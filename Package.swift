@@ -38,20 +38,25 @@ let package = Package(
             name: "CordonRun",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
-                "CordonStore", "CordonScan",
+                "CordonStore", "CordonScan", "CordonAnomaly",
             ]),
+        // Anomaly detection: per-(project, agent) profiles from traces, run scores with reasons, and
+        // the same n-gram core on plain token sequences (research mode). Pure: no I/O of its own.
+        .target(name: "CordonAnomaly", dependencies: ["CordonBase"]),
         // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
         .target(name: "CordonScan", dependencies: ["CordonBase"]),
         .target(
             name: "CordonCLI",
             dependencies: [
                 "CordonRun", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor",
-                "CordonAudit", "CordonStore", "CordonScan",
+                "CordonAudit", "CordonStore", "CordonScan", "CordonAnomaly",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
             name: "CordonBench",
-            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan"],
+            dependencies: [
+                "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan", "CordonAnomaly",
+            ],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(
@@ -72,6 +77,8 @@ let package = Package(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
+        .testTarget(
+            name: "CordonAnomalyTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAnomaly"]),
         .testTarget(
             name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],
             exclude: ["Fixtures"]),
