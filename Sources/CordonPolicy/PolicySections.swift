@@ -51,7 +51,8 @@ extension PolicyDecoder {
 
     mutating func monitor(_ node: YAMLNode) -> MonitorPolicy {
         var m = MonitorPolicy()
-        guard let f = fields(node, "monitor", known: ["enabled", "sensitivity", "alert_channels", "events"]) else {
+        guard let f = fields(node, "monitor", known: ["enabled", "sensitivity", "alert_channels", "events", "anomaly"])
+        else {
             return m
         }
         assign(&m.enabled, f["enabled"]) { $0.bool($1, "monitor.enabled") }
@@ -64,6 +65,7 @@ extension PolicyDecoder {
         assignOptional(&m.events, f["events"]) { d, n in
             d.list(n, "monitor.events") { d, item, path in d.choice(item, path, Self.monitorEvents) }
         }
+        if let n = f["anomaly"] { m.anomaly = anomaly(n) }
         return m
     }
 
