@@ -50,6 +50,8 @@ public protocol AnomalyStore: AnyObject {
     /// session scores; returns how many profiles went.
     func resetProfiles(project: String, agent: String?) throws(StoreError) -> Int
     func sessionScore(project: String, agent: String, session: String) throws(StoreError) -> SessionScore?
+    /// The agent's most recently scored session.
+    func latestSessionScore(project: String, agent: String) throws(StoreError) -> SessionScore?
     /// Appends a run's score to its session and stores the session's new score, computed by
     /// `combine` from all its run scores inside the transaction (runs ending at once both count).
     func addRunScore(

@@ -68,6 +68,14 @@ extension SQLiteStore {
         return try s.step() ? sessionRow(s) : nil
     }
 
+    public func latestSessionScore(project: String, agent: String) throws(StoreError) -> SessionScore? {
+        let s = try db.prepare(
+            "SELECT project, agent, session, run_scores, score, updated_at FROM anomaly_sessions WHERE project = ? AND agent = ? ORDER BY updated_at DESC, rowid DESC LIMIT 1"
+        ).bind([.text(project), .text(agent)])
+        defer { s.reset() }
+        return try s.step() ? sessionRow(s) : nil
+    }
+
     public func addRunScore(
         project: String, agent: String, session: String, score: Double, at: Double, combine: ([Double]) -> Double
     ) throws(StoreError) -> SessionScore {

@@ -27,6 +27,8 @@ enum InspectCommand: Subcommand {
             decide it with 'cordon approvals approve|reject ID'.
             The actionType is matched as the tool name (gate.allow/require_approval/block) and by
             rules' match.action_type; a command in context.command is analysed as shell.
+            The answer ends with anomaly_score (0..1): the agent's current session anomaly
+            score (docs/anomaly.md).
             Exit status: 0 allow, 75 requires_approval, 77 block, 65 malformed request.
             """,
         sections: [("options", RequestInput.options(environment: "environment when the request has none"))])
@@ -40,7 +42,9 @@ enum InspectCommand: Subcommand {
         let d = Gate.evaluate(action, policy: policy)
         try DecisionLog.open(parsed, ctx, policy: policy)?.append(d, for: action)
         let approval = try RequestApproval.queue(d, action, parsed, ctx, policy: policy)
-        ctx.output.out(ActionRequest.inspectResponse(d, approvalId: approval).serialized() + "\n")
+        let anomaly = AnomalyScoreLookup.score(action, parsed, ctx)
+        let response = AnomalyScoreLookup.adding(anomaly, to: ActionRequest.inspectResponse(d, approvalId: approval))
+        ctx.output.out(response.serialized() + "\n")
         return ExitCode.of(d.decision).rawValue
     }
 }
