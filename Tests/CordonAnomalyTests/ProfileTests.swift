@@ -53,7 +53,7 @@ struct ProfileTests {
         #expect(burst.score > 0.99)
         #expect(
             burst.reasons.contains {
-                $0.hasPrefix("141 files deleted within 2 s") && $0.contains("99th percentile is 2")
+                $0.hasPrefix("141 files deleted in this run") && $0.contains("99th percentile is 2")
             })
         let cpu = scorer.score(Self.run(35, cpu: 2000))
         #expect(cpu.reasons.contains { $0.contains("ms of CPU") })
