@@ -56,6 +56,7 @@ let package = Package(
             name: "CordonBench",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan", "CordonAnomaly",
+                "CordonRun", "CordonStore",
             ],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).

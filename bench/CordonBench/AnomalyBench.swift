@@ -4,8 +4,10 @@ enum AnomalyBench {
     static func main(_ args: [String]) -> Int32 {
         switch args.first {
         case "tokens": return AnomalyTokensBench.main(Array(args.dropFirst()))
+        case "agent": return AnomalyAgentBench.main(Array(args.dropFirst()))
         default:
             print("usage: cordon-bench anomaly tokens [--data DIR] [--orders 6,8,10]")
+            print("       cordon-bench anomaly agent [--cordon PATH] [--runs N]")
             return 64
         }
     }

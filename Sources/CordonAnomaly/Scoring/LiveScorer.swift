@@ -10,11 +10,17 @@ public struct LiveScorer: Sendable {
     public private(set) var observation: RunObservation
     public private(set) var result = AnomalyResult(findings: [])
     var selfMade = 0
-    var over: Set<String> = []
+    var over: Set<Int> = []
+    /// The profile's largest value of each live number (infinity: not judged yet).
+    let mosts: [Double]
 
     public init(profile: Profile, observation: RunObservation) {
-        scorer = RunScorer(profile: profile)
+        let s = RunScorer(profile: profile)
+        scorer = s
         self.observation = observation
+        mosts = ["delete_burst", "deletes", "exec_burst", "execs", "writes", "connects", "gate_score_max"].map {
+            s.most($0) ?? .infinity
+        }
     }
 
     /// Folds the event in; returns the new result when the score went up.
@@ -30,11 +36,13 @@ public struct LiveScorer: Sendable {
             let after = Profile.sizes(observation)
             if after != before { changed = Profile.hasUnknown(observation, scorer.profile, grown: zip(before, after)) }
         }
-        for (name, v) in observation.metrics where !over.contains(name) {
-            if let most = scorer.most(name), v > most {
-                over.insert(name)
-                changed = true
-            }
+        // The live numbers, read directly (no array per event: this runs once per exec).
+        let o = observation
+        for (i, v) in [o.deleteBurst, o.deletes, o.execBurst, o.execs, o.writes, o.connects, o.gateScoreMax]
+            .enumerated()
+        where Double(v) > mosts[i] && !over.contains(i) {
+            over.insert(i)
+            changed = true
         }
         guard changed else { return nil }
         let next = scorer.score(observation)
