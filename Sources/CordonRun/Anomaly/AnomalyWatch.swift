@@ -77,13 +77,14 @@ final class AnomalyWatch {
 
     /// One event of the run (the monitor's, or a decision's fields).
     func observe(_ type: String, _ fields: [(String, JSONValue)]) {
-        guard var l = live else {
+        guard live != nil else {
             observation.observe(type, fields, at: now)
             return
         }
-        let changed = l.observe(type, fields, at: now)
-        live = l
-        if let r = changed { respond(r, session: nil, final: false) }
+        // Mutated in place through the optional: a copy out and back would copy the run's
+        // whole observation on every event (copy-on-write), quadratic in the run's length.
+        let at = now
+        if let r = live?.observe(type, fields, at: at) ?? nil { respond(r, session: nil, final: false) }
     }
 
     /// The responses a score calls for, mildest first.
