@@ -45,8 +45,11 @@ let package = Package(
             name: "CordonRun",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
-                "CordonStore", "CordonScan", "CordonAlerts",
+                "CordonStore", "CordonScan", "CordonAlerts", "CordonAnomaly",
             ]),
+        // Anomaly detection: per-(project, agent) profiles from traces, run scores with reasons, and
+        // the same n-gram core on plain token sequences (research mode). Pure: no I/O of its own.
+        .target(name: "CordonAnomaly", dependencies: ["CordonBase"]),
         // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
         .target(name: "CordonScan", dependencies: ["CordonBase"]),
         // The gate served to agents: inspect/validate requests (one pipeline for the CLI and
@@ -60,14 +63,14 @@ let package = Package(
             name: "CordonCLI",
             dependencies: [
                 "CordonServe", "CordonRun", "CordonAlerts", "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox",
-                "CordonMonitor",
-                "CordonAudit", "CordonStore", "CordonScan",
+                "CordonMonitor", "CordonAudit", "CordonStore", "CordonScan", "CordonAnomaly",
             ]),
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
             name: "CordonBench",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan", "CordonAlerts",
+                "CordonAnomaly", "CordonRun", "CordonStore",
             ],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
@@ -92,6 +95,8 @@ let package = Package(
             name: "CordonAlertsTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAlerts", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
+        .testTarget(
+            name: "CordonAnomalyTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAnomaly"]),
         .testTarget(
             name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],
             exclude: ["Fixtures"]),

@@ -69,7 +69,7 @@ public enum CordonCommand {
         RunCommand.self, CheckCommand.self, InspectCommand.self, ValidateCommand.self, LogCommand.self,
         StatsCommand.self, RunsCommand.self, ReplayCommand.self, TestCommand.self, ReportCommand.self,
         PolicyCommand.self, ScanCommand.self, DoctorCommand.self, ApprovalsCommand.self, ActionsCommand.self,
-        HookCommand.self, ServeCommand.self, MCPProxyCommand.self,
+        HookCommand.self, ServeCommand.self, MCPProxyCommand.self, BaselineCommand.self,
     ]
 
     static var usage: String {

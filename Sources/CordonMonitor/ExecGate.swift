@@ -292,7 +292,8 @@ extension Monitor {
 
     func decide(_ t: ExecTarget, pid: Int32) -> Effective {
         let key = "\(t.identity.map { "\($0.0):\($0.1)" } ?? "?")|\(t.pathArg)\u{0}" + t.argv.joined(separator: "\u{0}")
-        if let d = cache[key] { return d == .allow ? .allow : .block }
+        let forced = sink.approvalRequired
+        if forced == nil, let d = cache[key] { return d == .allow ? .allow : .block }
         if let id = pendingByKey[key] { return .hold(id, key) }
         if t.memfd && !policy.sandbox.filesystem.execMemfd {
             // memfd_create + fexecve runs a program that exists nowhere on disk, under any argv[0]
@@ -323,7 +324,13 @@ extension Monitor {
             }
             strictest = (d, a)
         }
-        guard let (d, a) = strictest else { return .allow }
+        guard var (d, a) = strictest else { return .allow }
+        if let why = forced, d.decision == .allow {
+            // The run was judged anomalous: what the gate allows still needs a person now.
+            d.decision = .requiresApproval
+            d.policyRule = "anomaly"
+            d.reasons.insert(why, at: 0)
+        }
         // gate.log and the trace get the gate's own decision; an approval (or its absence) is
         // a separate event, so replay and `cordon log` see what the gate said, not the outcome.
         sink.monitorDecided(d, for: a, pid: pid)

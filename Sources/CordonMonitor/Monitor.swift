@@ -28,6 +28,17 @@ public protocol MonitorSink: AnyObject {
     /// Why a decision or event could not be recorded, once one could not: the run is then
     /// stopped, since going on would let the sandbox act unrecorded (security issue D.11).
     var evidenceFailure: String? { get }
+    /// Why the run must end now (an anomaly response of `kill`): the monitor stops the sandbox
+    /// at the next notification, leaving it unanswered.
+    var stopRequest: String? { get }
+    /// Why every further exec needs approval (an anomaly response of `require_approval`):
+    /// execs the gate allows are asked about, and decisions are not taken from the cache.
+    var approvalRequired: String? { get }
+}
+
+extension MonitorSink {
+    public var stopRequest: String? { nil }
+    public var approvalRequired: String? { nil }
 }
 
 public enum ApprovalAnswer: Sendable, Equatable {
@@ -194,6 +205,7 @@ public final class Monitor: NotificationHandler {
         // Fail closed: what the sandbox does must land in gate.log and the trace. The
         // notification is left unanswered; the supervisor kills the sandbox on .fatal.
         if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
+        if let why = sink.stopRequest { return .fatal(why) }
         return respond(listener, n.id, verdict)
     }
 

@@ -119,6 +119,8 @@ public struct MonitorPolicy: Sendable, Equatable {
     public var alertDelivery = AlertDelivery()
     /// Event kinds the monitor asks the kernel about (nil = the monitor's default set).
     public var events: [String]?
+    /// Anomaly detection against the agent's profile (AnomalyPolicy.swift).
+    public var anomaly = AnomalyPolicy()
     public init() {}
 }
 

@@ -43,6 +43,21 @@ public enum PolicyDocument {
             ),
         ]
         if let events = p.monitor.events { monitor.append(("events", .array(events.map(text)))) }
+        let a = p.monitor.anomaly
+        let responses: [(String, JSONValue)] = AnomalyResponse.allCases.compactMap { r in
+            guard let t = a.response[r] else { return nil }
+            switch t {
+            case .flagged: return (r.rawValue, text("flagged"))
+            case .score(let v): return (r.rawValue, .number(v))
+            }
+        }
+        monitor.append(
+            (
+                "anomaly",
+                .object([
+                    ("mode", text(a.mode.rawValue)), ("min_runs", int(a.minRuns)), ("response", .object(responses)),
+                ])
+            ))
         top.append(("monitor", .object(monitor)))
 
         top.append(("gate", gate(p.gate)))

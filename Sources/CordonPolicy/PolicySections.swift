@@ -55,7 +55,7 @@ extension PolicyDecoder {
             let f = fields(
                 node, "monitor",
                 known: [
-                    "enabled", "sensitivity", "alert_channels", "alert_on", "alert_delivery", "events",
+                    "enabled", "sensitivity", "alert_channels", "alert_on", "alert_delivery", "events", "anomaly",
                 ])
         else {
             return m
@@ -72,6 +72,7 @@ extension PolicyDecoder {
         assignOptional(&m.events, f["events"]) { d, n in
             d.list(n, "monitor.events") { d, item, path in d.choice(item, path, Self.monitorEvents) }
         }
+        if let n = f["anomaly"] { m.anomaly = anomaly(n) }
         return m
     }
 

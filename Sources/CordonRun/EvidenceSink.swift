@@ -20,6 +20,11 @@ final class EvidenceSink: MonitorSink {
     /// stderr, since the command itself only sees DNS failures or ENETUNREACH and retries.
     let networkOff: Bool
     var toldNetworkOff = false
+    /// The run's anomaly detection, fed every decision and event.
+    var anomaly: AnomalyWatch?
+
+    var stopRequest: String? { anomaly?.stopRequest }
+    var approvalRequired: String? { anomaly?.approvalRequired }
 
     var evidenceFailure: String? { recordFailure ?? approvals.failure }
 
@@ -37,6 +42,7 @@ final class EvidenceSink: MonitorSink {
     func monitorDecided(_ d: Decision, for a: Action, pid: Int32) {
         do throws(AuditError) { try recorder.record(d, for: a, pid: pid) } catch { lost("a monitor decision", error) }
         alerts.decided(d, a)
+        anomaly?.observe("decision", [("decision", .object([("score", .number(Double(d.score)))]))])
         if d.decision == .block {
             let cmd: String
             if case .argv(let v) = a.payload { cmd = TerminalText.command(v) } else { cmd = TerminalText.line(a.id) }
@@ -53,6 +59,7 @@ final class EvidenceSink: MonitorSink {
         if type == .violation, fields.contains(where: { $0.0 == "kind" && $0.1.stringValue == "tamper" }) {
             alerts.tamper(fields.first { $0.0 == "detail" }?.1.stringValue ?? "an exec changed after approval")
         }
+        anomaly?.observe(type.rawValue, fields)
         if type == .connect && networkOff && !toldNetworkOff && Self.reachesOut(fields) {
             toldNetworkOff = true
             observer.notice(

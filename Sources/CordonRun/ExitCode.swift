@@ -19,6 +19,8 @@ public enum ExitCode: Int32, Sendable {
     case approvalPending = 75
     case blocked = 77
     case invalidPolicy = 78
+    /// An anomaly response of `kill` ended the run (monitor.anomaly.response).
+    case anomalyKilled = 79
     case timedOut = 124
     case runnerFailed = 125
     case notExecutable = 126

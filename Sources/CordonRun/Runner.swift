@@ -49,19 +49,26 @@ public final class Runner {
     let approvals: RunApprovals
     /// The run's alerts (RunAlerts): critical blocks, tamper, long approval waits, anomalies.
     public let alerts: RunAlerts
+    /// Where `alert` anomaly responses go (the alert dispatcher, when connected).
+    let alerting: AnomalyAlerting
+    /// Anomaly detection against the agent's profile (nil: off, or not a monitored run).
+    var anomaly: AnomalyWatch?
 
     /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
     /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
     /// or set up the sandbox, after recording what it could.
-    public static func run(_ request: RunRequest, observer: RunObserver) throws(RunFailure) -> RunResult {
-        let runner = try Runner(request, observer: observer)
+    public static func run(
+        _ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting = SilentAnomalyAlerting()
+    ) throws(RunFailure) -> RunResult {
+        let runner = try Runner(request, observer: observer, alerting: alerting)
         return try runner.run()
     }
 
     /// Evidence first: if gate.log or the trace cannot be written, nothing runs (fail closed).
-    init(_ request: RunRequest, observer: RunObserver) throws(RunFailure) {
+    init(_ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting) throws(RunFailure) {
         self.request = request
         self.observer = observer
+        self.alerting = alerting
         let policy = request.policy
         try Self.checkPin(request, observer: observer)
         recorder = try Self.evidence { () throws(AuditError) in
@@ -200,9 +207,14 @@ public final class Runner {
     func runSandboxed() throws(RunFailure) -> RunResult {
         let policy = request.policy
         if policy.monitor.enabled {
+            anomaly = AnomalyWatch(
+                request: request, project: start.project, recorder: recorder, observer: observer,
+                // Without another receiver, anomaly alerts go to the policy's alert channels.
+                alerting: alerting is SilentAnomalyAlerting ? alerts : alerting)
             let sink = EvidenceSink(
                 recorder: recorder, observer: observer, approvals: approvals, alerts: alerts,
                 networkOff: policy.sandbox.network == .none)
+            sink.anomaly = anomaly
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
         }
@@ -289,6 +301,11 @@ public final class Runner {
             observer.notice("cordon: interrupted by signal \(sig); the sandbox was torn down\n")
             end.interruptedBy = sig
             return try finish(.interrupted, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
+        case .monitorFailed(let why) where anomaly?.stopRequest != nil:
+            end.error = why
+            return try finish(
+                .anomaly, exit: exit, signal: signal, cordonExit: ExitCode.anomalyKilled.rawValue, usage: o.usage,
+                details: end)
         case .monitorFailed(let why):
             let message = "monitor: \(why); the sandbox was killed (fail closed)"
             observer.notice("cordon: error: \(message)\n")
@@ -341,6 +358,10 @@ public final class Runner {
         // Alerts still queued get a bounded time (monitor.alert_delivery.drain); durationMs above
         // is the command's, without it. Their failures are written before run_end.
         alerts.drain()
+        if let watch = anomaly {
+            end.anomaly = watch.finish(durationMs: end.durationMs, usage: end.rusage)
+            anomaly = nil
+        }
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
         return RunResult(exitCode: cordonExit, summary: monitor?.summary)

@@ -8,6 +8,7 @@ import CordonBase
 import CordonGate
 import CordonPolicy
 import CordonRun
+import CordonStore
 
 /// A request that could not be answered: the exit code the CLI uses (65 malformed, 125 cordon's
 /// own failure), a lower-case message naming what failed, and a hint.
@@ -85,12 +86,32 @@ public final class RequestService {
         let d = Gate.evaluate(action, policy: policy)
         try log?.append(d, for: action)
         let approval = try queue(d, action)
+        let response: JSONValue
         switch shape {
-        case .inspect:
-            return RequestAnswer(response: ActionRequest.inspectResponse(d, approvalId: approval), decision: d)
-        case .validate:
-            return RequestAnswer(response: ActionRequest.validateResponse(d, approvalId: approval), decision: d)
+        case .inspect: response = ActionRequest.inspectResponse(d, approvalId: approval)
+        case .validate: response = ActionRequest.validateResponse(d, approvalId: approval)
         }
+        return RequestAnswer(response: Self.adding(anomalyScore(action), to: response), decision: d)
+    }
+
+    /// `anomaly_score` (as the Agent Security API gives it): the agent's current session score
+    /// from the state store, 0..1. The session is the request's; without one, the agent's most
+    /// recently scored session. No store, no profile or no scored run yet: 0 (docs/anomaly.md).
+    func anomalyScore(_ action: Action) -> Double {
+        guard let agent = action.agentId, !agent.isEmpty else { return 0 }
+        guard let store = try? SQLiteStore.open(directory: directory.path, create: false) else { return 0 }
+        let project = action.context["project_id"] ?? self.project
+        if let session = action.sessionId, !session.isEmpty {
+            return (try? store.sessionScore(project: project, agent: agent, session: session))??.score ?? 0
+        }
+        return (try? store.latestSessionScore(project: project, agent: agent))??.score ?? 0
+    }
+
+    /// The response with `anomaly_score` added last.
+    static func adding(_ score: Double, to response: JSONValue) -> JSONValue {
+        guard case .object(var fields) = response else { return response }
+        fields.append(("anomaly_score", .number(score)))
+        return .object(fields)
     }
 
     /// One JSON object, or a malformed-input failure saying where the JSON went wrong.

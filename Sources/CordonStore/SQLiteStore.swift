@@ -1,7 +1,7 @@
 // The CordonStore on SQLite: `.cordon/state.db`, WAL mode (readers never wait for the writer),
 // a busy timeout (many cordon processes at once queue instead of failing with "database is
 // locked"), and numbered forward migrations under `PRAGMA user_version`. All of cordon's SQL
-// is in this file.
+// is in this file and its anomaly part (SQLiteStore+Anomaly.swift).
 import CSQLite
 import CordonBase
 
@@ -34,7 +34,19 @@ public final class SQLiteStore: CordonStore {
             project TEXT NOT NULL, prefix TEXT NOT NULL, max_score INTEGER NOT NULL, approval_id TEXT NOT NULL,
             created_at REAL NOT NULL, created_by TEXT NOT NULL);
         CREATE TABLE approver_keys(hash TEXT PRIMARY KEY, created_at REAL NOT NULL, created_by TEXT NOT NULL);
+        """,
+        // 2: anomaly detection (issue 14): profiles per (project, agent), the runs learned into
+        // them, and per-session run scores.
         """
+        CREATE TABLE anomaly_profiles(
+            project TEXT NOT NULL, agent TEXT NOT NULL, profile TEXT NOT NULL, runs INTEGER NOT NULL,
+            updated_at REAL NOT NULL, PRIMARY KEY(project, agent));
+        CREATE TABLE anomaly_learned(
+            project TEXT NOT NULL, agent TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY(project, agent, run_id));
+        CREATE TABLE anomaly_sessions(
+            project TEXT NOT NULL, agent TEXT NOT NULL, session TEXT NOT NULL, run_scores TEXT NOT NULL,
+            score REAL NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY(project, agent, session));
+        """,
     ]
 
     static var schemaVersion: Int { migrations.count }

@@ -42,7 +42,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-public protocol CordonStore: AnyObject {
+public protocol CordonStore: AnomalyStore {
     /// Stores a new pending approval under a fresh id (the one in `approval` is replaced) and
     /// returns it as stored.
     func create(_ approval: Approval, record: (Approval) -> String?) throws(StoreError) -> Approval

@@ -137,7 +137,8 @@ struct GateCommandsTests {
             out == """
                 {"actionId":"act-1","decision":"requires_approval","policyRule":"requires_approval_production_deploy",\
                 "riskAssessment":{"level":"critical","score":85,"reasons":["Production deployment requires approval"]},\
-                "approvalId":"\(id)","approvalUrl":"cordon://approvals/\(id)","message":"Action requires human approval. Risk score: 85/100 (CRITICAL)."}
+                "approvalId":"\(id)","approvalUrl":"cordon://approvals/\(id)","message":"Action requires human approval. Risk score: 85/100 (CRITICAL).",\
+                "anomaly_score":0}
 
                 """)
     }

@@ -239,3 +239,41 @@ final class Thread: @unchecked Sendable {
 
     func join() { pthread_join(handle, nil) }
 }
+
+@Suite("anomaly state")
+struct AnomalyStoreTests {
+    @Test("profiles, learned runs and session scores are kept per project and agent, and reset")
+    func roundTrip() throws {
+        let dir = tempDir()
+        let store = try #require(try SQLiteStore.open(directory: dir, create: true))
+        try store.saveProfile(
+            StoredProfile(project: "p", agent: "a", json: "{}", runs: 3, updatedAt: 1), learned: ["r-1", "r-2"])
+        try store.saveProfile(
+            StoredProfile(project: "q", agent: "a", json: "{\"x\":1}", runs: 1, updatedAt: 1), learned: ["r-9"])
+        #expect(try store.profile(project: "p", agent: "a")?.runs == 3)
+        #expect(try store.learnedRuns(project: "p", agent: "a") == ["r-1", "r-2"])
+        let s1 = try store.addRunScore(project: "p", agent: "a", session: "s", score: 0.7, at: 1) { $0.reduce(0, +) }
+        let s2 = try store.addRunScore(project: "p", agent: "a", session: "s", score: 0.6, at: 2) { $0.reduce(0, +) }
+        #expect(s1.score == 0.7)
+        #expect(abs(s2.score - 1.3) < 1e-9)
+        #expect(try store.latestSessionScore(project: "p", agent: "a")?.runScores == [0.7, 0.6])
+        #expect(try store.resetProfiles(project: "p", agent: nil) == 1)
+        #expect(try store.profile(project: "p", agent: "a") == nil)
+        #expect(try store.sessionScore(project: "p", agent: "a", session: "s") == nil)
+        #expect(try store.profile(project: "q", agent: "a")?.json == "{\"x\":1}")
+    }
+
+    @Test("a version-1 store (approvals only) is migrated to the anomaly tables, keeping its approvals")
+    func migratesFromVersionOne() throws {
+        let dir = tempDir()
+        let first = try #require(try SQLiteStore.open(directory: dir, create: true))
+        let a = try first.create(sample()) { _ in nil }
+        try first.db.exec(
+            "DROP TABLE anomaly_profiles; DROP TABLE anomaly_learned; DROP TABLE anomaly_sessions; PRAGMA user_version=1"
+        )
+        let again = try #require(try SQLiteStore.open(directory: dir, create: false))
+        #expect(try again.userVersion() == 2)
+        #expect(try again.approval(a.id)?.command == "git push origin main")
+        #expect(try again.profiles(project: "p").isEmpty)
+    }
+}

@@ -11,6 +11,10 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("startup", "cordon run -- /bin/true vs bare exec vs bwrap", SandboxBench.main),
     ("monitor", "cost of exec gating and event recording inside the sandbox", MonitorBench.main),
     ("stats", "cordon stats over a generated 1,000,000-line gate.log", StatsBench.main),
+    (
+        "anomaly", "anomaly detection: tokens (ADFA-LD vs stide) and agent (the scripted-agent scenario)",
+        AnomalyBench.main
+    ),
     ("scan", "cordon scan throughput over source trees (MB/s per core, files/s, cache)", ScanBench.main),
     ("alerts", "what alerts cost a run: send() and a run with unreachable/silent webhooks", AlertBench.main),
     ("serve", "cordon serve: inspect requests/s over the unix socket with keep-alive", ServeBench.main),

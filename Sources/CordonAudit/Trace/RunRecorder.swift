@@ -55,6 +55,8 @@ public struct RunEnd: Sendable {
         case limit
         /// cordon was told to stop (SIGTERM, a second Ctrl-C) and tore the sandbox down.
         case interrupted
+        /// An anomaly response of `kill` ended it (monitor.anomaly.response).
+        case anomaly
     }
     /// The command's own exit code; nil when it was killed or never started.
     public var exitCode: Int32?
@@ -62,6 +64,8 @@ public struct RunEnd: Sendable {
     public var durationMs: Double
     public var rusage: ResourceUsage?
     public var outcome: Outcome
+    /// The run's final anomaly score and reasons (`{score, threshold, flagged, reasons}`).
+    public var anomaly: JSONValue?
     /// What cordon itself exited with (DESIGN's exit codes), when it differs from exitCode.
     public var cordonExit: Int32?
     /// The monitor's summary of what the run did (programs, endpoints, files, denials).
@@ -193,6 +197,32 @@ public final class RunRecorder: Sendable {
         .approvalApproved, .approvalRejected, .approval,
     ]
 
+    /// An anomaly score crossed a response level: an `anomaly` event in the trace and a
+    /// gate.log line with `source=anomaly`, `decision=` the response (log, alert,
+    /// require_approval, kill), the score as 0-100 and the reasons.
+    public func anomaly(
+        response: String, score: Double, threshold: Double, reasons: [String], final: Bool,
+        extra: [(String, JSONValue)] = []
+    ) throws(AuditError) {
+        let (agent, session) = identity.withLock { $0 }
+        let points = Int((score * 100).rounded())
+        let level =
+            points >= 80 ? "critical" : points >= 60 ? "high" : points >= 40 ? "medium" : points >= 20 ? "low" : "safe"
+        let line = LogRecord(
+            decision: response, score: points, level: level, agent: agent, session: session, run: run,
+            source: "anomaly", pid: getpidValue(), command: command.withLock { $0 }, reasons: reasons)
+        let result: Result<String, AuditError> = log.withLock { w in
+            do throws(AuditError) { return .success(try w.append(line)) } catch { return .failure(error) }
+        }
+        _ = try result.get()
+        try trace.write(
+            TraceEventType.anomaly.rawValue,
+            [
+                ("response", .string(response)), ("score", .number(score)), ("threshold", .number(threshold)),
+                ("final", .bool(final)), ("reasons", .array(reasons.map { .string($0) })),
+            ] + extra)
+    }
+
     /// A resource limit was hit: `limit` is memory | processes | open_files | file_size | cpu | output.
     public func limit(_ limit: String, value: String, detail: String? = nil, pid: Int32? = nil) throws(AuditError) {
         var fields: [(String, JSONValue)] = [("limit", .string(limit)), ("value", .string(value))]
@@ -234,6 +264,7 @@ public final class RunRecorder: Sendable {
         if let s = e.interruptedBy { fields.append(("interruptedBy", .number(Double(s)))) }
         if let r = e.rusage { fields.append(("rusage", r.json)) }
         if let sm = e.summary { fields.append(("summary", sm)) }
+        if let a = e.anomaly { fields.append(("anomaly", a)) }
         let dropped = trace.dropped
         if dropped > 0 { fields.append(("droppedEvents", .number(Double(dropped)))) }
         try trace.write(TraceEventType.runEnd.rawValue, fields)

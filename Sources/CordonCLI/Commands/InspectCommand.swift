@@ -28,6 +28,8 @@ enum InspectCommand: Subcommand {
             decide it with 'cordon approvals approve|reject ID'.
             The actionType is matched as the tool name (gate.allow/require_approval/block) and by
             rules' match.action_type; a command in context.command is analysed as shell.
+            The answer ends with anomaly_score (0..1): the agent's current session anomaly
+            score (docs/anomaly.md).
             Exit status: 0 allow, 75 requires_approval, 77 block, 65 malformed request.
             """,
         sections: [("options", RequestInput.options(environment: "environment when the request has none"))])

@@ -17,9 +17,11 @@ enum ValidateCommand: Subcommand {
                "agent_id":"a","session_id":"s","project_id":"p"}
             and prints:
               {"allowed":false,"decision":"block","risk_level":"critical","risk_score":0.95,
-               "reasons":[...],"policy_rule":"..."}
+               "reasons":[...],"policy_rule":"...","anomaly_score":0.0}
             The tool name is matched against gate.allow/require_approval/block; a command in
             tool_args (command, cmd, script, or an argv array) is analysed as a command.
+            anomaly_score (0..1) is the agent's current session anomaly score (cordon
+            baseline; docs/anomaly.md): the request's session, else its latest scored one.
             Exit status: 0 allow, 75 requires_approval, 77 block, 65 malformed request.
             """,
         sections: [("options", RequestInput.options(environment: "environment (e.g. production)"))])

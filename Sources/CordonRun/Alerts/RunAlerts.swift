@@ -155,3 +155,12 @@ public final class RunAlerts: Sendable {
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// The anomaly detector's alert responses go out through the run's channels
+/// (monitor.alert_channels), like every other alert: queued here, sent off the monitor thread.
+extension RunAlerts: AnomalyAlerting {
+    public func alert(_ a: AnomalyAlert) {
+        let level: AlertLevel = a.response == "kill" ? .critical : a.response == "require_approval" ? .high : .medium
+        raise(.anomaly, level: level, summary: a.summary, score: a.score, reasons: a.findings.map(\.reason))
+    }
+}

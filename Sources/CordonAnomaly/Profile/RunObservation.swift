@@ -1,0 +1,140 @@
+// What one run did, accumulated event by event: the same code reads a finished trace (to
+// learn) and the live run (to score as it goes). Events are the trace's own: `exec`,
+// `connect`, file events (`file_write`, `unlink`, `rename`, ...), `decision` (the gate's
+// score) and `run_end` (duration, rusage).
+
+import CordonBase
+
+public struct RunObservation: Sendable {
+    public var workspace: String
+    public var cwd: String
+    public var home: String?
+
+    public var execs = 0
+    public var writes = 0
+    public var deletes = 0
+    public var connects = 0
+    /// Exec shapes in order (their keys), and the first shape of each key (for reasons).
+    public var shapeSequence: [String] = []
+    public var shapes: [String: ExecShape] = [:]
+    public var programs: Set<String> = []
+    /// `address:port` of internet connects; `unix:path` of socket files.
+    public var endpoints: Set<String> = []
+    public var ports: Set<Int> = []
+    public var writeDirs: Set<String> = []
+    public var deleteDirs: Set<String> = []
+    /// Files this run wrote, to tell when it then executes one of them.
+    var written: Set<String> = []
+    /// Programs it ran that it had written itself earlier in the run (downloaded, copied, built).
+    public var selfMadePrograms: [String] = []
+    /// The highest gate score of any decision in the run.
+    public var gateScoreMax = 0
+    /// Largest number of deletes, and of execs, within any `burstWindow` seconds.
+    public var deleteBurst = 0
+    public var execBurst = 0
+    var deleteTimes: [Double] = []
+    var execTimes: [Double] = []
+    public var durationMs: Double?
+    public var cpuMs: Double?
+    public var maxRssKiB: Double?
+    public var ended: Bool { durationMs != nil }
+
+    public static let burstWindow = 2.0
+
+    public init(workspace: String, cwd: String? = nil, home: String?) {
+        self.workspace = workspace
+        self.cwd = cwd ?? workspace
+        self.home = home
+    }
+
+    /// Folds one trace event in; `at` is its time in seconds (any fixed origin).
+    public mutating func observe(_ type: String, _ fields: [(String, JSONValue)], at: Double) {
+        func value(_ k: String) -> JSONValue? { fields.first { $0.0 == k }?.1 }
+        switch type {
+        case "exec":
+            let argv = value("argv")?.arrayValue?.compactMap(\.stringValue) ?? []
+            let path = value("path")?.stringValue
+            exec(argv: argv, path: path, at: at)
+        case "connect":
+            connects += 1
+            let family = value("family")?.stringValue ?? "?"
+            let address = value("address")?.stringValue ?? "?"
+            if family == "inet" || family == "inet6", let port = value("port")?.intValue {
+                endpoints.insert("\(address):\(port)")
+                ports.insert(port)
+            } else if family == "unix" {
+                endpoints.insert("unix:\(address)")
+            }
+        case "file_write", "truncate", "chmod", "chown", "link", "mknod", "rename":
+            guard let p = value("path")?.stringValue else { return }
+            writes += 1
+            written.insert(p)
+            writeDirs.insert(directoryKey(p))
+        case "unlink":
+            guard let p = value("path")?.stringValue else { return }
+            deletes += 1
+            deleteDirs.insert(directoryKey(p))
+            deleteBurst = max(deleteBurst, Self.burst(&deleteTimes, at))
+        case "decision":
+            if let s = value("decision")?["score"]?.intValue { gateScoreMax = max(gateScoreMax, s) }
+        case "run_end":
+            durationMs = value("durationMs")?.doubleValue ?? 0
+            if let r = value("rusage") {
+                cpuMs = (r["userMs"]?.doubleValue ?? 0) + (r["sysMs"]?.doubleValue ?? 0)
+                maxRssKiB = r["maxRssKiB"]?.doubleValue
+            }
+        default:
+            return
+        }
+    }
+
+    mutating func exec(argv: [String], path: String?, at: Double) {
+        execs += 1
+        execBurst = max(execBurst, Self.burst(&execTimes, at))
+        let shape = ExecShape(argv: argv, path: path, cwd: cwd, workspace: workspace, home: home)
+        let key = shape.key
+        if shapes[key] == nil { shapes[key] = shape }
+        shapeSequence.append(key)
+        programs.insert(shape.program)
+        if let path, written.contains(path), !selfMadePrograms.contains(path) { selfMadePrograms.append(path) }
+    }
+
+    /// Events within the window ending at `at` (times arrive in order; older ones dropped).
+    static func burst(_ times: inout [Double], _ at: Double) -> Int {
+        times.append(at)
+        var drop = 0
+        while drop < times.count && times[drop] < at - burstWindow { drop += 1 }
+        if drop > 0 { times.removeFirst(drop) }
+        return times.count
+    }
+
+    /// Where a file change happened, as a profile remembers it: its folder relative to the
+    /// workspace (two levels at most, `<ws>/src/lib`), else its path class and folder.
+    func directoryKey(_ path: String) -> String {
+        let dir = path.split(separator: "/").dropLast()
+        let full = "/" + dir.joined(separator: "/")
+        let c = PathClass.of(full, workspace: workspace, home: home)
+        switch c {
+        case .workspace:
+            let rest = full.dropFirst(workspace.count).split(separator: "/").prefix(2)
+            return (["<ws>"] + rest).joined(separator: "/")
+        case .tmp, .device:
+            return "<\(c.rawValue)>"
+        default:
+            return full
+        }
+    }
+
+    /// Per-run numbers a profile keeps distributions of, by name.
+    public var metrics: [(String, Double)] {
+        var m: [(String, Double)] = [
+            ("execs", Double(execs)), ("writes", Double(writes)), ("deletes", Double(deletes)),
+            ("connects", Double(connects)), ("delete_burst", Double(deleteBurst)), ("exec_burst", Double(execBurst)),
+            ("gate_score_max", Double(gateScoreMax)),
+        ]
+        if let d = durationMs { m.append(("duration_ms", d)) }
+        if let c = cpuMs { m.append(("cpu_ms", c)) }
+        if let r = maxRssKiB { m.append(("max_rss_kib", r)) }
+        return m
+    }
+}

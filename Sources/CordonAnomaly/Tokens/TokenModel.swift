@@ -1,0 +1,101 @@
+// Research mode: the detector core on plain token sequences (one trace per file, tokens
+// separated by white space: system-call numbers or names), so it can be compared with the
+// literature on public data sets (`cordon baseline train|score --tokens`).
+//
+// The model is the n-gram language model of NGramModel; a trace's raw surprise is its mean
+// negative log-probability per token. Raw surprise is made a 0..1 score by calibration: the
+// training traces are split into folds, each fold scored by a model trained on the others,
+// and a trace's score is where its surprise falls among those held-out normal surprises
+// (continuous and monotonic, so beyond the largest one it still rises towards 1).
+
+import CordonBase
+
+public struct TokenModel: Sendable, Equatable {
+    public var order: Int
+    /// Token text → id, in first-seen order of training.
+    public var vocabulary: [String: Int32] = [:]
+    public var model: NGramModel
+    /// Held-out surprises of normal training traces, ascending.
+    public var calibration: [Double] = []
+    /// How many traces trained it.
+    public var traces = 0
+
+    public static let defaultOrder = 8
+    static let folds = 5
+
+    public init(order: Int = TokenModel.defaultOrder) {
+        self.order = order
+        model = NGramModel(order: order)
+    }
+
+    /// Tokens as ids; tokens never seen in training get ids past the vocabulary (all unseen
+    /// tokens share one, which the model gives the unseen-token probability).
+    public func ids(_ tokens: [String]) -> [Int32] {
+        let unseen = Int32(vocabulary.count)
+        return tokens.map { vocabulary[$0] ?? unseen }
+    }
+
+    mutating func intern(_ tokens: [String]) -> [Int32] {
+        tokens.map { t in
+            if let id = vocabulary[t] { return id }
+            let id = Int32(vocabulary.count)
+            vocabulary[t] = id
+            return id
+        }
+    }
+
+    /// Trains on `traces` (each a token list), then calibrates by `folds`-fold cross-validation.
+    public static func train(_ traces: [[String]], order: Int = TokenModel.defaultOrder) -> TokenModel {
+        var m = TokenModel(order: order)
+        let encoded = traces.map { m.intern($0) }
+        for t in encoded { m.model.add(t) }
+        m.traces = traces.count
+        guard traces.count >= folds else {
+            m.calibration = encoded.map { m.model.surprise($0) }.sorted()
+            return m
+        }
+        // Fold k holds traces k, k+folds, ...: deterministic, and mixes the order they came in.
+        let parts = ParallelMap.map(
+            count: folds, threads: min(folds, ParallelMap.availableThreads), minimumPerThread: 1
+        ) { k -> [Double] in
+            var partial = NGramModel(order: order)
+            for (i, t) in encoded.enumerated() where i % folds != k { partial.add(t) }
+            return encoded.enumerated().filter { $0.offset % folds == k }.map { partial.surprise($0.element) }
+        }
+        m.calibration = parts.flatMap { $0 }.sorted()
+        return m
+    }
+
+    /// The raw surprise of a trace (mean negative log-probability per token).
+    public func surprise(_ tokens: [String]) -> Double { model.surprise(ids(tokens)) }
+
+    /// 0..1: the fraction of held-out normal traces less surprising than this one, extended
+    /// smoothly beyond the most surprising of them.
+    public func score(_ tokens: [String]) -> Double { Self.calibrated(surprise(tokens), calibration) }
+
+    static func calibrated(_ x: Double, _ sorted: [Double]) -> Double {
+        guard let last = sorted.last, let first = sorted.first else { return 0 }
+        let n = Double(sorted.count)
+        if x <= first { return 0.5 / (n + 1) * (first > 0 ? max(0, x / first) : 0) }
+        if x > last {
+            let top = n / (n + 1)
+            let spread = max(1e-9, last - (sorted[sorted.count / 2]))
+            return top + (1 - top) * (1 - exp(-(x - last) / spread))
+        }
+        // Rank with linear interpolation between neighbours.
+        var lo = 0
+        var hi = sorted.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if sorted[mid] <= x { lo = mid } else { hi = mid }
+        }
+        let a = sorted[lo]
+        let b = sorted[hi]
+        let frac = b > a ? (x - a) / (b - a) : 0
+        return (Double(lo) + 0.5 + frac) / (n + 1)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

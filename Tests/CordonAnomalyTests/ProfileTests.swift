@@ -1,0 +1,122 @@
+import CordonAnomaly
+import CordonBase
+import Testing
+
+@Suite("profiles and run scores")
+struct ProfileTests {
+    static func exec(_ argv: [String]) -> [(String, JSONValue)] {
+        [("path", .string("/usr/bin/" + argv[0])), ("argv", .array(argv.map { .string($0) }))]
+    }
+
+    /// A run of the usual work, with `extra` events after it.
+    static func run(_ k: Int, extra: [(String, [(String, JSONValue)])] = [], cpu: Double = 40) -> RunObservation {
+        var o = RunObservation(workspace: "/ws", home: "/home/u")
+        var t = 0.0
+        func add(_ type: String, _ f: [(String, JSONValue)]) {
+            o.observe(type, f, at: t)
+            t += 0.05
+        }
+        add("exec", exec(["git", "status"]))
+        add("exec", exec(["grep", "-n", "TODO", "src/main.c"]))
+        if k % 2 == 0 { add("exec", exec(["cat", "README.md"])) }
+        add("file_write", [("path", .string("/ws/src/a.c"))])
+        for _ in 0..<(k % 3) { add("unlink", [("path", .string("/ws/.git/index.lock"))]) }
+        for (type, f) in extra { add(type, f) }
+        add(
+            "run_end",
+            [
+                ("durationMs", .number(100 + Double(k % 5))),
+                ("rusage", .object([("userMs", .number(cpu + Double(k % 7))), ("sysMs", .number(5))])),
+            ])
+        return o
+    }
+
+    static func profile(_ runs: Int = 30) -> Profile {
+        var p = Profile()
+        for k in 0..<runs { p.learn(run(k)) }
+        return p
+    }
+
+    @Test(
+        "the agent's usual runs score low; a new program, a read outside, a burst of deletes score high, with numbers")
+    func scores() {
+        let p = Self.profile()
+        let scorer = RunScorer(profile: p)
+        #expect(scorer.score(Self.run(31)).score < 0.5)
+        let nc = scorer.score(Self.run(32, extra: [("exec", Self.exec(["nc", "203.0.113.9", "4444"]))]))
+        #expect(nc.score > 0.95)
+        #expect(nc.reasons.contains { $0.contains("first time this agent ran `nc` (0 of 30 runs)") })
+        let outside = scorer.score(Self.run(33, extra: [("exec", Self.exec(["cat", "/etc/shadow"]))]))
+        #expect(outside.reasons.contains { $0.contains("/etc/shadow") && $0.contains("outside the workspace") })
+        let deletes = (0..<140).map { i in ("unlink", [("path", JSONValue.string("/ws/src/f\(i)"))]) }
+        let burst = scorer.score(Self.run(34, extra: deletes))
+        #expect(burst.score > 0.99)
+        #expect(
+            burst.reasons.contains {
+                $0.hasPrefix("141 files deleted in this run") && $0.contains("99th percentile is 2")
+            })
+        let cpu = scorer.score(Self.run(35, cpu: 2000))
+        #expect(cpu.reasons.contains { $0.contains("ms of CPU") })
+    }
+
+    @Test("the same profile and events give the same score, and the profile survives its JSON")
+    func deterministic() throws {
+        let a = Self.profile()
+        let b = Self.profile()
+        #expect(a == b)
+        let back = try Profile(json: try JSONValue.parse(a.json.serialized()))
+        #expect(back == a)
+        let odd = Self.run(
+            40,
+            extra: [
+                (
+                    "connect",
+                    [("family", .string("inet")), ("address", .string("203.0.113.9")), ("port", .number(4444))]
+                )
+            ])
+        #expect(RunScorer(profile: back).score(odd) == RunScorer(profile: a).score(odd))
+    }
+
+    @Test("several mildly odd runs make a higher session score than one")
+    func session() {
+        #expect(AnomalyResult.session([0.7]) == 0.7)
+        #expect(AnomalyResult.session([0.7, 0.7]) > 0.9)
+        #expect(AnomalyResult.session([0.2, 0.3, 0.1]) == 0)
+    }
+
+    @Test("sensitivity: thresholds follow the false-alarm rates and the agent's own history")
+    func sensitivity() {
+        var p = Profile()
+        #expect(p.threshold(.low) == 0.99)
+        #expect(p.threshold(.medium) == 0.95)
+        #expect(p.threshold(.high) == 0.9)
+        p.history = Array(repeating: 0.1, count: 90) + Array(repeating: 0.97, count: 10)
+        #expect(p.threshold(.medium) == 0.97)
+        #expect(p.flaggedInHistory(.medium) == 0)
+    }
+
+    @Test("live scoring only rises on what could matter, and ends with the final numbers")
+    func live() {
+        var l = LiveScorer(profile: Self.profile(), observation: RunObservation(workspace: "/ws", home: nil))
+        #expect(l.observe("exec", Self.exec(["git", "status"]), at: 0) == nil)
+        let r = l.observe("exec", Self.exec(["nc", "-l", "4444"]), at: 0.1)
+        #expect((r?.score ?? 0) > 0.9)
+        let end = l.finish([("durationMs", .number(100)), ("rusage", .object([("userMs", .number(3000))]))], at: 1)
+        #expect(end.reasons.contains { $0.contains("ms of CPU") })
+    }
+
+    @Test("argument shapes keep program, subcommand, flags and path classes, not names")
+    func shapes() {
+        let a = ExecShape(
+            argv: ["git", "commit", "-qm", "fix"], path: "/usr/bin/git", cwd: "/ws", workspace: "/ws", home: "/home/u")
+        let b = ExecShape(
+            argv: ["git", "commit", "-q", "-m", "typo"], path: "/usr/bin/git", cwd: "/ws", workspace: "/ws",
+            home: "/home/u")
+        #expect(a.key == b.key)
+        let c = ExecShape(argv: ["cat", "../../etc/passwd"], path: nil, cwd: "/ws/src", workspace: "/ws", home: nil)
+        #expect(c.key == "cat <system>")
+        #expect(c.outsidePaths == ["/etc/passwd"])
+        let d = ExecShape(argv: ["cat", "~/.ssh/id_rsa"], path: nil, cwd: "/ws", workspace: "/ws", home: "/home/u")
+        #expect(d.key == "cat <hidden>")
+    }
+}
