@@ -31,6 +31,8 @@ let package = Package(
             name: "CordonMonitor",
             dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
+        // `network: domains`: the filtering HTTP/SOCKS5 proxy outside the sandbox, on threads it owns.
+        .target(name: "CordonNet", dependencies: ["CordonBase", "CordonPolicy", "CSandbox"]),
         // `.cordon/state.db`: approvals, remembered rules, approver keys (SQLite behind a protocol).
         .target(name: "CordonStore", dependencies: ["CordonBase", "CSQLite"]),
         // The `run` use case: evidence, decision, approval, isolation, monitor sink, outcome.
@@ -38,7 +40,7 @@ let package = Package(
             name: "CordonRun",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
-                "CordonStore", "CordonScan",
+                "CordonStore", "CordonScan", "CordonNet",
             ]),
         // `cordon scan`: tokenisers, rules, trust scores, JSON/SARIF/HTML reports, the result cache.
         .target(name: "CordonScan", dependencies: ["CordonBase"]),
@@ -51,7 +53,9 @@ let package = Package(
         .executableTarget(name: "cordon", dependencies: ["CordonCLI"]),
         .executableTarget(
             name: "CordonBench",
-            dependencies: ["CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan"],
+            dependencies: [
+                "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan", "CordonNet",
+            ],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
         .executableTarget(
@@ -71,6 +75,7 @@ let package = Package(
         .testTarget(
             name: "CordonAuditTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAudit", "CordonGate", "CordonPolicy"]),
+        .testTarget(name: "CordonNetTests", dependencies: ["CordonTestSupport", "CordonNet", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
         .testTarget(
             name: "CordonScanTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonScan"],
