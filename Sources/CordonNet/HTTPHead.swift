@@ -38,9 +38,9 @@ public enum HTTPHead {
         guard let end = headEnd(buffer) else {
             return buffer.count > maxHead ? .bad(status: 431, "request head larger than 32 KiB") : .incomplete
         }
-        let head = String(decoding: buffer[..<end.start], as: UTF8.self)
-        var lines = head.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        // Lines split on bytes: as Characters, "\r\n" is one grapheme and never equals "\n".
+        var lines = buffer[..<end.start].split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
         }
         guard let first = lines.first else { return .bad(status: 400, "empty request") }
         lines.removeFirst()
@@ -142,12 +142,14 @@ public enum HTTPHead {
 
     /// The proxy's own answer to a refused or failed request: a status line, and a body that
     /// names cordon and the rule, so a person reading curl's or pip's error sees why.
-    public static func response(status: Int, _ text: String) -> [UInt8] {
+    /// `rule`, for a refusal: named in the status line too, which is all some clients print
+    /// (pip's and git's "Tunnel connection failed: 403 Forbidden by cordon (rule unlisted)").
+    public static func response(status: Int, _ text: String, rule: String? = nil) -> [UInt8] {
         let reason: String
         switch status {
         case 200: reason = "Connection established"
         case 400: reason = "Bad Request"
-        case 403: reason = "Forbidden"
+        case 403: reason = "Forbidden by cordon"
         case 431: reason = "Request Header Fields Too Large"
         case 502: reason = "Bad Gateway"
         case 503: reason = "Service Unavailable"
@@ -155,9 +157,10 @@ public enum HTTPHead {
         default: reason = "Error"
         }
         if status == 200 { return Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8) }
+        let phrase = rule.map { "\(reason) (rule \($0.filter { $0 != "\r" && $0 != "\n" }))" } ?? reason
         let body = "cordon: \(text)\n"
         return Array(
-            "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\nX-Cordon-Refused: \(status == 403 ? "policy" : "error")\r\n\r\n\(body)"
+            "HTTP/1.1 \(status) \(phrase)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\nX-Cordon-Refused: \(status == 403 ? "policy" : "error")\r\n\r\n\(body)"
                 .utf8)
     }
 }

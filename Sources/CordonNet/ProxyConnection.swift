@@ -190,7 +190,8 @@ extension NetworkProxy {
             _ = Sockets.writeAll(fd, SOCKS5.reply(SOCKS5.notAllowed), until: by)
         } else {
             _ = Sockets.writeAll(
-                fd, HTTPHead.response(status: 403, "refused \(req.host):\(req.port) (rule \(rule)): \(reason)"),
+                fd,
+                HTTPHead.response(status: 403, "refused \(req.host):\(req.port) (rule \(rule)): \(reason)", rule: rule),
                 until: by)
         }
     }

@@ -9,6 +9,7 @@ import CordonAudit
 import CordonBase
 import CordonGate
 import CordonMonitor
+import CordonNet
 import CordonPolicy
 import CordonSandbox
 
@@ -46,6 +47,10 @@ public final class Runner {
     var monitor: Monitor?
     /// The run's approvals (its own command's, and held execs').
     let approvals: RunApprovals
+    /// Shared by the monitor's thread and the proxy's threads when they reach `approvals`.
+    let approvalsLock = ApprovalsLock()
+    /// `network: domains`: cordon's proxy, started once the sandbox handed over its ports.
+    var proxy: RunProxy?
 
     /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
     /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
@@ -187,10 +192,20 @@ public final class Runner {
 
     func runSandboxed() throws(RunFailure) -> RunResult {
         let policy = request.policy
+        if policy.sandbox.network == .domains {
+            proxy = RunProxy(
+                policy: policy,
+                evidence: NetworkEvidence(
+                    recorder: recorder, observer: observer, approvals: approvals, lock: approvalsLock,
+                    agent: request.agent, session: start.session))
+        }
+        defer { proxy?.stop(observer: observer) }
         if policy.monitor.enabled {
             let sink = EvidenceSink(
                 recorder: recorder, observer: observer, approvals: approvals,
-                networkOff: policy.sandbox.network == .none)
+                networkOff: policy.sandbox.network == .none, networkDomains: policy.sandbox.network == .domains,
+                lock: approvalsLock)
+            if let p = proxy { sink.networkFailure = { p.evidence.failure.value } }
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
         }
@@ -198,7 +213,7 @@ public final class Runner {
         let observer = observer
         let terminal = TerminalState.save()
         defer { terminal?.restore() }
-        let outcome: RunOutcome
+        var outcome: RunOutcome
         do throws(SandboxError) {
             outcome = try Isolation.run(
                 sandboxRequest(), probe: request.probe, monitor: monitor, notice: { observer.notice($0 + "\n") },
@@ -227,6 +242,11 @@ public final class Runner {
                 code: .runnerFailed, message: error.description,
                 hint: "run 'cordon doctor' to see which isolation layers work here")
         }
+        // The proxy ends with the sandbox: nothing inside is left to use it.
+        proxy?.stop(observer: observer)
+        if let why = proxy?.evidence.failure.value, case .exited = outcome.status {
+            outcome.status = .monitorFailed("cannot record evidence (\(why))")
+        }
         return try ended(outcome)
     }
 
@@ -236,6 +256,7 @@ public final class Runner {
             argv: request.argv, policy: request.policy, workspace: request.workspace, cwd: request.startDirectory,
             hostEnvironment: request.hostEnvironment)
         req.envPass = request.envPass
+        req.proxyBridge = proxy?.bridge
         // cordon's own state is never visible to the command, even inside the workspace: the
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
         req.hide = [request.workspace + "/.cordon", request.logDirectory.path]
@@ -326,6 +347,7 @@ public final class Runner {
                 "monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (writers \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))"
             )
         }
+        if let p = proxy { end.summary = p.summary(adding: end.summary) }
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
         return RunResult(exitCode: cordonExit, summary: monitor?.summary)

@@ -164,6 +164,21 @@ public final class RunRecorder: Sendable {
         try trace.write(TraceEventType.decision.rawValue, fields, bounded: bounded)
     }
 
+    /// A gate.log line that is not a gate decision (the proxy's `source=network` lines): the
+    /// run, agent and session filled in, no `decision` trace event (the caller writes its own
+    /// event, and replay has no gate decision to re-score).
+    public func logLine(_ record: LogRecord) throws(AuditError) {
+        let (agent, session) = identity.withLock { $0 }
+        var r = record
+        r.run = run
+        if r.agent.isEmpty { r.agent = agent }
+        if r.session.isEmpty { r.session = session }
+        let result: Result<String, AuditError> = log.withLock { w in
+            do throws(AuditError) { return .success(try w.append(r)) } catch { return .failure(error) }
+        }
+        _ = try result.get()
+    }
+
     /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
     /// `approval_*`): the monitor's vocabulary, described in docs/trace.schema.json.
     public func event(_ type: TraceEventType, _ fields: [(String, JSONValue)]) throws(AuditError) {

@@ -1,14 +1,18 @@
 // The sandbox-aware decision (issue 12.6): a finding whose effect the run's sandbox already
-// prevents is reported, but does not make a person approve. Only three kinds qualify, each a
+// prevents is reported, but does not make a person approve. Only these kinds qualify, each a
 // guarantee the sandbox enforces in the kernel: no network namespace egress with
-// `network: none` (a connect fails and the monitor records it), no write to a path mounted
-// read-only, no read of a path covered by an empty mount. Blocks are never downgraded: the
+// `network: none` (a connect fails and the monitor records it), egress only through cordon's
+// proxy with `network: domains` (an empty namespace whose one way out decides each host on its
+// name, asking a person for `ask` hosts: the policy's host list is the approval), no write to a
+// path mounted read-only, no read of a path covered by an empty mount. Blocks are never downgraded: the
 // gate only drops prevented findings when the full decision would not have blocked.
 import CordonPolicy
 
 public struct SandboxFacts: Sendable, Equatable {
     /// `sandbox.network: none`: only loopback inside.
     public var networkOff: Bool
+    /// `sandbox.network: domains`: only cordon's proxy leads out, and it decides per host.
+    public var networkDomains = false
     /// Mounted read-only (absolute, normalised): the system paths.
     public var readOnly: [String]
     /// Writable: the workspace, tmpfs mounts, extra read-write paths.
@@ -35,6 +39,7 @@ public struct SandboxFacts: Sendable, Equatable {
             readOnly: fs.readOnly.map(expand),
             writable: [workspace] + fs.tmpfs.map(expand) + fs.readWrite.map(expand) + ["/dev/shm"],
             hidden: fs.hide.map(expand), home: home)
+        networkDomains = policy.sandbox.network == .domains
     }
 
     static func expand(_ p: String, home: String?) -> String {
@@ -63,6 +68,10 @@ public struct SandboxFacts: Sendable, Equatable {
     func prevents(_ hit: Hit) -> String? {
         if networkOff && SandboxFacts.networkSignals.contains(hit.signal) {
             return "network is off in this sandbox (policy sandbox.network: none)"
+        }
+        if networkDomains && SandboxFacts.networkSignals.contains(hit.signal) {
+            return
+                "network leaves this sandbox only through cordon's proxy, which decides each host (policy sandbox.network_domains)"
         }
         guard let raw = hit.target else { return nil }
         let path = SandboxFacts.expand(raw, home: home)

@@ -316,6 +316,14 @@ final class RunApprovals {
         }
     }
 
+    // MARK: hosts through the proxy (network: domains, `ask`)
+
+    /// A host's first request: covered by a remembered rule (`network:HOST`), asked on the
+    /// terminal, queued, or refused, as for execs. The caller waits on `.pending` with `state`.
+    func networkNeedsApproval(_ d: Decision, _ action: Action, shown: [String]) -> ApprovalAnswerKind {
+        execNeedsApproval(d, action, argv: shown)
+    }
+
     func abandoned(_ id: String) {
         guard outstanding.contains(id) else { return }
         outstanding.remove(id)
