@@ -1,6 +1,7 @@
 // The proxy's decision on a requested host name, from `sandbox.network_domains`. Pure: the
 // same name and policy give the same answer, and every rule is a unit test.
 import CordonPolicy
+import Glibc
 
 public enum HostVerdict: String, Sendable, Equatable {
     case allow
@@ -38,6 +39,8 @@ public struct DomainRules: Sendable {
         var h = host.lowercased()
         if h.hasPrefix("[") && h.hasSuffix("]") { h = String(h.dropFirst().dropLast()) }
         if h.hasSuffix(".") && !h.contains(":") { h.removeLast() }
+        // One spelling per IPv6 address (0:0::1 is ::1), as the policy's entries are written.
+        if h.contains(":"), let b = AddressClass.literal(h), b.count == 16 { h = Sockets.text(b, family: AF_INET6) }
         guard !h.isEmpty, h.utf8.count <= 253 else { return nil }
         let ok = h.utf8.allSatisfy { c in DomainPattern.isLabelByte(c) || c == 0x2E || c == 0x3A }
         guard ok, !h.hasPrefix("."), !h.contains("..") else { return nil }

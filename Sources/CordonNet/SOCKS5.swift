@@ -2,6 +2,7 @@
 // destination as the client sent it. A name (ATYP 3, what `socks5h://` clients send) is decided
 // on as a name; an address the client resolved itself (ATYP 1/4) is decided on as that address
 // literal, which only an explicit policy entry allows. Pure: bytes in, a step out.
+import Glibc
 
 public enum SOCKS5 {
     public enum Greeting: Sendable, Equatable {
@@ -63,9 +64,7 @@ public enum SOCKS5 {
             at = 5 + n
         case 4:
             guard b.count >= 22 else { return .incomplete }
-            var groups: [String] = []
-            for i in stride(from: 4, to: 20, by: 2) { groups.append(String(Int(b[i]) << 8 | Int(b[i + 1]), radix: 16)) }
-            host = groups.joined(separator: ":")
+            host = Sockets.text(Array(b[4..<20]), family: AF_INET6)
             at = 20
         default:
             return .refused(addressNotSupported, "address type \(b[3])")

@@ -2,6 +2,8 @@
 // (its subdomains, not the name itself), or an address literal (`127.0.0.1`, `[::1]`), which is
 // how a loopback or private destination is listed explicitly. Checked when the policy loads,
 // so the proxy only ever compares normalised, lower-case text.
+import Glibc
+
 public enum DomainPattern {
     public struct Invalid: Error, Sendable, Equatable {
         public var message: String
@@ -21,10 +23,15 @@ public enum DomainPattern {
         if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         if text.contains(":") {
             // An IPv6 literal: hex digits, colons and dots (an embedded IPv4) only.
-            guard text.utf8.allSatisfy({ isHex($0) || $0 == 0x3A || $0 == 0x2E }), text.count >= 2 else {
+            var v6 = in6_addr()
+            guard text.utf8.allSatisfy({ isHex($0) || $0 == 0x3A || $0 == 0x2E }), inet_pton(AF_INET6, text, &v6) == 1
+            else {
                 return bad("a port or scheme does not belong here (the proxy allows any port of a listed host)")
             }
-            return .success(text)
+            // One spelling per address (0:0::1 is ::1), as the proxy writes what it is asked for.
+            var buf = [CChar](repeating: 0, count: 64)
+            guard inet_ntop(AF_INET6, &v6, &buf, 64) != nil else { return bad("not an IPv6 address") }
+            return .success(String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         if text.hasSuffix(".") { text.removeLast() }
         var name = Substring(text)

@@ -1,6 +1,6 @@
 // cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
 // Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift, StatsBench.swift,
-// ScanBench.swift.
+// ScanBench.swift, NetworkBench.swift.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -12,6 +12,10 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("monitor", "cost of exec gating and event recording inside the sandbox", MonitorBench.main),
     ("stats", "cordon stats over a generated 1,000,000-line gate.log", StatsBench.main),
     ("scan", "cordon scan throughput over source trees (MB/s per core, files/s, cache)", ScanBench.main),
+    (
+        "network", "network: domains proxy vs --network host (100 MB download, added latency per connection)",
+        NetworkBench.main
+    ),
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {

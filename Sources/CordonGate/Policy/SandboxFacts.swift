@@ -42,6 +42,19 @@ public struct SandboxFacts: Sendable, Equatable {
         networkDomains = policy.sandbox.network == .domains
     }
 
+    /// `ssh -o runs ProxyCommand=/usr/bin/nc.openbsd -X 5 -x 127.0.0.1:1080 %h %p`: the
+    /// GIT_SSH_COMMAND cordon sets under `network: domains` (CordonSandbox's ProxyEnvironment),
+    /// word for word, with an OpenBSD netcat by path. Anything else in a ProxyCommand is still
+    /// an indirect exec; the nc it starts is gated on its own like every exec.
+    static func isProxyHelper(_ reason: String) -> Bool {
+        guard let r = reason.firstRange(of: " runs ProxyCommand=") else { return false }
+        let words = reason[r.upperBound...].split(separator: " ", omittingEmptySubsequences: false)
+        guard words.count == 7, words[0].hasPrefix("/"), words[1...] == ["-X", "5", "-x", "127.0.0.1:1080", "%h", "%p"]
+        else { return false }
+        let name = words[0].split(separator: "/").last ?? ""
+        return (name == "nc" || name == "nc.openbsd") && !words[0].contains(where: { ";&|`$()<>'\"\\*?".contains($0) })
+    }
+
     static func expand(_ p: String, home: String?) -> String {
         var p = p
         if let home {
@@ -72,6 +85,9 @@ public struct SandboxFacts: Sendable, Equatable {
         if networkDomains && SandboxFacts.networkSignals.contains(hit.signal) {
             return
                 "network leaves this sandbox only through cordon's proxy, which decides each host (policy sandbox.network_domains)"
+        }
+        if networkDomains && hit.signal == .indirectExec && SandboxFacts.isProxyHelper(hit.reason) {
+            return "ssh's ProxyCommand is cordon's own SOCKS helper (GIT_SSH_COMMAND under network: domains)"
         }
         guard let raw = hit.target else { return nil }
         let path = SandboxFacts.expand(raw, home: home)
