@@ -289,6 +289,18 @@ int cs_recv_fd(int sock) {
     return fd;
 }
 
+long cs_splice(int in, int out, size_t len) {
+    ssize_t n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    return n < 0 ? -errno : n;
+}
+
+int cs_pipe_relay(int fds[2], int size) {
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) return -errno;
+    int got = fcntl(fds[0], F_SETPIPE_SZ, size);
+    if (got < 0) got = fcntl(fds[0], F_GETPIPE_SZ);
+    return got < 0 ? 65536 : got;
+}
+
 int cs_accept_cloexec(int fd) {
     int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
     return c < 0 ? -errno : c;

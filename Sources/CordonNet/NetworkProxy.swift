@@ -22,7 +22,7 @@ public struct ProxyLimits: Sendable {
     /// Seconds without a byte either way before a relayed connection is closed.
     public var idleTimeout = 300.0
     /// Bytes buffered per direction per connection.
-    public var bufferSize = 64 << 10
+    public var bufferSize = 1 << 20
     public init() {}
 }
 

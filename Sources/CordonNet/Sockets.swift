@@ -76,6 +76,9 @@ enum Sockets {
     }
 
     static func resolve(_ host: String, port: Int) -> Result<[Resolved], ResolveFailure> {
+        // An address literal needs no resolver (getaddrinfo would still ask netlink which
+        // address families are configured, ~100 us a connection).
+        if let bytes = AddressClass.literal(host) { return .success([literal(bytes, port: port)]) }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_ADDRCONFIG
@@ -111,6 +114,35 @@ enum Sockets {
                     text: text(bytes, family: ai.pointee.ai_family)))
         }
         return .success(out)
+    }
+
+    static func literal(_ bytes: [UInt8], port: Int) -> Resolved {
+        var st = sockaddr_storage()
+        let family: Int32
+        let len: Int
+        if bytes.count == 4 {
+            family = AF_INET
+            len = MemoryLayout<sockaddr_in>.size
+            withUnsafeMutablePointer(to: &st) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
+                    sin.pointee.sin_family = sa_family_t(AF_INET)
+                    sin.pointee.sin_port = in_port_t(UInt16(port).bigEndian)
+                    withUnsafeMutableBytes(of: &sin.pointee.sin_addr) { $0.copyBytes(from: bytes) }
+                }
+            }
+        } else {
+            family = AF_INET6
+            len = MemoryLayout<sockaddr_in6>.size
+            withUnsafeMutablePointer(to: &st) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin in
+                    sin.pointee.sin6_family = sa_family_t(AF_INET6)
+                    sin.pointee.sin6_port = in_port_t(UInt16(port).bigEndian)
+                    withUnsafeMutableBytes(of: &sin.pointee.sin6_addr) { $0.copyBytes(from: bytes) }
+                }
+            }
+        }
+        return Resolved(
+            family: family, address: bytes, storage: st, length: socklen_t(len), text: text(bytes, family: family))
     }
 
     static func text(_ bytes: [UInt8], family: Int32) -> String {

@@ -11,7 +11,7 @@ import Glibc
 
 enum NetworkBench {
     static let server = """
-        import socket, sys, threading
+        import os, socket, sys, threading
         N = int(sys.argv[1]); chunk = b"x" * (1 << 20)
         def big(c):
             c.recv(65536)
@@ -27,7 +27,7 @@ enum NetworkBench {
                 c, _ = s.accept(); threading.Thread(target=f, args=(c,), daemon=True).start()
         a = socket.socket(); a.bind(("127.0.0.2", 0)); a.listen(128)
         b = socket.socket(); b.bind(("127.0.0.2", 0)); b.listen(128)
-        print(a.getsockname()[1], b.getsockname()[1], flush=True)
+        print(a.getsockname()[1], b.getsockname()[1], os.getpid(), flush=True)
         threading.Thread(target=serve, args=(b, ping), daemon=True).start()
         serve(a, big)
         """
@@ -53,7 +53,11 @@ enum NetworkBench {
         """
 
     static func main(_ args: [String]) -> Int32 {
-        guard let (runs, cordon) = SandboxBench.options(args, runs: 5) else { return 1 }
+        guard let (runs, relative) = SandboxBench.options(args, runs: 5) else { return 1 }
+        // The runs start in a scratch directory: the binary by absolute path.
+        guard let real = realpath(relative, nil) else { return 1 }
+        let cordon = String(cString: real)
+        free(real)
         var mb = 100
         var connections = 300
         for (i, a) in args.enumerated() where i + 1 < args.count {
@@ -74,7 +78,11 @@ enum NetworkBench {
         var line = [CChar](repeating: 0, count: 64)
         guard fgets(&line, 64, srv) != nil else { return 1 }
         let ports = String(cString: line).split(separator: " ").compactMap { Int($0.trimmingWhitespace) }
-        guard ports.count == 2 else { return 1 }
+        guard ports.count == 3 else { return 1 }
+        defer {
+            kill(Int32(ports[2]), SIGKILL)
+            pclose(srv)
+        }
         let base = "cd '\(dir)' && '\(cordon)' run --log-dir '\(dir)/log' --policy p.yaml"
         let curl = "-- curl -s -o /dev/null -w '%{speed_download} %{size_download}' http://127.0.0.2:\(ports[0])/big"
         var host: [Double] = []
@@ -94,8 +102,6 @@ enum NetworkBench {
             latHost.append(Double(lh.trimmingWhitespace) ?? 0)
             latProxy.append(Double(lp.trimmingWhitespace) ?? 0)
         }
-        _ = system("pkill -f '\(dir)/server.py'")
-        pclose(srv)
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         print("network: domains proxy vs --network host, \(runs) runs each, interleaved (uid \(geteuid()))")
         print(

@@ -232,6 +232,11 @@ int cs_recv_fd(int sock);
 int cs_recv_fds(int sock, int *fds, int n);
 /// accept4(SOCK_CLOEXEC) (a _GNU_SOURCE call Swift's Glibc does not show): the fd or -errno.
 int cs_accept_cloexec(int fd);
+/// splice(2) without copying through user space, non-blocking: bytes moved, 0 at EOF, -errno.
+long cs_splice(int in, int out, size_t len);
+/// A non-blocking close-on-exec pipe for a relay, grown towards `size` bytes (F_SETPIPE_SZ,
+/// best effort): its capacity, or -errno.
+int cs_pipe_relay(int fds[2], int size);
 /// process_vm_readv of up to len bytes at addr in pid; returns bytes read or -errno.
 long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
 /// kcmp(KCMP_VM): 0 when both processes share one address space.
