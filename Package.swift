@@ -35,6 +35,8 @@ let package = Package(
             name: "CordonMonitor",
             dependencies: ["CordonBase", "CordonGate", "CordonSandbox", "CordonPolicy", "CSandbox"]),
         .target(name: "CordonAudit", dependencies: ["CordonBase", "CordonPolicy", "CordonGate"]),
+        // `network: domains`: the filtering HTTP/SOCKS5 proxy outside the sandbox, on threads it owns.
+        .target(name: "CordonNet", dependencies: ["CordonBase", "CordonPolicy", "CSandbox"]),
         // `.cordon/state.db`: approvals, remembered rules, approver keys (SQLite behind a protocol).
         .target(name: "CordonStore", dependencies: ["CordonBase", "CSQLite"]),
         // Alerts: the alert value, its formats, the channels (HTTP/1.1 and TLS webhooks, commands,
@@ -45,7 +47,7 @@ let package = Package(
             name: "CordonRun",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonSandbox", "CordonMonitor", "CordonAudit",
-                "CordonStore", "CordonScan", "CordonAlerts", "CordonAnomaly",
+                "CordonStore", "CordonScan", "CordonAlerts", "CordonAnomaly", "CordonNet",
             ]),
         // Anomaly detection: per-(project, agent) profiles from traces, run scores with reasons, and
         // the same n-gram core on plain token sequences (research mode). Pure: no I/O of its own.
@@ -70,7 +72,7 @@ let package = Package(
             name: "CordonBench",
             dependencies: [
                 "CordonBase", "CordonPolicy", "CordonGate", "CordonAudit", "CordonCLI", "CordonScan", "CordonAlerts",
-                "CordonAnomaly", "CordonRun", "CordonStore",
+                "CordonAnomaly", "CordonRun", "CordonStore", "CordonNet",
             ],
             path: "bench/CordonBench"),
         // Attempts one syscall and prints the errno: the escape suite's probe (Tests/Helpers).
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(
             name: "CordonAlertsTests",
             dependencies: ["CordonTestSupport", "CordonBase", "CordonAlerts", "CordonPolicy"]),
+        .testTarget(name: "CordonNetTests", dependencies: ["CordonTestSupport", "CordonNet", "CordonPolicy"]),
         .testTarget(name: "CordonStoreTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonStore"]),
         .testTarget(
             name: "CordonAnomalyTests", dependencies: ["CordonTestSupport", "CordonBase", "CordonAnomaly"]),

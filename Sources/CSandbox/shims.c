@@ -295,6 +295,51 @@ int cs_recv_fd(int sock) {
     return fd;
 }
 
+long cs_splice(int in, int out, size_t len) {
+    ssize_t n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    return n < 0 ? -errno : n;
+}
+
+int cs_pipe_relay(int fds[2], int size) {
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) return -errno;
+    int got = fcntl(fds[0], F_SETPIPE_SZ, size);
+    if (got < 0) got = fcntl(fds[0], F_GETPIPE_SZ);
+    return got < 0 ? 65536 : got;
+}
+
+int cs_accept_cloexec(int fd) {
+    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    return c < 0 ? -errno : c;
+}
+
+int cs_recv_fds(int sock, int *fds, int n) {
+    if (n <= 0 || n > CS_MAX_BRIDGE) return -EINVAL;
+    char dummy;
+    struct iovec iov = {&dummy, 1};
+    union { char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE)]; struct cmsghdr align; } u;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    ssize_t r;
+    do { r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
+    if (r < 0) return -errno;
+    if (r == 0) return -EPIPE;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -EBADMSG;
+    int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+    int tmp[CS_MAX_BRIDGE];
+    memcpy(tmp, CMSG_DATA(c), sizeof(int) * (got < CS_MAX_BRIDGE ? got : CS_MAX_BRIDGE));
+    if (got != n) {
+        for (int i = 0; i < got && i < CS_MAX_BRIDGE; i++) close(tmp[i]);
+        return -EPROTO;
+    }
+    memcpy(fds, tmp, sizeof(int) * n);
+    return n;
+}
+
 long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len) {
     struct iovec local = {buf, len};
     struct iovec remote = {(void *)(uintptr_t)addr, len};

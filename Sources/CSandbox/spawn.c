@@ -10,7 +10,9 @@
 #include <linux/mount.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -168,6 +170,49 @@ static int loopback_up(void) {
     SYS1(SYS_close, s);
     errno = saved;
     return r < 0 ? -1 : 0;
+}
+
+/// Opens the proxy's listening sockets on the sandbox's own loopback and hands them to cordon
+/// (see cs_plan.bridge_sock). Done here, in the new network namespace but before the mounts and
+/// long before the command: binding needs no privilege for these ports, and once the sockets
+/// are cordon's, a connection to 127.0.0.1:3128 inside is accepted by the proxy outside while
+/// the namespace keeps no other way out. The command cannot take the ports over (they are
+/// bound) and never holds the sockets (closed here; init and the worker are cloned later).
+static void open_bridge(const struct cs_plan *p) {
+    int fds[CS_MAX_BRIDGE];
+    int n = p->nbridge < CS_MAX_BRIDGE ? p->nbridge : CS_MAX_BRIDGE;
+    for (int i = 0; i < n; i++) {
+        long s = SYS3(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0) fail(p, CS_STAGE_BRIDGE, errno, i);
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_port = htons(p->bridge_ports[i]);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (SYS3(SYS_bind, s, &a, sizeof a) < 0) fail(p, CS_STAGE_BRIDGE, errno, i);
+        if (SYS2(SYS_listen, s, 128) < 0) fail(p, CS_STAGE_BRIDGE, errno, i);
+        fds[i] = (int)s;
+    }
+    char dummy = 'B';
+    struct iovec iov = {&dummy, 1};
+    union { char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE)]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+    long r;
+    do { r = SYS3(SYS_sendmsg, p->bridge_sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
+    if (r < 0) fail(p, CS_STAGE_BRIDGE, errno, -1);
+    for (int i = 0; i < n; i++) SYS1(SYS_close, fds[i]);
+    SYS1(SYS_close, p->bridge_sock);
 }
 
 /// Mounts a tmpfs on root_base, pivots into it (the host root moves to /oldroot), runs the
@@ -431,6 +476,7 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     }
     if (p->hostname && SYS2(SYS_sethostname, p->hostname, strlen(p->hostname)) < 0) fail(p, CS_STAGE_HOSTNAME, errno, 0);
     if (p->loopback_up && loopback_up() < 0) fail(p, CS_STAGE_LOOPBACK, errno, 0);
+    if (p->bridge_sock >= 0 && p->nbridge > 0) open_bridge(p);
     if (p->build_root) build_root(p);
     if (p->use_init) {
         if (SYS0(SYS_setsid) < 0) fail(p, CS_STAGE_SETSID, errno, 0);

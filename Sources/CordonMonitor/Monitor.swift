@@ -200,6 +200,7 @@ public final class Monitor: NotificationHandler {
         switch name {
         case "execve", "execveat": verdict = exec(n, name: name, listener: listener)
         case "connect": verdict = connect(n, listener: listener)
+        case "sendto": verdict = connect(n, listener: listener, datagram: true)
         default: verdict = file(n, name: name, listener: listener)
         }
         // Fail closed: what the sandbox does must land in gate.log and the trace. The
@@ -252,21 +253,26 @@ public final class Monitor: NotificationHandler {
 
     // MARK: connect
 
-    func connect(_ n: cs_notif, listener: Int32) -> Verdict {
+    /// connect(fd, addr, len), or with `datagram` sendto(fd, buf, len, flags, addr, addrlen):
+    /// the seccomp filter sends only sendto calls that carry an address (MonitorEvents), so a
+    /// UDP datagram to a new destination is seen like a connect, and refused like one.
+    func connect(_ n: cs_notif, listener: Int32, datagram: Bool = false) -> Verdict {
         let pid = Int32(bitPattern: n.pid)
-        let len = Int(min(n.arg(2), 128))
-        guard let raw = ProcessView.bytes(pid: pid, at: n.arg(1), count: len), stillValid(listener, n.id) else {
+        let len = Int(min(n.arg(datagram ? 5 : 2), 128))
+        guard let raw = ProcessView.bytes(pid: pid, at: n.arg(datagram ? 4 : 1), count: len), stillValid(listener, n.id)
+        else {
             return .allow  // target gone or bad pointer: the kernel will fail the call itself
         }
         let ep = Endpoint(sockaddr: raw)
         var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
+        if datagram { fields.append(("syscall", .string("sendto"))) }
         fields.append(("address", .string(ep.address ?? ep.family)))
         if let p = ep.port { fields.append(("port", .number(Double(p)))) }
         let allowed = network.allows(ep)
         fields.append(("decision", .string(allowed ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)))
         sink.monitorObserved(.connect, fields)
         summary.endpoint(ep.description, denied: !allowed)
-        return allowed ? .allow : .deny(EPERM)
+        return allowed ? .allow : .deny(network.refusal)
     }
 
     // MARK: file events

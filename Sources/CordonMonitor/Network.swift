@@ -1,8 +1,11 @@
 // Connect events: the address a process connects to, and the policy's allow-list for
 // `network: host` (or allow-list). Names in the list are resolved once, when the run starts.
 // What this cannot do: a name resolving to a shared CDN address allows every site behind that
-// address, and domain fronting goes through an allowed address; a proxy-based allow-list
-// (checking the requested host name) is planned.
+// address, and domain fronting goes through an allowed address; `network: domains` (CordonNet's
+// proxy, deciding on the requested host name) is the answer to both. Under `domains` the
+// sandbox's namespace has only loopback: internet addresses are refused here with ENETUNREACH
+// (what the kernel would say) so each attempt is recorded as refused, and loopback (the proxy's
+// ports, the command's own servers) and non-internet families go through.
 import CordonPolicy
 import CordonSandbox
 import Glibc
@@ -61,8 +64,17 @@ struct NetworkRules {
     }
     /// nil: no enforcement (network none: the empty namespace refuses anyway; host: all).
     var rules: [Rule]?
+    /// `network: domains`: internet addresses only on loopback.
+    var loopbackOnly = false
+    /// The errno a refused connect or datagram gets.
+    var refusal: Int32 { loopbackOnly ? ENETUNREACH : EPERM }
 
     init(_ sb: SandboxPolicy) {
+        if sb.network == .domains {
+            loopbackOnly = true
+            rules = nil
+            return
+        }
         guard sb.network == .allowList else {
             rules = nil
             return
@@ -91,6 +103,13 @@ struct NetworkRules {
     }
 
     func allows(_ ep: Endpoint) -> Bool {
+        if loopbackOnly {
+            guard ep.family == "inet" || ep.family == "inet6" else { return true }
+            guard let a = ep.address, let bytes = Self.parse(a) else { return false }
+            if bytes.count == 4 { return bytes[0] == 127 }
+            let v4mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
+            return v4mapped ? bytes[12] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]
+        }
         guard let rules else { return true }
         guard ep.family == "inet" || ep.family == "inet6" else { return ep.family == "unix" }
         guard let a = ep.address, let bytes = Self.parse(a) else { return false }

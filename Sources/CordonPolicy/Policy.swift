@@ -231,6 +231,23 @@ public enum NetworkMode: String, Sendable, Equatable {
     case none
     case host
     case allowList = "allow-list"
+    /// An empty network namespace whose only way out is cordon's filtering proxy, which decides
+    /// on the requested host name (`network_domains`).
+    case domains
+}
+
+/// `sandbox.network_domains`: host name patterns for `network: domains`. `name` matches that
+/// host only; `*.name` matches its subdomains only (not `name` itself). Deny wins over ask,
+/// ask over allow; a host no entry matches is refused.
+public struct NetworkDomains: Sendable, Equatable {
+    public var allow: [String] = []
+    public var deny: [String] = []
+    public var ask: [String] = []
+    public init(allow: [String] = [], deny: [String] = [], ask: [String] = []) {
+        self.allow = allow
+        self.deny = deny
+        self.ask = ask
+    }
 }
 
 public struct FilesystemPolicy: Sendable, Equatable {
@@ -342,6 +359,8 @@ public struct SandboxPolicy: Sendable, Equatable {
     public var network = NetworkMode.none
     /// `host:port`, `CIDR:port` entries for `network: allow-list`.
     public var networkAllow: [String] = []
+    /// Host name patterns for `network: domains`.
+    public var networkDomains = NetworkDomains()
     public var filesystem = FilesystemPolicy()
     public var limits = Limits()
     /// A profile name from `sandbox/seccomp/`.

@@ -150,6 +150,14 @@ public enum PolicyDocument {
             ("grace", duration(s.grace)),
             ("network", .string(s.network.rawValue)),
             ("network_allow", .array(s.networkAllow.map(text))),
+            (
+                "network_domains",
+                .object([
+                    ("allow", .array(s.networkDomains.allow.map(text))),
+                    ("deny", .array(s.networkDomains.deny.map(text))),
+                    ("ask", .array(s.networkDomains.ask.map(text))),
+                ])
+            ),
         ]
         var fs: [(String, JSONValue)] = [
             ("workspace", text(s.filesystem.workspace)),

@@ -3,12 +3,13 @@
 
 extension PolicyDecoder {
     static let sandboxKeys = [
-        "mode", "root", "image", "require", "timeout", "grace", "network", "network_allow", "filesystem", "limits",
+        "mode", "root", "image", "require", "timeout", "grace", "network", "network_allow", "network_domains",
+        "filesystem", "limits",
         "seccomp", "env", "home", "uid", "gid",
     ]
     static let sandboxModes = ["namespaces", "landlock", "rootfs"]
     static let layers = ["namespaces", "landlock", "seccomp", "cgroups"]
-    static let networkModes = ["none", "host", "allow-list"]
+    static let networkModes = ["none", "host", "allow-list", "domains"]
 
     mutating func sandbox(_ node: YAMLNode) -> SandboxPolicy {
         var s = SandboxPolicy()
@@ -65,6 +66,23 @@ extension PolicyDecoder {
             fail(
                 a,
                 "sandbox.network_allow only applies to network: allow-list (the network here is \(s.network.rawValue))")
+        }
+
+        if let n = f["network_domains"] { s.networkDomains = networkDomains(n) }
+        let listed = s.networkDomains.allow.count + s.networkDomains.deny.count + s.networkDomains.ask.count
+        if s.network != .domains, listed > 0, let n = f["network_domains"] {
+            fail(
+                n,
+                "sandbox.network_domains only applies to network: domains (the network here is \(s.network.rawValue))")
+        }
+        if s.network == .domains, s.networkDomains.allow.isEmpty, s.networkDomains.ask.isEmpty {
+            fail(
+                f["network_domains"] ?? f["network"] ?? node,
+                "sandbox.network domains needs sandbox.network_domains.allow (or ask) entries, e.g. allow: [pypi.org, \"*.pythonhosted.org\"]"
+            )
+        }
+        if s.network == .domains, s.mode == .landlock, let n = f["network"] {
+            fail(n, "sandbox.network domains needs a network namespace, which mode: landlock does not have")
         }
 
         if let n = f["filesystem"] { s.filesystem = filesystem(n) }
@@ -124,6 +142,27 @@ extension PolicyDecoder {
         }
         guard !host.isEmpty, !host.contains(" ") else { return bad("empty host") }
         return text
+    }
+
+    /// `{allow: [...], deny: [...], ask: [...]}` of host name patterns (DomainPattern).
+    mutating func networkDomains(_ node: YAMLNode) -> NetworkDomains {
+        var d = NetworkDomains()
+        guard let f = fields(node, "sandbox.network_domains", known: ["allow", "deny", "ask"]) else { return d }
+        func patterns(_ dec: inout PolicyDecoder, _ n: YAMLNode, _ path: String) -> [String]? {
+            dec.list(n, path) { dec, item, p in
+                guard let text = dec.string(item, p) else { return nil }
+                switch DomainPattern.normalise(text) {
+                case .success(let v): return v
+                case .failure(let why):
+                    dec.fail(item, "\(p): \(why.message)")
+                    return nil
+                }
+            }
+        }
+        assign(&d.allow, f["allow"]) { patterns(&$0, $1, "sandbox.network_domains.allow") }
+        assign(&d.deny, f["deny"]) { patterns(&$0, $1, "sandbox.network_domains.deny") }
+        assign(&d.ask, f["ask"]) { patterns(&$0, $1, "sandbox.network_domains.ask") }
+        return d
     }
 
     mutating func filesystem(_ node: YAMLNode) -> FilesystemPolicy {

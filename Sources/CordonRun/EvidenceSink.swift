@@ -25,18 +25,28 @@ final class EvidenceSink: MonitorSink {
 
     var stopRequest: String? { anomaly?.stopRequest }
     var approvalRequired: String? { anomaly?.approvalRequired }
+    /// `sandbox.network: domains`: a direct connection is refused; the proxy is the way out.
+    let networkDomains: Bool
+    /// Shared with the proxy's threads, which ask about `ask` hosts through the same approvals.
+    let lock: ApprovalsLock
+    /// The proxy's first failure to record (its threads cannot stop the run themselves).
+    var networkFailure: () -> String? = { nil }
 
-    var evidenceFailure: String? { recordFailure ?? approvals.failure }
+    var evidenceFailure: String? {
+        recordFailure ?? lock.with { approvals.failure } ?? networkFailure()
+    }
 
     init(
         recorder: RunRecorder, observer: RunObserver, approvals: RunApprovals, alerts: RunAlerts,
-        networkOff: Bool = false
+        networkOff: Bool = false, networkDomains: Bool = false, lock: ApprovalsLock = ApprovalsLock()
     ) {
         self.recorder = recorder
         self.observer = observer
         self.approvals = approvals
         self.alerts = alerts
         self.networkOff = networkOff
+        self.networkDomains = networkDomains
+        self.lock = lock
     }
 
     func monitorDecided(_ d: Decision, for a: Action, pid: Int32) {
@@ -66,6 +76,12 @@ final class EvidenceSink: MonitorSink {
                 "cordon: network is off in this sandbox (policy sandbox.network: none): use --network host or a network allow-list\n"
             )
         }
+        if type == .connect && networkDomains && !toldNetworkOff && Self.reachesOut(fields) {
+            toldNetworkOff = true
+            observer.notice(
+                "cordon: network: only cordon's proxy leads out of this sandbox (sandbox.network: domains); the direct connection was refused. Tools that read HTTPS_PROXY / ALL_PROXY (set inside) go through it\n"
+            )
+        }
     }
 
     /// A connect that needs a network: an internet address other than loopback, or any DNS
@@ -81,7 +97,7 @@ final class EvidenceSink: MonitorSink {
     }
 
     func monitorNeedsApproval(_ d: Decision, for a: Action, argv: [String], pid: Int32) -> ApprovalAnswer {
-        let answer = approvals.execNeedsApproval(d, a, argv: argv)
+        let answer = lock.with { approvals.execNeedsApproval(d, a, argv: argv) }
         switch answer {
         case .allow: return .allow
         case .deny:
@@ -94,14 +110,14 @@ final class EvidenceSink: MonitorSink {
     }
 
     func monitorApprovalState(_ id: String) -> ApprovalAnswer {
-        switch approvals.state(id) {
+        switch lock.with({ approvals.state(id) }) {
         case .allow: return .allow
         case .deny: return .deny
         case .pending(let id): return .pending(id)
         }
     }
 
-    func monitorHoldAbandoned(_ id: String) { approvals.abandoned(id) }
+    func monitorHoldAbandoned(_ id: String) { lock.with { approvals.abandoned(id) } }
 
     func lost(_ what: String, _ error: AuditError) {
         guard recordFailure == nil else { return }

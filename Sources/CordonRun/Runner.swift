@@ -10,6 +10,7 @@ import CordonAudit
 import CordonBase
 import CordonGate
 import CordonMonitor
+import CordonNet
 import CordonPolicy
 import CordonSandbox
 
@@ -53,6 +54,10 @@ public final class Runner {
     let alerting: AnomalyAlerting
     /// Anomaly detection against the agent's profile (nil: off, or not a monitored run).
     var anomaly: AnomalyWatch?
+    /// Shared by the monitor's thread and the proxy's threads when they reach `approvals`.
+    let approvalsLock = ApprovalsLock()
+    /// `network: domains`: cordon's proxy, started once the sandbox handed over its ports.
+    var proxy: RunProxy?
 
     /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
     /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
@@ -206,6 +211,14 @@ public final class Runner {
 
     func runSandboxed() throws(RunFailure) -> RunResult {
         let policy = request.policy
+        if policy.sandbox.network == .domains {
+            proxy = RunProxy(
+                policy: policy,
+                evidence: NetworkEvidence(
+                    recorder: recorder, observer: observer, approvals: approvals, lock: approvalsLock,
+                    agent: request.agent, session: start.session))
+        }
+        defer { proxy?.stop(observer: observer) }
         if policy.monitor.enabled {
             anomaly = AnomalyWatch(
                 request: request, project: start.project, recorder: recorder, observer: observer,
@@ -213,8 +226,10 @@ public final class Runner {
                 alerting: alerting is SilentAnomalyAlerting ? alerts : alerting)
             let sink = EvidenceSink(
                 recorder: recorder, observer: observer, approvals: approvals, alerts: alerts,
-                networkOff: policy.sandbox.network == .none)
+                networkOff: policy.sandbox.network == .none, networkDomains: policy.sandbox.network == .domains,
+                lock: approvalsLock)
             sink.anomaly = anomaly
+            if let p = proxy { sink.networkFailure = { p.evidence.failure.value } }
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
         }
@@ -222,7 +237,7 @@ public final class Runner {
         let observer = observer
         let terminal = TerminalState.save()
         defer { terminal?.restore() }
-        let outcome: RunOutcome
+        var outcome: RunOutcome
         do throws(SandboxError) {
             outcome = try Isolation.run(
                 sandboxRequest(), probe: request.probe, monitor: monitor, notice: { observer.notice($0 + "\n") },
@@ -251,6 +266,11 @@ public final class Runner {
                 code: .runnerFailed, message: error.description,
                 hint: "run 'cordon doctor' to see which isolation layers work here")
         }
+        // The proxy ends with the sandbox: nothing inside is left to use it.
+        proxy?.stop(observer: observer)
+        if let why = proxy?.evidence.failure.value, case .exited = outcome.status {
+            outcome.status = .monitorFailed("cannot record evidence (\(why))")
+        }
         return try ended(outcome)
     }
 
@@ -260,6 +280,7 @@ public final class Runner {
             argv: request.argv, policy: request.policy, workspace: request.workspace, cwd: request.startDirectory,
             hostEnvironment: request.hostEnvironment)
         req.envPass = request.envPass
+        req.proxyBridge = proxy?.bridge
         // cordon's own state is never visible to the command, even inside the workspace: the
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
         req.hide = [request.workspace + "/.cordon", request.logDirectory.path]
@@ -355,6 +376,7 @@ public final class Runner {
                 "monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (writers \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))"
             )
         }
+        if let p = proxy { end.summary = p.summary(adding: end.summary) }
         // Alerts still queued get a bounded time (monitor.alert_delivery.drain); durationMs above
         // is the command's, without it. Their failures are written before run_end.
         alerts.drain()

@@ -190,6 +190,12 @@ public enum Isolation {
         }
         while true {
             if !useNS {
+                if sb.network == .domains {
+                    throw SandboxError(
+                        .namespaces,
+                        "sandbox.network domains needs a network namespace (the only way out is cordon's proxy), but user namespaces are unavailable here; refusing to run with the host's network"
+                    )
+                }
                 if sb.require.contains("namespaces") {
                     throw SandboxError(
                         .namespaces,

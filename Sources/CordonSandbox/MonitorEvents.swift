@@ -39,6 +39,9 @@ public enum MonitorEvents {
                 notify("execveat", "every exec goes back through the gate")
             case .connect:
                 notify("connect", "record (and with an allow-list, enforce) outgoing connections")
+                // A datagram with a destination is a connect in all but name: without this an
+                // allow-list would never see UDP sent with sendto (DNS, QUIC, exfiltration).
+                notify("sendto", "datagrams sent to an address", [.init(index: 4, notEqual: 0)])
             case .fileWrite:
                 for b in writeBits {
                     notify("openat", "opens that may write", [.init(index: 2, mask: b)])

@@ -134,7 +134,8 @@ public enum PlanBuilder {
             hostUID: uid, hostGID: gid, hostIsRoot: root, workspace: req.workspace, timeout: sb.timeout,
             grace: sb.grace,
             outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
-            seccomp: seccomp, monitor: nil, home: req.home)
+            seccomp: seccomp, monitor: nil, home: req.home,
+            bridge: sb.network == .domains && namespaces ? req.proxyBridge : nil)
     }
 
     /// A clean environment: PATH (the caller's entries the sandbox can see), HOME (private,
@@ -153,6 +154,11 @@ public enum PlanBuilder {
         for (k, v) in caller.variables { set(k, v) }
         for name in req.policy.sandbox.env.pass + req.envPass {
             if let v = req.hostEnvironment[name] { set(name, v) }
+        }
+        // After what the caller passes (its own proxy settings point nowhere from inside), before
+        // the policy's explicit values (a policy may still tune them).
+        if req.policy.sandbox.network == .domains {
+            for (k, v) in ProxyEnvironment.variables(netcat: ProxyEnvironment.netcat(path: caller.path)) { set(k, v) }
         }
         for (k, v) in req.policy.sandbox.env.set.sorted(by: { $0.key < $1.key }) { set(k, v) }
         return env.map { "\($0.0)=\($0.1)" }

@@ -111,9 +111,11 @@ public enum Sandbox {
         var errOutR: Int32 = -1, errOutW: Int32 = -1
         /// The worker sends the seccomp listener over this unix socket; -1 without a monitor.
         var notifyParent: Int32 = -1, notifyChild: Int32 = -1
+        /// The child sends the proxy's listening sockets over this one; -1 without a bridge.
+        var bridgeParent: Int32 = -1, bridgeChild: Int32 = -1
 
         /// Opens every channel, or none: a failure closes what was already opened.
-        init(monitor: Bool) throws(SandboxError) {
+        init(monitor: Bool, bridge: Bool = false) throws(SandboxError) {
             do throws(SandboxError) {
                 (errR, errW) = try pipe2(O_CLOEXEC)
                 (syncR, syncW) = try pipe2(O_CLOEXEC)
@@ -126,6 +128,12 @@ public enum Sandbox {
                     if r < 0 { throw SandboxError(.setup("socketpair"), errno: Errno(-r)) }
                     (notifyParent, notifyChild) = (sp[0], sp[1])
                 }
+                if bridge {
+                    var sp: [Int32] = [-1, -1]
+                    let r = cs_socketpair_cloexec(&sp)
+                    if r < 0 { throw SandboxError(.setup("socketpair"), errno: Errno(-r)) }
+                    (bridgeParent, bridgeChild) = (sp[0], sp[1])
+                }
             } catch {
                 for fd in childEnds + parentEnds where fd >= 0 { close(fd) }
                 throw error
@@ -133,9 +141,9 @@ public enum Sandbox {
         }
 
         /// The ends the child uses; the parent closes its copies once the child exists.
-        var childEnds: [Int32] { [errW, syncR, statusW, outW, errOutW, notifyChild] }
+        var childEnds: [Int32] { [errW, syncR, statusW, outW, errOutW, notifyChild, bridgeChild] }
         /// The ends cordon keeps.
-        var parentEnds: [Int32] { [errR, syncW, statusR, outR, errOutR, notifyParent] }
+        var parentEnds: [Int32] { [errR, syncW, statusR, outR, errOutR, notifyParent, bridgeParent] }
     }
 
     /// clone3 and the child's whole setup, then the wait until the command runs: on any
@@ -144,13 +152,13 @@ public enum Sandbox {
     static func spawn(_ plan: SpawnPlan, stdinFD: Int32, attachments: Attachments = Attachments())
         throws(SandboxError) -> Child
     {
-        var ch = try Channels(monitor: plan.monitor != nil)
+        var ch = try Channels(monitor: plan.monitor != nil, bridge: plan.bridge != nil && plan.layers.namespaces)
         // The parent's copies of the child's ends go when spawn returns, except errW and syncR,
         // closed as soon as the child is released (below). notifyChild stays open until then on
         // purpose: were it closed, a child that fails setup before sending the listener would
         // make the socket readable (EOF) next to its error record, and the real stage error
         // would be reported as a failed listener transfer.
-        var closeAtExit = [ch.syncR, ch.errW, ch.statusW, ch.outW, ch.errOutW, ch.notifyChild]
+        var closeAtExit = [ch.syncR, ch.errW, ch.statusW, ch.outW, ch.errOutW, ch.notifyChild, ch.bridgeChild]
         defer { for fd in closeAtExit where fd >= 0 { close(fd) } }
         let (pid, pidfd) = clone(plan, ch, stdinFD: stdinFD, attachments: attachments)
         PhaseTimer.shared.mark("clone3")
@@ -158,6 +166,7 @@ public enum Sandbox {
             for fd in ch.parentEnds where fd >= 0 { close(fd) }
             throw SandboxError(.clone, errno: Errno(-pid))
         }
+        var bridged: Result<[Int32], Errno> = .success([])
         var child = Child(
             pid: pid, pidfd: pidfd, stdoutR: ch.outR, stderrR: ch.errOutR, statusR: ch.statusR, syncW: ch.syncW,
             listener: -1, cgroup: nil)
@@ -169,14 +178,40 @@ public enum Sandbox {
             close(ch.errW)
             closeAtExit.removeAll { $0 == ch.syncR || $0 == ch.errW }
             PhaseTimer.shared.mark("id maps, cgroups, released")
+            let childBridgeEnd = ch.bridgeChild
+            bridged = receiveBridge(plan, &ch)
+            if ch.bridgeChild < 0 { closeAtExit.removeAll { $0 == childBridgeEnd } }
             try awaitExec(plan, &child, errR: ch.errR, notify: &ch.notifyParent)
+            if case .failure(let e) = bridged {
+                throw SandboxError(.setup("receive the proxy's listening sockets"), errno: e)
+            }
         } catch {
+            if case .success(let fds) = bridged { for fd in fds { close(fd) } }
+            if ch.bridgeParent >= 0 { close(ch.bridgeParent) }
             abort(child, errR: ch.errR, notify: ch.notifyParent)
             throw error
         }
+        if ch.bridgeParent >= 0 { close(ch.bridgeParent) }
+        // The command runs: the proxy accepts from now on (connections made before wait in the
+        // listen backlog).
+        if case .success(let fds) = bridged, let b = plan.bridge { b.received(fds) }
         if ch.notifyParent >= 0 { close(ch.notifyParent) }
         close(ch.errR)
         return child
+    }
+
+    /// The proxy's listening sockets from the child (sent right after it brought up `lo`). The
+    /// parent's copy of the child's end goes first, so a child that died before sending gives
+    /// EOF here; its own error record, read next by awaitExec, then names the real stage.
+    static func receiveBridge(_ plan: SpawnPlan, _ ch: inout Channels) -> Result<[Int32], Errno> {
+        guard let b = plan.bridge, ch.bridgeParent >= 0 else { return .success([]) }
+        if ch.bridgeChild >= 0 {
+            close(ch.bridgeChild)
+            ch.bridgeChild = -1
+        }
+        var fds = [Int32](repeating: -1, count: b.ports.count)
+        let r = cs_recv_fds(ch.bridgeParent, &fds, Int32(fds.count))
+        return r < 0 ? .failure(Errno(-r)) : .success(fds)
     }
 
     /// Kills and reaps a child whose setup failed, and closes everything cordon held for it.
@@ -226,13 +261,14 @@ public enum Sandbox {
             p.clone_flags = UInt64(
                 CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
                     | CS_CLONE_NEWCGROUP)
-            if plan.network == .none { p.clone_flags |= UInt64(CS_CLONE_NEWNET) }
+            // `domains` too: its only way out is the proxy, through the bridge below.
+            if plan.network == .none || plan.network == .domains { p.clone_flags |= UInt64(CS_CLONE_NEWNET) }
             p.use_init = 1
             p.sync_fd = ch.syncR
             p.sync_write_fd = ch.syncW
             p.status_fd = ch.statusW
             p.hostname = a.string("cordon")
-            p.loopback_up = plan.network == .none ? 1 : 0
+            p.loopback_up = plan.network == .none || plan.network == .domains ? 1 : 0
             p.build_root = 1
             p.root_base = a.string("/tmp")
             let ops = a.allocate(cs_op.self, count: plan.mounts.count)
@@ -259,6 +295,14 @@ public enum Sandbox {
         }
         p.err_fd = ch.errW
         p.notify_sock = ch.notifyChild
+        p.bridge_sock = -1
+        if let b = plan.bridge, ch.bridgeChild >= 0, plan.layers.namespaces {
+            let ports = a.allocate(UInt16.self, count: b.ports.count)
+            for (i, port) in b.ports.enumerated() { ports[i] = port }
+            p.bridge_sock = ch.bridgeChild
+            p.bridge_ports = UnsafePointer(ports)
+            p.nbridge = Int32(b.ports.count)
+        }
         if plan.monitor != nil {
             // The listener for the monitor, and (WAIT_KILLABLE_RECV) once the monitor has received
             // a notification only a fatal signal interrupts the wait, so a signal handler in the

@@ -11,7 +11,7 @@ import CordonPolicy
 import Glibc
 
 public enum SeccompCache {
-    static let format = "cordon-bpf-v1"
+    static let format = "cordon-bpf-v2"
 
     static func directory(_ env: [String: String]) -> String? {
         if let x = env["XDG_CACHE_HOME"], x.hasPrefix("/") { return x + "/cordon" }

@@ -14,10 +14,18 @@ public struct SeccompRule: Sendable, Equatable {
         /// bits set" for a single-bit mask).
         public var mask: UInt64
         public var value: UInt64
+        /// `arg != value` instead (sendto with a destination address: a non-null pointer).
+        public var notEqual = false
         public init(index: UInt32, mask: UInt64, value: UInt64? = nil) {
             self.index = index
             self.mask = mask
             self.value = value ?? mask
+        }
+        public init(index: UInt32, notEqual value: UInt64) {
+            self.index = index
+            self.mask = ~0
+            self.value = value
+            self.notEqual = true
         }
     }
     public var syscall: String
@@ -78,7 +86,9 @@ public enum SeccompCompiler {
             // SCMP_ACT_NOTIFY, or SCMP_ACT_ERRNO(errno).
             let action = rule.notify ? UInt32(0x7fc0_0000) : 0x0005_0000 | (UInt32(bitPattern: rule.errno) & 0xffff)
             var cmps = rule.conditions.map { c in
-                scmp_arg_cmp(arg: c.index, op: SCMP_CMP_MASKED_EQ, datum_a: c.mask, datum_b: c.value)
+                c.notEqual
+                    ? scmp_arg_cmp(arg: c.index, op: SCMP_CMP_NE, datum_a: c.value, datum_b: 0)
+                    : scmp_arg_cmp(arg: c.index, op: SCMP_CMP_MASKED_EQ, datum_a: c.mask, datum_b: c.value)
             }
             let rc = cmps.withUnsafeMutableBufferPointer { buf in
                 seccomp_rule_add_array(ctx, action, nr, UInt32(buf.count), buf.baseAddress)

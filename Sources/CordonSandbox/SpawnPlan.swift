@@ -63,6 +63,8 @@ public struct SandboxRequest: Sendable {
     public var envPass: [String] = []
     /// The run's private HOME on the host (PrivateHome), bound writable at its own path.
     public var home: String?
+    /// `network: domains`: where the sandbox's proxy ports go (cordon's proxy).
+    public var proxyBridge: ProxyBridge?
     public init(argv: [String], policy: Policy, workspace: String, cwd: String, hostEnvironment: [String: String]) {
         self.argv = argv
         self.policy = policy
@@ -152,6 +154,8 @@ public struct SpawnPlan {
     public var monitor: NotificationHandler?
     /// The run's private HOME on the host, owned by the sandbox's host uid (PrivateHome).
     public var home: String?
+    /// `network: domains`: the child binds the proxy ports on its loopback and hands them here.
+    public var bridge: ProxyBridge?
 }
 
 enum PathTools {

@@ -65,7 +65,7 @@ struct PolicyCommandTests {
         #expect(
             err == """
                 \(bad):2:3: unknown key 'timout' in sandbox (did you mean 'timeout'?)
-                \(bad):3:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)
+                \(bad):3:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list, domains; did you mean 'none'?)
                 cordon: error: 1 of 2 policies invalid
 
                 """)

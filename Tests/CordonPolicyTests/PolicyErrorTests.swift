@@ -80,7 +80,7 @@ struct PolicyErrorTests {
         BadPolicy(
             name: "a near-miss enum value gets a suggestion", yaml: "sandbox:\n  network: nones\n",
             errors: [
-                "test.yaml:2:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list; did you mean 'none'?)"
+                "test.yaml:2:12: sandbox.network: unknown value 'nones' (valid: none, host, allow-list, domains; did you mean 'none'?)"
             ]),
         BadPolicy(
             name: "scores above 100", yaml: "scan:\n  min_score: 101\n",

@@ -1,6 +1,6 @@
 // cordon-bench AREA: prints figures for one area, side by side with a baseline in the same run.
 // Areas live in their own files: GateBench.swift, AuditBench.swift, SandboxBench.swift, StatsBench.swift,
-// ScanBench.swift, AlertBench.swift, ServeBench.swift.
+// ScanBench.swift, AlertBench.swift, ServeBench.swift, NetworkBench.swift.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -18,6 +18,10 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("scan", "cordon scan throughput over source trees (MB/s per core, files/s, cache)", ScanBench.main),
     ("alerts", "what alerts cost a run: send() and a run with unreachable/silent webhooks", AlertBench.main),
     ("serve", "cordon serve: inspect requests/s over the unix socket with keep-alive", ServeBench.main),
+    (
+        "network", "network: domains proxy vs --network host (100 MB download, added latency per connection)",
+        NetworkBench.main
+    ),
 ]
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let area = areas.first(where: { $0.0 == name }) else {

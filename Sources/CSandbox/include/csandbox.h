@@ -76,8 +76,11 @@ enum cs_stage {
     CS_STAGE_ENTER_ROOT, CS_STAGE_SPAWN_WORKER, CS_STAGE_RLIMIT, CS_STAGE_STDIO,
     CS_STAGE_CLOSE_RANGE, CS_STAGE_SETGROUPS, CS_STAGE_SETGID, CS_STAGE_SETUID, CS_STAGE_CAPS,
     CS_STAGE_NO_NEW_PRIVS, CS_STAGE_SIGNALS, CS_STAGE_CHDIR, CS_STAGE_LANDLOCK, CS_STAGE_SECCOMP,
-    CS_STAGE_EXEC, CS_STAGE_CLONE,
+    CS_STAGE_EXEC, CS_STAGE_CLONE, CS_STAGE_BRIDGE,
 };
+
+/// Listening sockets the child opens on its own loopback for cordon's proxy (at most this many).
+enum { CS_MAX_BRIDGE = 4 };
 
 /// What a failed child writes on the error pipe: a fixed-size record, one write, atomic.
 struct cs_error {
@@ -120,6 +123,13 @@ struct cs_plan {
     // fd over this unix socket (SCM_RIGHTS) before execve, whose notification the parent
     // must then answer. -1: no monitor.
     int32_t notify_sock;
+    // `network: domains`: after bringing up `lo` in its new network namespace, the child binds
+    // and listens on 127.0.0.1:<port> for each of bridge_ports and sends the listening sockets
+    // to cordon over this unix socket (SCM_RIGHTS), then closes its copies: cordon's proxy
+    // accepts on them from outside, the command never holds them. -1: none.
+    int32_t bridge_sock;
+    const uint16_t *bridge_ports;
+    int32_t nbridge;
     const char *const *exec_candidates;     // absolute paths tried in order
     int32_t ncandidates;
     char *const *argv;
@@ -220,6 +230,16 @@ int cs_notif_respond(int listener, uint64_t id, int err, int cont);
 int cs_notif_id_valid(int listener, uint64_t id);
 /// Receives one fd sent with SCM_RIGHTS; returns it (close-on-exec) or -errno.
 int cs_recv_fd(int sock);
+/// Receives exactly n fds sent with SCM_RIGHTS in one message (close-on-exec); returns n, or
+/// -errno (EPIPE: the sender closed without sending, EPROTO: another count arrived).
+int cs_recv_fds(int sock, int *fds, int n);
+/// accept4(SOCK_CLOEXEC) (a _GNU_SOURCE call Swift's Glibc does not show): the fd or -errno.
+int cs_accept_cloexec(int fd);
+/// splice(2) without copying through user space, non-blocking: bytes moved, 0 at EOF, -errno.
+long cs_splice(int in, int out, size_t len);
+/// A non-blocking close-on-exec pipe for a relay, grown towards `size` bytes (F_SETPIPE_SZ,
+/// best effort): its capacity, or -errno.
+int cs_pipe_relay(int fds[2], int size);
 /// process_vm_readv of up to len bytes at addr in pid; returns bytes read or -errno.
 long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
 /// kcmp(KCMP_VM): 0 when both processes share one address space.

@@ -105,6 +105,12 @@ enum ReportSections {
         h += "</p><div class=\"cols\">"
         h += list("programs executed", counts("programs"))
         h += list("endpoints contacted", counts("endpoints"))
+        // network: domains: the hosts the proxy was asked for (connections made, refused).
+        h += list(
+            "hosts through the proxy (connections; refused)",
+            (sm["hosts"]?.objectValue ?? []).map { host, c in
+                ("\(host) (refused \(c["refused"]?.intValue ?? 0))", c["connections"]?.intValue ?? 0)
+            })
         h += list("files written (by directory)", grouped("filesWritten"))
         h += list("files deleted (by directory)", grouped("filesDeleted"))
         return h + "</div></section>\n"

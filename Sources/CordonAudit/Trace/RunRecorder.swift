@@ -183,6 +183,14 @@ public final class RunRecorder: Sendable {
         return try result.get()
     }
 
+    /// The proxy's `source=network` lines: always this run's (no `decision` trace event: the
+    /// caller writes its own, and replay has no gate decision to re-score).
+    public func logLine(_ record: LogRecord) throws(AuditError) {
+        var r = record
+        r.run = run
+        _ = try log(r)
+    }
+
     /// Any other event type (`exec`, `connect`, `file_write`, `unlink`, `violation`, `anomaly`,
     /// `approval_*`): the monitor's vocabulary, described in docs/trace.schema.json.
     public func event(_ type: TraceEventType, _ fields: [(String, JSONValue)]) throws(AuditError) {

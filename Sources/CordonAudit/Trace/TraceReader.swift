@@ -117,10 +117,12 @@ public enum TraceReader {
         "context", "cordonExit", "cwd", "dropped",
         "error", "interruptedBy", "limits",
         "decision", "denials", "detail", "detector", "durationMs", "endpoints", "environment", "evidence", "exitCode",
-        "family", "filesDeleted", "filesWritten", "findings", "id", "isolation", "kind", "level", "limit", "maxRssKiB",
+        "family", "filesDeleted", "filesWritten", "findings", "host", "hosts", "id", "isolation", "kind", "level",
+        "limit", "maxRssKiB",
         "outcome", "path", "pid", "policy", "policyRule", "port", "ppid", "programs", "project", "reason", "reasons",
-        "result", "rusage", "sandbox", "score", "session", "sessionId", "sha256", "signal", "source", "summary",
-        "sysMs", "syscall", "tamper", "to", "tool", "userMs", "value",
+        "result", "rule", "rusage", "sandbox", "score", "session", "sessionId", "sha256", "signal", "source", "summary",
+        "sysMs", "syscall", "tamper", "to", "tool", "userMs", "value", "via", "protocol", "bytesUp", "bytesDown",
+        "connections", "refused",
     ])
 
     /// What is wrong with a line on its own.

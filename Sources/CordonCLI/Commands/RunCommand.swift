@@ -26,7 +26,7 @@ enum RunCommand: Subcommand {
                     .value("policy", "FILE", "policy file (default: the embedded default policy)"),
                     .value("workspace", "DIR", "read-write directory, mounted at its own path (default: .)"),
                     .value("timeout", "DUR", "wall-clock limit, e.g. 90s, 10m (overrides sandbox.timeout)"),
-                    .value("network", "MODE", "none | host (overrides sandbox.network)"),
+                    .value("network", "MODE", "none | host | domains (overrides sandbox.network)"),
                     .value("env-pass", "VAR", "pass the host variable VAR through (repeatable)"),
                     .value(
                         "approval", "MODE",
@@ -80,7 +80,13 @@ enum RunCommand: Subcommand {
         }
         if let n = parsed.value("network") {
             guard let mode = NetworkMode(rawValue: n), mode != .allowList else {
-                throw .usage("--network: '\(n)' is not one of none, host", command: name)
+                throw .usage("--network: '\(n)' is not one of none, host, domains", command: name)
+            }
+            if mode == .domains, policy.sandbox.networkDomains.allow.isEmpty, policy.sandbox.networkDomains.ask.isEmpty
+            {
+                throw .usage(
+                    "--network domains: the policy lists no domains (add sandbox.network_domains.allow to it)",
+                    command: name)
             }
             policy.sandbox.network = mode
         }

@@ -1,14 +1,18 @@
 // The sandbox-aware decision (issue 12.6): a finding whose effect the run's sandbox already
-// prevents is reported, but does not make a person approve. Only three kinds qualify, each a
+// prevents is reported, but does not make a person approve. Only these kinds qualify, each a
 // guarantee the sandbox enforces in the kernel: no network namespace egress with
-// `network: none` (a connect fails and the monitor records it), no write to a path mounted
-// read-only, no read of a path covered by an empty mount. Blocks are never downgraded: the
+// `network: none` (a connect fails and the monitor records it), egress only through cordon's
+// proxy with `network: domains` (an empty namespace whose one way out decides each host on its
+// name, asking a person for `ask` hosts: the policy's host list is the approval), no write to a
+// path mounted read-only, no read of a path covered by an empty mount. Blocks are never downgraded: the
 // gate only drops prevented findings when the full decision would not have blocked.
 import CordonPolicy
 
 public struct SandboxFacts: Sendable, Equatable {
     /// `sandbox.network: none`: only loopback inside.
     public var networkOff: Bool
+    /// `sandbox.network: domains`: only cordon's proxy leads out, and it decides per host.
+    public var networkDomains = false
     /// Mounted read-only (absolute, normalised): the system paths.
     public var readOnly: [String]
     /// Writable: the workspace, tmpfs mounts, extra read-write paths.
@@ -35,6 +39,20 @@ public struct SandboxFacts: Sendable, Equatable {
             readOnly: fs.readOnly.map(expand),
             writable: [workspace] + fs.tmpfs.map(expand) + fs.readWrite.map(expand) + ["/dev/shm"],
             hidden: fs.hide.map(expand), home: home)
+        networkDomains = policy.sandbox.network == .domains
+    }
+
+    /// `ssh -o runs ProxyCommand=/usr/bin/nc.openbsd -X 5 -x 127.0.0.1:1080 %h %p`: the
+    /// GIT_SSH_COMMAND cordon sets under `network: domains` (CordonSandbox's ProxyEnvironment),
+    /// word for word, with an OpenBSD netcat by path. Anything else in a ProxyCommand is still
+    /// an indirect exec; the nc it starts is gated on its own like every exec.
+    static func isProxyHelper(_ reason: String) -> Bool {
+        guard let r = reason.firstRange(of: " runs ProxyCommand=") else { return false }
+        let words = reason[r.upperBound...].split(separator: " ", omittingEmptySubsequences: false)
+        guard words.count == 7, words[0].hasPrefix("/"), words[1...] == ["-X", "5", "-x", "127.0.0.1:1080", "%h", "%p"]
+        else { return false }
+        let name = words[0].split(separator: "/").last ?? ""
+        return (name == "nc" || name == "nc.openbsd") && !words[0].contains(where: { ";&|`$()<>'\"\\*?".contains($0) })
     }
 
     static func expand(_ p: String, home: String?) -> String {
@@ -63,6 +81,13 @@ public struct SandboxFacts: Sendable, Equatable {
     func prevents(_ hit: Hit) -> String? {
         if networkOff && SandboxFacts.networkSignals.contains(hit.signal) {
             return "network is off in this sandbox (policy sandbox.network: none)"
+        }
+        if networkDomains && SandboxFacts.networkSignals.contains(hit.signal) {
+            return
+                "network leaves this sandbox only through cordon's proxy, which decides each host (policy sandbox.network_domains)"
+        }
+        if networkDomains && hit.signal == .indirectExec && SandboxFacts.isProxyHelper(hit.reason) {
+            return "ssh's ProxyCommand is cordon's own SOCKS helper (GIT_SSH_COMMAND under network: domains)"
         }
         guard let raw = hit.target else { return nil }
         let path = SandboxFacts.expand(raw, home: home)

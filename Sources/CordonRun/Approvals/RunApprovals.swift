@@ -355,6 +355,19 @@ final class RunApprovals {
         }
     }
 
+    // MARK: hosts through the proxy (network: domains, `ask`)
+
+    /// A host's first request: covered by a remembered rule (`network:HOST`), queued, or
+    /// refused, as for execs. The caller waits on `.pending` with `state`. Never a terminal
+    /// prompt, even with `--approval prompt`: the question would hold the approvals' lock for
+    /// as long as the person takes, and the monitor's thread needs it for every notification.
+    func networkNeedsApproval(_ d: Decision, _ action: Action, shown: [String]) -> ApprovalAnswerKind {
+        let asked = mode
+        if mode == .prompt { mode = .queue }
+        defer { if asked == .prompt && mode == .queue { mode = .prompt } }
+        return execNeedsApproval(d, action, argv: shown)
+    }
+
     func abandoned(_ id: String) {
         prompts?.drop(id, because: "cordon: the process that asked was killed; the question is withdrawn")
         guard outstanding.contains(id) else { return }

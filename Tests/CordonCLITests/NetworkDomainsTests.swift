@@ -1,0 +1,298 @@
+// `sandbox.network: domains` end to end with the built binary: real sandboxes, cordon's proxy,
+// PyPI (which this machine reaches), and local servers the tests start for git over HTTPS and
+// an SSH-like service. Loopback destinations are listed explicitly in the test policies: the
+// proxy refuses loopback, private and link-local addresses otherwise.
+import CordonBase
+import CordonTestSupport
+import Foundation
+import Testing
+
+/// A helper process (a local server) that prints its port on its first line of output.
+final class LocalServer {
+    let process = Process()
+    let port: Int
+
+    init(_ script: String, _ args: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script] + args
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line: [UInt8] = []
+        while true {
+            let b = out.fileHandleForReading.readData(ofLength: 1)
+            if b.isEmpty || b.first == 0x0A { break }
+            line += b
+        }
+        port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        try #require(port > 0, "the local server did not start")
+    }
+
+    deinit {
+        // SIGKILL: the test runner's threads block signals, and Process passes that mask on, so
+        // the server would never see a SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// A static file server (HTTPS with `cert` and `key`) over `dir` on `host`.
+    static let fileServer = """
+        import functools, http.server, ssl, sys
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *a): pass
+        srv = http.server.ThreadingHTTPServer((sys.argv[2], 0), functools.partial(Quiet, directory=sys.argv[1]))
+        if len(sys.argv) > 3:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        print(srv.server_address[1], flush=True)
+        srv.serve_forever()
+        """
+
+    /// Greets like an SSH server, writes the client's first line to argv[1], then answers with
+    /// garbage.
+    static let sshLike = """
+        import socket, sys
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+        print(s.getsockname()[1], flush=True)
+        while True:
+            c, _ = s.accept()
+            c.sendall(b"SSH-2.0-cordon-test\\r\\n")
+            line = c.makefile("rb").readline()
+            open(sys.argv[1], "ab").write(line)
+            # Not an SSH packet: the client gives up at once (a bare close would leave ssh
+            # waiting, since nc does not pass the server's half-close on to it).
+            c.sendall(b"\\x00\\x00\\xff\\xffnot-an-ssh-packet" * 4)
+            c.close()
+        """
+}
+
+@Suite(
+    "network: domains end to end", .serialized, .timeLimit(.minutes(10)),
+    .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct NetworkDomainsTests {
+    static let pypi = """
+        sandbox:
+          network: domains
+          network_domains:
+            allow: [pypi.org, files.pythonhosted.org]
+          timeout: 120
+        """
+
+    func gateLog(_ ws: Workspace) throws -> [String] {
+        try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8).split(separator: "\n").map(
+            String.init)
+    }
+
+    func lastTrace(_ ws: Workspace) throws -> String {
+        let dir = ws.path + "/.cordon/traces"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        return dir + "/" + (try #require(names.last))
+    }
+
+    @Test("pip download six works through the proxy; curl to an unlisted host fails with cordon's refusal; both logged")
+    func pipAndCurl() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", Self.pypi)
+        let pip = try ws.run(
+            ["pip", "download", "--no-cache-dir", "--no-deps", "-d", "dl", "six"], options: ["--policy", "p.yaml"],
+            limit: 150)
+        #expect(pip.status == 0, "\(pip.stderr)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: ws.path + "/dl")) ?? []
+        #expect(files.contains { $0.hasPrefix("six-") }, "\(files)")
+        let log = try gateLog(ws)
+        #expect(
+            log.contains {
+                $0.contains("source=network") && $0.contains("decision=allow") && $0.contains("host=pypi.org")
+            })
+        // Validates every event (connect with host names, run_end with per-host counts).
+        let trace = try lastTrace(ws)
+        let check = TestProcess.run(["/usr/bin/env"] + TraceSchema.validatorArguments(trace: trace))
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let text = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(text.contains("\"via\":\"proxy\"") && text.contains("\"host\":\"pypi.org\""))
+        #expect(text.contains("\"hosts\":{") && text.contains("\"pypi.org\":{\"connections\":"))
+
+        let curl = try ws.run(["curl", "-sS", "https://example.com"], options: ["--policy", "p.yaml"])
+        #expect(curl.status == 56, "\(curl.stderr)")
+        #expect(
+            curl.stderr.contains(
+                "cordon: network: refused CONNECT example.com:443: example.com is not in sandbox.network_domains"))
+        #expect(curl.stderr.contains("403"))
+        let after = try gateLog(ws)
+        #expect(
+            after.contains {
+                $0.contains("source=network") && $0.contains("decision=block") && $0.contains("rule=unlisted")
+                    && $0.contains("host=example.com") && $0.contains("port=443")
+            })
+        #expect(try Shell.cordon(["log", "verify"], cwd: ws.path).status == 0)
+    }
+
+    @Test("inside: the proxy variables are set, a raw connect out has no route, UDP sendto is refused and recorded")
+    func rawAndUDP() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", Self.pypi)
+        try ws.write(
+            "probe.py",
+            """
+            import os, socket
+            print("HTTPS_PROXY=" + os.environ.get("HTTPS_PROXY", ""))
+            print("ALL_PROXY=" + os.environ.get("ALL_PROXY", ""))
+            print("NO_PROXY=" + os.environ.get("NO_PROXY", ""))
+            print("GIT_SSH_COMMAND=" + os.environ.get("GIT_SSH_COMMAND", ""))
+            taken = socket.socket()
+            try:
+                taken.bind(("127.0.0.1", 3128)); print("bind 3128 ok")
+            except OSError as e:
+                print("bind 3128", e.errno)
+            for what, f in [("tcp", lambda: socket.create_connection(("93.184.216.34", 80), timeout=3)),
+                            ("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("8.8.8.8", 53)))]:
+                try:
+                    f(); print(what, "ok")
+                except OSError as e:
+                    print(what, e.errno)
+            """)
+        let r = try ws.run(["python3", "probe.py"], options: ["--policy", "p.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("HTTPS_PROXY=http://127.0.0.1:3128"))
+        #expect(r.stdout.contains("ALL_PROXY=socks5h://127.0.0.1:1080"))
+        #expect(r.stdout.contains("NO_PROXY=localhost,127.0.0.1,::1"))
+        #expect(r.stdout.contains("tcp \(ENETUNREACH)"), "\(r.stdout)")
+        #expect(r.stdout.contains("udp \(ENETUNREACH)"), "\(r.stdout)")
+        // The proxy's port inside is cordon's listening socket: the command cannot take it over.
+        #expect(r.stdout.contains("bind 3128 \(EADDRINUSE)"), "\(r.stdout)")
+        let text = try String(contentsOfFile: try lastTrace(ws), encoding: .utf8)
+        #expect(text.contains("\"syscall\":\"sendto\",\"address\":\"8.8.8.8\",\"port\":53,\"decision\":\"block\""))
+        #expect(text.contains("\"address\":\"93.184.216.34\",\"port\":80,\"decision\":\"block\""))
+        #expect(r.stderr.contains("only cordon's proxy leads out of this sandbox"))
+    }
+
+    @Test("a request for the metadata address through the proxy is refused")
+    func metadata() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", Self.pypi)
+        // urllib through the proxy variables: the gate sees `python3 fetch.py`, the proxy the URL.
+        try ws.write(
+            "fetch.py",
+            """
+            import urllib.request, urllib.error
+            try:
+                urllib.request.urlopen("http://169.254.169.254/latest/meta-data/", timeout=10)
+                print("reached")
+            except urllib.error.HTTPError as e:
+                print("status", e.code, e.read().decode())
+            """)
+        let r = try ws.run(["python3", "fetch.py"], options: ["--policy", "p.yaml"])
+        #expect(r.stdout.contains("status 403 cordon: refused 169.254.169.254:80"), "\(r.stdout)\(r.stderr)")
+        #expect(
+            try gateLog(ws).contains { $0.contains("cmd=\"HTTP 169.254.169.254:80\"") && $0.contains("decision=block") }
+        )
+    }
+
+    @Test("git clone over HTTPS of an allowed (explicitly listed loopback) host works through CONNECT")
+    func gitHTTPS() throws {
+        let ws = try Workspace()
+        let srv = ws.path + "/../" + (ws.path.split(separator: "/").last.map(String.init) ?? "") + "-srv"
+        defer { try? FileManager.default.removeItem(atPath: srv) }
+        let setup = """
+            set -e
+            mkdir -p \(srv) && cd \(srv)
+            git init -q src && cd src && echo hello > README && git add README
+            git -c user.email=t@t -c user.name=t commit -q -m first && cd ..
+            git clone -q --bare src r.git && git -C r.git update-server-info
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.2 -addext subjectAltName=IP:127.0.0.2 2>/dev/null
+            cp cert.pem \(ws.path)/cert.pem
+            """
+        let s = try Shell.run("/bin/sh", ["-c", setup])
+        try #require(s.status == 0, "\(s.stderr)")
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["65534:65534", ws.path + "/cert.pem"]) }
+        let server = try LocalServer(LocalServer.fileServer, [srv, "127.0.0.2", srv + "/cert.pem", srv + "/key.pem"])
+        try ws.write(
+            "p.yaml",
+            """
+            sandbox:
+              network: domains
+              network_domains: {allow: ["127.0.0.2"]}
+              env: {set: {GIT_SSL_CAINFO: "\(ws.path)/cert.pem"}}
+            """)
+        let r = try ws.run(
+            ["git", "clone", "-q", "https://127.0.0.2:\(server.port)/r.git", "out"], options: ["--policy", "p.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((try? String(contentsOfFile: ws.path + "/out/README", encoding: .utf8)) == "hello\n")
+        #expect(
+            try gateLog(ws).contains {
+                $0.contains("cmd=\"CONNECT 127.0.0.2:\(server.port)\"") && $0.contains("decision=allow")
+            })
+        // Not listed: the same server is refused (loopback needs an exact entry).
+        try ws.write("q.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [pypi.org]}\n")
+        let refused = try ws.run(
+            ["git", "clone", "-q", "https://127.0.0.2:\(server.port)/r.git", "out2"], options: ["--policy", "q.yaml"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("403"), "\(refused.stderr)")
+    }
+
+    @Test("git over SSH goes through the SOCKS port (GIT_SSH_COMMAND with nc -X 5) to an SSH-like service")
+    func gitSSH() throws {
+        let ws = try Workspace()
+        let seen = ws.path + "/../" + (ws.path.split(separator: "/").last.map(String.init) ?? "") + "-ssh.txt"
+        defer { unlink(seen) }
+        let server = try LocalServer(LocalServer.sshLike, [seen])
+        try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [\"127.0.0.1\"]}\n")
+        let r = try ws.run(
+            ["git", "ls-remote", "ssh://git@127.0.0.1:\(server.port)/r.git"], options: ["--policy", "p.yaml"])
+        // The fake server hangs up after the banners: git fails, but the SSH client reached it.
+        #expect(r.status != 0)
+        let got = (try? String(contentsOfFile: seen, encoding: .utf8)) ?? ""
+        #expect(got.hasPrefix("SSH-2.0-OpenSSH"), "the service got: \(got); stderr: \(r.stderr)")
+        #expect(
+            try gateLog(ws).contains {
+                $0.contains("cmd=\"SOCKS5 127.0.0.1:\(server.port)\"") && $0.contains("decision=allow")
+            })
+    }
+}
+
+@Suite(
+    "network: domains, ask", .serialized, .timeLimit(.minutes(10)),
+    .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct NetworkAskTests {
+    func start(_ b: ApprovalBench) throws -> Background<Result> {
+        try b.ws.write(
+            "p.yaml",
+            "sandbox:\n  network: domains\n  network_domains: {ask: [pypi.org], allow: [files.pythonhosted.org]}\n")
+        let path = b.path
+        return Background {
+            (try? Shell.cordon(
+                [
+                    "run", "--workspace", path, "--approval", "queue", "--policy", "p.yaml", "--", "curl", "-sS", "-o",
+                    "/dev/null", "-w", "%{http_code}", "https://pypi.org/simple/six/",
+                ], cwd: path, limit: 90)) ?? TestProcess.run(["/bin/false"])
+        }
+    }
+
+    @Test("an ask host waits for approval, then the request goes through")
+    func approved() throws {
+        let b = try ApprovalBench(repo: false)
+        let run = try start(b)
+        let id = try #require(try b.waitPending().first)
+        let shown = try b.cordon(["approvals", "show", id, "--json"])
+        #expect(shown.stdout.contains("network:pypi.org"), "\(shown.stdout)")
+        #expect(try b.cordon(["approvals", "approve", id, "--key", b.key]).status == 0)
+        let r = run.wait()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "200")
+        let log = try String(contentsOfFile: b.path + "/.cordon/gate.log", encoding: .utf8)
+        #expect(log.contains("source=network") && log.contains("rule=ask:pypi.org") && log.contains("decision=allow"))
+    }
+
+    @Test("a rejected ask host is refused with 403")
+    func rejected() throws {
+        let b = try ApprovalBench(repo: false)
+        let run = try start(b)
+        let id = try #require(try b.waitPending().first)
+        #expect(try b.cordon(["approvals", "reject", id, "--key", b.key]).status == 0)
+        let r = run.wait()
+        #expect(r.status == 56, "\(r.stderr)")
+        #expect(r.stderr.contains("cordon: network: refused CONNECT pypi.org:443"))
+    }
+}
