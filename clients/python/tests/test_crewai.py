@@ -5,8 +5,9 @@ import pytest
 
 pytest.importorskip("crewai", reason="crewai is not installed (pip install crewai)")
 
-from crewai.hooks import unregister_before_tool_call_hook  # noqa: E402
-from crewai.hooks.tool_hooks import ToolCallHookContext, run_before_tool_call_hooks  # noqa: E402
+from crewai.hooks import get_before_tool_call_hooks, unregister_before_tool_call_hook  # noqa: E402
+from crewai.hooks import tool_hooks  # noqa: E402
+from crewai.hooks.tool_hooks import ToolCallHookContext  # noqa: E402
 from crewai.tools.structured_tool import CrewStructuredTool  # noqa: E402
 
 from cordon_client import Cordon  # noqa: E402
@@ -23,6 +24,16 @@ def hooked(project):
     h = install(Cordon())
     yield
     unregister_before_tool_call_hook(h)
+
+
+def run_before_tool_call_hooks(context):
+    """CrewAI's own dispatcher where the installed version has it (1.15+); before that (1.6),
+    the hooks CrewAI registered, run the way its tool executor does: a hook returning False
+    stops the call."""
+    dispatch = getattr(tool_hooks, "run_before_tool_call_hooks", None)
+    if dispatch is not None:
+        return dispatch(context)
+    return any(hook(context) is False for hook in get_before_tool_call_hooks())
 
 
 def blocked(name, args):
