@@ -94,8 +94,11 @@ public final class HTTPListener: @unchecked Sendable {
             defer { s.held = [] }
             return s.held
         }
+        // Only shut down: the accept thread closes the socket itself. Closing it here would
+        // free the fd number while that thread may still call accept() on it, and a listener
+        // another test opens next can get the same number: its connections were accepted and
+        // reset by this stopped one (the webhook tests failed now and then, run in parallel).
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
         for h in held { close(h) }
     }
 
@@ -107,10 +110,12 @@ public final class HTTPListener: @unchecked Sendable {
             let c = accept(fd, nil, nil)
             if c < 0 {
                 if errno == EINTR { continue }
+                close(fd)
                 return
             }
             if state.withLock({ $0.stopped }) {
                 close(c)
+                close(fd)
                 return
             }
             state.withLock { $0.connections += 1 }
