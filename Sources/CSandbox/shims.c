@@ -226,7 +226,6 @@ int cs_remove_tree(const char *path) {
 
 // ---- seccomp user notification ----------------------------------------------------------
 
-#include <linux/kcmp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
@@ -347,11 +346,6 @@ long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len) {
     return n < 0 ? -errno : n;
 }
 
-int cs_same_vm(pid_t a, pid_t b) {
-    long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
-    return r < 0 ? -errno : (int)r;
-}
-
 int cs_socketpair_cloexec(int fds[2]) {
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
 }
@@ -445,38 +439,6 @@ int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads) {
     return parse_stat(buf, state, ppid, threads);
 }
 
-static int parse_children(char *p, int32_t *out, int n) {
-    int count = 0;
-    while (*p && count < n) {
-        char *end;
-        long v = strtol(p, &end, 10);
-        if (end == p) break;
-        out[count++] = (int32_t)v;
-        p = end;
-        while (*p == ' ' || *p == '\n') p++;
-    }
-    return count;
-}
-
-int cs_proc_exec_probe(pid_t pid, char *state, int32_t *ppid, int32_t *threads, int32_t *children, int n) {
-    char path[64], buf[4096];
-    snprintf(path, sizeof path, "/proc/%d", pid);
-    int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return -errno;
-    long r = read_small_at(dir, "stat", buf, sizeof buf);
-    if (r >= 0) r = parse_stat(buf, state, ppid, threads);
-    if (r >= 0 && *threads == 1 && n > 0) {
-        char rel[48];
-        snprintf(rel, sizeof rel, "task/%d/children", pid);
-        r = read_small_at(dir, rel, buf, sizeof buf);
-        if (r >= 0) r = parse_children(buf, children, n);
-    } else if (r >= 0) {
-        r = 0;  // threaded: the caller walks every task
-    }
-    close(dir);
-    return (int)r;
-}
-
 static int parse_stat(char *buf, char *state, int32_t *ppid, int32_t *threads) {
     // The name (field 2) is in parentheses and may contain anything: parse after the last ')'.
     char *p = strrchr(buf, ')');
@@ -555,19 +517,3 @@ void cs_exec_watch_end(pid_t pid, int kill_it) {
     ptrace(PTRACE_DETACH, pid, 0, 0);
 }
 
-long cs_proc_syscall(pid_t pid) {
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%d/syscall", pid);
-    long n = read_small(path, buf, sizeof buf);
-    if (n < 0) return n;
-    if (buf[0] == 'r') return -2;  // "running"
-    return strtol(buf, NULL, 10);
-}
-
-int cs_proc_children(pid_t pid, pid_t tid, int32_t *out, int n) {
-    char path[96], buf[4096];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
-    long len = read_small(path, buf, sizeof buf);
-    if (len < 0) return (int)len;
-    return parse_children(buf, out, n);
-}

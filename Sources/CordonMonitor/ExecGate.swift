@@ -142,16 +142,11 @@ extension Monitor {
             phase[i] += now - tm
             tm = now
         }
-        var st: CChar = 0
-        var ppid: Int32 = 0
-        var threads: Int32 = 0
-        var none: Int32 = 0
-        if cs_proc_exec_probe(tid, &st, &ppid, &threads, &none, 0) < 0 { return .allow }  // gone: the kernel fails it
+        guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone: the kernel fails it
         // A single-threaded process is its own thread group; only threads need the slower
         // /proc/PID/status to learn their group leader.
-        var status = ProcessView.Status(
-            tgid: tid, ppid: ppid, threads: Int(threads), state: Character(UnicodeScalar(UInt8(bitPattern: st))))
-        if threads > 1, let full = ProcessView.status(tid) { status = full }
+        var status = ProcessView.Status(tgid: tid, ppid: quick.ppid, threads: quick.threads, state: quick.state)
+        if quick.threads > 1, let full = ProcessView.status(tid) { status = full }
         // The memory we read may be rewritten before the kernel reads it, by a thread of the
         // process or by anything else that shares those pages (a MAP_SHARED mapping written by
         // another process, a CLONE_VM sibling, /proc/PID/mem). Writers are not searched for: every
@@ -169,7 +164,7 @@ extension Monitor {
             // own, including the exec'ing one: its pending SIGSTOP survives execve and stops the
             // new image before its first instruction, so it can be checked.
             for p in stopped { for t in ProcessView.tasks(p) { _ = cs_tgkill(p, t, SIGSTOP) } }
-            if !ExecRace.waitStopped(tgid: status.tgid, except: tid, others: []) {
+            if !ExecRace.waitStopped(tgid: status.tgid, except: tid) {
                 for p in stopped { kill(p, SIGCONT) }
                 let states = ProcessView.tasks(status.tgid).map {
                     "\($0):\(ProcessView.state(status.tgid, task: $0).map(String.init) ?? "?")"
@@ -360,34 +355,17 @@ extension Monitor {
 }
 
 enum ExecRace {
-    /// A single-threaded process blocked in vfork/clone/clone3 is the parent of a vfork (dash
-    /// and posix_spawn start every command that way): it shares the memory but cannot run a
-    /// single instruction until the child execs or exits, so it cannot rewrite anything.
-    static func blockedInVfork(_ pid: Int32) -> Bool {
-        guard let st = ProcessView.quickStat(pid), st.threads == 1 else { return false }
-        #if arch(x86_64)
-            let nr = cs_proc_syscall(pid)
-            return nr == 56 || nr == 58 || nr == 435  // clone, vfork, clone3
-        #else
-            return false
-        #endif
-    }
-
     /// States in which a thread runs no user code until it has handled the pending SIGSTOP:
     /// stopped, dead, or in an uninterruptible wait (it stops on its way back to user mode).
     static func quiet(_ s: Character?) -> Bool { s == nil || s == "T" || s == "t" || s == "Z" || s == "X" || s == "D" }
 
-    /// Waits (up to ~250 ms) until every thread of `tgid` but `except`, and every thread of
-    /// every process in `others`, runs no user code. The thread in execve stays in the kernel
-    /// waiting for our answer.
-    static func waitStopped(tgid: Int32, except: Int32, others: [Int32]) -> Bool {
+    /// Waits (up to ~250 ms) until every thread of `tgid` but `except` runs no user code. The
+    /// thread in execve stays in the kernel waiting for our answer.
+    static func waitStopped(tgid: Int32, except: Int32) -> Bool {
         for attempt in 0..<5000 {
-            var all = ProcessView.tasks(tgid).allSatisfy { $0 == except || quiet(ProcessView.state(tgid, task: $0)) }
-            if all {
-                all = others.allSatisfy { p in ProcessView.tasks(p).allSatisfy { quiet(ProcessView.state(p, task: $0)) }
-                }
+            if ProcessView.tasks(tgid).allSatisfy({ $0 == except || quiet(ProcessView.state(tgid, task: $0)) }) {
+                return true
             }
-            if all { return true }
             if attempt > 20 { usleep(50) }
         }
         return false

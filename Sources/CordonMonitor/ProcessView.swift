@@ -145,18 +145,6 @@ enum ProcessView {
         return out
     }
 
-    /// Children of every thread of `pid` (a threaded process; single-threaded ones come from
-    /// cs_proc_exec_probe).
-    static func children(_ pid: Int32) -> [Int32] {
-        var out: [Int32] = []
-        var buf = [Int32](repeating: 0, count: 256)
-        for t in tasks(pid) {
-            let n = cs_proc_children(pid, t, &buf, Int32(buf.count))
-            if n > 0 { out += buf[0..<Int(n)] }
-        }
-        return out
-    }
-
     /// `/proc/PID/cmdline` split at NULs.
     static func cmdline(_ pid: Int32) -> [String]? {
         guard let b = readFile("/proc/\(pid)/cmdline", limit: maxArgBytes + 4096) else { return nil }

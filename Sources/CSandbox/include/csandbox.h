@@ -242,21 +242,11 @@ long cs_splice(int in, int out, size_t len);
 int cs_pipe_relay(int fds[2], int size);
 /// process_vm_readv of up to len bytes at addr in pid; returns bytes read or -errno.
 long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
-/// kcmp(KCMP_VM): 0 when both processes share one address space.
-int cs_same_vm(pid_t a, pid_t b);
 int cs_socketpair_cloexec(int fds[2]);
 int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 // /proc reads on the monitor's hot path (one per exec), parsed in place on a stack buffer.
 /// State letter, ppid and thread count from /proc/PID/stat. 0 or -errno.
 int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads);
-/// The syscall number a blocked task is in (/proc/PID/syscall); -2 if it is running; -errno.
-long cs_proc_syscall(pid_t pid);
-/// Children of task `tid` of `pid` (/proc/PID/task/TID/children), up to n; count or -errno.
-int cs_proc_children(pid_t pid, pid_t tid, int32_t *out, int n);
-/// One walk into /proc/PID for a new process: stat (state, ppid, threads) and, when it is
-/// single-threaded, its children. Each /proc path walk of a pid not seen before instantiates
-/// dentries (~15-30 us here); this pays it once. Returns the child count or -errno.
-int cs_proc_exec_probe(pid_t pid, char *state, int32_t *ppid, int32_t *threads, int32_t *children, int n);
 /// Attaches to the task about to exec (PTRACE_SEIZE with TRACEEXEC and EXITKILL, then
 /// PTRACE_INTERRUPT) so the exec's outcome can be checked before the new image runs. 0 or -errno.
 int cs_exec_watch_begin(pid_t tid);

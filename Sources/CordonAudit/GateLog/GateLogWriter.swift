@@ -33,6 +33,8 @@ public final class GateLogWriter {
     /// `gate.log.anchor` (LogAnchor), and what it held after our own last write.
     private var anchorFD: Int32 = -1
     private var knownAnchor: LogAnchor?
+    /// The anchor file's length after our last write of it (nil: not known).
+    private var anchorLength: Int?
 
     /// Creates the directory (0700) and opens the lock file. Throws if either is impossible,
     /// so `cordon run` fails before the command starts.
@@ -116,9 +118,15 @@ public final class GateLogWriter {
         anchor.lines += 1
         anchor.bytes = size + body.count
         anchor.chain = chain
-        do throws(AuditError) { try anchor.write(fd: anchorFD, path: anchorPath) } catch {
+        do throws(AuditError) {
+            // Another process may have written it since: its length is known only while the
+            // log is as we left it.
+            let previous = size == knownSize ? anchorLength : nil
+            anchorLength = try anchor.write(fd: anchorFD, path: anchorPath, previous: previous)
+        } catch {
             knownSize = -1
             knownAnchor = nil
+            anchorLength = nil
             throw error
         }
         knownAnchor = anchor

@@ -63,14 +63,18 @@ public struct LogAnchor: Equatable, Sendable {
         return parse(bytes)
     }
 
-    /// Rewrites the anchor in place (one pwrite and a truncate; the lock is held). A write cut
-    /// short by a crash leaves an unreadable anchor, which the next append reports and replaces.
-    func write(fd: Int32, path: String) throws(AuditError) {
+    /// Rewrites the anchor in place (the lock is held): one pwrite, and a truncate only when the
+    /// text got shorter than `previous` bytes (nil: unknown). Its counts only grow between
+    /// rotations, so an append usually costs the one write. A write cut short by a crash leaves
+    /// an unreadable anchor, which the next append reports and replaces. Returns the length.
+    func write(fd: Int32, path: String, previous: Int?) throws(AuditError) -> Int {
         let b = encoded()
         let n = b.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        if n != b.count || ftruncate(fd, off_t(b.count)) != 0 {
+        let shorter = previous.map { b.count < $0 } ?? true
+        if n != b.count || (shorter && ftruncate(fd, off_t(b.count)) != 0) {
             throw AuditError.system(.write, "update the anchor", path: path, errno: n < 0 ? errno : EIO)
         }
+        return b.count
     }
 
     /// The anchor of `log` (a path to gate.log), if there is one next to it.
