@@ -269,6 +269,20 @@ int cs_notif_respond(int listener, uint64_t id, int err, int cont) {
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, r) < 0 ? -errno : 0;
 }
 
+int cs_notif_answer(int listener, uint64_t id, int64_t val, int err) {
+    // Called from cs_act_for's threads too: its own buffer, never resp_buf. notif_sizes is
+    // only written by cs_notif_init, which the loop's first receive ran before any such thread.
+    int init = cs_notif_init();
+    if (init < 0) return init;
+    char buf[4096] __attribute__((aligned(16)));
+    memset(buf, 0, notif_sizes.seccomp_notif_resp);
+    struct seccomp_notif_resp *r = (struct seccomp_notif_resp *)buf;
+    r->id = id;
+    r->val = val;
+    r->error = err ? -err : 0;
+    return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, r) < 0 ? -errno : 0;
+}
+
 int cs_notif_id_valid(int listener, uint64_t id) {
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 ? -errno : 0;
 }

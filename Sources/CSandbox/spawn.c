@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/landlock.h>
 #include <linux/mount.h>
+#include <linux/netlink.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <arpa/inet.h>
@@ -337,6 +338,13 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     uint64_t empty = 0;
     if (SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, 8) < 0) fail(p, CS_STAGE_SIGNALS, errno, 0);
     if (p->cwd && SYS1(SYS_chdir, p->cwd) < 0) fail(p, CS_STAGE_CHDIR, errno, 0);
+    // The unix-socket check's view of this network namespace (cs_plan.send_diag), opened while
+    // socket() is still unfiltered; sent with the listener and closed here, never exec'd with.
+    long diag = -1;
+    if (p->seccomp && p->notify_sock >= 0 && p->send_diag) {
+        diag = SYS3(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        if (diag < 0) fail(p, CS_STAGE_SECCOMP, errno, 2);
+    }
     if (p->landlock) apply_landlock(p);
     // Seccomp last: the filter may deny calls the steps above need (mount, setgroups, ...).
     if (p->seccomp) {
@@ -347,23 +355,25 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
             // syscall of interest is our own execve, and it waits for an answer.
             char dummy = 'L';
             struct iovec iov = {&dummy, 1};
-            union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+            union { char buf[CMSG_SPACE(2 * sizeof(int))]; struct cmsghdr align; } u;
             memset(&u, 0, sizeof u);
+            int nfd = diag >= 0 ? 2 : 1;
             struct msghdr msg;
             memset(&msg, 0, sizeof msg);
             msg.msg_iov = &iov;
             msg.msg_iovlen = 1;
             msg.msg_control = u.buf;
-            msg.msg_controllen = sizeof u.buf;
+            msg.msg_controllen = CMSG_SPACE(nfd * sizeof(int));
             struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
             c->cmsg_level = SOL_SOCKET;
             c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(sizeof(int));
-            int lfd = (int)listener;
-            memcpy(CMSG_DATA(c), &lfd, sizeof lfd);
+            c->cmsg_len = CMSG_LEN(nfd * sizeof(int));
+            int lfd[2] = {(int)listener, (int)diag};
+            memcpy(CMSG_DATA(c), lfd, nfd * sizeof(int));
             if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 1);
             // The command must not hold its own listener (it could answer its own requests).
-            SYS1(SYS_close, lfd);
+            SYS1(SYS_close, lfd[0]);
+            if (diag >= 0) SYS1(SYS_close, diag);
             SYS1(SYS_close, p->notify_sock);
         }
     }

@@ -126,7 +126,18 @@ public final class Monitor: NotificationHandler {
     /// System programs by size, for recognising renamed copies (built on first use).
     let binaries = BinaryIndex()
 
-    deinit { if rootFD >= 0 { close(rootFD) } }
+    /// The sandbox's NETLINK_SOCK_DIAG socket, from its private network namespace (-1: none).
+    var diagSocket: Int32 = -1
+
+    deinit {
+        if rootFD >= 0 { close(rootFD) }
+        if diagSocket >= 0 { close(diagSocket) }
+    }
+
+    public func adopt(socketDiagnostics fd: Int32) {
+        if diagSocket >= 0 { close(diagSocket) }
+        diagSocket = fd
+    }
     var actionCount = 1
     public internal(set) var summary = RunSummary()
 
@@ -249,30 +260,6 @@ public final class Monitor: NotificationHandler {
     func nextActionId() -> String {
         actionCount += 1
         return "a-\(actionCount)"
-    }
-
-    // MARK: connect
-
-    /// connect(fd, addr, len), or with `datagram` sendto(fd, buf, len, flags, addr, addrlen):
-    /// the seccomp filter sends only sendto calls that carry an address (MonitorEvents), so a
-    /// UDP datagram to a new destination is seen like a connect, and refused like one.
-    func connect(_ n: cs_notif, listener: Int32, datagram: Bool = false) -> Verdict {
-        let pid = Int32(bitPattern: n.pid)
-        let len = Int(min(n.arg(datagram ? 5 : 2), 128))
-        guard let raw = ProcessView.bytes(pid: pid, at: n.arg(datagram ? 4 : 1), count: len), stillValid(listener, n.id)
-        else {
-            return .allow  // target gone or bad pointer: the kernel will fail the call itself
-        }
-        let ep = Endpoint(sockaddr: raw)
-        var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
-        if datagram { fields.append(("syscall", .string("sendto"))) }
-        fields.append(("address", .string(ep.address ?? ep.family)))
-        if let p = ep.port { fields.append(("port", .number(Double(p)))) }
-        let allowed = network.allows(ep)
-        fields.append(("decision", .string(allowed ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)))
-        sink.monitorObserved(.connect, fields)
-        summary.endpoint(ep.description, denied: !allowed)
-        return allowed ? .allow : .deny(network.refusal)
     }
 
     // MARK: file events

@@ -66,10 +66,14 @@ struct NetworkRules {
     var rules: [Rule]?
     /// `network: domains`: internet addresses only on loopback.
     var loopbackOnly = false
+    /// `network: none` or `domains`: the policy promises no way out but the proxy, so only unix
+    /// sockets bound inside the sandbox (or listed) may be reached.
+    var privateNamespace = false
     /// The errno a refused connect or datagram gets.
     var refusal: Int32 { loopbackOnly ? ENETUNREACH : EPERM }
 
     init(_ sb: SandboxPolicy) {
+        privateNamespace = sb.network == .none || sb.network == .domains
         if sb.network == .domains {
             loopbackOnly = true
             rules = nil

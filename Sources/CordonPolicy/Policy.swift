@@ -361,6 +361,10 @@ public struct SandboxPolicy: Sendable, Equatable {
     public var networkAllow: [String] = []
     /// Host name patterns for `network: domains`.
     public var networkDomains = NetworkDomains()
+    /// Pathname unix sockets the command may connect to although they were not bound inside
+    /// the sandbox (a host service's socket); with `network: none` or `domains` nothing else
+    /// outside is reachable that way (security issue B.6).
+    public var unixSockets: [String] = []
     public var filesystem = FilesystemPolicy()
     public var limits = Limits()
     /// A profile name from `sandbox/seccomp/`.

@@ -150,6 +150,7 @@ public enum PolicyDocument {
             ("grace", duration(s.grace)),
             ("network", .string(s.network.rawValue)),
             ("network_allow", .array(s.networkAllow.map(text))),
+            ("unix_sockets", .array(s.unixSockets.map(text))),
             (
                 "network_domains",
                 .object([

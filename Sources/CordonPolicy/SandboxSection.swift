@@ -4,7 +4,7 @@
 extension PolicyDecoder {
     static let sandboxKeys = [
         "mode", "root", "image", "require", "timeout", "grace", "network", "network_allow", "network_domains",
-        "filesystem", "limits",
+        "unix_sockets", "filesystem", "limits",
         "seccomp", "env", "home", "uid", "gid",
     ]
     static let sandboxModes = ["namespaces", "landlock", "rootfs"]
@@ -68,6 +68,19 @@ extension PolicyDecoder {
                 "sandbox.network_allow only applies to network: allow-list (the network here is \(s.network.rawValue))")
         }
 
+        assign(&s.unixSockets, f["unix_sockets"]) { d, n in
+            d.list(n, "sandbox.unix_sockets") { d, item, path in
+                guard let p = d.string(item, path) else { return nil }
+                guard p.hasPrefix("/") else {
+                    d.fail(
+                        item,
+                        "\(path) '\(p)' is not an absolute path: name the socket file as the sandbox sees it, e.g. /run/user/1000/ssh-agent.sock"
+                    )
+                    return nil
+                }
+                return p
+            }
+        }
         if let n = f["network_domains"] { s.networkDomains = networkDomains(n) }
         let listed = s.networkDomains.allow.count + s.networkDomains.deny.count + s.networkDomains.ask.count
         if s.network != .domains, listed > 0, let n = f["network_domains"] {

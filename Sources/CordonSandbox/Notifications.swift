@@ -2,6 +2,7 @@ import CSandbox
 // The seam between the supervisor's poll loop (here) and the monitor (CordonMonitor): the
 // loop owns the listener fd and calls the handler whenever it is readable.
 import CordonBase
+import Glibc
 
 public enum NotifyOutcome: Sendable {
     case handled
@@ -23,4 +24,11 @@ public protocol NotificationHandler: AnyObject {
     var tickInterval: Double? { get }
     /// Called every `tickInterval` while the run goes on: answers what has been decided.
     func tick(listener: Int32) -> NotifyOutcome
+    /// A NETLINK_SOCK_DIAG socket of the sandbox's own network namespace (SpawnPlan.sendsDiagSocket),
+    /// which the handler then owns: it lists the unix sockets bound inside the sandbox.
+    func adopt(socketDiagnostics fd: Int32)
+}
+
+extension NotificationHandler {
+    public func adopt(socketDiagnostics fd: Int32) { close(fd) }
 }

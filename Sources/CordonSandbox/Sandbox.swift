@@ -295,6 +295,7 @@ public enum Sandbox {
         }
         p.err_fd = ch.errW
         p.notify_sock = ch.notifyChild
+        p.send_diag = plan.sendsDiagSocket ? 1 : 0
         p.bridge_sock = -1
         if let b = plan.bridge, ch.bridgeChild >= 0, plan.layers.namespaces {
             let ports = a.allocate(UInt16.self, count: b.ports.count)
@@ -383,9 +384,12 @@ public enum Sandbox {
                     // Read the error pipe below.
                 } else if fds[1].revents & Int16(POLLIN) != 0 {
                     if waitingForListener {
-                        let fd = cs_recv_fd(notify)
-                        if fd < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-fd)) }
-                        child.listener = fd
+                        var fds: [Int32] = [-1, -1]
+                        let want: Int32 = plan.sendsDiagSocket ? 2 : 1
+                        let r = cs_recv_fds(notify, &fds, want)
+                        if r < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-r)) }
+                        child.listener = fds[0]
+                        if want == 2 { plan.monitor?.adopt(socketDiagnostics: fds[1]) }
                         waitingForListener = false
                         close(notify)
                         notify = -1

@@ -156,6 +156,13 @@ public struct SpawnPlan {
     public var home: String?
     /// `network: domains`: the child binds the proxy ports on its loopback and hands them here.
     public var bridge: ProxyBridge?
+
+    /// Whether the worker sends, with the listener, a sock_diag socket of the sandbox's private
+    /// network namespace: only there does "bound in this namespace" mean "bound inside the
+    /// sandbox" (the monitor's unix-socket check, security issue B.6).
+    public var sendsDiagSocket: Bool {
+        monitor != nil && layers.namespaces && (network == .none || network == .domains)
+    }
 }
 
 enum PathTools {

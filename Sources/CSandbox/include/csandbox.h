@@ -123,6 +123,10 @@ struct cs_plan {
     // fd over this unix socket (SCM_RIGHTS) before execve, whose notification the parent
     // must then answer. -1: no monitor.
     int32_t notify_sock;
+    // With notify_sock: also send a NETLINK_SOCK_DIAG socket opened here, in the sandbox's
+    // network namespace, so the monitor can list the unix sockets bound inside the sandbox
+    // (sock_diag answers for the namespace the netlink socket was created in). 0: don't.
+    int32_t send_diag;
     // `network: domains`: after bringing up `lo` in its new network namespace, the child binds
     // and listens on 127.0.0.1:<port> for each of bridge_ports and sends the listening sockets
     // to cordon over this unix socket (SCM_RIGHTS), then closes its copies: cordon's proxy
@@ -228,6 +232,24 @@ int cs_notif_recv(int listener, struct cs_notif *out);
 int cs_notif_respond(int listener, uint64_t id, int err, int cont);
 /// SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while the target still waits in that syscall.
 int cs_notif_id_valid(int listener, uint64_t id);
+// Answers notification `id` with a return value `val`, or with the error `err` (> 0) when set.
+// Safe to call from any thread.
+int cs_notif_answer(int listener, uint64_t id, int64_t val, int err);
+// Does the sandbox do this itself: connect(sockfd, addr) or sendto(sockfd, buf, addr) for the
+// notification `id` and answer it with the result (op 0 connect, 1 sendto). sockfd is cordon's
+// duplicate of the process's socket (pidfd_getfd); it is closed here. A socket in blocking mode
+// is served by a detached thread holding its own duplicate of the listener, so the monitor's
+// loop never waits on the network. Returns 0 once answered or handed to the thread, -errno if
+// the answer could not be given. holdfd (or -1), closed here after the call, is the O_PATH
+// descriptor that an address "/proc/thread-self/fd/N" names. ids (or NULL): {uid, gid, n,
+// groups[n]} on the host, the credentials the call is made with (a thread that takes them on).
+int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, uint32_t addrlen,
+               const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids);
+// pidfd_getfd(2): a duplicate of another process's descriptor.
+int cs_pidfd_getfd(int pidfd, int fd);
+// Is there a unix socket bound to the file (dev, ino) in the network namespace of the
+// NETLINK_SOCK_DIAG socket `nl`? 1 yes, 0 no, -errno on failure.
+int cs_unix_bound_here(int nl, uint64_t dev, uint64_t ino);
 /// Receives one fd sent with SCM_RIGHTS; returns it (close-on-exec) or -errno.
 int cs_recv_fd(int sock);
 /// Receives exactly n fds sent with SCM_RIGHTS in one message (close-on-exec); returns n, or

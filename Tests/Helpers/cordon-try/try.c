@@ -30,6 +30,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <sys/un.h>
 
 static const char *errname(int e) {
     switch (e) {
@@ -50,6 +51,156 @@ static int report(const char *what, long r) {
     else printf("%s: errno=%s (%s)\n", what, errname(e), strerror(e));
     fflush(stdout);
     return e;
+}
+
+// The connect race (security issue B.5): a thread flips the port of the sockaddr that connect()
+// reads between an allowed and a forbidden one. `connect-race N IP ALLOWED FORBIDDEN` makes N
+// blocking connects and prints which port each really reached (getpeername).
+static struct sockaddr_in cr_addr;
+static volatile int cr_go;
+static uint16_t cr_a, cr_b;
+static void *cr_flip(void *unused) {
+    (void)unused;
+    while (cr_go) {
+        cr_addr.sin_port = cr_b;
+        cr_addr.sin_port = cr_a;
+    }
+    return NULL;
+}
+static int connect_race(int n, const char *ip, int allowed, int forbidden) {
+    int ok_allowed = 0, ok_forbidden = 0, refused = 0;
+    cr_a = htons(allowed);
+    cr_b = htons(forbidden);
+    for (int i = 0; i < n; i++) {
+        int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        memset(&cr_addr, 0, sizeof cr_addr);
+        cr_addr.sin_family = AF_INET;
+        inet_pton(AF_INET, ip, &cr_addr.sin_addr);
+        cr_addr.sin_port = cr_a;
+        cr_go = 1;
+        pthread_t t;
+        pthread_create(&t, NULL, cr_flip, NULL);
+        int r = connect(s, (struct sockaddr *)&cr_addr, sizeof cr_addr);
+        cr_go = 0;
+        pthread_join(t, NULL);
+        struct sockaddr_in peer;
+        socklen_t pl = sizeof peer;
+        if (r == 0 && getpeername(s, (struct sockaddr *)&peer, &pl) == 0) {
+            if (peer.sin_port == cr_b) ok_forbidden++;
+            else ok_allowed++;
+        } else {
+            refused++;
+        }
+        close(s);
+    }
+    printf("connect-race: attempts=%d allowed-reached=%d refused=%d forbidden-reached=%d\n", n, ok_allowed, refused,
+           ok_forbidden);
+    return 0;
+}
+
+// Unix sockets (security issue B.6). `unix-connect PATH`, `unix-sendto PATH` (a datagram),
+// `unix-own PATH` (bind and listen at PATH, then connect to it: a socket of the sandbox's own).
+static int unix_addr(struct sockaddr_un *sa, const char *path) {
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    strncpy(sa->sun_path, path, sizeof sa->sun_path - 1);
+    return (int)(offsetof(struct sockaddr_un, sun_path) + strlen(sa->sun_path) + 1);
+}
+static int unix_try(const char *what, const char *path) {
+    struct sockaddr_un sa;
+    int len = unix_addr(&sa, path);
+    if (!strcmp(what, "unix-own")) {
+        int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        unlink(path);
+        if (bind(l, (struct sockaddr *)&sa, len) < 0 || listen(l, 4) < 0) return report("unix-own: bind", -1);
+    }
+    if (!strcmp(what, "unix-sendto")) {
+        int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        return report(what, sendto(s, "ping", 4, 0, (struct sockaddr *)&sa, len));
+    }
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    long r = connect(s, (struct sockaddr *)&sa, len);
+    if (r == 0 && write(s, "ping", 4) != 4) r = -1;
+    return report(what, r);
+}
+
+// `unix-peer PATH`: a server of the sandbox's own at PATH, and a client process connecting to it;
+// the server checks that SO_PEERCRED names its own uid and gid (the connecting process's), as a
+// server like ssh-agent does before it answers.
+static int unix_peer(const char *path) {
+    struct sockaddr_un sa;
+    int len = unix_addr(&sa, path);
+    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unlink(path);
+    if (bind(l, (struct sockaddr *)&sa, len) < 0 || listen(l, 4) < 0) return report("unix-peer: bind", -1);
+    pid_t c = fork();
+    if (c == 0) {
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        _exit(connect(s, (struct sockaddr *)&sa, len) == 0 ? 0 : 1);
+    }
+    int a = accept(l, NULL, NULL);
+    struct ucred cr;
+    socklen_t cl = sizeof cr;
+    if (a < 0 || getsockopt(a, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) return report("unix-peer", -1);
+    waitpid(c, NULL, 0);
+    if (cr.uid != getuid() || cr.gid != getgid()) {
+        printf("unix-peer: peer uid=%u gid=%u, mine uid=%u gid=%u\n", cr.uid, cr.gid, getuid(), getgid());
+        return 1;
+    }
+    return report("unix-peer", 0);
+}
+
+// The unix race: a thread flips sun_path between a socket of the sandbox's own (bound here
+// first) and PATH. `unix-race N OWN PATH` prints how many connects reached the other socket:
+// the own one is never accepted, so a connection that a peer accepted and answered is PATH's.
+static struct sockaddr_un ur_addr;
+static const char *ur_a, *ur_b;
+static volatile int ur_go;
+static void *ur_flip(void *unused) {
+    (void)unused;
+    size_t la = strlen(ur_a) + 1, lb = strlen(ur_b) + 1;
+    while (ur_go) {
+        memcpy(ur_addr.sun_path, ur_b, lb);
+        memcpy(ur_addr.sun_path, ur_a, la);
+    }
+    return NULL;
+}
+static int unix_race(int n, const char *own, const char *other) {
+    struct sockaddr_un sa;
+    int len = unix_addr(&sa, own);
+    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unlink(own);
+    if (bind(l, (struct sockaddr *)&sa, len) < 0 || listen(l, 4096) < 0) return report("unix-race: bind", -1);
+    ur_a = own;
+    ur_b = other;
+    int reached = 0, own_n = 0, refused = 0;
+    for (int i = 0; i < n; i++) {
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        unix_addr(&ur_addr, own);
+        ur_go = 1;
+        pthread_t t;
+        pthread_create(&t, NULL, ur_flip, NULL);
+        int r = connect(s, (struct sockaddr *)&ur_addr, sizeof ur_addr);
+        ur_go = 0;
+        pthread_join(t, NULL);
+        if (r < 0) {
+            refused++;
+        } else {
+            // Drain our own listener's queue so it never fills; PATH's peer answers "pong".
+            int c = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (c >= 0) { own_n++; close(c); }
+            else {
+                char b[8] = {0};
+                struct timeval tv = {1, 0};
+                setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+                if (write(s, "ping", 4) == 4 && read(s, b, 4) > 0) reached++;
+                else own_n++;
+            }
+        }
+        close(s);
+    }
+    printf("unix-race: attempts=%d own=%d refused=%d other-reached=%d\n", n, own_n, refused, reached);
+    return 0;
 }
 
 // The exec race: one thread flips a shared path (and argv[0]) between an allowed program and a
@@ -260,6 +411,11 @@ int main(int argc, char **argv) {
     const char *arg = argc > 2 ? argv[2] : NULL;
     if (!strcmp(a, "no-userns") && argc > 2) return no_userns(argv + 2);
     if (!strcmp(a, "memfd-exec") && argc > 3) return memfd_exec(argv + 2);
+    if (!strcmp(a, "connect-race") && argc > 5) return connect_race(atoi(argv[2]), argv[3], atoi(argv[4]), atoi(argv[5]));
+    if (!strcmp(a, "unix-peer") && argc > 2) return unix_peer(argv[2]);
+    if (!strcmp(a, "unix-race") && argc > 4) return unix_race(atoi(argv[2]), argv[3], argv[4]);
+    if ((!strcmp(a, "unix-connect") || !strcmp(a, "unix-sendto") || !strcmp(a, "unix-own")) && argc > 2)
+        return unix_try(a, argv[2]);
     if (!strcmp(a, "race") && argc > 4) return race(atoi(argv[2]), argv[3], argv[4]);
     if ((!strcmp(a, "race-shared") || !strcmp(a, "race-vm") || !strcmp(a, "race-mem")) && argc > 4)
         return race_writers(a, atoi(argv[2]), argv[3], argv[4]);

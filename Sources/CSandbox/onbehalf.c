@@ -1,0 +1,218 @@
+// Connecting and sending for a sandboxed process (security issue B.5/B.6). The monitor reads a
+// connect's or sendto's address from the process's memory, but the process (another thread, a
+// process sharing the page) can change that memory after the read and before the kernel reads
+// it again when the call continues: the check would judge one address and the kernel connect to
+// another. So an allowed call does not continue in the kernel: cordon takes the process's socket
+// (pidfd_getfd, the same open file description), makes the call itself with its own checked
+// copy of the address, and answers the notification with the result. A pathname unix socket is
+// connected through the O_PATH descriptor cordon checked ("/proc/self/fd/N"), so the file
+// cannot be swapped either.
+#define _GNU_SOURCE
+#include "csandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+int cs_pidfd_getfd(int pidfd, int fd) {
+    long r = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+    return r < 0 ? -errno : (int)r;
+}
+
+struct act {
+    int listener;   // cordon's own duplicate: the loop may close its copy when the run ends
+    uint64_t id;
+    int op;
+    int sockfd;
+    int flags;
+    uint32_t addrlen;
+    unsigned char addr[128];
+    size_t buflen;
+    unsigned char *buf;
+    int holdfd;     // the O_PATH descriptor a "/proc/thread-self/fd/N" address names; -1: none
+    int as_process; // make the call with the process's ids (uid, gid, groups below)
+    uint32_t uid, gid, ngroups;
+    uint32_t groups[64];
+};
+
+// Does the call and answers. connect's result is 0 or an error; sendto's the bytes sent.
+static int act_run(struct act *a) {
+    long r;
+    if (a->op == 0) r = connect(a->sockfd, (const struct sockaddr *)a->addr, a->addrlen);
+    else r = sendto(a->sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
+    int err = r < 0 ? errno : 0;
+    // EINTR: cordon's thread was interrupted, not the process's call: ask it to retry, the way
+    // the kernel restarts a connect interrupted by a handled signal.
+    if (err == EINTR) err = EAGAIN;
+    close(a->sockfd);
+    if (a->holdfd >= 0) close(a->holdfd);
+    return cs_notif_answer(a->listener, a->id, r < 0 ? 0 : r, err);
+}
+
+static void act_free(struct act *a) {
+    free(a->buf);
+    free(a);
+}
+
+// A unix peer learns who connected or sent from the caller's credentials (SO_PEERCRED,
+// SCM_CREDENTIALS), and the socket file's permissions are checked against them. cordon running
+// as root must not lend its own: the thread takes on the process's ids first. The raw syscalls
+// change only this thread's credentials (glibc's wrappers would change every thread's).
+static int become(const struct act *a) {
+    if (syscall(SYS_setgroups, (size_t)a->ngroups, a->groups) < 0) return errno;
+    if (syscall(SYS_setresgid, a->gid, a->gid, a->gid) < 0) return errno;
+    if (syscall(SYS_setresuid, a->uid, a->uid, a->uid) < 0) return errno;
+    return 0;
+}
+
+static void *act_thread(void *p) {
+    struct act *a = p;
+    if (a->as_process) {
+        int e = become(a);
+        if (e) {
+            // Fail closed: never connect with cordon's own credentials instead.
+            close(a->sockfd);
+            if (a->holdfd >= 0) close(a->holdfd);
+            cs_notif_answer(a->listener, a->id, 0, EACCES);
+            close(a->listener);
+            act_free(a);
+            return NULL;
+        }
+    }
+    // The process may be killed meanwhile: the answer then fails with ENOENT, which is fine.
+    act_run(a);
+    close(a->listener);
+    act_free(a);
+    return NULL;
+}
+
+int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, uint32_t addrlen,
+               const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids) {
+    struct act *a = calloc(1, sizeof *a);
+    if (!a || addrlen > sizeof a->addr) {
+        free(a);
+        close(sockfd);
+        if (holdfd >= 0) close(holdfd);
+        return cs_notif_answer(listener, id, 0, addrlen > 128 ? EINVAL : ENOMEM);
+    }
+    a->listener = listener;
+    a->id = id;
+    a->op = op;
+    a->sockfd = sockfd;
+    a->flags = flags;
+    a->holdfd = holdfd;
+    a->addrlen = addrlen;
+    memcpy(a->addr, addr, addrlen);
+    if (buflen) {
+        a->buf = malloc(buflen);
+        if (!a->buf) {
+            act_free(a);
+            close(sockfd);
+            if (holdfd >= 0) close(holdfd);
+            return cs_notif_answer(listener, id, 0, ENOMEM);
+        }
+        memcpy(a->buf, buf, buflen);
+        a->buflen = buflen;
+    }
+    if (ids) {
+        a->as_process = 1;
+        a->uid = ids[0];
+        a->gid = ids[1];
+        a->ngroups = ids[2] > 64 ? 64 : ids[2];
+        memcpy(a->groups, ids + 3, a->ngroups * sizeof(uint32_t));
+    }
+    int fl = fcntl(sockfd, F_GETFL);
+    // With the process's ids the call always goes to a thread: the loop's own credentials
+    // must never change.
+    int nonblocking = !ids && ((fl >= 0 && (fl & O_NONBLOCK)) || (op == 1 && (flags & MSG_DONTWAIT)));
+    if (nonblocking) {
+        // Returns at once (EINPROGRESS, EAGAIN): the loop may do it itself.
+        int r = act_run(a);
+        act_free(a);
+        return r;
+    }
+    // A blocking connect may take the whole SYN timeout, a blocking send to a full unix
+    // datagram queue forever: a thread of its own, so the monitor keeps answering the rest of
+    // the sandbox (and the run's timeout still ends it).
+    a->listener = fcntl(listener, F_DUPFD_CLOEXEC, 0);
+    if (a->listener < 0) {
+        int e = errno;
+        close(sockfd);
+        if (holdfd >= 0) close(holdfd);
+        act_free(a);
+        return cs_notif_answer(listener, id, 0, e);
+    }
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    pthread_t t;
+    int e = pthread_create(&t, &attr, act_thread, a);
+    pthread_attr_destroy(&attr);
+    if (e != 0) {
+        close(a->listener);
+        close(sockfd);
+        if (holdfd >= 0) close(holdfd);
+        act_free(a);
+        return cs_notif_answer(listener, id, 0, EAGAIN);
+    }
+    return 0;
+}
+
+int cs_unix_bound_here(int nl, uint64_t dev, uint64_t ino) {
+    struct {
+        struct nlmsghdr nlh;
+        struct unix_diag_req r;
+    } req;
+    memset(&req, 0, sizeof req);
+    req.nlh.nlmsg_len = sizeof req;
+    req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.r.sdiag_family = AF_UNIX;
+    req.r.udiag_states = ~0u;
+    req.r.udiag_show = UDIAG_SHOW_VFS;
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    long s;
+    do { s = sendto(nl, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel); } while (s < 0 && errno == EINTR);
+    if (s < 0) return -errno;
+    // unix_diag_vfs carries the superblock's kernel dev_t (MAJOR << 20 | MINOR), not stat's
+    // encoding, and the low 32 bits of the inode number.
+    uint32_t want_dev = (uint32_t)((major(dev) << 20) | minor(dev));
+    uint32_t want_ino = (uint32_t)ino;
+    int found = 0;
+    static __thread char buf[32768] __attribute__((aligned(8)));
+    for (;;) {
+        long n;
+        do { n = recv(nl, buf, sizeof buf, 0); } while (n < 0 && errno == EINTR);
+        if (n < 0) return -errno;
+        if (n == 0) return -EPIPE;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned long)n); h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type == NLMSG_DONE) return found;
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const struct nlmsgerr *e = NLMSG_DATA(h);
+                return e->error ? e->error : -EPROTO;
+            }
+            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+            const struct unix_diag_msg *m = NLMSG_DATA(h);
+            long alen = (long)h->nlmsg_len - (long)NLMSG_LENGTH(sizeof *m);
+            const struct nlattr *at = (const struct nlattr *)((const char *)m + NLMSG_ALIGN(sizeof *m));
+            while (alen >= (long)sizeof *at && at->nla_len >= sizeof *at && at->nla_len <= alen) {
+                if ((at->nla_type & NLA_TYPE_MASK) == UNIX_DIAG_VFS && at->nla_len >= NLA_HDRLEN + sizeof(struct unix_diag_vfs)) {
+                    const struct unix_diag_vfs *v = (const void *)((const char *)at + NLA_HDRLEN);
+                    if (v->udiag_vfs_ino == want_ino && v->udiag_vfs_dev == want_dev) found = 1;
+                }
+                alen -= NLA_ALIGN(at->nla_len);
+                at = (const struct nlattr *)((const char *)at + NLA_ALIGN(at->nla_len));
+            }
+        }
+    }
+}

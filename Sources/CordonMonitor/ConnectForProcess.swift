@@ -1,0 +1,247 @@
+// connect and sendto with an address (security issue B.5/B.6). The address is read once from the
+// process's memory, judged, recorded, and, when allowed, used by cordon itself: it takes the
+// process's socket with pidfd_getfd and makes the call with its own copy (cs_act_for), so what
+// the process writes into that memory after the check changes nothing. Letting the call continue
+// in the kernel would let another thread (or a process sharing the page) swap the address between
+// our read and the kernel's: the check would pass 127.0.0.1:8080 and the kernel connect to a
+// forbidden port, while the trace recorded the allowed one.
+//
+// Pathname unix sockets: with a private network namespace (`network: none`, `domains`) only
+// sockets bound inside the sandbox are reachable, plus those the policy lists in
+// `sandbox.unix_sockets`. Which file a path names is decided by cordon in the sandbox's root
+// (O_PATH, the way the process's own connect would resolve it) and the connection is made
+// through that very descriptor ("/proc/thread-self/fd/N"), so the file cannot be swapped after
+// the check either. A unix peer sees who connected (SO_PEERCRED, and the file's permissions are
+// checked against it): when cordon runs as root, the call is made by a thread that first takes
+// on the process's uid, gid and groups, so root's credentials are never lent. The peer sees
+// cordon's pid, not the process's (docs/monitor.md).
+import CSandbox
+import CordonBase
+import CordonPolicy
+import CordonSandbox
+import Glibc
+
+extension Monitor {
+    /// Largest datagram cordon sends for a process (UDP's limit is 64 KiB, a unix datagram's the
+    /// socket's send buffer): past it the call fails with EMSGSIZE, never unchecked.
+    static let datagramLimit = 4 << 20
+
+    /// connect(fd, addr, len), or with `datagram` sendto(fd, buf, len, flags, addr, addrlen):
+    /// the seccomp filter sends only sendto calls that carry an address (MonitorEvents), so a
+    /// UDP datagram to a new destination is seen like a connect, and refused like one.
+    func connect(_ n: cs_notif, listener: Int32, datagram: Bool = false) -> Verdict {
+        let pid = Int32(bitPattern: n.pid)
+        let addrLen = n.arg(datagram ? 5 : 2)
+        // The kernel refuses an address longer than sockaddr_storage with EINVAL itself.
+        guard addrLen <= 128 else { return .deny(EINVAL) }
+        let raw: [UInt8]
+        if addrLen == 0 {
+            raw = []
+        } else {
+            // An address cordon cannot read is answered EFAULT here: continuing would let the
+            // kernel read memory another thread may have mapped or filled meanwhile.
+            guard let r = ProcessView.bytes(pid: pid, at: n.arg(datagram ? 4 : 1), count: Int(addrLen)) else {
+                return .deny(EFAULT)
+            }
+            raw = r
+        }
+        guard stillValid(listener, n.id) else { return .deny(ENOENT) }
+        let ep = Endpoint(sockaddr: raw)
+        var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
+        if datagram { fields.append(("syscall", .string("sendto"))) }
+        fields.append(("address", .string(ep.address ?? ep.family)))
+        if let p = ep.port { fields.append(("port", .number(Double(p)))) }
+
+        // `network: host` enforces nothing: the call goes on in the kernel as the process made it.
+        if policy.sandbox.network == .host {
+            fields.append(("decision", .string(DecisionKind.allow.rawValue)))
+            sink.monitorObserved(.connect, fields)
+            summary.endpoint(ep.description, denied: false)
+            return .allow
+        }
+
+        var target = raw
+        var heldPath: Int32 = -1
+        var refusal: Int32?
+        if let path = ep.pathname {
+            switch unixSocket(path, pid: pid) {
+            case .reach(let fd, let why):
+                heldPath = fd
+                target = Self.unixAddress(viaDescriptor: fd)
+                fields.append(("reason", .string(why)))
+            case .refuse(let errno, let why):
+                refusal = errno
+                fields.append(("reason", .string(why)))
+            case .fail(let errno):
+                // The path is not there (ENOENT), not a socket (ECONNREFUSED), not searchable:
+                // the answer the process's own connect would get, no decision of ours.
+                sink.monitorObserved(
+                    .connect, fields + [("decision", .string("allow")), ("errno", .number(Double(errno)))])
+                summary.endpoint(ep.description, denied: false)
+                return .deny(errno)
+            }
+        } else if !network.allows(ep) {
+            refusal = network.refusal
+        }
+        fields.append(("decision", .string(refusal == nil ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)))
+        sink.monitorObserved(.connect, fields)
+        summary.endpoint(ep.description, denied: refusal != nil)
+        if let refusal {
+            if heldPath >= 0 { close(heldPath) }
+            return .deny(refusal)
+        }
+        let ids = ep.family == "unix" && geteuid() == 0 ? Self.hostIDs(pid) : nil
+        if ep.family == "unix" && geteuid() == 0 && ids == nil {
+            if heldPath >= 0 { close(heldPath) }
+            return .deny(ENOENT)  // its /proc entry is gone: the process is gone
+        }
+        return actFor(
+            n, listener: listener, pid: pid, datagram: datagram, address: target, holding: heldPath, ids: ids)
+    }
+
+    /// Takes the process's socket and makes the call with `address` (cs_act_for answers).
+    func actFor(
+        _ n: cs_notif, listener: Int32, pid: Int32, datagram: Bool, address: [UInt8], holding: Int32, ids: [UInt32]?
+    ) -> Verdict {
+        // `holding` is ours until cs_act_for takes it.
+        var holding = holding
+        defer { if holding >= 0 { close(holding) } }
+        var payload: [UInt8] = []
+        if datagram {
+            let len = n.arg(2)
+            guard len <= UInt64(Self.datagramLimit) else { return .deny(EMSGSIZE) }
+            if len > 0 {
+                guard let data = Self.readAll(pid: pid, at: n.arg(1), count: Int(len)) else { return .deny(EFAULT) }
+                payload = data
+            }
+        }
+        let pidfd = cs_pidfd_open(pid)
+        guard pidfd >= 0 else { return .deny(ENOENT) }
+        let sock = cs_pidfd_getfd(pidfd, Int32(truncatingIfNeeded: n.arg(0)))
+        close(pidfd)
+        guard sock >= 0 else { return .deny(-sock == EPERM ? EBADF : -sock) }
+        // The pid could have died and been reused between the notification and pidfd_open: the
+        // notification still pending means the descriptor is the caller's.
+        guard stillValid(listener, n.id) else {
+            close(sock)
+            return .deny(ENOENT)
+        }
+        // The unix path's O_PATH descriptor must outlive a connect that a thread finishes later:
+        // cs_act_for closes it once the call is made.
+        let keep = holding
+        holding = -1
+        let flags = datagram ? Int32(truncatingIfNeeded: n.arg(3)) : 0
+        let r = address.withUnsafeBytes { a in
+            payload.withUnsafeBytes { p in
+                if let ids {
+                    return ids.withUnsafeBufferPointer {
+                        cs_act_for(
+                            listener, n.id, datagram ? 1 : 0, sock, a.baseAddress, UInt32(a.count), p.baseAddress,
+                            p.count, flags, keep, $0.baseAddress)
+                    }
+                }
+                return cs_act_for(
+                    listener, n.id, datagram ? 1 : 0, sock, a.baseAddress, UInt32(a.count), p.baseAddress, p.count,
+                    flags, keep, nil)
+            }
+        }
+        if r < 0 && r != -ENOENT { return .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))") }
+        return .answered
+    }
+
+    enum UnixReach {
+        /// Connect through this O_PATH descriptor; the reason for the record.
+        case reach(Int32, String)
+        case refuse(Int32, String)
+        case fail(Int32)
+    }
+
+    /// Whether a pathname unix socket may be reached from inside the sandbox.
+    func unixSocket(_ path: String, pid: Int32) -> UnixReach {
+        if rootFD < 0 && path.hasPrefix("/") { rootFD = open("/proc/\(pid)/root", oPath | O_DIRECTORY | O_CLOEXEC) }
+        let fd = cs_open_exec_target(pid, rootFD, atCurrentDirectory, path, 0)
+        guard fd >= 0 else { return .fail(-fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK else {
+            close(fd)
+            return .fail(ECONNREFUSED)
+        }
+        if listedSocket(st, pid: pid) { return .reach(fd, "listed in sandbox.unix_sockets") }
+        // Host network: a socket's namespace says nothing about who bound it, and no limit on
+        // unix sockets is promised there (docs/monitor.md).
+        guard network.privateNamespace else { return .reach(fd, "network shared with the host") }
+        guard diagSocket >= 0 else {
+            close(fd)
+            // Without the sandbox's own network namespace cordon cannot tell a socket bound
+            // inside from a host service's: fail closed.
+            return .refuse(
+                EACCES, "not listed in sandbox.unix_sockets, and cordon cannot tell who bound it (no network namespace)"
+            )
+        }
+        let here = cs_unix_bound_here(diagSocket, UInt64(st.st_dev), UInt64(st.st_ino))
+        if here == 1 { return .reach(fd, "bound inside the sandbox") }
+        close(fd)
+        if here < 0 {
+            return .refuse(EACCES, "sock_diag failed (\(Errno(-here))): refused, not known to be the sandbox's")
+        }
+        return .refuse(EACCES, "a socket bound outside the sandbox, not listed in sandbox.unix_sockets")
+    }
+
+    /// A `sandbox.unix_sockets` entry names this file (resolved in the sandbox's root, so a
+    /// symlink in the list or on the way is followed the way connect follows it).
+    func listedSocket(_ st: stat, pid: Int32) -> Bool {
+        for p in policy.sandbox.unixSockets {
+            let fd = cs_open_exec_target(pid, rootFD, atCurrentDirectory, p, 0)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var other = stat()
+            if fstat(fd, &other) == 0 && other.st_dev == st.st_dev && other.st_ino == st.st_ino { return true }
+        }
+        return false
+    }
+
+    /// sockaddr_un for "/proc/thread-self/fd/N": connecting through it reaches the socket file
+    /// that N was opened on, whatever is at the original path by then. thread-self, not self:
+    /// the thread making the call may have taken on the process's ids, and /proc/self (the main
+    /// thread, root) would then refuse it the magic link.
+    static func unixAddress(viaDescriptor fd: Int32) -> [UInt8] {
+        let path = Array("/proc/thread-self/fd/\(fd)".utf8)
+        return [UInt8(AF_UNIX & 0xff), UInt8(AF_UNIX >> 8)] + path + [0]
+    }
+
+    /// The process's effective uid and gid and its groups as the host sees them (/proc/PID/status):
+    /// [uid, gid, n, group...].
+    static func hostIDs(_ pid: Int32) -> [UInt32]? {
+        guard let raw = ProcessView.readFile("/proc/\(pid)/status") else { return nil }
+        var uid: UInt32?
+        var gid: UInt32?
+        var groups: [UInt32] = []
+        for line in String(decoding: raw, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
+            guard let key = f.first else { continue }
+            switch key {
+            case "Uid:" where f.count > 2: uid = UInt32(f[2])
+            case "Gid:" where f.count > 2: gid = UInt32(f[2])
+            case "Groups:": groups = f.dropFirst().compactMap { UInt32($0) }
+            default: continue
+            }
+        }
+        guard let uid, let gid else { return nil }
+        return [uid, gid, UInt32(groups.count)] + groups
+    }
+
+    /// Reads `count` bytes of the process's memory (process_vm_readv), nil if any is unreadable.
+    static func readAll(pid: Int32, at addr: UInt64, count: Int) -> [UInt8]? {
+        var buf = [UInt8](repeating: 0, count: count)
+        let n = buf.withUnsafeMutableBytes { cs_read_mem(pid, addr, $0.baseAddress, count) }
+        return n == count ? buf : nil
+    }
+}
+
+extension Endpoint {
+    /// The path of a pathname unix socket address; nil for abstract and unnamed ones.
+    var pathname: String? {
+        guard family == "unix", let a = address, !a.isEmpty, !a.hasPrefix("@") else { return nil }
+        return a
+    }
+}

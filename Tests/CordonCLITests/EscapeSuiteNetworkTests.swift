@@ -1,0 +1,120 @@
+// The escape suite's network cases for security issue B.5/B.6: what a process reaches is the
+// address cordon checked, and with `network: none` a host service's unix socket stays out of
+// reach. Each host service here counts what really arrived (HostSocket), so a pass cannot come
+// from a helper that merely printed the right errno.
+import CordonBase
+import CordonTestSupport
+import Foundation
+import Testing
+
+extension EscapeSuiteTests {
+    // Regression (B.5): a thread rewriting the sockaddr after the monitor read it reached a
+    // forbidden port (111 of 300 connects before the fix) while the trace recorded the allowed one.
+    @Test("a thread rewriting connect's address after the check reaches no forbidden port")
+    func connectAddressRace() throws {
+        let allowed = try HostSocket(.tcp)
+        let forbidden = try HostSocket(.tcp)
+        defer {
+            allowed.stop()
+            forbidden.stop()
+        }
+        let ws = try Workspace()
+        try ws.write(
+            "net.yaml",
+            "extends: default\nsandbox:\n  network: allow-list\n  network_allow: [\"127.0.0.1:\(allowed.port)\"]\n")
+        let r = try ws.attempt(
+            ["connect-race", "300", "127.0.0.1", String(allowed.port), String(forbidden.port)],
+            options: ["--policy", ws.path + "/net.yaml"], limit: 120, monitor: true)
+        #expect(r.stdout.hasPrefix("connect-race: attempts=300"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("forbidden-reached=0\n"), "\(r.stdout)")
+        #expect(forbidden.received == 0, "the forbidden listener accepted \(forbidden.received) connections")
+        // The race was really run: most connects went to the allowed port.
+        #expect(allowed.received > 100, "only \(allowed.received) connects reached the allowed port")
+    }
+
+    // Regression (B.6): a root service listening on ./agent.sock in the workspace answered a
+    // command run under `network: none`.
+    @Test(
+        "with network none, a host service's unix socket in the workspace is refused, by connect and by datagram",
+        arguments: ["none", "domains"])
+    func hostUnixSocketRefused(_ network: String) throws {
+        let ws = try Workspace()
+        let stream = try HostSocket(.unixStream(ws.path + "/agent.sock"))
+        let dgram = try HostSocket(.unixDatagram(ws.path + "/agent.dgram"))
+        defer {
+            stream.stop()
+            dgram.stop()
+        }
+        var options = ["--network", network]
+        if network == "domains" {
+            try ws.write(
+                "dom.yaml",
+                "extends: default\nsandbox:\n  network: domains\n  network_domains: {allow: [example.org]}\n")
+            options = ["--policy", ws.path + "/dom.yaml"]
+        }
+        let trace = ws.path + "/t.jsonl"
+        let c = try ws.attempt(["unix-connect", "./agent.sock"], options: options + ["--trace", trace], monitor: true)
+        #expect(c.stdout == "unix-connect: errno=EACCES (Permission denied)\n", "\(c.stdout)\(c.stderr)")
+        let d = try ws.attempt(["unix-sendto", ws.path + "/agent.dgram"], options: options, monitor: true)
+        #expect(d.stdout == "unix-sendto: errno=EACCES (Permission denied)\n", "\(d.stdout)\(d.stderr)")
+        usleep(100_000)
+        #expect(stream.received == 0 && dgram.received == 0)
+        let t = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(t.contains("\"family\":\"unix\"") && t.contains("\"decision\":\"block\""), "\(t)")
+        // The sandbox's own sockets still work, and their servers see the connecting process's
+        // uid and gid, not cordon's (root's, when cordon runs as root).
+        let own = try ws.attempt(["unix-own", "/tmp/own.sock"], options: options, monitor: true)
+        #expect(own.stdout == "unix-own: ok\n", "\(own.stdout)\(own.stderr)")
+        // With uid 1000: the default sandbox user 65534 is also the kernel's overflow uid, which a
+        // peer of cordon-as-root would show, so only another uid tells the two apart.
+        try ws.write("uid.yaml", "extends: default\nsandbox:\n  network: \(network)\n  uid: 1000\n  gid: 1000\n")
+        if network == "domains" {
+            try ws.write(
+                "uid.yaml",
+                "extends: default\nsandbox:\n  network: domains\n  network_domains: {allow: [example.org]}\n  uid: 1000\n  gid: 1000\n"
+            )
+        }
+        let peer = try ws.attempt(
+            ["unix-peer", "/tmp/peer.sock"], options: ["--policy", ws.path + "/uid.yaml"], monitor: true)
+        #expect(peer.stdout == "unix-peer: ok\n", "\(peer.stdout)\(peer.stderr)")
+    }
+
+    @Test("a host unix socket listed in sandbox.unix_sockets is reached; its neighbour is not")
+    func listedUnixSocket() throws {
+        let ws = try Workspace()
+        let listed = try HostSocket(.unixStream(ws.path + "/listed.sock"))
+        let other = try HostSocket(.unixStream(ws.path + "/other.sock"))
+        defer {
+            listed.stop()
+            other.stop()
+        }
+        try ws.write("u.yaml", "extends: default\nsandbox:\n  unix_sockets: [\(ws.path)/listed.sock]\n")
+        let a = try ws.attempt(
+            ["unix-connect", "listed.sock"], options: ["--policy", ws.path + "/u.yaml"], monitor: true)
+        #expect(a.stdout == "unix-connect: ok\n", "\(a.stdout)\(a.stderr)")
+        let b = try ws.attempt(
+            ["unix-connect", "other.sock"], options: ["--policy", ws.path + "/u.yaml"], monitor: true)
+        #expect(b.stdout == "unix-connect: errno=EACCES (Permission denied)\n", "\(b.stdout)\(b.stderr)")
+        usleep(100_000)
+        #expect(listed.received == 1 && other.received == 0)
+    }
+
+    // B.6 with the address race: a thread flips sun_path between a socket of the sandbox's own
+    // and the host's. Checking the path and then letting the kernel resolve it again would let
+    // some connects through to the host.
+    @Test("a thread flipping a unix socket path after the check never reaches the host's socket")
+    func unixPathRace() throws {
+        let ws = try Workspace()
+        let host = try HostSocket(.unixStream(ws.path + "/agent.sock"))
+        defer { host.stop() }
+        let r = try ws.attempt(
+            ["unix-race", "300", "/tmp/own.sock", ws.path + "/agent.sock"], options: ["--network", "none"],
+            limit: 120, monitor: true)
+        #expect(r.stdout.hasPrefix("unix-race: attempts=300"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("other-reached=0\n"), "\(r.stdout)")
+        #expect(host.received == 0)
+        // The race was really run: most connects reached the sandbox's own socket.
+        let own = r.stdout.split(separator: " ").first { $0.hasPrefix("own=") }.flatMap { Int($0.dropFirst(4)) } ?? 0
+        #expect(own > 100, "\(r.stdout)")
+    }
+}
