@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -42,13 +43,49 @@ struct act {
     int as_process; // make the call with the process's ids (uid, gid, groups below)
     uint32_t uid, gid, ngroups;
     uint32_t groups[64];
+    // sendmsg (op 2): ancillary data with any SCM_RIGHTS descriptors already cordon's (closed
+    // after the call); for one message of a sendmmsg, where its msg_len goes in the process.
+    unsigned char *control;
+    size_t controllen;
+    int passed[253];
+    int npassed;
+    pid_t pid;
+    uint64_t len_addr;
 };
+
+static void unbecome(void);
 
 // Does the call and answers. connect's result is 0 or an error; sendto's the bytes sent.
 static int act_run(struct act *a) {
     long r;
-    if (a->op == 0) r = connect(a->sockfd, (const struct sockaddr *)a->addr, a->addrlen);
-    else r = sendto(a->sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
+    if (a->op == 0) {
+        r = connect(a->sockfd, (const struct sockaddr *)a->addr, a->addrlen);
+    } else if (a->op == 1) {
+        r = sendto(a->sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
+    } else {
+        struct iovec iov = {a->buf, a->buflen};
+        struct msghdr m;
+        memset(&m, 0, sizeof m);
+        m.msg_name = a->addrlen ? a->addr : NULL;
+        m.msg_namelen = a->addrlen;
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = a->controllen ? a->control : NULL;
+        m.msg_controllen = a->controllen;
+        r = sendmsg(a->sockfd, &m, a->flags | MSG_NOSIGNAL);
+        int saved = errno;
+        if (a->as_process) unbecome();
+        errno = saved;
+        if (r >= 0 && a->len_addr) {
+            // sendmmsg: one message sent; its msg_len is what the caller reads back.
+            uint32_t len = (uint32_t)r;
+            struct iovec local = {&len, sizeof len};
+            struct iovec remote = {(void *)(uintptr_t)a->len_addr, sizeof len};
+            r = process_vm_writev(a->pid, &local, 1, &remote, 1, 0) == sizeof len ? 1 : -1;
+            if (r < 0) errno = EFAULT;
+        }
+        for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
+    }
     int err = r < 0 ? errno : 0;
     // EINTR: cordon's thread was interrupted, not the process's call: ask it to retry, the way
     // the kernel restarts a connect interrupted by a handled signal.
@@ -60,6 +97,7 @@ static int act_run(struct act *a) {
 
 static void act_free(struct act *a) {
     free(a->buf);
+    free(a->control);
     free(a);
 }
 
@@ -67,11 +105,18 @@ static void act_free(struct act *a) {
 // SCM_CREDENTIALS), and the socket file's permissions are checked against them. cordon running
 // as root must not lend its own: the thread takes on the process's ids first. The raw syscalls
 // change only this thread's credentials (glibc's wrappers would change every thread's).
+// The saved ids stay root's so the thread can come back (unbecome) for what only cordon may do
+// afterwards: writing a sendmmsg's msg_len into the process.
 static int become(const struct act *a) {
     if (syscall(SYS_setgroups, (size_t)a->ngroups, a->groups) < 0) return errno;
-    if (syscall(SYS_setresgid, a->gid, a->gid, a->gid) < 0) return errno;
-    if (syscall(SYS_setresuid, a->uid, a->uid, a->uid) < 0) return errno;
+    if (syscall(SYS_setresgid, a->gid, a->gid, -1) < 0) return errno;
+    if (syscall(SYS_setresuid, a->uid, a->uid, -1) < 0) return errno;
     return 0;
+}
+
+static void unbecome(void) {
+    syscall(SYS_setresuid, -1, 0, -1);
+    syscall(SYS_setresgid, -1, 0, -1);
 }
 
 static void *act_thread(void *p) {
@@ -95,8 +140,44 @@ static void *act_thread(void *p) {
     return NULL;
 }
 
+// Copies a sendmsg's ancillary data, replacing the process's descriptors in SCM_RIGHTS with
+// cordon's duplicates of them (pidfd_getfd): the numbers mean nothing in cordon's table, and
+// passing cordon's own descriptors by those numbers would leak them into the sandbox. Credentials
+// (SCM_CREDENTIALS) are refused: the kernel checks them against the sender, and cordon will not
+// vouch for ids it does not hold.
+static int take_control(struct act *a, const struct cs_act_message *msg) {
+    a->pid = msg->pid;
+    a->len_addr = msg->len_addr;
+    if (!msg->controllen) return 0;
+    a->control = malloc(msg->controllen);
+    if (!a->control) return ENOMEM;
+    memcpy(a->control, msg->control, msg->controllen);
+    a->controllen = msg->controllen;
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_control = a->control;
+    m.msg_controllen = a->controllen;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level != SOL_SOCKET) continue;
+        if (c->cmsg_type == SCM_CREDENTIALS) return EPERM;
+        if (c->cmsg_type != SCM_RIGHTS) continue;
+        if (c->cmsg_len < CMSG_LEN(0)) return EINVAL;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        int *fds = (int *)CMSG_DATA(c);
+        for (size_t i = 0; i < n; i++) {
+            if (a->npassed >= (int)(sizeof a->passed / sizeof a->passed[0])) return ETOOMANYREFS;
+            int mine = cs_pidfd_getfd(msg->pidfd, fds[i]);
+            if (mine < 0) return -mine == EPERM ? EBADF : -mine;
+            a->passed[a->npassed++] = mine;
+            fds[i] = mine;
+        }
+    }
+    return 0;
+}
+
 int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, uint32_t addrlen,
-               const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids) {
+               const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids,
+               const struct cs_act_message *msg) {
     struct act *a = calloc(1, sizeof *a);
     if (!a || addrlen > sizeof a->addr) {
         free(a);
@@ -122,6 +203,16 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
         }
         memcpy(a->buf, buf, buflen);
         a->buflen = buflen;
+    }
+    if (msg) {
+        int e = take_control(a, msg);
+        if (e) {
+            for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
+            act_free(a);
+            close(sockfd);
+            if (holdfd >= 0) close(holdfd);
+            return cs_notif_answer(listener, id, 0, e);
+        }
     }
     if (ids) {
         a->as_process = 1;

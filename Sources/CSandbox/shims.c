@@ -290,7 +290,8 @@ int cs_notif_id_valid(int listener, uint64_t id) {
 int cs_recv_fd(int sock) {
     char dummy;
     struct iovec iov = {&dummy, 1};
-    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    // Room for the sender's credentials too: on a socket with SO_PASSCRED the kernel adds them.
+    union { char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))]; struct cmsghdr align; } u;
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = &iov;
@@ -301,11 +302,14 @@ int cs_recv_fd(int sock) {
     do { n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
     if (n < 0) return -errno;
     if (n == 0) return -EPIPE;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS) return -EBADMSG;
-    int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return fd;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c), sizeof fd);
+            return fd;
+        }
+    }
+    return -EBADMSG;
 }
 
 long cs_splice(int in, int out, size_t len) {
@@ -323,6 +327,31 @@ int cs_pipe_relay(int fds[2], int size) {
 int cs_accept_cloexec(int fd) {
     int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
     return c < 0 ? -errno : c;
+}
+
+int cs_recv_listener(int sock, int *number, int32_t *pid) {
+    struct iovec iov = {number, sizeof *number};
+    union { char buf[CMSG_SPACE(sizeof(struct ucred))]; struct cmsghdr align; } u;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    ssize_t n;
+    do { n = recvmsg(sock, &msg, MSG_WAITALL | MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
+    if (n == 0) return -EPIPE;
+    if (n != (ssize_t)sizeof *number) return -EPROTO;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred cr;
+            memcpy(&cr, CMSG_DATA(c), sizeof cr);
+            *pid = cr.pid;
+            return 0;
+        }
+    }
+    return -EBADMSG;
 }
 
 int cs_recv_fds(int sock, int *fds, int n) {

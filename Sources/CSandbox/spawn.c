@@ -338,12 +338,29 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     uint64_t empty = 0;
     if (SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, 8) < 0) fail(p, CS_STAGE_SIGNALS, errno, 0);
     if (p->cwd && SYS1(SYS_chdir, p->cwd) < 0) fail(p, CS_STAGE_CHDIR, errno, 0);
-    // The unix-socket check's view of this network namespace (cs_plan.send_diag), opened while
-    // socket() is still unfiltered; sent with the listener and closed here, never exec'd with.
-    long diag = -1;
+    // The unix-socket check's view of this network namespace (cs_plan.send_diag), opened and
+    // handed over while socket() and sendmsg() are still unfiltered; never exec'd with.
     if (p->seccomp && p->notify_sock >= 0 && p->send_diag) {
-        diag = SYS3(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        long diag = SYS3(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         if (diag < 0) fail(p, CS_STAGE_SECCOMP, errno, 2);
+        char dummy = 'D';
+        struct iovec iov = {&dummy, 1};
+        union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr msg;
+        memset(&msg, 0, sizeof msg);
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        int dfd = (int)diag;
+        memcpy(CMSG_DATA(c), &dfd, sizeof dfd);
+        if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 3);
+        SYS1(SYS_close, diag);
     }
     if (p->landlock) apply_landlock(p);
     // Seccomp last: the filter may deny calls the steps above need (mount, setgroups, ...).
@@ -351,29 +368,18 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
         long listener = SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, p->seccomp);
         if (listener < 0) fail(p, CS_STAGE_SECCOMP, errno, 0);
         if (p->notify_sock >= 0) {
-            // Hand the listener to cordon before anything else happens: the very next
-            // syscall of interest is our own execve, and it waits for an answer.
-            char dummy = 'L';
-            struct iovec iov = {&dummy, 1};
-            union { char buf[CMSG_SPACE(2 * sizeof(int))]; struct cmsghdr align; } u;
-            memset(&u, 0, sizeof u);
-            int nfd = diag >= 0 ? 2 : 1;
-            struct msghdr msg;
-            memset(&msg, 0, sizeof msg);
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = u.buf;
-            msg.msg_controllen = CMSG_SPACE(nfd * sizeof(int));
-            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(nfd * sizeof(int));
-            int lfd[2] = {(int)listener, (int)diag};
-            memcpy(CMSG_DATA(c), lfd, nfd * sizeof(int));
-            if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 1);
-            // The command must not hold its own listener (it could answer its own requests).
-            SYS1(SYS_close, lfd[0]);
-            if (diag >= 0) SYS1(SYS_close, diag);
+            // Tell cordon the listener's number before anything else happens: the very next
+            // syscall of interest is our own execve, and it waits for an answer. A plain write,
+            // not sendmsg with SCM_RIGHTS: the filter now in force may notify sendmsg (its
+            // destination is in memory), and nobody could answer that before cordon holds the
+            // listener. cordon takes the descriptor itself with pidfd_getfd, finding this
+            // process by the credentials the kernel attaches to the write (SO_PASSCRED on its
+            // end). The listener is close-on-exec, so it is open until the execve's notification
+            // is answered and the command never holds it (it could answer its own requests).
+            int lfd = (int)listener;
+            long w;
+            do { w = SYS3(SYS_write, p->notify_sock, &lfd, sizeof lfd); } while (w < 0 && errno == EINTR);
+            if (w != sizeof lfd) fail(p, CS_STAGE_SECCOMP, w < 0 ? errno : EPIPE, 1);
             SYS1(SYS_close, p->notify_sock);
         }
     }

@@ -34,10 +34,8 @@ extension Monitor {
         let addrLen = n.arg(datagram ? 5 : 2)
         // The kernel refuses an address longer than sockaddr_storage with EINVAL itself.
         guard addrLen <= 128 else { return .deny(EINVAL) }
-        let raw: [UInt8]
-        if addrLen == 0 {
-            raw = []
-        } else {
+        var raw: [UInt8] = []
+        if addrLen > 0 {
             // An address cordon cannot read is answered EFAULT here: continuing would let the
             // kernel read memory another thread may have mapped or filled meanwhile.
             guard let r = ProcessView.bytes(pid: pid, at: n.arg(datagram ? 4 : 1), count: Int(addrLen)) else {
@@ -46,107 +44,158 @@ extension Monitor {
             raw = r
         }
         guard stillValid(listener, n.id) else { return .deny(ENOENT) }
-        let ep = Endpoint(sockaddr: raw)
-        var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
-        if datagram { fields.append(("syscall", .string("sendto"))) }
-        fields.append(("address", .string(ep.address ?? ep.family)))
-        if let p = ep.port { fields.append(("port", .number(Double(p)))) }
-
         // `network: host` enforces nothing: the call goes on in the kernel as the process made it.
         if policy.sandbox.network == .host {
-            fields.append(("decision", .string(DecisionKind.allow.rawValue)))
-            sink.monitorObserved(.connect, fields)
-            summary.endpoint(ep.description, denied: false)
+            _ = record(Endpoint(sockaddr: raw), pid: pid, syscall: datagram ? "sendto" : nil, refusal: nil, why: nil)
             return .allow
         }
-
-        var target = raw
-        var heldPath: Int32 = -1
-        var refusal: Int32?
-        if let path = ep.pathname {
-            switch unixSocket(path, pid: pid) {
-            case .reach(let fd, let why):
-                heldPath = fd
-                target = Self.unixAddress(viaDescriptor: fd)
-                fields.append(("reason", .string(why)))
-            case .refuse(let errno, let why):
-                refusal = errno
-                fields.append(("reason", .string(why)))
-            case .fail(let errno):
-                // The path is not there (ENOENT), not a socket (ECONNREFUSED), not searchable:
-                // the answer the process's own connect would get, no decision of ours.
-                sink.monitorObserved(
-                    .connect, fields + [("decision", .string("allow")), ("errno", .number(Double(errno)))])
-                summary.endpoint(ep.description, denied: false)
-                return .deny(errno)
+        switch judge(raw, pid: pid, syscall: datagram ? "sendto" : nil) {
+        case .stop(let errno): return .deny(errno)
+        case .go(let target, let held, let unix):
+            let ids = unix && geteuid() == 0 ? Self.hostIDs(pid) : nil
+            if unix && geteuid() == 0 && ids == nil {
+                if held >= 0 { close(held) }
+                return .deny(ENOENT)  // its /proc entry is gone: the process is gone
             }
-        } else if !network.allows(ep) {
-            refusal = network.refusal
+            var payload: [UInt8] = []
+            if datagram {
+                let len = n.arg(2)
+                guard len <= UInt64(Self.datagramLimit) else {
+                    if held >= 0 { close(held) }
+                    return .deny(EMSGSIZE)
+                }
+                if len > 0 {
+                    guard let data = Self.readAll(pid: pid, at: n.arg(1), count: Int(len)) else {
+                        if held >= 0 { close(held) }
+                        return .deny(EFAULT)
+                    }
+                    payload = data
+                }
+            }
+            return actFor(
+                n, listener: listener, pid: pid, op: datagram ? 1 : 0, address: target, payload: payload,
+                flags: datagram ? Int32(truncatingIfNeeded: n.arg(3)) : 0, holding: held, ids: ids)
         }
-        fields.append(("decision", .string(refusal == nil ? DecisionKind.allow.rawValue : DecisionKind.block.rawValue)))
+    }
+
+    enum Judged {
+        /// Make the call with this address (the checked copy, or "/proc/thread-self/fd/N" for a
+        /// pathname unix socket, N held open until the call is made); `unix`: a unix peer.
+        case go([UInt8], held: Int32, unix: Bool)
+        case stop(Int32)
+    }
+
+    /// Judges one destination under the policy's network and records it: a connect event with
+    /// the decision, and the endpoint in the run's summary.
+    func judge(_ raw: [UInt8], pid: Int32, syscall: String?) -> Judged {
+        let ep = Endpoint(sockaddr: raw)
+        guard let path = ep.pathname else {
+            let allowed = network.allows(ep)
+            _ = record(ep, pid: pid, syscall: syscall, refusal: allowed ? nil : network.refusal, why: nil)
+            return allowed ? .go(raw, held: -1, unix: ep.family == "unix") : .stop(network.refusal)
+        }
+        switch unixSocket(path, pid: pid) {
+        case .reach(let fd, let why):
+            _ = record(ep, pid: pid, syscall: syscall, refusal: nil, why: why)
+            return .go(Self.unixAddress(viaDescriptor: fd), held: fd, unix: true)
+        case .refuse(let errno, let why):
+            _ = record(ep, pid: pid, syscall: syscall, refusal: errno, why: why)
+            return .stop(errno)
+        case .fail(let errno):
+            // The path is not there (ENOENT), not a socket (ECONNREFUSED), not searchable: the
+            // answer the process's own call would get, no decision of ours.
+            _ = record(ep, pid: pid, syscall: syscall, refusal: nil, why: nil, errno: errno)
+            return .stop(errno)
+        }
+    }
+
+    func record(_ ep: Endpoint, pid: Int32, syscall: String?, refusal: Int32?, why: String?, errno: Int32? = nil)
+        -> Bool
+    {
+        var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
+        if let syscall { fields.append(("syscall", .string(syscall))) }
+        fields.append(("address", .string(ep.address ?? ep.family)))
+        if let p = ep.port { fields.append(("port", .number(Double(p)))) }
+        if let why { fields.append(("reason", .string(why))) }
+        if let errno { fields.append(("errno", .number(Double(errno)))) }
+        let kind = refusal == nil ? DecisionKind.allow : DecisionKind.block
+        fields.append(("decision", .string(kind.rawValue)))
         sink.monitorObserved(.connect, fields)
         summary.endpoint(ep.description, denied: refusal != nil)
-        if let refusal {
-            if heldPath >= 0 { close(heldPath) }
-            return .deny(refusal)
-        }
-        let ids = ep.family == "unix" && geteuid() == 0 ? Self.hostIDs(pid) : nil
-        if ep.family == "unix" && geteuid() == 0 && ids == nil {
-            if heldPath >= 0 { close(heldPath) }
-            return .deny(ENOENT)  // its /proc entry is gone: the process is gone
-        }
-        return actFor(
-            n, listener: listener, pid: pid, datagram: datagram, address: target, holding: heldPath, ids: ids)
+        return refusal == nil
     }
 
     /// Takes the process's socket and makes the call with `address` (cs_act_for answers).
+    /// `holding` (an O_PATH descriptor the address names, or -1) is closed either way.
     func actFor(
-        _ n: cs_notif, listener: Int32, pid: Int32, datagram: Bool, address: [UInt8], holding: Int32, ids: [UInt32]?
+        _ n: cs_notif, listener: Int32, pid: Int32, op: Int32, address: [UInt8], payload: [UInt8], flags: Int32,
+        holding: Int32, ids: [UInt32]?, socket taken: (pidfd: Int32, sock: Int32)? = nil,
+        message: (control: [UInt8], lengthAt: UInt64)? = nil
     ) -> Verdict {
-        // `holding` is ours until cs_act_for takes it.
         var holding = holding
-        defer { if holding >= 0 { close(holding) } }
-        var payload: [UInt8] = []
-        if datagram {
-            let len = n.arg(2)
-            guard len <= UInt64(Self.datagramLimit) else { return .deny(EMSGSIZE) }
-            if len > 0 {
-                guard let data = Self.readAll(pid: pid, at: n.arg(1), count: Int(len)) else { return .deny(EFAULT) }
-                payload = data
+        var got = taken
+        defer {
+            if holding >= 0 { close(holding) }
+            if let g = got {
+                close(g.pidfd)
+                if g.sock >= 0 { close(g.sock) }
             }
         }
-        let pidfd = cs_pidfd_open(pid)
-        guard pidfd >= 0 else { return .deny(ENOENT) }
-        let sock = cs_pidfd_getfd(pidfd, Int32(truncatingIfNeeded: n.arg(0)))
-        close(pidfd)
-        guard sock >= 0 else { return .deny(-sock == EPERM ? EBADF : -sock) }
-        // The pid could have died and been reused between the notification and pidfd_open: the
-        // notification still pending means the descriptor is the caller's.
-        guard stillValid(listener, n.id) else {
-            close(sock)
-            return .deny(ENOENT)
+        if got == nil {
+            guard let t = takeSocket(n, listener: listener, pid: pid) else { return .deny(ENOENT) }
+            if t.sock < 0 {
+                got = (t.pidfd, -1)
+                return .deny(-t.sock)
+            }
+            got = t
         }
-        // The unix path's O_PATH descriptor must outlive a connect that a thread finishes later:
-        // cs_act_for closes it once the call is made.
+        guard let (pidfd, sock) = got else { return .deny(ENOENT) }
+        // cs_act_for takes the socket and the O_PATH descriptor (it closes them once the call is
+        // made, maybe later on a thread): they must outlive this function.
+        got = (pidfd, -1)
         let keep = holding
         holding = -1
-        let flags = datagram ? Int32(truncatingIfNeeded: n.arg(3)) : 0
+        let control = message?.control ?? []
         let r = address.withUnsafeBytes { a in
             payload.withUnsafeBytes { p in
-                if let ids {
-                    return ids.withUnsafeBufferPointer {
-                        cs_act_for(
-                            listener, n.id, datagram ? 1 : 0, sock, a.baseAddress, UInt32(a.count), p.baseAddress,
-                            p.count, flags, keep, $0.baseAddress)
+                control.withUnsafeBytes { c in
+                    var msg = cs_act_message(
+                        control: c.baseAddress, controllen: c.count, pidfd: pidfd, pid: pid,
+                        len_addr: message?.lengthAt ?? 0)
+                    return withUnsafePointer(to: &msg) { m in
+                        let mp = message == nil ? nil : m
+                        guard let ids else {
+                            return cs_act_for(
+                                listener, n.id, op, sock, a.baseAddress, UInt32(a.count), p.baseAddress, p.count, flags,
+                                keep, nil, mp)
+                        }
+                        return ids.withUnsafeBufferPointer {
+                            cs_act_for(
+                                listener, n.id, op, sock, a.baseAddress, UInt32(a.count), p.baseAddress, p.count, flags,
+                                keep, $0.baseAddress, mp)
+                        }
                     }
                 }
-                return cs_act_for(
-                    listener, n.id, datagram ? 1 : 0, sock, a.baseAddress, UInt32(a.count), p.baseAddress, p.count,
-                    flags, keep, nil)
             }
         }
         if r < 0 && r != -ENOENT { return .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))") }
         return .answered
+    }
+
+    /// The process's socket (argument 0) as cordon's own descriptor, with a pidfd of the process;
+    /// sock < 0 is -errno. nil: the process is gone.
+    func takeSocket(_ n: cs_notif, listener: Int32, pid: Int32) -> (pidfd: Int32, sock: Int32)? {
+        let pidfd = cs_pidfd_open(pid)
+        guard pidfd >= 0 else { return nil }
+        let sock = cs_pidfd_getfd(pidfd, Int32(truncatingIfNeeded: n.arg(0)))
+        // The pid could have died and been reused between the notification and pidfd_open: the
+        // notification still pending means the descriptor is the caller's.
+        guard stillValid(listener, n.id) else {
+            if sock >= 0 { close(sock) }
+            close(pidfd)
+            return nil
+        }
+        return (pidfd, sock >= 0 ? sock : -(-sock == EPERM ? EBADF : -sock))
     }
 
     enum UnixReach {

@@ -212,6 +212,8 @@ public final class Monitor: NotificationHandler {
         case "execve", "execveat": verdict = exec(n, name: name, listener: listener)
         case "connect": verdict = connect(n, listener: listener)
         case "sendto": verdict = connect(n, listener: listener, datagram: true)
+        case "sendmsg": verdict = message(n, listener: listener, many: false)
+        case "sendmmsg": verdict = message(n, listener: listener, many: true)
         default: verdict = file(n, name: name, listener: listener)
         }
         // Fail closed: what the sandbox does must land in gate.log and the trace. The

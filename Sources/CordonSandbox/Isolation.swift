@@ -172,7 +172,8 @@ public enum Isolation {
             monitor = nil
         }
         let events = monitor == nil ? [] : (req.policy.monitor.events ?? MonitorEvents.all)
-        let program = try SeccompCache.program(named: sb.seccomp, monitor: events, environment: req.hostEnvironment)
+        let program = try SeccompCache.program(
+            named: sb.seccomp, monitor: events, network: sb.network, environment: req.hostEnvironment)
         let seccompOK = !probe.disabled.contains("seccomp")
         PhaseTimer.shared.mark("seccomp compiled")
         let abi = probe.landlockABI()

@@ -27,7 +27,9 @@ public enum MonitorEvents {
     }
 
     /// The notify rules for the chosen kinds (SeccompRule with errno 0 = notify).
-    public static func rules(for kinds: [String]) -> [SeccompRule] {
+    /// `network`: with anything but `host`, sendmsg and sendmmsg are notified too (their
+    /// destination is in memory; the monitor judges it and sends for the process).
+    public static func rules(for kinds: [String], network: NetworkMode = .host) -> [SeccompRule] {
         var r: [SeccompRule] = []
         func notify(_ sc: String, _ why: String, _ c: [SeccompRule.Condition] = []) {
             r.append(SeccompRule(syscall: sc, errno: 0, conditions: c, reason: why, notify: true))
@@ -42,6 +44,17 @@ public enum MonitorEvents {
                 // A datagram with a destination is a connect in all but name: without this an
                 // allow-list would never see UDP sent with sendto (DNS, QUIC, exfiltration).
                 notify("sendto", "datagrams sent to an address", [.init(index: 4, notEqual: 0)])
+                if network != .host {
+                    // msg_name is behind a pointer: every call is looked at. Only without
+                    // MSG_FASTOPEN, which the deny list refuses; an unconditional notify rule
+                    // would take over from that refusal (see noSetID).
+                    notify(
+                        "sendmsg", "messages whose destination is in memory",
+                        [.init(index: 2, mask: 0x2000_0000, value: 0)])
+                    notify(
+                        "sendmmsg", "messages whose destination is in memory",
+                        [.init(index: 3, mask: 0x2000_0000, value: 0)])
+                }
             case .fileWrite:
                 for b in writeBits {
                     notify("openat", "opens that may write", [.init(index: 2, mask: b)])

@@ -127,6 +127,15 @@ public enum Sandbox {
                     let r = cs_socketpair_cloexec(&sp)
                     if r < 0 { throw SandboxError(.setup("socketpair"), errno: Errno(-r)) }
                     (notifyParent, notifyChild) = (sp[0], sp[1])
+                    // The kernel attaches the writer's pid to what arrives here: how cordon finds
+                    // the worker whose listener it takes (cs_recv_listener).
+                    var on: Int32 = 1
+                    if setsockopt(notifyParent, SOL_SOCKET, SO_PASSCRED, &on, socklen_t(MemoryLayout<Int32>.size)) < 0 {
+                        let e = Errno.current
+                        for fd in [sp[0], sp[1]] { close(fd) }
+                        (notifyParent, notifyChild) = (-1, -1)
+                        throw SandboxError(.setup("SO_PASSCRED"), errno: e)
+                    }
                 }
                 if bridge {
                     var sp: [Int32] = [-1, -1]
@@ -215,6 +224,21 @@ public enum Sandbox {
     }
 
     /// Kills and reaps a child whose setup failed, and closes everything cordon held for it.
+    /// The worker's seccomp listener: it wrote the descriptor's number (its sendmsg may already
+    /// be notified, so no SCM_RIGHTS), and cordon duplicates it out of the worker's table.
+    static func takeListener(_ notify: Int32) throws(SandboxError) -> Int32 {
+        var number: Int32 = -1
+        var pid: Int32 = 0
+        let r = cs_recv_listener(notify, &number, &pid)
+        if r < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-r)) }
+        let pidfd = cs_pidfd_open(pid)
+        if pidfd < 0 { throw SandboxError(.setup("pidfd_open of the worker"), errno: Errno(-pidfd)) }
+        defer { close(pidfd) }
+        let fd = cs_pidfd_getfd(pidfd, number)
+        if fd < 0 { throw SandboxError(.setup("take seccomp listener (pidfd_getfd)"), errno: Errno(-fd)) }
+        return fd
+    }
+
     static func abort(_ child: Child, errR: Int32, notify: Int32) {
         _ = cs_pidfd_send_signal(child.pidfd, SIGKILL)
         var st: Int32 = 0
@@ -368,6 +392,7 @@ public enum Sandbox {
         var rec = cs_error()
         var got = 0
         var waitingForListener = notify >= 0
+        var gotDiag = false
         while true {
             if waitingForListener || child.listener >= 0 {
                 var fds = [pollfd(fd: errR, events: Int16(POLLIN), revents: 0)]
@@ -384,12 +409,14 @@ public enum Sandbox {
                     // Read the error pipe below.
                 } else if fds[1].revents & Int16(POLLIN) != 0 {
                     if waitingForListener {
-                        var fds: [Int32] = [-1, -1]
-                        let want: Int32 = plan.sendsDiagSocket ? 2 : 1
-                        let r = cs_recv_fds(notify, &fds, want)
-                        if r < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-r)) }
-                        child.listener = fds[0]
-                        if want == 2 { plan.monitor?.adopt(socketDiagnostics: fds[1]) }
+                        if plan.sendsDiagSocket && !gotDiag {
+                            let fd = cs_recv_fd(notify)
+                            if fd < 0 { throw SandboxError(.setup("receive sock_diag socket"), errno: Errno(-fd)) }
+                            plan.monitor?.adopt(socketDiagnostics: fd)
+                            gotDiag = true
+                            continue
+                        }
+                        child.listener = try takeListener(notify)
                         waitingForListener = false
                         close(notify)
                         notify = -1

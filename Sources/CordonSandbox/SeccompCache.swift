@@ -20,9 +20,9 @@ public enum SeccompCache {
     }
 
     /// The compiled program for a named profile, from the cache when it holds a valid copy.
-    public static func program(named name: String, monitor: [String] = [], environment: [String: String])
-        throws(SandboxError) -> SeccompProgram
-    {
+    public static func program(
+        named name: String, monitor: [String] = [], network: NetworkMode = .host, environment: [String: String]
+    ) throws(SandboxError) -> SeccompProgram {
         guard let text = EmbeddedSeccomp.profiles[name] else {
             throw SandboxError(
                 .seccomp, "unknown profile '\(name)' (available: \(SeccompProfiles.names.joined(separator: ", ")))")
@@ -32,12 +32,15 @@ public enum SeccompCache {
         #else
             let arch = "other"
         #endif
-        let key = SHA256.hex(format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + text)
+        // The notified messages depend on the network (MonitorEvents.rules): part of the key.
+        let messages = !monitor.isEmpty && network != .host ? "messages" : ""
+        let key = SHA256.hex(
+            format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + messages + "\0" + text)
         let dir = directory(environment)
         let path = dir.map { $0 + "/seccomp-" + key + ".bpf" }
         if let path, let cached = read(path) { return cached }
         let program = try SeccompCompiler.compile(
-            try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor))
+            try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor, network: network))
         if let dir, let path { store(program, dir: dir, path: path) }
         return program
     }

@@ -118,3 +118,44 @@ extension EscapeSuiteTests {
         #expect(own > 100, "\(r.stdout)")
     }
 }
+
+extension EscapeSuiteTests {
+    // B.5/B.6 through sendmsg: its destination is in memory, where BPF cannot look; before, the
+    // monitor never saw it, so a UDP datagram went anywhere under an allow-list and a datagram
+    // reached a host service's unix socket under network none.
+    @Test("sendmsg with a destination is judged like connect: allow-list and host unix sockets hold")
+    func sendmsgDestinations() throws {
+        let allowed = try HostSocket(.udp)
+        let forbidden = try HostSocket(.udp)
+        let ws = try Workspace()
+        let dgram = try HostSocket(.unixDatagram(ws.path + "/agent.dgram"))
+        defer {
+            allowed.stop()
+            forbidden.stop()
+            dgram.stop()
+        }
+        try ws.write(
+            "net.yaml",
+            "extends: default\nsandbox:\n  network: allow-list\n  network_allow: [\"127.0.0.1:\(allowed.port)\"]\n")
+        let policy = ["--policy", ws.path + "/net.yaml"]
+        let no = try ws.attempt(["sendmsg-udp", "127.0.0.1", String(forbidden.port)], options: policy, monitor: true)
+        #expect(no.stdout == "sendmsg-udp: errno=EPERM (Operation not permitted)\n", "\(no.stdout)\(no.stderr)")
+        let yes = try ws.attempt(["sendmsg-udp", "127.0.0.1", String(allowed.port)], options: policy, monitor: true)
+        #expect(yes.stdout == "sendmsg-udp: ok\n", "\(yes.stdout)\(yes.stderr)")
+        let unix = try ws.attempt(
+            ["sendmsg-unix", ws.path + "/agent.dgram"], options: ["--network", "none"], monitor: true)
+        #expect(unix.stdout == "sendmsg-unix: errno=EACCES (Permission denied)\n", "\(unix.stdout)\(unix.stderr)")
+        usleep(200_000)
+        #expect(forbidden.received == 0 && dgram.received == 0)
+        #expect(allowed.received == 1)
+    }
+
+    @Test(
+        "messages cordon sends for the process still work: descriptors passed, sendmmsg lengths",
+        arguments: ["sendmsg-rights", "sendmmsg-pair"])
+    func messagesStillWork(_ mode: String) throws {
+        let ws = try Workspace()
+        let r = try ws.attempt([mode], options: ["--network", "none"], monitor: true)
+        #expect(r.stdout == "\(mode): ok\n", "\(r.stdout)\(r.stderr)")
+    }
+}

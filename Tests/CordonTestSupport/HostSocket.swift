@@ -12,22 +12,24 @@ import Synchronization
 public final class HostSocket: @unchecked Sendable {
     public enum Kind: Sendable {
         case tcp
+        case udp
         case unixStream(String)
         case unixDatagram(String)
     }
 
     let fd: Int32
     let datagram: Bool
-    /// TCP only: the port it listens on.
+    /// TCP and UDP: the port it listens on.
     public private(set) var port: UInt16 = 0
     let count = Mutex(0)
     public var received: Int { count.withLock { $0 } }
 
     public init(_ kind: Kind) throws {
         switch kind {
-        case .tcp:
-            datagram = false
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        case .tcp, .udp:
+            if case .udp = kind { datagram = true } else { datagram = false }
+            let type = datagram ? SOCK_DGRAM : SOCK_STREAM
+            fd = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             var a = sockaddr_in()
             a.sin_family = sa_family_t(AF_INET)
             a.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -37,7 +39,7 @@ public final class HostSocket: @unchecked Sendable {
                     bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
                 }
             }
-            guard ok, listen(fd, 4096) == 0 else { throw Errno.current }
+            guard ok, datagram || listen(fd, 4096) == 0 else { throw Errno.current }
             port = UInt16(bigEndian: a.sin_port)
         case .unixStream(let path), .unixDatagram(let path):
             if case .unixDatagram = kind { datagram = true } else { datagram = false }

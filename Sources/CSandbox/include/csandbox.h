@@ -119,9 +119,9 @@ struct cs_plan {
     const struct cs_landlock *landlock;     // NULL: none
     const struct sock_fprog *seccomp;       // NULL: none
     uint32_t seccomp_flags;
-    // With SECCOMP_FILTER_FLAG_NEW_LISTENER in seccomp_flags: the worker sends the listener
-    // fd over this unix socket (SCM_RIGHTS) before execve, whose notification the parent
-    // must then answer. -1: no monitor.
+    // With SECCOMP_FILTER_FLAG_NEW_LISTENER in seccomp_flags: the worker writes the listener's
+    // number on this unix socket before execve (cordon takes it with pidfd_getfd), and must
+    // then have its execve's notification answered. -1: no monitor.
     int32_t notify_sock;
     // With notify_sock: also send a NETLINK_SOCK_DIAG socket opened here, in the sandbox's
     // network namespace, so the monitor can list the unix sockets bound inside the sandbox
@@ -243,8 +243,18 @@ int cs_notif_answer(int listener, uint64_t id, int64_t val, int err);
 // the answer could not be given. holdfd (or -1), closed here after the call, is the O_PATH
 // descriptor that an address "/proc/thread-self/fd/N" names. ids (or NULL): {uid, gid, n,
 // groups[n]} on the host, the credentials the call is made with (a thread that takes them on).
+// op 2 (sendmsg) takes msg: the ancillary data as the process wrote it, its pidfd (for the
+// descriptors SCM_RIGHTS names), and for one message of a sendmmsg the address of its msg_len.
+struct cs_act_message {
+    const void *control;
+    size_t controllen;
+    int pidfd;
+    int32_t pid;
+    uint64_t len_addr;
+};
 int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, uint32_t addrlen,
-               const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids);
+               const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids,
+               const struct cs_act_message *msg);
 // pidfd_getfd(2): a duplicate of another process's descriptor.
 int cs_pidfd_getfd(int pidfd, int fd);
 // Is there a unix socket bound to the file (dev, ino) in the network namespace of the
@@ -252,6 +262,9 @@ int cs_pidfd_getfd(int pidfd, int fd);
 int cs_unix_bound_here(int nl, uint64_t dev, uint64_t ino);
 /// Receives one fd sent with SCM_RIGHTS; returns it (close-on-exec) or -errno.
 int cs_recv_fd(int sock);
+// The worker's listener handoff: the descriptor number it wrote, and its pid (in cordon's pid
+// namespace) from the SCM_CREDENTIALS the kernel attached (SO_PASSCRED must be on for `sock`).
+int cs_recv_listener(int sock, int *number, int32_t *pid);
 /// Receives exactly n fds sent with SCM_RIGHTS in one message (close-on-exec); returns n, or
 /// -errno (EPIPE: the sender closed without sending, EPROTO: another count arrived).
 int cs_recv_fds(int sock, int *fds, int n);

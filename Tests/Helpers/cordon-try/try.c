@@ -150,6 +150,89 @@ static int unix_peer(const char *path) {
     return report("unix-peer", 0);
 }
 
+// sendmsg with a destination in its header (security issue B.5/B.6): `sendmsg-udp IP PORT`,
+// `sendmsg-unix PATH` (a datagram), `sendmsg-rights` (a descriptor passed over a datagram
+// socketpair arrives and works), `sendmmsg-pair` (two datagrams through sendmmsg, all of them
+// sent whatever count a call returns, each msg_len right).
+static int send_msg(const char *what, int s, struct sockaddr *to, socklen_t tolen) {
+    char data[] = "ping";
+    struct iovec iov = {data, 4};
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_name = to;
+    m.msg_namelen = tolen;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    return report(what, sendmsg(s, &m, 0));
+}
+static int messages(const char *what, int argc, char **argv) {
+    if (!strcmp(what, "sendmsg-udp") && argc > 3) {
+        int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[3]))};
+        inet_pton(AF_INET, argv[2], &sa.sin_addr);
+        return send_msg(what, s, (struct sockaddr *)&sa, sizeof sa);
+    }
+    if (!strcmp(what, "sendmsg-unix") && argc > 2) {
+        int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un sa;
+        int len = unix_addr(&sa, argv[2]);
+        return send_msg(what, s, (struct sockaddr *)&sa, len);
+    }
+    int sp[2];
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp) < 0) return report(what, -1);
+    if (!strcmp(what, "sendmsg-rights")) {
+        int p[2];
+        if (pipe(p) < 0 || write(p[1], "fdok", 4) != 4) return report(what, -1);
+        char data = 'x';
+        struct iovec iov = {&data, 1};
+        union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr m;
+        memset(&m, 0, sizeof m);
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = u.buf;
+        m.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &p[0], sizeof(int));
+        if (sendmsg(sp[0], &m, 0) != 1) return report(what, -1);
+        close(p[0]);
+        memset(&u, 0, sizeof u);
+        m.msg_controllen = sizeof u.buf;
+        if (recvmsg(sp[1], &m, 0) != 1) return report(what, -1);
+        c = CMSG_FIRSTHDR(&m);
+        if (!c || c->cmsg_type != SCM_RIGHTS) { errno = EBADF; return report(what, -1); }
+        int got;
+        memcpy(&got, CMSG_DATA(c), sizeof got);
+        char b[5] = {0};
+        if (read(got, b, 4) != 4 || strcmp(b, "fdok")) { errno = EIO; return report(what, -1); }
+        return report(what, 0);
+    }
+    if (!strcmp(what, "sendmmsg-pair")) {
+        char a[] = "first", b[] = "second-one";
+        struct iovec iv[2] = {{a, 5}, {b, 10}};
+        struct mmsghdr mm[2];
+        memset(mm, 0, sizeof mm);
+        for (int i = 0; i < 2; i++) { mm[i].msg_hdr.msg_iov = &iv[i]; mm[i].msg_hdr.msg_iovlen = 1; }
+        int done = 0;
+        while (done < 2) {
+            int r = sendmmsg(sp[0], mm + done, 2 - done, 0);
+            if (r <= 0) return report(what, -1);
+            for (int i = done; i < done + r; i++)
+                if (mm[i].msg_len != iv[i].iov_len) { errno = EIO; printf("msg_len %u\n", mm[i].msg_len); return report(what, -1); }
+            done += r;
+        }
+        char buf[32];
+        if (recv(sp[1], buf, sizeof buf, 0) != 5 || recv(sp[1], buf, sizeof buf, 0) != 10) return report(what, -1);
+        return report(what, 0);
+    }
+    fprintf(stderr, "usage: cordon-try %s ...\n", what);
+    return 64;
+}
+
 // The unix race: a thread flips sun_path between a socket of the sandbox's own (bound here
 // first) and PATH. `unix-race N OWN PATH` prints how many connects reached the other socket:
 // the own one is never accepted, so a connection that a peer accepted and answered is PATH's.
@@ -412,6 +495,7 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "no-userns") && argc > 2) return no_userns(argv + 2);
     if (!strcmp(a, "memfd-exec") && argc > 3) return memfd_exec(argv + 2);
     if (!strcmp(a, "connect-race") && argc > 5) return connect_race(atoi(argv[2]), argv[3], atoi(argv[4]), atoi(argv[5]));
+    if (!strncmp(a, "sendmsg-", 8) || !strcmp(a, "sendmmsg-pair")) return messages(a, argc, argv);
     if (!strcmp(a, "unix-peer") && argc > 2) return unix_peer(argv[2]);
     if (!strcmp(a, "unix-race") && argc > 4) return unix_race(atoi(argv[2]), argv[3], argv[4]);
     if ((!strcmp(a, "unix-connect") || !strcmp(a, "unix-sendto") || !strcmp(a, "unix-own")) && argc > 2)
