@@ -2,8 +2,8 @@
 // (Tests/CordonCLITests/Fixtures/anomaly) is recorded over 30 real `cordon run --agent` runs,
 // then 20 new normal runs and 10 runs with one injected misbehaviour each; prints the rates
 // flagged at medium. Then: learning a profile from 1,000 traces (copies of the recorded ones
-// under new run ids, in process), and the cost of live scoring on a run of 1,000 execs
-// (anomaly off vs detect with a profile, alternating, medians of --runs).
+// under new run ids, in process), and the cost of live scoring (AnomalyCostBench; alone with
+// --cost-only).
 import CordonAnomaly
 import CordonAudit
 import CordonBase
