@@ -2,8 +2,8 @@
 // (Tests/CordonCLITests/Fixtures/anomaly) is recorded over 30 real `cordon run --agent` runs,
 // then 20 new normal runs and 10 runs with one injected misbehaviour each; prints the rates
 // flagged at medium. Then: learning a profile from 1,000 traces (copies of the recorded ones
-// under new run ids, in process), and the cost of live scoring on a run of 1,000 execs
-// (anomaly off vs detect with a profile, alternating, medians of --runs).
+// under new run ids, in process), and the cost of live scoring (AnomalyCostBench; alone with
+// --cost-only).
 import CordonAnomaly
 import CordonAudit
 import CordonBase
@@ -23,14 +23,21 @@ enum AnomalyAgentBench {
     static func main(_ args: [String]) -> Int32 {
         var cordon = AnomalyTokensBench.repositoryRoot() + "/.build/release/cordon"
         var runs = 5
+        var before: String?
+        var costOnly = false
         var i = 0
         while i < args.count {
             let value = i + 1 < args.count ? args[i + 1] : ""
             switch args[i] {
             case "--cordon": cordon = value
-            case "--runs": runs = max(1, Int(value) ?? runs)
+            case "--runs": runs = max(0, Int(value) ?? runs)
+            case "--before": before = value
+            case "--cost-only":
+                costOnly = true
+                i -= 1
             default:
-                print("usage: cordon-bench anomaly agent [--cordon PATH] [--runs N]")
+                print("usage: cordon-bench anomaly agent [--cordon PATH] [--runs N] [--before CORDON] [--cost-only]")
+                print("  --runs 0 with --cost-only: only the in-process figure per exec event")
                 return 64
             }
             i += 2
@@ -45,6 +52,7 @@ enum AnomalyAgentBench {
         }
         if geteuid() == 0 { _ = system("chown -R 65534:65534 \(ws)") }
         defer { _ = system("rm -rf \(ws)") }
+        if costOnly { return AnomalyCostBench.measure(cordon: cordon, before: before, ws: ws, runs: runs) }
         let policy = fixtures + "/policy.yaml"
         func run(_ seed: Int, _ m: String = "") -> (flagged: Bool, reason: String, seconds: Double) {
             let t0 = AnomalyTokensBench.now()
@@ -73,8 +81,7 @@ enum AnomalyAgentBench {
         print("  normal runs flagged at medium: \(normalFlagged) of 20 (issue: at most 1)")
         print("  misbehaviours flagged at medium: \(caught) of 10 (issue: at least 9)")
         learningSpeed(ws)
-        overhead(cordon: cordon, ws: ws, runs: runs)
-        return 0
+        return AnomalyCostBench.measure(cordon: cordon, before: before, ws: ws, runs: runs)
     }
 
     /// 1,000 traces: the recorded ones copied under fresh run ids, learned in process.
@@ -115,38 +122,6 @@ enum AnomalyAgentBench {
     static func format6(_ n: Int) -> String {
         let s = String(n)
         return String(repeating: "0", count: max(0, 6 - s.count)) + s
-    }
-
-    /// A run of 1,000 execs with anomaly detection off, then detecting against a profile.
-    static func overhead(cordon: String, ws: String, runs: Int) {
-        let off = ws + "/off.yaml"
-        let on = ws + "/on.yaml"
-        _ = system(
-            "printf 'monitor:\\n  anomaly: {mode: off}\\n' > \(off) && printf 'monitor:\\n  anomaly: {mode: detect, min_runs: 1}\\n' > \(on)"
-        )
-        let cmd = "sh -c 'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'"
-        func once(_ policy: String) -> Double {
-            let t0 = AnomalyTokensBench.now()
-            _ = system(
-                "cd \(ws) && '\(cordon)' run --policy \(policy) --approval deny --agent loop -- \(cmd) >/dev/null 2>&1 </dev/null"
-            )
-            return AnomalyTokensBench.now() - t0
-        }
-        // Two learning runs first, so the detect runs score against a profile; then off and
-        // on alternate, so a busy moment of the machine falls on both.
-        _ = once(on)
-        _ = once(on)
-        var offTimes: [Double] = []
-        var onTimes: [Double] = []
-        for _ in 0..<runs {
-            offTimes.append(once(off))
-            onTimes.append(once(on))
-        }
-        let a = Robust.median(offTimes)
-        let b = Robust.median(onTimes)
-        print(
-            "live scoring, a run of 1,000 execs: \(AnomalyTokensBench.format3(a)) s off, \(AnomalyTokensBench.format3(b)) s detecting (\(AnomalyTokensBench.format3((b / a - 1) * 100))%; issue: under 5%)"
-        )
     }
 }
 

@@ -25,6 +25,19 @@ public struct RunObservation: Sendable {
     public var deleteDirs: Set<String> = []
     /// Files this run wrote, to tell when it then executes one of them.
     var written: Set<String> = []
+    /// Items the last `observe` saw for the first time in this run: (index in
+    /// Profile.familyNames, item). Live scoring checks only these against the profile, so a
+    /// long run costs the same per event at its end as at its start.
+    public private(set) var fresh: [(family: Int, item: String)] = []
+    /// Shape keys of the argument vectors (and paths) met so far: a run repeats its commands,
+    /// and a key is the same for the same argv and path (cwd, workspace and home are the
+    /// run's), so a repeat costs one hash look-up instead of parsing the argv again.
+    var shapeKeys: [ExecInput: String] = [:]
+    static let shapeKeyLimit = 4096
+    struct ExecInput: Hashable {
+        var argv: [String]
+        var path: String?
+    }
     /// Programs it ran that it had written itself earlier in the run (downloaded, copied, built).
     public var selfMadePrograms: [String] = []
     /// The highest gate score of any decision in the run.
@@ -32,8 +45,8 @@ public struct RunObservation: Sendable {
     /// Largest number of deletes, and of execs, within any `burstWindow` seconds.
     public var deleteBurst = 0
     public var execBurst = 0
-    var deleteTimes: [Double] = []
-    var execTimes: [Double] = []
+    var deleteTimes = BurstWindow()
+    var execTimes = BurstWindow()
     public var durationMs: Double?
     public var cpuMs: Double?
     public var maxRssKiB: Double?
@@ -50,6 +63,7 @@ public struct RunObservation: Sendable {
     /// Folds one trace event in; `at` is its time in seconds (any fixed origin).
     public mutating func observe(_ type: String, _ fields: [(String, JSONValue)], at: Double) {
         func value(_ k: String) -> JSONValue? { fields.first { $0.0 == k }?.1 }
+        if !fresh.isEmpty { fresh.removeAll(keepingCapacity: true) }
         switch type {
         case "exec":
             let argv = value("argv")?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -60,21 +74,25 @@ public struct RunObservation: Sendable {
             let family = value("family")?.stringValue ?? "?"
             let address = value("address")?.stringValue ?? "?"
             if family == "inet" || family == "inet6", let port = value("port")?.intValue {
-                endpoints.insert("\(address):\(port)")
-                ports.insert(port)
+                let endpoint = "\(address):\(port)"
+                if endpoints.insert(endpoint).inserted { fresh.append((2, endpoint)) }
+                if ports.insert(port).inserted { fresh.append((3, String(port))) }
             } else if family == "unix" {
-                endpoints.insert("unix:\(address)")
+                let endpoint = "unix:\(address)"
+                if endpoints.insert(endpoint).inserted { fresh.append((2, endpoint)) }
             }
         case "file_write", "truncate", "chmod", "chown", "link", "mknod", "rename":
             guard let p = value("path")?.stringValue else { return }
             writes += 1
             written.insert(p)
-            writeDirs.insert(directoryKey(p))
+            let dir = directoryKey(p)
+            if writeDirs.insert(dir).inserted { fresh.append((4, dir)) }
         case "unlink":
             guard let p = value("path")?.stringValue else { return }
             deletes += 1
-            deleteDirs.insert(directoryKey(p))
-            deleteBurst = max(deleteBurst, Self.burst(&deleteTimes, at))
+            let dir = directoryKey(p)
+            if deleteDirs.insert(dir).inserted { fresh.append((5, dir)) }
+            deleteBurst = max(deleteBurst, deleteTimes.add(at))
         case "decision":
             if let s = value("decision")?["score"]?.intValue { gateScoreMax = max(gateScoreMax, s) }
         case "run_end":
@@ -90,22 +108,43 @@ public struct RunObservation: Sendable {
 
     mutating func exec(argv: [String], path: String?, at: Double) {
         execs += 1
-        execBurst = max(execBurst, Self.burst(&execTimes, at))
-        let shape = ExecShape(argv: argv, path: path, cwd: cwd, workspace: workspace, home: home)
-        let key = shape.key
-        if shapes[key] == nil { shapes[key] = shape }
+        execBurst = max(execBurst, execTimes.add(at))
+        let input = ExecInput(argv: argv, path: path)
+        let key: String
+        if let known = shapeKeys[input] {
+            // Its shape and program are in `shapes` and `programs` since its first time.
+            key = known
+        } else {
+            let shape = ExecShape(argv: argv, path: path, cwd: cwd, workspace: workspace, home: home)
+            key = shape.key
+            if shapes[key] == nil {
+                shapes[key] = shape
+                fresh.append((1, key))
+            }
+            if programs.insert(shape.program).inserted { fresh.append((0, shape.program)) }
+            if shapeKeys.count < Self.shapeKeyLimit { shapeKeys[input] = key }
+        }
         shapeSequence.append(key)
-        programs.insert(shape.program)
         if let path, written.contains(path), !selfMadePrograms.contains(path) { selfMadePrograms.append(path) }
     }
 
-    /// Events within the window ending at `at` (times arrive in order; older ones dropped).
-    static func burst(_ times: inout [Double], _ at: Double) -> Int {
-        times.append(at)
-        var drop = 0
-        while drop < times.count && times[drop] < at - burstWindow { drop += 1 }
-        if drop > 0 { times.removeFirst(drop) }
-        return times.count
+    /// The times of recent events, to count those within `burstWindow` seconds. Times arrive
+    /// in order; the window's start moves forward, and the spent front is cut off only now
+    /// and then, so adding one costs O(1) amortised even when thousands are in the window.
+    struct BurstWindow: Sendable {
+        var times: [Double] = []
+        var start = 0
+
+        /// Adds `at`; returns how many events fall within the window ending at it.
+        mutating func add(_ at: Double) -> Int {
+            times.append(at)
+            while start < times.count && times[start] < at - RunObservation.burstWindow { start += 1 }
+            if start >= 1024 && start * 2 >= times.count {
+                times.removeFirst(start)
+                start = 0
+            }
+            return times.count - start
+        }
     }
 
     /// Where a file change happened, as a profile remembers it: its folder relative to the

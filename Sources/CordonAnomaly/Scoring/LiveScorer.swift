@@ -1,7 +1,9 @@
 // Scoring while the run goes: every event is folded into the run's observation, and the run
 // is scored again only when something could have changed the score (an item the profile
 // never saw, a program the run wrote itself, a number past the profile's largest), so a run
-// of thousands of ordinary execs costs a few set look-ups per event.
+// of thousands of ordinary execs costs a few hash look-ups per event: an exec whose argv the
+// run already ran is one look-up for its shape, the items checked against the profile are
+// only the ones new in this run (RunObservation.fresh), and nothing is allocated per event.
 
 import CordonBase
 
@@ -10,7 +12,8 @@ public struct LiveScorer: Sendable {
     public private(set) var observation: RunObservation
     public private(set) var result = AnomalyResult(findings: [])
     var selfMade = 0
-    var over: Set<Int> = []
+    /// Which live numbers already passed the profile's largest (one rescore each).
+    var over = [Bool](repeating: false, count: 7)
     /// The profile's largest value of each live number (infinity: not judged yet).
     let mosts: [Double]
 
@@ -25,25 +28,23 @@ public struct LiveScorer: Sendable {
 
     /// Folds the event in; returns the new result when the score went up.
     public mutating func observe(_ type: String, _ fields: [(String, JSONValue)], at: Double) -> AnomalyResult? {
-        let before = Profile.sizes(observation)
         observation.observe(type, fields, at: at)
         var changed = false
         if observation.selfMadePrograms.count != selfMade {
             selfMade = observation.selfMadePrograms.count
             changed = true
         }
-        if !changed {
-            let after = Profile.sizes(observation)
-            if after != before { changed = Profile.hasUnknown(observation, scorer.profile, grown: zip(before, after)) }
+        for (family, item) in observation.fresh where !changed {
+            changed = scorer.profile.families[Profile.familyNames[family]]?[item] == nil
         }
-        // The live numbers, read directly (no array per event: this runs once per exec).
-        let o = observation
-        for (i, v) in [o.deleteBurst, o.deletes, o.execBurst, o.execs, o.writes, o.connects, o.gateScoreMax]
-            .enumerated()
-        where Double(v) > mosts[i] && !over.contains(i) {
-            over.insert(i)
-            changed = true
-        }
+        // The live numbers, one by one (an array of them would be an allocation per exec).
+        changed = passed(0, observation.deleteBurst) || changed
+        changed = passed(1, observation.deletes) || changed
+        changed = passed(2, observation.execBurst) || changed
+        changed = passed(3, observation.execs) || changed
+        changed = passed(4, observation.writes) || changed
+        changed = passed(5, observation.connects) || changed
+        changed = passed(6, observation.gateScoreMax) || changed
         guard changed else { return nil }
         let next = scorer.score(observation)
         guard next.score > result.score else { return nil }
@@ -51,29 +52,17 @@ public struct LiveScorer: Sendable {
         return next
     }
 
+    /// Whether live number `i` now passes the profile's largest for the first time.
+    mutating func passed(_ i: Int, _ v: Int) -> Bool {
+        guard !over[i], Double(v) > mosts[i] else { return false }
+        over[i] = true
+        return true
+    }
+
     /// The final score, with what only the end tells (CPU, memory, duration, exec order).
     public mutating func finish(_ runEnd: [(String, JSONValue)], at: Double) -> AnomalyResult {
         observation.observe("run_end", runEnd, at: at)
         result = scorer.score(observation)
         return result
-    }
-}
-
-extension Profile {
-    /// The sizes of a run's item sets, in familyNames order.
-    static func sizes(_ o: RunObservation) -> [Int] {
-        [o.programs.count, o.shapes.count, o.endpoints.count, o.ports.count, o.writeDirs.count, o.deleteDirs.count]
-    }
-
-    /// Whether a family that grew now holds an item the profile does not know.
-    static func hasUnknown(_ o: RunObservation, _ p: Profile, grown: Zip2Sequence<[Int], [Int]>) -> Bool {
-        let sets = [
-            o.programs, Set(o.shapes.keys), o.endpoints, Set(o.ports.map(String.init)), o.writeDirs, o.deleteDirs,
-        ]
-        for (i, (b, a)) in grown.enumerated() where a > b {
-            let known = p.families[familyNames[i]] ?? [:]
-            if sets[i].contains(where: { known[$0] == nil }) { return true }
-        }
-        return false
     }
 }

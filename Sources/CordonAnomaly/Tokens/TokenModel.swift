@@ -2,11 +2,15 @@
 // separated by white space: system-call numbers or names), so it can be compared with the
 // literature on public data sets (`cordon baseline train|score --tokens`).
 //
-// The model is the n-gram language model of NGramModel; a trace's raw surprise is its mean
-// negative log-probability per token. Raw surprise is made a 0..1 score by calibration: the
-// training traces are split into folds, each fold scored by a model trained on the others,
-// and a trace's score is where its surprise falls among those held-out normal surprises
-// (continuous and monotonic, so beyond the largest one it still rises towards 1).
+// Two views of a trace, each made a 0..1 rank by calibration, and the score is their mean:
+//  - order: the n-gram language model of NGramModel (the core agent runs use for their exec
+//    order); raw value, the trace's mean negative log-probability per token;
+//  - content: TokenSets, the distance of the trace's set of tokens to the nearest training
+//    trace's set (the frequency view; agent runs have it as their new-item families).
+// Calibration: the training traces are split into folds, each fold scored by models trained
+// on the others, and a raw value's rank is where it falls among those held-out normal values
+// (continuous and monotonic, so beyond the largest one it still rises towards 1). Averaging
+// ranks, not raw values, needs no scale between the views and keeps the score in 0..1.
 
 import CordonBase
 
@@ -17,6 +21,9 @@ public struct TokenModel: Sendable, Equatable {
     public var model: NGramModel
     /// Held-out surprises of normal training traces, ascending.
     public var calibration: [Double] = []
+    /// The training traces' token sets, and their held-out distances, ascending.
+    public var sets = TokenSets(traces: [], vocabulary: 0)
+    public var setCalibration: [Double] = []
     /// How many traces trained it.
     public var traces = 0
 
@@ -49,29 +56,56 @@ public struct TokenModel: Sendable, Equatable {
         var m = TokenModel(order: order)
         let encoded = traces.map { m.intern($0) }
         for t in encoded { m.model.add(t) }
+        let vocabulary = m.vocabulary.count
+        m.sets = TokenSets(traces: encoded, vocabulary: vocabulary)
         m.traces = traces.count
         guard traces.count >= folds else {
             m.calibration = encoded.map { m.model.surprise($0) }.sorted()
+            m.setCalibration = encoded.map { m.sets.distance($0, vocabulary: vocabulary) }.sorted()
             return m
         }
         // Fold k holds traces k, k+folds, ...: deterministic, and mixes the order they came in.
         let parts = ParallelMap.map(
             count: folds, threads: min(folds, ParallelMap.availableThreads), minimumPerThread: 1
-        ) { k -> [Double] in
+        ) { k -> [(Double, Double)] in
             var partial = NGramModel(order: order)
-            for (i, t) in encoded.enumerated() where i % folds != k { partial.add(t) }
-            return encoded.enumerated().filter { $0.offset % folds == k }.map { partial.surprise($0.element) }
+            var others: [[Int32]] = []
+            for (i, t) in encoded.enumerated() where i % folds != k {
+                partial.add(t)
+                others.append(t)
+            }
+            let sets = TokenSets(traces: others, vocabulary: vocabulary)
+            return encoded.enumerated().filter { $0.offset % folds == k }.map {
+                (partial.surprise($0.element), sets.distance($0.element, vocabulary: vocabulary))
+            }
         }
-        m.calibration = parts.flatMap { $0 }.sorted()
+        m.calibration = parts.flatMap { $0.map(\.0) }.sorted()
+        m.setCalibration = parts.flatMap { $0.map(\.1) }.sorted()
         return m
     }
 
     /// The raw surprise of a trace (mean negative log-probability per token).
     public func surprise(_ tokens: [String]) -> Double { model.surprise(ids(tokens)) }
 
-    /// 0..1: the fraction of held-out normal traces less surprising than this one, extended
-    /// smoothly beyond the most surprising of them.
-    public func score(_ tokens: [String]) -> Double { Self.calibrated(surprise(tokens), calibration) }
+    /// The raw distance of a trace's token set to the nearest training trace's (0...1).
+    public func distance(_ tokens: [String]) -> Double { sets.distance(ids(tokens), vocabulary: vocabulary.count) }
+
+    /// Each view's calibrated rank, 0..1: the fraction of held-out normal traces less
+    /// surprising (order) and less far (content) than this one, extended smoothly beyond the
+    /// largest of them.
+    public func views(_ tokens: [String]) -> (order: Double, content: Double) {
+        let t = ids(tokens)
+        return (
+            Self.calibrated(model.surprise(t), calibration),
+            Self.calibrated(sets.distance(t, vocabulary: vocabulary.count), setCalibration)
+        )
+    }
+
+    /// 0..1: the mean of the two views' ranks.
+    public func score(_ tokens: [String]) -> Double {
+        let v = views(tokens)
+        return (v.order + v.content) / 2
+    }
 
     static func calibrated(_ x: Double, _ sorted: [Double]) -> Double {
         guard let last = sorted.last, let first = sorted.first else { return 0 }

@@ -2,12 +2,17 @@
 // and checked by eye. Tokens never contain white space (traces are split on it), numbers are
 // written in Swift's round-trip form, and the n-gram model as its flat integer encoding.
 //
-//   cordon-token-model 1
+//   cordon-token-model 2
 //   order 8
 //   traces 833
 //   vocabulary 3 6 63 1
 //   calibration 833 0.41 0.52 ...
 //   ngram 1234 8 ...
+//   sets 3 412 0 17 ...              (words per set, then the words of every distinct set)
+//   setcalibration 833 0.0 0.0 ...
+//
+// Format 1 (before the token-set view) is refused with a hint to train again: scoring it
+// with one view would silently change what its scores mean.
 
 public struct TokenModelFileError: Error, Sendable, CustomStringConvertible {
     public var message: String
@@ -15,7 +20,7 @@ public struct TokenModelFileError: Error, Sendable, CustomStringConvertible {
 }
 
 extension TokenModel {
-    static let magic = "cordon-token-model 1"
+    static let magic = "cordon-token-model 2"
 
     public var fileText: String {
         var byId = [String](repeating: "", count: vocabulary.count)
@@ -27,6 +32,8 @@ extension TokenModel {
         out += "vocabulary \(byId.count)" + byId.map { " " + $0 }.joined() + "\n"
         out += "calibration \(calibration.count)" + calibration.map { " \($0)" }.joined() + "\n"
         out += "ngram \(enc.count)" + enc.map { " \($0)" }.joined() + "\n"
+        out += "sets \(sets.width) \(sets.words.count)" + sets.words.map { " \($0)" }.joined() + "\n"
+        out += "setcalibration \(setCalibration.count)" + setCalibration.map { " \($0)" }.joined() + "\n"
         return out
     }
 
@@ -39,6 +46,12 @@ extension TokenModel {
             )
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        if lines.first == "cordon-token-model 1" {
+            throw TokenModelFileError(
+                message:
+                    "\(path): a token model of format 1 (an older cordon, without the token-set view); train it again with 'cordon baseline train --tokens DIR --model \(path)'"
+            )
+        }
         guard lines.first.map(String.init) == Self.magic else { throw bad("first line is not '\(Self.magic)'") }
         var fields: [String: [Substring]] = [:]
         for line in lines.dropFirst() {
@@ -58,12 +71,16 @@ extension TokenModel {
         self.init(order: o)
         traces = fields["traces"]?.first.flatMap { Int($0) } ?? 0
         for (i, t) in try counted("vocabulary").enumerated() { vocabulary[String(t)] = Int32(i) }
-        var cal: [Double] = []
-        for v in try counted("calibration") {
-            guard let d = Double(v), d.isFinite else { throw bad("calibration value '\(v)' is not a number") }
-            cal.append(d)
+        func numbers(_ label: String) throws(TokenModelFileError) -> [Double] {
+            var out: [Double] = []
+            for v in try counted(label) {
+                guard let d = Double(v), d.isFinite else { throw bad("\(label) value '\(v)' is not a number") }
+                out.append(d)
+            }
+            return out.sorted()
         }
-        calibration = cal.sorted()
+        calibration = try numbers("calibration")
+        setCalibration = try numbers("setcalibration")
         var ints: [Int64] = []
         for v in try counted("ngram") {
             guard let n = Int64(v) else { throw bad("n-gram value '\(v)' is not an integer") }
@@ -71,5 +88,18 @@ extension TokenModel {
         }
         guard let m = NGramModel(encoded: ints), m.order == o else { throw bad("the n-gram table is inconsistent") }
         model = m
+        guard let f = fields["sets"], f.count >= 2, let width = Int(f[0]), let n = Int(f[1]), n == f.count - 2 else {
+            throw bad("missing or short 'sets' line")
+        }
+        var words: [UInt64] = []
+        words.reserveCapacity(n)
+        for v in f.dropFirst(2) {
+            guard let w = UInt64(v) else { throw bad("token-set word '\(v)' is not an unsigned integer") }
+            words.append(w)
+        }
+        guard width == vocabulary.count / 64 + 1, let s = TokenSets(width: width, words: words) else {
+            throw bad("the token sets do not fit the vocabulary")
+        }
+        sets = s
     }
 }
