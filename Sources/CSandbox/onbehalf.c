@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct act {
     int listener;   // cordon's own duplicate: the loop may close its copy when the run ends
     uint64_t id;
     int op;
+    int await_connect;  // a connect already started without blocking: wait for its end
     int sockfd;
     int flags;
     uint32_t addrlen;
@@ -58,7 +60,25 @@ static void unbecome(void);
 // Does the call and answers. connect's result is 0 or an error; sendto's the bytes sent.
 static int act_run(struct act *a) {
     long r;
-    if (a->op == 0) {
+    if (a->await_connect) {
+        // The connect was started without blocking (cs_act_for): wait the way the process's
+        // blocking connect would, bounded by its SO_SNDTIMEO like the kernel's, then its result.
+        struct timeval tv = {0, 0};
+        socklen_t tl = sizeof tv;
+        int ms = -1;
+        if (getsockopt(a->sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, &tl) == 0 && (tv.tv_sec || tv.tv_usec))
+            ms = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+        struct pollfd pf = {a->sockfd, POLLOUT, 0};
+        int n;
+        do { n = poll(&pf, 1, ms); } while (n < 0 && errno == EINTR);
+        int soerr = 0;
+        socklen_t sl = sizeof soerr;
+        if (n == 0) { r = -1; errno = EINPROGRESS; }
+        else if (n < 0) r = -1;
+        else if (getsockopt(a->sockfd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) r = -1;
+        else if (soerr) { r = -1; errno = soerr; }
+        else r = 0;
+    } else if (a->op == 0) {
         r = connect(a->sockfd, (const struct sockaddr *)a->addr, a->addrlen);
     } else if (a->op == 1) {
         r = sendto(a->sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
@@ -93,6 +113,49 @@ static int act_run(struct act *a) {
     close(a->sockfd);
     if (a->holdfd >= 0) close(a->holdfd);
     return cs_notif_answer(a->listener, a->id, r < 0 ? 0 : r, err);
+}
+
+// A send with MSG_DONTWAIT set: 1 when it was made and answered (the result, or an error other
+// than EAGAIN), 0 when it would have blocked (nothing sent, nothing answered), < 0 when the
+// answer failed.
+static int act_try(struct act *a, int *err) {
+    struct act copy = *a;
+    copy.sockfd = dup(a->sockfd);
+    copy.holdfd = -1;
+    copy.npassed = 0;  // the descriptors passed stay open for a retry on the thread
+    if (copy.sockfd < 0) { *err = errno; return 0; }
+    long r;
+    struct iovec iov = {a->buf, a->buflen};
+    if (a->op == 1) {
+        r = sendto(copy.sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
+    } else {
+        struct msghdr m;
+        memset(&m, 0, sizeof m);
+        m.msg_name = a->addrlen ? a->addr : NULL;
+        m.msg_namelen = a->addrlen;
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = a->controllen ? a->control : NULL;
+        m.msg_controllen = a->controllen;
+        r = sendmsg(copy.sockfd, &m, a->flags | MSG_NOSIGNAL);
+    }
+    *err = r < 0 ? errno : 0;
+    close(copy.sockfd);
+    if (r < 0 && (*err == EAGAIN || *err == EWOULDBLOCK)) return 0;
+    // Done: finish like act_run does (msg_len, closing, the answer).
+    if (r >= 0 && a->op == 2 && a->len_addr) {
+        uint32_t len = (uint32_t)r;
+        struct iovec local = {&len, sizeof len};
+        struct iovec remote = {(void *)(uintptr_t)a->len_addr, sizeof len};
+        if (process_vm_writev(a->pid, &local, 1, &remote, 1, 0) == sizeof len) r = 1;
+        else { r = -1; *err = EFAULT; }
+    }
+    for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
+    a->npassed = 0;
+    close(a->sockfd);
+    if (a->holdfd >= 0) close(a->holdfd);
+    int ans = cs_notif_answer(a->listener, a->id, r < 0 ? 0 : r, r < 0 ? (*err == EINTR ? EAGAIN : *err) : 0);
+    return ans < 0 ? ans : 1;
 }
 
 static void act_free(struct act *a) {
@@ -224,12 +287,54 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
     int fl = fcntl(sockfd, F_GETFL);
     // With the process's ids the call always goes to a thread: the loop's own credentials
     // must never change.
-    int nonblocking = !ids && ((fl >= 0 && (fl & O_NONBLOCK)) || (op == 1 && (flags & MSG_DONTWAIT)));
+    int nonblocking = !ids && ((fl >= 0 && (fl & O_NONBLOCK)) || (op != 0 && (flags & MSG_DONTWAIT)));
     if (nonblocking) {
         // Returns at once (EINPROGRESS, EAGAIN): the loop may do it itself.
         int r = act_run(a);
         act_free(a);
         return r;
+    }
+    if (!ids && fl >= 0) {
+        // A blocking call mostly finishes at once (loopback, a datagram with room in the
+        // buffer): try it without blocking first, and only what would wait goes to a thread.
+        // For connect that means O_NONBLOCK on the shared open socket for the length of the
+        // call, while the process is held in its own connect.
+        long r;
+        int e;
+        if (op == 0) {
+            fcntl(sockfd, F_SETFL, fl | O_NONBLOCK);
+            r = connect(sockfd, (const struct sockaddr *)a->addr, a->addrlen);
+            e = errno;
+            fcntl(sockfd, F_SETFL, fl);
+            if (r < 0 && e == EINPROGRESS) {
+                // Loopback and local peers finish the handshake within the call's own softirq
+                // work: look once, without waiting, before handing it to a thread.
+                struct pollfd pf = {sockfd, POLLOUT, 0};
+                int soerr = 0;
+                socklen_t sl = sizeof soerr;
+                if (poll(&pf, 1, 0) == 1 && getsockopt(sockfd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0) {
+                    r = soerr ? -1 : 0;
+                    e = soerr;
+                } else {
+                    a->await_connect = 1;
+                }
+            }
+        } else {
+            a->flags |= MSG_DONTWAIT;
+            // Sent now or refused now: answer. Would block: send again, blocking, on a thread.
+            int rr = act_try(a, &e);
+            a->flags &= ~MSG_DONTWAIT;
+            if (rr) { act_free(a); return rr == 1 ? 0 : rr; }
+            r = -1;
+            e = EAGAIN;
+        }
+        if (op == 0 && !a->await_connect) {
+            close(sockfd);
+            if (holdfd >= 0) close(holdfd);
+            act_free(a);
+            return cs_notif_answer(listener, id, 0, r < 0 ? (e == EINTR ? EAGAIN : e) : 0);
+        }
+        (void)r;
     }
     // A blocking connect may take the whole SYN timeout, a blocking send to a full unix
     // datagram queue forever: a thread of its own, so the monitor keeps answering the rest of

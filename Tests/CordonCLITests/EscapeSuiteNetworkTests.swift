@@ -159,3 +159,45 @@ extension EscapeSuiteTests {
         #expect(r.stdout == "\(mode): ok\n", "\(r.stdout)\(r.stderr)")
     }
 }
+
+extension EscapeSuiteTests {
+    // cordon starts a blocking connect without blocking its loop and waits for it on a thread:
+    // the process must still see a blocking connect, bounded by its own SO_SNDTIMEO.
+    @Test("a connect that has to wait still blocks the caller, for as long as its SO_SNDTIMEO says")
+    func blockingConnectWaits() throws {
+        // A listener whose queue is full drops further SYNs: a connect to it waits.
+        let l = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(l) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(l, $0, len) == 0 && getsockname(l, $0, &len) == 0
+            }
+        }
+        #expect(ok && listen(l, 0) == 0)
+        var fillers: [Int32] = []
+        defer { for f in fillers { close(f) } }
+        for _ in 0..<3 {
+            let c = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &a) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(c, $0, len) }
+            }
+            fillers.append(c)
+        }
+        usleep(100_000)
+        let port = String(UInt16(bigEndian: a.sin_port))
+        let ws = try Workspace()
+        try ws.write(
+            "net.yaml", "extends: default\nsandbox:\n  network: allow-list\n  network_allow: [\"127.0.0.1:\(port)\"]\n")
+        let r = try ws.attempt(
+            ["connect-timeout", "127.0.0.1", port], options: ["--policy", ws.path + "/net.yaml"], monitor: true)
+        // EINPROGRESS (115) after about a second, as the kernel answers a timed-out blocking connect.
+        let words = r.stdout.split(separator: " ")
+        let ms = words.firstIndex(of: "after").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil } ?? -1
+        #expect(r.stdout.hasPrefix("connect-timeout: errno=\(EINPROGRESS) after "), "\(r.stdout)\(r.stderr)")
+        #expect(ms >= 900 && ms < 5000, "\(r.stdout)")
+    }
+}

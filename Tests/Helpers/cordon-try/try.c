@@ -627,6 +627,24 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "rename")) return report(a, rename(arg, argc > 3 ? argv[3] : "/tmp/renamed"));
     if (!strcmp(a, "mknod")) return report(a, mknod(arg ? arg : "/tmp/blk", S_IFBLK | 0600, makedev(8, 0)));
     if (!strcmp(a, "rawsock")) return report(a, socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    // A blocking connect bounded by SO_SNDTIMEO (one second), timed: "connect-timeout: errno=E?
+    // ... after N ms" (EINPROGRESS when the peer never answered in time).
+    if (!strcmp(a, "connect-timeout")) {
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct timeval tv = {1, 0};
+        setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(argc > 3 ? atoi(argv[3]) : 80)};
+        inet_pton(AF_INET, arg ? arg : "127.0.0.1", &sa.sin_addr);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int r = connect(s, (struct sockaddr *)&sa, sizeof sa);
+        int e = errno;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if (r == 0) printf("connect-timeout: ok after %ld ms\n", ms);
+        else printf("connect-timeout: errno=%d after %ld ms\n", e, ms);
+        return 0;
+    }
     if (!strcmp(a, "connect")) {
         int s = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(argc > 3 ? atoi(argv[3]) : 80)};
