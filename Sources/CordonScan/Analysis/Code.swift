@@ -14,6 +14,11 @@ final class Scope {
     let parent: Scope?
     let name: String
     var params: Set<String>
+    /// Positional parameters in order (Python; not self/cls), to match a call's arguments.
+    var order: [String] = []
+    /// The body refuses to run unless the caller opted in (`if not allow_dangerous_code:
+    /// raise ...`): what it then does is the documented, opt-in behaviour.
+    var optInGuard = false
     /// Parameters of expression-bodied arrow functions inside this scope that are tools
     /// (`tool({ execute: async ({ url }) => fetch(url) })`): they have no block of their own.
     var toolParams: Set<String> = []

@@ -79,6 +79,7 @@ enum PythonWalker {
                 let s = Scope(
                     parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
                     bodyStart: e + 1)
+                s.order = positional(toks, k + 2, c)
                 blocks.append((.function(s), indent))
                 // `def f(x): return eval(x)` on one line.
                 var colon = c + 1
@@ -126,6 +127,32 @@ enum PythonWalker {
             }
             if depth == 0 && expectName && t.kind == .name {
                 if t.text != "self" && t.text != "cls" { out.insert(t.text) }
+                expectName = false
+            }
+        }
+        return out
+    }
+
+    /// Positional parameter names in order (up to `*` or `**`), without self/cls.
+    static func positional(_ toks: [Token], _ open: Int, _ close: Int) -> [String] {
+        var out: [String] = []
+        var depth = 0
+        var expectName = true
+        for j in (open + 1)..<close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.text {
+                case "(", "[", "{": depth += 1
+                case ")", "]", "}": depth -= 1
+                case "," where depth == 0: expectName = true
+                case "*", "**": if depth == 0 { return out }
+                case "/": break
+                default: if depth == 0 { expectName = false }
+                }
+                continue
+            }
+            if depth == 0 && expectName && t.kind == .name {
+                if !((t.text == "self" || t.text == "cls") && out.isEmpty) { out.append(t.text) }
                 expectName = false
             }
         }

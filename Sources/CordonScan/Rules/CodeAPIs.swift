@@ -43,6 +43,14 @@ enum APIs {
         "PythonREPLTool", "PythonREPL", "PythonAstREPLTool", "ShellTool", "BashProcess", "TerminalTool",
         "create_python_agent", "PythonInterpreterTool", "PythonCodeTool", "ShellToolkit", "BashTool", "RunShellTool",
     ]
+    /// Classes that are an interpreter an object can hold (`self.repl = PythonREPL()`).
+    static let interpreterTypes: Set<String> = [
+        "PythonREPL", "BashProcess", "InteractiveInterpreter", "InteractiveConsole",
+    ]
+    /// Of those and `shellTools`, the ones that run shell command lines rather than Python.
+    static let shellProcessTypes: Set<String> = [
+        "BashProcess", "ShellTool", "TerminalTool", "ShellToolkit", "BashTool", "RunShellTool",
+    ]
     static let shellToolNames: Set<String> = [
         "terminal", "python_repl", "shell", "bash", "python", "Python_REPL", "PythonREPL", "sleep_shell",
     ]
@@ -99,6 +107,8 @@ enum APIs {
     ]
     /// Methods on a session/client object that fetch (`session.get(url)`, `client.get(url)`).
     static let httpMethods: Set<String> = ["get", "post", "put", "delete", "request", "head", "patch", "stream"]
+    /// Their async twins as request wrappers name them (`await wrapper.aget(url)`).
+    static let asyncHTTPMethods: Set<String> = ["aget", "apost", "aput", "adelete", "arequest", "ahead", "apatch"]
 
     // MARK: templates
 

@@ -15,6 +15,8 @@ struct CodeRules: CodeVisitor {
         var joins: [(Token, String)] = []
         var fileOp = false
         var fetches: [(Token, String)] = []
+        /// Parameters of the function that reach a fetch (`def fetch_url(url): client.get(url)`).
+        var fetchedParams: Set<String> = []
         var dangerous: [(Token, String, Severity)] = []
     }
     var facts: [ObjectIdentifier: Facts] = [:]
@@ -22,6 +24,15 @@ struct CodeRules: CodeVisitor {
     var sqlVars: [ObjectIdentifier: [String: Origin]] = [:]
     /// Names bound to a jinja2 SandboxedEnvironment.
     var sandboxedTemplates: Set<String> = []
+    /// Names (variables, `self.` fields, class fields) that hold a Python REPL or a shell
+    /// process (`repl = PythonREPL()`, `process: BashProcess = Field(...)`): true for a shell.
+    var interpreters: [String: Bool] = [:]
+    /// Local functions that fetch the URL their parameter at that position holds, and had no
+    /// allow-list: a call handing them model output is the SSRF (`fetch_url(args.url)`).
+    var fetchingFunctions: [String: [(index: Int, name: String)]] = [:]
+    /// A constructor or validator in the file refuses to build the object without an explicit
+    /// `allow_dangerous_...` opt-in.
+    var constructorOptIn = false
 
     init(language: Language, tokens: [Token]) {
         self.language = language
@@ -109,6 +120,8 @@ struct CodeRules: CodeVisitor {
         }
 
         evaluation(c, scope, code, at, len)
+        interpreterRun(c, scope, code, at, len)
+        localFetch(c, scope, code, at)
         tooling(c, scope, code, at, len)
         sql(c, scope, code, at, len)
         files(c, scope, code, at)
@@ -289,6 +302,17 @@ struct CodeRules: CodeVisitor {
 
     mutating func sql(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         let last = c.last
+        // SQL the model wrote, run as it is: `db.run(llm_chain.predict(...))`, a tool's
+        // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
+        // whole statement is chosen by model output or tool input.
+        if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
+            Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
+        {
+            add(
+                RuleID.sqlInjection, .high, at,
+                "\(written(c))() runs SQL chosen by model output or tool input: \(text(code, q))", length: len)
+            return
+        }
         guard APIs.sqlMethods.contains(last), c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
             !c.callee.hasPrefix("child_process"), let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query")
         else { return }
@@ -341,16 +365,24 @@ struct CodeRules: CodeVisitor {
         var url: Range<Int>?
         if APIs.matches(c.callee, APIs.http) {
             url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
-        } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last),
+        } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
-                return l.has("session") || l.has("client") || l.has("http")
+                return l.has("session") || l.has("client") || l.has("http") || l.has("requests")
             })
         {
             url = c.arg(0, "url")
         }
-        guard let u = url, code.origin(u, scope) == .untrusted else { return }
-        facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
+        guard let u = url else { return }
+        let o = code.origin(u, scope)
+        if o == .untrusted {
+            facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
+        } else if o == .unknown, u.count == 1, code.tokens[u.lowerBound].kind == .name,
+            scope.order.contains(code.tokens[u.lowerBound].text)
+        {
+            // A helper fetching its parameter: judged where it is called (localFetch).
+            facts[ObjectIdentifier(scope), default: Facts()].fetchedParams.insert(code.tokens[u.lowerBound].text)
+        }
     }
 
     mutating func templates(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
@@ -467,6 +499,22 @@ struct CodeRules: CodeVisitor {
     mutating func statement(_ r: Range<Int>, _ scope: Scope, _ code: Code) {
         let toks = code.tokens
         let id = ObjectIdentifier(scope)
+        if language == .python { noteInterpreter(r, code) }
+        // `if not allow_dangerous_deserialization: raise ...`, `if not kwargs.get("allow_dangerous_code")`.
+        if toks[r.lowerBound].isName("if"), r.count >= 3, toks[r.lowerBound + 1].isName("not") {
+            for j in (r.lowerBound + 2)..<r.upperBound
+            where (toks[j].kind == .name || toks[j].kind == .string) && toks[j].text.hasPrefix("allow_dangerous") {
+                scope.optInGuard = true
+                // In a constructor or validator the object cannot exist without the opt-in:
+                // every method of the file's classes runs opted in.
+                if ["__init__", "__post_init__", "model_post_init", "post_init"].contains(scope.name)
+                    || scope.name.lowercased().contains("validat")
+                {
+                    constructorOptIn = true
+                }
+                break
+            }
+        }
         // Assignments that later rules need: SQL built by formatting, sandboxed template
         // environments, system prompts built from untrusted text.
         if r.count >= 3, toks[r.lowerBound].kind == .name,
@@ -507,6 +555,12 @@ struct CodeRules: CodeVisitor {
                 case "allow_dangerous_requests", "allowDangerousRequests":
                     if isTrue {
                         add(RuleID.allowDangerousRequests, nil, t, "\(t.text)=True lets the model request any URL")
+                    }
+                case "allow_dangerous_deserialization":
+                    if isTrue {
+                        add(
+                            RuleID.unsafeDeserialization, .high, t,
+                            "allow_dangerous_deserialization=True lets the loader unpickle the files it is given")
                     }
                 case "trust_remote_code", "trustRemoteCode":
                     if isTrue {
@@ -604,8 +658,15 @@ struct CodeRules: CodeVisitor {
     mutating func functionEnd(_ scope: Scope, _ code: Code) {
         let id = ObjectIdentifier(scope)
         sqlVars[id] = nil
+        defer {
+            if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
+        }
         guard let f = facts.removeValue(forKey: id) else { return }
         let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
+        if !f.fetchedParams.isEmpty && !allowListed(body, code) && scope.parent != nil {
+            fetchingFunctions[scope.name] = scope.order.enumerated().filter { f.fetchedParams.contains($0.element) }
+                .map { (index: $0.offset, name: $0.element) }
+        }
         let names = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
         if !f.joins.isEmpty && f.fileOp && !contained(names) {
             for (at, what) in f.joins.prefix(1) {
