@@ -133,9 +133,9 @@ struct Code {
         while j < limit {
             let t = toks[j]
             if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}":
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace:
                     depth -= 1
                     if depth == 0 { return j }
                 default: break
@@ -164,10 +164,10 @@ struct Code {
         while j < close {
             let t = tokens[j]
             if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "," where depth == 0:
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0:
                     flush(j)
                     start = j + 1
                 default: break
@@ -189,8 +189,8 @@ struct Code {
         while j < end {
             let t = tokens[j]
             if t.kind == .op {
-                if t.text == "(" || t.text == "[" || t.text == "{" { depth += 1 }
-                if t.text == ")" || t.text == "]" || t.text == "}" { depth -= 1 }
+                if t.textIs("(") || t.textIs("[") || t.textIs("{") { depth += 1 }
+                if t.textIs(")") || t.textIs("]") || t.textIs("}") { depth -= 1 }
             }
             if depth == 0, t.kind == .name || t.kind == .string, t.text == key, j + 1 < end, tokens[j + 1].isOp(":") {
                 var k = j + 2
@@ -198,9 +198,9 @@ struct Code {
                 while k < end {
                     let u = tokens[k]
                     if u.kind == .op {
-                        if u.text == "(" || u.text == "[" || u.text == "{" { d += 1 }
-                        if u.text == ")" || u.text == "]" || u.text == "}" { d -= 1 }
-                        if u.text == "," && d == 0 { break }
+                        if u.textIs("(") || u.textIs("[") || u.textIs("{") { d += 1 }
+                        if u.textIs(")") || u.textIs("]") || u.textIs("}") { d -= 1 }
+                        if u.textIs(",") && d == 0 { break }
                     }
                     k += 1
                 }
@@ -215,14 +215,14 @@ struct Code {
     func isTrue(_ r: Range<Int>, _ scope: Scope?) -> Bool {
         guard r.count == 1 else { return false }
         let t = tokens[r.lowerBound]
-        return t.isName("True") || t.isName("true") || (t.kind == .number && t.text == "1")
+        return t.isName("True") || t.isName("true") || (t.kind == .number && t.textIs("1"))
     }
 
     func isFalse(_ r: Range<Int>) -> Bool {
         guard r.count == 1 else { return false }
         let t = tokens[r.lowerBound]
-        return t.isName("False") || t.isName("false") || (t.kind == .number && t.text == "0")
-            || (t.kind == .string && (t.text == "0" || t.text.lowercased() == "false"))
+        return t.isName("False") || t.isName("false") || (t.kind == .number && t.textIs("0"))
+            || (t.kind == .string && (t.textIs("0") || t.text.lowercased() == "false"))
     }
 
     /// The single string literal in `r`, if that is all it is.
@@ -246,7 +246,7 @@ struct Code {
         for i in r {
             let t = tokens[i]
             if t.kind == .string && !t.parts.isEmpty { return true }
-            if t.kind == .op && (t.text == "+" || t.text == "%") { return true }
+            if t.kind == .op && (t.textIs("+") || t.textIs("%")) { return true }
             if t.isName("format") && i > r.lowerBound && tokens[i - 1].isOp(".") { return true }
         }
         return false

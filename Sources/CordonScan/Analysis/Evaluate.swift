@@ -3,14 +3,14 @@
 // result untrusted, and names looked up in the assignments seen so far.
 
 enum Known {
-    static let pythonKeywords: Set<String> = [
+    static let pythonKeywords = WordSet([
         "and", "or", "not", "in", "is", "if", "else", "lambda", "await", "yield", "None", "True", "False", "async",
         "from", "as", "return", "del", "assert", "raise", "elif", "while", "with", "print",
-    ]
-    static let jsKeywords: Set<String> = [
+    ])
+    static let jsKeywords = WordSet([
         "true", "false", "null", "undefined", "new", "typeof", "void", "await", "in", "of", "instanceof", "return",
         "const", "let", "var", "async", "function", "yield", "delete", "throw", "as", "satisfies", "NaN",
-    ]
+    ])
 
     /// Calls whose result is escaped, converted to a number, or reduced to a file name.
     static let sanitizers: Set<String> = [
@@ -90,17 +90,17 @@ extension Code {
                 o = max(o, po)
                 i = next
             case .name:
-                if t.text == "for" && language == .python {
+                if t.textIs("for") && language == .python {
                     // A comprehension: its value is the element expression before `for`; the
                     // iterable only says how many there are.
                     return o
                 }
-                if t.text == "lambda" {
+                if t.textIs("lambda") {
                     while i < b && !toks[i].isOp(":") { i += 1 }
                     i += 1
                     continue
                 }
-                if keywords.contains(t.text) {
+                if keywords.contains(t) {
                     i += 1
                     continue
                 }
@@ -116,7 +116,7 @@ extension Code {
                 let (po, next) = postfix(toks, i + 1, b, scope, start: nil, segs: [t.text])
                 o = max(o, po)
                 i = next
-            case .op where t.text == "(" || t.text == "[" || t.text == "{":
+            case .op where t.textIs("(") || t.textIs("[") || t.textIs("{"):
                 let c = Code.close(toks, i, b)
                 let inner = origin(toks, (i + 1)..<min(c, b), scope)
                 let (po, next) = postfix(toks, min(c + 1, b), b, scope, start: inner, segs: [])

@@ -4,10 +4,10 @@
 // that have no condition of their own. Reports each to a CodeVisitor.
 
 enum PythonWalker {
-    static let notCalls: Set<String> = [
+    static let notCalls = WordSet([
         "if", "elif", "while", "for", "return", "and", "or", "not", "in", "is", "with", "assert", "del", "except",
         "lambda", "yield", "await", "def", "class", "import", "from", "raise", "else", "print",
-    ]
+    ])
     static let toolMethods: Set<String> = [
         "_run", "_arun", "run", "arun", "invoke", "ainvoke", "__call__", "execute", "forward", "call", "_call",
     ]
@@ -93,7 +93,7 @@ enum PythonWalker {
                 imports(&code, i, e)
             } else {
                 if head.isName("while"), k + 2 < e, toks[k + 2].isOp(":"),
-                    toks[k + 1].isName("True") || toks[k + 1].text == "1"
+                    toks[k + 1].isName("True") || toks[k + 1].textIs("1")
                 {
                     blocks.append((.loop(head, e + 1, scope()), indent))
                 }
@@ -116,11 +116,11 @@ enum PythonWalker {
         for j in (open + 1)..<close {
             let t = toks[j]
             if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "," where depth == 0: expectName = true
-                case "*", "**", "/": break
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: expectName = true
+                case Op.star, Op.starStar, Op.slash: break
                 default: if depth == 0 { expectName = false }
                 }
                 continue
@@ -141,18 +141,18 @@ enum PythonWalker {
         for j in (open + 1)..<close {
             let t = toks[j]
             if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "," where depth == 0: expectName = true
-                case "*", "**": if depth == 0 { return out }
-                case "/": break
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: expectName = true
+                case Op.star, Op.starStar: if depth == 0 { return out }
+                case Op.slash: break
                 default: if depth == 0 { expectName = false }
                 }
                 continue
             }
             if depth == 0 && expectName && t.kind == .name {
-                if !((t.text == "self" || t.text == "cls") && out.isEmpty) { out.append(t.text) }
+                if !((t.textIs("self") || t.textIs("cls")) && out.isEmpty) { out.append(t.text) }
                 expectName = false
             }
         }
@@ -208,7 +208,7 @@ enum PythonWalker {
     static func statement<V: CodeVisitor>(_ code: inout Code, _ r: Range<Int>, _ scope: Scope, _ visitor: inout V) {
         let toks = code.tokens
         for k in r where toks[k].isOp("(") && k > r.lowerBound && toks[k - 1].kind == .name {
-            guard !notCalls.contains(toks[k - 1].text) || toks[k - 1].text == "print" else { continue }
+            guard !notCalls.contains(toks[k - 1]) || toks[k - 1].textIs("print") else { continue }
             visitor.call(call(code, at: k, lower: r.lowerBound), scope, code)
         }
         visitor.statement(r, scope, code)
@@ -281,12 +281,12 @@ enum PythonWalker {
         for j in r {
             let t = toks[j]
             guard t.kind == .op else { continue }
-            switch t.text {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            case "=" where depth == 0: eqs.append(j)
-            case "+=", "|=",
-                "%=" where depth == 0:
+            switch t.key {
+            case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+            case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+            case Op.assign where depth == 0: eqs.append(j)
+            case Op.plusAssign, Op.orAssign,
+                Op.percentAssign where depth == 0:
                 eqs.append(j)
                 augmented = true
             default: break

@@ -65,6 +65,27 @@ enum APIs {
         "query", "$queryRawUnsafe", "$executeRawUnsafe", "unsafe", "run_sql", "sql", "text", "rawQuery", "raw_query",
     ]
     static let sqlKeywords = ["select ", "insert ", "update ", "delete ", "drop ", " where ", "create ", "alter "]
+    static let sqlKeywordBytes: [[UInt8]] = sqlKeywords.map { Array($0.utf8) }
+
+    /// Whether `text` holds one of `sqlKeywords`, ignoring ASCII case, without lower-casing a copy.
+    static func containsSQLKeyword(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let keywords = sqlKeywordBytes
+        var i = 0
+        while i < text.count {
+            let c = text[i] | 0x20
+            for k in keywords where k[0] == c && i + k.count <= text.count {
+                var j = 1
+                while j < k.count
+                    && (text[i + j] >= 0x41 && text[i + j] <= 0x5A ? text[i + j] | 0x20 : text[i + j]) == k[j]
+                {
+                    j += 1
+                }
+                if j == k.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
 
     static let deserialise: Set<String> = [
         "pickle.loads", "pickle.load", "cPickle.loads", "cPickle.load", "_pickle.loads", "_pickle.load",

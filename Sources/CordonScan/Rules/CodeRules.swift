@@ -332,8 +332,8 @@ struct CodeRules: CodeVisitor {
 
     func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
         for i in r where code.tokens[i].kind == .string {
-            let s = code.tokens[i].text.lowercased()
-            if APIs.sqlKeywords.contains(where: { s.contains($0) }) { return true }
+            var s = code.tokens[i].text
+            if s.withUTF8({ APIs.containsSQLKeyword($0) }) { return true }
         }
         return false
     }
@@ -494,6 +494,31 @@ struct CodeRules: CodeVisitor {
         }
     }
 
+    /// The `key=value` / `key: value` settings the statement pass reads (a token that is none
+    /// of them skips the comparisons).
+    static let settings = WordSet([
+        "allow_dangerous_code",
+        "allowDangerousCode",
+        "allow_dangerous_requests",
+        "allowDangerousRequests",
+        "allow_dangerous_deserialization",
+        "trust_remote_code",
+        "trustRemoteCode",
+        "use_docker",
+        "unsafe_mode",
+        "auto_run",
+        "rejectUnauthorized",
+        "strictSSL",
+        "check_hostname",
+        "verifySsl",
+        "maxSteps",
+        "maxIterations",
+        "maxTurns",
+        "recursionLimit",
+        "role",
+    ])
+    static let tlsVariables = WordSet(["NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"])
+
     // MARK: statements
 
     mutating func statement(_ r: Range<Int>, _ scope: Scope, _ code: Code) {
@@ -540,7 +565,7 @@ struct CodeRules: CodeVisitor {
             let t = toks[i]
             let next = i + 1 < r.upperBound ? toks[i + 1] : nil
             let isKey = (t.kind == .name || t.kind == .string) && next.map { $0.isOp("=") || $0.isOp(":") } == true
-            if isKey, i + 2 < r.upperBound {
+            if isKey, i + 2 < r.upperBound, Self.settings.contains(t) {
                 let v = i + 2
                 let value = toks[v]
                 let isTrue = value.isName("True") || value.isName("true")
@@ -590,12 +615,12 @@ struct CodeRules: CodeVisitor {
                     if value.isName("Infinity") {
                         add(RuleID.unboundedLoop, nil, t, "\(t.text): Infinity lets the agent loop without a limit")
                     }
-                case "role" where value.kind == .string && value.text == "system":
+                case "role" where value.kind == .string && value.textIs("system"):
                     systemRole(at: i, r, scope, code)
                 default: break
                 }
             }
-            if t.text == "NODE_TLS_REJECT_UNAUTHORIZED" || t.text == "PYTHONHTTPSVERIFY" {
+            if Self.tlsVariables.contains(t) {
                 // process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0", os.environ["…"] = "0".
                 var j = i + 1
                 while j < r.upperBound && (toks[j].isOp("]") || toks[j].isOp(")")) { j += 1 }
@@ -616,7 +641,7 @@ struct CodeRules: CodeVisitor {
                     facts[id, default: Facts()].joins.append((left, left.text + " / " + (next?.text ?? "")))
                 }
             }
-            if t.kind == .string, t.text == "system", i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
+            if t.kind == .string, t.textIs("system"), i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
                 // ("system", f"... {x}") message tuples.
                 let c = Code.close(toks, i - 1, r.upperBound)
                 let v = (i + 2)..<c

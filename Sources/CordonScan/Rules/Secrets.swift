@@ -88,18 +88,29 @@ enum Secrets {
         var lineStart = 0
         var i = 0
         let n = b.count
+        // The table is read once, not through the global's lazy-initialisation check per byte.
+        let first = firstBytes
         while i < n {
+            // Skip bytes that start nothing, counting lines, in a tight loop over the buffer.
+            let stop: Int = b.withUnsafeBufferPointer { p in
+                first.withUnsafeBufferPointer { t in
+                    var k = i
+                    while k < n {
+                        let c = p[k]
+                        if c == 0x0A {
+                            line += 1
+                            lineStart = k + 1
+                        } else if t[Int(c)] {
+                            break
+                        }
+                        k += 1
+                    }
+                    return k
+                }
+            }
+            i = stop
+            guard i < n else { break }
             let c = b[i]
-            if c == 0x0A {
-                line += 1
-                lineStart = i + 1
-                i += 1
-                continue
-            }
-            guard firstBytes[Int(c)] else {
-                i += 1
-                continue
-            }
             // A key starts a token: the byte before it is not part of one.
             let boundary = i == 0 || !token(b[i - 1])
             if boundary, let hit = shape(b, i, line: line, lineStart: lineStart) {
