@@ -60,6 +60,23 @@ enum Known {
         "Buffer.from", "encodeURI", "Object.values", "Object.keys",
     ]
 
+    static let configReadList = configReads.map { Array($0.utf8) }
+    static let inputReadList = inputReads.map { Array($0.utf8) }
+
+    /// Whether the dotted path `s` is one of `list` or a member of one (`os.environ.get` is
+    /// under `os.environ`), compared as bytes.
+    static func isUnder(_ s: String, _ list: [[UInt8]]) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            for p in list where b.count >= p.count && (b.count == p.count || b[p.count] == 0x2E) {
+                var k = 0
+                while k < p.count && b[k] == p[k] { k += 1 }
+                if k == p.count { return true }
+            }
+            return false
+        }
+    }
+
     static func isAllCaps(_ s: String) -> Bool {
         var letters = 0
         for c in s.utf8 {
@@ -197,8 +214,8 @@ extension Code {
             return segs.dropFirst().contains(where: TaintWords.strong) ? .untrusted : .unknown
         }
         let resolved = resolve(segs)
-        for c in Known.configReads where resolved == c || resolved.hasPrefix(c + ".") { return .constant }
-        for c in Known.inputReads where resolved == c || resolved.hasPrefix(c + ".") { return .untrusted }
+        if Known.isUnder(resolved, Known.configReadList) { return .constant }
+        if Known.isUnder(resolved, Known.inputReadList) { return .untrusted }
         if modules.contains(head) || aliases[head] != nil {
             return Known.isAllCaps(segs.last ?? "") ? .constant : .unknown
         }
@@ -221,9 +238,9 @@ extension Code {
             return .sanitized
         }
         if isModelCall(segs, callee) { return .untrusted }
-        for c in Known.inputReads where callee == c || callee.hasPrefix(c + ".") { return .untrusted }
+        if Known.isUnder(callee, Known.inputReadList) { return .untrusted }
         if Known.webReads.contains(callee) { return .untrusted }
-        for c in Known.configReads where callee == c || callee.hasPrefix(c + ".") { return .constant }
+        if Known.isUnder(callee, Known.configReadList) { return .constant }
         if Known.passThrough.contains(callee) { return args }
         if segs.count == 1, let r = returns[last] { return max(r, args == .untrusted ? .untrusted : r) }
         if segs.count > 1, let head = segs.first, !modules.contains(head), aliases[head] == nil {

@@ -37,10 +37,9 @@ struct CodeRules: CodeVisitor {
     init(language: Language, tokens: [Token]) {
         self.language = language
         var approval = false
+        let markers = Self.fileApprovalMarkers
         for i in tokens.indices where tokens[i].kind == .name || tokens[i].kind == .string {
-            // Cheap length filter before hashing: every marker is 5 to 30 bytes.
-            let n = tokens[i].text.utf8.count
-            if n >= 5 && n <= 30 && Self.fileApprovalMarkers.contains(tokens[i].text) {
+            if markers.contains(tokens[i]) {
                 approval = true
                 break
             }
@@ -48,11 +47,11 @@ struct CodeRules: CodeVisitor {
         self.fileHasApproval = approval
     }
 
-    static let fileApprovalMarkers: Set<String> = [
+    static let fileApprovalMarkers = WordSet([
         "HumanApprovalCallbackHandler", "interrupt_before", "interrupt_after", "interrupt", "needsApproval",
         "requireApproval", "require_approval", "human_in_the_loop", "HumanInTheLoopMiddleware", "approval_required",
         "requires_approval", "ALWAYS",
-    ]
+    ])
 
     mutating func add(_ rule: String, _ severity: Severity? = nil, _ at: Token, _ message: String, length: Int? = nil) {
         let sev = severity ?? RuleCatalog.rule(rule)?.severity ?? .medium
