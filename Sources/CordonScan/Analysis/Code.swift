@@ -131,9 +131,8 @@ struct Code {
         var depth = 0
         var j = i
         while j < limit {
-            let t = toks[j]
-            if t.kind == .op {
-                switch t.key {
+            if toks[j].kind == .op {
+                switch toks[j].key {
                 case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
                 case Op.rparen, Op.rbracket, Op.rbrace:
                     depth -= 1
@@ -162,9 +161,8 @@ struct Code {
             }
         }
         while j < close {
-            let t = tokens[j]
-            if t.kind == .op {
-                switch t.key {
+            if tokens[j].kind == .op {
+                switch tokens[j].key {
                 case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
                 case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
                 case Op.comma where depth == 0:

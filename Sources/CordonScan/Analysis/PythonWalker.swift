@@ -279,9 +279,8 @@ enum PythonWalker {
         var eqs: [Int] = []
         var augmented = false
         for j in r {
-            let t = toks[j]
-            guard t.kind == .op else { continue }
-            switch t.key {
+            guard toks[j].kind == .op else { continue }
+            switch toks[j].key {
             case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
             case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
             case Op.assign where depth == 0: eqs.append(j)

@@ -15,19 +15,25 @@ enum ToolNames {
     /// Callees that register a function as a tool, whatever framework: LangChain `Tool(...)`,
     /// `StructuredTool.from_function(...)`, LlamaIndex `FunctionTool.from_defaults(...)`,
     /// AutoGen `register_function(...)`, `agent.add_tool(...)`, `tools=[...]`.
-    static let registrars: Set<String> = [
+    static let registrars = WordSet([
         "Tool", "StructuredTool", "from_function", "from_defaults", "FunctionTool", "register_function", "add_tool",
         "register_for_llm", "register_for_execution", "DynamicTool", "DynamicStructuredTool",
-    ]
+    ])
 
     /// Names of functions handed to a tool registrar or listed in `tools=[...]`, anywhere in
     /// the file: their parameters are chosen by the model.
     static func collect(_ toks: [Token]) -> Set<String> {
         var out: Set<String> = []
         var i = 1
+        let registrars = Self.registrars
         while i < toks.count {
+            // Only `(`, `[` and `=` start what is collected: other tokens are not copied.
+            guard toks[i].kind == .op, toks[i].isOp("(") || toks[i].isOp("[") || toks[i].isOp("=") else {
+                i += 1
+                continue
+            }
             let t = toks[i]
-            if t.isOp("(") && toks[i - 1].kind == .name && registrars.contains(toks[i - 1].text) {
+            if t.isOp("(") && toks[i - 1].kind == .name && registrars.contains(toks[i - 1]) {
                 let c = Code.close(toks, i, toks.count)
                 for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
             }

@@ -560,11 +560,27 @@ struct CodeRules: CodeVisitor {
             }
         }
         var i = r.lowerBound
+        // Read once: a static's accessor per token costs more than the checks themselves.
+        let settings = Self.settings
+        let tlsVariables = Self.tlsVariables
         while i < r.upperBound {
+            // Most tokens are none of what this pass looks at: decide from the kind and the
+            // packed key before copying the token.
+            let kind = toks[i].kind
+            let wanted =
+                kind == .op
+                ? language == .python && toks[i].key == Op.slash
+                : (kind == .name || kind == .string)
+                    && (settings.contains(toks[i]) || tlsVariables.contains(toks[i]) || toks[i].isName("CERT_NONE")
+                        || (kind == .string && toks[i].textIs("system")))
+            guard wanted else {
+                i += 1
+                continue
+            }
             let t = toks[i]
             let next = i + 1 < r.upperBound ? toks[i + 1] : nil
             let isKey = (t.kind == .name || t.kind == .string) && next.map { $0.isOp("=") || $0.isOp(":") } == true
-            if isKey, i + 2 < r.upperBound, Self.settings.contains(t) {
+            if isKey, i + 2 < r.upperBound, settings.contains(t) {
                 let v = i + 2
                 let value = toks[v]
                 let isTrue = value.isName("True") || value.isName("true")
@@ -619,7 +635,7 @@ struct CodeRules: CodeVisitor {
                 default: break
                 }
             }
-            if Self.tlsVariables.contains(t) {
+            if tlsVariables.contains(t) {
                 // process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0", os.environ["…"] = "0".
                 var j = i + 1
                 while j < r.upperBound && (toks[j].isOp("]") || toks[j].isOp(")")) { j += 1 }
