@@ -207,8 +207,12 @@ enum PythonWalker {
 
     static func statement<V: CodeVisitor>(_ code: inout Code, _ r: Range<Int>, _ scope: Scope, _ visitor: inout V) {
         let toks = code.tokens
-        for k in r where toks[k].isOp("(") && k > r.lowerBound && toks[k - 1].kind == .name {
-            guard !notCalls.contains(toks[k - 1]) || toks[k - 1].textIs("print") else { continue }
+        let notCalls = Self.notCalls
+        for k in r
+        where toks[k].key == Op.lparen && toks[k].kind == .op && k > r.lowerBound && toks[k - 1].kind == .name {
+            guard !notCalls.contains(key: toks[k - 1].key, { toks[k - 1].text }) || toks[k - 1].textIs("print") else {
+                continue
+            }
             visitor.call(call(code, at: k, lower: r.lowerBound), scope, code)
         }
         visitor.statement(r, scope, code)

@@ -28,12 +28,15 @@ enum ToolNames {
         let registrars = Self.registrars
         while i < toks.count {
             // Only `(`, `[` and `=` start what is collected: other tokens are not copied.
-            guard toks[i].kind == .op, toks[i].isOp("(") || toks[i].isOp("[") || toks[i].isOp("=") else {
+            let key = toks[i].key
+            guard toks[i].kind == .op, key == Op.lparen || key == Op.lbracket || key == Op.assign else {
                 i += 1
                 continue
             }
             let t = toks[i]
-            if t.isOp("(") && toks[i - 1].kind == .name && registrars.contains(toks[i - 1]) {
+            if key == Op.lparen && toks[i - 1].kind == .name
+                && registrars.contains(key: toks[i - 1].key, { toks[i - 1].text })
+            {
                 let c = Code.close(toks, i, toks.count)
                 for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
             }

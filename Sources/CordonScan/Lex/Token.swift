@@ -25,9 +25,10 @@ public struct Token: Sendable {
     public var parts: [[Token]] = []
     /// Strings: an f-string or a template literal (even one without interpolations).
     public var formatted = false
-    /// The text's bytes packed into an integer when it has at most 8 (`Token.longKey` when it
-    /// has more): comparing a token with a keyword or an operator is one integer compare, not
-    /// a String comparison, on the paths every token of every file goes through.
+    /// The text's bytes packed into an integer when it has at most 8; a longer text packs its
+    /// first 7 bytes under a 0xFF top byte (no UTF-8 text has that byte, so short and long keys
+    /// never collide). Comparing a token with a keyword or an operator is one integer compare,
+    /// not a String comparison, on the paths every token of every file goes through.
     public var key: UInt64
 
     public init(_ kind: TokenKind, _ text: String, line: Int, column: Int, length: Int) {
@@ -36,17 +37,8 @@ public struct Token: Sendable {
         self.line = line
         self.column = column
         self.length = length
-        var k: UInt64 = 0
-        var n = 0
-        for u in text.utf8 {
-            if n == 8 {
-                k = Token.longKey
-                break
-            }
-            k |= UInt64(u) << (8 * UInt64(n))
-            n += 1
-        }
-        self.key = k
+        var t = text
+        self.key = t.withUTF8 { Token.pack($0, 0, $0.count) }
     }
 
     /// A token of the bytes `b[from..<to]`, which are also its text.
@@ -59,34 +51,29 @@ public struct Token: Sendable {
         self.key = Token.pack(b, from, to)
     }
 
-    /// No text of at most 8 bytes packs to this (its bytes would all be 0xFF, not UTF-8).
-    static let longKey = UInt64.max
+    /// The top byte of a long text's key.
+    static let longMark: UInt64 = 0xFF << 56
+
+    @inline(__always) static func isLong(_ key: UInt64) -> Bool { key >> 56 == 0xFF }
+
+    @inline(__always) static func pack(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var k: UInt64 = 0
+        for i in 0..<min(n, n <= 8 ? 8 : 7) { k |= UInt64(p[i]) << (8 * UInt64(i)) }
+        return n <= 8 ? k : k | longMark
+    }
 
     @inline(__always) static func pack(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> UInt64 {
-        guard to - from <= 8 else { return longKey }
-        var k: UInt64 = 0
-        var i = from
-        while i < to {
-            k |= UInt64(b[i]) << (8 * UInt64(i - from))
-            i += 1
-        }
-        return k
+        guard to > from, let base = b.baseAddress else { return 0 }
+        return pack(base + from, to - from)
     }
 
-    @inline(__always) static func pack(_ s: StaticString) -> UInt64 {
-        let n = s.utf8CodeUnitCount
-        guard n <= 8 else { return longKey }
-        var k: UInt64 = 0
-        let p = s.utf8Start
-        for i in 0..<n { k |= UInt64(p[i]) << (8 * UInt64(i)) }
-        return k
-    }
+    @inline(__always) static func pack(_ s: StaticString) -> UInt64 { pack(s.utf8Start, s.utf8CodeUnitCount) }
 
-    /// Whether the text is `s`: the packed keys when `s` is short, the bytes otherwise.
+    /// Whether the text is `s`: the packed keys, and for a long text its bytes too.
     @inline(__always) func textIs(_ s: StaticString) -> Bool {
+        guard key == Token.pack(s) else { return false }
         let n = s.utf8CodeUnitCount
-        if n <= 8 { return key == Token.pack(s) }
-        guard key == Token.longKey else { return false }
+        if n <= 8 { return true }
         var t = text
         return t.withUTF8 { tb in
             tb.count == n && memcmp(tb.baseAddress!, s.utf8Start, n) == 0
@@ -164,38 +151,36 @@ enum Op {
     static let arrow: UInt64 = 0x3E3D
 }
 
-/// A set of words matched against tokens without hashing on the common path: words of at
-/// most 8 bytes by their packed key, longer ones only when a token has the length of one.
+/// A set of words matched against tokens without hashing: by packed key (a binary search over
+/// a sorted array), and for words over 8 bytes, whose keys hold only their first 7, by text when
+/// the key matches.
 struct WordSet: Sendable {
-    let short: [UInt64]
-    let longLengths: [Bool]
+    let keys: [UInt64]
     let long: Set<String>
 
     init(_ words: [String]) {
-        var s: [UInt64] = []
-        var lengths = [Bool](repeating: false, count: 65)
+        var k: [UInt64] = []
         var l: Set<String> = []
         for w in words {
             let t = Token(.name, w, line: 0, column: 0, length: 0)
-            if t.key != Token.longKey {
-                s.append(t.key)
-            } else {
-                l.insert(w)
-                if w.utf8.count < lengths.count { lengths[w.utf8.count] = true }
-            }
+            k.append(t.key)
+            if Token.isLong(t.key) { l.insert(w) }
         }
-        short = s.sorted()
-        longLengths = lengths
+        keys = Array(Set(k)).sorted()
         long = l
     }
 
-    @inline(__always) func contains(_ t: Token) -> Bool {
-        if t.key != Token.longKey {
-            for k in short where k == t.key { return true }
-            return false
+    @inline(__always) func contains(_ t: Token) -> Bool { contains(key: t.key) { t.text } }
+
+    /// By key, reading the text (not copying the token) only when a long word's key matches.
+    @inline(__always) func contains(key k: UInt64, _ text: () -> String) -> Bool {
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if keys[mid] < k { lo = mid + 1 } else { hi = mid }
         }
-        let n = t.text.utf8.count
-        guard n < longLengths.count, longLengths[n] else { return false }
-        return long.contains(t.text)
+        guard lo < keys.count, keys[lo] == k else { return false }
+        return !Token.isLong(k) || long.contains(text())
     }
 }

@@ -517,6 +517,10 @@ struct CodeRules: CodeVisitor {
         "role",
     ])
     static let tlsVariables = WordSet(["NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"])
+    /// Keys of `CERT_NONE` (long: its first 7 bytes; the token is checked in full after) and
+    /// `system`.
+    static let certNone = Token.pack("CERT_NONE")
+    static let system = Token.pack("system")
 
     // MARK: statements
 
@@ -567,12 +571,13 @@ struct CodeRules: CodeVisitor {
             // Most tokens are none of what this pass looks at: decide from the kind and the
             // packed key before copying the token.
             let kind = toks[i].kind
+            let key = toks[i].key
             let wanted =
                 kind == .op
-                ? language == .python && toks[i].key == Op.slash
+                ? language == .python && key == Op.slash
                 : (kind == .name || kind == .string)
-                    && (settings.contains(toks[i]) || tlsVariables.contains(toks[i]) || toks[i].isName("CERT_NONE")
-                        || (kind == .string && toks[i].textIs("system")))
+                    && (settings.contains(key: key) { toks[i].text } || tlsVariables.contains(key: key) { toks[i].text }
+                        || key == Self.certNone || (kind == .string && key == Self.system))
             guard wanted else {
                 i += 1
                 continue
