@@ -75,6 +75,29 @@ extension String {
 }
 
 extension String {
+    /// `has` ignoring ASCII case (`needle` in lower case).
+    func hasIgnoringCase(_ needle: String) -> Bool {
+        var h = self
+        var n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard nb.count <= hb.count, !nb.isEmpty else { return nb.isEmpty }
+                var i = 0
+                while i + nb.count <= hb.count {
+                    var j = 0
+                    while j < nb.count
+                        && (hb[i + j] >= 0x41 && hb[i + j] <= 0x5A ? hb[i + j] | 0x20 : hb[i + j]) == nb[j]
+                    {
+                        j += 1
+                    }
+                    if j == nb.count { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Whether `needle` occurs in this string, comparing UTF-8 bytes (the standard library's
     /// generic substring search costs more than a whole file's tokenising here).
     func has(_ needle: String) -> Bool {

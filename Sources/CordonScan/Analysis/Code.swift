@@ -93,6 +93,9 @@ struct Call {
     var close: Int
     var args: [Range<Int>] = []
     var keywords: [(String, Range<Int>)] = []
+    /// The callee is in one of the API sets `APIs.matches` checks (one hash per call instead
+    /// of one per set); set by the rules before they read the call.
+    var known = true
 
     var last: String { segments.last ?? "" }
     func keyword(_ k: String) -> Range<Int>? { keywords.first { $0.0 == k }?.1 }

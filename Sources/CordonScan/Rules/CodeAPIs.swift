@@ -149,6 +149,14 @@ enum APIs {
         "stripe.payouts.create", "stripe.refunds.create",
     ]
 
+    /// Every callee `matches` can find, for one lookup per call before the per-set ones.
+    static let known: Set<String> = alwaysShell.union(spawn).union(deletes).union(fileOps).union(joins).union(http)
+        .union(templates).union(deserialise)
+
+    static func isKnown(_ callee: String) -> Bool {
+        known.contains(callee.hasPrefix("node:") ? String(callee.dropFirst(5)) : callee)
+    }
+
     static func matches(_ callee: String, _ set: Set<String>) -> Bool {
         if set.contains(callee) { return true }
         // `from x import y` style and `node:` prefixes resolve to the same entries.

@@ -87,6 +87,8 @@ struct CodeRules: CodeVisitor {
     // MARK: calls
 
     mutating func call(_ c: Call, _ scope: Scope, _ code: Code) {
+        var c = c
+        c.known = APIs.isKnown(c.callee)
         let at = code.tokens[c.first]
         let nameTok = code.tokens[c.nameIndex]
         let len = nameTok.line == at.line ? nameTok.column + nameTok.length - at.column : at.length
@@ -96,7 +98,7 @@ struct CodeRules: CodeVisitor {
 
         // Processes and shells.
         var reportedShell = false
-        if APIs.matches(callee, APIs.alwaysShell) || APIs.matches(callee, APIs.spawn) {
+        if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
             if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
                 add(
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
@@ -131,7 +133,8 @@ struct CodeRules: CodeVisitor {
         systemPrompt(c, scope, code)
 
         if scope.inTool {
-            if APIs.matches(callee, APIs.deletes) || (last == "unlink" || last == "rmtree" || last == "rmdir"),
+            if c.known && APIs.matches(callee, APIs.deletes)
+                || (last == "unlink" || last == "rmtree" || last == "rmdir"),
                 let p = c.arg(0), !code.origin(p, scope).isSafe
             {
                 facts[id, default: Facts()].dangerous.append((at, "deletes files", .medium))
@@ -148,7 +151,7 @@ struct CodeRules: CodeVisitor {
     /// The command line a shell will parse, and how the call says so (`, shell=True`); nil
     /// when the call runs no shell.
     func shellCommand(_ c: Call, _ code: Code) -> (Range<Int>, String)? {
-        if APIs.matches(c.callee, APIs.alwaysShell) {
+        if c.known && APIs.matches(c.callee, APIs.alwaysShell) {
             guard let r = c.arg(0, "cmd") ?? c.arg(0, "command") else { return nil }
             return (r, "")
         }
@@ -339,14 +342,14 @@ struct CodeRules: CodeVisitor {
 
     mutating func files(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         let id = ObjectIdentifier(scope)
-        if APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
+        if c.known && APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
             for a in c.args.dropFirst() where code.origin(a, scope) == .untrusted {
                 facts[id, default: Facts()].joins.append((at, text(code, a)))
                 break
             }
         }
         let isFileOp =
-            APIs.matches(c.callee, APIs.fileOps)
+            c.known && APIs.matches(c.callee, APIs.fileOps)
             || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
         if isFileOp {
             facts[id, default: Facts()].fileOp = true
@@ -362,7 +365,7 @@ struct CodeRules: CodeVisitor {
 
     mutating func fetches(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         var url: Range<Int>?
-        if APIs.matches(c.callee, APIs.http) {
+        if c.known && APIs.matches(c.callee, APIs.http) {
             url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
@@ -387,7 +390,7 @@ struct CodeRules: CodeVisitor {
     mutating func templates(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         var target: Range<Int>?
         let callee = c.callee
-        if APIs.matches(callee, APIs.templates) || callee == "jinja2.Template" {
+        if c.known && APIs.matches(callee, APIs.templates) || callee == "jinja2.Template" {
             target = c.arg(0, "source")
         } else if c.last == "from_string" {
             let recv = receiverNames(c, code)
@@ -410,7 +413,7 @@ struct CodeRules: CodeVisitor {
     mutating func deserialisation(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         let callee = c.callee
         let isUnserialize = callee == "node-serialize.unserialize"
-        guard APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
+        guard c.known && APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
         let data = c.arg(0)
         let o = data.map { code.origin($0, scope) } ?? .unknown
         var severity: Severity?
@@ -557,7 +560,7 @@ struct CodeRules: CodeVisitor {
                 sqlVars[id]?[name] = nil
             }
             if value.contains(where: { toks[$0].isName("SandboxedEnvironment") }) { sandboxedTemplates.insert(name) }
-            if name.lowercased().contains("system"), code.isBuilt(value), code.origin(value, scope) == .untrusted {
+            if name.hasIgnoringCase("system"), code.isBuilt(value), code.origin(value, scope) == .untrusted {
                 add(
                     RuleID.systemPromptInjection, nil, toks[r.lowerBound],
                     "\(name) is built from model output or outside input: \(text(code, value))")
