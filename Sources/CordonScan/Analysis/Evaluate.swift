@@ -61,6 +61,8 @@ enum Known {
     ]
 
     static let configReadList = configReads.map { Array($0.utf8) }
+    /// First segments of `configReads` and `inputReads`.
+    static let readHeads = Set(configReads.union(inputReads).map { String($0.split(separator: ".")[0]) })
     static let inputReadList = inputReads.map { Array($0.utf8) }
 
     /// Whether the dotted path `s` is one of `list` or a member of one (`os.environ.get` is
@@ -213,10 +215,15 @@ extension Code {
         if head == "self" || head == "this" || head == "cls" {
             return segs.dropFirst().contains(where: TaintWords.strong) ? .untrusted : .unknown
         }
-        let resolved = resolve(segs)
-        if Known.isUnder(resolved, Known.configReadList) { return .constant }
-        if Known.isUnder(resolved, Known.inputReadList) { return .untrusted }
-        if modules.contains(head) || aliases[head] != nil {
+        let aliased = aliases[head] != nil
+        // Only a name that is an import alias or the head of a known read can resolve to one:
+        // the dotted path is built for those, not for every local variable.
+        if aliased || Known.readHeads.contains(head) {
+            let resolved = resolve(segs)
+            if Known.isUnder(resolved, Known.configReadList) { return .constant }
+            if Known.isUnder(resolved, Known.inputReadList) { return .untrusted }
+        }
+        if aliased || modules.contains(head) {
             return Known.isAllCaps(segs.last ?? "") ? .constant : .unknown
         }
         if Known.isAllCaps(head) { return .constant }

@@ -57,6 +57,13 @@ public struct Token: Sendable {
     @inline(__always) static func isLong(_ key: UInt64) -> Bool { key >> 56 == 0xFF }
 
     @inline(__always) static func pack(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        // Operators and most keywords are 1 to 3 bytes: no loop for them.
+        switch n {
+        case 1: return UInt64(p[0])
+        case 2: return UInt64(p[0]) | UInt64(p[1]) << 8
+        case 3: return UInt64(p[0]) | UInt64(p[1]) << 8 | UInt64(p[2]) << 16
+        default: break
+        }
         var k: UInt64 = 0
         for i in 0..<min(n, n <= 8 ? 8 : 7) { k |= UInt64(p[i]) << (8 * UInt64(i)) }
         return n <= 8 ? k : k | longMark
