@@ -85,7 +85,7 @@ HEADER = (
 
 
 def main():
-    binary, corpus = sys.argv[1], sys.argv[2]
+    binary, corpus = os.path.abspath(sys.argv[1]), sys.argv[2]
     lab = labels(corpus, sys.argv[3] if len(sys.argv) > 3 else None)
     print(f"{sum(1 for v in lab.values() if v)} vulnerable and {sum(1 for v in lab.values() if not v)} clean Python files in {corpus}\n")
     print(HEADER)
