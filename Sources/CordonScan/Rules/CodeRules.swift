@@ -14,6 +14,9 @@ struct CodeRules: CodeVisitor {
     struct Facts {
         var joins: [(Token, String)] = []
         var fileOp = false
+        /// A tool opening, listing or deleting a path that is model output or tool input as a
+        /// whole, with no base directory at all (`open(kwargs["file_path"])`, `os.walk(dir)`).
+        var wholePaths: [(Token, String)] = []
         var fetches: [(Token, String)] = []
         /// Parameters of the function that reach a fetch (`def fetch_url(url): client.get(url)`).
         var fetchedParams: Set<String> = []
@@ -353,6 +356,13 @@ struct CodeRules: CodeVisitor {
             || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
         if isFileOp {
             facts[id, default: Facts()].fileOp = true
+            // Deleting is what a delete tool is for: the approval rule judges those.
+            if scope.inTool, c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
+                let p = c.arg(0, "file") ?? c.arg(0, "path"),
+                !code.isBuilt(p), code.origin(p, scope) == .untrusted
+            {
+                facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
+            }
             if let p = c.arg(0), code.isBuilt(p),
                 code.strings(p).contains(where: { $0.contains("/") })
                     || code.tokens[p].contains(where: { $0.formatted && $0.text.contains("/") }),
@@ -716,6 +726,14 @@ struct CodeRules: CodeVisitor {
                 .map { (index: $0.offset, name: $0.element) }
         }
         let names = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
+        // A path joined to a base is the join rule's; this one is for no base at all.
+        if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(names) {
+            for (at, what) in f.wholePaths.prefix(1) {
+                add(
+                    RuleID.pathTraversal, nil, at,
+                    "opens whatever path the model names, with no base directory or check: \(what)")
+            }
+        }
         if !f.joins.isEmpty && f.fileOp && !contained(names) {
             for (at, what) in f.joins.prefix(1) {
                 add(

@@ -7,7 +7,7 @@ extension CodeRules {
     /// Rules whose sink an explicit opt-in (`allow_dangerous_deserialization=True`) makes the
     /// caller's documented choice; the caller's `allow_dangerous_...=True` is reported instead.
     static let optInRules: Set<String> = [
-        RuleID.unsafeDeserialization, RuleID.evalInjection, RuleID.ssrf, RuleID.shellInjection,
+        RuleID.unsafeDeserialization, RuleID.evalInjection, RuleID.ssrf, RuleID.shellInjection, RuleID.shellTool,
     ]
 
     /// A call of a local function that fetches its parameter, handed model output there.

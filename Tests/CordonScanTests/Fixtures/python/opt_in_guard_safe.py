@@ -25,3 +25,11 @@ class WebGetTool(BaseTool):
 
     def _run(self, url: str) -> str:
         return requests.get(url, timeout=10).text
+
+
+def create_dataframe_agent(llm, df, allow_dangerous_code: bool = False):
+    if not allow_dangerous_code:
+        raise ValueError("this agent runs model-written pandas code: opt in with allow_dangerous_code=True")
+    from langchain_experimental.tools import PythonAstREPLTool
+
+    return PythonAstREPLTool(locals={"df": df})
