@@ -34,6 +34,20 @@ enum ToolNames {
                 continue
             }
             let t = toks[i]
+            // `self.register(self.run_shell_command)`: a toolkit registering its own methods
+            // (phidata/agno `Toolkit`). Only `self.` methods, so `atexit.register(f)` is not one.
+            if key == Op.lparen, i >= 3, toks[i - 1].isName("register"), toks[i - 2].isOp("."),
+                toks[i - 3].isName("self")
+            {
+                let c = Code.close(toks, i, toks.count)
+                var k = i + 1
+                while k + 2 < c {
+                    if toks[k].isName("self") && toks[k + 1].isOp(".") && toks[k + 2].kind == .name {
+                        out.insert(toks[k + 2].text)
+                    }
+                    k += 1
+                }
+            }
             if key == Op.lparen && toks[i - 1].kind == .name
                 && registrars.contains(key: toks[i - 1].key, { toks[i - 1].text })
             {

@@ -385,7 +385,7 @@ struct CodeRules: CodeVisitor {
         {
             url = c.arg(0, "url")
         }
-        guard let u = url else { return }
+        guard let u = url, !fixedHost(u, code) else { return }
         let o = code.origin(u, scope)
         if o == .untrusted {
             facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
@@ -394,6 +394,30 @@ struct CodeRules: CodeVisitor {
         {
             // A helper fetching its parameter: judged where it is called (localFetch).
             facts[ObjectIdentifier(scope), default: Facts()].fetchedParams.insert(code.tokens[u.lowerBound].text)
+        }
+    }
+
+    /// A URL whose scheme and host are written in the code (`f"https://api.example.com/item/{id}"`,
+    /// `"https://host/" + path`): the model can choose a path on that host, not the host.
+    func fixedHost(_ u: Range<Int>, _ code: Code) -> Bool {
+        let first = code.tokens[u.lowerBound]
+        guard first.kind == .string else { return false }
+        var text = first.text
+        return text.withUTF8 { b in
+            // scheme "://" host "/", with no interpolation before that slash.
+            var i = 0
+            while i + 2 < b.count && !(b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F) {
+                guard Bytes.isIdent(b[i]) || b[i] == 0x2B || b[i] == 0x2D || b[i] == 0x2E else { return false }
+                i += 1
+            }
+            guard i > 0, i + 2 < b.count else { return false }
+            var j = i + 3
+            let host = j
+            while j < b.count && b[j] != 0x2F {
+                if b[j] == 0x7B || b[j] == 0x24 { return false }  // `{x}` or `${x}` in the host
+                j += 1
+            }
+            return j > host && j < b.count
         }
     }
 

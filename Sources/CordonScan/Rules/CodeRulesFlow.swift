@@ -49,6 +49,13 @@ extension CodeRules {
     static func runsSQL(_ c: Call, _ receiver: [String]) -> Bool {
         guard c.segments.count >= 2 || c.onExpression else { return false }
         let method = TaintWords.split(c.last)
+        // A method that says so itself, whatever it is called on: `self.run_query(stmt)`,
+        // `self.run_sql(sql=q)`, `db_tools.execute_query(q)`.
+        if method.contains(where: { $0 == "sql" || $0 == "query" }),
+            method.contains(where: { ["run", "execute", "exec"].contains($0) })
+        {
+            return true
+        }
         guard method.contains(where: { ["run", "execute", "exec", "query", "executescript", "sql"].contains($0) })
         else { return false }
         let words = receiver.flatMap { TaintWords.split($0) }
