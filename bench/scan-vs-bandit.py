@@ -7,7 +7,9 @@ LABELS.jsonl has one line per file: {"file": "rel/path.py", "lines": [19, 26]} (
 a clean file). Without it, labels are read from `expect: RULE` marks in the files' comments
 (the fixture convention of Tests/CordonScanTests/Fixtures). Only .py files are compared
 (bandit reads Python only). Printed per tool: vulnerable files found (any finding), vulnerable
-files found at a labelled line (+-2), labelled lines found (+-2), clean files flagged.
+files found at a labelled line (+-2), labelled lines found (+-2), findings in vulnerable files
+that are at a labelled line (+-2), clean files flagged. bench/scan-corpus.py builds a corpus of
+real agent code from pinned PyPI archives and calls this for each part.
 """
 import json
 import os
@@ -56,6 +58,7 @@ def bandit(corpus, minimum):
 
 
 def score(name, lab, found):
+    """Prints one table row and returns it."""
     vuln = [f for f, ls in lab.items() if ls]
     clean = [f for f, ls in lab.items() if not ls]
     near = lambda f, l: any(abs(l - x) <= 2 for x in found.get(f, ()))
@@ -64,16 +67,28 @@ def score(name, lab, found):
     lines = [(f, l) for f in vuln for l in lab[f]]
     lines_hit = sum(1 for f, l in lines if near(f, l))
     flagged = sum(1 for f in clean if found.get(f))
-    pct = lambda a, b: f"{100 * a / b:5.1f}% ({a}/{b})" if b else "  n/a"
-    print(f"| {name} | {pct(hit_files, len(vuln))} | {pct(right_line, len(vuln))} | {pct(lines_hit, len(lines))} | {pct(flagged, len(clean))} |")
+    in_vuln = [(f, l) for f in vuln for l in found.get(f, ())]
+    placed = sum(1 for f, l in in_vuln if any(abs(l - x) <= 2 for x in lab[f]))
+    pct = lambda a, b: f"{100 * a / b:.0f}% ({a}/{b})" if b else "n/a"
+    row = (
+        f"| {name} | {pct(hit_files, len(vuln))} | {pct(right_line, len(vuln))} | {pct(lines_hit, len(lines))} "
+        f"| {pct(placed, len(in_vuln))} | {pct(flagged, len(clean))} |"
+    )
+    print(row)
+    return row
+
+
+HEADER = (
+    "| tool | vulnerable files found | ... at a labelled line (+-2) | labelled lines found (+-2) "
+    "| findings in vulnerable files at a labelled line | clean files flagged |\n| --- | --- | --- | --- | --- | --- |"
+)
 
 
 def main():
-    binary, corpus = sys.argv[1], sys.argv[2]
+    binary, corpus = os.path.abspath(sys.argv[1]), sys.argv[2]
     lab = labels(corpus, sys.argv[3] if len(sys.argv) > 3 else None)
     print(f"{sum(1 for v in lab.values() if v)} vulnerable and {sum(1 for v in lab.values() if not v)} clean Python files in {corpus}\n")
-    print("| tool | vulnerable files found | ... at a labelled line (+-2) | labelled lines found (+-2) | clean files flagged |")
-    print("| --- | --- | --- | --- | --- |")
+    print(HEADER)
     score("cordon scan", lab, cordon(binary, corpus))
     score("bandit (all)", lab, bandit(corpus, "LOW"))
     score("bandit (MEDIUM+)", lab, bandit(corpus, "MEDIUM"))

@@ -40,9 +40,14 @@ public enum FileScanner {
             }
             findings = f
         }
+        let secrets = Secrets.scan(bytes)
+        // Nothing found: no snippets to cut and nothing to suppress (most files).
+        if findings.isEmpty && secrets.isEmpty {
+            return FileReport(path: path, language: kind, bytes: bytes.count, findings: [])
+        }
         let lines = Lines(bytes)
         var masks: [Int: [Range<Int>]] = [:]
-        for h in Secrets.scan(bytes) {
+        for h in secrets {
             masks[h.line, default: []].append(h.value)
             findings.append(
                 Finding(

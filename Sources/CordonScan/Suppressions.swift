@@ -14,7 +14,7 @@ struct Suppressions {
         var s = Suppressions()
         switch kind {
         case .python, .javascript:
-            for c in comments { s.add(c.text, line: c.line, alone: isAlone(c, lines)) }
+            for c in comments where c.text.has(marker) { s.add(c.text, line: c.line, alone: isAlone(c, lines)) }
         default:
             for n in 1...max(1, lines.count) {
                 let text = String(decoding: lines.raw(n), as: UTF8.self)
@@ -32,7 +32,8 @@ struct Suppressions {
     }
 
     mutating func add(_ comment: String, line: Int, alone: Bool) {
-        guard let at = comment.find(Self.marker) else { return }
+        // Nearly every comment has no marker: a byte search says so without Character work.
+        guard comment.has(Self.marker), let at = comment.find(Self.marker) else { return }
         let rest = comment[at...].dropFirst(Self.marker.count)
         guard let close = rest.firstIndex(of: "]") else { return }
         let rules = rest[..<close].split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
@@ -74,6 +75,29 @@ extension String {
 }
 
 extension String {
+    /// `has` ignoring ASCII case (`needle` in lower case).
+    func hasIgnoringCase(_ needle: String) -> Bool {
+        var h = self
+        var n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard nb.count <= hb.count, !nb.isEmpty else { return nb.isEmpty }
+                var i = 0
+                while i + nb.count <= hb.count {
+                    var j = 0
+                    while j < nb.count
+                        && (hb[i + j] >= 0x41 && hb[i + j] <= 0x5A ? hb[i + j] | 0x20 : hb[i + j]) == nb[j]
+                    {
+                        j += 1
+                    }
+                    if j == nb.count { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Whether `needle` occurs in this string, comparing UTF-8 bytes (the standard library's
     /// generic substring search costs more than a whole file's tokenising here).
     func has(_ needle: String) -> Bool {

@@ -14,6 +14,11 @@ final class Scope {
     let parent: Scope?
     let name: String
     var params: Set<String>
+    /// Positional parameters in order (Python; not self/cls), to match a call's arguments.
+    var order: [String] = []
+    /// The body refuses to run unless the caller opted in (`if not allow_dangerous_code:
+    /// raise ...`): what it then does is the documented, opt-in behaviour.
+    var optInGuard = false
     /// Parameters of expression-bodied arrow functions inside this scope that are tools
     /// (`tool({ execute: async ({ url }) => fetch(url) })`): they have no block of their own.
     var toolParams: Set<String> = []
@@ -88,6 +93,9 @@ struct Call {
     var close: Int
     var args: [Range<Int>] = []
     var keywords: [(String, Range<Int>)] = []
+    /// The callee is in one of the API sets `APIs.matches` checks (one hash per call instead
+    /// of one per set); set by the rules before they read the call.
+    var known = true
 
     var last: String { segments.last ?? "" }
     func keyword(_ k: String) -> Range<Int>? { keywords.first { $0.0 == k }?.1 }
@@ -126,11 +134,10 @@ struct Code {
         var depth = 0
         var j = i
         while j < limit {
-            let t = toks[j]
-            if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}":
+            if toks[j].kind == .op {
+                switch toks[j].key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace:
                     depth -= 1
                     if depth == 0 { return j }
                 default: break
@@ -157,12 +164,11 @@ struct Code {
             }
         }
         while j < close {
-            let t = tokens[j]
-            if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "," where depth == 0:
+            if tokens[j].kind == .op {
+                switch tokens[j].key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0:
                     flush(j)
                     start = j + 1
                 default: break
@@ -184,8 +190,8 @@ struct Code {
         while j < end {
             let t = tokens[j]
             if t.kind == .op {
-                if t.text == "(" || t.text == "[" || t.text == "{" { depth += 1 }
-                if t.text == ")" || t.text == "]" || t.text == "}" { depth -= 1 }
+                if t.textIs("(") || t.textIs("[") || t.textIs("{") { depth += 1 }
+                if t.textIs(")") || t.textIs("]") || t.textIs("}") { depth -= 1 }
             }
             if depth == 0, t.kind == .name || t.kind == .string, t.text == key, j + 1 < end, tokens[j + 1].isOp(":") {
                 var k = j + 2
@@ -193,9 +199,9 @@ struct Code {
                 while k < end {
                     let u = tokens[k]
                     if u.kind == .op {
-                        if u.text == "(" || u.text == "[" || u.text == "{" { d += 1 }
-                        if u.text == ")" || u.text == "]" || u.text == "}" { d -= 1 }
-                        if u.text == "," && d == 0 { break }
+                        if u.textIs("(") || u.textIs("[") || u.textIs("{") { d += 1 }
+                        if u.textIs(")") || u.textIs("]") || u.textIs("}") { d -= 1 }
+                        if u.textIs(",") && d == 0 { break }
                     }
                     k += 1
                 }
@@ -210,14 +216,14 @@ struct Code {
     func isTrue(_ r: Range<Int>, _ scope: Scope?) -> Bool {
         guard r.count == 1 else { return false }
         let t = tokens[r.lowerBound]
-        return t.isName("True") || t.isName("true") || (t.kind == .number && t.text == "1")
+        return t.isName("True") || t.isName("true") || (t.kind == .number && t.textIs("1"))
     }
 
     func isFalse(_ r: Range<Int>) -> Bool {
         guard r.count == 1 else { return false }
         let t = tokens[r.lowerBound]
-        return t.isName("False") || t.isName("false") || (t.kind == .number && t.text == "0")
-            || (t.kind == .string && (t.text == "0" || t.text.lowercased() == "false"))
+        return t.isName("False") || t.isName("false") || (t.kind == .number && t.textIs("0"))
+            || (t.kind == .string && (t.textIs("0") || t.text.lowercased() == "false"))
     }
 
     /// The single string literal in `r`, if that is all it is.
@@ -241,7 +247,7 @@ struct Code {
         for i in r {
             let t = tokens[i]
             if t.kind == .string && !t.parts.isEmpty { return true }
-            if t.kind == .op && (t.text == "+" || t.text == "%") { return true }
+            if t.kind == .op && (t.textIs("+") || t.textIs("%")) { return true }
             if t.isName("format") && i > r.lowerBound && tokens[i - 1].isOp(".") { return true }
         }
         return false

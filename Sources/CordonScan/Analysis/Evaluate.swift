@@ -3,14 +3,14 @@
 // result untrusted, and names looked up in the assignments seen so far.
 
 enum Known {
-    static let pythonKeywords: Set<String> = [
+    static let pythonKeywords = WordSet([
         "and", "or", "not", "in", "is", "if", "else", "lambda", "await", "yield", "None", "True", "False", "async",
         "from", "as", "return", "del", "assert", "raise", "elif", "while", "with", "print",
-    ]
-    static let jsKeywords: Set<String> = [
+    ])
+    static let jsKeywords = WordSet([
         "true", "false", "null", "undefined", "new", "typeof", "void", "await", "in", "of", "instanceof", "return",
         "const", "let", "var", "async", "function", "yield", "delete", "throw", "as", "satisfies", "NaN",
-    ]
+    ])
 
     /// Calls whose result is escaped, converted to a number, or reduced to a file name.
     static let sanitizers: Set<String> = [
@@ -60,6 +60,25 @@ enum Known {
         "Buffer.from", "encodeURI", "Object.values", "Object.keys",
     ]
 
+    static let configReadList = configReads.map { Array($0.utf8) }
+    /// First segments of `configReads` and `inputReads`.
+    static let readHeads = Set(configReads.union(inputReads).map { String($0.split(separator: ".")[0]) })
+    static let inputReadList = inputReads.map { Array($0.utf8) }
+
+    /// Whether the dotted path `s` is one of `list` or a member of one (`os.environ.get` is
+    /// under `os.environ`), compared as bytes.
+    static func isUnder(_ s: String, _ list: [[UInt8]]) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            for p in list where b.count >= p.count && (b.count == p.count || b[p.count] == 0x2E) {
+                var k = 0
+                while k < p.count && b[k] == p[k] { k += 1 }
+                if k == p.count { return true }
+            }
+            return false
+        }
+    }
+
     static func isAllCaps(_ s: String) -> Bool {
         var letters = 0
         for c in s.utf8 {
@@ -90,17 +109,17 @@ extension Code {
                 o = max(o, po)
                 i = next
             case .name:
-                if t.text == "for" && language == .python {
+                if t.textIs("for") && language == .python {
                     // A comprehension: its value is the element expression before `for`; the
                     // iterable only says how many there are.
                     return o
                 }
-                if t.text == "lambda" {
+                if t.textIs("lambda") {
                     while i < b && !toks[i].isOp(":") { i += 1 }
                     i += 1
                     continue
                 }
-                if keywords.contains(t.text) {
+                if keywords.contains(t) {
                     i += 1
                     continue
                 }
@@ -116,7 +135,7 @@ extension Code {
                 let (po, next) = postfix(toks, i + 1, b, scope, start: nil, segs: [t.text])
                 o = max(o, po)
                 i = next
-            case .op where t.text == "(" || t.text == "[" || t.text == "{":
+            case .op where t.textIs("(") || t.textIs("[") || t.textIs("{"):
                 let c = Code.close(toks, i, b)
                 let inner = origin(toks, (i + 1)..<min(c, b), scope)
                 let (po, next) = postfix(toks, min(c + 1, b), b, scope, start: inner, segs: [])
@@ -196,10 +215,15 @@ extension Code {
         if head == "self" || head == "this" || head == "cls" {
             return segs.dropFirst().contains(where: TaintWords.strong) ? .untrusted : .unknown
         }
-        let resolved = resolve(segs)
-        for c in Known.configReads where resolved == c || resolved.hasPrefix(c + ".") { return .constant }
-        for c in Known.inputReads where resolved == c || resolved.hasPrefix(c + ".") { return .untrusted }
-        if modules.contains(head) || aliases[head] != nil {
+        let aliased = aliases[head] != nil
+        // Only a name that is an import alias or the head of a known read can resolve to one:
+        // the dotted path is built for those, not for every local variable.
+        if aliased || Known.readHeads.contains(head) {
+            let resolved = resolve(segs)
+            if Known.isUnder(resolved, Known.configReadList) { return .constant }
+            if Known.isUnder(resolved, Known.inputReadList) { return .untrusted }
+        }
+        if aliased || modules.contains(head) {
             return Known.isAllCaps(segs.last ?? "") ? .constant : .unknown
         }
         if Known.isAllCaps(head) { return .constant }
@@ -221,9 +245,9 @@ extension Code {
             return .sanitized
         }
         if isModelCall(segs, callee) { return .untrusted }
-        for c in Known.inputReads where callee == c || callee.hasPrefix(c + ".") { return .untrusted }
+        if Known.isUnder(callee, Known.inputReadList) { return .untrusted }
         if Known.webReads.contains(callee) { return .untrusted }
-        for c in Known.configReads where callee == c || callee.hasPrefix(c + ".") { return .constant }
+        if Known.isUnder(callee, Known.configReadList) { return .constant }
         if Known.passThrough.contains(callee) { return args }
         if segs.count == 1, let r = returns[last] { return max(r, args == .untrusted ? .untrusted : r) }
         if segs.count > 1, let head = segs.first, !modules.contains(head), aliases[head] == nil {

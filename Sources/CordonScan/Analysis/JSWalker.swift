@@ -65,15 +65,15 @@ enum JSWalker {
                 } else if i == stmtStart {
                     stmtStart = i + 1
                 }
-            case .name where t.text == "import" && i == stmtStart && !(i + 1 < n && toks[i + 1].isOp("(")):
+            case .name where t.textIs("import") && i == stmtStart && !(i + 1 < n && toks[i + 1].isOp("(")):
                 imports(&code, i)
             case .op:
-                switch t.text {
-                case ";" where depth == 0:
+                switch t.key {
+                case Op.semicolon where depth == 0:
                     flush(i)
-                case "(", "[":
+                case Op.lparen, Op.lbracket:
                     depth += 1
-                    if t.text == "(" {
+                    if t.textIs("(") {
                         var callee: String?
                         if i > 0, toks[i - 1].kind == .name, !control.contains(toks[i - 1].text),
                             toks[i - 1].text != "function"
@@ -84,16 +84,16 @@ enum JSWalker {
                         }
                         parens.append((i, callee))
                     }
-                case ")", "]":
+                case Op.rparen, Op.rbracket:
                     depth = max(0, depth - 1)
-                    if t.text == ")", let p = parens.popLast() { openOf[i] = p.open }
-                case "=>":
+                    if t.textIs(")"), let p = parens.popLast() { openOf[i] = p.open }
+                case Op.arrow:
                     if i + 1 < n && !toks[i + 1].isOp("{") {
                         // An expression body: its parameters live in the enclosing scope.
                         let ps = arrowParams(toks, i, openOf)
                         if toolCallback() { scope().toolParams.formUnion(ps) }
                     }
-                case "{":
+                case Op.lbrace:
                     let (context, bodyStart) = blockKind(
                         toks, i, openOf, scope(), toolCallback(), inToolClass(), toolNames)
                     if let context {
@@ -104,7 +104,7 @@ enum JSWalker {
                         // An object literal: part of the statement around it.
                         frames.append(Frame(context: .block, stmtStart: -1, depth: depth))
                     }
-                case "}":
+                case Op.rbrace:
                     guard let f = frames.popLast() else { break }
                     if f.stmtStart < 0 {
                         // The end of an object literal.
@@ -154,8 +154,8 @@ enum JSWalker {
     /// A line break inside an expression does not end the statement.
     static func continues(_ toks: [Token], _ i: Int) -> Bool {
         if i > 0, toks[i - 1].kind == .op,
-            !(toks[i - 1].text == ")" || toks[i - 1].text == "]" || toks[i - 1].text == "}" || toks[i - 1].text == "++"
-                || toks[i - 1].text == "--")
+            !(toks[i - 1].textIs(")") || toks[i - 1].textIs("]") || toks[i - 1].textIs("}") || toks[i - 1].textIs("++")
+                || toks[i - 1].textIs("--"))
         {
             return true
         }
@@ -216,7 +216,7 @@ enum JSWalker {
             if let b = before, b.isName("while") || b.isName("for") {
                 let inner = (open + 1)..<close
                 let infinite =
-                    (inner.count == 1 && (toks[inner.lowerBound].isName("true") || toks[inner.lowerBound].text == "1"))
+                    (inner.count == 1 && (toks[inner.lowerBound].isName("true") || toks[inner.lowerBound].textIs("1")))
                     || (b.isName("for") && inner.count == 2 && toks[inner.lowerBound].isOp(";"))
                 return (infinite ? .loop(b, i + 1) : .block, i + 1)
             }

@@ -31,8 +31,43 @@ enum TaintWords {
         "filename", "path", "file", "text", "expression", "expr", "action", "params", "argv", "stdin",
     ]
 
-    /// Splits `llm_output`, `toolInput`, `HTTPResponse` into lower-case words.
+    /// Splits `llm_output`, `toolInput`, `HTTPResponse` into lower-case words: `_`, `$` and
+    /// digits separate words, and so does an upper-case letter after a lower-case one. ASCII
+    /// names (nearly all) are split over their bytes; others by Character.
     static func split(_ name: String) -> [String] {
+        var name = name
+        return name.withUTF8 { b in
+            var out: [String] = []
+            var start = -1
+            var prevLower = false
+            func flush(_ end: Int) {
+                if start >= 0 && end > start {
+                    out.append(
+                        String(unsafeUninitializedCapacity: end - start) { dst in
+                            for k in start..<end { dst[k - start] = b[k] >= 0x41 && b[k] <= 0x5A ? b[k] | 0x20 : b[k] }
+                            return end - start
+                        })
+                }
+                start = -1
+            }
+            for i in 0..<b.count {
+                let c = b[i]
+                if c >= 0x80 { return splitCharacters(String(decoding: b, as: UTF8.self)) }
+                if c == 0x5F || c == 0x24 || (c >= 0x30 && c <= 0x39) {
+                    flush(i)
+                    prevLower = false
+                    continue
+                }
+                if c >= 0x41 && c <= 0x5A && prevLower { flush(i) }
+                if start < 0 { start = i }
+                prevLower = c >= 0x61 && c <= 0x7A
+            }
+            flush(b.count)
+            return out
+        }
+    }
+
+    static func splitCharacters(_ name: String) -> [String] {
         var out: [String] = []
         var cur = ""
         var prevLower = false

@@ -4,10 +4,10 @@
 // that have no condition of their own. Reports each to a CodeVisitor.
 
 enum PythonWalker {
-    static let notCalls: Set<String> = [
+    static let notCalls = WordSet([
         "if", "elif", "while", "for", "return", "and", "or", "not", "in", "is", "with", "assert", "del", "except",
         "lambda", "yield", "await", "def", "class", "import", "from", "raise", "else", "print",
-    ]
+    ])
     static let toolMethods: Set<String> = [
         "_run", "_arun", "run", "arun", "invoke", "ainvoke", "__call__", "execute", "forward", "call", "_call",
     ]
@@ -79,6 +79,7 @@ enum PythonWalker {
                 let s = Scope(
                     parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
                     bodyStart: e + 1)
+                s.order = positional(toks, k + 2, c)
                 blocks.append((.function(s), indent))
                 // `def f(x): return eval(x)` on one line.
                 var colon = c + 1
@@ -92,7 +93,7 @@ enum PythonWalker {
                 imports(&code, i, e)
             } else {
                 if head.isName("while"), k + 2 < e, toks[k + 2].isOp(":"),
-                    toks[k + 1].isName("True") || toks[k + 1].text == "1"
+                    toks[k + 1].isName("True") || toks[k + 1].textIs("1")
                 {
                     blocks.append((.loop(head, e + 1, scope()), indent))
                 }
@@ -115,17 +116,43 @@ enum PythonWalker {
         for j in (open + 1)..<close {
             let t = toks[j]
             if t.kind == .op {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "," where depth == 0: expectName = true
-                case "*", "**", "/": break
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: expectName = true
+                case Op.star, Op.starStar, Op.slash: break
                 default: if depth == 0 { expectName = false }
                 }
                 continue
             }
             if depth == 0 && expectName && t.kind == .name {
                 if t.text != "self" && t.text != "cls" { out.insert(t.text) }
+                expectName = false
+            }
+        }
+        return out
+    }
+
+    /// Positional parameter names in order (up to `*` or `**`), without self/cls.
+    static func positional(_ toks: [Token], _ open: Int, _ close: Int) -> [String] {
+        var out: [String] = []
+        var depth = 0
+        var expectName = true
+        for j in (open + 1)..<close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: expectName = true
+                case Op.star, Op.starStar: if depth == 0 { return out }
+                case Op.slash: break
+                default: if depth == 0 { expectName = false }
+                }
+                continue
+            }
+            if depth == 0 && expectName && t.kind == .name {
+                if !((t.textIs("self") || t.textIs("cls")) && out.isEmpty) { out.append(t.text) }
                 expectName = false
             }
         }
@@ -180,8 +207,12 @@ enum PythonWalker {
 
     static func statement<V: CodeVisitor>(_ code: inout Code, _ r: Range<Int>, _ scope: Scope, _ visitor: inout V) {
         let toks = code.tokens
-        for k in r where toks[k].isOp("(") && k > r.lowerBound && toks[k - 1].kind == .name {
-            guard !notCalls.contains(toks[k - 1].text) || toks[k - 1].text == "print" else { continue }
+        let notCalls = Self.notCalls
+        for k in r
+        where toks[k].key == Op.lparen && toks[k].kind == .op && k > r.lowerBound && toks[k - 1].kind == .name {
+            guard !notCalls.contains(key: toks[k - 1].key, { toks[k - 1].text }) || toks[k - 1].textIs("print") else {
+                continue
+            }
             visitor.call(call(code, at: k, lower: r.lowerBound), scope, code)
         }
         visitor.statement(r, scope, code)
@@ -252,14 +283,13 @@ enum PythonWalker {
         var eqs: [Int] = []
         var augmented = false
         for j in r {
-            let t = toks[j]
-            guard t.kind == .op else { continue }
-            switch t.text {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            case "=" where depth == 0: eqs.append(j)
-            case "+=", "|=",
-                "%=" where depth == 0:
+            guard toks[j].kind == .op else { continue }
+            switch toks[j].key {
+            case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+            case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+            case Op.assign where depth == 0: eqs.append(j)
+            case Op.plusAssign, Op.orAssign,
+                Op.percentAssign where depth == 0:
                 eqs.append(j)
                 augmented = true
             default: break

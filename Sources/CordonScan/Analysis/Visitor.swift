@@ -15,19 +15,42 @@ enum ToolNames {
     /// Callees that register a function as a tool, whatever framework: LangChain `Tool(...)`,
     /// `StructuredTool.from_function(...)`, LlamaIndex `FunctionTool.from_defaults(...)`,
     /// AutoGen `register_function(...)`, `agent.add_tool(...)`, `tools=[...]`.
-    static let registrars: Set<String> = [
+    static let registrars = WordSet([
         "Tool", "StructuredTool", "from_function", "from_defaults", "FunctionTool", "register_function", "add_tool",
         "register_for_llm", "register_for_execution", "DynamicTool", "DynamicStructuredTool",
-    ]
+    ])
 
     /// Names of functions handed to a tool registrar or listed in `tools=[...]`, anywhere in
     /// the file: their parameters are chosen by the model.
     static func collect(_ toks: [Token]) -> Set<String> {
         var out: Set<String> = []
         var i = 1
+        let registrars = Self.registrars
         while i < toks.count {
+            // Only `(`, `[` and `=` start what is collected: other tokens are not copied.
+            let key = toks[i].key
+            guard toks[i].kind == .op, key == Op.lparen || key == Op.lbracket || key == Op.assign else {
+                i += 1
+                continue
+            }
             let t = toks[i]
-            if t.isOp("(") && toks[i - 1].kind == .name && registrars.contains(toks[i - 1].text) {
+            // `self.register(self.run_shell_command)`: a toolkit registering its own methods
+            // (phidata/agno `Toolkit`). Only `self.` methods, so `atexit.register(f)` is not one.
+            if key == Op.lparen, i >= 3, toks[i - 1].isName("register"), toks[i - 2].isOp("."),
+                toks[i - 3].isName("self")
+            {
+                let c = Code.close(toks, i, toks.count)
+                var k = i + 1
+                while k + 2 < c {
+                    if toks[k].isName("self") && toks[k + 1].isOp(".") && toks[k + 2].kind == .name {
+                        out.insert(toks[k + 2].text)
+                    }
+                    k += 1
+                }
+            }
+            if key == Op.lparen && toks[i - 1].kind == .name
+                && registrars.contains(key: toks[i - 1].key, { toks[i - 1].text })
+            {
                 let c = Code.close(toks, i, toks.count)
                 for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
             }

@@ -72,14 +72,14 @@ public enum JSLexer {
             if Bytes.isIdentStart(c) {
                 var j = i + 1
                 while j < to && Bytes.isIdent(b[j]) { j += 1 }
-                out.tokens.append(Token(.name, Bytes.text(b, i, j), line: st.line, column: col, length: j - i))
+                out.tokens.append(Token(.name, b, i, j, line: st.line, column: col))
                 i = j
                 continue
             }
             if Bytes.isDigit(c) || (c == 0x2E && i + 1 < to && Bytes.isDigit(b[i + 1])) {
                 var j = i + 1
                 while j < to && (Bytes.isIdent(b[j]) || b[j] == 0x2E) { j += 1 }
-                out.tokens.append(Token(.number, Bytes.text(b, i, j), line: st.line, column: col, length: j - i))
+                out.tokens.append(Token(.number, b, i, j, line: st.line, column: col))
                 i = j
                 continue
             }
@@ -120,15 +120,10 @@ public enum JSLexer {
                 i = j
                 continue
             }
-            var n = 1
-            if i + 2 < to, Bytes.ops3.contains(Bytes.text(b, i, i + 3)) {
-                n = 3
-            } else if i + 1 < to, Bytes.ops2.contains(Bytes.text(b, i, i + 2)) {
-                n = 2
-            }
+            let n = Bytes.opLength(b, i, to)
             if c == 0x28 || c == 0x5B { depth += 1 }
             if (c == 0x29 || c == 0x5D) && depth > 0 { depth -= 1 }
-            out.tokens.append(Token(.op, Bytes.text(b, i, i + n), line: st.line, column: col, length: n))
+            out.tokens.append(Token(.op, b, i, i + n, line: st.line, column: col))
             i += n
         }
     }

@@ -71,14 +71,14 @@ public enum PythonLexer {
                     i = string(b, i, j, to, prefix: prefix, &st, &out)
                     continue
                 }
-                out.tokens.append(Token(.name, Bytes.text(b, i, j), line: st.line, column: col, length: j - i))
+                out.tokens.append(Token(.name, b, i, j, line: st.line, column: col))
                 i = j
                 continue
             }
             if Bytes.isDigit(c) || (c == 0x2E && i + 1 < to && Bytes.isDigit(b[i + 1])) {
                 var j = i + 1
                 while j < to && (Bytes.isIdent(b[j]) || b[j] == 0x2E) { j += 1 }
-                out.tokens.append(Token(.number, Bytes.text(b, i, j), line: st.line, column: col, length: j - i))
+                out.tokens.append(Token(.number, b, i, j, line: st.line, column: col))
                 i = j
                 continue
             }
@@ -87,15 +87,10 @@ public enum PythonLexer {
                 continue
             }
             // Operators and punctuation.
-            var n = 1
-            if i + 2 < to, Bytes.ops3.contains(Bytes.text(b, i, i + 3)) {
-                n = 3
-            } else if i + 1 < to, Bytes.ops2.contains(Bytes.text(b, i, i + 2)) {
-                n = 2
-            }
+            let n = Bytes.opLength(b, i, to)
             if c == 0x28 || c == 0x5B || c == 0x7B { depth += 1 }
             if (c == 0x29 || c == 0x5D || c == 0x7D) && depth > 0 { depth -= 1 }
-            out.tokens.append(Token(.op, Bytes.text(b, i, i + n), line: st.line, column: col, length: n))
+            out.tokens.append(Token(.op, b, i, i + n, line: st.line, column: col))
             i += n
         }
         if emitNewlines { newline(to) }

@@ -43,6 +43,14 @@ enum APIs {
         "PythonREPLTool", "PythonREPL", "PythonAstREPLTool", "ShellTool", "BashProcess", "TerminalTool",
         "create_python_agent", "PythonInterpreterTool", "PythonCodeTool", "ShellToolkit", "BashTool", "RunShellTool",
     ]
+    /// Classes that are an interpreter an object can hold (`self.repl = PythonREPL()`).
+    static let interpreterTypes: Set<String> = [
+        "PythonREPL", "BashProcess", "InteractiveInterpreter", "InteractiveConsole",
+    ]
+    /// Of those and `shellTools`, the ones that run shell command lines rather than Python.
+    static let shellProcessTypes: Set<String> = [
+        "BashProcess", "ShellTool", "TerminalTool", "ShellToolkit", "BashTool", "RunShellTool",
+    ]
     static let shellToolNames: Set<String> = [
         "terminal", "python_repl", "shell", "bash", "python", "Python_REPL", "PythonREPL", "sleep_shell",
     ]
@@ -57,6 +65,27 @@ enum APIs {
         "query", "$queryRawUnsafe", "$executeRawUnsafe", "unsafe", "run_sql", "sql", "text", "rawQuery", "raw_query",
     ]
     static let sqlKeywords = ["select ", "insert ", "update ", "delete ", "drop ", " where ", "create ", "alter "]
+    static let sqlKeywordBytes: [[UInt8]] = sqlKeywords.map { Array($0.utf8) }
+
+    /// Whether `text` holds one of `sqlKeywords`, ignoring ASCII case, without lower-casing a copy.
+    static func containsSQLKeyword(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let keywords = sqlKeywordBytes
+        var i = 0
+        while i < text.count {
+            let c = text[i] | 0x20
+            for k in keywords where k[0] == c && i + k.count <= text.count {
+                var j = 1
+                while j < k.count
+                    && (text[i + j] >= 0x41 && text[i + j] <= 0x5A ? text[i + j] | 0x20 : text[i + j]) == k[j]
+                {
+                    j += 1
+                }
+                if j == k.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
 
     static let deserialise: Set<String> = [
         "pickle.loads", "pickle.load", "cPickle.loads", "cPickle.load", "_pickle.loads", "_pickle.load",
@@ -77,6 +106,7 @@ enum APIs {
         "fs/promises.readFile", "fs/promises.writeFile", "fs/promises.unlink", "fs/promises.rm", "send_file",
         "flask.send_file", "FileResponse", "fastapi.responses.FileResponse", "fs.existsSync", "fs.statSync",
         "fs.readdirSync", "fs.readdir", "fs/promises.readdir", "os.listdir", "fs.promises.unlink", "fs.promises.rm",
+        "os.walk", "os.scandir", "git.Repo",
     ]
     static let fileMethods: Set<String> = [
         "read_text", "write_text", "read_bytes", "write_bytes", "unlink", "rmdir", "sendFile", "open", "readFile",
@@ -99,6 +129,8 @@ enum APIs {
     ]
     /// Methods on a session/client object that fetch (`session.get(url)`, `client.get(url)`).
     static let httpMethods: Set<String> = ["get", "post", "put", "delete", "request", "head", "patch", "stream"]
+    /// Their async twins as request wrappers name them (`await wrapper.aget(url)`).
+    static let asyncHTTPMethods: Set<String> = ["aget", "apost", "aput", "adelete", "arequest", "ahead", "apatch"]
 
     // MARK: templates
 
@@ -117,6 +149,14 @@ enum APIs {
         "stripe.Refund.create", "stripe.charges.create", "stripe.paymentIntents.create", "stripe.transfers.create",
         "stripe.payouts.create", "stripe.refunds.create",
     ]
+
+    /// Every callee `matches` can find, for one lookup per call before the per-set ones.
+    static let known: Set<String> = alwaysShell.union(spawn).union(deletes).union(fileOps).union(joins).union(http)
+        .union(templates).union(deserialise)
+
+    static func isKnown(_ callee: String) -> Bool {
+        known.contains(callee.hasPrefix("node:") ? String(callee.dropFirst(5)) : callee)
+    }
 
     static func matches(_ callee: String, _ set: Set<String>) -> Bool {
         if set.contains(callee) { return true }

@@ -14,7 +14,12 @@ struct CodeRules: CodeVisitor {
     struct Facts {
         var joins: [(Token, String)] = []
         var fileOp = false
+        /// A tool opening, listing or deleting a path that is model output or tool input as a
+        /// whole, with no base directory at all (`open(kwargs["file_path"])`, `os.walk(dir)`).
+        var wholePaths: [(Token, String)] = []
         var fetches: [(Token, String)] = []
+        /// Parameters of the function that reach a fetch (`def fetch_url(url): client.get(url)`).
+        var fetchedParams: Set<String> = []
         var dangerous: [(Token, String, Severity)] = []
     }
     var facts: [ObjectIdentifier: Facts] = [:]
@@ -22,14 +27,22 @@ struct CodeRules: CodeVisitor {
     var sqlVars: [ObjectIdentifier: [String: Origin]] = [:]
     /// Names bound to a jinja2 SandboxedEnvironment.
     var sandboxedTemplates: Set<String> = []
+    /// Names (variables, `self.` fields, class fields) that hold a Python REPL or a shell
+    /// process (`repl = PythonREPL()`, `process: BashProcess = Field(...)`): true for a shell.
+    var interpreters: [String: Bool] = [:]
+    /// Local functions that fetch the URL their parameter at that position holds, and had no
+    /// allow-list: a call handing them model output is the SSRF (`fetch_url(args.url)`).
+    var fetchingFunctions: [String: [(index: Int, name: String)]] = [:]
+    /// A constructor or validator in the file refuses to build the object without an explicit
+    /// `allow_dangerous_...` opt-in.
+    var constructorOptIn = false
 
     init(language: Language, tokens: [Token]) {
         self.language = language
         var approval = false
+        let markers = Self.fileApprovalMarkers
         for i in tokens.indices where tokens[i].kind == .name || tokens[i].kind == .string {
-            // Cheap length filter before hashing: every marker is 5 to 30 bytes.
-            let n = tokens[i].text.utf8.count
-            if n >= 5 && n <= 30 && Self.fileApprovalMarkers.contains(tokens[i].text) {
+            if markers.contains(tokens[i]) {
                 approval = true
                 break
             }
@@ -37,11 +50,11 @@ struct CodeRules: CodeVisitor {
         self.fileHasApproval = approval
     }
 
-    static let fileApprovalMarkers: Set<String> = [
+    static let fileApprovalMarkers = WordSet([
         "HumanApprovalCallbackHandler", "interrupt_before", "interrupt_after", "interrupt", "needsApproval",
         "requireApproval", "require_approval", "human_in_the_loop", "HumanInTheLoopMiddleware", "approval_required",
         "requires_approval", "ALWAYS",
-    ]
+    ])
 
     mutating func add(_ rule: String, _ severity: Severity? = nil, _ at: Token, _ message: String, length: Int? = nil) {
         let sev = severity ?? RuleCatalog.rule(rule)?.severity ?? .medium
@@ -77,6 +90,8 @@ struct CodeRules: CodeVisitor {
     // MARK: calls
 
     mutating func call(_ c: Call, _ scope: Scope, _ code: Code) {
+        var c = c
+        c.known = APIs.isKnown(c.callee)
         let at = code.tokens[c.first]
         let nameTok = code.tokens[c.nameIndex]
         let len = nameTok.line == at.line ? nameTok.column + nameTok.length - at.column : at.length
@@ -86,7 +101,7 @@ struct CodeRules: CodeVisitor {
 
         // Processes and shells.
         var reportedShell = false
-        if APIs.matches(callee, APIs.alwaysShell) || APIs.matches(callee, APIs.spawn) {
+        if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
             if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
                 add(
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
@@ -109,6 +124,8 @@ struct CodeRules: CodeVisitor {
         }
 
         evaluation(c, scope, code, at, len)
+        interpreterRun(c, scope, code, at, len)
+        localFetch(c, scope, code, at)
         tooling(c, scope, code, at, len)
         sql(c, scope, code, at, len)
         files(c, scope, code, at)
@@ -119,7 +136,8 @@ struct CodeRules: CodeVisitor {
         systemPrompt(c, scope, code)
 
         if scope.inTool {
-            if APIs.matches(callee, APIs.deletes) || (last == "unlink" || last == "rmtree" || last == "rmdir"),
+            if c.known && APIs.matches(callee, APIs.deletes)
+                || (last == "unlink" || last == "rmtree" || last == "rmdir"),
                 let p = c.arg(0), !code.origin(p, scope).isSafe
             {
                 facts[id, default: Facts()].dangerous.append((at, "deletes files", .medium))
@@ -136,7 +154,7 @@ struct CodeRules: CodeVisitor {
     /// The command line a shell will parse, and how the call says so (`, shell=True`); nil
     /// when the call runs no shell.
     func shellCommand(_ c: Call, _ code: Code) -> (Range<Int>, String)? {
-        if APIs.matches(c.callee, APIs.alwaysShell) {
+        if c.known && APIs.matches(c.callee, APIs.alwaysShell) {
             guard let r = c.arg(0, "cmd") ?? c.arg(0, "command") else { return nil }
             return (r, "")
         }
@@ -289,6 +307,17 @@ struct CodeRules: CodeVisitor {
 
     mutating func sql(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         let last = c.last
+        // SQL the model wrote, run as it is: `db.run(llm_chain.predict(...))`, a tool's
+        // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
+        // whole statement is chosen by model output or tool input.
+        if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
+            Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
+        {
+            add(
+                RuleID.sqlInjection, .high, at,
+                "\(written(c))() runs SQL chosen by model output or tool input: \(text(code, q))", length: len)
+            return
+        }
         guard APIs.sqlMethods.contains(last), c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
             !c.callee.hasPrefix("child_process"), let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query")
         else { return }
@@ -308,25 +337,32 @@ struct CodeRules: CodeVisitor {
 
     func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
         for i in r where code.tokens[i].kind == .string {
-            let s = code.tokens[i].text.lowercased()
-            if APIs.sqlKeywords.contains(where: { s.contains($0) }) { return true }
+            var s = code.tokens[i].text
+            if s.withUTF8({ APIs.containsSQLKeyword($0) }) { return true }
         }
         return false
     }
 
     mutating func files(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         let id = ObjectIdentifier(scope)
-        if APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
+        if c.known && APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
             for a in c.args.dropFirst() where code.origin(a, scope) == .untrusted {
                 facts[id, default: Facts()].joins.append((at, text(code, a)))
                 break
             }
         }
         let isFileOp =
-            APIs.matches(c.callee, APIs.fileOps)
+            c.known && APIs.matches(c.callee, APIs.fileOps)
             || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
         if isFileOp {
             facts[id, default: Facts()].fileOp = true
+            // Deleting is what a delete tool is for: the approval rule judges those.
+            if scope.inTool, c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
+                let p = c.arg(0, "file") ?? c.arg(0, "path"),
+                !code.isBuilt(p), code.origin(p, scope) == .untrusted
+            {
+                facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
+            }
             if let p = c.arg(0), code.isBuilt(p),
                 code.strings(p).contains(where: { $0.contains("/") })
                     || code.tokens[p].contains(where: { $0.formatted && $0.text.contains("/") }),
@@ -339,24 +375,56 @@ struct CodeRules: CodeVisitor {
 
     mutating func fetches(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         var url: Range<Int>?
-        if APIs.matches(c.callee, APIs.http) {
+        if c.known && APIs.matches(c.callee, APIs.http) {
             url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
-        } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last),
+        } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
-                return l.has("session") || l.has("client") || l.has("http")
+                return l.has("session") || l.has("client") || l.has("http") || l.has("requests")
             })
         {
             url = c.arg(0, "url")
         }
-        guard let u = url, code.origin(u, scope) == .untrusted else { return }
-        facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
+        guard let u = url, !fixedHost(u, code) else { return }
+        let o = code.origin(u, scope)
+        if o == .untrusted {
+            facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
+        } else if o == .unknown, u.count == 1, code.tokens[u.lowerBound].kind == .name,
+            scope.order.contains(code.tokens[u.lowerBound].text)
+        {
+            // A helper fetching its parameter: judged where it is called (localFetch).
+            facts[ObjectIdentifier(scope), default: Facts()].fetchedParams.insert(code.tokens[u.lowerBound].text)
+        }
+    }
+
+    /// A URL whose scheme and host are written in the code (`f"https://api.example.com/item/{id}"`,
+    /// `"https://host/" + path`): the model can choose a path on that host, not the host.
+    func fixedHost(_ u: Range<Int>, _ code: Code) -> Bool {
+        let first = code.tokens[u.lowerBound]
+        guard first.kind == .string else { return false }
+        var text = first.text
+        return text.withUTF8 { b in
+            // scheme "://" host "/", with no interpolation before that slash.
+            var i = 0
+            while i + 2 < b.count && !(b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F) {
+                guard Bytes.isIdent(b[i]) || b[i] == 0x2B || b[i] == 0x2D || b[i] == 0x2E else { return false }
+                i += 1
+            }
+            guard i > 0, i + 2 < b.count else { return false }
+            var j = i + 3
+            let host = j
+            while j < b.count && b[j] != 0x2F {
+                if b[j] == 0x7B || b[j] == 0x24 { return false }  // `{x}` or `${x}` in the host
+                j += 1
+            }
+            return j > host && j < b.count
+        }
     }
 
     mutating func templates(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         var target: Range<Int>?
         let callee = c.callee
-        if APIs.matches(callee, APIs.templates) || callee == "jinja2.Template" {
+        if c.known && APIs.matches(callee, APIs.templates) || callee == "jinja2.Template" {
             target = c.arg(0, "source")
         } else if c.last == "from_string" {
             let recv = receiverNames(c, code)
@@ -379,7 +447,7 @@ struct CodeRules: CodeVisitor {
     mutating func deserialisation(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         let callee = c.callee
         let isUnserialize = callee == "node-serialize.unserialize"
-        guard APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
+        guard c.known && APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
         let data = c.arg(0)
         let o = data.map { code.origin($0, scope) } ?? .unknown
         var severity: Severity?
@@ -462,11 +530,56 @@ struct CodeRules: CodeVisitor {
         }
     }
 
+    /// The `key=value` / `key: value` settings the statement pass reads (a token that is none
+    /// of them skips the comparisons).
+    static let settings = WordSet([
+        "allow_dangerous_code",
+        "allowDangerousCode",
+        "allow_dangerous_requests",
+        "allowDangerousRequests",
+        "allow_dangerous_deserialization",
+        "trust_remote_code",
+        "trustRemoteCode",
+        "use_docker",
+        "unsafe_mode",
+        "auto_run",
+        "rejectUnauthorized",
+        "strictSSL",
+        "check_hostname",
+        "verifySsl",
+        "maxSteps",
+        "maxIterations",
+        "maxTurns",
+        "recursionLimit",
+        "role",
+    ])
+    static let tlsVariables = WordSet(["NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"])
+    /// Keys of `CERT_NONE` (long: its first 7 bytes; the token is checked in full after) and
+    /// `system`.
+    static let certNone = Token.pack("CERT_NONE")
+    static let system = Token.pack("system")
+
     // MARK: statements
 
     mutating func statement(_ r: Range<Int>, _ scope: Scope, _ code: Code) {
         let toks = code.tokens
         let id = ObjectIdentifier(scope)
+        if language == .python { noteInterpreter(r, code) }
+        // `if not allow_dangerous_deserialization: raise ...`, `if not kwargs.get("allow_dangerous_code")`.
+        if toks[r.lowerBound].isName("if"), r.count >= 3, toks[r.lowerBound + 1].isName("not") {
+            for j in (r.lowerBound + 2)..<r.upperBound
+            where (toks[j].kind == .name || toks[j].kind == .string) && toks[j].text.hasPrefix("allow_dangerous") {
+                scope.optInGuard = true
+                // In a constructor or validator the object cannot exist without the opt-in:
+                // every method of the file's classes runs opted in.
+                if ["__init__", "__post_init__", "model_post_init", "post_init"].contains(scope.name)
+                    || scope.name.lowercased().contains("validat")
+                {
+                    constructorOptIn = true
+                }
+                break
+            }
+        }
         // Assignments that later rules need: SQL built by formatting, sandboxed template
         // environments, system prompts built from untrusted text.
         if r.count >= 3, toks[r.lowerBound].kind == .name,
@@ -481,18 +594,35 @@ struct CodeRules: CodeVisitor {
                 sqlVars[id]?[name] = nil
             }
             if value.contains(where: { toks[$0].isName("SandboxedEnvironment") }) { sandboxedTemplates.insert(name) }
-            if name.lowercased().contains("system"), code.isBuilt(value), code.origin(value, scope) == .untrusted {
+            if name.hasIgnoringCase("system"), code.isBuilt(value), code.origin(value, scope) == .untrusted {
                 add(
                     RuleID.systemPromptInjection, nil, toks[r.lowerBound],
                     "\(name) is built from model output or outside input: \(text(code, value))")
             }
         }
         var i = r.lowerBound
+        // Read once: a static's accessor per token costs more than the checks themselves.
+        let settings = Self.settings
+        let tlsVariables = Self.tlsVariables
         while i < r.upperBound {
+            // Most tokens are none of what this pass looks at: decide from the kind and the
+            // packed key before copying the token.
+            let kind = toks[i].kind
+            let key = toks[i].key
+            let wanted =
+                kind == .op
+                ? language == .python && key == Op.slash
+                : (kind == .name || kind == .string)
+                    && (settings.contains(key: key) { toks[i].text } || tlsVariables.contains(key: key) { toks[i].text }
+                        || key == Self.certNone || (kind == .string && key == Self.system))
+            guard wanted else {
+                i += 1
+                continue
+            }
             let t = toks[i]
             let next = i + 1 < r.upperBound ? toks[i + 1] : nil
             let isKey = (t.kind == .name || t.kind == .string) && next.map { $0.isOp("=") || $0.isOp(":") } == true
-            if isKey, i + 2 < r.upperBound {
+            if isKey, i + 2 < r.upperBound, settings.contains(t) {
                 let v = i + 2
                 let value = toks[v]
                 let isTrue = value.isName("True") || value.isName("true")
@@ -507,6 +637,12 @@ struct CodeRules: CodeVisitor {
                 case "allow_dangerous_requests", "allowDangerousRequests":
                     if isTrue {
                         add(RuleID.allowDangerousRequests, nil, t, "\(t.text)=True lets the model request any URL")
+                    }
+                case "allow_dangerous_deserialization":
+                    if isTrue {
+                        add(
+                            RuleID.unsafeDeserialization, .high, t,
+                            "allow_dangerous_deserialization=True lets the loader unpickle the files it is given")
                     }
                 case "trust_remote_code", "trustRemoteCode":
                     if isTrue {
@@ -536,12 +672,12 @@ struct CodeRules: CodeVisitor {
                     if value.isName("Infinity") {
                         add(RuleID.unboundedLoop, nil, t, "\(t.text): Infinity lets the agent loop without a limit")
                     }
-                case "role" where value.kind == .string && value.text == "system":
+                case "role" where value.kind == .string && value.textIs("system"):
                     systemRole(at: i, r, scope, code)
                 default: break
                 }
             }
-            if t.text == "NODE_TLS_REJECT_UNAUTHORIZED" || t.text == "PYTHONHTTPSVERIFY" {
+            if tlsVariables.contains(t) {
                 // process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0", os.environ["…"] = "0".
                 var j = i + 1
                 while j < r.upperBound && (toks[j].isOp("]") || toks[j].isOp(")")) { j += 1 }
@@ -562,7 +698,7 @@ struct CodeRules: CodeVisitor {
                     facts[id, default: Facts()].joins.append((left, left.text + " / " + (next?.text ?? "")))
                 }
             }
-            if t.kind == .string, t.text == "system", i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
+            if t.kind == .string, t.textIs("system"), i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
                 // ("system", f"... {x}") message tuples.
                 let c = Code.close(toks, i - 1, r.upperBound)
                 let v = (i + 2)..<c
@@ -604,9 +740,24 @@ struct CodeRules: CodeVisitor {
     mutating func functionEnd(_ scope: Scope, _ code: Code) {
         let id = ObjectIdentifier(scope)
         sqlVars[id] = nil
+        defer {
+            if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
+        }
         guard let f = facts.removeValue(forKey: id) else { return }
         let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
+        if !f.fetchedParams.isEmpty && !allowListed(body, code) && scope.parent != nil {
+            fetchingFunctions[scope.name] = scope.order.enumerated().filter { f.fetchedParams.contains($0.element) }
+                .map { (index: $0.offset, name: $0.element) }
+        }
         let names = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
+        // A path joined to a base is the join rule's; this one is for no base at all.
+        if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(names) {
+            for (at, what) in f.wholePaths.prefix(1) {
+                add(
+                    RuleID.pathTraversal, nil, at,
+                    "opens whatever path the model names, with no base directory or check: \(what)")
+            }
+        }
         if !f.joins.isEmpty && f.fileOp && !contained(names) {
             for (at, what) in f.joins.prefix(1) {
                 add(

@@ -73,12 +73,18 @@ enum Secrets {
         return Set(s).count <= 3
     }
 
-    /// Bytes a finding can start with: a table, since this runs over every byte of every file.
-    static let firstBytes: [Bool] = {
-        var t = [Bool](repeating: false, count: 256)
-        for s in shapes { t[Int(s.prefix.utf8.first ?? 0)] = true }
-        t[0x2D] = true
-        t[0x3A] = true
+    /// Pairs of bytes a finding can start with (a key prefix's first two, `--` of a private key
+    /// block), indexed by `first | second << 8`, plus `:` alone (a URL password): a table,
+    /// since this runs over every byte of every file. Letters like `s`, `g` or `p` start many
+    /// words; their pairs (`sk`, `gh`, `py`) few.
+    static let startPairs: [Bool] = {
+        var t = [Bool](repeating: false, count: 65536)
+        for s in shapes {
+            let p = Array(s.prefix.utf8)
+            t[Int(p[0]) | Int(p[1]) << 8] = true
+        }
+        t[0x2D | 0x2D << 8] = true
+        for second in 0..<256 { t[0x3A | second << 8] = true }
         return t
     }()
 
@@ -88,18 +94,29 @@ enum Secrets {
         var lineStart = 0
         var i = 0
         let n = b.count
+        // The table is read once, not through the global's lazy-initialisation check per byte.
+        let pairs = startPairs
         while i < n {
+            // Skip bytes that start nothing, counting lines, in a tight loop over the buffer.
+            let stop: Int = b.withUnsafeBufferPointer { p in
+                pairs.withUnsafeBufferPointer { t in
+                    var k = i
+                    while k < n {
+                        let c = p[k]
+                        if c == 0x0A {
+                            line += 1
+                            lineStart = k + 1
+                        } else if t[Int(c) | (k + 1 < n ? Int(p[k + 1]) << 8 : 0)] {
+                            break
+                        }
+                        k += 1
+                    }
+                    return k
+                }
+            }
+            i = stop
+            guard i < n else { break }
             let c = b[i]
-            if c == 0x0A {
-                line += 1
-                lineStart = i + 1
-                i += 1
-                continue
-            }
-            guard firstBytes[Int(c)] else {
-                i += 1
-                continue
-            }
             // A key starts a token: the byte before it is not part of one.
             let boundary = i == 0 || !token(b[i - 1])
             if boundary, let hit = shape(b, i, line: line, lineStart: lineStart) {

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""`cordon scan` beside bandit on real agent code: pinned releases of LangChain, LangChain
+Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
+Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
+
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|held-out-2|held-out-3|all]
+
+No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
+source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
+labels (file, vulnerable lines with a one-line reason each; a clean file has no lines) and the
+part each file belongs to, every file labelled before the scanner ran on it: `tune` (the first
+round of rule changes was checked against it), `held-out-1` (untouched in the first round,
+then the material of the second), `held-out-2` (untouched in the second, the material of the
+third), `held-out-3` (never used to change a rule). The archives are
+fetched with `pip download --no-deps --no-binary :all:` into the cache (default
+~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
+CACHE/corpus/PART/. Both tools then scan each part; bandit needs `pip install bandit`.
+"""
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "scan-corpus")
+
+
+def load_compare():
+    spec = importlib.util.spec_from_file_location("scan_vs_bandit", os.path.join(HERE, "scan-vs-bandit.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch(entry, dl):
+    path = os.path.join(dl, entry["archive"])
+    if not os.path.exists(path):
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", entry["requirement"], "-d", dl]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0 or not os.path.exists(path):
+            sys.exit(f"scan-corpus: downloading {entry['requirement']} failed: {r.stderr.strip()[-400:]}")
+    got = sha256(path)
+    if got != entry["sha256"]:
+        sys.exit(f"scan-corpus: {entry['archive']} has sha256 {got}, the manifest pins {entry['sha256']}; delete it and retry")
+    return path
+
+
+def build(cache, labels):
+    dl = os.path.join(cache, "dl")
+    os.makedirs(dl, exist_ok=True)
+    part_of = {d["file"]: d["part"] for d in labels}
+    for line in open(os.path.join(DATA, "MANIFEST.jsonl")):
+        entry = json.loads(line)
+        archive = fetch(entry, dl)
+        with tarfile.open(archive) as tar:
+            for rel in entry["files"]:
+                name = entry["root"] + "/" + rel
+                dest = os.path.join(cache, "corpus", part_of[name], name)
+                if os.path.exists(dest):
+                    continue
+                member = tar.extractfile(name)
+                if member is None:
+                    sys.exit(f"scan-corpus: {name} is not a file in {entry['archive']}")
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                with open(dest, "wb") as out:
+                    out.write(member.read())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cordon")
+    ap.add_argument("--cache", default=os.path.expanduser("~/.cache/cordon-scan-corpus"))
+    ap.add_argument("--part", choices=["tune", "held-out-1", "held-out-2", "held-out-3", "all"], default="all")
+    a = ap.parse_args()
+    labels = [json.loads(l) for l in open(os.path.join(DATA, "LABELS.jsonl")) if l.strip()]
+    build(a.cache, labels)
+    cmp = load_compare()
+    cordon = os.path.abspath(a.cordon)
+    parts = ["tune", "held-out-1", "held-out-2", "held-out-3"] if a.part == "all" else [a.part]
+    for part in parts:
+        root = os.path.join(a.cache, "corpus", part)
+        lab = {d["file"]: set(d["lines"]) for d in labels if d["part"] == part}
+        vuln = sum(1 for v in lab.values() if v)
+        lines = sum(len(v) for v in lab.values())
+        print(f"\n{part}: {len(lab)} Python files ({vuln} vulnerable with {lines} labelled lines, {len(lab) - vuln} clean) in {root}\n")
+        print(cmp.HEADER)
+        cmp.score("cordon scan", lab, cmp.cordon(cordon, root))
+        cmp.score("bandit (all severities)", lab, cmp.bandit(root, "LOW"))
+        cmp.score("bandit (MEDIUM and HIGH)", lab, cmp.bandit(root, "MEDIUM"))
+
+
+if __name__ == "__main__":
+    main()
