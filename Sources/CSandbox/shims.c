@@ -560,3 +560,22 @@ void cs_exec_watch_end(pid_t pid, int kill_it) {
     ptrace(PTRACE_DETACH, pid, 0, 0);
 }
 
+
+int cs_openpt(int *slave) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return -errno;
+    char name[64];
+    if (grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof name) != 0) {
+        int e = errno;
+        close(m);
+        return -e;
+    }
+    int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (s < 0) {
+        int e = errno;
+        close(m);
+        return -e;
+    }
+    *slave = s;
+    return m;
+}

@@ -302,6 +302,10 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
         if (fds[i] < 0 || fds[i] == i) continue;
         if (SYS3(SYS_dup3, fds[i], i, 0) < 0) fail(p, CS_STAGE_STDIO, errno, i);
     }
+    // The command's own pty (PseudoTerminal) as its controlling terminal: /dev/tty is the pty,
+    // and Ctrl-C typed at the caller's terminal signals the command's foreground group. The
+    // setsid above made this process a session leader without one.
+    if (p->ctty && SYS3(SYS_ioctl, 0, TIOCSCTTY, 0) < 0) fail(p, CS_STAGE_STDIO, errno, 3);
     // Close every inherited descriptor but stdio and the error pipe, which is close-on-exec
     // and must stay open until execve succeeds (then the kernel closes it: EOF = success).
     // The notify socket is spared the same way until the listener has been sent.

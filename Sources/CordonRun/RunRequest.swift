@@ -37,6 +37,8 @@ public struct RunRequest: Sendable {
     public var terminal: Bool
     /// Run without any sandbox (`--unsandboxed`): only the gate decides.
     public var unsandboxed = false
+    /// Give the command its own pseudo-terminal (`--pty`, the default in a terminal).
+    public var pty = false
     public var hostEnvironment: [String: String]
     public var probe: Probe
 

@@ -281,6 +281,7 @@ public final class Runner {
             hostEnvironment: request.hostEnvironment)
         req.envPass = request.envPass
         req.proxyBridge = proxy?.bridge
+        req.pty = request.pty
         // cordon's own state is never visible to the command, even inside the workspace: the
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
         req.hide = [request.workspace + "/.cordon", request.logDirectory.path]

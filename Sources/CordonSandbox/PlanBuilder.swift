@@ -123,7 +123,7 @@ public enum PlanBuilder {
         if let f = l.fileSize { limits.append((Int32(CS_RLIMIT_FSIZE), f)) }
         if let c = l.cpu { limits.append((Int32(CS_RLIMIT_CPU), UInt64(c))) }
 
-        return SpawnPlan(
+        var plan = SpawnPlan(
             layers: IsolationLayers(
                 namespaces: namespaces, landlockABI: landlockABI, seccomp: seccomp != nil, rlimits: true,
                 cgroups: cgroups, monitor: false),
@@ -136,6 +136,8 @@ public enum PlanBuilder {
             outputLimit: l.output, memoryLimit: l.memory, processLimit: l.processes, network: sb.network,
             seccomp: seccomp, monitor: nil, home: req.home,
             bridge: sb.network == .domains && namespaces ? req.proxyBridge : nil)
+        plan.pty = req.pty
+        return plan
     }
 
     /// A clean environment: PATH (the caller's entries the sandbox can see), HOME (private,

@@ -58,11 +58,18 @@ public enum Sandbox {
         let attachments = try prepareAttachments(&plan, notice: notice)
         // The child holds its own copies from clone on; ours go whatever spawn's outcome.
         defer { attachments.close() }
-        let child = try spawn(plan, stdinFD: stdinFD, attachments: attachments)
+        let terminal = plan.pty ? try PseudoTerminal(caller: stdinFD) : nil
+        var child = try spawn(plan, stdinFD: terminal?.slave ?? stdinFD, attachments: attachments)
+        if let t = terminal {
+            // The command's output comes out of the master; its stdout pipe carries nothing.
+            close(child.stdoutR)
+            child.stdoutR = fcntl(t.master, F_DUPFD_CLOEXEC, 0)
+            t.closeSlave()
+        }
         PhaseTimer.shared.mark("command exec'd")
         var cgroup = child.cgroup
         defer { cgroup?.remove() }
-        var supervisor = Supervisor(plan: plan, child: child, output: output, start: start)
+        var supervisor = Supervisor(plan: plan, child: child, output: output, start: start, terminal: terminal)
         var result = supervisor.loop()
         // The counters are final once the namespace is gone, and go with the group.
         result.limits = LimitDetection.hits(
@@ -349,6 +356,12 @@ public enum Sandbox {
         p.stdin_fd = stdinFD
         p.stdout_fd = ch.outW
         p.stderr_fd = ch.errOutW
+        if plan.pty {
+            // stdinFD is the pty's slave (Sandbox.run): all three, and the controlling terminal.
+            p.stdout_fd = stdinFD
+            p.stderr_fd = stdinFD
+            p.ctty = 1
+        }
         p.cwd = a.string(plan.cwd)
         if plan.layers.landlockABI != nil {
             let rules = a.allocate(cs_landlock_rule.self, count: plan.landlockRules.count)

@@ -65,6 +65,8 @@ public struct SandboxRequest: Sendable {
     public var home: String?
     /// `network: domains`: where the sandbox's proxy ports go (cordon's proxy).
     public var proxyBridge: ProxyBridge?
+    /// Give the command its own pseudo-terminal, relayed to the caller's (PseudoTerminal).
+    public var pty = false
     public init(argv: [String], policy: Policy, workspace: String, cwd: String, hostEnvironment: [String: String]) {
         self.argv = argv
         self.policy = policy
@@ -156,6 +158,8 @@ public struct SpawnPlan {
     public var home: String?
     /// `network: domains`: the child binds the proxy ports on its loopback and hands them here.
     public var bridge: ProxyBridge?
+    /// The command's stdio is a pty of its own (SandboxRequest.pty).
+    public var pty = false
 
     /// Whether the worker sends, with the listener, a sock_diag socket of the sandbox's private
     /// network namespace: only there does "bound in this namespace" mean "bound inside the

@@ -24,7 +24,11 @@ struct Supervisor {
     /// KeyboardInterrupt handler), a resize as SIGWINCH. SIGTERM is cordon's own teardown.
     static let forwarded: [Int32] = [SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]
 
-    init(plan: SpawnPlan, child: Sandbox.Child, output: OutputTargets, start: Double) {
+    /// The command's own pty (plan.pty), relayed to the caller's terminal.
+    let terminal: PseudoTerminal?
+
+    init(plan: SpawnPlan, child: Sandbox.Child, output: OutputTargets, start: Double, terminal: PseudoTerminal? = nil) {
+        self.terminal = terminal
         self.plan = plan
         self.child = child
         self.output = output
@@ -95,6 +99,17 @@ struct Supervisor {
             var next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
             // Held execs (waiting for a person's approval) are looked at again on each tick.
             let tickInterval = listenerOpen ? plan.monitor?.tickInterval : nil
+            if let t = terminal, !exited {
+                // A person may be answering a question about a held exec on the same terminal:
+                // meanwhile the keystrokes are theirs to type, with the terminal as it was.
+                if tickInterval == nil {
+                    t.rawCaller()
+                    if t.wantsInput { fds.append(pollfd(fd: t.caller, events: Int16(POLLIN), revents: 0)) }
+                    if !t.pending.isEmpty { fds.append(pollfd(fd: t.master, events: Int16(POLLOUT), revents: 0)) }
+                } else {
+                    t.restoreCaller()
+                }
+            }
             if let t = tickInterval { next = min(next, now + t) }
             let waitMs: Int32 =
                 next.isInfinite ? -1 : Int32(max(0, min(Double(Int32.max), ((next - now) * 1000).rounded(.up))))
@@ -110,7 +125,9 @@ struct Supervisor {
                 signalTree(SIGKILL)
             }
             for f in fds where f.revents != 0 {
-                if f.fd == child.listener && listenerOpen {
+                if let t = terminal, f.fd == t.caller || f.fd == t.master {
+                    if f.fd == t.caller { t.readCaller() } else { t.flush() }
+                } else if f.fd == child.listener && listenerOpen {
                     if f.revents & Int16(POLLIN) != 0, let handler = plan.monitor {
                         if case .fatal(let why) = handler.handle(listener: child.listener), monitorFailure == nil {
                             // Fail closed: a sandbox the monitor cannot watch does not go on.
@@ -124,7 +141,10 @@ struct Supervisor {
                 } else if f.fd == child.stdoutR || f.fd == child.stderrR {
                     let r = read(f.fd, &buf, buf.count)
                     if r > 0 {
-                        if f.fd == child.stderrR { buf.withUnsafeBytes { hints.scan(.init(rebasing: $0[0..<r])) } }
+                        // With a pty, stdout and stderr are one stream: its limit messages are in it.
+                        if f.fd == child.stderrR || terminal != nil {
+                            buf.withUnsafeBytes { hints.scan(.init(rebasing: $0[0..<r])) }
+                        }
                         forward(buf, count: r, to: f.fd == child.stdoutR ? output.stdoutFD : output.stderrFD)
                     } else if r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN) {
                         if f.fd == child.stdoutR { outOpen = false } else { errOpen = false }
@@ -138,6 +158,11 @@ struct Supervisor {
                 } else if f.fd == sfd {
                     let signo = cs_signalfd_read(sfd)
                     if signo <= 0 || exited { continue }
+                    if signo == SIGWINCH, let t = terminal {
+                        // The pty follows the window; the kernel signals the command's group.
+                        t.followSize()
+                        continue
+                    }
                     if interruptedBy != nil && (signo == SIGINT || signo == SIGTERM) {
                         // Asked again while tearing down: no more grace.
                         signalTree(SIGKILL)
@@ -157,6 +182,7 @@ struct Supervisor {
                 }
             }
         }
+        terminal?.restoreCaller()
         var status: Int32 = 0
         var ru = rusage()
         _ = cs_wait_pidfd(child.pidfd, &status, &ru, 0)

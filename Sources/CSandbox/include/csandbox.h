@@ -112,6 +112,7 @@ struct cs_plan {
     const struct cs_rlimit *rlimits;
     int32_t nrlimits;
     int32_t stdin_fd, stdout_fd, stderr_fd;
+    int32_t ctty;               // make stdin (a pty's slave) the worker's controlling terminal
     int32_t change_ids;         // setgroups(0), setresgid, setresuid to uid/gid
     int32_t drop_groups;        // only when setgroups is allowed in the user namespace
     uint32_t uid, gid;
@@ -262,6 +263,9 @@ int cs_pidfd_getfd(int pidfd, int fd);
 int cs_unix_bound_here(int nl, uint64_t dev, uint64_t ino);
 /// Receives one fd sent with SCM_RIGHTS; returns it (close-on-exec) or -errno.
 int cs_recv_fd(int sock);
+// A new pseudo-terminal: the master's descriptor (or -errno), the slave's in *slave; both
+// close-on-exec, neither becomes cordon's controlling terminal.
+int cs_openpt(int *slave);
 // The worker's listener handoff: the descriptor number it wrote, and its pid (in cordon's pid
 // namespace) from the SCM_CREDENTIALS the kernel attached (SO_PASSCRED must be on for `sock`).
 int cs_recv_listener(int sock, int *number, int32_t *pid);

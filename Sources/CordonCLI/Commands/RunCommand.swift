@@ -42,6 +42,11 @@ enum RunCommand: Subcommand {
                     .value("log-dir", "DIR", "where gate.log and traces/ go (default: ./.cordon, or $CORDON_HOME)"),
                     .value("trace", "FILE", "write this run's JSON trace to FILE instead of the log directory"),
                     .flag("no-monitor", "do not gate execs inside the sandbox (same as monitor.enabled: false)"),
+                    .flag(
+                        "pty",
+                        "give the command its own pseudo-terminal (default when cordon runs in a terminal's foreground)"
+                    ),
+                    .flag("no-pty", "let the command use cordon's stdin as it is, even on a terminal"),
                     .flag("summary", "print what the run did (programs, endpoints, files, denials) on stderr"),
                 ]
             )
@@ -123,6 +128,18 @@ enum RunCommand: Subcommand {
             session: parsed.value("session") ?? RunID.make(prefix: "s-"), project: parsed.value("project"),
             approval: approval, terminal: ctx.stdinIsTTY, hostEnvironment: ctx.environment,
             probe: Probe(environment: ctx.environment))
+        if parsed.flag("pty") && parsed.flag("no-pty") {
+            throw .usage("--pty and --no-pty contradict each other: pick one", command: name)
+        }
+        if parsed.flag("pty") && !(isatty(0) == 1 && isatty(1) == 1) {
+            throw .usage("--pty needs a terminal on stdin and stdout (both are what the pty relays)", command: name)
+        }
+        // On by default in a terminal's foreground: from the background, switching the terminal
+        // to raw mode would stop cordon with SIGTTOU. (tcgetpgrp fails when the terminal is not
+        // cordon's controlling terminal: then there is no job control to stop it either.)
+        let group = tcgetpgrp(0)
+        let foreground = isatty(0) == 1 && isatty(1) == 1 && (group < 0 || group == getpgrp())
+        request.pty = parsed.flag("pty") || (!parsed.flag("no-pty") && foreground)
         request.envPass = parsed.all("env-pass")
         request.unsandboxed = parsed.flag("unsandboxed")
         return request
