@@ -8,7 +8,33 @@ final class ScriptSink {
     var script: ParsedScript
     /// Once a limit is hit, every parser sharing this sink stops: one problem, not thousands.
     var abandoned = false
-    init(text: String) { script = ParsedScript(text: text) }
+    /// Bytes of text handled again beyond the input: scripts parsed one level down (`sh -c`,
+    /// `eval`, backquotes, `ssh HOST CMD`) and substitution text kept in the words around it.
+    /// Each level of `sh -c "$(sh -c "$(...)")"` parses the text inside again, so without a
+    /// bound a short input costs time exponential in its nesting, and 1 MiB of `$(` 60 deep
+    /// costs 60 MiB of words to scan.
+    var spent = 0
+    /// Words, redirections and assignments parsed so far, nested scripts included.
+    var words = 0
+    /// What `spent` may reach: a multiple of the input, so decision time stays linear in it.
+    var budget: Int
+    init(text: String) {
+        script = ParsedScript(text: text)
+        budget = Self.budget(forInput: text.utf8.count)
+    }
+
+    /// Eight times the input, and 64 KiB for short inputs whose legitimate nesting
+    /// (`sudo sh -c "cd x && $(...)"`) can be a larger multiple of their size.
+    static func budget(forInput n: Int) -> Int { 8 * n + (64 << 10) }
+
+    /// Charges `n` bytes of repeated work; past the budget, parsing stops with a problem (fail
+    /// closed: an `unparseable` finding) and false is returned.
+    func spend(_ n: Int, at offset: Int) -> Bool {
+        spent += n
+        if spent <= budget { return true }
+        fail("more than \(budget) bytes of nested scripts and substitutions", at: offset)
+        return false
+    }
 
     func fail(_ message: String, at offset: Int) {
         if !abandoned { script.problems.append(ParseProblem(message: message, offset: offset)) }
@@ -28,7 +54,13 @@ public enum Shell {
 
 struct ShellParser {
     static let maxDepth = 64
-    static let maxCommands = 20_000
+    /// Commands and words (arguments, redirections and assignments of every command, nested
+    /// ones included) a script may hold. The detectors spend about 1-2 µs per command and up
+    /// to ~1 µs per word, so these bound a decision to a few tens of milliseconds whatever
+    /// the input (issue 19: 1 MiB of `ls;` took 0.4 s at the old 20,000 commands). A script
+    /// past them is not allowed unread: it gets an `unparseable` finding.
+    static let maxCommands = 10_000
+    static let maxWords = 30_000
 
     let b: [UInt8]
     var i = 0
@@ -52,6 +84,7 @@ struct ShellParser {
 
     /// Parses `text` (at nesting `depth`) and appends its commands to `sink`.
     static func parse(_ text: String, into sink: ScriptSink, depth: Int, vars: [String: String] = [:]) {
+        guard sink.spend(text.utf8.count, at: 0) else { return }
         var p = ShellParser(bytes: Array(text.utf8), sink: sink, depth: depth, vars: vars)
         p.parseScript()
     }
@@ -196,6 +229,7 @@ struct ShellParser {
             }
             if let r = readRedirect() {
                 cmd.redirects.append(r)
+                if !countWord() { break }
                 continue
             }
             if cmd.words.isEmpty {
@@ -205,6 +239,7 @@ struct ShellParser {
                 }
                 if let (name, value) = readAssignment() {
                     cmd.assignments.append((name, value))
+                    if !countWord() { break }
                     continue
                 }
             }
@@ -218,6 +253,7 @@ struct ShellParser {
                 return
             }
             cmd.words.append(w)
+            if !countWord() { break }
         }
         emit(cmd, start: start, redirectsOnly: false)
     }
@@ -321,6 +357,14 @@ struct ShellParser {
         }
         sink.script.functions.append(
             ShellFunction(name: name, commands: Array(first..<sink.script.commands.count)))
+    }
+
+    /// Counts one word against `maxWords`; false (and the parse stops) past it.
+    mutating func countWord() -> Bool {
+        sink.words += 1
+        if sink.words <= Self.maxWords { return true }
+        sink.fail("more than \(Self.maxWords) words", at: base + i)
+        return false
     }
 
     /// Runs `body` one nesting level deeper, failing cleanly past the limit.
