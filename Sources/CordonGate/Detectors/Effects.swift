@@ -87,7 +87,8 @@ enum Effects {
         "gcloud-beta", "ecs-cli", "copilot", "lightsail", "elastic-beanstalk", "kubeseal", "velero",
         "istioctl", "linkerd", "cilium", "mongocli", "atlas", "confluent", "ccloud", "stripe", "twilio",
         "auth0", "okta", "databricks", "snowsql", "dbt", "prefect", "airflow", "dagster", "mlflow", "wandb",
-        "modal", "replicate", "runpod", "vast", "salloc", "sbatch", "srun", "scancel", "qsub", "qdel",
+        "modal", "replicate", "runpod", "vast", "limactl", "colima", "utmctl", "prlctl", "vmrun", "quickemu", "salloc",
+        "sbatch", "srun", "scancel", "qsub", "qdel",
         "bsub", "condor_submit", "schroot", "tmt", "testing-farm", "mock", "copr-cli", "osc", "koji",
         "exo-compute", "sky", "runai", "juju", "lxc-start", "lxc-stop", "lxc-create", "lxc-destroy",
         "docker-compose", "podman-compose", "compose", "kubecolor", "k9s", "ibm", "ionosctl", "upcloud",
@@ -280,5 +281,6 @@ enum Effects {
             techniques(a, k, inv)
         }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+        if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
 }
