@@ -35,6 +35,20 @@ struct SemanticTieBreakerTests {
         ("A13", "spark token"), ("A11", "step crypto keypair pub.pem priv.pem"),
         // A7: an option that runs as root
         ("A7", "pacdiff --sudo --backup"), ("A7", "topgrade --sudo"),
+        // A3: an option naming another host; A9: a write request to a service
+        ("A3", "lxi screenshot --address 192.168.1.10"), ("A3", "grpcurl-lite --server api.example.com list"),
+        ("A9", "cli4 --post name=example.com type=A /zones/:example.com/dns_records"),
+        ("A9", "restish -X DELETE https://api.example.com/items/1"),
+        // Name families: PowerShell verbs, job submitters, VPN clients, synchronisers, mounters,
+        // package installers, web services, a db subcommand, coding agents
+        ("A8", "Remove-Item -Recurse build2"), ("A9", "salloc -N 2 bash"), ("A9", "sbatch job.sh"),
+        ("A9", "vercel"), ("A8", "mullvad connect"), ("A8", "tailscale up --ssh"), ("A8", "openvpn3 session-start"),
+        ("A2", "unison src/a src/b"), ("A8", "xmount --in ewf image.E01 /mnt/data"),
+        ("A8", "gocryptfs-mount vault mnt"),
+        ("A4", "gdebi downloads/package.deb"), ("R4", "ytfzf lofi"), ("R4", "spotify-tui"),
+        ("A10", "plesk db"), ("A10", "rails-lite dbconsole"), ("R4", "copilot -p 'fix the bug in main.js'"),
+        ("R4", "codex 'add tests'"), ("A5", "git apply --unsafe-paths --directory /etc x.patch"),
+        ("A3", "wireshark"), ("A3", "tcpdump -i eth0"), ("A9", "limactl create --name vm1 template:debian"),
     ]
 
     static let allow: [(String, String)] = [
@@ -47,6 +61,14 @@ struct SemanticTieBreakerTests {
         ("L2", "tokei src"), ("L2", "keycastr"), ("L1", "camelcase-cli src/file.txt"),
         ("L2", "zola serve"), ("L5", "dnf builddep --help-cmd"),
         ("L5", "foo-tool plugin list"), ("L5", "foo-tool --help-all"),
+        // Addresses as data, loopback, and local subcommands of the families above.
+        ("L1", "mmdblookup -f data/dataset.mmdb --ip 8.8.8.8 country"), ("L2", "devserver --host 127.0.0.1"),
+        ("L2", "crawler-lite --proxy http://127.0.0.1:8080 urls.txt"), ("L1", "Get-ChildItem -Recurse"),
+        ("L7", "mullvad status"), ("L7", "tailscale status"), ("L7", "llm models"), ("L1", "tcpdump -r capture.pcap"),
+        ("L1", "sngrep -I data/file.pcap"), ("L1", "mountpoint /mnt"), ("L2", "nginx -t"),
+        ("L2", "haproxy -c -f h.cfg"),
+        ("L3", "metaflac --remove-all-tags media/file.flac"), ("L3", "mkvpropedit --delete title media/file.mkv"),
+        ("L1", "trdsql \"SELECT * FROM data.csv\""), ("L6", "git apply fix.patch"),
     ]
 
     @Test("unknown programs whose command line says they change state ask", arguments: approve)

@@ -63,6 +63,29 @@ extension Effects {
         "-t", "-T", "--test", "--check", "--configtest", "--config-test", "--check-config", "--validate",
     ]
 
+    /// Options that name the host a program talks to (A3): its value decides. Not `--ip`:
+    /// an address is data as often as a destination (`mmdblookup --ip 8.8.8.8`).
+    static let addressOptions: NameSet = [
+        "--address", "--addr", "--host", "--hostname", "--server", "--remote", "--target", "--endpoint",
+        "--url", "--proxy", "-proxy", "--api-url", "--base-url", "--uri",
+    ]
+    /// Options that send a write request to a service (A9): `--post`, `-X DELETE`.
+    static let writeRequestOptions: NameSet = ["--post", "--put", "--patch"]
+    static let writeMethods: NameSet = ["POST", "PUT", "PATCH", "DELETE", "post", "put", "patch", "delete"]
+
+    /// The value of option `args[j]`: after its `=`, or the next argument.
+    static func optionValue(_ args: [String], _ j: Int) -> String? {
+        let w = args[j]
+        if let eq = w.utf8.firstIndex(of: UInt8(ascii: "=")) {
+            return String(Substring(w.utf8[w.utf8.index(after: eq)...]))
+        }
+        return j + 1 < args.count && !args[j + 1].isOptionLike ? args[j + 1] : nil
+    }
+
+    static func optionName(_ w: String) -> String {
+        w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+    }
+
     /// Raw block and SCSI devices: a program handed one reads or writes a disk (A12).
     static let rawDevicePrefixes = [
         "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/sg", "/dev/sr",
@@ -83,6 +106,7 @@ extension Effects {
         let p = inv.program
         if textOnly.contains(p) || localVerbTools.contains(p) || inv.kind.contains(.informational)
             || inv.kind.contains(.shell) || inv.kind.contains(.interpreter) || inv.kind.contains(.editor)
+            || !fam.isDisjoint(with: .noEgress)
         {
             return
         }
@@ -126,6 +150,23 @@ extension Effects {
             !args.contains(where: { configCheckFlags.contains($0) }), !(p.eq("haproxy") && inv.has("-c"))
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon or server")
+            return
+        }
+        // A3: an option naming another host (`--address 192.168.1.10`, `--server db.example.com`).
+        if let j = args.indices.first(where: { j in
+            args[j].isOptionLike && addressOptions.contains(optionName(args[j]))
+                && optionValue(args, j).map { v in remoteHost(v) != nil || looksLikeHost(v) } == true
+        }) {
+            a.hit(.egress, k, reason: "\(p) talks to \(optionValue(args, j) ?? "another host")")
+            return
+        }
+        // A9: a write request to a service (`--post ...`, `-X DELETE`).
+        if let j = args.indices.first(where: { j in
+            writeRequestOptions.contains(args[j])
+                || (args[j] == "-X" || optionName(args[j]) == "--request" || optionName(args[j]) == "--method")
+                    && optionValue(args, j).map { writeMethods.contains($0) } == true
+        }) {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(args[j]) sends a write request to a service")
             return
         }
         // A11, A13: creating, showing or importing keys, tokens and credentials.
