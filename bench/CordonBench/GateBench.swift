@@ -5,7 +5,8 @@
 // Options: --corpora DIR, --misses FUNCTION|all (print GTFOBins records under the threshold),
 // --approvals (print every tldr command that requires approval), --decisions-out FILE (every
 // corpus decision as a JSON line, to check that a speed change kept every decision), --worst-case
-// (hostile shapes up to 1 MiB: GateWorstCaseBench.swift).
+// (hostile shapes up to 1 MiB: GateWorstCaseBench.swift), --policy-load (the embedded default
+// policy loaded and checked, as `cordon run` does: PolicyLoadBench.swift).
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -22,6 +23,9 @@ enum GateBench {
     }
 
     static func main(_ args: [String]) -> Int32 {
+        if args.contains("--policy-load") {
+            return PolicyLoadBench.main(args)
+        }
         if args.contains("--worst-case") {
             do throws(PolicyLoadFailure) {
                 return GateWorstCaseBench.main(args, policy: try PolicyLoader().loadEmbedded())

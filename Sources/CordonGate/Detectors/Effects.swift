@@ -195,12 +195,14 @@ enum Effects {
     }
 
     static let families: NameTable<Family> = {
-        var merged: [String: Family] = [:]
-        var order: [String] = []
+        // Merged by byte equality (UniqueNames), not through a [String: Family]: built on the
+        // first decision of every `cordon run` (issue 19).
+        var names = UniqueNames(capacity: 2048)
+        var fams: [Family] = []
         func add(_ set: NameSet, _ f: Family) {
             for n in set {
-                if merged[n] == nil { order.append(n) }
-                merged[n, default: []].insert(f)
+                let (i, inserted) = names.insert(n)
+                if inserted { fams.append(f) } else { fams[i].insert(f) }
             }
         }
         add(textOnly, .textOnly)
@@ -239,7 +241,7 @@ enum Effects {
                 "lvremove", "vgremove", "pvremove", "zpool", "zfs", "ykman", "gpg-card", "opensc-tool", "pkcs15-init",
                 "fido2-token", "solo", "nitropy", "yubico-piv-tool",
             ], .destructive)
-        return NameTable(order.map { ($0, merged[$0]!) })
+        return NameTable(unique: names.names, values: fams)
     }()
 
     static let dryRunFlags: NameSet = [
