@@ -39,6 +39,9 @@ extension Effects {
         "slack", "whatsapp", "bluesky", "instagram", "tiktok", "pastebin", "dropbox", "gdrive", "onedrive",
     ]
 
+    /// Every name part the family tests look for, for the one-pass test.
+    static let nameParts = Needles(serviceNameParts + ["mount", "pkg", "package", "gdebi"])
+
     /// Subcommands that open a database session (A10): `plesk db`, `rails dbconsole`.
     static let databaseSubcommands: NameSet = ["db", "database", "dbshell", "dbconsole", "psql", "mysql", "sql-shell"]
 
@@ -68,7 +71,7 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) with no subcommand deploys the project")
             return true
         }
-        if vpnClients.contains(p) || unknown && p.lowercased().has("vpn"), let v = pos.first ?? inv.args.first,
+        if vpnClients.contains(p) || unknown && lowerASCII(p).has("vpn"), let v = pos.first ?? inv.args.first,
             !statusVerbs.contains(v)
         {
             a.hit(.systemChange, k, reason: "\(p) \(v) changes the machine's network (VPN)")
@@ -79,12 +82,14 @@ extension Effects {
             return true
         }
         guard unknown else { return false }
-        let lower = p.lowercased()
-        if lower.has("mount"), lower != "mountpoint", lower != "showmount", !pos.isEmpty {
+        let lower = lowerASCII(p)
+        // One pass over the name for every part the tests below look for: most names hold none.
+        let named = lower.withBytes { nameParts.occurs(in: $0) }
+        if named, lower.has("mount"), lower != "mountpoint", lower != "showmount", !pos.isEmpty {
             a.hit(.systemChange, k, reason: "\(p) mounts a file system")
             return true
         }
-        if lower.has("pkg") || lower.has("package") || lower.hasPrefix("gdebi"),
+        if named, lower.has("pkg") || lower.has("package") || lower.hasPrefix("gdebi"),
             lower.hasPrefix("gdebi")
                 || inv.args.contains(where: {
                     $0 == "--install" || $0 == "--remove" || $0 == "--upgrade" || $0 == "--uninstall"
@@ -93,7 +98,8 @@ extension Effects {
             a.hit(.softwareChange, k, reason: "\(p) installs or removes packages")
             return true
         }
-        if serviceNameParts.contains(where: { lower.has($0) }) || lower.hasPrefix("yt") && lower.utf8.count > 3 {
+        if named && serviceNameParts.contains(where: { lower.has($0) }) || lower.hasPrefix("yt") && lower.utf8.count > 3
+        {
             a.hit(.thirdPartyService, k, reason: "\(p) talks to a third-party service")
             return true
         }

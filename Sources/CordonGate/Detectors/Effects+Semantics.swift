@@ -83,7 +83,13 @@ extension Effects {
     }
 
     static func optionName(_ w: String) -> String {
-        w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+        guard w.containsByte(UInt8(ascii: "=")) else { return w }
+        return w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
+    }
+
+    /// The name lower-cased, copied only when it has an upper-case ASCII letter (rare).
+    static func lowerASCII(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? s.lowercased() : s
     }
 
     /// Raw block and SCSI devices: a program handed one reads or writes a disk (A12).
@@ -94,11 +100,11 @@ extension Effects {
 
     /// Whether an option's name (up to `=`) holds one of `parts` as a word or a word's start.
     static func optionNames(_ w: String, any parts: [String]) -> Bool {
-        guard w.utf8.count >= 4, w.hasPrefix("-"), !w.hasPrefix("--no-"), !w.hasPrefix("--keep"),
+        // Asked for every argument of most programs: bytes first, no allocation for non-options.
+        guard w.utf8.count >= 4, w.utf8.first == UInt8(ascii: "-"), !w.hasPrefix("--no-"), !w.hasPrefix("--keep"),
             !w.hasPrefix("--dont"), !w.hasPrefix("--skip")
         else { return false }
-        let name = (w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w)
-            .lowercased()
+        let name = lowerASCII(optionName(w))
         return parts.contains { name.has($0) }
     }
 
@@ -119,7 +125,10 @@ extension Effects {
         }
         // A12: a raw disk or SCSI device handed to a program with no rule of its own.
         if unknown,
-            let d = args.first(where: { w in w.hasPrefix("/dev/") && rawDevicePrefixes.contains { w.hasPrefix($0) } })
+            let d = args.first(where: { w in
+                w.utf8.count > 7 && w.utf8.first == UInt8(ascii: "/") && w.hasPrefix("/dev/")
+                    && rawDevicePrefixes.contains { w.hasPrefix($0) }
+            })
         {
             a.hit(.rawDisk, k, target: d, reason: "\(p) works on the raw device \(d)")
             return
@@ -141,7 +150,9 @@ extension Effects {
             return
         }
         // A13, R10: screen and camera capture, named as such (`i3-scrot`, `rpicam-raw`).
-        if isCaptureName(p) || args.contains(where: { $0.hasPrefix("/dev/video") }) {
+        if isCaptureName(p)
+            || args.contains(where: { $0.utf8.first == UInt8(ascii: "/") && $0.hasPrefix("/dev/video") })
+        {
             a.hit(.inputCapture, k, reason: "\(p) captures the screen or a camera")
             return
         }
@@ -191,7 +202,7 @@ extension Effects {
     }
 
     static func isDatabaseClientName(_ p: String) -> Bool {
-        let l = p.lowercased()
+        let l = lowerASCII(p)
         if l.hasPrefix("sqlite") || l.hasPrefix("sqlfluff") || l.hasPrefix("sqlformat") || l.hasPrefix("sqlc") {
             return false
         }
@@ -199,8 +210,14 @@ extension Effects {
             || l.hasPrefix("mongo") || l.hasPrefix("mariadb") || l.hasPrefix("redis-") || l.hasPrefix("cql")
     }
 
+    /// Parts of capture tools' names, searched in one pass before the precise tests.
+    static let captureNameParts = Needles([
+        "scrot", "screen", "webcam", "camera", "rpicam-", "libcamera-", "raspistill", "raspivid", "cam",
+    ])
+
     static func isCaptureName(_ p: String) -> Bool {
-        let l = p.lowercased()
+        let l = lowerASCII(p)
+        guard l.withBytes({ captureNameParts.occurs(in: $0) }) else { return false }
         return l.has("scrot") || l.has("screenshot") || l.has("screencast") || l.has("screenrec")
             || l.has("screengrab") || l.has("webcam") || l.hasPrefix("rpicam-") || l.hasPrefix("libcamera-")
             || l.hasPrefix("raspistill") || l.hasPrefix("raspivid") || l == "cam" || l.has("camera")
