@@ -105,8 +105,13 @@ extension Effects {
             !w.hasPrefix("--dont"), !w.hasPrefix("--skip")
         else { return false }
         let name = lowerASCII(optionName(w))
+        // One pass for every part any rule looks for; most options hold none.
+        guard name.withBytes({ optionParts.occurs(in: $0) }) else { return false }
         return parts.contains { name.has($0) }
     }
+
+    /// Every part `optionNames` is asked about, for the one-pass test.
+    static let optionParts = Needles(deletingParts + credentialParts)
 
     static func semantics(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
@@ -119,7 +124,9 @@ extension Effects {
         let unknown = !inv.kind.contains(.known)
         let args = inv.args
         // A7: an option that makes the program run things as root.
-        if let f = args.first(where: { $0.utf8.count >= 6 && rootOptions.contains($0) }) {
+        if let f = args.first(where: {
+            $0.utf8.count >= 6 && $0.utf8.first == UInt8(ascii: "-") && rootOptions.contains($0)
+        }) {
             a.hit(.sudo, k, reason: "\(p) \(f) runs commands as root")
             return
         }
@@ -173,8 +180,9 @@ extension Effects {
         }
         // A9: a write request to a service (`--post ...`, `-X DELETE`).
         if let j = args.indices.first(where: { j in
-            writeRequestOptions.contains(args[j])
-                || (args[j] == "-X" || optionName(args[j]) == "--request" || optionName(args[j]) == "--method")
+            args[j].utf8.first == UInt8(ascii: "-") && writeRequestOptions.contains(args[j])
+                || args[j].utf8.first == UInt8(ascii: "-")
+                    && (args[j] == "-X" || optionName(args[j]) == "--request" || optionName(args[j]) == "--method")
                     && optionValue(args, j).map { writeMethods.contains($0) } == true
         }) {
             a.hit(.remoteStateChange, k, reason: "\(p) \(args[j]) sends a write request to a service")
@@ -186,7 +194,10 @@ extension Effects {
             return
         }
         // A1: an option named for deleting (`--delete-older-than 30d`, `--removeworkspace`).
-        if let f = args.first(where: { optionNames($0, any: deletingParts) && optionNames($0, any: deletedThings) }) {
+        // (deletedThings are not in optionParts: asked only of options that name a deletion.)
+        if let f = args.first(where: { w in
+            optionNames(w, any: deletingParts) && deletedThings.contains { lowerASCII(optionName(w)).has($0) }
+        }) {
             a.hit(.fileDelete, k, reason: "\(p) \(f) deletes")
             return
         }
