@@ -40,7 +40,7 @@ extension Effects {
     ]
 
     /// Every name part the family tests look for, for the one-pass test.
-    static let nameParts = Needles(serviceNameParts + ["mount", "pkg", "package", "gdebi"])
+    static let nameParts = Needles(serviceNameParts + ["mount", "pkg", "package", "gdebi", "vpn"])
 
     /// Subcommands that open a database session (A10): `plesk db`, `rails dbconsole`.
     static let databaseSubcommands: NameSet = ["db", "database", "dbshell", "dbconsole", "psql", "mysql", "sql-shell"]
@@ -55,9 +55,12 @@ extension Effects {
     static func names(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, unknown: Bool) -> Bool {
         let p = inv.program
         let pos = inv.positionals
+        let lower = unknown ? lowerASCII(p) : p
+        // One pass over the name for every part the tests below look for: most names hold none.
+        let named = unknown && lower.withBytes { nameParts.occurs(in: $0) }
         // `Verb-Noun`: PowerShell cmdlets, whose verb says what they do.
-        if unknown, let dash = p.utf8.firstIndex(of: UInt8(ascii: "-")),
-            p.utf8.first.map({ $0 >= 0x41 && $0 <= 0x5A }) == true,
+        if unknown, p.utf8.first.map({ $0 >= 0x41 && $0 <= 0x5A }) == true,
+            let dash = p.utf8.firstIndex(of: UInt8(ascii: "-")),
             powerShellMutatingVerbs.contains(String(Substring(p.utf8[..<dash])))
         {
             a.hit(.systemChange, k, reason: "\(p) changes state (a PowerShell cmdlet whose verb writes)")
@@ -71,7 +74,7 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) with no subcommand deploys the project")
             return true
         }
-        if vpnClients.contains(p) || unknown && lowerASCII(p).has("vpn"), let v = pos.first ?? inv.args.first,
+        if vpnClients.contains(p) || named && lower.has("vpn"), let v = pos.first ?? inv.args.first,
             !statusVerbs.contains(v)
         {
             a.hit(.systemChange, k, reason: "\(p) \(v) changes the machine's network (VPN)")
@@ -82,9 +85,6 @@ extension Effects {
             return true
         }
         guard unknown else { return false }
-        let lower = lowerASCII(p)
-        // One pass over the name for every part the tests below look for: most names hold none.
-        let named = lower.withBytes { nameParts.occurs(in: $0) }
         if named, lower.has("mount"), lower != "mountpoint", lower != "showmount", !pos.isEmpty {
             a.hit(.systemChange, k, reason: "\(p) mounts a file system")
             return true

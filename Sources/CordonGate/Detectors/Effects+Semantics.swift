@@ -213,12 +213,16 @@ extension Effects {
     }
 
     static func isDatabaseClientName(_ p: String) -> Bool {
+        // Asked of every unknown program: the first byte picks the one or two prefixes to test.
         let l = lowerASCII(p)
-        if l.hasPrefix("sqlite") || l.hasPrefix("sqlfluff") || l.hasPrefix("sqlformat") || l.hasPrefix("sqlc") {
-            return false
+        if l.utf8.count > 5 && l.hasSuffix("sqlsh") { return true }
+        switch l.utf8.first {
+        case UInt8(ascii: "p"): return l.hasPrefix("pg_")
+        case UInt8(ascii: "m"): return l.hasPrefix("mysql") || l.hasPrefix("mongo") || l.hasPrefix("mariadb")
+        case UInt8(ascii: "r"): return l.hasPrefix("redis-")
+        case UInt8(ascii: "c"): return l.hasPrefix("cql")
+        default: return false
         }
-        return l.hasSuffix("sqlsh") || l.hasPrefix("pg_") || l.hasPrefix("mysql")
-            || l.hasPrefix("mongo") || l.hasPrefix("mariadb") || l.hasPrefix("redis-") || l.hasPrefix("cql")
     }
 
     /// Parts of capture tools' names, searched in one pass before the precise tests.
