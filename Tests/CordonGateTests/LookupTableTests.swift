@@ -85,4 +85,26 @@ struct LookupTableTests {
         #expect(s.pipelines.joined().sorted() == Array(s.commands.indices))
         #expect(s.pipelines.allSatisfy { $0 == $0.sorted() })
     }
+
+    @Test("NameSet and NameTable drop duplicates by bytes as the Set and Dictionary they replace did")
+    func uniqueNames() {
+        // Enough names to make UniqueNames grow past its first table.
+        let names = (0..<300).map { "n\($0 % 170)" } + ["a", "b", "a", "", "c", "b"]
+        var seen = Set<String>()
+        let plain = names.filter { seen.insert($0).inserted }
+        #expect(NameSet(names).members == plain)
+        for n in plain { #expect(NameSet(names).contains(n)) }
+        #expect(!NameSet(names).contains("n170"))
+        let table = NameTable(names.enumerated().map { ($1, $0) })
+        var last: [String: Int] = [:]
+        for (i, n) in names.enumerated() { last[n] = i }
+        for n in plain { #expect(table[n] == last[n], "\(n)") }
+        // The merged program families agree with the sets they are merged from.
+        for (set, family) in [
+            (Effects.textOnly, Effects.Family.textOnly), (Effects.remoteClients, .remoteClient),
+            (Effects.remoteStateCLIs, .remoteState), (Effects.thirdPartyServices, .service),
+        ] {
+            for n in set { #expect(Effects.families[n]?.contains(family) == true, "\(n)") }
+        }
+    }
 }

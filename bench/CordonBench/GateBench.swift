@@ -4,7 +4,9 @@
 // rate on the labelled safe commands, and speed (median per decision, decisions per second).
 // Options: --corpora DIR, --misses FUNCTION|all (print GTFOBins records under the threshold),
 // --approvals (print every tldr command that requires approval), --decisions-out FILE (every
-// corpus decision as a JSON line, to check that a speed change kept every decision).
+// corpus decision as a JSON line, to check that a speed change kept every decision), --worst-case
+// (hostile shapes up to 1 MiB: GateWorstCaseBench.swift), --policy-load (the embedded default
+// policy loaded and checked, as `cordon run` does: PolicyLoadBench.swift).
 import CordonBase
 import CordonGate
 import CordonPolicy
@@ -21,6 +23,17 @@ enum GateBench {
     }
 
     static func main(_ args: [String]) -> Int32 {
+        if args.contains("--policy-load") {
+            return PolicyLoadBench.main(args)
+        }
+        if args.contains("--worst-case") {
+            do throws(PolicyLoadFailure) {
+                return GateWorstCaseBench.main(args, policy: try PolicyLoader().loadEmbedded())
+            } catch {
+                print("gate: cannot load the embedded default policy: \(error.errors.map(\.description))")
+                return 1
+            }
+        }
         let dir = value(args, "--corpora") ?? "../shared/corpora"
         guard let gtfo = load("\(dir)/gtfobins.jsonl", group: "function"),
             let tldr = load("\(dir)/tldr.jsonl", group: "page")

@@ -36,15 +36,16 @@ final class Analysis {
     var hits: [Hit] = []
     /// Invocations whose arguments carry inline interpreter code: (invocation, language, code).
     var inlineCode: [(Int, String, String)] = []
-    /// Invocations per pipeline, built on first use (most decisions never ask).
-    lazy var byPipeline: [[Int]] = {
-        var out = [[Int]](repeating: [], count: sink.script.pipelineCount)
-        for (k, inv) in invocations.enumerated() {
-            out[sink.script.commands[inv.command].pipeline].append(k)
-        }
-        return out
-    }()
     var writtenCache: [[String]?] = []
+    /// Invocations that already have an `indirectExec` hit. `Effects.indirect` asks once per
+    /// program; searching `hits` for it made a script of N programs cost N² (every unknown
+    /// program adds a hit).
+    var indirectExecHits = Set<Int>()
+    /// Answers of `firstDownstream(of:_:)`, one array per query, built on first use.
+    var downstreamAnswers: [DownstreamQuery: [Int]] = [:]
+    /// Invocations per pipeline and their slots (Pipelines.swift), built on first use: after
+    /// normalising, when no invocation is added any more.
+    lazy var pipelineIndex: PipelineIndex = buildPipelineIndex()
 
     /// Borrowed in place (`_read`), not returned by a plain getter, which would copy the whole
     /// script struct (its arrays and the text, each retained and released) on every use. Read
@@ -148,6 +149,7 @@ final class Analysis {
     ) {
         let ev = evidence ?? inv.map { self.evidence($0) } ?? ""
         let elevated = elevated ?? inv.map { invocations[$0].elevated } ?? false
+        if signal == .indirectExec, let inv { indirectExecHits.insert(inv) }
         hits.append(
             Hit(
                 signal: signal, score: score ?? signal.score, evidence: ev, reason: reason, invocation: inv,
@@ -164,22 +166,6 @@ final class Analysis {
     /// Figures: docs/benchmarks-gate.md.
     subscript(commandOf inv: Int) -> SimpleCommand {
         _read { yield sink.script.commands[invocations[inv].command] }
-    }
-
-    /// Invocations in the same pipeline as `inv`, after it, in order.
-    func downstream(of inv: Int) -> [Int] {
-        let c = self[commandOf: inv]
-        return invocationsIn(pipeline: c.pipeline).filter { self[commandOf: $0].position > c.position }
-    }
-
-    func invocationsIn(pipeline: Int) -> [Int] {
-        pipeline < byPipeline.count ? byPipeline[pipeline] : []
-    }
-
-    /// Invocations inside the substitutions (`$(...)`, backticks, `<(...)`) of a word.
-    func invocationsIn(word: ShellWord) -> [Int] {
-        guard !word.substitutions.isEmpty else { return [] }
-        return word.substitutions.flatMap { invocationsIn(pipeline: $0) }
     }
 
     /// Files written by redirection (`>`, `>>`, `&>`, `>|`, `<>`).

@@ -329,6 +329,19 @@ extension Analysis {
                 && (i.args.last == "-" || i.positionals.isEmpty && !i.hasAny(["-l", "-e", "-r"])))
                 || i.program.eq("at") || i.program.eq("batch")
         }
+        // The command of the next stage of each command's pipeline, found in one pass: searching
+        // all commands for it per echo made a script of N echoes cost N².
+        lazy var nextStage: [Int: Int] = {
+            var last: [Int: Int] = [:]
+            var out: [Int: Int] = [:]
+            for (j, c) in sink.script.commands.enumerated() {
+                if let i = last[c.pipeline], sink.script.commands[i].position == c.position - 1, out[i] == nil {
+                    out[i] = j
+                }
+                last[c.pipeline] = j
+            }
+            return out
+        }()
         for k in 0..<count {
             let inv = invocations[k]
             let cmd = sink.script.commands[inv.command]
@@ -353,12 +366,7 @@ extension Analysis {
             }
             let text = inv.args.drop { $0.hasPrefix("-") && $0.utf8.count <= 3 }.joined(separator: " ")
             guard text.utf8.count >= 8 else { continue }
-            if let next = sink.script.commands.indices.first(where: {
-                sink.script.commands[$0].pipeline == cmd.pipeline
-                    && sink.script.commands[$0].position == cmd.position + 1
-            }),
-                let n = invocationOf[next]
-            {
+            if let next = nextStage[inv.command], let n = invocationOf[next] {
                 let target = invocations[n]
                 if Programs.readsScriptFromStdin(target) || jvmScripting.contains(target.program) {
                     var c = inherited[next] ?? Inherited()

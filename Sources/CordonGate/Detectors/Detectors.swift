@@ -25,6 +25,7 @@ enum Detectors {
         if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
             || args.contains(where: {
                 ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version")
+                    || ($0.utf8.count > 7 && $0.hasPrefix("--help-"))
             })
         {
             return

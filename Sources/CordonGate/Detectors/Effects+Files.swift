@@ -4,35 +4,52 @@
 extension Effects {
     // MARK: files
 
+    /// Directory names that are scratch, build or cache output. A constant: a `Set` literal
+    /// built on every call cost ~1 µs per argument of `rm` (a 1 MiB `rm -f a.o b.o ...` took
+    /// 295 ms). Names hold no `K`, `;` or backquote, so byte equality is String equality.
+    static let disposableDirs: NameSet = [
+        "build", "builds", "dist", "target", "out", "node_modules", "__pycache__", ".cache", "cache",
+        ".pytest_cache",
+        ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".next", ".nuxt", ".parcel-cache", ".gradle", ".build",
+        "coverage", ".coverage", "htmlcov", ".eggs", "bin", "obj", "tmp", "temp", ".tmp", ".turbo", ".svelte-kit",
+        ".angular", "cmake-build-debug", "cmake-build-release", "_build", "deps", ".webpack", "storybook-static",
+        ".terraform", ".venv-tmp", "site", "public/build", "logs", ".sass-cache", "DerivedData", ".stack-work",
+        "dist-newstyle", "elm-stuff", "bower_components", "jspm_packages", ".dart_tool", "pkg", "vendor/bundle",
+    ]
+    /// Extensions of build and scratch files, without the dot: looked up once after the last
+    /// dot instead of 26 suffix comparisons per argument (the same answer: none holds a dot,
+    /// and `.lock.tmp` ends in `.tmp`). `dSYM` never matches a lower-cased name, as before.
+    static let disposableExtensions: NameSet = [
+        "o", "obj", "pyc", "pyo", "class", "tmp", "temp", "log", "swp", "swo", "bak", "orig",
+        "rej", "a", "so", "d", "gcda", "gcno", "lo", "la", "dSYM", "cache", "pid", "out",
+    ]
+
     /// Names that are scratch, build or cache output: deleting them loses nothing (A1 exception, R11).
     static func isDisposable(_ raw: String) -> Bool {
         var t = raw
         while t.hasSuffix("/") && t.utf8.count > 1 { t.removeLast() }
         if t.hasPrefix("/tmp/") || t.hasPrefix("/var/tmp/") || t.hasPrefix("/dev/shm/") || t == "/tmp/*" { return true }
-        if t.hasPrefix("$TMPDIR") || t.hasPrefix("${TMPDIR") || t.lowercased().hasPrefix("$tmp")
-            || t.lowercased().hasPrefix("${tmp")
-            || t.lowercased().hasPrefix("$temp") || t.lowercased().hasPrefix("${temp") || t.hasPrefix("\"$tmp")
+        if t.utf8.first == UInt8(ascii: "$") {
+            let tl = t.lowercased()
+            if t.hasPrefix("$TMPDIR") || t.hasPrefix("${TMPDIR") || tl.hasPrefix("$tmp") || tl.hasPrefix("${tmp")
+                || tl.hasPrefix("$temp") || tl.hasPrefix("${temp")
+            {
+                return true
+            }
+        }
+        if t.hasPrefix("\"$tmp") { return true }
+        // The last path component (the text itself when it is only `/`), as the split did.
+        let base = t.basename
+        let lower = (base.isEmpty ? t : base).lowercased()
+        if disposableDirs.contains(lower) || lower.hasSuffix(".egg-info") { return true }
+        if lower.hasSuffix("~") { return true }
+        if let dot = lower.utf8.lastIndex(of: UInt8(ascii: ".")),
+            disposableExtensions.contains(String(decoding: lower.utf8[lower.utf8.index(after: dot)...], as: UTF8.self))
         {
             return true
         }
-        let name = t.split(separator: "/").last.map(String.init) ?? t
-        let lower = name.lowercased()
-        let dirs: Set<String> = [
-            "build", "builds", "dist", "target", "out", "node_modules", "__pycache__", ".cache", "cache",
-            ".pytest_cache",
-            ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".next", ".nuxt", ".parcel-cache", ".gradle", ".build",
-            "coverage", ".coverage", "htmlcov", ".eggs", "bin", "obj", "tmp", "temp", ".tmp", ".turbo", ".svelte-kit",
-            ".angular", "cmake-build-debug", "cmake-build-release", "_build", "deps", ".webpack", "storybook-static",
-            ".terraform", ".venv-tmp", "site", "public/build", "logs", ".sass-cache", "DerivedData", ".stack-work",
-            "dist-newstyle", "elm-stuff", "bower_components", "jspm_packages", ".dart_tool", "pkg", "vendor/bundle",
-        ]
-        if dirs.contains(lower) || lower.hasSuffix(".egg-info") { return true }
-        let exts = [
-            ".o", ".obj", ".pyc", ".pyo", ".class", ".tmp", ".temp", ".log", ".swp", ".swo", "~", ".bak", ".orig",
-            ".rej", ".a", ".so", ".d", ".gcda", ".gcno", ".lo", ".la", ".dSYM", ".cache", ".pid", ".lock.tmp", ".out",
-        ]
-        return exts.contains { lower.hasSuffix($0) } || lower.hasPrefix("tmp") || lower.hasPrefix("temp")
-            || lower == "a.out" || lower == "core" || lower.hasPrefix("core.")
+        return lower.hasPrefix("tmp") || lower.hasPrefix("temp") || lower == "a.out" || lower == "core"
+            || lower.hasPrefix("core.")
     }
 
     /// A1: deletion of anything but scratch and build output (the broad and critical cases

@@ -60,6 +60,13 @@ extension Effects {
         "slack", "slack-cli", "signal-cli", "twilio", "ddgr", "googler", "snyk", "sonar-scanner", "codeclimate",
         "pastebinit", "termbin", "ix", "sprunge", "gist", "wgetpaste", "imgur", "hastebin", "sentry-cli",
         "discord", "teams", "matrix-commander", "toot", "twtxt", "rtv", "irssi", "weechat", "ollama",
+        // Coding agents and LLM CLIs: a prompt with the project's code goes to the model's service.
+        "copilot", "crush", "codex", "goose", "opencode", "cursor-agent", "qwen", "qwen-code", "gemini-cli",
+        "amp", "kimi",
+    ]
+    static let serviceLocalVerbs: NameSet = [
+        "list", "ls", "ps", "show", "serve", "export", "models", "stats", "config", "version", "help", "logs",
+        "completion", "sessions", "session",
     ]
     static let thirdPartyRunners: NameSet = ["npx", "bunx", "pipx", "uvx", "pnpx", "dlx"]
 
@@ -296,9 +303,8 @@ extension Effects {
                 a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             }
         }
-        if thirdPartyServices.contains(p) && !args.isEmpty
-            && !(p.eq("ollama") && ["list", "ls", "ps", "show", "serve"].contains(sub))
-        {
+        // Their local subcommands (listing models, exporting a session, configuring) send nothing.
+        if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub) {
             a.hit(.thirdPartyService, k, reason: "\(p) sends text or code to a third-party service")
         }
         thirdPartyCode(a, k, inv)

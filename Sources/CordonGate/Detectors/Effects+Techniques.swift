@@ -56,7 +56,7 @@ extension Effects {
     /// GTFOBins `command`: a command run through another program's option, hook or variable.
     static func indirect(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        if a.hits.contains(where: { $0.invocation == k && $0.signal == .indirectExec }) { return }
+        if a.indirectExecHits.contains(k) { return }
         let args = inv.args
         let words = inv.argWords
         // Looked up once, not per argument.

@@ -87,7 +87,8 @@ enum Effects {
         "gcloud-beta", "ecs-cli", "copilot", "lightsail", "elastic-beanstalk", "kubeseal", "velero",
         "istioctl", "linkerd", "cilium", "mongocli", "atlas", "confluent", "ccloud", "stripe", "twilio",
         "auth0", "okta", "databricks", "snowsql", "dbt", "prefect", "airflow", "dagster", "mlflow", "wandb",
-        "modal", "replicate", "runpod", "vast", "salloc", "sbatch", "srun", "scancel", "qsub", "qdel",
+        "modal", "replicate", "runpod", "vast", "limactl", "colima", "utmctl", "prlctl", "vmrun", "quickemu", "salloc",
+        "sbatch", "srun", "scancel", "qsub", "qdel",
         "bsub", "condor_submit", "schroot", "tmt", "testing-farm", "mock", "copr-cli", "osc", "koji",
         "exo-compute", "sky", "runai", "juju", "lxc-start", "lxc-stop", "lxc-create", "lxc-destroy",
         "docker-compose", "podman-compose", "compose", "kubecolor", "k9s", "ibm", "ionosctl", "upcloud",
@@ -194,12 +195,14 @@ enum Effects {
     }
 
     static let families: NameTable<Family> = {
-        var merged: [String: Family] = [:]
-        var order: [String] = []
+        // Merged by byte equality (UniqueNames), not through a [String: Family]: built on the
+        // first decision of every `cordon run` (issue 19).
+        var names = UniqueNames(capacity: 2048)
+        var fams: [Family] = []
         func add(_ set: NameSet, _ f: Family) {
             for n in set {
-                if merged[n] == nil { order.append(n) }
-                merged[n, default: []].insert(f)
+                let (i, inserted) = names.insert(n)
+                if inserted { fams.append(f) } else { fams[i].insert(f) }
             }
         }
         add(textOnly, .textOnly)
@@ -238,7 +241,7 @@ enum Effects {
                 "lvremove", "vgremove", "pvremove", "zpool", "zfs", "ykman", "gpg-card", "opensc-tool", "pkcs15-init",
                 "fido2-token", "solo", "nitropy", "yubico-piv-tool",
             ], .destructive)
-        return NameTable(order.map { ($0, merged[$0]!) })
+        return NameTable(unique: names.names, values: fams)
     }()
 
     static let dryRunFlags: NameSet = [
@@ -280,5 +283,6 @@ enum Effects {
             techniques(a, k, inv)
         }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+        if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
 }

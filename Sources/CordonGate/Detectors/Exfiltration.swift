@@ -110,7 +110,7 @@ enum Exfiltration {
         case .smuggler?:
             // Data smuggled in arguments, saved from the reply, decoded from it, or a whois
             // server on a port of the caller's choosing.
-            let decoded = a.downstream(of: k).contains { Obfuscation.isDecoding(a.invocations[$0]) }
+            let decoded = a.firstDownstream(of: k, .decodes) != nil
             if inv.argWords.contains(where: { !$0.substitutions.isEmpty }) || !a.outputTargets(k).isEmpty
                 || decoded
                 || p == "whois" && inv.has("-p") || p == "lp" && inv.has("-h")

@@ -60,6 +60,11 @@ enum GitSafety {
             if flags.has("f") && (flags.has("d") || flags.has("x")) || has(["--force"]) && flags.has("x") {
                 a.hit(.gitDiscard, k, reason: "git clean deletes untracked files")
             }
+        case "apply", "am":
+            // `--unsafe-paths` lets a patch write outside the work tree (A11).
+            if has(["--unsafe-paths"]) {
+                a.hit(.outsideWrite, k, reason: "git \(sub) --unsafe-paths writes outside the work tree")
+            }
         case "branch":
             if has(["-D"]) || has(["--delete"]) && has(["--force"]) {
                 a.hit(.gitDiscard, k, reason: "git branch -D deletes an unmerged branch")

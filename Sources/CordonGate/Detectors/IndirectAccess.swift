@@ -43,9 +43,8 @@ enum IndirectAccess {
     static func roundTrip(_ a: Analysis, _ k: Int) {
         let enc = a.invocations[k]
         guard let (format, decodes) = codec(enc), !decodes else { return }
-        let position = a[commandOf: k].position
         guard
-            let d = a.downstream(of: k).first(where: { a[commandOf: $0].position == position + 1 }),
+            let d = a.next(after: k),
             let (dFormat, dDecodes) = codec(a.invocations[d]), dDecodes, dFormat == format
         else { return }
         let dec = a.invocations[d]
@@ -55,7 +54,7 @@ enum IndirectAccess {
         guard decOperands.first.map({ $0 == "-" }) ?? true else { return }
         // Piped on into a compare or a checksum: a round-trip test of the codec, the content
         // never comes out (`gzip -c f | gzip -d | cmp - f`).
-        if let after = a.downstream(of: d).first(where: { a[commandOf: $0].position == position + 2 }),
+        if let after = a.next(after: d),
             verifiers.contains(a.invocations[after].program)
         {
             return

@@ -36,8 +36,18 @@ enum Network {
         case "nmap", "masscan", "zmap", "rustscan", "unicornscan", "hping3", "nikto", "sqlmap",
             "gobuster", "dirb", "wfuzz", "hydra", "medusa", "ncrack", "arp-scan", "netdiscover":
             a.hit(.scanner, k, reason: "\(p) scans or attacks hosts")
-        case "tcpdump", "tshark", "dumpcap", "ettercap", "bettercap", "arpspoof", "dsniff":
-            a.hit(.packetCapture, k, reason: "\(p) captures network traffic")
+        case "tcpdump", "tshark", "dumpcap", "ettercap", "bettercap", "arpspoof", "dsniff", "wireshark", "termshark",
+            "ngrep", "sngrep":
+            // Reading a saved capture (`tcpdump -r f.pcap`, `sngrep -I f.pcap`) with no live
+            // interface is offline analysis of a file (L1), not sniffing.
+            // (sngrep's -I is its input file; tcpdump's -I is monitor mode.)
+            let offline =
+                !inv.has("-i")
+                && inv.args.contains(where: {
+                    $0 == "-r" || $0.hasPrefix("--read-file")
+                        || p.eq("sngrep") && $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("I")
+                })
+            if !offline { a.hit(.packetCapture, k, reason: "\(p) captures network traffic") }
         case "nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat":
             if inv.hasAny(["-l", "--listen"])
                 || inv.args.contains(where: {

@@ -17,9 +17,7 @@ enum Obfuscation {
         }
         // A decoder whose output an interpreter runs: `echo ... | base64 -d | sh`.
         if isDecoding(inv) {
-            if let s = a.downstream(of: k).first(where: {
-                Programs.readsScriptFromStdin(a.invocations[$0])
-            }) {
+            if let s = a.firstDownstream(of: k, .runsStdinScript) {
                 a.hit(
                     .decodeToInterpreter, k, evidence: a.evidence(k) + " | " + a.evidence(s),
                     reason:

@@ -18,9 +18,7 @@ enum RemoteExecution {
             if let url = inv.args.first(where: isPlainURL), savesToFile(a, k, inv) {
                 a.hit(.insecureDownload, k, reason: "saves \(url) to a file over an unencrypted connection")
             }
-            if let s = a.downstream(of: k).first(where: {
-                Programs.readsScriptFromStdin(a.invocations[$0])
-            }) {
+            if let s = a.firstDownstream(of: k, .runsStdinScript) {
                 let target = a.invocations[s]
                 a.hit(
                     .pipeToInterpreter, k, evidence: a.evidence(k) + " | " + a.evidence(s),

@@ -38,10 +38,7 @@ extension Exfiltration {
     static func fedTransfer(_ a: Analysis, _ k: Int) -> String? {
         let c = a[commandOf: k]
         var texts = c.redirects.compactMap(\.hereText)
-        if c.position > 0,
-            let prev = a.invocationsIn(pipeline: c.pipeline).last(where: {
-                a[commandOf: $0].position == c.position - 1
-            }),
+        if c.position > 0, let prev = a.previous(before: k),
             a.invocations[prev].program == "echo" || a.invocations[prev].program == "printf"
         {
             // `printf 'get f\nquit\n'`, `echo -e ...`: the escapes are lines too.
@@ -75,8 +72,7 @@ extension Exfiltration {
         }) {
             return r.target.value
         }
-        let position = a[commandOf: k].position
-        if let next = a.downstream(of: k).first(where: { a[commandOf: $0].position == position + 1 }),
+        if let next = a.next(after: k),
             a.invocations[next].program == "tee"
         {
             return a.invocations[next].positionals.first { !quietDevices.contains($0) }

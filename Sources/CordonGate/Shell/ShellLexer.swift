@@ -295,6 +295,7 @@ extension ShellParser {
             w.substitutions.append(contentsOf: before..<sink.script.pipelineCount)
             w.isProcessSubstitution = true
             w.isStatic = false
+            _ = sink.spend(min(i, b.count) - start, at: base + start)
             w.value = String(decoding: b[start..<min(i, b.count)], as: UTF8.self)
             return w
         }
@@ -420,6 +421,8 @@ extension ShellParser {
                 w.substitutions.append(contentsOf: before..<sink.script.pipelineCount)
             }
             w.isStatic = false
+            // The substitution's text stays in the word (a copy per nesting level).
+            guard sink.spend(min(i, b.count) - start, at: base + start) else { return }
             v.append(contentsOf: b[start..<min(i, b.count)])
             return
         }

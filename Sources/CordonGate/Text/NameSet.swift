@@ -26,11 +26,15 @@ final class NameSet: Sendable, ExpressibleByArrayLiteral, Sequence {
     private let lengths: UInt64
     private let first0, first1, first2, first3: UInt64
 
+    /// Duplicates are dropped by byte equality through `UniqueNames` (FNV-1a, open
+    /// addressing), not a `Set<String>`: every static set of the gate is built on first use
+    /// in each `cordon run`, and SipHash through the string runtime made building them most of
+    /// the first decision's ~2 ms (issue 19). Names are ASCII without `K`, `;` or a backquote
+    /// (LookupTableTests), so byte equality is String equality.
     convenience init<S: Sequence>(_ names: S) where S.Element == String {
-        var seen = Set<String>()
-        var uniq: [String] = []
-        for n in names where seen.insert(n).inserted { uniq.append(n) }
-        self.init(unique: uniq)
+        var u = UniqueNames(capacity: names.underestimatedCount)
+        for n in names { _ = u.insert(n) }
+        self.init(unique: u.names)
     }
 
     /// For names known to hold no duplicate (a long sorted literal list): skips the `Set`.
@@ -124,24 +128,66 @@ struct NameTable<Value: Sendable>: Sendable {
     private let names: NameSet
     private let values: [Value]
 
+    /// A later pair with the same name replaces the earlier value; names keep their first place.
     init(_ pairs: [(String, Value)]) {
-        var merged: [String: Int] = [:]
-        var order: [String] = []
+        var u = UniqueNames(capacity: pairs.count)
         var vals: [Value] = []
         for (k, v) in pairs {
-            if let i = merged[k] {
-                vals[i] = v
-            } else {
-                merged[k] = order.count
-                order.append(k)
-                vals.append(v)
-            }
+            let (i, inserted) = u.insert(k)
+            if inserted { vals.append(v) } else { vals[i] = v }
         }
-        names = NameSet(order)
+        names = NameSet(unique: u.names)
         values = vals
+    }
+
+    /// Names already without duplicates, and their values in the same order.
+    init(unique: [String], values: [Value]) {
+        names = NameSet(unique: unique)
+        self.values = values
     }
 
     @inline(__always) subscript(_ name: String) -> Value? {
         names.index(of: name).map { values[$0] }
+    }
+}
+
+/// Names in the order first inserted, without duplicates (byte equality): what `NameSet` and
+/// `NameTable` are built from, and `Effects.families` merges its sets with.
+struct UniqueNames {
+    private(set) var names: [String] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int) {
+        var c = 16
+        while c < capacity * 2 { c <<= 1 }
+        slots = [Int32](repeating: -1, count: c)
+        mask = c - 1
+    }
+
+    /// The name's position, and whether it was new.
+    mutating func insert(_ name: String) -> (Int, Bool) {
+        if names.count * 2 >= slots.count { grow() }
+        var h = name.withBytes { NameSet.hash($0) } & mask
+        while true {
+            let i = Int(slots[h])
+            if i < 0 { break }
+            if names[i].utf8.count == name.utf8.count && names[i].utf8.elementsEqual(name.utf8) { return (i, false) }
+            h = (h + 1) & mask
+        }
+        slots[h] = Int32(names.count)
+        names.append(name)
+        return (names.count - 1, true)
+    }
+
+    private mutating func grow() {
+        let c = slots.count * 2
+        slots = [Int32](repeating: -1, count: c)
+        mask = c - 1
+        for (i, n) in names.enumerated() {
+            var h = n.withBytes { NameSet.hash($0) } & mask
+            while slots[h] >= 0 { h = (h + 1) & mask }
+            slots[h] = Int32(i)
+        }
     }
 }
