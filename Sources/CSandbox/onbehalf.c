@@ -224,7 +224,10 @@ static int take_control(struct act *a, const struct cs_act_message *msg) {
         if (c->cmsg_level != SOL_SOCKET) continue;
         if (c->cmsg_type == SCM_CREDENTIALS) return EPERM;
         if (c->cmsg_type != SCM_RIGHTS) continue;
-        if (c->cmsg_len < CMSG_LEN(0)) return EINVAL;
+        // cmsg_len is the process's to write: a header claiming more than the buffer holds
+        // would have us read and rewrite descriptors past its end (the kernel says EINVAL).
+        size_t room = a->controllen - (size_t)((unsigned char *)c - a->control);
+        if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > room) return EINVAL;
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         int *fds = (int *)CMSG_DATA(c);
         for (size_t i = 0; i < n; i++) {

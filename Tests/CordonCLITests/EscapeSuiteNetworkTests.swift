@@ -158,6 +158,18 @@ extension EscapeSuiteTests {
         let r = try ws.attempt([mode], options: ["--network", "none"], monitor: true)
         #expect(r.stdout == "\(mode): ok\n", "\(r.stdout)\(r.stderr)")
     }
+
+    // cordon copies and rewrites a message's SCM_RIGHTS: a cmsg_len past the buffer's end must be
+    // refused like the kernel refuses it, never followed out of the copy.
+    @Test("a control message claiming more than its buffer is refused with EINVAL, and the run goes on")
+    func oversizedControlMessage() throws {
+        let ws = try Workspace()
+        try ws.write("two.sh", "./cordon-try sendmsg-badcmsg\n./cordon-try sendmsg-rights\n")
+        let r = try ws.run(["sh", "./two.sh"], options: ["--network", "none"])
+        #expect(
+            r.stdout == "sendmsg-badcmsg: errno=EINVAL (Invalid argument)\nsendmsg-rights: ok\n",
+            "\(r.stdout)\(r.stderr)")
+    }
 }
 
 extension EscapeSuiteTests {

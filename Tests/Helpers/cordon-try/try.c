@@ -211,6 +211,25 @@ static int messages(const char *what, int argc, char **argv) {
         if (read(got, b, 4) != 4 || strcmp(b, "fdok")) { errno = EIO; return report(what, -1); }
         return report(what, 0);
     }
+    // A header whose cmsg_len claims far more than the control buffer holds: the kernel says
+    // EINVAL, and so must cordon, which copies and rewrites SCM_RIGHTS for the process.
+    if (!strcmp(what, "sendmsg-badcmsg")) {
+        char data = 'x';
+        struct iovec iov = {&data, 1};
+        union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr m;
+        memset(&m, 0, sizeof m);
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = u.buf;
+        m.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = 60000;
+        return report(what, sendmsg(sp[0], &m, 0));
+    }
     if (!strcmp(what, "sendmmsg-pair")) {
         char a[] = "first", b[] = "second-one";
         struct iovec iv[2] = {{a, 5}, {b, 10}};
