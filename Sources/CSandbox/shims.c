@@ -579,3 +579,14 @@ int cs_openpt(int *slave) {
     *slave = s;
     return m;
 }
+
+int cs_probe_pidfd_getfd(void) {
+    int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    if (pidfd < 0) return -errno;
+    int fd = (int)syscall(SYS_pidfd_getfd, pidfd, pidfd, 0);
+    int e = errno;
+    close(pidfd);
+    if (fd < 0) return -e;
+    close(fd);
+    return 0;
+}

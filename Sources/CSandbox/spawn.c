@@ -381,9 +381,29 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
             // end). The listener is close-on-exec, so it is open until the execve's notification
             // is answered and the command never holds it (it could answer its own requests).
             int lfd = (int)listener;
-            long w;
-            do { w = SYS3(SYS_write, p->notify_sock, &lfd, sizeof lfd); } while (w < 0 && errno == EINTR);
-            if (w != sizeof lfd) fail(p, CS_STAGE_SECCOMP, w < 0 ? errno : EPIPE, 1);
+            if (p->listener_by_number) {
+                long w;
+                do { w = SYS3(SYS_write, p->notify_sock, &lfd, sizeof lfd); } while (w < 0 && errno == EINTR);
+                if (w != sizeof lfd) fail(p, CS_STAGE_SECCOMP, w < 0 ? errno : EPIPE, 1);
+            } else {
+                // pidfd_getfd is refused here, and the filter then leaves sendmsg alone.
+                char dummy = 'L';
+                struct iovec iov = {&dummy, 1};
+                union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+                memset(&u, 0, sizeof u);
+                struct msghdr msg;
+                memset(&msg, 0, sizeof msg);
+                msg.msg_iov = &iov;
+                msg.msg_iovlen = 1;
+                msg.msg_control = u.buf;
+                msg.msg_controllen = sizeof u.buf;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &lfd, sizeof lfd);
+                if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 1);
+            }
             SYS1(SYS_close, p->notify_sock);
         }
     }

@@ -134,6 +134,10 @@ public final class Monitor: NotificationHandler {
         if diagSocket >= 0 { close(diagSocket) }
     }
 
+    /// False where pidfd_getfd is refused: allowed connects continue in the kernel.
+    var actsForProcess = true
+    public func cannotActForProcess() { actsForProcess = false }
+
     public func adopt(socketDiagnostics fd: Int32) {
         if diagSocket >= 0 { close(diagSocket) }
         diagSocket = fd

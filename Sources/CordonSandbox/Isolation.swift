@@ -80,6 +80,14 @@ public struct Probe: Sendable {
         }
     }
 
+    /// Whether cordon may take a sandboxed process's descriptors (pidfd_getfd): how it makes
+    /// connects for the process and takes the seccomp listener. Docker's default seccomp
+    /// profile refuses it without CAP_SYS_PTRACE. `CORDON_DISABLE=pidfd_getfd` pretends so.
+    public func takesDescriptors() -> Bool {
+        if disabled.contains("pidfd_getfd") { return false }
+        return cs_probe_pidfd_getfd() == 0
+    }
+
     public func seccompNotify() -> Int32 {
         if disabled.contains("notify") { return EOPNOTSUPP }
         return -cs_seccomp_notify_available()
@@ -172,8 +180,19 @@ public enum Isolation {
             monitor = nil
         }
         let events = monitor == nil ? [] : (req.policy.monitor.events ?? MonitorEvents.all)
+        // Without pidfd_getfd cordon cannot make calls for the process: the filter then leaves
+        // sendmsg alone (nobody could send it for the process), and connects are checked and
+        // then continue, with the address race open. Said, not hidden.
+        let actsFor = monitor != nil && probe.takesDescriptors()
+        if let m = monitor, !actsFor {
+            m.cannotActForProcess()
+            notice(
+                "cordon: warning: pidfd_getfd is refused here (a container's seccomp profile without CAP_SYS_PTRACE?): connects are checked and then made by the process itself, so a thread that rewrites the address after the check is not stopped, and sendmsg destinations are not seen"
+            )
+        }
         let program = try SeccompCache.program(
-            named: sb.seccomp, monitor: events, network: sb.network, environment: req.hostEnvironment)
+            named: sb.seccomp, monitor: events, network: actsFor ? sb.network : .host,
+            environment: req.hostEnvironment)
         let seccompOK = !probe.disabled.contains("seccomp")
         PhaseTimer.shared.mark("seccomp compiled")
         let abi = probe.landlockABI()
@@ -221,6 +240,7 @@ public enum Isolation {
             PrivateHome.own(home.path, uid: plan.hostUID, gid: plan.hostGID)
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
+            plan.takesListener = actsFor
             PhaseTimer.shared.mark("plan built")
             if !useNS && sb.mode == .landlock {
                 notice(

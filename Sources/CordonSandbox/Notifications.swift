@@ -27,8 +27,11 @@ public protocol NotificationHandler: AnyObject {
     /// A NETLINK_SOCK_DIAG socket of the sandbox's own network namespace (SpawnPlan.sendsDiagSocket),
     /// which the handler then owns: it lists the unix sockets bound inside the sandbox.
     func adopt(socketDiagnostics fd: Int32)
+    /// pidfd_getfd is refused here: calls cannot be made for the process (Probe.takesDescriptors).
+    func cannotActForProcess()
 }
 
 extension NotificationHandler {
     public func adopt(socketDiagnostics fd: Int32) { close(fd) }
+    public func cannotActForProcess() {}
 }

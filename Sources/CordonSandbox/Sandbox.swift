@@ -327,6 +327,7 @@ public enum Sandbox {
         p.err_fd = ch.errW
         p.notify_sock = ch.notifyChild
         p.send_diag = plan.sendsDiagSocket ? 1 : 0
+        p.listener_by_number = plan.takesListener ? 1 : 0
         p.bridge_sock = -1
         if let b = plan.bridge, ch.bridgeChild >= 0, plan.layers.namespaces {
             let ports = a.allocate(UInt16.self, count: b.ports.count)
@@ -429,7 +430,13 @@ public enum Sandbox {
                             gotDiag = true
                             continue
                         }
-                        child.listener = try takeListener(notify)
+                        if plan.takesListener {
+                            child.listener = try takeListener(notify)
+                        } else {
+                            let fd = cs_recv_fd(notify)
+                            if fd < 0 { throw SandboxError(.setup("receive seccomp listener"), errno: Errno(-fd)) }
+                            child.listener = fd
+                        }
                         waitingForListener = false
                         close(notify)
                         notify = -1

@@ -160,6 +160,9 @@ public struct SpawnPlan {
     public var bridge: ProxyBridge?
     /// The command's stdio is a pty of its own (SandboxRequest.pty).
     public var pty = false
+    /// The worker writes the listener's number and cordon takes it with pidfd_getfd (false:
+    /// SCM_RIGHTS, where pidfd_getfd is refused; Probe.takesDescriptors).
+    public var takesListener = true
 
     /// Whether the worker sends, with the listener, a sock_diag socket of the sandbox's private
     /// network namespace: only there does "bound in this namespace" mean "bound inside the

@@ -264,3 +264,27 @@ extension EscapeSuiteTests {
         #expect(bytes > 4096 && bytes < 12_000, "\(bytes) bytes reached the caller's terminal")
     }
 }
+
+extension EscapeSuiteTests {
+    // Docker's default seccomp profile refuses pidfd_getfd without CAP_SYS_PTRACE: cordon must
+    // still run and check connects there, say what it cannot do, and keep host sockets out.
+    @Test(
+        "where pidfd_getfd is refused, runs go on: connects are checked, host unix sockets refused, and the gap is said"
+    )
+    func withoutPidfdGetfd() throws {
+        let ws = try Workspace()
+        let host = try HostSocket(.unixStream(ws.path + "/agent.sock"))
+        defer { host.stop() }
+        let env = ["CORDON_DISABLE": "pidfd_getfd"]
+        let own = try ws.attempt(
+            ["unix-own", "/tmp/own.sock"], options: ["--network", "none"], env: env, monitor: true)
+        #expect(own.stdout == "unix-own: ok\n", "\(own.stdout)\(own.stderr)")
+        #expect(own.stderr.contains("pidfd_getfd is refused here"), "\(own.stderr)")
+        let c = try ws.attempt(
+            ["unix-connect", "./agent.sock"], options: ["--network", "none"], env: env, monitor: true)
+        #expect(c.stdout == "unix-connect: errno=EACCES (Permission denied)\n", "\(c.stdout)\(c.stderr)")
+        let dns = try ws.attempt(["sendmmsg-pair"], options: ["--network", "none"], env: env, monitor: true)
+        #expect(dns.stdout == "sendmmsg-pair: ok\n", "\(dns.stdout)\(dns.stderr)")
+        #expect(host.received == 0)
+    }
+}

@@ -124,6 +124,9 @@ struct cs_plan {
     // number on this unix socket before execve (cordon takes it with pidfd_getfd), and must
     // then have its execve's notification answered. -1: no monitor.
     int32_t notify_sock;
+    // 1: write the listener's number (cordon takes it with pidfd_getfd); 0: send it with
+    // SCM_RIGHTS, where pidfd_getfd is refused and sendmsg is then never notified.
+    int32_t listener_by_number;
     // With notify_sock: also send a NETLINK_SOCK_DIAG socket opened here, in the sandbox's
     // network namespace, so the monitor can list the unix sockets bound inside the sandbox
     // (sock_diag answers for the namespace the netlink socket was created in). 0: don't.
@@ -266,6 +269,8 @@ int cs_recv_fd(int sock);
 // A new pseudo-terminal: the master's descriptor (or -errno), the slave's in *slave; both
 // close-on-exec, neither becomes cordon's controlling terminal.
 int cs_openpt(int *slave);
+// 0 when pidfd_getfd works here (a container's seccomp profile may refuse it), else -errno.
+int cs_probe_pidfd_getfd(void);
 // The worker's listener handoff: the descriptor number it wrote, and its pid (in cordon's pid
 // namespace) from the SCM_CREDENTIALS the kernel attached (SO_PASSCRED must be on for `sock`).
 int cs_recv_listener(int sock, int *number, int32_t *pid);
