@@ -46,7 +46,7 @@ extension Monitor {
         guard stillValid(listener, n.id) else { return .deny(ENOENT) }
         // `network: host` enforces nothing: the call goes on in the kernel as the process made it.
         if policy.sandbox.network == .host {
-            _ = record(Endpoint(sockaddr: raw), pid: pid, syscall: datagram ? "sendto" : nil, refusal: nil, why: nil)
+            record(Endpoint(sockaddr: raw), pid: pid, syscall: datagram ? "sendto" : nil, refusal: nil, why: nil)
             return .allow
         }
         switch judge(raw, pid: pid, syscall: datagram ? "sendto" : nil) {
@@ -97,27 +97,25 @@ extension Monitor {
         let ep = Endpoint(sockaddr: raw)
         guard let path = ep.pathname else {
             let allowed = network.allows(ep)
-            _ = record(ep, pid: pid, syscall: syscall, refusal: allowed ? nil : network.refusal, why: nil)
+            record(ep, pid: pid, syscall: syscall, refusal: allowed ? nil : network.refusal, why: nil)
             return allowed ? .go(raw, held: -1, unix: ep.family == "unix") : .stop(network.refusal)
         }
         switch unixSocket(path, pid: pid) {
         case .reach(let fd, let why):
-            _ = record(ep, pid: pid, syscall: syscall, refusal: nil, why: why)
+            record(ep, pid: pid, syscall: syscall, refusal: nil, why: why)
             return .go(Self.unixAddress(viaDescriptor: fd), held: fd, unix: true)
         case .refuse(let errno, let why):
-            _ = record(ep, pid: pid, syscall: syscall, refusal: errno, why: why)
+            record(ep, pid: pid, syscall: syscall, refusal: errno, why: why)
             return .stop(errno)
         case .fail(let errno):
             // The path is not there (ENOENT), not a socket (ECONNREFUSED), not searchable: the
             // answer the process's own call would get, no decision of ours.
-            _ = record(ep, pid: pid, syscall: syscall, refusal: nil, why: nil, errno: errno)
+            record(ep, pid: pid, syscall: syscall, refusal: nil, why: nil, errno: errno)
             return .stop(errno)
         }
     }
 
-    func record(_ ep: Endpoint, pid: Int32, syscall: String?, refusal: Int32?, why: String?, errno: Int32? = nil)
-        -> Bool
-    {
+    func record(_ ep: Endpoint, pid: Int32, syscall: String?, refusal: Int32?, why: String?, errno: Int32? = nil) {
         var fields: [(String, JSONValue)] = [("pid", .number(Double(pid))), ("family", .string(ep.family))]
         if let syscall { fields.append(("syscall", .string(syscall))) }
         fields.append(("address", .string(ep.address ?? ep.family)))
@@ -128,7 +126,6 @@ extension Monitor {
         fields.append(("decision", .string(kind.rawValue)))
         sink.monitorObserved(.connect, fields)
         summary.endpoint(ep.description, denied: refusal != nil)
-        return refusal == nil
     }
 
     /// Takes the process's socket and makes the call with `address` (cs_act_for answers).
