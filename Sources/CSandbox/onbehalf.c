@@ -31,7 +31,8 @@ int cs_pidfd_getfd(int pidfd, int fd) {
 }
 
 struct act {
-    int listener;   // cordon's own duplicate: the loop may close its copy when the run ends
+    int listener;
+    int own_listener;   // a thread's own duplicate (the loop may close its copy when the run ends)
     uint64_t id;
     int op;
     int await_connect;  // a connect already started without blocking: wait for its end
@@ -57,111 +58,79 @@ struct act {
 
 static void unbecome(void);
 
-// Does the call and answers. connect's result is 0 or an error; sendto's the bytes sent.
-static int act_run(struct act *a) {
-    long r;
-    if (a->await_connect) {
-        // The connect was started without blocking (cs_act_for): wait the way the process's
-        // blocking connect would, bounded by its SO_SNDTIMEO like the kernel's, then its result.
-        struct timeval tv = {0, 0};
-        socklen_t tl = sizeof tv;
-        int ms = -1;
-        if (getsockopt(a->sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, &tl) == 0 && (tv.tv_sec || tv.tv_usec))
-            ms = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
-        struct pollfd pf = {a->sockfd, POLLOUT, 0};
-        int n;
-        do { n = poll(&pf, 1, ms); } while (n < 0 && errno == EINTR);
-        int soerr = 0;
-        socklen_t sl = sizeof soerr;
-        if (n == 0) { r = -1; errno = EINPROGRESS; }
-        else if (n < 0) r = -1;
-        else if (getsockopt(a->sockfd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) r = -1;
-        else if (soerr) { r = -1; errno = soerr; }
-        else r = 0;
-    } else if (a->op == 0) {
-        r = connect(a->sockfd, (const struct sockaddr *)a->addr, a->addrlen);
-    } else if (a->op == 1) {
-        r = sendto(a->sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
-    } else {
-        struct iovec iov = {a->buf, a->buflen};
-        struct msghdr m;
-        memset(&m, 0, sizeof m);
-        m.msg_name = a->addrlen ? a->addr : NULL;
-        m.msg_namelen = a->addrlen;
-        m.msg_iov = &iov;
-        m.msg_iovlen = 1;
-        m.msg_control = a->controllen ? a->control : NULL;
-        m.msg_controllen = a->controllen;
-        r = sendmsg(a->sockfd, &m, a->flags | MSG_NOSIGNAL);
-        int saved = errno;
-        if (a->as_process) unbecome();
-        errno = saved;
-        if (r >= 0 && a->len_addr) {
-            // sendmmsg: one message sent; its msg_len is what the caller reads back.
-            uint32_t len = (uint32_t)r;
-            struct iovec local = {&len, sizeof len};
-            struct iovec remote = {(void *)(uintptr_t)a->len_addr, sizeof len};
-            r = process_vm_writev(a->pid, &local, 1, &remote, 1, 0) == sizeof len ? 1 : -1;
-            if (r < 0) errno = EFAULT;
-        }
-        for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
-    }
-    int err = r < 0 ? errno : 0;
-    // EINTR: cordon's thread was interrupted, not the process's call: ask it to retry, the way
-    // the kernel restarts a connect interrupted by a handled signal.
-    if (err == EINTR) err = EAGAIN;
-    close(a->sockfd);
-    if (a->holdfd >= 0) close(a->holdfd);
-    return cs_notif_answer(a->listener, a->id, r < 0 ? 0 : r, err);
-}
-
-// A send with MSG_DONTWAIT set: 1 when it was made and answered (the result, or an error other
-// than EAGAIN), 0 when it would have blocked (nothing sent, nothing answered), < 0 when the
-// answer failed.
-static int act_try(struct act *a, int *err) {
-    struct act copy = *a;
-    copy.sockfd = dup(a->sockfd);
-    copy.holdfd = -1;
-    copy.npassed = 0;  // the descriptors passed stay open for a retry on the thread
-    if (copy.sockfd < 0) { *err = errno; return 0; }
-    long r;
-    struct iovec iov = {a->buf, a->buflen};
-    if (a->op == 1) {
-        r = sendto(copy.sockfd, a->buf, a->buflen, a->flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
-    } else {
-        struct msghdr m;
-        memset(&m, 0, sizeof m);
-        m.msg_name = a->addrlen ? a->addr : NULL;
-        m.msg_namelen = a->addrlen;
-        m.msg_iov = &iov;
-        m.msg_iovlen = 1;
-        m.msg_control = a->controllen ? a->control : NULL;
-        m.msg_controllen = a->controllen;
-        r = sendmsg(copy.sockfd, &m, a->flags | MSG_NOSIGNAL);
-    }
-    *err = r < 0 ? errno : 0;
-    close(copy.sockfd);
-    if (r < 0 && (*err == EAGAIN || *err == EWOULDBLOCK)) return 0;
-    // Done: finish like act_run does (msg_len, closing, the answer).
-    if (r >= 0 && a->op == 2 && a->len_addr) {
-        uint32_t len = (uint32_t)r;
-        struct iovec local = {&len, sizeof len};
-        struct iovec remote = {(void *)(uintptr_t)a->len_addr, sizeof len};
-        if (process_vm_writev(a->pid, &local, 1, &remote, 1, 0) == sizeof len) r = 1;
-        else { r = -1; *err = EFAULT; }
-    }
-    for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
-    a->npassed = 0;
-    close(a->sockfd);
-    if (a->holdfd >= 0) close(a->holdfd);
-    int ans = cs_notif_answer(a->listener, a->id, r < 0 ? 0 : r, r < 0 ? (*err == EINTR ? EAGAIN : *err) : 0);
-    return ans < 0 ? ans : 1;
-}
-
 static void act_free(struct act *a) {
     free(a->buf);
     free(a->control);
     free(a);
+}
+
+// sendto or sendmsg with the act's own copies of the address, data and ancillary data.
+static long act_send(const struct act *a, int flags) {
+    if (a->op == 1)
+        return sendto(a->sockfd, a->buf, a->buflen, flags | MSG_NOSIGNAL, (const struct sockaddr *)a->addr, a->addrlen);
+    struct iovec iov = {a->buf, a->buflen};
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_name = a->addrlen ? (void *)a->addr : NULL;
+    m.msg_namelen = a->addrlen;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = a->controllen ? a->control : NULL;
+    m.msg_controllen = a->controllen;
+    return sendmsg(a->sockfd, &m, flags | MSG_NOSIGNAL);
+}
+
+// The end of a connect that was started without blocking (cs_act_for): waited for the way the
+// process's blocking connect would, bounded by its SO_SNDTIMEO like the kernel's.
+static long act_await(const struct act *a) {
+    struct timeval tv = {0, 0};
+    socklen_t tl = sizeof tv;
+    int ms = -1;
+    if (getsockopt(a->sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, &tl) == 0 && (tv.tv_sec || tv.tv_usec))
+        ms = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    struct pollfd pf = {a->sockfd, POLLOUT, 0};
+    int n;
+    do { n = poll(&pf, 1, ms); } while (n < 0 && errno == EINTR);
+    if (n == 0) { errno = EINPROGRESS; return -1; }
+    if (n < 0) return -1;
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (getsockopt(a->sockfd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) return -1;
+    if (soerr) { errno = soerr; return -1; }
+    return 0;
+}
+
+// The call itself: connect's result is 0, a send's the bytes sent; -1 and errno on failure.
+static long act_call(const struct act *a) {
+    if (a->await_connect) return act_await(a);
+    if (a->op == 0) return connect(a->sockfd, (const struct sockaddr *)a->addr, a->addrlen);
+    return act_send(a, a->flags);
+}
+
+// Ends an act, however it went: a sendmmsg's msg_len written back, every descriptor it held
+// closed, the notification answered with `r` (or the error `err` when r < 0), the act freed.
+// Returns the answer's result.
+static int act_finish(struct act *a, long r, int err) {
+    // Back to cordon's ids first: only they may write into the process.
+    if (a->as_process) unbecome();
+    if (r >= 0 && a->len_addr) {
+        // sendmmsg: one message sent; its msg_len is what the caller reads back.
+        uint32_t len = (uint32_t)r;
+        struct iovec local = {&len, sizeof len};
+        struct iovec remote = {(void *)(uintptr_t)a->len_addr, sizeof len};
+        if (process_vm_writev(a->pid, &local, 1, &remote, 1, 0) == sizeof len) r = 1;
+        else { r = -1; err = EFAULT; }
+    }
+    // EINTR: cordon's call was interrupted, not the process's: ask it to retry, the way the
+    // kernel restarts a connect interrupted by a handled signal.
+    if (err == EINTR) err = EAGAIN;
+    for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
+    close(a->sockfd);
+    if (a->holdfd >= 0) close(a->holdfd);
+    int ans = cs_notif_answer(a->listener, a->id, r < 0 ? 0 : r, r < 0 ? err : 0);
+    if (a->own_listener) close(a->listener);
+    act_free(a);
+    return ans;
 }
 
 // A unix peer learns who connected or sent from the caller's credentials (SO_PEERCRED,
@@ -184,22 +153,15 @@ static void unbecome(void) {
 
 static void *act_thread(void *p) {
     struct act *a = p;
-    if (a->as_process) {
-        int e = become(a);
-        if (e) {
-            // Fail closed: never connect with cordon's own credentials instead.
-            close(a->sockfd);
-            if (a->holdfd >= 0) close(a->holdfd);
-            cs_notif_answer(a->listener, a->id, 0, EACCES);
-            close(a->listener);
-            act_free(a);
-            return NULL;
-        }
+    // Fail closed: never make the call with cordon's own credentials instead.
+    int e = a->as_process ? become(a) : 0;
+    if (e) {
+        act_finish(a, -1, EACCES);
+        return NULL;
     }
+    long r = act_call(a);
     // The process may be killed meanwhile: the answer then fails with ENOENT, which is fine.
-    act_run(a);
-    close(a->listener);
-    act_free(a);
+    act_finish(a, r, r < 0 ? errno : 0);
     return NULL;
 }
 
@@ -245,11 +207,10 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
                const void *buf, size_t buflen, int flags, int holdfd, const uint32_t *ids,
                const struct cs_act_message *msg) {
     struct act *a = calloc(1, sizeof *a);
-    if (!a || addrlen > sizeof a->addr) {
-        free(a);
+    if (!a) {
         close(sockfd);
         if (holdfd >= 0) close(holdfd);
-        return cs_notif_answer(listener, id, 0, addrlen > 128 ? EINVAL : ENOMEM);
+        return cs_notif_answer(listener, id, 0, ENOMEM);
     }
     a->listener = listener;
     a->id = id;
@@ -257,28 +218,18 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
     a->sockfd = sockfd;
     a->flags = flags;
     a->holdfd = holdfd;
+    if (addrlen > sizeof a->addr) return act_finish(a, -1, EINVAL);
     a->addrlen = addrlen;
     memcpy(a->addr, addr, addrlen);
     if (buflen) {
         a->buf = malloc(buflen);
-        if (!a->buf) {
-            act_free(a);
-            close(sockfd);
-            if (holdfd >= 0) close(holdfd);
-            return cs_notif_answer(listener, id, 0, ENOMEM);
-        }
+        if (!a->buf) return act_finish(a, -1, ENOMEM);
         memcpy(a->buf, buf, buflen);
         a->buflen = buflen;
     }
     if (msg) {
         int e = take_control(a, msg);
-        if (e) {
-            for (int i = 0; i < a->npassed; i++) close(a->passed[i]);
-            act_free(a);
-            close(sockfd);
-            if (holdfd >= 0) close(holdfd);
-            return cs_notif_answer(listener, id, 0, e);
-        }
+        if (e) return act_finish(a, -1, e);
     }
     if (ids) {
         a->as_process = 1;
@@ -293,23 +244,20 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
     int nonblocking = !ids && ((fl >= 0 && (fl & O_NONBLOCK)) || (op != 0 && (flags & MSG_DONTWAIT)));
     if (nonblocking) {
         // Returns at once (EINPROGRESS, EAGAIN): the loop may do it itself.
-        int r = act_run(a);
-        act_free(a);
-        return r;
+        long r = act_call(a);
+        return act_finish(a, r, r < 0 ? errno : 0);
     }
     if (!ids && fl >= 0) {
         // A blocking call mostly finishes at once (loopback, a datagram with room in the
         // buffer): try it without blocking first, and only what would wait goes to a thread.
-        // For connect that means O_NONBLOCK on the shared open socket for the length of the
-        // call, while the process is held in its own connect.
-        long r;
-        int e;
         if (op == 0) {
+            // O_NONBLOCK on the shared open socket for the length of the call, while the
+            // process is held in its own connect.
             fcntl(sockfd, F_SETFL, fl | O_NONBLOCK);
-            r = connect(sockfd, (const struct sockaddr *)a->addr, a->addrlen);
-            e = errno;
+            long r = connect(sockfd, (const struct sockaddr *)a->addr, a->addrlen);
+            int e = r < 0 ? errno : 0;
             fcntl(sockfd, F_SETFL, fl);
-            if (r < 0 && e == EINPROGRESS) {
+            if (e == EINPROGRESS) {
                 // Loopback and local peers finish the handshake within the call's own softirq
                 // work: look once, without waiting, before handing it to a thread.
                 struct pollfd pf = {sockfd, POLLOUT, 0};
@@ -322,34 +270,20 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
                     a->await_connect = 1;
                 }
             }
+            if (!a->await_connect) return act_finish(a, r, e);
         } else {
-            a->flags |= MSG_DONTWAIT;
             // Sent now or refused now: answer. Would block: send again, blocking, on a thread.
-            int rr = act_try(a, &e);
-            a->flags &= ~MSG_DONTWAIT;
-            if (rr) { act_free(a); return rr == 1 ? 0 : rr; }
-            r = -1;
-            e = EAGAIN;
+            long r = act_send(a, a->flags | MSG_DONTWAIT);
+            if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return act_finish(a, r, r < 0 ? errno : 0);
         }
-        if (op == 0 && !a->await_connect) {
-            close(sockfd);
-            if (holdfd >= 0) close(holdfd);
-            act_free(a);
-            return cs_notif_answer(listener, id, 0, r < 0 ? (e == EINTR ? EAGAIN : e) : 0);
-        }
-        (void)r;
     }
     // A blocking connect may take the whole SYN timeout, a blocking send to a full unix
     // datagram queue forever: a thread of its own, so the monitor keeps answering the rest of
     // the sandbox (and the run's timeout still ends it).
-    a->listener = fcntl(listener, F_DUPFD_CLOEXEC, 0);
-    if (a->listener < 0) {
-        int e = errno;
-        close(sockfd);
-        if (holdfd >= 0) close(holdfd);
-        act_free(a);
-        return cs_notif_answer(listener, id, 0, e);
-    }
+    int own = fcntl(listener, F_DUPFD_CLOEXEC, 0);
+    if (own < 0) return act_finish(a, -1, errno);
+    a->listener = own;
+    a->own_listener = 1;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -357,13 +291,7 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
     pthread_t t;
     int e = pthread_create(&t, &attr, act_thread, a);
     pthread_attr_destroy(&attr);
-    if (e != 0) {
-        close(a->listener);
-        close(sockfd);
-        if (holdfd >= 0) close(holdfd);
-        act_free(a);
-        return cs_notif_answer(listener, id, 0, EAGAIN);
-    }
+    if (e != 0) return act_finish(a, -1, EAGAIN);
     return 0;
 }
 

@@ -288,28 +288,9 @@ int cs_notif_id_valid(int listener, uint64_t id) {
 }
 
 int cs_recv_fd(int sock) {
-    char dummy;
-    struct iovec iov = {&dummy, 1};
-    // Room for the sender's credentials too: on a socket with SO_PASSCRED the kernel adds them.
-    union { char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))]; struct cmsghdr align; } u;
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    ssize_t n;
-    do { n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
-    if (n < 0) return -errno;
-    if (n == 0) return -EPIPE;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c), sizeof fd);
-            return fd;
-        }
-    }
-    return -EBADMSG;
+    int fd;
+    int r = cs_recv_fds(sock, &fd, 1);
+    return r < 0 ? r : fd;
 }
 
 long cs_splice(int in, int out, size_t len) {
@@ -358,7 +339,11 @@ int cs_recv_fds(int sock, int *fds, int n) {
     if (n <= 0 || n > CS_MAX_BRIDGE) return -EINVAL;
     char dummy;
     struct iovec iov = {&dummy, 1};
-    union { char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE)]; struct cmsghdr align; } u;
+    // Room for the sender's credentials too: on a socket with SO_PASSCRED the kernel adds them.
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE) + CMSG_SPACE(sizeof(struct ucred))];
+        struct cmsghdr align;
+    } u;
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = &iov;
@@ -370,7 +355,8 @@ int cs_recv_fds(int sock, int *fds, int n) {
     if (r < 0) return -errno;
     if (r == 0) return -EPIPE;
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS) return -EBADMSG;
+    while (c && !(c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)) c = CMSG_NXTHDR(&msg, c);
+    if (!c) return -EBADMSG;
     int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
     int tmp[CS_MAX_BRIDGE];
     memcpy(tmp, CMSG_DATA(c), sizeof(int) * (got < CS_MAX_BRIDGE ? got : CS_MAX_BRIDGE));

@@ -173,6 +173,28 @@ static int loopback_up(void) {
     return r < 0 ? -1 : 0;
 }
 
+/// Sends `n` descriptors (at most CS_MAX_BRIDGE) with one tag byte over a unix socket
+/// (SCM_RIGHTS), retrying on EINTR; -1 and errno on failure.
+static long send_fds(int sock, const int *fds, int n, char tag) {
+    struct iovec iov = {&tag, 1};
+    union { char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE)]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+    long r;
+    do { r = SYS3(SYS_sendmsg, sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
+    return r;
+}
+
 /// Opens the proxy's listening sockets on the sandbox's own loopback and hands them to cordon
 /// (see cs_plan.bridge_sock). Done here, in the new network namespace but before the mounts and
 /// long before the command: binding needs no privilege for these ports, and once the sockets
@@ -194,24 +216,7 @@ static void open_bridge(const struct cs_plan *p) {
         if (SYS2(SYS_listen, s, 128) < 0) fail(p, CS_STAGE_BRIDGE, errno, i);
         fds[i] = (int)s;
     }
-    char dummy = 'B';
-    struct iovec iov = {&dummy, 1};
-    union { char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE)]; struct cmsghdr align; } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-    memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
-    long r;
-    do { r = SYS3(SYS_sendmsg, p->bridge_sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
-    if (r < 0) fail(p, CS_STAGE_BRIDGE, errno, -1);
+    if (send_fds(p->bridge_sock, fds, n, 'B') < 0) fail(p, CS_STAGE_BRIDGE, errno, -1);
     for (int i = 0; i < n; i++) SYS1(SYS_close, fds[i]);
     SYS1(SYS_close, p->bridge_sock);
 }
@@ -347,23 +352,8 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     if (p->seccomp && p->notify_sock >= 0 && p->send_diag) {
         long diag = SYS3(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         if (diag < 0) fail(p, CS_STAGE_SECCOMP, errno, 2);
-        char dummy = 'D';
-        struct iovec iov = {&dummy, 1};
-        union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-        memset(&u, 0, sizeof u);
-        struct msghdr msg;
-        memset(&msg, 0, sizeof msg);
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = u.buf;
-        msg.msg_controllen = sizeof u.buf;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
         int dfd = (int)diag;
-        memcpy(CMSG_DATA(c), &dfd, sizeof dfd);
-        if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 3);
+        if (send_fds(p->notify_sock, &dfd, 1, 'D') < 0) fail(p, CS_STAGE_SECCOMP, errno, 3);
         SYS1(SYS_close, diag);
     }
     if (p->landlock) apply_landlock(p);
@@ -387,22 +377,7 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
                 if (w != sizeof lfd) fail(p, CS_STAGE_SECCOMP, w < 0 ? errno : EPIPE, 1);
             } else {
                 // pidfd_getfd is refused here, and the filter then leaves sendmsg alone.
-                char dummy = 'L';
-                struct iovec iov = {&dummy, 1};
-                union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-                memset(&u, 0, sizeof u);
-                struct msghdr msg;
-                memset(&msg, 0, sizeof msg);
-                msg.msg_iov = &iov;
-                msg.msg_iovlen = 1;
-                msg.msg_control = u.buf;
-                msg.msg_controllen = sizeof u.buf;
-                struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-                c->cmsg_level = SOL_SOCKET;
-                c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(c), &lfd, sizeof lfd);
-                if (SYS3(SYS_sendmsg, p->notify_sock, &msg, 0) < 0) fail(p, CS_STAGE_SECCOMP, errno, 1);
+                if (send_fds(p->notify_sock, &lfd, 1, 'L') < 0) fail(p, CS_STAGE_SECCOMP, errno, 1);
             }
             SYS1(SYS_close, p->notify_sock);
         }
