@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -66,6 +67,7 @@ static long sys(long n, long a, long b, long c, long d, long e, long f) {
 #define SYS3(n, a, b, c) sys(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define SYS4(n, a, b, c, d) sys(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define SYS5(n, a, b, c, d, e) sys(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
+#define SYS6(n, a, b, c, d, e, f) sys(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
 /// Reports a failure on the error pipe and leaves. One write of a fixed record is atomic on a
 /// pipe, so the parent never reads half a record.
@@ -463,6 +465,131 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
     __builtin_unreachable();
 }
 
+/// Reads exactly n bytes from a stream socket; 0, or -1 with errno (EPIPE at EOF).
+static long read_full(int fd, char *buf, size_t n) {
+    size_t off = 0;
+    while (off < n) {
+        long r = SYS3(SYS_read, fd, buf + off, n - off);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (r == 0) {
+            errno = EPIPE;
+            return -1;
+        }
+        off += (size_t)r;
+    }
+    return 0;
+}
+
+static char *next_string(char **at, char *end) {
+    char *s = *at;
+    while (*at < end && **at) (*at)++;
+    if (*at >= end) return NULL;
+    (*at)++;
+    return s;
+}
+
+/// A prepared sandbox (cs_plan.tail_sock): waits, root built, for the run's part of the plan
+/// (cs_tail_send). The payload and the pointer arrays built over it go in one anonymous
+/// mapping: no malloc here. Anything malformed ends the child: the parent sent it, so a bad
+/// record means a broken parent, and running half a plan would be worse than not running.
+static void receive_tail(struct cs_plan *p) {
+    struct cs_tail h;
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    struct iovec iov = {&h, sizeof h};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    memset(&u, 0, sizeof u);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    long r;
+    do { r = SYS3(SYS_recvmsg, p->tail_sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
+    // EOF: the parent gave this sandbox up (or died); leave quietly.
+    if (r == 0) SYS1(SYS_exit_group, 0);
+    if (r < 0) fail(p, CS_STAGE_WARM, errno, 0);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+        fail(p, CS_STAGE_WARM, EPROTO, 1);
+    int stdin_fd;
+    memcpy(&stdin_fd, CMSG_DATA(c), sizeof stdin_fd);
+    if ((size_t)r < sizeof h && read_full(p->tail_sock, (char *)&h + r, sizeof h - (size_t)r) < 0)
+        fail(p, CS_STAGE_WARM, errno, 2);
+    if (h.magic != CS_TAIL_MAGIC || h.bytes > CS_TAIL_MAX || h.nrlimits < 0 || h.ncandidates < 0 || h.nargv < 1 ||
+        h.nenvp < 0 || h.nrules < 0 || h.nfilter < 0 || h.nfilter > 65535 || h.nrlimits > 64 || h.nrules > 4096)
+        fail(p, CS_STAGE_WARM, EPROTO, 3);
+    size_t ptrs = sizeof(char *) * ((size_t)h.ncandidates + (size_t)h.nargv + (size_t)h.nenvp + 3);
+    size_t extra = ptrs + sizeof(struct cs_landlock_rule) * (size_t)h.nrules + sizeof(struct cs_landlock) +
+                   sizeof(struct sock_fprog) + 64;
+    size_t size = ((size_t)h.bytes + 7) / 8 * 8 + extra;
+    long m = SYS6(SYS_mmap, 0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == -1) fail(p, CS_STAGE_WARM, errno, 4);
+    char *base = (char *)m;
+    if (read_full(p->tail_sock, base, h.bytes) < 0) fail(p, CS_STAGE_WARM, errno, 5);
+    char *at = base, *end = base + h.bytes;
+    size_t fixed = sizeof(struct cs_rlimit) * (size_t)h.nrlimits + sizeof(struct sock_filter) * (size_t)h.nfilter +
+                   sizeof(uint64_t) * (size_t)h.nrules;
+    if (fixed > h.bytes) fail(p, CS_STAGE_WARM, EPROTO, 6);
+    struct cs_rlimit *rl = (struct cs_rlimit *)at;
+    at += sizeof(struct cs_rlimit) * (size_t)h.nrlimits;
+    struct sock_filter *filter = (struct sock_filter *)at;
+    at += sizeof(struct sock_filter) * (size_t)h.nfilter;
+    uint64_t *access = (uint64_t *)at;
+    at += sizeof(uint64_t) * (size_t)h.nrules;
+    char **vec = (char **)(base + ((size_t)h.bytes + 7) / 8 * 8);
+    struct cs_landlock_rule *rules = (struct cs_landlock_rule *)(vec + h.ncandidates + h.nargv + h.nenvp + 3);
+    struct cs_landlock *ll = (struct cs_landlock *)(rules + h.nrules);
+    struct sock_fprog *fprog = (struct sock_fprog *)(ll + 1);
+    char *cwd = next_string(&at, end);
+    if (!cwd) fail(p, CS_STAGE_WARM, EPROTO, 7);
+    for (int i = 0; i < h.nrules; i++) {
+        rules[i].path = next_string(&at, end);
+        rules[i].access = access[i];
+        if (!rules[i].path) fail(p, CS_STAGE_WARM, EPROTO, 8);
+    }
+    char **cands = vec, **argv = vec + h.ncandidates + 1, **envp = argv + h.nargv + 1;
+    for (int i = 0; i < h.ncandidates; i++)
+        if (!(cands[i] = next_string(&at, end))) fail(p, CS_STAGE_WARM, EPROTO, 9);
+    for (int i = 0; i < h.nargv; i++)
+        if (!(argv[i] = next_string(&at, end))) fail(p, CS_STAGE_WARM, EPROTO, 10);
+    for (int i = 0; i < h.nenvp; i++)
+        if (!(envp[i] = next_string(&at, end))) fail(p, CS_STAGE_WARM, EPROTO, 11);
+    cands[h.ncandidates] = NULL;
+    argv[h.nargv] = NULL;
+    envp[h.nenvp] = NULL;
+    p->rlimits = rl;
+    p->nrlimits = h.nrlimits;
+    p->stdin_fd = stdin_fd;
+    p->cwd = cwd[0] ? cwd : NULL;
+    p->landlock = NULL;
+    if (h.has_landlock) {
+        ll->handled_fs = h.handled_fs;
+        ll->handled_net = h.handled_net;
+        ll->scoped = h.scoped;
+        ll->rules = rules;
+        ll->nrules = h.nrules;
+        p->landlock = ll;
+    }
+    p->seccomp = NULL;
+    if (h.has_seccomp) {
+        fprog->len = (unsigned short)h.nfilter;
+        fprog->filter = filter;
+        p->seccomp = fprog;
+    }
+    p->seccomp_flags = h.seccomp_flags;
+    p->send_diag = h.send_diag;
+    p->listener_by_number = h.listener_by_number;
+    p->exec_candidates = (const char *const *)cands;
+    p->ncandidates = h.ncandidates;
+    p->argv = argv;
+    p->envp = envp;
+    SYS1(SYS_close, p->tail_sock);
+    p->tail_sock = -1;
+}
+
 static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     if (p->sync_fd >= 0) {
         // Our copy of the write end must go, or a dead parent would never give us EOF.
@@ -493,6 +620,10 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     if (p->loopback_up && loopback_up() < 0) fail(p, CS_STAGE_LOOPBACK, errno, 0);
     if (p->bridge_sock >= 0 && p->nbridge > 0) open_bridge(p);
     if (p->build_root) build_root(p);
+    // Prepared ahead of its run: everything above is done; the run's part arrives here. The
+    // plan is this process's own copy (clone without CLONE_VM), so filling it in touches
+    // nothing of the parent's.
+    if (p->tail_sock >= 0) receive_tail((struct cs_plan *)p);
     if (p->use_init) {
         if (SYS0(SYS_setsid) < 0) fail(p, CS_STAGE_SETSID, errno, 0);
         init_main(p);

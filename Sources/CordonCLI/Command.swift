@@ -102,6 +102,13 @@ public enum CordonCommand {
             ctx.output.out("cordon \(version)\n")
             return ExitCode.success.rawValue
         }
+        if first == WarmRunner.name {
+            // Internal: started by `cordon serve --warm`, not listed in --help.
+            do { return try WarmRunner.main(Array(args.dropFirst()), ctx) } catch {
+                report(error, ctx)
+                return error.code.rawValue
+            }
+        }
         guard let cmd = commands.first(where: { $0.name == first }) else {
             let hint =
                 Suggest.closest(first, in: commands.map { $0.name }).map { "did you mean 'cordon \($0)'?" }

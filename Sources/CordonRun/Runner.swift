@@ -233,6 +233,7 @@ public final class Runner {
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
         }
+        PhaseTimer.shared.mark("monitor and anomaly watch ready")
         let recorder = recorder
         let observer = observer
         let terminal = TerminalState.save()
@@ -275,12 +276,15 @@ public final class Runner {
     }
 
     /// The sandbox's view: the workspace, the environment, and what it must never see.
-    func sandboxRequest() -> SandboxRequest {
+    func sandboxRequest() -> SandboxRequest { Self.sandboxRequest(request, bridge: proxy?.bridge) }
+
+    /// The same for a request before any Runner exists (a warm runner preparing its sandbox).
+    public static func sandboxRequest(_ request: RunRequest, bridge: ProxyBridge?) -> SandboxRequest {
         var req = SandboxRequest(
             argv: request.argv, policy: request.policy, workspace: request.workspace, cwd: request.startDirectory,
             hostEnvironment: request.hostEnvironment)
         req.envPass = request.envPass
-        req.proxyBridge = proxy?.bridge
+        req.proxyBridge = bridge
         req.pty = request.pty
         // cordon's own state is never visible to the command, even inside the workspace: the
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.

@@ -167,25 +167,35 @@ public enum Isolation {
             monitor: policy.monitor.enabled && !probe.disabled.contains("seccomp") && probe.seccompNotify() == 0)
     }
 
-    public static func run(
-        _ req: SandboxRequest, probe: Probe, output: OutputTargets = OutputTargets(),
-        monitor: NotificationHandler? = nil, notice: (String) -> Void, fallback: (IsolationLayers) -> Void = { _ in }
-    ) throws(SandboxError) -> RunOutcome {
+    /// What a run under this request will use, decided before anything is spawned: the seccomp
+    /// program, Landlock's ABI, cgroups, and whether to try namespaces. Warnings go to `notice`.
+    struct Choice {
+        var monitored: Bool
+        var actsFor: Bool
+        var program: SeccompProgram
+        var seccompOK: Bool
+        var abi: Int?
+        var cgroups: Bool
+        var useNS: Bool
+    }
+
+    static func choose(_ req: SandboxRequest, probe: Probe, monitored: Bool, notice: (String) -> Void)
+        throws(SandboxError) -> Choice
+    {
         let sb = req.policy.sandbox
-        var monitor = monitor
-        if monitor != nil && probe.seccompNotify() != 0 {
+        var monitored = monitored
+        if monitored && probe.seccompNotify() != 0 {
             notice(
                 "cordon: warning: seccomp user notification unavailable; execs inside the sandbox are not gated (only the command itself was)"
             )
-            monitor = nil
+            monitored = false
         }
-        let events = monitor == nil ? [] : (req.policy.monitor.events ?? MonitorEvents.all)
+        let events = !monitored ? [] : (req.policy.monitor.events ?? MonitorEvents.all)
         // Without pidfd_getfd cordon cannot make calls for the process: the filter then leaves
         // sendmsg alone (nobody could send it for the process), and connects are checked and
         // then continue, with the address race open. Said, not hidden.
-        let actsFor = monitor != nil && probe.takesDescriptors()
-        if let m = monitor, !actsFor {
-            m.cannotActForProcess()
+        let actsFor = monitored && probe.takesDescriptors()
+        if monitored && !actsFor {
             notice(
                 "cordon: warning: pidfd_getfd is refused here (a container's seccomp profile without CAP_SYS_PTRACE?): connects are checked and then made by the process itself, so a thread that rewrites the address after the check is not stopped, and sendmsg destinations are not seen"
             )
@@ -196,11 +206,6 @@ public enum Isolation {
         let seccompOK = !probe.disabled.contains("seccomp")
         PhaseTimer.shared.mark("seccomp compiled")
         let abi = probe.landlockABI()
-        let cg = probe.cgroups()
-        var useNS = sb.mode != .landlock && probe.namespacesUsable()
-        // Known before spawning: run_start already names the fallback layers, and
-        // `isolation_fallback` is for a refusal only clone itself revealed.
-        let knownUnusable = sb.mode != .landlock && !useNS
         if sb.require.contains("landlock") && abi == nil {
             throw SandboxError(
                 .landlock, "the policy requires Landlock (sandbox.require) but this kernel does not offer it")
@@ -208,6 +213,53 @@ public enum Isolation {
         if sb.require.contains("seccomp") && !seccompOK {
             throw SandboxError(.seccomp, "the policy requires seccomp (sandbox.require) but it is unavailable")
         }
+        return Choice(
+            monitored: monitored, actsFor: actsFor, program: program, seccompOK: seccompOK, abi: abi,
+            cgroups: probe.cgroups(), useNS: sb.mode != .landlock && probe.namespacesUsable())
+    }
+
+    /// The spawn plan for one attempt, with its private HOME owned by the sandbox's host uid.
+    static func plan(_ req: SandboxRequest, _ c: Choice, namespaces: Bool) throws(SandboxError) -> SpawnPlan {
+        var plan = try build(
+            req, namespaces: namespaces, abi: c.abi, program: c.seccompOK ? c.program : nil,
+            cgroups: c.cgroups && namespaces)
+        if let home = req.home { PrivateHome.own(home, uid: plan.hostUID, gid: plan.hostGID) }
+        plan.takesListener = c.actsFor
+        return plan
+    }
+
+    /// A sandbox made now for later runs of this request's shape (`cordon serve --warm`), or
+    /// nil when this machine would not run it with namespaces (a run then clones as usual).
+    public static func prepare(_ req: SandboxRequest, probe: Probe, monitored: Bool, notice: (String) -> Void)
+        throws(SandboxError) -> PreparedSandbox?
+    {
+        let c = try choose(req, probe: probe, monitored: monitored, notice: notice)
+        guard c.useNS, c.seccompOK || !c.monitored else { return nil }
+        var req = req
+        let home = try PrivateHome.make(req, copying: false)
+        req.home = home.path
+        do throws(SandboxError) {
+            return try PreparedSandbox.prepare(plan(req, c, namespaces: true), monitored: c.monitored)
+        } catch {
+            home.remove()
+            throw error
+        }
+    }
+
+    public static func run(
+        _ req: SandboxRequest, probe: Probe, output: OutputTargets = OutputTargets(),
+        monitor: NotificationHandler? = nil, notice: (String) -> Void, fallback: (IsolationLayers) -> Void = { _ in }
+    ) throws(SandboxError) -> RunOutcome {
+        let sb = req.policy.sandbox
+        let c = try choose(req, probe: probe, monitored: monitor != nil, notice: notice)
+        let monitor = c.monitored ? monitor : nil
+        if let m = monitor, !c.actsFor { m.cannotActForProcess() }
+        let seccompOK = c.seccompOK
+        let abi = c.abi
+        var useNS = c.useNS
+        // Known before spawning: run_start already names the fallback layers, and
+        // `isolation_fallback` is for a refusal only clone itself revealed.
+        let knownUnusable = sb.mode != .landlock && !useNS
         while true {
             if !useNS {
                 if sb.network == .domains {
@@ -232,15 +284,14 @@ public enum Isolation {
             // A private HOME with the caller's harmless configuration (PrivateHome), made
             // for this attempt and removed after it.
             var req = req
-            let home = try PrivateHome.make(req)
+            // A prepared sandbox's HOME (still empty) is this run's, so that its mounts, and
+            // its key, are the ones the sandbox was made with.
+            let home = try PrivateHome.make(req, into: useNS ? PreparedSandbox.standing?.home : nil)
             defer { home.remove() }
             req.home = home.path
-            var plan = try build(
-                req, namespaces: useNS, abi: abi, program: seccompOK ? program : nil, cgroups: cg && useNS)
-            PrivateHome.own(home.path, uid: plan.hostUID, gid: plan.hostGID)
+            var plan = try plan(req, c, namespaces: useNS)
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
-            plan.takesListener = actsFor
             PhaseTimer.shared.mark("plan built")
             if !useNS && sb.mode == .landlock {
                 notice(

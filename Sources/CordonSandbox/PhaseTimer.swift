@@ -21,4 +21,11 @@ public final class PhaseTimer: @unchecked Sendable {
         var s = line
         s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
+
+    /// A line of its own under CORDON_DEBUG_TIMING (why a phase took the path it did).
+    public func note(_ text: String) {
+        guard enabled else { return }
+        var s = "cordon: timing: " + text + "\n"
+        s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
 }

@@ -16,14 +16,23 @@ public struct PrivateHome: Sendable {
     public var copied: [String] = []
     public var skipped: [(String, String)] = []
 
-    /// Creates the directory (0700, in the host's /tmp) and copies what the policy lists.
-    static func make(_ req: SandboxRequest) throws(SandboxError) -> PrivateHome {
-        var template = Array("/tmp/cordon-home-XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else {
-            throw SandboxError(.setup("mkdtemp /tmp/cordon-home-XXXXXX"), errno: .current)
+    /// Creates the directory (0700, in the host's /tmp), or takes `existing` (a prepared
+    /// sandbox's, made empty by this process), and copies what the policy lists unless
+    /// `copying` is false (a sandbox prepared before its caller is known).
+    static func make(_ req: SandboxRequest, into existing: String? = nil, copying: Bool = true)
+        throws(SandboxError) -> PrivateHome
+    {
+        var home: PrivateHome
+        if let e = existing {
+            home = PrivateHome(path: e)
+        } else {
+            var template = Array("/tmp/cordon-home-XXXXXX".utf8CString)
+            guard let p = mkdtemp(&template) else {
+                throw SandboxError(.setup("mkdtemp /tmp/cordon-home-XXXXXX"), errno: .current)
+            }
+            home = PrivateHome(path: String(cString: p))
         }
-        var home = PrivateHome(path: String(cString: p))
-        guard let callerHome = req.hostEnvironment["HOME"].flatMap(PathTools.real) else { return home }
+        guard copying, let callerHome = req.hostEnvironment["HOME"].flatMap(PathTools.real) else { return home }
         let hidden = (req.policy.sandbox.filesystem.hide + req.hide).compactMap { h -> String? in
             guard let e = PathTools.expandHome(h, home: callerHome) else { return nil }
             return PathTools.real(e) ?? PathTools.normalize(e)

@@ -55,11 +55,22 @@ public enum Sandbox {
         var plan = plan
         plan.layers.monitor = plan.monitor != nil
         let start = monotonicNow()
-        let attachments = try prepareAttachments(&plan, notice: notice)
-        // The child holds its own copies from clone on; ours go whatever spawn's outcome.
-        defer { attachments.close() }
-        let terminal = plan.pty ? try PseudoTerminal(caller: stdinFD) : nil
-        var child = try spawn(plan, stdinFD: terminal?.slave ?? stdinFD, attachments: attachments)
+        var child: Child
+        var terminal: PseudoTerminal? = nil
+        if let warm = PreparedSandbox.claim(plan) {
+            // Made before this run for the same fixed part (PreparedSandbox.key): its ids were
+            // decided, and its notices given, when it was made.
+            plan.hostUID = warm.hostUID
+            plan.hostGID = warm.hostGID
+            for n in warm.notices { notice(n) }
+            child = try spawnPrepared(plan, warm, stdinFD: stdinFD)
+        } else {
+            let attachments = try prepareAttachments(&plan, notice: notice)
+            // The child holds its own copies from clone on; ours go whatever spawn's outcome.
+            defer { attachments.close() }
+            terminal = plan.pty ? try PseudoTerminal(caller: stdinFD) : nil
+            child = try spawn(plan, stdinFD: terminal?.slave ?? stdinFD, attachments: attachments)
+        }
         if let t = terminal {
             // The command's output comes out of the master; its stdout pipe carries nothing.
             close(child.stdoutR)
@@ -120,6 +131,9 @@ public enum Sandbox {
         var notifyParent: Int32 = -1, notifyChild: Int32 = -1
         /// The child sends the proxy's listening sockets over this one; -1 without a bridge.
         var bridgeParent: Int32 = -1, bridgeChild: Int32 = -1
+
+        /// No channel: for a plan whose channels a prepared sandbox already holds.
+        init() {}
 
         /// Opens every channel, or none: a failure closes what was already opened.
         init(monitor: Bool, bridge: Bool = false) throws(SandboxError) {
@@ -216,6 +230,30 @@ public enum Sandbox {
         return child
     }
 
+    /// Hands the run's part of the plan to a prepared sandbox, then waits, as spawn does, until
+    /// the command runs; on failure the sandbox is killed and everything held for it closed.
+    static func spawnPrepared(_ plan: SpawnPlan, _ warm: PreparedSandbox, stdinFD: Int32) throws(SandboxError)
+        -> Child
+    {
+        var child = warm.child
+        var notify = warm.notifyParent
+        let r = withCPlan(plan, Channels(), stdinFD: stdinFD, attachments: Attachments()) { p in
+            cs_tail_send(warm.tailSock, p, stdinFD)
+        }
+        close(warm.tailSock)
+        PhaseTimer.shared.mark("prepared sandbox handed over")
+        do throws(SandboxError) {
+            if r < 0 { throw SandboxError(.setup("send the run to the prepared sandbox"), errno: Errno(-r)) }
+            try awaitExec(plan, &child, errR: warm.errR, notify: &notify)
+        } catch {
+            abort(child, errR: warm.errR, notify: notify)
+            throw error
+        }
+        if notify >= 0 { close(notify) }
+        close(warm.errR)
+        return child
+    }
+
     /// The proxy's listening sockets from the child (sent right after it brought up `lo`). The
     /// parent's copy of the child's end goes first, so a child that died before sending gives
     /// EOF here; its own error record, read next by awaitExec, then names the real stage.
@@ -260,9 +298,30 @@ public enum Sandbox {
     /// The flat C plan from the Swift one, then clone3 with every signal blocked. Returns the
     /// pid and pidfd, or -errno as the pid. Every pointer in the C plan lives in `arena` (and
     /// the filter buffer), which outlive `cs_spawn`: the child reads them before it execs.
-    static func clone(_ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, attachments: Attachments) -> (Int32, Int32) {
+    static func clone(
+        _ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, attachments: Attachments, tailSock: Int32 = -1
+    ) -> (Int32, Int32) {
+        withCPlan(plan, ch, stdinFD: stdinFD, attachments: attachments, tailSock: tailSock) { p in
+            // All signals blocked across clone: a handler must never run in the child before it
+            // resets its mask, and the child inherits the blocked set it then waits on (init).
+            let old = UnsafeMutableRawPointer.allocate(byteCount: cs_sigset_size(), alignment: 8)
+            defer { old.deallocate() }
+            _ = cs_sigfillset_block(old)
+            var pidfd: Int32 = -1
+            let pid = cs_spawn(p, &pidfd)
+            _ = cs_sigmask_restore(old)
+            return (pid, pidfd)
+        }
+    }
+
+    /// The C plan, with its filter, alive for the duration of `body`.
+    static func withCPlan<T>(
+        _ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, attachments: Attachments, tailSock: Int32 = -1,
+        _ body: (UnsafePointer<cs_plan>) -> T
+    ) -> T {
         let a = CArena()
         var p = cPlan(plan, ch, stdinFD: stdinFD, arena: a, attachments: attachments)
+        p.tail_sock = tailSock
         var filter: [sock_filter] = plan.seccomp?.instructions ?? []
         let fprog = a.allocate(sock_fprog.self, count: 1)
         return filter.withUnsafeMutableBufferPointer { buf in
@@ -270,15 +329,7 @@ public enum Sandbox {
                 fprog.pointee = sock_fprog(len: UInt16(buf.count), filter: buf.baseAddress)
                 p.seccomp = UnsafePointer(fprog)
             }
-            // All signals blocked across clone: a handler must never run in the child before it
-            // resets its mask, and the child inherits the blocked set it then waits on (init).
-            let old = UnsafeMutableRawPointer.allocate(byteCount: cs_sigset_size(), alignment: 8)
-            defer { old.deallocate() }
-            _ = cs_sigfillset_block(old)
-            var pidfd: Int32 = -1
-            let pid = withUnsafePointer(to: &p) { cs_spawn($0, &pidfd) }
-            _ = cs_sigmask_restore(old)
-            return (pid, pidfd)
+            return withUnsafePointer(to: &p) { body($0) }
         }
     }
 
@@ -288,6 +339,7 @@ public enum Sandbox {
         _ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, arena a: CArena, attachments: Attachments = Attachments()
     ) -> cs_plan {
         var p = cs_plan()
+        p.tail_sock = -1
         if plan.layers.namespaces {
             p.clone_flags = UInt64(
                 CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS

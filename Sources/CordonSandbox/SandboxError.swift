@@ -43,6 +43,7 @@ public struct ChildStage: RawRepresentable, Sendable, Hashable {
         case CS_STAGE_EXEC: "execve"
         case CS_STAGE_CLONE: "clone3"
         case CS_STAGE_BRIDGE: "proxy bridge (listen on the sandbox's loopback)"
+        case CS_STAGE_WARM: "prepared sandbox (receive the run)"
         default: "stage \(rawValue)"
         }
     }

@@ -9,6 +9,7 @@ import CSandbox
 import CordonBase
 import CordonPolicy
 import Glibc
+import Synchronization
 
 public enum SeccompCache {
     static let format = "cordon-bpf-v2"
@@ -38,12 +39,21 @@ public enum SeccompCache {
             format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + messages + "\0" + text)
         let dir = directory(environment)
         let path = dir.map { $0 + "/seccomp-" + key + ".bpf" }
-        if let path, let cached = read(path) { return cached }
+        // A warm runner compiles or reads it once when it prepares, and its run asks again.
+        if let m = memo.withLock({ $0[key] }) { return m }
+        if let path, let cached = read(path) {
+            memo.withLock { $0[key] = cached }
+            return cached
+        }
         let program = try SeccompCompiler.compile(
             try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor, network: network))
         if let dir, let path { store(program, dir: dir, path: path) }
+        memo.withLock { $0[key] = program }
         return program
     }
+
+    /// Programs this process already has, by key.
+    static let memo = Mutex<[String: SeccompProgram]>([:])
 
     static func read(_ path: String) -> SeccompProgram? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)

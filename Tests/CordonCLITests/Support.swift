@@ -68,14 +68,15 @@ final class Workspace {
     }
 
     /// `cordon run --workspace WS [extra] -- ARGS` from inside the workspace.
-    func run(_ args: [String], options: [String] = [], env: [String: String]? = nil, limit: Double = 60) throws
-        -> Result
-    {
+    func run(
+        _ args: [String], options: [String] = [], env: [String: String]? = nil, stdin: String? = nil, limit: Double = 60
+    ) throws -> Result {
         // Without a terminal a run queues approvals and waits for a person (up to 15 minutes);
         // these tests expect the refusal, so they ask for it unless they chose a mode.
         let approval = options.contains("--approval") ? [] : ["--approval", "deny"]
         return try Shell.cordon(
-            ["run", "--workspace", path] + approval + options + ["--"] + args, cwd: path, env: env, limit: limit)
+            ["run", "--workspace", path] + approval + options + ["--"] + args, cwd: path, env: env, stdin: stdin,
+            limit: limit)
     }
 }
 

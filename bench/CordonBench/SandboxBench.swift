@@ -7,9 +7,23 @@ enum SandboxBench {
     static func main(_ args: [String]) -> Int32 {
         guard let (runs, cordon) = options(args, runs: 300) else { return 1 }
         let bwrap = ["/usr/bin/bwrap", "/bin/bwrap"].first { (p: String) in access(p, X_OK) == 0 }
+        // Evidence of the direct runs and of the warm ones in separate directories: only the
+        // second has a `cordon serve` (and its warm.sock), started here and stopped at the end.
+        guard let direct = tempDirectory(), let warmDir = tempDirectory() else { return 1 }
+        defer { for d in [direct, warmDir] { _ = system("rm -rf '\(d)'") } }
+        guard let server = startServer(cordon, logDirectory: warmDir) else {
+            print("cordon serve did not start")
+            return 1
+        }
+        defer {
+            kill(server, SIGTERM)
+            var st: Int32 = 0
+            waitpid(server, &st, 0)
+        }
         var cases: [(String, [String])] = [
             ("bare /bin/true", ["/bin/true"]),
-            ("cordon run -- /bin/true", [cordon, "run", "--", "/bin/true"]),
+            ("cordon run -- /bin/true", [cordon, "run", "--log-dir", direct, "--", "/bin/true"]),
+            ("cordon run, cordon serve running", [cordon, "run", "--log-dir", warmDir, "--", "/bin/true"]),
         ]
         if let b = bwrap {
             cases.append(
@@ -46,12 +60,42 @@ enum SandboxBench {
             medians.append(med)
             print(c.0.padded(34) + fmt(med * 1000).padded(11) + fmt(p90 * 1000).padded(9) + fmt(mn * 1000))
         }
-        if medians.count == 3 {
-            print("cordon / bwrap median ratio: \(fmt(medians[1] / medians[2])) (budget <= 0.80)")
+        if medians.count == 4 {
+            print("cordon / bwrap median ratio: \(fmt(medians[1] / medians[3])) (budget <= 1.20)")
+            print("cordon with serve / bwrap median ratio: \(fmt(medians[2] / medians[3])) (budget <= 0.80)")
         } else {
             print("bubblewrap not installed: no ratio (apt-get install bubblewrap)")
         }
         return 0
+    }
+
+    static func tempDirectory() -> String? {
+        var t = Array("/tmp/cordon-bench-XXXXXX".utf8CString)
+        guard let p = mkdtemp(&t) else { return nil }
+        return String(cString: p)
+    }
+
+    /// `cordon serve --warm 2` for the log directory, once its warm socket is there.
+    static func startServer(_ cordon: String, logDirectory: String) -> pid_t? {
+        var fa = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fa)
+        defer { posix_spawn_file_actions_destroy(&fa) }
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0)
+        let argv = [cordon, "serve", "--log-dir", logDirectory, "--warm", "2"]
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, cordon, &fa, nil, &cargs, environ) == 0 else { return nil }
+        for _ in 0..<100 {
+            if access(logDirectory + "/warm.sock", F_OK) == 0 {
+                usleep(300_000)  // the first runners prepare their sandboxes
+                return pid
+            }
+            usleep(20_000)
+        }
+        kill(pid, SIGTERM)
+        return nil
     }
 
     /// `--runs N` and `--cordon PATH` (default: the static release build), shared by the
@@ -90,6 +134,8 @@ enum SandboxBench {
         var fa = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
         defer { posix_spawn_file_actions_destroy(&fa) }
+        // No terminal on stdin: `cordon run` uses a warm runner only without one.
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0)
         var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]

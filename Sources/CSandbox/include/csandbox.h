@@ -76,7 +76,7 @@ enum cs_stage {
     CS_STAGE_ENTER_ROOT, CS_STAGE_SPAWN_WORKER, CS_STAGE_RLIMIT, CS_STAGE_STDIO,
     CS_STAGE_CLOSE_RANGE, CS_STAGE_SETGROUPS, CS_STAGE_SETGID, CS_STAGE_SETUID, CS_STAGE_CAPS,
     CS_STAGE_NO_NEW_PRIVS, CS_STAGE_SIGNALS, CS_STAGE_CHDIR, CS_STAGE_LANDLOCK, CS_STAGE_SECCOMP,
-    CS_STAGE_EXEC, CS_STAGE_CLONE, CS_STAGE_BRIDGE,
+    CS_STAGE_EXEC, CS_STAGE_CLONE, CS_STAGE_BRIDGE, CS_STAGE_WARM,
 };
 
 /// Listening sockets the child opens on its own loopback for cordon's proxy (at most this many).
@@ -142,7 +142,42 @@ struct cs_plan {
     int32_t ncandidates;
     char *const *argv;
     char *const *envp;
+    // A prepared sandbox (`cordon serve --warm`): after building its root the child waits on
+    // this unix socket for the run's part of the plan (struct cs_tail and stdin, sent by
+    // cs_tail_send) and only then starts init and the worker. -1: the plan is complete.
+    int32_t tail_sock;
 };
+
+/// The part of a plan that belongs to one run, sent to a prepared sandbox: this header, then
+/// `bytes` of payload: rlimits[nrlimits], filter[nfilter], the rules' access masks (uint64),
+/// then NUL-terminated strings: cwd ("" for none), the rules' paths, the exec candidates,
+/// argv, envp. Everything else (namespaces, ids, mounts, the channels) was fixed when the
+/// sandbox was prepared, and the parent only hands over a sandbox whose fixed part equals the
+/// run's (PreparedSandbox.key).
+struct cs_tail {
+    uint32_t magic;
+    uint32_t bytes;
+    int32_t nrlimits, ncandidates, nargv, nenvp, nrules, nfilter;
+    int32_t has_landlock, has_seccomp, send_diag, listener_by_number;
+    uint32_t seccomp_flags, reserved;
+    uint64_t handled_fs, handled_net, scoped;
+};
+enum { CS_TAIL_MAGIC = 0x4c545343u, CS_TAIL_MAX = 64 << 20 };
+
+/// Sends the run's part of `plan` and `stdin_fd` (SCM_RIGHTS) to a prepared sandbox's
+/// tail_sock. Parent side (allocates). 0 or -errno (E2BIG past CS_TAIL_MAX).
+int cs_tail_send(int sock, const struct cs_plan *plan, int stdin_fd);
+
+/// The warm runner's handoff (`cordon run` -> a runner of `cordon serve --warm`): at most this
+/// many descriptors per message.
+enum { CS_MAX_PASSED = 8 };
+/// Sends `len` bytes on a stream socket, the first chunk carrying `fds` (SCM_RIGHTS). 0 or -errno.
+int cs_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds);
+/// One recvmsg: bytes read (0 at EOF) or -errno; the descriptors that came with it, close-on-exec,
+/// in fds (*nfds of them; any beyond maxfds are closed). A truncated control message is -EPROTO.
+long cs_recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds);
+/// SO_PEERCRED: the connected peer's pid and uid (as of connect).
+int cs_peer_cred(int sock, int32_t *pid, uint32_t *uid);
 
 /// clone3 + the child's whole life until execve. Returns the child's pid (and its pidfd in
 /// *pidfd) in the parent, or -errno. Call with all signals blocked; the child resets them.

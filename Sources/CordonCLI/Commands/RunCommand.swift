@@ -59,6 +59,8 @@ enum RunCommand: Subcommand {
 
     static func run(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
         PhaseTimer.shared.mark("start")
+        // `cordon serve --warm` keeps runners with a sandbox ready: hand the run to one.
+        if !WarmRunner.isRunner, let code = WarmClient.run(args, ctx) { return code }
         let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
         let request = try self.request(parsed, ctx)
         let printer = StderrObserver(ctx.output)

@@ -51,6 +51,10 @@ enum ServeCommand: Subcommand {
                     .value("threads", "N", "worker threads, each with its own event loop (default 2)"),
                     .value("max-body", "BYTES", "largest request body (default 1048576; larger: 413)"),
                     .value("timeout", "SECONDS", "per-connection read/write timeout (default 30)"),
+                    .value(
+                        "warm", "N",
+                        "keep N sandboxes prepared for 'cordon run' on LOG_DIR/warm.sock (default 1; 0: off)"),
+                    .value("warm-max-age", "SECONDS", "replace a prepared sandbox after this long (default 300)"),
                     RequestInput.sandboxedOption,
                 ]
             )
@@ -112,6 +116,21 @@ enum ServeCommand: Subcommand {
         } catch {
             throw CLIError(.runnerFailed, "serve: \(error)", hint: "is another cordon serve running?")
         }
+        let warm = try number(parsed, "warm", default: 1, range: 0...16)
+        let pool =
+            warm == 0
+            ? nil
+            : WarmPool(
+                size: warm, policy: parsed.value("policy").map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 },
+                logDirectory: dir.path, maxAge: try number(parsed, "warm-max-age", default: 300, range: 1...86_400),
+                output: ctx.output)
+        if let pool {
+            do throws(SystemError) { try pool.start() } catch {
+                throw CLIError(.runnerFailed, "serve: warm runners: \(error)", hint: "is another cordon serve running?")
+            }
+            ctx.output.err("cordon serve: \(warm) warm sandbox(es) for 'cordon run' on unix:\(pool.socketPath)\n")
+        }
+        defer { pool?.stop() }
         let server = HTTPServer(listener: fd, limits: limits)
         SignalStop.start(server, set)
         do throws(SystemError) { try server.run(handlers: routes) } catch {

@@ -1,0 +1,118 @@
+// The handoff between `cordon run` and a warm runner of `cordon serve --warm` (docs/serve.md,
+// "Warm start"), over the server's unix socket LOG_DIR/warm.sock:
+//   run -> runner:  "CWR1", argc, envc, payload bytes (u32 each, little-endian), with SCM_RIGHTS
+//                   [stdin, stdout, stderr, the caller's directory (O_PATH)]; then the payload:
+//                   argc + envc NUL-terminated strings (argv from "run" on, then environ).
+//   runner -> run:  'D' (declined: nothing ran, run directly), or 'A' (accepted: the run starts)
+//                   followed by 'S' and the exit status (i32) once the run has ended.
+import CSandbox
+import CordonBase
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+enum WarmHandoff {
+    static let magic: [UInt8] = Array("CWR1".utf8)
+    static let headerSize = 16
+    /// Largest payload accepted: far above ARG_MAX (2 MiB of argv and environment together).
+    static let maxPayload = 16 << 20
+    static let socketName = "warm.sock"
+
+    /// The request's bytes: header and payload.
+    static func encode(argv: [String], environment: [String]) -> [UInt8] {
+        var payload: [UInt8] = []
+        for s in argv + environment {
+            payload += s.utf8
+            payload.append(0)
+        }
+        var out = magic
+        for v in [UInt32(argv.count), UInt32(environment.count), UInt32(payload.count)] {
+            withUnsafeBytes(of: v.littleEndian) { out += $0 }
+        }
+        return out + payload
+    }
+
+    /// Reads one request; nil when it is malformed or the peer went away (nothing then runs).
+    static func receive(_ fd: Int32) -> (argv: [String], environment: [String], fds: [Int32])? {
+        var header = [UInt8](repeating: 0, count: headerSize)
+        var fds = [Int32](repeating: -1, count: Int(CS_MAX_PASSED))
+        var nfds: Int32 = 0
+        let n = header.withUnsafeMutableBytes { cs_recv_with_fds(fd, $0.baseAddress, headerSize, &fds, 4, &nfds) }
+        let got = Array(fds.prefix(Int(max(nfds, 0))))
+        func reject() -> (argv: [String], environment: [String], fds: [Int32])? {
+            for f in got { close(f) }
+            return nil
+        }
+        guard n > 0, nfds == 4 else { return reject() }
+        guard readFull(fd, &header, from: n), Array(header.prefix(4)) == magic else { return reject() }
+        func word(_ at: Int) -> Int {
+            Int(
+                UInt32(header[at]) | UInt32(header[at + 1]) << 8 | UInt32(header[at + 2]) << 16 | UInt32(header[at + 3])
+                    << 24)
+        }
+        let argc = word(4)
+        let envc = word(8)
+        let size = word(12)
+        guard argc >= 1, size <= maxPayload, argc + envc <= size else { return reject() }
+        var payload = [UInt8](repeating: 0, count: size)
+        guard readFull(fd, &payload, from: 0) else { return reject() }
+        var strings: [String] = []
+        var start = 0
+        for i in 0..<size where payload[i] == 0 {
+            strings.append(String(decoding: payload[start..<i], as: UTF8.self))
+            start = i + 1
+        }
+        guard start == size, strings.count == argc + envc else { return reject() }
+        return (Array(strings.prefix(argc)), Array(strings.dropFirst(argc)), got)
+    }
+
+    static func readFull(_ fd: Int32, _ buf: inout [UInt8], from: Int) -> Bool {
+        var off = from
+        while off < buf.count {
+            let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress! + off, $0.count - off) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { return false }
+            off += r
+        }
+        return true
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var off = 0
+        while off < bytes.count {
+            let r = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + off, $0.count - off, Int32(MSG_NOSIGNAL)) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { return false }
+            off += r
+        }
+        return true
+    }
+
+    /// Whether two paths name the same file (for /proc links: the same binary or namespace).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat()
+        var y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
+    /// Whether the peer of a connected unix socket is this user's cordon, running this same
+    /// binary in this process's user, pid and mount namespaces: never a process inside a
+    /// sandbox (a command there could bind a socket at this path in a directory it can write)
+    /// nor another user's. Returns the peer's pid, or why not.
+    struct Untrusted: Error { var why: String }
+
+    static func trustedPeer(_ fd: Int32) -> Result<Int32, Untrusted> {
+        var pid: Int32 = 0
+        var uid: UInt32 = 0
+        guard cs_peer_cred(fd, &pid, &uid) == 0, pid > 0 else { return .failure(Untrusted(why: "no peer credentials")) }
+        guard uid == geteuid() else { return .failure(Untrusted(why: "its owner is uid \(uid), not \(geteuid())")) }
+        for ns in ["user", "pid", "mnt"] where !sameFile("/proc/\(pid)/ns/\(ns)", "/proc/self/ns/\(ns)") {
+            return .failure(Untrusted(why: "it runs in another \(ns) namespace"))
+        }
+        guard sameFile("/proc/\(pid)/exe", "/proc/self/exe") else {
+            return .failure(Untrusted(why: "it runs another cordon binary (restart cordon serve after an upgrade)"))
+        }
+        return .success(pid)
+    }
+}

@@ -1,0 +1,152 @@
+// `cordon serve --warm N`: keeps N warm runners (WarmRunner) waiting on LOG_DIR/warm.sock, each
+// with a sandbox prepared, and starts a new one as soon as one takes a caller or ends. The
+// runners are separate processes (this one is multi-threaded; the sandbox's parent must be the
+// process that monitors it), started from this binary with the server's policy and directory.
+import CSandbox
+import CordonBase
+import CordonServe
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+final class WarmPool: @unchecked Sendable {
+    let size: Int
+    let runnerArgs: [String]
+    let socketPath: String
+    let output: OutputSink
+    private var listener: Int32 = -1
+    /// Runners waiting for a caller: pid and the read end of their report pipe.
+    private var idle: [(pid: pid_t, report: Int32)] = []
+    /// Every runner not yet reaped (busy ones included).
+    private var live: Set<pid_t> = []
+    private let stopping = Atomic<Bool>(false)
+    private var thread = pthread_t()
+    private var failures = 0
+
+    init(size: Int, policy: String?, logDirectory: String, maxAge: Int, output: OutputSink) {
+        self.size = size
+        var args = [WarmRunner.name, "--log-dir", logDirectory, "--max-age", String(maxAge)]
+        if let p = policy { args += ["--policy", p] }
+        runnerArgs = args
+        socketPath = logDirectory + "/" + WarmHandoff.socketName
+        self.output = output
+    }
+
+    func start() throws(SystemError) {
+        listener = try Listener.unix(socketPath)
+        // Non-blocking: every runner polls the same socket, and the one that loses a race for a
+        // connection must get EAGAIN from accept, not sleep in it past its max-age.
+        _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
+        refill()
+        let me = Unmanaged.passRetained(self).toOpaque()
+        _ = pthread_create(
+            &thread, nil,
+            { arg in
+                guard let arg else { return nil }
+                let pool = Unmanaged<WarmPool>.fromOpaque(arg).takeRetainedValue()
+                pool.watch()
+                return nil
+            }, me)
+    }
+
+    /// Stops starting runners, ends the idle ones (their prepared sandboxes die with them), and
+    /// removes the socket. Runners with a caller finish that run.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        pthread_join(thread, nil)
+        for r in idle {
+            kill(r.pid, SIGTERM)
+            close(r.report)
+        }
+        for pid in live {
+            var st: Int32 = 0
+            if idle.contains(where: { $0.pid == pid }) { waitpid(pid, &st, 0) }
+        }
+        close(listener)
+        unlink(socketPath)
+    }
+
+    private func watch() {
+        while !stopping.load(ordering: .relaxed) {
+            var fds = idle.map { pollfd(fd: $0.report, events: Int16(POLLIN), revents: 0) }
+            let r = poll(&fds, nfds_t(fds.count), 200)
+            if r > 0 {
+                var still: [(pid: pid_t, report: Int32)] = []
+                for (i, runner) in idle.enumerated() {
+                    guard fds[i].revents != 0 else {
+                        still.append(runner)
+                        continue
+                    }
+                    var b: UInt8 = 0
+                    let took = read(runner.report, &b, 1) == 1
+                    close(runner.report)
+                    if took {
+                        failures = 0
+                    } else {
+                        // Ended without a caller: its max-age passed (normal), or it failed to
+                        // start (then it said why on this server's stderr).
+                        failures += 1
+                    }
+                }
+                idle = still
+            }
+            reap()
+            if failures >= 3 {
+                // Runners that keep failing are not restarted in a tight loop.
+                let pause = UInt32(min(1 << min(failures - 3, 5), 30))
+                output.err("cordon serve: warm runners keep ending without a caller; next try in \(pause) s\n")
+                sleep(pause)
+            }
+            if !stopping.load(ordering: .relaxed) { refill() }
+        }
+    }
+
+    private func reap() {
+        for pid in live {
+            var st: Int32 = 0
+            if waitpid(pid, &st, WNOHANG) == pid { live.remove(pid) }
+        }
+    }
+
+    private func refill() {
+        while idle.count < size {
+            guard let r = spawnRunner() else {
+                failures += 1
+                return
+            }
+            idle.append(r)
+            live.insert(r.pid)
+        }
+    }
+
+    private func spawnRunner() -> (pid: pid_t, report: Int32)? {
+        var p: [Int32] = [-1, -1]
+        guard cs_pipe_cloexec(&p) == 0 else { return nil }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, listener, WarmRunner.listenFD)
+        posix_spawn_file_actions_adddup2(&actions, p[1], WarmRunner.reportFD)
+        _ = cs_spawn_closefrom(&actions, WarmRunner.reportFD + 1)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        // This server blocks its signals for its sigwait thread; a runner must not inherit that.
+        SpawnAttributes.resetSignals(&attr)
+        var cargs = (["cordon"] + runnerArgs).map { strdup($0) } + [nil]
+        defer { for a in cargs { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/proc/self/exe", &actions, &attr, &cargs, environ)
+        close(p[1])
+        guard rc == 0 else {
+            close(p[0])
+            output.err("cordon serve: cannot start a warm runner: \(Errno(rc))\n")
+            return nil
+        }
+        return (pid, p[0])
+    }
+}

@@ -1,0 +1,175 @@
+// A warm runner (`cordon serve --warm N` starts N): a cordon process that prepares one sandbox
+// for the server's policy and directory (PreparedSandbox), then waits for one `cordon run` on
+// the server's warm.sock. It takes the caller's command line, environment, directory and stdio,
+// runs `cordon run` exactly as the caller would have (same parsing, gate, evidence, monitor),
+// using the prepared sandbox when the run's fixed part matches it, reports the exit status and
+// exits. Single use: one run per runner, one runner per run.
+//
+// Started with the listening socket as fd 3 (non-blocking, shared by all runners) and a pipe to
+// the server as fd 4 (one byte when this runner has taken a caller, so the server starts the
+// next one).
+import CSandbox
+import CordonBase
+import CordonGate
+import CordonPolicy
+import CordonRun
+import CordonSandbox
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+enum WarmRunner {
+    static let name = "warm-runner"
+    static let listenFD: Int32 = 3
+    static let reportFD: Int32 = 4
+    static let options: [OptionSpec] = [
+        .value("policy", "FILE", ""), .value("log-dir", "DIR", ""), .value("max-age", "SECONDS", ""),
+    ]
+
+    /// Set in a runner: its `run` is the caller's, never handed on again.
+    nonisolated(unsafe) static var isRunner = false
+
+    static func main(_ args: [String], _ ctx: Context) throws(CLIError) -> Int32 {
+        isRunner = true
+        let parsed = try ArgumentParser.parse(args, options: options, command: name)
+        var st = stat()
+        guard fstat(listenFD, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK, fstat(reportFD, &st) == 0 else {
+            throw .usage("warm-runner is started by 'cordon serve --warm', with its socket as fd 3", command: "serve")
+        }
+        let maxAge = Double(parsed.value("max-age") ?? "") ?? 300
+        PolicyMemo.enabled = true
+        prepare(parsed, ctx)
+        defer { abandonPrepared() }
+        guard let conn = accept(until: Sandbox.monotonicNow() + maxAge) else { return 0 }
+        PhaseTimer.shared.mark("warm runner: caller accepted")
+        close(listenFD)
+        var one: UInt8 = 1
+        _ = write(reportFD, &one, 1)
+        close(reportFD)
+        defer { close(conn) }
+        if case .failure(let e) = WarmHandoff.trustedPeer(conn) {
+            let why = e.why
+            ctx.output.err("cordon serve: warm runner \(getpid()): refused a caller: \(why)\n")
+            return 0
+        }
+        guard let req = WarmHandoff.receive(conn) else { return 0 }
+        let env = req.environment
+        guard req.argv.first == "run", cordonVariables(env) == cordonVariables(ctx.environment.map { "\($0)=\($1)" })
+        else {
+            // CORDON_* settings (CORDON_DISABLE, ...) differ from this runner's: they change what
+            // was prepared and probed, so the caller runs directly.
+            for f in req.fds { close(f) }
+            _ = WarmHandoff.writeAll(conn, [UInt8(ascii: "D")])
+            return 0
+        }
+        guard WarmHandoff.writeAll(conn, [UInt8(ascii: "A")]) else { return 0 }
+        // The caller's stdio and directory become this process's, and its environment replaces
+        // this one's: from here on this process is the caller's `cordon run`.
+        for i in 0..<3 where req.fds[i] != Int32(i) { dup2(req.fds[i], Int32(i)) }
+        let chdirOK = fchdir(req.fds[3]) == 0
+        for f in req.fds where f > 2 { close(f) }
+        clearenv()
+        for e in env { putenv(strdup(e)) }
+        watchCaller(conn)
+        PhaseTimer.shared.mark("warm runner: caller's request taken over")
+        let ctx = Context(
+            output: StandardOutput(), environment: processEnvironment(), stdoutIsTTY: false, stdinIsTTY: false)
+        let code: Int32
+        if chdirOK {
+            code = CordonCommand.main(["cordon"] + req.argv, ctx)
+        } else {
+            ctx.output.err("cordon: error: the warm runner cannot enter the caller's directory (\(Errno.current))\n")
+            code = ExitCode.runnerFailed.rawValue
+        }
+        // Before the status: once the caller has it, it exits, and this process goes with it.
+        abandonPrepared()
+        var status: [UInt8] = [UInt8(ascii: "S")]
+        withUnsafeBytes(of: UInt32(bitPattern: code).littleEndian) { status += $0 }
+        _ = WarmHandoff.writeAll(conn, status)
+        return code
+    }
+
+    /// The template run (`cordon run [--policy P] [--log-dir D] -- true` in the server's
+    /// directory): loads the policy (kept for runs with the same file and environment) and
+    /// prepares the sandbox. Failing to prepare is not fatal: runs then clone as usual.
+    static func prepare(_ parsed: ParsedArguments, _ ctx: Context) {
+        var args: [String] = []
+        if let p = parsed.value("policy") { args += ["--policy", p] }
+        if let d = parsed.value("log-dir") { args += ["--log-dir", d] }
+        let tctx = Context(output: ctx.output, environment: ctx.environment, stdoutIsTTY: false, stdinIsTTY: false)
+        let request: RunRequest
+        do throws(CLIError) {
+            let t = try ArgumentParser.parse(
+                args + ["--", "true"], options: RunCommand.options, command: "run", stopAtPositional: true)
+            request = try RunCommand.request(t, tctx)
+        } catch {
+            ctx.output.err("cordon serve: warm runner \(getpid()): cannot prepare: \(error.message)\n")
+            return
+        }
+        // The gate's tables are built on first use: once here, not in the caller's run.
+        _ = Gate.evaluate(Action(id: "a-0", payload: .argv(["true"])), policy: request.policy)
+        do throws(SandboxError) {
+            PreparedSandbox.standing = try Isolation.prepare(
+                Runner.sandboxRequest(request, bridge: nil), probe: request.probe,
+                monitored: request.policy.monitor.enabled, notice: { _ in })
+        } catch {
+            ctx.output.err("cordon serve: warm runner \(getpid()): cannot prepare a sandbox: \(error)\n")
+        }
+    }
+
+    /// One caller from the shared listening socket, or nil once `deadline` passed (the server
+    /// then starts a fresh runner: a prepared sandbox's binds are never older than max-age).
+    static func accept(until deadline: Double) -> Int32? {
+        while true {
+            let left = deadline - Sandbox.monotonicNow()
+            if left <= 0 { return nil }
+            var p = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
+            let r = poll(&p, 1, Int32(min(left * 1000, 60_000)) + 1)
+            if r < 0 && errno != EINTR { return nil }
+            if r <= 0 { continue }
+            // Another runner may take the same connection first: EAGAIN, wait again.
+            let c = cs_accept_cloexec(listenFD)
+            if c >= 0 { return c }
+            if ![EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED].contains(-c) { return nil }
+        }
+    }
+
+    /// A prepared sandbox no run used (none came, the run was refused before the sandbox, or
+    /// its shape differed): killed, its cgroup and HOME removed.
+    static func abandonPrepared() {
+        guard let w = PreparedSandbox.standing else { return }
+        PreparedSandbox.standing = nil
+        w.discard()
+        _ = cs_remove_tree(w.home)
+    }
+
+    static func cordonVariables(_ env: [String]) -> [String] {
+        env.filter { $0.hasPrefix("CORDON_") }.sorted()
+    }
+
+    /// A caller that goes away mid-run (killed) takes the run with it, as a direct cordon's death
+    /// would: this process exits, and the sandbox's parent-death signal ends everything in it.
+    static func watchCaller(_ conn: Int32) {
+        let box = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        box.pointee = conn
+        var thread = pthread_t()
+        _ = pthread_create(
+            &thread, nil,
+            { arg in
+                guard let fd = arg?.assumingMemoryBound(to: Int32.self).pointee else { return nil }
+                // It never writes after its request: readable means closed.
+                var p = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+                while poll(&p, 1, -1) < 0 && errno == EINTR {}
+                _exit(ExitCode.runnerFailed.rawValue)
+            }, box)
+        pthread_detach(thread)
+    }
+}
+
+/// The policy a warm runner loaded for its template, reused while the file and environment are
+/// the same (the YAML parse and the rule examples are most of a policy load).
+enum PolicyMemo {
+    nonisolated(unsafe) static var enabled = false
+    nonisolated(unsafe) static var last: (path: String?, bytes: [UInt8], environment: [String: String], policy: Policy)?
+}

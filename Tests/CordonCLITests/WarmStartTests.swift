@@ -1,0 +1,209 @@
+// `cordon serve --warm`: `cordon run` handed to a runner with a prepared sandbox (issue 19).
+// Each test starts a real server on a throwaway workspace and checks, through the warm path,
+// what a direct run guarantees: the caller's stdio, status, directory and environment, the same
+// isolation, signals, and that nothing but this user's own cordon is ever handed a run.
+import CordonBase
+import CordonTestSupport
+import Foundation
+import Testing
+
+/// `cordon serve --warm 1` for a workspace (its .cordon), stopped at the end.
+private final class WarmServer: @unchecked Sendable {
+    let ws: Workspace
+    let process = Process()
+    var logDir: String { ws.path + "/.cordon" }
+
+    init(_ ws: Workspace, env: [String: String] = [:]) throws {
+        self.ws = ws
+        process.executableURL = URL(fileURLWithPath: Binaries.cordon)
+        process.arguments = ["serve", "--warm", "1"]
+        process.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        var e = ProcessInfo.processInfo.environment
+        e["CORDON_HOME"] = nil
+        for (k, v) in env { e[k] = v }
+        process.environment = e
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        guard KillCordon.poll(seconds: 20, { self.preparedRunner() != nil }) else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// The pid of an idle runner whose sandbox is prepared (it has a child), or nil.
+    func preparedRunner() -> Int32? {
+        let runners = TestProcess.run(["/usr/bin/pgrep", "-f", "warm-runner --log-dir \(logDir)"]).stdout
+        for line in runners.split(separator: "\n") {
+            guard let pid = Int32(line) else { continue }
+            if !TestProcess.run(["/usr/bin/pgrep", "-P", String(pid)]).stdout.isEmpty { return pid }
+        }
+        return nil
+    }
+
+    var gateLog: String { (try? String(contentsOfFile: logDir + "/gate.log", encoding: .utf8)) ?? "" }
+
+    /// The pid gate.log names for the last run's end (the process that ran it).
+    var lastRunPid: String? {
+        gateLog.split(separator: "\n").last { $0.contains("source=run") }?.split(separator: " ")
+            .first { $0.hasPrefix("pid=") }.map { String($0.dropFirst(4)) }
+    }
+}
+
+@Suite(
+    "warm start (cordon serve --warm)", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct WarmStartTests {
+    @Test("a run handed to a warm runner gets the caller's stdin, stdout, status, directory and environment")
+    func sameRun() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let r = try ws.run(
+            ["sh", "-c", "cat; echo \"$WARM_MARK\"; pwd; echo to-stderr >&2; exit 7"],
+            options: ["--env-pass", "WARM_MARK"], env: ["WARM_MARK": "from-the-caller"], stdin: "from stdin\n")
+        #expect(r.status == 7, "\(r.stderr)")
+        #expect(r.stdout == "from stdin\nfrom-the-caller\n\(ws.path)\n")
+        #expect(r.stderr.contains("to-stderr"))
+        // The run was the runner's (gate.log names the process that ran it), not a direct one.
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+    }
+
+    @Test(
+        "a warm sandbox is as closed as a fresh one: same view, unprivileged, no capabilities, no network, no evidence")
+    func sameIsolation() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let script = """
+            id -u
+            cat /etc/shadow >/dev/null 2>&1 && echo shadow-read
+            echo x > /etc/cordon-warm 2>/dev/null && echo etc-written
+            test -e .cordon/gate.log && echo evidence-visible
+            cat /proc/self/status | grep -E '^(Cap|NoNewPrivs|Seccomp)'
+            ls /
+            python3 -c 'import socket; socket.create_connection(("1.1.1.1", 53), 2)' 2>/dev/null && echo net-reached
+            exit 0
+            """
+        try ws.write("probe.sh", script)
+        let r = try ws.run(["sh", "./probe.sh"], options: ["--no-monitor"])
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+        // The same probe in a fresh sandbox sees exactly the same.
+        let direct = try ws.run(["sh", "./probe.sh"], options: ["--no-monitor"], env: ["CORDON_WARM": "0"])
+        #expect(server.lastRunPid != String(runner))
+        #expect(r.stdout == direct.stdout)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first != "0", "the command ran as root: \(r.stdout)")
+        #expect(r.status == 0, "\(r.stderr)")
+        for leak in ["shadow-read", "etc-written", "evidence-visible", "net-reached"] {
+            #expect(!lines.contains(leak), "\(leak): \(r.stdout)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/etc/cordon-warm"))
+    }
+
+    @Test("a socket at warm.sock served by anything but this user's cordon is never handed a run")
+    func fakeRunnerGetsNothing() throws {
+        let ws = try Workspace()
+        let fakeDir = ws.path + "/fake"
+        try FileManager.default.createDirectory(atPath: fakeDir, withIntermediateDirectories: true)
+        let fake = try FakeRunner(fakeDir + "/warm.sock")
+        let r = try ws.run(["sh", "-c", "echo ran; exit 3"], options: ["--log-dir", fakeDir], stdin: "secret input\n")
+        // The run went ahead directly, and said why it did not use the socket.
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stdout == "ran\n")
+        #expect(r.stderr.contains("not using the warm runner"), "\(r.stderr)")
+        // The impostor accepted the connection but was sent nothing: no bytes, no descriptors.
+        let got = fake.take()
+        #expect(got.connected)
+        #expect(got.bytes == 0, "the impostor received \(got.bytes) bytes")
+    }
+
+    @Test("Ctrl-C or SIGTERM to the caller reaches the run; a killed caller takes the sandbox with it")
+    func signalsAndDeath() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        _ = try #require(server.preparedRunner())
+        let marker = "warm-sleep-\(UUID().uuidString.prefix(6))"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
+        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker) sleep 30"]
+        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        #expect(try KillCordon.waitFor(marker, present: true, seconds: 10))
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        #expect(try KillCordon.waitFor(marker, present: false, seconds: 5), "SIGTERM did not end the warm run")
+
+        _ = try #require(KillCordon.poll(seconds: 20) { server.preparedRunner() != nil } ? true : nil)
+        let marker2 = "warm-sleep-\(UUID().uuidString.prefix(6))"
+        let q = Process()
+        q.executableURL = URL(fileURLWithPath: Binaries.cordon)
+        q.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker2) sleep 30"]
+        q.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        q.standardInput = FileHandle.nullDevice
+        q.standardOutput = FileHandle.nullDevice
+        q.standardError = FileHandle.nullDevice
+        try q.run()
+        #expect(try KillCordon.waitFor(marker2, present: true, seconds: 10))
+        kill(q.processIdentifier, SIGKILL)
+        q.waitUntilExit()
+        #expect(try KillCordon.waitFor(marker2, present: false, seconds: 5), "the run outlived its killed caller")
+    }
+
+    @Test("a caller whose CORDON_ settings differ from the server's runs directly, with the same result")
+    func differentSettingsRunDirectly() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let r = try ws.run(["sh", "-c", "echo direct; exit 4"], env: ["CORDON_DISABLE": "cgroups"])
+        #expect(r.status == 4, "\(r.stderr)")
+        #expect(r.stdout == "direct\n")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+    }
+}
+
+/// A listening unix socket in this test process (not cordon): what a caller sends it is counted.
+private final class FakeRunner {
+    let fd: Int32
+
+    init(_ path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var a = sockaddr_un()
+        a.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &a.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let ok = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+        guard ok, listen(fd, 8) == 0 else { throw Errno.current }
+    }
+
+    deinit { close(fd) }
+
+    /// The pending connection, if any, and the bytes it carries until the caller closed it.
+    func take() -> (connected: Bool, bytes: Int) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let c = accept(fd, nil, nil)
+        guard c >= 0 else { return (false, 0) }
+        defer { close(c) }
+        var tv = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var total = 0
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(c, &buf, buf.count, 0)
+            if n <= 0 { break }
+            total += n
+        }
+        return (true, total)
+    }
+}
