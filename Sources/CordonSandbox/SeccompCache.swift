@@ -39,20 +39,24 @@ public enum SeccompCache {
             format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + messages + "\0" + text)
         let dir = directory(environment)
         let path = dir.map { $0 + "/seccomp-" + key + ".bpf" }
-        // A warm runner compiles or reads it once when it prepares, and its run asks again.
-        if let m = memo.withLock({ $0[key] }) { return m }
+        // A warm runner reads (or compiles) it once when it prepares, and its run asks again.
+        let memoKey = memoize.withLock { $0 } ? key + (path ?? "") : nil
+        if let k = memoKey, let m = memo.withLock({ $0[k] }) { return m }
         if let path, let cached = read(path) {
-            memo.withLock { $0[key] = cached }
+            if let k = memoKey { memo.withLock { $0[k] = cached } }
             return cached
         }
         let program = try SeccompCompiler.compile(
             try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor, network: network))
         if let dir, let path { store(program, dir: dir, path: path) }
-        memo.withLock { $0[key] = program }
+        if let k = memoKey { memo.withLock { $0[k] = program } }
         return program
     }
 
-    /// Programs this process already has, by key.
+    /// Whether this process keeps the programs it has (a warm runner); others read the file
+    /// each time, as they ask once.
+    public static let memoize = Mutex(false)
+    /// Programs this process already has, by key and cache file.
     static let memo = Mutex<[String: SeccompProgram]>([:])
 
     static func read(_ path: String) -> SeccompProgram? {

@@ -39,6 +39,7 @@ enum WarmRunner {
         }
         let maxAge = Double(parsed.value("max-age") ?? "") ?? 300
         PolicyMemo.enabled = true
+        SeccompCache.memoize.withLock { $0 = true }
         prepare(parsed, ctx)
         defer { abandonPrepared() }
         guard let conn = accept(until: Sandbox.monotonicNow() + maxAge) else { return 0 }
