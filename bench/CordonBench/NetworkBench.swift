@@ -1,12 +1,17 @@
-// cordon-bench network [--runs N] [--mb M] [--connections N] [--cordon PATH]: the filtering
-// proxy of `network: domains` against `--network host`, side by side in one run.
+// cordon-bench network [--runs N] [--mb M] [--connections N] [--cordon PATH] [--compare PATH]:
+// the filtering proxy of `network: domains` against `--network host`, side by side in one run.
 //   throughput: curl downloads M MB (default 100) from a local server on 127.0.0.2, inside the
 //     sandbox, directly (--network host) and through the proxy (curl's own speed_download, so
-//     cordon's start-up is not counted); goal: proxy >= 80% of host.
+//     cordon's start-up is not counted); goal: proxy >= 80% of host. Also the CPU seconds each
+//     download cost: cordon, curl and the server together (start-up included), a figure that
+//     other load on the machine disturbs less than the speed does.
 //   latency: a client inside makes N new connections (default 300) to a local one-byte echo
 //     server, directly or with a CONNECT through the proxy; the difference per connection is
 //     what the proxy adds (goal < 1 ms on loopback).
-// The server is python3 (sendall of 1 MiB chunks runs at C speed), started on the host.
+//   --compare PATH: a second cordon binary (an earlier build, or a variant under test) whose
+//     proxy runs in the same rounds, for before/after figures under the same load.
+// Every round runs each case once, in an order that rotates from round to round, so drift in
+// the machine's load spreads over all cases; figures are medians with the range.
 import Glibc
 
 enum NetworkBench {
@@ -52,17 +57,33 @@ enum NetworkBench {
         print((time.perf_counter() - t) / n * 1e6)
         """
 
+    struct Case {
+        var name: String
+        var command: String
+        var speeds: [Double] = []
+        var cpu: [Double] = []
+        var latency: [Double] = []
+    }
+
     static func main(_ args: [String]) -> Int32 {
-        guard let (runs, relative) = SandboxBench.options(args, runs: 5) else { return 1 }
-        // The runs start in a scratch directory: the binary by absolute path.
-        guard let real = realpath(relative, nil) else { return 1 }
-        let cordon = String(cString: real)
-        free(real)
+        guard let (runs, relative) = SandboxBench.options(args, runs: 7) else { return 1 }
         var mb = 100
         var connections = 300
+        var comparePath: String?
         for (i, a) in args.enumerated() where i + 1 < args.count {
             if a == "--mb" { mb = Int(args[i + 1]) ?? mb }
             if a == "--connections" { connections = Int(args[i + 1]) ?? connections }
+            if a == "--compare" { comparePath = args[i + 1] }
+        }
+        // The runs start in a scratch directory: binaries by absolute path.
+        guard let cordon = absolute(relative) else { return 1 }
+        var compare: String?
+        if let b = comparePath {
+            guard let path = absolute(b), access(path, X_OK) == 0 else {
+                print("cordon binary to compare not found at \(b)")
+                return 1
+            }
+            compare = path
         }
         var template = Array("/tmp/cordon-bench-net-XXXXXX".utf8CString)
         guard let p = mkdtemp(&template) else { return 1 }
@@ -79,39 +100,108 @@ enum NetworkBench {
         guard fgets(&line, 64, srv) != nil else { return 1 }
         let ports = String(cString: line).split(separator: " ").compactMap { Int($0.trimmingWhitespace) }
         guard ports.count == 3 else { return 1 }
+        let serverPID = Int32(ports[2])
         defer {
-            kill(Int32(ports[2]), SIGKILL)
+            kill(serverPID, SIGKILL)
             pclose(srv)
         }
-        let base = "cd '\(dir)' && '\(cordon)' run --log-dir '\(dir)/log' --policy p.yaml"
-        let curl = "-- curl -s -o /dev/null -w '%{speed_download} %{size_download}' http://127.0.0.2:\(ports[0])/big"
-        var host: [Double] = []
-        var proxied: [Double] = []
-        var latHost: [Double] = []
-        var latProxy: [Double] = []
-        for _ in 0..<runs {
-            guard let h = capture("\(base) --network host \(curl)"), let d = capture("\(base) \(curl)"),
-                let lh = capture("\(base) --network host -- python3 lat.py \(ports[1]) \(connections)"),
-                let lp = capture("\(base) -- python3 lat.py \(ports[1]) \(connections)")
-            else {
-                print("a run failed")
-                return 1
-            }
-            host.append(Double(h.split(separator: " ")[0]) ?? 0)
-            proxied.append(Double(d.split(separator: " ")[0]) ?? 0)
-            latHost.append(Double(lh.trimmingWhitespace) ?? 0)
-            latProxy.append(Double(lp.trimmingWhitespace) ?? 0)
+        func run(_ binary: String, _ mode: String) -> String {
+            "cd '\(dir)' && '\(binary)' run --log-dir '\(dir)/log' --policy p.yaml \(mode)"
         }
-        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-        print("network: domains proxy vs --network host, \(runs) runs each, interleaved (uid \(geteuid()))")
+        let curl = "-- curl -s -o /dev/null -w '%{speed_download} %{size_download}' http://127.0.0.2:\(ports[0])/big"
+        let lat = "-- python3 lat.py \(ports[1]) \(connections)"
+        var downloads = [
+            Case(name: "host", command: run(cordon, "--network host")), Case(name: "proxy", command: run(cordon, "")),
+        ]
+        var latencies = [
+            Case(name: "host", command: run(cordon, "--network host")), Case(name: "proxy", command: run(cordon, "")),
+        ]
+        if let b = compare {
+            downloads.append(Case(name: "proxy of \(b)", command: run(b, "")))
+            latencies.append(Case(name: "proxy of \(b)", command: run(b, "")))
+        }
+        let loadBefore = load()
+        for round in 0..<runs {
+            for k in 0..<downloads.count {
+                let i = (k + round) % downloads.count
+                let cpuBefore = childrenCPU() + processCPU(serverPID)
+                guard let out = capture("\(downloads[i].command) \(curl)"),
+                    let speed = Double(out.split(separator: " ")[0])
+                else {
+                    print("a run failed: \(downloads[i].name) download")
+                    return 1
+                }
+                downloads[i].speeds.append(speed / 1e6)
+                downloads[i].cpu.append(childrenCPU() + processCPU(serverPID) - cpuBefore)
+            }
+            for k in 0..<latencies.count {
+                let i = (k + round) % latencies.count
+                guard let out = capture("\(latencies[i].command) \(lat)"), let us = Double(out.trimmingWhitespace)
+                else {
+                    print("a run failed: \(latencies[i].name) connections")
+                    return 1
+                }
+                latencies[i].latency.append(us)
+            }
+        }
+        let host = median(downloads[0].speeds)
         print(
-            "download \(mb) MB, curl speed_download, median MB/s: host \(fmt(median(host) / 1e6)), proxy \(fmt(median(proxied) / 1e6)) (\(fmt(median(proxied) / median(host) * 100))% of host, goal >= 80%)"
+            "network: domains proxy vs --network host, \(runs) rounds, cases interleaved (uid \(geteuid())); load average \(loadBefore) before, \(load()) after"
         )
         print(
-            "per new connection (\(connections) sequential, python client), median us: host \(fmt(median(latHost))), proxy \(fmt(median(latProxy))), added \(fmt(median(latProxy) - median(latHost))) us (goal < 1000)"
-        )
+            "download \(mb) MB, curl speed_download MB/s (median, range), CPU s per download (cordon + curl + server):")
+        for c in downloads {
+            let share = c.name == "host" ? "" : " = \(fmt(median(c.speeds) / host * 100))% of host (goal >= 80%)"
+            print(
+                "  \(c.name): \(fmt(median(c.speeds))) [\(fmt(c.speeds.min() ?? 0))-\(fmt(c.speeds.max() ?? 0))]\(share); CPU \(fmt3(median(c.cpu))) s"
+            )
+        }
+        let latHost = median(latencies[0].latency)
+        print("per new connection (\(connections) sequential, python client), median us:")
+        for c in latencies {
+            let added = c.name == "host" ? "" : ", added \(fmt(median(c.latency) - latHost)) us (goal < 1000)"
+            print("  \(c.name): \(fmt(median(c.latency)))\(added)")
+        }
         return 0
     }
+
+    static func absolute(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    static func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
+
+    /// User + system CPU seconds of the children this process has waited for (popen's shells,
+    /// and through them cordon, the sandbox and curl, each reaped by its parent).
+    static func childrenCPU() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
+
+    /// User + system CPU seconds of a running process (all its threads, live and ended).
+    static func processCPU(_ pid: Int32) -> Double {
+        guard let f = fopen("/proc/\(pid)/stat", "r") else { return 0 }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 1024)
+        guard fgets(&buf, 1024, f) != nil else { return 0 }
+        let text = String(cString: buf)
+        // Fields after the command name (which may hold spaces) start at field 3: utime is 14.
+        guard let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let ut = Double(fields[11]), let st = Double(fields[12]) else { return 0 }
+        return (ut + st) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    static func load() -> String {
+        var l = [Double](repeating: 0, count: 3)
+        guard getloadavg(&l, 3) == 3 else { return "?" }
+        return l.map { fmt($0) }.joined(separator: " ")
+    }
+
+    static func fmt3(_ x: Double) -> String { String((x * 1000).rounded() / 1000) }
 
     static func fmt(_ x: Double) -> String { String((x * 10).rounded() / 10) }
 
