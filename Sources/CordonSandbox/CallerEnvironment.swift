@@ -6,6 +6,7 @@
 // and never on PATH. Pure computation over the host's filesystem metadata.
 import CordonPolicy
 import Glibc
+import Synchronization
 
 struct CallerEnvironment: Equatable {
     /// PATH inside the sandbox.
@@ -23,6 +24,30 @@ struct CallerEnvironment: Equatable {
     }
 
     static func resolve(_ req: SandboxRequest, namespaces: Bool) -> CallerEnvironment {
+        // A warm runner resolved the same when it prepared (hundreds of path lookups): by the
+        // inputs the answer depends on, the policy's parts, the request's and the variables read.
+        guard PreparedSandbox.reusesWork else { return compute(req, namespaces: namespaces) }
+        let sb = req.policy.sandbox
+        let env = req.hostEnvironment
+        let read = ["HOME", "PATH", "PYENV_ROOT", "NVM_DIR", "RUSTUP_HOME", "TMPDIR"].map { env[$0] ?? "\u{0}" }
+        let inherited = env.filter { k, _ in
+            sb.env.inherit.contains { $0.hasSuffix("_*") ? k.hasPrefix(String($0.dropLast())) : k == $0 }
+        }.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }
+        let key =
+            [
+                "\(sb.env.inherit)", "\(sb.env.toolchains)", "\(sb.filesystem.hide)", "\(sb.filesystem.readOnly)",
+                "\(sb.filesystem.readWrite)", "\(sb.mode)", "\(req.hide)", req.workspace, "\(namespaces)",
+                "\(geteuid())",
+            ] + read + inherited
+        if let m = memo.withLock({ $0?.key == key ? $0?.value : nil }) { return m }
+        let value = compute(req, namespaces: namespaces)
+        memo.withLock { $0 = (key, value) }
+        return value
+    }
+
+    static let memo = Mutex<(key: [String], value: CallerEnvironment)?>(nil)
+
+    static func compute(_ req: SandboxRequest, namespaces: Bool) -> CallerEnvironment {
         let sb = req.policy.sandbox
         let env = req.hostEnvironment
         let home = env["HOME"]

@@ -150,6 +150,21 @@ struct CgroupSet {
 
     /// rmdir succeeds once the group is empty; the pid namespace is gone by the time we get
     /// here, but the kernel may need a moment to finish tearing tasks down.
+    /// Groups whose removal waits until the caller has its answer (a warm runner): rmdir of a
+    /// memory group can take milliseconds while the kernel offlines it, and the run's status
+    /// does not depend on it. nil: remove at once.
+    nonisolated(unsafe) static var deferred: [CgroupSet]? = nil
+
+    static func removeSoon(_ c: CgroupSet) {
+        if deferred != nil { deferred?.append(c) } else { c.remove() }
+    }
+
+    /// Removes the groups `removeSoon` kept back.
+    static func removeDeferred() {
+        for c in deferred ?? [] { c.remove() }
+        deferred = []
+    }
+
     func remove() {
         for d in dirs.reversed() {
             for _ in 0..<50 {

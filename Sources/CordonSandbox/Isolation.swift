@@ -289,6 +289,7 @@ public enum Isolation {
             let home = try PrivateHome.make(req, into: useNS ? PreparedSandbox.standing?.home : nil)
             defer { home.remove() }
             req.home = home.path
+            PhaseTimer.shared.mark("private home")
             var plan = try plan(req, c, namespaces: useNS)
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil

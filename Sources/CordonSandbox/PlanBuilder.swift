@@ -83,6 +83,7 @@ public enum PlanBuilder {
         }
 
         let caller = CallerEnvironment.resolve(req, namespaces: namespaces)
+        PhaseTimer.shared.mark("plan: caller environment")
         if root && !namespaces {
             // No user namespace of our own: the worker changes ids for real, which needs the
             // target ids mapped in the namespace cordon runs in (a rootless container, bwrap
@@ -99,6 +100,7 @@ public enum PlanBuilder {
         if namespaces {
             mounts = try mountOps(req, rootfs: sb.mode == .rootfs ? sb.root : nil, attach: root, caller: caller)
         }
+        PhaseTimer.shared.mark("plan: mounts")
 
         var rules: [LandlockRule] = []
         var handledFS: UInt64 = 0

@@ -43,6 +43,21 @@ public final class PreparedSandbox {
     /// The one prepared sandbox of this process, if any (a warm runner holds one while it waits).
     nonisolated(unsafe) public static var standing: PreparedSandbox?
 
+    /// Set in a warm runner: work its preparation did (the seccomp program, the caller's
+    /// PATH and toolchains) is kept, by its inputs, for the run it then makes.
+    /// Its cgroups are removed only when `finishDeferredWork` is called, after the caller has
+    /// its answer.
+    public static var reusesWork: Bool {
+        get { SeccompCache.memoize.withLock { $0 } }
+        set {
+            SeccompCache.memoize.withLock { $0 = newValue }
+            CgroupSet.deferred = newValue ? [] : nil
+        }
+    }
+
+    /// What `reusesWork` put off (the run's cgroups), done now.
+    public static func finishDeferredWork() { CgroupSet.removeDeferred() }
+
     /// The fixed part of a plan: everything the child used before it waited for the tail.
     /// Two plans with the same key get identical sandboxes; the workspace's owner is part of it
     /// because, as root, it decided the idmapping (and the ids) when the sandbox was made.

@@ -87,7 +87,7 @@ public enum Sandbox {
             plan: plan, ended: result.ended, outputCut: result.outputTruncated, cgroup: cgroup?.events(),
             hints: supervisor.hints.seen)
         PhaseTimer.shared.mark("command exited")
-        cgroup?.remove()
+        if let c = cgroup { CgroupSet.removeSoon(c) }
         cgroup = nil
         PhaseTimer.shared.mark("cleaned up")
         return result

@@ -55,7 +55,7 @@ public enum SeccompCache {
 
     /// Whether this process keeps the programs it has (a warm runner); others read the file
     /// each time, as they ask once.
-    public static let memoize = Mutex(false)
+    static let memoize = Mutex(false)
     /// Programs this process already has, by key and cache file.
     static let memo = Mutex<[String: SeccompProgram]>([:])
 

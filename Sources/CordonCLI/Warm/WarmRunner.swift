@@ -14,6 +14,7 @@ import CordonGate
 import CordonPolicy
 import CordonRun
 import CordonSandbox
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -39,10 +40,19 @@ enum WarmRunner {
         }
         let maxAge = Double(parsed.value("max-age") ?? "") ?? 300
         PolicyMemo.enabled = true
-        SeccompCache.memoize.withLock { $0 = true }
+        PreparedSandbox.reusesWork = true
         prepare(parsed, ctx)
         defer { abandonPrepared() }
-        guard let conn = accept(until: Sandbox.monotonicNow() + maxAge) else { return 0 }
+        // Idle, a SIGTERM (the server stopping) or SIGINT ends the wait, and the prepared
+        // sandbox is cleaned up (cgroups, HOME) on the way out rather than left behind.
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in warmStopRequested.store(true, ordering: .relaxed) }
+            sigaction(sig, &action, nil)
+        }
+        let caller = accept(until: Sandbox.monotonicNow() + maxAge)
+        for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_DFL) }
+        guard let conn = caller else { return 0 }
         PhaseTimer.shared.mark("warm runner: caller accepted")
         close(listenFD)
         var one: UInt8 = 1
@@ -83,11 +93,14 @@ enum WarmRunner {
             ctx.output.err("cordon: error: the warm runner cannot enter the caller's directory (\(Errno.current))\n")
             code = ExitCode.runnerFailed.rawValue
         }
-        // Before the status: once the caller has it, it exits, and this process goes with it.
-        abandonPrepared()
         var status: [UInt8] = [UInt8(ascii: "S")]
         withUnsafeBytes(of: UInt32(bitPattern: code).littleEndian) { status += $0 }
+        // The caller has its answer and may exit: that must no longer end this process before
+        // the cleanup below.
+        callerAnswered.store(true, ordering: .sequentiallyConsistent)
         _ = WarmHandoff.writeAll(conn, status)
+        abandonPrepared()
+        PreparedSandbox.finishDeferredWork()
         return code
     }
 
@@ -124,9 +137,10 @@ enum WarmRunner {
     static func accept(until deadline: Double) -> Int32? {
         while true {
             let left = deadline - Sandbox.monotonicNow()
-            if left <= 0 { return nil }
+            if left <= 0 || warmStopRequested.load(ordering: .relaxed) { return nil }
             var p = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
-            let r = poll(&p, 1, Int32(min(left * 1000, 60_000)) + 1)
+            // Short slices: a stop signal that lands just before poll is seen within half a second.
+            let r = poll(&p, 1, Int32(min(left * 1000, 500)) + 1)
             if r < 0 && errno != EINTR { return nil }
             if r <= 0 { continue }
             // Another runner may take the same connection first: EAGAIN, wait again.
@@ -162,11 +176,18 @@ enum WarmRunner {
                 // It never writes after its request: readable means closed.
                 var p = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
                 while poll(&p, 1, -1) < 0 && errno == EINTR {}
+                if callerAnswered.load(ordering: .sequentiallyConsistent) { return nil }
                 _exit(ExitCode.runnerFailed.rawValue)
             }, box)
         pthread_detach(thread)
     }
 }
+
+/// Set by SIGTERM, SIGINT or SIGHUP while the runner waits for a caller.
+let warmStopRequested = Atomic<Bool>(false)
+
+/// Set once the caller has its status: its going away is then expected.
+let callerAnswered = Atomic<Bool>(false)
 
 /// The policy a warm runner loaded for its template, reused while the file and environment are
 /// the same (the YAML parse and the rule examples are most of a policy load).
