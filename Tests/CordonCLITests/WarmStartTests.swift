@@ -158,6 +158,24 @@ struct WarmStartTests {
         #expect(try KillCordon.waitFor(marker2, present: false, seconds: 5), "the run outlived its killed caller")
     }
 
+    @Test("a caller confined more than the server (here no_new_privs, as under seccomp or Landlock) runs directly")
+    func confinedCallerRunsDirectly() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let r = try Shell.run(
+            "/usr/bin/setpriv",
+            [
+                "--no-new-privs", Binaries.cordon, "run", "--workspace", ws.path, "--", "sh", "-c",
+                "echo confined; exit 5",
+            ],
+            cwd: ws.path)
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.stdout == "confined\n")
+        #expect(r.stderr.contains("confined differently"), "\(r.stderr)")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+    }
+
     @Test("a caller whose CORDON_ settings differ from the server's runs directly, with the same result")
     func differentSettingsRunDirectly() throws {
         let ws = try Workspace()

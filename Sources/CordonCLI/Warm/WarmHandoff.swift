@@ -113,6 +113,29 @@ enum WarmHandoff {
         guard sameFile("/proc/\(pid)/exe", "/proc/self/exe") else {
             return .failure(Untrusted(why: "it runs another cordon binary (restart cordon serve after an upgrade)"))
         }
+        guard confinement("\(pid)") == confinement("self") else {
+            return .failure(
+                Untrusted(
+                    why:
+                        "it is confined differently (capabilities, seccomp, no_new_privs, cgroup, resource limits or LSM label)"
+                ))
+        }
         return .success(pid)
+    }
+
+    /// What confines a process besides its namespaces: a run handed to a runner must not
+    /// escape its caller's own limits. A caller under seccomp or Landlock (both need
+    /// no_new_privs unless privileged), with fewer capabilities, in another cgroup (its memory
+    /// and pids accounting), with lower rlimits or another LSM label, runs directly instead.
+    static func confinement(_ pid: String) -> [String] {
+        let status = (try? FileIO.readFile("/proc/\(pid)/status")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let keys = [
+            "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:",
+        ]
+        var out = status.split(separator: "\n").filter { line in keys.contains { line.hasPrefix($0) } }.map(String.init)
+        for f in ["cgroup", "limits", "attr/current"] {
+            out.append((try? FileIO.readFile("/proc/\(pid)/\(f)")).map { String(decoding: $0, as: UTF8.self) } ?? "-")
+        }
+        return out
     }
 }
