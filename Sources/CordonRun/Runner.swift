@@ -385,12 +385,15 @@ public final class Runner {
         // Alerts still queued get a bounded time (monitor.alert_delivery.drain); durationMs above
         // is the command's, without it. Their failures are written before run_end.
         alerts.drain()
+        PhaseTimer.shared.mark("alerts drained")
         if let watch = anomaly {
             end.anomaly = watch.finish(durationMs: end.durationMs, usage: end.rusage)
             anomaly = nil
         }
+        PhaseTimer.shared.mark("anomaly watch finished")
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
+        PhaseTimer.shared.mark("run_end recorded")
         return RunResult(exitCode: cordonExit, summary: monitor?.summary)
     }
 
