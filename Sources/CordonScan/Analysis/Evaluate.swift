@@ -79,6 +79,20 @@ enum Known {
         }
     }
 
+    /// A function named for checking the path it returns: `validate_path`,
+    /// `get_validated_relative_path`, `sanitize_filename`, `secure_filename`, `safe_join`,
+    /// `get_relative_path` (resolved and checked against a base, as LangChain's file tools do).
+    static func checks(_ name: String) -> Bool {
+        // Only names about paths: `sanitize_input` (LangChain's REPL strips backticks) makes no
+        // code safe to run.
+        let w = TaintWords.split(name)
+        guard w.contains(where: { ["path", "join", "filename", "dir", "file"].contains($0) }) else { return false }
+        return w.contains {
+            $0.hasPrefix("validat") || $0.hasPrefix("saniti") || $0 == "secure" || $0 == "safe" || $0 == "relative"
+                || $0 == "checked"
+        }
+    }
+
     static func isAllCaps(_ s: String) -> Bool {
         var letters = 0
         for c in s.utf8 {
@@ -244,6 +258,7 @@ extension Code {
         if Known.sanitizers.contains(callee) || (segs.count > 1 && Known.sanitizerMethods.contains(last)) {
             return .sanitized
         }
+        if Known.checks(last) { return .sanitized }
         if isModelCall(segs, callee) { return .untrusted }
         if Known.isUnder(callee, Known.inputReadList) { return .untrusted }
         if Known.webReads.contains(callee) { return .untrusted }

@@ -305,6 +305,12 @@ enum PythonWalker {
             code.modules.contains(h) || code.aliases[h] != nil
         {
             aliasTarget = code.resolve(code.names(value))
+        } else if value.count == 1, code.aliases[toks[value.lowerBound].text] == nil,
+            ["eval", "exec", "compile"].contains(toks[value.lowerBound].text),
+            scope.lookup(toks[value.lowerBound].text) == nil
+        {
+            // `_eval = eval`: the builtin under another name.
+            aliasTarget = "builtins." + toks[value.lowerBound].text
         }
         var start = r.lowerBound
         for eq in eqs {

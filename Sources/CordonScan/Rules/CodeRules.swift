@@ -13,6 +13,8 @@ struct CodeRules: CodeVisitor {
 
     struct Facts {
         var joins: [(Token, String)] = []
+        /// File operations on a name assigned a model-joined path (`open(filepath, "w")`).
+        var joinUses: [Token] = []
         var fileOp = false
         /// A tool opening, listing or deleting a path that is model output or tool input as a
         /// whole, with no base directory at all (`open(kwargs["file_path"])`, `os.walk(dir)`).
@@ -21,10 +23,22 @@ struct CodeRules: CodeVisitor {
         /// Parameters of the function that reach a fetch (`def fetch_url(url): client.get(url)`).
         var fetchedParams: Set<String> = []
         var dangerous: [(Token, String, Severity)] = []
+        /// Sinks its own parameters reach as a whole (judged where the function is called).
+        var paramSinks: [ParamSink] = []
+        /// Code (model output, or a parameter named for code) written to a file, and the
+        /// names of those files; processes started (argv not a fixed program) and runpy calls.
+        var wroteCode: Origin?
+        var codeFiles: Set<String> = []
+        var spawns: [Token] = []
     }
     var facts: [ObjectIdentifier: Facts] = [:]
     /// Per scope: names holding SQL built by formatting from non-constant values.
-    var sqlVars: [ObjectIdentifier: [String: Origin]] = [:]
+    var sqlVars: [ObjectIdentifier: [String: (origin: Origin, at: Token)]] = [:]
+    /// Per scope: names holding a URL whose host part comes from configuration, not the model
+    /// (`full_url = f"{self.config.base_url}{path}"`).
+    var configuredURLs: [ObjectIdentifier: Set<String>] = [:]
+    /// Per scope: names assigned a path joined from model output (`filepath = os.path.join(d, name)`).
+    var joinedNames: [ObjectIdentifier: Set<String>] = [:]
     /// Names bound to a jinja2 SandboxedEnvironment.
     var sandboxedTemplates: Set<String> = []
     /// Names (variables, `self.` fields, class fields) that hold a Python REPL or a shell
@@ -36,6 +50,12 @@ struct CodeRules: CodeVisitor {
     /// A constructor or validator in the file refuses to build the object without an explicit
     /// `allow_dangerous_...` opt-in.
     var constructorOptIn = false
+    /// Functions of this file, by name, with the sinks their parameters reach.
+    var helperSinks: [String: [(index: Int?, sink: ParamSink)]] = [:]
+    /// Calls of functions of this file with model output in an argument (matched at the end).
+    var localCalls: [LocalCall] = []
+    /// `with open(p, "w") as f`: `f` → `p`.
+    var fileHandles: [String: String] = [:]
 
     init(language: Language, tokens: [Token]) {
         self.language = language
@@ -116,6 +136,7 @@ struct CodeRules: CodeVisitor {
                     length: len)
                 reportedShell = true
             }
+            if !reportedShell, language == .python, APIs.matches(callee, APIs.spawn) { noteSpawn(c, scope, code, at) }
             if !reportedShell, scope.inTool, let argv = c.arg(0, "args"), !code.origin(argv, scope).isSafe,
                 !fixedProgram(argv, code)
             {
@@ -124,6 +145,11 @@ struct CodeRules: CodeVisitor {
         }
 
         evaluation(c, scope, code, at, len)
+        if language == .python {
+            runpy(c, scope, code, at, len)
+            codeWrites(c, scope, code)
+        }
+        noteLocalCall(c, scope, code, at)
         interpreterRun(c, scope, code, at, len)
         localFetch(c, scope, code, at)
         tooling(c, scope, code, at, len)
@@ -229,6 +255,13 @@ struct CodeRules: CodeVisitor {
         guard let r = target else { return }
         let o = code.origin(r, scope)
         guard !o.isSafe else { return }
+        // `exec(f"from {module} import {name}")`: an import line of names the caller passes;
+        // only model output there is injection.
+        if o == .unknown, r.count == 1, code.tokens[r.lowerBound].formatted,
+            code.tokens[r.lowerBound].text.hasPrefix("from ") || code.tokens[r.lowerBound].text.hasPrefix("import ")
+        {
+            return
+        }
         add(
             RuleID.evalInjection, o == .untrusted ? .critical : .high, at,
             "\(written(c))() evaluates \(Self.describe(o)) as code: \(text(code, r))", length: len)
@@ -313,26 +346,45 @@ struct CodeRules: CodeVisitor {
         if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
             Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
         {
+            var place = at
+            if q.count == 1, let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text],
+                built.at.line < at.line - 2
+            {
+                place = built.at
+            }
             add(
-                RuleID.sqlInjection, .high, at,
-                "\(written(c))() runs SQL chosen by model output or tool input: \(text(code, q))", length: len)
+                RuleID.sqlInjection, .high, place,
+                "\(written(c))() runs SQL chosen by model output or tool input: \(text(code, q))"
+                    + (place.line == at.line ? "" : ", formatted here and run at line \(at.line)"),
+                length: place.line == at.line ? len : nil)
             return
         }
-        guard APIs.sqlMethods.contains(last), c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
+        sqlParamSink(c, scope, code, at)
+        guard APIs.sqlMethods.contains(last) || Self.runsSQL(c, receiverNames(c, code)),
+            c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
             !c.callee.hasPrefix("child_process"), let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query")
         else { return }
         var o: Origin = .constant
+        var place = at
+        var length: Int? = len
         if code.isBuilt(q) && containsSQL(q, code) {
             o = code.origin(q, scope)
         } else if q.count == 1, code.tokens[q.lowerBound].kind == .name,
             let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text]
         {
-            o = built
+            o = built.origin
+            // The statement is formatted where it is assigned: a long query built lines above
+            // the call is reported there (the call is named in the message).
+            if built.at.line < at.line - 2 {
+                place = built.at
+                length = nil
+            }
         }
         guard !o.isSafe else { return }
+        let runs = place.line == at.line ? "" : ", run by \(written(c))() at line \(at.line)"
         add(
-            RuleID.sqlInjection, o == .untrusted ? .high : .medium, at,
-            "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))", length: len)
+            RuleID.sqlInjection, o == .untrusted ? .high : .medium, place,
+            "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))\(runs)", length: length)
     }
 
     func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
@@ -351,17 +403,39 @@ struct CodeRules: CodeVisitor {
                 break
             }
         }
+        // pathlib: `base_dir.joinpath(name)` joins like `os.path.join(base_dir, name)`.
+        if c.last == "joinpath", c.segments.count >= 2 || c.onExpression {
+            for a in c.args where code.origin(a, scope) == .untrusted {
+                facts[id, default: Facts()].joins.append((at, "\(written(c))(\(text(code, a)))"))
+                break
+            }
+        }
         let isFileOp =
             c.known && APIs.matches(c.callee, APIs.fileOps)
             || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
         if isFileOp {
             facts[id, default: Facts()].fileOp = true
+            let target =
+                c.known && APIs.matches(c.callee, APIs.fileOps)
+                ? c.arg(0, "file") ?? c.arg(0, "path") : c.segments.count >= 2 ? c.nameIndex - 2..<c.nameIndex - 1 : nil
+            if let p = target, let name = code.names(p).first, p.count <= 4,
+                joinedNames[id]?.contains(name) == true
+            {
+                facts[id, default: Facts()].joinUses.append(at)
+            }
             // Deleting is what a delete tool is for: the approval rule judges those.
             if scope.inTool, c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
                 let p = c.arg(0, "file") ?? c.arg(0, "path"),
                 !code.isBuilt(p), code.origin(p, scope) == .untrusted
             {
                 facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
+            }
+            if c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
+                let p = c.arg(0, "file") ?? c.arg(0, "path"), let name = ownParam(p, scope, code)
+            {
+                noteParamSink(
+                    scope, name, RuleID.pathTraversal, at,
+                    "\(written(c))() opens the path in parameter \(name) unchecked")
             }
             if let p = c.arg(0), code.isBuilt(p),
                 code.strings(p).contains(where: { $0.contains("/") })
@@ -385,7 +459,7 @@ struct CodeRules: CodeVisitor {
         {
             url = c.arg(0, "url")
         }
-        guard let u = url, !fixedHost(u, code) else { return }
+        guard let u = url, !fixedHost(u, code), !configuredHost(u, scope, code) else { return }
         let o = code.origin(u, scope)
         if o == .untrusted {
             facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
@@ -393,7 +467,9 @@ struct CodeRules: CodeVisitor {
             scope.order.contains(code.tokens[u.lowerBound].text)
         {
             // A helper fetching its parameter: judged where it is called (localFetch).
-            facts[ObjectIdentifier(scope), default: Facts()].fetchedParams.insert(code.tokens[u.lowerBound].text)
+            let name = code.tokens[u.lowerBound].text
+            facts[ObjectIdentifier(scope), default: Facts()].fetchedParams.insert(name)
+            noteParamSink(scope, name, RuleID.ssrf, at, "\(written(c))() fetches the URL in parameter \(name)")
         }
     }
 
@@ -419,6 +495,35 @@ struct CodeRules: CodeVisitor {
             }
             return j > host && j < b.count
         }
+    }
+
+    /// A URL whose beginning, where the scheme and host go, is a value the model did not choose
+    /// (`f"{self.base_url}{path}"`, `BASE + path`), or a name assigned one.
+    func configuredHost(_ u: Range<Int>, _ scope: Scope, _ code: Code) -> Bool {
+        let toks = code.tokens
+        let first = toks[u.lowerBound]
+        if u.count == 1, first.kind == .name {
+            return configuredURLs[ObjectIdentifier(scope)]?.contains(first.text) == true
+        }
+        return Self.hostPrefix(u, scope, code)
+    }
+
+    static func hostPrefix(_ u: Range<Int>, _ scope: Scope, _ code: Code) -> Bool {
+        let toks = code.tokens
+        let first = toks[u.lowerBound]
+        if first.kind == .string, first.formatted, first.text.hasPrefix("{") || first.text.hasPrefix("${"),
+            !first.text.contains("}://"),
+            let head = first.parts.first, !head.isEmpty
+        {
+            return code.origin(of: head, scope) != .untrusted
+        }
+        // `base + path`: the head is a name or attribute chain, then `+`.
+        var j = u.lowerBound
+        while j < u.upperBound, toks[j].kind == .name || toks[j].isOp(".") { j += 1 }
+        guard j > u.lowerBound, j < u.upperBound, toks[j].isOp("+") else { return false }
+        let head = u.lowerBound..<j
+        let o = code.origin(head, scope)
+        return o != .untrusted && !(head.count == 1 && scope.params.contains(toks[head.lowerBound].text))
     }
 
     mutating func templates(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
@@ -564,7 +669,10 @@ struct CodeRules: CodeVisitor {
     mutating func statement(_ r: Range<Int>, _ scope: Scope, _ code: Code) {
         let toks = code.tokens
         let id = ObjectIdentifier(scope)
-        if language == .python { noteInterpreter(r, code) }
+        if language == .python {
+            noteInterpreter(r, code)
+            noteFileHandle(r, code)
+        }
         // `if not allow_dangerous_deserialization: raise ...`, `if not kwargs.get("allow_dangerous_code")`.
         if toks[r.lowerBound].isName("if"), r.count >= 3, toks[r.lowerBound + 1].isName("not") {
             for j in (r.lowerBound + 2)..<r.upperBound
@@ -589,11 +697,26 @@ struct CodeRules: CodeVisitor {
             let value = (r.lowerBound + 2)..<r.upperBound
             if code.isBuilt(value) && containsSQL(value, code) {
                 let o = code.origin(value, scope)
-                if !o.isSafe { sqlVars[id, default: [:]][name] = max(o, sqlVars[id]?[name] ?? .constant) }
+                if !o.isSafe {
+                    let before = sqlVars[id]?[name]
+                    sqlVars[id, default: [:]][name] = (
+                        max(o, before?.origin ?? .constant), before?.at ?? toks[r.lowerBound]
+                    )
+                }
             } else if toks[r.lowerBound + 1].isOp("=") {
                 sqlVars[id]?[name] = nil
             }
             if value.contains(where: { toks[$0].isName("SandboxedEnvironment") }) { sandboxedTemplates.insert(name) }
+            if facts[id]?.joins.last.map({ $0.0.line >= toks[r.lowerBound].line }) == true {
+                joinedNames[id, default: []].insert(name)
+            } else if joinedNames[id]?.contains(name) == true {
+                joinedNames[id]?.remove(name)
+            }
+            if Self.hostPrefix(value, scope, code) {
+                configuredURLs[id, default: []].insert(name)
+            } else if configuredURLs[id]?.contains(name) == true {
+                configuredURLs[id]?.remove(name)
+            }
             if name.hasIgnoringCase("system"), code.isBuilt(value), code.origin(value, scope) == .untrusted {
                 add(
                     RuleID.systemPromptInjection, nil, toks[r.lowerBound],
@@ -740,9 +863,12 @@ struct CodeRules: CodeVisitor {
     mutating func functionEnd(_ scope: Scope, _ code: Code) {
         let id = ObjectIdentifier(scope)
         sqlVars[id] = nil
+        configuredURLs[id] = nil
+        joinedNames[id] = nil
         defer {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
+        if scope.parent == nil { settleLocalCalls(code) }
         guard let f = facts.removeValue(forKey: id) else { return }
         let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
         if !f.fetchedParams.isEmpty && !allowListed(body, code) && scope.parent != nil {
@@ -750,6 +876,8 @@ struct CodeRules: CodeVisitor {
                 .map { (index: $0.offset, name: $0.element) }
         }
         let names = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
+        keepParamSinks(scope, f, contained: contained(names), allowListed: allowListed(body, code))
+        settleCodeFiles(f)
         // A path joined to a base is the join rule's; this one is for no base at all.
         if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(names) {
             for (at, what) in f.wholePaths.prefix(1) {
@@ -764,6 +892,12 @@ struct CodeRules: CodeVisitor {
                     RuleID.pathTraversal, nil, at,
                     "\(what) joins model-chosen input to a path that is used without normalising and checking it stays inside the base"
                 )
+                // Where the joined path is opened, when that is further down.
+                if let use = f.joinUses.first(where: { $0.line > at.line + 2 }) {
+                    add(
+                        RuleID.pathTraversal, nil, use,
+                        "uses the path joined at line \(at.line) from model-chosen input, unchecked")
+                }
             }
         }
         if !f.fetches.isEmpty && !allowListed(body, code) {
@@ -771,7 +905,17 @@ struct CodeRules: CodeVisitor {
                 add(RuleID.ssrf, nil, at, "fetches a URL from model output or tool input with no allow-list: \(what)")
             }
         }
-        if scope.isTool, !f.dangerous.isEmpty, !fileHasApproval, !approves(body, code) {
+        // Email to a recipient the developer fixed (`self.receiver_email`) reaches one known
+        // inbox; it is a dangerous tool when the model chooses where mail goes.
+        let recipientChosen = scope.params.contains { p in
+            TaintWords.split(p).contains {
+                ["to", "recipient", "recipients", "receiver", "email", "emails", "address", "addresses", "cc", "bcc"]
+                    .contains($0)
+            }
+        }
+        let dangerous = f.dangerous.filter { $0.1 != "sends email" || recipientChosen }
+        if scope.isTool, !dangerous.isEmpty, !fileHasApproval, !approves(body, code) {
+            let f = Facts(dangerous: dangerous)
             let kinds = Array(Set(f.dangerous.map(\.1))).sorted()
             let sev = f.dangerous.map(\.2).max() ?? .medium
             add(

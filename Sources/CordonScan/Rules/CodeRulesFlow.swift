@@ -56,11 +56,19 @@ extension CodeRules {
         {
             return true
         }
+        // A method named for what it makes of SQL (`parse_response_to_sql`, `to_sql`,
+        // `format_query`) does not run it; `conn.sql(q)` (DuckDB) and `graph.query(q)` do.
+        if method.contains(where: { ["parse", "to", "format", "build", "generate", "extract", "get"].contains($0) }) {
+            return false
+        }
         guard method.contains(where: { ["run", "execute", "exec", "query", "executescript", "sql"].contains($0) })
         else { return false }
         let words = receiver.flatMap { TaintWords.split($0) }
         return words.contains(where: {
-            ["db", "database", "sql", "sqlite", "cursor", "cur", "conn", "connection", "engine", "sqldb"].contains($0)
+            [
+                "db", "database", "sql", "sqlite", "cursor", "cur", "conn", "connection", "engine", "sqldb", "graph",
+                "neo4j", "cypher", "duckdb", "con",
+            ].contains($0)
         })
     }
 
