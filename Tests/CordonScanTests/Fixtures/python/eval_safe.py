@@ -19,3 +19,10 @@ def parse_json(reply):
 
 def constant():
     return eval("1 + 2")
+
+
+_parse = ast.literal_eval
+
+
+def parse_reply(reply):
+    return _parse(reply)
