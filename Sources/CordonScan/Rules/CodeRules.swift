@@ -57,8 +57,20 @@ struct CodeRules: CodeVisitor {
     /// `with open(p, "w") as f`: `f` → `p`.
     var fileHandles: [String: String] = [:]
 
+    /// Names of the functions this file defines (`def name`, `function name`): only calls of
+    /// these can reach a helper's sinks, so only they are kept for the end of the file.
+    let localFunctions: Set<String>
+
     init(language: Language, tokens: [Token]) {
         self.language = language
+        var local: Set<String> = []
+        for i in tokens.indices.dropLast()
+        where tokens[i].kind == .name && (tokens[i].textIs("def") || tokens[i].textIs("function"))
+            && tokens[i + 1].kind == .name
+        {
+            local.insert(tokens[i + 1].text)
+        }
+        self.localFunctions = local
         var approval = false
         let markers = Self.fileApprovalMarkers
         for i in tokens.indices where tokens[i].kind == .name || tokens[i].kind == .string {

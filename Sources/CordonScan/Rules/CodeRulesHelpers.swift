@@ -71,7 +71,8 @@ extension CodeRules {
     /// output or tool input.
     mutating func noteLocalCall(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         guard !c.onExpression, !c.known,
-            c.segments.count == 1 || (c.segments.count == 2 && (c.segments[0] == "self" || c.segments[0] == "this"))
+            c.segments.count == 1 || (c.segments.count == 2 && (c.segments[0] == "self" || c.segments[0] == "this")),
+            localFunctions.contains(c.last)
         else { return }
         let positional = c.args.map { code.origin($0, scope) }
         var keywords: [String: Origin] = [:]
