@@ -29,6 +29,7 @@ enum Known {
         "invoke", "ainvoke", "predict", "apredict", "generate", "agenerate", "generate_content",
         "generate_content_async", "complete", "acomplete", "chat", "achat", "predict_messages", "stream",
         "generateText", "generateObject", "streamText", "kickoff", "run_sync", "call_llm", "ask_llm", "query_llm",
+        "completion", "acompletion", "text_completion",
     ]
 
     /// Functions and attributes whose value is the operator's configuration, not input.
@@ -277,8 +278,23 @@ extension Code {
     func isModelCall(_ segs: [String], _ callee: String) -> Bool {
         let last = segs.last ?? ""
         if Known.modelMethods.contains(last) && segs.count > 1 { return true }
+        // `litellm.completion(...)`, `completion(...)` imported from litellm.
+        if segs.count == 1, callee.hasPrefix("litellm.") { return true }
+        // A model held in a name that says so, called directly: `self.llm(prompt)`, `llm(prompt)`.
+        // (`get_llm()`, `load_llm()` return the model object, not its output.)
+        let words = TaintWords.split(last)
+        if let w = words.last, w == "llm" || w == "gpt",
+            !["get", "load", "make", "create", "build", "init", "setup", "new"].contains(words.first ?? "")
+        {
+            return true
+        }
         if last == "create" || last == "parse" || last == "acreate" {
-            return segs.contains { $0 == "completions" || $0 == "messages" || $0 == "responses" || $0 == "chat" }
+            // `client.chat.completions.create`, `client.messages.create`, and the pre-1.0
+            // `openai.ChatCompletion.create` / `openai.Completion.create`.
+            return segs.dropLast().contains {
+                $0 == "completions" || $0 == "messages" || $0 == "responses" || $0 == "chat"
+                    || $0 == "ChatCompletion" || $0 == "Completion"
+            }
         }
         if last == "run" || last == "arun" || last == "call" || last == "__call__" {
             return segs.dropLast().contains { s in

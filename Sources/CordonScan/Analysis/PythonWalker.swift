@@ -75,10 +75,12 @@ enum PythonWalker {
                         }
                     }
                 }
+                let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
                 let s = Scope(
                     parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
                     bodyStart: e + 1)
+                s.isEndpoint = endpoint
                 s.order = positional(toks, k + 2, c)
                 blocks.append((.function(s), indent))
                 // `def f(x): return eval(x)` on one line.

@@ -64,9 +64,34 @@ enum ToolNames {
             if t.isOp("=") && toks[i - 1].isName("func") && i + 1 < toks.count && toks[i + 1].kind == .name {
                 out.insert(toks[i + 1].text)
             }
+            // `available_functions = {"run_sql": run_sql, ...}`: the dispatch table of OpenAI
+            // function calling, whose values the model's tool calls invoke.
+            if t.isOp("="), i + 1 < toks.count, toks[i + 1].isOp("{"), toks[i - 1].kind == .name,
+                TaintWords.split(toks[i - 1].text).contains(where: {
+                    ["function", "functions", "tool", "tools"].contains($0)
+                })
+            {
+                let c = Code.close(toks, i + 1, toks.count)
+                var k = i + 2
+                while k + 1 < c {
+                    if toks[k].isOp(":"), toks[k + 1].kind == .name,
+                        k + 2 >= c || toks[k + 2].isOp(",") || toks[k + 2].isOp("}")
+                    {
+                        out.insert(toks[k + 1].text)
+                    }
+                    k += 1
+                }
+            }
             i += 1
         }
         return out
+    }
+
+    /// A web framework's route decorator (`@app.post("/run")`, `@router.get(...)`,
+    /// `@bp.route(...)`, `@app.websocket(...)`): the function's parameters are request input.
+    static func isRouteDecorator(_ segs: [String]) -> Bool {
+        guard segs.count >= 2, let last = segs.last else { return false }
+        return ["get", "post", "put", "patch", "delete", "route", "websocket", "api_route"].contains(last)
     }
 
     /// A decorator that makes a function a tool: `@tool`, `@tool("name")`, `@function_tool`,
