@@ -43,7 +43,8 @@ enum Known {
     static let inputReads: Set<String> = [
         "sys.argv", "sys.stdin", "input", "raw_input", "flask.request", "request.args", "request.form", "request.json",
         "request.values", "request.data", "request.files", "request.get_json", "process.argv", "process.stdin",
-        "fastapi.Request", "readline.question",
+        "fastapi.Request", "readline.question", "streamlit.text_input", "streamlit.chat_input", "streamlit.text_area",
+        "streamlit.file_uploader",
     ]
 
     /// Calls that fetch from the network: their result is web content.

@@ -61,7 +61,10 @@ enum ToolNames {
                     for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
                 }
             }
-            if t.isOp("=") && toks[i - 1].isName("func") && i + 1 < toks.count && toks[i + 1].kind == .name {
+            // `func=f` (LangChain `Tool`), `fn=f` (Gradio `Interface`, `ChatInterface`: the user's input).
+            if t.isOp("=") && (toks[i - 1].isName("func") || toks[i - 1].isName("fn")) && i + 1 < toks.count
+                && toks[i + 1].kind == .name
+            {
                 out.insert(toks[i + 1].text)
             }
             // `available_functions = {"run_sql": run_sql, ...}`: the dispatch table of OpenAI
@@ -91,7 +94,8 @@ enum ToolNames {
     /// `@bp.route(...)`, `@app.websocket(...)`): the function's parameters are request input.
     static func isRouteDecorator(_ segs: [String]) -> Bool {
         guard segs.count >= 2, let last = segs.last else { return false }
-        return ["get", "post", "put", "patch", "delete", "route", "websocket", "api_route"].contains(last)
+        // Chat front ends hand the user's message the same way (`@cl.on_message`).
+        return ["get", "post", "put", "patch", "delete", "route", "websocket", "api_route", "on_message"].contains(last)
     }
 
     /// A decorator that makes a function a tool: `@tool`, `@tool("name")`, `@function_tool`,
