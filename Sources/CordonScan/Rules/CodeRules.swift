@@ -265,6 +265,9 @@ struct CodeRules: CodeVisitor {
             }
         }
         guard let r = target else { return }
+        // `compile(code, "test", "exec")` as a statement of its own checks syntax: the code
+        // object is dropped, nothing runs.
+        if last == "compile", !c.onExpression, Self.discarded(c, code) { return }
         let o = code.origin(r, scope)
         guard !o.isSafe else { return }
         // `exec(f"from {module} import {name}")`: an import line of names the caller passes;
@@ -277,6 +280,14 @@ struct CodeRules: CodeVisitor {
         add(
             RuleID.evalInjection, o == .untrusted ? .critical : .high, at,
             "\(written(c))() evaluates \(Self.describe(o)) as code: \(text(code, r))", length: len)
+    }
+
+    /// The call is a whole statement: its result is not used.
+    static func discarded(_ c: Call, _ code: Code) -> Bool {
+        let toks = code.tokens
+        let before = c.first == 0 || toks[c.first - 1].kind == .newline || toks[c.first - 1].isOp(":")
+        let after = c.close + 1 >= toks.count || toks[c.close + 1].kind == .newline
+        return before && after
     }
 
     /// Names on the receiver side of a method call: `repl.run` → [repl]; `PythonREPL().run` →
@@ -756,7 +767,12 @@ struct CodeRules: CodeVisitor {
             }
             let t = toks[i]
             let next = i + 1 < r.upperBound ? toks[i + 1] : nil
-            let isKey = (t.kind == .name || t.kind == .string) && next.map { $0.isOp("=") || $0.isOp(":") } == true
+            // A keyword argument, a dict key or a module-level setting; a local variable a
+            // function computes (`use_docker = False` in the branch that parses an environment
+            // variable) configures nothing by itself.
+            let local = i == r.lowerBound && scope.parent != nil
+            let isKey =
+                (t.kind == .name || t.kind == .string) && next.map { $0.isOp("=") || $0.isOp(":") } == true && !local
             if isKey, i + 2 < r.upperBound, settings.contains(t) {
                 let v = i + 2
                 let value = toks[v]
