@@ -87,6 +87,10 @@ enum Known {
     static func checks(_ name: String) -> Bool {
         // Only names about paths: `sanitize_input` (LangChain's REPL strips backticks) makes no
         // code safe to run.
+        guard name.utf8.count > 8,
+            name.hasIgnoringCase("path") || name.hasIgnoringCase("file") || name.hasIgnoringCase("dir")
+                || name.hasIgnoringCase("join")
+        else { return false }
         let w = TaintWords.split(name)
         guard w.contains(where: { ["path", "join", "filename", "dir", "file"].contains($0) }) else { return false }
         return w.contains {
@@ -283,8 +287,9 @@ extension Code {
         if segs.count == 1, callee.hasPrefix("litellm.") { return true }
         // A model held in a name that says so, called directly: `self.llm(prompt)`, `llm(prompt)`.
         // (`get_llm()`, `load_llm()` return the model object, not its output.)
-        let words = TaintWords.split(last)
-        if let w = words.last, w == "llm" || w == "gpt",
+        // (Split only names that can say so: this runs for every call an origin reads.)
+        if last.hasIgnoringCase("llm") || last.hasIgnoringCase("gpt"), case let words = TaintWords.split(last),
+            let w = words.last, w == "llm" || w == "gpt",
             !["get", "load", "make", "create", "build", "init", "setup", "new"].contains(words.first ?? "")
         {
             return true

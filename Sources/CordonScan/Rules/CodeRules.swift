@@ -64,11 +64,13 @@ struct CodeRules: CodeVisitor {
     init(language: Language, tokens: [Token]) {
         self.language = language
         var local: Set<String> = []
-        for i in tokens.indices.dropLast()
-        where tokens[i].kind == .name && (tokens[i].textIs("def") || tokens[i].textIs("function"))
-            && tokens[i + 1].kind == .name
-        {
-            local.insert(tokens[i + 1].text)
+        let def = Token.pack("def")
+        let function = Token.pack("function")
+        tokens.withUnsafeBufferPointer { t in
+            // Keys only: no token is copied on this pass over the whole file.
+            for i in 0..<max(0, t.count - 1) where (t[i].key == def || t[i].key == function) && t[i].kind == .name {
+                if t[i + 1].kind == .name { local.insert(t[i + 1].text) }
+            }
         }
         self.localFunctions = local
         var approval = false
@@ -367,7 +369,7 @@ struct CodeRules: CodeVisitor {
         // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
         // whole statement is chosen by model output or tool input.
         if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
-            Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
+            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
         {
             var place = at
             if q.count == 1, let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text],
@@ -383,9 +385,8 @@ struct CodeRules: CodeVisitor {
             return
         }
         sqlParamSink(c, scope, code, at)
-        guard APIs.sqlMethods.contains(last) || Self.runsSQL(c, receiverNames(c, code)),
-            c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
-            !c.callee.hasPrefix("child_process"), let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query")
+        guard c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
+            let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query"), !c.callee.hasPrefix("child_process")
         else { return }
         var o: Origin = .constant
         var place = at
@@ -403,7 +404,8 @@ struct CodeRules: CodeVisitor {
                 length = nil
             }
         }
-        guard !o.isSafe else { return }
+        // Formatted SQL first (rare), then whether the call runs it (a name split per call).
+        guard !o.isSafe, APIs.sqlMethods.contains(last) || Self.runsSQL(c, receiverNames(c, code)) else { return }
         let runs = place.line == at.line ? "" : ", run by \(written(c))() at line \(at.line)"
         add(
             RuleID.sqlInjection, o == .untrusted ? .high : .medium, place,
@@ -935,12 +937,18 @@ struct CodeRules: CodeVisitor {
         }
         // Email to a recipient the developer fixed (`self.receiver_email`) reaches one known
         // inbox; it is a dangerous tool when the model chooses where mail goes.
-        let recipientChosen = scope.params.contains { p in
-            TaintWords.split(p).contains {
-                ["to", "recipient", "recipients", "receiver", "email", "emails", "address", "addresses", "cc", "bcc"]
+        let mailing = f.dangerous.contains { $0.1 == "sends email" }
+        let recipientChosen =
+            mailing
+            && scope.params.contains { p in
+                TaintWords.split(p).contains {
+                    [
+                        "to", "recipient", "recipients", "receiver", "email", "emails", "address", "addresses", "cc",
+                        "bcc",
+                    ]
                     .contains($0)
+                }
             }
-        }
         let dangerous = f.dangerous.filter { $0.1 != "sends email" || recipientChosen }
         if scope.isTool, !dangerous.isEmpty, !fileHasApproval, !approves(body, code) {
             let f = Facts(dangerous: dangerous)

@@ -61,9 +61,10 @@ extension CodeRules {
             let p = ownParam(q, scope, code)
         else { return }
         let wrapped = q.count == 4 && code.tokens[q.lowerBound].isName("text")
-        let named = TaintWords.split(p).contains { Self.statementWords.contains($0) }
-        let runs = Self.runsSQL(c, receiverNames(c, code))
-        guard runs || (APIs.sqlMethods.contains(c.last) && (wrapped || named)) else { return }
+        let sqlMethod = APIs.sqlMethods.contains(c.last)
+        guard sqlMethod || Self.mayRunSQL(c.last) else { return }
+        let named = sqlMethod && TaintWords.split(p).contains { Self.statementWords.contains($0) }
+        guard (sqlMethod && (wrapped || named)) || Self.runsSQL(c, receiverNames(c, code)) else { return }
         noteParamSink(scope, p, RuleID.sqlInjection, at, "\(written(c))() runs the SQL in parameter \(p)")
     }
 
