@@ -13,6 +13,8 @@ struct CodeRules: CodeVisitor {
 
     struct Facts {
         var joins: [(Token, String)] = []
+        /// `self.base / param` in a method: names from the caller joined under the object's base.
+        var storeJoins: [(Token, String)] = []
         /// File operations on a name assigned a model-joined path (`open(filepath, "w")`).
         var joinUses: [Token] = []
         var fileOp = false
@@ -844,11 +846,16 @@ struct CodeRules: CodeVisitor {
             if language == .python, t.isOp("/"), i > r.lowerBound, next?.kind == .name {
                 let left = toks[i - 1]
                 let l = left.text.lowercased()
-                if left.isOp(")")
-                    || ["dir", "path", "root", "base", "folder", "workspace"].contains(where: { l.has($0) }),
-                    code.origin((i + 1)..<(i + 2), scope) == .untrusted
-                {
+                let based = ["dir", "path", "root", "base", "folder", "workspace"].contains(where: { l.has($0) })
+                if left.isOp(")") || based, code.origin((i + 1)..<(i + 2), scope) == .untrusted {
                     facts[id, default: Facts()].joins.append((left, left.text + " / " + (next?.text ?? "")))
+                } else if based, i >= 3, toks[i - 2].isOp("."), toks[i - 3].isName("self"),
+                    let key = next?.text, scope.params.contains(key), scope.env[key] == nil,
+                    i + 2 >= r.upperBound || !toks[i + 2].isOp(".")
+                {
+                    // `self.path / key` in a method: a store of files under the object's base
+                    // that takes names from its callers.
+                    facts[id, default: Facts()].storeJoins.append((left, "self.\(left.text) / \(key)"))
                 }
             }
             if t.kind == .string, t.textIs("system"), i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
@@ -929,6 +936,12 @@ struct CodeRules: CodeVisitor {
                         "uses the path joined at line \(at.line) from model-chosen input, unchecked")
                 }
             }
+        }
+        if f.joins.isEmpty, f.fileOp, !contained(names), let (at, what) = f.storeJoins.first {
+            add(
+                RuleID.pathTraversal, .medium, at,
+                "\(what) puts a name from the caller under the object's base and uses it with no normalise-and-check: a name with ../ or an absolute path escapes"
+            )
         }
         if !f.fetches.isEmpty && !allowListed(body, code) {
             for (at, what) in f.fetches {

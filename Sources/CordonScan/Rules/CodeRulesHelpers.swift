@@ -104,7 +104,11 @@ extension CodeRules {
                 let o =
                     call.keywords[sink.param]
                     ?? index.flatMap { $0 < call.positional.count ? call.positional[$0] : nil }
-                guard o == .untrusted, seen.insert("\(sink.rule) \(sink.at.line)").inserted else { continue }
+                // A path is the model's to choose only in a tool or a request handler: a command
+                // line's own arguments naming files (`uu.decode(sys.argv[1])`) are the user's.
+                guard o == .untrusted, sink.rule != RuleID.pathTraversal || call.caller.inTool,
+                    seen.insert("\(sink.rule) \(sink.at.line)").inserted
+                else { continue }
                 add(
                     sink.rule, nil, sink.at,
                     "\(sink.what), and line \(call.line) passes it model output or tool input")
