@@ -15,6 +15,8 @@ struct CodeRules: CodeVisitor {
         var joins: [(Token, String)] = []
         /// `self.base / param` in a method: names from the caller joined under the object's base.
         var storeJoins: [(Token, String)] = []
+        /// Functions of this file it calls (for path builders whose result it opens).
+        var calledLocals: Set<String> = []
         /// File operations on a name assigned a model-joined path (`open(filepath, "w")`).
         var joinUses: [Token] = []
         var fileOp = false
@@ -58,6 +60,10 @@ struct CodeRules: CodeVisitor {
     var localCalls: [LocalCall] = []
     /// `with open(p, "w") as f`: `f` → `p`.
     var fileHandles: [String: String] = [:]
+    /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
+    /// and the functions of this file that call something and use files.
+    var pathBuilders: [String: (Token, String)] = [:]
+    var calledByFileUsers: Set<String> = []
 
     /// Names of the functions this file defines (`def name`, `function name`): only calls of
     /// these can reach a helper's sinks, so only they are kept for the end of the file.
@@ -936,6 +942,10 @@ struct CodeRules: CodeVisitor {
                         "uses the path joined at line \(at.line) from model-chosen input, unchecked")
                 }
             }
+        }
+        if f.fileOp { calledByFileUsers.formUnion(f.calledLocals) }
+        if f.joins.isEmpty, !f.fileOp, scope.returns != nil, !contained(names), let first = f.storeJoins.first {
+            pathBuilders[scope.name] = first
         }
         if f.joins.isEmpty, f.fileOp, !contained(names), let (at, what) = f.storeJoins.first {
             add(

@@ -75,6 +75,7 @@ extension CodeRules {
             c.segments.count == 1 || (c.segments.count == 2 && (c.segments[0] == "self" || c.segments[0] == "this")),
             localFunctions.contains(c.last)
         else { return }
+        facts[ObjectIdentifier(scope), default: Facts()].calledLocals.insert(c.last)
         let positional = c.args.map { code.origin($0, scope) }
         var keywords: [String: Origin] = [:]
         for (k, r) in c.keywords { keywords[k] = code.origin(r, scope) }
@@ -126,6 +127,15 @@ extension CodeRules {
             }
         }
         localCalls = []
+        // A method that builds `self.base / key` unchecked, whose result its callers open.
+        for (name, (at, what)) in pathBuilders.sorted(by: { $0.key < $1.key }) where calledByFileUsers.contains(name) {
+            add(
+                RuleID.pathTraversal, .medium, at,
+                "\(what) is returned to methods that open it, with no normalise-and-check: a name with ../ or an absolute path escapes the base"
+            )
+        }
+        pathBuilders = [:]
+        calledByFileUsers = []
     }
 
     // MARK: code written to a file, then run

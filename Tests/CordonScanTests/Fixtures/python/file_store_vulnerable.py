@@ -1,5 +1,6 @@
 # A store of the files an agent writes (gpt-engineer's DB shape): names from its callers, which
 # are the model's file names, go under the base with only a leading ../ refused.
+import re
 from pathlib import Path
 
 
@@ -19,3 +20,18 @@ class DB:
         full_path = self.path / key  # expect: path-traversal
         full_path.parent.mkdir(parents=True, exist_ok=True)
         full_path.write_text(val, encoding="utf-8")
+
+
+class LocalFileStore:
+    """LangChain's LocalFileStore before CVE-2024-3571: the key check lets ../ through."""
+
+    def __init__(self, root_path):
+        self.root_path = Path(root_path)
+
+    def _get_full_path(self, key: str) -> Path:
+        if not re.match(r"^[a-zA-Z0-9_.\-/]+$", key):
+            raise ValueError(f"Invalid characters in key: {key}")
+        return self.root_path / key  # expect: path-traversal
+
+    def mget(self, keys):
+        return [self._get_full_path(key).read_bytes() for key in keys]
