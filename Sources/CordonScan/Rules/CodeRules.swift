@@ -15,8 +15,7 @@ struct CodeRules: CodeVisitor {
         var joins: [(Token, String)] = []
         /// `self.base / param` in a method: names from the caller joined under the object's base.
         var storeJoins: [(Token, String)] = []
-        /// Functions of this file it calls (for path builders whose result it opens).
-        var calledLocals: Set<String> = []
+
         /// File operations on a name assigned a model-joined path (`open(filepath, "w")`).
         var joinUses: [Token] = []
         var fileOp = false
@@ -64,6 +63,8 @@ struct CodeRules: CodeVisitor {
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
     var calledByFileUsers: Set<String> = []
+    /// Per scope: functions of this file it calls (for path builders whose result it opens).
+    var calledLocals: [ObjectIdentifier: Set<String>] = [:]
 
     /// Names of the functions this file defines (`def name`, `function name`): only calls of
     /// these can reach a helper's sinks, so only they are kept for the end of the file.
@@ -912,24 +913,34 @@ struct CodeRules: CodeVisitor {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
         if scope.parent == nil { settleLocalCalls(code) }
+        defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
         let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
         if !f.fetchedParams.isEmpty && !allowListed(body, code) && scope.parent != nil {
             fetchingFunctions[scope.name] = scope.order.enumerated().filter { f.fetchedParams.contains($0.element) }
                 .map { (index: $0.offset, name: $0.element) }
         }
-        let names = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
-        keepParamSinks(scope, f, contained: contained(names), allowListed: allowListed(body, code))
+        // The body's names, read only when a decision needs them (most bodies have none to make).
+        var cached: Set<String>?
+        func bodyNames() -> Set<String> {
+            if let c = cached { return c }
+            let s = Set(body.compactMap { code.tokens[$0].kind == .name ? code.tokens[$0].text : nil })
+            cached = s
+            return s
+        }
+        if !f.paramSinks.isEmpty {
+            keepParamSinks(scope, f, contained: contained(bodyNames()), allowListed: allowListed(body, code))
+        }
         settleCodeFiles(f)
         // A path joined to a base is the join rule's; this one is for no base at all.
-        if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(names) {
+        if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(bodyNames()) {
             for (at, what) in f.wholePaths.prefix(1) {
                 add(
                     RuleID.pathTraversal, nil, at,
                     "opens whatever path the model names, with no base directory or check: \(what)")
             }
         }
-        if !f.joins.isEmpty && f.fileOp && !contained(names) {
+        if !f.joins.isEmpty && f.fileOp && !contained(bodyNames()) {
             for (at, what) in f.joins.prefix(1) {
                 add(
                     RuleID.pathTraversal, nil, at,
@@ -943,11 +954,11 @@ struct CodeRules: CodeVisitor {
                 }
             }
         }
-        if f.fileOp { calledByFileUsers.formUnion(f.calledLocals) }
-        if f.joins.isEmpty, !f.fileOp, scope.returns != nil, !contained(names), let first = f.storeJoins.first {
+        if f.fileOp, let called = calledLocals[id] { calledByFileUsers.formUnion(called) }
+        if f.joins.isEmpty, !f.fileOp, scope.returns != nil, let first = f.storeJoins.first, !contained(bodyNames()) {
             pathBuilders[scope.name] = first
         }
-        if f.joins.isEmpty, f.fileOp, !contained(names), let (at, what) = f.storeJoins.first {
+        if f.joins.isEmpty, f.fileOp, let (at, what) = f.storeJoins.first, !contained(bodyNames()) {
             add(
                 RuleID.pathTraversal, .medium, at,
                 "\(what) puts a name from the caller under the object's base and uses it with no normalise-and-check: a name with ../ or an absolute path escapes"

@@ -75,7 +75,7 @@ extension CodeRules {
             c.segments.count == 1 || (c.segments.count == 2 && (c.segments[0] == "self" || c.segments[0] == "this")),
             localFunctions.contains(c.last)
         else { return }
-        facts[ObjectIdentifier(scope), default: Facts()].calledLocals.insert(c.last)
+        if c.segments.count == 2 { calledLocals[ObjectIdentifier(scope), default: []].insert(c.last) }
         let positional = c.args.map { code.origin($0, scope) }
         var keywords: [String: Origin] = [:]
         for (k, r) in c.keywords { keywords[k] = code.origin(r, scope) }
