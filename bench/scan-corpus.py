@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|held-out-2|held-out-3|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-5|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
@@ -11,7 +11,10 @@ labels (file, vulnerable lines with a one-line reason each; a clean file has no 
 part each file belongs to, every file labelled before the scanner ran on it: `tune` (the first
 round of rule changes was checked against it), `held-out-1` (untouched in the first round,
 then the material of the second), `held-out-2` (untouched in the second, the material of the
-third), `held-out-3` (never used to change a rule). The archives are
+third), `held-out-3` (never used to change a rule), and from issue 16's ninth session `tune-2` (newer
+agent packages, the material of that session's rule changes) and `held-out-4` (other packages,
+labelled before any scan, never used to change a rule), and `held-out-5` (labelled after that
+session's last rule change, scanned once). The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
 CACHE/corpus/PART/. Both tools then scan each part; bandit needs `pip install bandit`.
@@ -27,6 +30,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5"]
 
 
 def load_compare():
@@ -82,13 +86,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cordon")
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/cordon-scan-corpus"))
-    ap.add_argument("--part", choices=["tune", "held-out-1", "held-out-2", "held-out-3", "all"], default="all")
+    ap.add_argument("--part", choices=PARTS + ["all"], default="all")
     a = ap.parse_args()
     labels = [json.loads(l) for l in open(os.path.join(DATA, "LABELS.jsonl")) if l.strip()]
     build(a.cache, labels)
     cmp = load_compare()
     cordon = os.path.abspath(a.cordon)
-    parts = ["tune", "held-out-1", "held-out-2", "held-out-3"] if a.part == "all" else [a.part]
+    parts = PARTS if a.part == "all" else [a.part]
     for part in parts:
         root = os.path.join(a.cache, "corpus", part)
         lab = {d["file"]: set(d["lines"]) for d in labels if d["part"] == part}

@@ -24,6 +24,8 @@ final class Scope {
     var toolParams: Set<String> = []
     /// A tool function: its parameters are chosen by the model.
     var isTool: Bool
+    /// A web route handler (`@app.post("/run")`): its parameters are the request's input.
+    var isEndpoint = false
     var env: [String: Origin] = [:]
     let line: Int
     let column: Int
@@ -58,7 +60,7 @@ final class Scope {
     func param(_ name: String) -> (found: Bool, tool: Bool) {
         var s: Scope? = self
         while let cur = s {
-            if cur.params.contains(name) { return (true, cur.isTool) }
+            if cur.params.contains(name) { return (true, cur.isTool || cur.isEndpoint) }
             if cur.toolParams.contains(name) { return (true, true) }
             if cur.env[name] != nil { return (false, false) }
             s = cur.parent
@@ -70,7 +72,7 @@ final class Scope {
     var inTool: Bool {
         var s: Scope? = self
         while let cur = s {
-            if cur.isTool { return true }
+            if cur.isTool || cur.isEndpoint { return true }
             s = cur.parent
         }
         return false

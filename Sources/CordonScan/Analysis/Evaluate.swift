@@ -29,6 +29,7 @@ enum Known {
         "invoke", "ainvoke", "predict", "apredict", "generate", "agenerate", "generate_content",
         "generate_content_async", "complete", "acomplete", "chat", "achat", "predict_messages", "stream",
         "generateText", "generateObject", "streamText", "kickoff", "run_sync", "call_llm", "ask_llm", "query_llm",
+        "completion", "acompletion", "text_completion",
     ]
 
     /// Functions and attributes whose value is the operator's configuration, not input.
@@ -42,7 +43,8 @@ enum Known {
     static let inputReads: Set<String> = [
         "sys.argv", "sys.stdin", "input", "raw_input", "flask.request", "request.args", "request.form", "request.json",
         "request.values", "request.data", "request.files", "request.get_json", "process.argv", "process.stdin",
-        "fastapi.Request", "readline.question",
+        "fastapi.Request", "readline.question", "streamlit.text_input", "streamlit.chat_input", "streamlit.text_area",
+        "streamlit.file_uploader",
     ]
 
     /// Calls that fetch from the network: their result is web content.
@@ -76,6 +78,24 @@ enum Known {
                 if k == p.count { return true }
             }
             return false
+        }
+    }
+
+    /// A function named for checking the path it returns: `validate_path`,
+    /// `get_validated_relative_path`, `sanitize_filename`, `secure_filename`, `safe_join`,
+    /// `get_relative_path` (resolved and checked against a base, as LangChain's file tools do).
+    static func checks(_ name: String) -> Bool {
+        // Only names about paths: `sanitize_input` (LangChain's REPL strips backticks) makes no
+        // code safe to run.
+        guard name.utf8.count > 8,
+            name.hasIgnoringCase("path") || name.hasIgnoringCase("file") || name.hasIgnoringCase("dir")
+                || name.hasIgnoringCase("join")
+        else { return false }
+        let w = TaintWords.split(name)
+        guard w.contains(where: { ["path", "join", "filename", "dir", "file"].contains($0) }) else { return false }
+        return w.contains {
+            $0.hasPrefix("validat") || $0.hasPrefix("saniti") || $0 == "secure" || $0 == "safe" || $0 == "relative"
+                || $0 == "checked"
         }
     }
 
@@ -244,6 +264,7 @@ extension Code {
         if Known.sanitizers.contains(callee) || (segs.count > 1 && Known.sanitizerMethods.contains(last)) {
             return .sanitized
         }
+        if Known.checks(last) { return .sanitized }
         if isModelCall(segs, callee) { return .untrusted }
         if Known.isUnder(callee, Known.inputReadList) { return .untrusted }
         if Known.webReads.contains(callee) { return .untrusted }
@@ -262,8 +283,24 @@ extension Code {
     func isModelCall(_ segs: [String], _ callee: String) -> Bool {
         let last = segs.last ?? ""
         if Known.modelMethods.contains(last) && segs.count > 1 { return true }
+        // `litellm.completion(...)`, `completion(...)` imported from litellm.
+        if segs.count == 1, callee.hasPrefix("litellm.") { return true }
+        // A model held in a name that says so, called directly: `self.llm(prompt)`, `llm(prompt)`.
+        // (`get_llm()`, `load_llm()` return the model object, not its output.)
+        // (Split only names that can say so: this runs for every call an origin reads.)
+        if last.hasIgnoringCase("llm") || last.hasIgnoringCase("gpt"), case let words = TaintWords.split(last),
+            let w = words.last, w == "llm" || w == "gpt",
+            !["get", "load", "make", "create", "build", "init", "setup", "new"].contains(words.first ?? "")
+        {
+            return true
+        }
         if last == "create" || last == "parse" || last == "acreate" {
-            return segs.contains { $0 == "completions" || $0 == "messages" || $0 == "responses" || $0 == "chat" }
+            // `client.chat.completions.create`, `client.messages.create`, and the pre-1.0
+            // `openai.ChatCompletion.create` / `openai.Completion.create`.
+            return segs.dropLast().contains {
+                $0 == "completions" || $0 == "messages" || $0 == "responses" || $0 == "chat"
+                    || $0 == "ChatCompletion" || $0 == "Completion"
+            }
         }
         if last == "run" || last == "arun" || last == "call" || last == "__call__" {
             return segs.dropLast().contains { s in

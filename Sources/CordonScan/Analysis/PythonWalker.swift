@@ -75,10 +75,12 @@ enum PythonWalker {
                         }
                     }
                 }
+                let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
                 let s = Scope(
                     parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
                     bodyStart: e + 1)
+                s.isEndpoint = endpoint
                 s.order = positional(toks, k + 2, c)
                 blocks.append((.function(s), indent))
                 // `def f(x): return eval(x)` on one line.
@@ -305,6 +307,12 @@ enum PythonWalker {
             code.modules.contains(h) || code.aliases[h] != nil
         {
             aliasTarget = code.resolve(code.names(value))
+        } else if value.count == 1, code.aliases[toks[value.lowerBound].text] == nil,
+            ["eval", "exec", "compile"].contains(toks[value.lowerBound].text),
+            scope.lookup(toks[value.lowerBound].text) == nil
+        {
+            // `_eval = eval`: the builtin under another name.
+            aliasTarget = "builtins." + toks[value.lowerBound].text
         }
         var start = r.lowerBound
         for eq in eqs {

@@ -61,12 +61,41 @@ enum ToolNames {
                     for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
                 }
             }
-            if t.isOp("=") && toks[i - 1].isName("func") && i + 1 < toks.count && toks[i + 1].kind == .name {
+            // `func=f` (LangChain `Tool`), `fn=f` (Gradio `Interface`, `ChatInterface`: the user's input).
+            if t.isOp("=") && (toks[i - 1].isName("func") || toks[i - 1].isName("fn")) && i + 1 < toks.count
+                && toks[i + 1].kind == .name
+            {
                 out.insert(toks[i + 1].text)
+            }
+            // `available_functions = {"run_sql": run_sql, ...}`: the dispatch table of OpenAI
+            // function calling, whose values the model's tool calls invoke.
+            if t.isOp("="), i + 1 < toks.count, toks[i + 1].isOp("{"), toks[i - 1].kind == .name,
+                TaintWords.split(toks[i - 1].text).contains(where: {
+                    ["function", "functions", "tool", "tools"].contains($0)
+                })
+            {
+                let c = Code.close(toks, i + 1, toks.count)
+                var k = i + 2
+                while k + 1 < c {
+                    if toks[k].isOp(":"), toks[k + 1].kind == .name,
+                        k + 2 >= c || toks[k + 2].isOp(",") || toks[k + 2].isOp("}")
+                    {
+                        out.insert(toks[k + 1].text)
+                    }
+                    k += 1
+                }
             }
             i += 1
         }
         return out
+    }
+
+    /// A web framework's route decorator (`@app.post("/run")`, `@router.get(...)`,
+    /// `@bp.route(...)`, `@app.websocket(...)`): the function's parameters are request input.
+    static func isRouteDecorator(_ segs: [String]) -> Bool {
+        guard segs.count >= 2, let last = segs.last else { return false }
+        // Chat front ends hand the user's message the same way (`@cl.on_message`).
+        return ["get", "post", "put", "patch", "delete", "route", "websocket", "api_route", "on_message"].contains(last)
     }
 
     /// A decorator that makes a function a tool: `@tool`, `@tool("name")`, `@function_tool`,

@@ -64,7 +64,10 @@ enum APIs {
         "execute", "executemany", "executescript", "exec_driver_sql", "raw", "read_sql", "read_sql_query",
         "query", "$queryRawUnsafe", "$executeRawUnsafe", "unsafe", "run_sql", "sql", "text", "rawQuery", "raw_query",
     ]
-    static let sqlKeywords = ["select ", "insert ", "update ", "delete ", "drop ", " where ", "create ", "alter "]
+    static let sqlKeywords = [
+        "select ", "insert ", "update ", "delete ", "drop ", " where ", "create ", "alter ", "pragma ", "describe ",
+        "explain ",
+    ]
     static let sqlKeywordBytes: [[UInt8]] = sqlKeywords.map { Array($0.utf8) }
 
     /// Whether `text` holds one of `sqlKeywords`, ignoring ASCII case, without lower-casing a copy.
@@ -75,9 +78,14 @@ enum APIs {
             let c = text[i] | 0x20
             for k in keywords where k[0] == c && i + k.count <= text.count {
                 var j = 1
-                while j < k.count
-                    && (text[i + j] >= 0x41 && text[i + j] <= 0x5A ? text[i + j] | 0x20 : text[i + j]) == k[j]
-                {
+                while j < k.count {
+                    let b = text[i + j]
+                    // A space in a keyword matches any white space (`SELECT\n    col`).
+                    let same =
+                        k[j] == 0x20
+                        ? b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
+                        : (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == k[j]
+                    guard same else { break }
                     j += 1
                 }
                 if j == k.count { return true }
@@ -126,6 +134,8 @@ enum APIs {
         "fetch", "axios", "axios.get", "axios.post", "axios.put", "axios.delete", "axios.request", "got", "got.get",
         "node-fetch", "http.get", "https.get", "http.request", "https.request", "needle", "superagent.get", "ky",
         "ky.get", "undici.request", "undici.fetch", "aiohttp.request", "urllib3.request", "WebBaseLoader",
+        "newspaper.article", "newspaper.Article", "trafilatura.fetch_url", "AsyncHtmlLoader", "RecursiveUrlLoader",
+        "SitemapLoader",
     ]
     /// Methods on a session/client object that fetch (`session.get(url)`, `client.get(url)`).
     static let httpMethods: Set<String> = ["get", "post", "put", "delete", "request", "head", "patch", "stream"]

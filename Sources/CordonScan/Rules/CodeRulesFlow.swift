@@ -47,7 +47,7 @@ extension CodeRules {
     /// (`db`, `database`, `cursor`, `conn`, `engine`, `sql`) and the method's says run or
     /// execute (`run`, `execute`, `run_no_throw`, `_execute_query`, `exec_driver_sql`).
     static func runsSQL(_ c: Call, _ receiver: [String]) -> Bool {
-        guard c.segments.count >= 2 || c.onExpression else { return false }
+        guard c.segments.count >= 2 || c.onExpression, mayRunSQL(c.last) else { return false }
         let method = TaintWords.split(c.last)
         // A method that says so itself, whatever it is called on: `self.run_query(stmt)`,
         // `self.run_sql(sql=q)`, `db_tools.execute_query(q)`.
@@ -56,12 +56,27 @@ extension CodeRules {
         {
             return true
         }
+        // A method named for what it makes of SQL (`parse_response_to_sql`, `to_sql`,
+        // `format_query`) does not run it; `conn.sql(q)` (DuckDB) and `graph.query(q)` do.
+        if method.contains(where: { ["parse", "to", "format", "build", "generate", "extract", "get"].contains($0) }) {
+            return false
+        }
         guard method.contains(where: { ["run", "execute", "exec", "query", "executescript", "sql"].contains($0) })
         else { return false }
         let words = receiver.flatMap { TaintWords.split($0) }
         return words.contains(where: {
-            ["db", "database", "sql", "sqlite", "cursor", "cur", "conn", "connection", "engine", "sqldb"].contains($0)
+            [
+                "db", "database", "sql", "sqlite", "cursor", "cur", "conn", "connection", "engine", "sqldb", "graph",
+                "neo4j", "cypher", "duckdb", "con",
+            ].contains($0)
         })
+    }
+
+    /// Whether a method name can say run/execute/query/sql at all, by bytes: most calls are
+    /// ruled out before their receiver is read and their name split into words.
+    static func mayRunSQL(_ name: String) -> Bool {
+        name.hasIgnoringCase("run") || name.hasIgnoringCase("exec") || name.hasIgnoringCase("query")
+            || name.hasIgnoringCase("sql")
     }
 
     /// `repl = PythonREPL(...)`, `self.process = BashProcess()`, `process: BashProcess = Field(...)`:

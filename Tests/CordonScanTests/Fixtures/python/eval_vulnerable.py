@@ -27,3 +27,12 @@ def compile_plan(plan_text):
 def pal(question):
     program = llm.invoke(question).content
     return PythonREPL().run(program)  # expect: eval-injection, shell-tool
+
+
+_eval = eval
+
+
+@tool
+def calculate(expression: str) -> str:
+    """Evaluate an arithmetic expression."""
+    return str(_eval(expression))  # expect: eval-injection

@@ -9,7 +9,7 @@ server = Server("fetch")
 
 async def fetch_page(url: str, timeout: float = 10) -> str:
     async with httpx.AsyncClient() as client:
-        response = await client.get(url, timeout=timeout)
+        response = await client.get(url, timeout=timeout)  # expect: ssrf
         return response.text
 
 

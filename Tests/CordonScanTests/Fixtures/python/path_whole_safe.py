@@ -31,3 +31,17 @@ class ReadConfigured(BaseTool):
 def load_notes(path: str) -> str:
     with open(path) as f:
         return f.read()
+
+
+class ListDirectoryTool(BaseTool):
+    """LangChain's list_directory: the path goes through a helper that resolves and checks it."""
+
+    name: str = "list_directory"
+    root_dir: str = "."
+
+    def _run(self, dir_path: str = ".") -> str:
+        try:
+            dir_path_ = self.get_relative_path(dir_path)
+        except ValueError:
+            return f"Error: {dir_path} is outside the allowed directory"
+        return "\n".join(os.listdir(dir_path_))

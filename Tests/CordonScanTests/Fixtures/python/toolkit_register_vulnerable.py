@@ -16,7 +16,7 @@ class OpsTools(Toolkit):
         return subprocess.run(args, capture_output=True, text=True).stdout  # expect: shell-injection
 
     def run_query(self, query: str) -> str:
-        return str(self.connection.sql(query).fetchall())
+        return str(self.connection.sql(query).fetchall())  # expect: sql-injection
 
     def describe_table(self, table: str) -> str:
         return self.run_query(f"DESCRIBE {table};")  # expect: sql-injection

@@ -1,0 +1,305 @@
+// The data sinks of a call: SQL (formatted, or written by the model), files and joined paths,
+// fetches of URLs, templates, deserialisation, TLS settings and system prompts. Each records a
+// finding or a fact for the function's end (CodeRulesFunctionEnd).
+
+extension CodeRules {
+    mutating func sql(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let last = c.last
+        // SQL the model wrote, run as it is: `db.run(llm_chain.predict(...))`, a tool's
+        // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
+        // whole statement is chosen by model output or tool input.
+        if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
+            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
+        {
+            var place = at
+            if q.count == 1, let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text],
+                built.at.line < at.line - 2
+            {
+                place = built.at
+            }
+            add(
+                RuleID.sqlInjection, .high, place,
+                "\(written(c))() runs SQL chosen by model output or tool input: \(text(code, q))"
+                    + (place.line == at.line ? "" : ", formatted here and run at line \(at.line)"),
+                length: place.line == at.line ? len : nil)
+            return
+        }
+        sqlParamSink(c, scope, code, at)
+        guard c.segments.count >= 2 || c.onExpression || c.callee == "sqlalchemy.text",
+            let q = c.arg(0, "sql") ?? c.arg(0, "statement") ?? c.arg(0, "query"), !c.callee.hasPrefix("child_process")
+        else { return }
+        var o: Origin = .constant
+        var place = at
+        var length: Int? = len
+        if code.isBuilt(q) && containsSQL(q, code) {
+            o = code.origin(q, scope)
+        } else if q.count == 1, code.tokens[q.lowerBound].kind == .name,
+            let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text]
+        {
+            o = built.origin
+            // The statement is formatted where it is assigned: a long query built lines above
+            // the call is reported there (the call is named in the message).
+            if built.at.line < at.line - 2 {
+                place = built.at
+                length = nil
+            }
+        }
+        // Formatted SQL first (rare), then whether the call runs it (a name split per call).
+        guard !o.isSafe, APIs.sqlMethods.contains(last) || Self.runsSQL(c, receiverNames(c, code)) else { return }
+        let runs = place.line == at.line ? "" : ", run by \(written(c))() at line \(at.line)"
+        add(
+            RuleID.sqlInjection, o == .untrusted ? .high : .medium, place,
+            "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))\(runs)", length: length)
+    }
+
+    func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
+        for i in r where code.tokens[i].kind == .string {
+            var s = code.tokens[i].text
+            if s.withUTF8({ APIs.containsSQLKeyword($0) }) { return true }
+        }
+        return false
+    }
+
+    mutating func files(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
+        let id = ObjectIdentifier(scope)
+        if c.known && APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
+            for a in c.args.dropFirst() where code.origin(a, scope) == .untrusted {
+                facts[id, default: Facts()].joins.append((at, text(code, a)))
+                break
+            }
+        }
+        // pathlib: `base_dir.joinpath(name)` joins like `os.path.join(base_dir, name)`.
+        if c.last == "joinpath", c.segments.count >= 2 || c.onExpression {
+            for a in c.args where code.origin(a, scope) == .untrusted {
+                facts[id, default: Facts()].joins.append((at, "\(written(c))(\(text(code, a)))"))
+                break
+            }
+        }
+        let isFileOp =
+            c.known && APIs.matches(c.callee, APIs.fileOps)
+            || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
+        if isFileOp {
+            facts[id, default: Facts()].fileOp = true
+            let target =
+                c.known && APIs.matches(c.callee, APIs.fileOps)
+                ? c.arg(0, "file") ?? c.arg(0, "path") : c.segments.count >= 2 ? c.nameIndex - 2..<c.nameIndex - 1 : nil
+            if let p = target, let name = code.names(p).first, p.count <= 4,
+                joinedNames[id]?.contains(name) == true
+            {
+                facts[id, default: Facts()].joinUses.append(at)
+            }
+            // Deleting is what a delete tool is for: the approval rule judges those.
+            if scope.inTool, c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
+                let p = c.arg(0, "file") ?? c.arg(0, "path"),
+                !code.isBuilt(p), code.origin(p, scope) == .untrusted
+            {
+                facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
+            }
+            if c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
+                let p = c.arg(0, "file") ?? c.arg(0, "path"), let name = ownParam(p, scope, code)
+            {
+                noteParamSink(
+                    scope, name, RuleID.pathTraversal, at,
+                    "\(written(c))() opens the path in parameter \(name) unchecked")
+            }
+            if let p = c.arg(0), code.isBuilt(p),
+                code.strings(p).contains(where: { $0.contains("/") })
+                    || code.tokens[p].contains(where: { $0.formatted && $0.text.contains("/") }),
+                code.origin(p, scope) == .untrusted
+            {
+                facts[id, default: Facts()].joins.append((at, text(code, p)))
+            }
+        }
+    }
+
+    mutating func fetches(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
+        var url: Range<Int>?
+        if c.known && APIs.matches(c.callee, APIs.http) {
+            url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
+        } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
+            c.segments.dropLast().contains(where: { s in
+                let l = s.lowercased()
+                return l.has("session") || l.has("client") || l.has("http") || l.has("requests")
+            })
+        {
+            url = c.arg(0, "url")
+        }
+        guard let u = url, !fixedHost(u, code), !configuredHost(u, scope, code) else { return }
+        let o = code.origin(u, scope)
+        if o == .untrusted {
+            facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
+        } else if o == .unknown, u.count == 1, code.tokens[u.lowerBound].kind == .name,
+            scope.order.contains(code.tokens[u.lowerBound].text)
+        {
+            // A helper fetching its parameter: judged where it is called (localFetch).
+            let name = code.tokens[u.lowerBound].text
+            facts[ObjectIdentifier(scope), default: Facts()].fetchedParams.insert(name)
+            noteParamSink(scope, name, RuleID.ssrf, at, "\(written(c))() fetches the URL in parameter \(name)")
+        }
+    }
+
+    /// A URL whose scheme and host are written in the code (`f"https://api.example.com/item/{id}"`,
+    /// `"https://host/" + path`): the model can choose a path on that host, not the host.
+    func fixedHost(_ u: Range<Int>, _ code: Code) -> Bool {
+        let first = code.tokens[u.lowerBound]
+        guard first.kind == .string else { return false }
+        var text = first.text
+        return text.withUTF8 { b in
+            // scheme "://" host "/", with no interpolation before that slash.
+            var i = 0
+            while i + 2 < b.count && !(b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F) {
+                guard Bytes.isIdent(b[i]) || b[i] == 0x2B || b[i] == 0x2D || b[i] == 0x2E else { return false }
+                i += 1
+            }
+            guard i > 0, i + 2 < b.count else { return false }
+            var j = i + 3
+            let host = j
+            while j < b.count && b[j] != 0x2F {
+                if b[j] == 0x7B || b[j] == 0x24 { return false }  // `{x}` or `${x}` in the host
+                j += 1
+            }
+            return j > host && j < b.count
+        }
+    }
+
+    /// A URL whose beginning, where the scheme and host go, is a value the model did not choose
+    /// (`f"{self.base_url}{path}"`, `BASE + path`), or a name assigned one.
+    func configuredHost(_ u: Range<Int>, _ scope: Scope, _ code: Code) -> Bool {
+        let toks = code.tokens
+        let first = toks[u.lowerBound]
+        if u.count == 1, first.kind == .name {
+            return configuredURLs[ObjectIdentifier(scope)]?.contains(first.text) == true
+        }
+        return Self.hostPrefix(u, scope, code)
+    }
+
+    static func hostPrefix(_ u: Range<Int>, _ scope: Scope, _ code: Code) -> Bool {
+        let toks = code.tokens
+        let first = toks[u.lowerBound]
+        if first.kind == .string, first.formatted, first.text.hasPrefix("{") || first.text.hasPrefix("${"),
+            !first.text.contains("}://"),
+            let head = first.parts.first, !head.isEmpty
+        {
+            return code.origin(of: head, scope) != .untrusted
+        }
+        // `base + path`: the head is a name or attribute chain, then `+`.
+        var j = u.lowerBound
+        while j < u.upperBound, toks[j].kind == .name || toks[j].isOp(".") { j += 1 }
+        guard j > u.lowerBound, j < u.upperBound, toks[j].isOp("+") else { return false }
+        let head = u.lowerBound..<j
+        let o = code.origin(head, scope)
+        return o != .untrusted && !(head.count == 1 && scope.params.contains(toks[head.lowerBound].text))
+    }
+
+    mutating func templates(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        var target: Range<Int>?
+        let callee = c.callee
+        if c.known && APIs.matches(callee, APIs.templates) || callee == "jinja2.Template" {
+            target = c.arg(0, "source")
+        } else if c.last == "from_string" {
+            let recv = receiverNames(c, code)
+            if !recv.contains(where: { sandboxedTemplates.contains($0) || $0.contains("Sandboxed") }) {
+                target = c.arg(0, "source")
+            }
+        } else if ["PromptTemplate", "from_template", "ChatPromptTemplate"].contains(c.last),
+            let f = c.keyword("template_format"), code.literal(f) == "jinja2"
+        {
+            target = c.arg(0, "template")
+        }
+        guard let r = target else { return }
+        let o = code.origin(r, scope)
+        guard !o.isSafe else { return }
+        add(
+            RuleID.templateInjection, o == .untrusted ? .high : .medium, at,
+            "\(written(c))() compiles a template from \(Self.describe(o)): \(text(code, r))", length: len)
+    }
+
+    mutating func deserialisation(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let callee = c.callee
+        let isUnserialize = callee == "node-serialize.unserialize"
+        guard c.known && APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
+        let data = c.arg(0)
+        let o = data.map { code.origin($0, scope) } ?? .unknown
+        var severity: Severity?
+        var why = ""
+        switch callee {
+        case "yaml.load", "yaml.load_all":
+            let loader = c.arg(1, "Loader")
+            if let l = loader, code.names(l).contains(where: { APIs.safeYAMLLoaders.contains($0) }) { return }
+            severity = o == .constant ? .medium : .high
+            why = "yaml.load without a safe Loader constructs arbitrary Python objects"
+        case "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load":
+            severity = o == .constant ? .medium : .high
+            why = "\(written(c)) constructs arbitrary Python objects"
+        case "torch.load":
+            if let w = c.keyword("weights_only"), code.isTrue(w, scope) { return }
+            guard o != .constant else { return }
+            severity = .high
+            why = "torch.load without weights_only=True unpickles \(Self.describe(o))"
+        case "numpy.load":
+            guard let a = c.keyword("allow_pickle"), code.isTrue(a, scope), o != .constant else { return }
+            severity = .high
+            why = "numpy.load(allow_pickle=True) unpickles \(Self.describe(o))"
+        case "keras.models.load_model", "tensorflow.keras.models.load_model":
+            guard let s = c.keyword("safe_mode"), code.isFalse(s) else { return }
+            severity = .high
+            why = "load_model(safe_mode=False) runs Lambda-layer code from the file"
+        case "shelve.open":
+            guard o != .constant else { return }
+            severity = o == .untrusted ? .high : .medium
+            why = "shelve.open unpickles whatever the file at \(Self.describe(o)) holds"
+        default:
+            guard o != .constant else { return }
+            severity = o == .untrusted ? .critical : .high
+            why = "\(written(c)) runs code embedded in \(Self.describe(o))"
+        }
+        if let s = severity {
+            add(RuleID.unsafeDeserialization, s, at, why + (data.map { ": " + text(code, $0) } ?? ""), length: len)
+        }
+    }
+
+    mutating func tls(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        for (k, r) in c.keywords {
+            if (k == "verify" || k == "verify_ssl") && code.isFalse(r) {
+                add(
+                    RuleID.tlsDisabled, nil, code.tokens[r.lowerBound - 2],
+                    "\(k)=False turns off certificate checks for \(written(c))()")
+            }
+            if k == "ssl" && code.isFalse(r)
+                && (c.callee.hasPrefix("aiohttp") || APIs.httpMethods.contains(c.last) || c.last == "TCPConnector")
+            {
+                add(
+                    RuleID.tlsDisabled, nil, code.tokens[r.lowerBound - 2],
+                    "ssl=False turns off certificate checks for \(written(c))()")
+            }
+        }
+        if c.callee == "ssl._create_unverified_context" || c.callee == "ssl._create_stdlib_context" {
+            add(
+                RuleID.tlsDisabled, nil, at, "\(written(c))() makes a context that accepts any certificate", length: len
+            )
+        }
+    }
+
+    mutating func systemPrompt(_ c: Call, _ scope: Scope, _ code: Code) {
+        var candidates: [Range<Int>] = []
+        if c.last == "SystemMessage", let a = c.arg(0, "content") { candidates.append(a) }
+        for (k, r) in c.keywords where ["system", "system_prompt", "system_message", "instructions"].contains(k) {
+            candidates.append(r)
+        }
+        if language == .javascript {
+            for a in c.args {
+                for key in ["system", "instructions", "systemPrompt", "systemMessage"] {
+                    if let v = code.property(key, in: a) { candidates.append(v) }
+                }
+            }
+        }
+        for r in candidates where !r.isEmpty && code.origin(r, scope) == .untrusted {
+            add(
+                RuleID.systemPromptInjection, nil, code.tokens[r.lowerBound],
+                "the system prompt of \(written(c))() includes model output or outside input: \(text(code, r))")
+        }
+    }
+
+    /// The `key=value` / `key: value` settings the statement pass reads (a token that is none
+    /// of them skips the comparisons).
+}
