@@ -236,10 +236,10 @@ public enum Isolation {
         let c = try choose(req, probe: probe, monitored: monitored, notice: notice)
         guard c.useNS, c.seccompOK || !c.monitored else { return nil }
         var req = req
-        let home = try PrivateHome.make(req, copying: false)
+        let home = try PrivateHome.make(req)
         req.home = home.path
         do throws(SandboxError) {
-            return try PreparedSandbox.prepare(plan(req, c, namespaces: true), monitored: c.monitored)
+            return try PreparedSandbox.prepare(plan(req, c, namespaces: true), monitored: c.monitored, home: home)
         } catch {
             home.remove()
             throw error
@@ -286,7 +286,8 @@ public enum Isolation {
             var req = req
             // A prepared sandbox's HOME (still empty) is this run's, so that its mounts, and
             // its key, are the ones the sandbox was made with.
-            let home = try PrivateHome.make(req, into: useNS ? PreparedSandbox.standing?.home : nil)
+            let standing = useNS ? PreparedSandbox.standing : nil
+            let home = try PrivateHome.make(req, into: standing?.home, reuse: standing?.homeCopies)
             defer { home.remove() }
             req.home = home.path
             PhaseTimer.shared.mark("private home")

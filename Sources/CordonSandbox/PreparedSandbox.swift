@@ -22,12 +22,14 @@ public final class PreparedSandbox {
     let hostGID: UInt32
     /// The notices preparation gave (an idmapping fallback): told to the run that uses it.
     let notices: [String]
-    /// The private HOME bound into it, still empty: the run copies its files in.
+    /// The private HOME bound into it, with the copies made when it was prepared (a run
+    /// keeps them when their sources did not change: PrivateHome.make).
     public let home: String
+    let homeCopies: PrivateHome
 
     init(
         key: String, child: Sandbox.Child, errR: Int32, notifyParent: Int32, tailSock: Int32, hostUID: UInt32,
-        hostGID: UInt32, notices: [String], home: String
+        hostGID: UInt32, notices: [String], home: PrivateHome
     ) {
         self.key = key
         self.child = child
@@ -37,7 +39,8 @@ public final class PreparedSandbox {
         self.hostUID = hostUID
         self.hostGID = hostGID
         self.notices = notices
-        self.home = home
+        self.home = home.path
+        self.homeCopies = home
     }
 
     /// The one prepared sandbox of this process, if any (a warm runner holds one while it waits).
@@ -83,7 +86,9 @@ public final class PreparedSandbox {
 
     /// Makes the sandbox for `plan` (built for a template command; only its fixed part counts)
     /// and leaves it waiting. Throws like a spawn would.
-    public static func prepare(_ plan: SpawnPlan, monitored: Bool) throws(SandboxError) -> PreparedSandbox {
+    static func prepare(_ plan: SpawnPlan, monitored: Bool, home: PrivateHome) throws(SandboxError)
+        -> PreparedSandbox
+    {
         guard suits(plan) else {
             throw SandboxError(.plan, "a sandbox can be prepared only with namespaces, without a pty or proxy")
         }
@@ -125,7 +130,7 @@ public final class PreparedSandbox {
         }
         return PreparedSandbox(
             key: key, child: child, errR: ch.errR, notifyParent: ch.notifyParent, tailSock: sp[0],
-            hostUID: plan.hostUID, hostGID: plan.hostGID, notices: notices, home: plan.home ?? "")
+            hostUID: plan.hostUID, hostGID: plan.hostGID, notices: notices, home: home)
     }
 
     /// The standing sandbox for this plan, taken (it is never offered twice), or nil: none, a

@@ -16,10 +16,15 @@ public struct PrivateHome: Sendable {
     public var copied: [String] = []
     public var skipped: [(String, String)] = []
 
+    /// What the copies were made from: the caller's home, the hidden paths, and for every path
+    /// visited its inode, size and modification time. The same fingerprint means the same
+    /// copies (a changed file or directory changes its mtime).
+    var fingerprint: [String] = []
+
     /// Creates the directory (0700, in the host's /tmp), or takes `existing` (a prepared
-    /// sandbox's, made empty by this process), and copies what the policy lists unless
-    /// `copying` is false (a sandbox prepared before its caller is known).
-    static func make(_ req: SandboxRequest, into existing: String? = nil, copying: Bool = true)
+    /// sandbox's), and copies what the policy lists. `reuse`: the copies a prepared sandbox's
+    /// HOME already holds, kept when nothing they came from changed, else made again.
+    static func make(_ req: SandboxRequest, into existing: String? = nil, reuse: PrivateHome? = nil)
         throws(SandboxError) -> PrivateHome
     {
         var home: PrivateHome
@@ -32,20 +37,38 @@ public struct PrivateHome: Sendable {
             }
             home = PrivateHome(path: String(cString: p))
         }
-        guard copying, let callerHome = req.hostEnvironment["HOME"].flatMap(PathTools.real) else { return home }
+        if let prev = reuse, prev.path == home.path {
+            var check = home
+            check.fill(req, writing: false)
+            if check.fingerprint == prev.fingerprint { return prev }
+            // Emptied in place: the prepared sandbox has this very directory bound.
+            for name in FileIO.list(home.path) { _ = cs_remove_tree(home.path + "/" + name) }
+        }
+        home.fill(req, writing: true)
+        return home
+    }
+
+    /// The copies (or, not `writing`, only the fingerprint they would have).
+    mutating func fill(_ req: SandboxRequest, writing: Bool) {
+        guard let callerHome = req.hostEnvironment["HOME"].flatMap(PathTools.real) else { return }
         let hidden = (req.policy.sandbox.filesystem.hide + req.hide).compactMap { h -> String? in
             guard let e = PathTools.expandHome(h, home: callerHome) else { return nil }
             return PathTools.real(e) ?? PathTools.normalize(e)
         }
+        fingerprint = [callerHome] + hidden
         for entry in req.policy.sandbox.home.copy {
             guard let host = PathTools.expandHome(entry, home: callerHome) else { continue }
-            home.copy(PathTools.normalize(host), callerHome: callerHome, hidden: hidden, depth: 0)
+            copy(PathTools.normalize(host), callerHome: callerHome, hidden: hidden, depth: 0, writing: writing)
         }
-        return home
     }
 
-    mutating func copy(_ host: String, callerHome: String, hidden: [String], depth: Int) {
+    mutating func copy(_ host: String, callerHome: String, hidden: [String], depth: Int, writing: Bool) {
         guard PathTools.isUnder(host, callerHome), host != callerHome, depth < 4 else { return }
+        var st = stat()
+        fingerprint.append(
+            lstat(host, &st) == 0
+                ? "\(host) \(st.st_mode) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+                : "\(host) -")
         let rel = String(host.dropFirst(callerHome.count + 1))
         if hidden.contains(where: { PathTools.isUnder(host, $0) }) {
             skipped.append((rel, "hidden by sandbox.filesystem.hide"))
@@ -54,9 +77,10 @@ public struct PrivateHome: Sendable {
         switch PathTools.lkind(host) {
         case .directory:
             for name in FileIO.list(host).sorted() {
-                copy(host + "/" + name, callerHome: callerHome, hidden: hidden, depth: depth + 1)
+                copy(host + "/" + name, callerHome: callerHome, hidden: hidden, depth: depth + 1, writing: writing)
             }
         case .file:
+            guard writing else { return }
             let name = String(host.split(separator: "/").last ?? "")
             if CredentialMarkers.nameLooksSecret(name) {
                 skipped.append((rel, "its name is a credential store's"))

@@ -158,6 +158,28 @@ struct WarmStartTests {
         #expect(try KillCordon.waitFor(marker2, present: false, seconds: 5), "the run outlived its killed caller")
     }
 
+    @Test("the HOME copies a warm sandbox was prepared with are made again when the caller's files changed")
+    func homeCopiesFollowTheCaller() throws {
+        let ws = try Workspace()
+        let home = ws.path + "/callerhome"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try "[user]\n\tname = first\n".write(toFile: home + "/.gitconfig", atomically: false, encoding: .utf8)
+        let server = try WarmServer(ws, env: ["HOME": home])
+        var runner = try #require(server.preparedRunner())
+        // Unchanged: the copy made when the sandbox was prepared is the one the run sees.
+        let same = try ws.run(["sh", "-c", "cat \"$HOME/.gitconfig\""], env: ["HOME": home])
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+        #expect(same.stdout.contains("name = first"), "\(same.stdout) \(same.stderr)")
+        // Changed after the next sandbox was prepared: the run sees the new content.
+        runner = try #require(
+            KillCordon.poll(seconds: 20) { server.preparedRunner() != nil } ? server.preparedRunner() : nil)
+        try "[user]\n\tname = second\n".write(toFile: home + "/.gitconfig", atomically: false, encoding: .utf8)
+        let changed = try ws.run(["sh", "-c", "cat \"$HOME/.gitconfig\""], env: ["HOME": home])
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+        #expect(changed.stdout.contains("name = second"), "\(changed.stdout) \(changed.stderr)")
+        #expect(!changed.stdout.contains("name = first"))
+    }
+
     @Test("a caller confined more than the server (here no_new_privs, as under seccomp or Landlock) runs directly")
     func confinedCallerRunsDirectly() throws {
         let ws = try Workspace()
