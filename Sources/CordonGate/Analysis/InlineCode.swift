@@ -173,6 +173,11 @@ extension Analysis {
         } else if !payload && Programs.isShellPath(code) && code.containsAny(markerNeedles.spawn) {
             hit(.shellEscape, index, evidence: short, reason: "inline \(language) code starts a shell")
         }
+        if code.containsAny(Effects.archiveModules), code.containsAny(Effects.collectedInCode) {
+            hit(
+                .collection, index, evidence: short,
+                reason: "inline \(language) code archives or compresses system, home or key files (T1560.002)")
+        }
         var readable = false
         for literal in shellOutLiterals(code, awk: language == "awk") {
             readable = true

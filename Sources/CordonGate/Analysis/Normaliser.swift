@@ -147,8 +147,13 @@ extension Analysis {
 
     func normalise(command k: Int) {
         // The fields it needs, read one by one (binding the whole command copied it).
-        let words = sink.script.commands[k].words
+        var words = sink.script.commands[k].words
         guard !words.isEmpty else { return }
+        if words[0].splitsIntoWords && words[0].isStatic {
+            // `X="base64 -d"; ... | $X`: the shell splits the unquoted value into the program
+            // and its first arguments.
+            words = words[0].value.split(separator: " ").map { ShellWord(value: String($0)) } + words.dropFirst()
+        }
         var ctx = inherited[k] ?? Inherited()
         var env: [(String, String)] = sink.script.commands[k].assignments.map {
             ($0.name, $0.value.value)
@@ -236,6 +241,8 @@ extension Analysis {
         if program.eq("$SHELL") || program.eq("${SHELL}") {
             // The user's login shell: a shell, whichever it is.
             (program, pathClass) = ("sh", .bare)
+        } else if pathClass == .dynamic, let named = programNamedBy(variable: program) {
+            (program, pathClass) = (named, .bare)
         }
         let index = invocations.count
         invocations.append(

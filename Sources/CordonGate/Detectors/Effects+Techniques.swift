@@ -155,11 +155,16 @@ extension Effects {
         if encrypters.contains(p) {
             let encrypts: Bool
             if p.eq("openssl") {
-                encrypts = inv.positionals.first.map { $0 == "enc" || $0.hasPrefix("aes") || $0 == "smime" } ?? false
+                // `enc`, a cipher as the command, or a public-key command told to `-encrypt`.
+                encrypts =
+                    inv.positionals.first.map { $0 == "enc" || $0.hasPrefix("aes") || $0 == "smime" } ?? false
+                    || inv.hasAny(["-encrypt"])
             } else if p.eq("gpg") || p.eq("gpg2") {
                 encrypts = inv.hasAny(["-c", "--symmetric", "-e", "--encrypt"])
             } else if p.eq("7z") || p.eq("7za") || p.eq("zip") {
-                encrypts = args.contains { $0.hasPrefix("-p") || $0 == "-P" || $0 == "-e" || $0 == "--encrypt" }
+                encrypts = args.contains {
+                    $0.hasPrefix("-p") || $0 == "-P" || $0 == "-e" || $0 == "--encrypt" || $0.hasPrefix("--password")
+                }
             } else {
                 encrypts = true
             }
@@ -262,6 +267,8 @@ extension Effects {
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
         "apply", "down", "global", "schedule", "unschedule", "unset",
+        // Attack-emulation tools run a technique against the host or account (`detonate`).
+        "detonate",
     ]
     /// Strong verbs that, for these everyday local tools, mean something local.
     static let localVerbTools: NameSet = [

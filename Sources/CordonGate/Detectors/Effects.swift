@@ -282,6 +282,7 @@ enum Effects {
         {
             techniques(a, k, inv)
         }
+        tradecraft(a, k, inv)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
