@@ -55,7 +55,38 @@ struct AttackTechniqueTests {
         ),
     ]
 
+    /// General rules found on the seeded tldr sample added to the tuned part (session 9).
+    static let sampleRules: [(String, String)] = [
+        ("A7", "dzdo cat /var/log/secure"), ("A7", "gksu -u root gedit"), ("A4", "aura -S firefox"),
+        ("A4", "mmdebstrap bookworm rootfs.tar"), ("A8", "systemctl exit 3"),
+        ("A9", "pulumi stack rm dev --version 2.0.1"), ("A5", "git update-ref refs/heads/main 1a2b3c4"),
+        ("A9", "VBoxManage startvm devbox --type headless"), ("A9", "docker load < images.tar"),
+        ("A10", "snowsql -q 'select 1'"), ("A11", "wine reg delete 'HKEY_CURRENT_USER\\Software\\App' /f"),
+        ("A4", "ng add @angular/material"), ("R6", "lt --port 3000 --subdomain myapp"),
+        ("A3", "iperf3 -c 10.0.0.7 -t 30"), ("A3", "speedtest-cli --simple"), ("A12", "fsck.ext4 -n /dev/data/home"),
+    ]
+
+    static let sampleNearMisses: [(String, String)] = [
+        ("L1", "systemctl log-level"), ("L1", "nmcli networking connectivity check"), ("L6", "hg update default"),
+        ("L6", "b4 prep --show-revision"), ("L2", "gdb -batch -ex bt ./app core.1234"),
+        ("L5", "slurp -p"),
+        ("L5", "pulumi --version"),
+    ]
+
+    @Test("general rules found on the new tuned sample ask", arguments: sampleRules)
+    func sampleAsks(_ rule: String, _ command: String) {
+        let d = decide(command)
+        #expect(d.decision == .requiresApproval, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
+    }
+
+    @Test("their near misses stay allowed", arguments: sampleNearMisses)
+    func sampleAllows(_ rule: String, _ command: String) {
+        let d = decide(command)
+        #expect(d.decision == .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
+    }
+
     static let blocked: [(String, String)] = [
+        ("B3", "ttyd -p 7681 bash"), ("B3", "gotty -w zsh"),
         ("split", #"X="base64 -d"; echo aWQK | $X | sh"#), ("decode", "echo aWQK | b64decode -r | sh"),
         ("dumper", "python3 ./tools/lazagne.py browsers"),
     ]

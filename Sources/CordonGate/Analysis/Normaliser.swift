@@ -21,6 +21,11 @@ private let wrapperOptionLists: [(String, NameSet)] = [
         ]
     ),
     ("doas", ["-u", "-C"]),
+    // Graphical and vendor sudo front ends run as root the same way.
+    ("gksudo", ["-u", "--user", "-D", "--description", "-m", "--message"]),
+    ("gksu", ["-u", "--user", "-D", "--description", "-m", "--message"]),
+    ("kdesu", ["-u", "-c", "-i", "-n", "-p"]), ("kdesudo", ["-u", "-c", "-i", "-n", "-p"]),
+    ("dzdo", ["-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U"]), ("pfexec", []),
     ("pkexec", ["--user", "-u"]),
     ("run0", ["--user", "-u", "--group", "-g"]),
     ("env", ["-u", "-C", "--unset", "--chdir", "-S", "--split-string"]),
@@ -110,7 +115,9 @@ private let programVariables: NameSet = [
     "LESSOPEN", "GIT_SSH_COMMAND",
 ]
 
-private let elevating: NameSet = ["sudo", "doas", "pkexec", "run0"]
+private let elevating: NameSet = [
+    "sudo", "doas", "pkexec", "run0", "gksudo", "gksu", "kdesu", "kdesudo", "dzdo", "pfexec",
+]
 
 extension Analysis {
     /// Normalises every command, including the ones nested strings add while this runs.

@@ -85,6 +85,13 @@ extension Effects {
                 value = args[j + 1]
                 dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
                 if p.eq("ssh"), let v = value, !v.lowercased().has("command") { value = nil }
+                // gdb -ex takes gdb commands; only these reach a shell or an interpreter.
+                if p.eq("gdb"), let v = value,
+                    !["!", "shell", "python", "py", "pipe", "|", "call", "source", "python-interactive", "pi"]
+                        .contains(where: { v.hasPrefix($0) })
+                {
+                    value = nil
+                }
             }
             // Numbers, durations and switches are settings, not programs (`--exec-timeout 5`).
             guard let v = value, !v.isEmpty, !(v.first?.isNumber ?? false) else { continue }
@@ -144,7 +151,8 @@ extension Effects {
             return
         }
         if ["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace"].contains(p),
-            inv.hasAny(["-p", "--pid", "--attach", "-pid"]) || (p.eq("gdb") && inv.positionals.count >= 2)
+            inv.hasAny(["-p", "--pid", "--attach", "-pid"])
+                || (p.eq("gdb") && inv.positionals.dropFirst().contains(where: { $0.allSatisfy(\.isNumber) }))
         {
             let injects = args.contains { $0.has("call ") || $0.has("dlopen") || $0.has("system(") }
             a.hit(

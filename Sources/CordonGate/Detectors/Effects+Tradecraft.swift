@@ -23,6 +23,12 @@ extension Effects {
         "linpeas", "linenum", "linux-exploit-suggester", "linux_exploit_suggester", "lse.sh", "unix-privesc-check",
         "pspy", "les.sh", "linuxprivchecker", "beroot",
     ]
+    /// Programs whose purpose is to serve a terminal over the web or a relay (B3).
+    static let webTerminals = ["gotty", "ttyd", "wetty", "tty-share", "shellinaboxd", "sshx", "upterm", "tmate"]
+    /// Network measurements against public servers (A3): `speedtest`, `fast`, `ooniprobe`.
+    static let speedTesters = ["speedtest", "librespeed", "fast-cli", "ooniprobe", "ndt7-client", "nperf"]
+    /// Framework CLIs whose `add`/`update` installs a dependency into the project (A4).
+    static let frameworkCLIs: NameSet = ["ng", "nx", "vue", "astro", "ignite", "expo", "nuxi", "sv", "react-native"]
     /// Words a search for passwords looks for.
     static let passwordWords = ["password", "passwd", "pwd=", "secret", "api_key", "apikey", "token", "credential"]
     /// Roots whose search covers the system or every user, not the project.
@@ -137,6 +143,41 @@ extension Effects {
             }
         default:
             break
+        }
+        if let web = webTerminals.first(where: { p.eq($0) }) {
+            // B3: a shell served over the network, whatever the page around it.
+            a.hit(.bindShell, k, reason: "\(web) serves a terminal to other machines over the web")
+            return
+        }
+        if speedTesters.contains(where: { p.hasPrefix($0) })
+            || (p.eq("iperf") || p.eq("iperf3")) && inv.hasAny(["-c", "--client"])
+        {
+            a.hit(.egress, k, reason: "\(p) sends and receives test traffic with other hosts")
+            return
+        }
+        if (p.eq("iperf") || p.eq("iperf3")) && inv.hasAny(["-s", "--server"]) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) -s listens for test traffic from other machines")
+            return
+        }
+        let regVerbs: Set<String> = ["add", "delete", "copy", "import", "restore", "load", "unload"]
+        if p.eq("wine") || p.eq("wine64"),
+            pos.first == "regedit"
+                || pos.first == "reg" && regVerbs.contains((pos.dropFirst().first ?? "").lowercased())
+        {
+            a.hit(
+                .outsideWrite, k,
+                reason: "\(p) \(pos.prefix(2).joined(separator: " ")) changes the Wine registry in the user's prefix")
+            return
+        }
+        if frameworkCLIs.contains(p), let sub = pos.first,
+            ["add", "install", "update", "upgrade", "remove"].contains(sub)
+        {
+            a.hit(.softwareChange, k, reason: "\(p) \(sub) installs or changes the project's dependencies")
+            return
+        }
+        if inv.args.contains(where: { $0 == "--subdomain" || $0.hasPrefix("--subdomain=") }) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) shares this machine under a public subdomain")
+            return
         }
         if pos.first == "tunnel" || p.has("tunnel"),
             !textOnly.contains(p),

@@ -64,7 +64,7 @@ enum Effects {
     static let localSubcommands: NameSet = [
         "help", "version", "--version", "completion", "config", "list", "ls", "status", "show", "info",
         "search", "env", "cache", "login-status", "whoami", "wordlist", "catalog", "resolve", "lint", "fmt", "validate",
-        "play", "cat",
+        "play", "cat", "prep",
         "s_client-help", "genrsa", "rand", "dgst", "x509", "req", "enc", "rsa", "ec", "pkey", "verify",
         "speed", "ciphers", "passwd", "sha256", "base64", "md5", "genpkey", "pkcs12", "asn1parse", "crl",
         "prime", "errstr",
@@ -110,6 +110,8 @@ enum Effects {
 
     /// Verbs that create, change, start, stop or delete something.
     static let mutatingVerbs: NameSet = [
+        "controlvm", "startvm", "clonevm", "createvm", "modifyvm", "registervm", "unregistervm", "load", "join",
+        "leave",
         "create", "delete", "rm", "rmi", "remove", "destroy", "terminate", "purge", "apply", "deploy",
         "undeploy", "update", "set", "unset", "put", "post", "patch", "edit", "replace", "scale", "run",
         "exec", "start", "stop", "restart", "reboot", "kill", "pause", "unpause", "resume", "suspend",
