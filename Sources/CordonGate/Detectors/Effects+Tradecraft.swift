@@ -17,16 +17,31 @@ extension Effects {
     /// Scripts run as files (`/tmp/check.sh`): judged like `sh /tmp/check.sh`, which is allowed.
     static let scriptExtensions = [".sh", ".bash", ".py", ".rb", ".pl", ".js", ".mjs", ".ts", ".php", ".lua"]
     /// Tools that dump stored passwords (browsers, keyrings, memory of login processes).
-    static let passwordDumpers = ["lazagne", "mimipenguin", "linikatz", "swap_digger", "3snake", "dumpcreds"]
+    static let passwordDumpers = Needles(["lazagne", "mimipenguin", "linikatz", "swap_digger", "3snake", "dumpcreds"])
     /// Scripts that enumerate a host for privilege-escalation paths.
-    static let privescFinders = [
+    static let privescFinders = Needles([
         "linpeas", "linenum", "linux-exploit-suggester", "linux_exploit_suggester", "lse.sh", "unix-privesc-check",
         "pspy", "les.sh", "linuxprivchecker", "beroot",
+    ])
+    /// Every program name the rules below ask about, looked up once (Effects.families) so the
+    /// rest of the programs skip them.
+    static let tradecraftPrograms: NameSet = [
+        "trap", "sshpass", "ssh", "mosh", "telnet", "rlogin", "dbclient", "pw", "chflags", "auditctl", "yes", "cat",
+        "dd", "ed", "red", "ex", "cpan", "cpanp", "wine", "wine64", "iperf", "iperf3", "mkdir", "touch", "cp", "mv",
+        "install", "ln", "gotty", "ttyd", "wetty", "tty-share", "shellinaboxd", "sshx", "upterm", "tmate",
+        "speedtest", "speedtest-cli", "speedtest-rs", "speedtest++", "librespeed-cli", "fast", "fast-cli",
+        "ooniprobe", "ndt7-client", "ng", "nx", "vue", "astro", "ignite", "expo", "nuxi", "sv", "react-native",
     ]
+    static let wineRegVerbs: Set<String> = ["add", "delete", "copy", "import", "restore", "load", "unload"]
     /// Programs whose purpose is to serve a terminal over the web or a relay (B3).
-    static let webTerminals = ["gotty", "ttyd", "wetty", "tty-share", "shellinaboxd", "sshx", "upterm", "tmate"]
+    static let webTerminals: NameSet = [
+        "gotty", "ttyd", "wetty", "tty-share", "shellinaboxd", "sshx", "upterm", "tmate",
+    ]
     /// Network measurements against public servers (A3): `speedtest`, `fast`, `ooniprobe`.
-    static let speedTesters = ["speedtest", "librespeed", "fast-cli", "ooniprobe", "ndt7-client", "nperf"]
+    static let speedTesters: NameSet = [
+        "speedtest", "speedtest-cli", "speedtest-rs", "speedtest++", "librespeed-cli", "fast", "fast-cli", "ooniprobe",
+        "ndt7-client",
+    ]
     /// Framework CLIs whose `add`/`update` installs a dependency into the project (A4).
     static let frameworkCLIs: NameSet = ["ng", "nx", "vue", "astro", "ignite", "expo", "nuxi", "sv", "react-native"]
     /// Words a search for passwords looks for.
@@ -42,7 +57,7 @@ extension Effects {
         "/u+s", "-g+s", "/g+s", "-04000", "-02000",
     ]
 
-    static func tradecraft(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+    static func tradecraft(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
         if inv.pathClass == .absolute, let dir = sharedTempDirs.first(where: { inv.written.hasPrefix($0) }),
             !scriptExtensions.contains(where: { p.hasSuffix($0) }),
@@ -61,15 +76,15 @@ extension Effects {
         // gate does not know otherwise are looked at (most programs are known).
         let runsScript = inv.kind.contains(.interpreter) || inv.kind.contains(.shell)
         if runsScript || !inv.kind.contains(.known) {
-            let name = (runsScript ? inv.positionals.first?.basename ?? "" : p).asciiLowercased
-            if let tool = passwordDumpers.first(where: { name.has($0) }) {
+            let name = lowerASCII(runsScript ? inv.positionals.first?.basename ?? "" : p)
+            if name.containsAny(passwordDumpers) {
                 a.hit(
-                    .secretFileRead, k, score: 85, reason: "\(tool) dumps stored passwords (browsers, keyrings, logins)"
+                    .secretFileRead, k, score: 85, reason: "\(name) dumps stored passwords (browsers, keyrings, logins)"
                 )
                 return
             }
-            if let tool = privescFinders.first(where: { name.hasPrefix($0) }) {
-                a.hit(.privilegeSearch, k, reason: "\(tool) looks for ways to become root on this host")
+            if name.containsAny(privescFinders) {
+                a.hit(.privilegeSearch, k, reason: "\(name) looks for ways to become root on this host")
                 return
             }
         }
@@ -83,6 +98,15 @@ extension Effects {
                 a.hit(.systemChange, k, reason: "systemd-run runs \(p) as a transient system service")
             }
         }
+        if !inv.args.isEmpty && inv.args.contains(where: { $0.utf8.count >= 11 && $0.hasPrefix("--subdomain") }) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) shares this machine under a public subdomain")
+            return
+        }
+        if inv.positionals.first == "tunnel" || p.has("tunnel") { tunnel(a, k, inv) }
+        if fam.contains(.technique) { searches(a, k, inv) }
+        guard fam.contains(.tradecraft) || inv.hasRedirects else { return }
+        hiddenInSharedTemp(a, k, inv)
+        guard fam.contains(.tradecraft) else { return }
         let pos = inv.positionals
         switch Name(p) {
         case "systemd-run":
@@ -144,49 +168,34 @@ extension Effects {
         default:
             break
         }
-        if let web = webTerminals.first(where: { p.eq($0) }) {
+        if webTerminals.contains(p) {
             // B3: a shell served over the network, whatever the page around it.
-            a.hit(.bindShell, k, reason: "\(web) serves a terminal to other machines over the web")
-            return
-        }
-        if speedTesters.contains(where: { p.hasPrefix($0) })
-            || (p.eq("iperf") || p.eq("iperf3")) && inv.hasAny(["-c", "--client"])
-        {
+            a.hit(.bindShell, k, reason: "\(p) serves a terminal to other machines over the web")
+        } else if speedTesters.contains(p) || (p.eq("iperf") || p.eq("iperf3")) && inv.hasAny(["-c", "--client"]) {
             a.hit(.egress, k, reason: "\(p) sends and receives test traffic with other hosts")
-            return
-        }
-        if (p.eq("iperf") || p.eq("iperf3")) && inv.hasAny(["-s", "--server"]) {
+        } else if (p.eq("iperf") || p.eq("iperf3")) && inv.hasAny(["-s", "--server"]) {
             a.hit(.networkListener, k, score: 60, reason: "\(p) -s listens for test traffic from other machines")
-            return
-        }
-        let regVerbs: Set<String> = ["add", "delete", "copy", "import", "restore", "load", "unload"]
-        if p.eq("wine") || p.eq("wine64"),
-            pos.first == "regedit"
-                || pos.first == "reg" && regVerbs.contains((pos.dropFirst().first ?? "").lowercased())
+        } else if p.eq("wine") || p.eq("wine64"),
+            pos.first == "regedit" && pos.count > 1  // alone it opens the editor (L8)
+                || pos.first == "reg" && wineRegVerbs.contains((pos.dropFirst().first ?? "").lowercased())
         {
             a.hit(
                 .outsideWrite, k,
                 reason: "\(p) \(pos.prefix(2).joined(separator: " ")) changes the Wine registry in the user's prefix")
-            return
-        }
-        if frameworkCLIs.contains(p), let sub = pos.first,
+        } else if frameworkCLIs.contains(p), let sub = pos.first,
             ["add", "install", "update", "upgrade", "remove"].contains(sub)
         {
             a.hit(.softwareChange, k, reason: "\(p) \(sub) installs or changes the project's dependencies")
-            return
         }
-        if inv.args.contains(where: { $0 == "--subdomain" || $0.hasPrefix("--subdomain=") }) {
-            a.hit(.networkListener, k, score: 60, reason: "\(p) shares this machine under a public subdomain")
-            return
-        }
-        if pos.first == "tunnel" || p.has("tunnel"),
-            !textOnly.contains(p),
-            !pos.prefix(2).contains(where: { readVerbs.contains($0) }), !asksForHelp(inv)
-        {
+    }
+
+    /// `X tunnel ...`, `devtunnel host`: a tunnel reaching this machine from outside (R6).
+    static func tunnel(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        let pos = inv.positionals
+        if !textOnly.contains(p), !pos.prefix(2).contains(where: { readVerbs.contains($0) }), !asksForHelp(inv) {
             a.hit(.networkListener, k, score: 60, reason: "\(p) opens a tunnel that reaches this machine from outside")
         }
-        searches(a, k, inv)
-        hiddenInSharedTemp(a, k, inv)
     }
 
     /// Whether the script builds `path` itself (`gcc -o /tmp/a a.c`, `go build -o /tmp/x`).

@@ -194,6 +194,8 @@ enum Effects {
         static let noEgress: Family = [.textOnly, .opener, .diagnostic]
         /// Searchers, encrypters, archivers, debuggers (Effects.techniques).
         static let technique = Family(rawValue: 1 << 21)
+        /// Programs Effects.tradecraft has a rule for.
+        static let tradecraft = Family(rawValue: 1 << 22)
     }
 
     static let families: NameTable<Family> = {
@@ -230,6 +232,7 @@ enum Effects {
         add(encrypters, .technique)
         add(archivers, .technique)
         add(["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace", "dd"], .technique)
+        add(tradecraftPrograms, .tradecraft)
         add(processKillers, .local)
         add(accountTools, .local)
         add(
@@ -284,7 +287,7 @@ enum Effects {
         {
             techniques(a, k, inv)
         }
-        tradecraft(a, k, inv)
+        tradecraft(a, k, inv, fam)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
