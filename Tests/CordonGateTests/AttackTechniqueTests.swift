@@ -28,8 +28,8 @@ struct AttackTechniqueTests {
         // Ways to root (T1548.001)
         ("privesc", "find / -perm -u=s -type f 2>/dev/null"), ("privesc", "find /usr -perm /6000"),
         ("privesc", "bash linpeas.sh"),
-        // Logins as another local user, inline passwords (T1078, T1110)
-        ("login", "ssh bob@127.0.0.1 id"), ("login", "sshpass -p s3cret ssh bob@localhost"),
+        // Logins with a password written inline (T1110)
+        ("login", "sshpass -p s3cret ssh bob@localhost"),
         // Accounts, flags, audit rules (T1136, T1222, T1562)
         ("account", "pw groupadd deploy"), ("flags", "chflags schg notes.txt"),
         ("audit", "auditctl -w /etc/hosts -p wa -k hosts"),
@@ -98,6 +98,7 @@ struct AttackTechniqueTests {
         ("capture", "trap - INT TERM"), ("secrets", "grep -rn password src/"), ("secrets", "find . -name '*.yaml'"),
         ("secrets", "grep -i token README.md"), ("secrets", "grep Host ~/.ssh/config"),
         ("privesc", "find . -perm 644"), ("privesc", "find bin -perm -u+x -type f"), ("login", "ssh -V"),
+        ("login", "ssh -p 2222 git@localhost"),
         ("audit", "auditctl -l"), ("cpu", "yes | head -n 3"), ("cpu", "dd if=/dev/zero of=/dev/null count=100"),
         ("fed", "printf ',s/foo/bar/g\\nw\\nq\\n' | ed notes.txt"), ("hidden", "mkdir -p /tmp/build-cache"),
         ("hidden", "touch .gitkeep"), ("history", "export HISTSIZE=5000"),

@@ -26,7 +26,7 @@ extension Effects {
     /// Every program name the rules below ask about, looked up once (Effects.families) so the
     /// rest of the programs skip them.
     static let tradecraftPrograms: NameSet = [
-        "trap", "sshpass", "ssh", "mosh", "telnet", "rlogin", "dbclient", "pw", "chflags", "auditctl", "yes", "cat",
+        "trap", "sshpass", "pw", "chflags", "auditctl", "yes", "cat",
         "dd", "ed", "red", "ex", "cpan", "cpanp", "wine", "wine64", "iperf", "iperf3", "mkdir", "touch", "cp", "mv",
         "install", "ln", "gotty", "ttyd", "wetty", "tty-share", "shellinaboxd", "sshx", "upterm", "tmate",
         "speedtest", "speedtest-cli", "speedtest-rs", "speedtest++", "librespeed-cli", "fast", "fast-cli",
@@ -59,7 +59,10 @@ extension Effects {
 
     static func tradecraft(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
-        if inv.pathClass == .absolute, let dir = sharedTempDirs.first(where: { inv.written.hasPrefix($0) }),
+        // Only as written in shell text: the monitor judges each exec by its resolved path, and
+        // a workspace or home under /tmp (tests, scratch checkouts) is where builds run from.
+        if inv.pathClass == .absolute, !(a.fromArgv && inv.command == 0),
+            let dir = sharedTempDirs.first(where: { inv.written.hasPrefix($0) }),
             !scriptExtensions.contains(where: { p.hasSuffix($0) }),
             // A tool installed under a prefix there (`/tmp/venv/bin/python`) is that tool.
             !(inv.written.has("/bin/") && !inv.kind.isEmpty),
@@ -120,11 +123,6 @@ extension Effects {
         case "sshpass":
             if inv.args.contains(where: { $0.hasPrefix("-p") && $0 != "-P" }) {
                 a.hit(.switchUser, k, reason: "sshpass logs in with a password written on the command line")
-            }
-        case "ssh", "mosh", "telnet", "rlogin", "dbclient":
-            // Loopback is not egress, but `alice@localhost` is a login as alice on this host.
-            if let t = pos.first(where: { $0.utf8.contains(UInt8(ascii: "@")) && isLoopbackTarget($0) }) {
-                a.hit(.switchUser, k, reason: "\(p) \(t) logs in as another user on this machine")
             }
         case "pw":
             if let sub = pos.first,
