@@ -79,7 +79,9 @@ extension Effects {
         // gate does not know otherwise are looked at (most programs are known).
         let runsScript = inv.kind.contains(.interpreter) || inv.kind.contains(.shell)
         if runsScript || !inv.kind.contains(.known) {
-            let name = lowerASCII(runsScript ? inv.positionals.first?.basename ?? "" : p)
+            // A script is named by a path (inline code given with -c is not a name).
+            let script = runsScript ? inv.positionals.first ?? "" : p
+            let name = script.utf8.count <= 4096 ? lowerASCII(script.basename) : ""
             if name.containsAny(passwordDumpers) {
                 a.hit(
                     .secretFileRead, k, score: 85, reason: "\(name) dumps stored passwords (browsers, keyrings, logins)"
@@ -239,10 +241,11 @@ extension Effects {
     }
 
     /// Archive and compression libraries of the scripting languages (T1560.002).
-    static let archiveModules = Needles([
+    static let archiveModuleNames = [
         "gzip", "bz2", "zipfile", "tarfile", "lzma", "zlib", "shutil.make_archive", "Compress::", "Archive::",
         "IO::Compress", "Zlib", "createGzip", "archiver", "Zip::", "Minitar",
-    ])
+    ]
+    static let archiveModules = Needles(archiveModuleNames)
     /// What collection archives: system account files, homes, keys and browser profiles.
     static let collectedInCode = Needles([
         "/etc/", "/home/", "/root/", "/.ssh", "/.gnupg", "/.mozilla", "/.aws", "/.config/google-chrome",
