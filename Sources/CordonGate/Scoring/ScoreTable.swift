@@ -322,7 +322,8 @@ public enum Signal: String, CaseIterable, Sendable {
         case .promptCommand: "PROMPT_COMMAND set"
         case .pythonStartup:
             "sitecustomize/usercustomize/.pth files (65); PYTHONSTARTUP, LD_LIBRARY_PATH=/tmp... (60)"
-        case .historyTamper: "history -c, unset HISTFILE, HISTFILE=/dev/null, rm ~/.bash_history"
+        case .historyTamper:
+            "history -c, unset HISTFILE, HISTFILE=/dev/null, rm ~/.bash_history, HISTCONTROL=ignorespace, HISTIGNORE='*'"
         case .logTamper:
             "deleting or truncating files under /var/log, wtmp/btmp (85); journalctl --vacuum (60)"
         case .securityDisabled: "disabling firewall, SELinux, AppArmor, auditd"
@@ -377,7 +378,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .thirdPartyService:
             "text or code sent to a third-party service: LLM and translation CLIs, messaging, code scanners (R4)"
         case .secretSearch:
-            "a search for private keys and credentials: find/locate -name id_rsa|*.pem|*.kdbx, grep -r 'PRIVATE KEY' (T1552.004)"
+            "a search for private keys and credentials: find/locate -name id_rsa|*.pem|*.kdbx|.gnupg, grep -r 'PRIVATE KEY', grep -r password over / or /etc (T1552.001, T1552.004)"
         case .processInjection:
             "another process's memory: /proc/PID/mem, gdb/strace/ltrace -p PID (65); code injected with gdb call (85) (T1055)"
         case .encryptForImpact:
