@@ -34,6 +34,9 @@ final class Analysis {
     /// Variables with static values at the end of the top-level parse, for nested scripts.
     var variables: [String: String] = [:]
     var hits: [Hit] = []
+    /// Built from an argv (`cordon run -- CMD`, an exec the monitor judges by its resolved
+    /// path), not from shell text.
+    private(set) var fromArgv = false
     /// Invocations whose arguments carry inline interpreter code: (invocation, language, code).
     var inlineCode: [(Int, String, String)] = []
     var writtenCache: [[String]?] = []
@@ -72,6 +75,7 @@ final class Analysis {
     /// Analyses an argv as `cordon run` received it: no word splitting, no quote removal.
     init(argv: [String]) {
         sink = ScriptSink(text: quoteJoin(argv))
+        fromArgv = true
         let joined = argv.joined(separator: " ")
         inputChecks(joined, oversized: joined.utf8.count > Self.maxBytes)
         var cmd = SimpleCommand.empty(pipeline: 0, position: 0, depth: 0)

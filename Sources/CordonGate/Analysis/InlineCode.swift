@@ -48,11 +48,14 @@ private let setuidMarkers = [
 ]
 
 /// The marker lists above as `Needles` (same answers as `hasAny` over the list: none is empty).
+private let libraryMarkers = [
+    "LoadLibrary", "dlopen", "cdll.", "ffi.load", "DynaLoader", "Fiddle", "System.load(", "ctypes.CDLL",
+]
 private let markerNeedles = (
-    library: Needles([
-        "LoadLibrary", "dlopen", "cdll.", "ffi.load", "DynaLoader", "Fiddle", "System.load(",
-        "ctypes.CDLL",
-    ]),
+    library: Needles(libraryMarkers),
+    // One pass answers "neither a library load nor an archive module" for most code, so the
+    // collection check (T1560.002) costs no extra pass over a big program.
+    libraryOrArchive: Needles(libraryMarkers + Effects.archiveModuleNames),
     setuid: Needles(setuidMarkers), socket: Needles(socketMarkers), spawn: Needles(spawnMarkers),
     listen: Needles(listenMarkers), network: Needles(networkMarkers),
     shellOut: Needles(shellOutCalls)
@@ -144,7 +147,8 @@ extension Analysis {
         if !payload { hit(.inlineCode, index, evidence: short, reason: "runs inline \(language) code") }
         // One pass over the code per marker list (`Needles`), not one per marker: code can be
         // long. Same answer as `has` over each marker. Figures: docs/benchmarks-gate.md.
-        if code.containsAny(markerNeedles.library) {
+        let libraryOrArchive = code.containsAny(markerNeedles.libraryOrArchive)
+        if libraryOrArchive && code.containsAny(markerNeedles.library) {
             hit(
                 .libraryLoad, index, evidence: short,
                 reason: "inline \(language) code loads a native library")
@@ -172,6 +176,11 @@ extension Analysis {
                 reason: "inline \(language) code moves data over the network")
         } else if !payload && Programs.isShellPath(code) && code.containsAny(markerNeedles.spawn) {
             hit(.shellEscape, index, evidence: short, reason: "inline \(language) code starts a shell")
+        }
+        if libraryOrArchive, code.containsAny(Effects.archiveModules), code.containsAny(Effects.collectedInCode) {
+            hit(
+                .collection, index, evidence: short,
+                reason: "inline \(language) code archives or compresses system, home or key files (T1560.002)")
         }
         var readable = false
         for literal in shellOutLiterals(code, awk: language == "awk") {

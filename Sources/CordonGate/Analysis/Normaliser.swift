@@ -21,6 +21,11 @@ private let wrapperOptionLists: [(String, NameSet)] = [
         ]
     ),
     ("doas", ["-u", "-C"]),
+    // Graphical and vendor sudo front ends run as root the same way.
+    ("gksudo", ["-u", "--user", "-D", "--description", "-m", "--message"]),
+    ("gksu", ["-u", "--user", "-D", "--description", "-m", "--message"]),
+    ("kdesu", ["-u", "-c", "-i", "-n", "-p"]), ("kdesudo", ["-u", "-c", "-i", "-n", "-p"]),
+    ("dzdo", ["-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U"]), ("pfexec", []),
     ("pkexec", ["--user", "-u"]),
     ("run0", ["--user", "-u", "--group", "-g"]),
     ("env", ["-u", "-C", "--unset", "--chdir", "-S", "--split-string"]),
@@ -110,7 +115,9 @@ private let programVariables: NameSet = [
     "LESSOPEN", "GIT_SSH_COMMAND",
 ]
 
-private let elevating: NameSet = ["sudo", "doas", "pkexec", "run0"]
+private let elevating: NameSet = [
+    "sudo", "doas", "pkexec", "run0", "gksudo", "gksu", "kdesu", "kdesudo", "dzdo", "pfexec",
+]
 
 extension Analysis {
     /// Normalises every command, including the ones nested strings add while this runs.
@@ -147,8 +154,13 @@ extension Analysis {
 
     func normalise(command k: Int) {
         // The fields it needs, read one by one (binding the whole command copied it).
-        let words = sink.script.commands[k].words
+        var words = sink.script.commands[k].words
         guard !words.isEmpty else { return }
+        if words[0].splitsIntoWords && words[0].isStatic {
+            // `X="base64 -d"; ... | $X`: the shell splits the unquoted value into the program
+            // and its first arguments.
+            words = words[0].value.split(separator: " ").map { ShellWord(value: String($0)) } + words.dropFirst()
+        }
         var ctx = inherited[k] ?? Inherited()
         var env: [(String, String)] = sink.script.commands[k].assignments.map {
             ($0.name, $0.value.value)
@@ -236,6 +248,8 @@ extension Analysis {
         if program.eq("$SHELL") || program.eq("${SHELL}") {
             // The user's login shell: a shell, whichever it is.
             (program, pathClass) = ("sh", .bare)
+        } else if pathClass == .dynamic, let named = programNamedBy(variable: program) {
+            (program, pathClass) = (named, .bare)
         }
         let index = invocations.count
         invocations.append(

@@ -22,10 +22,13 @@ enum Detectors {
         // `X -h` (GTFOBins `command`: `CRASHPAGER=CMD crash -h`).
         if !inv.environment.isEmpty { Effects.programVariable(a, k, inv) }
         // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
+        // `--version 1.2.3` is an option with a value (`pulumi policy disable P --version 1.2.3`).
         if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
-            || args.contains(where: {
-                ($0.utf8.count == 6 && $0 == "--help") || ($0.utf8.count == 9 && $0 == "--version")
-                    || ($0.utf8.count > 7 && $0.hasPrefix("--help-"))
+            || args.enumerated().contains(where: { j, w in
+                (w.utf8.count == 6 && w == "--help")
+                    || (w.utf8.count == 9 && w == "--version"
+                        && !(j + 1 < args.count && args[j + 1].utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } == true))
+                    || (w.utf8.count > 7 && w.hasPrefix("--help-"))
             })
         {
             return

@@ -289,8 +289,9 @@ extension Effects {
                 a.hit(.egress, k, reason: "git \(sub) talks to a remote repository")
             }
         case "svn", "hg":
+            let local = p.eq("hg") && ["checkout", "co", "update", "up", "commit", "ci"].contains(sub)
             if ["checkout", "co", "update", "up", "commit", "ci", "clone", "pull", "push", "import", "export"]
-                .contains(sub)
+                .contains(sub), !local
             {
                 a.hit(.egress, k, reason: "\(p) \(sub) talks to a remote repository")
             }

@@ -98,6 +98,17 @@ extension Effects {
         "/dev/mapper/", "/dev/md", "/dev/dm-", "/dev/disk/", "/dev/mtd", "/dev/nbd", "/dev/bcache",
     ]
 
+    /// `/dev/VG/LV`: LVM names its logical volumes by group under /dev; the other
+    /// directories there hold terminals, descriptors, input and sound devices.
+    static func isVolumePath(_ w: String) -> Bool {
+        let parts = w.split(separator: "/")
+        guard parts.count == 3, parts[0] == "dev" else { return false }
+        return ![
+            "pts", "shm", "fd", "input", "snd", "dri", "net", "bus", "char", "block", "tcp", "udp", "cpu", "hugepages",
+            "mqueue", "usb", "serial", "v4l", "bsg", "vfio", "hidraw", "video", "fb", "dma_heap", "gpiochip",
+        ].contains(String(parts[1]))
+    }
+
     /// Whether an option's name (up to `=`) holds one of `parts` as a word or a word's start.
     static func optionNames(_ w: String, any parts: [String]) -> Bool {
         // Asked for every argument of most programs: bytes first, no allocation for non-options.
@@ -134,7 +145,7 @@ extension Effects {
         if unknown,
             let d = args.first(where: { w in
                 w.utf8.count > 7 && w.utf8.first == UInt8(ascii: "/") && w.hasPrefix("/dev/")
-                    && rawDevicePrefixes.contains { w.hasPrefix($0) }
+                    && (rawDevicePrefixes.contains { w.hasPrefix($0) } || isVolumePath(w))
             })
         {
             a.hit(.rawDisk, k, target: d, reason: "\(p) works on the raw device \(d)")

@@ -18,7 +18,7 @@ extension Effects {
         "emergency", "rescue", "default", "condrestart", "force-reload", "set-environment", "unset-environment",
         "import-environment", "add-wants", "add-requires", "freeze", "thaw", "clean", "bind", "mount-image", "cancel",
         "soft-reboot", "kexec", "poweroff", "reboot", "halt", "switch-root", "service-log-level",
-        "service-log-target", "log-level", "log-target", "set-log-level",
+        "service-log-target", "log-level", "log-target", "set-log-level", "exit",
     ]
     static let diskTools: NameSet = [
         "fdisk", "gdisk", "cfdisk", "cgdisk", "sfdisk", "parted", "hdparm", "sdparm", "fsck", "e2fsck",
@@ -33,7 +33,7 @@ extension Effects {
     ]
     static let captureTools: NameSet = [
         "scrot", "gnome-screenshot", "grim", "maim", "flameshot", "spectacle", "xwd", "screencapture",
-        "wf-recorder", "slurp", "ksnip", "shutter", "xfce4-screenshooter", "deepin-screenshot", "peek",
+        "wf-recorder", "ksnip", "shutter", "xfce4-screenshooter", "deepin-screenshot", "peek",
         "simplescreenrecorder", "kazam", "vokoscreen", "recordmydesktop", "byzanz-record", "logkeys",
         "showkey", "xinput", "evtest", "xdotool", "ydotool", "wtype", "xte", "xclip", "xsel", "wl-paste",
         "pbpaste", "copyq", "clipman", "cliphist", "cb", "clipse", "gpaste-client", "xdg-screensaver", "slock",
@@ -43,6 +43,7 @@ extension Effects {
         "import", "ffmpeg", "xdotool", "ydotool", "gpg",
     ]
     static let databaseClients: NameSet = [
+        "snowsql",
         "psql", "mysql", "mariadb", "mongo", "mongosh", "redis-cli", "cqlsh", "sqlcmd", "clickhouse-client",
         "influx", "pgcli", "mycli", "usql", "dropdb", "createdb", "createuser", "dropuser", "pg_restore",
         "mysqladmin", "mongorestore", "mongoimport", "mongodump", "mongoexport", "pg_dump", "pg_dumpall",
@@ -66,7 +67,7 @@ extension Effects {
     ]
     static let serviceLocalVerbs: NameSet = [
         "list", "ls", "ps", "show", "serve", "export", "models", "stats", "config", "version", "help", "logs",
-        "completion", "sessions", "session",
+        "completion", "sessions", "session", "debug",
     ]
     static let thirdPartyRunners: NameSet = ["npx", "bunx", "pipx", "uvx", "pnpx", "dlx"]
 
@@ -103,6 +104,7 @@ extension Effects {
         "xbps-remove", "eopkg", "swupd", "slackpkg", "nala", "pkcon", "tdnf", "microdnf", "opkg", "pkgin", "pkg_add",
         "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi", "nix-channel", "mas", "choco",
         "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool", "pacman", "yay", "paru", "pamac", "rpm",
+        "aura", "pikaur", "trizen", "pakku", "mmdebstrap", "cdebootstrap", "multistrap",
         "dpkg", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
         "rye", "npm", "pnpm", "yarn", "bun", "cargo", "go", "gem", "bundle", "bundler", "composer", "cpan", "cpanm",
         "luarocks", "opam", "stack", "cabal", "nimble", "dotnet", "rustup", "tlmgr", "sdk", "sdkmanager", "asdf",
@@ -152,6 +154,8 @@ extension Effects {
                 ].contains(sub) {
                     a.hit(.softwareChange, k, reason: "snap \(sub) changes installed software")
                 }
+            } else if ["log-level", "log-target", "service-watchdogs"].contains(sub) && pos.count == 1 {
+                // Without a value they print the current setting.
             } else if serviceVerbs.contains(sub)
                 || [
                     "load", "unload", "bootstrap", "bootout", "kickstart", "delete",
@@ -252,7 +256,7 @@ extension Effects {
                 || p.eq("ethtool") && !inv.hasAny(["-s", "-K", "-G", "-A", "-C", "-E", "-L"])
                 || [
                     "show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general",
-                    "phy", "event",
+                    "phy", "event", "networking",
                 ]
                 .contains(sub)
                     && !pos.dropFirst().contains(where: {
@@ -600,7 +604,9 @@ extension Effects {
         case "apt", "apt-get", "aptitude", "dnf", "yum", "zypper", "apk", "brew", "port", "pkg", "emerge",
             "xbps-install", "xbps-remove", "eopkg", "swupd", "slackpkg", "nala", "pkcon", "tdnf", "microdnf",
             "opkg", "pkgin", "pkg_add", "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi",
-            "nix-channel", "mas", "choco", "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool":
+            "nix-channel", "mas", "choco", "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool",
+            "mmdebstrap",
+            "cdebootstrap", "multistrap":
             changes = [
                 "install", "remove", "purge", "upgrade", "update", "dist-upgrade", "full-upgrade", "autoremove",
                 "reinstall", "downgrade", "erase", "add", "del", "uninstall", "delete", "sync", "refresh",
@@ -612,11 +618,11 @@ extension Effects {
                 "--add", "--remove", "--update", "deploy", "rebase", "override", "apply-live", "cleanup",
             ]
             if p.eq("brew") && ["cleanup"].contains(sub) { return }
-            if ["pacstrap", "debootstrap"].contains(p) {
+            if ["pacstrap", "debootstrap", "mmdebstrap", "cdebootstrap", "multistrap"].contains(p) {
                 a.hit(.softwareChange, k, reason: "\(p) installs a system into \(sub)")
                 return
             }
-        case "pacman", "yay", "paru", "pamac", "rpm", "dpkg":
+        case "pacman", "yay", "paru", "pamac", "rpm", "dpkg", "aura", "pikaur", "trizen", "pakku":
             let flags = inv.args.filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }
             let mutating =
                 flags.contains { f in

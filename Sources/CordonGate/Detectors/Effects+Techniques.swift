@@ -85,6 +85,13 @@ extension Effects {
                 value = args[j + 1]
                 dynamic = words.count > j + 1 && !words[words.startIndex + j + 1].isStatic
                 if p.eq("ssh"), let v = value, !v.lowercased().has("command") { value = nil }
+                // gdb -ex takes gdb commands; only these reach a shell or an interpreter.
+                if p.eq("gdb"), let v = value,
+                    !["!", "shell", "python", "py", "pipe", "|", "call", "source", "python-interactive", "pi"]
+                        .contains(where: { v.hasPrefix($0) })
+                {
+                    value = nil
+                }
             }
             // Numbers, durations and switches are settings, not programs (`--exec-timeout 5`).
             guard let v = value, !v.isEmpty, !(v.first?.isNumber ?? false) else { continue }
@@ -144,7 +151,8 @@ extension Effects {
             return
         }
         if ["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace"].contains(p),
-            inv.hasAny(["-p", "--pid", "--attach", "-pid"]) || (p.eq("gdb") && inv.positionals.count >= 2)
+            inv.hasAny(["-p", "--pid", "--attach", "-pid"])
+                || (p.eq("gdb") && inv.positionals.dropFirst().contains(where: { $0.allSatisfy(\.isNumber) }))
         {
             let injects = args.contains { $0.has("call ") || $0.has("dlopen") || $0.has("system(") }
             a.hit(
@@ -155,11 +163,16 @@ extension Effects {
         if encrypters.contains(p) {
             let encrypts: Bool
             if p.eq("openssl") {
-                encrypts = inv.positionals.first.map { $0 == "enc" || $0.hasPrefix("aes") || $0 == "smime" } ?? false
+                // `enc`, a cipher as the command, or a public-key command told to `-encrypt`.
+                encrypts =
+                    inv.positionals.first.map { $0 == "enc" || $0.hasPrefix("aes") || $0 == "smime" } ?? false
+                    || inv.hasAny(["-encrypt"])
             } else if p.eq("gpg") || p.eq("gpg2") {
                 encrypts = inv.hasAny(["-c", "--symmetric", "-e", "--encrypt"])
             } else if p.eq("7z") || p.eq("7za") || p.eq("zip") {
-                encrypts = args.contains { $0.hasPrefix("-p") || $0 == "-P" || $0 == "-e" || $0 == "--encrypt" }
+                encrypts = args.contains {
+                    $0.hasPrefix("-p") || $0 == "-P" || $0 == "-e" || $0 == "--encrypt" || $0.hasPrefix("--password")
+                }
             } else {
                 encrypts = true
             }
@@ -262,6 +275,8 @@ extension Effects {
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
         "apply", "down", "global", "schedule", "unschedule", "unset",
+        // Attack-emulation tools run a technique against the host or account (`detonate`).
+        "detonate",
     ]
     /// Strong verbs that, for these everyday local tools, mean something local.
     static let localVerbTools: NameSet = [

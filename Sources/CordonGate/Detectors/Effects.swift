@@ -64,7 +64,7 @@ enum Effects {
     static let localSubcommands: NameSet = [
         "help", "version", "--version", "completion", "config", "list", "ls", "status", "show", "info",
         "search", "env", "cache", "login-status", "whoami", "wordlist", "catalog", "resolve", "lint", "fmt", "validate",
-        "play", "cat",
+        "play", "cat", "prep",
         "s_client-help", "genrsa", "rand", "dgst", "x509", "req", "enc", "rsa", "ec", "pkey", "verify",
         "speed", "ciphers", "passwd", "sha256", "base64", "md5", "genpkey", "pkcs12", "asn1parse", "crl",
         "prime", "errstr",
@@ -110,6 +110,8 @@ enum Effects {
 
     /// Verbs that create, change, start, stop or delete something.
     static let mutatingVerbs: NameSet = [
+        "controlvm", "startvm", "clonevm", "createvm", "modifyvm", "registervm", "unregistervm", "load", "join",
+        "leave",
         "create", "delete", "rm", "rmi", "remove", "destroy", "terminate", "purge", "apply", "deploy",
         "undeploy", "update", "set", "unset", "put", "post", "patch", "edit", "replace", "scale", "run",
         "exec", "start", "stop", "restart", "reboot", "kill", "pause", "unpause", "resume", "suspend",
@@ -192,6 +194,8 @@ enum Effects {
         static let noEgress: Family = [.textOnly, .opener, .diagnostic]
         /// Searchers, encrypters, archivers, debuggers (Effects.techniques).
         static let technique = Family(rawValue: 1 << 21)
+        /// Programs Effects.tradecraft has a rule for.
+        static let tradecraft = Family(rawValue: 1 << 22)
     }
 
     static let families: NameTable<Family> = {
@@ -228,6 +232,7 @@ enum Effects {
         add(encrypters, .technique)
         add(archivers, .technique)
         add(["gdb", "strace", "ltrace", "lldb", "pstack", "gcore", "ptrace", "frida", "frida-trace", "dd"], .technique)
+        add(tradecraftPrograms, .tradecraft)
         add(processKillers, .local)
         add(accountTools, .local)
         add(
@@ -282,6 +287,7 @@ enum Effects {
         {
             techniques(a, k, inv)
         }
+        tradecraft(a, k, inv, fam)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }

@@ -93,6 +93,9 @@ enum Evasion {
             if (name == "HISTFILE" && (value.value == "/dev/null" || value.value.isEmpty))
                 || (name == "HISTSIZE" && value.value == "0")
                 || name == "HISTFILESIZE" && value.value == "0"
+                // Commands written with a leading space (or matching the pattern) are left out.
+                || name == "HISTCONTROL" && (value.value.has("ignorespace") || value.value.has("ignoreboth"))
+                || name == "HISTIGNORE" && value.value.has("*")
             {
                 a.hit(
                     .historyTamper, evidence: "\(name)=\(value.value)",

@@ -105,7 +105,12 @@ enum GitSafety {
                 a.hit(.gitDiscard, k, reason: "git tag -d deletes a tag")
             }
         case "update-ref":
-            if has(["-d"]) { a.hit(.gitDiscard, k, reason: "git update-ref -d deletes a ref") }
+            if has(["-d"]) {
+                a.hit(.gitDiscard, k, reason: "git update-ref -d deletes a ref")
+            } else if rest.filter({ !$0.hasPrefix("-") }).count >= 2 {
+                // Moving a branch by hand drops the commits it pointed to (A5, like reset).
+                a.hit(.gitDiscard, k, score: 60, reason: "git update-ref moves \(rest.last ?? "a ref") by hand")
+            }
         case "reflog":
             if rest.first == "expire" || rest.first == "delete" {
                 a.hit(

@@ -43,7 +43,7 @@ enum Obfuscation {
         switch Name(inv.program) {
         case "base64", "base32", "basenc": return inv.hasAny(["-d", "--decode", "-D"])
         case "xxd": return inv.has("-r")
-        case "rev", "uudecode": return true
+        case "rev", "uudecode", "b64decode": return true
         case "openssl": return inv.has("-d") || inv.args.contains("base64") && inv.has("-d")
         case "printf": return inv.args.first.map { $0.has("\\x") || $0.has("\\0") } ?? false
         case "echo": return inv.has("-e") && inv.args.contains { $0.has("\\x") }

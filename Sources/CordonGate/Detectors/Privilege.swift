@@ -2,7 +2,9 @@
 // account files, and system programs run from copies in the working directory.
 
 enum Privilege {
-    static let elevators: NameSet = ["sudo", "doas", "pkexec", "run0"]
+    static let elevators: NameSet = [
+        "sudo", "doas", "pkexec", "run0", "gksudo", "gksu", "kdesu", "kdesudo", "dzdo", "pfexec",
+    ]
     /// Names agents commonly give their own executables, which are not copies of system programs.
     static let projectScripts: NameSet = [
         "configure", "gradlew", "mvnw", "manage.py", "setup.py", "build.sh", "run.sh", "test.sh",

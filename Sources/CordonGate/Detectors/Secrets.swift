@@ -34,7 +34,7 @@ enum Secrets {
         "login.keyring",
         ".vault-token", "credentials.db", "application_default_credentials.json", "accessTokens.json",
         ".terraformrc",
-        ".bash_history", ".zsh_history", "krb5.keytab", ".env",
+        ".bash_history", ".zsh_history", ".sh_history", ".ash_history", "krb5.keytab", ".env",
     ]
     /// Directories whose contents are secrets.
     static let secretDirectories = [

@@ -51,6 +51,9 @@ public enum Signal: String, CaseIterable, Sendable {
     // Attack techniques (MITRE ATT&CK for Linux) with no other family: key hunting, another
     // process's memory, encryption for impact, archiving collected data.
     case secretSearch, processInjection, encryptForImpact, collection
+    // More of them: programs staged where any user can write, setuid and privilege-escalation
+    // searches, hidden files in shared directories, a processor burnt for nothing.
+    case stagedExecution, privilegeSearch, hiddenArtifact, cpuBurn
     // A command run through another program's option, hook or variable (GTFOBins `command`).
     case indirectExec
     // Inline code and unknown programs.
@@ -117,6 +120,10 @@ public enum Signal: String, CaseIterable, Sendable {
         case .processInjection: "process-injection"
         case .encryptForImpact: "impact"
         case .collection: "collection"
+        case .stagedExecution: "staged-execution"
+        case .privilegeSearch: "privilege-escalation"
+        case .hiddenArtifact: "defence-evasion"
+        case .cpuBurn: "resource-abuse"
         case .indirectExec: "indirect-exec"
 
         case .elevatedBonus: "elevated"
@@ -220,6 +227,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .processInjection: 65
         case .encryptForImpact: 65
         case .collection: 60
+        case .stagedExecution, .privilegeSearch, .hiddenArtifact, .cpuBurn: 60
         case .indirectExec: 60
 
         case .elevatedBonus: 10
@@ -314,7 +322,8 @@ public enum Signal: String, CaseIterable, Sendable {
         case .promptCommand: "PROMPT_COMMAND set"
         case .pythonStartup:
             "sitecustomize/usercustomize/.pth files (65); PYTHONSTARTUP, LD_LIBRARY_PATH=/tmp... (60)"
-        case .historyTamper: "history -c, unset HISTFILE, HISTFILE=/dev/null, rm ~/.bash_history"
+        case .historyTamper:
+            "history -c, unset HISTFILE, HISTFILE=/dev/null, rm ~/.bash_history, HISTCONTROL=ignorespace, HISTIGNORE='*'"
         case .logTamper:
             "deleting or truncating files under /var/log, wtmp/btmp (85); journalctl --vacuum (60)"
         case .securityDisabled: "disabling firewall, SELinux, AppArmor, auditd"
@@ -369,7 +378,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .thirdPartyService:
             "text or code sent to a third-party service: LLM and translation CLIs, messaging, code scanners (R4)"
         case .secretSearch:
-            "a search for private keys and credentials: find/locate -name id_rsa|*.pem|*.kdbx, grep -r 'PRIVATE KEY' (T1552.004)"
+            "a search for private keys and credentials: find/locate -name id_rsa|*.pem|*.kdbx|.gnupg, grep -r 'PRIVATE KEY', grep -r password over / or /etc (T1552.001, T1552.004)"
         case .processInjection:
             "another process's memory: /proc/PID/mem, gdb/strace/ltrace -p PID (65); code injected with gdb call (85) (T1055)"
         case .encryptForImpact:
@@ -378,6 +387,14 @@ public enum Signal: String, CaseIterable, Sendable {
             "a command run through another program: an option or hook that executes its value (--filter=, --to-command=, --on-download-complete=, tcpdump -z, rsync -e), a pager/editor/ssh variable naming a program, a computed program behind a launcher (nohup \"$CMD\")"
         case .collection:
             "an archive of homes, browser profiles, key or system directories: tar/zip/7z of ~, /home, /root, .mozilla, .ssh (T1560)"
+        case .stagedExecution:
+            "a program run from /tmp, /var/tmp or /dev/shm that the command did not build: any user could have put it there (T1036, T1204)"
+        case .privilegeSearch:
+            "a search for a way to root: setuid/setgid programs (find -perm -4000), privilege-escalation finders (linpeas) (T1548.001)"
+        case .hiddenArtifact:
+            "a hidden file or directory made in a directory every user shares (/tmp/.x, /dev/shm/.x) (T1564.001)"
+        case .cpuBurn:
+            "an endless generator written into /dev/null (yes > /dev/null): a processor burnt for nothing (T1496)"
         case .elevatedBonus: "added to the strongest finding when it runs under sudo/doas/su"
         case .productionBonus: "added to any score of 20 or more when the environment is production"
         }

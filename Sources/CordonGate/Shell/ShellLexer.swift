@@ -437,6 +437,7 @@ extension ShellParser {
             i = e + 1
             if let value = lookup(inner) {
                 v.append(contentsOf: value.utf8)
+                if !inDouble && value.utf8.contains(UInt8(ascii: " ")) { w.splitsIntoWords = true }
             } else {
                 v.append(contentsOf: b[start..<i])
                 w.isStatic = false
@@ -450,6 +451,7 @@ extension ShellParser {
             i = e
             if let value = lookup(name) {
                 v.append(contentsOf: value.utf8)
+                if !inDouble && value.utf8.contains(UInt8(ascii: " ")) { w.splitsIntoWords = true }
             } else {
                 v.append(contentsOf: b[start..<i])
                 w.isStatic = false

@@ -357,7 +357,7 @@ struct ShellParser {
         if cmd.words.isEmpty && cmd.redirects.isEmpty {
             for (name, value) in cmd.assignments {
                 sink.script.bareAssignments.append((name, value))
-                if value.isStatic { vars[name] = value.value } else { vars[name] = nil }
+                vars[name] = value.isStatic ? value.value : lookedUpProgram(value.value)
             }
         }
         if let first = cmd.words.first?.value, isDeclarationBuiltin(first) {
@@ -368,7 +368,7 @@ struct ShellParser {
                     let name = String(w.value[..<eq])
                     let value = ShellWord(value: String(w.value[w.value.index(after: eq)...]))
                     sink.script.bareAssignments.append((name, value))
-                    vars[name] = w.isStatic ? value.value : nil
+                    vars[name] = w.isStatic ? value.value : lookedUpProgram(value.value)
                 }
             }
         }

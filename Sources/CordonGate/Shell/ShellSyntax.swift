@@ -18,6 +18,9 @@ public struct ShellWord: Sendable, Equatable {
     public var substitutions: [Int]
     /// The word is a process substitution `<(...)` / `>(...)`.
     public var isProcessSubstitution: Bool
+    /// An unquoted variable whose value has blanks was substituted: the shell splits it into
+    /// words (`X="base64 -d"; ... | $X` runs `base64` with `-d`).
+    public var splitsIntoWords: Bool
 
     public init(value: String) {
         self.value = value
@@ -26,6 +29,7 @@ public struct ShellWord: Sendable, Equatable {
         self.hexEscaped = false
         self.substitutions = []
         self.isProcessSubstitution = false
+        self.splitsIntoWords = false
     }
 }
 
