@@ -41,6 +41,7 @@ enum WarmClient {
         let path = dir.path + "/" + WarmHandoff.socketName
         guard let fd = connectUnix(path) else { return nil }
         defer { close(fd) }
+        PhaseTimer.shared.mark("connected to warm.sock")
         let peer: Int32
         switch WarmHandoff.trustedPeer(fd) {
         case .success(let p): peer = p
@@ -49,6 +50,7 @@ enum WarmClient {
             ctx.output.err("cordon: warning: not using the warm runner at \(path): \(why); running directly\n")
             return nil
         }
+        PhaseTimer.shared.mark("warm runner checked")
         let here = open(".", 0o10_000_000 | O_DIRECTORY | O_CLOEXEC)  // O_PATH
         guard here >= 0 else { return nil }
         defer { close(here) }

@@ -64,7 +64,9 @@ enum WarmRunner {
             ctx.output.err("cordon serve: warm runner \(getpid()): refused a caller: \(why)\n")
             return 0
         }
+        PhaseTimer.shared.mark("warm runner: caller checked")
         guard let req = WarmHandoff.receive(conn) else { return 0 }
+        PhaseTimer.shared.mark("warm runner: request received")
         let env = req.environment
         guard req.argv.first == "run", cordonVariables(env) == cordonVariables(ctx.environment.map { "\($0)=\($1)" })
         else {
