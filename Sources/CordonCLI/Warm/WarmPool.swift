@@ -4,6 +4,7 @@
 // process that monitors it), started from this binary with the server's policy and directory.
 import CSandbox
 import CordonBase
+import CordonSandbox
 import CordonServe
 import Synchronization
 
@@ -17,8 +18,8 @@ final class WarmPool: @unchecked Sendable {
     let socketPath: String
     let output: OutputSink
     private var listener: Int32 = -1
-    /// Runners waiting for a caller: pid and the read end of their report pipe.
-    private var idle: [(pid: pid_t, report: Int32)] = []
+    /// Runners waiting for a caller: pid, the read end of their report pipe, when started.
+    private var idle: [(pid: pid_t, report: Int32, started: Double)] = []
     /// Every runner not yet reaped (busy ones included).
     private var live: Set<pid_t> = []
     private let stopping = Atomic<Bool>(false)
@@ -73,7 +74,7 @@ final class WarmPool: @unchecked Sendable {
             var fds = idle.map { pollfd(fd: $0.report, events: Int16(POLLIN), revents: 0) }
             let r = poll(&fds, nfds_t(fds.count), 200)
             if r > 0 {
-                var still: [(pid: pid_t, report: Int32)] = []
+                var still: [(pid: pid_t, report: Int32, started: Double)] = []
                 for (i, runner) in idle.enumerated() {
                     guard fds[i].revents != 0 else {
                         still.append(runner)
@@ -82,11 +83,11 @@ final class WarmPool: @unchecked Sendable {
                     var b: UInt8 = 0
                     let took = read(runner.report, &b, 1) == 1
                     close(runner.report)
-                    if took {
+                    // Ended without a caller soon after it started: it failed (and said why on
+                    // this server's stderr). Later, its max-age passed, which is normal.
+                    if took || Sandbox.monotonicNow() - runner.started > 5 {
                         failures = 0
                     } else {
-                        // Ended without a caller: its max-age passed (normal), or it failed to
-                        // start (then it said why on this server's stderr).
                         failures += 1
                     }
                 }
@@ -96,8 +97,9 @@ final class WarmPool: @unchecked Sendable {
             if failures >= 3 {
                 // Runners that keep failing are not restarted in a tight loop.
                 let pause = UInt32(min(1 << min(failures - 3, 5), 30))
-                output.err("cordon serve: warm runners keep ending without a caller; next try in \(pause) s\n")
-                sleep(pause)
+                output.err("cordon serve: warm runners keep failing to start; next try in \(pause) s\n")
+                // In slices, so that stop() is not held up by the pause.
+                for _ in 0..<(pause * 10) where !stopping.load(ordering: .relaxed) { usleep(100_000) }
             }
             if !stopping.load(ordering: .relaxed) { refill() }
         }
@@ -121,7 +123,7 @@ final class WarmPool: @unchecked Sendable {
         }
     }
 
-    private func spawnRunner() -> (pid: pid_t, report: Int32)? {
+    private func spawnRunner() -> (pid: pid_t, report: Int32, started: Double)? {
         var p: [Int32] = [-1, -1]
         guard cs_pipe_cloexec(&p) == 0 else { return nil }
         var actions = posix_spawn_file_actions_t()
@@ -147,6 +149,6 @@ final class WarmPool: @unchecked Sendable {
             output.err("cordon serve: cannot start a warm runner: \(Errno(rc))\n")
             return nil
         }
-        return (pid, p[0])
+        return (pid, p[0], Sandbox.monotonicNow())
     }
 }
