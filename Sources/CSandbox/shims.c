@@ -379,6 +379,10 @@ int cs_socketpair_cloexec(int fds[2]) {
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
 }
 
+int cs_stream_pair_cloexec(int fds[2]) {
+    return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
+}
+
 #include <linux/openat2.h>
 
 // openat2 with RESOLVE_IN_ROOT/BENEATH fails with EAGAIN when any mount or rename happens

@@ -57,9 +57,11 @@ int cs_tail_send(int sock, const struct cs_plan *p, int stdin_fd) {
     for (int i = 0; i < h.nrules; i++) bytes += strlen(p->landlock->rules[i].path) + 1;
     if (bytes > CS_TAIL_MAX) return -E2BIG;
     h.bytes = (uint32_t)bytes;
-    char *buf = malloc(bytes ? bytes : 1);
+    // One buffer, header first: it goes with stdin attached, the payload after it on the stream.
+    char *buf = malloc(sizeof h + bytes);
     if (!buf) return -ENOMEM;
-    char *at = buf;
+    memcpy(buf, &h, sizeof h);
+    char *at = buf + sizeof h;
     memcpy(at, p->rlimits, sizeof(struct cs_rlimit) * (size_t)h.nrlimits);
     at += sizeof(struct cs_rlimit) * (size_t)h.nrlimits;
     if (h.nfilter) memcpy(at, p->seccomp->filter, sizeof(struct sock_filter) * (size_t)h.nfilter);
@@ -73,39 +75,9 @@ int cs_tail_send(int sock, const struct cs_plan *p, int stdin_fd) {
     for (int i = 0; i < h.ncandidates; i++) at = put(at, p->exec_candidates[i]);
     for (int i = 0; i < h.nargv; i++) at = put(at, p->argv[i]);
     for (int i = 0; i < h.nenvp; i++) at = put(at, p->envp[i]);
-
-    // The header goes with stdin attached; the payload follows on the same stream.
-    struct iovec iov = {&h, sizeof h};
-    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &stdin_fd, sizeof(int));
-    ssize_t r;
-    do { r = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
-    int err = 0;
-    if (r < 0) err = errno;
-    else if ((size_t)r != sizeof h) err = EPIPE;
-    size_t off = 0;
-    while (!err && off < bytes) {
-        ssize_t w = send(sock, buf + off, bytes - off, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            err = errno;
-            break;
-        }
-        off += (size_t)w;
-    }
+    int r = cs_send_with_fds(sock, buf, sizeof h + bytes, &stdin_fd, 1);
     free(buf);
-    return -err;
+    return r;
 }
 
 int cs_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds) {

@@ -99,7 +99,8 @@ public final class PreparedSandbox {
         defer { attachments.close() }
         let ch = try Sandbox.Channels(monitor: monitored)
         var sp: [Int32] = [-1, -1]
-        let r = cs_socketpair_cloexec(&sp)
+        // A stream: the child reads the header, then the payload, in as many reads as it takes.
+        let r = cs_stream_pair_cloexec(&sp)
         if r < 0 {
             for fd in ch.childEnds + ch.parentEnds where fd >= 0 { close(fd) }
             throw SandboxError(.setup("socketpair"), errno: Errno(-r))

@@ -105,6 +105,21 @@ struct WarmStartTests {
         #expect(!FileManager.default.fileExists(atPath: "/etc/cordon-warm"))
     }
 
+    @Test("a run's part larger than a socket buffer (400 KB of environment) reaches the prepared sandbox whole")
+    func largeRun() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        var env: [String: String] = [:]
+        for i in 0..<4 { env["WARM_BIG_\(i)"] = String(repeating: Character(String(i)), count: 100_000) }
+        let script = "for v in \"$WARM_BIG_0\" \"$WARM_BIG_1\" \"$WARM_BIG_2\" \"$WARM_BIG_3\"; do echo ${#v}; done"
+        let r = try ws.run(
+            ["sh", "-c", script], options: (0..<4).flatMap { ["--env-pass", "WARM_BIG_\($0)"] }, env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "100000\n100000\n100000\n100000\n")
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+    }
+
     @Test("a socket at warm.sock served by anything but this user's cordon is never handed a run")
     func fakeRunnerGetsNothing() throws {
         let ws = try Workspace()
@@ -128,14 +143,7 @@ struct WarmStartTests {
         let server = try WarmServer(ws)
         _ = try #require(server.preparedRunner())
         let marker = "warm-sleep-\(UUID().uuidString.prefix(6))"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
-        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker) sleep 30"]
-        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try sleeper(ws, marker)
         #expect(try KillCordon.waitFor(marker, present: true, seconds: 10))
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
@@ -144,18 +152,24 @@ struct WarmStartTests {
 
         _ = try #require(KillCordon.poll(seconds: 20) { server.preparedRunner() != nil } ? true : nil)
         let marker2 = "warm-sleep-\(UUID().uuidString.prefix(6))"
-        let q = Process()
-        q.executableURL = URL(fileURLWithPath: Binaries.cordon)
-        q.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker2) sleep 30"]
-        q.currentDirectoryURL = URL(fileURLWithPath: ws.path)
-        q.standardInput = FileHandle.nullDevice
-        q.standardOutput = FileHandle.nullDevice
-        q.standardError = FileHandle.nullDevice
-        try q.run()
+        let q = try sleeper(ws, marker2)
         #expect(try KillCordon.waitFor(marker2, present: true, seconds: 10))
         kill(q.processIdentifier, SIGKILL)
         q.waitUntilExit()
         #expect(try KillCordon.waitFor(marker2, present: false, seconds: 5), "the run outlived its killed caller")
+    }
+
+    /// `cordon run -- sleep 30` under the name `marker`, in the background, with no terminal.
+    func sleeper(_ ws: Workspace, _ marker: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.cordon)
+        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker) sleep 30"]
+        p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
     }
 
     @Test("the HOME copies a warm sandbox was prepared with are made again when the caller's files changed")

@@ -322,6 +322,9 @@ int cs_pipe_relay(int fds[2], int size);
 /// process_vm_readv of up to len bytes at addr in pid; returns bytes read or -errno.
 long cs_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
 int cs_socketpair_cloexec(int fds[2]);
+/// A SOCK_STREAM pair (close-on-exec): for a byte stream read in pieces (a prepared sandbox's
+/// tail socket), where a seqpacket record read in part would lose the rest of the record.
+int cs_stream_pair_cloexec(int fds[2]);
 int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 // /proc reads on the monitor's hot path (one per exec), parsed in place on a stack buffer.
 /// State letter, ppid and thread count from /proc/PID/stat. 0 or -errno.
