@@ -41,15 +41,16 @@ enum WarmRunner {
         let maxAge = Double(parsed.value("max-age") ?? "") ?? 300
         PolicyMemo.enabled = true
         PreparedSandbox.reusesWork = true
-        prepare(parsed, ctx)
-        defer { abandonPrepared() }
-        // Idle, a SIGTERM (the server stopping) or SIGINT ends the wait, and the prepared
-        // sandbox is cleaned up (cgroups, HOME) on the way out rather than left behind.
+        // Until a caller comes, a SIGTERM (the server stopping), SIGINT or SIGHUP ends the wait,
+        // and the prepared sandbox is cleaned up (cgroups, HOME) on the way out rather than left
+        // behind. Set before preparing, so a stop during preparation is seen too.
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { _ in warmStopRequested.store(true, ordering: .relaxed) }
             sigaction(sig, &action, nil)
         }
+        prepare(parsed, ctx)
+        defer { abandonPrepared() }
         let caller = accept(until: Sandbox.monotonicNow() + maxAge)
         for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_DFL) }
         guard let conn = caller else { return 0 }
@@ -81,6 +82,7 @@ enum WarmRunner {
         // this one's: from here on this process is the caller's `cordon run`.
         for i in 0..<3 where req.fds[i] != Int32(i) { dup2(req.fds[i], Int32(i)) }
         let chdirOK = fchdir(req.fds[3]) == 0
+        let chdirError = Errno.current
         for f in req.fds where f > 2 { close(f) }
         clearenv()
         for e in env { putenv(strdup(e)) }
@@ -92,7 +94,7 @@ enum WarmRunner {
         if chdirOK {
             code = CordonCommand.main(["cordon"] + req.argv, ctx)
         } else {
-            ctx.output.err("cordon: error: the warm runner cannot enter the caller's directory (\(Errno.current))\n")
+            ctx.output.err("cordon: error: the warm runner cannot enter the caller's directory (\(chdirError))\n")
             code = ExitCode.runnerFailed.rawValue
         }
         var status: [UInt8] = [UInt8(ascii: "S")]
