@@ -337,34 +337,18 @@ int cs_recv_listener(int sock, int *number, int32_t *pid) {
 
 int cs_recv_fds(int sock, int *fds, int n) {
     if (n <= 0 || n > CS_MAX_BRIDGE) return -EINVAL;
-    char dummy;
-    struct iovec iov = {&dummy, 1};
-    // Room for the sender's credentials too: on a socket with SO_PASSCRED the kernel adds them.
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * CS_MAX_BRIDGE) + CMSG_SPACE(sizeof(struct ucred))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    ssize_t r;
-    do { r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
-    if (r < 0) return -errno;
+    char tag;
+    int got[CS_MAX_PASSED];
+    int ngot = 0;
+    long r = cs_recv_with_fds(sock, &tag, 1, got, CS_MAX_PASSED, &ngot);
+    if (r < 0) return (int)r;
     if (r == 0) return -EPIPE;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    while (c && !(c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)) c = CMSG_NXTHDR(&msg, c);
-    if (!c) return -EBADMSG;
-    int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-    int tmp[CS_MAX_BRIDGE];
-    memcpy(tmp, CMSG_DATA(c), sizeof(int) * (got < CS_MAX_BRIDGE ? got : CS_MAX_BRIDGE));
-    if (got != n) {
-        for (int i = 0; i < got && i < CS_MAX_BRIDGE; i++) close(tmp[i]);
+    if (ngot == 0) return -EBADMSG;
+    if (ngot != n) {
+        for (int i = 0; i < ngot; i++) close(got[i]);
         return -EPROTO;
     }
-    memcpy(fds, tmp, sizeof(int) * n);
+    memcpy(fds, got, sizeof(int) * (size_t)n);
     return n;
 }
 

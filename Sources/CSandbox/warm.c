@@ -117,7 +117,11 @@ long cs_recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int
     *nfds = 0;
     if (maxfds < 0 || maxfds > CS_MAX_PASSED) return -EINVAL;
     struct iovec iov = {buf, len};
-    union { char buf[CMSG_SPACE(sizeof(int) * CS_MAX_PASSED)]; struct cmsghdr align; } u;
+    // Room for the sender's credentials too: on a socket with SO_PASSCRED the kernel adds them.
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * CS_MAX_PASSED) + CMSG_SPACE(sizeof(struct ucred))];
+        struct cmsghdr align;
+    } u;
     memset(&u, 0, sizeof u);
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);

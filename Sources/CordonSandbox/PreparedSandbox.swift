@@ -162,6 +162,28 @@ public final class PreparedSandbox {
         return poll(&fds, 2, 0) == 0
     }
 
+    /// Hands the run's part of the plan to the waiting sandbox, then waits, as a spawn does,
+    /// until the command runs; on failure the sandbox is killed and everything held for it closed.
+    func start(_ plan: SpawnPlan, stdinFD: Int32) throws(SandboxError) -> Sandbox.Child {
+        var child = child
+        var notify = notifyParent
+        let r = Sandbox.withCPlan(plan, Sandbox.Channels(), stdinFD: stdinFD, attachments: Sandbox.Attachments()) {
+            cs_tail_send(tailSock, $0, stdinFD)
+        }
+        close(tailSock)
+        PhaseTimer.shared.mark("prepared sandbox handed over")
+        do throws(SandboxError) {
+            if r < 0 { throw SandboxError(.setup("send the run to the prepared sandbox"), errno: Errno(-r)) }
+            try Sandbox.awaitExec(plan, &child, errR: errR, notify: &notify)
+        } catch {
+            Sandbox.abort(child, errR: errR, notify: notify)
+            throw error
+        }
+        if notify >= 0 { close(notify) }
+        close(errR)
+        return child
+    }
+
     /// Kills and reaps it and closes everything held for it (a run that did not use it).
     public func discard() {
         close(tailSock)

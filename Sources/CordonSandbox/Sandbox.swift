@@ -63,7 +63,7 @@ public enum Sandbox {
             plan.hostUID = warm.hostUID
             plan.hostGID = warm.hostGID
             for n in warm.notices { notice(n) }
-            child = try spawnPrepared(plan, warm, stdinFD: stdinFD)
+            child = try warm.start(plan, stdinFD: stdinFD)
         } else {
             let attachments = try prepareAttachments(&plan, notice: notice)
             // The child holds its own copies from clone on; ours go whatever spawn's outcome.
@@ -227,30 +227,6 @@ public enum Sandbox {
         if case .success(let fds) = bridged, let b = plan.bridge { b.received(fds) }
         if ch.notifyParent >= 0 { close(ch.notifyParent) }
         close(ch.errR)
-        return child
-    }
-
-    /// Hands the run's part of the plan to a prepared sandbox, then waits, as spawn does, until
-    /// the command runs; on failure the sandbox is killed and everything held for it closed.
-    static func spawnPrepared(_ plan: SpawnPlan, _ warm: PreparedSandbox, stdinFD: Int32) throws(SandboxError)
-        -> Child
-    {
-        var child = warm.child
-        var notify = warm.notifyParent
-        let r = withCPlan(plan, Channels(), stdinFD: stdinFD, attachments: Attachments()) { p in
-            cs_tail_send(warm.tailSock, p, stdinFD)
-        }
-        close(warm.tailSock)
-        PhaseTimer.shared.mark("prepared sandbox handed over")
-        do throws(SandboxError) {
-            if r < 0 { throw SandboxError(.setup("send the run to the prepared sandbox"), errno: Errno(-r)) }
-            try awaitExec(plan, &child, errR: warm.errR, notify: &notify)
-        } catch {
-            abort(child, errR: warm.errR, notify: notify)
-            throw error
-        }
-        if notify >= 0 { close(notify) }
-        close(warm.errR)
         return child
     }
 

@@ -175,6 +175,7 @@ enum { CS_MAX_PASSED = 8 };
 int cs_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds);
 /// One recvmsg: bytes read (0 at EOF) or -errno; the descriptors that came with it, close-on-exec,
 /// in fds (*nfds of them; any beyond maxfds are closed). A truncated control message is -EPROTO.
+/// Credentials a SO_PASSCRED socket adds are allowed for and ignored.
 long cs_recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds);
 /// SO_PEERCRED: the connected peer's pid and uid (as of connect).
 int cs_peer_cred(int sock, int32_t *pid, uint32_t *uid);
