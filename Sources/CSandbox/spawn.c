@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MOUNT_ATTR_RDONLY
@@ -79,6 +80,35 @@ static void __attribute__((noreturn)) fail(const struct cs_plan *p, int stage, i
     }
     SYS1(SYS_exit_group, 127);
     __builtin_unreachable();
+}
+
+// CORDON_DEBUG_TIMING's line for a stage of the child: no stdio (the worker shares init's
+// memory after a vfork-style clone), just a number formatted here and one write.
+// The child's own duplicate of cs_plan.timing_fd (close-on-exec, above stdio: the worker's
+// fd 2 becomes the command's stderr). Shared by init and the worker (CLONE_VM).
+static int timing = -1;
+
+static void mark(const struct cs_plan *p, const char *what) {
+    if (timing < 0) return;
+    struct timespec ts;
+    SYS2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+    uint64_t us = ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - p->timing_origin_ns) / 1000;
+    char line[160], digits[24];
+    size_t n = 0, d = 0;
+    const char *head = "cordon: timing (sandbox): ";
+    while (*head && n < 60) line[n++] = *head++;
+    while (*what && n < 120) line[n++] = *what++;
+    line[n++] = ' ';
+    line[n++] = 'a';
+    line[n++] = 't';
+    line[n++] = ' ';
+    do { digits[d++] = (char)('0' + us % 10); us /= 10; } while (us && d < sizeof digits);
+    while (d) line[n++] = digits[--d];
+    line[n++] = ' ';
+    line[n++] = 'u';
+    line[n++] = 's';
+    line[n++] = '\n';
+    SYS3(SYS_write, timing, line, n);
 }
 
 static int mount_flags_attr(uint32_t f) {
@@ -313,14 +343,17 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     // and Ctrl-C typed at the caller's terminal signals the command's foreground group. The
     // setsid above made this process a session leader without one.
     if (p->ctty && SYS3(SYS_ioctl, 0, TIOCSCTTY, 0) < 0) fail(p, CS_STAGE_STDIO, errno, 3);
+    mark(p, "worker: limits, stdio");
     // Close every inherited descriptor but stdio and the error pipe, which is close-on-exec
     // and must stay open until execve succeeds (then the kernel closes it: EOF = success).
-    // The notify socket is spared the same way until the listener has been sent.
-    int keep[2] = {p->err_fd, p->notify_sock};
-    if (keep[1] >= 0 && keep[1] < keep[0]) { int t = keep[0]; keep[0] = keep[1]; keep[1] = t; }
+    // The notify socket is spared the same way until the listener has been sent, and so is
+    // CORDON_DEBUG_TIMING's descriptor (close-on-exec too) when it is on.
+    int keep[3] = {p->err_fd, p->notify_sock, timing};
+    for (int i = 1; i < 3; i++)
+        for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) { int t = keep[j]; keep[j] = keep[j - 1]; keep[j - 1] = t; }
     unsigned from = 3;
-    for (int k = 0; k < 2; k++) {
-        if (keep[k] < 3) continue;
+    for (int k = 0; k < 3; k++) {
+        if (keep[k] < 3 || (unsigned)keep[k] < from) continue;
         if ((unsigned)keep[k] > from && SYS3(SYS_close_range, from, keep[k] - 1, 0) < 0) fail(p, CS_STAGE_CLOSE_RANGE, errno, k);
         from = (unsigned)keep[k] + 1;
     }
@@ -358,7 +391,9 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
         if (send_fds(p->notify_sock, &dfd, 1, 'D') < 0) fail(p, CS_STAGE_SECCOMP, errno, 3);
         SYS1(SYS_close, diag);
     }
+    mark(p, "worker: ids, capabilities, no_new_privs");
     if (p->landlock) apply_landlock(p);
+    mark(p, "worker: landlock");
     // Seccomp last: the filter may deny calls the steps above need (mount, setgroups, ...).
     if (p->seccomp) {
         long listener = SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, p->seccomp);
@@ -384,6 +419,7 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
             SYS1(SYS_close, p->notify_sock);
         }
     }
+    mark(p, "worker: seccomp, listener sent; execve");
     // Try each candidate like execvp does, remembering the most telling error: EACCES from
     // one candidate beats ENOENT from a later one.
     int best = ENOENT, besti = 0;
@@ -409,6 +445,7 @@ static char worker_stack[64 * 1024] __attribute__((aligned(16)));
 /// wait status, and forwards SIGTERM from outside to the whole namespace. When it exits, the
 /// kernel kills every process left in the namespace: nothing outlives the run.
 static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
+    mark(p, "init: clone the worker");
     pid_t w = clone(worker_entry, worker_stack + sizeof worker_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)p);
     if (w < 0) fail(p, CS_STAGE_SPAWN_WORKER, errno, 0);
     // The worker has exec'd or failed (it reported that itself). Init keeps no copy of the
@@ -591,6 +628,23 @@ static void receive_tail(struct cs_plan *p) {
 }
 
 static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
+    if (p->timing_fd >= 0) timing = (int)SYS3(SYS_fcntl, p->timing_fd, F_DUPFD_CLOEXEC, 3);
+    // Into the run's cgroups before anything else: every process of the sandbox (init, the
+    // worker, what the command forks) descends from this one and inherits its groups, and no
+    // code of the command runs before execve, far below. The child moves itself, writing "0"
+    // to each group's `tasks` file (a single thread): for that write the kernel skips the
+    // global cgroup_threadgroup_rwsem (cgroup_procs_write_start: `pid || threadgroup`), whose
+    // write lock waits for an RCU grace period, which is what made the parent's write of our
+    // pid into cgroup.procs cost 5-15 ms as root. Moving only the calling thread is moving the
+    // whole process here: a clone without CLONE_THREAD has exactly one thread. The write is
+    // allowed by the credentials the file was opened with (cgroup v1 checks of->file->f_cred,
+    // root's), not ours. A failure ends the setup: no run outside its limits.
+    for (int i = 0; i < p->ncgroup_fds; i++) {
+        long w = SYS3(SYS_write, p->cgroup_fds[i], "0", 1);
+        if (w != 1) fail(p, CS_STAGE_CGROUP, w < 0 ? errno : EIO, i);
+        SYS1(SYS_close, p->cgroup_fds[i]);
+    }
+    mark(p, "cgroups joined");
     if (p->sync_fd >= 0) {
         // Our copy of the write end must go, or a dead parent would never give us EOF.
         if (p->sync_write_fd >= 0) SYS1(SYS_close, p->sync_write_fd);
@@ -606,6 +660,7 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     // not treat this as leaving root and the namespace's capabilities stay for the mounts.
     // Only in a new user namespace: on the host, leaving root here would drop the capability
     // the worker needs to empty its bounding set first.
+    mark(p, "released");
     if (p->change_ids && (p->clone_flags & CLONE_NEWUSER)) change_ids(p);
     // Die with cordon. Set after the id change, which clears it; init never changes ids again.
     if (SYS5(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail(p, CS_STAGE_PDEATHSIG, errno, 0);
@@ -619,7 +674,9 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     if (p->hostname && SYS2(SYS_sethostname, p->hostname, strlen(p->hostname)) < 0) fail(p, CS_STAGE_HOSTNAME, errno, 0);
     if (p->loopback_up && loopback_up() < 0) fail(p, CS_STAGE_LOOPBACK, errno, 0);
     if (p->bridge_sock >= 0 && p->nbridge > 0) open_bridge(p);
+    mark(p, "hostname, loopback, bridge");
     if (p->build_root) build_root(p);
+    mark(p, "root built");
     // Prepared ahead of its run: everything above is done; the run's part arrives here. The
     // plan is this process's own copy (clone without CLONE_VM), so filling it in touches
     // nothing of the parent's.

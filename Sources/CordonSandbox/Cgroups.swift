@@ -14,6 +14,10 @@ struct CgroupEvents: Sendable, Equatable {
 
 struct CgroupSet {
     var dirs: [String]
+    /// v1: each group's `tasks` file, open for the child to join by itself (see create).
+    var joinFDs: [Int32] = []
+    /// v2: the cgroup.procs files the parent writes the child's pid into.
+    var procsFiles: [String] = []
 
     static func ownPath(controller: String?) -> String? {
         guard let f = fopen("/proc/self/cgroup", "r") else { return nil }
@@ -55,9 +59,9 @@ struct CgroupSet {
         guard geteuid() == 0 else { return "needs root" }
         guard available() else { return "no cgroup v2 with memory+pids, nor v1 memory and pids hierarchies" }
         do throws(SandboxError) {
-            // Our own pid as the group's "child": the stale-group sweep never takes it for a
-            // dead cordon's, and it is removed before this returns.
-            guard let set = try create(pid: nil, memory: 64 << 20, pids: 64) else { return "nothing to create" }
+            // Named with our own pid: the stale-group sweep never takes it for a dead cordon's,
+            // and it is removed before this returns.
+            guard let set = try create(memory: 64 << 20, pids: 64, purpose: "probe") else { return "nothing to create" }
             set.remove()
             return nil
         } catch {
@@ -65,9 +69,23 @@ struct CgroupSet {
         }
     }
 
-    static func create(pid: Int32?, memory: UInt64?, pids: Int?) throws(SandboxError) -> CgroupSet? {
+    /// Counts this process's groups, for their names: `cordon-<our pid>-<n>`. The groups are
+    /// made before the clone (the child joins them itself), so the child's pid is not known yet.
+    nonisolated(unsafe) static var made = 0
+
+    /// Makes the run's groups with their limits, before the clone. On cgroup v1 each group's
+    /// `tasks` file is opened here, as root, for the child to join by writing "0" to it
+    /// (`joinFDs`, cs_plan.cgroup_fds: the reason is in spawn.c's child_main); on v2 the
+    /// parent moves the child with `attach(pid:)` after the clone. `purpose` names a probe.
+    static func create(memory: UInt64?, pids: Int?, purpose: String? = nil) throws(SandboxError) -> CgroupSet? {
         guard memory != nil || pids != nil else { return nil }
-        let name = "cordon-\(getpid())-\(pid.map { String($0) } ?? "probe")"
+        let name: String
+        if let purpose {
+            name = "cordon-\(getpid())-\(purpose)"
+        } else {
+            made += 1
+            name = "cordon-\(getpid())-\(made)"
+        }
         var set = CgroupSet(dirs: [])
         func mk(_ dir: String) throws(SandboxError) {
             sweepStale(in: String(dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)]))
@@ -79,6 +97,13 @@ struct CgroupSet {
         func put(_ file: String, _ value: String) throws(SandboxError) {
             try Sandbox.writeFile(file, value)
         }
+        func join(_ dir: String) throws(SandboxError) {
+            // Write-only and close-on-exec: the child's copy is closed by the child right after
+            // its write (and every descriptor it does not need goes before execve anyway).
+            let fd = open(dir + "/tasks", O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw SandboxError(.setup("open \(dir)/tasks"), errno: .current) }
+            set.joinFDs.append(fd)
+        }
         do throws(SandboxError) {
             if let c = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers"), c.contains("memory") {
                 let dir = "/sys/fs/cgroup" + (ownPath(controller: nil) ?? "") + "/" + name
@@ -88,26 +113,40 @@ struct CgroupSet {
                     try put(dir + "/memory.swap.max", "0")
                 }
                 if let p = pids { try put(dir + "/pids.max", "\(p)") }
-                if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
+                // v2 has no per-thread `tasks` file outside threaded subtrees: the parent writes
+                // the child's pid into cgroup.procs (attach).
+                set.procsFiles.append(dir + "/cgroup.procs")
             } else {
                 if let m = memory {
                     let dir = "/sys/fs/cgroup/memory" + (ownPath(controller: "memory") ?? "") + "/" + name
                     try mk(dir)
                     try put(dir + "/memory.limit_in_bytes", "\(m)")
-                    if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
+                    if purpose == nil { try join(dir) }
                 }
                 if let p = pids {
                     let dir = "/sys/fs/cgroup/pids" + (ownPath(controller: "pids") ?? "") + "/" + name
                     try mk(dir)
                     try put(dir + "/pids.max", "\(p)")
-                    if let pid { try put(dir + "/cgroup.procs", "\(pid)") }
+                    if purpose == nil { try join(dir) }
                 }
             }
         } catch {
+            set.closeJoinFDs()
             set.remove()
             throw error
         }
         return set
+    }
+
+    /// The v2 move, by the parent, once the child exists (v1 groups were joined by the child).
+    func attach(pid: Int32) throws(SandboxError) {
+        for f in procsFiles { try Sandbox.writeFile(f, "\(pid)") }
+    }
+
+    /// The parent's copies of the `tasks` files, closed once the child holds its own.
+    mutating func closeJoinFDs() {
+        for fd in joinFDs { close(fd) }
+        joinFDs = []
     }
 
     /// What the kernel counted against the limits: read before the groups are removed.
@@ -134,7 +173,7 @@ struct CgroupSet {
     }
 
     /// Removes groups left by a cordon that was killed before it could clean up (SIGKILL gives
-    /// it no chance): `cordon-<pid>-<child>` whose <pid> no longer exists. Their tasks died with
+    /// it no chance): `cordon-<pid>-<n>` whose <pid> no longer exists. Their tasks died with
     /// that cordon's pid namespace, so they are empty and rmdir succeeds.
     static func sweepStale(in parent: String) {
         guard let d = opendir(parent) else { return }

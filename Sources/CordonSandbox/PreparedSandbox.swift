@@ -95,14 +95,22 @@ public final class PreparedSandbox {
         let key = key(plan, monitored: monitored)
         var plan = plan
         var notices: [String] = []
-        let attachments = try Sandbox.prepareAttachments(&plan, notice: { notices.append($0) })
+        var attachments = try Sandbox.prepareAttachments(&plan, notice: { notices.append($0) })
         defer { attachments.close() }
-        let ch = try Sandbox.Channels(monitor: monitored)
+        let cgroup = try Sandbox.makeCgroups(plan, &attachments)
+        let ch: Sandbox.Channels
+        do throws(SandboxError) {
+            ch = try Sandbox.Channels(monitor: monitored)
+        } catch {
+            cgroup?.remove()
+            throw error
+        }
         var sp: [Int32] = [-1, -1]
         // A stream: the child reads the header, then the payload, in as many reads as it takes.
         let r = cs_stream_pair_cloexec(&sp)
         if r < 0 {
             for fd in ch.childEnds + ch.parentEnds where fd >= 0 { close(fd) }
+            cgroup?.remove()
             throw SandboxError(.setup("socketpair"), errno: Errno(-r))
         }
         // The child's stdin is whatever this process has now; the run sends its own.
@@ -115,11 +123,12 @@ public final class PreparedSandbox {
             where fd >= 0 {
                 close(fd)
             }
+            cgroup?.remove()
             throw SandboxError(.clone, errno: Errno(-pid))
         }
         var child = Sandbox.Child(
             pid: pid, pidfd: pidfd, stdoutR: ch.outR, stderrR: ch.errOutR, statusR: ch.statusR, syncW: ch.syncW,
-            listener: -1, cgroup: nil)
+            listener: -1, cgroup: cgroup)
         do throws(SandboxError) {
             try Sandbox.release(&child, plan)
             close(ch.syncR)

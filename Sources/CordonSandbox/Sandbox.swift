@@ -190,16 +190,27 @@ public enum Sandbox {
         // would be reported as a failed listener transfer.
         var closeAtExit = [ch.syncR, ch.errW, ch.statusW, ch.outW, ch.errOutW, ch.notifyChild, ch.bridgeChild]
         defer { for fd in closeAtExit where fd >= 0 { close(fd) } }
+        var attachments = attachments
+        let cgroup: CgroupSet?
+        do throws(SandboxError) {
+            cgroup = try makeCgroups(plan, &attachments)
+        } catch {
+            for fd in ch.parentEnds where fd >= 0 { close(fd) }
+            throw error
+        }
+        PhaseTimer.shared.mark("cgroups made")
         let (pid, pidfd) = clone(plan, ch, stdinFD: stdinFD, attachments: attachments)
+        for fd in attachments.cgroupFDs { close(fd) }
         PhaseTimer.shared.mark("clone3")
         if pid < 0 {
             for fd in ch.parentEnds where fd >= 0 { close(fd) }
+            cgroup?.remove()
             throw SandboxError(.clone, errno: Errno(-pid))
         }
         var bridged: Result<[Int32], Errno> = .success([])
         var child = Child(
             pid: pid, pidfd: pidfd, stdoutR: ch.outR, stderrR: ch.errOutR, statusR: ch.statusR, syncW: ch.syncW,
-            listener: -1, cgroup: nil)
+            listener: -1, cgroup: cgroup)
         do throws(SandboxError) {
             if plan.layers.namespaces { try release(&child, plan) }
             // EOF on the error pipe (execve closed the child's copy) is only seen once no copy
@@ -316,6 +327,11 @@ public enum Sandbox {
     ) -> cs_plan {
         var p = cs_plan()
         p.tail_sock = -1
+        p.timing_fd = -1
+        if PhaseTimer.shared.enabled {
+            p.timing_fd = 2
+            p.timing_origin_ns = UInt64(PhaseTimer.shared.start * 1e9)
+        }
         if plan.layers.namespaces {
             p.clone_flags = UInt64(
                 CS_CLONE_NEWUSER | CS_CLONE_NEWPID | CS_CLONE_NEWNS | CS_CLONE_NEWIPC | CS_CLONE_NEWUTS
@@ -340,6 +356,12 @@ public enum Sandbox {
             p.nops = Int32(plan.mounts.count)
             p.change_ids = 1
             p.drop_groups = plan.hostIsRoot ? 1 : 0
+            if !attachments.cgroupFDs.isEmpty {
+                let cg = a.allocate(Int32.self, count: attachments.cgroupFDs.count)
+                for (i, fd) in attachments.cgroupFDs.enumerated() { cg[i] = fd }
+                p.cgroup_fds = UnsafePointer(cg)
+                p.ncgroup_fds = Int32(attachments.cgroupFDs.count)
+            }
         } else {
             p.sync_fd = -1
             p.sync_write_fd = -1
@@ -412,14 +434,12 @@ public enum Sandbox {
         return p
     }
 
-    /// Writes the id maps, puts the child in its cgroups (as root), and releases it with one
-    /// byte on the sync pipe. The parent keeps `syncW` open: the child's EOF check stays
-    /// meaningful for the "cordon died" case only.
+    /// Writes the id maps, puts the child in its cgroups when they are v2 (v1 groups the child
+    /// joins itself), and releases it with one byte on the sync pipe. The parent keeps `syncW`
+    /// open: the child's EOF check stays meaningful for the "cordon died" case only.
     static func release(_ child: inout Child, _ plan: SpawnPlan) throws(SandboxError) {
         try writeIDMaps(pid: child.pid, plan: plan)
-        if plan.hostIsRoot, plan.layers.cgroups {
-            child.cgroup = try CgroupSet.create(pid: child.pid, memory: plan.memoryLimit, pids: plan.processLimit)
-        }
+        try child.cgroup?.attach(pid: child.pid)
         var one: UInt8 = 1
         _ = write(child.syncW, &one, 1)
     }
@@ -527,7 +547,20 @@ public enum Sandbox {
     /// its target and closes its copy; cordon closes its own once the child exists.
     struct Attachments {
         var fds: [Int: Int32] = [:]
-        func close() { for fd in fds.values { Glibc.close(fd) } }
+        /// The run's cgroup v1 `tasks` files, for the child to join by itself (CgroupSet.create).
+        var cgroupFDs: [Int32] = []
+        func close() { for fd in Array(fds.values) + cgroupFDs { Glibc.close(fd) } }
+    }
+
+    /// The run's groups with their limits (as root, with namespaces), made before the clone:
+    /// the child joins them first thing (v1), so no process of the sandbox ever runs outside
+    /// them. Their `tasks` descriptors move to `attachments`, closed with it after the clone.
+    static func makeCgroups(_ plan: SpawnPlan, _ attachments: inout Attachments) throws(SandboxError) -> CgroupSet? {
+        guard plan.hostIsRoot, plan.layers.cgroups, plan.layers.namespaces else { return nil }
+        var set = try CgroupSet.create(memory: plan.memoryLimit, pids: plan.processLimit)
+        attachments.cgroupFDs = set?.joinFDs ?? []
+        set?.joinFDs = []
+        return set
     }
 
     /// As root, each writable place (the workspace first) is cloned here, on the host, and

@@ -44,6 +44,7 @@ public struct ChildStage: RawRepresentable, Sendable, Hashable {
         case CS_STAGE_CLONE: "clone3"
         case CS_STAGE_BRIDGE: "proxy bridge (listen on the sandbox's loopback)"
         case CS_STAGE_WARM: "prepared sandbox (receive the run)"
+        case CS_STAGE_CGROUP: "join cgroup"
         default: "stage \(rawValue)"
         }
     }

@@ -623,6 +623,30 @@ struct EscapeSuiteTests {
         #expect(!r.stdout.contains("not stopped"))
     }
 
+    // The child joins its groups itself, before anything else (spawn.c, child_main), and every
+    // process of the sandbox must descend from it inside them: were the join skipped or made
+    // after init forked, the limits above would bound nothing.
+    @Test("as root, the command and what it forks are in the run's memory and pids cgroups")
+    func inRunCgroups() throws {
+        let ws = try Workspace()
+        let r = try ws.run(["sh", "-c", "cat /proc/self/cgroup; sleep 0.2 & cat /proc/$!/cgroup; wait"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        for controller in ["memory", "pids"] {
+            let mine = lines.filter { $0.split(separator: ":").dropFirst().first == Substring(controller) }
+            #expect(mine.count == 2, "\(r.stdout)")
+            for line in mine {
+                let path = line.split(separator: ":", maxSplits: 2).last.map(String.init) ?? ""
+                if geteuid() == 0 {
+                    #expect(path.hasPrefix("/cordon-"), "not in the run's \(controller) group: \(line)")
+                } else {
+                    // cgroup limits need root here: the command stays where cordon is.
+                    #expect(!path.hasPrefix("/cordon-"), "\(line)")
+                }
+            }
+        }
+    }
+
     @Test("a setsid double fork does not outlive the timeout")
     func doubleForkOutlivesTimeout() throws {
         let ws = try Workspace()

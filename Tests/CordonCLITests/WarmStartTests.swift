@@ -85,6 +85,7 @@ struct WarmStartTests {
             echo x > /etc/cordon-warm 2>/dev/null && echo etc-written
             test -e .cordon/gate.log && echo evidence-visible
             cat /proc/self/status | grep -E '^(Cap|NoNewPrivs|Seccomp)'
+            grep -E ':(memory|pids):' /proc/self/cgroup | sed 's/cordon-[0-9-]*/cordon-N/'
             ls /
             python3 -c 'import socket; socket.create_connection(("1.1.1.1", 53), 2)' 2>/dev/null && echo net-reached
             exit 0
@@ -98,6 +99,10 @@ struct WarmStartTests {
         #expect(r.stdout == direct.stdout)
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first != "0", "the command ran as root: \(r.stdout)")
+        if geteuid() == 0 {
+            // The prepared child joined its run's groups when it was made (spawn.c, child_main).
+            #expect(lines.filter { $0.hasSuffix(":/cordon-N") }.count == 2, "\(r.stdout)")
+        }
         #expect(r.status == 0, "\(r.stderr)")
         for leak in ["shadow-read", "etc-written", "evidence-visible", "net-reached"] {
             #expect(!lines.contains(leak), "\(leak): \(r.stdout)")

@@ -76,7 +76,7 @@ enum cs_stage {
     CS_STAGE_ENTER_ROOT, CS_STAGE_SPAWN_WORKER, CS_STAGE_RLIMIT, CS_STAGE_STDIO,
     CS_STAGE_CLOSE_RANGE, CS_STAGE_SETGROUPS, CS_STAGE_SETGID, CS_STAGE_SETUID, CS_STAGE_CAPS,
     CS_STAGE_NO_NEW_PRIVS, CS_STAGE_SIGNALS, CS_STAGE_CHDIR, CS_STAGE_LANDLOCK, CS_STAGE_SECCOMP,
-    CS_STAGE_EXEC, CS_STAGE_CLONE, CS_STAGE_BRIDGE, CS_STAGE_WARM,
+    CS_STAGE_EXEC, CS_STAGE_CLONE, CS_STAGE_BRIDGE, CS_STAGE_WARM, CS_STAGE_CGROUP,
 };
 
 /// Listening sockets the child opens on its own loopback for cordon's proxy (at most this many).
@@ -146,6 +146,16 @@ struct cs_plan {
     // this unix socket for the run's part of the plan (struct cs_tail and stdin, sent by
     // cs_tail_send) and only then starts init and the worker. -1: the plan is complete.
     int32_t tail_sock;
+    // cgroup v1 groups the child joins itself, first thing after clone: each is the group's
+    // `tasks` file, opened for writing by cordon (as root) before the clone. The child writes
+    // "0" (itself) to each and closes it. ncgroup_fds 0: none, or the parent moves the child.
+    const int32_t *cgroup_fds;
+    int32_t ncgroup_fds;
+    // CORDON_DEBUG_TIMING: the child writes a line per setup stage here (cordon's stderr), with
+    // the microseconds since timing_origin_ns (CLOCK_MONOTONIC, cordon's own start), so its
+    // stages interleave with cordon's. -1: off.
+    int32_t timing_fd;
+    uint64_t timing_origin_ns;
 };
 
 /// The part of a plan that belongs to one run, sent to a prepared sandbox: this header, then
