@@ -63,6 +63,8 @@ enum RunCommand: Subcommand {
         if !WarmRunner.isRunner, let code = WarmClient.run(args, ctx) { return code }
         let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
         let request = try self.request(parsed, ctx)
+        EarlySandbox.prepare(request, ctx)
+        defer { EarlySandbox.finish() }
         let printer = StderrObserver(ctx.output)
         do throws(RunFailure) {
             let result = try Runner.run(request, observer: printer)
