@@ -12,6 +12,10 @@
 import CordonRun
 import CordonSandbox
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 enum EarlySandbox {
     static func prepare(_ request: RunRequest, _ ctx: Context) {
         // A warm runner holds its own prepared sandbox; a pty is made per run and a domains
@@ -27,7 +31,8 @@ enum EarlySandbox {
         PreparedSandbox.standing = try? Isolation.prepare(
             Runner.sandboxRequest(request, bridge: nil), probe: request.probe,
             monitored: request.policy.monitor.enabled, notice: { _ in })
-        PhaseTimer.shared.mark("sandbox prepared early")
+        PhaseTimer.shared.mark(
+            "sandbox prepared early (cordon \(getpid()), HOME \(PreparedSandbox.standing?.home ?? "none"))")
     }
 
     /// After the run: an unused sandbox (a refused command, a run that needed another shape)
