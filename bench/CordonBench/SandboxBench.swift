@@ -1,6 +1,7 @@
 // cordon-bench startup [--runs N] [--cordon PATH]: medians of bare `/bin/true`, `cordon run --
-// /bin/true` (default policy, full isolation) and bubblewrap with comparable isolation, all
-// measured in the same run, interleaved so drift hits each equally.
+// /bin/true` (default policy, full isolation; also with a warm server, and without the early
+// sandbox) and bubblewrap with comparable isolation, all measured in the same run, interleaved
+// so drift hits each equally.
 import Glibc
 
 enum SandboxBench {
@@ -20,10 +21,13 @@ enum SandboxBench {
             var st: Int32 = 0
             waitpid(server, &st, 0)
         }
-        var cases: [(String, [String])] = [
-            ("bare /bin/true", ["/bin/true"]),
-            ("cordon run -- /bin/true", [cordon, "run", "--log-dir", direct, "--", "/bin/true"]),
-            ("cordon run, cordon serve running", [cordon, "run", "--log-dir", warmDir, "--", "/bin/true"]),
+        let directRun = [cordon, "run", "--log-dir", direct, "--", "/bin/true"]
+        var cases: [(String, [String], [String])] = [
+            ("bare /bin/true", ["/bin/true"], []),
+            ("cordon run -- /bin/true", directRun, []),
+            ("cordon run, cordon serve running", [cordon, "run", "--log-dir", warmDir, "--", "/bin/true"], []),
+            // The order before the early sandbox (serve.md): the sandbox cloned after the gate.
+            ("cordon run, no early sandbox", directRun, ["CORDON_EARLY_SANDBOX=0"]),
         ]
         if let b = bwrap {
             cases.append(
@@ -34,15 +38,15 @@ enum SandboxBench {
                         "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
                         "/lib64",
                         "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "/bin/true",
-                    ]
+                    ], []
                 ))
         }
         // Warm up: page cache, dynamic loader caches.
-        for c in cases { for _ in 0..<10 { _ = time(c.1) } }
+        for c in cases { for _ in 0..<10 { _ = time(c.1, env: c.2) } }
         var samples = [[Double]](repeating: [], count: cases.count)
         for _ in 0..<runs {
             for (k, c) in cases.enumerated() {
-                guard let t = time(c.1) else {
+                guard let t = time(c.1, env: c.2) else {
                     print("\(c.0) failed")
                     return 1
                 }
@@ -60,9 +64,10 @@ enum SandboxBench {
             medians.append(med)
             print(c.0.padded(34) + fmt(med * 1000).padded(11) + fmt(p90 * 1000).padded(9) + fmt(mn * 1000))
         }
-        if medians.count == 4 {
-            print("cordon / bwrap median ratio: \(fmt(medians[1] / medians[3])) (budget <= 1.20)")
-            print("cordon with serve / bwrap median ratio: \(fmt(medians[2] / medians[3])) (budget <= 0.80)")
+        if medians.count == 5 {
+            print("cordon / bwrap median ratio: \(fmt(medians[1] / medians[4])) (budget <= 1.20)")
+            print("cordon with serve / bwrap median ratio: \(fmt(medians[2] / medians[4])) (budget <= 0.80)")
+            print("cordon without the early sandbox / bwrap median ratio: \(fmt(medians[3] / medians[4]))")
         } else {
             print("bubblewrap not installed: no ratio (apt-get install bubblewrap)")
         }
@@ -130,7 +135,7 @@ enum SandboxBench {
     }
 
     /// One posix_spawn + wait, stdout/stderr to /dev/null; nil if the command failed.
-    static func time(_ argv: [String]) -> Double? {
+    static func time(_ argv: [String], env extra: [String] = []) -> Double? {
         var fa = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
         defer { posix_spawn_file_actions_destroy(&fa) }
@@ -144,7 +149,15 @@ enum SandboxBench {
         var t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
         var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &fa, nil, &cargs, environ) == 0 else { return nil }
+        var envp: [UnsafeMutablePointer<CChar>?] = []
+        var e = environ
+        while let p = e.pointee {
+            envp.append(strdup(p))
+            e += 1
+        }
+        envp += extra.map { strdup($0) } + [nil]
+        defer { for p in envp { free(p) } }
+        guard posix_spawn(&pid, argv[0], &fa, nil, &cargs, &envp) == 0 else { return nil }
         var st: Int32 = 0
         while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
         clock_gettime(CLOCK_MONOTONIC, &t1)
