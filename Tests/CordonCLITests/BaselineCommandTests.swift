@@ -1,6 +1,6 @@
 // `cordon baseline` end to end (issue 14): research mode's `train --tokens` and `score --tokens
 // --json` on files, and on real runs `learn`, `reset` and the `kill` response (exit 79, the run
-// ended before its last command).
+// ended before its last command, the anomaly alert delivered to the policy's channel).
 import CordonTestSupport
 import Foundation
 import Testing
@@ -48,7 +48,7 @@ struct BaselineCommandTests {
     }
 
     @Test(
-        "learn from traces, a misbehaving run killed with exit 79, then reset forgets the profile",
+        "learn from traces, a misbehaving run killed with exit 79 and alerted, then reset forgets the profile",
         .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
     func learnKillReset() throws {
         let ws = try Workspace()
@@ -71,11 +71,16 @@ struct BaselineCommandTests {
         #expect(learned.stdout.contains("nothing new to learn"), "\(learned.stdout)")
         let shown = try Shell.cordon(["baseline", "show", "--agent", "a"], cwd: ws.path)
         #expect(shown.stdout.contains("4 runs learned"), "\(shown.stdout)")
-        // Now detect: a program this agent never ran ends the run before `echo after`.
+        // Now detect: a program this agent never ran ends the run before `echo after`, and the
+        // alert (`response: kill` is kill and every milder response) reaches the channel.
+        let alerts = ws.path + ".alerts.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: alerts) }
         try """
         monitor:
           sensitivity: medium
-          anomaly: {mode: detect, min_runs: 3, response: {log: flagged, kill: flagged}}
+          anomaly: {mode: detect, min_runs: 3, response: kill}
+          alert_channels:
+            - {type: file, path: "\(alerts)"}
         sandbox:
           network: none
         """.write(toFile: policy, atomically: false, encoding: .utf8)
@@ -86,6 +91,15 @@ struct BaselineCommandTests {
         #expect(odd.stderr.contains("uname"))
         let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
         #expect(log.contains("decision=kill") && log.contains("source=anomaly"))
+        let sent = try String(contentsOfFile: alerts, encoding: .utf8).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let alert = sent.first { $0["kind"] as? String == "anomaly" }
+        #expect(alert?["agent"] as? String == "a", "\(sent)")
+        #expect((alert?["reasons"] as? [String])?.contains { $0.contains("`uname`") } == true)
+        let run = alert?["run"] as? String ?? "?"
+        #expect((alert?["trace"] as? String)?.hasSuffix("/.cordon/traces/\(run).jsonl") == true, "\(sent)")
+        #expect(log.contains("run=\(run)"))
         let reset = try Shell.cordon(["baseline", "reset", "--agent", "a"], cwd: ws.path)
         #expect(reset.status == 0, "\(reset.stderr)")
         let after = try Shell.cordon(["baseline", "show", "--agent", "a"], cwd: ws.path)
