@@ -96,6 +96,7 @@ struct BaselineCommandTests {
         }
         let alert = sent.first { $0["kind"] as? String == "anomaly" }
         #expect(alert?["agent"] as? String == "a", "\(sent)")
+        #expect(alert?["level"] as? String == "critical", "the alert of a run being killed")
         #expect((alert?["reasons"] as? [String])?.contains { $0.contains("`uname`") } == true)
         let run = alert?["run"] as? String ?? "?"
         #expect((alert?["trace"] as? String)?.hasSuffix("/.cordon/traces/\(run).jsonl") == true, "\(sent)")
