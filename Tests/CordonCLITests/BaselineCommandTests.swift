@@ -101,6 +101,11 @@ struct BaselineCommandTests {
         let run = alert?["run"] as? String ?? "?"
         #expect((alert?["trace"] as? String)?.hasSuffix("/.cordon/traces/\(run).jsonl") == true, "\(sent)")
         #expect(log.contains("run=\(run)"))
+        // The agent's latest session is that run's: validate answers with its score.
+        let validated = try Shell.cordon(
+            ["validate"], cwd: ws.path, stdin: #"{"tool_name":"bash","tool_args":{"command":"ls"},"agent_id":"a"}"#)
+        let answer = try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any]
+        #expect((answer?["anomaly_score"] as? Double ?? 0) > 0.95, "\(validated.stdout)")
         let reset = try Shell.cordon(["baseline", "reset", "--agent", "a"], cwd: ws.path)
         #expect(reset.status == 0, "\(reset.stderr)")
         let after = try Shell.cordon(["baseline", "show", "--agent", "a"], cwd: ws.path)
