@@ -100,7 +100,8 @@ final class AnomalyWatch {
 
     func respond(_ r: AnomalyResult, session: Double?, final: Bool) {
         let score = max(r.score, session ?? 0)
-        for response in due(score) where !done.contains(response) {
+        let responses = due(score)
+        for response in responses where !done.contains(response) {
             // At the end only the record and the alert still mean something.
             if final && (response == .requireApproval || response == .kill) { continue }
             done.insert(response)
@@ -117,9 +118,14 @@ final class AnomalyWatch {
                     observer.notice("cordon: note: could not record an anomaly: \(error)\n")
                 }
             case .alert:
+                // The alert names the strongest response this score brings (its level follows:
+                // a run about to be killed is critical), except at the end, where only the
+                // record and the alert still happen.
+                let strongest: AnomalyResponse = final ? .alert : responses.last ?? .alert
                 alerting.alert(
                     AnomalyAlert(
-                        response: "alert", run: recorder.run, agent: agent, session: self.session, project: project,
+                        response: strongest.rawValue, run: recorder.run, agent: agent, session: self.session,
+                        project: project,
                         score: score, threshold: threshold, sessionScore: session, findings: r.findings,
                         tracePath: recorder.tracePath, final: final))
             case .requireApproval:

@@ -1,0 +1,119 @@
+// `cordon baseline` end to end (issue 14): research mode's `train --tokens` and `score --tokens
+// --json` on files, and on real runs `learn`, `reset` and the `kill` response (exit 79, the run
+// ended before its last command, the anomaly alert delivered to the policy's channel).
+import CordonTestSupport
+import Foundation
+import Testing
+
+@Suite("cordon baseline", .serialized, .timeLimit(.minutes(5)))
+struct BaselineCommandTests {
+    @Test("train --tokens then score --json: one line per file, a foreign trace above the normal ones")
+    func tokens() throws {
+        let ws = try Workspace()
+        try FileManager.default.createDirectory(atPath: ws.path + "/train/a", withIntermediateDirectories: true)
+        let calls = ["3", "4", "4", "6", "5", "192"]
+        for k in 0..<12 {
+            let trace = (0..<60).map { calls[($0 + k) % calls.count] }.joined(separator: " ")
+            try ws.write("train/a/t\(k).txt", trace + "\n")
+        }
+        try ws.write("usual.txt", (0..<40).map { calls[$0 % calls.count] }.joined(separator: "\n"))
+        try ws.write("odd.txt", "102 102 63 63 11 102 42 11")
+        let trained = try Shell.cordon(
+            ["baseline", "train", "--tokens", ws.path + "/train", "--model", ws.path + "/m.model", "--order", "4"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("trained on 12 traces (5 distinct tokens, order 4)"))
+        let scored = try Shell.cordon(
+            [
+                "baseline", "score", "--model", ws.path + "/m.model", "--tokens", ws.path + "/usual.txt",
+                ws.path + "/odd.txt", "--json",
+            ])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let lines = scored.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.count == 2)
+        #expect(lines.map { $0["file"] as? String } == [ws.path + "/usual.txt", ws.path + "/odd.txt"])
+        let scores = lines.compactMap { $0["score"] as? Double }
+        #expect(scores.count == 2 && scores.allSatisfy { (0...1).contains($0) })
+        #expect(scores.count == 2 && scores[1] > 0.95 && scores[1] > scores[0], "\(scores)")
+        let again = try Shell.cordon(
+            [
+                "baseline", "score", "--model", ws.path + "/m.model", "--tokens", ws.path + "/usual.txt",
+                ws.path + "/odd.txt", "--json",
+            ])
+        #expect(again.stdout == scored.stdout, "the same model and files give the same scores")
+        let missing = try Shell.cordon(["baseline", "score", "--model", ws.path + "/none.model", "--tokens", "x"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("none.model"))
+    }
+
+    @Test(
+        "learn from traces, a misbehaving run killed with exit 79 and alerted, then reset forgets the profile",
+        .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+    func learnKillReset() throws {
+        let ws = try Workspace()
+        let policy = ws.path + ".policy.yaml"
+        defer { try? FileManager.default.removeItem(atPath: policy) }
+        try """
+        monitor:
+          sensitivity: medium
+          anomaly: {mode: learn, min_runs: 3, response: {log: flagged, kill: flagged}}
+        sandbox:
+          network: none
+        """.write(toFile: policy, atomically: false, encoding: .utf8)
+        for _ in 0..<4 {
+            let r = try ws.run(["sh", "-c", "ls >/dev/null; echo ok"], options: ["--policy", policy, "--agent", "a"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        // mode learn: the runs were learned at their end; learning the traces again adds nothing.
+        let learned = try Shell.cordon(["baseline", "learn", "--agent", "a"], cwd: ws.path)
+        #expect(learned.status == 0, "\(learned.stderr)")
+        #expect(learned.stdout.contains("nothing new to learn"), "\(learned.stdout)")
+        let shown = try Shell.cordon(["baseline", "show", "--agent", "a"], cwd: ws.path)
+        #expect(shown.stdout.contains("4 runs learned"), "\(shown.stdout)")
+        // Now detect: a program this agent never ran ends the run before `echo after`, and the
+        // alert (`response: kill` is kill and every milder response) reaches the channel.
+        let alerts = ws.path + ".alerts.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: alerts) }
+        try """
+        monitor:
+          sensitivity: medium
+          anomaly: {mode: detect, min_runs: 3, response: kill}
+          alert_channels:
+            - {type: file, path: "\(alerts)"}
+        sandbox:
+          network: none
+        """.write(toFile: policy, atomically: false, encoding: .utf8)
+        let odd = try ws.run(
+            ["sh", "-c", "uname -a; id; sleep 1; echo after"], options: ["--policy", policy, "--agent", "a"])
+        #expect(odd.status == 79, "\(odd.stderr)")
+        #expect(!odd.stdout.contains("after"))
+        #expect(odd.stderr.contains("uname"))
+        let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        #expect(log.contains("decision=kill") && log.contains("source=anomaly"))
+        let sent = try String(contentsOfFile: alerts, encoding: .utf8).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let alert = sent.first { $0["kind"] as? String == "anomaly" }
+        #expect(alert?["agent"] as? String == "a", "\(sent)")
+        #expect(alert?["level"] as? String == "critical", "the alert of a run being killed")
+        #expect((alert?["reasons"] as? [String])?.contains { $0.contains("`uname`") } == true)
+        let run = alert?["run"] as? String ?? "?"
+        #expect((alert?["trace"] as? String)?.hasSuffix("/.cordon/traces/\(run).jsonl") == true, "\(sent)")
+        #expect(log.contains("run=\(run)"))
+        // The agent's latest session is that run's: validate answers with its score.
+        let validated = try Shell.cordon(
+            ["validate"], cwd: ws.path, stdin: #"{"tool_name":"bash","tool_args":{"command":"ls"},"agent_id":"a"}"#)
+        let answer = try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any]
+        #expect((answer?["anomaly_score"] as? Double ?? 0) > 0.95, "\(validated.stdout)")
+        let reset = try Shell.cordon(["baseline", "reset", "--agent", "a"], cwd: ws.path)
+        #expect(reset.status == 0, "\(reset.stderr)")
+        let after = try Shell.cordon(["baseline", "show", "--agent", "a"], cwd: ws.path)
+        #expect(after.status == 1)
+        #expect(after.stderr.contains("no profile for agent a"), "\(after.stderr)")
+        // The traces are still there: learning them again leaves the killed run out.
+        let relearned = try Shell.cordon(["baseline", "learn", "--agent", "a"], cwd: ws.path)
+        #expect(relearned.stdout.contains("learned 4 runs into a"), "\(relearned.stdout)")
+        #expect(relearned.stdout.contains("1 flagged as anomalous (left out)"), "\(relearned.stdout)")
+    }
+}
