@@ -33,12 +33,13 @@ struct CallerEnvironment: Equatable {
         let inherited = env.filter { k, _ in
             sb.env.inherit.contains { $0.hasSuffix("_*") ? k.hasPrefix(String($0.dropLast())) : k == $0 }
         }.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }
+        // Joined by hand, not "\(array)": describing a collection or an enum goes through the
+        // runtime's reflection, which costs milliseconds the first time in a process.
+        let lists = [sb.env.inherit, sb.env.toolchains, sb.filesystem.hide, sb.filesystem.readOnly]
+            + [sb.filesystem.readWrite, req.hide]
         let key =
-            [
-                "\(sb.env.inherit)", "\(sb.env.toolchains)", "\(sb.filesystem.hide)", "\(sb.filesystem.readOnly)",
-                "\(sb.filesystem.readWrite)", "\(sb.mode)", "\(req.hide)", req.workspace, "\(namespaces)",
-                "\(geteuid())",
-            ] + read + inherited
+            lists.map { $0.joined(separator: "\u{1}") }
+            + [sb.mode.rawValue, req.workspace, namespaces ? "ns" : "-", String(geteuid())] + read + inherited
         if let m = memo.withLock({ $0?.key == key ? $0?.value : nil }) { return m }
         let value = compute(req, namespaces: namespaces)
         memo.withLock { $0 = (key, value) }

@@ -67,7 +67,8 @@ public final class PreparedSandbox {
     static func key(_ plan: SpawnPlan, monitored: Bool) -> String {
         var st = stat()
         let owner = stat(plan.workspace, &st) == 0 ? "\(st.st_dev):\(st.st_ino):\(st.st_uid):\(st.st_gid)" : "-"
-        var k = "ns=\(plan.layers.namespaces) net=\(plan.network) ids=\(plan.uid):\(plan.gid)"
+        // net= by its raw value: describing an enum goes through the runtime's reflection.
+        var k = "ns=\(plan.layers.namespaces) net=\(plan.network.rawValue) ids=\(plan.uid):\(plan.gid)"
         k += " host=\(plan.hostUID):\(plan.hostGID):\(plan.hostIsRoot) cg=\(plan.layers.cgroups)"
         k += " mem=\(plan.memoryLimit.map(String.init) ?? "-") pids=\(plan.processLimit.map(String.init) ?? "-")"
         k += " mon=\(monitored) ws=\(plan.workspace) owner=\(owner)"
