@@ -33,6 +33,8 @@ struct CodeRules: CodeVisitor {
         var wroteCode: Origin?
         var codeFiles: Set<String> = []
         var spawns: [Token] = []
+        /// Programs with a fixed argv handed model output where they read options.
+        var optionArguments: [(Token, String)] = []
     }
     var facts: [ObjectIdentifier: Facts] = [:]
     /// Per scope: names holding SQL built by formatting from non-constant values.
@@ -167,7 +169,11 @@ struct CodeRules: CodeVisitor {
             }
         }
 
+        if !reportedShell { argumentInjection(c, scope, code, at) }
         evaluation(c, scope, code, at, len)
+        dataFrameEval(c, scope, code, at, len)
+        kernelExecution(c, scope, code, at, len)
+        fileHelperCall(c, scope, code, at)
         if language == .python {
             runpy(c, scope, code, at, len)
             codeWrites(c, scope, code)

@@ -87,9 +87,11 @@ extension CodeRules {
     }
 
     /// At a function's end: its parameter sinks become the file's helper sinks, by name.
-    mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool) {
+    mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool, rejectsOptions: Bool)
+    {
         let sinks = f.paramSinks.filter {
             ($0.rule != RuleID.pathTraversal || !contained) && ($0.rule != RuleID.ssrf || !allowListed)
+                && ($0.rule != RuleID.argumentInjection || !rejectsOptions)
         }
         guard !sinks.isEmpty, scope.parent != nil else { return }
         helperSinks[scope.name, default: []].append(

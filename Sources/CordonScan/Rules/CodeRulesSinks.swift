@@ -9,7 +9,8 @@ extension CodeRules {
         // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
         // whole statement is chosen by model output or tool input.
         if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
-            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
+            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)) || sqlText(q, code),
+            code.origin(q, scope) == .untrusted
         {
             var place = at
             if q.count == 1, let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text],
@@ -44,12 +45,46 @@ extension CodeRules {
                 length = nil
             }
         }
+        // psycopg's `SQL("... {tbl}").format(tbl=Identifier(t))` composes: every value is
+        // quoted as an identifier or a literal, so the formatting is not injection.
+        if !o.isSafe, composedSQL(q, code) { return }
         // Formatted SQL first (rare), then whether the call runs it (a name split per call).
         guard !o.isSafe, APIs.sqlMethods.contains(last) || Self.runsSQL(c, receiverNames(c, code)) else { return }
         let runs = place.line == at.line ? "" : ", run by \(written(c))() at line \(at.line)"
         add(
             RuleID.sqlInjection, o == .untrusted ? .high : .medium, place,
             "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))\(runs)", length: length)
+    }
+
+    /// The statement is built with psycopg's composition (`sql.SQL(...)`, `SQL(...)` from
+    /// `psycopg.sql` or `psycopg2.sql`), which quotes what it formats in.
+    func composedSQL(_ r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        for i in r where toks[i].isName("SQL") && i + 1 < r.upperBound && toks[i + 1].isOp("(") {
+            var segs = ["SQL"]
+            if i >= 2, toks[i - 1].isOp("."), toks[i - 2].kind == .name { segs.insert(toks[i - 2].text, at: 0) }
+            let callee = code.resolve(segs)
+            if callee == "psycopg.sql.SQL" || callee == "psycopg2.sql.SQL" { return true }
+        }
+        return false
+    }
+
+    /// `session.execute(text(q))`: SQLAlchemy's `text()` says the argument is a SQL statement,
+    /// whatever the receiver is called.
+    func sqlText(_ r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        guard r.count >= 3, toks[r.upperBound - 1].isOp(")") else { return false }
+        var j = r.lowerBound
+        var segs: [String] = []
+        while j < r.upperBound, toks[j].kind == .name || toks[j].isOp(".") {
+            if toks[j].kind == .name { segs.append(toks[j].text) }
+            j += 1
+        }
+        guard j < r.upperBound, toks[j].isOp("("), Code.close(toks, j, r.upperBound) == r.upperBound - 1 else {
+            return false
+        }
+        let callee = code.resolve(segs)
+        return callee == "sqlalchemy.text" || callee == "sqlalchemy.sql.text" || callee == "sqlalchemy.sql.expression.text"
     }
 
     func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
