@@ -34,7 +34,9 @@ enum PythonWalker {
     }
 
     /// Methods of a tool-call schema class that act on the call (langroid `handle`).
-    static let schemaHandlers: Set<String> = ["handle", "handle_async", "ahandle", "run", "arun", "execute", "__call__"]
+    static let schemaHandlers: Set<String> = [
+        "handle", "handle_async", "ahandle", "run", "arun", "execute", "__call__",
+    ]
     /// Class-level names of a tool-call schema that describe the tool, not the call.
     static let schemaMeta: Set<String> = ["request", "purpose", "name", "description", "model_config", "Config"]
     static let httpHandlerBases: Set<String> = [
@@ -126,7 +128,9 @@ enum PythonWalker {
                 decorators = []
                 let name = k + 1 < e ? toks[k + 1].text : ""
                 let info = ClassInfo(
-                    isTool: bases.contains { $0.contains("Tool") },
+                    // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its
+                    // own `_run`/`run` are not called with the model's arguments.
+                    isTool: bases.contains { $0.contains("Tool") && !$0.contains("Toolkit") },
                     schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
                     httpHandler: bases.contains(where: httpHandlerBases.contains))
                 blocks.append((.klass(info), indent))

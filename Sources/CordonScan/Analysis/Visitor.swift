@@ -139,9 +139,11 @@ enum ToolNames {
         guard w.count >= 2 else { return false }
         for i in w.indices.dropLast() {
             let pair = w[i] + " " + w[i + 1]
-            if ["tool message", "tool call", "function call", "tool input", "tool args", "tool arguments", "action input"]
-                .contains(pair)
-            {
+            if [
+                "tool message", "tool call", "function call", "tool input", "tool args", "tool arguments",
+                "action input",
+            ]
+            .contains(pair) {
                 return true
             }
         }

@@ -15,12 +15,13 @@ extension CodeRules {
         let toks = code.tokens
         var valueOfOption = false
         for item in items {
+            let lit = code.literal(item)
+            if lit == "--" || lit == "--end-of-options" { return }
             if valueOfOption {
                 valueOfOption = false
                 continue
             }
-            if let lit = code.literal(item) {
-                if lit == "--" || lit == "--end-of-options" { return }
+            if let lit {
                 // `-m msg`, `-b name`, `-C dir`: a short option reads the next element as its
                 // value, whatever it starts with.
                 if lit.utf8.count == 2, lit.hasPrefix("-"), lit != "--" { valueOfOption = true }
@@ -29,7 +30,7 @@ extension CodeRules {
             var r = item
             // `*args` in a list: every element the model chose.
             if toks[r.lowerBound].isOp("*"), r.count > 1 { r = (r.lowerBound + 1)..<r.upperBound }
-            guard Self.mayStartWithDash(r, code) else { continue }
+            guard Self.mayStartWithDash(r, code), !enumerated(r, code) else { continue }
             let o = code.origin(r, scope)
             if o == .untrusted {
                 facts[ObjectIdentifier(scope), default: Facts()].optionArguments.append(
@@ -92,6 +93,23 @@ extension CodeRules {
         }
         if prefix.isEmpty { return true }
         if prefix.hasPrefix("-") { return !prefix.contains("=") }
+        return false
+    }
+
+    /// A name whose schema allows only listed values: `service: z.enum(["web", "db"])` in a
+    /// tool's zod schema, `mode: Literal["fast", "full"]` in a Python signature or model.
+    func enumerated(_ r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        guard r.count == 1, toks[r.lowerBound].kind == .name else { return false }
+        let name = toks[r.lowerBound].text
+        var i = 0
+        while i + 4 < toks.count {
+            if toks[i].kind == .name || toks[i].kind == .string, toks[i].text == name, toks[i + 1].isOp(":") {
+                if toks[i + 2].isName("z"), toks[i + 3].isOp("."), toks[i + 4].isName("enum") { return true }
+                if toks[i + 2].isName("Literal"), toks[i + 3].isOp("[") { return true }
+            }
+            i += 1
+        }
         return false
     }
 

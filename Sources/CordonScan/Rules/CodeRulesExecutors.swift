@@ -17,7 +17,9 @@ extension CodeRules {
             target = c.arg(0, "expr")
         } else if c.segments.count >= 2 || c.onExpression,
             engine == "python"
-                || receiverNames(c, code).contains(where: { TaintWords.split($0).contains(where: Self.frameWords.contains) })
+                || receiverNames(c, code).contains(where: {
+                    TaintWords.split($0).contains(where: Self.frameWords.contains)
+                })
         {
             target = c.arg(0, "expr")
         }
@@ -49,9 +51,9 @@ extension CodeRules {
         guard
             cell
                 || c.last == "execute"
-                && receiverNames(c, code).contains(where: {
-                    TaintWords.split($0).contains(where: { ["kernel", "kc", "shell", "ipython"].contains($0) })
-                })
+                    && receiverNames(c, code).contains(where: {
+                        TaintWords.split($0).contains(where: { ["kernel", "kc", "shell", "ipython"].contains($0) })
+                    })
         else { return }
         guard importsKernel(code), let r = c.arg(0, "cell") ?? c.arg(0, "code") ?? c.arg(0, "raw_cell") else { return }
         let o = code.origin(r, scope)

@@ -87,8 +87,7 @@ extension CodeRules {
     }
 
     /// At a function's end: its parameter sinks become the file's helper sinks, by name.
-    mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool, rejectsOptions: Bool)
-    {
+    mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool, rejectsOptions: Bool) {
         let sinks = f.paramSinks.filter {
             ($0.rule != RuleID.pathTraversal || !contained) && ($0.rule != RuleID.ssrf || !allowListed)
                 && ($0.rule != RuleID.argumentInjection || !rejectsOptions)

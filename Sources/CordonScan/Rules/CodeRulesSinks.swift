@@ -84,7 +84,8 @@ extension CodeRules {
             return false
         }
         let callee = code.resolve(segs)
-        return callee == "sqlalchemy.text" || callee == "sqlalchemy.sql.text" || callee == "sqlalchemy.sql.expression.text"
+        return callee == "sqlalchemy.text" || callee == "sqlalchemy.sql.text"
+            || callee == "sqlalchemy.sql.expression.text"
     }
 
     func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
