@@ -52,6 +52,9 @@ enum PythonWalker {
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var blocks: [(kind: BlockKind, indent: Int)] = []
         var decorators: [[String]] = []
+        /// A decorator above the function declares the model's input schema for it
+        /// (`@activity(config={"schema": Schema(...)})`, `@registry.action(..., param_model=M)`).
+        var schemaDecorator = false
         let n = toks.count
 
         func scope() -> Scope {
@@ -88,14 +91,23 @@ enum PythonWalker {
             let head = toks[k]
             if first.isOp("@") {
                 decorators.append(code.names((i + 1)..<(toks[(i + 1)..<e].firstIndex { $0.isOp("(") } ?? e)))
+                if !schemaDecorator { schemaDecorator = declaresSchema(toks, (i + 1)..<e) }
             } else if head.isName("def") && k + 2 < e && toks[k + 2].isOp("(") {
                 let name = toks[k + 1].text
                 let c = Code.close(toks, k + 2, e)
                 let params = parameters(toks, k + 2, c)
                 var isTool =
-                    decorators.contains(where: ToolNames.isToolDecorator) || toolNames.contains(name)
+                    decorators.contains(where: ToolNames.isToolDecorator) || toolNames.contains(name) || schemaDecorator
                 var owner: ClassInfo?
                 if let b = blocks.last, case .klass(let info) = b.kind { owner = info }
+                // `def read_from_text_file(self, filename)` outside any class: a function bound to
+                // an agent object when its tools are loaded (MemGPT/Letta function sets), called
+                // with the model's arguments.
+                if !isTool, k + 3 < c, toks[k + 3].isName("self"),
+                    !blocks.contains(where: { if case .klass = $0.kind { return true } else { return false } })
+                {
+                    isTool = true
+                }
                 if !isTool, toolMethods.contains(name) {
                     for b in blocks.reversed() {
                         if case .klass(let info) = b.kind {
@@ -107,6 +119,7 @@ enum PythonWalker {
                 if !isTool, let owner, owner.schema, schemaHandlers.contains(name) { isTool = true }
                 let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
+                schemaDecorator = false
                 let s = Scope(
                     parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
                     bodyStart: e + 1)
@@ -126,6 +139,7 @@ enum PythonWalker {
             } else if head.isName("class") {
                 let bases = k + 2 < e && toks[k + 2].isOp("(") ? code.names((k + 3)..<Code.close(toks, k + 2, e)) : []
                 decorators = []
+                schemaDecorator = false
                 let name = k + 1 < e ? toks[k + 1].text : ""
                 let info = ClassInfo(
                     // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its
@@ -182,6 +196,17 @@ enum PythonWalker {
             }
         }
         return out
+    }
+
+    /// Keys a decorator uses to declare the input schema of the function it registers.
+    static let schemaKeys: Set<String> = ["schema", "param_model", "args_schema", "input_schema", "parameters_model"]
+
+    /// The decorator's arguments name an input schema (`schema=`, `"schema": ...`, `param_model=`).
+    static func declaresSchema(_ toks: [Token], _ r: Range<Int>) -> Bool {
+        for j in r where j + 1 < r.upperBound && (toks[j].kind == .name || toks[j].kind == .string) {
+            if schemaKeys.contains(toks[j].text), toks[j + 1].isOp("=") || toks[j + 1].isOp(":") { return true }
+        }
+        return false
     }
 
     /// Each parameter's annotation, as the names in it (`msg: Optional[RunQueryTool]` →

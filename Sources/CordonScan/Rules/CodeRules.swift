@@ -176,6 +176,7 @@ struct CodeRules: CodeVisitor {
         fileHelperCall(c, scope, code, at)
         if language == .python {
             runpy(c, scope, code, at, len)
+            moduleLoad(c, scope, code, at, len)
             codeWrites(c, scope, code)
         }
         noteLocalCall(c, scope, code, at)
@@ -269,9 +270,10 @@ struct CodeRules: CodeVisitor {
                 receiverNames(c, code).contains(where: { $0.lowercased().contains("repl") })
             {
                 target = c.arg(0, "command")
-            } else if c.callee == "numexpr.evaluate", let a = c.arg(0), code.origin(a, scope) == .untrusted {
-                target = a
             }
+            // `numexpr.evaluate` is not a sink: since 2.8.5 it validates the expression (no
+            // attributes, no dunders, no calls outside its math functions), the fix LangChain's
+            // LLMMathChain and griptape's Calculator use.
         } else {
             if !c.onExpression && c.segments.count == 1 && (last == "eval" || last == "Function")
                 && code.aliases[last] == nil

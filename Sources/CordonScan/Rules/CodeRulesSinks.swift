@@ -56,6 +56,17 @@ extension CodeRules {
             "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))\(runs)", length: length)
     }
 
+    /// A function named for file I/O (`load`, `_save_to_disk`, `write_output`, `open_file`).
+    static func ioNamed(_ name: String) -> Bool {
+        guard
+            name.hasIgnoringCase("load") || name.hasIgnoringCase("save") || name.hasIgnoringCase("read")
+                || name.hasIgnoringCase("write") || name.hasIgnoringCase("open") || name.hasIgnoringCase("disk")
+        else { return false }
+        return TaintWords.split(name).contains {
+            ["load", "save", "read", "write", "open", "disk", "upload"].contains($0)
+        }
+    }
+
     /// The statement is built with psycopg's composition (`sql.SQL(...)`, `SQL(...)` from
     /// `psycopg.sql` or `psycopg2.sql`), which quotes what it formats in.
     func composedSQL(_ r: Range<Int>, _ code: Code) -> Bool {
@@ -99,9 +110,39 @@ extension CodeRules {
     mutating func files(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         let id = ObjectIdentifier(scope)
         if c.known && APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
+            var joined = false
             for a in c.args.dropFirst() where code.origin(a, scope) == .untrusted {
                 facts[id, default: Facts()].joins.append((at, text(code, a)))
+                joined = true
                 break
+            }
+            // A helper joining its own parameter under a base and using the path: judged where
+            // a tool hands it the model's name (`execute_code_in_container(filename, code)`).
+            var own: String?
+            if !joined { for a in c.args.dropFirst() where own == nil { own = ownParam(a, scope, code) } }
+            if let name = own {
+                noteParamSink(
+                    scope, name, RuleID.pathTraversal, at,
+                    "\(written(c))() joins parameter \(name) under a base with no normalise-and-check",
+                    needsFileOp: true)
+            }
+        }
+        // A joined path handed to a call named for file I/O (`loader.load(full_path)`,
+        // `self._save_to_disk(os.path.join(base, name), data)`) uses the path as opening it does.
+        if !(c.known && APIs.matches(c.callee, APIs.fileOps)), Self.ioNamed(c.last) {
+            let toks = code.tokens
+            for a in c.args {
+                let usesJoin =
+                    a.count == 1 && toks[a.lowerBound].kind == .name
+                    && joinedNames[id]?.contains(toks[a.lowerBound].text) == true
+                let joinsHere = a.contains {
+                    toks[$0].kind == .name && (toks[$0].textIs("join") || toks[$0].textIs("joinpath"))
+                }
+                if usesJoin || joinsHere {
+                    facts[id, default: Facts()].fileOp = true
+                    if usesJoin { facts[id, default: Facts()].joinUses.append(at) }
+                    break
+                }
             }
         }
         // pathlib: `base_dir.joinpath(name)` joins like `os.path.join(base_dir, name)`.
@@ -152,6 +193,15 @@ extension CodeRules {
         var url: Range<Int>?
         if c.known && APIs.matches(c.callee, APIs.http) {
             url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
+        } else if c.segments.count >= 2, ["load", "aload", "scrape", "crawl", "fetch"].contains(c.last),
+            c.segments.dropLast().contains(where: { s in
+                TaintWords.split(s).contains {
+                    ["web", "url", "html", "webpage", "scraper", "crawler", "browser"].contains($0)
+                }
+            })
+        {
+            // A web loader or scraper held by name (`self.web_loader.load(url)`).
+            url = c.arg(0, "url")
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
