@@ -30,7 +30,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7"]
 
 
 def load_compare():
