@@ -177,6 +177,7 @@ struct CodeRules: CodeVisitor {
         if language == .python {
             runpy(c, scope, code, at, len)
             moduleLoad(c, scope, code, at, len)
+            stdinCode(c, scope, code, at, len)
             codeWrites(c, scope, code)
         }
         noteLocalCall(c, scope, code, at)

@@ -173,6 +173,36 @@ extension CodeRules {
         facts[id, default: Facts()].codeFiles.insert(fileHandles[holder] ?? holder)
     }
 
+    /// `self.process.stdin.write(code + "\n")`: code written into the stdin of a process the
+    /// file starts (a persistent interpreter: open-interpreter's and swarms' subprocess
+    /// languages) is run by it on the host. Only a value named for code (or the model's code)
+    /// counts: feeding data to a program's stdin is not running it.
+    mutating func stdinCode(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        guard c.segments.count >= 2, c.segments[c.segments.count - 2] == "stdin",
+            ["write", "writelines"].contains(c.last), let a = c.arg(0)
+        else { return }
+        let toks = code.tokens
+        guard let first = a.first(where: { toks[$0].kind == .name }),
+            TaintWords.split(toks[first].text).contains(where: { Self.codeWords.contains($0) }),
+            toks.contains(where: {
+                $0.kind == .name && ($0.textIs("Popen") || $0.textIs("create_subprocess_exec") || $0.textIs("spawn"))
+            })
+        else { return }
+        let o = code.origin(a, scope)
+        guard !o.isSafe else { return }
+        if o == .untrusted {
+            add(
+                RuleID.evalInjection, .critical, at,
+                "\(written(c))() hands model output to a process the file started, which runs it: \(text(code, a))",
+                length: len)
+        } else {
+            add(
+                RuleID.unsandboxedInterpreter, nil, at,
+                "\(written(c))() writes the code it is given into a process on the host that runs it, with no sandbox",
+                length: len)
+        }
+    }
+
     /// `with open(p, "w") as f` / `with p.open("w") as f`: `f` writes to `p`.
     mutating func noteFileHandle(_ r: Range<Int>, _ code: Code) {
         let toks = code.tokens

@@ -367,6 +367,9 @@ extension CodeRules {
     }
 
     mutating func systemPrompt(_ c: Call, _ scope: Scope, _ code: Code) {
+        // `kwargs.update(instructions=...)`: filling a dict of options builds no prompt; the
+        // call that receives them is judged where it is made.
+        if c.last == "update" || c.last == "setdefault" { return }
         var candidates: [Range<Int>] = []
         if c.last == "SystemMessage", let a = c.arg(0, "content") { candidates.append(a) }
         for (k, r) in c.keywords where ["system", "system_prompt", "system_message", "instructions"].contains(k) {
