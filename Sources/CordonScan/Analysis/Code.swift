@@ -26,6 +26,13 @@ final class Scope {
     var isTool: Bool
     /// A web route handler (`@app.post("/run")`): its parameters are the request's input.
     var isEndpoint = false
+    /// Parameters typed as a tool call's arguments (`msg: RunQueryTool`, a pydantic model the
+    /// file hands a framework as `args_schema`): the model chose every field of them.
+    var typedToolParams: Set<String> = []
+    /// Attributes of `self` that the model or the client chose: the fields of a tool-call
+    /// schema class (langroid's `ToolMessage`: `self.file_path` in its `handle()`), or the
+    /// request of an HTTP handler class (`self.path`, `self.headers` in `do_GET`).
+    var untrustedFields: Set<String> = []
     var env: [String: Origin] = [:]
     let line: Int
     let column: Int
@@ -60,7 +67,9 @@ final class Scope {
     func param(_ name: String) -> (found: Bool, tool: Bool) {
         var s: Scope? = self
         while let cur = s {
-            if cur.params.contains(name) { return (true, cur.isTool || cur.isEndpoint) }
+            if cur.params.contains(name) {
+                return (true, cur.isTool || cur.isEndpoint || cur.typedToolParams.contains(name))
+            }
             if cur.toolParams.contains(name) { return (true, true) }
             if cur.env[name] != nil { return (false, false) }
             s = cur.parent
@@ -68,11 +77,22 @@ final class Scope {
         return (false, false)
     }
 
-    /// Inside a tool function (or a closure within one).
+    /// Inside a tool function (or a closure within one), or a function handed a tool call's
+    /// arguments as a typed object.
     var inTool: Bool {
         var s: Scope? = self
         while let cur = s {
-            if cur.isTool || cur.isEndpoint { return true }
+            if cur.isTool || cur.isEndpoint || !cur.typedToolParams.isEmpty { return true }
+            s = cur.parent
+        }
+        return false
+    }
+
+    /// `self.<field>` holds what the model or the client chose (see `untrustedFields`).
+    func untrustedField(_ name: String) -> Bool {
+        var s: Scope? = self
+        while let cur = s {
+            if cur.untrustedFields.contains(name) { return true }
             s = cur.parent
         }
         return false

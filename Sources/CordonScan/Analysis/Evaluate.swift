@@ -225,14 +225,17 @@ extension Code {
             if p.tool { return .untrusted }
             // A web handler's request: `req.query.q`, `request.json["x"]`, `event.body`.
             if ["req", "request", "event"].contains(head), segs.count > 1,
-                ["query", "body", "params", "args", "form", "json", "headers", "cookies", "files", "data"].contains(
-                    segs[1])
+                [
+                    "query", "body", "params", "args", "form", "json", "headers", "cookies", "files", "data", "GET",
+                    "POST", "FILES", "query_params", "path_params", "match_info",
+                ].contains(segs[1])
             {
                 return .untrusted
             }
             return segs.contains(where: TaintWords.strong) ? .untrusted : .unknown
         }
         if head == "self" || head == "this" || head == "cls" {
+            if segs.count > 1, scope.untrustedField(segs[1]) { return .untrusted }
             return segs.dropFirst().contains(where: TaintWords.strong) ? .untrusted : .unknown
         }
         let aliased = aliases[head] != nil
@@ -291,6 +294,14 @@ extension Code {
         if last.hasIgnoringCase("llm") || last.hasIgnoringCase("gpt"), case let words = TaintWords.split(last),
             let w = words.last, w == "llm" || w == "gpt",
             !["get", "load", "make", "create", "build", "init", "setup", "new"].contains(words.first ?? "")
+        {
+            return true
+        }
+        // A method named for sending a prompt (`self.submit_prompt(prompt)`, `send_prompt`,
+        // `run_prompt`): whatever model sits behind it, its result is the model's answer.
+        if segs.count > 1, last.hasIgnoringCase("prompt"), case let words = TaintWords.split(last),
+            words.contains("prompt"),
+            words.contains(where: { ["submit", "send", "run", "call", "ask", "complete", "execute"].contains($0) })
         {
             return true
         }

@@ -14,17 +14,47 @@ enum PythonWalker {
 
     enum BlockKind {
         case function(Scope)
-        case klass(isTool: Bool)
+        case klass(ClassInfo)
         case loop(Token, Int, Scope)
     }
+
+    /// A class being read: whether it is a tool (`BaseTool` subclasses: `_run` is called with
+    /// the model's arguments), a tool-call schema (its fields are the model's arguments) or an
+    /// HTTP request handler (`self.path`, `self.headers` are the client's).
+    final class ClassInfo {
+        let isTool: Bool
+        let schema: Bool
+        let httpHandler: Bool
+        var fields: Set<String> = []
+        init(isTool: Bool, schema: Bool, httpHandler: Bool) {
+            self.isTool = isTool
+            self.schema = schema
+            self.httpHandler = httpHandler
+        }
+    }
+
+    /// Methods of a tool-call schema class that act on the call (langroid `handle`).
+    static let schemaHandlers: Set<String> = [
+        "handle", "handle_async", "ahandle", "run", "arun", "execute", "__call__",
+    ]
+    /// Class-level names of a tool-call schema that describe the tool, not the call.
+    static let schemaMeta: Set<String> = ["request", "purpose", "name", "description", "model_config", "Config"]
+    static let httpHandlerBases: Set<String> = [
+        "BaseHTTPRequestHandler", "SimpleHTTPRequestHandler", "CGIHTTPRequestHandler", "StreamRequestHandler",
+        "BaseRequestHandler",
+    ]
 
     static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V) -> Code {
         let toks = lexed.tokens
         var code = Code(language: .python, tokens: toks)
-        let toolNames = ToolNames.collect(toks)
+        var schemaClasses: Set<String> = []
+        let toolNames = ToolNames.collect(toks, schemas: &schemaClasses)
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var blocks: [(kind: BlockKind, indent: Int)] = []
         var decorators: [[String]] = []
+        /// A decorator above the function declares the model's input schema for it
+        /// (`@activity(config={"schema": Schema(...)})`, `@registry.action(..., param_model=M)`).
+        var schemaDecorator = false
         let n = toks.count
 
         func scope() -> Scope {
@@ -61,27 +91,46 @@ enum PythonWalker {
             let head = toks[k]
             if first.isOp("@") {
                 decorators.append(code.names((i + 1)..<(toks[(i + 1)..<e].firstIndex { $0.isOp("(") } ?? e)))
+                if !schemaDecorator { schemaDecorator = declaresSchema(toks, (i + 1)..<e) }
             } else if head.isName("def") && k + 2 < e && toks[k + 2].isOp("(") {
                 let name = toks[k + 1].text
                 let c = Code.close(toks, k + 2, e)
                 let params = parameters(toks, k + 2, c)
                 var isTool =
-                    decorators.contains(where: ToolNames.isToolDecorator) || toolNames.contains(name)
+                    decorators.contains(where: ToolNames.isToolDecorator) || toolNames.contains(name) || schemaDecorator
+                var owner: ClassInfo?
+                if let b = blocks.last, case .klass(let info) = b.kind { owner = info }
+                // `def read_from_text_file(self, filename)` outside any class: a function bound to
+                // an agent object when its tools are loaded (MemGPT/Letta function sets), called
+                // with the model's arguments.
+                if !isTool, k + 3 < c, toks[k + 3].isName("self"),
+                    !blocks.contains(where: { if case .klass = $0.kind { return true } else { return false } })
+                {
+                    isTool = true
+                }
                 if !isTool, toolMethods.contains(name) {
                     for b in blocks.reversed() {
-                        if case .klass(let t) = b.kind {
-                            isTool = t
+                        if case .klass(let info) = b.kind {
+                            isTool = info.isTool
                             break
                         }
                     }
                 }
+                if !isTool, let owner, owner.schema, schemaHandlers.contains(name) { isTool = true }
                 let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
+                schemaDecorator = false
                 let s = Scope(
                     parent: scope(), name: name, params: params, isTool: isTool, line: head.line, column: head.column,
                     bodyStart: e + 1)
                 s.isEndpoint = endpoint
                 s.order = positional(toks, k + 2, c)
+                if let owner, owner.schema { s.untrustedFields = owner.fields }
+                if let owner, owner.httpHandler { s.untrustedFields = ["path", "headers", "rfile", "requestline"] }
+                for (p, types) in annotations(toks, k + 2, c)
+                where types.contains(where: { ToolNames.isToolCallType($0) || schemaClasses.contains($0) }) {
+                    s.typedToolParams.insert(p)
+                }
                 blocks.append((.function(s), indent))
                 // `def f(x): return eval(x)` on one line.
                 var colon = c + 1
@@ -90,7 +139,21 @@ enum PythonWalker {
             } else if head.isName("class") {
                 let bases = k + 2 < e && toks[k + 2].isOp("(") ? code.names((k + 3)..<Code.close(toks, k + 2, e)) : []
                 decorators = []
-                blocks.append((.klass(isTool: bases.contains { $0.contains("Tool") }), indent))
+                schemaDecorator = false
+                let name = k + 1 < e ? toks[k + 1].text : ""
+                let info = ClassInfo(
+                    // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its
+                    // own `_run`/`run` are not called with the model's arguments.
+                    isTool: bases.contains { $0.contains("Tool") && !$0.contains("Toolkit") },
+                    schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
+                    httpHandler: bases.contains(where: httpHandlerBases.contains))
+                blocks.append((.klass(info), indent))
+            } else if let b = blocks.last, case .klass(let info) = b.kind, info.schema, head.kind == .name,
+                k + 1 < e, toks[k + 1].isOp(":"), !head.text.hasPrefix("_"), !schemaMeta.contains(head.text)
+            {
+                // `file_path: str` in a tool-call schema: a field the model fills in.
+                info.fields.insert(head.text)
+                statement(&code, i..<e, scope(), &visitor)
             } else if head.isName("import") || (head.isName("from") && i + 1 < e) {
                 imports(&code, i, e)
             } else {
@@ -132,6 +195,55 @@ enum PythonWalker {
                 expectName = false
             }
         }
+        return out
+    }
+
+    /// Keys a decorator uses to declare the input schema of the function it registers.
+    static let schemaKeys: Set<String> = ["schema", "param_model", "args_schema", "input_schema", "parameters_model"]
+
+    /// The decorator's arguments name an input schema (`schema=`, `"schema": ...`, `param_model=`).
+    static func declaresSchema(_ toks: [Token], _ r: Range<Int>) -> Bool {
+        for j in r where j + 1 < r.upperBound && (toks[j].kind == .name || toks[j].kind == .string) {
+            if schemaKeys.contains(toks[j].text), toks[j + 1].isOp("=") || toks[j + 1].isOp(":") { return true }
+        }
+        return false
+    }
+
+    /// Each parameter's annotation, as the names in it (`msg: Optional[RunQueryTool]` →
+    /// `msg`: [Optional, RunQueryTool]).
+    static func annotations(_ toks: [Token], _ open: Int, _ close: Int) -> [(String, [String])] {
+        var out: [(String, [String])] = []
+        var depth = 0
+        var current: String?
+        var inAnnotation = false
+        var names: [String] = []
+        func flush() {
+            if let current, !names.isEmpty { out.append((current, names)) }
+            current = nil
+            inAnnotation = false
+            names = []
+        }
+        var j = open + 1
+        while j < close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: flush()
+                case Op.assign where depth == 0: inAnnotation = false
+                default:
+                    if depth == 0 && t.isOp(":") && current != nil { inAnnotation = true }
+                }
+            } else if t.kind == .name {
+                if depth == 0 && current == nil && !inAnnotation { current = t.text }
+                if inAnnotation { names.append(t.text) }
+            } else if t.kind == .string && inAnnotation {
+                names.append(t.text)  // a forward reference: `msg: "RunQueryTool"`
+            }
+            j += 1
+        }
+        flush()
         return out
     }
 

@@ -23,7 +23,16 @@ enum ToolNames {
     /// Names of functions handed to a tool registrar or listed in `tools=[...]`, anywhere in
     /// the file: their parameters are chosen by the model.
     static func collect(_ toks: [Token]) -> Set<String> {
+        var schemas: Set<String> = []
+        return collect(toks, schemas: &schemas)
+    }
+
+    /// Also collects tool-call schema classes: classes derived from a tool-message base
+    /// (`class RunQueryTool(ToolMessage)`, or from such a class of this file) and models handed
+    /// to a framework as a tool's argument schema (`args_schema = ReadFileInput`).
+    static func collect(_ toks: [Token], schemas: inout Set<String>) -> Set<String> {
         var out: Set<String> = []
+        let classKey = Token.pack("class")
         var i = 1
         let registrars = Self.registrars
         while i < toks.count {
@@ -34,6 +43,28 @@ enum ToolNames {
                 continue
             }
             let t = toks[i]
+            if key == Op.lparen, i >= 2, toks[i - 2].key == classKey, toks[i - 2].isName("class"),
+                toks[i - 1].kind == .name
+            {
+                let c = Code.close(toks, i, toks.count)
+                for k in (i + 1)..<c
+                where toks[k].kind == .name && (isToolSchemaBase(toks[k].text) || schemas.contains(toks[k].text)) {
+                    schemas.insert(toks[i - 1].text)
+                    break
+                }
+            }
+            if key == Op.assign, i + 1 < toks.count, toks[i + 1].kind == .name {
+                var j = i - 1
+                while j >= 0 && j >= i - 8 && toks[j].kind != .newline {
+                    if toks[j].kind == .name, ["args_schema", "input_schema", "args_model"].contains(toks[j].text),
+                        toks[j + 1].isOp(":") || toks[j + 1].isOp("=")
+                    {
+                        schemas.insert(toks[i + 1].text)
+                        break
+                    }
+                    j -= 1
+                }
+            }
             // `self.register(self.run_shell_command)`: a toolkit registering its own methods
             // (phidata/agno `Toolkit`). Only `self.` methods, so `atexit.register(f)` is not one.
             if key == Op.lparen, i >= 3, toks[i - 1].isName("register"), toks[i - 2].isOp("."),
@@ -88,6 +119,39 @@ enum ToolNames {
             i += 1
         }
         return out
+    }
+
+    /// A base class whose instances are a model's tool call (langroid `ToolMessage`,
+    /// `XMLToolMessage`, `ToolCall`, `FunctionCall`): their fields are the model's arguments.
+    static func isToolSchemaBase(_ name: String) -> Bool {
+        // By substring: `XMLToolMessage` splits into "xmltool" and "message".
+        name.hasIgnoringCase("toolmessage") || name.hasIgnoringCase("toolcall") || name.hasIgnoringCase("functioncall")
+    }
+
+    /// A parameter type that is a tool call's arguments (`msg: RunQueryTool`,
+    /// `call: PandasEvalTool`, `m: ToolMessage`), not a framework's tool object (`BaseTool`,
+    /// `StructuredTool`, `FunctionTool`).
+    static func isToolCallType(_ name: String) -> Bool {
+        guard name.hasIgnoringCase("tool") || name.hasIgnoringCase("call") || name.hasIgnoringCase("action") else {
+            return false
+        }
+        let w = TaintWords.split(name)
+        guard w.count >= 2 else { return false }
+        for i in w.indices.dropLast() {
+            let pair = w[i] + " " + w[i + 1]
+            if [
+                "tool message", "tool call", "function call", "tool input", "tool args", "tool arguments",
+                "action input",
+            ]
+            .contains(pair) {
+                return true
+            }
+        }
+        let frameworks = [
+            "base", "structured", "function", "dynamic", "mcp", "langchain", "crew", "core", "async", "sync", "remote",
+            "local", "builtin", "native", "composio", "python", "shell", "code",
+        ]
+        return w.last == "tool" && !frameworks.contains(w[0])
     }
 
     /// A web framework's route decorator (`@app.post("/run")`, `@router.get(...)`,

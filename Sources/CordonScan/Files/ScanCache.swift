@@ -10,7 +10,7 @@ import CordonBase
 
 struct ScanCache {
     /// Bumped whenever a rule changes what it reports: old entries then miss.
-    static let version = "scan-1"
+    static let version = "scan-3"
     let path: String
     var entries: [String: [Finding]] = [:]
     var added: [String: [Finding]] = [:]

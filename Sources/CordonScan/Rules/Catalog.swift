@@ -10,6 +10,7 @@ public enum RuleID {
     public static let allowDangerousRequests = "allow-dangerous-requests"
     public static let trustRemoteCode = "trust-remote-code"
     public static let sqlInjection = "sql-injection"
+    public static let argumentInjection = "argument-injection"
     public static let pathTraversal = "path-traversal"
     public static let ssrf = "ssrf"
     public static let templateInjection = "template-injection"
@@ -82,6 +83,14 @@ public enum RuleCatalog {
                 "A query is built with an f-string, template literal, concatenation or % formatting from a value that is not constant, then executed.",
             fix:
                 "Use placeholders and parameters: cursor.execute(\"SELECT * FROM t WHERE id = ?\", (id,)) / db.query(\"... $1\", [id])."
+        ),
+        Rule(
+            id: RuleID.argumentInjection, title: "Option injection into a program's arguments", severity: .high,
+            cwe: 88,
+            description:
+                "A program run with a fixed argv (git, curl, tar, ...) gets model output or tool input as an argument with no `--` before it: a value starting with '-' becomes an option (`git diff --output=/etc/x`, `git checkout --orphan`, `git clone --upload-pack=...`) and writes files or runs commands.",
+            fix:
+                "Put `--` before arguments the model chooses (`[\"git\", \"checkout\", \"--\", branch]`), reject values starting with '-', or attach the value to its option (`--branch={b}`)."
         ),
         Rule(
             id: RuleID.pathTraversal, title: "Path traversal in a file tool", severity: .high, cwe: 22,

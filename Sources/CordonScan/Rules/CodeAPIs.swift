@@ -114,7 +114,7 @@ enum APIs {
         "fs/promises.readFile", "fs/promises.writeFile", "fs/promises.unlink", "fs/promises.rm", "send_file",
         "flask.send_file", "FileResponse", "fastapi.responses.FileResponse", "fs.existsSync", "fs.statSync",
         "fs.readdirSync", "fs.readdir", "fs/promises.readdir", "os.listdir", "fs.promises.unlink", "fs.promises.rm",
-        "os.walk", "os.scandir", "git.Repo",
+        "os.walk", "os.scandir", "git.Repo", "git.Repo.init",
     ]
     static let fileMethods: Set<String> = [
         "read_text", "write_text", "read_bytes", "write_bytes", "unlink", "rmdir", "sendFile", "open", "readFile",

@@ -33,6 +33,8 @@ struct CodeRules: CodeVisitor {
         var wroteCode: Origin?
         var codeFiles: Set<String> = []
         var spawns: [Token] = []
+        /// Programs with a fixed argv handed model output where they read options.
+        var optionArguments: [(Token, String)] = []
     }
     var facts: [ObjectIdentifier: Facts] = [:]
     /// Per scope: names holding SQL built by formatting from non-constant values.
@@ -167,9 +169,15 @@ struct CodeRules: CodeVisitor {
             }
         }
 
+        if !reportedShell { argumentInjection(c, scope, code, at) }
         evaluation(c, scope, code, at, len)
+        dataFrameEval(c, scope, code, at, len)
+        kernelExecution(c, scope, code, at, len)
+        fileHelperCall(c, scope, code, at)
         if language == .python {
             runpy(c, scope, code, at, len)
+            moduleLoad(c, scope, code, at, len)
+            stdinCode(c, scope, code, at, len)
             codeWrites(c, scope, code)
         }
         noteLocalCall(c, scope, code, at)
@@ -263,9 +271,10 @@ struct CodeRules: CodeVisitor {
                 receiverNames(c, code).contains(where: { $0.lowercased().contains("repl") })
             {
                 target = c.arg(0, "command")
-            } else if c.callee == "numexpr.evaluate", let a = c.arg(0), code.origin(a, scope) == .untrusted {
-                target = a
             }
+            // `numexpr.evaluate` is not a sink: since 2.8.5 it validates the expression (no
+            // attributes, no dunders, no calls outside its math functions), the fix LangChain's
+            // LLMMathChain and griptape's Calculator use.
         } else {
             if !c.onExpression && c.segments.count == 1 && (last == "eval" || last == "Function")
                 && code.aliases[last] == nil

@@ -16,7 +16,9 @@ extension CodeRules {
             let params = fetchingFunctions[c.last]
         else { return }
         for (i, name) in params {
-            guard let a = c.arg(i, name), code.origin(a, scope) == .untrusted else { continue }
+            guard let a = c.arg(i, name), code.origin(a, scope) == .untrusted,
+                !a.contains(where: { code.tokens[$0].isName("argv") })
+            else { continue }
             facts[ObjectIdentifier(scope), default: Facts()].fetches.append(
                 (at, "\(written(c))(\(text(code, a))), which fetches it"))
             return
@@ -48,6 +50,10 @@ extension CodeRules {
     /// execute (`run`, `execute`, `run_no_throw`, `_execute_query`, `exec_driver_sql`).
     static func runsSQL(_ c: Call, _ receiver: [String]) -> Bool {
         guard c.segments.count >= 2 || c.onExpression, mayRunSQL(c.last) else { return false }
+        // A SQL loader or driver held by name (`self.sql_loader.load(query)`).
+        if c.last == "load" || c.last == "aload" {
+            return receiver.contains { TaintWords.split($0).contains("sql") }
+        }
         let method = TaintWords.split(c.last)
         // A method that says so itself, whatever it is called on: `self.run_query(stmt)`,
         // `self.run_sql(sql=q)`, `db_tools.execute_query(q)`.
@@ -76,7 +82,7 @@ extension CodeRules {
     /// ruled out before their receiver is read and their name split into words.
     static func mayRunSQL(_ name: String) -> Bool {
         name.hasIgnoringCase("run") || name.hasIgnoringCase("exec") || name.hasIgnoringCase("query")
-            || name.hasIgnoringCase("sql")
+            || name.hasIgnoringCase("sql") || name == "load" || name == "aload"
     }
 
     /// `repl = PythonREPL(...)`, `self.process = BashProcess()`, `process: BashProcess = Field(...)`:

@@ -30,7 +30,16 @@ extension CodeRules {
             return s
         }
         if !f.paramSinks.isEmpty {
-            keepParamSinks(scope, f, contained: contained(bodyNames()), allowListed: allowListed(body, code))
+            keepParamSinks(
+                scope, f, contained: contained(bodyNames()), allowListed: allowListed(body, code),
+                rejectsOptions: rejectsOptions(body, code))
+        }
+        if !f.optionArguments.isEmpty && !rejectsOptions(body, code) {
+            for (at, what) in f.optionArguments {
+                add(
+                    RuleID.argumentInjection, nil, at,
+                    "\(what) with no `--` before it: a value starting with '-' is read as an option")
+            }
         }
         settleCodeFiles(f)
         // A path joined to a base is the join rule's; this one is for no base at all.

@@ -11,6 +11,11 @@ struct ParamSink {
     var rule: String
     var at: Token
     var what: String
+    /// A join of the parameter under a base: a sink only where the function also uses files.
+    var needsFileOp = false
+    /// The function runs the Python file its parameter names (`spec_from_file_location` and
+    /// `exec_module`): calling it on a file of code is running that code.
+    var runsFile = false
 }
 
 /// A call of a function of this file (`helper(x)`, `self.helper(sql=q)`) with model output or
@@ -24,6 +29,9 @@ struct LocalCall {
     var caller: Scope
     /// The helper already fetched (localFetch saw it defined above the call).
     var fetchSeen: Bool
+    /// An argument is the program's own command line (`main(sys.argv[1])`): a URL or a path
+    /// the person running it chose, not the model.
+    var commandLine = false
 }
 
 extension CodeRules {
@@ -48,9 +56,12 @@ extension CodeRules {
         return name
     }
 
-    mutating func noteParamSink(_ scope: Scope, _ param: String, _ rule: String, _ at: Token, _ what: String) {
+    mutating func noteParamSink(
+        _ scope: Scope, _ param: String, _ rule: String, _ at: Token, _ what: String, needsFileOp: Bool = false,
+        runsFile: Bool = false
+    ) {
         facts[ObjectIdentifier(scope), default: Facts()].paramSinks.append(
-            ParamSink(param: param, rule: rule, at: at, what: what))
+            ParamSink(param: param, rule: rule, at: at, what: what, needsFileOp: needsFileOp, runsFile: runsFile))
     }
 
     /// A statement run through a database API whose text is the function's parameter: judged
@@ -83,13 +94,15 @@ extension CodeRules {
         localCalls.append(
             LocalCall(
                 name: c.last, positional: positional, keywords: keywords, line: at.line, at: at, caller: scope,
-                fetchSeen: fetchingFunctions[c.last] != nil))
+                fetchSeen: fetchingFunctions[c.last] != nil,
+                commandLine: (c.open..<c.close).contains { code.tokens[$0].isName("argv") }))
     }
 
     /// At a function's end: its parameter sinks become the file's helper sinks, by name.
-    mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool) {
+    mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool, rejectsOptions: Bool) {
         let sinks = f.paramSinks.filter {
             ($0.rule != RuleID.pathTraversal || !contained) && ($0.rule != RuleID.ssrf || !allowListed)
+                && ($0.rule != RuleID.argumentInjection || !rejectsOptions) && (!$0.needsFileOp || f.fileOp)
         }
         guard !sinks.isEmpty, scope.parent != nil else { return }
         helperSinks[scope.name, default: []].append(
@@ -108,13 +121,14 @@ extension CodeRules {
                 // A path is the model's to choose only in a tool or a request handler: a command
                 // line's own arguments naming files (`uu.decode(sys.argv[1])`) are the user's.
                 guard o == .untrusted, sink.rule != RuleID.pathTraversal || call.caller.inTool,
+                    sink.rule != RuleID.ssrf || !call.commandLine,
                     seen.insert("\(sink.rule) \(sink.at.line)").inserted
                 else { continue }
                 add(
                     sink.rule, nil, sink.at,
                     "\(sink.what), and line \(call.line) passes it model output or tool input")
             }
-            if !call.fetchSeen, let params = fetchingFunctions[call.name] {
+            if !call.fetchSeen, !call.commandLine, let params = fetchingFunctions[call.name] {
                 let body = call.caller.bodyStart..<max(call.caller.bodyStart, call.caller.bodyEnd)
                 for (i, name) in params {
                     let o = call.keywords[name] ?? (i < call.positional.count ? call.positional[i] : nil)
@@ -159,6 +173,36 @@ extension CodeRules {
         facts[id, default: Facts()].codeFiles.insert(fileHandles[holder] ?? holder)
     }
 
+    /// `self.process.stdin.write(code + "\n")`: code written into the stdin of a process the
+    /// file starts (a persistent interpreter: open-interpreter's and swarms' subprocess
+    /// languages) is run by it on the host. Only a value named for code (or the model's code)
+    /// counts: feeding data to a program's stdin is not running it.
+    mutating func stdinCode(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        guard c.segments.count >= 2, c.segments[c.segments.count - 2] == "stdin",
+            ["write", "writelines"].contains(c.last), let a = c.arg(0)
+        else { return }
+        let toks = code.tokens
+        guard let first = a.first(where: { toks[$0].kind == .name }),
+            TaintWords.split(toks[first].text).contains(where: { Self.codeWords.contains($0) }),
+            toks.contains(where: {
+                $0.kind == .name && ($0.textIs("Popen") || $0.textIs("create_subprocess_exec") || $0.textIs("spawn"))
+            })
+        else { return }
+        let o = code.origin(a, scope)
+        guard !o.isSafe else { return }
+        if o == .untrusted {
+            add(
+                RuleID.evalInjection, .critical, at,
+                "\(written(c))() hands model output to a process the file started, which runs it: \(text(code, a))",
+                length: len)
+        } else {
+            add(
+                RuleID.unsandboxedInterpreter, nil, at,
+                "\(written(c))() writes the code it is given into a process on the host that runs it, with no sandbox",
+                length: len)
+        }
+    }
+
     /// `with open(p, "w") as f` / `with p.open("w") as f`: `f` writes to `p`.
     mutating func noteFileHandle(_ r: Range<Int>, _ code: Code) {
         let toks = code.tokens
@@ -187,6 +231,34 @@ extension CodeRules {
     mutating func noteSpawn(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         guard let argv = c.arg(0, "args") ?? c.arg(0, "program"), !fixedProgram(argv, code) else { return }
         facts[ObjectIdentifier(scope), default: Facts()].spawns.append(at)
+    }
+
+    /// `importlib.util.spec_from_file_location(name, path)` (then `exec_module`): loads and
+    /// runs the file at `path` as Python, like runpy; a call of a function of this file that
+    /// does so is a run of the file it is handed.
+    mutating func moduleLoad(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
+        let id = ObjectIdentifier(scope)
+        if !c.onExpression, c.segments.count <= 2, let sinks = helperSinks[c.last],
+            sinks.contains(where: { $0.sink.runsFile })
+        {
+            facts[id, default: Facts()].spawns.append(at)
+        }
+        guard c.callee == "importlib.util.spec_from_file_location", let p = c.arg(1, "location") else { return }
+        facts[id, default: Facts()].fileOp = true
+        if code.origin(p, scope) == .untrusted {
+            add(
+                RuleID.evalInjection, .critical, at,
+                "\(written(c))() loads a Python file chosen by model output or tool input: \(text(code, p))",
+                length: len)
+            return
+        }
+        facts[id, default: Facts()].spawns.append(at)
+        if let name = ownParam(p, scope, code) {
+            noteParamSink(
+                scope, name, RuleID.evalInjection, at,
+                "\(written(c))() loads and runs the Python file in parameter \(name)",
+                runsFile: true)
+        }
     }
 
     /// `runpy.run_path(p)`: runs the file at `p` as Python.

@@ -9,7 +9,8 @@ extension CodeRules {
         // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
         // whole statement is chosen by model output or tool input.
         if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
-            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)), code.origin(q, scope) == .untrusted
+            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)) || sqlText(q, code),
+            code.origin(q, scope) == .untrusted
         {
             var place = at
             if q.count == 1, let built = sqlVars[ObjectIdentifier(scope)]?[code.tokens[q.lowerBound].text],
@@ -44,12 +45,58 @@ extension CodeRules {
                 length = nil
             }
         }
+        // psycopg's `SQL("... {tbl}").format(tbl=Identifier(t))` composes: every value is
+        // quoted as an identifier or a literal, so the formatting is not injection.
+        if !o.isSafe, composedSQL(q, code) { return }
         // Formatted SQL first (rare), then whether the call runs it (a name split per call).
         guard !o.isSafe, APIs.sqlMethods.contains(last) || Self.runsSQL(c, receiverNames(c, code)) else { return }
         let runs = place.line == at.line ? "" : ", run by \(written(c))() at line \(at.line)"
         add(
             RuleID.sqlInjection, o == .untrusted ? .high : .medium, place,
             "\(written(c))() runs SQL formatted from \(Self.describe(o)): \(text(code, q))\(runs)", length: length)
+    }
+
+    /// A function named for file I/O (`load`, `_save_to_disk`, `write_output`, `open_file`).
+    static func ioNamed(_ name: String) -> Bool {
+        guard
+            name.hasIgnoringCase("load") || name.hasIgnoringCase("save") || name.hasIgnoringCase("read")
+                || name.hasIgnoringCase("write") || name.hasIgnoringCase("open") || name.hasIgnoringCase("disk")
+        else { return false }
+        return TaintWords.split(name).contains {
+            ["load", "save", "read", "write", "open", "disk", "upload"].contains($0)
+        }
+    }
+
+    /// The statement is built with psycopg's composition (`sql.SQL(...)`, `SQL(...)` from
+    /// `psycopg.sql` or `psycopg2.sql`), which quotes what it formats in.
+    func composedSQL(_ r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        for i in r where toks[i].isName("SQL") && i + 1 < r.upperBound && toks[i + 1].isOp("(") {
+            var segs = ["SQL"]
+            if i >= 2, toks[i - 1].isOp("."), toks[i - 2].kind == .name { segs.insert(toks[i - 2].text, at: 0) }
+            let callee = code.resolve(segs)
+            if callee == "psycopg.sql.SQL" || callee == "psycopg2.sql.SQL" { return true }
+        }
+        return false
+    }
+
+    /// `session.execute(text(q))`: SQLAlchemy's `text()` says the argument is a SQL statement,
+    /// whatever the receiver is called.
+    func sqlText(_ r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        guard r.count >= 3, toks[r.upperBound - 1].isOp(")") else { return false }
+        var j = r.lowerBound
+        var segs: [String] = []
+        while j < r.upperBound, toks[j].kind == .name || toks[j].isOp(".") {
+            if toks[j].kind == .name { segs.append(toks[j].text) }
+            j += 1
+        }
+        guard j < r.upperBound, toks[j].isOp("("), Code.close(toks, j, r.upperBound) == r.upperBound - 1 else {
+            return false
+        }
+        let callee = code.resolve(segs)
+        return callee == "sqlalchemy.text" || callee == "sqlalchemy.sql.text"
+            || callee == "sqlalchemy.sql.expression.text"
     }
 
     func containsSQL(_ r: Range<Int>, _ code: Code) -> Bool {
@@ -63,9 +110,39 @@ extension CodeRules {
     mutating func files(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         let id = ObjectIdentifier(scope)
         if c.known && APIs.matches(c.callee, APIs.joins), c.args.count >= 2 {
+            var joined = false
             for a in c.args.dropFirst() where code.origin(a, scope) == .untrusted {
                 facts[id, default: Facts()].joins.append((at, text(code, a)))
+                joined = true
                 break
+            }
+            // A helper joining its own parameter under a base and using the path: judged where
+            // a tool hands it the model's name (`execute_code_in_container(filename, code)`).
+            var own: String?
+            if !joined { for a in c.args.dropFirst() where own == nil { own = ownParam(a, scope, code) } }
+            if let name = own {
+                noteParamSink(
+                    scope, name, RuleID.pathTraversal, at,
+                    "\(written(c))() joins parameter \(name) under a base with no normalise-and-check",
+                    needsFileOp: true)
+            }
+        }
+        // A joined path handed to a call named for file I/O (`loader.load(full_path)`,
+        // `self._save_to_disk(os.path.join(base, name), data)`) uses the path as opening it does.
+        if !(c.known && APIs.matches(c.callee, APIs.fileOps)), Self.ioNamed(c.last) {
+            let toks = code.tokens
+            for a in c.args {
+                let usesJoin =
+                    a.count == 1 && toks[a.lowerBound].kind == .name
+                    && joinedNames[id]?.contains(toks[a.lowerBound].text) == true
+                let joinsHere = a.contains {
+                    toks[$0].kind == .name && (toks[$0].textIs("join") || toks[$0].textIs("joinpath"))
+                }
+                if usesJoin || joinsHere {
+                    facts[id, default: Facts()].fileOp = true
+                    if usesJoin { facts[id, default: Facts()].joinUses.append(at) }
+                    break
+                }
             }
         }
         // pathlib: `base_dir.joinpath(name)` joins like `os.path.join(base_dir, name)`.
@@ -116,6 +193,15 @@ extension CodeRules {
         var url: Range<Int>?
         if c.known && APIs.matches(c.callee, APIs.http) {
             url = c.callee.hasSuffix(".request") && language == .python ? c.arg(1, "url") : c.arg(0, "url")
+        } else if c.segments.count >= 2, ["load", "aload", "scrape", "crawl", "fetch"].contains(c.last),
+            c.segments.dropLast().contains(where: { s in
+                TaintWords.split(s).contains {
+                    ["web", "url", "html", "webpage", "scraper", "crawler", "browser"].contains($0)
+                }
+            })
+        {
+            // A web loader or scraper held by name (`self.web_loader.load(url)`).
+            url = c.arg(0, "url")
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
@@ -281,6 +367,9 @@ extension CodeRules {
     }
 
     mutating func systemPrompt(_ c: Call, _ scope: Scope, _ code: Code) {
+        // `kwargs.update(instructions=...)`: filling a dict of options builds no prompt; the
+        // call that receives them is judged where it is made.
+        if c.last == "update" || c.last == "setdefault" { return }
         var candidates: [Range<Int>] = []
         if c.last == "SystemMessage", let a = c.arg(0, "content") { candidates.append(a) }
         for (k, r) in c.keywords where ["system", "system_prompt", "system_message", "instructions"].contains(k) {

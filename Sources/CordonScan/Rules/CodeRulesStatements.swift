@@ -72,7 +72,9 @@ extension CodeRules {
             } else if toks[r.lowerBound + 1].isOp("=") {
                 sqlVars[id]?[name] = nil
             }
-            if value.contains(where: { toks[$0].isName("SandboxedEnvironment") }) { sandboxedTemplates.insert(name) }
+            if value.contains(where: { toks[$0].kind == .name && toks[$0].text.hasSuffix("SandboxedEnvironment") }) {
+                sandboxedTemplates.insert(name)
+            }
             if facts[id]?.joins.last.map({ $0.0.line >= toks[r.lowerBound].line }) == true {
                 joinedNames[id, default: []].insert(name)
             } else if joinedNames[id]?.contains(name) == true {
@@ -88,6 +90,13 @@ extension CodeRules {
                     RuleID.systemPromptInjection, nil, toks[r.lowerBound],
                     "\(name) is built from model output or outside input: \(text(code, value))")
             }
+        }
+        // `self._env = ImmutableSandboxedEnvironment(...)`: the attribute holds a sandbox.
+        if r.count >= 5, toks[r.lowerBound].isName("self"), toks[r.lowerBound + 1].isOp("."),
+            toks[r.lowerBound + 2].kind == .name, toks[r.lowerBound + 3].isOp("="),
+            toks[r.lowerBound + 4].kind == .name, toks[r.lowerBound + 4].text.hasSuffix("SandboxedEnvironment")
+        {
+            sandboxedTemplates.insert(toks[r.lowerBound + 2].text)
         }
         var i = r.lowerBound
         // Read once: a static's accessor per token costs more than the checks themselves.
