@@ -69,6 +69,38 @@ public final class Runner {
         return try runner.run()
     }
 
+    /// As `run`, with `alongside` done on this thread while another opens the evidence and asks
+    /// the gate (`cordon run` prepares the sandbox meanwhile: EarlySandbox). Everything after
+    /// the decision (approvals, which may wait on a terminal, the monitor, the run) happens here,
+    /// after both are done.
+    public static func run(
+        _ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting = SilentAnomalyAlerting(),
+        alongside: () -> Void
+    ) throws(RunFailure) -> RunResult {
+        let head = RunHead()
+        let (req, obs) = (UncheckedBox(request), UncheckedBox(observer))
+        let alert = UncheckedBox(alerting)
+        Alongside.run(
+            {
+                do throws(RunFailure) {
+                    let runner = try Runner(req.value, observer: obs.value, alerting: alert.value)
+                    head.runner = runner
+                    if let refused = try runner.scanOnStart() {
+                        head.outcome = .success(refused)
+                        return
+                    }
+                    head.decision = try runner.decide()
+                } catch {
+                    head.outcome = .failure(error)
+                }
+            }, while: alongside)
+        if let outcome = head.outcome { return try outcome.get() }
+        guard let runner = head.runner, let decision = head.decision else {
+            throw RunFailure(code: .runnerFailed, message: "the gate gave no decision", hint: nil)
+        }
+        return try runner.afterDecision(decision)
+    }
+
     /// Evidence first: if gate.log or the trace cannot be written, nothing runs (fail closed).
     init(_ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting) throws(RunFailure) {
         self.request = request
@@ -104,7 +136,10 @@ public final class Runner {
 
     func run() throws(RunFailure) -> RunResult {
         if let refused = try scanOnStart() { return refused }
-        let decision = try decide()
+        return try afterDecision(try decide())
+    }
+
+    func afterDecision(_ decision: (Decision, Action)) throws(RunFailure) -> RunResult {
         if let refused = try gateRefusal(decision) { return refused }
         if request.unsandboxed { return try runUnsandboxed() }
         return try runSandboxed()
@@ -458,4 +493,18 @@ public final class Runner {
                 ("processes", sb.limits.processes.map { .number(Double($0)) } ?? .null),
             ] + scope)
     }
+}
+
+/// What the evidence-and-gate thread hands back (Runner.run(_:observer:alerting:alongside:)):
+/// written there, read only after the join.
+final class RunHead: @unchecked Sendable {
+    var runner: Runner?
+    var decision: (Decision, Action)?
+    var outcome: Result<RunResult, RunFailure>?
+}
+
+/// A value moved to the evidence-and-gate thread and used only there until the join.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

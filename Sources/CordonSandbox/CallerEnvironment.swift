@@ -35,7 +35,8 @@ struct CallerEnvironment: Equatable {
         }.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }
         // Joined by hand, not "\(array)": describing a collection or an enum goes through the
         // runtime's reflection, which costs milliseconds the first time in a process.
-        let lists = [sb.env.inherit, sb.env.toolchains, sb.filesystem.hide, sb.filesystem.readOnly]
+        let lists =
+            [sb.env.inherit, sb.env.toolchains, sb.filesystem.hide, sb.filesystem.readOnly]
             + [sb.filesystem.readWrite, req.hide]
         let key =
             lists.map { $0.joined(separator: "\u{1}") }

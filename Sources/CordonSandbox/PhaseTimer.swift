@@ -1,23 +1,30 @@
 // CORDON_DEBUG_TIMING=1: per-phase wall-clock times of one `cordon run` on stderr, to see where
 // start-up goes without strace's distortion. Off by default; costs one getenv when off.
 import Glibc
+import Synchronization
 
-public final class PhaseTimer: @unchecked Sendable {
+public final class PhaseTimer: Sendable {
     public static let shared = PhaseTimer()
-    let enabled = getenv("CORDON_DEBUG_TIMING") != nil
-    var last: Double
+    public let enabled = getenv("CORDON_DEBUG_TIMING") != nil
+    /// The previous mark's time: marks come from the main thread and, while the sandbox is
+    /// prepared, from the thread that opens the evidence and asks the gate.
+    let last: Mutex<Double>
     let start: Double
 
     init() {
         start = Sandbox.monotonicNow()
-        last = start
+        last = Mutex(start)
     }
 
     public func mark(_ phase: String) {
         guard enabled else { return }
         let now = Sandbox.monotonicNow()
-        let line = "cordon: timing: \(phase): \(Int((now - last) * 1e6)) us (total \(Int((now - start) * 1e6)) us)\n"
-        last = now
+        let previous = last.withLock { l in
+            defer { l = now }
+            return l
+        }
+        let line =
+            "cordon: timing: \(phase): \(Int((now - previous) * 1e6)) us (total \(Int((now - start) * 1e6)) us)\n"
         var s = line
         s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }

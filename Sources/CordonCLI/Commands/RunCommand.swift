@@ -63,11 +63,12 @@ enum RunCommand: Subcommand {
         if !WarmRunner.isRunner, let code = WarmClient.run(args, ctx) { return code }
         let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
         let request = try self.request(parsed, ctx)
-        EarlySandbox.prepare(request, ctx)
         defer { EarlySandbox.finish() }
         let printer = StderrObserver(ctx.output)
         do throws(RunFailure) {
-            let result = try Runner.run(request, observer: printer)
+            // The sandbox is prepared on this thread while another opens the evidence and asks
+            // the gate; the command's part goes to it only after the gate allowed it.
+            let result = try Runner.run(request, observer: printer, alongside: { EarlySandbox.prepare(request, ctx) })
             if parsed.flag("summary"), let summary = result.summary { ctx.output.err(summary.text) }
             return result.exitCode
         } catch {

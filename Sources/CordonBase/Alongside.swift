@@ -1,0 +1,42 @@
+// Two pieces of work at once: one on a new thread, one on the calling thread, then a join.
+// `cordon run` opens its evidence and asks the gate on the new thread while the calling (main)
+// thread prepares the sandbox, which must be cloned by the thread that supervises it: the
+// child's parent-death signal follows the thread that created it.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+public enum Alongside {
+    /// Runs `background` on a new thread and `here` on this one, and returns once both are done.
+    /// Without a thread (pthread_create failed), `background` runs here first: the same result,
+    /// one after the other. Memory written by `background` is visible here after the join.
+    public static func run(_ background: @escaping @Sendable () -> Void, while here: () -> Void) {
+        #if canImport(Glibc)
+            let context = Unmanaged.passRetained(AlongsideJob(background)).toOpaque()
+            var thread = pthread_t()
+            guard pthread_create(&thread, nil, alongsideEntry, context) == 0 else {
+                Unmanaged<AlongsideJob>.fromOpaque(context).takeRetainedValue().body()
+                here()
+                return
+            }
+            here()
+            pthread_join(thread, nil)
+        #else
+            background()
+            here()
+        #endif
+    }
+}
+
+final class AlongsideJob: Sendable {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
+
+#if canImport(Glibc)
+    private func alongsideEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+        guard let context else { return nil }
+        Unmanaged<AlongsideJob>.fromOpaque(context).takeRetainedValue().body()
+        return nil
+    }
+#endif
