@@ -54,6 +54,8 @@ public final class Runner {
     let alerting: AnomalyAlerting
     /// Anomaly detection against the agent's profile (nil: off, or not a monitored run).
     var anomaly: AnomalyWatch?
+    /// setUpWatch ran.
+    var watchReady = false
     /// Shared by the monitor's thread and the proxy's threads when they reach `approvals`.
     let approvalsLock = ApprovalsLock()
     /// `network: domains`: cordon's proxy, started once the sandbox handed over its ports.
@@ -89,7 +91,15 @@ public final class Runner {
                         head.outcome = .success(refused)
                         return
                     }
-                    head.decision = try runner.decide()
+                    let decided = try runner.decide()
+                    head.decision = decided
+                    // Allowed outright: the monitor and anomaly watch are made here too. (A run
+                    // that needs approval gets them after the approval, as before.)
+                    if decided.0.decision == .allow, !runner.request.unsandboxed,
+                        runner.request.policy.sandbox.network != .domains
+                    {
+                        runner.setUpWatch()
+                    }
                 } catch {
                     head.outcome = .failure(error)
                 }
@@ -244,16 +254,13 @@ public final class Runner {
         }
     }
 
-    func runSandboxed() throws(RunFailure) -> RunResult {
+    /// The monitor, its evidence sink and the anomaly watch, made once: on the evidence-and-gate
+    /// thread when the gate allowed a sandboxed run outright (Runner.run alongside), else just
+    /// before the sandbox starts. After the proxy, which the sink reports on (`domains`).
+    func setUpWatch() {
+        guard !watchReady else { return }
+        watchReady = true
         let policy = request.policy
-        if policy.sandbox.network == .domains {
-            proxy = RunProxy(
-                policy: policy,
-                evidence: NetworkEvidence(
-                    recorder: recorder, observer: observer, approvals: approvals, lock: approvalsLock,
-                    agent: request.agent, session: start.session))
-        }
-        defer { proxy?.stop(observer: observer) }
         if policy.monitor.enabled {
             anomaly = AnomalyWatch(
                 request: request, project: start.project, recorder: recorder, observer: observer,
@@ -269,6 +276,19 @@ public final class Runner {
             monitor?.sandboxFacts = sandboxFacts
         }
         PhaseTimer.shared.mark("monitor and anomaly watch ready")
+    }
+
+    func runSandboxed() throws(RunFailure) -> RunResult {
+        let policy = request.policy
+        if policy.sandbox.network == .domains {
+            proxy = RunProxy(
+                policy: policy,
+                evidence: NetworkEvidence(
+                    recorder: recorder, observer: observer, approvals: approvals, lock: approvalsLock,
+                    agent: request.agent, session: start.session))
+        }
+        defer { proxy?.stop(observer: observer) }
+        setUpWatch()
         let recorder = recorder
         let observer = observer
         let terminal = TerminalState.save()

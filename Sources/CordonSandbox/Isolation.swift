@@ -235,11 +235,16 @@ public enum Isolation {
     {
         let c = try choose(req, probe: probe, monitored: monitored, notice: notice)
         guard c.useNS, c.seccompOK || !c.monitored else { return nil }
+        let original = req
         var req = req
         let home = try PrivateHome.make(req)
         req.home = home.path
         do throws(SandboxError) {
-            return try PreparedSandbox.prepare(plan(req, c, namespaces: true), monitored: c.monitored, home: home)
+            let plan = try plan(req, c, namespaces: true)
+            let prepared = try PreparedSandbox.prepare(plan, monitored: c.monitored, home: home)
+            prepared.madeFor = original
+            prepared.plan = plan
+            return prepared
         } catch {
             home.remove()
             throw error
@@ -287,11 +292,20 @@ public enum Isolation {
             // A prepared sandbox's HOME (still empty) is this run's, so that its mounts, and
             // its key, are the ones the sandbox was made with.
             let standing = useNS ? PreparedSandbox.standing : nil
-            let home = try PrivateHome.make(req, into: standing?.home, reuse: standing?.homeCopies)
+            // Prepared from this very request moments ago (EarlySandbox): its plan is the one
+            // this would build, HOME copies included. Sandbox.run still compares the keys.
+            let own = standing.flatMap { s in s.madeFor.map { $0.sameRun(as: req) } ?? false ? s.plan : nil }
+            let home: PrivateHome
+            if own != nil, let s = standing {
+                home = s.homeCopies
+            } else {
+                home = try PrivateHome.make(req, into: standing?.home, reuse: standing?.homeCopies)
+            }
             defer { home.remove() }
             req.home = home.path
             PhaseTimer.shared.mark("private home")
-            var plan = try plan(req, c, namespaces: useNS)
+            var plan: SpawnPlan
+            if let own { plan = own } else { plan = try Self.plan(req, c, namespaces: useNS) }
             // The listener rides on the seccomp filter: no filter, no monitor.
             plan.monitor = seccompOK ? monitor : nil
             PhaseTimer.shared.mark("plan built")

@@ -26,6 +26,11 @@ public final class PreparedSandbox {
     /// keeps them when their sources did not change: PrivateHome.make).
     public let home: String
     let homeCopies: PrivateHome
+    /// The request and plan it was made from, when that request was the run's own (a direct
+    /// `cordon run`'s early sandbox: EarlySandbox): the run then takes this plan as it is
+    /// rather than building the same one again. nil for a warm runner's template run.
+    var madeFor: SandboxRequest?
+    var plan: SpawnPlan?
 
     init(
         key: String, child: Sandbox.Child, errR: Int32, notifyParent: Int32, tailSock: Int32, hostUID: UInt32,

@@ -74,6 +74,14 @@ public struct SandboxRequest: Sendable {
         self.cwd = cwd
         self.hostEnvironment = hostEnvironment
     }
+
+    /// Every input of the plan equal (PreparedSandbox.madeFor): the same plan would be built.
+    /// A proxy bridge belongs to one run, so a request with one is never the same run.
+    func sameRun(as o: SandboxRequest) -> Bool {
+        argv == o.argv && workspace == o.workspace && cwd == o.cwd && hostEnvironment == o.hostEnvironment
+            && hide == o.hide && envPass == o.envPass && pty == o.pty && proxyBridge == nil && o.proxyBridge == nil
+            && policy == o.policy
+    }
 }
 
 /// One mount-building step, in Swift form (see `struct cs_op`).
