@@ -44,7 +44,16 @@ public struct Probe: Sendable {
     /// On a plain host nothing is forked; a refusal at clone time still falls back.
     public func namespacesUsable() -> Bool {
         if disabled.contains("userns") { return false }
-        if let cached = Self.usable.withLock({ $0 }) { return cached }
+        // Under the lock, as cgroupsProblem: one probe per process, whichever thread asks.
+        return Self.usable.withLock { cached in
+            if let c = cached { return c }
+            let ok = Self.probeNamespaces(self)
+            cached = ok
+            return ok
+        }
+    }
+
+    private static func probeNamespaces(_ probe: Probe) -> Bool {
         func read(_ p: String) -> String {
             (try? String(contentsOfFile: p))?.trimmingNewline().trimmingCharacters() ?? ""
         }
@@ -57,9 +66,7 @@ public struct Probe: Sendable {
             !identityMap || filtered || read("/proc/sys/user/max_user_namespaces") == "0"
             || (!root && read("/proc/sys/kernel/unprivileged_userns_clone") == "0")
             || (!root && read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1")
-        let ok = !suspicious || allNamespaces() == 0
-        Self.usable.withLock { $0 = ok }
-        return ok
+        return !suspicious || probe.allNamespaces() == 0
     }
 
     private static let usable = Mutex<Bool?>(nil)
@@ -115,10 +122,15 @@ public struct Probe: Sendable {
     /// else why not. Probed once per process.
     public func cgroupsProblem() -> String? {
         if disabled.contains("cgroups") { return "disabled (CORDON_DISABLE)" }
-        if let cached = Self.cgroupProbe.withLock({ $0 }) { return cached.problem }
-        let problem = CgroupSet.probe()
-        Self.cgroupProbe.withLock { $0 = CachedProblem(problem: problem) }
-        return problem
+        // Probed under the lock: `cordon run` asks from two threads at once (the evidence
+        // thread's run_start and the sandbox being prepared), and two probes of the same
+        // group (`cordon-<pid>-probe`) would remove each other's and report a failure.
+        return Self.cgroupProbe.withLock { cached in
+            if let c = cached { return c.problem }
+            let problem = CgroupSet.probe()
+            cached = CachedProblem(problem: problem)
+            return problem
+        }
     }
 
     struct CachedProblem: Sendable { var problem: String? }
@@ -230,9 +242,11 @@ public enum Isolation {
 
     /// A sandbox made now for later runs of this request's shape (`cordon serve --warm`), or
     /// nil when this machine would not run it with namespaces (a run then clones as usual).
-    public static func prepare(_ req: SandboxRequest, probe: Probe, monitored: Bool, notice: (String) -> Void)
-        throws(SandboxError) -> PreparedSandbox?
-    {
+    /// `forThisRun`: `req` is the very run that will claim it (EarlySandbox), which then takes
+    /// its plan as it is; a warm runner's template request is not.
+    public static func prepare(
+        _ req: SandboxRequest, probe: Probe, monitored: Bool, forThisRun: Bool = false, notice: (String) -> Void
+    ) throws(SandboxError) -> PreparedSandbox? {
         let c = try choose(req, probe: probe, monitored: monitored, notice: notice)
         guard c.useNS, c.seccompOK || !c.monitored else { return nil }
         let original = req
@@ -242,12 +256,38 @@ public enum Isolation {
         do throws(SandboxError) {
             let plan = try plan(req, c, namespaces: true)
             let prepared = try PreparedSandbox.prepare(plan, monitored: c.monitored, home: home)
-            prepared.madeFor = original
-            prepared.plan = plan
+            if forThisRun {
+                prepared.madeFor = original
+                prepared.plan = plan
+            }
             return prepared
         } catch {
             home.remove()
             throw error
+        }
+    }
+
+    /// A warm runner's run, planned while another thread opens the evidence and asks the gate:
+    /// when the plan's fixed part is the standing sandbox's (PreparedSandbox.key), the sandbox
+    /// is marked as made for this request, with this plan and HOME, and `run` takes them as they
+    /// are. Otherwise nothing changes and `run` plans (and clones) as usual.
+    public static func planAhead(_ req: SandboxRequest, probe: Probe, monitored: Bool) {
+        guard let standing = PreparedSandbox.standing else { return }
+        do throws(SandboxError) {
+            let c = try choose(req, probe: probe, monitored: monitored, notice: { _ in })
+            guard c.useNS else { return }
+            var planned = req
+            // The sandbox's own HOME: its copies kept when their sources did not change, else
+            // made again in place (PrivateHome.make).
+            let home = try PrivateHome.make(req, into: standing.home, reuse: standing.homeCopies)
+            planned.home = home.path
+            let plan = try plan(planned, c, namespaces: true)
+            guard PreparedSandbox.key(plan, monitored: c.monitored) == standing.key else { return }
+            standing.homeCopies = home
+            standing.plan = plan
+            standing.madeFor = req
+        } catch {
+            // `run` meets the same failure, if it is one, and reports it.
         }
     }
 

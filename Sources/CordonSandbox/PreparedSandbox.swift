@@ -25,7 +25,7 @@ public final class PreparedSandbox {
     /// The private HOME bound into it, with the copies made when it was prepared (a run
     /// keeps them when their sources did not change: PrivateHome.make).
     public let home: String
-    let homeCopies: PrivateHome
+    var homeCopies: PrivateHome
     /// The request and plan it was made from, when that request was the run's own (a direct
     /// `cordon run`'s early sandbox: EarlySandbox): the run then takes this plan as it is
     /// rather than building the same one again. nil for a warm runner's template run.

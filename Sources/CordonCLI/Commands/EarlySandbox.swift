@@ -17,6 +17,20 @@ import CordonSandbox
 #endif
 
 enum EarlySandbox {
+    /// What the main thread does while the other opens the evidence and asks the gate: prepare
+    /// the run's sandbox, or in a warm runner, plan the run for the sandbox it already holds.
+    static func alongside(_ request: RunRequest, _ ctx: Context) {
+        if WarmRunner.isRunner {
+            guard !request.unsandboxed, !request.pty, request.policy.sandbox.network != .domains else { return }
+            Isolation.planAhead(
+                Runner.sandboxRequest(request, bridge: nil), probe: request.probe,
+                monitored: request.policy.monitor.enabled)
+            PhaseTimer.shared.mark("planned for the warm sandbox")
+            return
+        }
+        prepare(request, ctx)
+    }
+
     static func prepare(_ request: RunRequest, _ ctx: Context) {
         // A warm runner holds its own prepared sandbox; a pty is made per run and a domains
         // proxy's bridge belongs to the run's proxy (PreparedSandbox.suits).
@@ -30,7 +44,7 @@ enum EarlySandbox {
         PreparedSandbox.reusesWork = true
         PreparedSandbox.standing = try? Isolation.prepare(
             Runner.sandboxRequest(request, bridge: nil), probe: request.probe,
-            monitored: request.policy.monitor.enabled, notice: { _ in })
+            monitored: request.policy.monitor.enabled, forThisRun: true, notice: { _ in })
         PhaseTimer.shared.mark(
             "sandbox prepared early (cordon \(getpid()), HOME \(PreparedSandbox.standing?.home ?? "none"))")
     }

@@ -68,7 +68,7 @@ enum RunCommand: Subcommand {
         do throws(RunFailure) {
             // The sandbox is prepared on this thread while another opens the evidence and asks
             // the gate; the command's part goes to it only after the gate allowed it.
-            let result = try Runner.run(request, observer: printer, alongside: { EarlySandbox.prepare(request, ctx) })
+            let result = try Runner.run(request, observer: printer, alongside: { EarlySandbox.alongside(request, ctx) })
             if parsed.flag("summary"), let summary = result.summary { ctx.output.err(summary.text) }
             return result.exitCode
         } catch {
