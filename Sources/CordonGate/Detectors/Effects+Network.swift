@@ -324,6 +324,17 @@ extension Effects {
     }
 
     /// A9 and R3: a cloud, cluster, hypervisor or platform CLI asked to change something.
+    /// Words that are verbs elsewhere but name a resource when a read verb follows them.
+    static let nounVerbs: NameSet = [
+        "release", "rollout", "auth", "secrets", "secret", "tag", "label", "snapshot", "archive", "mirror", "deploy",
+        "deployment", "proxy", "tunnel", "link", "lock", "cache", "import", "export", "sync",
+    ]
+    /// Read verbs that, as the word after a resource, make the whole call a read (L7).
+    static let readFollowers: NameSet = [
+        "list", "ls", "view", "show", "status", "logs", "log", "describe", "get", "info", "history", "inspect",
+        "can-i", "watch",
+    ]
+
     static func remoteState(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let verbs = inv.positionals.prefix(4).map { $0.asciiLowercased }
@@ -339,6 +350,15 @@ extension Effects {
             {
                 a.hit(.remoteStateChange, k, reason: "\(p) deploys or changes remote state")
             }
+            return
+        }
+        if let i = verbs.firstIndex(where: isMutatingVerb), i + 1 < verbs.count,
+            nounVerbs.contains(verbs[i])
+                || (verbs[i] == "run" || verbs[i] == "workflow") && (p.eq("gh") || p.eq("glab") || p.eq("tea")),
+            readFollowers.contains(verbs[i + 1])
+        {
+            // `glab release view`, `gh run list`, `kubectl auth can-i`, `kubectl rollout status`:
+            // the mutating-looking word names a resource; the verb after it only reads (L7).
             return
         }
         if let v = verbs.first(where: isMutatingVerb) {

@@ -40,7 +40,7 @@ extension Effects {
     /// A13 reading secrets): `sq key generate`, `octez-client gen keys`, `spark token`.
     static let credentialNouns: NameSet = [
         "key", "keys", "keypair", "keypairs", "token", "tokens", "apikey", "api-key", "api-keys", "credential",
-        "credentials", "creds", "secret", "secrets", "password", "passwords", "keyring", "wallet",
+        "credentials", "creds", "secret", "secrets", "password", "passwords", "keyring", "wallet", "pass", "passwd",
     ]
 
     /// Options that run the command as root (A7): `pacdiff --sudo`, `ansible --become`.
@@ -162,6 +162,7 @@ extension Effects {
         }
         if names(a, k, inv, unknown: unknown) { return }
         guard unknown else { return }
+        if families(a, k, inv) { return }
         // A10: database clients, named as such (`pg_createsubscriber`, `mysqlsh`, `snowsql`).
         if isDatabaseClientName(p) {
             a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")

@@ -1,0 +1,148 @@
+// More of gate-classes.md's tie-breaker for programs the gate has no rule for, read from what
+// a subcommand, an option or the program's own name says it does (issue 12, session 10):
+//
+// - a `download`/`fetch`/`pull`/`clone`/`sync`/`grab` subcommand, or a program named for
+//   downloading (`*downloader`, `*-dl`), brings content in from another machine (A3);
+// - `X config k=v`, `X config set ...`, `X set KEY VALUE` store a setting in the tool's
+//   user-level configuration, outside the workspace (A11); `config get`/`list` only read;
+// - a password wordlist is brute-forcing a credential (R1); NTLM `-hashes` is pass-the-hash
+//   (R1: block); an Impacket-style `domain/user:password` target is an inline credential (R5);
+// - programs named for recording sound or for a camera capture (A13, R10);
+// - a program whose own name says it creates, deletes, installs or deploys
+//   (`elasticsearch-create-enrollment-token`, `foo-uninstall`): the name is the verb (A9);
+// - a program named as an agent or daemon serves the machine or network (R6);
+// - a program named as an SQL client and pointed at a server opens a database session (A10).
+//
+// Each rule is a class of programs with one meaning; the near misses that must stay allowed
+// are in Tests/CordonGateTests/FamilyTests.swift.
+
+extension Effects {
+    /// Subcommands that bring content in from another machine (A3).
+    static let fetchVerbs: NameSet = ["download", "fetch", "pull", "clone", "sync", "grab", "dl", "mirror"]
+
+    /// Subcommands that hold a tool's settings; with an assignment or `set` they write them.
+    static let configNouns: NameSet = ["config", "configure", "configuration", "settings", "setting", "prefs"]
+    static let configWriteVerbs: NameSet = ["set", "add", "unset", "edit", "write", "reset", "rm", "remove", "delete"]
+
+    /// Option names for a password or hash wordlist (hashcat, john, aircrack-ng, flask-unsign).
+    static let wordlistOptions: NameSet = ["--wordlist", "-wordlist", "--wordlists", "--passwords", "--pass-list"]
+
+    /// Option names that pass an NTLM hash instead of a password (Impacket, netexec).
+    static let hashAuthOptions: NameSet = ["-hashes", "--hashes", "-nthash", "--nthash", "-pth", "--pass-the-hash"]
+
+    /// Verbs a program's own name may hold (`elasticsearch-create-enrollment-token`).
+    static let nameVerbs: NameSet = [
+        "create", "delete", "remove", "destroy", "install", "uninstall", "deploy", "publish", "upload", "purge",
+        "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "unregister", "revoke", "grant",
+        "enroll",
+    ]
+
+    /// The families above, for an unknown program no other rule spoke for; true when one did.
+    static func families(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        let lower = lowerASCII(p)
+        let pos = inv.positionals
+        let args = inv.args
+        // R1: `-hashes LM:NT` logs in with a stolen hash (pass-the-hash): block (B4).
+        if let j = args.indices.first(where: { j in
+            args[j].utf8.first == UInt8(ascii: "-") && hashAuthOptions.contains(args[j])
+        }) {
+            a.hit(.secretSentOut, k, reason: "\(p) \(args[j]) authenticates with a password hash (pass-the-hash)")
+            return true
+        }
+        // R1: a wordlist is a brute-force of a password or key.
+        if args.contains(where: { w in
+            w.utf8.first == UInt8(ascii: "-") && wordlistOptions.contains(optionName(w))
+        }) || (args.contains("-w") && args.contains(where: { lowerASCII($0).has("wordlist") })) {
+            a.hit(.secretSearch, k, reason: "\(p) brute-forces a password or key with a wordlist")
+            return true
+        }
+        // R5: `DOMAIN/user:password@host` or `domain.tld/user:password` (Impacket targets).
+        if let t = pos.first(where: isDomainCredentialTarget) {
+            a.hit(.egress, k, reason: "\(p) logs in to \(t) with an inline credential")
+            return true
+        }
+        // A3: a download subcommand, or a program named for downloading.
+        if let v = pos.first, args.first == v, fetchVerbs.contains(v) {
+            a.hit(.egress, k, reason: "\(p) \(v) fetches content from another machine")
+            return true
+        }
+        if lower.has("download") || lower.utf8.count >= 5 && (lower.hasSuffix("dl") || lower.hasSuffix("-dl"))
+            || args.contains("--download")
+        {
+            a.hit(.egress, k, reason: "\(p) downloads from the network")
+            return true
+        }
+        // A11: a setting stored in the tool's user-level configuration.
+        if let c = pos.first, args.first == c, configNouns.contains(c),
+            pos.count >= 2 && configWriteVerbs.contains(pos[1]) || pos.dropFirst().contains(where: isAssignment)
+        {
+            a.hit(.outsideWrite, k, reason: "\(p) \(c) stores a setting in its user configuration")
+            return true
+        }
+        if pos.first == "set", args.first == "set", pos.count >= 3 || pos.count == 2 && isAssignment(pos[1]) {
+            a.hit(.outsideWrite, k, reason: "\(p) set stores a setting outside the workspace")
+            return true
+        }
+        // A13, R10: recording sound, reading a camera.
+        if lower.has("record") || lower.utf8.count >= 5 && lower.hasSuffix("cam") {
+            a.hit(.inputCapture, k, reason: "\(p) records from a microphone, camera or screen")
+            return true
+        }
+        // A9: the program's name is its verb.
+        if let v = nameVerb(lower) {
+            a.hit(.systemChange, k, score: 60, reason: "\(p) \(v)s, as its name says")
+            return true
+        }
+        // R6: agents and daemons by name (`zabbix_agent2`, `foo-daemon`). Not "server": a
+        // game or project server binary is allowed (R6), and language servers talk on stdio.
+        if lower.has("agent") || lower.has("daemon"), !lower.has("user-agent"),
+            pos.first.map({ statusVerbs.contains($0) }) != true
+        {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) starts an agent or daemon")
+            return true
+        }
+        // A10: SQL clients by name (`rsql`, `usql`) pointed at a server; not SQL over local
+        // files (`trdsql "SELECT ..."`).
+        if lower.utf8.count >= 4, lower.hasSuffix("sql"),
+            args.contains(where: {
+                $0.has("://") || ["-h", "--host", "-U", "-u", "--user", "--url", "--dsn"].contains(optionName($0))
+            })
+        {
+            a.hit(.databaseSession, k, reason: "\(p) opens a database session")
+            return true
+        }
+        return false
+    }
+
+    /// `key=value` (not an option, not a URL or path with `=` in a query).
+    static func isAssignment(_ w: String) -> Bool {
+        guard let eq = w.utf8.firstIndex(of: UInt8(ascii: "=")), eq != w.utf8.startIndex else { return false }
+        return !w.hasPrefix("-") && !w.has("://") && !w.hasPrefix("/")
+    }
+
+    /// `example.com/alice:hunter2`, `CORP/alice:pw@dc01`, `example.com/alice@release`: a
+    /// Windows domain, a user and a password or host, the way Impacket tools take a target.
+    static func isDomainCredentialTarget(_ w: String) -> Bool {
+        guard let slash = w.firstIndex(of: "/"), slash != w.startIndex,
+            w.utf8.contains(UInt8(ascii: ":")) || w.utf8.contains(UInt8(ascii: "@"))
+        else { return false }
+        let domain = w[..<slash]
+        let rest = w[w.index(after: slash)...]
+        guard !rest.isEmpty, !rest.contains("/"), !w.has("://"),
+            domain.contains(".") || domain.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "-" })
+        else { return false }
+        // `user:password` or `user@host`; not `file.txt:12` (a path with a line number).
+        let user = rest.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        let afterColon = rest.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        return !user.isEmpty && !user.contains(".") && (afterColon.isEmpty || !afterColon.allSatisfy(\.isNumber))
+    }
+
+    /// The verb a program's hyphenated name holds (`elasticsearch-create-enrollment-token`).
+    static func nameVerb(_ lower: String) -> String? {
+        guard lower.utf8.contains(where: { $0 == 0x2D || $0 == 0x5F }) else { return nil }
+        return lower.split(whereSeparator: { $0 == "-" || $0 == "_" }).dropFirst(0).first {
+            nameVerbs.contains(String($0))
+        }.map(String.init)
+    }
+}
