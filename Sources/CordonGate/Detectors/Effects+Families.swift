@@ -30,6 +30,20 @@ extension Effects {
     /// Option names that pass an NTLM hash instead of a password (Impacket, netexec).
     static let hashAuthOptions: NameSet = ["-hashes", "--hashes", "-nthash", "--nthash", "-pth", "--pass-the-hash"]
 
+    /// Options that open a connection to a database or service.
+    static let connectOptions: NameSet = [
+        "--connect", "-connect", "--connection", "--connection-string", "--dsn", "--conn", "--jdbc-url",
+    ]
+
+    /// Window managers, compositors and X servers (R6: session daemons).
+    static let sessionServers: NameSet = [
+        "qtile", "i3", "sway", "bspwm", "awesome", "openbox", "xmonad", "dwm", "herbstluftwm", "hyprland",
+        "Hyprland", "river", "labwc", "wayfire", "weston", "cage", "kwin", "kwin_x11", "kwin_wayland", "mutter",
+        "fluxbox", "icewm", "jwm", "spectrwm", "leftwm", "niri", "dwl", "xfwm4", "marco", "metacity", "compiz",
+        "enlightenment", "twm", "fvwm", "ratpoison", "stumpwm", "Xephyr", "Xvfb", "Xorg", "X", "Xnest",
+        "Xwayland", "xinit", "startx", "picom", "compton",
+    ]
+
     /// Verbs a program's own name may hold (`elasticsearch-create-enrollment-token`).
     static let nameVerbs: NameSet = [
         "create", "delete", "remove", "destroy", "install", "uninstall", "deploy", "publish", "upload", "purge",
@@ -82,6 +96,31 @@ extension Effects {
         }
         if pos.first == "set", args.first == "set", pos.count >= 3 || pos.count == 2 && isAssignment(pos[1]) {
             a.hit(.outsideWrite, k, reason: "\(p) set stores a setting outside the workspace")
+            return true
+        }
+        // A3, A10: an option that opens a connection (`dbeaver --connect appdb`, `--dsn ...`).
+        if let f = args.first(where: { w in
+            w.utf8.first == UInt8(ascii: "-") && connectOptions.contains(optionName(w))
+        }) {
+            a.hit(.egress, k, reason: "\(p) \(f) opens a connection to a service")
+            return true
+        }
+        // B7's milder kin: a load generator run against this host (`stress --io 2`).
+        if lower.hasPrefix("stress") {
+            a.hit(.cpuBurn, k, reason: "\(p) loads the host's processors, memory or disks deliberately")
+            return true
+        }
+        // R6: window managers, compositors and X servers start a session's display server.
+        if sessionServers.contains(p), !args.contains(where: { configCheckFlags.contains($0) }) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) starts a window manager or display server")
+            return true
+        }
+        // R6: a daemon (Unix names them `…d`: beanstalkd) started bare or with only its
+        // configuration file; with other arguments the final `d` is as often a word's end.
+        if isDaemonName(p), families[p] == nil,
+            args.isEmpty || args.count == 2 && (args[0] == "-c" || args[0] == "--config" || args[0] == "-C")
+        {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon")
             return true
         }
         // A13, R10: recording sound, reading a camera.

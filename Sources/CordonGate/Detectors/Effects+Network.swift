@@ -324,6 +324,8 @@ extension Effects {
     }
 
     /// A9 and R3: a cloud, cluster, hypervisor or platform CLI asked to change something.
+    static let proxmoxCLIs: NameSet = ["qm", "pct", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "pvesh"]
+
     /// Words that are verbs elsewhere but name a resource when a read verb follows them.
     static let nounVerbs: NameSet = [
         "release", "rollout", "auth", "secrets", "secret", "tag", "label", "snapshot", "archive", "mirror", "deploy",
@@ -359,6 +361,16 @@ extension Effects {
         {
             // `glab release view`, `gh run list`, `kubectl auth can-i`, `kubectl rollout status`:
             // the mutating-looking word names a resource; the verb after it only reads (L7).
+            return
+        }
+        // Proxmox's CLIs take any unique prefix of a command (`qm di m`, `pct resi`, `pvesm r`):
+        // a short word that is not the start of one of their read commands is a change (A9).
+        if proxmoxCLIs.contains(p), let v = verbs.first, v.utf8.count <= 4, !readVerbs.contains(v),
+            !["list", "status", "config", "pending", "help", "showcmd", "listsnapshot", "get", "ls", "nodes"].contains(
+                where: { $0.hasPrefix(v) })
+        {
+            a.hit(
+                .remoteStateChange, k, reason: "\(p) \(v) (an abbreviated command) changes a Proxmox guest or storage")
             return
         }
         if let v = verbs.first(where: isMutatingVerb) {

@@ -303,7 +303,10 @@ extension Effects {
         }
         if captureTools.contains(p) { capture(a, k, inv) }
         if databaseClients.contains(p) {
-            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V")) {
+            // `rabbitmqctl status`, `redis-cli info`-style admin reads aside (L7).
+            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V"))
+                && inv.positionals.first.map({ statusVerbs.contains($0) && args.first == $0 }) != true
+            {
                 a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             }
         }
@@ -390,6 +393,7 @@ extension Effects {
                 && !inv.hasAny([
                     "-l", "--list", "-p", "--print", "--query", "--display", "status", "--test", "--dry-run", "-n",
                 ])
+                && !Effects.listsOnly(inv)
                 && sub != "status" && sub != "list"
             {
                 a.hit(.systemChange, k, reason: "\(p) changes system configuration")

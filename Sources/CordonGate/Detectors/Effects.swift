@@ -79,7 +79,8 @@ enum Effects {
         "consul", "nomad", "argocd", "flux", "kubectl", "oc", "k", "kubectx", "kubens", "helm", "helmfile",
         "kustomize", "minikube", "kind", "k3d", "k3s", "microk8s", "eksctl", "kops", "rancher", "docker",
         "podman", "nerdctl", "ctr", "crictl", "buildah", "apptainer", "singularity", "vagrant", "qm", "pct",
-        "pvesh", "pvecm", "virsh", "virt-install", "VBoxManage", "vboxmanage", "multipass", "lxc", "lxd",
+        "pvesh", "pvecm", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "virsh", "virt-install", "VBoxManage",
+        "vboxmanage", "multipass", "lxc", "lxd",
         "incus", "nova", "openstack", "glance", "cinder", "neutron", "heat", "terraform", "tofu",
         "terragrunt", "pulumi", "ansible", "ansible-playbook", "puppet", "salt", "salt-call", "salt-ssh",
         "chef", "knife", "gh", "glab", "hub", "tea", "bitbucket", "jira", "linear", "mc", "rclone", "s3cmd",
@@ -127,7 +128,7 @@ enum Effects {
         "assign", "unassign", "associate", "disassociate", "cr", "des", "resize", "clear", "flush", "wipe",
         "write", "new", "init", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
-        "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh",
+        "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject",
     ]
 
     /// Verb prefixes (AWS style `create-bucket`, `tag-resource`, `put-object`).
@@ -249,6 +250,20 @@ enum Effects {
         return NameTable(unique: names.names, values: fams)
     }()
 
+    /// `--list`, `--list-cleaners`, `--show-config`, `--print-path`, `--status`: options that ask
+    /// a program to list or print what it has.
+    static func listingOption(_ w: String) -> Bool {
+        guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
+        return w.hasPrefix("--list") || w.hasPrefix("--show") || w.hasPrefix("--print") || w == "--status"
+            || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get")
+    }
+
+    /// Whether every option of the call only lists or prints (and there is one).
+    static func listsOnly(_ inv: borrowing Invocation) -> Bool {
+        inv.args.contains(where: listingOption)
+            && inv.args.allSatisfy({ $0.utf8.first != UInt8(ascii: "-") || listingOption($0) })
+    }
+
     static let dryRunFlags: NameSet = [
         "--dry-run", "--dryrun", "--simulate", "--what-if", "--whatif", "--noop", "--no-act", "--just-print",
     ]
@@ -275,6 +290,14 @@ enum Effects {
         // One lookup says which families the program is in; most programs are in none, and
         // only the checks that can apply run.
         let fam = families[p] ?? []
+        // L1, L7: `localedef --list-archive`, `bleachbit --list-cleaners`, `tool --show-config`:
+        // a program asked only to list or show, with nothing else to act on.
+        if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f),
+            fam.isDisjoint(with: .remoteClient),
+            inv.args.allSatisfy({ $0.utf8.first == UInt8(ascii: "-") })
+        {
+            return
+        }
         if fam.isDisjoint(with: .noEgress) { egress(a, k, inv, fam) }
         if fam.contains(.remoteState) { remoteState(a, k, inv) }
         if !fam.isDisjoint(with: .anyLocal) { localSystem(a, k, inv) }
