@@ -3,8 +3,9 @@
 //
 // - a `download`/`fetch`/`pull`/`clone`/`sync`/`grab` subcommand, or a program named for
 //   downloading (`*downloader`, `*-dl`), brings content in from another machine (A3);
-// - `X config k=v`, `X config set ...`, `X set KEY VALUE` store a setting in the tool's
-//   user-level configuration, outside the workspace (A11); `config get`/`list` only read;
+// - `X config k=v`, `X config set ...` store a setting in the tool's user-level
+//   configuration, outside the workspace (A11); `config get`/`list` only read (a bare
+//   `X set K V` is not judged: as often a workspace `.env` or a fan speed as a system setting);
 // - a password wordlist is brute-forcing a credential (R1); NTLM `-hashes` is pass-the-hash
 //   (R1: block); an Impacket-style `domain/user:password` target is an inline credential (R5);
 // - programs named for recording sound or for a camera capture (A13, R10);
@@ -29,6 +30,9 @@ extension Effects {
 
     /// Option names that pass an NTLM hash instead of a password (Impacket, netexec).
     static let hashAuthOptions: NameSet = ["-hashes", "--hashes", "-nthash", "--nthash", "-pth", "--pass-the-hash"]
+
+    /// Sound recorders (`arecord`, `pw-record`); `*recorder` names are found by their end.
+    static let recorders: NameSet = ["arecord", "parecord", "pw-record", "pw-cat", "rec", "sox-rec", "audio-recorder"]
 
     /// Options that open a connection to a database or service.
     static let connectOptions: NameSet = [
@@ -94,10 +98,6 @@ extension Effects {
             a.hit(.outsideWrite, k, reason: "\(p) \(c) stores a setting in its user configuration")
             return true
         }
-        if pos.first == "set", args.first == "set", pos.count >= 3 || pos.count == 2 && isAssignment(pos[1]) {
-            a.hit(.outsideWrite, k, reason: "\(p) set stores a setting outside the workspace")
-            return true
-        }
         // A3, A10: an option that opens a connection (`dbeaver --connect appdb`, `--dsn ...`).
         if let f = args.first(where: { w in
             w.utf8.first == UInt8(ascii: "-") && connectOptions.contains(optionName(w))
@@ -117,14 +117,14 @@ extension Effects {
         }
         // R6: a daemon (Unix names them `…d`: beanstalkd) started bare or with only its
         // configuration file; with other arguments the final `d` is as often a word's end.
-        if isDaemonName(p), families[p] == nil,
+        if isDaemonName(p), families[p] == nil, !lower.hasSuffix("id"), !lower.hasSuffix("od"),
             args.isEmpty || args.count == 2 && (args[0] == "-c" || args[0] == "--config" || args[0] == "-C")
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon")
             return true
         }
         // A13, R10: recording sound, reading a camera.
-        if lower.has("record") || lower.utf8.count >= 5 && lower.hasSuffix("cam") {
+        if lower.hasSuffix("recorder") || recorders.contains(lower) || lower.utf8.count >= 5 && lower.hasSuffix("cam") {
             a.hit(.inputCapture, k, reason: "\(p) records from a microphone, camera or screen")
             return true
         }
@@ -135,7 +135,8 @@ extension Effects {
         }
         // R6: agents and daemons by name (`zabbix_agent2`, `foo-daemon`). Not "server": a
         // game or project server binary is allowed (R6), and language servers talk on stdio.
-        if lower.has("agent") || lower.has("daemon"), !lower.has("user-agent"),
+        if lower.hasPrefix("agent") || lower.hasSuffix("agent") || lower.has("-agent") || lower.has("_agent")
+            || lower.has("daemon"), !lower.has("user-agent"),
             pos.first.map({ statusVerbs.contains($0) }) != true
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts an agent or daemon")

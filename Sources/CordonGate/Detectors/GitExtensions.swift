@@ -9,7 +9,7 @@ enum GitExtensions {
     /// Parts that lose work or rewrite history (A5) or edit every file (A2).
     static let discardParts: NameSet = [
         "delete", "clear", "obliterate", "undo", "sed", "force", "fresh", "reset", "purge", "prune",
-        "wipe", "nuke", "abort", "rename", "replace", "bulk",
+        "wipe", "nuke", "abort", "rename", "replace",
     ]
     /// Parts that talk to a remote or serve the repository (A3, R6).
     static let remoteParts: NameSet = [
