@@ -52,7 +52,7 @@ extension Effects {
     static let nameVerbs: NameSet = [
         "create", "delete", "remove", "destroy", "install", "uninstall", "deploy", "publish", "upload", "purge",
         "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "unregister", "revoke", "grant",
-        "enroll",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn",
     ]
 
     /// The families above, for an unknown program no other rule spoke for; true when one did.
@@ -98,6 +98,41 @@ extension Effects {
             a.hit(.outsideWrite, k, reason: "\(p) \(c) stores a setting in its user configuration")
             return true
         }
+        // A4: `--install-extension X`, `--install-boards`, `-uninstall`: an option named for
+        // installing (not `--install-dir`, which says where).
+        if let f = args.first(where: isInstallOption) {
+            a.hit(.softwareChange, k, reason: "\(p) \(f) installs or removes software")
+            return true
+        }
+        // R6: `X daemon` starts the tool's daemon (`eww daemon`, `zeroclaw daemon`).
+        if args.first == "daemon" {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) daemon starts a daemon")
+            return true
+        }
+        // A8: process killers by name (`fkill`, `tcpkill`).
+        if lower.utf8.count >= 5, lower.hasSuffix("kill"), lower != "rfkill" || !pos.isEmpty {
+            a.hit(.systemChange, k, score: 60, reason: "\(p) kills processes or connections")
+            return true
+        }
+        // A8: a FUSE file system (`cryfs`, `gocryptfs`, `jmtpfs`) given a mount point.
+        if lower.utf8.count >= 5, lower.hasSuffix("fs"), pos.count == 2,
+            args.first.map({ !configNouns.contains($0) }) ?? true,
+            pos[1].hasPrefix("/") || pos[1].hasPrefix("~") || pos[1].contains("mnt") || pos[1].contains("mount")
+        {
+            a.hit(.systemChange, k, reason: "\(p) mounts a file system on \(pos[1])")
+            return true
+        }
+        // A3: an IPv4 address (not loopback, not a network range) given to a client.
+        // The address must be an argument of its own (not an option's value, which is as
+        // often a filter or a bind address) among the first two, given to a program not
+        // named for resolving or computing addresses.
+        if let h = pos.prefix(2).first(where: isRemoteIPv4),
+            let j = args.firstIndex(of: h), j == 0 || !args[j - 1].isOptionLike,
+            !lower.has("resolv"), !lower.has("cidr"), !lower.has("lookup"), !lower.has("calc")
+        {
+            a.hit(.egress, k, reason: "\(p) connects to \(h)")
+            return true
+        }
         // A3, A10: an option that opens a connection (`dbeaver --connect appdb`, `--dsn ...`).
         if let f = args.first(where: { w in
             w.utf8.first == UInt8(ascii: "-") && connectOptions.contains(optionName(w))
@@ -119,6 +154,7 @@ extension Effects {
         // configuration file; with other arguments the final `d` is as often a word's end.
         if isDaemonName(p), families[p] == nil, !lower.hasSuffix("id"), !lower.hasSuffix("od"),
             args.isEmpty || args.count == 2 && (args[0] == "-c" || args[0] == "--config" || args[0] == "-C")
+                || args.count == 1 && ["-f", "-n", "--nodetach", "--foreground", "-F"].contains(args[0])
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon")
             return true
@@ -129,7 +165,7 @@ extension Effects {
             return true
         }
         // A9: the program's name is its verb.
-        if let v = nameVerb(lower) {
+        if let v = nameVerb(lower), pos.first.map({ statusVerbs.contains($0) || readVerbs.contains($0) }) != true {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v)s, as its name says")
             return true
         }
@@ -153,6 +189,26 @@ extension Effects {
             return true
         }
         return false
+    }
+
+    /// `--install-extension`, `--uninstall-boards`, `-uninstall`; not a location option.
+    static func isInstallOption(_ w: String) -> Bool {
+        guard w.utf8.count >= 9, w.utf8.first == UInt8(ascii: "-") else { return false }
+        let name = optionName(w)
+        if name == "-uninstall" || name == "-install" { return true }
+        guard name.hasPrefix("--install-") || name.hasPrefix("--uninstall-") else { return false }
+        return !["dir", "directory", "prefix", "path", "root", "location", "base", "lib", "scripts", "data", "headers"]
+            .contains { name.hasSuffix("-" + $0) }
+    }
+
+    /// `192.168.1.10`, `10.0.0.5:8080`: a dotted IPv4 address that is not loopback or any.
+    static func isRemoteIPv4(_ w: String) -> Bool {
+        guard w.utf8.count >= 7, w.utf8.count <= 21, let f = w.utf8.first, f >= 0x30 && f <= 0x39 else { return false }
+        let host = w.split(separator: ":", maxSplits: 1).first.map(String.init) ?? w
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isNumber) })
+        else { return false }
+        return !host.hasPrefix("127.") && host != "0.0.0.0"
     }
 
     /// `key=value` (not an option, not a URL or path with `=` in a query).
@@ -181,7 +237,8 @@ extension Effects {
     /// The verb a program's hyphenated name holds (`elasticsearch-create-enrollment-token`).
     static func nameVerb(_ lower: String) -> String? {
         guard lower.utf8.contains(where: { $0 == 0x2D || $0 == 0x5F }) else { return nil }
-        return lower.split(whereSeparator: { $0 == "-" || $0 == "_" }).dropFirst(0).first {
+        // `k3s-uninstall.sh`: a script's extension is not part of its verb.
+        return lower.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).first {
             nameVerbs.contains(String($0))
         }.map(String.init)
     }

@@ -620,7 +620,14 @@ extension Effects {
                 "module", "copr", "config-manager", "makecache", "-i", "--install", "-u", "--upgrade", "-e",
                 "--uninstall",
                 "--add", "--remove", "--update", "deploy", "rebase", "override", "apply-live", "cleanup",
+                // `brew bundle` installs a Brewfile's packages (`bundle check`/`list` only read).
+                "bundle",
             ]
+            if p.eq("brew") && sub == "bundle",
+                let next = pos.dropFirst().first, ["check", "list", "dump", "exec", "edit"].contains(next)
+            {
+                return
+            }
             if p.eq("brew") && ["cleanup"].contains(sub) { return }
             if ["pacstrap", "debootstrap", "mmdebstrap", "cdebootstrap", "multistrap"].contains(p) {
                 a.hit(.softwareChange, k, reason: "\(p) installs a system into \(sub)")
@@ -641,7 +648,8 @@ extension Effects {
                 || p.eq("yay") && inv.args.isEmpty || p.eq("paru") && inv.args.isEmpty
             if mutating { a.hit(.softwareChange, k, reason: "\(p) installs, removes or upgrades packages") }
             return
-        case "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch", "rye":
+        case "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch", "rye",
+            "uv":
             changes = [
                 "install", "uninstall", "add", "remove", "update", "upgrade", "lock-update", "create", "env-create",
                 "sync", "inject", "reinstall", "reinstall-all", "upgrade-all", "uninstall-all", "self", "publish",
@@ -655,7 +663,8 @@ extension Effects {
             }
         case "npm", "pnpm", "yarn", "bun":
             changes = [
-                "install", "i", "add", "remove", "rm", "uninstall", "un", "unlink", "update", "up", "upgrade", "ci",
+                "install", "i", "add", "a", "remove", "rm", "r", "uninstall", "un", "unlink", "update", "up", "upgrade",
+                "ci",
                 "publish", "unpublish", "deprecate", "link", "dedupe", "prune", "audit-fix", "global", "dist-tag",
                 "owner", "access", "token", "adduser", "login", "logout", "set", "team", "org", "hook", "star",
                 "unstar", "pack-publish", "rebuild", "patch-commit", "import",
@@ -738,7 +747,11 @@ extension Effects {
         }
         let second = pos.dropFirst().first ?? ""
         if changes.contains(sub) || inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
-            || ["group", "groups", "module", "env", "extension", "plugin", "platform", "profile"].contains(sub)
+            || [
+                "group", "groups", "module", "env", "extension", "plugin", "platform", "profile", "tool", "python",
+                "pip",
+            ]
+            .contains(sub)
                 && changes.contains(second)
             || sub == "builddep"
         {

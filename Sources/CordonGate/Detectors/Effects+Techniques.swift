@@ -270,7 +270,7 @@ extension Effects {
         "login", "logout", "auth", "flash", "wipe", "erase", "format", "mount", "umount", "unmount", "attach",
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
-        "deregister", "register", "submit", "provision", "rm", "del", "send", "switch",
+        "deregister", "register", "submit", "provision", "rm", "del", "send", "switch", "share",
         // Applying configuration to a system or cluster, taking a deployment down, making a
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
@@ -278,6 +278,9 @@ extension Effects {
         // Attack-emulation tools run a technique against the host or account (`detonate`).
         "detonate",
     ]
+    /// Strong verbs that decide as a third word as well.
+    static let deepVerbs: NameSet = ["publish", "deploy", "uninstall", "install", "upload", "unpublish", "destroy"]
+
     /// Strong verbs that, for these everyday local tools, mean something local.
     static let localVerbTools: NameSet = [
         "make", "cmake", "ninja", "meson", "bazel", "just", "task", "cargo", "go", "npm", "pnpm", "yarn", "bun",
@@ -335,7 +338,11 @@ extension Effects {
             return
         }
         let pos = inv.positionals.prefix(2)
-        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) }) {
+        // A third word too when it publishes, deploys or installs: `func azure functionapp publish`,
+        // `git flow feature publish`, `pio system completion uninstall`.
+        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
+            ?? inv.positionals.dropFirst(2).prefix(1).first(where: { deepVerbs.contains($0) })
+        {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }

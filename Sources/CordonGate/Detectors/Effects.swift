@@ -35,6 +35,8 @@ enum Effects {
         "ping", "ping6", "dig", "host", "nslookup", "whois", "traceroute", "traceroute6", "tracepath", "mtr",
         "drill", "arping", "fping", "tcptraceroute", "kdig", "delv", "ssh-keyscan", "nping", "adig", "hping",
         "ipcalc", "sipcalc", "mmdblookup", "geoiplookup", "dnslookup", "doggo", "dog", "q", "resolvectl-query",
+        "scamper", "hping3", "gping", "prettyping", "tcping", "trip", "trippy", "dublin-traceroute", "paris-traceroute",
+        "noping", "oping",
     ]
 
     /// Clients whose positional arguments name a remote host or resource: any use talks to
