@@ -42,6 +42,22 @@ struct FamilyTests {
         // A2, A3, A5, R6: git extensions by name part
         ("A2", "git sed 'foo' 'bar'"), ("A5", "git delete-merged-branches"), ("A5", "git psykorebase main"),
         ("A5", "git undo 2"), ("A3", "git scp origin src/a.c"), ("A3", "git pr 12"), ("R6", "git instaweb --start"),
+        ("A5", "git reauthor --all --correct-email name@example.com"),
+        // A4: install options, package-manager spellings, python -m pip
+        ("A4", "arduino --install-library Servo:1.2.0"), ("A4", "mkcert -uninstall"),
+        ("A4", "gem install rake --version '~> 1.0'"), ("A4", "python3 -m pip install requests"),
+        ("A4", "uv tool upgrade ruff"), ("A4", "brew bundle"), ("A4", "npm it jq --save"), ("A4", "ni jq"),
+        ("A14", "nlx cowsay"), ("A4", "k3s-uninstall.sh"), ("A4", "func azure functionapp publish main"),
+        // A3: download subcommands of known programs, bare addresses, sending
+        ("A3", "pip download jq"), ("A3", "koji download-build 1234"), ("A3", "dlv connect 192.168.1.10"),
+        ("A3", "adb connect 192.168.1.10:5555"), ("A3", "kdeconnect-cli --send-sms hi --destination +155555"),
+        ("A3", "tgsend -n dev 'hello'"), ("R4", "gcloud feedback"),
+        // A8, R6: killers, mounts, daemons
+        ("A8", "tcpkill -i eth1 host 192.95.4.27"), ("A8", "gocryptfs project/cipher /mnt/usb"),
+        ("R6", "eww daemon"), ("R6", "bluetoothd -n"),
+        // A1, A9: deep deletes, VM undefine and deletion options
+        ("A9", "ceph osd pool delete tank"), ("A9", "virsh undefine --domain vm1"),
+        ("A1", "quickemu --delete-vm --vm config/file.conf"),
     ]
 
     static let allow: [(String, String)] = [
@@ -58,8 +74,11 @@ struct FamilyTests {
         ("L2", "magento setup:di:compile"), ("L1", "hashid 5f4dcc3b"), ("L1", "in-toto-verify --layout root.layout"),
         ("R6", "project/data/ArkAscendedServer TheIsland_WP -port=7777"), ("L1", "trdsql \"SELECT 1\""),
         ("L5", "blight set 50 --relative"), ("L3", "dotenvx set KEY value"),
-        // Docker's run still asks (not a resource word)
-        ("L6", "docker build -t app ."),
+        ("L6", "docker build -t app ."), ("L5", "node --version"), ("L5", "notify-send Test 'a test'"),
+        ("L6", "git authors --list"), ("L1", "rfkill"), ("L1", "resolveip 1.1.1.1"),
+        ("L1", "cidr contains 10.0.0.0/16 10.0.14.5"), ("L1", "scamper -i 192.0.2.1"),
+        ("L1", "gocryptfs -init project/cipher"), ("L1", "apt-clone info downloads/backup.tar.gz"),
+        ("L2", "cmake --install-prefix=/tmp/x -S . -B build"), ("L1", "pip list"),
     ]
 
     @Test("programs of the new families ask", arguments: approve)

@@ -34,6 +34,8 @@ extension Effects {
     /// Sound recorders (`arecord`, `pw-record`); `*recorder` names are found by their end.
     static let recorders: NameSet = ["arecord", "parecord", "pw-record", "pw-cat", "rec", "sox-rec", "audio-recorder"]
 
+    static let niInstallers: NameSet = ["ni", "nci", "nun", "nup"]
+
     /// Options that open a connection to a database or service.
     static let connectOptions: NameSet = [
         "--connect", "-connect", "--connection", "--connection-string", "--dsn", "--conn", "--jdbc-url",
@@ -61,6 +63,16 @@ extension Effects {
         let lower = lowerASCII(p)
         let pos = inv.positionals
         let args = inv.args
+        // A4, A14: antfu's `ni` family runs the project's package manager: install, clean
+        // install, uninstall, upgrade; `nlx` runs a package from the registry.
+        if niInstallers.contains(p) {
+            a.hit(.softwareChange, k, reason: "\(p) installs, removes or upgrades packages")
+            return true
+        }
+        if p.eq("nlx") {
+            a.hit(.thirdPartyCode, k, reason: "nlx downloads and runs a package from the registry")
+            return true
+        }
         // R1: `-hashes LM:NT` logs in with a stolen hash (pass-the-hash): block (B4).
         if let j = args.indices.first(where: { j in
             args[j].utf8.first == UInt8(ascii: "-") && hashAuthOptions.contains(args[j])
@@ -102,6 +114,17 @@ extension Effects {
         // installing (not `--install-dir`, which says where).
         if let f = args.first(where: isInstallOption) {
             a.hit(.softwareChange, k, reason: "\(p) \(f) installs or removes software")
+            return true
+        }
+        // A3: `--send-sms`, `--send-file`: an option named for sending something out; a program
+        // named for sending (`tgsend`, `sendxmpp`).
+        if let f = args.first(where: { $0.utf8.count > 7 && $0.hasPrefix("--send-") }) {
+            a.hit(.egress, k, reason: "\(p) \(optionName(f)) sends data out")
+            return true
+        }
+        // Not `notify-send`: a desktop notification stays on this machine (R10).
+        if lower.utf8.count >= 6, lower.hasSuffix("send") || lower.hasPrefix("send"), !lower.has("notify") {
+            a.hit(.egress, k, reason: "\(p) sends messages or files out")
             return true
         }
         // R6: `X daemon` starts the tool's daemon (`eww daemon`, `zeroclaw daemon`).

@@ -14,7 +14,8 @@ extension Effects {
     static let deletedThings = [
         "older", "old-", "before", "expired", "unused", "orphan", "workspace", "file", "dir", "branch", "backup",
         "snapshot", "data", "db", "user", "account", "volume", "cache", "history", "generation", "log", "repo",
-        "source",
+        "source", "vm", "disk", "image", "container", "bucket", "record", "node", "pool", "duplicates", "entry",
+        "entries", "instance", "machine",
     ]
 
     /// Parts of an option name that say its value is a credential (R5, A13).

@@ -105,7 +105,7 @@ extension Effects {
         "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi", "nix-channel", "mas", "choco",
         "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool", "pacman", "yay", "paru", "pamac", "rpm",
         "aura", "pikaur", "trizen", "pakku", "mmdebstrap", "cdebootstrap", "multistrap",
-        "dpkg", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
+        "dpkg", "uv", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
         "rye", "npm", "pnpm", "yarn", "bun", "cargo", "go", "gem", "bundle", "bundler", "composer", "cpan", "cpanm",
         "luarocks", "opam", "stack", "cabal", "nimble", "dotnet", "rustup", "tlmgr", "sdk", "sdkmanager", "asdf",
         "mise", "rtx", "nvm", "pyenv", "rbenv", "nodenv", "volta", "fnm", "goenv", "jenv", "juliaup", "ghcup",
@@ -653,7 +653,7 @@ extension Effects {
             changes = [
                 "install", "uninstall", "add", "remove", "update", "upgrade", "lock-update", "create", "env-create",
                 "sync", "inject", "reinstall", "reinstall-all", "upgrade-all", "uninstall-all", "self", "publish",
-                "upload", "ensurepath",
+                "upload", "ensurepath", "download",
             ]
             if p.eq("conda") && sub == "env"
                 && pos.dropFirst().first.map({ ["create", "update", "remove"].contains($0) }) == true
@@ -667,7 +667,8 @@ extension Effects {
                 "ci",
                 "publish", "unpublish", "deprecate", "link", "dedupe", "prune", "audit-fix", "global", "dist-tag",
                 "owner", "access", "token", "adduser", "login", "logout", "set", "team", "org", "hook", "star",
-                "unstar", "pack-publish", "rebuild", "patch-commit", "import",
+                "unstar", "pack-publish", "rebuild", "patch-commit", "import", "it", "cit", "install-test",
+                "install-ci-test",
             ]
             if (p.eq("npm") || p.eq("yarn") || p.eq("pnpm")) && sub == "config"
                 && pos.dropFirst().first.map({ ["set", "delete", "edit", "rm"].contains($0) }) == true

@@ -271,6 +271,8 @@ extension Effects {
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
         "deregister", "register", "submit", "provision", "rm", "del", "send", "switch", "share",
+        // Fetching packages or data from elsewhere (A3); feedback and reports sent to a vendor (R4).
+        "download", "feedback",
         // Applying configuration to a system or cluster, taking a deployment down, making a
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
@@ -279,7 +281,9 @@ extension Effects {
         "detonate",
     ]
     /// Strong verbs that decide as a third word as well.
-    static let deepVerbs: NameSet = ["publish", "deploy", "uninstall", "install", "upload", "unpublish", "destroy"]
+    static let deepVerbs: NameSet = [
+        "publish", "deploy", "uninstall", "install", "upload", "unpublish", "destroy", "delete", "remove", "purge",
+    ]
 
     /// Strong verbs that, for these everyday local tools, mean something local.
     static let localVerbTools: NameSet = [
@@ -341,7 +345,7 @@ extension Effects {
         // A third word too when it publishes, deploys or installs: `func azure functionapp publish`,
         // `git flow feature publish`, `pio system completion uninstall`.
         if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
-            ?? inv.positionals.dropFirst(2).prefix(1).first(where: { deepVerbs.contains($0) })
+            ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) })
         {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return

@@ -130,7 +130,8 @@ enum Effects {
         "assign", "unassign", "associate", "disassociate", "cr", "des", "resize", "clear", "flush", "wipe",
         "write", "new", "init", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
-        "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject",
+        "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject", "undefine",
+        "delsnapshot", "rmi", "nuke",
     ]
 
     /// Verb prefixes (AWS style `create-bucket`, `tag-resource`, `put-object`).
@@ -148,6 +149,7 @@ enum Effects {
     static let mutatingSuffixes = [
         "-create", "-delete", "-update", "-add", "-remove", "-set", "-start", "-stop", "-restart", "-destroy",
         "-deploy", "-apply", "-attach", "-detach", "-enable", "-disable", "-put", "-upload", "-rm", "-kill",
+        "-undefine",
     ]
 
     static func isMutatingVerb(_ w: String) -> Bool {

@@ -26,7 +26,9 @@ enum GitExtensions {
     static func check(_ a: Analysis, _ k: Int, _ sub: String) {
         guard sub.utf8.count >= 2, !builtins.contains(sub), !sub.hasPrefix("-") else { return }
         let parts = sub.split(whereSeparator: { $0 == "-" || $0 == "_" })
-        if sub.has("rebase") || parts.contains(where: { discardParts.contains(String($0)) }) {
+        if sub.has("rebase") || sub.has("reauthor") || sub.has("coauthor") || sub.has("blame-someone")
+            || parts.contains(where: { discardParts.contains(String($0)) })
+        {
             a.hit(.gitDiscard, k, score: 60, reason: "git \(sub) discards or rewrites work, as its name says")
         } else if parts.contains(where: { remoteParts.contains(String($0)) }) {
             a.hit(.egress, k, reason: "git \(sub) talks to a remote or serves the repository")
