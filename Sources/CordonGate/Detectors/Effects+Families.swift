@@ -58,9 +58,17 @@ extension Effects {
     ]
 
     /// The families above, for an unknown program no other rule spoke for; true when one did.
+    /// Every name part the rules below search for, tested in one pass: most names hold none.
+    static let familyNameParts = Needles([
+        "download", "agent", "daemon", "create", "delete", "remove", "destroy", "install", "deploy", "publish",
+        "upload", "purge", "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "revoke", "grant",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn",
+    ])
+
     static func families(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
         let p = inv.program
         let lower = lowerASCII(p)
+        let named = lower.withBytes { familyNameParts.occurs(in: $0) }
         let pos = inv.positionals
         let args = inv.args
         // A4, A14: antfu's `ni` family runs the project's package manager: install, clean
@@ -97,7 +105,7 @@ extension Effects {
             a.hit(.egress, k, reason: "\(p) \(v) fetches content from another machine")
             return true
         }
-        if lower.has("download") || lower.utf8.count >= 5 && (lower.hasSuffix("dl") || lower.hasSuffix("-dl"))
+        if named && lower.has("download") || lower.utf8.count >= 5 && (lower.hasSuffix("dl") || lower.hasSuffix("-dl"))
             || args.contains("--download")
         {
             a.hit(.egress, k, reason: "\(p) downloads from the network")
@@ -188,14 +196,15 @@ extension Effects {
             return true
         }
         // A9: the program's name is its verb.
-        if let v = nameVerb(lower), pos.first.map({ statusVerbs.contains($0) || readVerbs.contains($0) }) != true {
+        if named, let v = nameVerb(lower), pos.first.map({ statusVerbs.contains($0) || readVerbs.contains($0) }) != true {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v)s, as its name says")
             return true
         }
         // R6: agents and daemons by name (`zabbix_agent2`, `foo-daemon`). Not "server": a
         // game or project server binary is allowed (R6), and language servers talk on stdio.
-        if lower.hasPrefix("agent") || lower.hasSuffix("agent") || lower.has("-agent") || lower.has("_agent")
-            || lower.has("daemon"), !lower.has("user-agent"),
+        if named,
+            lower.hasPrefix("agent") || lower.hasSuffix("agent") || lower.has("-agent") || lower.has("_agent")
+                || lower.has("daemon"), !lower.has("user-agent"),
             pos.first.map({ statusVerbs.contains($0) }) != true
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts an agent or daemon")
@@ -243,9 +252,16 @@ extension Effects {
     /// `example.com/alice:hunter2`, `CORP/alice:pw@dc01`, `example.com/alice@release`: a
     /// Windows domain, a user and a password or host, the way Impacket tools take a target.
     static func isDomainCredentialTarget(_ w: String) -> Bool {
-        guard let slash = w.firstIndex(of: "/"), slash != w.startIndex,
-            w.utf8.contains(UInt8(ascii: ":")) || w.utf8.contains(UInt8(ascii: "@"))
-        else { return false }
+        // Asked of every argument of unknown programs: bytes first, Characters only for the rare hit.
+        guard w.utf8.count >= 5, w.utf8.first != UInt8(ascii: "/"), w.utf8.first != UInt8(ascii: "-") else {
+            return false
+        }
+        var slash = false
+        var mark = false
+        for c in w.utf8 {
+            if c == UInt8(ascii: "/") { slash = true } else if c == UInt8(ascii: ":") || c == UInt8(ascii: "@") { mark = true }
+        }
+        guard slash, mark, let slash = w.firstIndex(of: "/"), slash != w.startIndex else { return false }
         let domain = w[..<slash]
         let rest = w[w.index(after: slash)...]
         guard !rest.isEmpty, !rest.contains("/"), !w.has("://"),
