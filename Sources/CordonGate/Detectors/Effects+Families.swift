@@ -196,7 +196,8 @@ extension Effects {
             return true
         }
         // A9: the program's name is its verb.
-        if named, let v = nameVerb(lower), pos.first.map({ statusVerbs.contains($0) || readVerbs.contains($0) }) != true {
+        if named, let v = nameVerb(lower), pos.first.map({ statusVerbs.contains($0) || readVerbs.contains($0) }) != true
+        {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v)s, as its name says")
             return true
         }
@@ -259,7 +260,11 @@ extension Effects {
         var slash = false
         var mark = false
         for c in w.utf8 {
-            if c == UInt8(ascii: "/") { slash = true } else if c == UInt8(ascii: ":") || c == UInt8(ascii: "@") { mark = true }
+            if c == UInt8(ascii: "/") {
+                slash = true
+            } else if c == UInt8(ascii: ":") || c == UInt8(ascii: "@") {
+                mark = true
+            }
         }
         guard slash, mark, let slash = w.firstIndex(of: "/"), slash != w.startIndex else { return false }
         let domain = w[..<slash]
