@@ -58,6 +58,10 @@ struct FamilyTests {
         // A1, A9: deep deletes, VM undefine and deletion options
         ("A9", "ceph osd pool delete tank"), ("A9", "virsh undefine --domain vm1"),
         ("A1", "quickemu --delete-vm --vm config/file.conf"),
+        // A3, R5, A9: connect subcommands, user:password@host, directory deploys, local tools' deploy tasks
+        ("A3", "kopia repository connect filesystem --path repos/webapp"), ("A3", "piactl connect"),
+        ("R5", "mssqlclient.py alice:hunter2@db01 -db appdb"), ("A9", "surge projects/webapp"),
+        ("A9", "mkdocs gh-deploy"),
     ]
 
     static let allow: [(String, String)] = [
@@ -79,6 +83,7 @@ struct FamilyTests {
         ("L1", "cidr contains 10.0.0.0/16 10.0.14.5"), ("L1", "scamper -i 192.0.2.1"),
         ("L1", "gocryptfs -init project/cipher"), ("L1", "apt-clone info downloads/backup.tar.gz"),
         ("L2", "cmake --install-prefix=/tmp/x -S . -B build"), ("L1", "pip list"),
+        ("L2", "mkdocs build"), ("L7", "surge list"), ("L1", "cleaner-tool notes.txt:12"),
     ]
 
     @Test("programs of the new families ask", arguments: approve)

@@ -96,7 +96,7 @@ extension Effects {
             return true
         }
         // R5: `DOMAIN/user:password@host` or `domain.tld/user:password` (Impacket targets).
-        if let t = pos.first(where: isDomainCredentialTarget) {
+        if let t = pos.first(where: { isDomainCredentialTarget($0) || isUserPasswordHost($0) }) {
             a.hit(.egress, k, reason: "\(p) logs in to \(t) with an inline credential")
             return true
         }
@@ -273,9 +273,20 @@ extension Effects {
             domain.contains(".") || domain.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "-" })
         else { return false }
         // `user:password` or `user@host`; not `file.txt:12` (a path with a line number).
+        // (`alice:hunter2@host` without a domain is `isUserPasswordHost`.)
         let user = rest.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         let afterColon = rest.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         return !user.isEmpty && !user.contains(".") && (afterColon.isEmpty || !afterColon.allSatisfy(\.isNumber))
+    }
+
+    /// `alice:hunter2@db.example.com`: a user, a password and a host in one word (not
+    /// `git@host:org/repo`, where the colon follows the host).
+    static func isUserPasswordHost(_ w: String) -> Bool {
+        guard w.utf8.count >= 5, let colon = w.utf8.firstIndex(of: UInt8(ascii: ":")),
+            let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), colon < at, colon != w.utf8.startIndex,
+            !w.utf8.contains(UInt8(ascii: "/")), w.utf8.index(after: at) != w.utf8.endIndex
+        else { return false }
+        return w.utf8.index(after: colon) != at && w.utf8.first != UInt8(ascii: "-")
     }
 
     /// The verb a program's hyphenated name holds (`elasticsearch-create-enrollment-token`).

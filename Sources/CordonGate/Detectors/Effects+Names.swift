@@ -72,7 +72,8 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) submits a job or allocates cluster resources")
             return true
         }
-        if deployByDefault.contains(p) && pos.isEmpty {
+        // With no subcommand, or with only the directory to publish (`surge projects/webapp`).
+        if deployByDefault.contains(p) && (pos.isEmpty || pos.first.map({ $0.contains("/") }) == true) {
             a.hit(.remoteStateChange, k, reason: "\(p) with no subcommand deploys the project")
             return true
         }

@@ -653,8 +653,14 @@ extension Effects {
             changes = [
                 "install", "uninstall", "add", "remove", "update", "upgrade", "lock-update", "create", "env-create",
                 "sync", "inject", "reinstall", "reinstall-all", "upgrade-all", "uninstall-all", "self", "publish",
-                "upload", "ensurepath", "download",
+                "upload", "ensurepath",
             ]
+            // `pip download` fetches packages without installing them: a download (A3), which a
+            // sandbox with no network, or only cordon's proxy, already governs.
+            if sub == "download" {
+                a.hit(.egress, k, reason: "\(p) download fetches packages from the network")
+                return
+            }
             if p.eq("conda") && sub == "env"
                 && pos.dropFirst().first.map({ ["create", "update", "remove"].contains($0) }) == true
             {

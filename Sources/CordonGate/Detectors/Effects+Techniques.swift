@@ -271,8 +271,9 @@ extension Effects {
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
         "deregister", "register", "submit", "provision", "rm", "del", "send", "switch", "share",
-        // Fetching packages or data from elsewhere (A3); feedback and reports sent to a vendor (R4).
-        "download", "feedback",
+        // Fetching packages or data from elsewhere, connecting to a device, debugger or repository
+        // (A3); feedback and reports sent to a vendor (R4).
+        "download", "feedback", "connect",
         // Applying configuration to a system or cluster, taking a deployment down, making a
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
@@ -347,6 +348,11 @@ extension Effects {
         if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
             ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) })
         {
+            if v == "download" || v == "connect" {
+                // A connection to another machine: the sandbox's network setting governs it.
+                a.hit(.egress, k, reason: "\(p) \(v) connects to another machine")
+                return
+            }
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }

@@ -316,6 +316,16 @@ enum Effects {
         }
         tradecraft(a, k, inv, fam)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+        // The everyday local tools' compound subcommands that publish (`mkdocs gh-deploy`,
+        // `hugo deploy`-style `x:publish` tasks): the verb part decides (A9).
+        if a.hits.count == before, fam.contains(.localVerbs), let s = inv.positionals.first,
+            s.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A }),
+            s.split(whereSeparator: { $0 == "-" || $0 == ":" }).contains(where: {
+                $0 == "deploy" || $0 == "publish" || $0 == "upload"
+            })
+        {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(s) publishes or deploys")
+        }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
 }

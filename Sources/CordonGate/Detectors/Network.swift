@@ -72,10 +72,13 @@ enum Network {
             // A4: `python -m pip install jq` is pip install by another name.
             if let m = inv.value(of: "-m"), m == "pip" || m == "pip3" || m == "pipx" || m == "ensurepip",
                 let j = inv.args.firstIndex(of: m),
-                inv.args[(j + 1)...].contains(where: { ["install", "uninstall", "download"].contains($0) })
+                inv.args[(j + 1)...].contains(where: { ["install", "uninstall"].contains($0) })
                     || m == "ensurepip"
             {
                 a.hit(.softwareChange, k, reason: "python -m \(m) installs or removes packages")
+            }
+            if let m = inv.value(of: "-m"), m == "pip" || m == "pip3", inv.args.contains("download") {
+                a.hit(.egress, k, reason: "python -m \(m) download fetches packages from the network")
             }
         case "php":
             if inv.has("-S") {
