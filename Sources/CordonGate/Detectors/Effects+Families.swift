@@ -18,6 +18,21 @@
 // are in Tests/CordonGateTests/FamilyTests.swift.
 
 extension Effects {
+    // Tables of remoteState (Effects+Network.swift): Proxmox's CLIs, and resource words
+    // followed by a read verb.
+    static let proxmoxCLIs: NameSet = ["qm", "pct", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "pvesh"]
+
+    /// Words that are verbs elsewhere but name a resource when a read verb follows them.
+    static let nounVerbs: NameSet = [
+        "release", "rollout", "auth", "secrets", "secret", "tag", "label", "snapshot", "archive", "mirror", "deploy",
+        "deployment", "proxy", "tunnel", "link", "lock", "cache", "import", "export", "sync",
+    ]
+    /// Read verbs that, as the word after a resource, make the whole call a read (L7).
+    static let readFollowers: NameSet = [
+        "list", "ls", "view", "show", "status", "logs", "log", "describe", "get", "info", "history", "inspect",
+        "can-i", "watch",
+    ]
+
     /// Subcommands that bring content in from another machine (A3).
     static let fetchVerbs: NameSet = ["download", "fetch", "pull", "clone", "sync", "grab", "dl", "mirror"]
 

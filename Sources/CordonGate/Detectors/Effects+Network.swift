@@ -324,19 +324,6 @@ extension Effects {
     }
 
     /// A9 and R3: a cloud, cluster, hypervisor or platform CLI asked to change something.
-    static let proxmoxCLIs: NameSet = ["qm", "pct", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "pvesh"]
-
-    /// Words that are verbs elsewhere but name a resource when a read verb follows them.
-    static let nounVerbs: NameSet = [
-        "release", "rollout", "auth", "secrets", "secret", "tag", "label", "snapshot", "archive", "mirror", "deploy",
-        "deployment", "proxy", "tunnel", "link", "lock", "cache", "import", "export", "sync",
-    ]
-    /// Read verbs that, as the word after a resource, make the whole call a read (L7).
-    static let readFollowers: NameSet = [
-        "list", "ls", "view", "show", "status", "logs", "log", "describe", "get", "info", "history", "inspect",
-        "can-i", "watch",
-    ]
-
     static func remoteState(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let verbs = inv.positionals.prefix(4).map { $0.asciiLowercased }
