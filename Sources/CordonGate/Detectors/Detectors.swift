@@ -22,12 +22,15 @@ enum Detectors {
         // `X -h` (GTFOBins `command`: `CRASHPAGER=CMD crash -h`).
         if !inv.environment.isEmpty { Effects.programVariable(a, k, inv) }
         // `X --help`, `X --version`, `X -h`: prints text, runs nothing the detectors care about.
-        // `--version 1.2.3` is an option with a value (`pulumi policy disable P --version 1.2.3`).
+        // `--version 1.2.3` is an option with a value (`pulumi policy disable P --version 1.2.3`,
+        // `gem install rake --version '~> 1.0'`): after a subcommand, any word following it is.
         if args.count == 1 && (args[0] == "-h" || args[0] == "-V")
             || args.enumerated().contains(where: { j, w in
                 (w.utf8.count == 6 && w == "--help")
                     || (w.utf8.count == 9 && w == "--version"
-                        && !(j + 1 < args.count && args[j + 1].utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } == true))
+                        && !(j + 1 < args.count
+                            && (args[j + 1].utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } == true
+                                || j > 0 && !args[j + 1].isOptionLike)))
                     || (w.utf8.count > 7 && w.hasPrefix("--help-"))
             })
         {

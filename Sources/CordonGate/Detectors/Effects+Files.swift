@@ -163,7 +163,7 @@ extension Effects {
         if fam.contains(.login) {
             let w = inv.positionals.prefix(2)
             if w.contains("configure") || w.contains("login") || w.contains("logout")
-                || w.contains("auth") && !w.contains("list")
+                || w.contains("auth") && !w.contains(where: { readFollowers.contains($0) })
             {
                 a.hit(
                     .outsideWrite, k, reason: "\(p) \(w.joined(separator: " ")) changes stored logins or configuration")

@@ -37,6 +37,8 @@ extension Effects {
     static let serviceNameParts = [
         "youtube", "spotify", "soundcloud", "twitch", "reddit", "twitter", "mastodon", "telegram", "discord",
         "slack", "whatsapp", "bluesky", "instagram", "tiktok", "pastebin", "dropbox", "gdrive", "onedrive",
+        // Programs named for fetching a public service's content into the terminal (R4).
+        "weather", "wiki", "translat", "hackernews", "stackoverflow",
     ]
 
     /// Every name part the family tests look for, for the one-pass test.
@@ -70,7 +72,8 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) submits a job or allocates cluster resources")
             return true
         }
-        if deployByDefault.contains(p) && pos.isEmpty {
+        // With no subcommand, or with only the directory to publish (`surge projects/webapp`).
+        if deployByDefault.contains(p) && (pos.isEmpty || pos.first.map({ $0.contains("/") }) == true) {
             a.hit(.remoteStateChange, k, reason: "\(p) with no subcommand deploys the project")
             return true
         }
@@ -98,7 +101,8 @@ extension Effects {
             a.hit(.softwareChange, k, reason: "\(p) installs or removes packages")
             return true
         }
-        if named && serviceNameParts.contains(where: { lower.has($0) }) || lower.hasPrefix("yt") && lower.utf8.count > 3
+        if named && serviceNameParts.contains(where: { lower.has($0) }) && !lower.hasPrefix("wikiman")
+            || lower.hasPrefix("yt") && lower.utf8.count > 3
         {
             a.hit(.thirdPartyService, k, reason: "\(p) talks to a third-party service")
             return true

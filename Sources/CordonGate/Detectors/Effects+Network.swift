@@ -341,6 +341,25 @@ extension Effects {
             }
             return
         }
+        if let i = verbs.firstIndex(where: isMutatingVerb), i + 1 < verbs.count,
+            nounVerbs.contains(verbs[i])
+                || (verbs[i] == "run" || verbs[i] == "workflow") && (p.eq("gh") || p.eq("glab") || p.eq("tea")),
+            readFollowers.contains(verbs[i + 1])
+        {
+            // `glab release view`, `gh run list`, `kubectl auth can-i`, `kubectl rollout status`:
+            // the mutating-looking word names a resource; the verb after it only reads (L7).
+            return
+        }
+        // Proxmox's CLIs take any unique prefix of a command (`qm di m`, `pct resi`, `pvesm r`):
+        // a short word that is not the start of one of their read commands is a change (A9).
+        if proxmoxCLIs.contains(p), let v = verbs.first, v.utf8.count <= 4, !readVerbs.contains(v),
+            !["list", "status", "config", "pending", "help", "showcmd", "listsnapshot", "get", "ls", "nodes"].contains(
+                where: { $0.hasPrefix(v) })
+        {
+            a.hit(
+                .remoteStateChange, k, reason: "\(p) \(v) (an abbreviated command) changes a Proxmox guest or storage")
+            return
+        }
         if let v = verbs.first(where: isMutatingVerb) {
             // `docker build` and `podman build` are L2 (a local image); `kubectl run` is not.
             if v == "build"

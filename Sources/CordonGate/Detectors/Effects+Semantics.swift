@@ -14,7 +14,8 @@ extension Effects {
     static let deletedThings = [
         "older", "old-", "before", "expired", "unused", "orphan", "workspace", "file", "dir", "branch", "backup",
         "snapshot", "data", "db", "user", "account", "volume", "cache", "history", "generation", "log", "repo",
-        "source",
+        "source", "vm", "disk", "image", "container", "bucket", "record", "node", "pool", "duplicates", "entry",
+        "entries", "instance", "machine",
     ]
 
     /// Parts of an option name that say its value is a credential (R5, A13).
@@ -40,7 +41,7 @@ extension Effects {
     /// A13 reading secrets): `sq key generate`, `octez-client gen keys`, `spark token`.
     static let credentialNouns: NameSet = [
         "key", "keys", "keypair", "keypairs", "token", "tokens", "apikey", "api-key", "api-keys", "credential",
-        "credentials", "creds", "secret", "secrets", "password", "passwords", "keyring", "wallet",
+        "credentials", "creds", "secret", "secrets", "password", "passwords", "keyring", "wallet", "pass", "passwd",
     ]
 
     /// Options that run the command as root (A7): `pacdiff --sudo`, `ansible --become`.
@@ -162,6 +163,7 @@ extension Effects {
         }
         if names(a, k, inv, unknown: unknown) { return }
         guard unknown else { return }
+        if families(a, k, inv) { return }
         // A10: database clients, named as such (`pg_createsubscriber`, `mysqlsh`, `snowsql`).
         if isDatabaseClientName(p) {
             a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")

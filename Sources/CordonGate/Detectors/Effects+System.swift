@@ -105,7 +105,7 @@ extension Effects {
         "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi", "nix-channel", "mas", "choco",
         "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool", "pacman", "yay", "paru", "pamac", "rpm",
         "aura", "pikaur", "trizen", "pakku", "mmdebstrap", "cdebootstrap", "multistrap",
-        "dpkg", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
+        "dpkg", "uv", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
         "rye", "npm", "pnpm", "yarn", "bun", "cargo", "go", "gem", "bundle", "bundler", "composer", "cpan", "cpanm",
         "luarocks", "opam", "stack", "cabal", "nimble", "dotnet", "rustup", "tlmgr", "sdk", "sdkmanager", "asdf",
         "mise", "rtx", "nvm", "pyenv", "rbenv", "nodenv", "volta", "fnm", "goenv", "jenv", "juliaup", "ghcup",
@@ -303,7 +303,10 @@ extension Effects {
         }
         if captureTools.contains(p) { capture(a, k, inv) }
         if databaseClients.contains(p) {
-            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V")) {
+            // `rabbitmqctl status`, `redis-cli info`-style admin reads aside (L7).
+            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V"))
+                && inv.positionals.first.map({ statusVerbs.contains($0) && args.first == $0 }) != true
+            {
                 a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             }
         }
@@ -390,6 +393,7 @@ extension Effects {
                 && !inv.hasAny([
                     "-l", "--list", "-p", "--print", "--query", "--display", "status", "--test", "--dry-run", "-n",
                 ])
+                && !Effects.listsOnly(inv)
                 && sub != "status" && sub != "list"
             {
                 a.hit(.systemChange, k, reason: "\(p) changes system configuration")
@@ -616,7 +620,14 @@ extension Effects {
                 "module", "copr", "config-manager", "makecache", "-i", "--install", "-u", "--upgrade", "-e",
                 "--uninstall",
                 "--add", "--remove", "--update", "deploy", "rebase", "override", "apply-live", "cleanup",
+                // `brew bundle` installs a Brewfile's packages (`bundle check`/`list` only read).
+                "bundle",
             ]
+            if p.eq("brew") && sub == "bundle",
+                let next = pos.dropFirst().first, ["check", "list", "dump", "exec", "edit"].contains(next)
+            {
+                return
+            }
             if p.eq("brew") && ["cleanup"].contains(sub) { return }
             if ["pacstrap", "debootstrap", "mmdebstrap", "cdebootstrap", "multistrap"].contains(p) {
                 a.hit(.softwareChange, k, reason: "\(p) installs a system into \(sub)")
@@ -637,12 +648,19 @@ extension Effects {
                 || p.eq("yay") && inv.args.isEmpty || p.eq("paru") && inv.args.isEmpty
             if mutating { a.hit(.softwareChange, k, reason: "\(p) installs, removes or upgrades packages") }
             return
-        case "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch", "rye":
+        case "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch", "rye",
+            "uv":
             changes = [
                 "install", "uninstall", "add", "remove", "update", "upgrade", "lock-update", "create", "env-create",
                 "sync", "inject", "reinstall", "reinstall-all", "upgrade-all", "uninstall-all", "self", "publish",
                 "upload", "ensurepath",
             ]
+            // `pip download` fetches packages without installing them: a download (A3), which a
+            // sandbox with no network, or only cordon's proxy, already governs.
+            if sub == "download" {
+                a.hit(.egress, k, reason: "\(p) download fetches packages from the network")
+                return
+            }
             if p.eq("conda") && sub == "env"
                 && pos.dropFirst().first.map({ ["create", "update", "remove"].contains($0) }) == true
             {
@@ -651,10 +669,12 @@ extension Effects {
             }
         case "npm", "pnpm", "yarn", "bun":
             changes = [
-                "install", "i", "add", "remove", "rm", "uninstall", "un", "unlink", "update", "up", "upgrade", "ci",
+                "install", "i", "add", "a", "remove", "rm", "r", "uninstall", "un", "unlink", "update", "up", "upgrade",
+                "ci",
                 "publish", "unpublish", "deprecate", "link", "dedupe", "prune", "audit-fix", "global", "dist-tag",
                 "owner", "access", "token", "adduser", "login", "logout", "set", "team", "org", "hook", "star",
-                "unstar", "pack-publish", "rebuild", "patch-commit", "import",
+                "unstar", "pack-publish", "rebuild", "patch-commit", "import", "it", "cit", "install-test",
+                "install-ci-test",
             ]
             if (p.eq("npm") || p.eq("yarn") || p.eq("pnpm")) && sub == "config"
                 && pos.dropFirst().first.map({ ["set", "delete", "edit", "rm"].contains($0) }) == true
@@ -734,7 +754,11 @@ extension Effects {
         }
         let second = pos.dropFirst().first ?? ""
         if changes.contains(sub) || inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
-            || ["group", "groups", "module", "env", "extension", "plugin", "platform", "profile"].contains(sub)
+            || [
+                "group", "groups", "module", "env", "extension", "plugin", "platform", "profile", "tool", "python",
+                "pip",
+            ]
+            .contains(sub)
                 && changes.contains(second)
             || sub == "builddep"
         {

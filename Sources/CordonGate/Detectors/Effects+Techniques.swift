@@ -270,7 +270,9 @@ extension Effects {
         "login", "logout", "auth", "flash", "wipe", "erase", "format", "mount", "umount", "unmount", "attach",
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
-        "deregister", "register", "submit", "provision", "rm", "del", "send", "switch",
+        "deregister", "register", "submit", "provision", "rm", "del", "send", "switch", "share",
+        // Fetching packages or data from elsewhere (A3); feedback and reports sent to a vendor (R4).
+        "download", "feedback",
         // Applying configuration to a system or cluster, taking a deployment down, making a
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
@@ -278,6 +280,11 @@ extension Effects {
         // Attack-emulation tools run a technique against the host or account (`detonate`).
         "detonate",
     ]
+    /// Strong verbs that decide as a third word as well.
+    static let deepVerbs: NameSet = [
+        "publish", "deploy", "uninstall", "install", "upload", "unpublish", "destroy", "delete", "remove", "purge",
+    ]
+
     /// Strong verbs that, for these everyday local tools, mean something local.
     static let localVerbTools: NameSet = [
         "make", "cmake", "ninja", "meson", "bazel", "just", "task", "cargo", "go", "npm", "pnpm", "yarn", "bun",
@@ -335,7 +342,24 @@ extension Effects {
             return
         }
         let pos = inv.positionals.prefix(2)
-        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) }) {
+        // A3: `adb connect HOST`, `kopia repository connect`, `piactl connect`: the word itself,
+        // not a part of one (`unix-connect ./agent.sock` is a local socket), and not loopback.
+        if pos.contains("connect"),
+            !inv.args.contains(where: { $0.hasPrefix("127.") || $0.hasPrefix("localhost") || $0 == "::1" })
+        {
+            a.hit(.egress, k, reason: "\(p) connect connects to another machine")
+            return
+        }
+        // A third word too when it publishes, deploys or installs: `func azure functionapp publish`,
+        // `git flow feature publish`, `pio system completion uninstall`.
+        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
+            ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) })
+        {
+            if v == "download" {
+                // A connection to another machine: the sandbox's network setting governs it.
+                a.hit(.egress, k, reason: "\(p) \(v) connects to another machine")
+                return
+            }
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }

@@ -35,6 +35,8 @@ enum Effects {
         "ping", "ping6", "dig", "host", "nslookup", "whois", "traceroute", "traceroute6", "tracepath", "mtr",
         "drill", "arping", "fping", "tcptraceroute", "kdig", "delv", "ssh-keyscan", "nping", "adig", "hping",
         "ipcalc", "sipcalc", "mmdblookup", "geoiplookup", "dnslookup", "doggo", "dog", "q", "resolvectl-query",
+        "scamper", "hping3", "gping", "prettyping", "tcping", "trip", "trippy", "dublin-traceroute", "paris-traceroute",
+        "noping", "oping",
     ]
 
     /// Clients whose positional arguments name a remote host or resource: any use talks to
@@ -79,7 +81,8 @@ enum Effects {
         "consul", "nomad", "argocd", "flux", "kubectl", "oc", "k", "kubectx", "kubens", "helm", "helmfile",
         "kustomize", "minikube", "kind", "k3d", "k3s", "microk8s", "eksctl", "kops", "rancher", "docker",
         "podman", "nerdctl", "ctr", "crictl", "buildah", "apptainer", "singularity", "vagrant", "qm", "pct",
-        "pvesh", "pvecm", "virsh", "virt-install", "VBoxManage", "vboxmanage", "multipass", "lxc", "lxd",
+        "pvesh", "pvecm", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "virsh", "virt-install", "VBoxManage",
+        "vboxmanage", "multipass", "lxc", "lxd",
         "incus", "nova", "openstack", "glance", "cinder", "neutron", "heat", "terraform", "tofu",
         "terragrunt", "pulumi", "ansible", "ansible-playbook", "puppet", "salt", "salt-call", "salt-ssh",
         "chef", "knife", "gh", "glab", "hub", "tea", "bitbucket", "jira", "linear", "mc", "rclone", "s3cmd",
@@ -127,7 +130,8 @@ enum Effects {
         "assign", "unassign", "associate", "disassociate", "cr", "des", "resize", "clear", "flush", "wipe",
         "write", "new", "init", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
-        "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh",
+        "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject", "undefine",
+        "delsnapshot", "rmi", "nuke",
     ]
 
     /// Verb prefixes (AWS style `create-bucket`, `tag-resource`, `put-object`).
@@ -145,6 +149,7 @@ enum Effects {
     static let mutatingSuffixes = [
         "-create", "-delete", "-update", "-add", "-remove", "-set", "-start", "-stop", "-restart", "-destroy",
         "-deploy", "-apply", "-attach", "-detach", "-enable", "-disable", "-put", "-upload", "-rm", "-kill",
+        "-undefine",
     ]
 
     static func isMutatingVerb(_ w: String) -> Bool {
@@ -249,6 +254,20 @@ enum Effects {
         return NameTable(unique: names.names, values: fams)
     }()
 
+    /// `--list`, `--list-cleaners`, `--show-config`, `--print-path`, `--status`: options that ask
+    /// a program to list or print what it has.
+    static func listingOption(_ w: String) -> Bool {
+        guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
+        return w.hasPrefix("--list") || w.hasPrefix("--show") || w.hasPrefix("--print") || w == "--status"
+            || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get")
+    }
+
+    /// Whether every option of the call only lists or prints (and there is one).
+    static func listsOnly(_ inv: borrowing Invocation) -> Bool {
+        inv.args.contains(where: listingOption)
+            && inv.args.allSatisfy({ $0.utf8.first != UInt8(ascii: "-") || listingOption($0) })
+    }
+
     static let dryRunFlags: NameSet = [
         "--dry-run", "--dryrun", "--simulate", "--what-if", "--whatif", "--noop", "--no-act", "--just-print",
     ]
@@ -275,6 +294,14 @@ enum Effects {
         // One lookup says which families the program is in; most programs are in none, and
         // only the checks that can apply run.
         let fam = families[p] ?? []
+        // L1, L7: `localedef --list-archive`, `bleachbit --list-cleaners`, `tool --show-config`:
+        // a program asked only to list or show, with nothing else to act on.
+        if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f),
+            fam.isDisjoint(with: .remoteClient),
+            inv.args.allSatisfy({ $0.utf8.first == UInt8(ascii: "-") })
+        {
+            return
+        }
         if fam.isDisjoint(with: .noEgress) { egress(a, k, inv, fam) }
         if fam.contains(.remoteState) { remoteState(a, k, inv) }
         if !fam.isDisjoint(with: .anyLocal) { localSystem(a, k, inv) }
@@ -289,6 +316,16 @@ enum Effects {
         }
         tradecraft(a, k, inv, fam)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+        // The everyday local tools' compound subcommands that publish (`mkdocs gh-deploy`,
+        // `hugo deploy`-style `x:publish` tasks): the verb part decides (A9).
+        if a.hits.count == before, fam.contains(.localVerbs), let s = inv.positionals.first,
+            s.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A }),
+            s.split(whereSeparator: { $0 == "-" || $0 == ":" }).contains(where: {
+                $0 == "deploy" || $0 == "publish" || $0 == "upload"
+            })
+        {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(s) publishes or deploys")
+        }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
 }

@@ -122,7 +122,7 @@ enum GitSafety {
                     .gitHistoryRewrite, k, score: 60, reason: "git gc --prune=now drops unreachable objects")
             }
         default:
-            break
+            GitExtensions.check(a, k, sub)
         }
     }
 }

@@ -61,13 +61,24 @@ enum Network {
             } else {
                 a.hit(.networkTool, k, score: 30, reason: "\(p) opens a raw network connection")
             }
-        case "python", "python3", "python2":
+        case "python", "python3", "python2", "pypy", "pypy3":
             if let m = inv.value(of: "-m"),
                 ["http.server", "SimpleHTTPServer", "smtpd", "pyftpdlib", "uploadserver"].contains(m)
             {
                 a.hit(
                     .networkListener, k, score: loopbackOnly ? 30 : nil,
                     reason: "python -m \(m) serves files on a port")
+            }
+            // A4: `python -m pip install jq` is pip install by another name.
+            if let m = inv.value(of: "-m"), m == "pip" || m == "pip3" || m == "pipx" || m == "ensurepip",
+                let j = inv.args.firstIndex(of: m),
+                inv.args[(j + 1)...].contains(where: { ["install", "uninstall"].contains($0) })
+                    || m == "ensurepip"
+            {
+                a.hit(.softwareChange, k, reason: "python -m \(m) installs or removes packages")
+            }
+            if let m = inv.value(of: "-m"), m == "pip" || m == "pip3", inv.args.contains("download") {
+                a.hit(.egress, k, reason: "python -m \(m) download fetches packages from the network")
             }
         case "php":
             if inv.has("-S") {
