@@ -192,8 +192,10 @@ public final class Monitor: NotificationHandler {
     /// Time spent answering notifications, for CORDON_DEBUG_TIMING.
     public internal(set) var handled = 0
     public internal(set) var handlingSeconds = 0.0
-    /// Exec phases (CORDON_DEBUG_TIMING): writers, read+open, gate, event.
-    public internal(set) var phase = [0.0, 0.0, 0.0, 0.0]
+    /// Exec phases (CORDON_DEBUG_TIMING): probe, read+open, gate, everything after the gate
+    /// (the answer, the event, the hold); of the last, the wait from the answer to the new
+    /// image's stop (the kernel's execve and the wake-up), and the check and release there.
+    public internal(set) var phase = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
     public func handle(listener: Int32) -> NotifyOutcome {
         let t0 = Sandbox.monotonicNow()

@@ -340,6 +340,10 @@ int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 // /proc reads on the monitor's hot path (one per exec), parsed in place on a stack buffer.
 /// State letter, ppid and thread count from /proc/PID/stat. 0 or -errno.
 int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads);
+// Threads in pid's thread group (from /proc/PID/task's link count), or -errno.
+int cs_proc_threads(pid_t pid);
+// 1 when pid is the caller's child (and not yet traced by it), else 0.
+int cs_is_child(pid_t pid);
 /// Attaches to the task about to exec (PTRACE_SEIZE with TRACEEXEC and EXITKILL, then
 /// PTRACE_INTERRUPT) so the exec's outcome can be checked before the new image runs. 0 or -errno.
 int cs_exec_watch_begin(pid_t tid);
