@@ -29,6 +29,37 @@ extension Monitor {
         var memfd: Bool { resolved?.hasPrefix("/memfd:") == true }
     }
 
+    /// A file's `#!` facts are cached by its identity and the times any change to it moves:
+    /// the kernel sets ctime on every write, truncate, rename and attribute change, and no call
+    /// sets it to a chosen value (utimensat moves it too). Should a stale entry be used anyway
+    /// (a timestamp too coarse to tell two changes apart, a write through a mapping that was
+    /// already dirty), the check of every allowed exec still compares what runs: a script taken
+    /// for a binary runs its interpreter, not the approved inode, and a changed `#!` line runs
+    /// another interpreter or argv; either is killed before its first instruction. A binary
+    /// taken for a script was judged as written too (the gate's first action).
+    struct ScriptKey: Hashable {
+        var dev: UInt64, ino: UInt64, size: Int64
+        var mtime: Int, mtimeNs: Int, ctime: Int, ctimeNs: Int
+        init(_ st: stat) {
+            dev = UInt64(st.st_dev)
+            ino = UInt64(st.st_ino)
+            size = Int64(st.st_size)
+            mtime = st.st_mtim.tv_sec
+            mtimeNs = st.st_mtim.tv_nsec
+            ctime = st.st_ctim.tv_sec
+            ctimeNs = st.st_ctim.tv_nsec
+        }
+    }
+
+    struct KnownScript {
+        var shebang: [String]?
+        var interpreter: (UInt64, UInt64)?
+    }
+
+    /// Bounded like the decision cache (security issue E.13): a run exec'ing ever new files
+    /// starts the cache over rather than growing cordon's memory.
+    static let scriptCacheLimit = 4096
+
     /// The `#!` line of the regular file open (O_PATH) as `fd`, split the way the kernel's
     /// binfmt_script does: up to 255 bytes, the interpreter up to the first blank, the rest of
     /// the line (trimmed) one argument. nil for a binary, or anything that cannot be read.
@@ -73,6 +104,13 @@ extension Monitor {
             if statOK, let r = t.resolved, !BinaryIndex.isSystem(r) {
                 t.copyOf = binaries.original(of: fd, st)
             }
+            let key = ScriptKey(st)
+            if statOK, let known = scripts[key] {
+                t.shebang = known.shebang
+                t.interpreterIdentity = known.interpreter
+                close(fd)
+                return t
+            }
             t.shebang = Self.shebang(fd)
             close(fd)
             if let interp = t.shebang?.first {
@@ -83,6 +121,11 @@ extension Monitor {
                     if fstat(ifd, &ist) == 0 { t.interpreterIdentity = (UInt64(ist.st_dev), UInt64(ist.st_ino)) }
                     close(ifd)
                 }
+            }
+            // A relative interpreter resolves from the process's cwd: not a property of the file.
+            if statOK && t.shebang?.first?.hasPrefix("/") != false {
+                if scripts.count >= Self.scriptCacheLimit { scripts.removeAll() }
+                scripts[key] = KnownScript(shebang: t.shebang, interpreter: t.interpreterIdentity)
             }
         } else {
             t.openError = -fd

@@ -280,6 +280,9 @@ int cs_notif_init(void);
 int cs_notif_recv(int listener, struct cs_notif *out);
 /// Answers a notification: continue the syscall (flags = CONTINUE) or fail it with -err.
 int cs_notif_respond(int listener, uint64_t id, int err, int cont);
+// Wake-ups between the listener's owner and notifying tasks stay on one CPU (Linux 6.6+;
+// -EINVAL or -ENOTTY before).
+int cs_notif_sync_wakeup(int listener);
 /// SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while the target still waits in that syscall.
 int cs_notif_id_valid(int listener, uint64_t id);
 // Answers notification `id` with a return value `val`, or with the error `err` (> 0) when set.
