@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -283,6 +284,24 @@ int cs_notif_answer(int listener, uint64_t id, int64_t val, int err) {
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, r) < 0 ? -errno : 0;
 }
 
+// Linux 6.6+ (not in Debian 12's headers): SECCOMP_IOCTL_NOTIF_SET_FLAGS with
+// SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP makes the kernel wake the supervisor on the notifying
+// task's CPU (WF_CURRENT_CPU), and the task on the supervisor's CPU when it is answered. The
+// two never run at once (the task sleeps until answered), so the pair takes turns on one CPU
+// instead of crossing to the other with an inter-processor interrupt each way, which is slow in
+// a VM. It changes only where each side is scheduled, nothing that is answered.
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+int cs_notif_sync_wakeup(int listener) {
+    unsigned long flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+    return ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) < 0 ? -errno : 0;
+}
+
 int cs_notif_id_valid(int listener, uint64_t id) {
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 ? -errno : 0;
 }
@@ -473,6 +492,27 @@ static int parse_stat(char *buf, char *state, int32_t *ppid, int32_t *threads) {
         }
     }
     return -EINVAL;
+}
+
+// The thread count of pid's thread group without formatting /proc/PID/stat: the kernel gives
+// /proc/PID/task a link count of 2 plus the number of threads (proc_task_getattr), read with
+// one stat and no open, about half the cost of reading stat (measured 6 against 13 us for a
+// pid not looked at before). -errno when the process is gone.
+int cs_proc_threads(pid_t pid) {
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d/task", pid);
+    if (stat(path, &st) < 0) return -errno;
+    return st.st_nlink > 2 ? (int)(st.st_nlink - 2) : 1;
+}
+
+// 1 when pid is cordon's own child, else 0. waitid with WNOWAIT and WNOHANG reports nothing
+// and changes nothing: it fails with ECHILD for any process that is not our child (nor our
+// tracee: call it before attaching). Cheaper than reading the parent from /proc.
+int cs_is_child(pid_t pid) {
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 ? 1 : 0;
 }
 
 // Exec verification through ptrace (security issue A.2). The monitor reads an exec's path and

@@ -29,6 +29,37 @@ extension Monitor {
         var memfd: Bool { resolved?.hasPrefix("/memfd:") == true }
     }
 
+    /// A file's `#!` facts are cached by its identity and the times any change to it moves:
+    /// the kernel sets ctime on every write, truncate, rename and attribute change, and no call
+    /// sets it to a chosen value (utimensat moves it too). Should a stale entry be used anyway
+    /// (a timestamp too coarse to tell two changes apart, a write through a mapping that was
+    /// already dirty), the check of every allowed exec still compares what runs: a script taken
+    /// for a binary runs its interpreter, not the approved inode, and a changed `#!` line runs
+    /// another interpreter or argv; either is killed before its first instruction. A binary
+    /// taken for a script was judged as written too (the gate's first action).
+    struct ScriptKey: Hashable {
+        var dev: UInt64, ino: UInt64, size: Int64
+        var mtime: Int, mtimeNs: Int, ctime: Int, ctimeNs: Int
+        init(_ st: stat) {
+            dev = UInt64(st.st_dev)
+            ino = UInt64(st.st_ino)
+            size = Int64(st.st_size)
+            mtime = st.st_mtim.tv_sec
+            mtimeNs = st.st_mtim.tv_nsec
+            ctime = st.st_ctim.tv_sec
+            ctimeNs = st.st_ctim.tv_nsec
+        }
+    }
+
+    struct KnownScript {
+        var shebang: [String]?
+        var interpreter: (UInt64, UInt64)?
+    }
+
+    /// Bounded like the decision cache (security issue E.13): a run exec'ing ever new files
+    /// starts the cache over rather than growing cordon's memory.
+    static let scriptCacheLimit = 4096
+
     /// The `#!` line of the regular file open (O_PATH) as `fd`, split the way the kernel's
     /// binfmt_script does: up to 255 bytes, the interpreter up to the first blank, the rest of
     /// the line (trimmed) one argument. nil for a binary, or anything that cannot be read.
@@ -73,6 +104,13 @@ extension Monitor {
             if statOK, let r = t.resolved, !BinaryIndex.isSystem(r) {
                 t.copyOf = binaries.original(of: fd, st)
             }
+            let key = ScriptKey(st)
+            if statOK, let known = scripts[key] {
+                t.shebang = known.shebang
+                t.interpreterIdentity = known.interpreter
+                close(fd)
+                return t
+            }
             t.shebang = Self.shebang(fd)
             close(fd)
             if let interp = t.shebang?.first {
@@ -83,6 +121,11 @@ extension Monitor {
                     if fstat(ifd, &ist) == 0 { t.interpreterIdentity = (UInt64(ist.st_dev), UInt64(ist.st_ino)) }
                     close(ifd)
                 }
+            }
+            // A relative interpreter resolves from the process's cwd: not a property of the file.
+            if statOK && t.shebang?.first?.hasPrefix("/") != false {
+                if scripts.count >= Self.scriptCacheLimit { scripts.removeAll() }
+                scripts[key] = KnownScript(shebang: t.shebang, interpreter: t.interpreterIdentity)
             }
         } else {
             t.openError = -fd
@@ -142,11 +185,14 @@ extension Monitor {
             phase[i] += now - tm
             tm = now
         }
-        guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone: the kernel fails it
+        // The thread count alone decides how the exec is held (below): one stat of
+        // /proc/PID/task. The parent, for the trace, is read later, while the kernel loads the
+        // new image (`parent`).
+        guard let threads = ProcessView.threads(tid) else { return .allow }  // gone: the kernel fails it
         // A single-threaded process is its own thread group; only threads need the slower
-        // /proc/PID/status to learn their group leader.
-        var status = ProcessView.Status(tgid: tid, ppid: quick.ppid, threads: quick.threads, state: quick.state)
-        if quick.threads > 1, let full = ProcessView.status(tid) { status = full }
+        // /proc/PID/status to learn their group leader (and parent).
+        var status = ProcessView.Status(tgid: tid, ppid: 0, threads: threads, state: "?")
+        if threads > 1, let full = ProcessView.status(tid) { status = full }
         // The memory we read may be rewritten before the kernel reads it, by a thread of the
         // process or by anything else that shares those pages (a MAP_SHARED mapping written by
         // another process, a CLONE_VM sibling, /proc/PID/mem). Writers are not searched for: every
@@ -184,7 +230,7 @@ extension Monitor {
             sink.monitorObserved(
                 .exec,
                 [
-                    ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
+                    ("pid", .number(Double(tid))), ("ppid", .number(Double(parent(tid, status)))),
                     ("path", .string("(unreadable exec path or argv)")), ("argv", .array([])),
                     ("decision", .string(DecisionKind.block.rawValue)),
                 ])
@@ -202,30 +248,43 @@ extension Monitor {
         let effective = decide(target, pid: tid)
         lap(2)
         defer { lap(3) }
-        let word: String
-        switch effective {
-        case .allow: word = DecisionKind.allow.rawValue
-        case .block: word = DecisionKind.block.rawValue
-        case .hold: word = "held"
+        if effective == .allow {
+            // Fail closed before letting it run: a decision that could not be recorded stops the run.
+            if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
+            // The exec event is written after the answer, while the kernel loads the new image
+            // (continueVerified): that image is held before its first instruction until it is
+            // checked, and is killed there if the event could not be recorded.
+            return continueVerified(
+                n, listener: listener, tid: tid, status: status, target: target, threadsStopped: race)
         }
-        sink.monitorObserved(
-            .exec,
-            [
-                ("pid", .number(Double(tid))), ("ppid", .number(Double(status.ppid))),
-                ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
-                ("decision", .string(word)),
-            ])
+        recordExec(tid: tid, status: status, target: target, word: effective == .block ? "block" : "held")
         if case .hold(let id, let key) = effective {
             // Left unanswered: the process waits in execve (its stopped threads are
             // let go by the defer above) until `tick` sees the approval decided.
             held.append(Held(notification: n, name: name, key: key, approval: id))
             return .answered
         }
-        summary.exec(target.resolved ?? target.pathArg, denied: effective != .allow)
-        guard effective == .allow else { return .deny(EPERM) }
-        // Fail closed before letting it run: a decision that could not be recorded stops the run.
-        if let why = sink.evidenceFailure { return .fatal("cannot record evidence (\(why))") }
-        return continueVerified(n, listener: listener, tid: tid, status: status, target: target, threadsStopped: race)
+        summary.exec(target.resolved ?? target.pathArg, denied: true)
+        return .deny(EPERM)
+    }
+
+    /// The trace's exec event (and the run summary's count) for a judged exec.
+    func recordExec(tid: Int32, status: ProcessView.Status, target: ExecTarget, word: String) {
+        sink.monitorObserved(
+            .exec,
+            [
+                ("pid", .number(Double(tid))), ("ppid", .number(Double(parent(tid, status)))),
+                ("path", .string(target.resolved ?? target.pathArg)), ("argv", .array(target.argv.map { .string($0) })),
+                ("decision", .string(word)),
+            ])
+        if word != "held" { summary.exec(target.resolved ?? target.pathArg, denied: word != "allow") }
+    }
+
+    /// The exec'ing process's parent: known for a thread (read with its group), else one read
+    /// of /proc/PID/stat. execve does not change the parent, so reading it while the kernel
+    /// loads the new image gives the same answer (0 if the process is already gone).
+    func parent(_ tid: Int32, _ status: ProcessView.Status) -> Int32 {
+        status.threads > 1 ? status.ppid : (ProcessView.quickStat(tid)?.ppid ?? 0)
     }
 
     /// Lets an allowed exec continue and checks, before the new program runs one instruction,
@@ -242,7 +301,10 @@ extension Monitor {
         _ n: cs_notif, listener: Int32, tid: Int32, status: ProcessView.Status, target: ExecTarget,
         threadsStopped: Bool
     ) -> Verdict {
-        let watched = !threadsStopped && status.ppid != getpid() && cs_exec_watch_begin(tid) == 0
+        // cordon's own child (init; the worker without a pid namespace) cannot be traced here:
+        // as both parent and tracer, cordon's wait below would reap its exit status, which
+        // the supervisor waits for. Asked of the kernel with a wait that changes nothing.
+        let watched = !threadsStopped && cs_is_child(tid) == 0 && cs_exec_watch_begin(tid) == 0
         // For the SIGSTOP hold, execve's own failure is not reported: the image cordon then sees
         // is the old one. It is told apart by its binary (see ExecRace.verify).
         let before = watched ? nil : ProcessView.identity("/proc/\(status.tgid)/exe")
@@ -251,20 +313,36 @@ extension Monitor {
         if r < 0 {
             // ENOENT: it was killed while waiting; as its tracer, reap it so its parent is told.
             if watched { cs_exec_watch_end(tid, r == -ENOENT ? 1 : 0) } else if !threadsStopped { kill(tid, SIGCONT) }
+            recordExec(tid: tid, status: status, target: target, word: "allow")
             return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))")
+        }
+        // Meanwhile the kernel loads the new image, which runs nothing until checked below.
+        recordExec(tid: tid, status: status, target: target, word: "allow")
+        // An event that could not be recorded, or an anomaly response that ends the run: the
+        // new image is killed at its stop, before its first instruction, so nothing runs
+        // unrecorded (`answer` then stops the run).
+        let unrecorded = sink.evidenceFailure != nil || sink.stopRequest != nil
+        let answered = Sandbox.monotonicNow()
+        var stopped = answered
+        defer {
+            let end = Sandbox.monotonicNow()
+            phase[4] += stopped - answered
+            phase[5] += end - stopped
         }
         let check: ExecRace.Check
         if watched {
             var now: Int32 = tid
-            switch cs_exec_watch_wait(tid, status.tgid, &now) {
+            let event = cs_exec_watch_wait(tid, status.tgid, &now)
+            stopped = Sandbox.monotonicNow()
+            switch event {
             case 1: check = ExecRace.compare(pid: now, expected: target)
             case 0: check = .execFailed
             default: return .answered  // it died during execve
             }
-            if case .mismatch = check { cs_exec_watch_end(now, 1) } else { cs_exec_watch_end(now, 0) }
+            if case .mismatch = check { cs_exec_watch_end(now, 1) } else { cs_exec_watch_end(now, unrecorded ? 1 : 0) }
         } else {
             check = ExecRace.verify(tgid: status.tgid, tid: tid, expected: target, before: before)
-            if case .mismatch = check { kill(status.tgid, SIGKILL) }
+            if case .mismatch = check { kill(status.tgid, SIGKILL) } else if unrecorded { kill(status.tgid, SIGKILL) }
             if !threadsStopped { kill(status.tgid, SIGCONT) }
         }
         if case .mismatch(let what) = check {
@@ -351,72 +429,6 @@ extension Monitor {
         }
         cache[key] = effective
         cacheBytes += key.utf8.count
-    }
-}
-
-enum ExecRace {
-    /// States in which a thread runs no user code until it has handled the pending SIGSTOP:
-    /// stopped, dead, or in an uninterruptible wait (it stops on its way back to user mode).
-    static func quiet(_ s: Character?) -> Bool { s == nil || s == "T" || s == "t" || s == "Z" || s == "X" || s == "D" }
-
-    /// Waits (up to ~250 ms) until every thread of `tgid` but `except` runs no user code. The
-    /// thread in execve stays in the kernel waiting for our answer.
-    static func waitStopped(tgid: Int32, except: Int32) -> Bool {
-        for attempt in 0..<5000 {
-            if ProcessView.tasks(tgid).allSatisfy({ $0 == except || quiet(ProcessView.state(tgid, task: $0)) }) {
-                return true
-            }
-            if attempt > 20 { usleep(50) }
-        }
-        return false
-    }
-
-    enum Check {
-        case ok
-        case execFailed
-        case mismatch(String)
-    }
-
-    /// After the exec was allowed to continue with a SIGSTOP pending: waits until the process
-    /// stopped (the new image before its first instruction, or the old one if execve failed),
-    /// then compares it with what the gate approved. `before` is the binary the process ran
-    /// before the exec: seeing it again means execve failed (ENOEXEC, EACCES...) or the process
-    /// re-ran its own program, which runs nothing the process could not already do.
-    static func verify(tgid: Int32, tid: Int32, expected: Monitor.ExecTarget, before: (UInt64, UInt64)?) -> Check {
-        for attempt in 0..<20000 {
-            let leader = ProcessView.state(tgid)
-            if leader == nil || leader == "Z" || leader == "X" { return .execFailed }  // killed or exited
-            let single = ProcessView.tasks(tgid).count == 1
-            if (leader == "T" || leader == "t") && single { break }
-            // execve failed: the calling thread comes back and stops; the others stay stopped.
-            if tid != tgid, let s = ProcessView.state(tgid, task: tid), s == "T" || s == "t" { return .execFailed }
-            if attempt > 20 { usleep(25) }
-        }
-        let check = compare(pid: tgid, expected: expected)
-        if case .mismatch = check, let b = before, let exe = ProcessView.identity("/proc/\(tgid)/exe"), exe == b {
-            return .execFailed
-        }
-        return check
-    }
-
-    /// Compares the image `pid` is stopped in with the approved exec. A binary runs with the
-    /// approved argv unchanged; a script approved with a `#!` line runs as its interpreter with
-    /// argv `[interpreter, (optional arg), path as passed, argv[1]...]`, and only then.
-    static func compare(pid: Int32, expected: Monitor.ExecTarget) -> Check {
-        guard let exe = ProcessView.identity("/proc/\(pid)/exe") else { return .mismatch("its binary is unreadable") }
-        let cmd = ProcessView.cmdline(pid) ?? []
-        if let id = expected.identity, exe == id, cmd == expected.argv { return .ok }
-        if let interp = expected.shebang, let id = expected.interpreterIdentity, exe == id {
-            let tail = Array(expected.argv.dropFirst())
-            let head = cmd.count == interp.count + 1 + tail.count ? Array(cmd.prefix(interp.count)) : []
-            // execveat(fd, "", AT_EMPTY_PATH) of a script passes /dev/fd/N as its path.
-            let path = cmd.count > interp.count ? cmd[interp.count] : ""
-            let pathOK = expected.pathArg.isEmpty ? path.hasPrefix("/dev/fd/") : path == expected.pathArg
-            if head == interp, pathOK, Array(cmd.suffix(tail.count)) == tail { return .ok }
-        }
-        let running = ProcessView.link("/proc/\(pid)/exe") ?? "?"
-        return .mismatch(
-            "approved \(expected.resolved ?? expected.pathArg) \(expected.argv), running \(running) \(cmd)")
     }
 }
 

@@ -123,6 +123,9 @@ public final class Monitor: NotificationHandler {
     /// root (unshare, setns and chroot are denied inside), so absolute exec paths resolve
     /// beneath this fd.
     var rootFD: Int32 = -1
+    /// The `#!` facts of files exec'd in this run (ExecGate: ScriptKey): reading them reopens
+    /// the file, three more syscalls on every exec.
+    var scripts: [ScriptKey: KnownScript] = [:]
     /// System programs by size, for recognising renamed copies (built on first use).
     let binaries = BinaryIndex()
 
@@ -153,7 +156,21 @@ public final class Monitor: NotificationHandler {
         self.network = NetworkRules(policy.sandbox)
     }
 
+    /// Whether the listener was asked for same-CPU wake-ups (once per run; `cs_notif_sync_wakeup`).
+    var wakeupsSet = false
+
+    /// Every exec is two round trips between the sandbox and cordon (the notification, then the
+    /// exec stop): on 2 vCPUs each wake-up that crosses CPUs costs an inter-processor interrupt.
+    /// Kernels before 6.6 refuse the flag; the wake-ups then stay as they were.
+    func setWakeups(_ listener: Int32) {
+        if wakeupsSet { return }
+        wakeupsSet = true
+        if getenv("CORDON_NOTIF_SYNC_WAKEUP").map({ String(cString: $0) }) == "0" { return }
+        _ = cs_notif_sync_wakeup(listener)
+    }
+
     public func initialExec(listener: Int32, candidates: [String], argv: [String]) -> NotifyOutcome {
+        setWakeups(listener)
         var n = cs_notif()
         let r = cs_notif_recv(listener, &n)
         if r == -ENOENT { return .handled }
@@ -192,8 +209,10 @@ public final class Monitor: NotificationHandler {
     /// Time spent answering notifications, for CORDON_DEBUG_TIMING.
     public internal(set) var handled = 0
     public internal(set) var handlingSeconds = 0.0
-    /// Exec phases (CORDON_DEBUG_TIMING): writers, read+open, gate, event.
-    public internal(set) var phase = [0.0, 0.0, 0.0, 0.0]
+    /// Exec phases (CORDON_DEBUG_TIMING): probe, read+open, gate, everything after the gate
+    /// (the answer, the event, the hold); of the last, the wait from the answer to the new
+    /// image's stop (the kernel's execve and the wake-up), and the check and release there.
+    public internal(set) var phase = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
     public func handle(listener: Int32) -> NotifyOutcome {
         let t0 = Sandbox.monotonicNow()
@@ -201,6 +220,7 @@ public final class Monitor: NotificationHandler {
             handled += 1
             handlingSeconds += Sandbox.monotonicNow() - t0
         }
+        setWakeups(listener)
         var n = cs_notif()
         let r = cs_notif_recv(listener, &n)
         // ENOENT: the target died (or was killed) between the wakeup and the read. Normal.

@@ -123,6 +123,13 @@ enum ProcessView {
         return (Character(UnicodeScalar(UInt8(bitPattern: st))), ppid, Int(threads))
     }
 
+    /// The number of threads in `pid`'s thread group, or nil when it is gone (cs_proc_threads:
+    /// one stat, no file to open or format). This runs for every exec.
+    static func threads(_ pid: Int32) -> Int? {
+        let n = cs_proc_threads(pid)
+        return n > 0 ? Int(n) : nil
+    }
+
     /// The one-letter scheduler state from /proc/PID/stat (after the parenthesised name, which
     /// may itself contain spaces and parentheses).
     static func state(_ pid: Int32, task: Int32? = nil) -> Character? {

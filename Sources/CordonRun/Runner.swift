@@ -433,7 +433,7 @@ public final class Runner {
             end.summary = m.summary.json
             let per = { (x: Double) in m.handled == 0 ? 0 : Int(x / Double(m.handled) * 1e6) }
             PhaseTimer.shared.mark(
-                "monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (probe \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), event \(per(m.phase[3])))"
+                "monitor answered \(m.handled) notifications, \(per(m.handlingSeconds)) us each (probe \(per(m.phase[0])), read \(per(m.phase[1])), gate \(per(m.phase[2])), after \(per(m.phase[3])): answer and event \(per(m.phase[3] - m.phase[4] - m.phase[5])), execve to stop \(per(m.phase[4])), check \(per(m.phase[5])))"
             )
         }
         if let p = proxy { end.summary = p.summary(adding: end.summary) }

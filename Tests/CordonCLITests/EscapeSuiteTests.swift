@@ -317,6 +317,42 @@ struct EscapeSuiteTests {
         #expect(!r.stdout.contains("finished"), "the loop ran to its end unrecorded")
     }
 
+    // An allowed exec's trace event is written while the kernel loads the new image (issue 19):
+    // when that write fails, the image must be killed at its stop, before its first instruction.
+    @Test("an exec whose event cannot be recorded never runs: every program that ran is in the trace")
+    func execEventFailClosed() throws {
+        let ws = try Workspace()
+        // The same argv every time (the gate's decision is cached, so no decision event), and a
+        // directory per run as its mark (mkdir is not a monitored file event): each iteration
+        // writes one event, its exec, so the trace fills up on an exec event.
+        try ws.write(
+            "loop.sh", "i=0; while [ $i -lt 3000 ]; do /usr/bin/mktemp -d -p .; i=$((i+1)); done; echo finished\n")
+        let trace = ws.path + "/t.jsonl"
+        let script = """
+            import resource, signal, os, sys
+            resource.setrlimit(resource.RLIMIT_FSIZE, (65536, resource.RLIM_INFINITY))
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """
+        let r = try Shell.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c", script, Binaries.cordon, "run", "--workspace", ws.path, "--trace", trace, "--", "sh",
+                "./loop.sh",
+            ],
+            cwd: ws.path)
+        #expect(r.status == 125, "\(r.status): \(r.stderr)")
+        #expect(!r.stdout.contains("finished"), "the loop ran to its end unrecorded")
+        let text = try String(contentsOfFile: trace, encoding: .utf8)
+        // Only whole lines were recorded; a torn last line is not evidence.
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast()
+        let recorded = lines.filter { $0.contains("\"type\":\"exec\"") && $0.contains("/mktemp") }.count
+        let ran = try FileManager.default.contentsOfDirectory(atPath: ws.path).filter { $0.hasPrefix("tmp.") }.count
+        #expect(ran > 0, "the loop never started: \(r.stderr)")
+        #expect(ran <= recorded, "\(ran) mktemps ran, \(recorded) exec events recorded")
+    }
+
     // Regression (security issue D.11): with cwd in a workspace subdirectory, the sandbox renamed
     // that directory and planted a fresh .cordon/ with a forged chain; later decisions went into
     // the planted file and `cordon log verify` said ok.

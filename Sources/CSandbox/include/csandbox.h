@@ -280,6 +280,9 @@ int cs_notif_init(void);
 int cs_notif_recv(int listener, struct cs_notif *out);
 /// Answers a notification: continue the syscall (flags = CONTINUE) or fail it with -err.
 int cs_notif_respond(int listener, uint64_t id, int err, int cont);
+// Wake-ups between the listener's owner and notifying tasks stay on one CPU (Linux 6.6+;
+// -EINVAL or -ENOTTY before).
+int cs_notif_sync_wakeup(int listener);
 /// SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while the target still waits in that syscall.
 int cs_notif_id_valid(int listener, uint64_t id);
 // Answers notification `id` with a return value `val`, or with the error `err` (> 0) when set.
@@ -340,6 +343,10 @@ int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 // /proc reads on the monitor's hot path (one per exec), parsed in place on a stack buffer.
 /// State letter, ppid and thread count from /proc/PID/stat. 0 or -errno.
 int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads);
+// Threads in pid's thread group (from /proc/PID/task's link count), or -errno.
+int cs_proc_threads(pid_t pid);
+// 1 when pid is the caller's child (and not yet traced by it), else 0.
+int cs_is_child(pid_t pid);
 /// Attaches to the task about to exec (PTRACE_SEIZE with TRACEEXEC and EXITKILL, then
 /// PTRACE_INTERRUPT) so the exec's outcome can be checked before the new image runs. 0 or -errno.
 int cs_exec_watch_begin(pid_t tid);
