@@ -4,7 +4,7 @@
 #include "csandbox.h"
 
 #include <errno.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -216,13 +216,62 @@ int cs_mount_idmap(int tree_fd, int userns_fd) {
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
+// Everything under the directory open at dfd (which this takes over and closes), walked by
+// descriptor, never by path. A private HOME is owned by the sandbox's uid, and cordon removes it
+// as root: a path walk (nftw) re-resolves "home/sub/file" at each unlink, so a process of that
+// uid that swapped "sub" for a symbolic link to /etc between the walk's look and its unlink
+// would have had root delete /etc's files. Here each directory is opened relative to its
+// parent's descriptor with O_NOFOLLOW, and entries are unlinked relative to the descriptor of
+// the directory they were read from: a link is only ever unlinked itself, never followed.
+// Deeper than 256 levels is left in place (each level holds a descriptor).
+static int remove_contents(int dfd, int depth) {
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        int e = errno;
+        close(dfd);
+        return -e;
+    }
+    int rc = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        const char *name = ent->d_name;
+        if (!strcmp(name, ".") || !strcmp(name, "..")) continue;
+        if (unlinkat(dirfd(d), name, 0) == 0 || errno == ENOENT) continue;
+        // Linux answers unlink of a directory with EISDIR (POSIX allows EPERM).
+        if (errno != EISDIR && errno != EPERM) {
+            if (!rc) rc = -errno;
+            continue;
+        }
+        if (depth >= 256) {
+            if (!rc) rc = -ELOOP;
+            continue;
+        }
+        int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+            if (!rc) rc = -errno;
+            continue;
+        }
+        int r = remove_contents(sub, depth + 1);
+        if (r < 0 && !rc) rc = r;
+        if (unlinkat(dirfd(d), name, AT_REMOVEDIR) < 0 && errno != ENOENT && !rc) rc = -errno;
+    }
+    closedir(d);
+    return rc;
 }
 
 int cs_remove_tree(const char *path) {
-    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
+    // The top, opened without following a link: a link there is removed as a link.
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return 0;
+        if (errno == ENOTDIR || errno == ELOOP) return unlink(path) < 0 ? -errno : 0;
+        return -errno;
+    }
+    int r = remove_contents(fd, 0);
+    // By path, but rmdir never follows a final link, and /tmp's sticky bit keeps others from
+    // swapping this entry.
+    if (rmdir(path) < 0 && errno != ENOENT && r == 0) r = -errno;
+    return r;
 }
 
 // ---- seccomp user notification ----------------------------------------------------------

@@ -105,13 +105,21 @@ public enum FileIO {
         defer { closedir(d) }
         var names: [String] = []
         while let e = readdir(d) {
-            let name = withUnsafePointer(to: e.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = direntName(e)
             if name != "." && name != ".." { names.append(name) }
         }
         return names
     }
+
+    /// The name of a readdir entry, read where it lies up to its NUL. Never `e.pointee`: an
+    /// entry is only d_reclen bytes long, and copying all of struct dirent reads past the last
+    /// entry of readdir's buffer, which can be the end of a mapping (a SIGSEGV in memcpy, seen
+    /// when /tmp was listed on a second thread).
+    public static func direntName(_ e: UnsafeMutablePointer<dirent>) -> String {
+        String(cString: UnsafeRawPointer(e).advanced(by: direntNameOffset).assumingMemoryBound(to: CChar.self))
+    }
+
+    static let direntNameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
 
     /// The current working directory, or "." when it cannot be read (deleted cwd).
     public static func cwd() -> String {

@@ -4,6 +4,7 @@
 // with the programs of the same size in them; a byte-identical copy is judged as the original
 // too (the strictest decision stands). Nothing is paid by execs of the system programs
 // themselves, and a file whose size matches no system program costs one dictionary lookup.
+import CordonBase
 import Glibc
 
 final class BinaryIndex {
@@ -66,9 +67,7 @@ final class BinaryIndex {
             guard let d = opendir(dir) else { continue }
             defer { closedir(d) }
             while let e = readdir(d) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
+                let name = FileIO.direntName(e)
                 if name == "." || name == ".." { continue }
                 var st = stat()
                 // Symlinks followed: /bin -> /usr/bin and alternatives name the same files.

@@ -1,7 +1,8 @@
+import CSandbox
 // Reading a sandboxed process: its memory (process_vm_readv) and /proc. Everything read from
 // memory is racy by nature (seccomp_unotify(2), "Caveats"): the caller checks ID_VALID after
 // each read, and exec decisions close the race separately (ExecRace).
-import CSandbox
+import CordonBase
 import Glibc
 
 enum ProcessView {
@@ -144,9 +145,7 @@ enum ProcessView {
         defer { closedir(d) }
         var out: [Int32] = []
         while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = FileIO.direntName(e)
             if let t = Int32(name) { out.append(t) }
         }
         return out

@@ -93,6 +93,8 @@ public final class Runner {
                     }
                     let decided = try runner.decide()
                     head.decision = decided
+                    // What killed cordons left in /tmp, while this thread has time to spare.
+                    if !runner.request.unsandboxed { PrivateHome.sweepStale() }
                     // Allowed outright: the monitor and anomaly watch are made here too. (A run
                     // that needs approval gets them after the approval, as before.)
                     if decided.0.decision == .allow, !runner.request.unsandboxed,

@@ -2,6 +2,7 @@
 // hierarchy has the controllers, else v1, nested under cordon's own cgroup in each hierarchy.
 // rlimits alone cannot bound a tree's total memory (RLIMIT_AS is per process) or its process
 // count precisely (RLIMIT_NPROC counts per user).
+import CordonBase
 import Glibc
 
 /// The cgroup counters that tell a limit was hit.
@@ -176,11 +177,7 @@ struct CgroupSet {
     /// it no chance): `cordon-<pid>-<n>` whose <pid> no longer exists. Their tasks died with
     /// that cordon's pid namespace, so they are empty and rmdir succeeds.
     static func sweepStale(in parent: String) {
-        guard let d = opendir(parent) else { return }
-        defer { closedir(d) }
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix("cordon-") else { continue }
+        for name in FileIO.list(parent) where name.hasPrefix("cordon-") {
             let parts = name.split(separator: "-")
             guard parts.count == 3, let owner = Int32(parts[1]), owner != getpid() else { continue }
             if kill(owner, 0) != 0 && errno == ESRCH { _ = rmdir(parent + "/" + name) }

@@ -1,7 +1,8 @@
+import CSandbox
 // Policy + request -> SpawnPlan: the mount list, Landlock rules, limits, environment and the
 // executable candidates. Pure computation over the host's filesystem metadata (lstat,
 // readlink); nothing is mounted or spawned here.
-import CSandbox
+import CordonBase
 import CordonPolicy
 import Glibc
 
@@ -208,7 +209,7 @@ public enum PlanBuilder {
         guard let d = opendir(r) else { throw SandboxError(.plan, "opendir \(r)", errno: .current) }
         var names: [String] = []
         while let e = readdir(d) {
-            let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let n = FileIO.direntName(e)
             if [".", "..", "proc", "dev", "tmp", "sys", "run"].contains(n) { continue }
             names.append(n)
         }

@@ -31,9 +31,10 @@ public struct PrivateHome: Sendable {
         if let e = existing {
             home = PrivateHome(path: e)
         } else {
-            var template = Array("/tmp/cordon-home-XXXXXX".utf8CString)
+            // Named after this cordon, so a later one can remove what a killed one left (sweepStale).
+            var template = Array("/tmp/cordon-home-\(getpid())-XXXXXX".utf8CString)
             guard let p = mkdtemp(&template) else {
-                throw SandboxError(.setup("mkdtemp /tmp/cordon-home-XXXXXX"), errno: .current)
+                throw SandboxError(.setup("mkdtemp /tmp/cordon-home-\(getpid())-XXXXXX"), errno: .current)
             }
             home = PrivateHome(path: String(cString: p))
         }
@@ -129,6 +130,23 @@ public struct PrivateHome: Sendable {
     }
 
     func remove() { _ = cs_remove_tree(path) }
+
+    /// Removes the HOMEs of cordons that died without cleaning up (SIGKILL gives no chance):
+    /// `/tmp/cordon-home-<pid>-XXXXXX` whose <pid> no longer exists. A live cordon's (a warm
+    /// runner's waiting one too) is kept, and so is a dead one's whose pid was reused, until
+    /// that process is gone. The removal walks by descriptor and never follows a link
+    /// (cs_remove_tree), so a directory planted under such a name costs its owner only itself.
+    public static func sweepStale() {
+        var stale: [String] = []
+        for name in FileIO.list("/tmp") where name.hasPrefix("cordon-home-") {
+            let parts = name.dropFirst("cordon-home-".count).split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[1].count == 6, parts[0].allSatisfy(\.isASCII), let owner = Int32(parts[0]),
+                owner > 0, owner != getpid()
+            else { continue }
+            if kill(owner, 0) != 0 && errno == ESRCH { stale.append("/tmp/" + name) }
+        }
+        for dir in stale { _ = cs_remove_tree(dir) }
+    }
 }
 
 /// How a config file gives away that it holds a secret. Lower-cased substring matches: a

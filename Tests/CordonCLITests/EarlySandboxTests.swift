@@ -53,4 +53,25 @@ struct EarlySandboxTests {
             #expect(!left.contains { $0.hasPrefix("cordon-\(made.pid)-") }, "\(controller): \(left)")
         }
     }
+
+    @Test("a HOME left by a killed cordon is removed by the next run; a live cordon's stays")
+    func staleHomesSwept() throws {
+        // A pid that existed and is gone: a finished child of this test.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = "/tmp/cordon-home-\(child.processIdentifier)-t\(UUID().uuidString.prefix(5))"
+        let live = "/tmp/cordon-home-\(getpid())-t\(UUID().uuidString.prefix(5))"
+        for dir in [dead, live] {
+            try FileManager.default.createDirectory(atPath: dir + "/.config", withIntermediateDirectories: true)
+            try "x".write(toFile: dir + "/.config/f", atomically: false, encoding: .utf8)
+        }
+        defer { try? FileManager.default.removeItem(atPath: live) }
+        let ws = try Workspace()
+        let r = try ws.run(["true"], env: ["CORDON_WARM": "0"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dead), "a dead cordon's HOME was left: \(dead)")
+        #expect(FileManager.default.fileExists(atPath: live + "/.config/f"), "a live cordon's HOME was removed")
+    }
 }

@@ -113,9 +113,7 @@ enum TestCommand: Subcommand {
         defer { closedir(d) }
         var out: [String] = []
         while let e = readdir(d) {
-            let name = withUnsafePointer(to: e.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = FileIO.direntName(e)
             if suffixes.contains(where: { name.hasSuffix($0) }) { out.append(dir + "/" + name) }
         }
         return out.sorted()

@@ -69,7 +69,7 @@ public enum ProjectScanner {
         defer { closedir(d) }
         var names: [String] = []
         while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = FileIO.direntName(e)
             if name != "." && name != ".." { names.append(name) }
         }
         for name in names.sorted() {
