@@ -94,7 +94,10 @@ public final class Runner {
                     let decided = try runner.decide()
                     head.decision = decided
                     // What killed cordons left in /tmp, while this thread has time to spare.
-                    if !runner.request.unsandboxed { PrivateHome.sweepStale() }
+                    if !runner.request.unsandboxed {
+                        let every = runner.request.hostEnvironment["CORDON_HOME_SWEEP_INTERVAL"].flatMap { Int($0) }
+                        PrivateHome.sweepStale(interval: every ?? 60)
+                    }
                     // Allowed outright: the monitor and anomaly watch are made here too. (A run
                     // that needs approval gets them after the approval, as before.)
                     if decided.0.decision == .allow, !runner.request.unsandboxed,

@@ -136,7 +136,22 @@ public struct PrivateHome: Sendable {
     /// runner's waiting one too) is kept, and so is a dead one's whose pid was reused, until
     /// that process is gone. The removal walks by descriptor and never follows a link
     /// (cs_remove_tree), so a directory planted under such a name costs its owner only itself.
-    public static func sweepStale() {
+    ///
+    /// Listing /tmp is not free where it holds thousands of entries, so a user's cordons sweep
+    /// at most once per `interval` seconds (the mtime of /tmp/.cordon-home-swept-<uid>).
+    public static func sweepStale(interval: Int = 60) {
+        let marker = "/tmp/.cordon-home-swept-\(geteuid())"
+        var st = stat()
+        if lstat(marker, &st) == 0 {
+            // A marker that is not our own regular file (planted) only stops the sweeping.
+            guard st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid() else { return }
+            if time(nil) - st.st_mtim.tv_sec < interval { return }
+            guard utimensat(AT_FDCWD, marker, nil, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+        } else {
+            let fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return }
+            close(fd)
+        }
         var stale: [String] = []
         for name in FileIO.list("/tmp") where name.hasPrefix("cordon-home-") {
             let parts = name.dropFirst("cordon-home-".count).split(separator: "-", omittingEmptySubsequences: false)

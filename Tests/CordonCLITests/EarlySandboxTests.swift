@@ -69,7 +69,8 @@ struct EarlySandboxTests {
         }
         defer { try? FileManager.default.removeItem(atPath: live) }
         let ws = try Workspace()
-        let r = try ws.run(["true"], env: ["CORDON_WARM": "0"])
+        // Swept now, not at most once a minute as by default.
+        let r = try ws.run(["true"], env: ["CORDON_WARM": "0", "CORDON_HOME_SWEEP_INTERVAL": "0"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dead), "a dead cordon's HOME was left: \(dead)")
         #expect(FileManager.default.fileExists(atPath: live + "/.config/f"), "a live cordon's HOME was removed")
