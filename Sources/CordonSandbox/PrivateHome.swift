@@ -32,7 +32,7 @@ public struct PrivateHome: Sendable {
             home = PrivateHome(path: e)
         } else {
             // Named after this cordon, so a later one can remove what a killed one left (sweepStale).
-            var template = Array("/tmp/cordon-home-\(getpid())-XXXXXX".utf8CString)
+            var template = Array("/tmp/cordon-home-\(getpid())-\(pidNamespace)-XXXXXX".utf8CString)
             guard let p = mkdtemp(&template) else {
                 throw SandboxError(.setup("mkdtemp /tmp/cordon-home-\(getpid())-XXXXXX"), errno: .current)
             }
@@ -131,8 +131,17 @@ public struct PrivateHome: Sendable {
 
     func remove() { _ = cs_remove_tree(path) }
 
+    /// This process's pid namespace, by its inode ("unknown" without /proc: then nothing is
+    /// swept, since a pid could not be told from another namespace's).
+    public static let pidNamespace: String = {
+        var st = stat()
+        return stat("/proc/self/ns/pid", &st) == 0 ? String(st.st_ino) : "unknown"
+    }()
+
     /// Removes the HOMEs of cordons that died without cleaning up (SIGKILL gives no chance):
-    /// `/tmp/cordon-home-<pid>-XXXXXX` whose <pid> no longer exists. A live cordon's (a warm
+    /// `/tmp/cordon-home-<pid>-<pid namespace>-XXXXXX` whose <pid> no longer exists in this
+    /// pid namespace. One made in another pid namespace (a container sharing /tmp) is never
+    /// touched: its pid means nothing here. A live cordon's (a warm
     /// runner's waiting one too) is kept, and so is a dead one's whose pid was reused, until
     /// that process is gone. The removal walks by descriptor and never follows a link
     /// (cs_remove_tree), so a directory planted under such a name costs its owner only itself.
@@ -140,6 +149,7 @@ public struct PrivateHome: Sendable {
     /// Listing /tmp is not free where it holds thousands of entries, so a user's cordons sweep
     /// at most once per `interval` seconds (the mtime of /tmp/.cordon-home-swept-<uid>).
     public static func sweepStale(interval: Int = 60) {
+        guard pidNamespace != "unknown" else { return }
         let marker = "/tmp/.cordon-home-swept-\(geteuid())"
         var st = stat()
         if lstat(marker, &st) == 0 {
@@ -155,8 +165,8 @@ public struct PrivateHome: Sendable {
         var stale: [String] = []
         for name in FileIO.list("/tmp") where name.hasPrefix("cordon-home-") {
             let parts = name.dropFirst("cordon-home-".count).split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[1].count == 6, parts[0].allSatisfy(\.isASCII), let owner = Int32(parts[0]),
-                owner > 0, owner != getpid()
+            guard parts.count == 3, parts[2].count == 6, parts[1] == Substring(pidNamespace),
+                parts[0].allSatisfy(\.isASCII), let owner = Int32(parts[0]), owner > 0, owner != getpid()
             else { continue }
             if kill(owner, 0) != 0 && errno == ESRCH { stale.append("/tmp/" + name) }
         }

@@ -61,18 +61,24 @@ struct EarlySandboxTests {
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
         child.waitUntilExit()
-        let dead = "/tmp/cordon-home-\(child.processIdentifier)-t\(UUID().uuidString.prefix(5))"
-        let live = "/tmp/cordon-home-\(getpid())-t\(UUID().uuidString.prefix(5))"
-        for dir in [dead, live] {
+        var st = stat()
+        #expect(stat("/proc/self/ns/pid", &st) == 0)
+        let ns = String(st.st_ino)
+        let dead = "/tmp/cordon-home-\(child.processIdentifier)-\(ns)-t\(UUID().uuidString.prefix(5))"
+        let live = "/tmp/cordon-home-\(getpid())-\(ns)-t\(UUID().uuidString.prefix(5))"
+        // A dead pid of another pid namespace means nothing here: kept.
+        let foreign = "/tmp/cordon-home-\(child.processIdentifier)-1-t\(UUID().uuidString.prefix(5))"
+        for dir in [dead, live, foreign] {
             try FileManager.default.createDirectory(atPath: dir + "/.config", withIntermediateDirectories: true)
             try "x".write(toFile: dir + "/.config/f", atomically: false, encoding: .utf8)
         }
-        defer { try? FileManager.default.removeItem(atPath: live) }
+        defer { for dir in [live, foreign] { try? FileManager.default.removeItem(atPath: dir) } }
         let ws = try Workspace()
         // Swept now, not at most once a minute as by default.
         let r = try ws.run(["true"], env: ["CORDON_WARM": "0", "CORDON_HOME_SWEEP_INTERVAL": "0"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dead), "a dead cordon's HOME was left: \(dead)")
         #expect(FileManager.default.fileExists(atPath: live + "/.config/f"), "a live cordon's HOME was removed")
+        #expect(FileManager.default.fileExists(atPath: foreign + "/.config/f"), "another pid namespace's was removed")
     }
 }
