@@ -635,7 +635,7 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     // to each group's `tasks` file (a single thread): for that write the kernel skips the
     // global cgroup_threadgroup_rwsem (cgroup_procs_write_start: `pid || threadgroup`), whose
     // write lock waits for an RCU grace period, which is what made the parent's write of our
-    // pid into cgroup.procs cost 5-15 ms as root. Moving only the calling thread is moving the
+    // pid into cgroup.procs cost 5-19 ms as root. Moving only the calling thread is moving the
     // whole process here: a clone without CLONE_THREAD has exactly one thread. The write is
     // allowed by the credentials the file was opened with (cgroup v1 checks of->file->f_cred,
     // root's), not ours. A failure ends the setup: no run outside its limits.

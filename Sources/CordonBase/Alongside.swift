@@ -12,10 +12,11 @@ public enum Alongside {
     /// one after the other. Memory written by `background` is visible here after the join.
     public static func run(_ background: @escaping @Sendable () -> Void, while here: () -> Void) {
         #if canImport(Glibc)
-            let context = Unmanaged.passRetained(AlongsideJob(background)).toOpaque()
+            // The same boxed body and thread entry as ParallelMap's workers.
+            let context = Unmanaged.passRetained(MapSlice(run: background)).toOpaque()
             var thread = pthread_t()
-            guard pthread_create(&thread, nil, alongsideEntry, context) == 0 else {
-                Unmanaged<AlongsideJob>.fromOpaque(context).takeRetainedValue().body()
+            guard pthread_create(&thread, nil, mapWorker, context) == 0 else {
+                Unmanaged<MapSlice>.fromOpaque(context).takeRetainedValue().run()
                 here()
                 return
             }
@@ -27,16 +28,3 @@ public enum Alongside {
         #endif
     }
 }
-
-final class AlongsideJob: Sendable {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-}
-
-#if canImport(Glibc)
-    private func alongsideEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-        guard let context else { return nil }
-        Unmanaged<AlongsideJob>.fromOpaque(context).takeRetainedValue().body()
-        return nil
-    }
-#endif

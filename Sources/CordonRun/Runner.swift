@@ -64,28 +64,20 @@ public final class Runner {
     /// Runs the request to the end. Returns the exit code (the command's own, 128+N, 124, 75,
     /// 77, 125 when the monitor failed, 126/127); throws when cordon could not record evidence
     /// or set up the sandbox, after recording what it could.
-    public static func run(
-        _ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting = SilentAnomalyAlerting()
-    ) throws(RunFailure) -> RunResult {
-        let runner = try Runner(request, observer: observer, alerting: alerting)
-        return try runner.run()
-    }
-
-    /// As `run`, with `alongside` done on this thread while another opens the evidence and asks
-    /// the gate (`cordon run` prepares the sandbox meanwhile: EarlySandbox). Everything after
-    /// the decision (approvals, which may wait on a terminal, the monitor, the run) happens here,
+    ///
+    /// `alongside` is done on this thread while another opens the evidence and asks the gate
+    /// (`cordon run` prepares the sandbox meanwhile: EarlySandbox). Everything after the
+    /// decision (approvals, which may wait on a terminal, the monitor, the run) happens here,
     /// after both are done.
     public static func run(
         _ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting = SilentAnomalyAlerting(),
-        alongside: () -> Void
+        alongside: () -> Void = {}
     ) throws(RunFailure) -> RunResult {
-        let head = RunHead()
-        let (req, obs) = (UncheckedBox(request), UncheckedBox(observer))
-        let alert = UncheckedBox(alerting)
+        let head = RunHead(request: request, observer: observer, alerting: alerting)
         Alongside.run(
             {
                 do throws(RunFailure) {
-                    let runner = try Runner(req.value, observer: obs.value, alerting: alert.value)
+                    let runner = try Runner(head.request, observer: head.observer, alerting: head.alerting)
                     head.runner = runner
                     if let refused = try runner.scanOnStart() {
                         head.outcome = .success(refused)
@@ -147,11 +139,6 @@ public final class Runner {
             request: request, recorder: recorder, observer: observer, project: start.project, alerts: alerts)
         PhaseTimer.shared.mark("evidence opened")
         began = Sandbox.monotonicNow()
-    }
-
-    func run() throws(RunFailure) -> RunResult {
-        if let refused = try scanOnStart() { return refused }
-        return try afterDecision(try decide())
     }
 
     func afterDecision(_ decision: (Decision, Action)) throws(RunFailure) -> RunResult {
@@ -520,16 +507,19 @@ public final class Runner {
     }
 }
 
-/// What the evidence-and-gate thread hands back (Runner.run(_:observer:alerting:alongside:)):
-/// written there, read only after the join.
+/// What the evidence-and-gate thread takes (used only there until the join) and hands back
+/// (written there, read only after the join): Runner.run.
 final class RunHead: @unchecked Sendable {
+    let request: RunRequest
+    let observer: RunObserver
+    let alerting: AnomalyAlerting
     var runner: Runner?
     var decision: (Decision, Action)?
     var outcome: Result<RunResult, RunFailure>?
-}
 
-/// A value moved to the evidence-and-gate thread and used only there until the join.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+    init(request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting) {
+        self.request = request
+        self.observer = observer
+        self.alerting = alerting
+    }
 }

@@ -139,6 +139,19 @@ struct CgroupSet {
         return set
     }
 
+    /// The run's groups with their limits (as root, with namespaces), made before the clone:
+    /// the child joins them first thing (v1), so no process of the sandbox ever runs outside
+    /// them. Their `tasks` descriptors move to `attachments`, closed with it after the clone.
+    static func forRun(_ plan: SpawnPlan, _ attachments: inout Sandbox.Attachments) throws(SandboxError)
+        -> CgroupSet?
+    {
+        guard plan.hostIsRoot, plan.layers.cgroups, plan.layers.namespaces else { return nil }
+        var set = try create(memory: plan.memoryLimit, pids: plan.processLimit)
+        attachments.cgroupFDs = set?.joinFDs ?? []
+        set?.joinFDs = []
+        return set
+    }
+
     /// The v2 move, by the parent, once the child exists (v1 groups were joined by the child).
     func attach(pid: Int32) throws(SandboxError) {
         for f in procsFiles { try Sandbox.writeFile(f, "\(pid)") }

@@ -103,7 +103,7 @@ public final class PreparedSandbox {
         var notices: [String] = []
         var attachments = try Sandbox.prepareAttachments(&plan, notice: { notices.append($0) })
         defer { attachments.close() }
-        let cgroup = try Sandbox.makeCgroups(plan, &attachments)
+        let cgroup = try CgroupSet.forRun(plan, &attachments)
         let ch: Sandbox.Channels
         do throws(SandboxError) {
             ch = try Sandbox.Channels(monitor: monitored)

@@ -166,7 +166,7 @@ public struct PrivateHome: Sendable {
         for name in FileIO.list("/tmp") where name.hasPrefix("cordon-home-") {
             let parts = name.dropFirst("cordon-home-".count).split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[2].count == 6, parts[1] == Substring(pidNamespace),
-                parts[0].allSatisfy(\.isASCII), let owner = Int32(parts[0]), owner > 0, owner != getpid()
+                let owner = Int32(parts[0]), owner > 0, owner != getpid()
             else { continue }
             if kill(owner, 0) != 0 && errno == ESRCH { stale.append("/tmp/" + name) }
         }

@@ -193,7 +193,7 @@ public enum Sandbox {
         var attachments = attachments
         let cgroup: CgroupSet?
         do throws(SandboxError) {
-            cgroup = try makeCgroups(plan, &attachments)
+            cgroup = try CgroupSet.forRun(plan, &attachments)
         } catch {
             for fd in ch.parentEnds where fd >= 0 { close(fd) }
             throw error
@@ -550,17 +550,6 @@ public enum Sandbox {
         /// The run's cgroup v1 `tasks` files, for the child to join by itself (CgroupSet.create).
         var cgroupFDs: [Int32] = []
         func close() { for fd in Array(fds.values) + cgroupFDs { Glibc.close(fd) } }
-    }
-
-    /// The run's groups with their limits (as root, with namespaces), made before the clone:
-    /// the child joins them first thing (v1), so no process of the sandbox ever runs outside
-    /// them. Their `tasks` descriptors move to `attachments`, closed with it after the clone.
-    static func makeCgroups(_ plan: SpawnPlan, _ attachments: inout Attachments) throws(SandboxError) -> CgroupSet? {
-        guard plan.hostIsRoot, plan.layers.cgroups, plan.layers.namespaces else { return nil }
-        var set = try CgroupSet.create(memory: plan.memoryLimit, pids: plan.processLimit)
-        attachments.cgroupFDs = set?.joinFDs ?? []
-        set?.joinFDs = []
-        return set
     }
 
     /// As root, each writable place (the workspace first) is cloned here, on the host, and

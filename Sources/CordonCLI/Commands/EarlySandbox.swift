@@ -20,8 +20,8 @@ enum EarlySandbox {
     /// What the main thread does while the other opens the evidence and asks the gate: prepare
     /// the run's sandbox, or in a warm runner, plan the run for the sandbox it already holds.
     static func alongside(_ request: RunRequest, _ ctx: Context) {
+        guard suits(request) else { return }
         if WarmRunner.isRunner {
-            guard !request.unsandboxed, !request.pty, request.policy.sandbox.network != .domains else { return }
             Isolation.planAhead(
                 Runner.sandboxRequest(request, bridge: nil), probe: request.probe,
                 monitored: request.policy.monitor.enabled)
@@ -32,11 +32,8 @@ enum EarlySandbox {
     }
 
     static func prepare(_ request: RunRequest, _ ctx: Context) {
-        // A warm runner holds its own prepared sandbox; a pty is made per run and a domains
-        // proxy's bridge belongs to the run's proxy (PreparedSandbox.suits).
-        guard !WarmRunner.isRunner, !request.unsandboxed, !request.pty, request.policy.sandbox.network != .domains,
-            ctx.environment["CORDON_EARLY_SANDBOX"] != "0"
-        else { return }
+        // A warm runner holds its own prepared sandbox.
+        guard !WarmRunner.isRunner, suits(request), ctx.environment["CORDON_EARLY_SANDBOX"] != "0" else { return }
         // The evidence directory first, as the run makes it: a workspace's `.cordon/` is hidden
         // inside the sandbox only when it exists, and the prepared mounts must be the run's.
         // (Failing here, the run's own attempt reports it.)
@@ -47,6 +44,12 @@ enum EarlySandbox {
             monitored: request.policy.monitor.enabled, forThisRun: true, notice: { _ in })
         PhaseTimer.shared.mark(
             "sandbox prepared early (cordon \(getpid()), HOME \(PreparedSandbox.standing?.home ?? "none"))")
+    }
+
+    /// Runs a prepared sandbox can take: a pty is made per run, and a domains proxy's bridge
+    /// belongs to the run's proxy (PreparedSandbox.suits).
+    static func suits(_ request: RunRequest) -> Bool {
+        !request.unsandboxed && !request.pty && request.policy.sandbox.network != .domains
     }
 
     /// After the run: an unused sandbox (a refused command, a run that needed another shape)
