@@ -78,4 +78,31 @@ struct ConcurrencyTests {
         #expect(report.lines == 2000)
         #expect(report.notes.isEmpty, "nothing rotated away with keep 100")
     }
+
+    /// Two makers of one `.cordon/` (a run's early sandbox and its gate thread; two runs in a
+    /// fresh workspace): the loser finds the directories there, made by root and not yet given
+    /// away, and creates the trace in them. Here the winner is frozen between its mkdirs and its
+    /// chowns; the loser's create() must settle the owner itself, or the files it makes next stay
+    /// root's in the user's project (a CI failure: a trace owned by root in `.cordon/traces`).
+    @Test(
+        "as root, a .cordon/ and traces/ still root's from a racing maker take the workspace owner's before files go in",
+        .enabled(if: geteuid() == 0, "chown needs root"))
+    func racingMakerLeavesRootsDirectories() throws {
+        let ws = makeTempDir()
+        defer { removeTree(ws) }
+        #expect(chown(ws, 4242, 4343) == 0)
+        // The winner's mkdirs, without its chowns yet.
+        #expect(mkdir(ws + "/.cordon", 0o700) == 0)
+        #expect(mkdir(ws + "/.cordon/traces", 0o700) == 0)
+        let dir = LogDirectory(path: ws + "/.cordon")
+        try dir.create()
+        let recorder = try RunRecorder(directory: dir)
+        var st = stat()
+        for path in [dir.path, dir.traces, recorder.tracePath, dir.lockFile] {
+            #expect(lstat(path, &st) == 0 && st.st_uid == 4242 && st.st_gid == 4343, "\(path): uid \(st.st_uid)")
+        }
+        // A directory cordon did not make is never taken: the workspace's parent stays root's.
+        let parent = String(ws[..<ws.lastIndex(of: "/")!])
+        #expect(lstat(parent, &st) == 0 && st.st_uid == 0)
+    }
 }

@@ -65,6 +65,28 @@ public struct LogDirectory: Sendable, Equatable {
     public func create() throws(AuditError) {
         if try Self.makeDirectories(path) { Self.writeGitignore(in: path) }
         try Self.makeDirectories(traces)
+        // Two makers at once (a run's early sandbox and its gate thread, or two runs in a fresh
+        // workspace): the one that finds a directory already there can go on to create its files
+        // between the other's mkdir and chown, while the directory is still root's, and its
+        // files then stay root's (seen: a trace owned by root in a user's `.cordon/traces`). So
+        // both of cordon's own directories get their owner settled here, whoever made them.
+        Self.settleOwner(path, in: Self.parent(of: path))
+        Self.settleOwner(traces, in: path)
+    }
+
+    /// As root, a directory of cordon's still owned by root takes its parent's owner
+    /// (FileIO.adoptOwner). Only `.cordon` and its `traces/`: a parent directory cordon did not
+    /// make is never chowned.
+    static func settleOwner(_ dir: String, in parent: String) {
+        guard geteuid() == 0 else { return }
+        var st = stat()
+        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == 0 else { return }
+        FileIO.adoptOwner(of: dir, directory: parent)
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     static func writeGitignore(in dir: String) {
