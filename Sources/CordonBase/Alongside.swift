@@ -1,7 +1,8 @@
 // Two pieces of work at once: one on a new thread, one on the calling thread, then a join.
 // `cordon run` opens its evidence and asks the gate on the new thread while the calling (main)
 // thread prepares the sandbox, which must be cloned by the thread that supervises it: the
-// child's parent-death signal follows the thread that created it.
+// child's parent-death signal follows the thread that created it. After the command, the run's
+// HOME and cgroups are removed on a started thread while the last evidence is written.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,20 +12,41 @@ public enum Alongside {
     /// Without a thread (pthread_create failed), `background` runs here first: the same result,
     /// one after the other. Memory written by `background` is visible here after the join.
     public static func run(_ background: @escaping @Sendable () -> Void, while here: () -> Void) {
+        let started = start(background)
+        here()
+        started.join()
+    }
+
+    /// Starts `body` on a new thread; `join()` waits for it. Without a thread (pthread_create
+    /// failed) `body` has already run, here, when this returns.
+    public static func start(_ body: @escaping @Sendable () -> Void) -> Started {
         #if canImport(Glibc)
             // The same boxed body and thread entry as ParallelMap's workers.
-            let context = Unmanaged.passRetained(MapSlice(run: background)).toOpaque()
+            let context = Unmanaged.passRetained(MapSlice(run: body)).toOpaque()
             var thread = pthread_t()
             guard pthread_create(&thread, nil, mapWorker, context) == 0 else {
                 Unmanaged<MapSlice>.fromOpaque(context).takeRetainedValue().run()
-                here()
-                return
+                return Started(thread: nil)
             }
-            here()
-            pthread_join(thread, nil)
+            return Started(thread: thread)
         #else
-            background()
-            here()
+            body()
+            return Started(thread: nil)
         #endif
+    }
+
+    /// A started thread, to be joined exactly once.
+    public struct Started: @unchecked Sendable {
+        #if canImport(Glibc)
+            let thread: pthread_t?
+        #else
+            let thread: Int?
+        #endif
+
+        public func join() {
+            #if canImport(Glibc)
+                if let thread { pthread_join(thread, nil) }
+            #endif
+        }
     }
 }

@@ -13,7 +13,7 @@ struct CgroupEvents: Sendable, Equatable {
     var pidsMax: Int?
 }
 
-struct CgroupSet {
+struct CgroupSet: Sendable {
     var dirs: [String]
     /// v1: each group's `tasks` file, open for the child to join by itself (see create).
     var joinFDs: [Int32] = []
@@ -197,23 +197,11 @@ struct CgroupSet {
         }
     }
 
+    /// Removed once the command has ended, at once or on a thread of its own (Teardown).
+    static func removeSoon(_ c: CgroupSet) { Teardown.remove { c.remove() } }
+
     /// rmdir succeeds once the group is empty; the pid namespace is gone by the time we get
     /// here, but the kernel may need a moment to finish tearing tasks down.
-    /// Groups whose removal waits until the caller has its answer (a warm runner): rmdir of a
-    /// memory group can take milliseconds while the kernel offlines it, and the run's status
-    /// does not depend on it. nil: remove at once.
-    nonisolated(unsafe) static var deferred: [CgroupSet]? = nil
-
-    static func removeSoon(_ c: CgroupSet) {
-        if deferred != nil { deferred?.append(c) } else { c.remove() }
-    }
-
-    /// Removes the groups `removeSoon` kept back.
-    static func removeDeferred() {
-        for c in deferred ?? [] { c.remove() }
-        deferred = []
-    }
-
     func remove() {
         for d in dirs.reversed() {
             for _ in 0..<50 {

