@@ -45,12 +45,15 @@ struct TokenSetsTests {
                 > model.score((0..<30).map { a[$0 % 3] }))
     }
 
-    @Test("a format-1 model file is refused with a hint to train again")
+    @Test("format-1 and format-2 model files are refused with a hint to train again")
     func oldFormat() {
-        #expect {
-            try TokenModel(fileText: "cordon-token-model 1\norder 8\n", path: "old.model")
-        } throws: { error in
-            "\(error)".contains("train it again") && "\(error)".contains("old.model")
+        for format in [1, 2] {
+            #expect {
+                try TokenModel(fileText: "cordon-token-model \(format)\norder 8\n", path: "old.model")
+            } throws: { error in
+                "\(error)".contains("train it again") && "\(error)".contains("old.model")
+                    && "\(error)".contains("format \(format)")
+            }
         }
     }
 }

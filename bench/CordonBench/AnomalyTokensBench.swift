@@ -5,8 +5,9 @@
 // numbered normal files in path order, attack folders 1-5 of each type) is where choices
 // (order, the views' weights) were made; the *test* part (odd-numbered normals, attack folders
 // 6-10: other runs of each attack) was only scored to report. Prints AUC and detection at 1%,
-// 5% and 10% false alarms for cordon's model (each view alone and the mean that ships) and
-// for stide on the same split, with training time and scoring speed.
+// 5% and 10% false alarms for cordon's model (each view alone and the mean that ships; with
+// the order view's contrast weight that ships and with 0, the plain surprise of sessions 9-10)
+// and for stide on the same split, with training time and scoring speed.
 import CordonAnomaly
 import CordonBase
 
@@ -19,6 +20,7 @@ enum AnomalyTokensBench {
         var data: String?
         var orders = [TokenModel.defaultOrder]
         var weights: [Double] = []
+        var contrasts = [0, TokenModel.defaultContrastWeight]
         var i = 0
         while i < args.count {
             let value = i + 1 < args.count ? args[i + 1] : ""
@@ -26,8 +28,11 @@ enum AnomalyTokensBench {
             case "--data": data = value
             case "--orders": orders = value.split(separator: ",").compactMap { Int($0) }
             case "--weights": weights = value.split(separator: ",").compactMap { Double($0) }
+            case "--contrasts": contrasts = value.split(separator: ",").compactMap { Double($0) }
             default:
-                print("usage: cordon-bench anomaly tokens [--data ADFA-LD-DIR] [--orders 6,8,10] [--weights 0.3,0.7]")
+                print(
+                    "usage: cordon-bench anomaly tokens [--data ADFA-LD-DIR] [--orders 6,8,10] [--weights 0.3,0.7] [--contrasts 0,0.75]"
+                )
                 return 64
             }
             i += 2
@@ -54,39 +59,51 @@ enum AnomalyTokensBench {
         print(
             "ADFA-LD: train \(train.count) normal; tuning part \(tuneNormal.count) normal + \(tuneAttacks.count) attacks; test part \(testNormal.count) normal + \(testAttacks.count) attacks"
         )
-        print("method                               part    AUC    det@1%  det@5%  det@10%  train s  traces/s (1 core)")
+        print(
+            "method                                  part    AUC    det@1%  det@5%  det@10%  train s  traces/s (1 core)"
+        )
         for order in orders {
-            let t0 = now()
-            let model = TokenModel.train(train, order: order)
-            let trainS = now() - t0
-            let t1 = now()
-            let views = (tuneNormal + tuneAttacks + testNormal + testAttacks).map { model.views($0) }
-            let rate = Double(views.count) / (now() - t1)
-            let parts:
-                [(String, ArraySlice<(order: Double, content: Double)>, ArraySlice<(order: Double, content: Double)>)] =
-                    {
-                        var at = 0
-                        func next(_ n: Int) -> ArraySlice<(order: Double, content: Double)> {
-                            defer { at += n }
-                            return views[at..<(at + n)]
-                        }
-                        let tn = next(tuneNormal.count)
-                        let ta = next(tuneAttacks.count)
-                        let sn = next(testNormal.count)
-                        let sa = next(testAttacks.count)
-                        return [("tuning", tn, ta), ("test", sn, sa)]
-                    }()
-            for (name, n, a) in parts {
-                row("n-gram LM order \(order) (order view)", name, n.map(\.order), a.map(\.order), trainS, rate)
-                row("token sets 1-NN (content view)", name, n.map(\.content), a.map(\.content), trainS, rate)
-                for w in weights {
-                    func mix(_ v: (order: Double, content: Double)) -> Double { w * v.order + (1 - w) * v.content }
+            for contrast in contrasts {
+                let t0 = now()
+                let model = TokenModel.train(train, order: order, contrastWeight: contrast)
+                let trainS = now() - t0
+                let t1 = now()
+                let views = (tuneNormal + tuneAttacks + testNormal + testAttacks).map { model.views($0) }
+                let rate = Double(views.count) / (now() - t1)
+                let parts:
+                    [(
+                        String, ArraySlice<(order: Double, content: Double)>,
+                        ArraySlice<(order: Double, content: Double)>
+                    )] =
+                        {
+                            var at = 0
+                            func next(_ n: Int) -> ArraySlice<(order: Double, content: Double)> {
+                                defer { at += n }
+                                return views[at..<(at + n)]
+                            }
+                            let tn = next(tuneNormal.count)
+                            let ta = next(tuneAttacks.count)
+                            let sn = next(testNormal.count)
+                            let sa = next(testAttacks.count)
+                            return [("tuning", tn, ta), ("test", sn, sa)]
+                        }()
+                let c = contrast == 0 ? "" : " - \(format3(contrast)) x order \(model.contrastOrder)"
+                for (name, n, a) in parts {
+                    row("order \(order)\(c) (order view)", name, n.map(\.order), a.map(\.order), trainS, rate)
+                    row("token sets 1-NN (content view)", name, n.map(\.content), a.map(\.content), trainS, rate)
+                    for w in weights {
+                        func mix(_ v: (order: Double, content: Double)) -> Double { w * v.order + (1 - w) * v.content }
+                        row(
+                            "weights order \(format3(w)), content \(format3(1 - w))", name, n.map(mix), a.map(mix),
+                            trainS,
+                            rate)
+                    }
+                    func mean(_ v: (order: Double, content: Double)) -> Double { (v.order + v.content) / 2 }
+                    let isDefault = order == TokenModel.defaultOrder && contrast == TokenModel.defaultContrastWeight
                     row(
-                        "weights order \(format3(w)), content \(format3(1 - w))", name, n.map(mix), a.map(mix), trainS,
+                        "mean of both" + (isDefault ? " (the default)" : c), name, n.map(mean), a.map(mean), trainS,
                         rate)
                 }
-                func mean(_ v: (order: Double, content: Double)) -> Double { (v.order + v.content) / 2 }
-                row("cordon (mean of both, default)", name, n.map(mean), a.map(mean), trainS, rate)
             }
         }
         var stide = Stide(width: 6)
@@ -123,7 +140,7 @@ enum AnomalyTokensBench {
         let auc = Evaluation.auc(normal: n, anomalous: a)
         let d = [0.01, 0.05, 0.10].map { Evaluation.detection(normal: n, anomalous: a, falseAlarms: $0) }
         print(
-            pad(name, 37) + pad(part, 8) + f(auc, 7) + f(d[0], 8) + f(d[1], 8) + f(d[2], 9) + pad(format3(trainS), 9)
+            pad(name, 40) + pad(part, 8) + f(auc, 7) + f(d[0], 8) + f(d[1], 8) + f(d[2], 9) + pad(format3(trainS), 9)
                 + String(Int(rate)))
     }
 

@@ -78,8 +78,16 @@ public struct NGramModel: Sendable, Equatable {
     /// P(tokens[i] | the tokens before it), Witten-Bell interpolated from the uniform
     /// distribution over the vocabulary plus one unseen token.
     public func probability(of tokens: [Int32], at i: Int) -> Double {
+        probabilities(of: tokens, at: i, lowOrder: order).full
+    }
+
+    /// P(tokens[i] | ...) from the whole model and from its first `lowOrder` orders only (the
+    /// probability an order-`lowOrder` model trained on the same sequences gives: shorter
+    /// contexts are counted the same way in both), in one walk of the trie.
+    func probabilities(of tokens: [Int32], at i: Int, lowOrder: Int) -> (full: Double, low: Double) {
         let next = tokens[i]
         var p = 1.0 / Double(vocabulary + 1)
+        var low = p
         var node: Int32 = 0
         var back = 0
         while true {
@@ -89,6 +97,8 @@ public struct NGramModel: Sendable, Equatable {
             let seenCount = Double(follows[Self.key(node, next)] ?? 0)
             let lambda = c / (c + t)
             p = lambda * seenCount / c + (1 - lambda) * p
+            // `back` tokens of context so far: an order-(back + 1) model's probability.
+            if back < lowOrder { low = p }
             back += 1
             if back >= order { break }
             let prev = i - back >= 0 ? tokens[i - back] : Self.start
@@ -102,11 +112,28 @@ public struct NGramModel: Sendable, Equatable {
                     let s2 = Double(follows[Self.key(node, next)] ?? 0)
                     let l2 = c2 / (c2 + t2)
                     p = l2 * s2 / c2 + (1 - l2) * p
+                    if back < lowOrder { low = p }
                 }
                 break
             }
         }
-        return p
+        return (p, low)
+    }
+
+    /// The mean surprise of `tokens` under the whole model and under its first `lowOrder`
+    /// orders alone (0 and 0 for an empty sequence). Their difference is how much worse the
+    /// long contexts predict the sequence than the short ones do.
+    public func surprises(_ tokens: [Int32], lowOrder: Int) -> (full: Double, low: Double) {
+        guard !tokens.isEmpty else { return (0, 0) }
+        var full = 0.0
+        var low = 0.0
+        for i in tokens.indices {
+            let p = probabilities(of: tokens, at: i, lowOrder: lowOrder)
+            full -= log(p.full)
+            low -= log(p.low)
+        }
+        let n = Double(tokens.count)
+        return (full / n, low / n)
     }
 
     /// Mean negative natural log-probability per token: 0 for an empty sequence.

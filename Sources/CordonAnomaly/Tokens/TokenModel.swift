@@ -4,7 +4,12 @@
 //
 // Two views of a trace, each made a 0..1 rank by calibration, and the score is their mean:
 //  - order: the n-gram language model of NGramModel (the core agent runs use for their exec
-//    order); raw value, the trace's mean negative log-probability per token;
+//    order); raw value, the trace's mean negative log-probability per token under the whole
+//    model minus `contrastWeight` times the same under its first `contrastOrder` orders (a
+//    trace whose calls are rare one by one is partly excused; one whose long contexts fail
+//    where its short ones do not is not: on ADFA-LD's tuning part 0.874 with the content
+//    view against 0.869 for the plain surprise, test part 0.868 against 0.862: BENCHMARKS.md
+//    "Session 11");
 //  - content: TokenSets, the distance of the trace's set of tokens to the nearest training
 //    trace's set (the frequency view; agent runs have it as their new-item families).
 // Calibration: the training traces are split into folds, each fold scored by models trained
@@ -19,16 +24,25 @@ public struct TokenModel: Sendable, Equatable {
     /// Token text → id, in first-seen order of training.
     public var vocabulary: [String: Int32] = [:]
     public var model: NGramModel
-    /// Held-out surprises of normal training traces, ascending.
+    /// Held-out order-view values (`contrast`) of normal training traces, ascending.
     public var calibration: [Double] = []
     /// The training traces' token sets, and their held-out distances, ascending.
     public var sets = TokenSets(traces: [], vocabulary: 0)
     public var setCalibration: [Double] = []
     /// How many traces trained it.
     public var traces = 0
+    /// The order view's raw value is the surprise minus `contrastWeight` times the surprise
+    /// under the model's first `contrastOrder` orders.
+    public var contrastOrder = TokenModel.defaultContrastOrder
+    public var contrastWeight = TokenModel.defaultContrastWeight
 
     public static let defaultOrder = 8
     static let folds = 5
+    /// The order view's contrast by default: order-8 surprise - 0.75 x order-3 surprise
+    /// (chosen on ADFA-LD's tuning part among orders 1-3 and weights 0.25-1, BENCHMARKS.md
+    /// "Session 11"); weight 0 is the plain surprise the model used before.
+    public static let defaultContrastOrder = 3
+    public static let defaultContrastWeight = 0.75
 
     public init(order: Int = TokenModel.defaultOrder) {
         self.order = order
@@ -52,15 +66,21 @@ public struct TokenModel: Sendable, Equatable {
     }
 
     /// Trains on `traces` (each a token list), then calibrates by `folds`-fold cross-validation.
-    public static func train(_ traces: [[String]], order: Int = TokenModel.defaultOrder) -> TokenModel {
+    public static func train(
+        _ traces: [[String]], order: Int = TokenModel.defaultOrder,
+        contrastWeight: Double = TokenModel.defaultContrastWeight
+    ) -> TokenModel {
         var m = TokenModel(order: order)
+        m.contrastOrder = min(TokenModel.defaultContrastOrder, order)
+        m.contrastWeight = contrastWeight
+        let (lowOrder, weight) = (m.contrastOrder, contrastWeight)
         let encoded = traces.map { m.intern($0) }
         for t in encoded { m.model.add(t) }
         let vocabulary = m.vocabulary.count
         m.sets = TokenSets(traces: encoded, vocabulary: vocabulary)
         m.traces = traces.count
         guard traces.count >= folds else {
-            m.calibration = encoded.map { m.model.surprise($0) }.sorted()
+            m.calibration = encoded.map { contrast(m.model, $0, lowOrder, weight) }.sorted()
             m.setCalibration = encoded.map { m.sets.distance($0, vocabulary: vocabulary) }.sorted()
             return m
         }
@@ -76,7 +96,7 @@ public struct TokenModel: Sendable, Equatable {
             }
             let sets = TokenSets(traces: others, vocabulary: vocabulary)
             return encoded.enumerated().filter { $0.offset % folds == k }.map {
-                (partial.surprise($0.element), sets.distance($0.element, vocabulary: vocabulary))
+                (contrast(partial, $0.element, lowOrder, weight), sets.distance($0.element, vocabulary: vocabulary))
             }
         }
         m.calibration = parts.flatMap { $0.map(\.0) }.sorted()
@@ -87,6 +107,17 @@ public struct TokenModel: Sendable, Equatable {
     /// The raw surprise of a trace (mean negative log-probability per token).
     public func surprise(_ tokens: [String]) -> Double { model.surprise(ids(tokens)) }
 
+    /// The order view's raw value: the surprise under the whole model minus `contrastWeight`
+    /// times the surprise under its first `contrastOrder` orders.
+    public func contrast(_ tokens: [String]) -> Double {
+        Self.contrast(model, ids(tokens), contrastOrder, contrastWeight)
+    }
+
+    static func contrast(_ model: NGramModel, _ tokens: [Int32], _ lowOrder: Int, _ weight: Double) -> Double {
+        let s = model.surprises(tokens, lowOrder: min(lowOrder, model.order))
+        return s.full - weight * s.low
+    }
+
     /// The raw distance of a trace's token set to the nearest training trace's (0...1).
     public func distance(_ tokens: [String]) -> Double { sets.distance(ids(tokens), vocabulary: vocabulary.count) }
 
@@ -96,7 +127,7 @@ public struct TokenModel: Sendable, Equatable {
     public func views(_ tokens: [String]) -> (order: Double, content: Double) {
         let t = ids(tokens)
         return (
-            Self.calibrated(model.surprise(t), calibration),
+            Self.calibrated(Self.contrast(model, t, contrastOrder, contrastWeight), calibration),
             Self.calibrated(sets.distance(t, vocabulary: vocabulary.count), setCalibration)
         )
     }

@@ -2,8 +2,9 @@
 // and checked by eye. Tokens never contain white space (traces are split on it), numbers are
 // written in Swift's round-trip form, and the n-gram model as its flat integer encoding.
 //
-//   cordon-token-model 2
+//   cordon-token-model 3
 //   order 8
+//   contrast 3 0.75                  (the order view: surprise - 0.75 x the first 3 orders' surprise)
 //   traces 833
 //   vocabulary 3 6 63 1
 //   calibration 833 0.41 0.52 ...
@@ -11,8 +12,9 @@
 //   sets 3 412 0 17 ...              (words per set, then the words of every distinct set)
 //   setcalibration 833 0.0 0.0 ...
 //
-// Format 1 (before the token-set view) is refused with a hint to train again: scoring it
-// with one view would silently change what its scores mean.
+// Formats 1 (before the token-set view) and 2 (its calibration holds plain surprises, not the
+// order view's contrast) are refused with a hint to train again: scoring them would silently
+// change what their scores mean.
 
 public struct TokenModelFileError: Error, Sendable, CustomStringConvertible {
     public var message: String
@@ -20,7 +22,7 @@ public struct TokenModelFileError: Error, Sendable, CustomStringConvertible {
 }
 
 extension TokenModel {
-    static let magic = "cordon-token-model 2"
+    static let magic = "cordon-token-model 3"
 
     public var fileText: String {
         var byId = [String](repeating: "", count: vocabulary.count)
@@ -28,6 +30,7 @@ extension TokenModel {
         let enc = model.encoded
         var out = Self.magic + "\n"
         out += "order \(order)\n"
+        out += "contrast \(contrastOrder) \(contrastWeight)\n"
         out += "traces \(traces)\n"
         out += "vocabulary \(byId.count)" + byId.map { " " + $0 }.joined() + "\n"
         out += "calibration \(calibration.count)" + calibration.map { " \($0)" }.joined() + "\n"
@@ -52,6 +55,12 @@ extension TokenModel {
                     "\(path): a token model of format 1 (an older cordon, without the token-set view); train it again with 'cordon baseline train --tokens DIR --model \(path)'"
             )
         }
+        if lines.first == "cordon-token-model 2" {
+            throw TokenModelFileError(
+                message:
+                    "\(path): a token model of format 2 (an older cordon, calibrated on plain surprises, not the order view's contrast); train it again with 'cordon baseline train --tokens DIR --model \(path)'"
+            )
+        }
         guard lines.first.map(String.init) == Self.magic else { throw bad("first line is not '\(Self.magic)'") }
         var fields: [String: [Substring]] = [:]
         for line in lines.dropFirst() {
@@ -69,6 +78,11 @@ extension TokenModel {
             throw bad("bad 'order' line")
         }
         self.init(order: o)
+        guard let c = fields["contrast"], c.count == 2, let lowOrder = Int(c[0]), (1...o).contains(lowOrder),
+            let weight = Double(c[1]), weight.isFinite
+        else { throw bad("missing or bad 'contrast' line") }
+        contrastOrder = lowOrder
+        contrastWeight = weight
         traces = fields["traces"]?.first.flatMap { Int($0) } ?? 0
         for (i, t) in try counted("vocabulary").enumerated() { vocabulary[String(t)] = Int32(i) }
         func numbers(_ label: String) throws(TokenModelFileError) -> [Double] {
