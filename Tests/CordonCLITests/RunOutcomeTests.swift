@@ -97,8 +97,9 @@ struct RunOutcomeTests {
             "k.py",
             """
             import time
-            open("ready", "w").close()
             try:
+                # Inside the try: a SIGINT sent the moment "ready" exists must meet the handler.
+                open("ready", "w").close()
                 time.sleep(30)
             except KeyboardInterrupt:
                 print("KeyboardInterrupt handled", flush=True)
