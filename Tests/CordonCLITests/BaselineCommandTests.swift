@@ -116,4 +116,29 @@ struct BaselineCommandTests {
         #expect(relearned.stdout.contains("learned 4 runs into a"), "\(relearned.stdout)")
         #expect(relearned.stdout.contains("1 flagged as anomalous (left out)"), "\(relearned.stdout)")
     }
+
+    /// A run learns by re-reading the profile when another run committed since it read it, and
+    /// skips the re-read otherwise (AnomalyWatch.learn). Here the slow run read the profile
+    /// empty, the quick one ended and learned meanwhile: both must be in the profile.
+    @Test(
+        "two runs of one agent at once are both learned: the one that ends last keeps the other's",
+        .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+    func overlappingRunsBothLearned() throws {
+        let ws = try Workspace()
+        // Scripts: the gate sees `sh ./x.sh`, not what they do.
+        try ws.write("slow.sh", "touch started; while [ ! -e quick-done ]; do sleep 0.05; done; ls >/dev/null\n")
+        try ws.write("quick.sh", "uname >/dev/null\n")
+        let slow = try BackgroundRun(ws, ["sh", "./slow.sh"], options: ["--agent", "a"])
+        #expect(RunEvidence.waitForFile(ws.path + "/started"))
+        let quick = try ws.run(["sh", "./quick.sh"], options: ["--agent", "a"])
+        #expect(quick.status == 0, "\(quick.stderr)")
+        try ws.write("quick-done", "")
+        let r = slow.finish()
+        #expect(r.status == 0, "\(r.stderr)")
+        let shown = try Shell.cordon(["baseline", "show", "--agent", "a", "--json"], cwd: ws.path)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        let runs = (json?["profile"] as? [String: Any])?["runs"] as? Int
+        #expect(runs == 2, "\(shown.stdout)")
+    }
 }
