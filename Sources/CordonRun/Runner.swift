@@ -258,6 +258,7 @@ public final class Runner {
                 request: request, project: start.project, recorder: recorder, observer: observer,
                 // Without another receiver, anomaly alerts go to the policy's alert channels.
                 alerting: alerting is SilentAnomalyAlerting ? alerts : alerting)
+            PhaseTimer.shared.mark("anomaly watch loaded")
             let sink = EvidenceSink(
                 recorder: recorder, observer: observer, approvals: approvals, alerts: alerts,
                 networkOff: policy.sandbox.network == .none, networkDomains: policy.sandbox.network == .domains,
