@@ -118,13 +118,12 @@ public struct Probe: Sendable {
 
     public func cgroups() -> Bool { cgroupsProblem() == nil }
 
-    /// nil when cgroup limits really work here (CgroupSet.probe makes and removes a group),
-    /// else why not. Probed once per process.
+    /// nil when cgroup limits really work here (CgroupSet.probe makes a run's groups and keeps
+    /// them for the first run), else why not. Probed once per process.
     public func cgroupsProblem() -> String? {
         if disabled.contains("cgroups") { return "disabled (CORDON_DISABLE)" }
         // Probed under the lock: `cordon run` asks from two threads at once (the evidence
-        // thread's run_start and the sandbox being prepared), and two probes of the same
-        // group (`cordon-<pid>-probe`) would remove each other's and report a failure.
+        // thread's run_start and the sandbox being prepared), and one probe's groups are enough.
         return Self.cgroupProbe.withLock { cached in
             if let c = cached { return c.problem }
             let problem = CgroupSet.probe()
