@@ -18,12 +18,21 @@ public enum Alongside {
     }
 
     /// Starts `body` on a new thread; `join()` waits for it. Without a thread (pthread_create
-    /// failed) `body` has already run, here, when this returns.
+    /// failed) `body` has already run, here, when this returns. The thread blocks every signal.
     public static func start(_ body: @escaping @Sendable () -> Void) -> Started {
         #if canImport(Glibc)
             // The same boxed body and thread entry as ParallelMap's workers.
             let context = Unmanaged.passRetained(MapSlice(run: body)).toOpaque()
             var thread = pthread_t()
+            // Created with every signal blocked (a thread inherits its creator's mask): cordon
+            // takes SIGINT, SIGTERM and the rest through signalfds on the thread that supervises
+            // the run, and a process-directed signal goes to any thread that does not block it,
+            // where its default action would end cordon without its evidence.
+            var all = sigset_t()
+            var old = sigset_t()
+            sigfillset(&all)
+            pthread_sigmask(SIG_SETMASK, &all, &old)
+            defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
             guard pthread_create(&thread, nil, mapWorker, context) == 0 else {
                 Unmanaged<MapSlice>.fromOpaque(context).takeRetainedValue().run()
                 return Started(thread: nil)

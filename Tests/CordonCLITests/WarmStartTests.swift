@@ -146,35 +146,43 @@ struct WarmStartTests {
     func signalsAndDeath() throws {
         let ws = try Workspace()
         let server = try WarmServer(ws)
-        _ = try #require(server.preparedRunner())
-        let marker = "warm-sleep-\(UUID().uuidString.prefix(6))"
-        let p = try sleeper(ws, marker)
+        let runner = try #require(server.preparedRunner())
+        let (p, marker) = try sleeper(ws)
         #expect(try KillCordon.waitFor(marker, present: true, seconds: 10))
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         #expect(p.terminationStatus != 0)
         #expect(try KillCordon.waitFor(marker, present: false, seconds: 5), "SIGTERM did not end the warm run")
+        // The run was the runner's, and the signal went to it: the server still serves (the
+        // caller's peer on warm.sock is the server, which listens, not the runner).
+        // (The runner writes the run's end after the caller has gone.)
+        #expect(KillCordon.poll(seconds: 5) { server.lastRunPid == String(runner) }, "\(server.gateLog)")
+        #expect(server.process.isRunning, "the caller's SIGTERM reached the server")
 
-        _ = try #require(KillCordon.poll(seconds: 20) { server.preparedRunner() != nil } ? true : nil)
-        let marker2 = "warm-sleep-\(UUID().uuidString.prefix(6))"
-        let q = try sleeper(ws, marker2)
+        #expect(KillCordon.poll(seconds: 20) { server.preparedRunner() != nil })
+        let (q, marker2) = try sleeper(ws)
         #expect(try KillCordon.waitFor(marker2, present: true, seconds: 10))
         kill(q.processIdentifier, SIGKILL)
         q.waitUntilExit()
         #expect(try KillCordon.waitFor(marker2, present: false, seconds: 5), "the run outlived its killed caller")
     }
 
-    /// `cordon run -- sleep 30` under the name `marker`, in the background, with no terminal.
-    func sleeper(_ ws: Workspace, _ marker: String) throws -> Process {
+    /// `cordon run -- sh ./sleep-N.sh` in the background, with no terminal. The script runs
+    /// `sleep 30.<digits>`: that, the marker, is in no cordon's command line, so the marker is
+    /// seen only while the command itself runs.
+    func sleeper(_ ws: Workspace) throws -> (Process, String) {
+        let digits = String(UInt32.random(in: 100_000...999_999))
+        let marker = "sleep 30.\(digits)"
+        try ws.write("sleep-\(digits).sh", "exec \(marker)\n")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binaries.cordon)
-        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "-c", "exec -a \(marker) sleep 30"]
+        p.arguments = ["run", "--workspace", ws.path, "--", "sh", "./sleep-\(digits).sh"]
         p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        return p
+        return (p, marker)
     }
 
     @Test("the HOME copies a warm sandbox was prepared with are made again when the caller's files changed")

@@ -42,9 +42,8 @@ enum WarmClient {
         guard let fd = connectUnix(path) else { return nil }
         defer { close(fd) }
         PhaseTimer.shared.mark("connected to warm.sock")
-        let peer: Int32
         switch WarmHandoff.trustedPeer(fd) {
-        case .success(let p): peer = p
+        case .success: break
         case .failure(let e):
             let why = e.why
             ctx.output.err("cordon: warning: not using the warm runner at \(path): \(why); running directly\n")
@@ -65,9 +64,24 @@ enum WarmClient {
         let sent = bytes.withUnsafeBytes { cs_send_with_fds(fd, $0.baseAddress, $0.count, fds, 4) }
         guard sent == 0 else { return nil }
         PhaseTimer.shared.mark("handed to the warm runner")
-        warmRunner = peer
+        // Not `peer`: the credentials of a connection to a listening unix socket are those of
+        // the process that called listen(), the server, not the runner that accepted (unix(7),
+        // SO_PEERCRED). Signals go to the runner once it has said who it is; until then they
+        // only end this process (below). Sending them to the server stopped the server and
+        // left the run going (a Ctrl-C that did not reach the command).
+        warmRunner = 0
         for s in forwarded { signal(s, forward) }
         defer { for s in forwarded { signal(s, SIG_DFL) } }
+        // Unblocked for the handlers: a caller started with them blocked (a mask inherited from
+        // its parent: Foundation's Process, some supervisors) would never run them, and the run
+        // would go on after a Ctrl-C. A direct cordon takes them through a signalfd, whatever
+        // the inherited mask, and this path must act the same.
+        var wanted = sigset_t()
+        var inherited = sigset_t()
+        sigemptyset(&wanted)
+        for s in forwarded { sigaddset(&wanted, s) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, &inherited)
+        defer { pthread_sigmask(SIG_SETMASK, &inherited, nil) }
         // Every runner busy or failing to start: the request waits in the socket's backlog. After
         // a bounded wait it runs directly; a runner that accepts it later reads EOF and runs
         // nothing.
@@ -80,18 +94,25 @@ enum WarmClient {
             if warmForwarded != 0 { return 128 + warmForwarded }
             waited += 50
         }
-        var tag: [UInt8] = [0]
+        // "A" and the runner's pid (4 bytes, little-endian) in one write, or "D" (declined).
+        var tag = [UInt8](repeating: 0, count: 5)
         guard ready[0].revents != 0, WarmHandoff.readFull(fd, &tag, from: 0), tag[0] == UInt8(ascii: "A") else {
             // Declined, or gone before the run started: nothing ran. A signal meant for the run
             // ends this process as it would have ended the run.
             if warmForwarded != 0 { return 128 + warmForwarded }
             return nil
         }
+        let runner = pid_t(
+            bitPattern: UInt32(tag[1]) | UInt32(tag[2]) << 8 | UInt32(tag[3]) << 16 | UInt32(tag[4]) << 24)
+        guard runner > 0 else { return nil }
+        warmRunner = runner
+        // A signal that came while the answer was read is the run's too.
+        if warmForwarded != 0 { kill(runner, warmForwarded) }
         var status = [UInt8](repeating: 0, count: 5)
         guard WarmHandoff.readFull(fd, &status, from: 0), status[0] == UInt8(ascii: "S") else {
             if warmForwarded != 0 { return 128 + warmForwarded }
             ctx.output.err(
-                "cordon: error: the warm runner (pid \(peer)) ended without reporting the run's status; see the run's trace in \(dir.path)/traces\n"
+                "cordon: error: the warm runner (pid \(runner)) ended without reporting the run's status; see the run's trace in \(dir.path)/traces\n"
             )
             return ExitCode.runnerFailed.rawValue
         }
@@ -126,5 +147,6 @@ enum WarmClient {
 
 private func forward(_ sig: Int32) {
     warmForwarded = sig
-    kill(warmRunner, sig)
+    // 0 until the runner has named itself: kill(0, sig) would signal this process group.
+    if warmRunner > 0 { kill(warmRunner, sig) }
 }

@@ -77,7 +77,11 @@ enum WarmRunner {
             _ = WarmHandoff.writeAll(conn, [UInt8(ascii: "D")])
             return 0
         }
-        guard WarmHandoff.writeAll(conn, [UInt8(ascii: "A")]) else { return 0 }
+        // Accepted, and by whom: the caller forwards its signals to this pid (its peer on the
+        // socket is the server, which listened). One write, so the caller reads both or neither.
+        var accepted: [UInt8] = [UInt8(ascii: "A")]
+        withUnsafeBytes(of: UInt32(bitPattern: getpid()).littleEndian) { accepted += $0 }
+        guard WarmHandoff.writeAll(conn, accepted) else { return 0 }
         // The caller's stdio and directory become this process's, and its environment replaces
         // this one's: from here on this process is the caller's `cordon run`.
         for i in 0..<3 where req.fds[i] != Int32(i) { dup2(req.fds[i], Int32(i)) }
@@ -173,6 +177,14 @@ enum WarmRunner {
         let box = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         box.pointee = conn
         var thread = pthread_t()
+        // With every signal blocked, which the thread inherits: the run takes the caller's
+        // forwarded SIGTERM or SIGINT through its signalfd, and would never see one this thread
+        // took with its default action (the runner killed, no run_end written).
+        var all = sigset_t()
+        var old = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_SETMASK, &all, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
         _ = pthread_create(
             &thread, nil,
             { arg in
