@@ -44,7 +44,9 @@ enum PythonWalker {
         "BaseRequestHandler",
     ]
 
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V) -> Code {
+    /// `toolModule`: the file sits in a tools folder (ToolConventions), so its public,
+    /// documented module-level functions are tools.
+    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false) -> Code {
         let toks = lexed.tokens
         var code = Code(language: .python, tokens: toks)
         var schemaClasses: Set<String> = []
@@ -117,6 +119,17 @@ enum PythonWalker {
                     }
                 }
                 if !isTool, let owner, owner.schema, schemaHandlers.contains(name) { isTool = true }
+                // A function returning what a tool hands the model (`-> ServiceResponse`).
+                if !isTool, ToolConventions.returnTypes(toks, c, e).contains(where: ToolConventions.isToolResultType) {
+                    isTool = true
+                }
+                // A public, documented function of a tools module, at module level: the
+                // framework lists it for the model in another file.
+                if !isTool, toolModule, blocks.isEmpty, !name.hasPrefix("_"), !params.isEmpty,
+                    ToolConventions.hasDocstring(toks, after: e)
+                {
+                    isTool = true
+                }
                 let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
                 schemaDecorator = false
@@ -199,7 +212,9 @@ enum PythonWalker {
     }
 
     /// Keys a decorator uses to declare the input schema of the function it registers.
-    static let schemaKeys: Set<String> = ["schema", "param_model", "args_schema", "input_schema", "parameters_model"]
+    static let schemaKeys: Set<String> = [
+        "schema", "param_model", "args_schema", "input_schema", "parameters_model", "parameters",
+    ]
 
     /// The decorator's arguments name an input schema (`schema=`, `"schema": ...`, `param_model=`).
     static func declaresSchema(_ toks: [Token], _ r: Range<Int>) -> Bool {

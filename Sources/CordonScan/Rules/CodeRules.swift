@@ -67,6 +67,8 @@ struct CodeRules: CodeVisitor {
     var calledByFileUsers: Set<String> = []
     /// Per scope: functions of this file it calls (for path builders whose result it opens).
     var calledLocals: [ObjectIdentifier: Set<String>] = [:]
+    /// Functions of this file that normalise a path and check it stays under a base.
+    var pathCheckers: Set<String> = []
 
     /// Names of the functions this file defines (`def name`, `function name`): only calls of
     /// these can reach a helper's sinks, so only they are kept for the end of the file.

@@ -205,12 +205,22 @@ extension CodeRules {
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
-                return l.has("session") || l.has("client") || l.has("http") || l.has("requests")
+                // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
+                return l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
+                    || l.has("browser")
             })
         {
             url = c.arg(0, "url")
+        } else if c.segments.count >= 2, c.last == "goto",
+            c.segments.dropLast().contains(where: { s in
+                TaintWords.split(s).contains { ["page", "tab", "browser", "frame"].contains($0) }
+            })
+        {
+            // Playwright's and Puppeteer's `page.goto(url)` loads the page in a browser.
+            url = c.arg(0, "url")
         }
-        guard let u = url, !fixedHost(u, code), !configuredHost(u, scope, code) else { return }
+        guard let u = url, !fixedHost(u, code), !configuredHost(u, scope, code), !configuredTemplate(u, scope, code)
+        else { return }
         let o = code.origin(u, scope)
         if o == .untrusted {
             facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
