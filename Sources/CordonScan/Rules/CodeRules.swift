@@ -61,6 +61,10 @@ struct CodeRules: CodeVisitor {
     var localCalls: [LocalCall] = []
     /// `with open(p, "w") as f`: `f` → `p`.
     var fileHandles: [String: String] = [:]
+    /// `with open(self.path) as f`: `f` → `self.path`; and the attributes whose file this file
+    /// itself pickles into (`pickle.dump(data, f)`).
+    var ownFiles: [String: String] = [:]
+    var pickledOwnFiles: Set<String> = []
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
