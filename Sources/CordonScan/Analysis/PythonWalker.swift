@@ -26,6 +26,9 @@ enum PythonWalker {
         let schema: Bool
         let httpHandler: Bool
         var fields: Set<String> = []
+        /// LlamaIndex `BaseToolSpec`: `spec_functions = ["load_data", ...]` names the methods
+        /// the model calls.
+        var specFunctions: Set<String> = []
         init(isTool: Bool, schema: Bool, httpHandler: Bool) {
             self.isTool = isTool
             self.schema = schema
@@ -119,6 +122,7 @@ enum PythonWalker {
                     }
                 }
                 if !isTool, let owner, owner.schema, schemaHandlers.contains(name) { isTool = true }
+                if !isTool, let owner, owner.specFunctions.contains(name) { isTool = true }
                 // A function returning what a tool hands the model (`-> ServiceResponse`).
                 if !isTool, ToolConventions.returnTypes(toks, c, e).contains(where: ToolConventions.isToolResultType) {
                     isTool = true
@@ -139,6 +143,13 @@ enum PythonWalker {
                 s.isEndpoint = endpoint
                 s.order = positional(toks, k + 2, c)
                 if let owner, owner.schema { s.untrustedFields = owner.fields }
+                // A tool class whose run method takes no arguments (agency-swarm's and
+                // instructor's pydantic tools: `file_path: str = Field(...)`, then `def
+                // run(self)`): the model's arguments are its fields. With parameters
+                // (LangChain's `_run(self, query)`) the fields are configuration.
+                if let owner, owner.isTool, toolMethods.contains(name), params.isEmpty {
+                    s.untrustedFields = owner.fields
+                }
                 if let owner, owner.httpHandler { s.untrustedFields = ["path", "headers", "rfile", "requestline"] }
                 for (p, types) in annotations(toks, k + 2, c)
                 where types.contains(where: { ToolNames.isToolCallType($0) || schemaClasses.contains($0) }) {
@@ -161,11 +172,18 @@ enum PythonWalker {
                     schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
                     httpHandler: bases.contains(where: httpHandlerBases.contains))
                 blocks.append((.klass(info), indent))
-            } else if let b = blocks.last, case .klass(let info) = b.kind, info.schema, head.kind == .name,
-                k + 1 < e, toks[k + 1].isOp(":"), !head.text.hasPrefix("_"), !schemaMeta.contains(head.text)
+            } else if let b = blocks.last, case .klass(let info) = b.kind, head.isName("spec_functions"),
+                k + 2 < e, toks[k + 1].isOp("=") || toks[k + 1].isOp(":")
             {
-                // `file_path: str` in a tool-call schema: a field the model fills in.
-                info.fields.insert(head.text)
+                for j in (k + 2)..<e where toks[j].kind == .string { info.specFunctions.insert(toks[j].text) }
+            } else if let b = blocks.last, case .klass(let info) = b.kind, info.schema || info.isTool,
+                head.kind == .name, k + 1 < e, toks[k + 1].isOp(":"), !head.text.hasPrefix("_"),
+                !schemaMeta.contains(head.text)
+            {
+                // `file_path: str` in a tool-call schema: a field the model fills in. In a tool
+                // class only a required one (`x: str`, `x: str = Field(...)`): a field with a
+                // default (`index_path: str = "/srv/notes"`) is the developer's setting.
+                if info.schema || requiredField(toks, k + 2, e) { info.fields.insert(head.text) }
                 statement(&code, i..<e, scope(), &visitor)
             } else if head.isName("import") || (head.isName("from") && i + 1 < e) {
                 imports(&code, i, e)
@@ -209,6 +227,24 @@ enum PythonWalker {
             }
         }
         return out
+    }
+
+    /// A pydantic field declaration from its annotation at `from` to `end` has no default:
+    /// no `=`, or `= Field(...)` whose first argument is the required marker `...`.
+    static func requiredField(_ toks: [Token], _ from: Int, _ end: Int) -> Bool {
+        var depth = 0
+        var j = from
+        while j < end {
+            let t = toks[j]
+            if t.isOp("(") || t.isOp("[") || t.isOp("{") { depth += 1 }
+            if t.isOp(")") || t.isOp("]") || t.isOp("}") { depth -= 1 }
+            if depth == 0 && t.isOp("=") {
+                guard j + 3 < end, toks[j + 1].isName("Field"), toks[j + 2].isOp("(") else { return false }
+                return toks[j + 3].isOp("...") || toks[j + 3].isOp(".")
+            }
+            j += 1
+        }
+        return true
     }
 
     /// Keys a decorator uses to declare the input schema of the function it registers.

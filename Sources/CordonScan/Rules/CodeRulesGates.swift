@@ -107,4 +107,33 @@ extension CodeRules {
         if head.count == 1 && scope.params.contains(toks[head.lowerBound].text) { return false }
         return code.origin(head, scope) != .untrusted
     }
+
+    /// `wd = get_web_driver()` ... `wd.get(url)`: a name the function assigned from a call
+    /// named for a web driver or browser holds one, whatever the name (agency-swarm's ReadURL).
+    func heldBrowser(_ c: Call, _ scope: Scope, _ code: Code) -> Bool {
+        // In tools only: `.get` is mostly a dict's, and this reads the body up to the call.
+        guard scope.inTool, c.segments.count == 2, c.args.count == 1 else { return false }
+        let toks = code.tokens
+        let name = c.segments[0]
+        var i = scope.bodyStart
+        while i + 2 < c.first {
+            if toks[i].kind == .name, toks[i].text == name, toks[i + 1].isOp("="),
+                i == 0 || toks[i - 1].kind == .newline
+            {
+                var j = i + 2
+                while j < c.first && toks[j].kind != .newline && !toks[j].isOp("(") {
+                    if toks[j].kind == .name,
+                        TaintWords.split(toks[j].text).contains(where: {
+                            $0 == "driver" || $0 == "webdriver" || $0 == "browser"
+                        })
+                    {
+                        return true
+                    }
+                    j += 1
+                }
+            }
+            i += 1
+        }
+        return false
+    }
 }

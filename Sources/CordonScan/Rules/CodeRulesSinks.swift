@@ -208,7 +208,7 @@ extension CodeRules {
                 // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
                 return l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
                     || l.has("browser")
-            })
+            }) || (c.last == "get" && heldBrowser(c, scope, code))
         {
             url = c.arg(0, "url")
         } else if c.segments.count >= 2, c.last == "goto",
