@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-7|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-9|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
@@ -15,7 +15,11 @@ third), `held-out-3` (never used to change a rule), and from issue 16's ninth se
 agent packages, the material of that session's rule changes) and `held-out-4` (other packages,
 labelled before any scan, never used to change a rule), and `held-out-5` (labelled after that
 session's last rule change, scanned once); from the tenth session `held-out-6` and `held-out-7`
-(packages new to the corpus, labels committed before their one untouched scan). The archives are
+(packages new to the corpus, labels committed before their one untouched scan); from the
+eleventh session `held-out-8` (agentscope, gptme, qwen-agent, autogpt-forge, lagent: labels
+committed before its one untouched scan, then tuned on) and `held-out-9` (LlamaIndex tool
+packages and agency-swarm 0.2.0: labelled after the session's rule changes, scanned once).
+The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
 CACHE/corpus/PART/. Both tools then scan each part; bandit needs `pip install bandit`.
@@ -31,7 +35,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9"]
 
 
 def load_compare():

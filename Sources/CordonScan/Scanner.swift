@@ -24,7 +24,7 @@ public enum FileScanner {
         case .python:
             let lexed = PythonLexer.lex(bytes)
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
-            _ = PythonWalker.walk(lexed, &rules)
+            _ = PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path))
             findings = rules.findings
             comments = lexed.comments
         case .javascript:

@@ -34,9 +34,8 @@ enum Known {
 
     /// Functions and attributes whose value is the operator's configuration, not input.
     static let configReads: Set<String> = [
-        "os.environ", "os.getenv", "os.environ.get", "process.env", "os.sep", "os.getcwd", "os.path.dirname",
-        "os.path.expanduser", "sys.platform", "sys.executable", "process.cwd", "__file__", "__dirname",
-        "__filename",
+        "os.environ", "os.getenv", "os.environ.get", "process.env", "os.sep", "os.getcwd", "sys.platform",
+        "sys.executable", "process.cwd", "__file__", "__dirname", "__filename",
     ]
 
     /// Reads of request or process input.
@@ -59,7 +58,10 @@ enum Known {
         "os.path.normpath", "os.path.abspath", "os.path.realpath", "pathlib.Path", "Path", "json.loads", "json.dumps",
         "open", "String", "JSON.parse", "JSON.stringify", "path.join", "path.resolve", "path.normalize", "Array.from",
         "textwrap.dedent", "f", "sum", "min", "max", "map", "filter", "zip", "enumerate", "range", "print",
-        "Buffer.from", "encodeURI", "Object.values", "Object.keys",
+        "Buffer.from", "encodeURI", "Object.values", "Object.keys", "os.path.expanduser", "os.path.expandvars",
+        // What they return keeps their argument's origin: `expanduser("~/.cfg")` is the
+        // developer's, `expanduser(path)` in a tool is the model's path with `~` expanded.
+        "os.fspath", "os.path.dirname",
     ]
 
     static let configReadList = configReads.map { Array($0.utf8) }

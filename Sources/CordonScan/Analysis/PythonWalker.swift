@@ -26,6 +26,9 @@ enum PythonWalker {
         let schema: Bool
         let httpHandler: Bool
         var fields: Set<String> = []
+        /// LlamaIndex `BaseToolSpec`: `spec_functions = ["load_data", ...]` names the methods
+        /// the model calls.
+        var specFunctions: Set<String> = []
         init(isTool: Bool, schema: Bool, httpHandler: Bool) {
             self.isTool = isTool
             self.schema = schema
@@ -44,7 +47,9 @@ enum PythonWalker {
         "BaseRequestHandler",
     ]
 
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V) -> Code {
+    /// `toolModule`: the file sits in a tools folder (ToolConventions), so its public,
+    /// documented module-level functions are tools.
+    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false) -> Code {
         let toks = lexed.tokens
         var code = Code(language: .python, tokens: toks)
         var schemaClasses: Set<String> = []
@@ -117,6 +122,18 @@ enum PythonWalker {
                     }
                 }
                 if !isTool, let owner, owner.schema, schemaHandlers.contains(name) { isTool = true }
+                if !isTool, let owner, owner.specFunctions.contains(name) { isTool = true }
+                // A function returning what a tool hands the model (`-> ServiceResponse`).
+                if !isTool, ToolConventions.returnTypes(toks, c, e).contains(where: ToolConventions.isToolResultType) {
+                    isTool = true
+                }
+                // A public, documented function of a tools module, at module level: the
+                // framework lists it for the model in another file.
+                if !isTool, toolModule, blocks.isEmpty, !name.hasPrefix("_"), !params.isEmpty,
+                    ToolConventions.hasDocstring(toks, after: e)
+                {
+                    isTool = true
+                }
                 let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
                 schemaDecorator = false
@@ -126,6 +143,13 @@ enum PythonWalker {
                 s.isEndpoint = endpoint
                 s.order = positional(toks, k + 2, c)
                 if let owner, owner.schema { s.untrustedFields = owner.fields }
+                // A tool class whose run method takes no arguments (agency-swarm's and
+                // instructor's pydantic tools: `file_path: str = Field(...)`, then `def
+                // run(self)`): the model's arguments are its fields. With parameters
+                // (LangChain's `_run(self, query)`) the fields are configuration.
+                if let owner, owner.isTool, toolMethods.contains(name), params.isEmpty {
+                    s.untrustedFields = owner.fields
+                }
                 if let owner, owner.httpHandler { s.untrustedFields = ["path", "headers", "rfile", "requestline"] }
                 for (p, types) in annotations(toks, k + 2, c)
                 where types.contains(where: { ToolNames.isToolCallType($0) || schemaClasses.contains($0) }) {
@@ -148,11 +172,18 @@ enum PythonWalker {
                     schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
                     httpHandler: bases.contains(where: httpHandlerBases.contains))
                 blocks.append((.klass(info), indent))
-            } else if let b = blocks.last, case .klass(let info) = b.kind, info.schema, head.kind == .name,
-                k + 1 < e, toks[k + 1].isOp(":"), !head.text.hasPrefix("_"), !schemaMeta.contains(head.text)
+            } else if let b = blocks.last, case .klass(let info) = b.kind, head.isName("spec_functions"),
+                k + 2 < e, toks[k + 1].isOp("=") || toks[k + 1].isOp(":")
             {
-                // `file_path: str` in a tool-call schema: a field the model fills in.
-                info.fields.insert(head.text)
+                for j in (k + 2)..<e where toks[j].kind == .string { info.specFunctions.insert(toks[j].text) }
+            } else if let b = blocks.last, case .klass(let info) = b.kind, info.schema || info.isTool,
+                head.kind == .name, k + 1 < e, toks[k + 1].isOp(":"), !head.text.hasPrefix("_"),
+                !schemaMeta.contains(head.text)
+            {
+                // `file_path: str` in a tool-call schema: a field the model fills in. In a tool
+                // class only a required one (`x: str`, `x: str = Field(...)`): a field with a
+                // default (`index_path: str = "/srv/notes"`) is the developer's setting.
+                if info.schema || requiredField(toks, k + 2, e) { info.fields.insert(head.text) }
                 statement(&code, i..<e, scope(), &visitor)
             } else if head.isName("import") || (head.isName("from") && i + 1 < e) {
                 imports(&code, i, e)
@@ -170,107 +201,6 @@ enum PythonWalker {
         module.bodyEnd = n
         visitor.functionEnd(module, code)
         return code
-    }
-
-    /// Parameter names between the parentheses at `open` and `close` (not self/cls, not
-    /// annotations or defaults).
-    static func parameters(_ toks: [Token], _ open: Int, _ close: Int) -> Set<String> {
-        var out: Set<String> = []
-        var depth = 0
-        var expectName = true
-        for j in (open + 1)..<close {
-            let t = toks[j]
-            if t.kind == .op {
-                switch t.key {
-                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
-                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
-                case Op.comma where depth == 0: expectName = true
-                case Op.star, Op.starStar, Op.slash: break
-                default: if depth == 0 { expectName = false }
-                }
-                continue
-            }
-            if depth == 0 && expectName && t.kind == .name {
-                if t.text != "self" && t.text != "cls" { out.insert(t.text) }
-                expectName = false
-            }
-        }
-        return out
-    }
-
-    /// Keys a decorator uses to declare the input schema of the function it registers.
-    static let schemaKeys: Set<String> = ["schema", "param_model", "args_schema", "input_schema", "parameters_model"]
-
-    /// The decorator's arguments name an input schema (`schema=`, `"schema": ...`, `param_model=`).
-    static func declaresSchema(_ toks: [Token], _ r: Range<Int>) -> Bool {
-        for j in r where j + 1 < r.upperBound && (toks[j].kind == .name || toks[j].kind == .string) {
-            if schemaKeys.contains(toks[j].text), toks[j + 1].isOp("=") || toks[j + 1].isOp(":") { return true }
-        }
-        return false
-    }
-
-    /// Each parameter's annotation, as the names in it (`msg: Optional[RunQueryTool]` →
-    /// `msg`: [Optional, RunQueryTool]).
-    static func annotations(_ toks: [Token], _ open: Int, _ close: Int) -> [(String, [String])] {
-        var out: [(String, [String])] = []
-        var depth = 0
-        var current: String?
-        var inAnnotation = false
-        var names: [String] = []
-        func flush() {
-            if let current, !names.isEmpty { out.append((current, names)) }
-            current = nil
-            inAnnotation = false
-            names = []
-        }
-        var j = open + 1
-        while j < close {
-            let t = toks[j]
-            if t.kind == .op {
-                switch t.key {
-                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
-                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
-                case Op.comma where depth == 0: flush()
-                case Op.assign where depth == 0: inAnnotation = false
-                default:
-                    if depth == 0 && t.isOp(":") && current != nil { inAnnotation = true }
-                }
-            } else if t.kind == .name {
-                if depth == 0 && current == nil && !inAnnotation { current = t.text }
-                if inAnnotation { names.append(t.text) }
-            } else if t.kind == .string && inAnnotation {
-                names.append(t.text)  // a forward reference: `msg: "RunQueryTool"`
-            }
-            j += 1
-        }
-        flush()
-        return out
-    }
-
-    /// Positional parameter names in order (up to `*` or `**`), without self/cls.
-    static func positional(_ toks: [Token], _ open: Int, _ close: Int) -> [String] {
-        var out: [String] = []
-        var depth = 0
-        var expectName = true
-        for j in (open + 1)..<close {
-            let t = toks[j]
-            if t.kind == .op {
-                switch t.key {
-                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
-                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
-                case Op.comma where depth == 0: expectName = true
-                case Op.star, Op.starStar: if depth == 0 { return out }
-                case Op.slash: break
-                default: if depth == 0 { expectName = false }
-                }
-                continue
-            }
-            if depth == 0 && expectName && t.kind == .name {
-                if !((t.textIs("self") || t.textIs("cls")) && out.isEmpty) { out.append(t.text) }
-                expectName = false
-            }
-        }
-        return out
     }
 
     static func imports(_ code: inout Code, _ i: Int, _ e: Int) {

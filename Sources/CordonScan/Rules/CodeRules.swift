@@ -61,12 +61,18 @@ struct CodeRules: CodeVisitor {
     var localCalls: [LocalCall] = []
     /// `with open(p, "w") as f`: `f` → `p`.
     var fileHandles: [String: String] = [:]
+    /// `with open(self.path) as f`: `f` → `self.path`; and the attributes whose file this file
+    /// itself pickles into (`pickle.dump(data, f)`).
+    var ownFiles: [String: String] = [:]
+    var pickledOwnFiles: Set<String> = []
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
     var calledByFileUsers: Set<String> = []
     /// Per scope: functions of this file it calls (for path builders whose result it opens).
     var calledLocals: [ObjectIdentifier: Set<String>] = [:]
+    /// Functions of this file that normalise a path and check it stays under a base.
+    var pathCheckers: Set<String> = []
 
     /// Names of the functions this file defines (`def name`, `function name`): only calls of
     /// these can reach a helper's sinks, so only they are kept for the end of the file.

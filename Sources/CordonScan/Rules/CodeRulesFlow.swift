@@ -73,7 +73,7 @@ extension CodeRules {
         return words.contains(where: {
             [
                 "db", "database", "sql", "sqlite", "cursor", "cur", "conn", "connection", "engine", "sqldb", "graph",
-                "neo4j", "cypher", "duckdb", "con",
+                "neo4j", "cypher", "duckdb", "con", "session", "tx",
             ].contains($0)
         })
     }

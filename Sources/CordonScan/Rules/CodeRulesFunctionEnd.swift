@@ -13,6 +13,8 @@ extension CodeRules {
         defer {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
+        defer { dropConfirmed(scope, code) }
+        notePathChecker(scope, code)
         if scope.parent == nil { settleLocalCalls(code) }
         defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
@@ -111,6 +113,7 @@ extension CodeRules {
             "startswith", "startsWith", "is_relative_to", "commonpath", "relative_to", "relative", "commonprefix",
         ]
         return normalise.contains(where: names.contains) && check.contains(where: names.contains)
+            || !pathCheckers.isDisjoint(with: names)
     }
 
     func allowListed(_ body: Range<Int>, _ code: Code) -> Bool {

@@ -219,6 +219,12 @@ extension CodeRules {
                 }
                 if let file, close + 2 < r.upperBound, toks[close + 1].isName("as"), toks[close + 2].kind == .name {
                     fileHandles[toks[close + 2].text] = file
+                    // `open(self.file_path, "rb") as f`: the object's own file, by its attribute.
+                    if toks[j + 2].isName("self"), j + 4 < close, toks[j + 3].isOp("."), toks[j + 4].kind == .name {
+                        ownFiles[toks[close + 2].text] = "self." + toks[j + 4].text
+                    } else {
+                        ownFiles[toks[close + 2].text] = nil
+                    }
                 }
                 j = close
             }

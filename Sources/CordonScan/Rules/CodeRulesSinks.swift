@@ -205,12 +205,22 @@ extension CodeRules {
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
             c.segments.dropLast().contains(where: { s in
                 let l = s.lowercased()
-                return l.has("session") || l.has("client") || l.has("http") || l.has("requests")
-            })
+                // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
+                return l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
+                    || l.has("browser")
+            }) || (c.last == "get" && heldBrowser(c, scope, code))
         {
             url = c.arg(0, "url")
+        } else if c.segments.count >= 2, c.last == "goto",
+            c.segments.dropLast().contains(where: { s in
+                TaintWords.split(s).contains { ["page", "tab", "browser", "frame"].contains($0) }
+            })
+        {
+            // Playwright's and Puppeteer's `page.goto(url)` loads the page in a browser.
+            url = c.arg(0, "url")
         }
-        guard let u = url, !fixedHost(u, code), !configuredHost(u, scope, code) else { return }
+        guard let u = url, !fixedHost(u, code), !configuredHost(u, scope, code), !configuredTemplate(u, scope, code)
+        else { return }
         let o = code.origin(u, scope)
         if o == .untrusted {
             facts[ObjectIdentifier(scope), default: Facts()].fetches.append((at, text(code, u)))
@@ -298,50 +308,6 @@ extension CodeRules {
         add(
             RuleID.templateInjection, o == .untrusted ? .high : .medium, at,
             "\(written(c))() compiles a template from \(Self.describe(o)): \(text(code, r))", length: len)
-    }
-
-    mutating func deserialisation(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
-        let callee = c.callee
-        let isUnserialize = callee == "node-serialize.unserialize"
-        guard c.known && APIs.matches(callee, APIs.deserialise) || isUnserialize else { return }
-        let data = c.arg(0)
-        let o = data.map { code.origin($0, scope) } ?? .unknown
-        var severity: Severity?
-        var why = ""
-        switch callee {
-        case "yaml.load", "yaml.load_all":
-            let loader = c.arg(1, "Loader")
-            if let l = loader, code.names(l).contains(where: { APIs.safeYAMLLoaders.contains($0) }) { return }
-            severity = o == .constant ? .medium : .high
-            why = "yaml.load without a safe Loader constructs arbitrary Python objects"
-        case "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load":
-            severity = o == .constant ? .medium : .high
-            why = "\(written(c)) constructs arbitrary Python objects"
-        case "torch.load":
-            if let w = c.keyword("weights_only"), code.isTrue(w, scope) { return }
-            guard o != .constant else { return }
-            severity = .high
-            why = "torch.load without weights_only=True unpickles \(Self.describe(o))"
-        case "numpy.load":
-            guard let a = c.keyword("allow_pickle"), code.isTrue(a, scope), o != .constant else { return }
-            severity = .high
-            why = "numpy.load(allow_pickle=True) unpickles \(Self.describe(o))"
-        case "keras.models.load_model", "tensorflow.keras.models.load_model":
-            guard let s = c.keyword("safe_mode"), code.isFalse(s) else { return }
-            severity = .high
-            why = "load_model(safe_mode=False) runs Lambda-layer code from the file"
-        case "shelve.open":
-            guard o != .constant else { return }
-            severity = o == .untrusted ? .high : .medium
-            why = "shelve.open unpickles whatever the file at \(Self.describe(o)) holds"
-        default:
-            guard o != .constant else { return }
-            severity = o == .untrusted ? .critical : .high
-            why = "\(written(c)) runs code embedded in \(Self.describe(o))"
-        }
-        if let s = severity {
-            add(RuleID.unsafeDeserialization, s, at, why + (data.map { ": " + text(code, $0) } ?? ""), length: len)
-        }
     }
 
     mutating func tls(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {

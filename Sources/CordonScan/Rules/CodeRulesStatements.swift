@@ -206,7 +206,12 @@ extension CodeRules {
                     facts[id, default: Facts()].storeJoins.append((left, "self.\(left.text) / \(key)"))
                 }
             }
-            if t.kind == .string, t.textIs("system"), i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true {
+            // A tool yielding or returning a ("system", ...) message hands back its result, an
+            // observation for the model, not the conversation's system prompt (gptme's tools).
+            let toolResult = scope.isTool && (toks[r.lowerBound].isName("yield") || toks[r.lowerBound].isName("return"))
+            if t.kind == .string, t.textIs("system"), i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true,
+                !toolResult
+            {
                 // ("system", f"... {x}") message tuples.
                 let c = Code.close(toks, i - 1, r.upperBound)
                 let v = (i + 2)..<c

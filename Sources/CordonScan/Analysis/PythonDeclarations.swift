@@ -1,0 +1,126 @@
+// What a Python `def` line and a decorator declare: parameter names, their order and
+// annotations, whether a decorator declares the model's input schema, and whether a pydantic
+// field is required. Read by PythonWalker when it opens a function or a class.
+
+extension PythonWalker {
+    /// Parameter names between the parentheses at `open` and `close` (not self/cls, not
+    /// annotations or defaults).
+    static func parameters(_ toks: [Token], _ open: Int, _ close: Int) -> Set<String> {
+        var out: Set<String> = []
+        var depth = 0
+        var expectName = true
+        for j in (open + 1)..<close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: expectName = true
+                case Op.star, Op.starStar, Op.slash: break
+                default: if depth == 0 { expectName = false }
+                }
+                continue
+            }
+            if depth == 0 && expectName && t.kind == .name {
+                if t.text != "self" && t.text != "cls" { out.insert(t.text) }
+                expectName = false
+            }
+        }
+        return out
+    }
+
+    /// A pydantic field declaration from its annotation at `from` to `end` has no default:
+    /// no `=`, or `= Field(...)` whose first argument is the required marker `...`.
+    static func requiredField(_ toks: [Token], _ from: Int, _ end: Int) -> Bool {
+        var depth = 0
+        var j = from
+        while j < end {
+            let t = toks[j]
+            if t.isOp("(") || t.isOp("[") || t.isOp("{") { depth += 1 }
+            if t.isOp(")") || t.isOp("]") || t.isOp("}") { depth -= 1 }
+            if depth == 0 && t.isOp("=") {
+                guard j + 3 < end, toks[j + 1].isName("Field"), toks[j + 2].isOp("(") else { return false }
+                return toks[j + 3].isOp("...") || toks[j + 3].isOp(".")
+            }
+            j += 1
+        }
+        return true
+    }
+
+    /// Keys a decorator uses to declare the input schema of the function it registers.
+    static let schemaKeys: Set<String> = [
+        "schema", "param_model", "args_schema", "input_schema", "parameters_model", "parameters",
+    ]
+
+    /// The decorator's arguments name an input schema (`schema=`, `"schema": ...`, `param_model=`).
+    static func declaresSchema(_ toks: [Token], _ r: Range<Int>) -> Bool {
+        for j in r where j + 1 < r.upperBound && (toks[j].kind == .name || toks[j].kind == .string) {
+            if schemaKeys.contains(toks[j].text), toks[j + 1].isOp("=") || toks[j + 1].isOp(":") { return true }
+        }
+        return false
+    }
+
+    /// Each parameter's annotation, as the names in it (`msg: Optional[RunQueryTool]` →
+    /// `msg`: [Optional, RunQueryTool]).
+    static func annotations(_ toks: [Token], _ open: Int, _ close: Int) -> [(String, [String])] {
+        var out: [(String, [String])] = []
+        var depth = 0
+        var current: String?
+        var inAnnotation = false
+        var names: [String] = []
+        func flush() {
+            if let current, !names.isEmpty { out.append((current, names)) }
+            current = nil
+            inAnnotation = false
+            names = []
+        }
+        var j = open + 1
+        while j < close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: flush()
+                case Op.assign where depth == 0: inAnnotation = false
+                default:
+                    if depth == 0 && t.isOp(":") && current != nil { inAnnotation = true }
+                }
+            } else if t.kind == .name {
+                if depth == 0 && current == nil && !inAnnotation { current = t.text }
+                if inAnnotation { names.append(t.text) }
+            } else if t.kind == .string && inAnnotation {
+                names.append(t.text)  // a forward reference: `msg: "RunQueryTool"`
+            }
+            j += 1
+        }
+        flush()
+        return out
+    }
+
+    /// Positional parameter names in order (up to `*` or `**`), without self/cls.
+    static func positional(_ toks: [Token], _ open: Int, _ close: Int) -> [String] {
+        var out: [String] = []
+        var depth = 0
+        var expectName = true
+        for j in (open + 1)..<close {
+            let t = toks[j]
+            if t.kind == .op {
+                switch t.key {
+                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
+                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
+                case Op.comma where depth == 0: expectName = true
+                case Op.star, Op.starStar: if depth == 0 { return out }
+                case Op.slash: break
+                default: if depth == 0 { expectName = false }
+                }
+                continue
+            }
+            if depth == 0 && expectName && t.kind == .name {
+                if !((t.textIs("self") || t.textIs("cls")) && out.isEmpty) { out.append(t.text) }
+                expectName = false
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,61 @@
+// Tools that nothing in their own file registers (issue 16, session 11). Agent frameworks
+// collect plain functions from a tools module and hand them to the model elsewhere
+// (controlflow's and marvin's `tools/filesystem.py`, agentscope's `service/file/common.py`
+// listed in a `ServiceToolkit` by the caller), or recognise a tool by the result type it
+// returns to the model (`ServiceResponse`, lagent's `ActionReturn`, browser-use's
+// `ActionResult`). The file alone cannot show the registration, so these conventions stand in
+// for it: the parameters of such a function are the model's arguments.
+
+enum ToolConventions {
+    /// Folders whose modules are, by the frameworks' convention, the tools an agent is given.
+    static let toolFolders: Set<String> = [
+        "tools", "tool", "toolkits", "toolkit", "actions", "action", "services", "service", "skills",
+        "function_sets",
+    ]
+
+    /// A file under a tools folder (`src/controlflow/tools/filesystem.py`,
+    /// `agentscope/service/file/common.py`), not a test of one.
+    static func isToolModule(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        guard let file = parts.last, !file.hasPrefix("test_"), !file.hasSuffix("_test.py") else { return false }
+        var tool = false
+        for dir in parts.dropLast() {
+            let d = dir.lowercased()
+            if d == "tests" || d == "test" || d == "examples" { return false }
+            if toolFolders.contains(d) { tool = true }
+        }
+        return tool
+    }
+
+    /// A return type made for the model to read: what a tool hands back (`ServiceResponse`,
+    /// `ActionReturn`, `ToolResult`, `ToolOutput`, `FunctionResult`, `CallToolResult`).
+    static func isToolResultType(_ name: String) -> Bool {
+        let w = TaintWords.split(name)
+        guard w.count >= 2, let last = w.last, ["response", "result", "return", "output"].contains(last) else {
+            return false
+        }
+        return w.dropLast().contains { ["tool", "service", "action", "function"].contains($0) }
+    }
+
+    /// The names in a `def`'s return annotation (`-> ServiceResponse:`), from the token after
+    /// the closing parenthesis `close` to the colon before `end`.
+    static func returnTypes(_ toks: [Token], _ close: Int, _ end: Int) -> [String] {
+        guard close + 1 < end, toks[close + 1].isOp("->") else { return [] }
+        var out: [String] = []
+        var j = close + 2
+        while j < end && !toks[j].isOp(":") {
+            if toks[j].kind == .name || toks[j].kind == .string { out.append(toks[j].text) }
+            j += 1
+        }
+        return out
+    }
+
+    /// The logical line after the `def` line (which ends at `end`) is a string alone: the
+    /// function has a docstring, from which the frameworks build the tool's description.
+    static func hasDocstring(_ toks: [Token], after end: Int) -> Bool {
+        var j = end + 1
+        guard j < toks.count, toks[j].kind == .string else { return false }
+        while j < toks.count && toks[j].kind == .string { j += 1 }
+        return j >= toks.count || toks[j].kind == .newline
+    }
+}

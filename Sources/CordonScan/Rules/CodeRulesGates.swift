@@ -1,0 +1,139 @@
+// What a function does before it acts that makes the act the user's or the developer's
+// choice (issue 16, session 11): a confirmation the code waits on before running the model's
+// code (gptme's `if not ask_execute(): return`, camel's `input("Run? [y/N]")`), and helpers of
+// the file that resolve a path and refuse one outside the base (autogpt-forge's
+// `LocalWorkspace._resolve_path`), whatever they are called.
+
+extension CodeRules {
+    /// Rules whose finding is the model's code, command, file or URL being acted on at all: with
+    /// a confirmation the function waits on, a person reads it first (the approval step the
+    /// issue asks for).
+    static let confirmedRules: Set<String> = [
+        RuleID.evalInjection, RuleID.unsandboxedInterpreter, RuleID.shellTool, RuleID.shellInjection,
+        RuleID.dangerousTool, RuleID.pathTraversal, RuleID.ssrf,
+    ]
+
+    /// Words in a call that asks a person (`ask_execute`, `confirm`, `click.confirm`,
+    /// `Confirm.ask`, `request_approval`, `input`).
+    static func asksPerson(_ name: String) -> Bool {
+        let l = name.lowercased()
+        return l.contains("confirm") || l.contains("approv") || l.hasPrefix("ask_") || l == "input"
+            || l == "ask" || l == "prompt_user"
+    }
+
+    /// The body waits on a person's answer: a confirmation call in an `if`/`while` condition
+    /// (`if not confirm(...)`), or its result, held in a name, tested by one
+    /// (`ok = ask_execute()` ... `if not ok: return`). A call whose answer nothing tests is no gate.
+    func gatesOnConfirmation(_ body: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        var answers: Set<String> = []
+        for i in body where toks[i].kind == .name && i + 1 < body.upperBound && toks[i + 1].isOp("(") {
+            guard Self.asksPerson(toks[i].text) else { continue }
+            var j = i
+            while j - 2 >= body.lowerBound && toks[j - 1].isOp(".") && toks[j - 2].kind == .name { j -= 2 }
+            if j - 1 >= body.lowerBound, toks[j - 1].isName("await") || toks[j - 1].isName("not") { j -= 1 }
+            if j - 2 >= body.lowerBound, toks[j - 1].isOp("="), toks[j - 2].kind == .name {
+                answers.insert(toks[j - 2].text)
+            }
+            var k = j - 1
+            while k >= body.lowerBound && toks[k].kind != .newline { k -= 1 }
+            let head = toks[k + 1]
+            if head.isName("if") || head.isName("elif") || head.isName("while") { return true }
+        }
+        guard !answers.isEmpty else { return false }
+        for i in body where toks[i].isName("if") || toks[i].isName("elif") {
+            var k = i + 1
+            while k < body.upperBound && toks[k].kind != .newline {
+                if toks[k].kind == .name && answers.contains(toks[k].text) { return true }
+                k += 1
+            }
+        }
+        return false
+    }
+
+    /// Removes the findings of running the model's code inside a function that first waits on
+    /// a person's confirmation (the function's own lines; helpers it calls are judged alone).
+    mutating func dropConfirmed(_ scope: Scope, _ code: Code) {
+        guard scope.parent != nil, scope.bodyEnd > scope.bodyStart, scope.bodyEnd <= code.tokens.count,
+            let last = findings.last, last.line >= scope.line
+        else { return }
+        let lastLine = code.tokens[scope.bodyEnd - 1].line
+        let inside = { (f: Finding) in
+            Self.confirmedRules.contains(f.rule) && f.line >= scope.line && f.line <= lastLine
+        }
+        guard findings.contains(where: inside), gatesOnConfirmation(scope.bodyStart..<scope.bodyEnd, code) else {
+            return
+        }
+        findings.removeAll(where: inside)
+    }
+
+    static let normalisers = WordSet(["realpath", "abspath", "resolve", "normpath", "normalize", "canonicalize"])
+    static let containmentChecks = WordSet([
+        "startswith", "startsWith", "is_relative_to", "commonpath", "relative_to", "relative", "commonprefix",
+    ])
+
+    /// A function of the file that normalises a path and checks it stays under a base (it
+    /// raises or returns otherwise): calling it is the check, in the functions below it.
+    mutating func notePathChecker(_ scope: Scope, _ code: Code) {
+        guard scope.parent != nil, scope.bodyEnd > scope.bodyStart, scope.bodyEnd <= code.tokens.count else { return }
+        var normalises = false
+        var checks = false
+        var refuses = false
+        for i in scope.bodyStart..<scope.bodyEnd where code.tokens[i].kind == .name {
+            let t = code.tokens[i]
+            if !normalises && Self.normalisers.contains(t) { normalises = true }
+            if !checks && Self.containmentChecks.contains(t) { checks = true }
+            // pathlib's `relative_to` raises by itself for a path outside the base; a prefix
+            // test refuses only with a `raise` (`path.startswith("/")` alone tidies, not checks).
+            if t.isName("raise") || t.isName("relative_to") { refuses = true }
+            if normalises && checks && refuses {
+                pathCheckers.insert(scope.name)
+                return
+            }
+        }
+    }
+
+    /// A URL template the developer configured, filled in with `.format` (`self.url.format(
+    /// city=...)`, `API_URL.format(q)`): the model fills placeholders, not the template, so
+    /// not the host. A parameter's or the model's template is not configured.
+    func configuredTemplate(_ u: Range<Int>, _ scope: Scope, _ code: Code) -> Bool {
+        let toks = code.tokens
+        var j = u.lowerBound
+        while j < u.upperBound, toks[j].kind == .name || toks[j].isOp(".") { j += 1 }
+        guard j - u.lowerBound >= 3, j < u.upperBound, toks[j].isOp("("), toks[j - 1].isName("format"),
+            toks[j - 2].isOp(".")
+        else { return false }
+        let head = u.lowerBound..<(j - 2)
+        if head.count == 1 && scope.params.contains(toks[head.lowerBound].text) { return false }
+        return code.origin(head, scope) != .untrusted
+    }
+
+    /// `wd = get_web_driver()` ... `wd.get(url)`: a name the function assigned from a call
+    /// named for a web driver or browser holds one, whatever the name (agency-swarm's ReadURL).
+    func heldBrowser(_ c: Call, _ scope: Scope, _ code: Code) -> Bool {
+        // In tools only: `.get` is mostly a dict's, and this reads the body up to the call.
+        guard scope.inTool, c.segments.count == 2, c.args.count == 1 else { return false }
+        let toks = code.tokens
+        let name = c.segments[0]
+        var i = scope.bodyStart
+        while i + 2 < c.first {
+            if toks[i].kind == .name, toks[i].text == name, toks[i + 1].isOp("="),
+                i == 0 || toks[i - 1].kind == .newline
+            {
+                var j = i + 2
+                while j < c.first && toks[j].kind != .newline && !toks[j].isOp("(") {
+                    if toks[j].kind == .name,
+                        TaintWords.split(toks[j].text).contains(where: {
+                            $0 == "driver" || $0 == "webdriver" || $0 == "browser"
+                        })
+                    {
+                        return true
+                    }
+                    j += 1
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+}
