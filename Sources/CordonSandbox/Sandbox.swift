@@ -105,6 +105,9 @@ public enum Sandbox {
         /// The seccomp notification listener, when monitored; -1 otherwise.
         var listener: Int32
         var cgroup: CgroupSet?
+        /// Why the monitor stopped the run before the supervisor took over (awaitExec): the
+        /// sandbox was killed then, and the run's outcome is `.monitorFailed` with this.
+        var monitorFailure: String? = nil
     }
 
     static func pipe2(_ flags: Int32) throws(SandboxError) -> (Int32, Int32) {
@@ -491,7 +494,15 @@ public enum Sandbox {
                     } else if let m = plan.monitor {
                         let outcome = m.initialExec(
                             listener: child.listener, candidates: plan.execCandidates, argv: plan.argv)
-                        if case .fatal(let why) = outcome { throw SandboxError(.monitor, why, errno: Errno(EIO)) }
+                        if case .fatal(let why) = outcome, child.monitorFailure == nil {
+                            // Fail closed, as the supervisor does: the sandbox is killed now and
+                            // the run ends as a monitor failure (an anomaly's stop among them).
+                            // The notification may already be the command's own (its first
+                            // child's exec, before init closed its end of the error pipe), so
+                            // it is the run's outcome, not a failure to start it.
+                            child.monitorFailure = why
+                            _ = cs_pidfd_send_signal(child.pidfd, SIGKILL)
+                        }
                         setupPause()
                     }
                     continue

@@ -72,12 +72,15 @@ struct Supervisor {
         var errOpen = true
         var exited = false
         var listenerOpen = child.listener >= 0
-        var monitorFailure: String?
+        // Stopped while the command started (awaitExec): already killed.
+        var monitorFailure = child.monitorFailure
         var timedOut = false
         var interruptedBy: Int32?
         let deadline = plan.timeout > 0 ? start + plan.timeout : Double.infinity
         var killAt = Double.infinity
         var buf = [UInt8](repeating: 0, count: 65536)
+        // Without a pid namespace the command's children are not init's: the whole tree.
+        if monitorFailure != nil { signalTree(SIGKILL) }
 
         while outOpen || errOpen || !exited {
             let now = Sandbox.monotonicNow()
