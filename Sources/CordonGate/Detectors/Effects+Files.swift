@@ -2,6 +2,13 @@
 // exception, bulk changes, writes outside the workspace, and servers exposing data.
 
 extension Effects {
+    /// Every program deletion's switch has a case for.
+    static let deletionPrograms: NameSet = [
+        "rm", "unlink", "srm", "wipe", "shred", "trash-rm", "rmtrash-empty", "truncate", "find", "git", "rmdir",
+        "mv", "rename", "mmv", "prename", "perl-rename", "file-rename", "rename.ul", "zmv", "vidir", "qmv", "f2",
+        "sed", "perl", "ruby",
+    ]
+
     // MARK: files
 
     /// Directory names that are scratch, build or cache output. A constant: a `Set` literal
