@@ -33,7 +33,9 @@ extension Effects {
             {
                 why = "reads the clipboard history"
             }
-        case "copyq": if ["read", "clipboard", "history"].contains(sub) { why = "reads the clipboard history" }
+        case "copyq":
+            // Bare, it starts the clipboard manager, which records everything copied from then on.
+            if ["read", "clipboard", "history"].contains(sub) || args.isEmpty { why = "reads the clipboard history" }
         case "xinput": if sub == "test" || sub == "test-xi2" { why = "records keyboard and pointer input" }
         case "xdotool", "ydotool", "wtype", "xte":
             if p.eq("xdotool")

@@ -56,7 +56,7 @@ extension Effects {
         "privoxy", "tor", "i2pd", "openvpn", "hostapd", "dhcpd", "avahi-daemon", "cupsd", "rsyncd",
         "tftpd", "in.tftpd", "xinetd", "inetd", "slapd", "kdc", "krb5kdc", "mosquitto", "rabbitmq-server",
         "etcd", "consul-agent", "coredns", "traefik", "envoy", "frr", "zebra", "ospfd", "bgpd", "xrdp", "x11vnc",
-        "vncserver", "Xvnc", "gateway",
+        "vncserver", "Xvnc", "gateway", "fancontrol", "ippeveprinter", "ippserver", "thermald",
     ]
 
     /// Options that only check a daemon's configuration (`nginx -t`, `sshd -t`, `haproxy -c`).
@@ -95,7 +95,7 @@ extension Effects {
 
     /// Raw block and SCSI devices: a program handed one reads or writes a disk (A12).
     static let rawDevicePrefixes = [
-        "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/sg", "/dev/sr",
+        "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/sg",
         "/dev/mapper/", "/dev/md", "/dev/dm-", "/dev/disk/", "/dev/mtd", "/dev/nbd", "/dev/bcache",
     ]
 
@@ -165,7 +165,7 @@ extension Effects {
         guard unknown else { return }
         if families(a, k, inv) { return }
         // A10: database clients, named as such (`pg_createsubscriber`, `mysqlsh`, `snowsql`).
-        if isDatabaseClientName(p) {
+        if isDatabaseClientName(p), !isOfflineDatabaseTool(lowerASCII(p)) {
             a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             return
         }
@@ -223,6 +223,12 @@ extension Effects {
             let name = args[f].split(separator: "=", maxSplits: 1).first.map(String.init) ?? args[f]
             a.hit(.egress, k, reason: "\(p) is given an inline credential (\(name))")
         }
+    }
+
+    /// Database tools that read a server's files offline, with no session: binary logs, WAL
+    /// segments and summaries, control data, backups verified against their manifest.
+    static func isOfflineDatabaseTool(_ l: String) -> Bool {
+        l.has("binlog") || l.has("waldump") || l.has("walsummary") || l.has("controldata") || l.has("verifybackup")
     }
 
     static func isDatabaseClientName(_ p: String) -> Bool {

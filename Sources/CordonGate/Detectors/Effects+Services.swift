@@ -24,6 +24,8 @@ extension Effects {
         // Coding agents and LLM CLIs: a prompt with the project's code goes to the model's service.
         "copilot", "crush", "codex", "goose", "opencode", "cursor-agent", "qwen", "qwen-code", "gemini-cli",
         "amp", "kimi",
+        // Code rendered or files dropped by a web service.
+        "carbon-now", "transfersh", "ffsend",
     ]
     static let serviceLocalVerbs: NameSet = [
         "list", "ls", "ps", "show", "serve", "export", "models", "stats", "config", "version", "help", "logs",
@@ -44,7 +46,10 @@ extension Effects {
             }
         }
         // Their local subcommands (listing models, exporting a session, configuring) send nothing.
-        if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub) {
+        // (`claude mcp list`, `opencode auth list`, `gist -l` list what is configured or stored.)
+        if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub)
+            && !readsAfter(inv.positionals) && !inv.hasAny(["-l", "--list"])
+        {
             a.hit(.thirdPartyService, k, reason: "\(p) sends text or code to a third-party service")
         }
     }

@@ -75,6 +75,19 @@ extension Effects {
         guard packagePrograms.contains(p) else { return }
         let pos = inv.positionals
         let sub = pos.first ?? ""
+        // `cargo install --list`, `pyenv install --list`, `npm access list`, `npm token list`,
+        // `dnf module list`: listing what is installed or owned changes nothing (L7).
+        if inv.has("--list") || readsAfter(pos, fetching: true) { return }
+        // A11: shell start-up files (`conda init`), the user's flake registry (`nix registry
+        // pin`), the default version every shell gets (`nvm alias default 20`).
+        if (p.eq("conda") || p.eq("mamba") || p.eq("micromamba")) && sub == "init" && !inv.has("--dry-run")
+            || p.eq("nix") && sub == "registry"
+                && pos.dropFirst().first.map({ ["add", "pin", "remove"].contains($0) }) == true
+            || p.eq("nvm") && (sub == "alias" && pos.count >= 3 || sub == "unalias")
+        {
+            a.hit(.outsideWrite, k, reason: "\(p) \(sub) changes the user's shell or tool configuration")
+            return
+        }
         let changes: Set<String>
         switch Name(p) {
         case "apt", "apt-get", "aptitude", "dnf", "yum", "zypper", "apk", "brew", "port", "pkg", "emerge",
@@ -106,11 +119,18 @@ extension Effects {
                 return
             }
         case "pacman", "yay", "paru", "pamac", "rpm", "dpkg", "aura", "pikaur", "trizen", "pakku":
-            let flags = inv.args.filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }
+            // `-Rh`, `-Uh` print help, `-Rp`, `-Sp` print what would be done; dpkg's and rpm's `-S`
+            // searches for the package owning a file.
+            // (rpm's `-ivh` is an install: `h` prints hash marks there.)
+            let pacmanStyle = !(p.eq("rpm") || p.eq("dpkg"))
+            let flags = inv.args.filter {
+                $0.hasPrefix("-") && !$0.hasPrefix("--")
+                    && !(pacmanStyle && $0.dropFirst(2).contains(where: { $0 == "h" || $0 == "p" }))
+            }
             let mutating =
                 flags.contains { f in
-                    (f.hasPrefix("-S") && !f.hasPrefix("-Ss") && !f.hasPrefix("-Si") && !f.hasPrefix("-Sl")
-                        && !f.hasPrefix("-Sg"))
+                    (pacmanStyle && f.hasPrefix("-S") && !f.hasPrefix("-Ss") && !f.hasPrefix("-Si")
+                        && !f.hasPrefix("-Sl") && !f.hasPrefix("-Sg"))
                         || f.hasPrefix("-R") || f.hasPrefix("-U")
                         || (f.hasPrefix("-i") && (p.eq("rpm") || p.eq("dpkg")))
                         || (p.eq("dpkg") && (f == "-r" || f == "-P" || f == "--configure"))
@@ -225,7 +245,9 @@ extension Effects {
             return
         }
         let second = pos.dropFirst().first ?? ""
-        if changes.contains(sub) || inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
+        // `apt list -i`, `nimble list -i`: after a read subcommand `-i` means installed, not install.
+        let readSub = readVerbs.contains(sub) && !changes.contains(sub)
+        if changes.contains(sub) || !readSub && inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
             || [
                 "group", "groups", "module", "env", "extension", "plugin", "platform", "profile", "tool", "python",
                 "pip",

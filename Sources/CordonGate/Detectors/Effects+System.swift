@@ -45,7 +45,8 @@ extension Effects {
         "etckeeper", "chroot", "unshare", "nsenter", "setarch", "prlimit", "cpupower", "tuned-adm",
         "powerprofilesctl", "x86_energy_perf_policy", "nvidia-smi", "nvidia-settings", "xrandr", "brightnessctl",
         "light", "rtcwake", "pm-suspend", "pm-hibernate", "systemd-run", "run0", "kexec",
-        "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt",
+        "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt", "cancel", "lprm", "lpmove",
+        "atrm",
     ]
 
     static func localSystem(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
@@ -102,7 +103,18 @@ extension Effects {
                 a.hit(.systemChange, k, reason: "jj \(sub) rewrites or discards changes, or talks to the remote")
             }
         case "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt":
-            a.hit(.systemChange, k, reason: "\(p) changes processes or kernel objects")
+            // `chrt -p PID`, `chrt --max` print a process's policy; a priority and a target set it.
+            if !p.eq("chrt") || pos.count >= 2 {
+                a.hit(.systemChange, k, reason: "\(p) changes processes or kernel objects")
+            }
+        case "cancel", "lprm", "lpmove":
+            // CUPS: print jobs cancelled or moved between queues (A8).
+            // (With `-h HOST` the jobs are another machine's: the network rules judge that.)
+            if !args.isEmpty && !inv.has("-h") {
+                a.hit(.systemChange, k, reason: "\(p) cancels or moves print jobs")
+            }
+        case "atrm":
+            a.hit(.outsideWrite, k, reason: "atrm removes scheduled jobs")
         case "tomb":
             if [
                 "open", "close", "slam", "dig", "forge", "lock", "resize", "passwd", "setkey", "engrave", "bury",
@@ -131,6 +143,9 @@ extension Effects {
                 || p.eq("mokutil") && inv.hasAny(["--list-enrolled", "--sb-state", "-l"])
                 || p.eq("sbctl") && ["status", "list-files", "verify"].contains(sub)
                 || p.eq("hciconfig") && pos.count <= 1
+                // `cupsctl` alone, or pointed at a server, prints the settings; `name=value` and
+                // `--[no-]remote-admin`-style options change them.
+                || p.eq("cupsctl") && !args.contains(where: { $0.contains("=") || $0.hasPrefix("--") })
             if !readOnly { a.hit(.systemChange, k, reason: "\(p) changes devices or system state") }
         case "modprobe", "insmod", "rmmod", "depmod", "kmod":
             if !inv.hasAny(["-n", "--dry-run", "--show-depends", "-c"])
@@ -180,11 +195,15 @@ extension Effects {
                 p.eq("ifconfig") && pos.count <= 1 || p.eq("route") && (pos.isEmpty || sub == "-n")
                 || p.eq("iwconfig") && pos.count <= 1
                 || p.eq("ethtool") && !inv.hasAny(["-s", "-K", "-G", "-A", "-C", "-E", "-L"])
-                || [
-                    "show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general",
-                    "phy", "event", "networking",
-                ]
-                .contains(sub)
+                // nmcli takes any prefix of its objects (`nmcli d`, `nmcli g hostname`, `nmcli radio w`)
+                // and shows them unless a verb acts (`up`, `modify`, `off`) or a value is given to set.
+                || p.eq("nmcli") && !nmcliActs(pos)
+                || !p.eq("nmcli")
+                    && [
+                        "show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general",
+                        "phy", "event", "networking",
+                    ]
+                    .contains(sub)
                     && !pos.dropFirst().contains(where: {
                         ["set", "connect", "disconnect", "up", "down", "modify", "add", "delete", "del", "on", "off"]
                             .contains($0)
@@ -232,6 +251,30 @@ extension Effects {
         thirdPartyCode(a, k, inv)
         permissions(a, k, inv)
         packages(a, k, inv)
+    }
+
+    /// Whether an nmcli call changes something: an acting verb, a password shown, or
+    /// `general hostname NAME` / `general logging level X` setting a value.
+    static func nmcliActs(_ pos: [String]) -> Bool {
+        let acting: Set<String> = [
+            "up", "down", "modify", "mod", "add", "delete", "del", "connect", "disconnect", "set", "on", "off",
+            "reload", "import", "clone", "edit", "hotspot", "show-password", "reapply", "load", "migrate",
+        ]
+        if pos.contains(where: { acting.contains($0) }) { return true }
+        // nmcli takes any prefix of a verb (`nmcli c d UUID`, `nmcli device w c HomeWifi`): a short
+        // word after the object that starts an acting verb and no read verb acts.
+        let reads = [
+            "show", "status", "list", "monitor", "help", "wifi", "wwan", "all", "permissions", "hostname",
+            "logging", "connectivity", "check",
+        ]
+        if pos.dropFirst().prefix(2).contains(where: { w in
+            w.utf8.count <= 3 && acting.contains(where: { $0.hasPrefix(w) })
+                && !reads.contains(where: { $0.hasPrefix(w) })
+        }) {
+            return true
+        }
+        guard let o = pos.first, "general".hasPrefix(o), pos.count >= 3 else { return false }
+        return "hostname".hasPrefix(pos[1]) || "logging".hasPrefix(pos[1])
     }
 
     static func quietSource(_ dev: String) -> Bool {

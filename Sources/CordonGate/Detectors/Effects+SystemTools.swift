@@ -12,6 +12,9 @@ extension Effects {
         "mtd_debug", "flash_erase", "nandwrite", "dcfldd", "ddrescue", "growpart", "partprobe", "blockdev",
         "e4defrag", "debugfs", "dumpe2fs-w", "ndctl", "vgremove", "vgchange", "lvchange", "wipefs",
         "sg_format", "mkswap", "swaplabel",
+        // Device programmers and flashers (A12: firmware and chips written or erased).
+        "rkdeveloptool", "minipro", "sunxi-fel", "fastboot", "heimdall", "edl", "nrfjprog", "uuu", "pyocd",
+        "JLinkExe", "blhost", "ch341prog", "mtkclient",
     ]
 
     static func systemTool(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
@@ -111,6 +114,10 @@ extension Effects {
                     "-E", "luksDump", "get-devices", "get-updates", "get-upgrades", "chip_id", "flash_id", "-l",
                     "iostat", "df", "usage", "check", "scrub-status", "version", "read_mac", "list-devices",
                 ].contains(sub)
+            // Any of them asked to list, show or report (`ndctl list`, `fastboot devices`,
+            // `rkdeveloptool ld`, `fwupdtool get-devices`).
+            || ["list", "show", "status", "info", "devices", "ld", "rci", "rfi", "version", "getvar"].contains(sub)
+            || isCompoundRead(sub)
             || p.eq("parted") && (inv.hasAny(["-l", "--list"]) || pos.contains("print"))
             || p.eq("mdadm") && inv.hasAny(["--detail", "-D", "--examine", "-E", "--query", "-Q"])
             || p.eq("btrfs") && pos.count >= 2 && ["show", "list", "df", "usage", "status"].contains(pos[1])

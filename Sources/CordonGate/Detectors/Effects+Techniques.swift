@@ -251,6 +251,13 @@ extension Effects {
                 || inv.hasAny(["--reset", "--erase", "-R"]) && p.eq("fido2-token")
             {
                 a.hit(.deleteCritical, k, score: 85, reason: "\(p) resets a hardware key: its keys are gone for good")
+            } else if pos.contains(where: { w in
+                actingVerbs.contains(w) || w.hasPrefix("change") || w.hasPrefix("set-") || w == "generate"
+                    || w == "import" || w == "enroll" || w == "program" || w == "rename" || w == "unblock"
+            }) {
+                // A11: a credential, PIN or slot created or changed on the key (`ykman fido
+                // fingerprints add`, `ykman piv keys generate`); `info`, `list` only read.
+                a.hit(.outsideWrite, k, reason: "\(p) creates or changes credentials on a hardware key")
             }
         default:
             if p.has("firewall"),
@@ -267,7 +274,8 @@ extension Effects {
     static let strongVerbs: NameSet = [
         "install", "uninstall", "reinstall", "remove", "purge", "delete", "destroy", "deploy", "undeploy",
         "publish", "unpublish", "push", "upload", "kill", "enable", "disable", "stop", "restart", "drop",
-        "login", "logout", "auth", "flash", "wipe", "erase", "format", "mount", "umount", "unmount", "attach",
+        "login", "logout", "auth", "flash", "wipe", "erase", "mount", "swapon", "swapoff", "umount", "unmount",
+        "attach",
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
         "deregister", "register", "submit", "provision", "rm", "del", "send", "switch", "share",
@@ -319,7 +327,7 @@ extension Effects {
 
     /// Programs that run a command in another root: `arch-chroot`, `systemd-nspawn`, `schroot`.
     static let rootSwitchers: NameSet = [
-        "arch-chroot", "systemd-nspawn", "schroot", "proot", "fakechroot", "chroot", "xchroot", "genfstab",
+        "arch-chroot", "systemd-nspawn", "schroot", "proot", "fakechroot", "chroot", "xchroot",
     ]
 
     static func strongVerb(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
@@ -341,6 +349,7 @@ extension Effects {
             a.hit(.systemChange, k, reason: "xhost + opens the X display to other hosts")
             return
         }
+        if readsAfter(inv.positionals) { return }
         let pos = inv.positionals.prefix(2)
         // A3: `adb connect HOST`, `kopia repository connect`, `piactl connect`: the word itself,
         // not a part of one (`unix-connect ./agent.sock` is a local socket), and not loopback.
@@ -405,7 +414,7 @@ extension Effects {
     /// A compound verb with a strong part: `kill-pane`, `daily-upgrade`, `db:migrate`.
     static func hasStrongPart(_ w: String) -> Bool {
         guard w.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A || $0 == 0x5F }), w.utf8.count <= 40,
-            !w.contains("/"), !w.contains(".")
+            !w.contains("/"), !w.contains("."), !isCompoundRead(w)
         else { return false }
         var start = w.utf8.startIndex
         let u = w.utf8
