@@ -104,7 +104,7 @@ extension Effects {
     static let nameVerbs: NameSet = [
         "create", "delete", "remove", "destroy", "install", "uninstall", "deploy", "publish", "upload", "purge",
         "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "unregister", "revoke", "grant",
-        "enroll", "stop", "restart", "upgrade", "clone", "burn",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable",
     ]
 
     /// The families above, for an unknown program no other rule spoke for; true when one did.
@@ -112,7 +112,7 @@ extension Effects {
     static let familyNameParts = Needles([
         "download", "agent", "daemon", "create", "delete", "remove", "destroy", "install", "deploy", "publish",
         "upload", "purge", "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "revoke", "grant",
-        "enroll", "stop", "restart", "upgrade", "clone", "burn",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable",
     ])
 
     static func families(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {

@@ -261,11 +261,13 @@ extension Effects {
             "reload", "import", "clone", "edit", "hotspot", "show-password", "reapply", "load", "migrate",
         ]
         if pos.contains(where: { acting.contains($0) }) { return true }
+        // `nmcli networking c c` checks connectivity; only on/off change networking.
+        if let o = pos.first, o.utf8.count >= 2, "networking".hasPrefix(o) { return false }
         // nmcli takes any prefix of a verb (`nmcli c d UUID`, `nmcli device w c HomeWifi`): a short
         // word after the object that starts an acting verb and no read verb acts.
         let reads = [
             "show", "status", "list", "monitor", "help", "wifi", "wwan", "all", "permissions", "hostname",
-            "logging", "connectivity", "check",
+            "logging",
         ]
         if pos.dropFirst().prefix(2).contains(where: { w in
             w.utf8.count <= 3 && acting.contains(where: { $0.hasPrefix(w) })

@@ -284,7 +284,7 @@ extension Effects {
         // Applying configuration to a system or cluster, taking a deployment down, making a
         // setting or version the machine-wide default, and scheduling (timers, cron) are
         // all changes beyond the workspace (gate-classes A9, A11).
-        "apply", "down", "global", "schedule", "unschedule", "unset",
+        "apply", "up", "down", "global", "schedule", "unschedule", "unset",
         // Attack-emulation tools run a technique against the host or account (`detonate`).
         "detonate",
     ]
@@ -362,7 +362,9 @@ extension Effects {
         // A third word too when it publishes, deploys or installs: `func azure functionapp publish`,
         // `git flow feature publish`, `pio system completion uninstall`.
         if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
-            ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) })
+            ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) }),
+            // R10: `pulseaudio-ctl up`, `volumectl down` turn a volume or a light up or down.
+            !((v == "up" || v == "down") && isLevelControl(p))
         {
             if v == "download" {
                 // A connection to another machine: the sandbox's network setting governs it.
@@ -372,7 +374,10 @@ extension Effects {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }
-        if let f = inv.args.first(where: { $0.isOptionLike && strongFlags.contains($0) }) {
+        if let j = inv.args.firstIndex(where: { $0.isOptionLike && strongFlags.contains($0) }),
+            !globalAsModifier(inv, j)
+        {
+            let f = inv.args[j]
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(f) changes state beyond the workspace")
             return
         }
@@ -409,6 +414,26 @@ extension Effects {
         {
             a.hit(.egress, k, reason: "\(p) is given inline credentials for a service")
         }
+    }
+
+    /// `--global` and `--system-wide` say where a change goes (`dolt config --global --add`,
+    /// `ng config k v --global`); with no subcommand, with a read subcommand or a listing
+    /// option they say what to show (`ncu --global`, `tlmgr search --global`), and followed by
+    /// a value they name something else (`standard --global MY_VAR`).
+    static func globalAsModifier(_ inv: borrowing Invocation, _ j: Int) -> Bool {
+        let args = inv.args
+        guard args[j] == "--global" || args[j] == "--system-wide" else { return false }
+        return inv.positionals.isEmpty
+            || inv.positionals.contains(where: { readVerbs.contains($0) })
+            || args.contains(where: listingOption) || args.contains("--list")
+            || j + 1 < args.count && !args[j + 1].isOptionLike
+    }
+
+    /// Programs named for a volume, brightness or light level, whose `up`/`down` is a level.
+    static func isLevelControl(_ p: String) -> Bool {
+        let l = lowerASCII(p)
+        return l.has("audio") || l.has("vol") || l.has("bright") || l.has("light") || l.has("pamixer")
+            || l.has("sound") || l.has("backlight")
     }
 
     /// A compound verb with a strong part: `kill-pane`, `daily-upgrade`, `db:migrate`.

@@ -150,7 +150,7 @@ enum Effects {
         "apply-", "deploy-", "replace-", "rename-", "purge-", "release-", "allocate-", "accept-", "reject-",
         "change-", "move-", "install-", "uninstall-", "execute-", "batch-write", "batch-delete", "rb-",
         "mb-", "destroy-", "remove", "write-", "exec-", "resume-", "suspend-", "scale-", "resize-", "promote-",
-        "unregister-", "replicate-", "migrate-", "unassign-", "assign-", "grant-", "revoke",
+        "unregister-", "replicate-", "migrate-", "unassign-", "assign-", "grant-", "revoke", "bind-", "unbind-",
     ]
 
     static let mutatingSuffixes = [
