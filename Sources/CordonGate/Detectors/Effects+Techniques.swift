@@ -423,10 +423,12 @@ extension Effects {
     static func globalAsModifier(_ inv: borrowing Invocation, _ j: Int) -> Bool {
         let args = inv.args
         guard args[j] == "--global" || args[j] == "--system-wide" else { return false }
+        // (`fooctl config --global theme dark`: after a config word the value is the setting.)
         return inv.positionals.isEmpty
             || inv.positionals.contains(where: { readVerbs.contains($0) })
             || args.contains(where: listingOption) || args.contains("--list")
             || j + 1 < args.count && !args[j + 1].isOptionLike
+                && !inv.positionals.contains(where: { configNouns.contains($0) })
     }
 
     /// Programs named for a volume, brightness or light level, whose `up`/`down` is a level.
