@@ -33,6 +33,8 @@ struct MeaningTests {
         ("R4", "carbon-now src/main.swift"), ("R4", "nixpkgs-review pr --post-result 1234"), ("A13", "copyq"),
         // A4, A14: `get` fetches for package managers; acting verbs act on the word after them
         ("A4", "dart pub get"), ("A14", "pipx run ls"), ("A4", "npm install view"),
+        // A10, A8: a database client's check still opens a session; boot entries reordered
+        ("A10", "mysqlcheck --check users"), ("A8", "efibootmgr -o 0001,0002"),
     ]
 
     static let allow: [(String, String)] = [
@@ -59,6 +61,10 @@ struct MeaningTests {
         ("L8", "qtile run-cmd --float xterm"), ("L8", "niri msg outputs"), ("R10", "pulseaudio-ctl up 5"),
         ("L4", "pgmtofs assets/in.pgm > data/out.fs"), ("L1", "jhead assets/image.jpg"),
         ("L3", "htpasswd -c project/htpasswd alice"),
+        // Check modes, configuration reads, label and boot-entry listings, local renders
+        ("L7", "aws configure list"), ("L7", "cloudflared tunnel list"), ("L1", "efibootmgr -u"),
+        ("L1", "fatlabel /dev/sda1"), ("L7", "brew tap"), ("L7", "bootc upgrade --check"), ("L1", "cam -l"),
+        ("L2", "flux build kustomization demo --path project/kustomization"), ("L1", "frpc verify --config f.toml"),
         // --global that says what to show or names something else
         ("L1", "ncu --global"), ("L7", "tlmgr search --global TODO"), ("L2", "standard --global MY_VAR"),
     ]

@@ -347,7 +347,7 @@ extension Effects {
         if let i = verbs.firstIndex(where: isMutatingVerb), i + 1 < verbs.count,
             nounVerbs.contains(verbs[i]) || !actingVerbs.contains(verbs[i])
                 || (verbs[i] == "run" || verbs[i] == "workflow") && (p.eq("gh") || p.eq("glab") || p.eq("tea")),
-            readFollowers.contains(verbs[i + 1])
+            readFollowers.contains(verbs[i + 1]) || isCompoundRead(verbs[i + 1])
         {
             // `glab release view`, `gh run list`, `kubectl auth can-i`, `kubectl rollout status`:
             // the mutating-looking word names a resource; the verb after it only reads (L7).
@@ -369,6 +369,8 @@ extension Effects {
                 && [
                     "docker", "podman", "buildah", "nerdctl", "apptainer", "singularity", "packer", "devspace",
                     "skaffold", "docker-compose", "compose",
+                    // These render manifests or templates locally (`flux build kustomization`).
+                    "flux", "kustomize", "sam",
                 ].contains(p)
                 && !inv.has("--push")
             {

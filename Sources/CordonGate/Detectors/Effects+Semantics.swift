@@ -143,7 +143,8 @@ extension Effects {
             return
         }
         // A12: a raw disk or SCSI device handed to a program with no rule of its own.
-        if unknown,
+        // (`fatlabel /dev/sda1`, `exfatlabel /dev/sda`: a label tool given only the device prints it.)
+        if unknown, !(lowerASCII(p).hasSuffix("label") && inv.positionals.count == 1),
             let d = args.first(where: { w in
                 w.utf8.count > 7 && w.utf8.first == UInt8(ascii: "/") && w.hasPrefix("/dev/")
                     && (rawDevicePrefixes.contains { w.hasPrefix($0) } || isVolumePath(w))
@@ -170,8 +171,10 @@ extension Effects {
             return
         }
         // A13, R10: screen and camera capture, named as such (`i3-scrot`, `rpicam-raw`).
+        // (`cam -l`, `cam --list-controls` list cameras and their controls.)
         if isCaptureName(p)
-            || args.contains(where: { $0.utf8.first == UInt8(ascii: "/") && $0.hasPrefix("/dev/video") })
+            || args.contains(where: { $0.utf8.first == UInt8(ascii: "/") && $0.hasPrefix("/dev/video") }),
+            !inv.hasAny(["-l", "--list"]), !args.contains(where: listingOption)
         {
             a.hit(.inputCapture, k, reason: "\(p) captures the screen or a camera")
             return

@@ -114,6 +114,8 @@ extension Effects {
                 return
             }
             if p.eq("brew") && ["cleanup"].contains(sub) { return }
+            // `brew tap` alone lists the taps.
+            if p.eq("brew") && sub == "tap" && pos.count == 1 { return }
             if ["pacstrap", "debootstrap", "mmdebstrap", "cdebootstrap", "multistrap"].contains(p) {
                 a.hit(.softwareChange, k, reason: "\(p) installs a system into \(sub)")
                 return

@@ -134,7 +134,8 @@ extension Effects {
             "mokutil", "sbctl", "cryptenroll", "systemd-cryptenroll", "bluetoothctl", "btmgmt", "hciconfig",
             "iwlist", "airmon-ng", "aireplay-ng", "macchanger":
             let readOnly =
-                p.eq("udevadm") && ["info", "monitor", "test", "settle"].contains(sub)
+                isCompoundRead(sub) || p.eq("balooctl") && ["status", "indexSize", "monitor"].contains(sub)
+                || p.eq("udevadm") && ["info", "monitor", "test", "settle"].contains(sub)
                 || p.eq("iwlist") && !pos.contains(where: { ["wpakeys", "keys", "enc", "encryption"].contains($0) })
                 || p.eq("bluetoothctl")
                     && (pos.isEmpty || ["list", "show", "info", "devices", "paired-devices"].contains(sub))

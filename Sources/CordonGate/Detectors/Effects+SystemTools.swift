@@ -78,6 +78,15 @@ extension Effects {
             if sub == "profile" && pos.count > 1 || p.eq("x86_energy_perf_policy") && !pos.isEmpty {
                 a.hit(.systemChange, k, reason: "\(p) changes power settings")
             }
+        case "efibootmgr":
+            // Alone or with display options (`-v`, `-u`) it lists the boot entries.
+            if inv.hasAny([
+                "-c", "--create", "-B", "--delete-bootnum", "-o", "--bootorder", "-n", "--bootnext", "-N",
+                "--delete-bootnext", "-a", "--active", "-A", "--inactive", "-t", "--timeout", "-T",
+                "--delete-timeout", "-O", "--delete-bootorder", "-D", "--remove-dups", "-C", "--create-only",
+            ]) {
+                a.hit(.systemChange, k, reason: "efibootmgr changes the firmware's boot entries")
+            }
         case "rtcwake", "pm-suspend", "pm-hibernate":
             a.hit(.systemChange, k, reason: "\(p) suspends the machine")
         case "kexec":

@@ -329,6 +329,15 @@ enum Effects {
         // only the checks that can apply run.
         let fam = families[p] ?? []
         if fam.contains(.remoteState), trailingHelp(inv) { return }
+        // A check mode reports what would change (`bootc upgrade --check`, `uv sync --check`); not
+        // for network and database clients, whose `--check` still connects (`mysqlcheck --check`).
+        if fam.isDisjoint(with: [.remoteClient, .database]),
+            inv.args.contains(where: {
+                $0.utf8.count >= 7 && ($0 == "--check" || $0 == "--check-only")
+            })
+        {
+            return
+        }
         // L1, L7: `localedef --list-archive`, `bleachbit --list-cleaners`, `tool --show-config`:
         // a program asked only to list or show, with nothing else to act on.
         if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f),
