@@ -65,6 +65,8 @@ struct MeaningTests {
         ("L7", "aws configure list"), ("L7", "cloudflared tunnel list"), ("L1", "efibootmgr -u"),
         ("L1", "fatlabel /dev/sda1"), ("L7", "brew tap"), ("L7", "bootc upgrade --check"), ("L1", "cam -l"),
         ("L2", "flux build kustomization demo --path project/kustomization"), ("L1", "frpc verify --config f.toml"),
+        ("L2", "rails db:migrate:status"), ("L7", "rpm-ostree upgrade --preview"), ("L1", "rc-service nginx status"),
+        ("L1", "pulseaudio --dump-modules"),
         // --global that says what to show or names something else
         ("L1", "ncu --global"), ("L7", "tlmgr search --global TODO"), ("L2", "standard --global MY_VAR"),
     ]

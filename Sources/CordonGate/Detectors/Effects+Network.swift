@@ -335,6 +335,8 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) dev syncs and deploys to a cluster")
             return
         }
+        // `kubectl annotate pods web --list`, `kubectl label --list`: listing what is set.
+        if inv.has("--list") { return }
         guard !verbs.isEmpty else {
             // `vercel`, `netlify`, `flyctl` alone deploy; most others print usage.
             if ["vercel", "netlify", "devspace", "skaffold", "tilt", "tmt", "okteto", "ngrok", "cloudflared"]
@@ -356,7 +358,9 @@ extension Effects {
         // Proxmox's CLIs take any unique prefix of a command (`qm di m`, `pct resi`, `pvesm r`):
         // a short word that is not the start of one of their read commands is a change (A9).
         if proxmoxCLIs.contains(p), let v = verbs.first, v.utf8.count <= 4, !readVerbs.contains(v), !readsAfter(verbs),
-            !["list", "status", "config", "pending", "help", "showcmd", "listsnapshot", "get", "ls", "nodes"].contains(
+            ![
+                "list", "status", "config", "pending", "help", "showcmd", "listsnapshot", "get", "ls", "nodes", "path",
+            ].contains(
                 where: { $0.hasPrefix(v) })
         {
             a.hit(

@@ -180,8 +180,10 @@ extension Effects {
             return
         }
         // R6: a daemon or server started by the agent.
+        // (`rc-service nginx status` asks a service manager about the daemon.)
         if daemons.contains(p) || inv.positionals.first.map({ daemons.contains($0) }) == true,
-            !args.contains(where: { configCheckFlags.contains($0) }), !(p.eq("haproxy") && inv.has("-c"))
+            !args.contains(where: { configCheckFlags.contains($0) }), !(p.eq("haproxy") && inv.has("-c")),
+            !inv.positionals.contains(where: { statusVerbs.contains($0) })
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon or server")
             return

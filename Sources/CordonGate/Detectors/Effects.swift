@@ -162,10 +162,12 @@ enum Effects {
     /// Compound verbs that read whatever else they hold: `describe-data-set`, `get-pipeline`,
     /// `configs-list`, `ci-status` (a read verb at the start or the end decides).
     static func isCompoundRead(_ w: String) -> Bool {
-        guard w.utf8.count > 5, w.utf8.contains(UInt8(ascii: "-")) else { return false }
+        guard w.utf8.count > 5, w.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A }) else { return false }
         return w.hasPrefix("describe-") || w.hasPrefix("get-") || w.hasPrefix("list-") || w.hasPrefix("show-")
             || w.hasPrefix("view-") || w.hasSuffix("-list") || w.hasSuffix("-status") || w.hasSuffix("-info")
             || w.hasSuffix("-show") || w.hasSuffix("-ls")
+            // Task-runner spellings: `rails db:migrate:status`, `php artisan route:list`.
+            || w.hasSuffix(":status") || w.hasSuffix(":list") || w.hasSuffix(":show")
     }
 
     static func isMutatingVerb(_ w: String) -> Bool {
@@ -293,7 +295,7 @@ enum Effects {
     static func listingOption(_ w: String) -> Bool {
         guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
         return w.hasPrefix("--list") || w.hasPrefix("--show") || w.hasPrefix("--print") || w == "--status"
-            || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get")
+            || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get") || w.hasPrefix("--dump")
     }
 
     /// Whether every option of the call only lists or prints (and there is one).
@@ -304,6 +306,7 @@ enum Effects {
 
     static let dryRunFlags: NameSet = [
         "--dry-run", "--dryrun", "--simulate", "--what-if", "--whatif", "--noop", "--no-act", "--just-print",
+        "--preview",
     ]
 
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
