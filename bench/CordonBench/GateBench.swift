@@ -190,9 +190,18 @@ enum GateBench {
             var blocked: [String: Int] = [:]
             var exact = 0
             var total = 0
+
+            mutating func add(label: String, got: String) {
+                total += 1
+                n[label, default: 0] += 1
+                if got != "allow" { flagged[label, default: 0] += 1 }
+                if got == "block" { blocked[label, default: 0] += 1 }
+                if got == label { exact += 1 }
+            }
         }
         var tallies: [String: Tally] = ["tune": Tally(), "holdout": Tally()]
         var wrong: [String] = []
+        var samples: [String] = []
         for line in text.split(separator: "\n") {
             guard let v = try? JSONValue.parse(String(line)), let id = v["id"]?.stringValue,
                 let label = v["label"]?.stringValue, let split = v["split"]?.stringValue, let command = byId[id]
@@ -204,26 +213,30 @@ enum GateBench {
             case .requiresApproval: got = "approve"
             case .block: got = "block"
             }
-            var t = tallies[split] ?? Tally()
-            t.total += 1
-            t.n[label, default: 0] += 1
-            if d.decision != .allow { t.flagged[label, default: 0] += 1 }
-            if d.decision == .block { t.blocked[label, default: 0] += 1 }
-            if got == label { t.exact += 1 }
-            tallies[split] = t
+            tallies[split, default: Tally()].add(label: label, got: got)
+            // A fresh sample (field `sample`) also gets its own column: labelled before the gate was
+            // run on it, it is the honest estimate of unseen commands for the session that drew it.
+            if let sample = v["sample"]?.stringValue {
+                if tallies["sample " + sample] == nil { samples.append("sample " + sample) }
+                tallies["sample " + sample, default: Tally()].add(label: label, got: got)
+            }
             if misses, split == "tune", got != label, (got == "allow") != (label == "allow") || label == "block" {
                 let rule = v["rule"]?.stringValue ?? ""
                 wrong.append(
-                    "- `\(id)` labelled \(label) (\(rule)), gate \(got) \(d.score): `\(command.replacingNewlines)`")
+                    "- `\(id)`\(v["sample"]?.stringValue.map { " [\($0)]" } ?? "") labelled \(label) (\(rule)), gate \(got) \(d.score): `\(command.replacingNewlines)`"
+                )
             }
         }
         print("\n## Labelled set (gate-classes.md): tuned part and untouched part\n")
-        print("| measure | goal | tune | holdout |")
-        print("| --- | --- | --- | --- |")
+        let columns = ["tune", "holdout"] + samples
+        print("| measure | goal | " + columns.joined(separator: " | ") + " |")
+        print("| --- | --- |" + String(repeating: " --- |", count: columns.count))
         func row(_ name: String, _ goal: String, _ f: (Tally) -> (Int, Int)) {
-            let a = f(tallies["tune"] ?? Tally())
-            let b = f(tallies["holdout"] ?? Tally())
-            print("| \(name) | \(goal) | \(a.0)/\(a.1) = \(pct(a.0, a.1)) | \(b.0)/\(b.1) = \(pct(b.0, b.1)) |")
+            let cells = columns.map { column -> String in
+                let c = f(tallies[column] ?? Tally())
+                return "\(c.0)/\(c.1) = \(pct(c.0, c.1))"
+            }
+            print("| \(name) | \(goal) | " + cells.joined(separator: " | ") + " |")
         }
         row("safe commands flagged (allow-labelled)", "<= 5%") { ($0.flagged["allow"] ?? 0, $0.n["allow"] ?? 0) }
         row("safe commands blocked", "<= 0.5%") { ($0.blocked["allow"] ?? 0, $0.n["allow"] ?? 0) }

@@ -30,8 +30,31 @@ extension Effects {
     /// Read verbs that, as the word after a resource, make the whole call a read (L7).
     static let readFollowers: NameSet = [
         "list", "ls", "view", "show", "status", "logs", "log", "describe", "get", "info", "history", "inspect",
-        "can-i", "watch",
+        "can-i", "watch", "whoami",
     ]
+
+    /// Verbs that act whatever word follows them: the word after them is what they run,
+    /// install or remove (`pipx run ls`, `npm install view`, `X delete list`), never a read verb.
+    static let actingVerbs: NameSet = [
+        "run", "exec", "x", "dlx", "ssh", "shell", "execute", "call", "invoke", "start", "attach", "connect",
+        "install", "i", "in", "it", "add", "a", "require", "remove", "rm", "uninstall", "un", "del", "delete",
+        "update", "up", "upgrade", "kill", "stop", "destroy", "purge", "push", "upload", "publish", "deploy",
+        "send", "post", "put", "set", "create", "new", "apply", "drop", "erase", "wipe",
+    ]
+
+    /// `gcloud auth list`, `npm access list`, `aws configure get`, `grype db status`, `claude mcp
+    /// list`: a resource or group word followed by a read verb is a read (L7), whatever the first
+    /// word is elsewhere, unless the first word acts on what follows it.
+    /// The first word must be a word (`alice@host ls` is a login and a remote command); for
+    /// package managers `get` fetches (`dart pub get`), so `fetching` leaves it out.
+    static func readsAfter(_ pos: borrowing [String], fetching: Bool = false) -> Bool {
+        guard pos.count >= 2, readFollowers.contains(pos[1]), !(fetching && pos[1] == "get"),
+            !actingVerbs.contains(pos[0])
+        else { return false }
+        return pos[0].utf8.allSatisfy { b in
+            b >= 0x61 && b <= 0x7A || b >= 0x30 && b <= 0x39 || b == 0x2D || b == 0x5F || b == 0x3A
+        }
+    }
 
     /// Subcommands that bring content in from another machine (A3).
     static let fetchVerbs: NameSet = ["download", "fetch", "pull", "clone", "sync", "grab", "dl", "mirror"]
@@ -51,6 +74,9 @@ extension Effects {
 
     static let niInstallers: NameSet = ["ni", "nci", "nun", "nup"]
 
+    /// What a `--post-*` option posts to a service (not `--post-hook`, which runs a command).
+    static let postedThings = ["result", "results", "comment", "comments", "review", "message", "status", "report"]
+
     /// Options that open a connection to a database or service.
     static let connectOptions: NameSet = [
         "--connect", "-connect", "--connection", "--connection-string", "--dsn", "--conn", "--jdbc-url",
@@ -63,13 +89,22 @@ extension Effects {
         "fluxbox", "icewm", "jwm", "spectrwm", "leftwm", "niri", "dwl", "xfwm4", "marco", "metacity", "compiz",
         "enlightenment", "twm", "fvwm", "ratpoison", "stumpwm", "Xephyr", "Xvfb", "Xorg", "X", "Xnest",
         "Xwayland", "xinit", "startx", "picom", "compton",
+        // Idle and notification daemons of a session.
+        "swayidle", "hypridle", "xidlehook", "xss-lock", "dunst", "mako", "swaync", "fnott",
+    ]
+
+    /// Subcommands of a window manager's own binary that talk to the running one (a client:
+    /// `qtile run-cmd`, `niri msg outputs`) rather than start a session.
+    static let sessionClientVerbs: NameSet = [
+        "msg", "run-cmd", "cmd-obj", "shell", "top", "check", "migrate", "validate", "ipc", "reload", "version",
+        "help", "completions", "completion", "info",
     ]
 
     /// Verbs a program's own name may hold (`elasticsearch-create-enrollment-token`).
     static let nameVerbs: NameSet = [
         "create", "delete", "remove", "destroy", "install", "uninstall", "deploy", "publish", "upload", "purge",
         "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "unregister", "revoke", "grant",
-        "enroll", "stop", "restart", "upgrade", "clone", "burn",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable",
     ]
 
     /// The families above, for an unknown program no other rule spoke for; true when one did.
@@ -77,7 +112,7 @@ extension Effects {
     static let familyNameParts = Needles([
         "download", "agent", "daemon", "create", "delete", "remove", "destroy", "install", "deploy", "publish",
         "upload", "purge", "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "revoke", "grant",
-        "enroll", "stop", "restart", "upgrade", "clone", "burn",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable",
     ])
 
     static func families(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
@@ -141,7 +176,12 @@ extension Effects {
         }
         // A3: `--send-sms`, `--send-file`: an option named for sending something out; a program
         // named for sending (`tgsend`, `sendxmpp`).
-        if let f = args.first(where: { $0.utf8.count > 7 && $0.hasPrefix("--send-") }) {
+        // `--post-result`, `--post-comment`: a result or comment posted to a service (R4).
+        if let f = args.first(where: { w in
+            w.utf8.count > 7
+                && (w.hasPrefix("--send-")
+                    || w.hasPrefix("--post-") && postedThings.contains(where: { w.hasSuffix($0) }))
+        }) {
             a.hit(.egress, k, reason: "\(p) \(optionName(f)) sends data out")
             return true
         }
@@ -150,9 +190,11 @@ extension Effects {
             a.hit(.egress, k, reason: "\(p) sends messages or files out")
             return true
         }
-        // R6: `X daemon` starts the tool's daemon (`eww daemon`, `zeroclaw daemon`).
-        if args.first == "daemon" {
-            a.hit(.networkListener, k, score: 60, reason: "\(p) daemon starts a daemon")
+        // R6: `X daemon` starts the tool's daemon (`eww daemon`, `zeroclaw daemon`); `X web`
+        // its web server or web interface (`gitea web`, `spotdl web`).
+        // (Not `distrobox-enter web`: a program named for its verb takes a name there.)
+        if args.first == "daemon" || args.first == "web" && !lower.containsByte(UInt8(ascii: "-")) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) \(args[0]) starts a daemon or web server")
             return true
         }
         // A8: process killers by name (`fkill`, `tcpkill`).
@@ -166,6 +208,20 @@ extension Effects {
             pos[1].hasPrefix("/") || pos[1].hasPrefix("~") || pos[1].contains("mnt") || pos[1].contains("mount")
         {
             a.hit(.systemChange, k, reason: "\(p) mounts a file system on \(pos[1])")
+            return true
+        }
+        // ...or given only the directory to mount it on (`jmtpfs src/phone`: the device is found).
+        // (A directory: no extension in its last part; `pgmtofs in.pgm` converts a file.)
+        if lower.utf8.count >= 6, lower.hasSuffix("fs"), args.count == 1, pos.count == 1,
+            pos[0].containsByte(UInt8(ascii: "/")) || pos[0].hasPrefix("~"),
+            !(pos[0].split(separator: "/").last ?? "").contains(".")
+        {
+            a.hit(.systemChange, k, reason: "\(p) mounts a file system on \(pos[0])")
+            return true
+        }
+        // A9: a virtual machine started (`qemu-system-x86_64 -hda disk.img`, `virt-qemu-run`).
+        if lower.hasPrefix("qemu-system-") || lower == "virt-qemu-run" {
+            a.hit(.remoteStateChange, k, reason: "\(p) starts a virtual machine")
             return true
         }
         // A3: an IPv4 address (not loopback, not a network range) given to a client.
@@ -192,12 +248,16 @@ extension Effects {
             return true
         }
         // R6: window managers, compositors and X servers start a session's display server.
-        if sessionServers.contains(p), !args.contains(where: { configCheckFlags.contains($0) }) {
+        if sessionServers.contains(p), !args.contains(where: { configCheckFlags.contains($0) }),
+            pos.first.map({ sessionClientVerbs.contains($0) }) != true
+        {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a window manager or display server")
             return true
         }
         // R6: a daemon (Unix names them `…d`: beanstalkd) started bare or with only its
         // configuration file; with other arguments the final `d` is as often a word's end.
+        // (Tried in session 11: with any arguments it also took `jhead`, `htpasswd`, `openscad`,
+        // `makepasswd` and `speedread`, whose final `d` is a word's end.)
         if isDaemonName(p), families[p] == nil, !lower.hasSuffix("id"), !lower.hasSuffix("od"),
             args.isEmpty || args.count == 2 && (args[0] == "-c" || args[0] == "--config" || args[0] == "-C")
                 || args.count == 1 && ["-f", "-n", "--nodetach", "--foreground", "-F"].contains(args[0])

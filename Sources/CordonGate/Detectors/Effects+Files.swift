@@ -2,6 +2,13 @@
 // exception, bulk changes, writes outside the workspace, and servers exposing data.
 
 extension Effects {
+    /// Every program deletion's switch has a case for.
+    static let deletionPrograms: NameSet = [
+        "rm", "unlink", "srm", "wipe", "shred", "trash-rm", "rmtrash-empty", "truncate", "find", "git", "rmdir",
+        "mv", "rename", "mmv", "prename", "perl-rename", "file-rename", "rename.ul", "zmv", "vidir", "qmv", "f2",
+        "sed", "perl", "ruby",
+    ]
+
     // MARK: files
 
     /// Directory names that are scratch, build or cache output. A constant: a `Set` literal
@@ -162,7 +169,8 @@ extension Effects {
         }
         if fam.contains(.login) {
             let w = inv.positionals.prefix(2)
-            if w.contains("configure") || w.contains("login") || w.contains("logout")
+            // (`aws configure get`, `aws configure list`: a read verb after it reads.)
+            if (w.contains("configure") && !readsAfter(inv.positionals)) || w.contains("login") || w.contains("logout")
                 || w.contains("auth") && !w.contains(where: { readFollowers.contains($0) })
             {
                 a.hit(
@@ -247,8 +255,10 @@ extension Effects {
             "validate", "fmt", "adapt",
         ])
             || inv.positionals.first.map({
-                ["configtest", "status", "validate", "fmt", "adapt", "version", "check"].contains($0)
+                ["configtest", "status", "validate", "fmt", "adapt", "version", "check", "completion", "verify"]
+                    .contains($0)
             }) == true
+            || readsAfter(inv.positionals)
         {
             return
         }

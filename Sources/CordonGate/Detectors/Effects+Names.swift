@@ -78,7 +78,7 @@ extension Effects {
             return true
         }
         if vpnClients.contains(p) || named && lower.has("vpn"), let v = pos.first ?? inv.args.first,
-            !statusVerbs.contains(v)
+            !statusVerbs.contains(v), !isCompoundRead(v)
         {
             a.hit(.systemChange, k, reason: "\(p) \(v) changes the machine's network (VPN)")
             return true

@@ -165,6 +165,9 @@ extension Effects {
         var tld = String(Substring(u[afterDot..<end]))
         if tld.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { tld = tld.asciiLowercased }
         guard tldSet.contains(tld) else { return false }
+        // Host names are written in lower case; a word with no lower-case letter is a symbol,
+        // a constant or an identifier (`AAPL.US`, `README.MD`).
+        guard u.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) else { return false }
         let host = hostOnly(Substring(w))
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         // Addresses are data as often as destinations (ipcalc, GeoIP lookups, `ip route get`):
@@ -332,6 +335,8 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) dev syncs and deploys to a cluster")
             return
         }
+        // `kubectl annotate pods web --list`, `kubectl label --list`: listing what is set.
+        if inv.has("--list") { return }
         guard !verbs.isEmpty else {
             // `vercel`, `netlify`, `flyctl` alone deploy; most others print usage.
             if ["vercel", "netlify", "devspace", "skaffold", "tilt", "tmt", "okteto", "ngrok", "cloudflared"]
@@ -342,9 +347,9 @@ extension Effects {
             return
         }
         if let i = verbs.firstIndex(where: isMutatingVerb), i + 1 < verbs.count,
-            nounVerbs.contains(verbs[i])
+            nounVerbs.contains(verbs[i]) || !actingVerbs.contains(verbs[i])
                 || (verbs[i] == "run" || verbs[i] == "workflow") && (p.eq("gh") || p.eq("glab") || p.eq("tea")),
-            readFollowers.contains(verbs[i + 1])
+            readFollowers.contains(verbs[i + 1]) || isCompoundRead(verbs[i + 1])
         {
             // `glab release view`, `gh run list`, `kubectl auth can-i`, `kubectl rollout status`:
             // the mutating-looking word names a resource; the verb after it only reads (L7).
@@ -352,8 +357,10 @@ extension Effects {
         }
         // Proxmox's CLIs take any unique prefix of a command (`qm di m`, `pct resi`, `pvesm r`):
         // a short word that is not the start of one of their read commands is a change (A9).
-        if proxmoxCLIs.contains(p), let v = verbs.first, v.utf8.count <= 4, !readVerbs.contains(v),
-            !["list", "status", "config", "pending", "help", "showcmd", "listsnapshot", "get", "ls", "nodes"].contains(
+        if proxmoxCLIs.contains(p), let v = verbs.first, v.utf8.count <= 4, !readVerbs.contains(v), !readsAfter(verbs),
+            ![
+                "list", "status", "config", "pending", "help", "showcmd", "listsnapshot", "get", "ls", "nodes", "path",
+            ].contains(
                 where: { $0.hasPrefix(v) })
         {
             a.hit(
@@ -366,6 +373,8 @@ extension Effects {
                 && [
                     "docker", "podman", "buildah", "nerdctl", "apptainer", "singularity", "packer", "devspace",
                     "skaffold", "docker-compose", "compose",
+                    // These render manifests or templates locally (`flux build kustomization`).
+                    "flux", "kustomize", "sam",
                 ].contains(p)
                 && !inv.has("--push")
             {
@@ -377,6 +386,11 @@ extension Effects {
                 return
             }
             a.hit(.remoteStateChange, k, reason: "\(p) \(verbs.joined(separator: " ")) changes remote or shared state")
+            return
+        }
+        // `docker swarm ca --rotate`, `... unlock-key --rotate`: the cluster's keys or certificates replaced.
+        if inv.has("--rotate") {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(verbs.joined(separator: " ")) rotates keys or certificates")
             return
         }
         if ["ansible", "ansible-playbook", "salt", "salt-ssh", "salloc", "sbatch", "srun", "schroot", "tmt", "nomad"]

@@ -56,7 +56,7 @@ extension Effects {
         "privoxy", "tor", "i2pd", "openvpn", "hostapd", "dhcpd", "avahi-daemon", "cupsd", "rsyncd",
         "tftpd", "in.tftpd", "xinetd", "inetd", "slapd", "kdc", "krb5kdc", "mosquitto", "rabbitmq-server",
         "etcd", "consul-agent", "coredns", "traefik", "envoy", "frr", "zebra", "ospfd", "bgpd", "xrdp", "x11vnc",
-        "vncserver", "Xvnc", "gateway",
+        "vncserver", "Xvnc", "gateway", "fancontrol", "ippeveprinter", "ippserver", "thermald",
     ]
 
     /// Options that only check a daemon's configuration (`nginx -t`, `sshd -t`, `haproxy -c`).
@@ -95,7 +95,7 @@ extension Effects {
 
     /// Raw block and SCSI devices: a program handed one reads or writes a disk (A12).
     static let rawDevicePrefixes = [
-        "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/sg", "/dev/sr",
+        "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/sg",
         "/dev/mapper/", "/dev/md", "/dev/dm-", "/dev/disk/", "/dev/mtd", "/dev/nbd", "/dev/bcache",
     ]
 
@@ -143,7 +143,8 @@ extension Effects {
             return
         }
         // A12: a raw disk or SCSI device handed to a program with no rule of its own.
-        if unknown,
+        // (`fatlabel /dev/sda1`, `exfatlabel /dev/sda`: a label tool given only the device prints it.)
+        if unknown, !(lowerASCII(p).hasSuffix("label") && inv.positionals.count == 1),
             let d = args.first(where: { w in
                 w.utf8.count > 7 && w.utf8.first == UInt8(ascii: "/") && w.hasPrefix("/dev/")
                     && (rawDevicePrefixes.contains { w.hasPrefix($0) } || isVolumePath(w))
@@ -165,20 +166,24 @@ extension Effects {
         guard unknown else { return }
         if families(a, k, inv) { return }
         // A10: database clients, named as such (`pg_createsubscriber`, `mysqlsh`, `snowsql`).
-        if isDatabaseClientName(p) {
+        if isDatabaseClientName(p), !isOfflineDatabaseTool(lowerASCII(p)) {
             a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             return
         }
         // A13, R10: screen and camera capture, named as such (`i3-scrot`, `rpicam-raw`).
+        // (`cam -l`, `cam --list-controls` list cameras and their controls.)
         if isCaptureName(p)
-            || args.contains(where: { $0.utf8.first == UInt8(ascii: "/") && $0.hasPrefix("/dev/video") })
+            || args.contains(where: { $0.utf8.first == UInt8(ascii: "/") && $0.hasPrefix("/dev/video") }),
+            !inv.hasAny(["-l", "--list"]), !args.contains(where: listingOption)
         {
             a.hit(.inputCapture, k, reason: "\(p) captures the screen or a camera")
             return
         }
         // R6: a daemon or server started by the agent.
+        // (`rc-service nginx status` asks a service manager about the daemon.)
         if daemons.contains(p) || inv.positionals.first.map({ daemons.contains($0) }) == true,
-            !args.contains(where: { configCheckFlags.contains($0) }), !(p.eq("haproxy") && inv.has("-c"))
+            !args.contains(where: { configCheckFlags.contains($0) }), !(p.eq("haproxy") && inv.has("-c")),
+            !inv.positionals.contains(where: { statusVerbs.contains($0) })
         {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon or server")
             return
@@ -223,6 +228,12 @@ extension Effects {
             let name = args[f].split(separator: "=", maxSplits: 1).first.map(String.init) ?? args[f]
             a.hit(.egress, k, reason: "\(p) is given an inline credential (\(name))")
         }
+    }
+
+    /// Database tools that read a server's files offline, with no session: binary logs, WAL
+    /// segments and summaries, control data, backups verified against their manifest.
+    static func isOfflineDatabaseTool(_ l: String) -> Bool {
+        l.has("binlog") || l.has("waldump") || l.has("walsummary") || l.has("controldata") || l.has("verifybackup")
     }
 
     static func isDatabaseClientName(_ p: String) -> Bool {

@@ -1,10 +1,10 @@
-// Effects: the local system (gate-classes.md A4, A6, A8, A10, A12-A14, R10): processes,
-// services, kernel and network configuration, users, raw disks, capture, databases, third-party
-// code and services, permissions and packages.
+// Effects: the local system (gate-classes.md A8): processes, services, kernel and network
+// configuration, users, mounts, printers and schedulers. Raw disks and system tools are in
+// Effects+SystemTools.swift, capture in Effects+Capture.swift, packages and third-party code in
+// Effects+Software.swift, databases, third-party services and permissions in Effects+Services.swift.
 
 extension Effects {
     // MARK: the local system
-
     static let processKillers: NameSet = ["kill", "pkill", "killall", "xkill", "skill", "snice", "renice", "killall5"]
     static let accountTools: NameSet = [
         "useradd", "usermod", "userdel", "groupadd", "groupdel", "groupmod", "passwd", "chpasswd", "chage",
@@ -20,56 +20,6 @@ extension Effects {
         "soft-reboot", "kexec", "poweroff", "reboot", "halt", "switch-root", "service-log-level",
         "service-log-target", "log-level", "log-target", "set-log-level", "exit",
     ]
-    static let diskTools: NameSet = [
-        "fdisk", "gdisk", "cfdisk", "cgdisk", "sfdisk", "parted", "hdparm", "sdparm", "fsck", "e2fsck",
-        "fsck.ext4", "fsck.ext3", "fsck.vfat", "fsck.fat", "dosfsck", "xfs_repair", "ntfsfix", "badblocks",
-        "smartctl", "nvme", "mdadm", "lvcreate", "lvremove", "lvresize", "lvextend", "lvreduce", "vgcreate",
-        "vgextend", "vgreduce", "pvcreate", "pvremove", "pvmove", "cryptsetup", "losetup", "kpartx", "tune2fs",
-        "resize2fs", "xfs_growfs", "btrfs", "zpool", "zfs", "avrdude", "esptool", "esptool.py", "dfu-util",
-        "flashrom", "st-flash", "picotool", "fwupdmgr", "teensy_loader_cli", "openocd", "bossac", "stm32flash",
-        "mtd_debug", "flash_erase", "nandwrite", "dcfldd", "ddrescue", "growpart", "partprobe", "blockdev",
-        "e4defrag", "debugfs", "dumpe2fs-w", "ndctl", "vgremove", "vgchange", "lvchange", "wipefs",
-        "sg_format", "mkswap", "swaplabel",
-    ]
-    static let captureTools: NameSet = [
-        "scrot", "gnome-screenshot", "grim", "maim", "flameshot", "spectacle", "xwd", "screencapture",
-        "wf-recorder", "ksnip", "shutter", "xfce4-screenshooter", "deepin-screenshot", "peek",
-        "simplescreenrecorder", "kazam", "vokoscreen", "recordmydesktop", "byzanz-record", "logkeys",
-        "showkey", "xinput", "evtest", "xdotool", "ydotool", "wtype", "xte", "xclip", "xsel", "wl-paste",
-        "pbpaste", "copyq", "clipman", "cliphist", "cb", "clipse", "gpaste-client", "xdg-screensaver", "slock",
-        "i3lock", "xlock", "swaylock",
-        "gnome-screensaver-command", "xscreensaver-command", "light-locker-command", "rfkill", "pass", "gopass",
-        "bw", "op", "keepassxc-cli", "secret-tool", "lpass", "kwallet-query", "gnome-keyring-daemon",
-        "import", "ffmpeg", "xdotool", "ydotool", "gpg",
-    ]
-    static let databaseClients: NameSet = [
-        "snowsql",
-        "psql", "mysql", "mariadb", "mongo", "mongosh", "redis-cli", "cqlsh", "sqlcmd", "clickhouse-client",
-        "influx", "pgcli", "mycli", "usql", "dropdb", "createdb", "createuser", "dropuser", "pg_restore",
-        "mysqladmin", "mongorestore", "mongoimport", "mongodump", "mongoexport", "pg_dump", "pg_dumpall",
-        "mysqldump", "cockroach", "etcdctl", "memcflush", "valkey-cli", "keydb-cli", "arangosh", "cypher-shell",
-        "neo4j-admin", "sqlplus", "isql", "bcp", "initdb", "pg_ctl", "pg_ctlcluster", "pg_upgrade", "pg_recvlogical",
-        "pg_receivewal", "pg_basebackup", "pg_resetwal", "pg_rewind", "reindexdb", "vacuumdb", "clusterdb",
-        "pg_createcluster", "pg_dropcluster", "mysql_upgrade", "mysql_secure_installation", "mysql_install_db",
-        "mysqlcheck", "myisamchk", "mongofiles", "rsql", "rabbitmqctl", "rabbitmq-plugins", "influx_inspect",
-        "cockroach", "surreal", "tidb-server", "litecli", "pgbench", "mysqlslap", "mariadb-admin",
-        "mariadb-dump", "mariadb-upgrade", "pg_restore",
-    ]
-    static let thirdPartyServices: NameSet = [
-        "llm", "sgpt", "shell-gpt", "aichat", "mods", "chatgpt", "gpt", "openai", "claude", "gemini", "tgpt",
-        "fabric", "aider", "trans", "translate-shell", "crow", "deepl", "ntfy", "pushover", "telegram-send",
-        "slack", "slack-cli", "signal-cli", "twilio", "ddgr", "googler", "snyk", "sonar-scanner", "codeclimate",
-        "pastebinit", "termbin", "ix", "sprunge", "gist", "wgetpaste", "imgur", "hastebin", "sentry-cli",
-        "discord", "teams", "matrix-commander", "toot", "twtxt", "rtv", "irssi", "weechat", "ollama",
-        // Coding agents and LLM CLIs: a prompt with the project's code goes to the model's service.
-        "copilot", "crush", "codex", "goose", "opencode", "cursor-agent", "qwen", "qwen-code", "gemini-cli",
-        "amp", "kimi",
-    ]
-    static let serviceLocalVerbs: NameSet = [
-        "list", "ls", "ps", "show", "serve", "export", "models", "stats", "config", "version", "help", "logs",
-        "completion", "sessions", "session", "debug",
-    ]
-    static let thirdPartyRunners: NameSet = ["npx", "bunx", "pipx", "uvx", "pnpx", "dlx"]
 
     /// Every program localSystem's switch has a case for: one lookup skips the switch for the rest.
     static let systemPrograms: NameSet = [
@@ -95,31 +45,8 @@ extension Effects {
         "etckeeper", "chroot", "unshare", "nsenter", "setarch", "prlimit", "cpupower", "tuned-adm",
         "powerprofilesctl", "x86_energy_perf_policy", "nvidia-smi", "nvidia-settings", "xrandr", "brightnessctl",
         "light", "rtcwake", "pm-suspend", "pm-hibernate", "systemd-run", "run0", "kexec",
-        "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt",
-    ]
-
-    /// Every program packages' switch has a case for.
-    static let packagePrograms: NameSet = [
-        "apt", "apt-get", "aptitude", "dnf", "yum", "zypper", "apk", "brew", "port", "pkg", "emerge", "xbps-install",
-        "xbps-remove", "eopkg", "swupd", "slackpkg", "nala", "pkcon", "tdnf", "microdnf", "opkg", "pkgin", "pkg_add",
-        "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi", "nix-channel", "mas", "choco",
-        "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool", "pacman", "yay", "paru", "pamac", "rpm",
-        "aura", "pikaur", "trizen", "pakku", "mmdebstrap", "cdebootstrap", "multistrap",
-        "dpkg", "uv", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
-        "rye", "npm", "pnpm", "yarn", "bun", "cargo", "go", "gem", "bundle", "bundler", "composer", "cpan", "cpanm",
-        "luarocks", "opam", "stack", "cabal", "nimble", "dotnet", "rustup", "tlmgr", "sdk", "sdkmanager", "asdf",
-        "mise", "rtx", "nvm", "pyenv", "rbenv", "nodenv", "volta", "fnm", "goenv", "jenv", "juliaup", "ghcup",
-        "elan", "vcpkg", "conan", "spack", "helm", "krew", "code", "codium", "vim-plug", "pio", "platformio",
-        "arduino-cli", "raco", "julia", "R", "Rscript", "pear", "pecl", "mvn", "gradle", "flutter", "dart", "pub",
-        "deno", "twine", "fvm", "snapcraft", "apm", "ppm", "qpm", "dub", "zef", "nix", "home-manager",
-        "gh-extension",
-    ]
-
-    /// Every program deletion's switch has a case for.
-    static let deletionPrograms: NameSet = [
-        "rm", "unlink", "srm", "wipe", "shred", "trash-rm", "rmtrash-empty", "truncate", "find", "git", "rmdir",
-        "mv", "rename", "mmv", "prename", "perl-rename", "file-rename", "rename.ul", "zmv", "vidir", "qmv", "f2",
-        "sed", "perl", "ruby",
+        "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt", "cancel", "lprm", "lpmove",
+        "atrm",
     ]
 
     static func localSystem(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
@@ -176,7 +103,18 @@ extension Effects {
                 a.hit(.systemChange, k, reason: "jj \(sub) rewrites or discards changes, or talks to the remote")
             }
         case "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt":
-            a.hit(.systemChange, k, reason: "\(p) changes processes or kernel objects")
+            // `chrt -p PID`, `chrt --max` print a process's policy; a priority and a target set it.
+            if !p.eq("chrt") || pos.count >= 2 {
+                a.hit(.systemChange, k, reason: "\(p) changes processes or kernel objects")
+            }
+        case "cancel", "lprm", "lpmove":
+            // CUPS: print jobs cancelled or moved between queues (A8).
+            // (With `-h HOST` the jobs are another machine's: the network rules judge that.)
+            if !args.isEmpty && !inv.has("-h") {
+                a.hit(.systemChange, k, reason: "\(p) cancels or moves print jobs")
+            }
+        case "atrm":
+            a.hit(.outsideWrite, k, reason: "atrm removes scheduled jobs")
         case "tomb":
             if [
                 "open", "close", "slam", "dig", "forge", "lock", "resize", "passwd", "setkey", "engrave", "bury",
@@ -196,7 +134,8 @@ extension Effects {
             "mokutil", "sbctl", "cryptenroll", "systemd-cryptenroll", "bluetoothctl", "btmgmt", "hciconfig",
             "iwlist", "airmon-ng", "aireplay-ng", "macchanger":
             let readOnly =
-                p.eq("udevadm") && ["info", "monitor", "test", "settle"].contains(sub)
+                isCompoundRead(sub) || p.eq("balooctl") && ["status", "indexSize", "monitor"].contains(sub)
+                || p.eq("udevadm") && ["info", "monitor", "test", "settle"].contains(sub)
                 || p.eq("iwlist") && !pos.contains(where: { ["wpakeys", "keys", "enc", "encryption"].contains($0) })
                 || p.eq("bluetoothctl")
                     && (pos.isEmpty || ["list", "show", "info", "devices", "paired-devices"].contains(sub))
@@ -205,6 +144,9 @@ extension Effects {
                 || p.eq("mokutil") && inv.hasAny(["--list-enrolled", "--sb-state", "-l"])
                 || p.eq("sbctl") && ["status", "list-files", "verify"].contains(sub)
                 || p.eq("hciconfig") && pos.count <= 1
+                // `cupsctl` alone, or pointed at a server, prints the settings; `name=value` and
+                // `--[no-]remote-admin`-style options change them.
+                || p.eq("cupsctl") && !args.contains(where: { $0.contains("=") || $0.hasPrefix("--") })
             if !readOnly { a.hit(.systemChange, k, reason: "\(p) changes devices or system state") }
         case "modprobe", "insmod", "rmmod", "depmod", "kmod":
             if !inv.hasAny(["-n", "--dry-run", "--show-depends", "-c"])
@@ -254,11 +196,15 @@ extension Effects {
                 p.eq("ifconfig") && pos.count <= 1 || p.eq("route") && (pos.isEmpty || sub == "-n")
                 || p.eq("iwconfig") && pos.count <= 1
                 || p.eq("ethtool") && !inv.hasAny(["-s", "-K", "-G", "-A", "-C", "-E", "-L"])
-                || [
-                    "show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general",
-                    "phy", "event", "networking",
-                ]
-                .contains(sub)
+                // nmcli takes any prefix of its objects (`nmcli d`, `nmcli g hostname`, `nmcli radio w`)
+                // and shows them unless a verb acts (`up`, `modify`, `off`) or a value is given to set.
+                || p.eq("nmcli") && !nmcliActs(pos)
+                || !p.eq("nmcli")
+                    && [
+                        "show", "status", "list", "monitor", "dev", "info", "-h", "--help", "link", "scan", "general",
+                        "phy", "event", "networking",
+                    ]
+                    .contains(sub)
                     && !pos.dropFirst().contains(where: {
                         ["set", "connect", "disconnect", "up", "down", "modify", "add", "delete", "del", "on", "off"]
                             .contains($0)
@@ -302,473 +248,40 @@ extension Effects {
             }
         }
         if captureTools.contains(p) { capture(a, k, inv) }
-        if databaseClients.contains(p) {
-            // `rabbitmqctl status`, `redis-cli info`-style admin reads aside (L7).
-            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V"))
-                && inv.positionals.first.map({ statusVerbs.contains($0) && args.first == $0 }) != true
-            {
-                a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
-            }
-        }
-        // Their local subcommands (listing models, exporting a session, configuring) send nothing.
-        if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub) {
-            a.hit(.thirdPartyService, k, reason: "\(p) sends text or code to a third-party service")
-        }
+        servicesAndData(a, k, inv)
         thirdPartyCode(a, k, inv)
         permissions(a, k, inv)
         packages(a, k, inv)
     }
 
+    /// Whether an nmcli call changes something: an acting verb, a password shown, or
+    /// `general hostname NAME` / `general logging level X` setting a value.
+    static func nmcliActs(_ pos: [String]) -> Bool {
+        let acting: Set<String> = [
+            "up", "down", "modify", "mod", "add", "delete", "del", "connect", "disconnect", "set", "on", "off",
+            "reload", "import", "clone", "edit", "hotspot", "show-password", "reapply", "load", "migrate",
+        ]
+        if pos.contains(where: { acting.contains($0) }) { return true }
+        // `nmcli networking c c` checks connectivity; only on/off change networking.
+        if let o = pos.first, o.utf8.count >= 2, "networking".hasPrefix(o) { return false }
+        // nmcli takes any prefix of a verb (`nmcli c d UUID`, `nmcli device w c HomeWifi`): a short
+        // word after the object that starts an acting verb and no read verb acts.
+        let reads = [
+            "show", "status", "list", "monitor", "help", "wifi", "wwan", "all", "permissions", "hostname",
+            "logging",
+        ]
+        if pos.dropFirst().prefix(2).contains(where: { w in
+            w.utf8.count <= 3 && acting.contains(where: { $0.hasPrefix(w) })
+                && !reads.contains(where: { $0.hasPrefix(w) })
+        }) {
+            return true
+        }
+        guard let o = pos.first, "general".hasPrefix(o), pos.count >= 3 else { return false }
+        return "hostname".hasPrefix(pos[1]) || "logging".hasPrefix(pos[1])
+    }
+
     static func quietSource(_ dev: String) -> Bool {
         ["/dev/zero", "/dev/urandom", "/dev/random", "/dev/null", "/dev/stdin", "/dev/fd/0"].contains(dev)
-    }
-
-    static func systemTool(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        let pos = inv.positionals
-        let sub = pos.first ?? ""
-        switch Name(p) {
-        case "gsettings", "dconf":
-            if ["set", "reset", "write", "reset-recursively", "load", "update"].contains(sub) {
-                // R10: cosmetics stay allowed; everything else changes the user's settings.
-                a.hit(.outsideWrite, k, reason: "\(p) \(sub) changes the desktop's settings")
-            }
-        case "xdg-mime", "xdg-settings":
-            if sub == "default" || sub == "set" || sub == "install" {
-                a.hit(.outsideWrite, k, reason: "\(p) \(sub) changes defaults")
-            }
-        case "defaults":
-            if sub == "write" || sub == "delete" { a.hit(.outsideWrite, k, reason: "defaults \(sub) changes settings") }
-        case "update-alternatives", "alternatives":
-            if inv.hasAny(["--set", "--install", "--remove", "--config", "--auto", "--remove-all", "--all"]) {
-                a.hit(.systemChange, k, reason: "\(p) changes system-wide defaults")
-            }
-        case "ssh-keygen":
-            // Listing, fingerprints, public-key derivation and known_hosts lookups read only.
-            if !inv.hasAny(["-l", "-F", "-y", "-H", "-R", "-L", "-B", "-e", "-i", "-Q"]) {
-                a.hit(.outsideWrite, k, reason: "ssh-keygen creates or changes keys")
-            }
-        case "ssh-add":
-            if !inv.hasAny(["-l", "-L", "-T"]) { a.hit(.outsideWrite, k, reason: "ssh-add loads keys into the agent") }
-        case "xrandr", "brightnessctl", "light", "nvidia-smi", "cpupower", "powerprofilesctl":
-            if p.eq("nvidia-smi") && inv.hasAny(["-pl", "-pm", "-r", "--gpu-reset", "-ac", "-rac", "-lgc", "-e", "-c"])
-            {
-                a.hit(.systemChange, k, reason: "nvidia-smi changes GPU settings")
-            } else if p.eq("cpupower") && (sub == "frequency-set" || sub == "set") {
-                a.hit(.systemChange, k, reason: "cpupower changes CPU settings")
-            }
-        case "ldconfig":
-            if !inv.hasAny(["-p", "--print-cache", "-v"]) || !inv.positionals.isEmpty {
-                if inv.hasAny(["-f", "-C", "-r"]) || !inv.positionals.isEmpty {
-                    a.hit(.systemChange, k, reason: "ldconfig rebuilds the library cache")
-                }
-            }
-        case "chroot", "unshare", "nsenter", "setarch", "prlimit":
-            if p.eq("chroot") || p.eq("nsenter") {
-                a.hit(.systemChange, k, reason: "\(p) enters another root or namespace")
-            }
-        case "setsebool", "semanage", "restorecon", "aa-enforce", "aa-complain", "aa-disable":
-            if !(p.eq("semanage") && inv.has("-l")) {
-                a.hit(.systemChange, k, reason: "\(p) changes the security policy")
-            }
-        case "systemd-run", "run0":
-            a.hit(.systemChange, k, reason: "\(p) starts a transient system unit")
-        case "machinectl", "snapper", "timeshift", "etckeeper":
-            if [
-                "start", "stop", "poweroff", "reboot", "terminate", "kill", "remove", "delete", "rollback", "--restore",
-                "--delete", "undochange", "commit",
-            ].contains(sub) || inv.hasAny(["--restore", "--delete"]) {
-                a.hit(.systemChange, k, reason: "\(p) \(sub) changes system state")
-            }
-        case "tuned-adm", "x86_energy_perf_policy":
-            if sub == "profile" && pos.count > 1 || p.eq("x86_energy_perf_policy") && !pos.isEmpty {
-                a.hit(.systemChange, k, reason: "\(p) changes power settings")
-            }
-        case "rtcwake", "pm-suspend", "pm-hibernate":
-            a.hit(.systemChange, k, reason: "\(p) suspends the machine")
-        case "kexec":
-            break  // SystemControl: power state
-        default:
-            if !inv.args.isEmpty
-                && !inv.hasAny([
-                    "-l", "--list", "-p", "--print", "--query", "--display", "status", "--test", "--dry-run", "-n",
-                ])
-                && !Effects.listsOnly(inv)
-                && sub != "status" && sub != "list"
-            {
-                a.hit(.systemChange, k, reason: "\(p) changes system configuration")
-            }
-        }
-    }
-
-    /// A12: raw disks, partitions and firmware.
-    static func rawDisk(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        let pos = inv.positionals
-        let sub = pos.first ?? ""
-        // Listing and identification read only.
-        if inv.hasAny(["-l", "--list", "-i", "-I", "--info", "-h", "--help"]) && !p.eq("hdparm") && !p.eq("cryptsetup")
-            || p.eq("hdparm") && inv.hasAny(["-I", "-i", "-g"])
-                && !inv.hasAny(["-W", "-S", "-B", "-M", "--security-erase", "--trim-sector-ranges", "-z", "-y", "-Y"])
-            || p.eq("smartctl") && !inv.hasAny(["-t", "--test", "-s", "--smart", "-o", "-S", "-X", "--abort"])
-            || [
-                "btrfs", "zfs", "zpool", "nvme", "mdadm", "cryptsetup", "fwupdmgr", "tune2fs", "picotool", "esptool",
-                "esptool.py", "debugfs",
-            ].contains(p)
-                && [
-                    "list", "show", "status", "get", "info", "id-ctrl", "smart-log", "--detail", "-D", "--examine",
-                    "-E", "luksDump", "get-devices", "get-updates", "get-upgrades", "chip_id", "flash_id", "-l",
-                    "iostat", "df", "usage", "check", "scrub-status", "version", "read_mac", "list-devices",
-                ].contains(sub)
-            || p.eq("parted") && (inv.hasAny(["-l", "--list"]) || pos.contains("print"))
-            || p.eq("mdadm") && inv.hasAny(["--detail", "-D", "--examine", "-E", "--query", "-Q"])
-            || p.eq("btrfs") && pos.count >= 2 && ["show", "list", "df", "usage", "status"].contains(pos[1])
-            || p.eq("zfs") && ["list", "get", "snapshot", "snap"].contains(sub)
-        {
-            return
-        }
-        if pos.isEmpty
-            && ["fdisk", "gdisk", "parted", "fsck", "cryptsetup", "zfs", "zpool", "btrfs", "nvme"].contains(p)
-        {
-            return
-        }
-        a.hit(.rawDisk, k, reason: "\(p) works on raw disks, partitions or firmware")
-    }
-
-    /// A13 and R10: the screen, keyboard, clipboard and password stores; screen locks and radios.
-    static func capture(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        let args = inv.args
-        let pos = inv.positionals
-        let sub = pos.first ?? ""
-        var why: String?
-        switch Name(p) {
-        case "xclip", "xsel":
-            // Reading the clipboard (`-o`, `xsel` with -o/-b alone) captures what the user copied;
-            // writing to it (`-i`, a pipe into it) is ordinary work.
-            if inv.hasAny(["-o", "-out", "--output"]) { why = "reads the clipboard" }
-        case "wl-paste", "pbpaste": why = "reads the clipboard"
-        case "cliphist", "clipse", "gpaste-client", "cb":
-            if ["list", "decode", "paste", "history", "show", "get", "--list"].contains(sub)
-                || pos.isEmpty && !p.eq("cb")
-            {
-                why = "reads the clipboard history"
-            }
-        case "copyq": if ["read", "clipboard", "history"].contains(sub) { why = "reads the clipboard history" }
-        case "xinput": if sub == "test" || sub == "test-xi2" { why = "records keyboard and pointer input" }
-        case "xdotool", "ydotool", "wtype", "xte":
-            if p.eq("xdotool")
-                && [
-                    "getactivewindow", "getmouselocation", "search", "getwindowname", "getwindowpid",
-                    "getwindowgeometry", "getwindowfocus", "get_desktop", "get_num_desktops",
-                ].contains(sub)
-            {
-                return
-            }
-            why = "injects synthetic key presses or pointer events"
-        case "import":
-            if inv.has("-window") || args.contains("root") || pos.count == 1 { why = "captures the screen" }
-        case "ffmpeg":
-            if let f = inv.value(of: "-f"),
-                [
-                    "x11grab", "kmsgrab", "gdigrab", "avfoundation", "fbdev", "v4l2", "pulse", "alsa", "dshow",
-                    "pipewire",
-                ].contains(f),
-                args.contains("-i")
-            {
-                why = "records the screen, camera or microphone"
-            }
-        case "rfkill": if ["block", "unblock", "toggle"].contains(sub) { why = "changes radios (wifi, bluetooth)" }
-        case "pass", "gopass":
-            if pos.isEmpty
-                || ["show", "otp", "-c", "--clip", "cat", "find", "grep", "ls", "list"].contains(sub) && sub != "ls"
-                    && sub != "list" && sub != "find"
-                || ![
-                    "init", "insert", "generate", "edit", "rm", "mv", "cp", "git", "ls", "list", "find", "help",
-                    "version", "--help",
-                ].contains(sub) && !pos.isEmpty
-            {
-                if pos.isEmpty { return }  // lists names only
-                why = "reads a password from the store"
-            } else if ["insert", "generate", "edit", "rm", "mv", "cp", "git"].contains(sub) {
-                why = "changes the password store"
-            }
-        case "bw", "op", "keepassxc-cli", "secret-tool", "lpass", "kwallet-query":
-            if [
-                "get", "show", "read", "lookup", "export", "item", "list", "ls", "search", "unlock", "login", "-r",
-                "open", "clip", "attachment",
-            ].contains(sub)
-                || p.eq("kwallet-query") && inv.hasAny(["-r", "--read-password", "-l"])
-                || p.eq("secret-tool") && sub == "search"
-            {
-                why = "reads the password manager"
-            } else if [
-                "logout", "lock", "store", "create", "edit", "delete", "add", "rm", "mv", "sync", "config", "import",
-            ].contains(sub) {
-                why = "changes the password manager"
-            }
-        case "gpg":
-            if inv.hasAny([
-                "--export-secret-keys", "--export-secret-subkeys", "--delete-secret-keys", "--delete-keys", "--gen-key",
-                "--full-generate-key", "--generate-key", "--quick-gen-key", "--import", "--edit-key", "--sign-key",
-                "--lsign-key", "--delete-secret-and-public-key", "--gen-revoke", "--send-keys", "--recv-keys",
-                "--refresh-keys",
-            ]) {
-                why = "changes, exports or exchanges keys in the keyring"
-            }
-        case "gnome-keyring-daemon":
-            if inv.hasAny(["--unlock", "--replace", "--start"]) { why = "unlocks the keyring" }
-        case "showkey", "logkeys", "evtest": why = "records keystrokes"
-        case "xdg-screensaver": if sub == "lock" || sub == "activate" { why = "locks the screen" }
-        case "slock", "i3lock", "xlock", "swaylock": why = "locks the screen"
-        case "gnome-screensaver-command", "xscreensaver-command", "light-locker-command":
-            if inv.hasAny(["-l", "--lock", "-lock", "-a", "--activate", "-activate"]) { why = "locks the screen" }
-        default:
-            why = "captures the screen or its recording"
-        }
-        if let why { a.hit(.inputCapture, k, reason: "\(p) \(why)") }
-    }
-
-    /// A14: someone else's code fetched and run.
-    static func thirdPartyCode(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        let pos = inv.positionals
-        let sub = pos.first ?? ""
-        var pkg: String?
-        switch Name(p) {
-        case "npx", "bunx", "pnpx", "uvx":
-            pkg = pos.first
-        case "pipx":
-            if sub == "run" { pkg = pos.dropFirst().first }
-        case "uv":
-            if sub == "tool" && pos.dropFirst().first == "run" { pkg = pos.dropFirst(2).first }
-            if sub == "run" && inv.hasAny(["--with"]) { pkg = inv.value(of: "--with") }
-        case "pnpm", "yarn":
-            if sub == "dlx" { pkg = pos.dropFirst().first }
-        case "npm":
-            if sub == "exec" || sub == "x" { pkg = pos.dropFirst().first ?? inv.value(of: "--package", "-p") }
-            if sub == "init" || sub == "create", let t = pos.dropFirst().first { pkg = "create-" + t }
-        case "go":
-            if sub == "run", let target = pos.dropFirst().first, target.contains("@") || target.contains(".com/") {
-                pkg = target
-            }
-        case "deno":
-            if sub == "run", let t = pos.dropFirst().first,
-                t.hasPrefix("http") || t.hasPrefix("npm:") || t.hasPrefix("jsr:")
-            {
-                pkg = t
-            }
-        case "nix":
-            if ["run", "shell"].contains(sub), let t = pos.dropFirst().first, t.contains(":") || t.contains("#") {
-                pkg = t
-            }
-        case "nix-shell":
-            if inv.has("-p") { pkg = inv.value(of: "-p") ?? "packages" }
-        case "gem":
-            if sub == "exec" { pkg = pos.dropFirst().first }
-        case "dotnet":
-            if sub == "tool" && pos.dropFirst().first == "run" { pkg = pos.dropFirst(2).first }
-        default:
-            break
-        }
-        if let pkg {
-            a.hit(.thirdPartyCode, k, reason: "\(p) fetches and runs third-party code (\(pkg))")
-        }
-    }
-
-    /// A6: permissions and ownership (setuid bits are Privilege's, and block).
-    static func permissions(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        switch Name(p) {
-        case "chmod", "chown", "chgrp", "setfacl", "chattr", "chcon", "lchown":
-            let pos = inv.positionals
-            if pos.count >= 2
-                || p.eq("setfacl") && inv.hasAny(["-m", "-x", "-b", "-k", "-M", "-X", "--set", "--modify", "--remove"])
-                || p.eq("chattr") && !pos.isEmpty
-                || inv.hasAny(["--reference"]) && !pos.isEmpty
-            {
-                a.hit(.permissionChange, k, reason: "\(p) changes permissions or ownership")
-            }
-        case "umask":
-            break  // the current shell only (L5)
-        default:
-            break
-        }
-    }
-
-    /// A4: software installed, removed or upgraded (Packages scores installs; this adds the
-    /// rest of the package managers' verbs, plus publishing).
-    static func packages(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        let p = inv.program
-        guard packagePrograms.contains(p) else { return }
-        let pos = inv.positionals
-        let sub = pos.first ?? ""
-        let changes: Set<String>
-        switch Name(p) {
-        case "apt", "apt-get", "aptitude", "dnf", "yum", "zypper", "apk", "brew", "port", "pkg", "emerge",
-            "xbps-install", "xbps-remove", "eopkg", "swupd", "slackpkg", "nala", "pkcon", "tdnf", "microdnf",
-            "opkg", "pkgin", "pkg_add", "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi",
-            "nix-channel", "mas", "choco", "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool",
-            "mmdebstrap",
-            "cdebootstrap", "multistrap":
-            changes = [
-                "install", "remove", "purge", "upgrade", "update", "dist-upgrade", "full-upgrade", "autoremove",
-                "reinstall", "downgrade", "erase", "add", "del", "uninstall", "delete", "sync", "refresh",
-                "distro-sync", "dup", "in", "rm", "up", "ug", "autoclean", "clean-deps", "build-dep", "fix",
-                "upgrade-all", "bundle-add", "bundle-remove", "tap", "untap", "link", "unlink", "pin", "unpin",
-                "selfupdate", "self-update", "mark", "hold", "unhold", "swap", "shell", "localinstall", "groupinstall",
-                "module", "copr", "config-manager", "makecache", "-i", "--install", "-u", "--upgrade", "-e",
-                "--uninstall",
-                "--add", "--remove", "--update", "deploy", "rebase", "override", "apply-live", "cleanup",
-                // `brew bundle` installs a Brewfile's packages (`bundle check`/`list` only read).
-                "bundle",
-            ]
-            if p.eq("brew") && sub == "bundle",
-                let next = pos.dropFirst().first, ["check", "list", "dump", "exec", "edit"].contains(next)
-            {
-                return
-            }
-            if p.eq("brew") && ["cleanup"].contains(sub) { return }
-            if ["pacstrap", "debootstrap", "mmdebstrap", "cdebootstrap", "multistrap"].contains(p) {
-                a.hit(.softwareChange, k, reason: "\(p) installs a system into \(sub)")
-                return
-            }
-        case "pacman", "yay", "paru", "pamac", "rpm", "dpkg", "aura", "pikaur", "trizen", "pakku":
-            let flags = inv.args.filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }
-            let mutating =
-                flags.contains { f in
-                    (f.hasPrefix("-S") && !f.hasPrefix("-Ss") && !f.hasPrefix("-Si") && !f.hasPrefix("-Sl")
-                        && !f.hasPrefix("-Sg"))
-                        || f.hasPrefix("-R") || f.hasPrefix("-U")
-                        || (f.hasPrefix("-i") && (p.eq("rpm") || p.eq("dpkg")))
-                        || (p.eq("dpkg") && (f == "-r" || f == "-P" || f == "--configure"))
-                        || (p.eq("rpm") && (f == "-e" || f.hasPrefix("-F")))
-                } || inv.hasAny(["--install", "--remove", "--purge", "--upgrade", "--erase", "--sync", "--freshen"])
-                || p.eq("pamac") && ["install", "remove", "upgrade", "update", "build", "reinstall"].contains(sub)
-                || p.eq("yay") && inv.args.isEmpty || p.eq("paru") && inv.args.isEmpty
-            if mutating { a.hit(.softwareChange, k, reason: "\(p) installs, removes or upgrades packages") }
-            return
-        case "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch", "rye",
-            "uv":
-            changes = [
-                "install", "uninstall", "add", "remove", "update", "upgrade", "lock-update", "create", "env-create",
-                "sync", "inject", "reinstall", "reinstall-all", "upgrade-all", "uninstall-all", "self", "publish",
-                "upload", "ensurepath",
-            ]
-            // `pip download` fetches packages without installing them: a download (A3), which a
-            // sandbox with no network, or only cordon's proxy, already governs.
-            if sub == "download" {
-                a.hit(.egress, k, reason: "\(p) download fetches packages from the network")
-                return
-            }
-            if p.eq("conda") && sub == "env"
-                && pos.dropFirst().first.map({ ["create", "update", "remove"].contains($0) }) == true
-            {
-                a.hit(.softwareChange, k, reason: "conda env changes an environment")
-                return
-            }
-        case "npm", "pnpm", "yarn", "bun":
-            changes = [
-                "install", "i", "add", "a", "remove", "rm", "r", "uninstall", "un", "unlink", "update", "up", "upgrade",
-                "ci",
-                "publish", "unpublish", "deprecate", "link", "dedupe", "prune", "audit-fix", "global", "dist-tag",
-                "owner", "access", "token", "adduser", "login", "logout", "set", "team", "org", "hook", "star",
-                "unstar", "pack-publish", "rebuild", "patch-commit", "import", "it", "cit", "install-test",
-                "install-ci-test",
-            ]
-            if (p.eq("npm") || p.eq("yarn") || p.eq("pnpm")) && sub == "config"
-                && pos.dropFirst().first.map({ ["set", "delete", "edit", "rm"].contains($0) }) == true
-            {
-                a.hit(.outsideWrite, k, reason: "\(p) config changes the global configuration")
-                return
-            }
-            if sub == "audit" && pos.contains("fix") {
-                a.hit(.softwareChange, k, reason: "\(p) audit fix changes dependencies")
-                return
-            }
-            if (sub == "install" || sub == "i") && pos.count == 1 && !inv.hasAny(["-g", "--global"]) && p.eq("npm") {
-                a.hit(.softwareChange, k, reason: "npm install installs the project's dependencies")
-                return
-            }
-        case "cargo":
-            changes = [
-                "install", "uninstall", "add", "remove", "rm", "update", "publish", "yank", "owner", "login", "logout",
-                "upgrade", "binstall",
-            ]
-        case "go":
-            changes = ["install", "get"]
-            if sub == "mod" && pos.dropFirst().first == "download" {
-                a.hit(.softwareChange, k, reason: "go mod download fetches dependencies")
-                return
-            }
-        case "gem", "bundle", "bundler", "composer", "cpan", "cpanm", "luarocks", "opam", "stack", "cabal",
-            "nimble", "dotnet", "rustup", "tlmgr", "sdk", "sdkmanager", "asdf", "mise", "rtx", "nvm", "pyenv",
-            "rbenv", "nodenv", "volta", "fnm", "goenv", "jenv", "juliaup", "ghcup", "elan", "vcpkg", "conan",
-            "spack", "helm", "krew", "code", "codium", "vim-plug", "pio", "platformio", "arduino-cli",
-            "raco", "julia", "R", "Rscript", "pear", "pecl", "mvn", "gradle", "flutter", "dart", "pub", "deno",
-            "twine", "fvm", "snapcraft", "apm", "ppm", "qpm", "dub", "zef", "nix", "home-manager", "gh-extension":
-            changes = [
-                "install", "uninstall", "add", "remove", "update", "upgrade", "publish", "push", "yank", "require",
-                "toolchain", "component", "target", "plugin", "self", "global", "default", "--install-extension",
-                "--uninstall-extension", "upload", "deploy", "release", "install-deps", "bootstrap", "fetch",
-                "get", "sync", "set", "pin", "unpin", "link", "unlink", "outdated-upgrade", "restore-packages",
-                "install-from", "installupdate", "env-create", "profile", "registry", "override", "reshim",
-                "--install", "-i", "pub-get", "upgrade-all", "self-update", "selfupdate",
-            ]
-            if p.eq("rustup")
-                && (sub == "show" || sub == "which" || sub == "doc" || sub == "run" || sub == "completions")
-            {
-                return
-            }
-            if p.eq("dotnet") && (sub == "publish" || sub == "pack") { return }
-            if (p.eq("rustup") || p.eq("asdf") || p.eq("mise") || p.eq("sdk"))
-                && ["toolchain", "component", "target", "plugin"].contains(sub),
-                let next = pos.dropFirst().first, ["list", "ls"].contains(next)
-            {
-                return
-            }
-            if (p.eq("code") || p.eq("codium")) && !inv.hasAny(["--install-extension", "--uninstall-extension"]) {
-                return
-            }
-            if p.eq("julia") || p.eq("R") || p.eq("Rscript") || p.eq("mvn") || p.eq("gradle") || p.eq("deno")
-                || p.eq("nix") || p.eq("dart") || p.eq("flutter")
-            {
-                let s = sub
-                let code = inv.value(of: "-e", "--eval") ?? ""
-                if code.has("install") || code.has("Pkg.add")
-                    || ["deploy", "install"].contains(s) && (p.eq("mvn") || p.eq("nix") && s == "install")
-                    || p.eq("gradle") && ["publish", "uploadArchives"].contains(s) || p.eq("deno") && s == "install"
-                    || (p.eq("flutter") || p.eq("dart")) && s == "pub"
-                        && pos.dropFirst().first.map({ ["get", "add", "upgrade", "remove", "global"].contains($0) })
-                            == true
-                    || p.eq("nix") && s == "profile"
-                        && pos.dropFirst().first.map({ ["install", "remove", "upgrade"].contains($0) }) == true
-                    || p.eq("flutter") && s == "upgrade"
-                {
-                    a.hit(.softwareChange, k, reason: "\(p) installs or publishes packages")
-                }
-                return
-            }
-        default:
-            return
-        }
-        let second = pos.dropFirst().first ?? ""
-        if changes.contains(sub) || inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
-            || [
-                "group", "groups", "module", "env", "extension", "plugin", "platform", "profile", "tool", "python",
-                "pip",
-            ]
-            .contains(sub)
-                && changes.contains(second)
-            || sub == "builddep"
-        {
-            // Packages already scored the plain installs; this covers the rest.
-            a.hit(
-                .softwareChange, k,
-                reason:
-                    "\(p) \(sub.isEmpty ? inv.args.first ?? "" : sub) changes installed software or publishes a package"
-            )
-        }
     }
 
 }

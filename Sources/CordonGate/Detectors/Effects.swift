@@ -60,6 +60,13 @@ enum Effects {
         "zgrab2", "smbmap", "kerbrute", "joomscan", "droopescan", "dirsearch", "gospider", "paramspider",
         "gsutil", "azcopy", "xeyes", "xclock", "asciinema", "php-coveralls", "coveralls", "codecov",
         "arc", "git-review", "repo", "gnucash-cli", "nc", "ncat", "netcat", "socat", "openssl",
+        // The rest of net-snmp's clients: each queries or sets an agent on a host, usually with
+        // a community string or user credentials on the command line (R5).
+        "snmpgetnext", "snmpbulkwalk", "snmpbulkget", "snmptable", "snmpdelta", "snmpdf", "snmpnetstat",
+        "snmpstatus", "snmptest", "snmpinform", "snmptrap", "snmpusm", "snmpvacm", "onesixtyone", "braa",
+        // Parallel shells: one command run on many hosts.
+        "pssh", "parallel-ssh", "pdsh", "clush", "prsync", "parallel-rsync", "pscp.pssh", "parallel-scp",
+        "pslurp", "mussh",
     ]
 
     /// Subcommands of remote clients that stay local or only print (`crane --help` aside).
@@ -143,7 +150,7 @@ enum Effects {
         "apply-", "deploy-", "replace-", "rename-", "purge-", "release-", "allocate-", "accept-", "reject-",
         "change-", "move-", "install-", "uninstall-", "execute-", "batch-write", "batch-delete", "rb-",
         "mb-", "destroy-", "remove", "write-", "exec-", "resume-", "suspend-", "scale-", "resize-", "promote-",
-        "unregister-", "replicate-", "migrate-", "unassign-", "assign-", "grant-", "revoke",
+        "unregister-", "replicate-", "migrate-", "unassign-", "assign-", "grant-", "revoke", "bind-", "unbind-",
     ]
 
     static let mutatingSuffixes = [
@@ -152,8 +159,20 @@ enum Effects {
         "-undefine",
     ]
 
+    /// Compound verbs that read whatever else they hold: `describe-data-set`, `get-pipeline`,
+    /// `configs-list`, `ci-status` (a read verb at the start or the end decides).
+    static func isCompoundRead(_ w: String) -> Bool {
+        guard w.utf8.count > 5, w.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A }) else { return false }
+        return w.hasPrefix("describe-") || w.hasPrefix("get-") || w.hasPrefix("list-") || w.hasPrefix("show-")
+            || w.hasPrefix("view-") || w.hasSuffix("-list") || w.hasSuffix("-status") || w.hasSuffix("-info")
+            || w.hasSuffix("-show") || w.hasSuffix("-ls")
+            // Task-runner spellings: `rails db:migrate:status`, `php artisan route:list`.
+            || w.hasSuffix(":status") || w.hasSuffix(":list") || w.hasSuffix(":show")
+    }
+
     static func isMutatingVerb(_ w: String) -> Bool {
         if mutatingVerbs.contains(w) { return true }
+        if isCompoundRead(w) { return false }
         if w.utf8.contains(UInt8(ascii: "-")), mutatingSuffixes.contains(where: { w.hasSuffix($0) }) { return true }
         guard w.utf8.contains(UInt8(ascii: "-")) || w.hasPrefix("invoke") || w.hasPrefix("publish") else {
             return false
@@ -165,8 +184,25 @@ enum Effects {
 
     /// `X sub -h`, `X help sub`: prints usage, changes nothing.
     /// (`--help` and `--version` anywhere never reach here: Detectors.runPerProgram returns first.)
+    /// Also `X -?` and `X -c ?` (usage or a list of accepted values: `pg_waldump -?`,
+    /// `avrdude -c ?`), `X run-help` and `X -version`.
     static func asksForHelp(_ inv: borrowing Invocation) -> Bool {
-        inv.args.last == "-h" || inv.args.contains("-help") || inv.positionals.first == "help"
+        let args = inv.args
+        if args.last == "-h" || inv.positionals.first == "help" { return true }
+        return args.contains(where: { w in
+            let n = w.utf8.count
+            return n <= 9
+                && (w == "-help" || w == "-?" || w == "?" || w == "\\?" || w == "-version"
+                    || n == 8 && w == "run-help")
+        })
+    }
+
+    /// `aws s3 sync help`, `ibmcloud cr help`: cloud and cluster CLIs print a subcommand's usage
+    /// when `help` follows it (asked only of them: elsewhere `help` may be a branch or a value).
+    static func trailingHelp(_ inv: borrowing Invocation) -> Bool {
+        let args = inv.args
+        return args.count >= 2 && args.count <= 4 && args.last == "help"
+            && args.allSatisfy({ $0.utf8.first != UInt8(ascii: "-") })
     }
 
     /// Which of the families above a program belongs to, in one lookup: the check runs for
@@ -259,7 +295,7 @@ enum Effects {
     static func listingOption(_ w: String) -> Bool {
         guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
         return w.hasPrefix("--list") || w.hasPrefix("--show") || w.hasPrefix("--print") || w == "--status"
-            || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get")
+            || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get") || w.hasPrefix("--dump")
     }
 
     /// Whether every option of the call only lists or prints (and there is one).
@@ -270,6 +306,7 @@ enum Effects {
 
     static let dryRunFlags: NameSet = [
         "--dry-run", "--dryrun", "--simulate", "--what-if", "--whatif", "--noop", "--no-act", "--just-print",
+        "--preview",
     ]
 
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
@@ -294,6 +331,16 @@ enum Effects {
         // One lookup says which families the program is in; most programs are in none, and
         // only the checks that can apply run.
         let fam = families[p] ?? []
+        if fam.contains(.remoteState), trailingHelp(inv) { return }
+        // A check mode reports what would change (`bootc upgrade --check`, `uv sync --check`); not
+        // for network and database clients, whose `--check` still connects (`mysqlcheck --check`).
+        if fam.isDisjoint(with: [.remoteClient, .database]),
+            inv.args.contains(where: {
+                $0.utf8.count >= 7 && ($0 == "--check" || $0 == "--check-only")
+            })
+        {
+            return
+        }
         // L1, L7: `localedef --list-archive`, `bleachbit --list-cleaners`, `tool --show-config`:
         // a program asked only to list or show, with nothing else to act on.
         if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f),

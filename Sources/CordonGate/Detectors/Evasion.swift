@@ -12,7 +12,10 @@ enum Evasion {
         let p = inv.program
         switch Name(p) {
         case "history":
-            if inv.hasAny(["-c", "-w"]) && inv.has("-c") || inv.has("-d") {
+            // `history -d N` deletes entry N (bash); zsh's bare `history -d` prints dates.
+            if inv.hasAny(["-c", "-w"]) && inv.has("-c") || inv.has("-d") && !inv.positionals.isEmpty
+                || inv.args.contains(where: { $0.utf8.count > 2 && $0.hasPrefix("-d") && $0 != "-d" })
+            {
                 a.hit(.historyTamper, k, reason: "clears shell history")
             }
         case "unset":

@@ -61,8 +61,10 @@ enum Packages {
         case .easyInstall:
             installs = true
         }
-        // R7: dry runs and simulations change nothing.
-        guard installs, !inv.hasAny(["--dry-run", "--simulate", "--just-print", "--no-act", "--print-uris"]),
+        // R7: dry runs and simulations change nothing; `cargo install --list`, `pyenv install
+        // --list` list what is or could be installed.
+        guard installs,
+            !inv.hasAny(["--dry-run", "--simulate", "--just-print", "--no-act", "--print-uris", "--list"]),
             !(p.hasPrefix("apt") && inv.has("-s"))
         else { return }
         let fromURL = inv.args.first {

@@ -1,0 +1,77 @@
+// Effects: databases, third-party services and permissions (gate-classes.md A6, A10, R4).
+
+extension Effects {
+    static let databaseClients: NameSet = [
+        "snowsql",
+        "psql", "mysql", "mariadb", "mongo", "mongosh", "redis-cli", "cqlsh", "sqlcmd", "clickhouse-client",
+        "influx", "pgcli", "mycli", "usql", "dropdb", "createdb", "createuser", "dropuser", "pg_restore",
+        "mysqladmin", "mongorestore", "mongoimport", "mongodump", "mongoexport", "pg_dump", "pg_dumpall",
+        "mysqldump", "cockroach", "etcdctl", "memcflush", "valkey-cli", "keydb-cli", "arangosh", "cypher-shell",
+        "neo4j-admin", "sqlplus", "isql", "bcp", "initdb", "pg_ctl", "pg_ctlcluster", "pg_upgrade", "pg_recvlogical",
+        "pg_receivewal", "pg_basebackup", "pg_resetwal", "pg_rewind", "reindexdb", "vacuumdb", "clusterdb",
+        "pg_createcluster", "pg_dropcluster", "mysql_upgrade", "mysql_secure_installation", "mysql_install_db",
+        "mysqlcheck", "myisamchk", "mongofiles", "rsql", "rabbitmqctl", "rabbitmq-plugins", "influx_inspect",
+        "cockroach", "surreal", "tidb-server", "litecli", "pgbench", "mysqlslap", "mariadb-admin",
+        "mariadb-dump", "mariadb-upgrade", "pg_restore",
+    ]
+
+    static let thirdPartyServices: NameSet = [
+        "llm", "sgpt", "shell-gpt", "aichat", "mods", "chatgpt", "gpt", "openai", "claude", "gemini", "tgpt",
+        "fabric", "aider", "trans", "translate-shell", "crow", "deepl", "ntfy", "pushover", "telegram-send",
+        "slack", "slack-cli", "signal-cli", "twilio", "ddgr", "googler", "snyk", "sonar-scanner", "codeclimate",
+        "pastebinit", "termbin", "ix", "sprunge", "gist", "wgetpaste", "imgur", "hastebin", "sentry-cli",
+        "discord", "teams", "matrix-commander", "toot", "twtxt", "rtv", "irssi", "weechat", "ollama",
+        // Coding agents and LLM CLIs: a prompt with the project's code goes to the model's service.
+        "copilot", "crush", "codex", "goose", "opencode", "cursor-agent", "qwen", "qwen-code", "gemini-cli",
+        "amp", "kimi",
+        // Code rendered or files dropped by a web service.
+        "carbon-now", "transfersh", "ffsend",
+    ]
+    static let serviceLocalVerbs: NameSet = [
+        "list", "ls", "ps", "show", "serve", "export", "models", "stats", "config", "version", "help", "logs",
+        "completion", "sessions", "session", "debug",
+    ]
+
+    /// A10 and R4: database sessions, and text or code sent to third-party services.
+    static func servicesAndData(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        let args = inv.args
+        let sub = inv.positionals.first ?? ""
+        if databaseClients.contains(p) {
+            // `rabbitmqctl status`, `redis-cli info`-style admin reads aside (L7).
+            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V"))
+                && inv.positionals.first.map({ statusVerbs.contains($0) && args.first == $0 }) != true
+            {
+                a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
+            }
+        }
+        // Their local subcommands (listing models, exporting a session, configuring) send nothing.
+        // (`claude mcp list`, `opencode auth list`, `gist -l` list what is configured or stored.)
+        if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub)
+            && !readsAfter(inv.positionals) && !inv.hasAny(["-l", "--list"])
+        {
+            a.hit(.thirdPartyService, k, reason: "\(p) sends text or code to a third-party service")
+        }
+    }
+
+    /// A6: permissions and ownership (setuid bits are Privilege's, and block).
+    static func permissions(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        switch Name(p) {
+        case "chmod", "chown", "chgrp", "setfacl", "chattr", "chcon", "lchown":
+            let pos = inv.positionals
+            if pos.count >= 2
+                || p.eq("setfacl") && inv.hasAny(["-m", "-x", "-b", "-k", "-M", "-X", "--set", "--modify", "--remove"])
+                || p.eq("chattr") && !pos.isEmpty
+                || inv.hasAny(["--reference"]) && !pos.isEmpty
+            {
+                a.hit(.permissionChange, k, reason: "\(p) changes permissions or ownership")
+            }
+        case "umask":
+            break  // the current shell only (L5)
+        default:
+            break
+        }
+    }
+
+}
