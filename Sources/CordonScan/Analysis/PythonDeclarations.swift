@@ -6,7 +6,12 @@ extension PythonWalker {
     /// Parameter names between the parentheses at `open` and `close` (not self/cls, not
     /// annotations or defaults).
     static func parameters(_ toks: [Token], _ open: Int, _ close: Int) -> Set<String> {
-        var out: Set<String> = []
+        Set(parameterNames(toks, open, close, positionalOnly: false).filter { $0 != "self" && $0 != "cls" })
+    }
+
+    /// The names in order; `positionalOnly`: up to `*` or `**`, without a leading self/cls.
+    static func parameterNames(_ toks: [Token], _ open: Int, _ close: Int, positionalOnly: Bool) -> [String] {
+        var out: [String] = []
         var depth = 0
         var expectName = true
         for j in (open + 1)..<close {
@@ -16,13 +21,14 @@ extension PythonWalker {
                 case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
                 case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
                 case Op.comma where depth == 0: expectName = true
-                case Op.star, Op.starStar, Op.slash: break
+                case Op.star, Op.starStar: if positionalOnly && depth == 0 { return out }
+                case Op.slash: break
                 default: if depth == 0 { expectName = false }
                 }
                 continue
             }
             if depth == 0 && expectName && t.kind == .name {
-                if t.text != "self" && t.text != "cls" { out.insert(t.text) }
+                if !(positionalOnly && (t.textIs("self") || t.textIs("cls")) && out.isEmpty) { out.append(t.text) }
                 expectName = false
             }
         }
@@ -100,27 +106,6 @@ extension PythonWalker {
 
     /// Positional parameter names in order (up to `*` or `**`), without self/cls.
     static func positional(_ toks: [Token], _ open: Int, _ close: Int) -> [String] {
-        var out: [String] = []
-        var depth = 0
-        var expectName = true
-        for j in (open + 1)..<close {
-            let t = toks[j]
-            if t.kind == .op {
-                switch t.key {
-                case Op.lparen, Op.lbracket, Op.lbrace: depth += 1
-                case Op.rparen, Op.rbracket, Op.rbrace: depth -= 1
-                case Op.comma where depth == 0: expectName = true
-                case Op.star, Op.starStar: if depth == 0 { return out }
-                case Op.slash: break
-                default: if depth == 0 { expectName = false }
-                }
-                continue
-            }
-            if depth == 0 && expectName && t.kind == .name {
-                if !((t.textIs("self") || t.textIs("cls")) && out.isEmpty) { out.append(t.text) }
-                expectName = false
-            }
-        }
-        return out
+        parameterNames(toks, open, close, positionalOnly: true)
     }
 }
