@@ -271,8 +271,10 @@ struct RunOutcomeTests {
         try ws.write("p.yaml", "extends: default\nsandbox:\n  limits:\n    processes: 8\n")
         try ws.write("s.sh", "for i in $(seq 1 40); do sleep 2 & done; wait\n")
         let r = try ws.run(["sh", "./s.sh"], options: ["--policy", ws.path + "/p.yaml"], limit: 30)
-        #expect(r.stderr.contains("(sandbox.limits.processes)"), "\(r.stderr)")
         let trace = try RunEvidence.lastTrace(ws)
+        // What the run did, should it not end (seen once in a full suite: killed at 30 s).
+        let events = trace.suffix(12).map { e in "\(e["type"] ?? "?") \(e["cmd"] ?? e["limit"] ?? "")" }
+        #expect(r.stderr.contains("(sandbox.limits.processes)"), "status \(r.status), \(r.stderr), \(events)")
         #expect(RunEvidence.events(trace, "limit").contains { $0["limit"] as? String == "processes" })
     }
 
