@@ -21,6 +21,32 @@ public enum Alongside {
     /// failed) `body` has already run, here, when this returns. The thread blocks every signal.
     public static func start(_ body: @escaping @Sendable () -> Void) -> Started {
         #if canImport(Glibc)
+            guard let thread = spawn(body) else {
+                body()
+                return Started(thread: nil)
+            }
+            return Started(thread: thread)
+        #else
+            body()
+            return Started(thread: nil)
+        #endif
+    }
+
+    /// Starts `body` on a detached thread that nobody waits for (a watcher that lives as long
+    /// as the process); false when no thread could be made, and then `body` did not run.
+    public static func detached(_ body: @escaping @Sendable () -> Void) -> Bool {
+        #if canImport(Glibc)
+            guard let thread = spawn(body) else { return false }
+            pthread_detach(thread)
+            return true
+        #else
+            return false
+        #endif
+    }
+
+    #if canImport(Glibc)
+        /// The thread, or nil (then `body` was released unrun).
+        static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
             // The same boxed body and thread entry as ParallelMap's workers.
             let context = Unmanaged.passRetained(MapSlice(run: body)).toOpaque()
             var thread = pthread_t()
@@ -34,15 +60,12 @@ public enum Alongside {
             pthread_sigmask(SIG_SETMASK, &all, &old)
             defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
             guard pthread_create(&thread, nil, mapWorker, context) == 0 else {
-                Unmanaged<MapSlice>.fromOpaque(context).takeRetainedValue().run()
-                return Started(thread: nil)
+                Unmanaged<MapSlice>.fromOpaque(context).release()
+                return nil
             }
-            return Started(thread: thread)
-        #else
-            body()
-            return Started(thread: nil)
-        #endif
-    }
+            return thread
+        }
+    #endif
 
     /// A started thread, to be joined exactly once.
     public struct Started: @unchecked Sendable {

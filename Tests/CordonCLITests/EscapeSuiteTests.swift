@@ -294,6 +294,15 @@ struct EscapeSuiteTests {
         #expect(!r.stdout.contains("after-chmod"))
     }
 
+    /// Runs argv[1:] with cordon's own files limited to 64 KiB (RLIMIT_FSIZE, SIGXFSZ
+    /// ignored), so its evidence writes fail partway through a run.
+    static let smallFiles = """
+        import resource, signal, os, sys
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, resource.RLIM_INFINITY))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        os.execv(sys.argv[1], sys.argv[1:])
+        """
+
     // Regression (security issue D.11): when the trace could no longer be written mid-run, cordon
     // said so once and let the run go on, unrecorded.
     @Test("when evidence cannot be written any more, the run is stopped, not continued unrecorded")
@@ -302,12 +311,7 @@ struct EscapeSuiteTests {
         try ws.write("loop.sh", "i=0; while [ $i -lt 3000 ]; do echo x > f$i; i=$((i+1)); done; echo finished\n")
         // cordon's own files may not grow past 64 KiB (RLIMIT_FSIZE, SIGXFSZ ignored): the trace
         // hits that partway through the loop. The sandbox sets its own limit from the policy.
-        let script = """
-            import resource, signal, os, sys
-            resource.setrlimit(resource.RLIMIT_FSIZE, (65536, resource.RLIM_INFINITY))
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            os.execv(sys.argv[1], sys.argv[1:])
-            """
+        let script = Self.smallFiles
         let r = try Shell.run(
             "/usr/bin/env",
             ["python3", "-c", script, Binaries.cordon, "run", "--workspace", ws.path, "--", "sh", "./loop.sh"],
@@ -328,12 +332,7 @@ struct EscapeSuiteTests {
         try ws.write(
             "loop.sh", "i=0; while [ $i -lt 3000 ]; do /usr/bin/mktemp -d -p .; i=$((i+1)); done; echo finished\n")
         let trace = ws.path + "/t.jsonl"
-        let script = """
-            import resource, signal, os, sys
-            resource.setrlimit(resource.RLIMIT_FSIZE, (65536, resource.RLIM_INFINITY))
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            os.execv(sys.argv[1], sys.argv[1:])
-            """
+        let script = Self.smallFiles
         let r = try Shell.run(
             "/usr/bin/env",
             [

@@ -173,29 +173,17 @@ enum WarmRunner {
 
     /// A caller that goes away mid-run (killed) takes the run with it, as a direct cordon's death
     /// would: this process exits, and the sandbox's parent-death signal ends everything in it.
+    /// The watcher blocks every signal (Alongside): the run takes the caller's forwarded SIGTERM
+    /// or SIGINT through its signalfd, and would never see one this thread took with its default
+    /// action (the runner killed, no run_end written).
     static func watchCaller(_ conn: Int32) {
-        let box = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        box.pointee = conn
-        var thread = pthread_t()
-        // With every signal blocked, which the thread inherits: the run takes the caller's
-        // forwarded SIGTERM or SIGINT through its signalfd, and would never see one this thread
-        // took with its default action (the runner killed, no run_end written).
-        var all = sigset_t()
-        var old = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_SETMASK, &all, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-        _ = pthread_create(
-            &thread, nil,
-            { arg in
-                guard let fd = arg?.assumingMemoryBound(to: Int32.self).pointee else { return nil }
-                // It never writes after its request: readable means closed.
-                var p = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-                while poll(&p, 1, -1) < 0 && errno == EINTR {}
-                if callerAnswered.load(ordering: .sequentiallyConsistent) { return nil }
-                _exit(ExitCode.runnerFailed.rawValue)
-            }, box)
-        pthread_detach(thread)
+        _ = Alongside.detached {
+            // It never writes after its request: readable means closed.
+            var p = [pollfd(fd: conn, events: Int16(POLLIN), revents: 0)]
+            while poll(&p, 1, -1) < 0 && errno == EINTR {}
+            if callerAnswered.load(ordering: .sequentiallyConsistent) { return }
+            _exit(ExitCode.runnerFailed.rawValue)
+        }
     }
 }
 
