@@ -35,6 +35,18 @@ public enum Listener {
             }
             unlink(path)
         }
+        // Bound under a temporary name and renamed into place once listening: the path then
+        // exists only when a connect succeeds, so a client that sees the file (a harness that
+        // starts the server and waits for its socket) never meets a refused connection.
+        let temporary = path + ".\(getpid()).tmp"
+        let staged = temporary.utf8.count < MemoryLayout.size(ofValue: addr.sun_path)
+        if staged {
+            unlink(temporary)
+            withUnsafeMutableBytes(of: &addr.sun_path) { p in
+                p.initializeMemory(as: UInt8.self, repeating: 0)
+                for (i, b) in temporary.utf8.enumerated() { p[i] = b }
+            }
+        }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SystemError("socket", path: path, errno: .current) }
         // The umask makes bind create the file 0600: a chmod after bind would leave a window in
@@ -54,7 +66,14 @@ public enum Listener {
         guard listen(fd, 1024) == 0 else {
             let e = errno
             close(fd)
+            if staged { unlink(temporary) }
             throw SystemError("listen", path: path, errno: Errno(e))
+        }
+        if staged && rename(temporary, path) != 0 {
+            let e = errno
+            close(fd)
+            unlink(temporary)
+            throw SystemError("bind", path: path, errno: Errno(e))
         }
         return fd
     }
