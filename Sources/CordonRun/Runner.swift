@@ -144,7 +144,28 @@ public final class Runner {
     func afterDecision(_ decision: (Decision, Action)) throws(RunFailure) -> RunResult {
         if let refused = try gateRefusal(decision) { return refused }
         if request.unsandboxed { return try runUnsandboxed() }
-        return try runSandboxed()
+        return try runSandboxed(decision)
+    }
+
+    /// The run's own command, judged against the agent's profile when the watch was made (the
+    /// monitor never sees the sandbox's first exec): a `kill` response ends the run before it
+    /// starts; `require_approval` asks a person now, as the gate would have, when the gate
+    /// itself allowed it (a command a person already approved is not asked about twice).
+    func anomalyRefusal(_ decided: (Decision, Action)) throws(RunFailure) -> RunResult? {
+        guard let watch = anomaly else { return nil }
+        if let why = watch.stopRequest {
+            return try finish(
+                .anomaly, exit: nil, cordonExit: ExitCode.anomalyKilled.rawValue,
+                details: .init(error: "not started: \(why)"))
+        }
+        if let why = watch.approvalRequired, decided.0.decision == .allow {
+            var d = decided.0
+            d.decision = .requiresApproval
+            d.policyRule = "anomaly"
+            d.reasons.insert(why, at: 0)
+            return try gateRefusal((d, decided.1))
+        }
+        return nil
     }
 
     /// The facts of this run's sandbox the gate may rely on (SandboxFacts).
@@ -271,7 +292,7 @@ public final class Runner {
         PhaseTimer.shared.mark("monitor and anomaly watch ready")
     }
 
-    func runSandboxed() throws(RunFailure) -> RunResult {
+    func runSandboxed(_ decided: (Decision, Action)) throws(RunFailure) -> RunResult {
         let policy = request.policy
         if policy.sandbox.network == .domains {
             proxy = RunProxy(
@@ -282,6 +303,7 @@ public final class Runner {
         }
         defer { proxy?.stop(observer: observer) }
         setUpWatch()
+        if let refused = try anomalyRefusal(decided) { return refused }
         let recorder = recorder
         let observer = observer
         let terminal = TerminalState.save()

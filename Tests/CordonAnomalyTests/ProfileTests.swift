@@ -9,13 +9,16 @@ struct ProfileTests {
     }
 
     /// A run of the usual work, with `extra` events after it.
-    static func run(_ k: Int, extra: [(String, [(String, JSONValue)])] = [], cpu: Double = 40) -> RunObservation {
+    static func run(
+        _ k: Int, extra: [(String, [(String, JSONValue)])] = [], cpu: Double = 40, command: [String]? = nil
+    ) -> RunObservation {
         var o = RunObservation(workspace: "/ws", home: "/home/u")
         var t = 0.0
         func add(_ type: String, _ f: [(String, JSONValue)]) {
             o.observe(type, f, at: t)
             t += 0.05
         }
+        if let command { add("run_start", [("command", .array(command.map { .string($0) }))]) }
         add("exec", exec(["git", "status"]))
         add("exec", exec(["grep", "-n", "TODO", "src/main.c"]))
         if k % 2 == 0 { add("exec", exec(["cat", "README.md"])) }
@@ -57,6 +60,39 @@ struct ProfileTests {
             })
         let cpu = scorer.score(Self.run(35, cpu: 2000))
         #expect(cpu.reasons.contains { $0.contains("ms of CPU") })
+    }
+
+    /// A run whose own command is `argv` (its run_start), with the usual work inside.
+    static func commandRun(_ argv: [String], _ k: Int) -> RunObservation {
+        run(k, command: argv)
+    }
+
+    @Test(
+        "the run's own command is judged: a new one is named with the runs that had one; profiles from before are not alarmed"
+    )
+    func runCommand() {
+        var p = Profile()
+        for k in 0..<20 { p.learn(Self.commandRun(k % 2 == 0 ? ["make", "test"] : ["make", "lint"], k)) }
+        #expect(p.commandRuns == 20)
+        #expect(p.families["commands"]?["make"] == 20)
+        let scorer = RunScorer(profile: p)
+        #expect(scorer.score(Self.commandRun(["make", "test"], 21)).score < 0.5)
+        let nc = scorer.score(Self.commandRun(["nc", "203.0.113.9", "4444"], 22))
+        #expect(nc.score > 0.95, "\(nc)")
+        #expect(
+            nc.reasons.contains { $0.contains("run command was `nc` (0 of 20 runs with a command)") }, "\(nc.reasons)")
+        let shadow = scorer.score(Self.commandRun(["cat", "/etc/shadow"], 23))
+        #expect(shadow.reasons.contains { $0.contains("/etc/shadow") && $0.contains("outside the workspace") })
+        // A profile learned before commands were observed (no `commands` family): a command is
+        // new to it, and that alone must not flag the run.
+        let old = Self.profile()
+        #expect(old.commandRuns == 0)
+        let oldScore = RunScorer(profile: old).score(Self.commandRun(["make", "test"], 24))
+        #expect(!oldScore.reasons.contains { $0.contains("run command") }, "\(oldScore.reasons)")
+        // Learning it starts the family.
+        var grown = old
+        grown.learn(Self.commandRun(["make", "test"], 25))
+        #expect(grown.commandRuns == 1 && grown.runs == 31)
     }
 
     @Test("the same profile and events give the same score, and the profile survives its JSON")

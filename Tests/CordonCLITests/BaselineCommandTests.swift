@@ -117,6 +117,49 @@ struct BaselineCommandTests {
         #expect(relearned.stdout.contains("1 flagged as anomalous (left out)"), "\(relearned.stdout)")
     }
 
+    /// The sandbox's first exec is the command itself, which the monitor never sees: a run of
+    /// `touch` alone shows no exec event. The watch judges run_start's command before anything
+    /// starts, so `kill` ends the run before the command runs (no file made), and with `log`
+    /// the run goes on and its anomaly names the program.
+    @Test(
+        "the run's own command is judged before it starts: a new program alone is killed unrun, or logged by name",
+        .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+    func runCommandJudged() throws {
+        let ws = try Workspace()
+        let policy = ws.path + ".policy.yaml"
+        defer { try? FileManager.default.removeItem(atPath: policy) }
+        func write(_ response: String) throws {
+            try """
+            monitor:
+              sensitivity: medium
+              anomaly: {mode: detect, min_runs: 5, response: \(response)}
+            sandbox:
+              network: none
+            """.write(toFile: policy, atomically: false, encoding: .utf8)
+        }
+        try write("kill")
+        for _ in 0..<6 {
+            let r = try ws.run(["ls", "-l"], options: ["--policy", policy, "--agent", "a"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let usual = try ws.run(["ls", "-l"], options: ["--policy", policy, "--agent", "a"])
+        #expect(usual.status == 0, "the agent's usual command is not anomalous: \(usual.stderr)")
+        let killed = try ws.run(["touch", "made-it"], options: ["--policy", policy, "--agent", "a"])
+        #expect(killed.status == 79, "\(killed.stderr)")
+        #expect(killed.stderr.contains("`touch`"), "\(killed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/made-it"), "the command never ran")
+        let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        #expect(log.contains("decision=kill") && log.contains("source=anomaly"))
+        try write("log")
+        let logged = try ws.run(["touch", "made-it"], options: ["--policy", policy, "--agent", "a"])
+        #expect(logged.status == 0, "\(logged.stderr)")
+        #expect(FileManager.default.fileExists(atPath: ws.path + "/made-it"))
+        let anomalies = RunEvidence.events(try RunEvidence.lastTrace(ws), "anomaly")
+        let reasons = anomalies.flatMap { $0["reasons"] as? [String] ?? [] }
+        #expect(
+            reasons.contains { $0.contains("run command was `touch` (0 of 7 runs with a command)") }, "\(anomalies)")
+    }
+
     /// A run learns by re-reading the profile when another run committed since it read it, and
     /// skips the re-read otherwise (AnomalyWatch.learn). Here the slow run read the profile
     /// empty, the quick one ended and learned meanwhile: both must be in the profile.

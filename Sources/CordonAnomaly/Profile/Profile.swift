@@ -25,7 +25,11 @@ public struct Profile: Sendable, Equatable {
     /// Example items kept for reasons (an outside path per shape).
     public var examples: [String: String] = [:]
 
-    public static let familyNames = ["programs", "shapes", "endpoints", "ports", "write_dirs", "delete_dirs"]
+    /// Families of items, in the order RunObservation.fresh refers to them. `commands` and
+    /// `command_shapes` are the run's own command (RunObservation.command).
+    public static let familyNames = [
+        "programs", "shapes", "endpoints", "ports", "write_dirs", "delete_dirs", "commands", "command_shapes",
+    ]
 
     public init() {}
 
@@ -34,6 +38,8 @@ public struct Profile: Sendable, Equatable {
         [
             "programs": o.programs, "shapes": Set(o.shapes.keys), "endpoints": o.endpoints,
             "ports": Set(o.ports.map(String.init)), "write_dirs": o.writeDirs, "delete_dirs": o.deleteDirs,
+            "commands": Set(o.command.map { [$0.program] } ?? []),
+            "command_shapes": Set(o.command.map { [$0.key] } ?? []),
         ]
     }
 
@@ -59,6 +65,7 @@ public struct Profile: Sendable, Equatable {
         for (k, shape) in o.shapes where !shape.outsidePaths.isEmpty && examples[k] == nil {
             examples[k] = shape.outsidePaths[0]
         }
+        if let c = o.command, let path = c.outsidePaths.first, examples[c.key] == nil { examples[c.key] = path }
         runs += 1
         return prequential
     }
@@ -98,6 +105,10 @@ public struct Profile: Sendable, Equatable {
         }
         return Double(singletons + 1) / Double(sightings + 1)
     }
+
+    /// Runs learned with their command observed (each has exactly one): what "0 of N runs"
+    /// means for the `commands` families. Profiles learned before that have fewer than `runs`.
+    public var commandRuns: Int { (families["commands"] ?? [:]).values.reduce(0, +) }
 
     /// The per-run values of a metric (empty when never seen).
     public func values(_ metric: String) -> [Double] { metrics[metric] ?? [] }

@@ -12,6 +12,7 @@ extension Profile {
             let shown = items.prefix(n).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
             return shown + (items.count > n ? ", and \(items.count - n) more" : "")
         }
+        lines.append("  run commands (runs using each): \(top("commands", 8))")
         lines.append("  programs (runs using each): \(top("programs", 12))")
         lines.append("  argument shapes: \(top("shapes", 8))")
         lines.append("  connects to: \(top("endpoints", 6))")

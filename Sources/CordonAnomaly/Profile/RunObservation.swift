@@ -38,6 +38,12 @@ public struct RunObservation: Sendable {
         var argv: [String]
         var path: String?
     }
+    /// The run's own command (run_start's `command`), as a shape. The sandbox's first exec is
+    /// the command itself, which the monitor never sees (the filter is installed by it), so
+    /// without this a run of `nc host 4444` alone would show no program at all. Kept apart from
+    /// the monitor's execs (families `commands`, `command_shapes`): profiles learned before
+    /// commands were observed have none, and must not call every program of a run new.
+    public var command: ExecShape?
     /// Programs it ran that it had written itself earlier in the run (downloaded, copied, built).
     public var selfMadePrograms: [String] = []
     /// The highest gate score of any decision in the run.
@@ -65,6 +71,12 @@ public struct RunObservation: Sendable {
         func value(_ k: String) -> JSONValue? { fields.first { $0.0 == k }?.1 }
         if !fresh.isEmpty { fresh.removeAll(keepingCapacity: true) }
         switch type {
+        case "run_start":
+            guard let argv = value("command")?.arrayValue?.compactMap(\.stringValue), !argv.isEmpty else { return }
+            let shape = ExecShape(argv: argv, path: nil, cwd: cwd, workspace: workspace, home: home)
+            command = shape
+            fresh.append((6, shape.program))
+            fresh.append((7, shape.key))
         case "exec":
             let argv = value("argv")?.arrayValue?.compactMap(\.stringValue) ?? []
             let path = value("path")?.stringValue

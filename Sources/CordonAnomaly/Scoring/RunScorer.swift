@@ -89,10 +89,14 @@ public struct RunScorer: Sendable {
             case "endpoints": reason = "connected to \(shown), never seen (0 of \(runsText))"
             case "ports": reason = "connected to port \(shown), never used by this agent (0 of \(runsText))"
             case "write_dirs": reason = "wrote in \(shown), never written in before (0 of \(runsText))"
+            case "commands":
+                reason = "first time this agent's run command was \(shown) (0 of \(commandRunsText) with a command)"
+            case "command_shapes": reason = "new way of running its command: \(shown) (0 of \(commandRunsText))"
             default: reason = "deleted in \(shown), never deleted in before (0 of \(runsText))"
             }
             out.append(AnomalyFinding(kind: "new_\(family)", probability: p, reason: reason))
-            if family == "shapes" { outside(o, new, p, into: &out) }
+            if family == "shapes" { outside(new.compactMap { o.shapes[$0] }, p, runsText, into: &out) }
+            if family == "command_shapes", let c = o.command { outside([c], p, commandRunsText, into: &out) }
         }
         for path in o.selfMadePrograms {
             // An agent that builds and runs its own programs shows it in its profile: the
@@ -107,17 +111,22 @@ public struct RunScorer: Sendable {
         }
     }
 
+    var commandRunsText: String {
+        let n = profile.commandRuns
+        return "\(n) run\(n == 1 ? "" : "s")"
+    }
+
     /// New shapes that name paths outside the workspace: said plainly, with the path.
-    func outside(_ o: RunObservation, _ new: [String], _ p: Double, into out: inout [AnomalyFinding]) {
-        for key in new {
-            guard let shape = o.shapes[key], let path = shape.outsidePaths.first else { continue }
+    func outside(_ new: [ExecShape], _ p: Double, _ runs: String, into out: inout [AnomalyFinding]) {
+        for shape in new {
+            guard let path = shape.outsidePaths.first else { continue }
             let cls = shape.pathClasses.filter { [.system, .home, .hidden, .other].contains($0) }
             let classes = cls.map(\.rawValue).joined(separator: ", ")
             out.append(
                 AnomalyFinding(
                     kind: "outside_workspace", probability: p,
                     reason:
-                        "\(shape.program) read outside the workspace: \(path) (\(classes)); this agent never did (0 of \(runsText))"
+                        "\(shape.program) read outside the workspace: \(path) (\(classes)); this agent never did (0 of \(runs))"
                 ))
         }
     }

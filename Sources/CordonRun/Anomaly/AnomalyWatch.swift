@@ -66,6 +66,10 @@ final class AnomalyWatch {
         if a.mode == .detect && profile.runs >= a.minRuns {
             live = LiveScorer(profile: profile, observation: observation)
         }
+        // The command itself, as its trace's run_start names it (learning from the trace reads
+        // the same event): the monitor never sees the sandbox's first exec. Judged now, before
+        // anything runs, so a `kill` or `require_approval` response can stop it first (Runner).
+        observe("run_start", [("command", .array(request.argv.map { .string($0) }))])
     }
 
     static func load(_ s: SQLiteStore, project: String, agent: String) throws(StoreError) -> Profile? {
