@@ -140,6 +140,8 @@ final class AnomalyWatch {
             case .requireApproval:
                 approvalRequired = "anomaly score \(score) above \(threshold): \(reasons[0])"
                 record(response, score, reasons)
+                // The run is about to be ended by the same score: one line says so (below).
+                if responses.contains(.kill) { continue }
                 observer.notice(
                     "cordon: anomaly: every further command of this run needs approval (score \(score)): \(TerminalText.line(reasons[0]))\n"
                 )
