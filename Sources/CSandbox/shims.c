@@ -580,8 +580,11 @@ int cs_exec_watch_begin(pid_t tid) {
     // fails (there is no exec event then), so the wait below always ends. The task waits in the
     // seccomp notification killably (WAIT_KILLABLE_RECV), so the wake-up does not abort it.
     if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0) {
+        // INTERRUPT fails on a seized task only when it is already dead (its signal handlers
+        // released). It is still ours as tracer: release it as a dead tracee (below), or its
+        // parent could never reap it.
         int e = errno;
-        ptrace(PTRACE_DETACH, tid, 0, 0);
+        cs_exec_watch_end(tid, 1);
         return -e;
     }
     return 0;
@@ -611,16 +614,20 @@ int cs_exec_watch_wait(pid_t tid, pid_t tgid, pid_t *stopped) {
 }
 
 void cs_exec_watch_end(pid_t pid, int kill_it) {
-    if (kill_it) {
-        kill(pid, SIGKILL);
-        // A traced task that dies is reported to its tracer first; reap it here so its real
-        // parent is told and can wait for it.
-        int st;
-        while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR) {}
-        return;
-    }
     // Detaching resumes it and drops the pending interrupt trap.
-    ptrace(PTRACE_DETACH, pid, 0, 0);
+    if (!kill_it && ptrace(PTRACE_DETACH, pid, 0, 0) == 0) return;
+    // Killing it, or the detach failed. PTRACE_DETACH needs the tracee in a ptrace-stop, and
+    // only SIGKILL takes a task out of one behind the tracer's back (the sandbox's init dying
+    // SIGKILLs its whole pid namespace, the OOM killer, the run's teardown): it fails with ESRCH
+    // then and cordon stays the tracer. A traced task that dies is reported to its tracer first
+    // and stays a zombie its real parent cannot reap until the tracer waits for it; the
+    // sandbox's init, exiting, waits in the kernel for every process of its namespace, so the
+    // run would never end (seen: a shell hitting limits.processes while a child's exec was
+    // being checked). So: make sure it dies (it is dying already, or asked to be killed) and reap
+    // its report here, which hands it to its parent.
+    kill(pid, SIGKILL);
+    int st;
+    while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR) {}
 }
 
 
