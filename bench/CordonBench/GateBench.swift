@@ -76,6 +76,16 @@ enum GateBench {
             }
             return 0
         }
+        if args.contains("--decide") {
+            // One command a line on stdin, its decision on stdout: for reading what a candidate
+            // rule does to commands typed by hand.
+            while let line = readLine() {
+                let d = Gate.evaluate(Action(id: "decide", payload: .shell(line)), policy: policy)
+                let why = d.findings.first.map { "\($0.detector): \($0.reason)" } ?? ""
+                print("\(d.decision.rawValue) \(d.score) | \(line) | \(why)")
+            }
+            return 0
+        }
         if let out = value(args, "--decisions-out") {
             // Every corpus decision as one JSON line: a change meant to keep behaviour (speed work)
             // must leave this file byte-identical (the speed checksum only sums scores).

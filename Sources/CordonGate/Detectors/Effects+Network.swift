@@ -10,7 +10,16 @@ extension Effects {
         // Every form needs a ':' (`scheme://`, `user@host:path`): most arguments have none.
         guard raw.utf8.contains(UInt8(ascii: ":")) else { return nil }
         var s = Substring(raw)
-        if let eq = s.firstIndex(of: "="), s[s.startIndex] == "-" { s = s[s.index(after: eq)...] }
+        if let eq = s.firstIndex(of: "=") {
+            // `--url=https://x`, and a property set to a URL: `uri=https://x` (GStreamer),
+            // `source=https://x`: the program fetches what the property names.
+            if s[s.startIndex] == "-" {
+                s = s[s.index(after: eq)...]
+            } else if eq != s.startIndex, s[..<eq].utf8.allSatisfy(isPropertyByte), raw.byteRange(of: "://") != nil {
+                // (Lower case only: `HTTP_PROXY=http://...` given to `--build-arg` is a setting.)
+                s = s[s.index(after: eq)...]
+            }
+        }
         let str = String(s)
         if let r = str.byteRange(of: "://") {
             let scheme = Substring(str.utf8.prefix(r.lowerBound))
@@ -40,6 +49,31 @@ extension Effects {
             if host.contains(".") || host.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7a }), !host.isEmpty {
                 return isLocal(String(host)) ? nil : String(host)
             }
+        }
+        return nil
+    }
+
+    /// A property name's bytes (`uri`, `source.url`, `base-url`), in lower case.
+    static func isPropertyByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D || c == 0x2E
+    }
+
+    /// A host name followed by a path with no scheme, `github.com/owner/repository`: a page or
+    /// repository of another machine, as Go module paths and README viewers write them.
+    static func bareRemotePath(_ w: String) -> String? {
+        guard w.utf8.count >= 6, let slash = w.utf8.firstIndex(of: UInt8(ascii: "/")), slash != w.utf8.startIndex,
+            w.utf8.index(after: slash) != w.utf8.endIndex, w.utf8.first != UInt8(ascii: ".")
+        else { return nil }
+        let host = String(Substring(w.utf8[..<slash]))
+        return isBareRemoteHost(host) ? host : nil
+    }
+
+    /// The first `host.tld/path` argument that is not a named option's value (`-module
+    /// github.com/org/name` names a Go module; after a one-letter flag, `cp -r gcr.io/x`, it is
+    /// an operand).
+    static func firstBareRemotePath(_ args: [String]) -> String? {
+        for j in args.indices where j == 0 || !args[j - 1].isOptionLike || args[j - 1].utf8.count <= 2 {
+            if let h = bareRemotePath(args[j]) { return h }
         }
         return nil
     }
@@ -211,7 +245,7 @@ extension Effects {
             return
         }
         guard fam.contains(.remoteClient) else {
-            if let h = inv.args.first(where: isBareRemoteHost), !configures,
+            if let h = inv.args.first(where: isBareRemoteHost) ?? firstBareRemotePath(inv.args), !configures,
                 !inv.positionals.prefix(2).contains(where: { diagnosticWords.contains($0) }),
                 !p.has("ping"), !p.has("dig"), !p.has("lookup")
             {

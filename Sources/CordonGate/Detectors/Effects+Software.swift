@@ -168,7 +168,7 @@ extension Effects {
                 "publish", "unpublish", "deprecate", "link", "dedupe", "prune", "audit-fix", "global", "dist-tag",
                 "owner", "access", "token", "adduser", "login", "logout", "set", "team", "org", "hook", "star",
                 "unstar", "pack-publish", "rebuild", "patch-commit", "import", "it", "cit", "install-test",
-                "install-ci-test",
+                "install-ci-test", "ddp",
             ]
             if (p.eq("npm") || p.eq("yarn") || p.eq("pnpm")) && sub == "config"
                 && pos.dropFirst().first.map({ ["set", "delete", "edit", "rm"].contains($0) }) == true

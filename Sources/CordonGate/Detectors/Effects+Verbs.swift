@@ -23,6 +23,10 @@ extension Effects {
         "apply", "up", "down", "global", "schedule", "unschedule", "unset",
         // Attack-emulation tools run a technique against the host or account (`detonate`).
         "detonate",
+        // Putting a thing back to its first state loses what it holds (`kubeadm reset`, `pueue
+        // reset`, `talosctl reset`); burning writes an image to a disk or disc (A12); a transfer
+        // moves money or ownership (`octez-client transfer`).
+        "reset", "burn", "transfer",
     ]
     /// Strong verbs that decide as a third word as well.
     static let deepVerbs: NameSet = [
@@ -100,7 +104,10 @@ extension Effects {
         if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
             ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) }),
             // R10: `pulseaudio-ctl up`, `volumectl down` turn a volume or a light up or down.
-            !((v == "up" || v == "down") && isLevelControl(p))
+            !((v == "up" || v == "down") && isLevelControl(p)),
+            // R10: a display or sound setting put back (`hyprctl hyprsunset reset temperature`).
+            !(v == "reset"
+                && inv.positionals.drop(while: { $0 != "reset" }).dropFirst().first.map(isCosmeticSetting) == true)
         {
             if v == "download" {
                 // A connection to another machine: the sandbox's network setting governs it.
@@ -165,6 +172,14 @@ extension Effects {
             || args.contains(where: listingOption) || args.contains("--list")
             || j + 1 < args.count && !args[j + 1].isOptionLike
                 && !inv.positionals.contains(where: { configNouns.contains($0) })
+    }
+
+    /// Display and sound settings (R10: desktop cosmetics).
+    static func isCosmeticSetting(_ w: String) -> Bool {
+        [
+            "temperature", "gamma", "brightness", "volume", "color", "colour", "colors", "zoom", "font", "theme",
+            "wallpaper", "contrast",
+        ].contains(w)
     }
 
     /// Programs named for a volume, brightness or light level, whose `up`/`down` is a level.
