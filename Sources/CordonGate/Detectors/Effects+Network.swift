@@ -282,7 +282,11 @@ extension Effects {
         } else if !local && (!pos.isEmpty || inv.argsFromInput || !inv.hasRedirects || !args.isEmpty) {
             if args.isEmpty && !["mail", "mailx", "mutt", "neomutt", "w3m", "lynx", "links", "elinks"].contains(p) {
                 // A bare client with nothing to connect to prints its usage.
-                if !["ssh", "ftp", "lftp", "sftp", "telnet", "putty", "asciinema", "xeyes", "xclock"].contains(p) {
+                // (Coverage uploaders send the project's report when run bare.)
+                if ![
+                    "ssh", "ftp", "lftp", "sftp", "telnet", "putty", "asciinema", "xeyes", "xclock", "php-coveralls",
+                    "coveralls", "codecov",
+                ].contains(p) {
                     return
                 }
             }

@@ -59,6 +59,16 @@ extension Effects {
         "--global", "--system-wide",
     ]
 
+    /// A strong flag given its value in the same word: `firejail --shutdown=7777`,
+    /// `tool --install=plugin`.
+    static func strongFlagWithValue(_ w: String) -> Bool {
+        guard w.utf8.count > 6, w.hasPrefix("--"), let eq = w.utf8.firstIndex(of: UInt8(ascii: "=")) else {
+            return false
+        }
+        let name = String(Substring(w.utf8[..<eq]))
+        return name != "--global" && name != "--system-wide" && strongFlags.contains(name)
+    }
+
     /// Screen and console lockers (R10).
     static let lockers: NameSet = [
         "physlock", "vlock", "slock", "xlock", "i3lock", "i3lock-fancy", "swaylock", "xsecurelock",
@@ -117,7 +127,9 @@ extension Effects {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }
-        if let j = inv.args.firstIndex(where: { $0.isOptionLike && strongFlags.contains($0) }),
+        if let j = inv.args.firstIndex(where: {
+            $0.isOptionLike && (strongFlags.contains($0) || strongFlagWithValue($0))
+        }),
             !globalAsModifier(inv, j)
         {
             let f = inv.args[j]

@@ -372,6 +372,7 @@ enum Effects {
         }
         tradecraft(a, k, inv, fam)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+        if a.hits.count == before, buildSystems.contains(p) { buildInstall(a, k, inv) }
         // The everyday local tools' compound subcommands that publish (`mkdocs gh-deploy`,
         // `hugo deploy`-style `x:publish` tasks): the verb part decides (A9).
         if a.hits.count == before, fam.contains(.localVerbs), let s = inv.positionals.first,
