@@ -62,7 +62,9 @@ extension Effects {
     /// repository of another machine, as Go module paths and README viewers write them.
     static func bareRemotePath(_ w: String) -> String? {
         guard w.utf8.count >= 6, let slash = w.utf8.firstIndex(of: UInt8(ascii: "/")), slash != w.utf8.startIndex,
-            w.utf8.index(after: slash) != w.utf8.endIndex, w.utf8.first != UInt8(ascii: ".")
+            w.utf8.index(after: slash) != w.utf8.endIndex, w.utf8.first != UInt8(ascii: "."),
+            // Most paths have no dot before their first slash (`src/main.swift`): no string is made.
+            w.utf8[..<slash].contains(UInt8(ascii: "."))
         else { return nil }
         let host = String(Substring(w.utf8[..<slash]))
         return isBareRemoteHost(host) ? host : nil
