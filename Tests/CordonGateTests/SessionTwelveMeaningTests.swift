@@ -28,6 +28,10 @@ struct SessionTwelveMeaningTests {
         // A3, A5: a git extension's own remote subcommand or option
         ("A3", "git bug push"), ("A3", "git flow feature publish login"),
         ("A5", "git feature feature/login --remote origin"),
+        // GTFOBins `command` (current site): m4's syscmd, a credential helper's command
+        ("GTFOBins", "echo 'esyscmd(/path/to/command)' | m4"),
+        ("GTFOBins", "restic --password-command='/path/to/command' backup"),
+        ("GTFOBins", "RESTIC_PASSWORD_COMMAND='/path/to/command' restic backup"),
         // A13: a secret key file handed to a tool is read
         ("A13", "paperkey --secret-key data/secret_key.gpg --output docs/secret.txt"),
     ]
@@ -46,6 +50,9 @@ struct SessionTwelveMeaningTests {
         ("L6", "hg remove -A"), ("L6", "svn delete --keep-local src/old"), ("L6", "git rm --cached src/main.swift"),
         // git's own commands with remote words as names
         ("L6", "git log --grep push"), ("L6", "git branch push-fix"),
+        // m4 expanding macros; a password kept in a file
+        ("L4", "echo 'define(x,1)x' | m4"), ("L4", "m4 macros.m4 > out.txt"),
+        ("L4", "restic --password-file pw.txt backup src"),
         // Issue 12's near misses
         ("A1", "rm -rf build/"), ("A3", "curl localhost:8080"), ("L6", "git commit -m 'push later'"),
         ("L4", "tar czf out.tgz src"), ("L5", "git reset --soft HEAD~1"),
