@@ -76,6 +76,19 @@ enum GateBench {
             }
             return 0
         }
+        if args.contains("--decide") {
+            // One command a line on stdin, its decision on stdout: for reading what a candidate
+            // rule does to commands typed by hand. A line that is a JSON object is a script:
+            // its `command` (several lines) is decided whole.
+            while let line = readLine() {
+                let command =
+                    line.hasPrefix("{") ? ((try? JSONValue.parse(line))?["command"]?.stringValue ?? line) : line
+                let d = Gate.evaluate(Action(id: "decide", payload: .shell(command)), policy: policy)
+                let why = d.findings.first.map { "\($0.detector): \($0.reason)" } ?? ""
+                print("\(d.decision.rawValue) \(d.score) | \(line.prefix(160)) | \(why)")
+            }
+            return 0
+        }
         if let out = value(args, "--decisions-out") {
             // Every corpus decision as one JSON line: a change meant to keep behaviour (speed work)
             // must leave this file byte-identical (the speed checksum only sums scores).

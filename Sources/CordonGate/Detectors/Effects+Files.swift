@@ -6,7 +6,7 @@ extension Effects {
     static let deletionPrograms: NameSet = [
         "rm", "unlink", "srm", "wipe", "shred", "trash-rm", "rmtrash-empty", "truncate", "find", "git", "rmdir",
         "mv", "rename", "mmv", "prename", "perl-rename", "file-rename", "rename.ul", "zmv", "vidir", "qmv", "f2",
-        "sed", "perl", "ruby",
+        "sed", "perl", "ruby", "hg", "svn", "bzr",
     ]
 
     // MARK: files
@@ -109,6 +109,18 @@ extension Effects {
                 a.hit(.fileDelete, k, reason: "git rm deletes tracked files from the work tree")
             }
             return
+        case "hg", "svn", "bzr":
+            // Like `git rm`: a version-control remove deletes the files from the work tree too
+            // (not with hg's `-A`/`--after`, svn's `--keep-local`, bzr's `--keep`: records only).
+            let pos = inv.positionals
+            if let s = pos.first, ["rm", "remove", "del", "delete", "erase"].contains(s),
+                !inv.hasAny(["-A", "--after", "--keep-local", "--keep"])
+            {
+                targets = Array(pos.dropFirst())
+                if targets.isEmpty && inv.hasAny(["-I", "--include", "-X", "--exclude"]) {
+                    targets = ["(matched files)"]
+                }
+            }
         case "rmdir":
             return  // only empty directories (R9)
         case "mv", "rename", "mmv", "prename", "perl-rename", "file-rename", "rename.ul", "zmv", "vidir", "qmv", "f2":

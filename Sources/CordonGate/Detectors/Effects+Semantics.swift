@@ -224,10 +224,26 @@ extension Effects {
         if let f = args.indices.first(where: { j in
             optionNames(args[j], any: credentialParts) && !optionNames(args[j], any: credentialSources)
                 && (args[j].containsByte(UInt8(ascii: "=")) || j + 1 < args.count && !args[j + 1].isOptionLike)
+                && !credentialIsFile(args, j)
         }) {
             let name = args[f].split(separator: "=", maxSplits: 1).first.map(String.init) ?? args[f]
             a.hit(.egress, k, reason: "\(p) is given an inline credential (\(name))")
         }
+    }
+
+    /// `--password project/password_file`, `--passphrase=keys/pass.txt`: the value is a relative or
+    /// absolute path (a slash, no `:` or `@` of a URL or login), so the option names the file
+    /// that holds the secret, as `--password-file` does.
+    static func credentialIsFile(_ args: [String], _ j: Int) -> Bool {
+        let v: Substring
+        if let eq = args[j].firstIndex(of: "=") {
+            v = args[j][args[j].index(after: eq)...]
+        } else {
+            v = Substring(args[j + 1])
+        }
+        // Only for passwords: a `--secret-key` file is the secret itself (A13).
+        return lowerASCII(optionName(args[j])).has("pass") && v.utf8.contains(UInt8(ascii: "/"))
+            && !v.utf8.contains(where: { $0 == 0x3A || $0 == 0x40 || $0 == 0x20 })
     }
 
     /// Database tools that read a server's files offline, with no session: binary logs, WAL

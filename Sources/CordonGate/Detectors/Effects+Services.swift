@@ -27,6 +27,10 @@ extension Effects {
         // Code rendered or files dropped by a web service.
         "carbon-now", "transfersh", "ffsend",
     ]
+    /// Programs that write a message onto other users' terminals (R4: messaging), whatever
+    /// they are given: `wall` reads the message from its input.
+    static let terminalMessengers: NameSet = ["wall", "write", "talk", "ytalk", "rwall"]
+
     static let serviceLocalVerbs: NameSet = [
         "list", "ls", "ps", "show", "serve", "export", "models", "stats", "config", "version", "help", "logs",
         "completion", "sessions", "session", "debug",
@@ -44,6 +48,10 @@ extension Effects {
             {
                 a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             }
+        }
+        if terminalMessengers.contains(p) {
+            a.hit(.thirdPartyService, k, reason: "\(p) sends a message to other users' terminals")
+            return
         }
         // Their local subcommands (listing models, exporting a session, configuring) send nothing.
         // (`claude mcp list`, `opencode auth list`, `gist -l` list what is configured or stored.)

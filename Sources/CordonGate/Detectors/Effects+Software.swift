@@ -168,7 +168,7 @@ extension Effects {
                 "publish", "unpublish", "deprecate", "link", "dedupe", "prune", "audit-fix", "global", "dist-tag",
                 "owner", "access", "token", "adduser", "login", "logout", "set", "team", "org", "hook", "star",
                 "unstar", "pack-publish", "rebuild", "patch-commit", "import", "it", "cit", "install-test",
-                "install-ci-test",
+                "install-ci-test", "ddp",
             ]
             if (p.eq("npm") || p.eq("yarn") || p.eq("pnpm")) && sub == "config"
                 && pos.dropFirst().first.map({ ["set", "delete", "edit", "rm"].contains($0) }) == true
@@ -267,4 +267,30 @@ extension Effects {
         }
     }
 
+    /// Build systems' install step (`make install`, `ninja -C build install`, `meson install`,
+    /// `cmake --install build`) copies the build into its prefix, `/usr/local` unless told
+    /// otherwise: a write outside the workspace (A11). Not with a staging directory or a prefix
+    /// inside the workspace or /tmp (`DESTDIR=out`, `--prefix project/dist`, `PREFIX=/tmp/x`).
+    static let buildSystems: NameSet = ["make", "gmake", "bmake", "ninja", "samu", "meson", "cmake", "muon"]
+
+    static func buildInstall(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
+        let p = inv.program
+        let installs =
+            p.eq("cmake")
+            ? inv.args.contains(where: { $0 == "--install" || $0.hasPrefix("--install=") })
+            : inv.positionals.prefix(2).contains(where: { $0 == "install" || $0 == "install-strip" })
+        guard installs else { return }
+        func inside(_ v: Substring) -> Bool { !v.hasPrefix("/") || v.hasPrefix("/tmp") || v.hasPrefix("/var/tmp") }
+        for (name, value) in inv.environment where name == "DESTDIR" || name == "PREFIX" || name == "prefix" {
+            if inside(Substring(value)) { return }
+        }
+        let args = inv.args
+        for (j, w) in args.enumerated() {
+            for key in ["DESTDIR=", "PREFIX=", "prefix=", "--prefix=", "--destdir="] where w.hasPrefix(key) {
+                if inside(w.dropFirst(key.utf8.count)) { return }
+            }
+            if w == "--prefix" || w == "--destdir", j + 1 < args.count, inside(Substring(args[j + 1])) { return }
+        }
+        a.hit(.outsideWrite, k, reason: "\(p) install copies the build into the system prefix")
+    }
 }

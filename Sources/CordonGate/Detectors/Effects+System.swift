@@ -5,7 +5,9 @@
 
 extension Effects {
     // MARK: the local system
-    static let processKillers: NameSet = ["kill", "pkill", "killall", "xkill", "skill", "snice", "renice", "killall5"]
+    static let processKillers: NameSet = [
+        "kill", "pkill", "killall", "xkill", "skill", "snice", "renice", "killall5", "fuser",
+    ]
     static let accountTools: NameSet = [
         "useradd", "usermod", "userdel", "groupadd", "groupdel", "groupmod", "passwd", "chpasswd", "chage",
         "gpasswd", "adduser", "deluser", "addgroup", "delgroup", "newusers", "vipw", "vigr", "pwconv",
@@ -55,6 +57,8 @@ extension Effects {
         let pos = inv.positionals
         let sub = pos.first ?? ""
         if processKillers.contains(p) {
+            // fuser only lists the processes using a file unless told to kill them (`-k`).
+            if p.eq("fuser") && !inv.hasAny(["-k", "--kill"]) { return }
             if !args.isEmpty && !inv.hasAny(["-l", "-L", "--list", "--table"]) {
                 a.hit(.systemChange, k, reason: "\(p) signals or reprioritises processes")
             }
@@ -83,6 +87,13 @@ extension Effects {
                 }
             } else if ["log-level", "log-target", "service-watchdogs"].contains(sub) && pos.count == 1 {
                 // Without a value they print the current setting.
+            } else if p.eq("update-rc.d") || p.eq("chkconfig"), pos.count >= 2,
+                ["defaults", "enable", "disable", "remove", "on", "off", "reset", "add", "del", "start", "stop"]
+                    .contains(
+                        pos[1])
+            {
+                // The service comes first, the verb second: `update-rc.d mysql defaults`, `chkconfig sshd on`.
+                a.hit(.systemChange, k, reason: "\(p) \(pos[0]) \(pos[1]) changes which services start at boot")
             } else if serviceVerbs.contains(sub)
                 || [
                     "load", "unload", "bootstrap", "bootout", "kickstart", "delete",
@@ -177,7 +188,11 @@ extension Effects {
         case "mount", "umount", "swapon", "swapoff", "fusermount", "fusermount3", "eject", "udisksctl",
             "mount.cifs", "mount.nfs", "bindfs", "unionfs":
             if p.eq("udisksctl") && ["status", "info", "dump", "help"].contains(sub) { return }
-            if (p.eq("mount") || p.eq("swapon")) && (pos.isEmpty || inv.hasAny(["-l", "--show", "--summary", "-s"])) {
+            // With no operand they list, except `mount -a`/`swapon -a`: everything in /etc/fstab.
+            if (p.eq("mount") || p.eq("swapon"))
+                && (pos.isEmpty && !inv.hasAny(["-a", "--all"])
+                    || inv.hasAny(["-l", "--show", "--summary", "-s"]))
+            {
                 return
             }
             a.hit(.systemChange, k, reason: "\(p) changes what is mounted")

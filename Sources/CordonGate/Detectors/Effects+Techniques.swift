@@ -46,7 +46,11 @@ extension Effects {
 
     /// A pager/editor/ssh variable set for this program to something other than the usual.
     static func programVariable(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
-        if let (name, value) = inv.environment.first(where: { programVariables.contains($0.0) }),
+        if let (name, value) = inv.environment.first(where: {
+            programVariables.contains($0.0)
+                // A credential helper's command: `RESTIC_PASSWORD_COMMAND`, `BORG_PASSCOMMAND`.
+                || $0.0.has("PASS") && ($0.0.hasSuffix("COMMAND") || $0.0.hasSuffix("_CMD"))
+        }),
             !plainPrograms.contains(value)
         {
             a.hit(.indirectExec, k, reason: "\(inv.program) runs \(name)=\(value)")
@@ -68,7 +72,10 @@ extension Effects {
             var precise = false
             if w.hasPrefix("--") {
                 let name = w.utf8.firstIndex(of: UInt8(ascii: "=")).map { String(Substring(w.utf8[..<$0])) } ?? w
-                precise = execLongOptions.contains(name) || (p.eq("split") && name == "--filter")
+                // Credential helpers run their value to get a password (`restic --password-command`).
+                precise =
+                    execLongOptions.contains(name) || (p.eq("split") && name == "--filter")
+                    || name.has("pass") && (name.has("command") || name.has("cmd"))
                 // The generic words only for an option long enough to hold one.
                 guard precise || name.utf8.count >= 6 && execOptionWords.contains(where: { name.has($0) }) else {
                     continue

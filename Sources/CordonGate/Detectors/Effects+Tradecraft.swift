@@ -27,7 +27,8 @@ extension Effects {
     /// rest of the programs skip them.
     static let tradecraftPrograms: NameSet = [
         "trap", "sshpass", "pw", "chflags", "auditctl", "yes", "cat",
-        "dd", "ed", "red", "ex", "cpan", "cpanp", "wine", "wine64", "iperf", "iperf3", "mkdir", "touch", "cp", "mv",
+        "dd", "ed", "red", "ex", "cpan", "cpanp", "m4", "wine", "wine64", "iperf", "iperf3", "mkdir", "touch", "cp",
+        "mv",
         "install", "ln", "gotty", "ttyd", "wetty", "tty-share", "shellinaboxd", "sshx", "upterm", "tmate",
         "speedtest", "speedtest-cli", "speedtest-rs", "speedtest++", "librespeed-cli", "fast", "fast-cli",
         "ooniprobe", "ndt7-client", "ng", "nx", "vue", "astro", "ignite", "expo", "nuxi", "sv", "react-native",
@@ -159,6 +160,13 @@ extension Effects {
                     a.hit(.secretFileRead, k, reason: "\(p) is told to read \(w[1])")
                     return
                 }
+            }
+        case "m4":
+            // m4's `syscmd(...)`/`esyscmd(...)` run a shell command (GTFOBins `command`).
+            if fedLines(a, k).contains(where: { $0.contains("syscmd(") })
+                || inv.args.contains(where: { $0.has("syscmd(") })
+            {
+                a.hit(.shellEscape, k, reason: "m4 runs the command given to syscmd")
             }
         case "cpan", "cpanp":
             // The CPAN shell runs the Perl typed after `!`.

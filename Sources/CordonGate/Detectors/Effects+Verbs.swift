@@ -23,6 +23,10 @@ extension Effects {
         "apply", "up", "down", "global", "schedule", "unschedule", "unset",
         // Attack-emulation tools run a technique against the host or account (`detonate`).
         "detonate",
+        // Putting a thing back to its first state loses what it holds (`kubeadm reset`, `pueue
+        // reset`, `talosctl reset`); burning writes an image to a disk or disc (A12); a transfer
+        // moves money or ownership (`octez-client transfer`).
+        "reset", "burn", "transfer",
     ]
     /// Strong verbs that decide as a third word as well.
     static let deepVerbs: NameSet = [
@@ -54,6 +58,16 @@ extension Effects {
         // Global (user- or machine-wide) configuration rather than the project's (A11).
         "--global", "--system-wide",
     ]
+
+    /// A strong flag given its value in the same word: `firejail --shutdown=7777`,
+    /// `tool --install=plugin`.
+    static func strongFlagWithValue(_ w: String) -> Bool {
+        guard w.utf8.count > 6, w.hasPrefix("--"), let eq = w.utf8.firstIndex(of: UInt8(ascii: "=")) else {
+            return false
+        }
+        let name = String(Substring(w.utf8[..<eq]))
+        return name != "--global" && name != "--system-wide" && strongFlags.contains(name)
+    }
 
     /// Screen and console lockers (R10).
     static let lockers: NameSet = [
@@ -100,7 +114,10 @@ extension Effects {
         if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
             ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) }),
             // R10: `pulseaudio-ctl up`, `volumectl down` turn a volume or a light up or down.
-            !((v == "up" || v == "down") && isLevelControl(p))
+            !((v == "up" || v == "down") && isLevelControl(p)),
+            // R10: a display or sound setting put back (`hyprctl hyprsunset reset temperature`).
+            !(v == "reset"
+                && inv.positionals.drop(while: { $0 != "reset" }).dropFirst().first.map(isCosmeticSetting) == true)
         {
             if v == "download" {
                 // A connection to another machine: the sandbox's network setting governs it.
@@ -110,7 +127,9 @@ extension Effects {
             a.hit(.systemChange, k, score: 60, reason: "\(p) \(v) changes state beyond the workspace")
             return
         }
-        if let j = inv.args.firstIndex(where: { $0.isOptionLike && strongFlags.contains($0) }),
+        if let j = inv.args.firstIndex(where: {
+            $0.isOptionLike && (strongFlags.contains($0) || strongFlagWithValue($0))
+        }),
             !globalAsModifier(inv, j)
         {
             let f = inv.args[j]
@@ -165,6 +184,14 @@ extension Effects {
             || args.contains(where: listingOption) || args.contains("--list")
             || j + 1 < args.count && !args[j + 1].isOptionLike
                 && !inv.positionals.contains(where: { configNouns.contains($0) })
+    }
+
+    /// Display and sound settings (R10: desktop cosmetics).
+    static func isCosmeticSetting(_ w: String) -> Bool {
+        [
+            "temperature", "gamma", "brightness", "volume", "color", "colour", "colors", "zoom", "font", "theme",
+            "wallpaper", "contrast",
+        ].contains(w)
     }
 
     /// Programs named for a volume, brightness or light level, whose `up`/`down` is a level.

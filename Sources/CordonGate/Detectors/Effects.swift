@@ -127,7 +127,7 @@ enum Effects {
         "exec", "start", "stop", "restart", "reboot", "kill", "pause", "unpause", "resume", "suspend",
         "halt", "up", "down", "rollout", "rollback", "install", "uninstall", "upgrade", "import", "export",
         "push", "pull", "login", "logout", "register", "unregister", "deregister", "attach", "detach",
-        "enable", "disable", "tag", "untag", "label", "annotate", "taint", "cordon", "uncordon", "drain",
+        "enable", "disable", "tag", "untag", "label", "annotate", "taint", "untaint", "cordon", "uncordon", "drain",
         "expose", "autoscale", "subscribe", "unsubscribe", "publish", "release", "promote", "demote",
         "mb", "rb", "cp", "mv", "sync", "mirror", "copy", "move", "upload", "download", "provision",
         "build", "prune", "clone", "fork", "merge", "close", "reopen", "comment", "approve",
@@ -262,6 +262,7 @@ enum Effects {
         add(diskTools, .disk)
         add(databaseClients, .database)
         add(thirdPartyServices, .service)
+        add(terminalMessengers, .service)
         add(fileServers, .server)
         add(attackTools, .attack)
         add(reconTools, .recon)
@@ -289,6 +290,12 @@ enum Effects {
             ], .destructive)
         return NameTable(unique: names.names, values: fams)
     }()
+
+    /// `mssh`, `cssh`, `clusterssh`, `tmux-cssh`: names ending in `ssh` (not `ssh` itself,
+    /// which has its own rules).
+    static func isRemoteShellName(_ p: String) -> Bool {
+        p.utf8.count >= 4 && p.hasSuffix("ssh") && !p.eq("bssh")  // bssh browses mDNS for servers
+    }
 
     /// `--list`, `--list-cleaners`, `--show-config`, `--print-path`, `--status`: options that ask
     /// a program to list or print what it has.
@@ -330,7 +337,9 @@ enum Effects {
         let before = a.hits.count
         // One lookup says which families the program is in; most programs are in none, and
         // only the checks that can apply run.
-        let fam = families[p] ?? []
+        var fam = families[p] ?? []
+        // `mssh`, `cssh`, `clusterssh`: a program named for ssh opens sessions on other hosts.
+        if fam.isEmpty, isRemoteShellName(p) { fam = .remoteClient }
         if fam.contains(.remoteState), trailingHelp(inv) { return }
         // A check mode reports what would change (`bootc upgrade --check`, `uv sync --check`); not
         // for network and database clients, whose `--check` still connects (`mysqlcheck --check`).
@@ -363,6 +372,7 @@ enum Effects {
         }
         tradecraft(a, k, inv, fam)
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
+        if a.hits.count == before, buildSystems.contains(p) { buildInstall(a, k, inv) }
         // The everyday local tools' compound subcommands that publish (`mkdocs gh-deploy`,
         // `hugo deploy`-style `x:publish` tasks): the verb part decides (A9).
         if a.hits.count == before, fam.contains(.localVerbs), let s = inv.positionals.first,

@@ -122,7 +122,7 @@ enum GitSafety {
                     .gitHistoryRewrite, k, score: 60, reason: "git gc --prune=now drops unreachable objects")
             }
         default:
-            GitExtensions.check(a, k, sub)
+            GitExtensions.check(a, k, sub, rest)
         }
     }
 }

@@ -22,6 +22,11 @@ enum Privilege {
         switch Name(p) {
         case "su", "runuser":
             a.hit(.switchUser, k, reason: "\(p) switches to \(inv.positionals.first ?? "root")")
+        case "login":
+            // `login alice`, `login -f alice`: a session as that user (A7), as su gives.
+            if let u = inv.positionals.first {
+                a.hit(.switchUser, k, reason: "login starts a session as \(u)")
+            }
         case "chmod":
             if let mode = inv.args.first(where: {
                 !$0.hasPrefix("-") || $0.hasPrefix("-s") == false && $0.has("+s")

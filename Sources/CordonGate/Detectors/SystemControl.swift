@@ -11,6 +11,9 @@ enum SystemControl {
         case "init", "telinit":
             if ["0", "6", "1", "S", "s"].contains(inv.args.first ?? "") {
                 a.hit(.powerControl, k, reason: "\(p) \(inv.args[0]) changes the runlevel")
+            } else if p.eq("telinit"), let l = inv.args.first, !l.isOptionLike {
+                // Another runlevel starts and stops services (A8); `q` reloads init's configuration.
+                a.hit(.systemChange, k, reason: "telinit \(l) changes the runlevel")
             }
         case "systemctl":
             if [
