@@ -57,5 +57,6 @@ enum EarlySandbox {
     static func finish() {
         WarmRunner.abandonPrepared()
         PreparedSandbox.finishDeferredWork()
+        PhaseTimer.shared.mark("deferred work finished")
     }
 }

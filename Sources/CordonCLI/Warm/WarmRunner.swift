@@ -138,6 +138,9 @@ enum WarmRunner {
         } catch {
             ctx.output.err("cordon serve: warm runner \(getpid()): cannot prepare a sandbox: \(error)\n")
         }
+        // The anomaly watch's store and profile too, after the clone (the sandbox's first
+        // process inherits no descriptor of the database).
+        AnomalyPreload.prepare(request)
     }
 
     /// One caller from the shared listening socket, or nil once `deadline` passed (the server
