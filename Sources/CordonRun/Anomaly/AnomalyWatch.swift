@@ -261,6 +261,21 @@ public struct AnomalyPreload {
         }
     }
 
+    /// Called while the runner waits: reads the profile again once another connection has
+    /// committed (a run that ended and learned), so a runner that waits between an agent's
+    /// commands holds the current profile when the next one comes.
+    public static func refresh() {
+        guard let pre = standing, let version = try? pre.store.changeCounter(), version != pre.version else { return }
+        // The counter before the profile, as a run reads them: a commit in between shows next time.
+        guard let profile = try? AnomalyWatch.load(pre.store, project: pre.project, agent: pre.agent) else {
+            standing = nil
+            return
+        }
+        standing = AnomalyPreload(
+            directory: pre.directory, project: pre.project, agent: pre.agent, store: pre.store,
+            profile: profile ?? Profile(), version: version)
+    }
+
     /// The preloaded store and profile when they are this run's and still current; nil otherwise.
     static func take(directory: String, project: String, agent: String) -> AnomalyPreload? {
         guard let pre = standing else { return nil }
