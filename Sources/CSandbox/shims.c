@@ -11,6 +11,7 @@
 #include <linux/landlock.h>
 #include <linux/mount.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -166,44 +167,62 @@ static int write_all(const char *path, const char *text) {
     return n < 0 ? -e : 0;
 }
 
+/// The idmapping namespace's only process: waits for EOF on the pipe, then leaves. Raw
+/// syscalls only: it shares cordon's memory (below) and must touch none of it.
+static int idmap_holder(void *arg) {
+    int *p = (int *)arg;
+    char c;
+    syscall(SYS_close, p[1]);
+    syscall(SYS_read, p[0], &c, 1);
+    syscall(SYS_exit_group, 0);
+    return 0;
+}
+
 int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid) {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) return -errno;
     // A child in a fresh user namespace that only waits for EOF; its maps are written from
-    // here (root may map any host id), its namespace kept as an fd, then it is let go. Raw
-    // clone without CLONE_VM: the child runs two syscalls and never returns into Swift.
-    long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+    // here (root may map any host id), its namespace kept as an fd, then it is let go. With
+    // CLONE_VM, on a stack in this frame: a child with a copy of cordon's address space would
+    // cost a page-table copy of the whole (multithreaded) process and copy-on-write faults in
+    // both afterwards, on the path of every `cordon run` as root, for a child that runs three
+    // syscalls. Sharing is safe here because the child runs only idmap_holder, with every
+    // signal blocked (no handler of cordon's can run on its stack), and never returns into
+    // cordon's code; its file table is its own (no CLONE_FILES), so closing the write end
+    // there leaves ours open until we close it.
+    static const size_t stack_size = 16 * 1024;
+    char stack[16 * 1024] __attribute__((aligned(16)));
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int pid = clone(idmap_holder, stack + stack_size, CLONE_VM | CLONE_NEWUSER | SIGCHLD, p);
+    int clone_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
-        int e = errno;
         close(p[0]);
         close(p[1]);
-        return -e;
-    }
-    if (pid == 0) {
-        char c;
-        syscall(SYS_close, p[1]);
-        syscall(SYS_read, p[0], &c, 1);
-        syscall(SYS_exit_group, 0);
+        return -clone_errno;
     }
     close(p[0]);
     char path[64], text[64];
     int r = 0;
-    snprintf(path, sizeof path, "/proc/%ld/uid_map", pid);
+    snprintf(path, sizeof path, "/proc/%d/uid_map", pid);
     snprintf(text, sizeof text, "%u %u 1\n", inner_uid, outer_uid);
     r = write_all(path, text);
     if (r == 0) {
-        snprintf(path, sizeof path, "/proc/%ld/gid_map", pid);
+        snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
         snprintf(text, sizeof text, "%u %u 1\n", inner_gid, outer_gid);
         r = write_all(path, text);
     }
     int fd = -1;
     if (r == 0) {
-        snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+        snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) r = -errno;
     }
     close(p[1]);
-    while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR) {}
+    // The child must be gone before this frame (its stack) is.
+    while (waitpid((pid_t)pid, NULL, __WALL) < 0 && errno == EINTR) {}
     return r < 0 ? r : fd;
 }
 

@@ -252,6 +252,7 @@ public enum Isolation {
         var req = req
         let home = try PrivateHome.make(req)
         req.home = home.path
+        PhaseTimer.shared.mark("prepare: private home")
         do throws(SandboxError) {
             let plan = try plan(req, c, namespaces: true)
             let prepared = try PreparedSandbox.prepare(plan, monitored: c.monitored, home: home)

@@ -12,7 +12,10 @@ public final class PhaseTimer: Sendable {
     let start: Double
 
     init() {
-        start = Sandbox.monotonicNow()
+        // CORDON_DEBUG_TIMING_ORIGIN_NS: the CLOCK_MONOTONIC time (ns) at which the caller
+        // started cordon, so totals include the process's own start (exec, runtime set-up).
+        let origin = getenv("CORDON_DEBUG_TIMING_ORIGIN_NS").flatMap { UInt64(String(cString: $0)) }
+        start = origin.map { Double($0) / 1e9 } ?? Sandbox.monotonicNow()
         last = Mutex(start)
     }
 

@@ -104,7 +104,9 @@ public final class PreparedSandbox {
         var notices: [String] = []
         var attachments = try Sandbox.prepareAttachments(&plan, notice: { notices.append($0) })
         defer { attachments.close() }
+        PhaseTimer.shared.mark("prepare: writable places cloned")
         let cgroup = try CgroupSet.forRun(plan, &attachments)
+        PhaseTimer.shared.mark("prepare: cgroups made")
         let ch: Sandbox.Channels
         do throws(SandboxError) {
             ch = try Sandbox.Channels(monitor: monitored)
@@ -122,6 +124,7 @@ public final class PreparedSandbox {
         }
         // The child's stdin is whatever this process has now; the run sends its own.
         let (pid, pidfd) = Sandbox.clone(plan, ch, stdinFD: 0, attachments: attachments, tailSock: sp[1])
+        PhaseTimer.shared.mark("prepare: clone3")
         // The parent's copies of the child's ends, except syncR: held until the byte is written,
         // so a child that died first gives EPIPE there rather than a write to a pipe nobody reads.
         for fd in [ch.errW, ch.statusW, ch.outW, ch.errOutW, ch.notifyChild, sp[1]] where fd >= 0 { close(fd) }
@@ -139,6 +142,7 @@ public final class PreparedSandbox {
         do throws(SandboxError) {
             try Sandbox.release(&child, plan)
             close(ch.syncR)
+            PhaseTimer.shared.mark("prepare: id maps written, released")
         } catch {
             close(ch.syncR)
             Sandbox.abort(child, errR: ch.errR, notify: ch.notifyParent)

@@ -235,6 +235,38 @@ struct WarmStartTests {
         #expect(r.stdout == "direct\n")
         #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
     }
+
+    /// A warm runner reads the anomaly store and the agent's profile while it waits
+    /// (AnomalyPreload). Here a direct run learns after the runner read the profile: the served
+    /// run that follows must score against the profile as it is then (one run learned), never
+    /// the one read ahead (none), and both runs must end up learned.
+    @Test("a served run sees the anomaly profile as it is when it runs, not as the runner read it ahead")
+    func anomalyProfileReadAheadStaysCurrent() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let direct = try ws.run(["true"], env: ["CORDON_WARM": "0"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+        let served = try ws.run(["true"])
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+        // What each run's run_end says of the profile it was scored against, in the runs' order.
+        let traces = ws.path + "/.cordon/traces"
+        let files = try FileManager.default.contentsOfDirectory(atPath: traces).sorted()
+        let seen = try files.compactMap { name -> Int? in
+            let text = try String(contentsOfFile: traces + "/" + name, encoding: .utf8)
+            guard let end = text.split(separator: "\n").last(where: { $0.contains("\"run_end\"") }),
+                let range = end.range(of: "\"profileRuns\":")
+            else { return nil }
+            return Int(end[range.upperBound...].prefix { $0.isNumber })
+        }
+        #expect(seen.sorted() == [0, 1], "\(files) \(seen)")
+        let shown = try Shell.cordon(["baseline", "show", "--agent", "unknown", "--json"], cwd: ws.path)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        #expect((json?["profile"] as? [String: Any])?["runs"] as? Int == 2, "\(shown.stdout)")
+    }
 }
 
 /// A listening unix socket in this test process (not cordon): what a caller sends it is counted.

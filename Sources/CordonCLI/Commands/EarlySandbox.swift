@@ -54,8 +54,11 @@ enum EarlySandbox {
 
     /// After the run: an unused sandbox (a refused command, a run that needed another shape)
     /// is killed and its HOME removed, and the run's cgroups go.
+    /// A warm runner waits for the removals only after it has answered its caller (WarmRunner),
+    /// so they are not on the caller's clock.
     static func finish() {
         WarmRunner.abandonPrepared()
-        PreparedSandbox.finishDeferredWork()
+        if !WarmRunner.isRunner { PreparedSandbox.finishDeferredWork() }
+        PhaseTimer.shared.mark("deferred work finished")
     }
 }

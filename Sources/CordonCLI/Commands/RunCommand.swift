@@ -61,6 +61,15 @@ enum RunCommand: Subcommand {
         PhaseTimer.shared.mark("start")
         // `cordon serve --warm` keeps runners with a sandbox ready: hand the run to one.
         if !WarmRunner.isRunner, let code = WarmClient.run(args, ctx) { return code }
+        // The gate's tables (program names, families, kinds) are built on first use, about a
+        // millisecond of one thread, and the evidence thread asked the gate only after the
+        // policy was loaded and the evidence opened. Built here on a thread of their own while
+        // this one parses the options and loads the policy (the other core is idle until then),
+        // by a decision on a throwaway action under an empty policy: the gate is pure, so this
+        // decides and records nothing, and the run's own decision then finds them made.
+        if !WarmRunner.isRunner {
+            _ = Alongside.detached { _ = Gate.evaluate(Action(id: "a-0", payload: .argv(["true"])), policy: Policy()) }
+        }
         let parsed = try ArgumentParser.parse(args, options: options, command: name, stopAtPositional: true)
         let request = try self.request(parsed, ctx)
         defer { EarlySandbox.finish() }

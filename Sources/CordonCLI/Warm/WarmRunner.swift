@@ -138,6 +138,9 @@ enum WarmRunner {
         } catch {
             ctx.output.err("cordon serve: warm runner \(getpid()): cannot prepare a sandbox: \(error)\n")
         }
+        // The anomaly watch's store and profile too, after the clone (the sandbox's first
+        // process inherits no descriptor of the database).
+        AnomalyPreload.prepare(request)
     }
 
     /// One caller from the shared listening socket, or nil once `deadline` passed (the server
@@ -147,9 +150,11 @@ enum WarmRunner {
             let left = deadline - Sandbox.monotonicNow()
             if left <= 0 || warmStopRequested.load(ordering: .relaxed) { return nil }
             var p = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
-            // Short slices: a stop signal that lands just before poll is seen within half a second.
-            let r = poll(&p, 1, Int32(min(left * 1000, 500)) + 1)
+            // Short slices: a stop signal that lands just before poll is seen within a tenth of a
+            // second, and the anomaly profile read ahead follows what runs meanwhile learned.
+            let r = poll(&p, 1, Int32(min(left * 1000, 100)) + 1)
             if r < 0 && errno != EINTR { return nil }
+            if r == 0 { AnomalyPreload.refresh() }
             if r <= 0 { continue }
             // Another runner may take the same connection first: EAGAIN, wait again.
             let c = cs_accept_cloexec(listenFD)

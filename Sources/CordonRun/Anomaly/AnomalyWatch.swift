@@ -51,11 +51,20 @@ final class AnomalyWatch {
         self.observer = observer
         self.alerting = alerting
         do throws(StoreError) {
-            guard let s = try SQLiteStore.open(directory: request.logDirectory.path, create: true) else { return nil }
-            store = s
-            // Read before the profile: a commit by another run after this still shows (learn).
-            loadedVersion = try? s.changeCounter()
-            profile = try Self.load(s, project: project, agent: agent) ?? Profile()
+            if let pre = AnomalyPreload.take(directory: request.logDirectory.path, project: project, agent: agent) {
+                // A warm runner's, read while it waited, and still what the store holds.
+                store = pre.store
+                loadedVersion = pre.version
+                profile = pre.profile
+            } else {
+                guard let s = try SQLiteStore.open(directory: request.logDirectory.path, create: true) else {
+                    return nil
+                }
+                store = s
+                // Read before the profile: a commit by another run after this still shows (learn).
+                loadedVersion = try? s.changeCounter()
+                profile = try Self.load(s, project: project, agent: agent) ?? Profile()
+            }
         } catch {
             observer.notice("cordon: note: anomaly detection is off for this run: \(error)\n")
             return nil
@@ -220,4 +229,66 @@ final class AnomalyWatch {
 
 extension Timestamp {
     var seconds: Double { Double(milliseconds) / 1000 }
+}
+
+/// The state store and the agent's profile, opened and read by a warm runner (`cordon serve
+/// --warm`) while it waits for its caller, so the caller's run does not open SQLite and parse
+/// the profile on its way to the command (issue 19). Used only by a run with the same log
+/// directory, project and agent, and only when no other connection has committed since it was
+/// read (PRAGMA data_version on the same connection): otherwise the run reads the store as
+/// usual, so a profile another run learned meanwhile is never missed.
+public struct AnomalyPreload {
+    let directory: String
+    let project: String
+    let agent: String
+    let store: SQLiteStore
+    let profile: Profile
+    let version: Int64
+
+    /// Set before the run starts (the runner's main thread), taken once by its evidence thread.
+    nonisolated(unsafe) static var standing: AnomalyPreload?
+
+    /// Reads what the run of `request` would read. Failing is not reported here: the run then
+    /// opens the store itself, and reports what fails there.
+    public static func prepare(_ request: RunRequest) {
+        standing = nil
+        let policy = request.policy
+        guard policy.monitor.anomaly.mode != .off, policy.monitor.enabled, !request.unsandboxed else { return }
+        let project = request.project ?? RunStart.defaultProject(cwd: request.startDirectory)
+        do throws(StoreError) {
+            guard let s = try SQLiteStore.open(directory: request.logDirectory.path, create: true) else { return }
+            let version = try s.changeCounter()
+            let profile = try AnomalyWatch.load(s, project: project, agent: request.agent) ?? Profile()
+            standing = AnomalyPreload(
+                directory: request.logDirectory.path, project: project, agent: request.agent, store: s,
+                profile: profile, version: version)
+        } catch {
+            return
+        }
+    }
+
+    /// Called while the runner waits: reads the profile again once another connection has
+    /// committed (a run that ended and learned), so a runner that waits between an agent's
+    /// commands holds the current profile when the next one comes.
+    public static func refresh() {
+        guard let pre = standing, let version = try? pre.store.changeCounter(), version != pre.version else { return }
+        // The counter before the profile, as a run reads them: a commit in between shows next time.
+        guard let profile = try? AnomalyWatch.load(pre.store, project: pre.project, agent: pre.agent) else {
+            standing = nil
+            return
+        }
+        standing = AnomalyPreload(
+            directory: pre.directory, project: pre.project, agent: pre.agent, store: pre.store,
+            profile: profile ?? Profile(), version: version)
+    }
+
+    /// The preloaded store and profile when they are this run's and still current; nil otherwise.
+    static func take(directory: String, project: String, agent: String) -> AnomalyPreload? {
+        guard let pre = standing else { return nil }
+        standing = nil
+        guard pre.directory == directory, pre.project == project, pre.agent == agent,
+            (try? pre.store.changeCounter()) == pre.version
+        else { return nil }
+        return pre
+    }
 }
