@@ -22,11 +22,18 @@ enum JSWalker {
         var depth: Int
     }
 
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V) -> Code {
+    /// `project`: what other files of the scan register that this file defines
+    /// (ToolRegistrations).
+    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, project: ProjectTools = ProjectTools()) -> Code
+    {
         let toks = lexed.tokens
         let n = toks.count
         var code = Code(language: .javascript, tokens: toks)
-        let toolNames = ToolNames.collect(toks)
+        var schemas: Set<String> = []
+        var exports: Set<String> = []
+        var toolNames = ToolNames.collect(toks, schemas: &schemas, exports: &exports)
+        if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        var definedHere: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var frames: [Frame] = []
         var stmtStart = 0
@@ -96,6 +103,10 @@ enum JSWalker {
                 case Op.lbrace:
                     let (context, bodyStart) = blockKind(
                         toks, i, openOf, scope(), toolCallback(), inToolClass(), toolNames)
+                    if case .function(let s)? = context, !s.name.hasPrefix("<") {
+                        definedHere.insert(s.name)
+                        if !s.isTool { code.facts.defines.insert(s.name) }
+                    }
                     if let context {
                         frames.append(Frame(context: context, stmtStart: stmtStart, depth: depth))
                         stmtStart = bodyStart
@@ -143,6 +154,7 @@ enum JSWalker {
         flush(n)
         module.bodyEnd = n
         visitor.functionEnd(module, code)
+        code.facts.registers = ProjectTools.exported(exports, code, definedHere: definedHere)
         return code
     }
 

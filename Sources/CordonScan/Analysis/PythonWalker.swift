@@ -48,12 +48,18 @@ enum PythonWalker {
     ]
 
     /// `toolModule`: the file sits in a tools folder (ToolConventions), so its public,
-    /// documented module-level functions are tools.
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false) -> Code {
+    /// documented module-level functions are tools. `project`: what other files of the scan
+    /// register that this file defines (ToolRegistrations).
+    static func walk<V: CodeVisitor>(
+        _ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false, project: ProjectTools = ProjectTools()
+    ) -> Code {
         let toks = lexed.tokens
         var code = Code(language: .python, tokens: toks)
         var schemaClasses: Set<String> = []
-        let toolNames = ToolNames.collect(toks, schemas: &schemaClasses)
+        var exports: Set<String> = []
+        var toolNames = ToolNames.collect(toks, schemas: &schemaClasses, exports: &exports)
+        if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        var definedHere: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var blocks: [(kind: BlockKind, indent: Int)] = []
         var decorators: [[String]] = []
@@ -134,6 +140,12 @@ enum PythonWalker {
                 {
                     isTool = true
                 }
+                // A module another file hands to a toolkit whole: its public functions.
+                if !isTool, project.wholeModule, blocks.isEmpty, !name.hasPrefix("_"), !params.isEmpty {
+                    isTool = true
+                }
+                if !isTool { code.facts.defines.insert(name) }
+                definedHere.insert(name)
                 let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
                 schemaDecorator = false
@@ -168,9 +180,13 @@ enum PythonWalker {
                 let info = ClassInfo(
                     // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its
                     // own `_run`/`run` are not called with the model's arguments.
-                    isTool: bases.contains { $0.contains("Tool") && !$0.contains("Toolkit") },
+                    // A class another file registers (`tools=[ShellTool()]`) is one too.
+                    isTool: bases.contains { $0.contains("Tool") && !$0.contains("Toolkit") }
+                        || toolNames.contains(name),
                     schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
                     httpHandler: bases.contains(where: httpHandlerBases.contains))
+                if !info.isTool { code.facts.defines.insert(name) }
+                definedHere.insert(name)
                 blocks.append((.klass(info), indent))
             } else if let b = blocks.last, case .klass(let info) = b.kind, head.isName("spec_functions"),
                 k + 2 < e, toks[k + 1].isOp("=") || toks[k + 1].isOp(":")
@@ -200,6 +216,7 @@ enum PythonWalker {
         while let last = blocks.popLast() { close(last.kind, n) }
         module.bodyEnd = n
         visitor.functionEnd(module, code)
+        code.facts.registers = ProjectTools.exported(exports, code, definedHere: definedHere)
         return code
     }
 
