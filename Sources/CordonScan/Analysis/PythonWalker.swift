@@ -60,6 +60,7 @@ enum PythonWalker {
         var toolNames = ToolNames.collect(toks, schemas: &schemaClasses, exports: &exports)
         if !project.names.isEmpty { toolNames.formUnion(project.names) }
         var definedHere: Set<String> = []
+        var toolClasses: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var blocks: [(kind: BlockKind, indent: Int)] = []
         var decorators: [[String]] = []
@@ -177,15 +178,25 @@ enum PythonWalker {
                 decorators = []
                 schemaDecorator = false
                 let name = k + 1 < e ? toks[k + 1].text : ""
+                // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its own
+                // `_run`/`run` are not called with the model's arguments. A class derived from a
+                // tool class of this file or another (`base:NAME`), or one another file registers
+                // (`tools=[ShellTool()]`), is a tool too.
+                let toolBase = bases.contains {
+                    ($0.contains("Tool") && !$0.contains("Toolkit")) || toolClasses.contains($0)
+                        || (!project.names.isEmpty && project.names.contains("base:" + $0))
+                }
                 let info = ClassInfo(
-                    // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its
-                    // own `_run`/`run` are not called with the model's arguments.
-                    // A class another file registers (`tools=[ShellTool()]`) is one too.
-                    isTool: bases.contains { $0.contains("Tool") && !$0.contains("Toolkit") }
-                        || toolNames.contains(name),
+                    isTool: toolBase || toolNames.contains(name),
                     schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
                     httpHandler: bases.contains(where: httpHandlerBases.contains))
-                if !info.isTool { code.facts.defines.insert(name) }
+                if info.isTool {
+                    toolClasses.insert(name)
+                    if !ProjectTools.tooGeneric.contains(name) { code.facts.registers.insert("base:" + name) }
+                } else {
+                    code.facts.defines.insert(name)
+                    for b in bases { code.facts.defines.insert("base:" + b) }
+                }
                 definedHere.insert(name)
                 blocks.append((.klass(info), indent))
             } else if let b = blocks.last, case .klass(let info) = b.kind, head.isName("spec_functions"),
@@ -216,7 +227,7 @@ enum PythonWalker {
         while let last = blocks.popLast() { close(last.kind, n) }
         module.bodyEnd = n
         visitor.functionEnd(module, code)
-        code.facts.registers = ProjectTools.exported(exports, code, definedHere: definedHere)
+        code.facts.registers.formUnion(ProjectTools.exported(exports, code, definedHere: definedHere))
         return code
     }
 

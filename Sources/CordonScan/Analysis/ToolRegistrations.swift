@@ -101,6 +101,10 @@ extension ToolNames {
         return TaintWords.split(toks[open - 3].text).contains(where: toolkitWords.contains)
     }
 
+    /// JavaScript factories that wrap a function as a tool (the AI SDK's `tool`, Mastra's
+    /// `createTool`, OpenAI's `zodFunction`); their object's values are what the model calls.
+    static let toolFactories = WordSet(["tool", "createTool", "defineTool", "dynamicTool", "zodFunction", "betaTool"])
+
     /// Keyword arguments whose value is the function a registrar wraps.
     static let functionKeywords: Set<String> = [
         "func", "fn", "function", "coroutine", "callable", "tools", "functions", "tool", "handler",

@@ -94,8 +94,11 @@ enum ToolNames {
                 for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
                 references(toks, i, c, into: &exports)
             }
-            // `toolkit.add(execute_shell_command)`: a toolkit or registry taking a function.
-            if key == Op.lparen && isToolkitCall(toks, i) {
+            // `toolkit.add(execute_shell_command)`: a toolkit or registry taking a function;
+            // the AI SDK's `tool({..., execute: readFile})`.
+            if key == Op.lparen
+                && (isToolkitCall(toks, i) || toks[i - 1].kind == .name && toolFactories.contains(toks[i - 1]))
+            {
                 let c = Code.close(toks, i, toks.count)
                 var refs: Set<String> = []
                 references(toks, i, c, into: &refs)
@@ -114,7 +117,10 @@ enum ToolNames {
             }
             if t.isOp("[") && i >= 2 && toks[i - 1].isOp("=") || t.isOp("[") && i >= 2 && toks[i - 1].isOp(":") {
                 let key = toks[i - 2].text
-                if toks[i - 2].kind == .name || toks[i - 2].kind == .string, key == "tools" || key == "functions" {
+                // `tools=[...]`, `"functions": [...]`, `TOOLS = [...]`, `agent_tools = [...]`.
+                if toks[i - 2].kind == .name || toks[i - 2].kind == .string,
+                    key == "tools" || key == "functions" || TaintWords.split(key).contains("tools")
+                {
                     let c = Code.close(toks, i, toks.count)
                     for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
                     references(toks, i, c, into: &exports)
@@ -200,7 +206,14 @@ enum ToolNames {
     /// `@mcp.tool()`, `@server.tool`, `@kernel_function`, `@agent.tool_plain`.
     static func isToolDecorator(_ segs: [String]) -> Bool {
         guard let last = segs.last?.lowercased() else { return false }
-        return last == "tool" || last.hasSuffix("_tool") || last.hasPrefix("tool_") || last == "function_tool"
+        // `@registry.register`, `@toolkit.add`: a registry named for tools taking the function.
+        if segs.count >= 2, toolkitVerbs.contains(last),
+            TaintWords.split(segs[segs.count - 2]).contains(where: toolkitWords.contains)
+        {
+            return true
+        }
+        return last == "tool" || last == "register_for_llm" || last == "register_for_execution"
+            || last.hasSuffix("_tool") || last.hasPrefix("tool_") || last == "function_tool"
             || last == "kernel_function" || last == "ai_callable" || last == "ai_function" || last == "register_tool"
             || last == "llm_tool" || last == "tool_plain"
     }

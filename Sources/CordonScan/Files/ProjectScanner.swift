@@ -241,6 +241,9 @@ public enum ProjectScanner {
         return (r, key, r.tools)
     }
 
+    /// The tool names a JSON file's function-calling schemas give (`tools.json`).
+    public static func schemaNames(_ bytes: [UInt8]) -> Set<String> { ToolNames.jsonSchemaNames(bytes) }
+
     /// JSON files read for function-calling schemas only: larger ones are data, not schemas.
     static let maximumSchemaBytes = 1 << 20
 }
