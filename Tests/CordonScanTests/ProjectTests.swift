@@ -2,12 +2,14 @@
 // Projects/ is a small agent project in the shape of a framework's documented usage (agentscope's
 // ServiceToolkit.add, LlamaIndex's FunctionTool.from_defaults, LangChain's Tool(func=...), an
 // OpenAI tools.json, an MCP server's Tool(name=, inputSchema=), a project's own BaseTool
-// subclass, smolagents' tools=[Instance()], the AI SDK's tool({execute})). Scanned as a project,
+// subclass, smolagents' tools=[Instance()], the AI SDK's tool({execute}), crewAI tools calling
+// helpers of another module with the model's arguments). Scanned as a project,
 // each file yields exactly its `expect:` marks; scanned alone, a marked file misses them (the
 // registration is in another file) or finds them at a lower severity, so the project pass is
 // what finds them. Unmarked functions
 // beside them are the near misses: unregistered, registered by a non-toolkit (`atexit`),
-// described without a schema, or fixed-host.
+// described without a schema, fixed-host, or
+// an argument the calling tool fixed.
 import CordonBase
 import CordonScan
 import CordonTestSupport
@@ -16,7 +18,7 @@ import Testing
 @Suite("project pass: tools registered in another file")
 struct ProjectTests {
     static let root = Repository.path("Tests/CordonScanTests/Projects")
-    static let projects = ["toolkit", "schemas", "classes", "js"]
+    static let projects = ["toolkit", "schemas", "classes", "js", "callers"]
 
     static func marks(_ dir: String, _ rel: String) throws -> Set<String> {
         let text = String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self)

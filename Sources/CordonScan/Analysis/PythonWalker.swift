@@ -164,6 +164,16 @@ enum PythonWalker {
                     s.untrustedFields = owner.fields
                 }
                 if let owner, owner.httpHandler { s.untrustedFields = ["path", "headers", "rfile", "requestline"] }
+                // Called by another file's tool with the model's arguments: those parameters.
+                if !isTool, let given = project.arguments[name] {
+                    for a in given {
+                        if let i = Int(a), i < s.order.count {
+                            s.typedToolParams.insert(s.order[i])
+                        } else if params.contains(a) {
+                            s.typedToolParams.insert(a)
+                        }
+                    }
+                }
                 for (p, types) in annotations(toks, k + 2, c)
                 where types.contains(where: { ToolNames.isToolCallType($0) || schemaClasses.contains($0) }) {
                     s.typedToolParams.insert(p)

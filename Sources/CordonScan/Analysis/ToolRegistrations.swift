@@ -27,11 +27,41 @@ public struct ToolFacts: Sendable, Equatable {
 public struct ProjectTools: Sendable, Equatable {
     public var names: Set<String> = []
     public var wholeModule = false
-    public init(names: Set<String> = [], wholeModule: Bool = false) {
+    /// Functions that tools of other files call with the model's arguments: the positions
+    /// (`0`) and keywords (`dest`) the model chose.
+    public var arguments: [String: Set<String>] = [:]
+    public init(names: Set<String> = [], wholeModule: Bool = false, arguments: [String: Set<String>] = [:]) {
         self.names = names
         self.wholeModule = wholeModule
+        self.arguments = arguments
     }
-    var isEmpty: Bool { names.isEmpty && !wholeModule }
+    var isEmpty: Bool { names.isEmpty && !wholeModule && arguments.isEmpty }
+
+    /// The cache key's part for this context.
+    var key: String {
+        var parts = names.sorted()
+        for (f, a) in arguments.sorted(by: { $0.key < $1.key }) {
+            parts.append("arg:\(f):" + a.sorted().joined(separator: "/"))
+        }
+        return parts.joined(separator: ",") + (wholeModule ? "|module" : "")
+    }
+
+    /// Every registration of a scan, split for lookup by the files that define the names.
+    public struct Index: Sendable {
+        var names: Set<String> = []
+        var arguments: [String: Set<String>] = [:]
+        var isEmpty: Bool { names.isEmpty && arguments.isEmpty }
+        init(_ registered: Set<String>) {
+            for r in registered {
+                if r.hasPrefix("arg:") {
+                    let parts = r.split(separator: ":", maxSplits: 2)
+                    if parts.count == 3 { arguments[String(parts[1]), default: []].insert(String(parts[2])) }
+                } else {
+                    names.insert(r)
+                }
+            }
+        }
+    }
 
     /// Names too common to carry from one file to another: a framework's own method names
     /// (`run`, `execute`), builtins, and the registrars themselves.
@@ -45,10 +75,13 @@ public struct ProjectTools: Sendable, Equatable {
 
     /// What the project tells the file at `path` defining `facts.defines`, from every name
     /// registered in the scan.
-    static func context(path: String, facts: ToolFacts, registered: Set<String>) -> ProjectTools {
+    static func context(path: String, facts: ToolFacts, registered: Index) -> ProjectTools {
         var out = ProjectTools()
-        for d in facts.defines where registered.contains(d) { out.names.insert(d) }
-        if let stem = moduleName(path), registered.contains("module:" + stem) { out.wholeModule = true }
+        for d in facts.defines {
+            if registered.names.contains(d) { out.names.insert(d) }
+            if let a = registered.arguments[d] { out.arguments[d] = a }
+        }
+        if let stem = moduleName(path), registered.names.contains("module:" + stem) { out.wholeModule = true }
         return out
     }
 

@@ -126,7 +126,8 @@ public enum ProjectScanner {
             start += batch
             progress?(min(start, all.count), all.count)
         }
-        if !registered.isEmpty { rescanRegistered(&scanned, registered, &cache, known) }
+        let index = ProjectTools.Index(registered)
+        if !index.isEmpty { rescanRegistered(&scanned, index, &cache, known) }
         cache?.save()
         return ScanReport(root: ".", files: scanned.map(\.report))
     }
@@ -134,7 +135,7 @@ public enum ProjectScanner {
     /// The second pass: files defining what other files register, analysed again with those
     /// names (from the cache when the same content met the same names before).
     static func rescanRegistered(
-        _ scanned: inout [(disk: String, report: FileReport, key: String?)], _ registered: Set<String>,
+        _ scanned: inout [(disk: String, report: FileReport, key: String?)], _ registered: ProjectTools.Index,
         _ cache: inout ScanCache?, _ known: [String: ScanCache.Entry]
     ) {
         var todo: [(index: Int, project: ProjectTools, key: String)] = []

@@ -41,9 +41,7 @@ struct ScanCache {
     }
 
     /// The key of a file analysed with other files' registrations (`project`).
-    static func key(_ content: String, _ project: ProjectTools) -> String {
-        content + "|" + project.names.sorted().joined(separator: ",") + (project.wholeModule ? "|module" : "")
-    }
+    static func key(_ content: String, _ project: ProjectTools) -> String { content + "|" + project.key }
 
     mutating func store(_ key: String, _ findings: [Finding], _ tools: ToolFacts) {
         if entries[key] == nil { added[key] = Entry(findings: findings, tools: tools) }
