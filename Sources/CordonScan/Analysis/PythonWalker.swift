@@ -59,6 +59,7 @@ enum PythonWalker {
         var exports: Set<String> = []
         var toolNames = ToolNames.collect(toks, schemas: &schemaClasses, exports: &exports)
         if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        if toolModule || project.wholeModule { toolNames.formUnion(ToolConventions.exportedMethods(toks)) }
         var definedHere: Set<String> = []
         var toolClasses: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)

@@ -73,6 +73,8 @@ struct CodeRules: CodeVisitor {
     var calledLocals: [ObjectIdentifier: Set<String>] = [:]
     /// Functions of this file that normalise a path and check it stays under a base.
     var pathCheckers: Set<String> = []
+    /// Functions of this file that refuse a command not on an allow-list (CodeRulesCommandGate).
+    var commandCheckers: Set<String> = []
     /// Imported functions this file's tools call with the model's arguments: the files that
     /// define them treat them as tools (ToolRegistrations).
     var passesToImported: Set<String> = []

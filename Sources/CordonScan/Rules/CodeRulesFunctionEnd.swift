@@ -14,7 +14,9 @@ extension CodeRules {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
         defer { dropConfirmed(scope, code) }
+        defer { dropAllowListedCommands(scope, code) }
         notePathChecker(scope, code)
+        noteCommandChecker(scope, code)
         if scope.parent == nil { settleLocalCalls(code) }
         defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
