@@ -122,13 +122,15 @@ extension ToolNames {
         "add", "register", "add_function", "add_functions", "add_tool", "add_tools", "register_tool",
         "register_tools", "register_function",
     ]
+    /// The same, compared by key on every call of a file.
+    static let toolkitVerbWords = WordSet(Array(toolkitVerbs))
     static let toolkitWords: Set<String> = [
         "tool", "tools", "toolkit", "toolbox", "toolset", "registry", "kit", "functions", "skills", "actions",
     ]
 
     /// `service_toolkit.add(...)`, `self.toolkit.register(...)`, `ToolRegistry.register(...)`.
     static func isToolkitCall(_ toks: [Token], _ open: Int) -> Bool {
-        guard open >= 3, toks[open - 1].kind == .name, toolkitVerbs.contains(toks[open - 1].text),
+        guard open >= 3, toks[open - 1].kind == .name, toolkitVerbWords.contains(toks[open - 1]),
             toks[open - 2].isOp("."), toks[open - 3].kind == .name
         else { return false }
         return TaintWords.split(toks[open - 3].text).contains(where: toolkitWords.contains)
@@ -246,7 +248,7 @@ extension ToolNames {
         guard contains(bytes, "parameters\"") || contains(bytes, "chema\"") else { return [] }
         let toks = JSLexer.lex(bytes).tokens
         var out: Set<String> = []
-        for i in toks.indices where toks[i].isOp("{") {
+        for i in toks.indices where toks[i].isOp("{") && i + 1 < toks.count && toks[i + 1].textIs("name") {
             if let n = schemaName(toks, i, Code.close(toks, i, toks.count)) { out.insert(n) }
         }
         return out

@@ -107,7 +107,7 @@ enum ToolNames {
             }
             // A schema naming the tool the model calls: `{"name": "get_weather", "parameters":
             // ...}`, `Tool(name="run_sql", inputSchema=...)`.
-            if key == Op.lbrace && i + 1 < toks.count && toks[i + 1].kind == .string
+            if key == Op.lbrace && i + 1 < toks.count && toks[i + 1].kind == .string && toks[i + 1].textIs("name")
                 || key == Op.lparen && toks[i - 1].kind == .name && schemaCalls.contains(toks[i - 1])
             {
                 if let name = schemaName(toks, i, Code.close(toks, i, toks.count)) {
@@ -119,7 +119,9 @@ enum ToolNames {
                 let key = toks[i - 2].text
                 // `tools=[...]`, `"functions": [...]`, `TOOLS = [...]`, `agent_tools = [...]`.
                 if toks[i - 2].kind == .name || toks[i - 2].kind == .string,
-                    key == "tools" || key == "functions" || TaintWords.split(key).contains("tools")
+                    key == "tools" || key == "functions"
+                        || (key.utf8.count > 5 && key.lowercased().hasSuffix("tools")
+                            && TaintWords.split(key).contains("tools"))
                 {
                     let c = Code.close(toks, i, toks.count)
                     for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }

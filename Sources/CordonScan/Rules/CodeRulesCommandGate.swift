@@ -5,26 +5,51 @@
 // that runs it. The shell then runs only what the developer listed.
 
 extension CodeRules {
-    /// Words of a name that holds an allow-list of commands.
+    /// Words of a name that holds an allow-list of commands (`ALLOWED_COMMANDS`,
+    /// `allowed_flags`, `whitelist`), read over the bytes without copying the name.
     static func namesAllowList(_ name: String) -> Bool {
-        let l = name.lowercased()
-        return l.contains("allow") || l.contains("whitelist") || l.contains("permitted")
+        var n = name
+        return n.withUTF8 { b in
+            guard b.count >= 5 else { return false }
+            for i in 0..<(b.count - 4) {
+                let c = b[i] | 0x20
+                if c == 0x61, b[i + 1] | 0x20 == 0x6C, b[i + 2] | 0x20 == 0x6C, b[i + 3] | 0x20 == 0x6F,
+                    b[i + 4] | 0x20 == 0x77
+                {
+                    return true  // "allow"
+                }
+                if c == 0x77, i + 8 < b.count, b[i + 1] | 0x20 == 0x68, b[i + 5] | 0x20 == 0x6C,
+                    b[i + 8] | 0x20 == 0x74
+                {
+                    return true  // "whitelist"
+                }
+            }
+            return false
+        }
     }
 
     /// Notes the function as a command checker when its body tests membership (`in`, `not
     /// in`) in an allow-list and raises, or calls a checker already noted and raises.
     mutating func noteCommandChecker(_ scope: Scope, _ code: Code) {
         guard scope.parent != nil, scope.bodyEnd > scope.bodyStart, scope.bodyEnd <= code.tokens.count else { return }
-        var list = false
+        // Keyword tests first (integer compares); names are read only in a body that both
+        // tests membership and raises (few do).
         var membership = false
         var raises = false
         for i in scope.bodyStart..<scope.bodyEnd where code.tokens[i].kind == .name {
             let t = code.tokens[i]
             if t.isName("raise") { raises = true }
             if t.isName("in") { membership = true }
-            if !list && (Self.namesAllowList(t.text) || commandCheckers.contains(t.text)) { list = true }
+            if raises && membership { break }
         }
-        if list && membership && raises { commandCheckers.insert(scope.name) }
+        guard raises && membership else { return }
+        for i in scope.bodyStart..<scope.bodyEnd where code.tokens[i].kind == .name {
+            let t = code.tokens[i]
+            if Self.namesAllowList(t.text) || commandCheckers.contains(t.text) {
+                commandCheckers.insert(scope.name)
+                return
+            }
+        }
     }
 
     /// Drops the shell findings of a function that calls a command checker of the file on its

@@ -17,10 +17,41 @@ extension CodeRules {
     /// `Confirm.ask`, `request_approval`, `input`, `get_user_input`, `request_permission`,
     /// `user_consent`).
     static func asksPerson(_ name: String) -> Bool {
-        let l = name.lowercased()
-        return l.contains("confirm") || l.contains("approv") || l.hasPrefix("ask_") || l == "input"
-            || l == "ask" || l == "prompt_user" || l.contains("user_input") || l.contains("permission")
-            || l.contains("consent")
+        // Over the name's bytes, case-folded, without copying it: this runs for every call
+        // in a function with a finding to weigh.
+        var n = name
+        return n.withUTF8 { b in
+            if folded(b, equals: "input") || folded(b, equals: "ask") || folded(b, equals: "prompt_user") {
+                return true
+            }
+            if b.count >= 4 && folded(UnsafeBufferPointer(rebasing: b[0..<4]), equals: "ask_") { return true }
+            return foldedContains(b, "confirm") || foldedContains(b, "approv") || foldedContains(b, "user_input")
+                || foldedContains(b, "permission") || foldedContains(b, "consent")
+        }
+    }
+
+    static func folded(_ b: UnsafeBufferPointer<UInt8>, equals w: StaticString) -> Bool {
+        guard b.count == w.utf8CodeUnitCount else { return false }
+        let p = w.utf8Start
+        for i in 0..<b.count where b[i] | 0x20 != p[i] | 0x20 { return false }
+        return true
+    }
+
+    /// `w` (lower-case ASCII) occurs in `b`, ignoring ASCII case.
+    static func foldedContains(_ b: UnsafeBufferPointer<UInt8>, _ w: StaticString) -> Bool {
+        let n = w.utf8CodeUnitCount
+        guard b.count >= n else { return false }
+        let p = w.utf8Start
+        var i = 0
+        while i + n <= b.count {
+            if b[i] | 0x20 == p[0] {
+                var k = 1
+                while k < n && b[i + k] | 0x20 == p[k] | 0x20 { k += 1 }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// The body waits on a person's answer: a confirmation call in an `if`/`while` condition
