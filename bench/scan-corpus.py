@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-9|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-10|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
@@ -18,7 +18,10 @@ session's last rule change, scanned once); from the tenth session `held-out-6` a
 (packages new to the corpus, labels committed before their one untouched scan); from the
 eleventh session `held-out-8` (agentscope, gptme, qwen-agent, autogpt-forge, lagent: labels
 committed before its one untouched scan, then tuned on) and `held-out-9` (LlamaIndex tool
-packages and agency-swarm 0.2.0: labelled after the session's rule changes, scanned once).
+packages and agency-swarm 0.2.0: labelled after the session's rule changes, scanned once);
+from the twelfth session `held-out-10` (MCP servers: mcp-server-shell, mcp-server-kubernetes,
+terminal-controller, mcp-python-interpreter, cli-mcp-server; praisonaiagents 0.0.60's tools:
+labels committed before its one untouched scan).
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
@@ -35,7 +38,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10"]
 
 
 def load_compare():

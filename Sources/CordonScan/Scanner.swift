@@ -5,8 +5,11 @@ public enum FileScanner {
     /// Files above this are generated or vendored, not agent code: skipped with a note.
     public static let maximumBytes = 4 << 20
 
-    /// Findings of the file `path` (relative, as reported) of kind `kind` with content `bytes`.
-    public static func scan(path: String, kind: FileKind, bytes: [UInt8]) -> FileReport {
+    /// Findings of the file `path` (relative, as reported) of kind `kind` with content `bytes`;
+    /// `project`: what the other files of the scan register that this one defines.
+    public static func scan(
+        path: String, kind: FileKind, bytes: [UInt8], project: ProjectTools = ProjectTools()
+    ) -> FileReport {
         if bytes.count > maximumBytes {
             return FileReport(
                 path: path, language: kind, bytes: bytes.count, findings: [],
@@ -20,17 +23,21 @@ public enum FileScanner {
         }
         var findings: [Finding] = []
         var comments: [Token] = []
+        var facts = ToolFacts()
         switch kind {
         case .python:
             let lexed = PythonLexer.lex(bytes)
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
-            _ = PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path))
+            facts =
+                PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
+            facts.registers.formUnion(rules.passesToImported)
             findings = rules.findings
             comments = lexed.comments
         case .javascript:
             let lexed = JSLexer.lex(bytes)
             var rules = CodeRules(language: .javascript, tokens: lexed.tokens)
-            _ = JSWalker.walk(lexed, &rules)
+            facts = JSWalker.walk(lexed, &rules, project: project).facts
+            facts.registers.formUnion(rules.passesToImported)
             findings = rules.findings
             comments = lexed.comments
         case .shell, .dockerfile, .compose, .env, .mcpConfig, .cordonPolicy:
@@ -43,7 +50,9 @@ public enum FileScanner {
         let secrets = Secrets.scan(bytes)
         // Nothing found: no snippets to cut and nothing to suppress (most files).
         if findings.isEmpty && secrets.isEmpty {
-            return FileReport(path: path, language: kind, bytes: bytes.count, findings: [])
+            var r = FileReport(path: path, language: kind, bytes: bytes.count, findings: [])
+            r.tools = facts
+            return r
         }
         let lines = Lines(bytes)
         var masks: [Int: [Range<Int>]] = [:]
@@ -64,7 +73,9 @@ public enum FileScanner {
             findings[i].snippet = lines.text(findings[i].line, masking: masks[findings[i].line] ?? [])
             findings[i].suppressed = suppressions.reason(rule: findings[i].rule, line: findings[i].line)
         }
-        return FileReport(path: path, language: kind, bytes: bytes.count, findings: findings)
+        var r = FileReport(path: path, language: kind, bytes: bytes.count, findings: findings)
+        r.tools = facts
+        return r
     }
 }
 

@@ -139,6 +139,9 @@ struct Code {
     /// What functions defined in this file (so far) return: `def next_command(): return
     /// response.choices[0].message.content` makes `next_command()` model output.
     var returns: [String: Origin] = [:]
+    /// What this file registers as tools for other files, and the functions and classes it
+    /// defines that it did not take for tools (ToolRegistrations).
+    var facts = ToolFacts()
 
     init(language: Language, tokens: [Token]) {
         self.language = language

@@ -22,11 +22,18 @@ enum JSWalker {
         var depth: Int
     }
 
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V) -> Code {
+    /// `project`: what other files of the scan register that this file defines
+    /// (ToolRegistrations).
+    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, project: ProjectTools = ProjectTools()) -> Code
+    {
         let toks = lexed.tokens
         let n = toks.count
         var code = Code(language: .javascript, tokens: toks)
-        let toolNames = ToolNames.collect(toks)
+        var schemas: Set<String> = []
+        var exports: Set<String> = []
+        var toolNames = ToolNames.collect(toks, schemas: &schemas, exports: &exports)
+        if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        var definedHere: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var frames: [Frame] = []
         var stmtStart = 0
@@ -96,6 +103,10 @@ enum JSWalker {
                 case Op.lbrace:
                     let (context, bodyStart) = blockKind(
                         toks, i, openOf, scope(), toolCallback(), inToolClass(), toolNames)
+                    if case .function(let s)? = context, !s.name.hasPrefix("<") {
+                        definedHere.insert(s.name)
+                        if !s.isTool { code.facts.defines.insert(s.name) }
+                    }
                     if let context {
                         frames.append(Frame(context: context, stmtStart: stmtStart, depth: depth))
                         stmtStart = bodyStart
@@ -143,6 +154,7 @@ enum JSWalker {
         flush(n)
         module.bodyEnd = n
         visitor.functionEnd(module, code)
+        code.facts.registers = ProjectTools.exported(exports, code, definedHere: definedHere)
         return code
     }
 
@@ -267,43 +279,6 @@ enum JSWalker {
         if k >= 0 && toks[k].isName("async") { k -= 1 }
         if k >= 1 && (toks[k].isOp("=") || toks[k].isOp(":")) && toks[k - 1].kind == .name { return toks[k - 1].text }
         return "<arrow>"
-    }
-
-    static func moduleName(_ s: String) -> String { s.hasPrefix("node:") ? String(s.dropFirst(5)) : s }
-
-    /// `import x from "m"`, `import * as x from "m"`, `import { a, b as c } from "m"`.
-    static func imports(_ code: inout Code, _ i: Int) {
-        let toks = code.tokens
-        var j = i + 1
-        var names: [(local: String, imported: String?)] = []
-        var inBraces = false
-        while j < toks.count && !toks[j].isName("from") && !toks[j].isOp(";") && toks[j].kind != .string {
-            let t = toks[j]
-            if t.isOp("*"), j + 2 < toks.count, toks[j + 1].isName("as") {
-                names.append((toks[j + 2].text, nil))
-                j += 3
-                continue
-            }
-            if t.isOp("{") { inBraces = true }
-            if t.isOp("}") { inBraces = false }
-            if t.kind == .name && t.text != "as" && t.text != "type" && !(j > 0 && toks[j - 1].isName("as")) {
-                var local = t.text
-                if j + 2 < toks.count && toks[j + 1].isName("as") { local = toks[j + 2].text }
-                names.append((local, inBraces ? t.text : nil))
-            }
-            j += 1
-        }
-        if j < toks.count && toks[j].isName("from") { j += 1 }
-        guard j < toks.count, toks[j].kind == .string else { return }
-        let m = moduleName(toks[j].text)
-        for (local, imported) in names {
-            if let imported {
-                code.aliases[local] = m + "." + imported
-            } else {
-                code.aliases[local] = m
-                code.modules.insert(local)
-            }
-        }
     }
 
     /// `const|let|var` declarations and plain assignments in a statement.

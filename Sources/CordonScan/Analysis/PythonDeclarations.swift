@@ -1,6 +1,6 @@
-// What a Python `def` line and a decorator declare: parameter names, their order and
-// annotations, whether a decorator declares the model's input schema, and whether a pydantic
-// field is required. Read by PythonWalker when it opens a function or a class.
+// What a Python `def` line, a decorator and an import declare: parameter names, their order and
+// annotations, whether a decorator declares the model's input schema, whether a pydantic field
+// is required, and the names an import binds. Read by PythonWalker as it goes.
 
 extension PythonWalker {
     /// Parameter names between the parentheses at `open` and `close` (not self/cls, not
@@ -107,5 +107,52 @@ extension PythonWalker {
     /// Positional parameter names in order (up to `*` or `**`), without self/cls.
     static func positional(_ toks: [Token], _ open: Int, _ close: Int) -> [String] {
         parameterNames(toks, open, close, positionalOnly: true)
+    }
+
+    /// `import a.b as c`, `from m.n import x as y`: the names they bind (aliases, modules).
+    static func imports(_ code: inout Code, _ i: Int, _ e: Int) {
+        let toks = code.tokens
+        if toks[i].isName("import") {
+            // import a.b.c, d as e
+            var j = i + 1
+            while j < e {
+                var path: [String] = []
+                while j < e && (toks[j].kind == .name && !toks[j].isName("as") || toks[j].isOp(".")) {
+                    if toks[j].kind == .name { path.append(toks[j].text) }
+                    j += 1
+                }
+                if j + 1 < e && toks[j].isName("as") {
+                    code.aliases[toks[j + 1].text] = path.joined(separator: ".")
+                    code.modules.insert(toks[j + 1].text)
+                    j += 2
+                } else if let h = path.first {
+                    code.modules.insert(h)
+                }
+                while j < e && !toks[j].isOp(",") { j += 1 }
+                j += 1
+            }
+            return
+        }
+        // from m.n import x as y, z
+        var j = i + 1
+        var path: [String] = []
+        while j < e && !toks[j].isName("import") {
+            if toks[j].kind == .name { path.append(toks[j].text) }
+            j += 1
+        }
+        let module = path.joined(separator: ".")
+        j += 1
+        while j < e {
+            let t = toks[j]
+            if t.kind == .name && t.text != "as" {
+                var local = t.text
+                if j + 2 < e && toks[j + 1].isName("as") {
+                    local = toks[j + 2].text
+                    j += 2
+                }
+                code.aliases[local] = module.isEmpty ? t.text : module + "." + t.text
+            }
+            j += 1
+        }
     }
 }

@@ -48,12 +48,20 @@ enum PythonWalker {
     ]
 
     /// `toolModule`: the file sits in a tools folder (ToolConventions), so its public,
-    /// documented module-level functions are tools.
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false) -> Code {
+    /// documented module-level functions are tools. `project`: what other files of the scan
+    /// register that this file defines (ToolRegistrations).
+    static func walk<V: CodeVisitor>(
+        _ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false, project: ProjectTools = ProjectTools()
+    ) -> Code {
         let toks = lexed.tokens
         var code = Code(language: .python, tokens: toks)
         var schemaClasses: Set<String> = []
-        let toolNames = ToolNames.collect(toks, schemas: &schemaClasses)
+        var exports: Set<String> = []
+        var toolNames = ToolNames.collect(toks, schemas: &schemaClasses, exports: &exports)
+        if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        if toolModule || project.wholeModule { toolNames.formUnion(ToolConventions.exportedMethods(toks)) }
+        var definedHere: Set<String> = []
+        var toolClasses: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var blocks: [(kind: BlockKind, indent: Int)] = []
         var decorators: [[String]] = []
@@ -134,6 +142,12 @@ enum PythonWalker {
                 {
                     isTool = true
                 }
+                // A module another file hands to a toolkit whole: its public functions.
+                if !isTool, project.wholeModule, blocks.isEmpty, !name.hasPrefix("_"), !params.isEmpty {
+                    isTool = true
+                }
+                if !isTool { code.facts.defines.insert(name) }
+                definedHere.insert(name)
                 let endpoint = decorators.contains(where: ToolNames.isRouteDecorator)
                 decorators = []
                 schemaDecorator = false
@@ -151,6 +165,16 @@ enum PythonWalker {
                     s.untrustedFields = owner.fields
                 }
                 if let owner, owner.httpHandler { s.untrustedFields = ["path", "headers", "rfile", "requestline"] }
+                // Called by another file's tool with the model's arguments: those parameters.
+                if !isTool, let given = project.arguments[name] {
+                    for a in given {
+                        if let i = Int(a), i < s.order.count {
+                            s.typedToolParams.insert(s.order[i])
+                        } else if params.contains(a) {
+                            s.typedToolParams.insert(a)
+                        }
+                    }
+                }
                 for (p, types) in annotations(toks, k + 2, c)
                 where types.contains(where: { ToolNames.isToolCallType($0) || schemaClasses.contains($0) }) {
                     s.typedToolParams.insert(p)
@@ -165,12 +189,26 @@ enum PythonWalker {
                 decorators = []
                 schemaDecorator = false
                 let name = k + 1 < e ? toks[k + 1].text : ""
+                // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its own
+                // `_run`/`run` are not called with the model's arguments. A class derived from a
+                // tool class of this file or another (`base:NAME`), or one another file registers
+                // (`tools=[ShellTool()]`), is a tool too.
+                let toolBase = bases.contains {
+                    ($0.contains("Tool") && !$0.contains("Toolkit")) || toolClasses.contains($0)
+                        || (!project.names.isEmpty && project.names.contains("base:" + $0))
+                }
                 let info = ClassInfo(
-                    // A toolkit (`Toolkit`, `BaseToolkit`) hands out or registers tools; its
-                    // own `_run`/`run` are not called with the model's arguments.
-                    isTool: bases.contains { $0.contains("Tool") && !$0.contains("Toolkit") },
+                    isTool: toolBase || toolNames.contains(name),
                     schema: schemaClasses.contains(name) || bases.contains(where: schemaClasses.contains),
                     httpHandler: bases.contains(where: httpHandlerBases.contains))
+                if info.isTool {
+                    toolClasses.insert(name)
+                    if !ProjectTools.tooGeneric.contains(name) { code.facts.registers.insert("base:" + name) }
+                } else {
+                    code.facts.defines.insert(name)
+                    for b in bases { code.facts.defines.insert("base:" + b) }
+                }
+                definedHere.insert(name)
                 blocks.append((.klass(info), indent))
             } else if let b = blocks.last, case .klass(let info) = b.kind, head.isName("spec_functions"),
                 k + 2 < e, toks[k + 1].isOp("=") || toks[k + 1].isOp(":")
@@ -200,53 +238,8 @@ enum PythonWalker {
         while let last = blocks.popLast() { close(last.kind, n) }
         module.bodyEnd = n
         visitor.functionEnd(module, code)
+        code.facts.registers.formUnion(ProjectTools.exported(exports, code, definedHere: definedHere))
         return code
-    }
-
-    static func imports(_ code: inout Code, _ i: Int, _ e: Int) {
-        let toks = code.tokens
-        if toks[i].isName("import") {
-            // import a.b.c, d as e
-            var j = i + 1
-            while j < e {
-                var path: [String] = []
-                while j < e && (toks[j].kind == .name && !toks[j].isName("as") || toks[j].isOp(".")) {
-                    if toks[j].kind == .name { path.append(toks[j].text) }
-                    j += 1
-                }
-                if j + 1 < e && toks[j].isName("as") {
-                    code.aliases[toks[j + 1].text] = path.joined(separator: ".")
-                    code.modules.insert(toks[j + 1].text)
-                    j += 2
-                } else if let h = path.first {
-                    code.modules.insert(h)
-                }
-                while j < e && !toks[j].isOp(",") { j += 1 }
-                j += 1
-            }
-            return
-        }
-        // from m.n import x as y, z
-        var j = i + 1
-        var path: [String] = []
-        while j < e && !toks[j].isName("import") {
-            if toks[j].kind == .name { path.append(toks[j].text) }
-            j += 1
-        }
-        let module = path.joined(separator: ".")
-        j += 1
-        while j < e {
-            let t = toks[j]
-            if t.kind == .name && t.text != "as" {
-                var local = t.text
-                if j + 2 < e && toks[j + 1].isName("as") {
-                    local = toks[j + 2].text
-                    j += 2
-                }
-                code.aliases[local] = module.isEmpty ? t.text : module + "." + t.text
-            }
-            j += 1
-        }
     }
 
     static func statement<V: CodeVisitor>(_ code: inout Code, _ r: Range<Int>, _ scope: Scope, _ visitor: inout V) {

@@ -58,4 +58,25 @@ enum ToolConventions {
         while j < toks.count && toks[j].kind == .string { j += 1 }
         return j >= toks.count || toks[j].kind == .newline
     }
+
+    /// A tools module that exports its instance's methods as module functions
+    /// (`_file_tools = FileTools()` then `read_file = _file_tools.read_file`, praisonai's
+    /// tools): the names the agent imports are those methods, so the methods are the tools.
+    /// Module-level `public = _instance.method` lines only.
+    static func exportedMethods(_ toks: [Token]) -> Set<String> {
+        var out: Set<String> = []
+        var i = 0
+        while i + 5 < toks.count {
+            if i == 0 || toks[i - 1].kind == .newline, toks[i].column == 1, toks[i].kind == .name,
+                !toks[i].text.hasPrefix("_"), toks[i + 1].isOp("="), toks[i + 2].kind == .name, toks[i + 3].isOp("."),
+                toks[i + 4].kind == .name, toks[i + 5].kind == .newline
+            {
+                out.insert(toks[i + 4].text)
+                i += 6
+                continue
+            }
+            i += 1
+        }
+        return out
+    }
 }

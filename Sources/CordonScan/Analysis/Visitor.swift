@@ -31,6 +31,13 @@ enum ToolNames {
     /// (`class RunQueryTool(ToolMessage)`, or from such a class of this file) and models handed
     /// to a framework as a tool's argument schema (`args_schema = ReadFileInput`).
     static func collect(_ toks: [Token], schemas: inout Set<String>) -> Set<String> {
+        var exports: Set<String> = []
+        return collect(toks, schemas: &schemas, exports: &exports)
+    }
+
+    /// Also collects `exports`: what the file registers as precise references (ToolRegistrations),
+    /// for the files that define them.
+    static func collect(_ toks: [Token], schemas: inout Set<String>, exports: inout Set<String>) -> Set<String> {
         var out: Set<String> = []
         let classKey = Token.pack("class")
         var i = 1
@@ -38,7 +45,8 @@ enum ToolNames {
         while i < toks.count {
             // Only `(`, `[` and `=` start what is collected: other tokens are not copied.
             let key = toks[i].key
-            guard toks[i].kind == .op, key == Op.lparen || key == Op.lbracket || key == Op.assign else {
+            guard toks[i].kind == .op, key == Op.lparen || key == Op.lbracket || key == Op.assign || key == Op.lbrace
+            else {
                 i += 1
                 continue
             }
@@ -84,12 +92,40 @@ enum ToolNames {
             {
                 let c = Code.close(toks, i, toks.count)
                 for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
+                references(toks, i, c, into: &exports)
+            }
+            // `toolkit.add(execute_shell_command)`: a toolkit or registry taking a function;
+            // the AI SDK's `tool({..., execute: readFile})`.
+            if key == Op.lparen
+                && (isToolkitCall(toks, i) || toks[i - 1].kind == .name && toolFactories.contains(toks[i - 1]))
+            {
+                let c = Code.close(toks, i, toks.count)
+                var refs: Set<String> = []
+                references(toks, i, c, into: &refs)
+                out.formUnion(refs)
+                exports.formUnion(refs)
+            }
+            // A schema naming the tool the model calls: `{"name": "get_weather", "parameters":
+            // ...}`, `Tool(name="run_sql", inputSchema=...)`.
+            if key == Op.lbrace && i + 1 < toks.count && toks[i + 1].kind == .string && toks[i + 1].textIs("name")
+                || key == Op.lparen && toks[i - 1].kind == .name && schemaCalls.contains(toks[i - 1])
+            {
+                if let name = schemaName(toks, i, Code.close(toks, i, toks.count)) {
+                    out.insert(name)
+                    exports.insert(name)
+                }
             }
             if t.isOp("[") && i >= 2 && toks[i - 1].isOp("=") || t.isOp("[") && i >= 2 && toks[i - 1].isOp(":") {
                 let key = toks[i - 2].text
-                if toks[i - 2].kind == .name || toks[i - 2].kind == .string, key == "tools" || key == "functions" {
+                // `tools=[...]`, `"functions": [...]`, `TOOLS = [...]`, `agent_tools = [...]`.
+                if toks[i - 2].kind == .name || toks[i - 2].kind == .string,
+                    key == "tools" || key == "functions"
+                        || (key.utf8.count > 5 && key.lowercased().hasSuffix("tools")
+                            && TaintWords.split(key).contains("tools"))
+                {
                     let c = Code.close(toks, i, toks.count)
                     for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
+                    references(toks, i, c, into: &exports)
                 }
             }
             // `func=f` (LangChain `Tool`), `fn=f` (Gradio `Interface`, `ChatInterface`: the user's input).
@@ -97,6 +133,11 @@ enum ToolNames {
                 && toks[i + 1].kind == .name
             {
                 out.insert(toks[i + 1].text)
+                var j = i + 1
+                while j + 2 < toks.count, toks[j + 1].isOp("."), toks[j + 2].kind == .name { j += 2 }
+                if j + 1 < toks.count, toks[j + 1].isOp(",") || toks[j + 1].isOp(")") || toks[j + 1].kind == .newline {
+                    exports.insert(toks[j].text)
+                }
             }
             // `available_functions = {"run_sql": run_sql, ...}`: the dispatch table of OpenAI
             // function calling, whose values the model's tool calls invoke.
@@ -112,6 +153,7 @@ enum ToolNames {
                         k + 2 >= c || toks[k + 2].isOp(",") || toks[k + 2].isOp("}")
                     {
                         out.insert(toks[k + 1].text)
+                        exports.insert(toks[k + 1].text)
                     }
                     k += 1
                 }
@@ -166,7 +208,14 @@ enum ToolNames {
     /// `@mcp.tool()`, `@server.tool`, `@kernel_function`, `@agent.tool_plain`.
     static func isToolDecorator(_ segs: [String]) -> Bool {
         guard let last = segs.last?.lowercased() else { return false }
-        return last == "tool" || last.hasSuffix("_tool") || last.hasPrefix("tool_") || last == "function_tool"
+        // `@registry.register`, `@toolkit.add`: a registry named for tools taking the function.
+        if segs.count >= 2, toolkitVerbs.contains(last),
+            TaintWords.split(segs[segs.count - 2]).contains(where: toolkitWords.contains)
+        {
+            return true
+        }
+        return last == "tool" || last == "register_for_llm" || last == "register_for_execution"
+            || last.hasSuffix("_tool") || last.hasPrefix("tool_") || last == "function_tool"
             || last == "kernel_function" || last == "ai_callable" || last == "ai_function" || last == "register_tool"
             || last == "llm_tool" || last == "tool_plain"
     }

@@ -96,43 +96,103 @@ public enum ProjectScanner {
     /// Scans every file the request names. Files of kinds the scanner does not read are left
     /// out, unless named explicitly (then they are listed as skipped, with why).
     /// `progress(done, total)` is called between batches.
+    ///
+    /// Two passes: each file alone (what it finds, what it registers as tools, what it
+    /// defines), then again, for the few files that define a function or class another file
+    /// registers, with those names (ToolRegistrations).
     public static func scan(_ req: ScanRequest, progress: ((Int, Int) -> Void)? = nil) throws(ScanError) -> ScanReport {
         let explicit = Set(req.paths)
         let all = try files(req)
         var cache = req.cacheDirectory.map { ScanCache(directory: $0) }
         let known = cache?.entries ?? [:]
         let batch = 512
-        var reports: [FileReport] = []
-        reports.reserveCapacity(all.count)
+        var scanned: [(disk: String, report: FileReport, key: String?)] = []
+        scanned.reserveCapacity(all.count)
+        var registered: Set<String> = []
         var start = 0
         while start < all.count {
             let slice = Array(all[start..<min(start + batch, all.count)])
             let results = ParallelMap.map(
                 count: slice.count, threads: ParallelMap.availableThreads, minimumPerThread: 8
-            ) { i -> (FileReport?, String?) in
+            ) { i -> (FileReport?, String?, ToolFacts) in
                 scanOne(slice[i], explicit: explicit.contains(slice[i]), cached: known, base: req.base)
             }
-            for (r, key) in results {
+            for (i, (r, key, facts)) in results.enumerated() {
+                registered.formUnion(facts.registers)
                 guard let r else { continue }
-                reports.append(r)
-                if let key, r.skipped == nil { cache?.store(key, r.findings) }
+                scanned.append((slice[i], r, key))
+                if let key, r.skipped == nil { cache?.store(key, r.findings, r.tools) }
             }
             start += batch
             progress?(min(start, all.count), all.count)
         }
+        let index = ProjectTools.Index(registered)
+        if !index.isEmpty { rescanRegistered(&scanned, index, &cache, known) }
         cache?.save()
-        return ScanReport(root: ".", files: reports)
+        return ScanReport(root: ".", files: scanned.map(\.report))
     }
 
-    /// One file: its report (nil when it is not a kind the scanner reads) and its cache key.
-    static func scanOne(_ path: String, explicit: Bool, cached: [String: [Finding]], base: String?) -> (
-        FileReport?, String?
+    /// The second pass: files defining what other files register, analysed again with those
+    /// names (from the cache when the same content met the same names before).
+    static func rescanRegistered(
+        _ scanned: inout [(disk: String, report: FileReport, key: String?)], _ registered: ProjectTools.Index,
+        _ cache: inout ScanCache?, _ known: [String: ScanCache.Entry]
+    ) {
+        var todo: [(index: Int, project: ProjectTools, key: String)] = []
+        for (i, s) in scanned.enumerated() where s.report.skipped == nil {
+            guard let key = s.key, s.report.language == .python || s.report.language == .javascript else { continue }
+            let project = ProjectTools.context(path: s.report.path, facts: s.report.tools, registered: registered)
+            if !project.isEmpty { todo.append((i, project, ScanCache.key(key, project))) }
+        }
+        guard !todo.isEmpty else { return }
+        let snapshot = scanned
+        let work = todo
+        let results = ParallelMap.map(count: todo.count, threads: ParallelMap.availableThreads, minimumPerThread: 4) {
+            j -> FileReport? in
+            let (i, project, key) = work[j]
+            let old = snapshot[i].report
+            if let hit = known[key] { return cachedReport(old.path, old.language, old.bytes, hit.findings, old.tools) }
+            guard let bytes = try? FileIO.readFile(snapshot[i].disk, limit: FileScanner.maximumBytes) else {
+                return nil
+            }
+            var r = FileScanner.scan(path: old.path, kind: old.language, bytes: bytes, project: project)
+            r.tools = old.tools
+            return r
+        }
+        for (j, r) in results.enumerated() {
+            guard let r else { continue }
+            scanned[todo[j].index].report = r
+            cache?.store(todo[j].key, r.findings, r.tools)
+        }
+    }
+
+    static func cachedReport(_ path: String, _ kind: FileKind, _ bytes: Int, _ hit: [Finding], _ tools: ToolFacts)
+        -> FileReport
+    {
+        var r = FileReport(
+            path: path, language: kind, bytes: bytes,
+            findings: hit.map { f in
+                var f = f
+                f.file = path
+                return f
+            })
+        r.tools = tools
+        return r
+    }
+
+    /// One file: its report (nil when it is not a kind the scanner reads), its cache key, and
+    /// what it registers as tools (a JSON file of function-calling schemas has only that).
+    static func scanOne(_ path: String, explicit: Bool, cached: [String: ScanCache.Entry], base: String?) -> (
+        FileReport?, String?, ToolFacts
     ) {
         var rel = reported(path)
         if let b = base, rel.hasPrefix(b + "/") { rel = String(rel.dropFirst(b.count + 1)) }
         var st = stat()
         guard stat(path, &st) == 0 else {
-            return (FileReport(path: rel, language: .python, bytes: 0, findings: [], skipped: "\(Errno.current)"), nil)
+            return (
+                FileReport(path: rel, language: .python, bytes: 0, findings: [], skipped: "\(Errno.current)"), nil,
+                ToolFacts()
+            )
         }
         let size = Int(st.st_size)
         let head: [UInt8]
@@ -144,19 +204,25 @@ public enum ProjectScanner {
             head = []
         }
         guard let kind = FileKind.of(path: path, head: head) else {
+            if path.hasSuffix(".json") && size <= maximumSchemaBytes,
+                let bytes = try? FileIO.readFile(path, limit: maximumSchemaBytes)
+            {
+                return (nil, nil, ToolFacts(registers: ToolNames.jsonSchemaNames(bytes)))
+            }
             return explicit
                 ? (
                     FileReport(
                         path: rel, language: .shell, bytes: size, findings: [], skipped: "not a kind cordon scan reads"),
-                    nil
+                    nil, ToolFacts()
                 )
-                : (nil, nil)
+                : (nil, nil, ToolFacts())
         }
         if size > FileScanner.maximumBytes {
             return (
                 FileReport(
                     path: rel, language: kind, bytes: size, findings: [],
-                    skipped: "larger than \(FileScanner.maximumBytes >> 20) MiB (generated or vendored?)"), nil
+                    skipped: "larger than \(FileScanner.maximumBytes >> 20) MiB (generated or vendored?)"), nil,
+                ToolFacts()
             )
         }
         let bytes: [UInt8]
@@ -165,21 +231,20 @@ public enum ProjectScanner {
         } catch {
             return (
                 FileReport(path: rel, language: kind, bytes: size, findings: [], skipped: "unreadable: \(error.errno)"),
-                nil
+                nil, ToolFacts()
             )
         }
         let key = ScanCache.key(bytes, kind)
         if let hit = cached[key] {
-            return (
-                FileReport(
-                    path: rel, language: kind, bytes: bytes.count,
-                    findings: hit.map { f in
-                        var f = f
-                        f.file = rel
-                        return f
-                    }), key
-            )
+            return (cachedReport(rel, kind, bytes.count, hit.findings, hit.tools), key, hit.tools)
         }
-        return (FileScanner.scan(path: rel, kind: kind, bytes: bytes), key)
+        let r = FileScanner.scan(path: rel, kind: kind, bytes: bytes)
+        return (r, key, r.tools)
     }
+
+    /// The tool names a JSON file's function-calling schemas give (`tools.json`).
+    public static func schemaNames(_ bytes: [UInt8]) -> Set<String> { ToolNames.jsonSchemaNames(bytes) }
+
+    /// JSON files read for function-calling schemas only: larger ones are data, not schemas.
+    static let maximumSchemaBytes = 1 << 20
 }

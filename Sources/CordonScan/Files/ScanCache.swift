@@ -1,7 +1,10 @@
 // Results by content: `.cordon/scan-cache.jsonl`, one line per scanned content (its SHA-256,
 // its kind and the scanner's rules version) with the findings, so scanning an unchanged
 // 10,000-file tree before every `cordon run` costs reading and hashing, not analysing.
-// A damaged cache line is ignored (the file is scanned again), never trusted half-way.
+// A damaged cache line is ignored (the file is scanned again), never trusted half-way. Each
+// line also keeps what the file registers and defines as tools (ToolRegistrations), which the
+// project pass needs whether or not the file is analysed again; a file analysed with other
+// files' registrations is kept under its content key and those names.
 import CordonBase
 
 #if canImport(Glibc)
@@ -10,10 +13,14 @@ import CordonBase
 
 struct ScanCache {
     /// Bumped whenever a rule changes what it reports: old entries then miss.
-    static let version = "scan-3"
+    static let version = "scan-4"
     let path: String
-    var entries: [String: [Finding]] = [:]
-    var added: [String: [Finding]] = [:]
+    struct Entry: Sendable {
+        var findings: [Finding]
+        var tools: ToolFacts
+    }
+    var entries: [String: Entry] = [:]
+    var added: [String: Entry] = [:]
 
     init(directory: String) {
         path = directory + "/scan-cache.jsonl"
@@ -23,7 +30,9 @@ struct ScanCache {
                 let list = v["f"]?.arrayValue
             else { continue }
             let findings = list.compactMap(Self.finding)
-            if findings.count == list.count { entries[k] = findings }
+            guard findings.count == list.count else { continue }
+            let names = { (key: String) in Set((v[key]?.arrayValue ?? []).compactMap(\.stringValue)) }
+            entries[k] = Entry(findings: findings, tools: ToolFacts(registers: names("g"), defines: names("d")))
         }
     }
 
@@ -31,8 +40,11 @@ struct ScanCache {
         SHA256.hex(bytes) + ":" + kind.rawValue + ":" + version
     }
 
-    mutating func store(_ key: String, _ findings: [Finding]) {
-        if entries[key] == nil { added[key] = findings }
+    /// The key of a file analysed with other files' registrations (`project`).
+    static func key(_ content: String, _ project: ProjectTools) -> String { content + "|" + project.key }
+
+    mutating func store(_ key: String, _ findings: [Finding], _ tools: ToolFacts) {
+        if entries[key] == nil { added[key] = Entry(findings: findings, tools: tools) }
     }
 
     /// Appends new entries (whole lines, one write: concurrent scans may both append; a
@@ -40,8 +52,12 @@ struct ScanCache {
     func save() {
         guard !added.isEmpty else { return }
         var out: [UInt8] = []
-        for (k, fs) in added {
-            let v: JSONValue = ["k": .string(k), "f": .array(fs.map(Self.json))]
+        for (k, e) in added {
+            let v: JSONValue = [
+                "k": .string(k), "f": .array(e.findings.map(Self.json)),
+                "g": .array(e.tools.registers.sorted().map { .string($0) }),
+                "d": .array(e.tools.defines.sorted().map { .string($0) }),
+            ]
             v.serialize(into: &out)
             out.append(0x0A)
         }

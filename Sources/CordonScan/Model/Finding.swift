@@ -53,6 +53,8 @@ public struct FileReport: Sendable {
     public var findings: [Finding]
     /// Why the file was not scanned (binary, invalid UTF-8, too large), when it was not.
     public var skipped: String?
+    /// What the file registers as tools and defines (ToolRegistrations), for the project pass.
+    public var tools = ToolFacts()
 
     public init(path: String, language: FileKind, bytes: Int, findings: [Finding], skipped: String? = nil) {
         self.path = path

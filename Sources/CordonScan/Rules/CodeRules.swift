@@ -73,6 +73,11 @@ struct CodeRules: CodeVisitor {
     var calledLocals: [ObjectIdentifier: Set<String>] = [:]
     /// Functions of this file that normalise a path and check it stays under a base.
     var pathCheckers: Set<String> = []
+    /// Functions of this file that refuse a command not on an allow-list (CodeRulesCommandGate).
+    var commandCheckers: Set<String> = []
+    /// Imported functions this file's tools call with the model's arguments: the files that
+    /// define them treat them as tools (ToolRegistrations).
+    var passesToImported: Set<String> = []
 
     /// Names of the functions this file defines (`def name`, `function name`): only calls of
     /// these can reach a helper's sinks, so only they are kept for the end of the file.
@@ -187,6 +192,7 @@ struct CodeRules: CodeVisitor {
             codeWrites(c, scope, code)
         }
         noteLocalCall(c, scope, code, at)
+        noteImportedCall(c, scope, code)
         interpreterRun(c, scope, code, at, len)
         localFetch(c, scope, code, at)
         tooling(c, scope, code, at, len)

@@ -14,7 +14,9 @@ extension CodeRules {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
         defer { dropConfirmed(scope, code) }
+        defer { dropAllowListedCommands(scope, code) }
         notePathChecker(scope, code)
+        noteCommandChecker(scope, code)
         if scope.parent == nil { settleLocalCalls(code) }
         defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
@@ -33,7 +35,7 @@ extension CodeRules {
         }
         if !f.paramSinks.isEmpty {
             keepParamSinks(
-                scope, f, contained: contained(bodyNames()), allowListed: allowListed(body, code),
+                scope, f, contained: contained(body, code, bodyNames()), allowListed: allowListed(body, code),
                 rejectsOptions: rejectsOptions(body, code))
         }
         if !f.optionArguments.isEmpty && !rejectsOptions(body, code) {
@@ -45,14 +47,14 @@ extension CodeRules {
         }
         settleCodeFiles(f)
         // A path joined to a base is the join rule's; this one is for no base at all.
-        if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(bodyNames()) {
+        if !f.wholePaths.isEmpty && f.joins.isEmpty && !contained(body, code, bodyNames()) {
             for (at, what) in f.wholePaths.prefix(1) {
                 add(
                     RuleID.pathTraversal, nil, at,
                     "opens whatever path the model names, with no base directory or check: \(what)")
             }
         }
-        if !f.joins.isEmpty && f.fileOp && !contained(bodyNames()) {
+        if !f.joins.isEmpty && f.fileOp && !contained(body, code, bodyNames()) {
             for (at, what) in f.joins.prefix(1) {
                 add(
                     RuleID.pathTraversal, nil, at,
@@ -67,10 +69,12 @@ extension CodeRules {
             }
         }
         if f.fileOp, let called = calledLocals[id] { calledByFileUsers.formUnion(called) }
-        if f.joins.isEmpty, !f.fileOp, scope.returns != nil, let first = f.storeJoins.first, !contained(bodyNames()) {
+        if f.joins.isEmpty, !f.fileOp, scope.returns != nil, let first = f.storeJoins.first,
+            !contained(body, code, bodyNames())
+        {
             pathBuilders[scope.name] = first
         }
-        if f.joins.isEmpty, f.fileOp, let (at, what) = f.storeJoins.first, !contained(bodyNames()) {
+        if f.joins.isEmpty, f.fileOp, let (at, what) = f.storeJoins.first, !contained(body, code, bodyNames()) {
             add(
                 RuleID.pathTraversal, .medium, at,
                 "\(what) puts a name from the caller under the object's base and uses it with no normalise-and-check: a name with ../ or an absolute path escapes"
@@ -106,14 +110,16 @@ extension CodeRules {
         }
     }
 
-    /// Normalised and checked: `realpath`/`resolve` and a prefix test in the same function.
-    func contained(_ names: Set<String>) -> Bool {
+    /// Normalised and checked: `realpath`/`resolve` and a containment test in the same
+    /// function that refuses (CodeRulesGates.refuses), or a call of the file's path checker.
+    func contained(_ body: Range<Int>, _ code: Code, _ names: Set<String>) -> Bool {
         let normalise = ["realpath", "abspath", "resolve", "normpath", "normalize", "canonicalize"]
         let check = [
             "startswith", "startsWith", "is_relative_to", "commonpath", "relative_to", "relative", "commonprefix",
         ]
-        return normalise.contains(where: names.contains) && check.contains(where: names.contains)
-            || !pathCheckers.isDisjoint(with: names)
+        if !pathCheckers.isDisjoint(with: names) { return true }
+        guard normalise.contains(where: names.contains), check.contains(where: names.contains) else { return false }
+        return refusesOutside(body, code)
     }
 
     func allowListed(_ body: Range<Int>, _ code: Code) -> Bool {

@@ -14,11 +14,44 @@ extension CodeRules {
     ]
 
     /// Words in a call that asks a person (`ask_execute`, `confirm`, `click.confirm`,
-    /// `Confirm.ask`, `request_approval`, `input`).
+    /// `Confirm.ask`, `request_approval`, `input`, `get_user_input`, `request_permission`,
+    /// `user_consent`).
     static func asksPerson(_ name: String) -> Bool {
-        let l = name.lowercased()
-        return l.contains("confirm") || l.contains("approv") || l.hasPrefix("ask_") || l == "input"
-            || l == "ask" || l == "prompt_user"
+        // Over the name's bytes, case-folded, without copying it: this runs for every call
+        // in a function with a finding to weigh.
+        var n = name
+        return n.withUTF8 { b in
+            if folded(b, equals: "input") || folded(b, equals: "ask") || folded(b, equals: "prompt_user") {
+                return true
+            }
+            if b.count >= 4 && folded(UnsafeBufferPointer(rebasing: b[0..<4]), equals: "ask_") { return true }
+            return foldedContains(b, "confirm") || foldedContains(b, "approv") || foldedContains(b, "user_input")
+                || foldedContains(b, "permission") || foldedContains(b, "consent")
+        }
+    }
+
+    static func folded(_ b: UnsafeBufferPointer<UInt8>, equals w: StaticString) -> Bool {
+        guard b.count == w.utf8CodeUnitCount else { return false }
+        let p = w.utf8Start
+        for i in 0..<b.count where b[i] | 0x20 != p[i] | 0x20 { return false }
+        return true
+    }
+
+    /// `w` (lower-case ASCII) occurs in `b`, ignoring ASCII case.
+    static func foldedContains(_ b: UnsafeBufferPointer<UInt8>, _ w: StaticString) -> Bool {
+        let n = w.utf8CodeUnitCount
+        guard b.count >= n else { return false }
+        let p = w.utf8Start
+        var i = 0
+        while i + n <= b.count {
+            if b[i] | 0x20 == p[0] {
+                var k = 1
+                while k < n && b[i + k] | 0x20 == p[k] | 0x20 { k += 1 }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// The body waits on a person's answer: a confirmation call in an `if`/`while` condition
@@ -85,12 +118,81 @@ extension CodeRules {
             if !checks && Self.containmentChecks.contains(t) { checks = true }
             // pathlib's `relative_to` raises by itself for a path outside the base; a prefix
             // test refuses only with a `raise` (`path.startswith("/")` alone tidies, not checks).
-            if t.isName("raise") || t.isName("relative_to") { refuses = true }
+            // A predicate (`return p.startswith(base)`, `return False`) refuses through its
+            // caller's `if`.
+            if t.isName("raise") || t.isName("relative_to") || t.isName("throw") { refuses = true }
+            if t.isName("return"), i + 1 < scope.bodyEnd,
+                code.tokens[i + 1].isName("False") || code.tokens[i + 1].isName("false")
+                    || returnsCheck(code, i, scope.bodyEnd)
+            {
+                refuses = true
+            }
             if normalises && checks && refuses {
                 pathCheckers.insert(scope.name)
                 return
             }
         }
+    }
+
+    /// `return <expression with a containment test>` on one line.
+    func returnsCheck(_ code: Code, _ at: Int, _ end: Int) -> Bool {
+        var j = at + 1
+        while j < end && code.tokens[j].kind != .newline {
+            if code.tokens[j].kind == .name && Self.containmentChecks.contains(code.tokens[j]) { return true }
+            j += 1
+        }
+        return false
+    }
+
+    /// A containment test that refuses (issue 16, session 12): pathlib's `relative_to` (it
+    /// raises by itself), a test in an `assert`, or one in an `if` whose block raises, throws or
+    /// returns (`if not p.startswith(base): return "denied"`). A test whose block only logs,
+    /// or whose result nothing acts on, lets the path through.
+    func refusesOutside(_ body: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        let js = code.language == .javascript
+        for i in body where toks[i].kind == .name && Self.containmentChecks.contains(toks[i]) {
+            if toks[i].isName("relative_to") { return true }
+            var k = i - 1
+            // JavaScript has no line tokens inside a call's parentheses (`tool({ execute })`):
+            // a statement there starts after `;`, `{` or `}`.
+            while k >= body.lowerBound && toks[k].kind != .newline
+                && !(js && (toks[k].isOp(";") || toks[k].isOp("{") || toks[k].isOp("}")))
+            {
+                k -= 1
+            }
+            if js, k + 2 < body.upperBound, toks[k + 1].isName("if"), toks[k + 2].isOp("(") {
+                // `if (!full.startsWith(base)) throw ...;` or `{ return ...; }`.
+                let c = Code.close(toks, k + 2, body.upperBound)
+                var j = c + 1
+                let block = j < body.upperBound && toks[j].isOp("{")
+                let end = block ? Code.close(toks, j, body.upperBound) : body.upperBound
+                while j < end && (block || !(toks[j].isOp(";") || toks[j].kind == .newline)) {
+                    if toks[j].isName("throw") || toks[j].isName("return") { return true }
+                    j += 1
+                }
+                continue
+            }
+            guard k + 1 < body.upperBound else { continue }
+            let head = toks[k + 1]
+            if head.isName("assert") { return true }
+            guard head.isName("if") || head.isName("elif") || head.isName("else") || head.isOp("}") else { continue }
+            // The block: this line after the test, and the lines indented under the `if`.
+            var j = i + 1
+            var sawNewline = false
+            while j < body.upperBound {
+                let t = toks[j]
+                if t.kind == .newline {
+                    sawNewline = true
+                } else if sawNewline {
+                    if t.column <= head.column && !t.isOp("}") { break }
+                    sawNewline = false
+                }
+                if t.isName("raise") || t.isName("return") || t.isName("throw") || t.isName("abort") { return true }
+                j += 1
+            }
+        }
+        return false
     }
 
     /// A URL template the developer configured, filled in with `.format` (`self.url.format(

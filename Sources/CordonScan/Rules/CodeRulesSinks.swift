@@ -251,7 +251,8 @@ extension CodeRules {
             var j = i + 3
             let host = j
             while j < b.count && b[j] != 0x2F {
-                if b[j] == 0x7B || b[j] == 0x24 { return false }  // `{x}` or `${x}` in the host
+                // `{x}`, `${x}` or `%s` in the host: filled in later.
+                if b[j] == 0x7B || b[j] == 0x24 || b[j] == 0x25 { return false }
                 j += 1
             }
             return j > host && j < b.count

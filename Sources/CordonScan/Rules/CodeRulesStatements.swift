@@ -80,7 +80,8 @@ extension CodeRules {
             } else if joinedNames[id]?.contains(name) == true {
                 joinedNames[id]?.remove(name)
             }
-            if Self.hostPrefix(value, scope, code) {
+            // `url = BASE + path`, or a literal with its host (`"https://wttr.in/%s" % city`).
+            if Self.hostPrefix(value, scope, code) || fixedHost(value, code) {
                 configuredURLs[id, default: []].insert(name)
             } else if configuredURLs[id]?.contains(name) == true {
                 configuredURLs[id]?.remove(name)

@@ -11,7 +11,7 @@ class LocalWorkspace:
     def _tidy_path(self, task_id: str, path: str) -> Path:
         path = str(path)
         path = path if not path.startswith("/") else path[1:]
-        return (self.base_path / task_id / path).resolve()
+        return (self.base_path / task_id / path).resolve()  # expect: path-traversal
 
     def delete(self, task_id: str, path: str) -> None:
         path = self.base_path / task_id / path  # expect: path-traversal

@@ -1,0 +1,86 @@
+// Tools registered in one file and defined in another (ToolRegistrations): each folder under
+// Projects/ is a small agent project in the shape of a framework's documented usage (agentscope's
+// ServiceToolkit.add, LlamaIndex's FunctionTool.from_defaults, LangChain's Tool(func=...), an
+// OpenAI tools.json, an MCP server's Tool(name=, inputSchema=), a project's own BaseTool
+// subclass, smolagents' tools=[Instance()], the AI SDK's tool({execute}), crewAI tools calling
+// helpers of another module with the model's arguments). Scanned as a project,
+// each file yields exactly its `expect:` marks; scanned alone, a marked file misses them (the
+// registration is in another file) or finds them at a lower severity, so the project pass is
+// what finds them. Unmarked functions
+// beside them are the near misses: unregistered, registered by a non-toolkit (`atexit`),
+// described without a schema, fixed-host, or
+// an argument the calling tool fixed.
+import CordonBase
+import CordonScan
+import CordonTestSupport
+import Testing
+
+@Suite("project pass: tools registered in another file")
+struct ProjectTests {
+    static let root = Repository.path("Tests/CordonScanTests/Projects")
+    static let projects = ["toolkit", "schemas", "classes", "js", "callers"]
+
+    static func marks(_ dir: String, _ rel: String) throws -> Set<String> {
+        let text = String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self)
+        var out: Set<String> = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let r = line.firstRange(of: "expect: ") else { continue }
+            for rule in line[r.upperBound...].split(separator: ",") {
+                let id = rule.split(separator: " ").first.map(String.init) ?? ""
+                if !id.isEmpty { out.insert("\(i + 1) \(id)") }
+            }
+        }
+        return out
+    }
+
+    @Test("each file of a project yields exactly its marks, and alone misses them", arguments: projects)
+    func project(_ name: String) throws {
+        let dir = Self.root + "/" + name
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        #expect(report.files.count >= 2)
+        var marked = 0
+        for file in report.files where file.skipped == nil {
+            let want = try Self.marks(dir, file.path)
+            let got = Set(file.findings.filter(\.counts).map { "\($0.line) \($0.rule)" })
+            #expect(got == want, "\(name)/\(file.path): got \(got.sorted()), want \(want.sorted())")
+            guard !want.isEmpty else { continue }
+            marked += 1
+            let bytes = try FileIO.readFile(dir + "/" + file.path)
+            let alone = FileScanner.scan(path: file.path, kind: file.language, bytes: bytes)
+            // With its severity: a shell command of unknown origin is already HIGH alone, and
+            // CRITICAL once the model is known to write it.
+            let graded = { (r: FileReport) in
+                Set(r.findings.filter(\.counts).map { "\($0.line) \($0.rule) \($0.severity)" })
+            }
+            #expect(!graded(file).isSubset(of: graded(alone)), "\(name)/\(file.path) is found without the project pass")
+        }
+        #expect(marked >= 1, "\(name): no marked file")
+    }
+
+    @Test("the cache keeps what a file registers: a second scan from the cache finds the same")
+    func cached() throws {
+        let dir = Self.root + "/toolkit"
+        let cache = Scratch()
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        req.cacheDirectory = cache.path
+        let first = try ProjectScanner.scan(req)
+        let second = try ProjectScanner.scan(req)
+        let lines = { (r: ScanReport) in r.findings.map { "\($0.file):\($0.line) \($0.rule)" }.sorted() }
+        #expect(lines(first) == lines(second))
+        #expect(lines(second).contains("app/ops/shell_ops.py:6 shell-injection"))
+    }
+
+    @Test("a JSON file's function schemas register names; a description without parameters does not")
+    func jsonSchemas() throws {
+        let schemas = #"[{"name": "run_query", "parameters": {}}, {"name": "status", "description": "x"}]"#
+        #expect(ProjectScanner.schemaNames(Array(schemas.utf8)) == ["run_query"])
+        #expect(ProjectScanner.schemaNames(Array(#"{"name": "app", "version": "1.0.0"}"#.utf8)).isEmpty)
+        // A `name` and `parameters` of different objects are no schema.
+        #expect(ProjectScanner.schemaNames(Array(#"{"a": {"name": "x"}, "parameters": {}}"#.utf8)).isEmpty)
+    }
+}
