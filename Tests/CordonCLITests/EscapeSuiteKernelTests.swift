@@ -99,8 +99,8 @@ struct EscapeSuiteKernelTests {
         for monitor in [true, false] {
             let t = try ws.attempt(["tcp-connect", "127.0.0.1", String(tcp.port)], options: policy, monitor: monitor)
             #expect(t.stdout.hasPrefix("tcp-connect: errno="), "monitor \(monitor): \(t.stdout)\(t.stderr)")
-            let u = try ws.attempt(["udp-send", "127.0.0.1", String(udp.port)], options: policy, monitor: monitor)
-            #expect(u.stdout.hasPrefix("udp-send: errno="), "monitor \(monitor): \(u.stdout)\(u.stderr)")
+            let u = try ws.attempt(["dgram-to", "127.0.0.1", String(udp.port)], options: policy, monitor: monitor)
+            #expect(u.stdout.hasPrefix("dgram-to: errno="), "monitor \(monitor): \(u.stdout)\(u.stderr)")
             let a = try ws.attempt(["abstract-connect", name], options: policy, monitor: monitor)
             #expect(a.stdout.hasPrefix("abstract-connect: errno="), "monitor \(monitor): \(a.stdout)\(a.stderr)")
         }

@@ -122,7 +122,7 @@ int kernel_attempt(const char *a, int argc, char **argv) {
     }
 #endif
     // The host's services as mode: landlock leaves them in reach: a TCP connect, a UDP datagram
-    // (`udp-send IP PORT`, connect + send the way bash's /dev/udp does) and an abstract socket.
+    // (`dgram-to IP PORT`, connect + send the way bash's /dev/udp does) and an abstract socket.
     if (!strcmp(a, "tcp-connect") && argc > 3) {
         struct sockaddr_storage ss;
         int len = inet_addr_of(argv[2], atoi(argv[3]), &ss);
@@ -130,7 +130,7 @@ int kernel_attempt(const char *a, int argc, char **argv) {
         if (s < 0) return report(a, -1);
         return report(a, connect(s, (struct sockaddr *)&ss, len));
     }
-    if (!strcmp(a, "udp-send") && argc > 3) {
+    if (!strcmp(a, "dgram-to") && argc > 3) {
         struct sockaddr_storage ss;
         int len = inet_addr_of(argv[2], atoi(argv[3]), &ss);
         int s = socket(AF_INET, SOCK_DGRAM, 0);
