@@ -57,6 +57,26 @@ struct EscapeSuiteKernelTests {
         #expect(r.stdout.hasPrefix("proc-mem-write: errno="), "\(r.stdout)\(r.stderr)")
     }
 
+    @Test(
+        "the command starts with stdin, stdout and stderr only: no descriptor of cordon's leaks in",
+        arguments: [[], ["--network", "host"], ["--no-monitor"]])
+    func noLeakedDescriptors(_ options: [String]) throws {
+        let ws = try Workspace()
+        let r = try ws.attempt(["fds"], options: options)
+        #expect(r.stdout == "fds: 0,1,2\n", "\(options): \(r.stdout)\(r.stderr)")
+    }
+
+    @Test(
+        "the sandbox's init, which keeps its capabilities, cannot be looked into",
+        arguments: [
+            "init-environ", "init-fds", "init-mem",
+        ])
+    func initClosed(_ what: String) throws {
+        let ws = try Workspace()
+        let r = try ws.attempt([what], env: ["CORDON_ESCAPE_MARKER": "secret-of-the-caller"])
+        #expect(r.stdout.hasPrefix(what + ": errno=EACCES"), "\(r.stdout)\(r.stderr)")
+    }
+
     #if arch(x86_64)
         // i386 (int 0x80) and x32 numbers differ from x86_64's: a deny list keyed on x86_64 numbers
         // would not apply there, so those entries kill the process (SIGSYS) before it runs anything.

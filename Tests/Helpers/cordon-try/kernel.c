@@ -150,5 +150,21 @@ int kernel_attempt(const char *a, int argc, char **argv) {
         if (s < 0) return report(a, -1);
         return report(a, connect(s, (struct sockaddr *)&u, offsetof(struct sockaddr_un, sun_path) + 1 + strlen(arg)));
     }
+    // `fds`: every descriptor the program starts with ("fds: 0,1,2" when nothing leaked in).
+    if (!strcmp(a, "fds")) {
+        printf("fds: ");
+        for (int fd = 0, first = 1; fd < 4096; fd++) {
+            if (fcntl(fd, F_GETFD) < 0) continue;
+            printf(first ? "%d" : ",%d", fd);
+            first = 0;
+        }
+        printf("\n");
+        return 0;
+    }
+    // The sandbox's init (pid 1) keeps its namespace capabilities and has no seccomp filter: its
+    // descriptors (cordon's pipes) and memory (cordon's environment) must stay out of reach.
+    if (!strcmp(a, "init-environ")) return report(a, open("/proc/1/environ", O_RDONLY));
+    if (!strcmp(a, "init-fds")) return report(a, open("/proc/1/fd", O_RDONLY | O_DIRECTORY));
+    if (!strcmp(a, "init-mem")) return report(a, open("/proc/1/mem", O_RDONLY));
     return KERNEL_ATTEMPT_UNKNOWN;
 }
