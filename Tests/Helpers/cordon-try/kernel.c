@@ -150,6 +150,25 @@ int kernel_attempt(const char *a, int argc, char **argv) {
         if (s < 0) return report(a, -1);
         return report(a, connect(s, (struct sockaddr *)&u, offsetof(struct sockaddr_un, sun_path) + 1 + strlen(arg)));
     }
+    // `execveat-file F`: execveat(fd, "", argv, AT_EMPTY_PATH) on an O_PATH descriptor of the
+    // file named by F's first line, with the argv of its other lines (one a line), so the gate
+    // sees only this helper's own argv before the run.
+    if (!strcmp(a, "execveat-file") && arg) {
+        static char buf[4096];
+        char *av[64];
+        int f = open(arg, O_RDONLY);
+        long n = f < 0 ? -1 : read(f, buf, sizeof buf - 1);
+        if (n <= 0) return report(a, -1);
+        buf[n] = 0;
+        int ac = 0;
+        char *path = strtok(buf, "\n");
+        for (char *t = strtok(NULL, "\n"); t && ac < 63; t = strtok(NULL, "\n")) av[ac++] = t;
+        av[ac] = NULL;
+        int fd = open(path, O_PATH | O_CLOEXEC);
+        if (fd < 0) return report(a, -1);
+        char *ev[] = {NULL};
+        return report(a, syscall(SYS_execveat, fd, "", av, ev, AT_EMPTY_PATH));
+    }
     // `fds`: every descriptor the program starts with ("fds: 0,1,2" when nothing leaked in).
     if (!strcmp(a, "fds")) {
         printf("fds: ");
@@ -163,6 +182,9 @@ int kernel_attempt(const char *a, int argc, char **argv) {
     }
     // The sandbox's init (pid 1) keeps its namespace capabilities and has no seccomp filter: its
     // descriptors (cordon's pipes) and memory (cordon's environment) must stay out of reach.
+    // init forwards SIGTERM to every process of the sandbox when cordon sends it: a process
+    // inside must not be able to trigger that (or signal init at all).
+    if (!strcmp(a, "init-signal")) return report(a, kill(1, SIGTERM));
     if (!strcmp(a, "init-environ")) return report(a, open("/proc/1/environ", O_RDONLY));
     if (!strcmp(a, "init-fds")) return report(a, open("/proc/1/fd", O_RDONLY | O_DIRECTORY));
     if (!strcmp(a, "init-mem")) return report(a, open("/proc/1/mem", O_RDONLY));
