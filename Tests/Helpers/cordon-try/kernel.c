@@ -186,7 +186,26 @@ int kernel_attempt(const char *a, int argc, char **argv) {
     // inside must not be able to trigger that (or signal init at all).
     if (!strcmp(a, "init-signal")) return report(a, kill(1, SIGTERM));
     if (!strcmp(a, "init-environ")) return report(a, open("/proc/1/environ", O_RDONLY));
-    if (!strcmp(a, "init-fds")) return report(a, open("/proc/1/fd", O_RDONLY | O_DIRECTORY));
+    // Its descriptor numbers may be listed (the directory is the same user's), but none may be
+    // opened: each would be one of cordon's pipes or files.
+    if (!strcmp(a, "init-fds")) {
+        int last = ENOENT;
+        for (int fd = 0; fd < 1024; fd++) {
+            char path[64];
+            snprintf(path, sizeof path, "/proc/1/fd/%d", fd);
+            int modes[] = {O_RDONLY, O_WRONLY};
+            for (int m = 0; m < 2; m++) {
+                int got = open(path, modes[m] | O_NONBLOCK | O_CLOEXEC);
+                if (got >= 0) {
+                    printf("init-fds: opened %s\n", path);
+                    return report(a, got);
+                }
+                if (errno != ENOENT) last = errno;
+            }
+        }
+        errno = last;
+        return report(a, -1);
+    }
     if (!strcmp(a, "init-mem")) return report(a, open("/proc/1/mem", O_RDONLY));
     return KERNEL_ATTEMPT_UNKNOWN;
 }
