@@ -147,6 +147,17 @@ struct EscapeSuiteKernelTests {
         #expect(abstract.received == before.abstract, "the host's abstract socket was reached from the sandbox")
     }
 
+    // As an ordinary user the command and cordon share a uid, so only Landlock's signal scope
+    // stops this (without it cordon dies of the SIGTERM: 143); as root the uids differ as well.
+    @Test("mode landlock: the command cannot signal cordon, its parent there")
+    func landlockSignalScope() throws {
+        let ws = try Workspace()
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  mode: landlock\n")
+        let r = try ws.attempt(["kill-parent"], options: ["--policy", ws.path + "/p.yaml"])
+        #expect(r.stdout.contains("kill-parent: errno=EPERM"), "\(r.status): \(r.stdout)\(r.stderr)")
+        #expect(r.status == 1, "cordon itself must still report the command's status: \(r.status)")
+    }
+
     @Test("with namespaces and network none, a host abstract unix socket is another namespace's")
     func abstractOtherNamespace() throws {
         let name = "cordon-escape-ns-\(getpid())"
