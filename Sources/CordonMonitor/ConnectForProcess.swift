@@ -95,6 +95,15 @@ extension Monitor {
     /// the decision, and the endpoint in the run's summary.
     func judge(_ raw: [UInt8], pid: Int32, syscall: String?) -> Judged {
         let ep = Endpoint(sockaddr: raw)
+        if network.privateNamespace && diagSocket < 0 && ep.pathname == nil && ep.reachesHostWithoutNamespace {
+            // `network: none` without a network namespace (mode landlock): loopback and the abstract
+            // unix namespace are the host's, and cordon's call is made outside the Landlock domain,
+            // whose TCP rules and abstract-socket scope bind only the process. Making it would hand
+            // the process the host's services (a connect the process itself was refused).
+            let why = "network none without a network namespace: this address is the host's"
+            record(ep, pid: pid, syscall: syscall, refusal: EACCES, why: why)
+            return .stop(EACCES)
+        }
         guard let path = ep.pathname else {
             let allowed = network.allows(ep)
             record(ep, pid: pid, syscall: syscall, refusal: allowed ? nil : network.refusal, why: nil)
@@ -291,6 +300,12 @@ extension Monitor {
 }
 
 extension Endpoint {
+    /// Everything but an unnamed unix address (which the kernel refuses itself) names a peer in
+    /// the network namespace: with no namespace of the sandbox's own, the host's.
+    var reachesHostWithoutNamespace: Bool {
+        !(family == "unix" && (address ?? "").isEmpty)
+    }
+
     /// The path of a pathname unix socket address; nil for abstract and unnamed ones.
     var pathname: String? {
         guard family == "unix", let a = address, !a.isEmpty, !a.hasPrefix("@") else { return nil }

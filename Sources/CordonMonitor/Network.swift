@@ -107,6 +107,9 @@ struct NetworkRules {
     }
 
     func allows(_ ep: Endpoint) -> Bool {
+        // Families other than these have peers no network namespace confines (AF_VSOCK: the VM's
+        // host); the deny list refuses their sockets, and cordon never makes a call on one.
+        guard Self.namespacedFamilies.contains(ep.family) else { return false }
         if loopbackOnly {
             guard ep.family == "inet" || ep.family == "inet6" else { return true }
             guard let a = ep.address, let bytes = Self.parse(a) else { return false }
@@ -129,6 +132,10 @@ struct NetworkRules {
             return true
         }
     }
+
+    /// unix, inet, inet6, netlink (16), AF_UNSPEC (0: dissolving a datagram association), and an
+    /// address too short to name a family (the kernel refuses it with EINVAL).
+    static let namespacedFamilies: Set<String> = ["unix", "inet", "inet6", "family-16", "family-0", "unknown"]
 
     static func parse(_ s: String) -> [UInt8]? {
         var v4 = in_addr()

@@ -22,7 +22,7 @@ public struct SeccompProfileSpec: Sendable, Equatable {
 }
 
 public enum SeccompProfileReader {
-    public static let errnoNames = ["EPERM", "ENOSYS", "EACCES", "EINVAL", "ENOTSUP", "EOPNOTSUPP"]
+    public static let errnoNames = ["EPERM", "ENOSYS", "EACCES", "EINVAL", "ENOTSUP", "EOPNOTSUPP", "EAFNOSUPPORT"]
 
     public static func parse(text: String, file: String) throws(PolicyLoadFailure) -> SeccompProfileSpec {
         let (root, syntax) = YAMLReader.read(Array(text.utf8), file: file)

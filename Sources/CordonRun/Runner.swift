@@ -358,7 +358,16 @@ public final class Runner {
         req.pty = request.pty
         // cordon's own state is never visible to the command, even inside the workspace: the
         // default .cordon/, a --log-dir elsewhere in a visible tree, and a --trace file's folder.
-        req.hide = [request.workspace + "/.cordon", request.logDirectory.path]
+        let own = request.workspace + "/.cordon"
+        if request.logDirectory.path != own {
+            // Evidence elsewhere (--log-dir, CORDON_HOME): the workspace's .cordon/ is still where
+            // a later run's evidence and approval store go by default. A missing one cannot be
+            // covered (a mount needs its target), so the command could make it and plant a
+            // state.db with remembered approvals, or a gate.log, for that later run: it is made
+            // now, empty, and covered like any other.
+            LogDirectory.reserve(own)
+        }
+        req.hide = [own, request.logDirectory.path]
         if let t = request.tracePath { req.hide.append(t) }
         // Nor the policy it runs under (DESIGN): a policy kept in the workspace would otherwise
         // be rewritable by the command it constrains, loosening every later run.

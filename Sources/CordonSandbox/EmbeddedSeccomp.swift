@@ -93,6 +93,37 @@ deny:
   - {syscall: mknod, args: [{index: 1, mask: 0x400}], reason: "creates a set-group-id file"}
   - {syscall: mknodat, args: [{index: 2, mask: 0x800}], reason: "creates a set-user-id file"}
   - {syscall: mknodat, args: [{index: 2, mask: 0x400}], reason: "creates a set-group-id file"}
+  # Socket families: only AF_UNIX (1), AF_INET (2), AF_INET6 (10) and AF_NETLINK (16). The network
+  # namespace confines those; AF_VSOCK (40) it does not: in a VM, virtio-vsock reaches the
+  # hypervisor's host (CID 2) and the guest's vsock services from any namespace, so `network:
+  # none` meant nothing there. The rest are kernel code loaded on demand (module autoload on
+  # socket()) that no agent tool needs, several with local privilege escalations (AF_CAN BCM,
+  # AF_RDS, AF_TIPC, AF_ALG, AF_PACKET). BPF compares registers, not sets, so the refused
+  # families 0-63 are covered by masked ranges; the family is an int, so only the low 32 bits
+  # count (the kernel ignores the rest). Families above 63 do not exist (AF_MAX is 46). EAFNOSUPPORT
+  # is what the kernel answers for a family it lacks, so callers fall back as they would there.
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffe0, value: 32}], reason: "family 32-63: AF_VSOCK (40), AF_ALG (38), AF_NFC, AF_KCM, AF_QIPCRTR, AF_SMC, AF_XDP, AF_MCTP"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffff8, value: 24}], reason: "family 24-31: AF_PPPOX, AF_WANPIPE, AF_LLC, AF_IB, AF_MPLS, AF_CAN, AF_TIPC, AF_BLUETOOTH"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffc, value: 20}], reason: "family 20-23: AF_ATMSVC, AF_RDS, AF_SNA, AF_IRDA"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffe, value: 18}], reason: "family 18-19: AF_ASH, AF_ECONET"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 17}], reason: "family 17: AF_PACKET (raw frames)"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffc, value: 12}], reason: "family 12-15: AF_DECnet, AF_NETBEUI, AF_SECURITY, AF_KEY"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 11}], reason: "family 11: AF_ROSE"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffe, value: 8}], reason: "family 8-9: AF_ATMPVC, AF_X25"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffc, value: 4}], reason: "family 4-7: AF_IPX, AF_APPLETALK, AF_NETROM, AF_BRIDGE"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 3}], reason: "family 3: AF_AX25"}
+  - {syscall: socket, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 0}], reason: "family 0: AF_UNSPEC"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffe0, value: 32}], reason: "family 32-63: AF_VSOCK (40), AF_ALG (38), AF_NFC, AF_KCM, AF_QIPCRTR, AF_SMC, AF_XDP, AF_MCTP"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffff8, value: 24}], reason: "family 24-31: AF_PPPOX, AF_WANPIPE, AF_LLC, AF_IB, AF_MPLS, AF_CAN, AF_TIPC, AF_BLUETOOTH"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffc, value: 20}], reason: "family 20-23: AF_ATMSVC, AF_RDS, AF_SNA, AF_IRDA"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffe, value: 18}], reason: "family 18-19: AF_ASH, AF_ECONET"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 17}], reason: "family 17: AF_PACKET (raw frames)"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffc, value: 12}], reason: "family 12-15: AF_DECnet, AF_NETBEUI, AF_SECURITY, AF_KEY"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 11}], reason: "family 11: AF_ROSE"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffe, value: 8}], reason: "family 8-9: AF_ATMPVC, AF_X25"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xfffffffc, value: 4}], reason: "family 4-7: AF_IPX, AF_APPLETALK, AF_NETROM, AF_BRIDGE"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 3}], reason: "family 3: AF_AX25"}
+  - {syscall: socketpair, errno: EAFNOSUPPORT, args: [{index: 0, mask: 0xffffffff, value: 0}], reason: "family 0: AF_UNSPEC"}
   # openat2 keeps its flags and mode in memory, out of BPF's reach, so a set-id create could not
   # be refused there. ENOSYS: callers (glibc does not use it for open) fall back to openat.
   - {syscall: openat2, errno: ENOSYS, reason: "flags and mode live in memory BPF cannot read; ENOSYS makes callers fall back to openat, which is checked"}

@@ -183,6 +183,8 @@ public enum Isolation {
     struct Choice {
         var monitored: Bool
         var actsFor: Bool
+        /// The monitored events the program was compiled with.
+        var events: [String]
         var program: SeccompProgram
         var seccompOK: Bool
         var abi: Int?
@@ -225,14 +227,23 @@ public enum Isolation {
             throw SandboxError(.seccomp, "the policy requires seccomp (sandbox.require) but it is unavailable")
         }
         return Choice(
-            monitored: monitored, actsFor: actsFor, program: program, seccompOK: seccompOK, abi: abi,
+            monitored: monitored, actsFor: actsFor, events: events, program: program, seccompOK: seccompOK, abi: abi,
             cgroups: probe.cgroups(), useNS: sb.mode != .landlock && probe.namespacesUsable())
     }
 
     /// The spawn plan for one attempt, with its private HOME owned by the sandbox's host uid.
     static func plan(_ req: SandboxRequest, _ c: Choice, namespaces: Bool) throws(SandboxError) -> SpawnPlan {
+        var program = c.program
+        if !namespaces && req.policy.sandbox.network == .none {
+            // No network namespace: the host's network, which Landlock closes only for TCP (ABI 4).
+            // UDP, and the monitor's connects made from outside the Landlock domain, would still
+            // reach the host's services, so internet sockets are not made at all.
+            program = try SeccompCache.program(
+                named: req.policy.sandbox.seccomp, monitor: c.events, network: c.actsFor ? .none : .host,
+                internetSockets: false, environment: req.hostEnvironment)
+        }
         var plan = try build(
-            req, namespaces: namespaces, abi: c.abi, program: c.seccompOK ? c.program : nil,
+            req, namespaces: namespaces, abi: c.abi, program: c.seccompOK ? program : nil,
             cgroups: c.cgroups && namespaces)
         if let home = req.home { PrivateHome.own(home, uid: plan.hostUID, gid: plan.hostGID) }
         plan.takesListener = c.actsFor

@@ -22,7 +22,8 @@ public enum SeccompCache {
 
     /// The compiled program for a named profile, from the cache when it holds a valid copy.
     public static func program(
-        named name: String, monitor: [String] = [], network: NetworkMode = .host, environment: [String: String]
+        named name: String, monitor: [String] = [], network: NetworkMode = .host, internetSockets: Bool = true,
+        environment: [String: String]
     ) throws(SandboxError) -> SeccompProgram {
         guard let text = EmbeddedSeccomp.profiles[name] else {
             throw SandboxError(
@@ -36,7 +37,8 @@ public enum SeccompCache {
         // The notified messages depend on the network (MonitorEvents.rules): part of the key.
         let messages = !monitor.isEmpty && network != .host ? "messages" : ""
         let key = SHA256.hex(
-            format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + messages + "\0" + text)
+            format + "\0" + arch + "\0" + monitor.joined(separator: ",") + "\0" + messages + "\0"
+                + (internetSockets ? "" : "no-inet\0") + text)
         let dir = directory(environment)
         let path = dir.map { $0 + "/seccomp-" + key + ".bpf" }
         // A warm runner reads (or compiles) it once when it prepares, and its run asks again.
@@ -46,11 +48,21 @@ public enum SeccompCache {
             if let k = memoKey { memo.withLock { $0[k] = cached } }
             return cached
         }
-        let program = try SeccompCompiler.compile(
-            try SeccompProfiles.profile(named: name), notify: MonitorEvents.rules(for: monitor, network: network))
+        var profile = try SeccompProfiles.profile(named: name)
+        if !internetSockets { profile.deny += noInternetSockets }
+        let program = try SeccompCompiler.compile(profile, notify: MonitorEvents.rules(for: monitor, network: network))
         if let dir, let path { store(program, dir: dir, path: path) }
         if let k = memoKey { memo.withLock { $0[k] = program } }
         return program
+    }
+
+    /// `network: none` without a network namespace (mode landlock): the host's network is the
+    /// sandbox's, so no AF_INET or AF_INET6 socket is made (EACCES, what Landlock answers).
+    static let noInternetSockets: [SeccompRule] = [AF_INET, AF_INET6].map { family in
+        SeccompRule(
+            syscall: "socket", errno: EACCES,
+            conditions: [.init(index: 0, mask: 0xffff_ffff, value: UInt64(family))],
+            reason: "network none without a network namespace: the host's network")
     }
 
     /// Whether this process keeps the programs it has (a warm runner); others read the file

@@ -32,6 +32,7 @@ public enum SeccompProfiles {
         case "EACCES": EACCES
         case "EINVAL": EINVAL
         case "ENOTSUP", "EOPNOTSUPP": EOPNOTSUPP
+        case "EAFNOSUPPORT": EAFNOSUPPORT
         default: EPERM
         }
     }

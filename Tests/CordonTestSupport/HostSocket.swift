@@ -15,6 +15,8 @@ public final class HostSocket: @unchecked Sendable {
         case udp
         case unixStream(String)
         case unixDatagram(String)
+        /// A stream socket in the abstract namespace (`@name`: no file; the network namespace's).
+        case abstractStream(String)
     }
 
     let fd: Int32
@@ -59,6 +61,21 @@ public final class HostSocket: @unchecked Sendable {
             // Writable for everyone: the sandbox's user is not this process's, and a refusal
             // must come from cordon, not from the file's mode.
             guard ok, chmod(path, 0o777) == 0, datagram || listen(fd, 4096) == 0 else { throw Errno.current }
+        case .abstractStream(let name):
+            datagram = false
+            fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            var a = sockaddr_un()
+            a.sun_family = sa_family_t(AF_UNIX)
+            // A leading NUL, and an address length that ends with the name: abstract names are
+            // compared with their length, so a connect to "@name" finds exactly this one.
+            let bytes = [0] + Array(name.utf8)
+            guard bytes.count < MemoryLayout.size(ofValue: a.sun_path) else { throw Errno(ENAMETOOLONG) }
+            withUnsafeMutableBytes(of: &a.sun_path) { $0.copyBytes(from: bytes) }
+            let len = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
+            let ok = withUnsafePointer(to: &a) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 }
+            }
+            guard ok, listen(fd, 4096) == 0 else { throw Errno.current }
         }
         let me = Unmanaged.passRetained(self).toOpaque()
         var tid = pthread_t()

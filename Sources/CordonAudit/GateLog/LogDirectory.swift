@@ -74,6 +74,19 @@ public struct LogDirectory: Sendable, Equatable {
         Self.settleOwner(traces, in: path)
     }
 
+    /// Makes `path` as an evidence directory (0700, `.gitignore`, the parent's owner as root)
+    /// without `traces/`, when it is missing; false when it is not a directory afterwards. For a
+    /// workspace's `.cordon/` while the evidence goes elsewhere: it must exist to be covered.
+    @discardableResult
+    public static func reserve(_ path: String) -> Bool {
+        if let made = try? makeDirectories(path), made {
+            writeGitignore(in: path)
+            settleOwner(path, in: parent(of: path))
+        }
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// As root, a directory of cordon's still owned by root takes its parent's owner
     /// (FileIO.adoptOwner). Only `.cordon` and its `traces/`: a parent directory cordon did not
     /// make is never chowned.
