@@ -104,6 +104,18 @@ extension Monitor {
             record(ep, pid: pid, syscall: syscall, refusal: EACCES, why: why)
             return .stop(EACCES)
         }
+        if !network.privateNamespace && ep.family == "unix" && (ep.address ?? "").hasPrefix("@") {
+            // `network: allow-list` shares the host's network namespace, and with it the abstract
+            // unix namespace: a D-Bus or X11 `@` socket of the host's. Landlock's abstract-socket
+            // scope (ABI 6) refuses those to the process itself, but cordon makes each allowed
+            // call from outside the Landlock domain (so neither the address nor the socket can be
+            // swapped after the check), where the scope does not bind, and nothing tells who bound
+            // a name in a shared namespace. Fail closed.
+            let why =
+                "abstract unix sockets are the host's under network allow-list (a shared namespace); network none or domains gives the command its own"
+            record(ep, pid: pid, syscall: syscall, refusal: EACCES, why: why)
+            return .stop(EACCES)
+        }
         guard let path = ep.pathname else {
             let allowed = network.allows(ep)
             record(ep, pid: pid, syscall: syscall, refusal: allowed ? nil : network.refusal, why: nil)

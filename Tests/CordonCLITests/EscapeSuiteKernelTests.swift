@@ -158,6 +158,32 @@ struct EscapeSuiteKernelTests {
         #expect(r.status == 1, "cordon itself must still report the command's status: \(r.status)")
     }
 
+    // Regression: under `network: allow-list` (the host's network namespace, shared) the monitor
+    // allowed every unix address and made the connect itself, outside the Landlock domain whose
+    // abstract-socket scope refuses the process's own: the host's `@` sockets were reachable.
+    @Test("with network allow-list, the host's abstract unix sockets stay out of reach")
+    func abstractUnderAllowList() throws {
+        let name = "cordon-escape-al-\(getpid())"
+        let abstract = try HostSocket(.abstractStream(name))
+        defer { abstract.stop() }
+        let control = try Shell.run(Binaries.tryHelper, ["abstract-connect", name])
+        #expect(control.stdout.hasPrefix("abstract-connect: ok"), "control: \(control.stdout)")
+        let before = abstract.received
+        let ws = try Workspace()
+        try ws.write(
+            "p.yaml", "extends: default\nsandbox:\n  network: allow-list\n  network_allow: [\"127.0.0.1:9\"]\n")
+        // Without the monitor the process calls itself, and Landlock's scope refuses it.
+        for monitor in [false, true] {
+            let r = try ws.attempt(
+                ["abstract-connect", name], options: ["--policy", ws.path + "/p.yaml"], monitor: monitor)
+            #expect(r.stdout.hasPrefix("abstract-connect: errno="), "monitor \(monitor): \(r.stdout)\(r.stderr)")
+        }
+        usleep(200_000)
+        #expect(abstract.received == before, "the host's abstract socket was reached from the sandbox")
+        let events = RunEvidence.events(try RunEvidence.lastTrace(ws), "connect")
+        #expect(events.contains { ($0["reason"] as? String)?.contains("abstract unix sockets") == true }, "\(events)")
+    }
+
     @Test("with namespaces and network none, a host abstract unix socket is another namespace's")
     func abstractOtherNamespace() throws {
         let name = "cordon-escape-ns-\(getpid())"
