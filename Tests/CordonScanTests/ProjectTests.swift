@@ -21,16 +21,7 @@ struct ProjectTests {
     static let projects = ["toolkit", "schemas", "classes", "js", "callers"]
 
     static func marks(_ dir: String, _ rel: String) throws -> Set<String> {
-        let text = String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self)
-        var out: Set<String> = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard let r = line.firstRange(of: "expect: ") else { continue }
-            for rule in line[r.upperBound...].split(separator: ",") {
-                let id = rule.split(separator: " ").first.map(String.init) ?? ""
-                if !id.isEmpty { out.insert("\(i + 1) \(id)") }
-            }
-        }
-        return out
+        Fixtures.marks(in: String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self))
     }
 
     @Test("each file of a project yields exactly its marks, and alone misses them", arguments: projects)

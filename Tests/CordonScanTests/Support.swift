@@ -46,7 +46,11 @@ enum Fixtures {
             let text = String(decoding: try bytes(rel + ".expect"), as: UTF8.self)
             return Set(text.split(separator: "\n").map(String.init).filter { !$0.isEmpty })
         }
-        let text = String(decoding: try bytes(rel), as: UTF8.self)
+        return marks(in: String(decoding: try bytes(rel), as: UTF8.self))
+    }
+
+    /// `(line, rule)` pairs of a source text's `expect: RULE, RULE` comments.
+    static func marks(in text: String) -> Set<String> {
         var out: Set<String> = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard let r = line.firstRange(of: "expect: ") else { continue }
