@@ -1,7 +1,7 @@
 // The meanings of issue 12, session 12 (Effects+*.swift, GitExtensions, SystemControl): found
 // by studying the misses of the fresh labelled sample s12 and tldr commands outside the
 // labelled set. Real commands from the tools' documentation, and the near misses each rule must
-// leave allowed (gate-classes.md).
+// leave allowed (gate-classes.md); MeaningTests' two parameterised tests run them with session 11's.
 import Testing
 
 @testable import CordonGate
@@ -57,18 +57,6 @@ struct SessionTwelveMeaningTests {
         ("A1", "rm -rf build/"), ("A3", "curl localhost:8080"), ("L6", "git commit -m 'push later'"),
         ("L4", "tar czf out.tgz src"), ("L5", "git reset --soft HEAD~1"),
     ]
-
-    @Test("commands whose meaning asks are flagged", arguments: approve)
-    func asks(_ rule: String, _ command: String) {
-        let d = decide(command)
-        #expect(d.decision != .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
-    }
-
-    @Test("near misses stay allowed", arguments: allow)
-    func allowed(_ rule: String, _ command: String) {
-        let d = decide(command)
-        #expect(d.decision == .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
-    }
 
     @Test("telinit 0 and 6 still take the machine down (block), other runlevels ask")
     func runlevels() {
