@@ -128,6 +128,7 @@ struct EscapeSuiteKernelTests {
         #expect(control.stdout.hasPrefix("tcp-connect: ok"), "control: \(control.stdout)")
         let controlAbstract = try Shell.run(Binaries.tryHelper, ["abstract-connect", name])
         #expect(controlAbstract.stdout.hasPrefix("abstract-connect: ok"), "control: \(controlAbstract.stdout)")
+        #expect(tcp.waitReceived(atLeast: 1) && abstract.waitReceived(atLeast: 1), "the controls were not counted")
         let before = (tcp: tcp.received, udp: udp.received, abstract: abstract.received)
 
         let ws = try Workspace()
@@ -168,6 +169,7 @@ struct EscapeSuiteKernelTests {
         defer { abstract.stop() }
         let control = try Shell.run(Binaries.tryHelper, ["abstract-connect", name])
         #expect(control.stdout.hasPrefix("abstract-connect: ok"), "control: \(control.stdout)")
+        #expect(abstract.waitReceived(atLeast: 1), "the control was not counted")
         let before = abstract.received
         let ws = try Workspace()
         try ws.write(

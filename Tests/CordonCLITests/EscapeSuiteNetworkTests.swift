@@ -95,6 +95,7 @@ extension EscapeSuiteTests {
         let b = try ws.attempt(
             ["unix-connect", "other.sock"], options: ["--policy", ws.path + "/u.yaml"], monitor: true)
         #expect(b.stdout == "unix-connect: errno=EACCES (Permission denied)\n", "\(b.stdout)\(b.stderr)")
+        listed.waitReceived(atLeast: 1)
         usleep(100_000)
         #expect(listed.received == 1 && other.received == 0)
     }
@@ -145,6 +146,7 @@ extension EscapeSuiteTests {
         let unix = try ws.attempt(
             ["sendmsg-unix", ws.path + "/agent.dgram"], options: ["--network", "none"], monitor: true)
         #expect(unix.stdout == "sendmsg-unix: errno=EACCES (Permission denied)\n", "\(unix.stdout)\(unix.stderr)")
+        allowed.waitReceived(atLeast: 1)
         usleep(200_000)
         #expect(forbidden.received == 0 && dgram.received == 0)
         #expect(allowed.received == 1)

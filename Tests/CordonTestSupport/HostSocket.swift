@@ -26,6 +26,20 @@ public final class HostSocket: @unchecked Sendable {
     let count = Mutex(0)
     public var received: Int { count.withLock { $0 } }
 
+    /// Waits (up to `seconds`) until `n` connections or datagrams have been counted, and says
+    /// whether they were. A client's connect returns once the kernel queued it, before this
+    /// socket's thread accepted and counted it: a baseline read right after a control connect
+    /// can miss the control, and then the control itself looks like a later escape.
+    @discardableResult
+    public func waitReceived(atLeast n: Int, seconds: Double = 2) -> Bool {
+        var waited = 0.0
+        while received < n && waited < seconds {
+            usleep(5_000)
+            waited += 0.005
+        }
+        return received >= n
+    }
+
     public init(_ kind: Kind) throws {
         switch kind {
         case .tcp, .udp:
