@@ -52,7 +52,7 @@ public enum ExitCode: Int32, Sendable {
         case .exited(let c): c
         case .signaled(let s), .interrupted(let s): signalBase + s
         case .timedOut: ExitCode.timedOut.rawValue
-        case .monitorFailed: ExitCode.runnerFailed.rawValue
+        case .monitorFailed, .stuck: ExitCode.runnerFailed.rawValue
         }
     }
 

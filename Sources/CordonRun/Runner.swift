@@ -416,6 +416,10 @@ public final class Runner {
             observer.notice("cordon: error: \(message)\n")
             end.error = message
             return try finish(.failed, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
+        case .stuck(let why):
+            observer.notice("cordon: error: \(why)\n")
+            end.error = why
+            return try finish(.failed, exit: exit, signal: signal, cordonExit: code, usage: o.usage, details: end)
         case .timedOut:
             let timeout = request.policy.sandbox.timeout
             // The signal that ended it: SIGTERM when the tree went within the grace period.

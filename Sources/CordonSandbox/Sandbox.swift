@@ -15,6 +15,9 @@ public struct RunOutcome: Sendable {
         case interrupted(Int32)
         /// The monitor failed and killed the sandbox rather than let it run unwatched.
         case monitorFailed(String)
+        /// The sandbox's init was ending (its report written, or SIGKILLed) but did not end
+        /// within `Supervisor.endWait`: cordon stopped waiting; the text says what was left.
+        case stuck(String)
     }
     public var status: Status
     public var durationSeconds: Double

@@ -24,6 +24,14 @@ struct Supervisor {
     /// KeyboardInterrupt handler), a resize as SIGWINCH. SIGTERM is cordon's own teardown.
     static let forwarded: [Int32] = [SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]
 
+    /// How long init may take to end once it is ending (it wrote the worker's status, or was
+    /// sent SIGKILL). Ending a pid namespace's init waits in the kernel (zap_pid_ns_processes)
+    /// until every process of the namespace is reaped; a zombie traced by a debugger outside,
+    /// or a process stuck in uninterruptible sleep (a dead FUSE or NFS server), keeps init from
+    /// ending for good, and a timeout cannot help: it was already spent. Rather than hang its
+    /// caller for ever, cordon stops waiting, says which processes were left and fails.
+    static let endWait: Double = 10
+
     /// The command's own pty (plan.pty), relayed to the caller's terminal.
     let terminal: PseudoTerminal?
 
@@ -76,6 +84,11 @@ struct Supervisor {
         var monitorFailure = child.monitorFailure
         var timedOut = false
         var interruptedBy: Int32?
+        // When init began to end: its status pipe became readable (the report written, or
+        // EOF once init is in exit with its descriptors closed), or cordon sent it SIGKILL.
+        var endingSince: Double?
+        var statusOpen = plan.layers.namespaces && child.statusR >= 0
+        var stuck: String?
         let deadline = plan.timeout > 0 ? start + plan.timeout : Double.infinity
         var killAt = Double.infinity
         var buf = [UInt8](repeating: 0, count: 65536)
@@ -93,13 +106,20 @@ struct Supervisor {
                 signalTree(SIGKILL)
                 killAt = .infinity
             }
+            if plan.layers.namespaces && endingSince == nil && endSignal == SIGKILL { endingSince = now }
+            if let since = endingSince, !exited, now >= since + Self.endWait {
+                stuck = Self.describeStuck(init: child.pid, waited: Self.endWait)
+                break
+            }
             var fds: [pollfd] = []
             if outOpen { fds.append(pollfd(fd: child.stdoutR, events: Int16(POLLIN), revents: 0)) }
             if errOpen { fds.append(pollfd(fd: child.stderrR, events: Int16(POLLIN), revents: 0)) }
             if !exited { fds.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)) }
             if sfd >= 0 { fds.append(pollfd(fd: sfd, events: Int16(POLLIN), revents: 0)) }
             if listenerOpen { fds.append(pollfd(fd: child.listener, events: Int16(POLLIN), revents: 0)) }
+            if statusOpen && !exited { fds.append(pollfd(fd: child.statusR, events: Int16(POLLIN), revents: 0)) }
             var next = min(timedOut || interruptedBy != nil ? killAt : deadline, killAt)
+            if let since = endingSince, !exited { next = min(next, since + Self.endWait) }
             // Held execs (waiting for a person's approval) are looked at again on each tick.
             let tickInterval = listenerOpen ? plan.monitor?.tickInterval : nil
             if let t = terminal, !exited {
@@ -152,6 +172,11 @@ struct Supervisor {
                     } else if r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN) {
                         if f.fd == child.stdoutR { outOpen = false } else { errOpen = false }
                     }
+                } else if f.fd == child.statusR && statusOpen {
+                    // Not read here (the status is read once init is reaped): only noted, and
+                    // no longer polled, since it stays readable.
+                    statusOpen = false
+                    if endingSince == nil { endingSince = Sandbox.monotonicNow() }
                 } else if f.fd == child.pidfd {
                     exited = true
                     // Init is gone, and with it every process of the pid namespace; in
@@ -188,7 +213,8 @@ struct Supervisor {
         terminal?.restoreCaller()
         var status: Int32 = 0
         var ru = rusage()
-        _ = cs_wait_pidfd(child.pidfd, &status, &ru, 0)
+        // A stuck init cannot be reaped: don't block on it.
+        _ = cs_wait_pidfd(child.pidfd, &status, &ru, stuck == nil ? 0 : 1)
         close(child.pidfd)
         close(child.stdoutR)
         close(child.stderrR)
@@ -196,6 +222,7 @@ struct Supervisor {
             // Init reports the worker's status; its absence means init itself was killed (the
             // timeout's SIGKILL, or an external kill).
             var ws: Int32 = 0
+            _ = fcntl(child.statusR, F_SETFL, fcntl(child.statusR, F_GETFL) | O_NONBLOCK)
             if read(child.statusR, &ws, 4) == 4 { status = ws }
         }
         close(child.statusR)
@@ -203,7 +230,9 @@ struct Supervisor {
         if child.listener >= 0 { close(child.listener) }
         let duration = Sandbox.monotonicNow() - start
         let st: RunOutcome.Status
-        if let why = monitorFailure {
+        if let why = stuck {
+            st = .stuck(why)
+        } else if let why = monitorFailure {
             st = .monitorFailed(why)
         } else if timedOut {
             st = .timedOut
@@ -219,6 +248,52 @@ struct Supervisor {
             status: st, durationSeconds: duration, usage: ru, outputTruncated: truncated,
             layers: plan.layers, pid: child.pid, ended: WaitStatus(raw: status), endSignal: endSignal,
             forwarded: forwardedSignals)
+    }
+
+    /// What keeps a pid namespace from ending: its processes (those whose pid namespace is
+    /// init's), each with its state, what it waits in and its tracer. Best effort: /proc is
+    /// read as cordon's user, and what cannot be read is left out.
+    static func describeStuck(init pid: Int32, waited: Double) -> String {
+        var text =
+            "the sandbox did not end within \(Int(waited)) s after its init began to end (the kernel waits for every process of its pid namespace, and one cannot end); cordon stops waiting and leaves it to the kernel"
+        guard let ns = link("/proc/\(pid)/ns/pid") else { return text }
+        var left: [String] = []
+        if let d = opendir("/proc") {
+            defer { closedir(d) }
+            while let e = readdir(d), left.count < 8 {
+                let name = withUnsafeBytes(of: e.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard let p = Int32(name), p != pid, link("/proc/\(p)/ns/pid") == ns else { continue }
+                left.append(describe(p))
+            }
+        }
+        if !left.isEmpty { text += ": " + left.joined(separator: "; ") }
+        return text
+    }
+
+    private static func link(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = readlink(path, &buf, buf.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func describe(_ pid: Int32) -> String {
+        var fields: [String: String] = [:]
+        if let bytes = try? FileIO.readFile("/proc/\(pid)/status", limit: 1 << 16) {
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                fields[String(line[..<colon])] = String(
+                    line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
+            }
+        }
+        var out = "pid \(pid) (\(fields["Name"] ?? "?")) \(fields["State"] ?? "state unknown")"
+        if let wchan = try? FileIO.readFile("/proc/\(pid)/wchan", limit: 256), !wchan.isEmpty, wchan != [0x30] {
+            out += " waiting in \(String(decoding: wchan, as: UTF8.self))"
+        }
+        if let t = fields["TracerPid"], t != "0" { out += ", traced by pid \(t)" }
+        return out
     }
 
     private mutating func drainAndClose(_ outOpen: inout Bool, _ errOpen: inout Bool, _ buf: inout [UInt8]) {

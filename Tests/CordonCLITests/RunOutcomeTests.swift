@@ -311,3 +311,52 @@ struct RunOutcomeTests {
         #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
     }
 }
+
+/// A sandbox whose pid namespace cannot end: cordon must not wait for it for ever.
+@Suite("a sandbox that cannot end", .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct StuckSandboxTests {
+    // Regression (session 12's hang had this shape with cordon itself as the tracer): when a
+    // pid namespace's init exits, the kernel kills the namespace and init waits in
+    // zap_pid_ns_processes until every process is reaped; a killed process traced from outside
+    // becomes a zombie reported to its tracer first, and while the tracer does not wait for it
+    // init never ends. cordon waited on init's pidfd without bound and hung its caller.
+    @Test("a process traced from outside keeps init from ending: cordon gives up, says why, and fails")
+    func tracedZombieOutside() throws {
+        let ws = try Workspace()
+        let marker = "299.\(Int.random(in: 100_000...999_999))"
+        let run = try BackgroundRun(ws, ["sh", "-c", "sleep \(marker) & sleep 2"])
+        var sleeper: Int32 = 0
+        _ = KillCordon.poll(seconds: 4) {
+            let out = (try? Shell.run("/usr/bin/pgrep", ["-f", "^sleep \(marker)$"]).stdout) ?? ""
+            sleeper = Int32(out.split(separator: "\n").first ?? "") ?? 0
+            return sleeper > 0
+        }
+        try #require(sleeper > 0, "the sandboxed sleep never showed")
+        // A tracer from the host: it holds the sleep's zombie until it is killed (its end
+        // detaches, and init can reap the zombie and end).
+        let tracer = Process()
+        tracer.executableURL = URL(fileURLWithPath: Binaries.tryHelper)
+        tracer.arguments = ["trace-hold", String(sleeper)]
+        let tout = Pipe()
+        tracer.standardOutput = tout
+        try tracer.run()
+        defer {
+            kill(tracer.processIdentifier, SIGKILL)
+            tracer.waitUntilExit()
+        }
+        let said = String(decoding: tout.fileHandleForReading.availableData, as: UTF8.self)
+        try #require(said.hasPrefix("trace-hold: ok"), "the tracer: \(said)")
+        let started = Date()
+        let r = run.finish(limit: 30)
+        let waited = Date().timeIntervalSince(started)
+        #expect(r.status == 125, "status \(r.status): \(r.stderr)")
+        #expect(waited < 20, "cordon waited \(waited) s")
+        #expect(r.stderr.contains("did not end within 10 s"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("pid \(sleeper) (sleep)")
+                && r.stderr.contains("traced by pid \(tracer.processIdentifier)"),
+            "\(r.stderr)")
+        let end = RunEvidence.events(try RunEvidence.lastTrace(ws), "run_end").first
+        #expect(end?["outcome"] as? String == "failed", "\(String(describing: end))")
+    }
+}

@@ -510,8 +510,25 @@ static int no_userns(char **cmd) {
     return 127;
 }
 
+/// Run on the host, not in a sandbox: become the tracer of PID (PTRACE_SEIZE, retried for up to
+/// 4 s while cordon's exec check holds it), say so, and never wait for it: end this with
+/// SIGKILL, which detaches. A traced process that is killed becomes a zombie reported to its
+/// tracer first: while this lives, a pid namespace holding it cannot end.
+static int trace_hold(pid_t pid) {
+    int ok = -1;
+    for (int i = 0; i < 200 && ok != 0; i++) {
+        ok = (int)ptrace(PTRACE_SEIZE, pid, NULL, NULL);
+        if (ok != 0) usleep(20000);
+    }
+    if (ok != 0) return report("trace-hold", -1);
+    printf("trace-hold: ok\n");
+    fflush(stdout);
+    for (;;) pause();
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: cordon-try ACTION [ARGS]\n"); return 64; }
+    if (!strcmp(argv[1], "trace-hold") && argc > 2) return trace_hold((pid_t)atoi(argv[2]));
     const char *a = argv[1];
     const char *arg = argc > 2 ? argv[2] : NULL;
     if (!strcmp(a, "no-userns") && argc > 2) return no_userns(argv + 2);
