@@ -10,7 +10,8 @@ struct ProfileTests {
 
     /// A run of the usual work, with `extra` events after it.
     static func run(
-        _ k: Int, extra: [(String, [(String, JSONValue)])] = [], cpu: Double = 40, command: [String]? = nil
+        _ k: Int, extra: [(String, [(String, JSONValue)])] = [], cpu: Double = 40, command: [String]? = nil,
+        duration: Double = 100
     ) -> RunObservation {
         var o = RunObservation(workspace: "/ws", home: "/home/u")
         var t = 0.0
@@ -28,7 +29,7 @@ struct ProfileTests {
         add(
             "run_end",
             [
-                ("durationMs", .number(100 + Double(k % 5))),
+                ("durationMs", .number(duration + Double(k % 5))),
                 ("rusage", .object([("userMs", .number(cpu + Double(k % 7))), ("sysMs", .number(5))])),
             ])
         return o
@@ -60,6 +61,19 @@ struct ProfileTests {
             })
         let cpu = scorer.score(Self.run(35, cpu: 2000))
         #expect(cpu.reasons.contains { $0.contains("ms of CPU") })
+    }
+
+    // Regression: a normal run made slow by a loaded machine (a test suite beside it) was
+    // flagged on wall time alone; it is reported, but never enough to flag by itself.
+    @Test("a run slowed twentyfold is reported but not flagged on wall time alone; beside other findings it counts")
+    func wallTimeAlone() {
+        let p = Self.profile()
+        let scorer = RunScorer(profile: p)
+        let slow = scorer.score(Self.run(36, duration: 2000))
+        #expect(slow.reasons.contains { $0.contains("ms of wall time") }, "\(slow.reasons)")
+        for s in Sensitivity.allCases { #expect(slow.score <= p.threshold(s), "\(s): \(slow.score)") }
+        let wall = slow.findings.first { $0.kind == "duration_ms" }
+        #expect(wall.map { $0.probability < AnomalyResult.relevant } == true, "\(slow.findings)")
     }
 
     /// A run whose own command is `argv` (its run_start), with the usual work inside.

@@ -131,10 +131,18 @@ public struct RunScorer: Sendable {
         }
     }
 
+    /// The least a wall-time finding's probability can be. Wall time is the machine's as much
+    /// as the agent's: the same normal run took 4x its median while a test suite ran beside it
+    /// (wall time 377 ms where the profile's median was under 100), and the spread's floor
+    /// cannot tell load from behaviour. So wall time alone never crosses any sensitivity's
+    /// threshold (at most 1 - 0.12 < 0.9, `high`'s); beside other evidence it still counts.
+    static let wallTimeFloor = 0.12
+
     func size(_ name: String, _ v: Double, floor: Double, what: String) -> AnomalyFinding? {
         guard let d = digests[name], v > d.most else { return nil }
-        let p = Robust.normalTail((log1p(v) - d.median) / d.spread)
+        var p = Robust.normalTail((log1p(v) - d.median) / d.spread)
         guard p < 0.5 else { return nil }
+        if name == "duration_ms" { p = max(p, Self.wallTimeFloor) }
         return AnomalyFinding(
             kind: name, probability: p,
             reason: "\(Self.number(v)) \(what) in this run; this agent's 99th percentile is \(Self.number(d.p99))")
