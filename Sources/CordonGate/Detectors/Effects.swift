@@ -133,7 +133,8 @@ enum Effects {
         "build", "prune", "clone", "fork", "merge", "close", "reopen", "comment", "approve",
         "lock", "unlock", "archive", "unarchive", "transfer", "rename", "add", "revoke", "grant", "invite",
         "authorize", "rotate", "reset", "restore", "snapshot-delete", "migrate", "cancel", "retry", "trigger",
-        "dispatch", "submit", "shell", "ssh", "connect", "port-forward", "proxy", "tunnel", "mount", "umount",
+        "dispatch", "submit", "resubmit", "shell", "ssh", "connect", "port-forward", "proxy", "tunnel", "mount",
+        "umount",
         "assign", "unassign", "associate", "disassociate", "cr", "des", "resize", "clear", "flush", "wipe",
         "write", "new", "init", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
@@ -192,7 +193,7 @@ enum Effects {
         return args.contains(where: { w in
             let n = w.utf8.count
             return n <= 9
-                && (w == "-help" || w == "-?" || w == "?" || w == "\\?" || w == "-version"
+                && (w == "-help" || w == "-?" || w == "?" || w == "\\?" || w == "/?" || w == "-version"
                     || n == 8 && w == "run-help")
         })
     }
@@ -383,6 +384,9 @@ enum Effects {
         {
             a.hit(.remoteStateChange, k, reason: "\(p) \(s) publishes or deploys")
         }
+        // Conventions many programs share (a listening option, `--service start`, a context
+        // switch, a pid file...): Effects+Conventions.swift.
+        if a.hits.count == before, conventions(a, k, inv, fam, unknown: !inv.kind.contains(.known)) { return }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
 }
