@@ -47,6 +47,11 @@ struct SessionThirteenMeaningTests {
         ("R6", "minidlna -f config/minidlna.conf"), ("R6", "collectd -P run/collectd.pid"),
         // A4: an app scaffolded with its gems installed, a system installer; A9: an image's test
         ("A4", "rails new blog"), ("A4", "archinstall --advanced"), ("A9", "apptainer test assets/image.sif"),
+        // A8: a service manager's verb after its noun; R6: daemons given their configuration,
+        // a server bound to an address other machines reach
+        ("A8", "brew services start wget"), ("A8", "zeroclaw service start"),
+        ("R6", "zabbix_server -c config/zabbix_server.conf"), ("R6", "bluetoothd -f src/main.swift"),
+        ("R6", "postgres -c shared_buffers=128MB"), ("R6", "rails server --binding 192.168.1.10"),
     ]
 
     static let allow: [(String, String)] = [
@@ -68,6 +73,10 @@ struct SessionThirteenMeaningTests {
         ("L7", "aws secretsmanager describe-secret --secret-id name"),
         ("L7", "aws ses list-receipt-rule-sets --starting-token tok_example123 --max-items 5"),
         ("L1", "pg_combinebackup -n project/full_backup project/incremental_backup -o out"),
+        // Listings and checks of the same services and daemons; loopback bindings
+        ("L7", "brew services list"), ("L1", "cupsd -t -c config/cupsd.conf"),
+        ("L1", "fastd --verify-config --config config/fastd.conf"), ("L1", "haproxy -c -f config/haproxy.cfg"),
+        ("L3", "dex -c data/file.desktop"), ("R6", "rails server --binding 127.0.0.1"),
         // Windows-style usage; a project's dev server; gems left to install; an index's exclusion
         ("L5", "wine reg delete /?"), ("R6", "ember serve"), ("L3", "rails new blog --skip-bundle"),
         ("L2", "mkid -p project/excluded_directory"), ("L2", "gprinstall --prefix project/installation_directory"),

@@ -65,6 +65,14 @@ extension Effects {
     /// Version-control systems whose `serve` subcommand serves the repository over the network.
     static let vcsServers: NameSet = ["hg", "fossil", "bzr", "brz", "darcs", "pijul", "sl", "jj"]
 
+    /// Options that say which address a server binds.
+    static let bindOptions: NameSet = ["--bind", "--binding", "--bind-address", "--bind-addr", "--bind-ip"]
+
+    /// `192.168.1.10:8080` -> `192.168.1.10`.
+    static func hostPart(_ v: String) -> String {
+        v.utf8.firstIndex(of: UInt8(ascii: ":")).map { String(Substring(v.utf8[..<$0])) } ?? v
+    }
+
     /// A forge's shared records and what changes them (A9).
     static let forgeNouns: NameSet = ["issue", "issues", "pr", "prs", "mr", "release", "releases", "milestone"]
     static let forgeVerbs: NameSet = [
@@ -107,6 +115,20 @@ extension Effects {
                 && j + 1 < args.count && lifecycleVerbs.contains(args[j + 1])
         }) {
             a.hit(.systemChange, k, reason: "\(p) \(args[j]) \(args[j + 1]) controls a service")
+            return true
+        }
+        // A8: `X service start NAME`, `brew services stop NAME`: a service manager's verb one
+        // word later (`service(s)` is the noun; its `list`/`info` read).
+        if pos.count >= 2, pos[0] == "service" || pos[0] == "services", lifecycleVerbs.contains(pos[1]) {
+            a.hit(.systemChange, k, reason: "\(p) \(pos[0]) \(pos[1]) controls a service")
+            return true
+        }
+        // R6: a server bound to an address other machines reach (`--binding 192.168.1.10`,
+        // `--bind 0.0.0.0`); loopback stays on this machine.
+        if let j = args.indices.first(where: { j in
+            args[j].utf8.count >= 6 && args[j].hasPrefix("--") && bindOptions.contains(optionName(args[j]))
+        }), let v = optionValue(args, j), v == "0.0.0.0" || v.hasPrefix("0.0.0.0:") || isRemoteIPv4(hostPart(v)) {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) binds \(v), reachable from other machines")
             return true
         }
         // A9: switching the context later commands use.
@@ -197,6 +219,26 @@ extension Effects {
         // prefix it is given (`gprinstall --prefix dir`: the build-install rule's exception).
         if lower.utf8.count > 8, lower.hasSuffix("install"), !inv.hasAny(["--prefix", "-p", "--help"]) {
             a.hit(.softwareChange, k, reason: "\(p) installs software")
+            return true
+        }
+        // R6: a `…d` daemon given only options with their values, one of them its configuration
+        // (`bluetoothd -f conf`, `babeld -c a.conf -c b.conf`, `bitcoind -conf=x -datadir=y`).
+        if isDaemonName(p), !lower.hasSuffix("id"), !lower.hasSuffix("od"),
+            pos.allSatisfy({ w in
+                args.firstIndex(of: w).map { $0 > 0 && args[$0 - 1].isOptionLike && !args[$0 - 1].contains("=") }
+                    ?? false
+            }),
+            let c = args.firstIndex(where: { w in
+                w == "-c" || w == "-f" || w == "-C" || w.hasPrefix("--config") || w.hasPrefix("-conf")
+            }),
+            args[c].containsByte(UInt8(ascii: "="))
+                || c + 1 < args.count && (isConfigValue(args[c + 1]) || args[c + 1].containsByte(UInt8(ascii: "/"))),
+            // (Not a check, a verification or a key shown from the file: `fastd --verify-config`.)
+            !args.contains(where: { w in
+                configCheckFlags.contains(w) || w.has("verify") || w.has("show") || w.has("test") || w.has("check")
+            })
+        {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon with its configuration")
             return true
         }
         // R6: a `…d` daemon given a path for its pid file (`collectd -P run/collectd.pid`).
