@@ -88,18 +88,58 @@ extension Effects {
         "lock", "lock-session", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate", "sleep",
     ]
 
+    /// Every word the positional rules below read as a noun, for one lookup per word first.
+    static let conventionNouns: NameSet = [
+        "context", "contexts", "ctx", "stack", "stacks", "repo", "repos", "repository", "repositories", "flake",
+        "project", "model", "models", "dataset", "datasets", "space", "template", "templates", "starter", "issue",
+        "issues", "pr", "prs", "mr", "release", "releases", "milestone", "service", "services",
+    ]
+
+    /// The programs some rule below names, for one lookup first.
+    static let conventionPrograms: NameSet = [
+        "eselect", "keyctl", "rails", "apptainer", "singularity", "git", "hg", "fossil", "bzr", "brz", "darcs", "pijul",
+        "sl", "jj", "kubectx", "kubens", "kubeswitch", "kctx", "kns",
+    ]
+
+    /// Parts of unknown programs' names the name rules below look for, searched in one pass.
+    static let conventionNameParts = Needles([
+        "dlna", "install", "aur", "pac", "lock", "exit", "session", "dm-tool", "logout", "leave", "power",
+        "screensaver",
+        "gst-launch", "sniff", "renam",
+    ])
+
     /// True when one of the conventions spoke (a hit was raised).
     static func conventions(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family, unknown: Bool) -> Bool
     {
         let p = inv.program
         let args = inv.args
         let pos = inv.positionals
+        // Asked for every program no other rule spoke for: one pass finds the options the
+        // option rules read, and most commands have none.
+        var listen: Int?
+        var service: Int?
+        var bind: Int?
+        for j in args.indices {
+            let w = args[j]
+            let n = w.utf8.count
+            guard n >= 2, w.utf8.first == UInt8(ascii: "-") else { continue }
+            if service == nil, n <= 9, j + 1 < args.count,
+                w == "--service" || w == "-service" || unknown && (w == "-s" || w == "-k" || w == "--signal"),
+                lifecycleVerbs.contains(args[j + 1])
+            {
+                service = j
+            }
+            // `--listen*`, `-listen`, `--bind*`: the letter after the dashes says which to look up.
+            if n >= 6 {
+                let u = w.utf8
+                let c = u[u.index(u.startIndex, offsetBy: u[u.index(after: u.startIndex)] == UInt8(ascii: "-") ? 2 : 1)]
+                if c == UInt8(ascii: "l"), listen == nil, n >= 7, listenOptions.contains(optionName(w)) { listen = j }
+                if c == UInt8(ascii: "b"), bind == nil, bindOptions.contains(optionName(w)) { bind = j }
+            }
+        }
         // R6: `--listen 8080`, `--listen-host 192.168.1.10`, `fzf --listen` (its HTTP server takes
         // actions, GTFOBins `command`); `--listen=localhost:8080` stays on this machine.
-        if let j = args.indices.first(where: { j in
-            args[j].utf8.count >= 7 && args[j].utf8.first == UInt8(ascii: "-")
-                && listenOptions.contains(optionName(args[j]))
-        }) {
+        if let j = listen {
             let v = optionValue(args, j)
             if !(v.map { isLoopbackTarget($0) || $0.hasPrefix("unix:") || $0.hasPrefix("/") } ?? false) {
                 a.hit(.networkListener, k, score: 60, reason: "\(p) \(optionName(args[j])) listens on the network")
@@ -109,37 +149,92 @@ extension Effects {
         // A8: the program's service driven through an option (`--service start`); the short
         // spellings (`-s stop`, `-k restart`) only for programs no rule knows, where they are
         // a daemon's signal option (elsewhere `-s` is a size or a session name).
-        if let j = args.indices.first(where: { j in
-            let w = args[j]
-            return (w == "--service" || w == "-service" || unknown && (w == "-s" || w == "-k" || w == "--signal"))
-                && j + 1 < args.count && lifecycleVerbs.contains(args[j + 1])
-        }) {
+        if let j = service {
             a.hit(.systemChange, k, reason: "\(p) \(args[j]) \(args[j + 1]) controls a service")
             return true
         }
+        // R6: a server bound to an address other machines reach (`--binding 192.168.1.10`,
+        // `--bind 0.0.0.0`); loopback stays on this machine.
+        if let j = bind, let v = optionValue(args, j),
+            v == "0.0.0.0" || v.hasPrefix("0.0.0.0:") || isRemoteIPv4(hostPart(v))
+        {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) binds \(v), reachable from other machines")
+            return true
+        }
+        if pos.prefix(3).contains(where: { conventionNouns.contains($0) }), nouns(a, k, inv) { return true }
+        if conventionPrograms.contains(p), programs(a, k, inv) { return true }
+        // R5: a cloud, cluster or remote client's query given its credential inline
+        // (`doctl d ls --access-token ...`); not a pagination token (`--starting-token`).
+        if !fam.isDisjoint(with: [.remoteState, .remoteClient, .database]),
+            let j = args.indices.first(where: { j in
+                optionNames(args[j], any: credentialParts) && !optionNames(args[j], any: credentialSources)
+                    && !paginationParts.contains { lowerASCII(optionName(args[j])).has($0) }
+                    && !identifierSuffixes.contains { lowerASCII(optionName(args[j])).hasSuffix($0) }
+                    && (args[j].containsByte(UInt8(ascii: "=")) || j + 1 < args.count && !args[j + 1].isOptionLike)
+                    && !credentialIsFile(args, j)
+            })
+        {
+            a.hit(.egress, k, reason: "\(p) is given an inline credential (\(optionName(args[j])))")
+            return true
+        }
+        // A8: a program named for mounting, known to the gate but with no rule of its own
+        // (`systemd-mount DEVICE DIR`, `udiskie-mount -a`); the unknown ones are in Effects+Names.
+        if !unknown, p.has("mount"), !p.eq("mountpoint"), !p.eq("showmount"),
+            !pos.isEmpty || inv.hasAny(["-a", "--all"])
+        {
+            a.hit(.systemChange, k, reason: "\(p) mounts a file system")
+            return true
+        }
+        guard unknown else { return false }
+        let lower = lowerASCII(p)
+        if lower.withBytes({ conventionNameParts.occurs(in: $0) }), named(a, k, inv, lower) { return true }
+        return daemonShapes(a, k, inv, lower)
+    }
+
+    /// The rules that read a noun among the first words: a service manager's verb, the active
+    /// context, a fetched repository, a forge's records.
+    static func nouns(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        let pos = inv.positionals
         // A8: `X service start NAME`, `brew services stop NAME`: a service manager's verb one
         // word later (`service(s)` is the noun; its `list`/`info` read).
         if pos.count >= 2, pos[0] == "service" || pos[0] == "services", lifecycleVerbs.contains(pos[1]) {
             a.hit(.systemChange, k, reason: "\(p) \(pos[0]) \(pos[1]) controls a service")
             return true
         }
-        // R6: a server bound to an address other machines reach (`--binding 192.168.1.10`,
-        // `--bind 0.0.0.0`); loopback stays on this machine.
-        if let j = args.indices.first(where: { j in
-            args[j].utf8.count >= 6 && args[j].hasPrefix("--") && bindOptions.contains(optionName(args[j]))
-        }), let v = optionValue(args, j), v == "0.0.0.0" || v.hasPrefix("0.0.0.0:") || isRemoteIPv4(hostPart(v)) {
-            a.hit(.networkListener, k, score: 60, reason: "\(p) binds \(v), reachable from other machines")
-            return true
-        }
-        // A9: switching the context later commands use.
-        if contextSwitchers.contains(p), let f = args.first, !["-c", "--current", "-h", "--help"].contains(f) {
-            a.hit(.remoteStateChange, k, reason: "\(p) \(f) switches the cluster context or namespace")
-            return true
-        }
+        // A9: switching the context later commands use (`docker context use`, `pulumi stack select`).
         if let i = pos.prefix(3).firstIndex(where: { contextNouns.contains($0) }), i + 1 < pos.count,
             contextVerbs.contains(pos[i + 1])
         {
             a.hit(.remoteStateChange, k, reason: "\(p) \(pos[i]) \(pos[i + 1]) switches the active context")
+            return true
+        }
+        // A3: a repository, flake or model fetched by a noun's verb (`fj repo clone`, `pkgctl repo
+        // clone`, `nix flake clone`, `X model pull`): the first-word rule's verbs one word later.
+        if pos.count >= 2, fetchedNouns.contains(pos[0]), fetchVerbs.contains(pos[1]) {
+            a.hit(.egress, k, reason: "\(p) \(pos[0]) \(pos[1]) fetches from another machine")
+            return true
+        }
+        // A9: an issue, pull request or release opened, closed or changed on a forge (`fj issue
+        // create`, `X pr merge 12`); their `list`/`view` read (L7).
+        if let i = pos.prefix(2).firstIndex(where: { forgeNouns.contains($0) }), i + 1 < pos.count,
+            forgeVerbs.contains(pos[i + 1])
+        {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(pos[i]) \(pos[i + 1]) changes a forge's issues or releases")
+            return true
+        }
+        return false
+    }
+
+    /// The rules for single programs: kubectl's context switchers, eselect, keyctl, version
+    /// control serving, `rails new`, a container image's test.
+    static func programs(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        let args = inv.args
+        let pos = inv.positionals
+        // A9: `kubectx demo`, `kubens -` change the kubeconfig's current context or namespace.
+        if contextSwitchers.contains(p), let f = args.first, !["-c", "--current", "-h", "--help"].contains(f) {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(f) switches the cluster context or namespace")
             return true
         }
         if p.eq("eselect"), pos.count >= 2, !eselectReads.contains(pos[1]) {
@@ -155,42 +250,6 @@ extension Effects {
                 a.hit(.outsideWrite, k, reason: "keyctl \(s) stores or changes a key in a kernel keyring")
                 return true
             }
-        }
-        // A3: a repository, flake or model fetched by a noun's verb (`fj repo clone`, `pkgctl repo
-        // clone`, `nix flake clone`, `X model pull`): the first-word rule's verbs one word later.
-        if pos.count >= 2, fetchedNouns.contains(pos[0]), fetchVerbs.contains(pos[1]) {
-            a.hit(.egress, k, reason: "\(p) \(pos[0]) \(pos[1]) fetches from another machine")
-            return true
-        }
-        // R5: a cloud, cluster or remote client's query given its credential inline
-        // (`doctl d ls --access-token ...`); not a pagination token (`--starting-token`).
-        if !fam.isDisjoint(with: [.remoteState, .remoteClient, .database]),
-            let j = args.indices.first(where: { j in
-                optionNames(args[j], any: credentialParts) && !optionNames(args[j], any: credentialSources)
-                    && !paginationParts.contains { lowerASCII(optionName(args[j])).has($0) }
-                    && !identifierSuffixes.contains { lowerASCII(optionName(args[j])).hasSuffix($0) }
-                    && (args[j].containsByte(UInt8(ascii: "=")) || j + 1 < args.count && !args[j + 1].isOptionLike)
-                    && !credentialIsFile(args, j)
-            })
-        {
-            a.hit(.egress, k, reason: "\(p) is given an inline credential (\(optionName(args[j])))")
-            return true
-        }
-        // A9: an issue, pull request or release opened, closed or changed on a forge (`fj issue
-        // create`, `X pr merge 12`); their `list`/`view` read (L7).
-        if let i = pos.prefix(2).firstIndex(where: { forgeNouns.contains($0) }), i + 1 < pos.count,
-            forgeVerbs.contains(pos[i + 1])
-        {
-            a.hit(.remoteStateChange, k, reason: "\(p) \(pos[i]) \(pos[i + 1]) changes a forge's issues or releases")
-            return true
-        }
-        // A8: a program named for mounting, known to the gate but with no rule of its own
-        // (`systemd-mount DEVICE DIR`, `udiskie-mount -a`); the unknown ones are in Effects+Names.
-        if !unknown, p.has("mount"), !p.eq("mountpoint"), !p.eq("showmount"),
-            !pos.isEmpty || inv.hasAny(["-a", "--all"])
-        {
-            a.hit(.systemChange, k, reason: "\(p) mounts a file system")
-            return true
         }
         // R6: version control serving the repository to the network (`hg serve`, `fossil
         // serve`, `git daemon`); a project's dev server (`ember serve`) is not a repository.
@@ -208,8 +267,14 @@ extension Effects {
             a.hit(.remoteStateChange, k, reason: "\(p) test runs the image's test script in a container")
             return true
         }
-        guard unknown else { return false }
-        let lower = lowerASCII(p)
+        return false
+    }
+
+    /// Families of unknown programs by a part of their name (`conventionNameParts` occurs in it).
+    static func named(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ lower: String) -> Bool {
+        let p = inv.program
+        let args = inv.args
+        let pos = inv.positionals
         // R6: DLNA and UPnP media servers share the media library with the network.
         if lower.has("dlna") {
             a.hit(.networkListener, k, score: 60, reason: "\(p) serves media to the network (DLNA)")
@@ -219,35 +284,6 @@ extension Effects {
         // prefix it is given (`gprinstall --prefix dir`: the build-install rule's exception).
         if lower.utf8.count > 8, lower.hasSuffix("install"), !inv.hasAny(["--prefix", "-p", "--help"]) {
             a.hit(.softwareChange, k, reason: "\(p) installs software")
-            return true
-        }
-        // R6: a `…d` daemon given only options with their values, one of them its configuration
-        // (`bluetoothd -f conf`, `babeld -c a.conf -c b.conf`, `bitcoind -conf=x -datadir=y`).
-        if isDaemonName(p), !lower.hasSuffix("id"), !lower.hasSuffix("od"),
-            pos.allSatisfy({ w in
-                args.firstIndex(of: w).map { $0 > 0 && args[$0 - 1].isOptionLike && !args[$0 - 1].contains("=") }
-                    ?? false
-            }),
-            let c = args.firstIndex(where: { w in
-                w == "-c" || w == "-f" || w == "-C" || w.hasPrefix("--config") || w.hasPrefix("-conf")
-            }),
-            args[c].containsByte(UInt8(ascii: "="))
-                || c + 1 < args.count && (isConfigValue(args[c + 1]) || args[c + 1].containsByte(UInt8(ascii: "/"))),
-            // (Not a check, a verification or a key shown from the file: `fastd --verify-config`.)
-            !args.contains(where: { w in
-                configCheckFlags.contains(w) || w.has("verify") || w.has("show") || w.has("test") || w.has("check")
-            })
-        {
-            a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon with its configuration")
-            return true
-        }
-        // R6: a `…d` daemon given a path for its pid file (`collectd -P run/collectd.pid`).
-        // (Not a name ending in `id`/`od`, `mkid -p dir`: the daemon rule's exception.)
-        if isDaemonName(p), !lower.hasSuffix("id"), !lower.hasSuffix("od"),
-            let j = args.firstIndex(where: { $0 == "-p" || $0 == "-P" }), j + 1 < args.count,
-            args[j + 1].containsByte(UInt8(ascii: "/"))
-        {
-            a.hit(.networkListener, k, score: 60, reason: "\(p) \(args[j]) \(args[j + 1]): a daemon's pid file")
             return true
         }
         // A4: a pacman wrapper by name (AUR helpers: `*aur*`, `pac*`) syncing, removing or
@@ -293,9 +329,47 @@ extension Effects {
             a.hit(.bulkChange, k, reason: "\(p) renames files")
             return true
         }
+        return false
+    }
+
+    /// Daemons by the shape of their command line: a `…d` name with only its configuration, a
+    /// pid file.
+    static func daemonShapes(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ lower: String) -> Bool {
+        let p = inv.program
+        let args = inv.args
+        let pos = inv.positionals
+        // R6: a `…d` daemon given only options with their values, one of them its configuration
+        // (`bluetoothd -f conf`, `babeld -c a.conf -c b.conf`, `bitcoind -conf=x -datadir=y`).
+        if isDaemonName(p), !lower.hasSuffix("id"), !lower.hasSuffix("od"),
+            pos.allSatisfy({ w in
+                args.firstIndex(of: w).map { $0 > 0 && args[$0 - 1].isOptionLike && !args[$0 - 1].contains("=") }
+                    ?? false
+            }),
+            let c = args.firstIndex(where: { w in
+                w == "-c" || w == "-f" || w == "-C" || w.hasPrefix("--config") || w.hasPrefix("-conf")
+            }),
+            args[c].containsByte(UInt8(ascii: "="))
+                || c + 1 < args.count && (isConfigValue(args[c + 1]) || args[c + 1].containsByte(UInt8(ascii: "/"))),
+            // (Not a check, a verification or a key shown from the file: `fastd --verify-config`.)
+            !args.contains(where: { w in
+                configCheckFlags.contains(w) || w.has("verify") || w.has("show") || w.has("test") || w.has("check")
+            })
+        {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon with its configuration")
+            return true
+        }
+        // R6: a `…d` daemon given a path for its pid file (`collectd -P run/collectd.pid`).
+        // (Not a name ending in `id`/`od`, `mkid -p dir`: the daemon rule's exception.)
+        if isDaemonName(p), !lower.hasSuffix("id"), !lower.hasSuffix("od"),
+            let j = args.firstIndex(where: { $0 == "-p" || $0 == "-P" }), j + 1 < args.count,
+            args[j + 1].containsByte(UInt8(ascii: "/"))
+        {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) \(args[j]) \(args[j + 1]): a daemon's pid file")
+            return true
+        }
         // R6: a pid file (`--pidfile x`, `-p run/app.pid`): only a daemon records one.
         if let f = args.first(where: { w in
-            w.utf8.count >= 5
+            w.utf8.count >= 5 && w.has("pid")
                 && (w.utf8.first == UInt8(ascii: "-")
                     ? ["--pidfile", "--pid-file", "-pidfile", "--pid_file"].contains(optionName(w))
                     : w.hasSuffix(".pid") || w.has("pid_file") || w.has("pidfile"))
