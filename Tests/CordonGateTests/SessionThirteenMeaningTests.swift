@@ -52,6 +52,8 @@ struct SessionThirteenMeaningTests {
         ("A8", "brew services start wget"), ("A8", "zeroclaw service start"),
         ("R6", "zabbix_server -c config/zabbix_server.conf"), ("R6", "bluetoothd -f src/main.swift"),
         ("R6", "postgres -c shared_buffers=128MB"), ("R6", "rails server --binding 192.168.1.10"),
+        // R6: `--listen` is not a listing option (`--list*`), bare or with `=`
+        ("GTFOBins", "fzf --listen"), ("R6", "guile --listen=8080"),
     ]
 
     static let allow: [(String, String)] = [
@@ -77,6 +79,9 @@ struct SessionThirteenMeaningTests {
         ("L7", "brew services list"), ("L1", "cupsd -t -c config/cupsd.conf"),
         ("L1", "fastd --verify-config --config config/fastd.conf"), ("L1", "haproxy -c -f config/haproxy.cfg"),
         ("L3", "dex -c data/file.desktop"), ("R6", "rails server --binding 127.0.0.1"),
+        // Listing options after one or two subcommand words
+        ("L7", "nodenv install --list"), ("L7", "prowler aws --list-checks"), ("L7", "tlmgr update --list"),
+        ("L7", "dnf config-manager --dump"), ("L7", "ansible developers --list-hosts"),
         // Windows-style usage; a project's dev server; gems left to install; an index's exclusion
         ("L5", "wine reg delete /?"), ("R6", "ember serve"), ("L3", "rails new blog --skip-bundle"),
         ("L2", "mkid -p project/excluded_directory"), ("L2", "gprinstall --prefix project/installation_directory"),

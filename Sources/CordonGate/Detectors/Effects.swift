@@ -302,7 +302,9 @@ enum Effects {
     /// a program to list or print what it has.
     static func listingOption(_ w: String) -> Bool {
         guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
-        return w.hasPrefix("--list") || w.hasPrefix("--show") || w.hasPrefix("--print") || w == "--status"
+        // (`--listen` is not a listing: it makes a program accept connections.)
+        return w.hasPrefix("--list") && !w.hasPrefix("--listen") || w.hasPrefix("--show") || w.hasPrefix("--print")
+            || w == "--status"
             || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get") || w.hasPrefix("--dump")
     }
 
@@ -356,6 +358,18 @@ enum Effects {
         if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f),
             fam.isDisjoint(with: .remoteClient),
             inv.args.allSatisfy({ $0.utf8.first == UInt8(ascii: "-") })
+        {
+            return
+        }
+        // ...and after one or two subcommand words, when every option lists (`prowler aws
+        // --list-checks`, `nodenv install --list`, `amass enum -list`): the words say what to list.
+        if inv.positionals.count <= 2, !inv.hasRedirects, fam.isDisjoint(with: .remoteClient),
+            inv.args.contains(where: { listingOption($0) || $0 == "-list" }),
+            inv.args.allSatisfy({ w in
+                w.utf8.first == UInt8(ascii: "-")
+                    ? listingOption(w) || w == "-list"
+                    : w.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A || $0 == 0x2D || $0 >= 0x30 && $0 <= 0x39 })
+            })
         {
             return
         }
