@@ -308,6 +308,22 @@ enum Effects {
             || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get") || w.hasPrefix("--dump")
     }
 
+    /// One pass: some option lists, every option lists, and every other word is a plain
+    /// subcommand word (lower-case letters, digits, `-`), not a path or a value.
+    static func listsAfterWords(_ args: [String]) -> Bool {
+        // Options first: most calls have none, or one that does not list, and stop here.
+        var lists = false
+        for w in args where w.utf8.first == UInt8(ascii: "-") {
+            guard listingOption(w) || w.utf8.count == 5 && w == "-list" else { return false }
+            lists = true
+        }
+        return lists
+            && args.allSatisfy({ w in
+                w.utf8.first == UInt8(ascii: "-")
+                    || w.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A || $0 == 0x2D || $0 >= 0x30 && $0 <= 0x39 })
+            })
+    }
+
     /// Whether every option of the call only lists or prints (and there is one).
     static func listsOnly(_ inv: borrowing Invocation) -> Bool {
         inv.args.contains(where: listingOption)
@@ -363,13 +379,8 @@ enum Effects {
         }
         // ...and after one or two subcommand words, when every option lists (`prowler aws
         // --list-checks`, `nodenv install --list`, `amass enum -list`): the words say what to list.
-        if inv.positionals.count <= 2, !inv.hasRedirects, fam.isDisjoint(with: .remoteClient),
-            inv.args.contains(where: { listingOption($0) || $0 == "-list" }),
-            inv.args.allSatisfy({ w in
-                w.utf8.first == UInt8(ascii: "-")
-                    ? listingOption(w) || w == "-list"
-                    : w.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A || $0 == 0x2D || $0 >= 0x30 && $0 <= 0x39 })
-            })
+        if inv.positionals.count <= 2, inv.args.count <= 4, !inv.hasRedirects, fam.isDisjoint(with: .remoteClient),
+            listsAfterWords(inv.args)
         {
             return
         }
