@@ -6,7 +6,7 @@ import Testing
 
 @testable import CordonGate
 
-@Suite("meanings of programs, subcommands and options (sessions 11 and 12)")
+@Suite("meanings of programs, subcommands and options (sessions 11 to 13)")
 struct MeaningTests {
     static let approve: [(String, String)] = [
         // R6: session idle and notification daemons, web servers started by a subcommand
@@ -71,13 +71,17 @@ struct MeaningTests {
         ("L1", "ncu --global"), ("L7", "tlmgr search --global TODO"), ("L2", "standard --global MY_VAR"),
     ]
 
-    @Test("commands whose meaning asks are flagged", arguments: approve + SessionTwelveMeaningTests.approve)
+    @Test(
+        "commands whose meaning asks are flagged",
+        arguments: approve + SessionTwelveMeaningTests.approve + SessionThirteenMeaningTests.approve)
     func asks(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision != .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
     }
 
-    @Test("near misses stay allowed", arguments: allow + SessionTwelveMeaningTests.allow)
+    @Test(
+        "near misses stay allowed",
+        arguments: allow + SessionTwelveMeaningTests.allow + SessionThirteenMeaningTests.allow)
     func allowed(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision == .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")

@@ -20,7 +20,9 @@
 extension Effects {
     // Tables of remoteState (Effects+Network.swift): Proxmox's CLIs, and resource words
     // followed by a read verb.
-    static let proxmoxCLIs: NameSet = ["qm", "pct", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "pvesh"]
+    static let proxmoxCLIs: NameSet = [
+        "qm", "pct", "pvesm", "pveum", "pvenode", "pveceph", "ha-manager", "pvesh", "pvecm",
+    ]
 
     /// Words that are verbs elsewhere but name a resource when a read verb follows them.
     static let nounVerbs: NameSet = [

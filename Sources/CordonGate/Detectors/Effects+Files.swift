@@ -252,6 +252,14 @@ extension Effects {
         "nagios3", "nagios4", "icinga2", "confettysh", "wetty", "shellinaboxd", "sshx", "upterm", "zrok", "pinggy",
     ]
 
+    /// A configuration file by its extension, or a `key=value` setting.
+    static func isConfigValue(_ v: String) -> Bool {
+        v.containsByte(UInt8(ascii: "="))
+            || [".conf", ".cfg", ".cnf", ".json", ".yaml", ".yml", ".toml", ".ini", ".config"].contains {
+                v.hasSuffix($0)
+            }
+    }
+
     static func services(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         guard fileServers.contains(p) else { return }
@@ -262,10 +270,19 @@ extension Effects {
         if loopback && !["tmate", "chisel", "bore", "localtunnel", "lt", "ngrok", "croc", "wormhole"].contains(p) {
             return
         }
-        if inv.hasAny([
-            "-t", "--version", "-v", "-V", "-T", "-c", "-check", "--check", "--test", "configtest", "status",
-            "validate", "fmt", "adapt",
-        ])
+        // `-c` alone checks the configuration (`haproxy -c`); `-c` with a configuration file or
+        // a setting names what the daemon starts with (`zabbix_server -c config/zabbix_server.conf`,
+        // `postgres -c shared_buffers=128MB`). (`dex -c x.desktop` creates a desktop entry.)
+        let args = inv.args
+        let checkC =
+            args.firstIndex(of: "-c").map { j in
+                p.eq("haproxy") || j + 1 >= args.count || !isConfigValue(args[j + 1])
+            } ?? false
+        if checkC
+            || inv.hasAny([
+                "-t", "--version", "-v", "-V", "-T", "-check", "--check", "--test", "configtest", "status",
+                "validate", "fmt", "adapt",
+            ])
             || inv.positionals.first.map({
                 ["configtest", "status", "validate", "fmt", "adapt", "version", "check", "completion", "verify"]
                     .contains($0)

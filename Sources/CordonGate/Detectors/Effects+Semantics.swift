@@ -247,9 +247,11 @@ extension Effects {
     }
 
     /// Database tools that read a server's files offline, with no session: binary logs, WAL
-    /// segments and summaries, control data, backups verified against their manifest.
+    /// segments and summaries, control data, backups verified against their manifest or combined
+    /// from an incremental chain (`pg_combinebackup`: directories in, a directory out).
     static func isOfflineDatabaseTool(_ l: String) -> Bool {
         l.has("binlog") || l.has("waldump") || l.has("walsummary") || l.has("controldata") || l.has("verifybackup")
+            || l.has("combinebackup")
     }
 
     static func isDatabaseClientName(_ p: String) -> Bool {

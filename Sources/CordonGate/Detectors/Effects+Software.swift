@@ -10,7 +10,8 @@ extension Effects {
         "xbps-remove", "eopkg", "swupd", "slackpkg", "nala", "pkcon", "tdnf", "microdnf", "opkg", "pkgin", "pkg_add",
         "pkgutil", "urpmi", "rpm-ostree", "flatpak", "guix", "nix-env", "pixi", "nix-channel", "mas", "choco",
         "winget", "scoop", "pacstrap", "debootstrap", "wajig", "pkgtool", "pacman", "yay", "paru", "pamac", "rpm",
-        "aura", "pikaur", "trizen", "pakku", "mmdebstrap", "cdebootstrap", "multistrap",
+        "aura", "pikaur", "trizen", "pakku", "aurman", "pacaur", "yaourt", "powerpill", "mmdebstrap", "cdebootstrap",
+        "multistrap",
         "dpkg", "uv", "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch",
         "rye", "npm", "pnpm", "yarn", "bun", "cargo", "go", "gem", "bundle", "bundler", "composer", "cpan", "cpanm",
         "luarocks", "opam", "stack", "cabal", "nimble", "dotnet", "rustup", "tlmgr", "sdk", "sdkmanager", "asdf",
@@ -120,7 +121,8 @@ extension Effects {
                 a.hit(.softwareChange, k, reason: "\(p) installs a system into \(sub)")
                 return
             }
-        case "pacman", "yay", "paru", "pamac", "rpm", "dpkg", "aura", "pikaur", "trizen", "pakku":
+        case "pacman", "yay", "paru", "pamac", "rpm", "dpkg", "aura", "pikaur", "trizen", "pakku", "aurman", "pacaur",
+            "yaourt", "powerpill":
             // `-Rh`, `-Uh` print help, `-Rp`, `-Sp` print what would be done; dpkg's and rpm's `-S`
             // searches for the package owning a file.
             // (rpm's `-ivh` is an install: `h` prints hash marks there.)
@@ -137,10 +139,20 @@ extension Effects {
                         || (f.hasPrefix("-i") && (p.eq("rpm") || p.eq("dpkg")))
                         || (p.eq("dpkg") && (f == "-r" || f == "-P" || f == "--configure"))
                         || (p.eq("rpm") && (f == "-e" || f.hasPrefix("-F")))
+                        // aura's `-A` syncs from the AUR as `-S` does from the repositories; yay's
+                        // and paru's `-Yc` removes the packages nothing depends on any more.
+                        || (p.eq("aura") && f.hasPrefix("-A") && !f.hasPrefix("-As") && !f.hasPrefix("-Ai"))
+                        || ((p.eq("yay") || p.eq("paru")) && f.hasPrefix("-Y") && f.contains("c"))
                 } || inv.hasAny(["--install", "--remove", "--purge", "--upgrade", "--erase", "--sync", "--freshen"])
                 || p.eq("pamac") && ["install", "remove", "upgrade", "update", "build", "reinstall"].contains(sub)
                 || p.eq("yay") && inv.args.isEmpty || p.eq("paru") && inv.args.isEmpty
-            if mutating { a.hit(.softwareChange, k, reason: "\(p) installs, removes or upgrades packages") }
+            // `aurman --sync -s TODO`, `--sync --info`: a sync operation asked to search or describe.
+            let query =
+                pacmanStyle && inv.hasAny(["-s", "--search", "-i", "--info"])
+                && !flags.contains(where: { $0.hasPrefix("-R") || $0.hasPrefix("-U") }) && !inv.has("--remove")
+            if mutating && !query {
+                a.hit(.softwareChange, k, reason: "\(p) installs, removes or upgrades packages")
+            }
             return
         case "pip", "pip3", "pip2", "pipx", "poetry", "pdm", "conda", "mamba", "micromamba", "pipenv", "hatch", "rye",
             "uv":

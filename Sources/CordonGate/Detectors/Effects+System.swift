@@ -85,15 +85,17 @@ extension Effects {
                 ].contains(sub) {
                     a.hit(.softwareChange, k, reason: "snap \(sub) changes installed software")
                 }
-            } else if ["log-level", "log-target", "service-watchdogs"].contains(sub) && pos.count == 1 {
-                // Without a value they print the current setting.
-            } else if p.eq("update-rc.d") || p.eq("chkconfig"), pos.count >= 2,
+            } else if ["log-level", "log-target", "service-watchdogs"].contains(sub) && pos.count == 1
+                || ["service-log-level", "service-log-target"].contains(sub) && pos.count == 2
+            {
+                // Without a value they print the current setting (`systemctl service-log-level nginx`).
+            } else if p.eq("update-rc.d") || p.eq("chkconfig"), case let q = bootPositionals(inv), q.count >= 2,
                 ["defaults", "enable", "disable", "remove", "on", "off", "reset", "add", "del", "start", "stop"]
                     .contains(
-                        pos[1])
+                        q[1])
             {
                 // The service comes first, the verb second: `update-rc.d mysql defaults`, `chkconfig sshd on`.
-                a.hit(.systemChange, k, reason: "\(p) \(pos[0]) \(pos[1]) changes which services start at boot")
+                a.hit(.systemChange, k, reason: "\(p) \(q[0]) \(q[1]) changes which services start at boot")
             } else if serviceVerbs.contains(sub)
                 || [
                     "load", "unload", "bootstrap", "bootout", "kickstart", "delete",
@@ -299,4 +301,10 @@ extension Effects {
         ["/dev/zero", "/dev/urandom", "/dev/random", "/dev/null", "/dev/stdin", "/dev/fd/0"].contains(dev)
     }
 
+    /// `chkconfig --level 35 httpd on`: the runlevels are the option's value, not the service.
+    static func bootPositionals(_ inv: borrowing Invocation) -> [String] {
+        let pos = inv.positionals
+        guard inv.has("--level"), let v = inv.value(of: "--level"), pos.first == v else { return pos }
+        return Array(pos.dropFirst())
+    }
 }

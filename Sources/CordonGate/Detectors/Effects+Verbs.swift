@@ -14,7 +14,7 @@ extension Effects {
         "attach",
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
-        "deregister", "register", "submit", "provision", "rm", "del", "send", "switch", "share",
+        "deregister", "register", "submit", "resubmit", "provision", "rm", "del", "send", "switch", "share",
         // Fetching packages or data from elsewhere (A3); feedback and reports sent to a vendor (R4).
         "download", "feedback",
         // Applying configuration to a system or cluster, taking a deployment down, making a
@@ -73,6 +73,7 @@ extension Effects {
     static let lockers: NameSet = [
         "physlock", "vlock", "slock", "xlock", "i3lock", "i3lock-fancy", "swaylock", "xsecurelock",
         "betterlockscreen", "xtrlock", "alock", "light-locker", "xautolock", "hyprlock", "gtklock", "waylock",
+        "blurlock",
     ]
 
     /// Programs that run a command in another root: `arch-chroot`, `systemd-nspawn`, `schroot`.

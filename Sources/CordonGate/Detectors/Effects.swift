@@ -133,7 +133,8 @@ enum Effects {
         "build", "prune", "clone", "fork", "merge", "close", "reopen", "comment", "approve",
         "lock", "unlock", "archive", "unarchive", "transfer", "rename", "add", "revoke", "grant", "invite",
         "authorize", "rotate", "reset", "restore", "snapshot-delete", "migrate", "cancel", "retry", "trigger",
-        "dispatch", "submit", "shell", "ssh", "connect", "port-forward", "proxy", "tunnel", "mount", "umount",
+        "dispatch", "submit", "resubmit", "shell", "ssh", "connect", "port-forward", "proxy", "tunnel", "mount",
+        "umount",
         "assign", "unassign", "associate", "disassociate", "cr", "des", "resize", "clear", "flush", "wipe",
         "write", "new", "init", "link", "unlink", "secrets", "renew", "checkout", "co", "auth",
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
@@ -192,7 +193,7 @@ enum Effects {
         return args.contains(where: { w in
             let n = w.utf8.count
             return n <= 9
-                && (w == "-help" || w == "-?" || w == "?" || w == "\\?" || w == "-version"
+                && (w == "-help" || w == "-?" || w == "?" || w == "\\?" || w == "/?" || w == "-version"
                     || n == 8 && w == "run-help")
         })
     }
@@ -301,8 +302,26 @@ enum Effects {
     /// a program to list or print what it has.
     static func listingOption(_ w: String) -> Bool {
         guard w.utf8.count >= 6, w.hasPrefix("--") else { return false }
-        return w.hasPrefix("--list") || w.hasPrefix("--show") || w.hasPrefix("--print") || w == "--status"
+        // (`--listen` is not a listing: it makes a program accept connections.)
+        return w.hasPrefix("--list") && !w.hasPrefix("--listen") || w.hasPrefix("--show") || w.hasPrefix("--print")
+            || w == "--status"
             || w.hasPrefix("--query") || w == "--info" || w.hasPrefix("--get") || w.hasPrefix("--dump")
+    }
+
+    /// One pass: some option lists, every option lists, and every other word is a plain
+    /// subcommand word (lower-case letters, digits, `-`), not a path or a value.
+    static func listsAfterWords(_ args: [String]) -> Bool {
+        // Options first: most calls have none, or one that does not list, and stop here.
+        var lists = false
+        for w in args where w.utf8.first == UInt8(ascii: "-") {
+            guard listingOption(w) || w.utf8.count == 5 && w == "-list" else { return false }
+            lists = true
+        }
+        return lists
+            && args.allSatisfy({ w in
+                w.utf8.first == UInt8(ascii: "-")
+                    || w.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A || $0 == 0x2D || $0 >= 0x30 && $0 <= 0x39 })
+            })
     }
 
     /// Whether every option of the call only lists or prints (and there is one).
@@ -358,6 +377,13 @@ enum Effects {
         {
             return
         }
+        // ...and after one or two subcommand words, when every option lists (`prowler aws
+        // --list-checks`, `nodenv install --list`, `amass enum -list`): the words say what to list.
+        if inv.positionals.count <= 2, inv.args.count <= 4, !inv.hasRedirects, fam.isDisjoint(with: .remoteClient),
+            listsAfterWords(inv.args)
+        {
+            return
+        }
         if fam.isDisjoint(with: .noEgress) { egress(a, k, inv, fam) }
         if fam.contains(.remoteState) { remoteState(a, k, inv) }
         if !fam.isDisjoint(with: .anyLocal) { localSystem(a, k, inv) }
@@ -383,6 +409,9 @@ enum Effects {
         {
             a.hit(.remoteStateChange, k, reason: "\(p) \(s) publishes or deploys")
         }
+        // Conventions many programs share (a listening option, `--service start`, a context
+        // switch, a pid file...): Effects+Conventions.swift.
+        if a.hits.count == before, conventions(a, k, inv, fam, unknown: !inv.kind.contains(.known)) { return }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
     }
 }

@@ -8,6 +8,15 @@ enum SystemControl {
             if !inv.hasAny(["-c", "--help", "--show"]) {
                 a.hit(.powerControl, k, reason: "\(p) takes the machine down")
             }
+        case "kexec":
+            // B6: `kexec -l` stages a kernel that replaces the running one, `-e` boots it at once;
+            // either way the host's running system goes (gate-classes lists kexec with reboot).
+            // Unloading the staged kernel (`-u`) only takes that back: a system change (A8).
+            if inv.hasAny(["-u", "--unload"]) {
+                a.hit(.systemChange, k, reason: "kexec --unload discards a staged kernel")
+            } else if !inv.args.isEmpty {
+                a.hit(.powerControl, k, reason: "kexec loads or boots another kernel in place of this one")
+            }
         case "init", "telinit":
             if ["0", "6", "1", "S", "s"].contains(inv.args.first ?? "") {
                 a.hit(.powerControl, k, reason: "\(p) \(inv.args[0]) changes the runlevel")
