@@ -141,6 +141,8 @@ struct RemoteMemory {
     /// The most recent reads: (address, bytes from there to the end of its page).
     private var chunks: [(UInt64, [UInt8])] = []
     static let keep = 4
+    /// process_vm_readv calls made so far.
+    private(set) var reads = 0
 
     init(pid: Int32) { self.pid = pid }
 
@@ -152,6 +154,7 @@ struct RemoteMemory {
         let toPageEnd = 4096 - Int(addr % 4096)
         var buf = [UInt8](repeating: 0, count: toPageEnd)
         let n = buf.withUnsafeMutableBytes { cs_read_mem(pid, addr, $0.baseAddress, toPageEnd) }
+        reads += 1
         if n <= 0 { return nil }
         if n < toPageEnd { buf.removeLast(toPageEnd - n) }
         if chunks.count >= Self.keep { chunks.removeFirst() }
@@ -191,6 +194,7 @@ struct RemoteMemory {
             if whole == 0 {
                 var p: UInt64 = 0
                 let n = withUnsafeMutableBytes(of: &p) { cs_read_mem(pid, a, $0.baseAddress, 8) }
+                reads += 1
                 if n != 8 { return nil }
                 if p == 0 { return out }
                 guard let s = string(at: p) else { return nil }
