@@ -88,8 +88,10 @@ extension Monitor {
 
     func readExec(_ n: cs_notif, name: String, pid: Int32) -> ExecTarget? {
         let at = name == "execveat"
-        guard let path = ProcessView.string(pid: pid, at: n.arg(at ? 1 : 0)),
-            let argv = ProcessView.stringArray(pid: pid, at: n.arg(at ? 2 : 1))
+        // One reader for the path and argv: they usually share a page (RemoteMemory).
+        var memory = RemoteMemory(pid: pid)
+        guard let path = memory.string(at: n.arg(at ? 1 : 0)),
+            let argv = memory.stringArray(at: n.arg(at ? 2 : 1))
         else { return nil }
         let dirfd = at ? Int32(truncatingIfNeeded: n.arg(0)) : atCurrentDirectory
         let emptyPath = at && (n.arg(4) & 0x1000) != 0  // AT_EMPTY_PATH
@@ -185,14 +187,17 @@ extension Monitor {
             phase[i] += now - tm
             tm = now
         }
-        // The thread count alone decides how the exec is held (below): one stat of
-        // /proc/PID/task. The parent, for the trace, is read later, while the kernel loads the
-        // new image (`parent`).
-        guard let threads = ProcessView.threads(tid) else { return .allow }  // gone: the kernel fails it
+        // The thread count decides how the exec is held (below), and the parent goes into the
+        // trace: both from one read of /proc/PID/stat. Reading the parent later, "while the
+        // kernel loads the new image", saves nothing: the listener's same-CPU wake-up leaves
+        // the exec'ing task on cordon's CPU (the interrupt comes after the answer,
+        // continueVerified), where it waits until cordon blocks (perf sched, session 13), so a
+        // second /proc file per exec only added its cost.
+        guard let quick = ProcessView.quickStat(tid) else { return .allow }  // gone: the kernel fails it
         // A single-threaded process is its own thread group; only threads need the slower
-        // /proc/PID/status to learn their group leader (and parent).
-        var status = ProcessView.Status(tgid: tid, ppid: 0, threads: threads, state: "?")
-        if threads > 1, let full = ProcessView.status(tid) { status = full }
+        // /proc/PID/status to learn their group leader.
+        var status = ProcessView.Status(tgid: tid, ppid: quick.ppid, threads: max(1, quick.threads), state: quick.state)
+        if status.threads > 1, let full = ProcessView.status(tid) { status = full }
         // The memory we read may be rewritten before the kernel reads it, by a thread of the
         // process or by anything else that shares those pages (a MAP_SHARED mapping written by
         // another process, a CLONE_VM sibling, /proc/PID/mem). Writers are not searched for: every
@@ -280,12 +285,9 @@ extension Monitor {
         if word != "held" { summary.exec(target.resolved ?? target.pathArg, denied: word != "allow") }
     }
 
-    /// The exec'ing process's parent: known for a thread (read with its group), else one read
-    /// of /proc/PID/stat. execve does not change the parent, so reading it while the kernel
-    /// loads the new image gives the same answer (0 if the process is already gone).
-    func parent(_ tid: Int32, _ status: ProcessView.Status) -> Int32 {
-        status.threads > 1 ? status.ppid : (ProcessView.quickStat(tid)?.ppid ?? 0)
-    }
+    /// The exec'ing process's parent, read with its thread count when the notification came
+    /// (execve does not change the parent).
+    func parent(_ tid: Int32, _ status: ProcessView.Status) -> Int32 { status.ppid }
 
     /// Lets an allowed exec continue and checks, before the new program runs one instruction,
     /// that the kernel loaded what the gate approved: `/proc/PID/exe` (device and inode) and
@@ -304,7 +306,9 @@ extension Monitor {
         // cordon's own child (init; the worker without a pid namespace) cannot be traced here:
         // as both parent and tracer, cordon's wait below would reap its exit status, which
         // the supervisor waits for. Asked of the kernel with a wait that changes nothing.
-        let watched = !threadsStopped && cs_is_child(tid) == 0 && cs_exec_watch_begin(tid) == 0
+        // Attached before the answer, so the exec event (PTRACE_O_TRACEEXEC) cannot be missed;
+        // the interrupt that ends the wait should execve fail comes after the answer (below).
+        let watched = !threadsStopped && cs_is_child(tid) == 0 && cs_exec_watch_seize(tid) == 0
         // For the SIGSTOP hold, execve's own failure is not reported: the image cordon then sees
         // is the old one. It is told apart by its binary (see ExecRace.verify).
         let before = watched ? nil : ProcessView.identity("/proc/\(status.tgid)/exe")
@@ -315,6 +319,19 @@ extension Monitor {
             if watched { cs_exec_watch_end(tid, r == -ENOENT ? 1 : 0) } else if !threadsStopped { kill(tid, SIGCONT) }
             recordExec(tid: tid, status: status, target: target, word: "allow")
             return r == -ENOENT ? .answered : .fatal("SECCOMP_IOCTL_NOTIF_SEND: \(Errno(-r))")
+        }
+        // The interrupt only makes a failed execve stop on its way back, so cordon learns the
+        // outcome either way; a successful one stops at its exec event, which the seize above
+        // armed before the answer. Sent before the answer, it woke the task from its
+        // interruptible wait for the notification (a wake-up that ignores the listener's
+        // same-CPU flag), so the scheduler moved it to the idle CPU: two more wake-ups of an idle
+        // vCPU per exec (~20 us each here, perf sched, session 13). Sent now, the task is
+        // already runnable where the answer put it. Should execve fail and return before the
+        // interrupt lands, the old image runs on until the trap stops it, which is the program
+        // it already was; failing, the task is dead and has been reaped as a tracee.
+        if watched && cs_exec_watch_interrupt(tid) < 0 {
+            recordExec(tid: tid, status: status, target: target, word: "allow")
+            return .answered
         }
         // Meanwhile the kernel loads the new image, which runs nothing until checked below.
         recordExec(tid: tid, status: status, target: target, word: "allow")

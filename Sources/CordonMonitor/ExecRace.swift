@@ -52,6 +52,7 @@ enum ExecRace {
     /// approved argv unchanged; a script approved with a `#!` line runs as its interpreter with
     /// argv `[interpreter, (optional arg), path as passed, argv[1]...]`, and only then.
     static func compare(pid: Int32, expected: Monitor.ExecTarget) -> Check {
+        if let id = expected.identity, sameBinary(pid: pid, identity: id, argv: expected.argv) { return .ok }
         guard let exe = ProcessView.identity("/proc/\(pid)/exe") else { return .mismatch("its binary is unreadable") }
         let cmd = ProcessView.cmdline(pid) ?? []
         if let id = expected.identity, exe == id, cmd == expected.argv { return .ok }
@@ -66,5 +67,33 @@ enum ExecRace {
         let running = ProcessView.link("/proc/\(pid)/exe") ?? "?"
         return .mismatch(
             "approved \(expected.resolved ?? expected.pathArg) \(expected.argv), running \(running) \(cmd)")
+    }
+
+    /// The common case, without building paths or strings: the image runs the approved binary
+    /// (device and inode of /proc/PID/exe) with exactly the approved argv (/proc/PID/cmdline is
+    /// the argv strings, each ending in NUL). The buffer holds one byte more than expected, so a
+    /// longer cmdline cannot pass as equal. Anything else goes to the full comparison.
+    static func sameBinary(pid: Int32, identity: (UInt64, UInt64), argv: [String]) -> Bool {
+        let want = argv.reduce(0) { $0 + $1.utf8.count + 1 }
+        guard want > 0, want <= ProcessView.maxArgBytes + ProcessView.maxArgs else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: want + 1) { buf -> Bool in
+            var dev: UInt64 = 0
+            var ino: UInt64 = 0
+            let n = buf.withMemoryRebound(to: CChar.self) { cs_exec_image(pid, &dev, &ino, $0.baseAddress, want + 1) }
+            guard n == want, dev == identity.0, ino == identity.1 else { return false }
+            var at = 0
+            for a in argv {
+                var a = a
+                let same = a.withUTF8 { u in
+                    u.count <= want - at - 1
+                        && memcmp(buf.baseAddress! + at, u.baseAddress ?? UnsafePointer(buf.baseAddress!), u.count) == 0
+                }
+                if !same { return false }
+                at += a.utf8.count
+                if buf[at] != 0 { return false }
+                at += 1
+            }
+            return at == want
+        }
     }
 }

@@ -17,48 +17,14 @@ enum ProcessView {
     /// A NUL-terminated string at `addr`, read a page at a time so an unmapped page after a
     /// short string does not fail the whole read.
     static func string(pid: Int32, at addr: UInt64, limit: Int = maxString) -> String? {
-        if addr == 0 { return nil }
-        var out: [UInt8] = []
-        var a = addr
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while out.count < limit {
-            let toPageEnd = 4096 - Int(a % 4096)
-            let n = buf.withUnsafeMutableBytes { cs_read_mem(pid, a, $0.baseAddress, toPageEnd) }
-            if n <= 0 { return nil }
-            if let z = buf[0..<n].firstIndex(of: 0) {
-                out.append(contentsOf: buf[0..<z])
-                return String(decoding: out, as: UTF8.self)
-            }
-            out.append(contentsOf: buf[0..<n])
-            a += UInt64(n)
-        }
-        return nil
+        var m = RemoteMemory(pid: pid)
+        return m.string(at: addr, limit: limit)
     }
 
-    /// A NULL-terminated array of string pointers (argv). Pointers are read a page-bounded
-    /// block at a time, not one syscall per pointer: exec is the monitor's hot path.
+    /// A NULL-terminated array of string pointers (argv).
     static func stringArray(pid: Int32, at addr: UInt64) -> [String]? {
-        if addr == 0 { return [] }
-        var out: [String] = []
-        var total = 0
-        var a = addr
-        var block = [UInt64](repeating: 0, count: 512)
-        while out.count < maxArgs {
-            let toPageEnd = 4096 - Int(a % 4096)
-            let want = max(8, min(toPageEnd, block.count * 8)) / 8 * 8
-            let n = block.withUnsafeMutableBytes { cs_read_mem(pid, a, $0.baseAddress, want) }
-            if n < 8 { return nil }
-            for i in 0..<(n / 8) {
-                let ptr = block[i]
-                if ptr == 0 { return out }
-                guard let s = string(pid: pid, at: ptr) else { return nil }
-                total += s.utf8.count
-                if total > maxArgBytes { return nil }
-                out.append(s)
-            }
-            a += UInt64(n / 8 * 8)
-        }
-        return nil  // more than maxArgs pointers without the terminating NULL
+        var m = RemoteMemory(pid: pid)
+        return m.stringArray(at: addr)
     }
 
     static func bytes(pid: Int32, at addr: UInt64, count: Int) -> [UInt8]? {
@@ -84,10 +50,11 @@ enum ProcessView {
     }
 
     static func link(_ path: String) -> String? {
-        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(path, &buf, buf.count - 1)
-        guard n >= 0 else { return nil }
-        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(PATH_MAX) + 1) { buf in
+            let n = buf.withMemoryRebound(to: CChar.self) { readlink(path, $0.baseAddress!, $0.count - 1) }
+            guard n >= 0 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[0..<n]), as: UTF8.self)
+        }
     }
 
     struct Status {
@@ -124,13 +91,6 @@ enum ProcessView {
         return (Character(UnicodeScalar(UInt8(bitPattern: st))), ppid, Int(threads))
     }
 
-    /// The number of threads in `pid`'s thread group, or nil when it is gone (cs_proc_threads:
-    /// one stat, no file to open or format). This runs for every exec.
-    static func threads(_ pid: Int32) -> Int? {
-        let n = cs_proc_threads(pid)
-        return n > 0 ? Int(n) : nil
-    }
-
     /// The one-letter scheduler state from /proc/PID/stat (after the parenthesised name, which
     /// may itself contain spaces and parentheses).
     static func state(_ pid: Int32, task: Int32? = nil) -> Character? {
@@ -164,6 +124,101 @@ enum ProcessView {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return (UInt64(st.st_dev), UInt64(st.st_ino))
+    }
+}
+
+/// Reads of one process's memory for one notification. Every read runs from its address to the
+/// end of that page (one process_vm_readv; an unmapped page after a short string must not fail
+/// the read), and what was read is kept: an exec's path, its argv pointer array and the argv
+/// strings usually lie in one page (a shell passes argv[0] at the path's own address), so most
+/// execs need one or two reads instead of one per string. Serving a later string from bytes read
+/// a few microseconds earlier is no weaker than reading it again: any read of another process's
+/// memory can be outdated by the time the kernel reads it (seccomp_unotify(2), "Caveats"), which
+/// is why the caller checks ID_VALID afterwards and every allowed exec's outcome is compared
+/// with what was judged before it runs (ExecRace).
+struct RemoteMemory {
+    let pid: Int32
+    /// The most recent reads: (address, bytes from there to the end of its page).
+    private var chunks: [(UInt64, [UInt8])] = []
+    static let keep = 4
+    /// process_vm_readv calls made so far.
+    private(set) var reads = 0
+
+    init(pid: Int32) { self.pid = pid }
+
+    /// The bytes at `addr` up to the end of a chunk already read, else from a new read.
+    private mutating func block(at addr: UInt64) -> ArraySlice<UInt8>? {
+        for (start, bytes) in chunks where addr >= start && addr - start < UInt64(bytes.count) {
+            return bytes[Int(addr - start)...]
+        }
+        let toPageEnd = 4096 - Int(addr % 4096)
+        var buf = [UInt8](repeating: 0, count: toPageEnd)
+        let n = buf.withUnsafeMutableBytes { cs_read_mem(pid, addr, $0.baseAddress, toPageEnd) }
+        reads += 1
+        if n <= 0 { return nil }
+        if n < toPageEnd { buf.removeLast(toPageEnd - n) }
+        if chunks.count >= Self.keep { chunks.removeFirst() }
+        chunks.append((addr, buf))
+        return buf[...]
+    }
+
+    /// A NUL-terminated string at `addr`, at most `limit` bytes.
+    mutating func string(at addr: UInt64, limit: Int = ProcessView.maxString) -> String? {
+        if addr == 0 { return nil }
+        var out: [UInt8] = []
+        var a = addr
+        while out.count < limit {
+            guard let b = block(at: a) else { return nil }
+            if let z = b.firstIndex(of: 0) {
+                if out.isEmpty { return String(decoding: b[b.startIndex..<z], as: UTF8.self) }
+                out.append(contentsOf: b[b.startIndex..<z])
+                return String(decoding: out, as: UTF8.self)
+            }
+            out.append(contentsOf: b)
+            a += UInt64(b.count)
+        }
+        return nil
+    }
+
+    /// A NULL-terminated array of string pointers (argv), within the kernel's limits (the
+    /// pointers a block at a time: exec is the monitor's hot path).
+    mutating func stringArray(at addr: UInt64) -> [String]? {
+        if addr == 0 { return [] }
+        var out: [String] = []
+        var total = 0
+        var a = addr
+        while out.count < ProcessView.maxArgs {
+            // A pointer that straddles the end of what was read is read again from its start.
+            guard let b = block(at: a) else { return nil }
+            let whole = b.count / 8
+            if whole == 0 {
+                var p: UInt64 = 0
+                let n = withUnsafeMutableBytes(of: &p) { cs_read_mem(pid, a, $0.baseAddress, 8) }
+                reads += 1
+                if n != 8 { return nil }
+                if p == 0 { return out }
+                guard let s = string(at: p) else { return nil }
+                total += s.utf8.count
+                if total > ProcessView.maxArgBytes { return nil }
+                out.append(s)
+                a += 8
+                continue
+            }
+            var ptrs: [UInt64] = []
+            ptrs.reserveCapacity(whole)
+            b.withUnsafeBytes { raw in
+                for i in 0..<whole { ptrs.append(raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+            }
+            for ptr in ptrs {
+                if ptr == 0 { return out }
+                guard let s = string(at: ptr) else { return nil }
+                total += s.utf8.count
+                if total > ProcessView.maxArgBytes { return nil }
+                out.append(s)
+            }
+            a += UInt64(whole * 8)
+        }
+        return nil  // more than maxArgs pointers without the terminating NULL
     }
 }
 

@@ -110,4 +110,66 @@ struct MonitorPartsTests {
         #expect(ExecRace.quiet(nil), "a thread that is gone")
         for s: Character in ["R", "S"] { #expect(!ExecRace.quiet(s), "\(s)") }
     }
+
+    /// Two pages of this process: the first readable and writable, the second PROT_NONE, so a
+    /// read running past the first fails as it would at the end of a process's mapping.
+    final class Pages {
+        let base: UnsafeMutableRawPointer
+        init() {
+            base = mmap(nil, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
+            mprotect(base + 4096, 4096, PROT_NONE)
+        }
+        deinit { munmap(base, 8192) }
+        var address: UInt64 { UInt64(UInt(bitPattern: base)) }
+        func put(_ s: String, at offset: Int) {
+            Array(s.utf8 + [0]).withUnsafeBytes {
+                (base + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+            }
+        }
+        func putPointers(_ p: [UInt64], at offset: Int) {
+            p.withUnsafeBytes { (base + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+    }
+
+    @Test("an exec's path, argv pointers and strings in one page are read with one process_vm_readv, and read right")
+    func remoteMemoryOnePage() {
+        let m = Pages()
+        // As a shell lays it out: the path, then the argv array, argv[0] at the path's address.
+        m.put("/usr/bin/env", at: 8)
+        m.put("-i", at: 24)
+        m.put("X=1", at: 32)
+        m.putPointers([m.address + 8, m.address + 24, m.address + 32, 0], at: 64)
+        var r = RemoteMemory(pid: getpid())
+        #expect(r.string(at: m.address + 8) == "/usr/bin/env")
+        #expect(r.stringArray(at: m.address + 64) == ["/usr/bin/env", "-i", "X=1"])
+        #expect(r.reads == 1)
+        // A string elsewhere is read anew, not taken from the wrong bytes.
+        let other = Pages()
+        other.put("second", at: 100)
+        #expect(r.string(at: other.address + 100) == "second")
+        #expect(r.reads == 2)
+    }
+
+    @Test("a string or argv running into an unreadable page fails instead of being cut short")
+    func remoteMemoryEdges() {
+        let m = Pages()
+        // No NUL before the PROT_NONE page: unreadable, so the exec would be refused.
+        let tail = String(repeating: "a", count: 16)
+        for (k, byte) in tail.utf8.enumerated() { (m.base + 4096 - 16 + k).storeBytes(of: byte, as: UInt8.self) }
+        var r = RemoteMemory(pid: getpid())
+        #expect(r.string(at: m.address + 4096 - 16) == nil)
+        // Ending exactly at the page end is whole.
+        m.put(String(repeating: "b", count: 15), at: 4096 - 16)
+        var r2 = RemoteMemory(pid: getpid())
+        #expect(r2.string(at: m.address + 4096 - 16) == String(repeating: "b", count: 15))
+        // An argv array whose NULL would lie in the unreadable page.
+        m.put("x", at: 0)
+        m.putPointers([m.address, m.address], at: 4096 - 16)
+        var r3 = RemoteMemory(pid: getpid())
+        #expect(r3.stringArray(at: m.address + 4096 - 16) == nil)
+        // The same array ending in NULL just before the page end.
+        m.putPointers([m.address, 0], at: 4096 - 16)
+        var r4 = RemoteMemory(pid: getpid())
+        #expect(r4.stringArray(at: m.address + 4096 - 16) == ["x"])
+    }
 }

@@ -343,13 +343,19 @@ int cs_tgkill(pid_t tgid, pid_t tid, int sig);
 // /proc reads on the monitor's hot path (one per exec), parsed in place on a stack buffer.
 /// State letter, ppid and thread count from /proc/PID/stat. 0 or -errno.
 int cs_proc_stat(pid_t pid, char *state, int32_t *ppid, int32_t *threads);
-// Threads in pid's thread group (from /proc/PID/task's link count), or -errno.
-int cs_proc_threads(pid_t pid);
+/// Device and inode of /proc/PID/exe, and /proc/PID/cmdline into buf (at most cap bytes):
+/// its length, or -errno.
+long cs_exec_image(pid_t pid, uint64_t *dev, uint64_t *ino, char *buf, size_t cap);
 // 1 when pid is the caller's child (and not yet traced by it), else 0.
 int cs_is_child(pid_t pid);
 /// Attaches to the task about to exec (PTRACE_SEIZE with TRACEEXEC and EXITKILL, then
 /// PTRACE_INTERRUPT) so the exec's outcome can be checked before the new image runs. 0 or -errno.
 int cs_exec_watch_begin(pid_t tid);
+/// The two halves of cs_exec_watch_begin: attach (PTRACE_SEIZE with TRACEEXEC and EXITKILL),
+/// and the interrupt that stops the task if its execve fails (on failure the task is dead and
+/// has been reaped as a tracee). 0 or -errno.
+int cs_exec_watch_seize(pid_t tid);
+int cs_exec_watch_interrupt(pid_t tid);
 /// After the exec was let go: waits for the watched task's first stop. 1: stopped in the new
 /// image (exec event; *stopped is its pid now, the tgid if a thread exec'd); 0: execve failed,
 /// stopped in the old image; -ESRCH: it died (reaped as tracer); other -errno.
