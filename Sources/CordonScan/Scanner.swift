@@ -30,14 +30,14 @@ public enum FileScanner {
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
             facts =
                 PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
-            facts.registers.formUnion(rules.passesToImported)
+            facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
             findings = rules.findings
             comments = lexed.comments
         case .javascript:
             let lexed = JSLexer.lex(bytes)
             var rules = CodeRules(language: .javascript, tokens: lexed.tokens)
             facts = JSWalker.walk(lexed, &rules, project: project).facts
-            facts.registers.formUnion(rules.passesToImported)
+            facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
             findings = rules.findings
             comments = lexed.comments
         case .shell, .dockerfile, .compose, .env, .mcpConfig, .cordonPolicy:

@@ -18,7 +18,7 @@ import Testing
 @Suite("project pass: tools registered in another file")
 struct ProjectTests {
     static let root = Repository.path("Tests/CordonScanTests/Projects")
-    static let projects = ["toolkit", "schemas", "classes", "js", "callers"]
+    static let projects = ["toolkit", "schemas", "classes", "js", "callers", "methods"]
 
     static func marks(_ dir: String, _ rel: String) throws -> Set<String> {
         Fixtures.marks(in: String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self))

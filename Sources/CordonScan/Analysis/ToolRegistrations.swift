@@ -50,8 +50,11 @@ public struct ProjectTools: Sendable, Equatable {
     public struct Index: Sendable {
         var names: Set<String> = []
         var arguments: [String: Set<String>] = [:]
+        /// Every registration, as given.
+        var all: Set<String>
         var isEmpty: Bool { names.isEmpty && arguments.isEmpty }
         init(_ registered: Set<String>) {
+            all = registered
             for r in registered {
                 if r.hasPrefix("arg:") {
                     let parts = r.split(separator: ":", maxSplits: 2)
@@ -77,12 +80,23 @@ public struct ProjectTools: Sendable, Equatable {
     /// registered in the scan.
     static func context(path: String, facts: ToolFacts, registered: Index) -> ProjectTools {
         var out = ProjectTools()
+        let stem = moduleName(path)
         for d in facts.defines {
             if registered.names.contains(d) { out.names.insert(d) }
             if let a = registered.arguments[d] { out.arguments[d] = a }
+            // `arg:text_editor.read_multiple_ranges:0`: a method of this module's class.
+            if let stem, let a = registered.arguments[stem + "." + d] { out.arguments[d, default: []].formUnion(a) }
         }
-        if let stem = moduleName(path), registered.names.contains("module:" + stem) { out.wholeModule = true }
+        if let stem, registered.names.contains("module:" + stem) { out.wholeModule = true }
         return out
+    }
+
+    /// `arg:@.NAME:P` (a function of the file itself, CodeRulesImports) as
+    /// `arg:MODULE.NAME:P` for the file at `path`.
+    static func qualified(_ registers: Set<String>, path: String) -> Set<String> {
+        guard registers.contains(where: { $0.hasPrefix("arg:@.") }) else { return registers }
+        let stem = moduleName(path) ?? ""
+        return Set(registers.map { $0.hasPrefix("arg:@.") ? "arg:" + stem + "." + $0.dropFirst(6) : $0 })
     }
 
     /// The names a file exports, as the defining files spell them: an imported name by its

@@ -13,11 +13,15 @@ extension CodeRules {
         defer {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
+        defer { noteSpan(scope, code) }
         defer { dropConfirmed(scope, code) }
         defer { dropAllowListedCommands(scope, code) }
         notePathChecker(scope, code)
         noteCommandChecker(scope, code)
-        if scope.parent == nil { settleLocalCalls(code) }
+        if scope.parent == nil {
+            settleLocalCalls(code)
+            settleConfirmedCallees(code)
+        }
         defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
         let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
