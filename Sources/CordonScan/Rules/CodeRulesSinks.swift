@@ -172,6 +172,14 @@ extension CodeRules {
             {
                 facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
             }
+            // pathlib on the model's path itself: `Path(args.file_path).open("w")`,
+            // `path.read_text()` (wcgw's file tools, issue 16, session 13).
+            if language == .python, scope.inTool, c.segments.count == 2, !c.known, c.last != "unlink",
+                c.last != "rmdir", !code.modules.contains(c.segments[0]), code.aliases[c.segments[0]] == nil,
+                code.origin((c.nameIndex - 2)..<(c.nameIndex - 1), scope) == .untrusted
+            {
+                facts[id, default: Facts()].wholePaths.append((at, "\(written(c))()"))
+            }
             if c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
                 let p = c.arg(0, "file") ?? c.arg(0, "path"), let name = ownParam(p, scope, code)
             {
