@@ -28,9 +28,11 @@ public enum FileScanner {
         case .python:
             let lexed = PythonLexer.lex(bytes)
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
+            rules.projectRunners = project.shellRunners
             facts =
                 PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
             facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
+            facts.registers.formUnion(rules.exportedRunners)
             findings = rules.findings
             comments = lexed.comments
         case .javascript:

@@ -51,6 +51,26 @@ struct ProjectTests {
         #expect(marked >= 1, "\(name): no marked file")
     }
 
+    @Test("a function of another module that runs its argument in a shell: the caller's built line is the finding")
+    func shellRunners() throws {
+        let dir = Self.root + "/runners"
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        let lines = { (path: String) in
+            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
+        }
+        // The runner's own sink, as alone; the caller's line built from the model's keys (13), not
+        // the one built from a constant (16).
+        #expect(lines("computer/sys_utils.py") == ["6 shell-injection"])
+        #expect(lines("computer/computer_use.py") == ["13 shell-injection"])
+        let caller = dir + "/computer/computer_use.py"
+        let alone = FileScanner.scan(
+            path: "computer/computer_use.py", kind: .python, bytes: try FileIO.readFile(caller))
+        #expect(alone.findings.filter(\.counts).isEmpty, "the runner is in another file: alone nothing is known")
+    }
+
     @Test("the cache keeps what a file registers: a second scan from the cache finds the same")
     func cached() throws {
         let dir = Self.root + "/toolkit"

@@ -66,6 +66,9 @@ struct CodeRules: CodeVisitor {
     var ownFiles: [String: String] = [:]
     var pickledOwnFiles: Set<String> = []
     var calleeGates = CalleeGates()
+    var runners = ShellRunners()
+    /// Functions of other files that run the argument at these positions in a shell.
+    var projectRunners: [String: Set<Int>] = [:]
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
@@ -132,6 +135,7 @@ struct CodeRules: CodeVisitor {
         // Processes and shells.
         var reportedShell = false
         if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
+            if let (r, _) = shellCommand(c, code) { noteShellRunner(r, scope, code) }
             if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
                 add(
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
@@ -170,6 +174,7 @@ struct CodeRules: CodeVisitor {
         }
         noteLocalCall(c, scope, code, at)
         noteCallSite(c, scope, code, at)
+        noteRunnerCall(c, scope, code, at, len)
         noteImportedCall(c, scope, code)
         interpreterRun(c, scope, code, at, len)
         localFetch(c, scope, code, at)

@@ -21,6 +21,7 @@ extension CodeRules {
         if scope.parent == nil {
             settleLocalCalls(code)
             settleConfirmedCallees(code)
+            settleShellRunners()
         }
         defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
