@@ -59,7 +59,10 @@ extension CodeRules {
                     "opens whatever path the model names, with no base directory or check: \(what)")
             }
         }
-        if !f.joins.isEmpty && f.fileOp && !contained(body, code, bodyNames()) {
+        // A function named for making a path returns the join for its callers to open
+        // (`get_excel_path`): that is its use (issue 16, session 13).
+        let usesJoin = f.fileOp || (scope.returns != nil && Self.makesPath(scope.name))
+        if !f.joins.isEmpty && usesJoin && !contained(body, code, bodyNames()) {
             for (at, what) in f.joins.prefix(1) {
                 add(
                     RuleID.pathTraversal, nil, at,
