@@ -63,7 +63,9 @@ extension CodeRules {
     /// or `while` whose condition asks, or tests the answer).
     func confirmationGates(_ body: Range<Int>, _ code: Code) -> [Int] {
         let toks = code.tokens
-        var answers: Set<String> = []
+        // Each answer's name and where it was asked: only a test after that tests the answer
+        // (vanna's `if question is None: question = input(...)` tests no answer).
+        var answers: [String: Int] = [:]
         var gates: [Int] = []
         for i in body where toks[i].kind == .name && i + 1 < body.upperBound && toks[i + 1].isOp("(") {
             guard Self.asksPerson(toks[i].text) else { continue }
@@ -71,7 +73,7 @@ extension CodeRules {
             while j - 2 >= body.lowerBound && toks[j - 1].isOp(".") && toks[j - 2].kind == .name { j -= 2 }
             if j - 1 >= body.lowerBound, toks[j - 1].isName("await") || toks[j - 1].isName("not") { j -= 1 }
             if j - 2 >= body.lowerBound, toks[j - 1].isOp("="), toks[j - 2].kind == .name {
-                answers.insert(toks[j - 2].text)
+                answers[toks[j - 2].text] = answers[toks[j - 2].text] ?? i
             }
             var k = j - 1
             while k >= body.lowerBound && toks[k].kind != .newline { k -= 1 }
@@ -82,7 +84,7 @@ extension CodeRules {
         for i in body where toks[i].isName("if") || toks[i].isName("elif") {
             var k = i + 1
             while k < body.upperBound && toks[k].kind != .newline {
-                if toks[k].kind == .name && answers.contains(toks[k].text) {
+                if toks[k].kind == .name, let asked = answers[toks[k].text], asked < i {
                     gates.append(i)
                     break
                 }

@@ -272,6 +272,14 @@ extension CodeRules {
                 RuleID.evalInjection, .critical, at,
                 "\(written(c))() loads a Python file chosen by model output or tool input: \(text(code, p))",
                 length: len)
+            // Still a loader of its parameter for the file's other functions (MemGPT's
+            // `write_function` writing the code `validate_function` then loads), also when the
+            // project pass made that parameter the model's.
+            if let name = ownParam(p, scope, code) {
+                noteParamSink(
+                    scope, name, RuleID.evalInjection, at,
+                    "\(written(c))() loads and runs the Python file in parameter \(name)", runsFile: true)
+            }
             return
         }
         facts[id, default: Facts()].spawns.append(at)
