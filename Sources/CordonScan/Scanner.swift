@@ -33,6 +33,7 @@ public enum FileScanner {
                 PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
             facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
             facts.registers.formUnion(rules.exportedRunners)
+            facts.defines.formUnion(rules.runners.builtForImported.map { "import:" + $0 })
             findings = rules.findings
             comments = lexed.comments
         case .javascript:

@@ -151,8 +151,6 @@ extension PythonWalker {
                     j += 2
                 }
                 code.aliases[local] = module.isEmpty ? t.text : module + "." + t.text
-                // For the project pass: a function of another module this file calls by name.
-                code.facts.defines.insert("import:" + t.text)
             }
             j += 1
         }

@@ -192,11 +192,24 @@ public enum ProjectScanner {
         for (j, r) in results.enumerated() {
             guard let r else { continue }
             let i = todo[j].index
-            grown.formUnion(r.tools.registers.subtracting(scanned[i].report.tools.registers))
+            // Carried to the next round: the model's arguments handed to a function named with
+            // its module (`arg:tools.execute_bash:1`, `arg:text_editor.read_lines:0`) and shell
+            // runners. A bare name (`arg:write:0` from `os.write(fd, data)`) is matched in every
+            // file that defines one: from a second reading it would spread through unrelated
+            // modules (the standard library's `write`, `warn`), so only the first reading's count.
+            let added = r.tools.registers.subtracting(scanned[i].report.tools.registers)
+            grown.formUnion(added.filter { Self.carried($0) })
             scanned[i].report = r
             cache?.store(todo[j].key, r.findings, r.tools)
         }
         return grown
+    }
+
+    static func carried(_ registration: String) -> Bool {
+        if registration.hasPrefix("shell:") { return true }
+        guard registration.hasPrefix("arg:") else { return false }
+        let parts = registration.split(separator: ":", maxSplits: 2)
+        return parts.count == 3 && parts[1].contains(".")
     }
 
     static func cachedReport(_ path: String, _ kind: FileKind, _ bytes: Int, _ hit: [Finding], _ tools: ToolFacts)

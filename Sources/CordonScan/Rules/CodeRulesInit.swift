@@ -22,10 +22,16 @@ extension CodeRules {
         self.localFunctions = local
         var instances: Set<String> = []
         if !classes.isEmpty {
+            // By key first (a name's first bytes): `x = f(...)` is common, a class of the file rare.
+            let classKeys = Set(
+                classes.map { name in
+                    var n = name
+                    return n.withUTF8 { Token.pack($0, 0, $0.count) }
+                })
             tokens.withUnsafeBufferPointer { t in
                 for i in 0..<max(0, t.count - 3)
                 where t[i + 1].key == Op.assign && t[i + 1].kind == .op && t[i].kind == .name && t[i + 2].kind == .name
-                    && t[i + 3].key == Op.lparen && classes.contains(t[i + 2].text)
+                    && t[i + 3].key == Op.lparen && classKeys.contains(t[i + 2].key) && classes.contains(t[i + 2].text)
                 {
                     instances.insert(t[i].text)
                 }

@@ -77,7 +77,14 @@ extension CodeRules {
         if c.segments.count == 1, let path = code.aliases[c.last] {
             name = path.split(separator: ".").last.map(String.init) ?? c.last
             imported = true
-            guard projectRunners[name] != nil else { return }
+            guard projectRunners[name] != nil else {
+                // Tell the project pass this file builds a line for an imported function: if
+                // another file finds it runs that line in a shell, this file is read again.
+                if c.args.contains(where: { code.isBuilt($0) && !code.origin($0, scope).isSafe }) {
+                    runners.builtForImported.insert(name)
+                }
+                return
+            }
         } else if !(localFunctions.contains(c.last)
             && (c.segments.count == 1 || (c.segments.count == 2 && c.segments[0] == "self")))
         {
@@ -151,4 +158,6 @@ struct ShellRunners {
     /// Kept past the file's end: the module-level runners, for other files.
     var exported: [String: Set<Int>] = [:]
     var moduleLevel: Set<String> = []
+    /// Imported functions this file hands a built line (`import:NAME` for the project pass).
+    var builtForImported: Set<String> = []
 }

@@ -77,3 +77,18 @@ def run_python(tool, **kwargs):
         return {"status": "error"}
     runner.run_code(code)
     return {"status": "success"}
+
+
+class Vanna:
+    # vanna 0.5.5's `ask`: `input()` there asks for the question, not whether to run the chart
+    # code the model writes; testing `question` before it was asked confirms nothing.
+    def get_plotly_figure(self, plotly_code, df):
+        ldict = {"df": df}
+        exec(plotly_code, globals(), ldict)  # expect: eval-injection
+        return ldict.get("fig")
+
+    def ask(self, question=None):
+        if question is None:
+            question = input("Enter a question: ")
+        plotly_code = self.generate_plotly_code(question=question)
+        return self.get_plotly_figure(plotly_code=plotly_code, df=None)
