@@ -21,7 +21,12 @@ committed before its one untouched scan, then tuned on) and `held-out-9` (LlamaI
 packages and agency-swarm 0.2.0: labelled after the session's rule changes, scanned once);
 from the twelfth session `held-out-10` (MCP servers: mcp-server-shell, mcp-server-kubernetes,
 terminal-controller, mcp-python-interpreter, cli-mcp-server; praisonaiagents 0.0.60's tools:
-labels committed before its one untouched scan).
+labels committed before its one untouched scan); from the thirteenth session `held-out-11`
+(strands-agents-tools 0.1.0, google-adk 0.1.0, wcgw 2.0.0, mcp-text-editor 1.0.2,
+llm-tools-sqlite/quickjs 0.1, mysql-mcp-server 0.2.0, mcp-server-fetch-python 0.1.1: labels
+committed before its one untouched scan), and `held-out-12` (markitdown-mcp 0.0.1a3, mcp-pandoc
+0.3.0, mcp-alchemy, code-sandbox-mcp 0.1.0, excel-mcp-server 0.1.3: labelled after the
+session's rule changes, committed, scanned once).
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
@@ -38,7 +43,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12"]
 
 
 def load_compare():

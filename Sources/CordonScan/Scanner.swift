@@ -28,16 +28,19 @@ public enum FileScanner {
         case .python:
             let lexed = PythonLexer.lex(bytes)
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
+            rules.projectRunners = project.shellRunners
             facts =
                 PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
-            facts.registers.formUnion(rules.passesToImported)
+            facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
+            facts.registers.formUnion(rules.exportedRunners)
+            facts.defines.formUnion(rules.runners.builtForImported.map { "import:" + $0 })
             findings = rules.findings
             comments = lexed.comments
         case .javascript:
             let lexed = JSLexer.lex(bytes)
             var rules = CodeRules(language: .javascript, tokens: lexed.tokens)
             facts = JSWalker.walk(lexed, &rules, project: project).facts
-            facts.registers.formUnion(rules.passesToImported)
+            facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
             findings = rules.findings
             comments = lexed.comments
         case .shell, .dockerfile, .compose, .env, .mcpConfig, .cordonPolicy:

@@ -18,7 +18,7 @@ import Testing
 @Suite("project pass: tools registered in another file")
 struct ProjectTests {
     static let root = Repository.path("Tests/CordonScanTests/Projects")
-    static let projects = ["toolkit", "schemas", "classes", "js", "callers"]
+    static let projects = ["toolkit", "schemas", "classes", "js", "callers", "methods"]
 
     static func marks(_ dir: String, _ rel: String) throws -> Set<String> {
         Fixtures.marks(in: String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self))
@@ -49,6 +49,26 @@ struct ProjectTests {
             #expect(!graded(file).isSubset(of: graded(alone)), "\(name)/\(file.path) is found without the project pass")
         }
         #expect(marked >= 1, "\(name): no marked file")
+    }
+
+    @Test("a function of another module that runs its argument in a shell: the caller's built line is the finding")
+    func shellRunners() throws {
+        let dir = Self.root + "/runners"
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        let lines = { (path: String) in
+            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
+        }
+        // The runner's own sink, as alone; the caller's line built from the model's keys (13), not
+        // the one built from a constant (16).
+        #expect(lines("computer/sys_utils.py") == ["6 shell-injection"])
+        #expect(lines("computer/computer_use.py") == ["13 shell-injection"])
+        let caller = dir + "/computer/computer_use.py"
+        let alone = FileScanner.scan(
+            path: "computer/computer_use.py", kind: .python, bytes: try FileIO.readFile(caller))
+        #expect(alone.findings.filter(\.counts).isEmpty, "the runner is in another file: alone nothing is known")
     }
 
     @Test("the cache keeps what a file registers: a second scan from the cache finds the same")

@@ -133,8 +133,10 @@ extension Code {
             case .name:
                 if t.textIs("for") && language == .python {
                     // A comprehension: its value is the element expression before `for`; the
-                    // iterable only says how many there are.
-                    return o
+                    // iterable only says how many there are, unless the element is built from
+                    // the loop's names (`{k: try_json(v) for k, v in arguments.items()}`: the
+                    // model's arguments again, wcgw's MCP server, issue 16, session 13).
+                    return comprehension(toks, element: r.lowerBound..<i, from: i, b, scope, o)
                 }
                 if t.textIs("lambda") {
                     while i < b && !toks[i].isOp(":") { i += 1 }
@@ -169,6 +171,32 @@ extension Code {
             if o == .untrusted { return o }
         }
         return o
+    }
+
+    /// The origin of a comprehension whose element (`element`, already `o`) is followed by
+    /// `for TARGETS in ITERABLE` at `from`: the iterable's when a target appears in the element.
+    func comprehension(_ toks: [Token], element: Range<Int>, from: Int, _ b: Int, _ scope: Scope, _ o: Origin)
+        -> Origin
+    {
+        var targets: Set<String> = []
+        var j = from + 1
+        while j < b && !toks[j].isName("in") {
+            if toks[j].kind == .name { targets.insert(toks[j].text) }
+            j += 1
+        }
+        guard j < b, element.contains(where: { toks[$0].kind == .name && targets.contains(toks[$0].text) }) else {
+            return o
+        }
+        var e = j + 1
+        var depth = 0
+        while e < b {
+            let t = toks[e]
+            if t.isOp("(") || t.isOp("[") || t.isOp("{") { depth += 1 }
+            if t.isOp(")") || t.isOp("]") || t.isOp("}") { depth -= 1 }
+            if depth == 0 && (t.isName("if") || t.isName("for")) { break }
+            e += 1
+        }
+        return max(o, origin(toks, (j + 1)..<e, scope))
     }
 
     /// Reads `.name`, calls and subscripts after a primary; `start` is the value so far (nil

@@ -30,18 +30,24 @@ public struct ProjectTools: Sendable, Equatable {
     /// Functions that tools of other files call with the model's arguments: the positions
     /// (`0`) and keywords (`dest`) the model chose.
     public var arguments: [String: Set<String>] = [:]
+    /// Functions of other files this file imports that run the argument at those positions in
+    /// a shell (CodeRulesShellRunners).
+    public var shellRunners: [String: Set<Int>] = [:]
     public init(names: Set<String> = [], wholeModule: Bool = false, arguments: [String: Set<String>] = [:]) {
         self.names = names
         self.wholeModule = wholeModule
         self.arguments = arguments
     }
-    var isEmpty: Bool { names.isEmpty && !wholeModule && arguments.isEmpty }
+    var isEmpty: Bool { names.isEmpty && !wholeModule && arguments.isEmpty && shellRunners.isEmpty }
 
     /// The cache key's part for this context.
     var key: String {
         var parts = names.sorted()
         for (f, a) in arguments.sorted(by: { $0.key < $1.key }) {
             parts.append("arg:\(f):" + a.sorted().joined(separator: "/"))
+        }
+        for (f, a) in shellRunners.sorted(by: { $0.key < $1.key }) {
+            parts.append("shell:\(f):" + a.sorted().map(String.init).joined(separator: "/"))
         }
         return parts.joined(separator: ",") + (wholeModule ? "|module" : "")
     }
@@ -50,12 +56,19 @@ public struct ProjectTools: Sendable, Equatable {
     public struct Index: Sendable {
         var names: Set<String> = []
         var arguments: [String: Set<String>] = [:]
-        var isEmpty: Bool { names.isEmpty && arguments.isEmpty }
+        var shellRunners: [String: Set<Int>] = [:]
+        /// Every registration, as given.
+        var all: Set<String>
+        var isEmpty: Bool { names.isEmpty && arguments.isEmpty && shellRunners.isEmpty }
         init(_ registered: Set<String>) {
+            all = registered
             for r in registered {
                 if r.hasPrefix("arg:") {
                     let parts = r.split(separator: ":", maxSplits: 2)
                     if parts.count == 3 { arguments[String(parts[1]), default: []].insert(String(parts[2])) }
+                } else if r.hasPrefix("shell:") {
+                    let parts = r.split(separator: ":", maxSplits: 2)
+                    if parts.count == 3, let p = Int(parts[2]) { shellRunners[String(parts[1]), default: []].insert(p) }
                 } else {
                     names.insert(r)
                 }
@@ -77,12 +90,27 @@ public struct ProjectTools: Sendable, Equatable {
     /// registered in the scan.
     static func context(path: String, facts: ToolFacts, registered: Index) -> ProjectTools {
         var out = ProjectTools()
+        let stem = moduleName(path)
         for d in facts.defines {
             if registered.names.contains(d) { out.names.insert(d) }
             if let a = registered.arguments[d] { out.arguments[d] = a }
+            // `arg:text_editor.read_multiple_ranges:0`: a method of this module's class.
+            if let stem, let a = registered.arguments[stem + "." + d] { out.arguments[d, default: []].formUnion(a) }
+            // `import:command_run`: this file imports a function another file runs in a shell.
+            if d.hasPrefix("import:"), let ps = registered.shellRunners[String(d.dropFirst(7))] {
+                out.shellRunners[String(d.dropFirst(7))] = ps
+            }
         }
-        if let stem = moduleName(path), registered.names.contains("module:" + stem) { out.wholeModule = true }
+        if let stem, registered.names.contains("module:" + stem) { out.wholeModule = true }
         return out
+    }
+
+    /// `arg:@.NAME:P` (a function of the file itself, CodeRulesImports) as
+    /// `arg:MODULE.NAME:P` for the file at `path`.
+    static func qualified(_ registers: Set<String>, path: String) -> Set<String> {
+        guard registers.contains(where: { $0.hasPrefix("arg:@.") }) else { return registers }
+        let stem = moduleName(path) ?? ""
+        return Set(registers.map { $0.hasPrefix("arg:@.") ? "arg:" + stem + "." + $0.dropFirst(6) : $0 })
     }
 
     /// The names a file exports, as the defining files spell them: an imported name by its

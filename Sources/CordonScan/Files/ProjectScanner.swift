@@ -133,37 +133,83 @@ public enum ProjectScanner {
     }
 
     /// The second pass: files defining what other files register, analysed again with those
-    /// names (from the cache when the same content met the same names before).
+    /// names (from the cache when the same content met the same names before). A file analysed
+    /// again may register more (its function, now given the model's arguments, hands them on to
+    /// another: `run_tool(arguments)` to `self.editor.read_multiple_ranges(...)` to
+    /// `self._read_file(path)`), so the pass repeats while registrations grow, at most
+    /// `rounds` times (issue 16, session 13).
+    static let rounds = 3
+
     static func rescanRegistered(
         _ scanned: inout [(disk: String, report: FileReport, key: String?)], _ registered: ProjectTools.Index,
         _ cache: inout ScanCache?, _ known: [String: ScanCache.Entry]
     ) {
+        var index = registered
+        var used: [Int: String] = [:]
+        for _ in 0..<rounds {
+            let grown = rescanRound(&scanned, index, &used, &cache, known)
+            guard !grown.isEmpty else { return }
+            let next = ProjectTools.Index(index.all.union(grown))
+            guard next.all.count > index.all.count else { return }
+            index = next
+        }
+    }
+
+    /// One round: the files whose context changed since they were last analysed, analysed with
+    /// it. Returns what they register now.
+    static func rescanRound(
+        _ scanned: inout [(disk: String, report: FileReport, key: String?)], _ registered: ProjectTools.Index,
+        _ used: inout [Int: String], _ cache: inout ScanCache?, _ known: [String: ScanCache.Entry]
+    ) -> Set<String> {
         var todo: [(index: Int, project: ProjectTools, key: String)] = []
         for (i, s) in scanned.enumerated() where s.report.skipped == nil {
             guard let key = s.key, s.report.language == .python || s.report.language == .javascript else { continue }
             let project = ProjectTools.context(path: s.report.path, facts: s.report.tools, registered: registered)
-            if !project.isEmpty { todo.append((i, project, ScanCache.key(key, project))) }
+            guard !project.isEmpty else { continue }
+            let k = ScanCache.key(key, project)
+            if used[i] == k { continue }
+            used[i] = k
+            todo.append((i, project, k))
         }
-        guard !todo.isEmpty else { return }
+        guard !todo.isEmpty else { return [] }
         let snapshot = scanned
         let work = todo
         let results = ParallelMap.map(count: todo.count, threads: ParallelMap.availableThreads, minimumPerThread: 4) {
             j -> FileReport? in
             let (i, project, key) = work[j]
             let old = snapshot[i].report
-            if let hit = known[key] { return cachedReport(old.path, old.language, old.bytes, hit.findings, old.tools) }
+            if let hit = known[key] { return cachedReport(old.path, old.language, old.bytes, hit.findings, hit.tools) }
             guard let bytes = try? FileIO.readFile(snapshot[i].disk, limit: FileScanner.maximumBytes) else {
                 return nil
             }
             var r = FileScanner.scan(path: old.path, kind: old.language, bytes: bytes, project: project)
-            r.tools = old.tools
+            // What it registers now joins what it registered alone; what it defines stays the
+            // first reading's, so the names it was given keep reaching it.
+            r.tools = ToolFacts(registers: old.tools.registers.union(r.tools.registers), defines: old.tools.defines)
             return r
         }
+        var grown: Set<String> = []
         for (j, r) in results.enumerated() {
             guard let r else { continue }
-            scanned[todo[j].index].report = r
+            let i = todo[j].index
+            // Carried to the next round: the model's arguments handed to a function named with
+            // its module (`arg:tools.execute_bash:1`, `arg:text_editor.read_lines:0`) and shell
+            // runners. A bare name (`arg:write:0` from `os.write(fd, data)`) is matched in every
+            // file that defines one: from a second reading it would spread through unrelated
+            // modules (the standard library's `write`, `warn`), so only the first reading's count.
+            let added = r.tools.registers.subtracting(scanned[i].report.tools.registers)
+            grown.formUnion(added.filter { Self.carried($0) })
+            scanned[i].report = r
             cache?.store(todo[j].key, r.findings, r.tools)
         }
+        return grown
+    }
+
+    static func carried(_ registration: String) -> Bool {
+        if registration.hasPrefix("shell:") { return true }
+        guard registration.hasPrefix("arg:") else { return false }
+        let parts = registration.split(separator: ":", maxSplits: 2)
+        return parts.count == 3 && parts[1].contains(".")
     }
 
     static func cachedReport(_ path: String, _ kind: FileKind, _ bytes: Int, _ hit: [Finding], _ tools: ToolFacts)

@@ -65,6 +65,10 @@ struct CodeRules: CodeVisitor {
     /// itself pickles into (`pickle.dump(data, f)`).
     var ownFiles: [String: String] = [:]
     var pickledOwnFiles: Set<String> = []
+    var calleeGates = CalleeGates()
+    var runners = ShellRunners()
+    /// Functions of other files that run the argument at these positions in a shell.
+    var projectRunners: [String: Set<Int>] = [:]
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
@@ -82,35 +86,8 @@ struct CodeRules: CodeVisitor {
     /// Names of the functions this file defines (`def name`, `function name`): only calls of
     /// these can reach a helper's sinks, so only they are kept for the end of the file.
     let localFunctions: Set<String>
-
-    init(language: Language, tokens: [Token]) {
-        self.language = language
-        var local: Set<String> = []
-        let def = Token.pack("def")
-        let function = Token.pack("function")
-        tokens.withUnsafeBufferPointer { t in
-            // Keys only: no token is copied on this pass over the whole file.
-            for i in 0..<max(0, t.count - 1) where (t[i].key == def || t[i].key == function) && t[i].kind == .name {
-                if t[i + 1].kind == .name { local.insert(t[i + 1].text) }
-            }
-        }
-        self.localFunctions = local
-        var approval = false
-        let markers = Self.fileApprovalMarkers
-        for i in tokens.indices where tokens[i].kind == .name || tokens[i].kind == .string {
-            if markers.contains(tokens[i]) {
-                approval = true
-                break
-            }
-        }
-        self.fileHasApproval = approval
-    }
-
-    static let fileApprovalMarkers = WordSet([
-        "HumanApprovalCallbackHandler", "interrupt_before", "interrupt_after", "interrupt", "needsApproval",
-        "requireApproval", "require_approval", "human_in_the_loop", "HumanInTheLoopMiddleware", "approval_required",
-        "requires_approval", "ALWAYS",
-    ])
+    /// Names the file assigns an instance of a class it defines (`repl_state = ReplState()`).
+    let localInstances: Set<String>
 
     mutating func add(_ rule: String, _ severity: Severity? = nil, _ at: Token, _ message: String, length: Int? = nil) {
         let sev = severity ?? RuleCatalog.rule(rule)?.severity ?? .medium
@@ -158,6 +135,7 @@ struct CodeRules: CodeVisitor {
         // Processes and shells.
         var reportedShell = false
         if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
+            if let (r, _) = shellCommand(c, code) { noteShellRunner(r, scope, code) }
             if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
                 add(
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
@@ -189,9 +167,14 @@ struct CodeRules: CodeVisitor {
             runpy(c, scope, code, at, len)
             moduleLoad(c, scope, code, at, len)
             stdinCode(c, scope, code, at, len)
+            scheduledCommands(c, scope, code, at, len)
+            sympyEval(c, scope, code, at, len)
+            codeFileLoad(c, scope, code, at, len)
             codeWrites(c, scope, code)
         }
         noteLocalCall(c, scope, code, at)
+        noteCallSite(c, scope, code, at)
+        noteRunnerCall(c, scope, code, at, len)
         noteImportedCall(c, scope, code)
         interpreterRun(c, scope, code, at, len)
         localFetch(c, scope, code, at)

@@ -86,16 +86,32 @@ extension CodeRules {
             return false
         }
         let w = TaintWords.split(name)
-        let verbs = ["read", "write", "create", "list", "append", "load", "save", "open", "edit", "overwrite"]
+        // `convert`: converting a file reads it (pypandoc's `convert_file`, issue 16, session 13).
+        let verbs = [
+            "read", "write", "create", "list", "append", "load", "save", "open", "edit", "overwrite", "convert",
+        ]
         let objects = ["file", "files", "dir", "dirs", "directory", "folder"]
         return w.contains(where: verbs.contains) && w.contains(where: objects.contains) && !Known.checks(name)
     }
 
     /// A tool handing a path the model chose, as a whole, to a file helper of another module.
     mutating func fileHelperCall(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
-        guard language == .python, scope.inTool, !c.known, !localFunctions.contains(c.last), Self.fileHelper(c.last),
-            let p = c.arg(0, "path") ?? c.arg(0, "file_path"), !code.isBuilt(p), code.origin(p, scope) == .untrusted
-        else { return }
+        guard language == .python, scope.inTool, !c.known, !localFunctions.contains(c.last) else { return }
+        // Where a converter or exporter writes: `outputfile=output_file` (pypandoc), a path the
+        // model chose as a whole.
+        let output = c.keywords.first { k, r in
+            ["outputfile", "output_file", "output_path", "outfile", "dest_path"].contains(k) && !code.isBuilt(r)
+                && code.origin(r, scope) == .untrusted
+        }
+        var target: Range<Int>?
+        if Self.fileHelper(c.last), let p = c.arg(0, "path") ?? c.arg(0, "file_path"), !code.isBuilt(p),
+            code.origin(p, scope) == .untrusted
+        {
+            target = p
+        } else if let (_, r) = output {
+            target = r
+        }
+        guard let p = target else { return }
         let id = ObjectIdentifier(scope)
         facts[id, default: Facts()].fileOp = true
         facts[id, default: Facts()].wholePaths.append((at, "\(written(c))(\(text(code, p)))"))

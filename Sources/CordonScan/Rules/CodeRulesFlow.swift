@@ -95,11 +95,40 @@ extension CodeRules {
             return
         }
         let type = toks[j + 2]
+        if toks[j + 1].isOp("="), let shell = spawnedShell(j + 2, r.upperBound, code) {
+            interpreters[toks[j].text] = shell
+            return
+        }
         guard type.kind == .name, APIs.shellTools.contains(type.text) || APIs.interpreterTypes.contains(type.text)
         else { return }
         // An annotation names the type; an assignment must construct it.
         if toks[j + 1].isOp("="), !(j + 3 < r.upperBound && toks[j + 3].isOp("(")) { return }
         interpreters[toks[j].text] = APIs.shellProcessTypes.contains(type.text)
+    }
+
+    /// `pexpect.spawn("/bin/bash", ...)` (or `spawn("python3 -i")` imported from pexpect) at
+    /// `from`: a terminal on a shell (true) or a Python interpreter (false), whose `sendline`
+    /// runs the line it is sent (wcgw's persistent `SHELL`, issue 16, session 13). Another
+    /// program (`ssh host`) is not known to run what it reads.
+    func spawnedShell(_ from: Int, _ end: Int, _ code: Code) -> Bool? {
+        let toks = code.tokens
+        var segs: [String] = []
+        var j = from
+        while j < end, toks[j].kind == .name {
+            segs.append(toks[j].text)
+            guard j + 1 < end, toks[j + 1].isOp(".") else { break }
+            j += 2
+        }
+        guard !segs.isEmpty, j + 1 < end, toks[j + 1].isOp("("),
+            ["pexpect.spawn", "pexpect.spawnu", "pexpect.pty_spawn.spawn", "pexpect.popen_spawn.PopenSpawn"].contains(
+                code.resolve(segs)),
+            j + 2 < end, toks[j + 2].kind == .string, toks[j + 2].parts.isEmpty
+        else { return nil }
+        let program = toks[j + 2].text.split(separator: " ").first.map(String.init) ?? ""
+        if APIs.shells.contains(program) { return true }
+        let base = program.split(separator: "/").last.map(String.init) ?? program
+        if base.hasPrefix("python") || base == "ipython" { return false }
+        return nil
     }
 
     /// Removes the opt-in rules' findings inside a function that refuses to run without the

@@ -13,11 +13,16 @@ extension CodeRules {
         defer {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
         }
+        defer { noteSpan(scope, code) }
         defer { dropConfirmed(scope, code) }
         defer { dropAllowListedCommands(scope, code) }
         notePathChecker(scope, code)
         noteCommandChecker(scope, code)
-        if scope.parent == nil { settleLocalCalls(code) }
+        if scope.parent == nil {
+            settleLocalCalls(code)
+            settleConfirmedCallees(code)
+            settleShellRunners()
+        }
         defer { calledLocals[id] = nil }
         guard let f = facts.removeValue(forKey: id) else { return }
         let body = scope.bodyStart..<max(scope.bodyStart, scope.bodyEnd)
@@ -54,7 +59,10 @@ extension CodeRules {
                     "opens whatever path the model names, with no base directory or check: \(what)")
             }
         }
-        if !f.joins.isEmpty && f.fileOp && !contained(body, code, bodyNames()) {
+        // A function named for making a path returns the join for its callers to open
+        // (`get_excel_path`): that is its use (issue 16, session 13).
+        let usesJoin = f.fileOp || (scope.returns != nil && Self.makesPath(scope.name))
+        if !f.joins.isEmpty && usesJoin && !contained(body, code, bodyNames()) {
             for (at, what) in f.joins.prefix(1) {
                 add(
                     RuleID.pathTraversal, nil, at,

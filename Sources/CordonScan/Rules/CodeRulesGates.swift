@@ -57,35 +57,47 @@ extension CodeRules {
     /// The body waits on a person's answer: a confirmation call in an `if`/`while` condition
     /// (`if not confirm(...)`), or its result, held in a name, tested by one
     /// (`ok = ask_execute()` ... `if not ok: return`). A call whose answer nothing tests is no gate.
-    func gatesOnConfirmation(_ body: Range<Int>, _ code: Code) -> Bool {
+    func gatesOnConfirmation(_ body: Range<Int>, _ code: Code) -> Bool { !confirmationGates(body, code).isEmpty }
+
+    /// The token indices of the statements that wait on a person's answer (the `if`, `elif`
+    /// or `while` whose condition asks, or tests the answer).
+    func confirmationGates(_ body: Range<Int>, _ code: Code) -> [Int] {
         let toks = code.tokens
-        var answers: Set<String> = []
+        // Each answer's name and where it was asked: only a test after that tests the answer
+        // (vanna's `if question is None: question = input(...)` tests no answer).
+        var answers: [String: Int] = [:]
+        var gates: [Int] = []
         for i in body where toks[i].kind == .name && i + 1 < body.upperBound && toks[i + 1].isOp("(") {
             guard Self.asksPerson(toks[i].text) else { continue }
             var j = i
             while j - 2 >= body.lowerBound && toks[j - 1].isOp(".") && toks[j - 2].kind == .name { j -= 2 }
             if j - 1 >= body.lowerBound, toks[j - 1].isName("await") || toks[j - 1].isName("not") { j -= 1 }
             if j - 2 >= body.lowerBound, toks[j - 1].isOp("="), toks[j - 2].kind == .name {
-                answers.insert(toks[j - 2].text)
+                answers[toks[j - 2].text] = answers[toks[j - 2].text] ?? i
             }
             var k = j - 1
             while k >= body.lowerBound && toks[k].kind != .newline { k -= 1 }
             let head = toks[k + 1]
-            if head.isName("if") || head.isName("elif") || head.isName("while") { return true }
+            if head.isName("if") || head.isName("elif") || head.isName("while") { gates.append(k + 1) }
         }
-        guard !answers.isEmpty else { return false }
+        guard !answers.isEmpty else { return gates }
         for i in body where toks[i].isName("if") || toks[i].isName("elif") {
             var k = i + 1
             while k < body.upperBound && toks[k].kind != .newline {
-                if toks[k].kind == .name && answers.contains(toks[k].text) { return true }
+                if toks[k].kind == .name, let asked = answers[toks[k].text], asked < i {
+                    gates.append(i)
+                    break
+                }
                 k += 1
             }
         }
-        return false
+        return gates
     }
 
     /// Removes the findings of running the model's code inside a function that first waits on
     /// a person's confirmation (the function's own lines; helpers it calls are judged alone).
+    /// In Python the confirmation must come before the finding's line, in a block still open
+    /// there or inside blocks only the operator's settings skip (`dominates`).
     mutating func dropConfirmed(_ scope: Scope, _ code: Code) {
         guard scope.parent != nil, scope.bodyEnd > scope.bodyStart, scope.bodyEnd <= code.tokens.count,
             let last = findings.last, last.line >= scope.line
@@ -94,10 +106,20 @@ extension CodeRules {
         let inside = { (f: Finding) in
             Self.confirmedRules.contains(f.rule) && f.line >= scope.line && f.line <= lastLine
         }
-        guard findings.contains(where: inside), gatesOnConfirmation(scope.bodyStart..<scope.bodyEnd, code) else {
+        guard findings.contains(where: inside) else { return }
+        let body = scope.bodyStart..<scope.bodyEnd
+        let gates = confirmationGates(body, code)
+        guard !gates.isEmpty else { return }
+        if language != .python {
+            findings.removeAll(where: inside)
             return
         }
-        findings.removeAll(where: inside)
+        let confirmed = Set(
+            findings.indices.filter { i in
+                inside(findings[i]) && gates.contains { dominates($0, line: findings[i].line, body, scope, code) }
+            })
+        guard !confirmed.isEmpty else { return }
+        findings = findings.indices.filter { !confirmed.contains($0) }.map { findings[$0] }
     }
 
     static let normalisers = WordSet(["realpath", "abspath", "resolve", "normpath", "normalize", "canonicalize"])

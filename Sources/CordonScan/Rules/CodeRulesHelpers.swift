@@ -98,11 +98,27 @@ extension CodeRules {
                 commandLine: (c.open..<c.close).contains { code.tokens[$0].isName("argv") }))
     }
 
+    /// A function named for making a path or a file name it returns (`get_excel_path`,
+    /// `resolve_file`, `full_path`), not for reading one (`read_file`, `load_path_list`).
+    static func makesPath(_ name: String) -> Bool {
+        guard name.hasIgnoringCase("path") || name.hasIgnoringCase("file") else { return false }
+        let w = TaintWords.split(name)
+        guard w.contains(where: { $0 == "path" || $0 == "filepath" || $0 == "file" }) else { return false }
+        return !w.contains {
+            ["read", "write", "load", "save", "open", "delete", "remove", "list", "exists"].contains($0)
+        }
+    }
+
     /// At a function's end: its parameter sinks become the file's helper sinks, by name.
     mutating func keepParamSinks(_ scope: Scope, _ f: Facts, contained: Bool, allowListed: Bool, rejectsOptions: Bool) {
+        // A function named for making a path (`get_excel_path`, `resolve_file`, `full_path`)
+        // hands its joined path to callers that open it: that is its file use (issue 16,
+        // session 13, excel-mcp-server's `get_excel_path`).
+        let makesPath = scope.returns != nil && Self.makesPath(scope.name)
         let sinks = f.paramSinks.filter {
             ($0.rule != RuleID.pathTraversal || !contained) && ($0.rule != RuleID.ssrf || !allowListed)
-                && ($0.rule != RuleID.argumentInjection || !rejectsOptions) && (!$0.needsFileOp || f.fileOp)
+                && ($0.rule != RuleID.argumentInjection || !rejectsOptions)
+                && (!$0.needsFileOp || f.fileOp || makesPath)
         }
         guard !sinks.isEmpty, scope.parent != nil else { return }
         helperSinks[scope.name, default: []].append(
@@ -256,6 +272,14 @@ extension CodeRules {
                 RuleID.evalInjection, .critical, at,
                 "\(written(c))() loads a Python file chosen by model output or tool input: \(text(code, p))",
                 length: len)
+            // Still a loader of its parameter for the file's other functions (MemGPT's
+            // `write_function` writing the code `validate_function` then loads), also when the
+            // project pass made that parameter the model's.
+            if let name = ownParam(p, scope, code) {
+                noteParamSink(
+                    scope, name, RuleID.evalInjection, at,
+                    "\(written(c))() loads and runs the Python file in parameter \(name)", runsFile: true)
+            }
             return
         }
         facts[id, default: Facts()].spawns.append(at)

@@ -172,6 +172,14 @@ extension CodeRules {
             {
                 facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
             }
+            // pathlib on the model's path itself: `Path(args.file_path).open("w")`,
+            // `path.read_text()` (wcgw's file tools, issue 16, session 13).
+            if language == .python, scope.inTool, c.segments.count == 2, !c.known, c.last != "unlink",
+                c.last != "rmdir", !code.modules.contains(c.segments[0]), code.aliases[c.segments[0]] == nil,
+                code.origin((c.nameIndex - 2)..<(c.nameIndex - 1), scope) == .untrusted
+            {
+                facts[id, default: Facts()].wholePaths.append((at, "\(written(c))()"))
+            }
             if c.known && APIs.matches(c.callee, APIs.fileOps), !APIs.matches(c.callee, APIs.deletes),
                 let p = c.arg(0, "file") ?? c.arg(0, "path"), let name = ownParam(p, scope, code)
             {
@@ -186,6 +194,21 @@ extension CodeRules {
             {
                 facts[id, default: Facts()].joins.append((at, text(code, p)))
             }
+        }
+    }
+
+    /// A name that says it fetches or converts a resource by its address: a verb (`convert`,
+    /// `load`, `fetch`, `get`, `read`, `download`, `open`, `scrape`, `crawl`) and `url`/`uri`.
+    /// Not `parse_url`, `build_url`, `get_url_for` helpers that only make an address.
+    static func fetchesResource(_ name: String) -> Bool {
+        guard name.hasIgnoringCase("ur") else { return false }
+        let w = TaintWords.split(name)
+        guard w.contains(where: { $0 == "url" || $0 == "uri" }), !w.contains(where: { ["for", "to"].contains($0) })
+        else {
+            return false
+        }
+        return w.contains {
+            ["convert", "load", "fetch", "get", "read", "download", "open", "scrape", "crawl", "aload"].contains($0)
         }
     }
 
@@ -211,6 +234,11 @@ extension CodeRules {
             }) || (c.last == "get" && heldBrowser(c, scope, code))
         {
             url = c.arg(0, "url")
+        } else if language == .python, !c.known, Self.fetchesResource(c.last) {
+            // A method named for fetching or converting what a URL or URI names
+            // (`MarkItDown().convert_uri(uri)`, `loader.load_url(u)`, `download_url(u)`):
+            // issue 16, session 13.
+            url = c.arg(0, "uri") ?? c.arg(0, "url")
         } else if c.segments.count >= 2, c.last == "goto",
             c.segments.dropLast().contains(where: { s in
                 TaintWords.split(s).contains { ["page", "tab", "browser", "frame"].contains($0) }

@@ -208,8 +208,9 @@ extension CodeRules {
                 }
             }
             // A tool yielding or returning a ("system", ...) message hands back its result, an
-            // observation for the model, not the conversation's system prompt (gptme's tools).
-            let toolResult = scope.isTool && (toks[r.lowerBound].isName("yield") || toks[r.lowerBound].isName("return"))
+            // observation for the model, not the conversation's system prompt (gptme's tools);
+            // so does a helper the tool hands the model's arguments to (gptme's tmux helpers).
+            let toolResult = scope.inTool && (toks[r.lowerBound].isName("yield") || toks[r.lowerBound].isName("return"))
             if t.kind == .string, t.textIs("system"), i > r.lowerBound, toks[i - 1].isOp("("), next?.isOp(",") == true,
                 !toolResult
             {
