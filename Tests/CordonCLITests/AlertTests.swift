@@ -41,7 +41,11 @@ struct AlertTests {
         defer { for p in [out, got, ws.path + ".policy.yaml"] { try? FileManager.default.removeItem(atPath: p) } }
         let policy = try Self.policy(
             ws,
+            // Delivery is what is tested here, not its speed: a loaded machine (the suite as
+            // an ordinary user beside other builds) once took longer than the default 2 s drain
+            // to start the command channel's `sh`.
             """
+              alert_delivery: {drain: 20s}
               alert_channels:
                 - {type: webhook, url: "${HOOK}/cordon"}
                 - {type: slack, webhook: "\(slack.url)/services/T/B/X"}
