@@ -169,4 +169,32 @@ struct ProfileTests {
         let d = ExecShape(argv: ["cat", "~/.ssh/id_rsa"], path: nil, cwd: "/ws", workspace: "/ws", home: "/home/u")
         #expect(d.key == "cat <hidden>")
     }
+
+    /// (argv, the outside paths its shape must name).
+    static let embeddedPaths: [([String], [String])] = [
+        // Regression: inline code and option values hid reads outside the workspace (the code
+        // string was taken for a relative path inside it, or dropped as a flag's value).
+        (["python3", "-c", "print(open('/etc/passwd').read())"], ["/etc/passwd"]),
+        (
+            ["python3", "-c", "import os; print(open(os.path.expanduser('~/.aws/credentials')).read())"],
+            ["/home/u/.aws/credentials"]
+        ),
+        (["node", "-e", "console.log(require('fs').readFileSync(\"/etc/shadow\", 'utf8'))"], ["/etc/shadow"]),
+        (["perl", "-ne", "print if $. < 3", "/etc/group"], ["/etc/group"]),
+        (["dd", "if=/etc/shadow", "of=out.bin"], ["/etc/shadow"]),
+        (["grep", "--file=~/.ssh/known_hosts", "x"], ["/home/u/.ssh/known_hosts"]),
+        (["ruby", "-e", "puts File.read(\"~/notes.txt\")"], ["/home/u/notes.txt"]),
+        // Near misses: URLs, arithmetic, workspace and tmp paths, a regex.
+        (["curl", "-s", "https://example.com/a/b"], []),
+        (["python3", "-c", "print(1/2, 10 / 5)"], []),
+        (["sed", "-i", "s/foo/bar/g", "src/a.c"], []),
+        (["python3", "-c", "open('/tmp/x', 'w').write('/ws/y')"], []),
+        (["sh", "-c", "cd /ws/src && make"], []),
+    ]
+
+    @Test("paths written inside inline code and option values are classified like arguments", arguments: embeddedPaths)
+    func embedded(_ argv: [String], _ outside: [String]) {
+        let s = ExecShape(argv: argv, path: nil, cwd: "/ws", workspace: "/ws", home: "/home/u")
+        #expect(s.outsidePaths == outside, "\(s.key)")
+    }
 }

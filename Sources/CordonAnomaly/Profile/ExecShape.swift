@@ -27,8 +27,19 @@ public struct ExecShape: Sendable, Equatable, Hashable {
         var outside: [String] = []
         var sub: String?
         let args = argv.dropFirst()
+        func note(_ a: String) {
+            // The argument itself, or the paths written inside it (an option's value, inline
+            // code): a read outside the workspace through `python3 -c` is still one.
+            for p in PathClass.looksLikePath(a) ? [a] : PathClass.embedded(a) {
+                let abs = PathClass.absolute(p, cwd: cwd, home: home)
+                let c = PathClass.of(abs, workspace: workspace, home: home)
+                classes.insert(c)
+                if c == .system || c == .home || c == .hidden || c == .other { outside.append(abs) }
+            }
+        }
         for a in args {
             if a.hasPrefix("-") && a.count > 1 {
+                if a.contains("=") { note(a) }
                 let flag = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
                 // Short flags packed together (`-rn`) are one flag set: split them.
                 if !flag.hasPrefix("--") && flag.count > 2 && flag.count <= 6
@@ -44,12 +55,7 @@ public struct ExecShape: Sendable, Equatable, Hashable {
                 sub = a
                 continue
             }
-            if PathClass.looksLikePath(a) {
-                let abs = PathClass.absolute(a, cwd: cwd, home: home)
-                let c = PathClass.of(abs, workspace: workspace, home: home)
-                classes.insert(c)
-                if c == .system || c == .home || c == .hidden || c == .other { outside.append(abs) }
-            }
+            note(a)
         }
         subcommand = sub
         self.flags = flags.sorted()

@@ -30,8 +30,55 @@ public enum PathClass: String, Sendable, CaseIterable {
         guard let first = arg.utf8.first, first != UInt8(ascii: "-") else { return false }
         if first == UInt8(ascii: "/") || first == UInt8(ascii: "~") { return true }
         if arg.hasPrefix("./") || arg.hasPrefix("../") || arg == "." || arg == ".." { return true }
-        // "a/b.txt", not URLs ("https://...") or ratios.
-        return arg.contains("/") && !arg.contains("://") && !arg.contains(" ")
+        // "a/b.txt", not URLs ("https://..."), ratios, or code and assignments that hold a path
+        // (`print(open('/etc/passwd').read())`, `if=/etc/shadow`: see `embedded`).
+        return arg.contains("/") && !arg.contains("://") && arg.utf8.allSatisfy(isPathByte)
+    }
+
+    /// Bytes a path written on a command line is made of (globs included); quotes, brackets,
+    /// `=`, `;`, `$`, spaces and the like end it.
+    static func isPathByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("/._-+@%,~*?#".utf8).contains(b) || b >= 0x80
+        }
+    }
+
+    /// Absolute and home paths written inside an argument that is not itself a path: an
+    /// option's or assignment's value (`--file=/etc/passwd`, `if=/etc/shadow`) and paths quoted
+    /// in inline code (`python3 -c "print(open('/etc/passwd').read())"`, `node -e ...`). A path
+    /// starts at `/` or `~/` at the start or after a space, quote, `=`, `(`, `,`, `:`, `<`, `>`,
+    /// `[`, `{`, `;` or backtick, and runs over path bytes; `//` (a URL's) does not start one.
+    /// A regular expression written `/root/` after a space reads as a path too: the shape then
+    /// names a place the run may not have read, which errs toward telling.
+    static func embedded(_ arg: String) -> [String] {
+        let b = Array(arg.utf8)
+        let starts = Array(" \t'\"=(,:<>[{;`".utf8)
+        var out: [String] = []
+        var i = 0
+        while i < b.count {
+            let slash = b[i] == UInt8(ascii: "/")
+            let tilde = b[i] == UInt8(ascii: "~") && i + 1 < b.count && b[i + 1] == UInt8(ascii: "/")
+            guard slash || tilde, i == 0 || starts.contains(b[i - 1]) else {
+                i += 1
+                continue
+            }
+            if slash && i + 1 < b.count && b[i + 1] == UInt8(ascii: "/") {
+                i += 2
+                continue
+            }
+            var j = i + 1
+            while j < b.count && isPathByte(b[j]) { j += 1 }
+            // At least one named component (`/` alone, or `/ 2`, is not a path).
+            if b[i..<j].contains(where: { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "~") }) {
+                out.append(String(decoding: b[i..<j], as: UTF8.self))
+            }
+            i = j
+        }
+        return out
     }
 
     /// `arg` as an absolute path: `~` is home, relative is against `cwd`; `.` and `..`
