@@ -57,6 +57,8 @@ extension Effects {
         "tftpd", "in.tftpd", "xinetd", "inetd", "slapd", "kdc", "krb5kdc", "mosquitto", "rabbitmq-server",
         "etcd", "consul-agent", "coredns", "traefik", "envoy", "frr", "zebra", "ospfd", "bgpd", "xrdp", "x11vnc",
         "vncserver", "Xvnc", "gateway", "fancontrol", "ippeveprinter", "ippserver", "thermald",
+        // netperf's server: it forks into the background and answers benchmark clients on a port.
+        "netserver",
     ]
 
     /// Options that only check a daemon's configuration (`nginx -t`, `sshd -t`, `haproxy -c`).
