@@ -73,7 +73,8 @@ struct MeaningTests {
 
     @Test(
         "commands whose meaning asks are flagged",
-        arguments: approve + SessionTwelveMeaningTests.approve + SessionThirteenMeaningTests.approve)
+        arguments: approve + SessionTwelveMeaningTests.approve + SessionThirteenMeaningTests.approve
+            + SessionThirteenSecondRoundTests.approve)
     func asks(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision != .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
@@ -81,7 +82,8 @@ struct MeaningTests {
 
     @Test(
         "near misses stay allowed",
-        arguments: allow + SessionTwelveMeaningTests.allow + SessionThirteenMeaningTests.allow)
+        arguments: allow + SessionTwelveMeaningTests.allow + SessionThirteenMeaningTests.allow
+            + SessionThirteenSecondRoundTests.allow)
     func allowed(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision == .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")

@@ -170,6 +170,21 @@ extension Effects {
             // the mutating-looking word names a resource; the verb after it only reads (L7).
             return
         }
+        // doctl answers to short aliases of its verbs (`doctl k c c` kubernetes cluster create,
+        // `doctl a u` apps update, `doctl d u rs` databases user reset): the verb is the first word
+        // after the command group that no other alias follows (`doctl compute d ls`: `d` is
+        // droplet there, `ls` the verb).
+        if p.eq("doctl"), verbs.count >= 2,
+            let i = verbs.indices.dropFirst().first(where: { i in
+                doctlVerbAliases.contains(verbs[i])
+                    && (i + 1 == verbs.count || !doctlVerbAliases.contains(verbs[i + 1]))
+            }), ["c", "u", "d", "rm", "rs"].contains(verbs[i])
+        {
+            a.hit(
+                .remoteStateChange, k,
+                reason: "\(p) \(verbs.joined(separator: " ")) (an aliased verb) changes cloud resources")
+            return
+        }
         // Proxmox's CLIs take any unique prefix of a command (`qm di m`, `pct resi`, `pvesm r`):
         // a short word that is not the start of one of their read commands is a change (A9).
         if proxmoxCLIs.contains(p), let v = verbs.first, v.utf8.count <= 4, !readVerbs.contains(v), !readsAfter(verbs),
@@ -215,4 +230,12 @@ extension Effects {
         }
     }
 
+}
+
+extension Effects {
+    /// doctl's short verb aliases (create, update, delete, reset; list, get) and the full verbs
+    /// they stand for, used to find which word of `doctl GROUP [NOUN] VERB` is the verb.
+    static let doctlVerbAliases: Set<String> = [
+        "c", "u", "d", "rm", "rs", "ls", "g", "get", "list", "create", "update", "delete",
+    ]
 }

@@ -57,6 +57,8 @@ extension Effects {
         "tftpd", "in.tftpd", "xinetd", "inetd", "slapd", "kdc", "krb5kdc", "mosquitto", "rabbitmq-server",
         "etcd", "consul-agent", "coredns", "traefik", "envoy", "frr", "zebra", "ospfd", "bgpd", "xrdp", "x11vnc",
         "vncserver", "Xvnc", "gateway", "fancontrol", "ippeveprinter", "ippserver", "thermald",
+        // netperf's server: it forks into the background and answers benchmark clients on a port.
+        "netserver",
     ]
 
     /// Options that only check a daemon's configuration (`nginx -t`, `sshd -t`, `haproxy -c`).
@@ -269,7 +271,7 @@ extension Effects {
 
     /// Parts of capture tools' names, searched in one pass before the precise tests.
     static let captureNameParts = Needles([
-        "scrot", "screen", "webcam", "camera", "rpicam-", "libcamera-", "raspistill", "raspivid", "cam",
+        "scrot", "screen", "webcam", "camera", "rpicam-", "libcamera-", "raspistill", "raspivid", "cam", "shot",
     ])
 
     static func isCaptureName(_ p: String) -> Bool {
@@ -278,5 +280,8 @@ extension Effects {
         return l.has("scrot") || l.has("screenshot") || l.has("screencast") || l.has("screenrec")
             || l.has("screengrab") || l.has("webcam") || l.hasPrefix("rpicam-") || l.hasPrefix("libcamera-")
             || l.hasPrefix("raspistill") || l.hasPrefix("raspivid") || l == "cam" || l.has("camera")
+            // `hyprshot`, `flameshot`: a name ending in "shot" takes screenshots; a snapshot
+            // (`rusnapshot`, `qm snapshot`) copies a volume or a VM (R7), not the screen.
+            || l.hasSuffix("shot") && !l.hasSuffix("snapshot")
     }
 }

@@ -13,6 +13,8 @@ extension Effects {
         "mysqlcheck", "myisamchk", "mongofiles", "rsql", "rabbitmqctl", "rabbitmq-plugins", "influx_inspect",
         "cockroach", "surreal", "tidb-server", "litecli", "pgbench", "mysqlslap", "mariadb-admin",
         "mariadb-dump", "mariadb-upgrade", "pg_restore",
+        // Hive's shells: a session with a Hive server or metastore.
+        "hive", "beeline",
     ]
 
     static let thirdPartyServices: NameSet = [
@@ -26,7 +28,12 @@ extension Effects {
         "amp", "kimi",
         // Code rendered or files dropped by a web service.
         "carbon-now", "transfersh", "ffsend",
+        // A bug report mailed to a distribution's tracker.
+        "reportbug",
     ]
+    /// Programs whose every run fetches content from a web service into the terminal (R4:
+    /// news, search results, video streams), whatever options they are given.
+    static let remoteContentClients: NameSet = ["hn", "tuxi", "onionsearch", "ani-cli"]
     /// Programs that write a message onto other users' terminals (R4: messaging), whatever
     /// they are given: `wall` reads the message from its input.
     static let terminalMessengers: NameSet = ["wall", "write", "talk", "ytalk", "rwall"]
@@ -49,13 +56,19 @@ extension Effects {
                 a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             }
         }
+        if remoteContentClients.contains(p), !inv.hasAny(["-h", "--help", "-v", "--version", "-V"]) {
+            a.hit(.thirdPartyService, k, reason: "\(p) fetches content from a web service into the terminal")
+            return
+        }
         if terminalMessengers.contains(p) {
             a.hit(.thirdPartyService, k, reason: "\(p) sends a message to other users' terminals")
             return
         }
         // Their local subcommands (listing models, exporting a session, configuring) send nothing.
         // (`claude mcp list`, `opencode auth list`, `gist -l` list what is configured or stored.)
+        // (`reportbug --output FILE` writes the report to a file instead of mailing it.)
         if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub)
+            && !(p.eq("reportbug") && inv.hasAny(["-o", "--output"]))
             && !readsAfter(inv.positionals) && !inv.hasAny(["-l", "--list"])
         {
             a.hit(.thirdPartyService, k, reason: "\(p) sends text or code to a third-party service")

@@ -226,6 +226,11 @@ extension Effects {
                         ["set", "connect", "disconnect", "up", "down", "modify", "add", "delete", "del", "on", "off"]
                             .contains($0)
                     })
+                // An object's `get` reads it (`iw reg get`, `iw dev wlan0 get power_save`); `set` writes.
+                || !p.eq("nmcli") && pos.count >= 2 && pos.dropFirst().contains("get")
+                    && !pos.contains(where: {
+                        ["set", "connect", "disconnect", "up", "down", "modify", "add", "delete", "del"].contains($0)
+                    })
             if !readOnly && !(pos.isEmpty && !["dhclient", "openvpn", "wg-quick", "nmtui", "netplan"].contains(p)) {
                 a.hit(.systemChange, k, reason: "\(p) changes the network configuration")
             }

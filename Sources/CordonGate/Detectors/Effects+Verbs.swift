@@ -235,6 +235,9 @@ extension Effects {
         p.utf8.count >= 4 && p.utf8.last == UInt8(ascii: "d") && !notDaemons.contains(p) && !p.hasSuffix("ed")
             && !p.hasSuffix("ld")
             && !p.hasSuffix("nd") && !p.hasSuffix("rd") && !p.hasSuffix("oad") && !p.hasSuffix("md")
+            // `makepasswd`, `mkpasswd` make a password and print it: no daemon. (Other `…passwd`
+            // programs stay: bare `smbpasswd` changes a password, `htpasswd -D` removes a user.)
+            && !(p.hasSuffix("passwd") && (p.hasPrefix("make") || p.hasPrefix("mk")))
     }
 
     static let credentialFlags: NameSet = [

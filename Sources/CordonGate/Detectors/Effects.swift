@@ -264,6 +264,7 @@ enum Effects {
         add(databaseClients, .database)
         add(thirdPartyServices, .service)
         add(terminalMessengers, .service)
+        add(remoteContentClients, .service)
         add(fileServers, .server)
         add(attackTools, .attack)
         add(reconTools, .recon)

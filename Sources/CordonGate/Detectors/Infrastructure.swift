@@ -28,7 +28,9 @@ enum Infrastructure {
                 a.hit(.infraDelete, k, reason: "\(p) \(sub) removes cluster resources")
             } else if [
                 "apply", "scale", "patch", "edit", "rollout", "set", "create", "label", "annotate", "taint",
-                "autoscale",
+                // `debug` adds an ephemeral container to a pod, copies a pod, or starts a
+                // privileged pod on a node: it creates workloads in the cluster.
+                "autoscale", "debug",
             ].contains(sub) {
                 if !(sub == "rollout" && args.contains(where: { $0 == "status" || $0 == "history" }))
                     && !inv.args.contains("--dry-run=client")

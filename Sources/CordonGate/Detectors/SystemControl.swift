@@ -69,7 +69,12 @@ enum SystemControl {
         case "swapoff":
             if inv.hasAny(["-a", "--all"]) { a.hit(.swapOff, k, reason: "swapoff -a removes all swap") }
         default:
-            break
+            // B6: any program told to restart or power off the machine when it is done
+            // (`rpm-ostree upgrade --reboot`, `updatectl --reboot update`): the host goes down
+            // as with `reboot` itself. (`--no-reboot` and `--reboot-required` checks are other options.)
+            if let f = inv.args.first(where: { $0 == "--reboot" || $0 == "--poweroff" }) {
+                a.hit(.powerControl, k, reason: "\(p) \(f) restarts or powers off the machine afterwards")
+            }
         }
         for t in a.writtenFiles(k) where t.hasPrefix("/proc/sys/") || t == "/proc/sysrq-trigger" {
             a.hit(t == "/proc/sysrq-trigger" ? .powerControl : .kernelTuning, k, reason: "writes \(t)")
