@@ -77,6 +77,9 @@ struct CodeRules: CodeVisitor {
     var calledLocals: [ObjectIdentifier: Set<String>] = [:]
     /// Functions of this file that normalise a path and check it stays under a base.
     var pathCheckers: Set<String> = []
+    /// Functions of this file that answer whether a path is inside a base (`return parent in
+    /// child.parents`, `return p.is_relative_to(base)`): a call of one is a containment test.
+    var pathPredicates: Set<String> = []
     /// Functions of this file that refuse a command not on an allow-list (CodeRulesCommandGate).
     var commandCheckers: Set<String> = []
     /// Imported functions this file's tools call with the model's arguments: the files that

@@ -126,7 +126,10 @@ extension CodeRules {
             "startswith", "startsWith", "is_relative_to", "commonpath", "relative_to", "relative", "commonprefix",
         ]
         if !pathCheckers.isDisjoint(with: names) { return true }
-        guard normalise.contains(where: names.contains), check.contains(where: names.contains) else { return false }
+        guard normalise.contains(where: names.contains),
+            check.contains(where: names.contains) || names.contains("parents")
+                || !pathPredicates.isDisjoint(with: names)
+        else { return false }
         return refusesOutside(body, code)
     }
 
