@@ -29,6 +29,7 @@ public enum FileScanner {
             let lexed = PythonLexer.lex(bytes)
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
             rules.projectRunners = project.shellRunners
+            rules.projectRunnerKeywords = project.shellKeywords
             facts =
                 PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
             facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))

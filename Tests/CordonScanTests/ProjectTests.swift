@@ -71,6 +71,24 @@ struct ProjectTests {
         #expect(alone.findings.filter(\.counts).isEmpty, "the runner is in another file: alone nothing is known")
     }
 
+    @Test("a tool handing the model's command, by keyword, to an ssh runner of another module is the finding")
+    func sshRunner() throws {
+        let dir = Self.root + "/runners/ssh"
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        let lines = { (path: String) in
+            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
+        }
+        // The runner's ssh argv (8), not its fixed `uptime`; the tool passing `command=command`
+        // (15), not the one passing a constant (19) nor the operator's CLI (26).
+        #expect(lines("remote.py") == ["8 shell-injection"])
+        #expect(lines("server.py") == ["15 shell-injection"])
+        let alone = FileScanner.scan(path: "server.py", kind: .python, bytes: try FileIO.readFile(dir + "/server.py"))
+        #expect(alone.findings.filter(\.counts).isEmpty, "alone, the runner's shell is unknown")
+    }
+
     @Test("the cache keeps what a file registers: a second scan from the cache finds the same")
     func cached() throws {
         let dir = Self.root + "/toolkit"

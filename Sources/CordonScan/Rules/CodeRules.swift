@@ -69,6 +69,8 @@ struct CodeRules: CodeVisitor {
     var runners = ShellRunners()
     /// Functions of other files that run the argument at these positions in a shell.
     var projectRunners: [String: Set<Int>] = [:]
+    /// The same runners' parameter names, for calls that pass them by keyword.
+    var projectRunnerKeywords: [String: Set<String>] = [:]
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
@@ -138,8 +140,9 @@ struct CodeRules: CodeVisitor {
         // Processes and shells.
         var reportedShell = false
         if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
-            if let (r, _) = shellCommand(c, code) { noteShellRunner(r, scope, code) }
-            if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
+            let shell = shellCommand(c, code) ?? sshCommand(c, scope, code).map { ($0, " via ssh (a remote shell)") }
+            if let (r, _) = shell { noteShellRunner(r, scope, code) }
+            if let (r, how) = shell, case let o = code.origin(r, scope), !o.isSafe {
                 add(
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
                     "\(written(c))\(how) runs a command built from \(Self.describe(o)): \(text(code, r))", length: len)
@@ -245,6 +248,50 @@ struct CodeRules: CodeVisitor {
             }
         }
         return nil
+    }
+
+    /// ssh's options that take a value (`-o BatchMode=yes`, `-p 22`, `-i key`).
+    static let sshValueOptions: Set<String> = [
+        "-o", "-p", "-i", "-l", "-F", "-J", "-L", "-R", "-D", "-E", "-S", "-W", "-b", "-c", "-e", "-m", "-O", "-Q",
+        "-w", "-B", "-I",
+    ]
+
+    /// `["ssh", "-o", "BatchMode=yes", host, command]`, written in the call or assigned to the
+    /// name it passes (issue 16, session 13, second round): ssh joins the operands after the
+    /// destination with spaces and the remote login shell runs them (`sh -c`), so they are a
+    /// shell line however the argv is split locally (mcp-ssh-wrapper's `execute_ssh_command`).
+    func sshCommand(_ c: Call, _ scope: Scope, _ code: Code) -> Range<Int>? {
+        guard language == .python, var argv = c.arg(0, "args") else { return nil }
+        let toks = code.tokens
+        if argv.count == 1, toks[argv.lowerBound].kind == .name, scope.env[toks[argv.lowerBound].text] != nil {
+            // The list assigned to that name above the call, on a line of its own.
+            let name = toks[argv.lowerBound].text
+            var i = argv.lowerBound - 1
+            var found: Range<Int>?
+            while i >= scope.bodyStart && i > 0 {
+                if toks[i].kind == .name, toks[i].text == name, toks[i + 1].isOp("="), toks[i - 1].kind == .newline,
+                    toks[i + 2].isOp("[")
+                {
+                    found = (i + 2)..<(Code.close(toks, i + 2, toks.count) + 1)
+                    break
+                }
+                i -= 1
+            }
+            guard let found else { return nil }
+            argv = found
+        }
+        guard toks[argv.lowerBound].isOp("[") || toks[argv.lowerBound].isOp("(") else { return nil }
+        let items = code.arguments(argv.lowerBound, Code.close(toks, argv.lowerBound, argv.upperBound)).args
+        guard let first = items.first, let program = code.literal(first),
+            program == "ssh" || program.hasSuffix("/ssh")
+        else { return nil }
+        var k = 1
+        while k < items.count, let o = code.literal(items[k]), o.hasPrefix("-") {
+            k += Self.sshValueOptions.contains(o) ? 2 : 1
+        }
+        // items[k] is the destination; what follows it is the remote command.
+        guard k + 1 < items.count else { return nil }
+        return items[k + 1].lowerBound..<items[items.count - 1].upperBound
     }
 
     /// An argv list whose program is a constant: `["git", "log", ref]`.

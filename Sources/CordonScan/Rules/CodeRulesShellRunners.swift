@@ -13,12 +13,15 @@ struct RunnerCall {
     var name: String
     /// Per positional argument: built from parts, its origin, the caller's own parameters in it.
     var args: [(built: Bool, origin: Origin, params: [String])]
+    /// The same per keyword argument (`command=command`).
+    var keywords: [(name: String, built: Bool, origin: Origin, params: [String])] = []
     var caller: Scope
     var at: Token
     var length: Int
     var written: String
     var text: [String]
     var imported: Bool
+    var keywordText: [String] = []
 }
 
 extension CodeRules {
@@ -64,6 +67,7 @@ extension CodeRules {
         for p in found {
             guard let i = scope.order.firstIndex(of: p) else { continue }
             runners.local[scope.name, default: []].insert(i)
+            runners.localNames[scope.name, default: []].insert(p)
             if scope.parent?.parent == nil { runners.moduleLevel.insert(scope.name) }
         }
     }
@@ -71,16 +75,20 @@ extension CodeRules {
     /// Every call of a function of this file or an imported one with an argument: judged at the
     /// file's end, when the runners are known.
     mutating func noteRunnerCall(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
-        guard language == .python, !c.onExpression, !c.known, !c.args.isEmpty else { return }
+        guard language == .python, !c.onExpression, !c.known, !c.args.isEmpty || !c.keywords.isEmpty else { return }
         var name = c.last
         var imported = false
         if c.segments.count == 1, let path = code.aliases[c.last] {
             name = path.split(separator: ".").last.map(String.init) ?? c.last
             imported = true
-            guard projectRunners[name] != nil else {
-                // Tell the project pass this file builds a line for an imported function: if
-                // another file finds it runs that line in a shell, this file is read again.
-                if c.args.contains(where: { code.isBuilt($0) && !code.origin($0, scope).isSafe }) {
+            guard projectRunners[name] != nil || projectRunnerKeywords[name] != nil else {
+                // Tell the project pass this file builds a line for an imported function, or a
+                // tool hands one the model's input as it is: if another file finds it runs
+                // that in a shell, this file is read again.
+                let values = c.args + c.keywords.map(\.1)
+                if values.contains(where: { code.isBuilt($0) && !code.origin($0, scope).isSafe })
+                    || (scope.inTool && values.contains { code.origin($0, scope) == .untrusted })
+                {
                     runners.builtForImported.insert(name)
                 }
                 return
@@ -92,34 +100,67 @@ extension CodeRules {
         }
         // Only calls that build a line or pass their own parameters on can matter.
         let params = c.args.map { ownParams($0, scope, code) }
-        guard c.args.contains(where: code.isBuilt) || params.contains(where: { !$0.isEmpty }) else { return }
+        let keywordParams = c.keywords.map { ownParams($0.1, scope, code) }
+        let raw =
+            imported && scope.inTool && (c.args + c.keywords.map(\.1)).contains { code.origin($0, scope) == .untrusted }
+        guard
+            raw || c.args.contains(where: code.isBuilt) || params.contains(where: { !$0.isEmpty })
+                || c.keywords.contains(where: { code.isBuilt($0.1) }) || keywordParams.contains(where: { !$0.isEmpty })
+        else { return }
         let args = c.args.indices.map { i in
             (built: code.isBuilt(c.args[i]), origin: code.origin(c.args[i], scope), params: params[i])
         }
-        runners.calls.append(
-            RunnerCall(
-                name: name, args: args, caller: scope, at: at, length: len, written: written(c),
-                text: c.args.map { text(code, $0) }, imported: imported))
+        let keywords = c.keywords.indices.map { i in
+            (
+                name: c.keywords[i].0, built: code.isBuilt(c.keywords[i].1),
+                origin: code.origin(c.keywords[i].1, scope),
+                params: keywordParams[i]
+            )
+        }
+        var call = RunnerCall(
+            name: name, args: args, caller: scope, at: at, length: len, written: written(c),
+            text: c.args.map { text(code, $0) }, imported: imported)
+        call.keywords = keywords
+        call.keywordText = c.keywords.map { text(code, $0.1) }
+        runners.calls.append(call)
     }
 
     /// At the file's end: runners found through other runners, then the calls building a line
     /// for one from parts that are not constant.
     mutating func settleShellRunners() {
         defer {
-            for name in runners.moduleLevel { if let ps = runners.local[name] { runners.exported[name] = ps } }
+            for name in runners.moduleLevel {
+                if let ps = runners.local[name] { runners.exported[name] = ps }
+                if let ks = runners.localNames[name] { runners.exportedNames[name] = ks }
+            }
             runners.local = [:]
+            runners.localNames = [:]
             runners.calls = []
         }
         guard !runners.calls.isEmpty else { return }
         func positions(_ call: RunnerCall) -> Set<Int> {
             call.imported ? projectRunners[call.name] ?? [] : runners.local[call.name] ?? []
         }
+        func keywordNames(_ call: RunnerCall) -> Set<String> {
+            call.imported ? projectRunnerKeywords[call.name] ?? [] : runners.localNames[call.name] ?? []
+        }
+        // Every argument the runner runs: (built, origin, caller's parameters, text).
+        func runArguments(_ call: RunnerCall) -> [(built: Bool, origin: Origin, params: [String], text: String)] {
+            var out = positions(call).sorted().filter { $0 < call.args.count }.map {
+                (call.args[$0].built, call.args[$0].origin, call.args[$0].params, call.text[$0])
+            }
+            let names = keywordNames(call)
+            for (k, a) in call.keywords.enumerated() where names.contains(a.name) {
+                out.append((a.built, a.origin, a.params, call.keywordText[k]))
+            }
+            return out
+        }
         var changed = true
         while changed {
             changed = false
             for call in runners.calls where call.caller.parent != nil {
-                for i in positions(call) where i < call.args.count {
-                    for p in call.args[i].params {
+                for a in runArguments(call) {
+                    for p in a.params {
                         guard let k = call.caller.order.firstIndex(of: p),
                             runners.local[call.caller.name, default: []].insert(k).inserted
                         else { continue }
@@ -130,14 +171,23 @@ extension CodeRules {
             }
         }
         for call in runners.calls {
-            for i in positions(call).sorted() where i < call.args.count {
-                let a = call.args[i]
-                guard a.built, !a.origin.isSafe else { continue }
-                add(
-                    RuleID.shellInjection, a.origin == .untrusted ? .critical : .high, call.at,
-                    "\(call.written)() runs its argument in a shell; this line is built from \(Self.describe(a.origin)): \(call.text[i])",
-                    length: call.length)
-                break
+            for a in runArguments(call) {
+                if a.built, !a.origin.isSafe {
+                    add(
+                        RuleID.shellInjection, a.origin == .untrusted ? .critical : .high, call.at,
+                        "\(call.written)() runs its argument in a shell; this line is built from \(Self.describe(a.origin)): \(a.text)",
+                        length: call.length)
+                    break
+                }
+                // A tool handing the model's input as it is to a runner of another module: the
+                // shell is there, the exposure here (the runner's file may not know it is a tool's).
+                if call.imported, call.caller.inTool, a.origin == .untrusted {
+                    add(
+                        RuleID.shellInjection, .critical, call.at,
+                        "\(call.written)() runs its argument in a shell; this tool hands it the model's input: \(a.text)",
+                        length: call.length)
+                    break
+                }
             }
         }
     }
@@ -146,6 +196,7 @@ extension CodeRules {
     var exportedRunners: Set<String> {
         var out: Set<String> = []
         for (name, ps) in runners.exported { for p in ps { out.insert("shell:\(name):\(p)") } }
+        for (name, ks) in runners.exportedNames { for k in ks { out.insert("shell:\(name):=\(k)") } }
         return out
     }
 }
@@ -154,9 +205,12 @@ extension CodeRules {
 /// that may hand them a command line.
 struct ShellRunners {
     var local: [String: Set<Int>] = [:]
+    /// The same parameters by name.
+    var localNames: [String: Set<String>] = [:]
     var calls: [RunnerCall] = []
     /// Kept past the file's end: the module-level runners, for other files.
     var exported: [String: Set<Int>] = [:]
+    var exportedNames: [String: Set<String>] = [:]
     var moduleLevel: Set<String> = []
     /// Imported functions this file hands a built line (`import:NAME` for the project pass).
     var builtForImported: Set<String> = []
