@@ -71,6 +71,8 @@ struct CodeRules: CodeVisitor {
     var projectRunners: [String: Set<Int>] = [:]
     /// The same runners' parameter names, for calls that pass them by keyword.
     var projectRunnerKeywords: [String: Set<String>] = [:]
+    /// Those of them that run it as Python code.
+    var projectCodeRunners: Set<String> = []
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
@@ -333,6 +335,7 @@ struct CodeRules: CodeVisitor {
         // `compile(code, "test", "exec")` as a statement of its own checks syntax: the code
         // object is dropped, nothing runs.
         if last == "compile", !c.onExpression, Self.discarded(c, code) { return }
+        if language == .python, last == "exec" || last == "eval" { noteShellRunner(r, scope, code, runsCode: true) }
         let o = code.origin(r, scope)
         guard !o.isSafe else { return }
         // `exec(f"from {module} import {name}")`: an import line of names the caller passes;

@@ -46,9 +46,10 @@ extension CodeRules {
     /// A shell sink's command `r` in `scope`: the function runs its parameters found there,
     /// directly or through a name assigned a line built from them above the sink (`line =
     /// f"docker exec {id} sh -c '{command}'"`, then `Popen(line, shell=True)`).
-    mutating func noteShellRunner(_ r: Range<Int>, _ scope: Scope, _ code: Code) {
+    mutating func noteShellRunner(_ r: Range<Int>, _ scope: Scope, _ code: Code, runsCode: Bool = false) {
         guard language == .python, scope.parent != nil else { return }
         var found = ownParams(r, scope, code)
+        if runsCode && !found.isEmpty { runners.codeRunners.insert(scope.name) }
         let toks = code.tokens
         for j in r where toks[j].kind == .name && scope.env[toks[j].text] != nil {
             var i = r.lowerBound - 1
@@ -78,8 +79,17 @@ extension CodeRules {
         guard language == .python, !c.onExpression, !c.known, !c.args.isEmpty || !c.keywords.isEmpty else { return }
         var name = c.last
         var imported = false
-        if c.segments.count == 1, let path = code.aliases[c.last] {
-            name = path.split(separator: ".").last.map(String.init) ?? c.last
+        let method =
+            c.segments.count == 2 || (c.segments.count == 3 && c.segments[0] == "self")
+            ? heldInstanceModule(c, code) : nil
+        if (c.segments.count == 1 && code.aliases[c.last] != nil) || method != nil {
+            if let method {
+                // `python_runner.run_python_code(code)` where `python_runner = RunPythonCode()`
+                // of `.code`: that module's method, by its qualified name.
+                name = method + "." + c.last
+            } else if let path = code.aliases[c.last] {
+                name = path.split(separator: ".").last.map(String.init) ?? c.last
+            }
             imported = true
             guard projectRunners[name] != nil || projectRunnerKeywords[name] != nil else {
                 // Tell the project pass this file builds a line for an imported function, or a
@@ -125,6 +135,25 @@ extension CodeRules {
         runners.calls.append(call)
     }
 
+    /// The module of the imported class whose instance `holder.method(...)` is called on, when
+    /// the method's name is the project's own (CodeRulesImports.constructedModule).
+    func heldInstanceModule(_ c: Call, _ code: Code) -> String? {
+        let holder = c.segments[c.segments.count - 2]
+        guard !code.modules.contains(holder), code.aliases[holder] == nil, Self.projectMethod(c.last) else {
+            return nil
+        }
+        return constructedModule(holder, code)
+    }
+
+    /// How a runner runs its argument, for the finding: in a shell, or as Python code
+    /// (`exec`/`eval` of the parameter: mcp-run-python-code's `run_python_code`).
+    func runnerKind(_ call: RunnerCall) -> (rule: String, how: String) {
+        let code = call.imported ? projectCodeRunners.contains(call.name) : runners.codeRunners.contains(call.name)
+        return code
+            ? (RuleID.evalInjection, "runs its argument as code")
+            : (RuleID.shellInjection, "runs its argument in a shell")
+    }
+
     /// At the file's end: runners found through other runners, then the calls building a line
     /// for one from parts that are not constant.
     mutating func settleShellRunners() {
@@ -132,7 +161,9 @@ extension CodeRules {
             for name in runners.moduleLevel {
                 if let ps = runners.local[name] { runners.exported[name] = ps }
                 if let ks = runners.localNames[name] { runners.exportedNames[name] = ks }
+                if runners.codeRunners.contains(name) { runners.exportedCode.insert(name) }
             }
+            runners.codeRunners = []
             runners.local = [:]
             runners.localNames = [:]
             runners.calls = []
@@ -165,17 +196,21 @@ extension CodeRules {
                             runners.local[call.caller.name, default: []].insert(k).inserted
                         else { continue }
                         if call.caller.parent?.parent == nil { runners.moduleLevel.insert(call.caller.name) }
+                        if runnerKind(call).rule == RuleID.evalInjection {
+                            runners.codeRunners.insert(call.caller.name)
+                        }
                         changed = true
                     }
                 }
             }
         }
         for call in runners.calls {
+            let kind = runnerKind(call)
             for a in runArguments(call) {
                 if a.built, !a.origin.isSafe {
                     add(
-                        RuleID.shellInjection, a.origin == .untrusted ? .critical : .high, call.at,
-                        "\(call.written)() runs its argument in a shell; this line is built from \(Self.describe(a.origin)): \(a.text)",
+                        kind.rule, a.origin == .untrusted ? .critical : .high, call.at,
+                        "\(call.written)() \(kind.how); this line is built from \(Self.describe(a.origin)): \(a.text)",
                         length: call.length)
                     break
                 }
@@ -183,8 +218,8 @@ extension CodeRules {
                 // shell is there, the exposure here (the runner's file may not know it is a tool's).
                 if call.imported, call.caller.inTool, a.origin == .untrusted {
                     add(
-                        RuleID.shellInjection, .critical, call.at,
-                        "\(call.written)() runs its argument in a shell; this tool hands it the model's input: \(a.text)",
+                        kind.rule, .critical, call.at,
+                        "\(call.written)() \(kind.how); this tool hands it the model's input: \(a.text)",
                         length: call.length)
                     break
                 }
@@ -195,8 +230,24 @@ extension CodeRules {
     /// `shell:NAME:POSITION` for the module-level runners, for the files that import them.
     var exportedRunners: Set<String> {
         var out: Set<String> = []
-        for (name, ps) in runners.exported { for p in ps { out.insert("shell:\(name):\(p)") } }
-        for (name, ks) in runners.exportedNames { for k in ks { out.insert("shell:\(name):=\(k)") } }
+        // Each by its bare name (an imported function) and by `@.NAME`, made `MODULE.NAME` for
+        // the file (a method called on an instance of the file's class).
+        for (name, ps) in runners.exported {
+            for p in ps {
+                out.insert("shell:\(name):\(p)")
+                out.insert("shell:@.\(name):\(p)")
+            }
+        }
+        for (name, ks) in runners.exportedNames {
+            for k in ks {
+                out.insert("shell:\(name):=\(k)")
+                out.insert("shell:@.\(name):=\(k)")
+            }
+        }
+        for name in runners.exportedCode {
+            out.insert("code:\(name)")
+            out.insert("code:@.\(name)")
+        }
         return out
     }
 }
@@ -211,6 +262,9 @@ struct ShellRunners {
     /// Kept past the file's end: the module-level runners, for other files.
     var exported: [String: Set<Int>] = [:]
     var exportedNames: [String: Set<String>] = [:]
+    /// Runners that run their argument as Python code rather than in a shell.
+    var codeRunners: Set<String> = []
+    var exportedCode: Set<String> = []
     var moduleLevel: Set<String> = []
     /// Imported functions this file hands a built line (`import:NAME` for the project pass).
     var builtForImported: Set<String> = []
