@@ -65,6 +65,9 @@ struct CodeRules: CodeVisitor {
     /// itself pickles into (`pickle.dump(data, f)`).
     var ownFiles: [String: String] = [:]
     var pickledOwnFiles: Set<String> = []
+    /// Loads of an own file (`self.state_file`) met before the method that pickles into it:
+    /// settled at the file's end (the class's method order does not matter).
+    var ownFileLoads: [(line: Int, own: String)] = []
     var calleeGates = CalleeGates()
     var runners = ShellRunners()
     /// Functions of other files that run the argument at these positions in a shell.

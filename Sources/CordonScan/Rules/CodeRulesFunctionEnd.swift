@@ -21,6 +21,7 @@ extension CodeRules {
         if scope.parent == nil {
             settleLocalCalls(code)
             settleConfirmedCallees(code)
+            settleOwnFileLoads(code)
             settleShellRunners()
         }
         defer { calledLocals[id] = nil }
