@@ -76,6 +76,9 @@ struct CodeRules: CodeVisitor {
     var projectRunnerKeywords: [String: Set<String>] = [:]
     /// Those of them that run it as Python code.
     var projectCodeRunners: Set<String> = []
+    /// Names the file assigns an instance of an imported class, with that class's module
+    /// (`python_runner = RunPythonCode()` → `code`): built on first use.
+    var heldInstances: [String: String]?
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]

@@ -176,7 +176,9 @@ extension CodeRules {
         let t = toks[i]
         guard t.kind == .name else { return false }
         if Self.containmentChecks.contains(t) { return true }
-        if pathPredicates.contains(t.text), i + 1 < toks.count, toks[i + 1].isOp("(") { return true }
+        if !pathPredicates.isEmpty, i + 1 < toks.count, toks[i + 1].isOp("("), pathPredicates.contains(t.text) {
+            return true
+        }
         guard t.isName("parents"), i >= 2, toks[i - 1].isOp("."), i + 1 >= toks.count || !toks[i + 1].isOp("=")
         else { return false }
         var k = i - 2

@@ -137,12 +137,28 @@ extension CodeRules {
 
     /// The module of the imported class whose instance `holder.method(...)` is called on, when
     /// the method's name is the project's own (CodeRulesImports.constructedModule).
-    func heldInstanceModule(_ c: Call, _ code: Code) -> String? {
+    mutating func heldInstanceModule(_ c: Call, _ code: Code) -> String? {
         let holder = c.segments[c.segments.count - 2]
         guard !code.modules.contains(holder), code.aliases[holder] == nil, Self.projectMethod(c.last) else {
             return nil
         }
-        return constructedModule(holder, code)
+        // The file's holders, found in one pass over its tokens the first time one is asked for.
+        if heldInstances == nil {
+            var found: [String: String] = [:]
+            let toks = code.tokens
+            var i = 0
+            while i + 3 < toks.count {
+                if toks[i].kind == .name, toks[i + 1].isOp("="), toks[i + 2].kind == .name, toks[i + 3].isOp("("),
+                    found[toks[i].text] == nil, let path = code.aliases[toks[i + 2].text]
+                {
+                    let parts = path.split(separator: ".")
+                    if parts.count >= 2 { found[toks[i].text] = String(parts[parts.count - 2]) }
+                }
+                i += 1
+            }
+            heldInstances = found
+        }
+        return heldInstances?[holder]
     }
 
     /// How a runner runs its argument, for the finding: in a shell, or as Python code
@@ -158,7 +174,9 @@ extension CodeRules {
     /// for one from parts that are not constant.
     mutating func settleShellRunners() {
         defer {
-            for name in runners.moduleLevel {
+            // A name too common to carry (`run`, `execute`) would match unrelated functions of
+            // other modules (ProjectTools.tooGeneric).
+            for name in runners.moduleLevel where !ProjectTools.tooGeneric.contains(name) {
                 if let ps = runners.local[name] { runners.exported[name] = ps }
                 if let ks = runners.localNames[name] { runners.exportedNames[name] = ks }
                 if runners.codeRunners.contains(name) { runners.exportedCode.insert(name) }
