@@ -29,10 +29,12 @@ public enum FileScanner {
             let lexed = PythonLexer.lex(bytes)
             var rules = CodeRules(language: .python, tokens: lexed.tokens)
             rules.projectRunners = project.shellRunners
+            rules.projectRunnerKeywords = project.shellKeywords
+            rules.projectCodeRunners = project.codeRunners
             facts =
                 PythonWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
             facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
-            facts.registers.formUnion(rules.exportedRunners)
+            facts.registers.formUnion(ProjectTools.qualified(rules.exportedRunners, path: path))
             facts.defines.formUnion(rules.runners.builtForImported.map { "import:" + $0 })
             findings = rules.findings
             comments = lexed.comments

@@ -71,6 +71,42 @@ struct ProjectTests {
         #expect(alone.findings.filter(\.counts).isEmpty, "the runner is in another file: alone nothing is known")
     }
 
+    @Test("a tool handing the model's command, by keyword, to an ssh runner of another module is the finding")
+    func sshRunner() throws {
+        let dir = Self.root + "/runners/ssh"
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        let lines = { (path: String) in
+            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
+        }
+        // The runner's ssh argv (8), not its fixed `uptime`; the tool passing `command=command`
+        // (15), not the one passing a constant (19) nor the operator's CLI (26).
+        #expect(lines("remote.py") == ["8 shell-injection"])
+        #expect(lines("server.py") == ["15 shell-injection"])
+        let alone = FileScanner.scan(path: "server.py", kind: .python, bytes: try FileIO.readFile(dir + "/server.py"))
+        #expect(alone.findings.filter(\.counts).isEmpty, "alone, the runner's shell is unknown")
+    }
+
+    @Test("a tool handing the model's code to an exec method of another module's instance is the finding")
+    func codeRunner() throws {
+        let dir = Self.root + "/runners/interpreter"
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        let lines = { (path: String) in
+            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
+        }
+        // The method's exec (14); the tool handing it `code` (13), not the fixed snippet (18) nor
+        // the method that only reads a variable (23).
+        #expect(lines("executor.py") == ["14 eval-injection"])
+        #expect(lines("server.py") == ["13 eval-injection"])
+        let alone = FileScanner.scan(path: "server.py", kind: .python, bytes: try FileIO.readFile(dir + "/server.py"))
+        #expect(alone.findings.filter(\.counts).isEmpty, "alone, what the method does is unknown")
+    }
+
     @Test("the cache keeps what a file registers: a second scan from the cache finds the same")
     func cached() throws {
         let dir = Self.root + "/toolkit"

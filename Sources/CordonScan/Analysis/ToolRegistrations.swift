@@ -33,12 +33,19 @@ public struct ProjectTools: Sendable, Equatable {
     /// Functions of other files this file imports that run the argument at those positions in
     /// a shell (CodeRulesShellRunners).
     public var shellRunners: [String: Set<Int>] = [:]
+    /// The names of those parameters, for calls that pass them by keyword (`command=command`).
+    public var shellKeywords: [String: Set<String>] = [:]
+    /// Those runners that run their argument as Python code (`exec`), not in a shell.
+    public var codeRunners: Set<String> = []
     public init(names: Set<String> = [], wholeModule: Bool = false, arguments: [String: Set<String>] = [:]) {
         self.names = names
         self.wholeModule = wholeModule
         self.arguments = arguments
     }
-    var isEmpty: Bool { names.isEmpty && !wholeModule && arguments.isEmpty && shellRunners.isEmpty }
+    var isEmpty: Bool {
+        names.isEmpty && !wholeModule && arguments.isEmpty && shellRunners.isEmpty && shellKeywords.isEmpty
+            && codeRunners.isEmpty
+    }
 
     /// The cache key's part for this context.
     var key: String {
@@ -49,6 +56,10 @@ public struct ProjectTools: Sendable, Equatable {
         for (f, a) in shellRunners.sorted(by: { $0.key < $1.key }) {
             parts.append("shell:\(f):" + a.sorted().map(String.init).joined(separator: "/"))
         }
+        for (f, a) in shellKeywords.sorted(by: { $0.key < $1.key }) {
+            parts.append("shell:\(f):=" + a.sorted().joined(separator: "/"))
+        }
+        for f in codeRunners.sorted() { parts.append("code:\(f)") }
         return parts.joined(separator: ",") + (wholeModule ? "|module" : "")
     }
 
@@ -57,9 +68,11 @@ public struct ProjectTools: Sendable, Equatable {
         var names: Set<String> = []
         var arguments: [String: Set<String>] = [:]
         var shellRunners: [String: Set<Int>] = [:]
+        var shellKeywords: [String: Set<String>] = [:]
+        var codeRunners: Set<String> = []
         /// Every registration, as given.
         var all: Set<String>
-        var isEmpty: Bool { names.isEmpty && arguments.isEmpty && shellRunners.isEmpty }
+        var isEmpty: Bool { names.isEmpty && arguments.isEmpty && shellRunners.isEmpty && shellKeywords.isEmpty }
         init(_ registered: Set<String>) {
             all = registered
             for r in registered {
@@ -68,7 +81,13 @@ public struct ProjectTools: Sendable, Equatable {
                     if parts.count == 3 { arguments[String(parts[1]), default: []].insert(String(parts[2])) }
                 } else if r.hasPrefix("shell:") {
                     let parts = r.split(separator: ":", maxSplits: 2)
-                    if parts.count == 3, let p = Int(parts[2]) { shellRunners[String(parts[1]), default: []].insert(p) }
+                    if parts.count == 3, let p = Int(parts[2]) {
+                        shellRunners[String(parts[1]), default: []].insert(p)
+                    } else if parts.count == 3, parts[2].hasPrefix("=") {
+                        shellKeywords[String(parts[1]), default: []].insert(String(parts[2].dropFirst()))
+                    }
+                } else if r.hasPrefix("code:") {
+                    codeRunners.insert(String(r.dropFirst(5)))
                 } else {
                     names.insert(r)
                 }
@@ -97,8 +116,11 @@ public struct ProjectTools: Sendable, Equatable {
             // `arg:text_editor.read_multiple_ranges:0`: a method of this module's class.
             if let stem, let a = registered.arguments[stem + "." + d] { out.arguments[d, default: []].formUnion(a) }
             // `import:command_run`: this file imports a function another file runs in a shell.
-            if d.hasPrefix("import:"), let ps = registered.shellRunners[String(d.dropFirst(7))] {
-                out.shellRunners[String(d.dropFirst(7))] = ps
+            if d.hasPrefix("import:") {
+                let name = String(d.dropFirst(7))
+                if let ps = registered.shellRunners[name] { out.shellRunners[name] = ps }
+                if let ks = registered.shellKeywords[name] { out.shellKeywords[name] = ks }
+                if registered.codeRunners.contains(name) { out.codeRunners.insert(name) }
             }
         }
         if let stem, registered.names.contains("module:" + stem) { out.wholeModule = true }
@@ -108,9 +130,14 @@ public struct ProjectTools: Sendable, Equatable {
     /// `arg:@.NAME:P` (a function of the file itself, CodeRulesImports) as
     /// `arg:MODULE.NAME:P` for the file at `path`.
     static func qualified(_ registers: Set<String>, path: String) -> Set<String> {
-        guard registers.contains(where: { $0.hasPrefix("arg:@.") }) else { return registers }
+        let prefixes = ["arg:@.", "shell:@.", "code:@."]
+        guard registers.contains(where: { r in prefixes.contains { r.hasPrefix($0) } }) else { return registers }
         let stem = moduleName(path) ?? ""
-        return Set(registers.map { $0.hasPrefix("arg:@.") ? "arg:" + stem + "." + $0.dropFirst(6) : $0 })
+        return Set(
+            registers.map { r in
+                guard let p = prefixes.first(where: { r.hasPrefix($0) }) else { return r }
+                return p.dropLast(2) + stem + "." + r.dropFirst(p.count)
+            })
     }
 
     /// The names a file exports, as the defining files spell them: an imported name by its

@@ -206,7 +206,7 @@ public enum ProjectScanner {
     }
 
     static func carried(_ registration: String) -> Bool {
-        if registration.hasPrefix("shell:") { return true }
+        if registration.hasPrefix("shell:") || registration.hasPrefix("code:") { return true }
         guard registration.hasPrefix("arg:") else { return false }
         let parts = registration.split(separator: ":", maxSplits: 2)
         return parts.count == 3 && parts[1].contains(".")

@@ -65,10 +65,20 @@ struct CodeRules: CodeVisitor {
     /// itself pickles into (`pickle.dump(data, f)`).
     var ownFiles: [String: String] = [:]
     var pickledOwnFiles: Set<String> = []
+    /// Loads of an own file (`self.state_file`) met before the method that pickles into it:
+    /// settled at the file's end (the class's method order does not matter).
+    var ownFileLoads: [(line: Int, own: String)] = []
     var calleeGates = CalleeGates()
     var runners = ShellRunners()
     /// Functions of other files that run the argument at these positions in a shell.
     var projectRunners: [String: Set<Int>] = [:]
+    /// The same runners' parameter names, for calls that pass them by keyword.
+    var projectRunnerKeywords: [String: Set<String>] = [:]
+    /// Those of them that run it as Python code.
+    var projectCodeRunners: Set<String> = []
+    /// Names the file assigns an instance of an imported class, with that class's module
+    /// (`python_runner = RunPythonCode()` → `code`): built on first use.
+    var heldInstances: [String: String]?
     /// Methods that return `self.base / param` unchecked (LocalFileStore's `_get_full_path`),
     /// and the functions of this file that call something and use files.
     var pathBuilders: [String: (Token, String)] = [:]
@@ -77,6 +87,9 @@ struct CodeRules: CodeVisitor {
     var calledLocals: [ObjectIdentifier: Set<String>] = [:]
     /// Functions of this file that normalise a path and check it stays under a base.
     var pathCheckers: Set<String> = []
+    /// Functions of this file that answer whether a path is inside a base (`return parent in
+    /// child.parents`, `return p.is_relative_to(base)`): a call of one is a containment test.
+    var pathPredicates: Set<String> = []
     /// Functions of this file that refuse a command not on an allow-list (CodeRulesCommandGate).
     var commandCheckers: Set<String> = []
     /// Imported functions this file's tools call with the model's arguments: the files that
@@ -135,8 +148,9 @@ struct CodeRules: CodeVisitor {
         // Processes and shells.
         var reportedShell = false
         if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
-            if let (r, _) = shellCommand(c, code) { noteShellRunner(r, scope, code) }
-            if let (r, how) = shellCommand(c, code), case let o = code.origin(r, scope), !o.isSafe {
+            let shell = shellCommand(c, code) ?? sshCommand(c, scope, code).map { ($0, " via ssh (a remote shell)") }
+            if let (r, _) = shell { noteShellRunner(r, scope, code) }
+            if let (r, how) = shell, case let o = code.origin(r, scope), !o.isSafe {
                 add(
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
                     "\(written(c))\(how) runs a command built from \(Self.describe(o)): \(text(code, r))", length: len)
@@ -244,6 +258,50 @@ struct CodeRules: CodeVisitor {
         return nil
     }
 
+    /// ssh's options that take a value (`-o BatchMode=yes`, `-p 22`, `-i key`).
+    static let sshValueOptions: Set<String> = [
+        "-o", "-p", "-i", "-l", "-F", "-J", "-L", "-R", "-D", "-E", "-S", "-W", "-b", "-c", "-e", "-m", "-O", "-Q",
+        "-w", "-B", "-I",
+    ]
+
+    /// `["ssh", "-o", "BatchMode=yes", host, command]`, written in the call or assigned to the
+    /// name it passes (issue 16, session 13, second round): ssh joins the operands after the
+    /// destination with spaces and the remote login shell runs them (`sh -c`), so they are a
+    /// shell line however the argv is split locally (mcp-ssh-wrapper's `execute_ssh_command`).
+    func sshCommand(_ c: Call, _ scope: Scope, _ code: Code) -> Range<Int>? {
+        guard language == .python, var argv = c.arg(0, "args") else { return nil }
+        let toks = code.tokens
+        if argv.count == 1, toks[argv.lowerBound].kind == .name, scope.env[toks[argv.lowerBound].text] != nil {
+            // The list assigned to that name above the call, on a line of its own.
+            let name = toks[argv.lowerBound].text
+            var i = argv.lowerBound - 1
+            var found: Range<Int>?
+            while i >= scope.bodyStart && i > 0 {
+                if toks[i].kind == .name, toks[i].text == name, toks[i + 1].isOp("="), toks[i - 1].kind == .newline,
+                    toks[i + 2].isOp("[")
+                {
+                    found = (i + 2)..<(Code.close(toks, i + 2, toks.count) + 1)
+                    break
+                }
+                i -= 1
+            }
+            guard let found else { return nil }
+            argv = found
+        }
+        guard toks[argv.lowerBound].isOp("[") || toks[argv.lowerBound].isOp("(") else { return nil }
+        let items = code.arguments(argv.lowerBound, Code.close(toks, argv.lowerBound, argv.upperBound)).args
+        guard let first = items.first, let program = code.literal(first),
+            program == "ssh" || program.hasSuffix("/ssh")
+        else { return nil }
+        var k = 1
+        while k < items.count, let o = code.literal(items[k]), o.hasPrefix("-") {
+            k += Self.sshValueOptions.contains(o) ? 2 : 1
+        }
+        // items[k] is the destination; what follows it is the remote command.
+        guard k + 1 < items.count else { return nil }
+        return items[k + 1].lowerBound..<items[items.count - 1].upperBound
+    }
+
     /// An argv list whose program is a constant: `["git", "log", ref]`.
     func fixedProgram(_ argv: Range<Int>, _ code: Code) -> Bool {
         let toks = code.tokens
@@ -283,6 +341,7 @@ struct CodeRules: CodeVisitor {
         // `compile(code, "test", "exec")` as a statement of its own checks syntax: the code
         // object is dropped, nothing runs.
         if last == "compile", !c.onExpression, Self.discarded(c, code) { return }
+        if language == .python, last == "exec" || last == "eval" { noteShellRunner(r, scope, code, runsCode: true) }
         let o = code.origin(r, scope)
         guard !o.isSafe else { return }
         // `exec(f"from {module} import {name}")`: an import line of names the caller passes;

@@ -7,7 +7,7 @@
 /// Calls of the file's own functions and the functions with findings, for the helpers that
 /// only confirmed code calls (settled at the file's end).
 struct CalleeGates {
-    var sites: [String: [(scope: Scope, line: Int)]] = [:]
+    var sites: [String: [(scope: Scope, line: Int, passes: Bool)]] = [:]
     var spans: [Scope] = []
 }
 
@@ -121,7 +121,7 @@ extension CodeRules {
             c.segments.count <= 2
         else { return }
         if c.segments.count == 2 && c.segments[0] != "self" && !localInstances.contains(c.segments[0]) { return }
-        calleeGates.sites[c.last, default: []].append((scope, at.line))
+        calleeGates.sites[c.last, default: []].append((scope, at.line, !c.args.isEmpty || !c.keywords.isEmpty))
     }
 
     /// At a function's end: it has findings a confirmation would cover.
@@ -151,12 +151,35 @@ extension CodeRules {
             gated[id] = !gates.isEmpty
             return gates.contains { dominates($0, line: line, body, scope, code) }
         }
+        // Helpers whose every covered finding sits on a line using one of their parameters: a
+        // call passing no argument leaves those at their defaults (strands' `save_state(code=None)`
+        // called bare from the reset path), so it hands the sink nothing (session 13, second round).
+        var paramFed: Set<String> = []
+        for span in calleeGates.spans where !span.order.isEmpty {
+            let lastLine = code.tokens[span.bodyEnd - 1].line
+            let lines = Set(
+                findings.filter {
+                    Self.calleeConfirmedRules.contains($0.rule) && $0.line >= span.line && $0.line <= lastLine
+                }.map(\.line))
+            var fed: Set<Int> = []
+            for i in span.bodyStart..<span.bodyEnd where lines.contains(code.tokens[i].line) {
+                if code.tokens[i].kind == .name, span.order.contains(code.tokens[i].text),
+                    span.env[code.tokens[i].text] == nil
+                {
+                    fed.insert(code.tokens[i].line)
+                }
+            }
+            if !lines.isEmpty && fed == lines { paramFed.insert(span.name) }
+        }
         var confirmed: Set<String> = []
         var changed = true
         while changed {
             changed = false
             for (name, sites) in calleeGates.sites where !confirmed.contains(name) && !sites.isEmpty {
-                if sites.allSatisfy({ confirmed.contains($0.scope.name) || confirmedAt($0.scope, $0.line) }) {
+                let feeding = sites.filter { $0.passes || !paramFed.contains(name) }
+                if !feeding.isEmpty,
+                    feeding.allSatisfy({ confirmed.contains($0.scope.name) || confirmedAt($0.scope, $0.line) })
+                {
                     confirmed.insert(name)
                     changed = true
                 }

@@ -21,6 +21,7 @@ extension CodeRules {
         if scope.parent == nil {
             settleLocalCalls(code)
             settleConfirmedCallees(code)
+            settleOwnFileLoads(code)
             settleShellRunners()
         }
         defer { calledLocals[id] = nil }
@@ -126,7 +127,10 @@ extension CodeRules {
             "startswith", "startsWith", "is_relative_to", "commonpath", "relative_to", "relative", "commonprefix",
         ]
         if !pathCheckers.isDisjoint(with: names) { return true }
-        guard normalise.contains(where: names.contains), check.contains(where: names.contains) else { return false }
+        guard normalise.contains(where: names.contains),
+            check.contains(where: names.contains) || names.contains("parents")
+                || !pathPredicates.isDisjoint(with: names)
+        else { return false }
         return refusesOutside(body, code)
     }
 

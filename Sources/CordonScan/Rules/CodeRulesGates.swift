@@ -134,10 +134,11 @@ extension CodeRules {
         var normalises = false
         var checks = false
         var refuses = false
+        if returnsContainment(scope, code) { pathPredicates.insert(scope.name) }
         for i in scope.bodyStart..<scope.bodyEnd where code.tokens[i].kind == .name {
             let t = code.tokens[i]
             if !normalises && Self.normalisers.contains(t) { normalises = true }
-            if !checks && Self.containmentChecks.contains(t) { checks = true }
+            if !checks && isContainmentTest(code.tokens, i) { checks = true }
             // pathlib's `relative_to` raises by itself for a path outside the base; a prefix
             // test refuses only with a `raise` (`path.startswith("/")` alone tidies, not checks).
             // A predicate (`return p.startswith(base)`, `return False`) refuses through its
@@ -160,8 +161,47 @@ extension CodeRules {
     func returnsCheck(_ code: Code, _ at: Int, _ end: Int) -> Bool {
         var j = at + 1
         while j < end && code.tokens[j].kind != .newline {
-            if code.tokens[j].kind == .name && Self.containmentChecks.contains(code.tokens[j]) { return true }
+            if code.tokens[j].kind == .name && isContainmentTest(code.tokens, j) { return true }
             j += 1
+        }
+        return false
+    }
+
+    /// A containment test at `i` (issue 16, session 13, second round): a string or path method
+    /// that compares a path with its base (`startswith`, `is_relative_to`, `commonpath`), a
+    /// call of the file's own predicate that does (`_is_inside(allowed, real)`), or pathlib's
+    /// ancestor test `base in path.parents` (`parents` lists every directory above a path, so
+    /// membership is containment; `mkdir(parents=True)` is a keyword, not a test).
+    func isContainmentTest(_ toks: [Token], _ i: Int) -> Bool {
+        let t = toks[i]
+        guard t.kind == .name else { return false }
+        if Self.containmentChecks.contains(t) { return true }
+        if !pathPredicates.isEmpty, i + 1 < toks.count, toks[i + 1].isOp("("), pathPredicates.contains(t.text) {
+            return true
+        }
+        guard t.isName("parents"), i >= 2, toks[i - 1].isOp("."), i + 1 >= toks.count || !toks[i + 1].isOp("=")
+        else { return false }
+        var k = i - 2
+        while k >= 0 && toks[k].kind != .newline {
+            if toks[k].isName("in") { return true }
+            k -= 1
+        }
+        return false
+    }
+
+    /// A function whose answer is a containment test (`def _is_inside(parent, child): return
+    /// child == parent or parent in child.parents`): its callers test containment by calling it.
+    func returnsContainment(_ scope: Scope, _ code: Code) -> Bool {
+        guard scope.parent != nil, language == .python else { return false }
+        let toks = code.tokens
+        for i in scope.bodyStart..<scope.bodyEnd where toks[i].isName("return") {
+            var j = i + 1
+            while j < scope.bodyEnd && toks[j].kind != .newline {
+                // `name.startswith(".")` tests a name's shape, not where a path lies.
+                let literal = j + 2 < scope.bodyEnd && toks[j + 1].isOp("(") && toks[j + 2].kind == .string
+                if isContainmentTest(toks, j) && !literal { return true }
+                j += 1
+            }
         }
         return false
     }
@@ -173,7 +213,7 @@ extension CodeRules {
     func refusesOutside(_ body: Range<Int>, _ code: Code) -> Bool {
         let toks = code.tokens
         let js = code.language == .javascript
-        for i in body where toks[i].kind == .name && Self.containmentChecks.contains(toks[i]) {
+        for i in body where toks[i].kind == .name && isContainmentTest(toks, i) {
             if toks[i].isName("relative_to") { return true }
             var k = i - 1
             // JavaScript has no line tokens inside a call's parentheses (`tool({ execute })`):
