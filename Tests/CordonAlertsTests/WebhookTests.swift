@@ -166,14 +166,18 @@ struct WebhookTests {
         let server = try HTTPListener(.blackhole)
         defer { server.stop() }
         let alerts = (1...6).map { Fixture.alert($0) }
+        // Each alert holds the channel for its whole 1 s timeout (the server never answers),
+        // so of the six queued in one burst at most three survive it: one in flight and two
+        // queued. Whether the worker thread took the first alert before the burst or after it
+        // is the scheduler's choice, so the drops come in one report or two (seen both).
         let r = deliver(
             AlertChannel(type: "webhook", settings: ["url": server.url]), alerts,
-            delivery: Fixture.delivery(timeout: 0.2, retries: 0, drain: 3, queue: 2))
+            delivery: Fixture.delivery(timeout: 1, retries: 0, drain: 4, queue: 2))
         let dropped = r.failures.filter { $0.dropped > 0 }
-        #expect(dropped.count == 1)
-        let n = dropped.first?.dropped ?? 0
-        #expect(n >= 3)
-        #expect(dropped.first?.error.contains("queue full: \(n) alert(s) dropped") == true)
+        let n = dropped.reduce(0) { $0 + $1.dropped }
+        #expect((1...2).contains(dropped.count), "\(dropped.map(\.error))")
+        #expect((3...4).contains(n), "\(dropped.map(\.error))")
+        for d in dropped { #expect(d.error.contains("queue full: \(d.dropped) alert(s) dropped"), "\(d.error)") }
         // Every alert is accounted for: dropped, or sent and failed (the server never answers).
         let failedOthers = r.failures.filter { $0.dropped == 0 }.count
         #expect(n + failedOthers == 6)
