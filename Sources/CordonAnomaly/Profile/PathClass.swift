@@ -42,10 +42,17 @@ public enum PathClass: String, Sendable, CaseIterable {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+            UInt8(ascii: "@"), UInt8(ascii: "%"), UInt8(ascii: ","), UInt8(ascii: "~"), UInt8(ascii: "*"),
+            UInt8(ascii: "?"), UInt8(ascii: "#"):
+            return true
         default:
-            return Array("/._-+@%,~*?#".utf8).contains(b) || b >= 0x80
+            return b >= 0x80
         }
     }
+
+    /// Bytes after which an embedded path may start.
+    static let pathStarts: [UInt8] = Array(" \t'\"=(,:<>[{;`".utf8)
 
     /// Absolute and home paths written inside an argument that is not itself a path: an
     /// option's or assignment's value (`--file=/etc/passwd`, `if=/etc/shadow`) and paths quoted
@@ -55,8 +62,10 @@ public enum PathClass: String, Sendable, CaseIterable {
     /// A regular expression written `/root/` after a space reads as a path too: the shape then
     /// names a place the run may not have read, which errs toward telling.
     static func embedded(_ arg: String) -> [String] {
+        // Most arguments hold no slash at all: nothing to look for.
+        guard arg.utf8.contains(UInt8(ascii: "/")) else { return [] }
         let b = Array(arg.utf8)
-        let starts = Array(" \t'\"=(,:<>[{;`".utf8)
+        let starts = pathStarts
         var out: [String] = []
         var i = 0
         while i < b.count {
