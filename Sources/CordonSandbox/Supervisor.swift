@@ -288,7 +288,12 @@ struct Supervisor {
                     line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
             }
         }
-        var out = "pid \(pid) (\(fields["Name"] ?? "?")) \(fields["State"] ?? "state unknown")"
+        // The name is the sandboxed process's to set (prctl PR_SET_NAME): control bytes in it
+        // must not reach the caller's terminal as escape sequences.
+        let name = String(
+            decoding: (fields["Name"] ?? "?").utf8.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 },
+            as: UTF8.self)
+        var out = "pid \(pid) (\(name)) \(fields["State"] ?? "state unknown")"
         if let wchan = try? FileIO.readFile("/proc/\(pid)/wchan", limit: 256), !wchan.isEmpty, wchan != [0x30] {
             out += " waiting in \(String(decoding: wchan, as: UTF8.self))"
         }
