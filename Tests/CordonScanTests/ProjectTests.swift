@@ -20,6 +20,18 @@ struct ProjectTests {
     static let root = Repository.path("Tests/CordonScanTests/Projects")
     static let projects = ["toolkit", "schemas", "classes", "js", "callers", "methods"]
 
+    /// Scans `dir` as a project and answers, per file (relative to it), its counted findings as
+    /// "LINE RULE".
+    static func countedLines(_ dir: String) throws -> (String) -> Set<String> {
+        var req = ScanRequest(paths: [dir])
+        req.recursive = true
+        req.base = dir
+        let report = try ProjectScanner.scan(req)
+        return { path in
+            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
+        }
+    }
+
     static func marks(_ dir: String, _ rel: String) throws -> Set<String> {
         Fixtures.marks(in: String(decoding: try FileIO.readFile(dir + "/" + rel), as: UTF8.self))
     }
@@ -54,13 +66,7 @@ struct ProjectTests {
     @Test("a function of another module that runs its argument in a shell: the caller's built line is the finding")
     func shellRunners() throws {
         let dir = Self.root + "/runners"
-        var req = ScanRequest(paths: [dir])
-        req.recursive = true
-        req.base = dir
-        let report = try ProjectScanner.scan(req)
-        let lines = { (path: String) in
-            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
-        }
+        let lines = try Self.countedLines(dir)
         // The runner's own sink, as alone; the caller's line built from the model's keys (13), not
         // the one built from a constant (16).
         #expect(lines("computer/sys_utils.py") == ["6 shell-injection"])
@@ -74,13 +80,7 @@ struct ProjectTests {
     @Test("a tool handing the model's command, by keyword, to an ssh runner of another module is the finding")
     func sshRunner() throws {
         let dir = Self.root + "/runners/ssh"
-        var req = ScanRequest(paths: [dir])
-        req.recursive = true
-        req.base = dir
-        let report = try ProjectScanner.scan(req)
-        let lines = { (path: String) in
-            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
-        }
+        let lines = try Self.countedLines(dir)
         // The runner's ssh argv (8), not its fixed `uptime`; the tool passing `command=command`
         // (15), not the one passing a constant (19) nor the operator's CLI (26).
         #expect(lines("remote.py") == ["8 shell-injection"])
@@ -92,13 +92,7 @@ struct ProjectTests {
     @Test("a tool handing the model's code to an exec method of another module's instance is the finding")
     func codeRunner() throws {
         let dir = Self.root + "/runners/interpreter"
-        var req = ScanRequest(paths: [dir])
-        req.recursive = true
-        req.base = dir
-        let report = try ProjectScanner.scan(req)
-        let lines = { (path: String) in
-            Set(report.files.first { $0.path == path }?.findings.filter(\.counts).map { "\($0.line) \($0.rule)" } ?? [])
-        }
+        let lines = try Self.countedLines(dir)
         // The method's exec (14); the tool handing it `code` (13), not the fixed snippet (18) nor
         // the method that only reads a variable (23).
         #expect(lines("executor.py") == ["14 eval-injection"])

@@ -22,7 +22,7 @@ public struct RunScorer: Sendable {
     public init(profile: Profile) {
         self.profile = profile
         var d: [String: Digest] = [:]
-        for m in Self.judged + [("sequence_surprise", 0.5, "", true)] {
+        for m in Self.judged + [("sequence_surprise", 0.5, "", true, 0)] {
             let history = profile.values(m.0)
             guard history.count >= Self.minimumMetricRuns, let most = history.max() else { continue }
             let scaled = m.0 == "sequence_surprise" ? history : history.map { log1p(max(0, $0)) }
@@ -37,19 +37,25 @@ public struct RunScorer: Sendable {
     public func most(_ metric: String) -> Double? { digests[metric]?.most }
 
     /// Metrics judged, with the smallest spread assumed on the log scale (a profile of nearly
-    /// identical runs must not make a small change look huge) and the unit in reasons.
-    /// Duration gets a wide floor: a busy machine stretches it several times over.
-    static let judged: [(name: String, floor: Double, what: String, final: Bool)] = [
-        ("delete_burst", 0.4, "files deleted within 2 s", false),
-        ("deletes", 0.4, "files deleted", false),
-        ("exec_burst", 0.5, "programs started within 2 s", false),
-        ("execs", 0.5, "programs started", false),
-        ("writes", 0.5, "file writes", false),
-        ("connects", 0.5, "connections", false),
-        ("gate_score_max", 0.3, "highest gate score", false),
-        ("cpu_ms", 0.5, "ms of CPU", true),
-        ("max_rss_kib", 0.4, "KiB of peak memory", true),
-        ("duration_ms", 0.9, "ms of wall time", true),
+    /// identical runs must not make a small change look huge), the unit in reasons, and the
+    /// least probability a finding of it may have (`least`).
+    /// Duration gets a wide floor: a busy machine stretches it several times over. Wall time is
+    /// also the machine's as much as the agent's: the same normal run took 4x its median while a
+    /// test suite ran beside it (377 ms where the profile's median was under 100), and the
+    /// spread's floor cannot tell load from behaviour. So its findings are at least 0.12 likely:
+    /// wall time alone never crosses any sensitivity's threshold (at most 1 - 0.12 < 0.9,
+    /// `high`'s); beside other evidence it still counts.
+    static let judged: [(name: String, floor: Double, what: String, final: Bool, least: Double)] = [
+        ("delete_burst", 0.4, "files deleted within 2 s", false, 0),
+        ("deletes", 0.4, "files deleted", false, 0),
+        ("exec_burst", 0.5, "programs started within 2 s", false, 0),
+        ("execs", 0.5, "programs started", false, 0),
+        ("writes", 0.5, "file writes", false, 0),
+        ("connects", 0.5, "connections", false, 0),
+        ("gate_score_max", 0.3, "highest gate score", false, 0),
+        ("cpu_ms", 0.5, "ms of CPU", true, 0),
+        ("max_rss_kib", 0.4, "KiB of peak memory", true, 0),
+        ("duration_ms", 0.9, "ms of wall time", true, 0.12),
     ]
 
     /// Fewer runs than this and a metric is not judged (its spread means nothing yet).
@@ -62,7 +68,7 @@ public struct RunScorer: Sendable {
         novelty(o, into: &out)
         for m in Self.judged where !m.final || o.ended {
             guard let v = o.metrics.first(where: { $0.0 == m.name })?.1 else { continue }
-            if let f = size(m.name, v, floor: m.floor, what: m.what) { out.append(f) }
+            if let f = size(m.name, v, what: m.what, least: m.least) { out.append(f) }
         }
         if o.ended, let f = sequence(o) { out.append(f) }
         return out
@@ -131,20 +137,12 @@ public struct RunScorer: Sendable {
         }
     }
 
-    /// The least a wall-time finding's probability can be. Wall time is the machine's as much
-    /// as the agent's: the same normal run took 4x its median while a test suite ran beside it
-    /// (wall time 377 ms where the profile's median was under 100), and the spread's floor
-    /// cannot tell load from behaviour. So wall time alone never crosses any sensitivity's
-    /// threshold (at most 1 - 0.12 < 0.9, `high`'s); beside other evidence it still counts.
-    static let wallTimeFloor = 0.12
-
-    func size(_ name: String, _ v: Double, floor: Double, what: String) -> AnomalyFinding? {
+    func size(_ name: String, _ v: Double, what: String, least: Double) -> AnomalyFinding? {
         guard let d = digests[name], v > d.most else { return nil }
-        var p = Robust.normalTail((log1p(v) - d.median) / d.spread)
+        let p = Robust.normalTail((log1p(v) - d.median) / d.spread)
         guard p < 0.5 else { return nil }
-        if name == "duration_ms" { p = max(p, Self.wallTimeFloor) }
         return AnomalyFinding(
-            kind: name, probability: p,
+            kind: name, probability: max(p, least),
             reason: "\(Self.number(v)) \(what) in this run; this agent's 99th percentile is \(Self.number(d.p99))")
     }
 
