@@ -37,6 +37,18 @@ public enum SHA256 {
         }
     }
 
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`: the tag that proves a record was
+    /// written by someone holding the key (the state store's seal, docs/approvals.md).
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var k = key.count > 64 ? digest(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        let inner = digest(k.map { $0 ^ 0x36 } + message)
+        return digest(k.map { $0 ^ 0x5c } + inner)
+    }
+
+    /// Lower-case hex of any bytes.
+    public static func hexOf(_ bytes: [UInt8]) -> String { hexString(bytes) }
+
     /// Lower-case hex of the digest (64 characters).
     public static func hex(_ bytes: [UInt8]) -> String { hexString(digest(bytes)) }
 

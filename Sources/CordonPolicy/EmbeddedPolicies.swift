@@ -131,7 +131,7 @@ sandbox:
       - ~/.mysql_history
       - ~/.node_repl_history
       - ~/.sqlite_history
-      - ~/.config/cordon     # cordon's approver key: whoever reads it can approve
+      - ~/.config/cordon     # cordon's approver and store keys (hidden even if left out here)
   limits:
     memory: 4GiB        # address space (RLIMIT_AS); also the cgroup limit when run as root
     processes: 256

@@ -273,9 +273,12 @@ public struct FilesystemPolicy: Sendable, Equatable {
         "~/.terraform.d/credentials.tfrc.json", "~/.azure", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
         "~/.m2/settings.xml", "~/.password-store", "~/.local/share/keyrings", "~/.bash_history", "~/.zsh_history",
         "~/.python_history", "~/.psql_history", "~/.mysql_history", "~/.node_repl_history", "~/.sqlite_history",
-        // cordon's own approver key: whoever reads it can approve (docs/approvals.md).
-        "~/.config/cordon",
+        // cordon's own keys: whoever reads the approver key can approve, whoever reads the
+        // store key can forge remembered rules (docs/approvals.md). Hidden even when a policy's
+        // own list leaves it out (PlanBuilder).
+        cordonKeys,
     ]
+    public static let cordonKeys = "~/.config/cordon"
     /// Where execution is allowed (Landlock); nil = read-only system paths + workspace.
     public var exec: [String]?
     /// Whether a program may run from an anonymous memory file (memfd_create + fexecve): off by

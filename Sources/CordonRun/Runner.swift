@@ -13,6 +13,7 @@ import CordonMonitor
 import CordonNet
 import CordonPolicy
 import CordonSandbox
+import CordonStore
 
 #if canImport(Glibc)
     import Glibc
@@ -73,6 +74,10 @@ public final class Runner {
         _ request: RunRequest, observer: RunObserver, alerting: AnomalyAlerting = SilentAnomalyAlerting(),
         alongside: () -> Void = {}
     ) throws(RunFailure) -> RunResult {
+        // The store key exists before any sandbox of this run is built: when the workspace is
+        // the home directory, a missing `~/.config/cordon` is not hidden (only existing paths
+        // are covered), and the command could plant a key it knows there (StoreSeal.swift).
+        StoreSeal.ensure()
         let head = RunHead(request: request, observer: observer, alerting: alerting)
         Alongside.run(
             {

@@ -193,7 +193,12 @@ public enum PlanBuilder {
         root.proc()
         root.dev(shmSize: req.policy.sandbox.limits.tmpfs)
         root.coverBanned(bannedPrograms(req.policy), path: caller.path)
-        root.hide(req.policy.sandbox.filesystem.hide + req.hide, home: req.hostEnvironment["HOME"])
+        // cordon's own keys are hidden whatever the policy's `hide:` says: the approver key
+        // decides approvals, the store key seals remembered rules (CordonStore/StoreSeal.swift),
+        // and a policy that lists its own `hide:` must not hand either to the command.
+        root.hide(
+            req.policy.sandbox.filesystem.hide + req.hide + [FilesystemPolicy.cordonKeys],
+            home: req.hostEnvironment["HOME"])
         return root.ops
     }
 

@@ -8,6 +8,8 @@ public struct StoredProfile: Sendable, Equatable {
     public var json: String
     public var runs: Int
     public var updatedAt: Double
+    /// Whether this user's cordon wrote it (StoreSeal.swift); an unsealed profile is not used.
+    public var sealed = true
 
     public init(project: String, agent: String, json: String, runs: Int, updatedAt: Double) {
         self.project = project

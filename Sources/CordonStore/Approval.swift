@@ -140,6 +140,8 @@ public struct RememberedRule: Sendable, Equatable {
     public var approvalId: String
     public var createdAt: Double
     public var createdBy: String
+    /// Whether this user's cordon wrote it (StoreSeal.swift). An unsealed rule never applies.
+    public var sealed = true
 
     public init(
         id: String, scope: RememberScope, session: String, agent: String, project: String, prefix: [String],

@@ -3,12 +3,17 @@ import CordonBase
 
 extension SQLiteStore {
     func profileRow(_ s: Statement) -> StoredProfile {
-        StoredProfile(project: s.text(0), agent: s.text(1), json: s.text(2), runs: s.int(3), updatedAt: s.double(4))
+        var p = StoredProfile(
+            project: s.text(0), agent: s.text(1), json: s.text(2), runs: s.int(3), updatedAt: s.double(4))
+        p.sealed = verifies(s.optionalText(5), "profile", Self.profileFields(p))
+        return p
     }
+
+    static func profileFields(_ p: StoredProfile) -> [String] { [p.project, p.agent, p.json, String(p.runs)] }
 
     public func profile(project: String, agent: String) throws(StoreError) -> StoredProfile? {
         let s = try db.prepare(
-            "SELECT project, agent, profile, runs, updated_at FROM anomaly_profiles WHERE project = ? AND agent = ?"
+            "SELECT project, agent, profile, runs, updated_at, seal FROM anomaly_profiles WHERE project = ? AND agent = ?"
         ).bind([.text(project), .text(agent)])
         defer { s.reset() }
         return try s.step() ? profileRow(s) : nil
@@ -16,7 +21,7 @@ extension SQLiteStore {
 
     public func profiles(project: String) throws(StoreError) -> [StoredProfile] {
         let s = try db.prepare(
-            "SELECT project, agent, profile, runs, updated_at FROM anomaly_profiles WHERE project = ? ORDER BY agent"
+            "SELECT project, agent, profile, runs, updated_at, seal FROM anomaly_profiles WHERE project = ? ORDER BY agent"
         ).bind([.text(project)])
         var out: [StoredProfile] = []
         while try s.step() { out.append(profileRow(s)) }
@@ -24,10 +29,13 @@ extension SQLiteStore {
     }
 
     public func saveProfile(_ p: StoredProfile, learned runIds: [String]) throws(StoreError) {
+        let seal = try tag("profile", Self.profileFields(p), what: "the anomaly profile")
         try write { () throws(StoreError) in
             try db.prepare(
-                "INSERT OR REPLACE INTO anomaly_profiles(project, agent, profile, runs, updated_at) VALUES(?,?,?,?,?)"
-            ).bind([.text(p.project), .text(p.agent), .text(p.json), .int(Int64(p.runs)), .real(p.updatedAt)]).run()
+                "INSERT OR REPLACE INTO anomaly_profiles(project, agent, profile, runs, updated_at, seal) VALUES(?,?,?,?,?,?)"
+            ).bind([
+                .text(p.project), .text(p.agent), .text(p.json), .int(Int64(p.runs)), .real(p.updatedAt), .text(seal),
+            ]).run()
             let mark = try db.prepare("INSERT OR IGNORE INTO anomaly_learned(project, agent, run_id) VALUES(?,?,?)")
             for id in runIds { try mark.bind([.text(p.project), .text(p.agent), .text(id)]).run() }
         }

@@ -12,6 +12,12 @@ import CordonBase
 public final class SQLiteStore: CordonStore {
     public let path: String
     let db: SQLiteConnection
+    /// The user's seal (or why there is none): tags the rows this cordon writes, tells which
+    /// rows it can trust (StoreSeal.swift).
+    public let seal: Result<StoreSeal, StoreError>
+    /// Where the store is, as the seal binds it: the real path of its directory, so a sealed row
+    /// copied into another project's store does not verify there.
+    let place: String
 
     /// Milliseconds a connection waits for another process's write transaction. Transitions
     /// are a few statements long, so even 20 waiting runs and two approvers pass well inside.
@@ -47,6 +53,13 @@ public final class SQLiteStore: CordonStore {
             project TEXT NOT NULL, agent TEXT NOT NULL, session TEXT NOT NULL, run_scores TEXT NOT NULL,
             score REAL NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY(project, agent, session));
         """,
+        // 3: the seal (StoreSeal.swift): rows that grant or define normal carry a tag under the
+        // user's key; rows without one (older cordons, or written by something else) are ignored.
+        """
+        ALTER TABLE rules ADD COLUMN seal TEXT;
+        ALTER TABLE approver_keys ADD COLUMN seal TEXT;
+        ALTER TABLE anomaly_profiles ADD COLUMN seal TEXT;
+        """,
     ]
 
     static var schemaVersion: Int { migrations.count }
@@ -79,11 +92,14 @@ public final class SQLiteStore: CordonStore {
             throw StoreError(
                 .unreadable, "not a regular file (refused: cordon keeps its state only in regular files)", path: path)
         }
-        return try SQLiteStore(path: path)
+        return try SQLiteStore(path: path, seal: StoreSeal.shared)
     }
 
-    init(path: String) throws(StoreError) {
+    init(path: String, seal: Result<StoreSeal, StoreError>) throws(StoreError) {
         self.path = path
+        self.seal = seal
+        let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        place = FileIO.realPath(dir.isEmpty ? "." : dir) ?? dir
         db = try SQLiteConnection(path: path, create: false)
         sqlite3_busy_timeout(db.handle, Self.busyTimeoutMs)
         try setUp()
@@ -140,6 +156,33 @@ public final class SQLiteStore: CordonStore {
             try? db.exec("ROLLBACK")
             throw error
         }
+    }
+
+    // MARK: the seal
+
+    /// The tag for a new row, or an error that says why this store cannot keep it.
+    func tag(_ kind: String, _ fields: [String], what: String) throws(StoreError) -> String {
+        switch seal {
+        case .success(let s): return s.tag([kind, place] + fields)
+        case .failure(let e):
+            throw StoreError(
+                .unreadable,
+                "cannot keep \(what): the store key cannot be used (\(e.message): \(e.path)); cordon signs what it remembers with that key (docs/approvals.md)",
+                path: path)
+        }
+    }
+
+    /// Whether a row's tag is this user's key's tag for it, in this store.
+    func verifies(_ tag: String?, _ kind: String, _ fields: [String]) -> Bool {
+        guard case .success(let s) = seal else { return false }
+        return s.verifies(tag, [kind, place] + fields)
+    }
+
+    static func ruleFields(_ r: RememberedRule) -> [String] {
+        [
+            r.id, r.scope.rawValue, r.session, r.agent, r.project, json(r.prefix), String(r.maxScore), r.approvalId,
+            String(r.createdAt.bitPattern, radix: 16), r.createdBy,
+        ]
     }
 
     // MARK: approvals
@@ -249,12 +292,13 @@ public final class SQLiteStore: CordonStore {
             guard let now = try approval(id) else { return .unknown }
             guard changed else { return .alreadyDecided(now) }
             if let r = d.rule {
+                let seal = try tag("rule", Self.ruleFields(r), what: "a remembered rule")
                 try db.prepare(
-                    "INSERT INTO rules(id, scope, session, agent, project, prefix, max_score, approval_id, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?)"
+                    "INSERT INTO rules(id, scope, session, agent, project, prefix, max_score, approval_id, created_at, created_by, seal) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
                 ).bind([
                     .text(r.id), .text(r.scope.rawValue), .text(r.session), .text(r.agent), .text(r.project),
                     .text(Self.json(r.prefix)), .int(Int64(r.maxScore)), .text(r.approvalId), .real(r.createdAt),
-                    .text(r.createdBy),
+                    .text(r.createdBy), .text(seal),
                 ]).run()
             }
             if let why = record(now) { throw StoreError(.evidence, why, path: path) }
@@ -266,15 +310,18 @@ public final class SQLiteStore: CordonStore {
 
     public func rules() throws(StoreError) -> [RememberedRule] {
         let s = try db.prepare(
-            "SELECT id, scope, session, agent, project, prefix, max_score, approval_id, created_at, created_by FROM rules ORDER BY created_at, rowid"
+            "SELECT id, scope, session, agent, project, prefix, max_score, approval_id, created_at, created_by, seal FROM rules ORDER BY created_at, rowid"
         )
         var out: [RememberedRule] = []
         while try s.step() {
-            out.append(
-                RememberedRule(
-                    id: s.text(0), scope: RememberScope(rawValue: s.text(1)) ?? .once, session: s.text(2),
-                    agent: s.text(3), project: s.text(4), prefix: Self.strings(s.text(5)), maxScore: s.int(6),
-                    approvalId: s.text(7), createdAt: s.double(8), createdBy: s.text(9)))
+            var r = RememberedRule(
+                id: s.text(0), scope: RememberScope(rawValue: s.text(1)) ?? .once, session: s.text(2),
+                agent: s.text(3), project: s.text(4), prefix: Self.strings(s.text(5)), maxScore: s.int(6),
+                approvalId: s.text(7), createdAt: s.double(8), createdBy: s.text(9))
+            // The prefix is re-serialised for the tag: a row whose stored JSON differs from what
+            // cordon writes for the same words was not written by cordon.
+            r.sealed = Self.json(r.prefix) == s.text(5) && verifies(s.optionalText(10), "rule", Self.ruleFields(r))
+            out.append(r)
         }
         return out
     }
@@ -291,16 +338,21 @@ public final class SQLiteStore: CordonStore {
     // MARK: approver keys
 
     public func addApproverKey(hash: String, by: String, at: Double) throws(StoreError) {
+        let seal = try tag("approver", [hash], what: "an approver key")
         try write { () throws(StoreError) in
-            try db.prepare("INSERT OR IGNORE INTO approver_keys(hash, created_at, created_by) VALUES(?,?,?)")
-                .bind([.text(hash), .real(at), .text(by)]).run()
+            // REPLACE: a row for the same hash without a valid seal (an older cordon's, or a
+            // planted one) gets this user's seal when the key is registered again.
+            try db.prepare("INSERT OR REPLACE INTO approver_keys(hash, created_at, created_by, seal) VALUES(?,?,?,?)")
+                .bind([.text(hash), .real(at), .text(by), .text(seal)]).run()
         }
     }
 
+    /// Only a key registered by this user's cordon (sealed) counts.
     public func isApproverKey(hash: String) throws(StoreError) -> Bool {
-        let s = try db.prepare("SELECT 1 FROM approver_keys WHERE hash = ?").bind([.text(hash)])
+        let s = try db.prepare("SELECT seal FROM approver_keys WHERE hash = ?").bind([.text(hash)])
         defer { s.reset() }
-        return try s.step()
+        guard try s.step() else { return false }
+        return verifies(s.optionalText(0), "approver", [hash])
     }
 
     public func changeCounter() throws(StoreError) -> Int64 { try db.dataVersion() }

@@ -241,6 +241,64 @@ struct ApprovalsTests {
         #expect(log.contains("decision=forgotten"))
     }
 
+    // Regression: a `.cordon/state.db` that came with the code (committed to the repository by
+    // whoever wrote it, or left by an earlier sandboxed command) was trusted like this user's
+    // own: its remembered rules let commands through without asking, and its approver keys
+    // could decide. The project a rule is for is the directory's name, known in advance.
+    @Test("a state store written by another cordon (another user's key): its rules and approver keys do not count")
+    func foreignStoreGrantsNothing() throws {
+        let b = try ApprovalBench()
+        var template = Array("/tmp/cordon-evil-home-XXXXXX".utf8CString)
+        let evilHome = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: evilHome) }
+        let evil = ["HOME": evilHome]
+        let evilKey = evilHome + "/approver.key"
+        let path = b.path
+        // The other cordon: its own approver key, then a `git push` remembered for the project.
+        #expect(try Shell.cordon(["approvals", "key", "--output", evilKey], cwd: path, env: evil).status == 0)
+        let first = Background {
+            (try? Shell.cordon(
+                [
+                    "run", "--workspace", path, "--approval", "queue", "--", "sh", "-c",
+                    "cd repo && git push origin HEAD:one",
+                ],
+                cwd: path, env: evil, limit: 90)) ?? TestProcess.run(["/bin/false"])
+        }
+        guard let id = try b.waitPending().first else {
+            let r = first.wait()
+            Issue.record("the other cordon's run did not queue: \(r.status) \(r.stderr)")
+            return
+        }
+        let approve = try Shell.cordon(
+            ["approvals", "approve", id, "--key", evilKey, "--remember", "project"], cwd: path, env: evil)
+        #expect(approve.status == 0, "\(approve.stderr)")
+        #expect(first.wait().status == 0)
+        // Control: for the cordon that wrote it, the rule lets the next push through.
+        let control = try Shell.cordon(
+            ["run", "--approval-timeout", "0", "--", "sh", "-c", "cd repo && git push origin HEAD:two"], cwd: path,
+            env: evil)
+        #expect(control.status == 0, "\(control.stderr)")
+        #expect(control.stderr.contains("remembered"))
+        // This user's cordon: the same store, the same project, and it asks.
+        let mine = try b.cordon([
+            "run", "--approval-timeout", "0", "--", "sh", "-c", "cd repo && git push origin HEAD:three",
+        ])
+        #expect(mine.status == 75, "\(mine.stderr)")
+        #expect(!mine.stderr.contains("remembered"))
+        let rules = try b.cordon(["approvals", "rules", "--json"])
+        #expect(rules.stdout.contains("\"sealed\":false"), "\(rules.stdout)")
+        #expect(rules.stderr.contains("ignored"))
+        // The other cordon's approver key cannot decide what this user's cordon queued.
+        let queued = runInBackground(b, ["sh", "-c", "cd repo && git push origin HEAD:four"])
+        let waiting = try #require(try b.waitPending().first)
+        let decide = try b.cordon(["approvals", "approve", waiting, "--key", evilKey])
+        #expect(decide.status != 0)
+        #expect(decide.stderr.contains("not an approver key"), "\(decide.stderr)")
+        #expect(try b.status(waiting) == "pending")
+        #expect(try b.cordon(["approvals", "reject", waiting, "--key", b.key]).status == 0)
+        #expect(queued.wait().status == 77)
+    }
+
     @Test("inspect queues an approval: actions show says pending, then approved with the note")
     func inspectThenActionsShow() throws {
         let b = try ApprovalBench(repo: false)

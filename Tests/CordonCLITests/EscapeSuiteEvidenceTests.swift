@@ -33,4 +33,32 @@ struct EscapeSuiteEvidenceTests {
         let after = (try? FileManager.default.contentsOfDirectory(atPath: ws.path + "/.cordon")) ?? []
         #expect(after == [".gitignore"], "the workspace's .cordon/ holds \(after)")
     }
+
+    // Regression: `~/.config/cordon` was hidden only by the default policy's `hide:` list, so a
+    // policy with its own list exposed cordon's keys to a command whose workspace is the home
+    // directory: the store key forges remembered rules (docs/approvals.md), the approver key
+    // decides approvals.
+    @Test("cordon's keys stay hidden when the workspace is HOME, even under a policy that hides nothing")
+    func keysHiddenAtHome() throws {
+        let ws = try Workspace()
+        let keys = ws.path + "/.config/cordon"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        try ws.write(".config/cordon/approver.key", String(repeating: "a", count: 64) + "\n")
+        for p in [ws.path + "/.config", keys] { chmod(p, 0o700) }
+        chmod(keys + "/approver.key", 0o600)
+        // As root the workspace belongs to the sandbox's user: so do the keys here, so that only
+        // the hiding (not the permission bits) keeps them from the command.
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path + "/.config"]) }
+        try ws.write("p.yaml", "extends: default\nsandbox:\n  filesystem:\n    hide: []\n")
+        try ws.write(
+            "look.sh",
+            "cat .config/cordon/approver.key && echo READ; ls -A .config/cordon; touch .config/cordon/planted && echo WROTE; echo end\n"
+        )
+        let r = try ws.run(
+            ["sh", "./look.sh"], options: ["--policy", ws.path + "/p.yaml", "--no-monitor"], env: ["HOME": ws.path])
+        #expect(r.stdout.hasSuffix("end\n"), "\(r.status): \(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.contains("READ") && !r.stdout.contains("approver.key"), "\(r.stdout)")
+        #expect(!r.stdout.contains("WROTE"), "\(r.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: keys + "/planted"))
+    }
 }

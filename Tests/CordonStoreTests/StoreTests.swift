@@ -155,7 +155,7 @@ func sample(agent: String = "ci-agent", session: String = "s-1", score: Int = 70
         let threads = (0..<4).map { t in
             Thread {
                 do {
-                    let mine = try SQLiteStore(path: dir + "/state.db")
+                    let mine = try SQLiteStore(path: dir + "/state.db", seal: StoreSeal.shared)
                     for id in (t % 2 == 0 ? idList : idList.reversed()) {
                         let status: ApprovalStatus = t < 2 ? .approved : .rejected
                         let r = try mine.transition(id, to: ApprovalDecision(status: status, by: "t\(t)", at: 9)) {
@@ -263,16 +263,17 @@ struct AnomalyStoreTests {
         #expect(try store.profile(project: "q", agent: "a")?.json == "{\"x\":1}")
     }
 
-    @Test("a version-1 store (approvals only) is migrated to the anomaly tables, keeping its approvals")
+    @Test("a version-1 store (approvals only) is migrated to the anomaly tables and the seal, keeping its approvals")
     func migratesFromVersionOne() throws {
         let dir = tempDir()
         let first = try #require(try SQLiteStore.open(directory: dir, create: true))
         let a = try first.create(sample()) { _ in nil }
+        // Back to version 1's tables: no anomaly tables, no seal columns.
         try first.db.exec(
-            "DROP TABLE anomaly_profiles; DROP TABLE anomaly_learned; DROP TABLE anomaly_sessions; PRAGMA user_version=1"
+            "DROP TABLE anomaly_profiles; DROP TABLE anomaly_learned; DROP TABLE anomaly_sessions; ALTER TABLE rules DROP COLUMN seal; ALTER TABLE approver_keys DROP COLUMN seal; PRAGMA user_version=1"
         )
         let again = try #require(try SQLiteStore.open(directory: dir, create: false))
-        #expect(try again.userVersion() == 2)
+        #expect(try again.userVersion() == SQLiteStore.schemaVersion)
         #expect(try again.approval(a.id)?.command == "git push origin main")
         #expect(try again.profiles(project: "p").isEmpty)
     }

@@ -346,6 +346,12 @@ enum ApprovalsCommand: Subcommand {
     static func rules(_ parsed: ParsedArguments, _ dir: LogDirectory, _ ctx: Context) throws(CLIError) -> Int32 {
         guard let desk = try desk(dir, create: false) else { return ExitCode.success.rawValue }
         let rules = try call { () throws(ApprovalError) in try desk.rules() }
+        let unsealed = rules.filter { !$0.sealed }.count
+        if unsealed > 0 {
+            ctx.output.err(
+                "cordon: \(unsealed) rule(s) in \(dir.path)/state.db are not signed with this user's store key (~/.config/cordon/store.key) and are ignored: an older cordon, another user, or something other than cordon wrote them. 'cordon approvals forget ID' removes one; approve again to remember it (docs/approvals.md)\n"
+            )
+        }
         for r in rules {
             if parsed.flag("json") {
                 ctx.output.out(
@@ -355,11 +361,12 @@ enum ApprovalsCommand: Subcommand {
                         ("session", .string(r.session)), ("agent", .string(r.agent)), ("project", .string(r.project)),
                         ("approvalId", .string(r.approvalId)), ("createdBy", .string(r.createdBy)),
                         ("createdAt", .string(Timestamp(milliseconds: Int64(r.createdAt * 1000)).description)),
+                        ("sealed", .bool(r.sealed)),
                     ]).serialized() + "\n")
             } else {
                 let key = r.scope == .session ? r.session : r.scope == .agent ? r.agent : r.project
                 ctx.output.out(
-                    "\(r.id)  \(r.scope.rawValue) \(TerminalText.line(key))  '\(TerminalText.line(r.prefix.joined(separator: " ")))' up to score \(r.maxScore)  (approval \(r.approvalId) by \(TerminalText.line(r.createdBy)))\n"
+                    "\(r.id)  \(r.scope.rawValue) \(TerminalText.line(key))  '\(TerminalText.line(r.prefix.joined(separator: " ")))' up to score \(r.maxScore)  (approval \(r.approvalId) by \(TerminalText.line(r.createdBy)))\(r.sealed ? "" : "  IGNORED: not signed by this user's cordon")\n"
                 )
             }
         }

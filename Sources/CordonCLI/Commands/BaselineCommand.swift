@@ -111,6 +111,11 @@ enum BaselineCommand: Subcommand {
             throw CLIError(.failure, "baseline learn: \(error)")
         }
         for u in o.unreadable { ctx.output.err("cordon: warning: skipped \(u)\n") }
+        for u in o.unsealed {
+            ctx.output.err(
+                "cordon: warning: the profile of \(u) was not signed with this user's store key (an older cordon, another user, or not cordon wrote it): replaced, learned again from the traces\n"
+            )
+        }
         var text = ""
         for l in o.learned {
             text +=
@@ -147,6 +152,11 @@ enum BaselineCommand: Subcommand {
         }
         var out = ""
         for sp in stored {
+            if !sp.sealed {
+                ctx.output.err(
+                    "cordon: warning: the profile of \(sp.agent) is not signed with this user's store key (an older cordon, another user, or not cordon wrote it): it is not used for scoring, and the next learning replaces it\n"
+                )
+            }
             guard let json = try? JSONValue.parse(sp.json), let profile = try? Profile(json: json) else {
                 throw CLIError(
                     .malformedInput, "baseline show: the profile of \(sp.agent) is damaged",
@@ -157,7 +167,7 @@ enum BaselineCommand: Subcommand {
                 out +=
                     JSONValue.object([
                         ("project", .string(sp.project)), ("agent", .string(sp.agent)),
-                        ("thresholds", .object(thresholds)),
+                        ("sealed", .bool(sp.sealed)), ("thresholds", .object(thresholds)),
                         ("profile", profile.json),
                     ]).serialized() + "\n"
             } else {

@@ -14,6 +14,7 @@ import CordonGate
 import CordonPolicy
 import CordonRun
 import CordonSandbox
+import CordonStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -129,6 +130,8 @@ enum WarmRunner {
             ctx.output.err("cordon serve: warm runner \(getpid()): cannot prepare: \(error.message)\n")
             return
         }
+        // The store key before the sandbox, as Runner.run does (StoreSeal.swift).
+        StoreSeal.ensure()
         // The gate's tables are built on first use: once here, not in the caller's run.
         _ = Gate.evaluate(Action(id: "a-0", payload: .argv(["true"])), policy: request.policy)
         do throws(SandboxError) {

@@ -82,7 +82,9 @@ final class AnomalyWatch {
     }
 
     static func load(_ s: SQLiteStore, project: String, agent: String) throws(StoreError) -> Profile? {
-        guard let stored = try s.profile(project: project, agent: agent) else { return nil }
+        // An unsealed profile (StoreSeal.swift) is not this user's cordon's: one that came with
+        // the code could make an attack look normal. Not used; the next learning replaces it.
+        guard let stored = try s.profile(project: project, agent: agent), stored.sealed else { return nil }
         guard let json = try? JSONValue.parse(stored.json), let p = try? Profile(json: json) else {
             throw StoreError(
                 .corrupt, "anomaly profile of \(agent) in \(project) cannot be read; 'cordon baseline reset'",

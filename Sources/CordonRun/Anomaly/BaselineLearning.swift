@@ -16,6 +16,8 @@ public enum BaselineLearning {
         public var otherAgent = 0
         /// Traces that could not be read, with why.
         public var unreadable: [String] = []
+        /// Profiles found without this user's seal (StoreSeal.swift), replaced.
+        public var unsealed: [String] = []
     }
 
     /// The run a trace records, as a profile learns it.
@@ -76,9 +78,17 @@ public enum BaselineLearning {
             guard var runs = groups[key], let first = runs.first else { continue }
             // Run ids start with their time: sorting them is learning in the order they ran.
             runs.sort { $0.run < $1.run }
-            let done = try store.learnedRuns(project: first.project, agent: first.agent)
+            let stored = try store.profile(project: first.project, agent: first.agent)
+            // An unsealed profile (StoreSeal.swift) is replaced, learned again from the traces
+            // from scratch: its list of learned runs is not trusted either.
+            let trusted = stored.map(\.sealed) ?? true
+            if !trusted {
+                _ = try store.resetProfiles(project: first.project, agent: first.agent)
+                out.unsealed.append("\(first.agent) in \(first.project)")
+            }
+            let done = trusted ? try store.learnedRuns(project: first.project, agent: first.agent) : []
             var profile = Profile()
-            if let stored = try store.profile(project: first.project, agent: first.agent) {
+            if let stored, trusted {
                 guard let json = try? JSONValue.parse(stored.json), let p = try? Profile(json: json) else {
                     throw StoreError(
                         .corrupt, "anomaly profile of \(first.agent) in \(first.project) cannot be read",

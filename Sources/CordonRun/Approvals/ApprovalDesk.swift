@@ -184,8 +184,10 @@ public final class ApprovalDesk {
         do throws(StoreError) { rules = try store.rules() } catch { throw ApprovalError(error) }
         let session = action.sessionId ?? decision.sessionId ?? ""
         let agent = action.agentId ?? decision.agentId ?? ""
+        // An unsealed rule was not written by this user's cordon (StoreSeal.swift): a store that
+        // came with the code, or one a sandboxed command wrote. It never lets anything through.
         let candidates = rules.filter {
-            $0.covers(session: session, agent: agent, project: project) && decision.score <= $0.maxScore
+            $0.sealed && $0.covers(session: session, agent: agent, project: project) && decision.score <= $0.maxScore
         }
         guard !candidates.isEmpty else { return nil }
         let parts = Self.parts(action, policy: policy)
