@@ -117,6 +117,50 @@ struct BaselineCommandTests {
         #expect(relearned.stdout.contains("1 flagged as anomalous (left out)"), "\(relearned.stdout)")
     }
 
+    // A profile in a store cordon did not write for this user (one that came with the code, or
+    // a sandboxed command's) would define what is normal: it is not used, and learned again.
+    @Test(
+        "a profile written by another cordon (another user's key) is not used: shown as unsealed, never scored against",
+        .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+    func foreignProfileIgnored() throws {
+        let ws = try Workspace()
+        var template = Array("/tmp/cordon-evil-home-XXXXXX".utf8CString)
+        let evilHome = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: evilHome) }
+        let evil = ["HOME": evilHome]
+        let policy = ws.path + ".policy.yaml"
+        defer { try? FileManager.default.removeItem(atPath: policy) }
+        try """
+        monitor:
+          sensitivity: medium
+          anomaly: {mode: detect, min_runs: 3, response: kill}
+        sandbox:
+          network: none
+        """.write(toFile: policy, atomically: false, encoding: .utf8)
+        for _ in 0..<3 {
+            let r = try ws.run(
+                ["sh", "-c", "ls >/dev/null; echo ok"], options: ["--policy", policy, "--agent", "a"], env: evil)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        // Control: the cordon that learned it scores against it (a new program: killed, 79).
+        let control = try ws.run(
+            ["sh", "-c", "uname -a; id; sleep 1; echo after"], options: ["--policy", policy, "--agent", "a"],
+            env: evil)
+        #expect(control.status == 79, "\(control.stderr)")
+        // This user's cordon: the profile is there, unsealed, and not used: the same run goes on
+        // (with no profile of its own yet it learns), and its learning replaces the profile.
+        let shown = try Shell.cordon(["baseline", "show", "--agent", "a", "--json"], cwd: ws.path)
+        #expect(shown.stdout.contains("\"sealed\":false"), "\(shown.stdout)")
+        #expect(shown.stderr.contains("not signed with this user's store key"), "\(shown.stderr)")
+        let mine = try ws.run(
+            ["sh", "-c", "uname -a; id; sleep 1; echo after"], options: ["--policy", policy, "--agent", "a"])
+        #expect(mine.status == 0, "\(mine.stderr)")
+        #expect(mine.stdout.contains("after"))
+        let again = try Shell.cordon(["baseline", "show", "--agent", "a"], cwd: ws.path)
+        #expect(again.status == 0 && !again.stderr.contains("not signed"), "\(again.stderr)")
+        #expect(!again.stdout.contains("3 runs learned"), "\(again.stdout)")
+    }
+
     /// The sandbox's first exec is the command itself, which the monitor never sees: a run of
     /// `touch` alone shows no exec event. The watch judges run_start's command before anything
     /// starts, so `kill` ends the run before the command runs (no file made), and with `log`
