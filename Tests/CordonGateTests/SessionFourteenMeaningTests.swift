@@ -1,6 +1,6 @@
 // The meanings of issue 12, session 14 (the fresh labelled sample s14): a bare deletion option
 // with no file to edit, a job verb followed by the job's number, a Wi-Fi access point named by
-// its BSSID, a scoped `config set --global`, a URL behind a driver prefix, socat addresses that
+// its BSSID, a source mounted on /mnt, Proxmox's `config set`, a scoped `config set --global`, a URL behind a driver prefix, socat addresses that
 // send to another host, rclone's listings, and journal vacuuming as log deletion. Real commands
 // from the tools' documentation and the near misses each rule must leave allowed
 // (gate-classes.md); MeaningTests' two parameterised tests run them with the other sessions' tables.
@@ -28,6 +28,10 @@ struct SessionFourteenMeaningTests {
         ("A3", "ogrinfo WFS:https://example.com/wfs"),
         ("A3", "echo hi | socat - UDP4-DATAGRAM:224.0.0.1:5000"), ("A3", "socat - TCP4:www.example.com:80"),
         ("A3", "socat STDIO OPENSSL:example.com:443"),
+        // A8: a source and a mount point under /mnt or /media; A9: Proxmox's `config set`, abbreviated
+        ("A8", "veracrypt -t project/volume /mnt/usb"),
+        ("A8", "cryfs --unmount-idle 10 project/cipher_directory /mnt/usb"),
+        ("A9", "pvenode config s --description hello"), ("A9", "pvenode config set --delete my-property"),
         // rclone's transfers and mounts still ask
         ("A3", "rclone copy origin:src data"), ("A8", "rclone mount origin:src /mnt/usb"),
     ]
@@ -51,6 +55,9 @@ struct SessionFourteenMeaningTests {
         // socat on loopback or receiving only
         ("A3", "socat - TCP:localhost:8080"), ("L1", "socat - UDP4-RECVFROM:5000"),
         ("A3", "echo hi | socat - UDP4-DATAGRAM:127.0.0.1:5000"),
+        // A directory under /mnt read or printed; Proxmox's configuration read
+        ("L1", "f3read /mnt/usb"), ("L1", "genfstab -U /mnt/usb"), ("L1", "bcachefs fs usage -h /mnt/usb"),
+        ("L7", "pvenode config get"), ("L7", "qm config 100"),
         // journalctl reads
         ("L1", "journalctl --disk-usage"), ("L1", "journalctl -u nginx --since today"),
     ]

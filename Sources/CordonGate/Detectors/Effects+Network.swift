@@ -228,6 +228,13 @@ extension Effects {
                 .remoteStateChange, k, reason: "\(p) \(v) (an abbreviated command) changes a Proxmox guest or storage")
             return
         }
+        // `pvenode config s --description x`: `config` reads, its `set` (any prefix) writes (A9).
+        if proxmoxCLIs.contains(p), verbs.count >= 2, verbs[0] == "config", "set".hasPrefix(verbs[1]) {
+            a.hit(
+                .remoteStateChange, k,
+                reason: "\(p) config \(verbs[1]) changes a Proxmox node's or guest's configuration")
+            return
+        }
         if let v = verbs.first(where: isMutatingVerb) {
             // `docker build` and `podman build` are L2 (a local image); `kubectl run` is not.
             if v == "build"

@@ -58,7 +58,21 @@ extension Effects {
             a.hit(.scanner, k, reason: "\(p) \(optionName(f)) targets a Wi-Fi access point")
             return true
         }
+        // A8: `veracrypt -t volume /mnt/usb`, `cryfs dir /mnt/usb`: a source path and, last, a
+        // directory under /mnt or /media is a file system mounted there (`mount SRC DIR`'s
+        // shape). (One operand under /mnt is a directory read: `f3read /mnt/usb`, `genfstab -U /mnt`.)
+        if pos.count >= 2, let last = pos.last, isMountPoint(last),
+            pos.dropLast().contains(where: { w in w.utf8.contains(UInt8(ascii: "/")) && !isMountPoint(w) })
+        {
+            a.hit(.systemChange, k, reason: "\(p) mounts a file system on \(last)")
+            return true
+        }
         return false
+    }
+
+    /// A directory where file systems are mounted by hand or by the desktop.
+    static func isMountPoint(_ w: String) -> Bool {
+        w.utf8.first == UInt8(ascii: "/") && (w == "/mnt" || w.hasPrefix("/mnt/") || w.hasPrefix("/media/"))
     }
 
     /// `X config set|unset|add|remove KEY ... --global`: a setting written to the tool's user-
