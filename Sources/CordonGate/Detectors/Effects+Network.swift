@@ -183,7 +183,14 @@ extension Effects {
         }
         // `kubectl annotate pods web --list`, `kubectl label --list`: listing what is set.
         if inv.has("--list") { return }
-        guard !verbs.isEmpty else {
+        // `vercel --regions 1234`, `vercel -e ENV=var`: after a leading option, a number or a
+        // `KEY=VALUE` is that option's value; subcommands are words, so there is none here.
+        let onlyValues =
+            !verbs.isEmpty && inv.args.first.map({ $0.utf8.first == UInt8(ascii: "-") }) == true
+            && verbs.allSatisfy({ v in
+                v.containsByte(UInt8(ascii: "=")) || v.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            })
+        guard !verbs.isEmpty, !onlyValues else {
             // `vercel`, `netlify`, `flyctl` alone deploy; most others print usage.
             if ["vercel", "netlify", "devspace", "skaffold", "tilt", "tmt", "okteto", "ngrok", "cloudflared"]
                 .contains(p), inv.args.isEmpty || inv.args.contains(where: { $0.hasPrefix("--") })

@@ -58,6 +58,12 @@ extension Effects {
             a.hit(.scanner, k, reason: "\(p) \(optionName(f)) targets a Wi-Fi access point")
             return true
         }
+        // A3, A9: a signature or attestation stored in the image's registry (`cosign sign --key
+        // k img`, `notation sign img`); `sign-blob` and `verify` stay on this machine.
+        if signatureStores.contains(p), let s = pos.first, args.first == s, signatureWrites.contains(s) {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(s) stores a signature in the image's registry")
+            return true
+        }
         // A8: `veracrypt -t volume /mnt/usb`, `cryfs dir /mnt/usb`: a source path and, last, a
         // directory under /mnt or /media is a file system mounted there (`mount SRC DIR`'s
         // shape). (One operand under /mnt is a directory read: `f3read /mnt/usb`, `genfstab -U /mnt`.)
@@ -69,6 +75,10 @@ extension Effects {
         }
         return false
     }
+
+    /// Image signing tools and their subcommands that push to the registry.
+    static let signatureStores: NameSet = ["cosign", "notation"]
+    static let signatureWrites: NameSet = ["sign", "attest", "attach", "upload", "clean"]
 
     /// A directory where file systems are mounted by hand or by the desktop.
     static func isMountPoint(_ w: String) -> Bool {
