@@ -74,7 +74,7 @@ struct MeaningTests {
     @Test(
         "commands whose meaning asks are flagged",
         arguments: approve + SessionTwelveMeaningTests.approve + SessionThirteenMeaningTests.approve
-            + SessionThirteenSecondRoundTests.approve)
+            + SessionThirteenSecondRoundTests.approve + SessionFourteenMeaningTests.approve)
     func asks(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision != .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
@@ -83,7 +83,7 @@ struct MeaningTests {
     @Test(
         "near misses stay allowed",
         arguments: allow + SessionTwelveMeaningTests.allow + SessionThirteenMeaningTests.allow
-            + SessionThirteenSecondRoundTests.allow)
+            + SessionThirteenSecondRoundTests.allow + SessionFourteenMeaningTests.allow)
     func allowed(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision == .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")

@@ -185,8 +185,11 @@ extension Effects {
             a.hit(.systemChange, k, reason: "\(p) mounts a file system")
             return true
         }
+        // A11: `X config set K V --global` (Effects+Operands.swift), known programs too.
+        if pos.count >= 2, scopedConfigWrite(a, k, inv) { return true }
         guard unknown else { return false }
         let lower = lowerASCII(p)
+        if !args.isEmpty, !inv.kind.contains(.informational), operands(a, k, inv, lower) { return true }
         if lower.withBytes({ conventionNameParts.occurs(in: $0) }), named(a, k, inv, lower) { return true }
         return daemonShapes(a, k, inv, lower)
     }

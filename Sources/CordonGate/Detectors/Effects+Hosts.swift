@@ -22,7 +22,14 @@ extension Effects {
         }
         let str = String(s)
         if let r = str.byteRange(of: "://") {
-            let scheme = Substring(str.utf8.prefix(r.lowerBound))
+            var scheme = Substring(str.utf8.prefix(r.lowerBound))
+            // A driver prefix before the URL (GDAL's `WMS:https://host/ows`, `WCS:http://...`):
+            // the driver fetches the URL after it, so the scheme is the part after the colon.
+            if let c = scheme.utf8.lastIndex(of: UInt8(ascii: ":")), c != scheme.utf8.startIndex,
+                scheme.utf8[..<c].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) })
+            {
+                scheme = Substring(scheme.utf8[scheme.utf8.index(after: c)...])
+            }
             let schemeOK =
                 !scheme.isEmpty && scheme.utf8.count <= 16
                 && scheme.utf8.allSatisfy { c in

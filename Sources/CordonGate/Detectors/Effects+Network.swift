@@ -32,6 +32,9 @@ extension Effects {
         }
         let pos = inv.positionals
         if pos.prefix(2).contains(where: { localSubcommands.contains($0) }), !p.eq("ssh") { return }
+        // L7: rclone's listings of a configured remote (`rclone lsf origin:dir`, `rclone size`)
+        // are read-only queries; its transfers, `cat` (content fetched) and `mount` still ask.
+        if p.eq("rclone"), let s = inv.subcommand, rcloneListings.contains(s) { return }
         if ["mail", "mailx", "mutt", "neomutt", "s-nail"].contains(p) {
             // Reading a mailbox (`mutt -f box`) stays local; an address or attachment sends.
             if pos.contains(where: { $0.contains("@") }) || inv.hasAny(["-s", "-a", "-A", "-t", "-c", "-b"]) {
@@ -48,6 +51,11 @@ extension Effects {
         if p.eq("nc") || p.eq("ncat") || p.eq("netcat") || p.eq("socat") || p.eq("telnet") {
             if let h = pos.first(where: { looksLikeHost($0) || remoteHost($0) != nil }) {
                 a.hit(.egress, k, reason: "\(p) connects to \(h)")
+            } else if p.eq("socat"), !a.hits.contains(where: { $0.invocation == k && $0.score >= 60 }),
+                let h = pos.lazy.compactMap(socatPeer).first
+            {
+                // (Once: a socat already found moving a file or a shell has its finding.)
+                a.hit(.egress, k, reason: "socat sends to \(h)")
             }
             return
         }
@@ -70,6 +78,29 @@ extension Effects {
             if ["xeyes", "xclock"].contains(p) && !args.contains(where: { $0 == "-display" }) { return }
             a.hit(.egress, k, reason: "\(p) transfers data over the network")
         }
+    }
+
+    /// rclone subcommands that only list or measure what a remote holds.
+    static let rcloneListings: NameSet = [
+        "ls", "lsd", "lsl", "lsf", "lsjson", "size", "about", "tree", "listremotes", "version",
+    ]
+
+    /// socat address types that connect or send to a peer (`TCP:host:port`, `UDP4-DATAGRAM:
+    /// 224.0.0.1:5000`, `OPENSSL:host:443`): the second field is the host. Listening and local
+    /// types (`TCP-LISTEN:8080`, `UDP4-RECVFROM:5000`, `UNIX-CONNECT:/run/x.sock`) have none.
+    static let socatPeerTypes: NameSet = [
+        "tcp", "tcp4", "tcp6", "tcp-connect", "tcp4-connect", "tcp6-connect", "udp", "udp4", "udp6", "udp-connect",
+        "udp4-connect", "udp6-connect", "udp-sendto", "udp4-sendto", "udp6-sendto", "udp-datagram", "udp4-datagram",
+        "udp6-datagram", "sctp", "sctp-connect", "sctp4-connect", "sctp6-connect", "openssl", "openssl-connect",
+        "ssl", "dtls", "proxy", "proxy-connect", "socks4", "socks4a", "socks5", "socks5-connect",
+    ]
+
+    /// The host a socat address sends to, when it is another machine.
+    static func socatPeer(_ w: String) -> String? {
+        let parts = w.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 3, socatPeerTypes.contains(String(parts[0]).asciiLowercased) else { return nil }
+        let host = String(parts[1].prefix(while: { $0 != "," }))
+        return host.isEmpty || isLocal(host) ? nil : host
     }
 
     static let configWords: NameSet = [
@@ -152,7 +183,14 @@ extension Effects {
         }
         // `kubectl annotate pods web --list`, `kubectl label --list`: listing what is set.
         if inv.has("--list") { return }
-        guard !verbs.isEmpty else {
+        // `vercel --regions 1234`, `vercel -e ENV=var`: after a leading option, a number or a
+        // `KEY=VALUE` is that option's value; subcommands are words, so there is none here.
+        let onlyValues =
+            !verbs.isEmpty && inv.args.first.map({ $0.utf8.first == UInt8(ascii: "-") }) == true
+            && verbs.allSatisfy({ v in
+                v.containsByte(UInt8(ascii: "=")) || v.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            })
+        guard !verbs.isEmpty, !onlyValues else {
             // `vercel`, `netlify`, `flyctl` alone deploy; most others print usage.
             if ["vercel", "netlify", "devspace", "skaffold", "tilt", "tmt", "okteto", "ngrok", "cloudflared"]
                 .contains(p), inv.args.isEmpty || inv.args.contains(where: { $0.hasPrefix("--") })
@@ -195,6 +233,13 @@ extension Effects {
         {
             a.hit(
                 .remoteStateChange, k, reason: "\(p) \(v) (an abbreviated command) changes a Proxmox guest or storage")
+            return
+        }
+        // `pvenode config s --description x`: `config` reads, its `set` (any prefix) writes (A9).
+        if proxmoxCLIs.contains(p), verbs.count >= 2, verbs[0] == "config", "set".hasPrefix(verbs[1]) {
+            a.hit(
+                .remoteStateChange, k,
+                reason: "\(p) config \(verbs[1]) changes a Proxmox node's or guest's configuration")
             return
         }
         if let v = verbs.first(where: isMutatingVerb) {

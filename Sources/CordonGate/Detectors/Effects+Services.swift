@@ -26,6 +26,8 @@ extension Effects {
         // Coding agents and LLM CLIs: a prompt with the project's code goes to the model's service.
         "copilot", "crush", "codex", "goose", "opencode", "cursor-agent", "qwen", "qwen-code", "gemini-cli",
         "amp", "kimi",
+        // Shell commands generated from plain English by an LLM service (and run with `-r`).
+        "oneliner",
         // Code rendered or files dropped by a web service.
         "carbon-now", "transfersh", "ffsend",
         // A bug report mailed to a distribution's tracker.

@@ -58,8 +58,10 @@ enum Evasion {
                 a.hit(.securityAgentKilled, k, reason: "\(p) kills the security agent \(svc)")
             }
         case "journalctl":
-            if inv.args.contains(where: { $0.hasPrefix("--vacuum") || $0 == "--rotate" && false }) {
-                a.hit(.logTamper, k, score: 60, reason: "journalctl --vacuum deletes system logs")
+            // B5: `--vacuum-time 2d`, `--vacuum-size 100M` delete archived journal files, the
+            // system's logs (gate-classes.md: deleting system logs blocks).
+            if inv.args.contains(where: { $0.hasPrefix("--vacuum") }) {
+                a.hit(.logTamper, k, reason: "journalctl --vacuum deletes system logs")
             }
         case "touch":
             if inv.hasAny(["-r", "--reference", "-d", "--date", "-t"]) {

@@ -325,7 +325,7 @@ public enum Signal: String, CaseIterable, Sendable {
         case .historyTamper:
             "history -c, unset HISTFILE, HISTFILE=/dev/null, rm ~/.bash_history, HISTCONTROL=ignorespace, HISTIGNORE='*'"
         case .logTamper:
-            "deleting or truncating files under /var/log, wtmp/btmp (85); journalctl --vacuum (60)"
+            "deleting or truncating files under /var/log, wtmp/btmp, journalctl --vacuum (85)"
         case .securityDisabled: "disabling firewall, SELinux, AppArmor, auditd"
         case .securityAgentKilled: "killing or stopping security agents (auditd, falco, osquery, EDR)"
         case .timestomp: "touch -r / -d / -t: changing timestamps"

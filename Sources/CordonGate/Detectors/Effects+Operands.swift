@@ -1,0 +1,110 @@
+// Conventions read from what an option or operand says, for programs the gate has no rule for
+// (session 14, ../shared/gate-classes.md): a bare deletion option with no file to edit, a job
+// or task of the program's own daemon driven by its number, a Wi-Fi access point targeted by its
+// BSSID. They run from `conventions` after every other rule of Effects stayed silent for the
+// program, and only for programs the gate does not know.
+
+extension Effects {
+    /// Options that delete what they are given, with no name saying what (A1): `buku --delete
+    /// 1234`, `slapt-get --remove jq`, `kwriteconfig5 --key k --delete`. The longer names
+    /// (`--delete-older-than`) are `deletingParts`' rule in Effects+Semantics.swift.
+    static let bareDeletingOptions: NameSet = [
+        "--delete", "--remove", "--purge", "--erase", "--wipe", "--destroy", "--drop",
+    ]
+
+    /// Verbs that start, stop or signal a running job, task or process (A8).
+    static let jobVerbs: NameSet = [
+        "start", "stop", "kill", "pause", "resume", "restart", "suspend", "cancel", "abort", "terminate",
+    ]
+
+    /// An operand that names a file or directory: a slash, a dot before an extension, or `.`.
+    /// An option given one edits part of that file (`exiv2 --delete a photo.jpg`, `mkvpropedit
+    /// --delete title film.mkv`, `setfattr --remove user.x src/main.swift`), which L3 allows.
+    static func namesFile(_ w: String) -> Bool {
+        w.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ".") })
+    }
+
+    /// True when one of the conventions spoke (a hit was raised).
+    static func operands(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ lower: String) -> Bool {
+        let p = inv.program
+        let args = inv.args
+        let pos = inv.positionals
+        // A1, A4, A11: a bare deletion option with nothing that names a file: what it deletes is
+        // the program's stored data (a bookmark, a list, a package, a configuration key, a boot
+        // entry, infected files). Not a filter fed by a pipe (`echo x | boxes --remove` edits
+        // the text it reads), and not a cache cleaner (A1's exception, `paccache --remove`).
+        if let f = args.first(where: { w in
+            w.utf8.count >= 6 && w.utf8.first == UInt8(ascii: "-") && bareDeletingOptions.contains(optionName(w))
+        }), !pos.contains(where: namesFile), !inv.hasRedirects, a.previous(before: k) == nil,
+            !lower.has("cache"), !lower.has("clean")
+        {
+            a.hit(.fileDelete, k, reason: "\(p) \(optionName(f)) deletes data the program stores")
+            return true
+        }
+        // A8: `pueue start 1234`, `X kill 12`: a verb for a running job followed at once by its
+        // number controls a job, task or process of the program's daemon (as `kill PID` does).
+        // (A number after an option is its value: `next start --port 8080` starts a dev server.)
+        if args.count >= 2, args[0] == pos.first, jobVerbs.contains(args[0]),
+            args[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !args[1].isEmpty
+        {
+            a.hit(.systemChange, k, reason: "\(p) \(args[0]) \(args[1]) controls a running job or process")
+            return true
+        }
+        // R1: an option naming a Wi-Fi access point by its hardware address (`bully --bssid`,
+        // `reaver -b`): only wireless attack and capture tools target one.
+        if let f = args.first(where: { w in
+            w.utf8.count >= 6 && w.utf8.first == UInt8(ascii: "-") && (optionName(w) == "--bssid" || w == "-bssid")
+        }) {
+            a.hit(.scanner, k, reason: "\(p) \(optionName(f)) targets a Wi-Fi access point")
+            return true
+        }
+        // A3, A9: a signature or attestation stored in the image's registry (`cosign sign --key
+        // k img`, `notation sign img`); `sign-blob` and `verify` stay on this machine.
+        if signatureStores.contains(p), let s = pos.first, args.first == s, signatureWrites.contains(s) {
+            a.hit(.remoteStateChange, k, reason: "\(p) \(s) stores a signature in the image's registry")
+            return true
+        }
+        // A8: `veracrypt -t volume /mnt/usb`, `cryfs dir /mnt/usb`: a source path and, last, a
+        // directory under /mnt or /media is a file system mounted there (`mount SRC DIR`'s
+        // shape). (One operand under /mnt is a directory read: `f3read /mnt/usb`, `genfstab -U /mnt`.)
+        if pos.count >= 2, let last = pos.last, isMountPoint(last),
+            pos.dropLast().contains(where: { w in w.utf8.contains(UInt8(ascii: "/")) && !isMountPoint(w) })
+        {
+            a.hit(.systemChange, k, reason: "\(p) mounts a file system on \(last)")
+            return true
+        }
+        return false
+    }
+
+    /// Image signing tools and their subcommands that push to the registry.
+    static let signatureStores: NameSet = ["cosign", "notation"]
+    static let signatureWrites: NameSet = ["sign", "attest", "attach", "upload", "clean"]
+
+    /// A directory where file systems are mounted by hand or by the desktop.
+    static func isMountPoint(_ w: String) -> Bool {
+        w.utf8.first == UInt8(ascii: "/") && (w == "/mnt" || w.hasPrefix("/mnt/") || w.hasPrefix("/media/"))
+    }
+
+    /// `X config set|unset|add|remove KEY ... --global`: a setting written to the tool's user-
+    /// or system-wide configuration (A11), whichever program it is (`pip config unset k
+    /// --global`, `jj config set --user user.name demo`). Repo-local configuration stays L6/L3.
+    static let configScopeOptions: NameSet = ["--global", "--user", "--system", "--site"]
+    static let configEditVerbs: NameSet = [
+        "set", "unset", "add", "remove", "rm", "delete", "del", "edit", "replace-all", "unset-all",
+        // jj's one-letter aliases (`jj config s --user k v`): with the scope option they can only edit.
+        "s", "u", "e",
+    ]
+
+    static func scopedConfigWrite(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let pos = inv.positionals
+        guard let c = pos.prefix(2).firstIndex(of: "config"), c + 1 < pos.count, configEditVerbs.contains(pos[c + 1]),
+            let s = inv.args.first(where: { w in
+                w.utf8.count >= 6 && w.utf8.first == UInt8(ascii: "-") && configScopeOptions.contains(w)
+            })
+        else { return false }
+        a.hit(
+            .outsideWrite, k,
+            reason: "\(inv.program) config \(pos[c + 1]) \(s) changes the tool's user or system configuration")
+        return true
+    }
+}
