@@ -74,6 +74,24 @@ struct EscapeSuiteCoverageTests {
         #expect(FileManager.default.fileExists(atPath: ws.path + "/.github/workflows/ci.yml"))
     }
 
+    // docs: "cordon's own .cordon/ (gate.log, traces) ... covered by empty read-only mounts", and
+    // `--trace FILE` may name a file in the workspace, which the command could otherwise rewrite.
+    @Test("the trace file a run writes in the workspace is neither readable nor writable from inside")
+    func traceFileCovered() throws {
+        let ws = try Workspace()
+        let trace = ws.path + "/run.jsonl"
+        try ws.write("t.sh", "echo forged > \"$1\" && echo WRITTEN; cat \"$1\"; echo end\n")
+        // Control: without the sandbox the same script overwrites the file cordon writes.
+        let control = try ws.run(
+            ["sh", "./t.sh", "control.jsonl"], options: ["--unsandboxed", "--trace", ws.path + "/control.jsonl"])
+        #expect(control.stdout.contains("WRITTEN"), "control: \(control.stdout)\(control.stderr)")
+        let r = try ws.run(["sh", "./t.sh", "run.jsonl"], options: ["--trace", trace])
+        #expect(r.stdout == "end\n", "\(r.stdout)\(r.stderr)")
+        let text = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(text.hasPrefix("{") && !text.contains("forged"), "\(text.prefix(200))")
+        #expect(text.contains("\"type\":\"run_end\""))
+    }
+
     /// A host process of the sandbox's own uid (65534 as root, the caller otherwise) that writes
     /// a line to `got` for every SIGURG (ignored by default, so a stray one harms nobody).
     final class Victim {
