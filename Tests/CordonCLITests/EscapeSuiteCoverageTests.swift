@@ -92,6 +92,33 @@ struct EscapeSuiteCoverageTests {
         #expect(text.contains("\"type\":\"run_end\""))
     }
 
+    // Regression: as root, a root-owned workspace was idmapped with root's group as the sandbox's,
+    // and chmod g+s stays open (BPF cannot tell a directory from a file): `cp /usr/bin/id x &&
+    // chmod g+s x` left a set-group-id-root program, and any host user who could reach it ran it
+    // with egid 0.
+    @Test("a file the command makes set-group-id never carries a system group on the host")
+    func setGroupIDGroup() throws {
+        // A workspace as `mktemp -d` makes it for whoever runs cordon (root's, group 0, as root),
+        // opened to others as a project directory often is.
+        var template = Array("/tmp/cordon-sgid-XXXXXX".utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        chmod(dir, 0o755)
+        var st = stat()
+        #expect(stat(dir, &st) == 0 && (!Self.isRoot || st.st_gid == 0), "control: the directory is root's group")
+        try "cp /usr/bin/id ./gid-id && chmod g+s ./gid-id && echo done\n".write(
+            toFile: dir + "/s.sh", atomically: false, encoding: .utf8)
+        let r = try Shell.cordon(
+            ["run", "--approval", "deny", "--no-monitor", "--", "sh", "./s.sh"], cwd: dir)
+        #expect(r.stdout == "done\n", "\(r.stdout)\(r.stderr)")
+        #expect(stat(dir + "/gid-id", &st) == 0)
+        // The bit itself may stay (a shared directory's g+s must), but only with a group that
+        // grants nothing: the sandbox's own (sandbox.gid as root, the caller's own otherwise).
+        #expect(st.st_mode & S_ISGID != 0, "the chmod was made")
+        #expect(st.st_gid >= 1000, "set-group-id file of group \(st.st_gid) left on the host")
+        if !Self.isRoot { #expect(st.st_gid == getegid()) }
+    }
+
     /// A host process of the sandbox's own uid (65534 as root, the caller otherwise) that writes
     /// a line to `got` for every SIGURG (ignored by default, so a stray one harms nobody).
     final class Victim {
