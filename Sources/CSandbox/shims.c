@@ -178,7 +178,8 @@ static int idmap_holder(void *arg) {
     return 0;
 }
 
-int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid) {
+int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid, uint32_t aside_gid,
+                    uint32_t aside_outer) {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) return -errno;
     // A child in a fresh user namespace that only waits for EOF; its maps are written from
@@ -211,7 +212,11 @@ int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, 
     r = write_all(path, text);
     if (r == 0) {
         snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
-        snprintf(text, sizeof text, "%u %u 1\n", inner_gid, outer_gid);
+        // One write: a map can be written once. Extents may come in any order.
+        if (aside_gid != UINT32_MAX)
+            snprintf(text, sizeof text, "%u %u 1\n%u %u 1\n", inner_gid, outer_gid, aside_gid, aside_outer);
+        else
+            snprintf(text, sizeof text, "%u %u 1\n", inner_gid, outer_gid);
         r = write_all(path, text);
     }
     int fd = -1;

@@ -110,7 +110,7 @@ public struct Probe: Sendable {
         defer { close(tree) }
         var st = stat()
         if fstat(tree, &st) != 0 { return errno }
-        let ns = cs_idmap_userns(st.st_uid, 65534, st.st_gid, 65534)
+        let ns = cs_idmap_userns(st.st_uid, 65534, st.st_gid, 65534, UInt32.max, 0)
         if ns < 0 { return -ns }
         defer { close(ns) }
         return -cs_mount_idmap(tree, ns)

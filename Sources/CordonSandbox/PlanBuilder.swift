@@ -347,25 +347,48 @@ public enum PlanBuilder {
         /// a symlink (a link could point the read-only bind anywhere): a path that does not
         /// exist yet is left to the gate and the monitor (docs/policy.md says so).
         mutating func protect(_ paths: [String], workspace: String) {
+            var pinned: [String] = []
+            var parents: [String] = []
             for rel in paths {
                 let host = workspace + "/" + rel
                 // Every component must be a real directory or file inside the workspace.
                 var cur = workspace
                 var safe = true
+                var above: [String] = []
                 for comp in rel.split(separator: "/") {
+                    if cur != workspace { above.append(cur) }
                     cur += "/" + comp
                     if case .symlink = PathTools.lkind(cur) { safe = false }
                 }
                 guard safe else { continue }
                 switch PathTools.lkind(host) {
                 case .directory, .file:
-                    ops.append(
-                        MountOp(
-                            kind: .bind, flags: [.readOnly, .noSuid, .noDev, .optional], source: "/newroot" + host,
-                            target: "/newroot" + host))
+                    pinned.append(host)
+                    for dir in above where !parents.contains(dir) { parents.append(dir) }
                 default:
                     continue
                 }
+            }
+            // A read-only bind pins one dentry, not its name: `mv .git .git-old && mkdir .git`
+            // moves the bind of .git/config away with its directory and leaves a fresh
+            // .git/config (core.fsmonitor, run by the next `git status` on the host) in its
+            // place; the same for `.github`, `.vscode`, `.config/fish`. So each directory
+            // between the workspace and a protected path is made a mount point too (a bind
+            // onto itself, still writable, keeping the workspace's idmapping and noexec): the
+            // kernel refuses to rename or remove a mount point of the caller's namespace
+            // (EBUSY, vfs_rename/vfs_rmdir). Made before the read-only binds below them, which
+            // a later bind onto a parent would cover. Outer directories first.
+            for dir in parents.sorted(by: { $0.count < $1.count }) {
+                ops.append(
+                    MountOp(
+                        kind: .bind, flags: [.noSuid, .noDev, .optional], source: "/newroot" + dir,
+                        target: "/newroot" + dir))
+            }
+            for host in pinned {
+                ops.append(
+                    MountOp(
+                        kind: .bind, flags: [.readOnly, .noSuid, .noDev, .optional], source: "/newroot" + host,
+                        target: "/newroot" + host))
             }
         }
 

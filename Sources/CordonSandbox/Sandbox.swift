@@ -604,10 +604,24 @@ public enum Sandbox {
                 // Read-only trees (toolchains) keep their ownership: the sandbox reads them as
                 // their modes allow anyone, and gets nothing more of the owner's.
                 if plan.mounts[i].flags.contains(.readOnly) { continue }
+                // The sandbox's group is what its files carry on disk, and chmod g+s stays open to
+                // it (BPF cannot tell a shared directory's g+s from a file's, docs/monitor.md): the
+                // kernel keeps S_ISGID on chmod for a member of the file's group. Mapped to a system
+                // group (root's 0, shadow, disk, docker: below 1000), a `cp /bin/sh x && chmod g+s
+                // x` in a root-owned workspace left a set-group-id-root program for any host user
+                // who can reach it. So such a group is never the sandbox's: its new files get
+                // sandbox.gid on disk (the owner stays the owner), and the old group is mapped
+                // aside, to a gid the sandbox does not hold, rather than left unmapped: the
+                // kernel refuses any write to an inode whose uid or gid an idmapped mount cannot
+                // map (inode_permission, HAS_UNMAPPED_ID), which would close the whole workspace.
+                let systemGroup = st.st_gid < 1000 && st.st_gid != plan.hostGID
+                let diskGID = systemGroup ? plan.hostGID : st.st_gid
+                let aside = plan.hostGID == 65533 ? UInt32(65532) : UInt32(65533)
                 let key = "\(st.st_uid):\(st.st_gid)"
                 var ns = namespaces[key] ?? -1
                 if ns < 0 {
-                    ns = cs_idmap_userns(st.st_uid, plan.hostUID, st.st_gid, plan.hostGID)
+                    ns = cs_idmap_userns(
+                        st.st_uid, plan.hostUID, diskGID, plan.hostGID, systemGroup ? st.st_gid : UInt32.max, aside)
                     if ns < 0 {
                         throw SandboxError(.setup("user namespace for idmapping \(source)"), errno: Errno(-ns))
                     }

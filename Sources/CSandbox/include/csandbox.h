@@ -242,7 +242,11 @@ int cs_open_tree_clone(const char *path);
 /// A user namespace whose only mappings are uid `inner_uid` -> host `outer_uid` and gid
 /// `inner_gid` -> host `outer_gid`, as an fd of /proc/PID/ns/user (the process that made it is
 /// gone when this returns). Needs root. Returns the fd or -errno.
-int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid);
+/// `aside_gid`, unless UINT32_MAX, is a second on-disk gid mapped to `aside_outer` (a gid nobody
+/// holds): its files stay writable as their owner and mode allow (the kernel refuses writes to an
+/// inode whose uid or gid an idmapped mount leaves unmapped) without it being the sandbox's group.
+int cs_idmap_userns(uint32_t inner_uid, uint32_t outer_uid, uint32_t inner_gid, uint32_t outer_gid, uint32_t aside_gid,
+                    uint32_t aside_outer);
 /// Makes the detached tree `tree_fd` an idmapped mount through the user namespace `userns_fd`
 /// (mount_setattr MOUNT_ATTR_IDMAP, recursive). 0 or -errno (EINVAL: a filesystem in the tree
 /// does not support idmapped mounts).

@@ -44,6 +44,7 @@ static const char *errname(int e) {
     case EMFILE: return "EMFILE"; case EIO: return "EIO";
     case EAFNOSUPPORT: return "EAFNOSUPPORT"; case EINPROGRESS: return "EINPROGRESS";
     case ETIMEDOUT: return "ETIMEDOUT"; case ENODEV: return "ENODEV";
+    case ENOKEY: return "ENOKEY"; case EBUSY: return "EBUSY";
     default: return "E?";
     }
 }
