@@ -57,6 +57,8 @@ public final class Runner {
     var anomaly: AnomalyWatch?
     /// setUpWatch ran.
     var watchReady = false
+    /// The workspace repository's `.git/commondir` as the run found it (GitRedirectGuard).
+    var gitGuard: GitRedirectGuard?
     /// Shared by the monitor's thread and the proxy's threads when they reach `approvals`.
     let approvalsLock = ApprovalsLock()
     /// `network: domains`: cordon's proxy, started once the sandbox handed over its ports.
@@ -142,6 +144,10 @@ public final class Runner {
         }
         approvals = RunApprovals(
             request: request, recorder: recorder, observer: observer, project: start.project, alerts: alerts)
+        // Before the command can write anything: what `.git/commondir` held (nothing, usually).
+        if !request.unsandboxed, policy.sandbox.filesystem.protect.contains(".git/config") {
+            gitGuard = GitRedirectGuard(workspace: request.workspace)
+        }
         PhaseTimer.shared.mark("evidence opened")
         began = Sandbox.monotonicNow()
     }
@@ -479,6 +485,14 @@ public final class Runner {
             anomaly = nil
         }
         PhaseTimer.shared.mark("anomaly watch finished")
+        if let what = gitGuard?.check(run: recorder.run) {
+            observer.notice("cordon: warning: \(what)\n")
+            try? recorder.event(.violation, [("kind", .string("git_commondir")), ("detail", .string(what))])
+            _ = try? recorder.log(
+                LogRecord(
+                    decision: "quarantined", score: 90, level: "critical", source: "tamper", pid: getpid(),
+                    rule: "git-commondir", command: Array(".git/commondir".utf8), reasons: [what]))
+        }
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
         PhaseTimer.shared.mark("run_end recorded")

@@ -61,4 +61,43 @@ struct EscapeSuiteEvidenceTests {
         #expect(!r.stdout.contains("WROTE"), "\(r.stdout)")
         #expect(!FileManager.default.fileExists(atPath: keys + "/planted"))
     }
+
+    // Regression (found by the session-14 red team): `.git/` stays writable for commits, and a
+    // `.git/commondir` naming a directory of the command's made the host's next `git status`
+    // read that directory's config, whose core.fsmonitor ran on the host.
+    @Test("a .git/commondir the command writes is moved aside before git on the host reads it")
+    func gitCommondirQuarantined() throws {
+        let ws = try Workspace()
+        let initRepo = try Shell.run("/usr/bin/git", ["init", "-q", ws.path])
+        #expect(initRepo.status == 0, "\(initRepo.stderr)")
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path + "/.git"]) }
+        try ws.write(
+            "plant.sh",
+            """
+            mkdir -p evil/objects evil/refs
+            printf '[core]\\n\\trepositoryformatversion = 0\\n\\tfsmonitor = "touch %s/PWNED; false"\\n' "$PWD" > evil/config
+            echo ../evil > .git/commondir && echo planted
+
+            """)
+        let r = try ws.run(["sh", "./plant.sh"], options: ["--no-monitor"])
+        #expect(r.stdout == "planted\n", "\(r.status): \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("moved aside"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/.git/commondir"))
+        let aside = try FileManager.default.contentsOfDirectory(atPath: ws.path + "/.git").filter {
+            $0.hasPrefix("commondir.cordon-quarantine-")
+        }
+        #expect(aside.count == 1, "\(aside)")
+        let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        #expect(log.contains("source=tamper") && log.contains("decision=quarantined"), "\(log)")
+        // The host's git after the run: nothing of the command's runs.
+        let env = ["GIT_CONFIG_NOSYSTEM": "1", "HOME": ws.path + "/.cordon"]
+        _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "core.fsmonitor ran on the host")
+        // Control: the planted file back in place, and the same git runs the command's program.
+        if let name = aside.first {
+            rename(ws.path + "/.git/" + name, ws.path + "/.git/commondir")
+            _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
+            #expect(FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "control: the attack did not work")
+        }
+    }
 }
