@@ -189,7 +189,9 @@ public enum PlanBuilder {
         root.toolchains(caller.toolchains)
         root.readWrite(
             req.policy.sandbox.filesystem.readWrite + (req.home.map { [$0] } ?? []), workspace: req.workspace)
-        root.protect(req.policy.sandbox.filesystem.protect, workspace: req.workspace)
+        root.protect(
+            Self.withSubmodules(req.policy.sandbox.filesystem.protect, workspace: req.workspace),
+            workspace: req.workspace)
         root.proc()
         root.dev(shmSize: req.policy.sandbox.limits.tmpfs)
         root.coverBanned(bannedPrograms(req.policy), path: caller.path)
@@ -200,6 +202,39 @@ public enum PlanBuilder {
             req.policy.sandbox.filesystem.hide + req.hide + [FilesystemPolicy.cordonKeys],
             home: req.hostEnvironment["HOME"])
         return root.ops
+    }
+
+    /// `protect:` plus, when it protects `.git/config`, the same files of every submodule's git
+    /// directory under `.git/modules/` (found by the red team, session 14): a submodule's
+    /// config is read by the host's own `git status`, which looks into each populated submodule
+    /// with a git of its own, so a `core.fsmonitor` written to `.git/modules/NAME/config` ran on
+    /// the host exactly like one in `.git/config`. Submodule names may hold slashes, and
+    /// submodules nest (`.git/modules/a/modules/b`); the walk is bounded (depth 8, 256 git
+    /// directories) so a planted maze cannot slow every run down.
+    static func withSubmodules(_ protect: [String], workspace: String) -> [String] {
+        guard protect.contains(".git/config"), case .directory = PathTools.lkind(workspace + "/.git/modules") else {
+            return protect
+        }
+        let perGitDir = protect.compactMap { p -> String? in
+            p.hasPrefix(".git/") && p != ".git/modules" ? String(p.dropFirst(".git/".count)) : nil
+        }
+        var out = protect
+        var found = 0
+        func walk(_ rel: String, depth: Int) {
+            guard depth < 8, found < 256 else { return }
+            let dir = workspace + "/" + rel
+            if case .file = PathTools.lkind(dir + "/config"), case .file = PathTools.lkind(dir + "/HEAD") {
+                found += 1
+                for p in perGitDir { out.append(rel + "/" + p) }
+                if case .directory = PathTools.lkind(dir + "/modules") { walk(rel + "/modules", depth: depth + 1) }
+                return
+            }
+            for name in FileIO.list(dir).sorted() where name != "." && name != ".." {
+                if case .directory = PathTools.lkind(dir + "/" + name) { walk(rel + "/" + name, depth: depth + 1) }
+            }
+        }
+        walk(".git/modules", depth: 0)
+        return out
     }
 
     /// System paths as (host, inside) pairs: the policy's read-only list, or the entries of an

@@ -100,4 +100,46 @@ struct EscapeSuiteEvidenceTests {
             #expect(FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "control: the attack did not work")
         }
     }
+
+    // Regression (found by the session-14 red team): only `.git/config` was protected, and a
+    // submodule's config in `.git/modules/NAME/config` is read by the host's own `git status`,
+    // which runs a git inside each populated submodule: its core.fsmonitor ran on the host.
+    @Test("a submodule's config and hooks under .git/modules are as read-only as .git/config")
+    func submoduleConfigProtected() throws {
+        let ws = try Workspace()
+        let source = ws.path + ".sub-source"
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        let env = ["GIT_CONFIG_NOSYSTEM": "1", "HOME": ws.path + "/.cordon"]
+        let git = [
+            "-c", "safe.directory=*", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "protocol.file.allow=always",
+        ]
+        let setup =
+            "git init -q \(source) && git -C \(source) \(git.joined(separator: " ")) commit -q --allow-empty -m one && git init -q \(ws.path) && git -C \(ws.path) \(git.joined(separator: " ")) submodule -q add \(source) nested/sub"
+        let made = try Shell.run("/bin/sh", ["-c", setup], env: env)
+        #expect(made.status == 0, "\(made.stderr)")
+        let config = ws.path + "/.git/modules/nested/sub/config"
+        #expect(FileManager.default.fileExists(atPath: config), "no submodule git directory")
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path]) }
+        let line = "\tfsmonitor = \"touch \(ws.path)/PWNED; false\"\n"
+        try ws.write(
+            "plant.sh",
+            """
+            printf '[core]\\n%s' '\(line)' >> .git/modules/nested/sub/config && echo wrote-config
+            mkdir -p .git/modules/nested/sub/hooks && echo x > .git/modules/nested/sub/hooks/post-checkout && echo wrote-hook
+            mv .git/modules/nested/sub .git/modules/nested/moved && echo moved
+            echo end
+
+            """)
+        let r = try ws.run(["sh", "./plant.sh"], options: ["--no-monitor"])
+        #expect(r.stdout == "end\n", "\(r.status): \(r.stdout)\(r.stderr)")
+        _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "core.fsmonitor ran on the host")
+        // Control: the same line written on the host, and the host's git status runs it.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: config))
+        handle.seekToEndOfFile()
+        handle.write(Data("[core]\n\(line)".utf8))
+        try handle.close()
+        _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
+        #expect(FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "control: the attack did not work")
+    }
 }
