@@ -28,7 +28,11 @@ committed before its one untouched scan), and `held-out-12` (markitdown-mcp 0.0.
 0.3.0, mcp-alchemy, code-sandbox-mcp 0.1.0, excel-mcp-server 0.1.3: labelled after the
 session's rule changes, committed, scanned once); from the thirteenth session's second round
 `held-out-13` (filesystem-mcp 1.0.2, mcp-run-python-code 0.0.2, mcp-server-calculator 0.2.1,
-mcp-server-duckdb 1.1.0, mcp-ssh-wrapper 0.1.1: labels committed before its one untouched scan).
+mcp-server-duckdb 1.1.0, mcp-ssh-wrapper 0.1.1: labels committed before its one untouched scan);
+from the fourteenth session `held-out-14` (shell-gpt 1.5.1, kubectl-mcp-tool 1.1.0, mcp-neo4j-cypher
+0.6.0, mssql-mcp-server 1.0.0, mcp-snowflake-server 0.4.0, llm-tools-datasette/simpleeval 0.1.1,
+mcp-server-ds 0.1.5, blender-mcp 1.1.2, mcp-server-aidd 0.1.23: labels committed before its one
+untouched scan).
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
@@ -45,7 +49,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14"]
 
 
 def load_compare():

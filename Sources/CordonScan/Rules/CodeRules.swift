@@ -49,6 +49,9 @@ struct CodeRules: CodeVisitor {
     /// Names (variables, `self.` fields, class fields) that hold a Python REPL or a shell
     /// process (`repl = PythonREPL()`, `process: BashProcess = Field(...)`): true for a shell.
     var interpreters: [String: Bool] = [:]
+    /// Functions of the file that run a fixed program with a parameter's list as its
+    /// operands (`subprocess.run(["kubectl"] + command)`): name → (program, parameter index).
+    var argvRunners: [String: (program: String, index: Int)] = [:]
     /// Local functions that fetch the URL their parameter at that position holds, and had no
     /// allow-list: a call handing them model output is the SSRF (`fetch_url(args.url)`).
     var fetchingFunctions: [String: [(index: Int, name: String)]] = [:]
@@ -156,7 +159,7 @@ struct CodeRules: CodeVisitor {
                     "\(written(c))\(how) runs a command built from \(Self.describe(o)): \(text(code, r))", length: len)
                 reportedShell = true
             } else if let argv = c.arg(0, "args"), case let o = code.origin(argv, scope), o == .untrusted,
-                !fixedProgram(argv, code)
+                !fixedProgram(argv, code, scope)
             {
                 add(
                     RuleID.shellInjection, .critical, at,
@@ -166,13 +169,18 @@ struct CodeRules: CodeVisitor {
             }
             if !reportedShell, language == .python, APIs.matches(callee, APIs.spawn) { noteSpawn(c, scope, code, at) }
             if !reportedShell, scope.inTool, let argv = c.arg(0, "args"), !code.origin(argv, scope).isSafe,
-                !fixedProgram(argv, code)
+                !fixedProgram(argv, code, scope)
             {
                 facts[id, default: Facts()].dangerous.append((at, "runs commands", .high))
             }
         }
 
         if !reportedShell { argumentInjection(c, scope, code, at) }
+        if !reportedShell, language == .python {
+            noteArgvRunner(c, scope, code)
+            argvRunnerCall(c, scope, code)
+        }
+        if !reportedShell, language == .python { inlineCode(c, scope, code, at, len) }
         evaluation(c, scope, code, at, len)
         dataFrameEval(c, scope, code, at, len)
         kernelExecution(c, scope, code, at, len)
@@ -271,23 +279,7 @@ struct CodeRules: CodeVisitor {
     func sshCommand(_ c: Call, _ scope: Scope, _ code: Code) -> Range<Int>? {
         guard language == .python, var argv = c.arg(0, "args") else { return nil }
         let toks = code.tokens
-        if argv.count == 1, toks[argv.lowerBound].kind == .name, scope.env[toks[argv.lowerBound].text] != nil {
-            // The list assigned to that name above the call, on a line of its own.
-            let name = toks[argv.lowerBound].text
-            var i = argv.lowerBound - 1
-            var found: Range<Int>?
-            while i >= scope.bodyStart && i > 0 {
-                if toks[i].kind == .name, toks[i].text == name, toks[i + 1].isOp("="), toks[i - 1].kind == .newline,
-                    toks[i + 2].isOp("[")
-                {
-                    found = (i + 2)..<(Code.close(toks, i + 2, toks.count) + 1)
-                    break
-                }
-                i -= 1
-            }
-            guard let found else { return nil }
-            argv = found
-        }
+        if let found = assignedList(argv, scope, code) { argv = found }
         guard toks[argv.lowerBound].isOp("[") || toks[argv.lowerBound].isOp("(") else { return nil }
         let items = code.arguments(argv.lowerBound, Code.close(toks, argv.lowerBound, argv.upperBound)).args
         guard let first = items.first, let program = code.literal(first),
@@ -303,8 +295,35 @@ struct CodeRules: CodeVisitor {
     }
 
     /// An argv list whose program is a constant: `["git", "log", ref]`.
-    func fixedProgram(_ argv: Range<Int>, _ code: Code) -> Bool {
+    /// The list literal the name `argv` was last assigned above it in the function, on a line
+    /// of its own (`cmd = ["kubectl", "port-forward", f"pod/{name}"]`, then `Popen(cmd)`); nil
+    /// when `argv` is not such a name, or its last assignment is anything else: a list joined
+    /// to more (`args = ["cd", base, ";"] + args`) or another value.
+    func assignedList(_ argv: Range<Int>, _ scope: Scope, _ code: Code) -> Range<Int>? {
         let toks = code.tokens
+        guard argv.count == 1, toks[argv.lowerBound].kind == .name, scope.env[toks[argv.lowerBound].text] != nil
+        else { return nil }
+        let name = toks[argv.lowerBound].text
+        var i = argv.lowerBound - 1
+        while i >= scope.bodyStart && i > 0 {
+            if toks[i].kind == .name, toks[i].text == name, toks[i + 1].isOp("="), toks[i - 1].kind == .newline {
+                guard toks[i + 2].isOp("[") else { return nil }
+                let close = Code.close(toks, i + 2, toks.count)
+                guard close + 1 < toks.count, toks[close + 1].kind == .newline else { return nil }
+                return (i + 2)..<(close + 1)
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// The argv's program is a constant: the first item of the list in the call, or of the
+    /// list assigned to the name the call passes (issue 16, session 14: kubectl-mcp-tool's
+    /// `port_forward` builds `cmd = ["kubectl", ...]` and runs `Popen(cmd)`; the model's words
+    /// in it are operands of kubectl, which the option-injection rule judges, not a program).
+    func fixedProgram(_ argv: Range<Int>, _ code: Code, _ scope: Scope? = nil) -> Bool {
+        let toks = code.tokens
+        if let scope, let list = assignedList(argv, scope, code) { return fixedProgram(list, code) }
         if toks[argv.lowerBound].isOp("[") || toks[argv.lowerBound].isOp("(") {
             let items = code.arguments(argv.lowerBound, Code.close(toks, argv.lowerBound, argv.upperBound)).args
             if let first = items.first, code.literal(first) != nil { return true }

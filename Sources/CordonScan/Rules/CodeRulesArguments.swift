@@ -14,9 +14,13 @@ extension CodeRules {
         guard let (program, items) = fixedArgv(c, code) else { return }
         let toks = code.tokens
         var valueOfOption = false
+        // An interpreter's code flag (`python3 -c SCRIPT ARG`): the source is judged as code
+        // (inlineCode) and what follows it is the script's own argv, not the interpreter's.
+        let codeFlags = Self.inlineCodeFlags[String(program.split(separator: "/").last ?? Substring(program))] ?? []
         for item in items {
             let lit = code.literal(item)
             if lit == "--" || lit == "--end-of-options" { return }
+            if let lit, codeFlags.contains(lit) { return }
             if valueOfOption {
                 valueOfOption = false
                 continue
@@ -124,5 +128,93 @@ extension CodeRules {
             }
         }
         return false
+    }
+}
+
+// Argv runners (issue 16, session 14): a helper runs a fixed program with the list its caller
+// built as the operands (`def _run_kubectl_command(command): subprocess.run(["kubectl"] +
+// command)`), and each caller builds that list from the model's words (`command = ["delete",
+// "pod", pod_name]`, `command.append(name)`, `command.extend(["-n", namespace])`). The
+// option-injection question is the same as for a list written in the call: an element the
+// model chose, not after `--`, not the value of a short option and not behind a constant
+// prefix, is read by the program as an option when it starts with '-' (`kubectl delete
+// namespace --all`, `kubectl get pods --server=https://attacker` sends the cluster's
+// credentials away). Each such element is reported where the caller adds it.
+
+extension CodeRules {
+    /// `subprocess.run(["kubectl"] + command)` with `command` a parameter of the function.
+    mutating func noteArgvRunner(_ c: Call, _ scope: Scope, _ code: Code) {
+        guard scope.parent != nil, c.known, APIs.matches(c.callee, APIs.spawn), c.callee.hasPrefix("subprocess."),
+            let argv = c.arg(0, "args")
+        else { return }
+        let toks = code.tokens
+        guard toks[argv.lowerBound].isOp("[") else { return }
+        let close = Code.close(toks, argv.lowerBound, argv.upperBound)
+        guard close + 2 < argv.upperBound, toks[close + 1].isOp("+"), close + 3 == argv.upperBound,
+            toks[close + 2].kind == .name, let index = scope.order.firstIndex(of: toks[close + 2].text)
+        else { return }
+        let items = code.arguments(argv.lowerBound, close).args
+        guard items.count == 1, let program = code.literal(items[0]) else { return }
+        argvRunners[scope.name] = (program, index)
+    }
+
+    /// A call of an argv runner of the file, handed a name: the elements the function put in
+    /// that list above the call, in order, judged as argumentInjection judges a written argv.
+    mutating func argvRunnerCall(_ c: Call, _ scope: Scope, _ code: Code) {
+        guard !argvRunners.isEmpty, !c.onExpression, c.segments.count == 1, let runner = argvRunners[c.last],
+            runner.index < c.args.count
+        else { return }
+        let toks = code.tokens
+        let arg = c.args[runner.index]
+        guard arg.count == 1, toks[arg.lowerBound].kind == .name else { return }
+        let name = toks[arg.lowerBound].text
+        var items: [Range<Int>] = []
+        var i = scope.bodyStart
+        while i + 3 < c.first {
+            defer { i += 1 }
+            guard toks[i].kind == .name, toks[i].text == name, i == 0 || !toks[i - 1].isOp(".") else { continue }
+            var list: Int?
+            if toks[i + 1].isOp("="), toks[i + 2].isOp("[") {
+                items = []
+                list = i + 2
+            } else if toks[i + 1].isOp("+="), toks[i + 2].isOp("[") {
+                list = i + 2
+            } else if toks[i + 1].isOp("."), i + 4 < c.first, toks[i + 3].isOp("(") {
+                if toks[i + 2].isName("append") {
+                    let close = Code.close(toks, i + 3, c.first)
+                    if close > i + 4 { items.append((i + 4)..<close) }
+                } else if toks[i + 2].isName("extend"), toks[i + 4].isOp("[") {
+                    list = i + 4
+                }
+            }
+            if let open = list {
+                let close = Code.close(toks, open, c.first)
+                items += code.arguments(open, close).args
+                i = close
+            }
+        }
+        var valueOfOption = false
+        for item in items {
+            let lit = code.literal(item)
+            if lit == "--" || lit == "--end-of-options" { return }
+            if valueOfOption {
+                valueOfOption = false
+                continue
+            }
+            if let lit {
+                if lit.utf8.count == 2, lit.hasPrefix("-"), lit != "--" { valueOfOption = true }
+                continue
+            }
+            guard Self.mayStartWithDash(item, code), !enumerated(item, code) else { continue }
+            let at = toks[item.lowerBound]
+            if code.origin(item, scope) == .untrusted {
+                facts[ObjectIdentifier(scope), default: Facts()].optionArguments.append(
+                    (at, "\(runner.program) gets \(text(code, item))"))
+            } else if let p = ownParam(item, scope, code) {
+                noteParamSink(
+                    scope, p, RuleID.argumentInjection, at,
+                    "\(runner.program) gets parameter \(p) where it reads options, with no `--` before it")
+            }
+        }
     }
 }

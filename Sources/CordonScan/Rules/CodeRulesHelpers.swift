@@ -251,7 +251,9 @@ extension CodeRules {
     /// A process started in a function that wrote code to a file: the function is a code
     /// executor on the host (model code: the evaluation itself).
     mutating func noteSpawn(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
-        guard let argv = c.arg(0, "args") ?? c.arg(0, "program"), !fixedProgram(argv, code) else { return }
+        guard let argv = c.arg(0, "args") ?? c.arg(0, "program"),
+            !fixedProgram(argv, code) || runsFileWithInterpreter(argv, scope, code)
+        else { return }
         facts[ObjectIdentifier(scope), default: Facts()].spawns.append(at)
     }
 
@@ -308,15 +310,21 @@ extension CodeRules {
 
     /// At a function's end: code written to a file and a process (or runpy) started on it.
     mutating func settleCodeFiles(_ f: Facts) {
-        guard let o = f.wroteCode, let at = f.spawns.first else { return }
-        let already = findings.contains { $0.line == at.line && $0.rule == RuleID.evalInjection }
-        guard !already else { return }
-        if o == .untrusted {
-            add(RuleID.evalInjection, .critical, at, "runs the code that model output wrote to a file, on the host")
-        } else {
-            add(
-                RuleID.unsandboxedInterpreter, nil, at,
-                "writes the code it is given to a file and runs it on the host, with no sandbox")
+        guard let o = f.wroteCode else { return }
+        // Every process the function starts after writing the code is reported, not only the
+        // first: mcp-server-aidd compiles Rust (`rustc`) on one branch and runs the
+        // interpreter of the language on the other, and that run is the one that executes.
+        var lines: Set<Int> = []
+        for at in f.spawns where lines.insert(at.line).inserted {
+            let already = findings.contains { $0.line == at.line && $0.rule == RuleID.evalInjection }
+            if already { continue }
+            if o == .untrusted {
+                add(RuleID.evalInjection, .critical, at, "runs the code that model output wrote to a file, on the host")
+            } else {
+                add(
+                    RuleID.unsandboxedInterpreter, nil, at,
+                    "writes the code it is given to a file and runs it on the host, with no sandbox")
+            }
         }
     }
 }
