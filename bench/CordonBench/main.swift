@@ -11,6 +11,7 @@ let areas: [(String, String, ([String]) -> Int32)] = [
     ("startup", "cordon run -- /bin/true vs bare exec vs bwrap", SandboxBench.main),
     ("monitor", "cost of exec gating and event recording inside the sandbox", MonitorBench.main),
     ("stats", "cordon stats over a generated 1,000,000-line gate.log", StatsBench.main),
+    ("store", "the state store's seal: key load, HMAC tags, sealed profile save and read", StoreBench.main),
     (
         "anomaly", "anomaly detection: tokens (ADFA-LD vs stide) and agent (the scripted-agent scenario)",
         AnomalyBench.main
