@@ -59,6 +59,8 @@ public final class Runner {
     var watchReady = false
     /// The workspace repository's `.git/commondir` as the run found it (GitRedirectGuard).
     var gitGuard: GitRedirectGuard?
+    /// Submodules staged in front of a git directory the command made (GitSubmoduleGuard).
+    var submoduleGuard: GitSubmoduleGuard?
     /// Shared by the monitor's thread and the proxy's threads when they reach `approvals`.
     let approvalsLock = ApprovalsLock()
     /// `network: domains`: cordon's proxy, started once the sandbox handed over its ports.
@@ -147,6 +149,7 @@ public final class Runner {
         // Before the command can write anything: what `.git/commondir` held (nothing, usually).
         if !request.unsandboxed, policy.sandbox.filesystem.protect.contains(".git/config") {
             gitGuard = GitRedirectGuard(workspace: request.workspace)
+            submoduleGuard = GitSubmoduleGuard(workspace: request.workspace)
         }
         PhaseTimer.shared.mark("evidence opened")
         began = Sandbox.monotonicNow()
@@ -485,13 +488,19 @@ public final class Runner {
             anomaly = nil
         }
         PhaseTimer.shared.mark("anomaly watch finished")
-        if let what = gitGuard?.check(run: recorder.run) {
+        let redirected =
+            (gitGuard?.check(run: recorder.run)).map { [("git_commondir", "git-commondir", ".git/commondir", $0)] }
+            ?? []
+        let staged = (submoduleGuard?.check(run: recorder.run) ?? []).map {
+            ("git_submodule", "git-submodule", ".git/index", $0)
+        }
+        for (kind, rule, file, what) in redirected + staged {
             observer.notice("cordon: warning: \(what)\n")
-            try? recorder.event(.violation, [("kind", .string("git_commondir")), ("detail", .string(what))])
+            try? recorder.event(.violation, [("kind", .string(kind)), ("detail", .string(what))])
             _ = try? recorder.log(
                 LogRecord(
                     decision: "quarantined", score: 90, level: "critical", source: "tamper", pid: getpid(),
-                    rule: "git-commondir", command: Array(".git/commondir".utf8), reasons: [what]))
+                    rule: rule, command: Array(file.utf8), reasons: [what]))
         }
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }

@@ -142,4 +142,46 @@ struct EscapeSuiteEvidenceTests {
         _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
         #expect(FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "control: the attack did not work")
     }
+
+    // Regression (found by the session-14 red team): staging a gitlink in front of a repository
+    // the command made is ordinary index writing, and the host's `git status` then ran a git
+    // inside that repository, with its config: its core.fsmonitor ran on the host.
+    @Test(
+        "a submodule the command staged in front of a git directory of its own is moved aside after the run",
+        arguments: [2, 4])
+    func stagedSubmoduleQuarantined(indexVersion: Int) throws {
+        let ws = try Workspace()
+        let initRepo = try Shell.run("/usr/bin/git", ["init", "-q", ws.path])
+        #expect(initRepo.status == 0, "\(initRepo.stderr)")
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path + "/.git"]) }
+        try ws.write(
+            "plant.sh",
+            """
+            g="git -c safe.directory=* -c user.email=t@t -c user.name=t"
+            $g update-index --index-version \(indexVersion)
+            $g init -q evil && $g -C evil commit -q --allow-empty -m x
+            printf '[core]\\n\\tfsmonitor = "touch %s/PWNED; false"\\n' "$PWD" >> evil/.git/config
+            $g update-index --add --cacheinfo 160000,$($g -C evil rev-parse HEAD),evil && echo staged
+
+            """)
+        let r = try ws.run(["sh", "./plant.sh"], options: ["--no-monitor"])
+        #expect(r.stdout == "staged\n", "\(r.status): \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("moved aside"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/evil/.git"))
+        let log = try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+        #expect(log.contains("rule=git-submodule") && log.contains("source=tamper"), "\(log)")
+        let env = ["GIT_CONFIG_NOSYSTEM": "1", "HOME": ws.path + "/.cordon"]
+        _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "core.fsmonitor ran on the host")
+        // Control: the command's git directory back in place, and the host's git status runs it.
+        let aside = try FileManager.default.contentsOfDirectory(atPath: ws.path + "/evil").filter {
+            $0.hasPrefix(".git.cordon-quarantine-")
+        }
+        #expect(aside.count == 1, "\(aside)")
+        if let name = aside.first {
+            rename(ws.path + "/evil/" + name, ws.path + "/evil/.git")
+            _ = try Shell.run("/usr/bin/git", ["-c", "safe.directory=*", "-C", ws.path, "status"], env: env)
+            #expect(FileManager.default.fileExists(atPath: ws.path + "/PWNED"), "control: the attack did not work")
+        }
+    }
 }
