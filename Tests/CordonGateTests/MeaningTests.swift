@@ -74,7 +74,8 @@ struct MeaningTests {
     @Test(
         "commands whose meaning asks are flagged",
         arguments: approve + SessionTwelveMeaningTests.approve + SessionThirteenMeaningTests.approve
-            + SessionThirteenSecondRoundTests.approve + SessionFourteenMeaningTests.approve)
+            + SessionThirteenSecondRoundTests.approve + SessionFourteenMeaningTests.approve
+            + SessionFourteenSecondRoundTests.approve)
     func asks(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision != .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
@@ -83,7 +84,8 @@ struct MeaningTests {
     @Test(
         "near misses stay allowed",
         arguments: allow + SessionTwelveMeaningTests.allow + SessionThirteenMeaningTests.allow
-            + SessionThirteenSecondRoundTests.allow + SessionFourteenMeaningTests.allow)
+            + SessionThirteenSecondRoundTests.allow + SessionFourteenMeaningTests.allow
+            + SessionFourteenSecondRoundTests.allow)
     func allowed(_ rule: String, _ command: String) {
         let d = decide(command)
         #expect(d.decision == .allow, "\(rule): \(command) -> \(d.decision) \(d.score) \(d.reasons)")
