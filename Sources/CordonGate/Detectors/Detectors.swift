@@ -36,6 +36,7 @@ enum Detectors {
         {
             return
         }
+        let before = a.hits.count
         ShellAccess.check(a, k, inv)
         RemoteExecution.check(a, k, inv)
         Obfuscation.check(a, k, inv)
@@ -52,6 +53,15 @@ enum Detectors {
         Network.check(a, k, inv)
         Infrastructure.check(a, k, inv)
         Effects.check(a, k, inv)
+        // R7: a dry run, simulation or preview asked for by an explicit option changes nothing,
+        // whichever family spoke for the program (`aws s3 rm URL --dryrun`, `rclone --dry-run
+        // delete`, `zmap --dryrun 10.0.0.0/8` sends no packet). Only the effects a dry run
+        // suppresses are dropped: a shell, sudo, a secret read or a download piped into an
+        // interpreter still happen.
+        if a.hits.count > before, args.contains(where: dryRunOption) {
+            let kept = a.hits[before...].filter { !($0.invocation == k && dryRunSuppresses.contains($0.signal)) }
+            a.hits.replaceSubrange(before..<a.hits.count, with: kept)
+        }
         if inv.pathClass != .dynamic && !inv.kind.contains(.known) {
             // Raised for about half of all commands: concatenated into one exact-size buffer
             // instead of interpolated; the text is the same. Figures: docs/benchmarks-gate.md.
@@ -59,6 +69,23 @@ enum Detectors {
                 .unknownProgram, k, reason: concat("'", inv.program, "' is not a program the gate knows"))
         }
     }
+}
+
+extension Detectors {
+    /// `--dry-run`, `--dryrun`, `--simulate`, `--pretend`, `--what-if`, `--no-act`,
+    /// `--just-print`, `--noop`, `--dry-run=client|server` (kubectl's); not `--dry-run=none`
+    /// or `=false`, which run for real.
+    static func dryRunOption(_ w: String) -> Bool {
+        guard w.utf8.count >= 7, w.hasPrefix("--") else { return false }
+        if w.hasPrefix("--dry-run=") { return !(w.hasSuffix("=none") || w.hasSuffix("=false") || w.hasSuffix("=0")) }
+        return Effects.dryRunFlags.contains(w) || w == "--pretend"
+    }
+
+    /// The approval band's effects (gate-classes.md A1-A4, A8, A9) a dry run does not carry out.
+    static let dryRunSuppresses: Set<Signal> = [
+        .egress, .remoteStateChange, .systemChange, .softwareChange, .fileDelete, .bulkChange, .outsideWrite,
+        .infraDelete, .infraChange, .containerPrune, .packageInstall, .networkTool, .scanner, .networkListener,
+    ]
 }
 
 /// Program families the detectors share.

@@ -105,7 +105,7 @@ extension Effects {
     static let conventionNameParts = Needles([
         "dlna", "install", "aur", "pac", "lock", "exit", "session", "dm-tool", "logout", "leave", "power",
         "screensaver",
-        "gst-launch", "sniff", "renam",
+        "gst-launch", "sniff", "renam", "vncserver", "rdpserver",
     ])
 
     /// True when one of the conventions spoke (a hit was raised).
@@ -278,6 +278,12 @@ extension Effects {
         let p = inv.program
         let args = inv.args
         let pos = inv.positionals
+        // R6: a VNC or RDP server by name (`x0vncserver -display :0`, `krdpserver -p 3389`)
+        // shares this desktop, its screen and keyboard, with the network.
+        if lower.has("vncserver") || lower.has("rdpserver") {
+            a.hit(.networkListener, k, score: 60, reason: "\(p) shares the desktop with the network (VNC/RDP)")
+            return true
+        }
         // R6: DLNA and UPnP media servers share the media library with the network.
         if lower.has("dlna") {
             a.hit(.networkListener, k, score: 60, reason: "\(p) serves media to the network (DLNA)")

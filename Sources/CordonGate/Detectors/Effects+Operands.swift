@@ -50,12 +50,38 @@ extension Effects {
             a.hit(.systemChange, k, reason: "\(p) \(args[0]) \(args[1]) controls a running job or process")
             return true
         }
+        // A11: OpenWrt's `uci` stages and commits the system configuration in /etc/config:
+        // every verb but the reads (`show`, `get`, `export`, `changes`) edits it or discards
+        // staged edits (`uci set k=v`, `uci add config main`, `uci commit`, `uci revert`).
+        if p.eq("uci"), let v = pos.first, args.first == v, uciWrites.contains(v) {
+            a.hit(.outsideWrite, k, reason: "uci \(v) changes the system configuration (/etc/config)")
+            return true
+        }
+        // A9: `scrun start 3f4e5d6c7b8a`, `takeout start ID`: a lifecycle verb and a container
+        // id (12 or 64 lower-case hex digits, the short and full ids of the OCI runtimes and
+        // Docker) starts, stops or makes a container. (`scrun state ID`, `crictl inspect ID`
+        // only read.)
+        if let v = pos.first, args.first == v, containerVerbs.contains(v),
+            pos.dropFirst().contains(where: isContainerID)
+        {
+            a.hit(.infraChange, k, reason: "\(p) \(v) changes a container by its id")
+            return true
+        }
         // R1: an option naming a Wi-Fi access point by its hardware address (`bully --bssid`,
         // `reaver -b`): only wireless attack and capture tools target one.
         if let f = args.first(where: { w in
             w.utf8.count >= 6 && w.utf8.first == UInt8(ascii: "-") && (optionName(w) == "--bssid" || w == "-bssid")
         }) {
             a.hit(.scanner, k, reason: "\(p) \(optionName(f)) targets a Wi-Fi access point")
+            return true
+        }
+        // R1, A3: a program named as a scanner given a network address, a CIDR block or an
+        // address range (`ipscan 192.168.0.1-254`, `nbtscan 192.168.0.1/24`) probes other hosts.
+        // (Scanners of files, fonts, images and lockfiles are given paths, not addresses:
+        // `clamdscan build`, `scanimage -d sdb`, `osv-scanner -L lockfile`; address calculators
+        // (`sipcalc`, `cidr`) are not named for scanning.)
+        if lower.has("scan"), let t = pos.first(where: isAddressTarget) {
+            a.hit(.scanner, k, reason: "\(p) scans \(t)")
             return true
         }
         // A3, A9: a signature or attestation stored in the image's registry (`cosign sign --key
@@ -74,6 +100,44 @@ extension Effects {
             return true
         }
         return false
+    }
+
+    /// uci's verbs that write the staged or committed configuration.
+    static let uciWrites: NameSet = [
+        "set", "add", "add_list", "del_list", "delete", "rename", "reorder", "commit", "revert", "import", "batch",
+    ]
+
+    /// Verbs of a container's lifecycle (A9).
+    static let containerVerbs: NameSet = jobVerbs.union(["create", "run", "exec", "rm", "delete", "remove", "unpause"])
+
+    /// A short (12) or full (64) container id: lower-case hex digits only.
+    static func isContainerID(_ w: String) -> Bool {
+        (w.utf8.count == 12 || w.utf8.count == 64)
+            && w.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 || $0 >= 0x61 && $0 <= 0x66 })
+            && w.utf8.contains(where: { $0 >= 0x61 })
+    }
+
+    /// An IPv4 address, optionally with a CIDR prefix (`/24`) or a last-octet range (`-254`):
+    /// the operand shape of a network target.
+    static func isAddressTarget(_ w: String) -> Bool {
+        var dots = 0
+        var digits = 0
+        var tail = false  // after `/` or `-`
+        var tailDigits = 0
+        for b in w.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                if tail { tailDigits += 1 } else { digits += 1 }
+                if digits > 3 || tailDigits > 3 { return false }
+            } else if b == UInt8(ascii: "."), !tail, digits > 0 {
+                dots += 1
+                digits = 0
+            } else if b == UInt8(ascii: "/") || b == UInt8(ascii: "-"), !tail, dots == 3, digits > 0 {
+                tail = true
+            } else {
+                return false
+            }
+        }
+        return dots == 3 && digits > 0 && (!tail || tailDigits > 0)
     }
 
     /// Image signing tools and their subcommands that push to the registry.

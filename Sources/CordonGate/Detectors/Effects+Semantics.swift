@@ -183,7 +183,9 @@ extension Effects {
         }
         // R6: a daemon or server started by the agent.
         // (`rc-service nginx status` asks a service manager about the daemon.)
-        if daemons.contains(p) || inv.positionals.first.map({ daemons.contains($0) }) == true,
+        // (A daemon's name as an option's value is a setting, not the daemon started:
+        // `shotcut --SDL_AUDIODRIVER pulseaudio` picks an audio driver.)
+        if daemons.contains(p) || inv.positionals.first.map({ daemons.contains($0) && inv.args.first == $0 }) == true,
             !args.contains(where: { configCheckFlags.contains($0) }), !(p.eq("haproxy") && inv.has("-c")),
             !inv.positionals.contains(where: { statusVerbs.contains($0) })
         {

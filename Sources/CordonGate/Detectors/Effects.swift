@@ -331,6 +331,15 @@ enum Effects {
             && inv.args.allSatisfy({ $0.utf8.first != UInt8(ascii: "-") || listingOption($0) })
     }
 
+    /// Every option is a catalogue listing (`--list-plugins`, `--list-modules`, `-list`), not
+    /// a bare `--list` or `--show`, which a client sends to its server (`transmission-remote
+    /// --list`, `npm star --list`).
+    static func catalogueOnly(_ args: [String]) -> Bool {
+        args.allSatisfy({ w in
+            w.utf8.first != UInt8(ascii: "-") || w == "-list" || w.utf8.count > 7 && w.hasPrefix("--list-")
+        })
+    }
+
     static let dryRunFlags: NameSet = [
         "--dry-run", "--dryrun", "--simulate", "--what-if", "--whatif", "--noop", "--no-act", "--just-print",
         "--preview",
@@ -372,15 +381,19 @@ enum Effects {
         }
         // L1, L7: `localedef --list-archive`, `bleachbit --list-cleaners`, `tool --show-config`:
         // a program asked only to list or show, with nothing else to act on.
-        if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f),
-            fam.isDisjoint(with: .remoteClient),
+        // A network client is asked the same way for its own catalogue (R1: `whatweb
+        // --list-plugins`, `nxc smb --list-modules`, `amass enum -list`): with no host, URL or
+        // address among its words it can only list what it carries (a listing of a configured
+        // service is L7's read either way).
+        let catalogue = fam.isDisjoint(with: .remoteClient) || catalogueOnly(inv.args)
+        if inv.positionals.isEmpty, !inv.hasRedirects, let f = inv.args.first, listingOption(f), catalogue,
             inv.args.allSatisfy({ $0.utf8.first == UInt8(ascii: "-") })
         {
             return
         }
         // ...and after one or two subcommand words, when every option lists (`prowler aws
         // --list-checks`, `nodenv install --list`, `amass enum -list`): the words say what to list.
-        if inv.positionals.count <= 2, inv.args.count <= 4, !inv.hasRedirects, fam.isDisjoint(with: .remoteClient),
+        if inv.positionals.count <= 2, inv.args.count <= 4, !inv.hasRedirects, catalogue,
             listsAfterWords(inv.args)
         {
             return
