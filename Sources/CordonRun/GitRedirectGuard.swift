@@ -113,7 +113,7 @@ struct GitSubmoduleGuard {
             return []
         }
         var out: [String] = []
-        for rel in links where !rel.split(separator: "/").contains("..") {
+        for rel in links where !rel.split(separator: "/").contains("..") && !Self.throughSymlink(workspace, rel) {
             let dotGit = workspace + "/" + rel + "/.git"
             guard lstat(dotGit, &st) == 0, Self.changedSince(dotGit, st, since) else { continue }
             let aside = dotGit + ".cordon-quarantine-" + run
@@ -128,6 +128,19 @@ struct GitSubmoduleGuard {
             }
         }
         return out
+    }
+
+    /// Whether a component of `rel` (or its `.git`) is a symbolic link: cordon may run as root,
+    /// and a rename through a link the command planted would move a directory elsewhere on the
+    /// host. git itself does not look into a submodule beyond a symbolic link.
+    static func throughSymlink(_ workspace: String, _ rel: String) -> Bool {
+        var cur = workspace
+        var st = stat()
+        for comp in rel.split(separator: "/").map(String.init) + [".git"] {
+            cur += "/" + comp
+            if lstat(cur, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK { return true }
+        }
+        return false
     }
 
     static func after(_ t: timespec, _ since: timespec) -> Bool {
