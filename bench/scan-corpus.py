@@ -32,6 +32,9 @@ mcp-server-duckdb 1.1.0, mcp-ssh-wrapper 0.1.1: labels committed before its one 
 from the fourteenth session `held-out-14` (shell-gpt 1.5.1, kubectl-mcp-tool 1.1.0, mcp-neo4j-cypher
 0.6.0, mssql-mcp-server 1.0.0, mcp-snowflake-server 0.4.0, llm-tools-datasette/simpleeval 0.1.1,
 mcp-server-ds 0.1.5, blender-mcp 1.1.2, mcp-server-aidd 0.1.23: labels committed before its one
+untouched scan); from the fourteenth session's second round `held-out-15` (llm-tools-docker 0.1a0,
+llm-tools-execute-shell 0.1.2, llm-tools-edit 0.1a0, llm-tools-patch 0.3, llm-tools-todo 0.3,
+mcp-python 0.1.4, python-mcp 1.0.1, shell-mcp-server 0.1.0: labels committed before its one
 untouched scan).
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
@@ -49,7 +52,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15"]
 
 
 def load_compare():

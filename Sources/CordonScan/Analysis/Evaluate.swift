@@ -64,6 +64,17 @@ enum Known {
         "os.fspath", "os.path.dirname",
     ]
 
+    /// Calls that make a temporary file or directory: the name they return is one the
+    /// operating system drew from `[a-z0-9_]` between the prefix and suffix the code passed, so
+    /// it is as safe in a shell line as an escaped word (shell-gpt's
+    /// `os.system(f"{editor} {file.name}")`, issue 16, session 14, second round). Only the name:
+    /// what the program writes into the file keeps its own origin, and a model-chosen
+    /// `suffix=`/`prefix=`/`dir=` keeps the model's origin through the arguments.
+    static let tempNames: Set<String> = [
+        "tempfile.NamedTemporaryFile", "tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.TemporaryDirectory",
+        "tempfile.gettempdir", "tempfile.mktemp",
+    ]
+
     static let configReadList = configReads.map { Array($0.utf8) }
     /// First segments of `configReads` and `inputReads`.
     static let readHeads = Set(configReads.union(inputReads).map { String($0.split(separator: ".")[0]) })
@@ -302,6 +313,7 @@ extension Code {
         if Known.isUnder(callee, Known.inputReadList) { return .untrusted }
         if Known.webReads.contains(callee) { return .untrusted }
         if Known.isUnder(callee, Known.configReadList) { return .constant }
+        if Known.tempNames.contains(callee) { return max(.sanitized, args) }
         if Known.passThrough.contains(callee) { return args }
         if segs.count == 1, let r = returns[last] { return max(r, args == .untrusted ? .untrusted : r) }
         if segs.count > 1, let head = segs.first, !modules.contains(head), aliases[head] == nil {

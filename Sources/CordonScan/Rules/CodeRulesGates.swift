@@ -72,6 +72,10 @@ extension CodeRules {
             var j = i
             while j - 2 >= body.lowerBound && toks[j - 1].isOp(".") && toks[j - 2].kind == .name { j -= 2 }
             if j - 1 >= body.lowerBound, toks[j - 1].isName("await") || toks[j - 1].isName("not") { j -= 1 }
+            // `answer = (\n input("...")\n .strip()\n .lower()\n)`: a bracket opened right after
+            // `=` only wraps the question over lines (llm-tools-execute-shell; issue 16, session
+            // 14, second round). A call's bracket has its callee before it, not `=`.
+            if j - 2 >= body.lowerBound, toks[j - 1].isOp("("), toks[j - 2].isOp("=") { j -= 1 }
             if j - 2 >= body.lowerBound, toks[j - 1].isOp("="), toks[j - 2].kind == .name {
                 answers[toks[j - 2].text] = answers[toks[j - 2].text] ?? i
             }
