@@ -8,6 +8,15 @@ import Testing
     "escape suite: evidence", .serialized, .enabled(if: SandboxSupport.available, SandboxSupport.skipReason),
     .timeLimit(.minutes(10)))
 struct EscapeSuiteEvidenceTests {
+    /// A workspace that is a fresh git repository, its `.git` the sandbox user's (as root).
+    func gitWorkspace() throws -> Workspace {
+        let ws = try Workspace()
+        let initRepo = try Shell.run("/usr/bin/git", ["init", "-q", ws.path])
+        #expect(initRepo.status == 0, "\(initRepo.stderr)")
+        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path + "/.git"]) }
+        return ws
+    }
+
     // Regression: with the evidence elsewhere (--log-dir, CORDON_HOME) and no .cordon/ in the
     // workspace, nothing covered that name: the command made .cordon/ with a state.db of its own
     // (remembered approvals, an approver key's hash) and a gate.log, which the next run in that
@@ -67,10 +76,7 @@ struct EscapeSuiteEvidenceTests {
     // read that directory's config, whose core.fsmonitor ran on the host.
     @Test("a .git/commondir the command writes is moved aside before git on the host reads it")
     func gitCommondirQuarantined() throws {
-        let ws = try Workspace()
-        let initRepo = try Shell.run("/usr/bin/git", ["init", "-q", ws.path])
-        #expect(initRepo.status == 0, "\(initRepo.stderr)")
-        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path + "/.git"]) }
+        let ws = try gitWorkspace()
         try ws.write(
             "plant.sh",
             """
@@ -150,10 +156,7 @@ struct EscapeSuiteEvidenceTests {
         "a submodule the command staged in front of a git directory of its own is moved aside after the run",
         arguments: [2, 4])
     func stagedSubmoduleQuarantined(indexVersion: Int) throws {
-        let ws = try Workspace()
-        let initRepo = try Shell.run("/usr/bin/git", ["init", "-q", ws.path])
-        #expect(initRepo.status == 0, "\(initRepo.stderr)")
-        if geteuid() == 0 { _ = try Shell.run("/bin/chown", ["-R", "65534:65534", ws.path + "/.git"]) }
+        let ws = try gitWorkspace()
         try ws.write(
             "plant.sh",
             """
