@@ -497,10 +497,13 @@ public final class Runner {
         for (kind, rule, file, what) in redirected + staged {
             observer.notice("cordon: warning: \(what)\n")
             try? recorder.event(.violation, [("kind", .string(kind)), ("detail", .string(what))])
+            // `quarantined` when the file was moved aside, `flagged` when it is still there (the
+            // rename failed, or the index could not be read) and the person must look.
             _ = try? recorder.log(
                 LogRecord(
-                    decision: "quarantined", score: 90, level: "critical", source: "tamper", pid: getpid(),
-                    rule: rule, command: Array(file.utf8), reasons: [what]))
+                    decision: what.contains("moved aside to ") ? "quarantined" : "flagged", score: 90,
+                    level: "critical", source: "tamper", pid: getpid(), rule: rule, command: Array(file.utf8),
+                    reasons: [what]))
         }
         let recorder = recorder
         try Self.evidence { () throws(AuditError) in try recorder.end(end) }
