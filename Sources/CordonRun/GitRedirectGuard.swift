@@ -58,18 +58,9 @@ struct GitRedirectGuard {
             return
                 "the command wrote \(path), which makes git on the host read another directory's config and hooks; moving it aside failed (\(Errno(errno))): remove it before running git in this workspace"
         }
-        let target = Self.read(aside).map { String(decoding: $0, as: UTF8.self) }?.trimmingCharacters() ?? "?"
+        let target = Self.read(aside).map { String(decoding: $0, as: UTF8.self) }?.trimmingBlanks() ?? "?"
         return
             "the command wrote \(path) (pointing to '\(TerminalText.line(target))'), which makes git on the host read that directory's config and hooks: moved aside to \(aside)"
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let c = s.last, c.isWhitespace { s = s.dropLast() }
-        while let c = s.first, c.isWhitespace { s = s.dropFirst() }
-        return String(s)
     }
 }
 

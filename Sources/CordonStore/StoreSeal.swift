@@ -128,12 +128,7 @@ public struct StoreSeal: Sendable {
             parent = prefix
         }
         var g = SystemRandomNumberGenerator()
-        var raw: [UInt8] = []
-        for _ in 0..<4 {
-            let r: UInt64 = g.next()
-            for k in 0..<8 { raw.append(UInt8(truncatingIfNeeded: r >> (8 * k))) }
-        }
-        let text = Array((SHA256.hexOf(raw) + "\n").utf8)
+        let text = Array(newKeyText().utf8)
         let temp = path + ".new-\(getpid())-\(g.next() as UInt32)"
         let fd = FileIO.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0 { throw StoreError(.unreadable, "create the store key: \(Errno(errno))", path: path) }
@@ -152,6 +147,18 @@ public struct StoreSeal: Sendable {
         if link(temp, path) != 0 && errno != EEXIST {
             throw StoreError(.unreadable, "put the store key in place: \(Errno(errno))", path: path)
         }
+    }
+
+    /// A new key's text: 32 random bytes (getrandom(2), through the stdlib generator) as hex
+    /// and a newline. The approver key is made the same way.
+    public static func newKeyText() -> String {
+        var g = SystemRandomNumberGenerator()
+        var raw: [UInt8] = []
+        for _ in 0..<4 {
+            let r: UInt64 = g.next()
+            for k in 0..<8 { raw.append(UInt8(truncatingIfNeeded: r >> (8 * k))) }
+        }
+        return SHA256.hexOf(raw) + "\n"
     }
 
     /// The tag of a row: HMAC-SHA256 over its fields, each preceded by its length, so no two

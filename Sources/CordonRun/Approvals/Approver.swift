@@ -27,16 +27,7 @@ public enum Approver {
             if !dir.isEmpty && !FileIO.isDirectory(dir) {
                 if mkdirAll(dir) != 0 { throw ApprovalError("create \(dir): \(Errno(errno))") }
             }
-            var g = SystemRandomNumberGenerator()
-            var hex = ""
-            for _ in 0..<4 {
-                let r: UInt64 = g.next()
-                for k in 0..<8 {
-                    let b = UInt8(truncatingIfNeeded: r >> (8 * k))
-                    hex += String(b >> 4, radix: 16) + String(b & 15, radix: 16)
-                }
-            }
-            hex += "\n"
+            let hex = StoreSeal.newKeyText()
             let fd = FileIO.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
             if fd < 0 { throw ApprovalError("create \(path): \(Errno(errno))") }
             let (_, err) = hex.utf8CString.withUnsafeBytes {
