@@ -303,6 +303,7 @@ int cs_remove_tree(const char *path) {
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
 
 static struct seccomp_notif_sizes notif_sizes;
 static char notif_buf[4096] __attribute__((aligned(16)));
@@ -377,6 +378,77 @@ int cs_notif_sync_wakeup(int listener) {
 
 int cs_notif_id_valid(int listener, uint64_t id) {
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 ? -errno : 0;
+}
+
+int cs_notif_addfd(int listener, uint64_t id, int srcfd, int target, int cloexec) {
+    struct seccomp_notif_addfd a;
+    memset(&a, 0, sizeof a);
+    a.id = id;
+    a.flags = SECCOMP_ADDFD_FLAG_SETFD;
+    a.srcfd = (uint32_t)srcfd;
+    a.newfd = (uint32_t)target;
+    a.newfd_flags = cloexec ? O_CLOEXEC : 0;
+    int r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+    return r < 0 ? -errno : r;
+}
+
+int cs_dgram_recv(int fd, void *buf, size_t len, uint32_t *from_addr, uint16_t *from_port, uint32_t *to_addr) {
+    struct sockaddr_in from;
+    memset(&from, 0, sizeof from);
+    struct iovec iov = {buf, len};
+    union { char b[CMSG_SPACE(sizeof(struct in_pktinfo))]; struct cmsghdr align; } u;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.b;
+    msg.msg_controllen = sizeof u.b;
+    ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+    if (n < 0) return -errno;
+    *from_addr = from.sin_addr.s_addr;
+    *from_port = from.sin_port;
+    *to_addr = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            struct in_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            *to_addr = pi.ipi_addr.s_addr;
+        }
+    }
+    if (msg.msg_flags & MSG_TRUNC) return -EMSGSIZE;
+    return (int)n;
+}
+
+int cs_dgram_send(int fd, const void *buf, size_t len, uint32_t to_addr, uint16_t to_port, uint32_t src) {
+    struct sockaddr_in to;
+    memset(&to, 0, sizeof to);
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = to_addr;
+    to.sin_port = to_port;
+    struct iovec iov = {(void *)buf, len};
+    union { char b[CMSG_SPACE(sizeof(struct in_pktinfo))]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &to;
+    msg.msg_namelen = sizeof to;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (src != 0) {
+        msg.msg_control = u.b;
+        msg.msg_controllen = sizeof u.b;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = IPPROTO_IP;
+        c->cmsg_type = IP_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+        struct in_pktinfo pi;
+        memset(&pi, 0, sizeof pi);
+        pi.ipi_spec_dst.s_addr = src;
+        memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    }
+    return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
 int cs_recv_fd(int sock) {

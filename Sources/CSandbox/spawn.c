@@ -205,6 +205,32 @@ static int loopback_up(void) {
     return r < 0 ? -1 : 0;
 }
 
+/// Adds `addr` (IPv4, network order) to `lo` as a /32 under the label "lo:N": the host's
+/// nameserver becomes an address of the sandbox's own namespace, reaching only what is bound
+/// there (cordon's DNS socket on port 53; the monitor refuses every other port of it). A /32,
+/// not the /8 SIOCSIFADDR would infer for 10.x, so no other address of that network turns local.
+static int add_loopback_address(uint32_t addr, int index) {
+    long s = SYS3(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    char name[IFNAMSIZ] = "lo:0";
+    name[3] = (char)('0' + index % 10);
+    memcpy(ifr.ifr_name, name, sizeof name);
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+    sin->sin_family = AF_INET;
+    sin->sin_addr.s_addr = addr;
+    long r = SYS3(SYS_ioctl, s, SIOCSIFADDR, &ifr);
+    if (r == 0) {
+        sin->sin_addr.s_addr = 0xffffffffu;
+        r = SYS3(SYS_ioctl, s, SIOCSIFNETMASK, &ifr);
+    }
+    int saved = errno;
+    SYS1(SYS_close, s);
+    errno = saved;
+    return r < 0 ? -1 : 0;
+}
+
 /// Sends `n` descriptors (at most CS_MAX_BRIDGE) with one tag byte over a unix socket
 /// (SCM_RIGHTS), retrying on EINTR; -1 and errno on failure.
 static long send_fds(int sock, const int *fds, int n, char tag) {
@@ -247,6 +273,25 @@ static void open_bridge(const struct cs_plan *p) {
         if (SYS3(SYS_bind, s, &a, sizeof a) < 0) fail(p, CS_STAGE_BRIDGE, errno, i);
         if (SYS2(SYS_listen, s, 128) < 0) fail(p, CS_STAGE_BRIDGE, errno, i);
         fds[i] = (int)s;
+    }
+    if (p->bridge_dns && n < CS_MAX_BRIDGE) {
+        // The sandbox's DNS server, answered by cordon (CordonNet's DNS responder): bound to
+        // every address of the namespace, so 127.0.0.1, 127.0.0.53 and the nameservers added
+        // to `lo` below all reach it.
+        long s = SYS3(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (s < 0) fail(p, CS_STAGE_BRIDGE, errno, n);
+        int one = 1;
+        if (SYS5(SYS_setsockopt, s, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) < 0) fail(p, CS_STAGE_BRIDGE, errno, n);
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_port = htons(53);
+        a.sin_addr.s_addr = htonl(INADDR_ANY);
+        if (SYS3(SYS_bind, s, &a, sizeof a) < 0) fail(p, CS_STAGE_BRIDGE, errno, n);
+        fds[n++] = (int)s;
+        for (int i = 0; i < p->ndns_addrs && i < 8; i++) {
+            if (add_loopback_address(p->dns_addrs[i], i) < 0) fail(p, CS_STAGE_BRIDGE, errno, 100 + i);
+        }
     }
     if (send_fds(p->bridge_sock, fds, n, 'B') < 0) fail(p, CS_STAGE_BRIDGE, errno, -1);
     for (int i = 0; i < n; i++) SYS1(SYS_close, fds[i]);

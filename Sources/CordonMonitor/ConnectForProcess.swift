@@ -49,6 +49,11 @@ extension Monitor {
             record(Endpoint(sockaddr: raw), pid: pid, syscall: datagram ? "sendto" : nil, refusal: nil, why: nil)
             return .allow
         }
+        // `network: domains`: a TCP connect to an address the sandbox's DNS gave out (or to an
+        // exactly listed literal) leaves by name, decided and made by cordon (DirectConnect).
+        if !datagram, let direct, let (bytes, port) = Self.inetAddress(raw), let host = direct.host(for: bytes) {
+            return connectDirect(n, listener: listener, pid: pid, host: host, port: port, direct: direct, raw: raw)
+        }
         switch judge(raw, pid: pid, syscall: datagram ? "sendto" : nil) {
         case .stop(let errno): return .deny(errno)
         case .go(let target, let held, let unix):

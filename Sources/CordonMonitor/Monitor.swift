@@ -111,7 +111,12 @@ public final class Monitor: NotificationHandler {
     let agentId: String?
     let sessionId: String?
     let sink: MonitorSink
-    let network: NetworkRules
+    var network: NetworkRules
+    /// `network: domains`: connections by name (CordonNet's proxy through the run). Its
+    /// nameservers' port 53 becomes local (they are addresses of the sandbox's `lo`).
+    public var direct: DirectNetwork? {
+        didSet { network.localDNS = direct?.nameservers ?? [] }
+    }
     /// Effective decisions (after any approval) per (device, inode, argv) within the run.
     var cache: [String: DecisionKind] = [:]
     /// Bytes of the cache's keys: a run exec'ing ever new long argvs must not grow cordon's

@@ -71,6 +71,10 @@ struct NetworkRules {
     var privateNamespace = false
     /// The errno a refused connect or datagram gets.
     var refusal: Int32 { loopbackOnly ? ENETUNREACH : EPERM }
+    /// `network: domains`: the host's nameservers, added to the sandbox's `lo` so its resolver
+    /// reaches cordon's DNS socket. Port 53 on them is local; any other port is refused as before
+    /// (nothing of the host's answers there: the address is the sandbox's own).
+    var localDNS: [[UInt8]] = []
 
     init(_ sb: SandboxPolicy) {
         privateNamespace = sb.network == .none || sb.network == .domains
@@ -113,6 +117,7 @@ struct NetworkRules {
         if loopbackOnly {
             guard ep.family == "inet" || ep.family == "inet6" else { return true }
             guard let a = ep.address, let bytes = Self.parse(a) else { return false }
+            if bytes.count == 4 && ep.port == 53 && localDNS.contains(bytes) { return true }
             if bytes.count == 4 { return bytes[0] == 127 }
             let v4mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
             return v4mapped ? bytes[12] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]

@@ -12,6 +12,11 @@ public struct ProxyRequest: Sendable, Equatable {
         case http = "http"
         /// SOCKS5 CONNECT (remote name resolution).
         case socks = "socks5"
+        /// A TCP connect to an address the sandbox's DNS answered (or an exactly listed
+        /// literal): cordon connects and hands the process the connected socket.
+        case direct = "direct"
+        /// A DNS question from the sandbox, answered by cordon.
+        case dns = "dns"
     }
     public var kind: Kind
     public var host: String

@@ -82,6 +82,10 @@ public final class NetworkProxy: @unchecked Sendable {
     }
     let state = Locked(State())
     var listeners: [(fd: Int32, kind: ProxyRequest.Kind)] = []
+    /// The sandbox's DNS socket (UDP, bound in its namespace), answered on the accept loop; -1.
+    var dnsSocket: Int32 = -1
+    /// The addresses the sandbox's DNS gave out, and the names they stand for.
+    public let names = SandboxNames()
     var wakeR: Int32 = -1
     var wakeW: Int32 = -1
     var acceptThread: pthread_t?
@@ -92,10 +96,12 @@ public final class NetworkProxy: @unchecked Sendable {
         self.limits = limits
     }
 
-    /// Starts accepting on the two listening sockets (the proxy owns and closes them).
-    public func start(http: Int32, socks: Int32) throws(ProxyError) {
+    /// Starts accepting on the two listening sockets, and answering the sandbox's DNS on `dns`
+    /// when it is one (the proxy owns and closes them all).
+    public func start(http: Int32, socks: Int32, dns: Int32 = -1) throws(ProxyError) {
         listeners = [(http, .http), (socks, .socks)]
         for l in listeners { Sockets.setNonBlocking(l.fd) }
+        dnsSocket = dns
         var p: [Int32] = [-1, -1]
         let r = cs_pipe_cloexec(&p)
         guard r == 0 else { throw ProxyError("proxy: pipe", errno: Errno(-r)) }
@@ -131,6 +137,8 @@ public final class NetworkProxy: @unchecked Sendable {
         }
         for l in listeners { close(l.fd) }
         listeners = []
+        if dnsSocket >= 0 { close(dnsSocket) }
+        dnsSocket = -1
         if wakeR >= 0 { close(wakeR) }
         if wakeW >= 0 { close(wakeW) }
         wakeR = -1
@@ -145,13 +153,18 @@ public final class NetworkProxy: @unchecked Sendable {
     func acceptLoop() {
         while true {
             let room = state.with { $0.active < limits.maxConnections }
-            var fds = [pollfd(fd: wakeR, events: Int16(POLLIN), revents: 0)]
+            // The DNS socket second: a question is answered from memory, never waits on a slot.
+            var fds = [
+                pollfd(fd: wakeR, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: dnsSocket, events: Int16(POLLIN), revents: 0),
+            ]
             if room { fds += listeners.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) } }
             // Full: look again every 50 ms for a freed slot; the backlog holds the rest.
             let r = poll(&fds, nfds_t(fds.count), room ? -1 : 50)
             if r < 0 && errno != EINTR { return }
             if fds[0].revents != 0 || stopping { return }
-            for (i, l) in listeners.enumerated() where room && fds[i + 1].revents & Int16(POLLIN) != 0 {
+            if fds[1].revents != 0 { answerDNS() }
+            for (i, l) in listeners.enumerated() where room && fds[i + 2].revents & Int16(POLLIN) != 0 {
                 let c = cs_accept_cloexec(l.fd)
                 if c < 0 { continue }
                 let admitted = state.with { s -> Bool in

@@ -65,6 +65,7 @@ extension NetworkProxy {
         case .connect: greeted = Sockets.writeAll(client, HTTPHead.response(status: 200, ""), until: replyBy)
         case .socks: greeted = Sockets.writeAll(client, SOCKS5.reply(SOCKS5.succeeded), until: replyBy)
         case .http: greeted = Sockets.writeAll(server, req.forward, until: replyBy)
+        case .direct, .dns: greeted = false  // never read from a proxy port (DirectConnect)
         }
         // Bytes the client sent right behind its request (a TLS ClientHello) belong upstream.
         let forwarded = greeted && (early.isEmpty || Sockets.writeAll(server, early, until: replyBy))

@@ -76,10 +76,13 @@ final class EvidenceSink: MonitorSink {
                 "cordon: network is off in this sandbox (policy sandbox.network: none): use --network host or a network allow-list\n"
             )
         }
-        if type == .connect && networkDomains && !toldNetworkOff && Self.reachesOut(fields) {
+        // Under `domains` the sandbox's DNS (port 53 of its own) and connections by name are
+        // allowed connects: only a refused one is worth the sentence.
+        let refused = fields.contains { $0.0 == "decision" && $0.1.stringValue == "block" }
+        if type == .connect && networkDomains && refused && !toldNetworkOff && Self.reachesOut(fields) {
             toldNetworkOff = true
             observer.notice(
-                "cordon: network: only cordon's proxy leads out of this sandbox (sandbox.network: domains); the direct connection was refused. Tools that read HTTPS_PROXY / ALL_PROXY (set inside) go through it\n"
+                "cordon: network: only cordon's proxy leads out of this sandbox (sandbox.network: domains); the connection to an address was refused. Tools that read HTTPS_PROXY / ALL_PROXY (set inside) go through it; others reach the hosts the policy allows by name (cordon answers the sandbox's DNS)\n"
             )
         }
     }

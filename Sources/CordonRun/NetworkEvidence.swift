@@ -42,6 +42,8 @@ final class NetworkEvidence: ProxyObserver, @unchecked Sendable {
         case .connect: verb = "CONNECT"
         case .http: verb = "HTTP"
         case .socks: verb = "SOCKS5"
+        case .direct: verb = "TCP"
+        case .dns: verb = "DNS"
         }
         let host = e.host.contains(":") ? "[\(e.host)]" : e.host
         return "\(verb) \(host):\(e.port)"

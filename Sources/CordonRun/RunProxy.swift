@@ -2,6 +2,7 @@
 // over the listening sockets it bound on its loopback, stopped when the sandbox is gone, and
 // its per-host counts added to run_end's summary.
 import CordonBase
+import CordonMonitor
 import CordonNet
 import CordonPolicy
 import CordonSandbox
@@ -10,27 +11,39 @@ import CordonSandbox
     import Glibc
 #endif
 
-final class RunProxy: @unchecked Sendable {
+final class RunProxy: DirectNetwork, @unchecked Sendable {
     let proxy: NetworkProxy
     let evidence: NetworkEvidence
+    /// Connections by name (the sandbox's DNS answered by cordon, connects made by cordon):
+    /// only with the monitor, which is what sees the connects.
+    let byName: Bool
+    /// The host's IPv4 nameservers as the sandbox's /etc/resolv.conf (the host's, bound) names
+    /// them: each becomes an address of the sandbox's `lo`.
+    let nameservers: [[UInt8]]
     /// Why the proxy could not start, if it could not (its listeners are then closed, so the
     /// command's connections are refused at once instead of waiting forever).
     let startFailure = ApprovalsLock.Note()
     var stopped = false
 
-    init(policy: Policy, evidence: NetworkEvidence) {
+    init(policy: Policy, byName: Bool, evidence: NetworkEvidence) {
         self.evidence = evidence
+        self.byName = byName
+        let conf = (try? FileIO.readFile("/etc/resolv.conf", limit: 1 << 16)) ?? []
+        nameservers = byName ? ProxyBridge.nameservers(resolvConf: String(decoding: conf, as: UTF8.self)) : []
         proxy = NetworkProxy(rules: DomainRules(policy.sandbox.networkDomains), observer: evidence)
     }
 
     var bridge: ProxyBridge {
-        ProxyBridge { [self] fds in
-            guard fds.count == 2 else {
+        ProxyBridge(dns: byName, nameservers: nameservers) { [self] fds in
+            let expected = byName ? 3 : 2
+            guard fds.count == expected else {
                 for fd in fds { close(fd) }
-                startFailure.set("the sandbox handed over \(fds.count) sockets, not 2")
+                startFailure.set("the sandbox handed over \(fds.count) sockets, not \(expected)")
                 return
             }
-            do throws(ProxyError) { try proxy.start(http: fds[0], socks: fds[1]) } catch {
+            do throws(ProxyError) {
+                try proxy.start(http: fds[0], socks: fds[1], dns: byName ? fds[2] : -1)
+            } catch {
                 for fd in fds { close(fd) }
                 startFailure.set(error.description)
             }
@@ -61,5 +74,11 @@ final class RunProxy: @unchecked Sendable {
         }
         fields.append(("hosts", .object(hosts)))
         return .object(fields)
+    }
+
+    func host(for address: [UInt8]) -> String? { proxy.host(for: address) }
+
+    func openDirect(host: String, port: Int, family: Int32) -> Result<Int32, Errno> {
+        proxy.openDirect(host: host, port: port, family: family)
     }
 }

@@ -302,6 +302,8 @@ public final class Runner {
             if let p = proxy { sink.networkFailure = { p.evidence.failure.value } }
             monitor = Monitor(policy: policy, agentId: request.agent, sessionId: start.session, sink: sink)
             monitor?.sandboxFacts = sandboxFacts
+            // Connections by name go through the monitor's connect (DirectConnect).
+            monitor?.direct = proxy
         }
         PhaseTimer.shared.mark("monitor and anomaly watch ready")
     }
@@ -310,7 +312,7 @@ public final class Runner {
         let policy = request.policy
         if policy.sandbox.network == .domains {
             proxy = RunProxy(
-                policy: policy,
+                policy: policy, byName: policy.monitor.enabled,
                 evidence: NetworkEvidence(
                     recorder: recorder, observer: observer, approvals: approvals, lock: approvalsLock,
                     agent: request.agent, session: start.session))

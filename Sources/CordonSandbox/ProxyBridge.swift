@@ -9,8 +9,39 @@ public struct ProxyBridge: Sendable {
     public static let httpPort: UInt16 = 3128
     public static let socksPort: UInt16 = 1080
     public var ports: [UInt16] { [Self.httpPort, Self.socksPort] }
+    /// Also a UDP socket on the sandbox's port 53, sent after the listening sockets: cordon
+    /// answers the sandbox's DNS (CordonNet's DNSResponder).
+    public var dns: Bool
+    /// The host's IPv4 nameservers (4 bytes each) outside 127/8, as /etc/resolv.conf names them:
+    /// the child adds each to the sandbox's `lo`, so a resolver that sends there reaches cordon's
+    /// socket. At most 3 (glibc's MAXNS).
+    public var nameservers: [[UInt8]]
+    /// How many descriptors the child sends.
+    public var descriptors: Int { ports.count + (dns ? 1 : 0) }
     public var received: @Sendable ([Int32]) -> Void
-    public init(received: @escaping @Sendable ([Int32]) -> Void) { self.received = received }
+    public init(dns: Bool = false, nameservers: [[UInt8]] = [], received: @escaping @Sendable ([Int32]) -> Void) {
+        self.dns = dns
+        self.nameservers = nameservers
+        self.received = received
+    }
+
+    /// The IPv4 `nameserver` lines of a resolv.conf, outside 127/8 (loopback is local already),
+    /// at most 3. IPv6 nameservers are left out: a resolver sending to one finds no route and
+    /// tries the next (the monitor records the refusal).
+    public static func nameservers(resolvConf text: String) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for line in text.split(separator: "\n") {
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard f.count >= 2, f[0] == "nameserver" else { continue }
+            var a = in_addr()
+            guard inet_pton(AF_INET, String(f[1]), &a) == 1 else { continue }
+            let bytes = withUnsafeBytes(of: a) { Array($0) }
+            if bytes[0] == 127 || bytes == [0, 0, 0, 0] || out.contains(bytes) { continue }
+            out.append(bytes)
+            if out.count == 3 { break }
+        }
+        return out
+    }
 }
 
 /// The variables that make tools use the proxy (docs/network.md has the table).

@@ -256,7 +256,7 @@ public enum Sandbox {
             close(ch.bridgeChild)
             ch.bridgeChild = -1
         }
-        var fds = [Int32](repeating: -1, count: b.ports.count)
+        var fds = [Int32](repeating: -1, count: b.descriptors)
         let r = cs_recv_fds(ch.bridgeParent, &fds, Int32(fds.count))
         return r < 0 ? .failure(Errno(-r)) : .success(fds)
     }
@@ -391,6 +391,16 @@ public enum Sandbox {
             p.bridge_sock = ch.bridgeChild
             p.bridge_ports = UnsafePointer(ports)
             p.nbridge = Int32(b.ports.count)
+            if b.dns {
+                p.bridge_dns = 1
+                let dns = a.allocate(UInt32.self, count: max(1, b.nameservers.count))
+                for (i, ns) in b.nameservers.enumerated() {
+                    // Network order: the bytes as they are, read as one 32-bit word.
+                    dns[i] = ns.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+                }
+                p.dns_addrs = UnsafePointer(dns)
+                p.ndns_addrs = Int32(b.nameservers.count)
+            }
         }
         if plan.monitor != nil {
             // The listener for the monitor, and (WAIT_KILLABLE_RECV) once the monitor has received

@@ -296,3 +296,118 @@ struct NetworkAskTests {
         #expect(r.stderr.contains("cordon: network: refused CONNECT pypi.org:443"))
     }
 }
+
+/// Connections by name (docs/network.md): the sandbox's DNS answered by cordon, a TCP connect
+/// to the address it gave decided on the name and made by cordon, the connected socket handed
+/// to the process. Local servers on the host's 127.0.0.1, reached through the exact entry
+/// `localhost` (the host resolves it through its /etc/hosts; the sandbox's python asks cordon's
+/// DNS itself, since its own resolver would read the same /etc/hosts and stay inside).
+@Suite(
+    "network: domains, connections by name", .serialized, .timeLimit(.minutes(10)),
+    .enabled(if: SandboxSupport.available, SandboxSupport.skipReason))
+struct NetworkByNameTests {
+    static let echo = """
+        import socket, threading
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+        print(s.getsockname()[1], flush=True)
+        def serve(c):
+            d = c.recv(100); c.sendall(b"echo:" + d); c.close()
+        while True:
+            c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+        """
+
+    /// Asks the sandbox's DNS (whatever /etc/resolv.conf names, through glibc) and cordon's socket
+    /// directly for names, then connects by name, blocking and non-blocking, and tries the ways
+    /// around it: an address never given out, UDP to a given one.
+    static let probe = """
+        import errno, select, socket, struct, sys
+        port = int(sys.argv[1])
+        def ask(name, server="127.0.0.1"):
+            q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+            q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\\0" + struct.pack(">HH", 1, 1)
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, (server, 53))
+            a, _ = u.recvfrom(512)
+            return (a[3] & 15, socket.inet_ntoa(a[-4:]) if a[7] == 1 else None)
+        for n in ["pypi.org", "example.com"]:
+            try: print("getaddrinfo", n, socket.getaddrinfo(n, 443, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])
+            except socket.gaierror as e: print("getaddrinfo", n, "fails", e.errno)
+        code, addr = ask("localhost")
+        print("dns localhost", code, addr)
+        c = socket.create_connection((addr, port), timeout=10); c.sendall(b"one"); print("blocking", c.recv(100).decode())
+        print("peer", c.getpeername()[0])
+        c.close()
+        n = socket.socket(); n.setblocking(False)
+        r = n.connect_ex((addr, port))
+        if r == errno.EINPROGRESS: select.select([], [n], [], 10); r = n.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        n.setblocking(True); n.sendall(b"two"); print("nonblocking", r, n.recv(100).decode())
+        try: socket.create_connection(("198.18.0.250", port), timeout=5); print("unknown ok")
+        except OSError as e: print("unknown", e.errno)
+        try: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", (addr, port)); print("udp ok")
+        except OSError as e: print("udp", e.errno)
+        """
+
+    func gateLog(_ ws: Workspace) throws -> String {
+        try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
+    }
+
+    @Test(
+        "a command that ignores the proxy variables reaches an exactly listed host by name; refused names fail to resolve; other addresses and UDP stay refused"
+    )
+    func byName() throws {
+        let ws = try Workspace()
+        let server = try LocalServer(Self.echo, [])
+        try ws.write("probe.py", Self.probe)
+        try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [pypi.org, localhost]}\n")
+        let r = try ws.run(["python3", "probe.py", String(server.port)], options: ["--policy", "p.yaml"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let out = r.stdout
+        #expect(out.contains("getaddrinfo pypi.org 198.1"), "\(out)")
+        #expect(out.contains("getaddrinfo example.com fails"), "\(out)")
+        #expect(out.contains("dns localhost 0 198.1"), "\(out)")
+        #expect(out.contains("blocking echo:one"), "\(out)")
+        // The socket the process holds is cordon's, connected from the host's namespace.
+        #expect(out.contains("peer 127.0.0.1"), "\(out)")
+        #expect(out.contains("nonblocking 0 echo:two"), "\(out)")
+        #expect(out.contains("unknown \(ENETUNREACH)"), "\(out)")
+        #expect(out.contains("udp \(ENETUNREACH)"), "\(out)")
+        let log = try gateLog(ws)
+        #expect(log.contains("cmd=\"TCP localhost:\(server.port)\"") && log.contains("via=direct; address=127.0.0.1"))
+        #expect(log.contains("decision=block") && log.contains("cmd=\"DNS example.com:53\""), "\(log)")
+        #expect(
+            r.stderr.contains(
+                "cordon: network: refused DNS example.com:53: example.com is not in sandbox.network_domains"))
+        let dir = ws.path + "/.cordon/traces"
+        let trace = dir + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: dir).sorted().last))
+        let check = TestProcess.run(["/usr/bin/env"] + TraceSchema.validatorArguments(trace: trace))
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let text = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(text.contains("\"protocol\":\"direct\",\"host\":\"localhost\""))
+        #expect(text.contains("\"localhost\":{\"connections\":2"), "run_end counts both connections")
+        #expect(text.contains("\"address\":\"198.18.0.250\"") && text.contains("\"decision\":\"block\""))
+
+        // Not listed exactly: the same name is refused (the DNS gives no address for it).
+        try ws.write("q.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [pypi.org]}\n")
+        let refused = try ws.run(["python3", "probe.py", String(server.port)], options: ["--policy", "q.yaml"])
+        #expect(refused.stdout.contains("dns localhost 3 None"), "\(refused.stdout)\(refused.stderr)")
+    }
+
+    @Test("an ask host's connection by name waits for a person; refused (--approval deny) it fails with EACCES")
+    func askByName() throws {
+        let ws = try Workspace()
+        let server = try LocalServer(Self.echo, [])
+        try ws.write(
+            "c.py",
+            """
+            import socket, struct, sys
+            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
+            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
+            try: socket.create_connection((addr, int(sys.argv[1])), timeout=10); print("connected")
+            except OSError as e: print("refused", e.errno)
+            """)
+        try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {ask: [localhost]}\n")
+        let r = try ws.run(["python3", "c.py", String(server.port)], options: ["--policy", "p.yaml"])
+        #expect(r.stdout.contains("refused \(EACCES)"), "\(r.stdout)\(r.stderr)")
+        #expect(try gateLog(ws).contains("cmd=\"TCP localhost:\(server.port)\""))
+    }
+}

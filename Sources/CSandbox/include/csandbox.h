@@ -138,6 +138,15 @@ struct cs_plan {
     int32_t bridge_sock;
     const uint16_t *bridge_ports;
     int32_t nbridge;
+    // With bridge_sock: also bind a UDP socket on 0.0.0.0:53 (IP_PKTINFO on, so cordon answers
+    // from the address each query was sent to) and send it after the listening sockets: cordon
+    // answers the sandbox's DNS. dns_addrs (IPv4, network order) are the host's nameservers as
+    // the sandbox's /etc/resolv.conf names them; each is added to `lo` as a /32, so a resolver
+    // sending to it reaches that socket and accepts the answer (glibc drops an answer whose
+    // source is not the server it asked). 0: no DNS socket.
+    int32_t bridge_dns;
+    const uint32_t *dns_addrs;
+    int32_t ndns_addrs;
     const char *const *exec_candidates;     // absolute paths tried in order
     int32_t ncandidates;
     char *const *argv;
@@ -314,6 +323,17 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
                const struct cs_act_message *msg);
 // pidfd_getfd(2): a duplicate of another process's descriptor.
 int cs_pidfd_getfd(int pidfd, int fd);
+// SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD: installs cordon's `srcfd` in the
+// notifying process as descriptor `target` (replacing what is there), close-on-exec when
+// `cloexec`. The notification stays pending (answer it afterwards). The target's number, or
+// -errno (ENOENT: the process left the syscall).
+int cs_notif_addfd(int listener, uint64_t id, int srcfd, int target, int cloexec);
+// One datagram from the sandbox's DNS socket (non-blocking): its length (or -errno), the
+// sender's IPv4 address and port (network order) and the address it was sent to (IP_PKTINFO).
+int cs_dgram_recv(int fd, void *buf, size_t len, uint32_t *from_addr, uint16_t *from_port, uint32_t *to_addr);
+// Sends `buf` to from_addr:from_port with `src` as its source address (IP_PKTINFO), so the
+// answer comes from the address the question went to. 0 or -errno.
+int cs_dgram_send(int fd, const void *buf, size_t len, uint32_t to_addr, uint16_t to_port, uint32_t src);
 // Is there a unix socket bound to the file (dev, ino) in the network namespace of the
 // NETLINK_SOCK_DIAG socket `nl`? 1 yes, 0 no, -errno on failure.
 int cs_unix_bound_here(int nl, uint64_t dev, uint64_t ino);
