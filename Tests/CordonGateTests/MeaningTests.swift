@@ -80,6 +80,7 @@ struct MeaningTests {
         all += SessionThirteenSecondRoundTests.approve
         all += SessionFourteenMeaningTests.approve
         all += SessionFourteenSecondRoundTests.approve
+        all += SessionFifteenMeaningTests.approve
         return all
     }()
 
@@ -90,6 +91,7 @@ struct MeaningTests {
         all += SessionThirteenSecondRoundTests.allow
         all += SessionFourteenMeaningTests.allow
         all += SessionFourteenSecondRoundTests.allow
+        all += SessionFifteenMeaningTests.allow
         return all
     }()
 

@@ -60,6 +60,10 @@ private let wrapperOptionLists: [(String, NameSet)] = [
     ("fakeroot", []),
     ("chrt", ["-p"]),
     ("taskset", ["-c", "--cpu-list"]),
+    // Runs a program in an existing control group (resource limits), as nice and taskset run
+    // one at a priority or on a set of processors: the program decides (cgcreate, cgset and
+    // cgclassify, which change groups or move running processes, keep their rule).
+    ("cgexec", ["-g"]),
     ("caffeinate", []),
     ("systemd-run", ["-p", "--property", "-u", "--unit", "--uid", "--gid"]),
     ("watch", ["-n", "--interval", "-d", "--differences", "-q", "-g"]),

@@ -11,7 +11,7 @@ extension Effects {
         "i3lock", "xlock", "swaylock",
         "gnome-screensaver-command", "xscreensaver-command", "light-locker-command", "rfkill", "pass", "gopass",
         "bw", "op", "keepassxc-cli", "secret-tool", "lpass", "kwallet-query", "gnome-keyring-daemon",
-        "import", "ffmpeg", "xdotool", "ydotool", "gpg",
+        "import", "ffmpeg", "xdotool", "ydotool", "gpg", "rbw", "systemd-ask-password",
     ]
 
     /// A13 and R10: the screen, keyboard, clipboard and password stores; screen locks and radios.
@@ -74,17 +74,21 @@ extension Effects {
             } else if ["insert", "generate", "edit", "rm", "mv", "cp", "git"].contains(sub) {
                 why = "changes the password store"
             }
-        case "bw", "op", "keepassxc-cli", "secret-tool", "lpass", "kwallet-query":
+        case "systemd-ask-password":
+            // Asks the person (or the system's agent) for a password and prints it to the caller.
+            why = "asks for a password and hands it to the caller"
+        case "bw", "op", "keepassxc-cli", "secret-tool", "lpass", "kwallet-query", "rbw":
             if [
                 "get", "show", "read", "lookup", "export", "item", "list", "ls", "search", "unlock", "login", "-r",
-                "open", "clip", "attachment",
+                "open", "clip", "attachment", "code", "totp",
             ].contains(sub)
                 || p.eq("kwallet-query") && inv.hasAny(["-r", "--read-password", "-l"])
                 || p.eq("secret-tool") && sub == "search"
             {
                 why = "reads the password manager"
             } else if [
-                "logout", "lock", "store", "create", "edit", "delete", "add", "rm", "mv", "sync", "config", "import",
+                // (`lock` closes the vault: nothing is read or lost.)
+                "logout", "store", "create", "edit", "delete", "add", "rm", "mv", "sync", "config", "import",
             ].contains(sub) {
                 why = "changes the password manager"
             }

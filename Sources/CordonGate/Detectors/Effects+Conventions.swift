@@ -219,9 +219,10 @@ extension Effects {
             return true
         }
         // A9: an issue, pull request or release opened, closed or changed on a forge (`fj issue
-        // create`, `X pr merge 12`); their `list`/`view` read (L7).
+        // create`, `X pr merge 12`); their `list`/`view` read (L7), and `create --web` only
+        // opens the form in the person's browser (R4).
         if let i = pos.prefix(2).firstIndex(where: { forgeNouns.contains($0) }), i + 1 < pos.count,
-            forgeVerbs.contains(pos[i + 1])
+            forgeVerbs.contains(pos[i + 1]), !(pos[i + 1] == "create" && inv.hasAny(["--web", "-w"]))
         {
             a.hit(.remoteStateChange, k, reason: "\(p) \(pos[i]) \(pos[i + 1]) changes a forge's issues or releases")
             return true

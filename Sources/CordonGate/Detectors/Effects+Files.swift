@@ -262,7 +262,7 @@ extension Effects {
 
     static func services(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
-        guard fileServers.contains(p) else { return }
+        guard fileServers.contains(p), !makesDatabaseCluster(inv) else { return }
         let loopback = inv.args.contains {
             $0 == "127.0.0.1" || $0 == "localhost" || $0.hasPrefix("127.0.0.1:") || $0.hasSuffix("=127.0.0.1")
                 || $0.hasSuffix("=localhost") || $0 == "--local"

@@ -2,6 +2,17 @@
 // Effects+Hosts.swift reads out of the arguments; loopback is never egress.
 
 extension Effects {
+    /// Container registry clients, and their verbs that only read an image's metadata (L7:
+    /// a read-only query of a registry; `copy`, `push`, `delete`, `tag` still change it).
+    static let forgeCLIs: NameSet = ["gh", "glab", "hub", "tea"]
+
+    static let registryClients: NameSet = ["crane", "gcrane", "skopeo", "regctl", "oras"]
+    static let registryReads: NameSet = [
+        "ls", "list-tags", "inspect", "digest", "manifest", "config", "catalog", "repo-ls", "discover",
+        // gcrane's `gc` lists untagged images; it deletes nothing.
+        "gc",
+    ]
+
     static func egress(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) {
         let p = inv.program
         if p.eq("git") || p.eq("gh") || p.eq("glab") || p.eq("hub") || p.eq("svn") || p.eq("hg") {
@@ -17,6 +28,8 @@ extension Effects {
             fam.contains(.remoteState)
             && inv.positionals.prefix(4).contains { readVerbs.contains($0) }
             && !inv.positionals.prefix(4).contains(where: isMutatingVerb)
+            // L7: a registry client's reads of image metadata (`skopeo list-tags`, `crane digest`).
+            || registryClients.contains(p) && inv.subcommand.map({ registryReads.contains($0) }) == true
         if !configures, !readOnlyQuery, let host = args.lazy.compactMap(remoteHost).first {
             a.hit(.egress, k, reason: "\(p) talks to another host (\(host))")
             return
@@ -32,6 +45,7 @@ extension Effects {
         }
         let pos = inv.positionals
         if pos.prefix(2).contains(where: { localSubcommands.contains($0) }), !p.eq("ssh") { return }
+        if registryClients.contains(p), let s = inv.subcommand, registryReads.contains(s) { return }
         // L7: rclone's listings of a configured remote (`rclone lsf origin:dir`, `rclone size`)
         // are read-only queries; its transfers, `cat` (content fetched) and `mount` still ask.
         if p.eq("rclone"), let s = inv.subcommand, rcloneListings.contains(s) { return }
@@ -168,6 +182,7 @@ extension Effects {
             if verbs.count == 1 && ["pr", "issue", "repo", "release", "run", "workflow", "gist", "mr"].contains(sub) {
                 return
             }
+            if verbs.contains("create"), inv.hasAny(["--web", "-w"]) { return }  // as in remoteState
             a.hit(.remoteStateChange, k, reason: "\(p) \(verbs.joined(separator: " ")) acts on the code forge")
         }
     }
@@ -183,6 +198,9 @@ extension Effects {
         }
         // `kubectl annotate pods web --list`, `kubectl label --list`: listing what is set.
         if inv.has("--list") { return }
+        // R4: a forge's `create --web` opens the form in the person's browser (`gh pr create
+        // --web`, `glab mr create --web`); nothing is created until they submit it there.
+        if forgeCLIs.contains(p), verbs.contains("create"), inv.hasAny(["--web", "-w"]) { return }
         // `vercel --regions 1234`, `vercel -e ENV=var`: after a leading option, a number or a
         // `KEY=VALUE` is that option's value; subcommands are words, so there is none here.
         let onlyValues =

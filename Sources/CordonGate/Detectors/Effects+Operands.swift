@@ -24,6 +24,15 @@ extension Effects {
         w.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ".") })
     }
 
+    /// A directory operand of a recursive walk: a path (a slash in it) whose last part has no
+    /// extension (`fdupes --recurse --delete src/components` deletes the files it finds there,
+    /// A1). A bare word is a subcommand or a name (`svn changelist --remove --recursive …`).
+    static func namesDirectory(_ w: String) -> Bool {
+        guard w.utf8.contains(UInt8(ascii: "/")) else { return false }
+        let last = w.split(separator: "/").last ?? Substring(w)
+        return !last.contains(".")
+    }
+
     /// True when one of the conventions spoke (a hit was raised).
     static func operands(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ lower: String) -> Bool {
         let p = inv.program
@@ -35,7 +44,11 @@ extension Effects {
         // the text it reads), and not a cache cleaner (A1's exception, `paccache --remove`).
         if let f = args.first(where: { w in
             w.utf8.count >= 6 && w.utf8.first == UInt8(ascii: "-") && bareDeletingOptions.contains(optionName(w))
-        }), !pos.contains(where: namesFile), !inv.hasRedirects, a.previous(before: k) == nil,
+        }),
+            !pos.contains(where: namesFile)
+                || !inv.kind.contains(.known) && inv.hasAny(["-r", "-R", "--recurse", "--recursive"])
+                    && pos.allSatisfy(namesDirectory),
+            !inv.hasRedirects, a.previous(before: k) == nil,
             !lower.has("cache"), !lower.has("clean")
         {
             a.hit(.fileDelete, k, reason: "\(p) \(optionName(f)) deletes data the program stores")

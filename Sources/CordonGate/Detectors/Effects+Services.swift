@@ -45,15 +45,30 @@ extension Effects {
         "completion", "sessions", "session", "debug",
     ]
 
+    /// `initdb -D data`, `pg_ctl -D data init`: a new PostgreSQL cluster's files made in a
+    /// relative directory, inside the workspace (L3); nothing connects or starts. (`initdb
+    /// --pgdata /usr/local/var/postgres` writes outside it and still asks.)
+    static func makesDatabaseCluster(_ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        guard p.eq("initdb") || p.eq("pg_ctl") && inv.positionals.contains(where: { $0 == "init" || $0 == "initdb" }),
+            let dir = inv.value(of: "-D", "--pgdata")
+        else { return false }
+        return !dir.hasPrefix("/") && !dir.hasPrefix("~") && !dir.hasPrefix("$")
+    }
+
     /// A10 and R4: database sessions, and text or code sent to third-party services.
     static func servicesAndData(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         let args = inv.args
         let sub = inv.positionals.first ?? ""
         if databaseClients.contains(p) {
+            // L3: `initdb -D data`, `pg_ctl -D data init` make a new cluster's files in a
+            // directory and start nothing (a directory outside the workspace is writesOutside's).
+            let makesCluster = makesDatabaseCluster(inv)
             // `rabbitmqctl status`, `redis-cli info`-style admin reads aside (L7).
-            if !(args.count == 1 && (args[0] == "--version" || args[0] == "-V"))
-                && inv.positionals.first.map({ statusVerbs.contains($0) && args.first == $0 }) != true
+            if !makesCluster,
+                !(args.count == 1 && (args[0] == "--version" || args[0] == "-V"))
+                    && inv.positionals.first.map({ statusVerbs.contains($0) && args.first == $0 }) != true
             {
                 a.hit(.databaseSession, k, reason: "\(p) opens a database session or changes a database")
             }

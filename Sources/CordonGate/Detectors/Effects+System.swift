@@ -47,7 +47,7 @@ extension Effects {
         "etckeeper", "chroot", "unshare", "nsenter", "setarch", "prlimit", "cpupower", "tuned-adm",
         "powerprofilesctl", "x86_energy_perf_policy", "nvidia-smi", "nvidia-settings", "xrandr", "brightnessctl",
         "light", "rtcwake", "pm-suspend", "pm-hibernate", "systemd-run", "run0", "kexec",
-        "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt", "cancel", "lprm", "lpmove",
+        "ipcrm", "cgclassify", "cgcreate", "cgdelete", "cgset", "chrt", "cancel", "lprm", "lpmove",
         "atrm",
     ]
 
@@ -115,7 +115,7 @@ extension Effects {
             {
                 a.hit(.systemChange, k, reason: "jj \(sub) rewrites or discards changes, or talks to the remote")
             }
-        case "ipcrm", "cgclassify", "cgexec", "cgcreate", "cgdelete", "cgset", "chrt":
+        case "ipcrm", "cgclassify", "cgcreate", "cgdelete", "cgset", "chrt":
             // `chrt -p PID`, `chrt --max` print a process's policy; a priority and a target set it.
             if !p.eq("chrt") || pos.count >= 2 {
                 a.hit(.systemChange, k, reason: "\(p) changes processes or kernel objects")

@@ -112,7 +112,7 @@ extension Effects {
         }
         // A third word too when it publishes, deploys or installs: `func azure functionapp publish`,
         // `git flow feature publish`, `pio system completion uninstall`.
-        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) })
+        if let v = pos.first(where: { strongVerbs.contains($0) || hasStrongPart($0) || isInstallWord($0) })
             ?? inv.positionals.dropFirst(2).prefix(2).first(where: { deepVerbs.contains($0) }),
             // R10: `pulseaudio-ctl up`, `volumectl down` turn a volume or a light up or down.
             !((v == "up" || v == "down") && isLevelControl(p)),
@@ -139,7 +139,12 @@ extension Effects {
         }
         // A daemon (Unix names them `…d`: knockd, cupsd, nagios2 -d) started in the
         // foreground or background serves something to the machine or network (R6).
-        if isDaemonName(p), inv.hasAny(["-d", "-D", "--daemon", "--foreground", "--nodaemon", "--no-daemon"]) {
+        // (The option written alone: `ppmtoacad -dxb file` bundles other letters, a converter's.)
+        if isDaemonName(p),
+            inv.args.contains(where: {
+                ["-d", "-D", "--daemon", "--foreground", "--nodaemon", "--no-daemon"].contains($0)
+            })
+        {
             a.hit(.networkListener, k, score: 60, reason: "\(p) starts a daemon")
             return
         }
@@ -203,6 +208,12 @@ extension Effects {
     }
 
     /// A compound verb with a strong part: `kill-pane`, `daily-upgrade`, `db:migrate`.
+    /// A verb written as one word ending in `install` (`zinit creinstall`, `postinstall`):
+    /// installs, as `install` does.
+    static func isInstallWord(_ w: String) -> Bool {
+        w.utf8.count >= 9 && w.hasSuffix("install") && w.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A })
+    }
+
     static func hasStrongPart(_ w: String) -> Bool {
         guard w.utf8.contains(where: { $0 == 0x2D || $0 == 0x3A || $0 == 0x5F }), w.utf8.count <= 40,
             !w.contains("/"), !w.contains("."), !isCompoundRead(w)

@@ -36,7 +36,7 @@ enum Effects {
         "drill", "arping", "fping", "tcptraceroute", "kdig", "delv", "ssh-keyscan", "nping", "adig", "hping",
         "ipcalc", "sipcalc", "mmdblookup", "geoiplookup", "dnslookup", "doggo", "dog", "q", "resolvectl-query",
         "scamper", "hping3", "gping", "prettyping", "tcping", "trip", "trippy", "dublin-traceroute", "paris-traceroute",
-        "noping", "oping",
+        "noping", "oping", "dnstracer", "stun",
     ]
 
     /// Clients whose positional arguments name a remote host or resource: any use talks to
@@ -54,7 +54,7 @@ enum Effects {
         "fierce", "theHarvester", "cariddi", "gau", "waybackurls", "katana", "hakrawler", "ffuf", "feroxbuster",
         "nuclei", "httpx", "naabu", "vinmap", "nxc", "netexec", "crackmapexec", "enum4linux", "torsocks",
         "proxychains", "proxychains4", "tsocks", "cs", "coursier", "git-ftp", "vcsh", "yadm", "mr", "b4",
-        "esearch", "efetch", "elink", "rhpkg", "fedpkg", "crane", "skopeo", "regctl", "oras",
+        "esearch", "efetch", "elink", "rhpkg", "fedpkg", "crane", "gcrane", "skopeo", "regctl", "oras",
         "hf", "huggingface-cli", "kaggle", "gdown", "rclone", "s3cmd", "mc",
         "dbclient", "autossh", "sshpass", "et", "nettacker", "wpscan", "whatweb", "wafw00f", "nikto", "zgrab",
         "zgrab2", "smbmap", "kerbrute", "joomscan", "droopescan", "dirsearch", "gospider", "paramspider",
@@ -103,6 +103,8 @@ enum Effects {
         "exo-compute", "sky", "runai", "juju", "lxc-start", "lxc-stop", "lxc-create", "lxc-destroy",
         "docker-compose", "podman-compose", "compose", "kubecolor", "k9s", "ibm", "ionosctl", "upcloud",
         "civo", "scaleway", "ovhcloud", "gandi", "wp", "koji", "brew-koji", "cbs", "drush", "magento", "artisan-remote",
+        // Container and machine managers with the same verbs (`toolbox rmi`, `docker-machine create`).
+        "toolbox", "distrobox", "docker-machine",
     ]
 
     /// Verbs that read or print; a CLI call whose verbs are all of this kind changes nothing.
@@ -140,6 +142,9 @@ enum Effects {
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
         "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject", "undefine",
         "delsnapshot", "rmi", "nuke",
+        // Restarting a machine with new settings (`vagrant reload`), a shell inside a container
+        // (`toolbox enter`), creating and starting an instance (`multipass launch`, `flyctl launch`).
+        "reload", "enter", "launch",
     ]
 
     /// Verb prefixes (AWS style `create-bucket`, `tag-resource`, `put-object`).
@@ -411,6 +416,9 @@ enum Effects {
             techniques(a, k, inv)
         }
         tradecraft(a, k, inv, fam)
+        // Printers, the message bus, torrent swarms, headless browsers, device erasure:
+        // Effects+Channels.swift.
+        if channels(a, k, inv, fam, spoke: a.hits.count != before) { return }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { strongVerb(a, k, inv, fam) }
         if a.hits.count == before, buildSystems.contains(p) { buildInstall(a, k, inv) }
         // The everyday local tools' compound subcommands that publish (`mkdocs gh-deploy`,

@@ -10,6 +10,8 @@ enum GitExtensions {
     static let discardParts: NameSet = [
         "delete", "clear", "obliterate", "undo", "sed", "force", "fresh", "reset", "purge", "prune",
         "wipe", "nuke", "abort", "rename", "replace",
+        // `git stamp` (git-extras) appends to the last commit's message: commit --amend.
+        "stamp", "amend",
     ]
     /// Parts that talk to a remote or serve the repository (A3, R6).
     static let remoteParts: NameSet = [

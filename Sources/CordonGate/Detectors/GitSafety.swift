@@ -104,6 +104,12 @@ enum GitSafety {
             if has(["-d", "--delete"]) {
                 a.hit(.gitDiscard, k, reason: "git tag -d deletes a tag")
             }
+        case "replace":
+            // A replace ref swaps one object for another everywhere git looks; deleting one
+            // is a ref deletion like update-ref -d (A5).
+            if has(["-d", "--delete"]) {
+                a.hit(.gitDiscard, k, reason: "git replace --delete deletes replace refs")
+            }
         case "update-ref":
             if has(["-d"]) {
                 a.hit(.gitDiscard, k, reason: "git update-ref -d deletes a ref")

@@ -37,7 +37,7 @@ enum Network {
             "gobuster", "dirb", "wfuzz", "hydra", "medusa", "ncrack", "arp-scan", "netdiscover":
             a.hit(.scanner, k, reason: "\(p) scans or attacks hosts")
         case "tcpdump", "tshark", "dumpcap", "ettercap", "bettercap", "arpspoof", "dsniff", "wireshark", "termshark",
-            "ngrep", "sngrep":
+            "ngrep", "sngrep", "httpry", "tcpflow", "justniffer", "urlsnarf", "driftnet", "p0f", "ssldump":
             // Reading a saved capture (`tcpdump -r f.pcap`, `sngrep -I f.pcap`) with no live
             // interface is offline analysis of a file (L1), not sniffing.
             // (sngrep's -I is its input file; tcpdump's -I is monitor mode.)

@@ -47,6 +47,8 @@ enum Packages {
             installs =
                 sub == "install" || (p.eq("composer") && sub == "require")
                 || (p.eq("dotnet") && sub == "tool" && inv.args.contains("install"))
+                // `dotnet restore` downloads the project's NuGet dependencies (A4, like `npm ci`).
+                || (p.eq("dotnet") && sub == "restore")
             if p.eq("helm") { installs = false }
         case .system:
             installs =
