@@ -22,12 +22,12 @@ class GitExplorer:
 
     def clone(self, repo_url: str) -> str:
         """Clone a repository and list its top level."""
-        temp_dir = self._clone(repo_url)
+        temp_dir = self._clone(repo_url)  # expect: ssrf
         return "\n".join(os.listdir(temp_dir))
 
     def get_file(self, repo_url: str, file_path: str) -> str:
         """Read one file of a repository."""
-        temp_dir = self._clone(repo_url)
+        temp_dir = self._clone(repo_url)  # expect: ssrf
         try:
             full_path = os.path.join(temp_dir, file_path)  # expect: path-traversal
             with open(full_path) as f:
