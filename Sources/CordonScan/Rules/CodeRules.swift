@@ -62,6 +62,13 @@ struct CodeRules: CodeVisitor {
     var helperSinks: [String: [(index: Int?, sink: ParamSink)]] = [:]
     /// Calls of functions of this file with model output in an argument (matched at the end).
     var localCalls: [LocalCall] = []
+    /// Per function of the file: the least safe argument of each call of it in the file
+    /// (`run_kubectl_command("kubectl get pods")` → constant), for the runners below.
+    var localCallArguments: [String: [Origin]] = [:]
+    /// Shell findings in a function, on a command built only from its own parameters, of
+    /// unknown origin there (a helper, not a tool): dropped at the file's end when the file
+    /// calls it and every call hands it constant or sanitised values (issue 16, session 15).
+    var runnerSinkFindings: [(function: String, line: Int, column: Int)] = []
     /// `with open(p, "w") as f`: `f` → `p`.
     var fileHandles: [String: String] = [:]
     /// `with open(self.path) as f`: `f` → `self.path`; and the attributes whose file this file
@@ -160,6 +167,11 @@ struct CodeRules: CodeVisitor {
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
                     "\(written(c))\(how) runs a command built from \(Self.describe(o)): \(text(code, r))", length: len)
                 reportedShell = true
+                if o == .unknown, !scope.inTool, scope.parent != nil, language == .python,
+                    Self.onlyParams(r, scope, code)
+                {
+                    runnerSinkFindings.append((scope.name, at.line, at.column))
+                }
             } else if let argv = c.arg(0, "args"), case let o = code.origin(argv, scope), o == .untrusted,
                 !fixedProgram(argv, code, scope)
             {
