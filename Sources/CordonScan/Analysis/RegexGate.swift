@@ -17,6 +17,8 @@ enum RegexGate {
     /// the statement after its colon) ends by raising, returning, continuing or breaking.
     static func gated(_ toks: [Token], header: Range<Int>, indent: Int) -> [String] {
         guard header.count > 6, toks[header.lowerBound].isName("if") else { return [] }
+        // Most `if` lines test no regular expression: decided before anything is scanned twice.
+        guard header.contains(where: { toks[$0].kind == .name && toks[$0].isName("re") }) else { return [] }
         guard let colon = topLevelColon(toks, header) else { return [] }
         let cond = (header.lowerBound + 1)..<colon
         // `a and b`: the block runs when all fail, so no single test is known to hold after.
