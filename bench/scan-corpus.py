@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-10|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-16|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
@@ -35,7 +35,11 @@ mcp-server-ds 0.1.5, blender-mcp 1.1.2, mcp-server-aidd 0.1.23: labels committed
 untouched scan); from the fourteenth session's second round `held-out-15` (llm-tools-docker 0.1a0,
 llm-tools-execute-shell 0.1.2, llm-tools-edit 0.1a0, llm-tools-patch 0.3, llm-tools-todo 0.3,
 mcp-python 0.1.4, python-mcp 1.0.1, shell-mcp-server 0.1.0: labels committed before its one
-untouched scan).
+untouched scan); from the fifteenth session `held-out-16` (langgraph-codeact 0.1.3,
+mcp-agentic-terminal 0.1.3, mcp-article-fetch 0.1.8, mcp-database-reader 0.1.0, mcp-db-navigator
+0.0.4, mcp-deploy-server 0.3.0, mcp-fetch-server 0.1.9, mcp-filesystem-extra 0.0.2,
+mcp-git-explorer 0.3.0, mcp-python-exec 0.1.1, mcp-mysql-connector 0.1.1: labels committed before
+its one untouched scan).
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
@@ -52,7 +56,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15", "held-out-16"]
 
 
 def load_compare():

@@ -315,7 +315,15 @@ extension Code {
         if Known.isUnder(callee, Known.configReadList) { return .constant }
         if Known.tempNames.contains(callee) { return max(.sanitized, args) }
         if Known.passThrough.contains(callee) { return args }
-        if segs.count == 1, let r = returns[last] { return max(r, args == .untrusted ? .untrusted : r) }
+        // A function of the file, or a method called on `self`: what its returns are. One that
+        // returns only constant or sanitised values (`return tempfile.mkdtemp()`) returns
+        // that whatever it was given (issue 16, session 15: mcp-git-explorer's clone helper
+        // returns a temporary directory, not the model's URL); otherwise the model's arguments
+        // may come back.
+        if segs.count == 1 || segs.count == 2 && (segs[0] == "self" || segs[0] == "cls"), let r = returns[last] {
+            if r.isSafe { return r }
+            return max(r, args == .untrusted ? .untrusted : r)
+        }
         if segs.count > 1, let head = segs.first, !modules.contains(head), aliases[head] == nil {
             // A method on a variable keeps the variable's origin: `cmd.split()`, `q.format(x)`.
             return max(reference(Array(segs.dropLast()), scope), args)

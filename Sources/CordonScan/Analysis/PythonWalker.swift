@@ -232,6 +232,13 @@ enum PythonWalker {
                     blocks.append((.loop(head, e + 1, scope()), indent))
                 }
                 statement(&code, i..<e, scope(), &visitor)
+                if head.isName("if") {
+                    let s = scope()
+                    for name in RegexGate.gated(toks, header: i..<e, indent: indent)
+                    where (s.lookup(name) ?? .unknown) > .sanitized {
+                        s.env[name] = .sanitized
+                    }
+                }
             }
             i = e + 1
         }

@@ -94,6 +94,19 @@ enum ToolNames {
                 for k in (i + 1)..<c where toks[k].kind == .name { out.insert(toks[k].text) }
                 references(toks, i, c, into: &exports)
             }
+            // `mcp.tool()(mysql_tools.execute_query)`, `self.mcp.tool()(self.get_file)`: a tool
+            // decorator applied by hand (issue 16, session 15). FastMCP's `tool()` returns the
+            // decorator, so calling its result on a function registers that function exactly
+            // as `@mcp.tool()` above its `def` would.
+            if key == Op.lparen, toks[i - 1].isOp(")"), let segs = decoratorCallee(toks, closing: i - 1),
+                isToolDecorator(segs)
+            {
+                let c = Code.close(toks, i, toks.count)
+                var refs: Set<String> = []
+                references(toks, i, c, into: &refs)
+                out.formUnion(refs)
+                exports.formUnion(refs)
+            }
             // `toolkit.add(execute_shell_command)`: a toolkit or registry taking a function;
             // the AI SDK's `tool({..., execute: readFile})`.
             if key == Op.lparen
@@ -161,6 +174,34 @@ enum ToolNames {
             i += 1
         }
         return out
+    }
+
+    /// The dotted callee of the call whose `)` is at `closing` (`["self", "mcp", "tool"]` for
+    /// `self.mcp.tool(name="x")`), when that call's callee is a plain dotted name.
+    static func decoratorCallee(_ toks: [Token], closing: Int) -> [String]? {
+        var depth = 0
+        var j = closing
+        // A decorator's arguments are short: a bracket opened further back is not looked for.
+        let limit = max(0, closing - 400)
+        while j >= limit {
+            if toks[j].kind == .op {
+                switch toks[j].key {
+                case Op.rparen, Op.rbracket, Op.rbrace: depth += 1
+                case Op.lparen, Op.lbracket, Op.lbrace: depth -= 1
+                default: break
+                }
+            }
+            if depth == 0 { break }
+            j -= 1
+        }
+        guard j >= limit, j >= 1, toks[j].isOp("("), toks[j - 1].kind == .name else { return nil }
+        var segs = [toks[j - 1].text]
+        var k = j - 1
+        while k >= 2, toks[k - 1].isOp("."), toks[k - 2].kind == .name {
+            segs.insert(toks[k - 2].text, at: 0)
+            k -= 2
+        }
+        return segs
     }
 
     /// A base class whose instances are a model's tool call (langroid `ToolMessage`,

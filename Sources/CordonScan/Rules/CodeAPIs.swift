@@ -127,6 +127,9 @@ enum APIs {
     ]
     static let joins: Set<String> = ["os.path.join", "path.join", "pathlib.Path", "Path", "posixpath.join"]
 
+    /// Calls that fetch the URL they are given. GitPython's `Repo.clone_from(url, dir)` connects
+    /// to the URL's host as a fetch does (issue 16, session 15: mcp-git-explorer clones any repo
+    /// URL the model names, internal hosts included).
     static let http: Set<String> = [
         "requests.get", "requests.post", "requests.put", "requests.delete", "requests.head", "requests.patch",
         "requests.request", "httpx.get", "httpx.post", "httpx.put", "httpx.delete", "httpx.request", "httpx.stream",
@@ -135,7 +138,7 @@ enum APIs {
         "node-fetch", "http.get", "https.get", "http.request", "https.request", "needle", "superagent.get", "ky",
         "ky.get", "undici.request", "undici.fetch", "aiohttp.request", "urllib3.request", "WebBaseLoader",
         "newspaper.article", "newspaper.Article", "trafilatura.fetch_url", "AsyncHtmlLoader", "RecursiveUrlLoader",
-        "SitemapLoader",
+        "SitemapLoader", "git.Repo.clone_from",
     ]
     /// Methods on a session/client object that fetch (`session.get(url)`, `client.get(url)`).
     static let httpMethods: Set<String> = ["get", "post", "put", "delete", "request", "head", "patch", "stream"]

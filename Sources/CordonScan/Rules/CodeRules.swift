@@ -62,6 +62,13 @@ struct CodeRules: CodeVisitor {
     var helperSinks: [String: [(index: Int?, sink: ParamSink)]] = [:]
     /// Calls of functions of this file with model output in an argument (matched at the end).
     var localCalls: [LocalCall] = []
+    /// Per function of the file: the least safe argument of each call of it in the file
+    /// (`run_kubectl_command("kubectl get pods")` → constant), for the runners below.
+    var localCallArguments: [String: [Origin]] = [:]
+    /// Shell findings in a function, on a command built only from its own parameters, of
+    /// unknown origin there (a helper, not a tool): dropped at the file's end when the file
+    /// calls it and every call hands it constant or sanitised values (issue 16, session 15).
+    var runnerSinkFindings: [(function: String, line: Int, column: Int)] = []
     /// `with open(p, "w") as f`: `f` → `p`.
     var fileHandles: [String: String] = [:]
     /// `with open(self.path) as f`: `f` → `self.path`; and the attributes whose file this file
@@ -150,7 +157,9 @@ struct CodeRules: CodeVisitor {
 
         // Processes and shells.
         var reportedShell = false
-        if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn) {
+        if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn)
+            || remoteShellCommand(c, code) != nil
+        {
             let shell = shellCommand(c, code) ?? sshCommand(c, scope, code).map { ($0, " via ssh (a remote shell)") }
             if let (r, _) = shell { noteShellRunner(r, scope, code) }
             if let (r, how) = shell, case let o = code.origin(r, scope), !o.isSafe {
@@ -158,6 +167,11 @@ struct CodeRules: CodeVisitor {
                     RuleID.shellInjection, o == .untrusted ? .critical : .high, at,
                     "\(written(c))\(how) runs a command built from \(Self.describe(o)): \(text(code, r))", length: len)
                 reportedShell = true
+                if o == .unknown, !scope.inTool, scope.parent != nil, language == .python,
+                    Self.onlyParams(r, scope, code)
+                {
+                    runnerSinkFindings.append((scope.name, at.line, at.column))
+                }
             } else if let argv = c.arg(0, "args"), case let o = code.origin(argv, scope), o == .untrusted,
                 !fixedProgram(argv, code, scope)
             {
@@ -228,6 +242,7 @@ struct CodeRules: CodeVisitor {
     /// The command line a shell will parse, and how the call says so (`, shell=True`); nil
     /// when the call runs no shell.
     func shellCommand(_ c: Call, _ code: Code) -> (Range<Int>, String)? {
+        if let r = remoteShellCommand(c, code) { return (r, " on a remote host over SSH") }
         if c.known && APIs.matches(c.callee, APIs.alwaysShell) {
             guard let r = c.arg(0, "cmd") ?? c.arg(0, "command") else { return nil }
             return (r, "")
@@ -264,6 +279,38 @@ struct CodeRules: CodeVisitor {
             }
         }
         return nil
+    }
+
+    /// SSH client libraries whose connection objects run a command string in the remote
+    /// account's login shell.
+    static let sshLibraries = ["paramiko", "asyncssh", "fabric"]
+
+    /// The command of a remote execution through an SSH library (issue 16, session 15):
+    /// paramiko's `client.exec_command(cmd)`, asyncssh's `conn.run(cmd)` and
+    /// `conn.create_process(cmd)`, fabric's `c.run(cmd)`/`c.sudo(cmd)`. The server hands the
+    /// string to the user's shell (`$SHELL -c`), so it is a shell line whatever the local code
+    /// does with it (mcp-deploy-server's `exec_command`). Only in a file that imports one of
+    /// the libraries, and for `run`/`sudo`/`create_process` only on a receiver named for a
+    /// connection, so `session.run(cypher)` or `docker.containers.run(image)` is not one.
+    func remoteShellCommand(_ c: Call, _ code: Code) -> Range<Int>? {
+        guard language == .python, c.segments.count >= 2 else { return nil }
+        let last = c.last
+        guard last == "exec_command" || last == "run" || last == "sudo" || last == "create_process" else { return nil }
+        if last != "exec_command" {
+            let receiver = c.segments[c.segments.count - 2]
+            let words = TaintWords.split(receiver)
+            guard
+                receiver == "c"
+                    || words.contains(where: { ["conn", "connection", "ssh", "remote", "client"].contains($0) })
+            else { return nil }
+        }
+        let imports =
+            code.modules.contains(where: { m in Self.sshLibraries.contains { m == $0 || m.hasPrefix($0 + ".") } })
+            || code.aliases.values.contains(where: { m in
+                Self.sshLibraries.contains { m == $0 || m.hasPrefix($0 + ".") }
+            })
+        guard imports else { return nil }
+        return c.arg(0, "command") ?? c.arg(0, "cmd")
     }
 
     /// ssh's options that take a value (`-o BatchMode=yes`, `-p 22`, `-i key`).

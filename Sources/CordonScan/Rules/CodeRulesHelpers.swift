@@ -90,6 +90,7 @@ extension CodeRules {
         let positional = c.args.map { code.origin($0, scope) }
         var keywords: [String: Origin] = [:]
         for (k, r) in c.keywords { keywords[k] = code.origin(r, scope) }
+        localCallArguments[c.last, default: []].append((positional + keywords.values).max() ?? .constant)
         guard positional.contains(.untrusted) || keywords.values.contains(.untrusted) else { return }
         localCalls.append(
             LocalCall(

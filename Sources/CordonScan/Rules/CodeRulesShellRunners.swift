@@ -173,6 +173,7 @@ extension CodeRules {
     /// At the file's end: runners found through other runners, then the calls building a line
     /// for one from parts that are not constant.
     mutating func settleShellRunners() {
+        dropConstantRunners()
         defer {
             // A name too common to carry (`run`, `execute`) would match unrelated functions of
             // other modules (ProjectTools.tooGeneric).
@@ -286,4 +287,43 @@ struct ShellRunners {
     var moduleLevel: Set<String> = []
     /// Imported functions this file hands a built line (`import:NAME` for the project pass).
     var builtForImported: Set<String> = []
+}
+
+extension CodeRules {
+    /// The command at `r` names only the function's own parameters (and constants): `command`,
+    /// `f"kubectl {args}"`; not a value the function computed or read.
+    static func onlyParams(_ r: Range<Int>, _ scope: Scope, _ code: Code) -> Bool {
+        var names: [String] = []
+        for j in r {
+            let t = code.tokens[j]
+            if t.kind == .name {
+                if j + 1 < r.upperBound, code.tokens[j + 1].isOp("(") { return false }
+                if j > r.lowerBound, code.tokens[j - 1].isOp(".") { continue }
+                names.append(t.text)
+            } else if t.kind == .string {
+                for p in t.parts { for u in p where u.kind == .name { names.append(u.text) } }
+            }
+        }
+        let params = names.filter { scope.params.contains($0) && scope.env[$0] == nil }
+        return !params.isEmpty && names.allSatisfy { scope.params.contains($0) || Known.isAllCaps($0) }
+    }
+
+    /// A helper that runs its parameter in a shell, called in this file only with constant or
+    /// sanitised values (kubectl-mcp-tool's `run_kubectl_command`, whose one caller picks one of
+    /// four fixed `kubectl get` lines): its own finding is dropped, since every command it runs
+    /// is the developer's. A call from another file with the model's text is reported at that
+    /// call (the runner is exported as before); a helper the file never calls keeps its finding.
+    mutating func dropConstantRunners() {
+        guard !runnerSinkFindings.isEmpty else { return }
+        var drop: Set<String> = []
+        for f in runnerSinkFindings {
+            guard let calls = localCallArguments[f.function], !calls.isEmpty, calls.allSatisfy(\.isSafe) else {
+                continue
+            }
+            drop.insert("\(f.line):\(f.column)")
+        }
+        runnerSinkFindings = []
+        guard !drop.isEmpty else { return }
+        findings.removeAll { $0.rule == RuleID.shellInjection && drop.contains("\($0.line):\($0.column)") }
+    }
 }

@@ -5,11 +5,15 @@
 extension CodeRules {
     mutating func sql(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
         let last = c.last
+        // `conn.run(command)` on an SSH connection is a remote shell (the shell rule's), not a
+        // database handle running SQL.
+        if remoteShellCommand(c, code) != nil { return }
         // SQL the model wrote, run as it is: `db.run(llm_chain.predict(...))`, a tool's
         // `query` argument handed to `cursor.execute(query)`. No formatting involved: the
         // whole statement is chosen by model output or tool input.
         if let q = c.arg(0, "sql") ?? c.arg(0, "query") ?? c.arg(0, "command") ?? c.arg(0, "statement"),
-            Self.mayRunSQL(c.last), Self.runsSQL(c, receiverNames(c, code)) || sqlText(q, code),
+            Self.mayRunSQL(c.last),
+            Self.runsSQL(c, receiverNames(c, code)) || sqlText(q, code) || namedStatement(c, q, code),
             code.origin(q, scope) == .untrusted
         {
             var place = at
@@ -82,6 +86,20 @@ extension CodeRules {
 
     /// `session.execute(text(q))`: SQLAlchemy's `text()` says the argument is a SQL statement,
     /// whatever the receiver is called.
+    /// DB-API's `execute` handed a name that says it is SQL (`cm.execute(sql, params)`,
+    /// `handle.executemany(stmt, rows)`): the statement runs whatever the receiver is called
+    /// (issue 16, session 15: mcp-mysql-connector's `execute_query` tool passes the model's
+    /// `sql` to its connection manager). A search or job API's `execute(query)` is not one: only
+    /// `sql`, `stmt` and `statement` name a statement.
+    func namedStatement(_ c: Call, _ q: Range<Int>, _ code: Code) -> Bool {
+        guard c.segments.count >= 2, ["execute", "executemany", "executescript"].contains(c.last), q.count == 1,
+            code.tokens[q.lowerBound].kind == .name
+        else { return false }
+        return TaintWords.split(code.tokens[q.lowerBound].text).contains {
+            $0 == "sql" || $0 == "stmt" || $0 == "statement"
+        }
+    }
+
     func sqlText(_ r: Range<Int>, _ code: Code) -> Bool {
         let toks = code.tokens
         guard r.count >= 3, toks[r.upperBound - 1].isOp(")") else { return false }
@@ -353,6 +371,15 @@ extension CodeRules {
                     RuleID.tlsDisabled, nil, code.tokens[r.lowerBound - 2],
                     "ssl=False turns off certificate checks for \(written(c))()")
             }
+        }
+        // paramiko's `set_missing_host_key_policy(AutoAddPolicy())` (or `WarningPolicy`) accepts
+        // the key of a host it has never seen: the SSH twin of `verify=False` (session 15).
+        if c.last == "set_missing_host_key_policy", let p = c.arg(0, "policy"),
+            p.contains(where: { code.tokens[$0].isName("AutoAddPolicy") || code.tokens[$0].isName("WarningPolicy") })
+        {
+            add(
+                RuleID.tlsDisabled, nil, at,
+                "\(written(c))() with \(text(code, p)) accepts any host key: SSH host verification is off", length: len)
         }
         if c.callee == "ssl._create_unverified_context" || c.callee == "ssl._create_stdlib_context" {
             add(

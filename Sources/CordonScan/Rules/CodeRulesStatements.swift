@@ -18,6 +18,7 @@ extension CodeRules {
         "strictSSL",
         "check_hostname",
         "verifySsl",
+        "known_hosts",
         "maxSteps",
         "maxIterations",
         "maxTurns",
@@ -172,6 +173,16 @@ extension CodeRules {
                     }
                 case "rejectUnauthorized", "strictSSL", "check_hostname", "verifySsl":
                     if isFalse { add(RuleID.tlsDisabled, nil, t, "\(t.text): false accepts any certificate") }
+                case "known_hosts" where language == .python:
+                    // asyncssh's `known_hosts=None` skips the server's host-key check (issue 16,
+                    // session 15): whoever answers on the address gets the password or key
+                    // exchange and the commands. `None if ... else ...` chooses, not disables.
+                    let after = v + 1 < r.upperBound ? toks[v + 1] : nil
+                    if value.isName("None"), after == nil || after!.isOp(",") || after!.isOp("}") || after!.isOp(")") {
+                        add(
+                            RuleID.tlsDisabled, nil, t,
+                            "known_hosts=None turns off SSH host-key verification: any host answering is trusted")
+                    }
                 case "maxSteps", "maxIterations", "maxTurns", "recursionLimit":
                     if value.isName("Infinity") {
                         add(RuleID.unboundedLoop, nil, t, "\(t.text): Infinity lets the agent loop without a limit")

@@ -9,7 +9,7 @@ STATUS = "docker ps --format '{{.Names}}'"
 
 
 def run_line(cmd):
-    return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout  # expect: shell-injection
+    return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout
 
 
 @tool
@@ -30,3 +30,22 @@ def logs(name, lines):
 
 def tail_builder(lines):
     return logs("builder", f"{lines}")
+
+
+# kubectl-mcp-tool's minimal server: the shell helper's only caller picks one of a few fixed
+# command lines, so every command it runs is the developer's.
+def run_kubectl_command(command):
+    """Run a kubectl command and return the result."""
+    result = subprocess.run(command, shell=True, check=False, capture_output=True, text=True, timeout=10)
+    return result.stdout if result.returncode == 0 else result.stderr
+
+
+@tool
+def process_natural_language(query: str) -> str:
+    """Answer a question about the cluster with one fixed kubectl query."""
+    cmd = "kubectl get all"
+    if "pod" in query:
+        cmd = "kubectl get pods"
+    if "service" in query:
+        cmd = "kubectl get services"
+    return run_kubectl_command(cmd)

@@ -29,3 +29,19 @@ def run_command(cmd, timeout=3.0):
 def read_remote_file(path: str) -> str:
     """Print a file of the build container."""
     return run_command(f"docker exec builder cat {path}")  # expect: shell-injection
+
+
+# The same helper, but one of its callers passes a line it did not fix: the helper keeps its
+# finding (and the caller's own line is reported where it is built).
+def run_kubectl_command(command):
+    """Run a kubectl command and return the result."""
+    result = subprocess.run(command, shell=True, capture_output=True, text=True)  # expect: shell-injection
+    return result.stdout
+
+
+def cluster_summary() -> str:
+    return run_kubectl_command("kubectl get all")
+
+
+def describe_pod(pod_name):
+    return run_kubectl_command("kubectl describe pod " + pod_name)  # expect: shell-injection

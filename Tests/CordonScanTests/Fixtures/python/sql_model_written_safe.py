@@ -24,3 +24,17 @@ class NightlyReport:
 
     def run_report(self, sql: str) -> str:
         return self.database.run(sql)
+
+
+class SearchJob:
+    def __init__(self, api):
+        self.search_api = api
+
+    def execute(self, query):
+        return self.search_api.execute(query)
+
+
+@tool
+def web_search(query: str) -> str:
+    """Search the web: a search API's execute(query) runs no SQL."""
+    return str(SearchJob(None).search_api.execute(query))
