@@ -2,6 +2,7 @@
 // sigset helpers are macros. Each is a thin wrapper; errors come back as -errno.
 #define _GNU_SOURCE
 #include "csandbox.h"
+#include "forkmarks.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -113,16 +114,26 @@ int cs_wstatus_signaled(int s) { return WIFSIGNALED(s); }
 int cs_wstatus_signal(int s) { return WTERMSIG(s); }
 
 // The probes fork a throwaway child so the calling process keeps its own namespaces and no
-// filter: a probe must never change the process that asks.
-static int probe_child(int (*fn)(const void *), const void *arg) {
-    pid_t pid = fork();
-    if (pid < 0) return -errno;
+// filter: a probe must never change the process that asks. Not glibc's fork(): its handlers in
+// the child walk malloc's arenas and the thread list, which a sandbox's spawn marks to be
+// wiped in children (forkmarks.c). A raw clone instead, under the marks' lock, keeping this
+// frame's stack window and `spans` (what `arg` points to); the child only makes syscalls.
+static int probe_child(int (*fn)(const void *), const void *arg, const uintptr_t *spans, int nspans) {
+    int here = 0;
+    uintptr_t lo, hi;
+    cs_forkmarks_window(&here, sizeof here, 64 * 1024, &lo, &hi);
+    cs_forkmarks_lock();
+    cs_forkmarks_keep(lo, hi, spans, nspans);
+    long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, 0L, 0L, 0L, 0L);
     if (pid == 0) {
         int r = fn(arg);
-        _exit(r < 0 ? -r : 0);
+        syscall(SYS_exit_group, r < 0 ? -r : 0);
     }
+    int saved = errno;
+    cs_forkmarks_unlock();
+    if (pid < 0) return -saved;
     int st;
-    while (waitpid(pid, &st, 0) < 0)
+    while (waitpid((pid_t)pid, &st, 0) < 0)
         if (errno != EINTR) return -errno;
     if (!WIFEXITED(st)) return -ECHILD;
     return -WEXITSTATUS(st);
@@ -133,7 +144,10 @@ static int do_unshare(const void *arg) {
     return unshare((int)flags) < 0 ? -errno : 0;
 }
 
-int cs_probe_unshare(uint64_t flags) { return probe_child(do_unshare, &flags); }
+int cs_probe_unshare(uint64_t flags) {
+    uintptr_t spans[2] = {(uintptr_t)&flags, sizeof flags};
+    return probe_child(do_unshare, &flags, spans, 1);
+}
 
 static int do_seccomp(const void *arg) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -errno;
@@ -141,7 +155,10 @@ static int do_seccomp(const void *arg) {
     return syscall(SYS_getpid) > 0 ? 0 : -EINVAL;
 }
 
-int cs_probe_seccomp(const struct sock_fprog *prog) { return probe_child(do_seccomp, prog); }
+int cs_probe_seccomp(const struct sock_fprog *prog) {
+    uintptr_t spans[4] = {(uintptr_t)prog, sizeof *prog, (uintptr_t)prog->filter, sizeof(struct sock_filter) * prog->len};
+    return probe_child(do_seccomp, prog, spans, 2);
+}
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000

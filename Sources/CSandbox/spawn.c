@@ -2,6 +2,7 @@
 // nothing with the Swift runtime but a copy of its memory: raw syscalls only (see csandbox.h).
 #define _GNU_SOURCE
 #include "csandbox.h"
+#include "forkmarks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -673,6 +674,11 @@ static void receive_tail(struct cs_plan *p) {
 }
 
 static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
+    // cordon's fault handlers (the Swift runtime's crash reporter) would run on memory this
+    // child got empty (forkmarks.c) and fault again, forever: a fault here ends the child.
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
+    struct { unsigned long handler, flags, restorer, mask; } dfl = {0, 0, 0, 0};  // SIG_DFL
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) SYS4(SYS_rt_sigaction, faults[i], &dfl, NULL, 8);
     if (p->timing_fd >= 0) timing = (int)SYS3(SYS_fcntl, p->timing_fd, F_DUPFD_CLOEXEC, 3);
     // Into the run's cgroups before anything else: every process of the sandbox (init, the
     // worker, what the command forks) descends from this one and inherits its groups, and no
@@ -733,13 +739,25 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     worker(p);
 }
 
-pid_t cs_spawn(const struct cs_plan *plan, int *pidfd) {
+pid_t cs_spawn(const struct cs_plan *plan, int *pidfd, const uintptr_t *spans, int nspans) {
+    // The child runs on this frame's stack and reads its plan from here and from the arena
+    // (spans): everything else of cordon's private anonymous memory it gets empty
+    // (forkmarks.c). The plan struct is copied into this frame so the window below covers it.
+    struct cs_plan copy = *plan;
+    uintptr_t lo, hi;
+    // 256 KiB below: the child's deepest frames (receive_tail, the bridge's control buffers)
+    // use a few KiB; the worker runs on its own static stack.
+    cs_forkmarks_window(&copy, sizeof copy, 256 * 1024, &lo, &hi);
     struct clone_args args;
     memset(&args, 0, sizeof args);
     int fd = -1;
-    args.flags = plan->clone_flags | CLONE_PIDFD;
+    args.flags = copy.clone_flags | CLONE_PIDFD;
     args.pidfd = (uint64_t)(uintptr_t)&fd;
     args.exit_signal = SIGCHLD;
+    cs_forkmarks_lock();
+    // A failure to list the mappings leaves them as they were: the child then gets copies, as
+    // after a plain fork, which is slower and still correct.
+    cs_forkmarks_wipe_except(lo, hi, spans, nspans);
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0 && errno == ENOSYS) {
         // Docker's default seccomp profile answers clone3 with ENOSYS (it cannot inspect the
@@ -748,10 +766,12 @@ pid_t cs_spawn(const struct cs_plan *plan, int *pidfd) {
         // returns the pidfd through parent_tid with CLONE_PIDFD. A null stack without CLONE_VM
         // means the child runs on its copy of ours, as after fork.
         fd = -1;
-        pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | CLONE_PIDFD | SIGCHLD), 0L, &fd, 0L, 0L);
+        pid = syscall(SYS_clone, (unsigned long)(copy.clone_flags | CLONE_PIDFD | SIGCHLD), 0L, &fd, 0L, 0L);
     }
-    if (pid < 0) return -errno;
-    if (pid == 0) child_main(plan);
+    if (pid == 0) child_main(&copy);
+    int saved = errno;
+    cs_forkmarks_unlock();
+    if (pid < 0) return -saved;
     *pidfd = fd;
     return (pid_t)pid;
 }

@@ -188,7 +188,7 @@ public final class PreparedSandbox {
         var child = child
         var notify = notifyParent
         let r = Sandbox.withCPlan(plan, Sandbox.Channels(), stdinFD: stdinFD, attachments: Sandbox.Attachments()) {
-            cs_tail_send(tailSock, $0, stdinFD)
+            p, _ in cs_tail_send(tailSock, p, stdinFD)
         }
         close(tailSock)
         PhaseTimer.shared.mark("prepared sandbox handed over")

@@ -294,36 +294,36 @@ public enum Sandbox {
     static func clone(
         _ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, attachments: Attachments, tailSock: Int32 = -1
     ) -> (Int32, Int32) {
-        withCPlan(plan, ch, stdinFD: stdinFD, attachments: attachments, tailSock: tailSock) { p in
+        withCPlan(plan, ch, stdinFD: stdinFD, attachments: attachments, tailSock: tailSock) { p, spans in
             // All signals blocked across clone: a handler must never run in the child before it
             // resets its mask, and the child inherits the blocked set it then waits on (init).
             let old = UnsafeMutableRawPointer.allocate(byteCount: cs_sigset_size(), alignment: 8)
             defer { old.deallocate() }
             _ = cs_sigfillset_block(old)
             var pidfd: Int32 = -1
-            let pid = cs_spawn(p, &pidfd)
+            let pid = spans.withUnsafeBufferPointer { cs_spawn(p, &pidfd, $0.baseAddress, Int32($0.count / 2)) }
             _ = cs_sigmask_restore(old)
             return (pid, pidfd)
         }
     }
 
-    /// The C plan, with its filter, alive for the duration of `body`.
+    /// The C plan, with its filter, alive for the duration of `body`, which also gets the
+    /// arena's blocks (cs_spawn's `spans`): every pointer in the plan points into them.
     static func withCPlan<T>(
         _ plan: SpawnPlan, _ ch: Channels, stdinFD: Int32, attachments: Attachments, tailSock: Int32 = -1,
-        _ body: (UnsafePointer<cs_plan>) -> T
+        _ body: (UnsafePointer<cs_plan>, [UInt]) -> T
     ) -> T {
         let a = CArena()
         var p = cPlan(plan, ch, stdinFD: stdinFD, arena: a, attachments: attachments)
         p.tail_sock = tailSock
-        var filter: [sock_filter] = plan.seccomp?.instructions ?? []
-        let fprog = a.allocate(sock_fprog.self, count: 1)
-        return filter.withUnsafeMutableBufferPointer { buf in
-            if plan.seccomp != nil {
-                fprog.pointee = sock_fprog(len: UInt16(buf.count), filter: buf.baseAddress)
-                p.seccomp = UnsafePointer(fprog)
-            }
-            return withUnsafePointer(to: &p) { body($0) }
+        if let instructions = plan.seccomp?.instructions {
+            let filter = a.allocate(sock_filter.self, count: instructions.count)
+            for (i, f) in instructions.enumerated() { filter[i] = f }
+            let fprog = a.allocate(sock_fprog.self, count: 1)
+            fprog.pointee = sock_fprog(len: UInt16(instructions.count), filter: filter)
+            p.seccomp = UnsafePointer(fprog)
         }
+        return withExtendedLifetime(a) { withUnsafePointer(to: &p) { body($0, a.spans) } }
     }
 
     /// `struct cs_plan` for the C child: namespaces and the root's mount ops, ids, limits,

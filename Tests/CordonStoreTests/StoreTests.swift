@@ -242,6 +242,28 @@ final class Thread: @unchecked Sendable {
 
 @Suite("anomaly state")
 struct AnomalyStoreTests {
+    @Test("the WAL a run must read back when it opens the store stays small across many runs' writes")
+    func walStaysSmall() throws {
+        // Each connection opened, written once and closed, as one `cordon run` does; each write
+        // a profile of 20 KB (five or six pages). Left to SQLite's automatic checkpoint the WAL
+        // held every frame of these 80 runs, 3 MB, and the next run's open read and checksummed
+        // all of it.
+        let dir = tempDir()
+        let json = "{\"pad\":\"" + String(repeating: "x", count: 20_000) + "\"}"
+        for run in 0..<80 {
+            let store = try #require(try SQLiteStore.open(directory: dir, create: true))
+            try store.saveProfile(
+                StoredProfile(project: "p", agent: "a", json: json, runs: run, updatedAt: Double(run)),
+                learned: ["r-\(run)"])
+        }
+        var st = stat()
+        #expect(stat(dir + "/state.db-wal", &st) == 0)
+        // At most the trim threshold and one run's write.
+        #expect(Int(st.st_size) <= SQLiteStore.walTrimBytes + 20 * (4096 + 24))
+        let store = try #require(try SQLiteStore.open(directory: dir, create: true))
+        #expect(try store.profile(project: "p", agent: "a")?.runs == 79)
+    }
+
     @Test("profiles, learned runs and session scores are kept per project and agent, and reset")
     func roundTrip() throws {
         let dir = tempDir()

@@ -5,7 +5,10 @@
 // syscalls only, no malloc, no stdio, no glibc wrappers that take locks or broadcast to threads
 // (setuid & co signal every thread glibc believes exists: the Swift parent had several, the
 // child has one, so the broadcast would hang), leave with _exit. The parent prepares every
-// string and array; the child only reads them.
+// string and array, in the arena's blocks; the child only reads them. The child gets the rest of
+// cordon's private memory empty (forkmarks.c), the dynamic loader's among it: every libc
+// function it calls must be called once in the parent first (resolve_child_calls), or in a
+// dynamically linked build its first call would be resolved, lazily, from memory that is gone.
 #ifndef CSANDBOX_H
 #define CSANDBOX_H
 
@@ -201,7 +204,10 @@ int cs_peer_cred(int sock, int32_t *pid, uint32_t *uid);
 
 /// clone3 + the child's whole life until execve. Returns the child's pid (and its pidfd in
 /// *pidfd) in the parent, or -errno. Call with all signals blocked; the child resets them.
-pid_t cs_spawn(const struct cs_plan *plan, int *pidfd);
+/// Every pointer in the plan must point into `spans` (nspans pairs of start, length: the
+/// arena's blocks): of cordon's private anonymous memory the child gets only those and the
+/// stack it runs on, the rest empty (forkmarks.c).
+pid_t cs_spawn(const struct cs_plan *plan, int *pidfd, const uintptr_t *spans, int nspans);
 
 // Constants Swift's Glibc module hides behind _GNU_SOURCE.
 enum {
