@@ -110,16 +110,8 @@ extension NetworkProxy {
         }
         // The same refusal as the proxy's: a name (or rebinding) leading to the host's own
         // services or the local network needs an exact entry.
-        let usable = addresses.filter { a in
-            let c = AddressClass.of(a.address)
-            return c == .publicAddress || (c.isLocal && decided.explicit)
-        }
-        guard !usable.isEmpty else {
-            let classes = Set(addresses.map { AddressClass.of($0.address).rawValue }).sorted()
-            let why =
-                addresses.isEmpty
-                ? "\(host) has no address"
-                : "\(host) resolves to a \(classes.joined(separator: "/")) address (\(addresses[0].text)), refused unless the policy lists this exact host"
+        let (usable, unusable) = Self.usable(addresses, host: host, explicit: decided.explicit)
+        if let why = unusable {
             report(
                 ProxyEvent(via: .direct, host: host, port: port, decision: .deny, rule: "local-address", reason: why))
             return .failure(Errno(EACCES))

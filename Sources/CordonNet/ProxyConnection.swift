@@ -27,16 +27,8 @@ extension NetworkProxy {
             return
         case .success(let list): addresses = list
         }
-        let usable = addresses.filter { a in
-            let c = AddressClass.of(a.address)
-            return c == .publicAddress || (c.isLocal && decided.explicit)
-        }
-        guard !usable.isEmpty else {
-            let classes = Set(addresses.map { AddressClass.of($0.address).rawValue }).sorted()
-            let why =
-                addresses.isEmpty
-                ? "\(req.host) has no address"
-                : "\(req.host) resolves to a \(classes.joined(separator: "/")) address (\(addresses[0].text)), refused unless the policy lists this exact host"
+        let (usable, unusable) = Self.usable(addresses, host: req.host, explicit: decided.explicit)
+        if let why = unusable {
             refuse(client, req, rule: "local-address", reason: why)
             return
         }
@@ -82,6 +74,26 @@ extension NetworkProxy {
             client: client, server: server, idleTimeout: limits.idleTimeout, bufferSize: limits.bufferSize)
         let moved = relay.run(stop: { [self] in stopping })
         addBytes(req.host, moved)
+    }
+
+    /// The addresses of `host` cordon may connect to: public ones, and loopback, private and
+    /// link-local ones only when an exact entry names the host (otherwise an allowed wildcard, or
+    /// DNS rebinding of an allowed name, would reach the host's own services or the local
+    /// network); with none, why not.
+    static func usable(_ addresses: [Sockets.Resolved], host: String, explicit: Bool) -> (
+        [Sockets.Resolved], String?
+    ) {
+        let usable = addresses.filter { a in
+            let c = AddressClass.of(a.address)
+            return c == .publicAddress || (c.isLocal && explicit)
+        }
+        guard usable.isEmpty else { return (usable, nil) }
+        let classes = Set(addresses.map { AddressClass.of($0.address).rawValue }).sorted()
+        let why =
+            addresses.isEmpty
+            ? "\(host) has no address"
+            : "\(host) resolves to a \(classes.joined(separator: "/")) address (\(addresses[0].text)), refused unless the policy lists this exact host"
+        return ([], why)
     }
 
     struct Decided {
