@@ -17,6 +17,7 @@ extension CodeRules {
         defer { dropConfirmed(scope, code) }
         defer { dropAllowListedCommands(scope, code) }
         notePathChecker(scope, code)
+        noteBarePrefixTests(scope, code)
         noteCommandChecker(scope, code)
         if scope.parent == nil {
             settleLocalCalls(code)
