@@ -12,6 +12,7 @@ extension CodeRules {
         joinedNames[id] = nil
         defer {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
+            if scope.writeOptIn { dropOptedInWrites(scope, code) }
         }
         defer { noteSpan(scope, code) }
         defer { dropConfirmed(scope, code) }
