@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-16|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-17|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
@@ -39,7 +39,10 @@ untouched scan); from the fifteenth session `held-out-16` (langgraph-codeact 0.1
 mcp-agentic-terminal 0.1.3, mcp-article-fetch 0.1.8, mcp-database-reader 0.1.0, mcp-db-navigator
 0.0.4, mcp-deploy-server 0.3.0, mcp-fetch-server 0.1.9, mcp-filesystem-extra 0.0.2,
 mcp-git-explorer 0.3.0, mcp-python-exec 0.1.1, mcp-mysql-connector 0.1.1: labels committed before
-its one untouched scan).
+its one untouched scan); from the fifteenth session's second round `held-out-17` (mcp-chronoshell
+0.1.3, mcp-filesysutils-server 0.1.6, mcp-postgres-server 0.1.2, mcp-python-repl 0.1.1,
+mcp-sqlite-tool 0.1.2, mcp-server-file-finder 0.2.2, mcp-db-filesystem 1.1.4, mcp-ssh-server
+0.1.4: labels committed before its one untouched scan).
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
@@ -56,7 +59,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15", "held-out-16"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17"]
 
 
 def load_compare():

@@ -19,6 +19,9 @@ final class Scope {
     /// The body refuses to run unless the caller opted in (`if not allow_dangerous_code:
     /// raise ...`): what it then does is the documented, opt-in behaviour.
     var optInGuard = false
+    /// The body refuses to run unless the operator turned writes on (`if not
+    /// settings.allow_write: raise ...`): the model's SQL there is the opted-in write tool.
+    var writeOptIn = false
     /// Parameters of expression-bodied arrow functions inside this scope that are tools
     /// (`tool({ execute: async ({ url }) => fetch(url) })`): they have no block of their own.
     var toolParams: Set<String> = []

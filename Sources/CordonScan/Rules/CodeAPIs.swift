@@ -115,10 +115,16 @@ enum APIs {
         "flask.send_file", "FileResponse", "fastapi.responses.FileResponse", "fs.existsSync", "fs.statSync",
         "fs.readdirSync", "fs.readdir", "fs/promises.readdir", "os.listdir", "fs.promises.unlink", "fs.promises.rm",
         "os.walk", "os.scandir", "git.Repo", "git.Repo.init",
+        // A database file is a file: SQLite opens (or creates) whatever path it is handed
+        // (issue 16, session 15b: mcp-sqlite-tool connects to any file the model names).
+        "sqlite3.connect",
     ]
     static let fileMethods: Set<String> = [
         "read_text", "write_text", "read_bytes", "write_bytes", "unlink", "rmdir", "sendFile", "open", "readFile",
         "writeFile", "readFileSync", "writeFileSync", "unlinkSync", "rmSync", "rm", "appendFile",
+        // pathlib's listings read a directory as `os.listdir` does (issue 16, session 15b:
+        // mcp-filesysutils-server lists and reorganises any directory the model names).
+        "iterdir", "glob", "rglob",
     ]
     static let deletes: Set<String> = [
         "os.remove", "os.unlink", "shutil.rmtree", "os.rmdir", "fs.unlink", "fs.unlinkSync", "fs.rm", "fs.rmSync",

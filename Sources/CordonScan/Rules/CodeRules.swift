@@ -100,6 +100,9 @@ struct CodeRules: CodeVisitor {
     /// Functions of this file that answer whether a path is inside a base (`return parent in
     /// child.parents`, `return p.is_relative_to(base)`): a call of one is a containment test.
     var pathPredicates: Set<String> = []
+    /// `startswith` tokens already reported as a bare prefix test (a nested function's body
+    /// lies inside its parent's).
+    var barePrefixReported: Set<Int> = []
     /// Functions of this file that refuse a command not on an allow-list (CodeRulesCommandGate).
     var commandCheckers: Set<String> = []
     /// Imported functions this file's tools call with the model's arguments: the files that

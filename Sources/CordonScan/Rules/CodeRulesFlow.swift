@@ -139,4 +139,12 @@ extension CodeRules {
         let last = code.tokens[scope.bodyEnd - 1].line
         findings.removeAll { Self.optInRules.contains($0.rule) && $0.line >= first && $0.line <= last }
     }
+
+    /// The model's SQL in a function that runs only after the operator's write switch.
+    mutating func dropOptedInWrites(_ scope: Scope, _ code: Code) {
+        guard scope.bodyEnd > scope.bodyStart, scope.bodyEnd <= code.tokens.count else { return }
+        let first = scope.line
+        let last = code.tokens[scope.bodyEnd - 1].line
+        findings.removeAll { $0.rule == RuleID.sqlInjection && $0.line >= first && $0.line <= last }
+    }
 }

@@ -12,11 +12,13 @@ extension CodeRules {
         joinedNames[id] = nil
         defer {
             if scope.optInGuard || (scope.parent == nil && constructorOptIn) { dropOptedIn(scope, code) }
+            if scope.writeOptIn { dropOptedInWrites(scope, code) }
         }
         defer { noteSpan(scope, code) }
         defer { dropConfirmed(scope, code) }
         defer { dropAllowListedCommands(scope, code) }
         notePathChecker(scope, code)
+        noteBarePrefixTests(scope, code)
         noteCommandChecker(scope, code)
         if scope.parent == nil {
             settleLocalCalls(code)

@@ -170,6 +170,19 @@ extension CodeRules {
                 break
             }
         }
+        // SFTP copies between the host and the server: `sftp.put(local, remote)` reads the
+        // local file, `sftp.get(remote, local)` writes it (issue 16, session 15b: mcp-ssh-server
+        // uploads any host file the model names, and downloads to any host path). The local
+        // side is the host's file; the remote side is the server's, which a remote shell tool
+        // reaches anyway.
+        if language == .python, scope.inTool, c.segments.count == 2, c.last == "put" || c.last == "get",
+            c.segments[0].lowercased().contains("sftp"),
+            Self.sshLibraries.contains(where: { code.modules.contains($0) }),
+            let p = c.arg(c.last == "put" ? 0 : 1), !code.isBuilt(p), code.origin(p, scope) == .untrusted
+        {
+            facts[id, default: Facts()].fileOp = true
+            facts[id, default: Facts()].wholePaths.append((at, text(code, p)))
+        }
         let isFileOp =
             c.known && APIs.matches(c.callee, APIs.fileOps)
             || ((c.segments.count >= 2 || c.onExpression) && APIs.fileMethods.contains(c.last))
@@ -244,7 +257,10 @@ extension CodeRules {
             // A web loader or scraper held by name (`self.web_loader.load(url)`).
             url = c.arg(0, "url")
         } else if c.segments.count >= 2, APIs.httpMethods.contains(c.last) || APIs.asyncHTTPMethods.contains(c.last),
-            c.segments.dropLast().contains(where: { s in
+            // The object the method is called on is the client: `session.namespace.get(key)` is
+            // a dict's `get` on a session's namespace, not a fetch (issue 16, session 15b:
+            // mcp-python-repl's executor).
+            [c.segments[c.segments.count - 2]].contains(where: { s in
                 let l = s.lowercased()
                 // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
                 return l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")

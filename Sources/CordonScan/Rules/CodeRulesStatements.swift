@@ -25,6 +25,11 @@ extension CodeRules {
         "recursionLimit",
         "role",
     ])
+    /// Names of an operator's switch that turns database writes on.
+    static let writeSwitches: Set<String> = [
+        "allow_write", "allow_writes", "enable_write", "enable_writes", "write_enabled", "writes_enabled",
+        "allow_write_operations",
+    ]
     static let tlsVariables = WordSet(["NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"])
     /// Keys of `CERT_NONE` (long: its first 7 bytes; the token is checked in full after) and
     /// `system`.
@@ -53,6 +58,20 @@ extension CodeRules {
                     constructorOptIn = true
                 }
                 break
+            }
+        }
+        // `if not settings.allow_write: raise ...` (issue 16, session 15b: mcp-postgres-server's
+        // execute tool): a database write tool that runs only when the operator set a write
+        // switch is the documented opt-in, as `allow_dangerous_code` is for code. A switch that
+        // turns writes off (`if read_only: raise`) is not this: its default lets writes through.
+        if language == .python, toks[r.lowerBound].isName("if"), r.count >= 3, toks[r.lowerBound + 1].isName("not") {
+            var j = r.lowerBound + 2
+            while j < r.upperBound && !toks[j].isOp(":") {
+                if toks[j].kind == .name, Self.writeSwitches.contains(toks[j].text.lowercased()) {
+                    scope.writeOptIn = true
+                    break
+                }
+                j += 1
             }
         }
         // Assignments that later rules need: SQL built by formatting, sandboxed template

@@ -1,6 +1,9 @@
 # Near miss (autogpt-forge's LocalWorkspace): every method joins the caller's path under the
 # base and hands it to a helper that resolves it and refuses what lands outside. The helper's
-# name says nothing; what it does is the check.
+# name says nothing; what it does is the check. (forge 0.1.4 itself tests
+# `str(abs_path).startswith(str(self.base_path))`, a bare prefix that lets a sibling directory
+# through: issue 16, session 15b reports that, in prefix_tests_vulnerable.py; this near miss
+# compares path components.)
 import os
 from pathlib import Path
 
@@ -13,7 +16,7 @@ class LocalWorkspace:
         path = str(path)
         path = path if not path.startswith("/") else path[1:]
         abs_path = (self.base_path / task_id / path).resolve()
-        if not str(abs_path).startswith(str(self.base_path)):
+        if not abs_path.is_relative_to(self.base_path):
             raise ValueError(f"Directory traversal is not allowed! - {abs_path}")
         return abs_path
 

@@ -45,7 +45,7 @@ def download_from_url(url: str, timeout: int = 120) -> bytes:
 
 def query_sqlite(database: str, query: str) -> list:
     """Executes query within sqlite database."""
-    conn = sqlite3.connect(database)
+    conn = sqlite3.connect(database)  # expect: path-traversal
     cursor = conn.cursor()
     cursor.execute(query)  # expect: sql-injection
     return cursor.fetchall()
