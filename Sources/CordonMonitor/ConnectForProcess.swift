@@ -54,6 +54,11 @@ extension Monitor {
         if !datagram, let direct, let (bytes, port) = Self.inetAddress(raw), let host = direct.host(for: bytes) {
             return connectDirect(n, listener: listener, pid: pid, host: host, port: port, direct: direct, raw: raw)
         }
+        if !datagram, direct != nil, actsForProcess,
+            let refused = hostSocketConnect(n, listener: listener, pid: pid, raw: raw)
+        {
+            return refused
+        }
         switch judge(raw, pid: pid, syscall: datagram ? "sendto" : nil) {
         case .stop(let errno): return .deny(errno)
         case .go(let target, let held, let unix):
