@@ -434,6 +434,11 @@ struct NetworkByNameTests {
             try: c.connect(("127.0.0.2", int(sys.argv[2]))); c.sendall(b"x"); print("reached", c.recv(100).decode())
             except OSError as e: print("refused", e.errno)
             c.sendall(b"still"); print("kept", c.recv(100).decode())
+            # From a second thread: the monitor takes the socket through that thread's pidfd.
+            import threading
+            def other():
+                t = socket.create_connection((addr, int(sys.argv[1])), timeout=10); t.sendall(b"t"); print("thread", t.recv(100).decode())
+            th = threading.Thread(target=other); th.start(); th.join()
             """)
         try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost]}\n")
         let r = try ws.run(
@@ -443,5 +448,6 @@ struct NetworkByNameTests {
         #expect(r.stdout.contains("refused \(EISCONN)"), "\(r.stdout)")
         // The connection by name itself is untouched.
         #expect(r.stdout.contains("kept echo:still"), "\(r.stdout)")
+        #expect(r.stdout.contains("thread echo:t"), "\(r.stdout)")
     }
 }

@@ -232,6 +232,8 @@ enum {
 
 int cs_pidfd_send_signal(int pidfd, int sig);
 int cs_pidfd_open(pid_t pid);
+// pidfd_open(tid, PIDFD_THREAD): a pidfd of a thread that is not its group's leader; -errno.
+int cs_pidfd_open_thread(pid_t tid);
 /// waitid(P_PIDFD, ...): *status gets a wait(2)-style status; rusage filled when non-NULL.
 int cs_wait_pidfd(int pidfd, int *status, void *rusage, int nohang);
 int cs_memfd_create(const char *name);
