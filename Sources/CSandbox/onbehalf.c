@@ -19,7 +19,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -28,6 +31,24 @@
 int cs_pidfd_getfd(int pidfd, int fd) {
     long r = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
     return r < 0 ? -errno : (int)r;
+}
+
+int cs_socket_in_netns_of(int sock, int pid) {
+    // SIOCGSKNS (linux/sockios.h, 0x894C): the socket's network namespace as a descriptor. It
+    // needs CAP_NET_ADMIN over that namespace: cordon has it over the sandbox's (its own user
+    // namespace's, or as root), not over the host's when it runs as a normal user, where EPERM
+    // therefore means "not the sandbox's".
+    int ns = ioctl(sock, 0x894C);
+    if (ns < 0) return errno == EPERM ? 0 : -errno;
+    struct stat a, b;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/net", pid);
+    int r = fstat(ns, &a);
+    int saved = errno;
+    close(ns);
+    if (r < 0) return -saved;
+    if (stat(path, &b) < 0) return -errno;
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 struct act {

@@ -40,6 +40,12 @@ int cs_pidfd_open(pid_t pid) {
     return r < 0 ? -errno : (int)r;
 }
 
+int cs_pidfd_open_thread(pid_t tid) {
+    // PIDFD_THREAD (Linux 6.9) is O_EXCL: a pidfd of one thread, not a thread-group leader.
+    long r = syscall(SYS_pidfd_open, tid, O_EXCL);
+    return r < 0 ? -errno : (int)r;
+}
+
 int cs_wait_pidfd(int pidfd, int *status, void *rusage, int nohang) {
     siginfo_t si;
     memset(&si, 0, sizeof si);

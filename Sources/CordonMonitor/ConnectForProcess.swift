@@ -54,6 +54,11 @@ extension Monitor {
         if !datagram, let direct, let (bytes, port) = Self.inetAddress(raw), let host = direct.host(for: bytes) {
             return connectDirect(n, listener: listener, pid: pid, host: host, port: port, direct: direct, raw: raw)
         }
+        if !datagram, direct != nil, actsForProcess,
+            let refused = hostSocketConnect(n, listener: listener, pid: pid, raw: raw)
+        {
+            return refused
+        }
         switch judge(raw, pid: pid, syscall: datagram ? "sendto" : nil) {
         case .stop(let errno): return .deny(errno)
         case .go(let target, let held, let unix):
@@ -214,7 +219,12 @@ extension Monitor {
     /// The process's socket (argument 0) as cordon's own descriptor, with a pidfd of the process;
     /// sock < 0 is -errno. nil: the process is gone.
     func takeSocket(_ n: cs_notif, listener: Int32, pid: Int32) -> (pidfd: Int32, sock: Int32)? {
-        let pidfd = cs_pidfd_open(pid)
+        var pidfd = cs_pidfd_open(pid)
+        // The notification names the calling thread: pidfd_open refuses a thread that is not its
+        // group's leader (ENOENT, EINVAL before 6.x), so every connect from a second thread failed with ENOENT. A
+        // thread's own pidfd (PIDFD_THREAD) makes pidfd_getfd read that thread's descriptor
+        // table, the one its call uses even after unshare(CLONE_FILES).
+        if pidfd == -EINVAL || pidfd == -ENOENT { pidfd = cs_pidfd_open_thread(pid) }
         guard pidfd >= 0 else { return nil }
         let sock = cs_pidfd_getfd(pidfd, Int32(truncatingIfNeeded: n.arg(0)))
         // The pid could have died and been reused between the notification and pidfd_open: the

@@ -15,6 +15,26 @@
 import CSandbox
 import CordonBase
 import Glibc
+import Synchronization
+
+/// Connections by name being decided or connected, each on a thread of cordon's.
+final class DirectSlots: Sendable {
+    /// At most this many at once (the proxy's own connection limit). Each pending connect holds
+    /// a thread of the sandbox, but a command forking many processes, each connecting to an `ask`
+    /// host that waits for a person, would otherwise hold as many threads of cordon's, until
+    /// cordon could start none (its proxy and monitor threads included). Past it the connect
+    /// fails with EAGAIN, as a connect does when the kernel has no resources for it.
+    static let limit = 256
+    let pending = Atomic<Int>(0)
+
+    func take() -> Bool {
+        if pending.add(1, ordering: .relaxed).newValue <= Self.limit { return true }
+        pending.subtract(1, ordering: .relaxed)
+        return false
+    }
+
+    func give() { pending.subtract(1, ordering: .relaxed) }
+}
 
 /// Connections by name under `network: domains` (CordonNet's proxy, through the run).
 public protocol DirectNetwork: AnyObject, Sendable {
@@ -77,11 +97,24 @@ extension Monitor {
         let cloexec = Self.closeOnExec(pid: pid, fd: target)
         // The thread answers after the monitor may have moved on (even closed the listener at
         // the run's end): its own duplicate keeps the number from naming another file.
+        guard directSlots.take() else {
+            record(
+                ep, pid: pid, syscall: nil, refusal: EAGAIN, why: "\(DirectSlots.limit) connections by name are pending"
+            )
+            return .deny(EAGAIN)
+        }
         let own = fcntl(listener, F_DUPFD_CLOEXEC, 0)
-        guard own >= 0 else { return .deny(EAGAIN) }
+        guard own >= 0 else {
+            directSlots.give()
+            return .deny(EAGAIN)
+        }
         let id = n.id
+        let slots = directSlots
         let started = Alongside.detached {
-            defer { close(own) }
+            defer {
+                close(own)
+                slots.give()
+            }
             switch direct.openDirect(host: host, port: port, family: domain) {
             case .success(let fd):
                 defer { close(fd) }
@@ -101,9 +134,36 @@ extension Monitor {
         }
         guard started else {
             close(own)
+            directSlots.give()
             return .deny(EAGAIN)
         }
         return .answered
+    }
+
+    /// A connect on a socket cordon connected for the process (one of the host's namespace) is
+    /// refused with EISCONN; nil for every other socket (judged as before).
+    ///
+    /// The kernel lets connect(AF_UNSPEC) dissolve a TCP connection (tcp_disconnect: the socket
+    /// is unconnected again, its port released). On a socket cordon installed that would leave
+    /// the process an unconnected socket of the HOST's namespace: its next connect to
+    /// 127.0.0.1/8 (which the rules let through as the sandbox's own loopback, and cordon makes
+    /// on the process's socket) or to a nameserver's port 53 would reach the host's services and
+    /// its real resolver, and bind/listen would open a port on the host's network. So any
+    /// connect on a socket outside the sandbox's namespace is refused, whatever its address.
+    func hostSocketConnect(_ n: cs_notif, listener: Int32, pid: Int32, raw: [UInt8]) -> Verdict? {
+        guard raw.count >= 2 else { return nil }
+        let fam = Int32(UInt16(raw[0]) | UInt16(raw[1]) << 8)
+        guard fam == AF_UNSPEC || fam == AF_INET || fam == AF_INET6 else { return nil }
+        guard let (pidfd, sock) = takeSocket(n, listener: listener, pid: pid) else { return .deny(ENOENT) }
+        close(pidfd)
+        guard sock >= 0 else { return nil }
+        let inside = cs_socket_in_netns_of(sock, pid)
+        close(sock)
+        guard inside == 0 else { return nil }
+        record(
+            Endpoint(sockaddr: raw), pid: pid, syscall: nil, refusal: EISCONN,
+            why: "this socket was connected by name by cordon: it cannot be disconnected or connected again")
+        return .deny(EISCONN)
     }
 
     static func intOption(_ fd: Int32, _ level: Int32, _ name: Int32) -> Int32 {

@@ -117,6 +117,8 @@ public final class Monitor: NotificationHandler {
     public var direct: DirectNetwork? {
         didSet { network.localDNS = direct?.nameservers ?? [] }
     }
+    /// Connections by name pending on cordon's threads (bounded: DirectSlots.limit).
+    let directSlots = DirectSlots()
     /// Effective decisions (after any approval) per (device, inode, argv) within the run.
     var cache: [String: DecisionKind] = [:]
     /// Bytes of the cache's keys: a run exec'ing ever new long argvs must not grow cordon's

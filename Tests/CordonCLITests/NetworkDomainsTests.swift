@@ -410,4 +410,44 @@ struct NetworkByNameTests {
         #expect(r.stdout.contains("refused \(EACCES)"), "\(r.stdout)\(r.stderr)")
         #expect(try gateLog(ws).contains("cmd=\"TCP localhost:\(server.port)\""))
     }
+
+    @Test(
+        "a socket cordon connected by name cannot be dissolved (connect AF_UNSPEC) and pointed at the host's loopback"
+    )
+    func injectedSocketStaysConnected() throws {
+        let ws = try Workspace()
+        let server = try LocalServer(Self.echo, [])
+        // A service of the host's on 127.0.0.2: no listed name leads there.
+        let secret = try LocalServer(Self.echo.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.2"), [])
+        try ws.write(
+            "d.py",
+            """
+            import ctypes, socket, struct, sys
+            libc = ctypes.CDLL(None, use_errno=True)
+            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
+            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
+            c = socket.create_connection((addr, int(sys.argv[1])), timeout=10)
+            unspec = struct.pack("=H14x", 0)
+            r = libc.connect(c.fileno(), unspec, len(unspec))
+            print("dissolve", r, ctypes.get_errno() if r else 0)
+            try: c.connect(("127.0.0.2", int(sys.argv[2]))); c.sendall(b"x"); print("reached", c.recv(100).decode())
+            except OSError as e: print("refused", e.errno)
+            c.sendall(b"still"); print("kept", c.recv(100).decode())
+            # From a second thread: the monitor takes the socket through that thread's pidfd.
+            import threading
+            def other():
+                t = socket.create_connection((addr, int(sys.argv[1])), timeout=10); t.sendall(b"t"); print("thread", t.recv(100).decode())
+            th = threading.Thread(target=other); th.start(); th.join()
+            """)
+        try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost]}\n")
+        let r = try ws.run(
+            ["python3", "d.py", String(server.port), String(secret.port)], options: ["--policy", "p.yaml"])
+        #expect(r.stdout.contains("dissolve -1 \(EISCONN)"), "\(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.contains("reached"), "\(r.stdout)")
+        #expect(r.stdout.contains("refused \(EISCONN)"), "\(r.stdout)")
+        // The connection by name itself is untouched.
+        #expect(r.stdout.contains("kept echo:still"), "\(r.stdout)")
+        #expect(r.stdout.contains("thread echo:t"), "\(r.stdout)")
+    }
 }

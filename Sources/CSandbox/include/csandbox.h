@@ -232,6 +232,8 @@ enum {
 
 int cs_pidfd_send_signal(int pidfd, int sig);
 int cs_pidfd_open(pid_t pid);
+// pidfd_open(tid, PIDFD_THREAD): a pidfd of a thread that is not its group's leader; -errno.
+int cs_pidfd_open_thread(pid_t tid);
 /// waitid(P_PIDFD, ...): *status gets a wait(2)-style status; rusage filled when non-NULL.
 int cs_wait_pidfd(int pidfd, int *status, void *rusage, int nohang);
 int cs_memfd_create(const char *name);
@@ -329,6 +331,9 @@ int cs_act_for(int listener, uint64_t id, int op, int sockfd, const void *addr, 
                const struct cs_act_message *msg);
 // pidfd_getfd(2): a duplicate of another process's descriptor.
 int cs_pidfd_getfd(int pidfd, int fd);
+// Whether socket `sock` (cordon's duplicate) lives in the network namespace of process `pid`: 1,
+// 0 (another one, such as the host's), or -errno (ENOTTY: not a socket).
+int cs_socket_in_netns_of(int sock, int pid);
 // SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD: installs cordon's `srcfd` in the
 // notifying process as descriptor `target` (replacing what is there), close-on-exec when
 // `cloexec`. The notification stays pending (answer it afterwards). The target's number, or
