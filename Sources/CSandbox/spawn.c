@@ -472,6 +472,16 @@ static void __attribute__((noreturn)) worker(const struct cs_plan *p) {
     for (int i = 0; i < p->ncandidates; i++) {
         SYS3(SYS_execve, p->exec_candidates[i], p->argv, p->envp);
         int err = errno;
+        // ETXTBSY: some process holds the file open for writing. Often only for an instant: a
+        // program just written by the caller, whose descriptor a process forked at that moment
+        // (any thread of the caller's) still holds until its own exec closes it. Retried for up
+        // to a second (Go's os/exec retries too), before it is reported.
+        for (int tries = 0; err == ETXTBSY && tries < 200; tries++) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            SYS4(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL);
+            SYS3(SYS_execve, p->exec_candidates[i], p->argv, p->envp);
+            err = errno;
+        }
         if (err != ENOENT && err != ENOTDIR) {
             best = err;
             besti = i;

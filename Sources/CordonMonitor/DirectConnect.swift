@@ -159,7 +159,14 @@ extension Monitor {
         guard sock >= 0 else { return nil }
         let inside = cs_socket_in_netns_of(sock, pid)
         close(sock)
-        guard inside == 0 else { return nil }
+        if inside == 1 { return nil }
+        if inside < 0 {
+            // Fail closed: a socket whose namespace cordon cannot tell may be one it installed.
+            record(
+                Endpoint(sockaddr: raw), pid: pid, syscall: nil, refusal: EACCES,
+                why: "cannot tell which network namespace this socket is in (\(Errno(-inside)))")
+            return .deny(EACCES)
+        }
         record(
             Endpoint(sockaddr: raw), pid: pid, syscall: nil, refusal: EISCONN,
             why: "this socket was connected by name by cordon: it cannot be disconnected or connected again")

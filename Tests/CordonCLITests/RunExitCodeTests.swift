@@ -31,6 +31,25 @@ struct RunExitCodeTests {
         #expect(r.stderr.contains("no-such-command-xyz: command not found"))
     }
 
+    @Test("a program someone holds open for writing for an instant (ETXTBSY) still runs once it is closed")
+    func textBusyRetried() throws {
+        let ws = try Workspace()
+        try ws.write("tool.sh", "#!/bin/sh\necho ran\n")
+        chmod(ws.path + "/tool.sh", 0o755)
+        // A writer holding the file, as a process forked while the caller wrote it would: exec
+        // fails with ETXTBSY while any descriptor is open for writing on it.
+        let fd = open(ws.path + "/tool.sh", O_WRONLY | O_APPEND | O_CLOEXEC)
+        try #require(fd >= 0)
+        let closer = Thread {
+            usleep(400_000)
+            close(fd)
+        }
+        closer.start()
+        let r = try ws.run(["./tool.sh"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "ran\n")
+    }
+
     @Test("a file without execute permission gives 126") func notExecutable() throws {
         let ws = try Workspace()
         try ws.write("script.sh", "#!/bin/sh\necho hi\n")
