@@ -107,26 +107,23 @@ extension Effects {
         }
         // A11: `ng config KEY VALUE -g`, `pip config unset K --global`, `git config --global
         // --unset K`: a setting written for every project of the user, not this one.
-        if let c = pos.prefix(2).firstIndex(of: "config"), inv.hasAny(["-g", "--global"]) {
+        if let c = pos.prefix(2).firstIndex(of: "config") {
             let after = pos[(c + 1)...]
-            if !inv.hasAny(Array(configReadOptions)),
+            if let g = args.first(where: { $0 == "-g" || $0 == "--global" }), !inv.hasAny(Array(configReadOptions)),
                 !(after.first.map { configReadWords.contains($0) } ?? true)
                     || inv.hasAny([
                         "--unset", "--unset-all", "--add", "--edit", "-e", "--replace-all", "--remove-section",
                     ])
             {
-                a.hit(.outsideWrite, k, reason: "\(p) config -g writes the user's configuration for every project")
+                a.hit(.outsideWrite, k, reason: "\(p) config \(g) writes the user's configuration for every project")
                 return true
             }
-        }
-        // A11: switching the active profile or context of a CLI changes where every later
-        // call goes (`gcloud config configurations activate NAME`).
-        if let c = pos.prefix(2).firstIndex(of: "config"),
-            let v = pos[(c + 1)...].prefix(2).first(where: { configSwitchVerbs.contains($0) }),
-            pos.count > pos.firstIndex(of: v)! + 1
-        {
-            a.hit(.outsideWrite, k, reason: "\(p) config … \(v) switches the CLI's active configuration")
-            return true
+            // A11: switching the active profile or context of a CLI changes where every later
+            // call goes (`gcloud config configurations activate NAME`).
+            if let i = after.prefix(2).firstIndex(where: { configSwitchVerbs.contains($0) }), i + 1 < pos.count {
+                a.hit(.outsideWrite, k, reason: "\(p) config … \(pos[i]) switches the CLI's active configuration")
+                return true
+            }
         }
         // A11: mkcert's local CA put into (or taken out of) the system's and browsers' trust
         // stores; its other runs write a certificate into the workspace.
@@ -141,14 +138,18 @@ extension Effects {
             return true
         }
         // R1: a tool aimed at a remote machine by an option (`rpcmap.py -target-ip ADDR`).
-        for (j, w) in args.enumerated() where targetOptions.contains(optionName(w)) {
+        // (Every one of them has `-ip` or `-host` in its name: a byte search first.)
+        for (j, w) in args.enumerated() where (w.has("-ip") || w.has("-host")) && targetOptions.contains(optionName(w))
+        {
             if let v = optionValue(args, j), !v.isEmpty, !isLoopbackTarget(v) {
                 a.hit(.egress, k, reason: "\(p) \(optionName(w)) connects to the target \(v)")
                 return true
             }
         }
         // R5: a query given its credential inline (`doctl databases mw ls -t tok_…`).
-        if let o = shortCredentialOptions[p], let v = inv.value(of: o), !v.isEmpty, !v.hasPrefix("$") {
+        if p.eq("doctl") || p.eq("vercel"), let o = shortCredentialOptions[p], let v = inv.value(of: o), !v.isEmpty,
+            !v.hasPrefix("$")
+        {
             a.hit(.egress, k, reason: "\(p) \(o) gives the service its access token inline")
             return true
         }
@@ -179,11 +180,12 @@ extension Effects {
         // after a subcommand, whose own meaning decides (`adb forward --remove-all` drops port
         // forwards), nor for a filter of piped text (`echo hi | boxes --remove`), nor for a
         // cache's cleaner (`paccache --remove --keep 1`: A1's exception for caches).
-        if args.first?.isOptionLike == true, a.previous(before: k) == nil, !p.has("cache"),
+        if args.first?.isOptionLike == true,
             let f = args.first(where: { w in
+                guard w.utf8.count >= 8, w.hasPrefix("--delete") || w.hasPrefix("--remove") else { return false }
                 let n = optionName(w)
                 return n == "--delete" || n == "--remove" || n.hasPrefix("--delete-") || n.hasPrefix("--remove-")
-            }), !pos.contains(where: isWorkspaceOperand)
+            }), !pos.contains(where: isWorkspaceOperand), !p.has("cache"), a.previous(before: k) == nil
         {
             a.hit(.fileDelete, k, reason: "\(p) \(optionName(f)) deletes what the program keeps")
             return true
