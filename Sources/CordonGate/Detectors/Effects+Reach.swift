@@ -83,28 +83,20 @@ extension Effects {
         return w.containsByte(UInt8(ascii: "/")) || w.utf8.dropFirst().contains(UInt8(ascii: "."))
     }
 
+    /// Every program `namedReach` has a rule for.
+    static let reachPrograms: NameSet = [
+        "trash", "trashy", "gtrash", "trash-cli", "trash-empty", "trash-rm", "gio", "put", "mput", "mget", "reput",
+        "reget", "get", "mkcert", "acme.sh", "doctl", "vercel", "asterisk", "rasterisk", "fs_cli", "gcalcli",
+    ]
+
     /// True when a rule spoke.
     @discardableResult
     static func reach(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation, _ fam: Family) -> Bool {
         let p = inv.program
         let args = inv.args
         let pos = inv.positionals
-        let sub = pos.first ?? ""
-        // A1: emptying the trash deletes for good (`trash empty --all`, `trash-empty 10`,
-        // `trash-rm "*.o"`, `gio trash --empty`).
-        if trashDeleters.contains(p) || trashTools.contains(p) && trashDeleteVerbs.contains(sub)
-            || p.eq("gio") && sub == "trash" && inv.has("--empty")
-        {
-            a.hit(.fileDelete, k, reason: "\(p) deletes what is in the trash for good")
-            return true
-        }
-        // A3: a transfer typed into a file-transfer session (`put notes.txt`, `mget *.png`).
-        if transferSessionWords.contains(p) && !pos.isEmpty
-            || p.eq("get") && (inv.has("-R") || pos.contains(where: isWorkspaceOperand))
-        {
-            a.hit(.egress, k, reason: "\(p) moves files between this machine and a file-transfer server")
-            return true
-        }
+        // The rules of named programs, behind one lookup (most programs are none of them).
+        if reachPrograms.contains(p), namedReach(a, k, inv) { return true }
         // A11: `ng config KEY VALUE -g`, `pip config unset K --global`, `git config --global
         // --unset K`: a setting written for every project of the user, not this one.
         if let c = pos.prefix(2).firstIndex(of: "config") {
@@ -125,18 +117,6 @@ extension Effects {
                 return true
             }
         }
-        // A11: mkcert's local CA put into (or taken out of) the system's and browsers' trust
-        // stores; its other runs write a certificate into the workspace.
-        if p.eq("mkcert"), inv.hasAny(["-install", "-uninstall"]) {
-            a.hit(.outsideWrite, k, reason: "mkcert changes the system's trusted certificate authorities")
-            return true
-        }
-        // A3: acme.sh asks a certificate authority (`--issue`, `--renew`, `--revoke`) or
-        // installs the result into a server and reloads it (`-i`, `--install-cert`).
-        if p.eq("acme.sh"), let f = args.first(where: { acmeShActions.contains(optionName($0)) }) {
-            a.hit(.egress, k, reason: "acme.sh \(f) talks to a certificate authority or installs into a server")
-            return true
-        }
         // R1: a tool aimed at a remote machine by an option (`rpcmap.py -target-ip ADDR`).
         // (Every one of them has `-ip` or `-host` in its name: a byte search first.)
         for (j, w) in args.enumerated() where (w.has("-ip") || w.has("-host")) && targetOptions.contains(optionName(w))
@@ -145,25 +125,6 @@ extension Effects {
                 a.hit(.egress, k, reason: "\(p) \(optionName(w)) connects to the target \(v)")
                 return true
             }
-        }
-        // R5: a query given its credential inline (`doctl databases mw ls -t tok_…`).
-        if p.eq("doctl") || p.eq("vercel"), let o = shortCredentialOptions[p], let v = inv.value(of: o), !v.isEmpty,
-            !v.hasPrefix("$")
-        {
-            a.hit(.egress, k, reason: "\(p) \(o) gives the service its access token inline")
-            return true
-        }
-        // A8: a console attached to a running service, which runs what it is given there.
-        if serviceConsoles.contains(p), p.eq("fs_cli") || inv.hasAny(["-r", "-R", "-x"]) {
-            a.hit(.systemChange, k, reason: "\(p) attaches to the running service and runs commands in it")
-            return true
-        }
-        // R4: gcalcli's verbs that change the user's hosted Google calendar.
-        if p.eq("gcalcli"),
-            let v = pos.first(where: { ["add", "quick", "edit", "delete", "import", "remind"].contains($0) })
-        {
-            a.hit(.thirdPartyService, k, reason: "gcalcli \(v) changes the hosted calendar")
-            return true
         }
         // The rules below read an unknown program's options; a known family has its own.
         guard fam.isEmpty else { return false }
@@ -188,6 +149,61 @@ extension Effects {
             }), !pos.contains(where: isWorkspaceOperand), !p.has("cache"), a.previous(before: k) == nil
         {
             a.hit(.fileDelete, k, reason: "\(p) \(optionName(f)) deletes what the program keeps")
+            return true
+        }
+        return false
+    }
+
+    /// The rules keyed by a program's name (`reachPrograms`).
+    static func namedReach(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        let args = inv.args
+        let pos = inv.positionals
+        let sub = pos.first ?? ""
+        // A1: emptying the trash deletes for good (`trash empty --all`, `trash-empty 10`,
+        // `trash-rm "*.o"`, `gio trash --empty`).
+        if trashDeleters.contains(p) || trashTools.contains(p) && trashDeleteVerbs.contains(sub)
+            || p.eq("gio") && sub == "trash" && inv.has("--empty")
+        {
+            a.hit(.fileDelete, k, reason: "\(p) deletes what is in the trash for good")
+            return true
+        }
+        // A3: a transfer typed into a file-transfer session (`put notes.txt`, `mget *.png`).
+        if transferSessionWords.contains(p) && !pos.isEmpty
+            || p.eq("get") && (inv.has("-R") || pos.contains(where: isWorkspaceOperand))
+        {
+            a.hit(.egress, k, reason: "\(p) moves files between this machine and a file-transfer server")
+            return true
+        }
+        // A11: mkcert's local CA put into (or taken out of) the system's and browsers' trust
+        // stores; its other runs write a certificate into the workspace.
+        if p.eq("mkcert"), inv.hasAny(["-install", "-uninstall"]) {
+            a.hit(.outsideWrite, k, reason: "mkcert changes the system's trusted certificate authorities")
+            return true
+        }
+        // A3: acme.sh asks a certificate authority (`--issue`, `--renew`, `--revoke`) or
+        // installs the result into a server and reloads it (`-i`, `--install-cert`).
+        if p.eq("acme.sh"), let f = args.first(where: { acmeShActions.contains(optionName($0)) }) {
+            a.hit(.egress, k, reason: "acme.sh \(f) talks to a certificate authority or installs into a server")
+            return true
+        }
+        // R5: a query given its credential inline (`doctl databases mw ls -t tok_…`).
+        if p.eq("doctl") || p.eq("vercel"), let o = shortCredentialOptions[p], let v = inv.value(of: o), !v.isEmpty,
+            !v.hasPrefix("$")
+        {
+            a.hit(.egress, k, reason: "\(p) \(o) gives the service its access token inline")
+            return true
+        }
+        // A8: a console attached to a running service, which runs what it is given there.
+        if serviceConsoles.contains(p), p.eq("fs_cli") || inv.hasAny(["-r", "-R", "-x"]) {
+            a.hit(.systemChange, k, reason: "\(p) attaches to the running service and runs commands in it")
+            return true
+        }
+        // R4: gcalcli's verbs that change the user's hosted Google calendar.
+        if p.eq("gcalcli"),
+            let v = pos.first(where: { ["add", "quick", "edit", "delete", "import", "remind"].contains($0) })
+        {
+            a.hit(.thirdPartyService, k, reason: "gcalcli \(v) changes the hosted calendar")
             return true
         }
         return false
