@@ -81,6 +81,7 @@ struct MeaningTests {
         all += SessionFourteenMeaningTests.approve
         all += SessionFourteenSecondRoundTests.approve
         all += SessionFifteenMeaningTests.approve
+        all += SessionFifteenSecondRoundTests.approve
         return all
     }()
 
@@ -92,6 +93,7 @@ struct MeaningTests {
         all += SessionFourteenMeaningTests.allow
         all += SessionFourteenSecondRoundTests.allow
         all += SessionFifteenMeaningTests.allow
+        all += SessionFifteenSecondRoundTests.allow
         return all
     }()
 

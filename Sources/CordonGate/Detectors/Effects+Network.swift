@@ -35,7 +35,9 @@ extension Effects {
             return
         }
         guard fam.contains(.remoteClient) else {
-            if let h = inv.args.first(where: isBareRemoteHost) ?? firstBareRemotePath(inv.args), !configures,
+            // Host names given to a certificate maker name the certificate (`mkcert "*.example.it"`).
+            if !namesCertificates(inv),
+                let h = inv.args.first(where: isBareRemoteHost) ?? firstBareRemotePath(inv.args), !configures,
                 !inv.positionals.prefix(2).contains(where: { diagnosticWords.contains($0) }),
                 !p.has("ping"), !p.has("dig"), !p.has("lookup")
             {

@@ -59,6 +59,9 @@ extension Effects {
         "vncserver", "Xvnc", "gateway", "fancontrol", "ippeveprinter", "ippserver", "thermald",
         // netperf's server: it forks into the background and answers benchmark clients on a port.
         "netserver",
+        // A Bitcoin node joins the peer-to-peer network; Slurm's controller and node daemons
+        // serve the cluster (session 15's misses).
+        "bitcoind", "slurmctld", "slurmd", "slurmdbd",
     ]
 
     /// Options that only check a daemon's configuration (`nginx -t`, `sshd -t`, `haproxy -c`).

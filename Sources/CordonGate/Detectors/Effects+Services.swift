@@ -20,12 +20,16 @@ extension Effects {
     static let thirdPartyServices: NameSet = [
         "llm", "sgpt", "shell-gpt", "aichat", "mods", "chatgpt", "gpt", "openai", "claude", "gemini", "tgpt",
         "fabric", "aider", "trans", "translate-shell", "crow", "deepl", "ntfy", "pushover", "telegram-send",
+        // tgutil edits and deletes messages in a Telegram chat.
+        "tgutil",
         "slack", "slack-cli", "signal-cli", "twilio", "ddgr", "googler", "snyk", "sonar-scanner", "codeclimate",
         "pastebinit", "termbin", "ix", "sprunge", "gist", "wgetpaste", "imgur", "hastebin", "sentry-cli",
         "discord", "teams", "matrix-commander", "toot", "twtxt", "rtv", "irssi", "weechat", "ollama",
         // Coding agents and LLM CLIs: a prompt with the project's code goes to the model's service.
         "copilot", "crush", "codex", "goose", "opencode", "cursor-agent", "qwen", "qwen-code", "gemini-cli",
         "amp", "kimi",
+        // rgpt: a code review of the diff it is given, by OpenAI's models.
+        "rgpt",
         // Shell commands generated from plain English by an LLM service (and run with `-r`).
         "oneliner",
         // Code rendered or files dropped by a web service.
@@ -87,6 +91,8 @@ extension Effects {
         if thirdPartyServices.contains(p) && !args.isEmpty && !serviceLocalVerbs.contains(sub)
             && !(p.eq("reportbug") && inv.hasAny(["-o", "--output"]))
             && !readsAfter(inv.positionals) && !inv.hasAny(["-l", "--list"])
+            // A model on this machine (`codex --oss --local-provider lmstudio`) is no third party.
+            && !usesLocalModel(inv)
         {
             a.hit(.thirdPartyService, k, reason: "\(p) sends text or code to a third-party service")
         }

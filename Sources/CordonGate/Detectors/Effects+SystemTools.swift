@@ -128,6 +128,8 @@ extension Effects {
             || ["list", "show", "status", "info", "devices", "ld", "rci", "rfi", "version", "getvar"].contains(sub)
             || isCompoundRead(sub)
             || p.eq("parted") && (inv.hasAny(["-l", "--list"]) || pos.contains("print"))
+            // minipro's `-L NAME` searches the list of chips it supports; nothing is attached.
+            || p.eq("minipro") && inv.hasAny(["-L", "--search"])
             || p.eq("mdadm") && inv.hasAny(["--detail", "-D", "--examine", "-E", "--query", "-Q"])
             || p.eq("btrfs") && pos.count >= 2 && ["show", "list", "df", "usage", "status"].contains(pos[1])
             || p.eq("zfs") && ["list", "get", "snapshot", "snap"].contains(sub)

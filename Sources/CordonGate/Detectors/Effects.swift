@@ -435,5 +435,8 @@ enum Effects {
         // switch, a pid file...): Effects+Conventions.swift.
         if a.hits.count == before, conventions(a, k, inv, fam, unknown: !inv.kind.contains(.known)) { return }
         if a.hits.count == before, fam.isDisjoint(with: [.textOnly, .localVerbs]) { semantics(a, k, inv, fam) }
+        // Last, for what nothing above spoke for: subcommands and options whose meaning reaches
+        // past the workspace (a trash emptied, `config -g`, `--update`): Effects+Reach.swift.
+        if a.hits.count == before { reach(a, k, inv, fam) }
     }
 }
