@@ -243,10 +243,15 @@ public struct NetworkDomains: Sendable, Equatable {
     public var allow: [String] = []
     public var deny: [String] = []
     public var ask: [String] = []
-    public init(allow: [String] = [], deny: [String] = [], ask: [String] = []) {
+    /// `proxy_env`: set the proxy variables inside (HTTP_PROXY and the rest, docs/network.md).
+    /// false: tools reach hosts by name only (cordon's DNS and connects), whose bytes never pass
+    /// through cordon; the decisions are the same.
+    public var proxyEnvironment = true
+    public init(allow: [String] = [], deny: [String] = [], ask: [String] = [], proxyEnvironment: Bool = true) {
         self.allow = allow
         self.deny = deny
         self.ask = ask
+        self.proxyEnvironment = proxyEnvironment
     }
 }
 

@@ -157,6 +157,7 @@ public enum PolicyDocument {
                     ("allow", .array(s.networkDomains.allow.map(text))),
                     ("deny", .array(s.networkDomains.deny.map(text))),
                     ("ask", .array(s.networkDomains.ask.map(text))),
+                    ("proxy_env", .bool(s.networkDomains.proxyEnvironment)),
                 ])
             ),
         ]

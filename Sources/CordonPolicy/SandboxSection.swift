@@ -160,7 +160,9 @@ extension PolicyDecoder {
     /// `{allow: [...], deny: [...], ask: [...]}` of host name patterns (DomainPattern).
     mutating func networkDomains(_ node: YAMLNode) -> NetworkDomains {
         var d = NetworkDomains()
-        guard let f = fields(node, "sandbox.network_domains", known: ["allow", "deny", "ask"]) else { return d }
+        guard let f = fields(node, "sandbox.network_domains", known: ["allow", "deny", "ask", "proxy_env"]) else {
+            return d
+        }
         func patterns(_ dec: inout PolicyDecoder, _ n: YAMLNode, _ path: String) -> [String]? {
             dec.list(n, path) { dec, item, p in
                 guard let text = dec.string(item, p) else { return nil }
@@ -175,6 +177,7 @@ extension PolicyDecoder {
         assign(&d.allow, f["allow"]) { patterns(&$0, $1, "sandbox.network_domains.allow") }
         assign(&d.deny, f["deny"]) { patterns(&$0, $1, "sandbox.network_domains.deny") }
         assign(&d.ask, f["ask"]) { patterns(&$0, $1, "sandbox.network_domains.ask") }
+        assign(&d.proxyEnvironment, f["proxy_env"]) { $0.bool($1, "sandbox.network_domains.proxy_env") }
         return d
     }
 

@@ -162,7 +162,7 @@ public enum PlanBuilder {
         }
         // After what the caller passes (its own proxy settings point nowhere from inside), before
         // the policy's explicit values (a policy may still tune them).
-        if req.policy.sandbox.network == .domains {
+        if req.policy.sandbox.network == .domains && req.policy.sandbox.networkDomains.proxyEnvironment {
             for (k, v) in ProxyEnvironment.variables(netcat: ProxyEnvironment.netcat(path: caller.path)) { set(k, v) }
         }
         for (k, v) in req.policy.sandbox.env.set.sorted(by: { $0.key < $1.key }) { set(k, v) }

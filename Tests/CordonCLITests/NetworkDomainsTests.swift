@@ -391,6 +391,27 @@ struct NetworkByNameTests {
         #expect(refused.stdout.contains("dns localhost 3 None"), "\(refused.stdout)\(refused.stderr)")
     }
 
+    @Test("proxy_env: false: no proxy variables inside, and connections by name still work")
+    func withoutProxyVariables() throws {
+        let ws = try Workspace()
+        let server = try LocalServer(Self.echo, [])
+        try ws.write(
+            "e.py",
+            """
+            import os, socket, struct, sys
+            print("proxy vars:", sorted(k for k in os.environ if "proxy" in k.lower()))
+            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
+            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
+            c = socket.create_connection((addr, int(sys.argv[1])), timeout=10); c.sendall(b"x"); print(c.recv(10).decode())
+            """)
+        try ws.write(
+            "p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost], proxy_env: false}\n")
+        let r = try ws.run(["python3", "e.py", String(server.port)], options: ["--policy", "p.yaml"])
+        #expect(r.stdout.contains("proxy vars: []"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("echo:x"), "\(r.stdout)\(r.stderr)")
+    }
+
     @Test("an ask host's connection by name waits for a person; refused (--approval deny) it fails with EACCES")
     func askByName() throws {
         let ws = try Workspace()

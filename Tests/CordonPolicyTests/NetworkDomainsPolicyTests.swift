@@ -23,6 +23,16 @@ struct NetworkDomainsPolicyTests {
             ])
         #expect(p.sandbox.networkDomains.deny == ["*.evil.example"])
         #expect(p.sandbox.networkDomains.ask == ["api.example.org"])
+        #expect(p.sandbox.networkDomains.proxyEnvironment, "the proxy variables are set unless turned off")
+    }
+
+    @Test("proxy_env: false turns the proxy variables off; a value that is no boolean is an error")
+    func proxyEnv() throws {
+        let p = try load("sandbox:\n  network: domains\n  network_domains: {allow: [pypi.org], proxy_env: false}\n")
+        #expect(!p.sandbox.networkDomains.proxyEnvironment)
+        let errors = errorLines(
+            "sandbox:\n  network: domains\n  network_domains: {allow: [pypi.org], proxy_env: sometimes}\n")
+        #expect(errors.contains { $0.contains("sandbox.network_domains.proxy_env") }, "\(errors)")
     }
 
     @Test("domains without allow or ask entries is an error naming the key to add")
