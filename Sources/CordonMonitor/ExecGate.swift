@@ -414,7 +414,8 @@ extension Monitor {
             }
             strictest = (d, a)
         }
-        guard var (d, a) = strictest else { return .allow }
+        guard let (first, a) = strictest else { return .allow }
+        var d = first
         if let why = forced, d.decision == .allow {
             // The run was judged anomalous: what the gate allows still needs a person now.
             d.decision = .requiresApproval

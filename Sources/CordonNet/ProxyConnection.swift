@@ -10,7 +10,12 @@ extension NetworkProxy {
         var held = [client]
         defer { finish(held) }
         let deadline = Sockets.now() + limits.requestTimeout
-        guard let (req, early) = readRequest(client, kind, until: deadline) else { return }
+        guard let (asked, early) = readRequest(client, kind, until: deadline) else { return }
+        var req = asked
+        // An address the sandbox's DNS gave out (a client that resolved the name itself, such as
+        // `socks5://` or a CONNECT to the address) stands for its name: decided, resolved and
+        // logged as that name, never as the address (which leads nowhere outside).
+        if let bytes = AddressClass.literal(req.host), let name = names.name(for: bytes) { req.host = name }
         let decided = decide(req)
         guard decided.verdict == .allow else {
             refuse(client, req, rule: decided.rule, reason: decided.reason)

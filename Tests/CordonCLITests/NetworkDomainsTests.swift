@@ -391,6 +391,31 @@ struct NetworkByNameTests {
         #expect(refused.stdout.contains("dns localhost 3 None"), "\(refused.stdout)\(refused.stderr)")
     }
 
+    @Test("a CONNECT through the proxy to an address the sandbox's DNS gave out is decided and made as its name")
+    func proxyToGivenAddress() throws {
+        let ws = try Workspace()
+        let server = try LocalServer(Self.echo, [])
+        try ws.write(
+            "c.py",
+            """
+            import socket, struct, sys
+            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
+            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
+            s = socket.create_connection(("127.0.0.1", 3128), timeout=10)
+            s.sendall(b"CONNECT %s:%s HTTP/1.1\\r\\n\\r\\n" % (addr.encode(), sys.argv[1].encode()))
+            head = b""
+            while b"\\r\\n\\r\\n" not in head: head += s.recv(1)
+            print(head.split(b"\\r\\n")[0].decode())
+            s.sendall(b"y"); print(s.recv(10).decode())
+            """)
+        try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost]}\n")
+        let r = try ws.run(["python3", "c.py", String(server.port)], options: ["--policy", "p.yaml"])
+        #expect(r.stdout.contains(" 200 "), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("echo:y"), "\(r.stdout)\(r.stderr)")
+        #expect(try gateLog(ws).contains("cmd=\"CONNECT localhost:\(server.port)\""))
+    }
+
     @Test("proxy_env: false: no proxy variables inside, and connections by name still work")
     func withoutProxyVariables() throws {
         let ws = try Workspace()

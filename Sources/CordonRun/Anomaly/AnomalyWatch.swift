@@ -281,7 +281,7 @@ public struct AnomalyPreload {
         }
         standing = AnomalyPreload(
             directory: pre.directory, project: pre.project, agent: pre.agent, store: pre.store,
-            profile: profile ?? Profile(), version: version)
+            profile: profile, version: version)
     }
 
     /// The preloaded store and profile when they are this run's and still current; nil otherwise.
