@@ -54,13 +54,26 @@ extension Monitor {
         if !datagram, let direct, let (bytes, port) = Self.inetAddress(raw), let host = direct.host(for: bytes) {
             return connectDirect(n, listener: listener, pid: pid, host: host, port: port, direct: direct, raw: raw)
         }
-        if !datagram, direct != nil, actsForProcess,
-            let refused = hostSocketConnect(n, listener: listener, pid: pid, raw: raw)
-        {
-            return refused
+        // The socket the namespace check took is the one cordon connects with (actFor), not
+        // taken from the process a second time.
+        var taken: (pidfd: Int32, sock: Int32)?
+        if !datagram, direct != nil, actsForProcess {
+            switch hostSocketConnect(n, listener: listener, pid: pid, raw: raw) {
+            case .refuse(let verdict): return verdict
+            case .inside(let pidfd, let sock): taken = (pidfd, sock)
+            case .notChecked: break
+            }
+        }
+        func release() {
+            if let t = taken {
+                close(t.pidfd)
+                close(t.sock)
+            }
         }
         switch judge(raw, pid: pid, syscall: datagram ? "sendto" : nil) {
-        case .stop(let errno): return .deny(errno)
+        case .stop(let errno):
+            release()
+            return .deny(errno)
         case .go(let target, let held, let unix):
             guard actsForProcess else {
                 // Docker without CAP_SYS_PTRACE: checked, then the process's own call (said on
@@ -71,6 +84,7 @@ extension Monitor {
             let ids = unix && geteuid() == 0 ? Self.hostIDs(pid) : nil
             if unix && geteuid() == 0 && ids == nil {
                 if held >= 0 { close(held) }
+                release()
                 return .deny(ENOENT)  // its /proc entry is gone: the process is gone
             }
             var payload: [UInt8] = []
@@ -90,7 +104,7 @@ extension Monitor {
             }
             return actFor(
                 n, listener: listener, pid: pid, op: datagram ? 1 : 0, address: target, payload: payload,
-                flags: datagram ? Int32(truncatingIfNeeded: n.arg(3)) : 0, holding: held, ids: ids)
+                flags: datagram ? Int32(truncatingIfNeeded: n.arg(3)) : 0, holding: held, ids: ids, socket: taken)
         }
     }
 

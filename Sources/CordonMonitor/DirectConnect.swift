@@ -150,27 +150,40 @@ extension Monitor {
     /// on the process's socket) or to a nameserver's port 53 would reach the host's services and
     /// its real resolver, and bind/listen would open a port on the host's network. So any
     /// connect on a socket outside the sandbox's namespace is refused, whatever its address.
-    func hostSocketConnect(_ n: cs_notif, listener: Int32, pid: Int32, raw: [UInt8]) -> Verdict? {
-        guard raw.count >= 2 else { return nil }
+    func hostSocketConnect(_ n: cs_notif, listener: Int32, pid: Int32, raw: [UInt8]) -> HostSocketCheck {
+        guard raw.count >= 2 else { return .notChecked }
         let fam = Int32(UInt16(raw[0]) | UInt16(raw[1]) << 8)
-        guard fam == AF_UNSPEC || fam == AF_INET || fam == AF_INET6 else { return nil }
-        guard let (pidfd, sock) = takeSocket(n, listener: listener, pid: pid) else { return .deny(ENOENT) }
-        close(pidfd)
-        guard sock >= 0 else { return nil }
+        guard fam == AF_UNSPEC || fam == AF_INET || fam == AF_INET6 else { return .notChecked }
+        guard let (pidfd, sock) = takeSocket(n, listener: listener, pid: pid) else { return .refuse(.deny(ENOENT)) }
+        guard sock >= 0 else {
+            close(pidfd)
+            return .notChecked
+        }
         let inside = cs_socket_in_netns_of(sock, pid)
+        if inside == 1 { return .inside(pidfd: pidfd, sock: sock) }
+        close(pidfd)
         close(sock)
-        if inside == 1 { return nil }
         if inside < 0 {
             // Fail closed: a socket whose namespace cordon cannot tell may be one it installed.
             record(
                 Endpoint(sockaddr: raw), pid: pid, syscall: nil, refusal: EACCES,
                 why: "cannot tell which network namespace this socket is in (\(Errno(-inside)))")
-            return .deny(EACCES)
+            return .refuse(.deny(EACCES))
         }
         record(
             Endpoint(sockaddr: raw), pid: pid, syscall: nil, refusal: EISCONN,
             why: "this socket was connected by name by cordon: it cannot be disconnected or connected again")
-        return .deny(EISCONN)
+        return .refuse(.deny(EISCONN))
+    }
+
+    enum HostSocketCheck {
+        /// Refused: the socket is outside the sandbox's namespace (or cannot be told).
+        case refuse(Verdict)
+        /// The sandbox's own: cordon's duplicate of it and the process's pidfd, for the call.
+        case inside(pidfd: Int32, sock: Int32)
+        /// Not a family the check applies to, or the socket could not be taken (the call's own
+        /// path reports why).
+        case notChecked
     }
 
     static func intOption(_ fd: Int32, _ level: Int32, _ name: Int32) -> Int32 {

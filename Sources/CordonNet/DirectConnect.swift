@@ -121,7 +121,7 @@ extension NetworkProxy {
         for a in usable where !stopping {
             // The process made a socket of its family: an IPv6 one gets IPv4 servers as mapped
             // addresses, so getpeername and getsockname keep the family it expects.
-            guard let target = Self.address(a, for: family) else { continue }
+            guard let target = Self.address(a, for: family, port: port) else { continue }
             switch Sockets.connect(target, until: deadline) {
             case .success(let fd):
                 event.address = a.text
@@ -135,22 +135,13 @@ extension NetworkProxy {
         return .failure(lastError)
     }
 
-    /// `r` as an address a socket of `family` connects to; nil when it cannot (IPv6 for IPv4).
-    static func address(_ r: Sockets.Resolved, for family: Int32) -> Sockets.Resolved? {
+    /// `r` (resolved for `port`) as an address a socket of `family` connects to; nil when it
+    /// cannot (IPv6 for an IPv4 socket).
+    static func address(_ r: Sockets.Resolved, for family: Int32, port: Int) -> Sockets.Resolved? {
         if r.family == family { return r }
         guard family == AF_INET6, r.address.count == 4 else { return nil }
-        let mapped: [UInt8] = [UInt8](repeating: 0, count: 10) + [0xff, 0xff] + r.address
-        let port = Int(UInt16(bigEndian: Self.port(r)))
-        var m = Sockets.literal(mapped, port: port)
+        var m = Sockets.literal([UInt8](repeating: 0, count: 10) + [0xff, 0xff] + r.address, port: port)
         m.text = r.text
         return m
-    }
-
-    /// The port of an IPv4 address, in network order.
-    static func port(_ r: Sockets.Resolved) -> UInt16 {
-        var st = r.storage
-        return withUnsafePointer(to: &st) {
-            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
-        }
     }
 }

@@ -350,6 +350,16 @@ struct NetworkByNameTests {
         try String(contentsOfFile: ws.path + "/.cordon/gate.log", encoding: .utf8)
     }
 
+    /// Python that asks cordon's DNS (127.0.0.1:53, a raw question) for `localhost` and leaves
+    /// the address it gave in `addr` (the sandbox's own resolver would read /etc/hosts first).
+    static let localhostAddress = """
+        import socket, struct
+        q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
+        addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
+
+        """
+
     @Test(
         "a command that ignores the proxy variables reaches an exactly listed host by name; refused names fail to resolve; other addresses and UDP stay refused"
     )
@@ -397,18 +407,16 @@ struct NetworkByNameTests {
         let server = try LocalServer(Self.echo, [])
         try ws.write(
             "c.py",
-            """
-            import socket, struct, sys
-            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
-            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
-            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
-            s = socket.create_connection(("127.0.0.1", 3128), timeout=10)
-            s.sendall(b"CONNECT %s:%s HTTP/1.1\\r\\n\\r\\n" % (addr.encode(), sys.argv[1].encode()))
-            head = b""
-            while b"\\r\\n\\r\\n" not in head: head += s.recv(1)
-            print(head.split(b"\\r\\n")[0].decode())
-            s.sendall(b"y"); print(s.recv(10).decode())
-            """)
+            Self.localhostAddress
+                + """
+                import socket, struct, sys
+                s = socket.create_connection(("127.0.0.1", 3128), timeout=10)
+                s.sendall(b"CONNECT %s:%s HTTP/1.1\\r\\n\\r\\n" % (addr.encode(), sys.argv[1].encode()))
+                head = b""
+                while b"\\r\\n\\r\\n" not in head: head += s.recv(1)
+                print(head.split(b"\\r\\n")[0].decode())
+                s.sendall(b"y"); print(s.recv(10).decode())
+                """)
         try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost]}\n")
         let r = try ws.run(["python3", "c.py", String(server.port)], options: ["--policy", "p.yaml"])
         #expect(r.stdout.contains(" 200 "), "\(r.stdout)\(r.stderr)")
@@ -422,14 +430,12 @@ struct NetworkByNameTests {
         let server = try LocalServer(Self.echo, [])
         try ws.write(
             "e.py",
-            """
-            import os, socket, struct, sys
-            print("proxy vars:", sorted(k for k in os.environ if "proxy" in k.lower()))
-            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
-            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
-            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
-            c = socket.create_connection((addr, int(sys.argv[1])), timeout=10); c.sendall(b"x"); print(c.recv(10).decode())
-            """)
+            Self.localhostAddress
+                + """
+                import os, socket, struct, sys
+                print("proxy vars:", sorted(k for k in os.environ if "proxy" in k.lower()))
+                c = socket.create_connection((addr, int(sys.argv[1])), timeout=10); c.sendall(b"x"); print(c.recv(10).decode())
+                """)
         try ws.write(
             "p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost], proxy_env: false}\n")
         let r = try ws.run(["python3", "e.py", String(server.port)], options: ["--policy", "p.yaml"])
@@ -443,14 +449,12 @@ struct NetworkByNameTests {
         let server = try LocalServer(Self.echo, [])
         try ws.write(
             "c.py",
-            """
-            import socket, struct, sys
-            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
-            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
-            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
-            try: socket.create_connection((addr, int(sys.argv[1])), timeout=10); print("connected")
-            except OSError as e: print("refused", e.errno)
-            """)
+            Self.localhostAddress
+                + """
+                import socket, struct, sys
+                try: socket.create_connection((addr, int(sys.argv[1])), timeout=10); print("connected")
+                except OSError as e: print("refused", e.errno)
+                """)
         try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {ask: [localhost]}\n")
         let r = try ws.run(["python3", "c.py", String(server.port)], options: ["--policy", "p.yaml"])
         #expect(r.stdout.contains("refused \(EACCES)"), "\(r.stdout)\(r.stderr)")
@@ -467,25 +471,23 @@ struct NetworkByNameTests {
         let secret = try LocalServer(Self.echo.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.2"), [])
         try ws.write(
             "d.py",
-            """
-            import ctypes, socket, struct, sys
-            libc = ctypes.CDLL(None, use_errno=True)
-            q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\\x09localhost\\x00" + struct.pack(">HH", 1, 1)
-            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(q, ("127.0.0.1", 53))
-            addr = socket.inet_ntoa(u.recvfrom(512)[0][-4:])
-            c = socket.create_connection((addr, int(sys.argv[1])), timeout=10)
-            unspec = struct.pack("=H14x", 0)
-            r = libc.connect(c.fileno(), unspec, len(unspec))
-            print("dissolve", r, ctypes.get_errno() if r else 0)
-            try: c.connect(("127.0.0.2", int(sys.argv[2]))); c.sendall(b"x"); print("reached", c.recv(100).decode())
-            except OSError as e: print("refused", e.errno)
-            c.sendall(b"still"); print("kept", c.recv(100).decode())
-            # From a second thread: the monitor takes the socket through that thread's pidfd.
-            import threading
-            def other():
-                t = socket.create_connection((addr, int(sys.argv[1])), timeout=10); t.sendall(b"t"); print("thread", t.recv(100).decode())
-            th = threading.Thread(target=other); th.start(); th.join()
-            """)
+            Self.localhostAddress
+                + """
+                import ctypes, socket, struct, sys
+                libc = ctypes.CDLL(None, use_errno=True)
+                c = socket.create_connection((addr, int(sys.argv[1])), timeout=10)
+                unspec = struct.pack("=H14x", 0)
+                r = libc.connect(c.fileno(), unspec, len(unspec))
+                print("dissolve", r, ctypes.get_errno() if r else 0)
+                try: c.connect(("127.0.0.2", int(sys.argv[2]))); c.sendall(b"x"); print("reached", c.recv(100).decode())
+                except OSError as e: print("refused", e.errno)
+                c.sendall(b"still"); print("kept", c.recv(100).decode())
+                # From a second thread: the monitor takes the socket through that thread's pidfd.
+                import threading
+                def other():
+                    t = socket.create_connection((addr, int(sys.argv[1])), timeout=10); t.sendall(b"t"); print("thread", t.recv(100).decode())
+                th = threading.Thread(target=other); th.start(); th.join()
+                """)
         try ws.write("p.yaml", "sandbox:\n  network: domains\n  network_domains: {allow: [localhost]}\n")
         let r = try ws.run(
             ["python3", "d.py", String(server.port), String(secret.port)], options: ["--policy", "p.yaml"])
