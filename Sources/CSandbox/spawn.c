@@ -507,6 +507,19 @@ static void __attribute__((noreturn)) init_main(const struct cs_plan *p) {
     // The worker has exec'd or failed (it reported that itself). Init keeps no copy of the
     // error pipe, so the parent sees EOF as soon as the command runs.
     SYS1(SYS_close, p->err_fd);
+    // From here init needs nothing but its status pipe. It was cloned from cordon without
+    // CLONE_FILES and inherited every descriptor cordon had open then: the parent's ends of the
+    // run's pipes, the tail socket, and in a warm runner the server's listening warm.sock and
+    // the runner's report pipe. Kept, they would live inside the sandbox for the whole run in
+    // pid 1, one ptrace or pidfd_getfd away from the command (the filter and the dropped
+    // capabilities refuse both today; this does not rely on them), and a listener held there
+    // could take other callers' runs, with their stdio and environment. stdio stays: it is the
+    // caller's own, which the command has too.
+    {
+        unsigned s = p->status_fd >= 3 ? (unsigned)p->status_fd : 0;
+        if (s > 3) SYS3(SYS_close_range, 3, s - 1, 0);
+        SYS3(SYS_close_range, s ? s + 1 : 3, ~0U, 0);
+    }
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);

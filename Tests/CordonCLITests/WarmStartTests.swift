@@ -13,10 +13,10 @@ private final class WarmServer: @unchecked Sendable {
     let process = Process()
     var logDir: String { ws.path + "/.cordon" }
 
-    init(_ ws: Workspace, env: [String: String] = [:]) throws {
+    init(_ ws: Workspace, env: [String: String] = [:], warm: Int = 1) throws {
         self.ws = ws
         process.executableURL = URL(fileURLWithPath: Binaries.cordon)
-        process.arguments = ["serve", "--warm", "1"]
+        process.arguments = ["serve", "--warm", String(warm)]
         process.currentDirectoryURL = URL(fileURLWithPath: ws.path)
         var e = ProcessInfo.processInfo.environment
         e["CORDON_HOME"] = nil
@@ -34,6 +34,12 @@ private final class WarmServer: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
+    }
+
+    /// The server's runners, busy or idle (its children; a prepared sandbox is a runner's child).
+    var runners: Int {
+        TestProcess.run(["/usr/bin/pgrep", "-P", String(process.processIdentifier)]).stdout
+            .split(separator: "\n").count
     }
 
     /// The pid of an idle runner whose sandbox is prepared (it has a child), or nil.
@@ -170,7 +176,7 @@ struct WarmStartTests {
     /// `cordon run -- sh ./sleep-N.sh` in the background, with no terminal. The script runs
     /// `sleep 30.<digits>`: that, the marker, is in no cordon's command line, so the marker is
     /// seen only while the command itself runs.
-    func sleeper(_ ws: Workspace) throws -> (Process, String) {
+    func sleeper(_ ws: Workspace, env: [String: String] = [:]) throws -> (Process, String) {
         let digits = String(UInt32.random(in: 100_000...999_999))
         let marker = "sleep 30.\(digits)"
         try ws.write("sleep-\(digits).sh", "exec \(marker)\n")
@@ -178,11 +184,82 @@ struct WarmStartTests {
         p.executableURL = URL(fileURLWithPath: Binaries.cordon)
         p.arguments = ["run", "--workspace", ws.path, "--", "sh", "./sleep-\(digits).sh"]
         p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
         return (p, marker)
+    }
+
+    @Test(
+        "the sandbox's pid 1 holds no descriptor of cordon's but its status pipe, warm or direct (no warm.sock listener inside)"
+    )
+    func initHoldsOnlyItsStatusPipe() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        for warm in [true, false] {
+            let (p, marker) = try sleeper(ws, env: warm ? [:] : ["CORDON_WARM": "0"])
+            defer {
+                p.terminate()
+                p.waitUntilExit()
+            }
+            var command: String?
+            _ = KillCordon.poll(seconds: 15) {
+                command = TestProcess.run(["/usr/bin/pgrep", "-f", "^\(marker)$"]).stdout
+                    .split(separator: "\n").first.map(String.init)
+                return command != nil
+            }
+            let pid = try #require(command, "the command never ran (warm \(warm))")
+            // The command's parent is the sandbox's init (the worker exec'd the command).
+            let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+            let initPid = String(fields[1])
+            let initParent = String(
+                try String(contentsOfFile: "/proc/\(initPid)/stat", encoding: .utf8)
+                    .split(separator: ")").last!.split(separator: " ")[1])
+            if warm { #expect(initParent == String(runner), "the run did not go to the prepared runner") }
+            let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(initPid)/fd")
+                .compactMap { Int($0) }.filter { $0 > 2 }
+            let targets = fds.map { fd in
+                "\(fd) -> "
+                    + ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(initPid)/fd/\(fd)")) ?? "?")
+            }
+            // One pipe: the worker's wait status, for cordon. Nothing else: no socket (warm.sock,
+            // the tail), none of cordon's pipe ends, no report pipe of the server's.
+            #expect(fds.count == 1, "warm \(warm): init holds \(targets)")
+            #expect(targets.allSatisfy { $0.contains("pipe:") }, "warm \(warm): init holds \(targets)")
+        }
+    }
+
+    @Test(
+        "the next runner is started when a short run ends, not beside it; a long run holds it back at most WarmPool.deferLimit"
+    )
+    func replacementWaitsForTheRun() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws, warm: 2)
+        #expect(KillCordon.poll(seconds: 20) { server.runners == 2 }, "never 2 runners: \(server.runners)")
+        let (p, marker) = try sleeper(ws)
+        defer {
+            p.terminate()
+            p.waitUntilExit()
+        }
+        #expect(KillCordon.poll(seconds: 15) { !TestProcess.run(["/usr/bin/pgrep", "-f", "^\(marker)$"]).stdout.isEmpty })
+        // One runner has the run, one waits: a third, started at once, would prepare its
+        // sandbox beside the run (what made served runs slower than direct ones).
+        let began = Date()
+        var most = 0
+        while Date().timeIntervalSince(began) < 1.2 {
+            most = max(most, server.runners)
+            usleep(50_000)
+        }
+        #expect(most == 2, "runners while the run was young: \(most)")
+        // Past the limit a long run no longer holds the pool back.
+        #expect(KillCordon.poll(seconds: 10) { server.runners == 3 }, "runners: \(server.runners)")
+        p.terminate()
+        p.waitUntilExit()
+        #expect(KillCordon.poll(seconds: 10) { server.runners == 2 }, "runners after the run: \(server.runners)")
     }
 
     @Test("the HOME copies a warm sandbox was prepared with are made again when the caller's files changed")

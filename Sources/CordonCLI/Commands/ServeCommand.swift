@@ -53,7 +53,7 @@ enum ServeCommand: Subcommand {
                     .value("timeout", "SECONDS", "per-connection read/write timeout (default 30)"),
                     .value(
                         "warm", "N",
-                        "keep N sandboxes prepared for 'cordon run' on LOG_DIR/warm.sock (default 1; 0: off)"),
+                        "keep N sandboxes prepared for 'cordon run' on LOG_DIR/warm.sock (default 2; 0: off)"),
                     .value("warm-max-age", "SECONDS", "replace a prepared sandbox after this long (default 300)"),
                     RequestInput.sandboxedOption,
                 ]
@@ -116,7 +116,7 @@ enum ServeCommand: Subcommand {
         } catch {
             throw CLIError(.runnerFailed, "serve: \(error)", hint: "is another cordon serve running?")
         }
-        let warm = try number(parsed, "warm", default: 1, range: 0...16)
+        let warm = try number(parsed, "warm", default: 2, range: 0...16)
         let pool =
             warm == 0
             ? nil

@@ -1,5 +1,6 @@
 // `cordon serve --warm N`: keeps N warm runners (WarmRunner) waiting on LOG_DIR/warm.sock, each
-// with a sandbox prepared, and starts a new one as soon as one takes a caller or ends. The
+// with a sandbox prepared, and starts a new one when a run ends (or at once when none is left
+// waiting: see `refill`). The
 // runners are separate processes (this one is multi-threaded; the sandbox's parent must be the
 // process that monitors it), started from this binary with the server's policy and directory.
 import CSandbox
@@ -20,8 +21,13 @@ final class WarmPool: @unchecked Sendable {
     private var listener: Int32 = -1
     /// Runners waiting for a caller: pid, the read end of their report pipe, when started.
     private var idle: [(pid: pid_t, report: Int32, started: Double)] = []
+    /// Runners with a caller: pid, their report pipe (a second byte, or EOF, when the caller has
+    /// its status), when they took it.
+    private var busy: [(pid: pid_t, report: Int32, took: Double)] = []
     /// Every runner not yet reaped (busy ones included).
     private var live: Set<pid_t> = []
+    /// How long a run may hold back the start of its replacement (`refill`).
+    static let deferLimit = 2.0
     private let stopping = Atomic<Bool>(false)
     private var thread = pthread_t()
     private var failures = 0
@@ -61,6 +67,7 @@ final class WarmPool: @unchecked Sendable {
             kill(r.pid, SIGTERM)
             close(r.report)
         }
+        for r in busy { close(r.report) }
         for pid in live {
             var st: Int32 = 0
             if idle.contains(where: { $0.pid == pid }) { waitpid(pid, &st, 0) }
@@ -71,9 +78,18 @@ final class WarmPool: @unchecked Sendable {
 
     private func watch() {
         while !stopping.load(ordering: .relaxed) {
-            var fds = idle.map { pollfd(fd: $0.report, events: Int16(POLLIN), revents: 0) }
+            let watched = idle.map(\.report) + busy.map(\.report)
+            var fds = watched.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let r = poll(&fds, nfds_t(fds.count), 200)
             if r > 0 {
+                // Busy runners first: their slots follow the idle ones' in `fds`.
+                let idleCount = idle.count
+                busy = busy.enumerated().filter { (i, runner) in
+                    guard fds[idleCount + i].revents != 0 else { return true }
+                    // Done (its second byte) or gone (EOF): either way its run no longer waits.
+                    close(runner.report)
+                    return false
+                }.map(\.1)
                 var still: [(pid: pid_t, report: Int32, started: Double)] = []
                 for (i, runner) in idle.enumerated() {
                     guard fds[i].revents != 0 else {
@@ -81,15 +97,16 @@ final class WarmPool: @unchecked Sendable {
                         continue
                     }
                     var b: UInt8 = 0
-                    let took = read(runner.report, &b, 1) == 1
+                    if read(runner.report, &b, 1) == 1 {
+                        // Took a caller: its pipe stays open until the caller has its status.
+                        failures = 0
+                        busy.append((runner.pid, runner.report, Sandbox.monotonicNow()))
+                        continue
+                    }
                     close(runner.report)
                     // Ended without a caller soon after it started: it failed (and said why on
                     // this server's stderr). Later, its max-age passed, which is normal.
-                    if took || Sandbox.monotonicNow() - runner.started > 5 {
-                        failures = 0
-                    } else {
-                        failures += 1
-                    }
+                    if Sandbox.monotonicNow() - runner.started > 5 { failures = 0 } else { failures += 1 }
                 }
                 idle = still
             }
@@ -112,8 +129,18 @@ final class WarmPool: @unchecked Sendable {
         }
     }
 
+    /// Starts runners until `size` wait. A new runner costs a process start, a policy load and a
+    /// sandbox's clone and root (tens of milliseconds of CPU); started the moment a run began, it
+    /// competed with that run for the CPUs and the kernel's namespace and cgroup locks, and made
+    /// served runs slower than direct ones on 2 CPUs. So while a run started less than
+    /// `deferLimit` seconds ago is going, the pool waits for it to end before it fills up again,
+    /// unless no runner is left waiting: then one starts at once, so a caller never waits for
+    /// a run to end.
     private func refill() {
-        while idle.count < size {
+        let now = Sandbox.monotonicNow()
+        let deferring = busy.contains { now - $0.took < Self.deferLimit }
+        let target = deferring ? min(size, 1) : size
+        while idle.count < target {
             guard let r = spawnRunner() else {
                 failures += 1
                 return

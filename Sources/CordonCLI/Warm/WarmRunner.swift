@@ -6,8 +6,8 @@
 // exits. Single use: one run per runner, one runner per run.
 //
 // Started with the listening socket as fd 3 (non-blocking, shared by all runners) and a pipe to
-// the server as fd 4 (one byte when this runner has taken a caller, so the server starts the
-// next one).
+// the server as fd 4: one byte when this runner has taken a caller, a second when the caller has
+// its status (the server starts the next runner then: WarmPool.refill).
 import CSandbox
 import CordonBase
 import CordonGate
@@ -59,7 +59,9 @@ enum WarmRunner {
         close(listenFD)
         var one: UInt8 = 1
         _ = write(reportFD, &one, 1)
-        close(reportFD)
+        // Kept open until the caller has its status (or this process ends): the server waits for
+        // that before it prepares the next sandbox beside this run.
+        defer { close(reportFD) }
         defer { close(conn) }
         if case .failure(let e) = WarmHandoff.trustedPeer(conn) {
             let why = e.why
@@ -108,6 +110,7 @@ enum WarmRunner {
         // the cleanup below.
         callerAnswered.store(true, ordering: .sequentiallyConsistent)
         _ = WarmHandoff.writeAll(conn, status)
+        _ = write(reportFD, &one, 1)
         abandonPrepared()
         PreparedSandbox.finishDeferredWork()
         return code
