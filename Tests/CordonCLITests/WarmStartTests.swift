@@ -245,7 +245,8 @@ struct WarmStartTests {
             p.terminate()
             p.waitUntilExit()
         }
-        #expect(KillCordon.poll(seconds: 15) { !TestProcess.run(["/usr/bin/pgrep", "-f", "^\(marker)$"]).stdout.isEmpty })
+        let running = { !TestProcess.run(["/usr/bin/pgrep", "-f", "^\(marker)$"]).stdout.isEmpty }
+        #expect(KillCordon.poll(seconds: 15, running))
         // One runner has the run, one waits: a third, started at once, would prepare its
         // sandbox beside the run (what made served runs slower than direct ones).
         let began = Date()
