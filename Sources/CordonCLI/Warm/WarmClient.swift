@@ -42,7 +42,7 @@ enum WarmClient {
         guard let fd = connectUnix(path) else { return nil }
         defer { close(fd) }
         PhaseTimer.shared.mark("connected to warm.sock")
-        switch WarmHandoff.trustedPeer(fd) {
+        switch WarmHandoff.trustedPeer(fd, confinement: false) {
         case .success: break
         case .failure(let e):
             let why = e.why
@@ -96,7 +96,23 @@ enum WarmClient {
         }
         // "A" and the runner's pid (4 bytes, little-endian) in one write, or "D" (declined).
         var tag = [UInt8](repeating: 0, count: 5)
-        guard ready[0].revents != 0, WarmHandoff.readFull(fd, &tag, from: 0), tag[0] == UInt8(ascii: "A") else {
+        var first = [UInt8](repeating: 0, count: 1)
+        if ready[0].revents != 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
+            // Refused: this caller is confined otherwise than the runner (WarmHandoff.trustedPeer).
+            var why = [UInt8](repeating: 0, count: 400)
+            var got = 0
+            while got < why.count {
+                let r = why.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+                if r < 0 && errno == EINTR { continue }
+                if r <= 0 { break }
+                got += r
+            }
+            let reason = TerminalText.line(String(decoding: why.prefix(got), as: UTF8.self))
+            ctx.output.err("cordon: warning: not using the warm runner at \(path): \(reason); running directly\n")
+            return nil
+        }
+        tag[0] = first[0]
+        guard ready[0].revents != 0, tag[0] == UInt8(ascii: "A"), WarmHandoff.readFull(fd, &tag, from: 1) else {
             // Declined, or gone before the run started: nothing ran. A signal meant for the run
             // ends this process as it would have ended the run.
             if warmForwarded != 0 { return 128 + warmForwarded }

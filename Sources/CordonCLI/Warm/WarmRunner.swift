@@ -66,6 +66,9 @@ enum WarmRunner {
         if case .failure(let e) = WarmHandoff.trustedPeer(conn) {
             let why = e.why
             ctx.output.err("cordon serve: warm runner \(getpid()): refused a caller: \(why)\n")
+            // The caller runs directly and says why (it no longer compares confinement itself).
+            // Its request is never read: the descriptors in flight are dropped with the socket.
+            _ = WarmHandoff.writeAll(conn, [UInt8(ascii: "R")] + Array(why.utf8.prefix(400)))
             return 0
         }
         PhaseTimer.shared.mark("warm runner: caller checked")
