@@ -1,12 +1,16 @@
-// cordon-bench startup [--runs N] [--cordon PATH]: medians of bare `/bin/true`, `cordon run --
-// /bin/true` (default policy, full isolation; also with a warm server, and without the early
-// sandbox) and bubblewrap with comparable isolation, all measured in the same run, interleaved
-// so drift hits each equally.
+// cordon-bench startup [--runs N] [--cordon PATH] [--settle MS]: medians of bare `/bin/true`,
+// `cordon run -- /bin/true` (default policy, full isolation; also with a warm server, and
+// without the early sandbox) and bubblewrap with comparable isolation, all measured in the same
+// run, interleaved (the order rotates every round) so drift hits each equally. Each run starts
+// MS milliseconds (default 50) after the previous one ended: a served run's server prepares the
+// next sandbox after the run (docs/serve.md), and that work must not land in the next case's
+// time (bubblewrap's, say) nor the other way round.
 import Glibc
 
 enum SandboxBench {
     static func main(_ args: [String]) -> Int32 {
         guard let (runs, cordon) = options(args, runs: 300) else { return 1 }
+        let settle = args.firstIndex(of: "--settle").flatMap { $0 + 1 < args.count ? UInt32(args[$0 + 1]) : nil } ?? 50
         let bwrap = ["/usr/bin/bwrap", "/bin/bwrap"].first { (p: String) in access(p, X_OK) == 0 }
         // Evidence of the direct runs and of the warm ones in separate directories: only the
         // second has a `cordon serve` (and its warm.sock), started here and stopped at the end.
@@ -44,16 +48,23 @@ enum SandboxBench {
         // Warm up: page cache, dynamic loader caches.
         for c in cases { for _ in 0..<10 { _ = time(c.1, env: c.2) } }
         var samples = [[Double]](repeating: [], count: cases.count)
-        for _ in 0..<runs {
-            for (k, c) in cases.enumerated() {
+        for round in 0..<runs {
+            for step in 0..<cases.count {
+                let k = (round + step) % cases.count
+                let c = cases[k]
                 guard let t = time(c.1, env: c.2) else {
                     print("\(c.0) failed")
                     return 1
                 }
                 samples[k].append(t)
+                usleep(settle * 1000)
             }
         }
-        print("startup, \(runs) runs each, interleaved (uid \(geteuid()))")
+        var load = [Double](repeating: 0, count: 3)
+        getloadavg(&load, 3)
+        print(
+            "startup, \(runs) runs each, interleaved, \(settle) ms apart (uid \(geteuid()), load \(fmt(load[0])) \(fmt(load[1])))"
+        )
         print("case".padded(34) + "median ms".padded(11) + "p90 ms".padded(9) + "min ms")
         var medians: [Double] = []
         for (k, c) in cases.enumerated() {
