@@ -6,7 +6,7 @@
 // (order, the views' weights) were made; the *test* part (odd-numbered normals, attack folders
 // 6-10: other runs of each attack) was only scored to report. Prints AUC and detection at 1%,
 // 5% and 10% false alarms for cordon's model (each view alone and the mean that ships; with
-// the order view's contrast weight that ships and with 0, the plain surprise of sessions 9-10)
+// the order view's plain surprise, the default, and session 11's contrast, weight 0.75)
 // and for stide on the same split, with training time and scoring speed.
 // Session 16 added a second data set, the UNM / MIT system-call data (Forrest et al. 1996,
 // Warrender et al. 1999; bench/data/unm.tar.xz, `unm(_:)` below for its split), so a choice
@@ -35,7 +35,7 @@ enum AnomalyTokensBench {
         var set = "all"
         var orders = [TokenModel.defaultOrder]
         var weights: [Double] = []
-        var contrasts = [0, TokenModel.defaultContrastWeight]
+        var contrasts = [0, 0.75]
         var dump: String?
         var i = 0
         while i < args.count {
