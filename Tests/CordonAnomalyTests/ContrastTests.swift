@@ -1,6 +1,10 @@
 import CordonAnomaly
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("the order view's contrast: long-context surprise against short-context surprise")
 struct ContrastTests {
     /// Two loops that share calls 2 and 4: every pair of calls in `mixed` occurs in normal
@@ -28,6 +32,27 @@ struct ContrastTests {
         }
         let empty = big.surprises([], lowOrder: 3)
         #expect(empty.full == 0 && empty.low == 0)
+    }
+
+    @Test("each order's per-call surprise is that of a model of that order trained on the same sequences")
+    func orderSurprisesMatchSmallerModels() {
+        let training: [[Int32]] = [
+            Self.repeated(Self.loopA, 6), Self.repeated(Self.loopB, 5), [7, 1, 2, 3, 4, 7], [2, 2, 4],
+        ]
+        var big = NGramModel(order: 5)
+        for t in training { big.add(t) }
+        var out = [Double](repeating: 0, count: 5)
+        for k in 1...5 {
+            var small = NGramModel(order: k)
+            for t in training { small.add(t) }
+            for probe in [Self.mixed, [9, 1, 2], [4]] {
+                for i in probe.indices {
+                    big.orderSurprises(of: probe, at: i, into: &out)
+                    let want = -log(small.probability(of: probe, at: i))
+                    #expect(abs(out[k - 1] - want) < 1e-12, "order \(k), \(probe) at \(i)")
+                }
+            }
+        }
     }
 
     @Test("usual pairs in an unusual order raise the contrast and the order view above normal traces")

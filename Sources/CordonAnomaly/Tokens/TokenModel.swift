@@ -117,6 +117,8 @@ public struct TokenModel: Sendable, Equatable {
     }
 
     static func contrast(_ model: NGramModel, _ tokens: [Int32], _ lowOrder: Int, _ weight: Double) -> Double {
+        // Weight 0 (the default): the plain surprise, the same sum without the low orders' logarithms.
+        if weight == 0 { return model.surprise(tokens) }
         let s = model.surprises(tokens, lowOrder: min(lowOrder, model.order))
         return s.full - weight * s.low
     }
