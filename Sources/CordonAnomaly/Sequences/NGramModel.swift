@@ -120,6 +120,13 @@ public struct NGramModel: Sendable, Equatable {
         return (p, low)
     }
 
+    /// The negative log-probability of `tokens[i]` under the model's first 1, 2, ..., `order`
+    /// orders (what models of those orders trained on the same sequences give), written into
+    /// `out[0..<order]`; contexts the model never saw repeat the last value.
+    public func orderSurprises(of tokens: [Int32], at i: Int, into out: inout [Double]) {
+        for k in 1...order { out[k - 1] = -log(probabilities(of: tokens, at: i, lowOrder: k).low) }
+    }
+
     /// The mean surprise of `tokens` under the whole model and under its first `lowOrder`
     /// orders alone (0 and 0 for an empty sequence). Their difference is how much worse the
     /// long contexts predict the sequence than the short ones do.

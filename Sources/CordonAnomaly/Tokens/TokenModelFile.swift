@@ -4,7 +4,7 @@
 //
 //   cordon-token-model 3
 //   order 8
-//   contrast 3 0.75                  (the order view: surprise - 0.75 x the first 3 orders' surprise)
+//   contrast 3 0.0                   (the order view: surprise - 0.0 x the first 3 orders' surprise; 0.0 is the default)
 //   traces 833
 //   vocabulary 3 6 63 1
 //   calibration 833 0.41 0.52 ...
