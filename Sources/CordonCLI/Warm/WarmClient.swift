@@ -62,7 +62,16 @@ enum WarmClient {
         let bytes = WarmHandoff.encode(argv: ["run"] + args, environment: env)
         let fds: [Int32] = [0, 1, 2, here]
         let sent = bytes.withUnsafeBytes { cs_send_with_fds(fd, $0.baseAddress, $0.count, fds, 4) }
-        guard sent == 0 else { return nil }
+        guard sent == 0 else {
+            // The runner may have refused this caller and closed before the request went out
+            // (EPIPE): its reason is still there to read.
+            var ready = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            var first = [UInt8](repeating: 0, count: 1)
+            if poll(&ready, 1, 200) > 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
+                warnRefused(fd, path, ctx)
+            }
+            return nil
+        }
         PhaseTimer.shared.mark("handed to the warm runner")
         // Not `peer`: the credentials of a connection to a listening unix socket are those of
         // the process that called listen(), the server, not the runner that accepted (unix(7),
@@ -98,17 +107,7 @@ enum WarmClient {
         var tag = [UInt8](repeating: 0, count: 5)
         var first = [UInt8](repeating: 0, count: 1)
         if ready[0].revents != 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
-            // Refused: this caller is confined otherwise than the runner (WarmHandoff.trustedPeer).
-            var why = [UInt8](repeating: 0, count: 400)
-            var got = 0
-            while got < why.count {
-                let r = why.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
-                if r < 0 && errno == EINTR { continue }
-                if r <= 0 { break }
-                got += r
-            }
-            let reason = TerminalText.line(String(decoding: why.prefix(got), as: UTF8.self))
-            ctx.output.err("cordon: warning: not using the warm runner at \(path): \(reason); running directly\n")
+            warnRefused(fd, path, ctx)
             return nil
         }
         tag[0] = first[0]
@@ -135,6 +134,21 @@ enum WarmClient {
         PhaseTimer.shared.mark("status from the warm runner")
         return Int32(
             bitPattern: UInt32(status[1]) | UInt32(status[2]) << 8 | UInt32(status[3]) << 16 | UInt32(status[4]) << 24)
+    }
+
+    /// Refused ('R' read): this caller is confined otherwise than the runner
+    /// (WarmHandoff.trustedPeer). Says so with the runner's reason, which follows up to EOF.
+    static func warnRefused(_ fd: Int32, _ path: String, _ ctx: Context) {
+        var why = [UInt8](repeating: 0, count: 400)
+        var got = 0
+        while got < why.count {
+            let r = why.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { break }
+            got += r
+        }
+        let reason = TerminalText.line(String(decoding: why.prefix(got), as: UTF8.self))
+        ctx.output.err("cordon: warning: not using the warm runner at \(path): \(reason); running directly\n")
     }
 
     /// A connected stream socket, or nil (no server: the common case, one failed connect).
