@@ -16,6 +16,24 @@ struct MonitorPartsTests {
             + [UInt8](repeating: 0, count: 8)
     }
 
+    @Test("at most DirectSlots.limit connections by name are pending at once, however many threads ask")
+    func directSlotsBound() async {
+        let slots = DirectSlots()
+        // 8 tasks asking 100 times each, at once: exactly `limit` get a slot.
+        let granted = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<100).reduce(0) { n, _ in n + (slots.take() ? 1 : 0) } }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(granted == DirectSlots.limit)
+        #expect(!slots.take(), "a slot past the limit")
+        slots.give()
+        #expect(slots.take(), "a slot given back is free again")
+        #expect(!slots.take())
+        #expect(slots.pending.load(ordering: .relaxed) == DirectSlots.limit)
+    }
+
     @Test("an IPv4 sockaddr decodes to its address and port")
     func inet4() {
         let ep = Endpoint(sockaddr: inet(203, 0, 113, 7, port: 4444))
