@@ -5,6 +5,12 @@
 // MS milliseconds (default 50) after the previous one ended: a served run's server prepares the
 // next sandbox after the run (docs/serve.md), and that work must not land in the next case's
 // time (bubblewrap's, say) nor the other way round.
+//
+// Beside the wall times, the CPU each case costs (user + system, from wait4: the process and
+// every descendant it reaped, so a direct cordon's sandbox is in it): on a machine shared with
+// other work, where wall times drift with the load, CPU per run moves far less. A served run's
+// own process is only the caller; the server's CPU (runners and their prepared sandboxes, read
+// when it stops) is divided over the served runs it made and shown beside it.
 import Glibc
 
 enum SandboxBench {
@@ -20,10 +26,13 @@ enum SandboxBench {
             print("cordon serve did not start")
             return 1
         }
+        var serverStopped = false
         defer {
-            kill(server, SIGTERM)
-            var st: Int32 = 0
-            waitpid(server, &st, 0)
+            if !serverStopped {
+                kill(server, SIGTERM)
+                var st: Int32 = 0
+                waitpid(server, &st, 0)
+            }
         }
         let directRun = [cordon, "run", "--log-dir", direct, "--", "/bin/true"]
         var cases: [(String, [String], [String])] = [
@@ -48,24 +57,36 @@ enum SandboxBench {
         // Warm up: page cache, dynamic loader caches.
         for c in cases { for _ in 0..<10 { _ = time(c.1, env: c.2) } }
         var samples = [[Double]](repeating: [], count: cases.count)
+        var cpu = [[Double]](repeating: [], count: cases.count)
         for round in 0..<runs {
             for step in 0..<cases.count {
                 let k = (round + step) % cases.count
                 let c = cases[k]
-                guard let t = time(c.1, env: c.2) else {
+                guard let (t, used) = timed(c.1, env: c.2) else {
                     print("\(c.0) failed")
                     return 1
                 }
                 samples[k].append(t)
+                cpu[k].append(used)
                 usleep(settle * 1000)
             }
         }
         var load = [Double](repeating: 0, count: 3)
         getloadavg(&load, 3)
+        // The server's CPU: every runner it started (the 2 waiting at the start, one per served
+        // run including the warm-up's 10) and their sandboxes.
+        kill(server, SIGTERM)
+        var st: Int32 = 0
+        var ru = rusage()
+        wait4(server, &st, 0, &ru)
+        serverStopped = true
+        let serverCPU = seconds(ru.ru_utime) + seconds(ru.ru_stime)
+        let servedRuns = Double(runs + 10)
         print(
             "startup, \(runs) runs each, interleaved, \(settle) ms apart (uid \(geteuid()), load \(fmt(load[0])) \(fmt(load[1])))"
         )
-        print("case".padded(34) + "median ms".padded(11) + "p90 ms".padded(9) + "min ms")
+        print(
+            "case".padded(34) + "median ms".padded(11) + "p90 ms".padded(9) + "min ms".padded(9) + "CPU/run ms")
         var medians: [Double] = []
         for (k, c) in cases.enumerated() {
             let s = samples[k].sorted()
@@ -73,7 +94,12 @@ enum SandboxBench {
             let p90 = s[s.count * 9 / 10]
             let mn = s[0]
             medians.append(med)
-            print(c.0.padded(34) + fmt(med * 1000).padded(11) + fmt(p90 * 1000).padded(9) + fmt(mn * 1000))
+            let own = cpu[k].sorted()[cpu[k].count / 2]
+            var used = fmt(own * 1000)
+            if k == 2 { used += " + server \(fmt(serverCPU / servedRuns * 1000)) (runners, prepared sandboxes)" }
+            print(
+                c.0.padded(34) + fmt(med * 1000).padded(11) + fmt(p90 * 1000).padded(9) + fmt(mn * 1000).padded(9)
+                    + used)
         }
         if medians.count == 5 {
             print("cordon / bwrap median ratio: \(fmt(medians[1] / medians[4])) (budget <= 1.20)")
@@ -145,8 +171,13 @@ enum SandboxBench {
         return String(v)
     }
 
+    static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+
     /// One posix_spawn + wait, stdout/stderr to /dev/null; nil if the command failed.
-    static func time(_ argv: [String], env extra: [String] = []) -> Double? {
+    static func time(_ argv: [String], env extra: [String] = []) -> Double? { timed(argv, env: extra)?.0 }
+
+    /// The wall time and the CPU (user + system, of the process and the descendants it reaped).
+    static func timed(_ argv: [String], env extra: [String] = []) -> (Double, Double)? {
         var fa = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
         defer { posix_spawn_file_actions_destroy(&fa) }
@@ -170,10 +201,14 @@ enum SandboxBench {
         defer { for p in envp { free(p) } }
         guard posix_spawn(&pid, argv[0], &fa, nil, &cargs, &envp) == 0 else { return nil }
         var st: Int32 = 0
-        while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+        var ru = rusage()
+        while wait4(pid, &st, 0, &ru) < 0 && errno == EINTR {}
         clock_gettime(CLOCK_MONOTONIC, &t1)
         guard st == 0 else { return nil }
-        return Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+        return (
+            Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9,
+            seconds(ru.ru_utime) + seconds(ru.ru_stime)
+        )
     }
 }
 
