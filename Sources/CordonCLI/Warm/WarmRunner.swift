@@ -39,6 +39,10 @@ enum WarmRunner {
         guard fstat(listenFD, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK, fstat(reportFD, &st) == 0 else {
             throw .usage("warm-runner is started by 'cordon serve --warm', with its socket as fd 3", command: "serve")
         }
+        // Inherited without close-on-exec (posix_spawn's dup2): nothing this runner starts (an
+        // alert channel's command, say) may hold the server's listening socket or write to the
+        // report pipe, whose bytes tell the server when to start the next runner.
+        for fd in [listenFD, reportFD] { _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) }
         let maxAge = Double(parsed.value("max-age") ?? "") ?? 300
         PolicyMemo.enabled = true
         PreparedSandbox.reusesWork = true
