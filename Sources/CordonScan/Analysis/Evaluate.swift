@@ -128,12 +128,33 @@ extension Code {
     func origin(of toks: [Token], _ scope: Scope) -> Origin { origin(toks, 0..<toks.count, scope) }
 
     func origin(_ toks: [Token], _ r: Range<Int>, _ scope: Scope) -> Origin {
+        // A conditional expression is one of its branches: the condition only chooses which
+        // (`os.platform() === "win32" ? "tasklist" : "ps aux"` is a constant command whatever
+        // the platform; issue 16, session 16, DesktopCommanderMCP's `listProcesses`).
+        if language == .javascript, let (q, colon) = Self.conditional(toks, r) {
+            return max(origin(toks, (q + 1)..<colon, scope), origin(toks, (colon + 1)..<r.upperBound, scope))
+        }
         var o = Origin.constant
         var i = r.lowerBound
         let b = r.upperBound
         let keywords = language == .python ? Known.pythonKeywords : Known.jsKeywords
+        // Python's `A if C else B`: the origin before `if`, kept while C is read.
+        var beforeCondition: Origin?
         while i < b {
             let t = toks[i]
+            if language == .python, t.kind == .name, i > r.lowerBound {
+                if t.textIs("if") {
+                    beforeCondition = o
+                    i += 1
+                    continue
+                }
+                if t.textIs("else"), let kept = beforeCondition {
+                    o = kept
+                    beforeCondition = nil
+                    i += 1
+                    continue
+                }
+            }
             switch t.kind {
             case .string:
                 var so = Origin.constant
@@ -179,9 +200,38 @@ extension Code {
             default:
                 i += 1
             }
-            if o == .untrusted { return o }
+            if o == .untrusted && beforeCondition == nil { return o }
         }
         return o
+    }
+
+    /// The `?` and its `:` of a JavaScript conditional expression at the top level of `r`
+    /// (not inside brackets, not after a top-level `,` or `=`), or nil.
+    static func conditional(_ toks: [Token], _ r: Range<Int>) -> (Int, Int)? {
+        guard r.contains(where: { toks[$0].kind == .op && toks[$0].textIs("?") }) else { return nil }
+        var depth = 0
+        var q: Int?
+        var nested = 0
+        for j in r {
+            let t = toks[j]
+            guard t.kind == .op else { continue }
+            if t.textIs("(") || t.textIs("[") || t.textIs("{") {
+                depth += 1
+            } else if t.textIs(")") || t.textIs("]") || t.textIs("}") {
+                depth -= 1
+            } else if depth == 0 {
+                if q == nil {
+                    if t.textIs(",") || t.textIs("=") || t.textIs("=>") { return nil }
+                    if t.textIs("?") { q = j }
+                } else if t.textIs("?") {
+                    nested += 1
+                } else if t.textIs(":") {
+                    if nested == 0, let q { return (q, j) }
+                    nested -= 1
+                }
+            }
+        }
+        return nil
     }
 
     /// The origin of a comprehension whose element (`element`, already `o`) is followed by

@@ -24,8 +24,11 @@ enum JSWalker {
 
     /// `project`: what other files of the scan register that this file defines
     /// (ToolRegistrations).
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, project: ProjectTools = ProjectTools()) -> Code
-    {
+    /// `toolModule`: the file sits in a tools folder (ToolConventions), so the functions it
+    /// exports with a JSDoc comment are tools.
+    static func walk<V: CodeVisitor>(
+        _ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false, project: ProjectTools = ProjectTools()
+    ) -> Code {
         let toks = lexed.tokens
         let n = toks.count
         var code = Code(language: .javascript, tokens: toks)
@@ -33,6 +36,7 @@ enum JSWalker {
         var exports: Set<String> = []
         var toolNames = ToolNames.collect(toks, schemas: &schemas, exports: &exports)
         if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        if toolModule { toolNames.formUnion(ToolConventions.exportedDocumented(lexed)) }
         var definedHere: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var frames: [Frame] = []

@@ -130,7 +130,7 @@ extension CodeRules {
             let key = toks[i].key
             let wanted =
                 kind == .op
-                ? language == .python && key == Op.slash
+                ? language == .python && (key == Op.slash || key == Op.plus)
                 : (kind == .name || kind == .string)
                     && (settings.contains(key: key) { toks[i].text } || tlsVariables.contains(key: key) { toks[i].text }
                         || key == Self.certNone || (kind == .string && key == Self.system))
@@ -237,6 +237,18 @@ extension CodeRules {
                     facts[id, default: Facts()].storeJoins.append((left, "self.\(left.text) / \(key)"))
                 }
             }
+            // A directory and a name put together by string concatenation (`root_dir +
+            // file_name`, `get_root_output_dir() + name`, the directory ending in its
+            // separator) is a join like `os.path.join`: the name's `../` and a leading `/` are
+            // kept (SuperAGI's `ResourceHelper`, issue 16, session 16). The left side must be
+            // named for a directory; an address (`base_url + path`) is the SSRF rule's.
+            if language == .python, t.isOp("+"), i > r.lowerBound, let nx = next, nx.kind == .name,
+                i + 2 >= r.upperBound || !toks[i + 2].isOp("("),
+                let base = Self.directoryOperand(toks, i - 1, r.lowerBound),
+                code.origin((i + 1)..<(i + 2), scope) == .untrusted
+            {
+                facts[id, default: Facts()].joins.append((toks[i - 1], base + " + " + nx.text))
+            }
             // A tool yielding or returning a ("system", ...) message hands back its result, an
             // observation for the model, not the conversation's system prompt (gptme's tools);
             // so does a helper the tool hands the model's arguments to (gptme's tmux helpers).
@@ -255,6 +267,31 @@ extension CodeRules {
             }
             i += 1
         }
+    }
+
+    /// The name of the directory that ends at `j` (a name, or a call `get_root_dir()`) when it
+    /// is named for one (`root_dir`, `base_folder`, `workspace`; not `base_url`, `host`).
+    static func directoryOperand(_ toks: [Token], _ j: Int, _ lower: Int) -> String? {
+        var k = j
+        if toks[k].isOp(")") {
+            // Back to the call's name: `get_root_output_dir()`.
+            var depth = 0
+            while k >= lower {
+                if toks[k].isOp(")") { depth += 1 }
+                if toks[k].isOp("(") {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                k -= 1
+            }
+            k -= 1
+        }
+        guard k >= lower, toks[k].kind == .name else { return nil }
+        let w = TaintWords.split(toks[k].text)
+        guard w.contains(where: { ["dir", "directory", "root", "folder", "workspace", "basedir"].contains($0) }),
+            !w.contains(where: { ["url", "uri", "host", "endpoint", "api", "domain"].contains($0) })
+        else { return nil }
+        return toks[j].isOp(")") ? toks[k].text + "()" : toks[k].text
     }
 
     /// `{"role": "system", "content": f"... {x}"}`: the content of a system message.
