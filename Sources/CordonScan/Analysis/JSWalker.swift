@@ -62,7 +62,13 @@ enum JSWalker {
             stmtStart = end + 1
         }
         func toolCallback() -> Bool {
-            guard let callee = parens.last?.callee?.lowercased() else { return false }
+            guard let p = parens.last, let callee = p.callee?.lowercased() else { return false }
+            // The MCP SDK's low-level server: `server.setRequestHandler(CallToolRequestSchema,
+            // async (request) => ...)` is the one handler every tool call reaches, with the
+            // model's arguments in `request.params.arguments` (issue 16, session 16).
+            if callee == "setrequesthandler", p.open + 1 < n, toks[p.open + 1].isName("CallToolRequestSchema") {
+                return true
+            }
             return callee.hasSuffix("tool") || callee == "registertool"
         }
 

@@ -193,6 +193,19 @@ struct CodeRules: CodeVisitor {
             }
         }
 
+        // JavaScript: a tool handing the model's input to an imported function named for
+        // running a command or process (`runProcess(request.params.arguments)`,
+        // `executeCommand(args.command)`) is a command tool; the project pass carries no
+        // argument positions between JavaScript files, so the runner's own file cannot say
+        // whose command it runs (mcp-server-commands' `tools.ts`, issue 16, session 16).
+        if language == .javascript, scope.inTool, !c.known, !c.onExpression, c.segments.count <= 2,
+            !localFunctions.contains(c.last), Self.runsCommands(c.last),
+            c.segments.count == 1 ? code.aliases[c.last] != nil : code.aliases[c.segments[0]] != nil,
+            (c.args + c.keywords.map(\.1)).contains(where: { code.origin($0, scope) == .untrusted })
+        {
+            facts[id, default: Facts()].dangerous.append((at, "runs commands", .high))
+        }
+
         if !reportedShell { argumentInjection(c, scope, code, at) }
         if !reportedShell, language == .python {
             noteArgvRunner(c, scope, code)
@@ -311,6 +324,16 @@ struct CodeRules: CodeVisitor {
     /// line in a shell (the branches are not told apart). Node's `spawn`/`execFile` then
     /// hand the command line to `/bin/sh -c` (mcp-server-commands' `run_process`, issue 16,
     /// session 16).
+    /// A name for running a command, process or shell line: a verb (`run`, `exec`,
+    /// `execute`, `spawn`, `start`) and what it runs (`command`, `cmd`, `process`, `shell`)
+    /// (`runProcess`, `executeCommand`, `run_shell_command`, `startProcess`); not one that
+    /// only parses, validates or lists (`parseCommand`, `isCommandAllowed`).
+    static func runsCommands(_ name: String) -> Bool {
+        let w = TaintWords.split(name)
+        guard let first = w.first, ["run", "exec", "execute", "spawn", "start"].contains(first) else { return false }
+        return w.dropFirst().contains { ["command", "commands", "cmd", "process", "shell"].contains($0) }
+    }
+
     /// The function at module level that contains `scope` (itself when it is one).
     static func outermost(_ scope: Scope) -> Scope {
         var s = scope
