@@ -301,13 +301,13 @@ extension CodeRules {
             // mcp-python-repl's executor).
             [c.segments[c.segments.count - 2]].contains(where: { s in
                 let l = s.lowercased()
+                // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
                 // A collection named in the plural holds clients, it is not one: its
                 // `get`/`delete` are a map's (`this.sessions.delete(pid)`, DesktopCommanderMCP's
                 // terminal manager; issue 16, session 16).
-                if Self.namesCollection(s) { return false }
-                // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
-                return l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
-                    || l.has("browser")
+                return
+                    (l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
+                    || l.has("browser")) && !Self.namesCollection(s)
             }) || (c.last == "get" && heldBrowser(c, scope, code))
         {
             url = c.arg(0, "url")
