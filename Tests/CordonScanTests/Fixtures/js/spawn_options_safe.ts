@@ -33,3 +33,8 @@ export class TerminalManager {
     return this.clients.get(id);
   }
 }
+
+export async function pager(userPreference: string, wide: boolean) {
+  // The caller's text only chooses between constant commands (a nested condition).
+  return await execAsync(wide ? "ls -la" : userPreference === "less" ? "less README" : "more README");
+}

@@ -1,6 +1,6 @@
 // A process runner whose options object is built first and told to use a shell later
 // (mcp-server-commands' shape), and one choosing between a constant and the caller's line.
-import { spawn, SpawnOptions } from "child_process";
+import { exec, spawn, SpawnOptions } from "child_process";
 import { ObjectEncodingOptions } from "fs";
 
 export function runProcess(raw: Record<string, unknown>) {
@@ -29,4 +29,9 @@ export function runLine(line: string, verbose: boolean) {
   const opts: any = { stdio: "pipe" };
   opts["shell"] = "/bin/bash";
   return spawn(verbose ? line : "true", [], opts); // expect: shell-injection
+}
+
+export function listing(userInput: string, wide: boolean, long: boolean) {
+  // The last branch of a nested conditional is the caller's text.
+  return exec(wide ? "ls -la" : long ? "ls -l" : userInput); // expect: shell-injection
 }
