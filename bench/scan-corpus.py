@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-17|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--mirrors DIR] [--part tune|held-out-1|...|held-out-19|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
