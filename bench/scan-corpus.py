@@ -3,7 +3,7 @@
 Experimental/Community, LlamaIndex, AutoGen, CrewAI tools, MCP reference servers, Open
 Interpreter and gpt-engineer, vulnerable versions next to their fixed ones.
 
-usage: bench/scan-corpus.py CORDON [--cache DIR] [--part tune|held-out-1|...|held-out-17|all]
+usage: bench/scan-corpus.py CORDON [--cache DIR] [--mirrors DIR] [--part tune|held-out-1|...|held-out-19|all]
 
 No third-party source is kept in this repository. bench/scan-corpus/MANIFEST.jsonl names each
 source archive (pip requirement, sha256) and the files taken from it; LABELS.jsonl holds the
@@ -42,11 +42,20 @@ mcp-git-explorer 0.3.0, mcp-python-exec 0.1.1, mcp-mysql-connector 0.1.1: labels
 its one untouched scan); from the fifteenth session's second round `held-out-17` (mcp-chronoshell
 0.1.3, mcp-filesysutils-server 0.1.6, mcp-postgres-server 0.1.2, mcp-python-repl 0.1.1,
 mcp-sqlite-tool 0.1.2, mcp-server-file-finder 0.2.2, mcp-db-filesystem 1.1.4, mcp-ssh-server
-0.1.4: labels committed before its one untouched scan).
+0.1.4: labels committed before its one untouched scan); from the sixteenth session `held-out-18`
+and `held-out-19`, taken from GitHub repositories at pinned commits, Python and JS/TS
+(held-out-18: mcp-server-commands, DesktopCommanderMCP, SuperAGI; held-out-19: agent-zero,
+TaskWeaver, anything-llm's agent plugins, mcp-server-kubernetes before and after its
+execSync fix), labels committed before either was scanned; held-out-19 is never used to change
+a rule.
 The archives are
 fetched with `pip download --no-deps --no-binary :all:` into the cache (default
 ~/.cache/cordon-scan-corpus), checked against their sha256, and the listed files extracted to
-CACHE/corpus/PART/. Both tools then scan each part; bandit needs `pip install bandit`.
+CACHE/corpus/PART/. A manifest line with "repo" and "commit" instead of an archive names files
+of a GitHub repository at that commit, each with its sha256: they are read with `git show` from
+a bare copy, MIRRORS/owner+name/repo when it exists (--mirrors, default /work/.mirror), else
+one cloned into CACHE/git/ (needs network). Both tools then scan each part; bandit needs
+`pip install bandit` and reads only the .py files, so it finds nothing in a JS/TS file.
 """
 import argparse
 import hashlib
@@ -59,7 +68,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "scan-corpus")
-PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17"]
+PARTS = ["tune", "held-out-1", "held-out-2", "held-out-3", "tune-2", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8", "held-out-9", "held-out-10", "held-out-11", "held-out-12", "held-out-13", "held-out-14", "held-out-15", "held-out-16", "held-out-17", "held-out-18", "held-out-19"]
 
 
 def load_compare():
@@ -90,12 +99,48 @@ def fetch(entry, dl):
     return path
 
 
-def build(cache, labels):
+def git_dir(entry, cache, mirrors):
+    name = entry["repo"].replace("/", "+")
+    local = os.path.join(mirrors, name, "repo")
+    if os.path.isdir(local):
+        return local
+    clone = os.path.join(cache, "git", name)
+    if not os.path.isdir(clone):
+        url = "https://github.com/" + entry["repo"] + ".git"
+        r = subprocess.run(["git", "clone", "--bare", "--quiet", url, clone], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"scan-corpus: cloning {url} failed: {r.stderr.strip()[-400:]}")
+    return clone
+
+
+def build_git(entry, cache, mirrors, part_of):
+    gd = None
+    for rel, want in entry["files"].items():
+        name = entry["root"] + "/" + rel
+        dest = os.path.join(cache, "corpus", part_of[name], name)
+        if os.path.exists(dest):
+            continue
+        gd = gd or git_dir(entry, cache, mirrors)
+        r = subprocess.run(["git", "--git-dir", gd, "show", entry["commit"] + ":" + rel], capture_output=True)
+        if r.returncode != 0:
+            sys.exit(f"scan-corpus: {rel} at {entry['commit']} is not in {gd}: {r.stderr.decode()[-300:]}")
+        got = hashlib.sha256(r.stdout).hexdigest()
+        if got != want:
+            sys.exit(f"scan-corpus: {name} has sha256 {got}, the manifest pins {want}")
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, "wb") as out:
+            out.write(r.stdout)
+
+
+def build(cache, labels, mirrors):
     dl = os.path.join(cache, "dl")
     os.makedirs(dl, exist_ok=True)
     part_of = {d["file"]: d["part"] for d in labels}
     for line in open(os.path.join(DATA, "MANIFEST.jsonl")):
         entry = json.loads(line)
+        if "repo" in entry:
+            build_git(entry, cache, mirrors, part_of)
+            continue
         archive = fetch(entry, dl)
         with tarfile.open(archive) as tar:
             for rel in entry["files"]:
@@ -116,9 +161,10 @@ def main():
     ap.add_argument("cordon")
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/cordon-scan-corpus"))
     ap.add_argument("--part", choices=PARTS + ["all"], default="all")
+    ap.add_argument("--mirrors", default="/work/.mirror")
     a = ap.parse_args()
     labels = [json.loads(l) for l in open(os.path.join(DATA, "LABELS.jsonl")) if l.strip()]
-    build(a.cache, labels)
+    build(a.cache, labels, a.mirrors)
     cmp = load_compare()
     cordon = os.path.abspath(a.cordon)
     parts = PARTS if a.part == "all" else [a.part]
@@ -127,7 +173,7 @@ def main():
         lab = {d["file"]: set(d["lines"]) for d in labels if d["part"] == part}
         vuln = sum(1 for v in lab.values() if v)
         lines = sum(len(v) for v in lab.values())
-        print(f"\n{part}: {len(lab)} Python files ({vuln} vulnerable with {lines} labelled lines, {len(lab) - vuln} clean) in {root}\n")
+        print(f"\n{part}: {len(lab)} files ({vuln} vulnerable with {lines} labelled lines, {len(lab) - vuln} clean) in {root}\n")
         print(cmp.HEADER)
         cmp.score("cordon scan", lab, cmp.cordon(cordon, root))
         cmp.score("bandit (all severities)", lab, cmp.bandit(root, "LOW"))

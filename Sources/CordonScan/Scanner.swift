@@ -41,7 +41,8 @@ public enum FileScanner {
         case .javascript:
             let lexed = JSLexer.lex(bytes)
             var rules = CodeRules(language: .javascript, tokens: lexed.tokens)
-            facts = JSWalker.walk(lexed, &rules, project: project).facts
+            facts =
+                JSWalker.walk(lexed, &rules, toolModule: ToolConventions.isToolModule(path), project: project).facts
             facts.registers.formUnion(ProjectTools.qualified(rules.passesToImported, path: path))
             findings = rules.findings
             comments = lexed.comments

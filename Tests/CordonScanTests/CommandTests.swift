@@ -201,7 +201,7 @@ struct CommandTests {
         let s = Scratch()
         try s.copy("js/agent_vulnerable.ts", as: "agent.ts")
         let a = scan(["agent.ts", "--json", "--cache", ".cordon"], in: s.path)
-        #expect(s.read(".cordon/scan-cache.jsonl").contains("scan-9"))
+        #expect(s.read(".cordon/scan-cache.jsonl").contains("scan-10"))
         let b = scan(["agent.ts", "--json", "--cache", ".cordon"], in: s.path)
         #expect(a.stdout == b.stdout)
         // A damaged cache is ignored, not trusted.
@@ -310,7 +310,7 @@ struct ScanOnStartTests {
         let log = s.read(".cordon/gate.log")
         #expect(log.contains("decision=block"), "\(log)")
         #expect(log.contains(" source=scan ") && log.contains(" rule=scan "), "\(log)")
-        #expect(s.read(".cordon/scan-cache.jsonl").contains("scan-9"))
+        #expect(s.read(".cordon/scan-cache.jsonl").contains("scan-10"))
     }
 
     @Test("on_fail: warn prints the findings and runs; a clean tree runs silently")

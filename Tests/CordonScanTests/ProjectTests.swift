@@ -63,6 +63,21 @@ struct ProjectTests {
         #expect(marked >= 1, "\(name): no marked file")
     }
 
+    @Test("a path getter of another module joining the tool's file name by string concatenation is the finding")
+    func concatenatedResourcePaths() throws {
+        let dir = Self.root + "/resources"
+        let lines = try Self.countedLines(dir)
+        // Both getters a tool hands the model's file name to (by position, by keyword); not the
+        // one called with a generated name, the one that resolves and checks, or the URL join.
+        #expect(lines("helper/resource_helper.py") == ["18 path-traversal", "23 path-traversal"])
+        // The delete tool asks first; the read tool only returns the path.
+        #expect(lines("tools/file_tools.py").isEmpty)
+        let helper = dir + "/helper/resource_helper.py"
+        let alone = FileScanner.scan(
+            path: "helper/resource_helper.py", kind: .python, bytes: try FileIO.readFile(helper))
+        #expect(alone.findings.filter(\.counts).isEmpty, "alone, the getters' parameters are nobody's")
+    }
+
     @Test("a function of another module that runs its argument in a shell: the caller's built line is the finding")
     func shellRunners() throws {
         let dir = Self.root + "/runners"

@@ -27,6 +27,9 @@ final class Scope {
     var toolParams: Set<String> = []
     /// A tool function: its parameters are chosen by the model.
     var isTool: Bool
+    /// A method of a tool class (`class SendEmailTool(BaseTool)`), tool method or not: the
+    /// class is the tool, so what its helper methods do is what the tool does.
+    var toolClassMethod = false
     /// A web route handler (`@app.post("/run")`): its parameters are the request's input.
     var isEndpoint = false
     /// Parameters typed as a tool call's arguments (`msg: RunQueryTool`, a pydantic model the

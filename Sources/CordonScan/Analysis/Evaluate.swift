@@ -132,8 +132,33 @@ extension Code {
         var i = r.lowerBound
         let b = r.upperBound
         let keywords = language == .python ? Known.pythonKeywords : Known.jsKeywords
+        // A conditional expression is one of its branches: the condition only chooses which
+        // (`os.platform() === "win32" ? "tasklist" : "ps aux"` is a constant command whatever
+        // the platform; issue 16, session 16, DesktopCommanderMCP's `listProcesses`).
+        // Python's `A if C else B`: the origin before `if`, kept while C is read.
+        var beforeCondition: Origin?
+        // JavaScript's `C ? A : B` at the top level of `r`: the branches read so far (nil
+        // before the `?`), whether a `,`/`=`/`=>` came first (then `?` is not this range's),
+        // and whether a `?` still to come makes an untrusted value so far only a condition.
+        var branches: Origin?
+        var separated = false
+        var nextQuestion: Int?
+        var lookedFrom = -1
         while i < b {
             let t = toks[i]
+            if language == .python, t.kind == .name, i > r.lowerBound {
+                if t.textIs("if") {
+                    beforeCondition = o
+                    i += 1
+                    continue
+                }
+                if t.textIs("else"), let kept = beforeCondition {
+                    o = kept
+                    beforeCondition = nil
+                    i += 1
+                    continue
+                }
+            }
             switch t.kind {
             case .string:
                 var so = Origin.constant
@@ -176,12 +201,54 @@ extension Code {
                 let (po, next) = postfix(toks, min(c + 1, b), b, scope, start: inner, segs: [])
                 o = max(o, po)
                 i = next
+            case .op where language == .javascript:
+                if branches == nil && (t.textIs(",") || t.textIs("=") || t.textIs("=>")) {
+                    separated = true
+                } else if t.textIs("?") && !separated {
+                    // Past a condition (the first, or one nested in the last branch).
+                    if branches == nil { branches = .constant }
+                    o = .constant
+                } else if t.textIs(":"), let kept = branches {
+                    branches = max(kept, o)
+                    o = .constant
+                }
+                i += 1
             default:
                 i += 1
             }
-            if o == .untrusted { return o }
+            if o == .untrusted && beforeCondition == nil {
+                // Untrusted so far, unless a `?` ahead makes it a condition (`userInput ? "a"
+                // : "b"`, or a nested `x ? "a" : userInput ? "b" : "c"`).
+                if language == .javascript && !separated {
+                    if lookedFrom < 0 || (nextQuestion.map { $0 < i } ?? false) {
+                        nextQuestion = Self.question(toks, i..<b)
+                        lookedFrom = i
+                    }
+                    if nextQuestion != nil { continue }
+                }
+                return max(o, branches ?? .constant)
+            }
         }
-        return o
+        return max(o, branches ?? .constant)
+    }
+
+    /// The next `?` at the top level of `r` (not inside brackets), or nil, also when a `,` or
+    /// `=` comes first.
+    static func question(_ toks: [Token], _ r: Range<Int>) -> Int? {
+        var depth = 0
+        for j in r {
+            let t = toks[j]
+            guard t.kind == .op else { continue }
+            if t.textIs("(") || t.textIs("[") || t.textIs("{") {
+                depth += 1
+            } else if t.textIs(")") || t.textIs("]") || t.textIs("}") {
+                depth -= 1
+            } else if depth == 0 {
+                if t.textIs(",") || t.textIs("=") || t.textIs("=>") { return nil }
+                if t.textIs("?") { return j }
+            }
+        }
+        return nil
     }
 
     /// The origin of a comprehension whose element (`element`, already `o`) is followed by

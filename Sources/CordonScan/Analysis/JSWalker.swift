@@ -24,8 +24,11 @@ enum JSWalker {
 
     /// `project`: what other files of the scan register that this file defines
     /// (ToolRegistrations).
-    static func walk<V: CodeVisitor>(_ lexed: Lexed, _ visitor: inout V, project: ProjectTools = ProjectTools()) -> Code
-    {
+    /// `toolModule`: the file sits in a tools folder (ToolConventions), so the functions it
+    /// exports with a JSDoc comment are tools.
+    static func walk<V: CodeVisitor>(
+        _ lexed: Lexed, _ visitor: inout V, toolModule: Bool = false, project: ProjectTools = ProjectTools()
+    ) -> Code {
         let toks = lexed.tokens
         let n = toks.count
         var code = Code(language: .javascript, tokens: toks)
@@ -33,6 +36,7 @@ enum JSWalker {
         var exports: Set<String> = []
         var toolNames = ToolNames.collect(toks, schemas: &schemas, exports: &exports)
         if !project.names.isEmpty { toolNames.formUnion(project.names) }
+        if toolModule { toolNames.formUnion(ToolConventions.exportedDocumented(lexed)) }
         var definedHere: Set<String> = []
         let module = Scope(parent: nil, name: "<module>", params: [], isTool: false, line: 1, column: 1, bodyStart: 0)
         var frames: [Frame] = []
@@ -58,7 +62,13 @@ enum JSWalker {
             stmtStart = end + 1
         }
         func toolCallback() -> Bool {
-            guard let callee = parens.last?.callee?.lowercased() else { return false }
+            guard let p = parens.last, let callee = p.callee?.lowercased() else { return false }
+            // The MCP SDK's low-level server: `server.setRequestHandler(CallToolRequestSchema,
+            // async (request) => ...)` is the one handler every tool call reaches, with the
+            // model's arguments in `request.params.arguments` (issue 16, session 16).
+            if callee == "setrequesthandler", p.open + 1 < n, toks[p.open + 1].isName("CallToolRequestSchema") {
+                return true
+            }
             return callee.hasSuffix("tool") || callee == "registertool"
         }
 

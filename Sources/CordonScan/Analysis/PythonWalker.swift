@@ -8,8 +8,12 @@ enum PythonWalker {
         "if", "elif", "while", "for", "return", "and", "or", "not", "in", "is", "with", "assert", "del", "except",
         "lambda", "yield", "await", "def", "class", "import", "from", "raise", "else", "print",
     ])
+    /// Methods of a tool class called with the model's arguments: LangChain's `_run`/`_arun`,
+    /// SuperAGI's `_execute` (its `BaseTool.execute` parses the arguments and calls it), and
+    /// the generic `run`/`invoke`/`__call__`/`execute`.
     static let toolMethods: Set<String> = [
-        "_run", "_arun", "run", "arun", "invoke", "ainvoke", "__call__", "execute", "forward", "call", "_call",
+        "_run", "_arun", "run", "arun", "invoke", "ainvoke", "__call__", "execute", "_execute", "_aexecute",
+        "forward", "call", "_call",
     ]
 
     enum BlockKind {
@@ -164,6 +168,7 @@ enum PythonWalker {
                 if let owner, owner.isTool, toolMethods.contains(name), params.isEmpty {
                     s.untrustedFields = owner.fields
                 }
+                if let owner, owner.isTool { s.toolClassMethod = true }
                 if let owner, owner.httpHandler { s.untrustedFields = ["path", "headers", "rfile", "requestline"] }
                 // Called by another file's tool with the model's arguments: those parameters.
                 if !isTool, let given = project.arguments[name] {

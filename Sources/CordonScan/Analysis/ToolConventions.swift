@@ -17,7 +17,9 @@ enum ToolConventions {
     /// `agentscope/service/file/common.py`), not a test of one.
     static func isToolModule(_ path: String) -> Bool {
         let parts = path.split(separator: "/")
-        guard let file = parts.last, !file.hasPrefix("test_"), !file.hasSuffix("_test.py") else { return false }
+        guard let file = parts.last, !file.hasPrefix("test_"), !file.hasSuffix("_test.py"),
+            !file.contains(".test."), !file.contains(".spec.")
+        else { return false }
         var tool = false
         for dir in parts.dropLast() {
             let d = dir.lowercased()
@@ -25,6 +27,34 @@ enum ToolConventions {
             if toolFolders.contains(d) { tool = true }
         }
         return tool
+    }
+
+    /// JavaScript/TypeScript: the functions a tools module exports with a JSDoc comment
+    /// right above and at least one parameter (`/** ... */ export async function
+    /// readFileFromUrl(url: string)`, DesktopCommanderMCP's `src/tools/filesystem.ts`, whose
+    /// handlers in another folder pass them the model's arguments; issue 16, session 16). As
+    /// for Python's documented functions: a tools folder's documented public API is what the
+    /// server hands the model, and its parameters are the model's.
+    static func exportedDocumented(_ lexed: Lexed) -> Set<String> {
+        var docEnds: Set<Int> = []
+        for c in lexed.comments where c.text.hasPrefix("*") {
+            var line = c.line
+            for b in c.text.utf8 where b == 0x0A { line += 1 }
+            docEnds.insert(line)
+        }
+        guard !docEnds.isEmpty else { return [] }
+        let toks = lexed.tokens
+        let n = toks.count
+        var out: Set<String> = []
+        for i in toks.indices where toks[i].isName("export") && docEnds.contains(toks[i].line - 1) {
+            var k = i + 1
+            if k < n, toks[k].isName("async") { k += 1 }
+            guard k + 3 < n, toks[k].isName("function"), toks[k + 1].kind == .name, toks[k + 2].isOp("("),
+                !toks[k + 3].isOp(")")
+            else { continue }
+            out.insert(toks[k + 1].text)
+        }
+        return out
     }
 
     /// A return type made for the model to read: what a tool hands back (`ServiceResponse`,

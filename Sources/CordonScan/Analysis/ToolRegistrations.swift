@@ -98,8 +98,9 @@ public struct ProjectTools: Sendable, Equatable {
     /// Names too common to carry from one file to another: a framework's own method names
     /// (`run`, `execute`), builtins, and the registrars themselves.
     static let tooGeneric: Set<String> = [
-        "run", "arun", "_run", "_arun", "invoke", "ainvoke", "__call__", "execute", "call", "_call", "forward",
-        "main", "get", "set", "post", "put", "delete", "update", "open", "close", "print", "len", "str", "int",
+        "run", "arun", "_run", "_arun", "invoke", "ainvoke", "__call__", "execute", "_execute", "call", "_call",
+        "forward", "main", "get", "set", "post", "put", "delete", "update", "open", "close", "print", "len", "str",
+        "int",
         "float", "bool", "list", "dict", "tuple", "type", "object", "self", "cls", "None", "True", "False",
         "partial", "lambda", "Tool", "StructuredTool", "FunctionTool", "BaseTool", "DynamicTool", "tool",
         "function", "handler", "callback", "wrapper", "decorator", "inner", "fn", "func", "f",

@@ -13,7 +13,7 @@ import CordonBase
 
 struct ScanCache {
     /// Bumped whenever a rule changes what it reports: old entries then miss.
-    static let version = "scan-9"
+    static let version = "scan-10"
     let path: String
     struct Entry: Sendable {
         var findings: [Finding]

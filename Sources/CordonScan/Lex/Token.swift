@@ -152,6 +152,7 @@ enum Op {
     static let star: UInt64 = 0x2A
     static let starStar: UInt64 = 0x2A2A
     static let slash: UInt64 = 0x2F
+    static let plus: UInt64 = 0x2B
     static let plusAssign: UInt64 = 0x3D2B
     static let orAssign: UInt64 = 0x3D7C
     static let percentAssign: UInt64 = 0x3D25

@@ -163,7 +163,8 @@ struct CodeRules: CodeVisitor {
         if c.known && APIs.matches(callee, APIs.alwaysShell) || c.known && APIs.matches(callee, APIs.spawn)
             || remoteShellCommand(c, code) != nil
         {
-            let shell = shellCommand(c, code) ?? sshCommand(c, scope, code).map { ($0, " via ssh (a remote shell)") }
+            let shell =
+                shellCommand(c, code, scope) ?? sshCommand(c, scope, code).map { ($0, " via ssh (a remote shell)") }
             if let (r, _) = shell { noteShellRunner(r, scope, code) }
             if let (r, how) = shell, case let o = code.origin(r, scope), !o.isSafe {
                 add(
@@ -190,6 +191,19 @@ struct CodeRules: CodeVisitor {
             {
                 facts[id, default: Facts()].dangerous.append((at, "runs commands", .high))
             }
+        }
+
+        // JavaScript: a tool handing the model's input to an imported function named for
+        // running a command or process (`runProcess(request.params.arguments)`,
+        // `executeCommand(args.command)`) is a command tool; the project pass carries no
+        // argument positions between JavaScript files, so the runner's own file cannot say
+        // whose command it runs (mcp-server-commands' `tools.ts`, issue 16, session 16).
+        if language == .javascript, scope.inTool, !c.known, !c.onExpression, c.segments.count <= 2,
+            !localFunctions.contains(c.last), Self.runsCommands(c.last),
+            c.segments.count == 1 ? code.aliases[c.last] != nil : code.aliases[c.segments[0]] != nil,
+            (c.args + c.keywords.map(\.1)).contains(where: { code.origin($0, scope) == .untrusted })
+        {
+            facts[id, default: Facts()].dangerous.append((at, "runs commands", .high))
         }
 
         if !reportedShell { argumentInjection(c, scope, code, at) }
@@ -233,7 +247,15 @@ struct CodeRules: CodeVisitor {
             {
                 facts[id, default: Facts()].dangerous.append((at, "deletes files", .medium))
             }
-            if APIs.email.contains(last) || callee.hasPrefix("smtplib.") {
+        }
+        // Sending mail and moving money need no argument of the model's to be dangerous: in a
+        // tool, or in any method of a tool class (SuperAGI's `SendEmailAttachmentTool._execute`
+        // hands the model's recipient to its own `send_email_with_attachment`; issue 16,
+        // session 16).
+        if scope.inTool || scope.toolClassMethod {
+            // Opening an SMTP connection sends nothing; its `send_message`/`sendmail` does.
+            if APIs.email.contains(last) || (callee.hasPrefix("smtplib.") && !last.hasPrefix("SMTP") && last != "LMTP")
+            {
                 facts[id, default: Facts()].dangerous.append((at, "sends email", .medium))
             }
             if APIs.payments.contains(callee) || (callee.hasPrefix("stripe.") && last == "create") {
@@ -244,7 +266,7 @@ struct CodeRules: CodeVisitor {
 
     /// The command line a shell will parse, and how the call says so (`, shell=True`); nil
     /// when the call runs no shell.
-    func shellCommand(_ c: Call, _ code: Code) -> (Range<Int>, String)? {
+    func shellCommand(_ c: Call, _ code: Code, _ scope: Scope? = nil) -> (Range<Int>, String)? {
         if let r = remoteShellCommand(c, code) { return (r, " on a remote host over SSH") }
         if c.known && APIs.matches(c.callee, APIs.alwaysShell) {
             guard let r = c.arg(0, "cmd") ?? c.arg(0, "command") else { return nil }
@@ -257,6 +279,16 @@ struct CodeRules: CodeVisitor {
         if language == .javascript {
             for a in c.args.dropFirst() {
                 if let v = code.property("shell", in: a), !code.isFalse(v) {
+                    return (c.args[0], " with { shell: true }")
+                }
+                // The options held in a name (`spawn(cmd, [], options)`).
+                // Read from the start of the outermost function, so a callback
+                // (`new Promise((resolve) => { spawn(cmd, [], options) })`) sees the options
+                // its function set.
+                if let scope, a.count == 1, code.tokens[a.lowerBound].kind == .name,
+                    Self.namedShellOption(
+                        code.tokens[a.lowerBound].text, in: Self.outermost(scope).bodyStart..<c.first, code)
+                {
                     return (c.args[0], " with { shell: true }")
                 }
             }
@@ -282,6 +314,73 @@ struct CodeRules: CodeVisitor {
             }
         }
         return nil
+    }
+
+    /// Whether the options object held in `name` asks for a shell when the call at the end of
+    /// `r` is made: declared with it (`const options: SpawnOptions = { shell: true }`) or
+    /// given it later in the function (`options.shell = true`, TypeScript's `(options as
+    /// any).shell = true`, `options["shell"] = "/bin/bash"`). Any of these before the call
+    /// counts: `if (line) { options.shell = true } else { options.shell = false }` may run the
+    /// line in a shell (the branches are not told apart). Node's `spawn`/`execFile` then
+    /// hand the command line to `/bin/sh -c` (mcp-server-commands' `run_process`, issue 16,
+    /// session 16).
+    /// A name for running a command, process or shell line: a verb (`run`, `exec`,
+    /// `execute`, `spawn`, `start`) and what it runs (`command`, `cmd`, `process`, `shell`)
+    /// (`runProcess`, `executeCommand`, `run_shell_command`, `startProcess`); not one that
+    /// only parses, validates or lists (`parseCommand`, `isCommandAllowed`).
+    static func runsCommands(_ name: String) -> Bool {
+        let w = TaintWords.split(name)
+        guard let first = w.first, ["run", "exec", "execute", "spawn", "start"].contains(first) else { return false }
+        return w.dropFirst().contains { ["command", "commands", "cmd", "process", "shell"].contains($0) }
+    }
+
+    /// The function at module level that contains `scope` (itself when it is one).
+    static func outermost(_ scope: Scope) -> Scope {
+        var s = scope
+        while let p = s.parent, p.parent != nil { s = p }
+        return s
+    }
+
+    static func namedShellOption(_ name: String, in r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        var j = r.lowerBound
+        let end = r.upperBound
+        func off(_ k: Int) -> Bool {
+            k >= end || code.isFalse(k..<(k + 1)) || toks[k].isName("undefined") || toks[k].isName("null")
+        }
+        while j < end {
+            let t = toks[j]
+            guard t.kind == .name, t.text == name, j == 0 || !toks[j - 1].isOp(".") else {
+                j += 1
+                continue
+            }
+            var k = j + 1
+            // `(options as any).shell`: past the cast's closing parenthesis.
+            if k < end, toks[k].isName("as") {
+                while k < end && !toks[k].isOp(")") && k < j + 8 { k += 1 }
+                k += 1
+            }
+            if k + 3 < end, toks[k].isOp("."), toks[k + 1].isName("shell"), toks[k + 2].isOp("=") {
+                if !off(k + 3) { return true }
+            } else if k + 3 < end, toks[k].isOp("["), toks[k + 1].kind == .string, toks[k + 1].textIs("shell"),
+                toks[k + 2].isOp("]"), toks[k + 3].isOp("=")
+            {
+                if !off(k + 4) { return true }
+            } else if k < end, j > r.lowerBound,
+                ["const", "let", "var"].contains(where: { toks[j - 1].isName($0) })
+            {
+                // The declaration, through a type annotation: `= {` ... `}`.
+                var m = k
+                while m < end && m < k + 16 && !toks[m].isOp("=") && !toks[m].isOp(";") { m += 1 }
+                if m + 1 < end, toks[m].isOp("="), toks[m + 1].isOp("{"),
+                    let v = code.property("shell", in: (m + 1)..<end), !code.isFalse(v)
+                {
+                    return true
+                }
+            }
+            j = k
+        }
+        return false
     }
 
     /// SSH client libraries whose connection objects run a command string in the remote

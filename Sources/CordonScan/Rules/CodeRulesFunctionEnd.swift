@@ -111,7 +111,8 @@ extension CodeRules {
                 }
             }
         let dangerous = f.dangerous.filter { $0.1 != "sends email" || recipientChosen }
-        if scope.isTool, !dangerous.isEmpty, !fileHasApproval, !approves(body, code) {
+        // A helper method of a tool class mails or pays for the tool that calls it.
+        if scope.isTool || scope.toolClassMethod, !dangerous.isEmpty, !fileHasApproval, !approves(body, code) {
             let f = Facts(dangerous: dangerous)
             let kinds = Array(Set(f.dangerous.map(\.1))).sorted()
             let sev = f.dangerous.map(\.2).max() ?? .medium

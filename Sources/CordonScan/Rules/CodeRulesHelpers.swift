@@ -105,9 +105,13 @@ extension CodeRules {
         guard name.hasIgnoringCase("path") || name.hasIgnoringCase("file") else { return false }
         let w = TaintWords.split(name)
         guard w.contains(where: { $0 == "path" || $0 == "filepath" || $0 == "file" }) else { return false }
-        return !w.contains {
-            ["read", "write", "load", "save", "open", "delete", "remove", "list", "exists"].contains($0)
+        let io = ["read", "write", "load", "save", "open", "delete", "remove", "list", "exists"]
+        // A getter ending in `path` returns one whatever it is for: `get_agent_write_resource_path`
+        // names the path writes go to (SuperAGI's ResourceHelper, issue 16, session 16).
+        if w.count >= 2, w.last == "path", let first = w.first, ["get", "make", "build", "compute"].contains(first) {
+            return true
         }
+        return !w.contains { io.contains($0) }
     }
 
     /// At a function's end: its parameter sinks become the file's helper sinks, by name.

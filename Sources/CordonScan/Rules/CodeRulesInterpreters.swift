@@ -34,7 +34,7 @@ extension CodeRules {
     /// function). A constant script with the value as a later argument (`["python3", "-c",
     /// "import sys; print(sys.argv[1])", name]`) is data for the script, not code.
     mutating func inlineCode(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token, _ len: Int) {
-        guard c.known, APIs.matches(c.callee, APIs.spawn), shellCommand(c, code) == nil,
+        guard c.known, APIs.matches(c.callee, APIs.spawn), shellCommand(c, code, scope) == nil,
             let argv = c.arg(0, "args"), let (program, items) = interpreter(argv, scope, code),
             let flags = Self.inlineCodeFlags[program], !flags.isEmpty
         else { return }

@@ -243,6 +243,45 @@ extension CodeRules {
         }
     }
 
+    /// A name for several clients, sessions, drivers or browsers (`sessions`, `_clients`,
+    /// `sessionsById`, `active_browsers`): a map or list of them.
+    static func namesCollection(_ name: String) -> Bool {
+        TaintWords.split(name).contains { ["sessions", "clients", "drivers", "browsers"].contains($0) }
+    }
+
+    /// A function named for fetching what it is handed (`extract_with_bs4(url)`,
+    /// `scrape_page`, `download`, `crawl_site`): its first word is a fetching verb, and no word
+    /// names a part of an address it would only compute (`extract_domain`, `fetch_host_name`).
+    static func fetchVerb(_ name: String) -> Bool {
+        let w = TaintWords.split(name)
+        guard let first = w.first,
+            ["extract", "scrape", "crawl", "fetch", "download", "browse", "visit", "retrieve", "load"].contains(first)
+        else { return false }
+        return !w.contains {
+            ["domain", "domains", "host", "hostname", "netloc", "scheme", "port", "id", "name", "parts", "hash"]
+                .contains($0)
+        }
+    }
+
+    /// A call the project pass carries the model's arguments through (CodeRulesImports): a
+    /// function imported by name (`from pkg.web import fetch_page`) or of an imported module or
+    /// class (`web_utils.download(url)`, `Helper.fetch(url)`).
+    static func carriedToProject(_ c: Call, _ code: Code) -> Bool {
+        if c.segments.count == 1, let path = code.aliases[c.last], path.contains(".") { return true }
+        return c.segments.count == 2 && (code.modules.contains(c.segments[0]) || code.aliases[c.segments[0]] != nil)
+    }
+
+    /// An argument that names itself a web address: one name, or the last name of an
+    /// attribute chain (`website_url`, `args.link`, `self.page_uri`).
+    static func namedURL(_ r: Range<Int>, _ code: Code) -> Bool {
+        let toks = code.tokens
+        guard let last = r.last, toks[last].kind == .name else { return false }
+        for j in r where !(toks[j].kind == .name || toks[j].isOp(".")) { return false }
+        return TaintWords.split(toks[last].text).contains {
+            ["url", "uri", "link", "href", "website", "webpage"].contains($0)
+        }
+    }
+
     mutating func fetches(_ c: Call, _ scope: Scope, _ code: Code, _ at: Token) {
         var url: Range<Int>?
         if c.known && APIs.matches(c.callee, APIs.http) {
@@ -263,8 +302,12 @@ extension CodeRules {
             [c.segments[c.segments.count - 2]].contains(where: { s in
                 let l = s.lowercased()
                 // A browser held by name navigates (`driver.get(url)`, Selenium's WebDriver).
-                return l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
-                    || l.has("browser")
+                // A collection named in the plural holds clients, it is not one: its
+                // `get`/`delete` are a map's (`this.sessions.delete(pid)`, DesktopCommanderMCP's
+                // terminal manager; issue 16, session 16).
+                return
+                    (l.has("session") || l.has("client") || l.has("http") || l.has("requests") || l.has("driver")
+                    || l.has("browser")) && !Self.namesCollection(s)
             }) || (c.last == "get" && heldBrowser(c, scope, code))
         {
             url = c.arg(0, "url")
@@ -273,6 +316,16 @@ extension CodeRules {
             // (`MarkItDown().convert_uri(uri)`, `loader.load_url(u)`, `download_url(u)`):
             // issue 16, session 13.
             url = c.arg(0, "uri") ?? c.arg(0, "url")
+        } else if scope.inTool, !c.known, !localFunctions.contains(c.last), Self.fetchVerb(c.last),
+            c.onExpression || !Self.carriedToProject(c, code), let a = c.arg(0), Self.namedURL(a, code)
+        {
+            // A tool handing the model's URL, by a name that says so, to a method of another
+            // module named for fetching it (SuperAGI's `WebpageExtractor().
+            // extract_with_bs4(website_url)`; issue 16, session 16). A function the project
+            // pass follows (`web_utils.download(url)`, `from .web import fetch_page`) is judged
+            // at its fetch instead, when it is in the scan; a method on an object made in the
+            // call is not followed, so the tool is where the finding goes.
+            url = a
         } else if c.segments.count >= 2, c.last == "goto",
             c.segments.dropLast().contains(where: { s in
                 TaintWords.split(s).contains { ["page", "tab", "browser", "frame"].contains($0) }

@@ -128,6 +128,15 @@ extension CodeRules {
             // packed key before copying the token.
             let kind = toks[i].kind
             let key = toks[i].key
+            // `dir + name`: a join by concatenation (see below), decided here so the many `+`
+            // of ordinary code skip the rest of the pass.
+            if kind == .op && key == Op.plus {
+                if language == .python, i > r.lowerBound, i + 1 < r.upperBound {
+                    concatenatedJoin(at: i, r, scope, code)
+                }
+                i += 1
+                continue
+            }
             let wanted =
                 kind == .op
                 ? language == .python && key == Op.slash
@@ -255,6 +264,48 @@ extension CodeRules {
             }
             i += 1
         }
+    }
+
+    /// A directory and a name put together by string concatenation (`root_dir + file_name`,
+    /// `get_root_output_dir() + name`, the directory ending in its separator) is a join like
+    /// `os.path.join`: the name's `../` and a leading `/` are kept (SuperAGI's `ResourceHelper`,
+    /// issue 16, session 16). The left side must be named for a directory; an address
+    /// (`base_url + path`) is the SSRF rule's. `i` is the `+`.
+    mutating func concatenatedJoin(at i: Int, _ r: Range<Int>, _ scope: Scope, _ code: Code) {
+        let toks = code.tokens
+        let nx = toks[i + 1]
+        guard nx.kind == .name, i + 2 >= r.upperBound || !toks[i + 2].isOp("("),
+            let base = Self.directoryOperand(toks, i - 1, r.lowerBound),
+            code.origin((i + 1)..<(i + 2), scope) == .untrusted
+        else { return }
+        facts[ObjectIdentifier(scope), default: Facts()].joins.append((toks[i - 1], base + " + " + nx.text))
+    }
+
+    /// The name of the directory that ends at `j` (a name, or a call `get_root_dir()`) when it
+    /// is named for one (`root_dir`, `base_folder`, `workspace`; not `base_url`, `host`).
+    static func directoryOperand(_ toks: [Token], _ j: Int, _ lower: Int) -> String? {
+        var k = j
+        if toks[k].isOp(")") {
+            // Back to the call's name: `get_root_output_dir()`.
+            var depth = 0
+            while k >= lower {
+                if toks[k].isOp(")") { depth += 1 }
+                if toks[k].isOp("(") {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                k -= 1
+            }
+            k -= 1
+        }
+        guard k >= lower, toks[k].kind == .name else { return nil }
+        let name = toks[k].text
+        guard ["dir", "root", "folder", "workspace"].contains(where: { name.hasIgnoringCase($0) }) else { return nil }
+        let w = TaintWords.split(name)
+        guard w.contains(where: { ["dir", "directory", "root", "folder", "workspace", "basedir"].contains($0) }),
+            !w.contains(where: { ["url", "uri", "host", "endpoint", "api", "domain"].contains($0) })
+        else { return nil }
+        return toks[j].isOp(")") ? toks[k].text + "()" : toks[k].text
     }
 
     /// `{"role": "system", "content": f"... {x}"}`: the content of a system message.

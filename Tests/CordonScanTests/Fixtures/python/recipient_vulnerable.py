@@ -11,6 +11,6 @@ def send_email(to_address: str, subject: str, body: str) -> str:
     msg = MIMEText(body)
     msg["Subject"] = subject
     msg["To"] = to_address
-    with smtplib.SMTP_SSL("smtp.gmail.com", 465) as smtp:  # expect: dangerous-tool-no-approval
-        smtp.send_message(msg)
+    with smtplib.SMTP_SSL("smtp.gmail.com", 465) as smtp:
+        smtp.send_message(msg)  # expect: dangerous-tool-no-approval
     return "sent"
