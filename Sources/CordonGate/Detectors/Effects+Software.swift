@@ -263,8 +263,9 @@ extension Effects {
         let readSub = readVerbs.contains(sub) && !changes.contains(sub)
         if changes.contains(sub) || !readSub && inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
             || [
-                "group", "groups", "module", "env", "extension", "plugin", "platform", "profile", "tool", "python",
-                "pip",
+                // (Plurals too: `mise plugins add demo` is `mise plugin add demo`.)
+                "group", "groups", "module", "modules", "env", "extension", "extensions", "plugin", "plugins",
+                "platform", "platforms", "profile", "tool", "tools", "python", "pip",
             ]
             .contains(sub)
                 && changes.contains(second)

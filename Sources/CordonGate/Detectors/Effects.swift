@@ -362,6 +362,18 @@ enum Effects {
         }
         if asksForHelp(inv) { return }
         indirect(a, k, inv)
+        // R1/B4: `-hashes LM:NT` logs in with a stolen hash (pass-the-hash), whatever the
+        // program: an SMB or RPC client the gate knows (`smbclient.py -hashes …`) blocks as an
+        // unknown Impacket script does. Every such option is at least 4 bytes and starts `-`.
+        // (Not a server's: `smbserver.py -hashes LM:NT share dir` sets what clients must
+        // present, nothing is sent; it still asks as a file server.)
+        if !p.has("server"),
+            let f = inv.args.first(where: { w in
+                w.utf8.count >= 4 && w.utf8.first == UInt8(ascii: "-") && hashAuthOptions.contains(w)
+            })
+        {
+            a.hit(.secretSentOut, k, reason: "\(p) \(f) authenticates with a password hash (pass-the-hash)")
+        }
         // R7: dry runs, previews and simulations change nothing.
         if inv.args.contains(where: {
             $0.utf8.count >= 6 && $0.hasPrefix("--") && (dryRunFlags.contains($0) || $0.hasPrefix("--dry-run="))

@@ -1,0 +1,175 @@
+// Session 16 (../shared/gate-classes.md): what one subcommand or option of a known tool does,
+// where the tool's family has no rule for it: a package manager's `download`/`reposync`/
+// `source` fetches packages (A3), a password cracker given hashes recovers passwords (A13,
+// R1), conntrack's delete and flush options change the kernel's connection table (A8), IPFS's
+// `add`/`get`/`cat` publish to or fetch from the swarm (A3), Packer's `build` creates machine
+// images where its builders point and `init` installs plugins (A9, A4), and code-mod and
+// renaming tools rewrite every matching file of a tree at once (A2). Run from `reach`, after
+// every other rule, for an invocation nothing else spoke for; the near misses that stay
+// allowed are in Tests/CordonGateTests/SessionSixteenTests.swift.
+
+extension Effects {
+    /// Package managers whose `download`-style subcommands fetch packages from the configured
+    /// repositories into a directory without installing them.
+    static let packageFetchers: NameSet = ["dnf", "dnf5", "yum", "microdnf", "apt", "apt-get", "zypper"]
+    /// The subcommands that fetch (`dnf download`, `dnf reposync`, `apt-get source`, `zypper
+    /// source-download`); `--url`/`--urls`/`--print-uris` only print where a package is.
+    static let packageFetchVerbs: NameSet = ["download", "reposync", "source", "source-download"]
+
+    /// Password crackers: given a hash (a file of hashes or a hash itself) they recover the
+    /// password; `--show` prints the passwords already recovered.
+    static let passwordCrackers: NameSet = ["john", "hashcat", "hashcat.bin"]
+
+    /// conntrack's options that change the kernel's connection-tracking table (delete entries,
+    /// flush it, create or update one); `-L`, `-E`, `-G`, `-C`, `-S` only read.
+    static let conntrackWrites: NameSet = ["-D", "--delete", "-F", "--flush", "-I", "--create", "-U", "--update"]
+
+    /// IPFS subcommands that announce local content to the swarm or fetch content from it.
+    static let ipfsNetworkVerbs: NameSet = ["add", "get", "cat"]
+
+    /// Tools that rewrite or rename every matching file under a directory in one run (A2);
+    /// their previews are `--dry-run` (every family) and their own `-n`/`-sim` spellings.
+    static let treeRewriters: NameSet = ["fastmod", "repren", "rnm"]
+    static let treeRewriterPreviews: NameSet = ["-n", "-sim", "--simulation", "--help", "-h", "--version", "-v"]
+
+    /// Every program `subcommandReach` has a rule for.
+    static let subcommandPrograms: NameSet = packageFetchers.union(passwordCrackers).union(treeRewriters).union([
+        "conntrack", "ipfs", "packer", "trust",
+    ])
+
+    /// True when a rule spoke.
+    static func subcommandReach(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        let pos = inv.positionals
+        let sub = pos.first ?? ""
+        // A3: `dnf download jq`, `dnf reposync --repoid r`, `apt-get source jq` bring packages
+        // in from the repositories' servers (a download like any other, not an install).
+        if packageFetchers.contains(p), packageFetchVerbs.contains(sub),
+            !inv.hasAny(["--url", "--urls", "--print-uris"])
+        {
+            a.hit(.egress, k, reason: "\(p) \(sub) fetches packages from the repositories")
+            return true
+        }
+        // A13/R1: a cracker given hashes recovers passwords (`john docs/hashes.txt`, `hashcat -m
+        // 0 -a 3 HASH`), and `--show` prints the recovered ones; `--list=formats`, `-b`
+        // (benchmark) and `--example-hashes` name no hash and only print the tool's catalogue.
+        if passwordCrackers.contains(p), !pos.isEmpty || inv.args.contains(where: { $0.hasPrefix("--restore") }) {
+            a.hit(.secretSearch, k, reason: "\(p) cracks password hashes")
+            return true
+        }
+        // A8: `conntrack -D -s ADDR`, `conntrack -F` drop the kernel's tracked connections.
+        if p.eq("conntrack"), let f = inv.args.first(where: { conntrackWrites.contains($0) }) {
+            a.hit(.systemChange, k, reason: "conntrack \(f) changes the kernel's connection-tracking table")
+            return true
+        }
+        // A3: `ipfs add` announces files to the swarm (anyone with the hash fetches them), `ipfs
+        // get`/`cat` fetch content from it, `ipfs pin add` fetches and keeps, `ipfs name publish`
+        // points a public name at content; `pin ls`, `repo gc`, `id`, `config show` stay local.
+        if p.eq("ipfs"),
+            ipfsNetworkVerbs.contains(sub)
+                || pos.count >= 2 && (sub == "pin" && pos[1] == "add" || sub == "name" && pos[1] == "publish")
+        {
+            a.hit(.egress, k, reason: "ipfs \(sub) publishes to or fetches from the IPFS network")
+            return true
+        }
+        // A9: `packer build` starts builders that create machine images in clouds or
+        // hypervisors; A4: `packer init` and `packer plugins install` install plugins.
+        // (`validate`, `fmt`, `inspect`, `console` read templates.)
+        if p.eq("packer") {
+            if sub == "build" {
+                a.hit(.remoteStateChange, k, reason: "packer build creates machine images where its builders point")
+                return true
+            }
+            if sub == "init" || sub == "plugins" && pos.dropFirst().first == "install" {
+                a.hit(.softwareChange, k, reason: "packer \(sub) installs plugins")
+                return true
+            }
+            return false
+        }
+        // A11: p11-kit's `trust anchor FILE` adds a CA to (or `--remove` takes one out of) the
+        // system's trust store, and `extract-compat` rewrites the system's CA bundles; `trust
+        // list`, `trust extract … DIR` (a copy into the workspace) read.
+        if p.eq("trust") {
+            if sub == "anchor" || sub == "extract-compat" {
+                a.hit(.outsideWrite, k, reason: "trust \(sub) changes the system's trusted certificate authorities")
+                return true
+            }
+            return false
+        }
+        // A2: `fastmod OLD NEW`, `repren --from X --to Y *.csv`, `rnm -ns/f names dir` rewrite
+        // or rename every matching file of a tree in one run.
+        if treeRewriters.contains(p), !inv.args.isEmpty, !inv.args.contains(where: treeRewriterPreviews.contains) {
+            a.hit(.bulkChange, k, reason: "\(p) rewrites or renames every matching file at once")
+            return true
+        }
+        return false
+    }
+
+    /// Options that name a mail recipient; with an address as their value the run sends mail.
+    /// (Not `--recipient`/`-r`: gpg and age encrypt *for* a recipient, nothing is sent.)
+    static let mailRecipientOptions: NameSet = [
+        "--to", "--cc", "--bcc", "--rcpt", "--rcpt-to", "--mail-to", "--mailto", "--email-to",
+    ]
+
+    /// Rules for every program, run from `reach` when nothing else spoke: a Windows share
+    /// named by a UNC path, a password reset or change named by the program or its subcommand,
+    /// a mail recipient. True when a rule spoke.
+    static func reachConventions(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
+        let p = inv.program
+        let pos = inv.positionals
+        // A3: `//server.example.com/share` is a share on another machine (SMB/CIFS): a tool
+        // given one reads or changes files there (`smbcacls //server/public f --user …`).
+        if let u = pos.first(where: isRemoteShare) {
+            a.hit(.egress, k, reason: "\(p) works on the network share \(u)")
+            return true
+        }
+        // A8: `elasticsearch-reset-password -u alice`, `grafana cli admin reset-admin-password
+        // X`: the program or its subcommand says it sets another account's password.
+        // (Most words hold no `assw`: one byte search each before anything is lowered.)
+        if let w = changesPassword(p) ? p : pos.prefix(3).first(where: changesPassword) {
+            a.hit(.systemChange, k, reason: "\(p) changes an account's password (\(w))")
+            return true
+        }
+        // A3: `pop --to you@example.com < message.md`: a mail recipient given, mail is sent.
+        let args = inv.args
+        for (j, w) in args.enumerated() where w.utf8.count >= 4 && w.hasPrefix("--") {
+            let name = optionName(w)
+            guard mailRecipientOptions.contains(name), let v = optionValue(args, j), isMailAddress(v) else { continue }
+            a.hit(.egress, k, reason: "\(p) \(name) \(v) sends mail")
+            return true
+        }
+        return false
+    }
+
+    /// `//host.example.com/share` or `//192.168.1.10/share`, not loopback.
+    static func isRemoteShare(_ w: String) -> Bool {
+        guard w.utf8.count >= 6, w.hasPrefix("//") else { return false }
+        let rest = w.dropFirst(2)
+        guard let slash = rest.firstIndex(of: "/") else { return false }
+        let host = String(rest[..<slash])
+        guard host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."),
+            host.utf8.allSatisfy({
+                $0 == 0x2E || $0 == 0x2D || $0 >= 0x30 && $0 <= 0x39 || $0 >= 0x61 && $0 <= 0x7A
+                    || $0 >= 0x41 && $0 <= 0x5A
+            })
+        else { return false }
+        return !isLoopbackTarget(host)
+    }
+
+    /// A word that joins a setting verb and a password: `reset-password`, `change_password`,
+    /// `reset-admin-password`, `setpassword` (not `mkpasswd`/`makepasswd`, which only make one,
+    /// nor an option, `--password`).
+    static func changesPassword(_ w: String) -> Bool {
+        guard w.utf8.count >= 9, w.utf8.first != UInt8(ascii: "-"), w.has("assw") else { return false }
+        let l = lowerASCII(w)
+        guard l.has("password") || l.has("passwd") else { return false }
+        return l.has("reset") || l.has("change") || l.hasPrefix("set") || l.has("-set") || l.has("_set")
+    }
+
+    /// `you@example.com`: a local part, one `@`, a dotted domain.
+    static func isMailAddress(_ v: String) -> Bool {
+        guard let at = v.firstIndex(of: "@"), at != v.startIndex else { return false }
+        let domain = v[v.index(after: at)...]
+        return domain.contains(".") && !domain.contains("@") && !domain.contains("/") && !v.contains(" ")
+    }
+}
