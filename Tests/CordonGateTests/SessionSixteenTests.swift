@@ -2,7 +2,8 @@
 // had no rule (Detectors/Effects+Subcommands.swift, run from `reach`), and rules read from
 // what a word means for every program: a package manager's download subcommands, password
 // crackers given hashes, conntrack's table changes, IPFS's network subcommands, Packer's
-// builds, tree-wide rewriters, p11-kit's trust anchors, a UNC share, a password reset named
+// builds (remote, unlike docker's), package and version managers' install words, tree-wide
+// rewriters, p11-kit's trust anchors, a UNC share, a password reset named
 // by a program or subcommand, a mail recipient, pass-the-hash for every program, `scrub` as
 // `shred`'s kin (a device overwritten blocks), `dnf system-upgrade reboot`, socket(1)'s
 // served shell, `shutdown -c`, `teardown`, `*-rm` names, `git unpublish`. Real commands from
@@ -31,8 +32,14 @@ struct SessionSixteenTests {
         // A9/A4: Packer's image builds and plugin installs; a deployed site taken down
         ("A9", "packer build config/config.json"), ("A4", "packer init config/config.pkr.hcl"),
         ("A9", "surge teardown example.com"), ("A9", "distrobox-rm web --force"),
-        // A4: a plugin added under the plural noun
-        ("A4", "mise plugins add demo"),
+        // A4: a plugin added under the plural noun; package and version managers' own words
+        ("A4", "mise plugins add demo"), ("A4", "appman -i jq"), ("A4", "lure in jq"),
+        ("A4", "mhwd -i pci my-driver"), ("A4", "kpackagetool6 -t Plasma/Applet -r \"demo\""),
+        ("A4", "shelly -Rs --cascade jq"), ("A4", "steamcmd +login anonymous +app_update 1234 +quit"),
+        ("A4", "pkgadd jq"), ("A4", "sdkmanager jq"), ("A4", "eget zyedidia/micro -t v2.0.10"), ("A4", "n 1.2.3"),
+        ("A4", "skills a alice/repo"), ("A4", "mvn deploy"),
+        // A8: a tool's own users managed
+        ("A8", "elasticsearch-users userdel alice"),
         // A2: every matching file of a tree rewritten or renamed
         ("A2", "fastmod TODO DONE"), ("A2", "fastmod TODO DONE --dir src/components --iglob '**/*.{js,json}'"),
         ("A2", "repren --from '([0-9]+) example_string' --to 'replacement_string \\1' *.csv"),
@@ -76,6 +83,12 @@ struct SessionSixteenTests {
         ("L1", "ls //localhost/share"), ("L7", "mise plugins ls"),
         // Git's own publish-like words are judged by their own rules; a local branch deleted
         ("L6", "git branch -d feature/login"),
+        // The same managers' searches and listings; `n` running a file under a version
+        ("L7", "appman -q jq"), ("L7", "lure list"), ("L1", "mhwd -li"), ("L1", "kpackagetool6 --list-types"),
+        ("L7", "pikman search jq"), ("L7", "sdkmanager --list"), ("L2", "n use 1.2.3 file.js"), ("L7", "skills ls"),
+        // Maven's install phase builds into the local repository; docker's tag names a local image
+        ("L2", "mvn install"), ("L2", "mvn install --define skipTests"), ("L3", "docker tag 1234 demo:v1.2.0"),
+        ("L3", "docker image tag nginx:current_tag nginx:new_tag"),
         // The brief's near misses
         ("A1", "rm -rf build/"), ("A3", "curl localhost:8080"), ("L6", "git commit -m x"),
         ("L4", "tar czf out.tgz src"),

@@ -2,8 +2,7 @@
 // where the tool's family has no rule for it: a package manager's `download`/`reposync`/
 // `source` fetches packages (A3), a password cracker given hashes recovers passwords (A13,
 // R1), conntrack's delete and flush options change the kernel's connection table (A8), IPFS's
-// `add`/`get`/`cat` publish to or fetch from the swarm (A3), Packer's `build` creates machine
-// images where its builders point and `init` installs plugins (A9, A4), and code-mod and
+// `add`/`get`/`cat` publish to or fetch from the swarm (A3), and code-mod and
 // renaming tools rewrite every matching file of a tree at once (A2). Run from `reach`, after
 // every other rule, for an invocation nothing else spoke for; the near misses that stay
 // allowed are in Tests/CordonGateTests/SessionSixteenTests.swift.
@@ -32,10 +31,40 @@ extension Effects {
     static let treeRewriters: NameSet = ["fastmod", "repren", "rnm"]
     static let treeRewriterPreviews: NameSet = ["-n", "-sim", "--simulation", "--help", "-h", "--version", "-v"]
 
+    /// Package, plugin and version managers the gate had no rule for, and the words (options
+    /// or subcommands) with which each installs, removes or upgrades software (A4); their
+    /// search, list, info and help words do not.
+    static let packageToolWords: [String: NameSet] = [
+        "appman": ["-i", "-r", "-u", "-s", "install", "remove", "update", "--install", "--remove", "--update"],
+        "pacstall": ["-I", "-R", "-U", "-Up", "-A", "--install", "--remove", "--upgrade", "--add-repo"],
+        "paxs": ["-i", "-r", "-u", "--install", "--remove", "--update", "--upgrade"],
+        "pikman": ["i", "r", "install", "remove", "autoremove", "upgrade", "update", "purge"],
+        "prt-get": ["install", "depinst", "update", "upgrade", "remove", "sysup", "grpinst"],
+        "mhwd": ["-i", "-r", "-a", "--install", "--remove", "--auto", "-f"],
+        "kpackagetool5": ["-i", "-r", "-u", "--install", "--remove", "--upgrade"],
+        "kpackagetool6": ["-i", "-r", "-u", "--install", "--remove", "--upgrade"],
+        "gacutil": ["-i", "-u", "-il", "-ul", "-us", "-if"],
+        "lure": ["in", "install", "rm", "remove", "up", "upgrade", "addrepo", "ar", "removerepo", "rr"],
+        "shelly": ["-S", "-R", "-Rs", "-Rns", "-U", "-Syu", "install", "remove", "purify", "upgrade", "update"],
+        "skills": ["a", "add", "install", "i"],
+        "corepack": ["hydrate", "install", "prepare", "use", "up"],
+        "bob": ["use", "install", "i", "update", "sync"],
+        "steamcmd": ["+app_update", "+workshop_download_item", "+app_uninstall"],
+    ]
+    /// Tools whose operand alone is what they install, remove or fetch: `pkgadd PKG`, `pkgrm
+    /// PKG`, `sdkmanager PKG`, `eget owner/repo` (a release binary downloaded and installed),
+    /// `n 1.2.3` (a Node.js version).
+    static let operandInstallers: NameSet = ["pkgadd", "pkgrm", "sdkmanager", "eget", "n"]
+    /// Their words that only read or run what is there.
+    static let operandInstallerReads: NameSet = [
+        "--list", "-l", "ls", "list", "bin", "which", "use", "run", "exec", "--help", "-h", "help", "--version",
+        "-V", "lsr", "ls-remote",
+    ]
+
     /// Every program `subcommandReach` has a rule for.
     static let subcommandPrograms: NameSet = packageFetchers.union(passwordCrackers).union(treeRewriters).union([
-        "conntrack", "ipfs", "packer", "trust",
-    ])
+        "conntrack", "ipfs", "trust",
+    ]).union(packageToolWords.keys).union(operandInstallers)
 
     /// True when a rule spoke.
     static func subcommandReach(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
@@ -72,16 +101,23 @@ extension Effects {
             a.hit(.egress, k, reason: "ipfs \(sub) publishes to or fetches from the IPFS network")
             return true
         }
-        // A9: `packer build` starts builders that create machine images in clouds or
-        // hypervisors; A4: `packer init` and `packer plugins install` install plugins.
-        // (`validate`, `fmt`, `inspect`, `console` read templates.)
-        if p.eq("packer") {
-            if sub == "build" {
-                a.hit(.remoteStateChange, k, reason: "packer build creates machine images where its builders point")
+        // A4: a package, plugin or version manager's install, remove or upgrade word
+        // (`appman -i jq`, `lure in jq`, `mhwd -i pci my-driver`, `kpackagetool6 -t T -r x`).
+        if let words = packageToolWords[p] {
+            if let w = inv.args.first(where: { words.contains($0) }) {
+                a.hit(.softwareChange, k, reason: "\(p) \(w) installs, removes or upgrades software")
                 return true
             }
-            if sub == "init" || sub == "plugins" && pos.dropFirst().first == "install" {
-                a.hit(.softwareChange, k, reason: "packer \(sub) installs plugins")
+            return false
+        }
+        // A4: the operand is the package (`pkgadd jq`, `sdkmanager jq`, `eget zyedidia/micro`,
+        // `n 1.2.3`); their list, which and run words read (`n use 1.2.3 file.js` runs).
+        if operandInstallers.contains(p) {
+            if let first = pos.first, !inv.args.contains(where: operandInstallerReads.contains),
+                !p.eq("n") || first.utf8.first.map({ $0 >= 0x30 && $0 <= 0x39 }) == true
+                    || ["latest", "lts", "stable", "current", "rm", "uninstall", "prune"].contains(first)
+            {
+                a.hit(.softwareChange, k, reason: "\(p) \(first) installs, removes or fetches software")
                 return true
             }
             return false
@@ -130,6 +166,12 @@ extension Effects {
             a.hit(.systemChange, k, reason: "\(p) changes an account's password (\(w))")
             return true
         }
+        // A8: `elasticsearch-users useradd alice -p hunter2 -r superuser`, `X userdel alice`: a
+        // subcommand named as the system's account tools manages the tool's users and roles.
+        if let sub = pos.first, inv.args.first == sub, accountVerbs.contains(sub) {
+            a.hit(.systemChange, k, reason: "\(p) \(sub) manages accounts")
+            return true
+        }
         // A3: `pop --to you@example.com < message.md`: a mail recipient given, mail is sent.
         let args = inv.args
         for (j, w) in args.enumerated() where w.utf8.count >= 4 && w.hasPrefix("--") {
@@ -140,6 +182,12 @@ extension Effects {
         }
         return false
     }
+
+    /// Account tools' names, as subcommands of another program.
+    static let accountVerbs: NameSet = [
+        "useradd", "userdel", "usermod", "groupadd", "groupdel", "groupmod", "adduser", "deluser", "addgroup",
+        "delgroup", "chpasswd",
+    ]
 
     /// `//host.example.com/share` or `//192.168.1.10/share`, not loopback.
     static func isRemoteShare(_ w: String) -> Bool {
