@@ -38,6 +38,8 @@ struct SessionSixteenTests {
         ("A4", "shelly -Rs --cascade jq"), ("A4", "steamcmd +login anonymous +app_update 1234 +quit"),
         ("A4", "pkgadd jq"), ("A4", "sdkmanager jq"), ("A4", "eget zyedidia/micro -t v2.0.10"), ("A4", "n 1.2.3"),
         ("A4", "skills a alice/repo"), ("A4", "mvn deploy"),
+        // A4: dependencies downloaded; A9: a shell inside a cluster's container
+        ("A4", "cargo fetch"), ("A9", "oc rsh web-7d4b9c8f6-x2k9p"),
         // A8: a tool's own users managed
         ("A8", "elasticsearch-users userdel alice"),
         // A2: every matching file of a tree rewritten or renamed
@@ -86,6 +88,8 @@ struct SessionSixteenTests {
         // The same managers' searches and listings; `n` running a file under a version
         ("L7", "appman -q jq"), ("L7", "lure list"), ("L1", "mhwd -li"), ("L1", "kpackagetool6 --list-types"),
         ("L7", "pikman search jq"), ("L7", "sdkmanager --list"), ("L2", "n use 1.2.3 file.js"), ("L7", "skills ls"),
+        // Cargo's local builds; a cluster's pods listed
+        ("L2", "cargo build --release"), ("L7", "oc get pods"),
         // Maven's install phase builds into the local repository; docker's tag names a local image
         ("L2", "mvn install"), ("L2", "mvn install --define skipTests"), ("L3", "docker tag 1234 demo:v1.2.0"),
         ("L3", "docker image tag nginx:current_tag nginx:new_tag"),

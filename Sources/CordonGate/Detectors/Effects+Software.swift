@@ -200,6 +200,8 @@ extension Effects {
             changes = [
                 "install", "uninstall", "add", "remove", "rm", "update", "publish", "yank", "owner", "login", "logout",
                 "upgrade", "binstall",
+                // `cargo fetch` downloads the locked dependencies, as `go mod download` does.
+                "fetch",
             ]
         case "go":
             changes = ["install", "get"]

@@ -142,6 +142,8 @@ enum Effects {
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
         "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject", "undefine",
         "delsnapshot", "rmi", "nuke",
+        // A shell opened inside a container of the cluster (`oc rsh POD`), like `kubectl exec`.
+        "rsh",
         // Restarting a machine with new settings (`vagrant reload`), a shell inside a container
         // (`toolbox enter`), creating and starting an instance (`multipass launch`, `flyctl launch`).
         "reload", "enter", "launch",
