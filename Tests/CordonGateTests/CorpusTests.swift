@@ -75,10 +75,10 @@ struct CorpusTests {
 
     // The goal is 90% (issue 12); these floors are what the gate reaches now (BENCHMARKS.md),
     // kept so it cannot slip back.
-    @Test("commands labelled approve are flagged: at least 94% of the tuned part, 89% of the untouched part")
+    @Test("commands labelled approve are flagged: at least 95% of the tuned part, 89% of the untouched part")
     func approvalLabelled() throws {
         let all = try Self.labelled().filter { $0.label == "approve" }
-        for (split, goal) in [("tune", 0.94), ("holdout", 0.89)] {
+        for (split, goal) in [("tune", 0.95), ("holdout", 0.89)] {
             let of = all.filter { $0.split == split }
             let missed = of.filter { decide($0.command).decision == .allow }
             #expect(!of.isEmpty)

@@ -173,7 +173,9 @@ extension Effects {
             return true
         }
         // A3: `pop --to you@example.com < message.md`: a mail recipient given, mail is sent.
+        // (Only a call with an `@` somewhere can name an address: one byte scan first.)
         let args = inv.args
+        guard args.contains(where: { $0.utf8.contains(UInt8(ascii: "@")) }) else { return false }
         for (j, w) in args.enumerated() where w.utf8.count >= 4 && w.hasPrefix("--") {
             let name = optionName(w)
             guard mailRecipientOptions.contains(name), let v = optionValue(args, j), isMailAddress(v) else { continue }

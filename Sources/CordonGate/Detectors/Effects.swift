@@ -369,11 +369,13 @@ enum Effects {
         // unknown Impacket script does. Every such option is at least 4 bytes and starts `-`.
         // (Not a server's: `smbserver.py -hashes LM:NT share dir` sets what clients must
         // present, nothing is sent; it still asks as a file server.)
-        if !p.has("server"),
-            let f = inv.args.first(where: { w in
-                w.utf8.count >= 4 && w.utf8.first == UInt8(ascii: "-") && hashAuthOptions.contains(w)
-            })
-        {
+        // (A byte test first: every such option's name starts `h`, `n` or `p` after its dashes.)
+        if let f = inv.args.first(where: { w in
+            guard w.utf8.count >= 4, w.utf8.first == UInt8(ascii: "-") else { return false }
+            let c = w.utf8.dropFirst().first == UInt8(ascii: "-") ? w.utf8.dropFirst(2).first : w.utf8.dropFirst().first
+            return (c == UInt8(ascii: "h") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p"))
+                && hashAuthOptions.contains(w)
+        }), !p.has("server") {
             a.hit(.secretSentOut, k, reason: "\(p) \(f) authenticates with a password hash (pass-the-hash)")
         }
         // R7: dry runs, previews and simulations change nothing.
