@@ -153,22 +153,34 @@ extension Effects {
     static func reachConventions(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
         let p = inv.program
         let pos = inv.positionals
-        // A3: `//server.example.com/share` is a share on another machine (SMB/CIFS): a tool
-        // given one reads or changes files there (`smbcacls //server/public f --user …`).
-        if let u = pos.first(where: isRemoteShare) {
-            a.hit(.egress, k, reason: "\(p) works on the network share \(u)")
-            return true
+        // Runs for most calls (nothing else spoke for them): byte tests first, one pass.
+        var n = 0
+        for w in pos {
+            let u = w.utf8
+            // A3: `//server.example.com/share` is a share on another machine (SMB/CIFS): a tool
+            // given one reads or changes files there (`smbcacls //server/public f --user …`).
+            if u.count >= 6, u.first == UInt8(ascii: "/"), u.dropFirst().first == UInt8(ascii: "/"), isRemoteShare(w) {
+                a.hit(.egress, k, reason: "\(p) works on the network share \(w)")
+                return true
+            }
+            // A8: `grafana cli admin reset-admin-password X`: a subcommand that sets a password.
+            if n < 3, changesPassword(w) {
+                a.hit(.systemChange, k, reason: "\(p) changes an account's password (\(w))")
+                return true
+            }
+            n += 1
         }
-        // A8: `elasticsearch-reset-password -u alice`, `grafana cli admin reset-admin-password
-        // X`: the program or its subcommand says it sets another account's password.
-        // (Most words hold no `assw`: one byte search each before anything is lowered.)
-        if let w = changesPassword(p) ? p : pos.prefix(3).first(where: changesPassword) {
-            a.hit(.systemChange, k, reason: "\(p) changes an account's password (\(w))")
+        // A8: `elasticsearch-reset-password -u alice`: the program's name says it.
+        if changesPassword(p) {
+            a.hit(.systemChange, k, reason: "\(p) changes an account's password")
             return true
         }
         // A8: `elasticsearch-users useradd alice -p hunter2 -r superuser`, `X userdel alice`: a
         // subcommand named as the system's account tools manages the tool's users and roles.
-        if let sub = pos.first, inv.args.first == sub, accountVerbs.contains(sub) {
+        // (Every such name is 7 or 8 bytes.)
+        if let sub = pos.first, sub.utf8.count == 7 || sub.utf8.count == 8, accountVerbs.contains(sub),
+            inv.args.first == sub
+        {
             a.hit(.systemChange, k, reason: "\(p) \(sub) manages accounts")
             return true
         }

@@ -82,8 +82,8 @@ enum SystemControl {
             // as with `reboot` itself. (`--no-reboot` and `--reboot-required` checks are other options.)
             if let f = inv.args.first(where: { $0 == "--reboot" || $0 == "--poweroff" }) {
                 a.hit(.powerControl, k, reason: "\(p) \(f) restarts or powers off the machine afterwards")
-            } else if offlineUpdaters.contains(p), inv.positionals.count >= 2,
-                offlineUpdateVerbs.contains(inv.positionals[0]), inv.positionals[1] == "reboot"
+            } else if inv.positionals.count >= 2, inv.positionals[1] == "reboot", offlineUpdaters.contains(p),
+                offlineUpdateVerbs.contains(inv.positionals[0])
             {
                 // B6: `dnf system-upgrade reboot`, `dnf5 offline reboot` restart the host at once
                 // to apply the staged upgrade (`status`, `log`, `clean`, `download` do not).
