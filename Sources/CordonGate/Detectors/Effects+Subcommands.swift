@@ -185,10 +185,16 @@ extension Effects {
             return true
         }
         // A3: `pop --to you@example.com < message.md`: a mail recipient given, mail is sent.
-        // (Only a call with an `@` somewhere can name an address: one byte scan first.)
+        // (Byte tests first: every such option is `--` and a letter of `tcbrme`, at most 13
+        // bytes with no value attached.)
         let args = inv.args
-        guard args.contains(where: { $0.utf8.contains(UInt8(ascii: "@")) }) else { return false }
-        for (j, w) in args.enumerated() where w.utf8.count >= 4 && w.hasPrefix("--") {
+        for (j, w) in args.enumerated() {
+            let u = w.utf8
+            guard u.count >= 4, u.first == UInt8(ascii: "-"), u.dropFirst().first == UInt8(ascii: "-"),
+                let c = u.dropFirst(2).first,
+                c == UInt8(ascii: "t") || c == UInt8(ascii: "c") || c == UInt8(ascii: "b") || c == UInt8(ascii: "r")
+                    || c == UInt8(ascii: "m") || c == UInt8(ascii: "e")
+            else { continue }
             let name = optionName(w)
             guard mailRecipientOptions.contains(name), let v = optionValue(args, j), isMailAddress(v) else { continue }
             a.hit(.egress, k, reason: "\(p) \(name) \(v) sends mail")
