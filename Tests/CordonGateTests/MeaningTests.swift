@@ -82,6 +82,7 @@ struct MeaningTests {
         all += SessionFourteenSecondRoundTests.approve
         all += SessionFifteenMeaningTests.approve
         all += SessionFifteenSecondRoundTests.approve
+        all += SessionSixteenTests.approve
         return all
     }()
 
@@ -94,6 +95,7 @@ struct MeaningTests {
         all += SessionFourteenSecondRoundTests.allow
         all += SessionFifteenMeaningTests.allow
         all += SessionFifteenSecondRoundTests.allow
+        all += SessionSixteenTests.allow
         return all
     }()
 

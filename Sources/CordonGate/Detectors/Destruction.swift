@@ -69,8 +69,14 @@ enum Destruction {
                         reason: "find deletes a whole tree (\(root)) with no name or age filter")
                 }
             }
-        case "shred", "srm", "wipe":
-            a.hit(.shred, k, reason: "\(p) destroys file contents beyond recovery")
+        case "shred", "srm", "wipe", "scrub":
+            // scrub overwrites files (or a whole device) with patterns, as shred does. Given a
+            // block device the whole disk is gone (B1: `shred -n 1 /dev/sdb`, `scrub /dev/sdb`).
+            if let d = inv.positionals.first(where: isBlockDevice) {
+                a.hit(.deviceWrite, k, reason: "\(p) overwrites the whole device \(d)")
+            } else {
+                a.hit(.shred, k, reason: "\(p) destroys file contents beyond recovery")
+            }
         case "truncate":
             if inv.value(of: "-s", "--size").map({ $0 == "0" }) == true {
                 a.hit(.truncateFile, k, reason: "truncates files to zero bytes")

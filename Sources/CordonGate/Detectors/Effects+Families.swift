@@ -107,6 +107,8 @@ extension Effects {
         "create", "delete", "remove", "destroy", "install", "uninstall", "deploy", "publish", "upload", "purge",
         "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "unregister", "revoke", "grant",
         "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable",
+        // `distrobox-rm NAME` removes what the tool manages, as `-delete` does.
+        "rm",
     ]
 
     /// The families above, for an unknown program no other rule spoke for; true when one did.
@@ -114,7 +116,7 @@ extension Effects {
     static let familyNameParts = Needles([
         "download", "agent", "daemon", "create", "delete", "remove", "destroy", "install", "deploy", "publish",
         "upload", "purge", "wipe", "erase", "kill", "shutdown", "reboot", "flash", "register", "revoke", "grant",
-        "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable",
+        "enroll", "stop", "restart", "upgrade", "clone", "burn", "enable", "disable", "-rm",
     ])
 
     static func families(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) -> Bool {
@@ -131,13 +133,6 @@ extension Effects {
         }
         if p.eq("nlx") {
             a.hit(.thirdPartyCode, k, reason: "nlx downloads and runs a package from the registry")
-            return true
-        }
-        // R1: `-hashes LM:NT` logs in with a stolen hash (pass-the-hash): block (B4).
-        if let j = args.indices.first(where: { j in
-            args[j].utf8.first == UInt8(ascii: "-") && hashAuthOptions.contains(args[j])
-        }) {
-            a.hit(.secretSentOut, k, reason: "\(p) \(args[j]) authenticates with a password hash (pass-the-hash)")
             return true
         }
         // R1: a wordlist is a brute-force of a password or key.
@@ -275,7 +270,7 @@ extension Effects {
         // A9: the program's name is its verb.
         if named, let v = nameVerb(lower), pos.first.map({ statusVerbs.contains($0) || readVerbs.contains($0) }) != true
         {
-            a.hit(.systemChange, k, score: 60, reason: "\(p) \(v)s, as its name says")
+            a.hit(.systemChange, k, score: 60, reason: "\(p) \(v == "rm" ? "remove" : v)s, as its name says")
             return true
         }
         // R6: agents and daemons by name (`zabbix_agent2`, `foo-daemon`). Not "server": a

@@ -4,7 +4,8 @@
 extension Effects {
     /// Every program deletion's switch has a case for.
     static let deletionPrograms: NameSet = [
-        "rm", "unlink", "srm", "wipe", "shred", "trash-rm", "rmtrash-empty", "truncate", "find", "git", "rmdir",
+        "rm", "unlink", "srm", "wipe", "shred", "scrub", "trash-rm", "rmtrash-empty", "truncate", "find", "git",
+        "rmdir",
         "mv", "rename", "mmv", "prename", "perl-rename", "file-rename", "rename.ul", "zmv", "vidir", "qmv", "f2",
         "sed", "perl", "ruby", "hg", "svn", "bzr",
     ]
@@ -68,10 +69,10 @@ extension Effects {
         var targets: [String] = []
         var what = "deletes"
         switch Name(p) {
-        case "rm", "unlink", "srm", "wipe", "shred", "trash-rm", "rmtrash-empty":
+        case "rm", "unlink", "srm", "wipe", "shred", "scrub", "trash-rm", "rmtrash-empty":
             targets = args.filter { !$0.isOptionLike }
             if inv.argsFromInput && targets.isEmpty { targets = ["(paths from standard input)"] }
-            if p.eq("shred") { what = "destroys" }
+            if p.eq("shred") || p.eq("scrub") { what = "destroys" }
         case "truncate":
             if let s = inv.value(of: "-s", "--size"), s == "0" || s.hasPrefix("-") || s.hasPrefix("<") {
                 targets = inv.positionals.filter { $0 != s }

@@ -266,7 +266,7 @@ extension Effects {
             // `docker build` and `podman build` are L2 (a local image); `kubectl run` is not.
             if v == "build"
                 && [
-                    "docker", "podman", "buildah", "nerdctl", "apptainer", "singularity", "packer", "devspace",
+                    "docker", "podman", "buildah", "nerdctl", "apptainer", "singularity", "devspace",
                     "skaffold", "docker-compose", "compose",
                     // These render manifests or templates locally (`flux build kustomization`).
                     "flux", "kustomize", "sam",
@@ -275,6 +275,10 @@ extension Effects {
             {
                 return
             }
+            // `docker tag SRC TARGET` (and `image tag`) gives a local image another name; `push`
+            // is what sends it (L3). (Packer's `build` is not local: its builders create images
+            // in a cloud or hypervisor, A9.)
+            if v == "tag" && ["docker", "podman", "nerdctl", "buildah"].contains(p) { return }
             if v == "config" || (v == "use" && !p.eq("kubectl")) || (p.eq("doppler") && v == "run")
                 || p.eq("wp") && verbs.first == "config"
             {

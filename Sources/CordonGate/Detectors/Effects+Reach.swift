@@ -97,6 +97,9 @@ extension Effects {
         let pos = inv.positionals
         // The rules of named programs, behind one lookup (most programs are none of them).
         if reachPrograms.contains(p), namedReach(a, k, inv) { return true }
+        // Known tools' subcommands their family has no rule for: Effects+Subcommands.swift.
+        if subcommandPrograms.contains(p), subcommandReach(a, k, inv) { return true }
+        if reachConventions(a, k, inv) { return true }
         // A11: `ng config KEY VALUE -g`, `pip config unset K --global`, `git config --global
         // --unset K`: a setting written for every project of the user, not this one.
         if let c = pos.prefix(2).firstIndex(of: "config") {

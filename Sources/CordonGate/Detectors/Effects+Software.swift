@@ -200,6 +200,8 @@ extension Effects {
             changes = [
                 "install", "uninstall", "add", "remove", "rm", "update", "publish", "yank", "owner", "login", "logout",
                 "upgrade", "binstall",
+                // `cargo fetch` downloads the locked dependencies, as `go mod download` does.
+                "fetch",
             ]
         case "go":
             changes = ["install", "get"]
@@ -227,6 +229,9 @@ extension Effects {
                 return
             }
             if p.eq("dotnet") && (sub == "publish" || sub == "pack") { return }
+            // Maven's `install` is a build phase: the artifact is built and copied into the local
+            // ~/.m2 repository (L2); `deploy` publishes it to a remote repository (A4).
+            if p.eq("mvn") && sub == "install" { return }
             if (p.eq("rustup") || p.eq("asdf") || p.eq("mise") || p.eq("sdk"))
                 && ["toolchain", "component", "target", "plugin"].contains(sub),
                 let next = pos.dropFirst().first, ["list", "ls"].contains(next)
@@ -242,7 +247,7 @@ extension Effects {
                 let s = sub
                 let code = inv.value(of: "-e", "--eval") ?? ""
                 if code.has("install") || code.has("Pkg.add")
-                    || ["deploy", "install"].contains(s) && (p.eq("mvn") || p.eq("nix") && s == "install")
+                    || p.eq("mvn") && s == "deploy" || p.eq("nix") && s == "install"
                     || p.eq("gradle") && ["publish", "uploadArchives"].contains(s) || p.eq("deno") && s == "install"
                     || (p.eq("flutter") || p.eq("dart")) && s == "pub"
                         && pos.dropFirst().first.map({ ["get", "add", "upgrade", "remove", "global"].contains($0) })
@@ -263,8 +268,9 @@ extension Effects {
         let readSub = readVerbs.contains(sub) && !changes.contains(sub)
         if changes.contains(sub) || !readSub && inv.args.contains(where: { $0.isOptionLike && changes.contains($0) })
             || [
-                "group", "groups", "module", "env", "extension", "plugin", "platform", "profile", "tool", "python",
-                "pip",
+                // (Plurals too: `mise plugins add demo` is `mise plugin add demo`.)
+                "group", "groups", "module", "modules", "env", "extension", "extensions", "plugin", "plugins",
+                "platform", "platforms", "profile", "tool", "tools", "python", "pip",
             ]
             .contains(sub)
                 && changes.contains(second)

@@ -15,6 +15,8 @@ extension Effects {
         "detach", "join", "leave", "revoke", "grant", "shutdown", "reboot", "hibernate", "abandon",
         "self-update", "selfupdate", "update", "upgrade", "downgrade", "rollback", "terminate", "unregister",
         "deregister", "register", "submit", "resubmit", "provision", "rm", "del", "send", "switch", "share",
+        // Taking a deployed site or environment down (`surge teardown example.com`).
+        "teardown",
         // Fetching packages or data from elsewhere (A3); feedback and reports sent to a vendor (R4).
         "download", "feedback",
         // Applying configuration to a system or cluster, taking a deployment down, making a

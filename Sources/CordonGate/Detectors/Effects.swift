@@ -142,6 +142,8 @@ enum Effects {
         "configure", "use-context", "use", "switch", "bootstrap", "recover", "failover", "swap", "send",
         "invoke", "call", "execute", "reindex", "truncate", "drop", "refresh", "deny", "reject", "undefine",
         "delsnapshot", "rmi", "nuke",
+        // A shell opened inside a container of the cluster (`oc rsh POD`), like `kubectl exec`.
+        "rsh",
         // Restarting a machine with new settings (`vagrant reload`), a shell inside a container
         // (`toolbox enter`), creating and starting an instance (`multipass launch`, `flyctl launch`).
         "reload", "enter", "launch",
@@ -362,6 +364,20 @@ enum Effects {
         }
         if asksForHelp(inv) { return }
         indirect(a, k, inv)
+        // R1/B4: `-hashes LM:NT` logs in with a stolen hash (pass-the-hash), whatever the
+        // program: an SMB or RPC client the gate knows (`smbclient.py -hashes …`) blocks as an
+        // unknown Impacket script does. Every such option is at least 4 bytes and starts `-`.
+        // (Not a server's: `smbserver.py -hashes LM:NT share dir` sets what clients must
+        // present, nothing is sent; it still asks as a file server.)
+        // (A byte test first: every such option's name starts `h`, `n` or `p` after its dashes.)
+        if let f = inv.args.first(where: { w in
+            guard w.utf8.count >= 4, w.utf8.first == UInt8(ascii: "-") else { return false }
+            let c = w.utf8.dropFirst().first == UInt8(ascii: "-") ? w.utf8.dropFirst(2).first : w.utf8.dropFirst().first
+            return (c == UInt8(ascii: "h") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p"))
+                && hashAuthOptions.contains(w)
+        }), !p.has("server") {
+            a.hit(.secretSentOut, k, reason: "\(p) \(f) authenticates with a password hash (pass-the-hash)")
+        }
         // R7: dry runs, previews and simulations change nothing.
         if inv.args.contains(where: {
             $0.utf8.count >= 6 && $0.hasPrefix("--") && (dryRunFlags.contains($0) || $0.hasPrefix("--dry-run="))

@@ -17,6 +17,8 @@ enum GitExtensions {
     static let remoteParts: NameSet = [
         "scp", "rscp", "sync", "pr", "mr", "paste", "pages", "release", "publish", "push", "pull", "fetch",
         "clone", "instaweb", "send", "upload", "deploy", "ftp", "fork",
+        // `git unpublish BRANCH` (git-extras) deletes the branch on the remote.
+        "unpublish",
     ]
 
     /// An extension's own subcommands that talk to a remote.

@@ -68,6 +68,25 @@ enum ShellAccess {
                 }
             }
         }
+        // socket(1)'s `-p PROG` runs PROG with the connection as its input and output; with
+        // `-s` socket listens first (GTFOBins `socket -svp '/bin/sh -i' PORT`). A shell as PROG
+        // is a bind shell (B3) or, connecting out, a reverse shell.
+        if p.eq("socket") {
+            let args = inv.args
+            if let j = args.firstIndex(where: { w in
+                w.utf8.count >= 2 && w.utf8.first == UInt8(ascii: "-") && w.utf8.dropFirst().first != UInt8(ascii: "-")
+                    && w.hasSuffix("p")
+            }), j + 1 < args.count,
+                let prog = args[j + 1].split(separator: " ").first.map(String.init),
+                Programs.isShellPath(prog) || shellNames.contains(prog)
+            {
+                if args[j].has("s") || args.contains("-s") {
+                    a.hit(.bindShell, k, reason: "bind shell: socket -s serves \(prog) on a listening port")
+                } else {
+                    a.hit(.netcatExec, k, reason: "reverse shell: socket -p hands \(prog) to a remote host")
+                }
+            }
+        }
         if p.eq("socat") {
             let lower = inv.args.map(\.asciiLowercased)
             let runs = lower.contains {

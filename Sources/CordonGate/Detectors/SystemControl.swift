@@ -1,12 +1,20 @@
 // System control (power, kill everything, kernel) and resource abuse (fork bombs, disk fill).
 
 enum SystemControl {
+    /// Package managers that stage an upgrade offline and apply it on a reboot they trigger.
+    static let offlineUpdaters: NameSet = ["dnf", "dnf5", "yum"]
+    static let offlineUpdateVerbs: NameSet = ["system-upgrade", "offline", "offline-upgrade", "offline-distrosync"]
+
     static func check(_ a: Analysis, _ k: Int, _ inv: borrowing Invocation) {
         let p = inv.program
         switch Name(p) {
         case "shutdown", "reboot", "halt", "poweroff":
             if !inv.hasAny(["-c", "--help", "--show"]) {
                 a.hit(.powerControl, k, reason: "\(p) takes the machine down")
+            } else if p.eq("shutdown"), inv.has("-c") {
+                // A8: cancelling a scheduled shutdown changes what the host will do (someone
+                // scheduled it); asked, not blocked.
+                a.hit(.systemChange, k, reason: "shutdown -c cancels a scheduled shutdown")
             }
         case "kexec":
             // B6: `kexec -l` stages a kernel that replaces the running one, `-e` boots it at once;
@@ -74,6 +82,12 @@ enum SystemControl {
             // as with `reboot` itself. (`--no-reboot` and `--reboot-required` checks are other options.)
             if let f = inv.args.first(where: { $0 == "--reboot" || $0 == "--poweroff" }) {
                 a.hit(.powerControl, k, reason: "\(p) \(f) restarts or powers off the machine afterwards")
+            } else if inv.positionals.count >= 2, inv.positionals[1] == "reboot", offlineUpdaters.contains(p),
+                offlineUpdateVerbs.contains(inv.positionals[0])
+            {
+                // B6: `dnf system-upgrade reboot`, `dnf5 offline reboot` restart the host at once
+                // to apply the staged upgrade (`status`, `log`, `clean`, `download` do not).
+                a.hit(.powerControl, k, reason: "\(p) \(inv.positionals[0]) reboot restarts the machine")
             }
         }
         for t in a.writtenFiles(k) where t.hasPrefix("/proc/sys/") || t == "/proc/sysrq-trigger" {

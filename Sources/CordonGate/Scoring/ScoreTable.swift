@@ -283,7 +283,7 @@ public enum Signal: String, CaseIterable, Sendable {
             "rm -rf of /, /*, ~, $HOME, .., or a system directory (95); of a path under /etc, /usr, /var/lib... (85); find -delete over / (90)"
         case .deleteUnsetVariable: "rm -rf of a path built on a variable that may be empty (\"$DIR/\"*)"
         case .deleteBroad: "find -delete / -exec rm over a broad tree; rm -rf of a whole directory tree"
-        case .shred: "shred, srm, wipe: unrecoverable deletion"
+        case .shred: "shred, srm, wipe, scrub: unrecoverable deletion"
         case .truncateFile: "truncate to zero"
         case .overwriteSystemFile:
             "redirect or tee into /etc (70; appending 60); into /boot, /usr, /bin, /sbin, /lib (85); cp/mv/sed -i there (60)"
