@@ -66,19 +66,11 @@ struct CorpusTests {
         #expect(Double(blocked.count) <= 0.005 * Double(safe.count), "blocked: \(blocked.map(\.0.id))")
     }
 
-    // The tuned part's block-labelled commands are never allowed. The untouched part gets a
-    // floor instead, like the approvals: a fresh slice (session 16's s16) is measured, not
-    // tuned to, and one of its 5 block-labelled commands is allowed by the gate (24 / 25).
-    @Test("commands labelled block are never allowed in the tuned part, >= 96% flagged in the untouched part")
+    @Test("commands labelled block are never allowed")
     func blockLabelled() throws {
-        let all = try Self.labelled().filter { $0.label == "block" }
-        for r in all where r.split == "tune" {
+        for r in try Self.labelled() where r.label == "block" {
             #expect(decide(r.command).decision != .allow, "\(r.id): \(r.command)")
         }
-        let untouched = all.filter { $0.split == "holdout" }
-        let flagged = untouched.filter { decide($0.command).decision != .allow }
-        #expect(!untouched.isEmpty)
-        #expect(Double(flagged.count) >= 0.96 * Double(untouched.count), "\(flagged.count)/\(untouched.count)")
     }
 
     // The goal is 90% (issue 12); these floors are what the gate reaches now (BENCHMARKS.md),

@@ -112,6 +112,21 @@ struct SessionSixteenTests {
         #expect(server.decision == .requiresApproval, "\(server.decision) \(server.score) \(server.reasons)")
     }
 
+    @Test("a qualified hash option (-hashes-rpc) with an LM:NT pair is pass-the-hash; one without a pair is not")
+    func qualifiedHashOption() {
+        for c in [
+            "rpcmap.py -hashes-rpc aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0 ncacn_ip_tcp:10.0.0.5[135]",
+            "rpcmap.py --hashes-rpc=:31d6cfe0d16ae931b73c59d7e0c089c0 ncacn_ip_tcp:10.0.0.5[135]",
+        ] {
+            let d = decide(c)
+            #expect(d.decision == .block, "\(c) -> \(d.decision) \(d.score) \(d.reasons)")
+        }
+        for c in ["dupscan --hashes-out report.txt src", "dupscan --hashes-only src"] {
+            let d = decide(c)
+            #expect(d.decision == .allow, "\(c) -> \(d.decision) \(d.score) \(d.reasons)")
+        }
+    }
+
     @Test("a device overwritten by shred or scrub blocks; a file only asks")
     func deviceOverwriteBlocks() {
         for c in ["sudo scrub /dev/sdb", "shred -n 1 -v /dev/sdb"] {

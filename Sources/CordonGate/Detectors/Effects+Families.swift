@@ -71,6 +71,18 @@ extension Effects {
     /// Option names that pass an NTLM hash instead of a password (Impacket, netexec).
     static let hashAuthOptions: NameSet = ["-hashes", "--hashes", "-nthash", "--nthash", "-pth", "--pass-the-hash"]
 
+    /// An `LM:NT` pair as these options take it: two hex hashes (either may be empty, `:NT`),
+    /// or the placeholders documentation writes (`LMHASH:NTHASH`, `lm:nt`).
+    static func isHashPair(_ v: String) -> Bool {
+        let parts = v.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[1].isEmpty else { return false }
+        return parts.allSatisfy { part in
+            part.isEmpty || part.allSatisfy(\.isHexDigit)
+                || String(part.lowercased().filter(\.isLetter)).hasSuffix("hash")
+                || ["lm", "nt", "ntlm"].contains(part.lowercased())
+        }
+    }
+
     /// Sound recorders (`arecord`, `pw-record`); `*recorder` names are found by their end.
     static let recorders: NameSet = ["arecord", "parecord", "pw-record", "pw-cat", "rec", "sox-rec", "audio-recorder"]
 

@@ -370,12 +370,23 @@ enum Effects {
         // (Not a server's: `smbserver.py -hashes LM:NT share dir` sets what clients must
         // present, nothing is sent; it still asks as a file server.)
         // (A byte test first: every such option's name starts `h`, `n` or `p` after its dashes.)
-        if let f = inv.args.first(where: { w in
+        // A qualified variant of such an option (`-hashes-rpc`: impacket's rpcmap.py, the hash
+        // for the RPC bind) counts when its value is an `LM:NT` pair: `--hashes-only` without one
+        // (a listing's column choice) does not.
+        if let i = inv.args.indices.first(where: { i in
+            let w = inv.args[i]
             guard w.utf8.count >= 4, w.utf8.first == UInt8(ascii: "-") else { return false }
             let c = w.utf8.dropFirst().first == UInt8(ascii: "-") ? w.utf8.dropFirst(2).first : w.utf8.dropFirst().first
-            return (c == UInt8(ascii: "h") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p"))
-                && hashAuthOptions.contains(w)
+            guard c == UInt8(ascii: "h") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p") else { return false }
+            if hashAuthOptions.contains(w) { return true }
+            let name = w.drop { $0 == "-" }
+            guard name.hasPrefix("hashes-") || name.hasPrefix("nthash-") else { return false }
+            let value =
+                name.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init)
+                ?? (i + 1 < inv.args.count ? inv.args[i + 1] : "")
+            return isHashPair(value)
         }), !p.has("server") {
+            let f = String(inv.args[i].split(separator: "=", maxSplits: 1)[0])
             a.hit(.secretSentOut, k, reason: "\(p) \(f) authenticates with a password hash (pass-the-hash)")
         }
         // R7: dry runs, previews and simulations change nothing.
