@@ -5,9 +5,11 @@
 #include "csandbox.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -159,4 +161,30 @@ int cs_peer_cred(int sock, int32_t *pid, uint32_t *uid) {
     *pid = cr.pid;
     *uid = cr.uid;
     return 0;
+}
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+
+int cs_peer_pidfd(int sock) {
+    int fd = -1;
+    socklen_t n = sizeof fd;
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &n) < 0) return -errno;
+    // The kernel's pidfd is close-on-exec already (pidfd_prepare with O_CLOEXEC).
+    return fd;
+}
+
+int cs_pidfd_exited(int pidfd) {
+    // A pidfd polls readable once its process has exited (pidfd_open(2)), zombie or reaped.
+    struct pollfd p = {pidfd, POLLIN, 0};
+    int r;
+    do { r = poll(&p, 1, 0); } while (r < 0 && errno == EINTR);
+    if (r < 0) return -errno;
+    return r > 0 ? 1 : 0;
+}
+
+long cs_ioprio_get(int32_t pid) {
+    long r = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, pid);
+    return r < 0 ? -errno : r;
 }

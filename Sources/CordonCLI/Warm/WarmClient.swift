@@ -62,7 +62,16 @@ enum WarmClient {
         let bytes = WarmHandoff.encode(argv: ["run"] + args, environment: env)
         let fds: [Int32] = [0, 1, 2, here]
         let sent = bytes.withUnsafeBytes { cs_send_with_fds(fd, $0.baseAddress, $0.count, fds, 4) }
-        guard sent == 0 else { return nil }
+        // A runner that refused this caller ('R') answers before it reads anything and closes,
+        // so the request can meet a closed socket (EPIPE): its reason is still there to read.
+        guard sent == 0 else {
+            var first = [UInt8](repeating: 0, count: 1)
+            if WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
+                ctx.output.err(
+                    "cordon: warning: not using the warm runner at \(path): \(refusal(fd)); running directly\n")
+            }
+            return nil
+        }
         PhaseTimer.shared.mark("handed to the warm runner")
         // Not `peer`: the credentials of a connection to a listening unix socket are those of
         // the process that called listen(), the server, not the runner that accepted (unix(7),
@@ -99,16 +108,7 @@ enum WarmClient {
         var first = [UInt8](repeating: 0, count: 1)
         if ready[0].revents != 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
             // Refused: this caller is confined otherwise than the runner (WarmHandoff.trustedPeer).
-            var why = [UInt8](repeating: 0, count: 400)
-            var got = 0
-            while got < why.count {
-                let r = why.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
-                if r < 0 && errno == EINTR { continue }
-                if r <= 0 { break }
-                got += r
-            }
-            let reason = TerminalText.line(String(decoding: why.prefix(got), as: UTF8.self))
-            ctx.output.err("cordon: warning: not using the warm runner at \(path): \(reason); running directly\n")
+            ctx.output.err("cordon: warning: not using the warm runner at \(path): \(refusal(fd)); running directly\n")
             return nil
         }
         tag[0] = first[0]
@@ -135,6 +135,19 @@ enum WarmClient {
         PhaseTimer.shared.mark("status from the warm runner")
         return Int32(
             bitPattern: UInt32(status[1]) | UInt32(status[2]) << 8 | UInt32(status[3]) << 16 | UInt32(status[4]) << 24)
+    }
+
+    /// The reason after a runner's 'R', up to EOF (400 bytes at most), fit for a terminal.
+    static func refusal(_ fd: Int32) -> String {
+        var why = [UInt8](repeating: 0, count: 400)
+        var got = 0
+        while got < why.count {
+            let r = why.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { break }
+            got += r
+        }
+        return TerminalText.line(String(decoding: why.prefix(got), as: UTF8.self))
     }
 
     /// A connected stream socket, or nil (no server: the common case, one failed connect).
