@@ -338,6 +338,22 @@ struct WarmStartTests {
         #expect(server.lastRunPid == String(next), "\(server.gateLog)")
     }
 
+    @Test("a served command's /proc status (signals ignored, ids, groups, umask, capabilities) is a direct one's")
+    func servedStatusIsDirectStatus() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let show = [
+            "sh", "-c", "grep -E '^(SigIgn|SigBlk|Uid|Gid|Groups|Umask|Cap|NoNewPrivs|Seccomp)' /proc/self/status",
+        ]
+        let served = try ws.run(show)
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+        let direct = try ws.run(show, env: ["CORDON_WARM": "0"])
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+        #expect(served.stdout.contains("SigIgn:"), "\(served.stdout) \(served.stderr)")
+        #expect(served.stdout == direct.stdout)
+    }
+
     @Test("a peer that connects and never sends its request gives its runner back within WarmHandoff.requestSeconds")
     func silentCallerReleasesItsRunner() throws {
         let ws = try Workspace()
