@@ -5,10 +5,12 @@
 #include "csandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -187,4 +189,14 @@ int cs_pidfd_exited(int pidfd) {
 long cs_ioprio_get(int32_t pid) {
     long r = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, pid);
     return r < 0 ? -errno : r;
+}
+
+int cs_same_file_and_mount(const char *a, const char *b) {
+    struct statx x, y;
+    if (statx(AT_FDCWD, a, 0, STATX_INO | STATX_MNT_ID, &x) < 0) return -errno;
+    if (statx(AT_FDCWD, b, 0, STATX_INO | STATX_MNT_ID, &y) < 0) return -errno;
+    // Without a mount id (a kernel before 5.8) the mounts cannot be told apart: not the same.
+    if (!(x.stx_mask & y.stx_mask & STATX_MNT_ID)) return 0;
+    return x.stx_dev_major == y.stx_dev_major && x.stx_dev_minor == y.stx_dev_minor && x.stx_ino == y.stx_ino &&
+           x.stx_mnt_id == y.stx_mnt_id;
 }

@@ -354,6 +354,39 @@ struct WarmStartTests {
         #expect(served.stdout == direct.stdout)
     }
 
+    @Test(
+        "a caller under another root directory (chroot into a bind of /) runs directly",
+        .enabled(if: geteuid() == 0, "mounts and chroot")
+    )
+    func chrootedCallerRunsDirectly() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        var template = Array("/tmp/cordon-jail-XXXXXX".utf8CString)
+        let jail = String(cString: try #require(mkdtemp(&template)))
+        // The same files (/ has the workspace, the binaries and their libraries) without the
+        // mounts below /, but /proc and /dev, which cordon needs.
+        var mounted: [String] = []
+        defer {
+            for m in mounted.reversed() { umount2(m, Int32(MNT_DETACH)) }
+            rmdir(jail)
+        }
+        for (source, target) in [("/", jail), ("/proc", jail + "/proc"), ("/dev", jail + "/dev")] {
+            try #require(mount(source, target, nil, UInt(MS_BIND), nil) == 0, "bind \(source): \(Errno.current)")
+            mounted.append(target)
+        }
+        let r = try Shell.run(
+            "/usr/sbin/chroot",
+            [
+                jail, "/bin/sh", "-c", "cd \"$1\" && exec \"$0\" run --approval deny -- sh -c 'echo jailed; exit 6'",
+                Binaries.cordon, ws.path,
+            ])
+        #expect(r.status == 6, "\(r.stderr)")
+        #expect(r.stdout == "jailed\n")
+        #expect(r.stderr.contains("another root directory"), "\(r.stderr)")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+    }
+
     @Test("a peer that connects and never sends its request gives its runner back within WarmHandoff.requestSeconds")
     func silentCallerReleasesItsRunner() throws {
         let ws = try Workspace()

@@ -207,6 +207,9 @@ int cs_peer_pidfd(int sock);
 int cs_pidfd_exited(int pidfd);
 /// ioprio_get(IOPRIO_WHO_PROCESS, pid): the I/O class and level, or -errno.
 long cs_ioprio_get(int32_t pid);
+/// 1 when two paths (followed) are the same file seen through the same mount (statx: device,
+/// inode, mount id), 0 when not, -errno when either cannot be looked up.
+int cs_same_file_and_mount(const char *a, const char *b);
 
 /// clone3 + the child's whole life until execve. Returns the child's pid (and its pidfd in
 /// *pidfd) in the parent, or -errno. Call with all signals blocked; the child resets them.

@@ -169,8 +169,11 @@ enum WarmHandoff {
             return .failure(Untrusted(why: "it runs another cordon binary (restart cordon serve after an upgrade)"))
         }
         // A caller in a chroot (same mount namespace, another root) would have its run's
-        // paths (the policy, the workspace, every bind) resolved from the runner's root.
-        guard sameFile("\(here)/root", "/proc/self/root") else {
+        // paths (the policy, the workspace, every bind) resolved from the runner's root, and
+        // its sandbox built from the host's (a chroot cannot make a user namespace, so its
+        // direct run has none). The mount counts too: a chroot into a bind of / is the same
+        // directory without the mounts below it.
+        guard cs_same_file_and_mount("\(here)/root", "/proc/self/root") == 1 else {
             return .failure(Untrusted(why: "it runs under another root directory (chroot)"))
         }
         guard !compare || confinement(here, pid: pid) == confinement("/proc/self", pid: getpid()) else {
