@@ -702,6 +702,14 @@ static void __attribute__((noreturn)) child_main(const struct cs_plan *p) {
     static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
     struct { unsigned long handler, flags, restorer, mask; } dfl = {0, 0, 0, 0};  // SIG_DFL
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) SYS4(SYS_rt_sigaction, faults[i], &dfl, NULL, 8);
+    // glibc's own signals (32: thread cancellation, 33: set*id across threads) are left
+    // ignored, not default, in a process posix_spawn started from one that handles them: so a
+    // warm runner (started by cordon serve) has them ignored, and an ignored disposition
+    // survives execve. The command of a served run started with both ignored (SigIgn in its
+    // /proc status: a served run told apart from a direct one, whose cordon handles them and
+    // whose command gets them default). Default here, whoever cloned this process.
+    SYS4(SYS_rt_sigaction, 32, &dfl, NULL, 8);
+    SYS4(SYS_rt_sigaction, 33, &dfl, NULL, 8);
     if (p->timing_fd >= 0) timing = (int)SYS3(SYS_fcntl, p->timing_fd, F_DUPFD_CLOEXEC, 3);
     // Into the run's cgroups before anything else: every process of the sandbox (init, the
     // worker, what the command forks) descends from this one and inherits its groups, and no

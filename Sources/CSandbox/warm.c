@@ -5,9 +5,13 @@
 #include "csandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -159,4 +163,40 @@ int cs_peer_cred(int sock, int32_t *pid, uint32_t *uid) {
     *pid = cr.pid;
     *uid = cr.uid;
     return 0;
+}
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+
+int cs_peer_pidfd(int sock) {
+    int fd = -1;
+    socklen_t n = sizeof fd;
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &n) < 0) return -errno;
+    // The kernel's pidfd is close-on-exec already (pidfd_prepare with O_CLOEXEC).
+    return fd;
+}
+
+int cs_pidfd_exited(int pidfd) {
+    // A pidfd polls readable once its process has exited (pidfd_open(2)), zombie or reaped.
+    struct pollfd p = {pidfd, POLLIN, 0};
+    int r;
+    do { r = poll(&p, 1, 0); } while (r < 0 && errno == EINTR);
+    if (r < 0) return -errno;
+    return r > 0 ? 1 : 0;
+}
+
+long cs_ioprio_get(int32_t pid) {
+    long r = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, pid);
+    return r < 0 ? -errno : r;
+}
+
+int cs_same_file_and_mount(const char *a, const char *b) {
+    struct statx x, y;
+    if (statx(AT_FDCWD, a, 0, STATX_INO | STATX_MNT_ID, &x) < 0) return -errno;
+    if (statx(AT_FDCWD, b, 0, STATX_INO | STATX_MNT_ID, &y) < 0) return -errno;
+    // Without a mount id (a kernel before 5.8) the mounts cannot be told apart: not the same.
+    if (!(x.stx_mask & y.stx_mask & STATX_MNT_ID)) return 0;
+    return x.stx_dev_major == y.stx_dev_major && x.stx_dev_minor == y.stx_dev_minor && x.stx_ino == y.stx_ino &&
+           x.stx_mnt_id == y.stx_mnt_id;
 }

@@ -303,6 +303,173 @@ struct WarmStartTests {
         #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
     }
 
+    @Test(
+        "a caller at a lower CPU priority, with another umask or other groups runs directly, and its command keeps them"
+    )
+    func callerStateIsNeverShed() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let run = [Binaries.cordon, "run", "--workspace", ws.path, "--approval", "deny", "--"]
+        // nice cannot be lowered again without privilege: served, the command ran at nice 0.
+        let niced = try Shell.run(
+            "/usr/bin/nice", ["-n", "7"] + run + ["sh", "-c", "cut -d' ' -f19 /proc/self/stat"], cwd: ws.path)
+        #expect(niced.stdout == "7\n", "\(niced.stdout) \(niced.stderr)")
+        #expect(niced.stderr.contains("confined differently"), "\(niced.stderr)")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+        // The sandbox inherits the umask of the process that cloned it: served, 0022.
+        let masked = try Shell.run(
+            "/bin/sh", ["-c", "umask 077; exec \"$@\"", "sh"] + run + ["sh", "-c", "umask"], cwd: ws.path)
+        #expect(masked.stdout == "0077\n", "\(masked.stdout) \(masked.stderr)")
+        #expect(masked.stderr.contains("confined differently"), "\(masked.stderr)")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+        // Other supplementary groups: the runner would open the caller's files with its own.
+        if geteuid() == 0 {
+            let grouped = try Shell.run("/usr/bin/setpriv", ["--groups", "4"] + run + ["true"], cwd: ws.path)
+            #expect(grouped.status == 0, "\(grouped.stderr)")
+            #expect(grouped.stderr.contains("confined differently"), "\(grouped.stderr)")
+            #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+        }
+        // The same caller without the difference is still served (each refusal used a runner).
+        let next = try #require(
+            KillCordon.poll(seconds: 20) { server.preparedRunner() != nil } ? server.preparedRunner() : nil)
+        let plain = try Shell.run(run[0], Array(run.dropFirst()) + ["true"], cwd: ws.path)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(server.lastRunPid == String(next), "\(server.gateLog)")
+    }
+
+    @Test("a served command's /proc status (signals ignored, ids, groups, umask, capabilities) is a direct one's")
+    func servedStatusIsDirectStatus() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        let show = [
+            "sh", "-c", "grep -E '^(SigIgn|SigBlk|Uid|Gid|Groups|Umask|Cap|NoNewPrivs|Seccomp)' /proc/self/status",
+        ]
+        let served = try ws.run(show)
+        #expect(server.lastRunPid == String(runner), "\(server.gateLog)")
+        let direct = try ws.run(show, env: ["CORDON_WARM": "0"])
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+        #expect(served.stdout.contains("SigIgn:"), "\(served.stdout) \(served.stderr)")
+        #expect(served.stdout == direct.stdout)
+    }
+
+    @Test(
+        "a caller under another root directory (chroot into a bind of /) runs directly",
+        .enabled(if: geteuid() == 0, "mounts and chroot")
+    )
+    func chrootedCallerRunsDirectly() throws {
+        let ws = try Workspace()
+        let server = try WarmServer(ws)
+        let runner = try #require(server.preparedRunner())
+        var template = Array("/tmp/cordon-jail-XXXXXX".utf8CString)
+        let jail = String(cString: try #require(mkdtemp(&template)))
+        // The same files (/ has the workspace, the binaries and their libraries) without the
+        // mounts below /, but /proc and /dev, which cordon needs.
+        var mounted: [String] = []
+        defer {
+            for m in mounted.reversed() { umount2(m, Int32(MNT_DETACH)) }
+            rmdir(jail)
+        }
+        for (source, target) in [("/", jail), ("/proc", jail + "/proc"), ("/dev", jail + "/dev")] {
+            try #require(mount(source, target, nil, UInt(MS_BIND), nil) == 0, "bind \(source): \(Errno.current)")
+            mounted.append(target)
+        }
+        let r = try Shell.run(
+            "/usr/sbin/chroot",
+            [
+                jail, "/bin/sh", "-c", "cd \"$1\" && exec \"$0\" run --approval deny -- sh -c 'echo jailed; exit 6'",
+                Binaries.cordon, ws.path,
+            ])
+        #expect(r.status == 6, "\(r.stderr)")
+        #expect(r.stdout == "jailed\n")
+        #expect(r.stderr.contains("another root directory"), "\(r.stderr)")
+        #expect(server.lastRunPid != String(runner), "\(server.gateLog)")
+    }
+
+    @Test("a peer that connects and never sends its request gives its runner back within WarmHandoff.requestSeconds")
+    func silentCallerReleasesItsRunner() throws {
+        let ws = try Workspace()
+        let listener = try LoneListener()
+        // The peer connects, then becomes a direct `cordon run` (the same binary, so it passes
+        // the runner's checks) holding the connection and sending nothing.
+        let peer = Process()
+        peer.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        peer.arguments = [
+            "-c",
+            "import os, socket, sys\ns = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                + "os.set_inheritable(s.fileno(), True)\n"
+                + "os.execv(sys.argv[2], [sys.argv[2], 'run', '--workspace', sys.argv[3], '--', 'sleep', '40'])",
+            listener.path, Binaries.cordon, ws.path,
+        ]
+        peer.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        peer.environment = ProcessInfo.processInfo.environment.merging(["CORDON_WARM": "0"]) { $1 }
+        peer.standardError = FileHandle.nullDevice
+        try peer.run()
+        defer {
+            peer.terminate()
+            peer.waitUntilExit()
+        }
+        let pid = peer.processIdentifier
+        #expect(KillCordon.poll(seconds: 10) { LoneListener.isCordon(pid) }, "the peer never became cordon")
+        // Only now a runner: the connection waits in the backlog until it accepts.
+        let runner = try LoneRunner(listener, ws)
+        #expect(KillCordon.poll(seconds: 25) { runner.exited }, "the runner still waits for a request")
+        #expect(!runner.stderr.contains("refused"), "\(runner.stderr)")
+        #expect(peer.isRunning, "the peer went away: the test proved nothing")
+    }
+
+    @Test(
+        "a caller's pid reused by another process (a cordon, confined as the runner) never vouches for the caller",
+        .enabled(if: geteuid() == 0, "sets /proc/sys/kernel/ns_last_pid")
+    )
+    func reusedPidIsNotTheCaller() throws {
+        let ws = try Workspace()
+        let listener = try LoneListener()
+        // The caller connects and exits; its connection waits in the backlog.
+        let caller = try Shell.run(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import os, socket, sys\ns = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nprint(os.getpid())",
+                listener.path,
+            ])
+        let old = try #require(Int32(caller.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(caller)")
+        // Its pid goes to a cordon process: the kernel hands out ns_last_pid + 1 next (other
+        // processes on the machine may take it first: tried again).
+        var impostor: Process?
+        for _ in 0..<200 where impostor == nil {
+            try String(old - 1).write(toFile: "/proc/sys/kernel/ns_last_pid", atomically: false, encoding: .utf8)
+            let p = Process()
+            let gate = Pipe()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = [
+                "-c", "read x && exec \"$0\" run --workspace \"$1\" -- sleep 40", Binaries.cordon, ws.path,
+            ]
+            p.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+            p.environment = ProcessInfo.processInfo.environment.merging(["CORDON_WARM": "0"]) { $1 }
+            p.standardInput = gate
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            if p.processIdentifier == old {
+                gate.fileHandleForWriting.write("go\n".data(using: .utf8)!)
+                impostor = p
+            } else {
+                try gate.fileHandleForWriting.close()
+                p.waitUntilExit()
+            }
+        }
+        let p = try #require(impostor, "pid \(old) was never handed out again")
+        defer {
+            p.terminate()
+            p.waitUntilExit()
+        }
+        #expect(KillCordon.poll(seconds: 10) { LoneListener.isCordon(old) })
+        let runner = try LoneRunner(listener, ws)
+        #expect(KillCordon.poll(seconds: 25) { runner.exited })
+        #expect(runner.stderr.contains("refused a caller: it has exited"), "\(runner.stderr)")
+    }
+
     @Test("a caller whose CORDON_ settings differ from the server's runs directly, with the same result")
     func differentSettingsRunDirectly() throws {
         let ws = try Workspace()
@@ -382,5 +549,96 @@ private final class FakeRunner {
             total += n
         }
         return (true, total)
+    }
+}
+
+/// A listening socket the test makes itself (non-blocking, as WarmPool's), for a runner the
+/// test starts (LoneRunner) after it has put a connection in the backlog.
+private final class LoneListener {
+    let dir: String
+    let path: String
+    let fd: Int32
+
+    init() throws {
+        var template = Array("/tmp/cordon-warm-XXXXXX".utf8CString)
+        guard let d = mkdtemp(&template) else { throw Errno.current }
+        dir = String(cString: d)
+        path = dir + "/warm.sock"
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var a = sockaddr_un()
+        a.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &a.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let ok = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+        guard ok, listen(fd, 8) == 0 else { throw Errno.current }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+        rmdir(dir)
+    }
+
+    static func isCordon(_ pid: Int32) -> Bool {
+        var a = stat()
+        var b = stat()
+        return stat("/proc/\(pid)/exe", &a) == 0 && stat(Binaries.cordon, &b) == 0 && a.st_ino == b.st_ino
+            && a.st_dev == b.st_dev
+    }
+}
+
+/// `cordon warm-runner` started as WarmPool starts one (the listening socket as fd 3, a report
+/// pipe as fd 4), in the workspace, with its stderr kept.
+private final class LoneRunner {
+    let pid: pid_t
+    let errPath: String
+    private let report: Int32
+    private var status: Int32?
+
+    init(_ listener: LoneListener, _ ws: Workspace) throws {
+        var p: [Int32] = [-1, -1]
+        guard pipe(&p) == 0 else { throw Errno.current }
+        report = p[0]
+        errPath = listener.dir + "/runner.err"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, listener.fd, 3)
+        posix_spawn_file_actions_adddup2(&actions, p[1], 4)
+        let script = "cd \"$1\" && exec \"$0\" warm-runner --log-dir \"$1/.cordon\""
+        let words: [String] = ["sh", "-c", script, Binaries.cordon, ws.path]
+        let argv = words.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        close(p[1])
+        guard rc == 0 else { throw Errno(rc) }
+        self.pid = pid
+    }
+
+    var exited: Bool {
+        if status != nil { return true }
+        var st: Int32 = 0
+        if waitpid(pid, &st, WNOHANG) == pid { status = st }
+        return status != nil
+    }
+
+    var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if !exited {
+            kill(pid, SIGTERM)
+            var st: Int32 = 0
+            waitpid(pid, &st, 0)
+        }
+        close(report)
+        unlink(errPath)
     }
 }

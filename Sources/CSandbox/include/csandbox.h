@@ -201,6 +201,15 @@ int cs_send_with_fds(int sock, const void *data, size_t len, const int *fds, int
 long cs_recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds);
 /// SO_PEERCRED: the connected peer's pid and uid (as of connect).
 int cs_peer_cred(int sock, int32_t *pid, uint32_t *uid);
+/// A pidfd for the process that connected (SO_PEERPIDFD, Linux 6.5), or -errno.
+int cs_peer_pidfd(int sock);
+/// 1 when the process a pidfd names has exited, 0 while it runs, -errno on error.
+int cs_pidfd_exited(int pidfd);
+/// ioprio_get(IOPRIO_WHO_PROCESS, pid): the I/O class and level, or -errno.
+long cs_ioprio_get(int32_t pid);
+/// 1 when two paths (followed) are the same file seen through the same mount (statx: device,
+/// inode, mount id), 0 when not, -errno when either cannot be looked up.
+int cs_same_file_and_mount(const char *a, const char *b);
 
 /// clone3 + the child's whole life until execve. Returns the child's pid (and its pidfd in
 /// *pidfd) in the parent, or -errno. Call with all signals blocked; the child resets them.
