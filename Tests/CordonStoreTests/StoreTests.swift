@@ -2,18 +2,34 @@
 // schema version, transitions that happen once, rollback when the gate.log step fails,
 // concurrent deciders, and clear errors for damaged, foreign and planted files.
 import CordonBase
+import Foundation
 import Glibc
 import Synchronization
 import Testing
 
 @testable import CordonStore
 
+/// The directories `tempDir` made, removed when the test process exits (each run of the suite
+/// left two dozen behind in /tmp before).
+let madeTempDirs = Mutex<[String]>([])
+let removeTempDirsAtExit: Void = {
+    atexit {
+        for d in madeTempDirs.withLock({ $0 }) {
+            // Removes what the tests made there (the store, its WAL, sealed keys, planted files).
+            try? FileManager.default.removeItem(atPath: d)
+        }
+    }
+}()
+
 func tempDir(_ tag: String = #function) -> String {
     let clean = tag.filter { $0.isLetter || $0.isNumber }
     var template = Array("/tmp/cordon-store-\(clean.prefix(30))-XXXXXX".utf8CString)
     let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     precondition(p != nil, "mkdtemp failed")
-    return String(cString: p!)
+    let dir = String(cString: p!)
+    _ = removeTempDirsAtExit
+    madeTempDirs.withLock { $0.append(dir) }
+    return dir
 }
 
 func sample(agent: String = "ci-agent", session: String = "s-1", score: Int = 70) -> Approval {
