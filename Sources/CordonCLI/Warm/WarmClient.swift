@@ -108,6 +108,8 @@ enum WarmClient {
         var first = [UInt8](repeating: 0, count: 1)
         if ready[0].revents != 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
             warnRefused(fd, path, ctx)
+            // Refused, nothing ran: a signal meant for the run ends this process, as when declined.
+            if warmForwarded != 0 { return 128 + warmForwarded }
             return nil
         }
         tag[0] = first[0]
