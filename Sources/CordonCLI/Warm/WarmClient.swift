@@ -66,10 +66,7 @@ enum WarmClient {
             // The runner may have refused this caller and closed before the request went out
             // (EPIPE): its reason is still there to read.
             var ready = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-            var first = [UInt8](repeating: 0, count: 1)
-            if poll(&ready, 1, 200) > 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
-                warnRefused(fd, path, ctx)
-            }
+            if poll(&ready, 1, 200) > 0 { _ = firstAnswer(fd, path, ctx) }
             return nil
         }
         PhaseTimer.shared.mark("handed to the warm runner")
@@ -105,17 +102,11 @@ enum WarmClient {
         }
         // "A" and the runner's pid (4 bytes, little-endian) in one write, or "D" (declined).
         var tag = [UInt8](repeating: 0, count: 5)
-        var first = [UInt8](repeating: 0, count: 1)
-        if ready[0].revents != 0, WarmHandoff.readFull(fd, &first, from: 0), first[0] == UInt8(ascii: "R") {
-            warnRefused(fd, path, ctx)
-            // Refused, nothing ran: a signal meant for the run ends this process, as when declined.
-            if warmForwarded != 0 { return 128 + warmForwarded }
-            return nil
-        }
-        tag[0] = first[0]
-        guard ready[0].revents != 0, tag[0] == UInt8(ascii: "A"), WarmHandoff.readFull(fd, &tag, from: 1) else {
-            // Declined, or gone before the run started: nothing ran. A signal meant for the run
-            // ends this process as it would have ended the run.
+        guard ready[0].revents != 0, let first = firstAnswer(fd, path, ctx), first == UInt8(ascii: "A"),
+            WarmHandoff.readFull(fd, &tag, from: 1)
+        else {
+            // Declined, refused, or gone before the run started: nothing ran. A signal meant for
+            // the run ends this process as it would have ended the run.
             if warmForwarded != 0 { return 128 + warmForwarded }
             return nil
         }
@@ -138,9 +129,12 @@ enum WarmClient {
             bitPattern: UInt32(status[1]) | UInt32(status[2]) << 8 | UInt32(status[3]) << 16 | UInt32(status[4]) << 24)
     }
 
-    /// Refused ('R' read): this caller is confined otherwise than the runner
-    /// (WarmHandoff.trustedPeer). Says so with the runner's reason, which follows up to EOF.
-    static func warnRefused(_ fd: Int32, _ path: String, _ ctx: Context) {
+    /// The runner's first byte, or nil: nothing came, or 'R' (this caller is confined otherwise
+    /// than the runner: WarmHandoff.trustedPeer), which is said here with the runner's reason.
+    static func firstAnswer(_ fd: Int32, _ path: String, _ ctx: Context) -> UInt8? {
+        var first = [UInt8](repeating: 0, count: 1)
+        guard WarmHandoff.readFull(fd, &first, from: 0) else { return nil }
+        guard first[0] == UInt8(ascii: "R") else { return first[0] }
         var why = [UInt8](repeating: 0, count: 400)
         var got = 0
         while got < why.count {
@@ -151,6 +145,7 @@ enum WarmClient {
         }
         let reason = TerminalText.line(String(decoding: why.prefix(got), as: UTF8.self))
         ctx.output.err("cordon: warning: not using the warm runner at \(path): \(reason); running directly\n")
+        return nil
     }
 
     /// A connected stream socket, or nil (no server: the common case, one failed connect).

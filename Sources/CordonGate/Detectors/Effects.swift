@@ -379,12 +379,13 @@ enum Effects {
             let c = w.utf8.dropFirst().first == UInt8(ascii: "-") ? w.utf8.dropFirst(2).first : w.utf8.dropFirst().first
             guard c == UInt8(ascii: "h") || c == UInt8(ascii: "n") || c == UInt8(ascii: "p") else { return false }
             if hashAuthOptions.contains(w) { return true }
-            let name = w.drop { $0 == "-" }
-            guard name.hasPrefix("hashes-") || name.hasPrefix("nthash-") else { return false }
-            let value =
-                name.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init)
-                ?? (i + 1 < inv.args.count ? inv.args[i + 1] : "")
-            return isHashPair(value)
+            // Bytes, not Characters: this runs for every `-h…`, `-n…`, `-p…` option the gate sees.
+            let name = w.utf8.drop { $0 == UInt8(ascii: "-") }
+            guard name.starts(with: "hashes-".utf8) || name.starts(with: "nthash-".utf8) else { return false }
+            if let eq = name.firstIndex(of: UInt8(ascii: "=")) {
+                return isHashPair(String(decoding: name[name.index(after: eq)...], as: UTF8.self))
+            }
+            return isHashPair(i + 1 < inv.args.count ? inv.args[i + 1] : "")
         }), !p.has("server") {
             let f = String(inv.args[i].split(separator: "=", maxSplits: 1)[0])
             a.hit(.secretSentOut, k, reason: "\(p) \(f) authenticates with a password hash (pass-the-hash)")
